@@ -1,0 +1,156 @@
+"""Load a framework file: a pipeline of small stages, every problem collected.
+
+    text -> located YAML -> settings, roles, ladder, targets, rows
+         -> names resolved onto the role vocabulary -> validations
+
+:func:`load_framework` returns ``(framework, problems)``. The framework is
+returned even when there are problems (``qaf framework check`` still counts its
+rows); callers that store it must refuse it when any problem is an error.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from pathlib import Path
+from typing import Callable, Iterable, TypeVar
+
+from engine.problems import Problem, Source
+from rules.model import Action, Cadence, Framework, Row, Step, Trigger
+from rules.reader import read_role, read_row, read_step, read_target
+from rules.roles import Vocabulary
+from rules.settings import SETTING_NAMES, SETTINGS, STRUCTURED
+from rules.validate import BASIC_VALIDATIONS, Validation
+from rules.yamlsrc import Fields, Map, Node, compose
+
+T = TypeVar("T")
+
+FORMAT_VERSION = 1
+# names the escalation ladder and triggers use for people, not roles
+LINE_WORDS = frozenset({"assignee", "line_manager"})
+
+
+def load_framework(
+    path: str | Path, validations: Iterable[Validation] = BASIC_VALIDATIONS
+) -> tuple[Framework | None, list[Problem]]:
+    """Read and check a framework file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [Problem(Source(str(path), 0), "file", f"cannot read: {exc}")]
+    return load_text(text, str(path), validations)
+
+
+def load_text(
+    text: str, filename: str, validations: Iterable[Validation] = BASIC_VALIDATIONS
+) -> tuple[Framework | None, list[Problem]]:
+    root, problems = compose(text, filename)
+    if root is None:
+        return None, problems
+    if not isinstance(root, Map):
+        return None, [*problems, Problem(Source(filename, root.line), "yaml", "a framework file is a mapping of settings and rows")]
+    framework = _build(root, filename, problems)
+    framework = resolve_names(framework)
+    for validate in validations:
+        problems.extend(validate(framework))
+    problems.sort(key=lambda p: (p.source.line, p.field))
+    return framework, problems
+
+
+def content_hash(text: str) -> str:
+    """Names a framework version's ruleset (durable-rules rulesets are immutable)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _build(root: Map, filename: str, problems: list[Problem]) -> Framework:
+    f = Fields(root, filename, problems)
+    fmt = f.integer("qaf", FORMAT_VERSION)
+    if fmt != FORMAT_VERSION:
+        f.problem("qaf", f"this qaf reads framework format {FORMAT_VERSION}, not {fmt}")
+    values = {opt.name: _setting(f, opt) for opt in SETTINGS}
+    rows = _each(f.seq("rows"), filename, problems, read_row)
+    if not f.has("rows"):
+        f.problem(None, "'rows' is required: a framework is a table of rows")
+    f.finish(SETTING_NAMES | STRUCTURED)
+    return Framework(
+        rows=rows,
+        roles=_each(f.seq("roles"), filename, problems, read_role),
+        escalation=_each(f.seq("escalation"), filename, problems, read_step),
+        targets=_each(f.seq("targets"), filename, problems, read_target),
+        source=Source(filename, root.line),
+        **{k: v for k, v in values.items() if v is not None},
+    )
+
+
+def _setting(f: Fields, opt) -> object:
+    if opt.many:
+        out = []
+        for text in f.texts(opt.name):
+            try:
+                out.append(opt.parse(text))
+            except ValueError:
+                f.problem(opt.name, f"not valid: {text!r}")
+        return tuple(out) if f.has(opt.name) else opt.default
+    text = f.text(opt.name, required=opt.required)
+    if text is None:
+        return opt.default
+    try:
+        return opt.parse(text)
+    except ValueError:
+        f.problem(opt.name, f"not valid: {text!r} ({opt.help})")
+        return opt.default
+
+
+def _each(
+    nodes: Iterable[Node], filename: str, problems: list[Problem], read: Callable[..., T | None]
+) -> tuple[T, ...]:
+    return tuple(x for x in (read(n, filename, problems) for n in nodes) if x is not None)
+
+
+# --- stage: resolve names onto the vocabulary -----------------------------------
+
+
+def resolve_names(framework: Framework) -> Framework:
+    """Every role written in the file becomes its canonical vocabulary name.
+
+    Unknown names are kept as written; :func:`rules.validate.validate_roles`
+    reports them with their line.
+    """
+    vocab = Vocabulary(framework.roles)
+
+    def one(name: str | None) -> str | None:
+        if name is None or name in LINE_WORDS:
+            return name
+        return vocab.resolve(name) or name
+
+    def many(names: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(one(n) or n for n in names)
+
+    def cadence(c: Cadence) -> Cadence:
+        return dataclasses.replace(c, roles=many(c.roles), by=many(c.by), to=many(c.to), with_=many(c.with_), copy=many(c.copy))
+
+    def action(a: Action) -> Action:
+        return dataclasses.replace(a, role=one(a.role))
+
+    def trigger(t: Trigger) -> Trigger:
+        return dataclasses.replace(t, then=tuple(action(a) for a in t.then))
+
+    def row(r: Row) -> Row:
+        return dataclasses.replace(
+            r,
+            by=many(r.by),
+            cadences=tuple(cadence(c) for c in r.cadences),
+            triggers=tuple(trigger(t) for t in r.triggers),
+        )
+
+    def step(s: Step) -> Step:
+        return dataclasses.replace(s, to=one(s.to) or s.to)
+
+    return dataclasses.replace(
+        framework,
+        rows=tuple(row(r) for r in framework.rows),
+        escalation=tuple(step(s) for s in framework.escalation),
+        notify_on_grade=many(framework.notify_on_grade),
+        digest_roles=many(framework.digest_roles),
+    )

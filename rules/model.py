@@ -1,0 +1,350 @@
+"""The framework as data: frozen, slotted records that each carry their Source.
+
+A council's framework is a table of rows (role, QA task, frequency, purpose).
+Each :class:`Row` keeps that verbatim text and its structured meaning: the
+:class:`Cadence` s that schedule it and the :class:`Trigger` s that fire when an
+outcome is recorded. A row that cannot be scheduled ("As required") keeps its
+reason in ``unschedulable``.
+
+Equality ignores ``source`` so that a framework printed and loaded again
+compares equal to the original (the round-trip test relies on this).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from engine.problems import NO_SOURCE, Source
+
+GRADES: tuple[str, ...] = ("outstanding", "good", "requires_improvement", "inadequate")
+
+KINDS: tuple[str, ...] = (
+    "audit",
+    "follow_up_audit",
+    "review",
+    "moderation",
+    "qa_signoff",
+    "report",
+    "visit",
+    "meeting",
+    "task",
+)
+
+# who or what one obligation is about ("for each worker", "each team", ...)
+PER: tuple[str, ...] = (
+    "assignee",  # the assignee's own piece of work (a report, a meeting, own workload)
+    "worker",  # each person the assignee line-manages ("one case per month for each worker")
+    "team",  # each team in scope ("one case file for each team per month")
+    "service",  # each service in scope
+    "area",  # each area in scope ("one review per area per annum")
+    "case_holder",  # each person holding one of `roles` ("one case for each IRO and CPA")
+    "body",  # each governance body named in `to`
+)
+
+# which teams/services/areas are in scope, relative to the assignee
+WITHIN: tuple[str, ...] = ("own_service", "own_team", "own_area", "all")
+
+# peer audits: the assignee is a role-holder from elsewhere, in rotation
+PEER: tuple[str, ...] = ("different_service", "different_team", "different_area")
+
+ROTATE: tuple[str, ...] = ("team", "service", "area")
+
+TEAM_KINDS: tuple[str, ...] = ("social_care", "early_help")
+
+EVENTS: tuple[str, ...] = ("case_opened", "case_closing", "case_transfer")
+
+ACTIONS: tuple[str, ...] = ("follow_up_audits", "review", "alert", "moderation", "qa_signoff")
+
+# where follow-up audits take their cases from
+CASES_FROM: tuple[str, ...] = ("same_worker", "same_team", "same_case")
+
+# whose line a relative role is found on ("the worker's Operations Manager")
+RELATIVE_TO: tuple[str, ...] = ("assignee", "worker", "team")
+
+TRIGGER_EVENTS: tuple[str, ...] = ("outcome", "moderation", "contest")
+
+
+@dataclass(frozen=True, slots=True)
+class Every:
+    """A period length: whole months that divide a year, or whole weeks.
+
+    >>> Every.parse("quarter"), Every.parse("6 months").text, Every.parse("fortnight").text
+    (Every(months=3, weeks=0), 'half-year', '2 weeks')
+    """
+
+    months: int = 0
+    weeks: int = 0
+
+    _MONTH_NAMES = {1: "month", 3: "quarter", 6: "half-year", 12: "year"}
+
+    @property
+    def text(self) -> str:
+        if self.weeks:
+            return "week" if self.weeks == 1 else f"{self.weeks} weeks"
+        return self._MONTH_NAMES.get(self.months, f"{self.months} months")
+
+    @classmethod
+    def parse(cls, text: str) -> "Every":
+        t = " ".join(text.strip().lower().replace("-", " ").split())
+        named = {
+            "month": 1, "monthly": 1, "calendar month": 1,
+            "quarter": 3, "quarterly": 3,
+            "half year": 6, "half yearly": 6, "six months": 6,
+            "year": 12, "annual": 12, "annually": 12, "financial year": 12,
+            "two months": 2, "four months": 4,
+        }  # fmt: skip
+        if t in named:
+            return cls(months=named[t])
+        if t in {"week", "weekly"}:
+            return cls(weeks=1)
+        if t in {"fortnight", "fortnightly"}:
+            return cls(weeks=2)
+        m = re.fullmatch(r"(\d+) (months?|weeks?)", t)
+        if not m:
+            raise ValueError(f"unknown period {text!r}")
+        n = int(m.group(1))
+        if m.group(2).startswith("week"):
+            if not 1 <= n <= 52:
+                raise ValueError(f"weeks must be 1 to 52, got {n}")
+            return cls(weeks=n)
+        if n not in (1, 2, 3, 4, 6, 12):
+            raise ValueError(f"{n} months does not divide a year (use 1, 2, 3, 4, 6 or 12)")
+        return cls(months=n)
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A length of time after an event: ``3 months``, ``5 working days``, ``2 weeks``.
+
+    >>> Span.parse("three months").text, Span.parse("5 working days").text
+    ('3 months', '5 working days')
+    """
+
+    n: int
+    unit: str  # days | working days | weeks | months
+
+    UNITS = ("days", "working days", "weeks", "months")
+
+    @property
+    def text(self) -> str:
+        unit = self.unit if self.n != 1 else self.unit[:-1]
+        return f"{self.n} {unit}"
+
+    @classmethod
+    def parse(cls, text: str) -> "Span":
+        t = " ".join(text.strip().lower().split())
+        m = re.fullmatch(r"([a-z]+|\d+) (days?|working days?|weeks?|months?)", t)
+        if not m:
+            raise ValueError(f"expected a length such as '3 months' or '5 working days', got {text!r}")
+        n = number_word(m.group(1))
+        unit = m.group(2) if m.group(2).endswith("s") else m.group(2) + "s"
+        return cls(n, unit)
+
+
+_NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+}  # fmt: skip
+
+
+def number_word(text: str) -> int:
+    """``'3'`` or ``'three'`` -> 3."""
+    if text.isdigit():
+        return int(text)
+    if text in _NUMBER_WORDS:
+        return _NUMBER_WORDS[text]
+    raise ValueError(f"not a number: {text!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Variation:
+    """A different cadence for teams of one kind: "(twice a year for early help teams)"."""
+
+    team_kind: str
+    every: Every
+    count: int = 1
+    source: Source = field(default=NO_SOURCE, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Sample:
+    """Moderation: a sample of another row's completed audits ("a sample of these cases")."""
+
+    row: str
+    count: int | None = None
+    percent: float | None = None
+    source: Source = field(default=NO_SOURCE, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Anniversary:
+    """A date from the organisation data, then a repeat ("6 months after the first panel, then yearly")."""
+
+    date: str  # the case column that holds the date
+    first: Span
+    then: Every | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Cadence:
+    """One schedule within a row: how often, for whom, about what, for whose audience."""
+
+    kind: str
+    every: Every | None = None
+    count: int = 1
+    count_max: int | None = None  # "two or three times a year": schedule `count`, note the range
+    per: str = "assignee"
+    roles: tuple[str, ...] = ()  # for per=case_holder (or to narrow per=worker)
+    within: str = "all"
+    peer: str | None = None
+    rotate: str | None = None
+    team_kind: str | None = None
+    case: bool = False  # each obligation samples one open case of its subject
+    share: float | None = None  # percent of the subject's open cases per period
+    by: tuple[str, ...] = ()  # who does it, when not the row's roles ("Head of Service should scrutinise")
+    to: tuple[str, ...] = ()  # audience: bodies or roles a report or meeting goes to
+    with_: tuple[str, ...] = ()  # others invited (meetings, joint visits)
+    copy: tuple[str, ...] = ()  # copied to
+    except_months: tuple[int, ...] = ()  # calendar months left out (8 = August)
+    variations: tuple[Variation, ...] = ()
+    sample: Sample | None = None
+    on: str | None = None  # event-driven ("before a case is closed")
+    due_within: Span | None = None  # event-driven rows: due this long after the event
+    anniversary: Anniversary | None = None
+    note: str = ""
+    source: Source = field(default=NO_SOURCE, compare=False)
+
+    @property
+    def event_driven(self) -> bool:
+        return self.on is not None or self.anniversary is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """When a trigger fires: on which event and for which outcomes.
+
+    Empty sets match anything; ``concerns`` None matches either way.
+    """
+
+    on: str = "outcome"
+    concerns: bool | None = None
+    grades: frozenset[str] = frozenset()
+    areas: tuple[tuple[str, frozenset[str]], ...] = ()  # key area -> grades that match
+    kinds: frozenset[str] = frozenset()
+    source: Source = field(default=NO_SOURCE, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """What a trigger does.
+
+    - ``follow_up_audits``: ``count`` audits of cases ``cases`` (same_worker / same_team),
+      due ``within``;
+    - ``review``: a review of the same case, due ``within``;
+    - ``alert``: a notice to ``role`` found up the line of ``of``;
+    - ``moderation``: a re-audit by ``role``, due ``within``;
+    - ``qa_signoff``: the triple lock, a sign-off by ``role``, due ``within``.
+    """
+
+    do: str
+    count: int = 1
+    cases: str | None = None
+    within: Span | None = None
+    role: str | None = None
+    of: str = "assignee"
+    note: str = ""
+    source: Source = field(default=NO_SOURCE, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    when: Condition
+    then: tuple[Action, ...]
+    id: str = ""
+    source: Source = field(default=NO_SOURCE, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    id: str
+    role: str
+    task: str
+    frequency: str
+    purpose: str
+    by: tuple[str, ...]  # the row's roles resolved onto the vocabulary
+    cadences: tuple[Cadence, ...] = ()
+    triggers: tuple[Trigger, ...] = ()
+    unschedulable: str | None = None  # the reason, when the row cannot be scheduled
+    section: str = ""
+    notes: tuple[str, ...] = ()
+    source: Source = field(default=NO_SOURCE, compare=False)
+
+    @property
+    def schedulable(self) -> bool:
+        return self.unschedulable is None and bool(self.cadences)
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    """One entry of the role vocabulary; ``body`` marks a governance body (CSCMT, LSCB)."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    body: bool = False
+    source: Source = field(default=NO_SOURCE, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One rung of the escalation ladder: after N working days overdue, tell `to`."""
+
+    after: int  # working days overdue (0: on the day it becomes overdue)
+    to: str  # assignee | line_manager | a role name
+    digest: bool = False
+    source: Source = field(default=NO_SOURCE, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A figure the monthly report checks: "no more than 10% inadequate a month"."""
+
+    grade: str
+    max_percent: float
+    source: Source = field(default=NO_SOURCE, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Framework:
+    id: str
+    title: str
+    version: str
+    rows: tuple[Row, ...]
+    roles: tuple[Role, ...]
+    council: str = ""
+    timezone: str = "Europe/London"
+    year_start: tuple[int, int] = (4, 1)  # (month, day)
+    working_days: str = "england-and-wales"
+    grades: tuple[str, ...] = GRADES
+    areas: tuple[str, ...] = ()  # key areas of practice judged beside the overall grade
+    lookback_months: int = 6  # audits look back over this many months of practice
+    recent_audit_months: int = 6  # a case audited this recently is not sampled again
+    horizon_months: int = 3
+    reminder_days: int = 5  # working days before due
+    escalation: tuple[Step, ...] = ()
+    escalate_grades: tuple[str, ...] = ("inadequate",)
+    notify_on_grade: tuple[str, ...] = ()  # roles told of an escalated grade
+    digest_roles: tuple[str, ...] = ()
+    extension_days: int = 5  # working days a line manager may extend by; longer needs a senior
+    targets: tuple[Target, ...] = ()
+    source: Source = field(default=NO_SOURCE, compare=False)
+
+    def row(self, row_id: str) -> Row:
+        for row in self.rows:
+            if row.id == row_id:
+                return row
+        raise KeyError(row_id)
+
+    @property
+    def schedulable_count(self) -> int:
+        return sum(1 for row in self.rows if row.schedulable)

@@ -1,0 +1,125 @@
+"""Framework settings declared as data: one table of :class:`Opt`.
+
+The loader reads these top-level keys of a framework file, the printer writes
+them back, and ``rules/docs.md`` documents each one (``tests/test_docs.py``
+fails when a setting is missing from the docs). Structured settings (roles,
+escalation, targets, rows) have their own readers in :mod:`rules.loader`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Callable
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+MONTHS = (
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+)  # fmt: skip
+
+WORKING_DAY_CALENDARS = ("england-and-wales", "scotland", "northern-ireland", "weekdays")
+
+
+def month_number(text: str) -> int:
+    """``'August'``, ``'aug'`` or ``'8'`` -> 8."""
+    t = text.strip().lower()
+    if t.isdigit() and 1 <= int(t) <= 12:
+        return int(t)
+    for i, name in enumerate(MONTHS, start=1):
+        if len(t) >= 3 and name.startswith(t):
+            return i
+    raise ValueError(f"not a month: {text!r}")
+
+
+def parse_year_start(text: str) -> tuple[int, int]:
+    """``'1 April'`` or ``'04-01'`` -> (4, 1): the first day of the council's year."""
+    t = text.strip()
+    m = re.fullmatch(r"(\d{1,2})-(\d{1,2})", t)
+    if m:
+        month, day = int(m.group(1)), int(m.group(2))
+    else:
+        m = re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)? ([A-Za-z]+)", t)
+        if not m:
+            raise ValueError(t)
+        day, month = int(m.group(1)), month_number(m.group(2))
+    date(2001, month, day)  # raises ValueError for 30 February
+    if day > 28:
+        raise ValueError("a year must start on day 1 to 28 of a month")
+    return (month, day)
+
+
+def year_start_text(value: tuple[int, int]) -> str:
+    return f"{value[1]} {MONTHS[value[0] - 1].capitalize()}"
+
+
+def parse_timezone(text: str) -> str:
+    try:
+        ZoneInfo(text.strip())
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(text) from exc
+    return text.strip()
+
+
+def parse_calendar(text: str) -> str:
+    t = text.strip().lower()
+    if t not in WORKING_DAY_CALENDARS:
+        raise ValueError(t)
+    return t
+
+
+def grade_key(text: str) -> str:
+    """``'Requires Improvement'`` -> ``'requires_improvement'``."""
+    return "_".join(text.strip().lower().replace("-", " ").split())
+
+
+@dataclass(frozen=True, slots=True)
+class Opt:
+    name: str
+    default: Any
+    parse: Callable[[str], Any]
+    help: str
+    many: bool = False  # a list of values
+    required: bool = False
+    show: Callable[[Any], Any] = str  # value -> what the printer writes
+
+
+def _whole(minimum: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        value = int(text.strip())
+        if value < minimum:
+            raise ValueError(f"must be at least {minimum}")
+        return value
+
+    return parse
+
+
+def _text(text: str) -> str:
+    return text
+
+
+SETTINGS: tuple[Opt, ...] = (
+    Opt("id", None, _text, "Short identifier, used in obligation ids and feed UIDs (e.g. east-sussex-2013).", required=True),
+    Opt("title", None, _text, "The framework's title as the council publishes it.", required=True),
+    Opt("version", "1", _text, "The council's version of the framework; a new version is a new ruleset."),
+    Opt("council", "", _text, "The council that publishes the framework."),
+    Opt("timezone", "Europe/London", parse_timezone, "IANA time zone for all dates and times."),
+    Opt("year_start", (4, 1), parse_year_start, "First day of the council's year ('1 April'): quarters, halves and years count from it.", show=year_start_text),
+    Opt("working_days", "england-and-wales", parse_calendar, "Bank-holiday calendar for due dates: england-and-wales, scotland, northern-ireland or weekdays."),
+    Opt("grades", ("outstanding", "good", "requires_improvement", "inadequate"), grade_key, "The grade scale, best first (Ofsted's four grades by default).", many=True),
+    Opt("areas", (), _text, "Key areas of practice judged beside the overall grade (Tameside's seven).", many=True),
+    Opt("lookback_months", 6, _whole(1), "Months of practice an audit looks back over."),
+    Opt("recent_audit_months", 6, _whole(0), "A case audited this many months ago or less is not sampled again."),
+    Opt("horizon_months", 3, _whole(1), "How far ahead the daily tick schedules obligations."),
+    Opt("reminder_days", 5, _whole(0), "Working days before the due date that a reminder goes to the assignee."),
+    Opt("escalate_grades", ("inadequate",), grade_key, "Grades that notify the roles in notify_on_grade (some councils add requires_improvement).", many=True),
+    Opt("notify_on_grade", (), _text, "Roles told when an audit is graded with one of escalate_grades.", many=True),
+    Opt("digest_roles", (), _text, "Roles that get one daily digest instead of an email per notice.", many=True),
+    Opt("extension_days", 5, _whole(0), "Working days a line manager may extend a deadline by; longer needs a senior manager or the DCS."),
+)
+
+SETTING_NAMES = frozenset(opt.name for opt in SETTINGS)
+
+# structured top-level keys, read by the loader's own readers
+STRUCTURED = frozenset({"qaf", "roles", "escalation", "targets", "rows"})

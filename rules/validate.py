@@ -1,0 +1,248 @@
+"""Validations of a loaded framework: named functions, each testable alone.
+
+Each ``validate_*(framework) -> list[Problem]`` checks one thing and reports
+every instance with its source line. :data:`BASIC_VALIDATIONS` is the list
+the loader runs; to add checks, build a new list (``[*BASIC_VALIDATIONS,
+extra]``), never mutate this one.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Callable, Iterator
+
+from engine.problems import Problem, Source
+from rules.model import (
+    ACTIONS,
+    CASES_FROM,
+    EVENTS,
+    KINDS,
+    PEER,
+    PER,
+    RELATIVE_TO,
+    ROTATE,
+    TEAM_KINDS,
+    TRIGGER_EVENTS,
+    WITHIN,
+    Cadence,
+    Framework,
+    Row,
+)
+from rules.roles import Vocabulary
+
+Validation = Callable[[Framework], list[Problem]]
+
+LINE_WORDS = frozenset({"assignee", "line_manager"})
+# subjects a case can be sampled from
+CASE_SUBJECTS = frozenset({"assignee", "worker", "team", "service", "area", "case_holder"})
+
+
+def _p(source: Source, field: str, message: str) -> Problem:
+    return Problem(source, field, message)
+
+
+def validate_settings(fw: Framework) -> list[Problem]:
+    out: list[Problem] = []
+    if not fw.grades:
+        out.append(_p(fw.source, "grades", "the grade scale is empty"))
+    for grade, n in Counter(fw.grades).items():
+        if n > 1:
+            out.append(_p(fw.source, "grades", f"grade '{grade}' is listed {n} times"))
+    for grade in fw.escalate_grades:
+        if grade not in fw.grades:
+            out.append(_p(fw.source, "escalate_grades", f"unknown grade '{grade}' (scale: {', '.join(fw.grades)})"))
+    for target in fw.targets:
+        if target.grade not in fw.grades:
+            out.append(_p(target.source, "targets.grade", f"unknown grade '{target.grade}' (scale: {', '.join(fw.grades)})"))
+    last = -1
+    for step in fw.escalation:
+        if step.after < last:
+            out.append(_p(step.source, "escalation.after", f"steps must go up: {step.after} comes after {last}"))
+        last = step.after
+    return out
+
+
+def validate_vocabulary(fw: Framework) -> list[Problem]:
+    out: list[Problem] = []
+    seen: dict[str, int] = {}
+    for role in fw.roles:
+        if role.name in seen:
+            out.append(_p(role.source, "roles.name", f"role '{role.name}' is defined twice (first on line {seen[role.name]})"))
+        seen.setdefault(role.name, role.source.line)
+    for written, first, second in Vocabulary(fw.roles).clashes():
+        src = next(r.source for r in fw.roles if r.name == second)
+        out.append(_p(src, "roles.aliases", f"'{written}' names both '{first}' and '{second}'"))
+    return out
+
+
+def validate_row_ids(fw: Framework) -> list[Problem]:
+    out: list[Problem] = []
+    first: dict[str, int] = {}
+    for row in fw.rows:
+        if row.id in first:
+            out.append(_p(row.source, "row.id", f"duplicate row id '{row.id}' (first on line {first[row.id]})"))
+        first.setdefault(row.id, row.source.line)
+    return out
+
+
+def validate_rows(fw: Framework) -> list[Problem]:
+    out: list[Problem] = []
+    for row in fw.rows:
+        where = f"row {row.id}"
+        if not row.role.strip():
+            out.append(_p(row.source, f"{where}.role", "the row's role text is empty"))
+        if row.unschedulable is not None and row.cadences:
+            out.append(_p(row.source, f"{where}.unschedulable", "a row with cadences is schedulable; put partial gaps in 'notes'"))
+        if row.unschedulable is None and not row.cadences:
+            out.append(_p(row.source, f"{where}.cadences", "no cadences: give at least one, or say why the row is 'unschedulable'"))
+        if row.cadences and not row.by and any(not c.by and not c.peer for c in row.cadences):
+            out.append(_p(row.source, f"{where}.by", "who does this row? give 'by' (roles from the vocabulary)"))
+    return out
+
+
+def _names(fw: Framework) -> Iterator[tuple[Source, str, str]]:
+    """Every role name the framework uses: (where, field, name)."""
+    for row in fw.rows:
+        for name in row.by:
+            yield row.source, f"row {row.id}.by", name
+        for c in row.cadences:
+            for key, names in (("roles", c.roles), ("by", c.by), ("to", c.to), ("with", c.with_), ("copy", c.copy)):
+                for name in names:
+                    yield c.source, f"row {row.id}.cadence.{key}", name
+        for t in row.triggers:
+            for a in t.then:
+                if a.role is not None:
+                    yield a.source, f"row {row.id}.trigger.{a.do}.role", a.role
+    for step in fw.escalation:
+        if step.to not in LINE_WORDS:
+            yield step.source, "escalation.to", step.to
+    for name in fw.notify_on_grade:
+        yield fw.source, "notify_on_grade", name
+    for name in fw.digest_roles:
+        yield fw.source, "digest_roles", name
+
+
+def validate_roles(fw: Framework) -> list[Problem]:
+    known = {r.name for r in fw.roles}
+    return [
+        _p(src, field, f"unknown role '{name}' (not in the framework's role vocabulary)")
+        for src, field, name in _names(fw)
+        if name not in known
+    ]
+
+
+def _choice(c: Cadence, field: str, value: str | None, allowed: tuple[str, ...], where: str) -> list[Problem]:
+    if value is None or value in allowed:
+        return []
+    return [_p(c.source, f"{where}.{field}", f"unknown {field} '{value}' (one of: {', '.join(allowed)})")]
+
+
+def _check_cadence(fw: Framework, row: Row, c: Cadence) -> list[Problem]:
+    where = f"row {row.id}.cadence"
+    out = _choice(c, "kind", c.kind, KINDS, where)
+    out += _choice(c, "per", c.per, PER, where)
+    out += _choice(c, "within", c.within, WITHIN, where)
+    out += _choice(c, "peer", c.peer, PEER, where)
+    out += _choice(c, "rotate", c.rotate, ROTATE, where)
+    out += _choice(c, "team_kind", c.team_kind, TEAM_KINDS, where)
+    out += _choice(c, "on", c.on, EVENTS, where)
+
+    def bad(field: str, message: str) -> None:
+        out.append(_p(c.source, f"{where}.{field}", message))
+
+    if c.every is None and not c.event_driven:
+        bad("every", "how often? give 'every' (month, quarter, ...) or an event ('on' / 'anniversary')")
+    if c.count_max is not None and c.count_max < c.count:
+        bad("count_max", f"the range {c.count} to {c.count_max} runs backwards")
+    if c.share is not None and not 0 < c.share <= 100:
+        bad("share", f"a share of cases is a percent above 0 and at most 100, got {c.share:g}")
+    if (c.case or c.share is not None) and c.per not in CASE_SUBJECTS:
+        bad("case", f"cases cannot be sampled for per '{c.per}'")
+    if c.per == "case_holder" and not c.roles:
+        bad("roles", "per case_holder needs the 'roles' that hold cases (e.g. IRO, CPA)")
+    if c.per == "body" and not c.to:
+        bad("to", "per body needs the bodies in 'to'")
+    if c.peer and c.per not in ("team", "service", "area"):
+        bad("peer", "a peer audit is per team, service or area")
+    if c.rotate and c.per != "assignee":
+        bad("rotate", "a rotation picks one target per period; per must be 'assignee'")
+    if c.due_within is not None and c.on is None:
+        bad("due_within", "due_within is for event-driven cadences ('on')")
+    if len(c.except_months) >= 12:
+        bad("except", "every month is left out")
+    if c.every is not None and c.every.weeks and c.except_months:
+        bad("except", "months can be left out of monthly-based cadences only")
+    for v in c.variations:
+        if v.team_kind not in TEAM_KINDS:
+            out.append(_p(v.source, f"{where}.variation.team_kind", f"unknown team_kind '{v.team_kind}' (one of: {', '.join(TEAM_KINDS)})"))
+    if c.variations and c.per != "team":
+        bad("variations", "variations by team kind need per 'team'")
+    if c.kind == "moderation" and c.sample is None and not c.event_driven:
+        bad("sample", "a moderation cadence re-audits a 'sample' of another row's audits")
+    if c.sample is not None:
+        if c.sample.row not in {r.id for r in fw.rows}:
+            out.append(_p(c.sample.source, f"{where}.sample.row", f"unknown row '{c.sample.row}'"))
+        if c.sample.percent is not None and not 0 < c.sample.percent <= 100:
+            out.append(_p(c.sample.source, f"{where}.sample.percent", f"must be above 0 and at most 100, got {c.sample.percent:g}"))
+    return out
+
+
+def validate_cadences(fw: Framework) -> list[Problem]:
+    return [p for row in fw.rows for c in row.cadences for p in _check_cadence(fw, row, c)]
+
+
+def validate_triggers(fw: Framework) -> list[Problem]:
+    out: list[Problem] = []
+    grades = set(fw.grades)
+    for row in fw.rows:
+        for t in row.triggers:
+            where = f"row {row.id}.trigger"
+            w = t.when
+            if w.on not in TRIGGER_EVENTS:
+                out.append(_p(w.source, f"{where}.when.on", f"unknown event '{w.on}' (one of: {', '.join(TRIGGER_EVENTS)})"))
+            for g in sorted(w.grades - grades):
+                out.append(_p(w.source, f"{where}.when.grades", f"unknown grade '{g}' (scale: {', '.join(fw.grades)})"))
+            for area, area_grades in w.areas:
+                if area not in fw.areas:
+                    out.append(_p(w.source, f"{where}.when.areas", f"unknown key area '{area}'"))
+                for g in sorted(area_grades - grades):
+                    out.append(_p(w.source, f"{where}.when.areas", f"unknown grade '{g}' for area '{area}'"))
+            for k in sorted(w.kinds - set(KINDS)):
+                out.append(_p(w.source, f"{where}.when.kinds", f"unknown kind '{k}'"))
+            if not t.then:
+                out.append(_p(t.source, f"{where}.then", "a trigger needs at least one action"))
+            for a in t.then:
+                out.extend(_check_action(a, where))
+    return out
+
+
+_NEEDS = {
+    "follow_up_audits": ("cases", "within"),
+    "review": ("within",),
+    "alert": ("role",),
+    "moderation": ("role", "within"),
+    "qa_signoff": ("role", "within"),
+}
+
+
+def _check_action(a, where: str) -> list[Problem]:
+    field = f"{where}.{a.do}"
+    if a.do not in ACTIONS:
+        return [_p(a.source, field, f"unknown action '{a.do}' (one of: {', '.join(ACTIONS)})")]
+    out = [_p(a.source, field, f"'{need}' is required") for need in _NEEDS[a.do] if getattr(a, need) is None]
+    if a.cases is not None and a.cases not in CASES_FROM:
+        out.append(_p(a.source, f"{field}.cases", f"unknown cases '{a.cases}' (one of: {', '.join(CASES_FROM)})"))
+    if a.of not in RELATIVE_TO:
+        out.append(_p(a.source, f"{field}.of", f"unknown 'of' '{a.of}' (one of: {', '.join(RELATIVE_TO)})"))
+    return out
+
+
+BASIC_VALIDATIONS: tuple[Validation, ...] = (
+    validate_settings,
+    validate_vocabulary,
+    validate_row_ids,
+    validate_rows,
+    validate_roles,
+    validate_cadences,
+    validate_triggers,
+)

@@ -1,0 +1,251 @@
+"""YAML read as located nodes, so every value knows its line.
+
+``tomllib`` and ``yaml.safe_load`` forget where a value came from; the framework
+loader needs ``FILE:LINE`` for every problem. :func:`compose` returns a tree
+of :class:`Map`, :class:`Seq` and :class:`Scalar`, each with its 1-based line.
+
+Scalars are kept as the text the author wrote (``3.10`` stays ``"3.10"``, ``no``
+stays ``"no"``): YAML 1.1's implicit typing would turn row ``3.10`` into the
+float ``3.1`` and the word ``no`` into ``False``. :class:`Fields` converts text to
+the type a field needs and records a :class:`~engine.problems.Problem` when it
+cannot.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Callable, TypeVar, Union
+
+import yaml
+
+from engine.problems import Problem, Source
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Scalar:
+    text: str
+    line: int
+    quoted: bool = False
+    null: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Seq:
+    items: tuple["Node", ...]
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Map:
+    entries: tuple[tuple[str, int, "Node"], ...]  # (key, key line, value)
+    line: int
+
+    def keys(self) -> list[str]:
+        return [k for k, _, _ in self.entries]
+
+    def get(self, key: str) -> "Node | None":
+        for k, _, v in self.entries:
+            if k == key:
+                return v
+        return None
+
+    def key_line(self, key: str) -> int:
+        for k, line, _ in self.entries:
+            if k == key:
+                return line
+        return self.line
+
+
+Node = Union[Scalar, Seq, Map]
+
+_NULLS = {"", "~", "null", "Null", "NULL"}
+
+
+def compose(text: str, filename: str) -> tuple[Node | None, list[Problem]]:
+    """Parse YAML text into located nodes; a syntax error is a problem, not a raise."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 0
+        message = " ".join(str(exc.problem or exc).split())
+        return None, [Problem(Source(filename, line), "yaml", f"not valid YAML: {message}")]
+    except yaml.YAMLError as exc:  # pragma: no cover - defensive: reader errors without marks
+        return None, [Problem(Source(filename, 0), "yaml", f"not valid YAML: {exc}")]
+    if root is None:
+        return None, [Problem(Source(filename, 1), "yaml", "the file is empty")]
+    problems: list[Problem] = []
+    return _convert(root, filename, problems), problems
+
+
+def _convert(node: yaml.Node, filename: str, problems: list[Problem]) -> Node:
+    line = node.start_mark.line + 1
+    if isinstance(node, yaml.ScalarNode):
+        null = node.style is None and node.value in _NULLS
+        return Scalar(node.value, line, quoted=node.style in ("'", '"'), null=null)
+    if isinstance(node, yaml.SequenceNode):
+        return Seq(tuple(_convert(item, filename, problems) for item in node.value), line)
+    assert isinstance(node, yaml.MappingNode)
+    entries: list[tuple[str, int, Node]] = []
+    seen: dict[str, int] = {}
+    for key_node, value_node in node.value:
+        key_line = key_node.start_mark.line + 1
+        if not isinstance(key_node, yaml.ScalarNode):
+            problems.append(Problem(Source(filename, key_line), "yaml", "a key must be plain text"))
+            continue
+        key = key_node.value
+        if key in seen:
+            problems.append(
+                Problem(
+                    Source(filename, key_line),
+                    key,
+                    f"duplicate key (first given on line {seen[key]})",
+                )
+            )
+            continue
+        seen[key] = key_line
+        entries.append((key, key_line, _convert(value_node, filename, problems)))
+    return Map(tuple(entries), line)
+
+
+# --- typed access with problems -------------------------------------------------
+
+
+@dataclass
+class Fields:
+    """Reads typed fields from a :class:`Map`, collecting problems as it goes.
+
+    ``prefix`` names the enclosing record in field names (``rows[3.16].cadences[0]``
+    reads better as ``cadence``); ``known`` keys are checked by :meth:`finish`.
+    """
+
+    node: Map
+    filename: str
+    problems: list[Problem]
+    prefix: str = ""
+    used: set[str] = field(default_factory=set)
+
+    def source(self, key: str | None = None) -> Source:
+        return Source(self.filename, self.node.key_line(key) if key else self.node.line)
+
+    def name(self, key: str) -> str:
+        return f"{self.prefix}.{key}" if self.prefix else key
+
+    def problem(self, key: str | None, message: str, line: int | None = None) -> None:
+        where = Source(self.filename, line) if line else self.source(key)
+        self.problems.append(Problem(where, self.name(key) if key else self.prefix, message))
+
+    def has(self, key: str) -> bool:
+        return self.node.get(key) is not None
+
+    def raw(self, key: str) -> Node | None:
+        self.used.add(key)
+        return self.node.get(key)
+
+    def text(self, key: str, default: str | None = None, required: bool = False) -> str | None:
+        node = self.raw(key)
+        if node is None or (isinstance(node, Scalar) and node.null):
+            if required:
+                self.problem(None, f"'{key}' is required")
+            return default
+        if not isinstance(node, Scalar):
+            self.problem(key, "expected text")
+            return default
+        return node.text
+
+    def convert(self, key: str, convert: Callable[[str], T], what: str, default: T) -> T:
+        text = self.text(key)
+        if text is None:
+            return default
+        try:
+            return convert(text)
+        except (ValueError, TypeError):
+            self.problem(key, f"expected {what}, got {text!r}")
+            return default
+
+    def integer(self, key: str, default: int | None = None, minimum: int | None = None) -> int | None:
+        value = self.convert(key, _int, "a whole number", default)
+        if value is not None and minimum is not None and value < minimum and value != default:
+            self.problem(key, f"must be at least {minimum}, got {value}")
+            return default
+        return value
+
+    def number(self, key: str, default: float | None = None) -> float | None:
+        return self.convert(key, _number, "a number", default)
+
+    def boolean(self, key: str, default: bool | None = None) -> bool | None:
+        return self.convert(key, parse_bool, "yes/no (true/false)", default)
+
+    def day(self, key: str, default: date | None = None) -> date | None:
+        return self.convert(key, date.fromisoformat, "a date YYYY-MM-DD", default)
+
+    def texts(self, key: str) -> tuple[str, ...]:
+        """A list of text, or one text standing for a list of one."""
+        node = self.raw(key)
+        if node is None or (isinstance(node, Scalar) and node.null):
+            return ()
+        if isinstance(node, Scalar):
+            return (node.text,)
+        if isinstance(node, Map):
+            self.problem(key, "expected a list of text")
+            return ()
+        out: list[str] = []
+        for item in node.items:
+            if isinstance(item, Scalar) and not item.null:
+                out.append(item.text)
+            else:
+                self.problem(key, "expected text in the list", line=item.line)
+        return tuple(out)
+
+    def seq(self, key: str) -> tuple[Node, ...]:
+        node = self.raw(key)
+        if node is None or (isinstance(node, Scalar) and node.null):
+            return ()
+        if not isinstance(node, Seq):
+            self.problem(key, "expected a list")
+            return ()
+        return node.items
+
+    def mapping(self, key: str) -> Map | None:
+        node = self.raw(key)
+        if node is None or (isinstance(node, Scalar) and node.null):
+            return None
+        if not isinstance(node, Map):
+            self.problem(key, "expected a mapping of name: value")
+            return None
+        return node
+
+    def finish(self, known: frozenset[str] | set[str]) -> None:
+        """Report keys this record does not know (a typo must not pass silently)."""
+        for key, line, _ in self.node.entries:
+            if key not in known:
+                hint = _closest(key, known)
+                extra = f" (did you mean '{hint}'?)" if hint else ""
+                self.problem(key, f"unknown field '{key}'{extra}", line=line)
+
+
+def parse_bool(text: str) -> bool:
+    lowered = text.strip().lower()
+    if lowered in {"true", "yes", "y", "on", "1"}:
+        return True
+    if lowered in {"false", "no", "n", "off", "0"}:
+        return False
+    raise ValueError(text)
+
+
+def _int(text: str) -> int:
+    return int(text.strip())
+
+
+def _number(text: str) -> float:
+    return float(text.strip().rstrip("%"))
+
+
+def _closest(key: str, known: frozenset[str] | set[str]) -> str | None:
+    import difflib
+
+    matches = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.75)
+    return matches[0] if matches else None
