@@ -1,0 +1,177 @@
+"""The ``qaf`` command: argument parsing, the clock default, and the one error boundary.
+
+Only this module reads the wall clock (as a default for ``--today``/``--from``).
+Domain errors (:class:`~engine.problems.QafError`) become a message on stderr
+and a non-zero exit here, and nowhere else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Callable, Sequence
+
+from engine import backend
+from engine.orgload import load_org
+from engine.problems import InputError, Problem, QafError, errors, format_problem
+from rules import bundled
+from rules.loader import load_framework
+from store.db import database_url, redact
+from store.sql import SqlStore
+
+VERSION = "0.1.0"
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _store(args: argparse.Namespace) -> SqlStore:
+    return SqlStore.open(args.db)
+
+
+def _print_problems(problems: Sequence[Problem], stream=None) -> None:
+    for problem in problems:
+        print(format_problem(problem), file=stream or sys.stdout)
+
+
+# --- qaf framework ------------------------------------------------------------------
+
+
+def cmd_framework_check(args: argparse.Namespace) -> int:
+    path = bundled.path(args.file)
+    fw, problems = load_framework(path)
+    if args.format == "json":
+        rows = len(fw.rows) if fw else 0
+        schedulable = fw.schedulable_count if fw else 0
+        print(json.dumps({
+            "file": str(path), "rows": rows, "schedulable": schedulable, "not_schedulable": rows - schedulable,
+            "problems": [p.as_dict() for p in problems],
+        }, indent=2))  # fmt: skip
+    else:
+        _print_problems(problems)
+        rows = len(fw.rows) if fw else 0
+        schedulable = fw.schedulable_count if fw else 0
+        print(f"{path}: {rows} rows, {schedulable} schedulable, {rows - schedulable} not schedulable")
+    return 1 if fw is None or errors(problems) else 0
+
+
+def cmd_framework_load(args: argparse.Namespace) -> int:
+    path = bundled.path(args.file)
+    fw, problems = load_framework(path)
+    if fw is None or errors(problems):
+        raise InputError(problems, f"{path}: not loaded, the store is unchanged")
+    _print_problems(problems, sys.stderr)  # warnings only
+    store = _store(args)
+    change = store.save_framework(fw, path.read_text(encoding="utf-8"))
+    rows, schedulable = len(fw.rows), fw.schedulable_count
+    was = f" (was version {change.previous_version})" if change.action == "replaced" else ""
+    print(f"{change.action} {fw.id} version {fw.version}{was}: {fw.title}: "
+          f"{rows} rows, {schedulable} schedulable, {rows - schedulable} not schedulable")  # fmt: skip
+    return 0
+
+
+def cmd_framework_list(args: argparse.Namespace) -> int:
+    stored = _store(args).stored_frameworks()
+    if not stored:
+        print("no framework loaded (bundled: " + ", ".join(bundled.names()) + ")")
+    for f in stored:
+        print(f"{f.id}  version {f.version}  {f.rows} rows ({f.schedulable} schedulable)  {f.title}")
+    return 0
+
+
+# --- qaf org ------------------------------------------------------------------------
+
+
+def cmd_org_load(args: argparse.Namespace) -> int:
+    store = _store(args)
+    vocab = store.vocabulary() if store.stored_frameworks() else None
+    org, problems = load_org(Path(args.dir), vocab)
+    if org is None or errors(problems):
+        raise InputError(problems, f"{args.dir}: not loaded, the store is unchanged")
+    _print_problems(problems, sys.stderr)
+    if vocab is None:
+        print("note: no framework is loaded yet, so roles were not checked", file=sys.stderr)
+    change = store.save_org(org)
+    for name, counts in (("people", change.people), ("teams", change.teams), ("cases", change.cases), ("bodies", change.bodies)):
+        gone = f", {counts.gone} no longer listed" if counts.gone else ""
+        print(f"{name}: {counts.total} ({counts.new} new, {counts.changed} changed, {counts.unchanged} unchanged{gone})")
+    return 0
+
+
+# --- qaf status ---------------------------------------------------------------------
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    store = _store(args)
+    print(f"store: {redact(database_url(args.db))} ({store.dialect})")
+    stored = store.stored_frameworks()
+    for f in stored:
+        print(f"framework {f.id} version {f.version}: {f.title} ({f.council or 'council not named'}): "
+              f"{f.rows} rows, {f.schedulable} schedulable, {f.rows - f.schedulable} not schedulable")  # fmt: skip
+    if not stored:
+        print("no framework loaded: qaf framework load east-sussex-2013")
+    org = store.org()
+    vocab = store.vocabulary()
+    open_cases = sum(1 for c in org.cases if c.closed is None)
+    print(f"organisation: {len(org.people)} people, {len(org.teams)} teams in {len(org.services)} services, "
+          f"{len(org.cases)} cases ({open_cases} open), {len(org.bodies)} bodies")  # fmt: skip
+    if org.people and stored:
+        held: dict[str, int] = {}
+        for person in org.people:
+            for role in org.roles_of(person, vocab):
+                held[role] = held.get(role, 0) + 1
+        print("roles held: " + ", ".join(f"{role} {n}" for role, n in sorted(held.items())))
+    return 0
+
+
+# --- the parser and the boundary ----------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="qaf", description="Turns a children's services Quality Assurance Framework into a living schedule.")
+    parser.add_argument("--version", action="version", version=f"qaf {VERSION} (rules backend: {backend.describe()})")
+    parser.add_argument("--db", metavar="URL", help="database URL (default: $QAF_DB, else sqlite file qaf.db here)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    framework = commands.add_parser("framework", help="check, load and list frameworks").add_subparsers(dest="action", required=True, metavar="ACTION")
+    check = framework.add_parser("check", help="check a framework file; every problem as FILE:LINE: field: message")
+    check.add_argument("file", help="a framework file, or the name of a bundled one (" + ", ".join(bundled.names()) + ")")
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.set_defaults(handler=cmd_framework_check, uses_db=False)
+    load = framework.add_parser("load", help="check a framework file and load it into the store (all or nothing)")
+    load.add_argument("file", help="a framework file, or the name of a bundled one")
+    load.set_defaults(handler=cmd_framework_load)
+    framework.add_parser("list", help="the frameworks in the store").set_defaults(handler=cmd_framework_list)
+
+    org = commands.add_parser("org", help="load the organisation").add_subparsers(dest="action", required=True, metavar="ACTION")
+    org_load = org.add_parser("load", help="load people.csv, teams.csv, cases.csv (+ bodies.csv) from DIR (all or nothing)")
+    org_load.add_argument("dir")
+    org_load.set_defaults(handler=cmd_org_load)
+    commands.add_parser("status", help="what the store holds: frameworks, organisation, roles").set_defaults(handler=cmd_status)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args)
+    except InputError as exc:
+        _print_problems(exc.problems, sys.stderr)
+        print(f"qaf: {exc.summary}", file=sys.stderr)
+        return exc.exit_code
+    except QafError as exc:
+        print(f"qaf: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except Exception as exc:  # a database that cannot be reached is the user's to fix, not a traceback
+        from sqlalchemy.exc import OperationalError
+
+        if isinstance(exc, OperationalError):
+            print(f"qaf: cannot use the database {redact(database_url(args.db))}: {exc.orig}", file=sys.stderr)
+            return 3
+        raise
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,149 @@
+"""The organisation: people, teams, cases and governance bodies, as of a date.
+
+Cases are references only (``CS-000123``): the store never holds a child's
+name, and :mod:`engine.orgload` refuses a reference that looks like one.
+People's roles are kept as the council wrote them; they are resolved onto a
+framework's vocabulary when that framework needs them (a role no framework
+knows yet is kept, not dropped).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Iterator
+
+from engine.problems import NO_SOURCE, Source
+from rules.roles import Vocabulary
+
+TEAM_KINDS = ("social_care", "early_help")
+
+
+def _active(start: date | None, end: date | None, day: date) -> bool:
+    return (start is None or start <= day) and (end is None or day <= end)
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    id: str
+    name: str
+    email: str
+    roles: tuple[str, ...] = ()  # as written in people.csv
+    team: str | None = None
+    manager: str | None = None
+    start: date | None = None
+    end: date | None = None
+    source: Source = field(default=NO_SOURCE, compare=False)
+
+    def active_on(self, day: date) -> bool:
+        return _active(self.start, self.end, day)
+
+
+@dataclass(frozen=True, slots=True)
+class Team:
+    id: str
+    name: str
+    service: str
+    kind: str = "social_care"
+    area: str = ""
+    source: Source = field(default=NO_SOURCE, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    ref: str
+    team: str
+    opened: date
+    worker: str | None = None
+    closed: date | None = None
+    source: Source = field(default=NO_SOURCE, compare=False)
+
+    def open_on(self, day: date) -> bool:
+        return _active(self.opened, self.closed, day)
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    id: str
+    name: str
+    chair: str | None = None
+    source: Source = field(default=NO_SOURCE, compare=False)
+
+
+@dataclass(frozen=True)
+class Org:
+    """An organisation snapshot with lookups built once."""
+
+    people: tuple[Person, ...] = ()
+    teams: tuple[Team, ...] = ()
+    cases: tuple[Case, ...] = ()
+    bodies: tuple[Body, ...] = ()
+    _people: dict[str, Person] = field(init=False, repr=False, compare=False)
+    _teams: dict[str, Team] = field(init=False, repr=False, compare=False)
+    _reports: dict[str, tuple[Person, ...]] = field(init=False, repr=False, compare=False)
+    _caseload: dict[str, tuple[Case, ...]] = field(init=False, repr=False, compare=False)
+    _team_cases: dict[str, tuple[Case, ...]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        reports: dict[str, list[Person]] = {}
+        for p in self.people:
+            if p.manager:
+                reports.setdefault(p.manager, []).append(p)
+        caseload: dict[str, list[Case]] = {}
+        team_cases: dict[str, list[Case]] = {}
+        for c in self.cases:
+            if c.worker:
+                caseload.setdefault(c.worker, []).append(c)
+            team_cases.setdefault(c.team, []).append(c)
+        setattr_ = object.__setattr__
+        setattr_(self, "_people", {p.id: p for p in self.people})
+        setattr_(self, "_teams", {t.id: t for t in self.teams})
+        setattr_(self, "_reports", {k: tuple(v) for k, v in reports.items()})
+        setattr_(self, "_caseload", {k: tuple(v) for k, v in caseload.items()})
+        setattr_(self, "_team_cases", {k: tuple(v) for k, v in team_cases.items()})
+
+    def person(self, person_id: str) -> Person | None:
+        return self._people.get(person_id)
+
+    def team(self, team_id: str) -> Team | None:
+        return self._teams.get(team_id)
+
+    def reports(self, person_id: str) -> tuple[Person, ...]:
+        """The people ``person_id`` line-manages directly."""
+        return self._reports.get(person_id, ())
+
+    def caseload(self, person_id: str) -> tuple[Case, ...]:
+        return self._caseload.get(person_id, ())
+
+    def team_cases(self, team_id: str) -> tuple[Case, ...]:
+        return self._team_cases.get(team_id, ())
+
+    def line(self, person_id: str) -> Iterator[Person]:
+        """The line-manager chain above ``person_id``, nearest first (stops at a cycle)."""
+        seen = {person_id}
+        current = self.person(person_id)
+        while current is not None and current.manager and current.manager not in seen:
+            seen.add(current.manager)
+            current = self.person(current.manager)
+            if current is not None:
+                yield current
+
+    def service_of(self, person: Person) -> str | None:
+        team = self.team(person.team) if person.team else None
+        return team.service if team else None
+
+    def roles_of(self, person: Person, vocab: Vocabulary) -> frozenset[str]:
+        """The person's roles as canonical names of ``vocab`` (unknown ones left out)."""
+        return frozenset(r for r in (vocab.resolve(w) for w in person.roles) if r)
+
+    def holders(self, role: str, vocab: Vocabulary, day: date) -> tuple[Person, ...]:
+        """People active on ``day`` who hold ``role`` (a canonical name)."""
+        return tuple(p for p in self.people if p.active_on(day) and role in self.roles_of(p, vocab))
+
+    @property
+    def services(self) -> tuple[str, ...]:
+        return tuple(sorted({t.service for t in self.teams}))
+
+    @property
+    def areas(self) -> tuple[str, ...]:
+        return tuple(sorted({t.area for t in self.teams if t.area}))

@@ -1,0 +1,107 @@
+"""Database engines from a URL: SQLite by default, PostgreSQL for scale-out.
+
+- No URL: ``QAF_DB`` from the environment, else the SQLite file ``qaf.db`` in
+  the current folder. A bare path is read as a SQLite file.
+- SQLite: WAL, a busy timeout, foreign keys on, and ``BEGIN IMMEDIATE`` for
+  every transaction, so concurrent writers queue instead of losing updates.
+- PostgreSQL: ``postgresql://`` URLs use psycopg 3. A ``schema`` query
+  parameter (``...?schema=council_a``) puts qaf's tables in that schema, so
+  many councils can share one server.
+
+:func:`open_engine` creates the tables when they are missing and checks the
+schema version.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, insert, select
+from sqlalchemy.engine import make_url
+from sqlmodel import SQLModel
+
+from engine.problems import QafError
+from store import tables
+
+DEFAULT_URL = "sqlite:///qaf.db"
+
+
+class SchemaError(QafError):
+    pass
+
+
+def database_url(url: str | None = None) -> str:
+    """The URL to use: the argument, else ``QAF_DB``, else ``sqlite:///qaf.db``."""
+    url = url or os.environ.get("QAF_DB") or DEFAULT_URL
+    if "://" not in url:
+        url = f"sqlite:///{Path(url)}"
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def redact(url: str) -> str:
+    """The URL without its password, for messages and logs."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def make_engine(url: str | None = None) -> Engine:
+    sa_url = make_url(database_url(url))
+    if sa_url.get_backend_name() == "sqlite":
+        return _sqlite_engine(sa_url)
+    schema = sa_url.query.get("schema")
+    connect_args = {}
+    if schema:
+        sa_url = sa_url.difference_update_query(["schema"])
+        connect_args["options"] = f"-csearch_path={schema}"
+    return create_engine(sa_url, pool_pre_ping=True, connect_args=connect_args)
+
+
+def _sqlite_engine(sa_url) -> Engine:
+    engine = create_engine(sa_url, connect_args={"timeout": 30, "check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection, _record) -> None:  # pragma: no cover - driver callback
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn) -> None:  # pragma: no cover - driver callback
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def ensure_schema(engine: Engine) -> None:
+    """Create missing tables; refuse a database written by a newer qaf."""
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:  # one creator at a time when instances start together
+            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(724145)")
+            SQLModel.metadata.create_all(conn)
+            _version(conn)
+    else:
+        with engine.begin() as conn:
+            SQLModel.metadata.create_all(conn)
+            _version(conn)
+
+
+def _version(conn) -> None:
+    table = tables.SchemaVersion.__table__
+    found = conn.execute(select(table.c.version)).scalars().all()
+    if not found:
+        conn.execute(insert(table), {"version": tables.SCHEMA_VERSION, "applied_at": datetime.now(timezone.utc)})
+    elif max(found) > tables.SCHEMA_VERSION:
+        raise SchemaError(f"the database has schema version {max(found)}; this qaf knows up to {tables.SCHEMA_VERSION}")
+
+
+def open_engine(url: str | None = None) -> Engine:
+    engine = make_engine(url)
+    ensure_schema(engine)
+    return engine

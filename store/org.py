@@ -1,0 +1,88 @@
+"""The organisation in the store: each load is a snapshot, applied whole.
+
+Records in the snapshot are inserted or updated; records the snapshot no
+longer lists are kept (obligations and reports still name them) but marked
+not present, which takes them out of scope.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable
+
+from sqlalchemy import Connection, Table, select, update
+
+from engine.org import Body, Case, Org, Person, Team
+from store.protocols import Counts, OrgChange
+from store.tables import BodyRecord, CaseRecord, PersonRecord, TeamRecord
+from store.upsert import upsert
+
+PEOPLE, TEAMS, CASES, BODIES = (t.__table__ for t in (PersonRecord, TeamRecord, CaseRecord, BodyRecord))
+
+
+def _person(p: Person) -> dict[str, Any]:
+    return {"id": p.id, "name": p.name, "email": p.email, "roles": ";".join(p.roles), "team": p.team,
+            "manager": p.manager, "start": p.start, "end": p.end}  # fmt: skip
+
+
+def _team(t: Team) -> dict[str, Any]:
+    return {"id": t.id, "name": t.name, "service": t.service, "kind": t.kind, "area": t.area}
+
+
+def _case(c: Case) -> dict[str, Any]:
+    return {"ref": c.ref, "worker": c.worker, "team": c.team, "opened": c.opened, "closed": c.closed}
+
+
+def _body(b: Body) -> dict[str, Any]:
+    return {"id": b.id, "name": b.name, "chair": b.chair}
+
+
+def _apply(conn: Connection, table: Table, key: str, rows: list[dict[str, Any]]) -> Counts:
+    existing = {r[key]: r for r in (dict(m) for m in conn.execute(select(table)).mappings())}
+    new = changed = unchanged = 0
+    for row in rows:
+        old = existing.get(row[key])
+        if old is None:
+            new += 1
+        elif old["present"] and all(old[c] == v for c, v in row.items()):
+            unchanged += 1
+        else:
+            changed += 1
+    listed = {row[key] for row in rows}
+    gone = sum(1 for k, r in existing.items() if r["present"] and k not in listed)
+    conn.execute(update(table).where(table.c.present.is_(True)).values(present=False))
+    upsert(conn, table, [{**row, "present": True} for row in rows], [key])
+    return Counts(new, changed, unchanged, gone)
+
+
+def save(conn: Connection, org: Org) -> OrgChange:
+    return OrgChange(
+        people=_apply(conn, PEOPLE, "id", [_person(p) for p in org.people]),
+        teams=_apply(conn, TEAMS, "id", [_team(t) for t in org.teams]),
+        cases=_apply(conn, CASES, "ref", [_case(c) for c in org.cases]),
+        bodies=_apply(conn, BODIES, "id", [_body(b) for b in org.bodies]),
+    )
+
+
+def _rows(conn: Connection, table: Table, order: str, make: Callable[[Any], Any]) -> tuple:
+    query = select(table).where(table.c.present.is_(True)).order_by(table.c[order])
+    return tuple(make(r) for r in conn.execute(query))
+
+
+def load(conn: Connection) -> Org:
+    def roles(text: str) -> tuple[str, ...]:
+        return tuple(r for r in text.split(";") if r)
+
+    return Org(
+        people=_rows(conn, PEOPLE, "id", lambda r: Person(r.id, r.name, r.email, roles(r.roles), r.team, r.manager, r.start, r.end)),
+        teams=_rows(conn, TEAMS, "id", lambda r: Team(r.id, r.name, r.service, r.kind, r.area)),
+        cases=_rows(conn, CASES, "ref", lambda r: Case(r.ref, r.team, r.opened, r.worker, r.closed)),
+        bodies=_rows(conn, BODIES, "id", lambda r: Body(r.id, r.name, r.chair)),
+    )
+
+
+def names(conn: Connection, ids: Iterable[str]) -> dict[str, str]:
+    """Names of people, present or not (history keeps leavers' names)."""
+    ids = list(set(ids))
+    if not ids:
+        return {}
+    return {r.id: r.name for r in conn.execute(select(PEOPLE.c.id, PEOPLE.c.name).where(PEOPLE.c.id.in_(ids)))}

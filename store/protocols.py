@@ -1,0 +1,75 @@
+"""The store's interface: what the engine and CLI may ask of persistence.
+
+The engine depends on :class:`Store`, never on SQLModel rows; implementations
+live one per file (:mod:`store.sql` serves SQLite and PostgreSQL alike).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from engine.org import Org
+from rules.model import Framework
+from rules.roles import Vocabulary
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFramework:
+    id: str
+    version: str
+    title: str
+    council: str
+    content_hash: str
+    filename: str
+    rows: int
+    schedulable: int
+    loaded_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class FrameworkChange:
+    """What loading a framework did: ``loaded`` (new), ``replaced`` (new version) or ``unchanged``."""
+
+    id: str
+    action: str
+    previous_version: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    gone: int = 0  # no longer in the snapshot: kept for history, out of scope
+
+    @property
+    def total(self) -> int:
+        return self.new + self.changed + self.unchanged
+
+
+@dataclass(frozen=True, slots=True)
+class OrgChange:
+    people: Counts
+    teams: Counts
+    cases: Counts
+    bodies: Counts
+
+
+class Store(Protocol):
+    def save_framework(self, framework: Framework, text: str) -> FrameworkChange: ...
+
+    def stored_frameworks(self) -> list[StoredFramework]: ...
+
+    def frameworks(self) -> list[Framework]: ...
+
+    def framework(self, framework_id: str) -> Framework: ...
+
+    def vocabulary(self) -> Vocabulary: ...
+
+    def save_org(self, org: Org) -> OrgChange: ...
+
+    def org(self) -> Org: ...
+
+    def log(self, kind: str, ref: str, payload: dict) -> None: ...

@@ -1,0 +1,94 @@
+"""Shared fixtures: every store test runs on SQLite and on PostgreSQL.
+
+PostgreSQL comes from ``QAF_TEST_POSTGRES_URL`` (default: the local server,
+``postgresql+psycopg://postgres@127.0.0.1:5432/test``; see DEVELOPERS.md).
+Each test gets a fresh schema, dropped afterwards. Where no server answers,
+the PostgreSQL half is skipped with the reason; ``.ci/run`` starts the server
+first so CI runs both halves.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from sqlalchemy import MetaData, create_engine, select, text
+
+from store.sql import SqlStore
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+PG_URL = os.environ.get("QAF_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+_pg_reason: list[str] = []
+
+
+def _postgres_reachable() -> str | None:
+    """None when PostgreSQL answers, else why not (checked once per session)."""
+    if not _pg_reason:
+        try:
+            engine = create_engine(PG_URL)
+            with engine.connect() as conn:
+                conn.execute(text("select 1"))
+            engine.dispose()
+            _pg_reason.append("")
+        except Exception as exc:  # any failure to reach the server skips the PostgreSQL half
+            _pg_reason.append(f"PostgreSQL not reachable at {PG_URL}: {type(exc).__name__}: {str(exc).splitlines()[0]}")
+    return _pg_reason[0] or None
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database URL for an empty store: a SQLite file, or a fresh PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'qaf.db'}"
+        return
+    reason = _postgres_reachable()
+    if reason and os.environ.get("QAF_REQUIRE_POSTGRES") == "1":
+        pytest.fail(reason + " (QAF_REQUIRE_POSTGRES=1: CI runs both databases)")
+    if reason:
+        pytest.skip(reason)
+    schema = f"qaf_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in PG_URL else "?"
+    try:
+        yield f"{PG_URL}{sep}schema={schema}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def store(db_url: str) -> Iterator[SqlStore]:
+    s = SqlStore.open(db_url)
+    try:
+        yield s
+    finally:
+        s.close()
+
+
+def snapshot(store: SqlStore) -> dict[str, list[tuple]]:
+    """Every row of every table, for 'the store is exactly as it was' checks."""
+    meta = MetaData()
+    meta.reflect(store.engine)
+    out: dict[str, list[tuple]] = {}
+    with store.engine.connect() as conn:
+        for name, table in sorted(meta.tables.items()):
+            out[name] = sorted((tuple(map(repr, row)) for row in conn.execute(select(table))))
+    return out
+
+
+@pytest.fixture
+def example_council() -> Path:
+    return ROOT / "examples" / "council"
+
+
+@pytest.fixture
+def frameworks_dir() -> Path:
+    return ROOT / "rules" / "frameworks"

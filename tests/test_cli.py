@@ -1,0 +1,95 @@
+"""The qaf command as a user meets it: exit codes, messages, and an untouched store on bad input."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from engine.cli import main
+from store.sql import SqlStore
+from tests.conftest import snapshot
+
+DATA = Path(__file__).parent / "data"
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_version_names_the_rules_backend():
+    done = subprocess.run([sys.executable, "-m", "engine.cli", "--version"], capture_output=True, text=True)
+    assert done.returncode == 0
+    assert done.stdout.startswith("qaf ") and "rules backend: " in done.stdout
+    assert ("durable-rules" in done.stdout) or ("reference evaluator" in done.stdout)
+
+
+def test_check_prints_every_problem_then_the_summary_and_exits_1(capsys):
+    code, out, _ = run(capsys, "framework", "check", str(DATA / "broken-framework.yaml"))
+    lines = out.splitlines()
+    assert code == 1
+    assert lines[-1] == f"{DATA / 'broken-framework.yaml'}: 3 rows, 3 schedulable, 0 not schedulable"
+    assert len(lines) == 6 and all(line.startswith(str(DATA / "broken-framework.yaml") + ":") for line in lines)
+
+
+def test_check_a_good_framework_exits_0(capsys):
+    code, out, _ = run(capsys, "framework", "check", str(DATA / "store-framework.yaml"))
+    assert (code, out) == (0, f"{DATA / 'store-framework.yaml'}: 3 rows, 2 schedulable, 1 not schedulable\n")
+
+
+def test_check_json_reuses_the_problem_records(capsys):
+    import json
+
+    code, out, _ = run(capsys, "framework", "check", "--format", "json", str(DATA / "broken-framework.yaml"))
+    report = json.loads(out)
+    assert code == 1 and report["rows"] == 3 and len(report["problems"]) == 5
+    assert {"file", "line", "field", "message", "severity"} <= set(report["problems"][0])
+
+
+def test_loading_a_broken_framework_leaves_the_store_unchanged(capsys, db_url):
+    assert run(capsys, "--db", db_url, "framework", "load", str(DATA / "store-framework.yaml"))[0] == 0
+    store = SqlStore.open(db_url)
+    before = snapshot(store)
+    code, out, err = run(capsys, "--db", db_url, "framework", "load", str(DATA / "broken-framework.yaml"))
+    assert code == 1 and out == ""
+    assert "unknown action 'summon_the_inspector'" in err
+    assert err.rstrip().endswith("not loaded, the store is unchanged")
+    assert snapshot(store) == before
+    store.close()
+
+
+def test_loading_a_broken_organisation_leaves_the_store_unchanged(capsys, db_url):
+    assert run(capsys, "--db", db_url, "framework", "load", str(DATA / "store-framework.yaml"))[0] == 0
+    assert run(capsys, "--db", db_url, "org", "load", str(DATA / "small-org"))[0] == 0
+    store = SqlStore.open(db_url)
+    before = snapshot(store)
+    code, _, err = run(capsys, "--db", db_url, "org", "load", str(DATA / "broken-org"))
+    assert code == 1
+    assert "people.csv:3: manager: unknown manager id 'P99'" in err
+    assert snapshot(store) == before
+    store.close()
+
+
+def test_org_load_reports_what_changed(capsys, db_url):
+    run(capsys, "--db", db_url, "framework", "load", str(DATA / "store-framework.yaml"))
+    code, out, err = run(capsys, "--db", db_url, "org", "load", str(DATA / "small-org"))
+    assert code == 0
+    assert out.splitlines()[0] == "people: 5 (5 new, 0 changed, 0 unchanged)"
+    assert "role 'DCS' is not in any loaded framework's vocabulary (kept)" in err
+    code, out, _ = run(capsys, "--db", db_url, "org", "load", str(DATA / "small-org"))
+    assert out.splitlines()[0] == "people: 5 (0 new, 0 changed, 5 unchanged)"
+
+
+def test_an_unreachable_database_is_a_message_not_a_traceback(capsys):
+    code, _, err = run(capsys, "--db", "postgresql://nobody@127.0.0.1:1/none", "framework", "list")
+    assert code == 3 and err.startswith("qaf: cannot use the database postgresql+psycopg://nobody@127.0.0.1:1/none")
+
+
+def test_bad_arguments_exit_2(capsys):
+    import pytest
+
+    with pytest.raises(SystemExit) as exc:
+        main(["framework", "frobnicate"])
+    assert exc.value.code == 2

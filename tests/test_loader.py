@@ -1,0 +1,117 @@
+"""Loading a framework file: every problem reported, each at its own line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from engine.problems import errors, format_problem
+from rules.loader import load_framework, load_text
+
+DATA = Path(__file__).parent / "data"
+
+
+def messages(problems):
+    return [format_problem(p) for p in problems]
+
+
+def test_broken_framework_reports_every_mistake_with_its_line():
+    fw, problems = load_framework(DATA / "broken-framework.yaml")
+    f = str(DATA / "broken-framework.yaml")
+    found = messages(problems)
+    expected = [
+        f"{f}:22: row 3.16.trigger.when.grades: unknown grade 'terrible' (scale: outstanding, good, requires_improvement, inadequate)",
+        f"{f}:25: row 3.16.trigger.summon_the_inspector: unknown action 'summon_the_inspector' (one of: follow_up_audits, review, alert, moderation, qa_signoff)",
+        f"{f}:26: row.id: duplicate row id '3.16' (first on line 10)",
+        f"{f}:26: row 3.16.by: unknown role 'Wizard of Audit' (not in the framework's role vocabulary)",
+        f"{f}:34: row 3.16.cadence.every: a period: unknown period 'fortnightly-ish'",
+    ]
+    for line in expected:
+        assert line in found
+    assert len(errors(problems)) == len(expected), found
+    assert fw is not None and len(fw.rows) == 3
+
+
+def test_row_ids_stay_as_written():
+    """YAML 1.1 would read 3.10 as the number 3.1: qaf keeps the text."""
+    fw, _ = load_framework(DATA / "broken-framework.yaml")
+    assert [r.id for r in fw.rows] == ["3.16", "3.16", "3.10"]
+
+
+def test_yaml_syntax_error_names_its_line():
+    fw, problems = load_text("qaf: 1\nid: x\nrows:\n  - id: '1'\n    role: [unclosed\n", "bad.yaml")
+    assert fw is None
+    assert len(problems) == 1 and problems[0].source.file == "bad.yaml"
+    assert problems[0].source.line >= 5
+    assert "not valid YAML" in problems[0].message
+
+
+def test_misspelt_field_is_reported_with_a_hint():
+    text = (
+        "qaf: 1\nid: x\ntitle: T\nroles: [Auditor]\nrows:\n"
+        "  - id: '1'\n    role: Auditor\n    task: t\n    frequency: Monthly\n    purpose: p\n    by: [Auditor]\n"
+        "    cadences:\n      - kind: audit\n        evry: month\n"
+    )
+    _, problems = load_text(text, "typo.yaml")
+    found = messages(problems)
+    assert "typo.yaml:14: row 1.cadence.evry: unknown field 'evry' (did you mean 'every'?)" in found
+    assert "typo.yaml:13: row 1.cadence.every: how often? give 'every' (month, quarter, ...) or an event ('on' / 'anniversary')" in found
+
+
+def test_duplicate_yaml_key_is_a_problem():
+    text = "qaf: 1\nid: x\nid: y\ntitle: T\nrows: []\n"
+    _, problems = load_text(text, "dup.yaml")
+    assert "dup.yaml:3: id: duplicate key (first given on line 2)" in messages(problems)
+
+
+def test_a_row_must_be_scheduled_or_say_why_not():
+    text = (
+        "qaf: 1\nid: x\ntitle: T\nroles: [DCS]\nrows:\n"
+        "  - id: '1.1'\n    role: DCS\n    task: t\n    frequency: Statutory responsibility\n    purpose: p\n"
+        "  - id: '1.2'\n    role: DCS\n    task: t\n    frequency: As required\n    purpose: p\n"
+        "    unschedulable: as required, no frequency\n"
+    )
+    fw, problems = load_text(text, "x.yaml")
+    assert messages(problems) == [
+        "x.yaml:6: row 1.1.cadences: no cadences: give at least one, or say why the row is 'unschedulable'"
+    ]
+    assert fw.rows[1].unschedulable == "as required, no frequency" and not fw.rows[1].schedulable
+
+
+def test_roles_resolve_through_aliases_plurals_and_qualifiers():
+    text = (
+        "qaf: 1\nid: x\ntitle: T\nroles:\n  - {name: Operations Manager, aliases: [OM]}\n  - {name: CSCMT, body: true}\n"
+        "rows:\n  - id: '3.14'\n    role: OMs\n    task: t\n    frequency: Monthly\n    purpose: p\n"
+        "    by: [\"Operations Managers, Children's Social Care\"]\n"
+        "    cadences:\n      - {kind: report, every: quarter, to: [cscmt]}\n"
+    )
+    fw, problems = load_text(text, "x.yaml")
+    assert not problems
+    row = fw.rows[0]
+    assert row.by == ("Operations Manager",)
+    assert row.cadences[0].to == ("CSCMT",)
+
+
+def test_escalation_ladder_must_go_up_and_name_known_roles():
+    text = (
+        "qaf: 1\nid: x\ntitle: T\nroles: [Head of Service]\n"
+        "escalation:\n  - {after: 5, to: line_manager}\n  - {after: 2, to: Director}\nrows: []\n"
+    )
+    _, problems = load_text(text, "x.yaml")
+    assert set(messages(problems)) == {
+        "x.yaml:7: escalation.after: steps must go up: 2 comes after 5",
+        "x.yaml:7: escalation.to: unknown role 'Director' (not in the framework's role vocabulary)",
+    }
+
+
+def test_settings_are_checked():
+    text = "qaf: 1\nid: x\ntitle: T\ntimezone: Mars/Olympus\nyear_start: 31 February\nhorizon_months: none\nrows: []\n"
+    _, problems = load_text(text, "x.yaml")
+    found = " | ".join(messages(problems))
+    assert "x.yaml:4: timezone: not valid: 'Mars/Olympus'" in found
+    assert "x.yaml:5: year_start: not valid: '31 February'" in found
+    assert "x.yaml:6: horizon_months: not valid: 'none'" in found
+
+
+def test_missing_file_is_a_problem_not_a_crash(tmp_path):
+    fw, problems = load_framework(tmp_path / "nope.yaml")
+    assert fw is None and "cannot read" in problems[0].message

@@ -1,0 +1,97 @@
+"""Loading an organisation from CSV: every problem named by file, line and column."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from engine.orgload import load_org
+from engine.problems import errors, format_problem
+from rules.model import Role
+from rules.roles import Vocabulary
+
+DATA = Path(__file__).parent / "data"
+VOCAB = Vocabulary([
+    Role("Director of Children's Services", ("DCS",)),
+    Role("Operations Manager", ("OM",)),
+    Role("Practice Manager", ("PM",)),
+    Role("Social Worker"),
+    Role("Moderator"),
+])  # fmt: skip
+
+
+def test_broken_organisation_reports_every_mistake():
+    org, problems = load_org(DATA / "broken-org", VOCAB)
+    d = DATA / "broken-org"
+    found = [format_problem(p) for p in problems]
+    assert found == [
+        f"{d}/cases.csv:3: worker: unknown worker 'P42' (not in people.csv)",
+        f"{d}/cases.csv:4: closed: closed date 2025-03-01 is before opened date 2025-03-12",
+        f"{d}/people.csv:3: manager: unknown manager id 'P99' (not in people.csv)",
+        f"{d}/people.csv:4: team: unknown team 'T7' (not in teams.csv)",
+        f"{d}/people.csv:5: end: end date 2020-01-31 is before start date 2021-09-01",
+        f"{d}/people.csv:6: start: malformed date '2022-02-30' (expected YYYY-MM-DD)",
+    ]
+
+
+def test_small_organisation_loads_with_aliases_and_extra_columns_ignored():
+    org, problems = load_org(DATA / "small-org", VOCAB)
+    assert not errors(problems), [format_problem(p) for p in problems]
+    ben = org.person("P2")
+    assert org.roles_of(ben, VOCAB) == {"Operations Manager", "Moderator"}
+    assert [p.id for p in org.line("P4")] == ["P3", "P2", "P1"]
+    assert [p.id for p in org.reports("P3")] == ["P4", "P5"]
+    assert org.bodies[0].chair == "P1"
+
+
+def test_a_leaver_is_active_until_their_end_date_and_a_closed_case_until_it_closes():
+    org, _ = load_org(DATA / "small-org", VOCAB)
+    ella = org.person("P5")
+    assert ella.active_on(date(2026, 6, 30)) and not ella.active_on(date(2026, 7, 1))
+    case = next(c for c in org.cases if c.ref == "CS-000003")
+    assert case.open_on(date(2025, 9, 1)) and not case.open_on(date(2025, 9, 2))
+
+
+def test_unknown_role_is_a_warning_not_an_error(tmp_path):
+    for name in ("teams.csv", "cases.csv"):
+        (tmp_path / name).write_text((DATA / "small-org" / name).read_text())
+    people = (DATA / "small-org" / "people.csv").read_text().replace("Practice Manager", "Practice Manager;Young Inspector")
+    (tmp_path / "people.csv").write_text(people)
+    org, problems = load_org(tmp_path, VOCAB)
+    assert not errors(problems)
+    assert [format_problem(p) for p in problems] == [
+        f"{tmp_path}/people.csv:4: roles: warning: role 'Young Inspector' is not in any loaded framework's vocabulary (kept)"
+    ]
+    assert "Young Inspector" in org.person("P3").roles
+
+
+def test_a_childs_name_is_refused_as_a_case_reference(tmp_path):
+    for name in ("teams.csv", "people.csv"):
+        (tmp_path / name).write_text((DATA / "small-org" / name).read_text())
+    (tmp_path / "cases.csv").write_text("ref,worker,team,opened,closed,child_name\nJohn Smith,P4,T1,2025-01-10,,John Smith\n")
+    _, problems = load_org(tmp_path, VOCAB)
+    found = [format_problem(p) for p in problems]
+    assert f"{tmp_path}/cases.csv:2: ref: a case reference is letters, digits and - / _ . only (never a child's name)" in found
+    assert f"{tmp_path}/cases.csv:1: child_name: warning: column ignored: qaf keeps case references only, never a child's details" in found
+
+
+def test_missing_files_and_columns(tmp_path):
+    (tmp_path / "teams.csv").write_text("id,name,service\nT1,A,B\n")
+    _, problems = load_org(tmp_path, VOCAB)
+    found = [format_problem(p) for p in problems]
+    assert f"{tmp_path}/people.csv: file: missing: an organisation needs people.csv" in found
+    assert f"{tmp_path}/cases.csv: file: missing: an organisation needs cases.csv" in found
+    assert f"{tmp_path}/teams.csv:1: kind: missing column 'kind' (expected id, name, service, kind, area)" in found
+
+
+def test_duplicate_ids_and_line_manager_circles(tmp_path):
+    (tmp_path / "teams.csv").write_text("id,name,service,kind,area\nT1,A,S,social_care,\n")
+    (tmp_path / "cases.csv").write_text("ref,worker,team,opened,closed\n")
+    (tmp_path / "people.csv").write_text(
+        "id,name,email,roles,team,manager,start,end\n"
+        "P1,A B,a@x.org,OM,T1,P2,,\nP2,C D,c@x.org,OM,T1,P1,,\nP2,E F,e@x.org,OM,T1,,,\n"
+    )
+    _, problems = load_org(tmp_path, VOCAB)
+    found = [format_problem(p) for p in problems]
+    assert f"{tmp_path}/people.csv:4: id: duplicate id 'P2' (first on line 3)" in found
+    assert f"{tmp_path}/people.csv:2: manager: line managers go round in a circle: P1 -> P2 -> P1" in found
