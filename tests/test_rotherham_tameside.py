@@ -1,0 +1,258 @@
+"""Rotherham 2016 and Tameside 2023: the framework files read as the seeds do.
+
+Neither council published a table; the rows in ``rules/frameworks`` are the
+elements of each framework as the council papers describe them. These tests
+check that the files say what the papers say.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from engine.problems import format_problem
+from rules.loader import load_framework, load_text
+from rules.model import Every, Framework, Span
+from rules.printer import print_framework
+from rules.roles import Vocabulary
+
+FRAMEWORKS = Path(__file__).resolve().parent.parent / "rules" / "frameworks"
+OFSTED_GRADES = ("outstanding", "good", "requires_improvement", "inadequate")
+MONTHLY = Every(months=1)
+
+
+def load(name: str) -> Framework:
+    fw, problems = load_framework(FRAMEWORKS / f"{name}.yaml")
+    assert not problems, "\n".join(format_problem(p) for p in problems)
+    assert fw is not None
+    return fw
+
+
+@pytest.fixture(scope="module")
+def rotherham() -> Framework:
+    return load("rotherham-2016")
+
+
+@pytest.fixture(scope="module")
+def tameside() -> Framework:
+    return load("tameside-2023")
+
+
+# --- both files ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["rotherham-2016", "tameside-2023"])
+def test_loads_without_problems_and_round_trips_through_the_printer(name: str) -> None:
+    fw = load(name)
+    again, problems = load_text(print_framework(fw), f"{name}.printed")
+    assert not problems, "\n".join(format_problem(p) for p in problems)
+    assert again == fw
+
+
+@pytest.mark.parametrize("name", ["rotherham-2016", "tameside-2023"])
+def test_overdue_work_climbs_to_the_head_of_service_then_the_dcs_as_digests(name: str) -> None:
+    fw = load(name)
+    assert [(s.after, s.to, s.digest) for s in fw.escalation] == [
+        (0, "assignee", False),
+        (5, "line_manager", False),
+        (20, "Head of Service", True),
+        (40, "Director of Children's Services", True),
+    ]
+    assert set(fw.digest_roles) == {"Head of Service", "Director of Children's Services"}
+
+
+@pytest.mark.parametrize("name", ["rotherham-2016", "tameside-2023"])
+def test_the_seeds_ways_of_writing_a_role_resolve_onto_one_vocabulary(name: str) -> None:
+    vocab = Vocabulary(load(name).roles)
+    assert vocab.resolve("Head of Service, Safeguarding and Quality Assurance") == "Head of Safeguarding"
+    assert vocab.resolve("Head of Safeguarding and Quality Assurance") == "Head of Safeguarding"
+    assert vocab.resolve("Head of Service, Performance and Planning") == "Head of Performance and Planning"
+    assert vocab.resolve("Head of Safeguarding, Quality Assurance and Principal Social Worker") == "Head of QA"
+    assert vocab.resolve("Heads of Service, Children's Social Care") == "Head of Service"
+    assert vocab.resolve("team managers") == "Team Manager"
+    assert vocab.resolve("DCS") == "Director of Children's Services"
+    assert vocab.resolve("LM") == "Lead Member"
+    assert vocab.resolve("Children's Service Scrutiny Panel") == "Children's Services Scrutiny Panel"
+    for body in (
+        "Performance Board",
+        "Improving Lives Select Commission",
+        "Children's Improvement Board",
+        "Children's Services Scrutiny Panel",
+        "Ofsted",
+    ):
+        assert vocab.is_body(body), body
+    assert not vocab.is_body("Head of Service")
+
+
+# --- Rotherham 2016 -----------------------------------------------------------
+
+
+def test_rotherham_settings(rotherham: Framework) -> None:
+    assert rotherham.id == "rotherham-2016"
+    assert rotherham.title == "Children and Young People's Services Quality Assurance Framework"
+    assert rotherham.version == "2015"  # "launched in September 2015"
+    assert rotherham.council == "Rotherham Metropolitan Borough Council"
+
+
+def test_team_managers_audit_each_worker_monthly_on_the_four_ofsted_grades(rotherham: Framework) -> None:
+    """ "Monthly audits are undertaken by all team managers within Social Care and
+    the Early Help Service ... rated in line with the 4 grading criteria from Ofsted." """
+    row = rotherham.row("R1")
+    assert row.by == ("Team Manager",)
+    assert row.schedulable
+    (audit,) = row.cadences
+    assert (audit.kind, audit.every, audit.per, audit.case) == ("audit", MONTHLY, "worker", True)
+    assert rotherham.grades == OFSTED_GRADES
+
+
+def test_an_inadequate_team_manager_audit_alerts_the_head_of_service(rotherham: Framework) -> None:
+    (trigger,) = rotherham.row("R1").triggers
+    assert trigger.when.on == "outcome"
+    assert trigger.when.grades == {"inadequate"}
+    (alert,) = trigger.then
+    assert (alert.do, alert.role, alert.of) == ("alert", "Head of Service", "assignee")
+
+
+def test_a_senior_manager_re_audits_a_sample_of_the_team_manager_audits_monthly(rotherham: Framework) -> None:
+    """ "A sample of these audits are then re-audited by a senior manager." """
+    row = rotherham.row("R2")
+    assert row.by == ("Senior Manager",)
+    (reaudit,) = row.cadences
+    assert (reaudit.kind, reaudit.every) == ("moderation", MONTHLY)
+    assert reaudit.sample is not None and reaudit.sample.row == "R1"
+    assert reaudit.sample.percent == 10
+    assert "sample" in reaudit.note  # the size is our choice, and says so
+
+
+def test_results_are_published_in_a_monthly_quality_assurance_report(rotherham: Framework) -> None:
+    row = rotherham.row("R3")
+    assert row.by == ("Head of Safeguarding",)
+    (report,) = row.cadences
+    assert (report.kind, report.every, report.to) == ("report", MONTHLY, ("Performance Board",))
+
+
+def test_the_joint_safeguarding_visit_every_two_months_rotates_over_front_line_teams(rotherham: Framework) -> None:
+    """ "Every two months the Director of Children's Services, the Deputy Director, the
+    Lead Member and the Head of Safeguarding undertake a joint visit to an operational
+    front-line staff team." """
+    row = rotherham.row("R4")
+    four = {"Director of Children's Services", "Deputy Director", "Lead Member", "Head of Safeguarding"}
+    assert set(row.by) == four
+    (visit,) = row.cadences
+    assert (visit.kind, visit.every) == ("visit", Every(months=2))
+    assert (visit.per, visit.rotate, visit.team_kind) == ("assignee", "team", "social_care")
+    assert visit.by == ("Director of Children's Services",)  # one visit, one team a period
+    assert set(visit.by) | set(visit.with_) == four
+
+
+def test_elements_without_a_frequency_are_kept_with_the_reason(rotherham: Framework) -> None:
+    for row_id, task in (("R5", "Beyond Auditing"), ("R6", "Observation of Practice"), ("R7", "Young Inspectors")):
+        row = rotherham.row(row_id)
+        assert task in row.task
+        assert not row.schedulable and row.unschedulable
+    assert "Strategic Director" in rotherham.row("R10").task
+    assert rotherham.row("R10").unschedulable
+
+
+def test_dip_sampling_and_supervision_are_monthly(rotherham: Framework) -> None:
+    (dip,) = rotherham.row("R8").cadences
+    assert (dip.kind, dip.every, dip.rotate, dip.case) == ("audit", MONTHLY, "team", True)
+    (supervision,) = rotherham.row("R9").cadences
+    assert (supervision.kind, supervision.every, supervision.per) == ("meeting", MONTHLY, "worker")
+
+
+def test_rotherham_counts(rotherham: Framework) -> None:
+    assert len(rotherham.rows) == 11
+    assert rotherham.schedulable_count == 6
+
+
+# --- Tameside 2023 ------------------------------------------------------------
+
+
+def test_tameside_settings(tameside: Framework) -> None:
+    assert tameside.id == "tameside-2023"
+    assert tameside.title == "Quality Assurance Framework (strengthened October 2023)"
+    assert tameside.version == "2023-10"
+    assert tameside.council == "Tameside Metropolitan Borough Council"
+    assert tameside.grades == OFSTED_GRADES  # tables use three; Outstanding stays on the scale
+    assert set(tameside.escalate_grades) == {"inadequate", "requires_improvement"}
+    assert tameside.notify_on_grade == ("Head of Service",)
+    assert [(t.grade, t.max_percent) for t in tameside.targets] == [("inadequate", 10)]
+
+
+def test_audits_judge_seven_key_areas_and_look_back_six_months(tameside: Framework) -> None:
+    """ "The audit tool provides judgements across 7 key areas of practice" ...
+    "based upon the previous 6 months of practice". """
+    assert len(tameside.areas) == len(set(tameside.areas)) == 7
+    for area in ("Demographic information", "Summary", "Chronology", "Assessment"):
+        assert area in tameside.areas
+    assert tameside.lookback_months == 6
+
+
+def test_auditing_managers_audit_monthly(tameside: Framework) -> None:
+    row = tameside.row("T1")
+    assert set(row.by) == {"Team Manager", "Practice Manager"}
+    (audit,) = row.cadences
+    assert (audit.kind, audit.every, audit.per, audit.case) == ("audit", MONTHLY, "worker", True)
+
+
+def _trigger(fw: Framework, row_id: str, trigger_id: str):
+    return next(t for t in fw.row(row_id).triggers if t.id == trigger_id)
+
+
+def test_every_completed_primary_audit_is_moderated(tameside: Framework) -> None:
+    trigger = _trigger(tameside, "T1", "moderate-every-primary-audit")
+    assert trigger.when.on == "outcome"
+    assert trigger.when.kinds == {"audit"}
+    assert not trigger.when.grades and trigger.when.concerns is None  # every one, whatever the grade
+    (moderation,) = trigger.then
+    assert (moderation.do, moderation.role, moderation.within) == ("moderation", "Moderator", Span(1, "months"))
+
+
+def test_the_triple_lock_head_of_qa_signs_off_every_moderated_audit(tameside: Framework) -> None:
+    """ "All completed moderated audits are quality assured by the Head of QA." """
+    trigger = _trigger(tameside, "T1", "triple-lock")
+    assert trigger.when.on == "moderation"
+    assert not trigger.when.grades
+    (signoff,) = trigger.then
+    assert (signoff.do, signoff.role, signoff.within) == ("qa_signoff", "Head of QA", Span(1, "months"))
+
+
+def test_an_inadequate_moderated_grade_alerts_the_head_of_service(tameside: Framework) -> None:
+    trigger = _trigger(tameside, "T1", "inadequate-moderated-grade")
+    assert trigger.when.on == "moderation"
+    assert trigger.when.grades == {"inadequate"}
+    (alert,) = trigger.then
+    assert (alert.do, alert.role) == ("alert", "Head of Service")
+
+
+def test_moderation_and_the_triple_lock_are_rows_set_off_by_triggers(tameside: Framework) -> None:
+    assert tameside.row("T2").by == ("Moderator",)
+    assert tameside.row("T3").by == ("Head of QA",)
+    for row_id in ("T2", "T3"):
+        assert "trigger" in (tameside.row(row_id).unschedulable or "")
+
+
+def test_audit_data_is_reported_monthly_to_both_forums(tameside: Framework) -> None:
+    """ "Audit data is reported to both forums." """
+    row = tameside.row("T4")
+    assert row.by == ("Head of QA",)
+    reports = [(c.kind, c.every, c.to) for c in row.cadences]
+    assert reports == [
+        ("report", MONTHLY, ("Children's Improvement Board",)),
+        ("report", MONTHLY, ("Children's Services Scrutiny Panel",)),
+    ]
+
+
+def test_auditing_managers_and_moderators_meet_monthly_to_learn(tameside: Framework) -> None:
+    """ "... monthly sessions continue to take place to ensure that audit is well
+    understood as the golden thread that runs through improvement." """
+    (session,) = tameside.row("T5").cadences
+    assert (session.kind, session.every) == ("meeting", MONTHLY)
+    assert set(session.with_) == {"Team Manager", "Practice Manager", "Moderator"}
+
+
+def test_tameside_counts(tameside: Framework) -> None:
+    assert len(tameside.rows) == 5
+    assert tameside.schedulable_count == 3
