@@ -1,0 +1,68 @@
+"""Docs are checked: every setting and every command is documented, and examples run."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+import re
+from pathlib import Path
+
+import pytest
+
+from engine.cli import build_parser
+from rules.settings import SETTINGS
+
+ROOT = Path(__file__).resolve().parent.parent
+MODULES = [
+    "engine.problems", "engine.org", "rules.model", "rules.roles", "rules.settings",
+]  # fmt: skip
+
+
+def settings_table() -> str:
+    lines = ["| setting | default | meaning |", "| --- | --- | --- |"]
+    for opt in SETTINGS:
+        if opt.required:
+            default = "(required)"
+        elif opt.many:
+            default = ", ".join(map(str, opt.default))
+        else:
+            default = opt.show(opt.default)
+        lines.append(f"| `{opt.name}` | `{default}` | {opt.help} |" if default != "(required)" else f"| `{opt.name}` | (required) | {opt.help} |")
+    return "\n".join(lines)
+
+
+def test_every_framework_setting_is_documented_as_declared():
+    docs = (ROOT / "rules" / "docs.md").read_text()
+    block = re.search(r"<!-- settings-table.*?-->\n(.*?)\n<!-- end settings-table -->", docs, re.S)
+    assert block, "rules/docs.md lost its settings table markers"
+    assert block.group(1).strip() == settings_table(), "regenerate the table: python -m tests.test_docs"
+
+
+def _commands(parser, prefix=()):
+    for action in parser._actions:
+        if action.__class__.__name__ == "_SubParsersAction":
+            for name, sub in action.choices.items():
+                yield from _commands(sub, (*prefix, name))
+            return
+    yield " ".join(prefix)
+
+
+def test_every_command_is_in_the_readme():
+    readme = (ROOT / "README.md").read_text()
+    for command in _commands(build_parser()):
+        assert f"qaf {command}" in readme, f"README.md does not mention 'qaf {command}'"
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_module_examples_run(name):
+    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0
+
+
+def test_every_package_explains_itself():
+    for package in ("engine", "rules", "calendars", "store"):
+        assert (ROOT / package / "docs.md").is_file(), f"{package}/docs.md is missing"
+
+
+if __name__ == "__main__":  # regenerate the docs table
+    print(settings_table())
