@@ -138,6 +138,7 @@ def _teams(rows: _Rows) -> list[Team]:
 
 def _people(rows: _Rows, teams: set[str], vocab: Vocabulary | None) -> list[Person]:
     out: list[Person] = []
+    unknown: dict[str, list[int]] = {}
     for line, v in _unique(rows, "id"):
         if not v.get("name"):
             rows.problem(line, "name", "'name' is empty")
@@ -148,7 +149,7 @@ def _people(rows: _Rows, teams: set[str], vocab: Vocabulary | None) -> list[Pers
         if vocab is not None:
             for role in roles:
                 if vocab.resolve(role) is None:
-                    rows.problem(line, "roles", f"role '{role}' is not in any loaded framework's vocabulary (kept)", WARNING)
+                    unknown.setdefault(role, []).append(line)
         team = v.get("team") or None
         if team and team not in teams:
             rows.problem(line, "team", f"unknown team '{team}' (not in teams.csv)")
@@ -156,6 +157,9 @@ def _people(rows: _Rows, teams: set[str], vocab: Vocabulary | None) -> list[Pers
         if start and end and end < start:
             rows.problem(line, "end", f"end date {end} is before start date {start}")
         out.append(Person(v["id"], v.get("name", ""), email, roles, team, v.get("manager") or None, start, end, Source(str(rows.path), line)))
+    for role, lines in unknown.items():  # one warning per role, not one per person
+        more = f"; {len(lines)} people, lines {_lines(lines)}" if len(lines) > 1 else ""
+        rows.problem(lines[0], "roles", f"role '{role}' is not in any loaded framework's vocabulary (kept{more})", WARNING)
     ids = {p.id for p in out}
     for p in out:
         if p.manager and p.manager not in ids:
@@ -164,6 +168,11 @@ def _people(rows: _Rows, teams: set[str], vocab: Vocabulary | None) -> list[Pers
             rows.problem(p.source.line, "manager", "a person cannot be their own line manager")
     _cycles(rows, out)
     return out
+
+
+def _lines(lines: list[int]) -> str:
+    shown = ", ".join(map(str, lines[:8]))
+    return shown + (f" and {len(lines) - 8} more" if len(lines) > 8 else "")
 
 
 def _cycles(rows: _Rows, people: list[Person]) -> None:
