@@ -13,7 +13,10 @@ import sys
 from pathlib import Path
 from typing import Callable, Sequence
 
+from datetime import date
+
 from engine import backend
+from engine import queries
 from engine.orgload import load_org
 from engine.problems import InputError, Problem, QafError, errors, format_problem
 from rules import bundled
@@ -99,6 +102,70 @@ def cmd_org_load(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- qaf schedule / qaf due ----------------------------------------------------------
+
+
+def _day(text: str) -> date:
+    """An argparse type: ISO dates only, with a message that says so."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date: {text!r} (expected YYYY-MM-DD)") from None
+
+
+def _statuses(text: str) -> tuple[str, ...]:
+    try:
+        return queries.parse_statuses(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _today(args: argparse.Namespace) -> date:
+    """The business date: --today when given, else the wall clock (the only place that reads it)."""
+    return getattr(args, "today", None) or date.today()
+
+
+def _frameworks(store: SqlStore, only: str | None):
+    if only:
+        return [store.framework(only)]
+    found = store.frameworks()
+    if not found:
+        raise QafError("no framework is loaded: run 'qaf framework load FILE' first")
+    return found
+
+
+def cmd_schedule(args: argparse.Namespace) -> int:
+    today = _today(args)
+    first = args.first or today
+    if args.through < first:
+        raise QafError(f"--through {args.through} is before --from {first}")
+    store = _store(args)
+    org = store.org()
+    if not org.people:
+        raise QafError("no organisation is loaded: run 'qaf org load DIR' first")
+    for fw in _frameworks(store, args.framework):
+        r = store.schedule(fw, org, first, args.through, today)
+        print(f"{fw.id} {first}..{args.through}: {r.planned} planned; {r.created} created, {r.updated} updated "
+              f"({r.reassigned} reassigned), {r.cancelled} cancelled, {r.reopened} reopened, {r.unchanged} unchanged; "
+              f"{r.waived} waived")  # fmt: skip
+        for note in r.notes:
+            print(f"  note: {note}")
+    return 0
+
+
+def cmd_due(args: argparse.Namespace) -> int:
+    today = _today(args)
+    store = _store(args)
+    query = queries.DueQuery(
+        person=args.person, role=args.role, team=args.team, service=args.service, row=args.row,
+        framework=args.framework, kind=args.kind, date_from=args.date_from, date_to=args.date_to,
+        statuses=args.status,
+    )  # fmt: skip
+    found = queries.due(store, query, today)
+    sys.stdout.write(queries.render(found, store.org(), today, args.format))
+    return 0
+
+
 # --- qaf status ---------------------------------------------------------------------
 
 
@@ -148,6 +215,29 @@ def build_parser() -> argparse.ArgumentParser:
     org_load = org.add_parser("load", help="load people.csv, teams.csv, cases.csv (+ bodies.csv) from DIR (all or nothing)")
     org_load.add_argument("dir")
     org_load.set_defaults(handler=cmd_org_load)
+    schedule = commands.add_parser("schedule", help="materialise obligations for the periods up to --through (idempotent)")
+    schedule.add_argument("--from", dest="first", type=_day, metavar="DATE", help="first day of the window (default: today)")
+    schedule.add_argument("--through", type=_day, required=True, metavar="DATE", help="last day of the window")
+    schedule.add_argument("--today", type=_day, metavar="DATE", help="the business date (default: today); cases are chosen for periods begun by then")
+    schedule.add_argument("--framework", metavar="ID", help="only this framework (default: every loaded one)")
+    schedule.set_defaults(handler=cmd_schedule)
+
+    due = commands.add_parser("due", help="what is due, for whom, by when (open, overdue, done, ...)")
+    due.add_argument("--person", metavar="ID")
+    due.add_argument("--role", metavar="ROLE", help="a role name or alias, e.g. 'OM'")
+    due.add_argument("--team", metavar="ID")
+    due.add_argument("--service", metavar="NAME")
+    due.add_argument("--row", metavar="ROW", help="a framework row id, e.g. 3.16")
+    due.add_argument("--framework", metavar="ID")
+    due.add_argument("--kind", choices=("audit", "follow_up_audit", "review", "moderation", "qa_signoff", "report", "visit", "meeting", "task"))
+    due.add_argument("--from", dest="date_from", type=_day, metavar="DATE", help="due on or after")
+    due.add_argument("--to", dest="date_to", type=_day, metavar="DATE", help="due on or before")
+    due.add_argument("--status", type=_statuses, default=queries.LIVE_SHOWN, metavar="S",
+                     help="open, overdue, done, rescheduled, cancelled, waived; comma-separated; 'live' (default) or 'all'")  # fmt: skip
+    due.add_argument("--today", type=_day, metavar="DATE", help="the business date overdue is judged against (default: today)")
+    due.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    due.set_defaults(handler=cmd_due)
+
     commands.add_parser("status", help="what the store holds: frameworks, organisation, roles").set_defaults(handler=cmd_status)
     return parser
 

@@ -83,6 +83,8 @@ class Org:
     _reports: dict[str, tuple[Person, ...]] = field(init=False, repr=False, compare=False)
     _caseload: dict[str, tuple[Case, ...]] = field(init=False, repr=False, compare=False)
     _team_cases: dict[str, tuple[Case, ...]] = field(init=False, repr=False, compare=False)
+    _members: dict[str, tuple[Person, ...]] = field(init=False, repr=False, compare=False)
+    _cases: dict[str, Case] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         reports: dict[str, list[Person]] = {}
@@ -101,12 +103,21 @@ class Org:
         setattr_(self, "_reports", {k: tuple(v) for k, v in reports.items()})
         setattr_(self, "_caseload", {k: tuple(v) for k, v in caseload.items()})
         setattr_(self, "_team_cases", {k: tuple(v) for k, v in team_cases.items()})
+        members: dict[str, list[Person]] = {}
+        for p in self.people:
+            if p.team:
+                members.setdefault(p.team, []).append(p)
+        setattr_(self, "_members", {k: tuple(v) for k, v in members.items()})
+        setattr_(self, "_cases", {c.ref: c for c in self.cases})
 
     def person(self, person_id: str) -> Person | None:
         return self._people.get(person_id)
 
     def team(self, team_id: str) -> Team | None:
         return self._teams.get(team_id)
+
+    def case(self, ref: str) -> Case | None:
+        return self._cases.get(ref)
 
     def reports(self, person_id: str) -> tuple[Person, ...]:
         """The people ``person_id`` line-manages directly."""
@@ -117,6 +128,10 @@ class Org:
 
     def team_cases(self, team_id: str) -> tuple[Case, ...]:
         return self._team_cases.get(team_id, ())
+
+    def members(self, team_id: str) -> tuple[Person, ...]:
+        """The people whose team is ``team_id``."""
+        return self._members.get(team_id, ())
 
     def line(self, person_id: str) -> Iterator[Person]:
         """The line-manager chain above ``person_id``, nearest first (stops at a cycle)."""

@@ -199,6 +199,7 @@ class Cadence:
     within: str = "all"
     peer: str | None = None
     rotate: str | None = None
+    rota: bool = False  # one holder per period, in turn ("monthly visiting rota")
     team_kind: str | None = None
     case: bool = False  # each obligation samples one open case of its subject
     share: float | None = None  # percent of the subject's open cases per period
@@ -329,6 +330,7 @@ class Framework:
     areas: tuple[str, ...] = ()  # key areas of practice judged beside the overall grade
     lookback_months: int = 6  # audits look back over this many months of practice
     recent_audit_months: int = 6  # a case audited this recently is not sampled again
+    when_all_recent: str = "least_recent"  # or "waive"
     horizon_months: int = 3
     reminder_days: int = 5  # working days before due
     escalation: tuple[Step, ...] = ()

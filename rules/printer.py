@@ -109,6 +109,8 @@ def _cadence(c: Cadence) -> dict[str, Any]:
     for key, value in (("peer", c.peer), ("rotate", c.rotate), ("team_kind", c.team_kind), ("on", c.on)):
         if value is not None:
             out[key] = value
+    if c.rota:
+        out["rota"] = True
     if c.case:
         out["case"] = True
     if c.share is not None:

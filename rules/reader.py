@@ -32,7 +32,7 @@ from rules.yamlsrc import Fields, Map, Node, Scalar
 T = TypeVar("T")
 
 CADENCE_KEYS = frozenset({
-    "kind", "every", "count", "count_max", "per", "roles", "within", "peer", "rotate",
+    "kind", "every", "count", "count_max", "per", "roles", "within", "peer", "rotate", "rota",
     "team_kind", "case", "share", "by", "to", "with", "copy", "except", "variations",
     "sample", "on", "due_within", "anniversary", "note",
 })  # fmt: skip
@@ -156,6 +156,7 @@ def read_cadence(node: Node, filename: str, problems: list[Problem], prefix: str
         within=f.text("within", "all") or "all",
         peer=f.text("peer"),
         rotate=f.text("rotate"),
+        rota=bool(f.boolean("rota", False)),
         team_kind=f.text("team_kind"),
         case=bool(f.boolean("case", False)),
         share=f.number("share"),

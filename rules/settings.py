@@ -69,6 +69,16 @@ def parse_calendar(text: str) -> str:
     return t
 
 
+def _choice(*allowed: str) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        t = text.strip().lower().replace("-", "_").replace(" ", "_")
+        if t not in allowed:
+            raise ValueError(t)
+        return t
+
+    return parse
+
+
 def grade_key(text: str) -> str:
     """``'Requires Improvement'`` -> ``'requires_improvement'``."""
     return "_".join(text.strip().lower().replace("-", " ").split())
@@ -111,6 +121,7 @@ SETTINGS: tuple[Opt, ...] = (
     Opt("areas", (), _text, "Key areas of practice judged beside the overall grade (Tameside's seven).", many=True),
     Opt("lookback_months", 6, _whole(1), "Months of practice an audit looks back over."),
     Opt("recent_audit_months", 6, _whole(0), "A case audited this many months ago or less is not sampled again."),
+    Opt("when_all_recent", "least_recent", _choice("least_recent", "waive"), "When every open case was audited within recent_audit_months: audit the least recently audited (least_recent) or waive the audit (waive)."),
     Opt("horizon_months", 3, _whole(1), "How far ahead the daily tick schedules obligations."),
     Opt("reminder_days", 5, _whole(0), "Working days before the due date that a reminder goes to the assignee."),
     Opt("escalate_grades", ("inadequate",), grade_key, "Grades that notify the roles in notify_on_grade (some councils add requires_improvement).", many=True),

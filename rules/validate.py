@@ -164,6 +164,8 @@ def _check_cadence(fw: Framework, row: Row, c: Cadence) -> list[Problem]:
         bad("to", "per body needs the bodies in 'to'")
     if c.peer and c.per not in ("team", "service", "area"):
         bad("peer", "a peer audit is per team, service or area")
+    if c.rota and c.per != "assignee":
+        bad("rota", "a rota shares one obligation a period among the role's holders; per must be 'assignee'")
     if c.rotate and c.per != "assignee":
         bad("rotate", "a rotation picks one target per period; per must be 'assignee'")
     if c.due_within is not None and c.on is None:

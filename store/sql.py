@@ -6,15 +6,18 @@ whole or not at all.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any
 
 from sqlalchemy import Engine, insert
 
+from engine.model import Obligation
 from engine.org import Org
+from engine.schedule import plan
 from rules.model import Framework
 from rules.roles import Vocabulary
 from store import frameworks as fw_store
+from store import obligations as ob_store
 from store import org as org_store
 from store.db import open_engine
 from store.protocols import FrameworkChange, OrgChange, StoredFramework
@@ -84,3 +87,38 @@ class SqlStore:
     def org(self) -> Org:
         with self.engine.connect() as conn:
             return org_store.load(conn)
+
+    # --- obligations ------------------------------------------------------------
+
+    def _lock(self, conn, name: str) -> None:
+        """Serialise writers of one kind across processes (SQLite's BEGIN IMMEDIATE already does)."""
+        if self.dialect == "postgresql":
+            from sqlalchemy import text
+
+            conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": f"qaf.{name}"})
+
+    def schedule(self, framework: Framework, org: Org, first: date, last: date, today: date) -> ob_store.ScheduleResult:
+        """Plan the window and reconcile the store with it, in one transaction."""
+        with self.engine.begin() as conn:
+            self._lock(conn, f"schedule.{framework.id}")
+            existing = ob_store.planned_window(conn, framework.id, first, last)
+            picked = {oid: o.case for oid, o in existing.items() if o.case}
+            history = ob_store.case_history(conn, first, last, framework.recent_audit_months)
+            completed = ob_store.completed_audits(conn, framework.id, first, last)
+            planned = plan(framework, org, first, last, today, picked, history, completed)
+            result = ob_store.reconcile(conn, planned, framework, org, existing)
+            if result.created or result.updated or result.cancelled or result.reopened:
+                self._log(conn, "schedule", framework.id, {
+                    "first": first.isoformat(), "last": last.isoformat(), "created": result.created,
+                    "updated": result.updated, "reassigned": result.reassigned,
+                    "cancelled": result.cancelled, "reopened": result.reopened,
+                })  # fmt: skip
+            return result
+
+    def obligations(self, filters: ob_store.Filters | None = None) -> list[Obligation]:
+        with self.engine.connect() as conn:
+            return ob_store.find(conn, filters or ob_store.Filters())
+
+    def resolve_id(self, prefix: str) -> list[str]:
+        with self.engine.connect() as conn:
+            return ob_store.by_prefix(conn, prefix)

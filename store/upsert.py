@@ -39,6 +39,7 @@ def insert_new(conn: Connection, table: Table, rows: Sequence[Mapping[str, objec
     """
     if not rows:
         return 0
-    stmt = _insert(conn, table).on_conflict_do_nothing(index_elements=list(keys))
-    result = conn.execute(stmt, list(rows))
-    return max(result.rowcount, 0)
+    keys = list(keys)
+    stmt = _insert(conn, table).on_conflict_do_nothing(index_elements=keys).returning(table.c[keys[0]])
+    # drivers disagree on rowcount for batched inserts; RETURNING counts what was inserted
+    return len(conn.execute(stmt, list(rows)).all())

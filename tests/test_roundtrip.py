@@ -43,6 +43,7 @@ def cadences(draw) -> Cadence:
         within=draw(st.sampled_from(("all", "own_service", "own_team"))),
         peer=draw(st.sampled_from(PEER)) if per == "team" and draw(st.booleans()) else None,
         rotate=draw(st.none() | st.sampled_from(ROTATE)) if per == "assignee" else None,
+        rota=draw(st.booleans()) if per == "assignee" else False,
         team_kind=draw(st.none() | st.sampled_from(TEAM_KINDS)),
         case=draw(st.booleans()),
         share=draw(st.none() | st.floats(0.5, 100)),

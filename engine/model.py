@@ -1,0 +1,103 @@
+"""Obligations, outcomes and notices: the engine's frozen records.
+
+An obligation's identity is derived from what it is (framework, row,
+cadence, period, subject, kind, sequence), never from who does it, so
+generating twice never duplicates, a new line manager inherits the same
+obligation, and its iCalendar UID never changes.
+
+>>> key = ObligationKey("east-sussex-2013", "3.16", 0, date(2024, 8, 1), "worker", "P12", "audit", 0)
+>>> key.id == ObligationKey("east-sussex-2013", "3.16", 0, date(2024, 8, 1), "worker", "P12", "audit", 0).id
+True
+>>> len(key.id), key.uid == f"{key.id}@qaf"
+(16, True)
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+
+# statuses as stored; "overdue" is shown for open obligations past their due date
+OPEN, DONE, CANCELLED, WAIVED, RESCHEDULED = "open", "done", "cancelled", "waived", "rescheduled"
+OVERDUE = "overdue"
+STATUSES = (OPEN, OVERDUE, DONE, RESCHEDULED, CANCELLED, WAIVED)
+LIVE = (OPEN, RESCHEDULED)  # still to be done
+
+
+@dataclass(frozen=True, slots=True)
+class ObligationKey:
+    framework: str
+    row: str
+    cadence: int  # index of the cadence in its row; -1 for follow-ups created by triggers
+    period_start: date
+    subject_kind: str  # assignee | worker | team | service | area | case_holder | body | case
+    subject: str
+    kind: str
+    seq: int = 0  # the n-th of a count, or the n-th attendee of a joint visit
+
+    @property
+    def id(self) -> str:
+        text = "\x1f".join(
+            (self.framework, self.row, str(self.cadence), self.period_start.isoformat(), self.subject_kind, self.subject, self.kind, str(self.seq))
+        )
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+    @property
+    def uid(self) -> str:
+        return f"{self.id}@qaf"
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What an audit found, and later what moderation and the triple lock said."""
+
+    grade: str
+    concerns: bool = False
+    by: str | None = None
+    date: date | None = None
+    areas: tuple[tuple[str, str], ...] = ()  # key area -> grade
+    notes: str = ""
+    contested: bool = False
+    moderated_grade: str | None = None
+    moderated_by: str | None = None
+    moderated_on: date | None = None
+    signoff_by: str | None = None
+    signoff_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Obligation:
+    """One dated piece of work for one assignee."""
+
+    id: str
+    framework: str
+    row: str
+    cadence: int
+    kind: str
+    title: str
+    assignee: str | None
+    subject_kind: str
+    subject: str
+    period_start: date
+    period_end: date
+    due: date
+    case: str | None = None
+    team: str | None = None
+    status: str = OPEN
+    status_reason: str | None = None
+    cause: str | None = None
+    seq: int = 0
+    sample_reason: str | None = None
+    sequence: int = 0  # iCalendar SEQUENCE: grows with every change
+    outcome: Outcome | None = field(default=None, compare=False)
+
+    @property
+    def uid(self) -> str:
+        return f"{self.id}@qaf"
+
+    def shown_status(self, today: date) -> str:
+        """``overdue`` for live obligations past their due date, else the stored status."""
+        if self.status in LIVE and self.due < today:
+            return OVERDUE
+        return self.status

@@ -1,0 +1,125 @@
+"""Periods of a council's year, and due dates.
+
+The rules, as SPEC §5 sets them:
+
+- **Monthly** is the calendar month, whatever the year start.
+- **N months** (2, 3, 4, 6, 12) are blocks counted from the framework's year
+  start (default 1 April): quarters are Apr–Jun, Jul–Sep, Oct–Dec, Jan–Mar;
+  half-years Apr–Sep and Oct–Mar; "every two months" Apr–May ... Feb–Mar;
+  a year is the financial year.
+- **N weeks** are blocks of N×7 days counted from the year start; the last
+  block of a year ends the day before the next year starts, so blocks never
+  straddle two years.
+- An obligation is **due on the last working day of its period** (see
+  :mod:`engine.workdays`): August 2024 is due Friday 30 August.
+- Dates only: no times, so clock changes cannot move a due date.
+
+>>> from rules.model import Every
+>>> [str(p) for p in periods(Every(months=3), (4, 1), date(2024, 4, 1), date(2025, 3, 31))]
+['2024-04-01..2024-06-30', '2024-07-01..2024-09-30', '2024-10-01..2024-12-31', '2025-01-01..2025-03-31']
+>>> [str(p) for p in periods(Every(months=1), (4, 1), date(2024, 2, 10), date(2024, 3, 5))]
+['2024-02-01..2024-02-29', '2024-03-01..2024-03-31']
+>>> due_date(Period(date(2024, 8, 1), date(2024, 8, 31)), calendar("england-and-wales"))
+datetime.date(2024, 8, 30)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from engine.workdays import WorkingDays, calendar
+from rules.model import Every, Span
+
+__all__ = ["Period", "periods", "due_date", "year_start_of", "after", "calendar"]
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Period:
+    start: date
+    end: date  # inclusive
+    ordinal: int = 0  # counts periods of this length from a fixed epoch: rotations use it
+
+    def __str__(self) -> str:
+        return f"{self.start.isoformat()}..{self.end.isoformat()}"
+
+    def __contains__(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+    def overlaps(self, first: date, last: date) -> bool:
+        return self.start <= last and self.end >= first
+
+    @property
+    def months(self) -> tuple[int, ...]:
+        """The calendar months (1-12) the period touches."""
+        out, day = [], self.start.replace(day=1)
+        while day <= self.end:
+            out.append(day.month)
+            day += relativedelta(months=1)
+        return tuple(out)
+
+
+def year_start_of(day: date, year_start: tuple[int, int]) -> date:
+    """The first day of the council's year that contains ``day``."""
+    month, dom = year_start
+    start = date(day.year, month, dom)
+    return start if start <= day else date(day.year - 1, month, dom)
+
+
+def _month_blocks(n: int, year_start: tuple[int, int], first: date, last: date) -> list[Period]:
+    if n == 1:  # monthly is the calendar month
+        anchor = first.replace(day=1)
+    else:
+        anchor = year_start_of(first, year_start)
+    out: list[Period] = []
+    start = anchor
+    while start <= last:
+        end = start + relativedelta(months=n) - timedelta(days=1)
+        if end >= first:
+            ordinal = ((start.year - 2000) * 12 + start.month - 1) // n
+            out.append(Period(start, end, ordinal))
+        start = start + relativedelta(months=n)
+    return out
+
+
+def _week_blocks(n: int, year_start: tuple[int, int], first: date, last: date) -> list[Period]:
+    out: list[Period] = []
+    year = year_start_of(first, year_start)
+    while year <= last:
+        next_year = year + relativedelta(years=1)
+        start, index = year, 0
+        while start < next_year and start <= last:
+            end = min(start + timedelta(weeks=n) - timedelta(days=1), next_year - timedelta(days=1))
+            if end >= first:
+                out.append(Period(start, end, (year.year - 2000) * 60 + index))
+            start, index = end + timedelta(days=1), index + 1
+        year = next_year
+    return out
+
+
+def periods(every: Every, year_start: tuple[int, int], first: date, last: date) -> list[Period]:
+    """The periods of length ``every`` that overlap ``first``..``last`` (inclusive), in order."""
+    if first > last:
+        return []
+    if every.weeks:
+        return _week_blocks(every.weeks, year_start, first, last)
+    return _month_blocks(every.months, year_start, first, last)
+
+
+def due_date(period: Period, workdays: WorkingDays) -> date:
+    """The last working day of the period."""
+    return workdays.last_on_or_before(period.end)
+
+
+def after(day: date, span: Span, workdays: WorkingDays) -> date:
+    """The last working day on or before ``span`` after ``day`` ("within three months").
+
+    Months clip to the month's end (31 January + 1 month is 28 or 29 February).
+    ``N working days`` counts working days.
+    """
+    if span.unit == "working days":
+        return workdays.add(day, span.n)
+    delta = {"days": relativedelta(days=span.n), "weeks": relativedelta(weeks=span.n), "months": relativedelta(months=span.n)}[span.unit]
+    return workdays.last_on_or_before(day + delta)

@@ -1,0 +1,88 @@
+"""Seeded case sampling that prefers cases not audited recently, with a reason for every pick.
+
+The same obligation always picks the same case from the same inputs: the
+random generator is seeded from the obligation's id. Only cases open on the
+period's first day are eligible; a case audited (or already chosen for an
+audit) in the ``recent_months`` before the period is not chosen again; among the
+rest, cases never audited are preferred. When every open case was audited
+that recently, the least recently audited is chosen (or, where the framework
+says ``when_all_recent: waive``, the audit is waived); with no open case the
+obligation is waived with the reason (SPEC §5).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+
+from engine.org import Case
+
+
+@dataclass
+class CaseHistory:
+    """When each case was audited, or chosen for an audit still to be done."""
+
+    audits: dict[str, list[date]] = field(default_factory=dict)
+
+    def add(self, ref: str, day: date) -> None:
+        self.audits.setdefault(ref, []).append(day)
+
+    def recent(self, ref: str, day: date, months: int) -> bool:
+        """Audited (or chosen) in the ``months`` before ``day``, or on it."""
+        if months <= 0:
+            return False
+        lo = day - relativedelta(months=months)
+        return any(lo < d <= day for d in self.audits.get(ref, ()))
+
+    def last_before(self, ref: str, day: date) -> date:
+        return max((d for d in self.audits.get(ref, ()) if d <= day), default=date.min)
+
+    def last(self, ref: str) -> date | None:
+        days = self.audits.get(ref)
+        return max(days) if days else None
+
+
+@dataclass(frozen=True, slots=True)
+class Pick:
+    case: str | None
+    reason: str
+
+    @property
+    def waived(self) -> bool:
+        return self.case is None
+
+
+def pick_case(
+    seed: str,
+    cases: tuple[Case, ...] | list[Case],
+    day: date,
+    history: CaseHistory,
+    recent_months: int,
+    owner: str,
+    taken: set[str] | frozenset[str] = frozenset(),
+    waive_if_all_recent: bool = False,
+) -> Pick:
+    """Choose one case of ``owner`` ("worker Tom Fairley") open on ``day``."""
+    open_cases = sorted((c.ref for c in cases if c.open_on(day) and c.ref not in taken))
+    if not open_cases:
+        already = " not already chosen this period" if taken else ""
+        return Pick(None, f"no open case{already} for {owner} on {day.isoformat()}")
+    eligible = [ref for ref in open_cases if not history.recent(ref, day, recent_months)]
+    if not eligible:
+        which = "the only open case" if len(open_cases) == 1 else f"all {len(open_cases)} open cases"
+        why = f"{which} of {owner} {'was' if len(open_cases) == 1 else 'were'} audited in the {recent_months} months before {day.isoformat()}"
+        if waive_if_all_recent:
+            return Pick(None, why)
+        oldest = min(open_cases, key=lambda ref: (history.last_before(ref, day), ref))
+        return Pick(oldest, f"{why}; the least recently audited chosen")
+    never = [ref for ref in eligible if history.last(ref) is None]
+    pool = never or eligible
+    choice = random.Random(seed).choice(pool)
+    excluded = len(open_cases) - len(eligible)
+    reason = f"random pick (seeded by the obligation) from {len(pool)} {'never-audited' if never else 'eligible'} of {len(open_cases)} open cases of {owner}"
+    if excluded:
+        reason += f"; {excluded} audited within the last {recent_months} months left out"
+    return Pick(choice, reason)

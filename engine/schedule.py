@@ -1,0 +1,409 @@
+"""(framework, organisation, window, today) -> planned obligations. Pure and deterministic.
+
+For every schedulable row and each of its cadences, :func:`plan` walks the
+periods overlapping the window, finds the subjects in scope and who answers
+for each (:mod:`engine.scope`), and makes one obligation per subject, count
+and attendee, due on the last working day of the period. Cases are chosen
+(:mod:`engine.sampling`) once a period has begun; until then the obligation
+says when its case will be chosen. Moderation samples the completed audits
+of the row it moderates, from the period before.
+
+The planner reads no clock and writes nothing: the store reconciles the plan
+(:mod:`store.obligations`).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from typing import Iterable, Mapping
+
+from engine.model import OPEN, WAIVED, Obligation, ObligationKey
+from engine.org import Case, Org, Person, Team
+from engine.periods import Period, after, due_date, periods
+from engine.sampling import CaseHistory, pick_case
+from engine.scope import People, Subject, active, peer_pick
+from engine.titles import title
+from engine.workdays import calendar
+from rules.model import Cadence, Every, Framework, Row
+from rules.roles import Vocabulary
+
+ATTENDEE_STRIDE = 100  # seq = attendee index * 100 + count index
+
+
+@dataclass(frozen=True, slots=True)
+class Completed:
+    """A completed audit, as moderation samples it."""
+
+    id: str
+    row: str
+    done_on: date
+    assignee: str | None
+    case: str | None
+    team: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    """An obligation (by its place in the output) still waiting for its case."""
+
+    at: int
+    period: Period
+    row: Row
+    cadence: Cadence
+    subject: Subject
+    group: tuple  # obligations of one subject, cadence and period take different cases
+
+
+@dataclass(frozen=True)
+class Plan:
+    framework: str
+    first: date
+    last: date
+    obligations: tuple[Obligation, ...]
+    notes: tuple[str, ...] = ()
+
+
+@dataclass
+class _Planner:
+    fw: Framework
+    org: Org
+    first: date
+    last: date
+    today: date
+    picked: Mapping[str, str | None]
+    history: CaseHistory
+    completed: tuple[Completed, ...]
+    people: People = field(init=False)
+    out: list[Obligation] = field(default_factory=list)
+    notes: dict[str, None] = field(default_factory=dict)
+    unanswered: dict[tuple[str, str], dict[str, None]] = field(default_factory=dict)
+    pending: list["_Pending"] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.people = People(self.org, Vocabulary(self.fw.roles))
+        self.workdays = calendar(self.fw.working_days)
+        self.teams = sorted(self.org.teams, key=lambda t: t.id)
+
+    def note(self, text: str) -> None:
+        self.notes.setdefault(text, None)
+
+    # --- rows and cadences ----------------------------------------------------------
+
+    def run(self) -> Plan:
+        for row in self.fw.rows:
+            if not row.schedulable:
+                continue
+            for index, cadence in enumerate(row.cadences):
+                if cadence.event_driven:
+                    self.events(row, index, cadence)
+                elif cadence.sample is not None:
+                    self.moderation(row, index, cadence)
+                else:
+                    self.cadence(row, index, cadence)
+        self.choose_cases()
+        self.out.sort(key=lambda o: (o.due, o.row, o.id))
+        for (row_id, roles), teams in self.unanswered.items():
+            names = ", ".join(teams)
+            self.note(f"{row_id}: no {roles} answers for team{'s' if len(teams) > 1 else ''} {names}; not scheduled for {'them' if len(teams) > 1 else 'it'}")
+        return Plan(self.fw.id, self.first, self.last, tuple(self.out), tuple(self.notes))
+
+    def cadence(self, row: Row, index: int, c: Cadence) -> None:
+        assert c.every is not None
+        for every, team_filter in self.variants(c):
+            for period in periods(every, self.fw.year_start, self.first, self.last):
+                if set(period.months) <= set(c.except_months):
+                    continue
+                due = due_date(period, self.workdays)
+                for subject in self.subjects(row, c, period, due, team_filter):
+                    self.emit(row, index, c, period, due, subject)
+
+    def variants(self, c: Cadence) -> list[tuple[Every, object]]:
+        """(period, team filter) pairs: the cadence itself, then each team-kind variation."""
+        if not c.variations:
+            return [(c.every, None)]
+        varied = {v.team_kind for v in c.variations}
+        out: list[tuple[Every, object]] = [(c.every, lambda t: t.kind not in varied)]
+        for v in c.variations:
+            out.append((v.every, lambda t, kind=v.team_kind: t.kind == kind))
+        return out
+
+    # --- subjects -------------------------------------------------------------------
+
+    def subjects(self, row: Row, c: Cadence, period: Period, due: date, team_filter) -> list[Subject]:
+        roles = c.by or row.by
+        holders = self.people.holders(roles, period.start, due)
+        if c.per == "assignee":
+            if c.rotate:
+                return self.rotation(c, period, holders)
+            if c.rota and holders:  # one of them, in turn; the rota itself is the subject
+                h = holders[period.ordinal % len(holders)]
+                return [Subject("rota", "rota", h.id, h.team, h.name)]
+            return [Subject("assignee", h.id, h.id, h.team, h.name) for h in holders]
+        if c.per == "worker":
+            return [
+                Subject("worker", w.id, m.id, w.team, w.name)
+                for m in holders
+                for w in self.org.reports(m.id)
+                if active(w, period.start, due) and (not c.roles or self.people.has(w, c.roles))
+            ]
+        if c.per == "case_holder":
+            out = []
+            for h in self.people.holders(c.roles, period.start, due):
+                boss = self.people.nearest_up_line(h.id, holders) or (holders[0] if len(holders) == 1 else None)
+                if boss is None:
+                    self.note(f"{row.id}: nobody holding {' or '.join(roles)} answers for {h.name}; not scheduled")
+                    continue
+                out.append(Subject("case_holder", h.id, boss.id, h.team, h.name))
+            return out
+        if c.per == "team":
+            return self.teams_in_scope(row, c, period, holders, team_filter)
+        if c.per in ("service", "area"):
+            return self.groups_in_scope(row, c, period, holders)
+        if c.per == "body":
+            return [Subject("body", f"{body}/{h.id}", h.id, h.team, body) for body in c.to for h in holders]
+        raise ValueError(f"unknown per {c.per!r}")  # validation makes this unreachable
+
+    def kind_ok(self, c: Cadence, team: Team, team_filter) -> bool:
+        return (c.team_kind is None or team.kind == c.team_kind) and (team_filter is None or team_filter(team))
+
+    def teams_in_scope(self, row: Row, c: Cadence, period: Period, holders: list[Person], team_filter) -> list[Subject]:
+        out = []
+        teams = [t for t in self.teams if self.kind_ok(c, t, team_filter)]
+        for i, team in enumerate(teams):
+            if c.peer:
+                who = peer_pick(holders, lambda h, t=team: self.same_group(h, t, c.peer), i, period.ordinal)
+            else:
+                who = self.people.responsible_for_team(team, holders, c.within, i)
+            if who is None:
+                if holders:  # a team nobody in the role answers for is out of this row's scope
+                    self.unanswered.setdefault((row.id, " or ".join(c.by or row.by)), {})[team.id] = None
+                continue
+            out.append(Subject("team", team.id, who.id, team.id, f"team {team.name}"))
+        return out
+
+    def same_group(self, person: Person, team: Team, peer: str) -> bool:
+        if peer == "different_service":
+            return self.people.service(person) == team.service
+        if peer == "different_team":
+            return person.team == team.id
+        return self.people.area(person) == team.area
+
+    def groups_in_scope(self, row: Row, c: Cadence, period: Period, holders: list[Person]) -> list[Subject]:
+        kind = c.per
+        teams = [t for t in self.teams if c.team_kind is None or t.kind == c.team_kind]
+        groups = sorted({t.service if kind == "service" else t.area for t in teams} - {""})
+        of = self.people.service if kind == "service" else self.people.area
+        out = []
+        for i, group in enumerate(groups):
+            inside = [h for h in holders if of(h) == group]
+            if c.peer:
+                who = peer_pick(holders, lambda h, g=group: of(h) == g, i, period.ordinal)
+            elif inside:
+                who = inside[0]
+            elif c.within == "all" and holders:
+                who = holders[i % len(holders)]
+            else:
+                who = None
+            if who is None:
+                if holders:
+                    self.note(f"{row.id}: no {' or '.join(c.by or row.by)} answers for {kind} {group}; not scheduled")
+                continue
+            out.append(Subject(kind, group, who.id, who.team, f"{kind} {group}"))
+        return out
+
+    def rotation(self, c: Cadence, period: Period, holders: list[Person]) -> list[Subject]:
+        """One target per period, in turn; every holder of the row's roles goes."""
+        teams = [t for t in self.teams if c.team_kind is None or t.kind == c.team_kind]
+        if c.rotate == "team":
+            targets = [(t.id, t.id, f"team {t.name}") for t in teams]
+        else:
+            names = sorted({t.service if c.rotate == "service" else t.area for t in teams} - {""})
+            targets = [(n, None, f"{c.rotate} {n}") for n in names]
+        if not targets or not holders:
+            return []
+        target, team, label = targets[period.ordinal % len(targets)]
+        return [Subject(c.rotate or "team", target, holders[0].id, team, label)]
+
+    # --- obligations ---------------------------------------------------------------
+
+    def emit(self, row: Row, index: int, c: Cadence, period: Period, due: date, s: Subject) -> None:
+        attendees = self.attendees(c, s, period, due)
+        count = self.count(c, s, period)
+        for n in range(count):
+            for a, assignee in enumerate(attendees):
+                key = ObligationKey(self.fw.id, row.id, index, period.start, s.kind, s.id, c.kind, a * ATTENDEE_STRIDE + n)
+                if (c.case or c.share is not None) and a == 0:  # the case is chosen later, in date order
+                    self.pending.append(_Pending(len(self.out), period, row, c, s, (row.id, index, s.kind, s.id, period.start)))
+                self.out.append(Obligation(
+                    id=key.id, framework=self.fw.id, row=row.id, cadence=index, kind=c.kind,
+                    title=title(self.org, row, c, s, None, invited=a > 0), assignee=assignee,
+                    subject_kind=s.kind, subject=s.id, period_start=period.start, period_end=period.end,
+                    due=due, team=s.team, seq=key.seq,
+                ))  # fmt: skip
+
+    def choose_cases(self) -> None:
+        """Choose every case in date order, so that history is the same whatever the row order."""
+        position = {row.id: i for i, row in enumerate(self.fw.rows)}
+        taken: dict[tuple, set[str]] = {}
+        for p in sorted(self.pending, key=lambda p: (p.period.start, position[p.row.id], p.group, self.out[p.at].seq)):
+            ob = self.out[p.at]
+            case, status, reason, sample = self.choose(ob.id, p.period, p.subject, taken.setdefault(p.group, set()))
+            self.out[p.at] = replace(
+                ob, case=case, status=status, status_reason=reason, sample_reason=sample,
+                title=title(self.org, p.row, p.cadence, p.subject, case),
+            )  # fmt: skip
+
+    def attendees(self, c: Cadence, s: Subject, period: Period, due: date) -> list[str | None]:
+        """The assignee, then (for meetings and visits) one holder of each role in ``with``."""
+        out: list[str | None] = [s.assignee]
+        if c.kind in ("meeting", "visit"):
+            for role in c.with_:
+                found = [h for h in self.people.holders((role,), period.start, due) if h.id != s.assignee]
+                if found:
+                    out.append(found[0].id)
+        return out
+
+    def cases_of(self, s: Subject) -> tuple[Case, ...]:
+        if s.kind in ("worker", "case_holder", "assignee"):
+            return self.org.caseload(s.id if s.kind != "assignee" else s.assignee or "")
+        if s.kind == "team":
+            return self.org.team_cases(s.id)
+        if s.kind in ("service", "area"):
+            teams = [t.id for t in self.teams if (t.service if s.kind == "service" else t.area) == s.id]
+            return tuple(c for t in teams for c in self.org.team_cases(t))
+        return ()
+
+    def count(self, c: Cadence, s: Subject, period: Period) -> int:
+        if c.share is None:
+            return c.count
+        open_cases = sum(1 for case in self.cases_of(s) if case.open_on(period.start))
+        return max(1, math.ceil(open_cases * c.share / 100)) if open_cases else 1
+
+    def choose(self, oid: str, period: Period, s: Subject, taken: set[str]):
+        """(case, status, status_reason, sample_reason) for a case audit."""
+        if oid in self.picked and self.picked[oid]:
+            ref = self.picked[oid]
+            taken.add(ref)
+            return ref, OPEN, None, None  # chosen before: never re-chosen
+        if period.start > self.today:
+            return None, OPEN, None, f"a case is chosen when the period starts on {period.start.isoformat()}"
+        owner = f"{s.kind.replace('_', ' ')} {s.label}".replace("team team", "team").replace("service service", "service").replace("area area", "area")
+        pick = pick_case(
+            oid, self.cases_of(s), period.start, self.history, self.fw.recent_audit_months, owner, taken,
+            waive_if_all_recent=self.fw.when_all_recent == "waive",
+        )  # fmt: skip
+        if pick.case is None:
+            return None, WAIVED, pick.reason, pick.reason
+        taken.add(pick.case)
+        self.history.add(pick.case, period.start)
+        return pick.case, OPEN, None, pick.reason
+
+    # --- moderation: a sample of another row's completed audits ---------------------
+
+    def moderation(self, row: Row, index: int, c: Cadence) -> None:
+        assert c.sample is not None and c.every is not None
+        for period in periods(c.every, self.fw.year_start, self.first, self.last):
+            due = due_date(period, self.workdays)
+            previous = periods(c.every, self.fw.year_start, period.start - timedelta(days=1), period.start - timedelta(days=1))[0]
+            done = sorted((a for a in self.completed if a.row == c.sample.row and a.done_on in previous), key=lambda a: a.id)
+            if not done or period.start > self.today:
+                continue
+            n = c.sample.count if c.sample.count is not None else math.ceil(len(done) * (c.sample.percent or 0) / 100)
+            chosen = sorted(random.Random(f"{self.fw.id}/{row.id}/{period.start}").sample(done, min(n, len(done))), key=lambda a: a.id)
+            holders = self.people.holders(c.by or row.by, period.start, due)
+            for audit in chosen:
+                who = self.people.nearest_up_line(audit.assignee or "", holders)
+                if who is None and holders:  # nobody above the auditor: share the sample out in turn
+                    who = holders[int(audit.id, 16) % len(holders)]
+                key = ObligationKey(self.fw.id, row.id, index, period.start, "obligation", audit.id, c.kind, 0)
+                s = Subject("obligation", audit.id, who.id if who else None, audit.team, f"audit {audit.id}")
+                self.out.append(Obligation(
+                    id=key.id, framework=self.fw.id, row=row.id, cadence=index, kind=c.kind,
+                    title=title(self.org, row, c, s, audit.case), assignee=s.assignee, subject_kind=s.kind,
+                    subject=s.id, period_start=period.start, period_end=period.end, due=due, case=audit.case,
+                    team=audit.team, cause=audit.id,
+                    sample_reason=f"{len(chosen)} of {len(done)} audits of row {c.sample.row} completed {previous}",
+                ))  # fmt: skip
+
+    # --- event-driven rows ----------------------------------------------------------
+
+    def events(self, row: Row, index: int, c: Cadence) -> None:
+        holders_for = lambda day: self.people.holders(c.by or row.by, day, day)  # noqa: E731
+        for case in sorted(self.org.cases, key=lambda k: k.ref):
+            when, due = self.event_dates(c, case)
+            if when is None or due is None or not (when <= self.last and due >= self.first):
+                continue
+            holders = holders_for(due)
+            worker = case.worker or ""
+            who = self.people.nearest_up_line(worker, holders) if worker else None
+            if who is None and worker and any(h.id == worker for h in holders):
+                who = next(h for h in holders if h.id == worker)
+            if who is None:
+                team = self.org.team(case.team)
+                who = self.people.responsible_for_team(team, holders, "all") if team else None
+            s = Subject("case", case.ref, who.id if who else None, case.team, f"case {case.ref}")
+            key = ObligationKey(self.fw.id, row.id, index, when, "case", case.ref, c.kind, 0)
+            self.out.append(Obligation(
+                id=key.id, framework=self.fw.id, row=row.id, cadence=index, kind=c.kind,
+                title=title(self.org, row, c, s, case.ref), assignee=s.assignee, subject_kind="case",
+                subject=case.ref, period_start=when, period_end=due, due=due, case=case.ref, team=case.team,
+            ))  # fmt: skip
+
+    def event_dates(self, c: Cadence, case: Case) -> tuple[date | None, date | None]:
+        if c.on == "case_opened":
+            return case.opened, after(case.opened, c.due_within, self.workdays) if c.due_within else self.workdays.add(case.opened, 20)
+        if c.on == "case_closing" and case.closed:
+            due = self.workdays.last_on_or_before(case.closed)
+            start = self.workdays.add(case.closed, -(c.due_within.n if c.due_within else 10))
+            return start, due
+        if c.anniversary is not None and c.anniversary.date == "opened":
+            first = after(case.opened, c.anniversary.first, self.workdays)
+            return first, first
+        if c.on == "case_transfer" or c.anniversary is not None:
+            self.note(f"{c.on or 'anniversary of ' + c.anniversary.date}: the organisation data has no such date; not scheduled")
+        return None, None
+
+
+OUT_OF_SCOPE = "out of scope: "
+
+
+def out_of_scope_reason(ob: Obligation, fw: Framework, org: Org) -> str:
+    """Why a planned obligation is no longer planned: the words a QA officer reads."""
+    try:
+        row = fw.row(ob.row)
+    except KeyError:
+        return f"{OUT_OF_SCOPE}row {ob.row} is no longer in the framework"
+    if not row.schedulable or ob.cadence >= len(row.cadences):
+        return f"{OUT_OF_SCOPE}row {ob.row} no longer schedules this"
+    if ob.subject_kind in ("worker", "case_holder", "assignee"):
+        person = org.person(ob.subject)
+        if person is None:
+            return f"{OUT_OF_SCOPE}{ob.subject} is no longer in the organisation"
+        if person.end is not None and person.end < ob.due:
+            return f"{OUT_OF_SCOPE}{person.name} left on {person.end.isoformat()}"
+        if person.start is not None and person.start > ob.period_start:
+            return f"{OUT_OF_SCOPE}{person.name} starts on {person.start.isoformat()}, after the period began"
+        return f"{OUT_OF_SCOPE}{person.name} is no longer covered by row {ob.row} (line manager or role changed)"
+    if ob.subject_kind == "team" and org.team(ob.subject) is None:
+        return f"{OUT_OF_SCOPE}team {ob.subject} no longer exists"
+    if ob.subject_kind == "case":
+        return f"{OUT_OF_SCOPE}case {ob.subject} no longer has this event"
+    return f"{OUT_OF_SCOPE}{ob.subject_kind} {ob.subject} is no longer in scope of row {ob.row}"
+
+
+def plan(
+    fw: Framework,
+    org: Org,
+    first: date,
+    last: date,
+    today: date,
+    picked: Mapping[str, str | None] | None = None,
+    history: CaseHistory | None = None,
+    completed: Iterable[Completed] = (),
+) -> Plan:
+    """Every obligation the framework asks of the organisation for periods overlapping first..last."""
+    planner = _Planner(fw, org, first, last, today, picked or {}, history or CaseHistory(), tuple(completed))
+    return planner.run()

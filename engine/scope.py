@@ -1,0 +1,124 @@
+"""Who does a cadence's work and what it is about, on a given period.
+
+A subject (worker, team, case holder, ...) is in scope for a period when it is
+active on the period's first day and on its due date (SPEC §5); so is the
+person assigned. :class:`People` resolves the organisation's roles onto one
+framework's vocabulary once, so a large council is expanded quickly.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from engine.org import Org, Person, Team
+from rules.roles import Vocabulary
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    kind: str  # assignee | worker | team | service | area | case_holder | body
+    id: str
+    assignee: str | None
+    team: str | None = None
+    label: str = ""  # what a person reads: "Tom Fairley", "team Hastings CIN"
+
+
+class People:
+    """The organisation seen through one framework's role vocabulary."""
+
+    def __init__(self, org: Org, vocab: Vocabulary) -> None:
+        self.org = org
+        self.vocab = vocab
+        self.roles: dict[str, frozenset[str]] = {p.id: org.roles_of(p, vocab) for p in org.people}
+        self._holders: dict[str, tuple[Person, ...]] = {}
+        for person in org.people:
+            for role in self.roles[person.id]:
+                self._holders.setdefault(role, ())
+                self._holders[role] += (person,)
+        self._responsible: dict[tuple[str, tuple[str, ...], str], Person | None] = {}
+        self._body_chairs = {}
+        for body in org.bodies:
+            name = vocab.resolve(body.id) or vocab.resolve(body.name)
+            if name and body.chair:
+                self._body_chairs[name] = body.chair
+
+    def has(self, person: Person, roles: tuple[str, ...]) -> bool:
+        held = self.roles.get(person.id, frozenset())
+        return any(r in held for r in roles)
+
+    def holders(self, roles: tuple[str, ...], start: date, due: date) -> list[Person]:
+        """Active holders of any of ``roles`` (a body's chair for a body), sorted by id."""
+        out: dict[str, Person] = {}
+        for role in roles:
+            if self.vocab.is_body(role):
+                chair = self.org.person(self._body_chairs.get(role, ""))
+                members = [chair] if chair else list(self._holders.get(role, ()))[:1]
+                people = [p for p in members if p is not None]
+            else:
+                people = list(self._holders.get(role, ()))
+            for p in people:
+                if active(p, start, due):
+                    out.setdefault(p.id, p)
+        return sorted(out.values(), key=lambda p: p.id)
+
+    def service(self, person: Person) -> str | None:
+        return self.org.service_of(person)
+
+    def area(self, person: Person) -> str | None:
+        team = self.org.team(person.team) if person.team else None
+        return team.area if team else None
+
+    def nearest_up_line(self, person_id: str, candidates: list[Person]) -> Person | None:
+        ids = {c.id for c in candidates}
+        for manager in self.org.line(person_id):
+            if manager.id in ids:
+                return manager
+        return None
+
+    def responsible_for_team(self, team: Team, candidates: list[Person], within: str, index: int = 0) -> Person | None:
+        """The one candidate answerable for a team: in it, above its members, or in its service.
+
+        With ``within: all`` and nobody naturally answerable (councillors visiting
+        teams), the teams are shared out among the candidates in turn.
+        """
+        key = (team.id, tuple(c.id for c in candidates), within)
+        if key not in self._responsible:
+            self._responsible[key] = self._find_responsible(team, candidates, within, index)
+        return self._responsible[key]
+
+    def _find_responsible(self, team: Team, candidates: list[Person], within: str, index: int) -> Person | None:
+        in_team = [c for c in candidates if c.team == team.id]
+        if in_team:
+            return in_team[0]
+        if within == "own_team":
+            return None
+        ids = {c.id for c in candidates}
+        above: Counter[str] = Counter()
+        for member in self.org.members(team.id):
+            for manager in self.org.line(member.id):
+                if manager.id in ids:
+                    above[manager.id] += 1
+                    break
+        if above:
+            best = max(sorted(above), key=lambda pid: above[pid])
+            return next(c for c in candidates if c.id == best)
+        same_service = [c for c in candidates if self.service(c) == team.service]
+        if same_service:
+            return same_service[0]
+        if within == "all" and candidates:
+            return candidates[index % len(candidates)]
+        return None
+
+
+def active(person: Person, start: date, due: date) -> bool:
+    return person.active_on(start) and person.active_on(due)
+
+
+def peer_pick(candidates: list[Person], exclude, index: int, ordinal: int) -> Person | None:
+    """Fair, deterministic rotation over candidates that ``exclude`` does not rule out."""
+    eligible = [c for c in candidates if not exclude(c)]
+    if not eligible:
+        return None
+    return eligible[(ordinal + index) % len(eligible)]

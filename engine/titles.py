@@ -1,0 +1,63 @@
+"""What a manager reads at a glance: an obligation's title.
+
+"Audit case CS-000123 (Tom Fairley) — 3.16 Practice Managers will complete
+supervision case file audit". Staff names and case references only: a child
+is never named (the store holds no child's name to name).
+"""
+
+from __future__ import annotations
+
+from engine.org import Org
+from engine.scope import Subject
+from rules.model import Cadence, Row
+
+VERB = {
+    "audit": "Audit",
+    "follow_up_audit": "Follow-up audit of",
+    "review": "Review",
+    "moderation": "Moderate",
+    "qa_signoff": "QA sign-off of",
+    "report": "Report",
+    "visit": "Visit",
+    "meeting": "Meeting",
+    "task": "Task",
+}
+SHORT = 70
+
+
+def short_task(row: Row) -> str:
+    """The row's task, first line, cut at a word boundary."""
+    text = " ".join((row.task.strip().splitlines() or [""])[0].split()) or " ".join(row.role.split())
+    if len(text) <= SHORT:
+        return text
+    return text[:SHORT].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def about(org: Org, c: Cadence, s: Subject, case: str | None) -> str:
+    if case:
+        found = org.case(case)
+        holder = org.person(found.worker) if found and found.worker else None
+        return f"case {case} ({holder.name})" if holder else f"case {case}"
+    if c.case and s.kind in ("worker", "case_holder"):
+        return f"a case of {s.label}"
+    if c.case and s.kind == "assignee":
+        return "a case from own workload"
+    if c.case:
+        return f"a case of {s.label}"
+    if s.kind in ("team", "service", "area", "body"):
+        return s.label
+    if c.kind in ("report",) and c.to:
+        return "to " + ", ".join(c.to)
+    if c.kind in ("meeting", "visit") and c.with_:
+        return "with " + ", ".join(c.with_)
+    return ""
+
+
+def title(org: Org, row: Row, c: Cadence, s: Subject, case: str | None, invited: bool = False) -> str:
+    verb = VERB.get(c.kind, c.kind.capitalize())
+    what = about(org, c, s, case)
+    if invited and s.kind == "assignee":
+        host = org.person(s.id)
+        what = f"with {host.name}" if host else what
+    head = f"{verb} {what}".strip()
+    return f"{head} — {row.id} {short_task(row)}"

@@ -1,0 +1,276 @@
+"""Obligations in the store: reconcile a plan, idempotently, and read them back.
+
+Reconciling a plan (:func:`reconcile`) for one framework and window:
+
+- obligations the plan has and the store has not are inserted (a duplicate
+  key does nothing, so two schedulers cannot create one twice);
+- open ones whose assignee, team, title, case or waiver changed are updated,
+  and their iCalendar SEQUENCE grows (a new line manager inherits them);
+- open ones the plan no longer has are cancelled with the reason (a worker
+  who left, a team that closed);
+- ones cancelled that way come back if the plan has them again;
+- done obligations are never touched, nor anything a trigger created.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import Connection, and_, bindparam, select, update
+
+from engine.model import CANCELLED, DONE, LIVE, OPEN, WAIVED, Obligation, Outcome
+from engine.org import Org
+from engine.sampling import CaseHistory
+from engine.schedule import OUT_OF_SCOPE, Completed, Plan, out_of_scope_reason
+from rules.model import Framework
+from store.tables import ObligationRecord, OutcomeRecord
+from store.upsert import insert_new
+
+OBLIGATIONS = ObligationRecord.__table__
+OUTCOMES = OutcomeRecord.__table__
+COLUMNS = [c.name for c in OBLIGATIONS.columns]
+MUTABLE = ("assignee", "team", "title", "case_ref", "status", "status_reason", "sample_reason")
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleResult:
+    framework: str
+    planned: int
+    created: int = 0
+    updated: int = 0
+    reassigned: int = 0
+    cancelled: int = 0
+    reopened: int = 0
+    waived: int = 0
+    unchanged: int = 0
+    notes: tuple[str, ...] = ()
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def to_row(ob: Obligation, now: datetime) -> dict[str, Any]:
+    return {
+        "id": ob.id, "framework": ob.framework, "row": ob.row, "cadence": ob.cadence, "kind": ob.kind,
+        "title": ob.title, "assignee": ob.assignee, "subject_kind": ob.subject_kind, "subject": ob.subject,
+        "case_ref": ob.case, "team": ob.team, "period_start": ob.period_start, "period_end": ob.period_end,
+        "due": ob.due, "status": ob.status, "status_reason": ob.status_reason, "cause": ob.cause, "seq": ob.seq,
+        "sequence": ob.sequence, "sample_reason": ob.sample_reason, "created_at": now, "updated_at": now,
+    }  # fmt: skip
+
+
+def from_row(r: Any, outcome: Outcome | None = None) -> Obligation:
+    return Obligation(
+        id=r.id, framework=r.framework, row=r.row, cadence=r.cadence, kind=r.kind, title=r.title,
+        assignee=r.assignee, subject_kind=r.subject_kind, subject=r.subject, period_start=r.period_start,
+        period_end=r.period_end, due=r.due, case=r.case_ref, team=r.team, status=r.status,
+        status_reason=r.status_reason, cause=r.cause, seq=r.seq, sample_reason=r.sample_reason,
+        sequence=r.sequence, outcome=outcome,
+    )  # fmt: skip
+
+
+def planned_window(conn: Connection, framework: str, first: date, last: date) -> dict[str, Obligation]:
+    """Obligations the planner made (cadence >= 0) whose periods overlap first..last."""
+    query = select(OBLIGATIONS).where(
+        OBLIGATIONS.c.framework == framework,
+        OBLIGATIONS.c.cadence >= 0,
+        OBLIGATIONS.c.period_end >= first,
+        OBLIGATIONS.c.period_start <= last,
+    )
+    return {r.id: from_row(r) for r in conn.execute(query)}
+
+
+def case_history(conn: Connection, first: date, last: date, months: int) -> CaseHistory:
+    """Cases audited, or chosen for an audit still to do, around the window."""
+    lo, hi = first - relativedelta(months=months + 1), last + relativedelta(months=months + 1)
+    query = (
+        select(OBLIGATIONS.c.case_ref, OBLIGATIONS.c.period_start, OBLIGATIONS.c.status, OUTCOMES.c.audit_date)
+        .select_from(OBLIGATIONS.outerjoin(OUTCOMES, OUTCOMES.c.obligation == OBLIGATIONS.c.id))
+        .where(
+            OBLIGATIONS.c.case_ref.is_not(None),
+            OBLIGATIONS.c.status.in_((*LIVE, DONE)),
+            OBLIGATIONS.c.kind.in_(("audit", "follow_up_audit")),
+            OBLIGATIONS.c.period_start >= lo,
+            OBLIGATIONS.c.period_start <= hi,
+        )
+    )
+    history = CaseHistory()
+    for r in conn.execute(query):
+        history.add(r.case_ref, r.audit_date or r.period_start)
+    return history
+
+
+def completed_audits(conn: Connection, framework: str, first: date, last: date) -> list[Completed]:
+    """Done audits whose outcome dates fall in the year before the window up to its end."""
+    query = (
+        select(OBLIGATIONS.c.id, OBLIGATIONS.c.row, OUTCOMES.c.audit_date, OBLIGATIONS.c.assignee, OBLIGATIONS.c.case_ref, OBLIGATIONS.c.team)
+        .select_from(OBLIGATIONS.join(OUTCOMES, OUTCOMES.c.obligation == OBLIGATIONS.c.id))
+        .where(
+            OBLIGATIONS.c.framework == framework,
+            OBLIGATIONS.c.status == DONE,
+            OBLIGATIONS.c.kind.in_(("audit", "follow_up_audit")),
+            OUTCOMES.c.audit_date >= first - relativedelta(years=1),
+            OUTCOMES.c.audit_date <= last,
+        )
+    )
+    return [Completed(r.id, r.row, r.audit_date, r.assignee, r.case_ref, r.team) for r in conn.execute(query)]
+
+
+def _changes(old: Obligation, new: Obligation) -> dict[str, Any]:
+    """The columns to update on a live or waived obligation, given what the plan now says."""
+    want: dict[str, Any] = {"assignee": new.assignee, "team": new.team, "title": new.title}
+    if old.case is None:  # a case once chosen is never re-chosen
+        want.update(case_ref=new.case, status=new.status, status_reason=new.status_reason, sample_reason=new.sample_reason)
+        if old.status not in (OPEN, WAIVED):  # rescheduled keeps its status
+            want.pop("status"), want.pop("status_reason")
+    elif new.case is None:  # the plan kept no case for it (not started): keep the chosen one and its title
+        want.pop("title")
+    current = {"assignee": old.assignee, "team": old.team, "title": old.title, "case_ref": old.case,
+               "status": old.status, "status_reason": old.status_reason, "sample_reason": old.sample_reason}  # fmt: skip
+    return {k: v for k, v in want.items() if current[k] != v}
+
+
+def reconcile(conn: Connection, plan: Plan, fw: Framework, org: Org, existing: dict[str, Obligation]) -> ScheduleResult:
+    now = _now()
+    planned = {o.id: o for o in plan.obligations}
+    inserts = [to_row(o, now) for o in plan.obligations if o.id not in existing]
+    created = insert_new(conn, OBLIGATIONS, inserts, ["id"])
+    updates: list[dict[str, Any]] = []
+    reassigned = reopened = cancelled = unchanged = 0
+    for oid, old in existing.items():
+        new = planned.get(oid)
+        if old.status == DONE:
+            unchanged += new is not None
+            continue
+        if new is None:
+            if old.status in (*LIVE, WAIVED):
+                reason = out_of_scope_reason(old, fw, org)
+                updates.append(_update(old, {"status": CANCELLED, "status_reason": reason}, now))
+                cancelled += 1
+            continue
+        if old.status == CANCELLED:
+            if (old.status_reason or "").startswith(OUT_OF_SCOPE):
+                fields = {"status": new.status, "status_reason": new.status_reason, "assignee": new.assignee,
+                          "team": new.team, "title": new.title, "case_ref": old.case or new.case}  # fmt: skip
+                updates.append(_update(old, fields, now))
+                reopened += 1
+            continue
+        fields = _changes(old, new)
+        if not fields:
+            unchanged += 1
+            continue
+        reassigned += "assignee" in fields
+        updates.append(_update(old, fields, now))
+    _apply_updates(conn, updates)
+    waived = sum(1 for o in plan.obligations if o.status == WAIVED)
+    return ScheduleResult(
+        plan.framework, len(planned), created, len(updates) - cancelled - reopened, reassigned,
+        cancelled, reopened, waived, unchanged, plan.notes,
+    )  # fmt: skip
+
+
+def _update(old: Obligation, fields: dict[str, Any], now: datetime) -> dict[str, Any]:
+    row = {c: getattr(old, "case" if c == "case_ref" else c) for c in MUTABLE}
+    row.update(fields)
+    return {"b_id": old.id, **row, "sequence": old.sequence + 1, "updated_at": now}
+
+
+def _apply_updates(conn: Connection, updates: list[dict[str, Any]]) -> None:
+    if not updates:
+        return
+    stmt = (
+        update(OBLIGATIONS)
+        .where(OBLIGATIONS.c.id == bindparam("b_id"))
+        .values({c: bindparam(c) for c in (*MUTABLE, "sequence", "updated_at")})
+    )
+    conn.execute(stmt, updates)
+
+
+# --- reading ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    framework: str | None = None
+    assignees: frozenset[str] | None = None  # None: anyone
+    team: str | None = None
+    teams: frozenset[str] | None = None
+    row: str | None = None
+    kind: str | None = None
+    due_from: date | None = None
+    due_to: date | None = None
+    statuses: frozenset[str] | None = None  # stored statuses
+    ids: frozenset[str] | None = None
+
+
+def _outcome(r: Any) -> Outcome | None:
+    if r is None or r.grade is None:
+        return None
+    return Outcome(
+        grade=r.grade, concerns=r.concerns, by=r.by, date=r.audit_date,
+        areas=tuple(sorted((r.areas or {}).items())), notes=r.notes or "", contested=r.contested,
+        moderated_grade=r.moderated_grade, moderated_by=r.moderated_by, moderated_on=r.moderated_on,
+        signoff_by=r.signoff_by, signoff_on=r.signoff_on,
+    )  # fmt: skip
+
+
+def find(conn: Connection, f: Filters) -> list[Obligation]:
+    conditions = []
+    c = OBLIGATIONS.c
+    if f.framework:
+        conditions.append(c.framework == f.framework)
+    if f.assignees is not None:
+        conditions.append(c.assignee.in_(sorted(f.assignees)))
+    if f.team:
+        conditions.append(c.team == f.team)
+    if f.teams is not None:
+        conditions.append(c.team.in_(sorted(f.teams)))
+    if f.row:
+        conditions.append(c.row == f.row)
+    if f.kind:
+        conditions.append(c.kind == f.kind)
+    if f.due_from:
+        conditions.append(c.due >= f.due_from)
+    if f.due_to:
+        conditions.append(c.due <= f.due_to)
+    if f.statuses is not None:
+        conditions.append(c.status.in_(sorted(f.statuses)))
+    if f.ids is not None:
+        conditions.append(c.id.in_(sorted(f.ids)))
+    query = (
+        select(OBLIGATIONS, *[col.label(f"o_{col.name}") for col in OUTCOMES.columns])
+        .select_from(OBLIGATIONS.outerjoin(OUTCOMES, OUTCOMES.c.obligation == c.id))
+        .where(and_(True, *conditions))
+        .order_by(c.due, c.row, c.id)
+    )
+    out = []
+    for r in conn.execute(query):
+        o = _OutcomeView(r)
+        out.append(from_row(r, _outcome(o)))
+    return out
+
+
+class _OutcomeView:
+    """The outcome columns of a joined row, by their own names."""
+
+    def __init__(self, r: Any) -> None:
+        self._r = r
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._r, f"o_{name}")
+
+
+def by_prefix(conn: Connection, prefix: str) -> list[str]:
+    """Obligation ids that start with ``prefix`` (users may type a short id)."""
+    query = select(OBLIGATIONS.c.id).where(OBLIGATIONS.c.id.like(prefix.replace("%", "").replace("_", "") + "%")).limit(5)
+    return [r.id for r in conn.execute(query)]
+
+
+def count(conn: Connection) -> int:
+    from sqlalchemy import func
+
+    return conn.execute(select(func.count()).select_from(OBLIGATIONS)).scalar_one()

@@ -1,0 +1,72 @@
+"""A small council written out in full, for tests that read like the framework.
+
+Locality Social Work has two teams (Hastings, Eastbourne) under one
+Operations Manager; Looked After Children has one team under another; Early
+Help has one team. Sam Starter joins on 15 July 2024; Lee Leaver leaves on 15
+October 2024. Every social worker holds three open cases.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from engine.org import Body, Case, Org, Person, Team
+
+DCS = "Director of Children's Services"
+
+TEAMS = (
+    Team("T1", "Hastings Child in Need", "Locality Social Work", "social_care", "East"),
+    Team("T2", "Eastbourne Child in Need", "Locality Social Work", "social_care", "West"),
+    Team("T3", "Looked After Children", "Looked After Children", "social_care", "East"),
+    Team("T4", "Early Help East", "Early Help", "early_help", "East"),
+)
+
+
+def person(pid: str, name: str, roles: str, team: str | None, manager: str | None, start: date | None = None, end: date | None = None) -> Person:
+    email = name.lower().replace(" ", ".") + "@example-council.gov.uk"
+    return Person(pid, name, email, tuple(roles.split(";")), team, manager, start or date(2015, 1, 5), end)
+
+
+PEOPLE = (
+    person("CE1", "Chris Chief", "Chief Executive", None, None),
+    person("D1", "Dana Director", DCS, None, "CE1"),
+    person("AD1", "Alex Assistant", "AD Safeguarding", None, "D1"),
+    person("H1", "Hana Locality", "Head of Service", "T1", "AD1"),
+    person("H2", "Hugo Looked", "Head of Service", "T3", "AD1"),
+    person("OM1", "Olive Ops", "Operations Manager", "T1", "H1"),
+    person("OM2", "Otto Ops", "Operations Manager", "T3", "H2"),
+    person("PM1", "Pat Practice", "Practice Manager", "T1", "OM1"),
+    person("PM2", "Priya Practice", "Practice Manager", "T2", "OM1"),
+    person("PM3", "Paul Practice", "Practice Manager", "T3", "OM2"),
+    person("SW1", "Tom Fairley", "Social Worker", "T1", "PM1"),
+    person("SW2", "Ruth Steady", "Social Worker", "T1", "PM1"),
+    person("SW3", "Sam Starter", "Social Worker", "T1", "PM1", start=date(2024, 7, 15)),
+    person("SW4", "Lee Leaver", "Social Worker", "T1", "PM1", end=date(2024, 10, 15)),
+    person("SW5", "Eve East", "Social Worker", "T2", "PM2"),
+    person("SW6", "Lou Looked", "Social Worker", "T3", "PM3"),
+    person("PSW", "Pip Principal", "Principal Social Worker", None, "D1"),
+    person("EM1", "Cllr Ann", "Elected Member", None, None),
+    person("EM2", "Cllr Bob", "Elected Member", None, None),
+    person("EH1", "Erin Help", "Early Help Manager", "T4", "AD1"),
+)
+
+WORKERS = ("SW1", "SW2", "SW3", "SW4", "SW5", "SW6")
+
+
+def cases() -> tuple[Case, ...]:
+    out = []
+    n = 0
+    for worker in WORKERS:
+        team = next(p.team for p in PEOPLE if p.id == worker)
+        for _ in range(3):
+            n += 1
+            out.append(Case(f"CS-{n:06d}", team or "", date(2023, 1, 1), worker))
+    out.append(Case("EH-000001", "T4", date(2023, 6, 1), None))
+    return tuple(out)
+
+
+def council(**changes) -> Org:
+    """The council; ``people=``/``cases=`` replace a part of it."""
+    parts = {"people": PEOPLE, "teams": TEAMS, "cases": cases(), "bodies": (Body("CSCMT", "CSCMT", "D1"),)}
+    parts.update(changes)
+    return Org(**parts)

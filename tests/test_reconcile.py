@@ -1,0 +1,198 @@
+"""Reconciling the schedule in the store (SQLite and PostgreSQL): idempotent, following the organisation."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import update
+
+from engine.cli import main
+from engine.queries import KEYS
+from rules.loader import load_framework
+from store.obligations import Filters
+from store.sql import SqlStore
+from store.tables import ObligationRecord
+from tests.conftest import snapshot
+from tests.council import council
+
+ROOT = Path(__file__).resolve().parents[1]
+YEAR = (date(2024, 4, 1), date(2025, 3, 31))
+TODAY = date(2024, 6, 10)
+
+
+@pytest.fixture(scope="module")
+def east_sussex():
+    fw, _ = load_framework(ROOT / "rules" / "frameworks" / "east-sussex-2013.yaml")
+    return fw
+
+
+def people_with(**changed):
+    """The council's people with some replaced: people_with(SW4={"end": date(...)})."""
+    org = council()
+    return tuple(dataclasses.replace(p, **changed[p.id]) if p.id in changed else p for p in org.people)
+
+
+def mark_done(store: SqlStore, oid: str) -> None:
+    table = ObligationRecord.__table__
+    with store.engine.begin() as conn:
+        conn.execute(update(table).where(table.c.id == oid).values(status="done"))
+
+
+def worker_audits(store: SqlStore, worker: str):
+    return [o for o in store.obligations(Filters(row="3.16")) if o.subject == worker]
+
+
+def test_scheduling_twice_changes_nothing(store: SqlStore, east_sussex):
+    first = store.schedule(east_sussex, council(), *YEAR, TODAY)
+    assert first.created == first.planned > 300
+    before = snapshot(store)
+    again = store.schedule(east_sussex, council(), *YEAR, TODAY)
+    assert (again.created, again.updated, again.cancelled, again.unchanged) == (0, 0, 0, first.planned)
+    assert snapshot(store) == before
+
+
+def staying():
+    """The council before Lee Leaver gave notice."""
+    return council(people=people_with(SW4={"end": None}))
+
+
+def test_a_worker_who_leaves_has_her_later_open_obligations_cancelled_with_the_reason(store: SqlStore, east_sussex):
+    store.schedule(east_sussex, staying(), *YEAR, TODAY)
+    assert len(worker_audits(store, "SW4")) == 12
+    result = store.schedule(east_sussex, council(), *YEAR, TODAY)
+    lee = worker_audits(store, "SW4")
+    cancelled = [o for o in lee if o.status == "cancelled"]
+    assert [o.period_start.month for o in cancelled] == [10, 11, 12, 1, 2, 3]
+    assert {o.status_reason for o in cancelled} == {"out of scope: Lee Leaver left on 2024-10-15"}
+    assert {o.status for o in lee if o.period_start.month in (4, 5, 6, 7, 8, 9)} == {"open"}
+    assert result.cancelled >= 6
+    assert all(o.sequence == 1 for o in cancelled)  # calendars see the change
+
+
+def test_she_comes_back_if_the_leaving_date_is_withdrawn(store: SqlStore, east_sussex):
+    store.schedule(east_sussex, staying(), *YEAR, TODAY)
+    store.schedule(east_sussex, council(), *YEAR, TODAY)
+    result = store.schedule(east_sussex, staying(), *YEAR, TODAY)
+    assert result.reopened >= 6
+    assert {o.status for o in worker_audits(store, "SW4")} == {"open"}
+
+
+def test_a_new_line_manager_inherits_open_obligations_but_not_done_ones(store: SqlStore, east_sussex):
+    store.schedule(east_sussex, council(), *YEAR, TODAY)
+    ruth = worker_audits(store, "SW2")
+    april = ruth[0]
+    mark_done(store, april.id)
+    moved = council(people=people_with(SW2={"manager": "PM2", "team": "T2"}))
+    result = store.schedule(east_sussex, moved, *YEAR, TODAY)
+    assert result.reassigned >= 11
+    after = {o.id: o for o in worker_audits(store, "SW2")}
+    assert set(after) == {o.id for o in ruth}  # same obligations, same ids and UIDs
+    assert after[april.id].assignee == "PM1" and after[april.id].status == "done"
+    later = [o for o in after.values() if o.id != april.id]
+    assert {o.assignee for o in later} == {"PM2"}
+    assert all(o.sequence == 1 for o in later)
+
+
+def test_done_obligations_are_never_touched_even_out_of_scope(store: SqlStore, east_sussex):
+    store.schedule(east_sussex, staying(), *YEAR, TODAY)
+    lee = worker_audits(store, "SW4")
+    october = next(o for o in lee if o.period_start.month == 10)
+    mark_done(store, october.id)
+    store.schedule(east_sussex, council(), *YEAR, TODAY)
+    kept = next(o for o in worker_audits(store, "SW4") if o.id == october.id)
+    assert (kept.status, kept.status_reason, kept.sequence) == ("done", None, 0)
+
+
+def test_a_closed_case_is_not_sampled(store: SqlStore, east_sussex):
+    org = council()
+    toms = [c for c in org.cases if c.worker == "SW1"]
+    closed = tuple(dataclasses.replace(c, closed=date(2024, 5, 20)) if c.ref == toms[0].ref else c for c in org.cases)
+    store.schedule(east_sussex, council(cases=closed), *YEAR, date(2025, 4, 1))
+    picks = [o.case for o in worker_audits(store, "SW1") if o.period_start >= date(2024, 6, 1)]
+    assert picks and toms[0].ref not in picks
+
+
+def test_cases_are_chosen_as_periods_begin_and_then_never_change(store: SqlStore, east_sussex):
+    store.schedule(east_sussex, council(), *YEAR, date(2024, 6, 10))
+    before = {o.id: o.case for o in worker_audits(store, "SW1")}
+    assert sum(1 for c in before.values() if c) == 3  # April, May, June
+    store.schedule(east_sussex, council(), *YEAR, date(2024, 9, 2))
+    after = {o.id: o.case for o in worker_audits(store, "SW1")}
+    assert sum(1 for c in after.values() if c) == 6
+    assert all(after[i] == c for i, c in before.items() if c)
+
+
+# --- qaf due ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def loaded(db_url: str, tmp_path: Path, capsys):
+    """The CLI on a store holding East Sussex, the small council and a scheduled year."""
+    from engine.orgload import load_org  # noqa: F401  (the council is written as CSV, as a user would)
+
+    folder = tmp_path / "council"
+    folder.mkdir()
+    org = council()
+    (folder / "teams.csv").write_text("id,name,service,kind,area\n" + "".join(f"{t.id},{t.name},{t.service},{t.kind},{t.area}\n" for t in org.teams))
+    (folder / "people.csv").write_text("id,name,email,roles,team,manager,start,end\n" + "".join(
+        f"{p.id},{p.name},{p.email},{';'.join(p.roles)},{p.team or ''},{p.manager or ''},{p.start or ''},{p.end or ''}\n" for p in org.people
+    ))  # fmt: skip
+    (folder / "cases.csv").write_text("ref,worker,team,opened,closed\n" + "".join(f"{c.ref},{c.worker or ''},{c.team},{c.opened},\n" for c in org.cases))
+    assert main(["--db", db_url, "framework", "load", "east-sussex-2013"]) == 0
+    assert main(["--db", db_url, "org", "load", str(folder)]) == 0
+    assert main(["--db", db_url, "schedule", "--from", "2024-04-01", "--through", "2025-03-31", "--today", "2024-06-10"]) == 0
+    capsys.readouterr()
+    return db_url
+
+
+def due(capsys, db_url, *args):
+    code = main(["--db", db_url, "due", "--today", "2024-06-10", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_due_json_has_the_spec_keys(loaded, capsys):
+    code, out, _ = due(capsys, loaded, "--person", "PM1", "--format", "json", "--to", "2024-05-31")
+    records = json.loads(out)
+    assert code == 0 and records
+    for r in records:
+        assert list(r)[: len(KEYS)] == list(KEYS)
+        assert r["assignee"] == "PM1" and r["assignee_email"] == "pat.practice@example-council.gov.uk"
+        assert r["status"] == "overdue" and r["outcome"] is None and r["cause"] is None
+        assert r["uid"] == r["id"] + "@qaf" and r["due"] <= "2024-05-31"
+
+
+def test_due_filters_by_role_alias_team_and_status(loaded, capsys):
+    _, out, _ = due(capsys, loaded, "--role", "OMs", "--team", "T2", "--row", "3.14", "--status", "open", "--format", "json")
+    records = json.loads(out)
+    assert records and {r["assignee"] for r in records} == {"OM1"} and {r["team"] for r in records} == {"T2"}
+    assert {r["status"] for r in records} == {"open"} and min(r["due"] for r in records) >= "2024-06-10"
+
+
+def test_due_csv_and_table(loaded, capsys):
+    _, out, _ = due(capsys, loaded, "--row", "3.16", "--person", "PM2", "--format", "csv", "--to", "2024-06-30")
+    lines = out.splitlines()
+    assert lines[0].startswith("id,uid,framework,row,cadence,kind,title,assignee,assignee_email,subject,case,team,")
+    assert len(lines) == 1 + 3
+    _, out, _ = due(capsys, loaded, "--row", "3.16", "--person", "PM2", "--to", "2024-06-30")
+    assert out.splitlines()[-1] == "3 obligations: 1 open, 2 overdue"
+
+
+def test_due_names_an_unknown_person_or_role(loaded, capsys):
+    code, _, err = due(capsys, loaded, "--person", "NOBODY")
+    assert code == 1 and err.strip() == "qaf: no person 'NOBODY' in the organisation"
+    code, _, err = due(capsys, loaded, "--role", "Wizard")
+    assert code == 1 and "unknown role 'Wizard'" in err
+
+
+def test_bad_dates_and_statuses_are_refused(loaded, capsys):
+    for args in (["--from", "2024-13-01"], ["--status", "finished"]):
+        with pytest.raises(SystemExit) as exc:
+            due(capsys, loaded, *args)
+        assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "not a date: '2024-13-01' (expected YYYY-MM-DD)" in err and "unknown status 'finished'" in err

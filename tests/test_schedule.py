@@ -1,0 +1,227 @@
+"""Scheduling reads like the framework: East Sussex rows on a small council, 2024/25."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from engine.periods import Period, due_date, periods
+from engine.schedule import plan
+from engine.workdays import WorkingDays
+from rules.loader import load_framework
+from rules.model import Every
+from tests.council import DCS, council
+
+ROOT = Path(__file__).resolve().parents[1]
+YEAR = (date(2024, 4, 1), date(2025, 3, 31))
+TODAY = date(2025, 6, 1)  # the whole year has begun: every case is chosen
+
+
+@pytest.fixture(scope="module")
+def east_sussex():
+    fw, problems = load_framework(ROOT / "rules" / "frameworks" / "east-sussex-2013.yaml")
+    assert not problems
+    return fw
+
+
+@pytest.fixture(scope="module")
+def year(east_sussex):
+    return plan(east_sussex, council(), *YEAR, TODAY).obligations
+
+
+def of(obligations, row, **where):
+    return [o for o in obligations if o.row == row and all(getattr(o, k) == v for k, v in where.items())]
+
+
+# --- periods and due dates ------------------------------------------------------------
+
+
+def test_due_skips_bank_holiday_aug_2024():
+    """August 2024 is due Friday 30 August: Monday 26th is a bank holiday, the 31st a Saturday."""
+    assert due_date(Period(date(2024, 8, 1), date(2024, 8, 31)), WorkingDays()) == date(2024, 8, 30)
+
+
+def test_due_is_the_last_working_day_of_june_2024_and_march_2025():
+    wd = WorkingDays()
+    assert due_date(Period(date(2024, 6, 1), date(2024, 6, 30)), wd) == date(2024, 6, 28)
+    assert due_date(Period(date(2025, 3, 1), date(2025, 3, 31)), wd) == date(2025, 3, 31)
+
+
+def test_due_steps_back_over_christmas_2026():
+    """Boxing Day 2026 is observed on Monday 28 December; December's due date is Thursday 31st."""
+    assert due_date(Period(date(2026, 12, 1), date(2026, 12, 31)), WorkingDays()) == date(2026, 12, 31)
+    assert WorkingDays().last_on_or_before(date(2026, 12, 28)) == date(2026, 12, 24)
+
+
+def test_quarters_halves_and_two_month_blocks_follow_the_financial_year():
+    q = periods(Every(months=3), (4, 1), *YEAR)
+    assert [(p.start, p.end) for p in q] == [
+        (date(2024, 4, 1), date(2024, 6, 30)), (date(2024, 7, 1), date(2024, 9, 30)),
+        (date(2024, 10, 1), date(2024, 12, 31)), (date(2025, 1, 1), date(2025, 3, 31)),
+    ]  # fmt: skip
+    halves = periods(Every(months=6), (4, 1), *YEAR)
+    assert [(p.start, p.end) for p in halves] == [(date(2024, 4, 1), date(2024, 9, 30)), (date(2024, 10, 1), date(2025, 3, 31))]
+    two = periods(Every(months=2), (4, 1), *YEAR)
+    assert [p.start.month for p in two] == [4, 6, 8, 10, 12, 2] and two[-1].end == date(2025, 3, 31)
+    assert periods(Every(months=12), (4, 1), *YEAR) == [periods(Every(months=12), (4, 1), date(2024, 4, 1), date(2024, 4, 1))[0]]
+
+
+def test_monthly_is_the_calendar_month_even_when_the_year_starts_on_6_april():
+    months = periods(Every(months=1), (4, 6), date(2024, 4, 6), date(2024, 6, 30))
+    assert [(p.start, p.end) for p in months] == [
+        (date(2024, 4, 1), date(2024, 4, 30)), (date(2024, 5, 1), date(2024, 5, 31)), (date(2024, 6, 1), date(2024, 6, 30)),
+    ]  # fmt: skip
+
+
+def test_fortnights_never_straddle_two_years():
+    blocks = periods(Every(weeks=2), (4, 1), date(2025, 3, 1), date(2025, 4, 20))
+    assert date(2025, 3, 31) in [p.end for p in blocks]
+    assert date(2025, 4, 1) in [p.start for p in blocks]
+    assert all(b.start <= b.end for b in blocks)
+
+
+# --- 3.16: one case per month for each worker -------------------------------------------
+
+
+def test_3_16_gives_twelve_audits_a_year_for_a_worker_active_all_year(year):
+    tom = of(year, "3.16", subject="SW1")
+    assert [o.due for o in tom] == [
+        date(2024, 4, 30), date(2024, 5, 31), date(2024, 6, 28), date(2024, 7, 31), date(2024, 8, 30), date(2024, 9, 30),
+        date(2024, 10, 31), date(2024, 11, 29), date(2024, 12, 31), date(2025, 1, 31), date(2025, 2, 28), date(2025, 3, 31),
+    ]  # fmt: skip
+    assert {o.assignee for o in tom} == {"PM1"} and {o.kind for o in tom} == {"audit"}
+    assert all(o.case and o.case.startswith("CS-") for o in tom)
+    assert all(o.title.startswith(f"Audit case {o.case} (Tom Fairley) — 3.16") for o in tom)
+
+
+def test_3_16_a_worker_who_starts_on_15_july_gets_august_to_march(year):
+    assert [o.period_start.month for o in of(year, "3.16", subject="SW3")] == [8, 9, 10, 11, 12, 1, 2, 3]
+
+
+def test_3_16_a_worker_who_leaves_on_15_october_gets_april_to_september(year):
+    assert [o.period_start.month for o in of(year, "3.16", subject="SW4")] == [4, 5, 6, 7, 8, 9]
+
+
+def test_3_16_each_practice_manager_audits_only_their_own_workers(year):
+    assert Counter(o.assignee for o in of(year, "3.16")) == {"PM1": 12 + 12 + 8 + 6, "PM2": 12, "PM3": 12}
+
+
+def test_3_16_each_pick_says_why(year):
+    for ob in of(year, "3.16", subject="SW1"):
+        assert "open cases of worker Tom Fairley" in ob.sample_reason
+        assert ob.sample_reason.startswith("random pick (seeded by the obligation) from ") or ob.sample_reason.endswith(
+            "the least recently audited chosen"
+        )
+
+
+def test_a_case_audited_in_the_last_six_months_is_not_chosen_while_another_is_free(year):
+    """Across every row: a random pick never lands on a case audited in the six months before."""
+    from dateutil.relativedelta import relativedelta
+
+    audits = [o for o in year if o.kind == "audit" and o.case]
+    for ob in audits:
+        if not ob.sample_reason.startswith("random pick"):
+            continue
+        window = ob.period_start - relativedelta(months=6)
+        earlier = [
+            o for o in audits
+            if o.case == ob.case and o.id != ob.id and window < o.period_start <= ob.period_start
+            and (o.period_start < ob.period_start or o.sample_reason.startswith("random pick"))
+        ]  # fmt: skip
+        assert not earlier, (ob.row, ob.case, ob.period_start, [(o.row, o.period_start) for o in earlier])
+
+
+# --- 3.14: one case file for each team per month within their service --------------------
+
+
+def test_3_14_gives_one_audit_per_team_in_the_operations_managers_service_each_month(year):
+    audits = of(year, "3.14", kind="audit")
+    assert Counter((o.assignee, o.subject) for o in audits) == {("OM1", "T1"): 12, ("OM1", "T2"): 12, ("OM2", "T3"): 12}
+
+
+def test_3_14_reports_quarterly_to_the_head_of_service(year):
+    reports = of(year, "3.14", kind="report")
+    assert Counter(o.assignee for o in reports) == {"OM1": 4, "OM2": 4}
+    assert reports[0].title.startswith("Report to Head of Service — 3.14")
+
+
+def test_3_14_says_which_teams_no_operations_manager_answers_for(east_sussex):
+    notes = plan(east_sussex, council(), *YEAR, TODAY).notes
+    assert "3.14: no Operations Manager answers for team T4; not scheduled for it" in notes
+
+
+# --- peers, meetings, visits ------------------------------------------------------------
+
+
+def test_3_13_peer_audits_come_from_a_head_of_service_in_a_different_service(year):
+    peer = of(year, "3.13", kind="audit")
+    services = {"H1": "Locality Social Work", "H2": "Looked After Children"}
+    teams = {"T1": "Locality Social Work", "T2": "Locality Social Work", "T3": "Looked After Children", "T4": "Early Help"}
+    assert len(peer) == 4 * 4
+    assert all(services[o.assignee] != teams[o.subject] for o in peer)
+
+
+def test_4_18_the_principal_social_worker_meets_the_ad_six_times_and_the_dcs_twice(year):
+    mine = of(year, "4.18", assignee="PSW")
+    assert len(mine) == 8
+    assert Counter(o.period_start.month for o in of(year, "4.18", assignee="AD1")) == {4: 1, 6: 1, 8: 1, 10: 1, 12: 1, 2: 1}
+    assert [o.period_start for o in of(year, "4.18", assignee="D1")] == [date(2024, 4, 1), date(2024, 10, 1)]
+    assert all(o.title.startswith("Meeting with Pip Principal") for o in of(year, "4.18", assignee="D1"))
+
+
+def test_1_6_gives_twelve_monitoring_meetings_and_four_reviews(year):
+    mine = of(year, "1.6", assignee="CE1")
+    assert Counter(o.cadence for o in mine) == {0: 12, 1: 4}
+    assert len(of(year, "1.6", assignee="D1")) == 16  # the DCS is at each of them
+
+
+def test_1_12_visits_social_work_teams_quarterly_and_early_help_teams_twice_a_year(year):
+    visits = Counter(o.subject for o in of(year, "1.12"))
+    assert visits == {"T1": 4, "T2": 4, "T3": 4, "T4": 2}
+    assert {o.due for o in of(year, "1.12", subject="T4")} == {date(2024, 9, 30), date(2025, 3, 31)}
+    assert {o.assignee for o in of(year, "1.12")} == {"EM1", "EM2"}
+
+
+def test_1_11_the_monthly_visiting_rota_takes_members_in_turn(year):
+    visits = of(year, "1.11")
+    assert len(visits) == 12 and Counter(o.assignee for o in visits) == {"EM1": 6, "EM2": 6}
+
+
+def test_reports_with_two_audiences_give_an_obligation_for_each(year):
+    """3.12 "Quarterly to CSCMT Annually to DCS": four reports to CSCMT and one to the DCS per Head of Service."""
+    for hos in ("H1", "H2"):
+        reports = of(year, "3.12", assignee=hos)
+        assert Counter(o.cadence for o in reports) == {0: 4, 1: 1}
+        assert reports[0].title.startswith("Report to CSCMT") and any(DCS in o.title for o in reports)
+
+
+def test_unschedulable_rows_give_nothing(year):
+    assert not [o for o in year if o.row in {"1.1", "1.2", "1.3", "1.4"}]
+
+
+# --- cases are chosen once a period starts ----------------------------------------------------
+
+
+def test_cases_for_periods_not_yet_begun_are_chosen_later(east_sussex):
+    mid = plan(east_sussex, council(), *YEAR, date(2024, 9, 15)).obligations
+    tom = of(mid, "3.16", subject="SW1")
+    assert all(o.case for o in tom if o.period_start <= date(2024, 9, 15))
+    later = [o for o in tom if o.period_start > date(2024, 9, 15)]
+    assert later and all(o.case is None and o.sample_reason.startswith("a case is chosen when the period starts") for o in later)
+
+
+def test_a_worker_with_no_open_case_is_waived_with_the_reason(east_sussex):
+    org = council()
+    closed = tuple(c if c.worker != "SW5" else type(c)(c.ref, c.team, c.opened, c.worker, date(2024, 3, 1)) for c in org.cases)
+    eve = of(plan(east_sussex, council(cases=closed), *YEAR, TODAY).obligations, "3.16", subject="SW5")
+    assert len(eve) == 12 and {o.status for o in eve} == {"waived"}
+    assert eve[0].status_reason == "no open case for worker Eve East on 2024-04-01"
+
+
+def test_the_same_inputs_give_the_same_plan(east_sussex):
+    a = plan(east_sussex, council(), *YEAR, TODAY)
+    b = plan(east_sussex, council(), *YEAR, TODAY)
+    assert a == b
