@@ -145,6 +145,9 @@ def cmd_schedule(args: argparse.Namespace) -> int:
         raise QafError("no organisation is loaded: run 'qaf org load DIR' first")
     for fw in _frameworks(store, args.framework):
         r = store.schedule(fw, org, first, args.through, today)
+        if r.skipped:
+            print(f"{fw.id} {first}..{args.through}: {r.planned} planned; nothing changed since the last schedule of this window")
+            continue
         print(f"{fw.id} {first}..{args.through}: {r.planned} planned; {r.created} created, {r.updated} updated "
               f"({r.reassigned} reassigned), {r.cancelled} cancelled, {r.reopened} reopened, {r.unchanged} unchanged; "
               f"{r.waived} waived")  # fmt: skip

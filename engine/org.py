@@ -9,6 +9,7 @@ knows yet is kept, not dropped).
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Iterator
@@ -154,6 +155,24 @@ class Org:
     def holders(self, role: str, vocab: Vocabulary, day: date) -> tuple[Person, ...]:
         """People active on ``day`` who hold ``role`` (a canonical name)."""
         return tuple(p for p in self.people if p.active_on(day) and role in self.roles_of(p, vocab))
+
+    @property
+    def fingerprint(self) -> str:
+        """A stable digest of everything scheduling reads (computed once per snapshot)."""
+        cached = self.__dict__.get("_fingerprint")
+        if cached is None:
+            h = hashlib.sha256()
+            for p in self.people:
+                h.update(f"P|{p.id}|{p.name}|{p.email}|{';'.join(p.roles)}|{p.team}|{p.manager}|{p.start}|{p.end}\n".encode())
+            for t in self.teams:
+                h.update(f"T|{t.id}|{t.name}|{t.service}|{t.kind}|{t.area}\n".encode())
+            for c in self.cases:
+                h.update(f"C|{c.ref}|{c.team}|{c.opened}|{c.worker}|{c.closed}\n".encode())
+            for b in self.bodies:
+                h.update(f"B|{b.id}|{b.name}|{b.chair}\n".encode())
+            cached = h.hexdigest()
+            object.__setattr__(self, "_fingerprint", cached)
+        return cached
 
     @property
     def services(self) -> tuple[str, ...]:

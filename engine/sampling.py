@@ -30,12 +30,9 @@ class CaseHistory:
     def add(self, ref: str, day: date) -> None:
         self.audits.setdefault(ref, []).append(day)
 
-    def recent(self, ref: str, day: date, months: int) -> bool:
-        """Audited (or chosen) in the ``months`` before ``day``, or on it."""
-        if months <= 0:
-            return False
-        lo = day - relativedelta(months=months)
-        return any(lo < d <= day for d in self.audits.get(ref, ()))
+    def recent(self, ref: str, since: date, day: date) -> bool:
+        """Audited (or chosen) after ``since`` and on or before ``day``."""
+        return any(since < d <= day for d in self.audits.get(ref, ()))
 
     def last_before(self, ref: str, day: date) -> date:
         return max((d for d in self.audits.get(ref, ()) if d <= day), default=date.min)
@@ -66,11 +63,28 @@ def pick_case(
     waive_if_all_recent: bool = False,
 ) -> Pick:
     """Choose one case of ``owner`` ("worker Tom Fairley") open on ``day``."""
-    open_cases = sorted((c.ref for c in cases if c.open_on(day) and c.ref not in taken))
+    since = day - relativedelta(months=recent_months) if recent_months > 0 else day
+    audits = history.audits
+    open_cases: list[str] = []
+    eligible: list[str] = []
+    never: list[str] = []
+    for case in cases:  # one pass: this runs for every audit of a large council's year
+        ref = case.ref
+        if case.opened > day or (case.closed is not None and case.closed < day) or ref in taken:
+            continue
+        open_cases.append(ref)
+        done = audits.get(ref)
+        if done is None:
+            eligible.append(ref)
+            never.append(ref)
+        elif not any(since < d <= day for d in done):
+            eligible.append(ref)
+    open_cases.sort()
+    eligible.sort()
+    never.sort()
     if not open_cases:
         already = " not already chosen this period" if taken else ""
         return Pick(None, f"no open case{already} for {owner} on {day.isoformat()}")
-    eligible = [ref for ref in open_cases if not history.recent(ref, day, recent_months)]
     if not eligible:
         which = "the only open case" if len(open_cases) == 1 else f"all {len(open_cases)} open cases"
         why = f"{which} of {owner} {'was' if len(open_cases) == 1 else 'were'} audited in the {recent_months} months before {day.isoformat()}"
@@ -78,7 +92,6 @@ def pick_case(
             return Pick(None, why)
         oldest = min(open_cases, key=lambda ref: (history.last_before(ref, day), ref))
         return Pick(oldest, f"{why}; the least recently audited chosen")
-    never = [ref for ref in eligible if history.last(ref) is None]
     pool = never or eligible
     choice = random.Random(seed).choice(pool)
     excluded = len(open_cases) - len(eligible)

@@ -14,9 +14,10 @@ The planner reads no clock and writes nothing: the store reconciles the plan
 
 from __future__ import annotations
 
+import hashlib
 import math
 import random
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Iterable, Mapping
 
@@ -24,7 +25,7 @@ from engine.model import OPEN, WAIVED, Obligation, ObligationKey
 from engine.org import Case, Org, Person, Team
 from engine.periods import Period, after, due_date, periods
 from engine.sampling import CaseHistory, pick_case
-from engine.scope import People, Subject, active, peer_pick
+from engine.scope import People, Peers, Subject, active
 from engine.titles import title
 from engine.workdays import calendar
 from rules.model import Cadence, Every, Framework, Row
@@ -172,9 +173,11 @@ class _Planner:
     def teams_in_scope(self, row: Row, c: Cadence, period: Period, holders: list[Person], team_filter) -> list[Subject]:
         out = []
         teams = [t for t in self.teams if self.kind_ok(c, t, team_filter)]
+        peers = Peers(holders, self.group_of(c.peer)) if c.peer else None
         for i, team in enumerate(teams):
-            if c.peer:
-                who = peer_pick(holders, lambda h, t=team: self.same_group(h, t, c.peer), i, period.ordinal)
+            if peers is not None:
+                target = team.service if c.peer == "different_service" else team.id if c.peer == "different_team" else team.area
+                who = peers.pick(target, i, period.ordinal)
             else:
                 who = self.people.responsible_for_team(team, holders, c.within, i)
             if who is None:
@@ -184,12 +187,13 @@ class _Planner:
             out.append(Subject("team", team.id, who.id, team.id, f"team {team.name}"))
         return out
 
-    def same_group(self, person: Person, team: Team, peer: str) -> bool:
+    def group_of(self, peer: str):
+        """A person's group for a peer rotation: their service, team or area."""
         if peer == "different_service":
-            return self.people.service(person) == team.service
+            return self.people.service
         if peer == "different_team":
-            return person.team == team.id
-        return self.people.area(person) == team.area
+            return lambda person: person.team
+        return self.people.area
 
     def groups_in_scope(self, row: Row, c: Cadence, period: Period, holders: list[Person]) -> list[Subject]:
         kind = c.per
@@ -197,10 +201,11 @@ class _Planner:
         groups = sorted({t.service if kind == "service" else t.area for t in teams} - {""})
         of = self.people.service if kind == "service" else self.people.area
         out = []
+        peers = Peers(holders, of) if c.peer else None
         for i, group in enumerate(groups):
             inside = [h for h in holders if of(h) == group]
-            if c.peer:
-                who = peer_pick(holders, lambda h, g=group: of(h) == g, i, period.ordinal)
+            if peers is not None:
+                who = peers.pick(group, i, period.ordinal)
             elif inside:
                 who = inside[0]
             elif c.within == "all" and holders:
@@ -235,11 +240,12 @@ class _Planner:
         for n in range(count):
             for a, assignee in enumerate(attendees):
                 key = ObligationKey(self.fw.id, row.id, index, period.start, s.kind, s.id, c.kind, a * ATTENDEE_STRIDE + n)
-                if (c.case or c.share is not None) and a == 0:  # the case is chosen later, in date order
+                needs_case = (c.case or c.share is not None) and a == 0
+                if needs_case:  # the case is chosen later, in date order, and the title with it
                     self.pending.append(_Pending(len(self.out), period, row, c, s, (row.id, index, s.kind, s.id, period.start)))
                 self.out.append(Obligation(
                     id=key.id, framework=self.fw.id, row=row.id, cadence=index, kind=c.kind,
-                    title=title(self.org, row, c, s, None, invited=a > 0), assignee=assignee,
+                    title="" if needs_case else title(self.org, row, c, s, None, invited=a > 0), assignee=assignee,
                     subject_kind=s.kind, subject=s.id, period_start=period.start, period_end=period.end,
                     due=due, team=s.team, seq=key.seq,
                 ))  # fmt: skip
@@ -251,9 +257,10 @@ class _Planner:
         for p in sorted(self.pending, key=lambda p: (p.period.start, position[p.row.id], p.group, self.out[p.at].seq)):
             ob = self.out[p.at]
             case, status, reason, sample = self.choose(ob.id, p.period, p.subject, taken.setdefault(p.group, set()))
-            self.out[p.at] = replace(
-                ob, case=case, status=status, status_reason=reason, sample_reason=sample,
-                title=title(self.org, p.row, p.cadence, p.subject, case),
+            self.out[p.at] = Obligation(  # built anew: dataclasses.replace is slow at this volume
+                ob.id, ob.framework, ob.row, ob.cadence, ob.kind, title(self.org, p.row, p.cadence, p.subject, case),
+                ob.assignee, ob.subject_kind, ob.subject, ob.period_start, ob.period_end, ob.due, case, ob.team,
+                status, reason, ob.cause, ob.seq, sample,
             )  # fmt: skip
 
     def attendees(self, c: Cadence, s: Subject, period: Period, due: date) -> list[str | None]:
@@ -365,6 +372,22 @@ class _Planner:
         if c.on == "case_transfer" or c.anniversary is not None:
             self.note(f"{c.on or 'anniversary of ' + c.anniversary.date}: the organisation data has no such date; not scheduled")
         return None, None
+
+
+def fingerprint(fw: Framework, org: Org, first: date, last: date, today: date) -> str:
+    """Everything a plan depends on besides the store: same fingerprint, same plan.
+
+    ``today`` matters only through which periods have begun (cases are chosen
+    and moderation sampled once a period begins), so it enters as that set.
+    """
+    begun: set[date] = set()
+    for row in fw.rows:
+        for c in row.cadences:
+            for every in [c.every, *(v.every for v in c.variations)]:
+                if every is not None:
+                    begun.update(p.start for p in periods(every, fw.year_start, first, last) if p.start <= today)
+    text = "|".join([repr(fw), org.fingerprint, first.isoformat(), last.isoformat(), ",".join(sorted(d.isoformat() for d in begun))])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 OUT_OF_SCOPE = "out of scope: "

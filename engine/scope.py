@@ -116,9 +116,21 @@ def active(person: Person, start: date, due: date) -> bool:
     return person.active_on(start) and person.active_on(due)
 
 
-def peer_pick(candidates: list[Person], exclude, index: int, ordinal: int) -> Person | None:
-    """Fair, deterministic rotation over candidates that ``exclude`` does not rule out."""
-    eligible = [c for c in candidates if not exclude(c)]
-    if not eligible:
-        return None
-    return eligible[(ordinal + index) % len(eligible)]
+class Peers:
+    """Peer audits: for a target in group G, a candidate from any other group, in fair rotation.
+
+    ``group_of`` gives a candidate's group (their service, team or area); the
+    lists of candidates outside each group are built once per call site.
+    """
+
+    def __init__(self, candidates: list[Person], group_of) -> None:
+        self.candidates = [(c, group_of(c)) for c in candidates]
+        self._outside: dict[str | None, list[Person]] = {}
+
+    def pick(self, group: str | None, index: int, ordinal: int) -> Person | None:
+        if group not in self._outside:
+            self._outside[group] = [c for c, g in self.candidates if g != group]
+        eligible = self._outside[group]
+        if not eligible:
+            return None
+        return eligible[(ordinal + index) % len(eligible)]

@@ -7,6 +7,8 @@ is never named (the store holds no child's name to name).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from engine.org import Org
 from engine.scope import Subject
 from rules.model import Cadence, Row
@@ -27,7 +29,12 @@ SHORT = 70
 
 def short_task(row: Row) -> str:
     """The row's task, first line, cut at a word boundary."""
-    text = " ".join((row.task.strip().splitlines() or [""])[0].split()) or " ".join(row.role.split())
+    return _short(row.task, row.role)
+
+
+@lru_cache(maxsize=1024)
+def _short(task: str, role: str) -> str:
+    text = " ".join((task.strip().splitlines() or [""])[0].split()) or " ".join(role.split())
     if len(text) <= SHORT:
         return text
     return text[:SHORT].rsplit(" ", 1)[0].rstrip(",;:") + "…"

@@ -47,6 +47,7 @@ class ScheduleResult:
     waived: int = 0
     unchanged: int = 0
     notes: tuple[str, ...] = ()
+    skipped: bool = False  # nothing it depends on changed since the last run of this window
 
 
 def _now() -> datetime:
@@ -171,6 +172,15 @@ def reconcile(conn: Connection, plan: Plan, fw: Framework, org: Org, existing: d
         plan.framework, len(planned), created, len(updates) - cancelled - reopened, reassigned,
         cancelled, reopened, waived, unchanged, plan.notes,
     )  # fmt: skip
+
+
+def state(conn: Connection, framework: str) -> str:
+    """A digest of the framework's obligations: any insert or update changes it."""
+    from sqlalchemy import func
+
+    c = OBLIGATIONS.c
+    n, latest = conn.execute(select(func.count(), func.max(c.updated_at)).where(c.framework == framework)).one()
+    return f"{n}|{latest}"
 
 
 def _update(old: Obligation, fields: dict[str, Any], now: datetime) -> dict[str, Any]:

@@ -6,14 +6,15 @@ whole or not at all.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, datetime, timezone
 from typing import Any
 
-from sqlalchemy import Engine, insert
+from sqlalchemy import Engine, insert, select
 
 from engine.model import Obligation
 from engine.org import Org
-from engine.schedule import plan
+from engine.schedule import fingerprint, plan
 from rules.model import Framework
 from rules.roles import Vocabulary
 from store import frameworks as fw_store
@@ -21,9 +22,15 @@ from store import obligations as ob_store
 from store import org as org_store
 from store.db import open_engine
 from store.protocols import FrameworkChange, OrgChange, StoredFramework
-from store.tables import EventRecord
+from store.tables import EventRecord, ScheduleRunRecord
+from store.upsert import upsert
 
 EVENTS = EventRecord.__table__
+RUNS = ScheduleRunRecord.__table__
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()
 
 
 class SqlStore:
@@ -97,10 +104,22 @@ class SqlStore:
 
             conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": f"qaf.{name}"})
 
-    def schedule(self, framework: Framework, org: Org, first: date, last: date, today: date) -> ob_store.ScheduleResult:
-        """Plan the window and reconcile the store with it, in one transaction."""
+    def schedule(
+        self, framework: Framework, org: Org, first: date, last: date, today: date, force: bool = False
+    ) -> ob_store.ScheduleResult:
+        """Plan the window and reconcile the store with it, in one transaction.
+
+        A repeat with nothing changed (framework, organisation, periods begun,
+        the obligations themselves) is recognised by its fingerprint and skipped,
+        unless ``force``.
+        """
         with self.engine.begin() as conn:
             self._lock(conn, f"schedule.{framework.id}")
+            inputs = fingerprint(framework, org, first, last, today)
+            key = (framework.id, first, last)
+            run = conn.execute(select(RUNS).where(RUNS.c.framework == key[0], RUNS.c.first == first, RUNS.c.last == last)).first()
+            if not force and run is not None and run.fingerprint == _digest(inputs, ob_store.state(conn, framework.id)):
+                return ob_store.ScheduleResult(framework.id, run.planned, unchanged=run.planned, notes=tuple(run.notes), skipped=True)
             existing = ob_store.planned_window(conn, framework.id, first, last)
             picked = {oid: o.case for oid, o in existing.items() if o.case}
             history = ob_store.case_history(conn, first, last, framework.recent_audit_months)
@@ -113,6 +132,10 @@ class SqlStore:
                     "updated": result.updated, "reassigned": result.reassigned,
                     "cancelled": result.cancelled, "reopened": result.reopened,
                 })  # fmt: skip
+            done = _digest(inputs, ob_store.state(conn, framework.id))
+            row = {"framework": framework.id, "first": first, "last": last, "fingerprint": done,
+                   "planned": result.planned, "notes": list(result.notes), "at": datetime.now(timezone.utc)}  # fmt: skip
+            upsert(conn, RUNS, [row], ["framework", "first", "last"])
             return result
 
     def obligations(self, filters: ob_store.Filters | None = None) -> list[Obligation]:

@@ -211,6 +211,19 @@ class FeedTokenRecord(SQLModel, table=True):
     revoked_at: Optional[datetime] = Field(default=None, sa_column=_ts())
 
 
+class ScheduleRunRecord(SQLModel, table=True):
+    """The last schedule of a window: what it depended on, so a repeat with no change is skipped."""
+
+    __tablename__ = "schedule_runs"
+    framework: str = Field(primary_key=True, max_length=100)
+    first: date = Field(primary_key=True)
+    last: date = Field(primary_key=True)
+    fingerprint: str = Field(max_length=64)  # plan inputs + the obligations' state after the run
+    planned: int = 0
+    notes: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    at: datetime = Field(sa_column=_ts(False))
+
+
 class TickRecord(SQLModel, table=True):
     """One row per business date: the daily tick runs once per date."""
 

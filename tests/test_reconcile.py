@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -39,7 +39,7 @@ def people_with(**changed):
 def mark_done(store: SqlStore, oid: str) -> None:
     table = ObligationRecord.__table__
     with store.engine.begin() as conn:
-        conn.execute(update(table).where(table.c.id == oid).values(status="done"))
+        conn.execute(update(table).where(table.c.id == oid).values(status="done", updated_at=datetime.now(timezone.utc)))
 
 
 def worker_audits(store: SqlStore, worker: str):
@@ -51,8 +51,20 @@ def test_scheduling_twice_changes_nothing(store: SqlStore, east_sussex):
     assert first.created == first.planned > 300
     before = snapshot(store)
     again = store.schedule(east_sussex, council(), *YEAR, TODAY)
-    assert (again.created, again.updated, again.cancelled, again.unchanged) == (0, 0, 0, first.planned)
+    assert again.skipped and (again.created, again.updated, again.cancelled, again.unchanged) == (0, 0, 0, first.planned)
     assert snapshot(store) == before
+    forced = store.schedule(east_sussex, council(), *YEAR, TODAY, force=True)  # planned and compared in full
+    assert not forced.skipped and (forced.created, forced.updated, forced.cancelled, forced.unchanged) == (0, 0, 0, first.planned)
+    assert {k: v for k, v in snapshot(store).items() if k != "schedule_runs"} == {k: v for k, v in before.items() if k != "schedule_runs"}
+
+
+def test_a_repeat_is_not_skipped_when_anything_it_depends_on_changed(store: SqlStore, east_sussex):
+    store.schedule(east_sussex, council(), *YEAR, TODAY)
+    assert not store.schedule(east_sussex, staying(), *YEAR, TODAY).skipped  # the organisation changed
+    assert not store.schedule(east_sussex, staying(), *YEAR, date(2024, 7, 1)).skipped  # July has begun
+    assert store.schedule(east_sussex, staying(), *YEAR, date(2024, 7, 20)).skipped  # no new period began
+    mark_done(store, worker_audits(store, "SW1")[0].id)
+    assert not store.schedule(east_sussex, staying(), *YEAR, date(2024, 7, 20)).skipped  # an obligation changed
 
 
 def staying():

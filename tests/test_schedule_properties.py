@@ -80,7 +80,7 @@ def test_scheduling_twice_in_the_store_changes_nothing(tmp_path_factory, name, o
     try:
         fw = FRAMEWORKS[name]
         once = store.schedule(fw, org, first, last, today)
-        twice = store.schedule(fw, org, first, last, today)
+        twice = store.schedule(fw, org, first, last, today, force=True)
         assert (twice.created, twice.updated, twice.cancelled, twice.reopened) == (0, 0, 0, 0)
         assert twice.unchanged == twice.planned == once.planned
     finally:
