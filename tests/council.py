@@ -48,6 +48,9 @@ PEOPLE = (
     person("EM1", "Cllr Ann", "Elected Member", None, None),
     person("EM2", "Cllr Bob", "Elected Member", None, None),
     person("EH1", "Erin Help", "Early Help Manager", "T4", "AD1"),
+    person("DD1", "Deb Deputy", "Deputy Director", None, "D1"),
+    person("LM1", "Cllr Lena", "Lead Member", None, None),
+    person("HS1", "Hal Safeguard", "Head of Safeguarding", None, "AD1"),
 )
 
 WORKERS = ("SW1", "SW2", "SW3", "SW4", "SW5", "SW6")

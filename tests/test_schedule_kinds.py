@@ -1,0 +1,130 @@
+"""Every kind of cadence, as other councils write them, on the small test council."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+from engine.schedule import plan
+from rules.loader import load_framework, load_text
+from tests.council import DCS, council
+
+ROOT = Path(__file__).resolve().parents[1]
+YEAR = (date(2024, 4, 1), date(2025, 3, 31))
+TODAY = date(2025, 6, 1)
+
+HEAD = """qaf: 1
+id: kinds
+title: Cadence kinds
+roles:
+  - {name: Practice Manager, aliases: [PM]}
+  - {name: Operations Manager, aliases: [OM]}
+  - Social Worker
+  - Head of Service
+  - Early Help Manager
+  - Director of Children's Services
+rows:
+"""
+
+
+def framework(rows: str):
+    fw, problems = load_text(HEAD + rows, "kinds.yaml")
+    assert not problems, problems
+    return fw
+
+
+def row(cadence: str, by: str = "Practice Manager", rid: str = "1") -> str:
+    return (
+        f"  - id: '{rid}'\n    role: {by}\n    task: t\n    frequency: f\n    purpose: p\n    by: [{by}]\n"
+        f"    cadences:\n      - {cadence}\n"
+    )
+
+
+def obligations(cadence: str, by: str = "Practice Manager"):
+    return plan(framework(row(cadence, by)), council(), *YEAR, TODAY).obligations
+
+
+def test_monthly_except_in_august_gives_eleven():
+    got = [o for o in obligations("{kind: audit, every: month, per: worker, case: true, except: [August]}") if o.subject == "SW1"]
+    assert len(got) == 11 and 8 not in {o.period_start.month for o in got}
+
+
+def test_n_files_per_month_gives_n_different_cases_each_month():
+    got = [o for o in obligations("{kind: audit, every: month, count: 2, per: worker, case: true}") if o.subject == "SW1"]
+    by_month = Counter(o.period_start for o in got)
+    assert set(by_month.values()) == {2}
+    for month in by_month:
+        cases = [o.case for o in got if o.period_start == month]
+        assert len(set(cases)) == 2, "two files in one month are two different cases"
+
+
+def test_a_share_of_open_cases_each_quarter():
+    """"a random 50% of open cases each quarter": a team of 12 open cases gives 6 audits a quarter."""
+    got = [o for o in obligations("{kind: audit, every: quarter, per: team, within: own_service, share: 50}", "Operations Manager") if o.subject == "T1"]
+    assert Counter(o.period_start for o in got) == {date(2024, 4, 1): 6, date(2024, 7, 1): 6, date(2024, 10, 1): 6, date(2025, 1, 1): 6}
+    assert len({o.case for o in got if o.period_start == date(2024, 4, 1)}) == 6
+
+
+def test_every_two_weeks_within_the_year():
+    got = [o for o in obligations("{kind: task, every: fortnight}") if o.assignee == "PM1"]
+    assert len(got) == 27  # 26 fortnights and the short block that ends the year on 31 March
+    assert all(o.period_end <= date(2025, 3, 31) for o in got)
+
+
+def test_two_or_three_times_a_year_schedules_the_smaller_count():
+    fw = framework(row("{kind: meeting, every: year, count: 2, count_max: 3, note: 'two or three times a year'}"))
+    assert fw.rows[0].cadences[0].count_max == 3
+    got = [o for o in plan(fw, council(), *YEAR, TODAY).obligations if o.assignee == "PM1"]
+    assert len(got) == 2
+
+
+def test_early_help_teams_only():
+    got = obligations("{kind: visit, every: quarter, per: team, team_kind: early_help}", "Early Help Manager")
+    assert Counter(o.subject for o in got) == {"T4": 4}
+
+
+def test_a_case_opened_gets_an_audit_within_twenty_working_days():
+    """Opened Monday 13 May 2024; 27 May is a bank holiday, so the twentieth working day is 11 June."""
+    org = council()
+    fw = framework(row("{kind: audit, on: case_opened, due_within: 20 working days}"))
+    from engine.org import Case
+
+    new_case = Case("CS-000099", "T1", date(2024, 5, 13), "SW1")
+    got = plan(fw, council(cases=org.cases + (new_case,)), *YEAR, TODAY).obligations
+    assert [(o.case, o.due, o.assignee) for o in got] == [("CS-000099", date(2024, 6, 11), "PM1")]
+
+
+def test_before_a_case_is_closed():
+    org = council()
+    closing = tuple(c if c.ref != "CS-000004" else type(c)(c.ref, c.team, c.opened, c.worker, date(2024, 11, 30)) for c in org.cases)
+    fw = framework(row("{kind: audit, on: case_closing, due_within: 10 working days}"))
+    got = plan(fw, council(cases=closing), *YEAR, TODAY).obligations
+    assert [(o.case, o.due) for o in got] == [("CS-000004", date(2024, 11, 29))]
+
+
+def test_anniversary_from_the_case_opening():
+    fw = framework(row("{kind: review, anniversary: {date: opened, first: 18 months}}"))
+    got = plan(fw, council(), *YEAR, TODAY).obligations
+    # social-care cases opened 1 January 2023: 1 July 2024; the early-help case opened 1 June 2023:
+    # 1 December 2024 is a Sunday, so Friday 29 November
+    assert Counter(o.due for o in got) == {date(2024, 7, 1): 18, date(2024, 11, 29): 1}
+
+
+# --- Rotherham 2016: the joint Safeguarding QA visit ---------------------------------------
+
+
+def test_rotherham_joint_visit_goes_to_a_different_front_line_team_each_time_with_all_four():
+    fw, _ = load_framework(ROOT / "rules" / "frameworks" / "rotherham-2016.yaml")
+    visit_rows = {r.id for r in fw.rows if any(c.kind == "visit" and c.rotate for c in r.cadences)}
+    got = [o for o in plan(fw, council(), *YEAR, TODAY).obligations if o.row in visit_rows]
+    by_period: dict[date, set] = {}
+    for o in got:
+        by_period.setdefault(o.period_start, set()).add((o.assignee, o.subject))
+    assert len(by_period) == 6
+    for visits in by_period.values():
+        assert {a for a, _ in visits} == {"D1", "DD1", "LM1", "HS1"}  # DCS, Deputy Director, Lead Member, Head of Safeguarding
+        assert len({t for _, t in visits}) == 1
+    targets = [next(iter(v))[1] for _, v in sorted(by_period.items())]
+    assert all(a != b for a, b in zip(targets, targets[1:])) and set(targets) <= {"T1", "T2", "T3"}
+    assert DCS in fw.rows[[r.id for r in fw.rows].index(next(iter(visit_rows)))].by
