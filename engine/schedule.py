@@ -25,11 +25,11 @@ from engine.model import OPEN, WAIVED, Obligation, ObligationKey
 from engine.org import Case, Org, Person, Team
 from engine.periods import Period, after, due_date, periods
 from engine.sampling import CaseHistory, pick_case
-from engine.scope import People, Peers, Subject, active
+from engine.scope import People, Peers, Subject, active, people_of
 from engine.titles import title
 from engine.workdays import calendar
 from rules.model import Cadence, Every, Framework, Row
-from rules.roles import Vocabulary
+from rules.roles import vocabulary_of
 
 ATTENDEE_STRIDE = 100  # seq = attendee index * 100 + count index
 
@@ -84,7 +84,7 @@ class _Planner:
     pending: list["_Pending"] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.people = People(self.org, Vocabulary(self.fw.roles))
+        self.people = people_of(self.org, vocabulary_of(self.fw))
         self.workdays = calendar(self.fw.working_days)
         self.teams = sorted(self.org.teams, key=lambda t: t.id)
 

@@ -25,6 +25,15 @@ class Subject:
     label: str = ""  # what a person reads: "Tom Fairley", "team Hastings CIN"
 
 
+def people_of(org: Org, vocab: Vocabulary) -> "People":
+    """One :class:`People` per organisation snapshot and vocabulary (resolving 2,000 people's roles is not free)."""
+    cache = org.__dict__.setdefault("_people_cache", {})
+    key = id(vocab)
+    if key not in cache or cache[key].vocab is not vocab:
+        cache[key] = People(org, vocab)
+    return cache[key]
+
+
 class People:
     """The organisation seen through one framework's role vocabulary."""
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from engine.model import Obligation
 from engine.org import Org
 from engine.scope import Subject
 from rules.model import Cadence, Row
@@ -68,3 +69,15 @@ def title(org: Org, row: Row, c: Cadence, s: Subject, case: str | None, invited:
         what = f"with {host.name}" if host else what
     head = f"{verb} {what}".strip()
     return f"{head} — {row.id} {short_task(row)}"
+
+
+def follow_up_title(org: Org, row: Row, kind: str, case: str | None, cause: Obligation) -> str:
+    """"Follow-up audit of case CS-000124 (Tom Fairley) — 3.16 ..." for what a trigger created."""
+    verb = VERB.get(kind, kind.capitalize())
+    if case:
+        found = org.case(case)
+        holder = org.person(found.worker) if found and found.worker else None
+        what = f"case {case} ({holder.name})" if holder else f"case {case}"
+    else:
+        what = f"{cause.subject_kind} {cause.subject}"
+    return f"{verb} {what} — {row.id} {short_task(row)}"

@@ -152,5 +152,7 @@ def resolve_names(framework: Framework) -> Framework:
         rows=tuple(row(r) for r in framework.rows),
         escalation=tuple(step(s) for s in framework.escalation),
         notify_on_grade=many(framework.notify_on_grade),
+        extension_roles=many(framework.extension_roles),
+        contest_moderator=one(framework.contest_moderator) or framework.contest_moderator,
         digest_roles=many(framework.digest_roles),
     )

@@ -338,6 +338,8 @@ class Framework:
     notify_on_grade: tuple[str, ...] = ()  # roles told of an escalated grade
     digest_roles: tuple[str, ...] = ()
     extension_days: int = 5  # working days a line manager may extend by; longer needs a senior
+    extension_roles: tuple[str, ...] = ("Head of Service", "Director of Children's Services")
+    contest_moderator: str = "Head of Service"
     targets: tuple[Target, ...] = ()
     source: Source = field(default=NO_SOURCE, compare=False)
 

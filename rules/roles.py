@@ -60,12 +60,25 @@ def _variants(text: str) -> list[str]:
     return seen
 
 
+_OF: dict[int, tuple[object, "Vocabulary"]] = {}
+
+
+def vocabulary_of(framework) -> "Vocabulary":
+    """One vocabulary per framework object (kept with the framework, so its id is never reused)."""
+    held = _OF.get(id(framework))
+    if held is None or held[0] is not framework:
+        held = (framework, Vocabulary(framework.roles))
+        _OF[id(framework)] = held
+    return held[1]
+
+
 class Vocabulary:
     """Resolves any written form of a role onto its canonical name."""
 
     def __init__(self, roles: Iterable[Role]) -> None:
         self.roles: dict[str, Role] = {}
         self._index: dict[str, str] = {}
+        self._resolved: dict[str, str | None] = {}  # councils write the same few role texts many times
         for role in roles:
             self.roles[role.name] = role
             for written in (role.name, *role.aliases):
@@ -77,10 +90,11 @@ class Vocabulary:
 
     def resolve(self, text: str) -> str | None:
         """The canonical role name for ``text``, or None when no role matches."""
-        for form in _variants(text):
-            if form in self._index:
-                return self._index[form]
-        return None
+        if text in self._resolved:
+            return self._resolved[text]
+        found = next((self._index[form] for form in _variants(text) if form in self._index), None)
+        self._resolved[text] = found
+        return found
 
     def is_body(self, name: str) -> bool:
         role = self.roles.get(name)

@@ -127,6 +127,8 @@ SETTINGS: tuple[Opt, ...] = (
     Opt("escalate_grades", ("inadequate",), grade_key, "Grades that notify the roles in notify_on_grade (some councils add requires_improvement).", many=True),
     Opt("notify_on_grade", (), _text, "Roles told when an audit is graded with one of escalate_grades.", many=True),
     Opt("digest_roles", (), _text, "Roles that get one daily digest instead of an email per notice.", many=True),
+    Opt("extension_roles", ("Head of Service", "Director of Children's Services"), _text, "Roles that may extend a deadline by more than extension_days (for work of their line).", many=True),
+    Opt("contest_moderator", "Head of Service", _text, "The role that moderates a contested grade, found up the auditor's line."),
     Opt("extension_days", 5, _whole(0), "Working days a line manager may extend a deadline by; longer needs a senior manager or the DCS."),
 )
 

@@ -120,6 +120,12 @@ def _names(fw: Framework) -> Iterator[tuple[Source, str, str]]:
         yield fw.source, "notify_on_grade", name
     for name in fw.digest_roles:
         yield fw.source, "digest_roles", name
+    defaults = Framework.__dataclass_fields__
+    if fw.extension_roles != defaults["extension_roles"].default:
+        for name in fw.extension_roles:
+            yield fw.source, "extension_roles", name
+    if fw.contest_moderator != defaults["contest_moderator"].default:
+        yield fw.source, "contest_moderator", fw.contest_moderator
 
 
 def validate_roles(fw: Framework) -> list[Problem]:

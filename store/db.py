@@ -70,11 +70,13 @@ def _sqlite_engine(sa_url) -> Engine:
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA cache_size=-65536")  # 64 MB: a large council's year fits, reads stay in memory
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _begin(conn) -> None:  # pragma: no cover - driver callback
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # writers take the write lock at once (no lost updates); readers (store.read()) defer
+        conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get("qaf_read") else "BEGIN IMMEDIATE")
 
     return engine
 

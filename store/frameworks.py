@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, bindparam, delete, insert, select
 
 from engine.problems import InputError, QafError, errors
 from rules.loader import content_hash, load_text
 from rules.model import Framework
 from store.protocols import FrameworkChange, StoredFramework
-from store.tables import FrameworkRecord, RuleRecord
+from store.tables import FrameworkRecord, MetaRecord, RuleRecord
 from store.upsert import upsert
 
 FRAMEWORKS = FrameworkRecord.__table__
@@ -75,16 +75,49 @@ def _count(flag=None):
     return func.sum(case((flag, 1), else_=0)).cast(Integer)
 
 
+_PARSED: dict[tuple[str, str], Framework] = {}
+_ALL_HASHES = select(FRAMEWORKS.c.id, FRAMEWORKS.c.content_hash).order_by(FRAMEWORKS.c.id)
+_ONE_HASH = _ALL_HASHES.where(FRAMEWORKS.c.id == bindparam("fid"))  # (id, content hash) -> framework: parse each version once
+
+
+_VERSIONS = (
+    select(FRAMEWORKS.c.content_hash, select(MetaRecord.__table__.c.value).where(MetaRecord.__table__.c.key == "org_version").scalar_subquery())
+    .where(FRAMEWORKS.c.id == bindparam("fid"))
+)
+
+
+def versions(conn: Connection, framework_id: str) -> tuple[int, str]:
+    """(the organisation's version, the framework's content hash), in one round trip."""
+    row = conn.execute(_VERSIONS, {"fid": framework_id}).first()
+    if row is None:
+        known = [r.id for r in conn.execute(select(FRAMEWORKS.c.id))]
+        raise UnknownFrameworkError(framework_id, known)
+    return int(row[1] or 0), row[0]
+
+
+def parsed(conn: Connection, framework_id: str, content_hash: str) -> Framework:
+    """The framework of that version, parsed once per process."""
+    key = (framework_id, content_hash)
+    if key not in _PARSED:
+        return parse(conn, framework_id)[0]
+    return _PARSED[key]
+
+
 def parse(conn: Connection, framework_id: str | None = None) -> list[Framework]:
-    query = select(FRAMEWORKS.c.id, FRAMEWORKS.c.text, FRAMEWORKS.c.filename).order_by(FRAMEWORKS.c.id)
     if framework_id is not None:
-        query = query.where(FRAMEWORKS.c.id == framework_id)
+        rows = conn.execute(_ONE_HASH, {"fid": framework_id}).all()
+    else:
+        rows = conn.execute(_ALL_HASHES).all()
     out = []
-    for r in conn.execute(query):
-        fw, problems = load_text(r.text, r.filename)
-        if fw is None or errors(problems):  # stored text was checked on load; this is corruption
-            raise InputError(problems, f"stored framework '{r.id}' no longer loads")
-        out.append(fw)
+    for r in rows:
+        key = (r.id, r.content_hash)
+        if key not in _PARSED:
+            stored = conn.execute(select(FRAMEWORKS.c.text, FRAMEWORKS.c.filename).where(FRAMEWORKS.c.id == r.id)).one()
+            fw, problems = load_text(stored.text, stored.filename)
+            if fw is None or errors(problems):  # stored text was checked on load; this is corruption
+                raise InputError(problems, f"stored framework '{r.id}' no longer loads")
+            _PARSED[key] = fw
+        out.append(_PARSED[key])
     if framework_id is not None and not out:
         known = [r.id for r in conn.execute(select(FRAMEWORKS.c.id))]
         raise UnknownFrameworkError(framework_id, known)

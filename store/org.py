@@ -13,10 +13,11 @@ from sqlalchemy import Connection, Table, select, update
 
 from engine.org import Body, Case, Org, Person, Team
 from store.protocols import Counts, OrgChange
-from store.tables import BodyRecord, CaseRecord, PersonRecord, TeamRecord
+from store.tables import BodyRecord, CaseRecord, MetaRecord, PersonRecord, TeamRecord
 from store.upsert import upsert
 
 PEOPLE, TEAMS, CASES, BODIES = (t.__table__ for t in (PersonRecord, TeamRecord, CaseRecord, BodyRecord))
+META = MetaRecord.__table__
 
 
 def _person(p: Person) -> dict[str, Any]:
@@ -54,7 +55,23 @@ def _apply(conn: Connection, table: Table, key: str, rows: list[dict[str, Any]])
     return Counts(new, changed, unchanged, gone)
 
 
+_VERSION = select(META.c.value).where(META.c.key == "org_version")
+
+
+def version(conn: Connection) -> int:
+    """Grows with every organisation load that changed something."""
+    row = conn.execute(_VERSION).first()
+    return int(row.value) if row else 0
+
+
 def save(conn: Connection, org: Org) -> OrgChange:
+    change = _save(conn, org)
+    if any(c.new or c.changed or c.gone for c in (change.people, change.teams, change.cases, change.bodies)):
+        upsert(conn, META, [{"key": "org_version", "value": str(version(conn) + 1)}], ["key"])
+    return change
+
+
+def _save(conn: Connection, org: Org) -> OrgChange:
     return OrgChange(
         people=_apply(conn, PEOPLE, "id", [_person(p) for p in org.people]),
         teams=_apply(conn, TEAMS, "id", [_team(t) for t in org.teams]),

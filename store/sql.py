@@ -7,10 +7,11 @@ whole or not at all.
 from __future__ import annotations
 
 import hashlib
+from contextlib import contextmanager
 from datetime import date, datetime, timezone
-from typing import Any
+from typing import Any, Iterator
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Connection, Engine, insert, select
 
 from engine.model import Obligation
 from engine.org import Org
@@ -20,6 +21,8 @@ from rules.roles import Vocabulary
 from store import frameworks as fw_store
 from store import obligations as ob_store
 from store import org as org_store
+from store import outcomes as oc_store
+from store import recording
 from store.db import open_engine
 from store.protocols import FrameworkChange, OrgChange, StoredFramework
 from store.tables import EventRecord, ScheduleRunRecord
@@ -36,10 +39,22 @@ def _digest(*parts: str) -> str:
 class SqlStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._org: tuple[int, Org] | None = None
 
     @classmethod
     def open(cls, url: str | None = None) -> "SqlStore":
         return cls(open_engine(url))
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A read-only connection: on SQLite a deferred transaction, so readers never queue behind writers."""
+        with self.engine.connect() as conn:
+            conn.execution_options(qaf_read=True)
+            yield conn
+
+    def framework_in(self, conn: Connection, framework_id: str) -> Framework:
+        """A framework, read on the caller's connection (inside its transaction)."""
+        return fw_store.parse(conn, framework_id)[0]
 
     @property
     def dialect(self) -> str:
@@ -66,15 +81,15 @@ class SqlStore:
             return change
 
     def stored_frameworks(self) -> list[StoredFramework]:
-        with self.engine.connect() as conn:
+        with self.read() as conn:
             return fw_store.stored(conn)
 
     def frameworks(self) -> list[Framework]:
-        with self.engine.connect() as conn:
+        with self.read() as conn:
             return fw_store.parse(conn)
 
     def framework(self, framework_id: str) -> Framework:
-        with self.engine.connect() as conn:
+        with self.read() as conn:
             return fw_store.parse(conn, framework_id)[0]
 
     def vocabulary(self) -> Vocabulary:
@@ -92,8 +107,42 @@ class SqlStore:
             return change
 
     def org(self) -> Org:
-        with self.engine.connect() as conn:
-            return org_store.load(conn)
+        """The organisation, read once per version (a large council is 40,000 cases)."""
+        with self.read() as conn:
+            return self.org_in(conn)
+
+    def org_in(self, conn: Connection, version: int | None = None) -> Org:
+        """The organisation as the caller's transaction sees it (``version`` if the caller read it)."""
+        version = org_store.version(conn) if version is None else version
+        if self._org is None or self._org[0] != version:
+            self._org = (version, org_store.load(conn))
+        return self._org[1]
+
+    def context_in(self, conn: Connection, framework_id: str) -> tuple[Org, Framework]:
+        """The organisation and one framework, both checked for newer versions in one query."""
+        version, content_hash = fw_store.versions(conn, framework_id)
+        return self.org_in(conn, version), fw_store.parsed(conn, framework_id, content_hash)
+
+    # --- outcomes -----------------------------------------------------------------
+
+    def record(self, rec, today: date, prefer: str = "auto"):
+        return recording.record(self, rec, today, prefer)
+
+    def record_many(self, recordings: list, today: date, prefer: str = "auto"):
+        return recording.record_many(self, recordings, today, prefer)
+
+    def moderate(self, target: str, grade: str, by: str | None, day: date | None, today: date, prefer: str = "auto"):
+        return recording.moderate(self, target, grade, by, day, today, prefer)
+
+    def contest(self, target: str, by: str | None, day: date | None, today: date, prefer: str = "auto"):
+        return recording.contest(self, target, by, day, today, prefer)
+
+    def extend(self, target: str, to: date, by: str, reason: str, today: date) -> Obligation:
+        return recording.extend(self, target, to, by, reason, today)
+
+    def outbox(self, status: str | None = None) -> list:
+        with self.read() as conn:
+            return oc_store.outbox(conn, status)
 
     # --- obligations ------------------------------------------------------------
 
@@ -139,9 +188,9 @@ class SqlStore:
             return result
 
     def obligations(self, filters: ob_store.Filters | None = None) -> list[Obligation]:
-        with self.engine.connect() as conn:
+        with self.read() as conn:
             return ob_store.find(conn, filters or ob_store.Filters())
 
     def resolve_id(self, prefix: str) -> list[str]:
-        with self.engine.connect() as conn:
+        with self.read() as conn:
             return ob_store.by_prefix(conn, prefix)

@@ -137,7 +137,7 @@ class ObligationRecord(SQLModel, table=True):
 class OutcomeRecord(SQLModel, table=True):
     __tablename__ = "outcomes"
     obligation: str = Field(primary_key=True, max_length=40)
-    grade: str = Field(max_length=40)
+    grade: Optional[str] = Field(default=None, max_length=40)  # None: work done that takes no grade
     concerns: bool = False
     areas: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     by: Optional[str] = Field(default=None, max_length=100)
@@ -209,6 +209,14 @@ class FeedTokenRecord(SQLModel, table=True):
     purpose: str = Field(default="feed", max_length=20)  # feed | api
     created_at: datetime = Field(sa_column=_ts(False))
     revoked_at: Optional[datetime] = Field(default=None, sa_column=_ts())
+
+
+class MetaRecord(SQLModel, table=True):
+    """Small named values the store keeps: the organisation's version, ..."""
+
+    __tablename__ = "meta"
+    key: str = Field(primary_key=True, max_length=100)
+    value: str = Field(sa_column=Column(Text, nullable=False))
 
 
 class ScheduleRunRecord(SQLModel, table=True):

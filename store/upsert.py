@@ -32,6 +32,9 @@ def upsert(
     conn.execute(stmt, list(rows))
 
 
+_DO_NOTHING: dict[tuple, object] = {}  # built once per table: see store.outcomes on why
+
+
 def insert_new(conn: Connection, table: Table, rows: Sequence[Mapping[str, object]], keys: Iterable[str]) -> int:
     """Insert ``rows`` whose keys are new; existing keys are left exactly as they are.
 
@@ -42,6 +45,9 @@ def insert_new(conn: Connection, table: Table, rows: Sequence[Mapping[str, objec
     """
     if not rows:
         return 0
-    stmt = _insert(conn, table).on_conflict_do_nothing(index_elements=list(keys))
+    key = (conn.dialect.name, table.name, tuple(keys))
+    stmt = _DO_NOTHING.get(key)
+    if stmt is None:
+        stmt = _DO_NOTHING[key] = _insert(conn, table).on_conflict_do_nothing(index_elements=list(keys))
     result = conn.execute(stmt, list(rows))
     return result.rowcount if result.rowcount >= 0 else len(rows)

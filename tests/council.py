@@ -35,9 +35,9 @@ PEOPLE = (
     person("H2", "Hugo Looked", "Head of Service", "T3", "AD1"),
     person("OM1", "Olive Ops", "Operations Manager", "T1", "H1"),
     person("OM2", "Otto Ops", "Operations Manager", "T3", "H2"),
-    person("PM1", "Pat Practice", "Practice Manager", "T1", "OM1"),
-    person("PM2", "Priya Practice", "Practice Manager", "T2", "OM1"),
-    person("PM3", "Paul Practice", "Practice Manager", "T3", "OM2"),
+    person("PM1", "Pat Practice", "Practice Manager;Team Manager", "T1", "OM1"),
+    person("PM2", "Priya Practice", "Practice Manager;Team Manager", "T2", "OM1"),
+    person("PM3", "Paul Practice", "Practice Manager;Team Manager", "T3", "OM2"),
     person("SW1", "Tom Fairley", "Social Worker", "T1", "PM1"),
     person("SW2", "Ruth Steady", "Social Worker", "T1", "PM1"),
     person("SW3", "Sam Starter", "Social Worker", "T1", "PM1", start=date(2024, 7, 15)),
@@ -51,6 +51,9 @@ PEOPLE = (
     person("DD1", "Deb Deputy", "Deputy Director", None, "D1"),
     person("LM1", "Cllr Lena", "Lead Member", None, None),
     person("HS1", "Hal Safeguard", "Head of Safeguarding", None, "AD1"),
+    person("MOD1", "Moira Moderator", "Moderator", "T1", "H1"),
+    person("HQA", "Quinn Quality", "Head of QA", None, "AD1"),
+    person("SM1", "Sasha Senior", "Senior Manager", None, "AD1"),
 )
 
 WORKERS = ("SW1", "SW2", "SW3", "SW4", "SW5", "SW6")

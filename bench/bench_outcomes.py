@@ -1,0 +1,133 @@
+"""Benchmark: 10,000 outcomes recorded against a large council (20% with concerns).
+
+    .venv/bin/python bench/bench_outcomes.py [--n 10000] [--pg URL] [--only sqlite|postgresql]
+
+Each outcome goes through the whole path a user's ``qaf record`` takes
+(validation, the outcome and status written, the event posted to the rules
+engine, follow-ups, reviews and alerts persisted), one transaction each.
+The baseline is the least any store could do per outcome: one transaction
+inserting the outcome row and updating the obligation's status, with no
+validation and no rules. Target (issue 4): at least 1,000 outcomes/s end to
+end on SQLite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import sys
+import tempfile
+import time
+import uuid
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import create_engine, insert, text, update  # noqa: E402
+
+from engine.outcomes import Recording  # noqa: E402
+from engine.synthetic import make_council  # noqa: E402
+from rules import bundled  # noqa: E402
+from rules.loader import load_framework  # noqa: E402
+from store.obligations import OBLIGATIONS, OUTCOMES, Filters  # noqa: E402
+from store.sql import SqlStore  # noqa: E402
+
+FIRST, LAST = date(2026, 4, 1), date(2027, 3, 31)
+TODAY = date(2027, 4, 1)
+BASELINE_N, BATCH_N = 2_000, 5_000
+PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def prepare(url: str, fw, org, n: int) -> tuple[SqlStore, list]:
+    store = SqlStore.open(url)
+    store.save_framework(fw, bundled.path(fw.id).read_text())
+    store.save_org(org)
+    store.schedule(fw, org, FIRST, LAST, TODAY)
+    audits = [o for o in store.obligations(Filters(kind="audit", statuses=frozenset({"open"}))) if o.case and o.assignee]
+    random.Random(7).shuffle(audits)
+    if len(audits) < n + BASELINE_N + BATCH_N:
+        raise SystemExit(f"only {len(audits)} open audits with cases; ask for fewer outcomes")
+    return store, audits
+
+
+def baseline(store: SqlStore, audits) -> float:
+    """Per outcome: one transaction, insert the outcome row, update the status. Nothing else."""
+    start = time.perf_counter()
+    for ob in audits:
+        with store.engine.begin() as conn:
+            conn.execute(insert(OUTCOMES), {"obligation": ob.id, "grade": "good", "concerns": False, "areas": {},
+                                            "by": ob.assignee, "audit_date": ob.period_start,
+                                            "recorded_at": datetime.now(timezone.utc)})  # fmt: skip
+            conn.execute(update(OBLIGATIONS).where(OBLIGATIONS.c.id == ob.id).values(status="done"))
+    return time.perf_counter() - start
+
+
+def run(name: str, url: str, fw, org, n: int) -> None:
+    store, audits = prepare(url, fw, org, n)
+    try:
+        base_n = BASELINE_N
+        base_s = baseline(store, audits[n : n + base_n])
+        rng = random.Random(11)
+        grades = fw.grades
+        created = queued = shortfalls = 0
+        start = time.perf_counter()
+        for ob in audits[:n]:
+            concerns = rng.random() < 0.2
+            result = store.record(Recording(ob.id, rng.choice(grades), concerns, date=ob.period_start), TODAY)
+            created += len(result.created)
+            queued += len(result.queued)
+            shortfalls += len(result.shortfalls)
+        real_s = time.perf_counter() - start
+        print(f"{name}:")
+        per_base = base_s / base_n
+        print(f"  baseline: {base_n} bare outcome transactions     {base_s:7.2f} s   {base_n / base_s:8.0f} /s")
+        print(f"  qaf record path: {n} outcomes, one transaction each ({result.rules})  {real_s:7.2f} s   {n / real_s:8.0f} /s   "
+              f"ratio {real_s / n / per_base:4.1f}x")  # fmt: skip
+        print(f"    set off {created} obligations, queued {queued} notices, {shortfalls} shortfalls")
+        # the same, as one all-or-nothing batch (qaf record --csv)
+        batch = audits[n + base_n : n + base_n + BATCH_N]
+        recs = [(None, Recording(ob.id, rng.choice(grades), rng.random() < 0.2, date=ob.period_start)) for ob in batch]
+        start = time.perf_counter()
+        done = store.record_many(recs, TODAY)
+        batch_s = time.perf_counter() - start
+        print(f"  qaf record --csv: {len(done)} outcomes in one batch   {batch_s:7.2f} s   {len(done) / batch_s:8.0f} /s   "
+              f"ratio {batch_s / len(done) / per_base:4.1f}x")  # fmt: skip
+        print(f"  peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    finally:
+        store.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=10_000)
+    parser.add_argument("--pg", default=os.environ.get("QAF_TEST_POSTGRES_URL", PG_DEFAULT))
+    parser.add_argument("--only", choices=("sqlite", "postgresql"))
+    args = parser.parse_args()
+    org = make_council(seed=1, size="large")
+    fw, _ = load_framework(bundled.path("east-sussex-2013"))
+    print(f"council: {len(org.people)} people, {len(org.teams)} teams; {fw.id}; {args.n} outcomes, 20% with concerns")
+    if args.only in (None, "sqlite"):
+        with tempfile.TemporaryDirectory() as tmp:
+            run("SQLite", f"sqlite:///{tmp}/bench.db", fw, org, args.n)
+    if args.only in (None, "postgresql"):
+        schema = f"qaf_bench_{uuid.uuid4().hex[:8]}"
+        admin = create_engine(args.pg, isolation_level="AUTOCOMMIT")
+        try:
+            with admin.connect() as conn:
+                conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        except Exception as exc:
+            print(f"PostgreSQL: skipped ({type(exc).__name__}: {str(exc).splitlines()[0]})")
+            return 0
+        try:
+            run("PostgreSQL", f"{args.pg}{'&' if '?' in args.pg else '?'}schema={schema}", fw, org, args.n)
+        finally:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,76 @@
+"""Notices: what qaf tells a person (an alert, a grade, an overdue step), before it is an email.
+
+A notice is written to the outbox in the transaction that caused it, under a
+key that names its cause, so it is queued once however often the cause is
+replayed. Text names staff and case references only: the store holds no
+child's name to name. Subjects are single lines (no header injection).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from engine.model import Obligation
+from engine.org import Org, Person
+from engine.rules_ref import Event
+from rules.model import Framework
+
+REASONS = ("alert", "grade", "reminder", "overdue", "escalation", "digest")
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    key: str  # one notice per cause and reason, ever
+    recipient: str
+    email: str
+    subject: str
+    body: str
+    reason: str
+    cause: str | None
+    digest: bool = False  # goes in the recipient's daily digest rather than at once
+
+
+def one_line(text: str, limit: int = 200) -> str:
+    """A header-safe single line: control characters and line breaks become spaces."""
+    cleaned = "".join(ch if ch.isprintable() else " " for ch in text)
+    cleaned = " ".join(cleaned.split())
+    return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
+
+
+def _what(org: Org, ob: Obligation) -> str:
+    case = f"case {ob.case}" if ob.case else ob.subject
+    found = org.case(ob.case) if ob.case else None
+    worker = org.person(found.worker) if found and found.worker else None
+    return f"{case} ({worker.name})" if worker else case
+
+
+def notice_for(fw: Framework, org: Org, ob: Obligation, event: Event, to: Person, reason: str, key: str, role: str | None = None) -> Notice:
+    auditor = org.person(ob.assignee or "")
+    what = _what(org, ob)
+    grade = (event.grade or "").replace("_", " ")
+    if reason == "alert":
+        finding = "significant concerns" if event.concerns else f"a grade of {grade}"
+        subject = f"Alert: {finding} in the {ob.row} audit of {what}"
+    else:
+        subject = f"{grade.capitalize()} {'moderated ' if event.on == 'moderation' else ''}grade: {ob.row} audit of {what}"
+    lines = [
+        f"Dear {to.name},",
+        "",
+        f"{'The moderation' if event.on == 'moderation' else 'An audit'} under row {ob.row} of {fw.title} found "
+        f"{'significant concerns' if event.concerns else 'no significant concerns'}; the grade is {grade or 'not given'}.",
+        f"Audit: {ob.title}",
+        f"Auditor: {auditor.name if auditor else ob.assignee or 'unassigned'}",
+        f"Obligation: {ob.id}",
+    ]
+    if role:
+        lines.append(f"You are told as the {role} for this work.")
+    lines += ["", "qaf — quality assurance schedule"]
+    digest = reason != "alert" and any(r in fw.digest_roles for r in _roles(fw, org, to))
+    return Notice(key, to.id, to.email, one_line(subject), "\n".join(lines), reason, ob.id, digest)
+
+
+def _roles(fw: Framework, org: Org, person: Person) -> frozenset[str]:
+    from engine.scope import people_of
+    from rules.roles import vocabulary_of
+
+    return people_of(org, vocabulary_of(fw)).roles.get(person.id, frozenset())

@@ -1,0 +1,261 @@
+"""Recording what an audit found, and what the framework says must follow. Pure.
+
+:func:`check_recording` says what is wrong with a recording (every problem);
+:func:`consequences` turns the triggers that fired into new obligations
+(follow-up audits, reviews, moderation, QA sign-off), notices (alerts,
+grade notifications) and shortfalls ("asked for two further files, found
+one"). The store persists all of it in the transaction that records the
+outcome, or none of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from engine.model import LIVE, Obligation, ObligationKey
+from engine.notices import Notice, notice_for
+from engine.org import Org, Person
+from engine.periods import after
+from engine.problems import Problem, Source
+from engine.rules_ref import Event, Fired
+from engine.sampling import CaseHistory, pick_case
+from engine.scope import People, people_of
+from engine.titles import follow_up_title
+from engine.workdays import calendar
+from rules.model import Action, Framework
+from rules.roles import vocabulary_of
+from rules.settings import grade_key
+
+GRADED = ("audit", "follow_up_audit", "review")
+CLI = Source("qaf record", 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Recording:
+    """What a user asks to record against one obligation."""
+
+    obligation: str
+    grade: str | None
+    concerns: bool = False
+    areas: tuple[tuple[str, str], ...] = ()
+    by: str | None = None
+    date: date | None = None
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class Consequences:
+    obligations: tuple[Obligation, ...] = ()
+    notices: tuple[Notice, ...] = ()
+    shortfalls: tuple[str, ...] = ()
+    events: tuple[tuple[str, str, dict], ...] = ()  # (kind, ref, payload) for the event log
+
+
+def parse_areas(text: str, fw: Framework) -> tuple[tuple[tuple[str, str], ...], list[str]]:
+    """``'Chronology=inadequate,Plan=good'`` -> ((area, grade), ...), and what is wrong with it."""
+    out: list[tuple[str, str]] = []
+    wrong: list[str] = []
+    names = {a.lower(): a for a in fw.areas}
+    for part in (p.strip() for p in text.split(",") if p.strip()):
+        if "=" not in part:
+            wrong.append(f"'{part}' is not AREA=GRADE")
+            continue
+        name, grade = (x.strip() for x in part.split("=", 1))
+        area = names.get(name.lower())
+        if area is None:
+            wrong.append(f"unknown key area '{name}' (areas: {', '.join(fw.areas) or 'none in this framework'})")
+            continue
+        if grade_key(grade) not in fw.grades:
+            wrong.append(f"grade '{grade}' for {area} is not on the scale ({', '.join(fw.grades)})")
+            continue
+        out.append((area, grade_key(grade)))
+    return tuple(out), wrong
+
+
+def may_act(org: Org, person_id: str, assignee: str | None) -> bool:
+    """The assignee, or anyone above them in the line, may record for them."""
+    if assignee is None or person_id == assignee:
+        return True
+    return any(p.id == person_id for p in org.line(assignee))
+
+
+def check_recording(fw: Framework, org: Org, ob: Obligation, rec: Recording, today: date) -> list[Problem]:
+    """Every reason the recording must be refused (empty: it may go ahead)."""
+    def bad(field_: str, message: str) -> None:
+        problems.append(Problem(CLI, field_, message))
+
+    problems: list[Problem] = []
+    if ob.status not in LIVE:
+        why = f" ({ob.status_reason})" if ob.status_reason else ""
+        bad("obligation", f"{ob.id} is {ob.status}{why}: nothing to record")
+    if ob.kind in GRADED and rec.grade is None:
+        what = {"audit": "an audit", "follow_up_audit": "a follow-up audit", "review": "a review"}[ob.kind]
+        bad("grade", f"{what} needs --grade ({', '.join(fw.grades)})")
+    if ob.kind == "moderation":
+        bad("obligation", f"{ob.id} is a moderation: use 'qaf moderate' on it")
+    if rec.grade is not None and grade_key(rec.grade) not in fw.grades:
+        bad("grade", f"'{rec.grade}' is not on the framework's scale ({', '.join(fw.grades)})")
+    day = rec.date or today
+    if day > today:
+        bad("date", f"{day} is in the future (today is {today})")
+    if day < ob.period_start:
+        bad("date", f"{day} is before the obligation's period begins ({ob.period_start})")
+    by = rec.by or ob.assignee
+    if by is None:
+        bad("by", "nobody is assigned: say who did it with --by")
+    else:
+        person = org.person(by)
+        if person is None:
+            bad("by", f"no person '{by}' in the organisation")
+        elif not may_act(org, by, ob.assignee):
+            assignee = org.person(ob.assignee or "")
+            bad("by", f"{person.name} may not record for {assignee.name if assignee else ob.assignee}: only the assignee or their line managers may")
+    return problems
+
+
+# --- consequences ------------------------------------------------------------------------
+
+
+@dataclass
+class _Context:
+    fw: Framework
+    org: Org
+    ob: Obligation
+    event: Event
+    day: date
+    history: CaseHistory
+    people: People = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.people = people_of(self.org, vocabulary_of(self.fw))
+        self.workdays = calendar(self.fw.working_days)
+
+    def worker(self) -> Person | None:
+        case = self.org.case(self.ob.case) if self.ob.case else None
+        if case and case.worker:
+            return self.org.person(case.worker)
+        if self.ob.subject_kind in ("worker", "case_holder"):
+            return self.org.person(self.ob.subject)
+        return None
+
+    def start_of(self, of: str) -> Person | None:
+        if of == "worker":
+            return self.worker() or self.org.person(self.ob.assignee or "")
+        return self.org.person(self.ob.assignee or "")
+
+    def find(self, role: str, of: str) -> Person | None:
+        """The first holder of ``role`` up the line of ``of`` (the worker's Operations Manager)."""
+        holders = self.people.holders((role,), self.day, self.day)
+        start = self.start_of(of)
+        if start is not None:
+            if start.id in {h.id for h in holders} and of != "worker":
+                return start
+            above = self.people.nearest_up_line(start.id, holders)
+            if above is not None:
+                return above
+            service = self.people.service(start)
+            same = [h for h in holders if self.people.service(h) == service]
+            if same:
+                return same[0]
+        if of == "team" and self.ob.team:
+            team = self.org.team(self.ob.team)
+            found = self.people.responsible_for_team(team, holders, "own_service") if team else None
+            if found:
+                return found
+        return holders[0] if len(holders) == 1 else None
+
+
+def consequences(
+    fw: Framework, org: Org, ob: Obligation, event: Event, fired: list[Fired], day: date, history: CaseHistory
+) -> Consequences:
+    """What the fired triggers, and the framework's grade policy, set off."""
+    ctx = _Context(fw, org, ob, event, day, history)
+    obligations: list[Obligation] = []
+    notices: list[Notice] = []
+    shortfalls: list[str] = []
+    events: list[tuple[str, str, dict]] = []
+    for f in fired:
+        for a, action in enumerate(f.trigger.then):
+            seq = f.index * 100 + a * 10
+            if action.do in ("follow_up_audits", "review", "moderation", "qa_signoff"):
+                made, short = _obligations(ctx, action, seq)
+                obligations += made
+                shortfalls += short
+            elif action.do == "alert":
+                found = ctx.find(action.role or "", action.of)
+                if found is None:
+                    shortfalls.append(f"no {action.role} found for the {action.of} of {ob.id}: alert not queued")
+                else:
+                    notices.append(notice_for(fw, org, ob, event, found, "alert", f"alert/{event.on}/{ob.id}/{f.index}/{a}", role=action.role))
+        events.append(("trigger.fired", ob.id, {"row": f.row, "trigger": f.trigger.id or f.index, "on": event.on}))
+    if event.on in ("outcome", "moderation") and event.grade in fw.escalate_grades:
+        for role in fw.notify_on_grade:
+            found = ctx.find(role, "assignee")
+            if found is not None:
+                notices.append(notice_for(fw, org, ob, event, found, "grade", f"grade/{event.on}/{ob.id}/{role}", role=role))
+    for o in obligations:
+        events.append(("obligation.created", o.id, {"kind": o.kind, "cause": ob.id, "case": o.case, "assignee": o.assignee, "due": o.due.isoformat()}))
+    for n in notices:
+        events.append(("notice.queued", ob.id, {"reason": n.reason, "recipient": n.recipient}))
+    for s in shortfalls:
+        events.append(("shortfall", ob.id, {"message": s}))
+    return Consequences(tuple(obligations), tuple(notices), tuple(shortfalls), tuple(events))
+
+
+def _obligations(ctx: _Context, action: Action, seq: int) -> tuple[list[Obligation], list[str]]:
+    ob, fw, day = ctx.ob, ctx.fw, ctx.day
+    due = after(day, action.within, ctx.workdays) if action.within else ctx.workdays.add(day, 20)
+    row = fw.row(ob.row)
+    kind = {"follow_up_audits": "follow_up_audit"}.get(action.do, action.do)
+    assignee: str | None = ob.assignee
+    if action.do in ("moderation", "qa_signoff"):
+        found = ctx.find(action.role or "", action.of)
+        if found is None:
+            return [], [f"no {action.role} found to do the {kind.replace('_', ' ')} of {ob.id}: not created"]
+        assignee = found.id
+    cases: list[str | None]
+    short: list[str] = []
+    if action.do == "follow_up_audits" and action.cases != "same_case":
+        cases, short = _other_cases(ctx, action)
+    elif action.do == "follow_up_audits":
+        cases = [ob.case] * action.count
+    else:
+        cases = [ob.case]
+    made = []
+    for n, case in enumerate(cases):
+        key = ObligationKey(fw.id, ob.row, -1, day, "cause", ob.id, kind, seq + n)
+        made.append(Obligation(
+            id=key.id, framework=fw.id, row=ob.row, cadence=-1, kind=kind,
+            title=follow_up_title(ctx.org, row, kind, case, ob), assignee=assignee, subject_kind=ob.subject_kind,
+            subject=ob.subject, period_start=day, period_end=due, due=due, case=case, team=ob.team,
+            cause=ob.id, seq=key.seq,
+            sample_reason=None if action.do != "follow_up_audits" else f"further file after {ob.id} found concerns",
+        ))  # fmt: skip
+    return made, short
+
+
+def _other_cases(ctx: _Context, action: Action) -> tuple[list[str | None], list[str]]:
+    """``count`` other open cases of the same worker (or team), fewest recent audits first."""
+    ob = ctx.ob
+    worker = ctx.worker()
+    if action.cases == "same_worker" and worker is not None:
+        pool, owner = ctx.org.caseload(worker.id), f"worker {worker.name}"
+    else:
+        team = ctx.org.team(ob.team or "")
+        pool, owner = ctx.org.team_cases(ob.team or ""), f"team {team.name if team else ob.team}"
+    taken = {ob.case} if ob.case else set()
+    picked: list[str | None] = []
+    for n in range(action.count):
+        pick = pick_case(f"{ob.id}/{action.do}/{n}", pool, ctx.day, ctx.history, ctx.fw.recent_audit_months, owner, taken)
+        if pick.case is None:
+            break
+        taken.add(pick.case)
+        picked.append(pick.case)
+    shortfalls = []
+    if len(picked) < action.count:
+        shortfalls.append(
+            f"asked for {action.count} further files from {owner}, but only {len(picked)} other open "
+            f"case{'s' if len(picked) != 1 else ''} {'were' if len(picked) != 1 else 'was'} eligible on {ctx.day}"
+        )
+    return picked, shortfalls

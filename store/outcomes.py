@@ -1,0 +1,187 @@
+"""Outcomes in the store: recording, moderating, contesting, extending, and what follows.
+
+Every function takes the caller's connection: the caller holds one
+transaction for a recording and everything the rules produced from it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from typing import Any, Iterable
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import Connection, bindparam, insert, select, update
+
+from engine.model import DONE, LIVE, Obligation
+from engine.notices import Notice
+from engine.outcomes import Consequences
+from engine.problems import QafError
+from engine.sampling import CaseHistory
+from store.obligations import OBLIGATIONS, OUTCOMES, _outcome, _OutcomeView, from_row, to_row
+from store.tables import EventRecord, OutboxRecord
+from store.upsert import insert_new
+
+OUTBOX = OutboxRecord.__table__
+EVENTS = EventRecord.__table__
+
+
+class NoSuchObligation(QafError, LookupError):
+    pass
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def resolve(conn: Connection, text: str) -> str:
+    """A full obligation id from what the user typed (an id or a unique prefix of one)."""
+    text = text.strip().lower()
+    if not text or any(ch not in "0123456789abcdef" for ch in text):
+        raise NoSuchObligation(f"'{text}' is not an obligation id (ids are hexadecimal, as 'qaf due' shows them)")
+    if len(text) == 16:  # a whole id: load() says whether it exists
+        return text
+    found = [r.id for r in conn.execute(select(OBLIGATIONS.c.id).where(OBLIGATIONS.c.id.like(text + "%")).limit(6))]
+    if not found:
+        raise NoSuchObligation(f"no obligation '{text}'")
+    if len(found) > 1:
+        raise NoSuchObligation(f"'{text}' could be any of {', '.join(found[:5])}{', ...' if len(found) > 5 else ''}: give more of the id")
+    return text if text in found else found[0]
+
+
+# statements on the recording path are built once: SQLAlchemy spends ten times the query's own
+# cost working out the cache key of a freshly built statement
+_LOAD = (
+    select(OBLIGATIONS, *[c.label(f"o_{c.name}") for c in OUTCOMES.columns])
+    .select_from(OBLIGATIONS.outerjoin(OUTCOMES, OUTCOMES.c.obligation == OBLIGATIONS.c.id))
+    .where(OBLIGATIONS.c.id == bindparam("oid"))
+)
+_LOAD_LOCKED = _LOAD.with_for_update(of=OBLIGATIONS)
+_SET_STATUS = (
+    update(OBLIGATIONS)
+    .where(OBLIGATIONS.c.id == bindparam("oid"), OBLIGATIONS.c.status.in_(LIVE))
+    .values(status=bindparam("status"), status_reason=bindparam("reason"), sequence=bindparam("sequence"),
+            updated_at=bindparam("at"), due=bindparam("due"))  # fmt: skip
+)
+# only the case_ref index narrows this: status and kind are filtered in Python, or SQLite's
+# planner (without statistics) may pick the status index and scan a council's whole year
+_HISTORY = (
+    select(OBLIGATIONS.c.case_ref, OBLIGATIONS.c.period_start, OBLIGATIONS.c.status, OBLIGATIONS.c.kind, OUTCOMES.c.audit_date)
+    .select_from(OBLIGATIONS.outerjoin(OUTCOMES, OUTCOMES.c.obligation == OBLIGATIONS.c.id))
+    .where(OBLIGATIONS.c.case_ref.in_(bindparam("refs", expanding=True)), OBLIGATIONS.c.period_start >= bindparam("since"))
+)
+_AUDITED = frozenset((*LIVE, DONE))
+_INSERT_OUTCOME = insert(OUTCOMES)
+_INSERT_EVENT = insert(EVENTS)
+
+
+def load(conn: Connection, oid: str, lock: bool = False) -> Obligation:
+    query = _LOAD_LOCKED if lock and conn.dialect.name == "postgresql" else _LOAD
+    row = conn.execute(query, {"oid": oid}).first()
+    if row is None:
+        raise NoSuchObligation(f"no obligation '{oid}'")
+    return from_row(row, _outcome(_OutcomeView(row)))
+
+
+def save_outcome(conn: Connection, ob: Obligation, values: dict[str, Any]) -> None:
+    conn.execute(_INSERT_OUTCOME, {"obligation": ob.id, "recorded_at": now(), **values})
+
+
+def update_outcome(conn: Connection, oid: str, values: dict[str, Any]) -> None:
+    conn.execute(update(OUTCOMES).where(OUTCOMES.c.obligation == oid).values(**values))
+
+
+def set_status(conn: Connection, ob: Obligation, status: str, reason: str | None = None, due: date | None = None) -> None:
+    """Move a live obligation on; refused if someone else moved it first."""
+    values = {"oid": ob.id, "status": status, "reason": reason, "sequence": ob.sequence + 1, "at": now(), "due": due or ob.due}
+    result = conn.execute(_SET_STATUS, values)
+    if result.rowcount != 1:
+        raise QafError(f"{ob.id} changed while this was being recorded (it is no longer open): nothing was recorded")
+
+
+def open_of_kind(conn: Connection, cause: str, kind: str) -> list[Obligation]:
+    query = select(OBLIGATIONS).where(OBLIGATIONS.c.cause == cause, OBLIGATIONS.c.kind == kind, OBLIGATIONS.c.status.in_(LIVE))
+    return [from_row(r) for r in conn.execute(query)]
+
+
+def history(conn: Connection, refs: Iterable[str], day: date, months: int) -> CaseHistory:
+    """When these cases were audited (or chosen for an audit) around ``day``."""
+    refs = sorted(set(refs))
+    out = CaseHistory()
+    if not refs:
+        return out
+    lo = day - relativedelta(months=months + 1)
+    for r in conn.execute(_HISTORY, {"refs": refs, "since": lo}):
+        if r.status in _AUDITED and r.kind in ("audit", "follow_up_audit"):
+            out.add(r.case_ref, r.audit_date or r.period_start)
+    return out
+
+
+def outbox_rows(notices: Iterable[Notice], at: datetime) -> list[dict[str, Any]]:
+    return [
+        {
+            "key": n.key, "recipient": n.recipient, "recipient_email": n.email, "subject": n.subject,
+            "body_text": n.body, "body_html": "", "reason": n.reason, "cause": n.cause, "digest": n.digest,
+            "status": "pending", "attempts": 0, "next_attempt_at": at, "created_at": at,
+        }  # fmt: skip
+        for n in notices
+    ]
+
+
+def log(conn: Connection, kind: str, ref: str, payload: dict[str, Any]) -> None:
+    conn.execute(_INSERT_EVENT, {"at": now(), "kind": kind, "ref": ref, "payload": payload})
+
+
+def log_many(conn: Connection, events: list[tuple[str, str, dict[str, Any]]]) -> None:
+    if events:
+        at = now()
+        conn.execute(_INSERT_EVENT, [{"at": at, "kind": k, "ref": r, "payload": p} for k, r, p in events])
+
+
+@dataclass(frozen=True)
+class Persisted:
+    created: tuple[Obligation, ...]
+    queued: tuple[Notice, ...]
+
+
+def persist(conn: Connection, cons: Consequences, events: list | None = None) -> Persisted:
+    """Write what the rules produced: new obligations, queued notices, event log lines.
+
+    With ``events`` given, log lines are added to it for the caller to write at once.
+    """
+    at = now()
+    insert_new(conn, OBLIGATIONS, [to_row(o, at) for o in cons.obligations], ["id"])
+    insert_new(conn, OUTBOX, outbox_rows(cons.notices, at), ["key"])
+    if events is None:
+        log_many(conn, list(cons.events))
+    else:
+        events.extend(cons.events)
+    return Persisted(cons.obligations, cons.notices)
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxItem:
+    id: int
+    key: str
+    recipient: str | None
+    recipient_email: str
+    subject: str
+    reason: str
+    cause: str | None
+    status: str
+    digest: bool
+    attempts: int
+    created_at: datetime
+    sent_at: datetime | None
+    last_error: str | None
+
+
+def outbox(conn: Connection, status: str | None = None) -> list[OutboxItem]:
+    query = select(OUTBOX).order_by(OUTBOX.c.id)
+    if status:
+        query = query.where(OUTBOX.c.status == status)
+    return [
+        OutboxItem(r.id, r.key, r.recipient, r.recipient_email, r.subject, r.reason, r.cause, r.status, r.digest,
+                   r.attempts, r.created_at, r.sent_at, r.last_error)  # fmt: skip
+        for r in conn.execute(query)
+    ]

@@ -1,0 +1,315 @@
+"""Recording outcomes sets off exactly what the framework says (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from engine.cli import main
+from engine.outcomes import Recording
+from engine.problems import InputError, QafError
+from engine.triggers import RuleError
+from rules import bundled
+from rules.loader import load_framework
+from store.obligations import Filters
+from store.sql import SqlStore
+from store.tables import EventRecord
+from tests.conftest import snapshot
+from tests.council import council
+
+YEAR = (date(2024, 4, 1), date(2025, 3, 31))
+FRAMEWORKS = {name: load_framework(bundled.path(name))[0] for name in bundled.names()}
+
+
+def scheduled(store: SqlStore, name: str, org=None, today=date(2024, 6, 10)):
+    fw = FRAMEWORKS[name]
+    store.save_framework(fw, bundled.path(name).read_text())
+    org = org or council()
+    store.save_org(org)
+    store.schedule(fw, org, *YEAR, today)
+    return fw
+
+
+def find(store: SqlStore, **where):
+    return [o for o in store.obligations(Filters(statuses=None)) if all(getattr(o, k) == v for k, v in where.items())]
+
+
+def april_audit(store: SqlStore, row: str, subject: str):
+    return next(o for o in find(store, row=row, subject=subject, kind="audit") if o.period_start == date(2024, 4, 1))
+
+
+# --- East Sussex 3.16 -------------------------------------------------------------------------
+
+
+def test_3_16_significant_concerns_set_off_two_further_files_a_review_and_an_alert(store: SqlStore):
+    """"If audit reveals significant concerns then a further two files from the same worker should be
+    reviewed. Alert Operations Manager at this point. In addition, the file of concern must be
+    reviewed within three months.\""""
+    scheduled(store, "east-sussex-2013")
+    audit = april_audit(store, "3.16", "SW1")
+    result = store.record(Recording(audit.id, "requires_improvement", concerns=True, date=date(2024, 4, 23)), date(2024, 6, 10))
+    follow_ups = [o for o in result.created if o.kind == "follow_up_audit"]
+    [review] = [o for o in result.created if o.kind == "review"]
+    assert len(follow_ups) == 2
+    toms = {c.ref for c in council().cases if c.worker == "SW1"}
+    assert {o.case for o in follow_ups} == toms - {audit.case}  # the other two open cases of the same worker
+    assert {o.due for o in follow_ups} == {date(2024, 5, 23)}  # one month after the finding, a Thursday
+    assert {o.assignee for o in follow_ups} == {"PM1"} and {o.cause for o in follow_ups} == {audit.id}
+    assert review.case == audit.case and review.due == date(2024, 7, 23)  # within three months
+    [alert] = result.queued
+    assert (alert.recipient, alert.reason, alert.cause) == ("OM1", "alert", audit.id)  # the worker's Operations Manager
+    assert alert.subject == f"Alert: significant concerns in the 3.16 audit of case {audit.case} (Tom Fairley)"
+    stored = {o.id: o for o in find(store)}
+    assert stored[audit.id].status == "done" and stored[audit.id].outcome.grade == "requires_improvement"
+
+
+def test_the_alert_is_in_the_outbox_that_day(store: SqlStore, db_url: str, capsys):
+    scheduled(store, "east-sussex-2013")
+    audit = april_audit(store, "3.16", "SW1")
+    assert main(["--db", db_url, "record", audit.id[:8], "--grade", "good", "--concerns", "--date", "2024-04-23", "--today", "2024-06-10"]) == 0
+    out, err = capsys.readouterr()
+    assert len(out.split()) == 3  # the ids of two follow-up audits and a review
+    assert "queued alert to olive.ops@example-council.gov.uk" in err
+    assert main(["--db", db_url, "outbox", "--format", "json"]) == 0
+    [row] = json.loads(capsys.readouterr().out)
+    assert (row["recipient"], row["reason"], row["cause"], row["status"]) == ("OM1", "alert", audit.id, "pending")
+    assert row["subject"].startswith("Alert: significant concerns in the 3.16 audit of case CS-")
+
+
+def test_a_worker_with_one_open_case_gets_a_shortfall_but_still_the_review_and_the_alert(store: SqlStore):
+    org = council()
+    eve_cases = [c for c in org.cases if c.worker == "SW5"]
+    closed = tuple(dataclasses.replace(c, closed=date(2024, 3, 1)) if c in eve_cases[1:] else c for c in org.cases)
+    scheduled(store, "east-sussex-2013", council(cases=closed))
+    audit = april_audit(store, "3.16", "SW5")
+    assert audit.case == eve_cases[0].ref
+    result = store.record(Recording(audit.id, "inadequate", concerns=True, date=date(2024, 4, 25)), date(2024, 6, 10))
+    assert [o.kind for o in result.created] == ["review"]
+    assert result.shortfalls == ("asked for 2 further files from worker Eve East, but only 0 other open cases were eligible on 2024-04-25",)
+    assert [(n.recipient, n.reason) for n in result.queued] == [("OM1", "alert"), ("HS1", "grade")]  # inadequate: Head of Safeguarding told
+    events = {r.kind for r in _events(store)}
+    assert "shortfall" in events
+
+
+def test_no_concerns_set_off_nothing(store: SqlStore):
+    scheduled(store, "east-sussex-2013")
+    audit = april_audit(store, "3.16", "SW2")
+    result = store.record(Recording(audit.id, "good", date=date(2024, 4, 23)), date(2024, 6, 10))
+    assert (result.created, result.queued, result.shortfalls) == ((), (), ())
+
+
+def test_3_14_significant_concerns_give_two_more_files_from_that_team(store: SqlStore):
+    scheduled(store, "east-sussex-2013")
+    audit = april_audit(store, "3.14", "T2")
+    result = store.record(Recording(audit.id, "requires_improvement", concerns=True, date=date(2024, 4, 29)), date(2024, 6, 10))
+    assert [o.kind for o in result.created] == ["follow_up_audit", "follow_up_audit"]
+    team_cases = {c.ref for c in council().cases if c.team == "T2"}
+    assert {o.case for o in result.created} <= team_cases - {audit.case}
+    assert {o.assignee for o in result.created} == {"OM1"} and {o.due for o in result.created} == {date(2024, 5, 29)}
+
+
+# --- Rotherham: Senior Manager re-audits ------------------------------------------------------
+
+
+def test_rotherham_senior_managers_re_audit_a_sample_of_last_months_team_manager_audits(store: SqlStore):
+    fw = scheduled(store, "rotherham-2016")
+    april = [o for o in find(store, row="R1") if o.period_start == date(2024, 4, 1)]
+    assert len(april) == 5  # one case of each worker of the three team managers (Sam Starter joins in July)
+    for ob in april:
+        store.record(Recording(ob.id, "good", date=date(2024, 4, 26)), date(2024, 6, 10))
+    store.schedule(fw, council(), *YEAR, date(2024, 6, 10))
+    re_audits = find(store, row="R2", kind="moderation")
+    assert len(re_audits) == 1  # 10% of five, rounded up
+    [re_audit] = re_audits
+    assert re_audit.assignee == "SM1" and re_audit.cause in {o.id for o in april} and re_audit.due == date(2024, 5, 31)
+    assert re_audit.sample_reason == "1 of 5 audits of row R1 completed 2024-04-01..2024-04-30"
+    store.moderate(re_audit.id, "requires_improvement", None, date(2024, 5, 20), date(2024, 6, 10))
+    audit = {o.id: o for o in find(store)}[re_audit.cause]
+    assert (audit.outcome.grade, audit.outcome.moderated_grade, audit.outcome.moderated_by) == ("good", "requires_improvement", "SM1")
+    assert {o.id: o for o in find(store)}[re_audit.id].status == "done"
+
+
+# --- Tameside: moderation and the triple lock --------------------------------------------------
+
+
+def test_tameside_every_primary_audit_is_moderated_and_every_moderated_audit_signed_off(store: SqlStore):
+    scheduled(store, "tameside-2023")
+    audit = april_audit(store, "T1", "SW1")
+    areas = (("Chronology", "inadequate"), ("Summary", "good"))
+    first = store.record(Recording(audit.id, "requires_improvement", areas=areas, date=date(2024, 4, 22)), date(2024, 6, 10))
+    [moderation] = first.created
+    assert (moderation.kind, moderation.assignee, moderation.due, moderation.cause) == ("moderation", "MOD1", date(2024, 5, 22), audit.id)
+    second = store.moderate(moderation.id, "inadequate", None, date(2024, 5, 2), date(2024, 6, 10))
+    [signoff] = second.created
+    assert (signoff.kind, signoff.assignee, signoff.due, signoff.cause) == ("qa_signoff", "HQA", date(2024, 5, 31), audit.id)  # 2 June is a Sunday
+    assert [n.recipient for n in second.queued] == ["H1", "H1"]  # inadequate moderated grade: alert and grade notice
+    store.record(Recording(signoff.id, None, date=date(2024, 5, 10)), date(2024, 6, 10))
+    done = {o.id: o for o in find(store)}[audit.id]
+    assert (done.outcome.grade, done.outcome.moderated_grade, done.outcome.signoff_by) == ("requires_improvement", "inadequate", "HQA")
+    assert dict(done.outcome.areas) == {"Chronology": "inadequate", "Summary": "good"}
+
+
+def test_a_contested_grade_is_settled_by_moderation(store: SqlStore):
+    scheduled(store, "east-sussex-2013")
+    audit = april_audit(store, "3.16", "SW1")
+    store.record(Recording(audit.id, "inadequate", date=date(2024, 4, 23)), date(2024, 6, 10))
+    result = store.contest(audit.id, "OM1", date(2024, 5, 1), date(2024, 6, 10))
+    [settle] = result.created
+    assert (settle.kind, settle.assignee, settle.cause) == ("moderation", "H1", audit.id)  # the Head of Service above
+    with pytest.raises(InputError, match="already contested"):
+        store.contest(audit.id, "OM1", date(2024, 5, 1), date(2024, 6, 10))
+    store.moderate(audit.id, "requires_improvement", "H1", date(2024, 5, 15), date(2024, 6, 10))
+    settled = {o.id: o for o in find(store)}[audit.id]
+    assert settled.outcome.contested and settled.outcome.moderated_grade == "requires_improvement"
+    assert {o.id: o for o in find(store)}[settle.id].status == "done"
+
+
+# --- refusals leave the store unchanged ------------------------------------------------------------
+
+
+def test_recording_the_same_outcome_twice_is_refused_and_creates_nothing(store: SqlStore):
+    scheduled(store, "east-sussex-2013")
+    audit = april_audit(store, "3.16", "SW1")
+    store.record(Recording(audit.id, "good", concerns=True, date=date(2024, 4, 23)), date(2024, 6, 10))
+    before = snapshot(store)
+    with pytest.raises(InputError) as exc:
+        store.record(Recording(audit.id, "good", concerns=True, date=date(2024, 4, 23)), date(2024, 6, 10))
+    assert f"{audit.id} is done" in str(exc.value)
+    assert snapshot(store) == before
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["ffffffffffffffff", "--grade", "good"], "no obligation 'ffffffffffffffff'"),
+        (["nonsense!", "--grade", "good"], "'nonsense!' is not an obligation id"),
+        (["{id}", "--grade", "brilliant"], "'brilliant' is not on the framework's scale"),
+        (["{id}", "--grade", "good", "--date", "2024-07-01"], "2024-07-01 is in the future (today is 2024-06-10)"),
+        (["{id}", "--grade", "good", "--areas", "Chronology"], "'Chronology' is not AREA=GRADE"),
+        (["{id}", "--grade", "good", "--by", "SW2"], "Ruth Steady may not record for Pat Practice"),
+        (["{id}"], "an audit needs --grade"),
+    ],
+)
+def test_bad_input_is_refused_with_a_clear_message_and_nothing_written(store: SqlStore, db_url: str, capsys, args, message):
+    scheduled(store, "east-sussex-2013")
+    audit = april_audit(store, "3.16", "SW1")
+    before = snapshot(store)
+    code = main(["--db", db_url, "record", *[a.replace("{id}", audit.id) for a in args], "--today", "2024-06-10"])
+    err = capsys.readouterr().err
+    assert code == 1 and message in err
+    assert snapshot(store) == before
+
+
+def test_recording_a_done_obligation_through_the_cli_is_refused(store: SqlStore, db_url: str, capsys):
+    scheduled(store, "east-sussex-2013")
+    audit = april_audit(store, "3.16", "SW1")
+    assert main(["--db", db_url, "record", audit.id, "--grade", "good", "--today", "2024-06-10"]) == 0
+    capsys.readouterr()
+    assert main(["--db", db_url, "record", audit.id, "--grade", "good", "--today", "2024-06-10"]) == 1
+    assert f"{audit.id} is done" in capsys.readouterr().err
+
+
+def test_an_exception_inside_a_rule_action_fails_the_recording_and_leaves_the_store_unchanged(store: SqlStore, monkeypatch):
+    from engine import triggers
+
+    scheduled(store, "east-sussex-2013")
+    audit = april_audit(store, "3.16", "SW1")
+    before = snapshot(store)
+
+    def failing(index: int) -> None:
+        raise ZeroDivisionError("the action divided by zero")
+
+    broken = triggers.DurableRules(FRAMEWORKS["east-sussex-2013"], action_hook=failing)
+    monkeypatch.setattr("store.recording.rules_for", lambda fw, prefer="auto": broken)
+    with pytest.raises(RuleError, match="a rule action failed for row 3.16 trigger .*the action divided by zero"):
+        store.record(Recording(audit.id, "good", concerns=True, date=date(2024, 4, 23)), date(2024, 6, 10))
+    assert snapshot(store) == before
+
+
+# --- extensions ----------------------------------------------------------------------------------
+
+
+def test_a_line_manager_may_extend_by_up_to_five_working_days_longer_needs_the_head_of_service(store: SqlStore):
+    scheduled(store, "east-sussex-2013")
+    may = next(o for o in find(store, row="3.16", subject="SW1") if o.period_start == date(2024, 5, 1))
+    assert may.due == date(2024, 5, 31)
+    with pytest.raises(InputError, match="6 working days is more than a line manager may give \\(5\\)"):
+        store.extend(may.id, date(2024, 6, 10), "OM1", "", date(2024, 5, 20))
+    with pytest.raises(InputError, match="Ruth Steady is not the assignee's line manager"):
+        store.extend(may.id, date(2024, 6, 3), "SW2", "", date(2024, 5, 20))
+    moved = store.extend(may.id, date(2024, 6, 7), "OM1", "worker on leave", date(2024, 5, 20))
+    assert (moved.status, moved.due, moved.sequence) == ("rescheduled", date(2024, 6, 7), may.sequence + 1)
+    assert moved.status_reason == "extended from 2024-05-31 to 2024-06-07 (5 working days) by Olive Ops: worker on leave"
+    longer = store.extend(may.id, date(2024, 6, 28), "H1", "", date(2024, 5, 20))
+    assert longer.due == date(2024, 6, 28)
+    extended = [r for r in _events(store) if r.kind == "obligation.extended"]
+    assert [e.payload["to"] for e in extended] == ["2024-06-07", "2024-06-28"]
+    store.record(Recording(may.id, "good", date=date(2024, 6, 20)), date(2024, 6, 25))  # rescheduled work can be done
+
+
+def _events(store: SqlStore):
+    with store.read() as conn:
+        return list(conn.execute(select(EventRecord.__table__).order_by(EventRecord.__table__.c.id)))
+
+
+def test_every_outcome_follow_up_and_alert_is_in_the_event_log(store: SqlStore):
+    scheduled(store, "east-sussex-2013")
+    audit = april_audit(store, "3.16", "SW1")
+    store.record(Recording(audit.id, "good", concerns=True, by="OM1", date=date(2024, 4, 23)), date(2024, 6, 10))
+    kinds = [(r.kind, r.ref) for r in _events(store) if r.ref == audit.id or r.kind == "obligation.created"]
+    assert ("outcome.recorded", audit.id) in kinds and ("trigger.fired", audit.id) in kinds and ("notice.queued", audit.id) in kinds
+    assert sum(1 for k, _ in kinds if k == "obligation.created") == 3
+    recorded = next(r for r in _events(store) if r.kind == "outcome.recorded")
+    assert recorded.payload == {"grade": "good", "concerns": True, "by": "OM1", "date": "2024-04-23"}
+
+
+def test_a_line_manager_may_record_for_their_report_but_nobody_sideways(store: SqlStore):
+    scheduled(store, "east-sussex-2013")
+    audit = april_audit(store, "3.16", "SW1")
+    with pytest.raises(QafError, match="Priya Practice may not record for Pat Practice"):
+        store.record(Recording(audit.id, "good", by="PM2", date=date(2024, 4, 23)), date(2024, 6, 10))
+    store.record(Recording(audit.id, "good", by="OM1", date=date(2024, 4, 23)), date(2024, 6, 10))
+
+
+# --- a month's outcomes from a spreadsheet -----------------------------------------------------
+
+
+def test_outcomes_from_a_csv_are_recorded_whole(store: SqlStore, db_url: str, tmp_path: Path, capsys):
+    scheduled(store, "east-sussex-2013")
+    a, b = april_audit(store, "3.16", "SW1"), april_audit(store, "3.16", "SW2")
+    sheet = tmp_path / "april.csv"
+    sheet.write_text(f"obligation,grade,concerns,areas,by,date,notes\n{a.id},good,no,,,2024-04-23,\n{b.id},inadequate,yes,,OM1,2024-04-24,late file\n")
+    assert main(["--db", db_url, "record", "--csv", str(sheet), "--today", "2024-06-10"]) == 0
+    out, err = capsys.readouterr()
+    assert len(out.split()) == 3 and "recorded 2 outcomes" in err
+    done = {o.id: o for o in find(store)}
+    assert (done[a.id].outcome.grade, done[b.id].outcome.grade, done[b.id].outcome.by) == ("good", "inadequate", "OM1")
+
+
+def test_one_bad_line_in_a_csv_records_nothing_and_names_every_problem(store: SqlStore, db_url: str, tmp_path: Path, capsys):
+    scheduled(store, "east-sussex-2013")
+    a, b = april_audit(store, "3.16", "SW1"), april_audit(store, "3.16", "SW2")
+    sheet = tmp_path / "april.csv"
+    sheet.write_text(
+        "obligation,grade,concerns,date\n"
+        f"{a.id},good,no,2024-04-23\n"
+        f"{b.id},splendid,perhaps,2024-04-31\n"
+        "0000000000000000,good,no,2024-04-23\n"
+    )
+    before = snapshot(store)
+    assert main(["--db", db_url, "record", "--csv", str(sheet), "--today", "2024-06-10"]) == 1
+    err = capsys.readouterr().err
+    assert f"{sheet}:3: concerns: expected yes or no, got 'perhaps'" in err
+    assert f"{sheet}:3: date: malformed date '2024-04-31' (expected YYYY-MM-DD)" in err
+    assert snapshot(store) == before
+    sheet.write_text("obligation,grade,concerns,date\n" f"{a.id},good,no,2024-04-23\n" f"{b.id},splendid,no,2024-04-23\n" "0000000000000000,good,no,2024-04-23\n")
+    assert main(["--db", db_url, "record", "--csv", str(sheet), "--today", "2024-06-10"]) == 1
+    err = capsys.readouterr().err
+    assert f"{sheet}:3: grade: 'splendid' is not on the framework's scale" in err
+    assert f"{sheet}:4: obligation: no obligation '0000000000000000'" in err
+    assert snapshot(store) == before  # the good first line was rolled back too
