@@ -1,0 +1,419 @@
+"""Reading a council's own framework table: ``qaf framework import`` (issue 7).
+
+East Sussex's Appendix 1, as the seed paper prints it, is imported and then
+scheduled for the test council: the schedule must equal the one the
+hand-written bundled framework gives, row by row, except where the
+hand-written file knowingly reads more than the table says
+(:data:`KNOWINGLY_DIFFERENT`). The same rows come out of CSV, Excel and Word
+tables; and no input, however bad, gives a traceback or a partial file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import io
+import re
+import tempfile
+from collections import Counter
+from contextlib import redirect_stderr, redirect_stdout
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from engine.cli_import import register
+from engine.problems import QafError, format_problem
+from engine.schedule import plan
+from rules.frequency import default_names
+from rules.importer import Imported, import_table
+from rules.loader import load_framework, load_text
+from rules.model import Framework
+from rules.rolecell import read_role_cell
+from rules.tables import read_table
+from tests.council import council
+
+DATA = Path(__file__).parent / "data"
+SEED = DATA / "seeds" / "east-sussex-2013-qa-framework-annual-review.txt"
+WRAPPED = DATA / "import" / "east-sussex-wrapped.txt"
+BUNDLED = Path(__file__).resolve().parents[1] / "rules" / "frameworks" / "east-sussex-2013.yaml"
+
+IDS = [
+    "1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.7", "1.8", "1.9", "1.10", "1.11", "1.12", "1.13",
+    "2.1", "2.2", "2.3", "2.4", "2.5",
+    "3.1", "3.2", "3.3", "3.4", "3.5", "3.6", "3.7", "3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14", "3.15", "3.16",
+    "4.1", "4.2", "4.3", "4.4", "4.5", "4.6", "4.7", "4.8", "4.9", "4.10", "4.11", "4.12", "4.13", "4.14", "4.15", "4.16",
+    "4.17", "4.18",
+    "5.1", "5.2",
+]  # fmt: skip
+
+# Rows whose hand-written meaning knowingly reads more than the table's words, and why.
+KNOWINGLY_DIFFERENT = {
+    "4.16": "the hand-written file invites the Heads of Service to the DCS's quarterly performance review, reading the "
+    "purpose's 'holding Heads of Service accountable as appropriate'; the importer takes who comes to a meeting "
+    "from the task and frequency cells only",
+}
+
+
+def imported_from(path: Path) -> Imported:
+    table, problems = read_table(path)
+    assert table is not None, [format_problem(p) for p in problems]
+    return import_table(table, "east-sussex-2013", "Quality Assurance in Children's Social Care and Early Help Services")
+
+
+@pytest.fixture(scope="module")
+def east_sussex() -> Imported:
+    return imported_from(SEED)
+
+
+@pytest.fixture(scope="module")
+def loaded(east_sussex: Imported) -> Framework:
+    fw, problems = load_text(east_sussex.text, "imported.yaml")
+    assert fw is not None and not [p for p in problems if p.is_error], [format_problem(p) for p in problems]
+    return fw
+
+
+# --- East Sussex, Appendix 1 -------------------------------------------------------
+
+
+def test_the_seed_table_gives_54_rows_numbered_as_the_council_numbers_them(east_sussex: Imported):
+    assert [row.id for row in east_sussex.framework.rows] == IDS
+
+
+def test_the_framework_text_passes_the_loader_and_keeps_every_row(east_sussex: Imported, loaded: Framework):
+    assert [row.id for row in loaded.rows] == IDS
+    assert loaded.rows == east_sussex.framework.rows  # printed and read back: the same rows
+
+
+def test_the_summary_counts_rows_schedulable_warnings_and_the_rows_not_schedulable(east_sussex: Imported):
+    assert east_sussex.summary == f"54 rows read, 50 schedulable, {len(east_sussex.problems)} warnings, 4 not schedulable"
+    assert dict(east_sussex.unschedulable) == {
+        "1.1": "statutory responsibility, no frequency ('Statutory responsibility for Children's Services')",
+        "1.2": "follows other bodies' meeting calendars, which the table does not give ('As defined by individual meeting frequency')",
+        "1.3": "no frequency given (the cell is empty)",
+        "1.4": "as required: no frequency ('As required and in line with meeting frequency')",
+    }
+
+
+def test_each_row_keeps_the_council_cells(east_sussex: Imported):
+    hand, _ = load_framework(BUNDLED)
+    assert hand is not None
+    for row in east_sussex.framework.rows:
+        written = hand.row(row.id)
+        assert (row.role, row.frequency, row.section) == (written.role, written.frequency, written.section.replace("Service Provision: ", ""))
+        assert _words(row.task) == _words(written.task) and _words(row.purpose) == _words(written.purpose)
+
+
+def _words(text: str) -> list[str]:
+    return re.sub(r"<[^>]+>", " ", text).replace("•", " ").split()
+
+
+def test_the_verbatim_frequency_and_every_warning_sit_above_the_row(east_sussex: Imported):
+    text = east_sussex.text
+    above_3_16 = text[: text.index("- id: '3.16'")].rsplit("rows:", 1)[-1].splitlines()[-3:]
+    assert above_3_16[0].startswith("  # frequency as written: One case per month for each worker. If audit reveals")
+    assert above_3_16[1] == "  # warning: no deadline for the further 2 files: due within one month of the finding (SPEC §5)"
+    assert "  # not schedulable: statutory responsibility, no frequency" in text
+
+
+def test_every_warning_names_the_table_line(east_sussex: Imported):
+    problems = {(p.source.line, p.field) for p in east_sussex.problems}
+    assert (286, "row 3.16") in problems  # the seed's line of row 3.16
+    assert all(p.source.file == str(SEED) for p in east_sussex.problems)
+
+
+def _obligations(fw: Framework) -> Counter:
+    found = plan(fw, council(), date(2024, 4, 1), date(2025, 3, 31), date(2025, 6, 1))
+    return Counter((o.row, o.kind, o.assignee, o.subject, o.period_start, o.due) for o in found.obligations)
+
+
+def test_the_imported_schedule_equals_the_hand_written_one_row_by_row(loaded: Framework):
+    hand, problems = load_framework(BUNDLED)
+    assert hand is not None and not problems
+    ours, theirs = _obligations(loaded), _obligations(hand)
+    differ = {key[0] for key in (ours - theirs) + (theirs - ours)}
+    assert differ == set(KNOWINGLY_DIFFERENT), f"rows that differ: {sorted(differ)}"
+    same = lambda c: Counter({k: n for k, n in c.items() if k[0] not in KNOWINGLY_DIFFERENT})  # noqa: E731
+    assert same(ours) == same(theirs)
+    assert sum(theirs.values()) > 300  # the test council is busy enough to mean something
+
+
+def test_the_follow_ups_of_3_14_and_3_16_are_the_hand_written_ones(loaded: Framework):
+    hand, _ = load_framework(BUNDLED)
+    assert hand is not None
+    for row_id in ("3.3", "3.14", "3.16"):
+        assert loaded.row(row_id).triggers == hand.row(row_id).triggers, row_id
+
+
+def test_the_purpose_adds_the_quarterly_report_and_the_head_of_service_s_sample(loaded: Framework):
+    kinds = [(c.kind, c.every.text if c.every else None, c.to, c.by) for c in loaded.row("3.14").cadences]
+    assert kinds == [
+        ("audit", "month", (), ()),
+        ("report", "quarter", ("Head of Service",), ()),
+        ("moderation", "quarter", (), ("Head of Service",)),
+    ]
+
+
+# --- roles --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("cell", "by"), [
+    ("Heads of Service, Children's Social Care", ("Head of Service",)),
+    ("OMs", ("Operations Manager",)),
+    ("OMs, Children’s Social Care", ("Operations Manager",)),
+    ("CPAs and IROs", ("Child Protection Adviser", "Independent Reviewing Officer")),
+    ("Child Protection Advisors (CPAs) and IROs", ("Child Protection Adviser", "Independent Reviewing Officer")),
+    ("Policy Officer, Audit Officer and Head of Safeguarding", ("Policy Officer", "Audit Officer", "Head of Safeguarding")),
+    ("Heads of Service and AD, Communication, Planning & Performance", ("Head of Service", "AD Communication, Planning and Performance")),
+    ("Team managers", ("Team Manager",)),
+])  # fmt: skip
+def test_role_cells_map_onto_the_vocabulary(cell, by):
+    assert read_role_cell(cell, default_names()).by == by
+
+
+def test_an_unknown_role_becomes_a_new_vocabulary_entry_flagged(tmp_path: Path):
+    path = tmp_path / "table.tsv"
+    path.write_text("Role\tQA Task\tFrequency\tPurpose\nLocality Quality Leads\tDip sample of open cases\tMonthly\tAssurance\n", encoding="utf-8")
+    imported = imported_from(path)
+    (row,) = imported.framework.rows
+    assert row.by == ("Locality Quality Lead",)
+    assert [r.name for r in imported.framework.roles] == ["Locality Quality Lead"]
+    assert [p.message for p in imported.problems] == ["'Locality Quality Lead' is not in the role vocabulary: added as a new role; check it"]
+    assert _loads(imported)
+
+
+def _loads(imported: Imported) -> bool:
+    fw, problems = load_text(imported.text, "imported.yaml")
+    return fw is not None and not [p for p in problems if p.is_error]
+
+
+# --- the table as text: wrapped cells, furniture, headers in any order -------------
+
+
+def test_wrapped_cells_page_numbers_and_repeated_headers_give_the_rows_back(east_sussex: Imported):
+    wrapped = imported_from(WRAPPED)
+    assert [row.id for row in wrapped.framework.rows] == ["3.13", "3.14", "3.15", "3.16"]
+    for row in wrapped.framework.rows:
+        assert row == east_sussex.framework.row(row.id)  # the same cells, section and meaning
+    assert _loads(wrapped)
+
+
+def test_the_header_is_found_by_its_words_in_any_order_and_case(tmp_path: Path):
+    path = tmp_path / "framework.txt"
+    path.write_text("QA framework 2024\n\nFREQUENCY\tqa task\tRole\tPurpose\nQuarterly\tThemed file audit\tCSCMT\tLearning\n", encoding="utf-8")
+    (row,) = imported_from(path).framework.rows
+    assert (row.id, row.role, row.task, row.frequency, row.by) == ("1", "CSCMT", "Themed file audit", "Quarterly", ("CSCMT",))
+    assert [c.kind for c in row.cadences] == ["audit"]
+
+
+TAB = "Role\tQA Task\tFrequency\tPurpose\r\n"
+
+
+@pytest.mark.parametrize(("name", "data", "row", "warning"), [
+    ("unicode.txt", (TAB + "3.1 OMs\tAudit\tMonthly\tWhy\r\n").encode("utf-16"), ("3.1", "OMs", "Audit", "Monthly"), None),
+    ("excel.txt", (TAB + '3.2 PMs\t"An audit\nover two lines"\tQuarterly\tWhy\n').encode(), ("3.2", "PMs", "An audit\nover two lines", "Quarterly"), None),
+    ("quoted.txt", (TAB + '3.3 PMs\t"Working Together" audit\tQuarterly\tWhy\n').encode(), ("3.3", "PMs", '"Working Together" audit', "Quarterly"), None),
+    ("semicolons.csv", 'Role;QA Task;Frequency;Purpose\n"OMs, Children\u2019s Social Care";"Audit; deep dive";Monthly;Why\n'.encode(),
+     (None, "OMs, Children\u2019s Social Care", "Audit; deep dive", "Monthly"), None),
+    ("windows.txt", (TAB + "3.4 OMs\tAudit \u2013 deep dive\tMonthly\tWhy\n").encode("cp1252"), ("3.4", "OMs", "Audit \u2013 deep dive", "Monthly"),
+     "not UTF-8: read as Windows-1252 (check quotes and accents)"),
+])  # fmt: skip
+def test_text_tables_as_offices_save_them(tmp_path: Path, name: str, data: bytes, row: tuple, warning: str | None):
+    path = tmp_path / name
+    path.write_bytes(data)
+    table, problems = read_table(path)
+    assert table is not None and [(r.id, r.role, r.task, r.frequency) for r in table.rows] == [row]
+    assert [p.message for p in problems] == ([warning] if warning else [])
+
+
+def test_excel_row_numbers_keep_their_decimals(tmp_path: Path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["No.", "Role", "QA Task", "Frequency", "Purpose"])
+    for number in (3.1, 3.10, 3.11, 4):
+        sheet.append([number, "OMs", "Audit", "Monthly", "Why"])
+    for row in (3, 4):  # 3.10 and 3.11 are shown with two decimals
+        sheet.cell(row=row, column=1).number_format = "0.00"
+    path = tmp_path / "numbers.xlsx"
+    book.save(path)
+    table, _ = read_table(path)
+    assert table is not None and [r.id for r in table.rows] == ["3.1", "3.10", "3.11", "4"]
+
+
+# --- CSV, Excel and Word tables give the same rows ---------------------------------
+
+COLUMNS = ("No.", "Frequency", "Role", "Quality Assurance Task", "Purpose")  # any order
+
+
+def seed_cells() -> list[tuple[str, ...]]:
+    """The seed table's cells as the council wrote them, in :data:`COLUMNS` order."""
+    table, _ = read_table(SEED)
+    assert table is not None
+    return [(r.id or "", r.frequency, r.role, r.task, r.purpose) for r in table.rows]
+
+
+def _same_rows(a: Framework, b: Framework) -> None:
+    strip = lambda r: dataclasses.replace(r, section="", task=" ".join(r.task.split()), purpose=" ".join(r.purpose.split()))  # noqa: E731
+    assert [strip(r) for r in a.rows] == [strip(r) for r in b.rows]
+
+
+def test_a_csv_table_imports_to_the_same_rows(tmp_path: Path, east_sussex: Imported):
+    import csv
+
+    path = tmp_path / "framework.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(COLUMNS)
+        writer.writerows(seed_cells())
+    imported = imported_from(path)
+    _same_rows(imported.framework, east_sussex.framework)
+    assert _loads(imported)
+
+
+def test_an_excel_table_imports_to_the_same_rows(tmp_path: Path, east_sussex: Imported):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Appendix 1"
+    sheet.append(["East Sussex QA framework"])
+    sheet.append([])
+    sheet.append(list(COLUMNS))
+    for cells in seed_cells():
+        sheet.append(list(cells))
+    path = tmp_path / "framework.xlsx"
+    book.save(path)
+    imported = imported_from(path)
+    _same_rows(imported.framework, east_sussex.framework)
+    assert imported.framework.rows[0].source.file == f"{path}[Appendix 1]" and imported.framework.rows[0].source.line == 4
+
+
+def test_a_word_table_imports_to_the_same_rows(tmp_path: Path, east_sussex: Imported):
+    from docx import Document
+
+    doc = Document()
+    doc.add_paragraph("Appendix 1")
+    table = doc.add_table(rows=1, cols=len(COLUMNS))
+    for cell, title in zip(table.rows[0].cells, COLUMNS):
+        cell.text = title
+    for cells in seed_cells():
+        for cell, text in zip(table.add_row().cells, cells):
+            cell.text = text
+    path = tmp_path / "framework.docx"
+    doc.save(path)
+    imported = imported_from(path)
+    _same_rows(imported.framework, east_sussex.framework)
+    assert imported.framework.rows[0].source.file == f"{path}[table 1]"
+
+
+# --- the command -------------------------------------------------------------------
+
+
+def qaf(*argv: str) -> tuple[int, str, str]:
+    """Run ``qaf framework import`` through a parser built with :func:`register`, at a boundary like cli.main's."""
+    parser = argparse.ArgumentParser(prog="qaf")
+    framework = parser.add_subparsers(dest="command", required=True).add_parser("framework").add_subparsers(dest="action", required=True)
+    register(framework)
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        args = parser.parse_args(["framework", "import", *argv])
+        try:
+            code = args.handler(args)
+        except QafError as exc:  # InputError too: the boundary prints every problem
+            for problem in getattr(exc, "problems", ()):
+                print(format_problem(problem), file=err)
+            print(f"qaf: {getattr(exc, 'summary', exc)}", file=err)
+            code = exc.exit_code
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_without_o_the_framework_goes_to_stdout_and_the_summary_to_stderr():
+    code, out, err = qaf(str(SEED), "--id", "east-sussex-2013", "--title", "Appendix 1")
+    assert code == 0 and out.startswith("# Imported by 'qaf framework import'")
+    fw, problems = load_text(out, "stdout.yaml")
+    assert fw is not None and (fw.id, fw.title, len(fw.rows)) == ("east-sussex-2013", "Appendix 1", 54)
+    assert f"{SEED}: 54 rows read, 50 schedulable, " in err
+    assert "  not schedulable: row 1.1: statutory responsibility, no frequency ('Statutory responsibility for Children's Services')" in err
+    assert f"{SEED}:286: row 3.16: warning: no deadline for the further 2 files" in err
+
+
+def test_with_o_the_file_is_written_and_the_summary_printed(tmp_path: Path):
+    target = tmp_path / "east-sussex.yaml"
+    code, out, err = qaf(str(SEED), "-o", str(target))
+    assert (code, err) == (0, "")
+    assert out.splitlines()[-1] == f"wrote {target}: check and finish it, then 'qaf framework check {target}'"
+    fw, problems = load_framework(target)
+    assert fw is not None and fw.id == "east-sussex-2013-qa-framework-annual-review" and not [p for p in problems if p.is_error]
+
+
+BAD_INPUTS = {
+    "random text": (b"The committee noted the report.\nNo table here.\n", "no table header found"),
+    "binary junk": (bytes(range(256)) * 8, "binary data, not a text table"),
+    "an empty file": (b"", "the file is empty"),
+    "no Frequency column": (b"Role\tQA Task\tPurpose\nOMs\tAudit\tAssurance\n", "the table has no Frequency column"),
+    "a very long cell": (b"Role\tQA Task\tFrequency\tPurpose\nOMs\t" + b"audit " * 3000 + b"\tMonthly\tWhy\n", "is too long for a framework table"),
+    "a damaged workbook": (b"PK\x03\x04" + b"\x00" * 64, "a damaged zip file"),
+    "an old Excel file": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, "save it as .xlsx, .docx or CSV"),
+    "a header and no rows": (b"Role,QA Task,Frequency,Purpose\n", "the table has a header but no rows under it"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("what", BAD_INPUTS)
+def test_bad_input_is_refused_with_a_message_naming_the_file_and_nothing_is_written(what: str, tmp_path: Path):
+    data, message = BAD_INPUTS[what]
+    table = tmp_path / ("table.csv" if b"," in data[:40] else "table.txt")
+    table.write_bytes(data)
+    target = tmp_path / "framework.yaml"
+    code, out, err = qaf(str(table), "-o", str(target))
+    assert code == 1 and out == "" and message in err and str(table) in err
+    assert err.rstrip().endswith("not imported, nothing written")
+    assert not target.exists() and sorted(p.name for p in tmp_path.iterdir()) == [table.name]
+
+
+def test_the_no_frequency_column_message_names_the_header_line(tmp_path: Path):
+    table = tmp_path / "table.tsv"
+    table.write_text("Appendix 1\n\nRole\tQA Task\tPurpose\nOMs\tAudit\tAssurance\n", encoding="utf-8")
+    _, _, err = qaf(str(table))
+    assert err.splitlines()[0] == f"{table}:3: table: the table has no Frequency column (its header names: purpose, role, task): qaf needs Role and Frequency to schedule"
+
+
+def test_a_missing_file_or_a_bad_output_is_a_clear_message(tmp_path: Path):
+    code, _, err = qaf(str(tmp_path / "nowhere.txt"))
+    assert code == 1 and "nowhere.txt: file: cannot read: No such file or directory" in err
+    code, _, err = qaf(str(SEED), "-o", str(tmp_path / "missing" / "fw.yaml"))
+    assert code == 1 and "does not exist" in err and not (tmp_path / "missing").exists()
+    code, _, err = qaf(str(SEED), "--id", "east sussex")
+    assert code == 1 and "a framework id is one word" in err
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(
+    st.binary(max_size=2000),
+    st.text(max_size=600).map(lambda t: t.encode("utf-8")),
+    st.lists(st.sampled_from(["Role", "QA Task", "Frequency", "Purpose", "\t", "\n", "Monthly", "OMs", "3.1 ", "x" * 400, ",", '"']),
+             max_size=60).map(lambda parts: "".join(parts).encode("utf-8")),
+))  # fmt: skip
+def test_any_input_gives_a_framework_or_a_clear_message_never_a_traceback(data: bytes):
+    with tempfile.TemporaryDirectory() as tmp:
+        table, target = Path(tmp) / "table.txt", Path(tmp) / "out.yaml"
+        table.write_bytes(data)
+        code, out, err = qaf(str(table), "-o", str(target))  # any other exception fails the test
+        if code == 0:
+            fw, problems = load_framework(target)
+            assert fw is not None and not [p for p in problems if p.is_error]
+        else:
+            assert str(table) in err and not target.exists()
+
+
+def test_roles_can_start_from_another_framework_s_vocabulary(tmp_path: Path):
+    table = tmp_path / "rotherham.tsv"
+    table.write_text("Role\tQA Task\tFrequency\tPurpose\nTeam Managers\tMonthly Team Manager Audits\tMonthly\tOversight\n", encoding="utf-8")
+    code, out, err = qaf(str(table), "--roles", "rotherham-2016")
+    fw, _ = load_text(out, "out.yaml")
+    assert code == 0 and fw is not None and fw.rows[0].by == ("Team Manager",) and ", 0 warnings, " in err
+    code, _, err = qaf(str(table), "--roles", str(tmp_path / "nowhere.yaml"))
+    assert code == 1 and "--roles" in err and "nowhere.yaml" in err
