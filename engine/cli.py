@@ -278,6 +278,31 @@ def cmd_outbox(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- qaf tick -----------------------------------------------------------------------------
+
+
+def runner_name() -> str:
+    import os
+    import socket
+
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def cmd_tick(args: argparse.Namespace) -> int:
+    from engine.mail import read_settings
+    from engine.tick import business_now, run_tick
+
+    store = _store(args)
+    if not store.stored_frameworks():
+        raise QafError("no framework is loaded: run 'qaf framework load FILE' first")
+    today = _today(args)
+    now = business_now(today) if args.today else None
+    result = run_tick(store, today, read_settings(), runner_name(), now=now)
+    for line in result.lines():
+        print(line)
+    return 0
+
+
 # --- qaf status ---------------------------------------------------------------------
 
 
@@ -322,6 +347,9 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("file", help="a framework file, or the name of a bundled one")
     load.set_defaults(handler=cmd_framework_load)
     framework.add_parser("list", help="the frameworks in the store").set_defaults(handler=cmd_framework_list)
+    from engine.cli_import import register as register_import
+
+    register_import(framework)
 
     org = commands.add_parser("org", help="load the organisation").add_subparsers(dest="action", required=True, metavar="ACTION")
     org_load = org.add_parser("load", help="load people.csv, teams.csv, cases.csv (+ bodies.csv) from DIR (all or nothing)")
@@ -383,6 +411,10 @@ def build_parser() -> argparse.ArgumentParser:
     outbox.add_argument("--status", choices=("pending", "sent", "failed"))
     outbox.add_argument("--format", choices=("table", "json"), default="table")
     outbox.set_defaults(handler=cmd_outbox)
+
+    tick = commands.add_parser("tick", help="the daily run: schedule the horizon, escalate late work, send email (once per date)")
+    tick.add_argument("--today", type=_day, metavar="DATE", help="the business date to run (default: today); replay a year day by day")
+    tick.set_defaults(handler=cmd_tick)
 
     commands.add_parser("status", help="what the store holds: frameworks, organisation, roles").set_defaults(handler=cmd_status)
     return parser

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Iterable, Mapping
 
-from engine.model import OPEN, WAIVED, Obligation, ObligationKey
+from engine.model import LIVE, OPEN, WAIVED, Obligation, ObligationKey
 from engine.org import Case, Org, Person, Team
 from engine.periods import Period, after, due_date, periods
 from engine.sampling import CaseHistory, pick_case
@@ -32,6 +32,13 @@ from rules.model import Cadence, Every, Framework, Row
 from rules.roles import vocabulary_of
 
 ATTENDEE_STRIDE = 100  # seq = attendee index * 100 + count index
+
+CALENDAR, SAMPLES = "calendar", "samples"
+
+
+def part_of(c: Cadence) -> str:
+    """Scheduling has two parts: the calendar (periods, events) and samples of completed work."""
+    return SAMPLES if c.sample is not None else CALENDAR
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,9 +81,10 @@ class _Planner:
     first: date
     last: date
     today: date
-    picked: Mapping[str, str | None]
+    existing: Mapping[str, Obligation]  # what the store holds for this window: picks and samples are kept
     history: CaseHistory
     completed: tuple[Completed, ...]
+    parts: tuple[str, ...]
     people: People = field(init=False)
     out: list[Obligation] = field(default_factory=list)
     notes: dict[str, None] = field(default_factory=dict)
@@ -98,6 +106,8 @@ class _Planner:
             if not row.schedulable:
                 continue
             for index, cadence in enumerate(row.cadences):
+                if part_of(cadence) not in self.parts:
+                    continue
                 if cadence.event_driven:
                     self.events(row, index, cadence)
                 elif cadence.sample is not None:
@@ -291,8 +301,9 @@ class _Planner:
 
     def choose(self, oid: str, period: Period, s: Subject, taken: set[str]):
         """(case, status, status_reason, sample_reason) for a case audit."""
-        if oid in self.picked and self.picked[oid]:
-            ref = self.picked[oid]
+        held = self.existing.get(oid)
+        if held is not None and held.case:
+            ref = held.case
             taken.add(ref)
             return ref, OPEN, None, None  # chosen before: never re-chosen
         if period.start > self.today:
@@ -311,16 +322,36 @@ class _Planner:
     # --- moderation: a sample of another row's completed audits ---------------------
 
     def moderation(self, row: Row, index: int, c: Cadence) -> None:
+        """A sample of the previous period's completed audits of ``c.sample.row``.
+
+        A sample once drawn is kept; audits completed (or recorded) later top it
+        up to the share asked for, so the sample only ever grows.
+        """
         assert c.sample is not None and c.every is not None
         for period in periods(c.every, self.fw.year_start, self.first, self.last):
+            if period.start > self.today:
+                continue
             due = due_date(period, self.workdays)
             previous = periods(c.every, self.fw.year_start, period.start - timedelta(days=1), period.start - timedelta(days=1))[0]
             done = sorted((a for a in self.completed if a.row == c.sample.row and a.done_on in previous), key=lambda a: a.id)
-            if not done or period.start > self.today:
-                continue
+            held = sorted(
+                (o for o in self.existing.values() if o.row == row.id and o.cadence == index and o.period_start == period.start),
+                key=lambda o: o.subject,
+            )
             n = c.sample.count if c.sample.count is not None else math.ceil(len(done) * (c.sample.percent or 0) / 100)
-            chosen = sorted(random.Random(f"{self.fw.id}/{row.id}/{period.start}").sample(done, min(n, len(done))), key=lambda a: a.id)
+            kept = {o.subject for o in held}
+            fresh = [a for a in done if a.id not in kept]
+            wanted = max(0, min(n, len(done)) - len(kept))
+            rng = random.Random(f"{self.fw.id}/{row.id}/{period.start}/{len(kept)}")
+            chosen = sorted(rng.sample(fresh, min(wanted, len(fresh))), key=lambda a: a.id)
+            reason = f"{len(kept) + len(chosen)} of {len(done)} audits of row {c.sample.row} completed {previous}"
             holders = self.people.holders(c.by or row.by, period.start, due)
+            for o in held:  # as drawn before, with the reason brought up to date
+                self.out.append(Obligation(
+                    o.id, o.framework, o.row, o.cadence, o.kind, o.title, o.assignee, o.subject_kind, o.subject,
+                    o.period_start, o.period_end, o.due, o.case, o.team, o.status, o.status_reason, o.cause, o.seq,
+                    reason if o.status in LIVE else o.sample_reason,
+                ))  # fmt: skip
             for audit in chosen:
                 who = self.people.nearest_up_line(audit.assignee or "", holders)
                 if who is None and holders:  # nobody above the auditor: share the sample out in turn
@@ -331,8 +362,7 @@ class _Planner:
                     id=key.id, framework=self.fw.id, row=row.id, cadence=index, kind=c.kind,
                     title=title(self.org, row, c, s, audit.case), assignee=s.assignee, subject_kind=s.kind,
                     subject=s.id, period_start=period.start, period_end=period.end, due=due, case=audit.case,
-                    team=audit.team, cause=audit.id,
-                    sample_reason=f"{len(chosen)} of {len(done)} audits of row {c.sample.row} completed {previous}",
+                    team=audit.team, cause=audit.id, sample_reason=reason,
                 ))  # fmt: skip
 
     # --- event-driven rows ----------------------------------------------------------
@@ -374,7 +404,7 @@ class _Planner:
         return None, None
 
 
-def fingerprint(fw: Framework, org: Org, first: date, last: date, today: date) -> str:
+def fingerprint(fw: Framework, org: Org, first: date, last: date, today: date, part: str = CALENDAR) -> str:
     """Everything a plan depends on besides the store: same fingerprint, same plan.
 
     ``today`` matters only through which periods have begun (cases are chosen
@@ -386,7 +416,7 @@ def fingerprint(fw: Framework, org: Org, first: date, last: date, today: date) -
             for every in [c.every, *(v.every for v in c.variations)]:
                 if every is not None:
                     begun.update(p.start for p in periods(every, fw.year_start, first, last) if p.start <= today)
-    text = "|".join([repr(fw), org.fingerprint, first.isoformat(), last.isoformat(), ",".join(sorted(d.isoformat() for d in begun))])
+    text = "|".join([part, repr(fw), org.fingerprint, first.isoformat(), last.isoformat(), ",".join(sorted(d.isoformat() for d in begun))])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -423,10 +453,11 @@ def plan(
     first: date,
     last: date,
     today: date,
-    picked: Mapping[str, str | None] | None = None,
+    existing: Mapping[str, Obligation] | None = None,
     history: CaseHistory | None = None,
     completed: Iterable[Completed] = (),
+    parts: tuple[str, ...] = (CALENDAR, SAMPLES),
 ) -> Plan:
     """Every obligation the framework asks of the organisation for periods overlapping first..last."""
-    planner = _Planner(fw, org, first, last, today, picked or {}, history or CaseHistory(), tuple(completed))
+    planner = _Planner(fw, org, first, last, today, existing or {}, history or CaseHistory(), tuple(completed), parts)
     return planner.run()

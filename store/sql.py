@@ -15,25 +15,18 @@ from sqlalchemy import Connection, Engine, insert, select
 
 from engine.model import Obligation
 from engine.org import Org
-from engine.schedule import fingerprint, plan
 from rules.model import Framework
 from rules.roles import Vocabulary
 from store import frameworks as fw_store
 from store import obligations as ob_store
 from store import org as org_store
 from store import outcomes as oc_store
-from store import recording
+from store import recording, scheduling
 from store.db import open_engine
 from store.protocols import FrameworkChange, OrgChange, StoredFramework
-from store.tables import EventRecord, ScheduleRunRecord
-from store.upsert import upsert
+from store.tables import EventRecord
 
 EVENTS = EventRecord.__table__
-RUNS = ScheduleRunRecord.__table__
-
-
-def _digest(*parts: str) -> str:
-    return hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()
 
 
 class SqlStore:
@@ -156,36 +149,8 @@ class SqlStore:
     def schedule(
         self, framework: Framework, org: Org, first: date, last: date, today: date, force: bool = False
     ) -> ob_store.ScheduleResult:
-        """Plan the window and reconcile the store with it, in one transaction.
-
-        A repeat with nothing changed (framework, organisation, periods begun,
-        the obligations themselves) is recognised by its fingerprint and skipped,
-        unless ``force``.
-        """
-        with self.engine.begin() as conn:
-            self._lock(conn, f"schedule.{framework.id}")
-            inputs = fingerprint(framework, org, first, last, today)
-            key = (framework.id, first, last)
-            run = conn.execute(select(RUNS).where(RUNS.c.framework == key[0], RUNS.c.first == first, RUNS.c.last == last)).first()
-            if not force and run is not None and run.fingerprint == _digest(inputs, ob_store.state(conn, framework.id)):
-                return ob_store.ScheduleResult(framework.id, run.planned, unchanged=run.planned, notes=tuple(run.notes), skipped=True)
-            existing = ob_store.planned_window(conn, framework.id, first, last)
-            picked = {oid: o.case for oid, o in existing.items() if o.case}
-            history = ob_store.case_history(conn, first, last, framework.recent_audit_months)
-            completed = ob_store.completed_audits(conn, framework.id, first, last)
-            planned = plan(framework, org, first, last, today, picked, history, completed)
-            result = ob_store.reconcile(conn, planned, framework, org, existing)
-            if result.created or result.updated or result.cancelled or result.reopened:
-                self._log(conn, "schedule", framework.id, {
-                    "first": first.isoformat(), "last": last.isoformat(), "created": result.created,
-                    "updated": result.updated, "reassigned": result.reassigned,
-                    "cancelled": result.cancelled, "reopened": result.reopened,
-                })  # fmt: skip
-            done = _digest(inputs, ob_store.state(conn, framework.id))
-            row = {"framework": framework.id, "first": first, "last": last, "fingerprint": done,
-                   "planned": result.planned, "notes": list(result.notes), "at": datetime.now(timezone.utc)}  # fmt: skip
-            upsert(conn, RUNS, [row], ["framework", "first", "last"])
-            return result
+        """Plan the window and reconcile the store with it, in one transaction (see store.scheduling)."""
+        return scheduling.schedule(self, framework, org, first, last, today, force)
 
     def obligations(self, filters: ob_store.Filters | None = None) -> list[Obligation]:
         with self.read() as conn:

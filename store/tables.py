@@ -8,17 +8,42 @@ before it reaches here. Timestamps are UTC.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from typing import Optional
 
-from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, Index, Text, TypeDecorator, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 SCHEMA_VERSION = 1
 
 
+class UTCDateTime(TypeDecorator):
+    """Timestamps stored as UTC and read back timezone-aware, on both databases.
+
+    SQLite keeps no offset: an aware 06:00 Europe/London would be stored as
+    "06:00" and compared as text with UTC times. Everything is converted to
+    UTC on the way in, and marked UTC on the way out.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: qaf stores timezone-aware times only")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
 def _ts(nullable: bool = True) -> Column:
-    return Column(DateTime(timezone=True), nullable=nullable)
+    return Column(UTCDateTime(), nullable=nullable)
 
 
 class SchemaVersion(SQLModel, table=True):
@@ -178,7 +203,8 @@ class OutboxRecord(SQLModel, table=True):
     reason: str = Field(max_length=40)
     cause: Optional[str] = Field(default=None, max_length=40)
     digest: bool = False
-    status: str = Field(default="pending", max_length=20)
+    digest_key: Optional[str] = Field(default=None, max_length=200)  # the digest email this item went out in
+    status: str = Field(default="pending", max_length=20)  # pending | sending | sent | failed | digested
     attempts: int = 0
     next_attempt_at: datetime = Field(sa_column=_ts(False))
     claimed_by: Optional[str] = Field(default=None, max_length=100)
@@ -226,7 +252,8 @@ class ScheduleRunRecord(SQLModel, table=True):
     framework: str = Field(primary_key=True, max_length=100)
     first: date = Field(primary_key=True)
     last: date = Field(primary_key=True)
-    fingerprint: str = Field(max_length=64)  # plan inputs + the obligations' state after the run
+    part: str = Field(primary_key=True, max_length=20)  # calendar | samples
+    fingerprint: str = Field(max_length=64)  # everything the plan of this part depends on
     planned: int = 0
     notes: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     at: datetime = Field(sa_column=_ts(False))
@@ -240,4 +267,5 @@ class TickRecord(SQLModel, table=True):
     started_at: datetime = Field(sa_column=_ts(False))
     finished_at: Optional[datetime] = Field(default=None, sa_column=_ts())
     runner: str = Field(default="", max_length=100)
+    claimed_until: Optional[datetime] = Field(default=None, sa_column=_ts())  # a runner that died lets go
     summary: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

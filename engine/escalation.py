@@ -1,0 +1,120 @@
+"""The overdue ladder: who hears about late work, and when. Pure.
+
+Computed from current state, never from "what happened yesterday": an
+obligation overdue by at least N working days that has not yet been
+escalated to rung k is escalated now. A missed day therefore catches up, and
+nothing escalates twice (the store keeps one row per obligation and rung).
+
+Rungs come from the framework (``escalation``); the defaults in SPEC §3.7 are
+a notice to the assignee when work becomes overdue, the line manager after
+5 working days, the Head of Service after 20 and the DCS after 40. Rung -1 is
+the reminder to the assignee ``reminder_days`` working days before the due
+date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Iterable
+
+from engine.model import Obligation
+from engine.notices import Notice, one_line
+from engine.org import Org, Person
+from engine.scope import people_of
+from engine.workdays import calendar
+from rules.model import Framework, Step
+from rules.roles import vocabulary_of
+
+REMINDER = -1
+DEFAULT_LADDER = (Step(0, "assignee"), Step(5, "line_manager"), Step(20, "Head of Service", True), Step(40, "Director of Children's Services", True))
+
+
+@dataclass(frozen=True, slots=True)
+class Escalation:
+    obligation: str
+    level: int  # -1 reminder; 0.. the framework's rungs in order
+    to: str | None  # the person told (None: nobody holds the role: recorded, not sent)
+    on: date
+    reason: str
+    notice: Notice | None
+
+
+def ladder(fw: Framework) -> tuple[Step, ...]:
+    return fw.escalation or DEFAULT_LADDER
+
+
+def recipient(fw: Framework, org: Org, ob: Obligation, to: str, day: date) -> Person | None:
+    """The person a rung names: the assignee, their line manager, or a role found up their line."""
+    assignee = org.person(ob.assignee or "")
+    if to == "assignee":
+        return assignee
+    if to == "line_manager":
+        if assignee is None:
+            return None
+        return next((p for p in org.line(assignee.id) if p.active_on(day)), None)
+    people = people_of(org, vocabulary_of(fw))
+    holders = people.holders((to,), day, day)
+    if assignee is not None:
+        above = people.nearest_up_line(assignee.id, holders)
+        if above is not None:
+            return above
+        same = [h for h in holders if people.service(h) == people.service(assignee)]
+        if same:
+            return same[0]
+    return holders[0] if len(holders) == 1 else None
+
+
+def due_escalations(
+    fw: Framework, org: Org, live: Iterable[Obligation], done: set[tuple[str, int]], today: date
+) -> list[Escalation]:
+    """Every rung (and reminder) that is due today and not yet sent, for live obligations."""
+    workdays = calendar(fw.working_days)
+    steps = ladder(fw)
+    digest_roles = set(fw.digest_roles)
+    people = people_of(org, vocabulary_of(fw))
+    out: list[Escalation] = []
+    for ob in live:
+        if ob.due >= today:
+            if (ob.id, REMINDER) not in done and fw.reminder_days and workdays.between(today, ob.due) <= fw.reminder_days:
+                who = org.person(ob.assignee or "")
+                reason = f"due on {ob.due.isoformat()}"
+                digest = bool(who and people.roles.get(who.id, frozenset()) & digest_roles)
+                out.append(Escalation(ob.id, REMINDER, who.id if who else None, today, reason,
+                                      _notice(fw, org, ob, who, REMINDER, reason, digest) if who else None))  # fmt: skip
+            continue
+        late = workdays.between(ob.due, today)
+        for level, step in enumerate(steps):
+            if step.after > late or (ob.id, level) in done:
+                continue
+            who = recipient(fw, org, ob, step.to, today)
+            reason = f"overdue by {late} working day{'s' if late != 1 else ''} (due {ob.due.isoformat()})"
+            digest = step.digest or bool(who and people.roles.get(who.id, frozenset()) & digest_roles)
+            notice = _notice(fw, org, ob, who, level, reason, digest) if who else None
+            out.append(Escalation(ob.id, level, who.id if who else None, today, reason, notice))
+    return out
+
+
+def _notice(fw: Framework, org: Org, ob: Obligation, to: Person, level: int, reason: str, digest: bool) -> Notice:
+    assignee = org.person(ob.assignee or "")
+    whose = "" if to.id == ob.assignee else f" ({assignee.name if assignee else 'unassigned'})"
+    if level == REMINDER:
+        subject = f"Reminder: {ob.title} is {reason}"
+        kind = "reminder"
+        opening = f"This is due on {ob.due.isoformat()}."
+    else:
+        subject = f"Overdue{whose}: {ob.title}"
+        kind = "overdue" if to.id == ob.assignee else "escalation"
+        opening = f"This is {reason}."
+    body = "\n".join([
+        f"Dear {to.name},",
+        "",
+        opening,
+        f"Work: {ob.title}",
+        f"Assigned to: {assignee.name if assignee else 'nobody'}",
+        f"Framework row: {ob.row} ({fw.title})",
+        f"Obligation: {ob.id}",
+        "",
+        "qaf — quality assurance schedule",
+    ])  # fmt: skip
+    return Notice(f"esc/{ob.id}/{level}", to.id, to.email, one_line(subject), body, kind, ob.id, digest)

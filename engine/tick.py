@@ -1,0 +1,198 @@
+"""The daily tick: schedule the horizon, escalate what is late, gather digests, send the outbox.
+
+``run_tick(store, today, ...)`` is idempotent per business date: a finished
+date is not run again; a date whose runner died is taken over; every step
+is safe to repeat (schedule upserts, escalations are unique per rung,
+digests per recipient and date, the outbox is claimed with leases). Time
+comes in as arguments: ``today`` and ``now`` (business time) and ``wall``
+(real time, for leases), so a whole year can be replayed in seconds.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import smtplib
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Callable
+from zoneinfo import ZoneInfo
+
+from dateutil.relativedelta import relativedelta
+
+from engine.escalation import due_escalations
+from engine.mail import MailSettings, Sender, compose
+from store import outbox as ob_store
+from store import ticks
+
+log = logging.getLogger("qaf.tick")
+REMINDER_LOOKAHEAD = 14  # calendar days: enough for a reminder 5 working days before, over a bank holiday
+
+
+def failpoint(name: str) -> None:
+    """Fault injection for the crash tests: ``QAF_CRASH_AT=name`` kills the process here, hard."""
+    if os.environ.get("QAF_CRASH_AT") == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def horizon(today: date, months: int) -> tuple[date, date]:
+    """The tick's window: from the first of this month to the end of the month ``months`` ahead.
+
+    Whole months, so the window (and so the plan's fingerprint) changes once a
+    month, not every day: a quiet day's schedule costs a query.
+    """
+    first = today.replace(day=1)
+    last = first + relativedelta(months=months + 1) - timedelta(days=1)
+    return first, last
+
+
+def business_now(today: date, tz: str = "Europe/London") -> datetime:
+    """The tick's business time for a replayed day: 06:00 local, when the service ticks."""
+    return datetime.combine(today, time(6, 0), ZoneInfo(tz))
+
+
+@dataclass
+class TickResult:
+    day: date
+    status: str  # ran | done before | busy
+    scheduled: dict[str, str] = field(default_factory=dict)
+    escalated: int = 0
+    digests: int = 0
+    sent: int = 0
+    failed: int = 0
+    retrying: int = 0
+    pending: int = 0
+    mail: bool = False
+
+    def summary(self) -> dict:
+        return {
+            "scheduled": self.scheduled, "escalated": self.escalated, "digests": self.digests,
+            "sent": self.sent, "failed": self.failed, "retrying": self.retrying, "pending": self.pending,
+        }  # fmt: skip
+
+    def lines(self) -> list[str]:
+        if self.status != "ran":
+            return [f"tick {self.day}: {self.status}: nothing to do"]
+        out = [f"tick {self.day}:"]
+        out += [f"  schedule {fw}: {what}" for fw, what in self.scheduled.items()]
+        out.append(f"  escalations and reminders queued: {self.escalated}; digests gathered: {self.digests}")
+        if self.mail:
+            out.append(f"  email: {self.sent} sent, {self.retrying} to retry, {self.failed} failed for good")
+        else:
+            out.append(f"  email: QAF_SMTP_HOST is not set, so {self.pending} notices stay pending in the outbox")
+        return out
+
+
+def digest_text(items, day: date) -> tuple[str, str]:
+    """One email for a day's digest items: a line per item, then each in full."""
+    name_line = items[0].body_text.splitlines()[0] if items and items[0].body_text else ""
+    subject = f"qaf daily digest for {day.isoformat()}: {len(items)} item{'s' if len(items) != 1 else ''}"
+    lines = [name_line, "", f"{len(items)} item{'s' if len(items) != 1 else ''} for your attention:", ""]
+    lines += [f"- {i.subject}" for i in items]
+    lines += ["", "In full:", ""]
+    for i in items:
+        body = [ln for ln in i.body_text.splitlines()[1:] if ln.strip() and not ln.startswith("qaf — ")]
+        lines += [f"* {i.subject}", *[f"  {ln}" for ln in body], ""]
+    lines.append("qaf — quality assurance schedule")
+    return subject, "\n".join(lines)
+
+
+def send_outbox(store, settings: MailSettings, runner: str, now: datetime, wall: Callable[[], datetime]) -> tuple[int, int, int]:
+    """Send what is due: (sent, failed for good, to retry). Each row is sent at most once per claim."""
+    sent = failed = retrying = 0
+    sender = Sender(settings)
+    try:
+        while True:
+            with store.engine.begin() as conn:
+                batch = ob_store.claim(conn, runner, now, wall())
+            if not batch:
+                break
+            failpoint("after-claim-mail")
+            for item in batch:
+                try:
+                    msg = compose(settings, item.key, item.recipient_email, item.subject, item.body_text, item.cause, now)
+                except ValueError as exc:  # a malformed address will not get better
+                    with store.engine.begin() as conn:
+                        ob_store.mark_failed(conn, item, runner, now, str(exc), permanent=True)
+                    failed += 1
+                    continue
+                try:
+                    sender.send(msg)
+                except (smtplib.SMTPException, OSError) as exc:
+                    with store.engine.begin() as conn:
+                        status = ob_store.mark_failed(conn, item, runner, now, f"{type(exc).__name__}: {exc}")
+                    failed += status == "failed"
+                    retrying += status == "pending"
+                    continue
+                failpoint("after-smtp")
+                with store.engine.begin() as conn:
+                    sent += ob_store.mark_sent(conn, item, runner, now)
+    finally:
+        sender.close()
+    return sent, failed, retrying
+
+
+def run_tick(
+    store,
+    today: date,
+    settings: MailSettings,
+    runner: str,
+    now: datetime | None = None,
+    wall: Callable[[], datetime] | None = None,
+    takeover: bool = False,
+) -> TickResult:
+    from datetime import timezone
+
+    wall = wall or (lambda: datetime.now(timezone.utc))
+    now = now or business_now(today)
+    with store.engine.begin() as conn:
+        status = ticks.claim_tick(conn, today, runner, wall(), takeover)
+    result = TickResult(today, {"run": "ran", "done": "done before", "busy": "busy"}[status], mail=settings.configured)
+    if status != "run":
+        log.info("tick %s: %s", today, result.status)
+        return result
+    failpoint("after-claim-tick")
+    org = store.org()
+    frameworks = store.frameworks()
+    for fw in frameworks:
+        first, last = horizon(today, fw.horizon_months)
+        r = store.schedule(fw, org, first, last, today)
+        result.scheduled[fw.id] = "unchanged" if r.skipped else f"{r.created} created, {r.updated} updated, {r.cancelled} cancelled"
+    failpoint("after-schedule")
+    for fw in frameworks:
+        with store.engine.begin() as conn:
+            live, done = ticks.candidates(conn, fw.id, today, REMINDER_LOOKAHEAD)
+            result.escalated += ticks.record_escalations(conn, due_escalations(fw, org, live, done, today), now)
+    failpoint("after-escalate")
+    with store.engine.begin() as conn:
+        result.digests = ob_store.gather_digests(conn, today, now, digest_text)
+    failpoint("after-digests")
+    if settings.configured:
+        result.sent, result.failed, result.retrying = send_outbox(store, settings, runner, now, wall)
+    with store.engine.begin() as conn:
+        result.pending = ob_store.counts(conn).get("pending", 0)
+        failpoint("before-finish")
+        ticks.finish_tick(conn, today, runner, wall(), result.summary())
+    for line in result.lines():
+        log.info(line)
+    return result
+
+
+def catch_up(
+    store, today: date, settings: MailSettings, runner: str, first: date | None = None, limit: int = 31, **kwargs
+) -> list[TickResult]:
+    """Every business date not yet ticked, from ``first`` (default: after the last finished tick,
+    at most ``limit`` days back) up to ``today``."""
+    with store.read() as conn:
+        last = ticks.last_finished(conn)
+        start = first or (last + timedelta(days=1) if last else today)
+        start = max(start, today - timedelta(days=limit - 1))
+        finished = ticks.finished_between(conn, start, today)
+    out = []
+    day = start
+    while day <= today:
+        if day not in finished:
+            out.append(run_tick(store, day, settings, runner, **kwargs))
+        day += timedelta(days=1)
+    return out

@@ -1,0 +1,119 @@
+"""The outbox: notices claimed with a lease, sent once, retried with back-off.
+
+- A sender claims due rows (``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite's
+  ``BEGIN IMMEDIATE`` serialises claimers) by writing its name and a lease
+  expiry; it sends outside the transaction, then marks each row sent only if
+  it still holds the claim. Rows whose claimer died are claimed again once
+  the lease expires.
+- A failed send is retried with back-off (``next_attempt_at``) until
+  ``MAX_ATTEMPTS``, then marked failed with the error.
+- Digest items (for roles that read one email a day) are gathered once per
+  business date into one digest row per recipient, keyed by recipient and
+  date, so a repeated tick gathers nothing twice.
+
+Two clocks, both passed in: ``now`` is the business time (back-off, digests:
+a replayed year runs on it); ``wall`` is real time (leases: whether a process
+is alive is a matter of real time).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, and_, or_, select, update
+
+from store.tables import OutboxRecord
+from store.upsert import insert_new
+
+OUTBOX = OutboxRecord.__table__
+LEASE = timedelta(minutes=5)
+MAX_ATTEMPTS = 8
+BACKOFF = (timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2), timedelta(hours=6),
+           timedelta(hours=12), timedelta(days=1), timedelta(days=1), timedelta(days=1))  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    id: int
+    key: str
+    recipient: str | None
+    recipient_email: str
+    subject: str
+    body_text: str
+    body_html: str
+    reason: str
+    cause: str | None
+    attempts: int
+
+
+def claim(conn: Connection, runner: str, now: datetime, wall: datetime, limit: int = 100) -> list[Claimed]:
+    c = OUTBOX.c
+    due = and_(
+        c.digest.is_(False),
+        c.status.in_(("pending", "sending")),
+        c.next_attempt_at <= now,
+        or_(c.claimed_until.is_(None), c.claimed_until < wall),
+    )
+    query = select(OUTBOX).where(due).order_by(c.id).limit(limit)
+    if conn.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    rows = conn.execute(query).all()
+    if not rows:
+        return []
+    ids = [r.id for r in rows]
+    conn.execute(update(OUTBOX).where(c.id.in_(ids)).values(status="sending", claimed_by=runner, claimed_until=wall + LEASE))
+    return [Claimed(r.id, r.key, r.recipient, r.recipient_email, r.subject, r.body_text, r.body_html, r.reason, r.cause, r.attempts) for r in rows]
+
+
+def mark_sent(conn: Connection, item: Claimed, runner: str, at: datetime) -> bool:
+    c = OUTBOX.c
+    result = conn.execute(
+        update(OUTBOX)
+        .where(c.id == item.id, c.claimed_by == runner, c.status == "sending")
+        .values(status="sent", sent_at=at, attempts=item.attempts + 1, claimed_until=None, last_error=None)
+    )
+    if result.rowcount == 1:
+        conn.execute(update(OUTBOX).where(c.digest_key == item.key, c.status == "digested").values(sent_at=at))
+    return result.rowcount == 1
+
+
+def mark_failed(conn: Connection, item: Claimed, runner: str, now: datetime, error: str, permanent: bool = False) -> str:
+    c = OUTBOX.c
+    attempts = item.attempts + 1
+    final = permanent or attempts >= MAX_ATTEMPTS
+    status = "failed" if final else "pending"
+    conn.execute(
+        update(OUTBOX)
+        .where(c.id == item.id, c.claimed_by == runner)
+        .values(status=status, attempts=attempts, claimed_until=None, last_error=error[:2000],
+                next_attempt_at=now + BACKOFF[min(attempts, len(BACKOFF)) - 1])  # fmt: skip
+    )
+    return status
+
+
+def gather_digests(conn: Connection, day: date, now: datetime, compose) -> int:
+    """One digest row per recipient of the day's digest items; ``compose(items) -> (subject, text)``."""
+    c = OUTBOX.c
+    rows = conn.execute(select(OUTBOX).where(c.digest.is_(True), c.status == "pending").order_by(c.recipient, c.id)).all()
+    by_person: dict[str, list[Any]] = {}
+    for r in rows:
+        by_person.setdefault(r.recipient or r.recipient_email, []).append(r)
+    made = 0
+    for person, items in by_person.items():
+        key = f"digest/{person}/{day.isoformat()}"
+        subject, text = compose(items, day)
+        made += insert_new(conn, OUTBOX, [{
+            "key": key, "recipient": items[0].recipient, "recipient_email": items[0].recipient_email,
+            "subject": subject, "body_text": text, "body_html": "", "reason": "digest", "cause": None,
+            "digest": False, "status": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now,
+        }], ["key"])  # fmt: skip
+        conn.execute(update(OUTBOX).where(c.id.in_([i.id for i in items])).values(status="digested", digest_key=key))
+    return made
+
+
+def counts(conn: Connection) -> dict[str, int]:
+    from sqlalchemy import func
+
+    return {r.status: r.n for r in conn.execute(select(OUTBOX.c.status, func.count().label("n")).group_by(OUTBOX.c.status))}

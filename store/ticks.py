@@ -1,0 +1,111 @@
+"""The daily tick's bookkeeping: one row per business date, escalations once per rung.
+
+A tick claims its business date with a lease; a finished date is never run
+again, and a date whose runner died (lease expired) is taken over. All the
+tick's steps are idempotent, so running one again after a crash only does
+what was left.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from datetime import date, datetime, timedelta
+from typing import Any, Iterable
+
+from sqlalchemy import Connection, insert, select, update
+
+from engine.escalation import Escalation
+from engine.model import LIVE, Obligation
+from store.obligations import OBLIGATIONS, from_row
+from store.outbox import OUTBOX
+from store.outcomes import outbox_rows
+from store.tables import EscalationRecord, TickRecord
+from store.upsert import insert_new
+
+TICKS = TickRecord.__table__
+ESCALATIONS = EscalationRecord.__table__
+TICK_LEASE = timedelta(minutes=30)
+
+
+def alive(runner: str) -> bool:
+    """Whether a runner ("host:pid") may still be running: a process on this host can be asked."""
+    host, _, pid = runner.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return True  # another machine: only its lease tells
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def claim_tick(conn: Connection, day: date, runner: str, wall: datetime, takeover: bool = False) -> str:
+    """``run`` (this runner has the date), ``done`` (finished before) or ``busy`` (another runner is at it).
+
+    A claim is taken over when its lease has expired, when its runner is a
+    process on this host that no longer exists, or with ``takeover`` (the
+    service's leader: only the leader ticks, so another claim is a dead one).
+    """
+    row = conn.execute(select(TICKS).where(TICKS.c.business_date == day)).first()
+    if row is None:
+        conn.execute(insert(TICKS), {"business_date": day, "started_at": wall, "runner": runner, "claimed_until": wall + TICK_LEASE, "summary": {}})
+        return "run"
+    if row.finished_at is not None:
+        return "done"
+    held = row.claimed_until is not None and row.claimed_until > wall and row.runner != runner
+    if held and not takeover and alive(row.runner):
+        return "busy"
+    conn.execute(update(TICKS).where(TICKS.c.business_date == day).values(runner=runner, claimed_until=wall + TICK_LEASE, started_at=wall))
+    return "run"
+
+
+def finish_tick(conn: Connection, day: date, runner: str, wall: datetime, summary: dict[str, Any]) -> None:
+    conn.execute(
+        update(TICKS).where(TICKS.c.business_date == day, TICKS.c.runner == runner).values(finished_at=wall, claimed_until=None, summary=summary)
+    )
+
+
+def finished_between(conn: Connection, first: date, last: date) -> set[date]:
+    c = TICKS.c
+    return {r.business_date for r in conn.execute(select(c.business_date).where(c.business_date >= first, c.business_date <= last, c.finished_at.is_not(None)))}
+
+
+def last_finished(conn: Connection) -> date | None:
+    from sqlalchemy import func
+
+    return conn.execute(select(func.max(TICKS.c.business_date)).where(TICKS.c.finished_at.is_not(None))).scalar()
+
+
+def candidates(conn: Connection, framework: str, today: date, ahead: int) -> tuple[list[Obligation], set[tuple[str, int]]]:
+    """Live obligations overdue, or due within ``ahead`` days, and the rungs they already had."""
+    c = OBLIGATIONS.c
+    query = select(OBLIGATIONS).where(c.framework == framework, c.status.in_(LIVE), c.due <= today + timedelta(days=ahead), c.assignee.is_not(None))
+    live = [from_row(r) for r in conn.execute(query)]
+    if not live:
+        return [], set()
+    done: set[tuple[str, int]] = set()
+    ids = [o.id for o in live]
+    for start in range(0, len(ids), 5000):
+        chunk = ids[start : start + 5000]
+        for r in conn.execute(select(ESCALATIONS.c.obligation, ESCALATIONS.c.level).where(ESCALATIONS.c.obligation.in_(chunk))):
+            done.add((r.obligation, r.level))
+    return live, done
+
+
+def record_escalations(conn: Connection, escalations: Iterable[Escalation], now: datetime) -> int:
+    items = list(escalations)
+    rows = [{"obligation": e.obligation, "level": e.level, "to_person": e.to, "on": e.on, "reason": e.reason} for e in items]
+    made = insert_new(conn, ESCALATIONS, rows, ["obligation", "level"])
+    insert_new(conn, OUTBOX, outbox_rows([e.notice for e in items if e.notice is not None], now), ["key"])
+    return made
+
+
+def escalation_counts(conn: Connection, day: date) -> dict[int, int]:
+    from sqlalchemy import func
+
+    query = select(ESCALATIONS.c.level, func.count().label("n")).where(ESCALATIONS.c.on == day).group_by(ESCALATIONS.c.level)
+    return {r.level: r.n for r in conn.execute(query)}
+
