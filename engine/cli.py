@@ -303,6 +303,13 @@ def cmd_tick(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from engine.service import serve
+
+    serve(args.db, args.host, args.port, runner_name(), args.catch_up_from, args.leader_check)
+    return 0
+
+
 # --- qaf status ---------------------------------------------------------------------
 
 
@@ -332,9 +339,17 @@ def cmd_status(args: argparse.Namespace) -> int:
 # --- the parser and the boundary ----------------------------------------------------
 
 
+class _Version(argparse.Action):
+    """--version, naming the rules backend (importing durable-rules only when asked)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(f"qaf {VERSION} (rules backend: {backend.describe()})")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="qaf", description="Turns a children's services Quality Assurance Framework into a living schedule.")
-    parser.add_argument("--version", action="version", version=f"qaf {VERSION} (rules backend: {backend.describe()})")
+    parser.add_argument("--version", action=_Version, nargs=0, help="show the version and the rules backend, and exit")
     parser.add_argument("--db", metavar="URL", help="database URL (default: $QAF_DB, else sqlite file qaf.db here)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -415,6 +430,13 @@ def build_parser() -> argparse.ArgumentParser:
     tick = commands.add_parser("tick", help="the daily run: schedule the horizon, escalate late work, send email (once per date)")
     tick.add_argument("--today", type=_day, metavar="DATE", help="the business date to run (default: today); replay a year day by day")
     tick.set_defaults(handler=cmd_tick)
+
+    serve = commands.add_parser("serve", help="serve feeds and the JSON API; the leader instance runs the daily tick and sends email")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--catch-up-from", type=_day, metavar="DATE", help="on becoming leader, tick every day from DATE (default: after the last tick)")
+    serve.add_argument("--leader-check", type=float, default=15.0, metavar="SECONDS", help="how often a follower tries to become leader")
+    serve.set_defaults(handler=cmd_serve)
 
     commands.add_parser("status", help="what the store holds: frameworks, organisation, roles").set_defaults(handler=cmd_status)
     return parser

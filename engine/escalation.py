@@ -5,6 +5,11 @@ obligation overdue by at least N working days that has not yet been
 escalated to rung k is escalated now. A missed day therefore catches up, and
 nothing escalates twice (the store keeps one row per obligation and rung).
 
+Reminders and the assignee's own overdue notices are gathered into one email
+a person a day (the digest); notices to managers whose role reads digests
+(``digest_roles``, or a rung marked ``digest``) are too; everything else goes
+at once.
+
 Rungs come from the framework (``escalation``); the defaults in SPEC §3.7 are
 a notice to the assignee when work becomes overdue, the line manager after
 5 working days, the Head of Service after 20 and the DCS after 40. Rung -1 is
@@ -15,7 +20,7 @@ date.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Iterable
 
 from engine.model import Obligation
@@ -42,6 +47,20 @@ class Escalation:
 
 def ladder(fw: Framework) -> tuple[Step, ...]:
     return fw.escalation or DEFAULT_LADDER
+
+
+def cutoffs(fw: Framework, today: date) -> list[date]:
+    """For each rung, the latest due date that is overdue enough for it today."""
+    workdays = calendar(fw.working_days)
+    out = []
+    for step in ladder(fw):
+        day = today - timedelta(days=1)
+        while workdays.between(day, today) < step.after:
+            day -= timedelta(days=1)
+        while day + timedelta(days=1) < today and workdays.between(day + timedelta(days=1), today) >= step.after:
+            day += timedelta(days=1)
+        out.append(day)
+    return out
 
 
 def recipient(fw: Framework, org: Org, ob: Obligation, to: str, day: date) -> Person | None:
@@ -79,7 +98,7 @@ def due_escalations(
             if (ob.id, REMINDER) not in done and fw.reminder_days and workdays.between(today, ob.due) <= fw.reminder_days:
                 who = org.person(ob.assignee or "")
                 reason = f"due on {ob.due.isoformat()}"
-                digest = bool(who and people.roles.get(who.id, frozenset()) & digest_roles)
+                digest = True  # reminders come as one email a person a day, not one per obligation
                 out.append(Escalation(ob.id, REMINDER, who.id if who else None, today, reason,
                                       _notice(fw, org, ob, who, REMINDER, reason, digest) if who else None))  # fmt: skip
             continue
@@ -89,7 +108,10 @@ def due_escalations(
                 continue
             who = recipient(fw, org, ob, step.to, today)
             reason = f"overdue by {late} working day{'s' if late != 1 else ''} (due {ob.due.isoformat()})"
-            digest = step.digest or bool(who and people.roles.get(who.id, frozenset()) & digest_roles)
+            # the assignee's own overdue notices are gathered into their daily email like reminders;
+            # a manager's are too when their role reads digests (SPEC: the DCS gets a digest, not a flood)
+            to_assignee = who is not None and who.id == ob.assignee
+            digest = to_assignee or step.digest or bool(who and people.roles.get(who.id, frozenset()) & digest_roles)
             notice = _notice(fw, org, ob, who, level, reason, digest) if who else None
             out.append(Escalation(ob.id, level, who.id if who else None, today, reason, notice))
     return out

@@ -404,6 +404,18 @@ class _Planner:
         return None, None
 
 
+_DIGESTS: dict[int, tuple[Framework, str]] = {}
+
+
+def framework_digest(fw: Framework) -> str:
+    """A digest of everything the framework says, computed once per framework object."""
+    held = _DIGESTS.get(id(fw))
+    if held is None or held[0] is not fw:
+        held = (fw, hashlib.sha256(repr(fw).encode("utf-8")).hexdigest())
+        _DIGESTS[id(fw)] = held
+    return held[1]
+
+
 def fingerprint(fw: Framework, org: Org, first: date, last: date, today: date, part: str = CALENDAR) -> str:
     """Everything a plan depends on besides the store: same fingerprint, same plan.
 
@@ -416,7 +428,7 @@ def fingerprint(fw: Framework, org: Org, first: date, last: date, today: date, p
             for every in [c.every, *(v.every for v in c.variations)]:
                 if every is not None:
                     begun.update(p.start for p in periods(every, fw.year_start, first, last) if p.start <= today)
-    text = "|".join([part, repr(fw), org.fingerprint, first.isoformat(), last.isoformat(), ",".join(sorted(d.isoformat() for d in begun))])
+    text = "|".join([part, framework_digest(fw), org.fingerprint, first.isoformat(), last.isoformat(), ",".join(sorted(d.isoformat() for d in begun))])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

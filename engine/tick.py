@@ -14,6 +14,8 @@ import logging
 import os
 import signal
 import smtplib
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Callable
@@ -21,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
 
-from engine.escalation import due_escalations
+from engine.escalation import cutoffs, due_escalations
 from engine.mail import MailSettings, Sender, compose
 from store import outbox as ob_store
 from store import ticks
@@ -98,39 +100,57 @@ def digest_text(items, day: date) -> tuple[str, str]:
     return subject, "\n".join(lines)
 
 
+SMTP_CONNECTIONS = 4  # messages go out over a few connections at once: SMTP is round trips, not work
+
+
 def send_outbox(store, settings: MailSettings, runner: str, now: datetime, wall: Callable[[], datetime]) -> tuple[int, int, int]:
-    """Send what is due: (sent, failed for good, to retry). Each row is sent at most once per claim."""
-    sent = failed = retrying = 0
-    sender = Sender(settings)
-    try:
-        while True:
+    """Send what is due: (sent, failed for good, to retry). Each row is sent at most once per claim.
+
+    Each message is marked sent in its own transaction straight after the
+    server accepts it, so a crash can repeat at most the messages in flight.
+    """
+    local = threading.local()
+    senders: list[Sender] = []
+    lock = threading.Lock()
+
+    def sender() -> Sender:
+        if not hasattr(local, "sender"):
+            local.sender = Sender(settings)
+            with lock:
+                senders.append(local.sender)
+        return local.sender
+
+    def one(item) -> str:
+        try:
+            msg = compose(settings, item.key, item.recipient_email, item.subject, item.body_text, item.cause, now)
+        except ValueError as exc:  # a malformed address will not get better
             with store.engine.begin() as conn:
-                batch = ob_store.claim(conn, runner, now, wall())
-            if not batch:
-                break
-            failpoint("after-claim-mail")
-            for item in batch:
-                try:
-                    msg = compose(settings, item.key, item.recipient_email, item.subject, item.body_text, item.cause, now)
-                except ValueError as exc:  # a malformed address will not get better
-                    with store.engine.begin() as conn:
-                        ob_store.mark_failed(conn, item, runner, now, str(exc), permanent=True)
-                    failed += 1
-                    continue
-                try:
-                    sender.send(msg)
-                except (smtplib.SMTPException, OSError) as exc:
-                    with store.engine.begin() as conn:
-                        status = ob_store.mark_failed(conn, item, runner, now, f"{type(exc).__name__}: {exc}")
-                    failed += status == "failed"
-                    retrying += status == "pending"
-                    continue
-                failpoint("after-smtp")
+                ob_store.mark_failed(conn, item, runner, now, str(exc), permanent=True)
+            return "failed"
+        try:
+            sender().send(msg)
+        except (smtplib.SMTPException, OSError) as exc:
+            with store.engine.begin() as conn:
+                return ob_store.mark_failed(conn, item, runner, now, f"{type(exc).__name__}: {exc}")
+        failpoint("after-smtp")
+        with store.engine.begin() as conn:
+            return "sent" if ob_store.mark_sent(conn, item, runner, now) else "lost claim"
+
+    counts = {"sent": 0, "failed": 0, "pending": 0}
+    try:
+        with ThreadPoolExecutor(max_workers=SMTP_CONNECTIONS, thread_name_prefix="qaf-smtp") as pool:
+            while True:
                 with store.engine.begin() as conn:
-                    sent += ob_store.mark_sent(conn, item, runner, now)
+                    batch = ob_store.claim(conn, runner, now, wall())
+                if not batch:
+                    break
+                failpoint("after-claim-mail")
+                for outcome in pool.map(one, batch):
+                    counts[outcome] = counts.get(outcome, 0) + 1
     finally:
-        sender.close()
-    return sent, failed, retrying
+        for s in senders:
+            s.close()
+    return counts["sent"], counts["failed"], counts["pending"]
 
 
 def run_tick(
@@ -162,7 +182,7 @@ def run_tick(
     failpoint("after-schedule")
     for fw in frameworks:
         with store.engine.begin() as conn:
-            live, done = ticks.candidates(conn, fw.id, today, REMINDER_LOOKAHEAD)
+            live, done = ticks.candidates(conn, fw.id, today, REMINDER_LOOKAHEAD, cutoffs(fw, today))
             result.escalated += ticks.record_escalations(conn, due_escalations(fw, org, live, done, today), now)
     failpoint("after-escalate")
     with store.engine.begin() as conn:

@@ -37,6 +37,7 @@ class WorkingDays:
 
     def __init__(self, calendar: str = "england-and-wales") -> None:
         self.calendar = calendar
+        self._years: dict[int, tuple[int, ...]] = {}
 
     def is_working(self, day: date) -> bool:
         return day.weekday() < 5 and day not in _holidays(self.calendar, day.year)
@@ -62,13 +63,33 @@ class WorkingDays:
         return day
 
     def between(self, start: date, end: date) -> int:
-        """Working days after ``start`` up to and including ``end`` (0 if end <= start)."""
-        count, day = 0, start
-        while day < end:
-            day += timedelta(days=1)
-            if self.is_working(day):
-                count += 1
-        return count
+        """Working days after ``start`` up to and including ``end`` (0 if end <= start).
+
+        One subtraction per year spanned, from running counts kept per year.
+        """
+        if end <= start:
+            return 0
+        first, last = self._year(start.year), self._year(end.year)
+        if start.year == end.year:
+            return first[_yday(end)] - first[_yday(start)]
+        middle = sum(self._year(y)[-1] for y in range(start.year + 1, end.year))
+        return (first[-1] - first[_yday(start)]) + middle + last[_yday(end)]
+
+    def _year(self, year: int) -> tuple[int, ...]:
+        """Running count of working days from 1 January: entry i is the count up to day i + 1."""
+        counts = self._years.get(year)
+        if counts is None:
+            out, running, day = [], 0, date(year, 1, 1)
+            while day.year == year:
+                running += self.is_working(day)
+                out.append(running)
+                day += timedelta(days=1)
+            counts = self._years[year] = tuple(out)
+        return counts
+
+
+def _yday(day: date) -> int:
+    return day.timetuple().tm_yday - 1
 
 
 @lru_cache(maxsize=8)

@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, or_, select, update
 
+from store.outcomes import FIRST_CHANCE
 from store.tables import OutboxRecord
 from store.upsert import insert_new
 
@@ -67,15 +68,18 @@ def claim(conn: Connection, runner: str, now: datetime, wall: datetime, limit: i
     return [Claimed(r.id, r.key, r.recipient, r.recipient_email, r.subject, r.body_text, r.body_html, r.reason, r.cause, r.attempts) for r in rows]
 
 
+_SENT = (
+    update(OUTBOX)
+    .where(OUTBOX.c.id == bindparam("oid"), OUTBOX.c.claimed_by == bindparam("runner"), OUTBOX.c.status == "sending")
+    .values(status="sent", sent_at=bindparam("b_at"), attempts=bindparam("b_attempts"), claimed_until=None, last_error=None)
+)
+_DIGESTED_SENT = update(OUTBOX).where(OUTBOX.c.digest_key == bindparam("b_key"), OUTBOX.c.status == "digested").values(sent_at=bindparam("b_at"))
+
+
 def mark_sent(conn: Connection, item: Claimed, runner: str, at: datetime) -> bool:
-    c = OUTBOX.c
-    result = conn.execute(
-        update(OUTBOX)
-        .where(c.id == item.id, c.claimed_by == runner, c.status == "sending")
-        .values(status="sent", sent_at=at, attempts=item.attempts + 1, claimed_until=None, last_error=None)
-    )
-    if result.rowcount == 1:
-        conn.execute(update(OUTBOX).where(c.digest_key == item.key, c.status == "digested").values(sent_at=at))
+    result = conn.execute(_SENT, {"oid": item.id, "runner": runner, "b_at": at, "b_attempts": item.attempts + 1})
+    if result.rowcount == 1 and item.reason == "digest":
+        conn.execute(_DIGESTED_SENT, {"b_key": item.key, "b_at": at})
     return result.rowcount == 1
 
 
@@ -107,7 +111,7 @@ def gather_digests(conn: Connection, day: date, now: datetime, compose) -> int:
         made += insert_new(conn, OUTBOX, [{
             "key": key, "recipient": items[0].recipient, "recipient_email": items[0].recipient_email,
             "subject": subject, "body_text": text, "body_html": "", "reason": "digest", "cause": None,
-            "digest": False, "status": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now,
+            "digest": False, "status": "pending", "attempts": 0, "next_attempt_at": FIRST_CHANCE, "created_at": now,
         }], ["key"])  # fmt: skip
         conn.execute(update(OUTBOX).where(c.id.in_([i.id for i in items])).values(status="digested", digest_key=key))
     return made

@@ -117,12 +117,16 @@ def history(conn: Connection, refs: Iterable[str], day: date, months: int) -> Ca
     return out
 
 
+# a new notice is due at the first chance, whatever clock the sender runs on (a replayed year included)
+FIRST_CHANCE = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
 def outbox_rows(notices: Iterable[Notice], at: datetime) -> list[dict[str, Any]]:
     return [
         {
             "key": n.key, "recipient": n.recipient, "recipient_email": n.email, "subject": n.subject,
             "body_text": n.body, "body_html": "", "reason": n.reason, "cause": n.cause, "digest": n.digest,
-            "status": "pending", "attempts": 0, "next_attempt_at": at, "created_at": at,
+            "status": "pending", "attempts": 0, "next_attempt_at": FIRST_CHANCE, "created_at": at,
         }  # fmt: skip
         for n in notices
     ]

@@ -154,6 +154,7 @@ class ObligationRecord(SQLModel, table=True):
     cause: Optional[str] = Field(default=None, max_length=40, index=True)
     seq: int = 0
     sequence: int = 0  # iCalendar SEQUENCE: grows on every change
+    escalated: int = -2  # the highest rung of the overdue ladder reached (-1: reminded; -2: nothing yet)
     sample_reason: Optional[str] = Field(default=None, sa_column=Column(Text))
     created_at: datetime = Field(sa_column=_ts(False))
     updated_at: datetime = Field(sa_column=_ts(False))
@@ -203,7 +204,7 @@ class OutboxRecord(SQLModel, table=True):
     reason: str = Field(max_length=40)
     cause: Optional[str] = Field(default=None, max_length=40)
     digest: bool = False
-    digest_key: Optional[str] = Field(default=None, max_length=200)  # the digest email this item went out in
+    digest_key: Optional[str] = Field(default=None, max_length=200, index=True)  # the digest email this item went out in
     status: str = Field(default="pending", max_length=20)  # pending | sending | sent | failed | digested
     attempts: int = 0
     next_attempt_at: datetime = Field(sa_column=_ts(False))

@@ -13,7 +13,7 @@ import socket
 from datetime import date, datetime, timedelta
 from typing import Any, Iterable
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, insert, or_, select, update
 
 from engine.escalation import Escalation
 from engine.model import LIVE, Obligation
@@ -79,10 +79,19 @@ def last_finished(conn: Connection) -> date | None:
     return conn.execute(select(func.max(TICKS.c.business_date)).where(TICKS.c.finished_at.is_not(None))).scalar()
 
 
-def candidates(conn: Connection, framework: str, today: date, ahead: int) -> tuple[list[Obligation], set[tuple[str, int]]]:
-    """Live obligations overdue, or due within ``ahead`` days, and the rungs they already had."""
+def candidates(
+    conn: Connection, framework: str, today: date, ahead: int, cutoffs: list[date]
+) -> tuple[list[Obligation], set[tuple[str, int]]]:
+    """Live obligations that may need a reminder or a rung today, and the rungs they already had.
+
+    ``cutoffs[k]`` is the latest due date overdue enough for rung k: only work
+    due by then and not yet at rung k is read, so a year of never-done work
+    already at the top of the ladder is not read again every day.
+    """
     c = OBLIGATIONS.c
-    query = select(OBLIGATIONS).where(c.framework == framework, c.status.in_(LIVE), c.due <= today + timedelta(days=ahead), c.assignee.is_not(None))
+    wanted = [and_(c.due >= today, c.due <= today + timedelta(days=ahead), c.escalated < -1)]
+    wanted += [and_(c.due <= cutoff, c.escalated < level) for level, cutoff in enumerate(cutoffs)]
+    query = select(OBLIGATIONS).where(c.framework == framework, c.status.in_(LIVE), c.assignee.is_not(None), or_(*wanted))
     live = [from_row(r) for r in conn.execute(query)]
     if not live:
         return [], set()
@@ -100,6 +109,15 @@ def record_escalations(conn: Connection, escalations: Iterable[Escalation], now:
     rows = [{"obligation": e.obligation, "level": e.level, "to_person": e.to, "on": e.on, "reason": e.reason} for e in items]
     made = insert_new(conn, ESCALATIONS, rows, ["obligation", "level"])
     insert_new(conn, OUTBOX, outbox_rows([e.notice for e in items if e.notice is not None], now), ["key"])
+    highest: dict[str, int] = {}
+    for e in items:
+        highest[e.obligation] = max(highest.get(e.obligation, -2), e.level)
+    if highest:
+        c = OBLIGATIONS.c
+        conn.execute(
+            update(OBLIGATIONS).where(c.id == bindparam("oid"), c.escalated < bindparam("level")).values(escalated=bindparam("level")),
+            [{"oid": oid, "level": level} for oid, level in highest.items()],
+        )
     return made
 
 

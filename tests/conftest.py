@@ -65,6 +65,26 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
+def pg_url(tmp_path: Path) -> Iterator[str]:
+    """PostgreSQL only, for tests whose SQLite half is written separately."""
+    reason = _postgres_reachable()
+    if reason and os.environ.get("QAF_REQUIRE_POSTGRES") == "1":
+        pytest.fail(reason)
+    if reason:
+        pytest.skip(reason)
+    schema = f"qaf_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{PG_URL}{'&' if '?' in PG_URL else '?'}schema={schema}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
 def store(db_url: str) -> Iterator[SqlStore]:
     s = SqlStore.open(db_url)
     try:

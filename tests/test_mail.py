@@ -1,0 +1,73 @@
+"""Emails are safe from whatever the fields hold: no header injection, no runaway sizes, escaped HTML."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import email
+from email.policy import default
+
+from engine.mail import MailSettings, compose, message_id, read_settings
+from engine.notices import one_line
+
+AT = datetime(2024, 5, 1, 5, 0, tzinfo=timezone.utc)
+
+
+def received(msg):
+    """The message as a mail client reads it, from the bytes qaf sends."""
+    return email.message_from_bytes(msg.as_bytes(), policy=default)
+SETTINGS = MailSettings(host="127.0.0.1", sender="qaf@example-council.gov.uk", base_url="https://qaf.example-council.gov.uk")
+
+
+def test_a_subject_cannot_inject_a_header():
+    msg = received(compose(SETTINGS, "k1", "olive.ops@example-council.gov.uk", "Alert\r\nBcc: everyone@example.org\r\n\r\nbody", "text", None, AT))
+    assert msg["Bcc"] is None and "\n" not in msg["Subject"] and msg["Subject"].startswith("Alert Bcc: everyone@example.org")
+    raw = msg.as_bytes()
+    assert b"\nBcc:" not in raw
+
+
+@pytest.mark.parametrize("address", ["olive@example.org\r\nBcc: x@example.org", "a@b.org, c@d.org", "Olive <olive@example.org>", "", "no-at-sign"])
+def test_anything_but_one_plain_address_is_refused(address):
+    with pytest.raises(ValueError, match="not a single email address"):
+        compose(SETTINGS, "k", address, "s", "t", None, AT)
+
+
+def test_oversized_fields_are_cut():
+    msg = received(compose(SETTINGS, "k", "olive.ops@example-council.gov.uk", "S" * 10_000, "B" * 200_000, None, AT))
+    assert len(msg["Subject"]) == 200 and msg["Subject"].endswith("…")
+    text = msg.get_body(("plain",)).get_content()
+    assert len(text) < 51_000 and text.rstrip().endswith("[cut: too long]")
+
+
+def test_html_is_escaped_and_links_go_to_the_api():
+    msg = received(compose(SETTINGS, "k", "olive.ops@example-council.gov.uk", "s", "Note: <script>alert(1)</script> & more", "abc123", AT))
+    html = msg.get_body(("html",)).get_content()
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "https://qaf.example-council.gov.uk/api/obligations/abc123" in msg.get_body(("plain",)).get_content()
+
+
+def test_the_message_id_comes_from_the_outbox_key():
+    a = compose(SETTINGS, "alert/outcome/x/2/1", "olive.ops@example-council.gov.uk", "s", "t", None, AT)
+    b = compose(SETTINGS, "alert/outcome/x/2/1", "olive.ops@example-council.gov.uk", "s", "t", None, AT)
+    assert a["Message-ID"] == b["Message-ID"] == message_id("alert/outcome/x/2/1")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=400))
+def test_one_line_is_always_one_printable_line(text):
+    line = one_line(text)
+    assert "\n" not in line and "\r" not in line and all(ch.isprintable() for ch in line) and len(line) <= 200
+    msg = received(compose(SETTINGS, "k", "olive.ops@example-council.gov.uk", text, text, None, AT))  # never raises
+    assert msg["Subject"] == one_line(text) and set(msg.keys()) == {"Content-Type", "MIME-Version", "From", "To", "Subject", "Date", "Message-ID", "X-Qaf-Key"}
+
+
+def test_settings_from_the_environment_or_a_file(tmp_path):
+    file = tmp_path / "qaf.env"
+    file.write_text("# mail\nQAF_SMTP_HOST=smtp.example-council.gov.uk\nQAF_SMTP_PORT=587\nQAF_SMTP_STARTTLS=1\nQAF_MAIL_FROM=qa@example-council.gov.uk\n")
+    s = read_settings({"QAF_SETTINGS": str(file), "QAF_SMTP_PORT": "2525"})
+    assert (s.host, s.port, s.starttls, s.sender) == ("smtp.example-council.gov.uk", 2525, True, "qa@example-council.gov.uk")
+    assert not read_settings({}).configured

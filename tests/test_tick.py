@@ -1,0 +1,141 @@
+"""The daily tick with a real SMTP server: every expected email, each once."""
+
+from __future__ import annotations
+
+import zlib
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from engine.mail import MailSettings
+from engine.model import LIVE
+from engine.outcomes import Recording
+from engine.tick import business_now, run_tick
+from rules import bundled
+from rules.loader import load_framework
+from store.obligations import Filters
+from store.sql import SqlStore
+from store.tables import EscalationRecord, OutboxRecord
+from tests.council import council
+from tests.smtp import Inbox, free_port, smtp_server
+
+FW = load_framework(bundled.path("east-sussex-2013"))[0]
+
+
+def days(first: date, last: date):
+    day = first
+    while day <= last:
+        yield day
+        day += timedelta(days=1)
+
+
+def set_up(store: SqlStore) -> None:
+    store.save_framework(FW, bundled.path("east-sussex-2013").read_text())
+    store.save_org(council())
+
+
+def work(store: SqlStore, day: date) -> None:
+    """Most work is done on its due date; a tenth finds concerns; some is never done and escalates."""
+    due = [o for o in store.obligations(Filters(due_from=day, due_to=day, statuses=frozenset(LIVE))) if o.kind in ("audit", "follow_up_audit", "review")]
+    for ob in due:
+        n = zlib.crc32(ob.id.encode())
+        if n % 10 < 7:
+            store.record(Recording(ob.id, "good" if n % 3 else "requires_improvement", concerns=n % 20 == 0, date=day), day)
+
+
+def outbox(store: SqlStore) -> list:
+    with store.read() as conn:
+        return list(conn.execute(select(OutboxRecord.__table__)))
+
+
+def replay(store, first, last, settings, down: set[date] = frozenset(), inbox=None, port=None):
+    for day in days(first, last):
+        if day in down:
+            run_tick(store, day, settings, "test", now=business_now(day))
+        else:
+            with smtp_server(inbox, port):
+                run_tick(store, day, settings, "test", now=business_now(day))
+        work(store, day)
+
+
+def check_each_sent_once(store: SqlStore, inbox: Inbox) -> list:
+    rows = outbox(store)
+    sendable = [r for r in rows if not r.digest]
+    assert sendable and all(r.status == "sent" for r in sendable), {r.status for r in sendable}
+    assert all(r.status == "digested" and r.sent_at is not None for r in rows if r.digest)
+    assert sorted(inbox.keys()) == sorted(r.key for r in sendable)  # exactly the expected emails
+    assert len(set(inbox.ids())) == len(inbox.ids())  # each once
+    return rows
+
+
+def test_a_year_replayed_day_by_day_delivers_every_email_once(tmp_path: Path):
+    store = SqlStore.open(f"sqlite:///{tmp_path / 'qaf.db'}")
+    set_up(store)
+    inbox, port = Inbox(), free_port()
+    settings = MailSettings(host="127.0.0.1", port=port, sender="qaf@example-council.gov.uk", base_url="https://qaf.example-council.gov.uk")
+    replay(store, date(2024, 4, 1), date(2025, 3, 31), settings, inbox=inbox, port=port)
+    with smtp_server(inbox, port):
+        run_tick(store, date(2025, 4, 1), settings, "test", now=business_now(date(2025, 4, 1)))
+    rows = check_each_sent_once(store, inbox)
+    reasons = {r.reason for r in rows}
+    assert {"alert", "reminder", "overdue", "escalation", "digest"} <= reasons
+    digests = [m for m in inbox.messages if m["Subject"].startswith("qaf daily digest for ")]
+    # reminders and a person's own overdue notices come in their daily digest; the DCS reads escalations there too
+    assert "dana.director@example-council.gov.uk" in {m["To"] for m in digests}
+    assert {r.reason for r in rows if r.digest} >= {"reminder", "overdue", "escalation"}
+    assert all(r.reason == "alert" or r.reason == "digest" or not r.reason.startswith("reminder") for r in rows if not r.digest)
+    per_day = {}
+    for m in digests:
+        per_day.setdefault((m["To"], m["Subject"][21:31]), 0)
+        per_day[(m["To"], m["Subject"][21:31])] += 1
+    assert set(per_day.values()) == {1}  # one digest a recipient a day
+    first = inbox.messages[0]
+    assert first.get_content_type() == "multipart/alternative"
+    assert {p.get_content_type() for p in first.iter_parts()} == {"text/plain", "text/html"}
+    # escalations happened once per rung
+    with store.read() as conn:
+        esc = list(conn.execute(select(EscalationRecord.__table__)))
+    assert len({(e.obligation, e.level) for e in esc}) == len(esc)
+    assert {e.level for e in esc} >= {-1, 0, 1, 2}
+
+
+def test_smtp_down_for_three_days_then_everything_is_delivered_once(db_url: str):
+    store = SqlStore.open(db_url)
+    set_up(store)
+    inbox, port = Inbox(), free_port()
+    settings = MailSettings(host="127.0.0.1", port=port)
+    down = {date(2024, 5, 1), date(2024, 5, 2), date(2024, 5, 3)}  # month end: overdue notices fall due
+    replay(store, date(2024, 4, 20), date(2024, 5, 10), settings, down=down, inbox=inbox, port=port)
+    rows = check_each_sent_once(store, inbox)
+    retried = [r for r in rows if not r.digest and r.attempts > 1]
+    assert retried, "some email waited for the server to come back"
+    assert all(r.last_error is None for r in retried)
+    store.close()
+
+
+def test_without_an_smtp_host_notices_stay_pending_and_the_tick_says_so(tmp_path: Path):
+    store = SqlStore.open(f"sqlite:///{tmp_path / 'qaf.db'}")
+    set_up(store)
+    for day in days(date(2024, 4, 1), date(2024, 5, 15)):
+        result = run_tick(store, day, MailSettings(), "test", now=business_now(day))
+    assert result.pending > 0 and not result.mail
+    assert result.lines()[-1] == f"  email: QAF_SMTP_HOST is not set, so {result.pending} notices stay pending in the outbox"
+    assert run_tick(store, day, MailSettings(), "test").status == "done before"
+
+
+def test_a_tick_escalates_from_current_state_so_a_missed_day_catches_up(tmp_path: Path):
+    store = SqlStore.open(f"sqlite:///{tmp_path / 'qaf.db'}")
+    set_up(store)
+    run_tick(store, date(2024, 4, 1), MailSettings(), "test")
+    run_tick(store, date(2024, 6, 3), MailSettings(), "test")  # two months missed
+    with store.read() as conn:
+        esc = list(conn.execute(select(EscalationRecord.__table__)))
+    april = {o.id for o in store.obligations(Filters(row="3.16")) if o.due == date(2024, 4, 30)}
+    levels = {e.level for e in esc if e.obligation in april}
+    assert levels == {0, 1, 2}  # assignee, line manager (5 days), Head of Service (20): all caught up at once
+    run_tick(store, date(2024, 6, 4), MailSettings(), "test")
+    with store.read() as conn:
+        again = list(conn.execute(select(EscalationRecord.__table__)))
+    assert len([e for e in again if e.obligation in april]) == len([e for e in esc if e.obligation in april])  # nothing twice
