@@ -18,15 +18,16 @@ import os
 import random
 import resource
 import sys
-import tempfile
 import time
-import uuid
 from datetime import date, datetime, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from sqlalchemy import create_engine, insert, text, update  # noqa: E402
+from common import PG_DEFAULT, on_each_store  # noqa: E402
+
+from sqlalchemy import insert, update  # noqa: E402
 
 from engine.outcomes import Recording  # noqa: E402
 from engine.synthetic import make_council  # noqa: E402
@@ -38,7 +39,6 @@ from store.sql import SqlStore  # noqa: E402
 FIRST, LAST = date(2026, 4, 1), date(2027, 3, 31)
 TODAY = date(2027, 4, 1)
 BASELINE_N, BATCH_N = 2_000, 5_000
-PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
 def prepare(url: str, fw, org, n: int) -> tuple[SqlStore, list]:
@@ -109,23 +109,7 @@ def main() -> int:
     org = make_council(seed=1, size="large")
     fw, _ = load_framework(bundled.path("east-sussex-2013"))
     print(f"council: {len(org.people)} people, {len(org.teams)} teams; {fw.id}; {args.n} outcomes, 20% with concerns")
-    if args.only in (None, "sqlite"):
-        with tempfile.TemporaryDirectory() as tmp:
-            run("SQLite", f"sqlite:///{tmp}/bench.db", fw, org, args.n)
-    if args.only in (None, "postgresql"):
-        schema = f"qaf_bench_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(args.pg, isolation_level="AUTOCOMMIT")
-        try:
-            with admin.connect() as conn:
-                conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        except Exception as exc:
-            print(f"PostgreSQL: skipped ({type(exc).__name__}: {str(exc).splitlines()[0]})")
-            return 0
-        try:
-            run("PostgreSQL", f"{args.pg}{'&' if '?' in args.pg else '?'}schema={schema}", fw, org, args.n)
-        finally:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    on_each_store(args.only, args.pg, lambda name, url: run(name, url, fw, org, args.n))
     return 0
 
 

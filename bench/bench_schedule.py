@@ -25,24 +25,25 @@ import argparse
 import os
 import resource
 import sys
-import tempfile
 import time
 import uuid
-from datetime import date, datetime, timezone
+from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from sqlalchemy import Column, MetaData, Table, create_engine, func, insert, select, text  # noqa: E402
+from common import PG_DEFAULT, on_each_store  # noqa: E402
+
+from sqlalchemy import Column, MetaData, Table, func, insert, select  # noqa: E402
 
 from engine.synthetic import make_council  # noqa: E402
 from rules import bundled  # noqa: E402
 from rules.loader import load_framework  # noqa: E402
-from store.obligations import OBLIGATIONS, to_row  # noqa: E402
+from store.obligations import OBLIGATIONS  # noqa: E402
 from store.sql import SqlStore  # noqa: E402
 
 FIRST, LAST = date(2026, 4, 1), date(2027, 3, 31)
-PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
 def timed(fn):
@@ -106,24 +107,7 @@ def main() -> int:
     open_cases = sum(1 for c in org.cases if c.closed is None)
     print(f"council: {len(org.people)} people, {len(org.teams)} teams, {open_cases} open cases (generated in {gen_s:.2f} s)")
     print(f"framework: {fw.id}, {len(fw.rows)} rows; window {FIRST}..{LAST}")
-    if args.only in (None, "sqlite"):
-        with tempfile.TemporaryDirectory() as tmp:
-            run("SQLite", f"sqlite:///{tmp}/bench.db", fw, org)
-    if args.only in (None, "postgresql"):
-        schema = f"qaf_bench_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(args.pg, isolation_level="AUTOCOMMIT")
-        try:
-            with admin.connect() as conn:
-                conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        except Exception as exc:  # no server: say so and carry on
-            print(f"PostgreSQL: skipped ({type(exc).__name__}: {str(exc).splitlines()[0]})")
-            return 0
-        sep = "&" if "?" in args.pg else "?"
-        try:
-            run("PostgreSQL", f"{args.pg}{sep}schema={schema}", fw, org)
-        finally:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    on_each_store(args.only, args.pg, lambda name, url: run(name, url, fw, org))
     print(f"peak RSS of the process: {peak_mb():.0f} MB (target under 400 MB)")
     return 0
 

@@ -25,11 +25,11 @@ from dateutil.relativedelta import relativedelta
 
 from engine.escalation import cutoffs, due_escalations
 from engine.mail import MailSettings, Sender, compose
+from engine.workdays import calendar
 from store import outbox as ob_store
 from store import ticks
 
 log = logging.getLogger("qaf.tick")
-REMINDER_LOOKAHEAD = 14  # calendar days: enough for a reminder 5 working days before, over a bank holiday
 
 
 def failpoint(name: str) -> None:
@@ -182,7 +182,8 @@ def run_tick(
     failpoint("after-schedule")
     for fw in frameworks:
         with store.engine.begin() as conn:
-            live, done = ticks.candidates(conn, fw.id, today, REMINDER_LOOKAHEAD, cutoffs(fw, today))
+            reminders_to = calendar(fw.working_days).add(today, fw.reminder_days)
+            live, done = ticks.candidates(conn, fw.id, today, reminders_to, cutoffs(fw, today))
             result.escalated += ticks.record_escalations(conn, due_escalations(fw, org, live, done, today), now)
     failpoint("after-escalate")
     with store.engine.begin() as conn:
@@ -191,7 +192,7 @@ def run_tick(
     if settings.configured:
         result.sent, result.failed, result.retrying = send_outbox(store, settings, runner, now, wall)
     with store.engine.begin() as conn:
-        result.pending = ob_store.counts(conn).get("pending", 0)
+        result.pending = ob_store.pending(conn)
         failpoint("before-finish")
         ticks.finish_tick(conn, today, runner, wall(), result.summary())
     for line in result.lines():

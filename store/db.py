@@ -15,8 +15,11 @@ schema version.
 from __future__ import annotations
 
 import os
+import uuid
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Iterator
 
 from sqlalchemy import Engine, create_engine, event, insert, select
 from sqlalchemy.engine import make_url
@@ -101,6 +104,25 @@ def _version(conn) -> None:
         conn.execute(insert(table), {"version": tables.SCHEMA_VERSION, "applied_at": datetime.now(timezone.utc)})
     elif max(found) > tables.SCHEMA_VERSION:
         raise SchemaError(f"the database has schema version {max(found)}; this qaf knows up to {tables.SCHEMA_VERSION}")
+
+
+@contextmanager
+def temporary_schema(url: str, prefix: str = "qaf_tmp") -> Iterator[str]:
+    """A fresh PostgreSQL schema (for a test or a benchmark), dropped afterwards; yields a URL into it."""
+    from sqlalchemy import text
+
+    schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(database_url(url), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        try:
+            yield f"{database_url(url)}{'&' if '?' in url else '?'}schema={schema}"
+        finally:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    finally:
+        admin.dispose()
 
 
 def open_engine(url: str | None = None) -> Engine:

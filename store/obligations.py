@@ -74,15 +74,17 @@ def from_row(r: Any, outcome: Outcome | None = None) -> Obligation:
     )  # fmt: skip
 
 
-def planned_window(conn: Connection, framework: str, first: date, last: date) -> dict[str, Obligation]:
-    """Obligations the planner made (cadence >= 0) whose periods overlap first..last."""
-    query = select(OBLIGATIONS).where(
-        OBLIGATIONS.c.framework == framework,
-        OBLIGATIONS.c.cadence >= 0,
-        OBLIGATIONS.c.period_end >= first,
-        OBLIGATIONS.c.period_start <= last,
-    )
-    return {r.id: from_row(r) for r in conn.execute(query)}
+def planned_window(
+    conn: Connection, framework: str, first: date, last: date, rows: set[tuple[str, int]] | None = None
+) -> dict[str, Obligation]:
+    """Obligations the planner made (cadence >= 0) whose periods overlap first..last,
+    of only the (row, cadence) pairs in ``rows`` when given."""
+    c = OBLIGATIONS.c
+    query = select(OBLIGATIONS).where(c.framework == framework, c.cadence >= 0, c.period_end >= first, c.period_start <= last)
+    if rows is not None:
+        query = query.where(c.row.in_(sorted({r for r, _ in rows})))
+    found = (from_row(r) for r in conn.execute(query))
+    return {o.id: o for o in found if rows is None or (o.row, o.cadence) in rows}
 
 
 def case_history(conn: Connection, first: date, last: date, months: int) -> CaseHistory:
@@ -130,6 +132,8 @@ def _changes(old: Obligation, new: Obligation) -> dict[str, Any]:
             want.pop("status"), want.pop("status_reason")
     elif new.case is None:  # the plan kept no case for it (not started): keep the chosen one and its title
         want.pop("title")
+    elif new.sample_reason is not None:  # a sample's reason follows its totals ("1 of 5 audits ...")
+        want["sample_reason"] = new.sample_reason
     current = {"assignee": old.assignee, "team": old.team, "title": old.title, "case_ref": old.case,
                "status": old.status, "status_reason": old.status_reason, "sample_reason": old.sample_reason}  # fmt: skip
     return {k: v for k, v in want.items() if current[k] != v}

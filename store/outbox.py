@@ -97,6 +97,9 @@ def mark_failed(conn: Connection, item: Claimed, runner: str, now: datetime, err
     return status
 
 
+_DIGESTED = update(OUTBOX).where(OUTBOX.c.id == bindparam("b_id")).values(status="digested", digest_key=bindparam("b_key"))
+
+
 def gather_digests(conn: Connection, day: date, now: datetime, compose) -> int:
     """One digest row per recipient of the day's digest items; ``compose(items) -> (subject, text)``."""
     c = OUTBOX.c
@@ -104,17 +107,26 @@ def gather_digests(conn: Connection, day: date, now: datetime, compose) -> int:
     by_person: dict[str, list[Any]] = {}
     for r in rows:
         by_person.setdefault(r.recipient or r.recipient_email, []).append(r)
-    made = 0
+    digests, links = [], []
     for person, items in by_person.items():
         key = f"digest/{person}/{day.isoformat()}"
         subject, text = compose(items, day)
-        made += insert_new(conn, OUTBOX, [{
+        digests.append({
             "key": key, "recipient": items[0].recipient, "recipient_email": items[0].recipient_email,
             "subject": subject, "body_text": text, "body_html": "", "reason": "digest", "cause": None,
             "digest": False, "status": "pending", "attempts": 0, "next_attempt_at": FIRST_CHANCE, "created_at": now,
-        }], ["key"])  # fmt: skip
-        conn.execute(update(OUTBOX).where(c.id.in_([i.id for i in items])).values(status="digested", digest_key=key))
+        })  # fmt: skip
+        links += [{"b_id": i.id, "b_key": key} for i in items]
+    made = insert_new(conn, OUTBOX, digests, ["key"])
+    if links:
+        conn.execute(_DIGESTED, links)
     return made
+
+
+def pending(conn: Connection) -> int:
+    from sqlalchemy import func
+
+    return conn.execute(select(func.count()).select_from(OUTBOX).where(OUTBOX.c.status == "pending")).scalar_one()
 
 
 def counts(conn: Connection) -> dict[str, int]:

@@ -62,7 +62,9 @@ def _part(conn, store, fw: Framework, org: Org, first: date, last: date, today: 
     if not force and run is not None and run.fingerprint == inputs:
         return ob_store.ScheduleResult(fw.id, run.planned, unchanged=run.planned, notes=tuple(run.notes), skipped=True)
     mine = {(r.id, i) for r in fw.rows for i, cad in enumerate(r.cadences) if part_of(cad) == part}
-    existing = {k: o for k, o in ob_store.planned_window(conn, fw.id, first, last).items() if (o.row, o.cadence) in mine}
+    # the samples part reads only its own few rows
+    existing = ob_store.planned_window(conn, fw.id, first, last, mine if part == SAMPLES else None)
+    existing = {k: o for k, o in existing.items() if (o.row, o.cadence) in mine}
     if part == CALENDAR:
         history, completed = ob_store.case_history(conn, first, last, fw.recent_audit_months), []
     else:

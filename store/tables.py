@@ -134,6 +134,7 @@ class ObligationRecord(SQLModel, table=True):
         Index("ix_obligations_assignee_due", "assignee", "due"),
         Index("ix_obligations_status_due", "status", "due"),
         Index("ix_obligations_rule", "framework", "row"),
+        Index("ix_obligations_ladder", "escalated", "due"),
     )
     id: str = Field(primary_key=True, max_length=40)
     framework: str = Field(max_length=100)

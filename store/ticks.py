@@ -13,7 +13,7 @@ import socket
 from datetime import date, datetime, timedelta
 from typing import Any, Iterable
 
-from sqlalchemy import Connection, and_, bindparam, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, insert, select, update
 
 from engine.escalation import Escalation
 from engine.model import LIVE, Obligation
@@ -80,7 +80,7 @@ def last_finished(conn: Connection) -> date | None:
 
 
 def candidates(
-    conn: Connection, framework: str, today: date, ahead: int, cutoffs: list[date]
+    conn: Connection, framework: str, today: date, ahead: date, cutoffs: list[date]
 ) -> tuple[list[Obligation], set[tuple[str, int]]]:
     """Live obligations that may need a reminder or a rung today, and the rungs they already had.
 
@@ -89,10 +89,15 @@ def candidates(
     already at the top of the ladder is not read again every day.
     """
     c = OBLIGATIONS.c
-    wanted = [and_(c.due >= today, c.due <= today + timedelta(days=ahead), c.escalated < -1)]
-    wanted += [and_(c.due <= cutoff, c.escalated < level) for level, cutoff in enumerate(cutoffs)]
-    query = select(OBLIGATIONS).where(c.framework == framework, c.status.in_(LIVE), c.assignee.is_not(None), or_(*wanted))
-    live = [from_row(r) for r in conn.execute(query)]
+    wanted = [and_(c.escalated < -1, c.due >= today, c.due <= ahead)]
+    wanted += [and_(c.escalated < level, c.due <= cutoff) for level, cutoff in enumerate(cutoffs)]
+    found: dict[str, Obligation] = {}
+    for condition in wanted:  # one narrow query a rung: each walks the (escalated, due) index
+        query = select(OBLIGATIONS).where(condition, c.framework == framework, c.status.in_(LIVE), c.assignee.is_not(None))
+        for r in conn.execute(query):
+            if r.id not in found:
+                found[r.id] = from_row(r)
+    live = list(found.values())
     if not live:
         return [], set()
     done: set[tuple[str, int]] = set()

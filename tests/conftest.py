@@ -10,13 +10,13 @@ first so CI runs both halves.
 from __future__ import annotations
 
 import os
-import uuid
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 from sqlalchemy import MetaData, create_engine, select, text
 
+from store.db import temporary_schema
 from store.sql import SqlStore
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,48 +40,31 @@ def _postgres_reachable() -> str | None:
     return _pg_reason[0] or None
 
 
+def _postgres_or_skip() -> None:
+    reason = _postgres_reachable()
+    if reason and os.environ.get("QAF_REQUIRE_POSTGRES") == "1":
+        pytest.fail(reason + " (QAF_REQUIRE_POSTGRES=1: CI runs both databases)")
+    if reason:
+        pytest.skip(reason)
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A database URL for an empty store: a SQLite file, or a fresh PostgreSQL schema."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'qaf.db'}"
         return
-    reason = _postgres_reachable()
-    if reason and os.environ.get("QAF_REQUIRE_POSTGRES") == "1":
-        pytest.fail(reason + " (QAF_REQUIRE_POSTGRES=1: CI runs both databases)")
-    if reason:
-        pytest.skip(reason)
-    schema = f"qaf_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in PG_URL else "?"
-    try:
-        yield f"{PG_URL}{sep}schema={schema}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    _postgres_or_skip()
+    with temporary_schema(PG_URL, "qaf_test") as url:
+        yield url
 
 
 @pytest.fixture
-def pg_url(tmp_path: Path) -> Iterator[str]:
+def pg_url() -> Iterator[str]:
     """PostgreSQL only, for tests whose SQLite half is written separately."""
-    reason = _postgres_reachable()
-    if reason and os.environ.get("QAF_REQUIRE_POSTGRES") == "1":
-        pytest.fail(reason)
-    if reason:
-        pytest.skip(reason)
-    schema = f"qaf_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield f"{PG_URL}{'&' if '?' in PG_URL else '?'}schema={schema}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    _postgres_or_skip()
+    with temporary_schema(PG_URL, "qaf_test") as url:
+        yield url
 
 
 @pytest.fixture

@@ -313,3 +313,18 @@ def test_one_bad_line_in_a_csv_records_nothing_and_names_every_problem(store: Sq
     assert f"{sheet}:3: grade: 'splendid' is not on the framework's scale" in err
     assert f"{sheet}:4: obligation: no obligation '0000000000000000'" in err
     assert snapshot(store) == before  # the good first line was rolled back too
+
+
+def test_a_moderation_sample_once_drawn_is_kept_and_topped_up_as_late_audits_come_in(store: SqlStore):
+    fw = scheduled(store, "rotherham-2016")
+    april = sorted((o for o in find(store, row="R1") if o.period_start == date(2024, 4, 1)), key=lambda o: o.id)
+    for ob in april[:3]:
+        store.record(Recording(ob.id, "good", date=date(2024, 4, 26)), date(2024, 5, 2))
+    store.schedule(fw, council(), *YEAR, date(2024, 5, 2))
+    [first] = find(store, row="R2", kind="moderation")  # 10% of three, rounded up
+    for ob in april[3:]:  # recorded late, dated in April
+        store.record(Recording(ob.id, "requires_improvement", date=date(2024, 4, 30)), date(2024, 5, 9))
+    store.schedule(fw, council(), *YEAR, date(2024, 5, 9))
+    after = find(store, row="R2", kind="moderation")
+    assert first.id in {o.id for o in after} and len(after) == 1  # 10% of five is still one: the draw stands
+    assert {o.id: o for o in after}[first.id].sample_reason == "1 of 5 audits of row R1 completed 2024-04-01..2024-04-30"

@@ -1,0 +1,30 @@
+"""What the benchmarks share: the stores they run on, each fresh and thrown away after."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from store.db import temporary_schema  # noqa: E402
+
+PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def on_each_store(only: str | None, pg: str, run: Callable[[str, str], None]) -> None:
+    """``run(name, url)`` on a fresh SQLite file and a fresh PostgreSQL schema (``only`` picks one)."""
+    if only in (None, "sqlite"):
+        with tempfile.TemporaryDirectory() as tmp:
+            run("SQLite", f"sqlite:///{tmp}/bench.db")
+    if only in (None, "postgresql"):
+        try:
+            with temporary_schema(pg, "qaf_bench") as url:
+                run("PostgreSQL", url)
+        except Exception as exc:  # no server: say so and carry on
+            if "schema" in str(exc).lower() or "connect" in str(exc).lower():
+                print(f"PostgreSQL: skipped ({type(exc).__name__}: {str(exc).splitlines()[0]})")
+            else:
+                raise
