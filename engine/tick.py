@@ -86,17 +86,36 @@ class TickResult:
         return out
 
 
+DIGEST_LISTED = 100  # lines in a digest; the rest are counted and pointed to
+DIGEST_IN_FULL = 10  # a short digest also gives each item in full
+
+
 def digest_text(items, day: date) -> tuple[str, str]:
-    """One email for a day's digest items: a line per item, then each in full."""
+    """One email for a day's digest items: what needs attention first, a line each, capped.
+
+    A senior manager's digest on a bad day can name thousands of late items;
+    nobody reads that in an email, so the first hundred are listed (overdue
+    escalations before reminders) and the rest counted, with where to see them.
+    """
+    order = {"escalation": 0, "overdue": 1, "grade": 2, "reminder": 3}
+    items = sorted(items, key=lambda i: (order.get(i.reason, 9), i.id))
     name_line = items[0].body_text.splitlines()[0] if items and items[0].body_text else ""
-    subject = f"qaf daily digest for {day.isoformat()}: {len(items)} item{'s' if len(items) != 1 else ''}"
-    lines = [name_line, "", f"{len(items)} item{'s' if len(items) != 1 else ''} for your attention:", ""]
-    lines += [f"- {i.subject}" for i in items]
-    lines += ["", "In full:", ""]
+    n = len(items)
+    subject = f"qaf daily digest for {day.isoformat()}: {n} item{'s' if n != 1 else ''}"
+    counts: dict[str, int] = {}
     for i in items:
-        body = [ln for ln in i.body_text.splitlines()[1:] if ln.strip() and not ln.startswith("qaf — ")]
-        lines += [f"* {i.subject}", *[f"  {ln}" for ln in body], ""]
-    lines.append("qaf — quality assurance schedule")
+        counts[i.reason] = counts.get(i.reason, 0) + 1
+    lines = [name_line, "", f"{n} item{'s' if n != 1 else ''} for your attention: "
+             + ", ".join(f"{k} {v}" for k, v in sorted(counts.items(), key=lambda kv: order.get(kv[0], 9))), ""]  # fmt: skip
+    lines += [f"- {i.subject}" for i in items[:DIGEST_LISTED]]
+    if n > DIGEST_LISTED:
+        lines += ["", f"... and {n - DIGEST_LISTED} more: see them all with 'qaf due' or in your calendar feed."]
+    if n <= DIGEST_IN_FULL:
+        lines += ["", "In full:", ""]
+        for i in items:
+            body = [ln for ln in i.body_text.splitlines()[1:] if ln.strip() and not ln.startswith("qaf — ")]
+            lines += [f"* {i.subject}", *[f"  {ln}" for ln in body], ""]
+    lines += ["", "qaf — quality assurance schedule"]
     return subject, "\n".join(lines)
 
 

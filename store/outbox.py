@@ -73,7 +73,9 @@ _SENT = (
     .where(OUTBOX.c.id == bindparam("oid"), OUTBOX.c.claimed_by == bindparam("runner"), OUTBOX.c.status == "sending")
     .values(status="sent", sent_at=bindparam("b_at"), attempts=bindparam("b_attempts"), claimed_until=None, last_error=None)
 )
-_DIGESTED_SENT = update(OUTBOX).where(OUTBOX.c.digest_key == bindparam("b_key"), OUTBOX.c.status == "digested").values(sent_at=bindparam("b_at"))
+# by digest_key alone (only digested rows carry one): with a status test too, SQLite's planner,
+# lacking statistics, may walk the status index over every digested row instead
+_DIGESTED_SENT = update(OUTBOX).where(OUTBOX.c.digest_key == bindparam("b_key")).values(sent_at=bindparam("b_at"))
 
 
 def mark_sent(conn: Connection, item: Claimed, runner: str, at: datetime) -> bool:
