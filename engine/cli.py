@@ -16,7 +16,7 @@ from typing import Callable, Sequence
 from datetime import date
 
 from engine import backend
-from engine import queries
+from engine import cli_feeds, queries
 from engine.orgload import load_org
 from engine.problems import InputError, Problem, QafError, Source, errors, format_problem
 from rules import bundled
@@ -437,6 +437,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--catch-up-from", type=_day, metavar="DATE", help="on becoming leader, tick every day from DATE (default: after the last tick)")
     serve.add_argument("--leader-check", type=float, default=15.0, metavar="SECONDS", help="how often a follower tries to become leader")
     serve.set_defaults(handler=cmd_serve)
+
+    cli_feeds.register(commands)
 
     commands.add_parser("status", help="what the store holds: frameworks, organisation, roles").set_defaults(handler=cmd_status)
     return parser

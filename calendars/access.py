@@ -1,0 +1,81 @@
+"""Who may see whose obligations: one rule for feeds and the API.
+
+- Everyone sees their own obligations.
+- A manager also sees their line reports', all the way down the line chain
+  (an Operations Manager sees their Practice Managers' audits).
+- The holders of the overseeing roles see everything: by default the
+  Director of Children's Services, the Head of Safeguarding and the Head of
+  QA, who own the framework and read the whole council's figures. The list
+  is :data:`OVERSEERS`; ``create_app(overseers=...)`` changes it for a
+  council whose framework names these roles differently (names are matched
+  through every loaded framework's vocabulary and aliases, and as written).
+
+A token's scope can only narrow this: ``person`` (own obligations only),
+``team`` (own and the line below), ``all`` (everything, for an overseer;
+for anyone else it is the same as ``team``). A person who has left (their
+end date has passed) or is no longer in the organisation sees nothing.
+
+>>> from engine.org import Person
+>>> org = Org(people=(Person("OM1", "Olive Ops", "o@x"), Person("PM1", "Pat Practice", "p@x", manager="OM1"),
+...                   Person("SW1", "Tom Fairley", "t@x", manager="PM1")))
+>>> sorted(line_below(org, "OM1")), sorted(line_below(org, "SW1"))
+(['PM1', 'SW1'], [])
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from engine.org import Org
+from rules.roles import Vocabulary
+
+OVERSEERS: tuple[str, ...] = ("Director of Children's Services", "Head of Safeguarding", "Head of QA")
+SCOPES = ("person", "team", "all")
+
+
+def line_below(org: Org, person_id: str) -> frozenset[str]:
+    """Everyone below ``person_id`` in the line chain (reports, their reports, ...)."""
+    seen: set[str] = set()
+    todo = [person_id]
+    while todo:
+        for report in org.reports(todo.pop()):
+            if report.id not in seen and report.id != person_id:
+                seen.add(report.id)
+                todo.append(report.id)
+    return frozenset(seen)
+
+
+def _canonical(name: str, vocab: Vocabulary) -> str:
+    return (vocab.resolve(name) or name).strip().lower()
+
+
+def oversees(org: Org, vocab: Vocabulary, person_id: str, overseers: tuple[str, ...] = OVERSEERS) -> bool:
+    """Whether the person holds one of the overseeing roles (by vocabulary, alias or as written)."""
+    person = org.person(person_id)
+    if person is None:
+        return False
+    wanted = {_canonical(n, vocab) for n in overseers}
+    return any(_canonical(role, vocab) in wanted for role in person.roles)
+
+
+def active(org: Org, person_id: str, today: date) -> bool:
+    person = org.person(person_id)
+    return person is not None and person.active_on(today)
+
+
+def visible(
+    org: Org, vocab: Vocabulary, person_id: str, scope: str, today: date, overseers: tuple[str, ...] = OVERSEERS
+) -> frozenset[str] | None:
+    """The assignees whose obligations ``person_id`` may see with ``scope``; None means everyone's."""
+    if not active(org, person_id, today):
+        return frozenset()
+    if scope == "person":
+        return frozenset({person_id})
+    if scope == "all" and oversees(org, vocab, person_id, overseers):
+        return None
+    return frozenset({person_id}) | line_below(org, person_id)
+
+
+def widest_scope(org: Org, vocab: Vocabulary, person_id: str, overseers: tuple[str, ...] = OVERSEERS) -> str:
+    """``all`` for an overseer, else ``team``: what an API token gets unless told otherwise."""
+    return "all" if oversees(org, vocab, person_id, overseers) else "team"

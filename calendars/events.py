@@ -1,0 +1,200 @@
+"""One obligation as one calendar component: an all-day VEVENT, or a VTODO.
+
+What a manager reads at a glance (the SUMMARY) is the obligation's title,
+"Audit case CS-000123 (Tom Fairley) — 3.16 Practice Managers will complete
+supervision case file audit", prefixed when the work is finished:
+"✓ Done: ...", "Cancelled: ...", "Waived: ...". The DESCRIPTION says
+whether it is done (when, by whom), who, which case (its reference only),
+the period, the row's purpose (its first sentence), what set it off, why
+this case was chosen and where its details are in the API. Staff names and
+case references only: outcome notes are free text and never go into a feed.
+
+RFC 5545 gives a VEVENT only TENTATIVE, CONFIRMED and CANCELLED: done work
+stays CONFIRMED (it happened) and says so in its summary; cancelled and
+waived work is CANCELLED. A VTODO has NEEDS-ACTION, COMPLETED (with
+PERCENT-COMPLETE and COMPLETED) and CANCELLED.
+
+Every property comes from the obligation and its last change: UID from the
+obligation's key (never changes), SEQUENCE from the store (grows with each
+change), DTSTAMP and LAST-MODIFIED from ``updated_at``. Nothing reads a clock.
+Each component is a list of content lines, escaped by :mod:`calendars.ics`; the
+feed folds and encodes them all at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+
+from calendars import ics
+from engine.model import CANCELLED, DONE, LIVE, WAIVED, Obligation
+from engine.org import Org
+from engine.workdays import WorkingDays
+from engine.workdays import calendar as workdays_calendar
+from rules.model import Framework, Row
+from store.feeds import FeedItem
+
+KIND_LABEL = {
+    "audit": "Audit", "follow_up_audit": "Follow-up audit", "review": "Review", "moderation": "Moderation",
+    "qa_signoff": "QA sign-off", "report": "Report", "visit": "Visit", "meeting": "Meeting", "task": "Task",
+}  # fmt: skip
+PREFIX = {DONE: "✓ Done: ", CANCELLED: "Cancelled: ", WAIVED: "Waived: "}
+PURPOSE_CHARS = 200
+ONE_DAY = timedelta(days=1)
+REMINDER_HOUR = 9  # the reminder fires at 09:00 on its day (floating: the subscriber's own time)
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What one component needs beyond its item: the framework, the organisation, the API's address."""
+
+    framework: Framework | None
+    org: Org
+    workdays: WorkingDays
+    base_url: str = ""
+    reminder_days: int | None = None  # None: the framework's reminder_days
+    rows: dict[str, Row] = field(default_factory=dict, compare=False)  # the framework's rows by id
+
+    @classmethod
+    def of(cls, framework: Framework | None, org: Org, base_url: str = "", reminder_days: int | None = None) -> "Context":
+        days = workdays_calendar(framework.working_days if framework else "england-and-wales")
+        rows = {r.id: r for r in framework.rows} if framework else {}
+        return cls(framework, org, days, base_url, reminder_days, rows)
+
+
+def summary(ob: Obligation) -> str:
+    return PREFIX.get(ob.status, "") + ob.title
+
+
+def categories(ob: Obligation) -> list[str]:
+    return [KIND_LABEL.get(ob.kind, ob.kind.replace("_", " ").capitalize()), f"Row {ob.row}"]
+
+
+@lru_cache(maxsize=4096)
+def _day(d: date) -> str:
+    return f"{d:%a} {d.day} {d:%b %Y}"
+
+
+@lru_cache(maxsize=1024)
+def purpose_line(row: str, purpose: str) -> str:
+    """The row's purpose, its first sentence ("Review the management of the case in line with practice
+    standards."): the whole of it is in the framework, and a 30,000-event feed should not carry it every time."""
+    text = " ".join(purpose.split())
+    first = text.split(". ", 1)[0].rstrip(".") + "." if text else ""
+    if len(first) > PURPOSE_CHARS:
+        first = first[:PURPOSE_CHARS].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return f"Why (row {row}): {first}" if first else ""
+
+
+def _name(org: Org, person_id: str | None) -> str:
+    person = org.person(person_id) if person_id else None
+    return person.name if person else (person_id or "nobody")
+
+
+def _status_line(ob: Obligation, org: Org) -> str:
+    if ob.status == DONE:
+        when = f" on {_day(ob.outcome.date)}" if ob.outcome and ob.outcome.date else ""
+        by = f" by {_name(org, ob.outcome.by)}" if ob.outcome and ob.outcome.by else ""
+        return f"Done{when}{by}."
+    if ob.status in (CANCELLED, WAIVED):
+        return f"{ob.status.capitalize()}" + (f": {ob.status_reason}." if ob.status_reason else ".")
+    if ob.status_reason:  # rescheduled: the extension and who gave it
+        return f"To do ({ob.status_reason})."
+    return "To do."
+
+
+def description(item: FeedItem, ctx: Context) -> str:
+    ob = item.obligation
+    row = ctx.rows.get(ob.row)  # a row a later version of the framework dropped has no purpose to show
+    lines = [_status_line(ob, ctx.org), f"Assigned to: {_name(ctx.org, ob.assignee)}"]
+    if ob.case:
+        lines.append(f"Case: {ob.case}")
+    lines.append(f"Period: {_day(ob.period_start)} to {_day(ob.period_end)}; due {_day(ob.due)}.")
+    if row is not None and row.purpose.strip():
+        lines.append(purpose_line(ob.row, row.purpose))
+    if ob.cause:
+        lines.append(f"Set off by: {item.cause_title or 'obligation'} ({ob.cause}).")
+    if ob.sample_reason:
+        lines.append(f"Chosen because: {ob.sample_reason}")
+    if ctx.framework is not None:
+        lines.append(f"Framework: {ctx.framework.title}, row {ob.row}.")
+    lines.append(f"Details: {api_link(ob, ctx.base_url)}")
+    return "\n".join(lines)
+
+
+def api_link(ob: Obligation, base_url: str) -> str:
+    return f"{base_url.rstrip('/')}/api/obligations/{ob.id}"
+
+
+def reminder_offset(ob: Obligation, ctx: Context) -> timedelta:
+    """From the due date's midnight back to 09:00 on the day ``reminder_days`` working days before."""
+    days = ctx.reminder_days if ctx.reminder_days is not None else (ctx.framework.reminder_days if ctx.framework else 5)
+    return _offset(ctx.workdays.calendar, ob.due, days)
+
+
+@lru_cache(maxsize=4096)
+def _offset(calendar: str, due: date, days: int) -> timedelta:
+    on = workdays_calendar(calendar).add(due, -days)
+    return timedelta(days=(on - due).days, hours=REMINDER_HOUR)
+
+
+def _alarm(ob: Obligation, ctx: Context, related: str) -> list[str]:
+    return [
+        "BEGIN:VALARM",
+        f"UID:{ob.id}-reminder@qaf",  # RFC 9074: lets a client remember it was dismissed
+        "ACTION:DISPLAY",
+        f"TRIGGER{related}:{ics.duration(reminder_offset(ob, ctx))}",
+        "DESCRIPTION:" + ics.text(f"Due {_day(ob.due)}: {summary(ob)}"),
+        "END:VALARM",
+    ]
+
+
+def _said(item: FeedItem, ctx: Context) -> list[str]:
+    ob = item.obligation
+    return [
+        "SUMMARY:" + ics.text(summary(ob)),
+        "DESCRIPTION:" + ics.text(description(item, ctx)),
+        "CATEGORIES:" + ics.texts(categories(ob)),
+    ]
+
+
+def _stamps(item: FeedItem, ctx: Context) -> list[str]:
+    ob = item.obligation
+    out = [f"SEQUENCE:{ob.sequence}", "LAST-MODIFIED:" + ics.utc(item.updated_at)]
+    if ctx.base_url.startswith(("https://", "http://")):
+        out.append("URL;VALUE=URI:" + api_link(ob, ctx.base_url))
+    return out
+
+
+def vevent(item: FeedItem, ctx: Context) -> list[str]:
+    """An all-day event on the due date (DTEND the day after), shown as free time: its content lines."""
+    ob = item.obligation
+    status = "CANCELLED" if ob.status in (CANCELLED, WAIVED) else "CONFIRMED"
+    lines = ["BEGIN:VEVENT", f"UID:{ob.uid}", "DTSTAMP:" + ics.utc(item.updated_at),
+             "DTSTART;VALUE=DATE:" + ics.day(ob.due), "DTEND;VALUE=DATE:" + ics.day(ob.due + ONE_DAY),
+             *_said(item, ctx), f"STATUS:{status}", "TRANSP:TRANSPARENT", *_stamps(item, ctx)]  # fmt: skip
+    if ob.status in LIVE:
+        lines += _alarm(ob, ctx, "")
+    lines.append("END:VEVENT")
+    return lines
+
+
+def vtodo(item: FeedItem, ctx: Context) -> list[str]:
+    """A to-do from the period's start, due on the due date: its content lines."""
+    ob = item.obligation
+    status = {DONE: "COMPLETED", CANCELLED: "CANCELLED", WAIVED: "CANCELLED"}.get(ob.status, "NEEDS-ACTION")
+    lines = ["BEGIN:VTODO", f"UID:{ob.uid}", "DTSTAMP:" + ics.utc(item.updated_at),
+             "DTSTART;VALUE=DATE:" + ics.day(ob.period_start), "DUE;VALUE=DATE:" + ics.day(ob.due),
+             *_said(item, ctx), f"STATUS:{status}"]  # fmt: skip
+    if ob.status == DONE:
+        lines += ["COMPLETED:" + ics.utc(item.updated_at), "PERCENT-COMPLETE:100"]
+    lines += _stamps(item, ctx)
+    if ob.status in LIVE:  # a to-do's reminder counts back from DUE, not DTSTART
+        lines += _alarm(ob, ctx, ";RELATED=END")
+    lines.append("END:VTODO")
+    return lines
+
+
+def last_change(items: list[FeedItem]) -> datetime | None:
+    return max((i.updated_at for i in items), default=None)

@@ -1,0 +1,402 @@
+"""The app ``qaf serve`` runs, over HTTP: private feed URLs, and the auditors' JSON API.
+
+Requests go through httpx's ASGI transport to the real app (``create_app``)
+over a real store, on SQLite and PostgreSQL. The small council's year is the
+one the feed tests use (``tests.test_feeds.year``); business date 10 June 2024.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import string
+from datetime import date, datetime, timezone
+from typing import Any, Iterator
+
+import httpx
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from calendars import tokens
+from engine.api import create_app
+from engine.outcomes import Recording
+from store.obligations import Filters
+from store.sql import SqlStore
+from tests.conftest import snapshot
+from tests.council import council
+from tests.test_feeds import TODAY, check_ical, may_audit, people_with, qaf, scratch_store, year
+
+NOW = datetime(2024, 6, 10, 9, 0, tzinfo=timezone.utc)
+
+
+class Client:
+    """A small synchronous client for the ASGI app (each request on its own event loop)."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    def request(self, method: str, url: str, token: str | None = None, **kw: Any) -> httpx.Response:
+        headers = dict(kw.pop("headers", {}))
+        if token is not None:
+            headers["Authorization"] = f"Bearer {token}"
+
+        async def go() -> httpx.Response:
+            transport = httpx.ASGITransport(app=self.app)
+            async with httpx.AsyncClient(transport=transport, base_url="https://qaf.example-council.gov.uk") as client:
+                return await client.request(method, url, headers=headers, **kw)
+
+        return asyncio.run(go())
+
+    def get(self, url: str, token: str | None = None, **kw: Any) -> httpx.Response:
+        return self.request("GET", url, token, **kw)
+
+    def post(self, url: str, token: str | None = None, **kw: Any) -> httpx.Response:
+        return self.request("POST", url, token, **kw)
+
+
+class Served:
+    """The year, its app, a client and a token for each person the tests act as."""
+
+    def __init__(self, store: SqlStore, url: str) -> None:
+        self.store, self.url = store, url
+        self.app = create_app(url, lambda: TODAY, feed_ttl=0)
+        self.client = Client(self.app)
+        org, vocab = store.org(), store.vocabulary()
+        self.feed = {p: tokens.issue(store, org, vocab, p, None, "feed", NOW)[0] for p in ("PM1", "OM1")}
+        self.api = {p: tokens.issue(store, org, vocab, p, None, "api", NOW)[0] for p in ("PM1", "PM2", "OM1", "D1", "HQA", "SW1")}
+
+    def close(self) -> None:
+        self.app.state.store.close()
+
+
+@pytest.fixture
+def served(store: SqlStore, db_url: str) -> Iterator[Served]:
+    """The year in a store of its own: for tests that change it."""
+    year(store)
+    s = Served(store, db_url)
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def shared(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """The year built once per database, for tests that only read."""
+    with scratch_store(request.param, tmp_path_factory) as (store, url):
+        year(store)
+        s = Served(store, url)
+        yield s
+        s.close()
+
+
+def ids(response: httpx.Response) -> set[str]:
+    assert response.status_code == 200, response.text
+    return {r["id"] for r in response.json()}
+
+
+# --- feeds ---------------------------------------------------------------------------------------
+
+
+def test_a_feed_url_answers_with_its_calendar(shared: Served):
+    r = shared.client.get(f"/feeds/{shared.feed['PM1']}.ics")
+    assert r.status_code == 200
+    assert r.headers["content-type"] == "text/calendar; charset=utf-8"
+    assert r.headers["etag"].startswith('"') and r.headers["last-modified"].endswith(" GMT")
+    assert "private" in r.headers["cache-control"]
+    vcal = check_ical(r.content)
+    assert vcal.x_wr_calname.value == "QA: Pat Practice"
+    assert "Details: https://qaf.example-council.gov.uk/api/obligations/" in r.text
+    todo = shared.client.get(f"/feeds/{shared.feed['PM1']}.ics?kind=todo")
+    assert todo.status_code == 200 and b"BEGIN:VTODO" in todo.content and b"BEGIN:VEVENT" not in todo.content
+    check_ical(todo.content)
+    head = shared.client.request("HEAD", f"/feeds/{shared.feed['PM1']}.ics")
+    assert head.status_code == 200 and head.content == b"" and head.headers["etag"] == r.headers["etag"]
+
+
+def test_a_strange_host_header_never_reaches_the_feed(shared: Served):
+    r = shared.client.get(f"/feeds/{shared.feed['PM1']}.ics", headers={"Host": 'evil"host'})
+    assert r.status_code == 200 and "evil" not in r.text
+    assert "Details: /api/obligations/" in r.text.replace("\r\n ", "")  # relative links: set QAF_BASE_URL
+
+
+def test_an_unknown_or_malformed_token_gets_a_plain_404(shared: Served):
+    answers = [
+        shared.client.get(f"/feeds/{tokens.new_token()}.ics"),  # well formed, never issued
+        shared.client.get("/feeds/not-a-token.ics"),
+        shared.client.get(f"/feeds/{shared.api['PM1']}.ics"),  # an API token is not a feed token
+        shared.client.get(f"/feeds/{shared.feed['PM1'][:-1]}.ics"),
+    ]
+    assert {(r.status_code, r.text) for r in answers} == {(404, '{"message":"not found"}')}
+
+
+def test_a_matching_etag_gets_304_without_rendering_again(shared: Served):
+    url = f"/feeds/{shared.feed['OM1']}.ics"
+    first = shared.client.get(url)
+    tag, renders = first.headers["etag"], shared.app.state.feeds.renders
+    for header in ({"If-None-Match": tag}, {"If-None-Match": f'"other", W/{tag}'}, {"If-None-Match": "*"},
+                   {"If-Modified-Since": first.headers["last-modified"]}):  # fmt: skip
+        again = shared.client.get(url, headers=header)
+        assert (again.status_code, again.content, again.headers["etag"]) == (304, b"", tag)
+    assert shared.client.get(url, headers={"If-None-Match": '"stale"'}).status_code == 200
+    assert shared.app.state.feeds.renders == renders, "a revalidation reads the cached feed"
+
+
+def test_a_change_gives_a_new_etag_and_the_new_feed(served: Served):
+    url = f"/feeds/{served.feed['PM1']}.ics"
+    first = served.client.get(url)
+    audit = may_audit(served.store, "SW4")
+    served.store.record(Recording(audit.id, "good", date=date(2024, 6, 3)), TODAY)
+    after = served.client.get(url, headers={"If-None-Match": first.headers["etag"]})
+    assert after.status_code == 200 and after.headers["etag"] != first.headers["etag"]
+    assert "SUMMARY:✓ Done: Audit case" in after.text.replace("\r\n ", "")
+
+
+def test_a_revoked_token_gets_the_same_404_as_one_never_issued(served: Served):
+    url = f"/feeds/{served.feed['PM1']}.ics"
+    assert served.client.get(url).status_code == 200
+    tokens.revoke(served.store, served.feed["PM1"], NOW)
+    revoked = served.client.get(url)
+    unknown = served.client.get(f"/feeds/{tokens.new_token()}.ics")
+    assert (revoked.status_code, revoked.text) == (unknown.status_code, unknown.text) == (404, '{"message":"not found"}')
+
+
+def test_a_leavers_feed_and_api_token_stop_working(served: Served):
+    served.store.save_org(council(people=people_with(PM1={"end": date(2024, 6, 7)})))
+    assert served.client.get(f"/feeds/{served.feed['PM1']}.ics").status_code == 404
+    assert served.client.get("/api/obligations", served.api["PM1"]).status_code == 401
+
+
+def test_qaf_serve_can_freeze_the_loaded_organisation_out_of_the_collectors_way(shared: Served):
+    import gc
+
+    app = create_app(shared.url, lambda: TODAY, freeze_heap=True)
+
+    async def start_and_stop() -> int:
+        async with app.router.lifespan_context(app):
+            return gc.get_freeze_count()
+
+    try:
+        assert asyncio.run(start_and_stop()) > 0
+    finally:
+        gc.unfreeze()
+
+
+# --- the API: who may see what -----------------------------------------------------------------
+
+
+def test_the_api_needs_a_valid_api_token(shared: Served):
+    answers = {
+        "none": shared.client.get("/api/obligations"),
+        "unknown": shared.client.get("/api/obligations", tokens.new_token()),
+        "feed token": shared.client.get("/api/obligations", shared.feed["PM1"]),
+        "basic": shared.client.get("/api/obligations", headers={"Authorization": "Basic UE0xOnB3"}),
+    }
+    for why, r in answers.items():
+        assert r.status_code == 401, why
+        assert r.headers["www-authenticate"] == "Bearer" and r.json()["message"], why
+
+
+def test_a_manager_sees_their_own_and_their_lines_obligations_and_no_one_elses(shared: Served):
+    everything = {o.id: o for o in shared.store.obligations(Filters(statuses=None))}
+    line = {"OM1", "PM1", "PM2", "SW1", "SW2", "SW3", "SW4", "SW5"}
+    seen = ids(shared.client.get("/api/obligations?status=all", shared.api["OM1"]))
+    assert seen == {oid for oid, o in everything.items() if o.assignee in line}
+    assert ids(shared.client.get("/api/obligations?status=all", shared.api["PM1"])) == {oid for oid, o in everything.items() if o.assignee == "PM1"}
+    assert ids(shared.client.get("/api/obligations?status=all", shared.api["SW1"])) == set()
+    pm1s = next(oid for oid, o in everything.items() if o.assignee == "PM1")
+    assert shared.client.get(f"/api/obligations/{pm1s}", shared.api["OM1"]).status_code == 200  # her line manager
+    other = shared.client.get(f"/api/obligations/{pm1s}", shared.api["PM2"])  # a colleague, sideways
+    assert other.status_code == 403 and "not yours or your line's" in other.json()["message"]
+    assert shared.client.get("/api/obligations?person=PM1", shared.api["PM2"]).status_code == 403
+    assert shared.client.get("/api/obligations/0000000000000000", shared.api["D1"]).status_code == 404
+
+
+def test_the_dcs_and_the_head_of_qa_see_everything(shared: Served):
+    everything = {o.id for o in shared.store.obligations(Filters(statuses=None))}
+    for who in ("D1", "HQA"):
+        assert ids(shared.client.get("/api/obligations?status=all", shared.api[who])) == everything
+
+
+QUERIES = [
+    "", "person=PM1", "role=OM&status=all", "team=T1&status=all", "service=Looked After Children",
+    "row=3.16&from=2024-05-01&to=2024-09-30&status=open,done", "kind=follow_up_audit&status=all",
+    "framework=east-sussex-2013&status=overdue", "status=cancelled",
+]  # fmt: skip
+
+
+def test_the_api_answers_what_qaf_due_answers(shared: Served, capsys):
+    for query in QUERIES:
+        argv: list[str] = []
+        for pair in filter(None, query.split("&")):
+            key, value = pair.split("=", 1)
+            argv += [f"--{key}", value]
+        assert qaf(["--db", shared.url, "due", *argv, "--format", "json", "--today", TODAY.isoformat()]) == 0
+        expected = json.loads(capsys.readouterr().out)
+        got = shared.client.get(f"/api/obligations?{query}", shared.api["D1"])
+        assert got.status_code == 200 and got.json() == expected, query
+
+
+def test_bad_filters_are_422_with_a_message(shared: Served):
+    for query, field in (("status=nearly", "status"), ("from=31-05-2024", "from"), ("kind=party", "kind"), ("team=T9", None)):
+        r = shared.client.get(f"/api/obligations?{query}", shared.api["D1"])
+        assert r.status_code == 422 and r.json()["message"], query
+        if field:
+            assert field in {p["field"] for p in r.json()["problems"]}, query
+
+
+def test_openapi_describes_the_api_at_docs(shared: Served):
+    assert "swagger" in shared.client.get("/docs").text.lower()
+    spec = shared.client.get("/openapi.json").json()
+    assert {"/api/obligations", "/api/obligations/{oid}", "/api/obligations/{oid}/outcome", "/feeds/{token}.ics"} <= set(spec["paths"])
+    assert any(s.get("scheme") == "bearer" for s in spec["components"]["securitySchemes"].values())
+
+
+def test_unknown_routes_and_methods_answer_json(shared: Served):
+    assert shared.client.get("/nowhere").json() == {"message": "Not Found"}
+    r = shared.client.request("DELETE", "/api/obligations", shared.api["D1"])
+    assert r.status_code == 405 and r.json()["message"]
+
+
+# --- recording an outcome ---------------------------------------------------------------------------
+
+
+def test_recording_concerns_through_the_api_sets_off_two_audits_a_review_and_an_alert(served: Served):
+    audit = may_audit(served.store, "SW4")
+    r = served.client.post(f"/api/obligations/{audit.id}/outcome", served.api["PM1"],
+                           json={"grade": "requires_improvement", "concerns": True, "date": "2024-06-03", "notes": "chronology gaps"})  # fmt: skip
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["obligation"]["status"] == "done"
+    assert body["obligation"]["outcome"] == {"grade": "requires_improvement", "concerns": True, "by": "PM1", "date": "2024-06-03"}
+    assert sorted(o["kind"] for o in body["created"]) == ["follow_up_audit", "follow_up_audit", "review"]
+    assert {o["cause"] for o in body["created"]} == {audit.id}
+    [alert] = [n for n in body["queued"] if n["reason"] == "alert"]
+    assert alert["recipient"] == "OM1"
+    assert [(n.recipient, n.reason, n.status) for n in served.store.outbox() if n.cause == audit.id] == [("OM1", "alert", "pending")]
+
+
+def test_a_line_manager_records_as_themselves(served: Served):
+    audit = may_audit(served.store, "SW4")
+    r = served.client.post(f"/api/obligations/{audit.id}/outcome", served.api["OM1"], json={"grade": "good"})
+    assert r.status_code == 200 and r.json()["obligation"]["outcome"]["by"] == "OM1"
+    assert r.json()["obligation"]["outcome"]["date"] == TODAY.isoformat()
+
+
+MALFORMED = [
+    ({"grade": "brilliant"}, "grade"),
+    ({"grade": "good", "date": "2024-07-01"}, "date"),  # after today
+    ({"grade": "good", "date": "2024-04-30"}, "date"),  # before the period began
+    ({"grade": "good", "date": "31/05/2024"}, "date"),
+    ({"grade": "good", "areas": {"Chronology": "good"}}, "areas"),  # East Sussex judges no key areas
+    ({"grade": "good", "areas": {"a,b": "good"}}, "areas"),
+    ({"grade": "good", "concerns": "yes"}, "concerns"),
+    ({"grade": 3}, "grade"),
+    ({"grade": "good", "areas": ["Chronology=good"]}, "areas"),
+    ({"grade": "good", "inspector": "me"}, "inspector"),
+    ({}, "grade"),  # an audit needs a grade
+    (None, "body"),
+    ([], "body"),
+    ("good", "body"),
+]  # fmt: skip
+
+
+def test_malformed_outcomes_are_422_with_every_problem_and_change_nothing(served: Served):
+    audit = may_audit(served.store, "SW4")
+    url = f"/api/obligations/{audit.id}/outcome"
+    before = snapshot(served.store)
+    for body, field in MALFORMED:
+        r = served.client.post(url, served.api["PM1"], json=body)
+        assert r.status_code == 422, (body, r.text)
+        assert r.json()["message"] and field in {p["field"] for p in r.json()["problems"]}, (body, r.json())
+    for raw in (b"", b"{not json", b'{"grade": "good",}'):
+        r = served.client.post(url, served.api["PM1"], content=raw, headers={"Content-Type": "application/json"})
+        assert r.status_code == 422 and r.json()["message"], raw
+    assert snapshot(served.store) == before
+
+
+def test_several_problems_are_reported_together(shared: Served):
+    audit = may_audit(shared.store, "SW4")
+    r = shared.client.post(f"/api/obligations/{audit.id}/outcome", shared.api["PM1"],
+                           json={"grade": "brilliant", "date": "2030-01-01", "areas": {"Chronology": "good"}})  # fmt: skip
+    assert r.status_code == 422
+    assert {p["field"] for p in r.json()["problems"]} == {"grade", "date", "areas"}
+
+
+def test_recording_someone_elses_or_a_done_obligation_is_refused(served: Served):
+    audit = may_audit(served.store, "SW4")
+    done = may_audit(served.store, "SW1")
+    before = snapshot(served.store)
+    assert served.client.post(f"/api/obligations/{audit.id}/outcome", served.api["PM2"], json={"grade": "good"}).status_code == 403
+    assert served.client.post(f"/api/obligations/{audit.id}/outcome", json={"grade": "good"}).status_code == 401
+    assert served.client.post("/api/obligations/feedfacefeedface/outcome", served.api["D1"], json={"grade": "good"}).status_code == 404
+    again = served.client.post(f"/api/obligations/{done.id}/outcome", served.api["PM1"], json={"grade": "good"})
+    assert again.status_code == 422 and "nothing to record" in again.json()["problems"][0]["message"]
+    sideways = served.client.post(f"/api/obligations/{audit.id}/outcome", served.api["HQA"], json={"grade": "good"})
+    assert sideways.status_code == 422 and sideways.json()["problems"][0]["field"] == "by"  # sees all, records only for her line
+    assert snapshot(served.store) == before
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=10), inner, max_size=3),
+    max_leaves=8,
+)
+BODIES = JSON | st.fixed_dictionaries(
+    {},
+    optional={
+        "grade": JSON | st.sampled_from(["good", "Inadequate", "requires improvement", "outstanding", ""]),
+        "concerns": JSON, "notes": JSON,
+        "date": JSON | st.dates(date(2023, 1, 1), date(2025, 12, 31)).map(date.isoformat),
+        "areas": JSON | st.dictionaries(st.text(string.ascii_letters + " ,=", max_size=12), st.sampled_from(["good", "bad"]), max_size=2),
+    },
+)  # fmt: skip
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(body=BODIES)
+def test_no_body_ever_gets_a_500(served: Served, body: Any):
+    audit = may_audit(served.store, "SW4")
+    r = served.client.post(f"/api/obligations/{audit.id}/outcome", served.api["PM1"], json=body)
+    assert r.status_code in (200, 422), (body, r.status_code, r.text)
+    assert r.json()["message" if r.status_code == 422 else "obligation"]
+
+
+# --- qaf token -------------------------------------------------------------------------------------
+
+
+def test_tokens_are_long_random_and_stored_only_as_their_hash(shared: Served):
+    made = [tokens.new_token() for _ in range(500)]
+    assert len(set(made)) == 500 and min(map(len, made)) >= 43  # 32 random bytes: 256 bits
+    assert not [t for t in made if t.startswith("-")], "a token the command line would read as an option"
+    stored = json.dumps(snapshot(shared.store)["feed_tokens"])
+    for token in (*shared.feed.values(), *shared.api.values()):
+        assert token not in stored and hashlib.sha256(token.encode()).hexdigest() in stored
+
+
+def test_qaf_token_create_list_and_revoke(served: Served, capsys):
+    assert qaf(["--db", served.url, "token", "create", "--person", "OM1", "--scope", "team"]) == 0
+    out, err = capsys.readouterr()
+    token, path = out.split()
+    assert path == f"/feeds/{token}.ics" and "shown once" in err
+    assert served.client.get(path).status_code == 200
+    assert qaf(["--db", served.url, "token", "list"]) == 0
+    listing = capsys.readouterr().out
+    assert token not in listing
+    [line] = [row for row in listing.splitlines() if "team" in row and "OM1" in row and "feed" in row]
+    token_id = line.split()[0]
+    assert token_id == hashlib.sha256(token.encode()).hexdigest()[:12]
+    assert qaf(["--db", served.url, "token", "revoke", token_id]) == 0
+    assert served.client.get(path).status_code == 404
+    assert qaf(["--db", served.url, "token", "revoke", token]) == 1
+    assert "already revoked" in capsys.readouterr().err
+
+
+def test_qaf_token_create_refuses_what_it_must(served: Served, capsys):
+    assert qaf(["--db", served.url, "token", "create", "--person", "PM1", "--scope", "all"]) == 1
+    assert "does not hold an overseeing role" in capsys.readouterr().err
+    assert qaf(["--db", served.url, "token", "create", "--person", "NOBODY"]) == 1
+    assert "no person 'NOBODY'" in capsys.readouterr().err
+    assert qaf(["--db", served.url, "token", "create", "--person", "D1", "--purpose", "api"]) == 0
+    token = capsys.readouterr().out.split()[0]
+    assert len(served.client.get("/api/obligations?status=all", token).json()) == len(served.store.obligations(Filters(statuses=None)))

@@ -1,0 +1,101 @@
+"""Two ``qaf serve`` instances on one PostgreSQL: one leader ticks, nothing twice, the other takes over."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from store.sql import SqlStore
+from store.tables import OutboxRecord, TickRecord
+from tests.smtp import Inbox, free_port, smtp_server
+from tests.test_tick import set_up
+
+TODAY = date.today()  # the service runs on the wall clock; the test gives it a month to catch up
+MONTH = 31
+
+
+def health(port: int) -> dict | None:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as r:
+            return json.loads(r.read())
+    except OSError:
+        return None
+
+
+def wait_for(what, timeout: float = 60.0, every: float = 0.5):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = what()
+        if found:
+            return found
+        time.sleep(every)
+    raise AssertionError(f"gave up waiting after {timeout} s")
+
+
+def finished_ticks(store: SqlStore) -> int:
+    with store.read() as conn:
+        return conn.execute(select(func.count()).select_from(TickRecord.__table__).where(TickRecord.__table__.c.finished_at.is_not(None))).scalar()
+
+
+def test_two_instances_one_leader_nothing_twice_and_a_takeover(pg_url: str, tmp_path):
+    store = SqlStore.open(pg_url)
+    set_up(store)
+    inbox, smtp_port = Inbox(), free_port()
+    env = {**os.environ, "QAF_DB": pg_url, "QAF_SMTP_HOST": "127.0.0.1", "QAF_SMTP_PORT": str(smtp_port)}
+    env.pop("QAF_CRASH_AT", None)
+    ports = [free_port(), free_port()]
+    start = (TODAY - timedelta(days=MONTH - 1)).isoformat()
+    procs = []
+    with smtp_server(inbox, smtp_port):
+        try:
+            for port in ports:
+                procs.append(subprocess.Popen(
+                    [sys.executable, "-m", "engine.cli", "serve", "--port", str(port), "--leader-check", "1", "--catch-up-from", start],
+                    env=env, stdout=subprocess.DEVNULL, stderr=open(tmp_path / f"serve-{port}.log", "w"),
+                ))  # fmt: skip
+            states = wait_for(lambda: all(health(p) for p in ports) and [health(p) for p in ports], timeout=40)
+            wait_for(lambda: finished_ticks(store) >= MONTH, timeout=120)
+            states = [health(p) for p in ports]
+            leaders = [i for i, s in enumerate(states) if s["leader"]]
+            assert len(leaders) == 1, states
+            time.sleep(2)  # let the leader finish sending
+            with store.read() as conn:
+                rows = list(conn.execute(select(OutboxRecord.__table__)))
+                ticks = list(conn.execute(select(TickRecord.__table__)))
+            assert len(ticks) == MONTH and len({t.business_date for t in ticks}) == MONTH
+            assert {t.runner for t in ticks} == {states[leaders[0]]["runner"]}  # only the leader ticked
+            sent = [r for r in rows if r.status == "sent"]
+            assert sorted(inbox.keys()) == sorted(r.key for r in sent) and len(set(inbox.ids())) == len(inbox.ids())
+            # kill the leader: the other takes over
+            procs[leaders[0]].send_signal(signal.SIGKILL)
+            procs[leaders[0]].wait()
+            follower = ports[1 - leaders[0]]
+            wait_for(lambda: (health(follower) or {}).get("leader"), timeout=20)
+            assert finished_ticks(store) == MONTH  # nothing left to catch up, nothing run twice
+        finally:
+            for p in procs:
+                if p.poll() is None:
+                    p.terminate()
+                    p.wait(timeout=10)
+    store.close()
+
+
+def test_on_sqlite_a_second_instance_waits_for_the_file_lock(tmp_path):
+    from engine.service import Leadership
+
+    url = f"sqlite:///{tmp_path / 'qaf.db'}"
+    a, b = SqlStore.open(url), SqlStore.open(url)
+    first, second = Leadership(a, url), Leadership(b, url)
+    assert first.try_acquire() and not second.try_acquire()
+    first.release()
+    assert second.try_acquire()
+    second.release()
