@@ -1,8 +1,10 @@
-"""The ``qaf`` command: argument parsing, the clock default, and the one error boundary.
+"""The ``qaf`` command: argument parsing and the one error boundary.
 
-Only this module reads the wall clock (as a default for ``--today``/``--from``).
-Domain errors (:class:`~engine.problems.QafError`) become a message on stderr
-and a non-zero exit here, and nowhere else.
+Commands live here and in ``cli_*`` modules, each registering its own
+sub-commands; only the CLI reads the wall clock (``cli_common.today_of``, the
+default for ``--today``). Domain errors (:class:`~engine.problems.QafError`)
+become a message on stderr and a non-zero exit in :func:`main`, and nowhere
+else.
 """
 
 from __future__ import annotations
@@ -13,12 +15,10 @@ import sys
 from pathlib import Path
 from typing import Callable, Sequence
 
-from datetime import date
-
-from engine import backend
-from engine import cli_feeds, queries
+from engine import backend, cli_feeds, cli_outcomes, queries
+from engine.cli_common import day_arg, open_store, print_problems, runner_name, today_of
 from engine.orgload import load_org
-from engine.problems import InputError, Problem, QafError, Source, errors, format_problem
+from engine.problems import InputError, QafError, errors
 from rules import bundled
 from rules.loader import load_framework
 from store.db import database_url, redact
@@ -27,15 +27,6 @@ from store.sql import SqlStore
 VERSION = "0.1.0"
 
 Handler = Callable[[argparse.Namespace], int]
-
-
-def _store(args: argparse.Namespace) -> SqlStore:
-    return SqlStore.open(args.db)
-
-
-def _print_problems(problems: Sequence[Problem], stream=None) -> None:
-    for problem in problems:
-        print(format_problem(problem), file=stream or sys.stdout)
 
 
 # --- qaf framework ------------------------------------------------------------------
@@ -52,7 +43,7 @@ def cmd_framework_check(args: argparse.Namespace) -> int:
             "problems": [p.as_dict() for p in problems],
         }, indent=2))  # fmt: skip
     else:
-        _print_problems(problems)
+        print_problems(problems)
         rows = len(fw.rows) if fw else 0
         schedulable = fw.schedulable_count if fw else 0
         print(f"{path}: {rows} rows, {schedulable} schedulable, {rows - schedulable} not schedulable")
@@ -64,8 +55,8 @@ def cmd_framework_load(args: argparse.Namespace) -> int:
     fw, problems = load_framework(path)
     if fw is None or errors(problems):
         raise InputError(problems, f"{path}: not loaded, the store is unchanged")
-    _print_problems(problems, sys.stderr)  # warnings only
-    store = _store(args)
+    print_problems(problems, sys.stderr)  # warnings only
+    store = open_store(args)
     change = store.save_framework(fw, path.read_text(encoding="utf-8"))
     rows, schedulable = len(fw.rows), fw.schedulable_count
     was = f" (was version {change.previous_version})" if change.action == "replaced" else ""
@@ -75,7 +66,7 @@ def cmd_framework_load(args: argparse.Namespace) -> int:
 
 
 def cmd_framework_list(args: argparse.Namespace) -> int:
-    stored = _store(args).stored_frameworks()
+    stored = open_store(args).stored_frameworks()
     if not stored:
         print("no framework loaded (bundled: " + ", ".join(bundled.names()) + ")")
     for f in stored:
@@ -87,12 +78,12 @@ def cmd_framework_list(args: argparse.Namespace) -> int:
 
 
 def cmd_org_load(args: argparse.Namespace) -> int:
-    store = _store(args)
+    store = open_store(args)
     vocab = store.vocabulary() if store.stored_frameworks() else None
     org, problems = load_org(Path(args.dir), vocab)
     if org is None or errors(problems):
         raise InputError(problems, f"{args.dir}: not loaded, the store is unchanged")
-    _print_problems(problems, sys.stderr)
+    print_problems(problems, sys.stderr)
     if vocab is None:
         print("note: no framework is loaded yet, so roles were not checked", file=sys.stderr)
     change = store.save_org(org)
@@ -105,24 +96,11 @@ def cmd_org_load(args: argparse.Namespace) -> int:
 # --- qaf schedule / qaf due ----------------------------------------------------------
 
 
-def _day(text: str) -> date:
-    """An argparse type: ISO dates only, with a message that says so."""
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date: {text!r} (expected YYYY-MM-DD)") from None
-
-
 def _statuses(text: str) -> tuple[str, ...]:
     try:
         return queries.parse_statuses(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def _today(args: argparse.Namespace) -> date:
-    """The business date: --today when given, else the wall clock (the only place that reads it)."""
-    return getattr(args, "today", None) or date.today()
 
 
 def _frameworks(store: SqlStore, only: str | None):
@@ -135,11 +113,11 @@ def _frameworks(store: SqlStore, only: str | None):
 
 
 def cmd_schedule(args: argparse.Namespace) -> int:
-    today = _today(args)
+    today = today_of(args)
     first = args.first or today
     if args.through < first:
         raise QafError(f"--through {args.through} is before --from {first}")
-    store = _store(args)
+    store = open_store(args)
     org = store.org()
     if not org.people:
         raise QafError("no organisation is loaded: run 'qaf org load DIR' first")
@@ -157,8 +135,8 @@ def cmd_schedule(args: argparse.Namespace) -> int:
 
 
 def cmd_due(args: argparse.Namespace) -> int:
-    today = _today(args)
-    store = _store(args)
+    today = today_of(args)
+    store = open_store(args)
     query = queries.DueQuery(
         person=args.person, role=args.role, team=args.team, service=args.service, row=args.row,
         framework=args.framework, kind=args.kind, date_from=args.date_from, date_to=args.date_to,
@@ -169,133 +147,17 @@ def cmd_due(args: argparse.Namespace) -> int:
     return 0
 
 
-# --- qaf record / moderate / extend / outbox ----------------------------------------------
-
-
-def _report_result(store: SqlStore, result) -> None:
-    """Created ids on stdout (one a line); what happened, in words, on stderr."""
-    for ob in result.created:
-        print(ob.id)
-    for ob in result.created:
-        print(f"created {ob.kind.replace('_', ' ')} {ob.id} due {ob.due}: {ob.title}", file=sys.stderr)
-    for notice in result.queued:
-        print(f"queued {notice.reason} to {notice.email}: {notice.subject}", file=sys.stderr)
-    for shortfall in result.shortfalls:
-        print(f"shortfall: {shortfall}", file=sys.stderr)
-
-
-def cmd_record(args: argparse.Namespace) -> int:
-    from engine.outcomes import Recording, parse_areas
-
-    today = _today(args)
-    store = _store(args)
-    if args.csv:
-        return _record_csv(store, args, today)
-    if not args.obligation:
-        raise QafError("say which obligation (or give --csv FILE)")
-    if args.contest:
-        result = store.contest(args.obligation, args.by, args.date, today)
-        print(f"recorded: {result.obligation}'s grade is contested", file=sys.stderr)
-        _report_result(store, result)
-        return 0
-    areas: tuple = ()
-    if args.areas:
-        ob_fw = _framework_of(store, args.obligation)
-        areas, wrong = parse_areas(args.areas, ob_fw)
-        if wrong:
-            raise InputError([Problem(_CLI_SOURCE, "areas", w) for w in wrong], "nothing recorded, the store is unchanged")
-    rec = Recording(args.obligation, args.grade, args.concerns, areas, args.by, args.date, args.notes or "")
-    result = store.record(rec, today)
-    grade = f" {args.grade}" if args.grade else ""
-    print(f"recorded{grade}{' with significant concerns' if args.concerns else ''} for {result.obligation} "
-          f"(rules: {result.rules})", file=sys.stderr)  # fmt: skip
-    _report_result(store, result)
-    return 0
-
-
-_CLI_SOURCE = Source("qaf record", 0)
-
-
-def _record_csv(store: SqlStore, args: argparse.Namespace, today: date) -> int:
-    from engine.outcome_csv import read_outcomes
-
-    def framework_for(typed: str):
-        try:
-            return _framework_of(store, typed)
-        except QafError:
-            return None  # the unknown obligation is reported when it is recorded
-
-    recordings, problems = read_outcomes(args.csv, framework_for)
-    if problems:
-        raise InputError(problems, f"{args.csv}: nothing recorded, the store is unchanged")
-    results = store.record_many(recordings, today)
-    for result in results:
-        _report_result(store, result)
-    created = sum(len(r.created) for r in results)
-    print(f"recorded {len(results)} outcomes from {args.csv}; {created} obligations set off", file=sys.stderr)
-    return 0
-
-
-def _framework_of(store: SqlStore, typed: str):
-    from store import outcomes as oc
-
-    with store.read() as conn:
-        ob = oc.load(conn, oc.resolve(conn, typed))
-        return store.framework_in(conn, ob.framework)
-
-
-def cmd_moderate(args: argparse.Namespace) -> int:
-    store = _store(args)
-    result = store.moderate(args.obligation, args.grade, args.by, args.date, _today(args))
-    print(f"moderated {result.obligation} as {args.grade} (rules: {result.rules})", file=sys.stderr)
-    _report_result(store, result)
-    return 0
-
-
-def cmd_extend(args: argparse.Namespace) -> int:
-    store = _store(args)
-    ob = store.extend(args.obligation, args.to, args.by, args.reason or "", _today(args))
-    print(f"{ob.id} now due {ob.due}: {ob.status_reason}")
-    return 0
-
-
-def cmd_outbox(args: argparse.Namespace) -> int:
-    items = _store(args).outbox(args.status)
-    if args.format == "json":
-        print(json.dumps([
-            {"id": i.id, "recipient": i.recipient, "email": i.recipient_email, "subject": i.subject,
-             "reason": i.reason, "cause": i.cause, "status": i.status, "digest": i.digest, "attempts": i.attempts,
-             "created_at": i.created_at.isoformat(), "sent_at": i.sent_at.isoformat() if i.sent_at else None,
-             "last_error": i.last_error}
-            for i in items
-        ], indent=2, ensure_ascii=False))  # fmt: skip
-        return 0
-    if not items:
-        print("the outbox is empty" + (f" (status {args.status})" if args.status else ""))
-    for i in items:
-        sent = f" sent {i.sent_at:%Y-%m-%d %H:%M}" if i.sent_at else ""
-        print(f"{i.id:>5}  {i.status:<8}{sent}  {i.reason:<10} {i.recipient_email:<40} {i.subject}")
-    return 0
-
-
 # --- qaf tick -----------------------------------------------------------------------------
-
-
-def runner_name() -> str:
-    import os
-    import socket
-
-    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def cmd_tick(args: argparse.Namespace) -> int:
     from engine.mail import read_settings
     from engine.tick import business_now, run_tick
 
-    store = _store(args)
+    store = open_store(args)
     if not store.stored_frameworks():
         raise QafError("no framework is loaded: run 'qaf framework load FILE' first")
-    today = _today(args)
+    today = today_of(args)
     now = business_now(today) if args.today else None
     result = run_tick(store, today, read_settings(), runner_name(), now=now)
     for line in result.lines():
@@ -314,7 +176,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    store = _store(args)
+    store = open_store(args)
     print(f"store: {redact(database_url(args.db))} ({store.dialect})")
     stored = store.stored_frameworks()
     for f in stored:
@@ -371,9 +233,9 @@ def build_parser() -> argparse.ArgumentParser:
     org_load.add_argument("dir")
     org_load.set_defaults(handler=cmd_org_load)
     schedule = commands.add_parser("schedule", help="materialise obligations for the periods up to --through (idempotent)")
-    schedule.add_argument("--from", dest="first", type=_day, metavar="DATE", help="first day of the window (default: today)")
-    schedule.add_argument("--through", type=_day, required=True, metavar="DATE", help="last day of the window")
-    schedule.add_argument("--today", type=_day, metavar="DATE", help="the business date (default: today); cases are chosen for periods begun by then")
+    schedule.add_argument("--from", dest="first", type=day_arg, metavar="DATE", help="first day of the window (default: today)")
+    schedule.add_argument("--through", type=day_arg, required=True, metavar="DATE", help="last day of the window")
+    schedule.add_argument("--today", type=day_arg, metavar="DATE", help="the business date (default: today); cases are chosen for periods begun by then")
     schedule.add_argument("--framework", metavar="ID", help="only this framework (default: every loaded one)")
     schedule.set_defaults(handler=cmd_schedule)
 
@@ -385,56 +247,24 @@ def build_parser() -> argparse.ArgumentParser:
     due.add_argument("--row", metavar="ROW", help="a framework row id, e.g. 3.16")
     due.add_argument("--framework", metavar="ID")
     due.add_argument("--kind", choices=("audit", "follow_up_audit", "review", "moderation", "qa_signoff", "report", "visit", "meeting", "task"))
-    due.add_argument("--from", dest="date_from", type=_day, metavar="DATE", help="due on or after")
-    due.add_argument("--to", dest="date_to", type=_day, metavar="DATE", help="due on or before")
+    due.add_argument("--from", dest="date_from", type=day_arg, metavar="DATE", help="due on or after")
+    due.add_argument("--to", dest="date_to", type=day_arg, metavar="DATE", help="due on or before")
     due.add_argument("--status", type=_statuses, default=queries.LIVE_SHOWN, metavar="S",
                      help="open, overdue, done, rescheduled, cancelled, waived; comma-separated; 'live' (default) or 'all'")  # fmt: skip
-    due.add_argument("--today", type=_day, metavar="DATE", help="the business date overdue is judged against (default: today)")
+    due.add_argument("--today", type=day_arg, metavar="DATE", help="the business date overdue is judged against (default: today)")
     due.add_argument("--format", choices=("table", "json", "csv"), default="table")
     due.set_defaults(handler=cmd_due)
 
-    record = commands.add_parser("record", help="record an audit's outcome; prints the ids of what it sets off")
-    record.add_argument("obligation", nargs="?", help="an obligation id (or a unique start of one)")
-    record.add_argument("--grade", metavar="G", help="outstanding, good, requires_improvement, inadequate (the framework's scale)")
-    record.add_argument("--concerns", action="store_true", help="the audit found significant concerns")
-    record.add_argument("--areas", metavar="AREA=GRADE,...", help="key area judgements, e.g. 'Chronology=inadequate,Plan and permanence=good'")
-    record.add_argument("--by", metavar="PERSON", help="who did it (default: the assignee)")
-    record.add_argument("--date", type=_day, metavar="DATE", help="when it was done (default: today)")
-    record.add_argument("--notes", metavar="TEXT")
-    record.add_argument("--contest", action="store_true", help="contest the recorded grade; moderation will settle it")
-    record.add_argument("--csv", metavar="FILE", help="record every outcome in FILE (obligation,grade,concerns,areas,by,date,notes), all or none")
-    record.add_argument("--today", type=_day, metavar="DATE", help="the business date (default: today)")
-    record.set_defaults(handler=cmd_record)
-
-    moderate = commands.add_parser("moderate", help="record a moderated grade beside the primary one")
-    moderate.add_argument("obligation", help="the audit, or its moderation obligation")
-    moderate.add_argument("--grade", required=True, metavar="G")
-    moderate.add_argument("--by", metavar="PERSON", help="the moderator (default: the moderation's assignee)")
-    moderate.add_argument("--date", type=_day, metavar="DATE")
-    moderate.add_argument("--today", type=_day, metavar="DATE")
-    moderate.set_defaults(handler=cmd_moderate)
-
-    extend = commands.add_parser("extend", help="extend a deadline (a line manager up to 5 working days; longer, a senior)")
-    extend.add_argument("obligation")
-    extend.add_argument("--to", type=_day, required=True, metavar="DATE")
-    extend.add_argument("--by", required=True, metavar="PERSON")
-    extend.add_argument("--reason", metavar="TEXT")
-    extend.add_argument("--today", type=_day, metavar="DATE")
-    extend.set_defaults(handler=cmd_extend)
-
-    outbox = commands.add_parser("outbox", help="notices queued and sent")
-    outbox.add_argument("--status", choices=("pending", "sent", "failed"))
-    outbox.add_argument("--format", choices=("table", "json"), default="table")
-    outbox.set_defaults(handler=cmd_outbox)
+    cli_outcomes.register(commands)
 
     tick = commands.add_parser("tick", help="the daily run: schedule the horizon, escalate late work, send email (once per date)")
-    tick.add_argument("--today", type=_day, metavar="DATE", help="the business date to run (default: today); replay a year day by day")
+    tick.add_argument("--today", type=day_arg, metavar="DATE", help="the business date to run (default: today); replay a year day by day")
     tick.set_defaults(handler=cmd_tick)
 
     serve = commands.add_parser("serve", help="serve feeds and the JSON API; the leader instance runs the daily tick and sends email")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--catch-up-from", type=_day, metavar="DATE", help="on becoming leader, tick every day from DATE (default: after the last tick)")
+    serve.add_argument("--catch-up-from", type=day_arg, metavar="DATE", help="on becoming leader, tick every day from DATE (default: after the last tick)")
     serve.add_argument("--leader-check", type=float, default=15.0, metavar="SECONDS", help="how often a follower tries to become leader")
     serve.set_defaults(handler=cmd_serve)
 
@@ -450,7 +280,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.handler(args)
     except InputError as exc:
-        _print_problems(exc.problems, sys.stderr)
+        print_problems(exc.problems, sys.stderr)
         print(f"qaf: {exc.summary}", file=sys.stderr)
         return exc.exit_code
     except QafError as exc:

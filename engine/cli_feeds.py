@@ -28,16 +28,13 @@ from calendars.access import SCOPES
 from calendars.build import build
 from calendars.feed import DONE_DAYS, EVENT, TODO
 from calendars.selection import Selection
+from engine.cli_common import day_arg
 from engine.problems import QafError
 from store.sql import SqlStore
 from store import tokens as token_store
 
 
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date: {text!r} (expected YYYY-MM-DD)") from None
+_day = day_arg
 
 
 def _whole(text: str) -> int:

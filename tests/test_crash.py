@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from engine.cli import runner_name
+from engine.cli_common import runner_name
 from engine.mail import MailSettings
 from engine.tick import business_now, run_tick
 from rules import bundled
