@@ -14,7 +14,6 @@ The planner reads no clock and writes nothing: the store reconciles the plan
 
 from __future__ import annotations
 
-import hashlib
 import math
 import random
 from dataclasses import dataclass, field
@@ -402,61 +401,6 @@ class _Planner:
         if c.on == "case_transfer" or c.anniversary is not None:
             self.note(f"{c.on or 'anniversary of ' + c.anniversary.date}: the organisation data has no such date; not scheduled")
         return None, None
-
-
-_DIGESTS: dict[int, tuple[Framework, str]] = {}
-
-
-def framework_digest(fw: Framework) -> str:
-    """A digest of everything the framework says, computed once per framework object."""
-    held = _DIGESTS.get(id(fw))
-    if held is None or held[0] is not fw:
-        held = (fw, hashlib.sha256(repr(fw).encode("utf-8")).hexdigest())
-        _DIGESTS[id(fw)] = held
-    return held[1]
-
-
-def fingerprint(fw: Framework, org: Org, first: date, last: date, today: date, part: str = CALENDAR) -> str:
-    """Everything a plan depends on besides the store: same fingerprint, same plan.
-
-    ``today`` matters only through which periods have begun (cases are chosen
-    and moderation sampled once a period begins), so it enters as that set.
-    """
-    begun: set[date] = set()
-    for row in fw.rows:
-        for c in row.cadences:
-            for every in [c.every, *(v.every for v in c.variations)]:
-                if every is not None:
-                    begun.update(p.start for p in periods(every, fw.year_start, first, last) if p.start <= today)
-    text = "|".join([part, framework_digest(fw), org.fingerprint, first.isoformat(), last.isoformat(), ",".join(sorted(d.isoformat() for d in begun))])
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-OUT_OF_SCOPE = "out of scope: "
-
-
-def out_of_scope_reason(ob: Obligation, fw: Framework, org: Org) -> str:
-    """Why a planned obligation is no longer planned: the words a QA officer reads."""
-    try:
-        row = fw.row(ob.row)
-    except KeyError:
-        return f"{OUT_OF_SCOPE}row {ob.row} is no longer in the framework"
-    if not row.schedulable or ob.cadence >= len(row.cadences):
-        return f"{OUT_OF_SCOPE}row {ob.row} no longer schedules this"
-    if ob.subject_kind in ("worker", "case_holder", "assignee"):
-        person = org.person(ob.subject)
-        if person is None:
-            return f"{OUT_OF_SCOPE}{ob.subject} is no longer in the organisation"
-        if person.end is not None and person.end < ob.due:
-            return f"{OUT_OF_SCOPE}{person.name} left on {person.end.isoformat()}"
-        if person.start is not None and person.start > ob.period_start:
-            return f"{OUT_OF_SCOPE}{person.name} starts on {person.start.isoformat()}, after the period began"
-        return f"{OUT_OF_SCOPE}{person.name} is no longer covered by row {ob.row} (line manager or role changed)"
-    if ob.subject_kind == "team" and org.team(ob.subject) is None:
-        return f"{OUT_OF_SCOPE}team {ob.subject} no longer exists"
-    if ob.subject_kind == "case":
-        return f"{OUT_OF_SCOPE}case {ob.subject} no longer has this event"
-    return f"{OUT_OF_SCOPE}{ob.subject_kind} {ob.subject} is no longer in scope of row {ob.row}"
 
 
 def plan(

@@ -12,7 +12,9 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
+from engine.model import Obligation
 from engine.org import Org, Person, Team
+from rules.model import Framework
 from rules.roles import Vocabulary
 
 
@@ -143,3 +145,30 @@ class Peers:
         if not eligible:
             return None
         return eligible[(ordinal + index) % len(eligible)]
+
+
+OUT_OF_SCOPE = "out of scope: "
+
+
+def out_of_scope_reason(ob: Obligation, fw: Framework, org: Org) -> str:
+    """Why a planned obligation is no longer planned: the words a QA officer reads."""
+    try:
+        row = fw.row(ob.row)
+    except KeyError:
+        return f"{OUT_OF_SCOPE}row {ob.row} is no longer in the framework"
+    if not row.schedulable or ob.cadence >= len(row.cadences):
+        return f"{OUT_OF_SCOPE}row {ob.row} no longer schedules this"
+    if ob.subject_kind in ("worker", "case_holder", "assignee"):
+        person = org.person(ob.subject)
+        if person is None:
+            return f"{OUT_OF_SCOPE}{ob.subject} is no longer in the organisation"
+        if person.end is not None and person.end < ob.due:
+            return f"{OUT_OF_SCOPE}{person.name} left on {person.end.isoformat()}"
+        if person.start is not None and person.start > ob.period_start:
+            return f"{OUT_OF_SCOPE}{person.name} starts on {person.start.isoformat()}, after the period began"
+        return f"{OUT_OF_SCOPE}{person.name} is no longer covered by row {ob.row} (line manager or role changed)"
+    if ob.subject_kind == "team" and org.team(ob.subject) is None:
+        return f"{OUT_OF_SCOPE}team {ob.subject} no longer exists"
+    if ob.subject_kind == "case":
+        return f"{OUT_OF_SCOPE}case {ob.subject} no longer has this event"
+    return f"{OUT_OF_SCOPE}{ob.subject_kind} {ob.subject} is no longer in scope of row {ob.row}"

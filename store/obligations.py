@@ -24,7 +24,8 @@ from sqlalchemy import Connection, and_, bindparam, select, update
 from engine.model import CANCELLED, DONE, LIVE, OPEN, WAIVED, Obligation, Outcome
 from engine.org import Org
 from engine.sampling import CaseHistory
-from engine.schedule import OUT_OF_SCOPE, Completed, Plan, out_of_scope_reason
+from engine.schedule import Completed, Plan
+from engine.scope import OUT_OF_SCOPE, out_of_scope_reason
 from rules.model import Framework
 from store.tables import ObligationRecord, OutcomeRecord
 from store.upsert import insert_new

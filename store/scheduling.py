@@ -20,7 +20,8 @@ from sqlalchemy import Connection, func, select
 
 from engine.org import Org
 from engine.sampling import CaseHistory
-from engine.schedule import CALENDAR, SAMPLES, fingerprint, part_of, plan
+from engine.fingerprint import fingerprint
+from engine.schedule import CALENDAR, SAMPLES, part_of, plan
 from rules.model import Framework
 from store import obligations as ob_store
 from store.tables import ScheduleRunRecord

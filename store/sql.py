@@ -6,12 +6,11 @@ whole or not at all.
 
 from __future__ import annotations
 
-import hashlib
 from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from typing import Any, Iterator
 
-from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy import Connection, Engine, insert
 
 from engine.model import Obligation
 from engine.org import Org

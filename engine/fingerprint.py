@@ -1,0 +1,43 @@
+"""A plan's fingerprint: everything a schedule depends on besides the store, as one digest.
+
+Same fingerprint, same plan: the store skips a repeat whose fingerprint it
+has seen (see :mod:`store.scheduling`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+from engine.org import Org
+from engine.periods import periods
+from engine.schedule import CALENDAR
+from rules.model import Framework
+
+
+_DIGESTS: dict[int, tuple[Framework, str]] = {}
+
+
+def framework_digest(fw: Framework) -> str:
+    """A digest of everything the framework says, computed once per framework object."""
+    held = _DIGESTS.get(id(fw))
+    if held is None or held[0] is not fw:
+        held = (fw, hashlib.sha256(repr(fw).encode("utf-8")).hexdigest())
+        _DIGESTS[id(fw)] = held
+    return held[1]
+
+
+def fingerprint(fw: Framework, org: Org, first: date, last: date, today: date, part: str = CALENDAR) -> str:
+    """Everything a plan depends on besides the store: same fingerprint, same plan.
+
+    ``today`` matters only through which periods have begun (cases are chosen
+    and moderation sampled once a period begins), so it enters as that set.
+    """
+    begun: set[date] = set()
+    for row in fw.rows:
+        for c in row.cadences:
+            for every in [c.every, *(v.every for v in c.variations)]:
+                if every is not None:
+                    begun.update(p.start for p in periods(every, fw.year_start, first, last) if p.start <= today)
+    text = "|".join([part, framework_digest(fw), org.fingerprint, first.isoformat(), last.isoformat(), ",".join(sorted(d.isoformat() for d in begun))])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
