@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Callable, Sequence
@@ -286,6 +287,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except QafError as exc:
         print(f"qaf: {exc}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:  # `qaf due | head`: the reader has all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as exc:  # a database that cannot be reached is the user's to fix, not a traceback
         from sqlalchemy.exc import OperationalError
 
