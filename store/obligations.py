@@ -233,33 +233,39 @@ def _outcome(r: Any) -> Outcome | None:
     )  # fmt: skip
 
 
-def find(conn: Connection, f: Filters) -> list[Obligation]:
-    conditions = []
+def conditions(f: Filters) -> list[Any]:
+    """The SQL conditions for ``f`` (the query core's filters; feeds use them too)."""
     c = OBLIGATIONS.c
+    out: list[Any] = []
     if f.framework:
-        conditions.append(c.framework == f.framework)
+        out.append(c.framework == f.framework)
     if f.assignees is not None:
-        conditions.append(c.assignee.in_(sorted(f.assignees)))
+        out.append(c.assignee.in_(sorted(f.assignees)))
     if f.team:
-        conditions.append(c.team == f.team)
+        out.append(c.team == f.team)
     if f.teams is not None:
-        conditions.append(c.team.in_(sorted(f.teams)))
+        out.append(c.team.in_(sorted(f.teams)))
     if f.row:
-        conditions.append(c.row == f.row)
+        out.append(c.row == f.row)
     if f.kind:
-        conditions.append(c.kind == f.kind)
+        out.append(c.kind == f.kind)
     if f.due_from:
-        conditions.append(c.due >= f.due_from)
+        out.append(c.due >= f.due_from)
     if f.due_to:
-        conditions.append(c.due <= f.due_to)
+        out.append(c.due <= f.due_to)
     if f.statuses is not None:
-        conditions.append(c.status.in_(sorted(f.statuses)))
+        out.append(c.status.in_(sorted(f.statuses)))
     if f.ids is not None:
-        conditions.append(c.id.in_(sorted(f.ids)))
+        out.append(c.id.in_(sorted(f.ids)))
+    return out
+
+
+def find(conn: Connection, f: Filters) -> list[Obligation]:
+    c = OBLIGATIONS.c
     query = (
         select(OBLIGATIONS, *[col.label(f"o_{col.name}") for col in OUTCOMES.columns])
         .select_from(OBLIGATIONS.outerjoin(OUTCOMES, OUTCOMES.c.obligation == c.id))
-        .where(and_(True, *conditions))
+        .where(and_(True, *conditions(f)))
         .order_by(c.due, c.row, c.id)
     )
     out = []
