@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timezone
-from typing import Any
+
 
 from sqlalchemy import Connection, and_, func, or_, select
 
