@@ -21,7 +21,6 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timezone
 
-
 from sqlalchemy import Connection, and_, func, or_, select
 
 from engine.model import LIVE, Obligation, Outcome
