@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Callable, Sequence
 
-from engine import backend, cli_feeds, cli_outcomes, queries
+from engine import backend, cli_feeds, cli_outcomes, cli_report, queries
 from engine.cli_common import day_arg, open_store, print_problems, runner_name, today_of
 from engine.orgload import load_org
 from engine.problems import InputError, QafError, errors
@@ -270,6 +270,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(handler=cmd_serve)
 
     cli_feeds.register(commands)
+    cli_report.register(commands)
 
     commands.add_parser("status", help="what the store holds: frameworks, organisation, roles").set_defaults(handler=cmd_status)
     return parser

@@ -214,6 +214,7 @@ class Cadence:
     due_within: Span | None = None  # event-driven rows: due this long after the event
     anniversary: Anniversary | None = None
     note: str = ""
+    hours: float | None = None  # time one obligation takes, for the workload forecast
     source: Source = field(default=NO_SOURCE, compare=False)
 
     @property

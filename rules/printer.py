@@ -139,6 +139,8 @@ def _cadence(c: Cadence) -> dict[str, Any]:
         out["anniversary"] = {"date": a.date, "first": a.first.text, **({"then": a.then.text} if a.then else {})}
     if c.note:
         out["note"] = c.note
+    if c.hours is not None:
+        out["hours"] = c.hours
     return out
 
 

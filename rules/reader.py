@@ -34,7 +34,7 @@ T = TypeVar("T")
 CADENCE_KEYS = frozenset({
     "kind", "every", "count", "count_max", "per", "roles", "within", "peer", "rotate", "rota",
     "team_kind", "case", "share", "by", "to", "with", "copy", "except", "variations",
-    "sample", "on", "due_within", "anniversary", "note",
+    "sample", "on", "due_within", "anniversary", "note", "hours",
 })  # fmt: skip
 ROW_KEYS = frozenset({
     "id", "section", "role", "task", "frequency", "purpose", "by", "cadences",
@@ -171,6 +171,7 @@ def read_cadence(node: Node, filename: str, problems: list[Problem], prefix: str
         due_within=_parsed(f, "due_within", Span.parse, "a length"),
         anniversary=_anniversary(f),
         note=f.text("note", "") or "",
+        hours=f.number("hours"),
         source=f.source(),
     )
     f.finish(CADENCE_KEYS)

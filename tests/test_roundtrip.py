@@ -56,6 +56,7 @@ def cadences(draw) -> Cadence:
         sample=Sample("1", draw(st.none() | st.integers(1, 5)), 10.0) if kind == "moderation" else None,
         on=None,
         note=draw(text),
+        hours=draw(st.none() | st.floats(0.25, 40, allow_nan=False, allow_infinity=False)),
     )
 
 

@@ -1,0 +1,269 @@
+"""The monthly QA report's figures: pure, from obligations, outcomes, events and the framework.
+
+What counts, precisely (the tests follow these rules):
+
+- **Scheduled in month M**: every obligation whose due date *as first
+  scheduled* falls in M. An extended obligation keeps counting in the month it
+  was first due (its first ``obligation.extended`` event's ``from`` date), so
+  February's three rescheduled cases stay in February's figures, as in the
+  Rotherham minutes. Its *status* is read as shown on the report date
+  (``as_of``), so the columns partition the scheduled count:
+  ``completed`` (done; ``completed_late`` of them done after the first due
+  date), ``rescheduled`` (extended and not yet past the new date),
+  ``overdue`` (live and past its due date), ``open`` (not yet due on the
+  report date), ``waived`` (no open case to audit) and ``cancelled``.
+- **The completion sentence** counts case audits: kinds ``audit``,
+  ``follow_up_audit`` and ``review`` (the graded work). The tables by kind,
+  row, team, service and assignee count every kind of obligation.
+- **Grades**: audits (the graded kinds) whose primary outcome is dated in M.
+  The Tameside table compares, over those of them moderated by now, the
+  primary grade with the moderated grade, worst grade first, leaving out
+  grades with no audit in either column. Upscaled: the moderator graded
+  better; downscaled: worse; the agreement rate is agreed / moderated.
+- **Percentages** are whole per cent. A column of grade shares is rounded by
+  the largest remainder so that it adds up to 100%, as Tameside's tables do;
+  a single rate rounds half up (:mod:`engine.report_words` says why).
+- **Targets** ("no more than 10% inadequate") are judged on the grade that
+  stands (the moderated grade where there is one, else the primary grade) of
+  the audits graded in M, on the exact share, shown to one decimal place.
+- **Follow-ups**: obligations a trigger created (cadence -1: further audits,
+  reviews, moderations of contested grades), created in M (their finding day)
+  and, whenever created, still outstanding on the report date.
+- **Reviews due within three months**: live reviews due after M and no later
+  than three months after its end.
+- **Escalations**: the overdue ladder's rungs raised in M with someone to
+  tell, by rung (reminders before the due date are counted apart).
+- **Extensions**: extensions of obligations first due in M.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from typing import Callable, Iterable, Mapping, Sequence
+
+from engine.model import CANCELLED, DONE, OPEN, OVERDUE, RESCHEDULED, WAIVED, Obligation
+from engine.org import Org
+from engine.outcomes import GRADED  # audits, follow-up audits and reviews: the graded work
+from engine.report_model import (  # noqa: F401  (the records are part of this module's interface)
+    COUNT_FIELDS, Completion, Counts, Extension, FollowUps, GradeRow, Grades, Group, MonthGrades, Raised, Report,
+    ReviewDue, Rung, Share, TargetResult,
+)  # fmt: skip
+from engine.report_words import Month, completion_sentence, grade_label, kind_label, percent, shares, tenths
+from rules.model import KINDS, Framework
+
+REMINDER = -1
+HISTORY_MONTHS = 12
+
+
+# --- completion ----------------------------------------------------------------------
+
+
+def first_due(obligations: Iterable[Obligation], extensions: Iterable[Extension]) -> dict[str, date]:
+    """Each obligation's due date as first scheduled: before its earliest extension."""
+    out = {o.id: o.due for o in obligations}
+    for e in extensions:
+        if e.obligation in out and e.first < out[e.obligation]:
+            out[e.obligation] = e.first
+    return out
+
+
+def state(o: Obligation, as_of: date) -> str:
+    """completed, rescheduled, overdue, open, waived or cancelled, as shown on ``as_of``."""
+    shown = o.shown_status(as_of)
+    return {DONE: "completed", RESCHEDULED: "rescheduled", OVERDUE: "overdue", OPEN: "open",
+            WAIVED: "waived", CANCELLED: "cancelled"}[shown]  # fmt: skip
+
+
+def count(obligations: Iterable[Obligation], as_of: date, due: dict[str, date], done_on: Mapping[str, date] | None = None) -> Counts:
+    """The completion counts of ``obligations``; ``done_on`` gives the day ungraded work was done, for lateness."""
+    tally = dict.fromkeys(COUNT_FIELDS, 0)
+    for o in obligations:
+        tally["scheduled"] += 1
+        what = state(o, as_of)
+        tally[what] += 1
+        day = (done_on or {}).get(o.id) or (o.outcome.date if o.outcome is not None else None)
+        if what == "completed" and day is not None and day > due[o.id]:
+            tally["completed_late"] += 1
+    return Counts(**tally)
+
+
+def _groups(obs: Sequence[Obligation], key: Callable[[Obligation], str], label: Callable[[str], str], as_of: date,
+            due: dict[str, date], done_on: Mapping[str, date], order: Callable[[str], object] | None = None) -> tuple[Group, ...]:  # fmt: skip
+    buckets: dict[str, list[Obligation]] = {}
+    for o in obs:
+        buckets.setdefault(key(o), []).append(o)
+    keys = sorted(buckets, key=order or (lambda k: (k == "", label(k).lower())))  # "(no team)" and the like last
+    return tuple(Group(k, label(k), count(buckets[k], as_of, due, done_on)) for k in keys)
+
+
+def completion(fw: Framework, org: Org, month: Month, obs: Sequence[Obligation], as_of: date, due: dict[str, date],
+               done_on: Mapping[str, date]) -> Completion:  # fmt: skip
+    audits = count([o for o in obs if o.kind in GRADED], as_of, due, done_on)
+    sentence = completion_sentence(month, audits.scheduled, audits.completed, audits.remaining)
+    rows = {r.id: (i, r.role) for i, r in enumerate(fw.rows)}
+    team = lambda o: o.team or ""  # noqa: E731
+    service = lambda o: (org.team(o.team).service if o.team and org.team(o.team) else "")  # noqa: E731
+    team_name = lambda k: (org.team(k).name if org.team(k) else k) if k else "(no team)"  # noqa: E731
+    person = lambda k: (org.person(k).name if org.person(k) else k) if k else "(nobody assigned)"  # noqa: E731
+    row_label = lambda k: f"{k} {rows[k][1]}" if k in rows else k  # noqa: E731
+    return Completion(
+        audits, sentence, count(obs, as_of, due, done_on),
+        by_kind=_groups(obs, lambda o: o.kind, kind_label, as_of, due, done_on, order=_kind_order),
+        by_row=_groups(obs, lambda o: o.row, row_label, as_of, due, done_on, order=lambda k: (rows.get(k, (999, ""))[0], k)),
+        by_team=_groups(obs, team, team_name, as_of, due, done_on),
+        by_service=_groups(obs, service, lambda k: k or "(no service)", as_of, due, done_on),
+        by_assignee=_groups(obs, lambda o: o.assignee or "", person, as_of, due, done_on),
+    )  # fmt: skip
+
+
+def _kind_order(kind: str) -> tuple[int, str]:
+    return (KINDS.index(kind) if kind in KINDS else len(KINDS), kind)
+
+
+# --- grades --------------------------------------------------------------------------
+
+
+def graded_in(obligations: Iterable[Obligation], month: Month) -> list[Obligation]:
+    """Audits whose primary grade is dated in ``month``."""
+    return [o for o in obligations if o.kind in GRADED and o.outcome is not None and o.outcome.grade and o.outcome.date in month]
+
+
+def _moderated(o: Obligation) -> bool:
+    return o.outcome is not None and o.outcome.moderated_grade is not None
+
+
+def grades(scale: tuple[str, ...], graded: Sequence[Obligation]) -> Grades:
+    n = len(graded)
+    worst_first = tuple(reversed(scale))
+    primary = _tally(scale, (o.outcome.grade for o in graded))
+    split = dict(zip(worst_first, shares([primary[g] for g in worst_first])))
+    all_shares = tuple(Share(g, grade_label(g), primary[g], split[g]) for g in scale)
+    moderated = [o for o in graded if _moderated(o)]
+    m = len(moderated)
+    before = _tally(scale, (o.outcome.grade for o in moderated))
+    after = _tally(scale, (o.outcome.moderated_grade for o in moderated))
+    rows = [g for g in worst_first if before[g] or after[g]]
+    left, right = shares([before[g] for g in rows]), shares([after[g] for g in rows])
+    table = tuple(GradeRow(g, grade_label(g), before[g], after[g], left[i], right[i]) for i, g in enumerate(rows))
+    rank = {g: i for i, g in enumerate(scale)}  # best first: a lower rank is a better grade
+    up = sum(1 for o in moderated if rank.get(o.outcome.moderated_grade, 0) < rank.get(o.outcome.grade, 0))
+    down = sum(1 for o in moderated if rank.get(o.outcome.moderated_grade, 0) > rank.get(o.outcome.grade, 0))
+    contested = [o for o in graded if o.outcome.contested]
+    return Grades(
+        graded=n, shares=all_shares, concerns=sum(1 for o in graded if o.outcome.concerns), moderated=m, table=table,
+        upscaled=up, downscaled=down, agreed=m - up - down, agreement_percent=percent(m - up - down, m),
+        contested=len(contested), contested_settled=sum(1 for o in contested if _moderated(o)),
+    )  # fmt: skip
+
+
+def _tally(scale: tuple[str, ...], values: Iterable[str | None]) -> dict[str, int]:
+    out = dict.fromkeys(scale, 0)
+    for v in values:
+        if v is not None:
+            out[v] = out.get(v, 0) + 1
+    return out
+
+
+def standing(o: Obligation) -> str | None:
+    """The grade that stands: the moderated grade where there is one, else the primary grade."""
+    assert o.outcome is not None
+    return o.outcome.moderated_grade or o.outcome.grade
+
+
+def targets(fw: Framework, graded: Sequence[Obligation]) -> tuple[TargetResult, ...]:
+    out = []
+    for t in fw.targets:
+        n = sum(1 for o in graded if standing(o) == t.grade)
+        share = tenths(n, len(graded))
+        met = None if not graded else n * 100 <= t.max_percent * len(graded)
+        out.append(TargetResult(t.grade, grade_label(t.grade), t.max_percent, n, len(graded), share, met))
+    return tuple(out)
+
+
+def history(scale: tuple[str, ...], obligations: Sequence[Obligation], month: Month, months: int = HISTORY_MONTHS) -> tuple[MonthGrades, ...]:
+    out = []
+    for back in range(months - 1, -1, -1):
+        m = month.plus(-back)
+        graded = graded_in(obligations, m)
+        primary = _tally(scale, (o.outcome.grade for o in graded))
+        moderated = _tally(scale, (o.outcome.moderated_grade for o in graded if _moderated(o)))
+        out.append(MonthGrades(m, tuple(primary.items()), tuple(moderated.items())))
+    return tuple(out)
+
+
+# --- follow-ups, reviews, escalations, extensions --------------------------------------
+
+
+def follow_ups(obligations: Sequence[Obligation], month: Month, as_of: date) -> FollowUps:
+    made = [o for o in obligations if o.cadence == -1]
+    created: dict[str, int] = {}
+    for o in made:
+        if o.period_start in month:
+            created[o.kind] = created.get(o.kind, 0) + 1
+    live = [o for o in made if o.period_start <= as_of and o.shown_status(as_of) in (OPEN, OVERDUE, RESCHEDULED)]
+    overdue = sum(1 for o in live if o.shown_status(as_of) == OVERDUE)
+    return FollowUps(tuple(sorted(created.items(), key=lambda kv: _kind_order(kv[0]))), len(live), overdue)
+
+
+def reviews_due(org: Org, obligations: Sequence[Obligation], month: Month) -> tuple[ReviewDue, ...]:
+    until = month.plus(3).last
+    found = [o for o in obligations if o.kind == "review" and o.status in (OPEN, RESCHEDULED) and month.last < o.due <= until]
+    out = []
+    for o in sorted(found, key=lambda o: (o.due, o.id)):
+        team = org.team(o.team) if o.team else None
+        person = org.person(o.assignee) if o.assignee else None
+        out.append(ReviewDue(o.id, o.case, team.name if team else (o.team or ""), person.name if person else (o.assignee or ""), o.due))
+    return tuple(out)
+
+
+def rung_label(fw: Framework, level: int) -> str:
+    if level == REMINDER:
+        return "reminder before the due date"
+    if 0 <= level < len(fw.escalation):
+        step = fw.escalation[level]
+        who = {"assignee": "the assignee", "line_manager": "the line manager"}.get(step.to, step.to)
+        return f"{who}, {step.after} working days overdue" if step.after else f"{who}, on becoming overdue"
+    return f"rung {level}"
+
+
+def escalations(fw: Framework, raised: Iterable[Raised], month: Month, ids: set[str]) -> tuple[int, tuple[Rung, ...]]:
+    """(reminders sent in the month, rungs raised in the month by level), for this framework's obligations."""
+    by_level: dict[int, int] = {}
+    for r in raised:
+        if r.on in month and r.to is not None and r.obligation in ids:
+            by_level[r.level] = by_level.get(r.level, 0) + 1
+    reminders = by_level.pop(REMINDER, 0)
+    return reminders, tuple(Rung(k, rung_label(fw, k), n) for k, n in sorted(by_level.items()))
+
+
+# --- the report -----------------------------------------------------------------------
+
+
+def figures(
+    fw: Framework, org: Org, obligations: Sequence[Obligation], extensions: Sequence[Extension],
+    raised: Sequence[Raised], month: Month, as_of: date, done_on: Mapping[str, date] | None = None,
+) -> Report:  # fmt: skip
+    """Every figure of ``month``'s report for ``fw``, as the obligations stand, judged on ``as_of``.
+
+    ``done_on`` (obligation -> the day it was done) dates work that takes no
+    grade, whose outcome the obligations do not carry; graded work is dated
+    by its outcome.
+    """
+    mine = [o for o in obligations if o.framework == fw.id]
+    ids = {o.id for o in mine}
+    due = first_due(mine, extensions)
+    scheduled = [o for o in mine if due[o.id] in month]
+    graded = graded_in(mine, month)
+    reminders, rungs = escalations(fw, raised, month, ids)
+    extended = tuple(
+        replace(e, by_name=org.person(e.by).name if e.by and org.person(e.by) else (e.by or ""))
+        for e in sorted((e for e in extensions if e.obligation in ids and due[e.obligation] in month), key=lambda e: (e.first, e.obligation))
+    )  # fmt: skip
+    return Report(
+        framework=fw.id, title=fw.title, council=fw.council, month=month, as_of=as_of, grades_scale=fw.grades,
+        completion=completion(fw, org, month, scheduled, as_of, due, done_on or {}), grades=grades(fw.grades, graded),
+        follow_ups=follow_ups(mine, month, as_of), reviews_due=reviews_due(org, mine, month),
+        reminders=reminders, escalations=rungs, extensions=extended, targets=targets(fw, graded),
+        history=history(fw.grades, mine, month),
+    )  # fmt: skip

@@ -1,0 +1,58 @@
+"""What the monthly report reads besides obligations: extensions (from the event log) and escalations.
+
+Both come back as the engine's records (:class:`engine.report.Extension`,
+:class:`engine.report.Raised`); the figures are worked out in
+:mod:`engine.report`, which is pure.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Connection, select
+
+from engine.report_model import Extension, Raised
+from store.tables import EscalationRecord, EventRecord, OutcomeRecord
+
+EVENTS = EventRecord.__table__
+ESCALATIONS = EscalationRecord.__table__
+OUTCOMES = OutcomeRecord.__table__
+
+
+def extensions(conn: Connection) -> list[Extension]:
+    """Every ``obligation.extended`` event, oldest first."""
+    query = select(EVENTS.c.ref, EVENTS.c.payload).where(EVENTS.c.kind == "obligation.extended").order_by(EVENTS.c.id)
+    out = []
+    for r in conn.execute(query):
+        p = r.payload or {}
+        try:
+            first, to = date.fromisoformat(p["from"]), date.fromisoformat(p["to"])
+        except (KeyError, TypeError, ValueError):
+            continue  # not an extension this version of qaf wrote
+        out.append(Extension(r.ref, first, to, int(p.get("working_days") or 0), p.get("by")))
+    return out
+
+
+def raised(conn: Connection, first: date, last: date) -> list[Raised]:
+    """Rungs of the overdue ladder (and reminders) raised from ``first`` to ``last``."""
+    c = ESCALATIONS.c
+    query = select(c.obligation, c.level, c.on, c.to_person).where(c.on >= first, c.on <= last).order_by(c.id)
+    return [Raised(r.obligation, r.level, r.on, r.to_person) for r in conn.execute(query)]
+
+
+def done_dates(conn: Connection) -> dict[str, date]:
+    """When each piece of work with an outcome was done, graded or not (a report, a meeting)."""
+    return {r.obligation: r.audit_date for r in conn.execute(select(OUTCOMES.c.obligation, OUTCOMES.c.audit_date))}
+
+
+def report(store, framework, month, as_of: date):
+    """The month's :class:`engine.report.Report` for ``framework``, read from ``store``."""
+    from engine.report import figures
+    from store.obligations import Filters
+
+    obligations = store.obligations(Filters(framework=framework.id))
+    with store.read() as conn:
+        found_extensions = extensions(conn)
+        found_raised = raised(conn, month.first, month.last)
+        done_on = done_dates(conn)
+    return figures(framework, store.org(), obligations, found_extensions, found_raised, month, as_of, done_on)

@@ -1,0 +1,114 @@
+"""``qaf demo``: a synthetic council's year, and a summary whose every figure the store bears out.
+
+The store is re-read here with plain SQL, not with the code that wrote the
+summary. One test runs the real default (a year of the demo council) and
+checks it stays under a minute; the others replay a few weeks.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+from engine.cli import main
+
+
+def sql(db: Path, query: str, **params) -> list[tuple]:
+    engine = create_engine(f"sqlite:///{db}")
+    try:
+        with engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(text(query), params)]
+    finally:
+        engine.dispose()
+
+
+def check_summary_against_the_store(out: Path) -> dict:
+    summary = json.loads((out / "summary.json").read_text())
+    db = out / "qaf.db"
+    after = (date.fromisoformat(summary["last"]) + timedelta(days=1)).isoformat()
+    [(total,)] = sql(db, "select count(*) from obligations")
+    assert summary["obligations"] == total
+    shown = dict(sql(db, "select case when status in ('open', 'rescheduled') and due < :after then 'overdue' else status end as s, "
+                         "count(*) from obligations group by s", after=after))  # fmt: skip
+    assert {k: v for k, v in summary["by_status"].items() if v} == shown
+    [(outcomes,)] = sql(db, "select count(*) from outcomes")
+    assert summary["outcomes"] == outcomes
+    [(graded, concerns, moderated, contested)] = sql(db, """
+        select count(*), sum(o.concerns), sum(o.moderated_grade is not null), sum(o.contested)
+        from outcomes o join obligations b on b.id = o.obligation
+        where b.kind in ('audit', 'follow_up_audit', 'review') and o.grade is not null and o.audit_date between :first and :last
+    """, first=summary["first"], last=summary["last"])  # fmt: skip
+    assert (summary["graded"], summary["concerns"], summary["moderated"], summary["contested"]) == (graded, concerns, moderated, contested)
+    assert sum(summary["grade_counts"].values()) == graded
+    assert summary["upscaled"] + summary["downscaled"] + summary["agreed"] == moderated
+    follow_ups = dict(sql(db, "select kind, count(*) from obligations where cadence = -1 group by kind"))
+    assert summary["follow_ups"] == follow_ups
+    [(extended,)] = sql(db, "select count(*) from events where kind = 'obligation.extended'")
+    assert summary["extensions"] == extended
+    rungs = dict(sql(db, "select level, count(*) from escalations where to_person is not null group by level"))
+    assert summary["reminders"] == rungs.pop(-1, 0)
+    assert sum(summary["escalations"].values()) == sum(rungs.values())
+    outbox = dict(sql(db, "select status, count(*) from outbox group by status"))
+    assert summary["outbox"] == outbox
+    emails = sorted((out / "emails").glob("*.eml"))
+    assert summary["emails_written"] == len(emails) == outbox.get("sent", 0) > 0
+    [(ticked,)] = sql(db, "select count(*) from tick_runs where finished_at is not null")
+    assert summary["days_ticked"] == ticked
+    # the files it names are there, and read as what they are
+    for name in summary["reports"]:
+        assert (out / "reports" / name).is_file()
+    for name in summary["feeds"]:
+        assert (out / "feeds" / name).read_bytes().startswith(b"BEGIN:VCALENDAR")
+    assert emails[0].read_bytes().startswith(b"Content-Type: multipart/alternative")
+    md = (out / "SUMMARY.md").read_text()
+    assert f"{summary['obligations']:,} obligations" in md and f"{summary['emails_written']:,} emails written" in md
+    return summary
+
+
+def test_the_default_demo_runs_a_year_in_under_a_minute_and_its_summary_is_the_stores(tmp_path: Path, capsys):
+    out = tmp_path / "demo"
+    began = time.perf_counter()
+    assert main(["demo", "--out", str(out)]) == 0
+    took = time.perf_counter() - began
+    assert took < 60, f"qaf demo took {took:.1f} s"
+    printed = capsys.readouterr().out
+    assert "# qaf demo: what happened" in printed
+    summary = check_summary_against_the_store(out)
+    assert (summary["first"], summary["last"], summary["days_ticked"]) == ("2026-04-01", "2027-03-31", 365)
+    assert 200 <= summary["council"]["people"] <= 400 and summary["council"]["teams"] >= 20
+    a = summary["audits"]
+    assert a["completed"] > a["overdue"] > 0 and a["completed_late"] > 0 and a["rescheduled"] >= 0
+    assert summary["concerns"] > 0 and summary["moderated"] > 0 and summary["contested"] > 0 and summary["extensions"] > 0
+    assert summary["upscaled"] + summary["downscaled"] > 0 and summary["follow_ups"].get("follow_up_audit", 0) > 0
+    assert len(summary["reports"]) == 24  # April 2026 to March 2027, Markdown and HTML
+    march = (out / "reports" / "2027-03.html").read_text()
+    assert '<svg class="chart" id="grades-chart"' in march and "scheduled for audit in March 2027" in march
+
+
+def test_a_second_run_starts_afresh_and_the_same_seed_gives_the_same_year(tmp_path: Path, capsys):
+    out = tmp_path / "demo"
+    (out).mkdir()
+    (out / "notes.txt").write_text("mine")
+    assert main(["demo", "--out", str(out), "--days", "40", "--seed", "3"]) == 0
+    first = check_summary_against_the_store(out)
+    capsys.readouterr()
+    assert main(["demo", "--out", str(out), "--days", "40", "--seed", "3"]) == 0
+    printed = capsys.readouterr().out
+    assert f"Starting afresh: removed the previous demo in {out}" in printed
+    second = check_summary_against_the_store(out)
+    first.pop("seconds"), second.pop("seconds")
+    assert first == second
+    assert (out / "notes.txt").read_text() == "mine"  # only what a demo wrote is removed
+    assert sorted(p.name for p in (out / "reports").iterdir()) == ["2026-04.html", "2026-04.md", "2026-05.html", "2026-05.md"]
+
+
+def test_a_folder_the_demo_did_not_write_is_refused(tmp_path: Path, capsys):
+    (tmp_path / "council").mkdir()
+    (tmp_path / "council" / "people.csv").write_text("id,name\n")
+    assert main(["demo", "--out", str(tmp_path), "--days", "1"]) == 1
+    assert "holds council, not written by a qaf demo: choose another --out" in capsys.readouterr().err
+    assert (tmp_path / "council" / "people.csv").read_text() == "id,name\n"
