@@ -298,7 +298,7 @@ class _Builder:
         self.person(["Complaints Manager"], None, ad_cpp.id)
 
         # safeguarding and quality assurance
-        psw = self.person(["Principal Social Worker", "Moderator"], None, ad_sg.id)
+        self.person(["Principal Social Worker", "Moderator"], None, ad_sg.id)
         unit = by_service.get(SAFEGUARDING_UNIT, [])
         head_sg = self.person(["Head of Safeguarding"], unit[0].id if unit else None, ad_sg.id)
         head_qa = self.person(["Head of QA", "LSCB QA Sub-Group Chair"], None, head_sg.id, post="lscb_qa_chair")
