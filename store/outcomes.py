@@ -19,7 +19,7 @@ from engine.outcomes import Consequences
 from engine.problems import QafError
 from engine.sampling import CaseHistory
 from store.obligations import OBLIGATIONS, OUTCOMES, _outcome, _OutcomeView, from_row, to_row
-from store.tables import EventRecord, OutboxRecord
+from store.tables import EventRecord, FrameworkRecord, MetaRecord, OutboxRecord
 from store.upsert import insert_new
 
 OUTBOX = OutboxRecord.__table__
@@ -57,6 +57,16 @@ _LOAD = (
     .where(OBLIGATIONS.c.id == bindparam("oid"))
 )
 _LOAD_LOCKED = _LOAD.with_for_update(of=OBLIGATIONS)
+# ... and, in the same round trip, the versions of the organisation and of the obligation's framework
+_VERSIONS = (
+    select(MetaRecord.__table__.c.value).where(MetaRecord.__table__.c.key == "org_version").scalar_subquery().label("v_org"),
+    select(FrameworkRecord.__table__.c.content_hash)
+    .where(FrameworkRecord.__table__.c.id == OBLIGATIONS.c.framework)
+    .scalar_subquery()
+    .label("v_fw"),
+)
+_LOAD_VERSIONED = _LOAD.add_columns(*_VERSIONS)
+_LOAD_VERSIONED_LOCKED = _LOAD_VERSIONED.with_for_update(of=OBLIGATIONS)
 _SET_STATUS = (
     update(OBLIGATIONS)
     .where(OBLIGATIONS.c.id == bindparam("oid"), OBLIGATIONS.c.status.in_(LIVE))
@@ -81,6 +91,15 @@ def load(conn: Connection, oid: str, lock: bool = False) -> Obligation:
     if row is None:
         raise NoSuchObligation(f"no obligation '{oid}'")
     return from_row(row, _outcome(_OutcomeView(row)))
+
+
+def load_versioned(conn: Connection, oid: str, lock: bool = False) -> tuple[Obligation, int, str]:
+    """The obligation (locked on PostgreSQL), the organisation's version and its framework's hash."""
+    query = _LOAD_VERSIONED_LOCKED if lock and conn.dialect.name == "postgresql" else _LOAD_VERSIONED
+    row = conn.execute(query, {"oid": oid}).first()
+    if row is None:
+        raise NoSuchObligation(f"no obligation '{oid}'")
+    return from_row(row, _outcome(_OutcomeView(row))), int(row.v_org or 0), row.v_fw
 
 
 def save_outcome(conn: Connection, ob: Obligation, values: dict[str, Any]) -> None:

@@ -82,12 +82,12 @@ def record_many(store, recordings: list, today: date, prefer: str = "auto") -> l
         for source, rec in recordings:
             try:
                 oid = oc.resolve(conn, rec.obligation)
-                ob = oc.load(conn, oid, lock=True)
+                ob, org_version, fw_hash = oc.load_versioned(conn, oid, lock=True)
             except oc.NoSuchObligation as exc:
                 problems.append(Problem(source, "obligation", str(exc)))
                 continue
             if ob.framework not in contexts:
-                contexts[ob.framework] = store.context_in(conn, ob.framework)
+                contexts[ob.framework] = store.context_in(conn, ob.framework, (org_version, fw_hash))
             org, fw = contexts[ob.framework]
             found = check_recording(fw, org, ob, rec, today)
             if found:

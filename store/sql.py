@@ -110,9 +110,9 @@ class SqlStore:
             self._org = (version, org_store.load(conn))
         return self._org[1]
 
-    def context_in(self, conn: Connection, framework_id: str) -> tuple[Org, Framework]:
-        """The organisation and one framework, both checked for newer versions in one query."""
-        version, content_hash = fw_store.versions(conn, framework_id)
+    def context_in(self, conn: Connection, framework_id: str, versions: tuple[int, str] | None = None) -> tuple[Org, Framework]:
+        """The organisation and one framework, checked for newer versions (read here unless given)."""
+        version, content_hash = versions or fw_store.versions(conn, framework_id)
         return self.org_in(conn, version), fw_store.parsed(conn, framework_id, content_hash)
 
     # --- outcomes -----------------------------------------------------------------
