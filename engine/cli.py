@@ -14,7 +14,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Sequence
 
 from engine import backend, cli_feeds, cli_outcomes, cli_report, queries
 from engine.cli_common import day_arg, open_store, print_problems, runner_name, today_of
@@ -26,9 +26,6 @@ from store.db import database_url, redact
 from store.sql import SqlStore
 
 VERSION = "0.1.0"
-
-Handler = Callable[[argparse.Namespace], int]
-
 
 # --- qaf framework ------------------------------------------------------------------
 

@@ -15,9 +15,6 @@ from engine.org import Org, Person
 from engine.rules_ref import Event
 from rules.model import Framework
 
-REASONS = ("alert", "grade", "reminder", "overdue", "escalation", "digest")
-
-
 @dataclass(frozen=True, slots=True)
 class Notice:
     key: str  # one notice per cause and reason, ever

@@ -46,7 +46,6 @@ class _Rows:
 
     path: Path
     problems: list[Problem]
-    header_line: int = 1
     columns: tuple[str, ...] = ()
     rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
 

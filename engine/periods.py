@@ -48,9 +48,6 @@ class Period:
     def __contains__(self, day: date) -> bool:
         return self.start <= day <= self.end
 
-    def overlaps(self, first: date, last: date) -> bool:
-        return self.start <= last and self.end >= first
-
     @property
     def months(self) -> tuple[int, ...]:
         """The calendar months (1-12) the period touches."""

@@ -27,7 +27,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 
@@ -86,9 +86,6 @@ class Month:
 
     def __contains__(self, day: object) -> bool:
         return isinstance(day, date) and (day.year, day.month) == (self.year, self.month)
-
-    def next_day(self) -> date:
-        return self.last + timedelta(days=1)
 
 
 def percent(n: int, of: int) -> int | None:

@@ -30,16 +30,8 @@ class CaseHistory:
     def add(self, ref: str, day: date) -> None:
         self.audits.setdefault(ref, []).append(day)
 
-    def recent(self, ref: str, since: date, day: date) -> bool:
-        """Audited (or chosen) after ``since`` and on or before ``day``."""
-        return any(since < d <= day for d in self.audits.get(ref, ()))
-
     def last_before(self, ref: str, day: date) -> date:
         return max((d for d in self.audits.get(ref, ()) if d <= day), default=date.min)
-
-    def last(self, ref: str) -> date | None:
-        days = self.audits.get(ref)
-        return max(days) if days else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,11 +47,6 @@ class WorkingDays:
             day -= timedelta(days=1)
         return day
 
-    def first_on_or_after(self, day: date) -> date:
-        while not self.is_working(day):
-            day += timedelta(days=1)
-        return day
-
     def add(self, day: date, n: int) -> date:
         """``n`` working days after ``day`` (before, for negative ``n``)."""
         step = timedelta(days=1 if n >= 0 else -1)

@@ -283,15 +283,3 @@ class _OutcomeView:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._r, f"o_{name}")
-
-
-def by_prefix(conn: Connection, prefix: str) -> list[str]:
-    """Obligation ids that start with ``prefix`` (users may type a short id)."""
-    query = select(OBLIGATIONS.c.id).where(OBLIGATIONS.c.id.like(prefix.replace("%", "").replace("_", "") + "%")).limit(5)
-    return [r.id for r in conn.execute(query)]
-
-
-def count(conn: Connection) -> int:
-    from sqlalchemy import func
-
-    return conn.execute(select(func.count()).select_from(OBLIGATIONS)).scalar_one()

@@ -7,7 +7,7 @@ not present, which takes them out of scope.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
 from sqlalchemy import Connection, Table, select, update
 
@@ -95,11 +95,3 @@ def load(conn: Connection) -> Org:
         cases=_rows(conn, CASES, "ref", lambda r: Case(r.ref, r.team, r.opened, r.worker, r.closed)),
         bodies=_rows(conn, BODIES, "id", lambda r: Body(r.id, r.name, r.chair)),
     )
-
-
-def names(conn: Connection, ids: Iterable[str]) -> dict[str, str]:
-    """Names of people, present or not (history keeps leavers' names)."""
-    ids = list(set(ids))
-    if not ids:
-        return {}
-    return {r.id: r.name for r in conn.execute(select(PEOPLE.c.id, PEOPLE.c.name).where(PEOPLE.c.id.in_(ids)))}

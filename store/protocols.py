@@ -7,9 +7,10 @@ live one per file (:mod:`store.sql` serves SQLite and PostgreSQL alike).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Protocol
+from datetime import date, datetime
+from typing import Any, Protocol
 
+from engine.model import Obligation
 from engine.org import Org
 from rules.model import Framework
 from rules.roles import Vocabulary
@@ -58,6 +59,13 @@ class OrgChange:
 
 
 class Store(Protocol):
+    """What the engine, the CLI and the API ask of persistence (one transaction a call).
+
+    Scheduling, outcomes and queries go through these methods; the tick and
+    the outbox sender (engine/tick.py) also take short transactions of their
+    own through ``engine`` and the ``store.ticks``/``store.outbox`` functions.
+    """
+
     def save_framework(self, framework: Framework, text: str) -> FrameworkChange: ...
 
     def stored_frameworks(self) -> list[StoredFramework]: ...
@@ -73,3 +81,19 @@ class Store(Protocol):
     def org(self) -> Org: ...
 
     def log(self, kind: str, ref: str, payload: dict) -> None: ...
+
+    def schedule(self, framework: Framework, org: Org, first: date, last: date, today: date, force: bool = False) -> Any: ...
+
+    def obligations(self, filters: Any = None) -> list[Obligation]: ...
+
+    def record(self, rec: Any, today: date, prefer: str = "auto") -> Any: ...
+
+    def record_many(self, recordings: list, today: date, prefer: str = "auto") -> list: ...
+
+    def moderate(self, target: str, grade: str, by: str | None, day: date | None, today: date, prefer: str = "auto") -> Any: ...
+
+    def contest(self, target: str, by: str | None, day: date | None, today: date, prefer: str = "auto") -> Any: ...
+
+    def extend(self, target: str, to: date, by: str, reason: str, today: date) -> Obligation: ...
+
+    def outbox(self, status: str | None = None) -> list: ...

@@ -155,6 +155,3 @@ class SqlStore:
         with self.read() as conn:
             return ob_store.find(conn, filters or ob_store.Filters())
 
-    def resolve_id(self, prefix: str) -> list[str]:
-        with self.read() as conn:
-            return ob_store.by_prefix(conn, prefix)

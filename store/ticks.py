@@ -124,11 +124,3 @@ def record_escalations(conn: Connection, escalations: Iterable[Escalation], now:
             [{"oid": oid, "level": level} for oid, level in highest.items()],
         )
     return made
-
-
-def escalation_counts(conn: Connection, day: date) -> dict[int, int]:
-    from sqlalchemy import func
-
-    query = select(ESCALATIONS.c.level, func.count().label("n")).where(ESCALATIONS.c.on == day).group_by(ESCALATIONS.c.level)
-    return {r.level: r.n for r in conn.execute(query)}
-
