@@ -12,7 +12,7 @@ Sussex scheduled for eighteen months (about 31,000 obligations: the issue's
   (store read + render), and the first;
 - the whole council's feed (every obligation), median of three renders;
 - baselines for both, measured in the same run: reading the same
-  obligations through the query core (``store.obligations``), which any
+  obligations through the query core (``qaf.store.obligations``), which any
   answer, JSON or iCalendar, must at least do;
 - HTTP: ``create_app`` served by uvicorn in a subprocess on loopback; 200
   subscribers, each with their own token, fetch their feed once (the cold
@@ -50,14 +50,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from calendars import tokens  # noqa: E402
-from calendars.build import build  # noqa: E402
-from calendars.selection import Selection  # noqa: E402
-from engine.synthetic import make_council  # noqa: E402
-from rules import bundled  # noqa: E402
-from rules.loader import load_framework  # noqa: E402
-from store.obligations import Filters  # noqa: E402
-from store.sql import SqlStore  # noqa: E402
+from qaf.calendars import tokens  # noqa: E402
+from qaf.usecases.feeds import build  # noqa: E402
+from qaf.calendars.selection import Selection  # noqa: E402
+from qaf.demo.synthetic import make_council  # noqa: E402
+from qaf.rules import bundled  # noqa: E402
+from qaf.rules.loader import load_framework  # noqa: E402
+from qaf.store.obligations import Filters  # noqa: E402
+from qaf.store.sql import SqlStore  # noqa: E402
 
 FIRST, LAST = date(2026, 4, 1), date(2027, 9, 30)  # eighteen months: about 31,000 obligations
 TODAY = date(2026, 10, 1)
@@ -120,7 +120,7 @@ def serve(url: str, port: int, freeze: bool) -> None:
     import uvicorn
     from fastapi import Response
 
-    from engine.api import create_app
+    from qaf.web.api import create_app
 
     app = create_app(url, lambda: TODAY, freeze_heap=freeze)
 

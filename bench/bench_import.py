@@ -21,8 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from rules.importer import import_table  # noqa: E402
-from rules.tables import read_table  # noqa: E402
+from qaf.rules.importer import import_table  # noqa: E402
+from qaf.rules.tables import read_table  # noqa: E402
 
 SEED = ROOT / "tests" / "data" / "seeds" / "east-sussex-2013-qa-framework-annual-review.txt"
 HEADER = "Role\tQuality Assurance Task\tFrequency\tPurpose"

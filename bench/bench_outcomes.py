@@ -29,12 +29,12 @@ from common import PG_DEFAULT, on_each_store  # noqa: E402
 
 from sqlalchemy import insert, update  # noqa: E402
 
-from engine.outcomes import Recording  # noqa: E402
-from engine.synthetic import make_council  # noqa: E402
-from rules import bundled  # noqa: E402
-from rules.loader import load_framework  # noqa: E402
-from store.obligations import OBLIGATIONS, OUTCOMES, Filters  # noqa: E402
-from store.sql import SqlStore  # noqa: E402
+from qaf.engine.outcomes import Recording  # noqa: E402
+from qaf.demo.synthetic import make_council  # noqa: E402
+from qaf.rules import bundled  # noqa: E402
+from qaf.rules.loader import load_framework  # noqa: E402
+from qaf.store.obligations import OBLIGATIONS, OUTCOMES, Filters  # noqa: E402
+from qaf.store.sql import SqlStore  # noqa: E402
 
 FIRST, LAST = date(2026, 4, 1), date(2027, 3, 31)
 TODAY = date(2027, 4, 1)

@@ -24,16 +24,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from engine.mail import MailSettings  # noqa: E402
-from engine.model import LIVE  # noqa: E402
-from engine.outcomes import Recording  # noqa: E402
-from engine.synthetic import make_council  # noqa: E402
-from engine.tick import business_now, run_tick  # noqa: E402
-from rules import bundled  # noqa: E402
-from rules.loader import load_framework  # noqa: E402
-from store import ticks as tick_store  # noqa: E402
-from store.obligations import Filters  # noqa: E402
-from store.sql import SqlStore  # noqa: E402
+from qaf.usecases.mail import MailSettings  # noqa: E402
+from qaf.engine.model import LIVE  # noqa: E402
+from qaf.engine.outcomes import Recording  # noqa: E402
+from qaf.demo.synthetic import make_council  # noqa: E402
+from qaf.usecases.tick import business_now, run_tick  # noqa: E402
+from qaf.rules import bundled  # noqa: E402
+from qaf.rules.loader import load_framework  # noqa: E402
+from qaf.store import ticks as tick_store  # noqa: E402
+from qaf.store.obligations import Filters  # noqa: E402
+from qaf.store.sql import SqlStore  # noqa: E402
 
 FIRST = date(2026, 4, 1)
 

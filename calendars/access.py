@@ -15,7 +15,7 @@ A token's scope can only narrow this: ``person`` (own obligations only),
 for anyone else it is the same as ``team``). A person who has left (their
 end date has passed) or is no longer in the organisation sees nothing.
 
->>> from engine.org import Person
+>>> from qaf.engine.org import Person
 >>> org = Org(people=(Person("OM1", "Olive Ops", "o@x"), Person("PM1", "Pat Practice", "p@x", manager="OM1"),
 ...                   Person("SW1", "Tom Fairley", "t@x", manager="PM1")))
 >>> sorted(line_below(org, "OM1")), sorted(line_below(org, "SW1"))
@@ -26,8 +26,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from engine.org import Org
-from rules.roles import Vocabulary
+from qaf.engine.org import Org
+from qaf.rules.roles import Vocabulary
 
 OVERSEERS: tuple[str, ...] = ("Director of Children's Services", "Head of Safeguarding", "Head of QA")
 SCOPES = ("person", "team", "all")

@@ -17,7 +17,7 @@ PERCENT-COMPLETE and COMPLETED) and CANCELLED.
 Every property comes from the obligation and its last change: UID from the
 obligation's key (never changes), SEQUENCE from the store (grows with each
 change), DTSTAMP and LAST-MODIFIED from ``updated_at``. Nothing reads a clock.
-Each component is a list of content lines, escaped by :mod:`calendars.ics`; the
+Each component is a list of content lines, escaped by :mod:`qaf.calendars.ics`; the
 feed folds and encodes them all at once.
 """
 
@@ -27,13 +27,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
-from calendars import ics
-from engine.model import CANCELLED, DONE, LIVE, WAIVED, Obligation
-from engine.org import Org
-from engine.workdays import WorkingDays
-from engine.workdays import calendar as workdays_calendar
-from rules.model import Framework, Row
-from store.feeds import FeedItem
+from qaf.calendars import ics
+from qaf.engine.model import CANCELLED, DONE, LIVE, WAIVED, Obligation
+from qaf.engine.org import Org
+from qaf.engine.workdays import WorkingDays
+from qaf.engine.workdays import calendar as workdays_calendar
+from qaf.rules.model import Framework, Row
+from qaf.store.feeds import FeedItem
 
 KIND_LABEL = {
     "audit": "Audit", "follow_up_audit": "Follow-up audit", "review": "Review", "moderation": "Moderation",

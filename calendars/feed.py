@@ -1,6 +1,6 @@
 """Obligations -> an RFC 5545 VCALENDAR, as bytes; the same data gives the same bytes.
 
-:func:`render` takes the feed's items (:class:`store.feeds.FeedItem`), the
+:func:`render` takes the feed's items (:class:`qaf.store.feeds.FeedItem`), the
 frameworks they come from, the organisation and :class:`FeedOptions` (name,
 calendar UID, business date, VEVENT or VTODO, the done window, the API's
 address) and returns the calendar. Nothing reads a clock: every DTSTAMP and
@@ -9,7 +9,7 @@ feed's ETag holds until something in it really changed.
 
 - One all-day VEVENT per obligation on its due date (``DTSTART;VALUE=DATE``,
   ``DTEND`` the day after, ``TRANSP:TRANSPARENT``), or a VTODO
-  (:mod:`calendars.events`). No VTIMEZONE: dates only, and UTC stamps.
+  (:mod:`qaf.calendars.events`). No VTIMEZONE: dates only, and UTC stamps.
 - Finished work (done, cancelled, waived) stays ``done_days`` (default 30)
   after the later of its due date and the date it was done, then leaves the
   feed; a subscribed calendar then drops it too.
@@ -25,11 +25,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Iterable, Mapping
 
-from calendars import events, ics
-from engine.model import LIVE
-from engine.org import Org
-from rules.model import Framework
-from store.feeds import FeedItem
+from qaf.calendars import events
+
+from qaf.calendars import ics
+from qaf.engine.model import LIVE
+from qaf.engine.org import Org
+from qaf.rules.model import Framework
+from qaf.store.feeds import FeedItem
 
 PRODID = "-//qaf//Quality Assurance Framework feeds//EN"
 REFRESH = "PT4H"

@@ -23,13 +23,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Iterable
 
-from engine.model import Obligation
-from engine.notices import Notice, one_line
-from engine.org import Org, Person
-from engine.scope import people_of
-from engine.workdays import calendar
-from rules.model import Framework, Step
-from rules.roles import vocabulary_of
+from qaf.engine.model import Obligation
+from qaf.engine.notices import Notice, one_line
+from qaf.engine.org import Org, Person
+from qaf.engine.scope import people_of
+from qaf.engine.workdays import calendar
+from qaf.rules.model import Framework, Step
+from qaf.rules.roles import vocabulary_of
 
 REMINDER = -1
 DEFAULT_LADDER = (Step(0, "assignee"), Step(5, "line_manager"), Step(20, "Head of Service", True), Step(40, "Director of Children's Services", True))

@@ -1,7 +1,7 @@
 """A plan's fingerprint: everything a schedule depends on besides the store, as one digest.
 
 Same fingerprint, same plan: the store skips a repeat whose fingerprint it
-has seen (see :mod:`store.scheduling`).
+has seen (see :mod:`qaf.usecases.scheduling`).
 """
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 
-from engine.org import Org
-from engine.periods import periods
-from engine.schedule import CALENDAR
-from rules.model import Framework
+from qaf.engine.org import Org
+from qaf.engine.periods import periods
+from qaf.engine.schedule import CALENDAR
+from qaf.rules.model import Framework
 
 
 _DIGESTS: dict[int, tuple[Framework, str]] = {}

@@ -2,7 +2,7 @@
 
 ``qaf forecast --through DATE [--role R] [--from DATE]`` plans the loaded
 frameworks over the organisation with the pure planner
-(:func:`engine.schedule.plan`) and writes nothing, so a council can see what
+(:func:`qaf.engine.schedule.plan`) and writes nothing, so a council can see what
 a framework (or a change to one) asks of its managers before adopting it.
 
 - The calendar part is planned as if the window had not begun: the count of
@@ -25,12 +25,12 @@ from typing import Iterable, Sequence
 
 from dateutil.relativedelta import relativedelta
 
-from engine.model import Obligation
-from engine.org import Org
-from engine.report_words import Month
-from engine.schedule import CALENDAR, SAMPLES, Completed, plan
-from rules.model import Framework
-from rules.roles import Vocabulary
+from qaf.engine.model import Obligation
+from qaf.engine.org import Org
+from qaf.engine.report_words import Month
+from qaf.engine.schedule import CALENDAR, SAMPLES, Completed, plan
+from qaf.rules.model import Framework
+from qaf.rules.roles import Vocabulary
 
 NOT_FORECAST = "work set off by findings (further audits, reviews, alerts) is not forecast: it depends on what audits find"
 

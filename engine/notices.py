@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from engine.model import Obligation
-from engine.org import Org, Person
-from engine.rules_ref import Event
-from rules.model import Framework
+from qaf.engine.model import Obligation
+from qaf.engine.org import Org, Person
+from qaf.engine.rules_ref import Event
+from qaf.rules.model import Framework
 
 @dataclass(frozen=True, slots=True)
 class Notice:
@@ -67,7 +67,7 @@ def notice_for(fw: Framework, org: Org, ob: Obligation, event: Event, to: Person
 
 
 def _roles(fw: Framework, org: Org, person: Person) -> frozenset[str]:
-    from engine.scope import people_of
-    from rules.roles import vocabulary_of
+    from qaf.engine.scope import people_of
+    from qaf.rules.roles import vocabulary_of
 
     return people_of(org, vocabulary_of(fw)).roles.get(person.id, frozenset())

@@ -1,7 +1,7 @@
 """The organisation: people, teams, cases and governance bodies, as of a date.
 
 Cases are references only (``CS-000123``): the store never holds a child's
-name, and :mod:`engine.orgload` refuses a reference that looks like one.
+name, and :mod:`qaf.usecases.orgload` refuses a reference that looks like one.
 People's roles are kept as the council wrote them; they are resolved onto a
 framework's vocabulary when that framework needs them (a role no framework
 knows yet is kept, not dropped).
@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Iterator
 
-from engine.problems import NO_SOURCE, Source
-from rules.roles import Vocabulary
+from qaf.rules.problems import NO_SOURCE, Source
+from qaf.rules.roles import Vocabulary
 
 TEAM_KINDS = ("social_care", "early_help")
 

@@ -13,19 +13,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from engine.model import LIVE, Obligation, ObligationKey
-from engine.notices import Notice, notice_for
-from engine.org import Org, Person
-from engine.periods import after
-from engine.problems import Problem, Source
-from engine.rules_ref import Event, Fired
-from engine.sampling import CaseHistory, pick_case
-from engine.scope import People, people_of
-from engine.titles import follow_up_title
-from engine.workdays import calendar
-from rules.model import Action, Framework
-from rules.roles import vocabulary_of
-from rules.settings import grade_key
+from qaf.engine.model import LIVE, Obligation, ObligationKey
+from qaf.engine.notices import Notice, notice_for
+from qaf.engine.org import Org, Person
+from qaf.engine.periods import after
+from qaf.rules.problems import Problem, Source
+from qaf.engine.rules_ref import Event, Fired
+from qaf.engine.sampling import CaseHistory, pick_case
+from qaf.engine.scope import People, people_of
+from qaf.engine.titles import follow_up_title
+from qaf.engine.workdays import calendar
+from qaf.rules.model import Action, Framework
+from qaf.rules.roles import vocabulary_of
+from qaf.rules.settings import grade_key
 
 GRADED = ("audit", "follow_up_audit", "review")
 CLI = Source("qaf record", 0)

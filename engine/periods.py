@@ -11,10 +11,10 @@ The rules, as SPEC §5 sets them:
   block of a year ends the day before the next year starts, so blocks never
   straddle two years.
 - An obligation is **due on the last working day of its period** (see
-  :mod:`engine.workdays`): August 2024 is due Friday 30 August.
+  :mod:`qaf.engine.workdays`): August 2024 is due Friday 30 August.
 - Dates only: no times, so clock changes cannot move a due date.
 
->>> from rules.model import Every
+>>> from qaf.rules.model import Every
 >>> [str(p) for p in periods(Every(months=3), (4, 1), date(2024, 4, 1), date(2025, 3, 31))]
 ['2024-04-01..2024-06-30', '2024-07-01..2024-09-30', '2024-10-01..2024-12-31', '2025-01-01..2025-03-31']
 >>> [str(p) for p in periods(Every(months=1), (4, 1), date(2024, 2, 10), date(2024, 3, 5))]
@@ -30,8 +30,8 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from engine.workdays import WorkingDays, calendar
-from rules.model import Every, Span
+from qaf.engine.workdays import WorkingDays, calendar
+from qaf.rules.model import Every, Span
 
 __all__ = ["Period", "periods", "due_date", "year_start_of", "after", "calendar"]
 

@@ -22,7 +22,7 @@ What counts, precisely (the tests follow these rules):
   better; downscaled: worse; the agreement rate is agreed / moderated.
 - **Percentages** are whole per cent. A column of grade shares is rounded by
   the largest remainder so that it adds up to 100%, as Tameside's tables do;
-  a single rate rounds half up (:mod:`engine.report_words` says why).
+  a single rate rounds half up (:mod:`qaf.engine.report_words` says why).
 - **Targets** ("no more than 10% inadequate") are judged on the grade that
   stands (the moderated grade where there is one, else the primary grade) of
   the audits graded in M, on the exact share, shown to one decimal place.
@@ -42,15 +42,15 @@ from dataclasses import replace
 from datetime import date
 from typing import Callable, Iterable, Mapping, Sequence
 
-from engine.model import CANCELLED, DONE, OPEN, OVERDUE, RESCHEDULED, WAIVED, Obligation
-from engine.org import Org
-from engine.outcomes import GRADED  # audits, follow-up audits and reviews: the graded work
-from engine.report_model import (  # noqa: F401  (the records are part of this module's interface)
+from qaf.engine.model import CANCELLED, DONE, OPEN, OVERDUE, RESCHEDULED, WAIVED, Obligation
+from qaf.engine.org import Org
+from qaf.engine.outcomes import GRADED  # audits, follow-up audits and reviews: the graded work
+from qaf.engine.report_model import (  # noqa: F401  (the records are part of this module's interface)
     COUNT_FIELDS, Completion, Counts, Extension, FollowUps, GradeRow, Grades, Group, MonthGrades, Raised, Report,
     ReviewDue, Rung, Share, TargetResult,
 )  # fmt: skip
-from engine.report_words import Month, completion_sentence, grade_label, kind_label, percent, shares, tenths
-from rules.model import KINDS, Framework
+from qaf.engine.report_words import Month, completion_sentence, grade_label, kind_label, percent, shares, tenths
+from qaf.rules.model import KINDS, Framework
 
 REMINDER = -1
 HISTORY_MONTHS = 12

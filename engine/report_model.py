@@ -1,7 +1,7 @@
-"""The monthly report's records: what :func:`engine.report.figures` returns, and the events it reads.
+"""The monthly report's records: what :func:`qaf.engine.report.figures` returns, and the events it reads.
 
-Frozen and plain, so the renderers (:mod:`engine.report_render`,
-:mod:`engine.report_html`) and the JSON and CSV for a council's BI read the
+Frozen and plain, so the renderers (:mod:`qaf.render.report`,
+:mod:`qaf.render.html`) and the JSON and CSV for a council's BI read the
 same figures.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from engine.report_words import Month
+from qaf.engine.report_words import Month
 
 @dataclass(frozen=True, slots=True)
 class Extension:

@@ -1,6 +1,6 @@
 """The reference evaluator: which triggers an event fires, in plain Python.
 
-It is the specification the durable-rules adapter (:mod:`engine.triggers`) is
+It is the specification the durable-rules adapter (:mod:`qaf.engine.triggers`) is
 tested against (the two must agree on every generated event), and it is the
 evaluator qaf uses where durable-rules cannot be imported (Python 3.13+).
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator
 
-from rules.model import Condition, Framework, Trigger
+from qaf.rules.model import Condition, Framework, Trigger
 
 
 @dataclass(frozen=True, slots=True)

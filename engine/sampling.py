@@ -18,7 +18,7 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
-from engine.org import Case
+from qaf.engine.org import Case
 
 
 @dataclass

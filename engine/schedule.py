@@ -2,14 +2,14 @@
 
 For every schedulable row and each of its cadences, :func:`plan` walks the
 periods overlapping the window, finds the subjects in scope and who answers
-for each (:mod:`engine.scope`), and makes one obligation per subject, count
+for each (:mod:`qaf.engine.scope`), and makes one obligation per subject, count
 and attendee, due on the last working day of the period. Cases are chosen
-(:mod:`engine.sampling`) once a period has begun; until then the obligation
+(:mod:`qaf.engine.sampling`) once a period has begun; until then the obligation
 says when its case will be chosen. Moderation samples the completed audits
 of the row it moderates, from the period before.
 
 The planner reads no clock and writes nothing: the store reconciles the plan
-(:mod:`store.obligations`).
+(:mod:`qaf.store.obligations`).
 """
 
 from __future__ import annotations
@@ -20,15 +20,15 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Iterable, Mapping
 
-from engine.model import LIVE, OPEN, WAIVED, Obligation, ObligationKey
-from engine.org import Case, Org, Person, Team
-from engine.periods import Period, after, due_date, periods
-from engine.sampling import CaseHistory, pick_case
-from engine.scope import People, Peers, Subject, active, people_of
-from engine.titles import title
-from engine.workdays import calendar
-from rules.model import Cadence, Every, Framework, Row
-from rules.roles import vocabulary_of
+from qaf.engine.model import LIVE, OPEN, WAIVED, Obligation, ObligationKey
+from qaf.engine.org import Case, Org, Person, Team
+from qaf.engine.periods import Period, after, due_date, periods
+from qaf.engine.sampling import CaseHistory, pick_case
+from qaf.engine.scope import People, Peers, Subject, active, people_of
+from qaf.engine.titles import title
+from qaf.engine.workdays import calendar
+from qaf.rules.model import Cadence, Every, Framework, Row
+from qaf.rules.roles import vocabulary_of
 
 ATTENDEE_STRIDE = 100  # seq = attendee index * 100 + count index
 

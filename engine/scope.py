@@ -12,10 +12,10 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from engine.model import Obligation
-from engine.org import Org, Person, Team
-from rules.model import Framework
-from rules.roles import Vocabulary
+from qaf.engine.model import Obligation
+from qaf.engine.org import Org, Person, Team
+from qaf.rules.model import Framework
+from qaf.rules.roles import Vocabulary
 
 
 @dataclass(frozen=True, slots=True)

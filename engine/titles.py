@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from engine.model import Obligation
-from engine.org import Org
-from engine.scope import Subject
-from rules.model import Cadence, Row
+from qaf.engine.model import Obligation
+from qaf.engine.org import Org
+from qaf.engine.scope import Subject
+from qaf.rules.model import Cadence, Row
 
 VERB = {
     "audit": "Audit",

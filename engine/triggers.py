@@ -20,11 +20,11 @@ How it is used, as ../shared/DEPENDENCIES.md warns:
   rolls back;
 - actions take one parameter (two make durable-rules treat them as
   asynchronous) and only record which rule fired: what the rule *does* is
-  worked out in :mod:`engine.outcomes`, outside the engine;
+  worked out in :mod:`qaf.engine.outcomes`, outside the engine;
 - values are strings, booleans and dicts (dates are not accepted).
 
 :func:`rules_for` picks durable-rules where it imports, else the reference
-evaluator (:mod:`engine.rules_ref`).
+evaluator (:mod:`qaf.engine.rules_ref`).
 """
 
 from __future__ import annotations
@@ -34,10 +34,10 @@ import itertools
 import threading
 from typing import Callable
 
-from engine.backend import durable_available
-from engine.problems import QafError
-from engine.rules_ref import Event, Fired, ReferenceRules, numbered
-from rules.model import Condition, Framework, Trigger
+from qaf.engine.backend import durable_available
+from qaf.rules.problems import QafError
+from qaf.engine.rules_ref import Event, Fired, ReferenceRules, numbered
+from qaf.rules.model import Condition, Framework, Trigger
 
 _COUNTER = itertools.count()
 _LOCK = threading.Lock()

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from rules.model import Cadence, Every, Sample, Variation
-from rules.phrases import FILLER, STRONG_KINDS, number_text
-from rules.scan import Event, Named, Period, Scanner
+from qaf.rules.model import Cadence, Every, Sample, Variation
+from qaf.rules.phrases import FILLER, STRONG_KINDS, number_text
+from qaf.rules.scan import Event, Named, Period, Scanner
 
 PREFIX = frozenset({"count", "noun", "leftover", "case", "note", "together"})
 _NOUN_KIND = (

@@ -18,9 +18,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rules.model import Action, Condition, Span, Trigger
-from rules.names import Names
-from rules.phrases import NUM, lower, number, span
+from qaf.rules.model import Action, Condition, Span, Trigger
+from qaf.rules.names import Names
+from qaf.rules.phrases import NUM, lower, number, span
 
 _SENTENCE = re.compile(r"(?<=[.;!?])\s+(?=[A-Z(])")
 _CONDITION = re.compile(

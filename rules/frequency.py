@@ -26,13 +26,13 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rules.clauses import build, expand_parens, group
-from rules.followups import read_triggers, split_conditional
-from rules.model import Cadence, Every, Trigger
-from rules.names import Names
-from rules.phrases import KIND_WORDS, lower, number_text
-from rules.scan import Event, Scanner
-from rules.settings import MONTHS
+from qaf.rules.clauses import build, expand_parens, group
+from qaf.rules.followups import read_triggers, split_conditional
+from qaf.rules.model import Cadence, Every, Trigger
+from qaf.rules.names import Names
+from qaf.rules.phrases import KIND_WORDS, lower, number_text
+from qaf.rules.scan import Event, Scanner
+from qaf.rules.settings import MONTHS
 
 MAX_TEXT = 10_000  # characters of one cell read; longer cells are refused by the table readers
 
@@ -71,7 +71,7 @@ class Reading:
 @lru_cache(maxsize=1)
 def default_names() -> Names:
     """The East Sussex vocabulary and the roles of the other bundled frameworks."""
-    from rules.vocab import default_roles
+    from qaf.rules.vocab import default_roles
 
     return Names(default_roles())
 

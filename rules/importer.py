@@ -1,11 +1,11 @@
 """A council's table -> a framework and its canonical text, with every doubt written beside its row.
 
 For each table row the importer reads the role cell onto the vocabulary
-(:mod:`rules.rolecell`), the frequency cell into cadences and triggers
-(:mod:`rules.frequency`), and what the task and purpose add
-(:mod:`rules.taskwords`). A row it cannot schedule is kept, marked
+(:mod:`qaf.rules.rolecell`), the frequency cell into cadences and triggers
+(:mod:`qaf.rules.frequency`), and what the task and purpose add
+(:mod:`qaf.rules.taskwords`). A row it cannot schedule is kept, marked
 ``unschedulable`` with the reason. The text is printed by
-:func:`rules.printer.print_framework` with comments above each row: the
+:func:`qaf.rules.printer.print_framework` with comments above each row: the
 frequency as the council wrote it and every warning, so a person can check
 and finish the file. :func:`import_table` checks its own output with the
 loader: what it returns always passes ``qaf framework check``.
@@ -19,17 +19,17 @@ from dataclasses import dataclass
 
 import yaml
 
-from engine.problems import WARNING, Problem, QafError, Source
-from rules.frequency import Context, default_names, describe, parse
-from rules.loader import resolve_names
-from rules.model import Cadence, Framework, Role, Row
-from rules.names import BODY_HEADS, Names
-from rules.printer import print_framework
-from rules.rolecell import RoleCell, read_role_cell
-from rules.rowparts import doers, extra_cadences, fill_from_task, task_triggers
-from rules.tablerows import Table, TableRow
-from rules.taskwords import clean, mentions, task_kind
-from rules.validate import BASIC_VALIDATIONS
+from qaf.rules.problems import WARNING, Problem, QafError, Source
+from qaf.rules.frequency import Context, default_names, describe, parse
+from qaf.rules.loader import resolve_names
+from qaf.rules.model import Cadence, Framework, Role, Row
+from qaf.rules.names import BODY_HEADS, Names
+from qaf.rules.printer import print_framework
+from qaf.rules.rolecell import RoleCell, read_role_cell
+from qaf.rules.rowparts import doers, extra_cadences, fill_from_task, task_triggers
+from qaf.rules.tablerows import Table, TableRow
+from qaf.rules.taskwords import clean, mentions, task_kind
+from qaf.rules.validate import BASIC_VALIDATIONS
 
 NO_ROLE = "(no role given)"
 
@@ -57,7 +57,7 @@ class _RowResult:
 
 
 def import_table(table: Table, framework_id: str, title: str, roles: tuple[Role, ...] | None = None) -> Imported:
-    """The framework the table describes; ``roles`` is the vocabulary to start from (default: :mod:`rules.vocab`)."""
+    """The framework the table describes; ``roles`` is the vocabulary to start from (default: :mod:`qaf.rules.vocab`)."""
     names = Names(roles) if roles is not None else default_names()
     results: list[_RowResult] = []
     problems: list[Problem] = list(table.problems)

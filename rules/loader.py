@@ -15,13 +15,13 @@ import hashlib
 from pathlib import Path
 from typing import Callable, Iterable, TypeVar
 
-from engine.problems import Problem, Source
-from rules.model import Action, Cadence, Framework, Row, Step, Trigger
-from rules.reader import read_role, read_row, read_step, read_target
-from rules.roles import Vocabulary
-from rules.settings import SETTING_NAMES, SETTINGS, STRUCTURED
-from rules.validate import BASIC_VALIDATIONS, Validation
-from rules.yamlsrc import Fields, Map, Node, compose
+from qaf.rules.problems import Problem, Source
+from qaf.rules.model import Action, Cadence, Framework, Row, Step, Trigger
+from qaf.rules.reader import read_role, read_row, read_step, read_target
+from qaf.rules.roles import Vocabulary
+from qaf.rules.settings import SETTING_NAMES, SETTINGS, STRUCTURED
+from qaf.rules.validate import BASIC_VALIDATIONS, Validation
+from qaf.rules.yamlsrc import Fields, Map, Node, compose
 
 T = TypeVar("T")
 
@@ -114,7 +114,7 @@ def _each(
 def resolve_names(framework: Framework) -> Framework:
     """Every role written in the file becomes its canonical vocabulary name.
 
-    Unknown names are kept as written; :func:`rules.validate.validate_roles`
+    Unknown names are kept as written; :func:`qaf.rules.validate.validate_roles`
     reports them with their line.
     """
     vocab = Vocabulary(framework.roles)

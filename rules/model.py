@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from engine.problems import NO_SOURCE, Source
+from qaf.rules.problems import NO_SOURCE, Source
 
 GRADES: tuple[str, ...] = ("outstanding", "good", "requires_improvement", "inadequate")
 

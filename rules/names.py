@@ -9,7 +9,7 @@ Needs" is one role, not four words), and a list goes on over ``,``, ``and``
 and ``&``. A run that names no known role but ends like one ("key service
 leads", "JDM") becomes a new name, which the caller flags.
 
->>> from rules.model import Role
+>>> from qaf.rules.model import Role
 >>> names = Names([Role("Director of Children's Services", ("DCS",)), Role("Chief Executive"), Role("CSCMT", body=True)])
 >>> text = "Meeting with the Chief Executive and the DCS"
 >>> names.read_list(text, text.index("the Chief")).names
@@ -26,8 +26,8 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
-from rules.model import Role
-from rules.roles import normalise, singular
+from qaf.rules.model import Role
+from qaf.rules.roles import normalise, singular
 
 MAX_WORDS = 14  # the longest role name in words ("AD, Safeguarding, Looked After ... Needs" is 10)
 

@@ -1,6 +1,6 @@
 """The words of frequency text: numbers, periods, months and the phrases around them.
 
-Everything here is data or a small pure function; :mod:`rules.frequency`
+Everything here is data or a small pure function; :mod:`qaf.rules.frequency`
 puts the pieces together. Patterns match lower-case text (see
 :func:`lower`), one phrase at a position.
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from rules.model import Every, Span
+from qaf.rules.model import Every, Span
 
 NUMBERS = {
     "a": 1, "an": 1, "one": 1, "once": 1, "single": 1,

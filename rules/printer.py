@@ -11,8 +11,8 @@ from typing import Any
 
 import yaml
 
-from rules.model import Action, Cadence, Condition, Framework, Role, Row, Step, Target, Trigger
-from rules.settings import MONTHS, SETTINGS
+from qaf.rules.model import Action, Cadence, Condition, Framework, Role, Row, Step, Target, Trigger
+from qaf.rules.settings import MONTHS, SETTINGS
 
 
 class _Dumper(yaml.SafeDumper):

@@ -2,16 +2,16 @@
 
 Each ``read_*`` function takes a :class:`~rules.yamlsrc.Map`, appends what is
 wrong to ``problems`` and returns the record (or None when nothing usable is
-left). Names are taken as written; :mod:`rules.loader` resolves them onto the
-role vocabulary and :mod:`rules.validate` checks the whole.
+left). Names are taken as written; :mod:`qaf.rules.loader` resolves them onto the
+role vocabulary and :mod:`qaf.rules.validate` checks the whole.
 """
 
 from __future__ import annotations
 
 from typing import Callable, TypeVar
 
-from engine.problems import Problem, Source
-from rules.model import (
+from qaf.rules.problems import Problem, Source
+from qaf.rules.model import (
     Action,
     Anniversary,
     Cadence,
@@ -26,8 +26,8 @@ from rules.model import (
     Trigger,
     Variation,
 )
-from rules.settings import grade_key, month_number
-from rules.yamlsrc import Fields, Map, Node, Scalar
+from qaf.rules.settings import grade_key, month_number
+from qaf.rules.yamlsrc import Fields, Map, Node, Scalar
 
 T = TypeVar("T")
 

@@ -1,6 +1,6 @@
 """A table's role cell -> the roles that do the row's work, and who is only told.
 
->>> from rules.frequency import default_names
+>>> from qaf.rules.frequency import default_names
 >>> cell = read_role_cell("Operations Managers, Children's Social Care and CSCMT", default_names())
 >>> cell.by, cell.notes
 (('Operations Manager', 'CSCMT'), ("'Children's Social Care' read as a qualifier",))
@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rules.names import Names, Token, tokens
+from qaf.rules.names import Names, Token, tokens
 
 _LEAD = re.compile(r"^\s*(?:the\s+)?(?:key\s+)?responsibilit(?:y|ies)\s+of\s+(?:the\s+)?", re.I)
 _OPTIONAL = re.compile(r"\b(?:as|if|where|when)\s+(?:required|appropriate|needed|necessary)\b", re.I)

@@ -3,7 +3,7 @@
 Councils write one role many ways. "OM", "OMs", "Operations Manager" and
 "Operations Managers, Children's Social Care" are one role:
 
->>> from rules.model import Role
+>>> from qaf.rules.model import Role
 >>> v = Vocabulary([Role("Operations Manager", ("OM",)), Role("Head of Service", ("HoS",))])
 >>> [v.resolve(t) for t in ["OMs", "operations manager", "Operations Managers, Children’s Social Care"]]
 ['Operations Manager', 'Operations Manager', 'Operations Manager']
@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from rules.model import Role
+from qaf.rules.model import Role
 
 _KEEP_S = ("ss", "us", "is")
 

@@ -21,12 +21,12 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from rules.followups import read_triggers, split_conditional
-from rules.frequency import Context, describe, parse
-from rules.model import Cadence, Every, Sample, Trigger
-from rules.names import Names
-from rules.phrases import lower
-from rules.taskwords import copied, invited, purpose_work, states_quantity, supervisees, task_kind, timed_items, via_bodies
+from qaf.rules.followups import read_triggers, split_conditional
+from qaf.rules.frequency import Context, describe, parse
+from qaf.rules.model import Cadence, Every, Sample, Trigger
+from qaf.rules.names import Names
+from qaf.rules.phrases import lower
+from qaf.rules.taskwords import copied, invited, purpose_work, states_quantity, supervisees, task_kind, timed_items, via_bodies
 
 _REPORT_TO = re.compile(r"report(?:s|ed)?\s+(?:back\s+)?(?:quarterly\s+|monthly\s+|annually\s+)?to\s+(?:the\s+)?")
 

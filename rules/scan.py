@@ -5,9 +5,9 @@ The scanner walks the words of one sentence. At each word it tries the
 (a period, a count, an audience, "for each worker", ...) and the scanner
 moves past it. A word no rule matches becomes a ``leftover`` event, so the
 caller can say exactly which words it did not understand.
-:mod:`rules.clauses` then groups the events into clauses, one per cadence.
-The rules themselves are in :mod:`rules.when_rules` (periods, counts,
-events) and :mod:`rules.who_rules` (subjects, places, names, kinds of work).
+:mod:`qaf.rules.clauses` then groups the events into clauses, one per cadence.
+The rules themselves are in :mod:`qaf.rules.when_rules` (periods, counts,
+events) and :mod:`qaf.rules.who_rules` (subjects, places, names, kinds of work).
 """
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Callable, Mapping
 
-from rules.names import Found, Names, Token, tokens
-from rules.when_rules import (
+from qaf.rules.names import Found, Names, Token, tokens
+from qaf.rules.when_rules import (
     Period, rule_adverb, rule_anniversary, rule_count, rule_event, rule_every, rule_except, rule_nofreq,
     rule_qualifier, rule_sample, rule_share, rule_times,
 )  # fmt: skip
-from rules.who_rules import Named, rule_bare_names, rule_each_names, rule_markers, rule_misc, rule_noun, rule_per, rule_place
+from qaf.rules.who_rules import Named, rule_bare_names, rule_each_names, rule_markers, rule_misc, rule_noun, rule_per, rule_place
 
 __all__ = ["Event", "Named", "Period", "RULES", "Scanner"]
 

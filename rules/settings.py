@@ -3,7 +3,7 @@
 The loader reads these top-level keys of a framework file, the printer writes
 them back, and ``rules/docs.md`` documents each one (``tests/test_docs.py``
 fails when a setting is missing from the docs). Structured settings (roles,
-escalation, targets, rows) have their own readers in :mod:`rules.loader`.
+escalation, targets, rows) have their own readers in :mod:`qaf.rules.loader`.
 """
 
 from __future__ import annotations

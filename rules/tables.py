@@ -2,7 +2,7 @@
 
 Councils keep the table in Word or Excel, or paste it as text. The readers
 here turn each format into *records* (the cells of one line, row or table
-row, with where it came from); :mod:`rules.tablerows` then finds the header
+row, with where it came from); :mod:`qaf.rules.tablerows` then finds the header
 by its words and assembles the rows, whatever the format:
 
 - text, tab-separated, as a document prints it (East Sussex's Appendix 1):
@@ -24,8 +24,8 @@ import re
 import zipfile
 from pathlib import Path
 
-from engine.problems import Problem, Source, WARNING
-from rules.tablerows import MAX_CELL, Record, Table, assemble
+from qaf.rules.problems import Problem, Source, WARNING
+from qaf.rules.tablerows import MAX_CELL, Record, Table, assemble
 
 MAX_BYTES = 20_000_000
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

@@ -5,7 +5,7 @@ Chief Executive and the DCS", "Audit of Head of Service supervision
 records") and the purpose sometimes adds a report ("Report quarterly to the
 Head of Service on key themes") or a moderation ("Head of Service should
 randomly scrutinise a sample of these cases"). Each function here reads one
-such thing; :mod:`rules.importer` applies them.
+such thing; :mod:`qaf.rules.importer` applies them.
 
 >>> task_kind("Lead focus group discussion with newly qualified social workers"), task_kind("Complaints reports (numbers and nature)")
 ('meeting', 'report')
@@ -18,9 +18,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rules.names import Names, tokens
-from rules.phrases import ADVERB, lower
-from rules.roles import normalise
+from qaf.rules.names import Names, tokens
+from qaf.rules.phrases import ADVERB, lower
+from qaf.rules.roles import normalise
 
 _TASK_NOUNS = (
     (r"results|findings|recommendations|action\s+plans?|reports?|data(?:\s+set)?|information|feedback|messages|statistics|updates?|summar(?:y|ies)", "report"),

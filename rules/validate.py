@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Callable, Iterator
 
-from engine.problems import Problem, Source
-from rules.model import (
+from qaf.rules.problems import Problem, Source
+from qaf.rules.model import (
     ACTIONS,
     CASES_FROM,
     EVENTS,
@@ -28,7 +28,7 @@ from rules.model import (
     Framework,
     Row,
 )
-from rules.roles import Vocabulary
+from qaf.rules.roles import Vocabulary
 
 Validation = Callable[[Framework], list[Problem]]
 

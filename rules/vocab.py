@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from rules import bundled
-from rules.loader import load_framework
-from rules.model import Role
-from rules.roles import normalise, singular
+from qaf.rules import bundled
+from qaf.rules.loader import load_framework
+from qaf.rules.model import Role
+from qaf.rules.roles import normalise, singular
 
 FIRST = "east-sussex-2013"
 

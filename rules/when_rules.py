@@ -1,7 +1,7 @@
 """Rules for what a phrase says about *when*: periods, counts, events, months left out.
 
 Each ``rule_*(scanner, i, last)`` tries one kind of phrase at word ``i`` and
-returns ``(event kind, end word, value)`` or None; :mod:`rules.scan` tries
+returns ``(event kind, end word, value)`` or None; :mod:`qaf.rules.scan` tries
 them in order.
 """
 
@@ -11,11 +11,11 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from rules.model import Anniversary, Every, Sample
-from rules.phrases import ADVERB, ADVERBS, MONTH, NO_FREQUENCY, NUM, NUM_A, UNIT, Unsupported, month_of, number, period, span
+from qaf.rules.model import Anniversary, Every, Sample
+from qaf.rules.phrases import ADVERB, ADVERBS, MONTH, NO_FREQUENCY, NUM, NUM_A, UNIT, Unsupported, month_of, number, period, span
 
 if TYPE_CHECKING:
-    from rules.scan import Scanner
+    from qaf.rules.scan import Scanner
 
 _QUALIFIER = re.compile(r"at\s+(?:the\s+)?(?:least|minimum|a\s+minimum)|as\s+a\s+minimum|no\s+less\s+than|minimum\s+of|or\s+more(?:\s+often)?")
 _SPAN = rf"(?:{NUM_A})\s+(?:working\s+days?|days?|weeks?|months?)"

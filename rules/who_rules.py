@@ -1,6 +1,6 @@
 """Rules for what a phrase says about *who* and *what*: subjects, places, names, the kind of work.
 
-See :mod:`rules.when_rules` for the shape of a rule.
+See :mod:`qaf.rules.when_rules` for the shape of a rule.
 """
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from rules.phrases import KIND_NOUN, KIND_NOUNS
+from qaf.rules.phrases import KIND_NOUN, KIND_NOUNS
 
 if TYPE_CHECKING:
-    from rules.scan import Scanner
+    from qaf.rules.scan import Scanner
 
 
 def _re(p: str) -> re.Pattern[str]:

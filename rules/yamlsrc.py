@@ -19,7 +19,7 @@ from typing import Callable, TypeVar, Union
 
 import yaml
 
-from engine.problems import Problem, Source
+from qaf.rules.problems import Problem, Source
 
 T = TypeVar("T")
 

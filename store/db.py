@@ -25,8 +25,8 @@ from sqlalchemy import Engine, create_engine, event, insert, select
 from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
-from engine.problems import QafError
-from store import tables
+from qaf.rules.problems import QafError
+from qaf.store import tables
 
 DEFAULT_URL = "sqlite:///qaf.db"
 

@@ -1,10 +1,10 @@
 """What a calendar feed reads: obligations with their last change, and a cheap store version.
 
 :func:`items` gives :class:`FeedItem` records: an obligation (as
-:func:`store.obligations.find` builds it, outcome included), when it last
+:func:`qaf.store.obligations.find` builds it, outcome included), when it last
 changed (``updated_at``: a feed's ``DTSTAMP`` and ``LAST-MODIFIED``) and the
 title of the obligation whose outcome set it off. Its filters are
-:class:`store.obligations.Filters`, applied exactly as ``find`` applies them
+:class:`qaf.store.obligations.Filters`, applied exactly as ``find`` applies them
 (a test holds the two to the same obligations), plus the done window: finished work
 (done, cancelled, waived) is read only if it was due, or done, on or after
 ``finished_since``.
@@ -23,9 +23,9 @@ from datetime import date, datetime, timezone
 
 from sqlalchemy import Connection, and_, func, or_, select
 
-from engine.model import LIVE, Obligation, Outcome
-from store.obligations import OBLIGATIONS, OUTCOMES, Filters, conditions
-from store.tables import FeedTokenRecord, FrameworkRecord, MetaRecord
+from qaf.engine.model import LIVE, Obligation, Outcome
+from qaf.store.obligations import OBLIGATIONS, OUTCOMES, Filters, conditions
+from qaf.store.tables import FeedTokenRecord, FrameworkRecord, MetaRecord
 
 TOKENS = FeedTokenRecord.__table__
 FRAMEWORKS = FrameworkRecord.__table__

@@ -6,12 +6,12 @@ from datetime import datetime, timezone
 
 from sqlalchemy import Connection, bindparam, delete, insert, select
 
-from engine.problems import InputError, QafError, errors
-from rules.loader import content_hash, load_text
-from rules.model import Framework
-from store.protocols import FrameworkChange, StoredFramework
-from store.tables import FrameworkRecord, MetaRecord, RuleRecord
-from store.upsert import upsert
+from qaf.rules.problems import InputError, QafError, errors
+from qaf.rules.loader import content_hash, load_text
+from qaf.rules.model import Framework
+from qaf.store.protocols import FrameworkChange, StoredFramework
+from qaf.store.tables import FrameworkRecord, MetaRecord, RuleRecord
+from qaf.store.upsert import upsert
 
 FRAMEWORKS = FrameworkRecord.__table__
 RULES = RuleRecord.__table__

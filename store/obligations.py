@@ -21,14 +21,14 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import Connection, and_, bindparam, select, update
 
-from engine.model import CANCELLED, DONE, LIVE, OPEN, WAIVED, Obligation, Outcome
-from engine.org import Org
-from engine.sampling import CaseHistory
-from engine.schedule import Completed, Plan
-from engine.scope import OUT_OF_SCOPE, out_of_scope_reason
-from rules.model import Framework
-from store.tables import ObligationRecord, OutcomeRecord
-from store.upsert import insert_new
+from qaf.engine.model import CANCELLED, DONE, LIVE, OPEN, WAIVED, Obligation, Outcome
+from qaf.engine.org import Org
+from qaf.engine.sampling import CaseHistory
+from qaf.engine.schedule import Completed, Plan
+from qaf.engine.scope import OUT_OF_SCOPE, out_of_scope_reason
+from qaf.rules.model import Framework
+from qaf.store.tables import ObligationRecord, OutcomeRecord
+from qaf.store.upsert import insert_new
 
 OBLIGATIONS = ObligationRecord.__table__
 OUTCOMES = OutcomeRecord.__table__

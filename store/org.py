@@ -11,10 +11,10 @@ from typing import Any, Callable
 
 from sqlalchemy import Connection, Table, select, update
 
-from engine.org import Body, Case, Org, Person, Team
-from store.protocols import Counts, OrgChange
-from store.tables import BodyRecord, CaseRecord, MetaRecord, PersonRecord, TeamRecord
-from store.upsert import upsert
+from qaf.engine.org import Body, Case, Org, Person, Team
+from qaf.store.protocols import Counts, OrgChange
+from qaf.store.tables import BodyRecord, CaseRecord, MetaRecord, PersonRecord, TeamRecord
+from qaf.store.upsert import upsert
 
 PEOPLE, TEAMS, CASES, BODIES = (t.__table__ for t in (PersonRecord, TeamRecord, CaseRecord, BodyRecord))
 META = MetaRecord.__table__

@@ -24,9 +24,9 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, or_, select, update
 
-from store.outcomes import FIRST_CHANCE
-from store.tables import OutboxRecord
-from store.upsert import insert_new
+from qaf.store.outcomes import FIRST_CHANCE
+from qaf.store.tables import OutboxRecord
+from qaf.store.upsert import insert_new
 
 OUTBOX = OutboxRecord.__table__
 LEASE = timedelta(minutes=5)

@@ -13,14 +13,14 @@ from typing import Any, Iterable
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import Connection, bindparam, insert, select, update
 
-from engine.model import DONE, LIVE, Obligation
-from engine.notices import Notice
-from engine.outcomes import Consequences
-from engine.problems import QafError
-from engine.sampling import CaseHistory
-from store.obligations import OBLIGATIONS, OUTCOMES, _outcome, _OutcomeView, from_row, to_row
-from store.tables import EventRecord, FrameworkRecord, MetaRecord, OutboxRecord
-from store.upsert import insert_new
+from qaf.engine.model import DONE, LIVE, Obligation
+from qaf.engine.notices import Notice
+from qaf.engine.outcomes import Consequences
+from qaf.rules.problems import QafError
+from qaf.engine.sampling import CaseHistory
+from qaf.store.obligations import OBLIGATIONS, OUTCOMES, _outcome, _OutcomeView, from_row, to_row
+from qaf.store.tables import EventRecord, FrameworkRecord, MetaRecord, OutboxRecord
+from qaf.store.upsert import insert_new
 
 OUTBOX = OutboxRecord.__table__
 EVENTS = EventRecord.__table__

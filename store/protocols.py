@@ -1,7 +1,7 @@
 """The store's interface: what the engine and CLI may ask of persistence.
 
 The engine depends on :class:`Store`, never on SQLModel rows; implementations
-live one per file (:mod:`store.sql` serves SQLite and PostgreSQL alike).
+live one per file (:mod:`qaf.store.sql` serves SQLite and PostgreSQL alike).
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from engine.model import Obligation
-from engine.org import Org
-from rules.model import Framework
-from rules.roles import Vocabulary
+from qaf.engine.model import Obligation
+from qaf.engine.org import Org
+from qaf.rules.model import Framework
+from qaf.rules.roles import Vocabulary
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +63,7 @@ class Store(Protocol):
 
     Scheduling, outcomes and queries go through these methods; the tick and
     the outbox sender (engine/tick.py) also take short transactions of their
-    own through ``engine`` and the ``store.ticks``/``store.outbox`` functions.
+    own through ``engine`` and the ``qaf.store.ticks``/``qaf.store.outbox`` functions.
     """
 
     def save_framework(self, framework: Framework, text: str) -> FrameworkChange: ...

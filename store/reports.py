@@ -1,8 +1,8 @@
 """What the monthly report reads besides obligations: extensions (from the event log) and escalations.
 
-Both come back as the engine's records (:class:`engine.report.Extension`,
-:class:`engine.report.Raised`); the figures are worked out in
-:mod:`engine.report`, which is pure.
+Both come back as the engine's records (:class:`qaf.engine.report.Extension`,
+:class:`qaf.engine.report.Raised`); the figures are worked out in
+:mod:`qaf.engine.report`, which is pure.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from datetime import date
 
 from sqlalchemy import Connection, select
 
-from engine.report_model import Extension, Raised
-from store.tables import EscalationRecord, EventRecord, OutcomeRecord
+from qaf.engine.report_model import Extension, Raised
+from qaf.store.tables import EscalationRecord, EventRecord, OutcomeRecord
 
 EVENTS = EventRecord.__table__
 ESCALATIONS = EscalationRecord.__table__
@@ -46,9 +46,9 @@ def done_dates(conn: Connection) -> dict[str, date]:
 
 
 def report(store, framework, month, as_of: date):
-    """The month's :class:`engine.report.Report` for ``framework``, read from ``store``."""
-    from engine.report import figures
-    from store.obligations import Filters
+    """The month's :class:`qaf.engine.report.Report` for ``framework``, read from ``store``."""
+    from qaf.engine.report import figures
+    from qaf.store.obligations import Filters
 
     obligations = store.obligations(Filters(framework=framework.id))
     with store.read() as conn:

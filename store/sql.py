@@ -1,4 +1,4 @@
-"""The SQL store: one implementation of :class:`store.protocols.Store` for SQLite and PostgreSQL.
+"""The SQL store: one implementation of :class:`qaf.store.protocols.Store` for SQLite and PostgreSQL.
 
 Every method is one transaction: a framework or an organisation is applied
 whole or not at all.
@@ -12,18 +12,19 @@ from typing import Any, Iterator
 
 from sqlalchemy import Connection, Engine, insert
 
-from engine.model import Obligation
-from engine.org import Org
-from rules.model import Framework
-from rules.roles import Vocabulary
-from store import frameworks as fw_store
-from store import obligations as ob_store
-from store import org as org_store
-from store import outcomes as oc_store
-from store import recording, scheduling
-from store.db import open_engine
-from store.protocols import FrameworkChange, OrgChange, StoredFramework
-from store.tables import EventRecord
+from qaf.engine.model import Obligation
+from qaf.engine.org import Org
+from qaf.rules.model import Framework
+from qaf.rules.roles import Vocabulary
+from qaf.store import frameworks as fw_store
+from qaf.store import obligations as ob_store
+from qaf.store import org as org_store
+from qaf.store import outcomes as oc_store
+from qaf.usecases import recording
+from qaf.usecases import scheduling
+from qaf.store.db import open_engine
+from qaf.store.protocols import FrameworkChange, OrgChange, StoredFramework
+from qaf.store.tables import EventRecord
 
 EVENTS = EventRecord.__table__
 

@@ -1,7 +1,7 @@
 """SQLModel ``table=True`` rows. Nothing outside ``store/`` sees these classes.
 
 Conversion to and from the engine's frozen records happens in the store
-modules (:mod:`store.frameworks`, :mod:`store.org`, ...). ``table=True``
+modules (:mod:`qaf.store.frameworks`, :mod:`qaf.store.org`, ...). ``table=True``
 models do not validate: input is validated at the boundary (the loaders)
 before it reaches here. Timestamps are UTC.
 """

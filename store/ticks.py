@@ -15,13 +15,13 @@ from typing import Any, Iterable
 
 from sqlalchemy import Connection, and_, bindparam, insert, select, update
 
-from engine.escalation import Escalation
-from engine.model import LIVE, Obligation
-from store.obligations import OBLIGATIONS, from_row
-from store.outbox import OUTBOX
-from store.outcomes import outbox_rows
-from store.tables import EscalationRecord, TickRecord
-from store.upsert import insert_new
+from qaf.engine.escalation import Escalation
+from qaf.engine.model import LIVE, Obligation
+from qaf.store.obligations import OBLIGATIONS, from_row
+from qaf.store.outbox import OUTBOX
+from qaf.store.outcomes import outbox_rows
+from qaf.store.tables import EscalationRecord, TickRecord
+from qaf.store.upsert import insert_new
 
 TICKS = TickRecord.__table__
 ESCALATIONS = EscalationRecord.__table__

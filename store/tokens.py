@@ -1,6 +1,6 @@
 """Feed and API tokens in the store: only their SHA-256 hashes are kept.
 
-The token itself is shown once, when it is made (:mod:`calendars.tokens`),
+The token itself is shown once, when it is made (:mod:`qaf.usecases.tokens`),
 and never stored: a copy of the database gives nobody a working feed URL.
 Each function takes the store and runs one short transaction.
 """
@@ -12,8 +12,8 @@ from datetime import datetime
 
 from sqlalchemy import bindparam, insert, select, update
 
-from store.feeds import utc
-from store.tables import FeedTokenRecord
+from qaf.store.feeds import utc
+from qaf.store.tables import FeedTokenRecord
 
 TOKENS = FeedTokenRecord.__table__
 _BY_HASH = select(TOKENS).where(TOKENS.c.token_hash == bindparam("h"))

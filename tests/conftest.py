@@ -16,8 +16,8 @@ from typing import Iterator
 import pytest
 from sqlalchemy import MetaData, create_engine, select, text
 
-from store.db import temporary_schema
-from store.sql import SqlStore
+from qaf.store.db import temporary_schema
+from qaf.store.sql import SqlStore
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from engine.org import Body, Case, Org, Person, Team
+from qaf.engine.org import Body, Case, Org, Person, Team
 
 DCS = "Director of Children's Services"
 

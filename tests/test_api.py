@@ -19,11 +19,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from calendars import tokens
-from engine.api import create_app
-from engine.outcomes import Recording
-from store.obligations import Filters
-from store.sql import SqlStore
+from qaf.usecases import tokens
+from qaf.web.api import create_app
+from qaf.engine.outcomes import Recording
+from qaf.store.obligations import Filters
+from qaf.store.sql import SqlStore
 from tests.conftest import snapshot
 from tests.council import council
 from tests.test_feeds import TODAY, check_ical, may_audit, people_with, qaf, scratch_store, year

@@ -6,8 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from engine.cli import main
-from store.sql import SqlStore
+from qaf.cli.main import main
+from qaf.store.sql import SqlStore
 from tests.conftest import snapshot
 
 DATA = Path(__file__).parent / "data"
@@ -20,7 +20,7 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 
 
 def test_version_names_the_rules_backend():
-    done = subprocess.run([sys.executable, "-m", "engine.cli", "--version"], capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-m", "qaf.cli.main", "--version"], capture_output=True, text=True)
     assert done.returncode == 0
     assert done.stdout.startswith("qaf ") and "rules backend: " in done.stdout
     assert ("durable-rules" in done.stdout) or ("reference evaluator" in done.stdout)

@@ -22,12 +22,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from engine.cli_common import runner_name
-from engine.mail import MailSettings
-from engine.tick import business_now, run_tick
-from rules import bundled
-from store.sql import SqlStore
-from store.tables import EscalationRecord, ObligationRecord, OutboxRecord
+from qaf.cli.common import runner_name
+from qaf.usecases.mail import MailSettings
+from qaf.usecases.tick import business_now, run_tick
+from qaf.rules import bundled
+from qaf.store.sql import SqlStore
+from qaf.store.tables import EscalationRecord, ObligationRecord, OutboxRecord
 from tests.council import council
 from tests.smtp import Inbox, free_port, smtp_server
 from tests.test_tick import FW, work
@@ -41,7 +41,7 @@ def tick(url: str, day: date, port: int, crash: str | None = None) -> int:
     env.pop("QAF_CRASH_AT", None)
     if crash:
         env["QAF_CRASH_AT"] = crash
-    done = subprocess.run([sys.executable, "-m", "engine.cli", "tick", "--today", day.isoformat()], env=env, capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-m", "qaf.cli.main", "tick", "--today", day.isoformat()], env=env, capture_output=True, text=True)
     assert done.returncode in (0, -9), done.stderr
     return done.returncode
 

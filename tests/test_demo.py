@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
-from engine.cli import main
+from qaf.cli.main import main
 
 
 def sql(db: Path, query: str, **params) -> list[tuple]:

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from engine.cli import build_parser
-from rules.settings import SETTINGS
+from qaf.cli.main import build_parser
+from qaf.rules.settings import SETTINGS
 
 ROOT = Path(__file__).resolve().parent.parent
 MODULES = [
-    "engine.problems", "engine.org", "rules.model", "rules.roles", "rules.settings",
+    "qaf.rules.problems", "qaf.engine.org", "qaf.rules.model", "qaf.rules.roles", "qaf.rules.settings",
 ]  # fmt: skip
 
 

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from rules.loader import load_framework, load_text
-from rules.model import Action, Cadence, Condition, Every, Framework, Row, Sample, Span, Variation
-from rules.printer import print_framework
-from rules.roles import Vocabulary
+from qaf.rules.loader import load_framework, load_text
+from qaf.rules.model import Action, Cadence, Condition, Every, Framework, Row, Sample, Span, Variation
+from qaf.rules.printer import print_framework
+from qaf.rules.roles import Vocabulary
 
 ROOT = Path(__file__).resolve().parents[1]
 FRAMEWORK = ROOT / "rules" / "frameworks" / "east-sussex-2013.yaml"

@@ -26,19 +26,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import create_engine, text, update
 
-from calendars import ics
-from calendars.build import build
-from calendars.feed import FeedOptions, render
-from calendars.selection import Selection
-from engine.org import Org
-from engine.outcomes import Recording
-from rules import bundled
-from rules.loader import load_framework
-from store import feeds as feed_store
-from store.feeds import FeedItem
-from store.obligations import Filters, find
-from store.sql import SqlStore
-from store.tables import ObligationRecord
+from qaf.calendars import ics
+from qaf.usecases.feeds import build
+from qaf.calendars.feed import FeedOptions, render
+from qaf.calendars.selection import Selection
+from qaf.engine.org import Org
+from qaf.engine.outcomes import Recording
+from qaf.rules import bundled
+from qaf.rules.loader import load_framework
+from qaf.store import feeds as feed_store
+from qaf.store.feeds import FeedItem
+from qaf.store.obligations import Filters, find
+from qaf.store.sql import SqlStore
+from qaf.store.tables import ObligationRecord
 from tests.conftest import PG_URL, _postgres_reachable
 from tests.council import council
 
@@ -368,7 +368,7 @@ def test_the_store_version_moves_with_every_change_a_feed_could_show(council_yea
 
 
 def _item(title: str, stamp: datetime, status: str = "open") -> FeedItem:
-    from engine.model import Obligation
+    from qaf.engine.model import Obligation
 
     ob = Obligation("0123456789abcdef", "east-sussex-2013", "3.16", 0, "audit", title, "PM1", "worker", "SW1",
                     date(2024, 5, 1), date(2024, 5, 31), date(2024, 5, 31), "CS-000001", "T1", status)  # fmt: skip
@@ -409,7 +409,7 @@ def test_folding_keeps_every_line_to_75_octets_and_unfolds_to_the_same_text(valu
     assert vcal.description.value == value.replace("\r\n", "\n").replace("\r", "\n")
 
 
-@pytest.mark.parametrize("module", ["calendars.ics", "calendars.http", "calendars.tokens", "calendars.access"])
+@pytest.mark.parametrize("module", ["qaf.calendars.ics", "qaf.calendars.http", "qaf.usecases.tokens", "qaf.calendars.access"])
 def test_module_examples_run(module: str):
     import doctest
     import importlib
@@ -421,8 +421,9 @@ def test_module_examples_run(module: str):
 
 
 def qaf(argv: list[str]) -> int:
-    """``engine.cli.main`` with ``qaf feed``/``qaf token`` registered (until cli.py registers them itself)."""
-    from engine import cli, cli_feeds
+    """``qaf.cli.main.main`` with ``qaf feed``/``qaf token`` registered (until cli.py registers them itself)."""
+    from qaf.cli import main as cli
+    from qaf.cli import feeds as cli_feeds
 
     parser = cli.build_parser()
     sub = parser._subparsers._group_actions[0]  # the top-level commands

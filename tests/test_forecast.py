@@ -7,13 +7,13 @@ import json
 from collections import Counter
 from datetime import date, timedelta
 
-from engine.cli import main
-from engine.forecast import forecast, planned, render
-from engine.report_words import Month
-from engine.schedule import CALENDAR, SAMPLES, Completed, plan
-from rules import bundled
-from rules.loader import load_framework
-from store.sql import SqlStore
+from qaf.cli.main import main
+from qaf.engine.forecast import forecast, planned, render
+from qaf.engine.report_words import Month
+from qaf.engine.schedule import CALENDAR, SAMPLES, Completed, plan
+from qaf.rules import bundled
+from qaf.rules.loader import load_framework
+from qaf.store.sql import SqlStore
 from tests.conftest import snapshot
 from tests.council import council
 
@@ -84,8 +84,8 @@ def test_qaf_forecast_writes_nothing(store: SqlStore, db_url: str, capsys):
 
 
 def test_a_cadence_time_must_be_above_zero():
-    from rules.loader import load_text
-    from rules.printer import print_framework
+    from qaf.rules.loader import load_text
+    from qaf.rules.printer import print_framework
 
     _, problems = load_text(print_framework(with_hours(EAST_SUSSEX, "3.16", 0)), "zero.yaml")
     assert [p.message for p in problems if p.field.endswith("hours")] == ["the time a task takes is a number of hours above 0, got 0"]

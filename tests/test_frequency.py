@@ -1,7 +1,7 @@
 """The frequency reader, checked against the councils' own words.
 
 Each case names a phrase as a council wrote it and the meaning qaf gives it,
-written the way :func:`rules.frequency.describe` writes a cadence
+written the way :func:`qaf.rules.frequency.describe` writes a cadence
 ("Quarterly report to CSCMT", "Monthly audit for each worker, one case").
 East Sussex's cells are read with the kind of work the row's task names
 (its "QA Task" cell), as the importer reads them.
@@ -16,10 +16,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rules.frequency import Context, default_names, describe, parse
-from rules.model import Anniversary, Cadence, Every, Sample, Span, Variation
-from rules.tables import read_table
-from rules.taskwords import clean, mentions, task_kind
+from qaf.rules.frequency import Context, default_names, describe, parse
+from qaf.rules.model import Anniversary, Cadence, Every, Sample, Span, Variation
+from qaf.rules.tables import read_table
+from qaf.rules.taskwords import clean, mentions, task_kind
 
 SEED = Path(__file__).parent / "data" / "seeds" / "east-sussex-2013-qa-framework-annual-review.txt"
 DCS = "Director of Children's Services"

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 import email
 from email.policy import default
 
-from engine.mail import MailSettings, compose, message_id, read_settings
-from engine.notices import one_line
+from qaf.usecases.mail import MailSettings, compose, message_id, read_settings
+from qaf.engine.notices import one_line
 
 AT = datetime(2024, 5, 1, 5, 0, tzinfo=timezone.utc)
 

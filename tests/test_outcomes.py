@@ -10,15 +10,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from engine.cli import main
-from engine.outcomes import Recording
-from engine.problems import InputError, QafError
-from engine.triggers import RuleError
-from rules import bundled
-from rules.loader import load_framework
-from store.obligations import Filters
-from store.sql import SqlStore
-from store.tables import EventRecord
+from qaf.cli.main import main
+from qaf.engine.outcomes import Recording
+from qaf.rules.problems import InputError, QafError
+from qaf.engine.triggers import RuleError
+from qaf.rules import bundled
+from qaf.rules.loader import load_framework
+from qaf.store.obligations import Filters
+from qaf.store.sql import SqlStore
+from qaf.store.tables import EventRecord
 from tests.conftest import snapshot
 from tests.council import council
 
@@ -215,7 +215,7 @@ def test_recording_a_done_obligation_through_the_cli_is_refused(store: SqlStore,
 
 
 def test_an_exception_inside_a_rule_action_fails_the_recording_and_leaves_the_store_unchanged(store: SqlStore, monkeypatch):
-    from engine import triggers
+    from qaf.engine import triggers
 
     scheduled(store, "east-sussex-2013")
     audit = april_audit(store, "3.16", "SW1")
@@ -225,7 +225,7 @@ def test_an_exception_inside_a_rule_action_fails_the_recording_and_leaves_the_st
         raise ZeroDivisionError("the action divided by zero")
 
     broken = triggers.DurableRules(FRAMEWORKS["east-sussex-2013"], action_hook=failing)
-    monkeypatch.setattr("store.recording.rules_for", lambda fw, prefer="auto": broken)
+    monkeypatch.setattr("qaf.usecases.recording.rules_for", lambda fw, prefer="auto": broken)
     with pytest.raises(RuleError, match="a rule action failed for row 3.16 trigger .*the action divided by zero"):
         store.record(Recording(audit.id, "good", concerns=True, date=date(2024, 4, 23)), date(2024, 6, 10))
     assert snapshot(store) == before

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import update
 
-from engine.cli import main
-from engine.queries import KEYS
-from rules.loader import load_framework
-from store.obligations import Filters
-from store.sql import SqlStore
-from store.tables import ObligationRecord
+from qaf.cli.main import main
+from qaf.usecases.queries import KEYS
+from qaf.rules.loader import load_framework
+from qaf.store.obligations import Filters
+from qaf.store.sql import SqlStore
+from qaf.store.tables import ObligationRecord
 from tests.conftest import snapshot
 from tests.council import council
 
@@ -147,7 +147,7 @@ def test_cases_are_chosen_as_periods_begin_and_then_never_change(store: SqlStore
 @pytest.fixture
 def loaded(db_url: str, tmp_path: Path, capsys):
     """The CLI on a store holding East Sussex, the small council and a scheduled year."""
-    from engine.orgload import load_org  # noqa: F401  (the council is written as CSV, as a user would)
+    from qaf.usecases.orgload import load_org  # noqa: F401  (the council is written as CSV, as a user would)
 
     folder = tmp_path / "council"
     folder.mkdir()

@@ -16,18 +16,18 @@ from datetime import date
 
 import pytest
 
-from engine.cli import main
-from engine.model import Obligation, Outcome
-from engine.outcomes import Recording
-from engine.report import Extension, Raised, figures
-from engine.report_render import CSV_HEADER, render
-from engine.report_words import Month, completion_sentence
-from rules import bundled
-from rules.loader import load_framework
-from rules.model import Target
-from store.obligations import Filters
-from store.reports import report
-from store.sql import SqlStore
+from qaf.cli.main import main
+from qaf.engine.model import Obligation, Outcome
+from qaf.engine.outcomes import Recording
+from qaf.engine.report import Extension, Raised, figures
+from qaf.render.report import CSV_HEADER, render
+from qaf.engine.report_words import Month, completion_sentence
+from qaf.rules import bundled
+from qaf.rules.loader import load_framework
+from qaf.rules.model import Target
+from qaf.store.obligations import Filters
+from qaf.store.reports import report
+from qaf.store.sql import SqlStore
 from tests.council import council
 
 EAST_SUSSEX = load_framework(bundled.path("east-sussex-2013"))[0]

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from engine.problems import format_problem
-from rules.loader import load_framework, load_text
-from rules.model import Every, Framework, Span
-from rules.printer import print_framework
-from rules.roles import Vocabulary
+from qaf.rules.problems import format_problem
+from qaf.rules.loader import load_framework, load_text
+from qaf.rules.model import Every, Framework, Span
+from qaf.rules.printer import print_framework
+from qaf.rules.roles import Vocabulary
 
 FRAMEWORKS = Path(__file__).resolve().parent.parent / "rules" / "frameworks"
 OFSTED_GRADES = ("outstanding", "good", "requires_improvement", "inadequate")

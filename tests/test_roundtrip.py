@@ -5,13 +5,13 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rules import bundled
-from rules.loader import load_framework, load_text
-from rules.model import (
+from qaf.rules import bundled
+from qaf.rules.loader import load_framework, load_text
+from qaf.rules.model import (
     ACTIONS, EVENTS, GRADES, KINDS, PEER, ROTATE, TEAM_KINDS,
     Action, Cadence, Condition, Every, Framework, Role, Row, Sample, Span, Step, Target, Trigger, Variation,
 )  # fmt: skip
-from rules.printer import print_framework
+from qaf.rules.printer import print_framework
 
 ROLES = ("Practice Manager", "Operations Manager", "Head of Service", "Director of Children's Services")
 BODIES = ("CSCMT", "LSCB")

@@ -6,12 +6,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.backend import durable_available
-from engine.rules_ref import Event, ReferenceRules
-from engine.triggers import DurableRules, rules_for
-from rules import bundled
-from rules.loader import load_framework
-from rules.model import GRADES, KINDS
+from qaf.engine.backend import durable_available
+from qaf.engine.rules_ref import Event, ReferenceRules
+from qaf.engine.triggers import DurableRules, rules_for
+from qaf.rules import bundled
+from qaf.rules.loader import load_framework
+from qaf.rules.model import GRADES, KINDS
 from tests.test_roundtrip import AREAS, frameworks
 
 needs_durable = pytest.mark.skipif(not durable_available()[0], reason="durable-rules does not import here (Python 3.13+)")
@@ -56,7 +56,7 @@ def test_the_bundled_frameworks_agree_on_every_grade_and_concern():
 
 
 def test_without_durable_rules_the_reference_evaluator_is_used(monkeypatch):
-    from engine import triggers
+    from qaf.engine import triggers
 
     monkeypatch.setattr(triggers, "durable_available", lambda: (False, "ImportError: undefined symbol: PyEval_CallObject"))
     fw, _ = load_framework(bundled.path("east-sussex-2013"))

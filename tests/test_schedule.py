@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from engine.periods import Period, due_date, periods
-from engine.schedule import plan
-from engine.workdays import WorkingDays
-from rules.loader import load_framework
-from rules.model import Every
+from qaf.engine.periods import Period, due_date, periods
+from qaf.engine.schedule import plan
+from qaf.engine.workdays import WorkingDays
+from qaf.rules.loader import load_framework
+from qaf.rules.model import Every
 from tests.council import DCS, council
 
 ROOT = Path(__file__).resolve().parents[1]

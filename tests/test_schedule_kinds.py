@@ -6,8 +6,8 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
-from engine.schedule import plan
-from rules.loader import load_framework, load_text
+from qaf.engine.schedule import plan
+from qaf.rules.loader import load_framework, load_text
 from tests.council import DCS, council
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -88,7 +88,7 @@ def test_a_case_opened_gets_an_audit_within_twenty_working_days():
     """Opened Monday 13 May 2024; 27 May is a bank holiday, so the twentieth working day is 11 June."""
     org = council()
     fw = framework(row("{kind: audit, on: case_opened, due_within: 20 working days}"))
-    from engine.org import Case
+    from qaf.engine.org import Case
 
     new_case = Case("CS-000099", "T1", date(2024, 5, 13), "SW1")
     got = plan(fw, council(cases=org.cases + (new_case,)), *YEAR, TODAY).obligations

@@ -9,12 +9,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.schedule import plan
-from engine.synthetic import make_council
-from engine.workdays import WorkingDays
-from rules import bundled
-from rules.loader import load_framework
-from store.sql import SqlStore
+from qaf.engine.schedule import plan
+from qaf.demo.synthetic import make_council
+from qaf.engine.workdays import WorkingDays
+from qaf.rules import bundled
+from qaf.rules.loader import load_framework
+from qaf.store.sql import SqlStore
 
 FRAMEWORKS = {name: load_framework(bundled.path(name))[0] for name in bundled.names()}
 WORKDAYS = WorkingDays()

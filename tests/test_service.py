@@ -14,8 +14,8 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from store.sql import SqlStore
-from store.tables import OutboxRecord, TickRecord
+from qaf.store.sql import SqlStore
+from qaf.store.tables import OutboxRecord, TickRecord
 from tests.smtp import Inbox, free_port, smtp_server
 from tests.test_tick import set_up
 
@@ -59,7 +59,7 @@ def test_two_instances_one_leader_nothing_twice_and_a_takeover(pg_url: str, tmp_
         try:
             for port in ports:
                 procs.append(subprocess.Popen(
-                    [sys.executable, "-m", "engine.cli", "serve", "--port", str(port), "--leader-check", "1", "--catch-up-from", start],
+                    [sys.executable, "-m", "qaf.cli.main", "serve", "--port", str(port), "--leader-check", "1", "--catch-up-from", start],
                     env=env, stdout=subprocess.DEVNULL, stderr=open(tmp_path / f"serve-{port}.log", "w"),
                 ))  # fmt: skip
             states = wait_for(lambda: all(health(p) for p in ports) and [health(p) for p in ports], timeout=40)
@@ -90,7 +90,7 @@ def test_two_instances_one_leader_nothing_twice_and_a_takeover(pg_url: str, tmp_
 
 
 def test_on_sqlite_a_second_instance_waits_for_the_file_lock(tmp_path):
-    from engine.service import Leadership
+    from qaf.service import Leadership
 
     url = f"sqlite:///{tmp_path / 'qaf.db'}"
     a, b = SqlStore.open(url), SqlStore.open(url)

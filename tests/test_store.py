@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from engine.orgload import load_org
-from rules.loader import load_framework
-from store import org as org_store
-from store.frameworks import UnknownFrameworkError
-from store.sql import SqlStore
-from store.tables import SCHEMA_VERSION
+from qaf.usecases.orgload import load_org
+from qaf.rules.loader import load_framework
+from qaf.store import org as org_store
+from qaf.store.frameworks import UnknownFrameworkError
+from qaf.store.sql import SqlStore
+from qaf.store.tables import SCHEMA_VERSION
 from tests.conftest import snapshot
 
 DATA = Path(__file__).parent / "data"

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-import engine.synthetic
-from engine.org import Org
-from engine.orgload import COLUMNS, load_org
-from engine.problems import errors, format_problem
-from engine.synthetic import AS_OF, main, make_council, write_council
+from qaf.demo import synthetic
+from qaf.engine.org import Org
+from qaf.usecases.orgload import COLUMNS, load_org
+from qaf.rules.problems import errors, format_problem
+from qaf.demo.synthetic import AS_OF, main, make_council, write_council
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "council"
@@ -41,7 +41,7 @@ def example() -> Org:
 
 
 def test_module_examples_run():
-    assert doctest.testmod(engine.synthetic, optionflags=doctest.ELLIPSIS).failed == 0
+    assert doctest.testmod(synthetic, optionflags=doctest.ELLIPSIS).failed == 0
 
 
 def test_same_seed_same_bytes_and_different_seeds_differ(tmp_path):
@@ -53,7 +53,7 @@ def test_same_seed_same_bytes_and_different_seeds_differ(tmp_path):
 
 def test_the_example_council_is_a_fresh_generation(tmp_path):
     assert _files(EXAMPLE) == _written(tmp_path, 1), \
-        "examples/council drifted: python -m engine.synthetic --size small --seed 1 --out examples/council"
+        "examples/council drifted: python -m qaf.demo.synthetic --size small --seed 1 --out examples/council"
 
 
 def test_the_command_writes_the_same_files(tmp_path, capsys):

@@ -9,15 +9,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from engine.mail import MailSettings
-from engine.model import LIVE
-from engine.outcomes import Recording
-from engine.tick import business_now, run_tick
-from rules import bundled
-from rules.loader import load_framework
-from store.obligations import Filters
-from store.sql import SqlStore
-from store.tables import EscalationRecord, OutboxRecord
+from qaf.usecases.mail import MailSettings
+from qaf.engine.model import LIVE
+from qaf.engine.outcomes import Recording
+from qaf.usecases.tick import business_now, run_tick
+from qaf.rules import bundled
+from qaf.rules.loader import load_framework
+from qaf.store.obligations import Filters
+from qaf.store.sql import SqlStore
+from qaf.store.tables import EscalationRecord, OutboxRecord
 from tests.council import council
 from tests.smtp import Inbox, free_port, smtp_server
 

@@ -7,10 +7,10 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.escalation import cutoffs
-from engine.workdays import WorkingDays
-from rules import bundled
-from rules.loader import load_framework
+from qaf.engine.escalation import cutoffs
+from qaf.engine.workdays import WorkingDays
+from qaf.rules import bundled
+from qaf.rules.loader import load_framework
 
 WD = WorkingDays()
 

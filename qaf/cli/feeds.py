@@ -1,0 +1,157 @@
+"""``qaf feed`` and ``qaf token``: calendar files, and the secret tokens behind feed URLs and the API.
+
+Registered on the top-level commands by :func:`register`. Handlers follow
+the CLI's one error boundary (:func:`qaf.cli.main.main`): bad input raises
+:class:`~engine.problems.QafError`, printed there. Only these handlers read
+the wall clock (``--today`` defaults to it; a token's creation time is it).
+
+- ``qaf feed (--person ID | --role R | --team T | --service S | --all)
+  [-o FILE] [--todo] [--today D]`` writes the iCalendar feed: to stdout, or
+  whole to FILE (a temporary file renamed: never half a calendar).
+- ``qaf token create --person ID [--scope person|team|all] [--purpose
+  feed|api]`` prints the token once, and for a feed its URL path.
+- ``qaf token list`` shows every token by its id (never the token itself).
+- ``qaf token revoke TOKEN`` takes the token or its id from the list.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from qaf.calendars import http
+
+from qaf.usecases import tokens
+from qaf.calendars.access import SCOPES
+from qaf.usecases.feeds import build
+from qaf.calendars.feed import DONE_DAYS, EVENT, TODO
+from qaf.calendars.selection import Selection
+from qaf.cli.common import day_arg
+from qaf.rules.problems import QafError
+from qaf.store.sql import SqlStore
+from qaf.store import tokens as token_store
+
+
+_day = day_arg
+
+
+def _whole(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"not a whole number of days: {text!r}")
+    return int(text)
+
+
+def _store(args: argparse.Namespace) -> SqlStore:
+    return SqlStore.open(args.db)
+
+
+def _selection(args: argparse.Namespace) -> Selection:
+    for by in ("person", "role", "team", "service"):
+        if getattr(args, by) is not None:
+            return Selection(by, getattr(args, by))
+    return Selection("all")
+
+
+def _write(path: Path, body: bytes) -> None:
+    """Write the whole file or nothing: a temporary file beside it, then renamed over it."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or Path("."))
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(body)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def cmd_feed(args: argparse.Namespace) -> int:
+    today = args.today or date.today()
+    store = _store(args)
+    if not store.stored_frameworks():
+        raise QafError("no framework is loaded: run 'qaf framework load FILE' first")
+    base = args.base_url if args.base_url is not None else os.environ.get("QAF_BASE_URL", "")
+    if base and not http.base_url(base):
+        raise QafError(f"not a usable base URL: {base!r} (e.g. https://qaf.example-council.gov.uk)")
+    base = http.base_url(base)
+    built = build(store, _selection(args), today, TODO if args.todo else EVENT, base, args.done_days)
+    if args.output:
+        path = Path(args.output)
+        if not path.parent.is_dir():
+            raise QafError(f"{path.parent}: no such folder")
+        _write(path, built.body)
+        print(f"wrote {path}: {built.body.count(b'BEGIN:V' + (b'TODO' if args.todo else b'EVENT'))} "
+              f"{'to-dos' if args.todo else 'events'} ({len(built.body):,} bytes)")  # fmt: skip
+    else:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(built.body)
+        sys.stdout.buffer.flush()
+    return 0
+
+
+def cmd_token_create(args: argparse.Namespace) -> int:
+    store = _store(args)
+    org = store.org()
+    if not org.people:
+        raise QafError("no organisation is loaded: run 'qaf org load DIR' first")
+    token, stored = tokens.issue(store, org, store.vocabulary(), args.person, args.scope, args.purpose, datetime.now(timezone.utc))
+    person = org.person(args.person)
+    print(token)
+    if stored.purpose == "feed":
+        print(tokens.feed_path(token))
+    print(f"token {stored.id} for {person.name if person else args.person} ({args.person}): {stored.purpose}, scope "
+          f"{stored.scope}. It is shown once: qaf keeps only its hash. "
+          + ("Subscribe to https://HOST followed by the path above (add ?kind=todo for tasks)."
+             if stored.purpose == "feed" else "Send it as 'Authorization: Bearer TOKEN'."),
+          file=sys.stderr)  # fmt: skip
+    return 0
+
+
+def cmd_token_list(args: argparse.Namespace) -> int:
+    store = _store(args)
+    found = token_store.every(store)
+    if not found:
+        print("no tokens: qaf token create --person ID")
+        return 0
+    for line in tokens.listing(found, store.org(), date.today()):
+        print(line)
+    return 0
+
+
+def cmd_token_revoke(args: argparse.Namespace) -> int:
+    store = _store(args)
+    revoked = tokens.revoke(store, args.token, datetime.now(timezone.utc))
+    print(f"revoked token {revoked.id} ({revoked.purpose}, {revoked.person}): its URL now answers 404")
+    return 0
+
+
+def register(commands) -> None:
+    """Add ``feed`` and ``token`` to the top-level ``qaf`` commands."""
+    feed = commands.add_parser("feed", help="write an iCalendar feed of obligations (a person's, a role's, a team's, ...)")
+    who = feed.add_mutually_exclusive_group(required=True)
+    who.add_argument("--person", metavar="ID", help="the person's own obligations")
+    who.add_argument("--role", metavar="ROLE", help="every holder of a role, e.g. 'OM'")
+    who.add_argument("--team", metavar="ID", help="the obligations about a team")
+    who.add_argument("--service", metavar="NAME", help="the obligations about a service's teams")
+    who.add_argument("--all", action="store_true", help="every obligation")
+    feed.add_argument("-o", "--output", metavar="FILE", help="write the feed here (default: stdout)")
+    feed.add_argument("--todo", action="store_true", help="VTODOs instead of all-day events")
+    feed.add_argument("--today", type=_day, metavar="DATE", help="the business date (default: today): done work shows for --done-days after")
+    feed.add_argument("--done-days", type=_whole, default=DONE_DAYS, metavar="N", help=f"days finished work stays in the feed (default {DONE_DAYS})")
+    feed.add_argument("--base-url", metavar="URL", help="where qaf serve answers, for each event's link (default: $QAF_BASE_URL)")
+    feed.set_defaults(handler=cmd_feed)
+
+    token = commands.add_parser("token", help="secret tokens for feed URLs and the API").add_subparsers(dest="action", required=True, metavar="ACTION")
+    create = token.add_parser("create", help="make a token; it is printed once, and only its hash is kept")
+    create.add_argument("--person", required=True, metavar="ID")
+    create.add_argument("--scope", choices=SCOPES, help="person (own work), team (own and the line below), all (overseers only); "
+                        "default: person for a feed, the widest allowed for the API")  # fmt: skip
+    create.add_argument("--purpose", choices=tokens.PURPOSES, default="feed", help="feed (a calendar URL, default) or api (a Bearer token)")
+    create.set_defaults(handler=cmd_token_create)
+    token.add_parser("list", help="every token by its id, person, purpose, scope and state").set_defaults(handler=cmd_token_list)
+    revoke = token.add_parser("revoke", help="revoke a token (the token itself, or its id from 'qaf token list')")
+    revoke.add_argument("token")
+    revoke.set_defaults(handler=cmd_token_revoke)

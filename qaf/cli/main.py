@@ -1,0 +1,309 @@
+"""The ``qaf`` command: argument parsing and the one error boundary.
+
+Commands live here and in ``cli_*`` modules, each registering its own
+sub-commands; only the CLI reads the wall clock (``cli_common.today_of``, the
+default for ``--today``). Domain errors (:class:`~engine.problems.QafError`)
+become a message on stderr and a non-zero exit in :func:`main`, and nowhere
+else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from qaf.engine import backend
+
+from qaf.cli import feeds as cli_feeds
+
+from qaf.cli import outcomes as cli_outcomes
+
+from qaf.cli import report as cli_report
+
+from qaf.usecases import queries
+from qaf.cli.common import day_arg, open_store, print_problems, runner_name, today_of
+from qaf.usecases.orgload import load_org
+from qaf.rules.problems import InputError, QafError, errors
+from qaf.rules import bundled
+from qaf.rules.loader import load_framework
+from qaf.store.db import database_url, redact
+from qaf.store.sql import SqlStore
+
+from qaf import __version__ as VERSION
+
+# --- qaf framework ------------------------------------------------------------------
+
+
+def cmd_framework_check(args: argparse.Namespace) -> int:
+    path = bundled.path(args.file)
+    fw, problems = load_framework(path)
+    if args.format == "json":
+        rows = len(fw.rows) if fw else 0
+        schedulable = fw.schedulable_count if fw else 0
+        print(json.dumps({
+            "file": str(path), "rows": rows, "schedulable": schedulable, "not_schedulable": rows - schedulable,
+            "problems": [p.as_dict() for p in problems],
+        }, indent=2))  # fmt: skip
+    else:
+        print_problems(problems)
+        rows = len(fw.rows) if fw else 0
+        schedulable = fw.schedulable_count if fw else 0
+        print(f"{path}: {rows} rows, {schedulable} schedulable, {rows - schedulable} not schedulable")
+    return 1 if fw is None or errors(problems) else 0
+
+
+def cmd_framework_load(args: argparse.Namespace) -> int:
+    path = bundled.path(args.file)
+    fw, problems = load_framework(path)
+    if fw is None or errors(problems):
+        raise InputError(problems, f"{path}: not loaded, the store is unchanged")
+    print_problems(problems, sys.stderr)  # warnings only
+    store = open_store(args)
+    change = store.save_framework(fw, path.read_text(encoding="utf-8"))
+    rows, schedulable = len(fw.rows), fw.schedulable_count
+    was = f" (was version {change.previous_version})" if change.action == "replaced" else ""
+    print(f"{change.action} {fw.id} version {fw.version}{was}: {fw.title}: "
+          f"{rows} rows, {schedulable} schedulable, {rows - schedulable} not schedulable")  # fmt: skip
+    return 0
+
+
+def cmd_framework_list(args: argparse.Namespace) -> int:
+    stored = open_store(args).stored_frameworks()
+    if not stored:
+        print("no framework loaded (bundled: " + ", ".join(bundled.names()) + ")")
+    for f in stored:
+        print(f"{f.id}  version {f.version}  {f.rows} rows ({f.schedulable} schedulable)  {f.title}")
+    return 0
+
+
+# --- qaf org ------------------------------------------------------------------------
+
+
+def cmd_org_load(args: argparse.Namespace) -> int:
+    store = open_store(args)
+    vocab = store.vocabulary() if store.stored_frameworks() else None
+    org, problems = load_org(Path(args.dir), vocab)
+    if org is None or errors(problems):
+        raise InputError(problems, f"{args.dir}: not loaded, the store is unchanged")
+    print_problems(problems, sys.stderr)
+    if vocab is None:
+        print("note: no framework is loaded yet, so roles were not checked", file=sys.stderr)
+    change = store.save_org(org)
+    for name, counts in (("people", change.people), ("teams", change.teams), ("cases", change.cases), ("bodies", change.bodies)):
+        gone = f", {counts.gone} no longer listed" if counts.gone else ""
+        print(f"{name}: {counts.total} ({counts.new} new, {counts.changed} changed, {counts.unchanged} unchanged{gone})")
+    return 0
+
+
+# --- qaf schedule / qaf due ----------------------------------------------------------
+
+
+def _statuses(text: str) -> tuple[str, ...]:
+    try:
+        return queries.parse_statuses(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _frameworks(store: SqlStore, only: str | None):
+    if only:
+        return [store.framework(only)]
+    found = store.frameworks()
+    if not found:
+        raise QafError("no framework is loaded: run 'qaf framework load FILE' first")
+    return found
+
+
+def cmd_schedule(args: argparse.Namespace) -> int:
+    today = today_of(args)
+    first = args.first or today
+    if args.through < first:
+        raise QafError(f"--through {args.through} is before --from {first}")
+    store = open_store(args)
+    org = store.org()
+    if not org.people:
+        raise QafError("no organisation is loaded: run 'qaf org load DIR' first")
+    for fw in _frameworks(store, args.framework):
+        r = store.schedule(fw, org, first, args.through, today)
+        if r.skipped:
+            print(f"{fw.id} {first}..{args.through}: {r.planned} planned; nothing changed since the last schedule of this window")
+            continue
+        print(f"{fw.id} {first}..{args.through}: {r.planned} planned; {r.created} created, {r.updated} updated "
+              f"({r.reassigned} reassigned), {r.cancelled} cancelled, {r.reopened} reopened, {r.unchanged} unchanged; "
+              f"{r.waived} waived")  # fmt: skip
+        for note in r.notes:
+            print(f"  note: {note}")
+    return 0
+
+
+def cmd_due(args: argparse.Namespace) -> int:
+    today = today_of(args)
+    store = open_store(args)
+    query = queries.DueQuery(
+        person=args.person, role=args.role, team=args.team, service=args.service, row=args.row,
+        framework=args.framework, kind=args.kind, date_from=args.date_from, date_to=args.date_to,
+        statuses=args.status,
+    )  # fmt: skip
+    found = queries.due(store, query, today)
+    sys.stdout.write(queries.render(found, store.org(), today, args.format))
+    return 0
+
+
+# --- qaf tick -----------------------------------------------------------------------------
+
+
+def cmd_tick(args: argparse.Namespace) -> int:
+    from qaf.usecases.mail import read_settings
+    from qaf.usecases.tick import business_now, run_tick
+
+    store = open_store(args)
+    if not store.stored_frameworks():
+        raise QafError("no framework is loaded: run 'qaf framework load FILE' first")
+    today = today_of(args)
+    now = business_now(today) if args.today else None
+    result = run_tick(store, today, read_settings(), runner_name(), now=now)
+    for line in result.lines():
+        print(line)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from qaf.service import serve
+
+    serve(args.db, args.host, args.port, runner_name(), args.catch_up_from, args.leader_check)
+    return 0
+
+
+# --- qaf status ---------------------------------------------------------------------
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    store = open_store(args)
+    print(f"store: {redact(database_url(args.db))} ({store.dialect})")
+    stored = store.stored_frameworks()
+    for f in stored:
+        print(f"framework {f.id} version {f.version}: {f.title} ({f.council or 'council not named'}): "
+              f"{f.rows} rows, {f.schedulable} schedulable, {f.rows - f.schedulable} not schedulable")  # fmt: skip
+    if not stored:
+        print("no framework loaded: qaf framework load east-sussex-2013")
+    org = store.org()
+    vocab = store.vocabulary()
+    open_cases = sum(1 for c in org.cases if c.closed is None)
+    print(f"organisation: {len(org.people)} people, {len(org.teams)} teams in {len(org.services)} services, "
+          f"{len(org.cases)} cases ({open_cases} open), {len(org.bodies)} bodies")  # fmt: skip
+    if org.people and stored:
+        held: dict[str, int] = {}
+        for person in org.people:
+            for role in org.roles_of(person, vocab):
+                held[role] = held.get(role, 0) + 1
+        print("roles held: " + ", ".join(f"{role} {n}" for role, n in sorted(held.items())))
+    return 0
+
+
+# --- the parser and the boundary ----------------------------------------------------
+
+
+class _Version(argparse.Action):
+    """--version, naming the rules backend (importing durable-rules only when asked)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(f"qaf {VERSION} (rules backend: {backend.describe()})")
+        parser.exit()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="qaf", description="Turns a children's services Quality Assurance Framework into a living schedule.")
+    parser.add_argument("--version", action=_Version, nargs=0, help="show the version and the rules backend, and exit")
+    parser.add_argument("--db", metavar="URL", help="database URL (default: $QAF_DB, else sqlite file qaf.db here)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    framework = commands.add_parser("framework", help="check, load and list frameworks").add_subparsers(dest="action", required=True, metavar="ACTION")
+    check = framework.add_parser("check", help="check a framework file; every problem as FILE:LINE: field: message")
+    check.add_argument("file", help="a framework file, or the name of a bundled one (" + ", ".join(bundled.names()) + ")")
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.set_defaults(handler=cmd_framework_check, uses_db=False)
+    load = framework.add_parser("load", help="check a framework file and load it into the store (all or nothing)")
+    load.add_argument("file", help="a framework file, or the name of a bundled one")
+    load.set_defaults(handler=cmd_framework_load)
+    framework.add_parser("list", help="the frameworks in the store").set_defaults(handler=cmd_framework_list)
+    from qaf.cli.tables import register as register_import
+
+    register_import(framework)
+
+    org = commands.add_parser("org", help="load the organisation").add_subparsers(dest="action", required=True, metavar="ACTION")
+    org_load = org.add_parser("load", help="load people.csv, teams.csv, cases.csv (+ bodies.csv) from DIR (all or nothing)")
+    org_load.add_argument("dir")
+    org_load.set_defaults(handler=cmd_org_load)
+    schedule = commands.add_parser("schedule", help="materialise obligations for the periods up to --through (idempotent)")
+    schedule.add_argument("--from", dest="first", type=day_arg, metavar="DATE", help="first day of the window (default: today)")
+    schedule.add_argument("--through", type=day_arg, required=True, metavar="DATE", help="last day of the window")
+    schedule.add_argument("--today", type=day_arg, metavar="DATE", help="the business date (default: today); cases are chosen for periods begun by then")
+    schedule.add_argument("--framework", metavar="ID", help="only this framework (default: every loaded one)")
+    schedule.set_defaults(handler=cmd_schedule)
+
+    due = commands.add_parser("due", help="what is due, for whom, by when (open, overdue, done, ...)")
+    due.add_argument("--person", metavar="ID")
+    due.add_argument("--role", metavar="ROLE", help="a role name or alias, e.g. 'OM'")
+    due.add_argument("--team", metavar="ID")
+    due.add_argument("--service", metavar="NAME")
+    due.add_argument("--row", metavar="ROW", help="a framework row id, e.g. 3.16")
+    due.add_argument("--framework", metavar="ID")
+    due.add_argument("--kind", choices=("audit", "follow_up_audit", "review", "moderation", "qa_signoff", "report", "visit", "meeting", "task"))
+    due.add_argument("--from", dest="date_from", type=day_arg, metavar="DATE", help="due on or after")
+    due.add_argument("--to", dest="date_to", type=day_arg, metavar="DATE", help="due on or before")
+    due.add_argument("--status", type=_statuses, default=queries.LIVE_SHOWN, metavar="S",
+                     help="open, overdue, done, rescheduled, cancelled, waived; comma-separated; 'live' (default) or 'all'")  # fmt: skip
+    due.add_argument("--today", type=day_arg, metavar="DATE", help="the business date overdue is judged against (default: today)")
+    due.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    due.set_defaults(handler=cmd_due)
+
+    cli_outcomes.register(commands)
+
+    tick = commands.add_parser("tick", help="the daily run: schedule the horizon, escalate late work, send email (once per date)")
+    tick.add_argument("--today", type=day_arg, metavar="DATE", help="the business date to run (default: today); replay a year day by day")
+    tick.set_defaults(handler=cmd_tick)
+
+    serve = commands.add_parser("serve", help="serve feeds and the JSON API; the leader instance runs the daily tick and sends email")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--catch-up-from", type=day_arg, metavar="DATE", help="on becoming leader, tick every day from DATE (default: after the last tick)")
+    serve.add_argument("--leader-check", type=float, default=15.0, metavar="SECONDS", help="how often a follower tries to become leader")
+    serve.set_defaults(handler=cmd_serve)
+
+    cli_feeds.register(commands)
+    cli_report.register(commands)
+
+    commands.add_parser("status", help="what the store holds: frameworks, organisation, roles").set_defaults(handler=cmd_status)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args)
+    except InputError as exc:
+        print_problems(exc.problems, sys.stderr)
+        print(f"qaf: {exc.summary}", file=sys.stderr)
+        return exc.exit_code
+    except QafError as exc:
+        print(f"qaf: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except BrokenPipeError:  # `qaf due | head`: the reader has all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except Exception as exc:  # a database that cannot be reached is the user's to fix, not a traceback
+        from sqlalchemy.exc import OperationalError
+
+        if isinstance(exc, OperationalError):
+            print(f"qaf: cannot use the database {redact(database_url(args.db))}: {exc.orig}", file=sys.stderr)
+            return 3
+        raise
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,159 @@
+"""``qaf record``, ``qaf moderate``, ``qaf extend`` and ``qaf outbox``: what audits found, and what follows.
+
+Registered on the top-level commands by :func:`register`; bad input raises
+:class:`~engine.problems.QafError` or :class:`~engine.problems.InputError`,
+turned into a message and an exit code by :func:`qaf.cli.main.main`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+
+from qaf.cli.common import day_arg, open_store, today_of
+from qaf.rules.problems import InputError, Problem, QafError, Source
+from qaf.store.sql import SqlStore
+
+
+def _report_result(store: SqlStore, result) -> None:
+    """Created ids on stdout (one a line); what happened, in words, on stderr."""
+    for ob in result.created:
+        print(ob.id)
+    for ob in result.created:
+        print(f"created {ob.kind.replace('_', ' ')} {ob.id} due {ob.due}: {ob.title}", file=sys.stderr)
+    for notice in result.queued:
+        print(f"queued {notice.reason} to {notice.email}: {notice.subject}", file=sys.stderr)
+    for shortfall in result.shortfalls:
+        print(f"shortfall: {shortfall}", file=sys.stderr)
+
+
+def cmd_record(args: argparse.Namespace) -> int:
+    from qaf.engine.outcomes import Recording, parse_areas
+
+    today = today_of(args)
+    store = open_store(args)
+    if args.csv:
+        return _record_csv(store, args, today)
+    if not args.obligation:
+        raise QafError("say which obligation (or give --csv FILE)")
+    if args.contest:
+        result = store.contest(args.obligation, args.by, args.date, today)
+        print(f"recorded: {result.obligation}'s grade is contested", file=sys.stderr)
+        _report_result(store, result)
+        return 0
+    areas: tuple = ()
+    if args.areas:
+        ob_fw = _framework_of(store, args.obligation)
+        areas, wrong = parse_areas(args.areas, ob_fw)
+        if wrong:
+            raise InputError([Problem(_CLI_SOURCE, "areas", w) for w in wrong], "nothing recorded, the store is unchanged")
+    rec = Recording(args.obligation, args.grade, args.concerns, areas, args.by, args.date, args.notes or "")
+    result = store.record(rec, today)
+    grade = f" {args.grade}" if args.grade else ""
+    print(f"recorded{grade}{' with significant concerns' if args.concerns else ''} for {result.obligation} "
+          f"(rules: {result.rules})", file=sys.stderr)  # fmt: skip
+    _report_result(store, result)
+    return 0
+
+
+_CLI_SOURCE = Source("qaf record", 0)
+
+
+def _record_csv(store: SqlStore, args: argparse.Namespace, today: date) -> int:
+    from qaf.usecases.outcome_csv import read_outcomes
+
+    def framework_for(typed: str):
+        try:
+            return _framework_of(store, typed)
+        except QafError:
+            return None  # the unknown obligation is reported when it is recorded
+
+    recordings, problems = read_outcomes(args.csv, framework_for)
+    if problems:
+        raise InputError(problems, f"{args.csv}: nothing recorded, the store is unchanged")
+    results = store.record_many(recordings, today)
+    for result in results:
+        _report_result(store, result)
+    created = sum(len(r.created) for r in results)
+    print(f"recorded {len(results)} outcomes from {args.csv}; {created} obligations set off", file=sys.stderr)
+    return 0
+
+
+def _framework_of(store: SqlStore, typed: str):
+    from qaf.store import outcomes as oc
+
+    with store.read() as conn:
+        ob = oc.load(conn, oc.resolve(conn, typed))
+        return store.framework_in(conn, ob.framework)
+
+
+def cmd_moderate(args: argparse.Namespace) -> int:
+    store = open_store(args)
+    result = store.moderate(args.obligation, args.grade, args.by, args.date, today_of(args))
+    print(f"moderated {result.obligation} as {args.grade} (rules: {result.rules})", file=sys.stderr)
+    _report_result(store, result)
+    return 0
+
+
+def cmd_extend(args: argparse.Namespace) -> int:
+    store = open_store(args)
+    ob = store.extend(args.obligation, args.to, args.by, args.reason or "", today_of(args))
+    print(f"{ob.id} now due {ob.due}: {ob.status_reason}")
+    return 0
+
+
+def cmd_outbox(args: argparse.Namespace) -> int:
+    items = open_store(args).outbox(args.status)
+    if args.format == "json":
+        print(json.dumps([
+            {"id": i.id, "recipient": i.recipient, "email": i.recipient_email, "subject": i.subject,
+             "reason": i.reason, "cause": i.cause, "status": i.status, "digest": i.digest, "attempts": i.attempts,
+             "created_at": i.created_at.isoformat(), "sent_at": i.sent_at.isoformat() if i.sent_at else None,
+             "last_error": i.last_error}
+            for i in items
+        ], indent=2, ensure_ascii=False))  # fmt: skip
+        return 0
+    if not items:
+        print("the outbox is empty" + (f" (status {args.status})" if args.status else ""))
+    for i in items:
+        sent = f" sent {i.sent_at:%Y-%m-%d %H:%M}" if i.sent_at else ""
+        print(f"{i.id:>5}  {i.status:<8}{sent}  {i.reason:<10} {i.recipient_email:<40} {i.subject}")
+    return 0
+
+
+def register(commands) -> None:
+    record = commands.add_parser("record", help="record an audit's outcome; prints the ids of what it sets off")
+    record.add_argument("obligation", nargs="?", help="an obligation id (or a unique start of one)")
+    record.add_argument("--grade", metavar="G", help="outstanding, good, requires_improvement, inadequate (the framework's scale)")
+    record.add_argument("--concerns", action="store_true", help="the audit found significant concerns")
+    record.add_argument("--areas", metavar="AREA=GRADE,...", help="key area judgements, e.g. 'Chronology=inadequate,Plan and permanence=good'")
+    record.add_argument("--by", metavar="PERSON", help="who did it (default: the assignee)")
+    record.add_argument("--date", type=day_arg, metavar="DATE", help="when it was done (default: today)")
+    record.add_argument("--notes", metavar="TEXT")
+    record.add_argument("--contest", action="store_true", help="contest the recorded grade; moderation will settle it")
+    record.add_argument("--csv", metavar="FILE", help="record every outcome in FILE (obligation,grade,concerns,areas,by,date,notes), all or none")
+    record.add_argument("--today", type=day_arg, metavar="DATE", help="the business date (default: today)")
+    record.set_defaults(handler=cmd_record)
+
+    moderate = commands.add_parser("moderate", help="record a moderated grade beside the primary one")
+    moderate.add_argument("obligation", help="the audit, or its moderation obligation")
+    moderate.add_argument("--grade", required=True, metavar="G")
+    moderate.add_argument("--by", metavar="PERSON", help="the moderator (default: the moderation's assignee)")
+    moderate.add_argument("--date", type=day_arg, metavar="DATE")
+    moderate.add_argument("--today", type=day_arg, metavar="DATE")
+    moderate.set_defaults(handler=cmd_moderate)
+
+    extend = commands.add_parser("extend", help="extend a deadline (a line manager up to 5 working days; longer, a senior)")
+    extend.add_argument("obligation")
+    extend.add_argument("--to", type=day_arg, required=True, metavar="DATE")
+    extend.add_argument("--by", required=True, metavar="PERSON")
+    extend.add_argument("--reason", metavar="TEXT")
+    extend.add_argument("--today", type=day_arg, metavar="DATE")
+    extend.set_defaults(handler=cmd_extend)
+
+    outbox = commands.add_parser("outbox", help="notices queued and sent")
+    outbox.add_argument("--status", choices=("pending", "sent", "failed"))
+    outbox.add_argument("--format", choices=("table", "json"), default="table")
+    outbox.set_defaults(handler=cmd_outbox)

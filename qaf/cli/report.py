@@ -1,0 +1,139 @@
+"""``qaf report``, ``qaf forecast`` and ``qaf demo``: what the Board reads, what a framework costs, and qaf at work.
+
+Registered on the top-level commands by :func:`register`. Bad input raises
+:class:`~engine.problems.QafError`, turned into a message and an exit code
+by :func:`qaf.cli.main.main`, the one error boundary.
+
+- ``qaf report --month YYYY-MM [--format md|html|json|csv] [-o FILE]
+  [--framework ID] [--today D]``: the monthly QA report (:mod:`qaf.engine.report`).
+- ``qaf forecast --through DATE [--from DATE] [--role R] [--framework ID]
+  [--format table|json|csv]``: obligations (and hours) per person and month,
+  planned, never written (:mod:`qaf.engine.forecast`).
+- ``qaf demo [--out DIR] [--seed N] [--days N]``: a synthetic council's year
+  (:mod:`qaf.demo.replay`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from qaf.cli.common import day_arg, open_store, today_of
+from qaf.rules.problems import QafError
+from qaf.engine.report_words import Month
+from qaf.store.sql import SqlStore
+
+
+def _write(path: Path, text: str) -> None:
+    """The whole file or nothing: a temporary file beside it, renamed over it."""
+    if not path.parent.is_dir():
+        raise QafError(f"{path.parent}: no such folder")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _frameworks(store: SqlStore, only: str | None, one: bool):
+    loaded = store.frameworks()
+    if not loaded:
+        raise QafError("no framework is loaded: run 'qaf framework load FILE' first")
+    if only is not None:
+        found = [fw for fw in loaded if fw.id == only]
+        if not found:
+            raise QafError(f"no framework '{only}' is loaded (loaded: {', '.join(fw.id for fw in loaded)})")
+        return found
+    if one and len(loaded) > 1:
+        raise QafError(f"several frameworks are loaded ({', '.join(fw.id for fw in loaded)}): choose one with --framework ID")
+    return loaded
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from qaf.render.report import render
+    from qaf.store.reports import report
+
+    try:
+        month = Month.parse(args.month)
+    except ValueError as exc:
+        raise QafError(f"--month: {exc}") from None
+    store = open_store(args)
+    [fw] = _frameworks(store, args.framework, one=True)
+    if not store.org().people:
+        raise QafError("no organisation is loaded: run 'qaf org load DIR' first")
+    text = render(report(store, fw, month, today_of(args)), args.format)
+    if args.output:
+        path = Path(args.output)
+        _write(path, text)
+        print(f"wrote {path}: the {month.label} report for {fw.id} ({args.format}, {len(text.encode()):,} bytes)")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_forecast(args: argparse.Namespace) -> int:
+    from qaf.engine.forecast import forecast, render
+
+    first = args.first or today_of(args)
+    if args.through < first:
+        raise QafError(f"--through {args.through} is before --from {first}")
+    store = open_store(args)
+    frameworks = _frameworks(store, args.framework, one=False)
+    org = store.org()
+    if not org.people:
+        raise QafError("no organisation is loaded: run 'qaf org load DIR' first")
+    vocab = store.vocabulary()
+    role = None
+    if args.role is not None:
+        role = vocab.resolve(args.role)
+        if role is None:
+            raise QafError(f"unknown role '{args.role}' (not in any loaded framework's vocabulary)")
+    sys.stdout.write(render(forecast(frameworks, org, first, args.through, role, vocab), args.format))
+    return 0
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"not a whole number above 0: {text!r}")
+    return int(text)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from qaf.demo.replay import DemoOptions, run_demo
+
+    run_demo(DemoOptions(out=Path(args.out), seed=args.seed, days=args.days))
+    return 0
+
+
+def register(commands) -> None:
+    """Add ``report``, ``forecast`` and ``demo`` to the top-level ``qaf`` commands."""
+    from qaf.render.report import FORMATS
+
+    report = commands.add_parser("report", help="the monthly QA report: completion, grades primary against moderated, follow-ups, escalations, targets")
+    report.add_argument("--month", required=True, metavar="YYYY-MM", help="the month to report on, e.g. 2026-02")
+    report.add_argument("--format", choices=FORMATS, default="md", help="md (for papers, default), html (with charts), json or csv (for BI)")
+    report.add_argument("-o", "--output", metavar="FILE", help="write the report here (default: stdout)")
+    report.add_argument("--framework", metavar="ID", help="the framework to report on (needed when several are loaded)")
+    report.add_argument("--today", type=day_arg, metavar="DATE", help="the date overdue is judged against (default: today)")
+    report.set_defaults(handler=cmd_report)
+
+    forecast = commands.add_parser("forecast", help="per person and month, the obligations (and hours) falling due: planned, nothing written")
+    forecast.add_argument("--through", type=day_arg, required=True, metavar="DATE", help="the last due date to count")
+    forecast.add_argument("--from", dest="first", type=day_arg, metavar="DATE", help="the first due date to count (default: today)")
+    forecast.add_argument("--role", metavar="ROLE", help="only holders of this role, e.g. 'PM'")
+    forecast.add_argument("--framework", metavar="ID", help="only this framework (default: every loaded one)")
+    forecast.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    forecast.add_argument("--today", type=day_arg, metavar="DATE", help="the business date (default: today): the default for --from")
+    forecast.set_defaults(handler=cmd_forecast)
+
+    demo = commands.add_parser("demo", help="a synthetic council's year with East Sussex 2013: feeds, emails, monthly reports and a summary")
+    demo.add_argument("--out", default="qaf-demo", metavar="DIR", help="where to write it all, its store included (OUT/qaf.db; --db is not used); default qaf-demo. A previous demo there is replaced")
+    demo.add_argument("--seed", type=int, default=1, metavar="N", help="the same seed gives the same council and the same year")
+    demo.add_argument("--days", type=_positive, default=365, metavar="N", help="days to replay from 1 April 2026 (default: 365)")
+    demo.set_defaults(handler=cmd_demo)

@@ -1,0 +1,105 @@
+"""``qaf framework import TABLE [-o FILE] [--id ID] [--title T]``: a council's own table -> a framework file.
+
+Registered on the ``qaf framework`` sub-commands by :func:`register`. The
+handler follows the CLI's one error boundary (:func:`qaf.cli.main.main`): bad
+input raises :class:`~engine.problems.InputError` with every problem found,
+and nothing is written. Without ``-o`` the framework goes to stdout and the
+summary to stderr; with ``-o`` the file is written whole (a temporary file,
+then renamed: never a partial file) and the summary goes to stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import TextIO
+
+from qaf.rules.problems import InputError, Problem, QafError, Source, format_problem
+from qaf.rules import bundled
+from qaf.rules.importer import Imported, default_id, import_table
+from qaf.rules.loader import load_framework
+from qaf.rules.model import Role
+from qaf.rules.tables import read_table
+
+
+def register(framework_subparsers) -> None:
+    """Add ``import`` to the ``qaf framework`` sub-commands."""
+    p = framework_subparsers.add_parser(
+        "import",
+        help="read a council's own table (text/TSV, CSV, .xlsx, .docx) into a framework file to check and finish",
+        description="Reads the table's Role, QA Task, Frequency and Purpose columns, parses the free-text "
+        "frequencies into cadences and triggers, and writes a framework file with the frequency as written "
+        "and every warning as comments above each row. Rows it cannot schedule are kept, with the reason.",
+    )
+    p.add_argument("table", help="the table: .txt/.tsv (tab-separated), .csv, .xlsx or .docx")
+    p.add_argument("-o", "--output", metavar="FILE", help="write the framework here (default: stdout)")
+    p.add_argument("--id", metavar="ID", help="the framework id (default: from the table's file name)")
+    p.add_argument("--title", metavar="T", help="the framework title (default: 'Imported from TABLE')")
+    p.add_argument("--roles", metavar="FRAMEWORK", help="start from this framework's role vocabulary (a file or a bundled name) instead of the bundled ones")
+    p.set_defaults(handler=cmd_framework_import, uses_db=False)
+
+
+def cmd_framework_import(args: argparse.Namespace) -> int:
+    table_path = Path(args.table)
+    output = Path(args.output) if args.output else None
+    _check_output(table_path, output)
+    roles = _roles(args.roles) if args.roles else None
+    table, problems = read_table(table_path)
+    if table is None:
+        raise InputError(problems, f"{table_path}: not imported, nothing written")
+    framework_id = (args.id or default_id(str(table_path))).strip()
+    if not framework_id or any(ch.isspace() for ch in framework_id):
+        raise QafError(f"--id {args.id!r}: a framework id is one word, such as 'east-sussex-2013'")
+    title = (args.title or f"Imported from {table_path.name}").strip() or f"Imported from {table_path.name}"
+    imported = import_table(table, framework_id, title, roles)
+    if output is None:
+        sys.stdout.write(imported.text)
+        _summary(imported, table_path, None, sys.stderr)
+    else:
+        _write(output, imported.text)
+        _summary(imported, table_path, output, sys.stdout)
+    return 0
+
+
+def _check_output(table: Path, output: Path | None) -> None:
+    if output is None:
+        return
+    if output.is_dir():
+        raise QafError(f"-o {output}: is a folder; give a file name such as framework.yaml")
+    if table.exists() and output.exists() and output.resolve() == table.resolve():
+        raise QafError(f"-o {output}: would overwrite the table being imported")
+    if not output.parent.resolve().is_dir():
+        raise QafError(f"-o {output}: the folder {output.parent} does not exist")
+
+
+def _roles(name: str) -> tuple[Role, ...]:
+    fw, problems = load_framework(bundled.path(name))
+    errors = [p for p in problems if p.is_error]
+    if fw is None or errors:
+        raise InputError(errors or [Problem(Source(name), "file", "not a framework")], f"--roles {name}: not a usable framework")
+    return fw.roles
+
+
+def _write(path: Path, text: str) -> None:
+    """All or nothing: a temporary file in the same folder, renamed over the target."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise QafError(f"-o {path}: cannot write: {exc.strerror or exc}") from None
+
+
+def _summary(imported: Imported, table: Path, output: Path | None, stream: TextIO) -> None:
+    for problem in imported.problems:
+        print(format_problem(problem), file=stream)
+    print(f"{table}: {imported.summary}", file=stream)
+    for row_id, reason in imported.unschedulable:
+        print(f"  not schedulable: row {row_id}: {reason}", file=stream)
+    if output is not None:
+        print(f"wrote {output}: check and finish it, then 'qaf framework check {output}'", file=stream)

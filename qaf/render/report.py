@@ -1,0 +1,240 @@
+"""The monthly report as Markdown (for papers), JSON and CSV (for the council's own BI).
+
+HTML with charts is :mod:`qaf.render.html`; :func:`render` picks by format.
+The CSV is long ("tidy"): one figure a line, ``month, framework, section,
+group, key, label, measure, value``, so a BI tool can pivot it any way.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import fields, is_dataclass
+from datetime import date
+from typing import Any, Iterator
+
+from qaf.engine.report_model import Counts, Group, Report
+from qaf.engine.report_words import Month, grade_label, kind_label, number
+
+FORMATS = ("md", "html", "json", "csv")
+COLUMNS = (
+    ("scheduled", "Scheduled"), ("completed", "Completed"), ("completed_late", "of them late"),
+    ("rescheduled", "Rescheduled"), ("overdue", "Overdue"), ("open", "Not yet due"),
+    ("waived", "Waived"), ("cancelled", "Cancelled"),
+)  # fmt: skip
+PAIRS = frozenset({"created", "primary", "moderated"})  # (key, count) pairs, given as JSON objects
+CSV_HEADER = ("month", "framework", "section", "group", "key", "label", "measure", "value")
+
+
+def render(report: Report, fmt: str) -> str:
+    if fmt == "md":
+        return markdown(report)
+    if fmt == "json":
+        return json.dumps(as_data(report), indent=2, ensure_ascii=False) + "\n"
+    if fmt == "csv":
+        return to_csv(report)
+    if fmt == "html":
+        from qaf.render.html import html
+
+        return html(report)
+    raise ValueError(f"unknown report format {fmt!r} (one of: {', '.join(FORMATS)})")
+
+
+def day_text(d: date) -> str:
+    return f"{d.day} {d:%B %Y}"
+
+
+def pct(value: int | float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:g}%"
+
+
+# --- Markdown ----------------------------------------------------------------------------
+
+
+def _cell(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _table(head: list[str], rows: list[list[object]]) -> list[str]:
+    out = ["| " + " | ".join(_cell(h) for h in head) + " |", "|" + "|".join(" --- " for _ in head) + "|"]
+    out += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
+    return out + [""]
+
+
+def counts_table(first: str, groups: list[Group] | tuple[Group, ...], total: Counts | None = None) -> list[str]:
+    rows = [[g.label, *(getattr(g.counts, k) for k, _ in COLUMNS)] for g in groups]
+    if total is not None:
+        rows.append(["**Total**", *(f"**{getattr(total, k)}**" for k, _ in COLUMNS)])
+    return _table([first, *(label for _, label in COLUMNS)], rows)
+
+
+def tameside_table(report: Report) -> list[str]:
+    """Primary against moderated, as Tameside's monthly tables lay it out."""
+    g = report.grades
+    lines = [f"### {report.month.label} moderated audits", ""]
+    if not g.table:
+        return lines + [f"No audit graded in {report.month.label} has been moderated yet.", ""]
+    rows = [[r.label, pct(r.primary_percent), pct(r.moderated_percent)] for r in g.table]
+    lines += _table(["", "Primary Audits", "Moderated Audits"], rows)
+    return lines + [moderation_line(g), ""]
+
+
+def moderation_line(g) -> str:
+    audits = "audit" if g.moderated == 1 else "audits"
+    return (f"{number(g.moderated, start=True)} {audits} moderated: {g.upscaled} upscaled, {g.downscaled} downscaled, "
+            f"{g.agreed} agreed (agreement between auditors and moderators {pct(g.agreement_percent)}).")  # fmt: skip
+
+
+def markdown(report: Report) -> str:
+    r, c, g = report, report.completion, report.grades
+    out = [f"# Quality assurance report: {r.month.label}", ""]
+    who = f"{r.council}: " if r.council else ""
+    out += [f"{who}{r.title} (`{r.framework}`). Figures as the store holds them; overdue as at {day_text(r.as_of)}.", ""]
+    out += ["## Completion", "", c.sentence, ""]
+    out += ["Scheduled means first due in the month (an extended obligation stays in the month it was first due); "
+            "the other columns are each obligation's state as at the report date.", ""]  # fmt: skip
+    for title, groups, first in (
+        ("By kind of work", c.by_kind, "Kind"), ("By row", c.by_row, "Row"), ("By team", c.by_team, "Team"),
+        ("By service", c.by_service, "Service"), ("By assignee", c.by_assignee, "Assignee"),
+    ):  # fmt: skip
+        out += [f"### {title}", ""]
+        out += counts_table(first, groups, c.total if title == "By kind of work" else None) if groups else ["Nothing was scheduled.", ""]
+    out += ["## Grades", ""]
+    out += [graded_line(r) + ".", ""]
+    if g.graded:
+        out += _table(["Grade", "Audits", "Share"], [[s.label, s.count, pct(s.percent)] for s in reversed(g.shares)])
+    out += tameside_table(r)
+    out += [f"Contested grades: {g.contested} ({g.contested_settled} settled by moderation).", ""]
+    out += ["## Targets", ""]
+    out += [f"- {target_line(t)}" for t in r.targets] or ["The framework sets no targets."]
+    out += ["", "## Follow-ups", ""]
+    made = ", ".join(f"{n} {kind_label(k, n)}" for k, n in r.follow_ups.created) or "none"
+    out += [f"Created in {r.month.label}: {made}. Outstanding at the report date: {r.follow_ups.outstanding} "
+            f"({r.follow_ups.overdue} overdue).", ""]  # fmt: skip
+    out += ["## Reviews due within three months", ""]
+    if r.reviews_due:
+        out += _table(["Due", "Case", "Team", "Reviewer"], [[d.due.isoformat(), d.case or "", d.team, d.assignee] for d in r.reviews_due])
+    else:
+        out += ["None.", ""]
+    out += ["## Escalations", ""]
+    if r.escalations:
+        out += _table(["Rung", "Raised in the month"], [[e.label, e.count] for e in r.escalations])
+    else:
+        out += ["No work went far enough overdue to escalate.", ""]
+    out += [f"Reminders before the due date: {r.reminders}.", ""]
+    out += ["## Extensions", ""]
+    if r.extensions:
+        out += [f"{len(r.extensions)} extensions granted for work first due in {r.month.label}.", ""]
+        out += _table(["Obligation", "From", "To", "Working days", "By"],
+                      [[e.obligation, e.first.isoformat(), e.to.isoformat(), e.working_days, e.by_name] for e in r.extensions])  # fmt: skip
+    else:
+        out += [f"No extensions for work first due in {r.month.label}.", ""]
+    out += ["## Grades over the last 12 months", ""]
+    out += history_table(r)
+    return "\n".join(out).rstrip() + "\n"
+
+
+def graded_line(r: Report) -> str:
+    g = r.grades
+    head = f"{number(g.graded, start=True)} {'audit was' if g.graded == 1 else 'audits were'} graded in {r.month.label}"
+    return head + (f" ({g.concerns} with significant concerns)" if g.concerns else "")
+
+
+def target_line(t) -> str:
+    if t.met is None:
+        return f"No more than {t.max_percent:g}% {t.label}: no audit was graded, so not judged"
+    verdict = "met" if t.met else "**missed**"
+    return f"No more than {t.max_percent:g}% {t.label}: {t.percent:g}% ({t.count} of {t.of}): {verdict}"
+
+
+def history_table(r: Report) -> list[str]:
+    scale = list(reversed(r.grades_scale))
+    rows = []
+    for m in r.history:
+        primary = dict(m.primary)
+        total = sum(primary.values())
+        moderated = sum(dict(m.moderated).values())
+        rows.append([m.month.label, total, *(primary.get(gr, 0) for gr in scale), moderated])
+    return _table(["Month", "Graded", *(grade_label(gr) for gr in scale), "Moderated"], rows)
+
+
+# --- JSON --------------------------------------------------------------------------------
+
+
+def as_data(value: Any) -> Any:
+    """Plain JSON data: dataclasses as objects, dates ISO, months ``YYYY-MM``, pairs as objects."""
+    if isinstance(value, Month):
+        return value.key
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Report):
+        data = {f.name: as_data(getattr(value, f.name)) for f in fields(value)}
+        data["sentence"] = value.completion.sentence
+        return data
+    if isinstance(value, Counts):
+        return {f.name: getattr(value, f.name) for f in fields(value)}
+    if is_dataclass(value):
+        out = {}
+        for f in fields(value):
+            item = getattr(value, f.name)
+            pairs = f.name in PAIRS and isinstance(item, tuple)
+            out[f.name] = {k: as_data(v) for k, v in item} if pairs else as_data(item)
+        return out
+    if isinstance(value, (tuple, list)):
+        return [as_data(v) for v in value]
+    return value
+
+
+# --- CSV ---------------------------------------------------------------------------------
+
+
+def _figures(r: Report) -> Iterator[tuple[str, str, str, str, str, object]]:
+    """(section, group, key, label, measure, value) for every figure."""
+    c, g = r.completion, r.grades
+    for k, _ in COLUMNS:
+        yield "completion", "audits", "audits", "case audits", k, getattr(c.audits, k)
+    for group_name, groups in (("kind", c.by_kind), ("row", c.by_row), ("team", c.by_team), ("service", c.by_service), ("assignee", c.by_assignee)):
+        for grp in groups:
+            for k, _ in COLUMNS:
+                yield "completion", group_name, grp.key, grp.label, k, getattr(grp.counts, k)
+    for s in g.shares:
+        yield "grades", "all", s.grade, s.label, "count", s.count
+        yield "grades", "all", s.grade, s.label, "percent", s.percent
+    for row in g.table:
+        yield "grades", "moderated_audits", row.grade, row.label, "primary_percent", row.primary_percent
+        yield "grades", "moderated_audits", row.grade, row.label, "moderated_percent", row.moderated_percent
+        yield "grades", "moderated_audits", row.grade, row.label, "primary_count", row.primary
+        yield "grades", "moderated_audits", row.grade, row.label, "moderated_count", row.moderated
+    for measure in ("graded", "concerns", "moderated", "upscaled", "downscaled", "agreed", "agreement_percent", "contested", "contested_settled"):
+        yield "moderation", "all", "", "", measure, getattr(g, measure)
+    for t in r.targets:
+        for measure, value in (("max_percent", t.max_percent), ("percent", t.percent), ("count", t.count), ("of", t.of),
+                               ("met", "" if t.met is None else int(t.met))):  # fmt: skip
+            yield "targets", "grade", t.grade, t.label, measure, value
+    for kind, n in r.follow_ups.created:
+        yield "follow_ups", "created", kind, kind_label(kind), "count", n
+    yield "follow_ups", "all", "", "", "outstanding", r.follow_ups.outstanding
+    yield "follow_ups", "all", "", "", "overdue", r.follow_ups.overdue
+    yield "reviews_due", "all", "", "within three months", "count", len(r.reviews_due)
+    yield "escalations", "reminders", "-1", "reminder before the due date", "count", r.reminders
+    for e in r.escalations:
+        yield "escalations", "rung", str(e.level), e.label, "count", e.count
+    yield "extensions", "all", "", "", "count", len(r.extensions)
+    yield "extensions", "all", "", "", "working_days", sum(e.working_days for e in r.extensions)
+    for m in r.history:
+        for grade, n in m.primary:
+            yield "history", m.month.key, grade, grade_label(grade), "primary_count", n
+        for grade, n in m.moderated:
+            yield "history", m.month.key, grade, grade_label(grade), "moderated_count", n
+
+
+def to_csv(r: Report) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_HEADER)
+    for section, group, key, label, measure, value in _figures(r):
+        writer.writerow((r.month.key, r.framework, section, group, key, label, measure, "" if value is None else value))
+    return out.getvalue()

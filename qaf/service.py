@@ -1,0 +1,162 @@
+"""``qaf serve``: the HTTP app, and the daily tick under APScheduler 3.11 on one leader.
+
+Every instance serves HTTP. Only the leader ticks and sends email: it holds
+a PostgreSQL session advisory lock (a file lock beside the database on
+SQLite). The lock goes with the process, so when the leader dies another
+instance takes it at its next check and catches up the days missed.
+
+APScheduler 3 has no coordination between processes (two processes sharing
+a job store both run the job), so jobs are defined in code, kept in memory,
+and guarded by leadership:
+
+- ``lead`` (every few seconds): try to become leader; on success, catch up;
+- ``tick`` (cron 06:00 Europe/London, coalesced, misfire grace of hours):
+  the day's tick (itself idempotent per business date);
+- ``send`` (every minute): alerts go at once, not at the next tick.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import threading
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from qaf.usecases.mail import read_settings
+from qaf.usecases.tick import catch_up, send_outbox
+from qaf.store.db import database_url
+from qaf.store.sql import SqlStore
+
+log = logging.getLogger("qaf.service")
+LOCK_KEY = 7241450  # the advisory lock every qaf instance of one database contends for
+
+
+class Leadership:
+    """Who ticks: one holder of a database-wide lock that dies with its process."""
+
+    def __init__(self, store: SqlStore, url: str) -> None:
+        self.store = store
+        self.url = url
+        self.held = False
+        self._conn = None
+        self._file = None
+
+    def try_acquire(self) -> bool:
+        if self.held:
+            return True
+        if self.store.dialect == "postgresql":
+            conn = self.store.engine.connect()
+            got = conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": LOCK_KEY}).scalar()
+            conn.commit()
+            if got:
+                self._conn = conn  # the lock lives as long as this session
+            else:
+                conn.close()
+            self.held = bool(got)
+        else:
+            path = Path(make_url(self.url).database or "qaf.db").with_suffix(".leader")
+            handle = open(path, "a+")
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.close()
+                return False
+            self._file, self.held = handle, True
+        return self.held
+
+    def release(self) -> None:
+        if self._conn is not None:
+            self._conn.close()  # closing the session releases the advisory lock
+        if self._file is not None:
+            self._file.close()
+        self.held, self._conn, self._file = False, None, None
+
+
+def build(
+    db_url: str | None,
+    runner: str,
+    catch_up_from: date | None = None,
+    check_every: float = 15.0,
+    today: Callable[[], date] = date.today,
+):
+    """The app and a scheduler (not started) for one instance."""
+    from apscheduler.schedulers.background import BackgroundScheduler
+    from apscheduler.triggers.cron import CronTrigger
+    from apscheduler.triggers.interval import IntervalTrigger
+
+    from qaf.web.api import create_app
+
+    url = database_url(db_url)
+    store = SqlStore.open(url)
+    app = create_app(url, freeze_heap=True)  # no full-collection pauses over a large council's objects
+    leadership = Leadership(store, url)
+    settings = read_settings()
+    busy = threading.Lock()  # one tick or send at a time in this process
+    state = {"last": None}
+
+    def ticks() -> None:
+        with busy:
+            if not store.stored_frameworks():
+                log.info("no framework loaded: nothing to tick")
+                return
+            results = catch_up(store, today(), settings, runner, first=state.pop("from", None), limit=366, takeover=True)
+            for r in results:
+                for line in r.lines():
+                    log.info(line)
+            if results:
+                state["last"] = results[-1].day.isoformat()
+
+    def lead() -> None:
+        if leadership.held:
+            return
+        if leadership.try_acquire():
+            log.info("%s is the leader: it ticks and sends email", runner)
+            if catch_up_from is not None:
+                state["from"] = catch_up_from
+            ticks()
+
+    def daily() -> None:
+        if leadership.held:
+            ticks()
+
+    def send() -> None:
+        if leadership.held and settings.configured:
+            with busy:
+                now = datetime.now(timezone.utc)
+                sent, failed, retrying = send_outbox(store, settings, runner, now, lambda: datetime.now(timezone.utc))
+                if sent or failed or retrying:
+                    log.info("email: %d sent, %d to retry, %d failed for good", sent, retrying, failed)
+
+    scheduler = BackgroundScheduler(
+        timezone="Europe/London",
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 6 * 3600},
+    )
+    scheduler.add_job(lead, IntervalTrigger(seconds=check_every), id="lead", next_run_time=datetime.now(timezone.utc))
+    scheduler.add_job(daily, CronTrigger(hour=6, minute=0, timezone="Europe/London"), id="tick")
+    scheduler.add_job(send, IntervalTrigger(minutes=1), id="send")
+
+    @app.get("/health", include_in_schema=False)
+    def health() -> dict:
+        return {"ok": True, "runner": runner, "leader": leadership.held, "last_tick": state["last"]}
+
+    return app, scheduler, leadership, store
+
+
+def serve(db_url: str | None, host: str, port: int, runner: str, catch_up_from: date | None = None, check_every: float = 15.0) -> None:
+    import uvicorn
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line a job run drowns what the ticks say
+    app, scheduler, leadership, store = build(db_url, runner, catch_up_from, check_every)
+    scheduler.start()
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+    finally:
+        scheduler.shutdown(wait=False)
+        leadership.release()
+        store.close()

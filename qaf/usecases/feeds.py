@@ -1,0 +1,68 @@
+"""A feed from the store: select, read, render. Used by ``qaf feed`` and by the feed URLs.
+
+:func:`build` reads the organisation, the frameworks and the selected
+obligations (only the finished ones still inside the done window) and
+renders them with :func:`qaf.calendars.feed.render`. It returns the bytes with
+the newest change among them, for ``Last-Modified``.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from qaf.calendars import events
+
+from qaf.calendars import selection
+from qaf.calendars.feed import DONE_DAYS, EVENT, FeedOptions, finished_since, render
+from qaf.calendars.selection import Selection
+from qaf.rules.model import Framework
+from qaf.rules.roles import Vocabulary
+from qaf.store import feeds as feed_store
+
+DESCRIPTION = "Quality assurance work from qaf and when it is due"
+
+
+@dataclass(frozen=True, slots=True)
+class Built:
+    body: bytes
+    last_modified: datetime | None  # the newest change among the feed's obligations
+    count: int  # obligations read (finished ones outside the window are never read)
+
+
+_VOCABULARIES: OrderedDict[tuple[int, ...], tuple[list[Framework], Vocabulary]] = OrderedDict()
+
+
+def vocabulary(frameworks: list[Framework]) -> Vocabulary:
+    """The loaded frameworks' role vocabulary (as ``store.vocabulary()``), built once per set of them.
+
+    The store parses a framework once per version and hands back the same
+    object, so the objects themselves are the key; the cache holds them, so
+    their ids cannot be reused while they are in it.
+    """
+    key = tuple(id(fw) for fw in frameworks)
+    found = _VOCABULARIES.get(key)
+    if found is None:
+        found = _VOCABULARIES[key] = (list(frameworks), Vocabulary(role for fw in frameworks for role in fw.roles))
+        while len(_VOCABULARIES) > 8:
+            _VOCABULARIES.popitem(last=False)
+    return found[1]
+
+
+def build(
+    store, sel: Selection, today: date, kind: str = EVENT, base_url: str = "", done_days: int = DONE_DAYS,
+    reminder_days: int | None = None,
+) -> Built:  # fmt: skip
+    loaded = store.frameworks()
+    org, vocab = store.org(), vocabulary(loaded)
+    frameworks = {fw.id: fw for fw in loaded}
+    wanted = selection.filters(sel, org, vocab, today)
+    with store.read() as conn:
+        items = feed_store.items(conn, wanted, finished_since(today, done_days))
+    opts = FeedOptions(
+        name=selection.name(sel, org, vocab, "QA"), uid=selection.calendar_uid(sel, kind), today=today, kind=kind,
+        done_days=done_days, base_url=base_url, reminder_days=reminder_days,
+        description=DESCRIPTION,
+    )  # fmt: skip
+    return Built(render(items, frameworks, org, opts), events.last_change(items), len(items))

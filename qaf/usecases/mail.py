@@ -1,0 +1,145 @@
+"""Email: settings, composing a message from an outbox row, and sending through SMTP.
+
+Settings come from the environment, or from a settings file of ``KEY=VALUE``
+lines named by ``QAF_SETTINGS`` (the environment wins):
+
+==================== ===============================================
+``QAF_SMTP_HOST``    the SMTP server; unset: notices stay pending
+``QAF_SMTP_PORT``    default 25 (587 is usual with STARTTLS)
+``QAF_SMTP_STARTTLS`` 0/1
+``QAF_SMTP_USER``    with ``QAF_SMTP_PASSWORD``, log in first
+``QAF_MAIL_FROM``    the sender address (default ``qaf@localhost``)
+``QAF_BASE_URL``     where qaf serves its API and feeds (for links)
+==================== ===============================================
+
+Every message is plain text plus HTML, names case references and staff only,
+and carries a Message-ID derived from its outbox key: SMTP gives no way to
+make "accepted by the server" and "marked sent" one atomic step, so if qaf is
+killed between the two the same message (same Message-ID) is sent again, and
+receiving servers and clients treat it as one. Headers are built from single
+lines only (control characters and line breaks become spaces), so no field
+can inject a header.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import os
+import re
+import smtplib
+import ssl
+from dataclasses import dataclass
+from datetime import datetime
+from email.header import Header
+from email.message import Message
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import format_datetime
+from pathlib import Path
+from typing import Mapping
+
+from qaf.engine.notices import one_line
+
+KEYS = ("QAF_SMTP_HOST", "QAF_SMTP_PORT", "QAF_SMTP_STARTTLS", "QAF_SMTP_USER", "QAF_SMTP_PASSWORD", "QAF_MAIL_FROM", "QAF_BASE_URL")
+ADDRESS = re.compile(r"[^@\s,;<>\"()\[\]\\]+@[^@\s,;<>\"()\[\]\\]+\.[A-Za-z0-9-]+")
+MAX_BODY = 50_000
+
+
+@dataclass(frozen=True, slots=True)
+class MailSettings:
+    host: str | None = None
+    port: int = 25
+    starttls: bool = False
+    user: str | None = None
+    password: str | None = None
+    sender: str = "qaf@localhost"
+    base_url: str = ""
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.host)
+
+
+def read_settings(env: Mapping[str, str] | None = None) -> MailSettings:
+    env = dict(os.environ if env is None else env)
+    values: dict[str, str] = {}
+    settings_file = env.get("QAF_SETTINGS")
+    if settings_file and Path(settings_file).is_file():
+        for line in Path(settings_file).read_text(encoding="utf-8").splitlines():
+            if "=" in line and not line.lstrip().startswith("#"):
+                key, value = line.split("=", 1)
+                if key.strip() in KEYS:
+                    values[key.strip()] = value.strip()
+    values.update({k: env[k] for k in KEYS if env.get(k)})
+    return MailSettings(
+        host=values.get("QAF_SMTP_HOST") or None,
+        port=int(values.get("QAF_SMTP_PORT") or 25),
+        starttls=values.get("QAF_SMTP_STARTTLS", "0").strip().lower() in ("1", "true", "yes"),
+        user=values.get("QAF_SMTP_USER") or None,
+        password=values.get("QAF_SMTP_PASSWORD") or None,
+        sender=values.get("QAF_MAIL_FROM") or "qaf@localhost",
+        base_url=(values.get("QAF_BASE_URL") or "").rstrip("/"),
+    )
+
+
+def message_id(key: str) -> str:
+    return f"<{hashlib.sha256(key.encode('utf-8')).hexdigest()[:32]}@qaf>"
+
+
+def compose(settings: MailSettings, key: str, to: str, subject: str, text: str, cause: str | None, at: datetime) -> Message:
+    """A plain-text and HTML message; raises ValueError for an address that is not one address.
+
+    Built with the classic MIME classes (four times faster than EmailMessage
+    over a year of email); every header value is a single line made here.
+    """
+    to = to.strip()
+    if not ADDRESS.fullmatch(to):
+        raise ValueError(f"not a single email address: {one_line(to, 80)!r}")
+    text = text if len(text) <= MAX_BODY else text[:MAX_BODY] + "\n[cut: too long]"
+    if cause and settings.base_url:
+        text += f"\n\nOpen it: {settings.base_url}/api/obligations/{cause}"
+    msg = MIMEMultipart("alternative")
+    msg["From"] = one_line(settings.sender, 200)
+    msg["To"] = to
+    msg["Subject"] = Header(one_line(subject, 200), "utf-8")
+    msg["Date"] = format_datetime(at)
+    msg["Message-ID"] = message_id(key)
+    msg["X-Qaf-Key"] = one_line(key, 200)
+    msg.attach(MIMEText(text, "plain", "utf-8"))
+    paragraphs = "".join(f"<p>{html.escape(p).replace(chr(10), '<br>')}</p>" for p in text.split("\n\n"))
+    msg.attach(MIMEText(f"<!doctype html><html><body style=\"font-family: sans-serif\">{paragraphs}</body></html>", "html", "utf-8"))
+    return msg
+
+
+class Sender:
+    """One SMTP connection for a batch of messages (opened lazily, closed by ``close``)."""
+
+    def __init__(self, settings: MailSettings) -> None:
+        self.settings = settings
+        self._smtp: smtplib.SMTP | None = None
+
+    def _connect(self) -> smtplib.SMTP:
+        if self._smtp is None:
+            smtp = smtplib.SMTP(self.settings.host or "localhost", self.settings.port, timeout=20)
+            if self.settings.starttls:
+                smtp.starttls(context=ssl.create_default_context())
+            if self.settings.user:
+                smtp.login(self.settings.user, self.settings.password or "")
+            self._smtp = smtp
+        return self._smtp
+
+    def send(self, msg: Message) -> None:
+        try:
+            self._connect().send_message(msg)
+        except (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, ConnectionError, OSError):
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self._smtp is not None:
+            try:
+                self._smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                pass
+            self._smtp = None

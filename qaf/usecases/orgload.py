@@ -1,0 +1,239 @@
+"""Load an organisation from CSV files, reporting every problem with file, line and column.
+
+``people.csv``, ``teams.csv`` and ``cases.csv`` are required, ``bodies.csv``
+optional (columns in SPEC §4; extra columns are ignored, and never stored).
+Problems are ``FILE:LINE: column: message``. A role that no loaded framework
+knows is a warning: a framework loaded later may need it.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Callable, Iterator
+
+from qaf.engine.org import TEAM_KINDS, Body, Case, Org, Person, Team
+from qaf.rules.problems import WARNING, Problem, Source
+from qaf.rules.roles import Vocabulary
+
+COLUMNS = {
+    "people.csv": ("id", "name", "email", "roles", "team", "manager", "start", "end"),
+    "teams.csv": ("id", "name", "service", "kind", "area"),
+    "cases.csv": ("ref", "worker", "team", "opened", "closed"),
+    "bodies.csv": ("id", "name", "chair"),
+}
+REQUIRED_COLUMNS = {
+    "people.csv": ("id", "name", "email", "roles"),
+    "teams.csv": ("id", "name", "service", "kind"),
+    "cases.csv": ("ref", "team", "opened"),
+    "bodies.csv": ("id", "name"),
+}
+OPTIONAL_FILES = frozenset({"bodies.csv"})
+
+# a case reference: letters, digits and - / _ . with no spaces, so never a name
+CASE_REF = re.compile(r"[A-Za-z0-9][A-Za-z0-9/_.\-]{0,63}")
+EMAIL = re.compile(r"[^@\s,;<>\"]+@[^@\s,;<>\"]+\.[^@\s,;<>\"]+")
+# columns that would carry a child's personal details: ignored, and said so
+CHILD_DETAIL = re.compile(r"child|name|dob|birth|address|postcode|surname|forename", re.I)
+
+
+@dataclass
+class _Rows:
+    """One CSV file read as (line, record) pairs, problems collected."""
+
+    path: Path
+    problems: list[Problem]
+    columns: tuple[str, ...] = ()
+    rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+
+    def problem(self, line: int, column: str, message: str, severity: str = "error") -> None:
+        self.problems.append(Problem(Source(str(self.path), line), column, message, severity))
+
+
+def _read(path: Path, problems: list[Problem]) -> _Rows | None:
+    rows = _Rows(path, problems)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        if path.name in OPTIONAL_FILES:
+            return None
+        rows.problem(0, "file", f"missing: an organisation needs {path.name}")
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        rows.problem(0, "file", f"cannot read as UTF-8 text: {exc}")
+        return None
+    reader = csv.reader(text.splitlines(keepends=True))
+    try:
+        header = next(reader, None)
+        if header is None:
+            rows.problem(1, "header", f"the file is empty; expected the columns {', '.join(COLUMNS[path.name])}")
+            return rows
+        rows.columns = tuple(h.strip().lower() for h in header)
+        missing = [c for c in REQUIRED_COLUMNS[path.name] if c not in rows.columns]
+        for column in missing:
+            rows.problem(1, column, f"missing column '{column}' (expected {', '.join(COLUMNS[path.name])})")
+        for column in rows.columns:
+            if path.name == "cases.csv" and column not in COLUMNS[path.name] and CHILD_DETAIL.search(column):
+                rows.problem(1, column, "column ignored: qaf keeps case references only, never a child's details", WARNING)
+        start = reader.line_num + 1
+        for record in reader:
+            line, start = start, reader.line_num + 1
+            if not any(cell.strip() for cell in record):
+                continue
+            if len(record) > len(rows.columns):
+                rows.problem(line, "row", f"{len(record)} cells but the header has {len(rows.columns)} columns")
+            values = {c: (record[i].strip() if i < len(record) else "") for i, c in enumerate(rows.columns)}
+            rows.rows.append((line, values))
+    except csv.Error as exc:
+        rows.problem(reader.line_num, "row", f"not valid CSV: {exc}")
+    if missing:
+        rows.rows = []
+    return rows
+
+
+def _date(rows: _Rows, line: int, values: dict[str, str], column: str, required: bool = False) -> date | None:
+    text = values.get(column, "")
+    if not text:
+        if required:
+            rows.problem(line, column, "a date is required (YYYY-MM-DD)")
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        rows.problem(line, column, f"malformed date {text!r} (expected YYYY-MM-DD)")
+        return None
+
+
+def _unique(rows: _Rows, key: str) -> Iterator[tuple[int, dict[str, str]]]:
+    """Records with a non-empty, not yet seen ``key``; others reported."""
+    first: dict[str, int] = {}
+    for line, values in rows.rows:
+        value = values.get(key, "")
+        if not value:
+            rows.problem(line, key, f"'{key}' is empty")
+            continue
+        if value in first:
+            rows.problem(line, key, f"duplicate {key} '{value}' (first on line {first[value]})")
+            continue
+        first[value] = line
+        yield line, values
+
+
+def _teams(rows: _Rows) -> list[Team]:
+    out: list[Team] = []
+    for line, v in _unique(rows, "id"):
+        kind = v.get("kind", "").lower().replace(" ", "_").replace("-", "_")
+        if kind not in TEAM_KINDS:
+            rows.problem(line, "kind", f"unknown team kind {v.get('kind', '')!r} (one of: {', '.join(TEAM_KINDS)})")
+        for column in ("name", "service"):
+            if not v.get(column):
+                rows.problem(line, column, f"'{column}' is empty")
+        out.append(Team(v["id"], v.get("name", ""), v.get("service", ""), kind, v.get("area", ""), Source(str(rows.path), line)))
+    return out
+
+
+def _people(rows: _Rows, teams: set[str], vocab: Vocabulary | None) -> list[Person]:
+    out: list[Person] = []
+    unknown: dict[str, list[int]] = {}
+    for line, v in _unique(rows, "id"):
+        if not v.get("name"):
+            rows.problem(line, "name", "'name' is empty")
+        email = v.get("email", "")
+        if not EMAIL.fullmatch(email):
+            rows.problem(line, "email", f"not an email address: {email!r}")
+        roles = tuple(r.strip() for r in v.get("roles", "").split(";") if r.strip())
+        if vocab is not None:
+            for role in roles:
+                if vocab.resolve(role) is None:
+                    unknown.setdefault(role, []).append(line)
+        team = v.get("team") or None
+        if team and team not in teams:
+            rows.problem(line, "team", f"unknown team '{team}' (not in teams.csv)")
+        start, end = _date(rows, line, v, "start"), _date(rows, line, v, "end")
+        if start and end and end < start:
+            rows.problem(line, "end", f"end date {end} is before start date {start}")
+        out.append(Person(v["id"], v.get("name", ""), email, roles, team, v.get("manager") or None, start, end, Source(str(rows.path), line)))
+    for role, lines in unknown.items():  # one warning per role, not one per person
+        more = f"; {len(lines)} people, lines {_lines(lines)}" if len(lines) > 1 else ""
+        rows.problem(lines[0], "roles", f"role '{role}' is not in any loaded framework's vocabulary (kept{more})", WARNING)
+    ids = {p.id for p in out}
+    for p in out:
+        if p.manager and p.manager not in ids:
+            rows.problem(p.source.line, "manager", f"unknown manager id '{p.manager}' (not in people.csv)")
+        elif p.manager == p.id:
+            rows.problem(p.source.line, "manager", "a person cannot be their own line manager")
+    _cycles(rows, out)
+    return out
+
+
+def _lines(lines: list[int]) -> str:
+    shown = ", ".join(map(str, lines[:8]))
+    return shown + (f" and {len(lines) - 8} more" if len(lines) > 8 else "")
+
+
+def _cycles(rows: _Rows, people: list[Person]) -> None:
+    """Report each circle of line managers once, at its first member's line."""
+    managers = {p.id: p.manager for p in people}
+    reported: set[frozenset[str]] = set()
+    for p in people:
+        chain = [p.id]
+        current = managers.get(p.id)
+        while current and current in managers and current not in chain:
+            chain.append(current)
+            current = managers[current]
+        if current == p.id and len(chain) > 1 and frozenset(chain) not in reported:
+            reported.add(frozenset(chain))
+            rows.problem(p.source.line, "manager", f"line managers go round in a circle: {' -> '.join([*chain, p.id])}")
+
+
+def _cases(rows: _Rows, people: set[str], teams: set[str]) -> list[Case]:
+    out: list[Case] = []
+    for line, v in _unique(rows, "ref"):
+        ref = v["ref"]
+        if not CASE_REF.fullmatch(ref):
+            rows.problem(line, "ref", "a case reference is letters, digits and - / _ . only (never a child's name)")
+        worker = v.get("worker") or None
+        if worker and worker not in people:
+            rows.problem(line, "worker", f"unknown worker '{worker}' (not in people.csv)")
+        team = v.get("team", "")
+        if team not in teams:
+            rows.problem(line, "team", f"unknown team '{team}' (not in teams.csv)")
+        opened = _date(rows, line, v, "opened", required=True)
+        closed = _date(rows, line, v, "closed")
+        if opened and closed and closed < opened:
+            rows.problem(line, "closed", f"closed date {closed} is before opened date {opened}")
+        out.append(Case(ref, team, opened or date.min, worker, closed, Source(str(rows.path), line)))
+    return out
+
+
+def _bodies(rows: _Rows | None, people: set[str]) -> list[Body]:
+    if rows is None:
+        return []
+    out: list[Body] = []
+    for line, v in _unique(rows, "id"):
+        chair = v.get("chair") or None
+        if chair and chair not in people:
+            rows.problem(line, "chair", f"unknown person '{chair}' (not in people.csv)")
+        out.append(Body(v["id"], v.get("name", "") or v["id"], chair, Source(str(rows.path), line)))
+    return out
+
+
+def load_org(directory: str | Path, vocab: Vocabulary | None = None) -> tuple[Org | None, list[Problem]]:
+    """Read an organisation folder; ``vocab`` (all loaded frameworks' roles) enables role warnings."""
+    folder = Path(directory)
+    problems: list[Problem] = []
+    if not folder.is_dir():
+        return None, [Problem(Source(str(folder), 0), "folder", "not a folder of people.csv, teams.csv, cases.csv")]
+    read: Callable[[str], _Rows | None] = lambda name: _read(folder / name, problems)  # noqa: E731
+    team_rows, people_rows, case_rows, body_rows = read("teams.csv"), read("people.csv"), read("cases.csv"), read("bodies.csv")
+    teams = _teams(team_rows) if team_rows else []
+    team_ids = {t.id for t in teams}
+    people = _people(people_rows, team_ids, vocab) if people_rows else []
+    person_ids = {p.id for p in people}
+    cases = _cases(case_rows, person_ids, team_ids) if case_rows else []
+    bodies = _bodies(body_rows, person_ids)
+    problems.sort(key=lambda p: (p.source.file, p.source.line, p.field))
+    return Org(tuple(people), tuple(teams), tuple(cases), tuple(bodies)), problems

@@ -1,0 +1,86 @@
+"""Outcomes from a spreadsheet: ``qaf record --csv FILE`` reads one outcome a line.
+
+Columns (a header row; extra columns are ignored): ``obligation, grade,
+concerns, areas, by, date, notes``. ``concerns`` is yes/no (empty: no);
+``areas`` is ``AREA=GRADE;AREA=GRADE``. Every problem is reported as
+``FILE:LINE: column: message``, and the file is recorded whole or not at all.
+"""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from pathlib import Path
+
+from qaf.engine.outcomes import Recording, parse_areas
+from qaf.rules.problems import Problem, Source
+from qaf.rules.model import Framework
+from qaf.rules.yamlsrc import parse_bool
+
+COLUMNS = ("obligation", "grade", "concerns", "areas", "by", "date", "notes")
+REQUIRED = ("obligation",)
+
+
+def read_outcomes(path: str | Path, framework_for) -> tuple[list[tuple[Source, Recording]], list[Problem]]:
+    """``framework_for(obligation text)`` gives the framework whose areas and scale apply (or None)."""
+    path = Path(path)
+    problems: list[Problem] = []
+    out: list[tuple[Source, Recording]] = []
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        return [], [Problem(Source(str(path), 0), "file", f"cannot read as UTF-8 text: {exc}")]
+    reader = csv.reader(text.splitlines(keepends=True))
+    try:
+        header = [h.strip().lower() for h in next(reader, [])]
+    except csv.Error as exc:
+        return [], [Problem(Source(str(path), 1), "header", f"not valid CSV: {exc}")]
+    missing = [c for c in REQUIRED if c not in header]
+    if not header or missing:
+        return [], [Problem(Source(str(path), 1), "header", f"expected the columns {', '.join(COLUMNS)} (at least obligation)")]
+    line = reader.line_num
+    try:
+        for record in reader:
+            start, line = line + 1, reader.line_num
+            if not any(cell.strip() for cell in record):
+                continue
+            values = {h: (record[i].strip() if i < len(record) else "") for i, h in enumerate(header)}
+            rec = _one(Source(str(path), start), values, framework_for, problems)
+            if rec is not None:
+                out.append((Source(str(path), start), rec))
+    except csv.Error as exc:
+        problems.append(Problem(Source(str(path), reader.line_num), "row", f"not valid CSV: {exc}"))
+    if not out and not problems:
+        problems.append(Problem(Source(str(path), 1), "file", "no outcomes in the file"))
+    return out, problems
+
+
+def _one(source: Source, v: dict[str, str], framework_for, problems: list[Problem]) -> Recording | None:
+    def bad(column: str, message: str) -> None:
+        problems.append(Problem(source, column, message))
+
+    before = len(problems)
+    if not v.get("obligation"):
+        bad("obligation", "empty")
+    concerns = False
+    if v.get("concerns"):
+        try:
+            concerns = parse_bool(v["concerns"])
+        except ValueError:
+            bad("concerns", f"expected yes or no, got {v['concerns']!r}")
+    day: date | None = None
+    if v.get("date"):
+        try:
+            day = date.fromisoformat(v["date"])
+        except ValueError:
+            bad("date", f"malformed date {v['date']!r} (expected YYYY-MM-DD)")
+    areas: tuple = ()
+    if v.get("areas"):
+        fw: Framework | None = framework_for(v.get("obligation", ""))
+        if fw is not None:
+            areas, wrong = parse_areas(v["areas"].replace(";", ","), fw)
+            for message in wrong:
+                bad("areas", message)
+    if len(problems) > before:
+        return None
+    return Recording(v["obligation"], v.get("grade") or None, concerns, areas, v.get("by") or None, day, v.get("notes", ""))

@@ -1,0 +1,157 @@
+"""What is due, for whom, by when: the one query core the CLI and the HTTP API share.
+
+:func:`due` turns a :class:`DueQuery` (person, role, team, service, row,
+dates, statuses) into obligations; :func:`record` gives each the JSON shape of
+SPEC §4; :func:`render` prints them as a table, JSON or CSV. An open
+obligation past its due date shows as ``overdue``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Iterable
+
+from qaf.engine.model import CANCELLED, DONE, OPEN, OVERDUE, RESCHEDULED, STATUSES, WAIVED, Obligation
+from qaf.engine.org import Org
+from qaf.rules.problems import QafError
+from qaf.rules.roles import Vocabulary
+from qaf.store.obligations import Filters
+
+LIVE_SHOWN = (OPEN, OVERDUE, RESCHEDULED)
+# shown status -> stored statuses it can come from
+STORED = {OPEN: {OPEN}, OVERDUE: {OPEN, RESCHEDULED}, RESCHEDULED: {RESCHEDULED}, DONE: {DONE}, CANCELLED: {CANCELLED}, WAIVED: {WAIVED}}
+KEYS = (
+    "id", "uid", "framework", "row", "cadence", "kind", "title", "assignee", "assignee_email", "subject",
+    "case", "team", "period_start", "period_end", "due", "status", "cause", "outcome",
+)  # fmt: skip
+
+
+class QueryError(QafError, LookupError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class DueQuery:
+    person: str | None = None
+    role: str | None = None
+    team: str | None = None
+    service: str | None = None
+    row: str | None = None
+    framework: str | None = None
+    kind: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    statuses: tuple[str, ...] = LIVE_SHOWN  # shown statuses; ("all",) for every one
+
+
+def parse_statuses(text: str) -> tuple[str, ...]:
+    """``'open,overdue'`` -> ('open', 'overdue'); ``'all'`` -> every status."""
+    wanted = tuple(s.strip().lower() for s in text.split(",") if s.strip())
+    if wanted == ("all",):
+        return STATUSES
+    if wanted == ("live",):
+        return LIVE_SHOWN
+    unknown = [s for s in wanted if s not in STATUSES]
+    if unknown or not wanted:
+        raise ValueError(f"unknown status {', '.join(unknown) or text!r} (one of: {', '.join(STATUSES)}, live, all)")
+    return wanted
+
+
+def filters(q: DueQuery, org: Org, vocab: Vocabulary, today: date) -> Filters:
+    """The store filters for a query; unknown people, roles and teams are errors."""
+    assignees: set[str] | None = None
+    if q.person is not None:
+        if org.person(q.person) is None:
+            raise QueryError(f"no person '{q.person}' in the organisation")
+        assignees = {q.person}
+    if q.role is not None:
+        role = vocab.resolve(q.role)
+        if role is None:
+            raise QueryError(f"unknown role '{q.role}' (not in any loaded framework's vocabulary)")
+        holders = {p.id for p in org.people if role in org.roles_of(p, vocab)}
+        assignees = holders if assignees is None else assignees & holders
+    if q.team is not None and org.team(q.team) is None:
+        raise QueryError(f"no team '{q.team}' in the organisation")
+    teams = None
+    if q.service is not None:
+        teams = frozenset(t.id for t in org.teams if t.service.lower() == q.service.lower())
+        if not teams:
+            raise QueryError(f"no service '{q.service}' in the organisation (services: {', '.join(org.services)})")
+    stored = set().union(*(STORED[s] for s in q.statuses))
+    return Filters(
+        framework=q.framework, assignees=frozenset(assignees) if assignees is not None else None,
+        team=q.team, teams=teams, row=q.row, kind=q.kind, due_from=q.date_from, due_to=q.date_to,
+        statuses=frozenset(stored),
+    )  # fmt: skip
+
+
+def due(store, q: DueQuery, today: date) -> list[Obligation]:
+    """The obligations a query asks for, with their shown status as of ``today``."""
+    org, vocab = store.org(), store.vocabulary()
+    found = store.obligations(filters(q, org, vocab, today))
+    return [o for o in found if o.shown_status(today) in q.statuses]
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def record(o: Obligation, org: Org, today: date) -> dict[str, Any]:
+    """One obligation in SPEC §4's JSON shape (plus a few helpful extras)."""
+    person = org.person(o.assignee) if o.assignee else None
+    outcome = None
+    if o.outcome is not None:
+        outcome = {"grade": o.outcome.grade, "concerns": o.outcome.concerns, "by": o.outcome.by, "date": _iso(o.outcome.date)}
+        if o.outcome.moderated_grade is not None:
+            outcome.update(moderated_grade=o.outcome.moderated_grade, moderated_by=o.outcome.moderated_by)
+        if o.outcome.areas:
+            outcome["areas"] = dict(o.outcome.areas)
+        if o.outcome.contested:
+            outcome["contested"] = True
+    return {
+        "id": o.id, "uid": o.uid, "framework": o.framework, "row": o.row, "cadence": o.cadence,
+        "kind": o.kind, "title": o.title, "assignee": o.assignee,
+        "assignee_email": person.email if person else None, "subject": o.subject, "case": o.case,
+        "team": o.team, "period_start": _iso(o.period_start), "period_end": _iso(o.period_end),
+        "due": _iso(o.due), "status": o.shown_status(today), "cause": o.cause, "outcome": outcome,
+        "assignee_name": person.name if person else None, "subject_kind": o.subject_kind,
+        "status_reason": o.status_reason, "sample_reason": o.sample_reason, "sequence": o.sequence,
+    }  # fmt: skip
+
+
+TABLE_COLUMNS = ("id", "due", "status", "row", "kind", "assignee_name", "title")
+
+
+def render(obligations: Iterable[Obligation], org: Org, today: date, fmt: str) -> str:
+    records = [record(o, org, today) for o in obligations]
+    if fmt == "json":
+        return json.dumps(records, indent=2, ensure_ascii=False) + "\n"
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=[k for k in KEYS if k != "outcome"] + ["grade", "concerns", "assignee_name", "status_reason"], extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        for r in records:
+            grade = (r["outcome"] or {}).get("grade")
+            concerns = (r["outcome"] or {}).get("concerns")
+            writer.writerow({**r, "grade": grade, "concerns": concerns})
+        return out.getvalue()
+    return _table(records)
+
+
+def _table(records: list[dict[str, Any]]) -> str:
+    if not records:
+        return "nothing matches\n"
+    rows = [[str(r.get(c) or "") for c in TABLE_COLUMNS] for r in records]
+    heads = ["id", "due", "status", "row", "kind", "assignee", "title"]
+    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(heads)]
+    widths[-1] = min(widths[-1], 90)
+    line = lambda cells: "  ".join(c[: widths[i]].ljust(widths[i]) for i, c in enumerate(cells)).rstrip()  # noqa: E731
+    counts: dict[str, int] = {}
+    for r in records:
+        counts[r["status"]] = counts.get(r["status"], 0) + 1
+    summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
+    return "\n".join([line(heads), *(line(r) for r in rows), f"{len(records)} obligations: {summary}"]) + "\n"

@@ -1,0 +1,263 @@
+"""Recording outcomes, moderating, contesting and extending: one transaction each.
+
+Each function validates first (every problem, nothing written), then writes
+the change, posts the event to the rules engine, and persists everything the
+rules produced, all in the same transaction: an exception anywhere, a rule's
+action included, leaves the store exactly as it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from qaf.engine.model import DONE, LIVE, RESCHEDULED, Obligation, ObligationKey
+from qaf.engine.notices import Notice
+from qaf.engine.outcomes import CLI, Consequences, Recording, check_recording, consequences, may_act
+from qaf.engine.periods import after
+from qaf.rules.problems import InputError, Problem
+from qaf.engine.rules_ref import Event
+from qaf.engine.sampling import CaseHistory
+from qaf.engine.triggers import rules_for
+from qaf.engine.workdays import calendar
+from qaf.rules.model import Framework, Span
+from qaf.rules.settings import grade_key
+from qaf.store import outcomes as oc
+from qaf.store.obligations import OBLIGATIONS, to_row
+from qaf.store.upsert import insert_new
+
+
+@dataclass(frozen=True)
+class RecordResult:
+    obligation: str
+    created: tuple[Obligation, ...] = ()
+    queued: tuple[Notice, ...] = ()
+    shortfalls: tuple[str, ...] = ()
+    rules: str = ""
+
+
+def _refuse(problems: list[Problem], oid: str) -> None:
+    if problems:
+        raise InputError(problems, f"{oid}: nothing recorded, the store is unchanged")
+
+
+def _case_refs(org, ob: Obligation, fired) -> list[str]:
+    """The cases follow-ups may be chosen from: the worker's, or the team's, as the actions ask."""
+    wanted = {a.cases for f in fired for a in f.trigger.then if a.do == "follow_up_audits"}
+    case = org.case(ob.case) if ob.case else None
+    refs = [ob.case] if ob.case else []
+    if "same_team" in wanted or (case is None or not case.worker):
+        refs += [c.ref for c in org.team_cases(ob.team or "")]
+    if "same_worker" in wanted and case and case.worker:
+        refs += [c.ref for c in org.caseload(case.worker)]
+    return refs
+
+
+def _fire(conn, store, fw: Framework, org, ob: Obligation, event: Event, day: date, prefer: str,
+          events: list | None = None) -> tuple[oc.Persisted, Consequences, str]:  # fmt: skip
+    rules = rules_for(fw, prefer)
+    fired = rules.fired(event)
+    picks = any(a.do == "follow_up_audits" for f in fired for a in f.trigger.then)
+    history = oc.history(conn, _case_refs(org, ob, fired), day, fw.recent_audit_months) if picks else CaseHistory()
+    cons = consequences(fw, org, ob, event, fired, day, history)
+    return oc.persist(conn, cons, events), cons, rules.name
+
+
+def record(store, rec: Recording, today: date, prefer: str = "auto") -> RecordResult:
+    """Store an outcome, mark the obligation done, and set off what the framework says."""
+    return record_many(store, [(CLI, rec)], today, prefer)[0]
+
+
+def record_many(store, recordings: list, today: date, prefer: str = "auto") -> list[RecordResult]:
+    """Record many outcomes (``(source, Recording)`` pairs) in one transaction: all of them or none.
+
+    Every problem with every recording is reported, each at its source
+    (a CSV line), before anything is kept.
+    """
+    results: list[RecordResult] = []
+    problems: list[Problem] = []
+    with store.engine.begin() as conn:
+        contexts: dict[str, tuple] = {}
+        events: list[tuple[str, str, dict]] = []
+        for source, rec in recordings:
+            try:
+                oid = oc.resolve(conn, rec.obligation)
+                ob, org_version, fw_hash = oc.load_versioned(conn, oid, lock=True)
+            except oc.NoSuchObligation as exc:
+                problems.append(Problem(source, "obligation", str(exc)))
+                continue
+            if ob.framework not in contexts:
+                contexts[ob.framework] = store.context_in(conn, ob.framework, (org_version, fw_hash))
+            org, fw = contexts[ob.framework]
+            found = check_recording(fw, org, ob, rec, today)
+            if found:
+                problems += [Problem(source, p.field, p.message) for p in found]
+                continue
+            results.append(_record_one(conn, store, fw, org, ob, rec, today, prefer, events))
+        if problems:
+            what = "nothing recorded" if len(recordings) > 1 else f"{recordings[0][1].obligation}: nothing recorded"
+            raise InputError(problems, f"{what}, the store is unchanged")
+        oc.log_many(conn, events)
+    return results
+
+
+def _record_one(conn, store, fw: Framework, org, ob: Obligation, rec: Recording, today: date, prefer: str, events: list) -> RecordResult:
+    day, by = rec.date or today, rec.by or ob.assignee
+    grade = grade_key(rec.grade) if rec.grade else None
+    oc.save_outcome(conn, ob, {
+        "grade": grade, "concerns": rec.concerns, "areas": dict(rec.areas), "by": by,
+        "audit_date": day, "notes": rec.notes or None,
+    })  # fmt: skip
+    oc.set_status(conn, ob, DONE)
+    events.append(("outcome.recorded", ob.id, {"grade": grade, "concerns": rec.concerns, "by": by, "date": day.isoformat()}))
+    if ob.kind == "qa_signoff" and ob.cause:
+        oc.update_outcome(conn, ob.cause, {"signoff_by": by, "signoff_on": day})
+    event = Event(f"{ob.id}/outcome", "outcome", ob.row, ob.kind, grade, rec.concerns, rec.areas)
+    done, cons, name = _fire(conn, store, fw, org, ob, event, day, prefer, events)
+    return RecordResult(ob.id, done.created, done.queued, cons.shortfalls, name)
+
+
+def moderate(store, target: str, grade: str, by: str | None, day: date | None, today: date, prefer: str = "auto") -> RecordResult:
+    """Store a moderated grade beside the primary one; close the moderation; fire the triple lock."""
+    with store.engine.begin() as conn:
+        org = store.org_in(conn)
+        oid = oc.resolve(conn, target)
+        ob = oc.load(conn, oid, lock=True)
+        audit = oc.load(conn, ob.cause, lock=True) if ob.kind == "moderation" and ob.cause else ob
+        mods = [ob] if ob.kind == "moderation" else oc.open_of_kind(conn, audit.id, "moderation")
+        fw = store.framework_in(conn, audit.framework)
+        day = day or today
+        problems = _check_moderation(fw, org, audit, mods, grade, by, day, today)
+        _refuse(problems, oid)
+        who = by or (mods[0].assignee if mods else None)
+        g = grade_key(grade)
+        oc.update_outcome(conn, audit.id, {"moderated_grade": g, "moderated_by": who, "moderated_on": day})
+        for m in mods:
+            if m.status in LIVE:
+                oc.save_outcome(conn, m, {"grade": g, "concerns": audit.outcome.concerns, "areas": {}, "by": who, "audit_date": day, "notes": f"moderation of {audit.id}"})
+                oc.set_status(conn, m, DONE)
+        oc.log(conn, "outcome.moderated", audit.id, {"primary": audit.outcome.grade, "moderated": g, "by": who, "date": day.isoformat()})
+        event = Event(f"{audit.id}/moderation", "moderation", audit.row, audit.kind, g, audit.outcome.concerns, audit.outcome.areas)
+        done, cons, name = _fire(conn, store, fw, org, audit, event, day, prefer)
+    return RecordResult(audit.id, done.created, done.queued, cons.shortfalls, name)
+
+
+def _check_moderation(fw, org, audit: Obligation, mods: list[Obligation], grade: str, by: str | None, day: date, today: date) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def bad(field: str, message: str) -> None:
+        problems.append(Problem(CLI, field, message))
+
+    if audit.outcome is None or audit.status != DONE:
+        bad("obligation", f"{audit.id} has no recorded outcome to moderate")
+    elif audit.outcome.moderated_grade is not None:
+        bad("obligation", f"{audit.id} was already moderated as {audit.outcome.moderated_grade} by {audit.outcome.moderated_by} on {audit.outcome.moderated_on}")
+    if grade_key(grade) not in fw.grades:
+        bad("grade", f"'{grade}' is not on the framework's scale ({', '.join(fw.grades)})")
+    if day > today:
+        bad("date", f"{day} is in the future (today is {today})")
+    who = by or (mods[0].assignee if mods else None)
+    if who is None:
+        bad("by", "no moderation is assigned for this audit: say who moderated it with --by")
+    elif org.person(who) is None:
+        bad("by", f"no person '{who}' in the organisation")
+    elif mods and not any(may_act(org, who, m.assignee) for m in mods):
+        bad("by", f"{org.person(who).name} is not the moderator of {audit.id}, nor above the moderator in the line")
+    elif not mods and who == audit.assignee:
+        bad("by", "an auditor cannot moderate their own audit")
+    return problems
+
+
+def contest(store, target: str, by: str | None, day: date | None, today: date, prefer: str = "auto") -> RecordResult:
+    """A service contests a grade: marked contested, and settled by moderation."""
+    with store.engine.begin() as conn:
+        org = store.org_in(conn)
+        oid = oc.resolve(conn, target)
+        audit = oc.load(conn, oid, lock=True)
+        fw = store.framework_in(conn, audit.framework)
+        day = day or today
+        problems: list[Problem] = []
+        if audit.outcome is None or audit.outcome.grade is None:
+            problems.append(Problem(CLI, "obligation", f"{oid} has no recorded grade to contest"))
+        elif audit.outcome.contested:
+            problems.append(Problem(CLI, "obligation", f"{oid}'s grade is already contested"))
+        elif audit.outcome.moderated_grade is not None:
+            problems.append(Problem(CLI, "obligation", f"{oid} was moderated ({audit.outcome.moderated_grade}): the moderated grade stands"))
+        if by is not None and org.person(by) is None:
+            problems.append(Problem(CLI, "by", f"no person '{by}' in the organisation"))
+        if day > today:
+            problems.append(Problem(CLI, "date", f"{day} is in the future (today is {today})"))
+        _refuse(problems, oid)
+        oc.update_outcome(conn, oid, {"contested": True})
+        oc.log(conn, "outcome.contested", oid, {"by": by, "date": day.isoformat(), "grade": audit.outcome.grade})
+        event = Event(f"{oid}/contest", "contest", audit.row, audit.kind, audit.outcome.grade, audit.outcome.concerns, audit.outcome.areas)
+        done, cons, name = _fire(conn, store, fw, org, audit, event, day, prefer)
+        created = list(done.created)
+        shortfalls = list(cons.shortfalls)
+        if not oc.open_of_kind(conn, oid, "moderation") and not any(o.kind == "moderation" for o in created):
+            settle, short = _settling_moderation(fw, org, audit, day)
+            if settle is not None:
+                insert_new(conn, OBLIGATIONS, [to_row(settle, oc.now())], ["id"])
+                oc.log(conn, "obligation.created", settle.id, {"kind": "moderation", "cause": oid, "why": "grade contested"})
+                created.append(settle)
+            shortfalls += short
+    return RecordResult(oid, tuple(created), done.queued, tuple(shortfalls), name)
+
+
+def _settling_moderation(fw: Framework, org, audit: Obligation, day: date) -> tuple[Obligation | None, list[str]]:
+    from qaf.engine.scope import people_of
+    from qaf.engine.titles import follow_up_title
+    from qaf.rules.roles import vocabulary_of
+
+    people = people_of(org, vocabulary_of(fw))
+    holders = people.holders((fw.contest_moderator,), day, day)
+    who = people.nearest_up_line(audit.assignee or "", holders) or (holders[0] if holders else None)
+    if who is None:
+        return None, [f"no {fw.contest_moderator} found to settle the contested grade of {audit.id}"]
+    due = after(day, Span(1, "months"), calendar(fw.working_days))
+    key = ObligationKey(fw.id, audit.row, -1, day, "cause", audit.id, "moderation", 9000)
+    title = follow_up_title(org, fw.row(audit.row), "moderation", audit.case, audit) + " (contested grade)"
+    ob = Obligation(
+        id=key.id, framework=fw.id, row=audit.row, cadence=-1, kind="moderation", title=title, assignee=who.id,
+        subject_kind="obligation", subject=audit.id, period_start=day, period_end=due, due=due, case=audit.case,
+        team=audit.team, cause=audit.id, seq=key.seq, sample_reason="the grade was contested",
+    )  # fmt: skip
+    return ob, []
+
+
+def extend(store, target: str, to: date, by: str, reason: str, today: date) -> Obligation:
+    """Move a deadline: a line manager up to ``extension_days`` working days, longer a senior role."""
+    with store.engine.begin() as conn:
+        org = store.org_in(conn)
+        oid = oc.resolve(conn, target)
+        ob = oc.load(conn, oid, lock=True)
+        fw = store.framework_in(conn, ob.framework)
+        problems: list[Problem] = []
+
+        def bad(field: str, message: str) -> None:
+            problems.append(Problem(CLI, field, message))
+
+        person = org.person(by)
+        days = calendar(fw.working_days).between(ob.due, to)
+        if ob.status not in LIVE:
+            bad("obligation", f"{oid} is {ob.status}: only open work can be extended")
+        if to <= ob.due:
+            bad("to", f"{to} is not after the current due date {ob.due}")
+        if person is None:
+            bad("by", f"no person '{by}' in the organisation")
+        elif not any(p.id == by for p in org.line(ob.assignee or "")):
+            bad("by", f"{person.name} is not the assignee's line manager (or above): only the line may extend")
+        elif days > fw.extension_days:
+            from qaf.engine.scope import people_of
+            from qaf.rules.roles import vocabulary_of
+
+            held = people_of(org, vocabulary_of(fw)).roles.get(person.id, frozenset())
+            if not held & set(fw.extension_roles):
+                bad("to", f"{days} working days is more than a line manager may give ({fw.extension_days}); "
+                          f"it needs a {' or '.join(fw.extension_roles)}")  # fmt: skip
+        if problems:
+            raise InputError(problems, f"{oid}: not extended, the store is unchanged")
+        note = f"extended from {ob.due} to {to} ({days} working days) by {person.name}" + (f": {reason}" if reason else "")
+        oc.set_status(conn, ob, RESCHEDULED, note, due=to)
+        oc.log(conn, "obligation.extended", oid, {"from": ob.due.isoformat(), "to": to.isoformat(), "working_days": days, "by": by, "reason": reason})
+        return oc.load(conn, oid)

@@ -1,0 +1,238 @@
+"""The daily tick: schedule the horizon, escalate what is late, gather digests, send the outbox.
+
+``run_tick(store, today, ...)`` is idempotent per business date: a finished
+date is not run again; a date whose runner died is taken over; every step
+is safe to repeat (schedule upserts, escalations are unique per rung,
+digests per recipient and date, the outbox is claimed with leases). Time
+comes in as arguments: ``today`` and ``now`` (business time) and ``wall``
+(real time, for leases), so a whole year can be replayed in seconds.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import smtplib
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Callable
+from zoneinfo import ZoneInfo
+
+from dateutil.relativedelta import relativedelta
+
+from qaf.engine.escalation import cutoffs, due_escalations
+from qaf.usecases.mail import MailSettings, Sender, compose
+from qaf.engine.workdays import calendar
+from qaf.store import outbox as ob_store
+from qaf.store import ticks
+
+log = logging.getLogger("qaf.tick")
+
+
+def failpoint(name: str) -> None:
+    """Fault injection for the crash tests: ``QAF_CRASH_AT=name`` kills the process here, hard."""
+    if os.environ.get("QAF_CRASH_AT") == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def horizon(today: date, months: int) -> tuple[date, date]:
+    """The tick's window: from the first of this month to the end of the month ``months`` ahead.
+
+    Whole months, so the window (and so the plan's fingerprint) changes once a
+    month, not every day: a quiet day's schedule costs a query.
+    """
+    first = today.replace(day=1)
+    last = first + relativedelta(months=months + 1) - timedelta(days=1)
+    return first, last
+
+
+def business_now(today: date, tz: str = "Europe/London") -> datetime:
+    """The tick's business time for a replayed day: 06:00 local, when the service ticks."""
+    return datetime.combine(today, time(6, 0), ZoneInfo(tz))
+
+
+@dataclass
+class TickResult:
+    day: date
+    status: str  # ran | done before | busy
+    scheduled: dict[str, str] = field(default_factory=dict)
+    escalated: int = 0
+    digests: int = 0
+    sent: int = 0
+    failed: int = 0
+    retrying: int = 0
+    pending: int = 0
+    mail: bool = False
+
+    def summary(self) -> dict:
+        return {
+            "scheduled": self.scheduled, "escalated": self.escalated, "digests": self.digests,
+            "sent": self.sent, "failed": self.failed, "retrying": self.retrying, "pending": self.pending,
+        }  # fmt: skip
+
+    def lines(self) -> list[str]:
+        if self.status != "ran":
+            return [f"tick {self.day}: {self.status}: nothing to do"]
+        out = [f"tick {self.day}:"]
+        out += [f"  schedule {fw}: {what}" for fw, what in self.scheduled.items()]
+        out.append(f"  escalations and reminders queued: {self.escalated}; digests gathered: {self.digests}")
+        if self.mail:
+            out.append(f"  email: {self.sent} sent, {self.retrying} to retry, {self.failed} failed for good")
+        else:
+            out.append(f"  email: QAF_SMTP_HOST is not set, so {self.pending} notices stay pending in the outbox")
+        return out
+
+
+DIGEST_LISTED = 100  # lines in a digest; the rest are counted and pointed to
+DIGEST_IN_FULL = 10  # a short digest also gives each item in full
+
+
+def digest_text(items, day: date) -> tuple[str, str]:
+    """One email for a day's digest items: what needs attention first, a line each, capped.
+
+    A senior manager's digest on a bad day can name thousands of late items;
+    nobody reads that in an email, so the first hundred are listed (overdue
+    escalations before reminders) and the rest counted, with where to see them.
+    """
+    order = {"escalation": 0, "overdue": 1, "grade": 2, "reminder": 3}
+    items = sorted(items, key=lambda i: (order.get(i.reason, 9), i.id))
+    name_line = items[0].body_text.splitlines()[0] if items and items[0].body_text else ""
+    n = len(items)
+    subject = f"qaf daily digest for {day.isoformat()}: {n} item{'s' if n != 1 else ''}"
+    counts: dict[str, int] = {}
+    for i in items:
+        counts[i.reason] = counts.get(i.reason, 0) + 1
+    lines = [name_line, "", f"{n} item{'s' if n != 1 else ''} for your attention: "
+             + ", ".join(f"{k} {v}" for k, v in sorted(counts.items(), key=lambda kv: order.get(kv[0], 9))), ""]  # fmt: skip
+    lines += [f"- {i.subject}" for i in items[:DIGEST_LISTED]]
+    if n > DIGEST_LISTED:
+        lines += ["", f"... and {n - DIGEST_LISTED} more: see them all with 'qaf due' or in your calendar feed."]
+    if n <= DIGEST_IN_FULL:
+        lines += ["", "In full:", ""]
+        for i in items:
+            body = [ln for ln in i.body_text.splitlines()[1:] if ln.strip() and not ln.startswith("qaf — ")]
+            lines += [f"* {i.subject}", *[f"  {ln}" for ln in body], ""]
+    lines += ["", "qaf — quality assurance schedule"]
+    return subject, "\n".join(lines)
+
+
+SMTP_CONNECTIONS = 4  # messages go out over a few connections at once: SMTP is round trips, not work
+
+
+def send_outbox(store, settings: MailSettings, runner: str, now: datetime, wall: Callable[[], datetime]) -> tuple[int, int, int]:
+    """Send what is due: (sent, failed for good, to retry). Each row is sent at most once per claim.
+
+    Each message is marked sent in its own transaction straight after the
+    server accepts it, so a crash can repeat at most the messages in flight.
+    """
+    local = threading.local()
+    senders: list[Sender] = []
+    lock = threading.Lock()
+
+    def sender() -> Sender:
+        if not hasattr(local, "sender"):
+            local.sender = Sender(settings)
+            with lock:
+                senders.append(local.sender)
+        return local.sender
+
+    def one(item) -> str:
+        try:
+            msg = compose(settings, item.key, item.recipient_email, item.subject, item.body_text, item.cause, now)
+        except ValueError as exc:  # a malformed address will not get better
+            with store.engine.begin() as conn:
+                ob_store.mark_failed(conn, item, runner, now, str(exc), permanent=True)
+            return "failed"
+        try:
+            sender().send(msg)
+        except (smtplib.SMTPException, OSError) as exc:
+            with store.engine.begin() as conn:
+                return ob_store.mark_failed(conn, item, runner, now, f"{type(exc).__name__}: {exc}")
+        failpoint("after-smtp")
+        with store.engine.begin() as conn:
+            return "sent" if ob_store.mark_sent(conn, item, runner, now) else "lost claim"
+
+    counts = {"sent": 0, "failed": 0, "pending": 0}
+    try:
+        with ThreadPoolExecutor(max_workers=SMTP_CONNECTIONS, thread_name_prefix="qaf-smtp") as pool:
+            while True:
+                with store.engine.begin() as conn:
+                    batch = ob_store.claim(conn, runner, now, wall())
+                if not batch:
+                    break
+                failpoint("after-claim-mail")
+                for outcome in pool.map(one, batch):
+                    counts[outcome] = counts.get(outcome, 0) + 1
+    finally:
+        for s in senders:
+            s.close()
+    return counts["sent"], counts["failed"], counts["pending"]
+
+
+def run_tick(
+    store,
+    today: date,
+    settings: MailSettings,
+    runner: str,
+    now: datetime | None = None,
+    wall: Callable[[], datetime] | None = None,
+    takeover: bool = False,
+) -> TickResult:
+    from datetime import timezone
+
+    wall = wall or (lambda: datetime.now(timezone.utc))
+    now = now or business_now(today)
+    with store.engine.begin() as conn:
+        status = ticks.claim_tick(conn, today, runner, wall(), takeover)
+    result = TickResult(today, {"run": "ran", "done": "done before", "busy": "busy"}[status], mail=settings.configured)
+    if status != "run":
+        log.info("tick %s: %s", today, result.status)
+        return result
+    failpoint("after-claim-tick")
+    org = store.org()
+    frameworks = store.frameworks()
+    for fw in frameworks:
+        first, last = horizon(today, fw.horizon_months)
+        r = store.schedule(fw, org, first, last, today)
+        result.scheduled[fw.id] = "unchanged" if r.skipped else f"{r.created} created, {r.updated} updated, {r.cancelled} cancelled"
+    failpoint("after-schedule")
+    for fw in frameworks:
+        with store.engine.begin() as conn:
+            reminders_to = calendar(fw.working_days).add(today, fw.reminder_days)
+            live, done = ticks.candidates(conn, fw.id, today, reminders_to, cutoffs(fw, today))
+            result.escalated += ticks.record_escalations(conn, due_escalations(fw, org, live, done, today), now)
+    failpoint("after-escalate")
+    with store.engine.begin() as conn:
+        result.digests = ob_store.gather_digests(conn, today, now, digest_text)
+    failpoint("after-digests")
+    if settings.configured:
+        result.sent, result.failed, result.retrying = send_outbox(store, settings, runner, now, wall)
+    with store.engine.begin() as conn:
+        result.pending = ob_store.pending(conn)
+        failpoint("before-finish")
+        ticks.finish_tick(conn, today, runner, wall(), result.summary())
+    for line in result.lines():
+        log.info(line)
+    return result
+
+
+def catch_up(
+    store, today: date, settings: MailSettings, runner: str, first: date | None = None, limit: int = 31, **kwargs
+) -> list[TickResult]:
+    """Every business date not yet ticked, from ``first`` (default: after the last finished tick,
+    at most ``limit`` days back) up to ``today``."""
+    with store.read() as conn:
+        last = ticks.last_finished(conn)
+        start = first or (last + timedelta(days=1) if last else today)
+        start = max(start, today - timedelta(days=limit - 1))
+        finished = ticks.finished_between(conn, start, today)
+    out = []
+    day = start
+    while day <= today:
+        if day not in finished:
+            out.append(run_tick(store, day, settings, runner, **kwargs))
+        day += timedelta(days=1)
+    return out

@@ -1,0 +1,287 @@
+"""The HTTP app ``qaf serve`` runs: calendar feeds at secret URLs, and the auditors' JSON API.
+
+``create_app(db_url, today)`` builds it. Routes:
+
+- ``GET /feeds/{token}.ics`` (``?kind=todo`` for VTODOs): the token's feed,
+  with ``ETag``/``If-None-Match`` (304) and ``Last-Modified``
+  (:mod:`qaf.web.serving`). An unknown, revoked or malformed token is a
+  plain 404.
+- ``GET /api/obligations``: what ``qaf due`` answers, with the same filters
+  (``person, role, team, service, row, framework, kind, from, to, status``),
+  through the same query core (:mod:`qaf.usecases.queries`), as SPEC §4 records.
+- ``GET /api/obligations/{id}``: one of them.
+- ``POST /api/obligations/{id}/outcome``: record an audit's outcome, checked
+  exactly as ``qaf record`` checks it (:func:`qaf.usecases.recording.record`), by
+  the token's holder.
+
+The API takes a personal API token (``Authorization: Bearer TOKEN``, from
+``qaf token create --purpose api``): none, or a bad one, is 401. What a
+caller sees is :mod:`qaf.calendars.access`'s rule: their own obligations and
+their line's; the overseeing roles see everything. Someone else's
+obligation is 403: ids carry nothing about a child, and a manager is better
+told "outside your line" than misled by "not found".
+
+This module is the API's one error boundary, as ``engine/cli.py`` is the
+CLI's: every error is JSON ``{"message": ..., "problems": [...]}``; bad
+input is 422 with every problem found (the store unchanged), never a 500.
+OpenAPI is at ``/docs``. ``today`` defaults to the wall clock, read here.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import os
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any, Callable, Literal
+
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException
+
+from qaf.calendars import access
+
+from qaf.calendars import http
+
+from qaf.usecases import tokens
+from qaf.usecases.feeds import vocabulary
+from qaf.calendars.feed import DONE_DAYS
+from qaf.web.serving import FeedServer
+from qaf.usecases import queries
+from qaf.engine.model import Obligation
+from qaf.engine.outcomes import Recording, check_recording, parse_areas
+from qaf.rules.problems import InputError, Problem, QafError, Source
+from qaf.store.obligations import Filters
+from qaf.store.sql import SqlStore
+
+log = logging.getLogger("qaf.api")
+API = Source("api", 0)
+KINDS = Literal["audit", "follow_up_audit", "review", "moderation", "qa_signoff", "report", "visit", "meeting", "task"]
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str, problems: list[dict[str, str]] | None = None, headers: dict | None = None) -> None:
+        super().__init__(message)
+        self.status, self.message, self.problems, self.headers = status, message, problems or [], headers
+
+
+class OutcomeIn(BaseModel):
+    """An audit's outcome, as ``qaf record`` takes it."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    grade: str | None = Field(None, max_length=100, description="outstanding, good, requires_improvement, inadequate (the framework's scale)")
+    concerns: bool = Field(False, description="the audit found significant concerns")
+    areas: dict[str, str] = Field(default_factory=dict, description="key area judgements: {area: grade}")
+    date: str | None = Field(None, max_length=40, description="when it was done, YYYY-MM-DD (default: today)")
+    notes: str = Field("", max_length=10_000)
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Who is asking (the API token's holder) and whose obligations they may see."""
+
+    person: str
+    scope: str
+    visible: frozenset[str] | None  # None: everyone's
+
+
+def _problems(found: list[Problem] | tuple[Problem, ...]) -> list[dict[str, str]]:
+    return [{"field": p.field, "message": p.message} for p in found]
+
+
+def _json(status: int, message: str, problems: list | None = None, headers: dict | None = None) -> JSONResponse:
+    body: dict[str, Any] = {"message": message}
+    if problems:
+        body["problems"] = problems
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def _field(loc: tuple) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path")]
+    return ".".join(parts) or "body"
+
+
+def _install_errors(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def api_error(_: Request, exc: ApiError) -> JSONResponse:
+        return _json(exc.status, exc.message, exc.problems, exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = [{"field": _field(tuple(e.get("loc", ()))), "message": str(e.get("msg", "invalid"))} for e in exc.errors()]
+        return _json(422, "the request is not valid: nothing was changed", problems)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(_: Request, exc: HTTPException) -> JSONResponse:
+        return _json(exc.status_code, str(exc.detail), headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(InputError)
+    async def input_error(_: Request, exc: InputError) -> JSONResponse:
+        return _json(422, exc.summary, _problems(exc.problems))
+
+    @app.exception_handler(QafError)
+    async def domain_error(_: Request, exc: QafError) -> JSONResponse:
+        status = 422 if isinstance(exc, (queries.QueryError, LookupError, ValueError)) else 409
+        return _json(status, str(exc))
+
+    @app.exception_handler(Exception)
+    async def crash(_: Request, exc: Exception) -> JSONResponse:  # a bug, not the caller's input
+        log.exception("unhandled error")
+        return _json(500, "internal error: the request was not completed")
+
+
+def create_app(
+    db_url: str | None = None, today: Callable[[], date] | None = None, *, base_url: str | None = None,
+    feed_ttl: float = 1.0, done_days: int = DONE_DAYS, overseers: tuple[str, ...] = access.OVERSEERS,
+    freeze_heap: bool = False,
+) -> FastAPI:  # fmt: skip
+    """The app over the store at ``db_url`` (default: ``QAF_DB``); ``today`` gives the business date.
+
+    ``freeze_heap`` (for ``qaf serve``, not for tests): at start-up, load the
+    organisation and frameworks and :func:`gc.freeze` the heap. A large
+    council's organisation is over 100,000 objects, and every full collection
+    scanned them all (100-300 ms here), a pause every subscriber waiting at
+    that moment felt.
+    """
+    base = base_url if base_url is not None else os.environ.get("QAF_BASE_URL")  # None: from each request
+    if base and not http.base_url(base):
+        raise QafError(f"QAF_BASE_URL is not a usable base URL: {base!r} (e.g. https://qaf.example-council.gov.uk)")
+    base = http.base_url(base) if base else base
+    store = SqlStore.open(db_url)
+    clock = today or date.today
+    feeds = FeedServer(store, clock, ttl=feed_ttl, done_days=done_days, overseers=overseers)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI):
+        if freeze_heap:  # load what every request reads, then keep it out of the cyclic collector's scans
+            store.org(), store.frameworks()
+            gc.collect()
+            gc.freeze()
+        yield
+        store.close()
+
+    app = FastAPI(
+        title="qaf", version="0.1.0", lifespan=lifespan,
+        description="Quality assurance obligations: calendar feeds at private URLs, and the auditors' JSON API.",
+    )  # fmt: skip
+    app.state.store, app.state.feeds = store, feeds
+    _install_errors(app)
+    bearer = HTTPBearer(auto_error=False, description="a personal API token: qaf token create --person ID --purpose api")
+
+    def caller(credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Caller:
+        challenge = {"WWW-Authenticate": "Bearer"}
+        if credentials is None:
+            raise ApiError(401, "an API token is needed: Authorization: Bearer TOKEN", headers=challenge)
+        found = tokens.check(store, credentials.credentials, "api")
+        if found is None:
+            raise ApiError(401, "the API token is not valid", headers=challenge)
+        org, vocab = store.org(), vocabulary(store.frameworks())
+        seen = access.visible(org, vocab, found.person, found.scope, clock(), overseers)
+        if seen is not None and not seen:
+            raise ApiError(401, "the API token is not valid", headers=challenge)
+        return Caller(person=found.person, scope=found.scope, visible=seen)
+
+    def one(oid: str, who: Caller) -> Obligation:
+        found = store.obligations(Filters(ids=frozenset({oid.lower()}), statuses=None)) if len(oid) == 16 else []
+        if not found:
+            raise ApiError(404, f"no obligation '{oid}'")
+        ob = found[0]
+        if who.visible is not None and ob.assignee not in who.visible:
+            raise ApiError(403, f"obligation {ob.id} is not yours or your line's to see")
+        return ob
+
+    async def feed(token: str, request: Request, kind: Literal["event", "todo"] = "event") -> Response:
+        """A private calendar feed: subscribe to this URL in Outlook, Google or Apple Calendar."""
+        served = await feeds.get(token, kind, base if base is not None else http.base_url(str(request.base_url)))
+        if served is None:
+            raise ApiError(404, "not found")
+        if http.not_modified(request.headers, served.etag, served.last_modified):
+            return Response(status_code=304, headers=served.headers)
+        body = b"" if request.method == "HEAD" else served.body
+        return Response(body, media_type=http.CONTENT_TYPE, headers=served.headers)
+
+    feed_responses: dict = {200: {"content": {"text/calendar": {}}}, 304: {"description": "not modified"}, 404: {"description": "no such feed"}}
+    app.get("/feeds/{token}.ics", tags=["feeds"], response_class=Response, responses=feed_responses)(feed)
+    app.head("/feeds/{token}.ics", response_class=Response, include_in_schema=False)(feed)
+
+    @app.get("/api/obligations", tags=["obligations"])
+    def list_obligations(
+        who: Caller = Depends(caller), person: str | None = None, role: str | None = None, team: str | None = None,
+        service: str | None = None, row: str | None = None, framework: str | None = None, kind: KINDS | None = None,
+        date_from: date | None = Query(None, alias="from"), date_to: date | None = Query(None, alias="to"),
+        status: str = Query("live", description="open, overdue, done, rescheduled, cancelled, waived; comma-separated; live or all"),
+    ) -> list[dict[str, Any]]:  # fmt: skip
+        """What is due, for whom, by when: ``qaf due --format json`` over HTTP."""
+        try:
+            statuses = queries.parse_statuses(status)
+        except ValueError as exc:
+            raise ApiError(422, str(exc), [{"field": "status", "message": str(exc)}]) from None
+        if who.visible is not None and person is not None and person not in who.visible:
+            raise ApiError(403, f"'{person}' is not you or in your line")
+        q = queries.DueQuery(person, role, team, service, row, framework, kind, date_from, date_to, statuses)
+        today_ = clock()
+        found = _due(store, q, today_, who.visible)
+        org = store.org()
+        return [queries.record(o, org, today_) for o in found]
+
+    @app.get("/api/obligations/{oid}", tags=["obligations"])
+    def get_obligation(oid: str, who: Caller = Depends(caller)) -> dict[str, Any]:
+        """One obligation, as a SPEC §4 record."""
+        return queries.record(one(oid, who), store.org(), clock())
+
+    @app.post("/api/obligations/{oid}/outcome", tags=["obligations"])
+    def record_outcome(oid: str, body: OutcomeIn, who: Caller = Depends(caller)) -> dict[str, Any]:
+        """Record an audit's outcome, checked as ``qaf record`` checks it; returns what it set off. 422 on bad input."""
+        ob = one(oid, who)
+        rec = _recording(store, ob, body, who.person, clock())
+        result = store.record(rec, clock())
+        org, today_ = store.org(), clock()
+        done = one(ob.id, who)
+        return {
+            "obligation": queries.record(done, org, today_),
+            "created": [queries.record(o, org, today_) for o in result.created],
+            "queued": [{"recipient": n.recipient, "email": n.email, "reason": n.reason, "subject": n.subject} for n in result.queued],
+            "shortfalls": list(result.shortfalls), "rules": result.rules,
+        }  # fmt: skip
+
+    return app
+
+
+def _due(store: SqlStore, q: queries.DueQuery, today: date, visible: frozenset[str] | None) -> list[Obligation]:
+    """``queries.due``, narrowed to what the caller may see (the same filters, intersected)."""
+    if visible is None:
+        return queries.due(store, q, today)
+    f = queries.filters(q, store.org(), store.vocabulary(), today)
+    f = replace(f, assignees=visible if f.assignees is None else f.assignees & visible)
+    return [o for o in store.obligations(f) if o.shown_status(today) in q.statuses]
+
+
+def _recording(store: SqlStore, ob: Obligation, body: OutcomeIn, by: str, today: date) -> Recording:
+    """The request as a :class:`Recording`, or every problem with it (``qaf record``'s checks included)."""
+    problems: list[Problem] = []
+    day = None
+    if body.date is not None:
+        try:
+            day = date.fromisoformat(body.date)
+        except ValueError:
+            problems.append(Problem(API, "date", f"not a date: {body.date!r} (expected YYYY-MM-DD)"))
+    areas: list[tuple[str, str]] = []
+    if body.areas:
+        fw = store.framework(ob.framework)
+        for name, grade in body.areas.items():
+            if "," in name or "=" in name or "," in grade or "=" in grade:
+                problems.append(Problem(API, "areas", f"'{name}': an area or grade cannot contain ',' or '='"))
+                continue
+            parsed, wrong = parse_areas(f"{name}={grade}", fw)
+            areas += parsed
+            problems += [Problem(API, "areas", w) for w in wrong]
+    rec = Recording(ob.id, body.grade, body.concerns, tuple(areas), by, day, body.notes)
+    if problems:  # what store.record would also refuse, so the caller hears everything at once
+        problems += check_recording(store.framework(ob.framework), store.org(), ob, rec, today)
+        raise InputError(problems, f"{ob.id}: nothing recorded, the store is unchanged")
+    return rec

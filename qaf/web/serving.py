@@ -1,0 +1,191 @@
+"""Feeds behind their secret URLs, cached so that revalidating costs almost nothing.
+
+Calendar clients poll every few hours and almost always get "304 Not
+Modified". :class:`FeedServer` keeps each token's rendered feed (bytes,
+ETag, Last-Modified) keyed by a cheap *store version*
+(:func:`qaf.store.feeds.version`: obligations' count and latest change, the
+organisation's version, the frameworks, the tokens issued and revoked, and
+the business date). The version is read at most once every ``ttl`` seconds
+(default 1), in the background, however many subscribers ask: a
+revalidation is a dictionary lookup on the event loop, and never waits for
+the database or a render.
+
+When the version moves, every feed is re-rendered on its next request and
+the token cache is emptied, so a change shows, and a revoked token stops
+working, within about ``ttl`` seconds (``ttl=0`` reads the version before
+every answer: the tests use it). Rendering and database reads run in worker
+threads, one render per feed at a time.
+
+:meth:`FeedServer.get` answers ``None`` for a malformed, unknown, revoked or
+API token, or for the token of someone who has left: the URL answers 404
+with no hint which.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Callable
+
+import anyio.to_thread
+
+from qaf.calendars import access
+
+from qaf.calendars import http
+
+from qaf.usecases import tokens
+from qaf.usecases.feeds import build, vocabulary
+from qaf.calendars.feed import DONE_DAYS
+from qaf.calendars.selection import Selection
+from qaf.store import feeds as feed_store
+from qaf.store.tokens import StoredToken
+
+
+@dataclass(frozen=True, slots=True)
+class Served:
+    body: bytes
+    etag: str
+    last_modified: datetime | None
+    headers: dict[str, str] = field(default_factory=dict, compare=False)  # for a 200 or a 304, made once
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    version: str
+    served: Served
+
+
+class FeedServer:
+    def __init__(
+        self, store, today: Callable[[], date], *, ttl: float = 1.0, done_days: int = DONE_DAYS,
+        overseers: tuple[str, ...] = access.OVERSEERS, max_feeds: int = 1024,
+    ) -> None:  # fmt: skip
+        self.store, self.today, self.ttl = store, today, ttl
+        self.done_days, self.overseers, self.max_feeds = done_days, overseers, max_feeds
+        self._version = ("", -1.0)  # (version, when it was read: time.monotonic())
+        self._tokens: dict[str, StoredToken] = {}
+        self._feeds: OrderedDict[tuple[str, str, str], _Entry] = OrderedDict()
+        self._lock = threading.Lock()  # guards the dictionaries above
+        self._probe = threading.Lock()  # one version read at a time
+        self._renders: dict[tuple[str, str, str], threading.Lock] = {}
+        self._pending: asyncio.Future | None = None  # the version read under way
+        self.renders = 0  # how many feeds were rendered (the tests and the benchmark read it)
+
+    # --- the store version ---------------------------------------------------------------
+
+    def _fresh(self) -> bool:
+        return time.monotonic() - self._version[1] < self.ttl
+
+    def refresh(self) -> str:
+        """The store version, read again if older than ``ttl`` (one reader at a time)."""
+        with self._probe:
+            if not self._fresh():
+                with self.store.read() as conn:
+                    version = f"{feed_store.version(conn)}|{self.today().isoformat()}"
+                with self._lock:
+                    if version != self._version[0]:
+                        self._tokens.clear()
+                    self._version = (version, time.monotonic())
+            return self._version[0]
+
+    # --- answering ---------------------------------------------------------------------
+
+    def cached(self, token: str, kind: str, base_url: str) -> Served | None:
+        """The feed from memory if it matches the last version read: no I/O at all (None: ask :meth:`load`)."""
+        key = (tokens.digest(token), kind, base_url)
+        with self._lock:
+            entry = self._feeds.get(key)
+            if entry is None or entry.version != self._version[0] or key[0] not in self._tokens:
+                return None
+            self._feeds.move_to_end(key)
+            return entry.served
+
+    def load(self, token: str, kind: str, base_url: str) -> Served | None:
+        """Check the token, and render the feed unless the cached one still holds (runs in a thread)."""
+        version = self.refresh()
+        found = self._token(token)
+        if found is None:
+            return None
+        key = (found.token_hash, kind, base_url)
+        with self._lock:
+            entry = self._feeds.get(key)
+            gate = self._renders.setdefault(key, threading.Lock())
+        if entry is not None and entry.version == version:  # already rendered for this version
+            return entry.served
+        with gate:
+            with self._lock:
+                entry = self._feeds.get(key)
+            if entry is not None and entry.version == version:  # another thread rendered it meanwhile
+                return entry.served
+            sel = self._selection(found)
+            if sel is None:
+                return None
+            built = build(self.store, sel, self.today(), kind, base_url, self.done_days)
+            tag = http.etag(built.body)
+            filename = "qaf-tasks.ics" if kind == "todo" else "qaf.ics"
+            served = Served(built.body, tag, built.last_modified, http.headers(tag, built.last_modified, filename))
+            with self._lock:
+                self.renders += 1
+                self._feeds[key] = _Entry(version, served)
+                self._feeds.move_to_end(key)
+                while len(self._feeds) > self.max_feeds:
+                    old, _ = self._feeds.popitem(last=False)
+                    self._renders.pop(old, None)
+            return served
+
+    async def get(self, token: str, kind: str, base_url: str) -> Served | None:
+        """What ``GET /feeds/{token}.ics`` serves; a revalidation never leaves the event loop.
+
+        When the version read is older than ``ttl``, the feed in memory is still
+        answered while one background read of the version runs (so a change
+        shows within ``ttl`` and the time of that read); with ``ttl=0`` the
+        version is read first, every time.
+        """
+        if not tokens.plausible(token):
+            return None
+        hit = self.cached(token, kind, base_url)
+        if hit is not None and (self._fresh() or self.ttl > 0):
+            if not self._fresh():
+                self._refreshing()
+            return hit
+        if not self._fresh():
+            await asyncio.shield(self._refreshing())
+            hit = self.cached(token, kind, base_url)
+            if hit is not None:
+                return hit
+        return await anyio.to_thread.run_sync(self.load, token, kind, base_url)
+
+    def _refreshing(self) -> asyncio.Future:
+        """The version read under way on this event loop, or a new one (one at a time)."""
+        loop = asyncio.get_running_loop()
+        pending = self._pending
+        if pending is None or pending.done() or pending.get_loop() is not loop:
+            pending = self._pending = loop.run_in_executor(None, self.refresh)
+        return pending
+
+    # --- tokens and what they select ------------------------------------------------------
+
+    def _token(self, token: str) -> StoredToken | None:
+        wanted = tokens.digest(token)
+        with self._lock:
+            known = self._tokens.get(wanted)
+        if known is not None:
+            return known
+        found = tokens.check(self.store, token, "feed")
+        if found is not None:
+            with self._lock:
+                self._tokens[wanted] = found
+        return found
+
+    def _selection(self, t: StoredToken) -> Selection | None:
+        org, vocab = self.store.org(), vocabulary(self.store.frameworks())
+        seen = access.visible(org, vocab, t.person, t.scope, self.today(), self.overseers)
+        if seen is None:
+            return Selection("all")
+        if not seen:
+            return None  # left, or no longer in the organisation
+        return Selection("person", t.person) if t.scope == "person" else Selection("line", t.person)
