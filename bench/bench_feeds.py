@@ -56,8 +56,9 @@ from qaf.calendars.selection import Selection  # noqa: E402
 from qaf.demo.synthetic import make_council  # noqa: E402
 from qaf.rules import bundled  # noqa: E402
 from qaf.rules.loader import load_framework  # noqa: E402
-from qaf.store.obligations import Filters  # noqa: E402
+from qaf.engine.query import Filters  # noqa: E402
 from qaf.store.sql import SqlStore  # noqa: E402
+from qaf.usecases import scheduling  # noqa: E402
 
 FIRST, LAST = date(2026, 4, 1), date(2027, 9, 30)  # eighteen months: about 31,000 obligations
 TODAY = date(2026, 10, 1)
@@ -80,7 +81,7 @@ def prepare(url: str, size: str) -> SqlStore:
     store = SqlStore.open(url)
     store.save_framework(fw, bundled.path("east-sussex-2013").read_text())
     store.save_org(org)
-    store.schedule(fw, org, FIRST, LAST, TODAY)
+    scheduling.schedule(store, fw, org, FIRST, LAST, TODAY)
     return store
 
 

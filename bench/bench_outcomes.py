@@ -33,8 +33,11 @@ from qaf.engine.outcomes import Recording  # noqa: E402
 from qaf.demo.synthetic import make_council  # noqa: E402
 from qaf.rules import bundled  # noqa: E402
 from qaf.rules.loader import load_framework  # noqa: E402
-from qaf.store.obligations import OBLIGATIONS, OUTCOMES, Filters  # noqa: E402
+from qaf.engine.query import Filters  # noqa: E402
+from qaf.store.obligations import OBLIGATIONS, OUTCOMES  # noqa: E402
 from qaf.store.sql import SqlStore  # noqa: E402
+from qaf.usecases import recording  # noqa: E402
+from qaf.usecases import scheduling  # noqa: E402
 
 FIRST, LAST = date(2026, 4, 1), date(2027, 3, 31)
 TODAY = date(2027, 4, 1)
@@ -45,7 +48,7 @@ def prepare(url: str, fw, org, n: int) -> tuple[SqlStore, list]:
     store = SqlStore.open(url)
     store.save_framework(fw, bundled.path(fw.id).read_text())
     store.save_org(org)
-    store.schedule(fw, org, FIRST, LAST, TODAY)
+    scheduling.schedule(store, fw, org, FIRST, LAST, TODAY)
     audits = [o for o in store.obligations(Filters(kind="audit", statuses=frozenset({"open"}))) if o.case and o.assignee]
     random.Random(7).shuffle(audits)
     if len(audits) < n + BASELINE_N + BATCH_N:
@@ -76,7 +79,7 @@ def run(name: str, url: str, fw, org, n: int) -> None:
         start = time.perf_counter()
         for ob in audits[:n]:
             concerns = rng.random() < 0.2
-            result = store.record(Recording(ob.id, rng.choice(grades), concerns, date=ob.period_start), TODAY)
+            result = recording.record(store, Recording(ob.id, rng.choice(grades), concerns, date=ob.period_start), TODAY)
             created += len(result.created)
             queued += len(result.queued)
             shortfalls += len(result.shortfalls)
@@ -91,7 +94,7 @@ def run(name: str, url: str, fw, org, n: int) -> None:
         batch = audits[n + base_n : n + base_n + BATCH_N]
         recs = [(None, Recording(ob.id, rng.choice(grades), rng.random() < 0.2, date=ob.period_start)) for ob in batch]
         start = time.perf_counter()
-        done = store.record_many(recs, TODAY)
+        done = recording.record_many(store, recs, TODAY)
         batch_s = time.perf_counter() - start
         print(f"  qaf record --csv: {len(done)} outcomes in one batch   {batch_s:7.2f} s   {len(done) / batch_s:8.0f} /s   "
               f"ratio {batch_s / len(done) / per_base:4.1f}x")  # fmt: skip

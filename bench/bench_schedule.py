@@ -42,6 +42,7 @@ from qaf.rules import bundled  # noqa: E402
 from qaf.rules.loader import load_framework  # noqa: E402
 from qaf.store.obligations import OBLIGATIONS  # noqa: E402
 from qaf.store.sql import SqlStore  # noqa: E402
+from qaf.usecases import scheduling  # noqa: E402
 
 FIRST, LAST = date(2026, 4, 1), date(2027, 3, 31)
 
@@ -75,14 +76,14 @@ def peak_mb() -> float:
 def run(name: str, url: str, fw, org) -> None:
     store = SqlStore.open(url)
     try:
-        year_s, result = timed(lambda: store.schedule(fw, org, FIRST, LAST, FIRST))
+        year_s, result = timed(lambda: scheduling.schedule(store, fw, org, FIRST, LAST, FIRST))
         with store.engine.connect() as conn:
             written = conn.execute(select(func.count()).select_from(OBLIGATIONS)).scalar_one()
             rows = [dict(r._mapping) for r in conn.execute(select(OBLIGATIONS))]
         floor_s = floor(store, rows)
-        repeat_s, repeat = timed(lambda: store.schedule(fw, org, FIRST, LAST, FIRST))
-        forced_s, forced = timed(lambda: store.schedule(fw, org, FIRST, LAST, FIRST, force=True))
-        catch_s, catch = timed(lambda: store.schedule(fw, org, FIRST, LAST, LAST))
+        repeat_s, repeat = timed(lambda: scheduling.schedule(store, fw, org, FIRST, LAST, FIRST))
+        forced_s, forced = timed(lambda: scheduling.schedule(store, fw, org, FIRST, LAST, FIRST, force=True))
+        catch_s, catch = timed(lambda: scheduling.schedule(store, fw, org, FIRST, LAST, LAST))
         assert repeat.skipped and forced.created == 0 and forced.updated == 0
         print(f"{name}:")
         print(f"  floor (bare executemany of {written} rows)   {floor_s:7.3f} s")

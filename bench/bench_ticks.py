@@ -32,8 +32,9 @@ from qaf.usecases.tick import business_now, run_tick  # noqa: E402
 from qaf.rules import bundled  # noqa: E402
 from qaf.rules.loader import load_framework  # noqa: E402
 from qaf.store import ticks as tick_store  # noqa: E402
-from qaf.store.obligations import Filters  # noqa: E402
+from qaf.engine.query import Filters  # noqa: E402
 from qaf.store.sql import SqlStore  # noqa: E402
+from qaf.usecases import recording  # noqa: E402
 
 FIRST = date(2026, 4, 1)
 
@@ -46,7 +47,7 @@ def work(store: SqlStore, day: date) -> int:
         if ob.kind in ("audit", "follow_up_audit", "review") and n % 10 < 7:
             recs.append((None, Recording(ob.id, "good" if n % 3 else "requires_improvement", concerns=n % 10 == 0, date=day)))
     if recs:
-        store.record_many(recs, day)
+        recording.record_many(store, recs, day)
     return len(recs)
 
 

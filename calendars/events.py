@@ -33,7 +33,6 @@ from qaf.engine.org import Org
 from qaf.engine.workdays import WorkingDays
 from qaf.engine.workdays import calendar as workdays_calendar
 from qaf.rules.model import Framework, Row
-from qaf.store.feeds import FeedItem
 
 KIND_LABEL = {
     "audit": "Audit", "follow_up_audit": "Follow-up audit", "review": "Review", "moderation": "Moderation",
@@ -43,6 +42,15 @@ PREFIX = {DONE: "✓ Done: ", CANCELLED: "Cancelled: ", WAIVED: "Waived: "}
 PURPOSE_CHARS = 200
 ONE_DAY = timedelta(days=1)
 REMINDER_HOUR = 9  # the reminder fires at 09:00 on its day (floating: the subscriber's own time)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedItem:
+    """One obligation as a feed shows it."""
+
+    obligation: Obligation
+    updated_at: datetime  # UTC: the obligation's last change
+    cause_title: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,6 @@
 """Obligations -> an RFC 5545 VCALENDAR, as bytes; the same data gives the same bytes.
 
-:func:`render` takes the feed's items (:class:`qaf.store.feeds.FeedItem`), the
+:func:`render` takes the feed's items (:class:`qaf.calendars.events.FeedItem`), the
 frameworks they come from, the organisation and :class:`FeedOptions` (name,
 calendar UID, business date, VEVENT or VTODO, the done window, the API's
 address) and returns the calendar. Nothing reads a clock: every DTSTAMP and
@@ -26,12 +26,12 @@ from datetime import date, timedelta
 from typing import Iterable, Mapping
 
 from qaf.calendars import events
+from qaf.calendars.events import FeedItem
 
 from qaf.calendars import ics
 from qaf.engine.model import LIVE
 from qaf.engine.org import Org
 from qaf.rules.model import Framework
-from qaf.store.feeds import FeedItem
 
 PRODID = "-//qaf//Quality Assurance Framework feeds//EN"
 REFRESH = "PT4H"

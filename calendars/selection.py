@@ -5,7 +5,7 @@ A :class:`Selection` is one of ``person`` (their own obligations), ``line``
 token), ``role`` (every holder of a role), ``team`` and ``service`` (as
 ``qaf due --team/--service`` read them: the obligations about that team or
 that service's teams) or ``all``. Person, role, team and service go through
-:func:`qaf.usecases.queries.filters`, the query core ``qaf due`` and the API use, so
+:func:`qaf.engine.query.filters`, the query core ``qaf due`` and the API use, so
 an unknown person, role or team is the same error everywhere.
 """
 
@@ -16,12 +16,12 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from qaf.calendars.access import line_below
-from qaf.usecases import queries
+from qaf.engine import query as queries
 from qaf.engine.model import STATUSES
 from qaf.engine.org import Org
+from qaf.engine.query import Filters
 from qaf.rules.problems import QafError
 from qaf.rules.roles import Vocabulary
-from qaf.store.obligations import Filters
 
 KINDS = ("person", "line", "role", "team", "service", "all")
 

@@ -101,3 +101,28 @@ class Obligation:
         if self.status in LIVE and self.due < today:
             return OVERDUE
         return self.status
+
+
+@dataclass(frozen=True, slots=True)
+class Completed:
+    """A completed audit, as moderation samples it."""
+
+    id: str
+    row: str
+    done_on: date
+    assignee: str | None
+    case: str | None
+    team: str | None
+
+
+@dataclass
+class CaseHistory:
+    """When each case was audited, or chosen for an audit still to be done."""
+
+    audits: dict[str, list[date]] = field(default_factory=dict)
+
+    def add(self, ref: str, day: date) -> None:
+        self.audits.setdefault(ref, []).append(day)
+
+    def last_before(self, ref: str, day: date) -> date:
+        return max((d for d in self.audits.get(ref, ()) if d <= day), default=date.min)

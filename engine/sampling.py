@@ -18,20 +18,10 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
+from qaf.engine.model import CaseHistory
 from qaf.engine.org import Case
 
-
-@dataclass
-class CaseHistory:
-    """When each case was audited, or chosen for an audit still to be done."""
-
-    audits: dict[str, list[date]] = field(default_factory=dict)
-
-    def add(self, ref: str, day: date) -> None:
-        self.audits.setdefault(ref, []).append(day)
-
-    def last_before(self, ref: str, day: date) -> date:
-        return max((d for d in self.audits.get(ref, ()) if d <= day), default=date.min)
+__all__ = ["CaseHistory", "Pick", "pick_cases"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Iterable, Mapping
 
-from qaf.engine.model import LIVE, OPEN, WAIVED, Obligation, ObligationKey
+from qaf.engine.model import LIVE, OPEN, WAIVED, Completed, Obligation, ObligationKey
 from qaf.engine.org import Case, Org, Person, Team
 from qaf.engine.periods import Period, after, due_date, periods
 from qaf.engine.sampling import CaseHistory, pick_case
@@ -38,18 +38,6 @@ CALENDAR, SAMPLES = "calendar", "samples"
 def part_of(c: Cadence) -> str:
     """Scheduling has two parts: the calendar (periods, events) and samples of completed work."""
     return SAMPLES if c.sample is not None else CALENDAR
-
-
-@dataclass(frozen=True, slots=True)
-class Completed:
-    """A completed audit, as moderation samples it."""
-
-    id: str
-    row: str
-    done_on: date
-    assignee: str | None
-    case: str | None
-    team: str | None
 
 
 @dataclass(frozen=True, slots=True)

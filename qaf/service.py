@@ -17,64 +17,18 @@ and guarded by leadership:
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import threading
 from datetime import date, datetime, timezone
-from pathlib import Path
 from typing import Callable
-
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
 from qaf.usecases.mail import read_settings
 from qaf.usecases.tick import catch_up, send_outbox
 from qaf.store.db import database_url
+from qaf.store.leader import Leadership
 from qaf.store.sql import SqlStore
 
 log = logging.getLogger("qaf.service")
-LOCK_KEY = 7241450  # the advisory lock every qaf instance of one database contends for
-
-
-class Leadership:
-    """Who ticks: one holder of a database-wide lock that dies with its process."""
-
-    def __init__(self, store: SqlStore, url: str) -> None:
-        self.store = store
-        self.url = url
-        self.held = False
-        self._conn = None
-        self._file = None
-
-    def try_acquire(self) -> bool:
-        if self.held:
-            return True
-        if self.store.dialect == "postgresql":
-            conn = self.store.engine.connect()
-            got = conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": LOCK_KEY}).scalar()
-            conn.commit()
-            if got:
-                self._conn = conn  # the lock lives as long as this session
-            else:
-                conn.close()
-            self.held = bool(got)
-        else:
-            path = Path(make_url(self.url).database or "qaf.db").with_suffix(".leader")
-            handle = open(path, "a+")
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                handle.close()
-                return False
-            self._file, self.held = handle, True
-        return self.held
-
-    def release(self) -> None:
-        if self._conn is not None:
-            self._conn.close()  # closing the session releases the advisory lock
-        if self._file is not None:
-            self._file.close()
-        self.held, self._conn, self._file = False, None, None
 
 
 def build(

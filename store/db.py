@@ -50,6 +50,15 @@ def redact(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
+def unreachable(exc: BaseException, url: str | None) -> str | None:
+    """What to tell the user when ``exc`` says the database cannot be used (None: it says something else)."""
+    from sqlalchemy.exc import OperationalError
+
+    if isinstance(exc, OperationalError):
+        return f"cannot use the database {redact(database_url(url))}: {exc.orig}"
+    return None
+
+
 def make_engine(url: str | None = None) -> Engine:
     sa_url = make_url(database_url(url))
     if sa_url.get_backend_name() == "sqlite":

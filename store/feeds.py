@@ -4,7 +4,7 @@
 :func:`qaf.store.obligations.find` builds it, outcome included), when it last
 changed (``updated_at``: a feed's ``DTSTAMP`` and ``LAST-MODIFIED``) and the
 title of the obligation whose outcome set it off. Its filters are
-:class:`qaf.store.obligations.Filters`, applied exactly as ``find`` applies them
+:class:`qaf.engine.query.Filters`, applied exactly as ``find`` applies them
 (a test holds the two to the same obligations), plus the done window: finished work
 (done, cancelled, waived) is read only if it was due, or done, on or after
 ``finished_since``.
@@ -23,23 +23,16 @@ from datetime import date, datetime, timezone
 
 from sqlalchemy import Connection, and_, func, or_, select
 
+from qaf.calendars.events import FeedItem
 from qaf.engine.model import LIVE, Obligation, Outcome
-from qaf.store.obligations import OBLIGATIONS, OUTCOMES, Filters, conditions
+from qaf.engine.query import Filters
+from qaf.store.obligations import OBLIGATIONS, OUTCOMES, conditions
 from qaf.store.tables import FeedTokenRecord, FrameworkRecord, MetaRecord
 
 TOKENS = FeedTokenRecord.__table__
 FRAMEWORKS = FrameworkRecord.__table__
 META = MetaRecord.__table__
 CAUSE = OBLIGATIONS.alias("cause_ob")
-
-
-@dataclass(frozen=True, slots=True)
-class FeedItem:
-    """One obligation as a feed shows it."""
-
-    obligation: Obligation
-    updated_at: datetime  # UTC: the obligation's last change
-    cause_title: str | None = None
 
 
 def utc(moment: datetime) -> datetime:

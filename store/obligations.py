@@ -16,17 +16,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
-from typing import Any
+from typing import Any, Iterable
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import Connection, and_, bindparam, select, update
 
-from qaf.engine.model import CANCELLED, DONE, LIVE, OPEN, WAIVED, Obligation, Outcome
+from qaf.engine.model import CANCELLED, DONE, LIVE, OPEN, WAIVED, CaseHistory, Obligation, Outcome
 from qaf.engine.org import Org
-from qaf.engine.sampling import CaseHistory
-from qaf.engine.schedule import Completed, Plan
-from qaf.engine.scope import OUT_OF_SCOPE, out_of_scope_reason
-from qaf.rules.model import Framework
+from qaf.engine.query import Filters
+from qaf.engine.model import Completed
 from qaf.store.tables import ObligationRecord, OutcomeRecord
 from qaf.store.upsert import insert_new
 
@@ -34,21 +32,6 @@ OBLIGATIONS = ObligationRecord.__table__
 OUTCOMES = OutcomeRecord.__table__
 COLUMNS = [c.name for c in OBLIGATIONS.columns]
 MUTABLE = ("assignee", "team", "title", "case_ref", "status", "status_reason", "sample_reason")
-
-
-@dataclass(frozen=True, slots=True)
-class ScheduleResult:
-    framework: str
-    planned: int
-    created: int = 0
-    updated: int = 0
-    reassigned: int = 0
-    cancelled: int = 0
-    reopened: int = 0
-    waived: int = 0
-    unchanged: int = 0
-    notes: tuple[str, ...] = ()
-    skipped: bool = False  # nothing it depends on changed since the last run of this window
 
 
 def _now() -> datetime:
@@ -124,59 +107,16 @@ def completed_audits(conn: Connection, framework: str, first: date, last: date) 
     return [Completed(r.id, r.row, r.audit_date, r.assignee, r.case_ref, r.team) for r in conn.execute(query)]
 
 
-def _changes(old: Obligation, new: Obligation) -> dict[str, Any]:
-    """The columns to update on a live or waived obligation, given what the plan now says."""
-    want: dict[str, Any] = {"assignee": new.assignee, "team": new.team, "title": new.title}
-    if old.case is None:  # a case once chosen is never re-chosen
-        want.update(case_ref=new.case, status=new.status, status_reason=new.status_reason, sample_reason=new.sample_reason)
-        if old.status not in (OPEN, WAIVED):  # rescheduled keeps its status
-            want.pop("status"), want.pop("status_reason")
-    elif new.case is None:  # the plan kept no case for it (not started): keep the chosen one and its title
-        want.pop("title")
-    elif new.sample_reason is not None:  # a sample's reason follows its totals ("1 of 5 audits ...")
-        want["sample_reason"] = new.sample_reason
-    current = {"assignee": old.assignee, "team": old.team, "title": old.title, "case_ref": old.case,
-               "status": old.status, "status_reason": old.status_reason, "sample_reason": old.sample_reason}  # fmt: skip
-    return {k: v for k, v in want.items() if current[k] != v}
+def apply(conn: Connection, new: Iterable[Obligation], updates: Iterable[tuple[Obligation, dict[str, Any]]]) -> int:
+    """Insert new obligations (an id already there is left alone) and update others; the number inserted.
 
-
-def reconcile(conn: Connection, plan: Plan, fw: Framework, org: Org, existing: dict[str, Obligation]) -> ScheduleResult:
+    ``updates`` pairs an obligation as read with the columns to change; its
+    ``sequence`` grows by one and ``updated_at`` is now.
+    """
     now = _now()
-    planned = {o.id: o for o in plan.obligations}
-    inserts = [to_row(o, now) for o in plan.obligations if o.id not in existing]
-    created = insert_new(conn, OBLIGATIONS, inserts, ["id"])
-    updates: list[dict[str, Any]] = []
-    reassigned = reopened = cancelled = unchanged = 0
-    for oid, old in existing.items():
-        new = planned.get(oid)
-        if old.status == DONE:
-            unchanged += new is not None
-            continue
-        if new is None:
-            if old.status in (*LIVE, WAIVED):
-                reason = out_of_scope_reason(old, fw, org)
-                updates.append(_update(old, {"status": CANCELLED, "status_reason": reason}, now))
-                cancelled += 1
-            continue
-        if old.status == CANCELLED:
-            if (old.status_reason or "").startswith(OUT_OF_SCOPE):
-                fields = {"status": new.status, "status_reason": new.status_reason, "assignee": new.assignee,
-                          "team": new.team, "title": new.title, "case_ref": old.case or new.case}  # fmt: skip
-                updates.append(_update(old, fields, now))
-                reopened += 1
-            continue
-        fields = _changes(old, new)
-        if not fields:
-            unchanged += 1
-            continue
-        reassigned += "assignee" in fields
-        updates.append(_update(old, fields, now))
-    _apply_updates(conn, updates)
-    waived = sum(1 for o in plan.obligations if o.status == WAIVED)
-    return ScheduleResult(
-        plan.framework, len(planned), created, len(updates) - cancelled - reopened, reassigned,
-        cancelled, reopened, waived, unchanged, plan.notes,
-    )  # fmt: skip
+    created = insert_new(conn, OBLIGATIONS, [to_row(o, now) for o in new], ["id"])
+    _apply_updates(conn, [_update(old, fields, now) for old, fields in updates])
+    return created
 
 
 def state(conn: Connection, framework: str) -> str:
@@ -206,20 +146,6 @@ def _apply_updates(conn: Connection, updates: list[dict[str, Any]]) -> None:
 
 
 # --- reading ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Filters:
-    framework: str | None = None
-    assignees: frozenset[str] | None = None  # None: anyone
-    team: str | None = None
-    teams: frozenset[str] | None = None
-    row: str | None = None
-    kind: str | None = None
-    due_from: date | None = None
-    due_to: date | None = None
-    statuses: frozenset[str] | None = None  # stored statuses
-    ids: frozenset[str] | None = None
 
 
 def _outcome(r: Any) -> Outcome | None:

@@ -13,11 +13,9 @@ from typing import Any, Iterable
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import Connection, bindparam, insert, select, update
 
-from qaf.engine.model import DONE, LIVE, Obligation
+from qaf.engine.model import DONE, LIVE, CaseHistory, Obligation
 from qaf.engine.notices import Notice
-from qaf.engine.outcomes import Consequences
 from qaf.rules.problems import QafError
-from qaf.engine.sampling import CaseHistory
 from qaf.store.obligations import OBLIGATIONS, OUTCOMES, _outcome, _OutcomeView, from_row, to_row
 from qaf.store.tables import EventRecord, FrameworkRecord, MetaRecord, OutboxRecord
 from qaf.store.upsert import insert_new
@@ -167,19 +165,22 @@ class Persisted:
     queued: tuple[Notice, ...]
 
 
-def persist(conn: Connection, cons: Consequences, events: list | None = None) -> Persisted:
+def persist(
+    conn: Connection, obligations: tuple[Obligation, ...], notices: tuple[Notice, ...],
+    logged: tuple[tuple[str, str, dict[str, Any]], ...], events: list | None = None,
+) -> Persisted:  # fmt: skip
     """Write what the rules produced: new obligations, queued notices, event log lines.
 
     With ``events`` given, log lines are added to it for the caller to write at once.
     """
     at = now()
-    insert_new(conn, OBLIGATIONS, [to_row(o, at) for o in cons.obligations], ["id"])
-    insert_new(conn, OUTBOX, outbox_rows(cons.notices, at), ["key"])
+    insert_new(conn, OBLIGATIONS, [to_row(o, at) for o in obligations], ["id"])
+    insert_new(conn, OUTBOX, outbox_rows(notices, at), ["key"])
     if events is None:
-        log_many(conn, list(cons.events))
+        log_many(conn, list(logged))
     else:
-        events.extend(cons.events)
-    return Persisted(cons.obligations, cons.notices)
+        events.extend(logged)
+    return Persisted(obligations, notices)
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,16 +43,3 @@ def raised(conn: Connection, first: date, last: date) -> list[Raised]:
 def done_dates(conn: Connection) -> dict[str, date]:
     """When each piece of work with an outcome was done, graded or not (a report, a meeting)."""
     return {r.obligation: r.audit_date for r in conn.execute(select(OUTCOMES.c.obligation, OUTCOMES.c.audit_date))}
-
-
-def report(store, framework, month, as_of: date):
-    """The month's :class:`qaf.engine.report.Report` for ``framework``, read from ``store``."""
-    from qaf.engine.report import figures
-    from qaf.store.obligations import Filters
-
-    obligations = store.obligations(Filters(framework=framework.id))
-    with store.read() as conn:
-        found_extensions = extensions(conn)
-        found_raised = raised(conn, month.first, month.last)
-        done_on = done_dates(conn)
-    return figures(framework, store.org(), obligations, found_extensions, found_raised, month, as_of, done_on)

@@ -14,14 +14,13 @@ from sqlalchemy import Connection, Engine, insert
 
 from qaf.engine.model import Obligation
 from qaf.engine.org import Org
+from qaf.engine.query import Filters
 from qaf.rules.model import Framework
 from qaf.rules.roles import Vocabulary
 from qaf.store import frameworks as fw_store
 from qaf.store import obligations as ob_store
 from qaf.store import org as org_store
 from qaf.store import outcomes as oc_store
-from qaf.usecases import recording
-from qaf.usecases import scheduling
 from qaf.store.db import open_engine
 from qaf.store.protocols import FrameworkChange, OrgChange, StoredFramework
 from qaf.store.tables import EventRecord
@@ -56,20 +55,26 @@ class SqlStore:
     def close(self) -> None:
         self.engine.dispose()
 
-    def _log(self, conn, kind: str, ref: str, payload: dict[str, Any]) -> None:
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """One write transaction: committed when the block ends, rolled back whole on any exception."""
+        with self.engine.begin() as conn:
+            yield conn
+
+    def log_in(self, conn: Connection, kind: str, ref: str, payload: dict[str, Any]) -> None:
         conn.execute(insert(EVENTS), {"at": datetime.now(timezone.utc), "kind": kind, "ref": ref, "payload": payload})
 
     def log(self, kind: str, ref: str, payload: dict[str, Any]) -> None:
-        with self.engine.begin() as conn:
-            self._log(conn, kind, ref, payload)
+        with self.write() as conn:
+            self.log_in(conn, kind, ref, payload)
 
     # --- frameworks -------------------------------------------------------------
 
     def save_framework(self, framework: Framework, text: str) -> FrameworkChange:
-        with self.engine.begin() as conn:
+        with self.write() as conn:
             change = fw_store.save(conn, framework, text, framework.source.file)
             if change.action != "unchanged":
-                self._log(conn, "framework." + change.action, framework.id,
+                self.log_in(conn, "framework." + change.action, framework.id,
                           {"version": framework.version, "rows": len(framework.rows), "file": framework.source.file})  # fmt: skip
             return change
 
@@ -91,9 +96,9 @@ class SqlStore:
     # --- organisation -----------------------------------------------------------
 
     def save_org(self, org: Org) -> OrgChange:
-        with self.engine.begin() as conn:
+        with self.write() as conn:
             change = org_store.save(conn, org)
-            self._log(conn, "org.loaded", "", {
+            self.log_in(conn, "org.loaded", "", {
                 name: {"new": c.new, "changed": c.changed, "unchanged": c.unchanged, "gone": c.gone}
                 for name, c in (("people", change.people), ("teams", change.teams), ("cases", change.cases), ("bodies", change.bodies))
             })  # fmt: skip
@@ -116,22 +121,7 @@ class SqlStore:
         version, content_hash = versions or fw_store.versions(conn, framework_id)
         return self.org_in(conn, version), fw_store.parsed(conn, framework_id, content_hash)
 
-    # --- outcomes -----------------------------------------------------------------
-
-    def record(self, rec, today: date, prefer: str = "auto"):
-        return recording.record(self, rec, today, prefer)
-
-    def record_many(self, recordings: list, today: date, prefer: str = "auto"):
-        return recording.record_many(self, recordings, today, prefer)
-
-    def moderate(self, target: str, grade: str, by: str | None, day: date | None, today: date, prefer: str = "auto"):
-        return recording.moderate(self, target, grade, by, day, today, prefer)
-
-    def contest(self, target: str, by: str | None, day: date | None, today: date, prefer: str = "auto"):
-        return recording.contest(self, target, by, day, today, prefer)
-
-    def extend(self, target: str, to: date, by: str, reason: str, today: date) -> Obligation:
-        return recording.extend(self, target, to, by, reason, today)
+    # --- outbox -------------------------------------------------------------------
 
     def outbox(self, status: str | None = None) -> list:
         with self.read() as conn:
@@ -139,20 +129,14 @@ class SqlStore:
 
     # --- obligations ------------------------------------------------------------
 
-    def _lock(self, conn, name: str) -> None:
+    def lock(self, conn: Connection, name: str) -> None:
         """Serialise writers of one kind across processes (SQLite's BEGIN IMMEDIATE already does)."""
         if self.dialect == "postgresql":
             from sqlalchemy import text
 
             conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": f"qaf.{name}"})
 
-    def schedule(
-        self, framework: Framework, org: Org, first: date, last: date, today: date, force: bool = False
-    ) -> ob_store.ScheduleResult:
-        """Plan the window and reconcile the store with it, in one transaction (see store.scheduling)."""
-        return scheduling.schedule(self, framework, org, first, last, today, force)
-
-    def obligations(self, filters: ob_store.Filters | None = None) -> list[Obligation]:
+    def obligations(self, filters: Filters | None = None) -> list[Obligation]:
         with self.read() as conn:
-            return ob_store.find(conn, filters or ob_store.Filters())
+            return ob_store.find(conn, filters or Filters())
 

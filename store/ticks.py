@@ -11,17 +11,19 @@ from __future__ import annotations
 import os
 import socket
 from datetime import date, datetime, timedelta
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from sqlalchemy import Connection, and_, bindparam, insert, select, update
 
-from qaf.engine.escalation import Escalation
 from qaf.engine.model import LIVE, Obligation
 from qaf.store.obligations import OBLIGATIONS, from_row
 from qaf.store.outbox import OUTBOX
 from qaf.store.outcomes import outbox_rows
 from qaf.store.tables import EscalationRecord, TickRecord
 from qaf.store.upsert import insert_new
+
+if TYPE_CHECKING:  # the records it writes; the store never works out an escalation
+    from qaf.engine.escalation import Escalation
 
 TICKS = TickRecord.__table__
 ESCALATIONS = EscalationRecord.__table__

@@ -22,8 +22,9 @@ from hypothesis import strategies as st
 from qaf.usecases import tokens
 from qaf.web.api import create_app
 from qaf.engine.outcomes import Recording
-from qaf.store.obligations import Filters
+from qaf.engine.query import Filters
 from qaf.store.sql import SqlStore
+from qaf.usecases import recording
 from tests.conftest import snapshot
 from tests.council import council
 from tests.test_feeds import TODAY, check_ical, may_audit, people_with, qaf, scratch_store, year
@@ -146,7 +147,7 @@ def test_a_change_gives_a_new_etag_and_the_new_feed(served: Served):
     url = f"/feeds/{served.feed['PM1']}.ics"
     first = served.client.get(url)
     audit = may_audit(served.store, "SW4")
-    served.store.record(Recording(audit.id, "good", date=date(2024, 6, 3)), TODAY)
+    recording.record(served.store, Recording(audit.id, "good", date=date(2024, 6, 3)), TODAY)
     after = served.client.get(url, headers={"If-None-Match": first.headers["etag"]})
     assert after.status_code == 200 and after.headers["etag"] != first.headers["etag"]
     assert "SUMMARY:✓ Done: Audit case" in after.text.replace("\r\n ", "")

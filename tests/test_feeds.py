@@ -35,10 +35,13 @@ from qaf.engine.outcomes import Recording
 from qaf.rules import bundled
 from qaf.rules.loader import load_framework
 from qaf.store import feeds as feed_store
-from qaf.store.feeds import FeedItem
-from qaf.store.obligations import Filters, find
+from qaf.calendars.events import FeedItem
+from qaf.engine.query import Filters
+from qaf.store.obligations import find
 from qaf.store.sql import SqlStore
 from qaf.store.tables import ObligationRecord
+from qaf.usecases import recording
+from qaf.usecases import scheduling
 from tests.conftest import PG_URL, _postgres_reachable
 from tests.council import council
 
@@ -105,7 +108,7 @@ def may_audit(store: SqlStore, worker: str, month: int = 5):
 def pin(store: SqlStore, at: datetime = PINNED) -> None:
     """Every obligation last changed at ``at``: the store writes the wall clock, a golden file cannot."""
     table = ObligationRecord.__table__
-    with store.engine.begin() as conn:
+    with store.write() as conn:
         conn.execute(update(table).values(updated_at=at))
 
 
@@ -113,13 +116,13 @@ def year(store: SqlStore) -> None:
     """East Sussex for the small council: a May audit done, one with concerns, April's done, a leaver."""
     store.save_framework(EAST_SUSSEX, bundled.path("east-sussex-2013").read_text())
     store.save_org(council())
-    store.schedule(EAST_SUSSEX, council(), *YEAR, TODAY)
-    store.record(Recording(may_audit(store, "SW1", 4).id, "good", date=date(2024, 4, 23)), TODAY)
-    store.record(Recording(may_audit(store, "SW1").id, "good", date=date(2024, 5, 20)), TODAY)
-    store.record(Recording(may_audit(store, "SW2").id, "requires_improvement", concerns=True, date=date(2024, 5, 21)), TODAY)
+    scheduling.schedule(store, EAST_SUSSEX, council(), *YEAR, TODAY)
+    recording.record(store, Recording(may_audit(store, "SW1", 4).id, "good", date=date(2024, 4, 23)), TODAY)
+    recording.record(store, Recording(may_audit(store, "SW1").id, "good", date=date(2024, 5, 20)), TODAY)
+    recording.record(store, Recording(may_audit(store, "SW2").id, "requires_improvement", concerns=True, date=date(2024, 5, 21)), TODAY)
     leaving = council(people=people_with(SW4={"end": date(2024, 6, 30)}))  # Lee Leaver now leaves in June
     store.save_org(leaving)
-    store.schedule(EAST_SUSSEX, leaving, *YEAR, TODAY)
+    scheduling.schedule(store, EAST_SUSSEX, leaving, *YEAR, TODAY)
     pin(store)
 
 
@@ -245,7 +248,7 @@ def test_the_small_councils_feeds_match_their_golden_files(shared_year: tuple[Sq
 def test_recording_an_outcome_changes_that_event_and_no_other(council_year: SqlStore):
     audit = may_audit(council_year, "SW4")
     before = feed(council_year, Selection("person", "PM1"))
-    council_year.record(Recording(audit.id, "good", date=date(2024, 6, 3)), TODAY)
+    recording.record(council_year, Recording(audit.id, "good", date=date(2024, 6, 3)), TODAY)
     after = feed(council_year, Selection("person", "PM1"))
     assert changed(before, after) == ({audit.uid}, set(), set())
     old, new = components(before)[audit.uid], components(after)[audit.uid]
@@ -259,7 +262,7 @@ def test_recording_an_outcome_changes_that_event_and_no_other(council_year: SqlS
 def test_a_to_do_is_completed_in_place(council_year: SqlStore):
     audit = may_audit(council_year, "SW4")
     before = feed(council_year, Selection("person", "PM1"), "todo")
-    council_year.record(Recording(audit.id, "good", date=date(2024, 6, 3)), TODAY)
+    recording.record(council_year, Recording(audit.id, "good", date=date(2024, 6, 3)), TODAY)
     after = feed(council_year, Selection("person", "PM1"), "todo")
     assert changed(before, after) == ({audit.uid}, set(), set())
     todo = components(after)[audit.uid]
@@ -270,7 +273,7 @@ def test_a_to_do_is_completed_in_place(council_year: SqlStore):
 def test_concerns_add_the_follow_ups_beside_the_event_that_changed(council_year: SqlStore):
     audit = may_audit(council_year, "SW4")
     before = feed(council_year, Selection("person", "PM1"))
-    result = council_year.record(Recording(audit.id, "inadequate", concerns=True, date=date(2024, 6, 3)), TODAY)
+    result = recording.record(council_year, Recording(audit.id, "inadequate", concerns=True, date=date(2024, 6, 3)), TODAY)
     after = feed(council_year, Selection("person", "PM1"))
     assert changed(before, after) == ({audit.uid}, {o.uid for o in result.created}, set())
     review = next(o for o in result.created if o.kind == "review")
@@ -283,7 +286,7 @@ def test_a_new_line_manager_gets_the_event_with_the_same_uid_and_a_higher_sequen
     pm1_before, pm2_before = (components(feed(council_year, Selection("person", p))) for p in ("PM1", "PM2"))
     moved = council(people=people_with(SW1={"manager": "PM2"}, SW4={"end": date(2024, 6, 30)}))
     council_year.save_org(moved)
-    council_year.schedule(EAST_SUSSEX, moved, *YEAR, TODAY)
+    scheduling.schedule(council_year, EAST_SUSSEX, moved, *YEAR, TODAY)
     pm1_after, pm2_after = (components(feed(council_year, Selection("person", p))) for p in ("PM1", "PM2"))
     assert toms
     for ob in toms:
@@ -357,7 +360,7 @@ def test_the_store_version_moves_with_every_change_a_feed_could_show(council_yea
 
     first = version()
     assert version() == first
-    council_year.record(Recording(may_audit(council_year, "SW4").id, "good", date=date(2024, 6, 3)), TODAY)
+    recording.record(council_year, Recording(may_audit(council_year, "SW4").id, "good", date=date(2024, 6, 3)), TODAY)
     second = version()
     assert second != first
     council_year.save_org(council())

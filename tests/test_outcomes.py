@@ -16,9 +16,11 @@ from qaf.rules.problems import InputError, QafError
 from qaf.engine.triggers import RuleError
 from qaf.rules import bundled
 from qaf.rules.loader import load_framework
-from qaf.store.obligations import Filters
+from qaf.engine.query import Filters
 from qaf.store.sql import SqlStore
 from qaf.store.tables import EventRecord
+from qaf.usecases import recording
+from qaf.usecases import scheduling
 from tests.conftest import snapshot
 from tests.council import council
 
@@ -31,7 +33,7 @@ def scheduled(store: SqlStore, name: str, org=None, today=date(2024, 6, 10)):
     store.save_framework(fw, bundled.path(name).read_text())
     org = org or council()
     store.save_org(org)
-    store.schedule(fw, org, *YEAR, today)
+    scheduling.schedule(store, fw, org, *YEAR, today)
     return fw
 
 
@@ -52,7 +54,7 @@ def test_3_16_significant_concerns_set_off_two_further_files_a_review_and_an_ale
     reviewed within three months.\""""
     scheduled(store, "east-sussex-2013")
     audit = april_audit(store, "3.16", "SW1")
-    result = store.record(Recording(audit.id, "requires_improvement", concerns=True, date=date(2024, 4, 23)), date(2024, 6, 10))
+    result = recording.record(store, Recording(audit.id, "requires_improvement", concerns=True, date=date(2024, 4, 23)), date(2024, 6, 10))
     follow_ups = [o for o in result.created if o.kind == "follow_up_audit"]
     [review] = [o for o in result.created if o.kind == "review"]
     assert len(follow_ups) == 2
@@ -88,7 +90,7 @@ def test_a_worker_with_one_open_case_gets_a_shortfall_but_still_the_review_and_t
     scheduled(store, "east-sussex-2013", council(cases=closed))
     audit = april_audit(store, "3.16", "SW5")
     assert audit.case == eve_cases[0].ref
-    result = store.record(Recording(audit.id, "inadequate", concerns=True, date=date(2024, 4, 25)), date(2024, 6, 10))
+    result = recording.record(store, Recording(audit.id, "inadequate", concerns=True, date=date(2024, 4, 25)), date(2024, 6, 10))
     assert [o.kind for o in result.created] == ["review"]
     assert result.shortfalls == ("asked for 2 further files from worker Eve East, but only 0 other open cases were eligible on 2024-04-25",)
     assert [(n.recipient, n.reason) for n in result.queued] == [("OM1", "alert"), ("HS1", "grade")]  # inadequate: Head of Safeguarding told
@@ -99,14 +101,14 @@ def test_a_worker_with_one_open_case_gets_a_shortfall_but_still_the_review_and_t
 def test_no_concerns_set_off_nothing(store: SqlStore):
     scheduled(store, "east-sussex-2013")
     audit = april_audit(store, "3.16", "SW2")
-    result = store.record(Recording(audit.id, "good", date=date(2024, 4, 23)), date(2024, 6, 10))
+    result = recording.record(store, Recording(audit.id, "good", date=date(2024, 4, 23)), date(2024, 6, 10))
     assert (result.created, result.queued, result.shortfalls) == ((), (), ())
 
 
 def test_3_14_significant_concerns_give_two_more_files_from_that_team(store: SqlStore):
     scheduled(store, "east-sussex-2013")
     audit = april_audit(store, "3.14", "T2")
-    result = store.record(Recording(audit.id, "requires_improvement", concerns=True, date=date(2024, 4, 29)), date(2024, 6, 10))
+    result = recording.record(store, Recording(audit.id, "requires_improvement", concerns=True, date=date(2024, 4, 29)), date(2024, 6, 10))
     assert [o.kind for o in result.created] == ["follow_up_audit", "follow_up_audit"]
     team_cases = {c.ref for c in council().cases if c.team == "T2"}
     assert {o.case for o in result.created} <= team_cases - {audit.case}
@@ -121,14 +123,14 @@ def test_rotherham_senior_managers_re_audit_a_sample_of_last_months_team_manager
     april = [o for o in find(store, row="R1") if o.period_start == date(2024, 4, 1)]
     assert len(april) == 5  # one case of each worker of the three team managers (Sam Starter joins in July)
     for ob in april:
-        store.record(Recording(ob.id, "good", date=date(2024, 4, 26)), date(2024, 6, 10))
-    store.schedule(fw, council(), *YEAR, date(2024, 6, 10))
+        recording.record(store, Recording(ob.id, "good", date=date(2024, 4, 26)), date(2024, 6, 10))
+    scheduling.schedule(store, fw, council(), *YEAR, date(2024, 6, 10))
     re_audits = find(store, row="R2", kind="moderation")
     assert len(re_audits) == 1  # 10% of five, rounded up
     [re_audit] = re_audits
     assert re_audit.assignee == "SM1" and re_audit.cause in {o.id for o in april} and re_audit.due == date(2024, 5, 31)
     assert re_audit.sample_reason == "1 of 5 audits of row R1 completed 2024-04-01..2024-04-30"
-    store.moderate(re_audit.id, "requires_improvement", None, date(2024, 5, 20), date(2024, 6, 10))
+    recording.moderate(store, re_audit.id, "requires_improvement", None, date(2024, 5, 20), date(2024, 6, 10))
     audit = {o.id: o for o in find(store)}[re_audit.cause]
     assert (audit.outcome.grade, audit.outcome.moderated_grade, audit.outcome.moderated_by) == ("good", "requires_improvement", "SM1")
     assert {o.id: o for o in find(store)}[re_audit.id].status == "done"
@@ -141,14 +143,14 @@ def test_tameside_every_primary_audit_is_moderated_and_every_moderated_audit_sig
     scheduled(store, "tameside-2023")
     audit = april_audit(store, "T1", "SW1")
     areas = (("Chronology", "inadequate"), ("Summary", "good"))
-    first = store.record(Recording(audit.id, "requires_improvement", areas=areas, date=date(2024, 4, 22)), date(2024, 6, 10))
+    first = recording.record(store, Recording(audit.id, "requires_improvement", areas=areas, date=date(2024, 4, 22)), date(2024, 6, 10))
     [moderation] = first.created
     assert (moderation.kind, moderation.assignee, moderation.due, moderation.cause) == ("moderation", "MOD1", date(2024, 5, 22), audit.id)
-    second = store.moderate(moderation.id, "inadequate", None, date(2024, 5, 2), date(2024, 6, 10))
+    second = recording.moderate(store, moderation.id, "inadequate", None, date(2024, 5, 2), date(2024, 6, 10))
     [signoff] = second.created
     assert (signoff.kind, signoff.assignee, signoff.due, signoff.cause) == ("qa_signoff", "HQA", date(2024, 5, 31), audit.id)  # 2 June is a Sunday
     assert [n.recipient for n in second.queued] == ["H1", "H1"]  # inadequate moderated grade: alert and grade notice
-    store.record(Recording(signoff.id, None, date=date(2024, 5, 10)), date(2024, 6, 10))
+    recording.record(store, Recording(signoff.id, None, date=date(2024, 5, 10)), date(2024, 6, 10))
     done = {o.id: o for o in find(store)}[audit.id]
     assert (done.outcome.grade, done.outcome.moderated_grade, done.outcome.signoff_by) == ("requires_improvement", "inadequate", "HQA")
     assert dict(done.outcome.areas) == {"Chronology": "inadequate", "Summary": "good"}
@@ -157,13 +159,13 @@ def test_tameside_every_primary_audit_is_moderated_and_every_moderated_audit_sig
 def test_a_contested_grade_is_settled_by_moderation(store: SqlStore):
     scheduled(store, "east-sussex-2013")
     audit = april_audit(store, "3.16", "SW1")
-    store.record(Recording(audit.id, "inadequate", date=date(2024, 4, 23)), date(2024, 6, 10))
-    result = store.contest(audit.id, "OM1", date(2024, 5, 1), date(2024, 6, 10))
+    recording.record(store, Recording(audit.id, "inadequate", date=date(2024, 4, 23)), date(2024, 6, 10))
+    result = recording.contest(store, audit.id, "OM1", date(2024, 5, 1), date(2024, 6, 10))
     [settle] = result.created
     assert (settle.kind, settle.assignee, settle.cause) == ("moderation", "H1", audit.id)  # the Head of Service above
     with pytest.raises(InputError, match="already contested"):
-        store.contest(audit.id, "OM1", date(2024, 5, 1), date(2024, 6, 10))
-    store.moderate(audit.id, "requires_improvement", "H1", date(2024, 5, 15), date(2024, 6, 10))
+        recording.contest(store, audit.id, "OM1", date(2024, 5, 1), date(2024, 6, 10))
+    recording.moderate(store, audit.id, "requires_improvement", "H1", date(2024, 5, 15), date(2024, 6, 10))
     settled = {o.id: o for o in find(store)}[audit.id]
     assert settled.outcome.contested and settled.outcome.moderated_grade == "requires_improvement"
     assert {o.id: o for o in find(store)}[settle.id].status == "done"
@@ -175,10 +177,10 @@ def test_a_contested_grade_is_settled_by_moderation(store: SqlStore):
 def test_recording_the_same_outcome_twice_is_refused_and_creates_nothing(store: SqlStore):
     scheduled(store, "east-sussex-2013")
     audit = april_audit(store, "3.16", "SW1")
-    store.record(Recording(audit.id, "good", concerns=True, date=date(2024, 4, 23)), date(2024, 6, 10))
+    recording.record(store, Recording(audit.id, "good", concerns=True, date=date(2024, 4, 23)), date(2024, 6, 10))
     before = snapshot(store)
     with pytest.raises(InputError) as exc:
-        store.record(Recording(audit.id, "good", concerns=True, date=date(2024, 4, 23)), date(2024, 6, 10))
+        recording.record(store, Recording(audit.id, "good", concerns=True, date=date(2024, 4, 23)), date(2024, 6, 10))
     assert f"{audit.id} is done" in str(exc.value)
     assert snapshot(store) == before
 
@@ -227,7 +229,7 @@ def test_an_exception_inside_a_rule_action_fails_the_recording_and_leaves_the_st
     broken = triggers.DurableRules(FRAMEWORKS["east-sussex-2013"], action_hook=failing)
     monkeypatch.setattr("qaf.usecases.recording.rules_for", lambda fw, prefer="auto": broken)
     with pytest.raises(RuleError, match="a rule action failed for row 3.16 trigger .*the action divided by zero"):
-        store.record(Recording(audit.id, "good", concerns=True, date=date(2024, 4, 23)), date(2024, 6, 10))
+        recording.record(store, Recording(audit.id, "good", concerns=True, date=date(2024, 4, 23)), date(2024, 6, 10))
     assert snapshot(store) == before
 
 
@@ -239,17 +241,17 @@ def test_a_line_manager_may_extend_by_up_to_five_working_days_longer_needs_the_h
     may = next(o for o in find(store, row="3.16", subject="SW1") if o.period_start == date(2024, 5, 1))
     assert may.due == date(2024, 5, 31)
     with pytest.raises(InputError, match="6 working days is more than a line manager may give \\(5\\)"):
-        store.extend(may.id, date(2024, 6, 10), "OM1", "", date(2024, 5, 20))
+        recording.extend(store, may.id, date(2024, 6, 10), "OM1", "", date(2024, 5, 20))
     with pytest.raises(InputError, match="Ruth Steady is not the assignee's line manager"):
-        store.extend(may.id, date(2024, 6, 3), "SW2", "", date(2024, 5, 20))
-    moved = store.extend(may.id, date(2024, 6, 7), "OM1", "worker on leave", date(2024, 5, 20))
+        recording.extend(store, may.id, date(2024, 6, 3), "SW2", "", date(2024, 5, 20))
+    moved = recording.extend(store, may.id, date(2024, 6, 7), "OM1", "worker on leave", date(2024, 5, 20))
     assert (moved.status, moved.due, moved.sequence) == ("rescheduled", date(2024, 6, 7), may.sequence + 1)
     assert moved.status_reason == "extended from 2024-05-31 to 2024-06-07 (5 working days) by Olive Ops: worker on leave"
-    longer = store.extend(may.id, date(2024, 6, 28), "H1", "", date(2024, 5, 20))
+    longer = recording.extend(store, may.id, date(2024, 6, 28), "H1", "", date(2024, 5, 20))
     assert longer.due == date(2024, 6, 28)
     extended = [r for r in _events(store) if r.kind == "obligation.extended"]
     assert [e.payload["to"] for e in extended] == ["2024-06-07", "2024-06-28"]
-    store.record(Recording(may.id, "good", date=date(2024, 6, 20)), date(2024, 6, 25))  # rescheduled work can be done
+    recording.record(store, Recording(may.id, "good", date=date(2024, 6, 20)), date(2024, 6, 25))  # rescheduled work can be done
 
 
 def _events(store: SqlStore):
@@ -260,7 +262,7 @@ def _events(store: SqlStore):
 def test_every_outcome_follow_up_and_alert_is_in_the_event_log(store: SqlStore):
     scheduled(store, "east-sussex-2013")
     audit = april_audit(store, "3.16", "SW1")
-    store.record(Recording(audit.id, "good", concerns=True, by="OM1", date=date(2024, 4, 23)), date(2024, 6, 10))
+    recording.record(store, Recording(audit.id, "good", concerns=True, by="OM1", date=date(2024, 4, 23)), date(2024, 6, 10))
     kinds = [(r.kind, r.ref) for r in _events(store) if r.ref == audit.id or r.kind == "obligation.created"]
     assert ("outcome.recorded", audit.id) in kinds and ("trigger.fired", audit.id) in kinds and ("notice.queued", audit.id) in kinds
     assert sum(1 for k, _ in kinds if k == "obligation.created") == 3
@@ -272,8 +274,8 @@ def test_a_line_manager_may_record_for_their_report_but_nobody_sideways(store: S
     scheduled(store, "east-sussex-2013")
     audit = april_audit(store, "3.16", "SW1")
     with pytest.raises(QafError, match="Priya Practice may not record for Pat Practice"):
-        store.record(Recording(audit.id, "good", by="PM2", date=date(2024, 4, 23)), date(2024, 6, 10))
-    store.record(Recording(audit.id, "good", by="OM1", date=date(2024, 4, 23)), date(2024, 6, 10))
+        recording.record(store, Recording(audit.id, "good", by="PM2", date=date(2024, 4, 23)), date(2024, 6, 10))
+    recording.record(store, Recording(audit.id, "good", by="OM1", date=date(2024, 4, 23)), date(2024, 6, 10))
 
 
 # --- a month's outcomes from a spreadsheet -----------------------------------------------------
@@ -319,12 +321,12 @@ def test_a_moderation_sample_once_drawn_is_kept_and_topped_up_as_late_audits_com
     fw = scheduled(store, "rotherham-2016")
     april = sorted((o for o in find(store, row="R1") if o.period_start == date(2024, 4, 1)), key=lambda o: o.id)
     for ob in april[:3]:
-        store.record(Recording(ob.id, "good", date=date(2024, 4, 26)), date(2024, 5, 2))
-    store.schedule(fw, council(), *YEAR, date(2024, 5, 2))
+        recording.record(store, Recording(ob.id, "good", date=date(2024, 4, 26)), date(2024, 5, 2))
+    scheduling.schedule(store, fw, council(), *YEAR, date(2024, 5, 2))
     [first] = find(store, row="R2", kind="moderation")  # 10% of three, rounded up
     for ob in april[3:]:  # recorded late, dated in April
-        store.record(Recording(ob.id, "requires_improvement", date=date(2024, 4, 30)), date(2024, 5, 9))
-    store.schedule(fw, council(), *YEAR, date(2024, 5, 9))
+        recording.record(store, Recording(ob.id, "requires_improvement", date=date(2024, 4, 30)), date(2024, 5, 9))
+    scheduling.schedule(store, fw, council(), *YEAR, date(2024, 5, 9))
     after = find(store, row="R2", kind="moderation")
     assert first.id in {o.id for o in after} and len(after) == 1  # 10% of five is still one: the draw stands
     assert {o.id: o for o in after}[first.id].sample_reason == "1 of 5 audits of row R1 completed 2024-04-01..2024-04-30"

@@ -13,9 +13,10 @@ from sqlalchemy import update
 from qaf.cli.main import main
 from qaf.usecases.queries import KEYS
 from qaf.rules.loader import load_framework
-from qaf.store.obligations import Filters
+from qaf.engine.query import Filters
 from qaf.store.sql import SqlStore
 from qaf.store.tables import ObligationRecord
+from qaf.usecases import scheduling
 from tests.conftest import snapshot
 from tests.council import council
 
@@ -38,7 +39,7 @@ def people_with(**changed):
 
 def mark_done(store: SqlStore, oid: str) -> None:
     table = ObligationRecord.__table__
-    with store.engine.begin() as conn:
+    with store.write() as conn:
         conn.execute(update(table).where(table.c.id == oid).values(status="done", updated_at=datetime.now(timezone.utc)))
 
 
@@ -47,27 +48,27 @@ def worker_audits(store: SqlStore, worker: str):
 
 
 def test_scheduling_twice_changes_nothing(store: SqlStore, east_sussex):
-    first = store.schedule(east_sussex, council(), *YEAR, TODAY)
+    first = scheduling.schedule(store, east_sussex, council(), *YEAR, TODAY)
     assert first.created == first.planned > 300
     before = snapshot(store)
-    again = store.schedule(east_sussex, council(), *YEAR, TODAY)
+    again = scheduling.schedule(store, east_sussex, council(), *YEAR, TODAY)
     assert again.skipped and (again.created, again.updated, again.cancelled, again.unchanged) == (0, 0, 0, first.planned)
     assert snapshot(store) == before
-    forced = store.schedule(east_sussex, council(), *YEAR, TODAY, force=True)  # planned and compared in full
+    forced = scheduling.schedule(store, east_sussex, council(), *YEAR, TODAY, force=True)  # planned and compared in full
     assert not forced.skipped and (forced.created, forced.updated, forced.cancelled, forced.unchanged) == (0, 0, 0, first.planned)
     assert {k: v for k, v in snapshot(store).items() if k != "schedule_runs"} == {k: v for k, v in before.items() if k != "schedule_runs"}
 
 
 def test_a_repeat_is_not_skipped_when_anything_it_depends_on_changed(store: SqlStore, east_sussex):
-    store.schedule(east_sussex, council(), *YEAR, TODAY)
-    assert not store.schedule(east_sussex, staying(), *YEAR, TODAY).skipped  # the organisation changed
-    assert not store.schedule(east_sussex, staying(), *YEAR, date(2024, 7, 1)).skipped  # July has begun
-    assert store.schedule(east_sussex, staying(), *YEAR, date(2024, 7, 20)).skipped  # no new period began
+    scheduling.schedule(store, east_sussex, council(), *YEAR, TODAY)
+    assert not scheduling.schedule(store, east_sussex, staying(), *YEAR, TODAY).skipped  # the organisation changed
+    assert not scheduling.schedule(store, east_sussex, staying(), *YEAR, date(2024, 7, 1)).skipped  # July has begun
+    assert scheduling.schedule(store, east_sussex, staying(), *YEAR, date(2024, 7, 20)).skipped  # no new period began
     mark_done(store, worker_audits(store, "SW1")[0].id)  # 3.16 is moderated by nobody: the plan does not change
-    assert store.schedule(east_sussex, staying(), *YEAR, date(2024, 7, 20)).skipped
+    assert scheduling.schedule(store, east_sussex, staying(), *YEAR, date(2024, 7, 20)).skipped
     team_audit = next(o for o in store.obligations(Filters(row="3.14")) if o.kind == "audit")
     mark_done(store, team_audit.id)  # the Head of Service samples 3.14 audits: the sample may grow
-    assert not store.schedule(east_sussex, staying(), *YEAR, date(2024, 7, 20)).skipped
+    assert not scheduling.schedule(store, east_sussex, staying(), *YEAR, date(2024, 7, 20)).skipped
 
 
 def staying():
@@ -76,9 +77,9 @@ def staying():
 
 
 def test_a_worker_who_leaves_has_her_later_open_obligations_cancelled_with_the_reason(store: SqlStore, east_sussex):
-    store.schedule(east_sussex, staying(), *YEAR, TODAY)
+    scheduling.schedule(store, east_sussex, staying(), *YEAR, TODAY)
     assert len(worker_audits(store, "SW4")) == 12
-    result = store.schedule(east_sussex, council(), *YEAR, TODAY)
+    result = scheduling.schedule(store, east_sussex, council(), *YEAR, TODAY)
     lee = worker_audits(store, "SW4")
     cancelled = [o for o in lee if o.status == "cancelled"]
     assert [o.period_start.month for o in cancelled] == [10, 11, 12, 1, 2, 3]
@@ -89,20 +90,20 @@ def test_a_worker_who_leaves_has_her_later_open_obligations_cancelled_with_the_r
 
 
 def test_she_comes_back_if_the_leaving_date_is_withdrawn(store: SqlStore, east_sussex):
-    store.schedule(east_sussex, staying(), *YEAR, TODAY)
-    store.schedule(east_sussex, council(), *YEAR, TODAY)
-    result = store.schedule(east_sussex, staying(), *YEAR, TODAY)
+    scheduling.schedule(store, east_sussex, staying(), *YEAR, TODAY)
+    scheduling.schedule(store, east_sussex, council(), *YEAR, TODAY)
+    result = scheduling.schedule(store, east_sussex, staying(), *YEAR, TODAY)
     assert result.reopened >= 6
     assert {o.status for o in worker_audits(store, "SW4")} == {"open"}
 
 
 def test_a_new_line_manager_inherits_open_obligations_but_not_done_ones(store: SqlStore, east_sussex):
-    store.schedule(east_sussex, council(), *YEAR, TODAY)
+    scheduling.schedule(store, east_sussex, council(), *YEAR, TODAY)
     ruth = worker_audits(store, "SW2")
     april = ruth[0]
     mark_done(store, april.id)
     moved = council(people=people_with(SW2={"manager": "PM2", "team": "T2"}))
-    result = store.schedule(east_sussex, moved, *YEAR, TODAY)
+    result = scheduling.schedule(store, east_sussex, moved, *YEAR, TODAY)
     assert result.reassigned >= 11
     after = {o.id: o for o in worker_audits(store, "SW2")}
     assert set(after) == {o.id for o in ruth}  # same obligations, same ids and UIDs
@@ -113,11 +114,11 @@ def test_a_new_line_manager_inherits_open_obligations_but_not_done_ones(store: S
 
 
 def test_done_obligations_are_never_touched_even_out_of_scope(store: SqlStore, east_sussex):
-    store.schedule(east_sussex, staying(), *YEAR, TODAY)
+    scheduling.schedule(store, east_sussex, staying(), *YEAR, TODAY)
     lee = worker_audits(store, "SW4")
     october = next(o for o in lee if o.period_start.month == 10)
     mark_done(store, october.id)
-    store.schedule(east_sussex, council(), *YEAR, TODAY)
+    scheduling.schedule(store, east_sussex, council(), *YEAR, TODAY)
     kept = next(o for o in worker_audits(store, "SW4") if o.id == october.id)
     assert (kept.status, kept.status_reason, kept.sequence) == ("done", None, 0)
 
@@ -126,16 +127,16 @@ def test_a_closed_case_is_not_sampled(store: SqlStore, east_sussex):
     org = council()
     toms = [c for c in org.cases if c.worker == "SW1"]
     closed = tuple(dataclasses.replace(c, closed=date(2024, 5, 20)) if c.ref == toms[0].ref else c for c in org.cases)
-    store.schedule(east_sussex, council(cases=closed), *YEAR, date(2025, 4, 1))
+    scheduling.schedule(store, east_sussex, council(cases=closed), *YEAR, date(2025, 4, 1))
     picks = [o.case for o in worker_audits(store, "SW1") if o.period_start >= date(2024, 6, 1)]
     assert picks and toms[0].ref not in picks
 
 
 def test_cases_are_chosen_as_periods_begin_and_then_never_change(store: SqlStore, east_sussex):
-    store.schedule(east_sussex, council(), *YEAR, date(2024, 6, 10))
+    scheduling.schedule(store, east_sussex, council(), *YEAR, date(2024, 6, 10))
     before = {o.id: o.case for o in worker_audits(store, "SW1")}
     assert sum(1 for c in before.values() if c) == 3  # April, May, June
-    store.schedule(east_sussex, council(), *YEAR, date(2024, 9, 2))
+    scheduling.schedule(store, east_sussex, council(), *YEAR, date(2024, 9, 2))
     after = {o.id: o.case for o in worker_audits(store, "SW1")}
     assert sum(1 for c in after.values() if c) == 6
     assert all(after[i] == c for i, c in before.items() if c)

@@ -25,9 +25,11 @@ from qaf.engine.report_words import Month, completion_sentence
 from qaf.rules import bundled
 from qaf.rules.loader import load_framework
 from qaf.rules.model import Target
-from qaf.store.obligations import Filters
-from qaf.store.reports import report
+from qaf.engine.query import Filters
+from qaf.usecases.reporting import report
 from qaf.store.sql import SqlStore
+from qaf.usecases import recording
+from qaf.usecases import scheduling
 from tests.council import council
 
 EAST_SUSSEX = load_framework(bundled.path("east-sussex-2013"))[0]
@@ -244,15 +246,15 @@ def test_the_report_reads_outcomes_extensions_and_escalations_from_the_store(sto
     fw = EAST_SUSSEX
     store.save_framework(fw, bundled.path("east-sussex-2013").read_text())
     store.save_org(council())
-    store.schedule(fw, council(), date(2024, 4, 1), date(2024, 6, 30), date(2024, 4, 2))
+    scheduling.schedule(store, fw, council(), date(2024, 4, 1), date(2024, 6, 30), date(2024, 4, 2))
     april = [o for o in store.obligations(Filters(framework=fw.id, row="3.16", kind="audit")) if o.period_start == date(2024, 4, 1)]
     by_worker = {o.subject: o for o in april}
     audits_due = [o for o in store.obligations(Filters(framework=fw.id, due_from=date(2024, 4, 1), due_to=date(2024, 4, 30)))
                   if o.kind in ("audit", "follow_up_audit", "review")]  # fmt: skip
-    store.record(Recording(by_worker["SW1"].id, "inadequate", concerns=True, date=date(2024, 4, 23)), date(2024, 4, 23))
-    store.record(Recording(by_worker["SW2"].id, "good", date=date(2024, 4, 24)), date(2024, 4, 24))
-    store.extend(by_worker["SW5"].id, date(2024, 5, 7), "OM1", "leave", date(2024, 4, 29))  # 4 working days (6 May is a holiday)
-    store.contest(by_worker["SW1"].id, None, date(2024, 4, 25), date(2024, 4, 25))
+    recording.record(store, Recording(by_worker["SW1"].id, "inadequate", concerns=True, date=date(2024, 4, 23)), date(2024, 4, 23))
+    recording.record(store, Recording(by_worker["SW2"].id, "good", date=date(2024, 4, 24)), date(2024, 4, 24))
+    recording.extend(store, by_worker["SW5"].id, date(2024, 5, 7), "OM1", "leave", date(2024, 4, 29))  # 4 working days (6 May is a holiday)
+    recording.contest(store, by_worker["SW1"].id, None, date(2024, 4, 25), date(2024, 4, 25))
     r = report(store, fw, Month(2024, 4), date(2024, 5, 3))  # before the extended audit falls due on 7 May
     a = r.completion.audits
     assert (a.scheduled, a.completed, a.rescheduled) == (len(audits_due), 2, 1)

@@ -15,6 +15,7 @@ from qaf.engine.workdays import WorkingDays
 from qaf.rules import bundled
 from qaf.rules.loader import load_framework
 from qaf.store.sql import SqlStore
+from qaf.usecases import scheduling
 
 FRAMEWORKS = {name: load_framework(bundled.path(name))[0] for name in bundled.names()}
 WORKDAYS = WorkingDays()
@@ -79,8 +80,8 @@ def test_scheduling_twice_in_the_store_changes_nothing(tmp_path_factory, name, o
     store = SqlStore.open(f"sqlite:///{tmp_path_factory.mktemp('db') / 'qaf.db'}")
     try:
         fw = FRAMEWORKS[name]
-        once = store.schedule(fw, org, first, last, today)
-        twice = store.schedule(fw, org, first, last, today, force=True)
+        once = scheduling.schedule(store, fw, org, first, last, today)
+        twice = scheduling.schedule(store, fw, org, first, last, today, force=True)
         assert (twice.created, twice.updated, twice.cancelled, twice.reopened) == (0, 0, 0, 0)
         assert twice.unchanged == twice.planned == once.planned
     finally:

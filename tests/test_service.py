@@ -90,7 +90,7 @@ def test_two_instances_one_leader_nothing_twice_and_a_takeover(pg_url: str, tmp_
 
 
 def test_on_sqlite_a_second_instance_waits_for_the_file_lock(tmp_path):
-    from qaf.service import Leadership
+    from qaf.store.leader import Leadership
 
     url = f"sqlite:///{tmp_path / 'qaf.db'}"
     a, b = SqlStore.open(url), SqlStore.open(url)

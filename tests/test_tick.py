@@ -15,9 +15,10 @@ from qaf.engine.outcomes import Recording
 from qaf.usecases.tick import business_now, run_tick
 from qaf.rules import bundled
 from qaf.rules.loader import load_framework
-from qaf.store.obligations import Filters
+from qaf.engine.query import Filters
 from qaf.store.sql import SqlStore
 from qaf.store.tables import EscalationRecord, OutboxRecord
+from qaf.usecases import recording
 from tests.council import council
 from tests.smtp import Inbox, free_port, smtp_server
 
@@ -42,7 +43,7 @@ def work(store: SqlStore, day: date) -> None:
     for ob in due:
         n = zlib.crc32(ob.id.encode())
         if n % 10 < 7:
-            store.record(Recording(ob.id, "good" if n % 3 else "requires_improvement", concerns=n % 20 == 0, date=day), day)
+            recording.record(store, Recording(ob.id, "good" if n % 3 else "requires_improvement", concerns=n % 20 == 0, date=day), day)
 
 
 def outbox(store: SqlStore) -> list:

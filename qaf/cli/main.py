@@ -30,10 +30,11 @@ from qaf.usecases.orgload import load_org
 from qaf.rules.problems import InputError, QafError, errors
 from qaf.rules import bundled
 from qaf.rules.loader import load_framework
-from qaf.store.db import database_url, redact
+from qaf.store.db import database_url, redact, unreachable
 from qaf.store.sql import SqlStore
 
 from qaf import __version__ as VERSION
+from qaf.usecases import scheduling
 
 # --- qaf framework ------------------------------------------------------------------
 
@@ -128,7 +129,7 @@ def cmd_schedule(args: argparse.Namespace) -> int:
     if not org.people:
         raise QafError("no organisation is loaded: run 'qaf org load DIR' first")
     for fw in _frameworks(store, args.framework):
-        r = store.schedule(fw, org, first, args.through, today)
+        r = scheduling.schedule(store, fw, org, first, args.through, today)
         if r.skipped:
             print(f"{fw.id} {first}..{args.through}: {r.planned} planned; nothing changed since the last schedule of this window")
             continue
@@ -297,12 +298,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except Exception as exc:  # a database that cannot be reached is the user's to fix, not a traceback
-        from sqlalchemy.exc import OperationalError
-
-        if isinstance(exc, OperationalError):
-            print(f"qaf: cannot use the database {redact(database_url(args.db))}: {exc.orig}", file=sys.stderr)
-            return 3
-        raise
+        why = unreachable(exc, args.db)
+        if why is None:
+            raise
+        print(f"qaf: {why}", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":  # pragma: no cover

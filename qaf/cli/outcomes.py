@@ -15,6 +15,7 @@ from datetime import date
 from qaf.cli.common import day_arg, open_store, today_of
 from qaf.rules.problems import InputError, Problem, QafError, Source
 from qaf.store.sql import SqlStore
+from qaf.usecases import recording
 
 
 def _report_result(store: SqlStore, result) -> None:
@@ -39,7 +40,7 @@ def cmd_record(args: argparse.Namespace) -> int:
     if not args.obligation:
         raise QafError("say which obligation (or give --csv FILE)")
     if args.contest:
-        result = store.contest(args.obligation, args.by, args.date, today)
+        result = recording.contest(store, args.obligation, args.by, args.date, today)
         print(f"recorded: {result.obligation}'s grade is contested", file=sys.stderr)
         _report_result(store, result)
         return 0
@@ -50,7 +51,7 @@ def cmd_record(args: argparse.Namespace) -> int:
         if wrong:
             raise InputError([Problem(_CLI_SOURCE, "areas", w) for w in wrong], "nothing recorded, the store is unchanged")
     rec = Recording(args.obligation, args.grade, args.concerns, areas, args.by, args.date, args.notes or "")
-    result = store.record(rec, today)
+    result = recording.record(store, rec, today)
     grade = f" {args.grade}" if args.grade else ""
     print(f"recorded{grade}{' with significant concerns' if args.concerns else ''} for {result.obligation} "
           f"(rules: {result.rules})", file=sys.stderr)  # fmt: skip
@@ -73,7 +74,7 @@ def _record_csv(store: SqlStore, args: argparse.Namespace, today: date) -> int:
     recordings, problems = read_outcomes(args.csv, framework_for)
     if problems:
         raise InputError(problems, f"{args.csv}: nothing recorded, the store is unchanged")
-    results = store.record_many(recordings, today)
+    results = recording.record_many(store, recordings, today)
     for result in results:
         _report_result(store, result)
     created = sum(len(r.created) for r in results)
@@ -91,7 +92,7 @@ def _framework_of(store: SqlStore, typed: str):
 
 def cmd_moderate(args: argparse.Namespace) -> int:
     store = open_store(args)
-    result = store.moderate(args.obligation, args.grade, args.by, args.date, today_of(args))
+    result = recording.moderate(store, args.obligation, args.grade, args.by, args.date, today_of(args))
     print(f"moderated {result.obligation} as {args.grade} (rules: {result.rules})", file=sys.stderr)
     _report_result(store, result)
     return 0
@@ -99,7 +100,7 @@ def cmd_moderate(args: argparse.Namespace) -> int:
 
 def cmd_extend(args: argparse.Namespace) -> int:
     store = open_store(args)
-    ob = store.extend(args.obligation, args.to, args.by, args.reason or "", today_of(args))
+    ob = recording.extend(store, args.obligation, args.to, args.by, args.reason or "", today_of(args))
     print(f"{ob.id} now due {ob.due}: {ob.status_reason}")
     return 0
 

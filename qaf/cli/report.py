@@ -57,7 +57,7 @@ def _frameworks(store: SqlStore, only: str | None, one: bool):
 
 def cmd_report(args: argparse.Namespace) -> int:
     from qaf.render.report import render
-    from qaf.store.reports import report
+    from qaf.usecases.reporting import report
 
     try:
         month = Month.parse(args.month)

@@ -45,7 +45,7 @@ def deliver(store, settings: MailSettings, sender: FileSender, runner: str, now:
     """Send every due outbox row with ``sender``; the number marked sent."""
     sent = 0
     while True:
-        with store.engine.begin() as conn:
+        with store.write() as conn:
             batch = ob_store.claim(conn, runner, now, wall())
         if not batch:
             return sent
@@ -58,7 +58,7 @@ def deliver(store, settings: MailSettings, sender: FileSender, runner: str, now:
                 continue
             sender.send(msg)
             good.append(item)
-        with store.engine.begin() as conn:
+        with store.write() as conn:
             sent += sum(1 for item in good if ob_store.mark_sent(conn, item, runner, now))
             for item, error in bad:
                 ob_store.mark_failed(conn, item, runner, now, error, permanent=True)

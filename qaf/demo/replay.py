@@ -47,7 +47,7 @@ from qaf.usecases.tick import business_now, run_tick
 from qaf.engine.workdays import calendar
 from qaf.rules import bundled
 from qaf.rules.loader import load_framework
-from qaf.store.reports import report
+from qaf.usecases.reporting import report
 from qaf.store.sql import SqlStore
 
 FRAMEWORK = "east-sussex-2013"

@@ -32,7 +32,8 @@ from qaf.engine.model import LIVE
 from qaf.engine.outcomes import GRADED, Recording
 from qaf.rules.problems import QafError
 from qaf.engine.workdays import WorkingDays
-from qaf.store.obligations import Filters
+from qaf.engine.query import Filters
+from qaf.usecases import recording
 
 LEAD = 21  # days before its due date that an obligation's fate is drawn
 GRADES = (("outstanding", 0.07), ("good", 0.55), ("requires_improvement", 0.88), ("inadequate", 1.0))  # cumulative
@@ -137,7 +138,7 @@ class Staff:
         for act in (a for a in acts if a.do == "moderate"):
             done += self._moderate(act, obs.get(act.obligation), today)
         for act in (a for a in acts if a.do == "contest"):
-            done += self._try(lambda: self.store.contest(act.obligation, None, today, today))
+            done += self._try(lambda: recording.contest(self.store, act.obligation, None, today, today))
         return done
 
     def _try(self, call) -> int:
@@ -154,7 +155,7 @@ class Staff:
         person = self.store.org().person(ob.assignee)
         if person is None or not person.manager:
             return 0
-        return self._try(lambda: self.store.extend(ob.id, act.to, person.manager, "caseload pressure", today))
+        return self._try(lambda: recording.extend(self.store, ob.id, act.to, person.manager, "caseload pressure", today))
 
     def _record(self, acts: list[Act], obs: dict, today: date) -> int:
         recs = [(None, Recording(a.obligation, a.grade, a.concerns, date=today)) for a in acts
@@ -162,9 +163,9 @@ class Staff:
         if not recs:
             return 0
         try:
-            return len(self.store.record_many(recs, today))
+            return len(recording.record_many(self.store, recs, today))
         except QafError:  # one refused: record the others one by one
-            return sum(self._try(lambda r=r: self.store.record(r, today)) for _, r in recs)
+            return sum(self._try(lambda r=r: recording.record(self.store, r, today)) for _, r in recs)
 
     def _moderate(self, act: Act, ob, today: date) -> int:
         if ob is None or ob.status not in LIVE or not ob.cause:
@@ -175,4 +176,4 @@ class Staff:
         scale = self.store.framework(audit.framework).grades
         at = scale.index(audit.outcome.grade) + act.shift if audit.outcome.grade in scale else 0
         grade = scale[min(max(at, 0), len(scale) - 1)]
-        return self._try(lambda: self.store.moderate(ob.id, grade, None, today, today))
+        return self._try(lambda: recording.moderate(self.store, ob.id, grade, None, today, today))

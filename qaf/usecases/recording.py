@@ -23,8 +23,7 @@ from qaf.engine.workdays import calendar
 from qaf.rules.model import Framework, Span
 from qaf.rules.settings import grade_key
 from qaf.store import outcomes as oc
-from qaf.store.obligations import OBLIGATIONS, to_row
-from qaf.store.upsert import insert_new
+from qaf.store import obligations as ob_store
 
 
 @dataclass(frozen=True)
@@ -60,7 +59,7 @@ def _fire(conn, store, fw: Framework, org, ob: Obligation, event: Event, day: da
     picks = any(a.do == "follow_up_audits" for f in fired for a in f.trigger.then)
     history = oc.history(conn, _case_refs(org, ob, fired), day, fw.recent_audit_months) if picks else CaseHistory()
     cons = consequences(fw, org, ob, event, fired, day, history)
-    return oc.persist(conn, cons, events), cons, rules.name
+    return oc.persist(conn, cons.obligations, cons.notices, cons.events, events), cons, rules.name
 
 
 def record(store, rec: Recording, today: date, prefer: str = "auto") -> RecordResult:
@@ -76,7 +75,7 @@ def record_many(store, recordings: list, today: date, prefer: str = "auto") -> l
     """
     results: list[RecordResult] = []
     problems: list[Problem] = []
-    with store.engine.begin() as conn:
+    with store.write() as conn:
         contexts: dict[str, tuple] = {}
         events: list[tuple[str, str, dict]] = []
         for source, rec in recordings:
@@ -119,7 +118,7 @@ def _record_one(conn, store, fw: Framework, org, ob: Obligation, rec: Recording,
 
 def moderate(store, target: str, grade: str, by: str | None, day: date | None, today: date, prefer: str = "auto") -> RecordResult:
     """Store a moderated grade beside the primary one; close the moderation; fire the triple lock."""
-    with store.engine.begin() as conn:
+    with store.write() as conn:
         org = store.org_in(conn)
         oid = oc.resolve(conn, target)
         ob = oc.load(conn, oid, lock=True)
@@ -170,7 +169,7 @@ def _check_moderation(fw, org, audit: Obligation, mods: list[Obligation], grade:
 
 def contest(store, target: str, by: str | None, day: date | None, today: date, prefer: str = "auto") -> RecordResult:
     """A service contests a grade: marked contested, and settled by moderation."""
-    with store.engine.begin() as conn:
+    with store.write() as conn:
         org = store.org_in(conn)
         oid = oc.resolve(conn, target)
         audit = oc.load(conn, oid, lock=True)
@@ -197,7 +196,7 @@ def contest(store, target: str, by: str | None, day: date | None, today: date, p
         if not oc.open_of_kind(conn, oid, "moderation") and not any(o.kind == "moderation" for o in created):
             settle, short = _settling_moderation(fw, org, audit, day)
             if settle is not None:
-                insert_new(conn, OBLIGATIONS, [to_row(settle, oc.now())], ["id"])
+                ob_store.apply(conn, [settle], [])
                 oc.log(conn, "obligation.created", settle.id, {"kind": "moderation", "cause": oid, "why": "grade contested"})
                 created.append(settle)
             shortfalls += short
@@ -227,7 +226,7 @@ def _settling_moderation(fw: Framework, org, audit: Obligation, day: date) -> tu
 
 def extend(store, target: str, to: date, by: str, reason: str, today: date) -> Obligation:
     """Move a deadline: a line manager up to ``extension_days`` working days, longer a senior role."""
-    with store.engine.begin() as conn:
+    with store.write() as conn:
         org = store.org_in(conn)
         oid = oc.resolve(conn, target)
         ob = oc.load(conn, oid, lock=True)

@@ -28,6 +28,7 @@ from qaf.usecases.mail import MailSettings, Sender, compose
 from qaf.engine.workdays import calendar
 from qaf.store import outbox as ob_store
 from qaf.store import ticks
+from qaf.usecases import scheduling
 
 log = logging.getLogger("qaf.tick")
 
@@ -143,23 +144,23 @@ def send_outbox(store, settings: MailSettings, runner: str, now: datetime, wall:
         try:
             msg = compose(settings, item.key, item.recipient_email, item.subject, item.body_text, item.cause, now)
         except ValueError as exc:  # a malformed address will not get better
-            with store.engine.begin() as conn:
+            with store.write() as conn:
                 ob_store.mark_failed(conn, item, runner, now, str(exc), permanent=True)
             return "failed"
         try:
             sender().send(msg)
         except (smtplib.SMTPException, OSError) as exc:
-            with store.engine.begin() as conn:
+            with store.write() as conn:
                 return ob_store.mark_failed(conn, item, runner, now, f"{type(exc).__name__}: {exc}")
         failpoint("after-smtp")
-        with store.engine.begin() as conn:
+        with store.write() as conn:
             return "sent" if ob_store.mark_sent(conn, item, runner, now) else "lost claim"
 
     counts = {"sent": 0, "failed": 0, "pending": 0}
     try:
         with ThreadPoolExecutor(max_workers=SMTP_CONNECTIONS, thread_name_prefix="qaf-smtp") as pool:
             while True:
-                with store.engine.begin() as conn:
+                with store.write() as conn:
                     batch = ob_store.claim(conn, runner, now, wall())
                 if not batch:
                     break
@@ -185,7 +186,7 @@ def run_tick(
 
     wall = wall or (lambda: datetime.now(timezone.utc))
     now = now or business_now(today)
-    with store.engine.begin() as conn:
+    with store.write() as conn:
         status = ticks.claim_tick(conn, today, runner, wall(), takeover)
     result = TickResult(today, {"run": "ran", "done": "done before", "busy": "busy"}[status], mail=settings.configured)
     if status != "run":
@@ -196,21 +197,21 @@ def run_tick(
     frameworks = store.frameworks()
     for fw in frameworks:
         first, last = horizon(today, fw.horizon_months)
-        r = store.schedule(fw, org, first, last, today)
+        r = scheduling.schedule(store, fw, org, first, last, today)
         result.scheduled[fw.id] = "unchanged" if r.skipped else f"{r.created} created, {r.updated} updated, {r.cancelled} cancelled"
     failpoint("after-schedule")
     for fw in frameworks:
-        with store.engine.begin() as conn:
+        with store.write() as conn:
             reminders_to = calendar(fw.working_days).add(today, fw.reminder_days)
             live, done = ticks.candidates(conn, fw.id, today, reminders_to, cutoffs(fw, today))
             result.escalated += ticks.record_escalations(conn, due_escalations(fw, org, live, done, today), now)
     failpoint("after-escalate")
-    with store.engine.begin() as conn:
+    with store.write() as conn:
         result.digests = ob_store.gather_digests(conn, today, now, digest_text)
     failpoint("after-digests")
     if settings.configured:
         result.sent, result.failed, result.retrying = send_outbox(store, settings, runner, now, wall)
-    with store.engine.begin() as conn:
+    with store.write() as conn:
         result.pending = ob_store.pending(conn)
         failpoint("before-finish")
         ticks.finish_tick(conn, today, runner, wall(), result.summary())

@@ -56,8 +56,9 @@ from qaf.usecases import queries
 from qaf.engine.model import Obligation
 from qaf.engine.outcomes import Recording, check_recording, parse_areas
 from qaf.rules.problems import InputError, Problem, QafError, Source
-from qaf.store.obligations import Filters
+from qaf.engine.query import Filters
 from qaf.store.sql import SqlStore
+from qaf.usecases import recording
 
 log = logging.getLogger("qaf.api")
 API = Source("api", 0)
@@ -239,7 +240,7 @@ def create_app(
         """Record an audit's outcome, checked as ``qaf record`` checks it; returns what it set off. 422 on bad input."""
         ob = one(oid, who)
         rec = _recording(store, ob, body, who.person, clock())
-        result = store.record(rec, clock())
+        result = recording.record(store, rec, clock())
         org, today_ = store.org(), clock()
         done = one(ob.id, who)
         return {

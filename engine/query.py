@@ -1,0 +1,97 @@
+"""Who asks for what: a query for due work, resolved against the organisation into store filters.
+
+:class:`DueQuery` is what ``qaf due``, the API and the feeds ask (person,
+role, team, service, row, dates, shown statuses); :func:`filters` resolves
+it against the organisation and the role vocabulary into :class:`Filters`,
+which the store applies. Unknown people, roles, teams and services are a
+:class:`QueryError`, the same everywhere. Pure: no store, no clock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from qaf.engine.model import CANCELLED, DONE, OPEN, OVERDUE, RESCHEDULED, STATUSES, WAIVED
+from qaf.engine.org import Org
+from qaf.rules.problems import QafError
+from qaf.rules.roles import Vocabulary
+
+LIVE_SHOWN = (OPEN, OVERDUE, RESCHEDULED)
+# shown status -> stored statuses it can come from
+STORED = {OPEN: {OPEN}, OVERDUE: {OPEN, RESCHEDULED}, RESCHEDULED: {RESCHEDULED}, DONE: {DONE}, CANCELLED: {CANCELLED}, WAIVED: {WAIVED}}
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """What the store is asked for: every field narrows; None means any."""
+
+    framework: str | None = None
+    assignees: frozenset[str] | None = None  # None: anyone
+    team: str | None = None
+    teams: frozenset[str] | None = None
+    row: str | None = None
+    kind: str | None = None
+    due_from: date | None = None
+    due_to: date | None = None
+    statuses: frozenset[str] | None = None  # stored statuses
+    ids: frozenset[str] | None = None
+
+
+class QueryError(QafError, LookupError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class DueQuery:
+    person: str | None = None
+    role: str | None = None
+    team: str | None = None
+    service: str | None = None
+    row: str | None = None
+    framework: str | None = None
+    kind: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    statuses: tuple[str, ...] = LIVE_SHOWN  # shown statuses; ("all",) for every one
+
+
+def parse_statuses(text: str) -> tuple[str, ...]:
+    """``'open,overdue'`` -> ('open', 'overdue'); ``'all'`` -> every status."""
+    wanted = tuple(s.strip().lower() for s in text.split(",") if s.strip())
+    if wanted == ("all",):
+        return STATUSES
+    if wanted == ("live",):
+        return LIVE_SHOWN
+    unknown = [s for s in wanted if s not in STATUSES]
+    if unknown or not wanted:
+        raise ValueError(f"unknown status {', '.join(unknown) or text!r} (one of: {', '.join(STATUSES)}, live, all)")
+    return wanted
+
+
+def filters(q: DueQuery, org: Org, vocab: Vocabulary, today: date) -> Filters:
+    """The store filters for a query; unknown people, roles and teams are errors."""
+    assignees: set[str] | None = None
+    if q.person is not None:
+        if org.person(q.person) is None:
+            raise QueryError(f"no person '{q.person}' in the organisation")
+        assignees = {q.person}
+    if q.role is not None:
+        role = vocab.resolve(q.role)
+        if role is None:
+            raise QueryError(f"unknown role '{q.role}' (not in any loaded framework's vocabulary)")
+        holders = {p.id for p in org.people if role in org.roles_of(p, vocab)}
+        assignees = holders if assignees is None else assignees & holders
+    if q.team is not None and org.team(q.team) is None:
+        raise QueryError(f"no team '{q.team}' in the organisation")
+    teams = None
+    if q.service is not None:
+        teams = frozenset(t.id for t in org.teams if t.service.lower() == q.service.lower())
+        if not teams:
+            raise QueryError(f"no service '{q.service}' in the organisation (services: {', '.join(org.services)})")
+    stored = set().union(*(STORED[s] for s in q.statuses))
+    return Filters(
+        framework=q.framework, assignees=frozenset(assignees) if assignees is not None else None,
+        team=q.team, teams=teams, row=q.row, kind=q.kind, due_from=q.date_from, due_to=q.date_to,
+        statuses=frozenset(stored),
+    )  # fmt: skip
