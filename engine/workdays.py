@@ -19,7 +19,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 from functools import lru_cache
 
-import holidays
 
 _SUBDIVISIONS = {"england-and-wales": "ENG", "scotland": "SCT", "northern-ireland": "NIR"}
 
@@ -29,6 +28,8 @@ def _holidays(calendar: str, year: int) -> frozenset[date]:
     subdiv = _SUBDIVISIONS.get(calendar)
     if subdiv is None:
         return frozenset()
+    import holidays  # 60-90 ms to import: only when a working day is first asked for
+
     return frozenset(holidays.country_holidays("GB", subdiv=subdiv, years=year))
 
 

@@ -8,8 +8,8 @@
   parameter (``...?schema=council_a``) puts qaf's tables in that schema, so
   many councils can share one server.
 
-:func:`open_engine` creates the tables when they are missing and checks the
-schema version.
+:func:`open_engine` creates the tables when they are missing, upgrades an older
+store in place and refuses one written by a newer qaf (:mod:`qaf.store.migrations`).
 """
 
 from __future__ import annotations
@@ -17,16 +17,14 @@ from __future__ import annotations
 import os
 import uuid
 from contextlib import contextmanager
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
-from sqlalchemy import Engine, create_engine, event, insert, select
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlmodel import SQLModel
 
 from qaf.rules.problems import QafError
-from qaf.store import tables
+from qaf.store import migrations, tables
 
 DEFAULT_URL = "sqlite:///qaf.db"
 
@@ -93,26 +91,32 @@ def _sqlite_engine(sa_url) -> Engine:
     return engine
 
 
-def ensure_schema(engine: Engine) -> None:
-    """Create missing tables; refuse a database written by a newer qaf."""
-    if engine.dialect.name == "postgresql":
-        with engine.begin() as conn:  # one creator at a time when instances start together
+def ensure_schema(engine: Engine) -> tuple[str, str] | None:
+    """Make the store's schema the one this qaf writes (:data:`migrations.HEAD`), or refuse.
+
+    An empty database gets the tables of ``store/tables.py``, stamped with
+    the head revision; an older store is upgraded in place, every row kept
+    (returns ``(from, to)`` so the caller can say so once); a store written by
+    a newer qaf raises :class:`SchemaError` before anything is read or written.
+    On PostgreSQL instances starting together take turns (an advisory lock).
+    """
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
             conn.exec_driver_sql("SELECT pg_advisory_xact_lock(724145)")
-            SQLModel.metadata.create_all(conn)
-            _version(conn)
-    else:
-        with engine.begin() as conn:
-            SQLModel.metadata.create_all(conn)
-            _version(conn)
-
-
-def _version(conn) -> None:
-    table = tables.SchemaVersion.__table__
-    found = conn.execute(select(table.c.version)).scalars().all()
-    if not found:
-        conn.execute(insert(table), {"version": tables.SCHEMA_VERSION, "applied_at": datetime.now(timezone.utc)})
-    elif max(found) > tables.SCHEMA_VERSION:
-        raise SchemaError(f"the database has schema version {max(found)}; this qaf knows up to {tables.SCHEMA_VERSION}")
+        found = migrations.current(conn)
+        if found == migrations.HEAD:
+            return None
+        if found == migrations.EMPTY:
+            tables.METADATA.create_all(conn)
+            migrations.stamp(conn)
+            return None
+        if found not in migrations.REVISIONS:
+            raise SchemaError(
+                f"this store's schema is at revision {found}, which this qaf ({migrations.HEAD} and before) "
+                "does not know: it was written by a newer qaf. Upgrade qaf; the store was not touched"
+            )
+        migrations.upgrade(conn)
+        return found, migrations.HEAD
 
 
 @contextmanager
@@ -134,7 +138,7 @@ def temporary_schema(url: str, prefix: str = "qaf_tmp") -> Iterator[str]:
         admin.dispose()
 
 
-def open_engine(url: str | None = None) -> Engine:
+def open_engine(url: str | None = None) -> tuple[Engine, tuple[str, str] | None]:
+    """An engine on a store whose schema is this qaf's, and ``(from, to)`` if it was upgraded to get there."""
     engine = make_engine(url)
-    ensure_schema(engine)
-    return engine
+    return engine, ensure_schema(engine)

@@ -27,11 +27,9 @@ from qaf.calendars.events import FeedItem
 from qaf.engine.model import LIVE, Obligation, Outcome
 from qaf.engine.query import Filters
 from qaf.store.obligations import OBLIGATIONS, OUTCOMES, conditions
-from qaf.store.tables import FeedTokenRecord, FrameworkRecord, MetaRecord
+from qaf.store.tables import FEED_TOKENS, FRAMEWORKS, META
 
-TOKENS = FeedTokenRecord.__table__
-FRAMEWORKS = FrameworkRecord.__table__
-META = MetaRecord.__table__
+TOKENS = FEED_TOKENS
 CAUSE = OBLIGATIONS.alias("cause_ob")
 
 

@@ -10,11 +10,9 @@ from qaf.rules.problems import InputError, QafError, errors
 from qaf.rules.loader import content_hash, load_text
 from qaf.rules.model import Framework
 from qaf.store.protocols import FrameworkChange, StoredFramework
-from qaf.store.tables import FrameworkRecord, MetaRecord, RuleRecord
+from qaf.store.tables import FRAMEWORKS, META, RULES
 from qaf.store.upsert import upsert
 
-FRAMEWORKS = FrameworkRecord.__table__
-RULES = RuleRecord.__table__
 
 
 class UnknownFrameworkError(QafError, LookupError):
@@ -34,7 +32,7 @@ def save(conn: Connection, fw: Framework, text: str, filename: str) -> Framework
         [{
             "id": fw.id, "version": fw.version, "title": fw.title, "council": fw.council,
             "content_hash": digest, "filename": filename, "text": text,
-            "loaded_at": datetime.now(timezone.utc),
+            "loaded_at": datetime.now(timezone.utc), "timezone": fw.timezone,
         }],
         ["id"],
     )  # fmt: skip
@@ -51,6 +49,11 @@ def save(conn: Connection, fw: Framework, text: str, filename: str) -> Framework
         ],
     )  # fmt: skip
     return FrameworkChange(fw.id, "replaced" if previous else "loaded", previous.version if previous else None)
+
+
+def zones(conn: Connection) -> list[str]:
+    """The loaded frameworks' timezones, in the order of their ids."""
+    return list(conn.execute(select(FRAMEWORKS.c.timezone).order_by(FRAMEWORKS.c.id)).scalars())
 
 
 def stored(conn: Connection) -> list[StoredFramework]:
@@ -81,7 +84,7 @@ _ONE_HASH = _ALL_HASHES.where(FRAMEWORKS.c.id == bindparam("fid"))  # (id, conte
 
 
 _VERSIONS = (
-    select(FRAMEWORKS.c.content_hash, select(MetaRecord.__table__.c.value).where(MetaRecord.__table__.c.key == "org_version").scalar_subquery())
+    select(FRAMEWORKS.c.content_hash, select(META.c.value).where(META.c.key == "org_version").scalar_subquery())
     .where(FRAMEWORKS.c.id == bindparam("fid"))
 )
 

@@ -25,11 +25,9 @@ from qaf.engine.model import CANCELLED, DONE, LIVE, OPEN, WAIVED, CaseHistory, O
 from qaf.engine.org import Org
 from qaf.engine.query import Filters
 from qaf.engine.model import Completed
-from qaf.store.tables import ObligationRecord, OutcomeRecord
+from qaf.store.tables import OBLIGATIONS, OUTCOMES
 from qaf.store.upsert import insert_new
 
-OBLIGATIONS = ObligationRecord.__table__
-OUTCOMES = OutcomeRecord.__table__
 COLUMNS = [c.name for c in OBLIGATIONS.columns]
 MUTABLE = ("assignee", "team", "title", "case_ref", "status", "status_reason", "sample_reason")
 

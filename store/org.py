@@ -13,11 +13,9 @@ from sqlalchemy import Connection, Table, select, update
 
 from qaf.engine.org import Body, Case, Org, Person, Team
 from qaf.store.protocols import Counts, OrgChange
-from qaf.store.tables import BodyRecord, CaseRecord, MetaRecord, PersonRecord, TeamRecord
+from qaf.store.tables import BODIES, CASES, META, PEOPLE, TEAMS
 from qaf.store.upsert import upsert
 
-PEOPLE, TEAMS, CASES, BODIES = (t.__table__ for t in (PersonRecord, TeamRecord, CaseRecord, BodyRecord))
-META = MetaRecord.__table__
 
 
 def _person(p: Person) -> dict[str, Any]:

@@ -25,10 +25,9 @@ from typing import Any
 from sqlalchemy import Connection, and_, bindparam, or_, select, update
 
 from qaf.store.outcomes import FIRST_CHANCE
-from qaf.store.tables import OutboxRecord
+from qaf.store.tables import OUTBOX
 from qaf.store.upsert import insert_new
 
-OUTBOX = OutboxRecord.__table__
 LEASE = timedelta(minutes=5)
 MAX_ATTEMPTS = 8
 BACKOFF = (timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2), timedelta(hours=6),

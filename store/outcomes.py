@@ -17,11 +17,9 @@ from qaf.engine.model import DONE, LIVE, CaseHistory, Obligation
 from qaf.engine.notices import Notice
 from qaf.rules.problems import QafError
 from qaf.store.obligations import OBLIGATIONS, OUTCOMES, _outcome, _OutcomeView, from_row, to_row
-from qaf.store.tables import EventRecord, FrameworkRecord, MetaRecord, OutboxRecord
+from qaf.store.tables import EVENTS, FRAMEWORKS, META, OUTBOX
 from qaf.store.upsert import insert_new
 
-OUTBOX = OutboxRecord.__table__
-EVENTS = EventRecord.__table__
 
 
 class NoSuchObligation(QafError, LookupError):
@@ -57,9 +55,9 @@ _LOAD = (
 _LOAD_LOCKED = _LOAD.with_for_update(of=OBLIGATIONS)
 # ... and, in the same round trip, the versions of the organisation and of the obligation's framework
 _VERSIONS = (
-    select(MetaRecord.__table__.c.value).where(MetaRecord.__table__.c.key == "org_version").scalar_subquery().label("v_org"),
-    select(FrameworkRecord.__table__.c.content_hash)
-    .where(FrameworkRecord.__table__.c.id == OBLIGATIONS.c.framework)
+    select(META.c.value).where(META.c.key == "org_version").scalar_subquery().label("v_org"),
+    select(FRAMEWORKS.c.content_hash)
+    .where(FRAMEWORKS.c.id == OBLIGATIONS.c.framework)
     .scalar_subquery()
     .label("v_fw"),
 )

@@ -12,11 +12,8 @@ from datetime import date
 from sqlalchemy import Connection, select
 
 from qaf.engine.report_model import Extension, Raised
-from qaf.store.tables import EscalationRecord, EventRecord, OutcomeRecord
+from qaf.store.tables import ESCALATIONS, EVENTS, OUTCOMES
 
-EVENTS = EventRecord.__table__
-ESCALATIONS = EscalationRecord.__table__
-OUTCOMES = OutcomeRecord.__table__
 
 
 def extensions(conn: Connection) -> list[Extension]:

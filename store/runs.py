@@ -12,10 +12,10 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from qaf.store.obligations import OBLIGATIONS
-from qaf.store.tables import ScheduleRunRecord
+from qaf.store.tables import SCHEDULE_RUNS
 from qaf.store.upsert import upsert
 
-RUNS = ScheduleRunRecord.__table__
+RUNS = SCHEDULE_RUNS
 
 
 def done_state(conn: Connection, framework: str, rows: list[str]) -> str:

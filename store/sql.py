@@ -23,19 +23,20 @@ from qaf.store import org as org_store
 from qaf.store import outcomes as oc_store
 from qaf.store.db import open_engine
 from qaf.store.protocols import FrameworkChange, OrgChange, StoredFramework
-from qaf.store.tables import EventRecord
+from qaf.store.tables import EVENTS
 
-EVENTS = EventRecord.__table__
 
 
 class SqlStore:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, upgraded: tuple[str, str] | None = None) -> None:
         self.engine = engine
+        self.upgraded = upgraded  # (from, to) when opening it upgraded the schema: the caller says so once
         self._org: tuple[int, Org] | None = None
 
     @classmethod
     def open(cls, url: str | None = None) -> "SqlStore":
-        return cls(open_engine(url))
+        """The store at ``url`` (default: ``QAF_DB``, else ``qaf.db``), its schema made this qaf's."""
+        return cls(*open_engine(url))
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -89,6 +90,16 @@ class SqlStore:
     def framework(self, framework_id: str) -> Framework:
         with self.read() as conn:
             return fw_store.parse(conn, framework_id)[0]
+
+    def timezone(self, default: str = "Europe/London") -> str:
+        """The council's timezone: its frameworks' ``timezone`` setting (the first framework's, by id).
+
+        The business date ("today") is read in it. One query, no parsing: cheap
+        enough for every command to ask.
+        """
+        with self.read() as conn:
+            found = fw_store.zones(conn)
+        return found[0] if found else default
 
     def vocabulary(self) -> Vocabulary:
         return Vocabulary(role for fw in self.frameworks() for role in fw.roles)

@@ -1,20 +1,32 @@
-"""SQLModel ``table=True`` rows. Nothing outside ``store/`` sees these classes.
+"""The store's tables, as SQLAlchemy Core tables. Nothing outside ``store/`` sees them.
 
 Conversion to and from the engine's frozen records happens in the store
-modules (:mod:`qaf.store.frameworks`, :mod:`qaf.store.org`, ...). ``table=True``
-models do not validate: input is validated at the boundary (the loaders)
-before it reaches here. Timestamps are UTC.
+modules (:mod:`qaf.store.frameworks`, :mod:`qaf.store.org`, ...). Nothing
+here validates: input is validated at the boundary (the loaders) before it
+reaches the store. Timestamps are UTC.
+
+Why Core and not SQLModel ``table=True`` classes: the store only ever used
+their ``__table__``, and declaring them through SQLModel (pydantic) cost
+about 200 ms at every start of every command (``qaf due`` included:
+bench/bench_startup.py). The tables are the same, column for column and
+index for index (tests/test_migrations.py compares them with the schema
+the migrations build). SQLModel stays where pydantic models belong: the
+API's request and response models (:mod:`qaf.web.api`).
+
+The schema changes only through migrations (``store/migrations``,
+``qaf db upgrade``): a change here needs a migration beside it.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
-from typing import Optional
+from datetime import timezone
 
-from sqlalchemy import JSON, Column, DateTime, Index, Text, TypeDecorator, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlalchemy import (
+    JSON, Boolean, Column, Date, DateTime, Index, Integer, MetaData, String, Table, Text, TypeDecorator,
+    UniqueConstraint,
+)  # fmt: skip
 
-SCHEMA_VERSION = 1
+METADATA = MetaData()
 
 
 class UTCDateTime(TypeDecorator):
@@ -42,232 +54,223 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
 
-def _ts(nullable: bool = True) -> Column:
-    return Column(UTCDateTime(), nullable=nullable)
+def _ts(name: str, nullable: bool = True) -> Column:
+    return Column(name, UTCDateTime(), nullable=nullable)
 
 
-class SchemaVersion(SQLModel, table=True):
-    __tablename__ = "schema_version"
-    version: int = Field(primary_key=True)
-    applied_at: datetime = Field(sa_column=_ts(False))
+def _s(name: str, length: int, nullable: bool = False, **kw) -> Column:
+    """A bounded string column (VARCHAR(length))."""
+    return Column(name, String(length), nullable=nullable, **kw)
 
 
-class FrameworkRecord(SQLModel, table=True):
-    """A loaded framework: its source text is kept whole and parsed again on use."""
-
-    __tablename__ = "frameworks"
-    id: str = Field(primary_key=True, max_length=100)
-    version: str = Field(max_length=100)
-    title: str = Field(sa_column=Column(Text, nullable=False))
-    council: str = Field(default="", sa_column=Column(Text, nullable=False))
-    content_hash: str = Field(max_length=64)
-    filename: str = Field(sa_column=Column(Text, nullable=False))
-    text: str = Field(sa_column=Column(Text, nullable=False))
-    loaded_at: datetime = Field(sa_column=_ts(False))
+def _text(name: str, nullable: bool = False) -> Column:
+    return Column(name, Text, nullable=nullable)
 
 
-class RuleRecord(SQLModel, table=True):
-    """One framework row, verbatim text beside whether it can be scheduled."""
-
-    __tablename__ = "rules"
-    framework: str = Field(primary_key=True, max_length=100)
-    row: str = Field(primary_key=True, max_length=50)
-    position: int
-    role: str = Field(sa_column=Column(Text, nullable=False))
-    task: str = Field(sa_column=Column(Text, nullable=False))
-    frequency: str = Field(sa_column=Column(Text, nullable=False))
-    purpose: str = Field(sa_column=Column(Text, nullable=False))
-    schedulable: bool
-    reason: Optional[str] = Field(default=None, sa_column=Column(Text))
-    cadences: int = 0
-    triggers: int = 0
+def _int(name: str, default: int | None = None) -> Column:
+    return Column(name, Integer, nullable=False, default=default)
 
 
-class PersonRecord(SQLModel, table=True):
-    __tablename__ = "people"
-    id: str = Field(primary_key=True, max_length=100)
-    name: str = Field(sa_column=Column(Text, nullable=False))
-    email: str = Field(sa_column=Column(Text, nullable=False))
-    roles: str = Field(default="", sa_column=Column(Text, nullable=False))  # as written, joined by ';'
-    team: Optional[str] = Field(default=None, max_length=100)
-    manager: Optional[str] = Field(default=None, max_length=100, index=True)
-    start: Optional[date] = None
-    end: Optional[date] = None
-    present: bool = True  # False once a later snapshot no longer lists them (kept for history)
+def _bool(name: str, default: bool | None = None) -> Column:
+    return Column(name, Boolean, nullable=False, default=default)
 
 
-class TeamRecord(SQLModel, table=True):
-    __tablename__ = "teams"
-    id: str = Field(primary_key=True, max_length=100)
-    name: str = Field(sa_column=Column(Text, nullable=False))
-    service: str = Field(max_length=200)
-    kind: str = Field(max_length=20)
-    area: str = Field(default="", max_length=200)
-    present: bool = True
+FRAMEWORKS = Table(
+    "frameworks", METADATA,  # a loaded framework: its source text is kept whole and parsed again on use
+    _s("id", 100, primary_key=True),
+    _s("version", 100),
+    _text("title"),
+    _text("council"),
+    _s("content_hash", 64),
+    _text("filename"),
+    _text("text"),
+    _ts("loaded_at", False),
+    _s("timezone", 64, default="Europe/London", server_default="Europe/London"),  # the business date is read in it
+)
 
+RULES = Table(
+    "rules", METADATA,  # one framework row, verbatim text beside whether it can be scheduled
+    _s("framework", 100, primary_key=True),
+    _s("row", 50, primary_key=True),
+    _int("position"),
+    _text("role"),
+    _text("task"),
+    _text("frequency"),
+    _text("purpose"),
+    _bool("schedulable"),
+    _text("reason", True),
+    _int("cadences", 0),
+    _int("triggers", 0),
+)
 
-class CaseRecord(SQLModel, table=True):
-    """A case: its reference only, never a child's name or details."""
+PEOPLE = Table(
+    "people", METADATA,
+    _s("id", 100, primary_key=True),
+    _text("name"),
+    _text("email"),
+    _text("roles"),  # as written, joined by ';'
+    _s("team", 100, True),
+    _s("manager", 100, True, index=True),
+    Column("start", Date, nullable=True),
+    Column("end", Date, nullable=True),
+    _bool("present", True),  # False once a later snapshot no longer lists them (kept for history)
+)
 
-    __tablename__ = "cases"
-    ref: str = Field(primary_key=True, max_length=64)
-    worker: Optional[str] = Field(default=None, max_length=100, index=True)
-    team: str = Field(max_length=100, index=True)
-    opened: date
-    closed: Optional[date] = None
-    present: bool = True
+TEAMS = Table(
+    "teams", METADATA,
+    _s("id", 100, primary_key=True),
+    _text("name"),
+    _s("service", 200),
+    _s("kind", 20),
+    _s("area", 200, default=""),
+    _bool("present", True),
+)
 
+CASES = Table(
+    "cases", METADATA,  # a case: its reference only, never a child's name or details
+    _s("ref", 64, primary_key=True),
+    _s("worker", 100, True, index=True),
+    _s("team", 100, index=True),
+    Column("opened", Date, nullable=False),
+    Column("closed", Date, nullable=True),
+    _bool("present", True),
+)
 
-class BodyRecord(SQLModel, table=True):
-    __tablename__ = "bodies"
-    id: str = Field(primary_key=True, max_length=100)
-    name: str = Field(sa_column=Column(Text, nullable=False))
-    chair: Optional[str] = Field(default=None, max_length=100)
-    present: bool = True
+BODIES = Table(
+    "bodies", METADATA,
+    _s("id", 100, primary_key=True),
+    _text("name"),
+    _s("chair", 100, True),
+    _bool("present", True),
+)
 
+OBLIGATIONS = Table(
+    "obligations", METADATA,  # one dated piece of work for one assignee; id is derived from what it is
+    _s("id", 40, primary_key=True),
+    _s("framework", 100),
+    _s("row", 50),
+    _int("cadence", 0),
+    _s("kind", 20),
+    _text("title"),
+    _s("assignee", 100, True),
+    _s("subject_kind", 20, default=""),
+    _s("subject", 200, default=""),
+    _s("case_ref", 64, True, index=True),
+    _s("team", 100, True),
+    Column("period_start", Date, nullable=False),
+    Column("period_end", Date, nullable=False),
+    Column("due", Date, nullable=False),
+    _s("status", 20, default="open"),
+    _text("status_reason", True),
+    _s("cause", 40, True, index=True),
+    _int("seq", 0),
+    _int("sequence", 0),  # iCalendar SEQUENCE: grows on every change
+    _int("escalated", -2),  # the highest rung of the overdue ladder reached (-1: reminded; -2: nothing yet)
+    _text("sample_reason", True),
+    _ts("created_at", False),
+    _ts("updated_at", False),
+    Index("ix_obligations_assignee_due", "assignee", "due"),
+    Index("ix_obligations_status_due", "status", "due"),
+    Index("ix_obligations_rule", "framework", "row"),
+    Index("ix_obligations_ladder", "escalated", "due"),
+)
 
-class ObligationRecord(SQLModel, table=True):
-    """One dated piece of work for one assignee; ``id`` is derived from what it is."""
+OUTCOMES = Table(
+    "outcomes", METADATA,
+    _s("obligation", 40, primary_key=True),
+    _s("grade", 40, True),  # None: work done that takes no grade
+    _bool("concerns", False),
+    Column("areas", JSON, nullable=False, default=dict),
+    _s("by", 100, True),
+    Column("audit_date", Date, nullable=False),  # the date the audit was done
+    _text("notes", True),
+    _bool("contested", False),
+    _s("moderated_grade", 40, True),
+    _s("moderated_by", 100, True),
+    Column("moderated_on", Date, nullable=True),
+    _s("signoff_by", 100, True),
+    Column("signoff_on", Date, nullable=True),
+    _ts("recorded_at", False),
+)
 
-    __tablename__ = "obligations"
-    __table_args__ = (
-        Index("ix_obligations_assignee_due", "assignee", "due"),
-        Index("ix_obligations_status_due", "status", "due"),
-        Index("ix_obligations_rule", "framework", "row"),
-        Index("ix_obligations_ladder", "escalated", "due"),
-    )
-    id: str = Field(primary_key=True, max_length=40)
-    framework: str = Field(max_length=100)
-    row: str = Field(max_length=50)
-    cadence: int = 0
-    kind: str = Field(max_length=20)
-    title: str = Field(sa_column=Column(Text, nullable=False))
-    assignee: Optional[str] = Field(default=None, max_length=100)
-    subject_kind: str = Field(default="", max_length=20)
-    subject: str = Field(default="", max_length=200)
-    case_ref: Optional[str] = Field(default=None, max_length=64, index=True)
-    team: Optional[str] = Field(default=None, max_length=100)
-    period_start: date
-    period_end: date
-    due: date
-    status: str = Field(default="open", max_length=20)
-    status_reason: Optional[str] = Field(default=None, sa_column=Column(Text))
-    cause: Optional[str] = Field(default=None, max_length=40, index=True)
-    seq: int = 0
-    sequence: int = 0  # iCalendar SEQUENCE: grows on every change
-    escalated: int = -2  # the highest rung of the overdue ladder reached (-1: reminded; -2: nothing yet)
-    sample_reason: Optional[str] = Field(default=None, sa_column=Column(Text))
-    created_at: datetime = Field(sa_column=_ts(False))
-    updated_at: datetime = Field(sa_column=_ts(False))
+ESCALATIONS = Table(
+    "escalations", METADATA,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _s("obligation", 40),
+    _int("level"),
+    _s("to_person", 100, True),
+    Column("on", Date, nullable=False),
+    _text("reason"),
+    UniqueConstraint("obligation", "level", name="uq_escalation_level"),
+)
 
+OUTBOX = Table(
+    "outbox", METADATA,  # a notice to send: written in the transaction that caused it, sent once
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _s("key", 200, unique=True),  # idempotency: one notice per cause and reason
+    _s("recipient", 100, True),
+    _text("recipient_email"),
+    _text("subject"),
+    _text("body_text"),
+    _text("body_html"),
+    _s("reason", 40),
+    _s("cause", 40, True),
+    _bool("digest", False),
+    _s("digest_key", 200, True, index=True),  # the digest email this item went out in
+    _s("status", 20, default="pending"),  # pending | sending | sent | failed | digested
+    _int("attempts", 0),
+    _ts("next_attempt_at", False),
+    _s("claimed_by", 100, True),
+    _ts("claimed_until"),
+    _ts("created_at", False),
+    _ts("sent_at"),
+    _text("last_error", True),
+    Index("ix_outbox_status_next", "status", "next_attempt_at"),
+)
 
-class OutcomeRecord(SQLModel, table=True):
-    __tablename__ = "outcomes"
-    obligation: str = Field(primary_key=True, max_length=40)
-    grade: Optional[str] = Field(default=None, max_length=40)  # None: work done that takes no grade
-    concerns: bool = False
-    areas: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    by: Optional[str] = Field(default=None, max_length=100)
-    audit_date: date  # the date the audit was done
-    notes: Optional[str] = Field(default=None, sa_column=Column(Text))
-    contested: bool = False
-    moderated_grade: Optional[str] = Field(default=None, max_length=40)
-    moderated_by: Optional[str] = Field(default=None, max_length=100)
-    moderated_on: Optional[date] = None
-    signoff_by: Optional[str] = Field(default=None, max_length=100)
-    signoff_on: Optional[date] = None
-    recorded_at: datetime = Field(sa_column=_ts(False))
+EVENTS = Table(
+    "events", METADATA,  # the event log: what was loaded, recorded, sent, and by whom
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _ts("at", False),
+    _s("kind", 40, index=True),
+    _s("ref", 200, default=""),
+    Column("payload", JSON, nullable=False, default=dict),
+)
 
+FEED_TOKENS = Table(
+    "feed_tokens", METADATA,  # a secret feed URL or API token, stored only as its hash
+    _s("token_hash", 64, primary_key=True),
+    _s("person", 100),
+    _s("scope", 20, default="person"),
+    _s("purpose", 20, default="feed"),  # feed | api
+    _ts("created_at", False),
+    _ts("revoked_at"),
+)
 
-class EscalationRecord(SQLModel, table=True):
-    __tablename__ = "escalations"
-    __table_args__ = (UniqueConstraint("obligation", "level", name="uq_escalation_level"),)
-    id: Optional[int] = Field(default=None, primary_key=True)
-    obligation: str = Field(max_length=40)
-    level: int
-    to_person: Optional[str] = Field(default=None, max_length=100)
-    on: date
-    reason: str = Field(default="", sa_column=Column(Text, nullable=False))
+META = Table(
+    "meta", METADATA,  # small named values the store keeps: the organisation's version, ...
+    _s("key", 100, primary_key=True),
+    _text("value"),
+)
 
+SCHEDULE_RUNS = Table(
+    "schedule_runs", METADATA,  # the last schedule of a window: what it depended on, so a repeat with no change is skipped
+    _s("framework", 100, primary_key=True),
+    Column("first", Date, primary_key=True),
+    Column("last", Date, primary_key=True),
+    _s("part", 20, primary_key=True),  # calendar | samples
+    _s("fingerprint", 64),  # everything the plan of this part depends on
+    _int("planned", 0),
+    Column("notes", JSON, nullable=False, default=list),
+    _ts("at", False),
+)
 
-class OutboxRecord(SQLModel, table=True):
-    """A notice to send: written in the transaction that caused it, sent once."""
-
-    __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_status_next", "status", "next_attempt_at"),)
-    id: Optional[int] = Field(default=None, primary_key=True)
-    key: str = Field(max_length=200, unique=True)  # idempotency: one notice per cause and reason
-    recipient: Optional[str] = Field(default=None, max_length=100)
-    recipient_email: str = Field(sa_column=Column(Text, nullable=False))
-    subject: str = Field(sa_column=Column(Text, nullable=False))
-    body_text: str = Field(sa_column=Column(Text, nullable=False))
-    body_html: str = Field(default="", sa_column=Column(Text, nullable=False))
-    reason: str = Field(max_length=40)
-    cause: Optional[str] = Field(default=None, max_length=40)
-    digest: bool = False
-    digest_key: Optional[str] = Field(default=None, max_length=200, index=True)  # the digest email this item went out in
-    status: str = Field(default="pending", max_length=20)  # pending | sending | sent | failed | digested
-    attempts: int = 0
-    next_attempt_at: datetime = Field(sa_column=_ts(False))
-    claimed_by: Optional[str] = Field(default=None, max_length=100)
-    claimed_until: Optional[datetime] = Field(default=None, sa_column=_ts())
-    created_at: datetime = Field(sa_column=_ts(False))
-    sent_at: Optional[datetime] = Field(default=None, sa_column=_ts())
-    last_error: Optional[str] = Field(default=None, sa_column=Column(Text))
-
-
-class EventRecord(SQLModel, table=True):
-    """The event log: what was loaded, recorded, sent, and by whom."""
-
-    __tablename__ = "events"
-    id: Optional[int] = Field(default=None, primary_key=True)
-    at: datetime = Field(sa_column=_ts(False))
-    kind: str = Field(max_length=40, index=True)
-    ref: str = Field(default="", max_length=200)
-    payload: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-
-
-class FeedTokenRecord(SQLModel, table=True):
-    """A secret feed URL token, stored only as its hash."""
-
-    __tablename__ = "feed_tokens"
-    token_hash: str = Field(primary_key=True, max_length=64)
-    person: str = Field(max_length=100)
-    scope: str = Field(default="person", max_length=20)
-    purpose: str = Field(default="feed", max_length=20)  # feed | api
-    created_at: datetime = Field(sa_column=_ts(False))
-    revoked_at: Optional[datetime] = Field(default=None, sa_column=_ts())
-
-
-class MetaRecord(SQLModel, table=True):
-    """Small named values the store keeps: the organisation's version, ..."""
-
-    __tablename__ = "meta"
-    key: str = Field(primary_key=True, max_length=100)
-    value: str = Field(sa_column=Column(Text, nullable=False))
-
-
-class ScheduleRunRecord(SQLModel, table=True):
-    """The last schedule of a window: what it depended on, so a repeat with no change is skipped."""
-
-    __tablename__ = "schedule_runs"
-    framework: str = Field(primary_key=True, max_length=100)
-    first: date = Field(primary_key=True)
-    last: date = Field(primary_key=True)
-    part: str = Field(primary_key=True, max_length=20)  # calendar | samples
-    fingerprint: str = Field(max_length=64)  # everything the plan of this part depends on
-    planned: int = 0
-    notes: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    at: datetime = Field(sa_column=_ts(False))
-
-
-class TickRecord(SQLModel, table=True):
-    """One row per business date: the daily tick runs once per date."""
-
-    __tablename__ = "tick_runs"
-    business_date: date = Field(primary_key=True)
-    started_at: datetime = Field(sa_column=_ts(False))
-    finished_at: Optional[datetime] = Field(default=None, sa_column=_ts())
-    runner: str = Field(default="", max_length=100)
-    claimed_until: Optional[datetime] = Field(default=None, sa_column=_ts())  # a runner that died lets go
-    summary: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+TICK_RUNS = Table(
+    "tick_runs", METADATA,  # one row per business date: the daily tick runs once per date
+    Column("business_date", Date, primary_key=True),
+    _ts("started_at", False),
+    _ts("finished_at"),
+    _s("runner", 100, default=""),
+    _ts("claimed_until"),  # a runner that died lets go
+    Column("summary", JSON, nullable=False, default=dict),
+)

@@ -19,14 +19,13 @@ from qaf.engine.model import LIVE, Obligation
 from qaf.store.obligations import OBLIGATIONS, from_row
 from qaf.store.outbox import OUTBOX
 from qaf.store.outcomes import outbox_rows
-from qaf.store.tables import EscalationRecord, TickRecord
+from qaf.store.tables import ESCALATIONS, TICK_RUNS
 from qaf.store.upsert import insert_new
 
 if TYPE_CHECKING:  # the records it writes; the store never works out an escalation
     from qaf.engine.escalation import Escalation
 
-TICKS = TickRecord.__table__
-ESCALATIONS = EscalationRecord.__table__
+TICKS = TICK_RUNS
 TICK_LEASE = timedelta(minutes=30)
 
 

@@ -13,9 +13,9 @@ from datetime import datetime
 from sqlalchemy import bindparam, insert, select, update
 
 from qaf.store.feeds import utc
-from qaf.store.tables import FeedTokenRecord
+from qaf.store.tables import FEED_TOKENS
 
-TOKENS = FeedTokenRecord.__table__
+TOKENS = FEED_TOKENS
 _BY_HASH = select(TOKENS).where(TOKENS.c.token_hash == bindparam("h"))
 
 

@@ -27,7 +27,7 @@ from qaf.usecases.mail import MailSettings
 from qaf.usecases.tick import business_now, run_tick
 from qaf.rules import bundled
 from qaf.store.sql import SqlStore
-from qaf.store.tables import EscalationRecord, ObligationRecord, OutboxRecord
+from qaf.store.tables import ESCALATIONS, OBLIGATIONS, OUTBOX
 from tests.council import council
 from tests.smtp import Inbox, free_port, smtp_server
 from tests.test_tick import FW, work
@@ -49,9 +49,9 @@ def tick(url: str, day: date, port: int, crash: str | None = None) -> int:
 def state(url: str) -> dict:
     store = SqlStore.open(url)
     with store.read() as conn:
-        obligations = {(r.id, r.status, r.assignee, r.case_ref) for r in conn.execute(select(ObligationRecord.__table__))}
-        escalations = {(r.obligation, r.level, r.to_person) for r in conn.execute(select(EscalationRecord.__table__))}
-        outbox = {(r.key, r.status) for r in conn.execute(select(OutboxRecord.__table__))}
+        obligations = {(r.id, r.status, r.assignee, r.case_ref) for r in conn.execute(select(OBLIGATIONS))}
+        escalations = {(r.obligation, r.level, r.to_person) for r in conn.execute(select(ESCALATIONS))}
+        outbox = {(r.key, r.status) for r in conn.execute(select(OUTBOX))}
     store.close()
     return {"obligations": obligations, "escalations": escalations, "outbox": outbox}
 

@@ -39,7 +39,7 @@ from qaf.calendars.events import FeedItem
 from qaf.engine.query import Filters
 from qaf.store.obligations import find
 from qaf.store.sql import SqlStore
-from qaf.store.tables import ObligationRecord
+from qaf.store.tables import OBLIGATIONS
 from qaf.usecases import recording
 from qaf.usecases import scheduling
 from tests.conftest import PG_URL, _postgres_reachable
@@ -107,7 +107,7 @@ def may_audit(store: SqlStore, worker: str, month: int = 5):
 
 def pin(store: SqlStore, at: datetime = PINNED) -> None:
     """Every obligation last changed at ``at``: the store writes the wall clock, a golden file cannot."""
-    table = ObligationRecord.__table__
+    table = OBLIGATIONS
     with store.write() as conn:
         conn.execute(update(table).values(updated_at=at))
 

@@ -18,7 +18,7 @@ from qaf.rules import bundled
 from qaf.rules.loader import load_framework
 from qaf.engine.query import Filters
 from qaf.store.sql import SqlStore
-from qaf.store.tables import EventRecord
+from qaf.store.tables import EVENTS
 from qaf.usecases import recording
 from qaf.usecases import scheduling
 from tests.conftest import snapshot
@@ -256,7 +256,7 @@ def test_a_line_manager_may_extend_by_up_to_five_working_days_longer_needs_the_h
 
 def _events(store: SqlStore):
     with store.read() as conn:
-        return list(conn.execute(select(EventRecord.__table__).order_by(EventRecord.__table__.c.id)))
+        return list(conn.execute(select(EVENTS).order_by(EVENTS.c.id)))
 
 
 def test_every_outcome_follow_up_and_alert_is_in_the_event_log(store: SqlStore):

@@ -15,7 +15,7 @@ from qaf.usecases.queries import KEYS
 from qaf.rules.loader import load_framework
 from qaf.engine.query import Filters
 from qaf.store.sql import SqlStore
-from qaf.store.tables import ObligationRecord
+from qaf.store.tables import OBLIGATIONS
 from qaf.usecases import scheduling
 from tests.conftest import snapshot
 from tests.council import council
@@ -38,7 +38,7 @@ def people_with(**changed):
 
 
 def mark_done(store: SqlStore, oid: str) -> None:
-    table = ObligationRecord.__table__
+    table = OBLIGATIONS
     with store.write() as conn:
         conn.execute(update(table).where(table.c.id == oid).values(status="done", updated_at=datetime.now(timezone.utc)))
 

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import func, select
 
 from qaf.store.sql import SqlStore
-from qaf.store.tables import OutboxRecord, TickRecord
+from qaf.store.tables import OUTBOX, TICK_RUNS
 from tests.smtp import Inbox, free_port, smtp_server
 from tests.test_tick import set_up
 
@@ -43,7 +43,7 @@ def wait_for(what, timeout: float = 60.0, every: float = 0.5):
 
 def finished_ticks(store: SqlStore) -> int:
     with store.read() as conn:
-        return conn.execute(select(func.count()).select_from(TickRecord.__table__).where(TickRecord.__table__.c.finished_at.is_not(None))).scalar()
+        return conn.execute(select(func.count()).select_from(TICK_RUNS).where(TICK_RUNS.c.finished_at.is_not(None))).scalar()
 
 
 def test_two_instances_one_leader_nothing_twice_and_a_takeover(pg_url: str, tmp_path):
@@ -69,8 +69,8 @@ def test_two_instances_one_leader_nothing_twice_and_a_takeover(pg_url: str, tmp_
             assert len(leaders) == 1, states
             time.sleep(2)  # let the leader finish sending
             with store.read() as conn:
-                rows = list(conn.execute(select(OutboxRecord.__table__)))
-                ticks = list(conn.execute(select(TickRecord.__table__)))
+                rows = list(conn.execute(select(OUTBOX)))
+                ticks = list(conn.execute(select(TICK_RUNS)))
             assert len(ticks) == MONTH and len({t.business_date for t in ticks}) == MONTH
             assert {t.runner for t in ticks} == {states[leaders[0]]["runner"]}  # only the leader ticked
             sent = [r for r in rows if r.status == "sent"]

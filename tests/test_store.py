@@ -12,7 +12,7 @@ from qaf.rules.loader import load_framework
 from qaf.store import org as org_store
 from qaf.store.frameworks import UnknownFrameworkError
 from qaf.store.sql import SqlStore
-from qaf.store.tables import SCHEMA_VERSION
+from qaf.store.migrations import HEAD
 from tests.conftest import snapshot
 
 DATA = Path(__file__).parent / "data"
@@ -26,7 +26,7 @@ def framework():
 
 
 def test_schema_version_is_recorded(store: SqlStore):
-    assert snapshot(store)["schema_version"][0][0] == repr(SCHEMA_VERSION)
+    assert snapshot(store)["alembic_version"] == [(repr(HEAD),)]
 
 
 def test_framework_loads_once_and_reloading_the_same_text_changes_nothing(store: SqlStore):

@@ -17,7 +17,7 @@ from qaf.rules import bundled
 from qaf.rules.loader import load_framework
 from qaf.engine.query import Filters
 from qaf.store.sql import SqlStore
-from qaf.store.tables import EscalationRecord, OutboxRecord
+from qaf.store.tables import ESCALATIONS, OUTBOX
 from qaf.usecases import recording
 from tests.council import council
 from tests.smtp import Inbox, free_port, smtp_server
@@ -48,7 +48,7 @@ def work(store: SqlStore, day: date) -> None:
 
 def outbox(store: SqlStore) -> list:
     with store.read() as conn:
-        return list(conn.execute(select(OutboxRecord.__table__)))
+        return list(conn.execute(select(OUTBOX)))
 
 
 def replay(store, first, last, settings, down: set[date] = frozenset(), inbox=None, port=None):
@@ -97,7 +97,7 @@ def test_a_year_replayed_day_by_day_delivers_every_email_once(tmp_path: Path):
     assert {p.get_content_type() for p in first.iter_parts()} == {"text/plain", "text/html"}
     # escalations happened once per rung
     with store.read() as conn:
-        esc = list(conn.execute(select(EscalationRecord.__table__)))
+        esc = list(conn.execute(select(ESCALATIONS)))
     assert len({(e.obligation, e.level) for e in esc}) == len(esc)
     assert {e.level for e in esc} >= {-1, 0, 1, 2}
 
@@ -132,11 +132,11 @@ def test_a_tick_escalates_from_current_state_so_a_missed_day_catches_up(tmp_path
     run_tick(store, date(2024, 4, 1), MailSettings(), "test")
     run_tick(store, date(2024, 6, 3), MailSettings(), "test")  # two months missed
     with store.read() as conn:
-        esc = list(conn.execute(select(EscalationRecord.__table__)))
+        esc = list(conn.execute(select(ESCALATIONS)))
     april = {o.id for o in store.obligations(Filters(row="3.16")) if o.due == date(2024, 4, 30)}
     levels = {e.level for e in esc if e.obligation in april}
     assert levels == {0, 1, 2}  # assignee, line manager (5 days), Head of Service (20): all caught up at once
     run_tick(store, date(2024, 6, 4), MailSettings(), "test")
     with store.read() as conn:
-        again = list(conn.execute(select(EscalationRecord.__table__)))
+        again = list(conn.execute(select(ESCALATIONS)))
     assert len([e for e in again if e.obligation in april]) == len([e for e in esc if e.obligation in april])  # nothing twice

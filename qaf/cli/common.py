@@ -7,10 +7,12 @@ import os
 import socket
 import sys
 from datetime import date
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from qaf.rules.problems import Problem, format_problem
-from qaf.store.sql import SqlStore
+
+if TYPE_CHECKING:
+    from qaf.store.sql import SqlStore
 
 
 def day_arg(text: str) -> date:
@@ -27,7 +29,14 @@ def today_of(args: argparse.Namespace) -> date:
 
 
 def open_store(args: argparse.Namespace) -> SqlStore:
-    return SqlStore.open(args.db)
+    """The store ``--db`` names; if opening it upgraded its schema, say so (once: it happens once)."""
+    from qaf.store.sql import SqlStore
+
+    store = SqlStore.open(args.db)
+    if store.upgraded:
+        was, now = store.upgraded
+        print(f"note: upgraded the store's schema from revision {was} to {now}; every row kept", file=sys.stderr)
+    return store
 
 
 def print_problems(problems: Sequence[Problem], stream=None) -> None:

@@ -23,17 +23,19 @@ import tempfile
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from qaf.calendars import http
+from typing import TYPE_CHECKING
 
-from qaf.usecases import tokens
+from qaf.calendars import http
 from qaf.calendars.access import SCOPES
-from qaf.usecases.feeds import build
 from qaf.calendars.feed import DONE_DAYS, EVENT, TODO
 from qaf.calendars.selection import Selection
-from qaf.cli.common import day_arg
+from qaf.cli.common import day_arg, open_store
 from qaf.rules.problems import QafError
-from qaf.store.sql import SqlStore
-from qaf.store import tokens as token_store
+
+if TYPE_CHECKING:
+    from qaf.store.sql import SqlStore
+
+PURPOSES = ("feed", "api")  # as qaf.usecases.tokens.PURPOSES (a test holds them equal)
 
 
 _day = day_arg
@@ -46,7 +48,7 @@ def _whole(text: str) -> int:
 
 
 def _store(args: argparse.Namespace) -> SqlStore:
-    return SqlStore.open(args.db)
+    return open_store(args)
 
 
 def _selection(args: argparse.Namespace) -> Selection:
@@ -69,6 +71,8 @@ def _write(path: Path, body: bytes) -> None:
 
 
 def cmd_feed(args: argparse.Namespace) -> int:
+    from qaf.usecases.feeds import build
+
     today = args.today or date.today()
     store = _store(args)
     if not store.stored_frameworks():
@@ -93,6 +97,8 @@ def cmd_feed(args: argparse.Namespace) -> int:
 
 
 def cmd_token_create(args: argparse.Namespace) -> int:
+    from qaf.usecases import tokens
+
     store = _store(args)
     org = store.org()
     if not org.people:
@@ -111,6 +117,9 @@ def cmd_token_create(args: argparse.Namespace) -> int:
 
 
 def cmd_token_list(args: argparse.Namespace) -> int:
+    from qaf.store import tokens as token_store
+    from qaf.usecases import tokens
+
     store = _store(args)
     found = token_store.every(store)
     if not found:
@@ -122,6 +131,8 @@ def cmd_token_list(args: argparse.Namespace) -> int:
 
 
 def cmd_token_revoke(args: argparse.Namespace) -> int:
+    from qaf.usecases import tokens
+
     store = _store(args)
     revoked = tokens.revoke(store, args.token, datetime.now(timezone.utc))
     print(f"revoked token {revoked.id} ({revoked.purpose}, {revoked.person}): its URL now answers 404")
@@ -149,7 +160,7 @@ def register(commands) -> None:
     create.add_argument("--person", required=True, metavar="ID")
     create.add_argument("--scope", choices=SCOPES, help="person (own work), team (own and the line below), all (overseers only); "
                         "default: person for a feed, the widest allowed for the API")  # fmt: skip
-    create.add_argument("--purpose", choices=tokens.PURPOSES, default="feed", help="feed (a calendar URL, default) or api (a Bearer token)")
+    create.add_argument("--purpose", choices=PURPOSES, default="feed", help="feed (a calendar URL, default) or api (a Bearer token)")
     create.set_defaults(handler=cmd_token_create)
     token.add_parser("list", help="every token by its id, person, purpose, scope and state").set_defaults(handler=cmd_token_list)
     revoke = token.add_parser("revoke", help="revoke a token (the token itself, or its id from 'qaf token list')")

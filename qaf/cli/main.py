@@ -14,32 +14,29 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Sequence
-
-from qaf.engine import backend
-
-from qaf.cli import feeds as cli_feeds
-
-from qaf.cli import outcomes as cli_outcomes
-
-from qaf.cli import report as cli_report
-
-from qaf.usecases import queries
-from qaf.cli.common import day_arg, open_store, print_problems, runner_name, today_of
-from qaf.usecases.orgload import load_org
-from qaf.rules.problems import InputError, QafError, errors
-from qaf.rules import bundled
-from qaf.rules.loader import load_framework
-from qaf.store.db import database_url, redact, unreachable
-from qaf.store.sql import SqlStore
+from typing import TYPE_CHECKING, Sequence
 
 from qaf import __version__ as VERSION
-from qaf.usecases import scheduling
+from qaf.cli import feeds as cli_feeds
+from qaf.cli import outcomes as cli_outcomes
+from qaf.cli import report as cli_report
+from qaf.cli.common import day_arg, open_store, print_problems, runner_name, today_of
+from qaf.rules import bundled
+from qaf.rules.problems import InputError, QafError, errors
+
+if TYPE_CHECKING:
+    from qaf.store.sql import SqlStore
+
+# Each command imports what it uses when it runs, so that `qaf --version` and
+# `qaf due` start at once (bench/bench_startup.py; tests/test_cli.py checks
+# that building the parser imports no database, web or rules-engine module).
 
 # --- qaf framework ------------------------------------------------------------------
 
 
 def cmd_framework_check(args: argparse.Namespace) -> int:
+    from qaf.rules.loader import load_framework
+
     path = bundled.path(args.file)
     fw, problems = load_framework(path)
     if args.format == "json":
@@ -58,6 +55,8 @@ def cmd_framework_check(args: argparse.Namespace) -> int:
 
 
 def cmd_framework_load(args: argparse.Namespace) -> int:
+    from qaf.rules.loader import load_framework
+
     path = bundled.path(args.file)
     fw, problems = load_framework(path)
     if fw is None or errors(problems):
@@ -85,6 +84,8 @@ def cmd_framework_list(args: argparse.Namespace) -> int:
 
 
 def cmd_org_load(args: argparse.Namespace) -> int:
+    from qaf.usecases.orgload import load_org
+
     store = open_store(args)
     vocab = store.vocabulary() if store.stored_frameworks() else None
     org, problems = load_org(Path(args.dir), vocab)
@@ -104,6 +105,8 @@ def cmd_org_load(args: argparse.Namespace) -> int:
 
 
 def _statuses(text: str) -> tuple[str, ...]:
+    from qaf.engine import query as queries
+
     try:
         return queries.parse_statuses(text)
     except ValueError as exc:
@@ -120,6 +123,8 @@ def _frameworks(store: SqlStore, only: str | None):
 
 
 def cmd_schedule(args: argparse.Namespace) -> int:
+    from qaf.usecases import scheduling
+
     today = today_of(args)
     first = args.first or today
     if args.through < first:
@@ -142,12 +147,14 @@ def cmd_schedule(args: argparse.Namespace) -> int:
 
 
 def cmd_due(args: argparse.Namespace) -> int:
+    from qaf.usecases import queries
+
     today = today_of(args)
     store = open_store(args)
     query = queries.DueQuery(
         person=args.person, role=args.role, team=args.team, service=args.service, row=args.row,
         framework=args.framework, kind=args.kind, date_from=args.date_from, date_to=args.date_to,
-        statuses=args.status,
+        statuses=args.status or queries.LIVE_SHOWN,
     )  # fmt: skip
     found = queries.due(store, query, today)
     sys.stdout.write(queries.render(found, store.org(), today, args.format))
@@ -183,6 +190,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    from qaf.store.db import database_url, redact
+
     store = open_store(args)
     print(f"store: {redact(database_url(args.db))} ({store.dialect})")
     stored = store.stored_frameworks()
@@ -205,6 +214,46 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- qaf db --------------------------------------------------------------------------
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from qaf.store.db import database_url, redact
+    from qaf.store.sql import SqlStore
+
+    store = SqlStore.open(args.db)
+    from qaf.store.migrations import HEAD
+
+    if store.upgraded:
+        print(f"{redact(database_url(args.db))}: upgraded from revision {store.upgraded[0]} to {store.upgraded[1]}; every row kept")
+    else:
+        print(f"{redact(database_url(args.db))}: at revision {HEAD}, up to date")
+    return 0
+
+
+def cmd_db_status(args: argparse.Namespace) -> int:
+    from qaf.store import migrations
+    from qaf.store.db import database_url, make_engine, redact
+
+    engine = make_engine(args.db)
+    try:
+        with engine.connect() as conn:
+            found = migrations.current(conn)
+    finally:
+        engine.dispose()
+    where = redact(database_url(args.db))
+    if found == migrations.EMPTY:
+        print(f"{where}: no qaf store yet (the first command that opens it makes one at revision {migrations.HEAD})")
+    elif found == migrations.HEAD:
+        print(f"{where}: at revision {found}, up to date")
+    elif found in migrations.REVISIONS:
+        print(f"{where}: at revision {found}; this qaf writes {migrations.HEAD}: run 'qaf db upgrade' (or any command)")
+    else:
+        print(f"{where}: at revision {found}, written by a newer qaf (this one knows up to {migrations.HEAD})")
+        return 1
+    return 0
+
+
 # --- the parser and the boundary ----------------------------------------------------
 
 
@@ -212,6 +261,8 @@ class _Version(argparse.Action):
     """--version, naming the rules backend (importing durable-rules only when asked)."""
 
     def __call__(self, parser, namespace, values, option_string=None):
+        from qaf.engine import backend
+
         print(f"qaf {VERSION} (rules backend: {backend.describe()})")
         parser.exit()
 
@@ -256,7 +307,7 @@ def build_parser() -> argparse.ArgumentParser:
     due.add_argument("--kind", choices=("audit", "follow_up_audit", "review", "moderation", "qa_signoff", "report", "visit", "meeting", "task"))
     due.add_argument("--from", dest="date_from", type=day_arg, metavar="DATE", help="due on or after")
     due.add_argument("--to", dest="date_to", type=day_arg, metavar="DATE", help="due on or before")
-    due.add_argument("--status", type=_statuses, default=queries.LIVE_SHOWN, metavar="S",
+    due.add_argument("--status", type=_statuses, default=None, metavar="S",
                      help="open, overdue, done, rescheduled, cancelled, waived; comma-separated; 'live' (default) or 'all'")  # fmt: skip
     due.add_argument("--today", type=day_arg, metavar="DATE", help="the business date overdue is judged against (default: today)")
     due.add_argument("--format", choices=("table", "json", "csv"), default="table")
@@ -279,6 +330,10 @@ def build_parser() -> argparse.ArgumentParser:
     cli_report.register(commands)
 
     commands.add_parser("status", help="what the store holds: frameworks, organisation, roles").set_defaults(handler=cmd_status)
+
+    db = commands.add_parser("db", help="the store's schema: where it stands, and upgrading it").add_subparsers(dest="action", required=True, metavar="ACTION")
+    db.add_parser("upgrade", help="upgrade the store's schema to this qaf's, in place (any command also does, and says so)").set_defaults(handler=cmd_db_upgrade)
+    db.add_parser("status", help="the store's schema revision, and whether it needs an upgrade").set_defaults(handler=cmd_db_status)
     return parser
 
 
@@ -298,6 +353,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except Exception as exc:  # a database that cannot be reached is the user's to fix, not a traceback
+        from qaf.store.db import unreachable
+
         why = unreachable(exc, args.db)
         if why is None:
             raise

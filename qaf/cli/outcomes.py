@@ -11,11 +11,13 @@ import argparse
 import json
 import sys
 from datetime import date
+from typing import TYPE_CHECKING
 
 from qaf.cli.common import day_arg, open_store, today_of
 from qaf.rules.problems import InputError, Problem, QafError, Source
-from qaf.store.sql import SqlStore
-from qaf.usecases import recording
+
+if TYPE_CHECKING:
+    from qaf.store.sql import SqlStore
 
 
 def _report_result(store: SqlStore, result) -> None:
@@ -31,6 +33,8 @@ def _report_result(store: SqlStore, result) -> None:
 
 
 def cmd_record(args: argparse.Namespace) -> int:
+    from qaf.usecases import recording
+
     from qaf.engine.outcomes import Recording, parse_areas
 
     today = today_of(args)
@@ -63,6 +67,8 @@ _CLI_SOURCE = Source("qaf record", 0)
 
 
 def _record_csv(store: SqlStore, args: argparse.Namespace, today: date) -> int:
+    from qaf.usecases import recording
+
     from qaf.usecases.outcome_csv import read_outcomes
 
     def framework_for(typed: str):
@@ -91,6 +97,8 @@ def _framework_of(store: SqlStore, typed: str):
 
 
 def cmd_moderate(args: argparse.Namespace) -> int:
+    from qaf.usecases import recording
+
     store = open_store(args)
     result = recording.moderate(store, args.obligation, args.grade, args.by, args.date, today_of(args))
     print(f"moderated {result.obligation} as {args.grade} (rules: {result.rules})", file=sys.stderr)
@@ -99,6 +107,8 @@ def cmd_moderate(args: argparse.Namespace) -> int:
 
 
 def cmd_extend(args: argparse.Namespace) -> int:
+    from qaf.usecases import recording
+
     store = open_store(args)
     ob = recording.extend(store, args.obligation, args.to, args.by, args.reason or "", today_of(args))
     print(f"{ob.id} now due {ob.due}: {ob.status_reason}")

@@ -23,8 +23,10 @@ from pathlib import Path
 
 from qaf.cli.common import day_arg, open_store, today_of
 from qaf.rules.problems import QafError
-from qaf.engine.report_words import Month
-from qaf.store.sql import SqlStore
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from qaf.store.sql import SqlStore
 
 
 def _write(path: Path, text: str) -> None:
@@ -60,6 +62,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     from qaf.usecases.reporting import report
 
     try:
+        from qaf.engine.report_words import Month
+
         month = Month.parse(args.month)
     except ValueError as exc:
         raise QafError(f"--month: {exc}") from None

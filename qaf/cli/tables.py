@@ -15,14 +15,14 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from qaf.rules.problems import InputError, Problem, QafError, Source, format_problem
 from qaf.rules import bundled
-from qaf.rules.importer import Imported, default_id, import_table
-from qaf.rules.loader import load_framework
-from qaf.rules.model import Role
-from qaf.rules.tables import read_table
+
+if TYPE_CHECKING:
+    from qaf.rules.importer import Imported
+    from qaf.rules.model import Role
 
 
 def register(framework_subparsers) -> None:
@@ -43,6 +43,9 @@ def register(framework_subparsers) -> None:
 
 
 def cmd_framework_import(args: argparse.Namespace) -> int:
+    from qaf.rules.importer import default_id, import_table
+    from qaf.rules.tables import read_table
+
     table_path = Path(args.table)
     output = Path(args.output) if args.output else None
     _check_output(table_path, output)
@@ -76,6 +79,8 @@ def _check_output(table: Path, output: Path | None) -> None:
 
 
 def _roles(name: str) -> tuple[Role, ...]:
+    from qaf.rules.loader import load_framework
+
     fw, problems = load_framework(bundled.path(name))
     errors = [p for p in problems if p.is_error]
     if fw is None or errors:

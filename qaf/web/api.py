@@ -41,7 +41,8 @@ from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict
+from sqlmodel import Field, SQLModel
 from starlette.exceptions import HTTPException
 
 from qaf.calendars import access
@@ -71,8 +72,8 @@ class ApiError(Exception):
         self.status, self.message, self.problems, self.headers = status, message, problems or [], headers
 
 
-class OutcomeIn(BaseModel):
-    """An audit's outcome, as ``qaf record`` takes it."""
+class OutcomeIn(SQLModel):
+    """An audit's outcome, as ``qaf record`` takes it (a SQLModel data model: validated, never a table)."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
     grade: str | None = Field(None, max_length=100, description="outstanding, good, requires_improvement, inadequate (the framework's scale)")

@@ -1,0 +1,285 @@
+"""The schema as it was when qaf had no migrations (commit 5009ce4): the baseline every later revision builds on.
+
+A store made before migrations carries a ``schema_version`` table with
+version 1 and exactly these tables; it is stamped with this revision
+rather than built by it. An empty database gets the current schema from
+``store/tables.py`` directly. This revision builds the baseline only when
+the migrations are run from nothing (tests/test_migrations.py does, to check
+that migrations and ``store/tables.py`` agree).
+
+The tables are written out here, frozen as they were: a migration never
+imports the current ``store/tables.py``, which moves on.
+"""
+
+from datetime import datetime, timezone
+
+from alembic import op
+from sqlalchemy import (
+    JSON, Boolean, Column, Date, DateTime, Index, Integer, MetaData, String, Table, Text, TypeDecorator,
+    UniqueConstraint, insert,
+)  # fmt: skip
+
+revision = "0001"
+down_revision = None
+branch_labels = None
+depends_on = None
+
+LANDED = MetaData()
+
+
+class UTCDateTime(TypeDecorator):
+    """Timestamps stored as UTC and read back timezone-aware, on both databases.
+
+    SQLite keeps no offset: an aware 06:00 Europe/London would be stored as
+    "06:00" and compared as text with UTC times. Everything is converted to
+    UTC on the way in, and marked UTC on the way out.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: qaf stores timezone-aware times only")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+def _ts(name: str, nullable: bool = True) -> Column:
+    return Column(name, UTCDateTime(), nullable=nullable)
+
+
+def _s(name: str, length: int, nullable: bool = False, **kw) -> Column:
+    """A bounded string column (VARCHAR(length))."""
+    return Column(name, String(length), nullable=nullable, **kw)
+
+
+def _text(name: str, nullable: bool = False) -> Column:
+    return Column(name, Text, nullable=nullable)
+
+
+def _int(name: str, default: int | None = None) -> Column:
+    return Column(name, Integer, nullable=False, default=default)
+
+
+def _bool(name: str, default: bool | None = None) -> Column:
+    return Column(name, Boolean, nullable=False, default=default)
+
+
+SCHEMA_VERSION = Table(
+    "schema_version", LANDED,
+    Column("version", Integer, primary_key=True, autoincrement=True),
+    _ts("applied_at", False),
+)
+
+FRAMEWORKS = Table(
+    "frameworks", LANDED,  # a loaded framework: its source text is kept whole and parsed again on use
+    _s("id", 100, primary_key=True),
+    _s("version", 100),
+    _text("title"),
+    _text("council"),
+    _s("content_hash", 64),
+    _text("filename"),
+    _text("text"),
+    _ts("loaded_at", False),
+)
+
+RULES = Table(
+    "rules", LANDED,  # one framework row, verbatim text beside whether it can be scheduled
+    _s("framework", 100, primary_key=True),
+    _s("row", 50, primary_key=True),
+    _int("position"),
+    _text("role"),
+    _text("task"),
+    _text("frequency"),
+    _text("purpose"),
+    _bool("schedulable"),
+    _text("reason", True),
+    _int("cadences", 0),
+    _int("triggers", 0),
+)
+
+PEOPLE = Table(
+    "people", LANDED,
+    _s("id", 100, primary_key=True),
+    _text("name"),
+    _text("email"),
+    _text("roles"),  # as written, joined by ';'
+    _s("team", 100, True),
+    _s("manager", 100, True, index=True),
+    Column("start", Date, nullable=True),
+    Column("end", Date, nullable=True),
+    _bool("present", True),  # False once a later snapshot no longer lists them (kept for history)
+)
+
+TEAMS = Table(
+    "teams", LANDED,
+    _s("id", 100, primary_key=True),
+    _text("name"),
+    _s("service", 200),
+    _s("kind", 20),
+    _s("area", 200, default=""),
+    _bool("present", True),
+)
+
+CASES = Table(
+    "cases", LANDED,  # a case: its reference only, never a child's name or details
+    _s("ref", 64, primary_key=True),
+    _s("worker", 100, True, index=True),
+    _s("team", 100, index=True),
+    Column("opened", Date, nullable=False),
+    Column("closed", Date, nullable=True),
+    _bool("present", True),
+)
+
+BODIES = Table(
+    "bodies", LANDED,
+    _s("id", 100, primary_key=True),
+    _text("name"),
+    _s("chair", 100, True),
+    _bool("present", True),
+)
+
+OBLIGATIONS = Table(
+    "obligations", LANDED,  # one dated piece of work for one assignee; id is derived from what it is
+    _s("id", 40, primary_key=True),
+    _s("framework", 100),
+    _s("row", 50),
+    _int("cadence", 0),
+    _s("kind", 20),
+    _text("title"),
+    _s("assignee", 100, True),
+    _s("subject_kind", 20, default=""),
+    _s("subject", 200, default=""),
+    _s("case_ref", 64, True, index=True),
+    _s("team", 100, True),
+    Column("period_start", Date, nullable=False),
+    Column("period_end", Date, nullable=False),
+    Column("due", Date, nullable=False),
+    _s("status", 20, default="open"),
+    _text("status_reason", True),
+    _s("cause", 40, True, index=True),
+    _int("seq", 0),
+    _int("sequence", 0),  # iCalendar SEQUENCE: grows on every change
+    _int("escalated", -2),  # the highest rung of the overdue ladder reached (-1: reminded; -2: nothing yet)
+    _text("sample_reason", True),
+    _ts("created_at", False),
+    _ts("updated_at", False),
+    Index("ix_obligations_assignee_due", "assignee", "due"),
+    Index("ix_obligations_status_due", "status", "due"),
+    Index("ix_obligations_rule", "framework", "row"),
+    Index("ix_obligations_ladder", "escalated", "due"),
+)
+
+OUTCOMES = Table(
+    "outcomes", LANDED,
+    _s("obligation", 40, primary_key=True),
+    _s("grade", 40, True),  # None: work done that takes no grade
+    _bool("concerns", False),
+    Column("areas", JSON, nullable=False, default=dict),
+    _s("by", 100, True),
+    Column("audit_date", Date, nullable=False),  # the date the audit was done
+    _text("notes", True),
+    _bool("contested", False),
+    _s("moderated_grade", 40, True),
+    _s("moderated_by", 100, True),
+    Column("moderated_on", Date, nullable=True),
+    _s("signoff_by", 100, True),
+    Column("signoff_on", Date, nullable=True),
+    _ts("recorded_at", False),
+)
+
+ESCALATIONS = Table(
+    "escalations", LANDED,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _s("obligation", 40),
+    _int("level"),
+    _s("to_person", 100, True),
+    Column("on", Date, nullable=False),
+    _text("reason"),
+    UniqueConstraint("obligation", "level", name="uq_escalation_level"),
+)
+
+OUTBOX = Table(
+    "outbox", LANDED,  # a notice to send: written in the transaction that caused it, sent once
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _s("key", 200, unique=True),  # idempotency: one notice per cause and reason
+    _s("recipient", 100, True),
+    _text("recipient_email"),
+    _text("subject"),
+    _text("body_text"),
+    _text("body_html"),
+    _s("reason", 40),
+    _s("cause", 40, True),
+    _bool("digest", False),
+    _s("digest_key", 200, True, index=True),  # the digest email this item went out in
+    _s("status", 20, default="pending"),  # pending | sending | sent | failed | digested
+    _int("attempts", 0),
+    _ts("next_attempt_at", False),
+    _s("claimed_by", 100, True),
+    _ts("claimed_until"),
+    _ts("created_at", False),
+    _ts("sent_at"),
+    _text("last_error", True),
+    Index("ix_outbox_status_next", "status", "next_attempt_at"),
+)
+
+EVENTS = Table(
+    "events", LANDED,  # the event log: what was loaded, recorded, sent, and by whom
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _ts("at", False),
+    _s("kind", 40, index=True),
+    _s("ref", 200, default=""),
+    Column("payload", JSON, nullable=False, default=dict),
+)
+
+FEED_TOKENS = Table(
+    "feed_tokens", LANDED,  # a secret feed URL or API token, stored only as its hash
+    _s("token_hash", 64, primary_key=True),
+    _s("person", 100),
+    _s("scope", 20, default="person"),
+    _s("purpose", 20, default="feed"),  # feed | api
+    _ts("created_at", False),
+    _ts("revoked_at"),
+)
+
+META = Table(
+    "meta", LANDED,  # small named values the store keeps: the organisation's version, ...
+    _s("key", 100, primary_key=True),
+    _text("value"),
+)
+
+SCHEDULE_RUNS = Table(
+    "schedule_runs", LANDED,  # the last schedule of a window: what it depended on, so a repeat with no change is skipped
+    _s("framework", 100, primary_key=True),
+    Column("first", Date, primary_key=True),
+    Column("last", Date, primary_key=True),
+    _s("part", 20, primary_key=True),  # calendar | samples
+    _s("fingerprint", 64),  # everything the plan of this part depends on
+    _int("planned", 0),
+    Column("notes", JSON, nullable=False, default=list),
+    _ts("at", False),
+)
+
+TICK_RUNS = Table(
+    "tick_runs", LANDED,  # one row per business date: the daily tick runs once per date
+    Column("business_date", Date, primary_key=True),
+    _ts("started_at", False),
+    _ts("finished_at"),
+    _s("runner", 100, default=""),
+    _ts("claimed_until"),  # a runner that died lets go
+    Column("summary", JSON, nullable=False, default=dict),
+)
+
+
+def upgrade() -> None:
+    bind = op.get_bind()
+    LANDED.create_all(bind)
+    bind.execute(insert(SCHEMA_VERSION), {"version": 1, "applied_at": datetime.now(timezone.utc)})

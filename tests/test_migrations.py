@@ -1,0 +1,228 @@
+"""Migrations: a store made by an older qaf upgrades in place and keeps every row; a newer one is refused.
+
+``tests/data/landed/`` holds a store written by qaf as it landed before
+migrations existed (commit 5009ce4): a SQLite dump (east-sussex-2013 on the
+small organisation, two months scheduled, an outcome, a tick, a token) and
+the PostgreSQL schema that version created. Every test runs on both
+databases: on PostgreSQL the landed schema is created from its DDL and the
+dump's rows copied into it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import MetaData, create_engine, inspect, insert, select, text
+
+from qaf.engine.query import Filters
+from qaf.store import migrations
+from qaf.store.db import SchemaError, make_engine
+from qaf.store.sql import SqlStore
+from qaf.store.tables import METADATA
+from tests.conftest import snapshot
+
+LANDED = Path(__file__).parent / "data" / "landed"
+DROPPED = {"schema_version"}  # replaced by alembic_version in revision 0002
+
+
+def landed_rows() -> dict[str, list[dict]]:
+    """Every row of the landed store, table by table, read from its dump."""
+    conn = sqlite3.connect(":memory:")
+    conn.executescript((LANDED / "store-sqlite.sql").read_text())
+    conn.row_factory = sqlite3.Row
+    names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    return {name: [dict(r) for r in conn.execute(f'SELECT * FROM "{name}"')] for name in names}
+
+
+def make_landed_store(url: str) -> None:
+    """A store exactly as the landed qaf left it, at ``url``."""
+    if url.startswith("sqlite"):
+        conn = sqlite3.connect(url.removeprefix("sqlite:///"))
+        conn.executescript((LANDED / "store-sqlite.sql").read_text())
+        conn.close()
+        return
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            ddl = "\n".join(line for line in (LANDED / "schema-postgresql.sql").read_text().splitlines() if not line.startswith("--"))
+            for statement in ddl.split(";"):
+                if statement.strip():
+                    conn.exec_driver_sql(statement)
+            meta = MetaData()
+            meta.reflect(conn)
+            copy_rows(conn, meta)
+    finally:
+        engine.dispose()
+
+
+def copy_rows(conn, meta: MetaData) -> None:
+    """The landed dump's rows into the reflected PostgreSQL tables, typed as the columns want them."""
+    sqlite_meta = MetaData()
+    source = create_engine("sqlite://")  # one in-memory database per thread: the script and the reads share it
+    raw = source.raw_connection()
+    raw.driver_connection.executescript((LANDED / "store-sqlite.sql").read_text())
+    raw.close()
+    # read through a copy of the PostgreSQL tables bound to SQLite, so dates, booleans and JSON convert
+    for table in meta.sorted_tables:
+        typed = table.to_metadata(sqlite_meta)
+        with source.connect() as src:
+            rows = [dict(r._mapping) for r in src.execute(select(typed))]
+        if rows:
+            conn.execute(insert(table), rows)
+        if "id" in table.c and table.c.id.autoincrement is True and rows:
+            conn.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), {max(r['id'] for r in rows)})")
+    source.dispose()
+
+
+def schema_of(url: str) -> dict:
+    """Tables, columns (type, nullable), primary keys, indexes and unique constraints, as the database reports them."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            found = inspect(conn)
+            out = {}
+            for name in sorted(found.get_table_names()):
+                if name == migrations.VERSION_TABLE:
+                    continue
+                columns = {c["name"]: (str(c["type"]).split("(")[0], str(c["type"]), c["nullable"]) for c in found.get_columns(name)}
+                indexes = sorted((i["name"], tuple(i["column_names"]), bool(i["unique"])) for i in found.get_indexes(name))
+                uniques = sorted(tuple(u["column_names"]) for u in found.get_unique_constraints(name))
+                out[name] = (columns, tuple(found.get_pk_constraint(name)["constrained_columns"]), indexes, uniques)
+            return out
+    finally:
+        engine.dispose()
+
+
+def revision_of(url: str) -> str:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return migrations.current(conn)
+    finally:
+        engine.dispose()
+
+
+def test_the_revisions_listed_are_alembics_own_chain():
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(migrations.FOLDER))
+    chain = [s.revision for s in ScriptDirectory.from_config(config).walk_revisions()]
+    assert tuple(reversed(chain)) == migrations.REVISIONS
+    assert ScriptDirectory.from_config(config).get_current_head() == migrations.HEAD
+
+
+def test_migrations_from_nothing_build_the_tables_the_store_declares(db_url, tmp_path):
+    """store/tables.py (what a new store is made from) and the migrations (what an old one is upgraded by) agree."""
+    engine = make_engine(db_url)
+    with engine.begin() as conn:
+        migrations.upgrade(conn)
+    engine.dispose()
+    migrated = schema_of(db_url)
+    assert revision_of(db_url) == migrations.HEAD
+    fresh_url = f"sqlite:///{tmp_path / 'fresh.db'}" if db_url.startswith("sqlite") else None
+    if fresh_url is None:  # PostgreSQL: a second schema beside the first
+        from qaf.store.db import temporary_schema
+        from tests.conftest import PG_URL
+
+        with temporary_schema(PG_URL, "qaf_test") as fresh_url:
+            SqlStore.open(fresh_url).close()
+            declared = schema_of(fresh_url)
+    else:
+        SqlStore.open(fresh_url).close()
+        declared = schema_of(fresh_url)
+    assert set(migrated) == set(declared) == {t.name for t in METADATA.sorted_tables}
+    for name in declared:
+        assert migrated[name] == declared[name], name
+
+
+def test_a_store_made_before_migrations_upgrades_in_place_and_keeps_every_row(db_url):
+    make_landed_store(db_url)
+    before = landed_rows()
+    assert revision_of(db_url) == "0001"
+    store = SqlStore.open(db_url)
+    try:
+        assert store.upgraded == ("0001", migrations.HEAD)
+        after = snapshot(store)
+        for name, rows in before.items():
+            if name in DROPPED:
+                assert name not in after
+                continue
+            assert len(after[name]) == len(rows), name
+        # the rows are the same rows: obligations by id, with their status and due date
+        kept = {o.id: (o.status, o.due) for o in store.obligations(Filters(statuses=None))}
+        assert kept == {r["id"]: (r["status"], date.fromisoformat(str(r["due"]))) for r in before["obligations"]}
+        [outcome] = before["outcomes"]
+        [done] = store.obligations(Filters(ids=frozenset({outcome["obligation"]}), statuses=None))
+        assert done.outcome is not None and done.outcome.grade == outcome["grade"]
+        assert [fw.id for fw in store.frameworks()] == ["east-sussex-2013"]
+        assert store.timezone() == "Europe/London"
+        assert len(store.outbox()) == len(before["outbox"])
+    finally:
+        store.close()
+    again = SqlStore.open(db_url)  # said once: the second opening has nothing to upgrade
+    assert again.upgraded is None
+    again.close()
+
+
+def test_upgrading_reads_each_frameworks_own_timezone(db_url):
+    make_landed_store(db_url)
+    engine = make_engine(db_url)
+    with engine.begin() as conn:
+        fw_text = conn.execute(text("SELECT text FROM frameworks")).scalar_one()
+        changed = fw_text.replace("\ntitle:", "\ntimezone: Europe/Dublin\ntitle:", 1)
+        conn.execute(text("UPDATE frameworks SET text = :t"), {"t": changed})
+    engine.dispose()
+    store = SqlStore.open(db_url)
+    try:
+        assert store.timezone() == "Europe/Dublin"
+    finally:
+        store.close()
+
+
+def test_a_store_written_by_a_newer_qaf_is_refused_and_left_untouched(db_url):
+    SqlStore.open(db_url).close()
+    engine = make_engine(db_url)
+    with engine.begin() as conn:
+        conn.execute(text(f"UPDATE {migrations.VERSION_TABLE} SET version_num = '9999'"))
+    engine.dispose()
+    probe = SqlStore(make_engine(db_url))
+    before = snapshot(probe)
+    with pytest.raises(SchemaError, match="newer qaf"):
+        SqlStore.open(db_url)
+    assert snapshot(probe) == before
+    probe.close()
+    done = qaf("--db", db_url, "due")
+    assert done.returncode == 1 and "written by a newer qaf" in done.stderr and "Traceback" not in done.stderr
+    assert qaf("--db", db_url, "db", "status").returncode == 1
+
+
+def qaf(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "qaf", *args], capture_output=True, text=True, timeout=120)
+
+
+def test_qaf_db_status_and_upgrade_on_a_landed_store(db_url):
+    make_landed_store(db_url)
+    status = qaf("--db", db_url, "db", "status")
+    assert status.returncode == 0 and "at revision 0001" in status.stdout and "qaf db upgrade" in status.stdout
+    upgrade = qaf("--db", db_url, "db", "upgrade")
+    assert upgrade.returncode == 0, upgrade.stderr
+    assert f"upgraded from revision 0001 to {migrations.HEAD}" in upgrade.stdout
+    assert "up to date" in qaf("--db", db_url, "db", "status").stdout
+    assert "up to date" in qaf("--db", db_url, "db", "upgrade").stdout
+
+
+def test_any_command_upgrades_a_landed_store_and_says_so_once(db_url):
+    make_landed_store(db_url)
+    first = qaf("--db", db_url, "due", "--today", "2024-05-14")
+    assert first.returncode == 0, first.stderr
+    assert first.stderr.count("upgraded the store's schema from revision 0001") == 1
+    second = qaf("--db", db_url, "due", "--today", "2024-05-14")
+    assert second.returncode == 0 and "upgraded" not in second.stderr
+    assert second.stdout == first.stdout
