@@ -28,7 +28,9 @@ from qaf.usecases.mail import MailSettings  # noqa: E402
 from qaf.engine.model import LIVE  # noqa: E402
 from qaf.engine.outcomes import Recording  # noqa: E402
 from qaf.demo.synthetic import make_council  # noqa: E402
-from qaf.usecases.tick import business_now, run_tick  # noqa: E402
+from qaf.clock import utc_now  # noqa: E402
+from qaf.engine.businesstime import business_now  # noqa: E402
+from qaf.usecases.tick import run_tick  # noqa: E402
 from qaf.rules import bundled  # noqa: E402
 from qaf.rules.loader import load_framework  # noqa: E402
 from qaf.store import ticks as tick_store  # noqa: E402
@@ -97,7 +99,7 @@ def main() -> int:
             for i in range(args.days):
                 day = FIRST + timedelta(days=i)
                 start = time.perf_counter()
-                result = run_tick(store, day, settings, "bench", now=business_now(day))
+                result = run_tick(store, day, settings, "bench", now=business_now(day), wall=utc_now)
                 took = time.perf_counter() - start
                 tick_s += took
                 slowest = max(slowest, (took, day))

@@ -13,7 +13,7 @@ obligation is waived with the reason (SPEC §5).
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
@@ -21,7 +21,7 @@ from dateutil.relativedelta import relativedelta
 from qaf.engine.model import CaseHistory
 from qaf.engine.org import Case
 
-__all__ = ["CaseHistory", "Pick", "pick_cases"]
+__all__ = ["CaseHistory", "Pick", "pick_case"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ a job store both run the job), so jobs are defined in code, kept in memory,
 and guarded by leadership:
 
 - ``lead`` (every few seconds): try to become leader; on success, catch up;
-- ``tick`` (cron 06:00 Europe/London, coalesced, misfire grace of hours):
+- ``tick`` (cron 06:00 in the framework's timezone, coalesced, misfire grace of hours):
   the day's tick (itself idempotent per business date);
 - ``send`` (every minute): alerts go at once, not at the next tick.
 """
@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import date, datetime, timezone
+from datetime import date
 from typing import Callable
 
+from qaf.clock import today_in, utc_now
+from qaf.engine.businesstime import TICK_HOUR
 from qaf.usecases.mail import read_settings
 from qaf.usecases.tick import catch_up, send_outbox
 from qaf.store.db import database_url
@@ -36,9 +38,13 @@ def build(
     runner: str,
     catch_up_from: date | None = None,
     check_every: float = 15.0,
-    today: Callable[[], date] = date.today,
+    today: Callable[[], date] | None = None,
 ):
-    """The app and a scheduler (not started) for one instance."""
+    """The app and a scheduler (not started) for one instance.
+
+    The business date is today in the framework's timezone (``today`` replaces
+    it in tests), and the daily tick fires at 06:00 there.
+    """
     from apscheduler.schedulers.background import BackgroundScheduler
     from apscheduler.triggers.cron import CronTrigger
     from apscheduler.triggers.interval import IntervalTrigger
@@ -52,13 +58,15 @@ def build(
     settings = read_settings()
     busy = threading.Lock()  # one tick or send at a time in this process
     state = {"last": None}
+    zone = store.timezone()
+    today = today or (lambda: today_in(zone))
 
     def ticks() -> None:
         with busy:
             if not store.stored_frameworks():
                 log.info("no framework loaded: nothing to tick")
                 return
-            results = catch_up(store, today(), settings, runner, first=state.pop("from", None), limit=366, takeover=True)
+            results = catch_up(store, today(), settings, runner, first=state.pop("from", None), limit=366, takeover=True, wall=utc_now)
             for r in results:
                 for line in r.lines():
                     log.info(line)
@@ -81,17 +89,16 @@ def build(
     def send() -> None:
         if leadership.held and settings.configured:
             with busy:
-                now = datetime.now(timezone.utc)
-                sent, failed, retrying = send_outbox(store, settings, runner, now, lambda: datetime.now(timezone.utc))
+                sent, failed, retrying = send_outbox(store, settings, runner, utc_now(), utc_now)
                 if sent or failed or retrying:
                     log.info("email: %d sent, %d to retry, %d failed for good", sent, retrying, failed)
 
     scheduler = BackgroundScheduler(
-        timezone="Europe/London",
+        timezone=zone,
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 6 * 3600},
     )
-    scheduler.add_job(lead, IntervalTrigger(seconds=check_every), id="lead", next_run_time=datetime.now(timezone.utc))
-    scheduler.add_job(daily, CronTrigger(hour=6, minute=0, timezone="Europe/London"), id="tick")
+    scheduler.add_job(lead, IntervalTrigger(seconds=check_every), id="lead", next_run_time=utc_now())
+    scheduler.add_job(daily, CronTrigger(hour=TICK_HOUR, minute=0, timezone=zone), id="tick")
     scheduler.add_job(send, IntervalTrigger(minutes=1), id="send")
 
     @app.get("/health", include_in_schema=False)

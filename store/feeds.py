@@ -18,7 +18,7 @@ re-render.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from datetime import date, datetime, timezone
 
 from sqlalchemy import Connection, and_, func, or_, select

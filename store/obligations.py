@@ -14,15 +14,13 @@ Reconciling a plan (:func:`reconcile`) for one framework and window:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any, Iterable
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import Connection, and_, bindparam, select, update
 
-from qaf.engine.model import CANCELLED, DONE, LIVE, OPEN, WAIVED, CaseHistory, Obligation, Outcome
-from qaf.engine.org import Org
+from qaf.engine.model import DONE, LIVE, CaseHistory, Obligation, Outcome
 from qaf.engine.query import Filters
 from qaf.engine.model import Completed
 from qaf.store.tables import OBLIGATIONS, OUTCOMES

@@ -7,7 +7,7 @@ whole or not at all.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from typing import Any, Iterator
 
 from sqlalchemy import Connection, Engine, insert

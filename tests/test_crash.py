@@ -19,12 +19,13 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 
 from qaf.cli.common import runner_name
 from qaf.usecases.mail import MailSettings
-from qaf.usecases.tick import business_now, run_tick
+from qaf.clock import utc_now
+from qaf.engine.businesstime import business_now
+from qaf.usecases.tick import run_tick
 from qaf.rules import bundled
 from qaf.store.sql import SqlStore
 from qaf.store.tables import ESCALATIONS, OBLIGATIONS, OUTBOX
@@ -73,7 +74,7 @@ def run(url: str, port: int, inbox: Inbox, crashes: list[str | None]) -> int:
             killed += hit
             # the next run (in this process: the same code without a start-up each day) finishes the day;
             # the killed run's claim is taken over because its process is gone
-            result = run_tick(store, day, MailSettings(host="127.0.0.1", port=port), runner_name(), now=business_now(day))
+            result = run_tick(store, day, MailSettings(host="127.0.0.1", port=port), runner_name(), now=business_now(day), wall=utc_now)
             assert result.status == ("ran" if hit or crash is None else "done before")
             work(store, day)
     store.close()
@@ -110,7 +111,7 @@ def test_a_killed_tick_on_postgresql_is_finished_by_the_next_run(pg_url: str):
             day = DAYS[POINTS.index(point) * 3]
             hit = tick(db_url, day, port, point) == -9
             assert hit or point in ("after-claim-mail", "after-smtp")
-            result = run_tick(store, day, MailSettings(host="127.0.0.1", port=port), runner_name(), now=business_now(day))
+            result = run_tick(store, day, MailSettings(host="127.0.0.1", port=port), runner_name(), now=business_now(day), wall=utc_now)
             assert result.status == ("ran" if hit else "done before")
     store.close()
     after = state(db_url)

@@ -11,7 +11,6 @@ import time
 import urllib.request
 from datetime import date, timedelta
 
-import pytest
 from sqlalchemy import func, select
 
 from qaf.store.sql import SqlStore

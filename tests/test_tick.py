@@ -6,13 +6,14 @@ import zlib
 from datetime import date, timedelta
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 
 from qaf.usecases.mail import MailSettings
 from qaf.engine.model import LIVE
 from qaf.engine.outcomes import Recording
-from qaf.usecases.tick import business_now, run_tick
+from qaf.clock import utc_now
+from qaf.engine.businesstime import business_now
+from qaf.usecases.tick import run_tick
 from qaf.rules import bundled
 from qaf.rules.loader import load_framework
 from qaf.engine.query import Filters
@@ -54,10 +55,10 @@ def outbox(store: SqlStore) -> list:
 def replay(store, first, last, settings, down: set[date] = frozenset(), inbox=None, port=None):
     for day in days(first, last):
         if day in down:
-            run_tick(store, day, settings, "test", now=business_now(day))
+            run_tick(store, day, settings, "test", now=business_now(day), wall=utc_now)
         else:
             with smtp_server(inbox, port):
-                run_tick(store, day, settings, "test", now=business_now(day))
+                run_tick(store, day, settings, "test", now=business_now(day), wall=utc_now)
         work(store, day)
 
 
@@ -78,7 +79,7 @@ def test_a_year_replayed_day_by_day_delivers_every_email_once(tmp_path: Path):
     settings = MailSettings(host="127.0.0.1", port=port, sender="qaf@example-council.gov.uk", base_url="https://qaf.example-council.gov.uk")
     replay(store, date(2024, 4, 1), date(2025, 3, 31), settings, inbox=inbox, port=port)
     with smtp_server(inbox, port):
-        run_tick(store, date(2025, 4, 1), settings, "test", now=business_now(date(2025, 4, 1)))
+        run_tick(store, date(2025, 4, 1), settings, "test", now=business_now(date(2025, 4, 1)), wall=utc_now)
     rows = check_each_sent_once(store, inbox)
     reasons = {r.reason for r in rows}
     assert {"alert", "reminder", "overdue", "escalation", "digest"} <= reasons
@@ -120,23 +121,23 @@ def test_without_an_smtp_host_notices_stay_pending_and_the_tick_says_so(tmp_path
     store = SqlStore.open(f"sqlite:///{tmp_path / 'qaf.db'}")
     set_up(store)
     for day in days(date(2024, 4, 1), date(2024, 5, 15)):
-        result = run_tick(store, day, MailSettings(), "test", now=business_now(day))
+        result = run_tick(store, day, MailSettings(), "test", now=business_now(day), wall=utc_now)
     assert result.pending > 0 and not result.mail
     assert result.lines()[-1] == f"  email: QAF_SMTP_HOST is not set, so {result.pending} notices stay pending in the outbox"
-    assert run_tick(store, day, MailSettings(), "test").status == "done before"
+    assert run_tick(store, day, MailSettings(), "test", wall=utc_now).status == "done before"
 
 
 def test_a_tick_escalates_from_current_state_so_a_missed_day_catches_up(tmp_path: Path):
     store = SqlStore.open(f"sqlite:///{tmp_path / 'qaf.db'}")
     set_up(store)
-    run_tick(store, date(2024, 4, 1), MailSettings(), "test")
-    run_tick(store, date(2024, 6, 3), MailSettings(), "test")  # two months missed
+    run_tick(store, date(2024, 4, 1), MailSettings(), "test", wall=utc_now)
+    run_tick(store, date(2024, 6, 3), MailSettings(), "test", wall=utc_now)  # two months missed
     with store.read() as conn:
         esc = list(conn.execute(select(ESCALATIONS)))
     april = {o.id for o in store.obligations(Filters(row="3.16")) if o.due == date(2024, 4, 30)}
     levels = {e.level for e in esc if e.obligation in april}
     assert levels == {0, 1, 2}  # assignee, line manager (5 days), Head of Service (20): all caught up at once
-    run_tick(store, date(2024, 6, 4), MailSettings(), "test")
+    run_tick(store, date(2024, 6, 4), MailSettings(), "test", wall=utc_now)
     with store.read() as conn:
         again = list(conn.execute(select(ESCALATIONS)))
     assert len([e for e in again if e.obligation in april]) == len([e for e in esc if e.obligation in april])  # nothing twice

@@ -23,9 +23,11 @@ def day_arg(text: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date: {text!r} (expected YYYY-MM-DD)") from None
 
 
-def today_of(args: argparse.Namespace) -> date:
-    """The business date: --today when given, else the wall clock (the only place that reads it)."""
-    return getattr(args, "today", None) or date.today()
+def today_of(args: argparse.Namespace, store: SqlStore) -> date:
+    """The business date: --today when given, else today in the framework's timezone (qaf.clock)."""
+    from qaf.clock import today_in
+
+    return getattr(args, "today", None) or today_in(store.timezone())
 
 
 def open_store(args: argparse.Namespace) -> SqlStore:

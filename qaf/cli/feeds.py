@@ -20,7 +20,6 @@ import argparse
 import os
 import sys
 import tempfile
-from datetime import date, datetime, timezone
 from pathlib import Path
 
 from typing import TYPE_CHECKING
@@ -29,7 +28,8 @@ from qaf.calendars import http
 from qaf.calendars.access import SCOPES
 from qaf.calendars.feed import DONE_DAYS, EVENT, TODO
 from qaf.calendars.selection import Selection
-from qaf.cli.common import day_arg, open_store
+from qaf.cli.common import day_arg, open_store, today_of
+from qaf.clock import utc_now
 from qaf.rules.problems import QafError
 
 if TYPE_CHECKING:
@@ -73,8 +73,8 @@ def _write(path: Path, body: bytes) -> None:
 def cmd_feed(args: argparse.Namespace) -> int:
     from qaf.usecases.feeds import build
 
-    today = args.today or date.today()
     store = _store(args)
+    today = today_of(args, store)
     if not store.stored_frameworks():
         raise QafError("no framework is loaded: run 'qaf framework load FILE' first")
     base = args.base_url if args.base_url is not None else os.environ.get("QAF_BASE_URL", "")
@@ -103,7 +103,7 @@ def cmd_token_create(args: argparse.Namespace) -> int:
     org = store.org()
     if not org.people:
         raise QafError("no organisation is loaded: run 'qaf org load DIR' first")
-    token, stored = tokens.issue(store, org, store.vocabulary(), args.person, args.scope, args.purpose, datetime.now(timezone.utc))
+    token, stored = tokens.issue(store, org, store.vocabulary(), args.person, args.scope, args.purpose, utc_now())
     person = org.person(args.person)
     print(token)
     if stored.purpose == "feed":
@@ -125,7 +125,7 @@ def cmd_token_list(args: argparse.Namespace) -> int:
     if not found:
         print("no tokens: qaf token create --person ID")
         return 0
-    for line in tokens.listing(found, store.org(), date.today()):
+    for line in tokens.listing(found, store.org(), today_of(args, store)):
         print(line)
     return 0
 
@@ -134,7 +134,7 @@ def cmd_token_revoke(args: argparse.Namespace) -> int:
     from qaf.usecases import tokens
 
     store = _store(args)
-    revoked = tokens.revoke(store, args.token, datetime.now(timezone.utc))
+    revoked = tokens.revoke(store, args.token, utc_now())
     print(f"revoked token {revoked.id} ({revoked.purpose}, {revoked.person}): its URL now answers 404")
     return 0
 

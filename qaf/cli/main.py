@@ -125,11 +125,13 @@ def _frameworks(store: SqlStore, only: str | None):
 def cmd_schedule(args: argparse.Namespace) -> int:
     from qaf.usecases import scheduling
 
-    today = today_of(args)
+    if args.first and args.through < args.first:
+        raise QafError(f"--through {args.through} is before --from {args.first}")
+    store = open_store(args)
+    today = today_of(args, store)
     first = args.first or today
     if args.through < first:
         raise QafError(f"--through {args.through} is before --from {first}")
-    store = open_store(args)
     org = store.org()
     if not org.people:
         raise QafError("no organisation is loaded: run 'qaf org load DIR' first")
@@ -149,8 +151,8 @@ def cmd_schedule(args: argparse.Namespace) -> int:
 def cmd_due(args: argparse.Namespace) -> int:
     from qaf.usecases import queries
 
-    today = today_of(args)
     store = open_store(args)
+    today = today_of(args, store)
     query = queries.DueQuery(
         person=args.person, role=args.role, team=args.team, service=args.service, row=args.row,
         framework=args.framework, kind=args.kind, date_from=args.date_from, date_to=args.date_to,
@@ -166,14 +168,16 @@ def cmd_due(args: argparse.Namespace) -> int:
 
 def cmd_tick(args: argparse.Namespace) -> int:
     from qaf.usecases.mail import read_settings
-    from qaf.usecases.tick import business_now, run_tick
+    from qaf.clock import utc_now
+    from qaf.engine.businesstime import business_now
+    from qaf.usecases.tick import run_tick
 
     store = open_store(args)
     if not store.stored_frameworks():
         raise QafError("no framework is loaded: run 'qaf framework load FILE' first")
-    today = today_of(args)
-    now = business_now(today) if args.today else None
-    result = run_tick(store, today, read_settings(), runner_name(), now=now)
+    today = today_of(args, store)
+    now = business_now(today, store.timezone()) if args.today else None
+    result = run_tick(store, today, read_settings(), runner_name(), now=now, wall=utc_now)
     for line in result.lines():
         print(line)
     return 0

@@ -37,8 +37,8 @@ def cmd_record(args: argparse.Namespace) -> int:
 
     from qaf.engine.outcomes import Recording, parse_areas
 
-    today = today_of(args)
     store = open_store(args)
+    today = today_of(args, store)
     if args.csv:
         return _record_csv(store, args, today)
     if not args.obligation:
@@ -100,7 +100,7 @@ def cmd_moderate(args: argparse.Namespace) -> int:
     from qaf.usecases import recording
 
     store = open_store(args)
-    result = recording.moderate(store, args.obligation, args.grade, args.by, args.date, today_of(args))
+    result = recording.moderate(store, args.obligation, args.grade, args.by, args.date, today_of(args, store))
     print(f"moderated {result.obligation} as {args.grade} (rules: {result.rules})", file=sys.stderr)
     _report_result(store, result)
     return 0
@@ -110,7 +110,7 @@ def cmd_extend(args: argparse.Namespace) -> int:
     from qaf.usecases import recording
 
     store = open_store(args)
-    ob = recording.extend(store, args.obligation, args.to, args.by, args.reason or "", today_of(args))
+    ob = recording.extend(store, args.obligation, args.to, args.by, args.reason or "", today_of(args, store))
     print(f"{ob.id} now due {ob.due}: {ob.status_reason}")
     return 0
 

@@ -71,7 +71,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     [fw] = _frameworks(store, args.framework, one=True)
     if not store.org().people:
         raise QafError("no organisation is loaded: run 'qaf org load DIR' first")
-    text = render(report(store, fw, month, today_of(args)), args.format)
+    text = render(report(store, fw, month, today_of(args, store)), args.format)
     if args.output:
         path = Path(args.output)
         _write(path, text)
@@ -84,10 +84,12 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_forecast(args: argparse.Namespace) -> int:
     from qaf.engine.forecast import forecast, render
 
-    first = args.first or today_of(args)
+    if args.first and args.through < args.first:
+        raise QafError(f"--through {args.through} is before --from {args.first}")
+    store = open_store(args)
+    first = args.first or today_of(args, store)
     if args.through < first:
         raise QafError(f"--through {args.through} is before --from {first}")
-    store = open_store(args)
     frameworks = _frameworks(store, args.framework, one=False)
     org = store.org()
     if not org.people:

@@ -17,12 +17,12 @@ import smtplib
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Callable
-from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
 
+from qaf.engine.businesstime import business_now
 from qaf.engine.escalation import cutoffs, due_escalations
 from qaf.usecases.mail import MailSettings, Sender, compose
 from qaf.engine.workdays import calendar
@@ -48,11 +48,6 @@ def horizon(today: date, months: int) -> tuple[date, date]:
     first = today.replace(day=1)
     last = first + relativedelta(months=months + 1) - timedelta(days=1)
     return first, last
-
-
-def business_now(today: date, tz: str = "Europe/London") -> datetime:
-    """The tick's business time for a replayed day: 06:00 local, when the service ticks."""
-    return datetime.combine(today, time(6, 0), ZoneInfo(tz))
 
 
 @dataclass
@@ -178,14 +173,15 @@ def run_tick(
     today: date,
     settings: MailSettings,
     runner: str,
+    *,
+    wall: Callable[[], datetime],
     now: datetime | None = None,
-    wall: Callable[[], datetime] | None = None,
     takeover: bool = False,
 ) -> TickResult:
-    from datetime import timezone
-
-    wall = wall or (lambda: datetime.now(timezone.utc))
-    now = now or business_now(today)
+    """The day's tick. ``wall`` is the real clock, for leases (the interfaces pass
+    :func:`qaf.clock.utc_now`); ``now`` the business time (default 06:00 in the
+    framework's timezone)."""
+    now = now or business_now(today, store.timezone())
     with store.write() as conn:
         status = ticks.claim_tick(conn, today, runner, wall(), takeover)
     result = TickResult(today, {"run": "ran", "done": "done before", "busy": "busy"}[status], mail=settings.configured)

@@ -46,6 +46,7 @@ from sqlmodel import Field, SQLModel
 from starlette.exceptions import HTTPException
 
 from qaf.calendars import access
+from qaf.clock import today_in
 
 from qaf.calendars import http
 
@@ -155,7 +156,7 @@ def create_app(
         raise QafError(f"QAF_BASE_URL is not a usable base URL: {base!r} (e.g. https://qaf.example-council.gov.uk)")
     base = http.base_url(base) if base else base
     store = SqlStore.open(db_url)
-    clock = today or date.today
+    clock = today or (lambda: today_in(store.timezone()))  # the business date, in the framework's timezone
     feeds = FeedServer(store, clock, ttl=feed_ttl, done_days=done_days, overseers=overseers)
 
     @asynccontextmanager
