@@ -61,13 +61,15 @@ class Map:
 
 Node = Union[Scalar, Seq, Map]
 
+# libyaml's parser where PyYAML was built with it (ten times faster; its nodes carry the same marks)
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _NULLS = {"", "~", "null", "Null", "NULL"}
 
 
 def compose(text: str, filename: str) -> tuple[Node | None, list[Problem]]:
     """Parse YAML text into located nodes; a syntax error is a problem, not a raise."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0

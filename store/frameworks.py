@@ -7,7 +7,6 @@ from datetime import datetime, timezone
 from sqlalchemy import Connection, bindparam, delete, insert, select
 
 from qaf.rules.problems import InputError, QafError, errors
-from qaf.rules.loader import content_hash, load_text
 from qaf.rules.model import Framework
 from qaf.store.protocols import FrameworkChange, StoredFramework
 from qaf.store.tables import FRAMEWORKS, META, RULES
@@ -22,6 +21,8 @@ class UnknownFrameworkError(QafError, LookupError):
 
 
 def save(conn: Connection, fw: Framework, text: str, filename: str) -> FrameworkChange:
+    from qaf.rules.loader import content_hash
+
     digest = content_hash(text)
     previous = conn.execute(select(FRAMEWORKS.c.version, FRAMEWORKS.c.content_hash).where(FRAMEWORKS.c.id == fw.id)).first()
     if previous is not None and previous.content_hash == digest:
@@ -116,6 +117,8 @@ def parse(conn: Connection, framework_id: str | None = None) -> list[Framework]:
         key = (r.id, r.content_hash)
         if key not in _PARSED:
             stored = conn.execute(select(FRAMEWORKS.c.text, FRAMEWORKS.c.filename).where(FRAMEWORKS.c.id == r.id)).one()
+            from qaf.rules.loader import load_text  # only when a framework is first read: YAML costs ~40 ms to import
+
             fw, problems = load_text(stored.text, stored.filename)
             if fw is None or errors(problems):  # stored text was checked on load; this is corruption
                 raise InputError(problems, f"stored framework '{r.id}' no longer loads")

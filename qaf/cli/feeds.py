@@ -24,18 +24,20 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
-from qaf.calendars import http
-from qaf.calendars.access import SCOPES
-from qaf.calendars.feed import DONE_DAYS, EVENT, TODO
-from qaf.calendars.selection import Selection
 from qaf.cli.common import day_arg, open_store, today_of
 from qaf.clock import utc_now
 from qaf.rules.problems import QafError
 
 if TYPE_CHECKING:
+    from qaf.calendars.selection import Selection
     from qaf.store.sql import SqlStore
 
-PURPOSES = ("feed", "api")  # as qaf.usecases.tokens.PURPOSES (a test holds them equal)
+# The choices and defaults the parser shows, written out so that building the
+# parser imports no calendar code (tests/test_cli.py holds them equal to
+# qaf.usecases.tokens.PURPOSES, qaf.calendars.access.SCOPES, qaf.calendars.feed.DONE_DAYS).
+PURPOSES = ("feed", "api")
+SCOPES = ("person", "team", "all")
+DONE_DAYS = 30
 
 
 _day = day_arg
@@ -52,6 +54,8 @@ def _store(args: argparse.Namespace) -> SqlStore:
 
 
 def _selection(args: argparse.Namespace) -> Selection:
+    from qaf.calendars.selection import Selection
+
     for by in ("person", "role", "team", "service"):
         if getattr(args, by) is not None:
             return Selection(by, getattr(args, by))
@@ -71,6 +75,8 @@ def _write(path: Path, body: bytes) -> None:
 
 
 def cmd_feed(args: argparse.Namespace) -> int:
+    from qaf.calendars import http
+    from qaf.calendars.feed import EVENT, TODO
     from qaf.usecases.feeds import build
 
     store = _store(args)

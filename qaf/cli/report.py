@@ -117,10 +117,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+FORMATS = ("md", "html", "json", "csv")  # as qaf.render.report.FORMATS (a test holds them equal)
+
+
 def register(commands) -> None:
     """Add ``report``, ``forecast`` and ``demo`` to the top-level ``qaf`` commands."""
-    from qaf.render.report import FORMATS
-
     report = commands.add_parser("report", help="the monthly QA report: completion, grades primary against moderated, follow-ups, escalations, targets")
     report.add_argument("--month", required=True, metavar="YYYY-MM", help="the month to report on, e.g. 2026-02")
     report.add_argument("--format", choices=FORMATS, default="md", help="md (for papers, default), html (with charts), json or csv (for BI)")
