@@ -1,17 +1,22 @@
-"""The store's interface: what the engine and CLI may ask of persistence.
+"""The store's interface: what the use cases may ask of persistence.
 
-The engine depends on :class:`Store`, never on SQLModel rows; implementations
-live one per file (:mod:`qaf.store.sql` serves SQLite and PostgreSQL alike).
+The use cases are written against :class:`Store`; implementations live one
+per file (:mod:`qaf.store.sql` serves SQLite and PostgreSQL alike). The
+engine below never sees the store at all: it gets records and returns records.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any, Protocol
+from contextlib import AbstractContextManager
+from datetime import datetime
+from typing import Protocol
+
+from sqlalchemy import Connection
 
 from qaf.engine.model import Obligation
 from qaf.engine.org import Org
+from qaf.engine.query import Filters
 from qaf.rules.model import Framework
 from qaf.rules.roles import Vocabulary
 
@@ -59,12 +64,25 @@ class OrgChange:
 
 
 class Store(Protocol):
-    """What the engine, the CLI and the API ask of persistence (one transaction a call).
+    """What the use cases ask of persistence. :class:`qaf.store.sql.SqlStore` is the one implementation.
 
-    Scheduling, outcomes and queries go through these methods; the tick and
-    the outbox sender (engine/tick.py) also take short transactions of their
-    own through ``engine`` and the ``qaf.store.ticks``/``qaf.store.outbox`` functions.
+    Whole-object reads and writes are methods, each its own transaction.
+    A use case that must read, decide and write in one transaction takes
+    :meth:`write` (or :meth:`read`) and passes its connection to the store's
+    functions for that data (``qaf.store.obligations``, ``.outcomes``,
+    ``.outbox``, ``.ticks``, ``.runs``, ``.tokens``, ``.feeds``, ``.reports``):
+    they are the rest of this interface, and none of them decides anything.
     """
+
+    def read(self) -> AbstractContextManager[Connection]: ...
+
+    def write(self) -> AbstractContextManager[Connection]: ...
+
+    def lock(self, conn: Connection, name: str) -> None: ...
+
+    def log(self, kind: str, ref: str, payload: dict) -> None: ...
+
+    def log_in(self, conn: Connection, kind: str, ref: str, payload: dict) -> None: ...
 
     def save_framework(self, framework: Framework, text: str) -> FrameworkChange: ...
 
@@ -74,26 +92,20 @@ class Store(Protocol):
 
     def framework(self, framework_id: str) -> Framework: ...
 
+    def framework_in(self, conn: Connection, framework_id: str) -> Framework: ...
+
+    def timezone(self, default: str = "Europe/London") -> str: ...
+
     def vocabulary(self) -> Vocabulary: ...
 
     def save_org(self, org: Org) -> OrgChange: ...
 
     def org(self) -> Org: ...
 
-    def log(self, kind: str, ref: str, payload: dict) -> None: ...
+    def org_in(self, conn: Connection, version: int | None = None) -> Org: ...
 
-    def schedule(self, framework: Framework, org: Org, first: date, last: date, today: date, force: bool = False) -> Any: ...
+    def context_in(self, conn: Connection, framework_id: str, versions: tuple[int, str] | None = None) -> tuple[Org, Framework]: ...
 
-    def obligations(self, filters: Any = None) -> list[Obligation]: ...
-
-    def record(self, rec: Any, today: date, prefer: str = "auto") -> Any: ...
-
-    def record_many(self, recordings: list, today: date, prefer: str = "auto") -> list: ...
-
-    def moderate(self, target: str, grade: str, by: str | None, day: date | None, today: date, prefer: str = "auto") -> Any: ...
-
-    def contest(self, target: str, by: str | None, day: date | None, today: date, prefer: str = "auto") -> Any: ...
-
-    def extend(self, target: str, to: date, by: str, reason: str, today: date) -> Obligation: ...
+    def obligations(self, filters: Filters | None = None) -> list[Obligation]: ...
 
     def outbox(self, status: str | None = None) -> list: ...

@@ -43,7 +43,7 @@ def _token(r) -> StoredToken:
 
 
 def save(store, token: StoredToken) -> None:
-    with store.engine.begin() as conn:
+    with store.write() as conn:
         conn.execute(insert(TOKENS), {
             "token_hash": token.token_hash, "person": token.person, "scope": token.scope,
             "purpose": token.purpose, "created_at": token.created_at, "revoked_at": token.revoked_at,
@@ -74,7 +74,7 @@ def starting(store, prefix: str) -> list[StoredToken]:
 
 def revoke(store, token_hash: str, at: datetime) -> bool:
     """Revoke a token; False when it was already revoked (or does not exist)."""
-    with store.engine.begin() as conn:
+    with store.write() as conn:
         done = conn.execute(
             update(TOKENS).where(TOKENS.c.token_hash == token_hash, TOKENS.c.revoked_at.is_(None)).values(revoked_at=at)
         )

@@ -66,3 +66,47 @@ def test_every_package_explains_itself():
 
 if __name__ == "__main__":  # regenerate the docs table
     print(settings_table())
+
+
+# each package's docs.md names every module with its one job, and names no module that is gone
+PACKAGE_DOCS = {
+    "rules": ROOT / "rules",
+    "engine": ROOT / "engine",
+    "calendars": ROOT / "calendars",
+    "store": ROOT / "store",
+    "qaf": ROOT / "qaf",
+}
+
+
+def modules_of(folder: Path) -> set[str]:
+    """Every Python module under ``folder`` as its docs.md names it (``x.py``, ``sub/x.py``), but an
+    ``__init__.py`` that holds only its docstring and the migrations' revision files (each a migration)."""
+    import ast
+
+    found = set()
+    for path in folder.rglob("*.py"):
+        rel = path.relative_to(folder)
+        body = ast.parse(path.read_text()).body
+        only_docstring = all(isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant) for n in body)
+        if "versions" in rel.parts or (path.name == "__init__.py" and only_docstring):
+            continue
+        found.add(rel.as_posix())
+    return found
+
+
+def named_in(docs: str) -> set[str]:
+    """The modules a docs.md table names: `x.py` (or `sub/x.py`) in the first column of a row."""
+    names = set()
+    for line in docs.splitlines():
+        if line.startswith("| `"):
+            names |= set(re.findall(r"`([\w/]+\.py)`", line.split("|")[1]))
+    return names
+
+
+@pytest.mark.parametrize("package", sorted(PACKAGE_DOCS))
+def test_every_module_is_in_its_packages_docs(package):
+    folder = PACKAGE_DOCS[package]
+    named = named_in((folder / "docs.md").read_text())
+    modules = modules_of(folder)
+    assert modules - named == set(), f"{package}/docs.md does not name these modules"
+    assert named - modules == set(), f"{package}/docs.md names modules that do not exist"

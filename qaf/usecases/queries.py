@@ -18,6 +18,7 @@ from qaf.engine.model import Obligation
 from qaf.engine.org import Org
 from qaf.rules.roles import Vocabulary
 from qaf.engine.query import LIVE_SHOWN, STORED, DueQuery, Filters, QueryError, filters, parse_statuses
+from qaf.store.protocols import Store
 
 __all__ = ["KEYS", "LIVE_SHOWN", "STORED", "DueQuery", "Filters", "QueryError", "due", "filters", "parse_statuses", "record", "render"]
 
@@ -26,7 +27,7 @@ KEYS = (
     "case", "team", "period_start", "period_end", "due", "status", "cause", "outcome",
 )  # fmt: skip
 
-def due(store, q: DueQuery, today: date) -> list[Obligation]:
+def due(store: Store, q: DueQuery, today: date) -> list[Obligation]:
     """The obligations a query asks for, with their shown status as of ``today``."""
     org = store.org()
     vocab = store.vocabulary() if q.role is not None else Vocabulary(())  # only a role needs the frameworks read

@@ -24,6 +24,7 @@ from qaf.rules.model import Framework, Span
 from qaf.rules.settings import grade_key
 from qaf.store import outcomes as oc
 from qaf.store import obligations as ob_store
+from qaf.store.protocols import Store
 
 
 @dataclass(frozen=True)
@@ -62,12 +63,12 @@ def _fire(conn, store, fw: Framework, org, ob: Obligation, event: Event, day: da
     return oc.persist(conn, cons.obligations, cons.notices, cons.events, events), cons, rules.name
 
 
-def record(store, rec: Recording, today: date, prefer: str = "auto") -> RecordResult:
+def record(store: Store, rec: Recording, today: date, prefer: str = "auto") -> RecordResult:
     """Store an outcome, mark the obligation done, and set off what the framework says."""
     return record_many(store, [(CLI, rec)], today, prefer)[0]
 
 
-def record_many(store, recordings: list, today: date, prefer: str = "auto") -> list[RecordResult]:
+def record_many(store: Store, recordings: list, today: date, prefer: str = "auto") -> list[RecordResult]:
     """Record many outcomes (``(source, Recording)`` pairs) in one transaction: all of them or none.
 
     Every problem with every recording is reported, each at its source
@@ -116,7 +117,7 @@ def _record_one(conn, store, fw: Framework, org, ob: Obligation, rec: Recording,
     return RecordResult(ob.id, done.created, done.queued, cons.shortfalls, name)
 
 
-def moderate(store, target: str, grade: str, by: str | None, day: date | None, today: date, prefer: str = "auto") -> RecordResult:
+def moderate(store: Store, target: str, grade: str, by: str | None, day: date | None, today: date, prefer: str = "auto") -> RecordResult:
     """Store a moderated grade beside the primary one; close the moderation; fire the triple lock."""
     with store.write() as conn:
         org = store.org_in(conn)
@@ -167,7 +168,7 @@ def _check_moderation(fw, org, audit: Obligation, mods: list[Obligation], grade:
     return problems
 
 
-def contest(store, target: str, by: str | None, day: date | None, today: date, prefer: str = "auto") -> RecordResult:
+def contest(store: Store, target: str, by: str | None, day: date | None, today: date, prefer: str = "auto") -> RecordResult:
     """A service contests a grade: marked contested, and settled by moderation."""
     with store.write() as conn:
         org = store.org_in(conn)
@@ -224,7 +225,7 @@ def _settling_moderation(fw: Framework, org, audit: Obligation, day: date) -> tu
     return ob, []
 
 
-def extend(store, target: str, to: date, by: str, reason: str, today: date) -> Obligation:
+def extend(store: Store, target: str, to: date, by: str, reason: str, today: date) -> Obligation:
     """Move a deadline: a line manager up to ``extension_days`` working days, longer a senior role."""
     with store.write() as conn:
         org = store.org_in(conn)

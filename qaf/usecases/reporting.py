@@ -9,9 +9,10 @@ from qaf.engine.report import Report, figures
 from qaf.engine.report_words import Month
 from qaf.rules.model import Framework
 from qaf.store import reports
+from qaf.store.protocols import Store
 
 
-def report(store, framework: Framework, month: Month, as_of: date) -> Report:
+def report(store: Store, framework: Framework, month: Month, as_of: date) -> Report:
     """The month's :class:`qaf.engine.report.Report` for ``framework``, as it stood on ``as_of``."""
     obligations = store.obligations(Filters(framework=framework.id))
     with store.read() as conn:

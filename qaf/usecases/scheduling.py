@@ -24,13 +24,14 @@ from qaf.engine.schedule import CALENDAR, SAMPLES, part_of, plan
 from qaf.rules.model import Framework
 from qaf.store import obligations as ob_store
 from qaf.store import runs
+from qaf.store.protocols import Store
 
 
 def _digest(*parts: str) -> str:
     return hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()
 
 
-def schedule(store, fw: Framework, org: Org, first: date, last: date, today: date, force: bool = False) -> ScheduleResult:
+def schedule(store: Store, fw: Framework, org: Org, first: date, last: date, today: date, force: bool = False) -> ScheduleResult:
     parts = [CALENDAR]
     sampled = sorted({c.sample.row for r in fw.rows for c in r.cadences if c.sample is not None})
     if sampled:

@@ -29,6 +29,7 @@ from qaf.engine.workdays import calendar
 from qaf.store import outbox as ob_store
 from qaf.store import ticks
 from qaf.usecases import scheduling
+from qaf.store.protocols import Store
 
 log = logging.getLogger("qaf.tick")
 
@@ -118,7 +119,7 @@ def digest_text(items, day: date) -> tuple[str, str]:
 SMTP_CONNECTIONS = 4  # messages go out over a few connections at once: SMTP is round trips, not work
 
 
-def send_outbox(store, settings: MailSettings, runner: str, now: datetime, wall: Callable[[], datetime]) -> tuple[int, int, int]:
+def send_outbox(store: Store, settings: MailSettings, runner: str, now: datetime, wall: Callable[[], datetime]) -> tuple[int, int, int]:
     """Send what is due: (sent, failed for good, to retry). Each row is sent at most once per claim.
 
     Each message is marked sent in its own transaction straight after the
@@ -169,7 +170,7 @@ def send_outbox(store, settings: MailSettings, runner: str, now: datetime, wall:
 
 
 def run_tick(
-    store,
+    store: Store,
     today: date,
     settings: MailSettings,
     runner: str,
@@ -217,7 +218,7 @@ def run_tick(
 
 
 def catch_up(
-    store, today: date, settings: MailSettings, runner: str, first: date | None = None, limit: int = 31, **kwargs
+    store: Store, today: date, settings: MailSettings, runner: str, first: date | None = None, limit: int = 31, **kwargs
 ) -> list[TickResult]:
     """Every business date not yet ticked, from ``first`` (default: after the last finished tick,
     at most ``limit`` days back) up to ``today``."""

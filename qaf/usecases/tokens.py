@@ -35,6 +35,7 @@ from qaf.rules.roles import Vocabulary
 from qaf.calendars.access import OVERSEERS, SCOPES, oversees, widest_scope
 from qaf.store import tokens as token_store
 from qaf.store.tokens import StoredToken
+from qaf.store.protocols import Store
 
 PURPOSES = ("feed", "api")
 TOKEN_BYTES = 32  # 256 bits; the issue asks for at least 128
@@ -63,7 +64,7 @@ def plausible(token: str) -> bool:
 
 
 def issue(
-    store, org: Org, vocab: Vocabulary, person: str, scope: str | None, purpose: str, now: datetime,
+    store: Store, org: Org, vocab: Vocabulary, person: str, scope: str | None, purpose: str, now: datetime,
     overseers: tuple[str, ...] = OVERSEERS,
 ) -> tuple[str, StoredToken]:  # fmt: skip
     """Make a token for ``person``; returns the token (shown once) and what is stored.
@@ -92,7 +93,7 @@ def issue(
     return token, stored
 
 
-def check(store, token: str, purpose: str) -> StoredToken | None:
+def check(store: Store, token: str, purpose: str) -> StoredToken | None:
     """The live token of that purpose, or None (unknown, revoked, malformed or the other purpose)."""
     if not plausible(token):
         return None
@@ -105,7 +106,7 @@ def check(store, token: str, purpose: str) -> StoredToken | None:
     return found
 
 
-def find(store, text: str) -> StoredToken:
+def find(store: Store, text: str) -> StoredToken:
     """A token by itself or by its public name (at least 8 characters of its hash)."""
     text = text.strip()
     if plausible(text):
@@ -123,7 +124,7 @@ def find(store, text: str) -> StoredToken:
     return matches[0]
 
 
-def revoke(store, text: str, now: datetime) -> StoredToken:
+def revoke(store: Store, text: str, now: datetime) -> StoredToken:
     """Revoke a token (by itself or its id); revoking twice is an error that says when."""
     found = find(store, text)
     if not token_store.revoke(store, found.token_hash, now):
