@@ -8,6 +8,7 @@ checks it stays under a minute; the others replay a few weeks.
 from __future__ import annotations
 
 import json
+import re
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -15,6 +16,8 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 
 from qaf.cli.main import main
+
+DATA = Path(__file__).parent / "data"
 
 
 def sql(db: Path, query: str, **params) -> list[tuple]:
@@ -112,3 +115,15 @@ def test_a_folder_the_demo_did_not_write_is_refused(tmp_path: Path, capsys):
     assert main(["demo", "--out", str(tmp_path), "--days", "1"]) == 1
     assert "holds council, not written by a qaf demo: choose another --out" in capsys.readouterr().err
     assert (tmp_path / "council" / "people.csv").read_text() == "id,name\n"
+
+
+def test_the_demo_tells_the_same_year_as_qaf_did_before_its_layers_moved(tmp_path: Path, capsys):
+    """Issue 11 moved every module and changed no behaviour: seed 3 over 60 days gives, figure for figure,
+    the SUMMARY.md and the May report the landed qaf (commit 5009ce4) wrote (tests/data/landed/)."""
+    out = tmp_path / "demo"
+    assert main(["demo", "--out", str(out), "--days", "60", "--seed", "3"]) == 0
+    capsys.readouterr()
+    landed = DATA / "landed"
+    summary = re.sub(r"The demo took [\d.]+ s\.", "The demo took N s.", (out / "SUMMARY.md").read_text().replace(str(out), "OUT"))
+    assert summary == (landed / "demo-seed3-days60-SUMMARY.md").read_text()
+    assert (out / "reports" / "2026-05.md").read_text() == (landed / "demo-seed3-days60-report-2026-05.md").read_text()
