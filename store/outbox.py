@@ -102,15 +102,27 @@ _DIGESTED = update(OUTBOX).where(OUTBOX.c.id == bindparam("b_id")).values(status
 
 
 def gather_digests(conn: Connection, day: date, now: datetime, compose) -> int:
-    """One digest row per recipient of the day's digest items; ``compose(items) -> (subject, text)``."""
+    """One digest row per recipient of the pending digest items; ``compose(items) -> (subject, text)``.
+
+    Every pending item goes into exactly one digest, and the digest lists
+    exactly the items linked to it. A date gathered a second time (a tick
+    that crashed after gathering, a leader that took over) finds only the
+    items that arrived since: they get a digest of their own, keyed by the
+    date and their first item (``digest/PERSON/DATE/+ID``), never folded into
+    the first one, whose text is already written and may be sent.
+    """
     c = OUTBOX.c
     rows = conn.execute(select(OUTBOX).where(c.digest.is_(True), c.status == "pending").order_by(c.recipient, c.id)).all()
     by_person: dict[str, list[Any]] = {}
     for r in rows:
         by_person.setdefault(r.recipient or r.recipient_email, []).append(r)
+    keys = {f"digest/{person}/{day.isoformat()}" for person in by_person}
+    taken = set(conn.execute(select(c.key).where(c.key.in_(sorted(keys)))).scalars()) if keys else set()
     digests, links = [], []
     for person, items in by_person.items():
         key = f"digest/{person}/{day.isoformat()}"
+        if key in taken:
+            key = f"{key}/+{items[0].id}"
         subject, text = compose(items, day)
         digests.append({
             "key": key, "recipient": items[0].recipient, "recipient_email": items[0].recipient_email,
@@ -119,6 +131,8 @@ def gather_digests(conn: Connection, day: date, now: datetime, compose) -> int:
         })  # fmt: skip
         links += [{"b_id": i.id, "b_key": key} for i in items]
     made = insert_new(conn, OUTBOX, digests, ["key"])
+    if made != len(digests):  # an item linked to a digest that was not written would be lost: undo it all
+        raise RuntimeError(f"{len(digests) - made} digest(s) already existed for {day}: nothing gathered")
     if links:
         conn.execute(_DIGESTED, links)
     return made

@@ -72,7 +72,8 @@ class TickResult:
 
     def lines(self) -> list[str]:
         if self.status != "ran":
-            return [f"tick {self.day}: {self.status}: nothing to do"]
+            left = f"; email left claimed by a stopped run: {self.sent} sent, {self.retrying} to retry" if self.sent or self.retrying else ""
+            return [f"tick {self.day}: {self.status}: nothing to do{left}"]
         out = [f"tick {self.day}:"]
         out += [f"  schedule {fw}: {what}" for fw, what in self.scheduled.items()]
         out.append(f"  escalations and reminders queued: {self.escalated}; digests gathered: {self.digests}")
@@ -187,6 +188,10 @@ def run_tick(
         status = ticks.claim_tick(conn, today, runner, wall(), takeover)
     result = TickResult(today, {"run": "ran", "done": "done before", "busy": "busy"}[status], mail=settings.configured)
     if status != "run":
+        # the date's work is done (or another runner is doing it), but email a dead sender left
+        # claimed is sent now that its lease has expired, not at the next date's tick
+        if settings.configured:
+            result.sent, result.failed, result.retrying = send_outbox(store, settings, runner, now, wall)
         log.info("tick %s: %s", today, result.status)
         return result
     failpoint("after-claim-tick")
