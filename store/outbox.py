@@ -18,6 +18,8 @@ is alive is a matter of real time).
 
 from __future__ import annotations
 
+import os
+import socket
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -32,6 +34,20 @@ LEASE = timedelta(minutes=5)
 MAX_ATTEMPTS = 8
 BACKOFF = (timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2), timedelta(hours=6),
            timedelta(hours=12), timedelta(days=1), timedelta(days=1), timedelta(days=1))  # fmt: skip
+
+
+def alive(runner: str) -> bool:
+    """Whether a runner ("host:pid") may still be running: a process on this host can be asked."""
+    host, _, pid = runner.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return True  # another machine: only its lease tells
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,12 +65,24 @@ class Claimed:
 
 
 def claim(conn: Connection, runner: str, now: datetime, wall: datetime, limit: int = 100) -> list[Claimed]:
+    """Claim up to ``limit`` sendable rows for ``runner`` until ``wall`` + :data:`LEASE`.
+
+    A row is free when nobody holds it, its holder's lease has expired, or
+    its holder is a process on this host that is gone (a killed tick: its
+    email goes now, not when its lease runs out). A live holder's row is
+    never taken.
+    """
     c = OUTBOX.c
+    free = [c.claimed_until.is_(None), c.claimed_until < wall]
+    holders = conn.execute(select(c.claimed_by).where(c.status == "sending", c.claimed_until >= wall).distinct()).scalars()
+    dead = sorted(h for h in holders if h and h != runner and not alive(h))
+    if dead:
+        free.append(c.claimed_by.in_(dead))
     due = and_(
         c.digest.is_(False),
         c.status.in_(("pending", "sending")),
         c.next_attempt_at <= now,
-        or_(c.claimed_until.is_(None), c.claimed_until < wall),
+        or_(*free),
     )
     query = select(OUTBOX).where(due).order_by(c.id).limit(limit)
     if conn.dialect.name == "postgresql":

@@ -17,7 +17,7 @@ from sqlalchemy import Connection, and_, bindparam, insert, select, update
 
 from qaf.engine.model import LIVE, Obligation
 from qaf.store.obligations import OBLIGATIONS, from_row
-from qaf.store.outbox import OUTBOX
+from qaf.store.outbox import OUTBOX, alive
 from qaf.store.outcomes import outbox_rows
 from qaf.store.tables import ESCALATIONS, TICK_RUNS
 from qaf.store.upsert import insert_new
@@ -27,20 +27,6 @@ if TYPE_CHECKING:  # the records it writes; the store never works out an escalat
 
 TICKS = TICK_RUNS
 TICK_LEASE = timedelta(minutes=30)
-
-
-def alive(runner: str) -> bool:
-    """Whether a runner ("host:pid") may still be running: a process on this host can be asked."""
-    host, _, pid = runner.rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit():
-        return True  # another machine: only its lease tells
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def claim_tick(conn: Connection, day: date, runner: str, wall: datetime, takeover: bool = False) -> str:

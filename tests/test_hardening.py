@@ -76,3 +76,53 @@ def test_issue12_2_email_a_killed_tick_left_sending_goes_at_the_next_tick_of_the
     assert result.status == "done before" and result.sent == 1
     assert inbox.keys() == ["alert/x"]
     assert [r.status for r in outbox_rows_of(store)] == ["sent"]
+
+
+def test_issue12_3_a_live_lease_is_never_taken_and_an_expired_one_is(store: SqlStore):
+    """The claim's lease condition: another runner gets nothing while the holder's lease runs, everything after."""
+    import os
+    import socket
+
+    holder, other = f"{socket.gethostname()}:{os.getpid()}", "elsewhere.example:2"  # both alive, as far as qaf can tell
+    queue(store, *(Notice(f"alert/{n}", "P1", "pat@example-council.gov.uk", f"Alert {n}", "Pat\n.", "alert", f"ob{n}") for n in range(3)))
+    wall = datetime(2026, 5, 11, 7, 0, tzinfo=timezone.utc)
+    with store.write() as conn:
+        assert len(ob_store.claim(conn, holder, NOW, wall)) == 3
+    with store.write() as conn:
+        assert ob_store.claim(conn, other, NOW, wall + ob_store.LEASE - timedelta(seconds=1)) == []
+    with store.write() as conn:
+        taken = ob_store.claim(conn, other, NOW, wall + ob_store.LEASE + timedelta(seconds=1))
+    assert sorted(c.key for c in taken) == ["alert/0", "alert/1", "alert/2"]
+
+
+def test_issue12_3_only_the_runner_holding_the_claim_marks_a_message_sent(store: SqlStore):
+    """mark_sent checks claimed_by: a runner whose lease expired and was taken over cannot mark the row."""
+    first, second = "elsewhere.example:1", "elsewhere.example:2"
+    queue(store, Notice("alert/a", "P1", "pat@example-council.gov.uk", "Alert a", "Pat\n.", "alert", "ob1"))
+    wall = datetime(2026, 5, 11, 7, 0, tzinfo=timezone.utc)
+    with store.write() as conn:
+        [mine] = ob_store.claim(conn, first, NOW, wall)
+    with store.write() as conn:  # the first runner stalled past its lease; the second took the row over
+        [theirs] = ob_store.claim(conn, second, NOW, wall + ob_store.LEASE + timedelta(minutes=1))
+    with store.write() as conn:
+        assert ob_store.mark_sent(conn, mine, first, NOW) is False
+    [row] = outbox_rows_of(store)
+    assert (row.status, row.claimed_by) == ("sending", second)
+    with store.write() as conn:
+        assert ob_store.mark_sent(conn, theirs, second, NOW) is True
+    assert outbox_rows_of(store)[0].status == "sent"
+
+
+def test_issue12_3_a_claim_held_by_a_process_that_is_gone_is_taken_at_once(store: SqlStore):
+    import subprocess
+    import socket
+    import sys
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True).stdout.strip()
+    dead = f"{socket.gethostname()}:{gone}"
+    queue(store, Notice("alert/b", "P1", "pat@example-council.gov.uk", "Alert b", "Pat\n.", "alert", "ob1"))
+    wall = datetime(2026, 5, 11, 7, 0, tzinfo=timezone.utc)
+    with store.write() as conn:
+        assert len(ob_store.claim(conn, dead, NOW, wall)) == 1
+    with store.write() as conn:  # well inside the dead runner's lease
+        assert [c.key for c in ob_store.claim(conn, "elsewhere.example:3", NOW, wall + timedelta(seconds=5))] == ["alert/b"]
