@@ -8,8 +8,6 @@ what was left.
 
 from __future__ import annotations
 
-import os
-import socket
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Iterable
 
