@@ -63,6 +63,9 @@ def build(
 
     def ticks() -> None:
         with busy:
+            if not leadership.still_held():
+                log.warning("%s lost the lead (its database session ended): not ticking", runner)
+                return
             if not store.stored_frameworks():
                 log.info("no framework loaded: nothing to tick")
                 return
@@ -74,7 +77,7 @@ def build(
                 state["last"] = results[-1].day.isoformat()
 
     def lead() -> None:
-        if leadership.held:
+        if leadership.still_held():
             return
         if leadership.try_acquire():
             log.info("%s is the leader: it ticks and sends email", runner)
@@ -83,11 +86,11 @@ def build(
             ticks()
 
     def daily() -> None:
-        if leadership.held:
+        if leadership.still_held():
             ticks()
 
     def send() -> None:
-        if leadership.held and settings.configured:
+        if settings.configured and leadership.still_held():
             with busy:
                 sent, failed, retrying = send_outbox(store, settings, runner, utc_now(), utc_now)
                 if sent or failed or retrying:

@@ -15,12 +15,13 @@ store in place and refuses one written by a newer qaf (:mod:`qaf.store.migration
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from qaf.rules.problems import QafError
@@ -57,15 +58,29 @@ def unreachable(exc: BaseException, url: str | None) -> str | None:
     return None
 
 
+SCHEMA_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
+
+
+def schema_of(url: str | None) -> str | None:
+    """The PostgreSQL schema a URL names (``?schema=NAME``), checked; None for none (or SQLite)."""
+    sa_url = make_url(database_url(url))
+    schema = sa_url.query.get("schema")
+    if schema is None or sa_url.get_backend_name() == "sqlite":
+        return None
+    if not isinstance(schema, str) or not SCHEMA_NAME.fullmatch(schema):
+        raise QafError(f"?schema={schema!r}: a schema name is 1 to 63 letters, digits and _, not starting with a digit")
+    return schema
+
+
 def make_engine(url: str | None = None) -> Engine:
     sa_url = make_url(database_url(url))
     if sa_url.get_backend_name() == "sqlite":
         return _sqlite_engine(sa_url)
-    schema = sa_url.query.get("schema")
+    schema = schema_of(url)
     connect_args = {}
     if schema:
         sa_url = sa_url.difference_update_query(["schema"])
-        connect_args["options"] = f"-csearch_path={schema}"
+        connect_args["options"] = f'-csearch_path="{schema}"'  # quoted: a council's schema may be Mixed_Case
     return create_engine(sa_url, pool_pre_ping=True, connect_args=connect_args)
 
 
@@ -91,18 +106,22 @@ def _sqlite_engine(sa_url) -> Engine:
     return engine
 
 
-def ensure_schema(engine: Engine) -> tuple[str, str] | None:
+def ensure_schema(engine: Engine, schema: str | None = None) -> tuple[str, str] | None:
     """Make the store's schema the one this qaf writes (:data:`migrations.HEAD`), or refuse.
 
     An empty database gets the tables of ``store/tables.py``, stamped with
     the head revision; an older store is upgraded in place, every row kept
     (returns ``(from, to)`` so the caller can say so once); a store written by
     a newer qaf raises :class:`SchemaError` before anything is read or written.
-    On PostgreSQL instances starting together take turns (an advisory lock).
+    On PostgreSQL the council's ``schema`` is made if it is missing, and
+    instances of one council starting together take turns (an advisory lock
+    keyed by the schema: other councils on the server never wait for it).
     """
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
-            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(724145)")
+            conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": f"qaf.schema/{schema or 'public'}"})
+            if schema:
+                conn.exec_driver_sql(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
         found = migrations.current(conn)
         if found == migrations.HEAD:
             return None
@@ -122,7 +141,6 @@ def ensure_schema(engine: Engine) -> tuple[str, str] | None:
 @contextmanager
 def temporary_schema(url: str, prefix: str = "qaf_tmp") -> Iterator[str]:
     """A fresh PostgreSQL schema (for a test or a benchmark), dropped afterwards; yields a URL into it."""
-    from sqlalchemy import text
 
     schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
     admin = create_engine(database_url(url), isolation_level="AUTOCOMMIT")
@@ -141,4 +159,4 @@ def temporary_schema(url: str, prefix: str = "qaf_tmp") -> Iterator[str]:
 def open_engine(url: str | None = None) -> tuple[Engine, tuple[str, str] | None]:
     """An engine on a store whose schema is this qaf's, and ``(from, to)`` if it was upgraded to get there."""
     engine = make_engine(url)
-    return engine, ensure_schema(engine)
+    return engine, ensure_schema(engine, schema_of(url))

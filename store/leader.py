@@ -16,11 +16,13 @@ from sqlalchemy.engine import make_url
 
 from qaf.store.sql import SqlStore
 
-LOCK_KEY = 7241450  # the advisory lock every qaf instance of one database contends for
+# the advisory lock every qaf instance of one council contends for: keyed by the council's schema,
+# so each council sharing a PostgreSQL server has its own leader
+LOCK = "SELECT pg_try_advisory_lock(hashtext(current_schema() || '/qaf.leader'))"
 
 
 class Leadership:
-    """Who ticks: one holder of a database-wide lock that dies with its process."""
+    """Who ticks for a council: one holder of a lock (per council schema) that dies with its process or session."""
 
     def __init__(self, store: SqlStore, url: str) -> None:
         self.store = store
@@ -34,7 +36,7 @@ class Leadership:
             return True
         if self.store.dialect == "postgresql":
             conn = self.store.engine.connect()
-            got = conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": LOCK_KEY}).scalar()
+            got = conn.execute(text(LOCK)).scalar()
             conn.commit()
             if got:
                 self._conn = conn  # the lock lives as long as this session
@@ -52,9 +54,31 @@ class Leadership:
             self._file, self.held = handle, True
         return self.held
 
+    def still_held(self) -> bool:
+        """Whether this instance still leads: on PostgreSQL its session (and so its lock) must still be there.
+
+        A session the server dropped (a restart, a network cut, an idle timeout)
+        takes its advisory lock with it, and another instance may already lead:
+        asked before every tick and send, so two leaders never act at once.
+        """
+        if not self.held:
+            return False
+        if self._conn is None:
+            return True  # the file lock lives as long as this process
+        try:
+            self._conn.execute(text("SELECT 1")).scalar()
+            self._conn.commit()
+            return True
+        except Exception:  # the session is gone: so is the lock
+            self.release()
+            return False
+
     def release(self) -> None:
         if self._conn is not None:
-            self._conn.close()  # closing the session releases the advisory lock
+            try:
+                self._conn.close()  # closing the session releases the advisory lock
+            except Exception:  # a session the server already dropped
+                pass
         if self._file is not None:
             self._file.close()
         self.held, self._conn, self._file = False, None, None

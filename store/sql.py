@@ -145,7 +145,8 @@ class SqlStore:
         if self.dialect == "postgresql":
             from sqlalchemy import text
 
-            conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": f"qaf.{name}"})
+            # keyed by the council's schema too: councils sharing a server never wait for each other
+            conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(current_schema() || '/qaf.' || :name))"), {"name": name})
 
     def obligations(self, filters: Filters | None = None) -> list[Obligation]:
         with self.read() as conn:

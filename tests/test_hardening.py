@@ -6,6 +6,7 @@ failed on the code before the fix.
 
 from __future__ import annotations
 
+import time
 from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import select
@@ -126,3 +127,85 @@ def test_issue12_3_a_claim_held_by_a_process_that_is_gone_is_taken_at_once(store
         assert len(ob_store.claim(conn, dead, NOW, wall)) == 1
     with store.write() as conn:  # well inside the dead runner's lease
         assert [c.key for c in ob_store.claim(conn, "elsewhere.example:3", NOW, wall + timedelta(seconds=5))] == ["alert/b"]
+
+
+def test_issue12_4_each_council_on_a_postgresql_server_has_its_own_leader():
+    """With one schema per council (as the README advises), every council's service leads its own ticks."""
+    from qaf.store.db import temporary_schema
+    from qaf.store.leader import Leadership
+    from tests.conftest import PG_URL, _postgres_or_skip
+
+    _postgres_or_skip()
+    with temporary_schema(PG_URL, "qaf_test") as council_a, temporary_schema(PG_URL, "qaf_test") as council_b:
+        stores = [SqlStore.open(u) for u in (council_a, council_a, council_b)]
+        a1, a2, b1 = (Leadership(s, u) for s, u in zip(stores, (council_a, council_a, council_b)))
+        try:
+            assert a1.try_acquire()
+            assert not a2.try_acquire()  # one leader per council
+            assert b1.try_acquire()  # another council is not kept waiting
+        finally:
+            for lead in (a1, a2, b1):
+                lead.release()
+            for s in stores:
+                s.close()
+
+
+def test_issue12_4_a_leader_whose_session_was_dropped_stops_leading(pg_url: str):
+    from sqlalchemy import text as sql
+
+    from qaf.store.leader import Leadership
+
+    first_store, second_store = SqlStore.open(pg_url), SqlStore.open(pg_url)
+    first, second = Leadership(first_store, pg_url), Leadership(second_store, pg_url)
+    try:
+        assert first.try_acquire() and first.still_held()
+        pid = first._conn.execute(sql("SELECT pg_backend_pid()")).scalar()
+        first._conn.commit()
+        with second_store.engine.connect() as conn:  # the server drops the leader's session (a restart, a cut)
+            conn.execute(sql("SELECT pg_terminate_backend(:p)"), {"p": pid})
+            conn.commit()
+            for _ in range(100):  # termination is asynchronous: wait until the session has gone
+                if not conn.execute(sql("SELECT count(*) FROM pg_stat_activity WHERE pid = :p"), {"p": pid}).scalar():
+                    break
+                conn.commit()
+                time.sleep(0.05)
+        assert second.try_acquire()  # the lock went with the session ...
+        assert not first.still_held()  # ... and the old leader knows it before it ticks or sends again
+        assert not first.held
+    finally:
+        first.release(), second.release()
+        first_store.close(), second_store.close()
+
+
+def test_issue12_5_a_schema_that_does_not_exist_yet_is_made_and_mixed_case_names_work():
+    import uuid
+
+    from sqlalchemy import create_engine
+    from sqlalchemy import text as sql
+
+    from tests.conftest import PG_URL, _postgres_or_skip
+
+    _postgres_or_skip()
+    name = f"Council_{uuid.uuid4().hex[:8]}"
+    try:
+        store = SqlStore.open(f"{PG_URL}?schema={name}")
+        try:
+            assert store.stored_frameworks() == []
+            with store.read() as conn:
+                assert conn.execute(sql("SELECT current_schema()")).scalar() == name
+        finally:
+            store.close()
+    finally:
+        admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sql(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
+        admin.dispose()
+
+
+def test_issue12_5_a_schema_name_that_is_not_one_is_refused_with_a_message(capsys):
+    from qaf.cli.main import main
+    from tests.conftest import PG_URL
+
+    code = main(["--db", f"{PG_URL}?schema=a;drop table x", "due"])
+    assert code == 1
+    assert "a schema name is 1 to 63 letters, digits and _" in capsys.readouterr().err
