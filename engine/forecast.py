@@ -25,6 +25,7 @@ from typing import Iterable, Sequence
 
 from dateutil.relativedelta import relativedelta
 
+from qaf.engine import spreadsheet
 from qaf.engine.model import Obligation
 from qaf.engine.org import Org
 from qaf.engine.report_words import Month
@@ -139,7 +140,6 @@ def _cell_text(c: Cell, timed: bool) -> str:
 
 def render(f: Forecast, fmt: str = "table") -> str:
     """The forecast as a table (people by month), JSON or CSV (one line per person and month)."""
-    import csv
     import io
     import json
 
@@ -156,7 +156,7 @@ def render(f: Forecast, fmt: str = "table") -> str:
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     if fmt == "csv":
         out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
+        writer = spreadsheet.writer(out)
         writer.writerow(("person", "name", "roles", "month", "count", "hours", "untimed"))
         for p in f.people:
             for m, c in p.months:

@@ -28,6 +28,24 @@ from qaf.rules.problems import Problem, Source, WARNING
 from qaf.rules.tablerows import MAX_CELL, Record, Table, assemble
 
 MAX_BYTES = 20_000_000
+MAX_ROWS = 2_000  # rows in all a file's tables: East Sussex's appendix has 54; a framework of thousands is not one
+
+
+class TooManyRows(Exception):
+    pass
+
+
+def _too_many(name: str, rows: int | str) -> list[Problem]:
+    return [Problem(Source(name), "table", f"{rows} rows: more than {MAX_ROWS:,}, the most a framework table may have "
+                    "(East Sussex's has 54): is this the right file?")]  # fmt: skip
+
+
+def _formulas(records: list[Record]) -> list[Problem]:
+    """A warning for each cell that holds a spreadsheet formula: it is imported as its text, never run."""
+    return [
+        Problem(rec.source, "cell", f"a formula ({cell[:40]}): imported as its text, not its value", WARNING)
+        for rec in records for cell in rec.cells if cell.startswith("=") and len(cell) > 1
+    ]
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -53,8 +71,10 @@ def read_table(path: str | Path) -> tuple[Table | None, list[Problem]]:
     if text is None:
         return None, problems
     records = read_csv(name, text) if _is_csv(path, text) else read_tsv(name, text)
+    if len(records) > MAX_ROWS:
+        return None, _too_many(name, f"{len(records):,}")
     table, more = assemble(name, records)
-    return table, problems + more
+    return table, problems + _formulas(records) + more
 
 
 def decode(name: str, data: bytes) -> tuple[str | None, list[Problem]]:
@@ -144,21 +164,27 @@ def _office(name: str, data: bytes) -> tuple[Table | None, list[Problem]]:
         return None, [Problem(Source(name), "file", "a zip file, but not an Excel (.xlsx) or Word (.docx) document")]
     try:
         records = reader(name, data)
+    except TooManyRows as exc:
+        return None, _too_many(name, str(exc))
     except Exception as exc:  # noqa: BLE001 - a damaged workbook raises whatever its parser meets; report it, never a traceback
         return None, [Problem(Source(name), "file", f"cannot read this document: {type(exc).__name__}: {exc}")]
-    return assemble(name, records)
+    table, problems = assemble(name, records)
+    return table, _formulas(records) + problems
 
 
 def read_xlsx(name: str, data: bytes) -> list[Record]:
     """Every sheet's rows; a sheet is a separate table (its header is found again)."""
     from openpyxl import load_workbook
 
-    book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    # data_only=False: a formula is read as its text (=...), kept as text with a warning, never its cached value
+    book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     out: list[Record] = []
     try:
         for sheet in book.worksheets:
             out.append(Record((), Source(f"{name}[{sheet.title}]", 0), new_table=True))
             for n, row in enumerate(sheet.iter_rows(), start=1):
+                if len(out) > MAX_ROWS:
+                    raise TooManyRows(f"more than {MAX_ROWS:,}")
                 cells = tuple(_shown(getattr(c, "value", None), getattr(c, "number_format", ""))[: MAX_CELL + 1] for c in row)
                 out.append(Record(cells, Source(f"{name}[{sheet.title}]", n)))
     finally:
@@ -170,6 +196,8 @@ def _shown(value: object, number_format: str | None) -> str:
     """A cell as Excel shows it: row number 3.10 is the number 3.1 formatted with two decimals."""
     if value is None:
         return ""
+    if isinstance(value, str) and value.startswith("="):
+        return value  # a formula, as written
     if isinstance(value, float):
         decimals = re.search(r"0\.(0+)", number_format or "")
         if decimals:
@@ -184,6 +212,11 @@ def read_docx(name: str, data: bytes) -> list[Record]:
     from docx.table import Table as DocxTable
     from docx.text.paragraph import Paragraph
 
+    with zipfile.ZipFile(io.BytesIO(data)) as z:  # count the rows before python-docx builds them all
+        xml = z.read("word/document.xml")
+    rows = xml.count(b"<w:tr>") + xml.count(b"<w:tr ")
+    if rows > MAX_ROWS:
+        raise TooManyRows(f"{rows:,}")
     doc = Document(io.BytesIO(data))
     out: list[Record] = []
     n_table = 0

@@ -209,3 +209,71 @@ def test_issue12_5_a_schema_name_that_is_not_one_is_refused_with_a_message(capsy
     code = main(["--db", f"{PG_URL}?schema=a;drop table x", "due"])
     assert code == 1
     assert "a schema name is 1 to 63 letters, digits and _" in capsys.readouterr().err
+
+
+def test_issue12_8_a_name_that_starts_like_a_formula_comes_out_of_every_csv_as_text(store: SqlStore):
+    import csv
+    import io
+    from dataclasses import replace
+
+    from qaf.engine.query import Filters
+    from qaf.rules import bundled
+    from qaf.usecases import queries, scheduling
+    from tests.council import council
+    from tests.test_tick import FW
+
+    people = tuple(replace(p, name='=HYPERLINK("http://evil.example","Pat")') if p.id == "PM1" else p for p in council().people)
+    org = council(people=people)
+    store.save_framework(FW, bundled.path("east-sussex-2013").read_text())
+    store.save_org(org)
+    scheduling.schedule(store, FW, store.org(), date(2024, 4, 1), date(2024, 4, 30), date(2024, 4, 1))
+    found = store.obligations(Filters(assignees=frozenset({"PM1"})))
+    text = queries.render(found, store.org(), date(2024, 4, 2), "csv")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert rows and all(r["assignee_name"] == "'" + people[7].name for r in rows)
+    assert not any(value.startswith(("=", "+", "-", "@")) for r in rows for value in r.values() if value)
+
+
+def test_issue12_8_the_report_and_forecast_csvs_keep_formula_like_text_as_text():
+    from qaf.engine import spreadsheet
+
+    out = __import__("io").StringIO()
+    spreadsheet.writer(out).writerow(["=cmd|' /C calc'!A0", "+1", "-2", "@SUM(A1)", -3, 4.5, "Good"])
+    assert out.getvalue() == "'=cmd|' /C calc'!A0,'+1,'-2,'@SUM(A1),-3,4.5,Good\n"
+
+
+def test_issue12_8_the_importer_keeps_a_spreadsheet_formula_as_its_text_with_a_warning(tmp_path):
+    from openpyxl import Workbook
+
+    from qaf.rules.tables import read_table
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Role", "QA Task", "Frequency", "Purpose"])
+    sheet.append(["Practice Managers", "Case file audit", "Monthly", '=HYPERLINK("http://evil.example","Why")'])
+    path = tmp_path / "framework.xlsx"
+    book.save(path)
+    table, problems = read_table(path)
+    assert table is not None
+    [row] = table.rows
+    assert row.purpose == '=HYPERLINK("http://evil.example","Why")'
+    [warning] = [p for p in problems if p.field == "cell"]
+    assert not warning.is_error and "formula" in warning.message and warning.source.line == 2
+
+
+def test_issue12_11_a_table_of_two_hundred_thousand_rows_is_refused_at_once_with_the_reason(tmp_path):
+    import zipfile
+
+    from qaf.rules.tables import MAX_ROWS, read_table
+
+    docx = tmp_path / "huge.docx"
+    body = b"<w:tbl>" + b"<w:tr><w:tc><w:p><w:r><w:t>x</w:t></w:r></w:p></w:tc></w:tr>" * 200_000 + b"</w:tbl>"
+    with zipfile.ZipFile(docx, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>' + body + b"</w:body></w:document>")
+    table, problems = read_table(docx)
+    assert table is None and "200,000 rows: more than 2,000" in problems[0].message
+    csv_file = tmp_path / "huge.csv"
+    csv_file.write_text("Role,QA Task,Frequency,Purpose\n" + "PMs,Audit,Monthly,Why\n" * (MAX_ROWS + 1))
+    table, problems = read_table(csv_file)
+    assert table is None and f"more than {MAX_ROWS:,}" in problems[0].message

@@ -7,13 +7,13 @@ group, key, label, measure, value``, so a BI tool can pivot it any way.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from dataclasses import fields, is_dataclass
 from datetime import date
 from typing import Any, Iterator
 
+from qaf.engine import spreadsheet
 from qaf.engine.report_model import Counts, Group, Report
 from qaf.engine.report_words import Month, grade_label, kind_label, number
 
@@ -233,7 +233,7 @@ def _figures(r: Report) -> Iterator[tuple[str, str, str, str, str, object]]:
 
 def to_csv(r: Report) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = spreadsheet.writer(out)
     writer.writerow(CSV_HEADER)
     for section, group, key, label, measure, value in _figures(r):
         writer.writerow((r.month.key, r.framework, section, group, key, label, measure, "" if value is None else value))

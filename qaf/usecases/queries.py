@@ -8,12 +8,12 @@ obligation past its due date shows as ``overdue``.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from datetime import date
 from typing import Any, Iterable
 
+from qaf.engine import spreadsheet
 from qaf.engine.model import Obligation
 from qaf.engine.org import Org
 from qaf.rules.roles import Vocabulary
@@ -71,12 +71,12 @@ def render(obligations: Iterable[Obligation], org: Org, today: date, fmt: str) -
         return json.dumps(records, indent=2, ensure_ascii=False) + "\n"
     if fmt == "csv":
         out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=[k for k in KEYS if k != "outcome"] + ["grade", "concerns", "assignee_name", "status_reason"], extrasaction="ignore", lineterminator="\n")
-        writer.writeheader()
+        columns = [k for k in KEYS if k != "outcome"] + ["grade", "concerns", "assignee_name", "status_reason"]
+        writer = spreadsheet.writer(out)
+        writer.writerow(columns)
         for r in records:
-            grade = (r["outcome"] or {}).get("grade")
-            concerns = (r["outcome"] or {}).get("concerns")
-            writer.writerow({**r, "grade": grade, "concerns": concerns})
+            row = {**r, "grade": (r["outcome"] or {}).get("grade"), "concerns": (r["outcome"] or {}).get("concerns")}
+            writer.writerow("" if row[k] is None else row[k] for k in columns)
         return out.getvalue()
     return _table(records)
 
