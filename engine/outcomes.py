@@ -73,6 +73,18 @@ def parse_areas(text: str, fw: Framework) -> tuple[tuple[tuple[str, str], ...], 
     return tuple(out), wrong
 
 
+def moderating_roles(fw: Framework) -> frozenset[str]:
+    """The roles the framework gives moderation to: its moderation rows' and triggers', and who settles a contest."""
+    found = {fw.contest_moderator}
+    for row in fw.rows:
+        for cadence in row.cadences:
+            if cadence.kind == "moderation":
+                found.update(cadence.by or row.by)
+        for trigger in row.triggers:
+            found.update(a.role for a in trigger.then if a.do == "moderation" and a.role)
+    return frozenset(found)
+
+
 def may_act(org: Org, person_id: str, assignee: str | None) -> bool:
     """The assignee, or anyone above them in the line, may record for them."""
     if assignee is None or person_id == assignee:

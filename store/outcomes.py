@@ -114,6 +114,14 @@ def set_status(conn: Connection, ob: Obligation, status: str, reason: str | None
         raise QafError(f"{ob.id} changed while this was being recorded (it is no longer open): nothing was recorded")
 
 
+def original_due(conn: Connection, ob: Obligation) -> date:
+    """The due date before any extension: the first extension's "from", or the due date as it stands."""
+    first = conn.execute(
+        select(EVENTS.c.payload).where(EVENTS.c.kind == "obligation.extended", EVENTS.c.ref == ob.id).order_by(EVENTS.c.id).limit(1)
+    ).scalar()
+    return date.fromisoformat(first["from"]) if first else ob.due
+
+
 def open_of_kind(conn: Connection, cause: str, kind: str) -> list[Obligation]:
     query = select(OBLIGATIONS).where(OBLIGATIONS.c.cause == cause, OBLIGATIONS.c.kind == kind, OBLIGATIONS.c.status.in_(LIVE))
     return [from_row(r) for r in conn.execute(query)]

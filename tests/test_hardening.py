@@ -277,3 +277,84 @@ def test_issue12_11_a_table_of_two_hundred_thousand_rows_is_refused_at_once_with
     csv_file.write_text("Role,QA Task,Frequency,Purpose\n" + "PMs,Audit,Monthly,Why\n" * (MAX_ROWS + 1))
     table, problems = read_table(csv_file)
     assert table is None and f"more than {MAX_ROWS:,}" in problems[0].message
+
+
+def test_issue12_13_only_a_moderating_role_may_moderate_an_audit_with_no_moderation_assigned(store: SqlStore):
+    """East Sussex gives moderation to the Head of Service (3.14's scrutiny, and contested grades):
+    a social worker in another line, a leaver and an elected member may not moderate; the Head of Service may."""
+    import pytest
+
+    from qaf.engine.outcomes import Recording
+    from qaf.rules.problems import InputError
+    from qaf.usecases import recording
+    from tests.conftest import snapshot
+    from tests.test_outcomes import april_audit, scheduled
+
+    scheduled(store, "east-sussex-2013")
+    audit = april_audit(store, "3.16", "SW1")
+    recording.record(store, Recording(audit.id, "requires_improvement", date=date(2024, 4, 23)), date(2024, 6, 10))
+    before = snapshot(store)
+    for who, why in (("SW5", "holds no moderating role"), ("SW4", "is not in the organisation on 2024-11-01"),
+                     ("EM1", "holds no moderating role"), ("PSW", "holds no moderating role"),
+                     ("PM1", "an auditor cannot moderate their own audit")):  # fmt: skip
+        with pytest.raises(InputError) as refused:
+            recording.moderate(store, audit.id, "good", who, date(2024, 11, 1), date(2024, 11, 1))
+        assert why in str(refused.value.problems[0].message), who
+        assert snapshot(store) == before
+    recording.moderate(store, audit.id, "good", "H1", date(2024, 5, 1), date(2024, 6, 10))
+    done = {o.id: o for o in store.obligations(__import__("qaf.engine.query", fromlist=["Filters"]).Filters(statuses=None))}[audit.id]
+    assert (done.outcome.moderated_grade, done.outcome.moderated_by) == ("good", "H1")
+
+
+def _may_audit(store: SqlStore):
+    from tests.test_outcomes import scheduled
+
+    scheduled(store, "east-sussex-2013")
+    from qaf.engine.query import Filters
+
+    return next(o for o in store.obligations(Filters(row="3.16")) if o.subject == "SW1" and o.period_start == date(2024, 5, 1))
+
+
+def test_issue12_14_extensions_by_a_line_manager_cannot_chain_past_the_limit(store: SqlStore):
+    """Five working days in all from the original due date, however many extensions make them up."""
+    import pytest
+
+    from qaf.rules.problems import InputError
+    from qaf.usecases import recording
+
+    may = _may_audit(store)
+    assert may.due == date(2024, 5, 31)
+    moved = recording.extend(store, may.id, date(2024, 6, 5), "OM1", "", date(2024, 5, 20))  # 3 working days
+    with pytest.raises(InputError, match="6 working days in all since the original due date 2024-05-31 is more than a line manager may give"):
+        recording.extend(store, moved.id, date(2024, 6, 10), "OM1", "", date(2024, 5, 21))
+    assert recording.extend(store, moved.id, date(2024, 6, 7), "OM1", "", date(2024, 5, 21)).due == date(2024, 6, 7)  # 5 in all
+    assert recording.extend(store, moved.id, date(2024, 6, 28), "H1", "", date(2024, 5, 22)).due == date(2024, 6, 28)  # the Head of Service may
+
+
+def test_issue12_14_an_extension_to_9999_is_refused_with_a_message_not_an_overflow(store: SqlStore):
+    import pytest
+
+    from qaf.rules.problems import InputError
+    from qaf.usecases import recording
+    from tests.conftest import snapshot
+
+    may = _may_audit(store)
+    before = snapshot(store)
+    with pytest.raises(InputError, match="more than a year after the original due date"):
+        recording.extend(store, may.id, date(9999, 12, 31), "H1", "", date(2024, 5, 20))
+    assert snapshot(store) == before
+
+
+def test_issue12_7_an_extension_reason_reaches_no_feed_export_or_api_record(store: SqlStore):
+    from qaf.calendars.selection import Selection
+    from qaf.usecases import queries, recording
+    from qaf.usecases.feeds import build
+
+    may = _may_audit(store)
+    recording.extend(store, may.id, date(2024, 6, 7), "OM1", "SECRET: the family moved to Leeds", date(2024, 5, 20))
+    feed = build(store, Selection("person", "PM1"), date(2024, 5, 21), "event", "https://qaf.example", 30).body.decode()
+    assert "SECRET" not in feed and "extended to 7 Jun 2024 by Olive Ops" in feed.replace("\r\n ", "")
+    found = queries.due(store, queries.DueQuery(person="PM1", statuses=tuple(queries.STORED)), date(2024, 5, 21))
+    assert any(o.id == may.id for o in found)
+    for fmt in ("json", "csv", "table"):
+        assert "SECRET" not in queries.render(found, store.org(), date(2024, 5, 21), fmt)

@@ -9,11 +9,11 @@ action included, leaves the store exactly as it was.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from qaf.engine.model import DONE, LIVE, RESCHEDULED, Obligation, ObligationKey
 from qaf.engine.notices import Notice
-from qaf.engine.outcomes import CLI, Consequences, Recording, check_recording, consequences, may_act
+from qaf.engine.outcomes import CLI, Consequences, Recording, check_recording, consequences, may_act, moderating_roles
 from qaf.engine.periods import after
 from qaf.rules.problems import InputError, Problem
 from qaf.engine.rules_ref import Event
@@ -161,11 +161,23 @@ def _check_moderation(fw, org, audit: Obligation, mods: list[Obligation], grade:
         bad("by", "no moderation is assigned for this audit: say who moderated it with --by")
     elif org.person(who) is None:
         bad("by", f"no person '{who}' in the organisation")
+    elif not org.person(who).active_on(day):
+        bad("by", f"{org.person(who).name} is not in the organisation on {day} (start {org.person(who).start}, end {org.person(who).end})")
+    elif who == audit.assignee:
+        bad("by", "an auditor cannot moderate their own audit")
     elif mods and not any(may_act(org, who, m.assignee) for m in mods):
         bad("by", f"{org.person(who).name} is not the moderator of {audit.id}, nor above the moderator in the line")
-    elif not mods and who == audit.assignee:
-        bad("by", "an auditor cannot moderate their own audit")
+    elif not mods and not _holds(fw, org, who, moderating_roles(fw), day):
+        roles = " or ".join(sorted(moderating_roles(fw)))
+        bad("by", f"{org.person(who).name} holds no moderating role of {fw.id} ({roles}), and no moderation of {audit.id} is assigned to them")
     return problems
+
+
+def _holds(fw: Framework, org, person_id: str, roles: frozenset[str], day: date) -> bool:
+    from qaf.engine.scope import people_of
+    from qaf.rules.roles import vocabulary_of
+
+    return bool(people_of(org, vocabulary_of(fw)).roles.get(person_id, frozenset()) & roles)
 
 
 def contest(store: Store, target: str, by: str | None, day: date | None, today: date, prefer: str = "auto") -> RecordResult:
@@ -225,8 +237,18 @@ def _settling_moderation(fw: Framework, org, audit: Obligation, day: date) -> tu
     return ob, []
 
 
+MAX_EXTENSION = timedelta(days=366)  # no deadline moves more than a year past the original
+
+
 def extend(store: Store, target: str, to: date, by: str, reason: str, today: date) -> Obligation:
-    """Move a deadline: a line manager up to ``extension_days`` working days, longer a senior role."""
+    """Move a deadline: the line up to ``extension_days`` working days in all, longer a senior role.
+
+    The limit is on the whole extension, counted from the due date before any
+    extension: three extensions of five days by one line manager are fifteen
+    days, and need the senior role as one of fifteen would. No extension
+    reaches more than a year past that date. The reason stays in the event
+    log and on the obligation's page; the status says only who moved it to when.
+    """
     with store.write() as conn:
         org = store.org_in(conn)
         oid = oc.resolve(conn, target)
@@ -238,7 +260,11 @@ def extend(store: Store, target: str, to: date, by: str, reason: str, today: dat
             problems.append(Problem(CLI, field, message))
 
         person = org.person(by)
-        days = calendar(fw.working_days).between(ob.due, to)
+        first = oc.original_due(conn, ob)
+        too_far = to > first + MAX_EXTENSION
+        days = 0 if too_far else calendar(fw.working_days).between(first, to)
+        if too_far:
+            bad("to", f"{to} is more than a year after the original due date {first}: set a new obligation instead")
         if ob.status not in LIVE:
             bad("obligation", f"{oid} is {ob.status}: only open work can be extended")
         if to <= ob.due:
@@ -247,17 +273,18 @@ def extend(store: Store, target: str, to: date, by: str, reason: str, today: dat
             bad("by", f"no person '{by}' in the organisation")
         elif not any(p.id == by for p in org.line(ob.assignee or "")):
             bad("by", f"{person.name} is not the assignee's line manager (or above): only the line may extend")
-        elif days > fw.extension_days:
+        elif not too_far and days > fw.extension_days:
             from qaf.engine.scope import people_of
             from qaf.rules.roles import vocabulary_of
 
             held = people_of(org, vocabulary_of(fw)).roles.get(person.id, frozenset())
             if not held & set(fw.extension_roles):
-                bad("to", f"{days} working days is more than a line manager may give ({fw.extension_days}); "
+                since = f" in all since the original due date {first}" if first != ob.due else ""
+                bad("to", f"{days} working days{since} is more than a line manager may give ({fw.extension_days}); "
                           f"it needs a {' or '.join(fw.extension_roles)}")  # fmt: skip
         if problems:
             raise InputError(problems, f"{oid}: not extended, the store is unchanged")
-        note = f"extended from {ob.due} to {to} ({days} working days) by {person.name}" + (f": {reason}" if reason else "")
+        note = f"extended to {to:%-d %b %Y} by {person.name}"  # what feeds and emails may say; the reason is the event log's
         oc.set_status(conn, ob, RESCHEDULED, note, due=to)
-        oc.log(conn, "obligation.extended", oid, {"from": ob.due.isoformat(), "to": to.isoformat(), "working_days": days, "by": by, "reason": reason})
+        oc.log(conn, "obligation.extended", oid, {"from": ob.due.isoformat(), "to": to.isoformat(), "working_days": days, "by": by, "reason": reason, "original": first.isoformat()})
         return oc.load(conn, oid)
