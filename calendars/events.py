@@ -24,7 +24,7 @@ feed folds and encodes them all at once.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 
 from qaf.calendars import ics
@@ -63,12 +63,14 @@ class Context:
     base_url: str = ""
     reminder_days: int | None = None  # None: the framework's reminder_days
     rows: dict[str, Row] = field(default_factory=dict, compare=False)  # the framework's rows by id
+    today: date | None = None  # the business date: a reminder whose day has passed is left out
 
     @classmethod
-    def of(cls, framework: Framework | None, org: Org, base_url: str = "", reminder_days: int | None = None) -> "Context":
+    def of(cls, framework: Framework | None, org: Org, base_url: str = "", reminder_days: int | None = None,
+           today: date | None = None) -> "Context":  # fmt: skip
         days = workdays_calendar(framework.working_days if framework else "england-and-wales")
         rows = {r.id: r for r in framework.rows} if framework else {}
-        return cls(framework, org, days, base_url, reminder_days, rows)
+        return cls(framework, org, days, base_url, reminder_days, rows, today)
 
 
 def summary(ob: Obligation) -> str:
@@ -148,6 +150,10 @@ def _offset(calendar: str, due: date, days: int) -> timedelta:
 
 
 def _alarm(ob: Obligation, ctx: Context, related: str) -> list[str]:
+    """A reminder, unless its day has passed: a subscriber's client would show it at once as missed."""
+    offset = reminder_offset(ob, ctx)
+    if ctx.today is not None and ob.due + timedelta(days=offset.days) < ctx.today:
+        return []
     return [
         "BEGIN:VALARM",
         f"UID:{ob.id}-reminder@qaf",  # RFC 9074: lets a client remember it was dismissed
@@ -195,8 +201,10 @@ def vtodo(item: FeedItem, ctx: Context) -> list[str]:
     lines = ["BEGIN:VTODO", f"UID:{ob.uid}", "DTSTAMP:" + ics.utc(item.updated_at),
              "DTSTART;VALUE=DATE:" + ics.day(ob.period_start), "DUE;VALUE=DATE:" + ics.day(ob.due),
              *_said(item, ctx), f"STATUS:{status}"]  # fmt: skip
-    if ob.status == DONE:
-        lines += ["COMPLETED:" + ics.utc(item.updated_at), "PERCENT-COMPLETE:100"]
+    if ob.status == DONE:  # when the work was done (the outcome's date), not when someone typed it
+        done_on = ob.outcome.date if ob.outcome and ob.outcome.date else None
+        completed = datetime.combine(done_on, time(0), timezone.utc) if done_on else item.updated_at
+        lines += ["COMPLETED:" + ics.utc(completed), "PERCENT-COMPLETE:100"]
     lines += _stamps(item, ctx)
     if ob.status in LIVE:  # a to-do's reminder counts back from DUE, not DTSTART
         lines += _alarm(ob, ctx, ";RELATED=END")

@@ -91,7 +91,7 @@ def render(items: Iterable[FeedItem], frameworks: Mapping[str, Framework], org: 
     for item in kept:
         fid = item.obligation.framework
         if fid not in contexts:
-            contexts[fid] = events.Context.of(frameworks.get(fid), org, opts.base_url, opts.reminder_days)
+            contexts[fid] = events.Context.of(frameworks.get(fid), org, opts.base_url, opts.reminder_days, opts.today)
         lines += make(item, contexts[fid])
     lines.append("END:VCALENDAR")
     return ics.serialize(lines)

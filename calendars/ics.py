@@ -34,13 +34,15 @@ from typing import Iterable
 
 CRLF = b"\r\n"
 LIMIT = 75
-_SPECIAL = re.compile(r"[\\;,\r\n]")
+_SPECIAL = re.compile(r"[\\;,\r\n\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # RFC 5545 allows none of them in TEXT
 
 
 def text(value: str) -> str:
-    """A TEXT value, escaped; any line break becomes ``\\n``."""
+    """A TEXT value, escaped; any line break becomes ``\\n``, any other control character a space."""
     if not _SPECIAL.search(value):
         return value
+    value = _CONTROL.sub(" ", value)
     return (
         value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
         .replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")

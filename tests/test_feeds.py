@@ -37,6 +37,7 @@ from qaf.rules.loader import load_framework
 from qaf.store import feeds as feed_store
 from qaf.calendars.events import FeedItem
 from qaf.engine.query import Filters
+from qaf.engine.workdays import calendar as workdays_calendar
 from qaf.store.obligations import find
 from qaf.store.sql import SqlStore
 from qaf.store.tables import OBLIGATIONS
@@ -205,7 +206,10 @@ def test_a_persons_feed_is_all_day_events_on_the_due_date_free_time_with_a_remin
         assert ev["SEQUENCE"] == ob.sequence and ev.decoded("DTSTAMP") == PINNED == ev.decoded("LAST-MODIFIED")
         assert [str(c) for c in ev["CATEGORIES"].cats][1] == f"Row {ob.row}"
         assert f"Details: {BASE}/api/obligations/{ob.id}" in str(ev["DESCRIPTION"])
-        assert [a.name for a in ev.subcomponents] == ["VALARM"]
+        # a reminder whose day has passed is left out (issue 12, item 16): a client would only show it as missed
+        reminder_day = workdays_calendar("england-and-wales").add(ob.due, -5)
+        assert [a.name for a in ev.subcomponents] == (["VALARM"] if reminder_day >= TODAY else [])
+    assert any(ev.subcomponents for ev in events.values())  # the year ahead still has its reminders
 
 
 def test_the_reminder_counts_five_working_days_back_over_the_spring_bank_holiday(shared_year: tuple[SqlStore, str]):
@@ -213,7 +217,7 @@ def test_the_reminder_counts_five_working_days_back_over_the_spring_bank_holiday
     before is Thursday 23 May, and the reminder fires at 09:00 that day: 8 days less 9 hours before."""
     council_year = shared_year[0]
     june = may_audit(council_year, "SW4")  # Lee Leaver leaves in June: his May audit is still open
-    ev = components(feed(council_year, Selection("person", "PM1")))[june.uid]
+    ev = components(feed(council_year, Selection("person", "PM1"), today=date(2024, 5, 23)))[june.uid]  # on the reminder's day
     assert june.due == date(2024, 5, 31)
     [alarm] = ev.subcomponents
     assert alarm.decoded("TRIGGER") == -timedelta(days=8) + timedelta(hours=9)
@@ -409,7 +413,9 @@ def test_folding_keeps_every_line_to_75_octets_and_unfolds_to_the_same_text(valu
     unfolded = raw[:-2].replace(b"\r\n ", b"").decode("utf-8")
     assert unfolded == "DESCRIPTION:" + ics.text(value)
     [vcal] = vobject.readComponents(f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\n{raw.decode()}END:VCALENDAR\r\n")
-    assert vcal.description.value == value.replace("\r\n", "\n").replace("\r", "\n")
+    # line breaks are kept; any other control character becomes a space (RFC 5545 allows none in TEXT: issue 12, item 17)
+    expected = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", " ", value.replace("\r\n", "\n").replace("\r", "\n"))
+    assert vcal.description.value == expected
 
 
 @pytest.mark.parametrize("module", ["qaf.calendars.ics", "qaf.calendars.http", "qaf.usecases.tokens", "qaf.calendars.access"])

@@ -358,3 +358,54 @@ def test_issue12_7_an_extension_reason_reaches_no_feed_export_or_api_record(stor
     assert any(o.id == may.id for o in found)
     for fmt in ("json", "csv", "table"):
         assert "SECRET" not in queries.render(found, store.org(), date(2024, 5, 21), fmt)
+
+
+def _feed(store: SqlStore, person: str, today: date, kind: str = "event") -> bytes:
+    from qaf.calendars.selection import Selection
+    from qaf.usecases.feeds import build
+
+    return build(store, Selection("person", person), today, kind, "https://qaf.example", 30).body
+
+
+def test_issue12_16_no_reminder_in_a_feed_fires_before_today(store: SqlStore):
+    import icalendar
+
+    _may_audit(store)
+    today = date(2024, 6, 10)
+    cal = icalendar.Calendar.from_ical(_feed(store, "PM1", today))
+    alarms = [(ev.decoded("DTSTART"), alarm.decoded("TRIGGER")) for ev in cal.walk("VEVENT") for alarm in ev.walk("VALARM")]
+    assert alarms, "the months ahead keep their reminders"
+    assert all(start + timedelta(days=trigger.days) >= today for start, trigger in alarms)
+
+
+def test_issue12_17_control_characters_in_a_name_become_spaces_and_the_feed_still_parses(store: SqlStore):
+    from dataclasses import replace
+
+    import vobject
+
+    from tests.council import council
+
+    _may_audit(store)
+    people = tuple(replace(p, name="Tom\x07 Fair\x1bley") if p.id == "SW1" else p for p in council().people)
+    store.save_org(council(people=people))
+    from qaf.usecases import scheduling
+    from tests.test_tick import FW
+
+    scheduling.schedule(store, FW, store.org(), date(2024, 4, 1), date(2024, 6, 30), date(2024, 6, 1))
+    body = _feed(store, "PM1", date(2024, 6, 1))
+    assert not any(b < 32 and b not in (9, 10, 13) for b in body)
+    assert b"Tom  Fair ley" in body.replace(b"\r\n ", b"")
+    assert list(vobject.readComponents(body.decode(), validate=True))
+
+
+def test_issue12_17_a_completed_to_do_says_when_the_work_was_done_not_when_it_was_typed(store: SqlStore):
+    import icalendar
+
+    from qaf.engine.outcomes import Recording
+    from qaf.usecases import recording
+
+    may = _may_audit(store)
+    recording.record(store, Recording(may.id, "good", date=date(2024, 5, 29)), date(2024, 6, 5))  # typed a week later
+    cal = icalendar.Calendar.from_ical(_feed(store, "PM1", date(2024, 6, 5), "todo"))
+    [todo] = [t for t in cal.walk("VTODO") if str(t["UID"]) == may.uid]
+    assert todo.decoded("COMPLETED") == datetime(2024, 5, 29, tzinfo=timezone.utc)
