@@ -30,7 +30,24 @@ from qaf.engine.workdays import calendar
 from qaf.rules.model import Cadence, Every, Framework, Row
 from qaf.rules.roles import vocabulary_of
 
-ATTENDEE_STRIDE = 100  # seq = attendee index * 100 + count index
+ATTENDEE_STRIDE = 100  # seq = attendee index * 100 + count index, for the first hundred of a count
+
+
+def seq_of(attendee: int, n: int) -> int:
+    """The key's sequence for the ``n``-th of a count and the ``attendee``-th person: never the same twice.
+
+    The first hundred keep ``attendee * 100 + n`` (the ids every store already
+    holds); from the hundred-and-first the pair is numbered below zero
+    (Cantor's pairing, negated), where the first form never reaches, so a
+    count of 101 with attendees cannot give two obligations one id.
+
+    >>> seq_of(0, 5), seq_of(1, 0), seq_of(0, 100) != seq_of(1, 0)
+    (5, 100, True)
+    """
+    if n < ATTENDEE_STRIDE:
+        return attendee * ATTENDEE_STRIDE + n
+    k = attendee + n
+    return -(1 + k * (k + 1) // 2 + n)
 
 CALENDAR, SAMPLES = "calendar", "samples"
 
@@ -236,7 +253,7 @@ class _Planner:
         count = self.count(c, s, period)
         for n in range(count):
             for a, assignee in enumerate(attendees):
-                key = ObligationKey(self.fw.id, row.id, index, period.start, s.kind, s.id, c.kind, a * ATTENDEE_STRIDE + n)
+                key = ObligationKey(self.fw.id, row.id, index, period.start, s.kind, s.id, c.kind, seq_of(a, n))
                 needs_case = (c.case or c.share is not None) and a == 0
                 if needs_case:  # the case is chosen later, in date order, and the title with it
                     self.pending.append(_Pending(len(self.out), period, row, c, s, (row.id, index, s.kind, s.id, period.start)))

@@ -409,3 +409,34 @@ def test_issue12_17_a_completed_to_do_says_when_the_work_was_done_not_when_it_wa
     cal = icalendar.Calendar.from_ical(_feed(store, "PM1", date(2024, 6, 5), "todo"))
     [todo] = [t for t in cal.walk("VTODO") if str(t["UID"]) == may.uid]
     assert todo.decoded("COMPLETED") == datetime(2024, 5, 29, tzinfo=timezone.utc)
+
+
+def test_issue12_12_identity_never_collides_whatever_the_count_and_the_attendees():
+    from qaf.engine.schedule import plan, seq_of
+    from qaf.rules.loader import load_text
+    from tests.council import council
+
+    pairs = [(a, n) for a in range(6) for n in range(400)]
+    assert len({seq_of(a, n) for a, n in pairs}) == len(pairs)
+    assert [seq_of(a, n) for a in range(3) for n in range(100)] == list(range(300))  # the ids stores hold stay as they were
+    text = """qaf: 1
+id: many
+title: A meeting held 101 times a month
+roles:
+  - name: Chief Executive
+  - name: Director of Children's Services
+rows:
+  - id: "1"
+    role: Chief Executive
+    task: One-to-one meetings with the DCS
+    frequency: 101 times a month
+    purpose: To test identity.
+    by: [Chief Executive]
+    cadences:
+      - {kind: meeting, every: month, count: 101, with: [Director of Children's Services]}
+"""
+    fw, problems = load_text(text, "many.yaml")
+    assert fw is not None, problems
+    made = plan(fw, council(), date(2024, 4, 1), date(2024, 4, 30), date(2024, 4, 1)).obligations
+    assert len(made) == 202  # 101 meetings, the Chief Executive's and the Director's copy of each
+    assert len({o.id for o in made}) == len(made)
