@@ -69,6 +69,9 @@ def _build(root: Map, filename: str, problems: list[Problem]) -> Framework:
     if fmt != FORMAT_VERSION:
         f.problem("qaf", f"this qaf reads framework format {FORMAT_VERSION}, not {fmt}")
     values = {opt.name: _setting(f, opt) for opt in SETTINGS}
+    for opt in SETTINGS:  # a required setting that is missing is a problem already: carry on to find the others
+        if opt.required and values[opt.name] is None:
+            values[opt.name] = ""
     rows = _each(f.seq("rows"), filename, problems, read_row)
     if not f.has("rows"):
         f.problem(None, "'rows' is required: a framework is a table of rows")

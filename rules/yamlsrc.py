@@ -66,8 +66,57 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _NULLS = {"", "~", "null", "Null", "NULL"}
 
 
+MAX_BYTES = 1_000_000  # a framework file (East Sussex's 54 rows are 60 KB)
+MAX_DEPTH = 40  # collections inside collections: a framework needs six or so
+MAX_VALUES = 200_000  # scalars, counting every alias where it is used: an "alias bomb" expands past it
+
+
+def screen(text: str, filename: str) -> Problem | None:
+    """Refuse, before building anything, a file too large, nested too deep, or whose aliases expand without end.
+
+    Reads the parser's event stream (no recursion, nothing built): a
+    billion-laughs file, a self-referencing alias or 20,000 nested brackets
+    is a located problem in milliseconds, not minutes or a RecursionError.
+    """
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_BYTES:
+        return Problem(Source(filename, 1), "file", f"{size:,} bytes is more than a framework file may hold ({MAX_BYTES:,})")
+    counts: list[int] = [0]
+    anchors: list[str | None] = []
+    sizes: dict[str, int] = {}
+    try:
+        for event in yaml.parse(text, Loader=_LOADER):
+            line = event.start_mark.line + 1
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                anchors.append(event.anchor)
+                counts.append(0)
+                if len(anchors) > MAX_DEPTH:
+                    return Problem(Source(filename, line), "yaml", f"nested more than {MAX_DEPTH} deep")
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                inside, anchor = counts.pop(), anchors.pop()
+                if anchor:
+                    sizes[anchor] = inside
+                counts[-1] += inside
+            elif isinstance(event, yaml.ScalarEvent):
+                counts[-1] += 1
+                if event.anchor:
+                    sizes[event.anchor] = 1
+            elif isinstance(event, yaml.AliasEvent):
+                if event.anchor in anchors:
+                    return Problem(Source(filename, line), "yaml", f"the alias *{event.anchor} is inside the collection it names")
+                counts[-1] += sizes.get(event.anchor, 1)
+            if counts[-1] > MAX_VALUES or sum(counts) > MAX_VALUES:
+                return Problem(Source(filename, line), "yaml", f"expands to more than {MAX_VALUES:,} values (aliases used over and over?)")
+    except yaml.YAMLError:
+        return None  # a syntax error: composing says where, as it always has
+    return None
+
+
 def compose(text: str, filename: str) -> tuple[Node | None, list[Problem]]:
     """Parse YAML text into located nodes; a syntax error is a problem, not a raise."""
+    refused = screen(text, filename)
+    if refused is not None:
+        return None, [refused]
     try:
         root = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:

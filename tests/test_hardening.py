@@ -440,3 +440,40 @@ rows:
     made = plan(fw, council(), date(2024, 4, 1), date(2024, 4, 30), date(2024, 4, 1)).obligations
     assert len(made) == 202  # 101 meetings, the Chief Executive's and the Director's copy of each
     assert len({o.id for o in made}) == len(made)
+
+
+def _check(tmp_path, text: str):
+    import subprocess
+    import sys
+
+    path = tmp_path / "framework.yaml"
+    path.write_text(text)
+    # a subprocess with a timeout: a checker that hangs fails this test instead of hanging the suite
+    done = subprocess.run([sys.executable, "-m", "qaf", "framework", "check", str(path)], capture_output=True, text=True, timeout=120)
+    return done, str(path)
+
+
+def test_issue12_10_a_billion_laughs_file_is_refused_at_once_with_its_line(tmp_path):
+    levels = ["  a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    levels += [f"  a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]
+    done, path = _check(tmp_path, "qaf: 1\nid: x\ntitle: y\nlaughs:\n" + "\n".join(levels) + "\nrows: []\n")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "aliases used over and over" in done.stdout and done.stdout.startswith(f"{path}:")
+
+
+def test_issue12_10_a_self_referencing_alias_and_deep_nesting_are_located_problems(tmp_path):
+    done, path = _check(tmp_path, "qaf: 1\nid: x\ntitle: y\nrows: &a [*a]\n")
+    assert done.returncode == 1 and f"{path}:4: yaml: the alias *a is inside the collection it names" in done.stdout
+    done, path = _check(tmp_path, "qaf: 1\nid: x\ntitle: y\nrows: " + "[" * 20_000 + "]" * 20_000 + "\n")
+    assert done.returncode == 1 and "Traceback" not in done.stderr and "nested more than 40 deep" in done.stdout
+
+
+def test_issue12_10_a_file_with_no_id_or_title_reports_both(tmp_path):
+    done, path = _check(tmp_path, "qaf: 1\nrows: []\n")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert f"{path}:1: 'id' is required" in done.stdout and f"{path}:1: 'title' is required" in done.stdout
+
+
+def test_issue12_10_a_file_past_a_megabyte_is_refused_with_its_size(tmp_path):
+    done, path = _check(tmp_path, "qaf: 1\nid: x\ntitle: y\n# " + "x" * 1_100_000 + "\nrows: []\n")
+    assert done.returncode == 1 and "is more than a framework file may hold (1,000,000)" in done.stdout
