@@ -341,6 +341,7 @@ class Framework:
     extension_days: int = 5  # working days a line manager may extend by; longer needs a senior
     extension_roles: tuple[str, ...] = ("Head of Service", "Director of Children's Services")
     contest_moderator: str = "Head of Service"
+    case_reference: str = ""  # the council's own pattern for case references; empty: qaf's rule
     targets: tuple[Target, ...] = ()
     source: Source = field(default=NO_SOURCE, compare=False)
 

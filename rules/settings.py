@@ -95,11 +95,11 @@ class Opt:
     show: Callable[[Any], Any] = str  # value -> what the printer writes
 
 
-def _whole(minimum: int) -> Callable[[str], int]:
+def _whole(minimum: int, maximum: int) -> Callable[[str], int]:
     def parse(text: str) -> int:
         value = int(text.strip())
-        if value < minimum:
-            raise ValueError(f"must be at least {minimum}")
+        if not minimum <= value <= maximum:
+            raise ValueError(f"must be {minimum} to {maximum}")
         return value
 
     return parse
@@ -109,27 +109,59 @@ def _text(text: str) -> str:
     return text
 
 
+def _bounded(limit: int) -> Callable[[str], str]:
+    """Text of at most ``limit`` characters, without control characters (they break feeds, CSV and PostgreSQL)."""
+    def parse(text: str) -> str:
+        if len(text) > limit:
+            raise ValueError(f"{len(text):,} characters: at most {limit}")
+        if any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
+            raise ValueError("control characters are not allowed")
+        return text
+
+    return parse
+
+
+FRAMEWORK_ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
+
+
+def parse_id(text: str) -> str:
+    if not FRAMEWORK_ID.fullmatch(text.strip()):
+        raise ValueError("1 to 64 lower-case letters, digits and . _ -, starting with a letter or digit (e.g. east-sussex-2013)")
+    return text.strip()
+
+
+def parse_pattern(text: str) -> str:
+    if len(text) > 200:
+        raise ValueError(f"{len(text):,} characters: at most 200")
+    try:
+        re.compile(text)
+    except re.error as exc:
+        raise ValueError(f"not a regular expression: {exc}") from None
+    return text
+
+
 SETTINGS: tuple[Opt, ...] = (
-    Opt("id", None, _text, "Short identifier, used in obligation ids and feed UIDs (e.g. east-sussex-2013).", required=True),
-    Opt("title", None, _text, "The framework's title as the council publishes it.", required=True),
-    Opt("version", "1", _text, "The council's version of the framework; a new version is a new ruleset."),
-    Opt("council", "", _text, "The council that publishes the framework."),
+    Opt("id", None, parse_id, "Short identifier, used in obligation ids and feed UIDs (e.g. east-sussex-2013): 1 to 64 lower-case letters, digits and . _ -.", required=True),
+    Opt("title", None, _bounded(200), "The framework's title as the council publishes it (at most 200 characters).", required=True),
+    Opt("version", "1", _bounded(100), "The council's version of the framework; a new version is a new ruleset (at most 100 characters)."),
+    Opt("council", "", _bounded(200), "The council that publishes the framework (at most 200 characters)."),
     Opt("timezone", "Europe/London", parse_timezone, "IANA time zone for all dates and times."),
     Opt("year_start", (4, 1), parse_year_start, "First day of the council's year ('1 April'): quarters, halves and years count from it.", show=year_start_text),
     Opt("working_days", "england-and-wales", parse_calendar, "Bank-holiday calendar for due dates: england-and-wales, scotland, northern-ireland or weekdays."),
     Opt("grades", ("outstanding", "good", "requires_improvement", "inadequate"), grade_key, "The grade scale, best first (Ofsted's four grades by default).", many=True),
     Opt("areas", (), _text, "Key areas of practice judged beside the overall grade (Tameside's seven).", many=True),
-    Opt("lookback_months", 6, _whole(1), "Months of practice an audit looks back over."),
-    Opt("recent_audit_months", 6, _whole(0), "A case audited this many months ago or less is not sampled again."),
+    Opt("lookback_months", 6, _whole(1, 36), "Months of practice an audit looks back over (1 to 36)."),
+    Opt("recent_audit_months", 6, _whole(0, 36), "A case audited this many months ago or less is not sampled again (0 to 36)."),
     Opt("when_all_recent", "least_recent", _choice("least_recent", "waive"), "When every open case was audited within recent_audit_months: audit the least recently audited (least_recent) or waive the audit (waive)."),
-    Opt("horizon_months", 3, _whole(1), "How far ahead the daily tick schedules obligations."),
-    Opt("reminder_days", 5, _whole(0), "Working days before the due date that a reminder goes to the assignee."),
+    Opt("horizon_months", 3, _whole(1, 24), "How far ahead the daily tick schedules obligations (1 to 24 months)."),
+    Opt("reminder_days", 5, _whole(0, 60), "Working days before the due date that a reminder goes to the assignee (0 to 60)."),
     Opt("escalate_grades", ("inadequate",), grade_key, "Grades that notify the roles in notify_on_grade (some councils add requires_improvement).", many=True),
     Opt("notify_on_grade", (), _text, "Roles told when an audit is graded with one of escalate_grades.", many=True),
     Opt("digest_roles", (), _text, "Roles that get one daily digest instead of an email per notice.", many=True),
     Opt("extension_roles", ("Head of Service", "Director of Children's Services"), _text, "Roles that may extend a deadline by more than extension_days (for work of their line).", many=True),
     Opt("contest_moderator", "Head of Service", _text, "The role that moderates a contested grade, found up the auditor's line."),
-    Opt("extension_days", 5, _whole(0), "Working days a line manager may extend a deadline by; longer needs a senior manager or the DCS."),
+    Opt("extension_days", 5, _whole(0, 260), "Working days a line manager may extend a deadline by; longer needs a senior manager or the DCS (0 to 260)."),
+    Opt("case_reference", "", parse_pattern, "The council's own pattern for case references (a regular expression, at most 200 characters); empty: qaf's rule (engine/caserefs.py)."),
 )
 
 SETTING_NAMES = frozenset(opt.name for opt in SETTINGS)

@@ -477,3 +477,63 @@ def test_issue12_10_a_file_with_no_id_or_title_reports_both(tmp_path):
 def test_issue12_10_a_file_past_a_megabyte_is_refused_with_its_size(tmp_path):
     done, path = _check(tmp_path, "qaf: 1\nid: x\ntitle: y\n# " + "x" * 1_100_000 + "\nrows: []\n")
     assert done.returncode == 1 and "is more than a framework file may hold (1,000,000)" in done.stdout
+
+
+def test_issue12_6_name_shaped_case_references_are_refused_and_real_formats_pass(tmp_path):
+    """Every way a common English given name and surname could be typed as a reference is refused."""
+    from itertools import product
+
+    from qaf.demo.synthetic import FIRST_NAMES, SURNAMES
+    from qaf.engine.caserefs import why_not
+
+    given = [*FIRST_NAMES, "Tom", "Amy", "Lee", "Eve", "Ian", "Zoe", "Max", "Leo", "Mia", "Sam"]
+    surnames = [*SURNAMES, "Cox", "Fox", "Day", "Lee", "Kay", "Roy"]
+    shapes = ("{g}_{s}", "{g}{s}", "{s}.{g}", "{g}.{s}.DOB.2016-01-01", "{g}{s}2016", "{s}-{g}-01", "{G}-{S}-1", "{g}-1", "{S}1")
+    tried = 0
+    for g, s in product(given, surnames):
+        for shape in shapes:
+            ref = shape.format(g=g, s=s, G=g.upper(), S=s.upper())
+            tried += 1
+            assert why_not(ref) is not None, ref
+    assert tried > 1000
+    for ref in ("Emily_Smith", "EmilySmith", "Smith.Emily", "Oliver.Jones.DOB.2016-01-01"):  # the issue's own
+        assert why_not(ref) is not None, ref
+    for ref in ("CS-000123", "12345678", "LCS/2024/0042", "EH-000001", "CIN.2024.17", "lac-0042", "REF/A1/77"):
+        assert why_not(ref) is None, (ref, why_not(ref))
+
+
+def test_issue12_6_a_council_may_set_its_own_case_reference_pattern(tmp_path):
+    from qaf.rules import bundled
+    from qaf.rules.loader import load_text
+    from qaf.usecases.orgload import load_org
+    from tests.test_orgload import DATA
+
+    text = bundled.path("east-sussex-2013").read_text().replace("\ntitle:", '\ncase_reference: "ESCC[0-9]{7}"\ntitle:', 1)
+    fw, problems = load_text(text, "es.yaml")
+    assert fw is not None and fw.case_reference == "ESCC[0-9]{7}"
+    for name in ("teams.csv", "people.csv"):
+        (tmp_path / name).write_text((DATA / "small-org" / name).read_text())
+    (tmp_path / "cases.csv").write_text("ref,worker,team,opened,closed\nESCC0000123,P4,T1,2025-01-10,\nCS-000123,P4,T1,2025-01-10,\n")
+    org, problems = load_org(tmp_path, None, fw.case_reference)
+    errors = [p for p in problems if p.is_error]
+    assert [(p.source.line, p.field) for p in errors] == [(3, "ref")] and "ESCC[0-9]{7}" in errors[0].message
+
+
+def test_issue12_9_settings_and_identifiers_have_ranges_the_checker_enforces(tmp_path):
+    cases = {
+        "id: ''": "id",
+        "id: ../../etc/passwd": "id",
+        f"id: {'x' * 100_000}": "id",
+        'title: "A\\0title"': "title",
+        "horizon_months: 100000": "horizon_months",
+        "reminder_days: 9999999": "reminder_days",
+        "extension_days: -1": "extension_days",
+    }
+    for line, field in cases.items():
+        key = line.split(":")[0]
+        base = {"id": "id: x", "title": "title: y"}
+        base[key] = line
+        text = "qaf: 1\n" + "\n".join(base.values()) + ("\n" + line if key not in base else "") + "\nrows: []\n"
+        done, path = _check(tmp_path, text)
+        assert done.returncode == 1 and "Traceback" not in done.stderr, line
+        assert any(out.startswith(f"{path}:") and f": {field}: " in out for out in done.stdout.splitlines()), (line, done.stdout)

@@ -87,8 +87,10 @@ def cmd_org_load(args: argparse.Namespace) -> int:
     from qaf.usecases.orgload import load_org
 
     store = open_store(args)
-    vocab = store.vocabulary() if store.stored_frameworks() else None
-    org, problems = load_org(Path(args.dir), vocab)
+    loaded = store.frameworks() if store.stored_frameworks() else []
+    vocab = store.vocabulary() if loaded else None
+    pattern = next((fw.case_reference for fw in loaded if fw.case_reference), "")  # the council's own, if it set one
+    org, problems = load_org(Path(args.dir), vocab, pattern)
     if org is None or errors(problems):
         raise InputError(problems, f"{args.dir}: not loaded, the store is unchanged")
     print_problems(problems, sys.stderr)

@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Iterator
 
+from qaf.engine.caserefs import why_not
 from qaf.engine.org import TEAM_KINDS, Body, Case, Org, Person, Team
 from qaf.rules.problems import WARNING, Problem, Source
 from qaf.rules.roles import Vocabulary
@@ -33,8 +34,6 @@ REQUIRED_COLUMNS = {
 }
 OPTIONAL_FILES = frozenset({"bodies.csv"})
 
-# a case reference: letters, digits and - / _ . with no spaces, so never a name
-CASE_REF = re.compile(r"[A-Za-z0-9][A-Za-z0-9/_.\-]{0,63}")
 EMAIL = re.compile(r"[^@\s,;<>\"]+@[^@\s,;<>\"]+\.[^@\s,;<>\"]+")
 # columns that would carry a child's personal details: ignored, and said so
 CHILD_DETAIL = re.compile(r"child|name|dob|birth|address|postcode|surname|forename", re.I)
@@ -189,12 +188,13 @@ def _cycles(rows: _Rows, people: list[Person]) -> None:
             rows.problem(p.source.line, "manager", f"line managers go round in a circle: {' -> '.join([*chain, p.id])}")
 
 
-def _cases(rows: _Rows, people: set[str], teams: set[str]) -> list[Case]:
+def _cases(rows: _Rows, people: set[str], teams: set[str], pattern: str = "") -> list[Case]:
     out: list[Case] = []
     for line, v in _unique(rows, "ref"):
         ref = v["ref"]
-        if not CASE_REF.fullmatch(ref):
-            rows.problem(line, "ref", "a case reference is letters, digits and - / _ . only (never a child's name)")
+        why = why_not(ref, pattern)
+        if why:
+            rows.problem(line, "ref", why)
         worker = v.get("worker") or None
         if worker and worker not in people:
             rows.problem(line, "worker", f"unknown worker '{worker}' (not in people.csv)")
@@ -221,8 +221,9 @@ def _bodies(rows: _Rows | None, people: set[str]) -> list[Body]:
     return out
 
 
-def load_org(directory: str | Path, vocab: Vocabulary | None = None) -> tuple[Org | None, list[Problem]]:
-    """Read an organisation folder; ``vocab`` (all loaded frameworks' roles) enables role warnings."""
+def load_org(directory: str | Path, vocab: Vocabulary | None = None, case_pattern: str = "") -> tuple[Org | None, list[Problem]]:
+    """Read an organisation folder; ``vocab`` (all loaded frameworks' roles) enables role warnings;
+    ``case_pattern`` is the council's own case reference pattern (empty: qaf's rule, :mod:`qaf.engine.caserefs`)."""
     folder = Path(directory)
     problems: list[Problem] = []
     if not folder.is_dir():
@@ -233,7 +234,7 @@ def load_org(directory: str | Path, vocab: Vocabulary | None = None) -> tuple[Or
     team_ids = {t.id for t in teams}
     people = _people(people_rows, team_ids, vocab) if people_rows else []
     person_ids = {p.id for p in people}
-    cases = _cases(case_rows, person_ids, team_ids) if case_rows else []
+    cases = _cases(case_rows, person_ids, team_ids, case_pattern) if case_rows else []
     bodies = _bodies(body_rows, person_ids)
     problems.sort(key=lambda p: (p.source.file, p.source.line, p.field))
     return Org(tuple(people), tuple(teams), tuple(cases), tuple(bodies)), problems

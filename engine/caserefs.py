@@ -1,0 +1,66 @@
+"""What a case reference must look like: a reference, never a child's name.
+
+qaf holds cases by reference only, and a reference reaches feeds, email
+subjects, reports and the API, so a name typed where the reference goes
+(``Emily_Smith``, ``EmilySmith``, ``Smith.Emily``,
+``Oliver.Jones.DOB.2016-01-01``) must be refused when the organisation is
+loaded. The rule, unless a council sets its own (the framework setting
+``case_reference``, a regular expression the whole reference must match):
+
+1. 1 to 64 characters: letters, digits and ``- / _ .``, starting with a
+   letter or a digit;
+2. at least one digit;
+3. every run of letters is at most four long and in one case (``CS``,
+   ``LCS``, ``CIN``, ``eh``): a name is longer, or written Name-case;
+4. no run of letters is one of the common short given names or surnames
+   below (``TOM``, ``LEE``, ``COX``), in any case.
+
+>>> [why_not(ref) is None for ref in ("CS-000123", "12345678", "LCS/2024/0042", "EH-000001")]
+[True, True, True, True]
+>>> why_not("Emily_Smith")
+'a case reference needs a digit (it must never be a name)'
+>>> why_not("Smith.Emily.2016")
+"'Smith' reads as a name: a case reference's letters are a short code such as CS or LCS"
+"""
+
+from __future__ import annotations
+
+import re
+
+SHAPE = re.compile(r"[A-Za-z0-9][A-Za-z0-9/_.\-]{0,63}")
+LETTERS = re.compile(r"[A-Za-z]+")
+MAX_RUN = 4
+
+# common given names and surnames of four letters or fewer (longer runs are refused by their length)
+SHORT_NAMES = frozenset("""
+abby adam alan alex ali amir amy ana andy ann anna aria arlo ava bea ben beth bill bob carl cara cody cole
+dan dave dean deb eddy eden ella elle emma enzo eric erin etta eva evan eve evie ezra faye finn fred gary
+gina guy hans hugo ian ida isla ivan ivy jack jade jake jane jay jean jess jill jim joan joe joel john jon
+josh jude judy june kai kane karl kate katy kay ken kim kira kyle leah lee lena leo leon lily lisa liz lois
+lola lou luca lucy luke mae maia mark mary matt max maya meg mia mike mila milo ned neil nia nick nina noah
+noel olly owen pam pat paul pete phil ray ren rhys ria rick rob rosa rose ross roy ruby ruth ryan sam sara
+sean seth sian stan sue tara ted tess tia tim toby todd tom tony troy val vera zac zack zara zayn zoe zoey
+bell bird bond boyd bush cash clay cook cox dale day diaz dunn dyer ford fox fry gill gray grey hall hare
+hart hill hope hunt kahn kaur keen kemp kent kerr khan king knox lamb lane long lord love lynn mann marr
+may mill moss nash neal nunn page park peak pike pope read reed rees reid rice rowe rush salt shaw sims
+snow tate vine wade wall ward watt webb west wood
+""".split())
+
+
+def runs(ref: str) -> list[str]:
+    """The runs of letters in a reference, split where a lower-case letter is followed by a capital."""
+    return [part for run in LETTERS.findall(ref) for part in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])", run) or [run]]
+
+
+def why_not(ref: str, pattern: str = "") -> str | None:
+    """Why ``ref`` is not a case reference (None: it is one), by the council's ``pattern`` or qaf's rule."""
+    if pattern:
+        return None if re.fullmatch(pattern, ref) else f"does not match the council's case reference pattern {pattern!r}"
+    if not SHAPE.fullmatch(ref):
+        return "a case reference is letters, digits and - / _ . only (never a child's name)"
+    if not any(ch.isdigit() for ch in ref):
+        return "a case reference needs a digit (it must never be a name)"
+    for run in runs(ref):
+        if len(run) > MAX_RUN or not (run.isupper() or run.islower()) or run.lower() in SHORT_NAMES:
+            return f"'{run}' reads as a name: a case reference's letters are a short code such as CS or LCS"
+    return None
