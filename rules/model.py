@@ -86,6 +86,8 @@ class Every:
 
     @classmethod
     def parse(cls, text: str) -> "Every":
+        if text.strip().startswith("-"):
+            raise ValueError(f"a period is never negative: {text!r}")
         t = " ".join(text.strip().lower().replace("-", " ").split())
         named = {
             "month": 1, "monthly": 1, "calendar month": 1,
@@ -139,8 +141,13 @@ class Span:
             raise ValueError(f"expected a length such as '3 months' or '5 working days', got {text!r}")
         n = number_word(m.group(1))
         unit = m.group(2) if m.group(2).endswith("s") else m.group(2) + "s"
+        limit = SPAN_LIMITS[unit]
+        if not 1 <= n <= limit:
+            raise ValueError(f"{n} {unit}: a length is 1 to {limit} {unit}")
         return cls(n, unit)
 
+
+SPAN_LIMITS = {"days": 730, "working days": 520, "weeks": 104, "months": 24}  # two years, however it is said
 
 _NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,

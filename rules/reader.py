@@ -81,7 +81,7 @@ def read_step(node: Node, filename: str, problems: list[Problem]) -> Step | None
     if m is None:
         return None
     f = Fields(m, filename, problems, "escalation")
-    after = f.integer("after", minimum=0)
+    after = f.integer("after", minimum=0, maximum=520)  # working days overdue: two years at most
     to = f.text("to", required=True)
     if after is None:
         f.problem(None, "'after' (working days overdue) is required")

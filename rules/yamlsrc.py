@@ -61,6 +61,8 @@ class Map:
 
 Node = Union[Scalar, Seq, Map]
 
+MAX_WHOLE = 1_000  # the largest whole number a framework file may hold where no other limit is named
+
 # libyaml's parser where PyYAML was built with it (ten times faster; its nodes carry the same marks)
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _NULLS = {"", "~", "null", "Null", "NULL"}
@@ -217,10 +219,14 @@ class Fields:
             self.problem(key, f"expected {what}, got {text!r}")
             return default
 
-    def integer(self, key: str, default: int | None = None, minimum: int | None = None) -> int | None:
+    def integer(self, key: str, default: int | None = None, minimum: int | None = None, maximum: int = MAX_WHOLE) -> int | None:
+        """A whole number from ``minimum`` to ``maximum`` (every number a file may hold has a range)."""
         value = self.convert(key, _int, "a whole number", default)
         if value is not None and minimum is not None and value < minimum and value != default:
             self.problem(key, f"must be at least {minimum}, got {value}")
+            return default
+        if value is not None and value > maximum:
+            self.problem(key, f"must be at most {maximum:,}, got {value if value < 10**12 else f'{str(value)[:12]}...'}")
             return default
         return value
 

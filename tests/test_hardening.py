@@ -537,3 +537,39 @@ def test_issue12_9_settings_and_identifiers_have_ranges_the_checker_enforces(tmp
         done, path = _check(tmp_path, text)
         assert done.returncode == 1 and "Traceback" not in done.stderr, line
         assert any(out.startswith(f"{path}:") and f": {field}: " in out for out in done.stdout.splitlines()), (line, done.stdout)
+
+
+ROW_WITH = """qaf: 1
+id: x
+title: y
+roles:
+  - name: Practice Manager
+escalation:
+  - {{after: {after}, to: line_manager}}
+rows:
+  - id: "1"
+    role: Practice Managers
+    task: Case file audit
+    frequency: Monthly
+    purpose: Why.
+    by: [Practice Manager]
+    cadences:
+      - {{kind: audit, every: {every}, per: worker, case: true, count: {count}}}
+    triggers:
+      - when: {{concerns: true}}
+        then:
+          - review: {{within: {within}}}
+"""
+
+
+def test_issue12_9_cadence_and_ladder_numbers_out_of_range_are_refused_with_their_line(tmp_path):
+    good = {"after": "5", "every": "month", "count": "1", "within": "3 months"}
+    done, _ = _check(tmp_path, ROW_WITH.format(**good))
+    assert done.returncode == 0, done.stdout
+    for field, value, said in (("count", "100000000000000000000", "must be at most 1,000"),
+                               ("after", "99999999999999", "must be at most 520"),
+                               ("every", "-3 months", "never negative"),
+                               ("within", "99999999999 months", "a length is 1 to 24 months")):  # fmt: skip
+        done, path = _check(tmp_path, ROW_WITH.format(**{**good, field: value}))
+        assert done.returncode == 1 and "Traceback" not in done.stderr, (field, done.stderr[-500:])
+        assert said in done.stdout and done.stdout.startswith(f"{path}:"), (field, done.stdout)
