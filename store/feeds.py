@@ -27,7 +27,8 @@ from qaf.calendars.events import FeedItem
 from qaf.engine.model import LIVE, Obligation, Outcome
 from qaf.engine.query import Filters
 from qaf.store.obligations import OBLIGATIONS, OUTCOMES, conditions
-from qaf.store.tables import FEED_TOKENS, FRAMEWORKS, META
+from qaf.store.upsert import upsert
+from qaf.store.tables import FEED_STATES, FEED_TOKENS, FRAMEWORKS, META
 
 TOKENS = FEED_TOKENS
 CAUSE = OBLIGATIONS.alias("cause_ob")
@@ -80,6 +81,20 @@ _VERSION = select(
     select(func.count()).select_from(TOKENS).scalar_subquery(),
     select(func.count(TOKENS.c.revoked_at)).scalar_subquery(),
 )
+
+
+def changed_at(conn: Connection, feed: str, etag: str, now: datetime, first: datetime | None) -> datetime:
+    """When the feed ``feed`` (a hash naming the URL) last changed, given the ETag of what it serves now.
+
+    Unchanged bytes keep their moment; changed bytes are dated ``now``; a feed
+    served for the first time is dated by its newest event (``first``), or now.
+    """
+    row = conn.execute(select(FEED_STATES.c.etag, FEED_STATES.c.changed_at).where(FEED_STATES.c.feed == feed)).first()
+    if row is not None and row.etag == etag:
+        return utc(row.changed_at)
+    moment = now if row is not None or first is None else first
+    upsert(conn, FEED_STATES, [{"feed": feed, "etag": etag, "changed_at": moment}], ["feed"])
+    return moment
 
 
 def version(conn: Connection) -> str:

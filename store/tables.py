@@ -247,6 +247,13 @@ FEED_TOKENS = Table(
     _ts("revoked_at"),
 )
 
+FEED_STATES = Table(
+    "feed_states", METADATA,  # each feed URL's last ETag and when its bytes last changed (its Last-Modified)
+    _s("feed", 64, primary_key=True),
+    _s("etag", 80),
+    _ts("changed_at", False),
+)
+
 META = Table(
     "meta", METADATA,  # small named values the store keeps: the organisation's version, ...
     _s("key", 100, primary_key=True),

@@ -573,3 +573,33 @@ def test_issue12_9_cadence_and_ladder_numbers_out_of_range_are_refused_with_thei
         done, path = _check(tmp_path, ROW_WITH.format(**{**good, field: value}))
         assert done.returncode == 1 and "Traceback" not in done.stderr, (field, done.stderr[-500:])
         assert said in done.stdout and done.stdout.startswith(f"{path}:"), (field, done.stdout)
+
+
+def test_issue12_15_last_modified_moves_when_an_event_leaves_a_feed(store: SqlStore):
+    """A done audit leaves the feed after the done window; nothing in the store changed, but the feed did:
+    a client revalidating with If-Modified-Since must get the new feed, not a 304."""
+    from qaf.calendars import http
+    from qaf.engine.outcomes import Recording
+    from qaf.usecases import recording, tokens
+    from qaf.usecases.feeds import vocabulary
+    from qaf.web.serving import FeedServer
+
+    may = _may_audit(store)
+    recording.record(store, Recording(may.id, "good", date=date(2024, 5, 20)), date(2024, 5, 21))
+    token, _ = tokens.issue(store, store.org(), vocabulary(store.frameworks()), "PM1", "person", "feed", datetime(2024, 5, 1, tzinfo=timezone.utc))
+    from qaf.clock import utc_now
+
+    start = utc_now().replace(microsecond=0)  # rows are stamped with the real time they were written
+    day, clock = [date(2024, 5, 22)], [start + timedelta(hours=1)]
+    server = FeedServer(store, lambda: day[0], ttl=0, now=lambda: clock[0])
+    first = server.load(token, "event", "")
+    assert may.uid.encode() in first.body
+    clock[0] = start + timedelta(hours=2)
+    assert server.load(token, "event", "").last_modified == first.last_modified  # same bytes: same moment
+    day[0], clock[0] = date(2024, 7, 1), start + timedelta(hours=3)  # past the 30-day done window
+    later = server.load(token, "event", "")
+    assert may.uid.encode() not in later.body and later.etag != first.etag
+    assert later.last_modified == clock[0] > first.last_modified
+    asked = {"if-modified-since": http.http_date(first.last_modified)}
+    assert not http.not_modified(asked, later.etag, later.last_modified)  # a 200 with the new feed
+    assert later.headers["Last-Modified"] == http.http_date(clock[0])

@@ -24,6 +24,7 @@ with no hint which.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import threading
 import time
 from collections import OrderedDict
@@ -34,6 +35,7 @@ from typing import Callable
 import anyio.to_thread
 
 from qaf.calendars import access
+from qaf.clock import utc_now
 
 from qaf.calendars import http
 
@@ -59,12 +61,17 @@ class _Entry:
     served: Served
 
 
+def _feed_key(key: tuple[str, str, str]) -> str:
+    """One feed URL (token, kind, address) as the store names it: a hash, never the token itself."""
+    return hashlib.sha256("\x1f".join(key).encode("utf-8")).hexdigest()
+
+
 class FeedServer:
     def __init__(
         self, store, today: Callable[[], date], *, ttl: float = 1.0, done_days: int = DONE_DAYS,
-        overseers: tuple[str, ...] = access.OVERSEERS, max_feeds: int = 1024,
+        overseers: tuple[str, ...] = access.OVERSEERS, max_feeds: int = 1024, now: Callable[[], datetime] = utc_now,
     ) -> None:  # fmt: skip
-        self.store, self.today, self.ttl = store, today, ttl
+        self.store, self.today, self.ttl, self.now = store, today, ttl, now
         self.done_days, self.overseers, self.max_feeds = done_days, overseers, max_feeds
         self._version = ("", -1.0)  # (version, when it was read: time.monotonic())
         self._tokens: dict[str, StoredToken] = {}
@@ -127,7 +134,9 @@ class FeedServer:
             built = build(self.store, sel, self.today(), kind, base_url, self.done_days)
             tag = http.etag(built.body)
             filename = "qaf-tasks.ics" if kind == "todo" else "qaf.ics"
-            served = Served(built.body, tag, built.last_modified, http.headers(tag, built.last_modified, filename))
+            with self.store.write() as conn:  # Last-Modified: when these bytes last changed, an event leaving included
+                changed = feed_store.changed_at(conn, _feed_key(key), tag, self.now(), built.last_modified)
+            served = Served(built.body, tag, changed, http.headers(tag, changed, filename))
             with self._lock:
                 self.renders += 1
                 self._feeds[key] = _Entry(version, served)
