@@ -603,3 +603,20 @@ def test_issue12_15_last_modified_moves_when_an_event_leaves_a_feed(store: SqlSt
     asked = {"if-modified-since": http.http_date(first.last_modified)}
     assert not http.not_modified(asked, later.etag, later.last_modified)  # a 200 with the new feed
     assert later.headers["Last-Modified"] == http.http_date(clock[0])
+
+
+def test_issue12_17_head_says_how_long_the_feed_is(tmp_path_factory):
+    from tests.test_api import Served as App
+    from tests.test_feeds import scratch_store, year
+
+    with scratch_store("sqlite", tmp_path_factory) as (store, url):
+        year(store)
+        app = App(store, url)
+        try:
+            path = f"/feeds/{app.feed['PM1']}.ics"
+            got, head = app.client.get(path), app.client.request("HEAD", path)
+            assert head.status_code == 200 and head.content == b""
+            assert int(head.headers["content-length"]) == len(got.content) > 0
+            assert head.headers["etag"] == got.headers["etag"]
+        finally:
+            app.close()

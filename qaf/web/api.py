@@ -205,8 +205,9 @@ def create_app(
             raise ApiError(404, "not found")
         if http.not_modified(request.headers, served.etag, served.last_modified):
             return Response(status_code=304, headers=served.headers)
-        body = b"" if request.method == "HEAD" else served.body
-        return Response(body, media_type=http.CONTENT_TYPE, headers=served.headers)
+        if request.method == "HEAD":  # the headers a GET would send, Content-Length the GET's body's
+            return Response(media_type=http.CONTENT_TYPE, headers={**served.headers, "Content-Length": str(len(served.body))})
+        return Response(served.body, media_type=http.CONTENT_TYPE, headers=served.headers)
 
     feed_responses: dict = {200: {"content": {"text/calendar": {}}}, 304: {"description": "not modified"}, 404: {"description": "no such feed"}}
     app.get("/feeds/{token}.ics", tags=["feeds"], response_class=Response, responses=feed_responses)(feed)
