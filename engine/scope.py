@@ -160,8 +160,8 @@ def out_of_scope_reason(ob: Obligation, fw: Framework, org: Org) -> str:
         return f"{OUT_OF_SCOPE}row {ob.row} no longer schedules this"
     if ob.subject_kind in ("worker", "case_holder", "assignee"):
         person = org.person(ob.subject)
-        if person is None:
-            return f"{OUT_OF_SCOPE}{ob.subject} is no longer in the organisation"
+        if person is None:  # no name to give: never a bare person id in a feed or an email
+            return f"{OUT_OF_SCOPE}the {ob.subject_kind.replace('_', ' ')} is no longer in the organisation"
         if person.end is not None and person.end < ob.due:
             return f"{OUT_OF_SCOPE}{person.name} left on {person.end.isoformat()}"
         if person.start is not None and person.start > ob.period_start:

@@ -620,3 +620,39 @@ def test_issue12_17_head_says_how_long_the_feed_is(tmp_path_factory):
             assert head.headers["etag"] == got.headers["etag"]
         finally:
             app.close()
+
+
+def test_issue12_17_a_feed_goes_gzipped_to_a_client_that_asks(tmp_path_factory):
+    import gzip
+
+    from tests.test_api import Served as App
+    from tests.test_feeds import scratch_store, year
+
+    with scratch_store("sqlite", tmp_path_factory) as (store, url):
+        year(store)
+        app = App(store, url)
+        try:
+            path = f"/feeds/{app.feed['OM1']}.ics"
+            plain = app.client.get(path, headers={"Accept-Encoding": "identity"})
+            zipped = app.client.get(path, headers={"Accept-Encoding": "gzip"}, extensions={})
+            assert zipped.headers.get("content-encoding") == "gzip" and "accept-encoding" in zipped.headers.get("vary", "").lower()
+            assert zipped.content == plain.content  # httpx unzips: the same feed
+            assert int(zipped.headers["content-length"]) < len(plain.content) / 3
+            again = app.client.get(path, headers={"Accept-Encoding": "gzip", "If-None-Match": zipped.headers["etag"]})
+            assert again.status_code == 304
+        finally:
+            app.close()
+
+
+def test_issue12_17_a_cancellation_reason_never_shows_a_person_id():
+    from qaf.engine.scope import out_of_scope_reason
+    from tests.test_tick import FW
+    from tests.council import council
+
+    from qaf.engine.model import Obligation
+
+    gone = Obligation(id="x" * 16, framework=FW.id, row="3.16", cadence=0, kind="audit", title="Audit", assignee="PM1",
+                      subject_kind="worker", subject="P0031", period_start=date(2024, 5, 1), period_end=date(2024, 5, 31),
+                      due=date(2024, 5, 31))  # fmt: skip
+    reason = out_of_scope_reason(gone, FW, council())
+    assert "P0031" not in reason and "no longer in the organisation" in reason

@@ -39,6 +39,7 @@ from typing import Any, Callable, Literal
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import ConfigDict
@@ -173,6 +174,8 @@ def create_app(
         description="Quality assurance obligations: calendar feeds at private URLs, and the auditors' JSON API.",
     )  # fmt: skip
     app.state.store, app.state.feeds = store, feeds
+    # a council's feed is ~10x smaller gzipped (58 KB -> 4.6 KB); Vary: Accept-Encoding is added with it
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
     _install_errors(app)
     bearer = HTTPBearer(auto_error=False, description="a personal API token: qaf token create --person ID --purpose api")
 
