@@ -623,7 +623,6 @@ def test_issue12_17_head_says_how_long_the_feed_is(tmp_path_factory):
 
 
 def test_issue12_17_a_feed_goes_gzipped_to_a_client_that_asks(tmp_path_factory):
-    import gzip
 
     from tests.test_api import Served as App
     from tests.test_feeds import scratch_store, year
