@@ -66,7 +66,8 @@ def shown(item: FeedItem, today: date, done_days: int = DONE_DAYS) -> bool:
 
 
 def _head(opts: FeedOptions, items: list[FeedItem]) -> list[str]:
-    name = ics.text(opts.name)
+    # a calendar's name with no character TEXT escapes: ical.js and others show X-WR-CALNAME's "\\," as written
+    name = ics.text(opts.name.replace(", ", " – ").replace(",", " ").replace(";", " ").replace("\\", " "))
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", ics.prop("PRODID", ics.text(PRODID)), "CALSCALE:GREGORIAN",
              ics.prop("UID", opts.uid), ics.prop("NAME", name), ics.prop("X-WR-CALNAME", name)]  # fmt: skip
     if opts.description:

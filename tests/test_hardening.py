@@ -655,3 +655,14 @@ def test_issue12_17_a_cancellation_reason_never_shows_a_person_id():
                       due=date(2024, 5, 31))  # fmt: skip
     reason = out_of_scope_reason(gone, FW, council())
     assert "P0031" not in reason and "no longer in the organisation" in reason
+
+
+def test_issue12_17_a_role_feeds_name_has_no_escaped_commas(store: SqlStore):
+    from qaf.calendars.selection import Selection
+    from qaf.usecases.feeds import build
+    from tests.test_outcomes import scheduled
+
+    scheduled(store, "east-sussex-2013")
+    body = build(store, Selection("role", "AD Communication, Planning and Performance"), date(2024, 6, 10), "event", "", 30).body
+    name = next(line for line in body.decode().split("\r\n") if line.startswith("X-WR-CALNAME:"))
+    assert name == "X-WR-CALNAME:QA: AD Communication – Planning and Performance"
