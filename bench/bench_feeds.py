@@ -51,14 +51,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from qaf.calendars import tokens  # noqa: E402
-from qaf.usecases.feeds import build  # noqa: E402
 from qaf.calendars.selection import Selection  # noqa: E402
 from qaf.demo.synthetic import make_council  # noqa: E402
+from qaf.engine.query import Filters  # noqa: E402
 from qaf.rules import bundled  # noqa: E402
 from qaf.rules.loader import load_framework  # noqa: E402
-from qaf.engine.query import Filters  # noqa: E402
 from qaf.store.sql import SqlStore  # noqa: E402
 from qaf.usecases import scheduling  # noqa: E402
+from qaf.usecases.feeds import build  # noqa: E402
 
 FIRST, LAST = date(2026, 4, 1), date(2027, 9, 30)  # eighteen months: about 31,000 obligations
 TODAY = date(2026, 10, 1)

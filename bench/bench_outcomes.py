@@ -26,18 +26,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import PG_DEFAULT, on_each_store  # noqa: E402
-
 from sqlalchemy import insert, update  # noqa: E402
 
-from qaf.engine.outcomes import Recording  # noqa: E402
 from qaf.demo.synthetic import make_council  # noqa: E402
+from qaf.engine.outcomes import Recording  # noqa: E402
+from qaf.engine.query import Filters  # noqa: E402
 from qaf.rules import bundled  # noqa: E402
 from qaf.rules.loader import load_framework  # noqa: E402
-from qaf.engine.query import Filters  # noqa: E402
 from qaf.store.obligations import OBLIGATIONS, OUTCOMES  # noqa: E402
 from qaf.store.sql import SqlStore  # noqa: E402
-from qaf.usecases import recording  # noqa: E402
-from qaf.usecases import scheduling  # noqa: E402
+from qaf.usecases import (
+    recording,  # noqa: E402
+    scheduling,  # noqa: E402
+)
 
 FIRST, LAST = date(2026, 4, 1), date(2027, 3, 31)
 TODAY = date(2027, 4, 1)

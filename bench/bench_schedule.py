@@ -34,7 +34,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import PG_DEFAULT, on_each_store  # noqa: E402
-
 from sqlalchemy import Column, MetaData, Table, func, insert, select  # noqa: E402
 
 from qaf.demo.synthetic import make_council  # noqa: E402

@@ -24,19 +24,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from qaf.usecases.mail import MailSettings  # noqa: E402
+from qaf.clock import utc_now  # noqa: E402
+from qaf.demo.synthetic import make_council  # noqa: E402
+from qaf.engine.businesstime import business_now  # noqa: E402
 from qaf.engine.model import LIVE  # noqa: E402
 from qaf.engine.outcomes import Recording  # noqa: E402
-from qaf.demo.synthetic import make_council  # noqa: E402
-from qaf.clock import utc_now  # noqa: E402
-from qaf.engine.businesstime import business_now  # noqa: E402
-from qaf.usecases.tick import run_tick  # noqa: E402
+from qaf.engine.query import Filters  # noqa: E402
 from qaf.rules import bundled  # noqa: E402
 from qaf.rules.loader import load_framework  # noqa: E402
 from qaf.store import ticks as tick_store  # noqa: E402
-from qaf.engine.query import Filters  # noqa: E402
 from qaf.store.sql import SqlStore  # noqa: E402
 from qaf.usecases import recording  # noqa: E402
+from qaf.usecases.mail import MailSettings  # noqa: E402
+from qaf.usecases.tick import run_tick  # noqa: E402
 
 FIRST = date(2026, 4, 1)
 

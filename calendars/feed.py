@@ -25,10 +25,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Iterable, Mapping
 
-from qaf.calendars import events
+from qaf.calendars import events, ics
 from qaf.calendars.events import FeedItem
-
-from qaf.calendars import ics
 from qaf.engine.model import LIVE
 from qaf.engine.org import Org
 from qaf.rules.model import Framework

@@ -14,7 +14,6 @@ from qaf.engine.periods import periods
 from qaf.engine.schedule import CALENDAR
 from qaf.rules.model import Framework
 
-
 _DIGESTS: dict[int, tuple[Framework, str]] = {}
 
 

@@ -15,6 +15,7 @@ from qaf.engine.org import Org, Person
 from qaf.engine.rules_ref import Event
 from qaf.rules.model import Framework
 
+
 @dataclass(frozen=True, slots=True)
 class Notice:
     key: str  # one notice per cause and reason, ever

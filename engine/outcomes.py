@@ -17,13 +17,13 @@ from qaf.engine.model import LIVE, Obligation, ObligationKey
 from qaf.engine.notices import Notice, notice_for
 from qaf.engine.org import Org, Person
 from qaf.engine.periods import after
-from qaf.rules.problems import Problem, Source
 from qaf.engine.rules_ref import Event, Fired
 from qaf.engine.sampling import CaseHistory, pick_case
 from qaf.engine.scope import People, people_of
 from qaf.engine.titles import follow_up_title
 from qaf.engine.workdays import calendar
 from qaf.rules.model import Action, Framework
+from qaf.rules.problems import Problem, Source
 from qaf.rules.roles import vocabulary_of
 from qaf.rules.settings import grade_key
 

@@ -46,8 +46,21 @@ from qaf.engine.model import CANCELLED, DONE, OPEN, OVERDUE, RESCHEDULED, WAIVED
 from qaf.engine.org import Org
 from qaf.engine.outcomes import GRADED  # audits, follow-up audits and reviews: the graded work
 from qaf.engine.report_model import (  # noqa: F401  (the records are part of this module's interface)
-    COUNT_FIELDS, Completion, Counts, Extension, FollowUps, GradeRow, Grades, Group, MonthGrades, Raised, Report,
-    ReviewDue, Rung, Share, TargetResult,
+    COUNT_FIELDS,
+    Completion,
+    Counts,
+    Extension,
+    FollowUps,
+    GradeRow,
+    Grades,
+    Group,
+    MonthGrades,
+    Raised,
+    Report,
+    ReviewDue,
+    Rung,
+    Share,
+    TargetResult,
 )  # fmt: skip
 from qaf.engine.report_words import Month, completion_sentence, grade_label, kind_label, percent, shares, tenths
 from qaf.rules.model import KINDS, Framework

@@ -12,6 +12,7 @@ from datetime import date
 
 from qaf.engine.report_words import Month
 
+
 @dataclass(frozen=True, slots=True)
 class Extension:
     """One ``obligation.extended`` event."""

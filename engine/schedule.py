@@ -24,7 +24,7 @@ from qaf.engine.model import LIVE, OPEN, WAIVED, Completed, Obligation, Obligati
 from qaf.engine.org import Case, Org, Person, Team
 from qaf.engine.periods import Period, after, due_date, periods
 from qaf.engine.sampling import CaseHistory, pick_case
-from qaf.engine.scope import People, Peers, Subject, active, people_of
+from qaf.engine.scope import Peers, People, Subject, active, people_of
 from qaf.engine.titles import title
 from qaf.engine.workdays import calendar
 from qaf.rules.model import Cadence, Every, Framework, Row

@@ -35,9 +35,9 @@ import threading
 from typing import Callable
 
 from qaf.engine.backend import durable_available
-from qaf.rules.problems import QafError
 from qaf.engine.rules_ref import Event, Fired, ReferenceRules, numbered
 from qaf.rules.model import Condition, Framework, Trigger
+from qaf.rules.problems import QafError
 
 _COUNTER = itertools.count()
 _LOCK = threading.Lock()

@@ -19,7 +19,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 from functools import lru_cache
 
-
 _SUBDIVISIONS = {"england-and-wales": "ENG", "scotland": "SCT", "northern-ireland": "NIR"}
 
 

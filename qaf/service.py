@@ -24,11 +24,11 @@ from typing import Callable
 
 from qaf.clock import today_in, utc_now
 from qaf.engine.businesstime import TICK_HOUR
-from qaf.usecases.mail import read_settings
-from qaf.usecases.tick import catch_up, send_outbox
 from qaf.store.db import database_url
 from qaf.store.leader import Leadership
 from qaf.store.sql import SqlStore
+from qaf.usecases.mail import read_settings
+from qaf.usecases.tick import catch_up, send_outbox
 
 log = logging.getLogger("qaf.service")
 

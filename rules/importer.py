@@ -19,12 +19,12 @@ from dataclasses import dataclass
 
 import yaml
 
-from qaf.rules.problems import WARNING, Problem, QafError, Source
 from qaf.rules.frequency import Context, default_names, describe, parse
 from qaf.rules.loader import resolve_names
 from qaf.rules.model import Cadence, Framework, Role, Row
 from qaf.rules.names import BODY_HEADS, Names
 from qaf.rules.printer import print_framework
+from qaf.rules.problems import WARNING, Problem, QafError, Source
 from qaf.rules.rolecell import RoleCell, read_role_cell
 from qaf.rules.rowparts import doers, extra_cadences, fill_from_task, task_triggers
 from qaf.rules.tablerows import Table, TableRow

@@ -15,8 +15,8 @@ import hashlib
 from pathlib import Path
 from typing import Callable, Iterable, TypeVar
 
-from qaf.rules.problems import Problem, Source
 from qaf.rules.model import Action, Cadence, Framework, Row, Step, Trigger
+from qaf.rules.problems import Problem, Source
 from qaf.rules.reader import read_role, read_row, read_step, read_target
 from qaf.rules.roles import Vocabulary
 from qaf.rules.settings import SETTING_NAMES, SETTINGS, STRUCTURED

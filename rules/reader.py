@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Callable, TypeVar
 
-from qaf.rules.problems import Problem, Source
 from qaf.rules.model import (
     Action,
     Anniversary,
@@ -26,6 +25,7 @@ from qaf.rules.model import (
     Trigger,
     Variation,
 )
+from qaf.rules.problems import Problem, Source
 from qaf.rules.settings import grade_key, month_number
 from qaf.rules.yamlsrc import Fields, Map, Node, Scalar
 

@@ -19,8 +19,18 @@ from typing import Callable, Mapping
 
 from qaf.rules.names import Found, Names, Token, tokens
 from qaf.rules.when_rules import (
-    Period, rule_adverb, rule_anniversary, rule_count, rule_event, rule_every, rule_except, rule_nofreq,
-    rule_qualifier, rule_sample, rule_share, rule_times,
+    Period,
+    rule_adverb,
+    rule_anniversary,
+    rule_count,
+    rule_event,
+    rule_every,
+    rule_except,
+    rule_nofreq,
+    rule_qualifier,
+    rule_sample,
+    rule_share,
+    rule_times,
 )  # fmt: skip
 from qaf.rules.who_rules import Named, rule_bare_names, rule_each_names, rule_markers, rule_misc, rule_noun, rule_per, rule_place
 

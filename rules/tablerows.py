@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from qaf.rules.problems import Problem, Source, WARNING
+from qaf.rules.problems import WARNING, Problem, Source
 
 MAX_CELL = 10_000  # characters: a cell longer than this is not a framework's
 

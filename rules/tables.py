@@ -24,7 +24,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from qaf.rules.problems import Problem, Source, WARNING
+from qaf.rules.problems import WARNING, Problem, Source
 from qaf.rules.tablerows import MAX_CELL, Record, Table, assemble
 
 MAX_BYTES = 20_000_000

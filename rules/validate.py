@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import Counter
 from typing import Callable, Iterator
 
-from qaf.rules.problems import Problem, Source
 from qaf.rules.model import (
     ACTIONS,
     CASES_FROM,
@@ -28,6 +27,7 @@ from qaf.rules.model import (
     Framework,
     Row,
 )
+from qaf.rules.problems import Problem, Source
 from qaf.rules.roles import Vocabulary
 
 Validation = Callable[[Framework], list[Problem]]

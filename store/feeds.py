@@ -27,8 +27,8 @@ from qaf.calendars.events import FeedItem
 from qaf.engine.model import LIVE, Obligation, Outcome
 from qaf.engine.query import Filters
 from qaf.store.obligations import OBLIGATIONS, OUTCOMES, conditions
-from qaf.store.upsert import upsert
 from qaf.store.tables import FEED_STATES, FEED_TOKENS, FRAMEWORKS, META
+from qaf.store.upsert import upsert
 
 TOKENS = FEED_TOKENS
 CAUSE = OBLIGATIONS.alias("cause_ob")
@@ -83,18 +83,15 @@ _VERSION = select(
 )
 
 
-def changed_at(conn: Connection, feed: str, etag: str, now: datetime, first: datetime | None) -> datetime:
-    """When the feed ``feed`` (a hash naming the URL) last changed, given the ETag of what it serves now.
-
-    Unchanged bytes keep their moment; changed bytes are dated ``now``; a feed
-    served for the first time is dated by its newest event (``first``), or now.
-    """
+def last_served(conn: Connection, feed: str) -> tuple[str, datetime] | None:
+    """The ETag the feed ``feed`` (a hash naming its URL) last served, and since when; None if never."""
     row = conn.execute(select(FEED_STATES.c.etag, FEED_STATES.c.changed_at).where(FEED_STATES.c.feed == feed)).first()
-    if row is not None and row.etag == etag:
-        return utc(row.changed_at)
-    moment = now if row is not None or first is None else first
+    return (row.etag, utc(row.changed_at)) if row is not None else None
+
+
+def served_since(conn: Connection, feed: str, etag: str, moment: datetime) -> None:
+    """Record that the feed ``feed`` now serves ``etag``, changed at ``moment``."""
     upsert(conn, FEED_STATES, [{"feed": feed, "etag": etag, "changed_at": moment}], ["feed"])
-    return moment
 
 
 def version(conn: Connection) -> str:

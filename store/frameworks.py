@@ -6,12 +6,11 @@ from datetime import datetime, timezone
 
 from sqlalchemy import Connection, bindparam, delete, insert, select
 
-from qaf.rules.problems import InputError, QafError, errors
 from qaf.rules.model import Framework
+from qaf.rules.problems import InputError, QafError, errors
 from qaf.store.protocols import FrameworkChange, StoredFramework
 from qaf.store.tables import FRAMEWORKS, META, RULES
 from qaf.store.upsert import upsert
-
 
 
 class UnknownFrameworkError(QafError, LookupError):

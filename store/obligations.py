@@ -20,9 +20,8 @@ from typing import Any, Iterable
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import Connection, and_, bindparam, select, update
 
-from qaf.engine.model import DONE, LIVE, CaseHistory, Obligation, Outcome
+from qaf.engine.model import DONE, LIVE, CaseHistory, Completed, Obligation, Outcome
 from qaf.engine.query import Filters
-from qaf.engine.model import Completed
 from qaf.store.tables import OBLIGATIONS, OUTCOMES
 from qaf.store.upsert import insert_new
 

@@ -17,7 +17,6 @@ from qaf.store.tables import BODIES, CASES, META, PEOPLE, TEAMS
 from qaf.store.upsert import upsert
 
 
-
 def _person(p: Person) -> dict[str, Any]:
     return {"id": p.id, "name": p.name, "email": p.email, "roles": ";".join(p.roles), "team": p.team,
             "manager": p.manager, "start": p.start, "end": p.end}  # fmt: skip

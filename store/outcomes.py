@@ -21,7 +21,6 @@ from qaf.store.tables import EVENTS, FRAMEWORKS, META, OUTBOX
 from qaf.store.upsert import insert_new
 
 
-
 class NoSuchObligation(QafError, LookupError):
     pass
 

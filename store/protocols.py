@@ -7,8 +7,8 @@ engine below never sees the store at all: it gets records and returns records.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 

@@ -15,7 +15,6 @@ from qaf.engine.report_model import Extension, Raised
 from qaf.store.tables import ESCALATIONS, EVENTS, OUTCOMES
 
 
-
 def extensions(conn: Connection) -> list[Extension]:
     """Every ``obligation.extended`` event, oldest first."""
     query = select(EVENTS.c.ref, EVENTS.c.payload).where(EVENTS.c.kind == "obligation.extended").order_by(EVENTS.c.id)

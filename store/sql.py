@@ -26,7 +26,6 @@ from qaf.store.protocols import FrameworkChange, OrgChange, StoredFramework
 from qaf.store.tables import EVENTS
 
 
-
 class SqlStore:
     def __init__(self, engine: Engine, upgraded: tuple[str, str] | None = None) -> None:
         self.engine = engine

@@ -22,7 +22,18 @@ from __future__ import annotations
 from datetime import timezone
 
 from sqlalchemy import (
-    JSON, Boolean, Column, Date, DateTime, Index, Integer, MetaData, String, Table, Text, TypeDecorator,
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
     UniqueConstraint,
 )  # fmt: skip
 

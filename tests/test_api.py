@@ -19,12 +19,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qaf.usecases import tokens
-from qaf.web.api import create_app
 from qaf.engine.outcomes import Recording
 from qaf.engine.query import Filters
 from qaf.store.sql import SqlStore
-from qaf.usecases import recording
+from qaf.usecases import recording, tokens
+from qaf.web.api import create_app
 from tests.conftest import snapshot
 from tests.council import council
 from tests.test_feeds import TODAY, check_ical, may_audit, people_with, qaf, scratch_store, year

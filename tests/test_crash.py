@@ -22,16 +22,16 @@ from pathlib import Path
 from sqlalchemy import select
 
 from qaf.cli.common import runner_name
-from qaf.engine.notices import Notice
-from qaf.store.outcomes import outbox_rows
-from qaf.store.upsert import insert_new
-from qaf.usecases.mail import MailSettings
 from qaf.clock import utc_now
 from qaf.engine.businesstime import business_now
-from qaf.usecases.tick import run_tick
+from qaf.engine.notices import Notice
 from qaf.rules import bundled
+from qaf.store.outcomes import outbox_rows
 from qaf.store.sql import SqlStore
 from qaf.store.tables import ESCALATIONS, OBLIGATIONS, OUTBOX
+from qaf.store.upsert import insert_new
+from qaf.usecases.mail import MailSettings
+from qaf.usecases.tick import run_tick
 from tests.council import council
 from tests.smtp import Inbox, free_port, smtp_server
 from tests.test_tick import FW, work

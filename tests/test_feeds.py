@@ -27,22 +27,21 @@ from hypothesis import strategies as st
 from sqlalchemy import create_engine, text, update
 
 from qaf.calendars import ics
-from qaf.usecases.feeds import build
+from qaf.calendars.events import FeedItem
 from qaf.calendars.feed import FeedOptions, render
 from qaf.calendars.selection import Selection
 from qaf.engine.org import Org
 from qaf.engine.outcomes import Recording
+from qaf.engine.query import Filters
+from qaf.engine.workdays import calendar as workdays_calendar
 from qaf.rules import bundled
 from qaf.rules.loader import load_framework
 from qaf.store import feeds as feed_store
-from qaf.calendars.events import FeedItem
-from qaf.engine.query import Filters
-from qaf.engine.workdays import calendar as workdays_calendar
 from qaf.store.obligations import find
 from qaf.store.sql import SqlStore
 from qaf.store.tables import OBLIGATIONS
-from qaf.usecases import recording
-from qaf.usecases import scheduling
+from qaf.usecases import recording, scheduling
+from qaf.usecases.feeds import build
 from tests.conftest import PG_URL, _postgres_reachable
 from tests.council import council
 
@@ -431,8 +430,8 @@ def test_module_examples_run(module: str):
 
 def qaf(argv: list[str]) -> int:
     """``qaf.cli.main.main`` with ``qaf feed``/``qaf token`` registered (until cli.py registers them itself)."""
-    from qaf.cli import main as cli
     from qaf.cli import feeds as cli_feeds
+    from qaf.cli import main as cli
 
     parser = cli.build_parser()
     sub = parser._subparsers._group_actions[0]  # the top-level commands

@@ -24,11 +24,11 @@ from hypothesis import strategies as st
 
 from qaf.cli.main import main
 from qaf.clock import utc_now
-from qaf.usecases.mail import MailSettings
-from qaf.usecases.tick import run_tick
 from qaf.engine.schedule import plan
 from qaf.rules.loader import load_text
 from qaf.store.sql import SqlStore
+from qaf.usecases.mail import MailSettings
+from qaf.usecases.tick import run_tick
 from tests.conftest import snapshot
 from tests.council import council
 

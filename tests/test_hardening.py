@@ -115,8 +115,8 @@ def test_issue12_3_only_the_runner_holding_the_claim_marks_a_message_sent(store:
 
 
 def test_issue12_3_a_claim_held_by_a_process_that_is_gone_is_taken_at_once(store: SqlStore):
-    import subprocess
     import socket
+    import subprocess
     import sys
 
     gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True).stdout.strip()
@@ -644,11 +644,10 @@ def test_issue12_17_a_feed_goes_gzipped_to_a_client_that_asks(tmp_path_factory):
 
 
 def test_issue12_17_a_cancellation_reason_never_shows_a_person_id():
-    from qaf.engine.scope import out_of_scope_reason
-    from tests.test_tick import FW
-    from tests.council import council
-
     from qaf.engine.model import Obligation
+    from qaf.engine.scope import out_of_scope_reason
+    from tests.council import council
+    from tests.test_tick import FW
 
     gone = Obligation(id="x" * 16, framework=FW.id, row="3.16", cadence=0, kind="audit", title="Audit", assignee="PM1",
                       subject_kind="worker", subject="P0031", period_start=date(2024, 5, 1), period_end=date(2024, 5, 31),

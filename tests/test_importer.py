@@ -25,12 +25,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qaf.cli.tables import register
-from qaf.rules.problems import QafError, format_problem
 from qaf.engine.schedule import plan
 from qaf.rules.frequency import default_names
 from qaf.rules.importer import Imported, import_table
 from qaf.rules.loader import load_framework, load_text
 from qaf.rules.model import Framework
+from qaf.rules.problems import QafError, format_problem
 from qaf.rules.rolecell import read_role_cell
 from qaf.rules.tables import read_table
 from tests.council import council

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qaf.rules.problems import errors, format_problem
 from qaf.rules.loader import load_framework, load_text
+from qaf.rules.problems import errors, format_problem
 
 DATA = Path(__file__).parent / "data"
 

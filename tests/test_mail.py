@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
+import email
 from datetime import datetime, timezone
+from email.policy import default
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import email
-from email.policy import default
-
-from qaf.usecases.mail import MailSettings, compose, message_id, read_settings
 from qaf.engine.notices import one_line
+from qaf.usecases.mail import MailSettings, compose, message_id, read_settings
 
 AT = datetime(2024, 5, 1, 5, 0, tzinfo=timezone.utc)
 

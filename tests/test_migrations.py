@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import MetaData, create_engine, inspect, insert, select, text
+from sqlalchemy import MetaData, create_engine, insert, inspect, select, text
 
 from qaf.engine.query import Filters
 from qaf.store import migrations

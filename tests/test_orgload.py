@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from qaf.usecases.orgload import load_org
-from qaf.rules.problems import errors, format_problem
 from qaf.rules.model import Role
+from qaf.rules.problems import errors, format_problem
 from qaf.rules.roles import Vocabulary
+from qaf.usecases.orgload import load_org
 
 DATA = Path(__file__).parent / "data"
 VOCAB = Vocabulary([

@@ -12,15 +12,14 @@ from sqlalchemy import select
 
 from qaf.cli.main import main
 from qaf.engine.outcomes import Recording
-from qaf.rules.problems import InputError, QafError
+from qaf.engine.query import Filters
 from qaf.engine.triggers import RuleError
 from qaf.rules import bundled
 from qaf.rules.loader import load_framework
-from qaf.engine.query import Filters
+from qaf.rules.problems import InputError, QafError
 from qaf.store.sql import SqlStore
 from qaf.store.tables import EVENTS
-from qaf.usecases import recording
-from qaf.usecases import scheduling
+from qaf.usecases import recording, scheduling
 from tests.conftest import snapshot
 from tests.council import council
 

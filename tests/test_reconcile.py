@@ -11,12 +11,12 @@ import pytest
 from sqlalchemy import update
 
 from qaf.cli.main import main
-from qaf.usecases.queries import KEYS
-from qaf.rules.loader import load_framework
 from qaf.engine.query import Filters
+from qaf.rules.loader import load_framework
 from qaf.store.sql import SqlStore
 from qaf.store.tables import OBLIGATIONS
 from qaf.usecases import scheduling
+from qaf.usecases.queries import KEYS
 from tests.conftest import snapshot
 from tests.council import council
 

@@ -19,17 +19,16 @@ import pytest
 from qaf.cli.main import main
 from qaf.engine.model import Obligation, Outcome
 from qaf.engine.outcomes import Recording
+from qaf.engine.query import Filters
 from qaf.engine.report import Extension, Raised, figures
-from qaf.render.report import CSV_HEADER, render
 from qaf.engine.report_words import Month, completion_sentence
+from qaf.render.report import CSV_HEADER, render
 from qaf.rules import bundled
 from qaf.rules.loader import load_framework
 from qaf.rules.model import Target
-from qaf.engine.query import Filters
-from qaf.usecases.reporting import report
 from qaf.store.sql import SqlStore
-from qaf.usecases import recording
-from qaf.usecases import scheduling
+from qaf.usecases import recording, scheduling
+from qaf.usecases.reporting import report
 from tests.council import council
 
 EAST_SUSSEX = load_framework(bundled.path("east-sussex-2013"))[0]

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from qaf.engine.report import Extension, figures
-from qaf.render.report import render
 from qaf.engine.report_words import Month
+from qaf.render.report import render
 from tests.chromium import ChromiumError, Page, open_page, png_pixels
 from tests.council import council
 from tests.test_report import TAMESIDE, ob, tameside_september

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from qaf.rules.problems import format_problem
 from qaf.rules.loader import load_framework, load_text
 from qaf.rules.model import Every, Framework, Span
 from qaf.rules.printer import print_framework
+from qaf.rules.problems import format_problem
 from qaf.rules.roles import Vocabulary
 
 FRAMEWORKS = Path(__file__).resolve().parent.parent / "rules" / "frameworks"

@@ -8,8 +8,26 @@ from hypothesis import strategies as st
 from qaf.rules import bundled
 from qaf.rules.loader import load_framework, load_text
 from qaf.rules.model import (
-    ACTIONS, EVENTS, GRADES, KINDS, PEER, ROTATE, TEAM_KINDS,
-    Action, Cadence, Condition, Every, Framework, Role, Row, Sample, Span, Step, Target, Trigger, Variation,
+    ACTIONS,
+    EVENTS,
+    GRADES,
+    KINDS,
+    PEER,
+    ROTATE,
+    TEAM_KINDS,
+    Action,
+    Cadence,
+    Condition,
+    Every,
+    Framework,
+    Role,
+    Row,
+    Sample,
+    Span,
+    Step,
+    Target,
+    Trigger,
+    Variation,
 )  # fmt: skip
 from qaf.rules.printer import print_framework
 

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qaf.engine.schedule import plan
 from qaf.demo.synthetic import make_council
+from qaf.engine.schedule import plan
 from qaf.engine.workdays import WorkingDays
 from qaf.rules import bundled
 from qaf.rules.loader import load_framework

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from qaf.usecases.orgload import load_org
 from qaf.rules.loader import load_framework
 from qaf.store import org as org_store
 from qaf.store.frameworks import UnknownFrameworkError
-from qaf.store.sql import SqlStore
 from qaf.store.migrations import HEAD
+from qaf.store.sql import SqlStore
+from qaf.usecases.orgload import load_org
 from tests.conftest import snapshot
 
 DATA = Path(__file__).parent / "data"

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from qaf.demo import synthetic
-from qaf.engine.org import Org
-from qaf.usecases.orgload import COLUMNS, load_org
-from qaf.rules.problems import errors, format_problem
 from qaf.demo.synthetic import AS_OF, main, make_council, write_council
+from qaf.engine.org import Org
+from qaf.rules.problems import errors, format_problem
+from qaf.usecases.orgload import COLUMNS, load_org
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "council"

@@ -8,18 +8,18 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from qaf.usecases.mail import MailSettings
-from qaf.engine.model import LIVE
-from qaf.engine.outcomes import Recording
 from qaf.clock import utc_now
 from qaf.engine.businesstime import business_now
-from qaf.usecases.tick import run_tick
+from qaf.engine.model import LIVE
+from qaf.engine.outcomes import Recording
+from qaf.engine.query import Filters
 from qaf.rules import bundled
 from qaf.rules.loader import load_framework
-from qaf.engine.query import Filters
 from qaf.store.sql import SqlStore
 from qaf.store.tables import ESCALATIONS, OUTBOX
 from qaf.usecases import recording
+from qaf.usecases.mail import MailSettings
+from qaf.usecases.tick import run_tick
 from tests.council import council
 from tests.smtp import Inbox, free_port, smtp_server
 

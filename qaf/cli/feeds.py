@@ -21,7 +21,6 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from qaf.cli.common import day_arg, open_store, today_of
@@ -30,7 +29,6 @@ from qaf.rules.problems import QafError
 
 if TYPE_CHECKING:
     from qaf.calendars.selection import Selection
-    from qaf.store.sql import SqlStore
 
 # The choices and defaults the parser shows, written out so that building the
 # parser imports no calendar code (tests/test_cli.py holds them equal to
@@ -47,10 +45,6 @@ def _whole(text: str) -> int:
     if not text.isdigit():
         raise argparse.ArgumentTypeError(f"not a whole number of days: {text!r}")
     return int(text)
-
-
-def _store(args: argparse.Namespace) -> SqlStore:
-    return open_store(args)
 
 
 def _selection(args: argparse.Namespace) -> Selection:
@@ -79,7 +73,7 @@ def cmd_feed(args: argparse.Namespace) -> int:
     from qaf.calendars.feed import EVENT, TODO
     from qaf.usecases.feeds import build
 
-    store = _store(args)
+    store = open_store(args)
     today = today_of(args, store)
     if not store.stored_frameworks():
         raise QafError("no framework is loaded: run 'qaf framework load FILE' first")
@@ -105,7 +99,7 @@ def cmd_feed(args: argparse.Namespace) -> int:
 def cmd_token_create(args: argparse.Namespace) -> int:
     from qaf.usecases import tokens
 
-    store = _store(args)
+    store = open_store(args)
     org = store.org()
     if not org.people:
         raise QafError("no organisation is loaded: run 'qaf org load DIR' first")
@@ -126,7 +120,7 @@ def cmd_token_list(args: argparse.Namespace) -> int:
     from qaf.store import tokens as token_store
     from qaf.usecases import tokens
 
-    store = _store(args)
+    store = open_store(args)
     found = token_store.every(store)
     if not found:
         print("no tokens: qaf token create --person ID")
@@ -139,7 +133,7 @@ def cmd_token_list(args: argparse.Namespace) -> int:
 def cmd_token_revoke(args: argparse.Namespace) -> int:
     from qaf.usecases import tokens
 
-    store = _store(args)
+    store = open_store(args)
     revoked = tokens.revoke(store, args.token, utc_now())
     print(f"revoked token {revoked.id} ({revoked.purpose}, {revoked.person}): its URL now answers 404")
     return 0

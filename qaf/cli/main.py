@@ -169,9 +169,9 @@ def cmd_due(args: argparse.Namespace) -> int:
 
 
 def cmd_tick(args: argparse.Namespace) -> int:
-    from qaf.usecases.mail import read_settings
     from qaf.clock import utc_now
     from qaf.engine.businesstime import business_now
+    from qaf.usecases.mail import read_settings
     from qaf.usecases.tick import run_tick
 
     store = open_store(args)
@@ -225,11 +225,10 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     from qaf.store.db import database_url, redact
+    from qaf.store.migrations import HEAD
     from qaf.store.sql import SqlStore
 
     store = SqlStore.open(args.db)
-    from qaf.store.migrations import HEAD
-
     if store.upgraded:
         print(f"{redact(database_url(args.db))}: upgraded from revision {store.upgraded[0]} to {store.upgraded[1]}; every row kept")
     else:

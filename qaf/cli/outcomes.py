@@ -33,9 +33,8 @@ def _report_result(store: SqlStore, result) -> None:
 
 
 def cmd_record(args: argparse.Namespace) -> int:
-    from qaf.usecases import recording
-
     from qaf.engine.outcomes import Recording, parse_areas
+    from qaf.usecases import recording
 
     store = open_store(args)
     today = today_of(args, store)
@@ -68,7 +67,6 @@ _CLI_SOURCE = Source("qaf record", 0)
 
 def _record_csv(store: SqlStore, args: argparse.Namespace, today: date) -> int:
     from qaf.usecases import recording
-
     from qaf.usecases.outcome_csv import read_outcomes
 
     def framework_for(typed: str):

@@ -20,10 +20,10 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qaf.cli.common import day_arg, open_store, today_of
 from qaf.rules.problems import QafError
-from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from qaf.store.sql import SqlStore

@@ -17,8 +17,8 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from qaf.rules.problems import InputError, Problem, QafError, Source, format_problem
 from qaf.rules import bundled
+from qaf.rules.problems import InputError, Problem, QafError, Source, format_problem
 
 if TYPE_CHECKING:
     from qaf.rules.importer import Imported

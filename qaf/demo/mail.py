@@ -19,8 +19,8 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Callable
 
-from qaf.usecases.mail import MailSettings, compose
 from qaf.store import outbox as ob_store
+from qaf.usecases.mail import MailSettings, compose
 
 
 class FileSender:

@@ -36,19 +36,19 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from qaf.demo import summary as demo_summary
 from qaf.demo.mail import FileSender, deliver
-from qaf.demo.work import Staff
-from qaf.usecases.mail import MailSettings
-from qaf.usecases.orgload import load_org
-from qaf.rules.problems import InputError, QafError, errors
-from qaf.render.report import render
-from qaf.engine.report_words import Month
 from qaf.demo.synthetic import AS_OF, DOMAIN, make_council, write_council
-from qaf.usecases.tick import business_now, run_tick
+from qaf.demo.work import Staff
+from qaf.engine.report_words import Month
 from qaf.engine.workdays import calendar
+from qaf.render.report import render
 from qaf.rules import bundled
 from qaf.rules.loader import load_framework
-from qaf.usecases.reporting import report
+from qaf.rules.problems import InputError, QafError, errors
 from qaf.store.sql import SqlStore
+from qaf.usecases.mail import MailSettings
+from qaf.usecases.orgload import load_org
+from qaf.usecases.reporting import report
+from qaf.usecases.tick import business_now, run_tick
 
 FRAMEWORK = "east-sussex-2013"
 RUNNER = "qaf-demo"
@@ -115,9 +115,9 @@ def _reports(store: SqlStore, fw, month: Month, as_of: date, folder: Path) -> li
 
 
 def _feeds(store: SqlStore, org, day: date, folder: Path) -> list[str]:
-    from qaf.usecases.feeds import build
     from qaf.calendars.feed import EVENT
     from qaf.calendars.selection import Selection
+    from qaf.usecases.feeds import build
 
     folder.mkdir(parents=True, exist_ok=True)
     vocab = store.vocabulary()

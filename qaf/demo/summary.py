@@ -14,13 +14,12 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from qaf.engine.model import STATUSES
+from qaf.engine.query import Filters
 from qaf.engine.report import GRADED, count, escalations, first_due, grades
 from qaf.engine.report_words import Month, grade_label, kind_label, number
 from qaf.store import outbox as outbox_store
 from qaf.store import reports as report_store
 from qaf.store import ticks as tick_store
-from qaf.engine.query import Filters
-
 
 OUTBOX_WORDS = {"digested": "gathered into daily digests", "pending": "still to send", "sent": "sent", "failed": "failed"}
 

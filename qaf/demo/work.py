@@ -30,9 +30,9 @@ from datetime import date, timedelta
 
 from qaf.engine.model import LIVE
 from qaf.engine.outcomes import GRADED, Recording
-from qaf.rules.problems import QafError
-from qaf.engine.workdays import WorkingDays
 from qaf.engine.query import Filters
+from qaf.engine.workdays import WorkingDays
+from qaf.rules.problems import QafError
 from qaf.usecases import recording
 
 LEAD = 21  # days before its due date that an obligation's fate is drawn

@@ -10,9 +10,9 @@ from __future__ import annotations
 from html import escape
 
 from qaf.engine.report_model import Counts, Group, Report
+from qaf.engine.report_words import kind_label
 from qaf.render.charts import grades_chart, teams_chart
 from qaf.render.report import COLUMNS, day_text, graded_line, history_table, moderation_line, pct, target_line
-from qaf.engine.report_words import kind_label
 
 STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; color: #222; margin: 2rem auto;

@@ -12,9 +12,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from qaf.calendars import events
-
-from qaf.calendars import selection
+from qaf.calendars import events, selection
 from qaf.calendars.feed import DONE_DAYS, EVENT, FeedOptions, finished_since, render
 from qaf.calendars.selection import Selection
 from qaf.rules.model import Framework

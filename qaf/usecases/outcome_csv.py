@@ -13,8 +13,8 @@ from datetime import date
 from pathlib import Path
 
 from qaf.engine.outcomes import Recording, parse_areas
-from qaf.rules.problems import Problem, Source
 from qaf.rules.model import Framework
+from qaf.rules.problems import Problem, Source
 from qaf.rules.yamlsrc import parse_bool
 
 COLUMNS = ("obligation", "grade", "concerns", "areas", "by", "date", "notes")

@@ -16,8 +16,8 @@ from typing import Any, Iterable
 from qaf.engine import spreadsheet
 from qaf.engine.model import Obligation
 from qaf.engine.org import Org
-from qaf.rules.roles import Vocabulary
 from qaf.engine.query import LIVE_SHOWN, STORED, DueQuery, Filters, QueryError, filters, parse_statuses
+from qaf.rules.roles import Vocabulary
 from qaf.store.protocols import Store
 
 __all__ = ["KEYS", "LIVE_SHOWN", "STORED", "DueQuery", "Filters", "QueryError", "due", "filters", "parse_statuses", "record", "render"]

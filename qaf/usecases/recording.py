@@ -10,20 +10,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Iterable
 
 from qaf.engine.model import DONE, LIVE, RESCHEDULED, Obligation, ObligationKey
 from qaf.engine.notices import Notice
 from qaf.engine.outcomes import CLI, Consequences, Recording, check_recording, consequences, may_act, moderating_roles
 from qaf.engine.periods import after
-from qaf.rules.problems import InputError, Problem
 from qaf.engine.rules_ref import Event
 from qaf.engine.sampling import CaseHistory
+from qaf.engine.scope import people_of
 from qaf.engine.triggers import rules_for
 from qaf.engine.workdays import calendar
 from qaf.rules.model import Framework, Span
+from qaf.rules.problems import InputError, Problem
+from qaf.rules.roles import vocabulary_of
 from qaf.rules.settings import grade_key
-from qaf.store import outcomes as oc
 from qaf.store import obligations as ob_store
+from qaf.store import outcomes as oc
 from qaf.store.protocols import Store
 
 
@@ -157,27 +160,26 @@ def _check_moderation(fw, org, audit: Obligation, mods: list[Obligation], grade:
     if day > today:
         bad("date", f"{day} is in the future (today is {today})")
     who = by or (mods[0].assignee if mods else None)
+    person = org.person(who) if who else None
+    roles = moderating_roles(fw)
     if who is None:
         bad("by", "no moderation is assigned for this audit: say who moderated it with --by")
-    elif org.person(who) is None:
+    elif person is None:
         bad("by", f"no person '{who}' in the organisation")
-    elif not org.person(who).active_on(day):
-        bad("by", f"{org.person(who).name} is not in the organisation on {day} (start {org.person(who).start}, end {org.person(who).end})")
+    elif not person.active_on(day):
+        bad("by", f"{person.name} is not in the organisation on {day} (start {person.start}, end {person.end})")
     elif who == audit.assignee:
         bad("by", "an auditor cannot moderate their own audit")
     elif mods and not any(may_act(org, who, m.assignee) for m in mods):
-        bad("by", f"{org.person(who).name} is not the moderator of {audit.id}, nor above the moderator in the line")
-    elif not mods and not _holds(fw, org, who, moderating_roles(fw), day):
-        roles = " or ".join(sorted(moderating_roles(fw)))
-        bad("by", f"{org.person(who).name} holds no moderating role of {fw.id} ({roles}), and no moderation of {audit.id} is assigned to them")
+        bad("by", f"{person.name} is not the moderator of {audit.id}, nor above the moderator in the line")
+    elif not mods and not _holds(fw, org, who, roles):
+        bad("by", f"{person.name} holds no moderating role of {fw.id} ({' or '.join(sorted(roles))}), and no moderation of {audit.id} is assigned to them")
     return problems
 
 
-def _holds(fw: Framework, org, person_id: str, roles: frozenset[str], day: date) -> bool:
-    from qaf.engine.scope import people_of
-    from qaf.rules.roles import vocabulary_of
-
-    return bool(people_of(org, vocabulary_of(fw)).roles.get(person_id, frozenset()) & roles)
+def _holds(fw: Framework, org, person_id: str, roles: Iterable[str]) -> bool:
+    """Whether the person holds one of ``roles`` (the framework's vocabulary resolves what the council wrote)."""
+    return bool(people_of(org, vocabulary_of(fw)).roles.get(person_id, frozenset()) & set(roles))
 
 
 def contest(store: Store, target: str, by: str | None, day: date | None, today: date, prefer: str = "auto") -> RecordResult:
@@ -217,9 +219,7 @@ def contest(store: Store, target: str, by: str | None, day: date | None, today: 
 
 
 def _settling_moderation(fw: Framework, org, audit: Obligation, day: date) -> tuple[Obligation | None, list[str]]:
-    from qaf.engine.scope import people_of
     from qaf.engine.titles import follow_up_title
-    from qaf.rules.roles import vocabulary_of
 
     people = people_of(org, vocabulary_of(fw))
     holders = people.holders((fw.contest_moderator,), day, day)
@@ -274,11 +274,7 @@ def extend(store: Store, target: str, to: date, by: str, reason: str, today: dat
         elif not any(p.id == by for p in org.line(ob.assignee or "")):
             bad("by", f"{person.name} is not the assignee's line manager (or above): only the line may extend")
         elif not too_far and days > fw.extension_days:
-            from qaf.engine.scope import people_of
-            from qaf.rules.roles import vocabulary_of
-
-            held = people_of(org, vocabulary_of(fw)).roles.get(person.id, frozenset())
-            if not held & set(fw.extension_roles):
+            if not _holds(fw, org, person.id, fw.extension_roles):
                 since = f" in all since the original due date {first}" if first != ob.due else ""
                 bad("to", f"{days} working days{since} is more than a line manager may give ({fw.extension_days}); "
                           f"it needs a {' or '.join(fw.extension_roles)}")  # fmt: skip

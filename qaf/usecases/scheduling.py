@@ -16,10 +16,10 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 
-from qaf.engine.org import Org
-from qaf.engine.sampling import CaseHistory
 from qaf.engine.fingerprint import fingerprint
+from qaf.engine.org import Org
 from qaf.engine.reconcile import ScheduleResult, reconcile
+from qaf.engine.sampling import CaseHistory
 from qaf.engine.schedule import CALENDAR, SAMPLES, part_of, plan
 from qaf.rules.model import Framework
 from qaf.store import obligations as ob_store

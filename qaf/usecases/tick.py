@@ -24,12 +24,12 @@ from dateutil.relativedelta import relativedelta
 
 from qaf.engine.businesstime import business_now
 from qaf.engine.escalation import cutoffs, due_escalations
-from qaf.usecases.mail import MailSettings, Sender, compose
 from qaf.engine.workdays import calendar
 from qaf.store import outbox as ob_store
 from qaf.store import ticks
-from qaf.usecases import scheduling
 from qaf.store.protocols import Store
+from qaf.usecases import scheduling
+from qaf.usecases.mail import MailSettings, Sender, compose
 
 log = logging.getLogger("qaf.tick")
 

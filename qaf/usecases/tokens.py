@@ -29,13 +29,13 @@ import re
 import secrets
 from datetime import date, datetime
 
+from qaf.calendars.access import OVERSEERS, SCOPES, oversees, widest_scope
 from qaf.engine.org import Org
 from qaf.rules.problems import QafError
 from qaf.rules.roles import Vocabulary
-from qaf.calendars.access import OVERSEERS, SCOPES, oversees, widest_scope
 from qaf.store import tokens as token_store
-from qaf.store.tokens import StoredToken
 from qaf.store.protocols import Store
+from qaf.store.tokens import StoredToken
 
 PURPOSES = ("feed", "api")
 TOKEN_BYTES = 32  # 256 bits; the issue asks for at least 128

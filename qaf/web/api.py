@@ -32,6 +32,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import time
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from datetime import date
@@ -46,22 +47,17 @@ from pydantic import ConfigDict
 from sqlmodel import Field, SQLModel
 from starlette.exceptions import HTTPException
 
-from qaf.calendars import access
-from qaf.clock import today_in
-
-from qaf.calendars import http
-
-from qaf.usecases import tokens
-from qaf.usecases.feeds import vocabulary
+from qaf.calendars import access, http
 from qaf.calendars.feed import DONE_DAYS
-from qaf.web.serving import FeedServer
-from qaf.usecases import queries
+from qaf.clock import today_in
 from qaf.engine.model import Obligation
 from qaf.engine.outcomes import Recording, check_recording, parse_areas
-from qaf.rules.problems import InputError, Problem, QafError, Source
 from qaf.engine.query import Filters
+from qaf.rules.problems import InputError, Problem, QafError, Source
 from qaf.store.sql import SqlStore
-from qaf.usecases import recording
+from qaf.usecases import queries, recording, tokens
+from qaf.usecases.feeds import vocabulary
+from qaf.web.serving import FeedServer
 
 log = logging.getLogger("qaf.api")
 API = Source("api", 0)
@@ -139,6 +135,18 @@ def _install_errors(app: FastAPI) -> None:
         return _json(500, "internal error: the request was not completed")
 
 
+def _business_date(store: SqlStore, every: float = 60.0) -> Callable[[], date]:
+    """Today in the framework's timezone, the zone read from the store at most once a minute, not per request."""
+    zone: list = [None, float("-inf")]
+
+    def today() -> date:
+        if time.monotonic() - zone[1] > every:
+            zone[:] = [store.timezone(), time.monotonic()]
+        return today_in(zone[0])
+
+    return today
+
+
 def create_app(
     db_url: str | None = None, today: Callable[[], date] | None = None, *, base_url: str | None = None,
     feed_ttl: float = 1.0, done_days: int = DONE_DAYS, overseers: tuple[str, ...] = access.OVERSEERS,
@@ -157,7 +165,7 @@ def create_app(
         raise QafError(f"QAF_BASE_URL is not a usable base URL: {base!r} (e.g. https://qaf.example-council.gov.uk)")
     base = http.base_url(base) if base else base
     store = SqlStore.open(db_url)
-    clock = today or (lambda: today_in(store.timezone()))  # the business date, in the framework's timezone
+    clock = today or _business_date(store)
     feeds = FeedServer(store, clock, ttl=feed_ttl, done_days=done_days, overseers=overseers)
 
     @asynccontextmanager

@@ -34,17 +34,14 @@ from typing import Callable
 
 import anyio.to_thread
 
-from qaf.calendars import access
-from qaf.clock import utc_now
-
-from qaf.calendars import http
-
-from qaf.usecases import tokens
-from qaf.usecases.feeds import build, vocabulary
+from qaf.calendars import access, http
 from qaf.calendars.feed import DONE_DAYS
 from qaf.calendars.selection import Selection
+from qaf.clock import utc_now
 from qaf.store import feeds as feed_store
 from qaf.store.tokens import StoredToken
+from qaf.usecases import tokens
+from qaf.usecases.feeds import build, vocabulary
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,8 +131,7 @@ class FeedServer:
             built = build(self.store, sel, self.today(), kind, base_url, self.done_days)
             tag = http.etag(built.body)
             filename = "qaf-tasks.ics" if kind == "todo" else "qaf.ics"
-            with self.store.write() as conn:  # Last-Modified: when these bytes last changed, an event leaving included
-                changed = feed_store.changed_at(conn, _feed_key(key), tag, self.now(), built.last_modified)
+            changed = self._changed_at(_feed_key(key), tag, built.last_modified)
             served = Served(built.body, tag, changed, http.headers(tag, changed, filename))
             with self._lock:
                 self.renders += 1
@@ -145,6 +141,21 @@ class FeedServer:
                     old, _ = self._feeds.popitem(last=False)
                     self._renders.pop(old, None)
             return served
+
+    def _changed_at(self, feed: str, tag: str, newest: datetime | None) -> datetime:
+        """Last-Modified: when these bytes last changed, an event leaving included.
+
+        Unchanged bytes keep their moment (a read, no write); changed bytes are
+        dated now; a feed served for the first time by its newest event.
+        """
+        with self.store.read() as conn:
+            last = feed_store.last_served(conn, feed)
+        if last is not None and last[0] == tag:
+            return last[1]
+        moment = newest if last is None and newest is not None else self.now()
+        with self.store.write() as conn:
+            feed_store.served_since(conn, feed, tag, moment)
+        return moment
 
     async def get(self, token: str, kind: str, base_url: str) -> Served | None:
         """What ``GET /feeds/{token}.ics`` serves; a revalidation never leaves the event loop.

@@ -15,8 +15,20 @@ from datetime import datetime, timezone
 
 from alembic import op
 from sqlalchemy import (
-    JSON, Boolean, Column, Date, DateTime, Index, Integer, MetaData, String, Table, Text, TypeDecorator,
-    UniqueConstraint, insert,
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    insert,
 )  # fmt: skip
 
 revision = "0001"
