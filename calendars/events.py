@@ -1,11 +1,11 @@
 """One obligation as one calendar component: an all-day VEVENT, or a VTODO.
 
-What a manager reads at a glance (the SUMMARY) is the obligation's title,
-"Audit case CS-000123 (Tom Fairley) — 3.16 Practice Managers will complete
-supervision case file audit", prefixed when the work is finished:
-"✓ Done: ...", "Cancelled: ...", "Waived: ...". The DESCRIPTION says
-whether it is done (when, by whom), who, which case (its reference only),
-the period, the row's purpose (its first sentence), what set it off, why
+What a manager reads at a glance (the SUMMARY) is what to do to which case,
+and the row: "Audit case CS-000123 (Tom Fairley) · row 3.16", prefixed when
+the work is finished: "✓ Done: ...", "Cancelled: ...", "Waived: ...". The
+DESCRIPTION says whether it is done (when, by whom), who, which case (its
+reference only), the period, the row's task (its first line) and purpose
+(its first sentence), what set it off, why
 this case was chosen and where its details are in the API. Staff names and
 case references only: outcome notes are free text and never go into a feed.
 
@@ -16,7 +16,9 @@ PERCENT-COMPLETE and COMPLETED) and CANCELLED.
 
 Every property comes from the obligation and its last change: UID from the
 obligation's key (never changes), SEQUENCE from the store (grows with each
-change), DTSTAMP and LAST-MODIFIED from ``updated_at``. Nothing reads a clock.
+change), DTSTAMP and LAST-MODIFIED from ``updated_at``. What an event shows
+from outside its row (a person's name, the cause's title, the row's purpose)
+marks the obligation changed when it changes (:func:`qaf.store.obligations.touch`). Nothing reads a clock.
 Each component is a list of content lines, escaped by :mod:`qaf.calendars.ics`; the
 feed folds and encodes them all at once.
 """
@@ -40,6 +42,7 @@ KIND_LABEL = {
 }  # fmt: skip
 PREFIX = {DONE: "✓ Done: ", CANCELLED: "Cancelled: ", WAIVED: "Waived: "}
 PURPOSE_CHARS = 200
+SUMMARY_CHARS = 60  # what and which case; the row's number follows
 ONE_DAY = timedelta(days=1)
 REMINDER_HOUR = 9  # the reminder fires at 09:00 on its day (floating: the subscriber's own time)
 
@@ -74,7 +77,30 @@ class Context:
 
 
 def summary(ob: Obligation) -> str:
-    return PREFIX.get(ob.status, "") + ob.title
+    """What and which case first, then the row: "Audit case CS-000123 (Tom Fairley) · row 3.16".
+
+    The title's task ("— 3.16 Practice Managers will complete ...") is in the
+    DESCRIPTION: a summary a phone's agenda cuts after 40 characters should
+    say what to do to which case before that.
+    """
+    return PREFIX.get(ob.status, "") + _head(ob.title) + f" · row {ob.row}"
+
+
+@lru_cache(maxsize=4096)
+def _head(title: str) -> str:
+    head = title.split(" — ", 1)[0].strip()
+    if len(head) > SUMMARY_CHARS:
+        head = head[:SUMMARY_CHARS].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return head
+
+
+@lru_cache(maxsize=1024)
+def task_line(row: str, task: str) -> str:
+    """The row's task, its first line ("Task (row 3.16): Practice Managers will complete supervision case file audit")."""
+    first = " ".join((task.strip().splitlines() or [""])[0].split())
+    if len(first) > PURPOSE_CHARS:
+        first = first[:PURPOSE_CHARS].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return f"Task (row {row}): {first}" if first else ""
 
 
 def categories(ob: Obligation) -> list[str]:
@@ -121,6 +147,8 @@ def description(item: FeedItem, ctx: Context) -> str:
     if ob.case:
         lines.append(f"Case: {ob.case}")
     lines.append(f"Period: {_day(ob.period_start)} to {_day(ob.period_end)}; due {_day(ob.due)}.")
+    if row is not None and row.task.strip():
+        lines.append(task_line(ob.row, row.task))
     if row is not None and row.purpose.strip():
         lines.append(purpose_line(ob.row, row.purpose))
     if ob.cause:

@@ -51,6 +51,15 @@ def save(conn: Connection, fw: Framework, text: str, filename: str) -> Framework
     return FrameworkChange(fw.id, "replaced" if previous else "loaded", previous.version if previous else None)
 
 
+def shown(conn: Connection, framework_id: str) -> tuple[str, dict[str, str]] | None:
+    """What a calendar event quotes of a stored framework: its title, and each row's purpose; None if not stored."""
+    title = conn.execute(select(FRAMEWORKS.c.title).where(FRAMEWORKS.c.id == framework_id)).scalar()
+    if title is None:
+        return None
+    purposes = conn.execute(select(RULES.c.row, RULES.c.purpose).where(RULES.c.framework == framework_id))
+    return title, {r.row: r.purpose for r in purposes}
+
+
 def zones(conn: Connection) -> list[str]:
     """The loaded frameworks' timezones, in the order of their ids."""
     return list(conn.execute(select(FRAMEWORKS.c.timezone).order_by(FRAMEWORKS.c.id)).scalars())

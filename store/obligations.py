@@ -114,6 +114,24 @@ def apply(conn: Connection, new: Iterable[Obligation], updates: Iterable[tuple[O
     return created
 
 
+def touch(conn: Connection, *where: Any) -> int:
+    """Mark the obligations ``where`` selects as changed (``sequence`` grows, ``updated_at`` is now); how many.
+
+    For what a calendar shows of an obligation that is not in its row: its
+    assignee's name, the title of the obligation that set it off, the row's
+    purpose. When one of those changes, its events must say they changed, or a
+    subscriber's client keeps the old words.
+    """
+    c = OBLIGATIONS.c
+    stmt = update(OBLIGATIONS).where(and_(True, *where)).values(sequence=c.sequence + 1, updated_at=_now())
+    return conn.execute(stmt).rowcount
+
+
+def touch_set_off_by(conn: Connection, causes: list[str]) -> int:
+    """Mark as changed what the obligations ``causes`` set off: their events quote the cause's title."""
+    return touch(conn, OBLIGATIONS.c.cause.in_(causes)) if causes else 0
+
+
 def state(conn: Connection, framework: str) -> str:
     """A digest of the framework's obligations: any insert or update changes it."""
     from sqlalchemy import func

@@ -68,6 +68,11 @@ def save(conn: Connection, org: Org) -> OrgChange:
     return change
 
 
+def names(conn: Connection) -> dict[str, str]:
+    """The people on the organisation now, by id: their names."""
+    return {r.id: r.name for r in conn.execute(select(PEOPLE.c.id, PEOPLE.c.name).where(PEOPLE.c.present.is_(True)))}
+
+
 def _save(conn: Connection, org: Org) -> OrgChange:
     return OrgChange(
         people=_apply(conn, PEOPLE, "id", [_person(p) for p in org.people]),

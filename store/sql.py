@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any, Iterator
 
-from sqlalchemy import Connection, Engine, insert
+from sqlalchemy import Connection, Engine, insert, or_, select
 
 from qaf.engine.model import Obligation
 from qaf.engine.org import Org
@@ -23,7 +23,7 @@ from qaf.store import org as org_store
 from qaf.store import outcomes as oc_store
 from qaf.store.db import open_engine
 from qaf.store.protocols import FrameworkChange, OrgChange, StoredFramework
-from qaf.store.tables import EVENTS
+from qaf.store.tables import EVENTS, OBLIGATIONS, OUTCOMES
 
 
 class SqlStore:
@@ -72,7 +72,15 @@ class SqlStore:
 
     def save_framework(self, framework: Framework, text: str) -> FrameworkChange:
         with self.write() as conn:
+            shown = fw_store.shown(conn, framework.id)
             change = fw_store.save(conn, framework, text, framework.source.file)
+            if shown is not None:  # its events quote the framework's title and each row's purpose
+                title, purposes = fw_store.shown(conn, framework.id)
+                c = OBLIGATIONS.c
+                if title != shown[0]:
+                    ob_store.touch(conn, c.framework == framework.id)
+                elif rows := sorted(r for r in shown[1].keys() | purposes.keys() if shown[1].get(r) != purposes.get(r)):
+                    ob_store.touch(conn, c.framework == framework.id, c.row.in_(rows))
             if change.action != "unchanged":
                 self.log_in(conn, "framework." + change.action, framework.id,
                           {"version": framework.version, "rows": len(framework.rows), "file": framework.source.file})  # fmt: skip
@@ -107,7 +115,13 @@ class SqlStore:
 
     def save_org(self, org: Org) -> OrgChange:
         with self.write() as conn:
+            before = org_store.names(conn)
             change = org_store.save(conn, org)
+            after = org_store.names(conn)
+            renamed = sorted(p for p, name in before.items() if after.get(p) != name)
+            if renamed:  # their events say "Assigned to" and "Done by" them: a client must see the new name
+                ob_store.touch(conn, or_(OBLIGATIONS.c.assignee.in_(renamed), OBLIGATIONS.c.id.in_(
+                    select(OUTCOMES.c.obligation).where(OUTCOMES.c.by.in_(renamed)))))
             self.log_in(conn, "org.loaded", "", {
                 name: {"new": c.new, "changed": c.changed, "unchanged": c.unchanged, "gone": c.gone}
                 for name, c in (("people", change.people), ("teams", change.teams), ("cases", change.cases), ("bodies", change.bodies))

@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from sqlalchemy import create_engine, text, update
 
 from qaf.calendars import ics
-from qaf.calendars.events import FeedItem
+from qaf.calendars.events import FeedItem, summary
 from qaf.calendars.feed import FeedOptions, render
 from qaf.calendars.selection import Selection
 from qaf.engine.org import Org
@@ -201,7 +201,11 @@ def test_a_persons_feed_is_all_day_events_on_the_due_date_free_time_with_a_remin
         ev = events[uid]
         assert ev["DTSTART"].params.get("VALUE") == "DATE" and ev.decoded("DTSTART") == ob.due
         assert ev.decoded("DTEND") == ob.due + timedelta(days=1)
-        assert (str(ev["TRANSP"]), str(ev["STATUS"]), str(ev["SUMMARY"])) == ("TRANSPARENT", "CONFIRMED", ob.title)
+        assert (str(ev["TRANSP"]), str(ev["STATUS"])) == ("TRANSPARENT", "CONFIRMED")
+        # what, which case, the row; the task follows in the description
+        what, task = ob.title.split(" — ", 1)
+        assert str(ev["SUMMARY"]) == f"{what} · row {ob.row}"
+        assert f"Task (row {ob.row}): {task.removeprefix(ob.row + ' ').rstrip('…')}" in str(ev["DESCRIPTION"])
         assert ev["SEQUENCE"] == ob.sequence and ev.decoded("DTSTAMP") == PINNED == ev.decoded("LAST-MODIFIED")
         assert [str(c) for c in ev["CATEGORIES"].cats][1] == f"Row {ob.row}"
         assert f"Details: {BASE}/api/obligations/{ob.id}" in str(ev["DESCRIPTION"])
@@ -256,7 +260,7 @@ def test_recording_an_outcome_changes_that_event_and_no_other(council_year: SqlS
     assert changed(before, after) == ({audit.uid}, set(), set())
     old, new = components(before)[audit.uid], components(after)[audit.uid]
     assert new["SEQUENCE"] == old["SEQUENCE"] + 1
-    assert str(new["SUMMARY"]) == "✓ Done: " + audit.title and str(new["STATUS"]) == "CONFIRMED"
+    assert str(new["SUMMARY"]) == "✓ Done: " + audit.title.split(" — ")[0] + " · row 3.16" and str(new["STATUS"]) == "CONFIRMED"
     assert "Done on Mon 3 Jun 2024 by Pat Practice." in str(new["DESCRIPTION"])
     assert not new.subcomponents, "no reminder for work that is done"
     assert new.decoded("DTSTAMP") > PINNED and new.decoded("LAST-MODIFIED") == new.decoded("DTSTAMP")
@@ -377,8 +381,9 @@ def _item(title: str, stamp: datetime, status: str = "open") -> FeedItem:
     from qaf.engine.model import Obligation
 
     ob = Obligation("0123456789abcdef", "east-sussex-2013", "3.16", 0, "audit", title, "PM1", "worker", "SW1",
-                    date(2024, 5, 1), date(2024, 5, 31), date(2024, 5, 31), "CS-000001", "T1", status)  # fmt: skip
-    return FeedItem(ob, stamp)
+                    date(2024, 5, 1), date(2024, 5, 31), date(2024, 5, 31), "CS-000001", "T1", status,
+                    cause="fedcba9876543210")  # fmt: skip
+    return FeedItem(ob, stamp, cause_title=title)  # the whole title, unshortened, in "Set off by: ..."
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -393,10 +398,12 @@ def test_any_title_survives_a_round_trip_through_vobject(title: str, stamp: date
     body = render([_item(title, stamp, status)], {"east-sussex-2013": EAST_SUSSEX}, Org(), opts)
     assert render([_item(title, stamp, status)], {"east-sussex-2013": EAST_SUSSEX}, Org(), opts) == body
     [component] = components(body).values()
-    assert str(component["SUMMARY"]).endswith(title) and component.decoded("DTSTAMP") == stamp
+    shown = summary(_item(title, stamp, status).obligation)
+    assert str(component["SUMMARY"]) == shown and component.decoded("DTSTAMP") == stamp
+    assert f"Set off by: {title} (fedcba9876543210)." in str(component["DESCRIPTION"])
     [vcal] = list(vobject.readComponents(body.decode("utf-8")))
     child = next(c for c in vcal.getChildren() if c.name in ("VEVENT", "VTODO"))
-    assert child.summary.value.endswith(title)
+    assert child.summary.value == shown and f"Set off by: {title} (fedcba9876543210)." in child.description.value
 
 
 @settings(max_examples=60, deadline=None)

@@ -665,3 +665,82 @@ def test_issue12_17_a_role_feeds_name_has_no_escaped_commas(store: SqlStore):
     body = build(store, Selection("role", "AD Communication, Planning and Performance"), date(2024, 6, 10), "event", "", 30).body
     name = next(line for line in body.decode().split("\r\n") if line.startswith("X-WR-CALNAME:"))
     assert name == "X-WR-CALNAME:QA: AD Communication – Planning and Performance"
+
+
+def _events(store: SqlStore, person: str, today: date = date(2024, 5, 20)) -> dict:
+    import icalendar
+
+    return {str(e["UID"]): e for e in icalendar.Calendar.from_ical(_feed(store, person, today)).walk("VEVENT")}
+
+
+def test_issue12_17_a_renamed_manager_moves_the_sequence_and_stamp_of_their_events_and_no_others(store: SqlStore):
+    from dataclasses import replace
+
+    from tests.council import council
+
+    _may_audit(store)
+    before, others = _events(store, "PM1"), _events(store, "OM1")
+    time.sleep(1.01)  # DTSTAMP counts whole seconds
+    store.save_org(council(people=tuple(replace(p, name="Pat Renamed") if p.id == "PM1" else p for p in council().people)))
+    after = _events(store, "PM1")
+    assert before.keys() == after.keys() and before
+    for uid, old in before.items():
+        new = after[uid]
+        assert "Assigned to: Pat Renamed" in str(new["DESCRIPTION"])
+        assert new["SEQUENCE"] == old["SEQUENCE"] + 1 and new.decoded("DTSTAMP") > old.decoded("DTSTAMP")
+    assert {u: (e["SEQUENCE"], e.decoded("DTSTAMP")) for u, e in _events(store, "OM1").items()} == \
+        {u: (e["SEQUENCE"], e.decoded("DTSTAMP")) for u, e in others.items()}  # fmt: skip
+
+
+def test_issue12_17_what_a_retitled_obligation_set_off_says_it_changed(store: SqlStore):
+    from dataclasses import replace
+
+    from qaf.store import obligations as ob_store
+    from qaf.usecases import scheduling
+    from tests.council import council
+    from tests.test_tick import FW
+
+    may = _may_audit(store)  # "Audit case CS-... (Sam Social)": the case holder's name is in its title
+    set_off = replace(may, id="f" * 16, kind="follow_up_audit", cadence=-1, cause=may.id,
+                      title="Follow-up audit", sequence=0)  # as a trigger makes it
+    with store.write() as conn:
+        ob_store.apply(conn, [set_off], [])
+    before = _events(store, "PM1")[set_off.uid]
+    holder = next(p for p in council().people if p.id == may.subject)
+    time.sleep(1.01)  # DTSTAMP counts whole seconds
+    store.save_org(council(people=tuple(replace(p, name="Renamed Holder") if p.id == holder.id else p for p in council().people)))
+    scheduling.schedule(store, FW, store.org(), date(2024, 4, 1), date(2024, 6, 30), date(2024, 5, 20))
+    after = _events(store, "PM1")[set_off.uid]
+    assert "(Renamed Holder)" in str(after["DESCRIPTION"]).replace("\n", " ")
+    assert after["SEQUENCE"] == before["SEQUENCE"] + 1 and after.decoded("DTSTAMP") > before.decoded("DTSTAMP")
+
+
+def test_issue12_17_a_rows_new_purpose_moves_the_events_of_that_row_only(store: SqlStore):
+    from qaf.rules import bundled
+    from qaf.rules.loader import load_text
+
+    _may_audit(store)
+    before = _events(store, "PM1")
+    text = bundled.path("east-sussex-2013").read_text()
+    old = "Review the management of the case in line with practice standards."
+    assert old in text
+    changed = text.replace(old, "Review how the case is managed against the practice standards.", 1)
+    fw, problems = load_text(changed, "east-sussex-2013.yaml")
+    assert fw is not None and not [p for p in problems if p.severity == "error"]
+    time.sleep(1.01)  # DTSTAMP counts whole seconds
+    store.save_framework(fw, changed)
+    after = _events(store, "PM1")
+    moved = {u for u in before if after[u]["SEQUENCE"] != before[u]["SEQUENCE"]}
+    assert moved and all("(row 3.16)" in str(after[u]["DESCRIPTION"]) for u in moved)
+    assert moved == {u for u, e in after.items() if "Why (row 3.16): Review how the case" in str(e["DESCRIPTION"]).replace("\n", " ")}
+
+
+def test_issue12_17_a_summary_says_what_and_which_case_first_and_the_task_is_in_the_description(store: SqlStore):
+    may = _may_audit(store)
+    ev = _events(store, "PM1")[may.uid]
+    case_holder = may.title.split(" — ")[0]
+    assert str(ev["SUMMARY"]) == f"{case_holder} · row 3.16" and str(ev["SUMMARY"]).startswith(f"Audit case {may.case} (")
+    assert "Task (row 3.16): Practice Managers will complete supervision case file audit using the CareFirst audit record" \
+        in str(ev["DESCRIPTION"]).replace("\n", " ")  # fmt: skip
+    longest = max(len(str(e["SUMMARY"])) for e in _events(store, "OM1").values())
+    assert longest <= 80, longest

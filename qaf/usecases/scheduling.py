@@ -60,6 +60,9 @@ def _part(conn, store, fw: Framework, org: Org, first: date, last: date, today: 
     planned = plan(fw, org, first, last, today, existing, history, completed, parts=(part,))
     wanted = reconcile(planned, fw, org, existing)
     result = wanted.result(fw.id, ob_store.apply(conn, wanted.new, wanted.updates))
+    retitled = sorted(old.id for old, fields in wanted.updates if fields.get("title", old.title) != old.title)
+    if retitled:  # a follow-up's events name what set it off: "Set off by: <its title>"
+        ob_store.touch_set_off_by(conn, retitled)
     if result.created or result.updated or result.cancelled or result.reopened:
         store.log_in(conn, "schedule", fw.id, {
             "part": part, "first": first.isoformat(), "last": last.isoformat(), "created": result.created,
