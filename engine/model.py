@@ -68,7 +68,12 @@ class Outcome:
 
 @dataclass(frozen=True, slots=True)
 class Obligation:
-    """One dated piece of work for one assignee."""
+    """One dated piece of work for one owner (the assignee), which others may attend or be copied into.
+
+    It counts once in every figure, whoever attends; only the owner (or
+    someone acting for them) marks it done, and only the owner's line hears
+    when it is overdue.
+    """
 
     id: str
     framework: str
@@ -90,11 +95,21 @@ class Obligation:
     seq: int = 0
     sample_reason: str | None = None
     sequence: int = 0  # iCalendar SEQUENCE: grows with every change
+    attendees: tuple[str, ...] = ()  # person ids who attend the owner's (the assignee's) work; it is never theirs to do
+    copies: tuple[str, ...] = ()  # person ids who get the report or alert as a copy
     outcome: Outcome | None = field(default=None, compare=False)
 
     @property
     def uid(self) -> str:
         return f"{self.id}@qaf"
+
+    def role_of(self, person: str) -> str | None:
+        """``owner``, ``attending``, ``copy`` or None: what ``person`` is to this obligation."""
+        if person == self.assignee:
+            return "owner"
+        if person in self.attendees:
+            return "attending"
+        return "copy" if person in self.copies else None
 
     def shown_status(self, today: date) -> str:
         """``overdue`` for live obligations past their due date, else the stored status."""

@@ -69,6 +69,7 @@ class Body:
     name: str
     chair: str | None = None
     source: Source = field(default=NO_SOURCE, compare=False)
+    members: tuple[str, ...] = ()  # person ids: who attends its meetings (the chair convenes them)
 
 
 @dataclass(frozen=True)
@@ -169,7 +170,7 @@ class Org:
             for c in self.cases:
                 h.update(f"C|{c.ref}|{c.team}|{c.opened}|{c.worker}|{c.closed}\n".encode())
             for b in self.bodies:
-                h.update(f"B|{b.id}|{b.name}|{b.chair}\n".encode())
+                h.update(f"B|{b.id}|{b.name}|{b.chair}|{';'.join(b.members)}\n".encode())
             cached = h.hexdigest()
             object.__setattr__(self, "_fingerprint", cached)
         return cached

@@ -36,6 +36,7 @@ class Filters:
     due_to: date | None = None
     statuses: frozenset[str] | None = None  # stored statuses
     ids: frozenset[str] | None = None
+    attending: frozenset[str] | None = None  # with ``assignees``: also what these people attend or are copied into
 
 
 class QueryError(QafError, LookupError):
@@ -93,5 +94,5 @@ def filters(q: DueQuery, org: Org, vocab: Vocabulary, today: date) -> Filters:
     return Filters(
         framework=q.framework, assignees=frozenset(assignees) if assignees is not None else None,
         team=q.team, teams=teams, row=q.row, kind=q.kind, due_from=q.date_from, due_to=q.date_to,
-        statuses=frozenset(stored),
+        statuses=frozenset(stored), attending=frozenset({q.person}) if q.person is not None else None,
     )  # fmt: skip

@@ -65,9 +65,28 @@ class Changes:
         )  # fmt: skip
 
 
+SHARED = "shared work counts once: this participant now attends the owner's obligation"
+
+
+def was_a_participants_copy(ob: Obligation) -> bool:
+    """One of the copies qaf once made for each participant of a meeting or visit, or each member of a body.
+
+    The owner's copy kept its key (attendee 0); the others were numbered from
+    100 up (or below zero past a hundred), and a body's meeting was keyed by
+    ``body/person``. They are cancelled with :data:`SHARED` as the reason,
+    unless done (a done one keeps its history).
+    """
+    if ob.cadence < 0:
+        return False
+    if ob.kind in ("meeting", "visit") and (ob.seq >= 100 or ob.seq < 0):
+        return True
+    return ob.subject_kind == "body" and "/" in ob.subject
+
+
 def changes(old: Obligation, new: Obligation) -> dict[str, Any]:
     """The columns to update on a live or waived obligation, given what the plan now says."""
-    want: dict[str, Any] = {"assignee": new.assignee, "team": new.team, "title": new.title}
+    want: dict[str, Any] = {"assignee": new.assignee, "team": new.team, "title": new.title,
+                            "attendees": new.attendees, "copies": new.copies}  # fmt: skip
     if old.case is None:  # a case once chosen is never re-chosen
         want.update(case_ref=new.case, status=new.status, status_reason=new.status_reason, sample_reason=new.sample_reason)
         if old.status not in (OPEN, WAIVED):  # rescheduled keeps its status
@@ -77,7 +96,8 @@ def changes(old: Obligation, new: Obligation) -> dict[str, Any]:
     elif new.sample_reason is not None:  # a sample's reason follows its totals ("1 of 5 audits ...")
         want["sample_reason"] = new.sample_reason
     current = {"assignee": old.assignee, "team": old.team, "title": old.title, "case_ref": old.case,
-               "status": old.status, "status_reason": old.status_reason, "sample_reason": old.sample_reason}  # fmt: skip
+               "status": old.status, "status_reason": old.status_reason, "sample_reason": old.sample_reason,
+               "attendees": old.attendees, "copies": old.copies}  # fmt: skip
     return {k: v for k, v in want.items() if current[k] != v}
 
 
@@ -93,7 +113,8 @@ def reconcile(plan: Plan, fw: Framework, org: Org, existing: dict[str, Obligatio
             continue
         if new is None:
             if old.status in (*LIVE, WAIVED):
-                updates.append((old, {"status": CANCELLED, "status_reason": out_of_scope_reason(old, fw, org)}))
+                why = SHARED if was_a_participants_copy(old) else out_of_scope_reason(old, fw, org)
+                updates.append((old, {"status": CANCELLED, "status_reason": why}))
                 cancelled += 1
             continue
         if old.status == CANCELLED:

@@ -150,12 +150,17 @@ class _Planner:
     def subjects(self, row: Row, c: Cadence, period: Period, due: date, team_filter) -> list[Subject]:
         roles = c.by or row.by
         holders = self.people.holders(roles, period.start, due)
+        if c.per == "body" or (c.per == "assignee" and c.kind == "meeting" and c.to and not c.with_ and not c.rota):
+            return self.bodies(c, period, due, holders)  # a meeting of a body is one meeting, whoever attends
         if c.per == "assignee":
             if c.rotate:
-                return self.rotation(c, period, holders)
+                return self.rotation(c, period, self.in_role_order(roles, holders))
             if c.rota and holders:  # one of them, in turn; the rota itself is the subject
                 h = holders[period.ordinal % len(holders)]
                 return [Subject("rota", "rota", h.id, h.team, h.name)]
+            if c.joint and len(holders) > 1:  # one piece of work for all of them: the first named role's holder owns it
+                owner, *others = self.in_role_order(roles, holders)
+                return [Subject("joint", "joint", owner.id, owner.team, owner.name, tuple(p.id for p in others))]
             return [Subject("assignee", h.id, h.id, h.team, h.name) for h in holders]
         if c.per == "worker":
             return [
@@ -177,9 +182,39 @@ class _Planner:
             return self.teams_in_scope(row, c, period, holders, team_filter)
         if c.per in ("service", "area"):
             return self.groups_in_scope(row, c, period, holders)
-        if c.per == "body":
-            return [Subject("body", f"{body}/{h.id}", h.id, h.team, body) for body in c.to for h in holders]
         raise ValueError(f"unknown per {c.per!r}")  # validation makes this unreachable
+
+    def in_role_order(self, roles: tuple[str, ...], holders: list[Person]) -> list[Person]:
+        """Holders by the first of ``roles`` they hold (the row names its lead first), then by id."""
+        rank = {role: i for i, role in enumerate(roles)}
+        def first(p: Person) -> int:
+            return min((rank[r] for r in self.people.roles.get(p.id, ()) if r in rank), default=len(roles))
+        return sorted(holders, key=lambda p: (first(p), p.id))
+
+    def bodies(self, c: Cadence, period: Period, due: date, holders: list[Person]) -> list[Subject]:
+        """One subject per body named in ``to``: its chair convenes (owns) it, its members attend.
+
+        A body the organisation does not list (or lists with no chair or
+        members) falls back on the row's role holders: the first owns the
+        meeting, the others attend.
+        """
+        out = []
+        for name in c.to:
+            body = self.people.body(name)
+            members = self.people.members(body, period.start, due) if body else []
+            chair = self.org.person(body.chair) if body and body.chair else None
+            if chair is not None and not active(chair, period.start, due):
+                chair = None
+            owner = chair or next((m for m in members if m in holders), None) or (members[0] if members else None)
+            if owner is None and holders:
+                owner = holders[0]
+            if owner is None:
+                continue
+            pool = members if body is not None and body.members else holders
+            attending = tuple(dict.fromkeys(p.id for p in pool if p.id != owner.id))
+            label = body.name if body else name
+            out.append(Subject("body", body.id if body else name, owner.id, owner.team, label, attending))
+        return out
 
     def kind_ok(self, c: Cadence, team: Team, team_filter) -> bool:
         return (c.team_kind is None or team.kind == c.team_kind) and (team_filter is None or team_filter(team))
@@ -244,25 +279,27 @@ class _Planner:
         if not targets or not holders:
             return []
         target, team, label = targets[period.ordinal % len(targets)]
-        return [Subject(c.rotate or "team", target, holders[0].id, team, label)]
+        others = tuple(h.id for h in holders[1:])  # every holder of the row's roles goes: the first leads
+        return [Subject(c.rotate or "team", target, holders[0].id, team, label, others)]
 
     # --- obligations ---------------------------------------------------------------
 
     def emit(self, row: Row, index: int, c: Cadence, period: Period, due: date, s: Subject) -> None:
+        """One obligation per count for the subject's owner; the others attend it or are copied."""
         attendees = self.attendees(c, s, period, due)
+        copies = self.copies(c, s.assignee, attendees, period, due)
         count = self.count(c, s, period)
         for n in range(count):
-            for a, assignee in enumerate(attendees):
-                key = ObligationKey(self.fw.id, row.id, index, period.start, s.kind, s.id, c.kind, seq_of(a, n))
-                needs_case = (c.case or c.share is not None) and a == 0
-                if needs_case:  # the case is chosen later, in date order, and the title with it
-                    self.pending.append(_Pending(len(self.out), period, row, c, s, (row.id, index, s.kind, s.id, period.start)))
-                self.out.append(Obligation(
-                    id=key.id, framework=self.fw.id, row=row.id, cadence=index, kind=c.kind,
-                    title="" if needs_case else title(self.org, row, c, s, None, invited=a > 0), assignee=assignee,
-                    subject_kind=s.kind, subject=s.id, period_start=period.start, period_end=period.end,
-                    due=due, team=s.team, seq=key.seq,
-                ))  # fmt: skip
+            key = ObligationKey(self.fw.id, row.id, index, period.start, s.kind, s.id, c.kind, seq_of(0, n))
+            needs_case = c.case or c.share is not None
+            if needs_case:  # the case is chosen later, in date order, and the title with it
+                self.pending.append(_Pending(len(self.out), period, row, c, s, (row.id, index, s.kind, s.id, period.start)))
+            self.out.append(Obligation(
+                id=key.id, framework=self.fw.id, row=row.id, cadence=index, kind=c.kind,
+                title="" if needs_case else title(self.org, row, c, s, None), assignee=s.assignee,
+                subject_kind=s.kind, subject=s.id, period_start=period.start, period_end=period.end,
+                due=due, team=s.team, seq=key.seq, attendees=attendees, copies=copies,
+            ))  # fmt: skip
 
     def choose_cases(self) -> None:
         """Choose every case in date order, so that history is the same whatever the row order."""
@@ -274,18 +311,30 @@ class _Planner:
             self.out[p.at] = Obligation(  # built anew: dataclasses.replace is slow at this volume
                 ob.id, ob.framework, ob.row, ob.cadence, ob.kind, title(self.org, p.row, p.cadence, p.subject, case),
                 ob.assignee, ob.subject_kind, ob.subject, ob.period_start, ob.period_end, ob.due, case, ob.team,
-                status, reason, ob.cause, ob.seq, sample,
+                status, reason, ob.cause, ob.seq, sample, ob.sequence, ob.attendees, ob.copies,
             )  # fmt: skip
 
-    def attendees(self, c: Cadence, s: Subject, period: Period, due: date) -> list[str | None]:
-        """The assignee, then (for meetings and visits) one holder of each role in ``with``."""
-        out: list[str | None] = [s.assignee]
-        if c.kind in ("meeting", "visit"):
-            for role in c.with_:
-                found = [h for h in self.people.holders((role,), period.start, due) if h.id != s.assignee]
-                if found:
-                    out.append(found[0].id)
-        return out
+    def attendees(self, c: Cadence, s: Subject, period: Period, due: date) -> tuple[str, ...]:
+        """Who attends the owner's work: the subject's own (a body's members, a joint piece's other
+        holders), then every holder of each role in ``with``; each once, never the owner."""
+        out = dict.fromkeys(s.attendees)
+        for role in c.with_:
+            body = self.people.body(role) if self.people.vocab.is_body(role) else None
+            found = self.people.members(body, period.start, due) if body and body.members else \
+                self.people.holders((role,), period.start, due)  # fmt: skip
+            out.update(dict.fromkeys(h.id for h in found))
+        out.pop(s.assignee, None)  # type: ignore[arg-type]
+        return tuple(out)
+
+    def copies(self, c: Cadence, owner: str | None, attendees: tuple[str, ...], period: Period, due: date) -> tuple[str, ...]:
+        """Every holder of each role in ``copy`` (a body's members for a body), unless they own or attend it."""
+        out: dict[str, None] = {}
+        for role in c.copy:
+            body = self.people.body(role) if self.people.vocab.is_body(role) else None
+            found = self.people.members(body, period.start, due) if body and body.members else \
+                self.people.holders((role,), period.start, due)  # fmt: skip
+            out.update(dict.fromkeys(h.id for h in found))
+        return tuple(p for p in out if p != owner and p not in attendees)
 
     def cases_of(self, s: Subject) -> tuple[Case, ...]:
         if s.kind in ("worker", "case_holder", "assignee"):

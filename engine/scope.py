@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from qaf.engine.model import Obligation
-from qaf.engine.org import Org, Person, Team
+from qaf.engine.org import Body, Org, Person, Team
 from qaf.rules.model import Framework
 from qaf.rules.roles import Vocabulary
 
@@ -25,6 +25,7 @@ class Subject:
     assignee: str | None
     team: str | None = None
     label: str = ""  # what a person reads: "Tom Fairley", "team Hastings CIN"
+    attendees: tuple[str, ...] = ()  # who attends the owner's work: a body's members, a joint piece's other holders
 
 
 def people_of(org: Org, vocab: Vocabulary) -> "People":
@@ -50,10 +51,24 @@ class People:
                 self._holders[role] += (person,)
         self._responsible: dict[tuple[str, tuple[str, ...], str], Person | None] = {}
         self._body_chairs = {}
+        self._bodies: dict[str, Body] = {}
         for body in org.bodies:
             name = vocab.resolve(body.id) or vocab.resolve(body.name)
             if name and body.chair:
                 self._body_chairs[name] = body.chair
+            for written in (name, body.id, body.name):
+                if written:
+                    self._bodies.setdefault(written.casefold(), body)
+
+    def body(self, name: str) -> Body | None:
+        """The organisation's body a framework names ("CPP", "Fostering and Adoption Panels"), if it has one."""
+        resolved = self.vocab.resolve(name)
+        return self._bodies.get((resolved or name).casefold()) or self._bodies.get(name.casefold())
+
+    def members(self, body: Body, start: date, due: date) -> list[Person]:
+        """A body's members active on the period, in the order the organisation lists them."""
+        found = (self.org.person(m) for m in body.members)
+        return [p for p in found if p is not None and active(p, start, due)]
 
     def has(self, person: Person, roles: tuple[str, ...]) -> bool:
         held = self.roles.get(person.id, frozenset())

@@ -52,7 +52,9 @@ def about(org: Org, c: Cadence, s: Subject, case: str | None) -> str:
         return "a case from own workload"
     if c.case:
         return f"a case of {s.label}"
-    if s.kind in ("team", "service", "area", "body"):
+    if s.kind == "body":  # "Meeting of Cabinet", "Report to Cabinet"
+        return f"of {s.label}" if c.kind in ("meeting", "visit") else f"to {s.label}"
+    if s.kind in ("team", "service", "area"):
         return s.label
     if c.kind in ("report",) and c.to:
         return "to " + ", ".join(c.to)
@@ -61,12 +63,9 @@ def about(org: Org, c: Cadence, s: Subject, case: str | None) -> str:
     return ""
 
 
-def title(org: Org, row: Row, c: Cadence, s: Subject, case: str | None, invited: bool = False) -> str:
+def title(org: Org, row: Row, c: Cadence, s: Subject, case: str | None) -> str:
     verb = VERB.get(c.kind, c.kind.capitalize())
     what = about(org, c, s, case)
-    if invited and s.kind == "assignee":
-        host = org.person(s.id)
-        what = f"with {host.name}" if host else what
     head = f"{verb} {what}".strip()
     return f"{head} — {row.id} {short_task(row)}"
 

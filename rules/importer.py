@@ -101,7 +101,7 @@ def read_row(tr: TableRow, row_id: str, names: Names) -> _RowResult:
         cadences = more
         warnings += more_warnings
         cadences = doers([fill_from_task(c, task, cell.by, names, hints) for c in cadences], cell.by)
-        cadences = [_told(c, cell.copy) for c in cadences]
+        cadences = [_joint(_told(c, cell.copy), cell.by) for c in cadences]
     triggers, trigger_warnings, trigger_new = task_triggers(task, cadences, names, hints)
     warnings += trigger_warnings
     new += trigger_new
@@ -128,6 +128,15 @@ def _told(c: Cadence, copy: tuple[str, ...]) -> Cadence:
     if c.kind != "report" or c.copy or not copy:
         return c
     return dataclasses.replace(c, copy=tuple(n for n in copy if n not in c.to))
+
+
+def _joint(c: Cadence, by: tuple[str, ...]) -> Cadence:
+    """"Heads of Service and AD, Communication, Planning & Performance": a report or meeting the role cell
+    gives to more than one role is one piece of work for them together, not one each."""
+    doers = c.by or by
+    if c.per != "assignee" or c.kind not in ("report", "meeting") or len(doers) < 2 or c.rota or c.rotate:
+        return c
+    return dataclasses.replace(c, joint=True)
 
 
 def _one_line(text: str) -> str:

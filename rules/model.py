@@ -207,6 +207,7 @@ class Cadence:
     peer: str | None = None
     rotate: str | None = None
     rota: bool = False  # one holder per period, in turn ("monthly visiting rota")
+    joint: bool = False  # one obligation a period for all the role's holders: the first owns it, the rest attend
     team_kind: str | None = None
     case: bool = False  # each obligation samples one open case of its subject
     share: float | None = None  # percent of the subject's open cases per period

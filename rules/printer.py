@@ -111,6 +111,8 @@ def _cadence(c: Cadence) -> dict[str, Any]:
             out[key] = value
     if c.rota:
         out["rota"] = True
+    if c.joint:
+        out["joint"] = True
     if c.case:
         out["case"] = True
     if c.share is not None:

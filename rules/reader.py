@@ -32,7 +32,7 @@ from qaf.rules.yamlsrc import Fields, Map, Node, Scalar
 T = TypeVar("T")
 
 CADENCE_KEYS = frozenset({
-    "kind", "every", "count", "count_max", "per", "roles", "within", "peer", "rotate", "rota",
+    "kind", "every", "count", "count_max", "per", "roles", "within", "peer", "rotate", "rota", "joint",
     "team_kind", "case", "share", "by", "to", "with", "copy", "except", "variations",
     "sample", "on", "due_within", "anniversary", "note", "hours",
 })  # fmt: skip
@@ -157,6 +157,7 @@ def read_cadence(node: Node, filename: str, problems: list[Problem], prefix: str
         peer=f.text("peer"),
         rotate=f.text("rotate"),
         rota=bool(f.boolean("rota", False)),
+        joint=bool(f.boolean("joint", False)),
         team_kind=f.text("team_kind"),
         case=bool(f.boolean("case", False)),
         share=f.number("share"),

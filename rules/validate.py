@@ -174,6 +174,8 @@ def _check_cadence(fw: Framework, row: Row, c: Cadence) -> list[Problem]:
         bad("peer", "a peer audit is per team, service or area")
     if c.rota and c.per != "assignee":
         bad("rota", "a rota shares one obligation a period among the role's holders; per must be 'assignee'")
+    if c.joint and (c.per not in ("assignee", "body") or c.rota or c.rotate):
+        bad("joint", "joint work is one obligation a period for all the role's holders; per must be 'assignee' or 'body', with no rota or rotation")
     if c.rotate and c.per != "assignee":
         bad("rotate", "a rotation picks one target per period; per must be 'assignee'")
     if c.due_within is not None and c.on is None:

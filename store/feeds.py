@@ -26,7 +26,7 @@ from sqlalchemy import Connection, and_, func, or_, select
 from qaf.calendars.events import FeedItem
 from qaf.engine.model import LIVE, Obligation, Outcome
 from qaf.engine.query import Filters
-from qaf.store.obligations import OBLIGATIONS, OUTCOMES, conditions
+from qaf.store.obligations import OBLIGATIONS, OUTCOMES, PEOPLE_COLUMNS, conditions, split
 from qaf.store.tables import FEED_STATES, FEED_TOKENS, FRAMEWORKS, META
 from qaf.store.upsert import upsert
 
@@ -41,10 +41,11 @@ def utc(moment: datetime) -> datetime:
 
 # the obligation's columns in the order of its fields, so a row becomes an Obligation positionally
 # (four times faster than by name: a large council's feed reads 30,000 of them)
-_NAMES = [f.name for f in fields(Obligation) if f.name != "outcome"]
+_NAMES = [f.name for f in fields(Obligation) if f.name not in ("outcome", *PEOPLE_COLUMNS)]
 _SELECTED = [OBLIGATIONS.c[{"case": "case_ref"}.get(n, n)] for n in _NAMES]
 _N = len(_NAMES)
-_EXTRA = [OBLIGATIONS.c.updated_at, CAUSE.c.title, OUTCOMES.c.grade, OUTCOMES.c.concerns, OUTCOMES.c.by, OUTCOMES.c.audit_date]
+_EXTRA = [OBLIGATIONS.c.updated_at, CAUSE.c.title, OUTCOMES.c.grade, OUTCOMES.c.concerns, OUTCOMES.c.by, OUTCOMES.c.audit_date,
+          OBLIGATIONS.c.attendees, OBLIGATIONS.c.copies]  # fmt: skip
 
 
 def items(conn: Connection, f: Filters, finished_since: date | None = None) -> list[FeedItem]:
@@ -67,9 +68,10 @@ def items(conn: Connection, f: Filters, finished_since: date | None = None) -> l
     )
     out = []
     for r in conn.execute(query):
-        updated, cause_title, grade, concerns, by, done_on = r[_N:]
+        updated, cause_title, grade, concerns, by, done_on, attendees, copies = r[_N:]
         outcome = Outcome(grade, bool(concerns), by, done_on) if done_on is not None else None
-        out.append(FeedItem(Obligation(*r[:_N], outcome=outcome), utc(updated), cause_title))
+        ob = Obligation(*r[:_N], attendees=split(attendees), copies=split(copies), outcome=outcome)
+        out.append(FeedItem(ob, utc(updated), cause_title))
     return out
 
 

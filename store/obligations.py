@@ -18,15 +18,24 @@ from datetime import date, datetime, timezone
 from typing import Any, Iterable
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import Connection, and_, bindparam, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, or_, select, update
 
 from qaf.engine.model import DONE, LIVE, CaseHistory, Completed, Obligation, Outcome
 from qaf.engine.query import Filters
-from qaf.store.tables import OBLIGATIONS, OUTCOMES
+from qaf.store.tables import ATTENDANCE, OBLIGATIONS, OUTCOMES
 from qaf.store.upsert import insert_new
 
 COLUMNS = [c.name for c in OBLIGATIONS.columns]
-MUTABLE = ("assignee", "team", "title", "case_ref", "status", "status_reason", "sample_reason")
+MUTABLE = ("assignee", "team", "title", "case_ref", "status", "status_reason", "sample_reason", "attendees", "copies")
+PEOPLE_COLUMNS = ("attendees", "copies")  # tuples of person ids, stored joined by ";"
+
+
+def joined(people: tuple[str, ...]) -> str | None:
+    return ";".join(people) or None
+
+
+def split(text: str | None) -> tuple[str, ...]:
+    return tuple(text.split(";")) if text else ()
 
 
 def _now() -> datetime:
@@ -39,7 +48,8 @@ def to_row(ob: Obligation, now: datetime) -> dict[str, Any]:
         "title": ob.title, "assignee": ob.assignee, "subject_kind": ob.subject_kind, "subject": ob.subject,
         "case_ref": ob.case, "team": ob.team, "period_start": ob.period_start, "period_end": ob.period_end,
         "due": ob.due, "status": ob.status, "status_reason": ob.status_reason, "cause": ob.cause, "seq": ob.seq,
-        "sequence": ob.sequence, "sample_reason": ob.sample_reason, "created_at": now, "updated_at": now,
+        "sequence": ob.sequence, "sample_reason": ob.sample_reason, "attendees": joined(ob.attendees),
+        "copies": joined(ob.copies), "created_at": now, "updated_at": now,
     }  # fmt: skip
 
 
@@ -49,7 +59,7 @@ def from_row(r: Any, outcome: Outcome | None = None) -> Obligation:
         assignee=r.assignee, subject_kind=r.subject_kind, subject=r.subject, period_start=r.period_start,
         period_end=r.period_end, due=r.due, case=r.case_ref, team=r.team, status=r.status,
         status_reason=r.status_reason, cause=r.cause, seq=r.seq, sample_reason=r.sample_reason,
-        sequence=r.sequence, outcome=outcome,
+        sequence=r.sequence, attendees=split(r.attendees), copies=split(r.copies), outcome=outcome,
     )  # fmt: skip
 
 
@@ -109,9 +119,25 @@ def apply(conn: Connection, new: Iterable[Obligation], updates: Iterable[tuple[O
     ``sequence`` grows by one and ``updated_at`` is now.
     """
     now = _now()
+    new = list(new)
     created = insert_new(conn, OBLIGATIONS, [to_row(o, now) for o in new], ["id"])
+    updates = list(updates)
     _apply_updates(conn, [_update(old, fields, now) for old, fields in updates])
+    _attendance(conn, [(o.id, o.attendees, o.copies) for o in new if o.attendees or o.copies], [])
+    regrouped = [(old.id, fields.get("attendees", old.attendees), fields.get("copies", old.copies))
+                 for old, fields in updates if set(fields) & set(PEOPLE_COLUMNS)]  # fmt: skip
+    _attendance(conn, regrouped, [oid for oid, _, _ in regrouped])
     return created
+
+
+def _attendance(conn: Connection, groups: list[tuple[str, tuple[str, ...], tuple[str, ...]]], replaced: list[str]) -> None:
+    """Keep the attendance index in step with the obligations' ``attendees`` and ``copies``."""
+    for i in range(0, len(replaced), 500):
+        conn.execute(delete(ATTENDANCE).where(ATTENDANCE.c.obligation.in_(replaced[i : i + 500])))
+    rows = [{"obligation": oid, "person": p, "role": "attending"} for oid, attending, _ in groups for p in attending]
+    rows += [{"obligation": oid, "person": p, "role": "copy"} for oid, attending, copies in groups for p in copies
+             if p not in attending]  # fmt: skip
+    insert_new(conn, ATTENDANCE, rows, ["obligation", "person"])
 
 
 def touch(conn: Connection, *where: Any) -> int:
@@ -144,6 +170,7 @@ def state(conn: Connection, framework: str) -> str:
 def _update(old: Obligation, fields: dict[str, Any], now: datetime) -> dict[str, Any]:
     row = {c: getattr(old, "case" if c == "case_ref" else c) for c in MUTABLE}
     row.update(fields)
+    row.update({c: joined(row[c]) for c in PEOPLE_COLUMNS})
     return {"b_id": old.id, **row, "sequence": old.sequence + 1, "updated_at": now}
 
 
@@ -178,7 +205,10 @@ def conditions(f: Filters) -> list[Any]:
     out: list[Any] = []
     if f.framework:
         out.append(c.framework == f.framework)
-    if f.assignees is not None:
+    if f.assignees is not None and f.attending:  # their own work, and what they attend or are copied into
+        attended = select(ATTENDANCE.c.obligation).where(ATTENDANCE.c.person.in_(sorted(f.attending)))
+        out.append(or_(c.assignee.in_(sorted(f.assignees)), c.id.in_(attended)))
+    elif f.assignees is not None:
         out.append(c.assignee.in_(sorted(f.assignees)))
     if f.team:
         out.append(c.team == f.team)

@@ -31,7 +31,7 @@ def _case(c: Case) -> dict[str, Any]:
 
 
 def _body(b: Body) -> dict[str, Any]:
-    return {"id": b.id, "name": b.name, "chair": b.chair}
+    return {"id": b.id, "name": b.name, "chair": b.chair, "members": ";".join(b.members) or None}
 
 
 def _apply(conn: Connection, table: Table, key: str, rows: list[dict[str, Any]]) -> Counts:
@@ -95,5 +95,5 @@ def load(conn: Connection) -> Org:
         people=_rows(conn, PEOPLE, "id", lambda r: Person(r.id, r.name, r.email, roles(r.roles), r.team, r.manager, r.start, r.end)),
         teams=_rows(conn, TEAMS, "id", lambda r: Team(r.id, r.name, r.service, r.kind, r.area)),
         cases=_rows(conn, CASES, "ref", lambda r: Case(r.ref, r.team, r.opened, r.worker, r.closed)),
-        bodies=_rows(conn, BODIES, "id", lambda r: Body(r.id, r.name, r.chair)),
+        bodies=_rows(conn, BODIES, "id", lambda r: Body(r.id, r.name, r.chair, members=roles(r.members or ""))),
     )

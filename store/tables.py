@@ -152,6 +152,7 @@ BODIES = Table(
     _s("id", 100, primary_key=True),
     _text("name"),
     _s("chair", 100, True),
+    _text("members", True),  # person ids joined by ";"
     _bool("present", True),
 )
 
@@ -178,12 +179,22 @@ OBLIGATIONS = Table(
     _int("sequence", 0),  # iCalendar SEQUENCE: grows on every change
     _int("escalated", -2),  # the highest rung of the overdue ladder reached (-1: reminded; -2: nothing yet)
     _text("sample_reason", True),
+    _text("attendees", True),  # person ids joined by ";": they attend the owner's work (ATTENDANCE indexes them)
+    _text("copies", True),  # person ids joined by ";": they get it as a copy
     _ts("created_at", False),
     _ts("updated_at", False),
     Index("ix_obligations_assignee_due", "assignee", "due"),
     Index("ix_obligations_status_due", "status", "due"),
     Index("ix_obligations_rule", "framework", "row"),
     Index("ix_obligations_ladder", "escalated", "due"),
+)
+
+ATTENDANCE = Table(
+    "attendance", METADATA,  # who attends, or is copied into, whose obligation: the index behind "my feed"
+    _s("obligation", 40, primary_key=True),
+    _s("person", 100, primary_key=True),
+    _s("role", 20),  # attending | copy
+    Index("ix_attendance_person", "person"),
 )
 
 OUTCOMES = Table(

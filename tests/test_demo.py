@@ -8,10 +8,13 @@ checks it stays under a minute; the others replay a few weeks.
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 from datetime import date, timedelta
 from pathlib import Path
+
+import pytest
 
 from sqlalchemy import create_engine, text
 
@@ -117,13 +120,23 @@ def test_a_folder_the_demo_did_not_write_is_refused(tmp_path: Path, capsys):
     assert (tmp_path / "council" / "people.csv").read_text() == "id,name\n"
 
 
-def test_the_demo_tells_the_same_year_as_qaf_did_before_its_layers_moved(tmp_path: Path, capsys):
-    """Issue 11 moved every module and changed no behaviour: seed 3 over 60 days gives, figure for figure,
-    the SUMMARY.md and the May report the landed qaf (commit 5009ce4) wrote (tests/data/landed/)."""
+def test_the_demo_tells_the_story_its_reviewed_golden_files_tell(tmp_path: Path, capsys):
+    """Seed 3 over 60 days gives, figure for figure, the SUMMARY.md and the May report in tests/data/demo/.
+
+    Issue 11 moved every module and changed none of them (they were the landed
+    qaf's, commit 5009ce4); issue 13 changed them on purpose (a meeting is one
+    obligation, whoever attends). A change is rewritten with
+    ``QAF_UPDATE_GOLDEN=1`` and its diff reviewed.
+    """
     out = tmp_path / "demo"
     assert main(["demo", "--out", str(out), "--days", "60", "--seed", "3"]) == 0
     capsys.readouterr()
-    landed = DATA / "landed"
+    golden = DATA / "demo"
     summary = re.sub(r"The demo took [\d.]+ s\.", "The demo took N s.", (out / "SUMMARY.md").read_text().replace(str(out), "OUT"))
-    assert summary == (landed / "demo-seed3-days60-SUMMARY.md").read_text()
-    assert (out / "reports" / "2026-05.md").read_text() == (landed / "demo-seed3-days60-report-2026-05.md").read_text()
+    report = (out / "reports" / "2026-05.md").read_text()
+    if os.environ.get("QAF_UPDATE_GOLDEN") == "1":
+        (golden / "seed3-days60-SUMMARY.md").write_text(summary)
+        (golden / "seed3-days60-report-2026-05.md").write_text(report)
+        pytest.skip("rewrote tests/data/demo: review the diff")
+    assert summary == (golden / "seed3-days60-SUMMARY.md").read_text()
+    assert report == (golden / "seed3-days60-report-2026-05.md").read_text()

@@ -217,7 +217,10 @@ def _bodies(rows: _Rows | None, people: set[str]) -> list[Body]:
         chair = v.get("chair") or None
         if chair and chair not in people:
             rows.problem(line, "chair", f"unknown person '{chair}' (not in people.csv)")
-        out.append(Body(v["id"], v.get("name", "") or v["id"], chair, Source(str(rows.path), line)))
+        members = tuple(dict.fromkeys(m.strip() for m in (v.get("members") or "").split(";") if m.strip()))
+        for unknown in (m for m in members if m not in people):
+            rows.problem(line, "members", f"unknown person '{unknown}' (not in people.csv); members are person ids joined by ';'")
+        out.append(Body(v["id"], v.get("name", "") or v["id"], chair, Source(str(rows.path), line), members))
     return out
 
 
