@@ -76,14 +76,20 @@ class Context:
         return cls(framework, org, days, base_url, reminder_days, rows, today)
 
 
-def summary(ob: Obligation) -> str:
+def summary(ob: Obligation, org: Org | None = None) -> str:
     """What and which case first, then the row: "Audit case CS-000123 (Tom Fairley) · row 3.16".
 
     The title's task ("— 3.16 Practice Managers will complete ...") is in the
     DESCRIPTION: a summary a phone's agenda cuts after 40 characters should
-    say what to do to which case before that.
+    say what to do to which case before that. Shared work says whose it is:
+    "Chris Chief's meeting with Director of Children's Services · row 1.6".
     """
-    return PREFIX.get(ob.status, "") + _head(ob.title) + f" · row {ob.row}"
+    head = _head(ob.title)
+    if ob.attendees and org is not None and ob.assignee:
+        owner = org.person(ob.assignee)
+        if owner is not None:
+            head = f"{owner.name}'s {head[:1].lower()}{head[1:]}"
+    return PREFIX.get(ob.status, "") + head + f" · row {ob.row}"
 
 
 @lru_cache(maxsize=4096)
@@ -144,6 +150,10 @@ def description(item: FeedItem, ctx: Context) -> str:
     ob = item.obligation
     row = ctx.rows.get(ob.row)  # a row a later version of the framework dropped has no purpose to show
     lines = [_status_line(ob, ctx.org), f"Assigned to: {_name(ctx.org, ob.assignee)}"]
+    if ob.attendees:
+        lines.append("Attending: " + ", ".join(_name(ctx.org, p) for p in ob.attendees) + " (the assignee records it)")
+    if ob.copies:
+        lines.append("Copied to: " + ", ".join(_name(ctx.org, p) for p in ob.copies))
     if ob.case:
         lines.append(f"Case: {ob.case}")
     lines.append(f"Period: {_day(ob.period_start)} to {_day(ob.period_end)}; due {_day(ob.due)}.")
@@ -187,7 +197,7 @@ def _alarm(ob: Obligation, ctx: Context, related: str) -> list[str]:
         f"UID:{ob.id}-reminder@qaf",  # RFC 9074: lets a client remember it was dismissed
         "ACTION:DISPLAY",
         f"TRIGGER{related}:{ics.duration(reminder_offset(ob, ctx))}",
-        "DESCRIPTION:" + ics.text(f"Due {_day(ob.due)}: {summary(ob)}"),
+        "DESCRIPTION:" + ics.text(f"Due {_day(ob.due)}: {summary(ob, ctx.org)}"),
         "END:VALARM",
     ]
 
@@ -195,10 +205,30 @@ def _alarm(ob: Obligation, ctx: Context, related: str) -> list[str]:
 def _said(item: FeedItem, ctx: Context) -> list[str]:
     ob = item.obligation
     return [
-        "SUMMARY:" + ics.text(summary(ob)),
+        "SUMMARY:" + ics.text(summary(ob, ctx.org)),
         "DESCRIPTION:" + ics.text(description(item, ctx)),
         "CATEGORIES:" + ics.texts(categories(ob)),
+        *_parties(ob, ctx.org),
     ]
+
+
+def _parties(ob: Obligation, org: Org) -> list[str]:
+    """Shared work: the owner as ORGANIZER, each attendee (and copy, as a non-participant) as an ATTENDEE.
+
+    Only people with an address a client can use are named (RFC 5545 wants a
+    calendar address); their names go in CN.
+    """
+    if not (ob.attendees or ob.copies) or not ob.assignee:
+        return []
+    out = []
+    for pid, prop, role in ((ob.assignee, "ORGANIZER", ""),
+                            *((p, "ATTENDEE", ";ROLE=REQ-PARTICIPANT") for p in ob.attendees),
+                            *((p, "ATTENDEE", ";ROLE=NON-PARTICIPANT") for p in ob.copies)):  # fmt: skip
+        person = org.person(pid)
+        address = ics.cal_address(person.email) if person is not None else None
+        if address is not None:
+            out.append(ics.prop(prop, address, f";CN={ics.param(person.name)}{role}"))
+    return out
 
 
 def _stamps(item: FeedItem, ctx: Context) -> list[str]:

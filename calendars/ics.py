@@ -105,6 +105,21 @@ def fold(raw: bytes) -> bytes:
     return b"\r\n ".join(parts)
 
 
+_PARAM_BAD = re.compile(r'["\x00-\x08\x0a-\x1f\x7f]')
+
+
+def param(value: str) -> str:
+    """A parameter value (RFC 5545 §3.2): quoted, with no DQUOTE or control character in it."""
+    return '"' + _PARAM_BAD.sub(" ", value) + '"'
+
+
+def cal_address(email: str) -> str | None:
+    """``mailto:`` an address that can be one, or None: a bad address is left out, never written broken."""
+    if not re.fullmatch(r"[^\s@:;,\"<>\\]+@[^\s@:;,\"<>\\]+\.[^\s@:;,\"<>\\]+", email or ""):
+        return None
+    return "mailto:" + email
+
+
 def prop(name: str, value: str, params: str = "") -> str:
     """``NAME;PARAMS:value``, unfolded (``value`` already escaped or formatted: no CR or LF in it)."""
     return f"{name}{params}:{value}"

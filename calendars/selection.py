@@ -52,7 +52,8 @@ def filters(sel: Selection, org: Org, vocab: Vocabulary, today: date) -> Filters
         found = replace(queries.filters(q, org, vocab, today), statuses=None)
     if sel.assignees is not None:
         narrowed = sel.assignees if found.assignees is None else found.assignees & sel.assignees
-        found = replace(found, assignees=narrowed)
+        attending = None if found.attending is None else found.attending & sel.assignees
+        found = replace(found, assignees=narrowed, attending=attending)
     return found
 
 

@@ -95,3 +95,17 @@ def test_duplicate_ids_and_line_manager_circles(tmp_path):
     found = [format_problem(p) for p in problems]
     assert f"{tmp_path}/people.csv:4: id: duplicate id 'P2' (first on line 3)" in found
     assert f"{tmp_path}/people.csv:2: manager: line managers go round in a circle: P1 -> P2 -> P1" in found
+
+
+def test_a_bodys_members_are_person_ids_joined_by_semicolons_and_an_unknown_one_is_located(tmp_path):
+    for name in ("teams.csv", "people.csv", "cases.csv"):
+        (tmp_path / name).write_text((DATA / "small-org" / name).read_text())
+    (tmp_path / "bodies.csv").write_text("id,name,chair,members\nFAP,Fostering and Adoption Panels,P1,P2; P3;P2\nCPP,Corporate Parenting Panel,,\n")
+    org, problems = load_org(tmp_path, VOCAB)
+    assert not errors(problems), [format_problem(p) for p in problems]
+    assert [(b.id, b.chair, b.members) for b in org.bodies] == [("FAP", "P1", ("P2", "P3")), ("CPP", None, ())]
+    (tmp_path / "bodies.csv").write_text("id,name,chair,members\nFAP,Fostering and Adoption Panels,P1,P2;Cllr Smith\n")
+    _, problems = load_org(tmp_path, VOCAB)
+    assert [format_problem(p) for p in errors(problems)] == [
+        f"{tmp_path}/bodies.csv:2: members: unknown person 'Cllr Smith' (not in people.csv); members are person ids joined by ';'"
+    ]

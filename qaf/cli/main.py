@@ -161,7 +161,7 @@ def cmd_due(args: argparse.Namespace) -> int:
         statuses=args.status or queries.LIVE_SHOWN,
     )  # fmt: skip
     found = queries.due(store, query, today)
-    sys.stdout.write(queries.render(found, store.org(), today, args.format))
+    sys.stdout.write(queries.render(found, store.org(), today, args.format, args.person))
     return 0
 
 

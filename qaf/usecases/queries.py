@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any, Iterable
 
 from qaf.engine import spreadsheet
-from qaf.engine.model import Obligation
+from qaf.engine.model import OPEN, OVERDUE, Obligation
 from qaf.engine.org import Org
 from qaf.engine.query import LIVE_SHOWN, STORED, DueQuery, Filters, QueryError, filters, parse_statuses
 from qaf.rules.roles import Vocabulary
@@ -28,19 +28,31 @@ KEYS = (
 )  # fmt: skip
 
 def due(store: Store, q: DueQuery, today: date) -> list[Obligation]:
-    """The obligations a query asks for, with their shown status as of ``today``."""
+    """The obligations a query asks for, with their shown status as of ``today``.
+
+    A person's query includes what they attend or are copied into; that work
+    is never overdue for them (it is the owner's to do).
+    """
     org = store.org()
     vocab = store.vocabulary() if q.role is not None else Vocabulary(())  # only a role needs the frameworks read
     found = store.obligations(filters(q, org, vocab, today))
-    return [o for o in found if o.shown_status(today) in q.statuses]
+    return [o for o in found if shown_status(o, today, q.person) in q.statuses]
+
+
+def shown_status(o: Obligation, today: date, person: str | None = None) -> str:
+    """The status ``person`` sees: an attendee's or a copy's never shows overdue (it is not theirs to do)."""
+    shown = o.shown_status(today)
+    if shown == OVERDUE and person is not None and o.role_of(person) in ("attending", "copy"):
+        return OPEN
+    return shown
 
 
 def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def record(o: Obligation, org: Org, today: date) -> dict[str, Any]:
-    """One obligation in SPEC §4's JSON shape (plus a few helpful extras)."""
+def record(o: Obligation, org: Org, today: date, viewer: str | None = None) -> dict[str, Any]:
+    """One obligation in SPEC §4's JSON shape (plus a few helpful extras); ``as`` what ``viewer`` is to it."""
     person = org.person(o.assignee) if o.assignee else None
     outcome = None
     if o.outcome is not None:
@@ -59,33 +71,41 @@ def record(o: Obligation, org: Org, today: date) -> dict[str, Any]:
         "due": _iso(o.due), "status": o.shown_status(today), "cause": o.cause, "outcome": outcome,
         "assignee_name": person.name if person else None, "subject_kind": o.subject_kind,
         "status_reason": o.status_reason, "sample_reason": o.sample_reason, "sequence": o.sequence,
+        "attendees": list(o.attendees), "copies": list(o.copies),
+        **({"as": o.role_of(viewer), "status": shown_status(o, today, viewer)} if viewer is not None else {}),
     }  # fmt: skip
 
 
 TABLE_COLUMNS = ("id", "due", "status", "row", "kind", "assignee_name", "title")
 
 
-def render(obligations: Iterable[Obligation], org: Org, today: date, fmt: str) -> str:
-    records = [record(o, org, today) for o in obligations]
+def render(obligations: Iterable[Obligation], org: Org, today: date, fmt: str, person: str | None = None) -> str:
+    """As a table, JSON or CSV; for one ``person``, each says what they are to it (owner, attending, copy)."""
+    records = [record(o, org, today, person) for o in obligations]
     if fmt == "json":
         return json.dumps(records, indent=2, ensure_ascii=False) + "\n"
     if fmt == "csv":
         out = io.StringIO()
-        columns = [k for k in KEYS if k != "outcome"] + ["grade", "concerns", "assignee_name", "status_reason"]
+        columns = [k for k in KEYS if k != "outcome"] + ["grade", "concerns", "assignee_name", "status_reason", "attendees"]
+        columns += ["as"] if person is not None else []
         writer = spreadsheet.writer(out)
         writer.writerow(columns)
         for r in records:
-            row = {**r, "grade": (r["outcome"] or {}).get("grade"), "concerns": (r["outcome"] or {}).get("concerns")}
+            row = {**r, "grade": (r["outcome"] or {}).get("grade"), "concerns": (r["outcome"] or {}).get("concerns"),
+                   "attendees": ";".join(r["attendees"])}  # fmt: skip
             writer.writerow("" if row[k] is None else row[k] for k in columns)
         return out.getvalue()
-    return _table(records)
+    return _table(records, person is not None)
 
 
-def _table(records: list[dict[str, Any]]) -> str:
+def _table(records: list[dict[str, Any]], flagged: bool = False) -> str:
     if not records:
         return "nothing matches\n"
-    rows = [[str(r.get(c) or "") for c in TABLE_COLUMNS] for r in records]
-    heads = ["id", "due", "status", "row", "kind", "assignee", "title"]
+    columns, heads = list(TABLE_COLUMNS), ["id", "due", "status", "row", "kind", "assignee", "title"]
+    if flagged:  # one person's work: say which they only attend
+        columns.insert(3, "as")
+        heads.insert(3, "as")
+    rows = [[str(r.get(c) or "") for c in columns] for r in records]
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(heads)]
     widths[-1] = min(widths[-1], 90)
     line = lambda cells: "  ".join(c[: widths[i]].ljust(widths[i]) for i, c in enumerate(cells)).rstrip()  # noqa: E731

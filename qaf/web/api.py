@@ -205,7 +205,7 @@ def create_app(
         if not found:
             raise ApiError(404, f"no obligation '{oid}'")
         ob = found[0]
-        if who.visible is not None and ob.assignee not in who.visible:
+        if who.visible is not None and not who.visible & {ob.assignee, *ob.attendees, *ob.copies}:
             raise ApiError(403, f"obligation {ob.id} is not yours or your line's to see")
         return ob
 
@@ -242,7 +242,7 @@ def create_app(
         today_ = clock()
         found = _due(store, q, today_, who.visible)
         org = store.org()
-        return [queries.record(o, org, today_) for o in found]
+        return [queries.record(o, org, today_, person) for o in found]
 
     @app.get("/api/obligations/{oid}", tags=["obligations"])
     def get_obligation(oid: str, who: Caller = Depends(caller)) -> dict[str, Any]:
@@ -272,8 +272,9 @@ def _due(store: SqlStore, q: queries.DueQuery, today: date, visible: frozenset[s
     if visible is None:
         return queries.due(store, q, today)
     f = queries.filters(q, store.org(), store.vocabulary(), today)
-    f = replace(f, assignees=visible if f.assignees is None else f.assignees & visible)
-    return [o for o in store.obligations(f) if o.shown_status(today) in q.statuses]
+    f = replace(f, assignees=visible if f.assignees is None else f.assignees & visible,
+                attending=None if f.attending is None else f.attending & visible)  # fmt: skip
+    return [o for o in store.obligations(f) if queries.shown_status(o, today, q.person) in q.statuses]
 
 
 def _recording(store: SqlStore, ob: Obligation, body: OutcomeIn, by: str, today: date) -> Recording:
