@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Iterable, Mapping
@@ -24,7 +25,7 @@ from qaf.engine.model import LIVE, OPEN, WAIVED, Completed, Obligation, Obligati
 from qaf.engine.org import Case, Org, Person, Team
 from qaf.engine.periods import Period, after, due_date, periods
 from qaf.engine.sampling import CaseHistory, pick_case
-from qaf.engine.scope import Peers, People, Subject, active, people_of
+from qaf.engine.scope import Peers, People, Subject, active, people_of, share_out
 from qaf.engine.titles import title
 from qaf.engine.workdays import calendar
 from qaf.rules.model import Cadence, Every, Framework, Row
@@ -350,6 +351,7 @@ class _Planner:
             chosen = sorted(rng.sample(fresh, min(wanted, len(fresh))), key=lambda a: a.id)
             reason = f"{len(kept) + len(chosen)} of {len(done)} audits of row {c.sample.row} completed {previous}"
             holders = self.people.holders(c.by or row.by, period.start, due)
+            load = Counter(o.assignee for o in held if o.assignee and o.status in LIVE)
             for o in held:  # as drawn before, with the reason brought up to date
                 self.out.append(Obligation(
                     o.id, o.framework, o.row, o.cadence, o.kind, o.title, o.assignee, o.subject_kind, o.subject,
@@ -357,9 +359,7 @@ class _Planner:
                     reason if o.status in LIVE else o.sample_reason,
                 ))  # fmt: skip
             for audit in chosen:
-                who = self.people.nearest_up_line(audit.assignee or "", holders)
-                if who is None and holders:  # nobody above the auditor: share the sample out in turn
-                    who = holders[int(audit.id, 16) % len(holders)]
+                who = self.moderator(c.sample.moderator, audit, holders, load)
                 key = ObligationKey(self.fw.id, row.id, index, period.start, "obligation", audit.id, c.kind, 0)
                 s = Subject("obligation", audit.id, who.id if who else None, audit.team, f"audit {audit.id}")
                 self.out.append(Obligation(
@@ -368,6 +368,20 @@ class _Planner:
                     subject=s.id, period_start=period.start, period_end=period.end, due=due, case=audit.case,
                     team=audit.team, cause=audit.id, sample_reason=reason,
                 ))  # fmt: skip
+
+    def moderator(self, how: str, audit: Completed, holders: list[Person], load: Counter) -> Person | None:
+        """Who moderates ``audit``: the pool's least loaded holder (never its author), or the nearest above the auditor."""
+        if how == "up_the_line":
+            who = self.people.nearest_up_line(audit.assignee or "", holders)
+            if who is None and holders:  # nobody above the auditor: share the sample out in turn
+                who = holders[int(audit.id, 16) % len(holders)]
+            return who
+        who = share_out(holders, load, audit.id, exclude={audit.assignee})
+        if who is None and holders:
+            self.note(f"the only moderator for audit {audit.id} is its author: not assigned")
+        if who is not None:
+            load[who.id] += 1
+        return who
 
     # --- event-driven rows ----------------------------------------------------------
 

@@ -8,9 +8,11 @@ framework's vocabulary once, so a large council is expanded quickly.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from typing import Collection, Mapping
 
 from qaf.engine.model import Obligation
 from qaf.engine.org import Org, Person, Team
@@ -145,6 +147,25 @@ class Peers:
         if not eligible:
             return None
         return eligible[(ordinal + index) % len(eligible)]
+
+
+def share_out(candidates: list[Person], load: Mapping[str, int], seed: str, exclude: Collection[str | None] = ()) -> Person | None:
+    """The moderators' pool: the candidate holding least work, never one in ``exclude`` (the audit's author).
+
+    Ties are broken by a hash of ``seed`` (the audit's id) and the person, so the
+    same inputs always give the same person and equal loads do not always fall
+    to the first by id.
+
+    >>> a, b = Person("A", "Ann", "a@x"), Person("B", "Bo", "b@x")
+    >>> share_out([a, b], {"A": 2, "B": 1}, "s").id, share_out([a, b], {}, "s", exclude={"A"}).id
+    ('B', 'B')
+    >>> share_out([a], {}, "s", exclude={"A"}) is None
+    True
+    """
+    eligible = [c for c in candidates if c.id not in exclude]
+    if not eligible:
+        return None
+    return min(eligible, key=lambda p: (load.get(p.id, 0), hashlib.sha256(f"{seed}/{p.id}".encode()).hexdigest(), p.id))
 
 
 OUT_OF_SCOPE = "out of scope: "

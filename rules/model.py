@@ -64,6 +64,9 @@ RELATIVE_TO: tuple[str, ...] = ("assignee", "worker", "team")
 
 TRIGGER_EVENTS: tuple[str, ...] = ("outcome", "moderation", "contest")
 
+# who moderates: shared out among the moderating role's holders (a pool), or the nearest above the auditor
+MODERATORS: tuple[str, ...] = ("pool", "up_the_line")
+
 
 @dataclass(frozen=True, slots=True)
 class Every:
@@ -181,6 +184,7 @@ class Sample:
     row: str
     count: int | None = None
     percent: float | None = None
+    moderator: str = "pool"  # or "up_the_line": the nearest holder above the auditor
     source: Source = field(default=NO_SOURCE, compare=False)
 
 
@@ -252,7 +256,8 @@ class Action:
       due ``within``;
     - ``review``: a review of the same case, due ``within``;
     - ``alert``: a notice to ``role`` found up the line of ``of``;
-    - ``moderation``: a re-audit by ``role``, due ``within``;
+    - ``moderation``: a re-audit by ``role``, due ``within``; ``moderator`` says how the
+      holder is found: shared out among the role's holders (``pool``) or ``up_the_line``;
     - ``qa_signoff``: the triple lock, a sign-off by ``role``, due ``within``.
     """
 
@@ -263,6 +268,7 @@ class Action:
     role: str | None = None
     of: str = "assignee"
     note: str = ""
+    moderator: str = "pool"  # for moderation: shared out among the role's holders, or up_the_line
     source: Source = field(default=NO_SOURCE, compare=False)
 
 

@@ -131,6 +131,8 @@ def _cadence(c: Cadence) -> dict[str, Any]:
             sample["count"] = c.sample.count
         if c.sample.percent is not None:
             sample["percent"] = c.sample.percent
+        if c.sample.moderator != "pool":
+            sample["moderator"] = c.sample.moderator
         out["sample"] = sample
     if c.due_within is not None:
         out["due_within"] = c.due_within.text
@@ -171,6 +173,8 @@ def _action(a: Action) -> dict[str, Any]:
         params["role"] = a.role
     if a.of != "assignee":
         params["of"] = a.of
+    if a.moderator != "pool":
+        params["moderator"] = a.moderator
     if a.note:
         params["note"] = a.note
     return {a.do: params or None}

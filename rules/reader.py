@@ -41,7 +41,7 @@ ROW_KEYS = frozenset({
     "triggers", "unschedulable", "notes",
 })  # fmt: skip
 CONDITION_KEYS = frozenset({"on", "concerns", "grades", "areas", "kinds"})
-ACTION_KEYS = frozenset({"count", "cases", "within", "role", "of", "note"})
+ACTION_KEYS = frozenset({"count", "cases", "within", "role", "of", "note", "moderator"})
 
 
 def as_map(node: Node | None, filename: str, problems: list[Problem], what: str) -> Map | None:
@@ -217,10 +217,11 @@ def _sample(parent: Fields) -> Sample | None:
         return None
     f = Fields(m, parent.filename, parent.problems, parent.name("sample"))
     row = f.text("row", required=True)
-    sample = Sample(row or "", f.integer("count", minimum=1), f.number("percent"), f.source())
+    moderator = f.text("moderator", "pool") or "pool"
+    sample = Sample(row or "", f.integer("count", minimum=1), f.number("percent"), moderator, f.source())
     if sample.count is None and sample.percent is None:
         f.problem(None, "give a 'count' or a 'percent' of audits to sample")
-    f.finish({"row", "count", "percent"})
+    f.finish({"row", "count", "percent", "moderator"})
     return sample if row else None
 
 
@@ -308,6 +309,7 @@ def _action(node: Node, parent: Fields) -> Action | None:
         role=f.text("role"),
         of=f.text("of", "assignee") or "assignee",
         note=f.text("note", "") or "",
+        moderator=f.text("moderator", "pool") or "pool",
         source=source,
     )
     f.finish(ACTION_KEYS)

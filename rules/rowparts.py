@@ -85,7 +85,8 @@ def _purpose(purpose: str, out: list[Cadence], audit: Cadence, ctx: Context) -> 
             warnings.append(f"the purpose asks for a report with no frequency ('{_short(sentence)}'): read as {_often(audit.every)}, after the row's audits")
     if work.moderators:
         every = reported or audit.every
-        out = out + [Cadence("moderation", every=every, by=work.moderators, sample=Sample(ctx.row_id, count=1))]
+        # "Report ... to the Head of Service, who should randomly scrutinise a sample": the audits of her own line
+        out = out + [Cadence("moderation", every=every, by=work.moderators, sample=Sample(ctx.row_id, count=1, moderator="up_the_line"))]
         warnings.append(f"the purpose asks {', '.join(work.moderators)} to scrutinise a sample of the audits: one a period, {_often(every)}, is a placeholder (set sample.count or sample.percent)")
     return out, warnings
 

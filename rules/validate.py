@@ -16,6 +16,7 @@ from qaf.rules.model import (
     CASES_FROM,
     EVENTS,
     KINDS,
+    MODERATORS,
     PEER,
     PER,
     RELATIVE_TO,
@@ -194,6 +195,8 @@ def _check_cadence(fw: Framework, row: Row, c: Cadence) -> list[Problem]:
             out.append(_p(c.sample.source, f"{where}.sample.row", f"unknown row '{c.sample.row}'"))
         if c.sample.percent is not None and not 0 < c.sample.percent <= 100:
             out.append(_p(c.sample.source, f"{where}.sample.percent", f"must be above 0 and at most 100, got {c.sample.percent:g}"))
+        if c.sample.moderator not in MODERATORS:
+            out.append(_p(c.sample.source, f"{where}.sample.moderator", f"unknown moderator '{c.sample.moderator}' (one of: {', '.join(MODERATORS)})"))
     return out
 
 
@@ -244,6 +247,10 @@ def _check_action(a, where: str) -> list[Problem]:
         out.append(_p(a.source, f"{field}.cases", f"unknown cases '{a.cases}' (one of: {', '.join(CASES_FROM)})"))
     if a.of not in RELATIVE_TO:
         out.append(_p(a.source, f"{field}.of", f"unknown 'of' '{a.of}' (one of: {', '.join(RELATIVE_TO)})"))
+    if a.moderator not in MODERATORS:
+        out.append(_p(a.source, f"{field}.moderator", f"unknown moderator '{a.moderator}' (one of: {', '.join(MODERATORS)})"))
+    elif a.moderator != "pool" and a.do != "moderation":
+        out.append(_p(a.source, f"{field}.moderator", "'moderator' is for a moderation action"))
     return out
 
 
