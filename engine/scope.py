@@ -15,7 +15,7 @@ from datetime import date
 from typing import Collection, Mapping
 
 from qaf.engine.model import Obligation
-from qaf.engine.org import Org, Person, Team
+from qaf.engine.org import Case, Org, Person, Team
 from qaf.rules.model import Framework
 from qaf.rules.roles import Vocabulary
 
@@ -51,6 +51,7 @@ class People:
                 self._holders.setdefault(role, ())
                 self._holders[role] += (person,)
         self._responsible: dict[tuple[str, tuple[str, ...], str], Person | None] = {}
+        self._line_cases: dict[str, tuple[Case, ...]] = {}
         self._body_chairs = {}
         for body in org.bodies:
             name = vocab.resolve(body.id) or vocab.resolve(body.name)
@@ -89,6 +90,33 @@ class People:
             if manager.id in ids:
                 return manager
         return None
+
+    def line_cases(self, person_id: str) -> tuple[Case, ...]:
+        """The cases a manager answers for: their own, their line's workers', and their line's teams'.
+
+        The line is everyone below ``person_id`` (reports, their reports, ...);
+        a team is in the line when someone below the manager belongs to it, so
+        its unallocated cases count too. A worker with nobody below has their
+        own caseload. Sorted by reference, each case once.
+        """
+        cached = self._line_cases.get(person_id)
+        if cached is not None:
+            return cached
+        below: dict[str, Person] = {}
+        todo = [person_id]
+        while todo:
+            for p in self.org.reports(todo.pop()):
+                if p.id not in below and p.id != person_id:
+                    below[p.id] = p
+                    todo.append(p.id)
+        found: dict[str, Case] = {c.ref: c for c in self.org.caseload(person_id)}
+        for p in below.values():
+            found.update((c.ref, c) for c in self.org.caseload(p.id))
+        for team in sorted({p.team for p in below.values() if p.team}):
+            found.update((c.ref, c) for c in self.org.team_cases(team))
+        out = tuple(found[ref] for ref in sorted(found))
+        self._line_cases[person_id] = out
+        return out
 
     def responsible_for_team(self, team: Team, candidates: list[Person], within: str, index: int = 0) -> Person | None:
         """The one candidate answerable for a team: in it, above its members, or in its service.
@@ -136,14 +164,18 @@ class Peers:
     lists of candidates outside each group are built once per call site.
     """
 
-    def __init__(self, candidates: list[Person], group_of) -> None:
+    def __init__(self, candidates: list[Person], group_of, kind_of=None) -> None:
         self.candidates = [(c, group_of(c)) for c in candidates]
-        self._outside: dict[str | None, list[Person]] = {}
+        self.kind_of = kind_of  # a candidate's team kind: peers audit teams of their own kind ("another team")
+        self._outside: dict[tuple[str | None, str | None], list[Person]] = {}
 
-    def pick(self, group: str | None, index: int, ordinal: int) -> Person | None:
-        if group not in self._outside:
-            self._outside[group] = [c for c, g in self.candidates if g != group]
-        eligible = self._outside[group]
+    def pick(self, group: str | None, index: int, ordinal: int, kind: str | None = None) -> Person | None:
+        key = (group, kind if self.kind_of is not None else None)
+        if key not in self._outside:
+            self._outside[key] = [
+                c for c, g in self.candidates if g != group and (key[1] is None or self.kind_of(c) == key[1])
+            ]
+        eligible = self._outside[key]
         if not eligible:
             return None
         return eligible[(ordinal + index) % len(eligible)]

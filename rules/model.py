@@ -52,6 +52,9 @@ ROTATE: tuple[str, ...] = ("team", "service", "area")
 
 TEAM_KINDS: tuple[str, ...] = ("social_care", "early_help")
 
+# whose cases an assignee's own case audit samples: their line's (their teams' and their workers'), or only their own
+CASELOADS: tuple[str, ...] = ("line", "own")
+
 EVENTS: tuple[str, ...] = ("case_opened", "case_closing", "case_transfer")
 
 ACTIONS: tuple[str, ...] = ("follow_up_audits", "review", "alert", "moderation", "qa_signoff")
@@ -213,6 +216,7 @@ class Cadence:
     rota: bool = False  # one holder per period, in turn ("monthly visiting rota")
     team_kind: str | None = None
     case: bool = False  # each obligation samples one open case of its subject
+    caseload: str = "line"  # per=assignee: the line's cases (a manager's teams and workers), or "own" caseload only
     share: float | None = None  # percent of the subject's open cases per period
     by: tuple[str, ...] = ()  # who does it, when not the row's roles ("Head of Service should scrutinise")
     to: tuple[str, ...] = ()  # audience: bodies or roles a report or meeting goes to

@@ -113,6 +113,8 @@ def _cadence(c: Cadence) -> dict[str, Any]:
         out["rota"] = True
     if c.case:
         out["case"] = True
+    if c.caseload != "line":
+        out["caseload"] = c.caseload
     if c.share is not None:
         out["share"] = c.share
     for key, names in (("roles", c.roles), ("by", c.by), ("to", c.to), ("with", c.with_), ("copy", c.copy)):

@@ -34,7 +34,7 @@ T = TypeVar("T")
 CADENCE_KEYS = frozenset({
     "kind", "every", "count", "count_max", "per", "roles", "within", "peer", "rotate", "rota",
     "team_kind", "case", "share", "by", "to", "with", "copy", "except", "variations",
-    "sample", "on", "due_within", "anniversary", "note", "hours",
+    "sample", "on", "due_within", "anniversary", "note", "hours", "caseload",
 })  # fmt: skip
 ROW_KEYS = frozenset({
     "id", "section", "role", "task", "frequency", "purpose", "by", "cadences",
@@ -159,6 +159,7 @@ def read_cadence(node: Node, filename: str, problems: list[Problem], prefix: str
         rota=bool(f.boolean("rota", False)),
         team_kind=f.text("team_kind"),
         case=bool(f.boolean("case", False)),
+        caseload=f.text("caseload", "line") or "line",
         share=f.number("share"),
         by=f.texts("by"),
         to=f.texts("to"),

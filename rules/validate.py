@@ -13,6 +13,7 @@ from typing import Callable, Iterator
 
 from qaf.rules.model import (
     ACTIONS,
+    CASELOADS,
     CASES_FROM,
     EVENTS,
     KINDS,
@@ -153,6 +154,7 @@ def _check_cadence(fw: Framework, row: Row, c: Cadence) -> list[Problem]:
     out += _choice(c, "rotate", c.rotate, ROTATE, where)
     out += _choice(c, "team_kind", c.team_kind, TEAM_KINDS, where)
     out += _choice(c, "on", c.on, EVENTS, where)
+    out += _choice(c, "caseload", c.caseload, CASELOADS, where)
 
     def bad(field: str, message: str) -> None:
         out.append(_p(c.source, f"{where}.{field}", message))
@@ -167,6 +169,8 @@ def _check_cadence(fw: Framework, row: Row, c: Cadence) -> list[Problem]:
         bad("share", f"a share of cases is a percent above 0 and at most 100, got {c.share:g}")
     if (c.case or c.share is not None) and c.per not in CASE_SUBJECTS:
         bad("case", f"cases cannot be sampled for per '{c.per}'")
+    if c.caseload != "line" and (c.per != "assignee" or not (c.case or c.share is not None)):
+        bad("caseload", "'caseload: own' is for an assignee's own case audits (per assignee, case or share)")
     if c.per == "case_holder" and not c.roles:
         bad("roles", "per case_holder needs the 'roles' that hold cases (e.g. IRO, CPA)")
     if c.per == "body" and not c.to:
