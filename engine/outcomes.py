@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Mapping
 
 from qaf.engine.model import LIVE, Obligation, ObligationKey
 from qaf.engine.notices import Notice, notice_for
@@ -19,7 +20,7 @@ from qaf.engine.org import Org, Person
 from qaf.engine.periods import after
 from qaf.engine.rules_ref import Event, Fired
 from qaf.engine.sampling import CaseHistory, pick_case
-from qaf.engine.scope import People, people_of
+from qaf.engine.scope import People, people_of, share_out
 from qaf.engine.titles import follow_up_title
 from qaf.engine.workdays import calendar
 from qaf.rules.model import Action, Framework
@@ -137,6 +138,8 @@ class _Context:
     event: Event
     day: date
     history: CaseHistory
+    load: dict[str, int] = field(default_factory=dict)  # moderations each person already holds this month
+    author: str | None = None  # who recorded the outcome: never its moderator
     people: People = field(init=False)
 
     def __post_init__(self) -> None:
@@ -179,10 +182,16 @@ class _Context:
 
 
 def consequences(
-    fw: Framework, org: Org, ob: Obligation, event: Event, fired: list[Fired], day: date, history: CaseHistory
+    fw: Framework, org: Org, ob: Obligation, event: Event, fired: list[Fired], day: date, history: CaseHistory,
+    load: Mapping[str, int] | None = None, author: str | None = None,
 ) -> Consequences:
-    """What the fired triggers, and the framework's grade policy, set off."""
-    ctx = _Context(fw, org, ob, event, day, history)
+    """What the fired triggers, and the framework's grade policy, set off.
+
+    ``load`` counts the moderations each person already holds in the month of
+    ``day``: a moderation from the pool goes to the least loaded moderator who
+    is not the audit's ``author`` (nor its assignee).
+    """
+    ctx = _Context(fw, org, ob, event, day, history, dict(load or {}), author)
     obligations: list[Obligation] = []
     notices: list[Notice] = []
     shortfalls: list[str] = []
@@ -221,7 +230,15 @@ def _obligations(ctx: _Context, action: Action, seq: int) -> tuple[list[Obligati
     row = fw.row(ob.row)
     kind = {"follow_up_audits": "follow_up_audit"}.get(action.do, action.do)
     assignee: str | None = ob.assignee
-    if action.do in ("moderation", "qa_signoff"):
+    if action.do == "moderation" and action.moderator == "pool":
+        holders = ctx.people.holders((action.role or "",), day, day)
+        found = share_out(holders, ctx.load, ob.id, exclude={ob.assignee, ctx.author})
+        if found is None:
+            why = "but the audit's author" if holders else "found"
+            return [], [f"no {action.role} {why} to do the moderation of {ob.id}: not created"]
+        ctx.load[found.id] = ctx.load.get(found.id, 0) + 1
+        assignee = found.id
+    elif action.do in ("moderation", "qa_signoff"):
         found = ctx.find(action.role or "", action.of)
         if found is None:
             return [], [f"no {action.role} found to do the {kind.replace('_', ' ')} of {ob.id}: not created"]

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Iterable, Mapping
@@ -24,7 +25,7 @@ from qaf.engine.model import LIVE, OPEN, WAIVED, Completed, Obligation, Obligati
 from qaf.engine.org import Case, Org, Person, Team
 from qaf.engine.periods import Period, after, due_date, periods
 from qaf.engine.sampling import CaseHistory, pick_case
-from qaf.engine.scope import Peers, People, Subject, active, people_of
+from qaf.engine.scope import Peers, People, Subject, active, people_of, share_out
 from qaf.engine.titles import title
 from qaf.engine.workdays import calendar
 from qaf.rules.model import Cadence, Every, Framework, Row
@@ -222,11 +223,12 @@ class _Planner:
     def teams_in_scope(self, row: Row, c: Cadence, period: Period, holders: list[Person], team_filter) -> list[Subject]:
         out = []
         teams = [t for t in self.teams if self.kind_ok(c, t, team_filter)]
-        peers = Peers(holders, self.group_of(c.peer)) if c.peer else None
+        same_kind = self.team_kind_of if c.peer == "different_team" else None  # "on behalf of another team": of its kind
+        peers = Peers(holders, self.group_of(c.peer), same_kind) if c.peer else None
         for i, team in enumerate(teams):
             if peers is not None:
                 target = team.service if c.peer == "different_service" else team.id if c.peer == "different_team" else team.area
-                who = peers.pick(target, i, period.ordinal)
+                who = peers.pick(target, i, period.ordinal, team.kind)
             else:
                 who = self.people.responsible_for_team(team, holders, c.within, i)
             if who is None:
@@ -243,6 +245,10 @@ class _Planner:
         if peer == "different_team":
             return lambda person: person.team
         return self.people.area
+
+    def team_kind_of(self, person: Person) -> str | None:
+        team = self.org.team(person.team) if person.team else None
+        return team.kind if team else None
 
     def groups_in_scope(self, row: Row, c: Cadence, period: Period, holders: list[Person]) -> list[Subject]:
         kind = c.per
@@ -307,7 +313,7 @@ class _Planner:
         taken: dict[tuple, set[str]] = {}
         for p in sorted(self.pending, key=lambda p: (p.period.start, position[p.row.id], p.group, self.out[p.at].seq)):
             ob = self.out[p.at]
-            case, status, reason, sample = self.choose(ob.id, p.period, p.subject, taken.setdefault(p.group, set()))
+            case, status, reason, sample = self.choose(ob.id, p.period, p.subject, taken.setdefault(p.group, set()), p.cadence)
             self.out[p.at] = Obligation(  # built anew: dataclasses.replace is slow at this volume
                 ob.id, ob.framework, ob.row, ob.cadence, ob.kind, title(self.org, p.row, p.cadence, p.subject, case),
                 ob.assignee, ob.subject_kind, ob.subject, ob.period_start, ob.period_end, ob.due, case, ob.team,
@@ -336,9 +342,14 @@ class _Planner:
             out.update(dict.fromkeys(h.id for h in found))
         return tuple(p for p in out if p != owner and p not in attendees)
 
-    def cases_of(self, s: Subject) -> tuple[Case, ...]:
-        if s.kind in ("worker", "case_holder", "assignee"):
-            return self.org.caseload(s.id if s.kind != "assignee" else s.assignee or "")
+    def cases_of(self, s: Subject, c: Cadence | None = None) -> tuple[Case, ...]:
+        """The cases an audit of ``s`` samples; an assignee's own audit samples their line's (a manager's teams and workers)."""
+        if s.kind == "assignee":
+            if c is not None and c.caseload == "own":
+                return self.org.caseload(s.assignee or "")
+            return self.people.line_cases(s.assignee or "")
+        if s.kind in ("worker", "case_holder"):
+            return self.org.caseload(s.id)
         if s.kind == "team":
             return self.org.team_cases(s.id)
         if s.kind in ("service", "area"):
@@ -349,10 +360,10 @@ class _Planner:
     def count(self, c: Cadence, s: Subject, period: Period) -> int:
         if c.share is None:
             return c.count
-        open_cases = sum(1 for case in self.cases_of(s) if case.open_on(period.start))
+        open_cases = sum(1 for case in self.cases_of(s, c) if case.open_on(period.start))
         return max(1, math.ceil(open_cases * c.share / 100)) if open_cases else 1
 
-    def choose(self, oid: str, period: Period, s: Subject, taken: set[str]):
+    def choose(self, oid: str, period: Period, s: Subject, taken: set[str], c: Cadence | None = None):
         """(case, status, status_reason, sample_reason) for a case audit."""
         held = self.existing.get(oid)
         if held is not None and held.case:
@@ -362,8 +373,10 @@ class _Planner:
         if period.start > self.today:
             return None, OPEN, None, f"a case is chosen when the period starts on {period.start.isoformat()}"
         owner = f"{s.kind.replace('_', ' ')} {s.label}".replace("team team", "team").replace("service service", "service").replace("area area", "area")
+        if s.kind == "assignee" and (c is None or c.caseload != "own") and self.org.reports(s.assignee or ""):
+            owner = f"the line of {s.label}"
         pick = pick_case(
-            oid, self.cases_of(s), period.start, self.history, self.fw.recent_audit_months, owner, taken,
+            oid, self.cases_of(s, c), period.start, self.history, self.fw.recent_audit_months, owner, taken,
             waive_if_all_recent=self.fw.when_all_recent == "waive",
         )  # fmt: skip
         if pick.case is None:
@@ -399,6 +412,7 @@ class _Planner:
             chosen = sorted(rng.sample(fresh, min(wanted, len(fresh))), key=lambda a: a.id)
             reason = f"{len(kept) + len(chosen)} of {len(done)} audits of row {c.sample.row} completed {previous}"
             holders = self.people.holders(c.by or row.by, period.start, due)
+            load = Counter(o.assignee for o in held if o.assignee and o.status in LIVE)
             for o in held:  # as drawn before, with the reason brought up to date
                 self.out.append(Obligation(
                     o.id, o.framework, o.row, o.cadence, o.kind, o.title, o.assignee, o.subject_kind, o.subject,
@@ -406,9 +420,7 @@ class _Planner:
                     reason if o.status in LIVE else o.sample_reason,
                 ))  # fmt: skip
             for audit in chosen:
-                who = self.people.nearest_up_line(audit.assignee or "", holders)
-                if who is None and holders:  # nobody above the auditor: share the sample out in turn
-                    who = holders[int(audit.id, 16) % len(holders)]
+                who = self.moderator(c.sample.moderator, audit, holders, load)
                 key = ObligationKey(self.fw.id, row.id, index, period.start, "obligation", audit.id, c.kind, 0)
                 s = Subject("obligation", audit.id, who.id if who else None, audit.team, f"audit {audit.id}")
                 self.out.append(Obligation(
@@ -417,6 +429,20 @@ class _Planner:
                     subject=s.id, period_start=period.start, period_end=period.end, due=due, case=audit.case,
                     team=audit.team, cause=audit.id, sample_reason=reason,
                 ))  # fmt: skip
+
+    def moderator(self, how: str, audit: Completed, holders: list[Person], load: Counter) -> Person | None:
+        """Who moderates ``audit``: the pool's least loaded holder (never its author), or the nearest above the auditor."""
+        if how == "up_the_line":
+            who = self.people.nearest_up_line(audit.assignee or "", holders)
+            if who is None and holders:  # nobody above the auditor: share the sample out in turn
+                who = holders[int(audit.id, 16) % len(holders)]
+            return who
+        who = share_out(holders, load, audit.id, exclude={audit.assignee})
+        if who is None and holders:
+            self.note(f"the only moderator for audit {audit.id} is its author: not assigned")
+        if who is not None:
+            load[who.id] += 1
+        return who
 
     # --- event-driven rows ----------------------------------------------------------
 

@@ -8,12 +8,14 @@ framework's vocabulary once, so a large council is expanded quickly.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from typing import Collection, Mapping
 
 from qaf.engine.model import Obligation
-from qaf.engine.org import Body, Org, Person, Team
+from qaf.engine.org import Body, Case, Org, Person, Team
 from qaf.rules.model import Framework
 from qaf.rules.roles import Vocabulary
 
@@ -50,6 +52,7 @@ class People:
                 self._holders.setdefault(role, ())
                 self._holders[role] += (person,)
         self._responsible: dict[tuple[str, tuple[str, ...], str], Person | None] = {}
+        self._line_cases: dict[str, tuple[Case, ...]] = {}
         self._body_chairs = {}
         self._bodies: dict[str, Body] = {}
         for body in org.bodies:
@@ -103,6 +106,33 @@ class People:
                 return manager
         return None
 
+    def line_cases(self, person_id: str) -> tuple[Case, ...]:
+        """The cases a manager answers for: their own, their line's workers', and their line's teams'.
+
+        The line is everyone below ``person_id`` (reports, their reports, ...);
+        a team is in the line when someone below the manager belongs to it, so
+        its unallocated cases count too. A worker with nobody below has their
+        own caseload. Sorted by reference, each case once.
+        """
+        cached = self._line_cases.get(person_id)
+        if cached is not None:
+            return cached
+        below: dict[str, Person] = {}
+        todo = [person_id]
+        while todo:
+            for p in self.org.reports(todo.pop()):
+                if p.id not in below and p.id != person_id:
+                    below[p.id] = p
+                    todo.append(p.id)
+        found: dict[str, Case] = {c.ref: c for c in self.org.caseload(person_id)}
+        for p in below.values():
+            found.update((c.ref, c) for c in self.org.caseload(p.id))
+        for team in sorted({p.team for p in below.values() if p.team}):
+            found.update((c.ref, c) for c in self.org.team_cases(team))
+        out = tuple(found[ref] for ref in sorted(found))
+        self._line_cases[person_id] = out
+        return out
+
     def responsible_for_team(self, team: Team, candidates: list[Person], within: str, index: int = 0) -> Person | None:
         """The one candidate answerable for a team: in it, above its members, or in its service.
 
@@ -149,17 +179,40 @@ class Peers:
     lists of candidates outside each group are built once per call site.
     """
 
-    def __init__(self, candidates: list[Person], group_of) -> None:
+    def __init__(self, candidates: list[Person], group_of, kind_of=None) -> None:
         self.candidates = [(c, group_of(c)) for c in candidates]
-        self._outside: dict[str | None, list[Person]] = {}
+        self.kind_of = kind_of  # a candidate's team kind: peers audit teams of their own kind ("another team")
+        self._outside: dict[tuple[str | None, str | None], list[Person]] = {}
 
-    def pick(self, group: str | None, index: int, ordinal: int) -> Person | None:
-        if group not in self._outside:
-            self._outside[group] = [c for c, g in self.candidates if g != group]
-        eligible = self._outside[group]
+    def pick(self, group: str | None, index: int, ordinal: int, kind: str | None = None) -> Person | None:
+        key = (group, kind if self.kind_of is not None else None)
+        if key not in self._outside:
+            self._outside[key] = [
+                c for c, g in self.candidates if g != group and (key[1] is None or self.kind_of(c) == key[1])
+            ]
+        eligible = self._outside[key]
         if not eligible:
             return None
         return eligible[(ordinal + index) % len(eligible)]
+
+
+def share_out(candidates: list[Person], load: Mapping[str, int], seed: str, exclude: Collection[str | None] = ()) -> Person | None:
+    """The moderators' pool: the candidate holding least work, never one in ``exclude`` (the audit's author).
+
+    Ties are broken by a hash of ``seed`` (the audit's id) and the person, so the
+    same inputs always give the same person and equal loads do not always fall
+    to the first by id.
+
+    >>> a, b = Person("A", "Ann", "a@x"), Person("B", "Bo", "b@x")
+    >>> share_out([a, b], {"A": 2, "B": 1}, "s").id, share_out([a, b], {}, "s", exclude={"A"}).id
+    ('B', 'B')
+    >>> share_out([a], {}, "s", exclude={"A"}) is None
+    True
+    """
+    eligible = [c for c in candidates if c.id not in exclude]
+    if not eligible:
+        return None
+    return min(eligible, key=lambda p: (load.get(p.id, 0), hashlib.sha256(f"{seed}/{p.id}".encode()).hexdigest(), p.id))
 
 
 OUT_OF_SCOPE = "out of scope: "

@@ -179,6 +179,7 @@ def _read(d: _Draft, e: Event, nxt: Event | None, leftover: list[Event]) -> None
         elif per == "own":
             d.fields.setdefault("per", "assignee")
             d.fields["case"] = True
+            d.fields["caseload"] = "own"
         else:
             d.fields["per"] = per
             if team_kind:
@@ -286,6 +287,7 @@ def _cadence(d: _Draft, row_kind: str | None, row_id: str, is_body) -> Cadence:
         within=str(f.get("within", "all")), peer=f.get("peer"), rotate=f.get("rotate"),  # type: ignore[arg-type]
         rota=bool(f.get("rota", False)), team_kind=f.get("team_kind"),  # type: ignore[arg-type]
         case=bool(f.get("case", False)) and "share" not in f, share=f.get("share"),  # type: ignore[arg-type]
+        caseload=str(f.get("caseload", "line")),
         by=names.get("by", ()), to=names.get("to", ()), with_=names.get("with", ()), copy=names.get("copy", ()),
         except_months=tuple(f.get("except", ())), variations=tuple(f.get("variations", ())),  # type: ignore[arg-type]
         sample=f.get("sample"), on=f.get("on"), due_within=f.get("due_within"), anniversary=f.get("anniversary"),  # type: ignore[arg-type]
@@ -316,6 +318,8 @@ def tidy(c: Cadence, warnings: list[str]) -> Cadence:
         c = replace(c, case=False, share=None)
     if c.per == "case_holder" and not c.roles:
         c = replace(c, per="assignee")
+    if c.caseload != "line" and (c.per != "assignee" or not (c.case or c.share is not None)):
+        c = replace(c, caseload="line")
     if c.except_months and (len(c.except_months) >= 12 or (c.every is not None and c.every.weeks)):
         warnings.append("months can be left out of monthly, quarterly or yearly cadences only, and not every month; 'except' is dropped")
         c = replace(c, except_months=())

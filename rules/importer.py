@@ -26,7 +26,7 @@ from qaf.rules.names import BODY_HEADS, Names
 from qaf.rules.printer import print_framework
 from qaf.rules.problems import WARNING, Problem, QafError, Source
 from qaf.rules.rolecell import RoleCell, read_role_cell
-from qaf.rules.rowparts import doers, extra_cadences, fill_from_task, task_triggers
+from qaf.rules.rowparts import doers, extra_cadences, fill_from_task, task_events, task_scope, task_triggers, with_task_scope
 from qaf.rules.tablerows import Table, TableRow
 from qaf.rules.taskwords import clean, mentions, task_kind
 from qaf.rules.validate import BASIC_VALIDATIONS
@@ -95,11 +95,17 @@ def read_row(tr: TableRow, row_id: str, names: Names) -> _RowResult:
     warnings = [*cell.warnings, *reading.warnings]
     cadences: list[Cadence] = list(reading.cadences)
     notes = [*cell.notes, *reading.notes]
+    if not cadences:
+        cadences = task_events(task, ctx)
+        if cadences:
+            notes = [*cell.notes, f"the frequency cell gives no frequency ('{tr.frequency}'): the task names the event it follows"]
+    scope = task_scope(task, ctx)
     new = [*cell.new, *reading.new_roles]
     if cadences:
         more, more_warnings = extra_cadences(task, purpose, cadences, ctx)
         cadences = more
         warnings += more_warnings
+        cadences = [with_task_scope(c, scope, warnings) for c in cadences]
         cadences = doers([fill_from_task(c, task, cell.by, names, hints) for c in cadences], cell.by)
         cadences = [_joint(_told(c, cell.copy), cell.by) for c in cadences]
     triggers, trigger_warnings, trigger_new = task_triggers(task, cadences, names, hints)

@@ -52,6 +52,9 @@ ROTATE: tuple[str, ...] = ("team", "service", "area")
 
 TEAM_KINDS: tuple[str, ...] = ("social_care", "early_help")
 
+# whose cases an assignee's own case audit samples: their line's (their teams' and their workers'), or only their own
+CASELOADS: tuple[str, ...] = ("line", "own")
+
 EVENTS: tuple[str, ...] = ("case_opened", "case_closing", "case_transfer")
 
 ACTIONS: tuple[str, ...] = ("follow_up_audits", "review", "alert", "moderation", "qa_signoff")
@@ -63,6 +66,9 @@ CASES_FROM: tuple[str, ...] = ("same_worker", "same_team", "same_case")
 RELATIVE_TO: tuple[str, ...] = ("assignee", "worker", "team")
 
 TRIGGER_EVENTS: tuple[str, ...] = ("outcome", "moderation", "contest")
+
+# who moderates: shared out among the moderating role's holders (a pool), or the nearest above the auditor
+MODERATORS: tuple[str, ...] = ("pool", "up_the_line")
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +187,7 @@ class Sample:
     row: str
     count: int | None = None
     percent: float | None = None
+    moderator: str = "pool"  # or "up_the_line": the nearest holder above the auditor
     source: Source = field(default=NO_SOURCE, compare=False)
 
 
@@ -210,6 +217,7 @@ class Cadence:
     joint: bool = False  # one obligation a period for all the role's holders: the first owns it, the rest attend
     team_kind: str | None = None
     case: bool = False  # each obligation samples one open case of its subject
+    caseload: str = "line"  # per=assignee: the line's cases (a manager's teams and workers), or "own" caseload only
     share: float | None = None  # percent of the subject's open cases per period
     by: tuple[str, ...] = ()  # who does it, when not the row's roles ("Head of Service should scrutinise")
     to: tuple[str, ...] = ()  # audience: bodies or roles a report or meeting goes to
@@ -253,7 +261,8 @@ class Action:
       due ``within``;
     - ``review``: a review of the same case, due ``within``;
     - ``alert``: a notice to ``role`` found up the line of ``of``;
-    - ``moderation``: a re-audit by ``role``, due ``within``;
+    - ``moderation``: a re-audit by ``role``, due ``within``; ``moderator`` says how the
+      holder is found: shared out among the role's holders (``pool``) or ``up_the_line``;
     - ``qa_signoff``: the triple lock, a sign-off by ``role``, due ``within``.
     """
 
@@ -264,6 +273,7 @@ class Action:
     role: str | None = None
     of: str = "assignee"
     note: str = ""
+    moderator: str = "pool"  # for moderation: shared out among the role's holders, or up_the_line
     source: Source = field(default=NO_SOURCE, compare=False)
 
 

@@ -115,6 +115,8 @@ def _cadence(c: Cadence) -> dict[str, Any]:
         out["joint"] = True
     if c.case:
         out["case"] = True
+    if c.caseload != "line":
+        out["caseload"] = c.caseload
     if c.share is not None:
         out["share"] = c.share
     for key, names in (("roles", c.roles), ("by", c.by), ("to", c.to), ("with", c.with_), ("copy", c.copy)):
@@ -133,6 +135,8 @@ def _cadence(c: Cadence) -> dict[str, Any]:
             sample["count"] = c.sample.count
         if c.sample.percent is not None:
             sample["percent"] = c.sample.percent
+        if c.sample.moderator != "pool":
+            sample["moderator"] = c.sample.moderator
         out["sample"] = sample
     if c.due_within is not None:
         out["due_within"] = c.due_within.text
@@ -173,6 +177,8 @@ def _action(a: Action) -> dict[str, Any]:
         params["role"] = a.role
     if a.of != "assignee":
         params["of"] = a.of
+    if a.moderator != "pool":
+        params["moderator"] = a.moderator
     if a.note:
         params["note"] = a.note
     return {a.do: params or None}

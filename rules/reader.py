@@ -34,14 +34,14 @@ T = TypeVar("T")
 CADENCE_KEYS = frozenset({
     "kind", "every", "count", "count_max", "per", "roles", "within", "peer", "rotate", "rota", "joint",
     "team_kind", "case", "share", "by", "to", "with", "copy", "except", "variations",
-    "sample", "on", "due_within", "anniversary", "note", "hours",
+    "sample", "on", "due_within", "anniversary", "note", "hours", "caseload",
 })  # fmt: skip
 ROW_KEYS = frozenset({
     "id", "section", "role", "task", "frequency", "purpose", "by", "cadences",
     "triggers", "unschedulable", "notes",
 })  # fmt: skip
 CONDITION_KEYS = frozenset({"on", "concerns", "grades", "areas", "kinds"})
-ACTION_KEYS = frozenset({"count", "cases", "within", "role", "of", "note"})
+ACTION_KEYS = frozenset({"count", "cases", "within", "role", "of", "note", "moderator"})
 
 
 def as_map(node: Node | None, filename: str, problems: list[Problem], what: str) -> Map | None:
@@ -160,6 +160,7 @@ def read_cadence(node: Node, filename: str, problems: list[Problem], prefix: str
         joint=bool(f.boolean("joint", False)),
         team_kind=f.text("team_kind"),
         case=bool(f.boolean("case", False)),
+        caseload=f.text("caseload", "line") or "line",
         share=f.number("share"),
         by=f.texts("by"),
         to=f.texts("to"),
@@ -218,10 +219,11 @@ def _sample(parent: Fields) -> Sample | None:
         return None
     f = Fields(m, parent.filename, parent.problems, parent.name("sample"))
     row = f.text("row", required=True)
-    sample = Sample(row or "", f.integer("count", minimum=1), f.number("percent"), f.source())
+    moderator = f.text("moderator", "pool") or "pool"
+    sample = Sample(row or "", f.integer("count", minimum=1), f.number("percent"), moderator, f.source())
     if sample.count is None and sample.percent is None:
         f.problem(None, "give a 'count' or a 'percent' of audits to sample")
-    f.finish({"row", "count", "percent"})
+    f.finish({"row", "count", "percent", "moderator"})
     return sample if row else None
 
 
@@ -309,6 +311,7 @@ def _action(node: Node, parent: Fields) -> Action | None:
         role=f.text("role"),
         of=f.text("of", "assignee") or "assignee",
         note=f.text("note", "") or "",
+        moderator=f.text("moderator", "pool") or "pool",
         source=source,
     )
     f.finish(ACTION_KEYS)

@@ -9,6 +9,11 @@
   scrutinise a sample of these cases" adds a moderation by X.
 - Meetings take who they are with from the task ("Meeting with the Chief
   Executive and the DCS"); audits of supervision records are per supervisee.
+- The task's scope words are read as the frequency's are ("each team in their
+  service", "each worker", "their own caseload", "on behalf of another team",
+  "each team in turn"), where the frequency cell does not say; a task that
+  names an event ("before a case is closed", "on transfer") schedules a row
+  whose frequency cell gives no frequency.
 - A role of the row that is also a cadence's audience does not report to
   itself: "Operations Managers ... and CSCMT" with "Annually to CSCMT" is
   the Operations Managers' report.
@@ -22,11 +27,12 @@ import re
 from dataclasses import replace
 
 from qaf.rules.followups import read_triggers, split_conditional
+from qaf.rules.clauses import tidy
 from qaf.rules.frequency import Context, describe, parse
 from qaf.rules.model import Cadence, Every, Sample, Trigger
 from qaf.rules.names import Names
 from qaf.rules.phrases import lower
-from qaf.rules.taskwords import copied, invited, purpose_work, states_quantity, supervisees, task_kind, timed_items, via_bodies
+from qaf.rules.taskwords import clean, copied, invited, purpose_work, states_quantity, supervisees, task_kind, timed_items, via_bodies
 
 _REPORT_TO = re.compile(r"report(?:s|ed)?\s+(?:back\s+)?(?:quarterly\s+|monthly\s+|annually\s+)?to\s+(?:the\s+)?")
 
@@ -85,7 +91,8 @@ def _purpose(purpose: str, out: list[Cadence], audit: Cadence, ctx: Context) -> 
             warnings.append(f"the purpose asks for a report with no frequency ('{_short(sentence)}'): read as {_often(audit.every)}, after the row's audits")
     if work.moderators:
         every = reported or audit.every
-        out = out + [Cadence("moderation", every=every, by=work.moderators, sample=Sample(ctx.row_id, count=1))]
+        # "Report ... to the Head of Service, who should randomly scrutinise a sample": the audits of her own line
+        out = out + [Cadence("moderation", every=every, by=work.moderators, sample=Sample(ctx.row_id, count=1, moderator="up_the_line"))]
         warnings.append(f"the purpose asks {', '.join(work.moderators)} to scrutinise a sample of the audits: one a period, {_often(every)}, is a placeholder (set sample.count or sample.percent)")
     return out, warnings
 
@@ -133,3 +140,44 @@ def task_triggers(task: str, cadences: list[Cadence], names: Names, hints: dict[
 def _short(text: str) -> str:
     text = re.sub(r"\s+", " ", text).strip()
     return text if len(text) <= 90 else text[:87] + "..."
+
+
+_SCOPED_KINDS = ("audit", "review", "visit", "task")
+
+
+def task_scope(task: str, ctx: Context) -> Cadence | None:
+    """What the task's first line says about who and what, read by the frequency grammar ("each team in turn")."""
+    first = split_conditional(clean(task).split("\n")[0])[0]
+    if not first.strip():
+        return None
+    r = parse(f"Monthly {first}", replace(ctx, row_kind=ctx.row_kind or "audit"))
+    return r.cadences[0] if r.cadences and r.cadences[0].every is not None else None
+
+
+def with_task_scope(c: Cadence, scope: Cadence | None, warnings: list[str]) -> Cadence:
+    """The cadence with the task's scope words where the frequency cell left the default."""
+    if scope is None or c.kind not in _SCOPED_KINDS or c.event_driven:
+        return c
+    fields: dict = {}
+    if c.per == "assignee" and not (c.rotate or c.rota):
+        if scope.per != "assignee":
+            fields.update(per=scope.per, roles=scope.roles or c.roles)
+        elif scope.rotate:
+            fields.update(rotate=scope.rotate)
+    if c.within == "all" and scope.within != "all":
+        fields["within"] = scope.within
+    if c.peer is None and scope.peer is not None:
+        fields["peer"] = scope.peer
+    if c.team_kind is None and scope.team_kind is not None:
+        fields["team_kind"] = scope.team_kind
+    if c.kind == "audit" and scope.case and not c.case and c.share is None:
+        fields["case"] = True
+    if scope.caseload != "line":
+        fields["caseload"] = scope.caseload
+    return tidy(replace(c, **fields), warnings) if fields else c
+
+
+def task_events(task: str, ctx: Context) -> list[Cadence]:
+    """"Case audit before a case is closed", "Transfer audit on transfer": the task names the event."""
+    r = parse(split_conditional(clean(task))[0], replace(ctx, row_kind=ctx.row_kind or "audit"))
+    return [c for c in r.cadences if c.event_driven]

@@ -13,9 +13,11 @@ from typing import Callable, Iterator
 
 from qaf.rules.model import (
     ACTIONS,
+    CASELOADS,
     CASES_FROM,
     EVENTS,
     KINDS,
+    MODERATORS,
     PEER,
     PER,
     RELATIVE_TO,
@@ -152,6 +154,7 @@ def _check_cadence(fw: Framework, row: Row, c: Cadence) -> list[Problem]:
     out += _choice(c, "rotate", c.rotate, ROTATE, where)
     out += _choice(c, "team_kind", c.team_kind, TEAM_KINDS, where)
     out += _choice(c, "on", c.on, EVENTS, where)
+    out += _choice(c, "caseload", c.caseload, CASELOADS, where)
 
     def bad(field: str, message: str) -> None:
         out.append(_p(c.source, f"{where}.{field}", message))
@@ -166,6 +169,8 @@ def _check_cadence(fw: Framework, row: Row, c: Cadence) -> list[Problem]:
         bad("share", f"a share of cases is a percent above 0 and at most 100, got {c.share:g}")
     if (c.case or c.share is not None) and c.per not in CASE_SUBJECTS:
         bad("case", f"cases cannot be sampled for per '{c.per}'")
+    if c.caseload != "line" and (c.per != "assignee" or not (c.case or c.share is not None)):
+        bad("caseload", "'caseload: own' is for an assignee's own case audits (per assignee, case or share)")
     if c.per == "case_holder" and not c.roles:
         bad("roles", "per case_holder needs the 'roles' that hold cases (e.g. IRO, CPA)")
     if c.per == "body" and not c.to:
@@ -196,6 +201,8 @@ def _check_cadence(fw: Framework, row: Row, c: Cadence) -> list[Problem]:
             out.append(_p(c.sample.source, f"{where}.sample.row", f"unknown row '{c.sample.row}'"))
         if c.sample.percent is not None and not 0 < c.sample.percent <= 100:
             out.append(_p(c.sample.source, f"{where}.sample.percent", f"must be above 0 and at most 100, got {c.sample.percent:g}"))
+        if c.sample.moderator not in MODERATORS:
+            out.append(_p(c.sample.source, f"{where}.sample.moderator", f"unknown moderator '{c.sample.moderator}' (one of: {', '.join(MODERATORS)})"))
     return out
 
 
@@ -246,6 +253,10 @@ def _check_action(a, where: str) -> list[Problem]:
         out.append(_p(a.source, f"{field}.cases", f"unknown cases '{a.cases}' (one of: {', '.join(CASES_FROM)})"))
     if a.of not in RELATIVE_TO:
         out.append(_p(a.source, f"{field}.of", f"unknown 'of' '{a.of}' (one of: {', '.join(RELATIVE_TO)})"))
+    if a.moderator not in MODERATORS:
+        out.append(_p(a.source, f"{field}.moderator", f"unknown moderator '{a.moderator}' (one of: {', '.join(MODERATORS)})"))
+    elif a.moderator != "pool" and a.do != "moderation":
+        out.append(_p(a.source, f"{field}.moderator", "'moderator' is for a moderation action"))
     return out
 
 

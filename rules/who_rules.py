@@ -37,6 +37,10 @@ _PER = (
 _TEAM_KIND = {"early help": "early_help", "social care": "social_care", "social work": "social_care"}
 
 
+_IN_TURN = _re(r"\s*,?\s*(?:in\s+turn|in\s+rotation|on\s+rotation|by\s+rotation|on\s+a\s+rota(?:\s+basis)?)\b")
+_EACH_TIME = _re(r"\s*,?\s*(?:each|every)\s+(?:time|month|quarter|period|visit|audit)\b")
+
+
 def rule_per(s: Scanner, i: int, last: int):
     for pattern, per in _PER:
         m = s.match(pattern, i)
@@ -44,6 +48,9 @@ def rule_per(s: Scanner, i: int, last: int):
             named = rule_each_names(s, i, last)
             if named is not None and named[1] > s.after(m.end()):  # "for each Team and Unit Managers ...": a role
                 return None
+            turn = _IN_TURN.match(s.low, m.end())
+            if turn and per in ("team", "service", "area"):  # "each team in turn": one a period, not every team
+                return ("rotate", s.after(turn.end()), per)
             tk = m.groupdict().get("tk")
             return ("per", s.after(m.end()), (per, _TEAM_KIND[re.sub(r"\s+", " ", tk.strip())] if tk else None))
     return None
@@ -76,7 +83,7 @@ def _skip_space(text: str, at: int) -> int:
     return at
 
 
-_PEER = _re(r"(?:in|from|for|of|by|to|across)\s+(?:a|an)\s+(?:different|other)\s+(?P<a>service|team|area|locality)|(?:for|in|from|of|by|to)\s+another\s+(?P<b>service|team|area|locality)|outside\s+(?:their|the(?:ir)?)\s+own\s+(?P<c>service|team|area)")
+_PEER = _re(r"(?:in|from|for|of|by|to|across)\s+(?:a|an)\s+(?:different|other)\s+(?P<a>service|team|area|locality)|(?:on\s+behalf\s+of|for|in|from|of|by|to)\s+another\s+(?P<b>service|team|area|locality)|outside\s+(?:their|the(?:ir)?)\s+own\s+(?P<c>service|team|area)")
 _WITHIN = _re(r"(?:within|in|across)\s+(?:their|his\s+or\s+her|the|own|their\s+own)\s+(?:own\s+)?(?P<w>service|team|area|locality)\b")
 _ROTATE = _re(r"(?:(?:to|with|of|for|at)\s+)?(?:a|an|one)\s+(?:[a-z'-]+\s+){0,3}?(?P<r>team|service|area)\b(?:\s*,?\s*(?:each|a|per)\s+time)?(?:\s*,?\s*(?:in\s+rotation|in\s+turn|on\s+rotation|by\s+rotation))?")
 _ROTA = _re(r"(?:on\s+a\s+|by\s+)?rota\b(?:\s+basis)?|in\s+turn\b|taking\s+turns")
@@ -88,6 +95,9 @@ def rule_place(s: Scanner, i: int, last: int):
     m = s.match(_PEER, i)
     if m:
         what = m.group("a") or m.group("b") or m.group("c")
+        each = _EACH_TIME.match(s.low, m.end()) or _IN_TURN.match(s.low, m.end())
+        if each and m.group("a"):  # "a different team each time": a rotation over the teams, not a peer audit
+            return ("rotate", s.after(each.end()), _GROUPS.get(what, what))
         return ("peer", s.after(m.end()), f"different_{_GROUPS.get(what, what)}")
     m = s.match(_WITHIN, i)
     if m:

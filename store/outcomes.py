@@ -11,7 +11,7 @@ from datetime import date, datetime, timezone
 from typing import Any, Iterable
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from qaf.engine.model import DONE, LIVE, CaseHistory, Obligation
 from qaf.engine.notices import Notice
@@ -124,6 +124,17 @@ def original_due(conn: Connection, ob: Obligation) -> date:
 def open_of_kind(conn: Connection, cause: str, kind: str) -> list[Obligation]:
     query = select(OBLIGATIONS).where(OBLIGATIONS.c.cause == cause, OBLIGATIONS.c.kind == kind, OBLIGATIONS.c.status.in_(LIVE))
     return [from_row(r) for r in conn.execute(query)]
+
+
+def held_by_assignee(conn: Connection, framework: str, kind: str, first: date, last: date) -> dict[str, int]:
+    """How many obligations of ``kind`` each person holds that begin in first..last (cancelled ones left out)."""
+    query = (
+        select(OBLIGATIONS.c.assignee, func.count())
+        .where(OBLIGATIONS.c.framework == framework, OBLIGATIONS.c.kind == kind, OBLIGATIONS.c.status != "cancelled",
+               OBLIGATIONS.c.period_start >= first, OBLIGATIONS.c.period_start <= last, OBLIGATIONS.c.assignee.is_not(None))
+        .group_by(OBLIGATIONS.c.assignee)
+    )  # fmt: skip
+    return {r[0]: int(r[1]) for r in conn.execute(query)}
 
 
 def history(conn: Connection, refs: Iterable[str], day: date, months: int) -> CaseHistory:

@@ -187,7 +187,7 @@ def test_3_14_operations_managers_one_case_a_month_for_each_team_in_their_servic
     (moderation,) = cadences(row, kind="moderation")
     assert moderation.every == Every(months=3)
     assert moderation.by == ("Head of Service",)
-    assert moderation.sample == Sample(row="3.14", count=3)
+    assert moderation.sample == Sample(row="3.14", count=3, moderator="up_the_line")  # the reports go to her: her line's audits
     assert "sample" in moderation.note  # the chosen size is explained
 
 

@@ -420,3 +420,80 @@ def test_roles_can_start_from_another_framework_s_vocabulary(tmp_path: Path):
     assert code == 0 and fw is not None and fw.rows[0].by == ("Team Manager",) and ", 0 warnings, " in err
     code, _, err = qaf(str(table), "--roles", str(tmp_path / "nowhere.yaml"))
     assert code == 1 and "--roles" in err and "nowhere.yaml" in err
+
+
+# --- issue 13: the task column read as fully as the frequency column ---------------------------
+
+
+def imported_rows(*rows: tuple[str, str, str, str]) -> Framework:
+    """Table text with a header row; each row is (role, QA task, frequency, purpose)."""
+    text = "Ref\tRole\tQA task\tFrequency\tPurpose\n" + "".join(f"{n}\t" + "\t".join(r) + "\n" for n, r in enumerate(rows, 1))
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "table.txt"
+        path.write_text(text, encoding="utf-8")
+        table, problems = read_table(path)
+        assert table is not None, problems
+        result = import_table(table, "t", "T")
+    fw, problems = load_text(result.text, "imported.yaml")
+    assert fw is not None and not [p for p in problems if p.is_error], [format_problem(p) for p in problems]
+    return fw
+
+
+def only_cadence(fw: Framework, row: str = "1"):
+    (c,) = fw.row(row).cadences
+    return c
+
+
+@pytest.mark.parametrize(
+    "task, frequency, expected",
+    [
+        ("Audit of one case file from each team in their service", "Monthly", {"per": "team", "within": "own_service", "case": True}),
+        ("Audit of one case of each worker", "Monthly", {"per": "worker", "case": True}),
+        ("Audit of a case from their own caseload", "Quarterly", {"per": "assignee", "case": True, "caseload": "own"}),
+        ("Peer case file audit on behalf of another team", "2 case files per month", {"per": "team", "peer": "different_team", "count": 2, "case": True}),
+        ("Case file audit for another team", "Monthly", {"per": "team", "peer": "different_team", "case": True}),
+        ("Case audit of each team in turn", "Monthly", {"per": "assignee", "rotate": "team", "case": True}),
+        ("Case audit of a different team each time", "Monthly", {"per": "assignee", "rotate": "team", "case": True}),
+        ("Case audit of every team", "Monthly", {"per": "team", "rotate": None, "case": True}),
+        ("Case audit", "3 case audits per 3 months", {"per": "assignee", "count": 3, "case": True, "caseload": "line"}),
+    ],
+)
+def test_issue_13_the_task_column_says_who_and_what(task: str, frequency: str, expected: dict):
+    c = only_cadence(imported_rows(("Practice Managers", task, frequency, "Assurance")))
+    assert {k: getattr(c, k) for k in expected} == expected
+
+
+@pytest.mark.parametrize(
+    "task, frequency, event",
+    [
+        ("Case audit before a case is closed", "", "case_closing"),
+        ("Case audit on transfer", "As required", "case_transfer"),
+        ("Closure audit", "Before a case is closed", "case_closing"),
+    ],
+)
+def test_issue_13_an_event_row_is_scheduled_from_the_event_the_task_or_frequency_names(task: str, frequency: str, event: str):
+    fw = imported_rows(("Team Managers", task, frequency, "Assurance"))
+    assert fw.row("1").schedulable, fw.row("1").unschedulable
+    assert only_cadence(fw).on == event
+
+
+def test_issue_13_a_manager_s_case_audits_sample_their_line_and_peers_audit_another_team_of_their_kind():
+    """"Operations Managers — case audit — 3 case audits per 3 months" and "Practice Managers — peer case
+    file audit on behalf of another team — 2 case files per month": none waived for want of a caseload."""
+    fw = imported_rows(
+        ("Operations Managers", "Case audit", "3 case audits per 3 months", "Assurance"),
+        ("Practice Managers", "Peer case file audit on behalf of another team", "2 case files per month", "Assurance"),
+    )
+    org = council()
+    obs = plan(fw, org, date(2024, 4, 1), date(2024, 6, 30), date(2024, 7, 1)).obligations
+    om = [o for o in obs if o.row == "1"]
+    assert len(om) == 6 and all(o.status == "open" and o.case for o in om), [o.status_reason for o in om]
+    team_of = {c.ref: c.team for c in org.cases}
+    assert {team_of[o.case] for o in om if o.assignee == "OM1"} <= {"T1", "T2"}  # Olive Ops's line: Hastings and Eastbourne
+    assert {team_of[o.case] for o in om if o.assignee == "OM2"} <= {"T3"}
+    peer = [o for o in obs if o.row == "2"]
+    assert peer and all(o.status == "open" and o.case for o in peer), [o.status_reason for o in peer]
+    person_team = {p.id: p.team for p in org.people}
+    assert all(team_of[o.case] != person_team[o.assignee] for o in peer)  # always another team's case
+    assert {o.team for o in peer} == {"T1", "T2", "T3"}  # social care teams only: no practice manager in early help
+    assert len({o.assignee for o in peer if o.team == "T1"}) > 1  # in rotation

@@ -115,3 +115,31 @@ def test_settings_are_checked():
 def test_missing_file_is_a_problem_not_a_crash(tmp_path):
     fw, problems = load_framework(tmp_path / "nope.yaml")
     assert fw is None and "cannot read" in problems[0].message
+
+
+def test_issue_13_an_unknown_moderator_is_reported_at_its_line():
+    text = (
+        "qaf: 1\nid: x\ntitle: T\nroles: [Auditor, Moderator]\nrows:\n"
+        "  - id: '1'\n    role: Auditor\n    task: t\n    frequency: Monthly\n    purpose: p\n    by: [Auditor]\n"
+        "    cadences:\n      - kind: audit\n        every: month\n"
+        "    triggers:\n      - then:\n          - moderation: {role: Moderator, within: 1 month, moderator: the_boss}\n"
+        "  - id: '2'\n    role: Moderator\n    task: t\n    frequency: Monthly\n    purpose: p\n    by: [Moderator]\n"
+        "    cadences:\n      - kind: moderation\n        every: month\n        sample: {row: '1', count: 2, moderator: nearest}\n"
+    )
+    _, problems = load_text(text, "mod.yaml")
+    found = messages(problems)
+    assert "mod.yaml:17: row 1.trigger.moderation.moderator: unknown moderator 'the_boss' (one of: pool, up_the_line)" in found
+    assert "mod.yaml:27: row 2.cadence.sample.moderator: unknown moderator 'nearest' (one of: pool, up_the_line)" in found
+
+
+def test_issue_13_caseload_own_is_for_an_assignee_s_own_case_audits():
+    text = (
+        "qaf: 1\nid: x\ntitle: T\nroles: [Auditor]\nrows:\n"
+        "  - id: '1'\n    role: Auditor\n    task: t\n    frequency: Monthly\n    purpose: p\n    by: [Auditor]\n"
+        "    cadences:\n      - {kind: audit, every: month, per: team, case: true, caseload: own}\n"
+        "      - {kind: audit, every: month, case: true, caseload: mine}\n"
+    )
+    _, problems = load_text(text, "own.yaml")
+    found = messages(problems)
+    assert "own.yaml:13: row 1.cadence.caseload: 'caseload: own' is for an assignee's own case audits (per assignee, case or share)" in found
+    assert "own.yaml:14: row 1.cadence.caseload: unknown caseload 'mine' (one of: line, own)" in found

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -331,3 +332,49 @@ def test_a_moderation_sample_once_drawn_is_kept_and_topped_up_as_late_audits_com
     after = find(store, row="R2", kind="moderation")
     assert first.id in {o.id for o in after} and len(after) == 1  # 10% of five is still one: the draw stands
     assert {o.id: o for o in after}[first.id].sample_reason == "1 of 5 audits of row R1 completed 2024-04-01..2024-04-30"
+
+
+# --- issue 13, item 5: the moderators' pool ---------------------------------------------------------
+
+
+def test_issue_13_tameside_every_primary_audit_on_the_example_council_is_moderated_by_the_pool(store: SqlStore, example_council):
+    """"every completed primary audit is moderated": Tameside keeps its moderators as a pool, and the
+    moderation is shared out among them evenly, never to the audit's own author."""
+    from qaf.usecases.orgload import load_org
+
+    fw = FRAMEWORKS["tameside-2023"]
+    org, _ = load_org(example_council)
+    store.save_framework(fw, bundled.path("tameside-2023").read_text())
+    store.save_org(org)
+    today = date(2026, 5, 29)
+    scheduling.schedule(store, fw, org, date(2026, 4, 1), date(2026, 4, 30), today)
+    april = sorted((o for o in find(store, row="T1", kind="audit") if o.status == "open"), key=lambda o: o.id)
+    assert len(april) >= 8
+    made = []
+    for n, audit in enumerate(april):
+        result = recording.record(store, Recording(audit.id, "good", date=date(2026, 4, 20 + n % 5)), today)
+        assert result.shortfalls == (), result.shortfalls
+        [moderation] = result.created
+        assert moderation.kind == "moderation" and moderation.cause == audit.id
+        assert moderation.assignee != audit.assignee  # never the audit's own author
+        made.append(moderation.assignee)
+    pool = {p.id for p in org.people if "Moderator" in p.roles and p.active_on(date(2026, 4, 20))}
+    assert set(made) == pool  # shared out among every moderator
+    counts = Counter(made)
+    assert max(counts.values()) - min(counts.values()) <= 1  # evenly by load
+
+
+def test_issue_13_a_moderator_is_found_up_the_line_where_the_framework_says_so(store: SqlStore):
+    """`moderator: up_the_line`: the moderator nearest the auditor (here the one in Pat Practice's service)."""
+    from qaf.rules.loader import load_text
+
+    text = bundled.path("tameside-2023").read_text().replace("moderation: {role: Moderator,", "moderation: {role: Moderator, moderator: up_the_line,")
+    fw, problems = load_text(text, "tameside-up.yaml")
+    assert fw is not None and not [p for p in problems if p.is_error]
+    assert fw.row("T1").triggers[0].then[0].moderator == "up_the_line"
+    store.save_framework(fw, text)
+    store.save_org(council())
+    scheduling.schedule(store, fw, council(), *YEAR, date(2024, 6, 10))
+    audit = april_audit(store, "T1", "SW1")
+    [moderation] = recording.record(store, Recording(audit.id, "good", date=date(2024, 4, 22)), date(2024, 6, 10)).created
+    assert moderation.assignee == "MOD1"

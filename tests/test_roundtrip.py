@@ -12,6 +12,7 @@ from qaf.rules.model import (
     EVENTS,
     GRADES,
     KINDS,
+    MODERATORS,
     PEER,
     ROTATE,
     TEAM_KINDS,
@@ -71,7 +72,7 @@ def cadences(draw) -> Cadence:
         copy=draw(roles),
         except_months=tuple(sorted(draw(st.sets(st.integers(1, 12), max_size=3)))) if every_.months else (),
         variations=(Variation("early_help", draw(every), draw(st.integers(1, 3))),) if per == "team" and draw(st.booleans()) else (),
-        sample=Sample("1", draw(st.none() | st.integers(1, 5)), 10.0) if kind == "moderation" else None,
+        sample=Sample("1", draw(st.none() | st.integers(1, 5)), 10.0, draw(st.sampled_from(MODERATORS))) if kind == "moderation" else None,
         on=None,
         note=draw(text),
         hours=draw(st.none() | st.floats(0.25, 40, allow_nan=False, allow_infinity=False)),
@@ -95,6 +96,7 @@ def triggers(draw) -> Trigger:
             role=draw(st.sampled_from(ROLES)),
             of=draw(st.sampled_from(("assignee", "worker", "team"))),
             note=draw(text),
+            moderator=draw(st.sampled_from(MODERATORS)) if do == "moderation" else "pool",
         ))  # fmt: skip
     when = Condition(
         on=draw(st.sampled_from(("outcome", "moderation", "contest"))),

@@ -127,3 +127,37 @@ def test_rotherham_joint_visit_goes_to_a_different_front_line_team_each_time_wit
     targets = [next(iter(v))[1] for _, v in sorted(by_period.items())]
     assert all(a != b for a, b in zip(targets, targets[1:])) and set(targets) <= {"T1", "T2", "T3"}
     assert DCS in fw.rows[[r.id for r in fw.rows].index(next(iter(visit_rows)))].by
+
+
+# --- issue 13, item 5: a sample's moderation is shared out among the moderators -----------------
+
+
+def _sampled(moderator: str = "", existing=None):
+    from qaf.engine.model import Completed
+
+    extra = f", moderator: {moderator}" if moderator else ""
+    fw = framework(row("{kind: audit, every: month, per: worker, case: true}") + row(
+        f"{{kind: moderation, every: month, sample: {{row: '1', count: 4{extra}}}}}", by="Operations Manager", rid="2"))
+    done = [Completed(f"{n:016x}", "1", date(2024, 4, 20), "PM1", f"CS-00000{n}", "T1") for n in range(1, 7)]
+    got = plan(fw, council(), date(2024, 5, 1), date(2024, 5, 31), date(2024, 5, 2), existing=existing, completed=done).obligations
+    return [o for o in got if o.kind == "moderation"]
+
+
+def test_issue_13_a_sample_is_moderated_by_the_pool_evenly_and_reproducibly():
+    """"a sample of these audits is moderated": by the Operations Managers in turn, not only Pat's own."""
+    got = _sampled()
+    assert len(got) == 4
+    assert Counter(o.assignee for o in got) == {"OM1": 2, "OM2": 2}
+    assert [(o.id, o.assignee) for o in _sampled()] == [(o.id, o.assignee) for o in got]  # same inputs, same result
+
+
+def test_issue_13_the_pool_counts_what_each_moderator_already_holds():
+    first = _sampled()
+    held = next(o for o in first if o.assignee == "OM1")
+    again = _sampled(existing={held.id: held})
+    assert held.id in {o.id for o in again}
+    assert Counter(o.assignee for o in again) == {"OM1": 2, "OM2": 2}
+
+
+def test_issue_13_up_the_line_gives_the_sample_to_the_auditor_s_own_manager():
+    assert {o.assignee for o in _sampled("up_the_line")} == {"OM1"}  # Olive Ops manages Pat Practice

@@ -57,13 +57,21 @@ def _case_refs(org, ob: Obligation, fired) -> list[str]:
 
 
 def _fire(conn, store, fw: Framework, org, ob: Obligation, event: Event, day: date, prefer: str,
-          events: list | None = None) -> tuple[oc.Persisted, Consequences, str]:  # fmt: skip
+          events: list | None = None, author: str | None = None) -> tuple[oc.Persisted, Consequences, str]:  # fmt: skip
     rules = rules_for(fw, prefer)
     fired = rules.fired(event)
     picks = any(a.do == "follow_up_audits" for f in fired for a in f.trigger.then)
     history = oc.history(conn, _case_refs(org, ob, fired), day, fw.recent_audit_months) if picks else CaseHistory()
-    cons = consequences(fw, org, ob, event, fired, day, history)
+    pooled = any(a.do == "moderation" and a.moderator == "pool" for f in fired for a in f.trigger.then)
+    load = oc.held_by_assignee(conn, fw.id, "moderation", *_month_of(day)) if pooled else {}
+    cons = consequences(fw, org, ob, event, fired, day, history, load, author)
     return oc.persist(conn, cons.obligations, cons.notices, cons.events, events), cons, rules.name
+
+
+def _month_of(day: date) -> tuple[date, date]:
+    """The calendar month around ``day``: the period a moderator's load is counted over."""
+    first = day.replace(day=1)
+    return first, (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
 
 
 def record(store: Store, rec: Recording, today: date, prefer: str = "auto") -> RecordResult:
@@ -116,7 +124,7 @@ def _record_one(conn, store, fw: Framework, org, ob: Obligation, rec: Recording,
     if ob.kind == "qa_signoff" and ob.cause:
         oc.update_outcome(conn, ob.cause, {"signoff_by": by, "signoff_on": day})
     event = Event(f"{ob.id}/outcome", "outcome", ob.row, ob.kind, grade, rec.concerns, rec.areas)
-    done, cons, name = _fire(conn, store, fw, org, ob, event, day, prefer, events)
+    done, cons, name = _fire(conn, store, fw, org, ob, event, day, prefer, events, author=by)
     return RecordResult(ob.id, done.created, done.queued, cons.shortfalls, name)
 
 
