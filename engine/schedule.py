@@ -187,6 +187,8 @@ class _Planner:
     def teams_in_scope(self, row: Row, c: Cadence, period: Period, holders: list[Person], team_filter) -> list[Subject]:
         out = []
         teams = [t for t in self.teams if self.kind_ok(c, t, team_filter)]
+        if c.teams == "managed":  # teams outside every holder's line are out of scope, not unanswered
+            teams = [t for t in teams if self.people.manages(t, holders)]
         peers = Peers(holders, self.group_of(c.peer)) if c.peer else None
         for i, team in enumerate(teams):
             if peers is not None:
