@@ -119,7 +119,11 @@ def test_a_folder_the_demo_did_not_write_is_refused(tmp_path: Path, capsys):
 
 def test_the_demo_tells_the_same_year_as_qaf_did_before_its_layers_moved(tmp_path: Path, capsys):
     """Issue 11 moved every module and changed no behaviour: seed 3 over 60 days gives, figure for figure,
-    the SUMMARY.md and the May report the landed qaf (commit 5009ce4) wrote (tests/data/landed/)."""
+    the SUMMARY.md and the May report the landed qaf (commit 5009ce4) wrote (tests/data/landed/).
+
+    Rewritten on purpose for issue 13 (items 7 and 12): East Sussex 4.2's monthly budget monitoring goes to
+    every team and unit manager (29 tasks in May, not the DCS's one), and no grade notice goes to the Head
+    of Safeguarding; nothing else moved."""
     out = tmp_path / "demo"
     assert main(["demo", "--out", str(out), "--days", "60", "--seed", "3"]) == 0
     capsys.readouterr()
