@@ -223,6 +223,8 @@ class _Planner:
     def teams_in_scope(self, row: Row, c: Cadence, period: Period, holders: list[Person], team_filter) -> list[Subject]:
         out = []
         teams = [t for t in self.teams if self.kind_ok(c, t, team_filter)]
+        if c.teams == "managed":  # teams outside every holder's line are out of scope, not unanswered
+            teams = [t for t in teams if self.people.manages(t, holders)]
         same_kind = self.team_kind_of if c.peer == "different_team" else None  # "on behalf of another team": of its kind
         peers = Peers(holders, self.group_of(c.peer), same_kind) if c.peer else None
         for i, team in enumerate(teams):

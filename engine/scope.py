@@ -144,6 +144,18 @@ class People:
             self._responsible[key] = self._find_responsible(team, candidates, within, index)
         return self._responsible[key]
 
+    def manages(self, team: Team, candidates: list[Person]) -> bool:
+        """Whether any candidate works in ``team`` or line-manages (at any level) one of its members.
+
+        ``teams: managed`` keeps only such teams: "Operations Managers, Children's
+        Social Care" audit the teams of their line, never early help or the
+        Safeguarding Unit, which no Operations Manager manages.
+        """
+        ids = {c.id for c in candidates}
+        if any(c.team == team.id for c in candidates):
+            return True
+        return any(m.id in ids for member in self.org.members(team.id) for m in self.org.line(member.id))
+
     def _find_responsible(self, team: Team, candidates: list[Person], within: str, index: int) -> Person | None:
         in_team = [c for c in candidates if c.team == team.id]
         if in_team:

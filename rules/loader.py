@@ -75,12 +75,14 @@ def _build(root: Map, filename: str, problems: list[Problem]) -> Framework:
     rows = _each(f.seq("rows"), filename, problems, read_row)
     if not f.has("rows"):
         f.problem(None, "'rows' is required: a framework is a table of rows")
+    defaults = f.defaults()
     f.finish(SETTING_NAMES | STRUCTURED)
     return Framework(
         rows=rows,
         roles=_each(f.seq("roles"), filename, problems, read_role),
         escalation=_each(f.seq("escalation"), filename, problems, read_step),
         targets=_each(f.seq("targets"), filename, problems, read_target),
+        defaults=defaults,
         source=Source(filename, root.line),
         **{k: v for k, v in values.items() if v is not None},
     )

@@ -6,7 +6,11 @@ Each :class:`Row` keeps that verbatim text and its structured meaning: the
 outcome is recorded. A row that cannot be scheduled ("As required") keeps its
 reason in ``unschedulable``.
 
-Equality ignores ``source`` so that a framework printed and loaded again
+A record's ``defaults`` names the keys its file marked ``# default`` (a number
+or reading qaf chose where the council's paper leaves it open), each with the
+comment's explanation; the printer writes them back.
+
+Equality ignores ``source`` and ``defaults`` so that a framework printed and loaded again
 compares equal to the original (the round-trip test relies on this).
 """
 
@@ -54,6 +58,9 @@ TEAM_KINDS: tuple[str, ...] = ("social_care", "early_help")
 
 # whose cases an assignee's own case audit samples: their line's (their teams' and their workers'), or only their own
 CASELOADS: tuple[str, ...] = ("line", "own")
+# which teams a per-team cadence is about: every team, or only the teams a holder of the role
+# manages (works in, or line-manages one of its members at any level)
+TEAMS: tuple[str, ...] = ("all", "managed")
 
 EVENTS: tuple[str, ...] = ("case_opened", "case_closing", "case_transfer")
 
@@ -231,6 +238,8 @@ class Cadence:
     anniversary: Anniversary | None = None
     note: str = ""
     hours: float | None = None  # time one obligation takes, for the workload forecast
+    teams: str = "all"  # which teams are subjects: all, or only those the role manages ("managed")
+    defaults: tuple[tuple[str, str], ...] = field(default=(), compare=False)  # keys marked '# default' (qaf's choice), with why
     source: Source = field(default=NO_SOURCE, compare=False)
 
     @property
@@ -274,6 +283,7 @@ class Action:
     of: str = "assignee"
     note: str = ""
     moderator: str = "pool"  # for moderation: shared out among the role's holders, or up_the_line
+    defaults: tuple[tuple[str, str], ...] = field(default=(), compare=False)  # keys marked '# default' (qaf's choice), with why
     source: Source = field(default=NO_SOURCE, compare=False)
 
 
@@ -298,6 +308,7 @@ class Row:
     unschedulable: str | None = None  # the reason, when the row cannot be scheduled
     section: str = ""
     notes: tuple[str, ...] = ()
+    defaults: tuple[tuple[str, str], ...] = field(default=(), compare=False)  # keys marked '# default' (qaf's choice), with why
     source: Source = field(default=NO_SOURCE, compare=False)
 
     @property
@@ -361,6 +372,7 @@ class Framework:
     contest_moderator: str = "Head of Service"
     case_reference: str = ""  # the council's own pattern for case references; empty: qaf's rule
     targets: tuple[Target, ...] = ()
+    defaults: tuple[tuple[str, str], ...] = field(default=(), compare=False)  # keys marked '# default' (qaf's choice), with why
     source: Source = field(default=NO_SOURCE, compare=False)
 
     def row(self, row_id: str) -> Row:

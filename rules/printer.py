@@ -7,12 +7,14 @@ The importer writes its output through this module too.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
 
 from qaf.rules.model import Action, Cadence, Condition, Framework, Role, Row, Step, Target, Trigger
 from qaf.rules.settings import MONTHS, SETTINGS
+from qaf.rules.yamlsrc import DEFAULT_MARK
 
 
 class _Dumper(yaml.SafeDumper):
@@ -27,8 +29,45 @@ def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 _Dumper.add_representer(str, _str)
 
 
+_MARKED = re.compile(r"^([ ]*)(- )?qafdefault(\d+)_([A-Za-z_]+):", re.MULTILINE)
+
+
+class _Defaults:
+    """Keys marked ``# default`` in the source: renamed on the way into the dump, given back their comment after it."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    def mark(self, out: dict[str, Any], defaults: tuple[tuple[str, str], ...]) -> dict[str, Any]:
+        if not defaults:
+            return out
+        why = dict(defaults)
+        marked: dict[str, Any] = {}
+        for key, value in out.items():
+            if key in why:
+                self.texts.append(why[key])
+                key = f"qafdefault{len(self.texts) - 1}_{key}"
+            marked[key] = value
+        return marked
+
+    def restore(self, text: str) -> str:
+        def put(m: re.Match[str]) -> str:
+            indent, dash, n, key = m.group(1), m.group(2) or "", int(m.group(3)), m.group(4)
+            why = self.texts[int(n)]
+            comment = f"{indent}{DEFAULT_MARK}: {why}" if why else f"{indent}{DEFAULT_MARK}"
+            return f"{comment}\n{indent}{dash}{key}:"
+
+        return _MARKED.sub(put, text)
+
+
 def print_framework(fw: Framework, comments: dict[str, list[str]] | None = None) -> str:
-    """Canonical YAML for ``fw``; ``comments`` maps a row id to lines written above it."""
+    """Canonical YAML for ``fw``; ``comments`` maps a row id to lines written above it.
+
+    A key the source marked ``# default`` (qaf's choice where the council's
+    paper is silent) is printed under a ``# default: why`` comment, which the
+    loader reads back onto the same key.
+    """
+    marks = _Defaults()
     head: dict[str, Any] = {"qaf": 1}
     for opt in SETTINGS:
         value = getattr(fw, opt.name)
@@ -40,14 +79,14 @@ def print_framework(fw: Framework, comments: dict[str, list[str]] | None = None)
         head["escalation"] = [_step(s) for s in fw.escalation]
     if fw.targets:
         head["targets"] = [_target(t) for t in fw.targets]
-    text = _dump(head)
+    text = _dump(marks.mark(head, fw.defaults))
     text += "rows:\n"
     for row in fw.rows:
         for line in (comments or {}).get(row.id, []):
             text += f"  # {line}\n"
-        body = _dump([_row(row)])
+        body = _dump([_row(row, marks)])
         text += "".join("  " + line + "\n" for line in body.splitlines())
-    return text
+    return marks.restore(text)
 
 
 def _dump(data: Any) -> str:
@@ -76,7 +115,7 @@ def _target(t: Target) -> dict[str, Any]:
     return {"grade": t.grade, "max_percent": t.max_percent}
 
 
-def _row(r: Row) -> dict[str, Any]:
+def _row(r: Row, marks: _Defaults) -> dict[str, Any]:
     out: dict[str, Any] = {"id": r.id}
     if r.section:
         out["section"] = r.section
@@ -88,10 +127,10 @@ def _row(r: Row) -> dict[str, Any]:
     if r.notes:
         out["notes"] = list(r.notes)
     if r.cadences:
-        out["cadences"] = [_cadence(c) for c in r.cadences]
+        out["cadences"] = [marks.mark(_cadence(c), c.defaults) for c in r.cadences]
     if r.triggers:
-        out["triggers"] = [_trigger(t) for t in r.triggers]
-    return out
+        out["triggers"] = [_trigger(t, marks) for t in r.triggers]
+    return marks.mark(out, r.defaults)
 
 
 def _cadence(c: Cadence) -> dict[str, Any]:
@@ -147,6 +186,8 @@ def _cadence(c: Cadence) -> dict[str, Any]:
         out["note"] = c.note
     if c.hours is not None:
         out["hours"] = c.hours
+    if c.teams != "all":
+        out["teams"] = c.teams
     return out
 
 
@@ -165,7 +206,7 @@ def _condition(w: Condition) -> dict[str, Any]:
     return out
 
 
-def _action(a: Action) -> dict[str, Any]:
+def _action(a: Action, marks: _Defaults) -> dict[str, Any]:
     params: dict[str, Any] = {}
     if a.count != 1:
         params["count"] = a.count
@@ -181,15 +222,15 @@ def _action(a: Action) -> dict[str, Any]:
         params["moderator"] = a.moderator
     if a.note:
         params["note"] = a.note
-    return {a.do: params or None}
+    return {a.do: marks.mark(params, a.defaults) or None}
 
 
-def _trigger(t: Trigger) -> dict[str, Any]:
+def _trigger(t: Trigger, marks: _Defaults) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if t.id:
         out["id"] = t.id
     when = _condition(t.when)
     if when:
         out["when"] = when
-    out["then"] = [_action(a) for a in t.then]
+    out["then"] = [_action(a, marks) for a in t.then]
     return out

@@ -27,14 +27,14 @@ from qaf.rules.model import (
 )
 from qaf.rules.problems import Problem, Source
 from qaf.rules.settings import grade_key, month_number
-from qaf.rules.yamlsrc import Fields, Map, Node, Scalar
+from qaf.rules.yamlsrc import NOT_MARKABLE, Fields, Map, Node, Scalar
 
 T = TypeVar("T")
 
 CADENCE_KEYS = frozenset({
     "kind", "every", "count", "count_max", "per", "roles", "within", "peer", "rotate", "rota", "joint",
     "team_kind", "case", "share", "by", "to", "with", "copy", "except", "variations",
-    "sample", "on", "due_within", "anniversary", "note", "hours", "caseload",
+    "sample", "on", "due_within", "anniversary", "note", "hours", "caseload", "teams",
 })  # fmt: skip
 ROW_KEYS = frozenset({
     "id", "section", "role", "task", "frequency", "purpose", "by", "cadences",
@@ -133,6 +133,7 @@ def read_row(node: Node, filename: str, problems: list[Problem]) -> Row | None:
         unschedulable=f.text("unschedulable"),
         section=f.text("section", "") or "",
         notes=f.texts("notes"),
+        defaults=f.defaults(),
         source=f.source(),
     )
     f.finish(ROW_KEYS)
@@ -174,6 +175,8 @@ def read_cadence(node: Node, filename: str, problems: list[Problem], prefix: str
         anniversary=_anniversary(f),
         note=f.text("note", "") or "",
         hours=f.number("hours"),
+        teams=f.text("teams", "all") or "all",
+        defaults=f.defaults(),
         source=f.source(),
     )
     f.finish(CADENCE_KEYS)
@@ -268,6 +271,7 @@ def _condition(m: Map, parent: Fields) -> Condition:
     areas_node = f.mapping("areas")
     if areas_node is not None:
         af = Fields(areas_node, parent.filename, parent.problems, parent.name("when.areas"))
+        af.finish(areas_node.keys())  # any key is an area; a '# default' mark is not kept here
         for key in areas_node.keys():
             areas.append((key, frozenset(grade_key(g) for g in af.texts(key))))
     condition = Condition(
@@ -297,6 +301,8 @@ def _action(node: Node, parent: Fields) -> Action | None:
         return None
     do, line, params = m.entries[0]
     source = Source(parent.filename, line)
+    for key, _ in m.marks:  # the action as a whole: mark its parameter instead
+        parent.problems.append(Problem(source, parent.name(key), f"{NOT_MARKABLE} (mark the parameter, e.g. 'within')"))
     if isinstance(params, Scalar) and params.null:
         return Action(do, source=source)
     pm = as_map(params, parent.filename, parent.problems, parent.name(do))
@@ -312,6 +318,7 @@ def _action(node: Node, parent: Fields) -> Action | None:
         of=f.text("of", "assignee") or "assignee",
         note=f.text("note", "") or "",
         moderator=f.text("moderator", "pool") or "pool",
+        defaults=f.defaults(),
         source=source,
     )
     f.finish(ACTION_KEYS)

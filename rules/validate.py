@@ -23,6 +23,7 @@ from qaf.rules.model import (
     RELATIVE_TO,
     ROTATE,
     TEAM_KINDS,
+    TEAMS,
     TRIGGER_EVENTS,
     WITHIN,
     Cadence,
@@ -155,6 +156,7 @@ def _check_cadence(fw: Framework, row: Row, c: Cadence) -> list[Problem]:
     out += _choice(c, "team_kind", c.team_kind, TEAM_KINDS, where)
     out += _choice(c, "on", c.on, EVENTS, where)
     out += _choice(c, "caseload", c.caseload, CASELOADS, where)
+    out += _choice(c, "teams", c.teams, TEAMS, where)
 
     def bad(field: str, message: str) -> None:
         out.append(_p(c.source, f"{where}.{field}", message))
@@ -192,6 +194,8 @@ def _check_cadence(fw: Framework, row: Row, c: Cadence) -> list[Problem]:
     for v in c.variations:
         if v.team_kind not in TEAM_KINDS:
             out.append(_p(v.source, f"{where}.variation.team_kind", f"unknown team_kind '{v.team_kind}' (one of: {', '.join(TEAM_KINDS)})"))
+    if c.teams != "all" and c.per != "team":
+        bad("teams", "'teams' narrows the teams a per-team cadence is about; per must be 'team'")
     if c.variations and c.per != "team":
         bad("variations", "variations by team kind need per 'team'")
     if c.kind == "moderation" and c.sample is None and not c.event_driven:

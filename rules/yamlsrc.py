@@ -13,6 +13,8 @@ cannot.
 
 from __future__ import annotations
 
+import bisect
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable, TypeVar, Union
@@ -42,6 +44,7 @@ class Seq:
 class Map:
     entries: tuple[tuple[str, int, "Node"], ...]  # (key, key line, value)
     line: int
+    marks: tuple[tuple[str, str], ...] = ()  # (key, explanation) of keys marked '# default' (qaf's choice)
 
     def keys(self) -> list[str]:
         return [k for k, _, _ in self.entries]
@@ -131,18 +134,114 @@ def compose(text: str, filename: str) -> tuple[Node | None, list[Problem]]:
     if root is None:
         return None, [Problem(Source(filename, 1), "yaml", "the file is empty")]
     problems: list[Problem] = []
-    return _convert(root, filename, problems), problems
+    marks = default_marks(text, root)
+    out = _convert(root, filename, problems, marks)
+    for line in sorted(set(marks) - set(marks.taken)):
+        problems.append(Problem(Source(filename, marks[line][1]), "default", _UNATTACHED))
+    return out, problems
 
 
-def _convert(node: yaml.Node, filename: str, problems: list[Problem]) -> Node:
+# --- '# default' comments: qaf's choices, told apart from the council's words -------------------
+
+DEFAULT_MARK = "# default"
+_COMMENT = re.compile(r"(?:^|(?<=\s))#[^\n]*", re.MULTILINE)
+_DEFAULT = re.compile(r"#\s*default\b[:\s]*(.*)", re.DOTALL)
+_UNATTACHED = "a '# default' comment marks the key on its own line, or on the line below a comment block it starts; there is none"
+
+
+class _Marks(dict):
+    """Key line -> (explanation, comment line); ``taken`` holds the lines a key has claimed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.taken: dict[int, None] = {}
+
+
+def default_marks(text: str, root: yaml.Node) -> _Marks:
+    """Find ``# default`` comments (never a ``#`` inside a quoted or block text) and the key line each marks.
+
+    A comment at the end of a key's line marks that key; a block of whole-line
+    comments that starts with ``# default`` marks the key on the first line
+    after the block. The explanation is the rest of the comment (block lines
+    joined by spaces).
+    """
+    marks = _Marks()
+    if "default" not in text:
+        return marks
+    spans = sorted(_scalar_spans(root))
+    starts = [s for s, _ in spans]
+    lines = text.split("\n")
+    offsets = [0]
+    for ln in lines:
+        offsets.append(offsets[-1] + len(ln) + 1)
+
+    def comment_at(index: int) -> str | None:  # the comment starting exactly at ``index``, if not inside a scalar
+        i = bisect.bisect_right(starts, index) - 1
+        if i >= 0 and spans[i][0] <= index < spans[i][1]:
+            return None
+        return text[index : text.find("\n", index) if "\n" in text[index:] else len(text)]
+
+    def whole_line(n: int) -> str | None:  # line n (0-based) as a comment, when it is nothing else
+        stripped = lines[n].lstrip()
+        if not stripped.startswith("#"):
+            return None
+        return comment_at(offsets[n] + len(lines[n]) - len(stripped))
+
+    n = 0
+    while n < len(lines):
+        found = None
+        for m in _COMMENT.finditer(lines[n]):
+            comment = comment_at(offsets[n] + m.start())
+            if comment is not None:
+                found = (m.start(), comment)
+                break
+        if found is None or not _DEFAULT.match(found[1]):
+            n += 1
+            continue
+        column, comment = found
+        if lines[n][:column].strip():  # at the end of a key's line
+            marks[n + 1] = (_DEFAULT.match(comment).group(1).strip(), n + 1)
+            n += 1
+            continue
+        words = [_DEFAULT.match(comment).group(1).strip()]
+        k = n + 1
+        while k < len(lines) and (whole_line(k) is not None):
+            words.append((whole_line(k) or "").lstrip("#").strip())
+            k += 1
+        while k < len(lines) and not lines[k].strip():
+            k += 1
+        if k < len(lines):
+            marks[k + 1] = (" ".join(w for w in words if w), n + 1)
+        else:
+            marks[-(n + 1)] = ("", n + 1)  # nothing below it: reported as unattached
+        n = k
+    return marks
+
+
+def _scalar_spans(node: yaml.Node):
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, yaml.ScalarNode):
+            if item.start_mark.index < item.end_mark.index:
+                yield (item.start_mark.index, item.end_mark.index)
+        elif isinstance(item, yaml.SequenceNode):
+            stack.extend(item.value)
+        elif isinstance(item, yaml.MappingNode):
+            for k, v in item.value:
+                stack.extend((k, v))
+
+
+def _convert(node: yaml.Node, filename: str, problems: list[Problem], marks: _Marks) -> Node:
     line = node.start_mark.line + 1
     if isinstance(node, yaml.ScalarNode):
         null = node.style is None and node.value in _NULLS
         return Scalar(node.value, line, quoted=node.style in ("'", '"'), null=null)
     if isinstance(node, yaml.SequenceNode):
-        return Seq(tuple(_convert(item, filename, problems) for item in node.value), line)
+        return Seq(tuple(_convert(item, filename, problems, marks) for item in node.value), line)
     assert isinstance(node, yaml.MappingNode)
     entries: list[tuple[str, int, Node]] = []
+    marked: list[tuple[str, str]] = []
     seen: dict[str, int] = {}
     for key_node, value_node in node.value:
         key_line = key_node.start_mark.line + 1
@@ -160,8 +259,11 @@ def _convert(node: yaml.Node, filename: str, problems: list[Problem]) -> Node:
             )
             continue
         seen[key] = key_line
-        entries.append((key, key_line, _convert(value_node, filename, problems)))
-    return Map(tuple(entries), line)
+        if key_line in marks and key_line not in marks.taken:  # the first key on the line: the outer one
+            marks.taken[key_line] = None
+            marked.append((key, marks[key_line][0]))
+        entries.append((key, key_line, _convert(value_node, filename, problems, marks)))
+    return Map(tuple(entries), line, tuple(marked))
 
 
 # --- typed access with problems -------------------------------------------------
@@ -180,6 +282,7 @@ class Fields:
     problems: list[Problem]
     prefix: str = ""
     used: set[str] = field(default_factory=set)
+    defaults_read: bool = False
 
     def source(self, key: str | None = None) -> Source:
         return Source(self.filename, self.node.key_line(key) if key else self.node.line)
@@ -275,13 +378,24 @@ class Fields:
             return None
         return node
 
+    def defaults(self) -> tuple[tuple[str, str], ...]:
+        """The keys of this record marked ``# default`` (qaf's choice, not the council's words), with the explanation."""
+        self.defaults_read = True
+        return self.node.marks
+
     def finish(self, known: frozenset[str] | set[str]) -> None:
-        """Report keys this record does not know (a typo must not pass silently)."""
+        """Report keys this record does not know (a typo must not pass silently), and marks it cannot keep."""
+        if not self.defaults_read:
+            for key, _ in self.node.marks:
+                self.problem(key, NOT_MARKABLE)
         for key, line, _ in self.node.entries:
             if key not in known:
                 hint = _closest(key, known)
                 extra = f" (did you mean '{hint}'?)" if hint else ""
                 self.problem(key, f"unknown field '{key}'{extra}", line=line)
+
+
+NOT_MARKABLE = "only a setting, a row's or cadence's field or a trigger action's parameter can be marked '# default'"
 
 
 def parse_bool(text: str) -> bool:

@@ -39,8 +39,9 @@ def test_counts_per_person_and_month_are_the_planners_obligations():
     assert got == expected
     assert sum(p.total.count for p in f.people) == len(planned(EAST_SUSSEX, org, FIRST, LAST)) - f.unassigned
     by_person = {p.person: {m.key: c.count for m, c in p.months} for p in f.people}
-    # Pat Practice: 3.16, one case a month for each worker: Tom, Ruth and Lee (Sam starts in July)
-    assert by_person["PM1"] == {"2024-04": 3, "2024-05": 3, "2024-06": 3}
+    # Pat Practice: 3.16, one case a month for each worker: Tom, Ruth and Lee (Sam starts in July);
+    # and, a team manager, 4.2's monthly budget monitoring ("Monthly by team and unit managers")
+    assert by_person["PM1"] == {"2024-04": 4, "2024-05": 4, "2024-06": 4}
     # Hana Locality, Head of Service: 3.14's quarterly scrutiny of a sample of her Operations Manager's audits, due in June
     moderations = [o for o in planned(EAST_SUSSEX, org, FIRST, LAST) if o.kind == "moderation"]
     assert {o.due for o in moderations} == {date(2024, 6, 28)} and len(moderations) == 3
@@ -52,11 +53,11 @@ def test_hours_multiply_the_obligations_by_the_time_a_task_takes():
     f = forecast([fw], council(), FIRST, LAST)
     pat = next(p for p in f.people if p.person == "PM1")
     april = dict(pat.months)[Month(2024, 4)]
-    assert (april.count, april.hours, april.untimed) == (3, 4.5, 0)  # three audits of an hour and a half
-    assert (pat.total.count, pat.total.hours) == (9, 13.5)
+    assert (april.count, april.hours, april.untimed) == (4, 4.5, 1)  # three audits of an hour and a half; 4.2 untimed
+    assert (pat.total.count, pat.total.hours) == (12, 13.5)
     olive = next(p for p in f.people if p.person == "OM1")
     assert olive.total.hours == 0 and olive.total.untimed == olive.total.count  # 3.14 gives no time
-    assert f.timed and "Pat Practice (PM1)    3 (4.5h)  3 (4.5h)  3 (4.5h)  9 (13.5h)" in render(f)
+    assert f.timed and "Pat Practice (PM1)    4 (4.5h+)  4 (4.5h+)  4 (4.5h+)  12 (13.5h+)" in render(f)  # "+": 4.2 is untimed
 
 
 def test_role_keeps_only_its_holders():
@@ -71,11 +72,11 @@ def test_qaf_forecast_writes_nothing(store: SqlStore, db_url: str, capsys):
     args = ["--db", db_url, "forecast", "--from", "2024-04-01", "--through", "2024-06-30"]
     assert main([*args, "--role", "PM", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert [(p["person"], p["months"]["2024-04"]["count"]) for p in data["people"]] == [("PM1", 3), ("PM3", 1), ("PM2", 1)]  # the busiest first, then by name
+    assert [(p["person"], p["months"]["2024-04"]["count"]) for p in data["people"]] == [("PM1", 4), ("PM3", 2), ("PM2", 2)]  # the busiest first, then by name
     assert data["months"] == ["2024-04", "2024-05", "2024-06"]
     assert main([*args, "--format", "csv"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == "person,name,roles,month,count,hours,untimed" and "PM1,Pat Practice,Practice Manager,2024-04,3,0,3" in lines
+    assert lines[0] == "person,name,roles,month,count,hours,untimed" and "PM1,Pat Practice,Practice Manager;Team Manager,2024-04,4,0,4" in lines
     assert main(args) == 0 and "Pat Practice (PM1)" in capsys.readouterr().out
     assert snapshot(store) == before
     assert main([*args, "--role", "Wizard"]) == 1

@@ -84,8 +84,8 @@ EAST_SUSSEX = [
     ('3.14', 'One case file for each team per month within their service. If the audit identifies significant concerns then a further two files to be audited from that particular team.', 'audit', ['Monthly audit for each team within their service, one case']),
     ('3.15', 'One case file quarterly for each team in a different service.', 'audit', ['Quarterly audit for each team in a different service, one case']),
     ('3.16', 'One case per month for each worker. If audit reveals significant concerns then a further two files from the same worker should be reviewed. Alert Operations Manager at this point. In addition, the file of concern must be reviewed within three months ensuring that the recommendations regarding safe care planning have been actioned.', 'audit', ['Monthly audit for each worker, one case']),
-    ('4.1', 'Monthly to team/unit managers and CSCMT Bi-annually to Joint Divisional Meeting, SMT and LM Biannually to Chair of LSCB', 'report', ['Monthly report to Team and Unit Managers and CSCMT', 'Six-monthly report to Joint Divisional Meeting, SMT and Lead Member', 'Six-monthly report to LSCB Chair']),
-    ('4.2', 'Monthly by team and unit managers, Joint Divisional Meeting and SMT', 'task', ['Monthly task by Team and Unit Managers, Joint Divisional Meeting and SMT']),
+    ('4.1', 'Monthly to team/unit managers and CSCMT Bi-annually to Joint Divisional Meeting, SMT and LM Biannually to Chair of LSCB', 'report', ['Monthly report to Team Manager and CSCMT', 'Six-monthly report to Joint Divisional Meeting, SMT and Lead Member', 'Six-monthly report to LSCB Chair']),
+    ('4.2', 'Monthly by team and unit managers, Joint Divisional Meeting and SMT', 'task', ['Monthly task by Team Manager, Joint Divisional Meeting and SMT']),
     ('4.3', 'Quarterly to CSCMT after audit (with reports to early help ADs as appropriate) Annually to SMT and LM via Scrutiny Committee', 'report', ['Quarterly report to CSCMT', 'Annual report to SMT, Lead Member and Scrutiny Committee']),
     ('4.4', 'Quarterly to CPP and LM Monthly reports sent to Ofsted', 'report', ['Quarterly report to CPP and Lead Member', 'Monthly report to Ofsted']),
     ('4.5', 'Quarterly', 'audit', ['Quarterly audit']),
@@ -396,7 +396,7 @@ def test_concerns_or_an_inadequate_grade_sets_a_trigger_for_each():
 POSTS = (
     "Head of Service", DCS, "Lead Member", "Operations Manager", "Practice Manager", "Independent Reviewing Officer",
     "Child Protection Adviser", "Head of Safeguarding", "Principal Social Worker", "AD Communication, Planning and Performance",
-    "Team and Unit Managers", "Chief Executive",
+    "Team Manager", "Chief Executive",
 )  # fmt: skip
 BODIES = ("CSCMT", "SMT", "LSCB", "CPP", "Cabinet", "Scrutiny Committee", "Joint Divisional Meeting")
 MONTHLY = st.sampled_from([1, 2, 3, 4, 6, 12]).map(lambda m: Every(months=m))

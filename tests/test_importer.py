@@ -57,6 +57,10 @@ KNOWINGLY_DIFFERENT = {
     "4.16": "the hand-written file invites the Heads of Service to the DCS's quarterly performance review, reading the "
     "purpose's 'holding Heads of Service accountable as appropriate'; the importer takes who comes to a meeting "
     "from the task and frequency cells only",
+    "3.13": "the hand-written file keeps the peer audit to the teams a Head of Service of Children's Social Care manages "
+    "(teams: managed, issue 13 item 7); the importer does not yet read 'Children's Social Care' in the role cell as that "
+    "scope, so its peer audits also pick the early help team",
+    "3.15": "as 3.13, for the Operations Managers' peer audit",
 }
 
 

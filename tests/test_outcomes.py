@@ -93,7 +93,7 @@ def test_a_worker_with_one_open_case_gets_a_shortfall_but_still_the_review_and_t
     result = recording.record(store, Recording(audit.id, "inadequate", concerns=True, date=date(2024, 4, 25)), date(2024, 6, 10))
     assert [o.kind for o in result.created] == ["review"]
     assert result.shortfalls == ("asked for 2 further files from worker Eve East, but only 0 other open cases were eligible on 2024-04-25",)
-    assert [(n.recipient, n.reason) for n in result.queued] == [("OM1", "alert"), ("HS1", "grade")]  # inadequate: Head of Safeguarding told
+    assert [(n.recipient, n.reason) for n in result.queued] == [("OM1", "alert")]  # 3.16's alert; the framework tells no one else of a grade
     events = {r.kind for r in _events(store)}
     assert "shortfall" in events
 
@@ -149,7 +149,7 @@ def test_tameside_every_primary_audit_is_moderated_and_every_moderated_audit_sig
     second = recording.moderate(store, moderation.id, "inadequate", None, date(2024, 5, 2), date(2024, 6, 10))
     [signoff] = second.created
     assert (signoff.kind, signoff.assignee, signoff.due, signoff.cause) == ("qa_signoff", "HQA", date(2024, 5, 31), audit.id)  # 2 June is a Sunday
-    assert [n.recipient for n in second.queued] == ["H1", "H1"]  # inadequate moderated grade: alert and grade notice
+    assert second.queued == ()  # the report names no one to be told of an inadequate moderated grade (issue 13, item 12)
     recording.record(store, Recording(signoff.id, None, date=date(2024, 5, 10)), date(2024, 6, 10))
     done = {o.id: o for o in find(store)}[audit.id]
     assert (done.outcome.grade, done.outcome.moderated_grade, done.outcome.signoff_by) == ("requires_improvement", "inadequate", "HQA")
@@ -368,7 +368,7 @@ def test_issue_13_a_moderator_is_found_up_the_line_where_the_framework_says_so(s
     """`moderator: up_the_line`: the moderator nearest the auditor (here the one in Pat Practice's service)."""
     from qaf.rules.loader import load_text
 
-    text = bundled.path("tameside-2023").read_text().replace("moderation: {role: Moderator,", "moderation: {role: Moderator, moderator: up_the_line,")
+    text = bundled.path("tameside-2023").read_text().replace("              role: Moderator\n", "              role: Moderator\n              moderator: up_the_line\n")
     fw, problems = load_text(text, "tameside-up.yaml")
     assert fw is not None and not [p for p in problems if p.is_error]
     assert fw.row("T1").triggers[0].then[0].moderator == "up_the_line"
