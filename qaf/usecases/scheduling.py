@@ -18,7 +18,7 @@ from datetime import date
 
 from qaf.engine.fingerprint import fingerprint
 from qaf.engine.org import Org
-from qaf.engine.reconcile import ScheduleResult, reconcile
+from qaf.engine.reconcile import ScheduleResult, reconcile, reconcile_follow_ups
 from qaf.engine.sampling import CaseHistory
 from qaf.engine.schedule import CALENDAR, SAMPLES, part_of, plan
 from qaf.rules.model import Framework
@@ -39,7 +39,22 @@ def schedule(store: Store, fw: Framework, org: Org, first: date, last: date, tod
     with store.write() as conn:
         store.lock(conn, f"schedule.{fw.id}")
         results = [_part(conn, store, fw, org, first, last, today, part, sampled, force) for part in parts]
+        results.append(_follow_ups(conn, store, fw, org, today))
     return _combine(fw.id, results)
+
+
+def _follow_ups(conn, store, fw: Framework, org: Org, today: date) -> ScheduleResult:
+    """Live work a trigger created follows the organisation too: a new line manager inherits it,
+    a leaver's passes on, and work nobody answers for any more is cancelled with the reason."""
+    live, causes = ob_store.trigger_made(conn, fw.id)
+    updates = reconcile_follow_ups(fw, org, live, causes, today)
+    if not updates:
+        return ScheduleResult(fw.id, 0, skipped=True)
+    ob_store.apply(conn, (), updates)
+    cancelled = sum(1 for _, fields in updates if "status" in fields)
+    reassigned = len(updates) - cancelled
+    store.log_in(conn, "schedule", fw.id, {"part": "follow_ups", "reassigned": reassigned, "cancelled": cancelled})
+    return ScheduleResult(fw.id, 0, updated=reassigned, reassigned=reassigned, cancelled=cancelled)
 
 
 def _part(conn, store, fw: Framework, org: Org, first: date, last: date, today: date, part: str, sampled: list[str], force: bool):
