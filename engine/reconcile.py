@@ -135,7 +135,7 @@ def reconcile_follow_ups(
     pass to another holder of the trigger's role when they leave. When nobody
     answers any more, the work is cancelled and the reason says so.
     """
-    people = people_of(org, vocabulary_of(fw))
+    people = _Holders(people_of(org, vocabulary_of(fw)))
     out: list[tuple[Obligation, dict[str, Any]]] = []
     for ob in sorted(live.values(), key=lambda o: o.id):
         found = _answerer(fw, org, people, ob, causes, today)
@@ -146,6 +146,23 @@ def reconcile_follow_ups(
         else:
             out.append((ob, {"assignee": found}))
     return tuple(out)
+
+
+class _Holders:
+    """The organisation's people, with each set of roles' holders on a day found once."""
+
+    def __init__(self, people) -> None:
+        self.people = people
+        self._found: dict[tuple, list] = {}
+
+    def holders(self, roles: tuple[str, ...], start: date, due: date) -> list:
+        key = (roles, start, due)
+        if key not in self._found:
+            self._found[key] = self.people.holders(roles, start, due)
+        return self._found[key]
+
+    def __getattr__(self, name: str):
+        return getattr(self.people, name)
 
 
 _KEEP = object()  # the rule cannot be worked out again (its row or cadence is gone): leave it as it is
