@@ -119,7 +119,10 @@ def test_a_folder_the_demo_did_not_write_is_refused(tmp_path: Path, capsys):
 
 def test_the_demo_tells_the_same_year_as_qaf_did_before_its_layers_moved(tmp_path: Path, capsys):
     """Issue 11 moved every module and changed no behaviour: seed 3 over 60 days gives, figure for figure,
-    the SUMMARY.md and the May report the landed qaf (commit 5009ce4) wrote (tests/data/landed/)."""
+    the SUMMARY.md and the May report the landed qaf (commit 5009ce4) wrote (tests/data/landed/).
+    Changed on purpose since, by issue 13: a follow-up audit found with concerns no longer sets off
+    more follow-ups, a review and an alert (item 9: 2 follow-up audits, 1 review, 1 email fewer), and
+    the report says which rungs found nobody above the assignee to tell (item 8)."""
     out = tmp_path / "demo"
     assert main(["demo", "--out", str(out), "--days", "60", "--seed", "3"]) == 0
     capsys.readouterr()
