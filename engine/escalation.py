@@ -19,7 +19,7 @@ date.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Iterable
 
@@ -64,24 +64,34 @@ def cutoffs(fw: Framework, today: date) -> list[date]:
 
 
 def recipient(fw: Framework, org: Org, ob: Obligation, to: str, day: date) -> Person | None:
-    """The person a rung names: the assignee, their line manager, or a role found up their line."""
+    """The person a rung names: the assignee, or someone in the assignee's line above them.
+
+    A rung above the assignee is never the assignee and never anyone below
+    them: walking the ``manager`` links up from the assignee, it is the line
+    manager (``line_manager``), or the nearest holder of the rung's role. When
+    nobody above holds that role (the assignee holds it, or ranks above it:
+    the DCS's own work at the Head of Service rung), it is the next active
+    person up the line. At the top of the organisation nobody is above: the
+    rung is recorded with nobody to tell (see :func:`nobody_above`).
+    """
     assignee = org.person(ob.assignee or "")
     if to == "assignee":
         return assignee
-    if to == "line_manager":
-        if assignee is None:
-            return None
-        return next((p for p in org.line(assignee.id) if p.active_on(day)), None)
-    people = people_of(org, vocabulary_of(fw))
-    holders = people.holders((to,), day, day)
-    if assignee is not None:
-        above = people.nearest_up_line(assignee.id, holders)
-        if above is not None:
-            return above
-        same = [h for h in holders if people.service(h) == people.service(assignee)]
-        if same:
-            return same[0]
-    return holders[0] if len(holders) == 1 else None
+    if assignee is None:
+        return None
+    above = [p for p in org.line(assignee.id) if p.active_on(day)]
+    if to != "line_manager":
+        holders = {h.id for h in people_of(org, vocabulary_of(fw)).holders((to,), day, day)}
+        found = next((p for p in above if p.id in holders), None)
+        if found is not None:
+            return found
+    return above[0] if above else None
+
+
+def nobody_above(org: Org, ob: Obligation) -> str:
+    """The words for a rung that found nobody to tell."""
+    assignee = org.person(ob.assignee or "")
+    return f"nobody above {assignee.name} in the line to tell" if assignee else "the assignee is not in the organisation"
 
 
 def due_escalations(
@@ -103,17 +113,39 @@ def due_escalations(
                                       _notice(fw, org, ob, who, REMINDER, reason, digest) if who else None))  # fmt: skip
             continue
         late = workdays.between(ob.due, today)
+        rungs: list[Escalation] = []
         for level, step in enumerate(steps):
             if step.after > late or (ob.id, level) in done:
                 continue
             who = recipient(fw, org, ob, step.to, today)
             reason = f"overdue by {late} working day{'s' if late != 1 else ''} (due {ob.due.isoformat()})"
+            if who is None:
+                reason += f": {nobody_above(org, ob)}"
             # the assignee's own overdue notices are gathered into their daily email like reminders;
             # a manager's are too when their role reads digests (SPEC: the DCS gets a digest, not a flood)
             to_assignee = who is not None and who.id == ob.assignee
             digest = to_assignee or step.digest or bool(who and people.roles.get(who.id, frozenset()) & digest_roles)
             notice = _notice(fw, org, ob, who, level, reason, digest) if who else None
-            out.append(Escalation(ob.id, level, who.id if who else None, today, reason, notice))
+            rungs.append(Escalation(ob.id, level, who.id if who else None, today, reason, notice))
+        out += once_each(rungs)
+    return out
+
+
+def once_each(rungs: list[Escalation]) -> list[Escalation]:
+    """One obligation's rungs due on one tick, with one notice a person: the highest rung's.
+
+    After skipped dates several rungs fall due at once, and one person may
+    hold two of them (the line manager who is also the Head of Service).
+    Every rung is still recorded (so none is raised again tomorrow), each
+    naming who was told; only the highest rung that names a person carries
+    the notice to them.
+    """
+    last = {e.to: e.level for e in rungs if e.to is not None}
+    out = []
+    for e in rungs:
+        if e.to is not None and e.level != last[e.to]:
+            e = replace(e, notice=None, reason=f"{e.reason}; told once, at rung {last[e.to]}")
+        out.append(e)
     return out
 
 

@@ -18,13 +18,15 @@ same transaction it read ``existing`` in.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from qaf.engine.model import CANCELLED, DONE, LIVE, OPEN, WAIVED, Obligation
 from qaf.engine.org import Org
 from qaf.engine.schedule import Plan
-from qaf.engine.scope import OUT_OF_SCOPE, out_of_scope_reason
+from qaf.engine.scope import OUT_OF_SCOPE, out_of_scope_reason, people_of
 from qaf.rules.model import Framework
+from qaf.rules.roles import vocabulary_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,3 +135,125 @@ def reconcile(plan: Plan, fw: Framework, org: Org, existing: dict[str, Obligatio
     fresh = tuple(o for o in plan.obligations if o.id not in existing)
     waived = sum(1 for o in plan.obligations if o.status == WAIVED)
     return Changes(fresh, tuple(updates), len(planned), reassigned, cancelled, reopened, unchanged, waived, plan.notes)
+
+
+# --- work a trigger created (cadence < 0) ----------------------------------------------------------
+
+FOLLOWS_THE_ROW = ("follow_up_audit", "review")  # the trigger gave them to whoever does the row's work for the subject
+
+
+def reconcile_follow_ups(
+    fw: Framework, org: Org, live: dict[str, Obligation], causes: dict[str, Obligation], today: date
+) -> tuple[tuple[Obligation, dict[str, Any]], ...]:
+    """The updates that keep live trigger-made work with whoever answers for it today.
+
+    ``live`` is the framework's live trigger-made obligations; ``causes``
+    every obligation up their chains of causes. Each one's assignee is worked
+    out again by the rule the trigger used: follow-up audits and reviews go to
+    whoever does the causing row's work for the subject (the worker's Practice
+    Manager for 3.16), so a new line manager inherits them; moderation and
+    sign-off stay with their holder while they are in the organisation, and
+    pass to another holder of the trigger's role when they leave. When nobody
+    answers any more, the work is cancelled and the reason says so.
+    """
+    people = _Holders(people_of(org, vocabulary_of(fw)))
+    out: list[tuple[Obligation, dict[str, Any]]] = []
+    for ob in sorted(live.values(), key=lambda o: o.id):
+        found = _answerer(fw, org, people, ob, causes, today)
+        if found is _KEEP or found == ob.assignee:
+            continue
+        if found is None:
+            out.append((ob, {"status": CANCELLED, "status_reason": f"{OUT_OF_SCOPE}{_nobody(fw, org, ob, causes)}"}))
+        else:
+            out.append((ob, {"assignee": found}))
+    return tuple(out)
+
+
+class _Holders:
+    """The organisation's people, with each set of roles' holders on a day found once."""
+
+    def __init__(self, people) -> None:
+        self.people = people
+        self._found: dict[tuple, list] = {}
+
+    def holders(self, roles: tuple[str, ...], start: date, due: date) -> list:
+        key = (roles, start, due)
+        if key not in self._found:
+            self._found[key] = self.people.holders(roles, start, due)
+        return self._found[key]
+
+    def __getattr__(self, name: str):
+        return getattr(self.people, name)
+
+
+_KEEP = object()  # the rule cannot be worked out again (its row or cadence is gone): leave it as it is
+
+
+def _root(ob: Obligation, causes: dict[str, Obligation]) -> Obligation | None:
+    seen = {ob.id}
+    while ob.cadence < 0:
+        cause = causes.get(ob.cause or "")
+        if cause is None or cause.id in seen:
+            return None
+        seen.add(cause.id)
+        ob = cause
+    return ob
+
+
+def _cadence(fw: Framework, root: Obligation):
+    try:
+        row = fw.row(root.row)
+    except KeyError:
+        return None, None
+    return (row, row.cadences[root.cadence]) if 0 <= root.cadence < len(row.cadences) else (row, None)
+
+
+def _answerer(fw: Framework, org: Org, people, ob: Obligation, causes: dict[str, Obligation], today: date):
+    root = _root(ob, causes)
+    if root is None:
+        return _KEEP
+    if ob.kind not in FOLLOWS_THE_ROW:
+        return _holder_of_action(fw, org, people, ob, root, today)
+    row, cadence = _cadence(fw, root)
+    if cadence is None:
+        return _KEEP
+    holders = people.holders(cadence.by or row.by, today, today)
+    ids = {h.id for h in holders}
+    if cadence.peer or cadence.rotate or cadence.rota or ob.subject_kind not in ("worker", "case_holder", "team"):
+        return ob.assignee if ob.assignee in ids else None  # a rotation is not worked out again: its holder, while they hold it
+    if ob.subject_kind == "team":
+        team = org.team(ob.subject)
+        found = people.responsible_for_team(team, holders, cadence.within) if team else None
+    else:
+        found = people.nearest_up_line(ob.subject, holders)
+    return found.id if found else None
+
+
+def _holder_of_action(fw: Framework, org: Org, people, ob: Obligation, root: Obligation, today: date):
+    current = org.person(ob.assignee or "")
+    if current is not None and current.active_on(today):
+        return _KEEP
+    roles = {a.role for r in fw.rows if r.id == ob.row for t in r.triggers for a in t.then if a.do == ob.kind and a.role}
+    if not roles:
+        return _KEEP
+    holders = [h for h in people.holders(tuple(sorted(roles)), today, today) if h.id != root.assignee]
+    above = people.nearest_up_line(root.assignee or "", holders)
+    if above is not None:
+        return above.id
+    author = org.person(root.assignee or "")
+    same = [h for h in holders if author is not None and people.service(h) == people.service(author)]
+    pool = same or holders
+    return pool[0].id if pool else None
+
+
+def _nobody(fw: Framework, org: Org, ob: Obligation, causes: dict[str, Obligation]) -> str:
+    root = _root(ob, causes)
+    row, cadence = _cadence(fw, root) if root is not None else (None, None)
+    roles = " or ".join((cadence.by or row.by) if row is not None and cadence is not None else ())
+    subject = org.person(ob.subject) if ob.subject_kind in ("worker", "case_holder", "assignee") else None
+    team = org.team(ob.subject) if ob.subject_kind == "team" else None
+    what = subject.name if subject else f"team {team.name}" if team else ob.subject
+    if ob.kind not in FOLLOWS_THE_ROW or not roles:
+        left = org.person(ob.assignee or "")
+        return f"{left.name if left else ob.assignee} left and nobody else can do this {ob.kind.replace('_', ' ')}"
+    return f"nobody holding {roles} answers for {what} any more"

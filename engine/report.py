@@ -241,13 +241,20 @@ def rung_label(fw: Framework, level: int) -> str:
 
 
 def escalations(fw: Framework, raised: Iterable[Raised], month: Month, ids: set[str]) -> tuple[int, tuple[Rung, ...]]:
-    """(reminders sent in the month, rungs raised in the month by level), for this framework's obligations."""
+    """(reminders sent in the month, rungs raised in the month by level), for this framework's obligations.
+
+    A rung raised with nobody to tell (nobody above the assignee) is counted apart, so the report says so.
+    """
     by_level: dict[int, int] = {}
+    nobody: dict[int, int] = {}
     for r in raised:
-        if r.on in month and r.to is not None and r.obligation in ids:
-            by_level[r.level] = by_level.get(r.level, 0) + 1
+        if r.on in month and r.obligation in ids:
+            tally = by_level if r.to is not None else nobody
+            tally[r.level] = tally.get(r.level, 0) + 1
     reminders = by_level.pop(REMINDER, 0)
-    return reminders, tuple(Rung(k, rung_label(fw, k), n) for k, n in sorted(by_level.items()))
+    nobody.pop(REMINDER, None)
+    levels = sorted({*by_level, *nobody})
+    return reminders, tuple(Rung(k, rung_label(fw, k), by_level.get(k, 0), nobody.get(k, 0)) for k in levels)
 
 
 # --- the report -----------------------------------------------------------------------

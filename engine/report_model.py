@@ -127,7 +127,8 @@ class ReviewDue:
 class Rung:
     level: int
     label: str
-    count: int
+    count: int  # raised with someone to tell
+    nobody: int = 0  # raised with nobody above the assignee to tell (the top of the organisation)
 
 
 @dataclass(frozen=True, slots=True)

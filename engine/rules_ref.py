@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator
 
-from qaf.rules.model import Condition, Framework, Trigger
+from qaf.rules.model import Condition, Framework, Row, Trigger
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +25,7 @@ class Event:
     grade: str | None  # for moderation: the moderated grade
     concerns: bool = False
     areas: tuple[tuple[str, str], ...] = ()  # key area -> grade
+    scheduled: bool = True  # the obligation was scheduled (cadence >= 0), not created by a trigger
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,14 +46,30 @@ def numbered(fw: Framework) -> Iterator[tuple[int, str, Trigger]]:
             n += 1
 
 
-def matches(when: Condition, trigger_row: str, event: Event) -> bool:
+def fires_on(row: Row, when: Condition) -> tuple[frozenset[str], bool]:
+    """The kinds of work a trigger fires on, and whether only the row's scheduled work counts.
+
+    A trigger names its kinds (``kinds: [audit, follow_up_audit]``): any
+    obligation of the row of those kinds. Without them it fires on the row's
+    own scheduled work (its cadences' kinds, cadence >= 0) only, never on
+    what a trigger created: a follow-up audit or a review recorded with
+    concerns sets off nothing more unless the framework says so.
+    """
+    if when.kinds:
+        return when.kinds, False
+    return frozenset(c.kind for c in row.cadences), True
+
+
+def matches(when: Condition, trigger_row: str, event: Event, on_kinds: tuple[frozenset[str], bool] | None = None) -> bool:
+    """Whether ``when`` (a trigger of ``trigger_row``) matches ``event``; ``on_kinds`` is :func:`fires_on`'s answer."""
     if trigger_row != event.row or when.on != event.on:
+        return False
+    kinds, scheduled_only = on_kinds if on_kinds is not None else (when.kinds, False)
+    if (scheduled_only and not event.scheduled) or (kinds or scheduled_only) and event.kind not in kinds:
         return False
     if when.concerns is not None and when.concerns != event.concerns:
         return False
     if when.grades and event.grade not in when.grades:
-        return False
-    if when.kinds and event.kind not in when.kinds:
         return False
     given = dict(event.areas)
     # an area with no grades listed matches any judgement of that area
@@ -63,7 +80,7 @@ class ReferenceRules:
     name = "reference evaluator"
 
     def __init__(self, fw: Framework) -> None:
-        self.triggers = list(numbered(fw))
+        self.triggers = [(i, row, t, fires_on(fw.row(row), t.when)) for i, row, t in numbered(fw)]
 
     def fired(self, event: Event) -> list[Fired]:
-        return [Fired(i, row, t) for i, row, t in self.triggers if matches(t.when, row, event)]
+        return [Fired(i, row, t) for i, row, t, kinds in self.triggers if matches(t.when, row, event, kinds)]

@@ -35,7 +35,7 @@ import threading
 from typing import Callable
 
 from qaf.engine.backend import durable_available
-from qaf.engine.rules_ref import Event, Fired, ReferenceRules, numbered
+from qaf.engine.rules_ref import Event, Fired, ReferenceRules, fires_on, numbered
 from qaf.rules.model import Condition, Framework, Trigger
 from qaf.rules.problems import QafError
 
@@ -89,8 +89,10 @@ class DurableRules:
             expr = expr & (m.concerns == when.concerns)
         if when.grades:
             expr = expr & any_of(m.grade, when.grades)
-        if when.kinds:
-            expr = expr & any_of(m.kind, when.kinds)
+        kinds, scheduled_only = fires_on(self.fw.row(row_id), when)
+        expr = expr & (any_of(m.kind, kinds) if kinds else m.kind == "")  # no kinds: it never fires
+        if scheduled_only:
+            expr = expr & (m.scheduled == True)  # noqa: E712 (a durable-rules expression, not a test)
         for area, grades in when.areas:  # no grades listed: any judgement of the area
             expr = expr & any_of(getattr(m, _area_key(self.fw, area)), grades or self.fw.grades)
         return expr
@@ -110,7 +112,7 @@ class DurableRules:
         message = {
             "id": f"{event.id}/{index}/{next(_COUNTER)}",
             "rule": index, "row": event.row, "on": event.on, "kind": event.kind,
-            "grade": event.grade or "", "concerns": bool(event.concerns),
+            "grade": event.grade or "", "concerns": bool(event.concerns), "scheduled": bool(event.scheduled),
         }  # fmt: skip
         for area, grade in event.areas:
             if area in self.fw.areas:

@@ -9,7 +9,9 @@ Reconciling a plan (:func:`reconcile`) for one framework and window:
 - open ones the plan no longer has are cancelled with the reason (a worker
   who left, a team that closed);
 - ones cancelled that way come back if the plan has them again;
-- done obligations are never touched, nor anything a trigger created.
+- done obligations are never touched; live work a trigger created is kept
+  with whoever answers for it (:func:`trigger_made` reads it for
+  :func:`qaf.engine.reconcile.reconcile_follow_ups`).
 """
 
 from __future__ import annotations
@@ -74,6 +76,22 @@ def planned_window(
         query = query.where(c.row.in_(sorted({r for r, _ in rows})))
     found = (from_row(r) for r in conn.execute(query))
     return {o.id: o for o in found if rows is None or (o.row, o.cadence) in rows}
+
+
+def trigger_made(conn: Connection, framework: str) -> tuple[dict[str, Obligation], dict[str, Obligation]]:
+    """The framework's live obligations a trigger created (cadence < 0), and every obligation up their chains of causes."""
+    c = OBLIGATIONS.c
+    live = {r.id: from_row(r) for r in conn.execute(select(OBLIGATIONS).where(c.framework == framework, c.cadence < 0, c.status.in_(LIVE)))}
+    known = dict(live)
+    asked: set[str] = set(live)
+    wanted = {o.cause for o in live.values() if o.cause} - asked
+    while wanted:  # usually one step: a follow-up's cause is the scheduled audit
+        asked |= wanted
+        ids = sorted(wanted)
+        for start in range(0, len(ids), 5000):
+            known.update((r.id, from_row(r)) for r in conn.execute(select(OBLIGATIONS).where(c.id.in_(ids[start : start + 5000]))))
+        wanted = {o.cause for o in known.values() if o.cause} - asked
+    return live, known
 
 
 def case_history(conn: Connection, first: date, last: date, months: int) -> CaseHistory:

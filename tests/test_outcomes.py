@@ -17,6 +17,7 @@ from qaf.engine.query import Filters
 from qaf.engine.triggers import RuleError
 from qaf.rules import bundled
 from qaf.rules.loader import load_framework
+from qaf.rules.printer import print_framework
 from qaf.rules.problems import InputError, QafError
 from qaf.store.sql import SqlStore
 from qaf.store.tables import EVENTS
@@ -81,6 +82,53 @@ def test_the_alert_is_in_the_outbox_that_day(store: SqlStore, db_url: str, capsy
     [row] = json.loads(capsys.readouterr().out)
     assert (row["recipient"], row["reason"], row["cause"], row["status"]) == ("OM1", "alert", audit.id, "pending")
     assert row["subject"].startswith("Alert: significant concerns in the 3.16 audit of case CS-")
+
+
+def _concerns_on_3_16(store: SqlStore, fw_name: str = "east-sussex-2013", fw=None):
+    if fw is None:
+        scheduled(store, fw_name)
+    else:
+        store.save_framework(fw, print_framework(fw))
+        store.save_org(council())
+        scheduling.schedule(store, fw, council(), *YEAR, date(2024, 6, 10))
+    audit = april_audit(store, "3.16", "SW1")
+    return recording.record(store, Recording(audit.id, "requires_improvement", concerns=True, date=date(2024, 4, 23)), date(2024, 6, 10))
+
+
+def test_3_16_a_follow_up_audit_recorded_with_concerns_sets_off_nothing_more(store: SqlStore):
+    """"If audit reveals significant concerns then a further two files from the same worker should be
+    reviewed": the further files are for the monthly audit, not for themselves."""
+    first = _concerns_on_3_16(store)
+    follow_up = next(o for o in first.created if o.kind == "follow_up_audit")
+    before = len(find(store))
+    result = recording.record(store, Recording(follow_up.id, "requires_improvement", concerns=True, date=date(2024, 5, 2)), date(2024, 6, 10))
+    assert (result.created, result.queued, result.shortfalls) == ((), (), ())  # no further files, no review, no alert
+    assert len(find(store)) == before
+    assert find(store, id=follow_up.id)[0].status == "done"
+
+
+def test_3_16_the_three_month_review_recorded_with_concerns_sets_off_nothing_more(store: SqlStore):
+    """"The file of concern must be reviewed within three months": the review closes the finding."""
+    first = _concerns_on_3_16(store)
+    [review] = [o for o in first.created if o.kind == "review"]
+    result = recording.record(store, Recording(review.id, "requires_improvement", concerns=True, date=date(2024, 6, 3)), date(2024, 6, 10))
+    assert (result.created, result.queued) == ((), ())
+
+
+def test_a_framework_that_names_follow_up_audits_in_its_trigger_kinds_fires_on_them(store: SqlStore):
+    """A framework can say otherwise, explicitly: ``when: {concerns: true, kinds: [audit, follow_up_audit]}``."""
+    fw = FRAMEWORKS["east-sussex-2013"]
+    row = fw.row("3.16")
+    [trigger] = row.triggers
+    wider = dataclasses.replace(trigger, when=dataclasses.replace(trigger.when, kinds=frozenset({"audit", "follow_up_audit"})))
+    fw = dataclasses.replace(fw, rows=tuple(dataclasses.replace(r, triggers=(wider,)) if r.id == "3.16" else r for r in fw.rows))
+    first = _concerns_on_3_16(store, fw=fw)
+    follow_up = next(o for o in first.created if o.kind == "follow_up_audit")
+    result = recording.record(store, Recording(follow_up.id, "requires_improvement", concerns=True, date=date(2024, 5, 2)), date(2024, 6, 10))
+    assert {o.kind for o in result.created} == {"follow_up_audit", "review"} and [n.reason for n in result.queued] == ["alert"]
+    [review] = [o for o in first.created if o.kind == "review"]
+    again = recording.record(store, Recording(review.id, "requires_improvement", concerns=True, date=date(2024, 6, 3)), date(2024, 6, 10))
+    assert again.created == ()  # reviews are not named: they still set off nothing
 
 
 def test_a_worker_with_one_open_case_gets_a_shortfall_but_still_the_review_and_the_alert(store: SqlStore):

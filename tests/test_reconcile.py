@@ -113,6 +113,61 @@ def test_a_new_line_manager_inherits_open_obligations_but_not_done_ones(store: S
     assert all(o.sequence == 1 for o in later)
 
 
+# --- work a trigger created follows the organisation too (issue 13, item 10) ---------------------
+
+
+def concerns_in_tom_s_april_audit(store: SqlStore, east_sussex) -> list:
+    """3.16: "a further two files from the same worker ... the file of concern must be reviewed within
+    three months": Pat Practice, Tom's Practice Manager, is given both files and the review."""
+    from qaf.engine.outcomes import Recording
+    from qaf.usecases import recording
+
+    store.save_framework(east_sussex, (ROOT / "rules" / "frameworks" / "east-sussex-2013.yaml").read_text())
+    store.save_org(council())
+    scheduling.schedule(store, east_sussex, council(), *YEAR, TODAY)
+    audit = next(o for o in worker_audits(store, "SW1") if o.period_start == date(2024, 4, 1))
+    made = recording.record(store, Recording(audit.id, "requires_improvement", concerns=True, date=date(2024, 5, 20)), TODAY).created
+    assert sorted(o.kind for o in made) == ["follow_up_audit", "follow_up_audit", "review"] and {o.assignee for o in made} == {"PM1"}
+    return made
+
+
+def made_now(store: SqlStore, made) -> list:
+    ids = {o.id for o in made}
+    return [o for o in store.obligations(Filters(statuses=None)) if o.id in ids]
+
+
+def test_3_16_a_leaver_s_follow_up_audits_and_review_pass_to_the_new_practice_manager(store: SqlStore, east_sussex):
+    made = concerns_in_tom_s_april_audit(store, east_sussex)
+    from tests.council import person
+
+    later = date(2024, 7, 1)
+    new_pm = person("PM9", "Nia New", "Practice Manager;Team Manager", "T1", "OM1", start=date(2024, 6, 17))
+    people = people_with(PM1={"end": date(2024, 6, 28)}, SW1={"manager": "PM9"}, SW2={"manager": "PM9"},
+                         SW3={"manager": "PM9"}, SW4={"manager": "PM9"}) + (new_pm,)  # fmt: skip
+    result = scheduling.schedule(store, east_sussex, council(people=people), *YEAR, later)
+    after = made_now(store, made)
+    assert {(o.assignee, o.status) for o in after} == {("PM9", "open")}
+    assert all(o.sequence == m.sequence + 1 for o, m in zip(sorted(after, key=lambda o: o.id), sorted(made, key=lambda o: o.id)))
+    assert result.reassigned >= 3
+
+
+def test_3_16_a_new_line_manager_inherits_the_follow_ups_of_her_worker(store: SqlStore, east_sussex):
+    made = concerns_in_tom_s_april_audit(store, east_sussex)
+    scheduling.schedule(store, east_sussex, council(people=people_with(SW1={"manager": "PM2"})), *YEAR, TODAY)
+    assert {o.assignee for o in made_now(store, made)} == {"PM2"}  # Priya Practice, Tom's Practice Manager now
+    again = scheduling.schedule(store, east_sussex, council(people=people_with(SW1={"manager": "PM2"})), *YEAR, TODAY)
+    assert (again.updated, again.cancelled) == (0, 0)  # once is enough
+
+
+def test_3_16_follow_ups_nobody_answers_for_any_more_are_cancelled_with_the_reason(store: SqlStore, east_sussex):
+    made = concerns_in_tom_s_april_audit(store, east_sussex)
+    people = people_with(PM1={"end": date(2024, 6, 28)}, SW1={"manager": "OM1"})  # no Practice Manager over Tom now
+    scheduling.schedule(store, east_sussex, council(people=people), *YEAR, date(2024, 7, 1))
+    after = made_now(store, made)
+    assert {o.status for o in after} == {"cancelled"}
+    assert {o.status_reason for o in after} == {"out of scope: nobody holding Practice Manager answers for Tom Fairley any more"}
+
+
 def test_done_obligations_are_never_touched_even_out_of_scope(store: SqlStore, east_sussex):
     scheduling.schedule(store, east_sussex, staying(), *YEAR, TODAY)
     lee = worker_audits(store, "SW4")

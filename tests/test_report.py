@@ -153,8 +153,9 @@ def test_grades_follow_ups_reviews_escalations_and_extensions_of_the_hand_built_
     assert (r.follow_ups.outstanding, r.follow_ups.overdue) == (2, 0)
     assert [(d.case, d.due) for d in r.reviews_due] == [("CS-000015", date(2025, 5, 12))]  # within three months of February's end
     assert r.reminders == 1
-    assert [(e.level, e.label, e.count) for e in r.escalations] == [
-        (0, "the assignee, on becoming overdue", 1), (1, "the line manager, 5 working days overdue", 1)]  # nobody to tell for rung 2
+    assert [(e.level, e.label, e.count, e.nobody) for e in r.escalations] == [
+        (0, "the assignee, on becoming overdue", 1, 0), (1, "the line manager, 5 working days overdue", 1, 0),
+        (2, "Head of Service, 20 working days overdue", 0, 1)]  # nobody to tell for rung 2: counted apart, and said
     assert [(e.obligation, e.by_name) for e in r.extensions] == [(obs[9].id, "Olive Ops"), (obs[11].id, "Otto Ops")]
     assert r.targets == ()  # East Sussex sets none
 

@@ -27,6 +27,7 @@ def events(row_ids):
         grade=st.none() | st.sampled_from(GRADES),
         concerns=st.booleans(),
         areas=st.lists(st.tuples(st.sampled_from(AREAS), st.sampled_from(GRADES)), max_size=2, unique_by=lambda t: t[0]).map(tuple),
+        scheduled=st.booleans(),
     )
 
 
@@ -51,8 +52,9 @@ def test_the_bundled_frameworks_agree_on_every_grade_and_concern():
             for on in ("outcome", "moderation", "contest"):
                 for grade in fw.grades:
                     for concerns in (False, True):
-                        e = Event(f"{row.id}/{on}/{grade}/{concerns}", on, row.id, "audit", grade, concerns)
-                        assert [f.index for f in durable.fired(e)] == [f.index for f in reference.fired(e)], e
+                        for kind, scheduled in (("audit", True), ("follow_up_audit", False), ("review", False)):
+                            e = Event(f"{row.id}/{on}/{grade}/{concerns}/{kind}", on, row.id, kind, grade, concerns, (), scheduled)
+                            assert [f.index for f in durable.fired(e)] == [f.index for f in reference.fired(e)], e
 
 
 def test_without_durable_rules_the_reference_evaluator_is_used(monkeypatch):
@@ -71,3 +73,12 @@ def test_twenty_thousand_unmatched_events_do_not_exhaust_the_engine():
     rules = rules_for(fw)
     fired = sum(len(rules.fired(Event(f"leak-{i}", "outcome", "3.16", "audit", "good", i % 10 == 0))) for i in range(20_000))
     assert fired == 2_000
+
+
+def test_a_trigger_without_kinds_fires_on_its_row_s_scheduled_work_only():
+    """East Sussex 3.16's concerns trigger: the monthly audit sets it off; a follow-up audit or the review does not."""
+    fw, _ = load_framework(bundled.path("east-sussex-2013"))
+    for rules in {rules_for(fw), ReferenceRules(fw)}:
+        fired = [len(rules.fired(Event(f"{rules.name}/{kind}/{scheduled}", "outcome", "3.16", kind, "inadequate", True, (), scheduled)))
+                 for kind, scheduled in (("audit", True), ("follow_up_audit", False), ("review", False), ("audit", False))]  # fmt: skip
+        assert fired == [1, 0, 0, 0], rules.name

@@ -82,7 +82,7 @@ def read_summary(store, fw, first: date, last: date, email_files: int, feeds=(),
         reminders += r
         rungs += found
     by_rung: dict[str, int] = {}
-    for rung in rungs:
+    for rung in (r for r in rungs if r.count):
         by_rung[rung.label] = by_rung.get(rung.label, 0) + rung.count
     follow_ups: dict[str, int] = {}
     for o in obligations:

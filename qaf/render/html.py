@@ -12,7 +12,7 @@ from html import escape
 from qaf.engine.report_model import Counts, Group, Report
 from qaf.engine.report_words import kind_label
 from qaf.render.charts import grades_chart, teams_chart
-from qaf.render.report import COLUMNS, day_text, graded_line, history_table, moderation_line, pct, target_line
+from qaf.render.report import COLUMNS, day_text, graded_line, history_table, moderation_line, nobody_line, pct, target_line
 
 STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; color: #222; margin: 2rem auto;
@@ -88,6 +88,8 @@ def _rest(r: Report) -> str:
     out.append("<h2>Escalations</h2>")
     out.append(_table(["Rung", "Raised in the month"], [[e.label, e.count] for e in r.escalations])
                if r.escalations else "<p>No work went far enough overdue to escalate.</p>")  # fmt: skip
+    if any(e.nobody for e in r.escalations):
+        out.append(f"<p>{escape(nobody_line(r.escalations))}</p>")
     out.append(f"<p>Reminders before the due date: {r.reminders}.</p><h2>Extensions</h2>")
     if r.extensions:
         out.append(f"<p>{len(r.extensions)} extensions granted for work first due in {escape(r.month.label)}.</p>")

@@ -45,6 +45,12 @@ def day_text(d: date) -> str:
     return f"{d.day} {d:%B %Y}"
 
 
+def nobody_line(rungs) -> str:
+    """The rungs raised with nobody above the assignee to tell: said, not hidden."""
+    parts = "; ".join(f"{e.label}: {e.nobody}" for e in rungs if e.nobody)
+    return f"Raised with nobody above the assignee to tell (the top of the organisation's line): {parts}."
+
+
 def pct(value: int | float | None) -> str:
     if value is None:
         return "–"
@@ -122,6 +128,8 @@ def markdown(report: Report) -> str:
     out += ["## Escalations", ""]
     if r.escalations:
         out += _table(["Rung", "Raised in the month"], [[e.label, e.count] for e in r.escalations])
+        if any(e.nobody for e in r.escalations):
+            out += [nobody_line(r.escalations), ""]
     else:
         out += ["No work went far enough overdue to escalate.", ""]
     out += [f"Reminders before the due date: {r.reminders}.", ""]
@@ -222,6 +230,8 @@ def _figures(r: Report) -> Iterator[tuple[str, str, str, str, str, object]]:
     yield "escalations", "reminders", "-1", "reminder before the due date", "count", r.reminders
     for e in r.escalations:
         yield "escalations", "rung", str(e.level), e.label, "count", e.count
+        if e.nobody:
+            yield "escalations", "rung", str(e.level), e.label, "nobody_to_tell", e.nobody
     yield "extensions", "all", "", "", "count", len(r.extensions)
     yield "extensions", "all", "", "", "working_days", sum(e.working_days for e in r.extensions)
     for m in r.history:

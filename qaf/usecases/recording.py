@@ -123,7 +123,7 @@ def _record_one(conn, store, fw: Framework, org, ob: Obligation, rec: Recording,
     events.append(("outcome.recorded", ob.id, {"grade": grade, "concerns": rec.concerns, "by": by, "date": day.isoformat()}))
     if ob.kind == "qa_signoff" and ob.cause:
         oc.update_outcome(conn, ob.cause, {"signoff_by": by, "signoff_on": day})
-    event = Event(f"{ob.id}/outcome", "outcome", ob.row, ob.kind, grade, rec.concerns, rec.areas)
+    event = Event(f"{ob.id}/outcome", "outcome", ob.row, ob.kind, grade, rec.concerns, rec.areas, ob.cadence >= 0)
     done, cons, name = _fire(conn, store, fw, org, ob, event, day, prefer, events, author=by)
     return RecordResult(ob.id, done.created, done.queued, cons.shortfalls, name)
 
@@ -148,7 +148,7 @@ def moderate(store: Store, target: str, grade: str, by: str | None, day: date | 
                 oc.save_outcome(conn, m, {"grade": g, "concerns": audit.outcome.concerns, "areas": {}, "by": who, "audit_date": day, "notes": f"moderation of {audit.id}"})
                 oc.set_status(conn, m, DONE)
         oc.log(conn, "outcome.moderated", audit.id, {"primary": audit.outcome.grade, "moderated": g, "by": who, "date": day.isoformat()})
-        event = Event(f"{audit.id}/moderation", "moderation", audit.row, audit.kind, g, audit.outcome.concerns, audit.outcome.areas)
+        event = Event(f"{audit.id}/moderation", "moderation", audit.row, audit.kind, g, audit.outcome.concerns, audit.outcome.areas, audit.cadence >= 0)
         done, cons, name = _fire(conn, store, fw, org, audit, event, day, prefer)
     return RecordResult(audit.id, done.created, done.queued, cons.shortfalls, name)
 
@@ -212,7 +212,8 @@ def contest(store: Store, target: str, by: str | None, day: date | None, today: 
         _refuse(problems, oid)
         oc.update_outcome(conn, oid, {"contested": True})
         oc.log(conn, "outcome.contested", oid, {"by": by, "date": day.isoformat(), "grade": audit.outcome.grade})
-        event = Event(f"{oid}/contest", "contest", audit.row, audit.kind, audit.outcome.grade, audit.outcome.concerns, audit.outcome.areas)
+        event = Event(f"{oid}/contest", "contest", audit.row, audit.kind, audit.outcome.grade, audit.outcome.concerns,
+                      audit.outcome.areas, audit.cadence >= 0)  # fmt: skip
         done, cons, name = _fire(conn, store, fw, org, audit, event, day, prefer)
         created = list(done.created)
         shortfalls = list(cons.shortfalls)

@@ -16,15 +16,19 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 
-from qaf.engine.fingerprint import fingerprint
+from qaf.engine.fingerprint import fingerprint, framework_digest
 from qaf.engine.org import Org
-from qaf.engine.reconcile import ScheduleResult, reconcile
+from qaf.engine.reconcile import ScheduleResult, reconcile, reconcile_follow_ups
 from qaf.engine.sampling import CaseHistory
 from qaf.engine.schedule import CALENDAR, SAMPLES, part_of, plan
 from qaf.rules.model import Framework
 from qaf.store import obligations as ob_store
 from qaf.store import runs
 from qaf.store.protocols import Store
+
+
+FOLLOW_UPS = "follow_ups"  # its own run row: trigger-made work has no window, so one row a framework
+FOLLOW_UPS_KEY = date(1970, 1, 1)
 
 
 def _digest(*parts: str) -> str:
@@ -39,7 +43,34 @@ def schedule(store: Store, fw: Framework, org: Org, first: date, last: date, tod
     with store.write() as conn:
         store.lock(conn, f"schedule.{fw.id}")
         results = [_part(conn, store, fw, org, first, last, today, part, sampled, force) for part in parts]
+        results.append(_follow_ups(conn, store, fw, org, today))
     return _combine(fw.id, results)
+
+
+def _follow_ups(conn, store, fw: Framework, org: Org, today: date) -> ScheduleResult:
+    """Live work a trigger created follows the organisation too: a new line manager inherits it,
+    a leaver's passes on, and work nobody answers for any more is cancelled with the reason.
+
+    Skipped while the framework, the organisation and who is in it today are as
+    they were at the last run: work a trigger creates meanwhile is given to
+    whoever answers for it then.
+    """
+    active = ",".join(p.id for p in org.people if p.active_on(today))
+    inputs = _digest(framework_digest(fw), org.fingerprint, active)
+    run = runs.last(conn, fw.id, FOLLOW_UPS_KEY, FOLLOW_UPS_KEY, FOLLOW_UPS)
+    if run is not None and run.fingerprint == inputs:
+        return ScheduleResult(fw.id, 0, skipped=True)
+    live, causes = ob_store.trigger_made(conn, fw.id)
+    updates = reconcile_follow_ups(fw, org, live, causes, today)
+    if updates:
+        ob_store.apply(conn, (), updates)
+    runs.save(conn, fw.id, FOLLOW_UPS_KEY, FOLLOW_UPS_KEY, FOLLOW_UPS, inputs, 0, [])
+    if not updates:
+        return ScheduleResult(fw.id, 0, skipped=True)
+    cancelled = sum(1 for _, fields in updates if "status" in fields)
+    reassigned = len(updates) - cancelled
+    store.log_in(conn, "schedule", fw.id, {"part": "follow_ups", "reassigned": reassigned, "cancelled": cancelled})
+    return ScheduleResult(fw.id, 0, updated=reassigned, reassigned=reassigned, cancelled=cancelled)
 
 
 def _part(conn, store, fw: Framework, org: Org, first: date, last: date, today: date, part: str, sampled: list[str], force: bool):

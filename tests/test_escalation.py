@@ -1,0 +1,140 @@
+"""The overdue ladder climbs the assignee's line, never down it and never back to them (issue 13, item 8).
+
+East Sussex: "a notice to the assignee when work becomes overdue, the line
+manager after 5 working days, the Head of Service after 20 and the DCS
+after 40". A rung is the assignee's line above them: walk the ``manager``
+links up from the assignee; the assignee is never a rung, nor anyone below.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+import pytest
+
+from qaf.engine.escalation import due_escalations
+from qaf.engine.model import Obligation, ObligationKey
+from qaf.rules import bundled
+from qaf.rules.loader import load_framework
+from tests.council import council
+
+FW = load_framework(bundled.path("east-sussex-2013"))[0]
+DUE = date(2024, 4, 30)
+LATE = date(2024, 7, 15)  # more than 40 working days after: every rung is due at once (a tick after skipped dates)
+
+
+def overdue(assignee: str, row: str = "1.1") -> Obligation:
+    key = ObligationKey(FW.id, row, 0, date(2024, 4, 1), "assignee", assignee, "visit")
+    return Obligation(key.id, FW.id, row, 0, "visit", f"Visit by {assignee}", assignee, "assignee", assignee,
+                      date(2024, 4, 1), DUE, DUE)  # fmt: skip
+
+
+def below(org, person_id: str) -> set[str]:
+    """Everyone whose line runs up through ``person_id``."""
+    return {p.id for p in org.people if any(m.id == person_id for m in org.line(p.id))}
+
+
+def rungs(assignee: str, today: date = LATE) -> dict[int, str | None]:
+    return {e.level: e.to for e in due_escalations(FW, council(), [overdue(assignee)], set(), today)}
+
+
+def test_the_dcs_overdue_visit_is_never_escalated_to_anyone_below_her():
+    org = council()
+    told = rungs("D1")
+    assert told[0] == "D1"  # her own overdue notice
+    above = {p.id for p in org.line("D1")}
+    assert above == {"CE1"}
+    assert all(to in above for level, to in told.items() if level > 0), told  # the Chief Executive, never a Head of Service
+    assert not {to for to in told.values()} & below(org, "D1")
+
+
+def test_a_head_of_service_s_own_overdue_work_goes_to_her_line_manager_not_to_herself():
+    told = rungs("H1")  # Hana Locality, Head of Service, reports to the AD Safeguarding
+    assert told[1] == "AD1"  # line manager, after 5 working days
+    assert told[2] == "AD1"  # the Head of Service rung: she is the Head of Service, so the line above her
+    assert told[3] == "D1"  # the DCS, after 40
+    assert all(to != "H1" for level, to in told.items() if level > 0)
+
+
+def test_at_the_top_of_the_organisation_a_rung_finds_nobody_and_says_so():
+    found = due_escalations(FW, council(), [overdue("CE1")], set(), LATE)
+    above = [e for e in found if e.level > 0]
+    assert above and all(e.to is None and e.notice is None for e in above)
+    assert all("nobody above Chris Chief" in e.reason for e in above), [e.reason for e in above]
+
+
+@pytest.mark.parametrize("assignee", ["SW1", "PM1", "OM1", "H1", "AD1", "D1", "HS1", "EH1"])
+def test_every_rung_is_someone_above_the_assignee(assignee: str):
+    org = council()
+    above = {p.id for p in org.line(assignee)}
+    for level, to in rungs(assignee).items():
+        if level > 0:
+            assert to is None or to in above, (level, to)
+
+
+def test_one_person_one_obligation_one_tick_one_notice():
+    """Olive Ops's line manager is Hana Locality, who is also the Head of Service rung: after skipped
+    dates both rungs fall due on one tick, and she hears about it once."""
+    found = due_escalations(FW, council(), [overdue("OM1")], set(), LATE)
+    assert {e.level: e.to for e in found}[1] == {e.level: e.to for e in found}[2] == "H1"
+    notices = Counter((n.recipient, n.cause) for n in (e.notice for e in found) if n is not None)
+    assert set(notices.values()) == {1}, notices
+    # every rung is still recorded once, so none of them is raised again tomorrow
+    assert sorted(e.level for e in found) == [0, 1, 2, 3]
+
+
+def test_one_notice_a_person_for_every_assignee_of_the_council_on_a_late_tick():
+    org = council()
+    obligations = [overdue(p.id) for p in org.people]
+    found = due_escalations(FW, org, obligations, set(), LATE)
+    notices = Counter((n.recipient, n.cause) for n in (e.notice for e in found) if n is not None)
+    assert set(notices.values()) == {1}
+    for e in found:  # and nobody is ever told about their own work as an escalation, or their manager's
+        ob = next(o for o in obligations if o.id == e.obligation)
+        if e.level > 0 and e.to is not None:
+            assert e.to in {p.id for p in org.line(ob.assignee)}
+
+
+def test_a_tick_after_skipped_dates_queues_one_notice_a_person_for_each_obligation(store):
+    """Through the tick and the outbox: two months missed, then one tick raises every rung at once."""
+    from sqlalchemy import select
+
+    from qaf.clock import utc_now
+    from qaf.store.tables import ESCALATIONS, OBLIGATIONS, OUTBOX
+    from qaf.usecases.mail import MailSettings
+    from qaf.usecases.tick import run_tick
+
+    store.save_framework(FW, bundled.path("east-sussex-2013").read_text())
+    store.save_org(council())
+    run_tick(store, date(2024, 4, 1), MailSettings(), "test", wall=utc_now)
+    run_tick(store, LATE, MailSettings(), "test", wall=utc_now)
+    with store.read() as conn:
+        rows = [r for r in conn.execute(select(OUTBOX)) if r.reason in ("overdue", "escalation")]
+        esc = list(conn.execute(select(ESCALATIONS)))
+    assert rows
+    per_person = Counter((r.recipient, r.cause) for r in rows)
+    assert set(per_person.values()) == {1}, [k for k, n in per_person.items() if n > 1][:5]
+    assert {e.level for e in esc} == {0, 1, 2, 3}  # every rung raised, each once
+    assert len({(e.obligation, e.level) for e in esc}) == len(esc)
+    org = council()
+    with store.read() as conn:
+        assignees = dict(conn.execute(select(OBLIGATIONS.c.id, OBLIGATIONS.c.assignee)).all())
+    for r in rows:  # an escalation goes up the assignee's line, never to them or below
+        if r.reason == "escalation":
+            assert r.recipient in {p.id for p in org.line(assignees[r.cause])}, (r.recipient, assignees[r.cause])
+
+
+def test_the_report_says_how_many_rungs_found_nobody_above_the_assignee():
+    from qaf.engine.report import escalations
+    from qaf.engine.report_model import Raised
+    from qaf.engine.report_words import Month
+    from qaf.render.report import nobody_line
+
+    raised = [Raised("a", 1, LATE, "CE1"), Raised("b", 1, LATE, None), Raised("b", 2, LATE, None)]
+    _, rungs = escalations(FW, raised, Month(2024, 7), {"a", "b"})
+    assert [(r.level, r.count, r.nobody) for r in rungs] == [(1, 1, 1), (2, 0, 1)]
+    assert nobody_line(rungs) == (
+        "Raised with nobody above the assignee to tell (the top of the organisation's line): "
+        "the line manager, 5 working days overdue: 1; Head of Service, 20 working days overdue: 1."
+    )
