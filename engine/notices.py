@@ -26,6 +26,7 @@ class Notice:
     reason: str
     cause: str | None
     digest: bool = False  # goes in the recipient's daily digest rather than at once
+    cc: tuple[str, ...] = ()  # addresses copied ("copied to the Head of Safeguarding"): sent at once, never digested
 
 
 def one_line(text: str, limit: int = 200) -> str:
@@ -64,7 +65,37 @@ def notice_for(fw: Framework, org: Org, ob: Obligation, event: Event, to: Person
         lines.append(f"You are told as the {role} for this work.")
     lines += ["", "qaf — quality assurance schedule"]
     digest = reason != "alert" and any(r in fw.digest_roles for r in _roles(fw, org, to))
-    return Notice(key, to.id, to.email, one_line(subject), "\n".join(lines), reason, ob.id, digest)
+    cc = copied(org, ob, to) if reason == "alert" else ()
+    return Notice(key, to.id, to.email, one_line(subject), "\n".join(lines), reason, ob.id, digest and not cc, cc)
+
+
+def copied(org: Org, ob: Obligation, to: Person | None = None) -> tuple[str, ...]:
+    """The addresses of those an obligation's work is copied to (its ``copies``), but not ``to`` themselves."""
+    found = (org.person(p) for p in ob.copies)
+    return tuple(dict.fromkeys(p.email for p in found if p is not None and p.email and (to is None or p.id != to.id)))
+
+
+def copy_notices(fw: Framework, org: Org, ob: Obligation, done_on, by: str | None) -> list[Notice]:
+    """A copy of finished work for each person it is copied to: what, when, by whom; never the notes."""
+    who = org.person(by or ob.assignee or "")
+    out = []
+    for pid in ob.copies:
+        to = org.person(pid)
+        if to is None or not to.email:
+            continue
+        subject = f"Copy: {ob.row} {ob.kind.replace('_', ' ')} done: {_what(org, ob) if ob.case else ob.title.split(' — ')[0]}"
+        lines = [
+            f"Dear {to.name},",
+            "",
+            f"This is your copy: row {ob.row} of {fw.title} says the work is copied to you.",
+            f"Done: {ob.title}",
+            f"On {done_on.isoformat() if done_on else 'the date recorded'} by {who.name if who else by or 'its assignee'}.",
+            f"Obligation: {ob.id}",
+            "",
+            "qaf — quality assurance schedule",
+        ]
+        out.append(Notice(f"copy/{ob.id}/{pid}", to.id, to.email, one_line(subject), "\n".join(lines), "copy", ob.id))
+    return out
 
 
 def _roles(fw: Framework, org: Org, person: Person) -> frozenset[str]:

@@ -58,6 +58,7 @@ class Case:
     worker: str | None = None
     closed: date | None = None
     source: Source = field(default=NO_SOURCE, compare=False)
+    transferred: date | None = None  # when the case last moved to another team or worker (rows "on transfer")
 
     def open_on(self, day: date) -> bool:
         return _active(self.opened, self.closed, day)
@@ -168,7 +169,7 @@ class Org:
             for t in self.teams:
                 h.update(f"T|{t.id}|{t.name}|{t.service}|{t.kind}|{t.area}\n".encode())
             for c in self.cases:
-                h.update(f"C|{c.ref}|{c.team}|{c.opened}|{c.worker}|{c.closed}\n".encode())
+                h.update(f"C|{c.ref}|{c.team}|{c.opened}|{c.worker}|{c.closed}|{c.transferred}\n".encode())
             for b in self.bodies:
                 h.update(f"B|{b.id}|{b.name}|{b.chair}|{';'.join(b.members)}\n".encode())
             cached = h.hexdigest()

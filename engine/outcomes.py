@@ -15,7 +15,7 @@ from datetime import date
 from typing import Mapping
 
 from qaf.engine.model import LIVE, Obligation, ObligationKey
-from qaf.engine.notices import Notice, notice_for
+from qaf.engine.notices import Notice, copy_notices, notice_for
 from qaf.engine.org import Org, Person
 from qaf.engine.periods import after
 from qaf.engine.rules_ref import Event, Fired
@@ -215,6 +215,8 @@ def consequences(
             found = ctx.find(role, "assignee")
             if found is not None:
                 notices.append(notice_for(fw, org, ob, event, found, "grade", f"grade/{event.on}/{ob.id}/{role}", role=role))
+    if event.on == "outcome" and ob.copies:  # "copied to the Head of Safeguarding": the finished work, as a copy
+        notices += copy_notices(fw, org, ob, day, ob.assignee)
     for o in obligations:
         events.append(("obligation.created", o.id, {"kind": o.kind, "cause": ob.id, "case": o.case, "assignee": o.assignee, "due": o.due.isoformat()}))
     for n in notices:

@@ -100,6 +100,7 @@ class _Planner:
         self.people = people_of(self.org, vocabulary_of(self.fw))
         self.workdays = calendar(self.fw.working_days)
         self.teams = sorted(self.org.teams, key=lambda t: t.id)
+        self.any_transferred = any(k.transferred for k in self.org.cases)
 
     def note(self, text: str) -> None:
         self.notes.setdefault(text, None)
@@ -480,7 +481,14 @@ class _Planner:
         if c.anniversary is not None and c.anniversary.date == "opened":
             first = after(case.opened, c.anniversary.first, self.workdays)
             return first, first
-        if c.on == "case_transfer" or c.anniversary is not None:
+        if c.on == "case_transfer":  # "on transfer": due within the span after it (10 working days)
+            if case.transferred is None:
+                if not self.any_transferred:
+                    self.note("case_transfer: no case in the organisation data has a transferred date (cases.csv 'transferred'); not scheduled")
+                return None, None
+            due = after(case.transferred, c.due_within, self.workdays) if c.due_within else self.workdays.add(case.transferred, 10)
+            return case.transferred, due
+        if c.anniversary is not None:
             self.note(f"{c.on or 'anniversary of ' + c.anniversary.date}: the organisation data has no such date; not scheduled")
         return None, None
 

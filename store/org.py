@@ -27,7 +27,7 @@ def _team(t: Team) -> dict[str, Any]:
 
 
 def _case(c: Case) -> dict[str, Any]:
-    return {"ref": c.ref, "worker": c.worker, "team": c.team, "opened": c.opened, "closed": c.closed}
+    return {"ref": c.ref, "worker": c.worker, "team": c.team, "opened": c.opened, "closed": c.closed, "transferred": c.transferred}
 
 
 def _body(b: Body) -> dict[str, Any]:
@@ -94,6 +94,6 @@ def load(conn: Connection) -> Org:
     return Org(
         people=_rows(conn, PEOPLE, "id", lambda r: Person(r.id, r.name, r.email, roles(r.roles), r.team, r.manager, r.start, r.end)),
         teams=_rows(conn, TEAMS, "id", lambda r: Team(r.id, r.name, r.service, r.kind, r.area)),
-        cases=_rows(conn, CASES, "ref", lambda r: Case(r.ref, r.team, r.opened, r.worker, r.closed)),
+        cases=_rows(conn, CASES, "ref", lambda r: Case(r.ref, r.team, r.opened, r.worker, r.closed, transferred=r.transferred)),
         bodies=_rows(conn, BODIES, "id", lambda r: Body(r.id, r.name, r.chair, members=roles(r.members or ""))),
     )

@@ -62,6 +62,7 @@ class Claimed:
     reason: str
     cause: str | None
     attempts: int
+    cc: tuple[str, ...] = ()
 
 
 def claim(conn: Connection, runner: str, now: datetime, wall: datetime, limit: int = 100) -> list[Claimed]:
@@ -92,7 +93,8 @@ def claim(conn: Connection, runner: str, now: datetime, wall: datetime, limit: i
         return []
     ids = [r.id for r in rows]
     conn.execute(update(OUTBOX).where(c.id.in_(ids)).values(status="sending", claimed_by=runner, claimed_until=wall + LEASE))
-    return [Claimed(r.id, r.key, r.recipient, r.recipient_email, r.subject, r.body_text, r.body_html, r.reason, r.cause, r.attempts) for r in rows]
+    return [Claimed(r.id, r.key, r.recipient, r.recipient_email, r.subject, r.body_text, r.body_html, r.reason, r.cause,
+                    r.attempts, tuple(r.cc.split(",")) if r.cc else ()) for r in rows]  # fmt: skip
 
 
 _SENT = (

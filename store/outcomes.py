@@ -157,7 +157,7 @@ FIRST_CHANCE = datetime(1970, 1, 1, tzinfo=timezone.utc)
 def outbox_rows(notices: Iterable[Notice], at: datetime) -> list[dict[str, Any]]:
     return [
         {
-            "key": n.key, "recipient": n.recipient, "recipient_email": n.email, "subject": n.subject,
+            "key": n.key, "recipient": n.recipient, "recipient_email": n.email, "cc": ",".join(n.cc) or None, "subject": n.subject,
             "body_text": n.body, "body_html": "", "reason": n.reason, "cause": n.cause, "digest": n.digest,
             "status": "pending", "attempts": 0, "next_attempt_at": FIRST_CHANCE, "created_at": at,
         }  # fmt: skip

@@ -144,6 +144,7 @@ CASES = Table(
     _s("team", 100, index=True),
     Column("opened", Date, nullable=False),
     Column("closed", Date, nullable=True),
+    Column("transferred", Date, nullable=True),  # when the case last moved team or worker
     _bool("present", True),
 )
 
@@ -232,6 +233,7 @@ OUTBOX = Table(
     _s("key", 200, unique=True),  # idempotency: one notice per cause and reason
     _s("recipient", 100, True),
     _text("recipient_email"),
+    _text("cc", True),  # addresses copied, joined by ","
     _text("subject"),
     _text("body_text"),
     _text("body_html"),

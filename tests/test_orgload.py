@@ -109,3 +109,15 @@ def test_a_bodys_members_are_person_ids_joined_by_semicolons_and_an_unknown_one_
     assert [format_problem(p) for p in errors(problems)] == [
         f"{tmp_path}/bodies.csv:2: members: unknown person 'Cllr Smith' (not in people.csv); members are person ids joined by ';'"
     ]
+
+
+def test_a_cases_transferred_date_is_optional_and_must_lie_between_opened_and_closed(tmp_path):
+    for name in ("teams.csv", "people.csv"):
+        (tmp_path / name).write_text((DATA / "small-org" / name).read_text())
+    (tmp_path / "cases.csv").write_text(
+        "ref,worker,team,opened,closed,transferred\nCS-1,P4,T1,2025-01-10,,2025-03-03\nCS-2,P4,T1,2025-01-10,2025-02-01,2025-03-03\n"
+    )
+    org, problems = load_org(tmp_path, VOCAB)
+    assert [format_problem(p) for p in errors(problems)] == [
+        f"{tmp_path}/cases.csv:3: transferred: transferred date 2025-03-03 is after closed date 2025-02-01"
+    ]

@@ -202,3 +202,67 @@ def test_an_older_stores_copies_for_each_participant_become_attendance_and_done_
     assert held[copies[0].id].status == DONE, "a done copy keeps its history"
     assert (held[copies[1].id].status, held[copies[1].id].status_reason) == (CANCELLED, SHARED)
     assert april_one_to_one(shared).attendees == ("D1",)
+
+
+# --- item 11 and the event rows: copies by email, and "on transfer" from the organisation's dates ------------
+
+
+def test_an_alert_about_work_copied_to_the_head_of_safeguarding_is_copied_to_her_by_email():
+    """3.2: the audit's findings are "copied to Head of Safeguarding"."""
+    from qaf.engine.notices import notice_for
+    from qaf.engine.rules_ref import Event
+
+    org = the_council()
+    audit = next(o for o in plan(FW, org, *YEAR, YEAR[0]).obligations if o.row == "3.2" and o.copies)
+    assert "HS1" in audit.copies
+    alert = notice_for(FW, org, audit, Event("e", "outcome", "3.2", "audit", "inadequate", True), org.person("OM1"), "alert", "k")
+    assert alert.cc == ("hal.safeguard@example-council.gov.uk",) and not alert.digest
+
+
+def test_recording_copied_work_sends_each_copy_holder_a_copy_without_the_notes(shared: SqlStore):
+    from qaf.store.outcomes import outbox_rows  # noqa: F401  (the outbox is what the sender reads)
+
+    report = next(o for o in shared.obligations(Filters(row="3.14")) if o.kind == "report" and "HS1" in o.copies)
+    recording.record(shared, Recording(report.id, None, notes="SECRET family detail", date=report.due), report.due)
+    with shared.read() as conn:
+        copies = [n for n in conn.execute(select(OUTBOX)) if n.reason == "copy" and n.cause == report.id]
+    assert [(n.recipient, n.recipient_email) for n in copies] == [("HS1", "hal.safeguard@example-council.gov.uk")]
+    assert "SECRET" not in copies[0].body_text and copies[0].subject.startswith("Copy: 3.14 report done")
+
+
+def test_a_compose_with_copies_sets_the_cc_header_and_leaves_a_bad_address_out():
+    from datetime import datetime, timezone
+
+    from qaf.usecases.mail import MailSettings, compose
+
+    msg = compose(MailSettings(), "k", "om@x.gov.uk", "Alert", "text", None, datetime(2024, 5, 1, tzinfo=timezone.utc),
+                  ("hs@x.gov.uk", "not an address", "om@x.gov.uk"))  # fmt: skip
+    assert msg["Cc"] == "hs@x.gov.uk"
+
+
+def test_a_row_on_transfer_is_scheduled_from_the_cases_transferred_date():
+    from qaf.rules.loader import load_text
+
+    text = """qaf: 1
+id: transfers
+title: Transfers
+roles:
+  - name: Practice Manager
+rows:
+  - id: "9.1"
+    role: Practice Manager
+    task: Audit the case file on transfer
+    frequency: On transfer
+    purpose: To check the handover.
+    by: [Practice Manager]
+    cadences:
+      - {kind: audit, on: case_transfer}
+"""
+    fw, problems = load_text(text, "transfers.yaml")
+    assert fw is not None and not [p for p in problems if p.is_error], problems
+    org = the_council()
+    moved = tuple(replace(c, transferred=date(2024, 5, 13)) if c.ref == "CS-000001" else c for c in org.cases)
+    made = plan(fw, council(people=EVERY_ROLE, cases=moved), *YEAR, YEAR[0])
+    assert [(o.case, o.period_start, o.due, o.assignee) for o in made.obligations] == [("CS-000001", date(2024, 5, 13), date(2024, 5, 28), "PM1")]
+    none = plan(fw, org, *YEAR, YEAR[0])
+    assert not none.obligations and any("no case in the organisation data has a transferred date" in n for n in none.notes)

@@ -52,7 +52,7 @@ def deliver(store, settings: MailSettings, sender: FileSender, runner: str, now:
         good, bad = [], []
         for item in batch:
             try:
-                msg = compose(settings, item.key, item.recipient_email, item.subject, item.body_text, item.cause, now)
+                msg = compose(settings, item.key, item.recipient_email, item.subject, item.body_text, item.cause, now, item.cc)
             except ValueError as exc:  # not an address: it will not get better
                 bad.append((item, str(exc)))
                 continue

@@ -205,7 +205,12 @@ def _cases(rows: _Rows, people: set[str], teams: set[str], pattern: str = "") ->
         closed = _date(rows, line, v, "closed")
         if opened and closed and closed < opened:
             rows.problem(line, "closed", f"closed date {closed} is before opened date {opened}")
-        out.append(Case(ref, team, opened or date.min, worker, closed, Source(str(rows.path), line)))
+        transferred = _date(rows, line, v, "transferred")
+        if transferred and opened and transferred < opened:
+            rows.problem(line, "transferred", f"transferred date {transferred} is before opened date {opened}")
+        if transferred and closed and transferred > closed:
+            rows.problem(line, "transferred", f"transferred date {transferred} is after closed date {closed}")
+        out.append(Case(ref, team, opened or date.min, worker, closed, Source(str(rows.path), line), transferred))
     return out
 
 

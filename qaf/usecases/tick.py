@@ -139,7 +139,7 @@ def send_outbox(store: Store, settings: MailSettings, runner: str, now: datetime
 
     def one(item) -> str:
         try:
-            msg = compose(settings, item.key, item.recipient_email, item.subject, item.body_text, item.cause, now)
+            msg = compose(settings, item.key, item.recipient_email, item.subject, item.body_text, item.cause, now, item.cc)
         except ValueError as exc:  # a malformed address will not get better
             with store.write() as conn:
                 ob_store.mark_failed(conn, item, runner, now, str(exc), permanent=True)
