@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -75,12 +74,11 @@ def check_summary_against_the_store(out: Path) -> dict:
     return summary
 
 
-def test_the_default_demo_runs_a_year_in_under_a_minute_and_its_summary_is_the_stores(tmp_path: Path, capsys):
+def test_the_default_demo_runs_a_year_and_its_summary_is_the_stores(tmp_path: Path, capsys):
+    """The year's speed (under a minute on a quiet machine) is measured in bench/bench_demo.py, not here:
+    a timing assertion fails on a busy machine."""
     out = tmp_path / "demo"
-    began = time.perf_counter()
     assert main(["demo", "--out", str(out)]) == 0
-    took = time.perf_counter() - began
-    assert took < 60, f"qaf demo took {took:.1f} s"
     printed = capsys.readouterr().out
     assert "# qaf demo: what happened" in printed
     summary = check_summary_against_the_store(out)
