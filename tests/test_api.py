@@ -65,7 +65,7 @@ class Served:
         self.client = Client(self.app)
         org, vocab = store.org(), store.vocabulary()
         self.feed = {p: tokens.issue(store, org, vocab, p, None, "feed", NOW)[0] for p in ("PM1", "OM1")}
-        self.api = {p: tokens.issue(store, org, vocab, p, None, "api", NOW)[0] for p in ("PM1", "PM2", "OM1", "D1", "HQA", "SW1")}
+        self.api = {p: tokens.issue(store, org, vocab, p, None, "api", NOW)[0] for p in ("PM1", "PM2", "OM1", "D1", "HQA", "SW1", "AD1")}
 
     def close(self) -> None:
         self.app.state.store.close()
@@ -400,3 +400,17 @@ def test_qaf_token_create_refuses_what_it_must(served: Served, capsys):
     assert qaf(["--db", served.url, "token", "create", "--person", "D1", "--purpose", "api"]) == 0
     token = capsys.readouterr().out.split()[0]
     assert len(served.client.get("/api/obligations?status=all", token).json()) == len(served.store.obligations(Filters(statuses=None)))
+
+
+def test_an_attendee_sees_the_meeting_she_attends_but_only_its_owner_records_it(served: Served):
+    """4.18: the Principal Social Worker's bi-monthly meeting with the AD; the AD attends, it is not hers to record."""
+    mine = served.client.get("/api/obligations?person=AD1&row=4.18&status=all", served.api["AD1"])
+    assert mine.status_code == 200, mine.text
+    meetings = [r for r in mine.json() if r["assignee"] == "PSW"]
+    assert meetings and all(r["as"] == "attending" and r["attendees"] == ["AD1"] for r in meetings)
+    one = served.client.get(f"/api/obligations/{meetings[0]['id']}", served.api["AD1"])
+    assert one.status_code == 200 and one.json()["assignee"] == "PSW"
+    held = served.client.post(f"/api/obligations/{meetings[0]['id']}/outcome", served.api["AD1"], json={"date": "2024-04-30"})
+    assert held.status_code == 422 and "only the assignee or their line managers may" in held.text
+    other = served.client.get("/api/obligations?person=PM1", served.api["AD1"])
+    assert other.status_code == 200  # her line: Heads of Service, Operations and Practice Managers below her
