@@ -1,0 +1,58 @@
+"""Issue 16: the fast paths store exactly what the plain ones did, and keep their refusals (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+import pytest
+from sqlalchemy import insert, select, text
+
+from qaf.engine.model import DONE
+from qaf.engine.outcomes import Recording
+from qaf.rules.problems import QafError
+from qaf.store import outcomes as oc
+from qaf.store.sql import SqlStore
+from qaf.store.tables import EVENTS, OUTCOMES
+from qaf.usecases import recording
+from tests.test_outcomes import april_audit, scheduled
+
+
+def _raw(conn, table: str, where: str) -> list[tuple]:
+    """Rows as the database holds them (no type processing on the way out)."""
+    return [tuple(r) for r in conn.exec_driver_sql(f"SELECT * FROM {table} WHERE {where}")]
+
+
+def test_issue16_prepared_writes_store_what_sqlalchemy_would(store: SqlStore):
+    at = datetime(2024, 6, 10, 7, 30, 1, 250000, tzinfo=timezone.utc)
+    payload = {"grade": "good", "areas": {"Plan": "good"}, "n": 3, "none": None}
+    with store.write() as conn:
+        conn.execute(insert(EVENTS), {"at": at, "kind": "k.plain", "ref": "r", "payload": payload})
+        oc._LOG.run(conn, {"at": at, "kind": "k.fast", "ref": "r", "payload": payload})
+        oc._LOG.run_many(conn, [{"at": at, "kind": "k.many", "ref": "r", "payload": payload}])
+    with store.read() as conn:
+        plain, fast, many = (_raw(conn, "events", f"kind = 'k.{k}'") for k in ("plain", "fast", "many"))
+        read_back = [r.at for r in conn.execute(select(EVENTS.c.at).where(EVENTS.c.ref == "r"))]
+    assert [r[1:2] + r[3:] for r in fast] == [r[1:2] + r[3:] for r in plain] == [r[1:2] + r[3:] for r in many]
+    assert read_back == [at, at, at]
+
+
+def test_issue16_an_outcome_recorded_on_the_fast_path_reads_back_whole(store: SqlStore):
+    scheduled(store, "east-sussex-2013")
+    audit = april_audit(store, "3.16", "SW1")
+    recording.record(store, Recording(audit.id, "good", concerns=True, date=date(2024, 4, 23), notes="n"), date(2024, 6, 10))
+    with store.read() as conn:
+        row = conn.execute(select(OUTCOMES).where(OUTCOMES.c.obligation == audit.id)).one()
+        ob = oc.load(conn, audit.id)
+    assert (row.grade, row.concerns, row.audit_date, row.notes, row.contested, row.by) == ("good", True, date(2024, 4, 23), "n", False, audit.assignee)
+    assert row.recorded_at.tzinfo is not None and ob.status == DONE and ob.sequence == audit.sequence + 1
+
+
+def test_issue16_moving_on_an_obligation_someone_else_finished_is_refused(store: SqlStore):
+    scheduled(store, "east-sussex-2013")
+    audit = april_audit(store, "3.16", "SW1")
+    recording.record(store, Recording(audit.id, "good", concerns=False, date=date(2024, 4, 23)), date(2024, 6, 10))
+    with pytest.raises(QafError, match="changed while this was being recorded"):
+        with store.write() as conn:
+            oc.set_status(conn, audit, DONE)  # the stale copy, read before the outcome was recorded
+    with store.read() as conn:
+        assert conn.execute(text("SELECT count(*) FROM events WHERE ref = :r"), {"r": audit.id}).scalar() >= 1
