@@ -56,3 +56,48 @@ def test_issue16_moving_on_an_obligation_someone_else_finished_is_refused(store:
             oc.set_status(conn, audit, DONE)  # the stale copy, read before the outcome was recorded
     with store.read() as conn:
         assert conn.execute(text("SELECT count(*) FROM events WHERE ref = :r"), {"r": audit.id}).scalar() >= 1
+
+
+def _kill_pooled_session(store: SqlStore) -> None:
+    """The server drops the session the store's pool holds (a restart, a cut), and it has gone."""
+    import time
+
+    with store.read() as conn:
+        pid = conn.execute(text("SELECT pg_backend_pid()")).scalar()
+    admin = SqlStore.open(store.engine.url.render_as_string(hide_password=False))
+    try:
+        with admin.engine.connect() as conn:
+            conn.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pid})
+            conn.commit()
+            for _ in range(100):
+                if not conn.execute(text("SELECT count(*) FROM pg_stat_activity WHERE pid = :p"), {"p": pid}).scalar():
+                    break
+                conn.commit()
+                time.sleep(0.05)
+    finally:
+        admin.close()
+
+
+def test_issue16_a_pooled_connection_that_died_while_idle_is_replaced_before_use(pg_url: str, monkeypatch):
+    from qaf.store import db
+
+    store = SqlStore.open(pg_url)
+    try:
+        _kill_pooled_session(store)
+        monkeypatch.setattr(db, "IDLE_PING_SECONDS", 0.0)  # it sat idle: pinged at checkout, found dead, replaced
+        assert store.stored_frameworks() == []
+    finally:
+        store.close()
+
+
+def test_issue16_a_connection_that_died_while_busy_fails_once_and_the_next_transaction_recovers(pg_url: str):
+    from sqlalchemy.exc import OperationalError
+
+    store = SqlStore.open(pg_url)
+    try:
+        _kill_pooled_session(store)  # used a moment ago: not pinged
+        with pytest.raises(OperationalError):
+            store.stored_frameworks()
+        assert store.stored_frameworks() == []
+    finally:
+        store.close()
