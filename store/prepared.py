@@ -12,7 +12,7 @@ transaction. What reaches the database is what SQLAlchemy would have sent.
 
 Only plain INSERT and UPDATE statements with literal values (no expanding
 ``IN``) are accepted; a column default that is not a scalar is refused when
-the statement is compiled.
+the statement is compiled. A callable default must take no arguments (``default=dict``).
 """
 
 from __future__ import annotations
@@ -21,6 +21,11 @@ from typing import Any, Mapping, Sequence
 
 from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
+
+
+def _default(spec: tuple[bool, Any]) -> Any:
+    call, value = spec
+    return value(None) if call else value
 
 
 class Prepared:
@@ -34,11 +39,14 @@ class Prepared:
         found = self._compiled.get(dialect.name)
         if found is None:
             compiled = self.statement.compile(dialect=dialect, column_keys=self.keys)
-            defaults = {}
+            defaults = {}  # column: (value, or a function of no arguments giving it)
             for col in getattr(compiled, "insert_prefetch", ()) + getattr(compiled, "update_prefetch", ()):
-                if col.default is None or not col.default.is_scalar:
-                    raise TypeError(f"{col}: only scalar defaults can be prefetched by a Prepared statement")
-                defaults[col.key] = col.default.arg
+                if col.default is not None and col.default.is_scalar:
+                    defaults[col.key] = (False, col.default.arg)
+                elif col.default is not None and col.default.is_callable:
+                    defaults[col.key] = (True, col.default.arg)  # SQLAlchemy's wrapper: takes a context, ignored here
+                else:
+                    raise TypeError(f"{col}: only scalar and plain callable defaults can be prefetched by a Prepared statement")
             names = list(compiled.positiontup) if compiled.positional else list(compiled.bind_names.values())
             processors = compiled._bind_processors
             found = (compiled.string, names, [processors.get(n) for n in names], defaults, compiled.positional)
@@ -47,7 +55,7 @@ class Prepared:
 
     def _values(self, spec: tuple, params: Mapping[str, Any]):
         _sql, names, processors, defaults, positional = spec
-        values = [params[n] if n in params else defaults[n] for n in names]
+        values = [params[n] if n in params else _default(defaults[n]) for n in names]
         values = [v if p is None or v is None else p(v) for v, p in zip(values, processors)]
         return tuple(values) if positional else dict(zip(names, values))
 
@@ -56,11 +64,12 @@ class Prepared:
         spec = self._for(conn)
         return self._execute(conn, spec, lambda cur: cur.execute(spec[0], self._values(spec, params)))
 
-    def run_many(self, conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
-        """Execute for each of ``rows`` (the driver's executemany)."""
-        if rows:
-            spec = self._for(conn)
-            self._execute(conn, spec, lambda cur: cur.executemany(spec[0], [self._values(spec, r) for r in rows]))
+    def run_many(self, conn: Connection, rows: Sequence[Mapping[str, Any]]) -> int:
+        """Execute for each of ``rows`` (the driver's executemany); the rows touched where the driver says (SQLite)."""
+        if not rows:
+            return 0
+        spec = self._for(conn)
+        return self._execute(conn, spec, lambda cur: cur.executemany(spec[0], [self._values(spec, r) for r in rows]))
 
     @staticmethod
     def _execute(conn: Connection, spec: tuple, call) -> int:

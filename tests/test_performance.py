@@ -101,3 +101,35 @@ def test_issue16_a_connection_that_died_while_busy_fails_once_and_the_next_trans
         assert store.stored_frameworks() == []
     finally:
         store.close()
+
+
+def test_issue16_insert_new_stores_what_sqlalchemy_would_and_counts_only_the_new(store: SqlStore):
+    """Past COPY_AT rows PostgreSQL takes them by COPY, SQLite by one executemany: the same bytes as a plain insert."""
+    import dataclasses
+    import uuid
+
+    from sqlalchemy import Column, MetaData, Table
+
+    from qaf.engine.query import Filters
+    from qaf.store.obligations import OBLIGATIONS, to_row
+    from qaf.store.upsert import COPY_AT, insert_new
+
+    scheduled(store, "east-sussex-2013")
+    obs = store.obligations(Filters(statuses=None))
+    at = datetime(2024, 6, 10, 7, 30, 1, 250000, tzinfo=timezone.utc)
+    obs = [dataclasses.replace(obs[i % len(obs)], id=f"{i:016x}") for i in range(COPY_AT + 100)]
+    rows = [to_row(o, at) for o in obs]
+    meta = MetaData()
+    fast, plain = (Table(f"t16_{name}_{uuid.uuid4().hex[:6]}", meta, *[Column(c.name, c.type, primary_key=c.primary_key) for c in OBLIGATIONS.columns])
+                   for name in ("fast", "plain"))  # fmt: skip
+    meta.create_all(store.engine)
+    try:
+        with store.write() as conn:
+            conn.execute(insert(plain), rows)
+            assert insert_new(conn, fast, rows[: COPY_AT + 50], ["id"]) == COPY_AT + 50
+            assert insert_new(conn, fast, rows, ["id"]) == 50  # the first COPY_AT + 50 are there already: left alone
+            assert insert_new(conn, fast, rows[:3], ["id"]) in (0, 3)  # a few rows on PostgreSQL: SQLAlchemy's count
+        with store.read() as conn:
+            assert _raw(conn, fast.name, "1 = 1 ORDER BY id") == _raw(conn, plain.name, "1 = 1 ORDER BY id")
+    finally:
+        meta.drop_all(store.engine)
