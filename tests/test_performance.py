@@ -148,3 +148,27 @@ def test_issue16_a_schedule_that_created_many_rows_leaves_postgresql_statistics_
         assert tuples == count > 0  # never analysed reads -1
     finally:
         store.close()
+
+
+def test_issue16_councils_sharing_a_server_never_wait_for_each_others_schedule(pg_url: str):
+    """The schedule's lock is keyed by council (schema) and purpose: another council's schedule goes ahead at once."""
+    from sqlalchemy.exc import OperationalError
+
+    from qaf.store.db import temporary_schema
+    from tests.conftest import PG_URL
+
+    with temporary_schema(PG_URL, "qaf_test") as other_url:
+        a, a2, b = SqlStore.open(pg_url), SqlStore.open(pg_url), SqlStore.open(other_url)
+        try:
+            with a.write() as held:
+                a.lock(held, "schedule.east-sussex-2013")
+                with b.write() as conn:  # another council, the same framework: not kept waiting
+                    conn.execute(text("SET LOCAL lock_timeout = '2s'"))
+                    b.lock(conn, "schedule.east-sussex-2013")
+                with pytest.raises(OperationalError, match="lock timeout"):
+                    with a2.write() as conn:  # the same council: waits its turn
+                        conn.execute(text("SET LOCAL lock_timeout = '200ms'"))
+                        a2.lock(conn, "schedule.east-sussex-2013")
+        finally:
+            for s in (a, a2, b):
+                s.close()
