@@ -25,7 +25,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from qaf.rules.problems import QafError
-from qaf.store import migrations, tables
+from qaf.store import migrations, tables, versioning
 
 DEFAULT_URL = "sqlite:///qaf.db"
 
@@ -164,6 +164,7 @@ def ensure_schema(engine: Engine, schema: str | None = None) -> tuple[str, str] 
             return None
         if found == migrations.EMPTY:
             tables.METADATA.create_all(conn)
+            versioning.install(conn)
             migrations.stamp(conn)
             return None
         if found not in migrations.REVISIONS:

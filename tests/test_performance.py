@@ -172,3 +172,29 @@ def test_issue16_councils_sharing_a_server_never_wait_for_each_others_schedule(p
         finally:
             for s in (a, a2, b):
                 s.close()
+
+
+def test_issue16_the_feed_version_is_one_row_that_moves_with_every_obligation_written(store: SqlStore):
+    from qaf.store import feeds as feed_store
+
+    def version() -> str:
+        with store.read() as conn:
+            return feed_store.version(conn)
+
+    empty = version()
+    scheduled(store, "east-sussex-2013")
+    after_schedule = version()
+    assert after_schedule != empty
+    with store.write() as conn:
+        feed_store.served_since(conn, "some-feed", "etag", datetime(2024, 6, 10, tzinfo=timezone.utc))
+    assert version() == after_schedule  # serving a feed writes, but no obligation: the caches stay good
+    audit = april_audit(store, "3.16", "SW1")
+    with store.write() as conn:  # a change not yet committed is not seen ...
+        oc.set_status(conn, audit, "waived", "test")
+        with store.read() as other:
+            assert feed_store.version(other) == after_schedule
+    after = version()  # ... and is seen once it is
+    assert after != after_schedule
+    with store.read() as conn:
+        counter = conn.execute(text("SELECT value FROM meta WHERE key = 'obligations_version'")).scalar()
+    assert int(counter) > 0
