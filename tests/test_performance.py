@@ -135,19 +135,18 @@ def test_issue16_insert_new_stores_what_sqlalchemy_would_and_counts_only_the_new
         meta.drop_all(store.engine)
 
 
-def test_issue16_a_schedule_that_created_many_rows_leaves_postgresql_statistics_behind(pg_url: str, monkeypatch):
+def test_issue16_a_schedule_that_created_many_rows_leaves_statistics_behind(store: SqlStore, monkeypatch):
     from qaf.store import obligations as ob_store
 
     monkeypatch.setattr(ob_store, "ANALYZE_AT", 1)
-    store = SqlStore.open(pg_url)
-    try:
-        scheduled(store, "east-sussex-2013")
-        with store.read() as conn:
-            tuples = conn.execute(text("SELECT reltuples FROM pg_class WHERE oid = 'obligations'::regclass")).scalar()
-            count = conn.execute(text("SELECT count(*) FROM obligations")).scalar()
-        assert tuples == count > 0  # never analysed reads -1
-    finally:
-        store.close()
+    scheduled(store, "east-sussex-2013")
+    with store.read() as conn:
+        count = conn.execute(text("SELECT count(*) FROM obligations")).scalar()
+        if store.dialect == "postgresql":  # never analysed reads -1
+            assert conn.execute(text("SELECT reltuples FROM pg_class WHERE oid = 'obligations'::regclass")).scalar() == count > 0
+        else:  # sqlite_stat1 exists only after an ANALYZE; its first number is the table's rows
+            stat = conn.execute(text("SELECT stat FROM sqlite_stat1 WHERE tbl = 'obligations' AND idx = 'ix_obligations_status_due'")).scalar()
+            assert int(stat.split()[0]) == count > 0
 
 
 def test_issue16_councils_sharing_a_server_never_wait_for_each_others_schedule(pg_url: str):
