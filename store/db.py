@@ -25,7 +25,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from qaf.rules.problems import QafError
-from qaf.store import migrations, tables
+from qaf.store import migrations, tables, versioning
 
 DEFAULT_URL = "sqlite:///qaf.db"
 
@@ -81,7 +81,44 @@ def make_engine(url: str | None = None) -> Engine:
     if schema:
         sa_url = sa_url.difference_update_query(["schema"])
         connect_args["options"] = f'-csearch_path="{schema}"'  # quoted: a council's schema may be Mixed_Case
-    return create_engine(sa_url, pool_pre_ping=True, connect_args=connect_args)
+    engine = create_engine(sa_url, connect_args=connect_args)
+    _ping_when_idle(engine)
+    return engine
+
+
+IDLE_PING_SECONDS = 30.0
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Check a pooled connection before use only if it sat idle: busy connections go straight to work.
+
+    A pre-ping on every checkout was one more round trip per transaction (a
+    recording is BEGIN, three or four statements and COMMIT). A connection
+    used in the last :data:`IDLE_PING_SECONDS` is handed out as it is; one idle longer
+    (a server restart, a firewall's idle cut) is pinged, and a dead one is
+    replaced before anyone uses it. A connection that dies while busy fails
+    that one transaction, and SQLAlchemy then drops every pooled connection
+    opened before it, so the next transaction starts on a fresh one.
+    """
+    from time import monotonic
+
+    from sqlalchemy import exc
+
+    @event.listens_for(engine, "checkin")
+    def _checkin(_dbapi_connection, record) -> None:  # pragma: no cover - pool callback
+        record.info["qaf_idle_since"] = monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checkout(dbapi_connection, record, _proxy) -> None:  # pragma: no cover - pool callback
+        since = record.info.get("qaf_idle_since")
+        if since is None or monotonic() - since < IDLE_PING_SECONDS:
+            return
+        try:
+            alive = engine.dialect.do_ping(dbapi_connection)
+        except Exception as error:  # dead: the pool opens a fresh connection and checks out that instead
+            raise exc.DisconnectionError() from error
+        if not alive:
+            raise exc.DisconnectionError()
 
 
 def _sqlite_engine(sa_url) -> Engine:
@@ -127,6 +164,7 @@ def ensure_schema(engine: Engine, schema: str | None = None) -> tuple[str, str] 
             return None
         if found == migrations.EMPTY:
             tables.METADATA.create_all(conn)
+            versioning.install(conn)
             migrations.stamp(conn)
             return None
         if found not in migrations.REVISIONS:

@@ -10,8 +10,9 @@ title of the obligation whose outcome set it off. Its filters are
 ``finished_since``.
 
 :func:`version` is one cheap query whose answer changes whenever anything a
-feed shows or a token decides may have changed: the obligations (count and
-latest change), the organisation's version, the frameworks loaded and the
+feed shows or a token decides may have changed: the obligations (a counter a
+trigger bumps in every transaction that writes one: :mod:`qaf.store.versioning`),
+the organisation's version, the frameworks loaded and the
 tokens issued or revoked. Feed caches key on it, so a revalidation does not
 re-render.
 """
@@ -28,6 +29,7 @@ from qaf.engine.model import LIVE, Obligation, Outcome
 from qaf.engine.query import Filters
 from qaf.store.obligations import OBLIGATIONS, OUTCOMES, PEOPLE_COLUMNS, conditions, split
 from qaf.store.tables import FEED_STATES, FEED_TOKENS, FRAMEWORKS, META
+from qaf.store import versioning
 from qaf.store.upsert import upsert
 
 TOKENS = FEED_TOKENS
@@ -76,8 +78,7 @@ def items(conn: Connection, f: Filters, finished_since: date | None = None) -> l
 
 
 _VERSION = select(
-    select(func.count()).select_from(OBLIGATIONS).scalar_subquery(),
-    select(func.max(OBLIGATIONS.c.updated_at)).scalar_subquery(),
+    select(META.c.value).where(META.c.key == versioning.KEY).scalar_subquery(),  # one row: store.versioning
     select(META.c.value).where(META.c.key == "org_version").scalar_subquery(),
     select(func.max(FRAMEWORKS.c.loaded_at)).scalar_subquery(),
     select(func.count()).select_from(TOKENS).scalar_subquery(),

@@ -11,12 +11,13 @@ from datetime import date, datetime, timezone
 from typing import Any, Iterable
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, literal_column, select, update
 
 from qaf.engine.model import DONE, LIVE, CaseHistory, Obligation
 from qaf.engine.notices import Notice
 from qaf.rules.problems import QafError
 from qaf.store.obligations import OBLIGATIONS, OUTCOMES, _outcome, _OutcomeView, from_row, to_row
+from qaf.store.prepared import Prepared
 from qaf.store.tables import EVENTS, FRAMEWORKS, META, OUTBOX
 from qaf.store.upsert import insert_new
 
@@ -64,7 +65,7 @@ _LOAD_VERSIONED = _LOAD.add_columns(*_VERSIONS)
 _LOAD_VERSIONED_LOCKED = _LOAD_VERSIONED.with_for_update(of=OBLIGATIONS)
 _SET_STATUS = (
     update(OBLIGATIONS)
-    .where(OBLIGATIONS.c.id == bindparam("oid"), OBLIGATIONS.c.status.in_(LIVE))
+    .where(OBLIGATIONS.c.id == bindparam("oid"), OBLIGATIONS.c.status.in_([literal_column(f"'{s}'") for s in sorted(LIVE)]))
     .values(status=bindparam("status"), status_reason=bindparam("reason"), sequence=bindparam("sequence"),
             updated_at=bindparam("at"), due=bindparam("due"))  # fmt: skip
 )
@@ -78,6 +79,12 @@ _HISTORY = (
 _AUDITED = frozenset((*LIVE, DONE))
 _INSERT_OUTCOME = insert(OUTCOMES)
 _INSERT_EVENT = insert(EVENTS)
+# the three writes every recording makes, run on the driver's cursor (store.prepared says why)
+_OUTCOME_KEYS = ("obligation", "recorded_at", "grade", "concerns", "areas", "by", "audit_date", "notes")
+_SAVE_OUTCOME = Prepared(_INSERT_OUTCOME, _OUTCOME_KEYS)
+_SAVE_OUTCOME_KEYS = set(_OUTCOME_KEYS)
+_LOG = Prepared(insert(EVENTS).inline(), ("at", "kind", "ref", "payload"))
+_MOVE_ON = Prepared(_SET_STATUS, ())
 
 
 def load(conn: Connection, oid: str, lock: bool = False) -> Obligation:
@@ -98,7 +105,11 @@ def load_versioned(conn: Connection, oid: str, lock: bool = False) -> tuple[Obli
 
 
 def save_outcome(conn: Connection, ob: Obligation, values: dict[str, Any]) -> None:
-    conn.execute(_INSERT_OUTCOME, {"obligation": ob.id, "recorded_at": now(), **values})
+    row = {"obligation": ob.id, "recorded_at": now(), **values}
+    if row.keys() == _SAVE_OUTCOME_KEYS:
+        _SAVE_OUTCOME.run(conn, row)
+    else:
+        conn.execute(_INSERT_OUTCOME, row)
 
 
 def update_outcome(conn: Connection, oid: str, values: dict[str, Any]) -> None:
@@ -108,8 +119,7 @@ def update_outcome(conn: Connection, oid: str, values: dict[str, Any]) -> None:
 def set_status(conn: Connection, ob: Obligation, status: str, reason: str | None = None, due: date | None = None) -> None:
     """Move a live obligation on; refused if someone else moved it first."""
     values = {"oid": ob.id, "status": status, "reason": reason, "sequence": ob.sequence + 1, "at": now(), "due": due or ob.due}
-    result = conn.execute(_SET_STATUS, values)
-    if result.rowcount != 1:
+    if _MOVE_ON.run(conn, values) != 1:
         raise QafError(f"{ob.id} changed while this was being recorded (it is no longer open): nothing was recorded")
 
 
@@ -166,13 +176,13 @@ def outbox_rows(notices: Iterable[Notice], at: datetime) -> list[dict[str, Any]]
 
 
 def log(conn: Connection, kind: str, ref: str, payload: dict[str, Any]) -> None:
-    conn.execute(_INSERT_EVENT, {"at": now(), "kind": kind, "ref": ref, "payload": payload})
+    _LOG.run(conn, {"at": now(), "kind": kind, "ref": ref, "payload": payload})
 
 
 def log_many(conn: Connection, events: list[tuple[str, str, dict[str, Any]]]) -> None:
     if events:
         at = now()
-        conn.execute(_INSERT_EVENT, [{"at": at, "kind": k, "ref": r, "payload": p} for k, r, p in events])
+        _LOG.run_many(conn, [{"at": at, "kind": k, "ref": r, "payload": p} for k, r, p in events])
 
 
 @dataclass(frozen=True)

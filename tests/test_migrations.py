@@ -154,7 +154,8 @@ def test_a_store_made_before_migrations_upgrades_in_place_and_keeps_every_row(db
             if name in DROPPED:
                 assert name not in after
                 continue
-            assert len(after[name]) == len(rows), name
+            added = [r for r in after[name] if name == "meta" and r[0] == repr("obligations_version")]  # 0005's counter
+            assert len(after[name]) - len(added) == len(rows), name
         # the rows are the same rows: obligations by id, with their status and due date
         kept = {o.id: (o.status, o.due) for o in store.obligations(Filters(statuses=None))}
         assert kept == {r["id"]: (r["status"], date.fromisoformat(str(r["due"]))) for r in before["obligations"]}

@@ -1,0 +1,83 @@
+"""Statements on the hottest write paths, compiled once per dialect and run on the driver's cursor.
+
+SQLAlchemy spends about 0.2 ms a statement (on this machine) preparing an
+execution: cache lookup, parameter construction, result set-up, events. The
+driver's own work for a one-row insert is a tenth of that. A
+:class:`Prepared` statement is compiled once per dialect, with the column
+keys the caller always passes; each run converts the values with the *same*
+bind processors SQLAlchemy would use (timestamps to UTC, JSON to text,
+dates and booleans as the dialect stores them), fills the columns' scalar
+defaults, and executes on the caller's connection, inside the caller's
+transaction. What reaches the database is what SQLAlchemy would have sent.
+
+Only plain INSERT and UPDATE statements with literal values (no expanding
+``IN``) are accepted; a column default that is not a scalar is refused when
+the statement is compiled. A callable default must take no arguments (``default=dict``).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping, Sequence
+
+from sqlalchemy import Connection
+from sqlalchemy.exc import DBAPIError
+
+
+def _default(spec: tuple[bool, Any]) -> Any:
+    call, value = spec
+    return value(None) if call else value
+
+
+class Prepared:
+    def __init__(self, statement, keys: Sequence[str]) -> None:
+        self.statement = statement
+        self.keys = list(keys)
+        self._compiled: dict[str, tuple] = {}
+
+    def _for(self, conn: Connection) -> tuple:
+        dialect = conn.dialect
+        found = self._compiled.get(dialect.name)
+        if found is None:
+            compiled = self.statement.compile(dialect=dialect, column_keys=self.keys)
+            defaults = {}  # column: (value, or a function of no arguments giving it)
+            for col in getattr(compiled, "insert_prefetch", ()) + getattr(compiled, "update_prefetch", ()):
+                if col.default is not None and col.default.is_scalar:
+                    defaults[col.key] = (False, col.default.arg)
+                elif col.default is not None and col.default.is_callable:
+                    defaults[col.key] = (True, col.default.arg)  # SQLAlchemy's wrapper: takes a context, ignored here
+                else:
+                    raise TypeError(f"{col}: only scalar and plain callable defaults can be prefetched by a Prepared statement")
+            names = list(compiled.positiontup) if compiled.positional else list(compiled.bind_names.values())
+            processors = compiled._bind_processors
+            found = (compiled.string, names, [processors.get(n) for n in names], defaults, compiled.positional)
+            self._compiled[dialect.name] = found
+        return found
+
+    def _values(self, spec: tuple, params: Mapping[str, Any]):
+        _sql, names, processors, defaults, positional = spec
+        values = [params[n] if n in params else _default(defaults[n]) for n in names]
+        values = [v if p is None or v is None else p(v) for v, p in zip(values, processors)]
+        return tuple(values) if positional else dict(zip(names, values))
+
+    def run(self, conn: Connection, params: Mapping[str, Any]) -> int:
+        """Execute once; the rows it touched."""
+        spec = self._for(conn)
+        return self._execute(conn, spec, lambda cur: cur.execute(spec[0], self._values(spec, params)))
+
+    def run_many(self, conn: Connection, rows: Sequence[Mapping[str, Any]]) -> int:
+        """Execute for each of ``rows`` (the driver's executemany); the rows touched where the driver says (SQLite)."""
+        if not rows:
+            return 0
+        spec = self._for(conn)
+        return self._execute(conn, spec, lambda cur: cur.executemany(spec[0], [self._values(spec, r) for r in rows]))
+
+    @staticmethod
+    def _execute(conn: Connection, spec: tuple, call) -> int:
+        cursor = conn.connection.cursor()
+        try:
+            call(cursor)
+            return cursor.rowcount
+        except conn.dialect.loaded_dbapi.Error as exc:  # raised as SQLAlchemy would raise it
+            raise DBAPIError.instance(spec[0], None, exc, conn.dialect.loaded_dbapi.Error, dialect=conn.dialect) from exc
+        finally:
+            cursor.close()
