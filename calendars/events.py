@@ -39,6 +39,7 @@ from qaf.rules.model import Framework, Row
 KIND_LABEL = {
     "audit": "Audit", "follow_up_audit": "Follow-up audit", "review": "Review", "moderation": "Moderation",
     "qa_signoff": "QA sign-off", "report": "Report", "visit": "Visit", "meeting": "Meeting", "task": "Task",
+    "action": "Action",
 }  # fmt: skip
 PREFIX = {DONE: "✓ Done: ", CANCELLED: "Cancelled: ", WAIVED: "Waived: "}
 PURPOSE_CHARS = 200

@@ -24,6 +24,7 @@ VERB = {
     "visit": "Visit",
     "meeting": "Meeting",
     "task": "Task",
+    "action": "Action from",
 }
 SHORT = 70
 

@@ -33,6 +33,7 @@ KINDS: tuple[str, ...] = (
     "visit",
     "meeting",
     "task",
+    "action",  # what an audit said must be done: raised when an outcome is recorded, never scheduled by a row
 )
 
 # who or what one obligation is about ("for each worker", "each team", ...)

@@ -114,3 +114,23 @@ def _table(records: list[dict[str, Any]], flagged: bool = False) -> str:
         counts[r["status"]] = counts.get(r["status"], 0) + 1
     summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
     return "\n".join([line(heads), *(line(r) for r in rows), f"{len(records)} obligations: {summary}"]) + "\n"
+
+
+def page(store: Store, o: Obligation, org: Org, today: date, viewer: str | None = None) -> dict[str, Any]:
+    """One obligation's own record: :func:`record`, and for an action what must be done (the manager's
+    words, kept off feeds and emails), for an audit or review the actions it raised or checks."""
+    from qaf.store import actions as action_store
+
+    out = record(o, org, today, viewer)
+    with store.read() as conn:
+        if o.kind == "action":
+            out["action"] = action_store.detail(conn, o.id)
+        audit = o.cause if o.kind == "review" else o.id if o.kind in ("audit", "follow_up_audit") else None
+        listed = action_store.of_audit(conn, audit) if audit else []
+    if listed or o.kind == "review":
+        out["actions"] = [
+            {"id": a.id, "title": a.title, "assignee": a.assignee, "due": _iso(a.due), "status": a.shown_status(today),
+             **{k: d[k] for k in ("what", "safeguarding", "carried_out")}}
+            for a, d in listed
+        ]  # fmt: skip
+    return out
