@@ -164,3 +164,36 @@ def test_actions_come_from_a_csv_column_one_a_line(store: SqlStore, tmp_path):
     assert not problems
     [result] = recording.record_many(store, recordings, FOUND)
     assert [o.kind for o in result.created] == ["action", "action"]
+
+
+def test_closing_an_action_takes_its_ungathered_items_out_of_the_digest_and_nothing_else(store: SqlStore):
+    """A tick that queued the late action's notices and stopped before gathering (a crash, a takeover):
+    closing the action withdraws its digest items; the line manager's email (not a digest item) and
+    every other item are still sent, each once."""
+    from qaf.engine.escalation import cutoffs, due_escalations
+    from qaf.store import outbox as ob_store
+    from qaf.store import ticks
+    from qaf.usecases.tick import digest_text
+
+    _, (plan, _visit), _, _ = _audit_with_two_actions(store)
+    late = date(2024, 5, 16)
+    fw, org = store.framework("east-sussex-2013"), store.org()
+    with store.write() as conn:
+        live, done = ticks.candidates(conn, fw.id, late, late, cutoffs(fw, late))
+        ticks.record_escalations(conn, due_escalations(fw, org, live, done, late), utc_now())
+    with store.read() as conn:
+        queued = {r.id: (r.cause, r.digest) for r in conn.execute(select(OUTBOX).where(OUTBOX.c.status == "pending"))}
+    mine = {i for i, (cause, digest) in queued.items() if cause == plan.id}
+    assert {queued[i][1] for i in mine} == {True, False}  # Tom's own overdue notice (digest) and Pat's escalation (at once)
+    recording.close_action(store, plan.id, None, "", late)
+    with store.write() as conn:
+        ob_store.gather_digests(conn, late, utc_now(), digest_text)
+    with store.read() as conn:
+        after = {r.id: (r.status, r.digest_key) for r in conn.execute(select(OUTBOX).where(OUTBOX.c.id.in_(sorted(queued))))}
+    for i, (cause, digest) in queued.items():
+        if cause == plan.id and digest:
+            assert after[i] == ("withdrawn", None)
+        elif digest:
+            assert after[i][0] == "digested" and after[i][1]
+        else:
+            assert after[i] == ("pending", None)  # sent at once by the sender, never withdrawn

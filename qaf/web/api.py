@@ -301,15 +301,18 @@ def _recording(store: SqlStore, ob: Obligation, body: OutcomeIn, by: str, today:
             parsed, wrong = parse_areas(f"{name}={grade}", fw)
             areas += parsed
             problems += [Problem(API, "areas", w) for w in wrong]
-    specs = []
-    for n, text in enumerate(body.actions, start=1):
+    specs, at = [], {}  # at: the engine's "action N" (among those that parsed) -> the body's "actions.i"
+    for i, text in enumerate(body.actions):
         spec, wrong = parse_action(text)
-        problems += [Problem(API, f"actions.{n - 1}", w) for w in wrong]
+        problems += [Problem(API, f"actions.{i}", w) for w in wrong]
         if spec is not None:
             specs.append(spec)
+            at[f"action {len(specs)}"] = f"actions.{i}"
     carried = None if body.carried_out is None else tuple(body.carried_out)
     rec = Recording(ob.id, body.grade, body.concerns, tuple(areas), by, day, body.notes, tuple(specs), carried)
-    if problems:  # what store.record would also refuse, so the caller hears everything at once
-        problems += check_recording(store.framework(ob.framework), store.org(), ob, rec, today)
+    found = check_recording(store.framework(ob.framework), store.org(), ob, rec, today)
+    found = [Problem(API, at.get(p.field, p.field), p.message) for p in found]
+    if problems or any(p.field.startswith("actions.") for p in found):  # so the caller hears everything at once
+        problems += found
         raise InputError(problems, f"{ob.id}: nothing recorded, the store is unchanged")
     return rec
