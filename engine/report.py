@@ -12,9 +12,16 @@ What counts, precisely (the tests follow these rules):
   date), ``rescheduled`` (extended and not yet past the new date),
   ``overdue`` (live and past its due date), ``open`` (not yet due on the
   report date), ``waived`` (no open case to audit) and ``cancelled``.
-- **The completion sentence** counts case audits: kinds ``audit``,
-  ``follow_up_audit`` and ``review`` (the graded work). The tables by kind,
-  row, team, service and assignee count every kind of obligation.
+- **The completion sentence** counts case-file audits only, as Rotherham's
+  minutes do: audits and follow-up audits of a case (a row whose cadence
+  samples a case, or a trigger's further files). Other graded work
+  (supervision-record and themed audits, area reviews, case reviews) is
+  counted apart, a line a row (``others``). The sentence reports the month
+  as it stood at its end: an audit done after the month ended counts as
+  rescheduled if it was extended (else as overdue, or open if not yet due),
+  and the sentence then says how many were completed since. The tables by
+  kind, row, team, service and assignee count every kind of obligation, as
+  they stand on the report date.
 - **Grades**: audits (the graded kinds) whose primary outcome is dated in M.
   The Tameside table compares, over those of them moderated by now, the
   primary grade with the moderated grade, worst grade first, leaving out
@@ -39,7 +46,7 @@ What counts, precisely (the tests follow these rules):
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Callable, Iterable, Mapping, Sequence
 
 from qaf.engine.model import CANCELLED, DONE, OPEN, OVERDUE, RESCHEDULED, WAIVED, Obligation
@@ -62,7 +69,7 @@ from qaf.engine.report_model import (  # noqa: F401  (the records are part of th
     Share,
     TargetResult,
 )  # fmt: skip
-from qaf.engine.report_words import Month, completion_sentence, grade_label, kind_label, percent, shares, tenths
+from qaf.engine.report_words import Month, completion_sentence, grade_label, kind_label, number, percent, shares, tenths
 from qaf.rules.model import KINDS, Framework
 
 REMINDER = -1
@@ -112,8 +119,13 @@ def _groups(obs: Sequence[Obligation], key: Callable[[Obligation], str], label: 
 
 def completion(fw: Framework, org: Org, month: Month, obs: Sequence[Obligation], as_of: date, due: dict[str, date],
                done_on: Mapping[str, date]) -> Completion:  # fmt: skip
-    audits = count([o for o in obs if o.kind in GRADED], as_of, due, done_on)
+    case_audits = [o for o in obs if case_file_audit(fw, o)]
+    stood, since, then = as_it_stood(case_audits, month, as_of, due, done_on)
+    audits = count(stood, then, due, done_on)
     sentence = completion_sentence(month, audits.scheduled, audits.completed, audits.remaining)
+    if since:
+        sentence += f" Since the end of {month.label}, {number(since)} of them {'was' if since == 1 else 'were'} completed."
+    others = [o for o in obs if o.kind in GRADED and not case_file_audit(fw, o)]
     rows = {r.id: (i, r.role) for i, r in enumerate(fw.rows)}
     team = lambda o: o.team or ""  # noqa: E731
     service = lambda o: (org.team(o.team).service if o.team and org.team(o.team) else "")  # noqa: E731
@@ -127,7 +139,50 @@ def completion(fw: Framework, org: Org, month: Month, obs: Sequence[Obligation],
         by_team=_groups(obs, team, team_name, as_of, due, done_on),
         by_service=_groups(obs, service, lambda k: k or "(no service)", as_of, due, done_on),
         by_assignee=_groups(obs, lambda o: o.assignee or "", person, as_of, due, done_on),
+        others=_groups(others, lambda o: f"{o.row}\x1f{o.kind}", lambda k: _other_label(k, rows), as_of, due, done_on,
+                       order=lambda k: (rows.get(k.split("\x1f")[0], (999, ""))[0], k)),
+        since=since,
     )  # fmt: skip
+
+
+def _other_label(key: str, rows: Mapping[str, tuple[int, str]]) -> str:
+    row, kind = key.split("\x1f")
+    role = rows[row][1] if row in rows else ""
+    return f"{kind_label(kind, 2)}, {row} {role}".strip()
+
+
+def case_file_audit(fw: Framework, o: Obligation) -> bool:
+    """An audit of a case file: what Rotherham's sentence counts ("27 cases were scheduled for audit ...")."""
+    if o.kind == "follow_up_audit":
+        return True
+    if o.kind != "audit":
+        return False
+    if o.case is not None:
+        return True
+    try:
+        cadences = fw.row(o.row).cadences
+    except KeyError:
+        return False
+    return 0 <= o.cadence < len(cadences) and cadences[o.cadence].case
+
+
+def as_it_stood(obs: Sequence[Obligation], month: Month, as_of: date, due: dict[str, date],
+                done_on: Mapping[str, date]) -> tuple[list[Obligation], int, date]:  # fmt: skip
+    """The month's audits as they stood at its end, how many were completed since, and the day to judge them on.
+
+    An audit done after the month ended is shown as it was then: rescheduled
+    if it had been extended past the month, else overdue.
+    """
+    if as_of <= month.last:
+        return list(obs), 0, as_of
+    out, since = [], 0
+    for o in obs:
+        day = done_on.get(o.id) or (o.outcome.date if o.outcome is not None else None)
+        if o.status == DONE and day is not None and day > month.last:
+            since += 1
+            o = replace(o, status=RESCHEDULED if o.due != due[o.id] else OPEN, outcome=None)
+        out.append(o)
+    return out, since, month.last + timedelta(days=1)
 
 
 def _kind_order(kind: str) -> tuple[int, str]:
@@ -221,7 +276,8 @@ def follow_ups(obligations: Sequence[Obligation], month: Month, as_of: date) -> 
 
 def reviews_due(org: Org, obligations: Sequence[Obligation], month: Month) -> tuple[ReviewDue, ...]:
     until = month.plus(3).last
-    found = [o for o in obligations if o.kind == "review" and o.status in (OPEN, RESCHEDULED) and month.last < o.due <= until]
+    found = [o for o in obligations if o.kind == "review" and o.case is not None and o.status in (OPEN, RESCHEDULED)
+             and month.last < o.due <= until]  # case reviews only: an area review is other graded work
     out = []
     for o in sorted(found, key=lambda o: (o.due, o.id)):
         team = org.team(o.team) if o.team else None

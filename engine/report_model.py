@@ -72,6 +72,8 @@ class Completion:
     by_team: tuple[Group, ...] = ()
     by_service: tuple[Group, ...] = ()
     by_assignee: tuple[Group, ...] = ()
+    others: tuple[Group, ...] = ()  # graded work that is not a case-file audit (supervision records, themes, areas, reviews), by row
+    since: int = 0  # case-file audits of the month completed after it ended (the sentence reports the month as it stood)
 
 
 @dataclass(frozen=True, slots=True)
