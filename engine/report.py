@@ -53,6 +53,7 @@ from qaf.engine.model import CANCELLED, DONE, OPEN, OVERDUE, RESCHEDULED, WAIVED
 from qaf.engine.org import Org
 from qaf.engine.outcomes import GRADED  # audits, follow-up audits and reviews: the graded work
 from qaf.engine.report_model import (  # noqa: F401  (the records are part of this module's interface)
+    AreaRow,
     COUNT_FIELDS,
     Completion,
     Counts,
@@ -201,7 +202,7 @@ def _moderated(o: Obligation) -> bool:
     return o.outcome is not None and o.outcome.moderated_grade is not None
 
 
-def grades(scale: tuple[str, ...], graded: Sequence[Obligation]) -> Grades:
+def grades(scale: tuple[str, ...], graded: Sequence[Obligation], areas: tuple[str, ...] = (), signs_off: bool = False) -> Grades:
     n = len(graded)
     worst_first = tuple(reversed(scale))
     primary = _tally(scale, (o.outcome.grade for o in graded))
@@ -222,7 +223,32 @@ def grades(scale: tuple[str, ...], graded: Sequence[Obligation]) -> Grades:
         graded=n, shares=all_shares, concerns=sum(1 for o in graded if o.outcome.concerns), moderated=m, table=table,
         upscaled=up, downscaled=down, agreed=m - up - down, agreement_percent=percent(m - up - down, m),
         contested=len(contested), contested_settled=sum(1 for o in contested if _moderated(o)),
+        signed=sum(1 for o in moderated if o.outcome.signoff_by) if signs_off else None, **_areas(scale, areas, moderated),
     )  # fmt: skip
+
+
+def signs_off(fw: Framework) -> bool:
+    """Whether the framework QA-signs moderated audits (Tameside's triple lock)."""
+    return any(c.kind == "qa_signoff" for r in fw.rows for c in r.cadences) or any(
+        a.do == "qa_signoff" for r in fw.rows for t in r.triggers for a in t.then)
+
+
+def _areas(scale: tuple[str, ...], areas: tuple[str, ...], moderated: Sequence[Obligation]) -> dict:
+    """Tameside's areas of practice, and the overall grade, primary against moderated over the moderated audits."""
+    if not moderated:
+        return {}
+    pairs = [(a, [dict(o.outcome.areas).get(a) for o in moderated], [dict(o.outcome.moderated_areas).get(a) for o in moderated])
+             for a in areas]  # fmt: skip
+    pairs.append(("Overall grade", [o.outcome.grade for o in moderated], [o.outcome.moderated_grade for o in moderated]))
+    used = {g for _, p, m in pairs for g in (*p, *m) if g}
+    columns = tuple(g for g in reversed(scale) if g in used)
+    rows = []
+    for area, p, m in pairs:
+        tp, tm = _tally(scale, p), _tally(scale, m)
+        sp, sm = shares([tp[g] for g in columns]), shares([tm[g] for g in columns])
+        np_, nm = sum(tp[g] for g in columns), sum(tm[g] for g in columns)
+        rows.append(AreaRow(area, tuple(sp) if np_ else (None,) * len(columns), tuple(sm) if nm else (None,) * len(columns), np_, nm))
+    return {"areas": tuple(rows), "area_grades": columns}
 
 
 def _tally(scale: tuple[str, ...], values: Iterable[str | None]) -> dict[str, int]:
@@ -338,7 +364,7 @@ def figures(
     )  # fmt: skip
     return Report(
         framework=fw.id, title=fw.title, council=fw.council, month=month, as_of=as_of, grades_scale=fw.grades,
-        completion=completion(fw, org, month, scheduled, as_of, due, done_on or {}), grades=grades(fw.grades, graded),
+        completion=completion(fw, org, month, scheduled, as_of, due, done_on or {}), grades=grades(fw.grades, graded, fw.areas, signs_off(fw)),
         follow_ups=follow_ups(mine, month, as_of), reviews_due=reviews_due(org, mine, month),
         reminders=reminders, escalations=rungs, extensions=extended, targets=targets(fw, graded),
         history=history(fw.grades, mine, month),

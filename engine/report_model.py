@@ -107,6 +107,18 @@ class Grades:
     agreement_percent: int | None = None
     contested: int = 0
     contested_settled: int = 0
+    signed: int | None = None  # of the moderated audits, QA-signed (Tameside's triple lock); None: the framework has no QA sign-off
+    areas: tuple[AreaRow, ...] = ()  # each key area, then the overall grade: primary against moderated
+    area_grades: tuple[str, ...] = ()  # the columns of ``areas``: grades given in either column, worst first
+
+
+@dataclass(frozen=True, slots=True)
+class AreaRow:
+    area: str  # a key area of practice, or "Overall grade"
+    primary_percent: tuple[int | None, ...]  # whole per cent, one a grade of ``Grades.area_grades``
+    moderated_percent: tuple[int | None, ...]
+    primary_n: int = 0
+    moderated_n: int = 0
 
 
 @dataclass(frozen=True, slots=True)

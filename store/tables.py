@@ -209,6 +209,7 @@ OUTCOMES = Table(
     _bool("contested", False),
     _s("moderated_grade", 40, True),
     _s("moderated_by", 100, True),
+    Column("moderated_areas", JSON, nullable=True),  # key area -> grade, as the moderator judged them (Tameside's tables)
     Column("moderated_on", Date, nullable=True),
     _s("signoff_by", 100, True),
     Column("signoff_on", Date, nullable=True),

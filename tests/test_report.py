@@ -321,3 +321,30 @@ def test_issue14_2_the_sentence_counts_case_file_audits_and_other_graded_work_ha
     text = render(r, "md")
     assert "Other graded work, not counted in the sentence above:" in text
     assert "The grades count every audit, follow-up and review graded in February 2025, whenever it was due (5)" in text
+
+
+def test_issue14_3_tameside_november_2023_overall_and_the_areas_table_and_the_triple_lock():
+    """November 2023 moderated audits: Inadequate 13% / 13%, Requires Improvement 37% / 62%, Good 50% / 25%;
+    "judgements across 7 key areas of practice", primary against moderated; "all completed moderated
+    audits are quality assured by the Head of QA": the report says how many were."""
+    pairs = [("inadequate", "inadequate")] + [("requires_improvement", "requires_improvement")] * 3 + [("good", "requires_improvement")] * 2 + [("good", "good")] * 2
+    obs = []
+    for i, (p, m) in enumerate(pairs):
+        o = ob(i, date(2023, 11, 30), fw=TAMESIDE, row="T1", status="done", grade=p, moderated=m, on=date(2023, 11, 10))
+        signed = "HQA" if i < 6 else None
+        obs.append(dataclasses.replace(o, outcome=dataclasses.replace(
+            o.outcome, areas=(("Chronology", p),), moderated_areas=(("Chronology", m),), signoff_by=signed)))  # fmt: skip
+    r = figures(TAMESIDE, council(), obs, [], [], Month(2023, 11), date(2023, 12, 1))
+    g = r.grades
+    assert [(row.label, row.primary_percent, row.moderated_percent) for row in g.table] == [
+        ("Inadequate", 13, 13), ("Requires Improvement", 37, 62), ("Good", 50, 25)]  # fmt: skip
+    assert g.area_grades == ("inadequate", "requires_improvement", "good")
+    rows = {a.area: (a.primary_percent, a.moderated_percent) for a in g.areas}
+    assert rows["Chronology"] == rows["Overall grade"] == ((13, 37, 50), (13, 62, 25))
+    assert len(g.areas) == len(TAMESIDE.areas) + 1 and g.signed == 6
+    md = render(r, "md")
+    assert "Moderated audits QA-signed: 6 of 8." in md
+    assert "### November 2023 areas of practice, primary against moderated" in md
+    assert "| Chronology | 13% / 13% | 37% / 62% | 50% / 25% |" in md
+    assert "| Overall grade | 13% / 13% | 37% / 62% | 50% / 25% |" in md
+    assert "areas of practice" in render(r, "html")

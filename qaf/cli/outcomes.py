@@ -122,7 +122,14 @@ def cmd_moderate(args: argparse.Namespace) -> int:
     from qaf.usecases import recording
 
     store = open_store(args)
-    result = recording.moderate(store, args.obligation, args.grade, args.by, args.date, today_of(args, store))
+    areas: tuple = ()
+    if args.areas:
+        from qaf.engine.outcomes import parse_areas
+
+        areas, wrong = parse_areas(args.areas, _framework_of(store, args.obligation))
+        if wrong:
+            raise InputError([Problem(Source("qaf moderate", 0), "areas", w) for w in wrong], "nothing moderated, the store is unchanged")
+    result = recording.moderate(store, args.obligation, args.grade, args.by, args.date, today_of(args, store), areas=areas)
     print(f"moderated {result.obligation} as {args.grade} (rules: {result.rules})", file=sys.stderr)
     _report_result(store, result)
     return 0
@@ -195,6 +202,7 @@ def register(commands) -> None:
     moderate = commands.add_parser("moderate", help="record a moderated grade beside the primary one")
     moderate.add_argument("obligation", help="the audit, or its moderation obligation")
     moderate.add_argument("--grade", required=True, metavar="G")
+    moderate.add_argument("--areas", metavar="AREA=GRADE,...", help="the moderator's key area judgements, as 'qaf record --areas'")
     moderate.add_argument("--by", metavar="PERSON", help="the moderator (default: the moderation's assignee)")
     moderate.add_argument("--date", type=day_arg, metavar="DATE")
     moderate.add_argument("--today", type=day_arg, metavar="DATE")

@@ -10,9 +10,9 @@ from __future__ import annotations
 from html import escape
 
 from qaf.engine.report_model import Counts, Group, Report
-from qaf.engine.report_words import kind_label
+from qaf.engine.report_words import grade_label, kind_label
 from qaf.render.charts import grades_chart, teams_chart
-from qaf.render.report import COLUMNS, base_line, day_text, graded_line, history_table, moderation_line, nobody_line, pct, target_line
+from qaf.render.report import COLUMNS, area_rows, base_line, signed_line, day_text, graded_line, history_table, moderation_line, nobody_line, pct, target_line
 
 STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; color: #222; margin: 2rem auto;
@@ -64,6 +64,11 @@ def _grades(r: Report) -> str:
     if g.table:
         out.append(_table(["", "Primary Audits", "Moderated Audits"], [[x.label, pct(x.primary_percent), pct(x.moderated_percent)] for x in g.table]))
         out.append(f"<p>{escape(moderation_line(g))}</p>")
+        if g.signed is not None:
+            out.append(f"<p>{escape(signed_line(g))}</p>")
+        if any(a.primary_n or a.moderated_n for a in g.areas[:-1]):
+            out.append(f"<h3>{escape(r.month.label)} areas of practice, primary against moderated</h3>")
+            out.append(_table(["Area", *(f"{grade_label(x)} (primary / moderated)" for x in g.area_grades)], area_rows(g)))
     else:
         out.append(f"<p>No audit graded in {escape(r.month.label)} has been moderated yet.</p>")
     out.append(f"<p>Contested grades: {g.contested} ({g.contested_settled} settled by moderation).</p>")

@@ -85,7 +85,20 @@ def tameside_table(report: Report) -> list[str]:
         return lines + [f"No audit graded in {report.month.label} has been moderated yet.", ""]
     rows = [[r.label, pct(r.primary_percent), pct(r.moderated_percent)] for r in g.table]
     lines += _table(["", "Primary Audits", "Moderated Audits"], rows)
-    return lines + [moderation_line(g), ""]
+    lines += [moderation_line(g), ""] + ([signed_line(g), ""] if g.signed is not None else [])
+    if any(a.primary_n or a.moderated_n for a in g.areas[:-1]):
+        lines += [f"### {report.month.label} areas of practice, primary against moderated", ""]
+        lines += _table(["Area", *(f"{grade_label(x)} (primary / moderated)" for x in g.area_grades)], area_rows(g))
+    return lines
+
+
+def area_rows(g) -> list[list[object]]:
+    return [[a.area, *(f"{pct(p)} / {pct(m)}" for p, m in zip(a.primary_percent, a.moderated_percent))] for a in g.areas]
+
+
+def signed_line(g) -> str:
+    """Tameside's triple lock: every moderated audit is quality assured by the Head of QA."""
+    return f"Moderated audits QA-signed: {g.signed} of {g.moderated}."
 
 
 def moderation_line(g) -> str:

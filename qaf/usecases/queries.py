@@ -59,6 +59,8 @@ def record(o: Obligation, org: Org, today: date, viewer: str | None = None) -> d
         outcome = {"grade": o.outcome.grade, "concerns": o.outcome.concerns, "by": o.outcome.by, "date": _iso(o.outcome.date)}
         if o.outcome.moderated_grade is not None:
             outcome.update(moderated_grade=o.outcome.moderated_grade, moderated_by=o.outcome.moderated_by)
+            if o.outcome.moderated_areas:
+                outcome["moderated_areas"] = dict(o.outcome.moderated_areas)
         if o.outcome.areas:
             outcome["areas"] = dict(o.outcome.areas)
         if o.outcome.contested:
@@ -122,6 +124,12 @@ def page(store: Store, o: Obligation, org: Org, today: date, viewer: str | None 
     from qaf.store import actions as action_store
 
     out = record(o, org, today, viewer)
+    from qaf.engine.titles import practice_to_read
+
+    months = store.framework(o.framework).lookback_months
+    span = practice_to_read(months, o)
+    if span is not None:
+        out["practice_to_read"] = {"from": span[0].isoformat(), "to": span[1].isoformat(), "months": months}
     with store.read() as conn:
         if o.kind == "action":
             out["action"] = action_store.detail(conn, o.id)

@@ -213,7 +213,8 @@ def close_action(store: Store, target: str, by: str | None, note: str, today: da
         return oc.load(conn, oid)
 
 
-def moderate(store: Store, target: str, grade: str, by: str | None, day: date | None, today: date, prefer: str = "auto") -> RecordResult:
+def moderate(store: Store, target: str, grade: str, by: str | None, day: date | None, today: date, prefer: str = "auto",
+             areas: tuple[tuple[str, str], ...] = ()) -> RecordResult:  # fmt: skip
     """Store a moderated grade beside the primary one; close the moderation; fire the triple lock."""
     with store.write() as conn:
         org = store.org_in(conn)
@@ -227,10 +228,11 @@ def moderate(store: Store, target: str, grade: str, by: str | None, day: date | 
         _refuse(problems, oid)
         who = by or (mods[0].assignee if mods else None)
         g = grade_key(grade)
-        oc.update_outcome(conn, audit.id, {"moderated_grade": g, "moderated_by": who, "moderated_on": day})
+        oc.update_outcome(conn, audit.id, {"moderated_grade": g, "moderated_by": who, "moderated_on": day,
+                                           "moderated_areas": dict(areas) if areas else None})  # fmt: skip
         for m in mods:
             if m.status in LIVE:
-                oc.save_outcome(conn, m, {"grade": g, "concerns": audit.outcome.concerns, "areas": {}, "by": who, "audit_date": day, "notes": f"moderation of {audit.id}"})
+                oc.save_outcome(conn, m, {"grade": g, "concerns": audit.outcome.concerns, "areas": dict(areas), "by": who, "audit_date": day, "notes": f"moderation of {audit.id}"})
                 oc.set_status(conn, m, DONE)
         oc.log(conn, "outcome.moderated", audit.id, {"primary": audit.outcome.grade, "moderated": g, "by": who, "date": day.isoformat()})
         event = Event(f"{audit.id}/moderation", "moderation", audit.row, audit.kind, g, audit.outcome.concerns, audit.outcome.areas, audit.cadence >= 0)
