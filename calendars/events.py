@@ -32,6 +32,7 @@ from functools import lru_cache
 from qaf.calendars import ics
 from qaf.engine.model import CANCELLED, DONE, LIVE, WAIVED, Obligation
 from qaf.engine.org import Org
+from qaf.engine.titles import practice_line
 from qaf.engine.workdays import WorkingDays
 from qaf.engine.workdays import calendar as workdays_calendar
 from qaf.rules.model import Framework, Row
@@ -39,6 +40,7 @@ from qaf.rules.model import Framework, Row
 KIND_LABEL = {
     "audit": "Audit", "follow_up_audit": "Follow-up audit", "review": "Review", "moderation": "Moderation",
     "qa_signoff": "QA sign-off", "report": "Report", "visit": "Visit", "meeting": "Meeting", "task": "Task",
+    "action": "Action",
 }  # fmt: skip
 PREFIX = {DONE: "✓ Done: ", CANCELLED: "Cancelled: ", WAIVED: "Waived: "}
 PURPOSE_CHARS = 200
@@ -157,6 +159,9 @@ def description(item: FeedItem, ctx: Context) -> str:
     if ob.case:
         lines.append(f"Case: {ob.case}")
     lines.append(f"Period: {_day(ob.period_start)} to {_day(ob.period_end)}; due {_day(ob.due)}.")
+    looks_back = practice_line(ctx.framework.lookback_months, ob) if ctx.framework is not None else None
+    if looks_back:
+        lines.append(looks_back + ".")
     if row is not None and row.task.strip():
         lines.append(task_line(ob.row, row.task))
     if row is not None and row.purpose.strip():

@@ -61,6 +61,7 @@ class Outcome:
     contested: bool = False
     moderated_grade: str | None = None
     moderated_by: str | None = None
+    moderated_areas: tuple[tuple[str, str], ...] = ()  # key area -> grade, as moderated
     moderated_on: date | None = None
     signoff_by: str | None = None
     signoff_on: date | None = None

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Mapping
 
+from qaf.engine.actions import ActionSpec, raise_actions
 from qaf.engine.model import LIVE, Obligation, ObligationKey
 from qaf.engine.notices import Notice, copy_notices, notice_for
 from qaf.engine.org import Org, Person
@@ -43,6 +44,8 @@ class Recording:
     by: str | None = None
     date: date | None = None
     notes: str = ""
+    actions: tuple[ActionSpec, ...] = ()  # what the audit says must be done (engine/actions.py)
+    carried_out: tuple[str, ...] | None = None  # a review: which of the audit's actions were carried out
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,13 @@ def check_recording(fw: Framework, org: Org, ob: Obligation, rec: Recording, tod
         elif not may_act(org, by, ob.assignee):
             assignee = org.person(ob.assignee or "")
             bad("by", f"{person.name} may not record for {assignee.name if assignee else ob.assignee}: only the assignee or their line managers may")
+    if rec.actions and ob.kind not in GRADED:
+        bad("action", f"{ob.id} is a {ob.kind.replace('_', ' ')}: only an audit or a review raises actions")
+    elif rec.actions:
+        for n, message in raise_actions(fw, org, ob, rec.actions, day)[1]:
+            bad(f"action {n}", message)
+    if rec.carried_out is not None and ob.kind != "review":
+        bad("carried_out", f"{ob.id} is a {ob.kind.replace('_', ' ')}: only a review says which actions were carried out")
     return problems
 
 

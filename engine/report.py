@@ -12,9 +12,16 @@ What counts, precisely (the tests follow these rules):
   date), ``rescheduled`` (extended and not yet past the new date),
   ``overdue`` (live and past its due date), ``open`` (not yet due on the
   report date), ``waived`` (no open case to audit) and ``cancelled``.
-- **The completion sentence** counts case audits: kinds ``audit``,
-  ``follow_up_audit`` and ``review`` (the graded work). The tables by kind,
-  row, team, service and assignee count every kind of obligation.
+- **The completion sentence** counts case-file audits only, as Rotherham's
+  minutes do: audits and follow-up audits of a case (a row whose cadence
+  samples a case, or a trigger's further files). Other graded work
+  (supervision-record and themed audits, area reviews, case reviews) is
+  counted apart, a line a row (``others``). The sentence reports the month
+  as it stood at its end: an audit done after the month ended counts as
+  rescheduled if it was extended (else as overdue, or open if not yet due),
+  and the sentence then says how many were completed since. The tables by
+  kind, row, team, service and assignee count every kind of obligation, as
+  they stand on the report date.
 - **Grades**: audits (the graded kinds) whose primary outcome is dated in M.
   The Tameside table compares, over those of them moderated by now, the
   primary grade with the moderated grade, worst grade first, leaving out
@@ -39,13 +46,14 @@ What counts, precisely (the tests follow these rules):
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Callable, Iterable, Mapping, Sequence
 
 from qaf.engine.model import CANCELLED, DONE, OPEN, OVERDUE, RESCHEDULED, WAIVED, Obligation
 from qaf.engine.org import Org
 from qaf.engine.outcomes import GRADED  # audits, follow-up audits and reviews: the graded work
 from qaf.engine.report_model import (  # noqa: F401  (the records are part of this module's interface)
+    AreaRow,
     COUNT_FIELDS,
     Completion,
     Counts,
@@ -62,7 +70,7 @@ from qaf.engine.report_model import (  # noqa: F401  (the records are part of th
     Share,
     TargetResult,
 )  # fmt: skip
-from qaf.engine.report_words import Month, completion_sentence, grade_label, kind_label, percent, shares, tenths
+from qaf.engine.report_words import Month, completion_sentence, grade_label, kind_label, number, percent, shares, tenths
 from qaf.rules.model import KINDS, Framework
 
 REMINDER = -1
@@ -112,8 +120,13 @@ def _groups(obs: Sequence[Obligation], key: Callable[[Obligation], str], label: 
 
 def completion(fw: Framework, org: Org, month: Month, obs: Sequence[Obligation], as_of: date, due: dict[str, date],
                done_on: Mapping[str, date]) -> Completion:  # fmt: skip
-    audits = count([o for o in obs if o.kind in GRADED], as_of, due, done_on)
+    case_audits = [o for o in obs if case_file_audit(fw, o)]
+    stood, since, then = as_it_stood(case_audits, month, as_of, due, done_on)
+    audits = count(stood, then, due, done_on)
     sentence = completion_sentence(month, audits.scheduled, audits.completed, audits.remaining)
+    if since:
+        sentence += f" Since the end of {month.label}, {number(since)} of them {'was' if since == 1 else 'were'} completed."
+    others = [o for o in obs if o.kind in GRADED and not case_file_audit(fw, o)]
     rows = {r.id: (i, r.role) for i, r in enumerate(fw.rows)}
     team = lambda o: o.team or ""  # noqa: E731
     service = lambda o: (org.team(o.team).service if o.team and org.team(o.team) else "")  # noqa: E731
@@ -127,7 +140,50 @@ def completion(fw: Framework, org: Org, month: Month, obs: Sequence[Obligation],
         by_team=_groups(obs, team, team_name, as_of, due, done_on),
         by_service=_groups(obs, service, lambda k: k or "(no service)", as_of, due, done_on),
         by_assignee=_groups(obs, lambda o: o.assignee or "", person, as_of, due, done_on),
+        others=_groups(others, lambda o: f"{o.row}\x1f{o.kind}", lambda k: _other_label(k, rows), as_of, due, done_on,
+                       order=lambda k: (rows.get(k.split("\x1f")[0], (999, ""))[0], k)),
+        since=since,
     )  # fmt: skip
+
+
+def _other_label(key: str, rows: Mapping[str, tuple[int, str]]) -> str:
+    row, kind = key.split("\x1f")
+    role = rows[row][1] if row in rows else ""
+    return f"{kind_label(kind, 2)}, {row} {role}".strip()
+
+
+def case_file_audit(fw: Framework, o: Obligation) -> bool:
+    """An audit of a case file: what Rotherham's sentence counts ("27 cases were scheduled for audit ...")."""
+    if o.kind == "follow_up_audit":
+        return True
+    if o.kind != "audit":
+        return False
+    if o.case is not None:
+        return True
+    try:
+        cadences = fw.row(o.row).cadences
+    except KeyError:
+        return False
+    return 0 <= o.cadence < len(cadences) and cadences[o.cadence].case
+
+
+def as_it_stood(obs: Sequence[Obligation], month: Month, as_of: date, due: dict[str, date],
+                done_on: Mapping[str, date]) -> tuple[list[Obligation], int, date]:  # fmt: skip
+    """The month's audits as they stood at its end, how many were completed since, and the day to judge them on.
+
+    An audit done after the month ended is shown as it was then: rescheduled
+    if it had been extended past the month, else overdue.
+    """
+    if as_of <= month.last:
+        return list(obs), 0, as_of
+    out, since = [], 0
+    for o in obs:
+        day = done_on.get(o.id) or (o.outcome.date if o.outcome is not None else None)
+        if o.status == DONE and day is not None and day > month.last:
+            since += 1
+            o = replace(o, status=RESCHEDULED if o.due != due[o.id] else OPEN, outcome=None)
+        out.append(o)
+    return out, since, month.last + timedelta(days=1)
 
 
 def _kind_order(kind: str) -> tuple[int, str]:
@@ -146,7 +202,7 @@ def _moderated(o: Obligation) -> bool:
     return o.outcome is not None and o.outcome.moderated_grade is not None
 
 
-def grades(scale: tuple[str, ...], graded: Sequence[Obligation]) -> Grades:
+def grades(scale: tuple[str, ...], graded: Sequence[Obligation], areas: tuple[str, ...] = (), signs_off: bool = False) -> Grades:
     n = len(graded)
     worst_first = tuple(reversed(scale))
     primary = _tally(scale, (o.outcome.grade for o in graded))
@@ -167,7 +223,32 @@ def grades(scale: tuple[str, ...], graded: Sequence[Obligation]) -> Grades:
         graded=n, shares=all_shares, concerns=sum(1 for o in graded if o.outcome.concerns), moderated=m, table=table,
         upscaled=up, downscaled=down, agreed=m - up - down, agreement_percent=percent(m - up - down, m),
         contested=len(contested), contested_settled=sum(1 for o in contested if _moderated(o)),
+        signed=sum(1 for o in moderated if o.outcome.signoff_by) if signs_off else None, **_areas(scale, areas, moderated),
     )  # fmt: skip
+
+
+def signs_off(fw: Framework) -> bool:
+    """Whether the framework QA-signs moderated audits (Tameside's triple lock)."""
+    return any(c.kind == "qa_signoff" for r in fw.rows for c in r.cadences) or any(
+        a.do == "qa_signoff" for r in fw.rows for t in r.triggers for a in t.then)
+
+
+def _areas(scale: tuple[str, ...], areas: tuple[str, ...], moderated: Sequence[Obligation]) -> dict:
+    """Tameside's areas of practice, and the overall grade, primary against moderated over the moderated audits."""
+    if not moderated:
+        return {}
+    pairs = [(a, [dict(o.outcome.areas).get(a) for o in moderated], [dict(o.outcome.moderated_areas).get(a) for o in moderated])
+             for a in areas]  # fmt: skip
+    pairs.append(("Overall grade", [o.outcome.grade for o in moderated], [o.outcome.moderated_grade for o in moderated]))
+    used = {g for _, p, m in pairs for g in (*p, *m) if g}
+    columns = tuple(g for g in reversed(scale) if g in used)
+    rows = []
+    for area, p, m in pairs:
+        tp, tm = _tally(scale, p), _tally(scale, m)
+        sp, sm = shares([tp[g] for g in columns]), shares([tm[g] for g in columns])
+        np_, nm = sum(tp[g] for g in columns), sum(tm[g] for g in columns)
+        rows.append(AreaRow(area, tuple(sp) if np_ else (None,) * len(columns), tuple(sm) if nm else (None,) * len(columns), np_, nm))
+    return {"areas": tuple(rows), "area_grades": columns}
 
 
 def _tally(scale: tuple[str, ...], values: Iterable[str | None]) -> dict[str, int]:
@@ -221,7 +302,8 @@ def follow_ups(obligations: Sequence[Obligation], month: Month, as_of: date) -> 
 
 def reviews_due(org: Org, obligations: Sequence[Obligation], month: Month) -> tuple[ReviewDue, ...]:
     until = month.plus(3).last
-    found = [o for o in obligations if o.kind == "review" and o.status in (OPEN, RESCHEDULED) and month.last < o.due <= until]
+    found = [o for o in obligations if o.kind == "review" and o.case is not None and o.status in (OPEN, RESCHEDULED)
+             and month.last < o.due <= until]  # case reviews only: an area review is other graded work
     out = []
     for o in sorted(found, key=lambda o: (o.due, o.id)):
         team = org.team(o.team) if o.team else None
@@ -282,7 +364,7 @@ def figures(
     )  # fmt: skip
     return Report(
         framework=fw.id, title=fw.title, council=fw.council, month=month, as_of=as_of, grades_scale=fw.grades,
-        completion=completion(fw, org, month, scheduled, as_of, due, done_on or {}), grades=grades(fw.grades, graded),
+        completion=completion(fw, org, month, scheduled, as_of, due, done_on or {}), grades=grades(fw.grades, graded, fw.areas, signs_off(fw)),
         follow_ups=follow_ups(mine, month, as_of), reviews_due=reviews_due(org, mine, month),
         reminders=reminders, escalations=rungs, extensions=extended, targets=targets(fw, graded),
         history=history(fw.grades, mine, month),

@@ -72,6 +72,8 @@ class Completion:
     by_team: tuple[Group, ...] = ()
     by_service: tuple[Group, ...] = ()
     by_assignee: tuple[Group, ...] = ()
+    others: tuple[Group, ...] = ()  # graded work that is not a case-file audit (supervision records, themes, areas, reviews), by row
+    since: int = 0  # case-file audits of the month completed after it ended (the sentence reports the month as it stood)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +107,18 @@ class Grades:
     agreement_percent: int | None = None
     contested: int = 0
     contested_settled: int = 0
+    signed: int | None = None  # of the moderated audits, QA-signed (Tameside's triple lock); None: the framework has no QA sign-off
+    areas: tuple[AreaRow, ...] = ()  # each key area, then the overall grade: primary against moderated
+    area_grades: tuple[str, ...] = ()  # the columns of ``areas``: grades given in either column, worst first
+
+
+@dataclass(frozen=True, slots=True)
+class AreaRow:
+    area: str  # a key area of practice, or "Overall grade"
+    primary_percent: tuple[int | None, ...]  # whole per cent, one a grade of ``Grades.area_grades``
+    moderated_percent: tuple[int | None, ...]
+    primary_n: int = 0
+    moderated_n: int = 0
 
 
 @dataclass(frozen=True, slots=True)

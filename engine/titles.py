@@ -7,6 +7,7 @@ is never named (the store holds no child's name to name).
 
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
 
 from qaf.engine.model import Obligation
@@ -24,6 +25,7 @@ VERB = {
     "visit": "Visit",
     "meeting": "Meeting",
     "task": "Task",
+    "action": "Action from",
 }
 SHORT = 70
 
@@ -80,3 +82,30 @@ def follow_up_title(org: Org, row: Row, kind: str, case: str | None, cause: Obli
     else:
         what = f"{cause.subject_kind} {cause.subject}"
     return f"{verb} {what} — {row.id} {short_task(row)}"
+
+
+LOOKS_BACK = ("audit", "follow_up_audit", "review")
+
+
+def practice_to_read(months: int, ob: Obligation) -> tuple[date, date] | None:
+    """The months of practice an audit reads ("the previous 6 months"): up to the end of its period.
+
+    >>> from datetime import date
+    >>> from qaf.engine.model import Obligation
+    >>> ob = Obligation("x", "t", "T1", 0, "audit", "", None, "worker", "W", date(2023, 11, 1), date(2023, 11, 30), date(2023, 11, 30))
+    >>> practice_to_read(6, ob)
+    (datetime.date(2023, 6, 1), datetime.date(2023, 11, 30))
+    """
+    if months <= 0 or ob.kind not in LOOKS_BACK:
+        return None
+    last = ob.period_end
+    total = last.year * 12 + last.month - 1 - (months - 1)
+    return date(total // 12, total % 12 + 1, 1), last
+
+
+def practice_line(months: int, ob: Obligation) -> str | None:
+    """"Practice to read: June 2023 to November 2023 (the previous 6 months)"."""
+    span = practice_to_read(months, ob)
+    if span is None:
+        return None
+    return f"Practice to read: {span[0]:%B %Y} to {span[1]:%B %Y} (the previous {months} months)"

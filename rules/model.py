@@ -33,6 +33,7 @@ KINDS: tuple[str, ...] = (
     "visit",
     "meeting",
     "task",
+    "action",  # what an audit said must be done: raised when an outcome is recorded, never scheduled by a row
 )
 
 # who or what one obligation is about ("for each worker", "each team", ...)
@@ -358,7 +359,7 @@ class Framework:
     working_days: str = "england-and-wales"
     grades: tuple[str, ...] = GRADES
     areas: tuple[str, ...] = ()  # key areas of practice judged beside the overall grade
-    lookback_months: int = 6  # audits look back over this many months of practice
+    lookback_months: int = 0  # audits look back over this many months of practice (0: the framework does not say)
     recent_audit_months: int = 6  # a case audited this recently is not sampled again
     when_all_recent: str = "least_recent"  # or "waive"
     horizon_months: int = 3

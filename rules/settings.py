@@ -150,7 +150,8 @@ SETTINGS: tuple[Opt, ...] = (
     Opt("working_days", "england-and-wales", parse_calendar, "Bank-holiday calendar for due dates: england-and-wales, scotland, northern-ireland or weekdays."),
     Opt("grades", ("outstanding", "good", "requires_improvement", "inadequate"), grade_key, "The grade scale, best first (Ofsted's four grades by default).", many=True),
     Opt("areas", (), _text, "Key areas of practice judged beside the overall grade (Tameside's seven).", many=True),
-    Opt("lookback_months", 6, _whole(1, 36), "Months of practice an audit looks back over (1 to 36)."),
+    Opt("lookback_months", 0, _whole(0, 36), "Months of practice an audit looks back over (Tameside's 'previous 6 months'), "
+        "said on each audit's feed entry and page (0 to 36; 0: the framework says nothing)."),
     Opt("recent_audit_months", 6, _whole(0, 36), "A case audited this many months ago or less is not sampled again (0 to 36)."),
     Opt("when_all_recent", "least_recent", _choice("least_recent", "waive"), "When every open case was audited within recent_audit_months: audit the least recently audited (least_recent) or waive the audit (waive)."),
     Opt("horizon_months", 3, _whole(1, 24), "How far ahead the daily tick schedules obligations (1 to 24 months)."),

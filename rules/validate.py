@@ -149,6 +149,8 @@ def _choice(c: Cadence, field: str, value: str | None, allowed: tuple[str, ...],
 def _check_cadence(fw: Framework, row: Row, c: Cadence) -> list[Problem]:
     where = f"row {row.id}.cadence"
     out = _choice(c, "kind", c.kind, KINDS, where)
+    if c.kind == "action":
+        out.append(_p(c.source, f"{where}.kind", "actions are raised by an audit's outcome, never scheduled by a row"))
     out += _choice(c, "per", c.per, PER, where)
     out += _choice(c, "within", c.within, WITHIN, where)
     out += _choice(c, "peer", c.peer, PEER, where)

@@ -225,6 +225,7 @@ def _outcome(r: Any) -> Outcome | None:
         grade=r.grade, concerns=r.concerns, by=r.by, date=r.audit_date,
         areas=tuple(sorted((r.areas or {}).items())), notes=r.notes or "", contested=r.contested,
         moderated_grade=r.moderated_grade, moderated_by=r.moderated_by, moderated_on=r.moderated_on,
+        moderated_areas=tuple(sorted((r.moderated_areas or {}).items())),
         signoff_by=r.signoff_by, signoff_on=r.signoff_on,
     )  # fmt: skip
 

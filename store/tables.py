@@ -210,10 +210,23 @@ OUTCOMES = Table(
     _bool("contested", False),
     _s("moderated_grade", 40, True),
     _s("moderated_by", 100, True),
+    Column("moderated_areas", JSON, nullable=True),  # key area -> grade, as the moderator judged them (Tameside's tables)
     Column("moderated_on", Date, nullable=True),
     _s("signoff_by", 100, True),
     Column("signoff_on", Date, nullable=True),
     _ts("recorded_at", False),
+)
+
+ACTIONS = Table(
+    "actions", METADATA,  # beside an obligation of kind "action": what must be done (the manager's words: never in a feed or email)
+    _s("obligation", 40, primary_key=True),
+    _s("audit", 40, index=True),  # the audit that raised it (the obligation's cause)
+    _text("what"),
+    _bool("safeguarding", False),
+    _s("raised_by", 100, True),
+    _text("note", True),  # what the owner said on closing it
+    _s("checked_by", 40, True),  # the review that checked it
+    Column("carried_out", Boolean, nullable=True),  # what that review found: None until a review says
 )
 
 ESCALATIONS = Table(

@@ -414,3 +414,21 @@ def test_an_attendee_sees_the_meeting_she_attends_but_only_its_owner_records_it(
     assert held.status_code == 422 and "only the assignee or their line managers may" in held.text
     other = served.client.get("/api/obligations?person=PM1", served.api["AD1"])
     assert other.status_code == 200  # her line: Heads of Service, Operations and Practice Managers below her
+
+
+def test_issue14_1_an_outcome_raises_actions_through_the_api_and_their_text_is_on_their_own_record_only(served: Served):
+    audit = may_audit(served.store, "SW4")
+    url = f"/api/obligations/{audit.id}/outcome"
+    before = snapshot(served.store)
+    bad = served.client.post(url, served.api["PM1"], json={"grade": "good", "actions": ["| due: soon", "Fine | who: NOBODY"]})
+    assert bad.status_code == 422
+    assert {p["field"] for p in bad.json()["problems"]} == {"actions.0", "actions.1"}
+    assert snapshot(served.store) == before
+    r = served.client.post(url, served.api["PM1"], json={"grade": "good", "actions": ["SECRET: ring the school | within 2 weeks"]})
+    assert r.status_code == 200, r.text
+    [action] = [o for o in r.json()["created"] if o["kind"] == "action"]
+    assert action["assignee"] == "SW4" and "SECRET" not in str(action)
+    own = served.client.get(f"/api/obligations/{action['id']}", served.api["PM1"]).json()
+    assert own["action"]["what"] == "SECRET: ring the school"
+    listed = served.client.get("/api/obligations?kind=action&person=SW4", served.api["PM1"]).json()
+    assert [o["id"] for o in listed] == [action["id"]] and "SECRET" not in str(listed)

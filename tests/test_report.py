@@ -123,11 +123,12 @@ def test_a_hand_built_month_counts_what_was_first_due_in_it_by_kind_team_service
     obs, extensions, raised = february()
     r = figures(EAST_SUSSEX, council(), obs, extensions, raised, FEB, AS_OF)
     c = r.completion
-    assert c.sentence == (
-        "11 cases were scheduled for audit in February 2025 and six audits were completed; of the five remaining cases, "
-        "one had to be scheduled at a later date, two are overdue, one was waived (no open case to audit) and one was cancelled."
+    assert c.sentence == (  # February as it stood at its end (issue 14): Pat's late audit, done on 4 March, was overdue then
+        "11 cases were scheduled for audit in February 2025 and five audits were completed; of the six remaining cases, "
+        "two had to be scheduled at a later date, two are overdue, one was waived (no open case to audit) and one was cancelled. "
+        "Since the end of February 2025, one of them was completed."
     )
-    assert dataclasses.astuple(c.audits) == (11, 6, 1, 1, 2, 0, 1, 1)  # scheduled, completed, late, rescheduled, overdue, open, waived, cancelled
+    assert dataclasses.astuple(c.audits) == (11, 5, 0, 2, 2, 0, 1, 1)  # scheduled, completed, late, rescheduled, overdue, open, waived, cancelled
     assert (c.total.scheduled, c.total.completed) == (12, 7)  # and Olive's report
     assert [(g.label, g.counts.scheduled, g.counts.completed, g.counts.overdue) for g in c.by_kind] == [("audit", 11, 6, 2), ("report", 1, 1, 0)]
     teams = {g.label: dataclasses.astuple(g.counts) for g in c.by_team}
@@ -287,3 +288,63 @@ def test_report_writes_a_file_with_o(store: SqlStore, db_url: str, tmp_path, cap
 def test_a_month_is_yyyy_mm(text):
     with pytest.raises(ValueError, match="expected YYYY-MM"):
         Month.parse(text)
+
+
+def test_issue14_2_february_2016_reads_as_the_minutes_do_after_the_three_later_audits_were_done():
+    """Run again in April, after the three rescheduled audits were done in March: February is reported
+    as it stood, and the report says what changed since."""
+    due = date(2016, 2, 29)
+    done = [ob(i, due, fw=ROTHERHAM, row="R1", status="done", grade="good", on=date(2016, 2, 20)) for i in range(24)]
+    later = [dataclasses.replace(ob(i, date(2016, 3, 7), fw=ROTHERHAM, row="R1", status="done", grade="good", on=date(2016, 3, 4)))
+             for i in range(24, 27)]  # fmt: skip
+    extensions = [Extension(o.id, due, date(2016, 3, 7), 5, "OM1") for o in later]
+    r = figures(ROTHERHAM, council(), done + later, extensions, [], Month(2016, 2), date(2016, 4, 19))
+    assert r.completion.sentence == (
+        "27 cases were scheduled for audit in February 2016 and 24 audits were completed; "
+        "the three remaining cases had to be scheduled at a later date. Since the end of February 2016, three of them were completed."
+    )
+
+
+def test_issue14_2_the_sentence_counts_case_file_audits_and_other_graded_work_has_its_own_lines():
+    """Rotherham's sentence counts case files; a review, or an audit that samples no case
+    (supervision records, a theme), is counted apart; the reviews table holds case reviews only."""
+    due = date(2025, 2, 28)
+    cases = [ob(i, due, status="done", grade="good", on=date(2025, 2, 10)) for i in range(3)]
+    review = ob(3, due, kind="review", cadence=-1, status="done", grade="good", on=date(2025, 2, 12))
+    themed = dataclasses.replace(ob(4, due, row="3.5", status="done", grade="good", on=date(2025, 2, 12)), case=None)
+    area_review = dataclasses.replace(ob(5, date(2025, 4, 30), kind="review", row="4.2", cadence=-1), case=None)
+    case_review = ob(6, date(2025, 4, 30), kind="review", cadence=-1)
+    r = figures(EAST_SUSSEX, council(), cases + [review, themed, area_review, case_review], [], [], Month(2025, 2), date(2025, 3, 3))
+    assert r.completion.sentence == "Three cases were scheduled for audit in February 2025 and three audits were completed."
+    assert [(g.label.split(",")[0], g.counts.scheduled) for g in r.completion.others] == [("audits", 1), ("reviews", 1)]
+    assert [d.case for d in r.reviews_due] == [case_review.case]
+    text = render(r, "md")
+    assert "Other graded work, not counted in the sentence above:" in text
+    assert "The grades count every audit, follow-up and review graded in February 2025, whenever it was due (5)" in text
+
+
+def test_issue14_3_tameside_november_2023_overall_and_the_areas_table_and_the_triple_lock():
+    """November 2023 moderated audits: Inadequate 13% / 13%, Requires Improvement 37% / 62%, Good 50% / 25%;
+    "judgements across 7 key areas of practice", primary against moderated; "all completed moderated
+    audits are quality assured by the Head of QA": the report says how many were."""
+    pairs = [("inadequate", "inadequate")] + [("requires_improvement", "requires_improvement")] * 3 + [("good", "requires_improvement")] * 2 + [("good", "good")] * 2
+    obs = []
+    for i, (p, m) in enumerate(pairs):
+        o = ob(i, date(2023, 11, 30), fw=TAMESIDE, row="T1", status="done", grade=p, moderated=m, on=date(2023, 11, 10))
+        signed = "HQA" if i < 6 else None
+        obs.append(dataclasses.replace(o, outcome=dataclasses.replace(
+            o.outcome, areas=(("Chronology", p),), moderated_areas=(("Chronology", m),), signoff_by=signed)))  # fmt: skip
+    r = figures(TAMESIDE, council(), obs, [], [], Month(2023, 11), date(2023, 12, 1))
+    g = r.grades
+    assert [(row.label, row.primary_percent, row.moderated_percent) for row in g.table] == [
+        ("Inadequate", 13, 13), ("Requires Improvement", 37, 62), ("Good", 50, 25)]  # fmt: skip
+    assert g.area_grades == ("inadequate", "requires_improvement", "good")
+    rows = {a.area: (a.primary_percent, a.moderated_percent) for a in g.areas}
+    assert rows["Chronology"] == rows["Overall grade"] == ((13, 37, 50), (13, 62, 25))
+    assert len(g.areas) == len(TAMESIDE.areas) + 1 and g.signed == 6
+    md = render(r, "md")
+    assert "Moderated audits QA-signed: 6 of 8." in md
+    assert "### November 2023 areas of practice, primary against moderated" in md
+    assert "| Chronology | 13% / 13% | 37% / 62% | 50% / 25% |" in md
+    assert "| Overall grade | 13% / 13% | 37% / 62% | 50% / 25% |" in md
+    assert "areas of practice" in render(r, "html")

@@ -309,7 +309,7 @@ def build_parser() -> argparse.ArgumentParser:
     due.add_argument("--service", metavar="NAME")
     due.add_argument("--row", metavar="ROW", help="a framework row id, e.g. 3.16")
     due.add_argument("--framework", metavar="ID")
-    due.add_argument("--kind", choices=("audit", "follow_up_audit", "review", "moderation", "qa_signoff", "report", "visit", "meeting", "task"))
+    due.add_argument("--kind", choices=("audit", "follow_up_audit", "review", "moderation", "qa_signoff", "report", "visit", "meeting", "task", "action"))
     due.add_argument("--from", dest="date_from", type=day_arg, metavar="DATE", help="due on or after")
     due.add_argument("--to", dest="date_to", type=day_arg, metavar="DATE", help="due on or before")
     due.add_argument("--status", type=_statuses, default=None, metavar="S",

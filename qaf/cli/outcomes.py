@@ -53,7 +53,9 @@ def cmd_record(args: argparse.Namespace) -> int:
         areas, wrong = parse_areas(args.areas, ob_fw)
         if wrong:
             raise InputError([Problem(_CLI_SOURCE, "areas", w) for w in wrong], "nothing recorded, the store is unchanged")
-    rec = Recording(args.obligation, args.grade, args.concerns, areas, args.by, args.date, args.notes or "")
+    actions = _actions(args.action or [])
+    carried = None if args.carried_out is None else carried_out(args.carried_out)
+    rec = Recording(args.obligation, args.grade, args.concerns, areas, args.by, args.date, args.notes or "", actions, carried)
     result = recording.record(store, rec, today)
     grade = f" {args.grade}" if args.grade else ""
     print(f"recorded{grade}{' with significant concerns' if args.concerns else ''} for {result.obligation} "
@@ -63,6 +65,28 @@ def cmd_record(args: argparse.Namespace) -> int:
 
 
 _CLI_SOURCE = Source("qaf record", 0)
+
+
+def _actions(texts: list[str]) -> tuple:
+    """Each ``--action`` as an :class:`~qaf.engine.actions.ActionSpec`, or every problem with them."""
+    from qaf.engine.actions import parse_action
+
+    specs, problems = [], []
+    for n, text in enumerate(texts, start=1):
+        spec, wrong = parse_action(text)
+        problems += [Problem(_CLI_SOURCE, f"action {n}", w) for w in wrong]
+        if spec is not None:
+            specs.append(spec)
+    if problems:
+        raise InputError(problems, "nothing recorded, the store is unchanged")
+    return tuple(specs)
+
+
+def carried_out(text: str) -> tuple[str, ...]:
+    """``'a1b2,c3d4'`` -> the ids typed; ``'none'`` -> ()."""
+    if text.strip().lower() == "none":
+        return ()
+    return tuple(p.strip() for p in text.replace(";", ",").split(",") if p.strip())
 
 
 def _record_csv(store: SqlStore, args: argparse.Namespace, today: date) -> int:
@@ -98,9 +122,33 @@ def cmd_moderate(args: argparse.Namespace) -> int:
     from qaf.usecases import recording
 
     store = open_store(args)
-    result = recording.moderate(store, args.obligation, args.grade, args.by, args.date, today_of(args, store))
+    areas: tuple = ()
+    if args.areas:
+        from qaf.engine.outcomes import parse_areas
+
+        areas, wrong = parse_areas(args.areas, _framework_of(store, args.obligation))
+        if wrong:
+            raise InputError([Problem(Source("qaf moderate", 0), "areas", w) for w in wrong], "nothing moderated, the store is unchanged")
+    result = recording.moderate(store, args.obligation, args.grade, args.by, args.date, today_of(args, store), areas=areas)
     print(f"moderated {result.obligation} as {args.grade} (rules: {result.rules})", file=sys.stderr)
     _report_result(store, result)
+    return 0
+
+
+def cmd_action(args: argparse.Namespace) -> int:
+    from qaf.usecases import queries, recording
+
+    store = open_store(args)
+    today = today_of(args, store)
+    if args.action == "done":
+        ob = recording.close_action(store, args.id, args.by, args.note or "", today)
+        print(f"{ob.id} done: {ob.title}")
+        return 0
+    from qaf.store import outcomes as oc
+
+    with store.read() as conn:
+        ob = oc.load(conn, oc.resolve(conn, args.id))
+    print(json.dumps(queries.page(store, ob, store.org(), today), indent=2, ensure_ascii=False))
     return 0
 
 
@@ -141,6 +189,11 @@ def register(commands) -> None:
     record.add_argument("--by", metavar="PERSON", help="who did it (default: the assignee)")
     record.add_argument("--date", type=day_arg, metavar="DATE", help="when it was done (default: today)")
     record.add_argument("--notes", metavar="TEXT")
+    record.add_argument("--action", action="append", metavar="'WHAT | who: P | due: DATE | safeguarding'",
+                        help="an action the audit raises (repeat for more): what must be done, and optionally who "
+                             "(a person or role; default the case's worker), when (a date or 'within N working days') "
+                             "and 'safeguarding' (alerts at once)")  # fmt: skip
+    record.add_argument("--carried-out", metavar="ID,...|none", help="a review: which of the audit's actions were carried out")
     record.add_argument("--contest", action="store_true", help="contest the recorded grade; moderation will settle it")
     record.add_argument("--csv", metavar="FILE", help="record every outcome in FILE (obligation,grade,concerns,areas,by,date,notes), all or none")
     record.add_argument("--today", type=day_arg, metavar="DATE", help="the business date (default: today)")
@@ -149,10 +202,24 @@ def register(commands) -> None:
     moderate = commands.add_parser("moderate", help="record a moderated grade beside the primary one")
     moderate.add_argument("obligation", help="the audit, or its moderation obligation")
     moderate.add_argument("--grade", required=True, metavar="G")
+    moderate.add_argument("--areas", metavar="AREA=GRADE,...", help="the moderator's key area judgements, as 'qaf record --areas'")
     moderate.add_argument("--by", metavar="PERSON", help="the moderator (default: the moderation's assignee)")
     moderate.add_argument("--date", type=day_arg, metavar="DATE")
     moderate.add_argument("--today", type=day_arg, metavar="DATE")
     moderate.set_defaults(handler=cmd_moderate)
+
+    action = commands.add_parser("action", help="the actions audits raised: close one, or show one's own record")
+    verbs = action.add_subparsers(dest="action", required=True, metavar="ACTION")
+    done = verbs.add_parser("done", help="close an action an audit raised (its owner, or their line)")
+    done.add_argument("id", metavar="ACTION", help="the action's id (or a unique start of one)")
+    done.add_argument("--note", metavar="TEXT", help="what was done (kept on the action's record, never in a feed or email)")
+    done.add_argument("--by", metavar="PERSON", help="who closes it (default: its owner)")
+    done.add_argument("--today", type=day_arg, metavar="DATE")
+    done.set_defaults(handler=cmd_action)
+    show = verbs.add_parser("show", help="an obligation's own record, with what an action says must be done")
+    show.add_argument("id", metavar="OBLIGATION")
+    show.add_argument("--today", type=day_arg, metavar="DATE")
+    show.set_defaults(handler=cmd_action)
 
     extend = commands.add_parser("extend", help="extend a deadline (a line manager up to 5 working days; longer, a senior)")
     extend.add_argument("obligation")

@@ -54,6 +54,7 @@ class Summary:
     feeds: tuple[str, ...] = ()
     reports: tuple[str, ...] = ()
     seconds: float = 0.0
+    nobody: int = 0  # rungs raised with nobody above the assignee to tell: in the store's escalations, never emailed
 
 
 def read_summary(store, fw, first: date, last: date, email_files: int, feeds=(), reports=(), seconds: float = 0.0) -> Summary:
@@ -84,6 +85,7 @@ def read_summary(store, fw, first: date, last: date, email_files: int, feeds=(),
     by_rung: dict[str, int] = {}
     for rung in (r for r in rungs if r.count):
         by_rung[rung.label] = by_rung.get(rung.label, 0) + rung.count
+    nobody = sum(r.nobody for r in rungs)
     follow_ups: dict[str, int] = {}
     for o in obligations:
         if o.cadence == -1:
@@ -96,7 +98,7 @@ def read_summary(store, fw, first: date, last: date, email_files: int, feeds=(),
         sum(1 for o in obligations if o.id in done_on), g.graded, g.concerns,
         {s.grade: s.count for s in g.shares}, g.moderated, g.upscaled, g.downscaled, g.agreed, g.contested,
         g.contested_settled, dict(sorted(follow_ups.items())), sum(1 for e in extensions if e.obligation in ids),
-        reminders, by_rung, dict(sorted(outbox.items())), email_files, tuple(feeds), tuple(reports), round(seconds, 1),
+        reminders, by_rung, dict(sorted(outbox.items())), email_files, tuple(feeds), tuple(reports), round(seconds, 1), nobody,
     )  # fmt: skip
 
 
@@ -137,7 +139,8 @@ def markdown(s: Summary, out: Path | str = "OUT") -> str:
         f"- Moderated: {s.moderated} audits ({s.upscaled} upscaled, {s.downscaled} downscaled, {s.agreed} agreed); "
         f"contested: {s.contested} ({s.contested_settled} settled by moderation).",
         f"- Extensions granted: {s.extensions}.",
-        f"- Escalations raised: {rungs}; reminders before the due date: {s.reminders:,}.",
+        f"- Escalations raised: {rungs}; reminders before the due date: {s.reminders:,}"
+        + (f"; raised with nobody above the assignee to tell (recorded, not emailed): {s.nobody:,}." if s.nobody else "."),
         "- Outbox: " + ", ".join(f"{n:,} {OUTBOX_WORDS.get(k, k)}" for k, n in s.outbox.items()) + f"; {s.emails_written:,} emails written to emails/.",
         "", "## Files", "",
         "- `council/`: the organisation as CSV (people, teams, cases, bodies): load your own the same way with `qaf org load`.",

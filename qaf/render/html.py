@@ -10,9 +10,9 @@ from __future__ import annotations
 from html import escape
 
 from qaf.engine.report_model import Counts, Group, Report
-from qaf.engine.report_words import kind_label
+from qaf.engine.report_words import grade_label, kind_label
 from qaf.render.charts import grades_chart, teams_chart
-from qaf.render.report import COLUMNS, day_text, graded_line, history_table, moderation_line, nobody_line, pct, target_line
+from qaf.render.report import COLUMNS, area_rows, base_line, signed_line, day_text, graded_line, history_table, moderation_line, nobody_line, pct, target_line
 
 STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; color: #222; margin: 2rem auto;
@@ -56,12 +56,19 @@ def _from_markdown_table(lines: list[str]) -> str:
 def _grades(r: Report) -> str:
     g = r.grades
     out = [f"<p>{escape(graded_line(r))}.</p>"]
+    if base_line(r):
+        out.append(f'<p class="muted">{escape(base_line(r))}</p>')
     if g.graded:
         out.append(_table(["Grade", "Audits", "Share"], [[s.label, s.count, pct(s.percent)] for s in reversed(g.shares)]))
     out.append(f"<h3>{escape(r.month.label)} moderated audits</h3>")
     if g.table:
         out.append(_table(["", "Primary Audits", "Moderated Audits"], [[x.label, pct(x.primary_percent), pct(x.moderated_percent)] for x in g.table]))
         out.append(f"<p>{escape(moderation_line(g))}</p>")
+        if g.signed is not None:
+            out.append(f"<p>{escape(signed_line(g))}</p>")
+        if any(a.primary_n or a.moderated_n for a in g.areas[:-1]):
+            out.append(f"<h3>{escape(r.month.label)} areas of practice, primary against moderated</h3>")
+            out.append(_table(["Area", *(f"{grade_label(x)} (primary / moderated)" for x in g.area_grades)], area_rows(g)))
     else:
         out.append(f"<p>No audit graded in {escape(r.month.label)} has been moderated yet.</p>")
     out.append(f"<p>Contested grades: {g.contested} ({g.contested_settled} settled by moderation).</p>")
@@ -108,6 +115,9 @@ def html(r: Report) -> str:
         f'<p class="muted">{escape(who + r.title)} ({escape(r.framework)}). Figures as the store holds them; '
         f"overdue as at {escape(day_text(r.as_of))}.</p>",
         "<h2>Completion</h2>", f'<p class="lead">{escape(c.sentence)}</p>',
+        *(["<p>Other graded work, not counted in the sentence above:</p><ul>"
+           + "".join(f"<li>{escape(g.label)}: {g.counts.scheduled} scheduled, {g.counts.completed} completed</li>" for g in c.others)
+           + "</ul>"] if c.others else []),
         '<p class="muted">Scheduled means first due in the month (an extended obligation stays in the month it was first due); '
         "the other columns are each obligation's state as at the report date.</p>",
         "<h3>Completion by team</h3>", teams_chart(tuple(t for t in c.by_team if t.key)),

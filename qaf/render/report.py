@@ -85,7 +85,20 @@ def tameside_table(report: Report) -> list[str]:
         return lines + [f"No audit graded in {report.month.label} has been moderated yet.", ""]
     rows = [[r.label, pct(r.primary_percent), pct(r.moderated_percent)] for r in g.table]
     lines += _table(["", "Primary Audits", "Moderated Audits"], rows)
-    return lines + [moderation_line(g), ""]
+    lines += [moderation_line(g), ""] + ([signed_line(g), ""] if g.signed is not None else [])
+    if any(a.primary_n or a.moderated_n for a in g.areas[:-1]):
+        lines += [f"### {report.month.label} areas of practice, primary against moderated", ""]
+        lines += _table(["Area", *(f"{grade_label(x)} (primary / moderated)" for x in g.area_grades)], area_rows(g))
+    return lines
+
+
+def area_rows(g) -> list[list[object]]:
+    return [[a.area, *(f"{pct(p)} / {pct(m)}" for p, m in zip(a.primary_percent, a.moderated_percent))] for a in g.areas]
+
+
+def signed_line(g) -> str:
+    """Tameside's triple lock: every moderated audit is quality assured by the Head of QA."""
+    return f"Moderated audits QA-signed: {g.signed} of {g.moderated}."
 
 
 def moderation_line(g) -> str:
@@ -100,6 +113,7 @@ def markdown(report: Report) -> str:
     who = f"{r.council}: " if r.council else ""
     out += [f"{who}{r.title} (`{r.framework}`). Figures as the store holds them; overdue as at {day_text(r.as_of)}.", ""]
     out += ["## Completion", "", c.sentence, ""]
+    out += others_lines(c)
     out += ["Scheduled means first due in the month (an extended obligation stays in the month it was first due); "
             "the other columns are each obligation's state as at the report date.", ""]  # fmt: skip
     for title, groups, first in (
@@ -110,6 +124,8 @@ def markdown(report: Report) -> str:
         out += counts_table(first, groups, c.total if title == "By kind of work" else None) if groups else ["Nothing was scheduled.", ""]
     out += ["## Grades", ""]
     out += [graded_line(r) + ".", ""]
+    out += [line for line in [base_line(r)] if line]
+    out += [""] if base_line(r) else []
     if g.graded:
         out += _table(["Grade", "Audits", "Share"], [[s.label, s.count, pct(s.percent)] for s in reversed(g.shares)])
     out += tameside_table(r)
@@ -143,6 +159,25 @@ def markdown(report: Report) -> str:
     out += ["## Grades over the last 12 months", ""]
     out += history_table(r)
     return "\n".join(out).rstrip() + "\n"
+
+
+def others_lines(c) -> list[str]:
+    """Graded work that is not a case-file audit, a line a row: the sentence does not count it."""
+    if not c.others:
+        return []
+    lines = ["Other graded work, not counted in the sentence above:", ""]
+    lines += [f"- {g.label}: {g.counts.scheduled} scheduled, {g.counts.completed} completed" for g in c.others]
+    return lines + [""]
+
+
+def base_line(r: Report) -> str:
+    """One line when the completion sentence and the grades count different audits, saying why."""
+    done, graded = r.completion.audits.completed, r.grades.graded
+    if done == graded or not graded:
+        return ""
+    return (f"The grades count every audit, follow-up and review graded in {r.month.label}, whenever it was due "
+            f"({graded}); the sentence above counts the case-file audits first due in {r.month.label} and completed "
+            f"by its end ({done}).")  # fmt: skip
 
 
 def graded_line(r: Report) -> str:

@@ -1,8 +1,10 @@
 """Outcomes from a spreadsheet: ``qaf record --csv FILE`` reads one outcome a line.
 
 Columns (a header row; extra columns are ignored): ``obligation, grade,
-concerns, areas, by, date, notes``. ``concerns`` is yes/no (empty: no);
-``areas`` is ``AREA=GRADE;AREA=GRADE``. Every problem is reported as
+concerns, areas, by, date, notes, actions, carried_out``. ``concerns`` is yes/no (empty: no);
+``areas`` is ``AREA=GRADE;AREA=GRADE``; ``actions`` holds one action a line of
+the cell (``WHAT | who: P | due: DATE | safeguarding``, see engine/actions.py);
+``carried_out`` (a review) is ``ID;ID`` or ``none``. Every problem is reported as
 ``FILE:LINE: column: message``, and the file is recorded whole or not at all.
 """
 
@@ -12,12 +14,13 @@ import csv
 from datetime import date
 from pathlib import Path
 
+from qaf.engine.actions import parse_action
 from qaf.engine.outcomes import Recording, parse_areas
 from qaf.rules.model import Framework
 from qaf.rules.problems import Problem, Source
 from qaf.rules.yamlsrc import parse_bool
 
-COLUMNS = ("obligation", "grade", "concerns", "areas", "by", "date", "notes")
+COLUMNS = ("obligation", "grade", "concerns", "areas", "by", "date", "notes", "actions", "carried_out")
 REQUIRED = ("obligation",)
 
 
@@ -81,6 +84,18 @@ def _one(source: Source, v: dict[str, str], framework_for, problems: list[Proble
             areas, wrong = parse_areas(v["areas"].replace(";", ","), fw)
             for message in wrong:
                 bad("areas", message)
+    actions = []
+    for n, text in enumerate((ln for ln in v.get("actions", "").splitlines() if ln.strip()), start=1):
+        spec, wrong = parse_action(text)
+        for message in wrong:
+            bad("actions", f"action {n}: {message}")
+        if spec is not None:
+            actions.append(spec)
+    carried: tuple[str, ...] | None = None
+    if v.get("carried_out"):
+        text = v["carried_out"]
+        carried = () if text.lower() == "none" else tuple(p.strip() for p in text.replace(",", ";").split(";") if p.strip())
     if len(problems) > before:
         return None
-    return Recording(v["obligation"], v.get("grade") or None, concerns, areas, v.get("by") or None, day, v.get("notes", ""))
+    return Recording(v["obligation"], v.get("grade") or None, concerns, areas, v.get("by") or None, day, v.get("notes", ""),
+                     tuple(actions), carried)  # fmt: skip

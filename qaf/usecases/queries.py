@@ -59,6 +59,8 @@ def record(o: Obligation, org: Org, today: date, viewer: str | None = None) -> d
         outcome = {"grade": o.outcome.grade, "concerns": o.outcome.concerns, "by": o.outcome.by, "date": _iso(o.outcome.date)}
         if o.outcome.moderated_grade is not None:
             outcome.update(moderated_grade=o.outcome.moderated_grade, moderated_by=o.outcome.moderated_by)
+            if o.outcome.moderated_areas:
+                outcome["moderated_areas"] = dict(o.outcome.moderated_areas)
         if o.outcome.areas:
             outcome["areas"] = dict(o.outcome.areas)
         if o.outcome.contested:
@@ -114,3 +116,29 @@ def _table(records: list[dict[str, Any]], flagged: bool = False) -> str:
         counts[r["status"]] = counts.get(r["status"], 0) + 1
     summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
     return "\n".join([line(heads), *(line(r) for r in rows), f"{len(records)} obligations: {summary}"]) + "\n"
+
+
+def page(store: Store, o: Obligation, org: Org, today: date, viewer: str | None = None) -> dict[str, Any]:
+    """One obligation's own record: :func:`record`, and for an action what must be done (the manager's
+    words, kept off feeds and emails), for an audit or review the actions it raised or checks."""
+    from qaf.store import actions as action_store
+
+    out = record(o, org, today, viewer)
+    from qaf.engine.titles import practice_to_read
+
+    months = store.framework(o.framework).lookback_months
+    span = practice_to_read(months, o)
+    if span is not None:
+        out["practice_to_read"] = {"from": span[0].isoformat(), "to": span[1].isoformat(), "months": months}
+    with store.read() as conn:
+        if o.kind == "action":
+            out["action"] = action_store.detail(conn, o.id)
+        audit = o.cause if o.kind == "review" else o.id if o.kind in ("audit", "follow_up_audit") else None
+        listed = action_store.of_audit(conn, audit) if audit else []
+    if listed or o.kind == "review":
+        out["actions"] = [
+            {"id": a.id, "title": a.title, "assignee": a.assignee, "due": _iso(a.due), "status": a.shown_status(today),
+             **{k: d[k] for k in ("what", "safeguarding", "carried_out")}}
+            for a, d in listed
+        ]  # fmt: skip
+    return out

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Iterable
 
+from qaf.engine.actions import raise_actions, safeguarding_alert
 from qaf.engine.model import DONE, LIVE, RESCHEDULED, Obligation, ObligationKey
 from qaf.engine.notices import Notice
 from qaf.engine.outcomes import CLI, Consequences, Recording, check_recording, consequences, may_act, moderating_roles
@@ -25,6 +26,7 @@ from qaf.rules.model import Framework, Span
 from qaf.rules.problems import InputError, Problem
 from qaf.rules.roles import vocabulary_of
 from qaf.rules.settings import grade_key
+from qaf.store import actions as action_store
 from qaf.store import obligations as ob_store
 from qaf.store import outcomes as oc
 from qaf.store.protocols import Store
@@ -100,7 +102,7 @@ def record_many(store: Store, recordings: list, today: date, prefer: str = "auto
             if ob.framework not in contexts:
                 contexts[ob.framework] = store.context_in(conn, ob.framework, (org_version, fw_hash))
             org, fw = contexts[ob.framework]
-            found = check_recording(fw, org, ob, rec, today)
+            found = check_recording(fw, org, ob, rec, today) + _check_review(conn, ob, rec, source)
             if found:
                 problems += [Problem(source, p.field, p.message) for p in found]
                 continue
@@ -125,10 +127,94 @@ def _record_one(conn, store, fw: Framework, org, ob: Obligation, rec: Recording,
         oc.update_outcome(conn, ob.cause, {"signoff_by": by, "signoff_on": day})
     event = Event(f"{ob.id}/outcome", "outcome", ob.row, ob.kind, grade, rec.concerns, rec.areas, ob.cadence >= 0)
     done, cons, name = _fire(conn, store, fw, org, ob, event, day, prefer, events, author=by)
-    return RecordResult(ob.id, done.created, done.queued, cons.shortfalls, name)
+    raised, queued = _raise(conn, fw, org, ob, rec, day, by, events)
+    if rec.carried_out is not None and ob.cause:
+        _checked(conn, ob, rec.carried_out, events)
+    return RecordResult(ob.id, done.created + raised, done.queued + queued, cons.shortfalls, name)
 
 
-def moderate(store: Store, target: str, grade: str, by: str | None, day: date | None, today: date, prefer: str = "auto") -> RecordResult:
+def _raise(conn, fw: Framework, org, audit: Obligation, rec: Recording, day: date, by: str | None, events: list) -> tuple[tuple, tuple]:
+    """The audit's actions: obligations, their text beside them, a safeguarding alert at once."""
+    if not rec.actions:
+        return (), ()
+    raised, _ = raise_actions(fw, org, audit, rec.actions, day)
+    obligations = tuple(a.obligation for a in raised)
+    alerts = tuple(n for a in raised if a.safeguarding for n in [safeguarding_alert(fw, org, audit, a.obligation, day)] if n)
+    logged = tuple(("action.raised", a.obligation.id, {"audit": audit.id, "assignee": a.obligation.assignee,
+                    "due": a.obligation.due.isoformat(), "safeguarding": a.safeguarding}) for a in raised)  # fmt: skip
+    oc.persist(conn, obligations, alerts, logged, events)
+    action_store.save(conn, [
+        {"obligation": a.obligation.id, "audit": audit.id, "what": a.what, "safeguarding": a.safeguarding,
+         "raised_by": by, "note": None, "checked_by": None, "carried_out": None}
+        for a in raised
+    ])  # fmt: skip
+    return obligations, alerts
+
+
+def _check_review(conn, ob: Obligation, rec: Recording, source) -> list[Problem]:
+    """A review of an audit that raised actions says which were carried out (``none`` is an answer)."""
+    if ob.kind != "review" or not ob.cause:
+        return []
+    actions = action_store.of_audit(conn, ob.cause)
+    if not actions or rec.carried_out is None:
+        if actions:
+            listed = ", ".join(a.id for a, _ in actions)
+            return [Problem(source, "carried_out", f"the review checks {len(actions)} action(s) ({listed}): "
+                                                   "say which were carried out (or none)")]  # fmt: skip
+        return []
+    ids = {a.id for a, _ in actions}
+    return [Problem(source, "carried_out", f"'{c}' is not one of the actions this review checks ({', '.join(sorted(ids))})")
+            for c in rec.carried_out if _match(c, ids) is None]  # fmt: skip
+
+
+def _match(typed: str, ids: set[str]) -> str | None:
+    found = [i for i in ids if i.startswith(typed.strip().lower())] if typed.strip() else []
+    return found[0] if len(found) == 1 else None
+
+
+def _checked(conn, review: Obligation, carried_out: tuple[str, ...], events: list) -> None:
+    """What the review found: each action carried out or not; one carried out but still open is closed by it."""
+    actions = action_store.of_audit(conn, review.cause or "")
+    done = {_match(c, {a.id for a, _ in actions}) for c in carried_out}
+    for action, _ in actions:
+        action_store.checked(conn, action.id, review.id, action.id in done)
+        if action.id in done and action.status in LIVE:
+            oc.set_status(conn, action, DONE, "carried out, as the review found")
+            action_store.withdraw_digest_items(conn, action.id)
+        events.append(("action.checked", action.id, {"review": review.id, "carried_out": action.id in done}))
+
+
+def close_action(store: Store, target: str, by: str | None, note: str, today: date) -> Obligation:
+    """``qaf action done``: the owner (or their line) closes an action; its reminders leave the digest.
+
+    The note is the owner's words: it is kept beside the action, never in a feed or email.
+    """
+    with store.write() as conn:
+        org = store.org_in(conn)
+        oid = oc.resolve(conn, target)
+        ob = oc.load(conn, oid, lock=True)
+        who = by or ob.assignee
+        problems: list[Problem] = []
+        if ob.kind != "action":
+            problems.append(Problem(CLI, "action", f"{oid} is a {ob.kind.replace('_', ' ')}, not an action: record it with 'qaf record'"))
+        elif ob.status not in LIVE:
+            problems.append(Problem(CLI, "action", f"{oid} is {ob.status}: nothing to close"))
+        person = org.person(who) if who else None
+        if person is None:
+            problems.append(Problem(CLI, "by", f"no person '{who}' in the organisation"))
+        elif not may_act(org, person.id, ob.assignee):
+            problems.append(Problem(CLI, "by", f"{person.name} may not close this action: only its owner or their line managers may"))
+        if problems:
+            raise InputError(problems, f"{oid}: not closed, the store is unchanged")
+        oc.set_status(conn, ob, DONE, f"done, closed by {person.name}")
+        action_store.close(conn, oid, note or None)
+        withdrawn = action_store.withdraw_digest_items(conn, oid)
+        oc.log(conn, "action.done", oid, {"by": who, "date": today.isoformat(), "withdrawn_from_digest": withdrawn})
+        return oc.load(conn, oid)
+
+
+def moderate(store: Store, target: str, grade: str, by: str | None, day: date | None, today: date, prefer: str = "auto",
+             areas: tuple[tuple[str, str], ...] = ()) -> RecordResult:  # fmt: skip
     """Store a moderated grade beside the primary one; close the moderation; fire the triple lock."""
     with store.write() as conn:
         org = store.org_in(conn)
@@ -142,10 +228,11 @@ def moderate(store: Store, target: str, grade: str, by: str | None, day: date | 
         _refuse(problems, oid)
         who = by or (mods[0].assignee if mods else None)
         g = grade_key(grade)
-        oc.update_outcome(conn, audit.id, {"moderated_grade": g, "moderated_by": who, "moderated_on": day})
+        oc.update_outcome(conn, audit.id, {"moderated_grade": g, "moderated_by": who, "moderated_on": day,
+                                           "moderated_areas": dict(areas) if areas else None})  # fmt: skip
         for m in mods:
             if m.status in LIVE:
-                oc.save_outcome(conn, m, {"grade": g, "concerns": audit.outcome.concerns, "areas": {}, "by": who, "audit_date": day, "notes": f"moderation of {audit.id}"})
+                oc.save_outcome(conn, m, {"grade": g, "concerns": audit.outcome.concerns, "areas": dict(areas), "by": who, "audit_date": day, "notes": f"moderation of {audit.id}"})
                 oc.set_status(conn, m, DONE)
         oc.log(conn, "outcome.moderated", audit.id, {"primary": audit.outcome.grade, "moderated": g, "by": who, "date": day.isoformat()})
         event = Event(f"{audit.id}/moderation", "moderation", audit.row, audit.kind, g, audit.outcome.concerns, audit.outcome.areas, audit.cadence >= 0)

@@ -10,7 +10,8 @@
   (``person, role, team, service, row, framework, kind, from, to, status``),
   through the same query core (:mod:`qaf.usecases.queries`), as SPEC §4 records.
 - ``GET /api/obligations/{id}``: one of them.
-- ``POST /api/obligations/{id}/outcome``: record an audit's outcome, checked
+- ``POST /api/obligations/{id}/outcome``: record an audit's outcome (and the
+  actions it raises; a review says which were carried out), checked
   exactly as ``qaf record`` checks it (:func:`qaf.usecases.recording.record`), by
   the token's holder.
 
@@ -50,6 +51,7 @@ from starlette.exceptions import HTTPException
 from qaf.calendars import access, http
 from qaf.calendars.feed import DONE_DAYS
 from qaf.clock import today_in
+from qaf.engine.actions import parse_action
 from qaf.engine.model import Obligation
 from qaf.engine.outcomes import Recording, check_recording, parse_areas
 from qaf.engine.query import Filters
@@ -61,7 +63,7 @@ from qaf.web.serving import FeedServer
 
 log = logging.getLogger("qaf.api")
 API = Source("api", 0)
-KINDS = Literal["audit", "follow_up_audit", "review", "moderation", "qa_signoff", "report", "visit", "meeting", "task"]
+KINDS = Literal["audit", "follow_up_audit", "review", "moderation", "qa_signoff", "report", "visit", "meeting", "task", "action"]
 
 
 class ApiError(Exception):
@@ -79,6 +81,9 @@ class OutcomeIn(SQLModel):
     areas: dict[str, str] = Field(default_factory=dict, description="key area judgements: {area: grade}")
     date: str | None = Field(None, max_length=40, description="when it was done, YYYY-MM-DD (default: today)")
     notes: str = Field("", max_length=10_000)
+    actions: list[str] = Field(default_factory=list, max_length=50,
+                               description="actions the audit raises, each 'WHAT | who: PERSON-OR-ROLE | due: DATE or within N working days | safeguarding'")
+    carried_out: list[str] | None = Field(None, max_length=50, description="a review: the ids of the audit's actions that were carried out ([] for none)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,7 +252,7 @@ def create_app(
     @app.get("/api/obligations/{oid}", tags=["obligations"])
     def get_obligation(oid: str, who: Caller = Depends(caller)) -> dict[str, Any]:
         """One obligation, as a SPEC §4 record."""
-        return queries.record(one(oid, who), store.org(), clock())
+        return queries.page(store, one(oid, who), store.org(), clock())
 
     @app.post("/api/obligations/{oid}/outcome", tags=["obligations"])
     def record_outcome(oid: str, body: OutcomeIn, who: Caller = Depends(caller)) -> dict[str, Any]:
@@ -296,8 +301,18 @@ def _recording(store: SqlStore, ob: Obligation, body: OutcomeIn, by: str, today:
             parsed, wrong = parse_areas(f"{name}={grade}", fw)
             areas += parsed
             problems += [Problem(API, "areas", w) for w in wrong]
-    rec = Recording(ob.id, body.grade, body.concerns, tuple(areas), by, day, body.notes)
-    if problems:  # what store.record would also refuse, so the caller hears everything at once
-        problems += check_recording(store.framework(ob.framework), store.org(), ob, rec, today)
+    specs, at = [], {}  # at: the engine's "action N" (among those that parsed) -> the body's "actions.i"
+    for i, text in enumerate(body.actions):
+        spec, wrong = parse_action(text)
+        problems += [Problem(API, f"actions.{i}", w) for w in wrong]
+        if spec is not None:
+            specs.append(spec)
+            at[f"action {len(specs)}"] = f"actions.{i}"
+    carried = None if body.carried_out is None else tuple(body.carried_out)
+    rec = Recording(ob.id, body.grade, body.concerns, tuple(areas), by, day, body.notes, tuple(specs), carried)
+    found = check_recording(store.framework(ob.framework), store.org(), ob, rec, today)
+    found = [Problem(API, at.get(p.field, p.field), p.message) for p in found]
+    if problems or any(p.field.startswith("actions.") for p in found):  # so the caller hears everything at once
+        problems += found
         raise InputError(problems, f"{ob.id}: nothing recorded, the store is unchanged")
     return rec

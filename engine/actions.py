@@ -1,0 +1,211 @@
+"""Actions: what an audit says must be done, by whom, by when. Pure.
+
+Every seed council says an audit is worth what it changes (East Sussex 3.16
+reviews the file "to make sure the safe care planning recommendations were
+actioned"; Tameside wants "actions immediately acted upon"). Recording an
+outcome may raise actions; each is an obligation of kind ``action`` caused
+by the audit, owned by the case's worker unless a person or a role is named,
+so it appears in feeds, ``qaf due``, the ladder and the digest like any work.
+
+What must be done is the manager's free text: it is kept in the store and
+shown on the action's own record only. An action's title, and so every feed
+and email, says only "Action from the 3.16 audit of case CS-000123".
+
+One action, as typed on the command line, in a CSV cell or in the API::
+
+    WHAT [| who: PERSON-OR-ROLE] [| due: YYYY-MM-DD | within N working days/weeks/months] [| safeguarding]
+
+>>> spec, wrong = parse_action("Update the safety plan | who: SW2 | within 10 working days | safeguarding")
+>>> spec.what, spec.who, spec.within.text, spec.safeguarding, wrong
+('Update the safety plan', 'SW2', '10 working days', True, [])
+>>> parse_action("| due: tomorrow")[1]
+['say what must be done before the first |', "due: 'tomorrow' is neither a date (YYYY-MM-DD) nor 'within N working days/weeks/months'"]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from qaf.engine.model import Obligation, ObligationKey
+from qaf.engine.notices import Notice, one_line
+from qaf.engine.org import Org, Person
+from qaf.engine.periods import after
+from qaf.engine.scope import people_of
+from qaf.engine.workdays import calendar
+from qaf.rules.model import Framework, Span
+from qaf.rules.roles import vocabulary_of
+
+KIND = "action"
+DEFAULT_WITHIN = Span(1, "months")  # when the manager gives no date: the follow-ups' own month
+WHAT_CHARS = 2000
+SEQ = 7000  # actions' keys: apart from the triggers' follow-ups (f.index * 100 + a * 10)
+
+
+@dataclass(frozen=True, slots=True)
+class ActionSpec:
+    """One action as the manager asked for it, before it has an owner and a date."""
+
+    what: str
+    who: str | None = None  # a person id or a role; None: the case's worker
+    due: date | None = None
+    within: Span | None = None
+    safeguarding: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RaisedAction:
+    """An action made into an obligation, with what the store keeps beside it."""
+
+    obligation: Obligation
+    what: str
+    safeguarding: bool
+
+
+def parse_action(text: str) -> tuple[ActionSpec | None, list[str]]:
+    """One action from ``WHAT | who: ... | due: ... | safeguarding``, and what is wrong with it."""
+    parts = [p.strip() for p in text.split("|")]
+    what, wrong = parts[0], []
+    who: str | None = None
+    due: date | None = None
+    within: Span | None = None
+    safeguarding = False
+    if not what:
+        wrong.append("say what must be done before the first |")
+    elif len(what) > WHAT_CHARS:
+        wrong.append(f"what must be done is {len(what)} characters: keep it under {WHAT_CHARS}")
+    for part in parts[1:]:
+        low = part.lower()
+        if low == "safeguarding":
+            safeguarding = True
+        elif low.startswith("who:"):
+            who = part[4:].strip() or None
+        elif low.startswith("due:") or low.startswith("within"):
+            when = part[4:].strip() if low.startswith("due:") else part
+            due, within, problem = _when(when)
+            if problem:
+                wrong.append(problem)
+        elif part:
+            wrong.append(f"'{part}' is not 'who: PERSON-OR-ROLE', 'due: DATE', 'within N working days' or 'safeguarding'")
+    if wrong:
+        return None, wrong
+    return ActionSpec(what, who, due, within, safeguarding), []
+
+
+def _when(text: str) -> tuple[date | None, Span | None, str | None]:
+    low = text.lower().strip()
+    if low.startswith("within "):
+        try:
+            return None, Span.parse(low[len("within ") :]), None
+        except ValueError:
+            pass
+    else:
+        try:
+            return date.fromisoformat(low), None, None
+        except ValueError:
+            pass
+    return None, None, f"due: '{text}' is neither a date (YYYY-MM-DD) nor 'within N working days/weeks/months'"
+
+
+def worker_of(org: Org, audit: Obligation) -> Person | None:
+    """The case's allocated worker (the action's owner by default), or the audited worker."""
+    case = org.case(audit.case) if audit.case else None
+    if case and case.worker:
+        return org.person(case.worker)
+    if audit.subject_kind in ("worker", "case_holder"):
+        return org.person(audit.subject)
+    return None
+
+
+def owner(fw: Framework, org: Org, audit: Obligation, who: str | None, day: date) -> tuple[Person | None, str | None]:
+    """Who owns the action, or why nobody can: a person id, a role (nearest up the worker's line), or the worker."""
+    start = worker_of(org, audit) or org.person(audit.assignee or "")
+    if who is None:
+        found = worker_of(org, audit)
+        return (found, None) if found else (None, "the audited case has no allocated worker: say who with 'who: PERSON'")
+    person = org.person(who)
+    if person is not None:
+        if not person.active_on(day):
+            return None, f"who: {person.name} is not in the organisation on {day}"
+        return person, None
+    vocab = vocabulary_of(fw)
+    role = vocab.resolve(who)
+    if role is None:
+        return None, f"who: '{who}' is neither a person id nor a role of {fw.id}"
+    people = people_of(org, vocab)
+    holders = people.holders((role,), day, day)
+    found = people.nearest_up_line(start.id, holders) if start else None
+    found = found or (holders[0] if len(holders) == 1 else None)
+    if found is None:
+        return None, f"who: no {role} found up the line of {start.name if start else 'the worker'}"
+    return found, None
+
+
+def raise_actions(
+    fw: Framework, org: Org, audit: Obligation, specs: tuple[ActionSpec, ...], day: date
+) -> tuple[list[RaisedAction], list[tuple[int, str]]]:
+    """The audit's actions as obligations (owned, dated), or each problem as (index from 1, message)."""
+    workdays = calendar(fw.working_days)
+    raised: list[RaisedAction] = []
+    problems: list[tuple[int, str]] = []
+    for n, spec in enumerate(specs, start=1):
+        person, why = owner(fw, org, audit, spec.who, day)
+        if why:
+            problems.append((n, why))
+        due = spec.due or after(day, spec.within or DEFAULT_WITHIN, workdays)
+        if due <= day:
+            problems.append((n, f"due: {due} is not after the audit ({day})"))
+        if person is None or why or due <= day:
+            continue
+        key = ObligationKey(fw.id, audit.row, -1, day, "cause", audit.id, KIND, SEQ + n)
+        ob = Obligation(
+            id=key.id, framework=fw.id, row=audit.row, cadence=-1, kind=KIND, title=title(audit),
+            assignee=person.id, subject_kind=audit.subject_kind, subject=audit.subject, period_start=day,
+            period_end=due, due=due, case=audit.case, team=audit.team, cause=audit.id, seq=key.seq,
+        )  # fmt: skip
+        raised.append(RaisedAction(ob, spec.what, spec.safeguarding))
+    return raised, problems
+
+
+def title(audit: Obligation) -> str:
+    """What feeds and emails say about an action: never what must be done (that is the manager's text)."""
+    what = f"case {audit.case}" if audit.case else audit.subject
+    return f"Action from the {audit.row} audit of {what}"
+
+
+def safeguarding_alert(fw: Framework, org: Org, audit: Obligation, action: Obligation, day: date) -> Notice | None:
+    """A safeguarding action alerts at once whom the row's triggers alert (3.16: the worker's Operations
+    Manager), else the owner's line manager. The text names the case and the date, never the action."""
+    to = _alerted(fw, org, audit, action, day)
+    if to is None:
+        return None
+    subject = f"Safeguarding action from the {audit.row} audit of {_case(audit)} due {action.due.isoformat()}"
+    owner_ = org.person(action.assignee or "")
+    body = "\n".join([
+        f"Dear {to.name},", "",
+        f"An audit under row {audit.row} of {fw.title} raised a safeguarding action.",
+        f"Action: {action.title}, due {action.due.isoformat()}",
+        f"Owner: {owner_.name if owner_ else action.assignee}",
+        f"Obligation: {action.id} (what must be done is on its own record)", "",
+        "qaf — quality assurance schedule",
+    ])  # fmt: skip
+    return Notice(f"action/{action.id}/safeguarding", to.id, to.email, one_line(subject), body, "alert", action.id)
+
+
+def _case(audit: Obligation) -> str:
+    return f"case {audit.case}" if audit.case else audit.subject
+
+
+def _alerted(fw: Framework, org: Org, audit: Obligation, action: Obligation, day: date) -> Person | None:
+    people = people_of(org, vocabulary_of(fw))
+    start = worker_of(org, audit) or org.person(action.assignee or "")
+    row = fw.row(audit.row)
+    roles = [a.role for t in row.triggers for a in t.then if a.do == "alert" and a.role]
+    if start is not None:
+        for role in roles:
+            found = people.nearest_up_line(start.id, people.holders((role,), day, day))
+            if found is not None:
+                return found
+    owner_ = org.person(action.assignee or "")
+    above = [p for p in org.line(owner_.id) if p.active_on(day)] if owner_ else []
+    return above[0] if above else None

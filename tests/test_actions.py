@@ -1,0 +1,199 @@
+"""Audit actions tracked to done (issue 14, item 1), on SQLite and PostgreSQL.
+
+East Sussex 3.16: "review the file of concern within three months to make
+sure the safe care planning recommendations were actioned". The audit says
+what must be done; each action is an obligation of kind ``action`` owned by
+the case's worker, in their feed and ``qaf due``, on the ladder when late,
+closed with ``qaf action done``, and checked by the review.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from qaf.calendars.selection import Selection
+from qaf.cli.main import main
+from qaf.clock import utc_now
+from qaf.engine.actions import parse_action
+from qaf.engine.outcomes import Recording
+from qaf.rules.problems import InputError
+from qaf.store.sql import SqlStore
+from qaf.store.tables import ACTIONS, ESCALATIONS, OUTBOX
+from qaf.usecases import queries, recording
+from qaf.usecases.feeds import build
+from qaf.usecases.mail import MailSettings
+from qaf.usecases.tick import run_tick
+from tests.conftest import snapshot
+from tests.test_outcomes import april_audit, find, scheduled
+
+FOUND = date(2024, 4, 23)  # the day the audit was done and recorded
+PLAN = "SECRET-PLAN: update the safety plan with the school"
+VISIT = "SECRET-VISIT: see the child alone at home"
+
+
+def _feed(store: SqlStore, kind: str, who: str | None, today: date) -> str:
+    selection = Selection(kind, who) if who else Selection("all", None)
+    return build(store, selection, today, "event", "https://qaf.example", 30).body.decode().replace("\r\n ", "")
+
+
+def _audit_with_two_actions(store: SqlStore):
+    scheduled(store, "east-sussex-2013")
+    audit = april_audit(store, "3.16", "SW1")
+    specs = (parse_action(f"{PLAN} | within 10 working days")[0], parse_action(f"{VISIT} | due: 2024-06-28 | safeguarding")[0])
+    result = recording.record(store, Recording(audit.id, "requires_improvement", concerns=True, date=FOUND, actions=specs), FOUND)
+    actions = [o for o in result.created if o.kind == "action"]
+    [review] = [o for o in result.created if o.kind == "review"]
+    return audit, actions, review, result
+
+
+def test_a_3_16_audit_with_concerns_and_two_actions_is_tracked_to_done(store: SqlStore):
+    """Both actions are the worker's, in their feed and 'qaf due'; the review lists them; the late one
+    climbs the ladder, and once closed it is in no later digest; no action text reaches a feed or email."""
+    audit, (plan, visit), review, result = _audit_with_two_actions(store)
+    assert {a.assignee for a in (plan, visit)} == {"SW1"}  # the case's worker, Tom Fairley
+    assert (plan.cause, visit.cause) == (audit.id, audit.id)
+    assert plan.title == f"Action from the 3.16 audit of case {audit.case}"
+    assert plan.due == date(2024, 5, 8) and visit.due == date(2024, 6, 28)  # 10 working days (6 May a bank holiday)
+    [alert] = [n for n in result.queued if n.cause == visit.id]  # the safeguarding one alerts at once
+    assert (alert.recipient, alert.reason) == ("OM1", "alert")  # whom 3.16 alerts: the worker's Operations Manager
+
+    feed = _feed(store, "person", "SW1", FOUND)
+    assert plan.uid in feed and visit.uid in feed
+    due = queries.due(store, queries.DueQuery(person="SW1", kind="action"), FOUND)
+    assert {o.id for o in due} == {plan.id, visit.id}
+
+    page = queries.page(store, find(store, id=review.id)[0], store.org(), FOUND)
+    assert [(a["id"], a["what"]) for a in page["actions"]] == [(plan.id, PLAN), (visit.id, VISIT)]
+    assert queries.page(store, plan, store.org(), FOUND)["action"]["what"] == PLAN  # on its own record
+
+    late = date(2024, 5, 16)  # 6 working days after 8 May: the assignee, then the line manager
+    run_tick(store, late, MailSettings(), "test", wall=utc_now)
+    with store.read() as conn:
+        rungs = {r.level: r.to_person for r in conn.execute(select(ESCALATIONS).where(ESCALATIONS.c.obligation == plan.id))}
+    assert rungs == {0: "SW1", 1: "PM1"}
+
+    closed = recording.close_action(store, plan.id[:8], None, "SECRET-NOTE: done with the school on 20 May", date(2024, 5, 20))
+    assert closed.status == "done"
+    run_tick(store, date(2024, 6, 14), MailSettings(), "test", wall=utc_now)  # 20 working days late: Head of Service's rung
+    with store.read() as conn:
+        digested = [(r.digest_key, r.cause) for r in conn.execute(select(OUTBOX).where(OUTBOX.c.digest_key.is_not(None)))]
+        levels = {r.level for r in conn.execute(select(ESCALATIONS).where(ESCALATIONS.c.obligation == plan.id))}
+        mail = [(r.subject, r.body_text) for r in conn.execute(select(OUTBOX))]
+    assert levels == {0, 1}  # closed: no rung after
+    assert (f"digest/SW1/{late}", plan.id) in digested  # it was in Tom's digest while it was late ...
+    assert not [key for key, cause in digested if cause == plan.id and "2024-06-14" in key]  # ... and is in none after
+
+    for kind, who in (("person", "SW1"), ("person", "PM1"), ("person", "OM1"), ("all", None)):
+        text = _feed(store, kind, who, date(2024, 6, 14))
+        assert "SECRET" not in text, (kind, who)
+    assert mail and not [m for m in mail if "SECRET" in m[0] or "SECRET" in m[1]]
+    everyone = queries.due(store, queries.DueQuery(statuses=tuple(queries.STORED)), date(2024, 6, 14))
+    for fmt in ("json", "csv", "table"):
+        assert "SECRET" not in queries.render(everyone, store.org(), date(2024, 6, 14), fmt)
+
+
+def test_the_review_says_which_actions_were_carried_out(store: SqlStore):
+    """"... to make sure the safe care planning recommendations were actioned": the review must say."""
+    audit, (plan, visit), review, _ = _audit_with_two_actions(store)
+    day = date(2024, 7, 1)
+    before = snapshot(store)
+    with pytest.raises(InputError, match="say which were carried out"):
+        recording.record(store, Recording(review.id, "good", date=day), day)
+    with pytest.raises(InputError, match="not one of the actions this review checks"):
+        recording.record(store, Recording(review.id, "good", date=day, carried_out=("ffff",)), day)
+    assert snapshot(store) == before
+    recording.record(store, Recording(review.id, "good", date=day, carried_out=(plan.id[:6],)), day)
+    page = queries.page(store, find(store, id=review.id)[0], store.org(), day)
+    assert [(a["id"], a["carried_out"], a["status"]) for a in page["actions"]] == [(plan.id, True, "done"), (visit.id, False, "overdue")]
+
+
+def test_bad_actions_are_refused_with_where_and_the_store_unchanged(store: SqlStore, db_url: str, capsys):
+    scheduled(store, "east-sussex-2013")
+    audit = april_audit(store, "3.16", "SW1")
+    before = snapshot(store)
+    code = main(["--db", db_url, "record", audit.id, "--grade", "good", "--date", "2024-04-23", "--today", "2024-04-23",
+                 "--action", "Do it | who: NOBODY", "--action", "| due: soon", "--action", "Fine | due: 2024-04-01"])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code != 0
+    assert "action 2" in err and "due: 'soon'" in err and "say what must be done" in err
+    assert snapshot(store) == before
+    code = main(["--db", db_url, "record", audit.id, "--grade", "good", "--date", "2024-04-23", "--today", "2024-04-23",
+                 "--action", "Do it | who: NOBODY", "--action", "Fine | due: 2024-04-01"])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code != 0 and "action 1" in err and "'NOBODY' is neither a person id nor a role" in err
+    assert "action 2" in err and "is not after the audit" in err
+    assert snapshot(store) == before
+
+
+def test_an_action_for_a_role_goes_to_the_nearest_holder_up_the_workers_line(store: SqlStore, db_url: str, capsys):
+    scheduled(store, "east-sussex-2013")
+    audit = april_audit(store, "3.16", "SW1")
+    assert main(["--db", db_url, "record", audit.id, "--grade", "good", "--date", "2024-04-23", "--today", "2024-04-23",
+                 "--action", "Chair a strategy discussion | who: Operations Manager | within 2 weeks"]) == 0  # fmt: skip
+    [oid] = capsys.readouterr().out.split()
+    [action] = find(store, id=oid)
+    assert (action.kind, action.assignee, action.due) == ("action", "OM1", date(2024, 5, 7))
+    assert main(["--db", db_url, "action", "show", oid[:8], "--today", "2024-04-24"]) == 0
+    assert json.loads(capsys.readouterr().out)["action"]["what"] == "Chair a strategy discussion"
+    before = snapshot(store)
+    assert main(["--db", db_url, "action", "done", oid, "--by", "SW1", "--today", "2024-04-24"]) != 0  # not theirs, nor their line's
+    assert "may not close this action" in capsys.readouterr().err
+    assert main(["--db", db_url, "action", "done", audit.id, "--today", "2024-04-24"]) != 0
+    assert "not an action" in capsys.readouterr().err
+    assert snapshot(store) == before
+    assert main(["--db", db_url, "action", "done", oid, "--note", "held on 1 May", "--today", "2024-05-01"]) == 0
+    with store.read() as conn:
+        assert conn.execute(select(ACTIONS.c.note).where(ACTIONS.c.obligation == oid)).scalar() == "held on 1 May"
+
+
+def test_actions_come_from_a_csv_column_one_a_line(store: SqlStore, tmp_path):
+    from qaf.usecases.outcome_csv import read_outcomes
+
+    scheduled(store, "east-sussex-2013")
+    audit = april_audit(store, "3.16", "SW1")
+    path = tmp_path / "outcomes.csv"
+    path.write_text(f'obligation,grade,date,actions\n{audit.id},good,2024-04-23,"Update the plan | within 1 month\nBad | due: never"\n')
+    _, problems = read_outcomes(path, lambda _: None)
+    assert [(p.source.line, p.field) for p in problems] == [(2, "actions")] and "action 2" in problems[0].message
+    path.write_text(f'obligation,grade,date,actions\n{audit.id},good,2024-04-23,"Update the plan | within 1 month\nSee the family"\n')
+    recordings, problems = read_outcomes(path, lambda _: None)
+    assert not problems
+    [result] = recording.record_many(store, recordings, FOUND)
+    assert [o.kind for o in result.created] == ["action", "action"]
+
+
+def test_closing_an_action_takes_its_ungathered_items_out_of_the_digest_and_nothing_else(store: SqlStore):
+    """A tick that queued the late action's notices and stopped before gathering (a crash, a takeover):
+    closing the action withdraws its digest items; the line manager's email (not a digest item) and
+    every other item are still sent, each once."""
+    from qaf.engine.escalation import cutoffs, due_escalations
+    from qaf.store import outbox as ob_store
+    from qaf.store import ticks
+    from qaf.usecases.tick import digest_text
+
+    _, (plan, _visit), _, _ = _audit_with_two_actions(store)
+    late = date(2024, 5, 16)
+    fw, org = store.framework("east-sussex-2013"), store.org()
+    with store.write() as conn:
+        live, done = ticks.candidates(conn, fw.id, late, late, cutoffs(fw, late))
+        ticks.record_escalations(conn, due_escalations(fw, org, live, done, late), utc_now())
+    with store.read() as conn:
+        queued = {r.id: (r.cause, r.digest) for r in conn.execute(select(OUTBOX).where(OUTBOX.c.status == "pending"))}
+    mine = {i for i, (cause, digest) in queued.items() if cause == plan.id}
+    assert {queued[i][1] for i in mine} == {True, False}  # Tom's own overdue notice (digest) and Pat's escalation (at once)
+    recording.close_action(store, plan.id, None, "", late)
+    with store.write() as conn:
+        ob_store.gather_digests(conn, late, utc_now(), digest_text)
+    with store.read() as conn:
+        after = {r.id: (r.status, r.digest_key) for r in conn.execute(select(OUTBOX).where(OUTBOX.c.id.in_(sorted(queued))))}
+    for i, (cause, digest) in queued.items():
+        if cause == plan.id and digest:
+            assert after[i] == ("withdrawn", None)
+        elif digest:
+            assert after[i][0] == "digested" and after[i][1]
+        else:
+            assert after[i] == ("pending", None)  # sent at once by the sender, never withdrawn
