@@ -35,7 +35,8 @@ import os
 import time
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
+from pathlib import Path
 from typing import Any, Callable, Literal
 
 from fastapi import Depends, FastAPI, Query, Request
@@ -49,14 +50,15 @@ from starlette.exceptions import HTTPException
 
 from qaf.calendars import access, http
 from qaf.calendars.feed import DONE_DAYS
-from qaf.clock import today_in
+from qaf.clock import today_in, utc_now
 from qaf.engine.model import Obligation
 from qaf.engine.outcomes import Recording, check_recording, parse_areas
 from qaf.engine.query import Filters
 from qaf.rules.problems import InputError, Problem, QafError, Source
 from qaf.store.sql import SqlStore
-from qaf.usecases import queries, recording, tokens
+from qaf.usecases import mail, queries, recording, tokens
 from qaf.usecases.feeds import vocabulary
+from qaf.web import pages
 from qaf.web.serving import FeedServer
 
 log = logging.getLogger("qaf.api")
@@ -150,7 +152,7 @@ def _business_date(store: SqlStore, every: float = 60.0) -> Callable[[], date]:
 def create_app(
     db_url: str | None = None, today: Callable[[], date] | None = None, *, base_url: str | None = None,
     feed_ttl: float = 1.0, done_days: int = DONE_DAYS, overseers: tuple[str, ...] = access.OVERSEERS,
-    freeze_heap: bool = False,
+    freeze_heap: bool = False, now: Callable[[], datetime] = utc_now, mail_settings: mail.MailSettings | None = None,
 ) -> FastAPI:  # fmt: skip
     """The app over the store at ``db_url`` (default: ``QAF_DB``); ``today`` gives the business date.
 
@@ -159,6 +161,11 @@ def create_app(
     council's organisation is over 100,000 objects, and every full collection
     scanned them all (100-300 ms here), a pause every subscriber waiting at
     that moment felt.
+
+    The web pages (:mod:`qaf.web.pages`) share the store and the business
+    date; ``now`` is the wall clock their sign-in links and sessions expire
+    by, and ``mail_settings`` (default: read from the environment on each
+    request for a link) how their emails are sent.
     """
     base = base_url if base_url is not None else os.environ.get("QAF_BASE_URL")  # None: from each request
     if base and not http.base_url(base):
@@ -185,6 +192,13 @@ def create_app(
     # a council's feed is ~10x smaller gzipped (58 KB -> 4.6 KB); Vary: Accept-Encoding is added with it
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     _install_errors(app)
+    pages.install(app, store, clock, now, base, overseers, (lambda: mail_settings) if mail_settings else mail.read_settings)
+    css = (Path(__file__).parent / "static" / "qaf.css").read_bytes()
+
+    @app.get("/static/qaf.css", include_in_schema=False)
+    def stylesheet() -> Response:
+        return Response(css, media_type="text/css", headers={"Cache-Control": "public, max-age=3600", "X-Content-Type-Options": "nosniff"})
+
     bearer = HTTPBearer(auto_error=False, description="a personal API token: qaf token create --person ID --purpose api")
 
     def caller(credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Caller:
