@@ -199,6 +199,10 @@ def create_app(
     def stylesheet() -> Response:
         return Response(css, media_type="text/css", headers={"Cache-Control": "public, max-age=3600", "X-Content-Type-Options": "nosniff"})
 
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:  # browsers ask for it on every site; no icon, and no 404 in their console
+        return Response(status_code=204)
+
     bearer = HTTPBearer(auto_error=False, description="a personal API token: qaf token create --person ID --purpose api")
 
     def caller(credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Caller:
