@@ -181,7 +181,7 @@ def test_recording_an_outcome_shows_what_it_set_off(site: Site):
 
 
 @pytest.mark.parametrize("data, field, message", [
-    ({}, "grade", "needs"),
+    ({}, "grade", "Choose a grade"),
     ({"grade": "excellent"}, "grade", "not on the framework"),
     ({"grade": "good", "date": "2024-07-01"}, "date", "in the future"),
     ({"grade": "good", "date": "June"}, "date", "YYYY-MM-DD"),

@@ -120,6 +120,7 @@ class Browser:
             scroll = self.page.evaluate("document.documentElement.scrollWidth")
             assert scroll <= width, f"{name} at {width}px scrolls sideways ({scroll}px wide)"
             self.page.screenshot(path=str(self.shots / f"{name}-{width_name}.png"), full_page=True)
+            self.page.screenshot(path=str(self.shots / f"{name}-{width_name}-top.png"))  # what shows first
         self.page.set_viewport_size({"width": WIDTHS["desktop"], "height": 900})
 
     def close(self) -> None:

@@ -25,6 +25,9 @@ This module is the API's one error boundary, as ``engine/cli.py`` is the
 CLI's: every error is JSON ``{"message": ..., "problems": [...]}``; bad
 input is 422 with every problem found (the store unchanged), never a 500.
 OpenAPI is at ``/docs``. ``today`` defaults to the wall clock, read here.
+
+The same app serves the web pages (:mod:`qaf.web.pages`: sign in by emailed
+link, "My work", an obligation's page), their stylesheet at ``/static``.
 """
 
 from __future__ import annotations

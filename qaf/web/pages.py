@@ -210,7 +210,10 @@ def _name(org, pid: str | None) -> str:
 
 def _words(message: str) -> str:
     """A problem as the page says it: the form's words, not the command line's options."""
-    return message.replace("needs --grade", "needs a grade: choose one").replace("with --by", "")
+    if "needs --grade" in message:
+        return "Choose a grade"
+    message = message.replace(" with --by", "").replace("_", " ")
+    return message[:1].upper() + message[1:]
 
 
 def _recording(ob: Obligation, fields: dict[str, str], by: str) -> Recording:
@@ -251,9 +254,13 @@ def about(store, ob: Obligation, who: Viewer, today: date) -> dict[str, Any]:
     """What an obligation's page shows, and whether it has the outcome form (a live audit or review)."""
     org = store.org()
     fw = store.framework(ob.framework)
+    try:
+        row = fw.row(ob.row)
+    except (KeyError, LookupError):
+        row = None
     cause = store.obligations(Filters(ids=frozenset({ob.cause}), statuses=None)) if ob.cause and len(ob.cause) == 16 else []
     return {
         "viewer": who, "ob": ob, "today": today, "status": queries.shown_status(ob, today, who.person),
         "name": lambda pid: _name(org, pid), "grades": fw.grades, "cause": cause[0] if cause else None,
-        "recordable": ob.status in LIVE and ob.kind in GRADED, "errors": {}, "general": [], "entered": {},
+        "recordable": ob.status in LIVE and ob.kind in GRADED, "row": row, "errors": {}, "general": [], "entered": {},
     }  # fmt: skip
