@@ -223,3 +223,14 @@ def test_after_sign_in_a_link_from_an_email_or_calendar_opens_its_page(site: Sit
     for evil in ("//evil.example/x", "https://evil.example/", "/\\evil.example"):
         site.ask_link(client, PAT, next=evil)
         assert "evil" not in site.last_link()
+
+
+def test_the_api_docs_and_every_page_load_nothing_from_elsewhere(site: Site):
+    client = site.signed_in(PAT)
+    docs = client.get("/docs")
+    assert docs.status_code == 200 and "/static/swagger/swagger-ui-bundle.js" in docs.text
+    assert client.get("/static/swagger/swagger-ui-bundle.js").status_code == 200
+    assert client.get("/static/swagger/..%2F..%2Fcore.py").status_code == 404
+    for path in ("/docs", "/my-work", f"/obligations/{may_audit(site.store, 'SW1', 6).id}", "/sign-in"):
+        text = client.get(path).text
+        assert not re.findall(r"""(?:src|href)=["']?(?:https?:)?//""", text), path

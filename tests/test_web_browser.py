@@ -220,3 +220,12 @@ def test_a_practice_manager_signs_in_from_her_feed_and_records_an_audit_in_chrom
     assert "This sign-in link cannot be used" in page.content()
     browser.check("link-used")
     assert browser.outside == [], "a page fetched something from elsewhere"
+
+
+def test_the_api_docs_render_with_no_network(site):
+    server, browser, _, _ = site
+    browser.page.goto(f"{server.base}/docs")
+    browser.page.wait_for_selector(".swagger-ui .opblock", timeout=30_000)
+    assert "/api/obligations" in browser.page.content()
+    browser.page.screenshot(path=str(browser.shots / "docs-desktop.png"))
+    assert browser.outside == [], browser.outside

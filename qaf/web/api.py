@@ -188,7 +188,7 @@ def create_app(
         store.close()
 
     app = FastAPI(
-        title="qaf", version="0.1.0", lifespan=lifespan,
+        title="qaf", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
         description="Quality assurance obligations: calendar feeds at private URLs, and the auditors' JSON API.",
     )  # fmt: skip
     app.state.store, app.state.feeds = store, feeds
@@ -201,6 +201,8 @@ def create_app(
     @app.get("/static/qaf.css", include_in_schema=False)
     def stylesheet() -> Response:
         return Response(css, media_type="text/css", headers={"Cache-Control": "public, max-age=3600", "X-Content-Type-Options": "nosniff"})
+
+    _install_docs(app)
 
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon() -> Response:  # browsers ask for it on every site; no icon, and no 404 in their console
@@ -286,6 +288,32 @@ def create_app(
         }  # fmt: skip
 
     return app
+
+
+def _install_docs(app: FastAPI) -> None:
+    """``/docs``: Swagger UI from files installed with qaf (fastapi-offline's copy), never a CDN.
+
+    Council networks block the CDNs FastAPI's default page loads from, which
+    left ``/docs`` blank. ReDoc (fonts from elsewhere) is not served.
+    """
+    from importlib.resources import files
+
+    from fastapi.openapi.docs import get_swagger_ui_html
+
+    assets = {"swagger-ui-bundle.js": "text/javascript", "swagger-ui.css": "text/css"}
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> Response:
+        return get_swagger_ui_html(openapi_url="/openapi.json", title="qaf API",
+                                   swagger_js_url="/static/swagger/swagger-ui-bundle.js",
+                                   swagger_css_url="/static/swagger/swagger-ui.css", swagger_favicon_url="/favicon.ico")  # fmt: skip
+
+    @app.get("/static/swagger/{name}", include_in_schema=False)
+    def swagger_asset(name: str) -> Response:
+        if name not in assets:
+            raise ApiError(404, "not found")
+        body = (files("fastapi_offline") / "static" / name).read_bytes()
+        return Response(body, media_type=assets[name], headers={"Cache-Control": "public, max-age=86400"})
 
 
 def _due(store: SqlStore, q: queries.DueQuery, today: date, visible: frozenset[str] | None) -> list[Obligation]:
