@@ -172,12 +172,13 @@ def description(item: FeedItem, ctx: Context) -> str:
         lines.append(f"Chosen because: {ob.sample_reason}")
     if ctx.framework is not None:
         lines.append(f"Framework: {ctx.framework.title}, row {ob.row}.")
-    lines.append(f"Details: {api_link(ob, ctx.base_url)}")
+    lines.append(f"Open it: {page_link(ob, ctx.base_url)}")
     return "\n".join(lines)
 
 
-def api_link(ob: Obligation, base_url: str) -> str:
-    return f"{base_url.rstrip('/')}/api/obligations/{ob.id}"
+def page_link(ob: Obligation, base_url: str) -> str:
+    """The obligation's web page (``/obligations/ID``): what a click in a calendar opens, after signing in."""
+    return f"{base_url.rstrip('/')}/obligations/{ob.id}"
 
 
 def reminder_offset(ob: Obligation, ctx: Context) -> timedelta:
@@ -240,7 +241,7 @@ def _stamps(item: FeedItem, ctx: Context) -> list[str]:
     ob = item.obligation
     out = [f"SEQUENCE:{ob.sequence}", "LAST-MODIFIED:" + ics.utc(item.updated_at)]
     if ctx.base_url.startswith(("https://", "http://")):
-        out.append("URL;VALUE=URI:" + api_link(ob, ctx.base_url))
+        out.append("URL;VALUE=URI:" + page_link(ob, ctx.base_url))
     return out
 
 

@@ -44,7 +44,7 @@ class FeedOptions:
     today: date  # the business date: decides which finished work is still shown
     kind: str = EVENT  # event | todo
     done_days: int = DONE_DAYS
-    base_url: str = ""  # where the API is, for each event's "Details:" link
+    base_url: str = ""  # where qaf serves its pages, for each event's URL and "Open it:" link
     reminder_days: int | None = None  # None: each framework's reminder_days
     description: str = ""
 

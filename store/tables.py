@@ -318,3 +318,21 @@ TICK_RUNS = Table(
     _ts("claimed_until"),  # a runner that died lets go
     Column("summary", JSON, nullable=False, default=dict),
 )
+
+SIGNIN_LINKS = Table(
+    "signin_links", METADATA,  # an emailed one-time sign-in link, stored only as its hash; used once, then dead
+    _s("link_hash", 64, primary_key=True),
+    _s("person", 100),
+    _ts("created_at", False),
+    _ts("expires_at", False),
+    _ts("used_at"),
+)
+
+WEB_SESSIONS = Table(
+    "web_sessions", METADATA,  # a signed-in browser, stored only as its cookie's hash, with its CSRF token
+    _s("session_hash", 64, primary_key=True),
+    _s("person", 100),
+    _s("csrf", 64),
+    _ts("created_at", False),
+    _ts("seen_at", False),  # the last request: a session idle longer than a working day has ended
+)

@@ -106,7 +106,7 @@ def test_a_feed_url_answers_with_its_calendar(shared: Served):
     assert "private" in r.headers["cache-control"]
     vcal = check_ical(r.content)
     assert vcal.x_wr_calname.value == "QA: Pat Practice"
-    assert "Details: https://qaf.example-council.gov.uk/api/obligations/" in r.text
+    assert "Open it: https://qaf.example-council.gov.uk/obligations/" in r.text
     todo = shared.client.get(f"/feeds/{shared.feed['PM1']}.ics?kind=todo")
     assert todo.status_code == 200 and b"BEGIN:VTODO" in todo.content and b"BEGIN:VEVENT" not in todo.content
     check_ical(todo.content)
@@ -117,7 +117,7 @@ def test_a_feed_url_answers_with_its_calendar(shared: Served):
 def test_a_strange_host_header_never_reaches_the_feed(shared: Served):
     r = shared.client.get(f"/feeds/{shared.feed['PM1']}.ics", headers={"Host": 'evil"host'})
     assert r.status_code == 200 and "evil" not in r.text
-    assert "Details: /api/obligations/" in r.text.replace("\r\n ", "")  # relative links: set QAF_BASE_URL
+    assert "Open it: /obligations/" in r.text.replace("\r\n ", "")  # relative links: set QAF_BASE_URL
 
 
 def test_an_unknown_or_malformed_token_gets_a_plain_404(shared: Served):

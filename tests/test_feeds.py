@@ -208,7 +208,7 @@ def test_a_persons_feed_is_all_day_events_on_the_due_date_free_time_with_a_remin
         assert f"Task (row {ob.row}): {task.removeprefix(ob.row + ' ').rstrip('…')}" in str(ev["DESCRIPTION"])
         assert ev["SEQUENCE"] == ob.sequence and ev.decoded("DTSTAMP") == PINNED == ev.decoded("LAST-MODIFIED")
         assert [str(c) for c in ev["CATEGORIES"].cats][1] == f"Row {ob.row}"
-        assert f"Details: {BASE}/api/obligations/{ob.id}" in str(ev["DESCRIPTION"])
+        assert f"Open it: {BASE}/obligations/{ob.id}" in str(ev["DESCRIPTION"])
         # a reminder whose day has passed is left out (issue 12, item 16): a client would only show it as missed
         reminder_day = workdays_calendar("england-and-wales").add(ob.due, -5)
         assert [a.name for a in ev.subcomponents] == (["VALARM"] if reminder_day >= TODAY else [])

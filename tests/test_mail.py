@@ -46,7 +46,7 @@ def test_html_is_escaped_and_links_go_to_the_api():
     msg = received(compose(SETTINGS, "k", "olive.ops@example-council.gov.uk", "s", "Note: <script>alert(1)</script> & more", "abc123", AT))
     html = msg.get_body(("html",)).get_content()
     assert "<script>" not in html and "&lt;script&gt;" in html
-    assert "https://qaf.example-council.gov.uk/api/obligations/abc123" in msg.get_body(("plain",)).get_content()
+    assert "https://qaf.example-council.gov.uk/obligations/abc123" in msg.get_body(("plain",)).get_content()
 
 
 def test_the_message_id_comes_from_the_outbox_key():

@@ -99,7 +99,7 @@ def compose(settings: MailSettings, key: str, to: str, subject: str, text: str, 
         raise ValueError(f"not a single email address: {one_line(to, 80)!r}")
     text = text if len(text) <= MAX_BODY else text[:MAX_BODY] + "\n[cut: too long]"
     if cause and settings.base_url:
-        text += f"\n\nOpen it: {settings.base_url}/api/obligations/{cause}"
+        text += f"\n\nOpen it: {settings.base_url}/obligations/{cause}"
     msg = MIMEMultipart("alternative")
     msg["From"] = one_line(settings.sender, 200)
     msg["To"] = to

@@ -26,6 +26,9 @@ This module is the API's one error boundary, as ``engine/cli.py`` is the
 CLI's: every error is JSON ``{"message": ..., "problems": [...]}``; bad
 input is 422 with every problem found (the store unchanged), never a 500.
 OpenAPI is at ``/docs``. ``today`` defaults to the wall clock, read here.
+
+The same app serves the web pages (:mod:`qaf.web.pages`: sign in by emailed
+link, "My work", an obligation's page), their stylesheet at ``/static``.
 """
 
 from __future__ import annotations
@@ -36,7 +39,8 @@ import os
 import time
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
+from pathlib import Path
 from typing import Any, Callable, Literal
 
 from fastapi import Depends, FastAPI, Query, Request
@@ -50,15 +54,16 @@ from starlette.exceptions import HTTPException
 
 from qaf.calendars import access, http
 from qaf.calendars.feed import DONE_DAYS
-from qaf.clock import today_in
+from qaf.clock import today_in, utc_now
 from qaf.engine.actions import parse_action
 from qaf.engine.model import Obligation
 from qaf.engine.outcomes import Recording, check_recording, parse_areas
 from qaf.engine.query import Filters
 from qaf.rules.problems import InputError, Problem, QafError, Source
 from qaf.store.sql import SqlStore
-from qaf.usecases import queries, recording, tokens
+from qaf.usecases import mail, queries, recording, tokens
 from qaf.usecases.feeds import vocabulary
+from qaf.web import pages
 from qaf.web.serving import FeedServer
 
 log = logging.getLogger("qaf.api")
@@ -155,7 +160,7 @@ def _business_date(store: SqlStore, every: float = 60.0) -> Callable[[], date]:
 def create_app(
     db_url: str | None = None, today: Callable[[], date] | None = None, *, base_url: str | None = None,
     feed_ttl: float = 1.0, done_days: int = DONE_DAYS, overseers: tuple[str, ...] = access.OVERSEERS,
-    freeze_heap: bool = False,
+    freeze_heap: bool = False, now: Callable[[], datetime] = utc_now, mail_settings: mail.MailSettings | None = None,
 ) -> FastAPI:  # fmt: skip
     """The app over the store at ``db_url`` (default: ``QAF_DB``); ``today`` gives the business date.
 
@@ -164,6 +169,11 @@ def create_app(
     council's organisation is over 100,000 objects, and every full collection
     scanned them all (100-300 ms here), a pause every subscriber waiting at
     that moment felt.
+
+    The web pages (:mod:`qaf.web.pages`) share the store and the business
+    date; ``now`` is the wall clock their sign-in links and sessions expire
+    by, and ``mail_settings`` (default: read from the environment on each
+    request for a link) how their emails are sent.
     """
     base = base_url if base_url is not None else os.environ.get("QAF_BASE_URL")  # None: from each request
     if base and not http.base_url(base):
@@ -183,13 +193,26 @@ def create_app(
         store.close()
 
     app = FastAPI(
-        title="qaf", version="0.1.0", lifespan=lifespan,
+        title="qaf", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
         description="Quality assurance obligations: calendar feeds at private URLs, and the auditors' JSON API.",
     )  # fmt: skip
     app.state.store, app.state.feeds = store, feeds
     # a council's feed is ~10x smaller gzipped (58 KB -> 4.6 KB); Vary: Accept-Encoding is added with it
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     _install_errors(app)
+    pages.install(app, store, clock, now, base, overseers, (lambda: mail_settings) if mail_settings else mail.read_settings)
+    css = (Path(__file__).parent / "static" / "qaf.css").read_bytes()
+
+    @app.get("/static/qaf.css", include_in_schema=False)
+    def stylesheet() -> Response:
+        return Response(css, media_type="text/css", headers={"Cache-Control": "public, max-age=3600", "X-Content-Type-Options": "nosniff"})
+
+    _install_docs(app)
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:  # browsers ask for it on every site; no icon, and no 404 in their console
+        return Response(status_code=204)
+
     bearer = HTTPBearer(auto_error=False, description="a personal API token: qaf token create --person ID --purpose api")
 
     def caller(credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Caller:
@@ -270,6 +293,32 @@ def create_app(
         }  # fmt: skip
 
     return app
+
+
+def _install_docs(app: FastAPI) -> None:
+    """``/docs``: Swagger UI from files installed with qaf (fastapi-offline's copy), never a CDN.
+
+    Council networks block the CDNs FastAPI's default page loads from, which
+    left ``/docs`` blank. ReDoc (fonts from elsewhere) is not served.
+    """
+    from importlib.resources import files
+
+    from fastapi.openapi.docs import get_swagger_ui_html
+
+    assets = {"swagger-ui-bundle.js": "text/javascript", "swagger-ui.css": "text/css"}
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> Response:
+        return get_swagger_ui_html(openapi_url="/openapi.json", title="qaf API",
+                                   swagger_js_url="/static/swagger/swagger-ui-bundle.js",
+                                   swagger_css_url="/static/swagger/swagger-ui.css", swagger_favicon_url="/favicon.ico")  # fmt: skip
+
+    @app.get("/static/swagger/{name}", include_in_schema=False)
+    def swagger_asset(name: str) -> Response:
+        if name not in assets:
+            raise ApiError(404, "not found")
+        body = (files("fastapi_offline") / "static" / name).read_bytes()
+        return Response(body, media_type=assets[name], headers={"Cache-Control": "public, max-age=86400"})
 
 
 def _due(store: SqlStore, q: queries.DueQuery, today: date, visible: frozenset[str] | None) -> list[Obligation]:

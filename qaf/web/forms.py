@@ -1,0 +1,103 @@
+"""What every HTML page shares: templates, security headers, form bodies and CSRF tokens.
+
+- Pages are Jinja2 templates (``qaf/web/templates``) with autoescaping on;
+  the one stylesheet is served from ``/static``: nothing is fetched from
+  elsewhere, and the Content Security Policy (:data:`CSP`) says so.
+- Form bodies are read here, not by a multipart library: URL-encoded only
+  (415 otherwise), at most :data:`MAX_FORM` bytes (413), UTF-8 (400), at most
+  :data:`MAX_FIELDS` fields (400). A refused body changes nothing.
+- CSRF: a signed-in person's forms carry their session's CSRF token; the two
+  forms used before signing in (ask for a link, use it) carry a random token
+  that is also in an HttpOnly cookie (double submit). A post whose token
+  does not match is refused with 403 before anything else is read.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+
+HERE = Path(__file__).parent
+TEMPLATES = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+       "frame-ancestors 'none'; base-uri 'none'")  # fmt: skip
+HEADERS = {
+    "Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY", "Cache-Control": "no-store",
+}  # fmt: skip
+MAX_FORM = 32_000
+MAX_FIELDS = 30
+ANON_COOKIE = "qaf_csrf"
+
+
+class FormError(Exception):
+    """A body that is not a form this app reads: answered with ``status`` and a short page."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+def page(template: str, code: int = 200, /, **context: Any) -> HTMLResponse:
+    return HTMLResponse(TEMPLATES.get_template(template).render(**context), status_code=code, headers=HEADERS)
+
+
+def secure(request: Request, base: str | None) -> bool:
+    """Whether cookies get ``Secure``: served over HTTPS (the configured base URL's scheme, or the request's)."""
+    return (base or str(request.base_url)).startswith("https:")
+
+
+async def form(request: Request) -> dict[str, str]:
+    """The URL-encoded body as {name: first value}, or :class:`FormError`."""
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind != "application/x-www-form-urlencoded":
+        raise FormError(415, "This page takes a form: send it from the page.")
+    length = request.headers.get("content-length")
+    if length is not None and (not length.isdigit() or int(length) > MAX_FORM):
+        raise FormError(413, "What was sent is too long.")
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_FORM:
+            raise FormError(413, "What was sent is too long.")
+    try:
+        text = body.decode("utf-8")
+        pairs = parse_qsl(text, keep_blank_values=True, max_num_fields=MAX_FIELDS, errors="strict")
+    except (UnicodeDecodeError, ValueError):
+        raise FormError(400, "What was sent could not be read (it must be UTF-8 text from the form).") from None
+    out: dict[str, str] = {}
+    for key, value in pairs:
+        out.setdefault(key, value)
+    return out
+
+
+def anon_token(request: Request) -> str:
+    """The CSRF token for the forms shown before sign-in: the cookie's, or a new one (set it with :func:`set_anon`)."""
+    found = request.cookies.get(ANON_COOKIE, "")
+    return found if 30 <= len(found) <= 64 else secrets.token_urlsafe(32)
+
+
+def set_anon(response: Response, token: str, is_secure: bool) -> Response:
+    response.set_cookie(ANON_COOKIE, token, httponly=True, samesite="lax", secure=is_secure, path="/sign-in")
+    return response
+
+
+def same(expected: str | None, given: str | None) -> bool:
+    """Whether a posted CSRF token matches (constant time; a missing one never does)."""
+    return bool(expected) and bool(given) and hmac.compare_digest(str(expected).encode(), str(given).encode())
+
+
+def local_path(text: str | None, default: str = "/my-work") -> str:
+    """A path on this site to go to after signing in; anything else (another site, odd characters) is the default."""
+    if not text or not text.startswith("/") or text.startswith("//") or "\\" in text or len(text) > 200:
+        return default
+    if any(ord(ch) < 33 or ord(ch) > 126 for ch in text):
+        return default
+    return text

@@ -1,0 +1,236 @@
+"""The web pages over HTTP: sign in by emailed link, sessions, CSRF, "My work", an obligation's page.
+
+Requests go to the real app (``create_app``) over a real store on SQLite and
+PostgreSQL; sign-in emails go through a real SMTP server on loopback
+(aiosmtpd). The small council's year is the feed tests' (business date
+10 June 2024): Pat Practice (PM1) manages Tom Fairley (SW1) and others in
+Hastings; Priya Practice (PM2) manages Eastbourne, another line.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+from typing import Iterator
+
+import pytest
+from starlette.testclient import TestClient
+
+from qaf.engine.query import Filters
+from qaf.store.sql import SqlStore
+from qaf.usecases import signin
+from qaf.usecases.mail import MailSettings
+from qaf.web.api import create_app
+from qaf.web.forms import CSP
+from tests.conftest import snapshot
+from tests.smtp import Inbox, free_port, smtp_server
+from tests.test_feeds import BASE, TODAY, may_audit, year
+
+NOW = datetime(2024, 6, 10, 9, 0, tzinfo=timezone.utc)
+pytestmark = pytest.mark.filterwarnings("ignore:Using `httpx` with `starlette.testclient`")
+LINK = re.compile(r"https://qaf\.example-council\.gov\.uk(/sign-in/[A-Za-z0-9_-]+(?:\?next=\S+)?)")
+
+
+class Site:
+    """The app, a clock for its sign-in links and sessions, and the inbox its emails reach."""
+
+    def __init__(self, store: SqlStore, url: str, inbox: Inbox, port: int) -> None:
+        self.store, self.inbox, self.now = store, inbox, NOW
+        settings = MailSettings(host="127.0.0.1", port=port, sender="qaf@example-council.gov.uk", base_url=BASE)
+        self.app = create_app(url, lambda: TODAY, base_url=BASE, now=lambda: self.now, mail_settings=settings)
+
+    def browser(self) -> TestClient:
+        return TestClient(self.app, base_url=BASE, follow_redirects=False)
+
+    def ask_link(self, client: TestClient, email: str, next: str | None = None):
+        page = client.get("/sign-in" + (f"?next={next}" if next else ""))
+        return client.post("/sign-in", data={"csrf": csrf(page.text), "email": email, "next": next or ""})
+
+    def last_link(self) -> str:
+        body = self.inbox.messages[-1].get_body(("plain",)).get_content()
+        return LINK.search(body).group(1)
+
+    def use(self, client: TestClient, path: str):
+        page = client.get(path)
+        assert page.status_code == 200, page.text
+        action = re.search(r'action="(/sign-in/[^"]+)"', page.text).group(1)
+        next_ = re.search(r'name="next" value="([^"]*)"', page.text).group(1)
+        return client.post(action, data={"csrf": csrf(page.text), "next": next_})
+
+    def signed_in(self, email: str) -> TestClient:
+        client = self.browser()
+        assert self.ask_link(client, email).status_code == 200
+        assert self.use(client, self.last_link()).status_code == 303
+        return client
+
+    def close(self) -> None:
+        self.app.state.store.close()
+
+
+def csrf(html: str) -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
+
+
+@pytest.fixture
+def site(store: SqlStore, db_url: str) -> Iterator[Site]:
+    year(store)
+    inbox, port = Inbox(), free_port()
+    with smtp_server(inbox, port):
+        s = Site(store, db_url, inbox, port)
+        yield s
+        s.close()
+
+
+PAT = "pat.practice@example-council.gov.uk"
+
+
+def test_a_practice_manager_signs_in_by_emailed_link_and_sees_her_work(site: Site):
+    client = site.browser()
+    assert client.get("/my-work").headers["location"] == "/sign-in?next=/my-work"
+    sent = site.ask_link(client, "Pat.Practice@Example-Council.gov.uk ")
+    assert sent.status_code == 200 and "Check your email" in sent.text
+    (message,) = site.inbox.messages
+    assert message["To"] == PAT and message["Subject"] == "Your qaf sign-in link"
+    stored = snapshot(site.store)["signin_links"]
+    assert len(stored) == 1 and site.last_link().rsplit("/", 1)[1] not in repr(stored)  # only the hash is kept
+    answer = site.use(client, site.last_link())
+    assert answer.status_code == 303 and answer.headers["location"] == "/my-work"
+    cookie = answer.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Secure" in cookie
+    work = client.get("/my-work")
+    assert work.status_code == 200 and "Pat Practice" in work.text and "Overdue" in work.text
+    assert work.headers["content-security-policy"] == CSP
+    assert "/obligations/" in work.text
+
+
+def test_someone_not_in_the_organisation_gets_a_polite_refusal_and_nothing_else(site: Site):
+    before = snapshot(site.store)
+    answer = site.ask_link(site.browser(), "stranger@example.com")
+    assert answer.status_code == 403 and "not one of this organisation" in answer.text
+    assert site.inbox.messages == [] and snapshot(site.store) == before
+
+
+def test_a_link_works_once_and_for_fifteen_minutes(site: Site):
+    site.ask_link(site.browser(), PAT)
+    link = site.last_link()
+    assert site.use(site.browser(), link).status_code == 303
+    replayed = site.use(site.browser(), link)
+    assert replayed.status_code == 400 and "expired or has already been used" in replayed.text
+    site.ask_link(site.browser(), PAT)
+    site.now += signin.LINK_LIFE + timedelta(seconds=1)
+    assert site.use(site.browser(), site.last_link()).status_code == 400
+
+
+def test_a_session_ends_on_sign_out_and_after_a_working_day_idle(site: Site):
+    client = site.signed_in(PAT)
+    site.now += timedelta(hours=7)
+    assert client.get("/my-work").status_code == 200  # seen: the idle clock starts again
+    site.now += timedelta(hours=7, minutes=59)
+    assert client.get("/my-work").status_code == 200
+    site.now += signin.IDLE + timedelta(seconds=1)
+    assert client.get("/my-work").status_code == 303
+    client = site.signed_in(PAT)
+    token = csrf(client.get("/my-work").text)
+    assert client.post("/sign-out", data={"csrf": "wrong" * 8}).status_code == 403
+    assert client.post("/sign-out", data={"csrf": token}).status_code == 200
+    assert client.get("/my-work").status_code == 303
+
+
+def test_a_form_posted_without_its_csrf_token_is_refused_and_changes_nothing(site: Site):
+    client = site.signed_in(PAT)
+    audit = may_audit(site.store, "SW2", 6)
+    before = snapshot(site.store)
+    for data in ({"grade": "good"}, {"grade": "good", "csrf": ""}, {"grade": "good", "csrf": "x" * 43}):
+        answer = client.post(f"/obligations/{audit.id}/outcome", data=data)
+        assert answer.status_code == 403, data
+    anonymous = site.browser()
+    anonymous.get("/sign-in")
+    assert anonymous.post("/sign-in", data={"email": PAT}).status_code == 403
+    assert snapshot(site.store) == before and site.inbox.messages[1:] == []
+
+
+def test_another_lines_obligation_is_403_with_no_detail(site: Site):
+    client = site.signed_in(PAT)
+    theirs = may_audit(site.store, "SW5", 6)  # Eve East, in Priya Practice's line
+    page = client.get(f"/obligations/{theirs.id}")
+    assert page.status_code == 403 and theirs.case not in page.text and "Eve East" not in page.text
+    before = snapshot(site.store)
+    token = csrf(client.get("/my-work").text)
+    posted = client.post(f"/obligations/{theirs.id}/outcome", data={"csrf": token, "grade": "good"})
+    assert posted.status_code == 403 and snapshot(site.store) == before
+    assert client.get("/obligations/0123456789abcdef").status_code == 404
+    olive = site.signed_in("olive.ops@example-council.gov.uk")  # their Operations Manager sees both lines
+    assert olive.get(f"/obligations/{theirs.id}").status_code == 200
+
+
+def test_recording_an_outcome_shows_what_it_set_off(site: Site):
+    client = site.signed_in(PAT)
+    audit = may_audit(site.store, "SW1", 6)
+    page = client.get(f"/obligations/{audit.id}")
+    assert page.status_code == 200 and "Record the outcome" in page.text and audit.case in page.text
+    answer = client.post(f"/obligations/{audit.id}/outcome", data={
+        "csrf": csrf(page.text), "grade": "requires_improvement", "concerns": "yes", "date": "2024-06-07", "notes": "Plan out of date.",
+    })  # fmt: skip
+    assert answer.status_code == 200, answer.text
+    assert "Outcome recorded" in answer.text and "What it set off" in answer.text
+    assert "follow up audit" in answer.text
+    (done,) = site.store.obligations(Filters(ids=frozenset({audit.id}), statuses=None))
+    assert done.status == "done" and done.outcome.grade == "requires_improvement" and done.outcome.by == "PM1"
+    shown = client.get(f"/obligations/{audit.id}")
+    assert "Plan out of date." in shown.text and "Record the outcome" not in shown.text
+
+
+@pytest.mark.parametrize("data, field, message", [
+    ({}, "grade", "Choose a grade"),
+    ({"grade": "excellent"}, "grade", "not on the framework"),
+    ({"grade": "good", "date": "2024-07-01"}, "date", "in the future"),
+    ({"grade": "good", "date": "June"}, "date", "YYYY-MM-DD"),
+    ({"grade": "good", "notes": "x" * 10_001}, "notes", "10,000"),
+])  # fmt: skip
+def test_bad_input_is_shown_beside_its_field_and_nothing_is_written(site: Site, data: dict, field: str, message: str):
+    client = site.signed_in(PAT)
+    audit = may_audit(site.store, "SW1", 6)
+    token = csrf(client.get(f"/obligations/{audit.id}").text)
+    before = snapshot(site.store)
+    answer = client.post(f"/obligations/{audit.id}/outcome", data={"csrf": token, **data})
+    assert answer.status_code == 422
+    beside = re.search(rf'<p class="error" id="{field}-error">(.*?)</p>', answer.text, re.S)
+    assert beside and message in beside.group(1), answer.text
+    assert "There is a problem" in answer.text and snapshot(site.store) == before
+
+
+def test_a_huge_or_unreadable_body_is_a_4xx_and_changes_nothing(site: Site):
+    client = site.signed_in(PAT)
+    audit = may_audit(site.store, "SW1", 6)
+    token = csrf(client.get(f"/obligations/{audit.id}").text)
+    url = f"/obligations/{audit.id}/outcome"
+    before = snapshot(site.store)
+    form = {"content-type": "application/x-www-form-urlencoded"}
+    assert client.post(url, content=f"csrf={token}&grade=good&notes={'x' * 40_000}", headers=form).status_code == 413
+    assert client.post(url, content=f"csrf={token}&grade=good&notes=".encode() + b"\xff\xfe", headers=form).status_code == 400
+    assert client.post(url, json={"csrf": token, "grade": "good"}).status_code == 415
+    assert snapshot(site.store) == before
+
+
+def test_after_sign_in_a_link_from_an_email_or_calendar_opens_its_page(site: Site):
+    audit = may_audit(site.store, "SW1", 6)
+    client = site.browser()
+    to = client.get(f"/obligations/{audit.id}").headers["location"]
+    assert to == f"/sign-in?next=/obligations/{audit.id}"
+    site.ask_link(client, PAT, next=f"/obligations/{audit.id}")
+    assert site.last_link().endswith(f"?next=/obligations/{audit.id}")
+    assert site.use(client, site.last_link()).headers["location"] == f"/obligations/{audit.id}"
+    for evil in ("//evil.example/x", "https://evil.example/", "/\\evil.example"):
+        site.ask_link(client, PAT, next=evil)
+        assert "evil" not in site.last_link()
+
+
+def test_the_api_docs_and_every_page_load_nothing_from_elsewhere(site: Site):
+    client = site.signed_in(PAT)
+    docs = client.get("/docs")
+    assert docs.status_code == 200 and "/static/swagger/swagger-ui-bundle.js" in docs.text
+    assert client.get("/static/swagger/swagger-ui-bundle.js").status_code == 200
+    assert client.get("/static/swagger/..%2F..%2Fcore.py").status_code == 404
+    for path in ("/docs", "/my-work", f"/obligations/{may_audit(site.store, 'SW1', 6).id}", "/sign-in"):
+        text = client.get(path).text
+        assert not re.findall(r"""(?:src|href)=["']?(?:https?:)?//""", text), path
