@@ -26,6 +26,15 @@ from starlette.responses import HTMLResponse, Response
 
 HERE = Path(__file__).parent
 TEMPLATES = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+
+
+def _what(ob) -> str:
+    """What to do to which case ("Audit case CS-000123 (Tom Fairley)"): the title before its row's task,
+    which the page shows in full under "Task"; a phone shows a heading of two lines, not six."""
+    return (ob.title or "").split(" — ", 1)[0] or ob.kind.replace("_", " ").capitalize()
+
+
+TEMPLATES.filters["what"] = _what
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
        "frame-ancestors 'none'; base-uri 'none'")  # fmt: skip
 HEADERS = {
