@@ -33,6 +33,7 @@ from qaf.calendars import ics
 from qaf.engine.model import CANCELLED, DONE, LIVE, WAIVED, Obligation
 from qaf.engine.org import Org
 from qaf.engine.titles import practice_line
+from qaf.engine.titles import cut
 from qaf.engine.workdays import WorkingDays
 from qaf.engine.workdays import calendar as workdays_calendar
 from qaf.rules.model import Framework, Row
@@ -96,18 +97,13 @@ def summary(ob: Obligation, org: Org | None = None) -> str:
 
 @lru_cache(maxsize=4096)
 def _head(title: str) -> str:
-    head = title.split(" — ", 1)[0].strip()
-    if len(head) > SUMMARY_CHARS:
-        head = head[:SUMMARY_CHARS].rsplit(" ", 1)[0].rstrip(",;:") + "…"
-    return head
+    return cut(title.split(" — ", 1)[0].strip(), SUMMARY_CHARS)
 
 
 @lru_cache(maxsize=1024)
 def task_line(row: str, task: str) -> str:
     """The row's task, its first line ("Task (row 3.16): Practice Managers will complete supervision case file audit")."""
-    first = " ".join((task.strip().splitlines() or [""])[0].split())
-    if len(first) > PURPOSE_CHARS:
-        first = first[:PURPOSE_CHARS].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    first = cut(" ".join((task.strip().splitlines() or [""])[0].split()), PURPOSE_CHARS)
     return f"Task (row {row}): {first}" if first else ""
 
 
@@ -125,9 +121,7 @@ def purpose_line(row: str, purpose: str) -> str:
     """The row's purpose, its first sentence ("Review the management of the case in line with practice
     standards."): the whole of it is in the framework, and a 30,000-event feed should not carry it every time."""
     text = " ".join(purpose.split())
-    first = text.split(". ", 1)[0].rstrip(".") + "." if text else ""
-    if len(first) > PURPOSE_CHARS:
-        first = first[:PURPOSE_CHARS].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    first = cut(text.split(". ", 1)[0].rstrip(".") + ".", PURPOSE_CHARS) if text else ""
     return f"Why (row {row}): {first}" if first else ""
 
 

@@ -326,24 +326,23 @@ class _Planner:
     def attendees(self, c: Cadence, s: Subject, period: Period, due: date) -> tuple[str, ...]:
         """Who attends the owner's work: the subject's own (a body's members, a joint piece's other
         holders), then every holder of each role in ``with``; each once, never the owner."""
-        out = dict.fromkeys(s.attendees)
-        for role in c.with_:
-            body = self.people.body(role) if self.people.vocab.is_body(role) else None
-            found = self.people.members(body, period.start, due) if body and body.members else \
-                self.people.holders((role,), period.start, due)  # fmt: skip
-            out.update(dict.fromkeys(h.id for h in found))
+        out = dict.fromkeys((*s.attendees, *self.named(c.with_, period, due)))
         out.pop(s.assignee, None)  # type: ignore[arg-type]
         return tuple(out)
 
-    def copies(self, c: Cadence, owner: str | None, attendees: tuple[str, ...], period: Period, due: date) -> tuple[str, ...]:
-        """Every holder of each role in ``copy`` (a body's members for a body), unless they own or attend it."""
-        out: dict[str, None] = {}
-        for role in c.copy:
+    def named(self, roles: tuple[str, ...], period: Period, due: date) -> list[str]:
+        """Everyone a list of roles names: every holder of a role, a body's members (its chair if none listed)."""
+        out: list[str] = []
+        for role in roles:
             body = self.people.body(role) if self.people.vocab.is_body(role) else None
             found = self.people.members(body, period.start, due) if body and body.members else \
                 self.people.holders((role,), period.start, due)  # fmt: skip
-            out.update(dict.fromkeys(h.id for h in found))
-        return tuple(p for p in out if p != owner and p not in attendees)
+            out += [h.id for h in found]
+        return out
+
+    def copies(self, c: Cadence, owner: str | None, attendees: tuple[str, ...], period: Period, due: date) -> tuple[str, ...]:
+        """Every holder of each role in ``copy`` (a body's members for a body), unless they own or attend it."""
+        return tuple(p for p in dict.fromkeys(self.named(c.copy, period, due)) if p != owner and p not in attendees)
 
     def cases_of(self, s: Subject, c: Cadence | None = None) -> tuple[Case, ...]:
         """The cases an audit of ``s`` samples; an assignee's own audit samples their line's (a manager's teams and workers)."""

@@ -38,9 +38,14 @@ def short_task(row: Row) -> str:
 @lru_cache(maxsize=1024)
 def _short(task: str, role: str) -> str:
     text = " ".join((task.strip().splitlines() or [""])[0].split()) or " ".join(role.split())
-    if len(text) <= SHORT:
+    return cut(text, SHORT)
+
+
+def cut(text: str, limit: int) -> str:
+    """``text``, or its first ``limit`` characters cut back to a word boundary and ended with "…"."""
+    if len(text) <= limit:
         return text
-    return text[:SHORT].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 def about(org: Org, c: Cadence, s: Subject, case: str | None) -> str:
