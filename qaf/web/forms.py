@@ -31,7 +31,10 @@ TEMPLATES = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=
 def _what(ob) -> str:
     """What to do to which case ("Audit case CS-000123 (Tom Fairley)"): the title before its row's task,
     which the page shows in full under "Task"; a phone shows a heading of two lines, not six."""
-    return (ob.title or "").split(" — ", 1)[0] or ob.kind.replace("_", " ").capitalize()
+    head = (ob.title or "").split(" — ", 1)[0]
+    if " " not in head.strip():  # "Task — 4.2 Budget monitoring": the verb alone says nothing
+        return ob.title or ob.kind.replace("_", " ").capitalize()
+    return head
 
 
 TEMPLATES.filters["what"] = _what
