@@ -23,7 +23,6 @@ visitor to sign in and back again.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Callable
 
@@ -31,59 +30,26 @@ from fastapi import FastAPI, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
-from qaf.calendars import access
 from qaf.calendars.feed import DONE_DAYS
 from qaf.engine.model import DONE, LIVE, Obligation
 from qaf.engine.outcomes import GRADED, Recording
 from qaf.engine.query import Filters
 from qaf.rules.problems import InputError, Problem, Source
 from qaf.usecases import mail, queries, recording, signin
-from qaf.usecases.feeds import vocabulary
 from qaf.web.forms import FormError, anon_token, form, local_path, page, same, secure, set_anon
+from qaf.web.site import COOKIE, Site, Viewer
 
-COOKIE = "qaf_session"
 AHEAD = timedelta(days=92)  # "My work" lists what is due in about the next three months
 FIELDS = ("grade", "concerns", "date", "notes")
 WEB = Source("web", 0)
 
 
-@dataclass(frozen=True, slots=True)
-class Viewer:
-    person: str
-    name: str
-    csrf: str
-    visible: frozenset[str] | None  # None: everyone's
-
-
 def install(app: FastAPI, store, clock: Callable[[], date], now: Callable[[], datetime], base: str | None,
-            overseers: tuple[str, ...], mail_settings: Callable[[], mail.MailSettings]) -> None:  # fmt: skip
-    """Add the pages to ``app`` (the same store and business date as the API)."""
-
-    def viewer(request: Request) -> Viewer | None:
-        found = signin.current(store, request.cookies.get(COOKIE), now(), clock())
-        if found is None:
-            return None
-        org, vocab = store.org(), vocabulary(store.frameworks())
-        scope = access.widest_scope(org, vocab, found.person, overseers)
-        seen = access.visible(org, vocab, found.person, scope, clock(), overseers)
-        person = org.person(found.person)
-        return Viewer(found.person, person.name if person else found.person, found.csrf, seen)
-
-    def to_sign_in(request: Request) -> Response:
-        return RedirectResponse(f"/sign-in?next={request.url.path}", status_code=303)
-
-    def refused(status: int, title: str, message: str, who: Viewer | None = None) -> Response:
-        return page("message.html", status, title=title, message=message, viewer=who)
-
-    def one(oid: str, who: Viewer) -> Obligation | Response:
-        oid = oid.lower()
-        found = store.obligations(Filters(ids=frozenset({oid}), statuses=None)) if len(oid) == 16 else []
-        if not found:
-            return refused(404, "Page not found", "There is no such item. Check the link, or go to My work.", who)
-        ob = found[0]
-        if who.visible is not None and not who.visible & {ob.assignee, *ob.attendees, *ob.copies}:
-            return refused(403, "You do not have access to this page", "This item is not yours or your line's.", who)
-        return ob
+            overseers: tuple[str, ...], mail_settings: Callable[[], mail.MailSettings]) -> Site:  # fmt: skip
+    """Add the pages to ``app`` (the same store and business date as the API); answer the :class:`Site`
+    the other page modules install themselves with."""
+    site = Site(store, clock, now, base, overseers, mail_settings)
+    viewer, to_sign_in, refused, one = site.viewer, site.to_sign_in, site.refused, site.one
 
     @app.get("/", include_in_schema=False)
     def home(request: Request) -> Response:
@@ -196,6 +162,7 @@ def install(app: FastAPI, store, clock: Callable[[], date], now: Callable[[], da
                     shortfalls=result.shortfalls, name=lambda pid: _name(org, pid))  # fmt: skip
 
     app.add_exception_handler(FormError, _form_error)
+    return site
 
 
 async def _form_error(_: Request, exc: Exception) -> Response:

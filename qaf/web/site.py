@@ -1,0 +1,87 @@
+"""What every page module shares: who is signed in, what they may see, and the standard refusals.
+
+:class:`Site` is made once by :func:`qaf.web.pages.install` and handed to each
+page module's ``install(app, site)`` (sign-in and My work in
+:mod:`qaf.web.pages`; the rest in their own modules), so every page and every
+form post asks the same questions the same way:
+
+- :meth:`Site.viewer`: the signed-in person (from the session cookie) with
+  the widest scope :mod:`qaf.calendars.access` allows them, or ``None``;
+- :meth:`Site.one`: an obligation the viewer may see, else a 404 page, or a
+  403 page with no detail for someone else's;
+- :meth:`Site.refused` and :meth:`Site.to_sign_in`: the standard answers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Callable
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from qaf.calendars import access
+from qaf.engine.model import Obligation
+from qaf.engine.query import Filters
+from qaf.usecases import mail, signin
+from qaf.usecases.feeds import vocabulary
+from qaf.web.forms import page, same
+
+COOKIE = "qaf_session"
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    person: str
+    name: str
+    csrf: str
+    visible: frozenset[str] | None  # None: everyone's
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    store: object
+    clock: Callable[[], date]
+    now: Callable[[], datetime]
+    base: str | None
+    overseers: tuple[str, ...]
+    mail_settings: Callable[[], mail.MailSettings]
+
+    def viewer(self, request: Request) -> Viewer | None:
+        found = signin.current(self.store, request.cookies.get(COOKIE), self.now(), self.clock())
+        if found is None:
+            return None
+        org, vocab = self.store.org(), vocabulary(self.store.frameworks())
+        scope = access.widest_scope(org, vocab, found.person, self.overseers)
+        seen = access.visible(org, vocab, found.person, scope, self.clock(), self.overseers)
+        person = org.person(found.person)
+        return Viewer(found.person, person.name if person else found.person, found.csrf, seen)
+
+    @staticmethod
+    def to_sign_in(request: Request) -> Response:
+        return RedirectResponse(f"/sign-in?next={request.url.path}", status_code=303)
+
+    @staticmethod
+    def refused(status: int, title: str, message: str, who: Viewer | None = None) -> Response:
+        return page("message.html", status, title=title, message=message, viewer=who)
+
+    def one(self, oid: str, who: Viewer) -> Obligation | Response:
+        """The obligation ``oid`` if ``who`` may see it; otherwise the 404 or 403 page to answer with."""
+        oid = oid.lower()
+        found = self.store.obligations(Filters(ids=frozenset({oid}), statuses=None)) if len(oid) == 16 else []
+        if not found:
+            return self.refused(404, "Page not found", "There is no such item. Check the link, or go to My work.", who)
+        ob = found[0]
+        if who.visible is not None and not who.visible & {ob.assignee, *ob.attendees, *ob.copies}:
+            return self.refused(403, "You do not have access to this page", "This item is not yours or your line's.", who)
+        return ob
+
+    def posted_by(self, request: Request, fields: dict[str, str]) -> Viewer | Response:
+        """The signed-in person who posted ``fields`` with their CSRF token, or the 403 page to answer with."""
+        who = self.viewer(request)
+        if who is None:
+            return self.refused(403, "You are not signed in", "Sign in, then send the form again.")
+        if not same(who.csrf, fields.get("csrf")):
+            return self.refused(403, "This form has expired", "Go back, reload the page and send it again.", who)
+        return who
