@@ -178,3 +178,33 @@ def counts(conn: Connection) -> dict[str, int]:
     from sqlalchemy import func
 
     return {r.status: r.n for r in conn.execute(select(OUTBOX.c.status, func.count().label("n")).group_by(OUTBOX.c.status))}
+
+
+PURGE_BATCH = 1000  # rows deleted per transaction: a purge never holds the outbox for long
+# what the retention purge removes once it is older than the cut-off: (status, the time it is dated by)
+_PURGED = (("sent", "sent_at"), ("digested", "sent_at"), ("withdrawn", "created_at"))
+
+
+def purge_batch(conn: Connection, before: datetime, batch: int = PURGE_BATCH) -> int:
+    """Delete up to ``batch`` rows that finished before ``before``; how many went.
+
+    Gone after the retention: emails sent (``sent_at``), digest items whose
+    digest was sent (they carry its ``sent_at``, so a digest and the items it
+    lists go together), and digest items withdrawn before they were gathered.
+    Kept whatever their age: anything pending or being sent, a digest item
+    whose digest is not sent yet, and failures (someone should read why).
+    Each status is found through ``ix_outbox_status_sent`` or by its age.
+    """
+    from sqlalchemy import delete
+
+    c = OUTBOX.c
+    ids: list[int] = []
+    for status, column in _PURGED:
+        if len(ids) >= batch:
+            break
+        at = c[column]
+        found = select(c.id).where(c.status == status, at.is_not(None), at < before).order_by(at).limit(batch - len(ids))
+        ids += conn.execute(found).scalars().all()
+    if ids:
+        conn.execute(delete(OUTBOX).where(c.id.in_(ids)))
+    return len(ids)

@@ -262,7 +262,9 @@ OUTBOX = Table(
     _ts("created_at", False),
     _ts("sent_at"),
     _text("last_error", True),
-    Index("ix_outbox_status_next", "status", "next_attempt_at"),
+    Index("ix_outbox_status_next", "status", "next_attempt_at"),  # the sender's claim, the pending count
+    Index("ix_outbox_digest_pending", "digest", "status", "recipient", "id"),  # the daily gather, in its order
+    Index("ix_outbox_status_sent", "status", "sent_at"),  # the retention purge: what was sent before a date
 )
 
 EVENTS = Table(

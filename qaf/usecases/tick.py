@@ -28,6 +28,7 @@ from qaf.engine.workdays import calendar
 from qaf.store import outbox as ob_store
 from qaf.store import ticks
 from qaf.store.protocols import Store
+from qaf.store.settings import whole as settings_whole
 from qaf.usecases import scheduling
 from qaf.usecases.mail import MailSettings, Sender, compose
 
@@ -62,12 +63,14 @@ class TickResult:
     failed: int = 0
     retrying: int = 0
     pending: int = 0
+    purged: int = 0
     mail: bool = False
 
     def summary(self) -> dict:
         return {
             "scheduled": self.scheduled, "escalated": self.escalated, "digests": self.digests,
             "sent": self.sent, "failed": self.failed, "retrying": self.retrying, "pending": self.pending,
+            "purged": self.purged,
         }  # fmt: skip
 
     def lines(self) -> list[str]:
@@ -81,6 +84,8 @@ class TickResult:
             out.append(f"  email: {self.sent} sent, {self.retrying} to retry, {self.failed} failed for good")
         else:
             out.append(f"  email: QAF_SMTP_HOST is not set, so {self.pending} notices stay pending in the outbox")
+        if self.purged:
+            out.append(f"  outbox: {self.purged} sent notices past their retention deleted")
         return out
 
 
@@ -170,6 +175,31 @@ def send_outbox(store: Store, settings: MailSettings, runner: str, now: datetime
     return counts["sent"], counts["failed"], counts["pending"]
 
 
+PURGE_BATCHES = 200  # a tick deletes at most this many batches (200,000 rows); the rest wait for the next
+
+
+def retention_days() -> int:
+    """``QAF_OUTBOX_RETENTION_DAYS``: how long a sent email stays in the outbox (default 400, 30 to 3650).
+
+    The outbox is the audit trail of who was told what and when: a year and a
+    month by default, so a year-on-year question can still be answered. A
+    bad value stops the tick with a message naming the variable.
+    """
+    return settings_whole("QAF_OUTBOX_RETENTION_DAYS")
+
+
+def purge_outbox(store: Store, now: datetime, days: int, batch: int = ob_store.PURGE_BATCH) -> int:
+    """Delete what was sent more than ``days`` before ``now`` (business time), one short transaction a batch."""
+    before, purged = now - timedelta(days=days), 0
+    for _ in range(PURGE_BATCHES):
+        with store.write() as conn:
+            gone = ob_store.purge_batch(conn, before, batch)
+        purged += gone
+        if gone < batch:
+            break
+    return purged
+
+
 def run_tick(
     store: Store,
     today: date,
@@ -183,6 +213,7 @@ def run_tick(
     """The day's tick. ``wall`` is the real clock, for leases (the interfaces pass
     :func:`qaf.clock.utc_now`); ``now`` the business time (default 06:00 in the
     framework's timezone)."""
+    keep_days = retention_days()  # a bad setting stops the tick before it does anything
     now = now or business_now(today, store.timezone())
     with store.write() as conn:
         status = ticks.claim_tick(conn, today, runner, wall(), takeover)
@@ -213,6 +244,8 @@ def run_tick(
     failpoint("after-digests")
     if settings.configured:
         result.sent, result.failed, result.retrying = send_outbox(store, settings, runner, now, wall)
+    result.purged = purge_outbox(store, now, keep_days)
+    failpoint("after-purge")
     with store.write() as conn:
         result.pending = ob_store.pending(conn)
         failpoint("before-finish")
