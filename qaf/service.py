@@ -28,7 +28,7 @@ from qaf.store.db import database_url
 from qaf.store.leader import Leadership
 from qaf.store.sql import SqlStore
 from qaf.usecases.mail import read_settings
-from qaf.usecases.tick import catch_up, send_outbox
+from qaf.usecases.tick import catch_up, retention_days, send_outbox
 
 log = logging.getLogger("qaf.service")
 
@@ -52,8 +52,10 @@ def build(
     from qaf.web.api import create_app
 
     url = database_url(db_url)
-    store = SqlStore.open(url)
-    app = create_app(url, freeze_heap=True)  # no full-collection pauses over a large council's objects
+    retention_days()  # a bad QAF_OUTBOX_RETENTION_DAYS stops the start, not the first tick
+    # one engine (one bounded pool) for the whole process: the app, the leader's lock, the tick and the sender
+    store = SqlStore.open(url, application_name=f"qaf serve {runner}")
+    app = create_app(url, freeze_heap=True, store=store)  # no full-collection pauses over a large council's objects
     leadership = Leadership(store, url)
     settings = read_settings()
     busy = threading.Lock()  # one tick or send at a time in this process

@@ -72,34 +72,85 @@ def schema_of(url: str | None) -> str | None:
     return schema
 
 
-def make_engine(url: str | None = None) -> Engine:
+def make_engine(url: str | None = None, application_name: str = "qaf") -> Engine:
+    """An engine for ``url``; on PostgreSQL with a bounded pool (:func:`pool_limits`) and no pre-ping.
+
+    ``application_name`` is what ``pg_stat_activity`` shows for its
+    connections (``qaf serve`` names its runner there), so an operator can
+    count them.
+    """
     sa_url = make_url(database_url(url))
     if sa_url.get_backend_name() == "sqlite":
         return _sqlite_engine(sa_url)
     schema = schema_of(url)
-    connect_args = {}
+    connect_args: dict = {"application_name": application_name[:63]}
+    if pooler():
+        # PgBouncer in transaction mode: a statement prepared on one server connection is unknown on the
+        # next, and startup options (search_path) are not passed on: no prepared statements, and the
+        # council's schema is set in each transaction instead (below)
+        connect_args["prepare_threshold"] = None
+    elif schema:
+        connect_args["options"] = f'-csearch_path="{schema}"'  # quoted: a council's schema may be Mixed_Case
     if schema:
         sa_url = sa_url.difference_update_query(["schema"])
-        connect_args["options"] = f'-csearch_path="{schema}"'  # quoted: a council's schema may be Mixed_Case
-    engine = create_engine(sa_url, connect_args=connect_args)
-    _ping_when_idle(engine)
+    size, overflow = pool_limits()
+    engine = create_engine(sa_url, connect_args=connect_args, pool_size=size, max_overflow=overflow, pool_pre_ping=False)
+    if pooler() and schema:
+        _search_path_per_transaction(engine, schema)
+    _recover_dead_connections(engine)
     return engine
+
+
+def pool_limits() -> tuple[int, int]:
+    """``(QAF_DB_POOL_SIZE, QAF_DB_MAX_OVERFLOW)``: connections a process keeps open, and may add under load.
+
+    Default 3 and 2: one process never holds more than 5 connections to
+    PostgreSQL (the leader's session lock included); once the load has gone,
+    the pool keeps 3 open and the leader holds its session (4 on the leader).
+    """
+    from qaf.store.settings import whole
+
+    return whole("QAF_DB_POOL_SIZE"), whole("QAF_DB_MAX_OVERFLOW")
+
+
+def pooler() -> bool:
+    """``QAF_DB_POOLER=transaction``: qaf connects through PgBouncer (or alike) in transaction mode."""
+    value = os.environ.get("QAF_DB_POOLER", "").strip().lower()
+    if value not in ("", "transaction", "none"):
+        raise QafError(f"QAF_DB_POOLER={value!r}: 'transaction' (behind PgBouncer in transaction mode) or unset")
+    return value == "transaction"
+
+
+def _search_path_per_transaction(engine: Engine, schema: str) -> None:
+    """Behind a transaction pooler every transaction may run on another server connection: name the schema in each."""
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn) -> None:  # pragma: no cover - driver callback
+        conn.exec_driver_sql(f'SET LOCAL search_path TO "{schema}"')
 
 
 IDLE_PING_SECONDS = 30.0
 
 
-def _ping_when_idle(engine: Engine) -> None:
-    """Check a pooled connection before use only if it sat idle: busy connections go straight to work.
+def _recover_dead_connections(engine: Engine) -> None:
+    """Hand out a pooled connection without a round trip, but never one the server has closed.
 
     A pre-ping on every checkout was one more round trip per transaction (a
-    recording is BEGIN, three or four statements and COMMIT). A connection
-    used in the last :data:`IDLE_PING_SECONDS` is handed out as it is; one idle longer
-    (a server restart, a firewall's idle cut) is pinged, and a dead one is
-    replaced before anyone uses it. A connection that dies while busy fails
-    that one transaction, and SQLAlchemy then drops every pooled connection
-    opened before it, so the next transaction starts on a fresh one.
+    recording is BEGIN, a few statements and COMMIT). Instead, at checkout:
+
+    - the connection's socket is polled (a system call, no round trip): a
+      server that ended the session (``pg_terminate_backend``, a restart, an
+      idle timeout) has sent its goodbye or closed the socket, so the socket
+      reads ready on a connection that is not waiting for anything. Such a
+      connection is thrown away and a fresh one checked out instead, so the
+      request that comes next works;
+    - one idle longer than :data:`IDLE_PING_SECONDS` is pinged too (a
+      firewall that dropped it silently leaves nothing to read).
+
+    A connection that dies while busy fails that one transaction, and
+    SQLAlchemy then drops every pooled connection opened before it.
     """
+    import select as _select
     from time import monotonic
 
     from sqlalchemy import exc
@@ -110,6 +161,8 @@ def _ping_when_idle(engine: Engine) -> None:
 
     @event.listens_for(engine, "checkout")
     def _checkout(dbapi_connection, record, _proxy) -> None:  # pragma: no cover - pool callback
+        if dbapi_connection.closed or _said_goodbye(dbapi_connection, _select):
+            raise exc.DisconnectionError("the server closed this connection")
         since = record.info.get("qaf_idle_since")
         if since is None or monotonic() - since < IDLE_PING_SECONDS:
             return
@@ -119,6 +172,15 @@ def _ping_when_idle(engine: Engine) -> None:
             raise exc.DisconnectionError() from error
         if not alive:
             raise exc.DisconnectionError()
+
+
+def _said_goodbye(dbapi_connection, select_module) -> bool:
+    """Whether an idle psycopg connection's socket has something to read: the server ended the session."""
+    try:
+        ready, _, _ = select_module.select([dbapi_connection.fileno()], [], [], 0)
+    except (OSError, ValueError):
+        return True
+    return bool(ready)
 
 
 def _sqlite_engine(sa_url) -> Engine:
@@ -194,7 +256,7 @@ def temporary_schema(url: str, prefix: str = "qaf_tmp") -> Iterator[str]:
         admin.dispose()
 
 
-def open_engine(url: str | None = None) -> tuple[Engine, tuple[str, str] | None]:
+def open_engine(url: str | None = None, application_name: str = "qaf") -> tuple[Engine, tuple[str, str] | None]:
     """An engine on a store whose schema is this qaf's, and ``(from, to)`` if it was upgraded to get there."""
-    engine = make_engine(url)
+    engine = make_engine(url, application_name)
     return engine, ensure_schema(engine, schema_of(url))

@@ -33,9 +33,12 @@ class SqlStore:
         self._org: tuple[int, Org] | None = None
 
     @classmethod
-    def open(cls, url: str | None = None) -> "SqlStore":
-        """The store at ``url`` (default: ``QAF_DB``, else ``qaf.db``), its schema made this qaf's."""
-        return cls(*open_engine(url))
+    def open(cls, url: str | None = None, application_name: str = "qaf") -> "SqlStore":
+        """The store at ``url`` (default: ``QAF_DB``, else ``qaf.db``), its schema made this qaf's.
+
+        ``application_name``: what PostgreSQL's ``pg_stat_activity`` shows for its connections.
+        """
+        return cls(*open_engine(url, application_name))
 
     @contextmanager
     def read(self) -> Iterator[Connection]:

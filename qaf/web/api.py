@@ -161,6 +161,7 @@ def create_app(
     db_url: str | None = None, today: Callable[[], date] | None = None, *, base_url: str | None = None,
     feed_ttl: float = 1.0, done_days: int = DONE_DAYS, overseers: tuple[str, ...] = access.OVERSEERS,
     freeze_heap: bool = False, now: Callable[[], datetime] = utc_now, mail_settings: mail.MailSettings | None = None,
+    store: SqlStore | None = None,
 ) -> FastAPI:  # fmt: skip
     """The app over the store at ``db_url`` (default: ``QAF_DB``); ``today`` gives the business date.
 
@@ -174,12 +175,15 @@ def create_app(
     date; ``now`` is the wall clock their sign-in links and sessions expire
     by, and ``mail_settings`` (default: read from the environment on each
     request for a link) how their emails are sent.
+
+    ``store``: the store to serve (``qaf serve`` passes its own, so a process
+    has one engine and one pool); default: opened from ``db_url``.
     """
     base = base_url if base_url is not None else os.environ.get("QAF_BASE_URL")  # None: from each request
     if base and not http.base_url(base):
         raise QafError(f"QAF_BASE_URL is not a usable base URL: {base!r} (e.g. https://qaf.example-council.gov.uk)")
     base = http.base_url(base) if base else base
-    store = SqlStore.open(db_url)
+    store = store if store is not None else SqlStore.open(db_url)
     clock = today or _business_date(store)
     feeds = FeedServer(store, clock, ttl=feed_ttl, done_days=done_days, overseers=overseers)
 

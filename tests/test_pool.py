@@ -1,0 +1,148 @@
+"""One engine and a bounded pool per ``qaf serve`` process; a dead connection is replaced, not failed on (issue 16)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from qaf.rules.problems import QafError
+from qaf.store.db import make_engine, pool_limits
+from qaf.store.sql import SqlStore
+from qaf.usecases import tokens
+from tests.conftest import PG_URL
+from tests.smtp import free_port
+from tests.test_api import Client
+from tests.test_feeds import TODAY, year
+from tests.test_service import health, wait_for
+
+NOW = datetime(2024, 6, 10, 9, 0, tzinfo=timezone.utc)
+
+
+def connections(application_name: str) -> int:
+    """Connections to the server that name themselves so (``pg_stat_activity``), seen from outside."""
+    with _ADMIN.connect() as conn:
+        return conn.execute(text("SELECT count(*) FROM pg_stat_activity WHERE application_name = :a"), {"a": application_name}).scalar()
+
+
+_ADMIN = create_engine(PG_URL, pool_size=1, max_overflow=0)
+
+
+def terminate(application_name: str) -> int:
+    with _ADMIN.connect() as conn:
+        killed = conn.execute(
+            text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = :a AND pid <> pg_backend_pid()"),
+            {"a": application_name},
+        ).scalar()  # fmt: skip
+        conn.commit()
+    return killed
+
+
+def get(url: str, token: str | None = None) -> int:
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"} if token else {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as r:
+            r.read()
+            return r.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def test_one_serve_process_holds_at_most_five_connections_under_load_and_fewer_at_idle(pg_url: str, tmp_path):
+    store = SqlStore.open(pg_url)
+    year(store)
+    org, vocab = store.org(), store.vocabulary()
+    api = {p: tokens.issue(store, org, vocab, p, None, "api", NOW)[0] for p in ("PM1", "OM1", "D1")}
+    feed = {p: tokens.issue(store, org, vocab, p, None, "feed", NOW)[0] for p in ("PM1", "OM1")}
+    store.close()
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("QAF_SMTP", "QAF_DB_", "QAF_CRASH"))}
+    env["QAF_DB"] = pg_url
+    proc = subprocess.Popen([sys.executable, "-m", "qaf.cli.main", "serve", "--port", str(port), "--leader-check", "1"],
+                            env=env, stdout=subprocess.DEVNULL, stderr=open(tmp_path / "serve.log", "w"))  # fmt: skip
+    name = f"qaf serve {os.uname().nodename}:{proc.pid}"[:63]
+    try:
+        wait_for(lambda: health(port), timeout=60)
+        wait_for(lambda: health(port)["leader"], timeout=60)
+        seen, codes, stop = [], [], threading.Event()
+
+        def watch() -> None:
+            while not stop.is_set():
+                seen.append(connections(name))
+                time.sleep(0.02)
+
+        def load(i: int) -> None:
+            paths = [(f"/api/obligations?person={p}", api[p]) for p in api] + [(f"/feeds/{t}.ics", None) for t in feed.values()]
+            n = 0
+            while not stop.is_set():
+                path, token = paths[(i + n) % len(paths)]
+                codes.append(get(f"http://127.0.0.1:{port}{path}", token))
+                n += 1
+
+        threads = [threading.Thread(target=watch)] + [threading.Thread(target=load, args=(i,)) for i in range(16)]
+        for t in threads:
+            t.start()
+        time.sleep(8)
+        stop.set()
+        for t in threads:
+            t.join()
+        assert codes and set(codes) == {200}, sorted(set(codes))
+        assert max(seen) <= 5, max(seen)
+        assert max(seen) >= 2, "the load reached the database"
+        time.sleep(1)
+        idle = connections(name)
+        # the overflow connections are closed once returned: the pool keeps 3, and the leader holds its session
+        assert idle <= 3 + 1, idle
+        assert idle < max(seen), (idle, max(seen))
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_a_killed_backend_is_replaced_and_the_next_request_works(pg_url: str):
+    name = f"qaf pool test {os.getpid()}"
+    store = SqlStore.open(pg_url, application_name=name)
+    year(store)
+    org, vocab = store.org(), store.vocabulary()
+    token = tokens.issue(store, org, vocab, "PM1", None, "api", NOW)[0]
+    from qaf.web.api import create_app
+
+    app = create_app(pg_url, lambda: TODAY, feed_ttl=0, store=store)
+    client = Client(app)
+    assert client.get("/api/obligations?person=PM1", token).status_code == 200
+    assert connections(name) >= 1
+    for _ in range(3):  # every pooled connection killed, again and again: the next request still answers
+        assert terminate(name) >= 1
+        time.sleep(0.2)  # the server's goodbye reaches the socket
+        r = client.get("/api/obligations?person=PM1", token)
+        assert r.status_code == 200, r.text
+    assert store.obligations()  # and the store's own reads
+    store.close()
+
+
+def test_the_pool_is_bounded_by_the_settings_and_refuses_a_bad_one(monkeypatch: pytest.MonkeyPatch, pg_url: str):
+    monkeypatch.delenv("QAF_DB_POOL_SIZE", raising=False)
+    monkeypatch.delenv("QAF_DB_MAX_OVERFLOW", raising=False)
+    assert pool_limits() == (3, 2)
+    engine = make_engine(pg_url)
+    assert (engine.pool.size(), engine.pool._max_overflow) == (3, 2)
+    assert engine.pool._pre_ping is False  # no round trip before every transaction
+    engine.dispose()
+    monkeypatch.setenv("QAF_DB_POOL_SIZE", "1")
+    monkeypatch.setenv("QAF_DB_MAX_OVERFLOW", "0")
+    engine = make_engine(pg_url)
+    assert (engine.pool.size(), engine.pool._max_overflow) == (1, 0)
+    engine.dispose()
+    for name, bad in (("QAF_DB_POOL_SIZE", "0"), ("QAF_DB_POOL_SIZE", "three"), ("QAF_DB_MAX_OVERFLOW", "51")):
+        monkeypatch.setenv("QAF_DB_POOL_SIZE", "3")
+        monkeypatch.setenv("QAF_DB_MAX_OVERFLOW", "2")
+        monkeypatch.setenv(name, bad)
+        with pytest.raises(QafError, match=rf"{name}='{bad}': a whole number from"):
+            make_engine(pg_url)
