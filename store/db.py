@@ -72,19 +72,21 @@ def schema_of(url: str | None) -> str | None:
     return schema
 
 
-def make_engine(url: str | None = None, application_name: str = "qaf") -> Engine:
+def make_engine(url: str | None = None, application_name: str = "qaf", *, session: bool = False) -> Engine:
     """An engine for ``url``; on PostgreSQL with a bounded pool (:func:`pool_limits`) and no pre-ping.
 
     ``application_name`` is what ``pg_stat_activity`` shows for its
     connections (``qaf serve`` names its runner there), so an operator can
-    count them.
+    count them. ``session``: one connection that keeps its session (the
+    leader's lock), straight to PostgreSQL even when ``QAF_DB_POOLER`` is set.
     """
     sa_url = make_url(database_url(url))
     if sa_url.get_backend_name() == "sqlite":
         return _sqlite_engine(sa_url)
     schema = schema_of(url)
     connect_args: dict = {"application_name": application_name[:63]}
-    if pooler():
+    behind_pooler = pooler() and not session
+    if behind_pooler:
         # PgBouncer in transaction mode: a statement prepared on one server connection is unknown on the
         # next, and startup options (search_path) are not passed on: no prepared statements, and the
         # council's schema is set in each transaction instead (below)
@@ -93,9 +95,9 @@ def make_engine(url: str | None = None, application_name: str = "qaf") -> Engine
         connect_args["options"] = f'-csearch_path="{schema}"'  # quoted: a council's schema may be Mixed_Case
     if schema:
         sa_url = sa_url.difference_update_query(["schema"])
-    size, overflow = pool_limits()
+    size, overflow = (1, 0) if session else pool_limits()
     engine = create_engine(sa_url, connect_args=connect_args, pool_size=size, max_overflow=overflow, pool_pre_ping=False)
-    if pooler() and schema:
+    if behind_pooler and schema:
         _search_path_per_transaction(engine, schema)
     _recover_dead_connections(engine)
     return engine

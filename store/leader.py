@@ -9,11 +9,14 @@ check.
 from __future__ import annotations
 
 import fcntl
+import os
 from pathlib import Path
 
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from qaf.rules.problems import QafError
+from qaf.store.db import make_engine, pooler
 from qaf.store.sql import SqlStore
 
 # the advisory lock every qaf instance of one council contends for: keyed by the council's schema,
@@ -27,6 +30,16 @@ class Leadership:
     def __init__(self, store: SqlStore, url: str) -> None:
         self.store = store
         self.url = url
+        self._session = None  # behind a transaction pooler: an engine of one connection straight to PostgreSQL
+        if store.dialect == "postgresql" and pooler():
+            direct = os.environ.get("QAF_DB_SESSION_URL")
+            if not direct:
+                raise QafError(
+                    "QAF_DB_POOLER=transaction: a pooler hands each transaction to any server connection, so the "
+                    "leader's lock cannot live there. Set QAF_DB_SESSION_URL to PostgreSQL itself (or a PgBouncer "
+                    "in session mode), with the same ?schema=: the leader keeps one connection there"
+                )  # fmt: skip
+            self._session = make_engine(direct, "qaf leader", session=True)
         self.held = False
         self._conn = None
         self._file = None
@@ -35,7 +48,7 @@ class Leadership:
         if self.held:
             return True
         if self.store.dialect == "postgresql":
-            conn = self.store.engine.connect()
+            conn = (self._session or self.store.engine).connect()
             got = conn.execute(text(LOCK)).scalar()
             conn.commit()
             if got:
@@ -75,8 +88,9 @@ class Leadership:
 
     def release(self) -> None:
         if self._conn is not None:
-            try:
-                self._conn.close()  # closing the session releases the advisory lock
+            try:  # ending the session releases the advisory lock: invalidated, not handed back to the pool with it
+                self._conn.invalidate()
+                self._conn.close()
             except Exception:  # a session the server already dropped
                 pass
         if self._file is not None:

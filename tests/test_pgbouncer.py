@@ -1,0 +1,166 @@
+"""qaf behind PgBouncer in transaction mode: no prepared statement outlives its transaction, the schema is named in each (issue 16).
+
+A PgBouncer (Debian's ``pgbouncer``) is started on a spare port in front of
+the test server; the test is skipped, saying so, where the binary is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
+
+from qaf.rules.problems import QafError
+from qaf.store.leader import Leadership
+from qaf.store.sql import SqlStore
+from qaf.store.tables import OBLIGATIONS, OUTCOMES
+from qaf.usecases import tokens
+from tests.conftest import PG_URL
+from tests.smtp import free_port
+from tests.test_api import Client
+from tests.test_feeds import TODAY, year
+
+NOW = datetime(2024, 6, 10, 9, 0, tzinfo=timezone.utc)
+BINARY = shutil.which("pgbouncer") or next((p for p in ("/usr/sbin/pgbouncer",) if Path(p).exists()), None)
+
+
+@pytest.fixture
+def bouncer(pg_url: str) -> Iterator[str]:
+    """A PgBouncer in transaction mode in front of the test server; yields ``pg_url`` through it."""
+    if BINARY is None:
+        pytest.skip("PgBouncer is not installed here (apt-get install pgbouncer): the transaction-mode test needs it")
+    server = make_url(PG_URL)
+    port = free_port()
+    folder = Path(tempfile.mkdtemp(prefix="qaf-pgbouncer-"))
+    folder.chmod(0o755)  # PgBouncer refuses to run as root: it runs as nobody and reads its files from here
+    (folder / "users.txt").write_text(f'"{server.username}" ""\n')
+    (folder / "pgbouncer.ini").write_text(f"""[databases]
+{server.database} = host={server.host} port={server.port or 5432} dbname={server.database} user={server.username}
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = {port}
+unix_socket_dir =
+auth_type = trust
+auth_file = {folder / "users.txt"}
+pool_mode = transaction
+default_pool_size = 3
+max_client_conn = 200
+ignore_startup_parameters = extra_float_digits,options
+""")  # fmt: skip
+    for f in folder.iterdir():
+        f.chmod(0o644)
+    as_user = ["-u", "nobody"] if os.geteuid() == 0 else []
+    log = open(folder / "pgbouncer.log", "w")
+    proc = subprocess.Popen([BINARY, *as_user, str(folder / "pgbouncer.ini")], stdout=log, stderr=subprocess.STDOUT)
+    try:
+        through = pg_url.replace(f"@{server.host}:{server.port or 5432}/", f"@127.0.0.1:{port}/")
+        assert through != pg_url
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                probe = create_engine(through.split("?")[0])
+                with probe.connect() as conn:
+                    conn.execute(text("SELECT 1"))
+                probe.dispose()
+                break
+            except Exception:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise AssertionError((folder / "pgbouncer.log").read_text())
+                time.sleep(0.2)
+        yield through
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        log.close()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_a_council_works_through_pgbouncer_in_transaction_mode(bouncer: str, pg_url: str, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("QAF_DB_POOLER", "transaction")
+    monkeypatch.setenv("QAF_DB_POOL_SIZE", "4")
+    store = SqlStore.open(bouncer)  # the schema's tables are made through the pooler, in the council's schema
+    year(store)  # schedules, records outcomes: the same statements many times over, on whichever server connection
+    org, vocab = store.org(), store.vocabulary()
+    token = tokens.issue(store, org, vocab, "PM1", None, "api", NOW)[0]
+    from qaf.web.api import create_app
+
+    client = Client(create_app(bouncer, lambda: TODAY, feed_ttl=0, store=store))
+    codes, errors = [], []
+
+    def hammer() -> None:
+        try:
+            for _ in range(15):  # well past psycopg's prepare threshold (5) on every statement
+                codes.append(client.get("/api/obligations?person=PM1", token).status_code)
+        except Exception as exc:  # reported below, with what it was
+            errors.append(exc)
+
+    threads = [threading.Thread(target=hammer) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors and codes and set(codes) == {200}, (errors[:1], sorted(set(codes)))
+    direct = SqlStore.open(pg_url)  # what went through the pooler is in the council's schema, not in public
+    with direct.read() as conn:
+        assert conn.execute(select(func.count()).select_from(OBLIGATIONS)).scalar() > 100
+        assert conn.execute(select(func.count()).select_from(OUTCOMES)).scalar() == 3
+        assert conn.execute(text("SELECT count(*) FROM pg_prepared_statements")).scalar() == 0
+    direct.close()
+    store.close()
+
+
+def churn(engine, rounds: int = 40) -> None:
+    """The same statements many times, from two threads and then one: transactions land on any server connection."""
+
+    def one() -> None:
+        with engine.begin() as conn:
+            conn.execute(text("SELECT 1 + :n"), {"n": 1})
+
+    for _ in range(rounds):
+        threads = [threading.Thread(target=one) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        with engine.begin() as conn:
+            conn.execute(text("SELECT 1 + :n"), {"n": 1})
+            conn.execute(text("SELECT 2"))
+
+
+def test_without_pooler_mode_prepared_statements_break_behind_pgbouncer(bouncer: str, monkeypatch: pytest.MonkeyPatch):
+    """Why ``QAF_DB_POOLER=transaction`` exists: psycopg prepares a statement run often, on a server connection
+    the next transaction may not get."""
+    engine = create_engine(bouncer.split("?")[0], pool_size=2)
+    with pytest.raises(Exception, match="prepared statement"):
+        churn(engine)
+    engine.dispose()
+    monkeypatch.setenv("QAF_DB_POOLER", "transaction")
+    store = SqlStore.open(bouncer)
+    churn(store.engine)  # qaf's own engine behind the pooler: nothing prepared, nothing breaks
+    store.close()
+
+
+def test_the_leader_needs_a_session_url_behind_a_transaction_pooler(bouncer: str, pg_url: str, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("QAF_DB_POOLER", "transaction")
+    monkeypatch.delenv("QAF_DB_SESSION_URL", raising=False)
+    store = SqlStore.open(bouncer)
+    with pytest.raises(QafError, match="QAF_DB_SESSION_URL"):
+        Leadership(store, bouncer)
+    monkeypatch.setenv("QAF_DB_SESSION_URL", pg_url)
+    first, second = Leadership(store, bouncer), Leadership(SqlStore.open(bouncer), bouncer)
+    assert first.try_acquire() and first.still_held()
+    assert not second.try_acquire()  # the lock lives in a real session: one leader
+    first.release()
+    assert second.try_acquire()
+    second.release()
+    store.close()
