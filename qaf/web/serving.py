@@ -16,6 +16,11 @@ working, within about ``ttl`` seconds (``ttl=0`` reads the version before
 every answer: the tests use it). Rendering and database reads run in worker
 threads, one render per feed at a time.
 
+The rendered feeds kept are bounded by their bytes, not their number (one
+council-wide feed can be 25 MB): ``QAF_FEED_CACHE_MB`` (default 64, 1 to
+4096), the least recently asked for dropped first; a feed larger than the
+whole cache is served but not kept.
+
 :meth:`FeedServer.get` answers ``None`` for a malformed, unknown, revoked or
 API token, or for the token of someone who has left: the URL answers 404
 with no hint which.
@@ -39,6 +44,7 @@ from qaf.calendars.feed import DONE_DAYS
 from qaf.calendars.selection import Selection
 from qaf.clock import utc_now
 from qaf.store import feeds as feed_store
+from qaf.store.settings import whole
 from qaf.store.tokens import StoredToken
 from qaf.usecases import tokens
 from qaf.usecases.feeds import build, vocabulary
@@ -58,6 +64,14 @@ class _Entry:
     served: Served
 
 
+ENTRY_OVERHEAD = 1024  # a kept feed's key, headers and bookkeeping, roughly, beside its body
+
+
+def _weight(entry: _Entry) -> int:
+    """What a kept feed costs the cache: its bytes and a fixed allowance for the rest."""
+    return len(entry.served.body) + ENTRY_OVERHEAD
+
+
 def _feed_key(key: tuple[str, str, str]) -> str:
     """One feed URL (token, kind, address) as the store names it: a hash, never the token itself."""
     return hashlib.sha256("\x1f".join(key).encode("utf-8")).hexdigest()
@@ -66,10 +80,13 @@ def _feed_key(key: tuple[str, str, str]) -> str:
 class FeedServer:
     def __init__(
         self, store, today: Callable[[], date], *, ttl: float = 1.0, done_days: int = DONE_DAYS,
-        overseers: tuple[str, ...] = access.OVERSEERS, max_feeds: int = 1024, now: Callable[[], datetime] = utc_now,
+        overseers: tuple[str, ...] = access.OVERSEERS, max_bytes: int | None = None, now: Callable[[], datetime] = utc_now,
     ) -> None:  # fmt: skip
         self.store, self.today, self.ttl, self.now = store, today, ttl, now
-        self.done_days, self.overseers, self.max_feeds = done_days, overseers, max_feeds
+        self.done_days, self.overseers = done_days, overseers
+        # the rendered feeds kept, by their size: QAF_FEED_CACHE_MB (default 64) unless given in bytes
+        self.max_bytes = max_bytes if max_bytes is not None else whole("QAF_FEED_CACHE_MB") * 1024 * 1024
+        self.cached_bytes = 0  # what the kept feeds weigh now (:func:`_weight` each)
         self._version = ("", -1.0)  # (version, when it was read: time.monotonic())
         self._tokens: dict[str, StoredToken] = {}
         self._feeds: OrderedDict[tuple[str, str, str], _Entry] = OrderedDict()
@@ -135,12 +152,27 @@ class FeedServer:
             served = Served(built.body, tag, changed, http.headers(tag, changed, filename))
             with self._lock:
                 self.renders += 1
-                self._feeds[key] = _Entry(version, served)
-                self._feeds.move_to_end(key)
-                while len(self._feeds) > self.max_feeds:
-                    old, _ = self._feeds.popitem(last=False)
-                    self._renders.pop(old, None)
+                self._keep(key, _Entry(version, served))
             return served
+
+    def _keep(self, key: tuple[str, str, str], entry: _Entry) -> None:
+        """Keep a rendered feed, the least recently asked for going first to stay within :attr:`max_bytes`.
+
+        A feed larger than the whole cache is served but not kept (it would
+        push every other feed out and still not fit). Called holding ``_lock``.
+        """
+        old = self._feeds.pop(key, None)
+        if old is not None:
+            self.cached_bytes -= _weight(old)
+        if _weight(entry) > self.max_bytes:
+            self._renders.pop(key, None)
+            return
+        self._feeds[key] = entry
+        self.cached_bytes += _weight(entry)
+        while self.cached_bytes > self.max_bytes:
+            gone_key, gone = self._feeds.popitem(last=False)
+            self.cached_bytes -= _weight(gone)
+            self._renders.pop(gone_key, None)
 
     def _changed_at(self, feed: str, tag: str, newest: datetime | None) -> datetime:
         """Last-Modified: when these bytes last changed, an event leaving included.
