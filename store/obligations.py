@@ -16,11 +16,12 @@ Reconciling a plan (:func:`reconcile`) for one framework and window:
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timezone
 from typing import Any, Iterable
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import Connection, and_, bindparam, delete, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, or_, select, union_all, update
 
 from qaf.engine.model import DONE, LIVE, CaseHistory, Completed, Obligation, Outcome
 from qaf.engine.query import Filters
@@ -260,18 +261,54 @@ def conditions(f: Filters) -> list[Any]:
     return out
 
 
+_OB = OBLIGATIONS.c
+# the columns in Obligation's own order, then its people and its outcome: rows become objects by position
+_FIELDS = (_OB.id, _OB.framework, _OB.row, _OB.cadence, _OB.kind, _OB.title, _OB.assignee, _OB.subject_kind, _OB.subject,
+           _OB.period_start, _OB.period_end, _OB.due, _OB.case_ref, _OB.team, _OB.status, _OB.status_reason, _OB.cause,
+           _OB.seq, _OB.sample_reason, _OB.sequence)  # fmt: skip
+_N = len(_FIELDS)
+_O = OUTCOMES.c
+_FOUND = (*_FIELDS, _OB.attendees, _OB.copies, _O.grade, _O.concerns, _O.by, _O.audit_date, _O.areas, _O.notes, _O.contested,
+          _O.moderated_grade, _O.moderated_by, _O.moderated_on, _O.moderated_areas, _O.signoff_by, _O.signoff_on)  # fmt: skip
+
+
+def query(f: Filters):
+    """The SELECT :func:`find` runs for ``f``.
+
+    One person's work is their own (``assignee``) and what they attend or are
+    copied into (``attendance``). As one ``assignee = X OR id IN (...)``
+    PostgreSQL scans the whole table; as two selects, each on its own index,
+    joined by UNION ALL (the second leaves out what the first has), it reads
+    only the person's rows. No UNION: the outcome's JSON columns cannot be
+    compared for duplicates, and there are none to remove.
+    """
+    joined = OBLIGATIONS.outerjoin(OUTCOMES, OUTCOMES.c.obligation == _OB.id)
+    if f.assignees is not None and f.attending:
+        rest = conditions(replace(f, assignees=None, attending=None))
+        people = sorted(f.assignees)
+        attended = select(ATTENDANCE.c.obligation).where(ATTENDANCE.c.person.in_(sorted(f.attending)))
+        own = select(*_FOUND).select_from(joined).where(_OB.assignee.in_(people), *rest)
+        others = select(*_FOUND).select_from(joined).where(
+            _OB.id.in_(attended), or_(_OB.assignee.is_(None), _OB.assignee.not_in(people)), *rest
+        )
+        both = union_all(own, others).subquery()
+        return select(both).order_by(both.c.due, both.c.row, both.c.id)
+    return select(*_FOUND).select_from(joined).where(and_(True, *conditions(f))).order_by(_OB.due, _OB.row, _OB.id)
+
+
 def find(conn: Connection, f: Filters) -> list[Obligation]:
-    c = OBLIGATIONS.c
-    query = (
-        select(OBLIGATIONS, *[col.label(f"o_{col.name}") for col in OUTCOMES.columns])
-        .select_from(OBLIGATIONS.outerjoin(OUTCOMES, OUTCOMES.c.obligation == c.id))
-        .where(and_(True, *conditions(f)))
-        .order_by(c.due, c.row, c.id)
-    )
+    """The obligations ``f`` selects, in due order, each with its outcome: built by position, not by name."""
     out = []
-    for r in conn.execute(query):
-        o = _OutcomeView(r)
-        out.append(from_row(r, _outcome(o)))
+    n = _N
+    for r in conn.execute(query(f)):
+        attendees, copies, grade = r[n], r[n + 1], r[n + 2]
+        outcome = None
+        if grade is not None:
+            _, _, g, concerns, by, on, areas, notes, contested, m_grade, m_by, m_on, m_areas, s_by, s_on = r[n:]
+            outcome = Outcome(g, concerns, by, on, tuple(sorted((areas or {}).items())), notes or "", contested,
+                              m_grade, m_by, tuple(sorted((m_areas or {}).items())), m_on, s_by, s_on)  # fmt: skip
+        out.append(Obligation(*r[:n], attendees=tuple(attendees.split(";")) if attendees else (),
+                              copies=tuple(copies.split(";")) if copies else (), outcome=outcome))  # fmt: skip
     return out
 
 

@@ -63,6 +63,16 @@ class OrgChange:
     bodies: Counts
 
 
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """What reads share: the organisation and frameworks at ``key`` (their versions), and the roles they name."""
+
+    key: tuple
+    org: Org
+    frameworks: tuple[Framework, ...]
+    vocabulary: Vocabulary
+
+
 class Store(Protocol):
     """What the use cases ask of persistence. :class:`qaf.store.sql.SqlStore` is the one implementation.
 
@@ -107,5 +117,11 @@ class Store(Protocol):
     def context_in(self, conn: Connection, framework_id: str, versions: tuple[int, str] | None = None) -> tuple[Org, Framework]: ...
 
     def obligations(self, filters: Filters | None = None) -> list[Obligation]: ...
+
+    def obligations_in(self, conn: Connection, filters: Filters) -> list[Obligation]: ...
+
+    def snapshot_in(self, conn: Connection) -> Snapshot: ...
+
+    def snapshot(self) -> Snapshot: ...
 
     def outbox(self, status: str | None = None) -> list: ...

@@ -22,8 +22,16 @@ from qaf.store import obligations as ob_store
 from qaf.store import org as org_store
 from qaf.store import outcomes as oc_store
 from qaf.store.db import open_engine
-from qaf.store.protocols import FrameworkChange, OrgChange, StoredFramework
-from qaf.store.tables import EVENTS, OBLIGATIONS, OUTCOMES
+from qaf.store.protocols import FrameworkChange, OrgChange, Snapshot, StoredFramework
+from qaf.store.tables import EVENTS, FRAMEWORKS, META, OBLIGATIONS, OUTCOMES
+
+
+# the organisation's version beside each framework's hash: one round trip says whether a snapshot still holds
+_STATE = (
+    select(FRAMEWORKS.c.id, FRAMEWORKS.c.content_hash,
+           select(META.c.value).where(META.c.key == "org_version").scalar_subquery().label("v_org"))  # fmt: skip
+    .order_by(FRAMEWORKS.c.id)
+)
 
 
 class SqlStore:
@@ -31,6 +39,7 @@ class SqlStore:
         self.engine = engine
         self.upgraded = upgraded  # (from, to) when opening it upgraded the schema: the caller says so once
         self._org: tuple[int, Org] | None = None
+        self._snapshot: Snapshot | None = None  # what every read asks for, kept while its versions hold
 
     @classmethod
     def open(cls, url: str | None = None, application_name: str = "qaf") -> "SqlStore":
@@ -112,7 +121,8 @@ class SqlStore:
         return found[0] if found else default
 
     def vocabulary(self) -> Vocabulary:
-        return Vocabulary(role for fw in self.frameworks() for role in fw.roles)
+        with self.read() as conn:
+            return self.snapshot_in(conn).vocabulary
 
     # --- organisation -----------------------------------------------------------
 
@@ -136,12 +146,38 @@ class SqlStore:
         with self.read() as conn:
             return self.org_in(conn)
 
+    def snapshot(self) -> Snapshot:
+        with self.read() as conn:
+            return self.snapshot_in(conn)
+
     def org_in(self, conn: Connection, version: int | None = None) -> Org:
         """The organisation as the caller's transaction sees it (``version`` if the caller read it)."""
         version = org_store.version(conn) if version is None else version
         if self._org is None or self._org[0] != version:
             self._org = (version, org_store.load(conn))
         return self._org[1]
+
+    def snapshot_in(self, conn: Connection) -> Snapshot:
+        """The organisation, the frameworks and their role vocabulary, as the caller's transaction sees them.
+
+        One query reads the versions (the organisation's, each framework's
+        content hash); while they are unchanged the same objects are handed
+        back, with no further read and no vocabulary rebuilt.
+        """
+        rows = conn.execute(_STATE).all()
+        org_version = int(rows[0].v_org or 0) if rows else org_store.version(conn)
+        key = (org_version, tuple((r.id, r.content_hash) for r in rows if r.id is not None))
+        found = self._snapshot
+        if found is not None and found.key == key:
+            return found
+        org = self.org_in(conn, org_version)
+        frameworks = tuple(fw_store.parsed(conn, fid, content_hash) for fid, content_hash in key[1])
+        found = self._snapshot = Snapshot(key, org, frameworks, Vocabulary(role for fw in frameworks for role in fw.roles))
+        return found
+
+    def obligations_in(self, conn: Connection, filters: Filters) -> list[Obligation]:
+        """Obligations read on the caller's connection (inside its transaction)."""
+        return ob_store.find(conn, filters)
 
     def context_in(self, conn: Connection, framework_id: str, versions: tuple[int, str] | None = None) -> tuple[Org, Framework]:
         """The organisation and one framework, checked for newer versions (read here unless given)."""

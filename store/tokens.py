@@ -52,7 +52,12 @@ def save(store, token: StoredToken) -> None:
 
 def by_hash(store, token_hash: str) -> StoredToken | None:
     with store.read() as conn:
-        row = conn.execute(_BY_HASH, {"h": token_hash}).first()
+        return by_hash_in(conn, token_hash)
+
+
+def by_hash_in(conn, token_hash: str) -> StoredToken | None:
+    """The token with that hash, read on the caller's connection (inside its transaction)."""
+    row = conn.execute(_BY_HASH, {"h": token_hash}).first()
     return _token(row) if row is not None else None
 
 

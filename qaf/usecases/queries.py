@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+from dataclasses import replace
 from datetime import date
 from typing import Any, Iterable
 
@@ -33,10 +34,20 @@ def due(store: Store, q: DueQuery, today: date) -> list[Obligation]:
     A person's query includes what they attend or are copied into; that work
     is never overdue for them (it is the owner's to do).
     """
-    org = store.org()
-    vocab = store.vocabulary() if q.role is not None else Vocabulary(())  # only a role needs the frameworks read
-    found = store.obligations(filters(q, org, vocab, today))
-    return [o for o in found if shown_status(o, today, q.person) in q.statuses]
+    with store.read() as conn:  # one transaction: the versions, then the rows (the organisation re-read only if it changed)
+        return due_in(conn, store, store.snapshot_in(conn), q, today)
+
+
+def due_in(conn, store: Store, snap, q: DueQuery, today: date, visible: frozenset[str] | None = None) -> list[Obligation]:
+    """:func:`due` on the caller's transaction, with its snapshot; narrowed to ``visible`` people if given."""
+    f = filters(q, snap.org, snap.vocabulary if q.role is not None else _NO_ROLES, today)
+    if visible is not None:  # the caller sees only these people's work: the same filters, intersected
+        f = replace(f, assignees=visible if f.assignees is None else f.assignees & visible,
+                    attending=None if f.attending is None else f.attending & visible)  # fmt: skip
+    return [o for o in store.obligations_in(conn, f) if shown_status(o, today, q.person) in q.statuses]
+
+
+_NO_ROLES = Vocabulary(())
 
 
 def shown_status(o: Obligation, today: date, person: str | None = None) -> str:

@@ -97,8 +97,16 @@ def check(store: Store, token: str, purpose: str) -> StoredToken | None:
     """The live token of that purpose, or None (unknown, revoked, malformed or the other purpose)."""
     if not plausible(token):
         return None
+    with store.read() as conn:
+        return check_in(conn, token, purpose)
+
+
+def check_in(conn, token: str, purpose: str) -> StoredToken | None:
+    """:func:`check` on the caller's connection: the API reads the token and the rows in one transaction."""
+    if not plausible(token):
+        return None
     wanted = digest(token)
-    found = token_store.by_hash(store, wanted)
+    found = token_store.by_hash_in(conn, wanted)
     if found is None or not hmac.compare_digest(found.token_hash, wanted):
         return None
     if found.revoked or found.purpose != purpose:

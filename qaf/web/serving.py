@@ -47,7 +47,7 @@ from qaf.store import feeds as feed_store
 from qaf.store.settings import whole
 from qaf.store.tokens import StoredToken
 from qaf.usecases import tokens
-from qaf.usecases.feeds import build, vocabulary
+from qaf.usecases.feeds import build
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,7 +234,8 @@ class FeedServer:
         return found
 
     def _selection(self, t: StoredToken) -> Selection | None:
-        org, vocab = self.store.org(), vocabulary(self.store.frameworks())
+        snap = self.store.snapshot()
+        org, vocab = snap.org, snap.vocabulary
         seen = access.visible(org, vocab, t.person, t.scope, self.today(), self.overseers)
         if seen is None:
             return Selection("all")

@@ -25,7 +25,6 @@ from qaf.calendars import access
 from qaf.engine.model import Obligation
 from qaf.engine.query import Filters
 from qaf.usecases import mail, signin
-from qaf.usecases.feeds import vocabulary
 from qaf.web.forms import page, same
 
 COOKIE = "qaf_session"
@@ -52,7 +51,8 @@ class Site:
         found = signin.current(self.store, request.cookies.get(COOKIE), self.now(), self.clock())
         if found is None:
             return None
-        org, vocab = self.store.org(), vocabulary(self.store.frameworks())
+        snap = self.store.snapshot()  # one read, and nothing re-read or rebuilt while the store is unchanged
+        org, vocab = snap.org, snap.vocabulary
         scope = access.widest_scope(org, vocab, found.person, self.overseers)
         seen = access.visible(org, vocab, found.person, scope, self.clock(), self.overseers)
         person = org.person(found.person)

@@ -1,0 +1,180 @@
+"""Benchmark: the read path. ``due()`` for one person against the same SQL raw, and the API call against static bytes.
+
+    .venv/bin/python bench/bench_due.py [--pg URL] [--only sqlite|postgresql] [--n 300]
+
+A large synthetic council with East Sussex scheduled for a year; the person
+is the one whose live work (their own, and what they attend) is nearest
+175 rows. Each figure is the median of ``--n`` calls, alternating with its
+floor so both see the same load on a busy machine:
+
+- ``due()``: :func:`qaf.usecases.queries.due` (a read transaction, the
+  versions probe, the obligations with their outcomes, Obligation objects,
+  the shown status). Floor: the same SELECT, compiled once, executed on
+  the driver's cursor and fetched (no transaction set-up, no objects).
+- the API: ``GET /api/obligations?person=P`` through the ASGI app (token
+  check, access, the query, the JSON). Floor: a route of the same app
+  answering the same bytes from memory.
+
+Targets (issue 16): ``due()`` within 2x of its raw SQL; the API within 3x of
+the static bytes. The load average is printed: figures on a busy machine
+are slower, the ratios less so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import io
+import os
+import pstats
+import statistics
+import sys
+import time
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import httpx  # noqa: E402
+from common import PG_DEFAULT, on_each_store  # noqa: E402
+from fastapi.responses import Response  # noqa: E402
+
+from qaf.demo.synthetic import make_council  # noqa: E402
+from qaf.engine.query import LIVE_SHOWN, DueQuery, filters  # noqa: E402
+from qaf.rules import bundled  # noqa: E402
+from qaf.rules.loader import load_framework  # noqa: E402
+from qaf.store import obligations as ob_store  # noqa: E402
+from qaf.store.sql import SqlStore  # noqa: E402
+from qaf.usecases import queries, scheduling, tokens  # noqa: E402
+from qaf.web.api import create_app  # noqa: E402
+
+FIRST, LAST = date(2026, 4, 1), date(2027, 3, 31)
+TODAY = date(2026, 9, 1)
+NOW = datetime(2026, 9, 1, 9, 0, tzinfo=timezone.utc)
+
+
+def person_near(store: SqlStore, rows: int = 175) -> tuple[str, int]:
+    org = store.org()
+    counts = {}
+    for o in store.obligations(filters(DueQuery(), org, store.vocabulary(), TODAY)):
+        for p in {o.assignee, *o.attendees, *o.copies} - {None}:
+            counts[p] = counts.get(p, 0) + 1
+    return min(counts.items(), key=lambda kv: (abs(kv[1] - rows), kv[0]))
+
+
+def raw_sql(store: SqlStore, person: str):
+    """The SELECT ``due()`` runs for ``person``, compiled once with its values, and a function running it on the driver."""
+    snap = store.snapshot()
+    f = filters(DueQuery(person=person, statuses=LIVE_SHOWN), snap.org, snap.vocabulary, TODAY)
+    compiled = ob_store.query(f).compile(dialect=store.engine.dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.params
+    sql = compiled.string
+    values = tuple(params[n] for n in compiled.positiontup) if compiled.positional else params
+    raw = store.engine.raw_connection()
+
+    def run() -> int:
+        cur = raw.cursor()
+        cur.execute(sql, values)
+        n = len(cur.fetchall())
+        cur.close()
+        raw.rollback()
+        return n
+
+    return run, raw
+
+
+def timed(fn, n: int) -> list[float]:
+    out = []
+    for _ in range(n):
+        start = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - start)
+    return out
+
+
+def run(name: str, url: str, fw, org, n: int) -> None:
+    store = SqlStore.open(url)
+    try:
+        store.save_framework(fw, bundled.path(fw.id).read_text())
+        store.save_org(org)
+        scheduling.schedule(store, fw, org, FIRST, LAST, TODAY)
+        person, rows = person_near(store)
+        q = DueQuery(person=person, statuses=LIVE_SHOWN)
+        got = len(queries.due(store, q, TODAY))
+        raw_run, raw = raw_sql(store, person)
+        assert raw_run() >= got, (raw_run(), got)
+        qaf_t, raw_t = [], []
+        for _ in range(n):  # alternate, so both see the same machine
+            qaf_t += timed(lambda: queries.due(store, q, TODAY), 1)
+            raw_t += timed(raw_run, 1)
+        raw.close()
+        due_ms, floor_ms = statistics.median(qaf_t) * 1000, statistics.median(raw_t) * 1000
+        print(f"{name}: person {person}, {got} rows")
+        print(f"  due():    {due_ms:6.2f} ms   raw SQL {floor_ms:6.2f} ms   ratio {due_ms / floor_ms:4.1f}x   (target 2x)")
+
+        token = tokens.issue(store, store.org(), store.vocabulary(), person, "person", "api", NOW)[0]
+        app = create_app(url, lambda: TODAY, store=store)
+        body = asyncio.run(_get(app, f"/api/obligations?person={person}", token)).content
+
+        @app.get("/bench-static")
+        def static() -> Response:
+            return Response(body, media_type="application/json")
+
+        api_t, static_t = asyncio.run(_compare(app, f"/api/obligations?person={person}", token, n))
+        api_ms, static_ms = statistics.median(api_t) * 1000, statistics.median(static_t) * 1000
+        print(f"  API:      {api_ms:6.2f} ms   static  {static_ms:6.2f} ms   ratio {api_ms / static_ms:4.1f}x   "
+              f"(target 3x; {len(body):,} bytes)")  # fmt: skip
+        if os.environ.get("QAF_BENCH_PROFILE"):
+            profile = cProfile.Profile()
+            profile.enable()
+            for _ in range(100):
+                queries.due(store, q, TODAY)
+            profile.disable()
+            out = io.StringIO()
+            pstats.Stats(profile, stream=out).sort_stats("tottime").print_stats(12)
+            print("  where due()'s time goes (100 calls, by own time):")
+            print("\n".join("    " + line for line in out.getvalue().splitlines()[6:24]))
+    finally:
+        store.close()
+
+
+async def _get(app, path: str, token: str | None = None) -> httpx.Response:
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as client:
+        r = await client.get(path, headers={"Authorization": f"Bearer {token}"} if token else {})
+        r.raise_for_status()
+        return r
+
+
+async def _compare(app, path: str, token: str, n: int) -> tuple[list[float], list[float]]:
+    api_t, static_t = [], []
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as client:
+        for _ in range(n):
+            start = time.perf_counter()
+            (await client.get(path, headers=headers)).raise_for_status()
+            api_t.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            (await client.get("/bench-static", headers=headers)).raise_for_status()
+            static_t.append(time.perf_counter() - start)
+    return api_t, static_t
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=300)
+    parser.add_argument("--pg", default=os.environ.get("QAF_TEST_POSTGRES_URL", PG_DEFAULT))
+    parser.add_argument("--only", choices=("sqlite", "postgresql"))
+    args = parser.parse_args()
+    org = make_council(seed=1, size="large")
+    fw, _ = load_framework(bundled.path("east-sussex-2013"))
+    print(f"council: {len(org.people)} people, {len(org.teams)} teams; {fw.id} for a year; "
+          f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")  # fmt: skip
+    on_each_store(args.only, args.pg, lambda name, url: run(name, url, fw, org, args.n))
+    print(f"load average at the end {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
