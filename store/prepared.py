@@ -65,11 +65,19 @@ class Prepared:
         return self._execute(conn, spec, lambda cur: cur.execute(spec[0], self._values(spec, params)))
 
     def run_many(self, conn: Connection, rows: Sequence[Mapping[str, Any]]) -> int:
-        """Execute for each of ``rows`` (the driver's executemany); the rows touched where the driver says (SQLite)."""
+        """Execute for each of ``rows`` (the driver's executemany); the rows touched (both drivers sum them).
+
+        The values are converted a column at a time, each distinct value once
+        (:func:`columns_converted`): a year's obligations share a few hundred
+        dates and one timestamp.
+        """
         if not rows:
             return 0
         spec = self._for(conn)
-        return self._execute(conn, spec, lambda cur: cur.executemany(spec[0], [self._values(spec, r) for r in rows]))
+        _sql, names, processors, defaults, positional = spec
+        columns = columns_converted(rows, names, processors, defaults)
+        params = list(zip(*columns)) if positional else [dict(zip(names, values)) for values in zip(*columns)]
+        return self._execute(conn, spec, lambda cur: cur.executemany(spec[0], params))
 
     @staticmethod
     def _execute(conn: Connection, spec: tuple, call) -> int:
@@ -81,3 +89,37 @@ class Prepared:
             raise DBAPIError.instance(spec[0], None, exc, conn.dialect.loaded_dbapi.Error, dialect=conn.dialect) from exc
         finally:
             cursor.close()
+
+
+def converted(values: list[Any], processor) -> list[Any]:
+    """``processor`` applied to each of ``values`` (None stays None), once per distinct value."""
+    if processor is None:
+        return values
+    memo: dict[Any, Any] = {None: None}
+    out = []
+    append = out.append
+    for v in values:
+        try:
+            append(memo[v])
+        except KeyError:
+            append(memo.setdefault(v, processor(v)))
+        except TypeError:  # unhashable (a JSON document): converted on its own
+            append(processor(v))
+    return out
+
+
+def columns_converted(
+    rows: Sequence[Mapping[str, Any]], names: Sequence[str], processors: Sequence[Any], defaults: Mapping[str, tuple[bool, Any]]
+) -> list[list[Any]]:
+    """The rows' values column by column, each through its column's bind processor; columns the rows
+    leave out get their default (a callable default is called once a row, as SQLAlchemy would)."""
+    first = rows[0]
+    out = []
+    for name, processor in zip(names, processors):
+        if name in first:
+            values = [r[name] for r in rows]
+        else:
+            call, value = defaults[name]
+            values = [value(None) for _ in rows] if call else [value] * len(rows)
+        out.append(converted(values, processor))
+    return out
