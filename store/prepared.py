@@ -17,6 +17,7 @@ the statement is compiled. A callable default must take no arguments (``default=
 
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import Any, Mapping, Sequence
 
 from sqlalchemy import Connection
@@ -64,18 +65,19 @@ class Prepared:
         spec = self._for(conn)
         return self._execute(conn, spec, lambda cur: cur.execute(spec[0], self._values(spec, params)))
 
-    def run_many(self, conn: Connection, rows: Sequence[Mapping[str, Any]]) -> int:
+    def run_many(self, conn: Connection, rows: Sequence[Any], given: Sequence[str] | None = None) -> int:
         """Execute for each of ``rows`` (the driver's executemany); the rows touched (both drivers sum them).
 
         The values are converted a column at a time, each distinct value once
         (:func:`columns_converted`): a year's obligations share a few hundred
-        dates and one timestamp.
+        dates and one timestamp. ``rows`` are mappings, or sequences of the
+        ``given`` columns (which must be the statement's keys).
         """
         if not rows:
             return 0
         spec = self._for(conn)
         _sql, names, processors, defaults, positional = spec
-        columns = columns_converted(rows, names, processors, defaults)
+        columns = columns_converted(rows, names, processors, defaults, given)
         params = list(zip(*columns)) if positional else [dict(zip(names, values)) for values in zip(*columns)]
         return self._execute(conn, spec, lambda cur: cur.executemany(spec[0], params))
 
@@ -91,7 +93,7 @@ class Prepared:
             cursor.close()
 
 
-def converted(values: list[Any], processor) -> list[Any]:
+def converted(values: Sequence[Any], processor) -> Sequence[Any]:
     """``processor`` applied to each of ``values`` (None stays None), once per distinct value."""
     if processor is None:
         return values
@@ -109,17 +111,29 @@ def converted(values: list[Any], processor) -> list[Any]:
 
 
 def columns_converted(
-    rows: Sequence[Mapping[str, Any]], names: Sequence[str], processors: Sequence[Any], defaults: Mapping[str, tuple[bool, Any]]
-) -> list[list[Any]]:
+    rows: Sequence[Any],
+    names: Sequence[str],
+    processors: Sequence[Any],
+    defaults: Mapping[str, tuple[bool, Any]],
+    given: Sequence[str] | None = None,
+) -> list[Sequence[Any]]:
     """The rows' values column by column, each through its column's bind processor; columns the rows
-    leave out get their default (a callable default is called once a row, as SQLAlchemy would)."""
-    first = rows[0]
-    out = []
+    leave out get their default (a callable default is called once a row, as SQLAlchemy would).
+
+    ``rows`` are mappings that all name the same columns, or, with ``given``,
+    sequences of those columns' values in that order (no dict a row to build).
+    """
+    if given is None:
+        given = tuple(rows[0])
+        pick = itemgetter(*given)
+        rows = list(map(pick, rows)) if len(given) > 1 else [(pick(r),) for r in rows]
+    by_name = dict(zip(given, zip(*rows)))
+    n = len(rows)
+    out: list[Sequence[Any]] = []
     for name, processor in zip(names, processors):
-        if name in first:
-            values = [r[name] for r in rows]
-        else:
+        values = by_name.get(name)
+        if values is None:
             call, value = defaults[name]
-            values = [value(None) for _ in rows] if call else [value] * len(rows)
+            values = [value(None) for _ in range(n)] if call else [value] * n
         out.append(converted(values, processor))
     return out

@@ -40,7 +40,10 @@ _PREPARED: dict[tuple, Prepared] = {}
 COPY_AT = 500  # from this many rows, PostgreSQL gets them by COPY (a temporary table costs a few catalog writes)
 
 
-def insert_new(conn: Connection, table: Table, rows: Sequence[Mapping[str, object]], keys: Iterable[str]) -> int:
+def insert_new(
+    conn: Connection, table: Table, rows: Sequence[Mapping[str, object]] | Sequence[Sequence[object]], keys: Iterable[str],
+    columns: Sequence[str] | None = None,
+) -> int:
     """Insert ``rows`` whose keys are new; existing keys are left exactly as they are; how many were inserted.
 
     Rows that all name the same columns (every caller's do) skip SQLAlchemy's
@@ -50,22 +53,33 @@ def insert_new(conn: Connection, table: Table, rows: Sequence[Mapping[str, objec
     PostgreSQL, from :data:`COPY_AT` rows, COPY into a temporary table and one
     ``INSERT ... SELECT ... ON CONFLICT DO NOTHING``. The count is exact either
     way (both drivers sum an executemany's rows). Rows naming different columns
-    go through SQLAlchemy's batched insert.
+    go through SQLAlchemy's batched insert. With ``columns``, each row is a
+    sequence of those columns' values in that order (a large caller's rows
+    need no dict each).
     """
     if not rows:
         return 0
     keys = list(keys)
-    columns = tuple(rows[0])
-    uniform = all(len(r) == len(columns) and r.keys() == rows[0].keys() for r in rows)
+    given = tuple(columns) if columns is not None else None
+    if given is not None:
+        if any(len(r) != len(given) for r in rows):
+            raise ValueError(f"{table.name}: every row must give the {len(given)} columns {', '.join(given)}")
+        uniform = True
+    else:
+        first = rows[0].keys()  # type: ignore[union-attr]
+        uniform = all(r.keys() == first for r in rows)  # type: ignore[union-attr]
+    names = given or tuple(rows[0])  # type: ignore[arg-type]
     dialect = conn.dialect.name
     if uniform and dialect == "postgresql" and len(rows) >= COPY_AT:
-        return _copy_new(conn, table, rows, keys, columns)
+        return _copy_new(conn, table, rows, keys, names, given)
     if uniform:
-        key = (dialect, table.name, tuple(keys), columns)
+        key = (dialect, table.name, tuple(keys), names)
         prepared = _PREPARED.get(key)
         if prepared is None:
-            prepared = _PREPARED[key] = Prepared(_insert(conn, table).on_conflict_do_nothing(index_elements=keys), columns)
-        return prepared.run_many(conn, rows)
+            prepared = _PREPARED[key] = Prepared(_insert(conn, table).on_conflict_do_nothing(index_elements=keys), names)
+        return prepared.run_many(conn, rows, given)
+    if given is not None:
+        rows = [dict(zip(given, r)) for r in rows]  # type: ignore[arg-type]
     key = (dialect, table.name, tuple(keys))
     stmt = _DO_NOTHING.get(key)
     if stmt is None:
@@ -74,14 +88,14 @@ def insert_new(conn: Connection, table: Table, rows: Sequence[Mapping[str, objec
     return result.rowcount if result.rowcount >= 0 else len(rows)
 
 
-def _copy_new(conn: Connection, table: Table, rows: Sequence[Mapping[str, object]], keys: list[str], columns: tuple[str, ...]) -> int:
+def _copy_new(conn: Connection, table: Table, rows: Sequence, keys: list[str], columns: tuple[str, ...], given: tuple[str, ...] | None) -> int:
     """PostgreSQL: COPY the rows into a scratch table (types only), then insert those whose keys are new."""
     # columns the rows leave out get their Python-side defaults, as SQLAlchemy's insert would give them
     filled = [c for c in table.c if c.name not in columns and c.default is not None and (c.default.is_scalar or c.default.is_callable)]
     defaults = {c.name: (c.default.is_callable, c.default.arg) for c in filled}
     columns = (*columns, *defaults)
     processors = [table.c[c].type._cached_bind_processor(conn.dialect) for c in columns]
-    values = list(zip(*columns_converted(rows, columns, processors, defaults)))
+    values = list(zip(*columns_converted(rows, columns, processors, defaults, given)))
     names = ", ".join(f'"{c}"' for c in columns)
     scratch = f"qaf_new_{table.name}"
     statement = f'INSERT INTO "{table.name}" ({names}) SELECT {names} FROM {scratch} ON CONFLICT ({", ".join(keys)}) DO NOTHING'

@@ -186,3 +186,32 @@ def test_the_planners_cache_of_open_cases_chooses_what_reading_the_cases_each_ti
     slow = planner.run()
     assert [dataclasses.astuple(o) for o in fast.obligations] == [dataclasses.astuple(o) for o in slow.obligations]
     assert sum(1 for o in fast.obligations if o.case) > 50
+
+
+@pytest.mark.parametrize("n", [5, COPY_AT + 5])
+def test_rows_given_as_tuples_store_what_dicts_store(store: SqlStore, n: int):
+    """The schedule hands rows as tuples of ROW_COLUMNS (no dict a row): the same bytes, the same count."""
+    from qaf.store.obligations import ROW_COLUMNS, to_values
+
+    obs = _obligations(n)
+    meta, (tuples, dicts) = _scratch(store, "tuples", "dicts")
+    try:
+        with store.write() as conn:
+            assert insert_new(conn, tuples, [to_values(o, AT) for o in obs], ["id"], ROW_COLUMNS) == n
+            assert insert_new(conn, dicts, [to_row(o, AT) for o in obs], ["id"]) == n
+            assert insert_new(conn, tuples, [to_values(o, AT) for o in obs], ["id"], ROW_COLUMNS) == 0
+        with store.read() as conn:
+            assert _raw(conn, tuples.name) == _raw(conn, dicts.name)
+    finally:
+        meta.drop_all(store.engine)
+
+
+def test_a_tuple_row_short_of_its_columns_is_refused_naming_the_table(store: SqlStore):
+    from qaf.store.obligations import ROW_COLUMNS, to_values
+
+    rows = [to_values(o, AT) for o in _obligations(3)]
+    rows[1] = rows[1][:-1]
+    with pytest.raises(ValueError, match="obligations: every row must give the 24 columns"):
+        with store.write() as conn:
+            insert_new(conn, OBLIGATIONS, rows, ["id"], ROW_COLUMNS)
+    assert _count(store, OBLIGATIONS) == 0
