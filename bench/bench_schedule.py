@@ -4,19 +4,21 @@
 
 For each store it prints:
 
-- floor: a bare ``executemany`` insert of as many obligation-shaped rows as
-  the year produces, into a scratch copy of the table (the least any store
-  could spend writing them);
-- year: one year scheduled into an empty store (today = the first day of the
-  year, as a council planning its year would), wall time and rows written,
-  and its ratio to the floor;
+- floor: the year's rows (obligations and attendance, as stored) written
+  into the SAME tables, with the same indexes and triggers, by the driver's
+  bare ``executemany`` (SQLite) or COPY (PostgreSQL), in a transaction rolled
+  back after (the least any store could spend writing them; best of three);
+- year: one year scheduled into an empty store by qaf (today = the first day
+  of the year, as a council planning its year would), wall time and rows
+  written, and its ratio to the floor measured in the same run;
 - repeat: the same schedule run again with nothing changed;
 - repeat (forced): the same, planned and compared in full;
 - catch-up: a year scheduled with every period begun (every case chosen);
 - peak RSS of the process.
 
-Targets (issue 3): year within 5x the floor and under 3 s on SQLite; repeat
-under 0.5 s; peak memory under 400 MB.
+Targets: year within 2x the floor on both databases (issue 16; it was 5x in
+issue 3); repeat under 0.5 s; peak memory under 400 MB. The process's
+imports (the holiday tables) are warmed first: a server pays them once.
 """
 
 from __future__ import annotations
@@ -26,7 +28,6 @@ import os
 import resource
 import sys
 import time
-import uuid
 from datetime import date
 from pathlib import Path
 
@@ -34,12 +35,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import PG_DEFAULT, on_each_store  # noqa: E402
-from sqlalchemy import Column, MetaData, Table, func, insert, select  # noqa: E402
 
 from qaf.demo.synthetic import make_council  # noqa: E402
 from qaf.rules import bundled  # noqa: E402
 from qaf.rules.loader import load_framework  # noqa: E402
-from qaf.store.obligations import OBLIGATIONS  # noqa: E402
+from qaf.engine.workdays import calendar  # noqa: E402
 from qaf.store.sql import SqlStore  # noqa: E402
 from qaf.usecases import scheduling  # noqa: E402
 
@@ -52,20 +52,61 @@ def timed(fn):
     return time.perf_counter() - start, result
 
 
-def floor(store: SqlStore, rows: list[dict]) -> float:
-    """A bare executemany of the same rows into a scratch table of the same shape."""
-    meta = MetaData()
-    scratch = Table(f"floor_{uuid.uuid4().hex[:8]}", meta, *[Column(c.name, c.type, primary_key=c.primary_key) for c in OBLIGATIONS.columns])
-    meta.create_all(store.engine)
-    try:
-        def write():
-            with store.engine.begin() as conn:
-                conn.execute(insert(scratch), rows)
+TABLES = ("obligations", "attendance")  # what a schedule writes, besides a few bookkeeping rows
 
-        seconds, _ = timed(write)
+
+def stored_rows(store: SqlStore) -> dict[str, tuple[list[str], list[tuple]]]:
+    """Each table's columns and rows as the database holds them (already converted: the floor converts nothing)."""
+    raw = store.engine.raw_connection()
+    try:
+        out = {}
+        for table in TABLES:
+            cur = raw.cursor()
+            cur.execute(f"SELECT * FROM {table}")
+            out[table] = ([d[0] for d in cur.description], cur.fetchall())
+            cur.close()
+        return out
+    finally:
+        raw.rollback()
+        raw.close()
+
+
+def floor(store: SqlStore, rows: dict[str, tuple[list[str], list[tuple]]]) -> float:
+    """The least any store could spend writing the same rows into the SAME tables, indexes and triggers.
+
+    In one transaction that is rolled back: the tables are emptied (TRUNCATE on
+    PostgreSQL: a fresh heap and fresh indexes; DELETE on SQLite), then, timed,
+    the rows go in by the driver's bare ``executemany`` (SQLite) or COPY
+    (PostgreSQL), and the transaction commits nothing.
+    """
+    raw = store.engine.raw_connection()
+    postgres = store.engine.dialect.name == "postgresql"
+    try:
+        cur = raw.cursor()
+        if postgres:
+            cur.execute(f"TRUNCATE {', '.join(TABLES)} CASCADE")
+        else:
+            cur.execute("BEGIN IMMEDIATE")
+            for table in reversed(TABLES):
+                cur.execute(f"DELETE FROM {table}")
+        start = time.perf_counter()
+        for table in TABLES:
+            columns, values = rows[table]
+            names = ", ".join(f'"{c}"' for c in columns)
+            if postgres:
+                with cur.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                    for row in values:
+                        copy.write_row(row)
+            else:
+                cur.executemany(f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(columns))})", values)
+        if postgres:
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the deferred version trigger runs, as at qaf's commit
+        seconds = time.perf_counter() - start
+        cur.close()
         return seconds
     finally:
-        meta.drop_all(store.engine)
+        raw.rollback()
+        raw.close()
 
 
 def peak_mb() -> float:
@@ -76,17 +117,18 @@ def run(name: str, url: str, fw, org) -> None:
     store = SqlStore.open(url)
     try:
         year_s, result = timed(lambda: scheduling.schedule(store, fw, org, FIRST, LAST, FIRST))
-        with store.engine.connect() as conn:
-            written = conn.execute(select(func.count()).select_from(OBLIGATIONS)).scalar_one()
-            rows = [dict(r._mapping) for r in conn.execute(select(OBLIGATIONS))]
-        floor_s = floor(store, rows)
+        rows = stored_rows(store)
+        written = {t: len(v) for t, (_, v) in rows.items()}
+        floor_s = min(floor(store, rows) for _ in range(3))  # the best of three: the machine is shared
         repeat_s, repeat = timed(lambda: scheduling.schedule(store, fw, org, FIRST, LAST, FIRST))
         forced_s, forced = timed(lambda: scheduling.schedule(store, fw, org, FIRST, LAST, FIRST, force=True))
         catch_s, catch = timed(lambda: scheduling.schedule(store, fw, org, FIRST, LAST, LAST))
         assert repeat.skipped and forced.created == 0 and forced.updated == 0
         print(f"{name}:")
-        print(f"  floor (bare executemany of {written} rows)   {floor_s:7.3f} s")
-        print(f"  year from empty ({result.created} created)    {year_s:7.3f} s   ratio to floor {year_s / floor_s:5.1f}x")
+        how = "COPY" if store.engine.dialect.name == "postgresql" else "bare executemany"
+        what = " + ".join(f"{n} {t}" for t, n in written.items())
+        print(f"  floor ({how} of {what} rows, same tables)   {floor_s:7.3f} s")
+        print(f"  qaf: year from empty ({result.created} created)    {year_s:7.3f} s   ratio to floor {year_s / floor_s:5.1f}x (target 2x)")
         print(f"  repeat, nothing changed (skipped)        {repeat_s:7.3f} s")
         print(f"  repeat, forced (planned and compared)    {forced_s:7.3f} s   ({forced.unchanged} unchanged)")
         print(f"  catch-up, every period begun             {catch_s:7.3f} s   ({catch.updated} updated with their cases)")
@@ -104,6 +146,7 @@ def main() -> int:
 
     gen_s, org = timed(lambda: make_council(seed=1, size=args.size))
     fw, _ = load_framework(bundled.path("east-sussex-2013"))
+    calendar(fw.working_days).is_working(FIRST)  # imports the holiday tables, as a running server already has
     open_cases = sum(1 for c in org.cases if c.closed is None)
     print(f"council: {len(org.people)} people, {len(org.teams)} teams, {open_cases} open cases (generated in {gen_s:.2f} s)")
     print(f"framework: {fw.id}, {len(fw.rows)} rows; window {FIRST}..{LAST}")

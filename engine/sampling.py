@@ -21,7 +21,7 @@ from dateutil.relativedelta import relativedelta
 from qaf.engine.model import CaseHistory
 from qaf.engine.org import Case
 
-__all__ = ["CaseHistory", "Pick", "pick_case"]
+__all__ = ["CaseHistory", "Pick", "open_refs", "pick_among", "pick_case"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,25 +45,37 @@ def pick_case(
     waive_if_all_recent: bool = False,
 ) -> Pick:
     """Choose one case of ``owner`` ("worker Tom Fairley") open on ``day``."""
+    return pick_among(seed, open_refs(cases, day), day, history, recent_months, owner, taken, waive_if_all_recent)
+
+
+def open_refs(cases: tuple[Case, ...] | list[Case], day: date) -> tuple[str, ...]:
+    """The references of ``cases`` open on ``day``, sorted (a planner keeps them for every pick of the day)."""
+    return tuple(sorted(c.ref for c in cases if c.opened <= day and (c.closed is None or c.closed >= day)))
+
+
+def pick_among(
+    seed: str,
+    refs: tuple[str, ...],
+    day: date,
+    history: CaseHistory,
+    recent_months: int,
+    owner: str,
+    taken: set[str] | frozenset[str] = frozenset(),
+    waive_if_all_recent: bool = False,
+) -> Pick:
+    """:func:`pick_case` from ``refs``, the sorted references of the cases open on ``day``."""
     since = day - relativedelta(months=recent_months) if recent_months > 0 else day
     audits = history.audits
-    open_cases: list[str] = []
+    open_cases = [ref for ref in refs if ref not in taken] if taken else list(refs)
     eligible: list[str] = []
     never: list[str] = []
-    for case in cases:  # one pass: this runs for every audit of a large council's year
-        ref = case.ref
-        if case.opened > day or (case.closed is not None and case.closed < day) or ref in taken:
-            continue
-        open_cases.append(ref)
+    for ref in open_cases:  # one pass, in order: this runs for every audit of a large council's year
         done = audits.get(ref)
         if done is None:
             eligible.append(ref)
             never.append(ref)
         elif not any(since < d <= day for d in done):
             eligible.append(ref)
-    open_cases.sort()
-    eligible.sort()
-    never.sort()
     if not open_cases:
         already = " not already chosen this period" if taken else ""
         return Pick(None, f"no open case{already} for {owner} on {day.isoformat()}")

@@ -24,7 +24,7 @@ from typing import Iterable, Mapping
 from qaf.engine.model import LIVE, OPEN, WAIVED, Completed, Obligation, ObligationKey
 from qaf.engine.org import Case, Org, Person, Team
 from qaf.engine.periods import Period, after, due_date, periods
-from qaf.engine.sampling import CaseHistory, pick_case
+from qaf.engine.sampling import CaseHistory, open_refs, pick_among
 from qaf.engine.scope import Peers, People, Subject, active, people_of, share_out
 from qaf.engine.titles import title
 from qaf.engine.workdays import calendar
@@ -101,6 +101,8 @@ class _Planner:
         self.workdays = calendar(self.fw.working_days)
         self.teams = sorted(self.org.teams, key=lambda t: t.id)
         self.any_transferred = any(k.transferred for k in self.org.cases)
+        self._named: dict[tuple, tuple[str, ...]] = {}
+        self._open: dict[tuple, tuple[str, ...]] = {}
 
     def note(self, text: str) -> None:
         self.notes.setdefault(text, None)
@@ -326,12 +328,23 @@ class _Planner:
     def attendees(self, c: Cadence, s: Subject, period: Period, due: date) -> tuple[str, ...]:
         """Who attends the owner's work: the subject's own (a body's members, a joint piece's other
         holders), then every holder of each role in ``with``; each once, never the owner."""
+        if not s.attendees and not c.with_:
+            return ()
         out = dict.fromkeys((*s.attendees, *self.named(c.with_, period, due)))
         out.pop(s.assignee, None)  # type: ignore[arg-type]
         return tuple(out)
 
-    def named(self, roles: tuple[str, ...], period: Period, due: date) -> list[str]:
+    def named(self, roles: tuple[str, ...], period: Period, due: date) -> tuple[str, ...]:
         """Everyone a list of roles names: every holder of a role, a body's members (its chair if none listed)."""
+        if not roles:
+            return ()
+        key = (roles, period.start, due)
+        found = self._named.get(key)
+        if found is None:  # the same for every subject of a cadence's period
+            found = self._named[key] = tuple(self._named_now(roles, period, due))
+        return found
+
+    def _named_now(self, roles: tuple[str, ...], period: Period, due: date) -> list[str]:
         out: list[str] = []
         for role in roles:
             body = self.people.body(role) if self.people.vocab.is_body(role) else None
@@ -342,6 +355,8 @@ class _Planner:
 
     def copies(self, c: Cadence, owner: str | None, attendees: tuple[str, ...], period: Period, due: date) -> tuple[str, ...]:
         """Every holder of each role in ``copy`` (a body's members for a body), unless they own or attend it."""
+        if not c.copy:
+            return ()
         return tuple(p for p in dict.fromkeys(self.named(c.copy, period, due)) if p != owner and p not in attendees)
 
     def cases_of(self, s: Subject, c: Cadence | None = None) -> tuple[Case, ...]:
@@ -359,10 +374,20 @@ class _Planner:
             return tuple(c for t in teams for c in self.org.team_cases(t))
         return ()
 
+    def open_refs(self, s: Subject, c: Cadence | None, day: date) -> tuple[str, ...]:
+        """The references of the cases an audit of ``s`` samples that are open on ``day``, sorted
+        (once per subject and day: every count of a share, and every period's pick, reads them)."""
+        own = c is not None and c.caseload == "own"
+        key = (s.kind, s.id, s.assignee, own, day)
+        found = self._open.get(key)
+        if found is None:
+            found = self._open[key] = open_refs(self.cases_of(s, c), day)
+        return found
+
     def count(self, c: Cadence, s: Subject, period: Period) -> int:
         if c.share is None:
             return c.count
-        open_cases = sum(1 for case in self.cases_of(s, c) if case.open_on(period.start))
+        open_cases = len(self.open_refs(s, c, period.start))
         return max(1, math.ceil(open_cases * c.share / 100)) if open_cases else 1
 
     def choose(self, oid: str, period: Period, s: Subject, taken: set[str], c: Cadence | None = None):
@@ -377,8 +402,8 @@ class _Planner:
         owner = f"{s.kind.replace('_', ' ')} {s.label}".replace("team team", "team").replace("service service", "service").replace("area area", "area")
         if s.kind == "assignee" and (c is None or c.caseload != "own") and self.org.reports(s.assignee or ""):
             owner = f"the line of {s.label}"
-        pick = pick_case(
-            oid, self.cases_of(s, c), period.start, self.history, self.fw.recent_audit_months, owner, taken,
+        pick = pick_among(
+            oid, self.open_refs(s, c, period.start), period.start, self.history, self.fw.recent_audit_months, owner, taken,
             waive_if_all_recent=self.fw.when_all_recent == "waive",
         )  # fmt: skip
         if pick.case is None:

@@ -53,6 +53,7 @@ class People:
                 self._holders[role] += (person,)
         self._responsible: dict[tuple[str, tuple[str, ...], str], Person | None] = {}
         self._line_cases: dict[str, tuple[Case, ...]] = {}
+        self._managed: dict[tuple[str, ...], frozenset[str]] = {}
         self._body_chairs = {}
         self._bodies: dict[str, Body] = {}
         for body in org.bodies:
@@ -151,10 +152,21 @@ class People:
         Social Care" audit the teams of their line, never early help or the
         Safeguarding Unit, which no Operations Manager manages.
         """
-        ids = {c.id for c in candidates}
-        if any(c.team == team.id for c in candidates):
-            return True
-        return any(m.id in ids for member in self.org.members(team.id) for m in self.org.line(member.id))
+        key = tuple(c.id for c in candidates)
+        managed = self._managed.get(key)
+        if managed is None:  # once per list of candidates: their teams, and the teams of everyone below them
+            managed = {c.team for c in candidates if c.team}
+            seen = set(key)
+            todo = list(key)
+            while todo:
+                for p in self.org.reports(todo.pop()):
+                    if p.id not in seen:
+                        seen.add(p.id)
+                        todo.append(p.id)
+                        if p.team:
+                            managed.add(p.team)
+            managed = self._managed[key] = frozenset(managed)
+        return team.id in managed
 
     def _find_responsible(self, team: Team, candidates: list[Person], within: str, index: int) -> Person | None:
         in_team = [c for c in candidates if c.team == team.id]

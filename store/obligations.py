@@ -45,15 +45,24 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+ROW_COLUMNS = (
+    "id", "framework", "row", "cadence", "kind", "title", "assignee", "subject_kind", "subject", "case_ref", "team",
+    "period_start", "period_end", "due", "status", "status_reason", "cause", "seq", "sequence", "sample_reason",
+    "attendees", "copies", "created_at", "updated_at",
+)  # fmt: skip
+
+
+def to_values(ob: Obligation, now: datetime) -> tuple:
+    """A new obligation's row: the values of :data:`ROW_COLUMNS`, in that order."""
+    return (
+        ob.id, ob.framework, ob.row, ob.cadence, ob.kind, ob.title, ob.assignee, ob.subject_kind, ob.subject, ob.case,
+        ob.team, ob.period_start, ob.period_end, ob.due, ob.status, ob.status_reason, ob.cause, ob.seq, ob.sequence,
+        ob.sample_reason, ";".join(ob.attendees) or None, ";".join(ob.copies) or None, now, now,
+    )  # fmt: skip
+
+
 def to_row(ob: Obligation, now: datetime) -> dict[str, Any]:
-    return {
-        "id": ob.id, "framework": ob.framework, "row": ob.row, "cadence": ob.cadence, "kind": ob.kind,
-        "title": ob.title, "assignee": ob.assignee, "subject_kind": ob.subject_kind, "subject": ob.subject,
-        "case_ref": ob.case, "team": ob.team, "period_start": ob.period_start, "period_end": ob.period_end,
-        "due": ob.due, "status": ob.status, "status_reason": ob.status_reason, "cause": ob.cause, "seq": ob.seq,
-        "sequence": ob.sequence, "sample_reason": ob.sample_reason, "attendees": joined(ob.attendees),
-        "copies": joined(ob.copies), "created_at": now, "updated_at": now,
-    }  # fmt: skip
+    return dict(zip(ROW_COLUMNS, to_values(ob, now)))
 
 
 def from_row(r: Any, outcome: Outcome | None = None) -> Obligation:
@@ -142,7 +151,7 @@ def apply(conn: Connection, new: Iterable[Obligation], updates: Iterable[tuple[O
     """
     now = _now()
     new = list(new)
-    created = insert_new(conn, OBLIGATIONS, [to_row(o, now) for o in new], ["id"])
+    created = insert_new(conn, OBLIGATIONS, [to_values(o, now) for o in new], ["id"], ROW_COLUMNS)
     if created >= ANALYZE_AT:
         # a fresh council's first schedule: without statistics the planners guess. PostgreSQL's
         # case-history query on the recording path scanned the whole table (8 ms instead of 1.5 ms);

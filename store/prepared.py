@@ -17,6 +17,7 @@ the statement is compiled. A callable default must take no arguments (``default=
 
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import Any, Mapping, Sequence
 
 from sqlalchemy import Connection
@@ -64,12 +65,21 @@ class Prepared:
         spec = self._for(conn)
         return self._execute(conn, spec, lambda cur: cur.execute(spec[0], self._values(spec, params)))
 
-    def run_many(self, conn: Connection, rows: Sequence[Mapping[str, Any]]) -> int:
-        """Execute for each of ``rows`` (the driver's executemany); the rows touched where the driver says (SQLite)."""
+    def run_many(self, conn: Connection, rows: Sequence[Any], given: Sequence[str] | None = None) -> int:
+        """Execute for each of ``rows`` (the driver's executemany); the rows touched (both drivers sum them).
+
+        The values are converted a column at a time, each distinct value once
+        (:func:`columns_converted`): a year's obligations share a few hundred
+        dates and one timestamp. ``rows`` are mappings, or sequences of the
+        ``given`` columns (which must be the statement's keys).
+        """
         if not rows:
             return 0
         spec = self._for(conn)
-        return self._execute(conn, spec, lambda cur: cur.executemany(spec[0], [self._values(spec, r) for r in rows]))
+        _sql, names, processors, defaults, positional = spec
+        columns = columns_converted(rows, names, processors, defaults, given)
+        params = list(zip(*columns)) if positional else [dict(zip(names, values)) for values in zip(*columns)]
+        return self._execute(conn, spec, lambda cur: cur.executemany(spec[0], params))
 
     @staticmethod
     def _execute(conn: Connection, spec: tuple, call) -> int:
@@ -81,3 +91,49 @@ class Prepared:
             raise DBAPIError.instance(spec[0], None, exc, conn.dialect.loaded_dbapi.Error, dialect=conn.dialect) from exc
         finally:
             cursor.close()
+
+
+def converted(values: Sequence[Any], processor) -> Sequence[Any]:
+    """``processor`` applied to each of ``values`` (None stays None), once per distinct value."""
+    if processor is None:
+        return values
+    memo: dict[Any, Any] = {None: None}
+    out = []
+    append = out.append
+    for v in values:
+        try:
+            append(memo[v])
+        except KeyError:
+            append(memo.setdefault(v, processor(v)))
+        except TypeError:  # unhashable (a JSON document): converted on its own
+            append(processor(v))
+    return out
+
+
+def columns_converted(
+    rows: Sequence[Any],
+    names: Sequence[str],
+    processors: Sequence[Any],
+    defaults: Mapping[str, tuple[bool, Any]],
+    given: Sequence[str] | None = None,
+) -> list[Sequence[Any]]:
+    """The rows' values column by column, each through its column's bind processor; columns the rows
+    leave out get their default (a callable default is called once a row, as SQLAlchemy would).
+
+    ``rows`` are mappings that all name the same columns, or, with ``given``,
+    sequences of those columns' values in that order (no dict a row to build).
+    """
+    if given is None:
+        given = tuple(rows[0])
+        pick = itemgetter(*given)
+        rows = list(map(pick, rows)) if len(given) > 1 else [(pick(r),) for r in rows]
+    by_name = dict(zip(given, zip(*rows)))
+    n = len(rows)
+    out: list[Sequence[Any]] = []
+    for name, processor in zip(names, processors):
+        values = by_name.get(name)
+        if values is None:
+            call, value = defaults[name]
+            values = [value(None) for _ in range(n)] if call else [value] * n
+        out.append(converted(values, processor))
+    return out

@@ -7,7 +7,7 @@ from typing import Iterable, Mapping, Sequence
 from sqlalchemy import Connection, Table
 from sqlalchemy.exc import DBAPIError
 
-from qaf.store.prepared import Prepared
+from qaf.store.prepared import Prepared, columns_converted
 
 
 def _insert(conn: Connection, table: Table):
@@ -40,32 +40,46 @@ _PREPARED: dict[tuple, Prepared] = {}
 COPY_AT = 500  # from this many rows, PostgreSQL gets them by COPY (a temporary table costs a few catalog writes)
 
 
-def insert_new(conn: Connection, table: Table, rows: Sequence[Mapping[str, object]], keys: Iterable[str]) -> int:
+def insert_new(
+    conn: Connection, table: Table, rows: Sequence[Mapping[str, object]] | Sequence[Sequence[object]], keys: Iterable[str],
+    columns: Sequence[str] | None = None,
+) -> int:
     """Insert ``rows`` whose keys are new; existing keys are left exactly as they are; how many were inserted.
 
     Rows that all name the same columns (every caller's do) skip SQLAlchemy's
-    per-row processing: on SQLite one driver ``executemany`` with SQLAlchemy's
-    own bind processors (:mod:`qaf.store.prepared`); on PostgreSQL, from
-    :data:`COPY_AT` rows, COPY into a temporary table and one ``INSERT ...
-    SELECT ... ON CONFLICT DO NOTHING``, whose count is exact. Fewer rows on
-    PostgreSQL go through SQLAlchemy's batched insert, whose count assumes the
-    caller's lock kept other writers of these keys out (every caller holds one):
-    psycopg's batches do not report it, and RETURNING makes them seven times slower.
+    per-row processing: one driver ``executemany`` of the ``ON CONFLICT DO
+    NOTHING`` insert with SQLAlchemy's own bind processors, applied a column at
+    a time and once per distinct value (:mod:`qaf.store.prepared`); on
+    PostgreSQL, from :data:`COPY_AT` rows, COPY into a temporary table and one
+    ``INSERT ... SELECT ... ON CONFLICT DO NOTHING``. The count is exact either
+    way (both drivers sum an executemany's rows). Rows naming different columns
+    go through SQLAlchemy's batched insert. With ``columns``, each row is a
+    sequence of those columns' values in that order (a large caller's rows
+    need no dict each).
     """
     if not rows:
         return 0
     keys = list(keys)
-    columns = tuple(rows[0])
-    uniform = all(len(r) == len(columns) and r.keys() == rows[0].keys() for r in rows)
+    given = tuple(columns) if columns is not None else None
+    if given is not None:
+        if any(len(r) != len(given) for r in rows):
+            raise ValueError(f"{table.name}: every row must give the {len(given)} columns {', '.join(given)}")
+        uniform = True
+    else:
+        first = rows[0].keys()  # type: ignore[union-attr]
+        uniform = all(r.keys() == first for r in rows)  # type: ignore[union-attr]
+    names = given or tuple(rows[0])  # type: ignore[arg-type]
     dialect = conn.dialect.name
-    if uniform and dialect == "sqlite":
-        key = (table.name, tuple(keys), columns)
+    if uniform and dialect == "postgresql" and len(rows) >= COPY_AT:
+        return _copy_new(conn, table, rows, keys, names, given)
+    if uniform:
+        key = (dialect, table.name, tuple(keys), names)
         prepared = _PREPARED.get(key)
         if prepared is None:
-            prepared = _PREPARED[key] = Prepared(_insert(conn, table).on_conflict_do_nothing(index_elements=keys), columns)
-        return prepared.run_many(conn, rows)
-    if uniform and dialect == "postgresql" and len(rows) >= COPY_AT:
-        return _copy_new(conn, table, rows, keys, columns)
+            prepared = _PREPARED[key] = Prepared(_insert(conn, table).on_conflict_do_nothing(index_elements=keys), names)
+        return prepared.run_many(conn, rows, given)
+    if given is not None:
+        rows = [dict(zip(given, r)) for r in rows]  # type: ignore[arg-type]
     key = (dialect, table.name, tuple(keys))
     stmt = _DO_NOTHING.get(key)
     if stmt is None:
@@ -74,13 +88,14 @@ def insert_new(conn: Connection, table: Table, rows: Sequence[Mapping[str, objec
     return result.rowcount if result.rowcount >= 0 else len(rows)
 
 
-def _copy_new(conn: Connection, table: Table, rows: Sequence[Mapping[str, object]], keys: list[str], columns: tuple[str, ...]) -> int:
+def _copy_new(conn: Connection, table: Table, rows: Sequence, keys: list[str], columns: tuple[str, ...], given: tuple[str, ...] | None) -> int:
     """PostgreSQL: COPY the rows into a scratch table (types only), then insert those whose keys are new."""
     # columns the rows leave out get their Python-side defaults, as SQLAlchemy's insert would give them
     filled = [c for c in table.c if c.name not in columns and c.default is not None and (c.default.is_scalar or c.default.is_callable)]
-    columns = (*columns, *(c.name for c in filled))
-    defaults = [(c.default.is_callable, c.default.arg) for c in filled]
+    defaults = {c.name: (c.default.is_callable, c.default.arg) for c in filled}
+    columns = (*columns, *defaults)
     processors = [table.c[c].type._cached_bind_processor(conn.dialect) for c in columns]
+    values = list(zip(*columns_converted(rows, columns, processors, defaults, given)))
     names = ", ".join(f'"{c}"' for c in columns)
     scratch = f"qaf_new_{table.name}"
     statement = f'INSERT INTO "{table.name}" ({names}) SELECT {names} FROM {scratch} ON CONFLICT ({", ".join(keys)}) DO NOTHING'
@@ -88,9 +103,8 @@ def _copy_new(conn: Connection, table: Table, rows: Sequence[Mapping[str, object
     try:
         cursor.execute(f'CREATE TEMPORARY TABLE {scratch} ON COMMIT DROP AS SELECT {names} FROM "{table.name}" WITH NO DATA')
         with cursor.copy(f"COPY {scratch} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                values = [*row.values(), *(arg(None) if call else arg for call, arg in defaults)]
-                copy.write_row([v if p is None or v is None else p(v) for v, p in zip(values, processors)])
+            for row in values:
+                copy.write_row(row)
         cursor.execute(statement)
         inserted = cursor.rowcount
         cursor.execute(f"DROP TABLE {scratch}")

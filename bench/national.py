@@ -1,0 +1,463 @@
+"""Benchmark: councils sharing one PostgreSQL, each in its own schema with its own ``qaf serve`` leader.
+
+    .venv/bin/python bench/national.py [--councils 20] [--size large] [--days 30] [--seconds 20] [--rate 2]
+                                       [--pg URL] [--keep] [--small]
+
+What it does:
+
+1. Makes one schema per council (``qaf_nat_<run>_<n>``) in the one database,
+   each with East Sussex's framework, a synthetic council (``--size``, a
+   different seed each) and two tokens: a worker's feed and a manager's API
+   token.
+2. Alone: starts council 0's server process (the app and scheduler of
+   ``qaf serve``: :func:`qaf.service.build`, with the business date under the
+   bench's control) and lets it become leader and run its first tick; then
+   ticks it ``--alone-days`` days with feed and ``due`` traffic against it
+   (``--rate`` requests a second, half feed, half ``due``).
+3. Together: starts every other council's server (each its own process and
+   leader; their first ticks run at once), then a simulated month: each
+   simulated day every council's leader ticks at the same moment, and the
+   traffic runs against all of them.
+4. Prints per-council tick times (and whether each council ticked every day),
+   p50/p99 of the feed and of ``due`` alone and with every council present,
+   each figure's ratio to council 0's single-council figure, the connections
+   each process holds (``pg_stat_activity``, by ``application_name``) at idle
+   and at peak, lock waits seen (sampled every 0.2 s), and the load average.
+5. Drops its schemas (``--keep`` keeps them) and stops its processes.
+
+Targets (issue 16): every council ticks every day; no council's p99 feed or
+``due`` latency with all present above 1.5x its figure alone; at most 5
+connections per ``qaf serve`` process at idle. The machine's cores are shared
+by every process: on a small machine, the ratios measure CPU contention as
+much as the database's. Not part of the test suite (it takes minutes).
+
+``--small``: 3 councils of size ``small``, 3 days, 4 s of traffic a phase (a quick check).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import PG_DEFAULT  # noqa: E402
+
+APP = "qaf_nat"  # every process's application_name starts so: pg_stat_activity tells them apart
+
+
+# --- the server process of one council --------------------------------------------------
+
+
+def worker(url: str, port: int, start: date, runner: str) -> None:
+    """One council's ``qaf serve``: its app, its scheduler and its leadership, on a business date the bench moves."""
+    import logging
+
+    import uvicorn
+
+    from qaf import service
+
+    logging.basicConfig(level=logging.WARNING)
+    day = [start]
+    app, scheduler, leadership, store = service.build(url, runner, today=lambda: day[0], check_every=2.0)
+    daily = None
+
+    @app.post("/bench/day/{iso}", include_in_schema=False)
+    def tick_to(iso: str) -> dict:
+        """Move the business date and run the daily job, as the 06:00 cron would."""
+        day[0] = date.fromisoformat(iso)
+        began = time.perf_counter()
+        daily()
+        return {"took": time.perf_counter() - began, "leader": leadership.held}
+
+    scheduler.start()
+    daily = scheduler.get_job("tick").func
+    try:
+        uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
+    finally:
+        scheduler.shutdown(wait=False)
+        leadership.release()
+        store.close()
+
+
+# --- setting councils up ---------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def setup(base: str, schema: str, seed: int, size: str) -> dict:
+    """A council's schema: framework, organisation, a worker's feed token, a manager's API token."""
+    from qaf.demo.synthetic import make_council
+    from qaf.rules import bundled
+    from qaf.rules.loader import load_framework
+    from qaf.store.sql import SqlStore
+    from qaf.usecases import tokens
+
+    url = f"{base}{'&' if '?' in base else '?'}schema={schema}"
+    fw, _ = load_framework(bundled.path("east-sussex-2013"))
+    org = make_council(seed=seed, size=size)
+    store = SqlStore.open(url)
+    try:
+        store.save_framework(fw, bundled.path("east-sussex-2013").read_text())
+        store.save_org(org)
+        vocab = store.vocabulary()
+        managers = {p.manager for p in org.people if p.manager}
+        rng = random.Random(seed)
+        worker_ = rng.choice([p for p in org.people if p.id not in managers and p.manager and p.end is None])
+        manager = org.person(worker_.manager or "")
+        now = datetime.now(timezone.utc)
+        feed, _ = tokens.issue(store, org, vocab, worker_.id, None, "feed", now)
+        api, _ = tokens.issue(store, org, vocab, manager.id, None, "api", now)
+        return {"url": url, "schema": schema, "feed": feed, "api": api, "manager": manager.id, "people": len(org.people)}
+    finally:
+        store.close()
+
+
+def start_worker(n: int, council: dict, start: date, run: str) -> subprocess.Popen:
+    port = free_port()
+    env = dict(os.environ, PGAPPNAME=f"{APP}_{run}_{n}")
+    proc = subprocess.Popen(
+        [sys.executable, __file__, "--worker", council["url"], str(port), start.isoformat(), f"national-{n}"],
+        env=env, stdout=subprocess.DEVNULL, stderr=open(f"/tmp/{APP}_{run}_{n}.log", "w"),
+    )  # fmt: skip
+    council["port"], council["proc"] = port, proc
+    return proc
+
+
+def call(port: int, method: str, path: str, headers: dict | None = None, timeout: float = 600.0) -> tuple[int, bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request(method, path, headers=headers or {})
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+def wait_ready(council: dict, start: date, limit: float = 900.0) -> float:
+    """Until the council's server answers and its leader has ticked the first day; how long it took."""
+    began = time.perf_counter()
+    while time.perf_counter() - began < limit:
+        if council["proc"].poll() is not None:
+            raise SystemExit(f"{council['schema']}: its server stopped (see /tmp/{APP}_*.log)")
+        try:
+            status, body = call(council["port"], "GET", "/health", timeout=5)
+            if status == 200 and json.loads(body).get("last_tick") == start.isoformat():
+                return time.perf_counter() - began
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise SystemExit(f"{council['schema']}: no first tick after {limit:.0f} s")
+
+
+# --- traffic and sampling --------------------------------------------------------------
+
+
+class Traffic:
+    """Feed and ``due`` requests at ``rate`` a second against each council, latencies kept by council and kind."""
+
+    def __init__(self, councils: list[dict], rate: float) -> None:
+        self.councils, self.rate = councils, rate
+        self.stop = threading.Event()
+        self.latencies: dict[tuple[int, str], list[float]] = {}
+        self.errors: dict[tuple[int, str], int] = {}
+        self.threads: list[threading.Thread] = []
+
+    def _run(self, n: int, council: dict) -> None:
+        feed = f"/feeds/{council['feed']}.ics"
+        due = f"/api/obligations?person={council['manager']}"
+        auth = {"Authorization": f"Bearer {council['api']}"}
+        conn = http.client.HTTPConnection("127.0.0.1", council["port"], timeout=60)
+        gap = 1.0 / self.rate
+        i = 0
+        next_at = time.perf_counter() + random.random() * gap
+        while not self.stop.is_set():
+            time.sleep(max(0.0, next_at - time.perf_counter()))
+            next_at += gap
+            kind, path, headers = ("feed", feed, {}) if i % 2 == 0 else ("due", due, auth)
+            i += 1
+            began = time.perf_counter()
+            try:
+                conn.request("GET", path, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                ok = response.status == 200
+            except (OSError, http.client.HTTPException):
+                ok = False
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", council["port"], timeout=60)
+            took = time.perf_counter() - began
+            if ok:
+                self.latencies.setdefault((n, kind), []).append(took)
+            else:
+                self.errors[(n, kind)] = self.errors.get((n, kind), 0) + 1
+        conn.close()
+
+    def __enter__(self) -> "Traffic":
+        for n, council in enumerate(self.councils):
+            t = threading.Thread(target=self._run, args=(council["n"], council), daemon=True)
+            t.start()
+            self.threads.append(t)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        for t in self.threads:
+            t.join(timeout=90)
+
+
+class Sampler:
+    """Every 0.2 s: connections per process (by application_name), and backends waiting on a lock."""
+
+    def __init__(self, dsn: str, run: str) -> None:
+        import psycopg
+
+        self.conn = psycopg.connect(dsn, autocommit=True, application_name="qaf_bench_sampler")
+        self.run = run
+        self.peak: dict[str, int] = {}
+        self.samples = 0
+        self.waiting_samples = 0
+        self.waits: dict[str, int] = {}
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._loop, daemon=True)
+
+    def connections(self) -> dict[str, int]:
+        rows = self.conn.execute(
+            "SELECT application_name, count(*) FROM pg_stat_activity WHERE application_name LIKE %s GROUP BY 1",
+            (f"{APP}_{self.run}_%",),
+        ).fetchall()
+        return {name: n for name, n in rows}
+
+    def _loop(self) -> None:
+        while not self.stop.is_set():
+            for name, n in self.connections().items():
+                self.peak[name] = max(self.peak.get(name, 0), n)
+            waiting = self.conn.execute(
+                "SELECT wait_event, count(*) FROM pg_stat_activity WHERE application_name LIKE %s AND wait_event_type = 'Lock' GROUP BY 1",
+                (f"{APP}_{self.run}_%",),
+            ).fetchall()
+            self.samples += 1
+            if waiting:
+                self.waiting_samples += 1
+                for event, n in waiting:
+                    self.waits[event] = self.waits.get(event, 0) + n
+            self.stop.wait(0.2)
+
+    def __enter__(self) -> "Sampler":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        self.thread.join(timeout=10)
+
+
+def tick_all(councils: list[dict], days: dict[int, date]) -> dict[int, float | None]:
+    """Every council's daily job at once, each on its own business date; seconds each took (None: failed)."""
+    took: dict[int, float | None] = {}
+
+    def one(c: dict) -> None:
+        try:
+            status, body = call(c["port"], "POST", f"/bench/day/{days[c['n']].isoformat()}")
+            answer = json.loads(body) if status == 200 else {}
+            took[c["n"]] = answer["took"] if answer.get("leader") else None
+        except (OSError, ValueError, KeyError):
+            took[c["n"]] = None
+
+    threads = [threading.Thread(target=one, args=(c,)) for c in councils]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return took
+
+
+def ticked_through(council: dict) -> str | None:
+    status, body = call(council["port"], "GET", "/health", timeout=30)
+    return json.loads(body).get("last_tick") if status == 200 else None
+
+
+def pct(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def ms(x: float) -> str:
+    return f"{x * 1000:7.1f}"
+
+
+# --- the run ---------------------------------------------------------------------------
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pg", default=os.environ.get("QAF_TEST_POSTGRES_URL", PG_DEFAULT))
+    parser.add_argument("--councils", type=int, default=20)
+    parser.add_argument("--size", default="large")
+    parser.add_argument("--days", type=int, default=30, help="simulated days with every council present (a month)")
+    parser.add_argument("--alone-days", type=int, default=3)
+    parser.add_argument("--seconds", type=float, default=20.0, help="traffic alone before the month, and the least the month's traffic runs")
+    parser.add_argument("--rate", type=float, default=2.0, help="requests a second against each council (half feed, half due)")
+    parser.add_argument("--keep", action="store_true", help="keep the schemas (qaf_nat_*) after the run")
+    parser.add_argument("--small", action="store_true", help="3 small councils, 3 days, 4 s of traffic a phase")
+    args = parser.parse_args()
+    if args.small:
+        args.councils, args.size, args.days, args.alone_days, args.seconds = 3, "small", 3, 2, 4.0
+    for name in ("councils", "days", "alone_days"):
+        if getattr(args, name) < 1:
+            parser.error(f"--{name.replace('_', '-')} must be at least 1")
+    if args.rate <= 0 or args.seconds <= 0:
+        parser.error("--rate and --seconds must be above 0")
+
+    from sqlalchemy import create_engine, text
+
+    from qaf.store.db import database_url
+
+    base = database_url(args.pg)
+    run = uuid.uuid4().hex[:6]
+    start = date.today()
+    schemas = [f"{APP}_{run}_{n}" for n in range(args.councils)]
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    councils: list[dict] = []
+    print(f"{args.councils} councils of size {args.size}, one schema each ({APP}_{run}_*), one database; "
+          f"{os.cpu_count()} cores, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")  # fmt: skip
+    try:
+        began = time.perf_counter()
+        for n, schema in enumerate(schemas):
+            council = setup(base, schema, seed=100 + n, size=args.size)
+            council["n"] = n
+            councils.append(council)
+        print(f"set up {len(councils)} schemas (framework, organisation of ~{councils[0]['people']} people, tokens) "
+              f"in {time.perf_counter() - began:.1f} s")  # fmt: skip
+        dsn = base.replace("postgresql+psycopg://", "postgresql://")
+        sampler = Sampler(dsn, run)
+
+        # alone: council 0 only
+        first = councils[0]
+        start_worker(0, first, start, run)
+        first_tick_alone = wait_ready(first, start)
+        alone_ticks: list[float] = []
+        alone_days = [start + timedelta(days=i + 1) for i in range(args.alone_days)]
+        with sampler, Traffic([first], args.rate) as alone_traffic:
+            traffic_began = time.perf_counter()
+            for day in alone_days:
+                took = tick_all([first], {0: day})[0]
+                if took is not None:
+                    alone_ticks.append(took)
+            time.sleep(max(0.0, args.seconds - (time.perf_counter() - traffic_began)))
+        alone = {kind: alone_traffic.latencies.get((0, kind), []) for kind in ("feed", "due")}
+        print(f"alone: council 0 started and ticked {start} (its first schedule) in {first_tick_alone:.1f} s; "
+              f"{len(alone_ticks)}/{len(alone_days)} days ticked, median {statistics.median(alone_ticks or [float('nan')]):.2f} s")  # fmt: skip
+
+        # together: every other council starts and leads its own schema
+        began = time.perf_counter()
+        for c in councils[1:]:
+            start_worker(c["n"], c, start, run)
+        sampler2 = Sampler(dsn, run)
+        with sampler2:
+            firsts = [wait_ready(c, start) for c in councils[1:]]
+        if firsts:
+            print(f"together: {len(firsts)} more servers started and each ticked its first day (first schedules at once) "
+                  f"in {time.perf_counter() - began:.1f} s")  # fmt: skip
+        time.sleep(3.0)
+        idle = sampler2.connections()
+
+        month: dict[int, list[float | None]] = {c["n"]: [] for c in councils}
+        sampler3 = Sampler(dsn, run)
+        with sampler3, Traffic(councils, args.rate) as together_traffic:
+            traffic_began = time.perf_counter()
+            for i in range(args.days):
+                days = {c["n"]: start + timedelta(days=i + 1) for c in councils}
+                days[0] = start + timedelta(days=args.alone_days + i + 1)
+                for n, took in tick_all(councils, days).items():
+                    month[n].append(took)
+            time.sleep(max(0.0, args.seconds - (time.perf_counter() - traffic_began)))
+        month_s = time.perf_counter() - traffic_began
+        time.sleep(3.0)
+        idle_after = sampler3.connections()
+        through = {c["n"]: ticked_through(c) for c in councils}
+
+        # --- figures
+        print(f"\nthe month: {args.days} simulated days for {len(councils)} councils at once in {month_s:.1f} s; "
+              f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")  # fmt: skip
+        base_tick = statistics.median(alone_ticks) if alone_ticks else float("nan")
+        print(f"{'council':<22} {'ticked':>7} {'tick med':>8} {'max':>6} {'ratio':>6}   "
+              f"{'feed p50':>8} {'p99':>7} {'ratio':>6}   {'due p50':>8} {'p99':>7} {'ratio':>6}   {'conns idle/peak':>15}")
+        alone_p99 = {kind: pct(v, 99) for kind, v in alone.items()}
+        print(f"{'0 alone':<22} {len(alone_ticks):>3}/{len(alone_days):<3} {base_tick:8.2f} {max(alone_ticks or [0]):6.2f} {1.0:6.1f}   "
+              f"{ms(pct(alone['feed'], 50))} {ms(alone_p99['feed'])} {1.0:6.1f}   {ms(pct(alone['due'], 50))} {ms(alone_p99['due'])} {1.0:6.1f}")  # fmt: skip
+        worst = {"feed": 0.0, "due": 0.0}
+        missed = []
+        for c in councils:
+            n = c["n"]
+            done = [t for t in month[n] if t is not None]
+            expected = (start + timedelta(days=args.days + (args.alone_days if n == 0 else 0))).isoformat()
+            if len(done) < args.days or through[n] != expected:
+                missed.append(n)
+            feed = together_traffic.latencies.get((n, "feed"), [])
+            due = together_traffic.latencies.get((n, "due"), [])
+            ratios = {k: pct(v, 99) / alone_p99[k] for k, v in (("feed", feed), ("due", due))}
+            for k in worst:
+                worst[k] = max(worst[k], ratios[k])
+            app = f"{APP}_{run}_{n}"
+            med = statistics.median(done) if done else float("nan")
+            print(f"{n:<22} {len(done):>3}/{args.days:<3} {med:8.2f} {max(done or [0]):6.2f} {med / base_tick:6.1f}   "
+                  f"{ms(pct(feed, 50))} {ms(pct(feed, 99))} {ratios['feed']:6.1f}   {ms(pct(due, 50))} {ms(pct(due, 99))} {ratios['due']:6.1f}   "
+                  f"{idle_after.get(app, 0):>7}/{max(sampler3.peak.get(app, 0), sampler2.peak.get(app, 0)):<7}")  # fmt: skip
+        errors = sum(together_traffic.errors.values()) + sum(alone_traffic.errors.values())
+        requests = sum(len(v) for v in together_traffic.latencies.values())
+        print(f"\nrequests answered during the month: {requests} ({errors} failed or refused); rate {args.rate}/s per council")
+        print(f"every council ticked every day: {'yes' if not missed else 'NO: ' + ', '.join(map(str, missed))}")
+        print(f"worst p99 ratio to council 0 alone: feed {worst['feed']:.1f}x, due {worst['due']:.1f}x (target 1.5x)")
+        idle_max = max(list(idle.values()) + list(idle_after.values()) or [0])
+        print(f"connections per process at idle: at most {idle_max} (target 5); before the month {sorted(idle.values())}, after {sorted(idle_after.values())}")
+        for label, s in (("alone", sampler), ("first ticks", sampler2), ("the month", sampler3)):
+            what = ", ".join(f"{k} {v}" for k, v in sorted(s.waits.items())) or "none"
+            print(f"lock waits, {label}: {s.waiting_samples} of {s.samples} samples had a backend waiting on a lock ({what})")
+        print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        return 0 if not missed else 1
+    finally:
+        for c in councils:
+            proc = c.get("proc")
+            if proc is not None and proc.poll() is None:
+                proc.terminate()
+        for c in councils:
+            proc = c.get("proc")
+            if proc is not None:
+                try:
+                    proc.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+        if not args.keep:
+            with admin.connect() as conn:
+                for schema in schemas:
+                    conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        else:
+            print(f"kept schemas {APP}_{run}_0..{args.councils - 1}")
+        admin.dispose()
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--worker":
+        worker(sys.argv[2], int(sys.argv[3]), date.fromisoformat(sys.argv[4]), sys.argv[5])
+    else:
+        sys.exit(main())
