@@ -136,7 +136,7 @@ def grades_chart(history: tuple[MonthGrades, ...], scale: tuple[str, ...]) -> st
 
 def teams_chart(groups: tuple[Group, ...], chart_id: str = "teams-chart", width: int = 760, note: str = "") -> str:
     """A horizontal bar a team: what became of the work first due in the month. Long names wrap."""
-    w, label_w, line_h = width, min(230, width // 3), 13
+    w, label_w, line_h = width, min(230, int(width * 0.4)), 13
     chars = max(12, int((label_w - 12) / 6.2))
     labels = [wrap(g.label, chars) for g in groups]
     heights = [max(22, line_h * len(lines) + 9) for lines in labels]
@@ -166,7 +166,7 @@ def teams_chart(groups: tuple[Group, ...], chart_id: str = "teams-chart", width:
         y += row_h
     parts += legend
     if note:
-        parts.append(_text(label_w, h - 4, note, 10, "start", "#666"))
+        parts.append(_text(10, h - 4, note, 10, "start", "#666"))
     parts.append("</svg>")
     return "".join(parts)
 
@@ -191,7 +191,7 @@ def completion_chart(trend: tuple[Rate, ...], chart_id: str = "completion-chart"
             height = (bottom - top) * share / 100
             fill = "#1f77b4" if i == len(trend) - 1 else "#9ecae1"
             parts.append(_rect(x, bottom - height, slot * 0.7, height, fill, f"{r.label}: {share}% ({r.completed} of {r.scheduled})"))
-            parts.append(_text(x + slot * 0.35, bottom - height - 3, f"{share}", 9, fill="#444"))
+            parts.append(_text(x + slot * 0.35, bottom - height - 3, f"{share}%", 9, fill="#444"))
         parts.append(_text(x + slot * 0.35, bottom + 13, label, 9))
     first, last = (trend[0].label, trend[-1].label) if trend else ("", "")
     parts.append(_text(left, h - 22, f"{first} to {last}: per cent of the month's case-file audits", 10, "start", "#555"))
@@ -202,14 +202,14 @@ def completion_chart(trend: tuple[Rate, ...], chart_id: str = "completion-chart"
 
 def month_grades_chart(g: Grades, scale: tuple[str, ...], chart_id: str = "grades-month-chart") -> str:
     """The month's grades, best first: all primary grades, then the moderated audits' primary against moderated."""
-    w, left, bar, gap = 380, 118, 24, 14
+    w, left, bar, gap = 380, 138, 24, 14
     primary = {s.grade: s.count for s in g.shares}
     before = {r.grade: r.primary for r in g.table}
     after = {r.grade: r.moderated for r in g.table}
-    bars = [(f"Primary ({g.graded})", primary, "primary grade, all audits graded")]
+    bars = [(f"All graded ({g.graded})", primary, "primary grade, all audits graded")]
     if g.moderated:
-        bars += [(f"Moderated ({g.moderated}):", before, "primary grade of the moderated audits"),
-                 ("  after moderation", after, "moderated grade")]  # fmt: skip
+        bars += [(f"Before moderation ({g.moderated})", before, "primary grade of the moderated audits"),
+                 (f"After moderation ({g.moderated})", after, "moderated grade")]  # fmt: skip
     h = 14 + len(bars) * (bar + gap) + 44
     plot = w - left - 10
     parts = [f'<svg class="chart" id="{chart_id}" xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" '

@@ -43,13 +43,14 @@ details summary { cursor: pointer; margin: .5rem 0; }
 .tile .big small { font-size: 1rem; font-weight: 400; color: #444; }
 .tile p { margin: .15rem 0; font-size: .88rem; overflow-wrap: anywhere; }
 .tile.alert { border-left: 5px solid #b00020; } .tile.good { border-left: 5px solid #2e7d32; }
-.trio { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: .3rem; margin: 0; }
-.trio div { min-width: 0; } .trio dt { font-size: .8rem; color: #444; overflow-wrap: anywhere; }
+.trio { display: flex; flex-wrap: wrap; gap: .2rem .6rem; margin: 0; }
+.trio div { flex: 1 1 0; } .trio dt { font-size: .8rem; color: #444; }
 .trio dd { margin: 0; font-size: 1.6rem; font-weight: 700; line-height: 1.1; }
 .tile ul { margin: .2rem 0; padding-left: 1rem; font-size: .85rem; }
 .charts { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: .6rem 1rem; }
 .charts figure { margin: 0; min-width: 0; } .charts figure.wide { grid-column: 1 / -1; }
 .charts figcaption { font-weight: 600; font-size: .9rem; }
+.charts svg.chart { width: 100%; max-width: 470px; } .charts figure.wide svg.chart { max-width: 660px; }
 .appendix h2:first-child { margin-top: 1rem; }
 @media (max-width: 640px) {
   body { margin: .8rem auto; } h1 { font-size: 1.3rem; } p.lead { font-size: 1rem; }
@@ -62,7 +63,8 @@ details summary { cursor: pointer; margin: .5rem 0; }
   h1 { font-size: 16pt; } p.lead { font-size: 11pt; padding: .35rem .6rem; margin: .4rem 0; }
   .tiles { gap: .4rem; margin: .5rem 0; } .tile { padding: .35rem .55rem; break-inside: avoid; }
   .tile .big { font-size: 20pt; } .trio dd { font-size: 16pt; } .tile p, .tile ul { font-size: 8.5pt; }
-  .charts { gap: .2rem .8rem; } .charts figure { break-inside: avoid; }
+  .charts { gap: .2rem .8rem; } .charts figure { break-inside: avoid; } .charts figcaption { font-size: 9pt; }
+  .charts svg.chart { max-width: 320px; } .charts figure.wide svg.chart { max-width: 470px; } .trio dt { font-size: 8pt; }
   .board { break-after: page; } .appendix { break-before: page; }
   details { display: block; } details > summary { list-style: none; }
   table { font-size: 8.5pt; break-inside: auto; } tr { break-inside: avoid; } h2, h3 { break-after: avoid; }
@@ -172,13 +174,13 @@ def tiles(r: Report) -> str:
     completion = _tile("Completion", (
         f'<p class="big">{escape(pct(done.percent)) if a.scheduled else "–"}</p>'
         f"<p>of the case-file audits first due in {escape(m)} completed by its end ({a.completed} of {a.scheduled})</p>"
-        f"<p>{escape(r.last_month.label if r.last_month else 'Last month')}: {escape(_rate(r.last_month))}<br>"
+        f"<p>Last month ({escape(r.last_month.label if r.last_month else '')}): {escape(_rate(r.last_month))}<br>"
         f"Year so far ({escape(r.year.label if r.year else '')}): {escape(_rate(r.year))}</p>"))  # fmt: skip
     moderated = (f"{g.moderated} moderated: {g.agreed} agreed, {g.downscaled} downscaled, {g.upscaled} upscaled"
                  f" (agreement {pct(g.agreement_percent)})" if g.moderated else "none moderated yet")  # fmt: skip
     grades = _tile("Grades", (
-        f'<p class="big">{g.graded:,} <small>audits graded in {escape(m)}</small></p>'
-        f"<p>{escape(moderated)}.</p><p>{g.concerns} with significant concerns"
+        f'<p class="big">{g.graded:,}</p><p>audits graded in {escape(m)} (primary grades)</p>'
+        f"<p>{escape(moderated[0].upper() + moderated[1:])}.</p><p>{g.concerns} with significant concerns"
         + (f"; moderated audits QA-signed: {g.signed} of {g.moderated}" if g.signed is not None and g.moderated else "") + ".</p>"))  # fmt: skip
     act = r.actions
     actions = _tile("Actions from audits", _trio([(act.raised, f"raised in {m}"), (act.done, "of them done"), (act.overdue, "overdue now")])
@@ -193,9 +195,9 @@ def tiles(r: Report) -> str:
     if r.targets:
         lines = "".join(f'<li class="{"muted" if t.met is None else "met" if t.met else "missed"}">{escape(_target_short(t))}</li>' for t in r.targets)
         body = (f'<p class="big">{len(met)} <small>of {len(judged)} met</small></p><ul>{lines}</ul>' if judged
-                else f'<p class="big">–</p><p>No audit graded in {escape(m)}: not judged.</p>')  # fmt: skip
+                else f"<p>No audit graded in {escape(m)}: the targets are not judged.</p><ul>{lines}</ul>")  # fmt: skip
     else:
-        body = '<p class="big">–</p><p>The framework sets no targets.</p>'
+        body = "<p>The framework sets no targets.</p>"
     targets = _tile("Targets", body, "" if not judged else "good" if len(met) == len(judged) else "alert")
     f = r.follow_ups
     made = sum(n for _, n in f.created)
@@ -242,7 +244,7 @@ def board(r: Report) -> str:
         f"<figure><figcaption>Grades in {escape(r.month.label)}, primary against moderated</figcaption>"
         f"{month_grades_chart(r.grades, r.grades_scale)}</figure>",
         f'<figure class="wide"><figcaption>Work first due in {escape(r.month.label)}, by team</figcaption>'
-        f'{teams_chart(shown, "teams-page-chart", note=note)}</figure>',
+        f'{teams_chart(shown, "teams-page-chart", width=500, note=note)}</figure>',
         "</div></main>",
     ])  # fmt: skip
 

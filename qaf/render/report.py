@@ -17,7 +17,7 @@ from qaf.engine import spreadsheet
 from qaf.engine.report_model import Counts, Group, Rate, Report
 from qaf.engine.report_words import Month, grade_label, kind_label, number
 
-FORMATS = ("md", "html", "json", "csv")
+FORMATS = ("md", "html", "json", "csv", "pdf")  # pdf: the html, printed by qaf.render.pdf
 COLUMNS = (
     ("scheduled", "Scheduled"), ("completed", "Completed"), ("completed_late", "of them late"),
     ("rescheduled", "Rescheduled"), ("overdue", "Overdue"), ("open", "Not yet due"),
@@ -38,6 +38,8 @@ def render(report: Report, fmt: str) -> str:
         from qaf.render.html import html
 
         return html(report)
+    if fmt == "pdf":
+        raise ValueError("a PDF is not text: print render(report, 'html') with qaf.render.pdf.print_pdf")
     raise ValueError(f"unknown report format {fmt!r} (one of: {', '.join(FORMATS)})")
 
 
