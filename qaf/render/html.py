@@ -74,7 +74,7 @@ TEAMS_ON_THE_PAGE = 8  # the Board's page shows the teams with the most work not
 
 
 def _table(head: list[str], rows: list[list[object]], total: list[object] | None = None) -> str:
-    out = ["<table><thead><tr>", *(f"<th>{escape(str(h))}</th>" for h in head), "</tr></thead><tbody>"]
+    out = ['<table tabindex="0"><thead><tr>', *(f"<th>{escape(str(h))}</th>" for h in head), "</tr></thead><tbody>"]
     for row in rows:
         out.append("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in row) + "</tr>")
     if total is not None:
