@@ -34,7 +34,7 @@ What counts, precisely (the tests follow these rules):
   stands (the moderated grade where there is one, else the primary grade) of
   the audits graded in M, on the exact share, shown to one decimal place.
 - **Follow-ups**: obligations a trigger created (cadence -1: further audits,
-  reviews, moderations of contested grades), created in M (their finding day)
+  reviews, moderations of contested grades; not actions, counted apart), created in M (their finding day)
   and, whenever created, still outstanding on the report date.
 - **Reviews due within three months**: live reviews due after M and no later
   than three months after its end.
@@ -304,7 +304,7 @@ def history(scale: tuple[str, ...], obligations: Sequence[Obligation], month: Mo
 
 
 def follow_ups(obligations: Sequence[Obligation], month: Month, as_of: date) -> FollowUps:
-    made = [o for o in obligations if o.cadence == -1]
+    made = [o for o in obligations if o.cadence == -1 and o.kind != "action"]  # actions are a figure of their own
     created: dict[str, int] = {}
     for o in made:
         if o.period_start in month:

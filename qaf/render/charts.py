@@ -61,7 +61,7 @@ def _legend(items: list[tuple[str, str]], x: float, y: float, right: float = 10_
     return out
 
 
-def wrap(text: str, chars: int, lines: int = 3) -> list[str]:
+def wrap(text: str, chars: int, lines: int = 8) -> list[str]:
     """``text`` in lines of at most ``chars`` characters, broken between words (a longer word is broken)."""
     out: list[str] = []
     line = ""
@@ -134,11 +134,19 @@ def grades_chart(history: tuple[MonthGrades, ...], scale: tuple[str, ...]) -> st
     return "".join(parts)
 
 
+def _label_width(width: int) -> int:
+    return min(230, int(width * 0.4))
+
+
+def label_lines(label: str, width: int = 760) -> list[str]:
+    """A team's name as :func:`teams_chart` of this width writes it, a line a list item."""
+    return wrap(label, max(12, int((_label_width(width) - 12) / 6.2)))
+
+
 def teams_chart(groups: tuple[Group, ...], chart_id: str = "teams-chart", width: int = 760, note: str = "") -> str:
-    """A horizontal bar a team: what became of the work first due in the month. Long names wrap."""
-    w, label_w, line_h = width, min(230, int(width * 0.4)), 13
-    chars = max(12, int((label_w - 12) / 6.2))
-    labels = [wrap(g.label, chars) for g in groups]
+    """A horizontal bar a team: what became of the work first due in the month. Long names wrap, whole."""
+    w, label_w, line_h = width, _label_width(width), 13
+    labels = [label_lines(g.label, width) for g in groups]
     heights = [max(22, line_h * len(lines) + 9) for lines in labels]
     legend_y = 14 + sum(heights) + (14 if not groups else 0) + 16
     keys = [(label, fill) for _, label, fill in STATE_COLOURS]

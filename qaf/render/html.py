@@ -18,7 +18,7 @@ from html import escape
 
 from qaf.engine.report_model import Counts, Group, Rate, Report
 from qaf.engine.report_words import kind_label
-from qaf.render.charts import completion_chart, grades_chart, month_grades_chart, teams_chart
+from qaf.render.charts import completion_chart, grades_chart, label_lines, month_grades_chart, teams_chart
 from qaf.render.report import (
     COLUMNS, _table as _md_table, actions_line, area_table, base_line, best_first, day_text, graded_line, history_table,
     moderation_line, nobody_line, pct, signed_line, target_line,
@@ -50,7 +50,7 @@ details summary { cursor: pointer; margin: .5rem 0; }
 .charts { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: .6rem 1rem; }
 .charts figure { margin: 0; min-width: 0; } .charts figure.wide { grid-column: 1 / -1; }
 .charts figcaption { font-weight: 600; font-size: .9rem; }
-.charts svg.chart { width: 100%; max-width: 470px; } .charts figure.wide svg.chart { max-width: 660px; }
+.charts svg.chart { width: 100%; max-width: 470px; } .charts figure.wide svg.chart { max-width: 580px; }
 .appendix h2:first-child { margin-top: 1rem; }
 @media (max-width: 640px) {
   body { margin: .8rem auto; } h1 { font-size: 1.3rem; } p.lead { font-size: 1rem; }
@@ -64,13 +64,15 @@ details summary { cursor: pointer; margin: .5rem 0; }
   .tiles { gap: .4rem; margin: .5rem 0; } .tile { padding: .35rem .55rem; break-inside: avoid; }
   .tile .big { font-size: 20pt; } .trio dd { font-size: 16pt; } .tile p, .tile ul { font-size: 8.5pt; }
   .charts { gap: .2rem .8rem; } .charts figure { break-inside: avoid; } .charts figcaption { font-size: 9pt; }
-  .charts svg.chart { max-width: 320px; } .charts figure.wide svg.chart { max-width: 470px; } .trio dt { font-size: 8pt; }
+  .charts svg.chart { max-width: 320px; } .charts figure.wide svg.chart { max-width: 420px; } .trio dt { font-size: 8pt; }
   .board { break-after: page; } .appendix { break-before: page; }
   details { display: block; } details > summary { list-style: none; }
   table { font-size: 8.5pt; break-inside: auto; } tr { break-inside: avoid; } h2, h3 { break-after: avoid; }
 }
 """
 TEAMS_ON_THE_PAGE = 8  # the Board's page shows the teams with the most work not completed; the appendix shows them all
+LINES_ON_THE_PAGE = 12  # and no more lines of team names than this, so that the page prints on one A4 sheet
+PAGE_CHART = 420  # the width of the Board page's team chart
 
 
 def _table(head: list[str], rows: list[list[object]], total: list[object] | None = None) -> str:
@@ -220,9 +222,14 @@ def _target_short(t) -> str:
 def _worst_teams(groups: tuple[Group, ...]) -> tuple[Group, ...]:
     """The teams with the most work not completed (then the most scheduled), in the by-team table's order."""
     teams = [t for t in groups if t.key]
-    if len(teams) <= TEAMS_ON_THE_PAGE:
-        return tuple(teams)
-    keep = set(sorted(range(len(teams)), key=lambda i: (-(teams[i].counts.scheduled - teams[i].counts.completed), -teams[i].counts.scheduled, i))[:TEAMS_ON_THE_PAGE])
+    ranked = sorted(range(len(teams)), key=lambda i: (-(teams[i].counts.scheduled - teams[i].counts.completed), -teams[i].counts.scheduled, i))
+    keep: set[int] = set()
+    lines = 0
+    for i in ranked[:TEAMS_ON_THE_PAGE]:
+        lines += len(label_lines(teams[i].label, PAGE_CHART))
+        if keep and lines > LINES_ON_THE_PAGE:
+            break
+        keep.add(i)
     return tuple(t for i, t in enumerate(teams) if i in keep)
 
 
@@ -244,7 +251,7 @@ def board(r: Report) -> str:
         f"<figure><figcaption>Grades in {escape(r.month.label)}, primary against moderated</figcaption>"
         f"{month_grades_chart(r.grades, r.grades_scale)}</figure>",
         f'<figure class="wide"><figcaption>Work first due in {escape(r.month.label)}, by team</figcaption>'
-        f'{teams_chart(shown, "teams-page-chart", width=500, note=note)}</figure>',
+        f'{teams_chart(shown, "teams-page-chart", width=PAGE_CHART, note=note)}</figure>',
         "</div></main>",
     ])  # fmt: skip
 
