@@ -34,13 +34,24 @@ What counts, precisely (the tests follow these rules):
   stands (the moderated grade where there is one, else the primary grade) of
   the audits graded in M, on the exact share, shown to one decimal place.
 - **Follow-ups**: obligations a trigger created (cadence -1: further audits,
-  reviews, moderations of contested grades), created in M (their finding day)
+  reviews, moderations of contested grades; not actions, counted apart), created in M (their finding day)
   and, whenever created, still outstanding on the report date.
 - **Reviews due within three months**: live reviews due after M and no later
   than three months after its end.
 - **Escalations**: the overdue ladder's rungs raised in M with someone to
   tell, by rung (reminders before the due date are counted apart).
-- **Extensions**: extensions of obligations first due in M.
+- **Extensions**: extensions of obligations first due in M, each named by
+  what it extended (row, kind, case or subject, assignee), never by its id.
+- **Actions** (what audits asked to be done): raised in M, of them done by
+  the report date, and every action overdue (or still to do) on the report
+  date, whenever it was raised.
+- **Completion against last month and the year**: the completion sentence's
+  count (case-file audits, each month as it stood at its end) for the month
+  before and for the financial year so far (April to M), and for each of the
+  last 12 months (the Board page's trend chart).
+- **Reached the top of the ladder**: rungs raised in M at the ladder's top
+  rung (the DCS by default) with someone to tell; the rungs that found
+  nobody above the assignee to tell are a figure of their own.
 """
 
 from __future__ import annotations
@@ -49,10 +60,12 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import Callable, Iterable, Mapping, Sequence
 
+from qaf.engine.escalation import ladder
 from qaf.engine.model import CANCELLED, DONE, OPEN, OVERDUE, RESCHEDULED, WAIVED, Obligation
 from qaf.engine.org import Org
 from qaf.engine.outcomes import GRADED  # audits, follow-up audits and reviews: the graded work
 from qaf.engine.report_model import (  # noqa: F401  (the records are part of this module's interface)
+    Actions,
     AreaRow,
     COUNT_FIELDS,
     Completion,
@@ -64,6 +77,7 @@ from qaf.engine.report_model import (  # noqa: F401  (the records are part of th
     Group,
     MonthGrades,
     Raised,
+    Rate,
     Report,
     ReviewDue,
     Rung,
@@ -290,7 +304,7 @@ def history(scale: tuple[str, ...], obligations: Sequence[Obligation], month: Mo
 
 
 def follow_ups(obligations: Sequence[Obligation], month: Month, as_of: date) -> FollowUps:
-    made = [o for o in obligations if o.cadence == -1]
+    made = [o for o in obligations if o.cadence == -1 and o.kind != "action"]  # actions are a figure of their own
     created: dict[str, int] = {}
     for o in made:
         if o.period_start in month:
@@ -315,9 +329,10 @@ def reviews_due(org: Org, obligations: Sequence[Obligation], month: Month) -> tu
 def rung_label(fw: Framework, level: int) -> str:
     if level == REMINDER:
         return "reminder before the due date"
-    if 0 <= level < len(fw.escalation):
-        step = fw.escalation[level]
-        who = {"assignee": "the assignee", "line_manager": "the line manager"}.get(step.to, step.to)
+    steps = ladder(fw)
+    if 0 <= level < len(steps):
+        step = steps[level]
+        who = _who(step.to)
         return f"{who}, {step.after} working days overdue" if step.after else f"{who}, on becoming overdue"
     return f"rung {level}"
 
@@ -339,6 +354,55 @@ def escalations(fw: Framework, raised: Iterable[Raised], month: Month, ids: set[
     return reminders, tuple(Rung(k, rung_label(fw, k), by_level.get(k, 0), nobody.get(k, 0)) for k in levels)
 
 
+def actions(obligations: Sequence[Obligation], month: Month, as_of: date) -> Actions:
+    """Actions raised in the month (and of them done by the report date); every action overdue or to do on the report date."""
+    mine = [o for o in obligations if o.kind == "action"]
+    raised = [o for o in mine if o.period_start in month]
+    live = [o for o in mine if o.period_start <= as_of and o.shown_status(as_of) in (OPEN, OVERDUE, RESCHEDULED)]
+    return Actions(raised=len(raised), done=sum(1 for o in raised if o.status == DONE),
+                   overdue=sum(1 for o in live if o.shown_status(as_of) == OVERDUE), open=len(live))  # fmt: skip
+
+
+def what_label(fw: Framework, org: Org, o: Obligation) -> str:
+    """An obligation in words for a report's table: "3.16 audit, case CS-000123 (Sam Worker)", never its id."""
+    person = org.person(o.assignee) if o.assignee else None
+    about = f"case {o.case}" if o.case else (o.subject or "")
+    who = person.name if person else (o.assignee or "")
+    return f"{o.row} {kind_label(o.kind)}" + (f", {about}" if about else "") + (f" ({who})" if who else "")
+
+
+# --- completion against last month and the year ------------------------------------------
+
+
+def month_rate(fw: Framework, obs: Sequence[Obligation], month: Month, as_of: date, due: dict[str, date],
+               done_on: Mapping[str, date]) -> Rate:  # fmt: skip
+    """The completion sentence's count for ``month``: its case-file audits as they stood at its end (or on ``as_of``)."""
+    audits = [o for o in obs if due[o.id] in month and case_file_audit(fw, o)]
+    stood, _, then = as_it_stood(audits, month, as_of, due, done_on)
+    c = count(stood, then, due, done_on)
+    return Rate(month.label, c.scheduled, c.completed)
+
+
+def year_start(month: Month) -> Month:
+    """The first month of the financial year (April) ``month`` falls in: councils report April to March."""
+    return Month(month.year if month.month >= 4 else month.year - 1, 4)
+
+
+def rates(fw: Framework, obs: Sequence[Obligation], month: Month, as_of: date, due: dict[str, date],
+          done_on: Mapping[str, date]) -> tuple[Rate, Rate, tuple[Rate, ...]]:  # fmt: skip
+    """(last month, the financial year so far, the last 12 months), for the Board's page."""
+    trend = tuple(month_rate(fw, obs, month.plus(-back), as_of, due, done_on) for back in range(HISTORY_MONTHS - 1, -1, -1))
+    by_label = {r.label: r for r in trend}
+    first, months = year_start(month), []
+    m = first
+    while m <= month:
+        months.append(by_label.get(m.label) or month_rate(fw, obs, m, as_of, due, done_on))
+        m = m.plus(1)
+    label = first.label if first == month else f"{first.label} to {month.label}"
+    year = Rate(label, sum(r.scheduled for r in months), sum(r.completed for r in months))
+    return trend[-2], year, trend
+
+
 # --- the report -----------------------------------------------------------------------
 
 
@@ -358,8 +422,9 @@ def figures(
     scheduled = [o for o in mine if due[o.id] in month]
     graded = graded_in(mine, month)
     reminders, rungs = escalations(fw, raised, month, ids)
+    by_id = {o.id: o for o in mine}
     extended = tuple(
-        replace(e, by_name=org.person(e.by).name if e.by and org.person(e.by) else (e.by or ""))
+        replace(e, by_name=org.person(e.by).name if e.by and org.person(e.by) else (e.by or ""), what=what_label(fw, org, by_id[e.obligation]))
         for e in sorted((e for e in extensions if e.obligation in ids and due[e.obligation] in month), key=lambda e: (e.first, e.obligation))
     )  # fmt: skip
     return Report(
@@ -367,5 +432,11 @@ def figures(
         completion=completion(fw, org, month, scheduled, as_of, due, done_on or {}), grades=grades(fw.grades, graded, fw.areas, signs_off(fw)),
         follow_ups=follow_ups(mine, month, as_of), reviews_due=reviews_due(org, mine, month),
         reminders=reminders, escalations=rungs, extensions=extended, targets=targets(fw, graded),
-        history=history(fw.grades, mine, month),
+        history=history(fw.grades, mine, month), actions=actions(mine, month, as_of),
+        **dict(zip(("last_month", "year", "trend"), rates(fw, mine, month, as_of, due, done_on or {}))),
+        top_level=len(ladder(fw)) - 1, top_who=_who(ladder(fw)[-1].to),
     )  # fmt: skip
+
+
+def _who(to: str) -> str:
+    return {"assignee": "the assignee", "line_manager": "the line manager"}.get(to, to)

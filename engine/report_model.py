@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from qaf.engine.report_words import Month
+from qaf.engine.report_words import Month, percent
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +23,7 @@ class Extension:
     working_days: int = 0
     by: str | None = None
     by_name: str = ""  # filled in by the report from the organisation
+    what: str = ""  # what was extended, in words (row, kind, case or subject, assignee), never the id: filled in by the report
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +158,29 @@ class TargetResult:
 
 
 @dataclass(frozen=True, slots=True)
+class Actions:
+    """What the audits asked to be done (obligations of kind ``action``)."""
+
+    raised: int = 0  # raised in the month
+    done: int = 0  # of them, done by the report date
+    overdue: int = 0  # actions overdue on the report date, whenever raised
+    open: int = 0  # actions still to do on the report date (overdue included), whenever raised
+
+
+@dataclass(frozen=True, slots=True)
+class Rate:
+    """Case-file audits completed of those scheduled, over a month or a span of months, each as it stood at its end."""
+
+    label: str
+    scheduled: int
+    completed: int
+
+    @property
+    def percent(self) -> int | None:
+        return percent(self.completed, self.scheduled)
+
+
+@dataclass(frozen=True, slots=True)
 class MonthGrades:
     month: Month
     primary: tuple[tuple[str, int], ...]  # grade -> audits graded that month
@@ -180,3 +204,26 @@ class Report:
     extensions: tuple[Extension, ...]
     targets: tuple[TargetResult, ...]
     history: tuple[MonthGrades, ...] = field(default=())
+    actions: Actions = Actions()
+    last_month: Rate | None = None  # the completion rate of the month before
+    year: Rate | None = None  # of the financial year so far (April to the month), each month as it stood at its end
+    trend: tuple[Rate, ...] = ()  # the completion rate of each of the last 12 months, oldest first
+    top_level: int = -2  # the ladder's top rung (the DCS by default), and who it tells
+    top_who: str = ""
+
+    @property
+    def reached_top(self) -> int:
+        """Escalations raised in the month at the ladder's top rung with someone to tell (the DCS, by default)."""
+        return sum(e.count for e in self.escalations if e.level == self.top_level)
+
+    @property
+    def nobody(self) -> int:
+        """Escalations raised in the month that found nobody above the assignee to send to: counted apart."""
+        return sum(e.nobody for e in self.escalations)
+
+    @property
+    def empty(self) -> bool:
+        """Nothing recorded yet: no work scheduled, graded, escalated or raised in the month or the year before."""
+        return (not self.completion.total.scheduled and not self.grades.graded and not self.escalations and not self.reminders
+                and not self.actions.raised and not self.actions.open and not any(t.scheduled for t in self.trend)
+                and not any(n for m in self.history for _, n in m.primary))  # fmt: skip

@@ -191,9 +191,9 @@ def test_tameside_september_2023_primary_against_moderated():
         "### September 2023 moderated audits", "",
         "|  | Primary Audits | Moderated Audits |",
         "| --- | --- | --- |",
-        "| Inadequate | 29% | 41% |",
+        "| Good | 18% | 0% |",  # best first, as every table and legend of the report (Tameside's paper lists worst first)
         "| Requires Improvement | 53% | 59% |",
-        "| Good | 18% | 0% |", "",
+        "| Inadequate | 29% | 41% |", "",
         "17 audits moderated: 1 upscaled, 6 downscaled, 10 agreed (agreement between auditors and moderators 59%).",
     ]) in md  # fmt: skip
     assert "- No more than 10% Inadequate: 41.2% (7 of 17): **missed**" in md
@@ -345,6 +345,7 @@ def test_issue14_3_tameside_november_2023_overall_and_the_areas_table_and_the_tr
     md = render(r, "md")
     assert "Moderated audits QA-signed: 6 of 8." in md
     assert "### November 2023 areas of practice, primary against moderated" in md
-    assert "| Chronology | 13% / 13% | 37% / 62% | 50% / 25% |" in md
-    assert "| Overall grade | 13% / 13% | 37% / 62% | 50% / 25% |" in md
+    # Tameside's 13/37/50 against 13/62/25 (inadequate, requires improvement, good), shown best first as every table
+    assert "| Chronology | 50% / 25% | 37% / 62% | 13% / 13% |" in md
+    assert "| Overall grade | 50% / 25% | 37% / 62% | 13% / 13% |" in md
     assert "areas of practice" in render(r, "html")

@@ -52,7 +52,7 @@ def _coloured(pixels: list[tuple[int, ...]]) -> tuple[int, set[tuple[int, ...]]]
 def test_the_html_report_draws_its_charts_in_headless_chromium_without_console_errors(tmp_path: Path):
     page = _open(_september_page(tmp_path))
     assert page.errors == [], page.errors
-    assert [c["id"] for c in page.charts] == ["teams-chart", "grades-chart"]
+    assert [c["id"] for c in page.charts] == ["completion-chart", "grades-month-chart", "teams-page-chart", "teams-chart", "grades-chart"]
     for chart in page.charts:
         assert chart["shapes"] > 0 and chart["width"] > 300 and chart["height"] > 50, chart
     teams, grades = (next(c for c in page.charts if c["id"] == name) for name in ("teams-chart", "grades-chart"))

@@ -4,8 +4,10 @@ Registered on the top-level commands by :func:`register`. Bad input raises
 :class:`~engine.problems.QafError`, turned into a message and an exit code
 by :func:`qaf.cli.main.main`, the one error boundary.
 
-- ``qaf report --month YYYY-MM [--format md|html|json|csv] [-o FILE]
-  [--framework ID] [--today D]``: the monthly QA report (:mod:`qaf.engine.report`).
+- ``qaf report --month YYYY-MM [--format md|html|json|csv|pdf] [-o/--out FILE]
+  [--framework ID] [--today D]``: the monthly QA report (:mod:`qaf.engine.report`);
+  ``pdf`` (for the Board pack, needs ``--out``) prints the HTML with headless
+  Chromium (:mod:`qaf.render.pdf`).
 - ``qaf forecast --through DATE [--from DATE] [--role R] [--framework ID]
   [--format table|json|csv]``: obligations (and hours) per person and month,
   planned, never written (:mod:`qaf.engine.forecast`).
@@ -67,11 +69,22 @@ def cmd_report(args: argparse.Namespace) -> int:
         month = Month.parse(args.month)
     except ValueError as exc:
         raise QafError(f"--month: {exc}") from None
+    if args.format == "pdf" and not args.output:
+        raise QafError("--format pdf: say where to write the PDF with --out FILE (a PDF is not written to the terminal)")
     store = open_store(args)
     [fw] = _frameworks(store, args.framework, one=True)
     if not store.org().people:
         raise QafError("no organisation is loaded: run 'qaf org load DIR' first")
-    text = render(report(store, fw, month, today_of(args, store)), args.format)
+    figures = report(store, fw, month, today_of(args, store))
+    if args.format == "pdf":
+        from qaf.render.pdf import browser, print_pdf
+
+        browser()  # no Chromium: say so before the work
+        path = Path(args.output)
+        size = print_pdf(render(figures, "html"), path)
+        print(f"wrote {path}: the {month.label} report for {fw.id} (pdf, {size:,} bytes)")
+        return 0
+    text = render(figures, args.format)
     if args.output:
         path = Path(args.output)
         _write(path, text)
@@ -117,15 +130,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-FORMATS = ("md", "html", "json", "csv")  # as qaf.render.report.FORMATS (a test holds them equal)
+FORMATS = ("md", "html", "json", "csv", "pdf")  # as qaf.render.report.FORMATS (a test holds them equal)
 
 
 def register(commands) -> None:
     """Add ``report``, ``forecast`` and ``demo`` to the top-level ``qaf`` commands."""
     report = commands.add_parser("report", help="the monthly QA report: completion, grades primary against moderated, follow-ups, escalations, targets")
     report.add_argument("--month", required=True, metavar="YYYY-MM", help="the month to report on, e.g. 2026-02")
-    report.add_argument("--format", choices=FORMATS, default="md", help="md (for papers, default), html (with charts), json or csv (for BI)")
-    report.add_argument("-o", "--output", metavar="FILE", help="write the report here (default: stdout)")
+    report.add_argument("--format", choices=FORMATS, default="md",
+                        help="md (for papers, default), html (with charts), json or csv (for BI), pdf (for the Board pack: headless Chromium prints the HTML; needs --out)")
+    report.add_argument("-o", "--output", "--out", dest="output", metavar="FILE", help="write the report here (default: stdout)")
     report.add_argument("--framework", metavar="ID", help="the framework to report on (needed when several are loaded)")
     report.add_argument("--today", type=day_arg, metavar="DATE", help="the date overdue is judged against (default: today)")
     report.set_defaults(handler=cmd_report)

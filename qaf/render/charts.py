@@ -1,4 +1,8 @@
-"""The report's two charts as inline SVG: grades over the last 12 months, completion by team.
+"""The report's charts as inline SVG: grades over the last 12 months, completion by team, and for the
+Board's page completion over the last 12 months and the month's grades, primary against moderated.
+
+Grades run best first (Outstanding -> Inadequate) in every legend and bar, as
+in the report's tables. Team names wrap onto further lines, never cut off.
 
 Plain SVG elements (``rect``, ``line``, ``text``) with a ``title`` on every
 bar for its figures: no script, no web font, nothing fetched, so the chart
@@ -9,8 +13,8 @@ from __future__ import annotations
 
 from html import escape
 
-from qaf.engine.report_model import COUNT_FIELDS, Group, MonthGrades
-from qaf.engine.report_words import grade_label, shares
+from qaf.engine.report_model import COUNT_FIELDS, Grades, Group, MonthGrades, Rate
+from qaf.engine.report_words import grade_label, percent, shares
 
 GRADE_COLOURS = {"outstanding": "#1b7837", "good": "#7fbf7b", "requires_improvement": "#f1a340", "inadequate": "#d73027"}
 OTHER_COLOURS = ("#4575b4", "#91bfdb", "#fee090", "#fc8d59", "#999999")
@@ -37,14 +41,52 @@ def _text(x: float, y: float, text: str, size: int = 11, anchor: str = "middle",
     return f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" fill="{fill}" {FONT}>{escape(text)}</text>'
 
 
-def _legend(items: list[tuple[str, str]], x: float, y: float) -> list[str]:
-    out = []
-    for label, fill in items:
-        out.append(f'<rect class="key" x="{x:.1f}" y="{y - 9:.1f}" width="10" height="10" fill="{fill}"/>')
-        out.append(_text(x + 14, y, label, 11, "start"))
-        x += 22 + 7 * len(label)
+def _legend_places(items: list[tuple[str, str]], x: float, y: float, right: float) -> list[tuple[float, float]]:
+    """Where each key goes: side by side from ``x``, on a further line (14 px lower) when the next would pass ``right``."""
+    out, start = [], x
+    for label, _ in items:
+        width = 22 + 6.2 * len(label)
+        if x > start and x + width > right:
+            x, y = start, y + 14
+        out.append((x, y))
+        x += width
     return out
 
+
+def _legend(items: list[tuple[str, str]], x: float, y: float, right: float = 10_000) -> list[str]:
+    out = []
+    for (label, fill), (x, y) in zip(items, _legend_places(items, x, y, right)):
+        out.append(f'<rect class="key" x="{x:.1f}" y="{y - 9:.1f}" width="10" height="10" fill="{fill}"/>')
+        out.append(_text(x + 14, y, label, 11, "start"))
+    return out
+
+
+def wrap(text: str, chars: int, lines: int = 8) -> list[str]:
+    """``text`` in lines of at most ``chars`` characters, broken between words (a longer word is broken)."""
+    out: list[str] = []
+    line = ""
+    for word in text.split():
+        while len(word) > chars:
+            if line:
+                out.append(line)
+                line = ""
+            out.append(word[:chars])
+            word = word[chars:]
+        if line and len(line) + 1 + len(word) > chars:
+            out.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    if line:
+        out.append(line)
+    if len(out) > lines:  # a name this long still shows whole in the bar's title and the appendix's table
+        out = out[: lines - 1] + [" ".join(out[lines - 1 :])]
+    return out or [""]
+
+
+def _lines(x: float, y: float, lines: list[str], size: int = 11, anchor: str = "end") -> str:
+    spans = "".join(f'<tspan x="{x:.1f}" dy="{0 if i == 0 else size + 2}">{escape(t)}</tspan>' for i, t in enumerate(lines))
+    return f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" fill="#333" {FONT}>{spans}</text>'
 
 def _stack(x: float, width: float, bottom: float, height: float, counts: dict[str, int], order: list[str],
            scale: tuple[str, ...], what: str) -> list[str]:  # fmt: skip
@@ -92,27 +134,115 @@ def grades_chart(history: tuple[MonthGrades, ...], scale: tuple[str, ...]) -> st
     return "".join(parts)
 
 
-def teams_chart(groups: tuple[Group, ...]) -> str:
-    """A horizontal bar a team: what became of the work first due in the month."""
-    label_w, w, row_h = 230, 760, 22
-    h = 40 + row_h * max(len(groups), 1)
+def _label_width(width: int) -> int:
+    return min(230, int(width * 0.4))
+
+
+def label_lines(label: str, width: int = 760) -> list[str]:
+    """A team's name as :func:`teams_chart` of this width writes it, a line a list item."""
+    return wrap(label, max(12, int((_label_width(width) - 12) / 6.2)))
+
+
+def teams_chart(groups: tuple[Group, ...], chart_id: str = "teams-chart", width: int = 760, note: str = "") -> str:
+    """A horizontal bar a team: what became of the work first due in the month. Long names wrap, whole."""
+    w, label_w, line_h = width, _label_width(width), 13
+    labels = [label_lines(g.label, width) for g in groups]
+    heights = [max(22, line_h * len(lines) + 9) for lines in labels]
+    legend_y = 14 + sum(heights) + (14 if not groups else 0) + 16
+    keys = [(label, fill) for _, label, fill in STATE_COLOURS]
+    legend = _legend(keys, label_w, legend_y, w - 10)
+    bottom = max(y for _, y in _legend_places(keys, label_w, legend_y, w - 10))
+    h = int(bottom + (18 if note else 6))
     most = max((g.counts.scheduled for g in groups), default=0) or 1
-    plot = w - label_w - 70
-    parts = [f'<svg class="chart" id="teams-chart" xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" '
+    plot = w - label_w - 60
+    parts = [f'<svg class="chart" id="{chart_id}" xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" '
              f'viewBox="0 0 {w} {h}" role="img" aria-label="Completion by team">']  # fmt: skip
     if not groups:
-        parts.append(_text(w / 2, 30, "Nothing was scheduled this month", 12))
-    for i, g in enumerate(groups):
-        y = 8 + i * row_h
-        parts.append(_text(label_w - 8, y + 13, g.label if len(g.label) <= 34 else g.label[:33] + "…", 11, "end"))
+        parts.append(_text(w / 2, 24, "Nothing was scheduled this month", 12))
+    y = 8.0
+    for g, lines, row_h in zip(groups, labels, heights):
+        top = y + (row_h - 16) / 2
+        parts.append(_lines(label_w - 8, y + (row_h - line_h * (len(lines) - 1)) / 2 + 3, lines))
         x = float(label_w)
         for key, label, fill in STATE_COLOURS:
             n = getattr(g.counts, key)
             if n:
-                width = plot * n / most
-                parts.append(_rect(x, y + 2, width, row_h - 6, fill, f"{g.label}: {label.lower()} {n} of {g.counts.scheduled}"))
-                x += width
-        parts.append(_text(x + 6, y + 13, f"{g.counts.completed}/{g.counts.scheduled}", 10, "start", "#555"))
-    parts += _legend([(label, fill) for _, label, fill in STATE_COLOURS], label_w, h - 10)
+                width_ = plot * n / most
+                parts.append(_rect(x, top, width_, 16, fill, f"{g.label}: {label.lower()} {n} of {g.counts.scheduled}"))
+                x += width_
+        parts.append(_text(x + 6, top + 12, f"{g.counts.completed}/{g.counts.scheduled}", 10, "start", "#555"))
+        y += row_h
+    parts += legend
+    if note:
+        parts.append(_text(10, h - 4, note, 10, "start", "#666"))
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def completion_chart(trend: tuple[Rate, ...], chart_id: str = "completion-chart") -> str:
+    """A column a month: the share of its case-file audits completed, as the month stood at its end."""
+    w, h, left, top, bottom = 380, 230, 40, 14, 176
+    slot = (w - left - 8) / max(len(trend), 1)
+    parts = [f'<svg class="chart" id="{chart_id}" xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" '
+             f'viewBox="0 0 {w} {h}" role="img" aria-label="Case-file audits completed, month by month">']  # fmt: skip
+    for p in (0, 50, 100):
+        y = bottom - (bottom - top) * p / 100
+        parts.append(f'<line x1="{left}" x2="{w - 8}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ddd"/>')
+        parts.append(_text(left - 5, y + 4, f"{p}%", 10, "end"))
+    for i, r in enumerate(trend):
+        x = left + i * slot + slot * 0.15
+        share = percent(r.completed, r.scheduled)
+        label = r.label.split()[0][:3]
+        if share is None:
+            parts.append(_rect(x, bottom - 1, slot * 0.7, 1, "#999", f"{r.label}: nothing scheduled", "empty"))
+        else:
+            height = (bottom - top) * share / 100
+            fill = "#1f77b4" if i == len(trend) - 1 else "#9ecae1"
+            parts.append(_rect(x, bottom - height, slot * 0.7, height, fill, f"{r.label}: {share}% ({r.completed} of {r.scheduled})"))
+            parts.append(_text(x + slot * 0.35, bottom - height - 3, f"{share}%", 9, fill="#444"))
+        parts.append(_text(x + slot * 0.35, bottom + 13, label, 9))
+    first, last = (trend[0].label, trend[-1].label) if trend else ("", "")
+    parts.append(_text(left, h - 22, f"{first} to {last}: per cent of the month's case-file audits", 10, "start", "#555"))
+    parts.append(_text(left, h - 8, "completed by its end (dark: this month)", 10, "start", "#555"))
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def month_grades_chart(g: Grades, scale: tuple[str, ...], chart_id: str = "grades-month-chart") -> str:
+    """The month's grades, best first: all primary grades, then the moderated audits' primary against moderated."""
+    w, left, bar, gap = 380, 138, 24, 14
+    primary = {s.grade: s.count for s in g.shares}
+    before = {r.grade: r.primary for r in g.table}
+    after = {r.grade: r.moderated for r in g.table}
+    bars = [(f"All graded ({g.graded})", primary, "primary grade, all audits graded")]
+    if g.moderated:
+        bars += [(f"Before moderation ({g.moderated})", before, "primary grade of the moderated audits"),
+                 (f"After moderation ({g.moderated})", after, "moderated grade")]  # fmt: skip
+    h = 14 + len(bars) * (bar + gap) + 44
+    plot = w - left - 10
+    parts = [f'<svg class="chart" id="{chart_id}" xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" '
+             f'viewBox="0 0 {w} {h}" role="img" aria-label="Grades this month, primary against moderated">']  # fmt: skip
+    for i, (label, counts, what) in enumerate(bars):
+        y = 10 + i * (bar + gap)
+        parts.append(_text(left - 6, y + bar / 2 + 4, label, 11, "end"))
+        total = sum(counts.values())
+        if not total:
+            parts.append(_rect(left, y + bar / 2, plot, 1, "#999", "no audit graded", "empty"))
+            parts.append(_text(left + plot / 2, y + bar / 2 - 4, "no audit graded", 10))
+            continue
+        split = dict(zip(scale, shares([counts.get(x, 0) for x in scale])))
+        x = float(left)
+        for grade in scale:  # best first, left to right, as the legend reads
+            n = counts.get(grade, 0)
+            if not n:
+                continue
+            width = plot * n / total
+            fill = colour(grade, scale)
+            parts.append(_rect(x, y, width, bar, fill, f"{what}: {grade_label(grade)} {split[grade]}% ({n} of {total})"))
+            if width >= 26:
+                ink = "#fff" if fill in ("#1b7837", "#d73027") else "#222"
+                parts.append(_text(x + width / 2, y + bar / 2 + 4, f"{split[grade]}%", 10, fill=ink))
+            x += width
+    parts += _legend([(grade_label(x), colour(x, scale)) for x in scale], 10, h - 24, w - 10)
     parts.append("</svg>")
     return "".join(parts)

@@ -14,10 +14,10 @@ from datetime import date
 from typing import Any, Iterator
 
 from qaf.engine import spreadsheet
-from qaf.engine.report_model import Counts, Group, Report
+from qaf.engine.report_model import Counts, Group, Rate, Report
 from qaf.engine.report_words import Month, grade_label, kind_label, number
 
-FORMATS = ("md", "html", "json", "csv")
+FORMATS = ("md", "html", "json", "csv", "pdf")  # pdf: the html, printed by qaf.render.pdf
 COLUMNS = (
     ("scheduled", "Scheduled"), ("completed", "Completed"), ("completed_late", "of them late"),
     ("rescheduled", "Rescheduled"), ("overdue", "Overdue"), ("open", "Not yet due"),
@@ -38,6 +38,8 @@ def render(report: Report, fmt: str) -> str:
         from qaf.render.html import html
 
         return html(report)
+    if fmt == "pdf":
+        raise ValueError("a PDF is not text: print render(report, 'html') with qaf.render.pdf.print_pdf")
     raise ValueError(f"unknown report format {fmt!r} (one of: {', '.join(FORMATS)})")
 
 
@@ -83,17 +85,54 @@ def tameside_table(report: Report) -> list[str]:
     lines = [f"### {report.month.label} moderated audits", ""]
     if not g.table:
         return lines + [f"No audit graded in {report.month.label} has been moderated yet.", ""]
-    rows = [[r.label, pct(r.primary_percent), pct(r.moderated_percent)] for r in g.table]
+    rows = [[r.label, pct(r.primary_percent), pct(r.moderated_percent)] for r in best_first(g.table)]
     lines += _table(["", "Primary Audits", "Moderated Audits"], rows)
     lines += [moderation_line(g), ""] + ([signed_line(g), ""] if g.signed is not None else [])
     if any(a.primary_n or a.moderated_n for a in g.areas[:-1]):
         lines += [f"### {report.month.label} areas of practice, primary against moderated", ""]
-        lines += _table(["Area", *(f"{grade_label(x)} (primary / moderated)" for x in g.area_grades)], area_rows(g))
+        lines += _table(*area_table(g))
     return lines
 
 
-def area_rows(g) -> list[list[object]]:
-    return [[a.area, *(f"{pct(p)} / {pct(m)}" for p, m in zip(a.primary_percent, a.moderated_percent))] for a in g.areas]
+def best_first(rows):
+    """Grade rows best first (Outstanding -> Inadequate), as every table and legend of the report reads.
+
+    The engine keeps Tameside's worst-first order for its rounding (a tie goes to the worse grade); only the
+    order shown changes.
+    """
+    return tuple(reversed(rows))
+
+
+def area_table(g) -> tuple[list[str], list[list[object]]]:
+    """The areas of practice, a column a grade, best first: (head, rows)."""
+    order = list(reversed(range(len(g.area_grades))))
+    head = ["Area", *(f"{grade_label(g.area_grades[i])} (primary / moderated)" for i in order)]
+    rows = [[a.area, *(f"{pct(a.primary_percent[i])} / {pct(a.moderated_percent[i])}" for i in order)] for a in g.areas]
+    return head, rows
+
+
+def actions_line(r: Report) -> str:
+    a = r.actions
+    return (f"Actions from audits: {a.raised} raised in {r.month.label}, {a.done} of them done by the report date; "
+            f"{a.open} still to do at the report date, whenever raised ({a.overdue} overdue).")  # fmt: skip
+
+
+def at_a_glance(r: Report) -> list[str]:
+    """The Board's page in a few lines: completion against last month and the year, actions, escalations."""
+    def rate(x) -> str:
+        return f"{pct(x.percent)} ({x.completed} of {x.scheduled})" if x is not None and x.scheduled else "nothing scheduled"
+
+    lines = [f"- Case-file audits completed: {rate(_month_rate(r))} in {r.month.label}; "
+             f"{r.last_month.label if r.last_month else 'last month'}: {rate(r.last_month)}; "
+             f"year so far ({r.year.label if r.year else ''}): {rate(r.year)}.",
+             f"- {actions_line(r)}",
+             f"- Escalations raised in {r.month.label} that reached {r.top_who or 'the top of the ladder'}: {r.reached_top}; "
+             f"that found nobody above the assignee to send to: {r.nobody}."]  # fmt: skip
+    return lines + [""]
+
+
+def _month_rate(r: Report) -> Rate:
+    return Rate(r.month.label, r.completion.audits.scheduled, r.completion.audits.completed)
 
 
 def signed_line(g) -> str:
@@ -112,6 +151,7 @@ def markdown(report: Report) -> str:
     out = [f"# Quality assurance report: {r.month.label}", ""]
     who = f"{r.council}: " if r.council else ""
     out += [f"{who}{r.title} (`{r.framework}`). Figures as the store holds them; overdue as at {day_text(r.as_of)}.", ""]
+    out += ["## At a glance", ""] + at_a_glance(r)
     out += ["## Completion", "", c.sentence, ""]
     out += others_lines(c)
     out += ["Scheduled means first due in the month (an extended obligation stays in the month it was first due); "
@@ -127,15 +167,15 @@ def markdown(report: Report) -> str:
     out += [line for line in [base_line(r)] if line]
     out += [""] if base_line(r) else []
     if g.graded:
-        out += _table(["Grade", "Audits", "Share"], [[s.label, s.count, pct(s.percent)] for s in reversed(g.shares)])
+        out += _table(["Grade", "Audits", "Share"], [[s.label, s.count, pct(s.percent)] for s in g.shares])
     out += tameside_table(r)
     out += [f"Contested grades: {g.contested} ({g.contested_settled} settled by moderation).", ""]
     out += ["## Targets", ""]
     out += [f"- {target_line(t)}" for t in r.targets] or ["The framework sets no targets."]
-    out += ["", "## Follow-ups", ""]
+    out += ["", "## Follow-ups and actions", ""]
     made = ", ".join(f"{n} {kind_label(k, n)}" for k, n in r.follow_ups.created) or "none"
     out += [f"Created in {r.month.label}: {made}. Outstanding at the report date: {r.follow_ups.outstanding} "
-            f"({r.follow_ups.overdue} overdue).", ""]  # fmt: skip
+            f"({r.follow_ups.overdue} overdue).", "", actions_line(r), ""]  # fmt: skip
     out += ["## Reviews due within three months", ""]
     if r.reviews_due:
         out += _table(["Due", "Case", "Team", "Reviewer"], [[d.due.isoformat(), d.case or "", d.team, d.assignee] for d in r.reviews_due])
@@ -152,8 +192,8 @@ def markdown(report: Report) -> str:
     out += ["## Extensions", ""]
     if r.extensions:
         out += [f"{len(r.extensions)} extensions granted for work first due in {r.month.label}.", ""]
-        out += _table(["Obligation", "From", "To", "Working days", "By"],
-                      [[e.obligation, e.first.isoformat(), e.to.isoformat(), e.working_days, e.by_name] for e in r.extensions])  # fmt: skip
+        out += _table(["Work extended", "From", "To", "Working days", "By"],
+                      [[e.what, e.first.isoformat(), e.to.isoformat(), e.working_days, e.by_name] for e in r.extensions])  # fmt: skip
     else:
         out += [f"No extensions for work first due in {r.month.label}.", ""]
     out += ["## Grades over the last 12 months", ""]
@@ -194,7 +234,7 @@ def target_line(t) -> str:
 
 
 def history_table(r: Report) -> list[str]:
-    scale = list(reversed(r.grades_scale))
+    scale = list(r.grades_scale)  # best first, as every table and legend
     rows = []
     for m in r.history:
         primary = dict(m.primary)

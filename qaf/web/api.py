@@ -14,6 +14,10 @@
   actions it raises; a review says which were carried out), checked
   exactly as ``qaf record`` checks it (:func:`qaf.usecases.recording.record`), by
   the token's holder.
+- ``POST /api/obligations/{id}/done``: close an action (``{"note": ...}``
+  optional), as ``qaf action done`` does (:func:`qaf.usecases.recording.close_action`),
+  by the token's holder: its owner or their line. Not an action: 422; already
+  done (or closed): 409; someone else's: 403, as for the other writes.
 
 The API takes a personal API token (``Authorization: Bearer TOKEN``, from
 ``qaf token create --purpose api``): none, or a bad one, is 401. What a
@@ -57,8 +61,8 @@ from qaf.calendars import access, http
 from qaf.calendars.feed import DONE_DAYS
 from qaf.clock import today_in, utc_now
 from qaf.engine.actions import parse_action
-from qaf.engine.model import Obligation
-from qaf.engine.outcomes import Recording, check_recording, parse_areas
+from qaf.engine.model import LIVE, Obligation
+from qaf.engine.outcomes import Recording, check_recording, may_act, parse_areas
 from qaf.engine.query import Filters
 from qaf.rules.problems import InputError, Problem, QafError, Source
 from qaf.store.sql import SqlStore
@@ -89,6 +93,13 @@ class OutcomeIn(SQLModel):
     actions: list[str] = Field(default_factory=list, max_length=50,
                                description="actions the audit raises, each 'WHAT | who: PERSON-OR-ROLE | due: DATE or within N working days | safeguarding'")
     carried_out: list[str] | None = Field(None, max_length=50, description="a review: the ids of the audit's actions that were carried out ([] for none)")
+
+
+class ActionDoneIn(SQLModel):
+    """Closing an action: the owner's note, kept beside it (never in a feed, an email or a log)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    note: str = Field("", max_length=10_000, description="what was done (optional): kept on the action's own record")
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,6 +328,20 @@ def create_app(
             "queued": [{"recipient": n.recipient, "email": n.email, "reason": n.reason, "subject": n.subject} for n in result.queued],
             "shortfalls": list(result.shortfalls), "rules": result.rules,
         }  # fmt: skip
+
+    @app.post("/api/obligations/{oid}/done", tags=["obligations"])
+    def close_action(oid: str, body: ActionDoneIn | None = None, who: Caller = Depends(caller)) -> dict[str, Any]:
+        """Close an action, as ``qaf action done`` does: its owner or their line. 422 not an action, 409 already closed, 403 not yours."""
+        ob = one(oid, who)
+        if ob.kind != "action":
+            message = f"{ob.id} is a {ob.kind.replace('_', ' ')}, not an action: record it with POST /api/obligations/{ob.id}/outcome"
+            raise ApiError(422, message, [{"field": "obligation", "message": message}])
+        if ob.status not in LIVE:
+            raise ApiError(409, f"{ob.id} is {ob.status}: nothing to close")
+        if not may_act(store.org(), who.person, ob.assignee):
+            raise ApiError(403, f"action {ob.id} is not yours to close: only its owner or their line managers may")
+        done = recording.close_action(store, ob.id, who.person, body.note if body else "", clock())
+        return {"obligation": queries.record(done, store.org(), clock())}
 
     return app
 
