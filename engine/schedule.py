@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Iterable, Mapping
 
-from qaf.engine.model import LIVE, OPEN, WAIVED, Completed, Obligation, ObligationKey
+from qaf.engine.model import LIVE, OPEN, WAIVED, Completed, Obligation, ObligationKey, obligation_id
 from qaf.engine.org import Case, Org, Person, Team
 from qaf.engine.periods import Period, after, due_date, periods
 from qaf.engine.sampling import CaseHistory, open_refs, pick_among
@@ -68,6 +68,12 @@ class _Pending:
     cadence: Cadence
     subject: Subject
     group: tuple  # obligations of one subject, cadence and period take different cases
+    id: str
+    index: int  # the cadence's place in its row
+    due: date
+    seq: int
+    attendees: tuple[str, ...]
+    copies: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -300,29 +306,36 @@ class _Planner:
         attendees = self.attendees(c, s, period, due)
         copies = self.copies(c, s.assignee, attendees, period, due)
         count = self.count(c, s, period)
+        fw_id, out = self.fw.id, self.out
+        if c.case or c.share is not None:  # the case is chosen later, in date order, and the obligation made with it
+            group = (row.id, index, s.kind, s.id, period.start)
+            for n in range(count):
+                seq = seq_of(0, n)
+                oid = obligation_id(fw_id, row.id, index, period.start, s.kind, s.id, c.kind, seq)
+                self.pending.append(_Pending(len(out), period, row, c, s, group, oid, index, due, seq, attendees, copies))
+                out.append(None)  # type: ignore[arg-type]  # its place, filled by choose_cases
+            return
+        words = title(self.org, row, c, s, None)
         for n in range(count):
-            key = ObligationKey(self.fw.id, row.id, index, period.start, s.kind, s.id, c.kind, seq_of(0, n))
-            needs_case = c.case or c.share is not None
-            if needs_case:  # the case is chosen later, in date order, and the title with it
-                self.pending.append(_Pending(len(self.out), period, row, c, s, (row.id, index, s.kind, s.id, period.start)))
-            self.out.append(Obligation(
-                id=key.id, framework=self.fw.id, row=row.id, cadence=index, kind=c.kind,
-                title="" if needs_case else title(self.org, row, c, s, None), assignee=s.assignee,
-                subject_kind=s.kind, subject=s.id, period_start=period.start, period_end=period.end,
-                due=due, team=s.team, seq=key.seq, attendees=attendees, copies=copies,
+            seq = seq_of(0, n)
+            out.append(Obligation(
+                obligation_id(fw_id, row.id, index, period.start, s.kind, s.id, c.kind, seq), fw_id, row.id, index, c.kind,
+                words, s.assignee, s.kind, s.id, period.start, period.end, due, None, s.team, OPEN, None, None, seq, None, 0,
+                attendees, copies,
             ))  # fmt: skip
 
     def choose_cases(self) -> None:
         """Choose every case in date order, so that history is the same whatever the row order."""
         position = {row.id: i for i, row in enumerate(self.fw.rows)}
         taken: dict[tuple, set[str]] = {}
-        for p in sorted(self.pending, key=lambda p: (p.period.start, position[p.row.id], p.group, self.out[p.at].seq)):
-            ob = self.out[p.at]
-            case, status, reason, sample = self.choose(ob.id, p.period, p.subject, taken.setdefault(p.group, set()), p.cadence)
-            self.out[p.at] = Obligation(  # built anew: dataclasses.replace is slow at this volume
-                ob.id, ob.framework, ob.row, ob.cadence, ob.kind, title(self.org, p.row, p.cadence, p.subject, case),
-                ob.assignee, ob.subject_kind, ob.subject, ob.period_start, ob.period_end, ob.due, case, ob.team,
-                status, reason, ob.cause, ob.seq, sample, ob.sequence, ob.attendees, ob.copies,
+        fw_id, out = self.fw.id, self.out
+        for p in sorted(self.pending, key=lambda p: (p.period.start, position[p.row.id], p.group, p.seq)):
+            s, c = p.subject, p.cadence
+            case, status, reason, sample = self.choose(p.id, p.period, s, taken.setdefault(p.group, set()), c)
+            out[p.at] = Obligation(
+                p.id, fw_id, p.row.id, p.index, c.kind, title(self.org, p.row, c, s, case), s.assignee, s.kind, s.id,
+                p.period.start, p.period.end, p.due, case, s.team, status, reason, None, p.seq, sample, 0,
+                p.attendees, p.copies,
             )  # fmt: skip
 
     def attendees(self, c: Cadence, s: Subject, period: Period, due: date) -> tuple[str, ...]:
