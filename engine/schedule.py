@@ -232,8 +232,9 @@ class _Planner:
     def teams_in_scope(self, row: Row, c: Cadence, period: Period, holders: list[Person], team_filter) -> list[Subject]:
         out = []
         teams = [t for t in self.teams if self.kind_ok(c, t, team_filter)]
+        ids = tuple(h.id for h in holders)
         if c.teams == "managed":  # teams outside every holder's line are out of scope, not unanswered
-            teams = [t for t in teams if self.people.manages(t, holders)]
+            teams = [t for t in teams if self.people.manages(t, holders, ids)]
         same_kind = self.team_kind_of if c.peer == "different_team" else None  # "on behalf of another team": of its kind
         peers = Peers(holders, self.group_of(c.peer), same_kind) if c.peer else None
         for i, team in enumerate(teams):
@@ -241,7 +242,7 @@ class _Planner:
                 target = team.service if c.peer == "different_service" else team.id if c.peer == "different_team" else team.area
                 who = peers.pick(target, i, period.ordinal, team.kind)
             else:
-                who = self.people.responsible_for_team(team, holders, c.within, i)
+                who = self.people.responsible_for_team(team, holders, c.within, i, ids)
             if who is None:
                 if holders:  # a team nobody in the role answers for is out of this row's scope
                     self.unanswered.setdefault((row.id, " or ".join(c.by or row.by)), {})[team.id] = None
