@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Iterable, Mapping, Sequence
 
 from sqlalchemy import Connection, Table
@@ -96,7 +97,60 @@ def existing_keys(cursor, table: Table, key: str, values: list) -> set:
     return {r[0] for r in cursor.fetchall()}
 
 
-def _copy_direct(cursor, table: Table, names: str, at: int, key: str, values: list[tuple]) -> int | None:
+_ESCAPES = str.maketrans({"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+
+
+def _copy_text(value: object) -> str | None:
+    """A value as COPY's text format writes it, or None for a type left to the driver."""
+    if value is None:
+        return "\\N"
+    kind = type(value)
+    if kind is str:
+        return value.translate(_ESCAPES)  # type: ignore[attr-defined]
+    if kind is bool:
+        return "t" if value else "f"
+    if kind is int or kind is float:
+        return repr(value)
+    if kind is date or kind is datetime:
+        return value.isoformat()  # type: ignore[attr-defined]
+    return None
+
+
+def _copy_lines(columns: list[Sequence]) -> list[str] | None:
+    """Each row as one line of COPY text, each column's distinct values rendered once; None when a
+    value's type is not one of the plain ones (the driver then writes the rows itself)."""
+    rendered = []
+    for values in columns:
+        memo: dict = {}
+        out = []
+        append = out.append
+        for v in values:
+            try:
+                text = memo[v]
+            except KeyError:
+                text = memo[v] = _copy_text(v)
+                if text is None:
+                    return None
+            except TypeError:  # unhashable: not a plain value
+                return None
+            append(text)
+        rendered.append(out)
+    return list(map("\t".join, zip(*rendered)))
+
+
+def _write(cursor, statement: str, rows: list[tuple], lines: list[str] | None, chosen: list[int] | None = None) -> None:
+    """COPY ``rows`` (only those at ``chosen``, when given): as prepared text lines, or row by row by the driver."""
+    with cursor.copy(statement) as copy:
+        if lines is not None:
+            picked = lines if chosen is None else [lines[i] for i in chosen]
+            for start in range(0, len(picked), 5000):
+                copy.write(("\n".join(picked[start : start + 5000]) + "\n").encode("utf-8"))
+        else:
+            for row in rows if chosen is None else (rows[i] for i in chosen):
+                copy.write_row(row)
+
+
+def _copy_direct(cursor, table: Table, names: str, at: int, key: str, values: list[tuple], lines: list[str] | None) -> int | None:
     """COPY straight into the table the rows whose key it does not hold; None when a writer got there first.
 
     The rows whose keys are there already (or repeat an earlier row's) are
@@ -109,19 +163,17 @@ def _copy_direct(cursor, table: Table, names: str, at: int, key: str, values: li
     """
     there = existing_keys(cursor, table, key, [v[at] for v in values])
     fresh = []
-    for v in values:
+    for i, v in enumerate(values):
         if v[at] not in there:
             there.add(v[at])
-            fresh.append(v)
+            fresh.append(i)
     if not fresh:
         return 0
     from psycopg.errors import UniqueViolation
 
     cursor.execute("SAVEPOINT qaf_copy_new")
     try:
-        with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
-            for row in fresh:
-                copy.write_row(row)
+        _write(cursor, f'COPY "{table.name}" ({names}) FROM STDIN', values, lines, fresh)
     except UniqueViolation:
         cursor.execute("ROLLBACK TO SAVEPOINT qaf_copy_new")
         return None
@@ -138,20 +190,20 @@ def _copy_new(conn: Connection, table: Table, rows: Sequence, keys: list[str], c
     defaults = {c.name: (c.default.is_callable, c.default.arg) for c in filled}
     columns = (*columns, *defaults)
     processors = [table.c[c].type._cached_bind_processor(conn.dialect) for c in columns]
-    values = list(zip(*columns_converted(rows, columns, processors, defaults, given)))
+    converted = columns_converted(rows, columns, processors, defaults, given)
+    values = list(zip(*converted))
+    lines = _copy_lines(converted)
     names = ", ".join(f'"{c}"' for c in columns)
     scratch = f"qaf_new_{table.name}"
     statement = f'INSERT INTO "{table.name}" ({names}) SELECT {names} FROM {scratch} ON CONFLICT ({", ".join(keys)}) DO NOTHING'
     cursor = conn.connection.cursor()
     try:
         if len(keys) == 1:
-            inserted = _copy_direct(cursor, table, names, columns.index(keys[0]), keys[0], values)
+            inserted = _copy_direct(cursor, table, names, columns.index(keys[0]), keys[0], values, lines)
             if inserted is not None:
                 return inserted
         cursor.execute(f'CREATE TEMPORARY TABLE {scratch} ON COMMIT DROP AS SELECT {names} FROM "{table.name}" WITH NO DATA')
-        with cursor.copy(f"COPY {scratch} ({names}) FROM STDIN") as copy:
-            for row in values:
-                copy.write_row(row)
+        _write(cursor, f"COPY {scratch} ({names}) FROM STDIN", values, lines)
         cursor.execute(statement)
         inserted = cursor.rowcount
         cursor.execute(f"DROP TABLE {scratch}")
