@@ -24,7 +24,7 @@ from typing import Iterable, Mapping
 from qaf.engine.model import LIVE, OPEN, WAIVED, Completed, Obligation, ObligationKey, obligation_id
 from qaf.engine.org import Case, Org, Person, Team
 from qaf.engine.periods import Period, after, due_date, periods
-from qaf.engine.sampling import CaseHistory, open_refs, pick_among
+from qaf.engine.sampling import CaseHistory, pick_among
 from qaf.engine.scope import Peers, People, Subject, active, people_of, share_out
 from qaf.engine.titles import title
 from qaf.engine.workdays import calendar
@@ -109,6 +109,7 @@ class _Planner:
         self.any_transferred = any(k.transferred for k in self.org.cases)
         self._named: dict[tuple, tuple[str, ...]] = {}
         self._open: dict[tuple, tuple[str, ...]] = {}
+        self._by_ref: dict[tuple, tuple[Case, ...]] = {}
 
     def note(self, text: str) -> None:
         self.notes.setdefault(text, None)
@@ -395,7 +396,10 @@ class _Planner:
         key = (s.kind, s.id, s.assignee, own, day)
         found = self._open.get(key)
         if found is None:
-            found = self._open[key] = open_refs(self.cases_of(s, c), day)
+            cases = self._by_ref.get(key[:4])
+            if cases is None:  # sorted once per subject: each day's open ones keep the order
+                cases = self._by_ref[key[:4]] = tuple(sorted(self.cases_of(s, c), key=lambda k: k.ref))
+            found = self._open[key] = tuple(k.ref for k in cases if k.opened <= day and (k.closed is None or k.closed >= day))
         return found
 
     def count(self, c: Cadence, s: Subject, period: Period) -> int:
