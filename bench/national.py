@@ -323,6 +323,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=20.0, help="traffic alone before the month, and the least the month's traffic runs")
     parser.add_argument("--rate", type=float, default=2.0, help="requests a second against each council (half feed, half due)")
     parser.add_argument("--keep", action="store_true", help="keep the schemas (qaf_nat_*) after the run")
+    parser.add_argument("--settle", type=float, default=3.0, help="seconds idle before connections are counted")
     parser.add_argument("--small", action="store_true", help="3 small councils, 3 days, 6 s of traffic a phase")
     args = parser.parse_args()
     if args.small:
@@ -330,8 +331,8 @@ def main() -> int:
     for name in ("councils", "days", "alone_days"):
         if getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
-    if args.rate <= 0 or args.seconds <= 0:
-        parser.error("--rate and --seconds must be above 0")
+    if args.rate <= 0 or args.seconds <= 0 or args.settle < 0:
+        parser.error("--rate and --seconds must be above 0, --settle at least 0")
 
     from sqlalchemy import create_engine, text
 
@@ -392,7 +393,7 @@ def main() -> int:
         if firsts:
             print(f"together: {len(firsts)} more servers started and each ticked its first day (first schedules at once) "
                   f"in {time.perf_counter() - began:.1f} s")  # fmt: skip
-        time.sleep(3.0)
+        time.sleep(args.settle)
         idle = sampler2.connections()
 
         month: dict[int, list[tuple[float, float] | None]] = {c["n"]: [] for c in councils}
@@ -409,7 +410,7 @@ def main() -> int:
                         slowest = (took[0], n, days[n])
             time.sleep(max(0.0, args.seconds - (time.perf_counter() - traffic_began)))
         month_s = time.perf_counter() - traffic_began
-        time.sleep(3.0)
+        time.sleep(args.settle)
         idle_after = sampler3.connections()
         through = {c["n"]: ticked_through(c) for c in councils}
 
