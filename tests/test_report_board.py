@@ -116,7 +116,7 @@ def test_the_board_page_counts_actions_escalations_and_completion_against_last_m
                  "0 <small>of 1 met</small>", r.completion.sentence):  # fmt: skip
         assert said in page, said
     md = render(r, "md")
-    assert "- Escalations raised in September 2023 that reached Director of Children's Services: 1; that found nobody above the assignee to send to: 1." in md
+    assert "- Escalations raised in September 2023 that reached the Director of Children's Services: 1; that found nobody above the assignee to send to: 1." in md
 
 
 def test_extensions_and_actions_are_named_by_what_they_are_never_by_a_hex_id():

@@ -210,7 +210,7 @@ def tiles(r: Report) -> str:
 
 
 def _short(who: str) -> str:
-    return {"Director of Children's Services": "the DCS"}.get(who, who)
+    return {"the Director of Children's Services": "the DCS"}.get(who, who)
 
 
 def _target_short(t) -> str:

@@ -122,9 +122,9 @@ def at_a_glance(r: Report) -> list[str]:
     def rate(x) -> str:
         return f"{pct(x.percent)} ({x.completed} of {x.scheduled})" if x is not None and x.scheduled else "nothing scheduled"
 
-    lines = [f"- Case-file audits completed: {rate(_month_rate(r))} in {r.month.label}; "
-             f"{r.last_month.label if r.last_month else 'last month'}: {rate(r.last_month)}; "
-             f"year so far ({r.year.label if r.year else ''}): {rate(r.year)}.",
+    lines = [f"- Case-file audits completed by the month's end: {r.month.label} {rate(_month_rate(r))}; "
+             f"last month ({r.last_month.label if r.last_month else ''}) {rate(r.last_month)}; "
+             f"year so far ({r.year.label if r.year else ''}) {rate(r.year)}.",
              f"- {actions_line(r)}",
              f"- Escalations raised in {r.month.label} that reached {r.top_who or 'the top of the ladder'}: {r.reached_top}; "
              f"that found nobody above the assignee to send to: {r.nobody}."]  # fmt: skip
