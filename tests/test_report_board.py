@@ -16,6 +16,7 @@ reason; with ``QAF_REQUIRE_CHROMIUM=1`` they fail instead.
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import re
 import stat
@@ -115,6 +116,11 @@ def test_the_board_page_counts_actions_escalations_and_completion_against_last_m
                  "Last month (August 2023): 100% (4 of 4)", "Year so far (April 2023 to September 2023): 88% (21 of 24)",
                  "0 <small>of 1 met</small>", r.completion.sentence):  # fmt: skip
         assert said in page, said
+    data = json.loads(render(r, "json"))  # the council's BI reads the same figures
+    assert (data["reached_top"], data["nobody"], data["actions"]) == (1, 1, {"raised": 3, "done": 1, "overdue": 1, "open": 2})
+    assert data["year"] == {"label": "April 2023 to September 2023", "scheduled": 24, "completed": 21}
+    csv = render(r, "csv")
+    assert f"2023-09,{r.framework},actions,all,,,raised,3" in csv and f"2023-09,{r.framework},escalations,all,,,nobody_to_tell,1" in csv
     md = render(r, "md")
     assert "- Escalations raised in September 2023 that reached the Director of Children's Services: 1; that found nobody above the assignee to send to: 1." in md
 

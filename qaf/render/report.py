@@ -256,6 +256,7 @@ def as_data(value: Any) -> Any:
     if isinstance(value, Report):
         data = {f.name: as_data(getattr(value, f.name)) for f in fields(value)}
         data["sentence"] = value.completion.sentence
+        data["reached_top"], data["nobody"], data["empty"] = value.reached_top, value.nobody, value.empty
         return data
     if isinstance(value, Counts):
         return {f.name: getattr(value, f.name) for f in fields(value)}
@@ -307,6 +308,14 @@ def _figures(r: Report) -> Iterator[tuple[str, str, str, str, str, object]]:
         yield "escalations", "rung", str(e.level), e.label, "count", e.count
         if e.nobody:
             yield "escalations", "rung", str(e.level), e.label, "nobody_to_tell", e.nobody
+    for measure in ("raised", "done", "overdue", "open"):
+        yield "actions", "all", "", "", measure, getattr(r.actions, measure)
+    for key, rate in (("last_month", r.last_month), ("year", r.year)):
+        if rate is not None:
+            yield "completion", "rate", key, rate.label, "scheduled", rate.scheduled
+            yield "completion", "rate", key, rate.label, "completed", rate.completed
+    yield "escalations", "top", str(r.top_level), r.top_who, "reached", r.reached_top
+    yield "escalations", "all", "", "", "nobody_to_tell", r.nobody
     yield "extensions", "all", "", "", "count", len(r.extensions)
     yield "extensions", "all", "", "", "working_days", sum(e.working_days for e in r.extensions)
     for m in r.history:
