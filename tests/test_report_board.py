@@ -112,7 +112,7 @@ def test_the_board_page_counts_actions_escalations_and_completion_against_last_m
     assert (r.last_month.label, r.last_month.scheduled, r.last_month.completed) == ("August 2023", 4, 4)
     assert (r.year.label, r.year.scheduled, r.year.completed) == ("April 2023 to September 2023", 24, 21)
     page = html(r).split('<section class="appendix">')[0]
-    for said in ("reached the DCS", "found nobody to send to", "raised in September 2023", "of them done", "overdue now",
+    for said in ("reached the DCS", "found nobody to send to", "raised this month", "of them done", "overdue now",
                  "Last month (August 2023): 100% (4 of 4)", "Year so far (April 2023 to September 2023): 88% (21 of 24)",
                  "0 <small>of 1 met</small>", r.completion.sentence):  # fmt: skip
         assert said in page, said
@@ -312,7 +312,7 @@ def test_qaf_report_pdf_writes_the_board_pack_from_the_store(store: SqlStore, db
     assert pages[1].lstrip().startswith("Appendix: the detail for April 2024")
     assert "SECRET" not in " ".join(pages)  # what an action asks is the manager's text: never in the report
     first = " ".join(pages[0].split())
-    assert "2 raised in April 2024" in first or re.search(r"ACTIONS FROM AUDITS 2 0 1", first), first
+    assert re.search(r"ACTIONS FROM AUDITS 2 raised this month 0 of them done 1 overdue now", first), first
 
 
 def test_without_chromium_qaf_report_pdf_says_so_and_writes_nothing(store: SqlStore, db_url: str, tmp_path: Path, capsys, monkeypatch):
