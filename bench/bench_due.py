@@ -5,7 +5,8 @@
 A large synthetic council with East Sussex scheduled for a year; the person
 is the one whose live work (their own, and what they attend) is nearest
 175 rows. Each figure is the median of ``--n`` calls, alternating with its
-floor so both see the same load on a busy machine:
+floor so both see the same load on a busy machine (and the best of each, which
+a burst of load on a shared machine disturbs less):
 
 - ``due()``: :func:`qaf.usecases.queries.due` (a read transaction, the
   versions probe, the obligations with their outcomes, Obligation objects,
@@ -65,18 +66,17 @@ def person_near(store: SqlStore, rows: int = 175) -> tuple[str, int]:
 
 
 def raw_sql(store: SqlStore, person: str):
-    """The SELECT ``due()`` runs for ``person``, compiled once with its values, and a function running it on the driver."""
+    """The SELECT ``due()`` runs for ``person``, compiled once with its values written in, and a function running it
+    on the driver's cursor (no SQLAlchemy, no objects)."""
     snap = store.snapshot()
     f = filters(DueQuery(person=person, statuses=LIVE_SHOWN), snap.org, snap.vocabulary, TODAY)
-    compiled = ob_store.query(f).compile(dialect=store.engine.dialect, compile_kwargs={"render_postcompile": True})
-    params = compiled.params
-    sql = compiled.string
-    values = tuple(params[n] for n in compiled.positiontup) if compiled.positional else params
+    compiled = ob_store.query(f).compile(dialect=store.engine.dialect, compile_kwargs={"literal_binds": True})
+    sql = compiled.string.replace("%", "%%") if store.dialect == "postgresql" else compiled.string
     raw = store.engine.raw_connection()
 
     def run() -> int:
         cur = raw.cursor()
-        cur.execute(sql, values)
+        cur.execute(sql)
         n = len(cur.fetchall())
         cur.close()
         raw.rollback()
@@ -112,7 +112,8 @@ def run(name: str, url: str, fw, org, n: int) -> None:
         raw.close()
         due_ms, floor_ms = statistics.median(qaf_t) * 1000, statistics.median(raw_t) * 1000
         print(f"{name}: person {person}, {got} rows")
-        print(f"  due():    {due_ms:6.2f} ms   raw SQL {floor_ms:6.2f} ms   ratio {due_ms / floor_ms:4.1f}x   (target 2x)")
+        print(f"  due():    {due_ms:6.2f} ms   raw SQL {floor_ms:6.2f} ms   ratio {due_ms / floor_ms:4.1f}x   (target 2x)   "
+              f"best of each {min(qaf_t) * 1000:.2f} / {min(raw_t) * 1000:.2f} ms = {min(qaf_t) / min(raw_t):.1f}x")  # fmt: skip
 
         token = tokens.issue(store, store.org(), store.vocabulary(), person, "person", "api", NOW)[0]
         app = create_app(url, lambda: TODAY, store=store)
@@ -125,7 +126,8 @@ def run(name: str, url: str, fw, org, n: int) -> None:
         api_t, static_t = asyncio.run(_compare(app, f"/api/obligations?person={person}", token, n))
         api_ms, static_ms = statistics.median(api_t) * 1000, statistics.median(static_t) * 1000
         print(f"  API:      {api_ms:6.2f} ms   static  {static_ms:6.2f} ms   ratio {api_ms / static_ms:4.1f}x   "
-              f"(target 3x; {len(body):,} bytes)")  # fmt: skip
+              f"(target 3x; {len(body):,} bytes)   best of each {min(api_t) * 1000:.2f} / {min(static_t) * 1000:.2f} ms "
+              f"= {min(api_t) / min(static_t):.1f}x")  # fmt: skip
         if os.environ.get("QAF_BENCH_PROFILE"):
             profile = cProfile.Profile()
             profile.enable()

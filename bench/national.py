@@ -31,7 +31,7 @@ connections per ``qaf serve`` process at idle. The machine's cores are shared
 by every process: on a small machine, the ratios measure CPU contention as
 much as the database's. Not part of the test suite (it takes minutes).
 
-``--small``: 3 councils of size ``small``, 3 days, 4 s of traffic a phase (a quick check).
+``--small``: 3 councils of size ``small``, 3 days, 6 s of traffic a phase (a quick check).
 """
 
 from __future__ import annotations
@@ -57,6 +57,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import PG_DEFAULT  # noqa: E402
 
 APP = "qaf_nat"  # every process's application_name starts so: pg_stat_activity tells them apart
+PER_PROCESS = 5  # the most connections a qaf serve process should hold (issue 16's target)
 
 
 # --- the server process of one council --------------------------------------------------
@@ -79,9 +80,9 @@ def worker(url: str, port: int, start: date, runner: str) -> None:
     def tick_to(iso: str) -> dict:
         """Move the business date and run the daily job, as the 06:00 cron would."""
         day[0] = date.fromisoformat(iso)
-        began = time.perf_counter()
+        began, cpu = time.perf_counter(), time.thread_time()
         daily()
-        return {"took": time.perf_counter() - began, "leader": leadership.held}
+        return {"took": time.perf_counter() - began, "cpu": time.thread_time() - cpu, "leader": leadership.held}
 
     scheduler.start()
     daily = scheduler.get_job("tick").func
@@ -269,15 +270,19 @@ class Sampler:
         self.thread.join(timeout=10)
 
 
-def tick_all(councils: list[dict], days: dict[int, date]) -> dict[int, float | None]:
-    """Every council's daily job at once, each on its own business date; seconds each took (None: failed)."""
-    took: dict[int, float | None] = {}
+def tick_all(councils: list[dict], days: dict[int, date]) -> dict[int, tuple[float, float] | None]:
+    """Every council's daily job at once, each on its own business date; (wall, CPU) seconds each took (None: failed).
+
+    The CPU time is the ticking thread's own: wall time well above it is time
+    spent waiting, for a core (the machine's) or for the database.
+    """
+    took: dict[int, tuple[float, float] | None] = {}
 
     def one(c: dict) -> None:
         try:
             status, body = call(c["port"], "POST", f"/bench/day/{days[c['n']].isoformat()}")
             answer = json.loads(body) if status == 200 else {}
-            took[c["n"]] = answer["took"] if answer.get("leader") else None
+            took[c["n"]] = (answer["took"], answer["cpu"]) if answer.get("leader") else None
         except (OSError, ValueError, KeyError):
             took[c["n"]] = None
 
@@ -318,15 +323,16 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=20.0, help="traffic alone before the month, and the least the month's traffic runs")
     parser.add_argument("--rate", type=float, default=2.0, help="requests a second against each council (half feed, half due)")
     parser.add_argument("--keep", action="store_true", help="keep the schemas (qaf_nat_*) after the run")
-    parser.add_argument("--small", action="store_true", help="3 small councils, 3 days, 4 s of traffic a phase")
+    parser.add_argument("--settle", type=float, default=3.0, help="seconds idle before connections are counted")
+    parser.add_argument("--small", action="store_true", help="3 small councils, 3 days, 6 s of traffic a phase")
     args = parser.parse_args()
     if args.small:
-        args.councils, args.size, args.days, args.alone_days, args.seconds = 3, "small", 3, 2, 4.0
+        args.councils, args.size, args.days, args.alone_days, args.seconds = 3, "small", 3, 2, 6.0
     for name in ("councils", "days", "alone_days"):
         if getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
-    if args.rate <= 0 or args.seconds <= 0:
-        parser.error("--rate and --seconds must be above 0")
+    if args.rate <= 0 or args.seconds <= 0 or args.settle < 0:
+        parser.error("--rate and --seconds must be above 0, --settle at least 0")
 
     from sqlalchemy import create_engine, text
 
@@ -338,6 +344,13 @@ def main() -> int:
     schemas = [f"{APP}_{run}_{n}" for n in range(args.councils)]
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     councils: list[dict] = []
+    with admin.connect() as conn:
+        limit = int(conn.execute(text("SHOW max_connections")).scalar_one())
+        in_use = int(conn.execute(text("SELECT count(*) FROM pg_stat_activity")).scalar_one())
+    needed = args.councils * PER_PROCESS + 2
+    if needed > limit - in_use:  # the server is shared: say so before taking every connection it has
+        print(f"warning: {args.councils} councils may hold {needed} connections; the server allows {limit} and {in_use} are in use "
+              f"(others may be refused while this runs; fewer --councils, or a larger max_connections)")  # fmt: skip
     print(f"{args.councils} councils of size {args.size}, one schema each ({APP}_{run}_*), one database; "
           f"{os.cpu_count()} cores, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")  # fmt: skip
     try:
@@ -356,13 +369,15 @@ def main() -> int:
         start_worker(0, first, start, run)
         first_tick_alone = wait_ready(first, start)
         alone_ticks: list[float] = []
+        alone_cpu: list[float] = []
         alone_days = [start + timedelta(days=i + 1) for i in range(args.alone_days)]
         with sampler, Traffic([first], args.rate) as alone_traffic:
             traffic_began = time.perf_counter()
             for day in alone_days:
                 took = tick_all([first], {0: day})[0]
                 if took is not None:
-                    alone_ticks.append(took)
+                    alone_ticks.append(took[0])
+                    alone_cpu.append(took[1])
             time.sleep(max(0.0, args.seconds - (time.perf_counter() - traffic_began)))
         alone = {kind: alone_traffic.latencies.get((0, kind), []) for kind in ("feed", "due")}
         print(f"alone: council 0 started and ticked {start} (its first schedule) in {first_tick_alone:.1f} s; "
@@ -378,10 +393,11 @@ def main() -> int:
         if firsts:
             print(f"together: {len(firsts)} more servers started and each ticked its first day (first schedules at once) "
                   f"in {time.perf_counter() - began:.1f} s")  # fmt: skip
-        time.sleep(3.0)
+        time.sleep(args.settle)
         idle = sampler2.connections()
 
-        month: dict[int, list[float | None]] = {c["n"]: [] for c in councils}
+        month: dict[int, list[tuple[float, float] | None]] = {c["n"]: [] for c in councils}
+        slowest = (0.0, 0, start)
         sampler3 = Sampler(dsn, run)
         with sampler3, Traffic(councils, args.rate) as together_traffic:
             traffic_began = time.perf_counter()
@@ -390,9 +406,11 @@ def main() -> int:
                 days[0] = start + timedelta(days=args.alone_days + i + 1)
                 for n, took in tick_all(councils, days).items():
                     month[n].append(took)
+                    if took is not None and took[0] > slowest[0]:
+                        slowest = (took[0], n, days[n])
             time.sleep(max(0.0, args.seconds - (time.perf_counter() - traffic_began)))
         month_s = time.perf_counter() - traffic_began
-        time.sleep(3.0)
+        time.sleep(args.settle)
         idle_after = sampler3.connections()
         through = {c["n"]: ticked_through(c) for c in councils}
 
@@ -400,16 +418,18 @@ def main() -> int:
         print(f"\nthe month: {args.days} simulated days for {len(councils)} councils at once in {month_s:.1f} s; "
               f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")  # fmt: skip
         base_tick = statistics.median(alone_ticks) if alone_ticks else float("nan")
-        print(f"{'council':<22} {'ticked':>7} {'tick med':>8} {'max':>6} {'ratio':>6}   "
+        base_cpu = statistics.median(alone_cpu) if alone_cpu else float("nan")
+        print(f"{'council':<11} {'ticked':>7} {'tick med':>8} {'max':>6} {'ratio':>6} {'cpu med':>7} {'ratio':>6}   "
               f"{'feed p50':>8} {'p99':>7} {'ratio':>6}   {'due p50':>8} {'p99':>7} {'ratio':>6}   {'conns idle/peak':>15}")
         alone_p99 = {kind: pct(v, 99) for kind, v in alone.items()}
-        print(f"{'0 alone':<22} {len(alone_ticks):>3}/{len(alone_days):<3} {base_tick:8.2f} {max(alone_ticks or [0]):6.2f} {1.0:6.1f}   "
+        print(f"{'0 alone':<11} {len(alone_ticks):>3}/{len(alone_days):<3} {base_tick:8.2f} {max(alone_ticks or [0]):6.2f} {1.0:6.1f} {base_cpu:7.2f} {1.0:6.1f}   "
               f"{ms(pct(alone['feed'], 50))} {ms(alone_p99['feed'])} {1.0:6.1f}   {ms(pct(alone['due'], 50))} {ms(alone_p99['due'])} {1.0:6.1f}")  # fmt: skip
         worst = {"feed": 0.0, "due": 0.0}
         missed = []
         for c in councils:
             n = c["n"]
-            done = [t for t in month[n] if t is not None]
+            done = [t[0] for t in month[n] if t is not None]
+            cpu = [t[1] for t in month[n] if t is not None]
             expected = (start + timedelta(days=args.days + (args.alone_days if n == 0 else 0))).isoformat()
             if len(done) < args.days or through[n] != expected:
                 missed.append(n)
@@ -420,13 +440,15 @@ def main() -> int:
                 worst[k] = max(worst[k], ratios[k])
             app = f"{APP}_{run}_{n}"
             med = statistics.median(done) if done else float("nan")
-            print(f"{n:<22} {len(done):>3}/{args.days:<3} {med:8.2f} {max(done or [0]):6.2f} {med / base_tick:6.1f}   "
+            cmed = statistics.median(cpu) if cpu else float("nan")
+            print(f"{n:<11} {len(done):>3}/{args.days:<3} {med:8.2f} {max(done or [0]):6.2f} {med / base_tick:6.1f} {cmed:7.2f} {cmed / base_cpu:6.1f}   "
                   f"{ms(pct(feed, 50))} {ms(pct(feed, 99))} {ratios['feed']:6.1f}   {ms(pct(due, 50))} {ms(pct(due, 99))} {ratios['due']:6.1f}   "
                   f"{idle_after.get(app, 0):>7}/{max(sampler3.peak.get(app, 0), sampler2.peak.get(app, 0)):<7}")  # fmt: skip
         errors = sum(together_traffic.errors.values()) + sum(alone_traffic.errors.values())
         requests = sum(len(v) for v in together_traffic.latencies.values())
         print(f"\nrequests answered during the month: {requests} ({errors} failed or refused); rate {args.rate}/s per council")
-        print(f"every council ticked every day: {'yes' if not missed else 'NO: ' + ', '.join(map(str, missed))}")
+        print(f"every council ticked every day: {'yes' if not missed else 'NO: ' + ', '.join(map(str, missed))}; "
+              f"slowest tick {slowest[0]:.2f} s (council {slowest[1]}, {slowest[2]})")  # fmt: skip
         print(f"worst p99 ratio to council 0 alone: feed {worst['feed']:.1f}x, due {worst['due']:.1f}x (target 1.5x)")
         idle_max = max(list(idle.values()) + list(idle_after.values()) or [0])
         print(f"connections per process at idle: at most {idle_max} (target 5); before the month {sorted(idle.values())}, after {sorted(idle_after.values())}")

@@ -25,6 +25,12 @@ STATUSES = (OPEN, OVERDUE, DONE, RESCHEDULED, CANCELLED, WAIVED)
 LIVE = (OPEN, RESCHEDULED)  # still to be done
 
 
+def obligation_id(framework: str, row: str, cadence: int, period_start: date, subject_kind: str, subject: str, kind: str, seq: int) -> str:
+    """An :class:`ObligationKey`'s id, from its fields (the planner calls it without building the key)."""
+    text = "\x1f".join((framework, row, str(cadence), period_start.isoformat(), subject_kind, subject, kind, str(seq)))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
 @dataclass(frozen=True, slots=True)
 class ObligationKey:
     framework: str
@@ -38,10 +44,7 @@ class ObligationKey:
 
     @property
     def id(self) -> str:
-        text = "\x1f".join(
-            (self.framework, self.row, str(self.cadence), self.period_start.isoformat(), self.subject_kind, self.subject, self.kind, str(self.seq))
-        )
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+        return obligation_id(self.framework, self.row, self.cadence, self.period_start, self.subject_kind, self.subject, self.kind, self.seq)
 
     @property
     def uid(self) -> str:

@@ -434,8 +434,12 @@ def figures(
         reminders=reminders, escalations=rungs, extensions=extended, targets=targets(fw, graded),
         history=history(fw.grades, mine, month), actions=actions(mine, month, as_of),
         **dict(zip(("last_month", "year", "trend"), rates(fw, mine, month, as_of, due, done_on or {}))),
-        top_level=len(ladder(fw)) - 1, top_who=_who(ladder(fw)[-1].to),
+        top_level=len(ladder(fw)) - 1, top_who=_the(_who(ladder(fw)[-1].to)),
     )  # fmt: skip
+
+
+def _the(who: str) -> str:
+    return who if who.startswith("the ") else f"the {who}"
 
 
 def _who(to: str) -> str:

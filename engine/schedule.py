@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Iterable, Mapping
 
-from qaf.engine.model import LIVE, OPEN, WAIVED, Completed, Obligation, ObligationKey
+from qaf.engine.model import LIVE, OPEN, WAIVED, Completed, Obligation, ObligationKey, obligation_id
 from qaf.engine.org import Case, Org, Person, Team
 from qaf.engine.periods import Period, after, due_date, periods
-from qaf.engine.sampling import CaseHistory, open_refs, pick_among
+from qaf.engine.sampling import CaseHistory, pick_among
 from qaf.engine.scope import Peers, People, Subject, active, people_of, share_out
 from qaf.engine.titles import title
 from qaf.engine.workdays import calendar
@@ -68,6 +68,12 @@ class _Pending:
     cadence: Cadence
     subject: Subject
     group: tuple  # obligations of one subject, cadence and period take different cases
+    id: str
+    index: int  # the cadence's place in its row
+    due: date
+    seq: int
+    attendees: tuple[str, ...]
+    copies: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -103,6 +109,7 @@ class _Planner:
         self.any_transferred = any(k.transferred for k in self.org.cases)
         self._named: dict[tuple, tuple[str, ...]] = {}
         self._open: dict[tuple, tuple[str, ...]] = {}
+        self._by_ref: dict[tuple, tuple[Case, ...]] = {}
 
     def note(self, text: str) -> None:
         self.notes.setdefault(text, None)
@@ -226,8 +233,9 @@ class _Planner:
     def teams_in_scope(self, row: Row, c: Cadence, period: Period, holders: list[Person], team_filter) -> list[Subject]:
         out = []
         teams = [t for t in self.teams if self.kind_ok(c, t, team_filter)]
+        ids = tuple(h.id for h in holders)
         if c.teams == "managed":  # teams outside every holder's line are out of scope, not unanswered
-            teams = [t for t in teams if self.people.manages(t, holders)]
+            teams = [t for t in teams if self.people.manages(t, holders, ids)]
         same_kind = self.team_kind_of if c.peer == "different_team" else None  # "on behalf of another team": of its kind
         peers = Peers(holders, self.group_of(c.peer), same_kind) if c.peer else None
         for i, team in enumerate(teams):
@@ -235,7 +243,7 @@ class _Planner:
                 target = team.service if c.peer == "different_service" else team.id if c.peer == "different_team" else team.area
                 who = peers.pick(target, i, period.ordinal, team.kind)
             else:
-                who = self.people.responsible_for_team(team, holders, c.within, i)
+                who = self.people.responsible_for_team(team, holders, c.within, i, ids)
             if who is None:
                 if holders:  # a team nobody in the role answers for is out of this row's scope
                     self.unanswered.setdefault((row.id, " or ".join(c.by or row.by)), {})[team.id] = None
@@ -300,29 +308,36 @@ class _Planner:
         attendees = self.attendees(c, s, period, due)
         copies = self.copies(c, s.assignee, attendees, period, due)
         count = self.count(c, s, period)
+        fw_id, out = self.fw.id, self.out
+        if c.case or c.share is not None:  # the case is chosen later, in date order, and the obligation made with it
+            group = (row.id, index, s.kind, s.id, period.start)
+            for n in range(count):
+                seq = seq_of(0, n)
+                oid = obligation_id(fw_id, row.id, index, period.start, s.kind, s.id, c.kind, seq)
+                self.pending.append(_Pending(len(out), period, row, c, s, group, oid, index, due, seq, attendees, copies))
+                out.append(None)  # type: ignore[arg-type]  # its place, filled by choose_cases
+            return
+        words = title(self.org, row, c, s, None)
         for n in range(count):
-            key = ObligationKey(self.fw.id, row.id, index, period.start, s.kind, s.id, c.kind, seq_of(0, n))
-            needs_case = c.case or c.share is not None
-            if needs_case:  # the case is chosen later, in date order, and the title with it
-                self.pending.append(_Pending(len(self.out), period, row, c, s, (row.id, index, s.kind, s.id, period.start)))
-            self.out.append(Obligation(
-                id=key.id, framework=self.fw.id, row=row.id, cadence=index, kind=c.kind,
-                title="" if needs_case else title(self.org, row, c, s, None), assignee=s.assignee,
-                subject_kind=s.kind, subject=s.id, period_start=period.start, period_end=period.end,
-                due=due, team=s.team, seq=key.seq, attendees=attendees, copies=copies,
+            seq = seq_of(0, n)
+            out.append(Obligation(
+                obligation_id(fw_id, row.id, index, period.start, s.kind, s.id, c.kind, seq), fw_id, row.id, index, c.kind,
+                words, s.assignee, s.kind, s.id, period.start, period.end, due, None, s.team, OPEN, None, None, seq, None, 0,
+                attendees, copies,
             ))  # fmt: skip
 
     def choose_cases(self) -> None:
         """Choose every case in date order, so that history is the same whatever the row order."""
         position = {row.id: i for i, row in enumerate(self.fw.rows)}
         taken: dict[tuple, set[str]] = {}
-        for p in sorted(self.pending, key=lambda p: (p.period.start, position[p.row.id], p.group, self.out[p.at].seq)):
-            ob = self.out[p.at]
-            case, status, reason, sample = self.choose(ob.id, p.period, p.subject, taken.setdefault(p.group, set()), p.cadence)
-            self.out[p.at] = Obligation(  # built anew: dataclasses.replace is slow at this volume
-                ob.id, ob.framework, ob.row, ob.cadence, ob.kind, title(self.org, p.row, p.cadence, p.subject, case),
-                ob.assignee, ob.subject_kind, ob.subject, ob.period_start, ob.period_end, ob.due, case, ob.team,
-                status, reason, ob.cause, ob.seq, sample, ob.sequence, ob.attendees, ob.copies,
+        fw_id, out = self.fw.id, self.out
+        for p in sorted(self.pending, key=lambda p: (p.period.start, position[p.row.id], p.group, p.seq)):
+            s, c = p.subject, p.cadence
+            case, status, reason, sample = self.choose(p.id, p.period, s, taken.setdefault(p.group, set()), c)
+            out[p.at] = Obligation(
+                p.id, fw_id, p.row.id, p.index, c.kind, title(self.org, p.row, c, s, case), s.assignee, s.kind, s.id,
+                p.period.start, p.period.end, p.due, case, s.team, status, reason, None, p.seq, sample, 0,
+                p.attendees, p.copies,
             )  # fmt: skip
 
     def attendees(self, c: Cadence, s: Subject, period: Period, due: date) -> tuple[str, ...]:
@@ -381,7 +396,10 @@ class _Planner:
         key = (s.kind, s.id, s.assignee, own, day)
         found = self._open.get(key)
         if found is None:
-            found = self._open[key] = open_refs(self.cases_of(s, c), day)
+            cases = self._by_ref.get(key[:4])
+            if cases is None:  # sorted once per subject: each day's open ones keep the order
+                cases = self._by_ref[key[:4]] = tuple(sorted(self.cases_of(s, c), key=lambda k: k.ref))
+            found = self._open[key] = tuple(k.ref for k in cases if k.opened <= day and (k.closed is None or k.closed >= day))
         return found
 
     def count(self, c: Cadence, s: Subject, period: Period) -> int:

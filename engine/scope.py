@@ -134,25 +134,28 @@ class People:
         self._line_cases[person_id] = out
         return out
 
-    def responsible_for_team(self, team: Team, candidates: list[Person], within: str, index: int = 0) -> Person | None:
+    def responsible_for_team(
+        self, team: Team, candidates: list[Person], within: str, index: int = 0, ids: tuple[str, ...] | None = None
+    ) -> Person | None:
         """The one candidate answerable for a team: in it, above its members, or in its service.
 
         With ``within: all`` and nobody naturally answerable (councillors visiting
-        teams), the teams are shared out among the candidates in turn.
+        teams), the teams are shared out among the candidates in turn. ``ids``:
+        the candidates' ids, when the caller asks for many teams at once.
         """
-        key = (team.id, tuple(c.id for c in candidates), within)
+        key = (team.id, ids if ids is not None else tuple(c.id for c in candidates), within)
         if key not in self._responsible:
             self._responsible[key] = self._find_responsible(team, candidates, within, index)
         return self._responsible[key]
 
-    def manages(self, team: Team, candidates: list[Person]) -> bool:
+    def manages(self, team: Team, candidates: list[Person], ids: tuple[str, ...] | None = None) -> bool:
         """Whether any candidate works in ``team`` or line-manages (at any level) one of its members.
 
         ``teams: managed`` keeps only such teams: "Operations Managers, Children's
         Social Care" audit the teams of their line, never early help or the
         Safeguarding Unit, which no Operations Manager manages.
         """
-        key = tuple(c.id for c in candidates)
+        key = ids if ids is not None else tuple(c.id for c in candidates)
         managed = self._managed.get(key)
         if managed is None:  # once per list of candidates: their teams, and the teams of everyone below them
             managed = {c.team for c in candidates if c.team}
@@ -193,7 +196,9 @@ class People:
 
 
 def active(person: Person, start: date, due: date) -> bool:
-    return person.active_on(start) and person.active_on(due)
+    """Active on both days (``person.active_on(start) and person.active_on(due)``, in one test: the planner asks it per person per period)."""
+    first, last = (start, due) if start <= due else (due, start)
+    return (person.start is None or person.start <= first) and (person.end is None or last <= person.end)
 
 
 class Peers:

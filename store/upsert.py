@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Iterable, Mapping, Sequence
 
 from sqlalchemy import Connection, Table
@@ -50,9 +51,11 @@ def insert_new(
     per-row processing: one driver ``executemany`` of the ``ON CONFLICT DO
     NOTHING`` insert with SQLAlchemy's own bind processors, applied a column at
     a time and once per distinct value (:mod:`qaf.store.prepared`); on
-    PostgreSQL, from :data:`COPY_AT` rows, COPY into a temporary table and one
-    ``INSERT ... SELECT ... ON CONFLICT DO NOTHING``. The count is exact either
-    way (both drivers sum an executemany's rows). Rows naming different columns
+    PostgreSQL, from :data:`COPY_AT` rows, COPY: of the rows whose (single)
+    key the table does not hold, straight in (:func:`_copy_direct`); else
+    into a temporary table and one ``INSERT ... SELECT ... ON CONFLICT DO
+    NOTHING``. The count is exact every way (both drivers sum an
+    executemany's rows). Rows naming different columns
     go through SQLAlchemy's batched insert. With ``columns``, each row is a
     sequence of those columns' values in that order (a large caller's rows
     need no dict each).
@@ -88,23 +91,119 @@ def insert_new(
     return result.rowcount if result.rowcount >= 0 else len(rows)
 
 
+def existing_keys(cursor, table: Table, key: str, values: list) -> set:
+    """Which of ``values`` the table's ``key`` column holds already (one index probe each, in one statement)."""
+    cursor.execute(f'SELECT "{key}" FROM "{table.name}" WHERE "{key}" = ANY(%s)', (values,))
+    return {r[0] for r in cursor.fetchall()}
+
+
+_ESCAPES = str.maketrans({"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+
+
+def _copy_text(value: object) -> str | None:
+    """A value as COPY's text format writes it, or None for a type left to the driver."""
+    if value is None:
+        return "\\N"
+    kind = type(value)
+    if kind is str:
+        return value.translate(_ESCAPES)  # type: ignore[attr-defined]
+    if kind is bool:
+        return "t" if value else "f"
+    if kind is int or kind is float:
+        return repr(value)
+    if kind is date or kind is datetime:
+        return value.isoformat()  # type: ignore[attr-defined]
+    return None
+
+
+def _copy_lines(columns: list[Sequence]) -> list[str] | None:
+    """Each row as one line of COPY text, each column's distinct values rendered once; None when a
+    value's type is not one of the plain ones (the driver then writes the rows itself)."""
+    rendered = []
+    for values in columns:
+        memo: dict = {}
+        out = []
+        append = out.append
+        for v in values:
+            try:
+                text = memo[v]
+            except KeyError:
+                text = memo[v] = _copy_text(v)
+                if text is None:
+                    return None
+            except TypeError:  # unhashable: not a plain value
+                return None
+            append(text)
+        rendered.append(out)
+    return list(map("\t".join, zip(*rendered)))
+
+
+def _write(cursor, statement: str, rows: list[tuple], lines: list[str] | None, chosen: list[int] | None = None) -> None:
+    """COPY ``rows`` (only those at ``chosen``, when given): as prepared text lines, or row by row by the driver."""
+    with cursor.copy(statement) as copy:
+        if lines is not None:
+            picked = lines if chosen is None else [lines[i] for i in chosen]
+            for start in range(0, len(picked), 5000):
+                copy.write(("\n".join(picked[start : start + 5000]) + "\n").encode("utf-8"))
+        else:
+            for row in rows if chosen is None else (rows[i] for i in chosen):
+                copy.write_row(row)
+
+
+def _copy_direct(cursor, table: Table, names: str, at: int, key: str, values: list[tuple], lines: list[str] | None) -> int | None:
+    """COPY straight into the table the rows whose key it does not hold; None when a writer got there first.
+
+    The rows whose keys are there already (or repeat an earlier row's) are
+    left out, then the rest go in by one COPY inside a savepoint. A key
+    another transaction committed after the probe makes the COPY fail: the
+    savepoint is rolled back, nothing of it stays, and the caller takes the
+    scratch-table path, whose ``ON CONFLICT DO NOTHING`` skips such keys.
+    Writing the rows once, not into a scratch table and then again, is half
+    the database's work for a fresh council's year.
+    """
+    there = existing_keys(cursor, table, key, [v[at] for v in values])
+    fresh = []
+    for i, v in enumerate(values):
+        if v[at] not in there:
+            there.add(v[at])
+            fresh.append(i)
+    if not fresh:
+        return 0
+    from psycopg.errors import UniqueViolation
+
+    cursor.execute("SAVEPOINT qaf_copy_new")
+    try:
+        _write(cursor, f'COPY "{table.name}" ({names}) FROM STDIN', values, lines, fresh)
+    except UniqueViolation:
+        cursor.execute("ROLLBACK TO SAVEPOINT qaf_copy_new")
+        return None
+    cursor.execute("RELEASE SAVEPOINT qaf_copy_new")
+    return len(fresh)
+
+
 def _copy_new(conn: Connection, table: Table, rows: Sequence, keys: list[str], columns: tuple[str, ...], given: tuple[str, ...] | None) -> int:
-    """PostgreSQL: COPY the rows into a scratch table (types only), then insert those whose keys are new."""
+    """PostgreSQL: COPY the rows whose keys are new straight in (:func:`_copy_direct`), or, for a
+    composite key or when a concurrent writer got a key in first, into a scratch table (types
+    only) and then insert those whose keys are new with ``ON CONFLICT DO NOTHING``."""
     # columns the rows leave out get their Python-side defaults, as SQLAlchemy's insert would give them
     filled = [c for c in table.c if c.name not in columns and c.default is not None and (c.default.is_scalar or c.default.is_callable)]
     defaults = {c.name: (c.default.is_callable, c.default.arg) for c in filled}
     columns = (*columns, *defaults)
     processors = [table.c[c].type._cached_bind_processor(conn.dialect) for c in columns]
-    values = list(zip(*columns_converted(rows, columns, processors, defaults, given)))
+    converted = columns_converted(rows, columns, processors, defaults, given)
+    values = list(zip(*converted))
+    lines = _copy_lines(converted)
     names = ", ".join(f'"{c}"' for c in columns)
     scratch = f"qaf_new_{table.name}"
     statement = f'INSERT INTO "{table.name}" ({names}) SELECT {names} FROM {scratch} ON CONFLICT ({", ".join(keys)}) DO NOTHING'
     cursor = conn.connection.cursor()
     try:
+        if len(keys) == 1:
+            inserted = _copy_direct(cursor, table, names, columns.index(keys[0]), keys[0], values, lines)
+            if inserted is not None:
+                return inserted
         cursor.execute(f'CREATE TEMPORARY TABLE {scratch} ON COMMIT DROP AS SELECT {names} FROM "{table.name}" WITH NO DATA')
-        with cursor.copy(f"COPY {scratch} ({names}) FROM STDIN") as copy:
-            for row in values:
-                copy.write_row(row)
+        _write(cursor, f"COPY {scratch} ({names}) FROM STDIN", values, lines)
         cursor.execute(statement)
         inserted = cursor.rowcount
         cursor.execute(f"DROP TABLE {scratch}")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 import pytest
-from sqlalchemy import insert, select, text
+from sqlalchemy import create_engine, insert, select, text
+from sqlalchemy.pool import NullPool
 
 from qaf.engine.model import DONE
 from qaf.engine.outcomes import Recording
@@ -90,15 +91,30 @@ def test_issue16_a_pooled_connection_that_died_while_idle_is_replaced_before_use
         store.close()
 
 
+def test_issue16_a_connection_the_server_closed_is_replaced_at_checkout_without_a_ping(pg_url: str):
+    """Used a moment ago (so not pinged), then killed: the socket says so at checkout, and a fresh one is used."""
+    store = SqlStore.open(pg_url)
+    try:
+        _kill_pooled_session(store)
+        assert store.stored_frameworks() == []  # no failure: the dead connection never reached a transaction
+    finally:
+        store.close()
+
+
 def test_issue16_a_connection_that_died_while_busy_fails_once_and_the_next_transaction_recovers(pg_url: str):
     from sqlalchemy.exc import OperationalError
 
     store = SqlStore.open(pg_url)
     try:
-        _kill_pooled_session(store)  # used a moment ago: not pinged
         with pytest.raises(OperationalError):
-            store.stored_frameworks()
-        assert store.stored_frameworks() == []
+            with store.read() as conn:  # the session dies in the middle of a transaction: that one fails
+                pid = conn.execute(text("SELECT pg_backend_pid()")).scalar()
+                admin = create_engine(store.engine.url.render_as_string(hide_password=False), poolclass=NullPool)
+                with admin.connect() as other:
+                    other.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pid})
+                admin.dispose()
+                conn.execute(text("SELECT 1"))
+        assert store.stored_frameworks() == []  # and the next transaction starts on a fresh connection
     finally:
         store.close()
 

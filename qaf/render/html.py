@@ -185,7 +185,7 @@ def tiles(r: Report) -> str:
         f"<p>{escape(moderated[0].upper() + moderated[1:])}.</p><p>{g.concerns} with significant concerns"
         + (f"; moderated audits QA-signed: {g.signed} of {g.moderated}" if g.signed is not None and g.moderated else "") + ".</p>"))  # fmt: skip
     act = r.actions
-    actions = _tile("Actions from audits", _trio([(act.raised, f"raised in {m}"), (act.done, "of them done"), (act.overdue, "overdue now")])
+    actions = _tile("Actions from audits", _trio([(act.raised, "raised this month"), (act.done, "of them done"), (act.overdue, "overdue now")])
                     + f"<p>{act.open} still to do, whenever raised.</p>", "alert" if act.overdue else "")  # fmt: skip
     top = r.top_who or "the top of the ladder"
     escalations = _tile("Escalations", _trio([(r.reached_top, f"reached {_short(top)}"), (sum(e.count for e in r.escalations), "raised, every rung"),
@@ -204,13 +204,13 @@ def tiles(r: Report) -> str:
     f = r.follow_ups
     made = sum(n for _, n in f.created)
     kinds = ", ".join(f"{n} {kind_label(k, n)}" for k, n in f.created) or "none"
-    follow = _tile("Follow-ups", _trio([(made, f"set off in {m}"), (f.outstanding, "outstanding"), (f.overdue, "overdue")])
+    follow = _tile("Follow-ups", _trio([(made, "set off this month"), (f.outstanding, "outstanding"), (f.overdue, "overdue")])
                    + f"<p>Set off by findings and contests: {escape(kinds)}.</p>")  # fmt: skip
     return '<div class="tiles">' + completion + grades + actions + escalations + targets + follow + "</div>"
 
 
 def _short(who: str) -> str:
-    return {"Director of Children's Services": "the DCS"}.get(who, who)
+    return {"the Director of Children's Services": "the DCS"}.get(who, who)
 
 
 def _target_short(t) -> str:

@@ -122,9 +122,9 @@ def at_a_glance(r: Report) -> list[str]:
     def rate(x) -> str:
         return f"{pct(x.percent)} ({x.completed} of {x.scheduled})" if x is not None and x.scheduled else "nothing scheduled"
 
-    lines = [f"- Case-file audits completed: {rate(_month_rate(r))} in {r.month.label}; "
-             f"{r.last_month.label if r.last_month else 'last month'}: {rate(r.last_month)}; "
-             f"year so far ({r.year.label if r.year else ''}): {rate(r.year)}.",
+    lines = [f"- Case-file audits completed by the month's end: {r.month.label} {rate(_month_rate(r))}; "
+             f"last month ({r.last_month.label if r.last_month else ''}) {rate(r.last_month)}; "
+             f"year so far ({r.year.label if r.year else ''}) {rate(r.year)}.",
              f"- {actions_line(r)}",
              f"- Escalations raised in {r.month.label} that reached {r.top_who or 'the top of the ladder'}: {r.reached_top}; "
              f"that found nobody above the assignee to send to: {r.nobody}."]  # fmt: skip
@@ -256,6 +256,7 @@ def as_data(value: Any) -> Any:
     if isinstance(value, Report):
         data = {f.name: as_data(getattr(value, f.name)) for f in fields(value)}
         data["sentence"] = value.completion.sentence
+        data["reached_top"], data["nobody"], data["empty"] = value.reached_top, value.nobody, value.empty
         return data
     if isinstance(value, Counts):
         return {f.name: getattr(value, f.name) for f in fields(value)}
@@ -307,6 +308,14 @@ def _figures(r: Report) -> Iterator[tuple[str, str, str, str, str, object]]:
         yield "escalations", "rung", str(e.level), e.label, "count", e.count
         if e.nobody:
             yield "escalations", "rung", str(e.level), e.label, "nobody_to_tell", e.nobody
+    for measure in ("raised", "done", "overdue", "open"):
+        yield "actions", "all", "", "", measure, getattr(r.actions, measure)
+    for key, rate in (("last_month", r.last_month), ("year", r.year)):
+        if rate is not None:
+            yield "completion", "rate", key, rate.label, "scheduled", rate.scheduled
+            yield "completion", "rate", key, rate.label, "completed", rate.completed
+    yield "escalations", "top", str(r.top_level), r.top_who, "reached", r.reached_top
+    yield "escalations", "all", "", "", "nobody_to_tell", r.nobody
     yield "extensions", "all", "", "", "count", len(r.extensions)
     yield "extensions", "all", "", "", "working_days", sum(e.working_days for e in r.extensions)
     for m in r.history:

@@ -1,0 +1,140 @@
+"""The read path (issue 16): one transaction a call, the organisation and vocabulary kept while the store is unchanged,
+a person's work read through two indexed selects, and the API's JSON built once, in SPEC §4's shape."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import date, datetime, timezone
+from typing import Iterator
+
+import pytest
+from sqlalchemy import event, text
+
+from qaf.engine.query import LIVE_SHOWN, DueQuery, Filters, filters
+from qaf.store import obligations as ob_store
+from qaf.store.sql import SqlStore
+from qaf.usecases import queries, tokens
+from qaf.web.api import create_app
+from tests.council import council
+from tests.test_api import Client
+from tests.test_feeds import TODAY, year
+
+NOW = datetime(2024, 6, 10, 9, 0, tzinfo=timezone.utc)
+
+
+class Counted:
+    """Transactions begun and statements sent on an engine (SQLAlchemy's events), while in the block."""
+
+    def __init__(self, store: SqlStore) -> None:
+        self.engine, self.begun, self.statements = store.engine, 0, []
+
+    def _begin(self, _conn) -> None:
+        self.begun += 1
+
+    def _execute(self, _conn, _cursor, statement, *_args) -> None:
+        if not statement.lstrip().upper().startswith("BEGIN"):
+            self.statements.append(statement)
+
+    def __enter__(self) -> "Counted":
+        event.listen(self.engine, "begin", self._begin)
+        event.listen(self.engine, "before_cursor_execute", self._execute)
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        event.remove(self.engine, "begin", self._begin)
+        event.remove(self.engine, "before_cursor_execute", self._execute)
+
+
+@pytest.fixture
+def served(db_url: str) -> Iterator[SqlStore]:
+    store = SqlStore.open(db_url)
+    year(store)
+    yield store
+    store.close()
+
+
+def attender(store: SqlStore) -> str:
+    """Someone who attends (or is copied into) work that is not theirs, and has work of their own."""
+    every = store.obligations(Filters(statuses=None))
+    owners = {o.assignee for o in every}
+    found = sorted({p for o in every for p in (*o.attendees, *o.copies) if p != o.assignee and p in owners})
+    assert found, "the test council has shared work"
+    return found[0]
+
+
+def test_due_is_one_transaction_of_two_statements_once_warm(served: SqlStore):
+    q = DueQuery(person="PM1")
+    first = queries.due(served, q, TODAY)  # reads the organisation and frameworks once
+    with Counted(served) as counted:
+        again = queries.due(served, q, TODAY)
+    assert again == first and first
+    assert counted.begun == 1, "one read transaction"
+    assert len(counted.statements) == 2, counted.statements  # the versions probe, then the rows
+
+
+def test_a_change_to_the_organisation_is_seen_at_once_and_nothing_else_is_reread(served: SqlStore):
+    before = served.snapshot()
+    assert served.snapshot() is before  # unchanged store: the same objects, the vocabulary not rebuilt
+    with pytest.raises(queries.QueryError, match="no person 'NEW1'"):
+        queries.due(served, DueQuery(person="NEW1"), TODAY)
+    org = council()
+    newcomer = dataclasses.replace(org.person("SW1"), id="NEW1", name="Nia Newcomer", email="nia@example-council.gov.uk")
+    served.save_org(dataclasses.replace(org, people=(*org.people, newcomer)))
+    assert queries.due(served, DueQuery(person="NEW1"), TODAY) == []  # known now, on the very next call
+    after = served.snapshot()
+    assert after is not before and after.org.person("NEW1") is not None
+    assert after.frameworks == before.frameworks  # the frameworks were not parsed again
+
+
+def test_a_persons_work_is_their_own_and_what_they_attend_each_once(served: SqlStore):
+    person = attender(served)
+    every = served.obligations(Filters(statuses=None))
+    expected = sorted((o for o in every if person in (o.assignee, *o.attendees, *o.copies)), key=lambda o: (o.due, o.row, o.id))
+    f = filters(DueQuery(person=person), served.org(), served.vocabulary(), TODAY)
+    found = served.obligations(dataclasses.replace(f, statuses=None))
+    assert [o.id for o in found] == [o.id for o in expected]
+    assert any(o.assignee != person for o in found) and any(o.assignee == person for o in found)
+    assert [o.outcome for o in found] == [o.outcome for o in expected]
+
+
+def test_on_postgresql_a_persons_work_is_read_through_indexes(pg_url: str):
+    store = SqlStore.open(pg_url)
+    year(store)
+    f = filters(DueQuery(person="PM1", statuses=LIVE_SHOWN), store.org(), store.vocabulary(), TODAY)
+    compiled = ob_store.query(f).compile(dialect=store.engine.dialect, compile_kwargs={"literal_binds": True})
+    with store.read() as conn:
+        conn.execute(text("SET LOCAL enable_seqscan = off"))  # what the planner can do without scanning the table
+        plan = "\n".join(conn.execute(text(f"EXPLAIN {compiled}")).scalars())
+    assert "Seq Scan on obligations" not in plan, plan
+    store.close()
+
+
+def test_the_api_list_is_one_transaction_and_spec_shaped_json(served: SqlStore, db_url: str):
+    org, vocab = served.org(), served.vocabulary()
+    token = tokens.issue(served, org, vocab, "PM1", None, "api", NOW)[0]
+    client = Client(create_app(db_url, lambda: TODAY, feed_ttl=0, store=served))
+    assert client.get("/api/obligations?person=PM1", token).status_code == 200  # warm
+    with Counted(served) as counted:
+        r = client.get("/api/obligations?person=PM1", token)
+    assert r.status_code == 200 and r.headers["content-type"] == "application/json"
+    assert counted.begun == 1, "the token, the versions and the rows in one read transaction"
+    assert len(counted.statements) == 3, counted.statements
+    body = json.loads(r.content)
+    expected = [queries.record(o, served.org(), TODAY, "PM1") for o in queries.due(served, DueQuery(person="PM1"), TODAY)]
+    assert body == json.loads(json.dumps(expected)) and body
+    for record in body:  # SPEC §4: every key, and each of its kind
+        assert set(queries.KEYS) <= set(record)
+        assert isinstance(record["id"], str) and len(record["id"]) == 16 and record["uid"] == record["id"] + "@qaf"
+        assert isinstance(record["cadence"], int) and isinstance(record["attendees"], list)
+        for key in ("period_start", "period_end", "due"):
+            assert date.fromisoformat(record[key])
+        assert record["status"] in ("open", "overdue", "rescheduled") and record["as"] in ("owner", "attending", "copy")
+        assert record["outcome"] is None or isinstance(record["outcome"]["grade"], str)
+    assert r.content.decode() == json.dumps(body, ensure_ascii=False, separators=(",", ":"))  # the bytes FastAPI would send
+    # refusals keep their shape: no token, a person outside the caller's line, a bad status
+    assert client.get("/api/obligations?person=PM1").status_code == 401
+    other = tokens.issue(served, org, vocab, "SW1", None, "api", NOW)[0]
+    assert client.get("/api/obligations?person=PM1", other).status_code == 403
+    bad = client.get("/api/obligations?status=finished", token)
+    assert bad.status_code == 422 and bad.json()["problems"][0]["field"] == "status"
