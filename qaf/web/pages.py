@@ -45,7 +45,7 @@ WEB = Source("web", 0)
 
 
 def install(app: FastAPI, store, clock: Callable[[], date], now: Callable[[], datetime], base: str | None,
-            overseers: tuple[str, ...], mail_settings: Callable[[], mail.MailSettings]) -> Site:  # fmt: skip
+            overseers: tuple[str, ...], mail_settings: Callable[[], mail.MailSettings], oidc_name: str | None = None) -> Site:  # fmt: skip
     """Add the pages to ``app`` (the same store and business date as the API); answer the :class:`Site`
     the other page modules install themselves with."""
     site = Site(store, clock, now, base, overseers, mail_settings)
@@ -58,7 +58,8 @@ def install(app: FastAPI, store, clock: Callable[[], date], now: Callable[[], da
     @app.get("/sign-in", include_in_schema=False)
     def sign_in_form(request: Request, next: str | None = None) -> Response:
         token = anon_token(request)
-        return set_anon(page("sign_in.html", csrf=token, next=local_path(next), errors={}, email=""), token, secure(request, base))
+        shown = page("sign_in.html", csrf=token, next=local_path(next), errors={}, email="", oidc_name=oidc_name)
+        return set_anon(shown, token, secure(request, base))
 
     @app.post("/sign-in", include_in_schema=False)
     async def ask_for_link(request: Request) -> Response:
@@ -69,7 +70,7 @@ def install(app: FastAPI, store, clock: Callable[[], date], now: Callable[[], da
         token = anon_token(request)
         if "@" not in email or len(email) > 320:
             errors = {"email": "Enter your work email address, like name@council.gov.uk"}
-            return page("sign_in.html", 422, csrf=token, next=back, errors=errors, email=email[:320])
+            return page("sign_in.html", 422, csrf=token, next=back, errors=errors, email=email[:320], oidc_name=oidc_name)
         settings = mail_settings()
         if not settings.configured:
             return refused(503, "Email is not set up", "This qaf cannot send email yet (QAF_SMTP_HOST): ask whoever runs it.")
