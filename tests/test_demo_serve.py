@@ -23,6 +23,7 @@ from starlette.testclient import TestClient
 
 from qaf.demo import serve
 from qaf.demo.replay import DemoOptions, run_demo
+from qaf.engine.query import Filters
 from qaf.rules.problems import QafError
 from qaf.store import meta
 from qaf.store.sql import SqlStore
@@ -82,10 +83,20 @@ def test_a_practice_manager_browses_her_work_with_the_banner_on_every_page(brows
     assert serve.BANNER in browser.get("/sign-in").text
 
 
-def test_the_director_sees_everyone(browser: TestClient) -> None:
+def test_the_director_sees_everyone(browser: TestClient, demo: Path) -> None:
     pid, label = choose(browser, "Director of Children's Services")
     browser.post("/demo/sign-in", data={"csrf": csrf(browser.get("/demo/sign-in").text), "person": pid})
     assert label.split(",")[0] in html.unescape(browser.get("/my-work").text)
+    store = SqlStore.open(f"sqlite:///{demo / 'qaf.db'}")
+    try:
+        org, every = store.org(), store.obligations(Filters(statuses=None))
+    finally:
+        store.close()
+    # a meeting's page names who attends and who is copied in (it once failed: map() takes a filter's name, not a function)
+    for ob in (next(o for o in every if o.attendees), next(o for o in every if o.copies)):
+        page = browser.get(f"/obligations/{ob.id}")
+        assert page.status_code == 200
+        assert all(html.escape(org.person(p).name) in page.text for p in (*ob.attendees, *ob.copies) if org.person(p))
 
 
 def test_bad_posts_are_refused(browser: TestClient) -> None:
