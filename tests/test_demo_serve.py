@@ -160,3 +160,64 @@ def test_the_command_serves_the_demo_on_loopback(demo: Path) -> None:
         proc.terminate()
         out, _ = proc.communicate(timeout=30)
     assert f"http://localhost:{port}/demo/sign-in" in out
+
+
+class _Threaded:
+    """An app under uvicorn on a loopback port, in a thread (as tests/test_web_browser.py's Server)."""
+
+    def __init__(self, app) -> None:
+        import threading
+
+        import uvicorn
+
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        deadline = time.monotonic() + 30
+        while not self.server.started:
+            assert time.monotonic() < deadline, "uvicorn did not start"
+            time.sleep(0.05)
+        return self
+
+    def __exit__(self, *_) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+def test_in_a_browser_the_demo_and_the_providers_button_pass_axe(demo: Path, tmp_path: Path) -> None:
+    """The demo's sign-in, My work under the banner, and the sign-in page with the provider's button:
+    axe-core finds no serious or critical violation; screenshots at desktop and phone widths."""
+    from tests.test_web_browser import Browser, _need_chromium
+    from qaf.web.oidc import OidcSettings
+    from tests.test_feeds import TODAY
+
+    _need_chromium()
+    shots = Path(os.environ.get("QAF_SCREENSHOTS") or tmp_path / "screenshots")
+    shots.mkdir(parents=True, exist_ok=True)
+    app = serve.demo_app(demo)
+    sso = create_app(f"sqlite:///{tmp_path / 'sso.db'}", lambda: TODAY,
+                     oidc_settings=OidcSettings("https://id.example", "qaf", "secret", "Sign in with Microsoft"))  # fmt: skip
+    with _Threaded(app) as server, _Threaded(sso) as other:
+        browser = Browser(shots)
+        try:
+            browser.base = server.base
+            browser.page.goto(f"{server.base}/demo/sign-in")
+            browser.check("demo-sign-in")
+            with browser.page.expect_navigation():
+                browser.page.locator("main h2:has-text('Practice Manager') + ul button").first.click()
+            assert browser.page.url.endswith("/my-work")
+            assert browser.page.locator(".demo-banner").is_visible()
+            browser.check("demo-my-work")
+            browser.base = other.base
+            browser.page.goto(f"{other.base}/sign-in")
+            assert browser.page.locator("a:has-text('Sign in with Microsoft')").is_visible()
+            browser.check("sign-in-oidc")
+            assert browser.outside == []
+        finally:
+            browser.close()
+            app.state.store.close()
+            sso.state.store.close()

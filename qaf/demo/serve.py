@@ -39,7 +39,7 @@ from qaf.web.api import create_app
 from qaf.web.forms import anon_token, form, page, same, secure, set_anon
 from qaf.web.site import COOKIE
 
-BANNER = "Demonstration: an invented council. Anyone may sign in here as anyone, with no password."
+BANNER = "Demonstration: an invented council, where anyone may sign in as anyone."
 LEADING = ("Director of Children's Services", "Deputy Director", "Assistant Director", "Head of Service",
            "Operations Manager", "Practice Manager", "Independent Reviewing Officer", "Moderator")  # fmt: skip
 
