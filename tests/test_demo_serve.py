@@ -221,3 +221,13 @@ def test_in_a_browser_the_demo_and_the_providers_button_pass_axe(demo: Path, tmp
             browser.close()
             app.state.store.close()
             sso.state.store.close()
+
+
+def test_bad_serve_options_are_refused_by_name(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    from qaf.cli.main import main
+
+    for args, word in ((["--port", "http"], "--port"), (["--port", "0"], "--port")):
+        with pytest.raises(SystemExit) as exit_:
+            main(["demo", "--serve-only", "--out", str(tmp_path), *args])
+        assert exit_.value.code == 2 and word in capsys.readouterr().err
+    assert not (tmp_path / "qaf.db").exists()
