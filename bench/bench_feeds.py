@@ -50,7 +50,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from qaf.calendars import tokens  # noqa: E402
+from qaf.usecases import tokens  # noqa: E402
 from qaf.calendars.selection import Selection  # noqa: E402
 from qaf.demo.synthetic import make_council  # noqa: E402
 from qaf.engine.query import Filters  # noqa: E402

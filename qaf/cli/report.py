@@ -11,8 +11,9 @@ by :func:`qaf.cli.main.main`, the one error boundary.
 - ``qaf forecast --through DATE [--from DATE] [--role R] [--framework ID]
   [--format table|json|csv]``: obligations (and hours) per person and month,
   planned, never written (:mod:`qaf.engine.forecast`).
-- ``qaf demo [--out DIR] [--seed N] [--days N]``: a synthetic council's year
-  (:mod:`qaf.demo.replay`).
+- ``qaf demo [--out DIR] [--seed N] [--days N] [--serve | --serve-only] [--host H] [--port N]``:
+  a synthetic council's year (:mod:`qaf.demo.replay`), then served in a browser
+  with a sign-in as anyone in it (:mod:`qaf.demo.serve`).
 """
 
 from __future__ import annotations
@@ -126,7 +127,15 @@ def _positive(text: str) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from qaf.demo.replay import DemoOptions, run_demo
 
-    run_demo(DemoOptions(out=Path(args.out), seed=args.seed, days=args.days))
+    from qaf.demo.serve import demo_store, serve
+
+    out = Path(args.out)
+    if args.serve_only:
+        demo_store(out)  # a demo's store, or a clear error before anything starts
+    else:
+        run_demo(DemoOptions(out=out, seed=args.seed, days=args.days))
+    if args.serve or args.serve_only:
+        serve(out, args.host, args.port, lambda text: print(text, flush=True))
     return 0
 
 
@@ -157,4 +166,8 @@ def register(commands) -> None:
     demo.add_argument("--out", default="qaf-demo", metavar="DIR", help="where to write it all, its store included (OUT/qaf.db; --db is not used); default qaf-demo. A previous demo there is replaced")
     demo.add_argument("--seed", type=int, default=1, metavar="N", help="the same seed gives the same council and the same year")
     demo.add_argument("--days", type=_positive, default=365, metavar="N", help="days to replay from 1 April 2026 (default: 365)")
+    demo.add_argument("--serve", action="store_true", help="then serve the demo's store in a browser, with a page to sign in as any of its people")
+    demo.add_argument("--serve-only", action="store_true", help="serve the demo already in --out (no new replay)")
+    demo.add_argument("--host", default="127.0.0.1", help="where --serve listens (default 127.0.0.1)")
+    demo.add_argument("--port", type=_positive, default=8000, help="its port (default 8000)")
     demo.set_defaults(handler=cmd_demo)

@@ -17,6 +17,10 @@
 5. Read what happened back from the store into ``SUMMARY.md`` and
    ``summary.json``, and print it.
 
+The store is marked as a demo's (:data:`qaf.store.meta.DEMO`: the seed and
+the days replayed), so ``qaf demo --serve`` (:mod:`qaf.demo.serve`) may offer
+a sign-in as any of its people there, and nowhere else.
+
 Run twice into the same ``--out``, the demo starts afresh: it removes what a
 previous demo wrote there (only that) and says so. It refuses a folder that
 holds files of the same names it did not write (someone's own ``council/``).
@@ -44,6 +48,7 @@ from qaf.render.report import render
 from qaf.rules import bundled
 from qaf.rules.loader import load_framework
 from qaf.rules.problems import InputError, QafError, errors
+from qaf.store import meta
 from qaf.store.sql import SqlStore
 from qaf.usecases.mail import MailSettings
 from qaf.usecases.orgload import load_org
@@ -147,9 +152,10 @@ def run_demo(opts: DemoOptions, console: Console | None = None) -> demo_summary.
     store = SqlStore.open(f"sqlite:///{(out / 'qaf.db').resolve()}")
     try:
         fw, org = _load(store, out, opts.seed, opts.size)
+        last = opts.first + timedelta(days=opts.days - 1)
+        meta.put(store, meta.DEMO, json.dumps({"seed": opts.seed, "first": opts.first.isoformat(), "last": last.isoformat()}))
         _say(console, f"Council: {len(org.people)} staff, {len(org.teams)} teams, {len(org.cases):,} cases (seed {opts.seed}) "
                       f"in {out / 'council'}; framework {fw.id}: {len(fw.rows)} rows.")  # fmt: skip
-        last = opts.first + timedelta(days=opts.days - 1)
         reports = _replay(store, fw, opts, last, out, console)
         feeds = _feeds(store, org, last, out / "feeds")
         emails = len(list((out / "emails").glob("*.eml")))

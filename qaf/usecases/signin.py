@@ -96,6 +96,12 @@ def use_link(store: Store, token: str, now: datetime, today: date) -> Session | 
     person = signin_store.use_link(store, tokens.digest(token), now)
     if person is None or person_by_id(store.org(), person, today) is None:
         return None
+    return start_session(store, person, now)
+
+
+def start_session(store: Store, person: str, now: datetime) -> Session:
+    """A new session for ``person`` (already checked: in the organisation, not left), whoever vouched for them:
+    an emailed link, the council's identity provider (:mod:`qaf.web.oidc`), or a demo's sign-in."""
     cookie, csrf = tokens.new_token(), secrets.token_urlsafe(32)
     signin_store.save_session(store, StoredSession(tokens.digest(cookie), person, csrf, now, now))
     return Session(cookie, person, csrf)

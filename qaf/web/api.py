@@ -67,7 +67,7 @@ from qaf.engine.query import Filters
 from qaf.rules.problems import InputError, Problem, QafError, Source
 from qaf.store.sql import SqlStore
 from qaf.usecases import mail, queries, recording, tokens
-from qaf.web import pages
+from qaf.web import oidc, pages
 from qaf.web.serving import FeedServer
 
 log = logging.getLogger("qaf.api")
@@ -182,6 +182,7 @@ def create_app(
     feed_ttl: float = 1.0, done_days: int = DONE_DAYS, overseers: tuple[str, ...] = access.OVERSEERS,
     freeze_heap: bool = False, now: Callable[[], datetime] = utc_now, mail_settings: mail.MailSettings | None = None,
     store: SqlStore | None = None,
+    oidc_settings: oidc.OidcSettings | None = None, oidc_transport=None,
 ) -> FastAPI:  # fmt: skip
     """The app over the store at ``db_url`` (default: ``QAF_DB``); ``today`` gives the business date.
 
@@ -194,7 +195,8 @@ def create_app(
     The web pages (:mod:`qaf.web.pages`) share the store and the business
     date; ``now`` is the wall clock their sign-in links and sessions expire
     by, and ``mail_settings`` (default: read from the environment on each
-    request for a link) how their emails are sent.
+    request for a link) how their emails are sent. ``oidc_settings`` (default:
+    ``QAF_OIDC_*``, :mod:`qaf.web.oidc`) adds sign-in with the council's identity provider.
 
     ``store``: the store to serve (``qaf serve`` passes its own, so a process
     has one engine and one pool); default: opened from ``db_url``.
@@ -224,7 +226,11 @@ def create_app(
     # a council's feed is ~10x smaller gzipped (58 KB -> 4.6 KB); Vary: Accept-Encoding is added with it
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     _install_errors(app)
-    pages.install(app, store, clock, now, base, overseers, (lambda: mail_settings) if mail_settings else mail.read_settings)
+    sso = oidc_settings or oidc.read_settings()
+    site = pages.install(app, store, clock, now, base, overseers, (lambda: mail_settings) if mail_settings else mail.read_settings,
+                         oidc_name=sso.name if sso else None)  # fmt: skip
+    if sso is not None:
+        oidc.install(app, site, sso, oidc_transport)
     css = (Path(__file__).parent / "static" / "qaf.css").read_bytes()
 
     @app.get("/static/qaf.css", include_in_schema=False)

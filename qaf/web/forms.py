@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
@@ -57,7 +58,11 @@ class FormError(Exception):
         self.status, self.message = status, message
 
 
+BANNER: ContextVar[str | None] = ContextVar("qaf_banner", default=None)  # said on every page (qaf demo --serve sets it)
+
+
 def page(template: str, code: int = 200, /, **context: Any) -> HTMLResponse:
+    context.setdefault("banner", BANNER.get())
     return HTMLResponse(TEMPLATES.get_template(template).render(**context), status_code=code, headers=HEADERS)
 
 
@@ -96,8 +101,8 @@ def anon_token(request: Request) -> str:
     return found if 30 <= len(found) <= 64 else secrets.token_urlsafe(32)
 
 
-def set_anon(response: Response, token: str, is_secure: bool) -> Response:
-    response.set_cookie(ANON_COOKIE, token, httponly=True, samesite="lax", secure=is_secure, path="/sign-in")
+def set_anon(response: Response, token: str, is_secure: bool, path: str = "/sign-in") -> Response:
+    response.set_cookie(ANON_COOKIE, token, httponly=True, samesite="lax", secure=is_secure, path=path)
     return response
 
 

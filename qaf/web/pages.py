@@ -9,7 +9,8 @@ Routes (server-rendered HTML, no JavaScript needed):
   Safe Links) fetching it first does not use it up.
 - ``POST /sign-out``.
 - ``GET /my-work``: overdue, due (the next three months, by month), done
-  lately, and what I attend, through the query core ``qaf due`` uses.
+  lately, and what I attend, through the query core ``qaf due`` uses;
+  rendered once per session and store version (:mod:`qaf.web.memo`).
 - ``GET /obligations/{id}``: one obligation; ``POST /obligations/{id}/outcome``
   records an audit's outcome with ``qaf record``'s checks, each problem shown
   beside its field and nothing written.
@@ -37,6 +38,7 @@ from qaf.engine.query import Filters
 from qaf.rules.problems import InputError, Problem, Source
 from qaf.usecases import mail, queries, recording, signin
 from qaf.web.forms import FormError, anon_token, form, local_path, page, same, secure, set_anon
+from qaf.web.memo import PageMemo
 from qaf.web.site import COOKIE, Site, Viewer
 
 AHEAD = timedelta(days=92)  # "My work" lists what is due in about the next three months
@@ -45,11 +47,12 @@ WEB = Source("web", 0)
 
 
 def install(app: FastAPI, store, clock: Callable[[], date], now: Callable[[], datetime], base: str | None,
-            overseers: tuple[str, ...], mail_settings: Callable[[], mail.MailSettings]) -> Site:  # fmt: skip
+            overseers: tuple[str, ...], mail_settings: Callable[[], mail.MailSettings], oidc_name: str | None = None) -> Site:  # fmt: skip
     """Add the pages to ``app`` (the same store and business date as the API); answer the :class:`Site`
     the other page modules install themselves with."""
     site = Site(store, clock, now, base, overseers, mail_settings)
     viewer, to_sign_in, refused, one = site.viewer, site.to_sign_in, site.refused, site.one
+    memo = app.state.my_work_memo = PageMemo(site)  # My work, rendered once per session and store version
 
     @app.get("/", include_in_schema=False)
     def home(request: Request) -> Response:
@@ -58,7 +61,8 @@ def install(app: FastAPI, store, clock: Callable[[], date], now: Callable[[], da
     @app.get("/sign-in", include_in_schema=False)
     def sign_in_form(request: Request, next: str | None = None) -> Response:
         token = anon_token(request)
-        return set_anon(page("sign_in.html", csrf=token, next=local_path(next), errors={}, email=""), token, secure(request, base))
+        shown = page("sign_in.html", csrf=token, next=local_path(next), errors={}, email="", oidc_name=oidc_name)
+        return set_anon(shown, token, secure(request, base))
 
     @app.post("/sign-in", include_in_schema=False)
     async def ask_for_link(request: Request) -> Response:
@@ -69,7 +73,7 @@ def install(app: FastAPI, store, clock: Callable[[], date], now: Callable[[], da
         token = anon_token(request)
         if "@" not in email or len(email) > 320:
             errors = {"email": "Enter your work email address, like name@council.gov.uk"}
-            return page("sign_in.html", 422, csrf=token, next=back, errors=errors, email=email[:320])
+            return page("sign_in.html", 422, csrf=token, next=back, errors=errors, email=email[:320], oidc_name=oidc_name)
         settings = mail_settings()
         if not settings.configured:
             return refused(503, "Email is not set up", "This qaf cannot send email yet (QAF_SMTP_HOST): ask whoever runs it.")
@@ -117,16 +121,14 @@ def install(app: FastAPI, store, clock: Callable[[], date], now: Callable[[], da
         if who is None or not same(who.csrf, fields.get("csrf")):
             return refused(403, "You have not been signed out", "Go back, reload the page and try again.", who)
         signin.sign_out(store, request.cookies.get(COOKIE))
+        memo.forget(request.cookies.get(COOKIE))
         response = page("message.html", title="You have signed out", message="Close this window, or sign in again.")
         response.delete_cookie(COOKIE, path="/")
         return response
 
     @app.get("/my-work", include_in_schema=False)
     def my_work(request: Request) -> Response:
-        who = viewer(request)
-        if who is None:
-            return to_sign_in(request)
-        return page("my_work.html", viewer=who, **work_of(store, who.person, clock()))
+        return memo.answer(request, lambda who: page("my_work.html", viewer=who, **work_of(store, who.person, clock())))
 
     @app.get("/obligations/{oid}", include_in_schema=False)
     def obligation(request: Request, oid: str) -> Response:
