@@ -84,7 +84,8 @@ def install(app: FastAPI, site: Site) -> None:
         return page("obligation.html", 422, **shown)
 
     def result(ob: Obligation, who: Viewer, act: str, res: recording.RecordResult | None = None) -> Response:
-        (now_,) = store.obligations(Filters(ids=frozenset({ob.id}), statuses=None))
+        shown = res.obligation if res else ob.id  # a moderation's result is the audit's moderated grade
+        (now_,) = store.obligations(Filters(ids=frozenset({shown}), statuses=None))
         org = store.org()
         created = sorted(res.created, key=lambda o: (KIND_ORDER.get(o.kind, 9), o.due)) if res else ()
         return page("recorded.html", viewer=who, ob=now_, act=act, title=RESULT_TITLES[act], created=created,
