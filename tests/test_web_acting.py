@@ -374,3 +374,17 @@ def test_a_huge_or_unreadable_body_is_refused_for_every_form(site: Site, act: st
     multipart = client.post(f"/obligations/{mine.id}/{act}", files={"notes": ("n.txt", b"x")}, data={"csrf": token})
     assert multipart.status_code == 415
     assert snapshot(site.store) == before
+
+
+def test_an_overseer_sees_the_page_but_may_not_act_for_the_line(site: Site):
+    pat = site.signed_in(PAT)
+    audit, _ = record_with_an_action(site, pat)
+    (action,) = find(site.store, cause=audit.id, kind="action")
+    open_audit = may_audit(site.store, "SW2", 6)
+    hal = site.signed_in("hal.safeguard@example-council.gov.uk")  # the Head of Safeguarding oversees all; he is in nobody's line here
+    page = hal.get(f"/obligations/{open_audit.id}")
+    assert page.status_code == 200 and "Record the outcome" not in page.text
+    refused_unchanged(site, hal, f"/obligations/{open_audit.id}/outcome", {"grade": "good"}, None,
+                      "Hal Safeguard may not record for Pat Practice")  # fmt: skip
+    assert "Close this action" not in hal.get(f"/obligations/{action.id}").text
+    refused_unchanged(site, hal, f"/obligations/{action.id}/close", {"note": ""}, None, "may not close this action")
