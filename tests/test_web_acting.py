@@ -111,7 +111,7 @@ def test_an_outcome_with_an_action_sets_off_follow_ups_a_review_an_alert_and_the
     audit, answer = record_with_an_action(site, client)
     assert "Outcome recorded" in answer.text
     assert "2 follow-up audits, 1 review, 1 action." in answer.text
-    assert re.search(r"<strong>Alert</strong> to Olive Ops", answer.text)
+    assert "<strong>Olive Ops</strong>: Alert: significant concerns" in answer.text
     made = [o for o in find(site.store, cause=audit.id)]
     assert sorted(o.kind for o in made) == ["action", "follow_up_audit", "follow_up_audit", "review"]
     for o in made:
@@ -147,7 +147,7 @@ def test_an_action_may_be_given_to_a_person_by_name_or_a_role_with_a_date(site: 
     ({"grade": "good", "date": "2024-05-01"}, "date", "before the obligation's period begins"),
     ({"grade": "good", "notes": "x" * 10_001}, "notes", "10,000"),
     ({"grade": "good", "action-1-who": "SW2"}, "action-1-what", "Say what must be done"),
-    ({"grade": "good", "action-1-what": "Plan", "action-1-when": "soon"}, "action-1-when", "neither a date"),
+    ({"grade": "good", "action-1-what": "Plan", "action-1-when": "soon"}, "action-1-when", "Action 1: Enter a date like"),
     ({"grade": "good", "action-1-what": "Plan", "action-1-when": "2024-06-01"}, "action-1-when", "is not after the audit"),
     ({"grade": "good", "action-1-what": "Plan", "action-2-what": "Visit", "action-2-who": "Nobody Known"}, "action-2-who",
      "neither a person id nor a role"),
@@ -165,7 +165,7 @@ def test_every_problem_is_shown_at_once_and_what_was_typed_is_kept(site: Site):
     audit = may_audit(site.store, "SW1", 6)
     data = {"grade": "excellent", "date": "2024-13-01", "action-2-what": PLAN, "action-2-when": "soon"}
     answer = refused_unchanged(site, client, f"/obligations/{audit.id}/outcome", data, "grade", "not on the framework")
-    assert "YYYY-MM-DD" in beside(answer.text, "date") and "neither a date" in beside(answer.text, "action-2-when")
+    assert "YYYY-MM-DD" in beside(answer.text, "date") and "Action 2: Enter a date like" in beside(answer.text, "action-2-when")
     assert PLAN in answer.text and 'value="2024-13-01"' in answer.text
     assert re.search(r"<details class=\"more\" open><summary>Add action 2", answer.text)  # the slot with a problem is open
 

@@ -315,14 +315,14 @@ def _shown(problems: list[Problem], at: dict[str, str], act: str) -> tuple[dict[
     errors: dict[str, str] = {}
     general: list[str] = []
     for p in problems:
-        field = p.field
+        field, message = p.field, _words(p.message)
         if field.startswith("area-") or field.startswith("moderated-area-"):
             element = field
         elif field.startswith("slot ") or field in at:
             element = _action_element(at.get(field, field), p.message)
+            message = f"Action {element.split('-')[1]}: {message}"  # the summary says which of the three
         else:
             element = FIELD_OF.get((act, field))
-        message = _words(p.message)
         if element is None:
             if message not in general:
                 general.append(message)
@@ -348,6 +348,8 @@ def _words(message: str) -> str:
         return "Choose a grade"
     if "before the first |" in message:
         return "Say what must be done"
+    if "is neither a date (YYYY-MM-DD) nor" in message:
+        return "Enter a date like 2024-06-21, or 'within' and a number of working days, weeks or months"
     if "say which were carried out" in message:
         return "Tick the actions that were carried out, or 'None of them'"
     for head in ("who: ", "due: "):
