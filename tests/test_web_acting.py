@@ -26,7 +26,8 @@ from qaf.store.sql import SqlStore
 from qaf.usecases import recording
 from tests.conftest import snapshot
 from tests.smtp import Inbox, free_port, smtp_server
-from tests.test_feeds import may_audit, year
+from qaf.calendars.selection import Selection
+from tests.test_feeds import feed, may_audit, year
 from tests.test_outcomes import find, scheduled
 from tests.test_web import PAT, Site, csrf
 
@@ -127,6 +128,10 @@ def test_an_outcome_with_an_action_sets_off_follow_ups_a_review_an_alert_and_the
     assert PLAN not in outbox and "Chronology stops" not in outbox, "free text in an email"
     assert not [m for m in site.inbox.messages if PLAN in m.as_string()]
     assert PLAN not in caplog.text and "Chronology stops" not in caplog.text
+    for who in ("SW1", "PM1", "OM1"):  # the action's owner, the auditor, the alerted manager: their feeds
+        body = feed(site.store, Selection("person", who)).decode().replace("\r\n ", "")
+        assert "Action from the 3.16 audit of case CS-000001" in body or who != "SW1"
+        assert "safety plan" not in body and "Chronology stops" not in body, who
 
 
 def test_an_action_may_be_given_to_a_person_by_name_or_a_role_with_a_date(site: Site):
