@@ -30,9 +30,10 @@ kept in the store and shown on this page only: nothing here logs it.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Callable
 
 from fastapi import FastAPI, Request
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from qaf.engine.actions import parse_action, worker_of
@@ -70,17 +71,22 @@ def install(app: FastAPI, site: Site) -> None:
         ob = one(oid, who)
         return ob if isinstance(ob, Response) else page("obligation.html", **about(store, ob, who, site.clock()))
 
-    async def posted(request: Request, oid: str) -> tuple[Viewer, Obligation, dict[str, str]] | Response:
-        """The form, its poster (with their CSRF token) and the obligation they may see, or the 403/404 page."""
+    async def acting(request: Request, oid: str, act: Callable[[Viewer, Obligation, dict[str, str]], Response]) -> Response:
+        """Read the form, then (in a worker thread: the store is synchronous) check its poster's CSRF token
+        and that they may see the obligation (else the 403/404 page), and do ``act``."""
         fields = await form(request)
-        who = site.posted_by(request, fields)
-        if isinstance(who, Response):
-            return who
-        ob = one(oid, who)
-        return ob if isinstance(ob, Response) else (who, ob, fields)
+
+        def checked() -> Response:
+            who = site.posted_by(request, fields)
+            if isinstance(who, Response):
+                return who
+            ob = one(oid, who)
+            return ob if isinstance(ob, Response) else act(who, ob, fields)
+
+        return await run_in_threadpool(checked)
 
     def refused(ob: Obligation, who: Viewer, act: str, fields: dict[str, str], errors: dict[str, str], general: list[str]) -> Response:
-        shown = {**about(store, ob, who, site.clock()), "errors": errors, "general": general, "entered": fields, "failed": act}
+        shown = {**about(store, ob, who, site.clock()), "errors": errors, "general": general, "entered": fields}
         return page("obligation.html", 422, **shown)
 
     def result(ob: Obligation, who: Viewer, act: str, res: recording.RecordResult | None = None) -> Response:
@@ -94,10 +100,9 @@ def install(app: FastAPI, site: Site) -> None:
 
     @app.post("/obligations/{oid}/outcome", include_in_schema=False)
     async def record_outcome(request: Request, oid: str) -> Response:
-        got = await posted(request, oid)
-        if isinstance(got, Response):
-            return got
-        who, ob, fields = got
+        return await acting(request, oid, record_it)
+
+    def record_it(who: Viewer, ob: Obligation, fields: dict[str, str]) -> Response:
         today = site.clock()
         act = "outcome" if ob.kind in GRADED else ob.kind if ob.kind in DONE_WORDS else "done"
         rec, at, problems = _recording(store, ob, fields, who.person, today)
@@ -111,10 +116,9 @@ def install(app: FastAPI, site: Site) -> None:
 
     @app.post("/obligations/{oid}/moderate", include_in_schema=False)
     async def moderate(request: Request, oid: str) -> Response:
-        got = await posted(request, oid)
-        if isinstance(got, Response):
-            return got
-        who, ob, fields = got
+        return await acting(request, oid, moderate_it)
+
+    def moderate_it(who: Viewer, ob: Obligation, fields: dict[str, str]) -> Response:
         today = site.clock()
         try:
             grade, areas, day = _moderation(store, ob, fields, who.person, today)
@@ -125,10 +129,9 @@ def install(app: FastAPI, site: Site) -> None:
 
     @app.post("/obligations/{oid}/contest", include_in_schema=False)
     async def contest(request: Request, oid: str) -> Response:
-        got = await posted(request, oid)
-        if isinstance(got, Response):
-            return got
-        who, ob, fields = got
+        return await acting(request, oid, contest_it)
+
+    def contest_it(who: Viewer, ob: Obligation, fields: dict[str, str]) -> Response:
         today = site.clock()
         problems: list[Problem] = []
         day = _day(fields, "contest-date", problems)
@@ -142,10 +145,9 @@ def install(app: FastAPI, site: Site) -> None:
 
     @app.post("/obligations/{oid}/close", include_in_schema=False)
     async def close(request: Request, oid: str) -> Response:
-        got = await posted(request, oid)
-        if isinstance(got, Response):
-            return got
-        who, ob, fields = got
+        return await acting(request, oid, close_it)
+
+    def close_it(who: Viewer, ob: Obligation, fields: dict[str, str]) -> Response:
         note = fields.get("note", "")
         try:
             if len(note) > NOTES_CHARS:
@@ -160,7 +162,7 @@ KIND_ORDER = {"follow_up_audit": 0, "review": 1, "action": 2, "moderation": 3, "
 
 
 def _counts(created) -> str:
-    """"2 follow-up audits, a review and an action": what the list below holds, in one line."""
+    """"2 follow-up audits, 1 review, 1 action": what the list below holds, in one line."""
     words = {"follow_up_audit": ("follow-up audit", "follow-up audits"), "review": ("review", "reviews"),
              "action": ("action", "actions"), "moderation": ("moderation", "moderations"),
              "qa_signoff": ("QA sign-off", "QA sign-offs")}  # fmt: skip
@@ -399,7 +401,7 @@ def about(store, ob: Obligation, who: Viewer, today: date) -> dict[str, Any]:
         "record": record, "acts": acts, "recordable": acts["outcome"] and ob.kind in GRADED,
         "done_words": DONE_WORDS.get(ob.kind, ("Mark as done", "Mark as done")), "slots": range(1, ACTION_SLOTS + 1),
         "worker": worker, "who_options": _who_options(org, fw, ob, worker, today) if acts["outcome"] and ob.kind in GRADED else (),
-        "practice": _practice(record.get("practice_to_read")), "errors": {}, "general": [], "entered": {}, "failed": None,
+        "practice": _practice(record.get("practice_to_read")), "errors": {}, "general": [], "entered": {},
     }  # fmt: skip
 
 
