@@ -393,3 +393,15 @@ def test_an_overseer_sees_the_page_but_may_not_act_for_the_line(site: Site):
                       "Hal Safeguard may not record for Pat Practice")  # fmt: skip
     assert "Close this action" not in hal.get(f"/obligations/{action.id}").text
     refused_unchanged(site, hal, f"/obligations/{action.id}/close", {"note": ""}, None, "may not close this action")
+
+
+def test_other_work_is_marked_done_and_takes_no_grade_or_actions(site: Site):
+    task = next(o for o in find(site.store, kind="task", assignee="PM1", status="open") if o.period_start <= date(2024, 6, 10))
+    client = site.signed_in(PAT)
+    page = client.get(f"/obligations/{task.id}").text
+    assert "Mark as done" in page and 'name="grade"' not in page and 'name="action-1-what"' not in page
+    path = f"/obligations/{task.id}/outcome"
+    refused_unchanged(site, client, path, {"date": "2024-06-11"}, "date", "in the future")
+    answer = post(client, path, {"notes": "Done at the team meeting.", "action-1-what": "ignored: a task raises no actions"})
+    assert answer.status_code == 200 and "Marked done" in answer.text
+    assert one(site.store, task.id).status == "done" and not find(site.store, cause=task.id, kind="action")
