@@ -246,14 +246,47 @@ def _check_moderation(fw, org, audit: Obligation, mods: list[Obligation], grade:
     def bad(field: str, message: str) -> None:
         problems.append(Problem(CLI, field, message))
 
-    if audit.outcome is None or audit.status != DONE:
-        bad("obligation", f"{audit.id} has no recorded outcome to moderate")
-    elif audit.outcome.moderated_grade is not None:
-        bad("obligation", f"{audit.id} was already moderated as {audit.outcome.moderated_grade} by {audit.outcome.moderated_by} on {audit.outcome.moderated_on}")
+    problems += _moderation_state(audit)
     if grade_key(grade) not in fw.grades:
         bad("grade", f"'{grade}' is not on the framework's scale ({', '.join(fw.grades)})")
     if day > today:
         bad("date", f"{day} is in the future (today is {today})")
+    return problems + _moderator_refusals(fw, org, audit, mods, by, day)
+
+
+def _moderation_state(audit: Obligation) -> list[Problem]:
+    """Why ``audit`` cannot be moderated whoever asks: no outcome yet, or already moderated."""
+    if audit.outcome is None or audit.status != DONE:
+        return [Problem(CLI, "obligation", f"{audit.id} has no recorded outcome to moderate")]
+    if audit.outcome.moderated_grade is not None:
+        return [Problem(CLI, "obligation", f"{audit.id} was already moderated as {audit.outcome.moderated_grade} "
+                                           f"by {audit.outcome.moderated_by} on {audit.outcome.moderated_on}")]  # fmt: skip
+    return []
+
+
+def moderation_refusals(store: Store, target: str, by: str, today: date) -> list[Problem]:
+    """Why ``by`` may not moderate ``target`` (an audit, or its moderation) today: [] when they may.
+
+    The same checks :func:`moderate` makes of the audit and the moderator, so a
+    page offers the moderation form only to someone whose moderation would be
+    accepted (the grade and the date are checked when they send it).
+    """
+    with store.read() as conn:
+        org = store.org_in(conn)
+        ob = oc.load(conn, oc.resolve(conn, target))
+        audit = oc.load(conn, ob.cause) if ob.kind == "moderation" and ob.cause else ob
+        mods = [ob] if ob.kind == "moderation" else oc.open_of_kind(conn, audit.id, "moderation")
+        fw = store.framework_in(conn, audit.framework)
+        return _moderation_state(audit) + _moderator_refusals(fw, org, audit, mods, by, today)
+
+
+def _moderator_refusals(fw, org, audit: Obligation, mods: list[Obligation], by: str | None, day: date) -> list[Problem]:
+    """Why ``by`` may not moderate ``audit`` on ``day`` (the moderation's assignee when None): [] when they may."""
+    problems: list[Problem] = []
+
+    def bad(field: str, message: str) -> None:
+        problems.append(Problem(CLI, field, message))
+
     who = by or (mods[0].assignee if mods else None)
     person = org.person(who) if who else None
     roles = moderating_roles(fw)

@@ -11,9 +11,8 @@ Routes (server-rendered HTML, no JavaScript needed):
 - ``GET /my-work``: overdue, due (the next three months, by month), done
   lately, and what I attend, through the query core ``qaf due`` uses;
   rendered once per session and store version (:mod:`qaf.web.memo`).
-- ``GET /obligations/{id}``: one obligation; ``POST /obligations/{id}/outcome``
-  records an audit's outcome with ``qaf record``'s checks, each problem shown
-  beside its field and nothing written.
+- An obligation's page and the acts on it (record, moderate, QA sign-off,
+  contest, close an action) are :mod:`qaf.web.acting`'s, installed last.
 
 Who sees what is :mod:`qaf.calendars.access`'s rule, as for the API (a
 signed-in person has the widest scope they may have); someone else's
@@ -32,18 +31,13 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
 from qaf.calendars.feed import DONE_DAYS
-from qaf.engine.model import DONE, LIVE, Obligation
-from qaf.engine.outcomes import GRADED, Recording
-from qaf.engine.query import Filters
-from qaf.rules.problems import InputError, Problem, Source
-from qaf.usecases import mail, queries, recording, signin
+from qaf.engine.model import DONE, Obligation
+from qaf.usecases import mail, queries, signin
 from qaf.web.forms import FormError, anon_token, form, local_path, page, same, secure, set_anon
 from qaf.web.memo import PageMemo
-from qaf.web.site import COOKIE, Site, Viewer
+from qaf.web.site import COOKIE, Site
 
 AHEAD = timedelta(days=92)  # "My work" lists what is due in about the next three months
-FIELDS = ("grade", "concerns", "date", "notes")
-WEB = Source("web", 0)
 
 
 def install(app: FastAPI, store, clock: Callable[[], date], now: Callable[[], datetime], base: str | None,
@@ -51,7 +45,7 @@ def install(app: FastAPI, store, clock: Callable[[], date], now: Callable[[], da
     """Add the pages to ``app`` (the same store and business date as the API); answer the :class:`Site`
     the other page modules install themselves with."""
     site = Site(store, clock, now, base, overseers, mail_settings)
-    viewer, to_sign_in, refused, one = site.viewer, site.to_sign_in, site.refused, site.one
+    viewer, refused = site.viewer, site.refused
     memo = app.state.my_work_memo = PageMemo(site)  # My work, rendered once per session and store version
 
     @app.get("/", include_in_schema=False)
@@ -130,40 +124,10 @@ def install(app: FastAPI, store, clock: Callable[[], date], now: Callable[[], da
     def my_work(request: Request) -> Response:
         return memo.answer(request, lambda who: page("my_work.html", viewer=who, **work_of(store, who.person, clock())))
 
-    @app.get("/obligations/{oid}", include_in_schema=False)
-    def obligation(request: Request, oid: str) -> Response:
-        who = viewer(request)
-        if who is None:
-            return to_sign_in(request)
-        ob = one(oid, who)
-        return ob if isinstance(ob, Response) else page("obligation.html", **about(store, ob, who, clock()))
-
-    @app.post("/obligations/{oid}/outcome", include_in_schema=False)
-    async def record_outcome(request: Request, oid: str) -> Response:
-        who = viewer(request)
-        if who is None:
-            return refused(403, "You are not signed in", "Sign in, then record the outcome again.")
-        fields = await form(request)
-        if not same(who.csrf, fields.get("csrf")):
-            return refused(403, "This form has expired", "Go back, reload the page and record the outcome again.", who)
-        ob = one(oid, who)
-        if isinstance(ob, Response):
-            return ob
-        today = clock()
-        try:
-            rec = _recording(ob, fields, who.person)
-            result = recording.record(store, rec, today)
-        except InputError as exc:
-            errors = {p.field: _words(p.message) for p in reversed(exc.problems) if p.field in FIELDS}
-            general = [_words(p.message) for p in exc.problems if p.field not in FIELDS]
-            shown = {**about(store, ob, who, today), "errors": errors, "general": general, "entered": fields}
-            return page("obligation.html", 422, **shown)
-        done = store.obligations(Filters(ids=frozenset({ob.id}), statuses=None))[0]
-        org = store.org()
-        return page("recorded.html", viewer=who, ob=done, created=result.created, queued=result.queued,
-                    shortfalls=result.shortfalls, name=lambda pid: _name(org, pid))  # fmt: skip
-
     app.add_exception_handler(FormError, _form_error)
+    from qaf.web import acting
+
+    acting.install(app, site)
     return site
 
 
@@ -175,31 +139,6 @@ async def _form_error(_: Request, exc: Exception) -> Response:
 def _name(org, pid: str | None) -> str:
     person = org.person(pid) if pid else None
     return person.name if person else (pid or "nobody")
-
-
-def _words(message: str) -> str:
-    """A problem as the page says it: the form's words, not the command line's options."""
-    if "needs --grade" in message:
-        return "Choose a grade"
-    message = message.replace(" with --by", "").replace("_", " ")
-    return message[:1].upper() + message[1:]
-
-
-def _recording(ob: Obligation, fields: dict[str, str], by: str) -> Recording:
-    problems: list[Problem] = []
-    day = None
-    text = fields.get("date", "").strip()
-    if text:
-        try:
-            day = date.fromisoformat(text)
-        except ValueError:
-            problems.append(Problem(WEB, "date", "Enter the date as YYYY-MM-DD, for example 2024-06-03"))
-    notes = fields.get("notes", "")
-    if len(notes) > 10_000:
-        problems.append(Problem(WEB, "notes", "Notes must be 10,000 characters or fewer"))
-    if problems:
-        raise InputError(problems, f"{ob.id}: nothing recorded, the store is unchanged")
-    return Recording(ob.id, fields.get("grade") or None, fields.get("concerns") == "yes", (), by, day, notes)
 
 
 def work_of(store, person: str, today: date) -> dict[str, Any]:
@@ -216,20 +155,4 @@ def work_of(store, person: str, today: date) -> dict[str, Any]:
         "months": months, "done": sorted((o for o in done if o.role_of(person) == "owner"), key=lambda o: o.due, reverse=True),
         "attending": sorted((o for o in live if o.role_of(person) != "owner"), key=lambda o: o.due),
         "name": lambda pid: _name(org, pid), "status": lambda o: queries.shown_status(o, today, person),
-    }  # fmt: skip
-
-
-def about(store, ob: Obligation, who: Viewer, today: date) -> dict[str, Any]:
-    """What an obligation's page shows, and whether it has the outcome form (a live audit or review)."""
-    org = store.org()
-    fw = store.framework(ob.framework)
-    try:
-        row = fw.row(ob.row)
-    except (KeyError, LookupError):
-        row = None
-    cause = store.obligations(Filters(ids=frozenset({ob.cause}), statuses=None)) if ob.cause and len(ob.cause) == 16 else []
-    return {
-        "viewer": who, "ob": ob, "today": today, "status": queries.shown_status(ob, today, who.person),
-        "name": lambda pid: _name(org, pid), "grades": fw.grades, "cause": cause[0] if cause else None,
-        "recordable": ob.status in LIVE and ob.kind in GRADED, "row": row, "errors": {}, "general": [], "entered": {},
     }  # fmt: skip

@@ -1,0 +1,407 @@
+"""Acting on an obligation's page (qaf/web/acting.py) over HTTP: every form, its happy path and its bad input.
+
+The real app over a real store (SQLite and PostgreSQL), signed in by emailed
+link as in tests/test_web.py. East Sussex for the small council (business
+date 10 June 2024): Pat Practice (PM1) audits Tom Fairley's (SW1) June case;
+3.16's concerns set off two further files, a review in three months and an
+alert to the Operations Manager. Tameside's triple lock: Pat's primary audit
+with the seven areas, moderated by Moira Moderator (MOD1), signed off by the
+Head of QA (HQA). Every refusal leaves the store exactly as it was (a
+snapshot of every table, before and after); free text (notes, actions, a
+closing note) reaches no email and no log.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from datetime import date
+from typing import Iterator
+
+import pytest
+
+from qaf.engine.query import Filters
+from qaf.store.sql import SqlStore
+from qaf.usecases import recording
+from tests.conftest import snapshot
+from tests.smtp import Inbox, free_port, smtp_server
+from qaf.calendars.selection import Selection
+from tests.test_feeds import feed, may_audit, year
+from tests.test_outcomes import find, scheduled
+from tests.test_web import PAT, Site, csrf
+
+pytestmark = pytest.mark.filterwarnings("ignore:Using `httpx` with `starlette.testclient`")
+PRIYA = "priya.practice@example-council.gov.uk"
+MOIRA = "moira.moderator@example-council.gov.uk"
+QUINN = "quinn.quality@example-council.gov.uk"
+TOM = "tom.fairley@example-council.gov.uk"
+PLAN = "Update the safety plan with the new school contact"
+NOTES = "Chronology stops in March; plan not reviewed since."
+
+
+@pytest.fixture
+def site(store: SqlStore, db_url: str) -> Iterator[Site]:
+    year(store)
+    inbox, port = Inbox(), free_port()
+    with smtp_server(inbox, port):
+        s = Site(store, db_url, inbox, port)
+        yield s
+        s.close()
+
+
+@pytest.fixture
+def tameside(store: SqlStore, db_url: str) -> Iterator[Site]:
+    scheduled(store, "tameside-2023")
+    inbox, port = Inbox(), free_port()
+    with smtp_server(inbox, port):
+        s = Site(store, db_url, inbox, port)
+        yield s
+        s.close()
+
+
+def one(store: SqlStore, oid: str):
+    (found,) = store.obligations(Filters(ids=frozenset({oid}), statuses=None))
+    return found
+
+
+def beside(page: str, field: str) -> str:
+    """The message shown beside ``field`` (empty if none), as the page says it."""
+    found = re.search(rf'<p class="error" id="{re.escape(field)}-error"><span class="hidden">Error:</span>(.*?)</p>', page, re.S)
+    return html.unescape(found.group(1).strip()) if found else ""
+
+
+def post(client, path: str, data: dict):
+    token = csrf(client.get(path.rsplit("/", 1)[0]).text)
+    return client.post(path, data={"csrf": token, **data})
+
+
+def refused_unchanged(site: Site, client, path: str, data: dict, field: str | None, message: str):
+    """The post is refused with 422, the message beside ``field`` (or in the summary), and nothing is written."""
+    token = csrf(client.get(path.rsplit("/", 1)[0]).text)
+    before = snapshot(site.store)
+    answer = client.post(path, data={"csrf": token, **data})
+    assert answer.status_code == 422, answer.text
+    assert "There is a problem: nothing was changed" in answer.text
+    if field is None:
+        summary = re.search(r'<div class="error-summary".*?</div>', answer.text, re.S).group(0)
+        assert message in summary, summary
+    else:
+        assert message in beside(answer.text, field), (field, answer.text)
+        assert f'href="#{field}"' in answer.text  # the summary links to the field
+    assert snapshot(site.store) == before
+    return answer
+
+
+def record_with_an_action(site: Site, client, **extra):
+    audit = may_audit(site.store, "SW1", 6)
+    answer = post(client, f"/obligations/{audit.id}/outcome", {
+        "grade": "requires_improvement", "concerns": "yes", "date": "2024-06-07", "notes": NOTES,
+        "action-1-what": PLAN, "action-1-when": "within 10 working days", "action-1-safeguarding": "yes", **extra,
+    })  # fmt: skip
+    assert answer.status_code == 200, answer.text
+    return audit, answer
+
+
+# --- record the outcome ---------------------------------------------------------------------------
+
+
+def test_an_outcome_with_an_action_sets_off_follow_ups_a_review_an_alert_and_the_action(site: Site, caplog):
+    caplog.set_level(logging.DEBUG)
+    client = site.signed_in(PAT)
+    audit, answer = record_with_an_action(site, client)
+    assert "Outcome recorded" in answer.text
+    assert "2 follow-up audits, 1 review, 1 action." in answer.text
+    assert "<strong>Olive Ops</strong>: Alert: significant concerns" in answer.text
+    made = [o for o in find(site.store, cause=audit.id)]
+    assert sorted(o.kind for o in made) == ["action", "follow_up_audit", "follow_up_audit", "review"]
+    for o in made:
+        assert f'href="/obligations/{o.id}"' in answer.text
+    (action,) = [o for o in made if o.kind == "action"]
+    assert action.assignee == "SW1" and action.due == date(2024, 6, 21)  # ten working days from 7 June
+    page = client.get(f"/obligations/{action.id}")
+    assert PLAN in page.text and "Safeguarding" in page.text and "Close this action" in page.text
+    shown = client.get(f"/obligations/{audit.id}")
+    assert NOTES in shown.text and PLAN in shown.text and "Record the outcome" not in shown.text
+    outbox = repr(snapshot(site.store)["outbox"])
+    assert "Safeguarding action from the 3.16 audit of case CS-000001" in outbox
+    assert PLAN not in outbox and "Chronology stops" not in outbox, "free text in an email"
+    assert not [m for m in site.inbox.messages if PLAN in m.as_string()]
+    assert PLAN not in caplog.text and "Chronology stops" not in caplog.text
+    for who in ("SW1", "PM1", "OM1"):  # the action's owner, the auditor, the alerted manager: their feeds
+        body = feed(site.store, Selection("person", who)).decode().replace("\r\n ", "")
+        assert "Action from the 3.16 audit of case CS-000001" in body or who != "SW1"
+        assert "safety plan" not in body and "Chronology stops" not in body, who
+
+
+def test_an_action_may_be_given_to_a_person_by_name_or_a_role_with_a_date(site: Site):
+    client = site.signed_in(PAT)
+    audit, _ = record_with_an_action(site, client, **{
+        "action-1-safeguarding": "", "action-2-what": "Supervise the chronology", "action-2-who": "ruth steady",
+        "action-2-when": "2024-07-01", "action-3-what": "Check the plan", "action-3-who": "Operations Manager",
+    })  # fmt: skip
+    actions = sorted((o for o in find(site.store, cause=audit.id, kind="action")), key=lambda o: o.seq)
+    assert [(o.assignee, o.due) for o in actions] == [("SW1", date(2024, 6, 21)), ("SW2", date(2024, 7, 1)), ("OM1", date(2024, 7, 5))]
+
+
+@pytest.mark.parametrize("data, field, message", [
+    ({}, "grade", "Choose a grade"),
+    ({"grade": "excellent"}, "grade", "not on the framework"),
+    ({"grade": "good", "date": "2024-07-01"}, "date", "in the future"),
+    ({"grade": "good", "date": "June"}, "date", "YYYY-MM-DD"),
+    ({"grade": "good", "date": "2024-05-01"}, "date", "before the obligation's period begins"),
+    ({"grade": "good", "notes": "x" * 10_001}, "notes", "10,000"),
+    ({"grade": "good", "action-1-who": "SW2"}, "action-1-what", "Say what must be done"),
+    ({"grade": "good", "action-1-what": "Plan", "action-1-when": "soon"}, "action-1-when", "Action 1: Enter a date like"),
+    ({"grade": "good", "action-1-what": "Plan", "action-1-when": "2024-06-01"}, "action-1-when", "is not after the audit"),
+    ({"grade": "good", "action-1-what": "Plan", "action-2-what": "Visit", "action-2-who": "Nobody Known"}, "action-2-who",
+     "neither a person id nor a role"),
+    ({"grade": "good", "action-3-what": "Plan | who: SW2"}, "action-3-what", "other than |"),
+    ({"grade": "good", "action-1-what": "x" * 2001}, "action-1-what", "keep it under 2000"),
+])  # fmt: skip
+def test_bad_outcome_input_is_shown_beside_its_field_and_nothing_is_written(site: Site, data: dict, field: str, message: str):
+    client = site.signed_in(PAT)
+    audit = may_audit(site.store, "SW1", 6)
+    refused_unchanged(site, client, f"/obligations/{audit.id}/outcome", data, field, message)
+
+
+def test_every_problem_is_shown_at_once_and_what_was_typed_is_kept(site: Site):
+    client = site.signed_in(PAT)
+    audit = may_audit(site.store, "SW1", 6)
+    data = {"grade": "excellent", "date": "2024-13-01", "action-2-what": PLAN, "action-2-when": "soon"}
+    answer = refused_unchanged(site, client, f"/obligations/{audit.id}/outcome", data, "grade", "not on the framework")
+    assert "YYYY-MM-DD" in beside(answer.text, "date") and "Action 2: Enter a date like" in beside(answer.text, "action-2-when")
+    assert PLAN in answer.text and 'value="2024-13-01"' in answer.text
+    assert re.search(r"<details class=\"more\" open><summary>Add action 2", answer.text)  # the slot with a problem is open
+
+
+def test_a_review_says_which_actions_were_carried_out(site: Site):
+    client = site.signed_in(PAT)
+    audit, _ = record_with_an_action(site, client)
+    (review,) = find(site.store, cause=audit.id, kind="review")
+    (action,) = find(site.store, cause=audit.id, kind="action")
+    page = client.get(f"/obligations/{review.id}")
+    assert "Which of the audit's actions were carried out?" in page.text and PLAN in page.text
+    path = f"/obligations/{review.id}/outcome"
+    refused_unchanged(site, client, path, {"grade": "good"}, "carried-out", "Tick the actions that were carried out")
+    both = {"grade": "good", f"carried-{action.id}": "yes", "carried-none": "yes"}
+    refused_unchanged(site, client, path, both, "carried-out", "not both")
+    refused_unchanged(site, client, path, {"grade": "good", "carried-0123456789abcdef": "yes"}, "carried-out", "is not one of the actions")
+    answer = post(client, path, {"grade": "good", f"carried-{action.id}": "yes"})
+    assert answer.status_code == 200, answer.text
+    assert one(site.store, action.id).status == "done" and one(site.store, review.id).status == "done"
+
+
+def test_a_review_may_find_none_carried_out(site: Site):
+    client = site.signed_in(PAT)
+    audit, _ = record_with_an_action(site, client)
+    (review,) = find(site.store, cause=audit.id, kind="review")
+    (action,) = find(site.store, cause=audit.id, kind="action")
+    assert post(client, f"/obligations/{review.id}/outcome", {"grade": "good", "carried-none": "yes"}).status_code == 200
+    assert one(site.store, action.id).status == "open"
+    assert "Not carried out" in client.get(f"/obligations/{action.id}").text
+
+
+# --- close an action --------------------------------------------------------------------------
+
+
+def test_the_worker_closes_an_action_with_a_note_that_stays_on_its_page(site: Site, caplog):
+    caplog.set_level(logging.DEBUG)
+    pat = site.signed_in(PAT)
+    audit, _ = record_with_an_action(site, pat)
+    (action,) = find(site.store, cause=audit.id, kind="action")
+    tom = site.signed_in(TOM)
+    path = f"/obligations/{action.id}/close"
+    refused_unchanged(site, tom, path, {"note": "n" * 10_001}, "note", "10,000")
+    answer = post(tom, path, {"note": "Safety plan updated with the school."})
+    assert answer.status_code == 200 and "Action closed" in answer.text
+    assert one(site.store, action.id).status == "done"
+    page = tom.get(f"/obligations/{action.id}").text
+    assert "Safety plan updated with the school." in page and "Close the action" not in page
+    refused_unchanged(site, tom, path, {"note": ""}, None, "nothing to close")
+    assert "Safety plan updated" not in caplog.text
+    assert "Safety plan updated" not in repr(snapshot(site.store)["outbox"])
+
+
+def test_only_the_owner_or_their_line_may_close_an_action(site: Site):
+    pat = site.signed_in(PAT)
+    audit, _ = record_with_an_action(site, pat, **{"action-1-who": "Ruth Steady"})
+    (action,) = find(site.store, cause=audit.id, kind="action")
+    tom = site.signed_in(TOM)  # a colleague: not Ruth's line, and her work is not his to see
+    before = snapshot(site.store)
+    token = csrf(tom.get("/my-work").text)
+    assert tom.post(f"/obligations/{action.id}/close", data={"csrf": token}).status_code == 403
+    assert snapshot(site.store) == before
+    olive = site.signed_in("olive.ops@example-council.gov.uk")  # Ruth's line, two up
+    assert "Close this action" in olive.get(f"/obligations/{action.id}").text
+    assert post(olive, f"/obligations/{action.id}/close", {"note": ""}).status_code == 200
+
+
+# --- contest ------------------------------------------------------------------------------------
+
+
+def test_a_grade_is_contested_once_and_moderation_settles_it(site: Site):
+    client = site.signed_in(PAT)
+    may = may_audit(site.store, "SW1", 5)  # recorded good on 20 May
+    path = f"/obligations/{may.id}/contest"
+    assert "Contest the grade" in client.get(f"/obligations/{may.id}").text
+    refused_unchanged(site, client, path, {"contest-date": "2024-06-11"}, "contest-date", "in the future")
+    refused_unchanged(site, client, path, {"contest-date": "11/06/2024"}, "contest-date", "YYYY-MM-DD")
+    answer = post(client, path, {"contest-date": ""})
+    assert answer.status_code == 200 and "Grade contested" in answer.text
+    assert one(site.store, may.id).outcome.contested
+    (settle,) = find(site.store, cause=may.id, kind="moderation")
+    assert settle.assignee == "H1" and f'href="/obligations/{settle.id}"' in answer.text
+    assert "Contest the grade" not in client.get(f"/obligations/{may.id}").text
+    refused_unchanged(site, client, path, {}, None, "already contested")
+
+
+# --- a meeting held, and other work done -----------------------------------------------------
+
+
+def test_a_meeting_is_marked_held(site: Site):
+    meeting = next(o for o in find(site.store, kind="meeting", assignee="CE1", status="open") if o.due >= date(2024, 6, 10))
+    client = site.signed_in("chris.chief@example-council.gov.uk")
+    page = client.get(f"/obligations/{meeting.id}")
+    assert "Mark the meeting held" in page.text and 'name="grade"' not in page.text
+    path = f"/obligations/{meeting.id}/outcome"
+    refused_unchanged(site, client, path, {"date": "2024-06-30"}, "date", "in the future")
+    answer = post(client, path, {"date": "2024-06-10", "notes": "Quorate."})
+    assert answer.status_code == 200 and "Meeting held" in answer.text
+    assert one(site.store, meeting.id).status == "done"
+
+
+# --- moderation and the triple lock (Tameside) ------------------------------------------------
+
+
+def tameside_audit(site: Site):
+    return next(o for o in find(site.store, row="T1", subject="SW1", kind="audit") if o.period_start == date(2024, 6, 1))
+
+
+def test_the_triple_lock_primary_with_areas_then_moderation_then_qa_sign_off(tameside: Site):
+    site = tameside
+    pat = site.signed_in(PAT)
+    audit = tameside_audit(site)
+    page = pat.get(f"/obligations/{audit.id}").text
+    assert page.count('<select id="area-') == 7 and "Direct work and voice of the child" in page
+    assert "Practice to read" in page and "January 2024 to June 2024 (the previous 6 months)" in page
+    refused_unchanged(site, pat, f"/obligations/{audit.id}/outcome", {"grade": "good", "area-3": "brilliant"}, "area-3", "not on the scale")
+    answer = post(pat, f"/obligations/{audit.id}/outcome", {"grade": "requires_improvement", "area-3": "inadequate", "area-2": "good", "date": "2024-06-05"})
+    assert answer.status_code == 200 and "1 moderation." in answer.text
+    done = one(site.store, audit.id)
+    assert dict(done.outcome.areas) == {"Chronology": "inadequate", "Summary": "good"}
+    (moderation,) = find(site.store, cause=audit.id, kind="moderation")
+    assert moderation.assignee == "MOD1"
+    assert "Moderate this audit" not in pat.get(f"/obligations/{audit.id}").text  # the auditor may not moderate her own
+
+    moira = site.signed_in(MOIRA)
+    path = f"/obligations/{moderation.id}/moderate"
+    page = moira.get(f"/obligations/{moderation.id}").text
+    assert "Moderate the audit" in page and "The audit&#39;s outcome" in page and "Requires improvement" in page
+    refused_unchanged(site, moira, path, {}, "moderated-grade", "Choose the moderated grade")
+    refused_unchanged(site, moira, path, {"moderated-grade": "superb"}, "moderated-grade", "not on the framework")
+    refused_unchanged(site, moira, path, {"moderated-grade": "inadequate", "moderated-area-3": "superb"}, "moderated-area-3", "not on the scale")
+    refused_unchanged(site, moira, path, {"moderated-grade": "inadequate", "moderated-date": "2024-06-11"}, "moderated-date", "in the future")
+    answer = post(moira, path, {"moderated-grade": "inadequate", "moderated-area-3": "inadequate", "moderated-date": "2024-06-07"})
+    assert answer.status_code == 200 and "Moderation recorded" in answer.text and "moderated inadequate" in answer.text
+    (signoff,) = find(site.store, cause=audit.id, kind="qa_signoff")
+    assert signoff.assignee == "HQA" and f'href="/obligations/{signoff.id}"' in answer.text
+    assert dict(one(site.store, audit.id).outcome.moderated_areas) == {"Chronology": "inadequate"}
+    refused_unchanged(site, moira, path, {"moderated-grade": "good"}, None, "already moderated")
+
+    quinn = site.signed_in(QUINN)
+    page = quinn.get(f"/obligations/{signoff.id}").text
+    assert "Sign off the moderated audit" in page and "Moderated grade" in page
+    refused_unchanged(site, quinn, f"/obligations/{signoff.id}/outcome", {"date": "2024-06-30"}, "date", "in the future")
+    answer = post(quinn, f"/obligations/{signoff.id}/outcome", {"date": ""})
+    assert answer.status_code == 200 and "Signed off" in answer.text
+    shown = one(site.store, audit.id).outcome
+    assert shown.signoff_by == "HQA" and shown.signoff_on == date(2024, 6, 10)
+    assert "QA signed off" in quinn.get(f"/obligations/{signoff.id}").text
+
+
+def test_the_moderation_form_is_offered_only_to_whom_the_framework_lets_moderate(tameside: Site):
+    site = tameside
+    pat = site.signed_in(PAT)
+    audit = tameside_audit(site)
+    assert post(pat, f"/obligations/{audit.id}/outcome", {"grade": "good"}).status_code == 200
+    assert recording.moderation_refusals(site.store, audit.id, "PM1", date(2024, 6, 10))[0].message == "an auditor cannot moderate their own audit"
+    assert recording.moderation_refusals(site.store, audit.id, "MOD1", date(2024, 6, 10)) == []
+    assert recording.moderation_refusals(site.store, audit.id, "H1", date(2024, 6, 10)) == []  # above the moderator
+    assert "is not the moderator" in recording.moderation_refusals(site.store, audit.id, "SW2", date(2024, 6, 10))[0].message
+    refused_unchanged(site, pat, f"/obligations/{audit.id}/moderate", {"moderated-grade": "good"}, None, "An auditor cannot moderate their own audit")
+    olive = site.signed_in("olive.ops@example-council.gov.uk")  # sees the audit; neither the moderator nor above her
+    assert "Moderate this audit" not in olive.get(f"/obligations/{audit.id}").text
+    refused_unchanged(site, olive, f"/obligations/{audit.id}/moderate", {"moderated-grade": "good"}, None, "is not the moderator")
+    hana = site.signed_in("hana.locality@example-council.gov.uk")  # the moderator's manager
+    assert "Moderate this audit" in hana.get(f"/obligations/{audit.id}").text
+    assert post(hana, f"/obligations/{audit.id}/moderate", {"moderated-grade": "good"}).status_code == 200
+
+
+# --- refusals every form shares ---------------------------------------------------------------
+
+FORMS = ("outcome", "moderate", "contest", "close")
+
+
+@pytest.mark.parametrize("act", FORMS)
+def test_another_lines_obligation_is_403_for_every_form(site: Site, act: str):
+    client = site.signed_in(PAT)
+    theirs = may_audit(site.store, "SW5", 5)  # Eve East's, in Priya Practice's line
+    token = csrf(client.get("/my-work").text)
+    before = snapshot(site.store)
+    answer = client.post(f"/obligations/{theirs.id}/{act}", data={"csrf": token, "grade": "good", "moderated-grade": "good", "note": "x"})
+    assert answer.status_code == 403 and theirs.case not in answer.text and "Eve East" not in answer.text
+    assert snapshot(site.store) == before
+
+
+@pytest.mark.parametrize("act", FORMS)
+def test_a_form_without_its_csrf_token_or_signed_out_is_403(site: Site, act: str):
+    client = site.signed_in(PAT)
+    mine = may_audit(site.store, "SW1", 6)
+    before = snapshot(site.store)
+    for data in ({"grade": "good"}, {"grade": "good", "csrf": ""}, {"grade": "good", "csrf": "x" * 43}):
+        assert client.post(f"/obligations/{mine.id}/{act}", data=data).status_code == 403
+    assert site.browser().post(f"/obligations/{mine.id}/{act}", data={"grade": "good", "csrf": "x" * 43}).status_code == 403
+    assert snapshot(site.store) == before
+
+
+@pytest.mark.parametrize("act", FORMS)
+def test_a_huge_or_unreadable_body_is_refused_for_every_form(site: Site, act: str):
+    client = site.signed_in(PAT)
+    mine = may_audit(site.store, "SW1", 6)
+    token = csrf(client.get(f"/obligations/{mine.id}").text)
+    before = snapshot(site.store)
+    form = {"content-type": "application/x-www-form-urlencoded"}
+    huge = client.post(f"/obligations/{mine.id}/{act}", content=f"csrf={token}&grade=good&notes=".encode() + b"x" * 40_000, headers=form)
+    assert huge.status_code == 413
+    latin = client.post(f"/obligations/{mine.id}/{act}", content=f"csrf={token}&grade=good&notes=caf".encode() + b"\xe9", headers=form)
+    assert latin.status_code == 400 and "UTF-8" in latin.text
+    multipart = client.post(f"/obligations/{mine.id}/{act}", files={"notes": ("n.txt", b"x")}, data={"csrf": token})
+    assert multipart.status_code == 415
+    assert snapshot(site.store) == before
+
+
+def test_an_overseer_sees_the_page_but_may_not_act_for_the_line(site: Site):
+    pat = site.signed_in(PAT)
+    audit, _ = record_with_an_action(site, pat)
+    (action,) = find(site.store, cause=audit.id, kind="action")
+    open_audit = may_audit(site.store, "SW2", 6)
+    hal = site.signed_in("hal.safeguard@example-council.gov.uk")  # the Head of Safeguarding oversees all; he is in nobody's line here
+    page = hal.get(f"/obligations/{open_audit.id}")
+    assert page.status_code == 200 and "Record the outcome" not in page.text
+    refused_unchanged(site, hal, f"/obligations/{open_audit.id}/outcome", {"grade": "good"}, None,
+                      "Hal Safeguard may not record for Pat Practice")  # fmt: skip
+    assert "Close this action" not in hal.get(f"/obligations/{action.id}").text
+    refused_unchanged(site, hal, f"/obligations/{action.id}/close", {"note": ""}, None, "may not close this action")
+
+
+def test_other_work_is_marked_done_and_takes_no_grade_or_actions(site: Site):
+    task = next(o for o in find(site.store, kind="task", assignee="PM1", status="open") if o.period_start <= date(2024, 6, 10))
+    client = site.signed_in(PAT)
+    page = client.get(f"/obligations/{task.id}").text
+    assert "Mark as done" in page and 'name="grade"' not in page and 'name="action-1-what"' not in page
+    path = f"/obligations/{task.id}/outcome"
+    refused_unchanged(site, client, path, {"date": "2024-06-11"}, "date", "in the future")
+    answer = post(client, path, {"notes": "Done at the team meeting.", "action-1-what": "ignored: a task raises no actions"})
+    assert answer.status_code == 200 and "Marked done" in answer.text
+    assert one(site.store, task.id).status == "done" and not find(site.store, cause=task.id, kind="action")
