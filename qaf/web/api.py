@@ -228,22 +228,27 @@ def create_app(
 
     bearer = HTTPBearer(auto_error=False, description="a personal API token: qaf token create --person ID --purpose api")
 
-    def authorise(conn, snap, credentials: HTTPAuthorizationCredentials | None) -> Caller:
-        """The token's holder and whom they may see, read on the request's transaction; 401 otherwise."""
+    def authorise(conn, snap, credentials: HTTPAuthorizationCredentials | None, today: date) -> Caller:
+        """The token's holder and whom they may see, read on the request's transaction; 401 otherwise.
+
+        ``today`` is read by the caller before its transaction: the business date may read the store,
+        and a second connection asked for while holding one can wait forever on a full pool.
+        """
         challenge = {"WWW-Authenticate": "Bearer"}
         if credentials is None:
             raise ApiError(401, "an API token is needed: Authorization: Bearer TOKEN", headers=challenge)
         found = tokens.check_in(conn, credentials.credentials, "api")
         if found is None:
             raise ApiError(401, "the API token is not valid", headers=challenge)
-        seen = access.visible(snap.org, snap.vocabulary, found.person, found.scope, clock(), overseers)
+        seen = access.visible(snap.org, snap.vocabulary, found.person, found.scope, today, overseers)
         if seen is not None and not seen:
             raise ApiError(401, "the API token is not valid", headers=challenge)
         return Caller(person=found.person, scope=found.scope, visible=seen)
 
     def caller(credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Caller:
+        today_ = clock()
         with store.read() as conn:
-            return authorise(conn, store.snapshot_in(conn), credentials)
+            return authorise(conn, store.snapshot_in(conn), credentials, today_)
 
     async def presented(credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> HTTPAuthorizationCredentials:
         """A token was sent (checked on the event loop, before the query's parameters): 401 if not."""
@@ -252,12 +257,12 @@ def create_app(
         return credentials
 
     @contextmanager
-    def reading(credentials: HTTPAuthorizationCredentials) -> Iterator[Reading]:
+    def reading(credentials: HTTPAuthorizationCredentials, today: date) -> Iterator[Reading]:
         """The caller, checked on a read transaction the request then reads its rows on: one transaction a
         request, in the endpoint's one worker thread (a dependency with ``yield`` costs two more hand-offs)."""
         with store.read() as conn:
             snap = store.snapshot_in(conn)
-            yield Reading(authorise(conn, snap, credentials), conn, snap)
+            yield Reading(authorise(conn, snap, credentials, today), conn, snap)
 
     def one(oid: str, who: Caller) -> Obligation:
         found = store.obligations(Filters(ids=frozenset({oid.lower()}), statuses=None)) if len(oid) == 16 else []
@@ -293,7 +298,8 @@ def create_app(
         status: str = Query("live", description="open, overdue, done, rescheduled, cancelled, waived; comma-separated; live or all"),
     ) -> Response:  # fmt: skip
         """What is due, for whom, by when: ``qaf due --format json`` over HTTP."""
-        with reading(credentials) as r:  # the token is checked first: a stranger learns nothing from a 422
+        today_ = clock()  # before the transaction: it may read the store itself
+        with reading(credentials, today_) as r:  # the token is checked first: a stranger learns nothing from a 422
             who = r.who
             try:
                 statuses = queries.parse_statuses(status)
@@ -302,7 +308,6 @@ def create_app(
             if who.visible is not None and person is not None and person not in who.visible:
                 raise ApiError(403, f"'{person}' is not you or in your line")
             q = queries.DueQuery(person, role, team, service, row, framework, kind, date_from, date_to, statuses)
-            today_ = clock()
             found = queries.due_in(r.conn, store, r.snap, q, today_, who.visible)
             records = [queries.record(o, r.snap.org, today_, person) for o in found]
         return Response(json.dumps(records, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), media_type="application/json")
