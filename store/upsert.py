@@ -81,8 +81,6 @@ def insert_new(
         if prepared is None:
             prepared = _PREPARED[key] = Prepared(_insert(conn, table).on_conflict_do_nothing(index_elements=keys), names)
         return prepared.run_many(conn, rows, given)
-    if given is not None:
-        rows = [dict(zip(given, r)) for r in rows]  # type: ignore[arg-type]
     key = (dialect, table.name, tuple(keys))
     stmt = _DO_NOTHING.get(key)
     if stmt is None:
@@ -92,7 +90,8 @@ def insert_new(
 
 
 def existing_keys(cursor, table: Table, key: str, values: list) -> set:
-    """Which of ``values`` the table's ``key`` column holds already (one index probe each, in one statement)."""
+    """Which of ``values`` the table's ``key`` column holds already, in one statement (the server
+    probes the key's index for each, or scans the table once against a hash of them: its choice)."""
     cursor.execute(f'SELECT "{key}" FROM "{table.name}" WHERE "{key}" = ANY(%s)', (values,))
     return {r[0] for r in cursor.fetchall()}
 

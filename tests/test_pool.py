@@ -146,3 +146,26 @@ def test_the_pool_is_bounded_by_the_settings_and_refuses_a_bad_one(monkeypatch: 
         monkeypatch.setenv(name, bad)
         with pytest.raises(QafError, match=rf"{name}='{bad}': a whole number from"):
             make_engine(pg_url)
+
+
+def test_a_request_never_asks_for_a_second_connection_while_holding_one(pg_url: str, monkeypatch: pytest.MonkeyPatch):
+    """With a pool of one, a request that nested a second checkout (the business date reading the zone inside the
+    request's transaction did) would wait on itself until the pool's timeout: each answers at once instead."""
+    store = SqlStore.open(pg_url)
+    year(store)
+    org, vocab = store.org(), store.vocabulary()
+    api = tokens.issue(store, org, vocab, "PM1", None, "api", NOW)[0]
+    feed = tokens.issue(store, org, vocab, "PM1", None, "feed", NOW)[0]
+    store.close()
+    monkeypatch.setenv("QAF_DB_POOL_SIZE", "1")
+    monkeypatch.setenv("QAF_DB_MAX_OVERFLOW", "0")
+    from qaf.web.api import create_app
+
+    one = SqlStore.open(pg_url)
+    one.engine.pool._timeout = 3  # a nested checkout fails in 3 s, not 30
+    client = Client(create_app(pg_url, feed_ttl=0, store=one))  # the real business date: it reads the store's zone
+    for _ in range(2):
+        assert client.get("/api/obligations?person=PM1", api).status_code == 200
+        assert client.get(f"/feeds/{feed}.ics").status_code == 200
+        assert client.get("/api/obligations?person=PM1&status=nonsense", api).status_code == 422
+    one.close()

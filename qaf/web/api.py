@@ -42,7 +42,7 @@ import json
 import logging
 import os
 import time
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -245,28 +245,41 @@ def create_app(
 
     bearer = HTTPBearer(auto_error=False, description="a personal API token: qaf token create --person ID --purpose api")
 
-    def authorise(conn, snap, credentials: HTTPAuthorizationCredentials | None) -> Caller:
-        """The token's holder and whom they may see, read on the request's transaction; 401 otherwise."""
+    def authorise(conn, snap, credentials: HTTPAuthorizationCredentials | None, today: date) -> Caller:
+        """The token's holder and whom they may see, read on the request's transaction; 401 otherwise.
+
+        ``today`` is read by the caller before its transaction: the business date may read the store,
+        and a second connection asked for while holding one can wait forever on a full pool.
+        """
         challenge = {"WWW-Authenticate": "Bearer"}
         if credentials is None:
             raise ApiError(401, "an API token is needed: Authorization: Bearer TOKEN", headers=challenge)
         found = tokens.check_in(conn, credentials.credentials, "api")
         if found is None:
             raise ApiError(401, "the API token is not valid", headers=challenge)
-        seen = access.visible(snap.org, snap.vocabulary, found.person, found.scope, clock(), overseers)
+        seen = access.visible(snap.org, snap.vocabulary, found.person, found.scope, today, overseers)
         if seen is not None and not seen:
             raise ApiError(401, "the API token is not valid", headers=challenge)
         return Caller(person=found.person, scope=found.scope, visible=seen)
 
     def caller(credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Caller:
+        today_ = clock()
         with store.read() as conn:
-            return authorise(conn, store.snapshot_in(conn), credentials)
+            return authorise(conn, store.snapshot_in(conn), credentials, today_)
 
-    def reading(credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Iterator[Reading]:
-        """The caller, checked on a read transaction the request then reads its rows on: one transaction a request."""
+    async def presented(credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> HTTPAuthorizationCredentials:
+        """A token was sent (checked on the event loop, before the query's parameters): 401 if not."""
+        if credentials is None:
+            raise ApiError(401, "an API token is needed: Authorization: Bearer TOKEN", headers={"WWW-Authenticate": "Bearer"})
+        return credentials
+
+    @contextmanager
+    def reading(credentials: HTTPAuthorizationCredentials, today: date) -> Iterator[Reading]:
+        """The caller, checked on a read transaction the request then reads its rows on: one transaction a
+        request, in the endpoint's one worker thread (a dependency with ``yield`` costs two more hand-offs)."""
         with store.read() as conn:
             snap = store.snapshot_in(conn)
-            yield Reading(authorise(conn, snap, credentials), conn, snap)
+            yield Reading(authorise(conn, snap, credentials, today), conn, snap)
 
     def one(oid: str, who: Caller) -> Obligation:
         found = store.obligations(Filters(ids=frozenset({oid.lower()}), statuses=None)) if len(oid) == 16 else []
@@ -296,23 +309,24 @@ def create_app(
     # not validated again by a response model on every call (it cost about 5 ms for a person's 175 rows)
     @app.get("/api/obligations", tags=["obligations"], response_model=list[dict[str, Any]])
     def list_obligations(
-        r: Reading = Depends(reading), person: str | None = None, role: str | None = None, team: str | None = None,
+        credentials: HTTPAuthorizationCredentials = Depends(presented), person: str | None = None, role: str | None = None, team: str | None = None,
         service: str | None = None, row: str | None = None, framework: str | None = None, kind: KINDS | None = None,
         date_from: date | None = Query(None, alias="from"), date_to: date | None = Query(None, alias="to"),
         status: str = Query("live", description="open, overdue, done, rescheduled, cancelled, waived; comma-separated; live or all"),
     ) -> Response:  # fmt: skip
         """What is due, for whom, by when: ``qaf due --format json`` over HTTP."""
-        who = r.who
-        try:
-            statuses = queries.parse_statuses(status)
-        except ValueError as exc:
-            raise ApiError(422, str(exc), [{"field": "status", "message": str(exc)}]) from None
-        if who.visible is not None and person is not None and person not in who.visible:
-            raise ApiError(403, f"'{person}' is not you or in your line")
-        q = queries.DueQuery(person, role, team, service, row, framework, kind, date_from, date_to, statuses)
-        today_ = clock()
-        found = queries.due_in(r.conn, store, r.snap, q, today_, who.visible)
-        records = [queries.record(o, r.snap.org, today_, person) for o in found]
+        today_ = clock()  # before the transaction: it may read the store itself
+        with reading(credentials, today_) as r:  # the token is checked first: a stranger learns nothing from a 422
+            who = r.who
+            try:
+                statuses = queries.parse_statuses(status)
+            except ValueError as exc:
+                raise ApiError(422, str(exc), [{"field": "status", "message": str(exc)}]) from None
+            if who.visible is not None and person is not None and person not in who.visible:
+                raise ApiError(403, f"'{person}' is not you or in your line")
+            q = queries.DueQuery(person, role, team, service, row, framework, kind, date_from, date_to, statuses)
+            found = queries.due_in(r.conn, store, r.snap, q, today_, who.visible)
+            records = [queries.record(o, r.snap.org, today_, person) for o in found]
         return Response(json.dumps(records, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), media_type="application/json")
 
     @app.get("/api/obligations/{oid}", tags=["obligations"])

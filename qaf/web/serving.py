@@ -105,8 +105,9 @@ class FeedServer:
         """The store version, read again if older than ``ttl`` (one reader at a time)."""
         with self._probe:
             if not self._fresh():
+                day = self.today().isoformat()  # before the read: the business date may read the store itself
                 with self.store.read() as conn:
-                    version = f"{feed_store.version(conn)}|{self.today().isoformat()}"
+                    version = f"{feed_store.version(conn)}|{day}"
                 with self._lock:
                     if version != self._version[0]:
                         self._tokens.clear()
