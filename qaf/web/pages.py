@@ -23,6 +23,7 @@ visitor to sign in and back again.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any, Callable
 
@@ -36,6 +37,8 @@ from qaf.engine.outcomes import GRADED, Recording
 from qaf.engine.query import Filters
 from qaf.rules.problems import InputError, Problem, Source
 from qaf.usecases import mail, queries, recording, signin
+from qaf.web import filters, line
+from qaf.web.details import details
 from qaf.web.forms import FormError, anon_token, form, local_path, page, same, secure, set_anon
 from qaf.web.site import COOKIE, Site, Viewer
 
@@ -126,7 +129,10 @@ def install(app: FastAPI, store, clock: Callable[[], date], now: Callable[[], da
         who = viewer(request)
         if who is None:
             return to_sign_in(request)
-        return page("my_work.html", viewer=who, **work_of(store, who.person, clock()))
+        asked = filters.parse(request.query_params, store.org(), store.vocabulary())
+        if asked.errors:
+            return page("my_work.html", 422, viewer=who, asked=asked, today=clock(), overdue=[], months={}, done=[], attending=[])
+        return page("my_work.html", viewer=who, asked=asked, **work_of(store, who.person, clock(), asked))
 
     @app.get("/obligations/{oid}", include_in_schema=False)
     def obligation(request: Request, oid: str) -> Response:
@@ -162,6 +168,7 @@ def install(app: FastAPI, store, clock: Callable[[], date], now: Callable[[], da
                     shortfalls=result.shortfalls, name=lambda pid: _name(org, pid))  # fmt: skip
 
     app.add_exception_handler(FormError, _form_error)
+    line.install(app, site)
     return site
 
 
@@ -200,10 +207,18 @@ def _recording(ob: Obligation, fields: dict[str, str], by: str) -> Recording:
     return Recording(ob.id, fields.get("grade") or None, fields.get("concerns") == "yes", (), by, day, notes)
 
 
-def work_of(store, person: str, today: date) -> dict[str, Any]:
-    """"My work": what is overdue, due by month, done lately and attended, through ``qaf due``'s query."""
-    live = queries.due(store, queries.DueQuery(person=person, date_to=today + AHEAD), today)
-    done = queries.due(store, queries.DueQuery(person=person, date_from=today - timedelta(days=DONE_DAYS), statuses=(DONE,)), today)
+def work_of(store, person: str, today: date, asked: filters.Asked | None = None) -> dict[str, Any]:
+    """"My work": what is overdue, due by month, done lately and attended, through ``qaf due``'s query,
+    narrowed by the filters ``asked`` (kind, row, framework, case, dates, statuses)."""
+    q = replace(asked.query, person=person) if asked else queries.DueQuery(person=person)
+    shown = set(asked.statuses) if asked and asked.statuses else None
+    live_shown = tuple(s for s in shown if s != DONE) if shown is not None else queries.LIVE_SHOWN
+    live = queries.due(store, replace(q, date_to=q.date_to or today + AHEAD, statuses=live_shown), today) if live_shown else []
+    done = queries.due(store, replace(q, date_from=q.date_from or today - timedelta(days=DONE_DAYS), statuses=(DONE,)), today)
+    if asked and asked.case:
+        live, done = ([o for o in found if (o.case or "").lower() == asked.case.lower()] for found in (live, done))
+    if shown is not None:
+        done = done if DONE in shown else []
     org = store.org()
     mine = [o for o in live if o.role_of(person) == "owner"]
     months: dict[str, list[Obligation]] = {}
@@ -214,6 +229,7 @@ def work_of(store, person: str, today: date) -> dict[str, Any]:
         "months": months, "done": sorted((o for o in done if o.role_of(person) == "owner"), key=lambda o: o.due, reverse=True),
         "attending": sorted((o for o in live if o.role_of(person) != "owner"), key=lambda o: o.due),
         "name": lambda pid: _name(org, pid), "status": lambda o: queries.shown_status(o, today, person),
+        "detail": details(store, [*live, *done]),
     }  # fmt: skip
 
 
