@@ -214,7 +214,7 @@ def test_my_line_is_a_managers_overdue_first_and_403_for_someone_with_no_line(si
     page = olive.get("/my-line")
     assert page.status_code == 200 and "Pat Practice" in page.text and "Priya Practice" in page.text
     text = page.text
-    assert text.index('id="overdue"') < text.index('id="coming"') < text.index('id="people"')
+    assert text.index('id="waiting"') < text.index('id="people"') < text.index('id="overdue"') < text.index('id="coming"')
     overdue_part = text[text.index('id="overdue"'):text.index('id="coming"')]
     assert "tag-overdue" in overdue_part and "tag-open" not in overdue_part
     tom = site.signed_in(TOM)
@@ -234,8 +234,12 @@ def test_the_director_sees_the_months_report_figures_and_others_get_403(site: Si
         expected = reporting.report(site.store, fw, Month.parse(month), TODAY)
         assert expected.completion.sentence.replace("'", "&#39;") in page.text
         assert f'<span class="n">{expected.completion.audits.scheduled}</span>' in page.text
-    june_page = dana.get("/director").text
-    assert "The year so far" in june_page and "April 2024" in june_page and "Escalated to you this year" in june_page
+        row = re.search(r'<tr class="current">.*?</tr>', page.text, re.S).group(0)  # the year so far agrees with the month
+        a = expected.completion.audits
+        assert re.findall(r'<td class="num[^"]*">(\d+)</td>', row) == [str(n) for n in (a.scheduled, a.completed, a.completed_late, a.overdue, expected.grades.graded)]
+    may_page = dana.get("/director").text  # by default the last whole month, as the monthly report
+    assert "<h1>May 2024: the month" in may_page and 'href="/director?month=2024-06"' in may_page
+    assert "The year so far" in may_page and "April 2024" in may_page and "Escalated to you this year" in may_page
     assert dana.get("/director?month=2024-13").status_code == 422
     assert dana.get("/director?month=2030-01").status_code == 422
     assert dana.get("/director?framework=nope").status_code == 422

@@ -22,12 +22,13 @@ def report(store: Store, framework: Framework, month: Month, as_of: date) -> Rep
     return figures(framework, store.org(), obligations, found_extensions, found_raised, month, as_of, done_on)
 
 
-def year_so_far(store: Store, framework: Framework, as_of: date) -> list[Report]:
-    """Each month's report from the start of the council's year (``year_start``) to ``as_of``'s month,
-    the store read once: the Director's page shows the year so far beside the month."""
+def year_so_far(store: Store, framework: Framework, through: Month, as_of: date) -> list[Report]:
+    """Each month's report, as :func:`report` gives it on ``as_of``, from the start of the council's year
+    (``year_start``) to ``through``, the store read once: the Director's page shows the year beside the month."""
     start_month, start_day = framework.year_start
-    year = as_of.year if (as_of.month, as_of.day) >= (start_month, start_day) else as_of.year - 1
-    first, last = Month(year, start_month), Month.of(as_of)
+    end = through.last
+    year = end.year if (end.month, end.day) >= (start_month, start_day) else end.year - 1
+    first, last = Month(year, start_month), through
     obligations = store.obligations(Filters(framework=framework.id))
     org = store.org()
     with store.read() as conn:

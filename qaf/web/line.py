@@ -67,7 +67,7 @@ def on_page(site: Site, store, viewer: Viewer, obligation: Obligation, errors: d
         "may_ask": obligation.assignee == viewer.person and obligation.status in (OPEN, RESCHEDULED) and waiting is None,
         "may_decide": waiting is not None and viewer.person in deciders,
         "deciders": [_name(org, p) for p in deciders[:1]], "name": lambda pid: _name(org, pid),
-        "errors": errors or {}, "entered": entered or {}, "today": site.clock(),
+        "errors": errors or {}, "entered": entered or {}, "today": site.clock(), "example": obligation.due + timedelta(days=7),
     }}  # fmt: skip
 
 
@@ -108,7 +108,10 @@ def install(app: FastAPI, site: Site) -> None:
         except extensions.NotAllowed:
             return site.refused(403, "You cannot ask for more time for this", "Only the person whose work it is may ask.", who)
         except InputError as exc:
-            errors = {p.field: p.message[:1].upper() + p.message[1:] for p in reversed(exc.problems)}
+            errors: dict[str, str] = {}
+            for p in exc.problems:  # the first problem of each field, in the form's order
+                errors.setdefault(p.field, p.message[:1].upper() + p.message[1:])
+            errors = {k: errors[k] for k in sorted(errors, key=lambda f: ("obligation", "to", "reason").index(f) if f in ("obligation", "to", "reason") else 9)}
             shown = on_page(site, store, who, ob, errors, {k: fields.get(k, "")[:2000] for k in ("to", "reason")})
             return page("extension.html", 422, viewer=who, ob=ob, **shown)
         return RedirectResponse(f"/obligations/{ob.id}/extension", status_code=303)
@@ -232,7 +235,7 @@ def director_page(site: Site, who: Viewer, month_text: str | None, framework_id:
     store, today = site.store, site.clock()
     fws = store.frameworks()
     errors = {}
-    month = Month.of(today)
+    month = Month.of(today).plus(-1)  # the last whole month: what the monthly report covers; this month is a click away
     if month_text:
         try:
             month = Month.parse(month_text)
@@ -248,7 +251,7 @@ def director_page(site: Site, who: Viewer, month_text: str | None, framework_id:
     if errors or fw is None:
         return page("director.html", 422 if errors else 200, **context, report=None)
     report = reporting.report(store, fw, month, today)
-    year = reporting.year_so_far(store, fw, min(today, month.last))
+    year = reporting.year_so_far(store, fw, month, today)
     start = year[0].month.first if year else month.first
     reached = reporting.reached(store, who.person, start, today)
     org = store.org()
@@ -263,7 +266,9 @@ def search_page(site: Site, who: Viewer, request: Request, fmt: str) -> Response
     asked = filters.parse(request.query_params, org, store.vocabulary(), filters.EVERY)
     if fmt not in ("html", "csv", "json"):
         asked.errors["format"] = "Format: html, csv or json"
-    context = {"viewer": who, "asked": asked, "today": today, "name": lambda pid: _name(org, pid)}
+    choices = {"team": [(t.id, t.name) for t in sorted(org.teams, key=lambda t: t.name)], "service": [(s, s) for s in org.services],
+               "status": [("", "Live (open, overdue, extended)"), ("all", "All"), *((s, s) for s in ("open", "overdue", "rescheduled", "done", "cancelled", "waived"))]}  # fmt: skip
+    context = {"viewer": who, "asked": asked, "today": today, "name": lambda pid: _name(org, pid), "choices": choices}
     if asked.errors:
         return page("search.html", 422, **context, found=None)
     if not asked.any and fmt == "html":
