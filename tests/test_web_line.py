@@ -23,7 +23,8 @@ import pytest
 from qaf.engine.query import Filters
 from qaf.engine.report_words import Month
 from qaf.store.sql import SqlStore
-from qaf.usecases import queries, reporting, tokens
+from qaf.engine.outcomes import Recording
+from qaf.usecases import queries, recording, reporting, tokens
 from qaf.usecases.mail import MailSettings, compose
 from tests.conftest import snapshot
 from tests.smtp import Inbox, free_port, smtp_server
@@ -305,3 +306,15 @@ def test_the_nav_offers_each_person_the_pages_they_may_use(site: Site):
     assert 'href="/my-line"' in pat and 'href="/director"' not in pat
     assert 'href="/my-line"' in dana and 'href="/director"' in dana
 
+
+
+def test_the_directors_figures_are_worked_out_again_when_the_store_changes(site: Site):
+    dana = site.signed_in(DANA)
+    fw = site.store.frameworks()[0]
+    before = dana.get("/director?month=2024-06").text
+    assert '<span class="n">0</span> completed' in before
+    recording.record(site.store, Recording(june(site).id, "good", date=date(2024, 6, 7)), TODAY)
+    after = dana.get("/director?month=2024-06").text  # the same date and month: the cached figures are stale
+    expected = reporting.report(site.store, fw, Month(2024, 6), TODAY)
+    assert expected.completion.audits.completed == 1
+    assert f'<span class="n">{expected.completion.audits.completed}</span> completed' in after

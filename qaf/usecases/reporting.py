@@ -46,3 +46,9 @@ def reached(store: Store, person: str, first: date, last: date) -> list:
     """The rungs of the overdue ladder raised to ``person`` from ``first`` to ``last`` (newest first)."""
     with store.read() as conn:
         return sorted((r for r in reports.raised(conn, first, last) if r.to == person), key=lambda r: (r.on, r.level), reverse=True)
+
+
+def stamp(store: Store) -> str:
+    """What a cached report is good for: it changes whenever the figures could (one cheap query)."""
+    with store.read() as conn:
+        return reports.stamp(conn)

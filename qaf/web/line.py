@@ -47,6 +47,7 @@ from qaf.web.site import Site, Viewer
 
 SOON = timedelta(days=28)  # "My line" lists each person's work due in the next four weeks
 SHOWN = 500  # the search shows this many lines; the downloads have them all
+LISTED = 100  # My line lists this many overdue and coming items; the search has the rest
 TEMPLATES.globals.update(filter_labels=filters.LABELS, filter_kinds=KINDS)
 
 
@@ -74,6 +75,7 @@ def on_page(site: Site, store, viewer: Viewer, obligation: Obligation, errors: d
 def install(app: FastAPI, site: Site) -> None:
     """Add these pages to ``app`` (see the module's docstring), and their stylesheet and copy button's script."""
     store = site.store
+    figures: dict[tuple, list] = {}  # the Director's page: the months' figures by (store stamp, date, month, framework)
     for name, kind in (("line.css", "text/css"), ("copy.js", "text/javascript")):
         _static(app, name, kind)
 
@@ -165,7 +167,7 @@ def install(app: FastAPI, site: Site) -> None:
         if who.visible is not None:
             return site.refused(403, "This page is for the Director and the overseeing roles",
                                 "It shows the whole council's figures.", who)  # fmt: skip
-        return director_page(site, who, month, framework)
+        return director_page(site, who, month, framework, figures)
 
     @app.get("/search", include_in_schema=False)
     def search(request: Request, format: str = "html") -> Response:
@@ -226,12 +228,12 @@ def line_of(site: Site, who: Viewer, errors: dict | None = None, entered: dict |
     waiting = extensions.waiting_for(store, who.person)
     return {
         "viewer": who, "today": today, "people": rows, "overdue": overdue, "coming": coming, "waiting": waiting,
-        "detail": details(store, [*overdue, *coming]), "name": lambda pid: _name(org, pid), "status": status,
-        "errors": errors or {}, "entered": entered or {}, "soon": SOON.days,
+        "detail": details(store, [*overdue[:LISTED], *coming[:LISTED]]), "name": lambda pid: _name(org, pid), "status": status,
+        "errors": errors or {}, "entered": entered or {}, "soon": SOON.days, "soon_days": SOON, "listed": LISTED,
     }  # fmt: skip
 
 
-def director_page(site: Site, who: Viewer, month_text: str | None, framework_id: str | None) -> Response:
+def director_page(site: Site, who: Viewer, month_text: str | None, framework_id: str | None, cache: dict) -> Response:
     store, today = site.store, site.clock()
     fws = store.frameworks()
     errors = {}
@@ -250,8 +252,14 @@ def director_page(site: Site, who: Viewer, month_text: str | None, framework_id:
                "entered": {"month": (month_text or "")[:20], "framework": (framework_id or "")[:60]}}  # fmt: skip
     if errors or fw is None:
         return page("director.html", 422 if errors else 200, **context, report=None)
-    report = reporting.report(store, fw, month, today)
-    year = reporting.year_so_far(store, fw, month, today)
+    key = (reporting.stamp(store), today, month, fw.id)
+    year = cache.get(key)
+    if year is None:  # the whole framework's obligations are read and the months worked out: seconds on a large council
+        year = reporting.year_so_far(store, fw, month, today)
+        if len(cache) >= 16:
+            cache.pop(next(iter(cache)))
+        cache[key] = year
+    report = year[-1]  # the month itself, as `qaf report --month` gives it
     start = year[0].month.first if year else month.first
     reached = reporting.reached(store, who.person, start, today)
     org = store.org()
