@@ -163,6 +163,8 @@ def test_only_the_owner_may_ask_and_every_post_needs_its_csrf_token(site: Site):
     audit, theirs = june(site), may_audit(site.store, "SW5", 6)  # Eve East's audit, Priya's
     pat, olive = site.signed_in(PAT), site.signed_in(OLIVE)
     before = snapshot(site.store)["extension_requests"]
+    other = pat.get(f"/obligations/{theirs.id}/extension")  # another line's: 403 with no detail
+    assert other.status_code == 403 and theirs.case not in other.text and "Eve East" not in other.text
     token = csrf(pat.get("/my-work").text)
     assert pat.post(f"/obligations/{theirs.id}/extension", data={"csrf": token, "to": "2024-07-03", "reason": REASON}).status_code == 403
     assert ask(site, olive, audit.id, "2024-07-03").status_code == 403  # she sees it, but it is Pat's to ask
