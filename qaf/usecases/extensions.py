@@ -76,7 +76,7 @@ def ask(store: Store, oid: str, by: str, to: date | None, reason: str, now: date
         if any(r.status == PENDING for r in requests.of_obligation(conn, ob.id)):
             problems.append(_bad("obligation", "a request for more time is already waiting for a decision"))
         if to is None:
-            problems.append(_bad("to", "Enter the new due date as YYYY-MM-DD"))
+            problems.append(_bad("to", "Enter the new due date as YYYY-MM-DD, for example 2024-07-01"))
         elif to <= ob.due:
             problems.append(_bad("to", f"The new due date must be after the current one ({ob.due:%d %B %Y})"))
         elif to > oc.original_due(conn, ob) + MAX_EXTENSION:

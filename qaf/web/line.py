@@ -36,7 +36,7 @@ from qaf.engine.model import DONE, OPEN, OVERDUE, RESCHEDULED, Obligation
 from qaf.engine.query import STORED, Filters, QueryError
 from qaf.engine.report_words import Month
 from qaf.rules.model import KINDS
-from qaf.rules.problems import InputError, Problem
+from qaf.rules.problems import InputError
 from qaf.store.outcomes import NoSuchObligation
 from qaf.usecases import extensions, queries, reporting, tokens
 from qaf.usecases.feeds import vocabulary
@@ -98,14 +98,11 @@ def install(app: FastAPI, site: Site) -> None:
         ob = site.one(oid, who)
         if isinstance(ob, Response):
             return ob
-        text = fields.get("to", "").strip()
         try:
-            to = date.fromisoformat(text) if text else None
+            to = date.fromisoformat(fields.get("to", "").strip())
         except ValueError:
-            to = None
+            to = None  # the use case says what to enter, beside the field, with any other problem
         try:
-            if text and to is None:
-                raise InputError([Problem(extensions.ASKED, "to", "Enter the new due date as YYYY-MM-DD, for example 2024-07-01")], "")
             extensions.ask(store, ob.id, who.person, to, fields.get("reason", ""), site.now())
         except extensions.NotAllowed:
             return site.refused(403, "You cannot ask for more time for this", "Only the person whose work it is may ask.", who)
