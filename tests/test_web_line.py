@@ -268,6 +268,9 @@ def test_the_search_has_every_filter_and_downloads_what_qaf_due_writes(site: Sit
     assert [r["id"] for r in json.loads(as_json.text)] == [o.id for o in expected]
     assert dana.get("/search?kind=audit&format=xml").status_code == 422
     assert dana.get("/search?person=nobody").status_code == 422
+    oms = json.loads(dana.get("/search?role=OM&status=all&format=json").text)  # a role by its alias, as `qaf due --role`
+    assert oms and {r["assignee"] for r in oms} <= {"OM1", "OM2"}
+    assert "Role: unknown role" in beside(dana.get("/search?role=Wizard").text, "f-role")
     pat = site.signed_in(PAT)  # the same search by Pat: only her line's
     hers = json.loads(pat.get("/search?kind=audit&row=3.16&format=json").text)
     assert hers and {r["assignee"] for r in hers} <= {"PM1", "SW1", "SW2", "SW3", "SW4"}

@@ -36,6 +36,7 @@ from qaf.engine.model import DONE, OPEN, OVERDUE, RESCHEDULED, Obligation
 from qaf.engine.query import STORED, Filters, QueryError
 from qaf.engine.report_words import Month
 from qaf.rules.model import KINDS
+from qaf.rules.roles import Vocabulary
 from qaf.rules.problems import InputError
 from qaf.store.outcomes import NoSuchObligation
 from qaf.usecases import extensions, queries, reporting, tokens
@@ -268,7 +269,8 @@ def director_page(site: Site, who: Viewer, month_text: str | None, framework_id:
 def search_page(site: Site, who: Viewer, request: Request, fmt: str) -> Response:
     store, today = site.store, site.clock()
     org = store.org()
-    asked = filters.parse(request.query_params, org, store.vocabulary(), filters.EVERY)
+    vocab = store.vocabulary() if request.query_params.get("role") else Vocabulary(())  # only a role needs the frameworks read
+    asked = filters.parse(request.query_params, org, vocab, filters.EVERY)
     if fmt not in ("html", "csv", "json"):
         asked.errors["format"] = "Format: html, csv or json"
     choices = {"team": [(t.id, t.name) for t in sorted(org.teams, key=lambda t: t.name)], "service": [(s, s) for s in org.services],

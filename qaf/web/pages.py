@@ -36,6 +36,7 @@ from qaf.engine.model import DONE, LIVE, Obligation
 from qaf.engine.outcomes import GRADED, Recording
 from qaf.engine.query import Filters
 from qaf.rules.problems import InputError, Problem, Source
+from qaf.rules.roles import Vocabulary
 from qaf.usecases import mail, queries, recording, signin
 from qaf.web import filters, line
 from qaf.web.details import details
@@ -129,7 +130,7 @@ def install(app: FastAPI, store, clock: Callable[[], date], now: Callable[[], da
         who = viewer(request)
         if who is None:
             return to_sign_in(request)
-        asked = filters.parse(request.query_params, store.org(), store.vocabulary())
+        asked = filters.parse(request.query_params, store.org(), Vocabulary(()))  # My work offers no role filter
         if asked.errors:
             return page("my_work.html", 422, viewer=who, asked=asked, today=clock(), overdue=[], months={}, done=[], attending=[])
         return page("my_work.html", viewer=who, asked=asked, **work_of(store, who.person, clock(), asked))
