@@ -291,9 +291,10 @@ def targets(fw: Framework, graded: Sequence[Obligation]) -> tuple[TargetResult, 
 
 def history(scale: tuple[str, ...], obligations: Sequence[Obligation], month: Month, months: int = HISTORY_MONTHS) -> tuple[MonthGrades, ...]:
     out = []
+    ever = [o for o in obligations if o.kind in GRADED and o.outcome is not None and o.outcome.grade]  # one pass, not one a month
     for back in range(months - 1, -1, -1):
         m = month.plus(-back)
-        graded = graded_in(obligations, m)
+        graded = graded_in(ever, m)
         primary = _tally(scale, (o.outcome.grade for o in graded))
         moderated = _tally(scale, (o.outcome.moderated_grade for o in graded if _moderated(o)))
         out.append(MonthGrades(m, tuple(primary.items()), tuple(moderated.items())))

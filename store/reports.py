@@ -39,3 +39,14 @@ def raised(conn: Connection, first: date, last: date) -> list[Raised]:
 def done_dates(conn: Connection) -> dict[str, date]:
     """When each piece of work with an outcome was done, graded or not (a report, a meeting)."""
     return {r.obligation: r.audit_date for r in conn.execute(select(OUTCOMES.c.obligation, OUTCOMES.c.audit_date))}
+
+
+def stamp(conn: Connection) -> str:
+    """A digest that changes whenever a report's figures could: the obligations' and organisation's
+    versions (:func:`qaf.store.feeds.version`), the newest event and the newest escalation."""
+    from sqlalchemy import func
+
+    from qaf.store.feeds import version
+
+    newest = conn.execute(select(select(func.max(EVENTS.c.id)).scalar_subquery(), select(func.max(ESCALATIONS.c.id)).scalar_subquery())).one()
+    return f"{version(conn)}|{newest[0]}|{newest[1]}"

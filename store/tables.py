@@ -338,3 +338,17 @@ WEB_SESSIONS = Table(
     _ts("created_at", False),
     _ts("seen_at", False),  # the last request: a session idle longer than a working day has ended
 )
+
+EXTENSION_REQUESTS = Table(
+    "extension_requests", METADATA,  # more time asked for; the framework's approver approves (and extends) or refuses
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _s("obligation", 40, index=True),
+    _s("asked_by", 100),
+    _ts("asked_at", False),
+    Column("to_date", Date, nullable=False),
+    _text("reason"),  # free text: the obligation's page only, never a feed, an email or a log
+    _s("status", 20, index=True),  # pending | approved | refused
+    _s("decided_by", 100, True),
+    _ts("decided_at"),
+    _text("answer", True),  # a refusal's reason, as free as the request's
+)

@@ -100,6 +100,8 @@ def compose(settings: MailSettings, key: str, to: str, subject: str, text: str, 
     text = text if len(text) <= MAX_BODY else text[:MAX_BODY] + "\n[cut: too long]"
     if cause and settings.base_url:
         text += f"\n\nOpen it: {settings.base_url}/obligations/{cause}"
+    elif key.startswith("digest/") and settings.base_url:  # a digest names many items: all of them are on "My work"
+        text += f"\n\nSee all your work: {settings.base_url}/my-work"
     msg = MIMEMultipart("alternative")
     msg["From"] = one_line(settings.sender, 200)
     msg["To"] = to

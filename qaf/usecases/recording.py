@@ -379,37 +379,55 @@ def extend(store: Store, target: str, to: date, by: str, reason: str, today: dat
     log and on the obligation's page; the status says only who moved it to when.
     """
     with store.write() as conn:
-        org = store.org_in(conn)
-        oid = oc.resolve(conn, target)
-        ob = oc.load(conn, oid, lock=True)
-        fw = store.framework_in(conn, ob.framework)
-        problems: list[Problem] = []
+        return extend_in(conn, store, target, to, by, reason, today)
 
-        def bad(field: str, message: str) -> None:
-            problems.append(Problem(CLI, field, message))
 
-        person = org.person(by)
-        first = oc.original_due(conn, ob)
-        too_far = to > first + MAX_EXTENSION
-        days = 0 if too_far else calendar(fw.working_days).between(first, to)
-        if too_far:
-            bad("to", f"{to} is more than a year after the original due date {first}: set a new obligation instead")
-        if ob.status not in LIVE:
-            bad("obligation", f"{oid} is {ob.status}: only open work can be extended")
-        if to <= ob.due:
-            bad("to", f"{to} is not after the current due date {ob.due}")
-        if person is None:
-            bad("by", f"no person '{by}' in the organisation")
-        elif not any(p.id == by for p in org.line(ob.assignee or "")):
-            bad("by", f"{person.name} is not the assignee's line manager (or above): only the line may extend")
-        elif not too_far and days > fw.extension_days:
-            if not _holds(fw, org, person.id, fw.extension_roles):
-                since = f" in all since the original due date {first}" if first != ob.due else ""
-                bad("to", f"{days} working days{since} is more than a line manager may give ({fw.extension_days}); "
-                          f"it needs a {' or '.join(fw.extension_roles)}")  # fmt: skip
-        if problems:
-            raise InputError(problems, f"{oid}: not extended, the store is unchanged")
-        note = f"extended to {to:%-d %b %Y} by {person.name}"  # what feeds and emails may say; the reason is the event log's
-        oc.set_status(conn, ob, RESCHEDULED, note, due=to)
-        oc.log(conn, "obligation.extended", oid, {"from": ob.due.isoformat(), "to": to.isoformat(), "working_days": days, "by": by, "reason": reason, "original": first.isoformat()})
-        return oc.load(conn, oid)
+def may_extend(fw: Framework, org, ob: Obligation, by: str, days: int) -> bool:
+    """Whether ``by`` may move ``ob``'s deadline ``days`` working days in all: :func:`extend`'s own rule
+    (the assignee's line, and past ``extension_days`` one of the framework's ``extension_roles``)."""
+    if not any(p.id == by for p in org.line(ob.assignee or "")):
+        return False
+    return days <= fw.extension_days or _holds(fw, org, by, fw.extension_roles)
+
+
+def extension_days(conn, fw: Framework, ob: Obligation, to: date) -> int:
+    """Working days from the due date before any extension to ``to`` (what the limits are counted on)."""
+    return calendar(fw.working_days).between(oc.original_due(conn, ob), to)
+
+
+def extend_in(conn, store: Store, target: str, to: date, by: str, reason: str, today: date) -> Obligation:
+    """:func:`extend` inside the caller's transaction (an approved extension request writes both at once)."""
+    org = store.org_in(conn)
+    oid = oc.resolve(conn, target)
+    ob = oc.load(conn, oid, lock=True)
+    fw = store.framework_in(conn, ob.framework)
+    problems: list[Problem] = []
+
+    def bad(field: str, message: str) -> None:
+        problems.append(Problem(CLI, field, message))
+
+    person = org.person(by)
+    first = oc.original_due(conn, ob)
+    too_far = to > first + MAX_EXTENSION
+    days = 0 if too_far else calendar(fw.working_days).between(first, to)
+    if too_far:
+        bad("to", f"{to} is more than a year after the original due date {first}: set a new obligation instead")
+    if ob.status not in LIVE:
+        bad("obligation", f"{oid} is {ob.status}: only open work can be extended")
+    if to <= ob.due:
+        bad("to", f"{to} is not after the current due date {ob.due}")
+    if person is None:
+        bad("by", f"no person '{by}' in the organisation")
+    elif not any(p.id == by for p in org.line(ob.assignee or "")):
+        bad("by", f"{person.name} is not the assignee's line manager (or above): only the line may extend")
+    elif not too_far and days > fw.extension_days:
+        if not _holds(fw, org, person.id, fw.extension_roles):
+            since = f" in all since the original due date {first}" if first != ob.due else ""
+            bad("to", f"{days} working days{since} is more than a line manager may give ({fw.extension_days}); "
+                      f"it needs a {' or '.join(fw.extension_roles)}")  # fmt: skip
+    if problems:
+        raise InputError(problems, f"{oid}: not extended, the store is unchanged")
+    note = f"extended to {to:%-d %b %Y} by {person.name}"  # what feeds and emails may say; the reason is the event log's
+    oc.set_status(conn, ob, RESCHEDULED, note, due=to)
+    oc.log(conn, "obligation.extended", oid, {"from": ob.due.isoformat(), "to": to.isoformat(), "working_days": days, "by": by, "reason": reason, "original": first.isoformat()})
+    return oc.load(conn, oid)

@@ -20,3 +20,35 @@ def report(store: Store, framework: Framework, month: Month, as_of: date) -> Rep
         found_raised = reports.raised(conn, month.first, month.last)
         done_on = reports.done_dates(conn)
     return figures(framework, store.org(), obligations, found_extensions, found_raised, month, as_of, done_on)
+
+
+def year_so_far(store: Store, framework: Framework, through: Month, as_of: date) -> list[Report]:
+    """Each month's report, as :func:`report` gives it on ``as_of``, from the start of the council's year
+    (``year_start``) to ``through``, the store read once: the Director's page shows the year beside the month."""
+    start_month, start_day = framework.year_start
+    end = through.last
+    year = end.year if (end.month, end.day) >= (start_month, start_day) else end.year - 1
+    first, last = Month(year, start_month), through
+    obligations = store.obligations(Filters(framework=framework.id))
+    org = store.org()
+    with store.read() as conn:
+        found_extensions = reports.extensions(conn)
+        found_raised = reports.raised(conn, first.first, last.last)
+        done_on = reports.done_dates(conn)
+    out, month = [], first
+    while (month.year, month.month) <= (last.year, last.month):
+        out.append(figures(framework, org, obligations, found_extensions, found_raised, month, as_of, done_on))
+        month = month.plus(1)
+    return out
+
+
+def reached(store: Store, person: str, first: date, last: date) -> list:
+    """The rungs of the overdue ladder raised to ``person`` from ``first`` to ``last`` (newest first)."""
+    with store.read() as conn:
+        return sorted((r for r in reports.raised(conn, first, last) if r.to == person), key=lambda r: (r.on, r.level), reverse=True)
+
+
+def stamp(store: Store) -> str:
+    """What a cached report is good for: it changes whenever the figures could (one cheap query)."""
+    with store.read() as conn:
+        return reports.stamp(conn)

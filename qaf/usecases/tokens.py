@@ -155,3 +155,23 @@ def listing(tokens: list[StoredToken], org: Org, today: date) -> list[str]:
             state = f"inactive (left {person.end})"
         lines.append(f"{t.id}  {t.purpose:<4}  {t.scope:<6}  {state:<18}  created {t.created_at:%Y-%m-%d %H:%M}  {who}")
     return lines
+
+
+def renew_feed(store: Store, org: Org, vocab: Vocabulary, person: str, now: datetime) -> str:
+    """A new personal feed token for ``person`` (``qaf token`` without a terminal: the "My calendar" page).
+
+    Only hashes are kept, so an earlier link cannot be shown again: making a
+    new one revokes the person's earlier personal feed tokens, and the one
+    link they hold is the one that works.
+    """
+    token, _ = issue(store, org, vocab, person, "person", "feed", now)
+    fresh = digest(token)
+    for t in token_store.every(store):
+        if t.person == person and t.purpose == "feed" and t.scope == "person" and not t.revoked and t.token_hash != fresh:
+            token_store.revoke(store, t.token_hash, now)
+    return token
+
+
+def feeds_of(store: Store, person: str) -> list[StoredToken]:
+    """The person's working personal feed tokens (their calendar links), oldest first."""
+    return [t for t in token_store.every(store) if t.person == person and t.purpose == "feed" and not t.revoked]

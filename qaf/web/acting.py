@@ -43,6 +43,7 @@ from qaf.engine.query import Filters
 from qaf.rules.problems import InputError, Problem, Source
 from qaf.rules.settings import grade_key
 from qaf.usecases import queries, recording
+from qaf.web import line
 from qaf.web.forms import form, page
 from qaf.web.site import Site, Viewer
 
@@ -69,7 +70,7 @@ def install(app: FastAPI, site: Site) -> None:
         if who is None:
             return site.to_sign_in(request)
         ob = one(oid, who)
-        return ob if isinstance(ob, Response) else page("obligation.html", **about(store, ob, who, site.clock()))
+        return ob if isinstance(ob, Response) else page("obligation.html", **about(store, ob, who, site.clock()), **line.on_page(site, store, who, ob))
 
     async def acting(request: Request, oid: str, act: Callable[[Viewer, Obligation, dict[str, str]], Response]) -> Response:
         """Read the form, then (in a worker thread: the store is synchronous) check its poster's CSRF token
@@ -86,7 +87,7 @@ def install(app: FastAPI, site: Site) -> None:
         return await run_in_threadpool(checked)
 
     def refused(ob: Obligation, who: Viewer, act: str, fields: dict[str, str], errors: dict[str, str], general: list[str]) -> Response:
-        shown = {**about(store, ob, who, site.clock()), "errors": errors, "general": general, "entered": fields}
+        shown = {**about(store, ob, who, site.clock()), **line.on_page(site, store, who, ob), "errors": errors, "general": general, "entered": fields}
         return page("obligation.html", 422, **shown)
 
     def result(ob: Obligation, who: Viewer, act: str, res: recording.RecordResult | None = None) -> Response:

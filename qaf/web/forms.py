@@ -25,6 +25,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from qaf.engine.titles import cut
+
 HERE = Path(__file__).parent
 TEMPLATES = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
 
@@ -39,7 +41,8 @@ def _what(ob) -> str:
 
 
 TEMPLATES.filters["what"] = _what
-CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+TEMPLATES.filters["cut"] = lambda text, limit=160: cut(" ".join((text or "").split()), limit)
+CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; form-action 'self'; "
        "frame-ancestors 'none'; base-uri 'none'")  # fmt: skip
 HEADERS = {
     "Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",

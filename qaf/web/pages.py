@@ -23,6 +23,7 @@ visitor to sign in and back again.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any, Callable
 
@@ -32,7 +33,10 @@ from starlette.responses import RedirectResponse, Response
 
 from qaf.calendars.feed import DONE_DAYS
 from qaf.engine.model import DONE, Obligation
+from qaf.rules.roles import Vocabulary
 from qaf.usecases import mail, queries, signin
+from qaf.web import filters
+from qaf.web.details import details
 from qaf.web.forms import FormError, anon_token, form, local_path, page, same, secure, set_anon
 from qaf.web.memo import PageMemo
 from qaf.web.site import COOKIE, Site
@@ -45,7 +49,7 @@ def install(app: FastAPI, store, clock: Callable[[], date], now: Callable[[], da
     """Add the pages to ``app`` (the same store and business date as the API); answer the :class:`Site`
     the other page modules install themselves with."""
     site = Site(store, clock, now, base, overseers, mail_settings)
-    viewer, refused = site.viewer, site.refused
+    viewer, to_sign_in, refused = site.viewer, site.to_sign_in, site.refused
     memo = app.state.my_work_memo = PageMemo(site)  # My work, rendered once per session and store version
 
     @app.get("/", include_in_schema=False)
@@ -122,12 +126,21 @@ def install(app: FastAPI, store, clock: Callable[[], date], now: Callable[[], da
 
     @app.get("/my-work", include_in_schema=False)
     def my_work(request: Request) -> Response:
-        return memo.answer(request, lambda who: page("my_work.html", viewer=who, **work_of(store, who.person, clock())))
+        who = viewer(request)
+        if who is None:
+            return to_sign_in(request)
+        asked = filters.parse(request.query_params, store.org(), Vocabulary(()))  # My work offers no role filter
+        if asked.errors:
+            return page("my_work.html", 422, viewer=who, asked=asked, today=clock(), overdue=[], months={}, done=[], attending=[])
+        if request.url.query:  # a filtered list: rendered afresh (the memo keeps the page as first opened)
+            return page("my_work.html", viewer=who, asked=asked, **work_of(store, who.person, clock(), asked))
+        return memo.answer(request, lambda who: page("my_work.html", viewer=who, asked=asked, **work_of(store, who.person, clock(), asked)))
 
     app.add_exception_handler(FormError, _form_error)
-    from qaf.web import acting
+    from qaf.web import acting, line
 
     acting.install(app, site)
+    line.install(app, site)
     return site
 
 
@@ -141,10 +154,18 @@ def _name(org, pid: str | None) -> str:
     return person.name if person else (pid or "nobody")
 
 
-def work_of(store, person: str, today: date) -> dict[str, Any]:
-    """"My work": what is overdue, due by month, done lately and attended, through ``qaf due``'s query."""
-    live = queries.due(store, queries.DueQuery(person=person, date_to=today + AHEAD), today)
-    done = queries.due(store, queries.DueQuery(person=person, date_from=today - timedelta(days=DONE_DAYS), statuses=(DONE,)), today)
+def work_of(store, person: str, today: date, asked: filters.Asked | None = None) -> dict[str, Any]:
+    """"My work": what is overdue, due by month, done lately and attended, through ``qaf due``'s query,
+    narrowed by the filters ``asked`` (kind, row, framework, case, dates, statuses)."""
+    q = replace(asked.query, person=person) if asked else queries.DueQuery(person=person)
+    shown = set(asked.statuses) if asked and asked.statuses else None
+    live_shown = tuple(s for s in shown if s != DONE) if shown is not None else queries.LIVE_SHOWN
+    live = queries.due(store, replace(q, date_to=q.date_to or today + AHEAD, statuses=live_shown), today) if live_shown else []
+    done = queries.due(store, replace(q, date_from=q.date_from or today - timedelta(days=DONE_DAYS), statuses=(DONE,)), today)
+    if asked and asked.case:
+        live, done = ([o for o in found if (o.case or "").lower() == asked.case.lower()] for found in (live, done))
+    if shown is not None:
+        done = done if DONE in shown else []
     org = store.org()
     mine = [o for o in live if o.role_of(person) == "owner"]
     months: dict[str, list[Obligation]] = {}
@@ -155,4 +176,5 @@ def work_of(store, person: str, today: date) -> dict[str, Any]:
         "months": months, "done": sorted((o for o in done if o.role_of(person) == "owner"), key=lambda o: o.due, reverse=True),
         "attending": sorted((o for o in live if o.role_of(person) != "owner"), key=lambda o: o.due),
         "name": lambda pid: _name(org, pid), "status": lambda o: queries.shown_status(o, today, person),
+        "detail": details(store, [*live, *done]),
     }  # fmt: skip

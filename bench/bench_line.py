@@ -1,0 +1,121 @@
+"""Benchmark: My line, the Director's page, the search and My work, rendered server-side for a large council.
+
+    .venv/bin/python bench/bench_line.py [--size large] [--repeat 10] [--db sqlite|postgresql]
+
+A large synthetic council (``make_council(seed=1, size="large")``) with East
+Sussex scheduled over eighteen months. Each page is asked for through the
+real app in-process (Starlette's test client, a signed-in session), so the
+figure is the server's work: the session check, the queries, the template.
+Each is printed with the median of ``--repeat`` requests and the ratio to a
+floor measured in the same run: reading the obligations the page reads
+(the whole framework's, for the Director's page).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+import warnings
+from collections import Counter
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.common import PG_DEFAULT, on_each_store  # noqa: E402
+from qaf.calendars.access import line_below  # noqa: E402
+from qaf.demo.synthetic import make_council  # noqa: E402
+from qaf.engine.query import Filters  # noqa: E402
+from qaf.rules import bundled  # noqa: E402
+from qaf.rules.loader import load_framework  # noqa: E402
+from qaf.store.sql import SqlStore  # noqa: E402
+from qaf.usecases import scheduling, signin  # noqa: E402
+
+FIRST, LAST = date(2026, 4, 1), date(2027, 9, 30)
+TODAY = date(2026, 10, 1)
+NOW = datetime(2026, 10, 1, 9, 0, tzinfo=timezone.utc)
+BASE = "https://qaf.example-council.gov.uk"
+
+
+def median_ms(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def run(name: str, url: str, size: str, repeat: int) -> None:
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient
+
+    from qaf.web.api import create_app
+
+    fw = load_framework(bundled.path("east-sussex-2013"))[0]
+    org = make_council(seed=1, size=size)
+    store = SqlStore.open(url)
+    store.save_framework(fw, bundled.path("east-sussex-2013").read_text())
+    store.save_org(org)
+    scheduling.schedule(store, fw, org, FIRST, LAST, TODAY)
+    vocab = store.vocabulary()
+    every = store.obligations(Filters(statuses=None))
+    owners = Counter(o.assignee for o in every if o.assignee)
+
+    def holder(role: str) -> str:  # the holder of ``role`` with the longest line
+        found = [p.id for p in org.people if role in org.roles_of(p, vocab)]
+        return max(found, key=lambda pid: len(line_below(org, pid)))
+
+    om, hos, dcs = holder("Operations Manager"), holder("Head of Service"), holder("Director of Children's Services")
+    pm = max((p.id for p in org.people if "Practice Manager" in org.roles_of(p, vocab)), key=lambda pid: owners[pid])
+    app = create_app(url, lambda: TODAY, base_url=BASE, now=lambda: NOW)
+    print(f"{name}: {len(org.people):,} people, {len(every):,} obligations")
+
+    def client(pid: str) -> TestClient:
+        person = org.person(pid)
+        _, link = signin.request_link(store, person.email, NOW, TODAY)
+        session = signin.use_link(store, link, NOW, TODAY)
+        c = TestClient(app, base_url=BASE)
+        c.cookies.set("qaf_session", session.token)
+        return c
+
+    team = org.person(pm).team
+    for label, who, path, floor in (
+        (f"My work, {pm} ({owners[pm]} obligations)", pm, "/my-work", Filters(assignees=frozenset({pm}))),
+        (f"My line, Operations Manager {om} ({len(line_below(org, om))} people)", om, "/my-line",
+         Filters(assignees=line_below(org, om))),
+        (f"My line, Head of Service {hos} ({len(line_below(org, hos))} people)", hos, "/my-line",
+         Filters(assignees=line_below(org, hos))),
+        ("the Director's page (the month, the year so far)", dcs, "/director", Filters(framework=fw.id)),
+        (f"search, team {team}, audits, HTML", dcs, f"/search?team={team}&kind=audit", Filters(team=team, kind="audit")),
+        (f"search, team {team}, all statuses, CSV", dcs, f"/search?team={team}&status=all&format=csv", Filters(team=team, statuses=None)),
+    ):  # fmt: skip
+        c = client(who)
+        start = time.perf_counter()
+        answer = c.get(path)  # the first: the Director's figures are worked out, then kept until the store changes
+        first = (time.perf_counter() - start) * 1000
+        assert answer.status_code == 200, (path, answer.status_code)
+        page = median_ms(lambda: c.get(path), repeat)
+        base = median_ms(lambda: store.obligations(floor), repeat)
+        print(f"  {label}: {page:.1f} ms (p50 of {repeat}; first {first:.0f} ms); floor (reading its people's or framework's "
+              f"obligations, every status) {base:.1f} ms; ratio {page / base:.2f}x; "
+              f"{len(answer.content) / 1000:.0f} KB")  # fmt: skip
+    app.state.store.close()
+    store.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", default="large")
+    parser.add_argument("--repeat", type=int, default=10)
+    parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--pg", default=PG_DEFAULT)
+    args = parser.parse_args()
+    on_each_store(args.db, args.pg, lambda name, url: run(name, url, args.size, args.repeat))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,102 @@
+"""The filters of ``qaf due`` as a page's query string: read, checked, and each problem named by its field.
+
+``?status=overdue&kind=audit&row=3.16&case=CS-000001&from=2024-06-01&to=2024-06-30``
+(and ``person``, ``role``, ``team``, ``service``, ``framework`` where a page
+offers them) becomes an :class:`Asked`: the :class:`DueQuery` to run, the
+case reference to narrow to, what was typed (to show again) and a message a
+field for whatever could not be read. A page with errors answers 422 and
+shows each message beside its field; nothing is queried.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Mapping
+
+from qaf.engine.org import Org
+from qaf.engine.query import DueQuery, parse_statuses
+from qaf.rules.model import KINDS
+from qaf.rules.roles import Vocabulary
+
+WORK = ("status", "kind", "framework", "row", "case", "from", "to")  # My work: the viewer's own
+EVERY = ("person", "role", "team", "service", *WORK)  # the auditors' search: every filter of ``qaf due``
+LABELS = {
+    "status": "Status", "kind": "Kind of work", "framework": "Framework", "row": "Framework row", "case": "Case reference",
+    "from": "Due on or after", "to": "Due on or before", "person": "Person", "role": "Role", "team": "Team", "service": "Service",
+}  # fmt: skip
+_TEXT = re.compile(r"[A-Za-z0-9 ._'’&()/-]{1,100}")
+_CASE = re.compile(r"[A-Za-z0-9/_-]{1,64}")
+
+
+@dataclass(frozen=True, slots=True)
+class Asked:
+    query: DueQuery
+    statuses: tuple[str, ...] | None  # None: not asked (a page's own default)
+    case: str | None
+    entered: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def any(self) -> bool:
+        return bool(self.entered)
+
+    def where(self) -> str:
+        """The query string that asks the same again (for the download links)."""
+        from urllib.parse import urlencode
+
+        return urlencode(self.entered)
+
+
+def _day(text: str, label: str, errors: dict[str, str], key: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        errors[key] = f"{label}: enter a date as YYYY-MM-DD, for example 2024-06-03"
+        return None
+
+
+def parse(params: Mapping[str, str], org: Org, vocab: Vocabulary, offered: tuple[str, ...] = WORK) -> Asked:
+    """What the query string asks, checked against the organisation; unknown parameters are ignored."""
+    entered = {k: params[k].strip() for k in offered if k in params and params[k].strip()}
+    errors: dict[str, str] = {}
+    for key, value in entered.items():
+        if len(value) > 100 or "\x00" in value:
+            errors[key] = f"{LABELS[key]}: too long or unreadable"
+    statuses = None
+    if "status" in entered and "status" not in errors:
+        try:
+            statuses = parse_statuses(entered["status"])
+        except ValueError as exc:
+            errors["status"] = "Status: " + str(exc)
+    kind = entered.get("kind")
+    if kind is not None and kind not in KINDS:
+        errors["kind"] = f"Kind of work: choose one of {', '.join(KINDS)}"
+    for key, pattern in (("row", _TEXT), ("framework", _TEXT), ("role", _TEXT), ("service", _TEXT), ("case", _CASE)):
+        if key in entered and key not in errors and not pattern.fullmatch(entered[key]):
+            errors[key] = f"{LABELS[key]}: use letters, digits and - . / only"
+    first = _day(entered["from"], LABELS["from"], errors, "from") if "from" in entered and "from" not in errors else None
+    last = _day(entered["to"], LABELS["to"], errors, "to") if "to" in entered and "to" not in errors else None
+    if first and last and last < first:
+        errors["to"] = f"Due on or before: {last} is before {first}"
+    person, team = entered.get("person"), entered.get("team")
+    if person and "person" not in errors and org.person(person) is None:
+        match = [p.id for p in org.people if p.name.lower() == person.lower() or p.email.lower() == person.lower()]
+        if len(match) == 1:
+            person = match[0]
+        else:
+            errors["person"] = f"Person: nobody called '{person}' in the organisation (give their id, name or email)"
+    if team and "team" not in errors and org.team(team) is None:
+        errors["team"] = f"Team: no team '{team}' in the organisation"
+    service = entered.get("service")
+    if service and "service" not in errors and service.lower() not in {s.lower() for s in org.services}:
+        errors["service"] = f"Service: no service '{service}' (one of: {', '.join(org.services)})"
+    role = entered.get("role")
+    if role and "role" not in errors and vocab.resolve(role) is None:
+        errors["role"] = f"Role: unknown role '{role}'"
+    query = DueQuery(
+        person=person, role=role, team=team, service=service, row=entered.get("row"), framework=entered.get("framework"),
+        kind=kind, date_from=first, date_to=last,
+    )  # fmt: skip
+    return Asked(query, statuses, entered.get("case"), entered, errors)

@@ -1,0 +1,325 @@
+"""My line, extension requests, the Director's page, the auditors' search, My work in full and My calendar, over HTTP.
+
+The small council of the feed tests (business date 10 June 2024), on SQLite
+and PostgreSQL: Pat Practice (PM1) owns the audits of Tom Fairley's cases
+and reports to Olive Ops (OM1), who reports to Hana Locality (Head of
+Service); Priya Practice (PM2) is another line under Olive; Dana Director
+(the DCS) oversees everything. East Sussex lets the line extend by up to 5
+working days; longer needs a Head of Service or the DCS.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from datetime import date
+from typing import Iterator
+
+import markupsafe
+import pytest
+
+from qaf.engine.query import Filters
+from qaf.engine.report_words import Month
+from qaf.store.sql import SqlStore
+from qaf.engine.outcomes import Recording
+from qaf.usecases import queries, recording, reporting, tokens
+from qaf.usecases.mail import MailSettings, compose
+from tests.conftest import snapshot
+from tests.smtp import Inbox, free_port, smtp_server
+from tests.test_feeds import BASE, TODAY, may_audit, year
+from tests.test_web import NOW, Site, csrf
+
+PAT, OLIVE, HANA = "pat.practice@example-council.gov.uk", "olive.ops@example-council.gov.uk", "hana.locality@example-council.gov.uk"
+PRIYA, TOM, DANA = "priya.practice@example-council.gov.uk", "tom.fairley@example-council.gov.uk", "dana.director@example-council.gov.uk"
+REASON = "Tom is on leave until 1 July; the case needs his account."
+
+
+@pytest.fixture
+def site(store: SqlStore, db_url: str) -> Iterator[Site]:
+    year(store)
+    inbox, port = Inbox(), free_port()
+    with smtp_server(inbox, port):
+        s = Site(store, db_url, inbox, port)
+        yield s
+        s.close()
+
+
+def escape(text: str) -> str:
+    """As Jinja2 writes text into a page."""
+    return str(markupsafe.escape(text))
+
+
+def june(site: Site):
+    return may_audit(site.store, "SW1", 6)  # Pat's audit of Tom Fairley's case, due Fri 28 June 2024
+
+
+def one(site: Site, oid: str):
+    return site.store.obligations(Filters(ids=frozenset({oid}), statuses=None))[0]
+
+
+def ask(site: Site, client, oid: str, to: str, reason: str = REASON):
+    page = client.get(f"/obligations/{oid}/extension")
+    assert page.status_code == 200, page.text
+    return client.post(f"/obligations/{oid}/extension", data={"csrf": csrf(page.text), "to": to, "reason": reason})
+
+
+def request_id(html: str) -> str:
+    return re.search(r'action="/extensions/(\d+)/approve"', html).group(1)
+
+
+def beside(html: str, field: str) -> str:
+    found = re.search(rf'<p class="error" id="{field}-error">(.*?)</p>', html, re.S)
+    assert found, html
+    return found.group(1)
+
+
+def test_an_owner_asks_for_more_time_and_only_her_line_may_approve_it(site: Site):
+    audit = june(site)
+    pat = site.signed_in(PAT)
+    asked = ask(site, pat, audit.id, "2024-07-03")  # 3 working days: her line manager may give it
+    assert asked.status_code == 303 and asked.headers["location"] == f"/obligations/{audit.id}/extension"
+    shown = pat.get(asked.headers["location"]).text
+    assert escape(REASON) in shown and "Waiting for Olive Ops" in shown and 'action="/extensions/' not in shown  # she cannot decide her own
+    olive = site.signed_in(OLIVE)
+    line = olive.get("/my-line")
+    assert line.status_code == 200 and escape(REASON) in line.text and "Waiting for you" in line.text
+    rid = request_id(line.text)
+    wrong = [site.signed_in(e) for e in (PRIYA, TOM)]  # not in Pat's line: refused, and nothing changes
+    before = snapshot(site.store)
+    for client in wrong:
+        token = csrf(client.get("/my-work").text)
+        assert client.post(f"/extensions/{rid}/approve", data={"csrf": token}).status_code == 403
+        assert client.post(f"/extensions/{rid}/refuse", data={"csrf": token, "answer": "no"}).status_code == 403
+    assert pat.post(f"/extensions/{rid}/approve", data={"csrf": csrf(shown)}).status_code == 403  # not her own either
+    assert snapshot(site.store) == before
+    approved = olive.post(f"/extensions/{rid}/approve", data={"csrf": csrf(line.text)})
+    assert approved.status_code == 200 and "Extension approved" in approved.text and "03 July 2024" in approved.text
+    moved = one(site, audit.id)
+    assert moved.due == date(2024, 7, 3) and moved.status == "rescheduled" and REASON not in (moved.status_reason or "")
+    after = pat.get(f"/obligations/{audit.id}/extension").text
+    assert "approved" in after and "Olive Ops" in after
+    again = olive.post(f"/extensions/{rid}/approve", data={"csrf": csrf(line.text)})
+    assert again.status_code == 422 and "already approved" in again.text and one(site, audit.id).due == date(2024, 7, 3)
+    assert "No request for more time is waiting for you" in olive.get("/my-line").text
+
+
+def test_a_longer_extension_waits_for_the_head_of_service(site: Site):
+    audit = june(site)
+    pat = site.signed_in(PAT)
+    assert ask(site, pat, audit.id, "2024-07-15").status_code == 303  # 11 working days: more than a line manager may give
+    olive = site.signed_in(OLIVE)
+    assert "No request for more time is waiting for you" in olive.get("/my-line").text
+    hana = site.signed_in(HANA)
+    line = hana.get("/my-line").text
+    rid = request_id(line)
+    token = csrf(olive.get("/my-work").text)
+    before = one(site, audit.id)
+    assert olive.post(f"/extensions/{rid}/approve", data={"csrf": token}).status_code == 403 and one(site, audit.id) == before
+    assert hana.post(f"/extensions/{rid}/approve", data={"csrf": csrf(line)}).status_code == 200
+    assert one(site, audit.id).due == date(2024, 7, 15)
+
+
+def test_refusing_needs_a_reason_which_stays_on_the_page_and_out_of_emails(site: Site):
+    audit = june(site)
+    pat = site.signed_in(PAT)
+    ask(site, pat, audit.id, "2024-07-03")
+    olive = site.signed_in(OLIVE)
+    line = olive.get("/my-line").text
+    rid = request_id(line)
+    before = snapshot(site.store)["extension_requests"]
+    empty = olive.post(f"/extensions/{rid}/refuse", data={"csrf": csrf(line), "answer": "  "})
+    assert empty.status_code == 422 and "Say why" in beside(empty.text, f"answer-{rid}")
+    assert snapshot(site.store)["extension_requests"] == before
+    why = "The audit is of May's supervision: it can be done without Tom."
+    refused = olive.post(f"/extensions/{rid}/refuse", data={"csrf": csrf(line), "answer": why})
+    assert refused.status_code == 200 and "Request refused" in refused.text
+    assert one(site, audit.id).due == date(2024, 6, 28)
+    shown = pat.get(f"/obligations/{audit.id}/extension").text
+    assert escape(why) in shown and escape(REASON) in shown and "refused" in shown and "Ask for more time" in shown  # she may ask again
+    stored = snapshot(site.store)
+    for table in ("outbox", "events"):
+        assert not any(REASON in repr(row) or why in repr(row) for row in stored[table]), table
+
+
+@pytest.mark.parametrize("to, reason, field, message", [
+    ("July", REASON, "ext-to", "YYYY-MM-DD"),
+    ("2024-06-20", REASON, "ext-to", "must be after the current one"),
+    ("2025-12-01", REASON, "ext-to", "within a year"),
+    ("2024-07-03", "", "ext-reason", "Say why"),
+    ("2024-07-03", "x" * 2_001, "ext-reason", "2,000"),
+])  # fmt: skip
+def test_asking_checks_each_field_and_writes_nothing_on_error(site: Site, to: str, reason: str, field: str, message: str):
+    audit = june(site)
+    pat = site.signed_in(PAT)
+    before = snapshot(site.store)["extension_requests"]
+    answer = ask(site, pat, audit.id, to, reason)
+    assert answer.status_code == 422 and message in beside(answer.text, field) and "There is a problem" in answer.text
+    assert snapshot(site.store)["extension_requests"] == before
+
+
+def test_only_the_owner_may_ask_and_every_post_needs_its_csrf_token(site: Site):
+    audit, theirs = june(site), may_audit(site.store, "SW5", 6)  # Eve East's audit, Priya's
+    pat, olive = site.signed_in(PAT), site.signed_in(OLIVE)
+    before = snapshot(site.store)["extension_requests"]
+    other = pat.get(f"/obligations/{theirs.id}/extension")  # another line's: 403 with no detail
+    assert other.status_code == 403 and theirs.case not in other.text and "Eve East" not in other.text
+    token = csrf(pat.get("/my-work").text)
+    assert pat.post(f"/obligations/{theirs.id}/extension", data={"csrf": token, "to": "2024-07-03", "reason": REASON}).status_code == 403
+    assert ask(site, olive, audit.id, "2024-07-03").status_code == 403  # she sees it, but it is Pat's to ask
+    for data in ({"to": "2024-07-03", "reason": REASON}, {"csrf": "x" * 43, "to": "2024-07-03", "reason": REASON}):
+        assert pat.post(f"/obligations/{audit.id}/extension", data=data).status_code == 403
+        assert pat.post("/my-work/calendar", data={"to": "x", **{k: v for k, v in data.items() if k == "csrf"}}).status_code == 403
+    assert snapshot(site.store)["extension_requests"] == before
+    ask(site, pat, audit.id, "2024-07-03")
+    rid = request_id(olive.get("/my-line").text)
+    assert olive.post(f"/extensions/{rid}/approve", data={"answer": ""}).status_code == 403
+    assert olive.post("/extensions/999999/approve", data={"csrf": csrf(olive.get("/my-line").text)}).status_code == 404
+    assert one(site, audit.id).due == date(2024, 6, 28)
+
+
+def test_my_work_in_full_shows_each_lines_case_words_window_and_cause(site: Site):
+    pat = site.signed_in(PAT)
+    page = pat.get("/my-work")
+    assert page.status_code == 200
+    audit = june(site)
+    assert audit.case in page.text and "Worker: Tom Fairley" in page.text
+    fw = site.store.framework(audit.framework)
+    assert fw.row("3.16").task.split()[0] in page.text and "Why:" in page.text
+    ruth = may_audit(site.store, "SW2")  # graded requires improvement with concerns: it set off follow-ups
+    follow = [o for o in site.store.obligations(Filters(statuses=None)) if o.cause == ruth.id and o.assignee == "PM1"]
+    assert follow and "Because of" in page.text and f'href="/obligations/{ruth.id}"' in page.text
+    narrowed = pat.get(f"/my-work?case={audit.case}&kind=audit")
+    assert narrowed.status_code == 200 and audit.id in narrowed.text
+    assert all(case == audit.case for case in re.findall(r'data-label="Case">(CS-\d{6})', narrowed.text))
+    overdue = pat.get("/my-work?status=overdue").text
+    assert 'tag-open">open' not in overdue.split('id="attending"')[0]
+
+
+@pytest.mark.parametrize("query, field, message", [
+    ("from=June", "f-from", "YYYY-MM-DD"),
+    ("kind=lunch", "f-kind", "Kind of work"),
+    ("status=late", "f-status", "unknown status"),
+    ("from=2024-07-01&to=2024-06-01", "f-to", "before"),
+    ("case=CS%3Cscript%3E", "f-case", "letters, digits"),
+])  # fmt: skip
+def test_bad_filters_are_a_422_with_the_message_beside_the_field(site: Site, query: str, field: str, message: str):
+    pat = site.signed_in(PAT)
+    for path in ("/my-work", "/search"):
+        answer = pat.get(f"{path}?{query}")
+        assert answer.status_code == 422 and message in beside(answer.text, field), path
+        assert "There is a problem with the filters" in answer.text and "<script>" not in answer.text
+
+
+def test_my_line_is_a_managers_overdue_first_and_403_for_someone_with_no_line(site: Site):
+    olive = site.signed_in(OLIVE)
+    page = olive.get("/my-line")
+    assert page.status_code == 200 and "Pat Practice" in page.text and "Priya Practice" in page.text
+    text = page.text
+    assert text.index('id="waiting"') < text.index('id="people"') < text.index('id="overdue"') < text.index('id="coming"')
+    overdue_part = text[text.index('id="overdue"'):text.index('id="coming"')]
+    assert "tag-overdue" in overdue_part and "tag-open" not in overdue_part
+    tom = site.signed_in(TOM)
+    refused = tom.get("/my-line")
+    assert refused.status_code == 403 and "Pat Practice" not in refused.text
+    pat = site.signed_in(PAT)
+    mine = pat.get("/my-line").text
+    assert "Tom Fairley" in mine and "Priya Practice" not in mine and "Eve East" not in mine  # only her own line
+
+
+def test_the_director_sees_the_months_report_figures_and_others_get_403(site: Site):
+    dana = site.signed_in(DANA)
+    fw = site.store.frameworks()[0]
+    for month in ("2024-05", "2024-06"):
+        page = dana.get(f"/director?month={month}")
+        assert page.status_code == 200
+        expected = reporting.report(site.store, fw, Month.parse(month), TODAY)
+        assert expected.completion.sentence.replace("'", "&#39;") in page.text
+        assert f'<span class="n">{expected.completion.audits.scheduled}</span>' in page.text
+        row = re.search(r'<tr class="current">.*?</tr>', page.text, re.S).group(0)  # the year so far agrees with the month
+        a = expected.completion.audits
+        assert re.findall(r'<td class="num[^"]*">(\d+)</td>', row) == [str(n) for n in (a.scheduled, a.completed, a.completed_late, a.overdue, expected.grades.graded)]
+    may_page = dana.get("/director").text  # by default the last whole month, as the monthly report
+    assert "<h1>May 2024: the month" in may_page and 'href="/director?month=2024-06"' in may_page
+    assert "The year so far" in may_page and "April 2024" in may_page and "Escalated to you this year" in may_page
+    assert dana.get("/director?month=2024-13").status_code == 422
+    assert dana.get("/director?month=2030-01").status_code == 422
+    assert dana.get("/director?framework=nope").status_code == 422
+    for who in (OLIVE, PAT):
+        refused = site.signed_in(who).get("/director")
+        assert refused.status_code == 403 and "completed" not in refused.text
+
+
+def test_the_search_has_every_filter_and_downloads_what_qaf_due_writes(site: Site):
+    dana = site.signed_in(DANA)
+    assert dana.get("/search").status_code == 200
+    page = dana.get("/search?kind=audit&row=3.16&team=T1")
+    assert page.status_code == 200 and "results" in page.text
+    query = queries.DueQuery(kind="audit", row="3.16", team="T1")
+    expected = sorted(queries.due(site.store, query, TODAY), key=lambda o: (o.due, o.id))
+    org = site.store.org()
+    as_csv = dana.get("/search?kind=audit&row=3.16&team=T1&format=csv")
+    assert as_csv.status_code == 200 and as_csv.headers["content-type"].startswith("text/csv")
+    assert "attachment" in as_csv.headers["content-disposition"]
+    assert as_csv.text == queries.render(expected, org, TODAY, "csv")
+    assert len(list(csv.reader(io.StringIO(as_csv.text)))) == len(expected) + 1
+    as_json = dana.get("/search?kind=audit&row=3.16&team=T1&format=json")
+    assert [r["id"] for r in json.loads(as_json.text)] == [o.id for o in expected]
+    assert dana.get("/search?kind=audit&format=xml").status_code == 422
+    assert dana.get("/search?person=nobody").status_code == 422
+    oms = json.loads(dana.get("/search?role=OM&status=all&format=json").text)  # a role by its alias, as `qaf due --role`
+    assert oms and {r["assignee"] for r in oms} <= {"OM1", "OM2"}
+    assert "Role: unknown role" in beside(dana.get("/search?role=Wizard").text, "f-role")
+    pat = site.signed_in(PAT)  # the same search by Pat: only her line's
+    hers = json.loads(pat.get("/search?kind=audit&row=3.16&format=json").text)
+    assert hers and {r["assignee"] for r in hers} <= {"PM1", "SW1", "SW2", "SW3", "SW4"}
+    eve = json.loads(pat.get("/search?person=PM2&status=all&format=json").text)
+    assert eve == []
+
+
+def test_my_calendar_makes_a_feed_link_without_a_terminal(site: Site):
+    pat = site.signed_in(PAT)
+    page = pat.get("/my-work/calendar")
+    assert page.status_code == 200 and "Make my calendar link" in page.text
+    made = pat.post("/my-work/calendar", data={"csrf": csrf(page.text)})
+    assert made.status_code == 200
+    url = re.search(r'id="feed-url" type="text" readonly value="([^"]+)"', made.text).group(1)
+    assert url.startswith(BASE + "/feeds/") and "webcal://" + url.split("://", 1)[1] in made.text
+    for client in ("Outlook", "Google Calendar", "Apple Calendar"):
+        assert f"<strong>{client}</strong>" in made.text
+    feed = site.browser().get(url.removeprefix(BASE))
+    assert feed.status_code == 200 and "BEGIN:VCALENDAR" in feed.text
+    assert f"URL;VALUE=URI:{BASE}/obligations/" in feed.text.replace("\r\n ", "")  # each event links to its page
+    again = pat.post("/my-work/calendar", data={"csrf": csrf(page.text)})
+    assert tokens.check(site.store, url.rsplit("/", 1)[1].removesuffix(".ics"), "feed") is None  # the new link replaces the old
+    assert "already have a calendar link" in pat.get("/my-work/calendar").text and again.status_code == 200
+
+
+def test_every_email_links_to_its_item_and_the_digest_to_my_work():
+    settings = MailSettings(host="127.0.0.1", sender="qaf@example-council.gov.uk", base_url=BASE)
+    item = compose(settings, "overdue/abc/1", "pat@example.gov.uk", "Overdue", "text", "0123456789abcdef", NOW)
+    digest = compose(settings, "digest/PM1/2024-06-10", "pat@example.gov.uk", "Digest", "text", None, NOW)
+    body = lambda m: m.get_payload()[0].get_payload(decode=True).decode()  # noqa: E731
+    assert f"{BASE}/obligations/0123456789abcdef" in body(item)
+    assert f"{BASE}/my-work" in body(digest)
+
+
+def test_the_nav_offers_each_person_the_pages_they_may_use(site: Site):
+    tom, pat, dana = (site.signed_in(e).get("/my-work").text for e in (TOM, PAT, DANA))
+    assert 'href="/my-line"' not in tom and 'href="/director"' not in tom and 'href="/search"' in tom
+    assert 'href="/my-line"' in pat and 'href="/director"' not in pat
+    assert 'href="/my-line"' in dana and 'href="/director"' in dana
+
+
+
+def test_the_directors_figures_are_worked_out_again_when_the_store_changes(site: Site):
+    dana = site.signed_in(DANA)
+    fw = site.store.frameworks()[0]
+    before = dana.get("/director?month=2024-06").text
+    assert '<span class="n">0</span> completed' in before
+    recording.record(site.store, Recording(june(site).id, "good", date=date(2024, 6, 7)), TODAY)
+    after = dana.get("/director?month=2024-06").text  # the same date and month: the cached figures are stale
+    expected = reporting.report(site.store, fw, Month(2024, 6), TODAY)
+    assert expected.completion.audits.completed == 1
+    assert f'<span class="n">{expected.completion.audits.completed}</span> completed' in after

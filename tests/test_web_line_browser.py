@@ -1,0 +1,87 @@
+"""My line, the Director's page, the search and My calendar in Chromium (Playwright), axe-core on every page.
+
+A Practice Manager asks for more time on an audit; her Operations Manager
+approves it from "My line"; the Director of Children's Services reads the
+month's figures, the same as ``qaf report``. Every page is checked by
+axe-core (no serious or critical violation) and photographed at desktop
+(1280) and phone (390) widths (``QAF_SCREENSHOTS``, as in
+``tests/test_web_browser.py``, whose server, browser and fixtures these are).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from qaf.engine.query import Filters
+from qaf.engine.report_words import Month
+from qaf.usecases import reporting
+from tests.test_feeds import TODAY, may_audit
+from tests.test_web_browser import _link, shots, site  # noqa: F401  (the fixtures)
+
+PAT, OLIVE, DANA = "pat.practice@example-council.gov.uk", "olive.ops@example-council.gov.uk", "dana.director@example-council.gov.uk"
+REASON = "Tom is on leave until 1 July; the case needs his account."
+
+
+def sign_in_as(server, browser, inbox, email: str, start: str = "/my-work") -> None:
+    page = browser.page
+    browser.context.clear_cookies()
+    page.goto(f"{server.base}{start}")
+    page.fill("#email", email)
+    browser.submit("Email me a sign-in link")
+    page.goto(_link(inbox, server.base))
+    browser.submit("Continue")
+    assert page.url == f"{server.base}{start}", page.url
+
+
+def test_an_operations_manager_approves_an_extension_from_my_line_in_chromium(site):  # noqa: F811
+    server, browser, inbox, store = site
+    page = browser.page
+    audit = may_audit(store, "SW1", 6)
+
+    sign_in_as(server, browser, inbox, PAT)
+    browser.check("line-my-work")
+    page.goto(f"{server.base}/my-work?kind=lunch&from=June")  # bad filters: each message beside its field
+    assert page.locator("#f-kind-error").is_visible() and page.locator("#f-from-error").is_visible()
+    browser.check("line-my-work-bad-filter")
+    page.goto(f"{server.base}/my-work/calendar")
+    browser.check("line-calendar")
+    browser.submit("Make my calendar link")
+    url = page.input_value("#feed-url")
+    assert url.startswith(f"{server.base}/feeds/") and page.locator("button.copy").is_visible()  # the script showed the button
+    browser.check("line-calendar-link")
+
+    page.goto(f"{server.base}/obligations/{audit.id}/extension")
+    browser.submit("Ask for more time")  # nothing typed: refused beside each field
+    assert page.locator("#ext-to-error").is_visible() and page.locator("#ext-reason-error").is_visible()
+    browser.check("line-extension-error")
+    page.fill("#ext-to", "2024-07-03")
+    page.fill("#ext-reason", REASON)
+    browser.submit("Ask for more time")
+    assert "Waiting for Olive Ops" in page.content()
+    browser.check("line-extension-asked")
+
+    sign_in_as(server, browser, inbox, OLIVE, "/my-line")
+    assert REASON in page.locator("#waiting ~ .request").first.inner_text()
+    browser.check("line-my-line")
+    browser.submit("Approve")
+    assert page.locator("h1").inner_text() == "Extension approved"
+    browser.check("line-approved")
+    (moved,) = store.obligations(Filters(ids=frozenset({audit.id}), statuses=None))
+    assert moved.due == date(2024, 7, 3) and moved.status == "rescheduled"
+
+    sign_in_as(server, browser, inbox, DANA, "/director")
+    expected = reporting.report(store, store.frameworks()[0], Month.of(TODAY).plus(-1), TODAY)  # the last whole month
+    assert page.locator(".headline .big").inner_text() == expected.completion.sentence
+    assert page.locator(".figures li").first.inner_text().startswith(str(expected.completion.audits.scheduled))
+    browser.check("line-director")
+    page.click("text=June 2024 →")
+    june = reporting.report(store, store.frameworks()[0], Month(2024, 6), TODAY)
+    assert page.locator(".headline .big").inner_text() == june.completion.sentence
+    browser.check("line-director-june")
+    page.goto(f"{server.base}/search?kind=audit&row=3.16&status=all")
+    assert "results" in page.locator("#results").inner_text()
+    browser.check("line-search")
+    with page.expect_download() as download:
+        page.click("text=CSV")
+    assert download.value.suggested_filename.endswith(".csv")
+    assert browser.outside == [], "a page fetched something from elsewhere"
