@@ -88,10 +88,15 @@ class Leadership:
 
     def release(self) -> None:
         if self._conn is not None:
-            try:  # ending the session releases the advisory lock: invalidated, not handed back to the pool with it
+            try:  # unlocked now: the server ends a closed session's backend (and its lock) only some time later
+                self._conn.execute(text("SELECT pg_advisory_unlock_all()"))
+                self._conn.commit()
+            except Exception:  # a session the server already dropped: its lock went with it
+                pass
+            try:  # and the session ended, not handed back to the pool
                 self._conn.invalidate()
                 self._conn.close()
-            except Exception:  # a session the server already dropped
+            except Exception:
                 pass
         if self._file is not None:
             self._file.close()
