@@ -182,6 +182,28 @@ def test_qaf_serve_can_freeze_the_loaded_organisation_out_of_the_collectors_way(
         gc.unfreeze()
 
 
+def test_every_answer_says_how_long_the_server_took(shared: Served):
+    import re
+
+    for path, status in ((f"/feeds/{shared.feed['PM1']}.ics", 200), ("/feeds/nothing.ics", 404), ("/api/obligations", 401)):
+        r = shared.client.get(path, headers={"Accept-Encoding": "gzip"})
+        assert r.status_code == status
+        assert re.fullmatch(r"app;dur=\d+\.\d", r.headers["server-timing"]), r.headers.get("server-timing")
+    assert shared.client.get(f"/feeds/{shared.feed['PM1']}.ics", headers={"Accept-Encoding": "gzip"}).headers["content-encoding"] == "gzip"
+
+
+def test_the_sync_routes_run_on_a_few_worker_threads_not_forty(shared: Served):
+    import anyio.to_thread
+
+    app = create_app(shared.url, lambda: TODAY, threads=3)
+
+    async def start() -> float:
+        async with app.router.lifespan_context(app):
+            return anyio.to_thread.current_default_thread_limiter().total_tokens
+
+    assert asyncio.run(start()) == 3
+
+
 # --- the API: who may see what -----------------------------------------------------------------
 
 

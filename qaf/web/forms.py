@@ -28,7 +28,10 @@ from starlette.responses import HTMLResponse, Response
 from qaf.engine.titles import cut
 
 HERE = Path(__file__).parent
-TEMPLATES = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+# auto_reload off: the templates ship with the package, and checking each one's mtime on every render
+# (a page includes several) was a stat call per template per request under load
+TEMPLATES = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]), trim_blocks=True,
+                        lstrip_blocks=True, auto_reload=False)  # fmt: skip
 
 
 def _what(ob) -> str:

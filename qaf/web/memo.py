@@ -60,7 +60,7 @@ class PageMemo:
                 self._pages.move_to_end(key)
                 self.hits += 1
                 return HTMLResponse(body, headers=HEADERS)
-        who = site.viewer(request)
+        who = site.viewer_of(found)  # the session just checked, not read again
         if who is None:
             return site.to_sign_in(request)
         response = render(who)

@@ -48,7 +48,10 @@ class Site:
     mail_settings: Callable[[], mail.MailSettings]
 
     def viewer(self, request: Request) -> Viewer | None:
-        found = signin.current(self.store, request.cookies.get(COOKIE), self.now(), self.clock())
+        return self.viewer_of(signin.current(self.store, request.cookies.get(COOKIE), self.now(), self.clock()))
+
+    def viewer_of(self, found: signin.Session | None) -> Viewer | None:
+        """The viewer for a session already checked (:func:`qaf.usecases.signin.current`), or None."""
         if found is None:
             return None
         snap = self.store.snapshot()  # one read, and nothing re-read or rebuilt while the store is unchanged
