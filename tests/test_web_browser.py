@@ -2,7 +2,8 @@
 
 A Practice Manager opens an audit from her calendar feed, is asked to sign
 in, asks for a link, reads it from a real SMTP server (aiosmtpd), signs in,
-lands on the audit, records ``requires_improvement`` with concerns and sees
+lands on the audit, records ``requires_improvement`` with concerns and one
+action, and sees
 what it set off. Each page is checked by axe-core (no serious or critical
 violation) and saved as a screenshot at desktop (1280) and phone (390)
 widths, in ``QAF_SCREENSHOTS`` if set (``screenshots/`` is ignored by git),
@@ -195,10 +196,15 @@ def test_a_practice_manager_signs_in_from_her_feed_and_records_an_audit_in_chrom
     page.check("#concerns")
     page.fill("#date", "2024-06-07")
     page.fill("#notes", "Chronology not kept up to date.")
+    plan = "Bring the chronology up to date with the school's reports."
+    page.fill("#action-1-what", plan)
+    page.fill("#action-1-when", "within 10 working days")
     browser.submit("Record the outcome")
     assert page.locator("h1").inner_text() == "Outcome recorded"
-    made = page.locator("ul.list").first.inner_text()
-    assert made.count("follow up audit") == 2, made
+    made = page.locator("ul.made").inner_text()  # the two further files, the review and the action
+    assert made.count("follow up audit ·") == 2 and made.count("review ·") == 1 and made.count("action ·") == 1, made
+    told = page.locator("ul.told").inner_text()  # the alert to her Operations Manager, without the action's words
+    assert "Alert: significant concerns" in told and plan not in told, told
     browser.check("recorded")
 
     page.goto(f"{server.base}/my-work")
