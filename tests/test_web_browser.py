@@ -3,8 +3,7 @@
 A Practice Manager opens an audit from her calendar feed, is asked to sign
 in, asks for a link, reads it from a real SMTP server (aiosmtpd), signs in,
 lands on the audit, records ``requires_improvement`` with concerns and one
-action, and sees
-what it set off. Each page is checked by axe-core (no serious or critical
+action, and sees what it set off. Each page is checked by axe-core (no serious or critical
 violation) and saved as a screenshot at desktop (1280) and phone (390)
 widths, in ``QAF_SCREENSHOTS`` if set (``screenshots/`` is ignored by git),
 else in the test's temporary folder.
