@@ -27,9 +27,12 @@ from qaf.usecases import recording
 from tests.conftest import snapshot
 from tests.smtp import Inbox, free_port, smtp_server
 from qaf.calendars.selection import Selection
-from tests.test_feeds import feed, may_audit, year
+from tests.test_feeds import feed, may_audit
 from tests.test_outcomes import find, scheduled
 from tests.test_web import PAT, Site, csrf
+from tests import test_web as _web
+
+site = _web.site  # the signed-in site fixture: the year scheduled, a real SMTP server on loopback
 
 pytestmark = pytest.mark.filterwarnings("ignore:Using `httpx` with `starlette.testclient`")
 PRIYA = "priya.practice@example-council.gov.uk"
@@ -38,16 +41,6 @@ QUINN = "quinn.quality@example-council.gov.uk"
 TOM = "tom.fairley@example-council.gov.uk"
 PLAN = "Update the safety plan with the new school contact"
 NOTES = "Chronology stops in March; plan not reviewed since."
-
-
-@pytest.fixture
-def site(store: SqlStore, db_url: str) -> Iterator[Site]:
-    year(store)
-    inbox, port = Inbox(), free_port()
-    with smtp_server(inbox, port):
-        s = Site(store, db_url, inbox, port)
-        yield s
-        s.close()
 
 
 @pytest.fixture

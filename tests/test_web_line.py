@@ -15,35 +15,25 @@ import io
 import json
 import re
 from datetime import date
-from typing import Iterator
 
 import markupsafe
 import pytest
 
 from qaf.engine.query import Filters
 from qaf.engine.report_words import Month
-from qaf.store.sql import SqlStore
 from qaf.engine.outcomes import Recording
 from qaf.usecases import queries, recording, reporting, tokens
 from qaf.usecases.mail import MailSettings, compose
 from tests.conftest import snapshot
-from tests.smtp import Inbox, free_port, smtp_server
-from tests.test_feeds import BASE, TODAY, may_audit, year
+from tests.test_feeds import BASE, TODAY, may_audit
 from tests.test_web import NOW, Site, csrf
+from tests import test_web as _web
+
+site = _web.site  # the signed-in site fixture: the year scheduled, a real SMTP server on loopback
 
 PAT, OLIVE, HANA = "pat.practice@example-council.gov.uk", "olive.ops@example-council.gov.uk", "hana.locality@example-council.gov.uk"
 PRIYA, TOM, DANA = "priya.practice@example-council.gov.uk", "tom.fairley@example-council.gov.uk", "dana.director@example-council.gov.uk"
 REASON = "Tom is on leave until 1 July; the case needs his account."
-
-
-@pytest.fixture
-def site(store: SqlStore, db_url: str) -> Iterator[Site]:
-    year(store)
-    inbox, port = Inbox(), free_port()
-    with smtp_server(inbox, port):
-        s = Site(store, db_url, inbox, port)
-        yield s
-        s.close()
 
 
 def escape(text: str) -> str:
