@@ -45,7 +45,7 @@ from qaf.rules.settings import grade_key
 from qaf.usecases import queries, recording
 from qaf.web import line
 from qaf.web.forms import form, page
-from qaf.web.site import Site, Viewer
+from qaf.web.site import Site, Viewer, name_of
 
 WEB = Source("web", 0)
 ACTION_SLOTS = 3  # actions one outcome form raises; more through the CLI or a CSV
@@ -97,7 +97,7 @@ def install(app: FastAPI, site: Site) -> None:
         created = sorted(res.created, key=lambda o: (KIND_ORDER.get(o.kind, 9), o.due)) if res else ()
         return page("recorded.html", viewer=who, ob=now_, act=act, title=RESULT_TITLES[act], created=created,
                     queued=res.queued if res else (), shortfalls=res.shortfalls if res else (),
-                    name=lambda pid: _name(org, pid), counts=_counts(created))  # fmt: skip
+                    name=lambda pid: name_of(org, pid), counts=_counts(created))  # fmt: skip
 
     @app.post("/obligations/{oid}/outcome", include_in_schema=False)
     async def record_outcome(request: Request, oid: str) -> Response:
@@ -365,11 +365,6 @@ def _words(message: str) -> str:
 # --- what the page shows ---------------------------------------------------------------------
 
 
-def _name(org, pid: str | None) -> str:
-    person = org.person(pid) if pid else None
-    return person.name if person else (pid or "nobody")
-
-
 def about(store, ob: Obligation, who: Viewer, today: date) -> dict[str, Any]:
     """What an obligation's page shows, and which forms it offers ``who`` (those the use cases would accept)."""
     org = store.org()
@@ -398,7 +393,7 @@ def about(store, ob: Obligation, who: Viewer, today: date) -> dict[str, Any]:
     }
     return {
         "viewer": who, "ob": ob, "today": today, "status": queries.shown_status(ob, today, who.person),
-        "name": lambda pid: _name(org, pid), "grades": fw.grades, "areas": fw.areas, "cause": cause, "row": row,
+        "name": lambda pid: name_of(org, pid), "grades": fw.grades, "areas": fw.areas, "cause": cause, "row": row,
         "record": record, "acts": acts, "recordable": acts["outcome"] and ob.kind in GRADED,
         "done_words": DONE_WORDS.get(ob.kind, ("Mark as done", "Mark as done")), "slots": range(1, ACTION_SLOTS + 1),
         "worker": worker, "who_options": _who_options(org, fw, ob, worker, today) if acts["outcome"] and ob.kind in GRADED else (),

@@ -45,7 +45,6 @@ import time
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any, Callable, Iterator, Literal
 
 import anyio.to_thread
@@ -69,6 +68,7 @@ from qaf.rules.problems import InputError, Problem, QafError, Source
 from qaf.store.sql import SqlStore
 from qaf.usecases import mail, queries, recording, tokens
 from qaf.web import oidc, pages
+from qaf.web.forms import static_file
 from qaf.web.serving import FeedServer
 from qaf.web.timing import ServerTiming
 
@@ -243,11 +243,7 @@ def create_app(
                          oidc_name=sso.name if sso else None)  # fmt: skip
     if sso is not None:
         oidc.install(app, site, sso, oidc_transport)
-    css = (Path(__file__).parent / "static" / "qaf.css").read_bytes()
-
-    @app.get("/static/qaf.css", include_in_schema=False)
-    def stylesheet() -> Response:
-        return Response(css, media_type="text/css", headers={"Cache-Control": "public, max-age=3600", "X-Content-Type-Options": "nosniff"})
+    static_file(app, "qaf.css", "text/css")
 
     _install_docs(app)
 

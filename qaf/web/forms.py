@@ -124,3 +124,12 @@ def local_path(text: str | None, default: str = "/my-work") -> str:
     if any(ord(ch) < 33 or ord(ch) > 126 for ch in text):
         return default
     return text
+
+
+def static_file(app, name: str, kind: str) -> None:
+    """Serve ``web/static/NAME`` at ``/static/NAME``, read once at start-up, cacheable for an hour."""
+    body = (Path(__file__).parent / "static" / name).read_bytes()
+
+    @app.get(f"/static/{name}", include_in_schema=False)
+    def served() -> Response:
+        return Response(body, media_type=kind, headers={"Cache-Control": "public, max-age=3600", "X-Content-Type-Options": "nosniff"})

@@ -25,7 +25,6 @@ Bad filters answer 422 with the message beside the field; nothing is queried.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -43,18 +42,13 @@ from qaf.usecases import extensions, queries, reporting, tokens
 from qaf.usecases.feeds import vocabulary
 from qaf.web import filters
 from qaf.web.details import details
-from qaf.web.forms import TEMPLATES, _what, form, page
-from qaf.web.site import Site, Viewer
+from qaf.web.forms import TEMPLATES, _what, form, page, static_file
+from qaf.web.site import Site, Viewer, name_of
 
 SOON = timedelta(days=28)  # "My line" lists each person's work due in the next four weeks
 SHOWN = 500  # the search shows this many lines; the downloads have them all
 LISTED = 100  # My line lists this many overdue and coming items; the search has the rest
 TEMPLATES.globals.update(filter_labels=filters.LABELS, filter_kinds=KINDS)
-
-
-def _name(org, pid: str | None) -> str:
-    person = org.person(pid) if pid else None
-    return person.name if person else (pid or "nobody")
 
 
 def on_page(site: Site, store, viewer: Viewer, obligation: Obligation, errors: dict | None = None,
@@ -68,7 +62,7 @@ def on_page(site: Site, store, viewer: Viewer, obligation: Obligation, errors: d
         "ob": obligation, "csrf": viewer.csrf, "viewer_id": viewer.person, "requests": asked, "pending": waiting,
         "may_ask": obligation.assignee == viewer.person and obligation.status in (OPEN, RESCHEDULED) and waiting is None,
         "may_decide": waiting is not None and viewer.person in deciders,
-        "deciders": [_name(org, p) for p in deciders[:1]], "name": lambda pid: _name(org, pid),
+        "deciders": [name_of(org, p) for p in deciders[:1]], "name": lambda pid: name_of(org, pid),
         "errors": errors or {}, "entered": entered or {}, "today": site.clock(), "example": obligation.due + timedelta(days=7),
     }}  # fmt: skip
 
@@ -78,7 +72,7 @@ def install(app: FastAPI, site: Site) -> None:
     store = site.store
     figures: dict[tuple, list] = {}  # the Director's page: the months' figures by (store stamp, date, month, framework)
     for name, kind in (("line.css", "text/css"), ("copy.js", "text/javascript")):
-        _static(app, name, kind)
+        static_file(app, name, kind)
 
     @app.get("/obligations/{oid}/extension", include_in_schema=False)
     def extension_page(request: Request, oid: str) -> Response:
@@ -196,14 +190,6 @@ def install(app: FastAPI, site: Site) -> None:
         return page("calendar.html", viewer=who, url=url, webcal=webcal, links=1)
 
 
-def _static(app: FastAPI, name: str, kind: str) -> None:
-    body = (Path(__file__).parent / "static" / name).read_bytes()
-
-    @app.get(f"/static/{name}", include_in_schema=False)
-    def served() -> Response:
-        return Response(body, media_type=kind, headers={"Cache-Control": "public, max-age=3600", "X-Content-Type-Options": "nosniff"})
-
-
 def line_of(site: Site, who: Viewer, errors: dict | None = None, entered: dict | None = None) -> dict[str, Any]:
     """"My line": the extension requests waiting for ``who``, then their people's work, overdue first."""
     store, today = site.store, site.clock()
@@ -222,11 +208,11 @@ def line_of(site: Site, who: Viewer, errors: dict | None = None, entered: dict |
         counts[o.assignee][1] += 1
     for o in done:
         counts[o.assignee][2] += 1
-    rows = sorted(((_name(org, p), p, *c) for p, c in counts.items()), key=lambda r: (-r[2], r[0]))
+    rows = sorted(((name_of(org, p), p, *c) for p, c in counts.items()), key=lambda r: (-r[2], r[0]))
     waiting = extensions.waiting_for(store, who.person)
     return {
         "viewer": who, "today": today, "people": rows, "overdue": overdue, "coming": coming, "waiting": waiting,
-        "detail": details(store, [*overdue[:LISTED], *coming[:LISTED]]), "name": lambda pid: _name(org, pid), "status": status,
+        "detail": details(store, [*overdue[:LISTED], *coming[:LISTED]]), "name": lambda pid: name_of(org, pid), "status": status,
         "errors": errors or {}, "entered": entered or {}, "soon": SOON.days, "soon_days": SOON, "listed": LISTED,
     }  # fmt: skip
 
@@ -263,7 +249,7 @@ def director_page(site: Site, who: Viewer, month_text: str | None, framework_id:
     org = store.org()
     obs = {o.id: o for o in store.obligations(Filters(ids=frozenset(r.obligation for r in reached), statuses=None))} if reached else {}
     return page("director.html", **context, report=report, year=year, reached=reached[:50], reached_total=len(reached),
-                obs=obs, name=lambda pid: _name(org, pid), prev=month.plus(-1), next=month.plus(1) if month.plus(1).first <= today else None)  # fmt: skip
+                obs=obs, name=lambda pid: name_of(org, pid), prev=month.plus(-1), next=month.plus(1) if month.plus(1).first <= today else None)  # fmt: skip
 
 
 def search_page(site: Site, who: Viewer, request: Request, fmt: str) -> Response:
@@ -275,7 +261,7 @@ def search_page(site: Site, who: Viewer, request: Request, fmt: str) -> Response
         asked.errors["format"] = "Format: html, csv or json"
     choices = {"team": [(t.id, t.name) for t in sorted(org.teams, key=lambda t: t.name)], "service": [(s, s) for s in org.services],
                "status": [("", "Live (open, overdue, extended)"), ("all", "All"), *((s, s) for s in ("open", "overdue", "rescheduled", "done", "cancelled", "waived"))]}  # fmt: skip
-    context = {"viewer": who, "asked": asked, "today": today, "name": lambda pid: _name(org, pid), "choices": choices}
+    context = {"viewer": who, "asked": asked, "today": today, "name": lambda pid: name_of(org, pid), "choices": choices}
     if asked.errors:
         return page("search.html", 422, **context, found=None)
     if not asked.any and fmt == "html":

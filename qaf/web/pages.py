@@ -39,7 +39,7 @@ from qaf.web import filters
 from qaf.web.details import details
 from qaf.web.forms import FormError, anon_token, form, local_path, page, same, secure, set_anon
 from qaf.web.memo import PageMemo
-from qaf.web.site import COOKIE, Site
+from qaf.web.site import COOKIE, Site, name_of
 
 AHEAD = timedelta(days=92)  # "My work" lists what is due in about the next three months
 
@@ -153,11 +153,6 @@ async def _form_error(_: Request, exc: Exception) -> Response:
     return page("message.html", exc.status, title="That could not be sent", message=exc.message)
 
 
-def _name(org, pid: str | None) -> str:
-    person = org.person(pid) if pid else None
-    return person.name if person else (pid or "nobody")
-
-
 def work_of(store, person: str, today: date, asked: filters.Asked | None = None) -> dict[str, Any]:
     """"My work": what is overdue, due by month, done lately and attended, through ``qaf due``'s query,
     narrowed by the filters ``asked`` (kind, row, framework, case, dates, statuses)."""
@@ -179,6 +174,6 @@ def work_of(store, person: str, today: date, asked: filters.Asked | None = None)
         "today": today, "overdue": sorted((o for o in mine if queries.shown_status(o, today, person) == "overdue"), key=lambda o: o.due),
         "months": months, "done": sorted((o for o in done if o.role_of(person) == "owner"), key=lambda o: o.due, reverse=True),
         "attending": sorted((o for o in live if o.role_of(person) != "owner"), key=lambda o: o.due),
-        "name": lambda pid: _name(org, pid), "status": lambda o: queries.shown_status(o, today, person),
+        "name": lambda pid: name_of(org, pid), "status": lambda o: queries.shown_status(o, today, person),
         "detail": details(store, [*live, *done]),
     }  # fmt: skip

@@ -30,6 +30,12 @@ from qaf.web.forms import page, same
 COOKIE = "qaf_session"
 
 
+def name_of(org, pid: str | None) -> str:
+    """A person as the pages name them: their name, else their id, else "nobody"."""
+    person = org.person(pid) if pid else None
+    return person.name if person else (pid or "nobody")
+
+
 @dataclass(frozen=True, slots=True)
 class Viewer:
     person: str
