@@ -13,11 +13,18 @@ and guarded by leadership:
 - ``tick`` (cron 06:00 in the framework's timezone, coalesced, misfire grace of hours):
   the day's tick (itself idempotent per business date);
 - ``send`` (every minute): alerts go at once, not at the next tick.
+
+The jobs run on the scheduler's own threads at a lower CPU priority than the
+threads answering requests (``QAF_BACKGROUND_NICE``, default 10, on Linux where
+the nice value is a thread's own): when many councils' servers share a
+machine and every one of them ticks at 06:00, their pages and feeds are
+answered first and the ticks take the cores that are left.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from datetime import date
 from typing import Callable
@@ -26,11 +33,32 @@ from qaf.clock import today_in, utc_now
 from qaf.engine.businesstime import TICK_HOUR
 from qaf.store.db import database_url
 from qaf.store.leader import Leadership
+from qaf.store.settings import whole
 from qaf.store.sql import SqlStore
 from qaf.usecases.mail import read_settings
 from qaf.usecases.tick import catch_up, retention_days, send_outbox
 
 log = logging.getLogger("qaf.service")
+
+
+def background_priority(nice: int) -> Callable[[], None]:
+    """A thread initializer that lowers the calling thread's CPU priority by ``nice`` (Linux; elsewhere nothing).
+
+    On Linux ``setpriority`` on a thread id changes that thread alone, and the
+    threads it starts inherit it (the tick's own sender pool included). It can
+    only be lowered without privileges, so the scheduler's threads keep it.
+    """
+
+    def lower() -> None:
+        if nice <= 0 or not hasattr(os, "setpriority") or not os.uname().sysname == "Linux":
+            return
+        tid = threading.get_native_id()
+        try:
+            os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + nice))
+        except OSError as error:  # a container that forbids it: run at the usual priority
+            log.warning("could not lower the background jobs' priority: %s", error)
+
+    return lower
 
 
 def build(
@@ -45,6 +73,7 @@ def build(
     The business date is today in the framework's timezone (``today`` replaces
     it in tests), and the daily tick fires at 06:00 there.
     """
+    from apscheduler.executors.pool import ThreadPoolExecutor
     from apscheduler.schedulers.background import BackgroundScheduler
     from apscheduler.triggers.cron import CronTrigger
     from apscheduler.triggers.interval import IntervalTrigger
@@ -53,6 +82,7 @@ def build(
 
     url = database_url(db_url)
     retention_days()  # a bad QAF_OUTBOX_RETENTION_DAYS stops the start, not the first tick
+    nice = whole("QAF_BACKGROUND_NICE")
     # one engine (one bounded pool) for the whole process: the app, the leader's lock, the tick and the sender
     store = SqlStore.open(url, application_name=f"qaf serve {runner}")
     app = create_app(url, freeze_heap=True, store=store)  # no full-collection pauses over a large council's objects
@@ -100,6 +130,8 @@ def build(
 
     scheduler = BackgroundScheduler(
         timezone=zone,
+        # three jobs, each at most one at a time: three threads, each below the request threads' priority
+        executors={"default": ThreadPoolExecutor(3, pool_kwargs={"initializer": background_priority(nice)})},
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 6 * 3600},
     )
     scheduler.add_job(lead, IntervalTrigger(seconds=check_every), id="lead", next_run_time=utc_now())
