@@ -84,3 +84,32 @@ def test_the_cache_size_comes_from_qaf_feed_cache_mb_and_a_bad_value_is_refused(
             continue
         with pytest.raises(QafError, match=rf"QAF_FEED_CACHE_MB='{bad}': a whole number from 1 to 4096"):
             create_app(url, lambda: TODAY, store=store)
+
+
+def test_a_feed_rendered_again_after_a_change_reads_in_two_transactions_and_writes_only_when_its_bytes_change(council):
+    """Every council ticks at 06:00 and every feed is rendered again after it: a dozen round trips each would queue."""
+    from sqlalchemy import event
+
+    store, _, feeds = council
+    server = FeedServer(store, lambda: TODAY, ttl=0, max_bytes=1 << 30)
+    first = server.load(feeds["SW1"], "event", BASE)
+    began: list[str] = []
+
+    def counted(conn) -> None:
+        began.append("write" if not conn.get_execution_options().get("qaf_read") else "read")
+
+    event.listen(store.engine, "begin", counted)
+    try:
+        again = server.load(feeds["SW1"], "event", BASE)  # nothing changed: the version alone is read
+        assert (again, began) == (first, ["read"])
+        began.clear()
+        org, vocab = store.org(), store.vocabulary()
+        tokens.issue(store, org, vocab, "PM1", None, "feed", NOW)  # the store version moves; SW1's feed does not
+        began.clear()
+        renders = server.renders
+        after = server.load(feeds["SW1"], "event", BASE)
+        assert server.renders == renders + 1, "a new version renders the feed again"
+        assert after.body == first.body and after.last_modified == first.last_modified
+        assert began == ["read", "read"], "the version and the token in one, the organisation and rows in the other; no write"
+    finally:
+        event.remove(store.engine, "begin", counted)

@@ -52,12 +52,19 @@ def build(
     store, sel: Selection, today: date, kind: str = EVENT, base_url: str = "", done_days: int = DONE_DAYS,
     reminder_days: int | None = None,
 ) -> Built:  # fmt: skip
-    loaded = store.frameworks()
-    org, vocab = store.org(), vocabulary(loaded)
-    frameworks = {fw.id: fw for fw in loaded}
+    with store.read() as conn:  # one transaction: the organisation, the frameworks and the rows as of one moment
+        return build_in(conn, store.snapshot_in(conn), sel, today, kind, base_url, done_days, reminder_days)
+
+
+def build_in(
+    conn, snap, sel: Selection, today: date, kind: str = EVENT, base_url: str = "", done_days: int = DONE_DAYS,
+    reminder_days: int | None = None,
+) -> Built:  # fmt: skip
+    """:func:`build` inside the caller's read transaction, from its snapshot of the organisation and frameworks."""
+    org, vocab = snap.org, snap.vocabulary
+    frameworks = {fw.id: fw for fw in snap.frameworks}
     wanted = selection.filters(sel, org, vocab, today)
-    with store.read() as conn:
-        items = feed_store.items(conn, wanted, finished_since(today, done_days))
+    items = feed_store.items(conn, wanted, finished_since(today, done_days))
     opts = FeedOptions(
         name=selection.name(sel, org, vocab, "QA"), uid=selection.calendar_uid(sel, kind), today=today, kind=kind,
         done_days=done_days, base_url=base_url, reminder_days=reminder_days,

@@ -47,7 +47,7 @@ from qaf.store import feeds as feed_store
 from qaf.store.settings import whole
 from qaf.store.tokens import StoredToken
 from qaf.usecases import tokens
-from qaf.usecases.feeds import build
+from qaf.usecases.feeds import build_in
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,12 +101,15 @@ class FeedServer:
     def _fresh(self) -> bool:
         return time.monotonic() - self._version[1] < self.ttl
 
-    def refresh(self) -> str:
-        """The store version, read again if older than ``ttl`` (one reader at a time)."""
+    def refresh(self, conn=None) -> str:
+        """The store version, read again (on ``conn`` if given) if older than ``ttl`` (one reader at a time)."""
         with self._probe:
             if not self._fresh():
                 day = self.today().isoformat()  # before the read: the business date may read the store itself
-                with self.store.read() as conn:
+                if conn is None:
+                    with self.store.read() as own:
+                        version = f"{feed_store.version(own)}|{day}"
+                else:
                     version = f"{feed_store.version(conn)}|{day}"
                 with self._lock:
                     if version != self._version[0]:
@@ -127,9 +130,15 @@ class FeedServer:
             return entry.served
 
     def load(self, token: str, kind: str, base_url: str) -> Served | None:
-        """Check the token, and render the feed unless the cached one still holds (runs in a thread)."""
-        version = self.refresh()
-        found = self._token(token)
+        """Check the token, and render the feed unless the cached one still holds (runs in a thread).
+
+        At most two read transactions: the version and the token (only when
+        either is not known), then, one render per feed at a time, the
+        organisation, the rows and the feed's last ETag as of one moment; and a
+        write only when the bytes changed. A render after every council's 06:00
+        tick is then a few round trips, not a dozen, on a busy database.
+        """
+        version, found = self._checked(token)
         if found is None:
             return None
         key = (found.token_hash, kind, base_url)
@@ -143,18 +152,41 @@ class FeedServer:
                 entry = self._feeds.get(key)
             if entry is not None and entry.version == version:  # another thread rendered it meanwhile
                 return entry.served
-            sel = self._selection(found)
-            if sel is None:
-                return None
-            built = build(self.store, sel, self.today(), kind, base_url, self.done_days)
+            today, feed = self.today(), _feed_key(key)
+            with self.store.read() as conn:
+                snap = self.store.snapshot_in(conn)
+                sel = self._selection(found, snap, today)
+                if sel is None:
+                    return None
+                built = build_in(conn, snap, sel, today, kind, base_url, self.done_days)
+                last = feed_store.last_served(conn, feed)
             tag = http.etag(built.body)
             filename = "qaf-tasks.ics" if kind == "todo" else "qaf.ics"
-            changed = self._changed_at(_feed_key(key), tag, built.last_modified)
+            changed = self._changed_at(feed, tag, built.last_modified, last)
             served = Served(built.body, tag, changed, http.headers(tag, changed, filename))
             with self._lock:
                 self.renders += 1
                 self._keep(key, _Entry(version, served))
             return served
+
+    def _checked(self, token: str) -> tuple[str, StoredToken | None]:
+        """The store version and the live feed token, read in one transaction when either is not in memory."""
+        wanted = tokens.digest(token)
+        if self._fresh():
+            with self._lock:
+                known = self._tokens.get(wanted)
+            if known is not None:
+                return self._version[0], known
+        with self.store.read() as conn:
+            version = self.refresh(conn)
+            with self._lock:
+                known = self._tokens.get(wanted)
+            found = known if known is not None else tokens.check_in(conn, token, "feed")
+        if found is not None and known is None:
+            with self._lock:
+                if self._version[0] == version:  # not a token read before a newer version emptied the cache
+                    self._tokens[wanted] = found
+        return version, found
 
     def _keep(self, key: tuple[str, str, str], entry: _Entry) -> None:
         """Keep a rendered feed, the least recently asked for going first to stay within :attr:`max_bytes`.
@@ -175,14 +207,13 @@ class FeedServer:
             self.cached_bytes -= _weight(gone)
             self._renders.pop(gone_key, None)
 
-    def _changed_at(self, feed: str, tag: str, newest: datetime | None) -> datetime:
+    def _changed_at(self, feed: str, tag: str, newest: datetime | None, last: tuple[str, datetime] | None) -> datetime:
         """Last-Modified: when these bytes last changed, an event leaving included.
 
-        Unchanged bytes keep their moment (a read, no write); changed bytes are
-        dated now; a feed served for the first time by its newest event.
+        ``last`` is what the store says the feed last served (ETag, since when).
+        Unchanged bytes keep their moment (no write); changed bytes are dated
+        now; a feed served for the first time by its newest event.
         """
-        with self.store.read() as conn:
-            last = feed_store.last_served(conn, feed)
         if last is not None and last[0] == tag:
             return last[1]
         moment = newest if last is None and newest is not None else self.now()
@@ -222,22 +253,10 @@ class FeedServer:
 
     # --- tokens and what they select ------------------------------------------------------
 
-    def _token(self, token: str) -> StoredToken | None:
-        wanted = tokens.digest(token)
-        with self._lock:
-            known = self._tokens.get(wanted)
-        if known is not None:
-            return known
-        found = tokens.check(self.store, token, "feed")
-        if found is not None:
-            with self._lock:
-                self._tokens[wanted] = found
-        return found
-
-    def _selection(self, t: StoredToken) -> Selection | None:
-        snap = self.store.snapshot()
+    def _selection(self, t: StoredToken, snap, today: date) -> Selection | None:
+        """What the token's feed shows, by the access rule, on the organisation as ``snap`` has it."""
         org, vocab = snap.org, snap.vocabulary
-        seen = access.visible(org, vocab, t.person, t.scope, self.today(), self.overseers)
+        seen = access.visible(org, vocab, t.person, t.scope, today, self.overseers)
         if seen is None:
             return Selection("all")
         if not seen:
