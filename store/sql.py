@@ -6,6 +6,7 @@ whole or not at all.
 
 from __future__ import annotations
 
+import threading
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any, Iterator
@@ -40,6 +41,7 @@ class SqlStore:
         self.upgraded = upgraded  # (from, to) when opening it upgraded the schema: the caller says so once
         self._org: tuple[int, Org] | None = None
         self._snapshot: Snapshot | None = None  # what every read asks for, kept while its versions hold
+        self._pinned = threading.local()  # this thread's read connection inside one_read(), if any
 
     @classmethod
     def open(cls, url: str | None = None, application_name: str = "qaf") -> "SqlStore":
@@ -51,10 +53,39 @@ class SqlStore:
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        """A read-only connection: on SQLite a deferred transaction, so readers never queue behind writers."""
+        """A read-only connection: on SQLite a deferred transaction, so readers never queue behind writers.
+
+        Inside :meth:`one_read` on the same thread, the block's one connection
+        (and transaction) is handed back instead of a new one.
+        """
+        pinned = getattr(self._pinned, "conn", None)
+        if pinned is not None:
+            yield pinned
+            return
         with self.engine.connect() as conn:
             conn.execution_options(qaf_read=True)
             yield conn
+
+    @contextmanager
+    def one_read(self) -> Iterator[None]:
+        """Every :meth:`read` on this thread inside the block shares one read transaction.
+
+        A page reads the session, the organisation, the obligation, its cause
+        and its history through many small functions, each asking for a read:
+        in one block they see one moment of the store and cost one transaction
+        (three round trips on PostgreSQL each, else). Writes are not affected:
+        :meth:`write` always takes its own transaction, so a block that writes
+        must not rely on reading what it wrote (pages that act do not use it).
+        """
+        if getattr(self._pinned, "conn", None) is not None:  # already inside one: share it
+            yield
+            return
+        with self.read() as conn:
+            self._pinned.conn = conn
+            try:
+                yield
+            finally:
+                self._pinned.conn = None
 
     def framework_in(self, conn: Connection, framework_id: str) -> Framework:
         """A framework, read on the caller's connection (inside its transaction)."""

@@ -66,11 +66,12 @@ def install(app: FastAPI, site: Site) -> None:
 
     @app.get("/obligations/{oid}", include_in_schema=False)
     def obligation(request: Request, oid: str) -> Response:
-        who = viewer(request)
-        if who is None:
-            return site.to_sign_in(request)
-        ob = one(oid, who)
-        return ob if isinstance(ob, Response) else page("obligation.html", **about(store, ob, who, site.clock()), **line.on_page(site, store, who, ob))
+        with store.one_read():  # the whole page from one read transaction
+            who = viewer(request)
+            if who is None:
+                return site.to_sign_in(request)
+            ob = one(oid, who)
+            return ob if isinstance(ob, Response) else page("obligation.html", **about(store, ob, who, site.clock()), **line.on_page(site, store, who, ob))
 
     async def acting(request: Request, oid: str, act: Callable[[Viewer, Obligation, dict[str, str]], Response]) -> Response:
         """Read the form, then (in a worker thread: the store is synchronous) check its poster's CSRF token

@@ -126,19 +126,20 @@ def install(app: FastAPI, store, clock: Callable[[], date], now: Callable[[], da
 
     @app.get("/my-work", include_in_schema=False)
     def my_work(request: Request) -> Response:
-        if not request.url.query:  # the page as first opened: the memo checks the session, and renders only if needed
-            def fresh(who) -> Response:
-                asked = filters.parse(request.query_params, store.org(), Vocabulary(()))  # no filters: no errors
-                return page("my_work.html", viewer=who, asked=asked, **work_of(store, who.person, clock(), asked))
+        with store.one_read():  # the whole page from one read transaction
+            if not request.url.query:  # the page as first opened: the memo checks the session, and renders only if needed
+                def fresh(who) -> Response:
+                    asked = filters.parse(request.query_params, store.org(), Vocabulary(()))  # no filters: no errors
+                    return page("my_work.html", viewer=who, asked=asked, **work_of(store, who.person, clock(), asked))
 
-            return memo.answer(request, fresh)
-        who = viewer(request)
-        if who is None:
-            return to_sign_in(request)
-        asked = filters.parse(request.query_params, store.org(), Vocabulary(()))  # My work offers no role filter
-        if asked.errors:
-            return page("my_work.html", 422, viewer=who, asked=asked, today=clock(), overdue=[], months={}, done=[], attending=[])
-        return page("my_work.html", viewer=who, asked=asked, **work_of(store, who.person, clock(), asked))  # filtered: afresh
+                return memo.answer(request, fresh)
+            who = viewer(request)
+            if who is None:
+                return to_sign_in(request)
+            asked = filters.parse(request.query_params, store.org(), Vocabulary(()))  # My work offers no role filter
+            if asked.errors:
+                return page("my_work.html", 422, viewer=who, asked=asked, today=clock(), overdue=[], months={}, done=[], attending=[])
+            return page("my_work.html", viewer=who, asked=asked, **work_of(store, who.person, clock(), asked))  # filtered: afresh
 
     app.add_exception_handler(FormError, _form_error)
     from qaf.web import acting, line
