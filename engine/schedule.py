@@ -34,6 +34,7 @@ from qaf.rules.model import Cadence, Every, Framework, Row
 from qaf.rules.roles import vocabulary_of
 
 _REF = attrgetter("ref")
+_DUE_ROW_ID = attrgetter("due", "row", "id")  # the plan's order
 ATTENDEE_STRIDE = 100  # seq = attendee index * 100 + count index, for the first hundred of a count
 
 
@@ -136,7 +137,7 @@ class _Planner:
                 else:
                     self.cadence(row, index, cadence)
         self.choose_cases()
-        self.out.sort(key=lambda o: (o.due, o.row, o.id))
+        self.out.sort(key=_DUE_ROW_ID)
         for (row_id, roles), teams in self.unanswered.items():
             names = ", ".join(teams)
             self.note(f"{row_id}: no {roles} answers for team{'s' if len(teams) > 1 else ''} {names}; not scheduled for {'them' if len(teams) > 1 else 'it'}")
