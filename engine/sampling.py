@@ -76,7 +76,12 @@ def pick_among(
     audits = history.audits
     # this runs for every audit of a large council's year: the filters run in C, in order
     open_cases = list(filterfalse(taken.__contains__, refs)) if taken else list(refs)
-    audited = [ref for ref in filter(audits.__contains__, open_cases) if any(since < d <= day for d in audits[ref])]
+    audited = []
+    for ref in filter(audits.__contains__, open_cases):
+        for d in audits[ref]:
+            if since < d <= day:
+                audited.append(ref)
+                break
     if audited:  # audited recently: not eligible
         recent = set(audited)
         eligible = list(filterfalse(recent.__contains__, open_cases))

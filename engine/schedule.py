@@ -114,7 +114,7 @@ class _Planner:
         self.any_transferred = any(k.transferred for k in self.org.cases)
         self._named: dict[tuple, tuple[str, ...]] = {}
         self._open: dict[tuple, tuple[str, ...]] = {}
-        self._by_ref: dict[tuple, tuple[Case, ...]] = {}
+        self._by_ref: dict[tuple, tuple[tuple[str, date, date], ...]] = {}  # (ref, opened, closed or date.max), by ref
         self._later: dict[date, str] = {}
         self._titles: dict[tuple, str] = {}
 
@@ -147,7 +147,7 @@ class _Planner:
         assert c.every is not None
         for every, team_filter in self.variants(c):
             for period in periods(every, self.fw.year_start, self.first, self.last):
-                if set(period.months) <= set(c.except_months):
+                if c.except_months and set(period.months) <= set(c.except_months):  # a period always touches a month
                     continue
                 due = due_date(period, self.workdays)
                 for subject in self.subjects(row, c, period, due, team_filter):
@@ -417,10 +417,12 @@ class _Planner:
         key = (s.kind, s.id, s.assignee, own, day)
         found = self._open.get(key)
         if found is None:
-            cases = self._by_ref.get(key[:4])
-            if cases is None:  # sorted once per subject: each day's open ones keep the order
-                cases = self._by_ref[key[:4]] = tuple(sorted(self.cases_of(s, c), key=_REF))
-            found = self._open[key] = tuple(k.ref for k in cases if k.opened <= day and (k.closed is None or k.closed >= day))
+            spans = self._by_ref.get(key[:4])
+            if spans is None:  # sorted once per subject: each day's open ones keep the order
+                spans = self._by_ref[key[:4]] = tuple(
+                    (k.ref, k.opened, date.max if k.closed is None else k.closed) for k in sorted(self.cases_of(s, c), key=_REF)
+                )  # fmt: skip
+            found = self._open[key] = tuple([ref for ref, opened, closed in spans if opened <= day <= closed])
         return found
 
     def count(self, c: Cadence, s: Subject, period: Period) -> int:
