@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from itertools import filterfalse
-from datetime import date
 
 from dateutil.relativedelta import relativedelta
 

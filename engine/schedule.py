@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import math
 import random
-from hashlib import sha256
 from collections import Counter
 from dataclasses import dataclass, field
-from operator import attrgetter
 from datetime import date, timedelta
+from hashlib import sha256
+from operator import attrgetter
 from typing import Iterable, Mapping
 
 from qaf.engine.model import LIVE, OPEN, WAIVED, Completed, Obligation, ObligationKey
@@ -35,6 +35,7 @@ from qaf.rules.roles import vocabulary_of
 
 _REF = attrgetter("ref")
 _DUE_ROW_ID = attrgetter("due", "row", "id")  # the plan's order
+
 ATTENDEE_STRIDE = 100  # seq = attendee index * 100 + count index, for the first hundred of a count
 
 
