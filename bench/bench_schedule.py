@@ -18,6 +18,11 @@ end the medians and the ratios' range. Each store prints:
 - catch-up: a year scheduled with every period begun (every case chosen);
 - peak RSS of the process.
 
+``QAF_BENCH_PROFILE=1``: the last round's year is scheduled once more, into
+a fresh store of the same database under cProfile, and the functions taking
+the most time are printed, by own time and by cumulative time (the figures
+above are not profiled).
+
 Targets: year within 2x the floor on both databases (issue 16; it was 5x in
 issue 3); repeat under 0.5 s; peak memory under 400 MB. The process's
 imports (the holiday tables) are warmed first: a server pays them once.
@@ -26,10 +31,12 @@ imports (the holiday tables) are warmed first: a server pays them once.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import resource
 import statistics
 import sys
+import tempfile
 import time
 from datetime import date
 from pathlib import Path
@@ -37,7 +44,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import PG_DEFAULT, on_each_store  # noqa: E402
+from common import PG_DEFAULT, on_each_store, temporary_schema  # noqa: E402
 
 from qaf.demo.synthetic import make_council  # noqa: E402
 from qaf.rules import bundled  # noqa: E402
@@ -116,7 +123,7 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run(name: str, url: str, fw, org, figures: dict, last: bool) -> None:
+def run(name: str, url: str, fw, org, figures: dict, last: bool, pg: str) -> None:
     """One round on a fresh store: qaf's year, then the floor in the same store; the repeats in the last round only."""
     store = SqlStore.open(url)
     try:
@@ -142,6 +149,32 @@ def run(name: str, url: str, fw, org, figures: dict, last: bool) -> None:
         print(f"  peak RSS so far                          {peak_mb():7.0f} MB")
     finally:
         store.close()
+    if last and os.environ.get("QAF_BENCH_PROFILE"):
+        profiled(name, url, fw, org, pg)
+
+
+def profiled(name: str, url: str, fw, org, pg: str) -> None:
+    """The year from empty once more, under cProfile, into a fresh store of the same database."""
+    import cProfile
+    import io
+    import pstats
+
+    with tempfile.TemporaryDirectory() as tmp:
+        fresh = f"sqlite:///{tmp}/profiled.db" if url.startswith("sqlite") else None
+        with (temporary_schema(pg, "qaf_bench_prof") if fresh is None else contextlib.nullcontext(fresh)) as where:
+            store = SqlStore.open(where)
+            try:
+                profile = cProfile.Profile()
+                profile.enable()
+                scheduling.schedule(store, fw, org, FIRST, LAST, FIRST)
+                profile.disable()
+            finally:
+                store.close()
+    for order in ("tottime", "cumulative"):
+        out = io.StringIO()
+        pstats.Stats(profile, stream=out).sort_stats(order).print_stats(20)
+        print(f"  {name}: where the year's time goes under cProfile, by {'own' if order == 'tottime' else 'cumulative'} time:")
+        print("\n".join("    " + line for line in out.getvalue().splitlines()[6:30] if line.strip()))
 
 
 def main() -> int:
@@ -160,7 +193,7 @@ def main() -> int:
     print(f"framework: {fw.id}, {len(fw.rows)} rows; window {FIRST}..{LAST}")
     figures: dict[str, list[tuple[float, float]]] = {}
     for i in range(args.rounds):  # SQLite and PostgreSQL alternately, a fresh store each round
-        on_each_store(args.only, args.pg, lambda name, url: run(name, url, fw, org, figures, i == args.rounds - 1))
+        on_each_store(args.only, args.pg, lambda name, url: run(name, url, fw, org, figures, i == args.rounds - 1, args.pg))
     print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     for name, rounds in figures.items():
         ratios = sorted(y / f for y, f in rounds)

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
@@ -98,11 +99,17 @@ def _week_blocks(n: int, year_start: tuple[int, int], first: date, last: date) -
 
 def periods(every: Every, year_start: tuple[int, int], first: date, last: date) -> list[Period]:
     """The periods of length ``every`` that overlap ``first``..``last`` (inclusive), in order."""
+    return list(_periods(every, tuple(year_start), first, last))
+
+
+@lru_cache(maxsize=1024)
+def _periods(every: Every, year_start: tuple[int, int], first: date, last: date) -> tuple[Period, ...]:
+    """:func:`periods`, once per question: a schedule asks the same for every cadence of a length, and its fingerprint again."""
     if first > last:
-        return []
+        return ()
     if every.weeks:
-        return _week_blocks(every.weeks, year_start, first, last)
-    return _month_blocks(every.months, year_start, first, last)
+        return tuple(_week_blocks(every.weeks, year_start, first, last))
+    return tuple(_month_blocks(every.months, year_start, first, last))
 
 
 def due_date(period: Period, workdays: WorkingDays) -> date:

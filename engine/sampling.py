@@ -15,6 +15,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
+from itertools import filterfalse
 
 from dateutil.relativedelta import relativedelta
 
@@ -53,6 +55,12 @@ def open_refs(cases: tuple[Case, ...] | list[Case], day: date) -> tuple[str, ...
     return tuple(sorted(c.ref for c in cases if c.opened <= day and (c.closed is None or c.closed >= day)))
 
 
+@lru_cache(maxsize=4096)
+def _since(day: date, recent_months: int) -> date:
+    """The start of the ``recent_months`` before ``day`` (once per day: every pick of a period asks it)."""
+    return day - relativedelta(months=recent_months) if recent_months > 0 else day
+
+
 def pick_among(
     seed: str,
     refs: tuple[str, ...],
@@ -64,18 +72,22 @@ def pick_among(
     waive_if_all_recent: bool = False,
 ) -> Pick:
     """:func:`pick_case` from ``refs``, the sorted references of the cases open on ``day``."""
-    since = day - relativedelta(months=recent_months) if recent_months > 0 else day
+    since = _since(day, recent_months)
     audits = history.audits
-    open_cases = [ref for ref in refs if ref not in taken] if taken else list(refs)
-    eligible: list[str] = []
-    never: list[str] = []
-    for ref in open_cases:  # one pass, in order: this runs for every audit of a large council's year
-        done = audits.get(ref)
-        if done is None:
-            eligible.append(ref)
-            never.append(ref)
-        elif not any(since < d <= day for d in done):
-            eligible.append(ref)
+    # this runs for every audit of a large council's year: the filters run in C, in order
+    open_cases = list(filterfalse(taken.__contains__, refs)) if taken else list(refs)
+    audited = []
+    for ref in filter(audits.__contains__, open_cases):
+        for d in audits[ref]:
+            if since < d <= day:
+                audited.append(ref)
+                break
+    if audited:  # audited recently: not eligible
+        recent = set(audited)
+        eligible = list(filterfalse(recent.__contains__, open_cases))
+    else:
+        eligible = open_cases
+    never = list(filterfalse(audits.__contains__, open_cases))
     if not open_cases:
         already = " not already chosen this period" if taken else ""
         return Pick(None, f"no open case{already} for {owner} on {day.isoformat()}")

@@ -19,9 +19,11 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from hashlib import sha256
+from operator import attrgetter
 from typing import Iterable, Mapping
 
-from qaf.engine.model import LIVE, OPEN, WAIVED, Completed, Obligation, ObligationKey, obligation_id
+from qaf.engine.model import LIVE, OPEN, WAIVED, Completed, Obligation, ObligationKey
 from qaf.engine.org import Case, Org, Person, Team
 from qaf.engine.periods import Period, after, due_date, periods
 from qaf.engine.sampling import CaseHistory, pick_among
@@ -30,6 +32,9 @@ from qaf.engine.titles import title
 from qaf.engine.workdays import calendar
 from qaf.rules.model import Cadence, Every, Framework, Row
 from qaf.rules.roles import vocabulary_of
+
+_REF = attrgetter("ref")
+_DUE_ROW_ID = attrgetter("due", "row", "id")  # the plan's order
 
 ATTENDEE_STRIDE = 100  # seq = attendee index * 100 + count index, for the first hundred of a count
 
@@ -74,6 +79,7 @@ class _Pending:
     seq: int
     attendees: tuple[str, ...]
     copies: tuple[str, ...]
+    words: str  # the title while no case is chosen
 
 
 @dataclass(frozen=True)
@@ -109,7 +115,9 @@ class _Planner:
         self.any_transferred = any(k.transferred for k in self.org.cases)
         self._named: dict[tuple, tuple[str, ...]] = {}
         self._open: dict[tuple, tuple[str, ...]] = {}
-        self._by_ref: dict[tuple, tuple[Case, ...]] = {}
+        self._by_ref: dict[tuple, tuple[tuple[str, date, date], ...]] = {}  # (ref, opened, closed or date.max), by ref
+        self._later: dict[date, str] = {}
+        self._titles: dict[tuple, str] = {}
 
     def note(self, text: str) -> None:
         self.notes.setdefault(text, None)
@@ -130,7 +138,7 @@ class _Planner:
                 else:
                     self.cadence(row, index, cadence)
         self.choose_cases()
-        self.out.sort(key=lambda o: (o.due, o.row, o.id))
+        self.out.sort(key=_DUE_ROW_ID)
         for (row_id, roles), teams in self.unanswered.items():
             names = ", ".join(teams)
             self.note(f"{row_id}: no {roles} answers for team{'s' if len(teams) > 1 else ''} {names}; not scheduled for {'them' if len(teams) > 1 else 'it'}")
@@ -140,7 +148,7 @@ class _Planner:
         assert c.every is not None
         for every, team_filter in self.variants(c):
             for period in periods(every, self.fw.year_start, self.first, self.last):
-                if set(period.months) <= set(c.except_months):
+                if c.except_months and set(period.months) <= set(c.except_months):  # a period always touches a month
                     continue
                 due = due_date(period, self.workdays)
                 for subject in self.subjects(row, c, period, due, team_filter):
@@ -305,24 +313,38 @@ class _Planner:
 
     def emit(self, row: Row, index: int, c: Cadence, period: Period, due: date, s: Subject) -> None:
         """One obligation per count for the subject's owner; the others attend it or are copied."""
-        attendees = self.attendees(c, s, period, due)
-        copies = self.copies(c, s.assignee, attendees, period, due)
-        count = self.count(c, s, period)
-        fw_id, out = self.fw.id, self.out
+        attendees = self.attendees(c, s, period, due) if s.attendees or c.with_ else ()
+        copies = self.copies(c, s.assignee, attendees, period, due) if c.copy else ()
+        count = c.count if c.share is None else self.count(c, s, period)
+        fw_id, out, start = self.fw.id, self.out, period.start
+        key = (row.id, index, s.kind, s.label)
+        words = self._titles.get(key)
+        if words is None:  # a subject's title is the same every period until its case is chosen
+            words = self._titles[key] = title(self.org, row, c, s, None)
+        prefix = "\x1f".join((fw_id, row.id, str(index), start.isoformat(), s.kind, s.id, c.kind, ""))  # obligation_id's text
         if c.case or c.share is not None:  # the case is chosen later, in date order, and the obligation made with it
-            group = (row.id, index, s.kind, s.id, period.start)
+            group = (row.id, index, s.kind, s.id, start)
+            # a period not begun chooses no case and touches no history: its obligations are made now,
+            # as choose_cases would make them, unless the store holds a case chosen before
+            later = self.later(start) if start > self.today else None
+            existing = self.existing
             for n in range(count):
                 seq = seq_of(0, n)
-                oid = obligation_id(fw_id, row.id, index, period.start, s.kind, s.id, c.kind, seq)
-                self.pending.append(_Pending(len(out), period, row, c, s, group, oid, index, due, seq, attendees, copies))
+                oid = sha256(f"{prefix}{seq}".encode("utf-8")).hexdigest()[:16]
+                if later is not None and not getattr(existing.get(oid), "case", None):
+                    out.append(Obligation(
+                        oid, fw_id, row.id, index, c.kind, words, s.assignee, s.kind, s.id, start, period.end, due,
+                        None, s.team, OPEN, None, None, seq, later, 0, attendees, copies,
+                    ))  # fmt: skip
+                    continue
+                self.pending.append(_Pending(len(out), period, row, c, s, group, oid, index, due, seq, attendees, copies, words))
                 out.append(None)  # type: ignore[arg-type]  # its place, filled by choose_cases
             return
-        words = title(self.org, row, c, s, None)
         for n in range(count):
             seq = seq_of(0, n)
             out.append(Obligation(
-                obligation_id(fw_id, row.id, index, period.start, s.kind, s.id, c.kind, seq), fw_id, row.id, index, c.kind,
-                words, s.assignee, s.kind, s.id, period.start, period.end, due, None, s.team, OPEN, None, None, seq, None, 0,
+                sha256(f"{prefix}{seq}".encode("utf-8")).hexdigest()[:16], fw_id, row.id, index, c.kind,
+                words, s.assignee, s.kind, s.id, start, period.end, due, None, s.team, OPEN, None, None, seq, None, 0,
                 attendees, copies,
             ))  # fmt: skip
 
@@ -335,7 +357,7 @@ class _Planner:
             s, c = p.subject, p.cadence
             case, status, reason, sample = self.choose(p.id, p.period, s, taken.setdefault(p.group, set()), c)
             out[p.at] = Obligation(
-                p.id, fw_id, p.row.id, p.index, c.kind, title(self.org, p.row, c, s, case), s.assignee, s.kind, s.id,
+                p.id, fw_id, p.row.id, p.index, c.kind, title(self.org, p.row, c, s, case) if case else p.words, s.assignee, s.kind, s.id,
                 p.period.start, p.period.end, p.due, case, s.team, status, reason, None, p.seq, sample, 0,
                 p.attendees, p.copies,
             )  # fmt: skip
@@ -396,10 +418,12 @@ class _Planner:
         key = (s.kind, s.id, s.assignee, own, day)
         found = self._open.get(key)
         if found is None:
-            cases = self._by_ref.get(key[:4])
-            if cases is None:  # sorted once per subject: each day's open ones keep the order
-                cases = self._by_ref[key[:4]] = tuple(sorted(self.cases_of(s, c), key=lambda k: k.ref))
-            found = self._open[key] = tuple(k.ref for k in cases if k.opened <= day and (k.closed is None or k.closed >= day))
+            spans = self._by_ref.get(key[:4])
+            if spans is None:  # sorted once per subject: each day's open ones keep the order
+                spans = self._by_ref[key[:4]] = tuple(
+                    (k.ref, k.opened, date.max if k.closed is None else k.closed) for k in sorted(self.cases_of(s, c), key=_REF)
+                )  # fmt: skip
+            found = self._open[key] = tuple([ref for ref, opened, closed in spans if opened <= day <= closed])
         return found
 
     def count(self, c: Cadence, s: Subject, period: Period) -> int:
@@ -407,6 +431,13 @@ class _Planner:
             return c.count
         open_cases = len(self.open_refs(s, c, period.start))
         return max(1, math.ceil(open_cases * c.share / 100)) if open_cases else 1
+
+    def later(self, start: date) -> str:
+        """The sample reason of a case audit whose period has not begun (one string per period start)."""
+        found = self._later.get(start)
+        if found is None:
+            found = self._later[start] = f"a case is chosen when the period starts on {start.isoformat()}"
+        return found
 
     def choose(self, oid: str, period: Period, s: Subject, taken: set[str], c: Cadence | None = None):
         """(case, status, status_reason, sample_reason) for a case audit."""
@@ -416,7 +447,7 @@ class _Planner:
             taken.add(ref)
             return ref, OPEN, None, None  # chosen before: never re-chosen
         if period.start > self.today:
-            return None, OPEN, None, f"a case is chosen when the period starts on {period.start.isoformat()}"
+            return None, OPEN, None, self.later(period.start)
         owner = f"{s.kind.replace('_', ' ')} {s.label}".replace("team team", "team").replace("service service", "service").replace("area area", "area")
         if s.kind == "assignee" and (c is None or c.caseload != "own") and self.org.reports(s.assignee or ""):
             owner = f"the line of {s.label}"

@@ -84,8 +84,10 @@ def planned_window(
     query = select(OBLIGATIONS).where(c.framework == framework, c.cadence >= 0, c.period_end >= first, c.period_start <= last)
     if rows is not None:
         query = query.where(c.row.in_(sorted({r for r, _ in rows})))
-    found = (from_row(r) for r in conn.execute(query))
-    return {o.id: o for o in found if rows is None or (o.row, o.cadence) in rows}
+    found = conn.execute(query)
+    if rows is not None:  # only the pairs asked for are made into obligations (a row's other cadences are read, not kept)
+        found = (r for r in found if (r.row, r.cadence) in rows)
+    return {o.id: o for o in map(from_row, found)}
 
 
 def trigger_made(conn: Connection, framework: str) -> tuple[dict[str, Obligation], dict[str, Obligation]]:

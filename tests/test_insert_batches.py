@@ -129,6 +129,25 @@ def test_the_schedule_tables_take_a_batch_whole_and_a_rerun_adds_nothing(store: 
     assert _count(store, OBLIGATIONS) == len(obs) and _count(store, ATTENDANCE) == len(attending)
 
 
+def test_a_composite_key_batch_goes_into_an_empty_table_once_each_and_then_adds_only_what_is_new(store: SqlStore):
+    """Attendance (key: obligation and person), past COPY_AT rows: into an empty table (PostgreSQL: straight
+    in by COPY) a pair the batch repeats goes in once; into the table holding them (PostgreSQL: by the
+    scratch table) only the new pairs go in, and the pairs already there keep their role."""
+    obs = _obligations(COPY_AT * 2)
+    pairs = [{"obligation": o.id, "person": p, "role": "attending"} for o in obs for p in ("P1", "P2")]
+    first, second = pairs[: len(pairs) // 2], pairs[len(pairs) // 4 :]
+    with store.write() as conn:
+        insert_new(conn, OBLIGATIONS, [to_row(o, AT) for o in obs], ["id"])
+        assert insert_new(conn, ATTENDANCE, first + [dict(r, role="copy") for r in first[:10]], ["obligation", "person"]) == len(first)
+    with store.write() as conn:
+        assert insert_new(conn, ATTENDANCE, [dict(r, role="copy") for r in second], ["obligation", "person"]) == len(pairs) - len(first)
+    with store.read() as conn:
+        roles = {(r.obligation, r.person): r.role for r in conn.execute(select(ATTENDANCE))}
+    assert len(roles) == len(pairs)
+    assert all(roles[(r["obligation"], r["person"])] == "attending" for r in first)
+    assert all(roles[(r["obligation"], r["person"])] == "copy" for r in pairs[len(first) :])
+
+
 def test_json_values_are_converted_each_on_its_own(store: SqlStore):
     """A column whose values cannot be hashed (JSON documents) is still converted, value by value."""
     payloads = [{"n": i % 3, "areas": {"Plan": "good"}} for i in range(10)]
