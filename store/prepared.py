@@ -87,7 +87,10 @@ class Prepared:
         try:
             call(cursor)
             return cursor.rowcount
-        except conn.dialect.loaded_dbapi.Error as exc:  # raised as SQLAlchemy would raise it
+        except conn.dialect.loaded_dbapi.Error as exc:  # raised as SQLAlchemy would raise it (a dead connection invalidated)
+            handle = getattr(conn, "_handle_dbapi_exception", None)
+            if handle is not None:
+                handle(exc, spec[0], None, cursor, None)
             raise DBAPIError.instance(spec[0], None, exc, conn.dialect.loaded_dbapi.Error, dialect=conn.dialect) from exc
         finally:
             cursor.close()
@@ -137,3 +140,106 @@ def columns_converted(
             values = [value(None) for _ in range(n)] if call else [value] * n
         out.append(converted(values, processor))
     return out
+
+
+def pipelined(conn: Connection):
+    """PostgreSQL: the driver's pipeline, so the statements run in it (and a BEGIN before them) go in one
+    round trip; elsewhere a context that does nothing. Only statements run on the driver's cursor may be
+    run in it (SQLAlchemy reads the result's description at once, before a pipeline has it)."""
+    driver = conn.connection.driver_connection
+    return driver.pipeline() if conn.dialect.name == "postgresql" else _NOTHING
+
+
+class _Nothing:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *_exc) -> None:
+        return None
+
+
+_NOTHING = _Nothing()
+
+
+def run_together(conn: Connection, statements: Sequence[tuple["Prepared", Mapping[str, Any]]]) -> list[int]:
+    """Run each ``(prepared, params)`` in order, in one round trip on PostgreSQL; the rows each touched.
+
+    On PostgreSQL the first failure ends the batch and is raised (as SQLAlchemy would raise it);
+    the statements after it do nothing, and the caller's transaction is rolled back.
+    """
+    used: list = []
+
+    def call(prepared: "Prepared", spec: tuple, params: Mapping[str, Any]):
+        return lambda cursor: (used.append(cursor), cursor.execute(spec[0], prepared._values(spec, params)))
+
+    specs = [(p, p._for(conn), params) for p, params in statements]
+    try:
+        with pipelined(conn):  # each cursor's result arrives when the pipeline ends (closed cursors keep it)
+            for p, spec, params in specs:
+                Prepared._execute(conn, spec, call(p, spec, params))
+    except conn.dialect.loaded_dbapi.Error as exc:  # a failure the pipeline's end reported
+        sql = specs[len(used) - 1][1][0] if used else None
+        conn._handle_dbapi_exception(exc, sql, None, None, None)
+        raise
+    return [cursor.rowcount for cursor in used]
+
+
+class Query:
+    """A SELECT compiled once per dialect and run on the driver's cursor, its rows converted by the same
+    result processors SQLAlchemy would use: attribute access by the statement's column labels, as on a Row.
+
+    Bound values the caller does not pass keep the ones the statement was built with. On PostgreSQL a
+    transaction's BEGIN goes out with the query, in one round trip.
+    """
+
+    def __init__(self, statement, keys: Sequence[str]) -> None:
+        self.statement = statement
+        self.keys = list(keys)
+        self._compiled: dict[str, tuple] = {}
+        self._results: dict[str, list] = {}  # the result processors, once the driver has described the columns
+
+    def _for(self, conn: Connection) -> tuple:
+        dialect = conn.dialect
+        found = self._compiled.get(dialect.name)
+        if found is None:
+            compiled = self.statement.compile(dialect=dialect)
+            names = list(compiled.positiontup) if compiled.positional else list(compiled.bind_names.values())
+            by_name = {compiled.bind_names[b]: b for b in compiled.binds.values()}
+            fixed = {n: by_name[n].effective_value for n in names if n not in self.keys}
+            processors = compiled._bind_processors
+            labels = [rc.keyname for rc in compiled._result_columns]
+            found = (compiled.string, names, [processors.get(n) for n in names], fixed, compiled.positional,
+                     [rc.type for rc in compiled._result_columns], _row_class(labels))  # fmt: skip
+            self._compiled[dialect.name] = found
+        return found
+
+    def first(self, conn: Connection, params: Mapping[str, Any]):
+        """The first row, or None."""
+        spec = self._for(conn)
+        sql, names, processors, fixed, positional, types, row_class = spec
+        values = [params[n] if n in params else fixed[n] for n in names]
+        values = [v if p is None or v is None else p(v) for v, p in zip(values, processors)]
+        found: list = []
+
+        def call(cursor) -> None:
+            with pipelined(conn):  # a BEGIN still to send goes with the query
+                cursor.execute(sql, tuple(values) if positional else dict(zip(names, values)))
+                found.append(cursor.fetchone())
+            found.append(cursor.description)
+
+        Prepared._execute(conn, spec, call)
+        row, description = found
+        if row is None:
+            return None
+        results = self._results.get(conn.dialect.name)
+        if results is None:
+            results = self._results[conn.dialect.name] = [
+                t._cached_result_processor(conn.dialect, d[1]) for t, d in zip(types, description)
+            ]
+        return row_class(*[v if p is None or v is None else p(v) for v, p in zip(row, results)])
+
+
+def _row_class(labels: Sequence[str]):
+    from collections import namedtuple
+
+    return namedtuple("Row", labels, rename=False)

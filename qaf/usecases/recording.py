@@ -117,11 +117,10 @@ def record_many(store: Store, recordings: list, today: date, prefer: str = "auto
 def _record_one(conn, store, fw: Framework, org, ob: Obligation, rec: Recording, today: date, prefer: str, events: list) -> RecordResult:
     day, by = rec.date or today, rec.by or ob.assignee
     grade = grade_key(rec.grade) if rec.grade else None
-    oc.save_outcome(conn, ob, {
+    oc.record_done(conn, ob, {
         "grade": grade, "concerns": rec.concerns, "areas": dict(rec.areas), "by": by,
         "audit_date": day, "notes": rec.notes or None,
-    })  # fmt: skip
-    oc.set_status(conn, ob, DONE)
+    }, DONE)  # fmt: skip
     events.append(("outcome.recorded", ob.id, {"grade": grade, "concerns": rec.concerns, "by": by, "date": day.isoformat()}))
     if ob.kind == "qa_signoff" and ob.cause:
         oc.update_outcome(conn, ob.cause, {"signoff_by": by, "signoff_on": day})
