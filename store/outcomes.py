@@ -138,15 +138,48 @@ def _moved(ob: Obligation, rows: int) -> None:
         raise QafError(f"{ob.id} changed while this was being recorded (it is no longer open): nothing was recorded")
 
 
-def record_done(conn: Connection, ob: Obligation, values: dict[str, Any], status: str) -> None:
-    """:func:`save_outcome` and :func:`set_status` (``ob`` moved on to ``status``), in one round trip on PostgreSQL."""
+class Batch:
+    """Writes of a recording held back to go to the database together (one round trip on PostgreSQL):
+    the caller flushes it (:func:`flush`) before anything else reads or writes on the connection."""
+
+    def __init__(self) -> None:
+        self.statements: list[tuple[Prepared, Any]] = []
+        self.moved: list[tuple[int, Obligation]] = []  # (statement index, obligation): each must move exactly one row
+
+
+def record_done(conn: Connection, ob: Obligation, values: dict[str, Any], status: str, batch: Batch | None = None) -> None:
+    """:func:`save_outcome` and :func:`set_status` (``ob`` moved on to ``status``), in one round trip on
+    PostgreSQL; with ``batch``, held in it until it is flushed."""
     row = {"obligation": ob.id, "recorded_at": now(), **values}
     if row.keys() != _SAVE_OUTCOME_KEYS:
+        flush(conn, batch)
         save_outcome(conn, ob, values)
         set_status(conn, ob, status)
         return
-    _, moved = run_together(conn, [(_SAVE_OUTCOME, row), (_move_on(ob, status, None, None), _moving(ob, status, None, None))])
-    _moved(ob, moved)
+    held = batch or Batch()
+    held.statements.append((_SAVE_OUTCOME, row))
+    held.moved.append((len(held.statements), ob))
+    held.statements.append((_move_on(ob, status, None, None), _moving(ob, status, None, None)))
+    if batch is None:
+        flush(conn, held)
+
+
+def flush(conn: Connection, batch: Batch | None, events: list[tuple[str, str, dict[str, Any]]] | None = None) -> None:
+    """Write what ``batch`` holds, and the event log lines ``events``, together; refused whole if an
+    obligation it moves on was moved by someone else first."""
+    statements = list(batch.statements) if batch is not None else []
+    if events:
+        at = now()
+        statements.append((_LOG, [{"at": at, "kind": k, "ref": r, "payload": p} for k, r, p in events]))
+    if not statements:
+        return
+    moved = list(batch.moved) if batch is not None else []
+    if batch is not None:
+        batch.statements.clear()
+        batch.moved.clear()
+    counts = run_together(conn, statements)
+    for index, ob in moved:
+        _moved(ob, counts[index])
 
 
 def original_due(conn: Connection, ob: Obligation) -> date:

@@ -161,18 +161,23 @@ class _Nothing:
 _NOTHING = _Nothing()
 
 
-def run_together(conn: Connection, statements: Sequence[tuple["Prepared", Mapping[str, Any]]]) -> list[int]:
+def run_together(conn: Connection, statements: Sequence[tuple["Prepared", Any]]) -> list[int]:
     """Run each ``(prepared, params)`` in order, in one round trip on PostgreSQL; the rows each touched.
 
-    On PostgreSQL the first failure ends the batch and is raised (as SQLAlchemy would raise it);
-    the statements after it do nothing, and the caller's transaction is rolled back.
+    ``params`` is a mapping, or a list of mappings for the driver's executemany. On PostgreSQL the
+    first failure ends the batch and is raised (as SQLAlchemy would raise it); the statements after
+    it do nothing, and the caller's transaction is rolled back.
     """
     used: list = []
 
-    def call(prepared: "Prepared", spec: tuple, params: Mapping[str, Any]):
+    def call(prepared: "Prepared", spec: tuple, params: Any):
+        if isinstance(params, list):
+            columns = columns_converted(params, spec[1], spec[2], spec[3])
+            rows = list(zip(*columns)) if spec[4] else [dict(zip(spec[1], values)) for values in zip(*columns)]
+            return lambda cursor: (used.append(cursor), cursor.executemany(spec[0], rows))
         return lambda cursor: (used.append(cursor), cursor.execute(spec[0], prepared._values(spec, params)))
 
-    specs = [(p, p._for(conn), params) for p, params in statements]
+    specs = [(p, p._for(conn), params) for p, params in statements]  # an executemany's list is never empty
     try:
         with pipelined(conn):  # each cursor's result arrives when the pipeline ends (closed cursors keep it)
             for p, spec, params in specs:
@@ -188,8 +193,7 @@ class Query:
     """A SELECT compiled once per dialect and run on the driver's cursor, its rows converted by the same
     result processors SQLAlchemy would use: attribute access by the statement's column labels, as on a Row.
 
-    Bound values the caller does not pass keep the ones the statement was built with. On PostgreSQL a
-    transaction's BEGIN goes out with the query, in one round trip.
+    Bound values the caller does not pass keep the ones the statement was built with.
     """
 
     def __init__(self, statement, keys: Sequence[str]) -> None:
@@ -221,10 +225,9 @@ class Query:
         values = [v if p is None or v is None else p(v) for v, p in zip(values, processors)]
         found: list = []
 
-        def call(cursor) -> None:
-            with pipelined(conn):  # a BEGIN still to send goes with the query
-                cursor.execute(sql, tuple(values) if positional else dict(zip(names, values)))
-                found.append(cursor.fetchone())
+        def call(cursor) -> None:  # not in a pipeline: psycopg sends a BEGIN there on its own round trip all the same
+            cursor.execute(sql, tuple(values) if positional else dict(zip(names, values)))
+            found.append(cursor.fetchone())
             found.append(cursor.description)
 
         Prepared._execute(conn, spec, call)
