@@ -7,6 +7,7 @@ transaction for a recording and everything the rules produced from it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, datetime, timezone
 from typing import Any, Iterable
 
@@ -72,14 +73,26 @@ _MOVE = (
             updated_at=bindparam("at"))  # fmt: skip
 )
 _SET_STATUS = _MOVE.values(due=bindparam("due"))
-# only the case_ref index narrows this: status and kind are filtered in Python, or SQLite's
-# planner (without statistics) may pick the status index and scan a council's whole year
-_HISTORY = (
-    select(OBLIGATIONS.c.case_ref, OBLIGATIONS.c.period_start, OBLIGATIONS.c.status, OBLIGATIONS.c.kind, OUTCOMES.c.audit_date)
-    .select_from(OBLIGATIONS.outerjoin(OUTCOMES, OUTCOMES.c.obligation == OBLIGATIONS.c.id))
-    .where(OBLIGATIONS.c.case_ref.in_(bindparam("refs", expanding=True)), OBLIGATIONS.c.period_start >= bindparam("since"))
-)
 _AUDITED = frozenset((*LIVE, DONE))
+
+
+@lru_cache(maxsize=32)
+def _history_for(n: int) -> Query:
+    """The case history's query for ``n`` cases, run on the driver's cursor (a team's cases: SQLAlchemy's
+    expanding ``IN`` cost more than the query).
+
+    Only the case_ref index narrows this: status and kind are filtered in Python, or SQLite's
+    planner (without statistics) may pick the status index and scan a council's whole year.
+    """
+    c = OBLIGATIONS.c
+    query = (
+        select(c.case_ref, c.period_start, c.status, c.kind, OUTCOMES.c.audit_date)
+        .select_from(OBLIGATIONS.outerjoin(OUTCOMES, OUTCOMES.c.obligation == c.id))
+        .where(c.case_ref.in_([bindparam(f"ref{i}") for i in range(n)]), c.period_start >= bindparam("since"))
+    )
+    return Query(query, [f"ref{i}" for i in range(n)] + ["since"])
+
+
 _INSERT_OUTCOME = insert(OUTCOMES)
 _INSERT_EVENT = insert(EVENTS)
 # the three writes every recording makes, run on the driver's cursor (store.prepared says why)
@@ -213,7 +226,11 @@ def history(conn: Connection, refs: Iterable[str], day: date, months: int) -> Ca
     if not refs:
         return out
     lo = day - relativedelta(months=months + 1)
-    for r in conn.execute(_HISTORY, {"refs": refs, "since": lo}):
+    # the list padded to a power of two with its last case repeated (IN ignores repeats): few statements to compile
+    size = 1 << (len(refs) - 1).bit_length()
+    params: dict[str, Any] = {f"ref{i}": refs[min(i, len(refs) - 1)] for i in range(size)}
+    params["since"] = lo
+    for r in _history_for(size).all(conn, params):
         if r.status in _AUDITED and r.kind in ("audit", "follow_up_audit"):
             out.add(r.case_ref, r.audit_date or r.period_start)
     return out

@@ -219,27 +219,37 @@ class Query:
 
     def first(self, conn: Connection, params: Mapping[str, Any]):
         """The first row, or None."""
+        found = self._run(conn, params, lambda cursor: cursor.fetchone())
+        return None if found is None else self._convert(conn, [found])[0]
+
+    def all(self, conn: Connection, params: Mapping[str, Any]) -> list:
+        """Every row."""
+        return self._convert(conn, self._run(conn, params, lambda cursor: cursor.fetchall()))
+
+    def _run(self, conn: Connection, params: Mapping[str, Any], fetch):
         spec = self._for(conn)
-        sql, names, processors, fixed, positional, types, row_class = spec
+        sql, names, processors, fixed, positional, _types, _row_class = spec
         values = [params[n] if n in params else fixed[n] for n in names]
         values = [v if p is None or v is None else p(v) for v, p in zip(values, processors)]
         found: list = []
 
         def call(cursor) -> None:  # not in a pipeline: psycopg sends a BEGIN there on its own round trip all the same
             cursor.execute(sql, tuple(values) if positional else dict(zip(names, values)))
-            found.append(cursor.fetchone())
-            found.append(cursor.description)
+            found.append(fetch(cursor))
+            if conn.dialect.name not in self._results:
+                self._results[conn.dialect.name] = [
+                    t._cached_result_processor(conn.dialect, d[1]) for t, d in zip(spec[5], cursor.description)
+                ]
 
         Prepared._execute(conn, spec, call)
-        row, description = found
-        if row is None:
-            return None
-        results = self._results.get(conn.dialect.name)
-        if results is None:
-            results = self._results[conn.dialect.name] = [
-                t._cached_result_processor(conn.dialect, d[1]) for t, d in zip(types, description)
-            ]
-        return row_class(*[v if p is None or v is None else p(v) for v, p in zip(row, results)])
+        return found[0]
+
+    def _convert(self, conn: Connection, rows: Sequence[Sequence[Any]]) -> list:
+        row_class = self._compiled[conn.dialect.name][6]
+        results = self._results[conn.dialect.name]
+        if all(p is None for p in results):
+            return [row_class(*r) for r in rows]
+        return [row_class(*[v if p is None or v is None else p(v) for v, p in zip(r, results)]) for r in rows]
 
 
 def _row_class(labels: Sequence[str]):
