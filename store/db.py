@@ -15,8 +15,8 @@ store in place and refuses one written by a newer qaf (:mod:`qaf.store.migration
 from __future__ import annotations
 
 import os
-import sqlite3
 import re
+import sqlite3
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
