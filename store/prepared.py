@@ -164,29 +164,47 @@ _NOTHING = _Nothing()
 def run_together(conn: Connection, statements: Sequence[tuple["Prepared", Any]]) -> list[int]:
     """Run each ``(prepared, params)`` in order, in one round trip on PostgreSQL; the rows each touched.
 
-    ``params`` is a mapping, or a list of mappings for the driver's executemany. On PostgreSQL the
-    first failure ends the batch and is raised (as SQLAlchemy would raise it); the statements after
-    it do nothing, and the caller's transaction is rolled back.
+    ``params`` is a mapping, or a non-empty list of mappings for the driver's executemany. On
+    PostgreSQL the first failure ends the batch and is raised (as SQLAlchemy would raise it); the
+    statements after it do nothing, and the caller's transaction is rolled back.
     """
-    used: list = []
+    piped = conn.dialect.name == "postgresql"
+    counts: list = []  # each statement's row count; in a pipeline, its cursor (kept open until the results are in)
 
     def call(prepared: "Prepared", spec: tuple, params: Any):
         if isinstance(params, list):
             columns = columns_converted(params, spec[1], spec[2], spec[3])
             rows = list(zip(*columns)) if spec[4] else [dict(zip(spec[1], values)) for values in zip(*columns)]
-            return lambda cursor: (used.append(cursor), cursor.executemany(spec[0], rows))
-        return lambda cursor: (used.append(cursor), cursor.execute(spec[0], prepared._values(spec, params)))
+        else:
+            values = prepared._values(spec, params)
 
-    specs = [(p, p._for(conn), params) for p, params in statements]  # an executemany's list is never empty
+        def run(cursor) -> None:
+            if piped:
+                cursor = conn.connection.cursor()
+                counts.append(cursor)
+            if isinstance(params, list):
+                cursor.executemany(spec[0], rows)
+            else:
+                cursor.execute(spec[0], values)
+            if not piped:
+                counts.append(cursor.rowcount)
+
+        return run
+
+    specs = [(p, p._for(conn), params) for p, params in statements]
     try:
-        with pipelined(conn):  # each cursor's result arrives when the pipeline ends (closed cursors keep it)
-            for p, spec, params in specs:
-                Prepared._execute(conn, spec, call(p, spec, params))
-    except conn.dialect.loaded_dbapi.Error as exc:  # a failure the pipeline's end reported
-        sql = specs[len(used) - 1][1][0] if used else None
-        conn._handle_dbapi_exception(exc, sql, None, None, None)
-        raise
-    return [cursor.rowcount for cursor in used]
+        try:
+            with pipelined(conn):
+                for p, spec, params in specs:
+                    Prepared._execute(conn, spec, call(p, spec, params))
+        except conn.dialect.loaded_dbapi.Error as exc:  # a failure the pipeline's end reported
+            conn._handle_dbapi_exception(exc, specs[max(len(counts) - 1, 0)][1][0], None, None, None)
+            raise
+        return [c if isinstance(c, int) else c.rowcount for c in counts]
+    finally:
+        for c in counts:
+            if not isinstance(c, int):
+                c.close()
 
 
 class Query:
