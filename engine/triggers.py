@@ -66,12 +66,18 @@ class DurableRules:
         self.fw = fw
         self.ruleset = f"{ruleset_name(fw)}_{next(_COUNTER)}"  # registered for good: never reuse a name
         self.by_row: dict[str, list[tuple[int, Trigger]]] = {}
+        # what each trigger's condition requires of the event's plain fields (on, kind, scheduled, concerns):
+        # an event that fails these cannot match the rule, so it is not posted (durable-rules decides the rest)
+        self._guards: dict[int, tuple[str, frozenset[str], bool, bool | None]] = {}
         self._found: dict[str, list[int]] = {}
         self._errors: dict[str, Exception] = {}
         self._hook = action_hook
         with ruleset(self.ruleset):
             for index, row_id, trigger in numbered(fw):
                 self.by_row.setdefault(row_id, []).append((index, trigger))
+                kinds, scheduled_only = fires_on(fw.row(row_id), trigger.when)
+                # as the condition below: no kinds matches only an empty kind (never an obligation's)
+                self._guards[index] = (trigger.when.on, kinds or frozenset({""}), scheduled_only, trigger.when.concerns)
                 when_all(self._condition(index, row_id, trigger.when))(self._action(index))
 
     def _condition(self, index: int, row_id: str, when: Condition):
@@ -124,6 +130,11 @@ class DurableRules:
 
         out: list[Fired] = []
         for index, trigger in self.by_row.get(event.row, []):
+            on, kinds, scheduled_only, concerns = self._guards[index]
+            if on != event.on or event.kind not in kinds or (scheduled_only and not event.scheduled):
+                continue
+            if concerns is not None and concerns != bool(event.concerns):
+                continue
             message = self._message(event, index)
             mid = message["id"]
             with _LOCK:  # the engine's state is process-wide

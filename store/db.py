@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
@@ -201,8 +202,14 @@ def _sqlite_engine(sa_url) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(conn) -> None:  # pragma: no cover - driver callback
-        # writers take the write lock at once (no lost updates); readers (store.read()) defer
-        conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get("qaf_read") else "BEGIN IMMEDIATE")
+        # writers take the write lock at once (no lost updates); readers (store.read()) defer. Issued on the
+        # driver: SQLAlchemy's execution of it cost more than the statement (a failure is raised as it would raise it)
+        statement = "BEGIN" if conn.get_execution_options().get("qaf_read") else "BEGIN IMMEDIATE"
+        try:
+            conn.connection.driver_connection.execute(statement)
+        except sqlite3.Error as exc:
+            conn._handle_dbapi_exception(exc, statement, (), None, None)
+            raise
 
     return engine
 

@@ -7,6 +7,7 @@ transaction for a recording and everything the rules produced from it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, datetime, timezone
 from typing import Any, Iterable
 
@@ -17,7 +18,7 @@ from qaf.engine.model import DONE, LIVE, CaseHistory, Obligation
 from qaf.engine.notices import Notice
 from qaf.rules.problems import QafError
 from qaf.store.obligations import OBLIGATIONS, OUTCOMES, _outcome, _OutcomeView, from_row, to_row
-from qaf.store.prepared import Prepared
+from qaf.store.prepared import Prepared, Query, run_together
 from qaf.store.tables import EVENTS, FRAMEWORKS, META, OUTBOX
 from qaf.store.upsert import insert_new
 
@@ -63,20 +64,35 @@ _VERSIONS = (
 )
 _LOAD_VERSIONED = _LOAD.add_columns(*_VERSIONS)
 _LOAD_VERSIONED_LOCKED = _LOAD_VERSIONED.with_for_update(of=OBLIGATIONS)
-_SET_STATUS = (
+# ... run on the driver's cursor (store.prepared.Query): the recording path's one read
+_READ_VERSIONED = {False: Query(_LOAD_VERSIONED, ("oid",)), True: Query(_LOAD_VERSIONED_LOCKED, ("oid",))}
+_MOVE = (
     update(OBLIGATIONS)
     .where(OBLIGATIONS.c.id == bindparam("oid"), OBLIGATIONS.c.status.in_([literal_column(f"'{s}'") for s in sorted(LIVE)]))
     .values(status=bindparam("status"), status_reason=bindparam("reason"), sequence=bindparam("sequence"),
-            updated_at=bindparam("at"), due=bindparam("due"))  # fmt: skip
+            updated_at=bindparam("at"))  # fmt: skip
 )
-# only the case_ref index narrows this: status and kind are filtered in Python, or SQLite's
-# planner (without statistics) may pick the status index and scan a council's whole year
-_HISTORY = (
-    select(OBLIGATIONS.c.case_ref, OBLIGATIONS.c.period_start, OBLIGATIONS.c.status, OBLIGATIONS.c.kind, OUTCOMES.c.audit_date)
-    .select_from(OBLIGATIONS.outerjoin(OUTCOMES, OUTCOMES.c.obligation == OBLIGATIONS.c.id))
-    .where(OBLIGATIONS.c.case_ref.in_(bindparam("refs", expanding=True)), OBLIGATIONS.c.period_start >= bindparam("since"))
-)
+_SET_STATUS = _MOVE.values(due=bindparam("due"))
 _AUDITED = frozenset((*LIVE, DONE))
+
+
+@lru_cache(maxsize=32)
+def _history_for(n: int) -> Query:
+    """The case history's query for ``n`` cases, run on the driver's cursor (a team's cases: SQLAlchemy's
+    expanding ``IN`` cost more than the query).
+
+    Only the case_ref index narrows this: status and kind are filtered in Python, or SQLite's
+    planner (without statistics) may pick the status index and scan a council's whole year.
+    """
+    c = OBLIGATIONS.c
+    query = (
+        select(c.case_ref, c.period_start, c.status, c.kind, OUTCOMES.c.audit_date)
+        .select_from(OBLIGATIONS.outerjoin(OUTCOMES, OUTCOMES.c.obligation == c.id))
+        .where(c.case_ref.in_([bindparam(f"ref{i}") for i in range(n)]), c.period_start >= bindparam("since"))
+    )
+    return Query(query, [f"ref{i}" for i in range(n)] + ["since"])
+
+
 _INSERT_OUTCOME = insert(OUTCOMES)
 _INSERT_EVENT = insert(EVENTS)
 # the three writes every recording makes, run on the driver's cursor (store.prepared says why)
@@ -85,6 +101,8 @@ _SAVE_OUTCOME = Prepared(_INSERT_OUTCOME, _OUTCOME_KEYS)
 _SAVE_OUTCOME_KEYS = set(_OUTCOME_KEYS)
 _LOG = Prepared(insert(EVENTS).inline(), ("at", "kind", "ref", "payload"))
 _MOVE_ON = Prepared(_SET_STATUS, ())
+# the due date left as it is: SQLite then leaves the three indexes on ``due`` alone (fewer pages to commit)
+_MOVE_ON_SAME_DUE = Prepared(_MOVE, ())
 
 
 def load(conn: Connection, oid: str, lock: bool = False) -> Obligation:
@@ -97,8 +115,7 @@ def load(conn: Connection, oid: str, lock: bool = False) -> Obligation:
 
 def load_versioned(conn: Connection, oid: str, lock: bool = False) -> tuple[Obligation, int, str]:
     """The obligation (locked on PostgreSQL), the organisation's version and its framework's hash."""
-    query = _LOAD_VERSIONED_LOCKED if lock and conn.dialect.name == "postgresql" else _LOAD_VERSIONED
-    row = conn.execute(query, {"oid": oid}).first()
+    row = _READ_VERSIONED[lock and conn.dialect.name == "postgresql"].first(conn, {"oid": oid})
     if row is None:
         raise NoSuchObligation(f"no obligation '{oid}'")
     return from_row(row, _outcome(_OutcomeView(row))), int(row.v_org or 0), row.v_fw
@@ -118,9 +135,64 @@ def update_outcome(conn: Connection, oid: str, values: dict[str, Any]) -> None:
 
 def set_status(conn: Connection, ob: Obligation, status: str, reason: str | None = None, due: date | None = None) -> None:
     """Move a live obligation on; refused if someone else moved it first."""
-    values = {"oid": ob.id, "status": status, "reason": reason, "sequence": ob.sequence + 1, "at": now(), "due": due or ob.due}
-    if _MOVE_ON.run(conn, values) != 1:
+    _moved(ob, _move_on(ob, status, reason, due).run(conn, _moving(ob, status, reason, due)))
+
+
+def _move_on(ob: Obligation, status: str, reason: str | None, due: date | None) -> Prepared:
+    return _MOVE_ON if due is not None and due != ob.due else _MOVE_ON_SAME_DUE
+
+
+def _moving(ob: Obligation, status: str, reason: str | None, due: date | None) -> dict[str, Any]:
+    return {"oid": ob.id, "status": status, "reason": reason, "sequence": ob.sequence + 1, "at": now(), "due": due or ob.due}
+
+
+def _moved(ob: Obligation, rows: int) -> None:
+    if rows != 1:
         raise QafError(f"{ob.id} changed while this was being recorded (it is no longer open): nothing was recorded")
+
+
+class Batch:
+    """Writes of a recording held back to go to the database together (one round trip on PostgreSQL):
+    the caller flushes it (:func:`flush`) before anything else reads or writes on the connection."""
+
+    def __init__(self) -> None:
+        self.statements: list[tuple[Prepared, Any]] = []
+        self.moved: list[tuple[int, Obligation]] = []  # (statement index, obligation): each must move exactly one row
+
+
+def record_done(conn: Connection, ob: Obligation, values: dict[str, Any], status: str, batch: Batch | None = None) -> None:
+    """:func:`save_outcome` and :func:`set_status` (``ob`` moved on to ``status``), in one round trip on
+    PostgreSQL; with ``batch``, held in it until it is flushed."""
+    row = {"obligation": ob.id, "recorded_at": now(), **values}
+    if row.keys() != _SAVE_OUTCOME_KEYS:
+        flush(conn, batch)
+        save_outcome(conn, ob, values)
+        set_status(conn, ob, status)
+        return
+    held = batch or Batch()
+    held.statements.append((_SAVE_OUTCOME, row))
+    held.moved.append((len(held.statements), ob))
+    held.statements.append((_move_on(ob, status, None, None), _moving(ob, status, None, None)))
+    if batch is None:
+        flush(conn, held)
+
+
+def flush(conn: Connection, batch: Batch | None, events: list[tuple[str, str, dict[str, Any]]] | None = None) -> None:
+    """Write what ``batch`` holds, and the event log lines ``events``, together; refused whole if an
+    obligation it moves on was moved by someone else first."""
+    statements = list(batch.statements) if batch is not None else []
+    if events:
+        at = now()
+        statements.append((_LOG, [{"at": at, "kind": k, "ref": r, "payload": p} for k, r, p in events]))
+    if not statements:
+        return
+    moved = list(batch.moved) if batch is not None else []
+    if batch is not None:
+        batch.statements.clear()
+        batch.moved.clear()
+    counts = run_together(conn, statements)
+    for index, ob in moved:
+        _moved(ob, counts[index])
 
 
 def original_due(conn: Connection, ob: Obligation) -> date:
@@ -154,7 +226,11 @@ def history(conn: Connection, refs: Iterable[str], day: date, months: int) -> Ca
     if not refs:
         return out
     lo = day - relativedelta(months=months + 1)
-    for r in conn.execute(_HISTORY, {"refs": refs, "since": lo}):
+    # the list padded to a power of two with its last case repeated (IN ignores repeats): few statements to compile
+    size = 1 << (len(refs) - 1).bit_length()
+    params: dict[str, Any] = {f"ref{i}": refs[min(i, len(refs) - 1)] for i in range(size)}
+    params["since"] = lo
+    for r in _history_for(size).all(conn, params):
         if r.status in _AUDITED and r.kind in ("audit", "follow_up_audit"):
             out.add(r.case_ref, r.audit_date or r.period_start)
     return out

@@ -87,7 +87,10 @@ class Prepared:
         try:
             call(cursor)
             return cursor.rowcount
-        except conn.dialect.loaded_dbapi.Error as exc:  # raised as SQLAlchemy would raise it
+        except conn.dialect.loaded_dbapi.Error as exc:  # raised as SQLAlchemy would raise it (a dead connection invalidated)
+            handle = getattr(conn, "_handle_dbapi_exception", None)
+            if handle is not None:
+                handle(exc, spec[0], None, cursor, None)
             raise DBAPIError.instance(spec[0], None, exc, conn.dialect.loaded_dbapi.Error, dialect=conn.dialect) from exc
         finally:
             cursor.close()
@@ -137,3 +140,137 @@ def columns_converted(
             values = [value(None) for _ in range(n)] if call else [value] * n
         out.append(converted(values, processor))
     return out
+
+
+def pipelined(conn: Connection):
+    """PostgreSQL: the driver's pipeline, so the statements run in it (and a BEGIN before them) go in one
+    round trip; elsewhere a context that does nothing. Only statements run on the driver's cursor may be
+    run in it (SQLAlchemy reads the result's description at once, before a pipeline has it)."""
+    driver = conn.connection.driver_connection
+    return driver.pipeline() if conn.dialect.name == "postgresql" else _NOTHING
+
+
+class _Nothing:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *_exc) -> None:
+        return None
+
+
+_NOTHING = _Nothing()
+
+
+def run_together(conn: Connection, statements: Sequence[tuple["Prepared", Any]]) -> list[int]:
+    """Run each ``(prepared, params)`` in order, in one round trip on PostgreSQL; the rows each touched.
+
+    ``params`` is a mapping, or a non-empty list of mappings for the driver's executemany. On
+    PostgreSQL the first failure ends the batch and is raised (as SQLAlchemy would raise it); the
+    statements after it do nothing, and the caller's transaction is rolled back.
+    """
+    piped = conn.dialect.name == "postgresql"
+    counts: list = []  # each statement's row count; in a pipeline, its cursor (kept open until the results are in)
+
+    def call(prepared: "Prepared", spec: tuple, params: Any):
+        if isinstance(params, list):
+            columns = columns_converted(params, spec[1], spec[2], spec[3])
+            rows = list(zip(*columns)) if spec[4] else [dict(zip(spec[1], values)) for values in zip(*columns)]
+        else:
+            values = prepared._values(spec, params)
+
+        def run(cursor) -> None:
+            if piped:
+                cursor = conn.connection.cursor()
+                counts.append(cursor)
+            if isinstance(params, list):
+                cursor.executemany(spec[0], rows)
+            else:
+                cursor.execute(spec[0], values)
+            if not piped:
+                counts.append(cursor.rowcount)
+
+        return run
+
+    specs = [(p, p._for(conn), params) for p, params in statements]
+    try:
+        try:
+            with pipelined(conn):
+                for p, spec, params in specs:
+                    Prepared._execute(conn, spec, call(p, spec, params))
+        except conn.dialect.loaded_dbapi.Error as exc:  # a failure the pipeline's end reported
+            conn._handle_dbapi_exception(exc, specs[max(len(counts) - 1, 0)][1][0], None, None, None)
+            raise
+        return [c if isinstance(c, int) else c.rowcount for c in counts]
+    finally:
+        for c in counts:
+            if not isinstance(c, int):
+                c.close()
+
+
+class Query:
+    """A SELECT compiled once per dialect and run on the driver's cursor, its rows converted by the same
+    result processors SQLAlchemy would use: attribute access by the statement's column labels, as on a Row.
+
+    Bound values the caller does not pass keep the ones the statement was built with.
+    """
+
+    def __init__(self, statement, keys: Sequence[str]) -> None:
+        self.statement = statement
+        self.keys = list(keys)
+        self._compiled: dict[str, tuple] = {}
+        self._results: dict[str, list] = {}  # the result processors, once the driver has described the columns
+
+    def _for(self, conn: Connection) -> tuple:
+        dialect = conn.dialect
+        found = self._compiled.get(dialect.name)
+        if found is None:
+            compiled = self.statement.compile(dialect=dialect)
+            names = list(compiled.positiontup) if compiled.positional else list(compiled.bind_names.values())
+            by_name = {compiled.bind_names[b]: b for b in compiled.binds.values()}
+            fixed = {n: by_name[n].effective_value for n in names if n not in self.keys}
+            processors = compiled._bind_processors
+            labels = [rc.keyname for rc in compiled._result_columns]
+            found = (compiled.string, names, [processors.get(n) for n in names], fixed, compiled.positional,
+                     [rc.type for rc in compiled._result_columns], _row_class(labels))  # fmt: skip
+            self._compiled[dialect.name] = found
+        return found
+
+    def first(self, conn: Connection, params: Mapping[str, Any]):
+        """The first row, or None."""
+        found = self._run(conn, params, lambda cursor: cursor.fetchone())
+        return None if found is None else self._convert(conn, [found])[0]
+
+    def all(self, conn: Connection, params: Mapping[str, Any]) -> list:
+        """Every row."""
+        return self._convert(conn, self._run(conn, params, lambda cursor: cursor.fetchall()))
+
+    def _run(self, conn: Connection, params: Mapping[str, Any], fetch):
+        spec = self._for(conn)
+        sql, names, processors, fixed, positional, _types, _row_class = spec
+        values = [params[n] if n in params else fixed[n] for n in names]
+        values = [v if p is None or v is None else p(v) for v, p in zip(values, processors)]
+        found: list = []
+
+        def call(cursor) -> None:  # not in a pipeline: psycopg sends a BEGIN there on its own round trip all the same
+            cursor.execute(sql, tuple(values) if positional else dict(zip(names, values)))
+            found.append(fetch(cursor))
+            if conn.dialect.name not in self._results:
+                self._results[conn.dialect.name] = [
+                    t._cached_result_processor(conn.dialect, d[1]) for t, d in zip(spec[5], cursor.description)
+                ]
+
+        Prepared._execute(conn, spec, call)
+        return found[0]
+
+    def _convert(self, conn: Connection, rows: Sequence[Sequence[Any]]) -> list:
+        row_class = self._compiled[conn.dialect.name][6]
+        results = self._results[conn.dialect.name]
+        if all(p is None for p in results):
+            return [row_class(*r) for r in rows]
+        return [row_class(*[v if p is None or v is None else p(v) for v, p in zip(r, results)]) for r in rows]
+
+
+def _row_class(labels: Sequence[str]):
+    from collections import namedtuple
+
+    return namedtuple("Row", labels, rename=False)

@@ -59,14 +59,21 @@ def _case_refs(org, ob: Obligation, fired) -> list[str]:
 
 
 def _fire(conn, store, fw: Framework, org, ob: Obligation, event: Event, day: date, prefer: str,
-          events: list | None = None, author: str | None = None) -> tuple[oc.Persisted, Consequences, str]:  # fmt: skip
+          events: list | None = None, author: str | None = None, batch: oc.Batch | None = None,
+          ) -> tuple[oc.Persisted, Consequences, str]:  # fmt: skip
+    """The triggers ``event`` fires and what they set off, persisted (``batch``: writes held back, written
+    before anything here reads or writes)."""
     rules = rules_for(fw, prefer)
     fired = rules.fired(event)
     picks = any(a.do == "follow_up_audits" for f in fired for a in f.trigger.then)
-    history = oc.history(conn, _case_refs(org, ob, fired), day, fw.recent_audit_months) if picks else CaseHistory()
     pooled = any(a.do == "moderation" and a.moderator == "pool" for f in fired for a in f.trigger.then)
+    if picks or pooled:
+        oc.flush(conn, batch)
+    history = oc.history(conn, _case_refs(org, ob, fired), day, fw.recent_audit_months) if picks else CaseHistory()
     load = oc.held_by_assignee(conn, fw.id, "moderation", *_month_of(day)) if pooled else {}
     cons = consequences(fw, org, ob, event, fired, day, history, load, author)
+    if cons.obligations or cons.notices:
+        oc.flush(conn, batch)
     return oc.persist(conn, cons.obligations, cons.notices, cons.events, events), cons, rules.name
 
 
@@ -92,7 +99,9 @@ def record_many(store: Store, recordings: list, today: date, prefer: str = "auto
     with store.write() as conn:
         contexts: dict[str, tuple] = {}
         events: list[tuple[str, str, dict]] = []
+        batch = oc.Batch()  # the outcome and the status, held back to go with the event lines
         for source, rec in recordings:
+            oc.flush(conn, batch)  # before the next read (a CSV may name one obligation twice)
             try:
                 oid = oc.resolve(conn, rec.obligation)
                 ob, org_version, fw_hash = oc.load_versioned(conn, oid, lock=True)
@@ -106,27 +115,30 @@ def record_many(store: Store, recordings: list, today: date, prefer: str = "auto
             if found:
                 problems += [Problem(source, p.field, p.message) for p in found]
                 continue
-            results.append(_record_one(conn, store, fw, org, ob, rec, today, prefer, events))
+            results.append(_record_one(conn, store, fw, org, ob, rec, today, prefer, events, batch))
         if problems:
             what = "nothing recorded" if len(recordings) > 1 else f"{recordings[0][1].obligation}: nothing recorded"
             raise InputError(problems, f"{what}, the store is unchanged")
-        oc.log_many(conn, events)
+        oc.flush(conn, batch, events)
     return results
 
 
-def _record_one(conn, store, fw: Framework, org, ob: Obligation, rec: Recording, today: date, prefer: str, events: list) -> RecordResult:
+def _record_one(conn, store, fw: Framework, org, ob: Obligation, rec: Recording, today: date, prefer: str, events: list,
+                batch: oc.Batch | None = None) -> RecordResult:  # fmt: skip
     day, by = rec.date or today, rec.by or ob.assignee
     grade = grade_key(rec.grade) if rec.grade else None
-    oc.save_outcome(conn, ob, {
+    oc.record_done(conn, ob, {
         "grade": grade, "concerns": rec.concerns, "areas": dict(rec.areas), "by": by,
         "audit_date": day, "notes": rec.notes or None,
-    })  # fmt: skip
-    oc.set_status(conn, ob, DONE)
+    }, DONE, batch)  # fmt: skip
     events.append(("outcome.recorded", ob.id, {"grade": grade, "concerns": rec.concerns, "by": by, "date": day.isoformat()}))
     if ob.kind == "qa_signoff" and ob.cause:
+        oc.flush(conn, batch)
         oc.update_outcome(conn, ob.cause, {"signoff_by": by, "signoff_on": day})
     event = Event(f"{ob.id}/outcome", "outcome", ob.row, ob.kind, grade, rec.concerns, rec.areas, ob.cadence >= 0)
-    done, cons, name = _fire(conn, store, fw, org, ob, event, day, prefer, events, author=by)
+    done, cons, name = _fire(conn, store, fw, org, ob, event, day, prefer, events, author=by, batch=batch)
+    if rec.actions or (rec.carried_out is not None and ob.cause):
+        oc.flush(conn, batch)
     raised, queued = _raise(conn, fw, org, ob, rec, day, by, events)
     if rec.carried_out is not None and ob.cause:
         _checked(conn, ob, rec.carried_out, events)
