@@ -138,3 +138,24 @@ def test_the_api_list_is_one_transaction_and_spec_shaped_json(served: SqlStore, 
     assert client.get("/api/obligations?person=PM1", other).status_code == 403
     bad = client.get("/api/obligations?status=finished", token)
     assert bad.status_code == 422 and bad.json()["problems"][0]["field"] == "status"
+
+
+def test_rows_become_the_obligations_their_constructor_makes(served: SqlStore):
+    """:func:`ob_store.build` fills the slots itself: every field, outcome and people included, as ``Obligation(...)`` would."""
+    found = served.obligations(Filters(statuses=None))
+    assert any(o.outcome is not None for o in found) and any(o.attendees for o in found)
+    for o in found:
+        made = type(o)(**{f.name: getattr(o, f.name) for f in dataclasses.fields(o)})
+        assert all(getattr(o, f.name) == getattr(made, f.name) for f in dataclasses.fields(o)), o.id
+        assert o == made and hash(o) == hash(made) and repr(o) == repr(made)
+    with served.read() as conn:
+        rows = conn.execute(ob_store._statement(ob_store._shape(Filters(statuses=None))), ob_store._values(Filters(statuses=None))).all()
+    for r, o in zip(rows, found):  # by name, as the stored row says
+        assert (o.id, o.case, o.team, o.sequence, o.due) == (r.id, r.case_ref, r.team, r.sequence, r.due)
+        assert o.attendees == (tuple(r.attendees.split(";")) if r.attendees else ())
+        assert (o.outcome is None) == (r.grade is None)
+        if o.outcome is not None:
+            named = {f.name: getattr(r, {"date": "audit_date"}.get(f.name, f.name)) for f in dataclasses.fields(o.outcome)}
+            named.update(areas=tuple(sorted((r.areas or {}).items())), notes=r.notes or "",
+                         moderated_areas=tuple(sorted((r.moderated_areas or {}).items())))  # fmt: skip
+            assert o.outcome == type(o.outcome)(**named)
