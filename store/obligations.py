@@ -371,7 +371,7 @@ def _builder():
     values = [f"v{i}" for i in range(len(columns))]
     outcome = ["grade", "concerns", "by", "on", "areas", "notes", "contested", "m_grade", "m_by", "m_on", "m_areas", "s_by", "s_on"]
     lines = [
-        f"def build(r, new=object.__new__, cls=Obligation, Outcome=Outcome, sorted=sorted, tuple=tuple, "
+        "def build(r, new=object.__new__, cls=Obligation, Outcome=Outcome, sorted=sorted, tuple=tuple, "
         + ", ".join(f"s{i}=setters[{i}]" for i in range(len(names))) + "):",
         f"    {', '.join(values)}, attendees, copies, {', '.join(outcome)} = r",
         "    o = new(cls)",

@@ -159,3 +159,46 @@ def test_rows_become_the_obligations_their_constructor_makes(served: SqlStore):
             named.update(areas=tuple(sorted((r.areas or {}).items())), notes=r.notes or "",
                          moderated_areas=tuple(sorted((r.moderated_areas or {}).items())))  # fmt: skip
             assert o.outcome == type(o.outcome)(**named)
+
+
+def _dumped(found, org, today, viewer=None) -> bytes:
+    """The API's bytes as they were made before :func:`queries.records_json`: the records, dumped."""
+    return json.dumps([queries.record(o, org, today, viewer) for o in found], ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def test_the_api_json_is_the_records_dumped_byte_for_byte_for_every_person(served: SqlStore):
+    """Every person's list (each as the viewer, and as nobody), and the whole store, on both databases."""
+    org = served.org()
+    every = queries.due(served, DueQuery(statuses=queries.parse_statuses("all")), TODAY)
+    assert any(o.outcome is not None for o in every) and any(o.attendees or o.copies for o in every)
+    assert queries._records_json(every, org, TODAY, None).encode() == _dumped(every, org, TODAY)  # the short way, not the fallback
+    for day in (TODAY, date(2025, 3, 1)):  # and later: more of it overdue
+        for p in org.people:
+            found = queries.due(served, DueQuery(person=p.id, statuses=queries.parse_statuses("all")), day)
+            assert queries.records_json(found, org, day, p.id) == _dumped(found, org, day, p.id), p.id
+            assert queries.records_json(found, org, day) == _dumped(found, org, day), p.id
+
+
+def test_the_api_json_escapes_and_falls_back_as_json_dumps_does():
+    """Quotes, backslashes, control characters, non-ASCII, None where a string may be missing, moderated outcomes,
+    an assignee the organisation does not know; a value of an unexpected type takes the long way, same bytes."""
+    from qaf.engine.model import Obligation, Outcome
+
+    org = council()
+    odd = 'Q"u\\o\tte\n\x01 é 😀 </script>'
+    base = Obligation(id="abcdef0123456789", framework="fw", row="1.2", cadence=0, kind="audit", title=odd, assignee="SW1",
+                      subject_kind="worker", subject="SW1", period_start=date(2024, 4, 1), period_end=date(2024, 4, 30),
+                      due=date(2024, 4, 30), attendees=("SW2", "PM1"), copies=(odd,))  # fmt: skip
+    outcome = Outcome("good", True, "PM1", date(2024, 5, 1), (("a", "good"),), "n", True, "outstanding", "QA1", (("b", odd),),
+                      date(2024, 5, 2), "HD1", date(2024, 5, 3))  # fmt: skip
+    cases = [
+        base,
+        dataclasses.replace(base, assignee=None, case=odd, team="T1", status_reason=odd, sample_reason="s", cause="c" * 16),
+        dataclasses.replace(base, assignee="NOBODY", status="done", outcome=outcome),
+        dataclasses.replace(base, outcome=Outcome("inadequate"), status="waived", sequence=7, cadence=-1),
+        dataclasses.replace(base, row=12),  # not a string: the long way
+        dataclasses.replace(base, cadence=True),
+    ]
+    for viewer in (None, "SW1", "SW2", "PM1", "NOBODY"):
+        for found in ([], cases[:4], cases):
+            assert queries.records_json(found, org, TODAY, viewer) == _dumped(found, org, TODAY, viewer), (viewer, len(found))
