@@ -202,3 +202,30 @@ def test_the_api_json_escapes_and_falls_back_as_json_dumps_does():
     for viewer in (None, "SW1", "SW2", "PM1", "NOBODY"):
         for found in ([], cases[:4], cases):
             assert queries.records_json(found, org, TODAY, viewer) == _dumped(found, org, TODAY, viewer), (viewer, len(found))
+
+
+def test_rows_read_on_the_drivers_cursor_are_those_sqlalchemy_reads(served: SqlStore):
+    """:func:`ob_store.find` inside a begun transaction runs the statement on the driver's cursor: for every shape of
+    filters the read path asks (a person, a team, dates, ids, a kind, a row, statuses) the same obligations, outcomes and all."""
+    every = served.obligations(Filters(statuses=None))
+    org, vocab = served.org(), served.vocabulary()
+    shapes = [Filters(statuses=None), Filters(), Filters(framework=every[0].framework, kind="audit", row=every[0].row),
+              Filters(due_from=date(2024, 5, 1), due_to=date(2024, 7, 31), teams=frozenset({"T1", "T2"})),
+              Filters(ids=frozenset(o.id for o in every[::7]), statuses=None), Filters(team="T1", statuses=frozenset({"done"})),
+              Filters(assignees=frozenset({"SW1"}), due_to=TODAY)]  # fmt: skip
+    everything = queries.parse_statuses("all")
+    shapes += [filters(DueQuery(person=p.id, statuses=everything), org, vocab, TODAY) for p in org.people]
+    shapes += [filters(DueQuery(role=r, statuses=everything), org, vocab, TODAY) for r in list(vocab.roles)[:3]]
+    shapes += [filters(DueQuery(team=t.id, service=t.service), org, vocab, TODAY) for t in org.teams]
+    for f in shapes:
+        statement, values = ob_store._statement(ob_store._shape(f)), ob_store._values(f)
+        assert ob_store._compiled(statement, served.engine.dialect)[2] is not None, "the driver's cursor, not SQLAlchemy's path"
+        with served.read() as conn:
+            served.snapshot_in(conn)  # a transaction begun, as on the read path
+            assert conn.in_transaction() and not conn.dispatch.before_cursor_execute
+            fast = ob_store.find(conn, f)
+            slow = list(map(ob_store.build, conn.execute(statement, values)))
+        assert fast == slow and [o.outcome for o in fast] == [o.outcome for o in slow], f
+        assert [tuple(map(type, dataclasses.astuple(o))) for o in fast] == [tuple(map(type, dataclasses.astuple(o))) for o in slow]
+    with served.engine.connect() as conn:  # no transaction begun: SQLAlchemy's path, the same obligations
+        assert ob_store.find(conn, Filters(statuses=None)) == every
