@@ -23,6 +23,7 @@ from typing import Any, Iterable
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import Connection, and_, bindparam, delete, or_, select, union_all, update
+from sqlalchemy.exc import DBAPIError
 
 from qaf.engine.model import DONE, LIVE, CaseHistory, Completed, Obligation, Outcome
 from qaf.engine.query import Filters
@@ -411,8 +412,9 @@ def find(conn: Connection, f: Filters) -> list[Obligation]:
     would run it: the same SQL and parameters (:meth:`SQLCompiler.construct_expanded_state`,
     the bind processors), the rows fetched at once and converted by the
     dialect's own result processors, without SQLAlchemy's execution context and
-    Row objects per row (0.3 ms of a person's ``due()`` on SQLite). An engine
-    with statement listeners (tracing, the round-trip tests) takes SQLAlchemy's path, so they see every statement.
+    Row objects per row (0.3 ms of a person's ``due()`` on SQLite), as
+    :mod:`qaf.store.prepared` runs the hottest writes. An engine with statement
+    listeners (tracing, the round-trip tests) takes SQLAlchemy's path, so they see every statement.
     """
     statement, values = _statement(_shape(f)), _values(f)
     if not conn.in_transaction() or conn.dispatch.before_cursor_execute or conn.dispatch.after_cursor_execute:
@@ -430,6 +432,8 @@ def find(conn: Connection, f: Filters) -> list[Obligation]:
     try:
         cursor.execute(state.statement, params)
         rows = cursor.fetchall()
+    except conn.dialect.loaded_dbapi.Error as exc:  # raised as SQLAlchemy would raise it (as qaf.store.prepared does)
+        raise DBAPIError.instance(state.statement, params, exc, conn.dialect.loaded_dbapi.Error, dialect=conn.dialect) from exc
     finally:
         cursor.close()
     return list(map(made, rows))

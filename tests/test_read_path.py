@@ -229,3 +229,23 @@ def test_rows_read_on_the_drivers_cursor_are_those_sqlalchemy_reads(served: SqlS
         assert [tuple(map(type, dataclasses.astuple(o))) for o in fast] == [tuple(map(type, dataclasses.astuple(o))) for o in slow]
     with served.engine.connect() as conn:  # no transaction begun: SQLAlchemy's path, the same obligations
         assert ob_store.find(conn, Filters(statuses=None)) == every
+
+
+def test_a_failing_read_on_the_drivers_cursor_raises_as_sqlalchemy_would(served: SqlStore, monkeypatch):
+    from sqlalchemy.exc import DBAPIError
+
+    f = Filters(statuses=None)
+    compiled, binds, made = ob_store._compiled(ob_store._statement(ob_store._shape(f)), served.engine.dialect)
+    broken = compiled.construct_expanded_state(ob_store._values(f)).statement.replace("FROM obligations", "FROM no_such_table", 1)
+
+    class Broken:
+        def construct_expanded_state(self, values):
+            return compiled.construct_expanded_state(values)._replace(statement=broken)
+
+        positional = compiled.positional
+
+    monkeypatch.setattr(ob_store, "_compiled", lambda *_: (Broken(), binds, made))
+    with served.read() as conn:
+        served.snapshot_in(conn)
+        with pytest.raises(DBAPIError):
+            ob_store.find(conn, f)
