@@ -138,3 +138,114 @@ def test_the_api_list_is_one_transaction_and_spec_shaped_json(served: SqlStore, 
     assert client.get("/api/obligations?person=PM1", other).status_code == 403
     bad = client.get("/api/obligations?status=finished", token)
     assert bad.status_code == 422 and bad.json()["problems"][0]["field"] == "status"
+
+
+def test_rows_become_the_obligations_their_constructor_makes(served: SqlStore):
+    """:func:`ob_store.build` fills the slots itself: every field, outcome and people included, as ``Obligation(...)`` would."""
+    found = served.obligations(Filters(statuses=None))
+    assert any(o.outcome is not None for o in found) and any(o.attendees for o in found)
+    for o in found:
+        made = type(o)(**{f.name: getattr(o, f.name) for f in dataclasses.fields(o)})
+        assert all(getattr(o, f.name) == getattr(made, f.name) for f in dataclasses.fields(o)), o.id
+        assert o == made and hash(o) == hash(made) and repr(o) == repr(made)
+    with served.read() as conn:
+        rows = conn.execute(ob_store._statement(ob_store._shape(Filters(statuses=None))), ob_store._values(Filters(statuses=None))).all()
+    for r, o in zip(rows, found):  # by name, as the stored row says
+        assert (o.id, o.case, o.team, o.sequence, o.due) == (r.id, r.case_ref, r.team, r.sequence, r.due)
+        assert o.attendees == (tuple(r.attendees.split(";")) if r.attendees else ())
+        assert (o.outcome is None) == (r.grade is None)
+        if o.outcome is not None:
+            named = {f.name: getattr(r, {"date": "audit_date"}.get(f.name, f.name)) for f in dataclasses.fields(o.outcome)}
+            named.update(areas=tuple(sorted((r.areas or {}).items())), notes=r.notes or "",
+                         moderated_areas=tuple(sorted((r.moderated_areas or {}).items())))  # fmt: skip
+            assert o.outcome == type(o.outcome)(**named)
+
+
+def _dumped(found, org, today, viewer=None) -> bytes:
+    """The API's bytes as they were made before :func:`queries.records_json`: the records, dumped."""
+    return json.dumps([queries.record(o, org, today, viewer) for o in found], ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def test_the_api_json_is_the_records_dumped_byte_for_byte_for_every_person(served: SqlStore):
+    """Every person's list (each as the viewer, and as nobody), and the whole store, on both databases."""
+    org = served.org()
+    every = queries.due(served, DueQuery(statuses=queries.parse_statuses("all")), TODAY)
+    assert any(o.outcome is not None for o in every) and any(o.attendees or o.copies for o in every)
+    assert queries._records_json(every, org, TODAY, None).encode() == _dumped(every, org, TODAY)  # the short way, not the fallback
+    for day in (TODAY, date(2025, 3, 1)):  # and later: more of it overdue
+        for p in org.people:
+            found = queries.due(served, DueQuery(person=p.id, statuses=queries.parse_statuses("all")), day)
+            assert queries.records_json(found, org, day, p.id) == _dumped(found, org, day, p.id), p.id
+            assert queries.records_json(found, org, day) == _dumped(found, org, day), p.id
+
+
+def test_the_api_json_escapes_and_falls_back_as_json_dumps_does():
+    """Quotes, backslashes, control characters, non-ASCII, None where a string may be missing, moderated outcomes,
+    an assignee the organisation does not know; a value of an unexpected type takes the long way, same bytes."""
+    from qaf.engine.model import Obligation, Outcome
+
+    org = council()
+    odd = 'Q"u\\o\tte\n\x01 é 😀 </script>'
+    base = Obligation(id="abcdef0123456789", framework="fw", row="1.2", cadence=0, kind="audit", title=odd, assignee="SW1",
+                      subject_kind="worker", subject="SW1", period_start=date(2024, 4, 1), period_end=date(2024, 4, 30),
+                      due=date(2024, 4, 30), attendees=("SW2", "PM1"), copies=(odd,))  # fmt: skip
+    outcome = Outcome("good", True, "PM1", date(2024, 5, 1), (("a", "good"),), "n", True, "outstanding", "QA1", (("b", odd),),
+                      date(2024, 5, 2), "HD1", date(2024, 5, 3))  # fmt: skip
+    cases = [
+        base,
+        dataclasses.replace(base, assignee=None, case=odd, team="T1", status_reason=odd, sample_reason="s", cause="c" * 16),
+        dataclasses.replace(base, assignee="NOBODY", status="done", outcome=outcome),
+        dataclasses.replace(base, outcome=Outcome("inadequate"), status="waived", sequence=7, cadence=-1),
+        dataclasses.replace(base, row=12),  # not a string: the long way
+        dataclasses.replace(base, cadence=True),
+    ]
+    for viewer in (None, "SW1", "SW2", "PM1", "NOBODY"):
+        for found in ([], cases[:4], cases):
+            assert queries.records_json(found, org, TODAY, viewer) == _dumped(found, org, TODAY, viewer), (viewer, len(found))
+
+
+def test_rows_read_on_the_drivers_cursor_are_those_sqlalchemy_reads(served: SqlStore):
+    """:func:`ob_store.find` inside a begun transaction runs the statement on the driver's cursor: for every shape of
+    filters the read path asks (a person, a team, dates, ids, a kind, a row, statuses) the same obligations, outcomes and all."""
+    every = served.obligations(Filters(statuses=None))
+    org, vocab = served.org(), served.vocabulary()
+    shapes = [Filters(statuses=None), Filters(), Filters(framework=every[0].framework, kind="audit", row=every[0].row),
+              Filters(due_from=date(2024, 5, 1), due_to=date(2024, 7, 31), teams=frozenset({"T1", "T2"})),
+              Filters(ids=frozenset(o.id for o in every[::7]), statuses=None), Filters(team="T1", statuses=frozenset({"done"})),
+              Filters(assignees=frozenset({"SW1"}), due_to=TODAY)]  # fmt: skip
+    everything = queries.parse_statuses("all")
+    shapes += [filters(DueQuery(person=p.id, statuses=everything), org, vocab, TODAY) for p in org.people]
+    shapes += [filters(DueQuery(role=r, statuses=everything), org, vocab, TODAY) for r in list(vocab.roles)[:3]]
+    shapes += [filters(DueQuery(team=t.id, service=t.service), org, vocab, TODAY) for t in org.teams]
+    for f in shapes:
+        statement, values = ob_store._statement(ob_store._shape(f)), ob_store._values(f)
+        assert ob_store._compiled(statement, served.engine.dialect)[2] is not None, "the driver's cursor, not SQLAlchemy's path"
+        with served.read() as conn:
+            served.snapshot_in(conn)  # a transaction begun, as on the read path
+            assert conn.in_transaction() and not conn.dispatch.before_cursor_execute
+            fast = ob_store.find(conn, f)
+            slow = list(map(ob_store.build, conn.execute(statement, values)))
+        assert fast == slow and [o.outcome for o in fast] == [o.outcome for o in slow], f
+        assert [tuple(map(type, dataclasses.astuple(o))) for o in fast] == [tuple(map(type, dataclasses.astuple(o))) for o in slow]
+    with served.engine.connect() as conn:  # no transaction begun: SQLAlchemy's path, the same obligations
+        assert ob_store.find(conn, Filters(statuses=None)) == every
+
+
+def test_a_failing_read_on_the_drivers_cursor_raises_as_sqlalchemy_would(served: SqlStore, monkeypatch):
+    from sqlalchemy.exc import DBAPIError
+
+    f = Filters(statuses=None)
+    compiled, binds, made = ob_store._compiled(ob_store._statement(ob_store._shape(f)), served.engine.dialect)
+    broken = compiled.construct_expanded_state(ob_store._values(f)).statement.replace("FROM obligations", "FROM no_such_table", 1)
+
+    class Broken:
+        def construct_expanded_state(self, values):
+            return compiled.construct_expanded_state(values)._replace(statement=broken)
+
+        positional = compiled.positional
+
+    monkeypatch.setattr(ob_store, "_compiled", lambda *_: (Broken(), binds, made))
+    with served.read() as conn:
+        served.snapshot_in(conn)
+        with pytest.raises(DBAPIError):
+            ob_store.find(conn, f)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+from json.encoder import encode_basestring as _escape  # what json.dumps escapes strings with (ensure_ascii=False)
 from dataclasses import replace
 from datetime import date
 from typing import Any, Iterable
@@ -21,7 +22,7 @@ from qaf.engine.query import LIVE_SHOWN, STORED, DueQuery, Filters, QueryError, 
 from qaf.rules.roles import Vocabulary
 from qaf.store.protocols import Store
 
-__all__ = ["KEYS", "LIVE_SHOWN", "STORED", "DueQuery", "Filters", "QueryError", "due", "filters", "parse_statuses", "record", "render"]
+__all__ = ["KEYS", "LIVE_SHOWN", "STORED", "DueQuery", "Filters", "QueryError", "due", "filters", "parse_statuses", "record", "records_json", "render"]
 
 KEYS = (
     "id", "uid", "framework", "row", "cadence", "kind", "title", "assignee", "assignee_email", "subject",
@@ -62,31 +63,101 @@ def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
 
+def _outcome_record(o: Obligation) -> dict[str, Any] | None:
+    """An obligation's outcome, as its record shows it (None: no outcome)."""
+    if o.outcome is None:
+        return None
+    outcome = {"grade": o.outcome.grade, "concerns": o.outcome.concerns, "by": o.outcome.by, "date": _iso(o.outcome.date)}
+    if o.outcome.moderated_grade is not None:
+        outcome.update(moderated_grade=o.outcome.moderated_grade, moderated_by=o.outcome.moderated_by)
+        if o.outcome.moderated_areas:
+            outcome["moderated_areas"] = dict(o.outcome.moderated_areas)
+    if o.outcome.areas:
+        outcome["areas"] = dict(o.outcome.areas)
+    if o.outcome.contested:
+        outcome["contested"] = True
+    return outcome
+
+
 def record(o: Obligation, org: Org, today: date, viewer: str | None = None) -> dict[str, Any]:
     """One obligation in SPEC §4's JSON shape (plus a few helpful extras); ``as`` what ``viewer`` is to it."""
     person = org.person(o.assignee) if o.assignee else None
-    outcome = None
-    if o.outcome is not None:
-        outcome = {"grade": o.outcome.grade, "concerns": o.outcome.concerns, "by": o.outcome.by, "date": _iso(o.outcome.date)}
-        if o.outcome.moderated_grade is not None:
-            outcome.update(moderated_grade=o.outcome.moderated_grade, moderated_by=o.outcome.moderated_by)
-            if o.outcome.moderated_areas:
-                outcome["moderated_areas"] = dict(o.outcome.moderated_areas)
-        if o.outcome.areas:
-            outcome["areas"] = dict(o.outcome.areas)
-        if o.outcome.contested:
-            outcome["contested"] = True
     return {
         "id": o.id, "uid": o.uid, "framework": o.framework, "row": o.row, "cadence": o.cadence,
         "kind": o.kind, "title": o.title, "assignee": o.assignee,
         "assignee_email": person.email if person else None, "subject": o.subject, "case": o.case,
         "team": o.team, "period_start": _iso(o.period_start), "period_end": _iso(o.period_end),
-        "due": _iso(o.due), "status": o.shown_status(today), "cause": o.cause, "outcome": outcome,
+        "due": _iso(o.due), "status": o.shown_status(today), "cause": o.cause, "outcome": _outcome_record(o),
         "assignee_name": person.name if person else None, "subject_kind": o.subject_kind,
         "status_reason": o.status_reason, "sample_reason": o.sample_reason, "sequence": o.sequence,
         "attendees": list(o.attendees), "copies": list(o.copies),
         **({"as": o.role_of(viewer), "status": shown_status(o, today, viewer)} if viewer is not None else {}),
     }  # fmt: skip
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def records_json(obligations: list[Obligation], org: Org, today: date, viewer: str | None = None) -> bytes:
+    """``[record(o, ...) for o in obligations]`` as compact JSON (UTF-8), byte for byte what :func:`json.dumps` writes
+    of them (``ensure_ascii=False, separators=(",", ":")``): the API's answer.
+
+    Written record by record from one template, strings escaped by the json
+    module's own escaper, without the dicts in between: a third of the time
+    of building the records and dumping them (a person's 175 rows). Anything
+    the template does not expect (a value of another type) goes the long way,
+    so the bytes are the same whatever the data (``tests/test_read_path.py``).
+    """
+    try:
+        return _records_json(obligations, org, today, viewer).encode("utf-8")
+    except (TypeError, ValueError):
+        return _dumps([record(o, org, today, viewer) for o in obligations]).encode("utf-8")
+
+
+def _records_json(obligations: list[Obligation], org: Org, today: date, viewer: str | None) -> str:
+    s = _escape
+    people: dict[str | None, str] = {}  # the assignee's email and name, encoded once a call
+    out = []
+    for o in obligations:
+        assignee = o.assignee
+        named = people.get(assignee)
+        if named is None:
+            person = org.person(assignee) if assignee else None
+            named = people[assignee] = _json_pair(person.email if person else None, person.name if person else None)
+        email, name = named
+        if viewer is None:
+            status, tail = o.shown_status(today), "}"
+        else:
+            status, tail = shown_status(o, today, viewer), ',"as":' + _scalar(o.role_of(viewer)) + "}"
+        cadence, sequence = o.cadence, o.sequence
+        if type(cadence) is not int or type(sequence) is not int:
+            raise TypeError("not an int")
+        outcome = "null" if o.outcome is None else _dumps(_outcome_record(o))
+        out.append(
+            f'{{"id":{s(o.id)},"uid":{s(o.id + "@qaf")},"framework":{s(o.framework)},"row":{s(o.row)},"cadence":{cadence},'
+            f'"kind":{s(o.kind)},"title":{s(o.title)},"assignee":{_scalar(assignee)},"assignee_email":{email},'
+            f'"subject":{s(o.subject)},"case":{_scalar(o.case)},"team":{_scalar(o.team)},'
+            f'"period_start":{_date(o.period_start)},"period_end":{_date(o.period_end)},"due":{_date(o.due)},'
+            f'"status":{s(status)},"cause":{_scalar(o.cause)},"outcome":{outcome},"assignee_name":{name},'
+            f'"subject_kind":{s(o.subject_kind)},"status_reason":{_scalar(o.status_reason)},'
+            f'"sample_reason":{_scalar(o.sample_reason)},"sequence":{sequence},'
+            f'"attendees":[{",".join(map(s, o.attendees))}],"copies":[{",".join(map(s, o.copies))}]{tail}'
+        )  # fmt: skip
+    return "[" + ",".join(out) + "]"
+
+
+def _json_pair(email: Any, name: Any) -> tuple[str, str]:
+    return _scalar(email), _scalar(name)
+
+
+def _scalar(value: str | None) -> str:
+    """A string or None as json.dumps writes it; anything else raises TypeError (the long way then)."""
+    return "null" if value is None else _escape(value)
+
+
+def _date(day: date | None) -> str:
+    return '"' + day.isoformat() + '"' if day else "null"
 
 
 TABLE_COLUMNS = ("id", "due", "status", "row", "kind", "assignee_name", "title")

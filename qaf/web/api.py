@@ -38,7 +38,6 @@ link, "My work", an obligation's page), their stylesheet at ``/static``.
 from __future__ import annotations
 
 import gc
-import json
 import logging
 import os
 import time
@@ -334,8 +333,8 @@ def create_app(
                 raise ApiError(403, f"'{person}' is not you or in your line")
             q = queries.DueQuery(person, role, team, service, row, framework, kind, date_from, date_to, statuses)
             found = queries.due_in(r.conn, store, r.snap, q, today_, who.visible)
-            records = [queries.record(o, r.snap.org, today_, person) for o in found]
-        return Response(json.dumps(records, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), media_type="application/json")
+        # json.dumps([queries.record(...) for o in found], ensure_ascii=False, separators=(",", ":")), byte for byte
+        return Response(queries.records_json(found, r.snap.org, today_, person), media_type="application/json")
 
     @app.get("/api/obligations/{oid}", tags=["obligations"])
     def get_obligation(oid: str, who: Caller = Depends(caller)) -> dict[str, Any]:
