@@ -22,7 +22,7 @@ from qaf.store import frameworks as fw_store
 from qaf.store import obligations as ob_store
 from qaf.store import org as org_store
 from qaf.store import outcomes as oc_store
-from qaf.store.db import open_engine
+from qaf.store.db import open_engine, pooler
 from qaf.store.protocols import FrameworkChange, OrgChange, Snapshot, StoredFramework
 from qaf.store.tables import EVENTS, FRAMEWORKS, META, OBLIGATIONS, OUTCOMES
 
@@ -42,6 +42,10 @@ class SqlStore:
         self._org: tuple[int, Org] | None = None
         self._snapshot: Snapshot | None = None  # what every read asks for, kept while its versions hold
         self._pinned = threading.local()  # this thread's read connection inside one_read(), if any
+        # PostgreSQL reads at READ COMMITTED, where every statement sees its own moment whether or not it is in a
+        # transaction block: without one, a read saves BEGIN and ROLLBACK (two of an API call's five round trips).
+        # Behind a transaction pooler the block stays: it is what keeps a read's statements on one server session.
+        self._autocommit_reads = engine.dialect.name == "postgresql" and not pooler()
 
     @classmethod
     def open(cls, url: str | None = None, application_name: str = "qaf") -> "SqlStore":
@@ -53,7 +57,8 @@ class SqlStore:
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        """A read-only connection: on SQLite a deferred transaction, so readers never queue behind writers.
+        """A read-only connection: on SQLite a deferred transaction, so readers never queue behind writers;
+        on PostgreSQL no transaction block (each statement at READ COMMITTED, as inside one), unless behind a pooler.
 
         Inside :meth:`one_read` on the same thread, the block's one connection
         (and transaction) is handed back instead of a new one.
@@ -63,7 +68,10 @@ class SqlStore:
             yield pinned
             return
         with self.engine.connect() as conn:
-            conn.execution_options(qaf_read=True)
+            if self._autocommit_reads:
+                conn.execution_options(qaf_read=True, isolation_level="AUTOCOMMIT")  # no round trip: a driver flag
+            else:
+                conn.execution_options(qaf_read=True)
             yield conn
 
     @contextmanager

@@ -117,3 +117,49 @@ def test_a_recording_refused_reads_and_writes_nothing_more(council: SqlStore, mo
         with pytest.raises(Exception, match="nothing recorded"):
             recording.record(council, Recording(audit.id, "good", date=audit.period_start), TODAY)
     assert seen.writes == 0 and seen.commits == 0 and seen.reads <= 2
+
+
+def _block_seen(store: SqlStore) -> tuple[bool, int]:
+    """(whether a read's driver connection was in a transaction block after its statement, the rows it read)."""
+    from psycopg.pq import TransactionStatus
+
+    with store.read() as conn:
+        rows = conn.execute(select_count_of_obligations()).scalar_one()
+        return conn.connection.dbapi_connection.info.transaction_status != TransactionStatus.IDLE, rows
+
+
+def select_count_of_obligations():
+    from sqlalchemy import func, select
+
+    from qaf.store.tables import OBLIGATIONS
+
+    return select(func.count()).select_from(OBLIGATIONS)
+
+
+def test_a_read_on_postgresql_sends_no_begin_and_no_rollback(pg_url: str, monkeypatch: pytest.MonkeyPatch):
+    """READ COMMITTED gives each statement its own moment inside a block or not: the block was two round trips of five."""
+    from psycopg.pq import TransactionStatus
+
+    monkeypatch.delenv("QAF_DB_POOLER", raising=False)
+    store = SqlStore.open(pg_url)
+    try:
+        year(store)
+        in_block, rows = _block_seen(store)
+        assert rows > 0 and not in_block
+        with store.write() as conn:  # a write keeps its transaction: all or nothing
+            conn.execute(select_count_of_obligations())
+            assert conn.connection.dbapi_connection.info.transaction_status == TransactionStatus.INTRANS
+        with store.one_read():  # a page's one read shares the connection, still without a block
+            assert not _block_seen(store)[0]
+    finally:
+        store.close()
+
+
+def test_behind_a_transaction_pooler_a_read_keeps_its_block(pg_url: str, monkeypatch: pytest.MonkeyPatch):
+    """PgBouncer in transaction mode keeps a read's statements on one server session only inside a block."""
+    monkeypatch.setenv("QAF_DB_POOLER", "transaction")
+    store = SqlStore.open(pg_url)
+    try:
+        assert _block_seen(store)[0]
+    finally:
+        store.close()
