@@ -197,6 +197,7 @@ class Traffic:
         self.councils, self.rate = councils, rate
         self.stop = threading.Event()
         self.latencies: dict[tuple[int, str], list[float]] = {}
+        self.started: dict[tuple[int, str], list[float]] = {}  # when each answered request was sent (perf_counter)
         self.errors: dict[tuple[int, str], int] = {}
         self.threads: list[threading.Thread] = []
 
@@ -226,6 +227,7 @@ class Traffic:
             took = time.perf_counter() - began
             if ok:
                 self.latencies.setdefault((n, kind), []).append(took)
+                self.started.setdefault((n, kind), []).append(began)
             else:
                 self.errors[(n, kind)] = self.errors.get((n, kind), 0) + 1
         conn.close()
@@ -392,13 +394,16 @@ def main() -> int:
         start_worker(0, first, start, run)
         first_tick_alone = wait_ready(first, start)
         alone_ticks: list[float] = []
+        alone_windows: list[tuple[float, float]] = []  # (from, to) of each day's ticks: requests then meet them
         alone_cpu: list[float] = []
         alone_days = [start + timedelta(days=i + 1) for i in range(args.alone_days)]
         with sampler, Traffic([first], args.rate) as alone_traffic:
             traffic_began = time.perf_counter()
             for i, day in enumerate(alone_days):
                 time.sleep(max(0.0, traffic_began + i * args.day_gap - time.perf_counter()))
+                window = time.perf_counter()
                 took = tick_all([first], {0: day})[0]
+                alone_windows.append((window, time.perf_counter()))
                 if took is not None:
                     alone_ticks.append(took[0])
                     alone_cpu.append(took[1])
@@ -422,6 +427,7 @@ def main() -> int:
 
         month: dict[int, list[tuple[float, float] | None]] = {c["n"]: [] for c in councils}
         slowest = (0.0, 0, start)
+        month_windows: list[tuple[float, float]] = []
         sampler3 = Sampler(dsn, run)
         with sampler3, Traffic(councils, args.rate) as together_traffic:
             traffic_began = time.perf_counter()
@@ -429,7 +435,10 @@ def main() -> int:
                 time.sleep(max(0.0, traffic_began + i * args.day_gap - time.perf_counter()))
                 days = {c["n"]: start + timedelta(days=i + 1) for c in councils}
                 days[0] = start + timedelta(days=args.alone_days + i + 1)
-                for n, took in tick_all(councils, days).items():
+                window = time.perf_counter()
+                ticked = tick_all(councils, days)
+                month_windows.append((window, time.perf_counter()))
+                for n, took in ticked.items():
                     month[n].append(took)
                     if took is not None and took[0] > slowest[0]:
                         slowest = (took[0], n, days[n])
@@ -480,6 +489,23 @@ def main() -> int:
             print(f"  {kind}: all councils' requests together ({len(every)}): p50 {ms(pct(every, 50)).strip()} ms, "
                   f"p99 {ms(pct(every, 99)).strip()} ms, ratio {pct(every, 99) / alone_p99[kind]:.1f}x to council 0 alone "
                   f"({len(alone[kind])} requests, p99 {ms(alone_p99[kind]).strip()} ms)")  # fmt: skip
+        # the same requests split by whether they were sent while that day's ticks ran (the storm) or between them
+        for kind in ("feed", "due"):
+            parts = {}
+            for label, traffic, windows, who in (("alone", alone_traffic, alone_windows, [0]),
+                                                  ("together", together_traffic, month_windows, [c["n"] for c in councils])):  # fmt: skip
+                calm, storm = [], []
+                for n in who:
+                    for took, sent in zip(traffic.latencies.get((n, kind), []), traffic.started.get((n, kind), [])):
+                        (storm if any(a <= sent <= b for a, b in windows) else calm).append(took)
+                parts[label] = (calm, storm)
+            (a_calm, a_storm), (t_calm, t_storm) = parts["alone"], parts["together"]
+            print(f"  {kind} between the ticks: p99 alone {ms(pct(a_calm, 99)).strip()} ms ({len(a_calm)}), together "
+                  f"{ms(pct(t_calm, 99)).strip()} ms ({len(t_calm)}), ratio {pct(t_calm, 99) / pct(a_calm, 99):.1f}x; "
+                  f"while the ticks ran: alone {ms(pct(a_storm, 99)).strip()} ms ({len(a_storm)}), together "
+                  f"{ms(pct(t_storm, 99)).strip()} ms ({len(t_storm)})")  # fmt: skip
+        storm_s = sum(b - a for a, b in month_windows)
+        print(f"  the month's ticks ran {storm_s:.1f} s of its {month_s:.1f} s; the longest day's {max((b - a for a, b in month_windows), default=0):.1f} s")
         idle_max = max(list(idle.values()) + list(idle_after.values()) or [0])
         print(f"connections per process at idle: at most {idle_max} (target 5); before the month {sorted(idle.values())}, after {sorted(idle_after.values())}")
         for label, s in (("alone", sampler), ("first ticks", sampler2), ("the month", sampler3)):
