@@ -37,7 +37,8 @@ def priority_of_a_job(tmp_path, monkeypatch, nice: str | None) -> tuple[int, int
         seen.append(own_priority())
         ran.set()
 
-    scheduler.add_job(probe, id="probe", next_run_time=datetime.now(timezone.utc))
+    # an hourly job run now (a one-off job is removed after it runs, racing the scheduler's shutdown)
+    scheduler.add_job(probe, "interval", hours=1, id="probe", next_run_time=datetime.now(timezone.utc))
     scheduler.start()
     try:
         assert ran.wait(30), "the probe job never ran"
