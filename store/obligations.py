@@ -23,10 +23,10 @@ from typing import Any, Iterable
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import Connection, and_, bindparam, delete, or_, select, union_all, update
-from sqlalchemy.exc import DBAPIError
 
 from qaf.engine.model import DONE, LIVE, CaseHistory, Completed, Obligation, Outcome
 from qaf.engine.query import Filters
+from qaf.store.prepared import Prepared
 from qaf.store.tables import ATTENDANCE, OBLIGATIONS, OUTCOMES
 from qaf.store.upsert import insert_new
 
@@ -430,14 +430,13 @@ def find(conn: Connection, f: Filters) -> list[Obligation]:
         params: Any = tuple(every[k](given[k]) if k in every else given[k] for k in state.positiontup)
     else:
         params = {k: every[k](v) if k in every else v for k, v in given.items()}
-    cursor = conn.connection.cursor()
-    try:
+    rows: list = []
+
+    def fetch(cursor) -> None:
         cursor.execute(state.statement, params)
-        rows = cursor.fetchall()
-    except conn.dialect.loaded_dbapi.Error as exc:  # raised as SQLAlchemy would raise it (as qaf.store.prepared does)
-        raise DBAPIError.instance(state.statement, params, exc, conn.dialect.loaded_dbapi.Error, dialect=conn.dialect) from exc
-    finally:
-        cursor.close()
+        rows.extend(cursor.fetchall())
+
+    Prepared._execute(conn, (state.statement,), fetch)  # a failure raised as SQLAlchemy would raise it, a dead connection dropped
     return list(map(made, rows))
 
 

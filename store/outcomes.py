@@ -135,10 +135,10 @@ def update_outcome(conn: Connection, oid: str, values: dict[str, Any]) -> None:
 
 def set_status(conn: Connection, ob: Obligation, status: str, reason: str | None = None, due: date | None = None) -> None:
     """Move a live obligation on; refused if someone else moved it first."""
-    _moved(ob, _move_on(ob, status, reason, due).run(conn, _moving(ob, status, reason, due)))
+    _moved(ob, _move_on(ob, due).run(conn, _moving(ob, status, reason, due)))
 
 
-def _move_on(ob: Obligation, status: str, reason: str | None, due: date | None) -> Prepared:
+def _move_on(ob: Obligation, due: date | None) -> Prepared:
     return _MOVE_ON if due is not None and due != ob.due else _MOVE_ON_SAME_DUE
 
 
@@ -172,7 +172,7 @@ def record_done(conn: Connection, ob: Obligation, values: dict[str, Any], status
     held = batch or Batch()
     held.statements.append((_SAVE_OUTCOME, row))
     held.moved.append((len(held.statements), ob))
-    held.statements.append((_move_on(ob, status, None, None), _moving(ob, status, None, None)))
+    held.statements.append((_move_on(ob, None), _moving(ob, status, None, None)))
     if batch is None:
         flush(conn, held)
 
@@ -182,8 +182,7 @@ def flush(conn: Connection, batch: Batch | None, events: list[tuple[str, str, di
     obligation it moves on was moved by someone else first."""
     statements = list(batch.statements) if batch is not None else []
     if events:
-        at = now()
-        statements.append((_LOG, [{"at": at, "kind": k, "ref": r, "payload": p} for k, r, p in events]))
+        statements.append((_LOG, _event_rows(events)))
     if not statements:
         return
     moved = list(batch.moved) if batch is not None else []
@@ -257,8 +256,13 @@ def log(conn: Connection, kind: str, ref: str, payload: dict[str, Any]) -> None:
 
 def log_many(conn: Connection, events: list[tuple[str, str, dict[str, Any]]]) -> None:
     if events:
-        at = now()
-        _LOG.run_many(conn, [{"at": at, "kind": k, "ref": r, "payload": p} for k, r, p in events])
+        _LOG.run_many(conn, _event_rows(events))
+
+
+def _event_rows(events: list[tuple[str, str, dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The event log's rows for ``(kind, ref, payload)`` lines, all at this moment."""
+    at = now()
+    return [{"at": at, "kind": k, "ref": r, "payload": p} for k, r, p in events]
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ the statement is compiled. A callable default must take no arguments (``default=
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from operator import itemgetter
 from typing import Any, Mapping, Sequence
 
@@ -147,18 +148,7 @@ def pipelined(conn: Connection):
     round trip; elsewhere a context that does nothing. Only statements run on the driver's cursor may be
     run in it (SQLAlchemy reads the result's description at once, before a pipeline has it)."""
     driver = conn.connection.driver_connection
-    return driver.pipeline() if conn.dialect.name == "postgresql" else _NOTHING
-
-
-class _Nothing:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *_exc) -> None:
-        return None
-
-
-_NOTHING = _Nothing()
+    return driver.pipeline() if conn.dialect.name == "postgresql" else nullcontext()
 
 
 def run_together(conn: Connection, statements: Sequence[tuple["Prepared", Any]]) -> list[int]:

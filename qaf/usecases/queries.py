@@ -124,7 +124,7 @@ def _records_json(obligations: list[Obligation], org: Org, today: date, viewer: 
         named = people.get(assignee)
         if named is None:
             person = org.person(assignee) if assignee else None
-            named = people[assignee] = _json_pair(person.email if person else None, person.name if person else None)
+            named = people[assignee] = (_scalar(person.email), _scalar(person.name)) if person else ("null", "null")
         email, name = named
         if viewer is None:
             status, tail = o.shown_status(today), "}"
@@ -135,7 +135,7 @@ def _records_json(obligations: list[Obligation], org: Org, today: date, viewer: 
             raise TypeError("not an int")
         outcome = "null" if o.outcome is None else _dumps(_outcome_record(o))
         out.append(
-            f'{{"id":{s(o.id)},"uid":{s(o.id + "@qaf")},"framework":{s(o.framework)},"row":{s(o.row)},"cadence":{cadence},'
+            f'{{"id":{s(o.id)},"uid":{s(o.uid)},"framework":{s(o.framework)},"row":{s(o.row)},"cadence":{cadence},'
             f'"kind":{s(o.kind)},"title":{s(o.title)},"assignee":{_scalar(assignee)},"assignee_email":{email},'
             f'"subject":{s(o.subject)},"case":{_scalar(o.case)},"team":{_scalar(o.team)},'
             f'"period_start":{_date(o.period_start)},"period_end":{_date(o.period_end)},"due":{_date(o.due)},'
@@ -145,10 +145,6 @@ def _records_json(obligations: list[Obligation], org: Org, today: date, viewer: 
             f'"attendees":[{",".join(map(s, o.attendees))}],"copies":[{",".join(map(s, o.copies))}]{tail}'
         )  # fmt: skip
     return "[" + ",".join(out) + "]"
-
-
-def _json_pair(email: Any, name: Any) -> tuple[str, str]:
-    return _scalar(email), _scalar(name)
 
 
 def _scalar(value: str | None) -> str:

@@ -101,15 +101,12 @@ class FeedServer:
     def _fresh(self) -> bool:
         return time.monotonic() - self._version[1] < self.ttl
 
-    def refresh(self, conn=None) -> str:
-        """The store version, read again (on ``conn`` if given) if older than ``ttl`` (one reader at a time)."""
+    def refresh(self) -> str:
+        """The store version, read again if older than ``ttl`` (one reader at a time)."""
         with self._probe:
             if not self._fresh():
                 day = self.today().isoformat()  # before the read: the business date may read the store itself
-                if conn is None:
-                    with self.store.read() as own:
-                        version = f"{feed_store.version(own)}|{day}"
-                else:
+                with self.store.read() as conn:
                     version = f"{feed_store.version(conn)}|{day}"
                 with self._lock:
                     if version != self._version[0]:
@@ -177,11 +174,11 @@ class FeedServer:
                 known = self._tokens.get(wanted)
             if known is not None:
                 return self._version[0], known
-        with self.store.read() as conn:
-            version = self.refresh(conn)
+        with self.store.one_read():  # the version's read and the token's share one transaction
+            version = self.refresh()
             with self._lock:
                 known = self._tokens.get(wanted)
-            found = known if known is not None else tokens.check_in(conn, token, "feed")
+            found = known if known is not None else tokens.check(self.store, token, "feed")
         if found is not None and known is None:
             with self._lock:
                 if self._version[0] == version:  # not a token read before a newer version emptied the cache
