@@ -14,20 +14,31 @@ and guarded by leadership:
   the day's tick (itself idempotent per business date);
 - ``send`` (every minute): alerts go at once, not at the next tick.
 
-The jobs run on the scheduler's own threads at a lower CPU priority than the
-threads answering requests (``QAF_BACKGROUND_NICE``, default 10, on Linux where
-the nice value is a thread's own): when many councils' servers share a
-machine and every one of them ticks at 06:00, their pages and feeds are
-answered first and the ticks take the cores that are left.
+The tick and the sender run in a background process of their own (one, started
+with the server and dying with it), at a lower CPU priority than the process
+answering requests (``QAF_BACKGROUND_NICE``, default 10): when many councils'
+servers share a machine and every one of them ticks at 06:00, their pages and
+feeds are answered first and the ticks take the cores that are left. Not a
+thread: a thread planning a council's year holds the interpreter's lock in
+the serving process, and a request waits for it at every query it makes (at a
+lower priority the planning thread is descheduled while holding it, and the
+request waits longer still). The scheduler's threads in the server only hand
+the jobs over and wait.
 """
 
 from __future__ import annotations
 
+import ctypes
 import logging
+import multiprocessing
 import os
+import signal
 import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from datetime import date
-from typing import Callable
+from typing import Any, Callable
 
 from qaf.clock import today_in, utc_now
 from qaf.engine.businesstime import TICK_HOUR
@@ -61,6 +72,97 @@ def background_priority(nice: int) -> Callable[[], None]:
     return lower
 
 
+class Background:
+    """The process the tick and the sender run in: one, at ``nice`` below the server, started with it.
+
+    Its own store (the same database), opened when it starts; its connections
+    are closed after each job, so at idle it holds none. It dies with the
+    server (Linux's parent-death signal), so a leader killed outright takes its
+    tick with it, as a thread's would go. If it dies on its own, the job that
+    was running fails and the next one starts a fresh process.
+    """
+
+    def __init__(self, url: str, runner: str, nice: int) -> None:
+        self._args = (url, runner, nice, logging.getLogger().getEffectiveLevel())
+        self._pool: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+        self.last_cpu = 0.0  # the CPU seconds the last job took in the background process
+
+    def start(self) -> None:
+        """Start the process now (from the thread that lives as long as the server: the parent-death
+        signal follows the thread that started it), and wait until it is ready."""
+        self.run(_ready)
+
+    def run(self, job: Callable[..., Any], *args: Any) -> Any:
+        """``job(*args)`` in the background process (a module-level function: it is sent by name); its result."""
+        with self._lock:
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
+                                                 initializer=_background_start, initargs=self._args)  # fmt: skip
+            pool = self._pool
+        try:
+            result, self.last_cpu = pool.submit(_timed, job, *args).result()
+        except BrokenProcessPool:
+            log.error("the background process stopped; the next job starts a fresh one")
+            with self._lock:
+                if self._pool is pool:
+                    self._pool = None
+            pool.shutdown(wait=False)
+            raise
+        return result
+
+    def close(self) -> None:
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+_here: dict[str, Any] = {}  # in the background process: its store, mail settings and runner
+
+
+def _background_start(url: str, runner: str, nice: int, level: int) -> None:
+    _die_with_parent()
+    background_priority(nice)()
+    logging.basicConfig(level=level, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    _here.update(store=SqlStore.open(url, application_name=f"qaf serve {runner}"), settings=read_settings(), runner=runner)
+
+
+def _die_with_parent() -> None:
+    """Linux: SIGKILL this process when the server that started it dies (it would wait for work for ever)."""
+    if os.uname().sysname != "Linux":
+        return
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError) as error:  # pragma: no cover - no libc prctl
+        log.warning("the background process cannot follow its server's death: %s", error)
+    if os.getppid() == 1:  # the server died before the signal was set
+        os._exit(1)
+
+
+def _timed(job: Callable[..., Any], *args: Any) -> tuple[Any, float]:
+    cpu = time.process_time()
+    try:
+        return job(*args), time.process_time() - cpu
+    finally:
+        _here["store"].close()  # no connection held between jobs
+
+
+def _ready() -> int:
+    return os.getpid()
+
+
+def _tick_job(today: date, first: date | None) -> tuple[list[str], str | None]:
+    """The days not yet ticked up to ``today``: what each did, and the last day ticked."""
+    results = catch_up(_here["store"], today, _here["settings"], _here["runner"], first=first, limit=366, takeover=True, wall=utc_now)
+    return [line for r in results for line in r.lines()], (results[-1].day.isoformat() if results else None)
+
+
+def _send_job() -> tuple[int, int, int]:
+    return send_outbox(_here["store"], _here["settings"], _here["runner"], utc_now(), utc_now)
+
+
 def build(
     db_url: str | None,
     runner: str,
@@ -83,8 +185,9 @@ def build(
     url = database_url(db_url)
     retention_days()  # a bad QAF_OUTBOX_RETENTION_DAYS stops the start, not the first tick
     nice = whole("QAF_BACKGROUND_NICE")
-    # one engine (one bounded pool) for the whole process: the app, the leader's lock, the tick and the sender
+    # one engine (one bounded pool) for the server process: the app and the leader's lock
     store = SqlStore.open(url, application_name=f"qaf serve {runner}")
+    background = Background(url, runner, nice)
     app = create_app(url, freeze_heap=True, store=store)  # no full-collection pauses over a large council's objects
     leadership = Leadership(store, url)
     settings = read_settings()
@@ -101,12 +204,11 @@ def build(
             if not store.stored_frameworks():
                 log.info("no framework loaded: nothing to tick")
                 return
-            results = catch_up(store, today(), settings, runner, first=state.pop("from", None), limit=366, takeover=True, wall=utc_now)
-            for r in results:
-                for line in r.lines():
-                    log.info(line)
-            if results:
-                state["last"] = results[-1].day.isoformat()
+            lines, last = background.run(_tick_job, today(), state.pop("from", None))
+            for line in lines:
+                log.info(line)
+            if last:
+                state["last"] = last
 
     def lead() -> None:
         if leadership.still_held():
@@ -124,13 +226,14 @@ def build(
     def send() -> None:
         if settings.configured and leadership.still_held():
             with busy:
-                sent, failed, retrying = send_outbox(store, settings, runner, utc_now(), utc_now)
+                sent, failed, retrying = background.run(_send_job)
                 if sent or failed or retrying:
                     log.info("email: %d sent, %d to retry, %d failed for good", sent, retrying, failed)
 
     scheduler = BackgroundScheduler(
         timezone=zone,
-        # three jobs, each at most one at a time: three threads, each below the request threads' priority
+        # three jobs, each at most one at a time: three threads (below the requests' priority), which hand
+        # the tick and the sender to the background process and wait
         executors={"default": ThreadPoolExecutor(3, pool_kwargs={"initializer": background_priority(nice)})},
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 6 * 3600},
     )
@@ -142,6 +245,7 @@ def build(
     def health() -> dict:
         return {"ok": True, "runner": runner, "leader": leadership.held, "last_tick": state["last"]}
 
+    app.state.background = background
     return app, scheduler, leadership, store
 
 
@@ -151,10 +255,12 @@ def serve(db_url: str | None, host: str, port: int, runner: str, catch_up_from: 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line a job run drowns what the ticks say
     app, scheduler, leadership, store = build(db_url, runner, catch_up_from, check_every)
+    app.state.background.start()
     scheduler.start()
     try:
         uvicorn.run(app, host=host, port=port, log_level="warning")
     finally:
         scheduler.shutdown(wait=False)
+        app.state.background.close()
         leadership.release()
         store.close()

@@ -1,68 +1,175 @@
-"""``qaf serve``'s background jobs (tick, sender, leader check) run below the priority of the requests it answers.
+"""``qaf serve``'s tick and sender run in a background process of their own, below the priority of the requests.
 
 Twenty councils' servers on one machine all tick at 06:00: their pages and
-feeds must still be answered first.
+feeds must still be answered first. A thread would not do: planning a
+council's year holds the interpreter's lock in the process answering the
+requests, so the tick runs in another process, started with the server, dying
+with it, and replaced if it dies on its own.
 """
 
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
 import sys
+import textwrap
 import threading
-from datetime import datetime, timezone
+import time
+from concurrent.futures.process import BrokenProcessPool
+from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from qaf import service
 from qaf.rules.problems import QafError
+from qaf.store.sql import SqlStore
+from qaf.store.tables import TICK_RUNS
+from tests.test_tick import set_up
 
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the nice value is a thread's own on Linux only")
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the nice value and the parent-death signal are Linux's")
+
+DAY = date(2026, 4, 1)
 
 
 def own_priority() -> int:
     return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
 
 
-def priority_of_a_job(tmp_path, monkeypatch, nice: str | None) -> tuple[int, int]:
-    """(this thread's priority, the priority a job of the built scheduler ran at)."""
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    with open(f"/proc/{pid}/stat") as stat:  # a zombie is dead: it only waits for its parent to notice
+        return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def built(tmp_path, monkeypatch, nice: str | None = None, url: str | None = None):
     if nice is None:
         monkeypatch.delenv("QAF_BACKGROUND_NICE", raising=False)
     else:
         monkeypatch.setenv("QAF_BACKGROUND_NICE", nice)
-    app, scheduler, leadership, store = service.build(f"sqlite:///{tmp_path}/qaf.db", "test", check_every=3600)
-    seen: list[int] = []
-    ran = threading.Event()
+    app, scheduler, leadership, store = service.build(url or f"sqlite:///{tmp_path}/qaf.db", "test", check_every=3600, today=lambda: DAY)
+    app.state.background.start()
+    return app, scheduler, leadership, store
 
-    def probe() -> None:
-        seen.append(own_priority())
-        ran.set()
 
-    # an hourly job run now (a one-off job is removed after it runs, racing the scheduler's shutdown)
-    scheduler.add_job(probe, "interval", hours=1, id="probe", next_run_time=datetime.now(timezone.utc))
-    scheduler.start()
+def stopped(app, leadership, store) -> None:
+    app.state.background.close()
+    leadership.release()
+    store.close()
+
+
+def test_the_days_tick_runs_in_the_background_process_and_the_server_learns_what_it_did(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path}/qaf.db"
+    setup = SqlStore.open(url)
+    set_up(setup)
+    app, scheduler, leadership, store = built(tmp_path, monkeypatch, url=url)
     try:
-        assert ran.wait(30), "the probe job never ran"
+        background = app.state.background
+        assert background.run(os.getpid) != os.getpid()
+        scheduler.get_job("lead").func()  # becomes the leader and catches up: today's tick, in the background
+        with setup.read() as conn:
+            ticked = list(conn.execute(select(TICK_RUNS)))
+        assert [(t.business_date, t.runner) for t in ticked] == [(DAY, "test")] and ticked[0].finished_at is not None
+        assert background.last_cpu > 0  # the planning's CPU was the background process's
+        from fastapi.testclient import TestClient
+
+        assert TestClient(app).get("/health").json()["last_tick"] == DAY.isoformat()
     finally:
-        scheduler.shutdown(wait=True)
-        leadership.release()
-        store.close()
-    return own_priority(), seen[0]
+        stopped(app, leadership, store)
+        setup.close()
 
 
-def test_the_jobs_run_ten_below_the_requests_by_default(tmp_path, monkeypatch):
-    mine, job = priority_of_a_job(tmp_path, monkeypatch, None)
-    assert job == min(19, mine + 10)
-    assert own_priority() == mine, "the caller's own priority is left alone"
+def test_the_background_process_runs_ten_below_the_server_by_default(tmp_path, monkeypatch):
+    app, scheduler, leadership, store = built(tmp_path, monkeypatch)
+    try:
+        mine = own_priority()
+        assert app.state.background.run(own_priority) == min(19, mine + 10)
+        assert own_priority() == mine, "the server's own priority is left alone"
+    finally:
+        stopped(app, leadership, store)
 
 
 def test_a_council_can_set_how_far_below(tmp_path, monkeypatch):
-    mine, job = priority_of_a_job(tmp_path, monkeypatch, "3")
-    assert job == min(19, mine + 3)
+    app, scheduler, leadership, store = built(tmp_path, monkeypatch, "3")
+    try:
+        assert app.state.background.run(own_priority) == min(19, own_priority() + 3)
+    finally:
+        stopped(app, leadership, store)
 
 
-def test_zero_runs_them_level_with_the_requests(tmp_path, monkeypatch):
-    mine, job = priority_of_a_job(tmp_path, monkeypatch, "0")
-    assert job == mine
+def test_zero_runs_it_level_with_the_requests(tmp_path, monkeypatch):
+    app, scheduler, leadership, store = built(tmp_path, monkeypatch, "0")
+    try:
+        assert app.state.background.run(own_priority) == own_priority()
+    finally:
+        stopped(app, leadership, store)
+
+
+def test_the_background_process_holds_no_connection_between_jobs(pg_url, tmp_path, monkeypatch):
+    app, scheduler, leadership, store = built(tmp_path, monkeypatch, url=pg_url)
+    try:
+        background = app.state.background
+        assert background.run(reads) == 1  # the job had its connection
+        assert background.run(held) == 0  # and it was closed after, not kept in the pool
+    finally:
+        stopped(app, leadership, store)
+
+
+def reads() -> int:
+    from qaf import service as in_background
+
+    store = in_background._here["store"]
+    with store.read() as conn:
+        return conn.exec_driver_sql("SELECT 1").scalar()
+
+
+def held() -> int:
+    from qaf import service as in_background
+
+    pool = in_background._here["store"].engine.pool
+    return pool.checkedin() + pool.checkedout()
+
+
+def test_a_background_process_that_dies_is_replaced_by_the_next_job(tmp_path, monkeypatch):
+    app, scheduler, leadership, store = built(tmp_path, monkeypatch)
+    try:
+        background = app.state.background
+        first = background.run(os.getpid)
+        with pytest.raises(BrokenProcessPool):
+            background.run(os._exit, 3)
+        second = background.run(os.getpid)
+        assert second != first and alive(second) and not alive(first)
+    finally:
+        stopped(app, leadership, store)
+
+
+def test_a_server_killed_outright_takes_its_background_process_with_it(tmp_path):
+    """A leader killed with SIGKILL must not leave a tick running on in an orphan (the lead moves on)."""
+    script = textwrap.dedent(f"""
+        import os, sys, time
+        from qaf import service
+        app, scheduler, leadership, store = service.build("sqlite:///{tmp_path}/qaf.db", "test", check_every=3600)
+        app.state.background.start()
+        print(app.state.background.run(os.getpid), flush=True)
+        time.sleep(600)
+    """)
+    server = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, cwd=os.getcwd())
+    try:
+        child = int(server.stdout.readline())
+        assert alive(child)
+        server.send_signal(signal.SIGKILL)
+        server.wait()
+        deadline = time.monotonic() + 30
+        while alive(child) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not alive(child), "the background process outlived its server"
+    finally:
+        if server.poll() is None:
+            server.kill()
 
 
 def test_a_bad_value_stops_the_start_and_names_the_setting(tmp_path, monkeypatch):
