@@ -141,10 +141,17 @@ def _die_with_parent() -> None:
         os._exit(1)
 
 
+class BackgroundError(Exception):
+    """A job failed in the background process (its traceback is in the log, written there)."""
+
+
 def _timed(job: Callable[..., Any], *args: Any) -> tuple[Any, float]:
     cpu = time.process_time()
     try:
         return job(*args), time.process_time() - cpu
+    except Exception as error:  # sent back as plain text: not every error can be rebuilt from a pickle
+        log.exception("the background job %s failed", job.__name__)
+        raise BackgroundError(f"{job.__name__}: {type(error).__name__}: {error}") from None
     finally:
         _here["store"].close()  # no connection held between jobs
 
@@ -153,10 +160,10 @@ def _ready() -> int:
     return os.getpid()
 
 
-def _tick_job(today: date, first: date | None) -> tuple[list[str], str | None]:
-    """The days not yet ticked up to ``today``: what each did, and the last day ticked."""
+def _tick_job(today: date, first: date | None) -> str | None:
+    """The days not yet ticked up to ``today`` (each tick logs what it did); the last day ticked."""
     results = catch_up(_here["store"], today, _here["settings"], _here["runner"], first=first, limit=366, takeover=True, wall=utc_now)
-    return [line for r in results for line in r.lines()], (results[-1].day.isoformat() if results else None)
+    return results[-1].day.isoformat() if results else None
 
 
 def _send_job() -> tuple[int, int, int]:
@@ -204,9 +211,7 @@ def build(
             if not store.stored_frameworks():
                 log.info("no framework loaded: nothing to tick")
                 return
-            lines, last = background.run(_tick_job, today(), state.pop("from", None))
-            for line in lines:
-                log.info(line)
+            last = background.run(_tick_job, today(), state.pop("from", None))
             if last:
                 state["last"] = last
 

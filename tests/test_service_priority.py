@@ -147,6 +147,24 @@ def test_a_background_process_that_dies_is_replaced_by_the_next_job(tmp_path, mo
         stopped(app, leadership, store)
 
 
+def test_a_job_that_fails_says_why_and_the_background_process_carries_on(tmp_path, monkeypatch):
+    app, scheduler, leadership, store = built(tmp_path, monkeypatch)
+    try:
+        background = app.state.background
+        first = background.run(os.getpid)
+        with pytest.raises(service.BackgroundError, match=r"refuse: InputError: a framework file was refused\n"):
+            background.run(refuse)  # an error that cannot be rebuilt from a pickle still comes back, as text
+        assert background.run(os.getpid) == first
+    finally:
+        stopped(app, leadership, store)
+
+
+def refuse() -> None:
+    from qaf.rules.problems import InputError, Problem, Source
+
+    raise InputError([Problem(Source("framework.yaml", 3), "frequency", "not a frequency")], "a framework file was refused")
+
+
 def test_a_server_killed_outright_takes_its_background_process_with_it(tmp_path):
     """A leader killed with SIGKILL must not leave a tick running on in an orphan (the lead moves on)."""
     script = textwrap.dedent(f"""
