@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from hashlib import sha256
 from operator import attrgetter
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from qaf.engine.model import LIVE, OPEN, WAIVED, Completed, Obligation, ObligationKey
 from qaf.engine.org import Case, Org, Person, Team
@@ -107,6 +107,7 @@ class _Planner:
     notes: dict[str, None] = field(default_factory=dict)
     unanswered: dict[tuple[str, str], dict[str, None]] = field(default_factory=dict)
     pending: list["_Pending"] = field(default_factory=list)
+    sink: Callable[[list[Obligation]], None] | None = None  # handed each finished obligation as it is made
 
     def __post_init__(self) -> None:
         self.people = people_of(self.org, vocabulary_of(self.fw))
@@ -131,13 +132,18 @@ class _Planner:
             for index, cadence in enumerate(row.cadences):
                 if part_of(cadence) not in self.parts:
                     continue
+                made = len(self.out)
                 if cadence.event_driven:
                     self.events(row, index, cadence)
                 elif cadence.sample is not None:
                     self.moderation(row, index, cadence)
                 else:
                     self.cadence(row, index, cadence)
+                if self.sink is not None:  # all but those waiting for their case (a placeholder) are final
+                    self.sink([o for o in self.out[made:] if o is not None])
         self.choose_cases()
+        if self.sink is not None:
+            self.sink([self.out[p.at] for p in self.pending])
         self.out.sort(key=_DUE_ROW_ID)
         for (row_id, roles), teams in self.unanswered.items():
             names = ", ".join(teams)
@@ -576,7 +582,13 @@ def plan(
     history: CaseHistory | None = None,
     completed: Iterable[Completed] = (),
     parts: tuple[str, ...] = (CALENDAR, SAMPLES),
+    sink: Callable[[list[Obligation]], None] | None = None,
 ) -> Plan:
-    """Every obligation the framework asks of the organisation for periods overlapping first..last."""
-    planner = _Planner(fw, org, first, last, today, existing or {}, history or CaseHistory(), tuple(completed), parts)
+    """Every obligation the framework asks of the organisation for periods overlapping first..last.
+
+    ``sink``, if given, is handed the plan's obligations as they are made, a
+    batch at a time, each exactly once (the plan holds them all too, sorted):
+    a store can be writing them while the rest are planned.
+    """
+    planner = _Planner(fw, org, first, last, today, existing or {}, history or CaseHistory(), tuple(completed), parts, sink=sink)
     return planner.run()

@@ -195,16 +195,106 @@ def _copy_direct(
     return len(fresh)
 
 
+def _copied_columns(conn: Connection, table: Table, columns: tuple[str, ...]) -> tuple[tuple[str, ...], list, dict]:
+    """The columns a COPY names (those given, then those with a Python-side default, which the rows
+    get as SQLAlchemy's insert would give them), their bind processors, and those defaults."""
+    filled = [c for c in table.c if c.name not in columns and c.default is not None and (c.default.is_scalar or c.default.is_callable)]
+    defaults = {c.name: (c.default.is_callable, c.default.arg) for c in filled}
+    columns = (*columns, *defaults)
+    return columns, [table.c[c].type._cached_bind_processor(conn.dialect) for c in columns], defaults
+
+
+class CopyStream:
+    """PostgreSQL: rows COPYed into a table as they are made, while the caller goes on making more.
+
+    For a table the caller knows holds none of the keys to come (a council's
+    first year): one COPY inside a savepoint, fed a chunk at a time, so the
+    server inserts each chunk while the next is made instead of after the
+    last. :meth:`close` ends it and says how many went in; a key another
+    transaction committed meanwhile fails the COPY, and then the savepoint is
+    rolled back, nothing of it stays, and :meth:`close` says None: the caller
+    inserts the rows the usual way, which skips such keys. Any other error
+    is raised by :meth:`close` (the transaction is then failed, as after any
+    failed statement).
+    """
+
+    CHUNK = 1_000  # rows held before they are sent: fewer, larger writes; the server is never far behind
+
+    def __init__(self, conn: Connection, table: Table, columns: tuple[str, ...]) -> None:
+        self._given = columns
+        self._columns, self._processors, self._defaults = _copied_columns(conn, table, columns)
+        names = ", ".join(f'"{c}"' for c in self._columns)
+        self._cursor = conn.connection.cursor()
+        self._cursor.execute("SAVEPOINT qaf_copy_stream")
+        self._copying = self._cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN')
+        self._copy = self._copying.__enter__()
+        self._held: list[Sequence] = []
+        self._failed: BaseException | None = None
+        self.count = 0
+
+    def add(self, rows: Sequence[Sequence]) -> None:
+        """Rows, each the values of the columns given, in that order (after a failure, ignored)."""
+        if self._failed is not None:
+            return
+        self._held += rows
+        if len(self._held) >= self.CHUNK:
+            self._send()
+
+    def _send(self) -> None:
+        rows, self._held = self._held, []
+        if not rows:
+            return
+        try:
+            converted = columns_converted(rows, self._columns, self._processors, self._defaults, self._given)
+            lines = _copy_lines(converted)
+            if lines is None:
+                for row in zip(*converted):
+                    self._copy.write_row(row)
+            else:
+                self._copy.write(("\n".join(lines) + "\n").encode("utf-8"))
+        except Exception as error:  # the server refused (it is told at the end), or a value could not be written
+            self._failed = error
+            return
+        self.count += len(rows)
+
+    def abort(self) -> None:
+        """Give the COPY up (the caller failed): the connection leaves it, and its transaction is failed."""
+        error = RuntimeError("the rows' maker failed")
+        try:
+            self._copying.__exit__(RuntimeError, error, None)
+        except Exception:  # the COPY is over either way
+            pass
+        finally:
+            self._cursor.close()
+
+    def close(self) -> int | None:
+        """End the COPY: how many rows went in, or None when a key was there first (nothing went in)."""
+        from psycopg.errors import UniqueViolation
+
+        self._send()
+        failed = self._failed
+        try:
+            try:
+                self._copying.__exit__(*((type(failed), failed, failed.__traceback__) if failed else (None, None, None)))
+            except Exception as error:  # the server's own error, unless the COPY had already failed
+                failed = failed or error
+            if failed is None:
+                self._cursor.execute("RELEASE SAVEPOINT qaf_copy_stream")
+                return self.count
+            if isinstance(failed, UniqueViolation):
+                self._cursor.execute("ROLLBACK TO SAVEPOINT qaf_copy_stream")
+                return None
+            raise failed
+        finally:
+            self._cursor.close()
+
+
 def _copy_new(conn: Connection, table: Table, rows: Sequence, keys: list[str], columns: tuple[str, ...], given: tuple[str, ...] | None) -> int:
     """PostgreSQL: COPY the rows whose keys are new straight in (:func:`_copy_direct`), or, for a
     composite key into a table already holding rows, or when a concurrent writer got a key in
     first, into a scratch table (types only) and then insert those whose keys are new with
     ``ON CONFLICT DO NOTHING``."""
-    # columns the rows leave out get their Python-side defaults, as SQLAlchemy's insert would give them
-    filled = [c for c in table.c if c.name not in columns and c.default is not None and (c.default.is_scalar or c.default.is_callable)]
-    defaults = {c.name: (c.default.is_callable, c.default.arg) for c in filled}
-    columns = (*columns, *defaults)
-    processors = [table.c[c].type._cached_bind_processor(conn.dialect) for c in columns]
+    columns, processors, defaults = _copied_columns(conn, table, columns)
     converted = columns_converted(rows, columns, processors, defaults, given)
     lines = _copy_lines(converted)
     values = list(zip(*converted)) if lines is None else None  # rows for the driver to write, when not as text

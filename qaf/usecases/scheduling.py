@@ -104,15 +104,24 @@ def _part(conn, store, fw: Framework, org: Org, first: date, last: date, today: 
         return ScheduleResult(fw.id, run.planned, unchanged=run.planned, notes=tuple(run.notes), skipped=True)
     mine = {(r.id, i) for r in fw.rows for i, cad in enumerate(r.cadences) if part_of(cad) == part}
     # the samples part reads only its own few rows
-    existing = ob_store.planned_window(conn, fw.id, first, last, mine if part == SAMPLES else None)
-    existing = {k: o for k, o in existing.items() if (o.row, o.cadence) in mine}
+    held = ob_store.planned_window(conn, fw.id, first, last, mine if part == SAMPLES else None)
+    existing = {k: o for k, o in held.items() if (o.row, o.cadence) in mine}
     if part == CALENDAR:
         history, completed = ob_store.case_history(conn, first, last, fw.recent_audit_months), []
     else:
         history, completed = CaseHistory(), ob_store.completed_audits(conn, fw.id, first, last)
-    planned = plan(fw, org, first, last, today, existing, history, completed, parts=(part,))
+    # PostgreSQL, a window the store holds nothing of (a council's first year): every planned obligation is
+    # new, so each is written as it is planned, the server inserting while the planner goes on
+    streamed = ob_store.Streamed(conn) if part == CALENDAR and not held and conn.dialect.name == "postgresql" else None
+    try:
+        planned = plan(fw, org, first, last, today, existing, history, completed, parts=(part,), sink=streamed)
+    except BaseException:
+        if streamed is not None:
+            streamed.abort()  # the connection out of its COPY, so the transaction can be rolled back
+        raise
+    streamed = streamed and streamed.close()
     wanted = reconcile(planned, fw, org, existing)
-    result = wanted.result(fw.id, ob_store.apply(conn, wanted.new, wanted.updates))
+    result = wanted.result(fw.id, ob_store.apply(conn, wanted.new, wanted.updates, streamed))
     retitled = sorted(old.id for old, fields in wanted.updates if fields.get("title", old.title) != old.title)
     if retitled:  # a follow-up's events name what set it off: "Set off by: <its title>"
         ob_store.touch_set_off_by(conn, retitled)
