@@ -33,6 +33,7 @@ import logging
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -131,7 +132,7 @@ def _background_start(url: str, runner: str, nice: int, level: int) -> None:
 
 def _die_with_parent() -> None:
     """Linux: SIGKILL this process when the server that started it dies (it would wait for work for ever)."""
-    if os.uname().sysname != "Linux":
+    if not sys.platform.startswith("linux"):
         return
     try:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
