@@ -374,7 +374,7 @@ def main() -> int:
     with admin.connect() as conn:
         limit = int(conn.execute(text("SHOW max_connections")).scalar_one())
         in_use = int(conn.execute(text("SELECT count(*) FROM pg_stat_activity")).scalar_one())
-    needed = args.councils * PER_PROCESS + 2
+    needed = args.councils * (PER_PROCESS + 1) + 2  # each server's, and its background process's one while it ticks
     if needed > limit - in_use:  # the server is shared: say so before taking every connection it has
         print(f"warning: {args.councils} councils may hold {needed} connections; the server allows {limit} and {in_use} are in use "
               f"(others may be refused while this runs; fewer --councils, or a larger max_connections)")  # fmt: skip
