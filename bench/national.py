@@ -267,7 +267,11 @@ class Sampler:
             "SELECT application_name, count(*) FROM pg_stat_activity WHERE application_name LIKE %s GROUP BY 1",
             (f"qaf serve {APP}_{self.run}_%",),
         ).fetchall()
-        return {name.removeprefix("qaf serve "): n for name, n in rows}
+        out: dict[str, int] = {}
+        for name, n in rows:  # a council's server and its background process (the tick) together
+            runner = name.removeprefix("qaf serve ").removesuffix(" (background)")
+            out[runner] = out.get(runner, 0) + n
+        return out
 
     def _loop(self) -> None:
         while not self.stop.is_set():

@@ -127,7 +127,13 @@ def _background_start(url: str, runner: str, nice: int, level: int) -> None:
     background_priority(nice)()
     logging.basicConfig(level=level, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    _here.update(store=SqlStore.open(url, application_name=f"qaf serve {runner}"), settings=read_settings(), runner=runner)
+    # its connections show in pg_stat_activity beside the server's, told apart by the name
+    _here.update(store=SqlStore.open(url, application_name=background_name(runner)), settings=read_settings(), runner=runner)
+
+
+def background_name(runner: str) -> str:
+    """What PostgreSQL's ``pg_stat_activity`` shows for the background process's connections."""
+    return f"qaf serve {runner} (background)"
 
 
 def _die_with_parent() -> None:

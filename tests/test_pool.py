@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from qaf.rules.problems import QafError
+from qaf.service import background_name
 from qaf.store.db import make_engine, pool_limits
 from qaf.store.sql import SqlStore
 from qaf.usecases import tokens
@@ -101,6 +102,9 @@ def test_one_serve_process_holds_at_most_five_connections_under_load_and_fewer_a
         # the overflow connections are closed once returned: the pool keeps 3, and the leader holds its session
         assert idle <= 3 + 1, idle
         assert idle < max(seen), (idle, max(seen))
+        # the background process (the tick, the sender) holds none between its jobs
+        wait_for(lambda: health(port)["last_tick"], timeout=60)
+        assert connections(background_name(f"{os.uname().nodename}:{proc.pid}")[:63]) == 0
     finally:
         proc.terminate()
         proc.wait(timeout=30)
