@@ -187,7 +187,9 @@ def build(
     """The app and a scheduler (not started) for one instance.
 
     The business date is today in the framework's timezone (``today`` replaces
-    it in tests), and the daily tick fires at 06:00 there.
+    it in tests), and the daily tick fires at 06:00 there. The background
+    process is ``app.state.background``: the caller starts it (from the thread
+    that lives as long as the server) before the scheduler, and closes it after.
     """
     from apscheduler.executors.pool import ThreadPoolExecutor
     from apscheduler.schedulers.background import BackgroundScheduler
