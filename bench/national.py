@@ -61,6 +61,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import PG_DEFAULT  # noqa: E402
+from qaf.service import BACKGROUND  # noqa: E402
 
 APP = "qaf_nat"  # schemas and runners are named so; a process's connections show as "qaf serve <runner>"
 PER_PROCESS = 5  # the most connections a qaf serve process should hold (issue 16's target)
@@ -84,7 +85,7 @@ def worker(url: str, port: int, start: date, runner: str) -> None:
     finished = threading.Event()
     last: dict = {}
 
-    def timed() -> None:  # the daily job as the scheduler runs it (on its background thread), timed
+    def timed() -> None:  # the daily job as the scheduler runs it (handing the tick to the background process), timed
         began = time.perf_counter()
         try:
             daily()
@@ -269,7 +270,7 @@ class Sampler:
         ).fetchall()
         out: dict[str, int] = {}
         for name, n in rows:  # a council's server and its background process (the tick) together
-            runner = name.removeprefix("qaf serve ").removesuffix(" (background)")
+            runner = name.removeprefix("qaf serve ").removesuffix(BACKGROUND)
             out[runner] = out.get(runner, 0) + n
         return out
 

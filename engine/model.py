@@ -25,10 +25,20 @@ STATUSES = (OPEN, OVERDUE, DONE, RESCHEDULED, CANCELLED, WAIVED)
 LIVE = (OPEN, RESCHEDULED)  # still to be done
 
 
+def id_prefix(framework: str, row: str, cadence: int, period_start: date, subject_kind: str, subject: str, kind: str) -> str:
+    """What the ids of one subject's obligations of a cadence and period share: every field but ``seq``
+    (the planner makes it once for all of a count's obligations)."""
+    return "\x1f".join((framework, row, str(cadence), period_start.isoformat(), subject_kind, subject, kind, ""))
+
+
+def id_with(prefix: str, seq: int) -> str:
+    """The id of the obligation numbered ``seq`` among those sharing ``prefix`` (:func:`id_prefix`)."""
+    return hashlib.sha256(f"{prefix}{seq}".encode("utf-8")).hexdigest()[:16]
+
+
 def obligation_id(framework: str, row: str, cadence: int, period_start: date, subject_kind: str, subject: str, kind: str, seq: int) -> str:
-    """An :class:`ObligationKey`'s id, from its fields (the planner calls it without building the key)."""
-    text = "\x1f".join((framework, row, str(cadence), period_start.isoformat(), subject_kind, subject, kind, str(seq)))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    """An :class:`ObligationKey`'s id, from its fields."""
+    return id_with(id_prefix(framework, row, cadence, period_start, subject_kind, subject, kind), seq)
 
 
 @dataclass(frozen=True, slots=True)

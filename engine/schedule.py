@@ -19,11 +19,10 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from hashlib import sha256
 from operator import attrgetter
 from typing import Callable, Iterable, Mapping
 
-from qaf.engine.model import LIVE, OPEN, WAIVED, Completed, Obligation, ObligationKey
+from qaf.engine.model import LIVE, OPEN, WAIVED, Completed, Obligation, ObligationKey, id_prefix, id_with
 from qaf.engine.org import Case, Org, Person, Team
 from qaf.engine.periods import Period, after, due_date, periods
 from qaf.engine.sampling import CaseHistory, pick_among
@@ -327,7 +326,7 @@ class _Planner:
         words = self._titles.get(key)
         if words is None:  # a subject's title is the same every period until its case is chosen
             words = self._titles[key] = title(self.org, row, c, s, None)
-        prefix = "\x1f".join((fw_id, row.id, str(index), start.isoformat(), s.kind, s.id, c.kind, ""))  # obligation_id's text
+        prefix = id_prefix(fw_id, row.id, index, start, s.kind, s.id, c.kind)
         if c.case or c.share is not None:  # the case is chosen later, in date order, and the obligation made with it
             group = (row.id, index, s.kind, s.id, start)
             # a period not begun chooses no case and touches no history: its obligations are made now,
@@ -336,7 +335,7 @@ class _Planner:
             existing = self.existing
             for n in range(count):
                 seq = seq_of(0, n)
-                oid = sha256(f"{prefix}{seq}".encode("utf-8")).hexdigest()[:16]
+                oid = id_with(prefix, seq)
                 if later is not None and not getattr(existing.get(oid), "case", None):
                     out.append(Obligation(
                         oid, fw_id, row.id, index, c.kind, words, s.assignee, s.kind, s.id, start, period.end, due,
@@ -349,7 +348,7 @@ class _Planner:
         for n in range(count):
             seq = seq_of(0, n)
             out.append(Obligation(
-                sha256(f"{prefix}{seq}".encode("utf-8")).hexdigest()[:16], fw_id, row.id, index, c.kind,
+                id_with(prefix, seq), fw_id, row.id, index, c.kind,
                 words, s.assignee, s.kind, s.id, start, period.end, due, None, s.team, OPEN, None, None, seq, None, 0,
                 attendees, copies,
             ))  # fmt: skip

@@ -53,24 +53,21 @@ from qaf.usecases.tick import catch_up, retention_days, send_outbox
 log = logging.getLogger("qaf.service")
 
 
-def background_priority(nice: int) -> Callable[[], None]:
-    """A thread initializer that lowers the calling thread's CPU priority by ``nice`` (Linux; elsewhere nothing).
+def lower_priority(nice: int) -> None:
+    """Lower the calling thread's CPU priority by ``nice`` (Linux; elsewhere nothing).
 
     On Linux ``setpriority`` on a thread id changes that thread alone, and the
-    threads it starts inherit it (the tick's own sender pool included). It can
-    only be lowered without privileges, so the scheduler's threads keep it.
+    threads it starts inherit it: called first thing in the background process,
+    it covers the tick and its sender pool. It can only be lowered without
+    privileges.
     """
-
-    def lower() -> None:
-        if nice <= 0 or not hasattr(os, "setpriority") or not os.uname().sysname == "Linux":
-            return
-        tid = threading.get_native_id()
-        try:
-            os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + nice))
-        except OSError as error:  # a container that forbids it: run at the usual priority
-            log.warning("could not lower the background jobs' priority: %s", error)
-
-    return lower
+    if nice <= 0 or not hasattr(os, "setpriority") or not sys.platform.startswith("linux"):
+        return
+    tid = threading.get_native_id()
+    try:
+        os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + nice))
+    except OSError as error:  # a container that forbids it: run at the usual priority
+        log.warning("could not lower the background jobs' priority: %s", error)
 
 
 class Background:
@@ -124,16 +121,19 @@ _here: dict[str, Any] = {}  # in the background process: its store, mail setting
 
 def _background_start(url: str, runner: str, nice: int, level: int) -> None:
     _die_with_parent()
-    background_priority(nice)()
+    lower_priority(nice)
     logging.basicConfig(level=level, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     # its connections show in pg_stat_activity beside the server's, told apart by the name
     _here.update(store=SqlStore.open(url, application_name=background_name(runner)), settings=read_settings(), runner=runner)
 
 
+BACKGROUND = " (background)"  # after the server's name, the background process's
+
+
 def background_name(runner: str) -> str:
     """What PostgreSQL's ``pg_stat_activity`` shows for the background process's connections."""
-    return f"qaf serve {runner} (background)"
+    return f"qaf serve {runner}{BACKGROUND}"
 
 
 def _die_with_parent() -> None:
@@ -191,7 +191,6 @@ def build(
     process is ``app.state.background``: the caller starts it (from the thread
     that lives as long as the server) before the scheduler, and closes it after.
     """
-    from apscheduler.executors.pool import ThreadPoolExecutor
     from apscheduler.schedulers.background import BackgroundScheduler
     from apscheduler.triggers.cron import CronTrigger
     from apscheduler.triggers.interval import IntervalTrigger
@@ -246,9 +245,6 @@ def build(
 
     scheduler = BackgroundScheduler(
         timezone=zone,
-        # three jobs, each at most one at a time: three threads (below the requests' priority), which hand
-        # the tick and the sender to the background process and wait
-        executors={"default": ThreadPoolExecutor(3, pool_kwargs={"initializer": background_priority(nice)})},
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 6 * 3600},
     )
     scheduler.add_job(lead, IntervalTrigger(seconds=check_every), id="lead", next_run_time=utc_now())

@@ -147,16 +147,23 @@ def _copy_lines(columns: list[Sequence]) -> list[str] | None:
     return list(map("\t".join, zip(*rendered)))
 
 
-def _write(cursor, statement: str, rows: list[tuple], lines: list[str] | None, chosen: list[int] | None = None) -> None:
+def _write(cursor, statement: str, rows: list[tuple] | None, lines: list[str] | None, chosen: list[int] | None = None) -> None:
     """COPY ``rows`` (only those at ``chosen``, when given): as prepared text lines, or row by row by the driver."""
     with cursor.copy(statement) as copy:
         if lines is not None:
-            picked = lines if chosen is None else [lines[i] for i in chosen]
-            for start in range(0, len(picked), 5000):
-                copy.write(("\n".join(picked[start : start + 5000]) + "\n").encode("utf-8"))
+            _put(copy, None, lines if chosen is None else [lines[i] for i in chosen])
         else:
-            for row in rows if chosen is None else (rows[i] for i in chosen):
-                copy.write_row(row)
+            _put(copy, rows if chosen is None else [rows[i] for i in chosen], None)  # type: ignore[index]
+
+
+def _put(copy, rows: Sequence[tuple] | None, lines: list[str] | None) -> None:
+    """Into an open COPY: the text ``lines`` (5,000 to a write), or else the ``rows``, for the driver to write."""
+    if lines is None:
+        for row in rows or ():
+            copy.write_row(row)
+        return
+    for start in range(0, len(lines), 5000):
+        copy.write(("\n".join(lines[start : start + 5000]) + "\n").encode("utf-8"))
 
 
 def _copy_direct(
@@ -247,11 +254,7 @@ class CopyStream:
         try:
             converted = columns_converted(rows, self._columns, self._processors, self._defaults, self._given)
             lines = _copy_lines(converted)
-            if lines is None:
-                for row in zip(*converted):
-                    self._copy.write_row(row)
-            else:
-                self._copy.write(("\n".join(lines) + "\n").encode("utf-8"))
+            _put(self._copy, list(zip(*converted)) if lines is None else None, lines)
         except Exception as error:  # the server refused (it is told at the end), or a value could not be written
             self._failed = error
             return

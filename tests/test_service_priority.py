@@ -15,7 +15,6 @@ import subprocess
 import sys
 import textwrap
 import threading
-import time
 from concurrent.futures.process import BrokenProcessPool
 from datetime import date
 
@@ -26,6 +25,7 @@ from qaf import service
 from qaf.rules.problems import QafError
 from qaf.store.sql import SqlStore
 from qaf.store.tables import TICK_RUNS
+from tests.test_service import wait_for
 from tests.test_tick import set_up
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the nice value and the parent-death signal are Linux's")
@@ -181,10 +181,7 @@ def test_a_server_killed_outright_takes_its_background_process_with_it(tmp_path)
         assert alive(child)
         server.send_signal(signal.SIGKILL)
         server.wait()
-        deadline = time.monotonic() + 30
-        while alive(child) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert not alive(child), "the background process outlived its server"
+        wait_for(lambda: not alive(child), timeout=30, every=0.1)  # the background process does not outlive its server
     finally:
         if server.poll() is None:
             server.kill()
