@@ -106,6 +106,7 @@ def run(name: str, url: str, fw, org, n: int) -> None:
         grades = fw.grades
         created = queued = shortfalls = 0
         rounds, real_s, raw_s = [], 0.0, 0.0
+        took: list[float] = []  # each outcome's own time: what the person recording it waits for
         for i in range(ROUNDS):  # the floor and qaf alternately, so both see the same load on a busy machine
             floor_part = floor_obs[i * len(floor_obs) // ROUNDS : (i + 1) * len(floor_obs) // ROUNDS]
             part = audits[i * n // ROUNDS : (i + 1) * n // ROUNDS]
@@ -113,7 +114,9 @@ def run(name: str, url: str, fw, org, n: int) -> None:
             start = time.perf_counter()
             for ob in part:
                 concerns = rng.random() < 0.2
+                began = time.perf_counter()
                 result = recording.record(store, Recording(ob.id, rng.choice(grades), concerns, date=ob.period_start), TODAY)
+                took.append(time.perf_counter() - began)
                 created += len(result.created)
                 queued += len(result.queued)
                 shortfalls += len(result.shortfalls)
@@ -131,6 +134,9 @@ def run(name: str, url: str, fw, org, n: int) -> None:
               f"(range {qaf_rates[0]:.0f}-{qaf_rates[-1]:.0f}); ratio to the floor median {statistics.median(ratios):4.1f}x "
               f"(range {ratios[0]:.1f}-{ratios[-1]:.1f}x); to the SQLAlchemy baseline {real_s / n / per_base:4.1f}x")  # fmt: skip
         print(f"    set off {created} obligations, queued {queued} notices, {shortfalls} shortfalls")
+        took.sort()
+        print(f"    one outcome: p50 {took[len(took) // 2] * 1000:.2f} ms, p99 {took[len(took) * 99 // 100] * 1000:.2f} ms, "
+              f"max {took[-1] * 1000:.1f} ms")  # fmt: skip
         # the same, as one all-or-nothing batch (qaf record --csv)
         batch = audits[n + base_n : n + base_n + BATCH_N]
         recs = [(None, Recording(ob.id, rng.choice(grades), rng.random() < 0.2, date=ob.period_start)) for ob in batch]

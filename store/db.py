@@ -26,7 +26,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from qaf.rules.problems import QafError
-from qaf.store import migrations, tables, versioning
+from qaf.store import checkpoint, migrations, tables, versioning
 
 DEFAULT_URL = "sqlite:///qaf.db"
 
@@ -188,6 +188,10 @@ def _said_goodbye(dbapi_connection, select_module) -> bool:
 
 def _sqlite_engine(sa_url) -> Engine:
     engine = create_engine(sa_url, connect_args={"timeout": 30, "check_same_thread": False})
+    path = sa_url.database
+    background = bool(path) and path != ":memory:" and not path.startswith("file:") and not sa_url.query
+    if background:  # a file's log is checkpointed on a thread of its own, not by the writer (qaf.store.checkpoint)
+        checkpoint.attach(engine, os.path.abspath(path))
 
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection, _record) -> None:  # pragma: no cover - driver callback
@@ -198,6 +202,8 @@ def _sqlite_engine(sa_url) -> Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA cache_size=-65536")  # 64 MB: a large council's year fits, reads stay in memory
+        if background:
+            cursor.execute(f"PRAGMA wal_autocheckpoint={checkpoint.WRITER_CHECKPOINT_PAGES}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
