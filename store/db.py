@@ -4,6 +4,7 @@
   the current folder. A bare path is read as a SQLite file.
 - SQLite: WAL, a busy timeout, foreign keys on, and ``BEGIN IMMEDIATE`` for
   every transaction, so concurrent writers queue instead of losing updates.
+  A file's log is checkpointed by a thread of its own (:mod:`qaf.store.checkpoint`).
 - PostgreSQL: ``postgresql://`` URLs use psycopg 3. A ``schema`` query
   parameter (``...?schema=council_a``) puts qaf's tables in that schema, so
   many councils can share one server.
