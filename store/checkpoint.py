@@ -16,9 +16,11 @@ commits. Here:
   log reaches :data:`WRITER_CHECKPOINT_PAGES` (a log that writers keep
   appending to never empties under a passive checkpoint alone; the writer's
   checkpoint then has little left to copy, and lets the log start over);
-- the thread stops after :data:`IDLE_SECONDS` without a wake (a CLI command,
-  a store a test forgot to close), emptying the log first if nobody is using
-  it, and when the engine is disposed; the next wake starts it again.
+- the thread stops after :data:`IDLE_SECONDS` without a wake (a store a
+  test forgot to close), emptying the log first if nobody is using it; when
+  the engine is disposed; and when the process exits, so that a command
+  leaves no log beside ``qaf.db`` (the last connection to close folds it in).
+  The next wake starts it again.
 
 Durability is SQLite's ``synchronous=NORMAL`` as before: what is synced is
 what the last checkpoint copied. With the thread that is at most a fraction
@@ -28,10 +30,12 @@ behind on a quiet store.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import sqlite3
 import threading
 import time
+import weakref
 
 from sqlalchemy import Engine, event
 
@@ -40,6 +44,16 @@ MIN_GAP_SECONDS = 0.1  # at most ten syncs a second
 IDLE_SECONDS = 10.0
 
 log = logging.getLogger("qaf.store")
+_LIVE: "weakref.WeakSet[Checkpointer]" = weakref.WeakSet()
+
+
+@atexit.register
+def _stop_all() -> None:
+    """At exit, before the interpreter drops its daemon threads: each thread closes its connection, so the
+    store's last connection to close can fold the log into the database and remove it (a command leaves
+    ``qaf.db`` whole, safe to copy on its own)."""
+    for checkpointer in list(_LIVE):
+        checkpointer.stop(timeout=2.0)
 
 
 class Checkpointer:
@@ -52,6 +66,7 @@ class Checkpointer:
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()  # set while stop() waits: the thread leaves at once, even mid-pause
         self.checkpoints = 0  # checkpoints that copied pages (for tests and benches)
+        _LIVE.add(self)
 
     def wake(self) -> None:
         """A connection went back to the pool: there may be log to copy. Starts the thread if it is not running."""

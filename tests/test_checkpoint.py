@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 from datetime import date
@@ -148,5 +150,21 @@ def test_what_a_single_command_wrote_is_in_the_database_file(tmp_path):
     conn = sqlite3.connect(path)
     try:
         assert conn.execute("SELECT count(*) FROM events WHERE kind = 'test.once'").fetchone() == (1,)
+    finally:
+        conn.close()
+
+
+def test_a_command_leaves_the_database_whole_and_no_log_beside_it(tmp_path):
+    """``qaf framework load`` then ``qaf framework list``, each its own process: afterwards ``qaf.db`` alone
+    holds everything (safe to copy on its own), as it did before the checkpoint thread."""
+    path = tmp_path / "qaf.db"
+    for args in (["framework", "load", "east-sussex-2013"], ["framework", "list"]):
+        done = subprocess.run([sys.executable, "-m", "qaf.cli.main", "--db", f"sqlite:///{path}", *args],
+                              capture_output=True, text=True, timeout=120)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        assert not Path(f"{path}-wal").exists(), f"qaf {' '.join(args)} left its log beside the database"
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("SELECT id FROM frameworks").fetchall() == [("east-sussex-2013",)]
     finally:
         conn.close()
