@@ -28,7 +28,7 @@ from qaf.engine.model import DONE, LIVE, CaseHistory, Completed, Obligation, Out
 from qaf.engine.query import Filters
 from qaf.store.prepared import Prepared
 from qaf.store.tables import ATTENDANCE, OBLIGATIONS, OUTCOMES
-from qaf.store.upsert import CopyStream, insert_new
+from qaf.store.upsert import CopyStream, insert_new, update_rows
 
 COLUMNS = [c.name for c in OBLIGATIONS.columns]
 MUTABLE = ("assignee", "team", "title", "case_ref", "status", "status_reason", "sample_reason", "attendees", "copies")
@@ -256,18 +256,11 @@ def _update(old: Obligation, fields: dict[str, Any], now: datetime) -> dict[str,
     row = {c: getattr(old, "case" if c == "case_ref" else c) for c in MUTABLE}
     row.update(fields)
     row.update({c: joined(row[c]) for c in PEOPLE_COLUMNS})
-    return {"b_id": old.id, **row, "sequence": old.sequence + 1, "updated_at": now}
+    return {"id": old.id, **row, "sequence": old.sequence + 1, "updated_at": now}
 
 
 def _apply_updates(conn: Connection, updates: list[dict[str, Any]]) -> None:
-    if not updates:
-        return
-    stmt = (
-        update(OBLIGATIONS)
-        .where(OBLIGATIONS.c.id == bindparam("b_id"))
-        .values({c: bindparam(c) for c in (*MUTABLE, "sequence", "updated_at")})
-    )
-    conn.execute(stmt, updates)
+    update_rows(conn, OBLIGATIONS, "id", updates)
 
 
 # --- reading ---------------------------------------------------------------------

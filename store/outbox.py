@@ -28,7 +28,7 @@ from sqlalchemy import Connection, and_, bindparam, or_, select, update
 
 from qaf.store.outcomes import FIRST_CHANCE
 from qaf.store.tables import OUTBOX
-from qaf.store.upsert import insert_new
+from qaf.store.upsert import insert_new, update_rows
 
 LEASE = timedelta(minutes=5)
 MAX_ATTEMPTS = 8
@@ -128,9 +128,6 @@ def mark_failed(conn: Connection, item: Claimed, runner: str, now: datetime, err
     return status
 
 
-_DIGESTED = update(OUTBOX).where(OUTBOX.c.id == bindparam("b_id")).values(status="digested", digest_key=bindparam("b_key"))
-
-
 def gather_digests(conn: Connection, day: date, now: datetime, compose) -> int:
     """One digest row per recipient of the pending digest items; ``compose(items) -> (subject, text)``.
 
@@ -159,12 +156,11 @@ def gather_digests(conn: Connection, day: date, now: datetime, compose) -> int:
             "subject": subject, "body_text": text, "body_html": "", "reason": "digest", "cause": None,
             "digest": False, "status": "pending", "attempts": 0, "next_attempt_at": FIRST_CHANCE, "created_at": now,
         })  # fmt: skip
-        links += [{"b_id": i.id, "b_key": key} for i in items]
+        links += [{"id": i.id, "digest_key": key} for i in items]
     made = insert_new(conn, OUTBOX, digests, ["key"])
     if made != len(digests):  # an item linked to a digest that was not written would be lost: undo it all
         raise RuntimeError(f"{len(digests) - made} digest(s) already existed for {day}: nothing gathered")
-    if links:
-        conn.execute(_DIGESTED, links)
+    update_rows(conn, OUTBOX, "id", links, constants={"status": "digested"})
     return made
 
 

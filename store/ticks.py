@@ -11,14 +11,14 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Iterable
 
-from sqlalchemy import Connection, and_, bindparam, insert, select, update
+from sqlalchemy import Connection, and_, insert, select, update
 
 from qaf.engine.model import LIVE, Obligation
 from qaf.store.obligations import OBLIGATIONS, from_row
 from qaf.store.outbox import OUTBOX, alive
 from qaf.store.outcomes import outbox_rows
 from qaf.store.tables import ESCALATIONS, TICK_RUNS
-from qaf.store.upsert import insert_new
+from qaf.store.upsert import insert_new, update_rows
 
 if TYPE_CHECKING:  # the records it writes; the store never works out an escalation
     from qaf.engine.escalation import Escalation
@@ -102,10 +102,6 @@ def record_escalations(conn: Connection, escalations: Iterable[Escalation], now:
     highest: dict[str, int] = {}
     for e in items:
         highest[e.obligation] = max(highest.get(e.obligation, -2), e.level)
-    if highest:
-        c = OBLIGATIONS.c
-        conn.execute(
-            update(OBLIGATIONS).where(c.id == bindparam("oid"), c.escalated < bindparam("level")).values(escalated=bindparam("level")),
-            [{"oid": oid, "level": level} for oid, level in highest.items()],
-        )
+    update_rows(conn, OBLIGATIONS, "id", [{"id": oid, "escalated": level} for oid, level in highest.items()],
+                guard=lambda target, given: target.escalated < given["escalated"])  # a rung is never taken back  # fmt: skip
     return made

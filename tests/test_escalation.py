@@ -138,3 +138,34 @@ def test_the_report_says_how_many_rungs_found_nobody_above_the_assignee():
         "Raised with nobody above the assignee to tell (the top of the organisation's line): "
         "the line manager, 5 working days overdue: 1; Head of Service, 20 working days overdue: 1."
     )
+
+
+def test_a_rung_reached_is_never_taken_back_and_each_obligation_keeps_its_own(store):
+    """Rungs recorded for many obligations at once (one statement on PostgreSQL): each obligation's mark is its
+    highest rung, a lower rung recorded later (a replayed tick, a takeover) leaves it where it was."""
+    from sqlalchemy import select
+
+    from qaf.clock import utc_now
+    from qaf.engine.escalation import Escalation
+    from qaf.store import ticks
+    from qaf.store.tables import OBLIGATIONS
+    from qaf.usecases.mail import MailSettings
+    from qaf.usecases.tick import run_tick
+
+    store.save_framework(FW, bundled.path("east-sussex-2013").read_text())
+    store.save_org(council())
+    run_tick(store, date(2024, 4, 1), MailSettings(), "test", wall=utc_now)
+    with store.read() as conn:
+        ids = sorted(conn.execute(select(OBLIGATIONS.c.id)).scalars())[:3]
+    first, second, third = ids
+
+    def rung(oid: str, level: int) -> Escalation:
+        return Escalation(oid, level, None, DUE, "test", None)
+
+    with store.write() as conn:
+        ticks.record_escalations(conn, [rung(first, 0), rung(first, 2), rung(second, 1)], utc_now())
+    with store.write() as conn:  # later, lower rungs for the first two; a first one for the third
+        ticks.record_escalations(conn, [rung(first, 1), rung(second, 0), rung(third, 3)], utc_now())
+    with store.read() as conn:
+        marks = dict(conn.execute(select(OBLIGATIONS.c.id, OBLIGATIONS.c.escalated).where(OBLIGATIONS.c.id.in_(ids))).all())
+    assert marks == {first: 2, second: 1, third: 3}
