@@ -70,7 +70,8 @@ class Checkpointer:
 
     def wake(self) -> None:
         """A connection went back to the pool: there may be log to copy. Starts the thread if it is not running."""
-        self._wake.set()
+        if not self._wake.is_set():  # set already while the thread pauses between checkpoints: nothing to add
+            self._wake.set()
         thread = self._thread
         if thread is None or not thread.is_alive():
             with self._lock:
