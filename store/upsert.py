@@ -340,13 +340,10 @@ def update_rows(
     if not rows:
         return
     names = list(rows[0])
-    if conn.dialect.name != "postgresql":
-        given = {n: bindparam(f"b_{n}") for n in names}
-        stmt = update(table).where(table.c[key] == given[key], *([guard(table.c, given)] if guard is not None else []))
-        conn.execute(stmt.values({**{n: given[n] for n in names if n != key}, **(constants or {})}),
-                     [{f"b_{n}": r[n] for n in names} for r in rows])  # fmt: skip
-        return
-    arrays = [cast(bindparam(f"a_{n}", [r[n] for r in rows]), ARRAY(table.c[n].type)) for n in names]
-    given = func.unnest(*arrays).table_valued(*names).render_derived(name="given").c
+    if conn.dialect.name == "postgresql":
+        arrays = [cast(bindparam(f"a_{n}", [r[n] for r in rows]), ARRAY(table.c[n].type)) for n in names]
+        given, params = func.unnest(*arrays).table_valued(*names).render_derived(name="given").c, None
+    else:
+        given, params = {n: bindparam(f"b_{n}") for n in names}, [{f"b_{n}": r[n] for n in names} for r in rows]
     stmt = update(table).where(table.c[key] == given[key], *([guard(table.c, given)] if guard is not None else []))
-    conn.execute(stmt.values({**{n: given[n] for n in names if n != key}, **(constants or {})}))
+    conn.execute(stmt.values({**{n: given[n] for n in names if n != key}, **(constants or {})}), params)

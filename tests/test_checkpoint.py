@@ -15,25 +15,16 @@ import sqlite3
 import subprocess
 import sys
 import threading
-import time
 from datetime import date
 from pathlib import Path
 
 from qaf.store import checkpoint
 from qaf.store.sql import SqlStore
+from tests.test_service import wait_for
 
 
 def _threads(path: Path) -> list[threading.Thread]:
     return [t for t in threading.enumerate() if t.name == f"qaf checkpoint {path}" and t.is_alive()]
-
-
-def _wait(condition, seconds: float = 10.0) -> bool:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        if condition():
-            return True
-        time.sleep(0.02)
-    return condition()
 
 
 def _log(store: SqlStore, n: int, kind: str = "test.written") -> None:
@@ -51,7 +42,7 @@ def test_the_writers_leave_the_checkpoint_to_the_thread(tmp_path):
         keeper = store.engine.qaf_checkpointer
         before = keeper.checkpoints
         _log(store, 40)
-        assert _wait(lambda: keeper.checkpoints > before), "the checkpoint thread copied nothing"
+        assert wait_for(lambda: keeper.checkpoints > before, 10, 0.02), "the checkpoint thread copied nothing"
         assert _threads(path), "no checkpoint thread is running for the store"
     finally:
         store.close()
@@ -75,7 +66,7 @@ def test_every_row_written_while_it_checkpoints_is_kept_once(tmp_path):
     finally:
         stop.set()
         watcher.join()
-    assert _wait(lambda: store.engine.qaf_checkpointer.checkpoints > 0)
+    assert wait_for(lambda: store.engine.qaf_checkpointer.checkpoints > 0, 10, 0.02)
     store.close()
     assert seen == sorted(seen) and seen[-1] <= 600
     conn = sqlite3.connect(path)
@@ -90,7 +81,7 @@ def test_a_closed_store_leaves_no_checkpoint_thread(tmp_path):
     path = tmp_path / "qaf.db"
     store = SqlStore.open(f"sqlite:///{path}")
     _log(store, 3)
-    assert _wait(lambda: bool(_threads(path)))
+    assert wait_for(lambda: bool(_threads(path)), 10, 0.02)
     store.close()
     assert not _threads(path)
 
@@ -104,10 +95,10 @@ def test_a_quiet_store_stops_its_thread_and_empties_its_log(tmp_path, monkeypatc
         _log(store, 30)
         assert os.path.getsize(f"{path}-wal") > 0
         # only the quiet thread's last checkpoint empties the log (the store's own connection stays open)
-        assert _wait(lambda: not _threads(path) and os.path.getsize(f"{path}-wal") == 0), "the thread outlived a quiet store"
+        assert wait_for(lambda: not _threads(path) and os.path.getsize(f"{path}-wal") == 0, 10, 0.02), "the thread outlived a quiet store"
         before = keeper.checkpoints
         _log(store, 2, "test.again")  # the next write starts it again
-        assert _wait(lambda: keeper.checkpoints > before)
+        assert wait_for(lambda: keeper.checkpoints > before, 10, 0.02)
         with store.read() as conn:
             assert conn.exec_driver_sql("SELECT count(*) FROM events WHERE kind LIKE 'test.%'").scalar() == 32
     finally:
@@ -130,10 +121,10 @@ def test_a_failing_checkpoint_is_logged_and_the_writers_carry_on(tmp_path, caplo
     keeper = store.engine.qaf_checkpointer
     try:
         monkeypatch.setattr(keeper, "path", str(tmp_path / "missing" / "qaf.db"))  # its own connection cannot open
-        store.engine.qaf_checkpointer.stop()
+        keeper.stop()
         with caplog.at_level("WARNING", logger="qaf.store"):
             _log(store, 5)
-            assert _wait(lambda: any("checkpoint" in r.getMessage() for r in caplog.records))
+            assert wait_for(lambda: any("checkpoint" in r.getMessage() for r in caplog.records), 10, 0.02)
         with store.read() as conn:
             assert conn.exec_driver_sql("SELECT count(*) FROM events WHERE kind = 'test.written'").scalar() == 5
     finally:
