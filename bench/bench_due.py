@@ -47,6 +47,7 @@ from qaf.engine.query import LIVE_SHOWN, DueQuery, filters  # noqa: E402
 from qaf.rules import bundled  # noqa: E402
 from qaf.rules.loader import load_framework  # noqa: E402
 from qaf.store import obligations as ob_store  # noqa: E402
+from qaf.store import org as org_store  # noqa: E402
 from qaf.store.sql import SqlStore  # noqa: E402
 from qaf.usecases import queries, scheduling, tokens  # noqa: E402
 from qaf.web.api import create_app  # noqa: E402
@@ -85,6 +86,30 @@ def raw_sql(store: SqlStore, person: str):
     return run, raw
 
 
+def organisation_read(store: SqlStore, n: int) -> tuple[float, float]:
+    """Median ms of reading the organisation (:func:`org_store.load`) and of its floor, the same four SELECTs
+    fetched on the driver's cursor (no conversion, no objects), alternately."""
+    statements = [org_store._PEOPLE, org_store._TEAMS, org_store._CASES, org_store._BODIES]
+    with store.engine.connect() as conn:
+        org_store.load(conn)
+        sqls = [q._for(conn)[0] for q in statements]
+        raw = conn.connection.driver_connection
+
+        def floor() -> None:
+            for sql in sqls:
+                cur = raw.cursor()
+                cur.execute(sql)
+                cur.fetchall()
+                cur.close()
+
+        floor()
+        qaf_t, raw_t = [], []
+        for _ in range(n):
+            qaf_t += timed(lambda: org_store.load(conn), 1)
+            raw_t += timed(floor, 1)
+    return statistics.median(qaf_t) * 1000, statistics.median(raw_t) * 1000
+
+
 def timed(fn, n: int) -> list[float]:
     out = []
     for _ in range(n):
@@ -114,6 +139,11 @@ def run(name: str, url: str, fw, org, n: int) -> None:
         print(f"{name}: person {person}, {got} rows")
         print(f"  due():    {due_ms:6.2f} ms   raw SQL {floor_ms:6.2f} ms   ratio {due_ms / floor_ms:4.1f}x   (target 2x)   "
               f"best of each {min(qaf_t) * 1000:.2f} / {min(raw_t) * 1000:.2f} ms = {min(qaf_t) / min(raw_t):.1f}x")  # fmt: skip
+
+        org_ms, org_floor_ms = organisation_read(store, 15)
+        print(f"  organisation read ({len(org.cases):,} cases, {len(org.people):,} people): {org_ms:6.1f} ms   "
+              f"raw fetch of the same rows {org_floor_ms:5.1f} ms   ratio {org_ms / org_floor_ms:4.1f}x   "
+              "(each qaf command's first read; a server's after each change)")  # fmt: skip
 
         token = tokens.issue(store, store.org(), store.vocabulary(), person, "person", "api", NOW)[0]
         app = create_app(url, lambda: TODAY, store=store)

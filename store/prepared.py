@@ -234,6 +234,15 @@ class Query:
         """Every row."""
         return self._convert(conn, self._run(conn, params, lambda cursor: cursor.fetchall()))
 
+    def columns(self, conn: Connection, params: Mapping[str, Any]) -> list[Sequence[Any]]:
+        """Every row, column by column (one list a label, in the statement's order), each value converted
+        once however often it repeats: a large read whose columns hold few distinct values (dates, teams)."""
+        rows = self._run(conn, params, lambda cursor: cursor.fetchall())
+        labels = self._compiled[conn.dialect.name][6]._fields
+        if not rows:
+            return [[] for _ in labels]
+        return [converted(values, p) for values, p in zip(zip(*rows), self._results[conn.dialect.name])]
+
     def _run(self, conn: Connection, params: Mapping[str, Any], fetch):
         spec = self._for(conn)
         sql, names, processors, fixed, positional, _types, _row_class = spec

@@ -249,3 +249,45 @@ def test_a_failing_read_on_the_drivers_cursor_raises_as_sqlalchemy_would(served:
         served.snapshot_in(conn)
         with pytest.raises(DBAPIError):
             ob_store.find(conn, f)
+
+
+def test_the_organisation_reads_back_as_it_was_saved_and_what_left_it_is_left_out(store: SqlStore):
+    """:func:`org_store.load` reads a column at a time on the driver's cursor: each person, team, case and body comes
+    back as saved (their order by id, dates as dates, roles and members as tuples, a value missing as None), and a
+    later snapshot that leaves some out reads back without them."""
+    from qaf.demo.synthetic import make_council
+    from qaf.engine.org import Body, Case, Org, Person
+    from qaf.store import org as org_store
+
+    org = make_council(seed=3, size="small")
+    leaver = dataclasses.replace(org.people[-1], end=date(2024, 3, 29))
+    moved = Case("C-MOVED-1", org.teams[0].id, date(2023, 1, 9), org.people[0].id, date(2024, 5, 2), transferred=date(2023, 8, 1))
+    nobody = Case("C-UNALLOCATED-1", org.teams[-1].id, date(2024, 2, 1))
+    board = Body("B-EMPTY", "A panel with no members yet", None)
+    people = (*org.people[:-1], leaver, Person("ZZ-NEW", "A new starter", "new@example.org"))
+    org = dataclasses.replace(org, people=people, cases=(*org.cases, moved, nobody), bodies=(*org.bodies, board))
+    store.save_org(org)
+
+    def by_key(saved):
+        return {
+            "people": sorted(saved.people, key=lambda p: p.id), "teams": sorted(saved.teams, key=lambda t: t.id),
+            "cases": sorted(saved.cases, key=lambda c: c.ref), "bodies": sorted(saved.bodies, key=lambda b: b.id),
+        }  # fmt: skip
+
+    with store.engine.connect() as conn:
+        read = org_store.load(conn)
+    for kind, records in by_key(org).items():
+        got = list(getattr(read, kind))
+        assert got == records, kind
+        assert [tuple(map(type, dataclasses.astuple(r))) for r in got] == [tuple(map(type, dataclasses.astuple(r))) for r in records], kind
+    assert read.person("ZZ-NEW").roles == () and read.person("ZZ-NEW").team is None
+    assert read.case("C-UNALLOCATED-1").worker is None and read.case("C-MOVED-1").transferred == date(2023, 8, 1)
+    assert any(b.id == "B-EMPTY" and b.members == () for b in read.bodies)
+
+    fewer = dataclasses.replace(org, people=people[:-1], cases=org.cases[:-1], bodies=org.bodies[:-1])
+    store.save_org(fewer)
+    with store.engine.connect() as conn:
+        again = org_store.load(conn)
+    assert by_key(again) == by_key(fewer)
+    assert again.fingerprint == Org(**{k: tuple(v) for k, v in by_key(fewer).items()}).fingerprint  # as the old read gave
+    assert "ZZ-NEW" not in {p.id for p in again.people} and "C-UNALLOCATED-1" not in {c.ref for c in again.cases}

@@ -13,9 +13,7 @@ changed costs a query, not a plan:
 
 from __future__ import annotations
 
-import gc
 import hashlib
-from contextlib import contextmanager
 from datetime import date
 
 from qaf.engine.fingerprint import fingerprint, framework_digest
@@ -26,6 +24,7 @@ from qaf.engine.schedule import CALENDAR, SAMPLES, part_of, plan
 from qaf.rules.model import Framework
 from qaf.store import obligations as ob_store
 from qaf.store import runs
+from qaf.store.collector import collector_paused
 from qaf.store.protocols import Store
 
 
@@ -42,31 +41,11 @@ def schedule(store: Store, fw: Framework, org: Org, first: date, last: date, tod
     sampled = sorted({c.sample.row for r in fw.rows for c in r.cadences if c.sample is not None})
     if sampled:
         parts.append(SAMPLES)
-    with _collector_paused(), store.write() as conn:
+    with collector_paused(), store.write() as conn:
         store.lock(conn, f"schedule.{fw.id}")
         results = [_part(conn, store, fw, org, first, last, today, part, sampled, force) for part in parts]
         results.append(_follow_ups(conn, store, fw, org, today))
     return _combine(fw.id, results)
-
-
-@contextmanager
-def _collector_paused():
-    """Python's cycle collector paused while a schedule runs, and resumed after (if it was on).
-
-    A large council's year makes some 100,000 objects (obligations, their rows)
-    that all live until the schedule ends: the collector's passes over them
-    (about 360 young, 30 middle and 2 full ones) found next to nothing to free
-    and cost 10-15% of the schedule. Nothing is lost: the cycles made meanwhile
-    (a couple of thousand objects) are collected at the next pass after it, and
-    the peak memory is no higher.
-    """
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
 
 
 def _follow_ups(conn, store, fw: Framework, org: Org, today: date) -> ScheduleResult:
