@@ -189,6 +189,11 @@ class SqlStore:
         with self.read() as conn:
             return self.snapshot_in(conn)
 
+    def kept(self) -> tuple:
+        """What this store keeps in memory between calls, by version: the organisation's, the snapshot's key
+        (None for what it has not read yet). It changes when and only when something new is kept."""
+        return (self._org[0] if self._org else None, self._snapshot.key if self._snapshot else None)
+
     def org_in(self, conn: Connection, version: int | None = None) -> Org:
         """The organisation as the caller's transaction sees it (``version`` if the caller read it)."""
         version = org_store.version(conn) if version is None else version

@@ -119,6 +119,43 @@ def test_the_background_process_holds_no_connection_between_jobs(pg_url, tmp_pat
         stopped(app, leadership, store)
 
 
+def test_the_background_process_keeps_the_organisation_it_read_out_of_the_collectors_scans(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path}/qaf.db"
+    setup = SqlStore.open(url)
+    set_up(setup)
+    app, scheduler, leadership, store = built(tmp_path, monkeypatch, url=url)
+    try:
+        background = app.state.background
+        before = background.run(frozen)
+        cases = background.run(reads_the_organisation)
+        assert cases > 0 and background.run(frozen) >= before + cases  # settled after the job that read it
+    finally:
+        stopped(app, leadership, store)
+        setup.close()
+
+
+def test_the_server_settles_a_newer_organisation_every_minute(tmp_path, monkeypatch):
+    app, scheduler, leadership, store = built(tmp_path, monkeypatch)
+    try:
+        job = scheduler.get_job("settle")
+        assert job.func is app.state.settle and job.trigger.interval.total_seconds() == 60
+        assert app.state.settle.store is store
+    finally:
+        stopped(app, leadership, store)
+
+
+def frozen() -> int:
+    import gc
+
+    return gc.get_freeze_count()
+
+
+def reads_the_organisation() -> int:
+    from qaf import service as in_background
+
+    return len(in_background._here["store"].org().cases)
+
+
 def reads() -> int:
     from qaf import service as in_background
 
