@@ -31,7 +31,8 @@ class Notice:
 
 def one_line(text: str, limit: int = 200) -> str:
     """A header-safe single line: control characters and line breaks become spaces."""
-    cleaned = "".join(ch if ch.isprintable() else " " for ch in text)
+    # most text is printable already: one scan in C, and the character-by-character pass only when it is not
+    cleaned = text if text.isprintable() else "".join(ch if ch.isprintable() else " " for ch in text)
     cleaned = " ".join(cleaned.split())
     return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
 

@@ -33,7 +33,7 @@ def _obligations(n: int, prefix: str = "") -> list[Obligation]:
     return [
         Obligation(
             id=f"{prefix}{i:015x}", framework="fw", row=f"R{i % 7}", cadence=i % 2, kind="audit",
-            title=f"Audit {i}: tab\there, line\nthere, back\\slash", assignee=f"P{i % 13}", subject_kind="worker",
+            title=f"Audit {i}: tab\there, line\nthere, back\\slash, a written \\n, return\r\n", assignee=f"P{i % 13}", subject_kind="worker",
             subject=f"P{i % 13}", period_start=date(2026, 4 + i % 3, 1), period_end=date(2026, 4 + i % 3, 28),
             due=date(2026, 4 + i % 3, 28), case=None if i % 5 else f"CS-{i:06d}", team="T1" if i % 4 else None,
             attendees=("P1", "P2") if i % 9 == 0 else (), sample_reason=None if i % 3 else "random pick",

@@ -60,6 +60,8 @@ def test_the_message_id_comes_from_the_outbox_key():
 def test_one_line_is_always_one_printable_line(text):
     line = one_line(text)
     assert "\n" not in line and "\r" not in line and all(ch.isprintable() for ch in line) and len(line) <= 200
+    spaced = " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())  # each control character a space
+    assert line == (spaced if len(spaced) <= 200 else spaced[:199] + "…")
     msg = received(compose(SETTINGS, "k", "olive.ops@example-council.gov.uk", text, text, None, AT))  # never raises
     assert msg["Subject"] == one_line(text) and set(msg.keys()) == {"Content-Type", "MIME-Version", "From", "To", "Subject", "Date", "Message-ID", "X-Qaf-Key"}
 
