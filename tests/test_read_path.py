@@ -291,3 +291,28 @@ def test_the_organisation_reads_back_as_it_was_saved_and_what_left_it_is_left_ou
     assert by_key(again) == by_key(fewer)
     assert again.fingerprint == Org(**{k: tuple(v) for k, v in by_key(fewer).items()}).fingerprint  # as the old read gave
     assert "ZZ-NEW" not in {p.id for p in again.people} and "C-UNALLOCATED-1" not in {c.ref for c in again.cases}
+
+
+def test_the_planners_window_read_on_the_drivers_cursor_is_what_sqlalchemy_reads(served: SqlStore):
+    """The calendar's read of a window (a large council's month turn reads 8,000 rows) runs on the driver's cursor:
+    the same obligations, field by field and type by type, as SQLAlchemy's rows made into obligations, for windows
+    that hold all, part or none of the year; and only the planner's own (no trigger-made work)."""
+    from sqlalchemy import select
+
+    from qaf.store.tables import OBLIGATIONS
+
+    fw = served.stored_frameworks()[0].id
+    c = OBLIGATIONS.c
+    for first, last in ((date(2024, 1, 1), date(2025, 12, 31)), (date(2024, 6, 1), date(2024, 6, 30)), (date(2030, 1, 1), date(2030, 1, 31))):
+        with served.write() as conn:
+            fast = ob_store.planned_window(conn, fw, first, last)
+            query = select(OBLIGATIONS).where(c.framework == fw, c.cadence >= 0, c.period_end >= first, c.period_start <= last)
+            slow = {o.id: o for o in map(ob_store.from_row, conn.execute(query))}
+        assert fast == slow, (first, last)
+        assert [tuple(map(type, dataclasses.astuple(o))) for o in fast.values()] == [
+            tuple(map(type, dataclasses.astuple(slow[k]))) for k in fast
+        ]
+        assert all(o.cadence >= 0 for o in fast.values())
+    with served.read() as conn:
+        whole = ob_store.planned_window(conn, fw, date(2024, 1, 1), date(2025, 12, 31))
+    assert len(whole) > 100 and len({o.kind for o in whole.values()}) > 1
