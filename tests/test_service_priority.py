@@ -16,7 +16,9 @@ import sys
 import textwrap
 import threading
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from datetime import date
+from typing import Iterator
 
 import pytest
 from sqlalchemy import select
@@ -62,12 +64,22 @@ def stopped(app, leadership, store) -> None:
     store.close()
 
 
-def test_the_days_tick_runs_in_the_background_process_and_the_server_learns_what_it_did(tmp_path, monkeypatch):
+@contextmanager
+def council_served(tmp_path, monkeypatch) -> Iterator[tuple]:
+    """A council's store (East Sussex and the test council) and a server over it: (app, scheduler, the store)."""
     url = f"sqlite:///{tmp_path}/qaf.db"
     setup = SqlStore.open(url)
     set_up(setup)
     app, scheduler, leadership, store = built(tmp_path, monkeypatch, url=url)
     try:
+        yield app, scheduler, setup
+    finally:
+        stopped(app, leadership, store)
+        setup.close()
+
+
+def test_the_days_tick_runs_in_the_background_process_and_the_server_learns_what_it_did(tmp_path, monkeypatch):
+    with council_served(tmp_path, monkeypatch) as (app, scheduler, setup):
         background = app.state.background
         assert background.run(os.getpid) != os.getpid()
         scheduler.get_job("lead").func()  # becomes the leader and catches up: today's tick, in the background
@@ -78,9 +90,6 @@ def test_the_days_tick_runs_in_the_background_process_and_the_server_learns_what
         from fastapi.testclient import TestClient
 
         assert TestClient(app).get("/health").json()["last_tick"] == DAY.isoformat()
-    finally:
-        stopped(app, leadership, store)
-        setup.close()
 
 
 def test_the_background_process_runs_ten_below_the_server_by_default(tmp_path, monkeypatch):
@@ -120,18 +129,11 @@ def test_the_background_process_holds_no_connection_between_jobs(pg_url, tmp_pat
 
 
 def test_the_background_process_keeps_the_organisation_it_read_out_of_the_collectors_scans(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path}/qaf.db"
-    setup = SqlStore.open(url)
-    set_up(setup)
-    app, scheduler, leadership, store = built(tmp_path, monkeypatch, url=url)
-    try:
+    with council_served(tmp_path, monkeypatch) as (app, _scheduler, _setup):
         background = app.state.background
         before = background.run(frozen)
         cases = background.run(reads_the_organisation)
         assert cases > 0 and background.run(frozen) >= before + cases  # settled after the job that read it
-    finally:
-        stopped(app, leadership, store)
-        setup.close()
 
 
 def test_the_server_settles_a_newer_organisation_every_minute(tmp_path, monkeypatch):
