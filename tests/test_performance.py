@@ -65,9 +65,10 @@ def _kill_pooled_session(store: SqlStore) -> None:
 
     with store.read() as conn:
         pid = conn.execute(text("SELECT pg_backend_pid()")).scalar()
-    admin = SqlStore.open(store.engine.url.render_as_string(hide_password=False))
+    # the bare database (the engine's URL has no schema in it): an engine, not a store, or a store's tables land in public
+    admin = create_engine(store.engine.url.render_as_string(hide_password=False), poolclass=NullPool)
     try:
-        with admin.engine.connect() as conn:
+        with admin.connect() as conn:
             conn.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pid})
             conn.commit()
             for _ in range(100):
@@ -76,7 +77,7 @@ def _kill_pooled_session(store: SqlStore) -> None:
                 conn.commit()
                 time.sleep(0.05)
     finally:
-        admin.close()
+        admin.dispose()
 
 
 def test_issue16_a_pooled_connection_that_died_while_idle_is_replaced_before_use(pg_url: str, monkeypatch):
