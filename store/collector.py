@@ -33,10 +33,10 @@ class HeapSettler:
 
     Every full collection scanned them all: a pause of 100-300 ms for whatever
     was running (a third of a tick on a day the ladder queues 1,500
-    escalations). The call collects what is garbage now, then
-    :func:`gc.freeze` keeps the rest out of later passes; frozen objects are
-    still freed by their reference counts when a newer organisation replaces
-    them. ``store`` has ``kept()``: a value that changes when what it keeps does.
+    escalations). Each settling thaws what an earlier one froze, collects (so
+    a replaced organisation goes, cycles and all: its people's cache points
+    back at it, and a frozen cycle is never collected), then freezes what is
+    left. ``store`` has ``kept()``: a value that changes when what it keeps does.
     """
 
     def __init__(self, store) -> None:
@@ -48,6 +48,7 @@ class HeapSettler:
         kept = self.store.kept()
         if kept == self.frozen:
             return False
+        gc.unfreeze()
         gc.collect()
         gc.freeze()
         self.frozen = kept
