@@ -163,12 +163,7 @@ def _timed(job: Callable[..., Any], *args: Any) -> tuple[Any, float]:
         raise BackgroundError(f"{job.__name__}: {type(error).__name__}: {error}") from None
     finally:
         _here["store"].close()  # no connection held between jobs
-        _settle()
-
-
-def _settle() -> None:
-    """After a job, the background process idle: what its store keeps between jobs out of the collector's scans."""
-    _here["settle"]()
+        _here["settle"]()  # the process idle: what its store keeps between jobs out of the collector's scans
 
 
 def _ready() -> int:

@@ -89,14 +89,14 @@ def planned_window(
 ) -> dict[str, Obligation]:
     """Obligations the planner made (cadence >= 0) whose periods overlap first..last,
     of only the (row, cadence) pairs in ``rows`` when given."""
+    window = {"framework": framework, "first": first, "last": last}
     if rows is None:  # the calendar's read: a large council's window is 8,000-30,000 rows, on the driver's cursor
-        return {o.id: o for o in map(from_row, _WINDOW.all(conn, {"framework": framework, "first": first, "last": last}))}
+        return {o.id: o for o in map(from_row, _WINDOW.all(conn, window))}
     c = OBLIGATIONS.c
-    query = select(OBLIGATIONS).where(c.framework == framework, c.cadence >= 0, c.period_end >= first, c.period_start <= last)
     # the rows' and the cadences' lists: the database sends little more than the pairs asked for
-    query = query.where(c.row.in_(sorted({r for r, _ in rows})), c.cadence.in_(sorted({i for _, i in rows})))
+    query = _WINDOW.statement.where(c.row.in_(sorted({r for r, _ in rows})), c.cadence.in_(sorted({i for _, i in rows})))
     # only the pairs asked for are made into obligations (a row's other cadences are read, not kept)
-    return {o.id: o for o in map(from_row, (r for r in conn.execute(query) if (r.row, r.cadence) in rows))}
+    return {o.id: o for o in map(from_row, (r for r in conn.execute(query, window) if (r.row, r.cadence) in rows))}
 
 
 def trigger_made(conn: Connection, framework: str) -> tuple[dict[str, Obligation], dict[str, Obligation]]:
