@@ -10,14 +10,18 @@ a job store both run the job), so jobs are defined in code, kept in memory,
 and guarded by leadership:
 
 - ``lead`` (every few seconds): try to become leader; on success, catch up;
-- ``tick`` (cron 06:00 in the framework's timezone, coalesced, misfire grace of hours):
-  the day's tick (itself idempotent per business date);
+- ``tick`` (cron, daily, in the framework's timezone, coalesced, misfire grace of hours):
+  the day's tick (itself idempotent per business date). It fires at 06:00 plus
+  an offset of under ``QAF_TICK_SPREAD_MINUTES`` (default 60) that is fixed
+  for the council's store (:func:`qaf.engine.businesstime.tick_time`), so
+  councils sharing one database server tick one after another through the
+  hour instead of all at 06:00:00;
 - ``send`` (every minute): alerts go at once, not at the next tick.
 
 The tick and the sender run in a background process of their own (one, started
 with the server and dying with it), at a lower CPU priority than the process
 answering requests (``QAF_BACKGROUND_NICE``, default 10): when many councils'
-servers share a machine and every one of them ticks at 06:00, their pages and
+servers share a machine and their ticks meet all the same, their pages and
 feeds are answered first and the ticks take the cores that are left. Not a
 thread: a thread planning a council's year holds the interpreter's lock in
 the serving process, and a request waits for it at every query it makes (at a
@@ -42,9 +46,9 @@ from datetime import date
 from typing import Any, Callable
 
 from qaf.clock import today_in, utc_now
-from qaf.engine.businesstime import TICK_HOUR
+from qaf.engine.businesstime import tick_time
 from qaf.store.collector import HeapSettler
-from qaf.store.db import database_url
+from qaf.store.db import database_url, store_name
 from qaf.store.leader import Leadership
 from qaf.store.settings import whole
 from qaf.store.sql import SqlStore
@@ -190,7 +194,8 @@ def build(
     """The app and a scheduler (not started) for one instance.
 
     The business date is today in the framework's timezone (``today`` replaces
-    it in tests), and the daily tick fires at 06:00 there. The background
+    it in tests), and the daily tick fires there at the council's own time,
+    06:00 plus its offset (``app.state.tick_at``; :func:`tick_time`). The background
     process is ``app.state.background``: the caller starts it (from the thread
     that lives as long as the server) before the scheduler, and closes it after.
     """
@@ -203,6 +208,7 @@ def build(
     url = database_url(db_url)
     retention_days()  # a bad QAF_OUTBOX_RETENTION_DAYS stops the start, not the first tick
     nice = whole("QAF_BACKGROUND_NICE")
+    tick_at = tick_time(store_name(url), whole("QAF_TICK_SPREAD_MINUTES"))
     # one engine (one bounded pool) for the server process: the app and the leader's lock
     store = SqlStore.open(url, application_name=f"qaf serve {runner}")
     background = Background(url, runner, nice)
@@ -230,7 +236,7 @@ def build(
         if leadership.still_held():
             return
         if leadership.try_acquire():
-            log.info("%s is the leader: it ticks and sends email", runner)
+            log.info("%s is the leader: it ticks daily at %s %s and sends email", runner, tick_at.isoformat(), zone)
             if catch_up_from is not None:
                 state["from"] = catch_up_from
             ticks()
@@ -251,16 +257,18 @@ def build(
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 6 * 3600},
     )
     scheduler.add_job(lead, IntervalTrigger(seconds=check_every), id="lead", next_run_time=utc_now())
-    scheduler.add_job(daily, CronTrigger(hour=TICK_HOUR, minute=0, timezone=zone), id="tick")
+    scheduler.add_job(daily, CronTrigger(hour=tick_at.hour, minute=tick_at.minute, second=tick_at.second, timezone=zone), id="tick")
     scheduler.add_job(send, IntervalTrigger(minutes=1), id="send")
     # a newer organisation (a nightly import) kept out of the collector's scans as the first one was at start
     scheduler.add_job(app.state.settle, IntervalTrigger(minutes=1), id="settle")
 
     @app.get("/health", include_in_schema=False)
     def health() -> dict:
-        return {"ok": True, "runner": runner, "leader": leadership.held, "last_tick": state["last"]}
+        return {"ok": True, "runner": runner, "leader": leadership.held, "last_tick": state["last"],
+                "tick_at": tick_at.isoformat()}  # fmt: skip
 
     app.state.background = background
+    app.state.tick_at = tick_at
     return app, scheduler, leadership, store
 
 

@@ -60,6 +60,18 @@ def unreachable(exc: BaseException, url: str | None) -> str | None:
     return None
 
 
+def store_name(url: str | None) -> str:
+    """Which store a URL names, the same however it is spelt: server, database and schema; or the SQLite file.
+
+    No user or password: every instance of one council, whatever role it
+    signs in as, names the same store.
+    """
+    sa_url = make_url(database_url(url))
+    if sa_url.get_backend_name() == "sqlite":
+        return str(Path(sa_url.database).resolve()) if sa_url.database and sa_url.database != ":memory:" else ":memory:"
+    return f"{sa_url.host or 'localhost'}:{sa_url.port or 5432}/{sa_url.database or ''}/{schema_of(url) or 'public'}"
+
+
 SCHEMA_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
 
 
