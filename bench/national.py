@@ -1,7 +1,7 @@
 """Benchmark: councils sharing one PostgreSQL, each in its own schema with its own ``qaf serve`` leader.
 
     .venv/bin/python bench/national.py [--councils 20] [--size large] [--days 30] [--alone-days 30]
-                                       [--day-gap 2] [--seconds 20] [--rate 2] [--pg URL] [--keep] [--small]
+                                       [--day-gap 10] [--spread 60] [--seconds 20] [--rate 2] [--pg URL] [--keep] [--small]
 
 What it does:
 
@@ -15,11 +15,18 @@ What it does:
    ticks it ``--alone-days`` days, one every ``--day-gap`` seconds, with feed
    and ``due`` traffic against it (``--rate`` requests a second, half feed,
    half ``due``). Each day's tick is the scheduler's own job fired now, so it
-   runs where 06:00's would: handed by the scheduler's thread to the background process.
+   runs where the cron's would: handed by the scheduler's thread to the background process.
 3. Together: starts every other council's server (each its own process and
    leader; their first ticks run at once), then a simulated month: each
-   simulated day every council's leader ticks at the same moment (as every
-   council's 06:00 is the same), and the traffic runs against all of them.
+   simulated day every council's leader ticks at its own moment, as
+   ``qaf serve`` ticks it: 06:00 plus the offset its server reports
+   (``tick_at`` in ``/health``, set by ``QAF_TICK_SPREAD_MINUTES``, which
+   ``--spread`` sets for every server), the spread's minutes played in the
+   ``--day-gap`` seconds of a simulated day; the traffic runs against all of
+   them. The hour is compressed (60 minutes in 10 s is 360 times), so ticks
+   meet far more often than they would in a real morning. ``--spread 0``
+   ticks every council at the same moment each day (every council's
+   06:00:00): the storm of a deployment without the spread.
 4. Prints per-council tick times (and whether each council ticked every day),
    p50/p99 of the feed and of ``due`` alone and with every council present,
    each figure's ratio to council 0's single-council figure (and the p99 of
@@ -33,11 +40,12 @@ Targets (issue 16): every council ticks every day; no council's p99 feed or
 ``due`` latency with all present above 1.5x its figure alone; at most 5
 connections per ``qaf serve`` process at idle. The machine's cores are shared
 by every process: on a small machine, the ratios measure CPU contention as
-much as the database's. ``--day-gap 0`` ticks the days back to back: the
-month becomes one storm of ticks, and the latencies measure that storm.
+much as the database's. ``--spread 0 --day-gap 0`` ticks the days back to
+back, all councils at once: the month becomes one storm of ticks, and the
+latencies measure that storm.
 Not part of the test suite (it takes minutes).
 
-``--small``: 3 councils of size ``small``, 3 days each phase, 6 s of traffic a phase (a quick check).
+``--small``: 3 councils of size ``small``, 3 days of 2 s each phase, 6 s of traffic a phase (a quick check).
 """
 
 from __future__ import annotations
@@ -62,6 +70,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import PG_DEFAULT  # noqa: E402
 from qaf.service import BACKGROUND  # noqa: E402
+from qaf.store.settings import SETTINGS  # noqa: E402
 
 APP = "qaf_nat"  # schemas and runners are named so; a process's connections show as "qaf serve <runner>"
 PER_PROCESS = 5  # the most connections a qaf serve process should hold (issue 16's target)
@@ -298,28 +307,60 @@ class Sampler:
         self.thread.join(timeout=10)
 
 
-def tick_all(councils: list[dict], days: dict[int, date]) -> dict[int, tuple[float, float] | None]:
-    """Every council's daily job at once, each on its own business date; (wall, CPU) seconds each took (None: failed).
+def tick_one(council: dict, day: date) -> tuple[float, float] | None:
+    """The council's daily job, fired now on its business date ``day``: (wall, CPU) seconds it took (None: failed).
 
-    The CPU time is the ticking thread's own: wall time well above it is time
+    The CPU time is the ticking process's own: wall time well above it is time
     spent waiting, for a core (the machine's) or for the database.
     """
-    took: dict[int, tuple[float, float] | None] = {}
+    try:
+        status, body = call(council["port"], "POST", f"/bench/day/{day.isoformat()}")
+        answer = json.loads(body) if status == 200 else {}
+        return (answer["took"], answer["cpu"]) if answer.get("leader") else None
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def tick_moment(council: dict, spread: int) -> float:
+    """Where in its day the council ticks, as a fraction of the spread: its server's ``tick_at`` (06:00 + offset)."""
+    status, body = call(council["port"], "GET", "/health", timeout=30)
+    at = json.loads(body)["tick_at"] if status == 200 else "06:00:00"
+    hours, minutes, seconds = (int(x) for x in at.split(":"))
+    return ((hours - 6) * 3600 + minutes * 60 + seconds) / (spread * 60) if spread else 0.0
+
+
+def play(councils: list[dict], days: dict[int, list[date]], began: float, gap: float) -> tuple[dict, list]:
+    """Each council's days, day i's tick at ``began + (i + its moment) * gap``: its 06:00 + offset, the spread's
+    hour played in ``gap`` seconds (a council whose tick overruns its next day's moment ticks that day straight after).
+
+    Returns each council's (wall, CPU) per day (None: failed) and the (from, to) of every tick.
+    """
+    took: dict[int, list[tuple[float, float] | None]] = {c["n"]: [] for c in councils}
+    windows: list[tuple[float, float]] = []
 
     def one(c: dict) -> None:
-        try:
-            status, body = call(c["port"], "POST", f"/bench/day/{days[c['n']].isoformat()}")
-            answer = json.loads(body) if status == 200 else {}
-            took[c["n"]] = (answer["took"], answer["cpu"]) if answer.get("leader") else None
-        except (OSError, ValueError, KeyError):
-            took[c["n"]] = None
+        for i, day in enumerate(days[c["n"]]):
+            time.sleep(max(0.0, began + (i + c["moment"]) * gap - time.perf_counter()))
+            window = time.perf_counter()
+            took[c["n"]].append(tick_one(c, day))
+            windows.append((window, time.perf_counter()))
 
     threads = [threading.Thread(target=one, args=(c,)) for c in councils]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    return took
+    return took, windows
+
+
+def covered(windows: list[tuple[float, float]]) -> float:
+    """Seconds during which at least one of ``windows`` was open."""
+    total, reach = 0.0, float("-inf")
+    for a, b in sorted(windows):
+        if b > reach:
+            total += b - max(a, reach)
+            reach = b
+    return total
 
 
 def ticked_through(council: dict) -> str | None:
@@ -352,19 +393,25 @@ def main() -> int:
     # 2 a second is a large council's busy hour: 2,000 calendar subscriptions polled every 3 hours (0.2/s), the API,
     # and 50 people on the pages clicking every half minute (1.7/s)
     parser.add_argument("--rate", type=float, default=2.0, help="requests a second against each council (half feed, half due)")
-    parser.add_argument("--day-gap", type=float, default=2.0,
-                        help="seconds from one simulated day's ticks to the next (0: back to back, the month a storm of ticks)")
+    parser.add_argument("--day-gap", type=float, default=10.0,
+                        help="seconds a simulated day lasts: the ticks' spread is played in them (0: back to back)")
+    parser.add_argument("--spread", type=int, default=SETTINGS["QAF_TICK_SPREAD_MINUTES"][0],
+                        help="QAF_TICK_SPREAD_MINUTES for every server (0: every council ticks at 06:00 sharp, all at once)")
     parser.add_argument("--keep", action="store_true", help="keep the schemas (qaf_nat_*) after the run")
     parser.add_argument("--settle", type=float, default=3.0, help="seconds idle before connections are counted")
     parser.add_argument("--small", action="store_true", help="3 small councils, 3 days, 6 s of traffic a phase")
     args = parser.parse_args()
     if args.small:
-        args.councils, args.size, args.days, args.alone_days, args.seconds = 3, "small", 3, 3, 6.0
+        args.councils, args.size, args.days, args.alone_days, args.seconds, args.day_gap = 3, "small", 3, 3, 6.0, 2.0
     for name in ("councils", "days", "alone_days"):
         if getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
     if args.rate <= 0 or args.seconds <= 0 or args.settle < 0 or args.day_gap < 0:
         parser.error("--rate and --seconds must be above 0, --settle and --day-gap at least 0")
+    low, high = SETTINGS["QAF_TICK_SPREAD_MINUTES"][1:]
+    if not low <= args.spread <= high:
+        parser.error(f"--spread must be from {low} to {high} (minutes)")
+    os.environ["QAF_TICK_SPREAD_MINUTES"] = str(args.spread)  # every server started from here reads it
 
     from sqlalchemy import create_engine, text
 
@@ -383,7 +430,8 @@ def main() -> int:
     if needed > limit - in_use:  # the server is shared: say so before taking every connection it has
         print(f"warning: {args.councils} councils may hold {needed} connections; the server allows {limit} and {in_use} are in use "
               f"(others may be refused while this runs; fewer --councils, or a larger max_connections)")  # fmt: skip
-    print(f"{args.councils} councils of size {args.size}, one schema each ({APP}_{run}_*), one database; "
+    print(f"{args.councils} councils of size {args.size}, one schema each ({APP}_{run}_*), one database; each ticks at 06:00 "
+          f"plus an offset under {args.spread} minutes (its own), the hour played in a simulated day of {args.day_gap:g} s; "
           f"{os.cpu_count()} cores, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")  # fmt: skip
     try:
         began = time.perf_counter()
@@ -401,16 +449,13 @@ def main() -> int:
         start_worker(0, first, start, run)
         first_tick_alone = wait_ready(first, start)
         alone_ticks: list[float] = []
-        alone_windows: list[tuple[float, float]] = []  # (from, to) of each day's ticks: requests then meet them
         alone_cpu: list[float] = []
         alone_days = [start + timedelta(days=i + 1) for i in range(args.alone_days)]
+        first["moment"] = tick_moment(first, args.spread)
         with sampler, Traffic([first], args.rate) as alone_traffic:
             traffic_began = time.perf_counter()
-            for i, day in enumerate(alone_days):
-                time.sleep(max(0.0, traffic_began + i * args.day_gap - time.perf_counter()))
-                window = time.perf_counter()
-                took = tick_all([first], {0: day})[0]
-                alone_windows.append((window, time.perf_counter()))
+            took_alone, alone_windows = play([first], {0: alone_days}, traffic_began, args.day_gap)
+            for took in took_alone[0]:
                 if took is not None:
                     alone_ticks.append(took[0])
                     alone_cpu.append(took[1])
@@ -432,24 +477,17 @@ def main() -> int:
         time.sleep(args.settle)
         idle = sampler2.connections()
 
-        month: dict[int, list[tuple[float, float] | None]] = {c["n"]: [] for c in councils}
-        slowest = (0.0, 0, start)
-        month_windows: list[tuple[float, float]] = []
+        for c in councils:
+            c["moment"] = tick_moment(c, args.spread)
+        days = {c["n"]: [start + timedelta(days=(args.alone_days if c["n"] == 0 else 0) + i + 1) for i in range(args.days)]
+                for c in councils}  # fmt: skip
         sampler3 = Sampler(dsn, run)
         with sampler3, Traffic(councils, args.rate) as together_traffic:
             traffic_began = time.perf_counter()
-            for i in range(args.days):
-                time.sleep(max(0.0, traffic_began + i * args.day_gap - time.perf_counter()))
-                days = {c["n"]: start + timedelta(days=i + 1) for c in councils}
-                days[0] = start + timedelta(days=args.alone_days + i + 1)
-                window = time.perf_counter()
-                ticked = tick_all(councils, days)
-                month_windows.append((window, time.perf_counter()))
-                for n, took in ticked.items():
-                    month[n].append(took)
-                    if took is not None and took[0] > slowest[0]:
-                        slowest = (took[0], n, days[n])
+            month, month_windows = play(councils, days, traffic_began, args.day_gap)
             time.sleep(max(0.0, args.seconds - (time.perf_counter() - traffic_began)))
+        slowest = max(((took[0], n, days[n][i]) for n, ticks in month.items() for i, took in enumerate(ticks) if took),
+                      default=(0.0, 0, start))  # fmt: skip
         month_s = time.perf_counter() - traffic_began
         time.sleep(args.settle)
         idle_after = sampler3.connections()
@@ -511,8 +549,10 @@ def main() -> int:
                   f"{ms(pct(t_calm, 99)).strip()} ms ({len(t_calm)}), ratio {pct(t_calm, 99) / pct(a_calm, 99):.1f}x; "
                   f"while the ticks ran: alone {ms(pct(a_storm, 99)).strip()} ms ({len(a_storm)}), together "
                   f"{ms(pct(t_storm, 99)).strip()} ms ({len(t_storm)})")  # fmt: skip
-        storm_s = sum(b - a for a, b in month_windows)
-        print(f"  the month's ticks ran {storm_s:.1f} s of its {month_s:.1f} s; the longest day's {max((b - a for a, b in month_windows), default=0):.1f} s")
+        meet = max(sum(1 for a, b in month_windows if a <= t < b) for t, _ in month_windows) if month_windows else 0
+        print(f"  some council was ticking {covered(month_windows):.1f} s of the month's {month_s:.1f} s (council 0 alone: "
+              f"{covered(alone_windows):.1f} s); the longest tick {max((b - a for a, b in month_windows), default=0):.1f} s; "
+              f"at most {meet} ticking at once")  # fmt: skip
         idle_max = max(list(idle.values()) + list(idle_after.values()) or [0])
         print(f"connections per process at idle: at most {idle_max} (target 5); before the month {sorted(idle.values())}, after {sorted(idle_after.values())}")
         for label, s in (("alone", sampler), ("first ticks", sampler2), ("the month", sampler3)):
