@@ -430,8 +430,9 @@ def main() -> int:
     if needed > limit - in_use:  # the server is shared: say so before taking every connection it has
         print(f"warning: {args.councils} councils may hold {needed} connections; the server allows {limit} and {in_use} are in use "
               f"(others may be refused while this runs; fewer --councils, or a larger max_connections)")  # fmt: skip
-    print(f"{args.councils} councils of size {args.size}, one schema each ({APP}_{run}_*), one database; each ticks at 06:00 "
-          f"plus an offset under {args.spread} minutes (its own), the hour played in a simulated day of {args.day_gap:g} s; "
+    when = f"each ticks at 06:00 plus its own offset under {args.spread} minutes" if args.spread else "all tick at 06:00:00 at once"
+    print(f"{args.councils} councils of size {args.size}, one schema each ({APP}_{run}_*), one database; {when}, "
+          f"a simulated day of {args.day_gap:g} s; "
           f"{os.cpu_count()} cores, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")  # fmt: skip
     try:
         began = time.perf_counter()
