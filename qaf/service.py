@@ -21,7 +21,7 @@ and guarded by leadership:
 The tick and the sender run in a background process of their own (one, started
 with the server and dying with it), at a lower CPU priority than the process
 answering requests (``QAF_BACKGROUND_NICE``, default 10): when many councils'
-servers share a machine and their ticks meet all the same, their pages and
+servers share a machine and some of their ticks still meet, their pages and
 feeds are answered first and the ticks take the cores that are left. Not a
 thread: a thread planning a council's year holds the interpreter's lock in
 the serving process, and a request waits for it at every query it makes (at a
