@@ -48,13 +48,15 @@ def alive(pid: int) -> bool:
         return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
 
 
-def built(tmp_path, monkeypatch, nice: str | None = None, url: str | None = None):
+def built(tmp_path, monkeypatch, nice: str | None = None, url: str | None = None, start: bool = True):
+    """A server over ``url`` (default a SQLite file in ``tmp_path``); ``start``: its background process started."""
     if nice is None:
         monkeypatch.delenv("QAF_BACKGROUND_NICE", raising=False)
     else:
         monkeypatch.setenv("QAF_BACKGROUND_NICE", nice)
     app, scheduler, leadership, store = service.build(url or f"sqlite:///{tmp_path}/qaf.db", "test", check_every=3600, today=lambda: DAY)
-    app.state.background.start()
+    if start:
+        app.state.background.start()
     return app, scheduler, leadership, store
 
 

@@ -21,7 +21,8 @@ from qaf import service
 from qaf.engine.businesstime import tick_time
 from qaf.rules.problems import QafError
 from qaf.store.db import store_name
-from tests.test_service_priority import DAY, stopped
+from tests.test_service_priority import built as server
+from tests.test_service_priority import stopped
 
 COUNCILS = [f"db.example:5432/qaf/council_{n}" for n in range(20)]
 
@@ -62,19 +63,18 @@ def test_the_store_is_named_the_same_however_its_url_is_spelt(tmp_path, monkeypa
 
 
 def built(tmp_path, monkeypatch, spread: str | None, url: str | None = None):
-    monkeypatch.delenv("QAF_BACKGROUND_NICE", raising=False)
+    """A server (its background process not started: the tick's time is the scheduler's), the spread set or not."""
     if spread is None:
         monkeypatch.delenv("QAF_TICK_SPREAD_MINUTES", raising=False)
     else:
         monkeypatch.setenv("QAF_TICK_SPREAD_MINUTES", spread)
-    return service.build(url or f"sqlite:///{tmp_path}/qaf.db", "test", check_every=3600, today=lambda: DAY)
+    return server(tmp_path, monkeypatch, url=url, start=False)
 
 
-def next_tick(scheduler, app) -> datetime:
+def next_tick(scheduler) -> datetime:
     """When the scheduler would next fire the daily job, from midnight of a day in the council's timezone."""
-    job = scheduler.get_job("tick")
-    midnight = datetime(2027, 1, 4, tzinfo=job.trigger.timezone)
-    return job.trigger.get_next_fire_time(None, midnight)
+    trigger = scheduler.get_job("tick").trigger
+    return trigger.get_next_fire_time(None, datetime(2027, 1, 4, tzinfo=trigger.timezone))
 
 
 def test_the_server_ticks_each_day_at_its_councils_own_time(tmp_path, monkeypatch):
@@ -83,7 +83,7 @@ def test_the_server_ticks_each_day_at_its_councils_own_time(tmp_path, monkeypatc
     try:
         at = tick_time(store_name(url), 60)
         assert app.state.tick_at == at
-        fires = next_tick(scheduler, app)
+        fires = next_tick(scheduler)
         assert fires.date().isoformat() == "2027-01-04" and fires.time() == at
         assert scheduler.get_job("tick").trigger.get_next_fire_time(fires, fires + timedelta(seconds=1)) == fires + timedelta(days=1)
         from fastapi.testclient import TestClient
@@ -96,7 +96,7 @@ def test_the_server_ticks_each_day_at_its_councils_own_time(tmp_path, monkeypatc
 def test_a_council_can_tick_at_six_sharp(tmp_path, monkeypatch):
     app, scheduler, leadership, store = built(tmp_path, monkeypatch, "0")
     try:
-        assert next_tick(scheduler, app).time() == time(6, 0)
+        assert next_tick(scheduler).time() == time(6, 0)
     finally:
         stopped(app, leadership, store)
 
@@ -107,7 +107,7 @@ def test_two_instances_of_one_council_tick_at_the_same_time(pg_url, tmp_path, mo
         second = built(tmp_path, monkeypatch, "180", pg_url.replace("postgresql://", "postgresql+psycopg://"))
         try:
             assert first[0].state.tick_at == second[0].state.tick_at
-            assert next_tick(first[1], first[0]) == next_tick(second[1], second[0])
+            assert next_tick(first[1]) == next_tick(second[1])
         finally:
             stopped(second[0], second[2], second[3])
     finally:
