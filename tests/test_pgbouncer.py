@@ -120,11 +120,16 @@ def test_a_council_works_through_pgbouncer_in_transaction_mode(bouncer: str, pg_
 
 
 def churn(engine, rounds: int = 40) -> None:
-    """The same statements many times, from two threads and then one: transactions land on any server connection."""
+    """The same statements many times, from two threads and then one: transactions land on any server connection.
+    What a thread raises is raised here, after the threads are joined, so no failure is lost in a thread."""
+    failures: list[Exception] = []
 
     def one() -> None:
-        with engine.begin() as conn:
-            conn.execute(text("SELECT 1 + :n"), {"n": 1})
+        try:
+            with engine.begin() as conn:
+                conn.execute(text("SELECT 1 + :n"), {"n": 1})
+        except Exception as exc:
+            failures.append(exc)
 
     for _ in range(rounds):
         threads = [threading.Thread(target=one) for _ in range(2)]
@@ -132,6 +137,8 @@ def churn(engine, rounds: int = 40) -> None:
             t.start()
         for t in threads:
             t.join()
+        if failures:
+            raise failures[0]
         with engine.begin() as conn:
             conn.execute(text("SELECT 1 + :n"), {"n": 1})
             conn.execute(text("SELECT 2"))
