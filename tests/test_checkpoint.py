@@ -21,6 +21,7 @@ from pathlib import Path
 from qaf.store import checkpoint
 from qaf.store.sql import SqlStore
 from tests.test_service import wait_for
+from tests.threads import running
 
 
 def _threads(path: Path) -> list[threading.Thread]:
@@ -52,24 +53,16 @@ def test_every_row_written_while_it_checkpoints_is_kept_once(tmp_path):
     path = tmp_path / "qaf.db"
     store = SqlStore.open(f"sqlite:///{path}")
     seen: list[int] = []
-    failures: list[Exception] = []  # a read that failed (the database locked): readers must never queue
     stop = threading.Event()
 
     def reader() -> None:  # a reader beside the writer and the checkpoint: counts only ever grow
-        try:
-            while not stop.is_set():
-                with store.read() as conn:
-                    seen.append(conn.exec_driver_sql("SELECT count(*) FROM events WHERE kind = 'test.kept'").scalar())
-        except Exception as exc:
-            failures.append(exc)
+        while not stop.is_set():
+            with store.read() as conn:
+                seen.append(conn.exec_driver_sql("SELECT count(*) FROM events WHERE kind = 'test.kept'").scalar())
 
-    watcher = threading.Thread(target=reader)
-    watcher.start()
-    try:
+    # a read that failed (the database locked) is kept in failures: readers must never queue
+    with running(reader, stop=stop) as failures:
         _log(store, 600, "test.kept")
-    finally:
-        stop.set()
-        watcher.join()
     assert wait_for(lambda: store.engine.qaf_checkpointer.checkpoints > 0, 10, 0.02)
     store.close()
     assert not failures, failures[:1]

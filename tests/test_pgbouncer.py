@@ -10,7 +10,6 @@ import os
 import shutil
 import subprocess
 import tempfile
-import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -29,6 +28,7 @@ from tests.conftest import PG_URL
 from tests.smtp import free_port
 from tests.test_api import Client
 from tests.test_feeds import TODAY, year
+from tests.threads import running
 
 NOW = datetime(2024, 6, 10, 9, 0, tzinfo=timezone.utc)
 BINARY = shutil.which("pgbouncer") or next((p for p in ("/usr/sbin/pgbouncer",) if Path(p).exists()), None)
@@ -95,20 +95,14 @@ def test_a_council_works_through_pgbouncer_in_transaction_mode(bouncer: str, pg_
     from qaf.web.api import create_app
 
     client = Client(create_app(bouncer, lambda: TODAY, feed_ttl=0, store=store))
-    codes, errors = [], []
+    codes = []
 
     def hammer() -> None:
-        try:
-            for _ in range(15):  # well past psycopg's prepare threshold (5) on every statement
-                codes.append(client.get("/api/obligations?person=PM1", token).status_code)
-        except Exception as exc:  # reported below, with what it was
-            errors.append(exc)
+        for _ in range(15):  # well past psycopg's prepare threshold (5) on every statement
+            codes.append(client.get("/api/obligations?person=PM1", token).status_code)
 
-    threads = [threading.Thread(target=hammer) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    with running(*[hammer] * 4) as errors:  # what a thread raised is reported below, with what it was
+        pass
     assert not errors and codes and set(codes) == {200}, (errors[:1], sorted(set(codes)))
     direct = SqlStore.open(pg_url)  # what went through the pooler is in the council's schema, not in public
     with direct.read() as conn:
@@ -122,21 +116,14 @@ def test_a_council_works_through_pgbouncer_in_transaction_mode(bouncer: str, pg_
 def churn(engine, rounds: int = 40) -> None:
     """The same statements many times, from two threads and then one: transactions land on any server connection.
     What a thread raises is raised here, after the threads are joined, so no failure is lost in a thread."""
-    failures: list[Exception] = []
 
     def one() -> None:
-        try:
-            with engine.begin() as conn:
-                conn.execute(text("SELECT 1 + :n"), {"n": 1})
-        except Exception as exc:
-            failures.append(exc)
+        with engine.begin() as conn:
+            conn.execute(text("SELECT 1 + :n"), {"n": 1})
 
     for _ in range(rounds):
-        threads = [threading.Thread(target=one) for _ in range(2)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        with running(one, one) as failures:
+            pass
         if failures:
             raise failures[0]
         with engine.begin() as conn:

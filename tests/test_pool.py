@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 import sys
@@ -24,6 +25,7 @@ from tests.smtp import free_port
 from tests.test_api import Client
 from tests.test_feeds import TODAY, year
 from tests.test_service import health, wait_for
+from tests.threads import running
 
 NOW = datetime(2024, 6, 10, 9, 0, tzinfo=timezone.utc)
 
@@ -108,27 +110,17 @@ def test_one_serve_process_holds_at_most_five_connections_under_load_and_fewer_a
                 ours.append(held(proc.pid))
                 time.sleep(0.02)
 
-        failures: list[Exception] = []  # a request that raised (a refused or dropped connection): load lost
-
         def load(i: int) -> None:
             paths = [(f"/api/obligations?person={p}", api[p]) for p in api] + [(f"/feeds/{t}.ics", None) for t in feed.values()]
             n = 0
             while not stop.is_set():
                 path, token = paths[(i + n) % len(paths)]
-                try:
-                    codes.append(get(f"http://127.0.0.1:{port}{path}", token))
-                except Exception as exc:
-                    failures.append(exc)
-                    return
+                codes.append(get(f"http://127.0.0.1:{port}{path}", token))
                 n += 1
 
-        threads = [threading.Thread(target=watch)] + [threading.Thread(target=load, args=(i,)) for i in range(16)]
-        for t in threads:
-            t.start()
-        time.sleep(8)
-        stop.set()
-        for t in threads:
-            t.join()
+        # a request that raised (a refused or dropped connection) is load lost: kept in failures
+        with running(watch, *[functools.partial(load, i) for i in range(16)], stop=stop) as failures:
+            time.sleep(8)
         assert not failures, failures[:1]
         assert codes and set(codes) == {200}, sorted(set(codes))
         assert max(ours) <= 5, max(ours)
