@@ -21,6 +21,7 @@ from qaf.rules.roles import Vocabulary
 from qaf.store import frameworks as fw_store
 from qaf.store import obligations as ob_store
 from qaf.store import org as org_store
+from qaf.store import versioning
 from qaf.store import outcomes as oc_store
 from qaf.store.db import open_engine, pooler
 from qaf.store.protocols import FrameworkChange, OrgChange, Snapshot, StoredFramework
@@ -28,11 +29,14 @@ from qaf.store.tables import EVENTS, FRAMEWORKS, META, OBLIGATIONS, OUTCOMES
 
 
 # the organisation's version beside each framework's hash: one round trip says whether a snapshot still holds
+# (and the obligations' counter, qaf.store.versioning, for what is kept by it)
+_ORG_VERSION = select(META.c.value).where(META.c.key == "org_version").scalar_subquery()
+_COUNTER = select(META.c.value).where(META.c.key == versioning.KEY).scalar_subquery()
 _STATE = (
-    select(FRAMEWORKS.c.id, FRAMEWORKS.c.content_hash,
-           select(META.c.value).where(META.c.key == "org_version").scalar_subquery().label("v_org"))  # fmt: skip
+    select(FRAMEWORKS.c.id, FRAMEWORKS.c.content_hash, _ORG_VERSION.label("v_org"), _COUNTER.label("v_obligations"))
     .order_by(FRAMEWORKS.c.id)
 )
+_NO_FRAMEWORKS = select(_ORG_VERSION.label("v_org"), _COUNTER.label("v_obligations"))
 
 
 class SqlStore:
@@ -208,16 +212,21 @@ class SqlStore:
         content hash); while they are unchanged the same objects are handed
         back, with no further read and no vocabulary rebuilt.
         """
-        rows = conn.execute(_STATE).all()
-        org_version = int(rows[0].v_org or 0) if rows else org_store.version(conn)
-        key = (org_version, tuple((r.id, r.content_hash) for r in rows if r.id is not None))
+        return self.state_in(conn)[0]
+
+    def state_in(self, conn: Connection) -> tuple[Snapshot, int]:
+        """:meth:`snapshot_in`, and the obligations' counter (:mod:`qaf.store.versioning`) read in the same query:
+        read first in a transaction, it keys what is kept of the rows read after it."""
+        rows = conn.execute(_STATE).all() or conn.execute(_NO_FRAMEWORKS).all()
+        org_version, counter = int(rows[0].v_org or 0), int(rows[0].v_obligations or 0)
+        key = (org_version, tuple((r.id, r.content_hash) for r in rows if getattr(r, "id", None) is not None))
         found = self._snapshot
         if found is not None and found.key == key:
-            return found
+            return found, counter
         org = self.org_in(conn, org_version)
         frameworks = tuple(fw_store.parsed(conn, fid, content_hash) for fid, content_hash in key[1])
         found = self._snapshot = Snapshot(key, org, frameworks, Vocabulary(role for fw in frameworks for role in fw.roles))
-        return found
+        return found, counter
 
     def obligations_in(self, conn: Connection, filters: Filters) -> list[Obligation]:
         """Obligations read on the caller's connection (inside its transaction)."""

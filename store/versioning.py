@@ -1,20 +1,26 @@
-"""The obligations' version: a counter the database bumps in every transaction that writes an obligation.
+"""The obligations' version: a counter the database bumps in every transaction that writes an obligation
+or an outcome.
 
-Feed caches key on :func:`qaf.store.feeds.version`. It used to count the
+Feed caches, "My work" and the API's answers key on it (:func:`qaf.store.feeds.version`). It used to count the
 obligations and take their latest change: two scans of the table on every
 probe (14-16 ms at 20,000 rows on PostgreSQL, growing with history). Now a
 trigger keeps ``meta.obligations_version``, and the probe reads one row.
 
+Outcomes have their own triggers (migration 0010): moderating an audit, or
+contesting its grade while a moderation is already open, writes the outcome
+and no obligation, and the API's records show the moderated grade and that
+it is contested.
+
 - PostgreSQL: a deferred constraint trigger, so the counter's row is locked
   only at commit (a transaction holding it never waits for another's
-  obligation rows: no deadlock with a tick or a recording), and bumped once
+  obligation or outcome rows: no deadlock with a tick or a recording), and bumped once
   per transaction however many rows it wrote.
 - SQLite: a row trigger (SQLite has no other kind); writers already queue
   one at a time, and the update costs about a microsecond a row.
 
 The counter changes with the data, in the same transaction: a reader that
 reads the version first and the rows after never caches old rows under a
-new version. Nothing is ever deleted from ``obligations``.
+new version. Nothing is ever deleted from ``obligations`` or ``outcomes``.
 """
 
 from __future__ import annotations
@@ -23,13 +29,28 @@ from sqlalchemy import Connection
 
 KEY = "obligations_version"
 
-_SQLITE = [
-    f"INSERT INTO meta (key, value) SELECT '{KEY}', '0' WHERE NOT EXISTS (SELECT 1 FROM meta WHERE key = '{KEY}')",
-    *(
-        f"CREATE TRIGGER IF NOT EXISTS qaf_obligations_version_{what.lower()} AFTER {what} ON obligations "
+TABLES = ("obligations", "outcomes")  # a write to either moves the counter
+
+
+def _sqlite_triggers(table: str) -> list[str]:
+    return [
+        f"CREATE TRIGGER IF NOT EXISTS qaf_{table}_version_{what.lower()} AFTER {what} ON {table} "
         f"BEGIN UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = '{KEY}'; END"
         for what in ("INSERT", "UPDATE")
-    ),
+    ]
+
+
+def _postgresql_trigger(table: str) -> list[str]:
+    return [
+        f"DROP TRIGGER IF EXISTS qaf_{table}_version ON {table}",
+        f"CREATE CONSTRAINT TRIGGER qaf_{table}_version AFTER INSERT OR UPDATE ON {table} "
+        "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION qaf_bump_obligations_version()",
+    ]
+
+
+_SQLITE = [
+    f"INSERT INTO meta (key, value) SELECT '{KEY}', '0' WHERE NOT EXISTS (SELECT 1 FROM meta WHERE key = '{KEY}')",
+    *(statement for table in TABLES for statement in _sqlite_triggers(table)),
 ]
 
 _POSTGRESQL = [
@@ -42,23 +63,38 @@ BEGIN
     END IF;
     RETURN NULL;
 END $$""",
-    "DROP TRIGGER IF EXISTS qaf_obligations_version ON obligations",
-    "CREATE CONSTRAINT TRIGGER qaf_obligations_version AFTER INSERT OR UPDATE ON obligations "
-    "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION qaf_bump_obligations_version()",
+    *(statement for table in TABLES for statement in _postgresql_trigger(table)),
 ]
 
 
 def install(conn: Connection) -> None:
-    """Create the counter and its triggers (idempotent): on a new store and by migration 0005."""
+    """Create the counter and all its triggers (idempotent): on a new store, and by migration 0005 (0010 then
+    finds the outcomes' in place)."""
     for statement in _POSTGRESQL if conn.dialect.name == "postgresql" else _SQLITE:
         conn.exec_driver_sql(statement)
 
 
-def uninstall(conn: Connection) -> None:
+def install_outcomes(conn: Connection) -> None:
+    """The outcomes' triggers alone (idempotent): migration 0010, on a store whose counter 0005 made."""
+    for statement in _postgresql_trigger("outcomes") if conn.dialect.name == "postgresql" else _sqlite_triggers("outcomes"):
+        conn.exec_driver_sql(statement)
+
+
+def uninstall_outcomes(conn: Connection) -> None:
+    _drop(conn, "outcomes")
+
+
+def _drop(conn: Connection, table: str) -> None:
     if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql("DROP TRIGGER IF EXISTS qaf_obligations_version ON obligations")
-        conn.exec_driver_sql("DROP FUNCTION IF EXISTS qaf_bump_obligations_version()")
+        conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS qaf_{table}_version ON {table}")
     else:
         for what in ("insert", "update"):
-            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS qaf_obligations_version_{what}")
+            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS qaf_{table}_version_{what}")
+
+
+def uninstall(conn: Connection) -> None:
+    for table in TABLES:
+        _drop(conn, table)
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("DROP FUNCTION IF EXISTS qaf_bump_obligations_version()")
     conn.exec_driver_sql(f"DELETE FROM meta WHERE key = '{KEY}'")

@@ -227,3 +227,40 @@ def test_any_command_upgrades_a_landed_store_and_says_so_once(db_url):
     second = qaf("--db", db_url, "due", "--today", "2024-05-14")
     assert second.returncode == 0 and "upgraded" not in second.stderr
     assert second.stdout == first.stdout
+
+
+def test_a_store_at_0009_upgraded_moves_its_counter_when_an_outcome_alone_is_written(db_url):
+    """Revision 0010: moderating or contesting writes an outcome and no obligation; the API's kept answers
+    show both, so the obligations' counter must move with outcomes too, on an upgraded store as on a new one."""
+    from qaf.engine.outcomes import Recording
+    from qaf.store import outcomes as oc
+    from qaf.store import versioning
+    from qaf.usecases import recording
+    from tests.test_outcomes import april_audit, scheduled
+
+    def counter(store: SqlStore) -> int:
+        with store.read() as conn:
+            return store.state_in(conn)[1]
+
+    def contested(store: SqlStore, audit_id: str) -> None:  # what contesting writes while a moderation is open
+        with store.write() as conn:
+            oc.update_outcome(conn, audit_id, {"contested": True})
+
+    store = SqlStore.open(db_url)
+    scheduled(store, "east-sussex-2013")
+    audit = april_audit(store, "3.16", "SW1")
+    recording.record(store, Recording(audit.id, "inadequate", date=date(2024, 4, 23)), date(2024, 6, 10))
+    before = counter(store)
+    contested(store, audit.id)
+    assert counter(store) == before + 1  # a new store has the outcomes' triggers
+    with store.write() as conn:  # as 0009 left it
+        versioning.uninstall_outcomes(conn)
+        conn.execute(text(f"UPDATE {migrations.VERSION_TABLE} SET version_num = '0009'"))
+    contested(store, audit.id)
+    assert counter(store) == before + 1  # without them, an outcome alone goes unseen
+    store.close()
+    upgraded = SqlStore.open(db_url)
+    assert upgraded.upgraded == ("0009", migrations.HEAD)
+    contested(upgraded, audit.id)
+    assert counter(upgraded) == before + 2
+    upgraded.close()
