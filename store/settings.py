@@ -10,6 +10,7 @@ variable                         default range       what
 ``QAF_DB_POOL_SIZE``             3       1–50        PostgreSQL connections a process keeps open
 ``QAF_DB_MAX_OVERFLOW``          2       0–50        more it may open under load, closed when returned
 ``QAF_FEED_CACHE_MB``            64      1–4096      rendered feeds kept in memory, by their bytes
+``QAF_API_CACHE_MB``             32      0–4096      the API's answers kept in memory, by their bytes (0: none)
 ``QAF_BACKGROUND_NICE``          10      0–19        how much lower than serving the tick and sender run (Linux nice)
 ``QAF_TICK_SPREAD_MINUTES``      60      0–180       the daily tick is at 06:00 plus a fixed offset under this (0: 06:00 sharp)
 ================================ ======= =========== ===========================================
@@ -36,6 +37,7 @@ SETTINGS: dict[str, tuple[int, int, int]] = {  # name: (default, lowest, highest
     "QAF_DB_POOL_SIZE": (3, 1, 50),
     "QAF_DB_MAX_OVERFLOW": (2, 0, 50),
     "QAF_FEED_CACHE_MB": (64, 1, 4096),
+    "QAF_API_CACHE_MB": (32, 0, 4096),
     "QAF_BACKGROUND_NICE": (10, 0, 19),
     "QAF_TICK_SPREAD_MINUTES": (60, 0, 180),
 }

@@ -53,7 +53,7 @@ def test_the_cache_keeps_what_fits_in_its_bytes_and_drops_the_least_recently_ask
     renders = server.renders
     assert server.load(feeds["PM2"], "event", BASE).body  # rendered again, the same bytes
     assert server.renders == renders + 1 and server.cached_bytes <= cap
-    assert sum(len(e.served.body) + ENTRY_OVERHEAD for e in server._feeds.values()) == server.cached_bytes
+    assert sum(len(e.served.body) + ENTRY_OVERHEAD for e in server._feeds.entries.values()) == server.cached_bytes
 
 
 def test_a_feed_larger_than_the_whole_cache_is_served_but_not_kept(council):

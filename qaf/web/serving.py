@@ -32,7 +32,6 @@ import asyncio
 import hashlib
 import threading
 import time
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Callable
@@ -48,6 +47,7 @@ from qaf.store.settings import whole
 from qaf.store.tokens import StoredToken
 from qaf.usecases import tokens
 from qaf.usecases.feeds import build_in
+from qaf.web.kept import Kept
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,10 +86,10 @@ class FeedServer:
         self.done_days, self.overseers = done_days, overseers
         # the rendered feeds kept, by their size: QAF_FEED_CACHE_MB (default 64) unless given in bytes
         self.max_bytes = max_bytes if max_bytes is not None else whole("QAF_FEED_CACHE_MB") * 1024 * 1024
-        self.cached_bytes = 0  # what the kept feeds weigh now (:func:`_weight` each)
         self._version = ("", -1.0)  # (version, when it was read: time.monotonic())
         self._tokens: dict[str, StoredToken] = {}
-        self._feeds: OrderedDict[tuple[str, str, str], _Entry] = OrderedDict()
+        # a feed pushed out forgets its render gate too (one render per feed at a time, see load())
+        self._feeds: Kept[tuple[str, str, str], _Entry] = Kept(self.max_bytes, _weight, lambda key: self._renders.pop(key, None))
         self._lock = threading.Lock()  # guards the dictionaries above
         self._probe = threading.Lock()  # one version read at a time
         self._renders: dict[tuple[str, str, str], threading.Lock] = {}
@@ -120,10 +120,10 @@ class FeedServer:
         """The feed from memory if it matches the last version read: no I/O at all (None: ask :meth:`load`)."""
         key = (tokens.digest(token), kind, base_url)
         with self._lock:
-            entry = self._feeds.get(key)
+            entry = self._feeds.peek(key)
             if entry is None or entry.version != self._version[0] or key[0] not in self._tokens:
                 return None
-            self._feeds.move_to_end(key)
+            self._feeds.get(key)  # now the most recently asked for
             return entry.served
 
     def load(self, token: str, kind: str, base_url: str) -> Served | None:
@@ -140,13 +140,13 @@ class FeedServer:
             return None
         key = (found.token_hash, kind, base_url)
         with self._lock:
-            entry = self._feeds.get(key)
+            entry = self._feeds.peek(key)
             gate = self._renders.setdefault(key, threading.Lock())
         if entry is not None and entry.version == version:  # already rendered for this version
             return entry.served
         with gate:
             with self._lock:
-                entry = self._feeds.get(key)
+                entry = self._feeds.peek(key)
             if entry is not None and entry.version == version:  # another thread rendered it meanwhile
                 return entry.served
             today, feed = self.today(), _feed_key(key)
@@ -185,24 +185,15 @@ class FeedServer:
                     self._tokens[wanted] = found
         return version, found
 
-    def _keep(self, key: tuple[str, str, str], entry: _Entry) -> None:
-        """Keep a rendered feed, the least recently asked for going first to stay within :attr:`max_bytes`.
+    @property
+    def cached_bytes(self) -> int:
+        """What the kept feeds weigh now (:func:`_weight` each)."""
+        return self._feeds.cached_bytes
 
-        A feed larger than the whole cache is served but not kept (it would
-        push every other feed out and still not fit). Called holding ``_lock``.
-        """
-        old = self._feeds.pop(key, None)
-        if old is not None:
-            self.cached_bytes -= _weight(old)
-        if _weight(entry) > self.max_bytes:
-            self._renders.pop(key, None)
-            return
-        self._feeds[key] = entry
-        self.cached_bytes += _weight(entry)
-        while self.cached_bytes > self.max_bytes:
-            gone_key, gone = self._feeds.popitem(last=False)
-            self.cached_bytes -= _weight(gone)
-            self._renders.pop(gone_key, None)
+    def _keep(self, key: tuple[str, str, str], entry: _Entry) -> None:
+        """Keep a rendered feed within :attr:`max_bytes` (:class:`qaf.web.kept.Kept`); one larger than the
+        whole cache is served but not kept. Called holding ``_lock``."""
+        self._feeds.keep(key, entry)
 
     def _changed_at(self, feed: str, tag: str, newest: datetime | None, last: tuple[str, datetime] | None) -> datetime:
         """Last-Modified: when these bytes last changed, an event leaving included.

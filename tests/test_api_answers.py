@@ -1,0 +1,138 @@
+"""The API's answers are kept while nothing they show changed, and never outlive a change (issue 16).
+
+``GET /api/obligations`` keeps each answer by the question, the token's holder
+and scope, the day, the organisation and frameworks, and the obligations'
+counter (which the database moves with every obligation *and outcome*
+written). On SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from qaf.engine.outcomes import Recording
+from qaf.engine.query import Filters
+from qaf.rules.problems import QafError
+from qaf.store.sql import SqlStore
+from qaf.usecases import recording, tokens
+from qaf.web.api import create_app
+from qaf.web.kept import ANSWER_OVERHEAD, Answers
+from tests.test_api import Client
+from tests.test_outcomes import april_audit, scheduled
+
+TODAY = date(2024, 6, 10)
+NOW = datetime(2024, 6, 10, 9, 0, tzinfo=timezone.utc)
+
+
+def api_token(store: SqlStore, person: str) -> str:
+    return tokens.issue(store, store.org(), store.vocabulary(), person, None, "api", NOW)[0]
+
+
+def records(response) -> dict[str, dict]:
+    assert response.status_code == 200, response.text
+    return {r["id"]: r for r in json.loads(response.content)}
+
+
+def rows_as_stored(store: SqlStore) -> list[tuple]:
+    return sorted((o.id, o.status, o.sequence, o.due, o.assignee) for o in store.obligations(Filters(statuses=None)))
+
+
+def test_a_grade_contested_while_its_moderation_is_open_shows_on_the_very_next_answer(store: SqlStore):
+    """Tameside: every primary audit is moderated. Contesting the grade then writes the outcome alone (the open
+    moderation settles it): no obligation changes, and the answer kept before must still not be served."""
+    scheduled(store, "tameside-2023")
+    audit = april_audit(store, "T1", "SW1")
+    first = recording.record(store, Recording(audit.id, "requires_improvement", date=date(2024, 4, 22)), TODAY)
+    assert [o.kind for o in first.created] == ["moderation"]
+    app = create_app(store=store, today=lambda: TODAY)
+    client, token, answers = Client(app), api_token(store, audit.assignee), app.state.answers
+    url = f"/api/obligations?person={audit.assignee}&status=all"
+    before = client.get(url, token)
+    assert "contested" not in records(before)[audit.id]["outcome"]
+    again = client.get(url, token)
+    assert again.content == before.content and (answers.hits, answers.misses) == (1, 1)  # nothing changed: kept
+    stored = rows_as_stored(store)
+    contested = recording.contest(store, audit.id, "OM1", date(2024, 5, 1), TODAY)
+    assert contested.created == () and rows_as_stored(store) == stored  # the outcome alone was written
+    after = records(client.get(url, token))
+    assert after[audit.id]["outcome"]["contested"] is True and answers.misses == 2
+
+
+def test_an_outcome_recorded_shows_on_the_next_answer(store: SqlStore):
+    scheduled(store, "east-sussex-2013")
+    audit = april_audit(store, "3.16", "SW1")
+    app = create_app(store=store, today=lambda: TODAY)
+    client, token, url = Client(app), api_token(store, audit.assignee), f"/api/obligations?person={audit.assignee}"
+    assert records(client.get(url, token))[audit.id]["status"] == "overdue"
+    recording.record(store, Recording(audit.id, "good", date=date(2024, 4, 23)), TODAY)
+    assert audit.id not in records(client.get(url, token))
+    done = records(client.get(url + "&status=done", token))
+    assert done[audit.id]["outcome"]["grade"] == "good"
+
+
+def test_each_token_gets_the_answer_for_whom_it_may_see_and_a_revoked_one_gets_none(store: SqlStore):
+    """The same question from a Practice Manager and from her Operations Manager: two answers, each kept for its
+    own asker."""
+    scheduled(store, "east-sussex-2013")
+    app = create_app(store=store, today=lambda: TODAY)
+    client, practice, operations = Client(app), api_token(store, "PM1"), api_token(store, "OM1")
+    own = records(client.get("/api/obligations", practice))
+    line = records(client.get("/api/obligations", operations))
+    assert {r["assignee"] for r in own.values()} == {"PM1"}
+    assert {"PM1", "OM1"} <= {r["assignee"] for r in line.values()} and set(own) < set(line)
+    assert records(client.get("/api/obligations", practice)) == own  # her own again, not her manager's
+    assert app.state.answers.hits == 1
+    tokens.revoke(store, practice, NOW)
+    refused = client.get("/api/obligations", practice)  # her answer is still kept; the token is checked all the same
+    assert refused.status_code == 401 and "PM1" not in refused.text
+
+
+def test_the_next_day_the_answer_is_worked_out_again(store: SqlStore):
+    scheduled(store, "east-sussex-2013")
+    day = [TODAY]
+    app = create_app(store=store, today=lambda: day[0])
+    client, token = Client(app), api_token(store, "PM1")
+    open_today = [r for r in records(client.get("/api/obligations?person=PM1", token)).values() if r["status"] == "open"]
+    soonest = min(open_today, key=lambda r: r["due"])
+    day[0] = date.fromisoformat(soonest["due"]) + timedelta(days=1)
+    assert records(client.get("/api/obligations?person=PM1", token))[soonest["id"]]["status"] == "overdue"
+
+
+def test_an_organisation_loaded_anew_shows_on_the_next_answer(store: SqlStore):
+    """A new email address changes the organisation's version and no obligation: the answer follows all the same."""
+    scheduled(store, "east-sussex-2013")
+    app = create_app(store=store, today=lambda: TODAY)
+    client, token, url = Client(app), api_token(store, "PM1"), "/api/obligations?person=PM1"
+    new = "pm1.new@example-council.gov.uk"
+    assert new not in {r["assignee_email"] for r in records(client.get(url, token)).values()}
+    stored = rows_as_stored(store)
+    org = store.org()
+    store.save_org(replace(org, people=tuple(replace(p, email=new) if p.id == "PM1" else p for p in org.people)))
+    assert rows_as_stored(store) == stored
+    assert {r["assignee_email"] for r in records(client.get(url, token)).values() if r["assignee"] == "PM1"} == {new}
+
+
+def test_answers_are_bounded_by_their_bytes_the_least_recently_asked_for_going_first():
+    answers = Answers(max_bytes=3 * (100 + ANSWER_OVERHEAD))
+    for key in "abc":
+        answers.keep(key, b"x" * 100)
+    assert answers.get("a") is not None  # a is now the most recently asked for
+    answers.keep("d", b"x" * 100)
+    assert answers.get("b") is None and answers.get("a") and answers.get("c") and answers.get("d")
+    assert answers.cached_bytes == 3 * (100 + ANSWER_OVERHEAD)
+    answers.keep("huge", b"x" * 10_000)  # heavier than the whole budget: answered, not kept, nothing pushed out
+    assert answers.get("huge") is None and answers.cached_bytes == 3 * (100 + ANSWER_OVERHEAD)
+
+
+def test_qaf_api_cache_mb_0_keeps_nothing_and_a_bad_value_is_refused_by_name(monkeypatch):
+    monkeypatch.setenv("QAF_API_CACHE_MB", "0")
+    answers = Answers()
+    answers.keep("a", b"[]")
+    assert answers.get("a") is None and answers.cached_bytes == 0
+    monkeypatch.setenv("QAF_API_CACHE_MB", "4097")
+    with pytest.raises(QafError, match=r"QAF_API_CACHE_MB='4097': a whole number from 0 to 4096"):
+        Answers()
