@@ -136,3 +136,26 @@ def test_qaf_api_cache_mb_0_keeps_nothing_and_a_bad_value_is_refused_by_name(mon
     monkeypatch.setenv("QAF_API_CACHE_MB", "4097")
     with pytest.raises(QafError, match=r"QAF_API_CACHE_MB='4097': a whole number from 0 to 4096"):
         Answers()
+
+
+def test_a_write_committed_while_an_answer_is_being_worked_out_shows_on_the_next_answer(store: SqlStore, monkeypatch):
+    """The counter is read before the rows. An outcome recorded once the rows are read (PostgreSQL reads each
+    statement as committed at its start) leaves that answer, without it, kept under the counter before the
+    write: never under the one after it, which the next request reads."""
+    from qaf.usecases import queries
+
+    scheduled(store, "east-sussex-2013")
+    audit = april_audit(store, "3.16", "SW1")
+    app = create_app(store=store, today=lambda: TODAY)
+    client, token, url = Client(app), api_token(store, audit.assignee), f"/api/obligations?person={audit.assignee}"
+    rows = queries.due_in
+
+    def meanwhile(*args, **kw):  # the rows read, the answer not yet kept: someone records the outcome
+        monkeypatch.setattr(queries, "due_in", rows)
+        found = rows(*args, **kw)
+        recording.record(store, Recording(audit.id, "good", date=date(2024, 4, 23)), TODAY)
+        return found
+
+    monkeypatch.setattr(queries, "due_in", meanwhile)
+    assert audit.id in records(client.get(url, token))  # as the database had it when the rows were read
+    assert audit.id not in records(client.get(url, token))
