@@ -20,7 +20,9 @@ What it does:
    bench's control) and lets it become leader and run its first tick; then
    ticks it ``--alone-days`` days, one every ``--day-gap`` seconds, with feed
    and ``due`` traffic against it (``--rate`` requests a second, half feed,
-   half ``due``). Each day's tick is the scheduler's own job fired now, so it
+   half ``due``; ``due`` asks the same question each time, as a dashboard
+   polling would, so until a tick writes its answer is kept:
+   :class:`qaf.web.kept.Answers`). Each day's tick is the scheduler's own job fired now, so it
    runs where the cron's would: handed by the scheduler's thread to the background process.
 3. Together: starts every other council's server (each its own process and
    leader; their first ticks run at once), then a simulated month: each
