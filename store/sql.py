@@ -217,9 +217,10 @@ class SqlStore:
     def state_in(self, conn: Connection) -> tuple[Snapshot, int]:
         """:meth:`snapshot_in`, and the obligations' counter (:mod:`qaf.store.versioning`) read in the same query:
         read first in a transaction, it keys what is kept of the rows read after it."""
-        rows = conn.execute(_STATE).all() or conn.execute(_NO_FRAMEWORKS).all()
-        org_version, counter = int(rows[0].v_org or 0), int(rows[0].v_obligations or 0)
-        key = (org_version, tuple((r.id, r.content_hash) for r in rows if getattr(r, "id", None) is not None))
+        rows = conn.execute(_STATE).all()
+        versions = rows[0] if rows else conn.execute(_NO_FRAMEWORKS).one()
+        org_version, counter = int(versions.v_org or 0), int(versions.v_obligations or 0)
+        key = (org_version, tuple((r.id, r.content_hash) for r in rows if r.id is not None))
         found = self._snapshot
         if found is not None and found.key == key:
             return found, counter

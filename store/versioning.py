@@ -76,7 +76,8 @@ def install(conn: Connection) -> None:
 
 def install_outcomes(conn: Connection) -> None:
     """The outcomes' triggers alone (idempotent): migration 0010, on a store whose counter 0005 made."""
-    for statement in _postgresql_trigger("outcomes") if conn.dialect.name == "postgresql" else _sqlite_triggers("outcomes"):
+    triggers = _postgresql_trigger if conn.dialect.name == "postgresql" else _sqlite_triggers
+    for statement in triggers("outcomes"):
         conn.exec_driver_sql(statement)
 
 

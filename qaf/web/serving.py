@@ -163,7 +163,7 @@ class FeedServer:
             served = Served(built.body, tag, changed, http.headers(tag, changed, filename))
             with self._lock:
                 self.renders += 1
-                self._keep(key, _Entry(version, served))
+                self._feeds.keep(key, _Entry(version, served))  # within max_bytes; a feed larger than that is not kept
             return served
 
     def _checked(self, token: str) -> tuple[str, StoredToken | None]:
@@ -189,11 +189,6 @@ class FeedServer:
     def cached_bytes(self) -> int:
         """What the kept feeds weigh now (:func:`_weight` each)."""
         return self._feeds.cached_bytes
-
-    def _keep(self, key: tuple[str, str, str], entry: _Entry) -> None:
-        """Keep a rendered feed within :attr:`max_bytes` (:class:`qaf.web.kept.Kept`); one larger than the
-        whole cache is served but not kept. Called holding ``_lock``."""
-        self._feeds.keep(key, entry)
 
     def _changed_at(self, feed: str, tag: str, newest: datetime | None, last: tuple[str, datetime] | None) -> datetime:
         """Last-Modified: when these bytes last changed, an event leaving included.
