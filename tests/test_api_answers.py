@@ -20,6 +20,7 @@ from qaf.rules.problems import QafError
 from qaf.store.sql import SqlStore
 from qaf.usecases import recording, tokens
 from qaf.web.api import create_app
+from qaf.web.encoding import Encoded
 from qaf.web.kept import ANSWER_OVERHEAD, Answers
 from tests.test_api import Client
 from tests.test_outcomes import april_audit, scheduled
@@ -119,19 +120,19 @@ def test_an_organisation_loaded_anew_shows_on_the_next_answer(store: SqlStore):
 def test_answers_are_bounded_by_their_bytes_the_least_recently_asked_for_going_first():
     answers = Answers(max_bytes=3 * (100 + ANSWER_OVERHEAD))
     for key in "abc":
-        answers.keep(key, b"x" * 100)
+        answers.keep(key, Encoded(b"x" * 100))
     assert answers.get("a") is not None  # a is now the most recently asked for
-    answers.keep("d", b"x" * 100)
+    answers.keep("d", Encoded(b"x" * 100))
     assert answers.get("b") is None and answers.get("a") and answers.get("c") and answers.get("d")
     assert answers.cached_bytes == 3 * (100 + ANSWER_OVERHEAD)
-    answers.keep("huge", b"x" * 10_000)  # heavier than the whole budget: answered, not kept, nothing pushed out
+    answers.keep("huge", Encoded(b"x" * 10_000))  # heavier than the whole budget: answered, not kept, nothing pushed out
     assert answers.get("huge") is None and answers.cached_bytes == 3 * (100 + ANSWER_OVERHEAD)
 
 
 def test_qaf_api_cache_mb_0_keeps_nothing_and_a_bad_value_is_refused_by_name(monkeypatch):
     monkeypatch.setenv("QAF_API_CACHE_MB", "0")
     answers = Answers()
-    answers.keep("a", b"[]")
+    answers.keep("a", Encoded(b"[]"))
     assert answers.get("a") is None and answers.cached_bytes == 0
     monkeypatch.setenv("QAF_API_CACHE_MB", "4097")
     with pytest.raises(QafError, match=r"QAF_API_CACHE_MB='4097': a whole number from 0 to 4096"):

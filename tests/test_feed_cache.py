@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from qaf.rules.problems import QafError
 from qaf.store.sql import SqlStore
 from qaf.usecases import tokens
 from qaf.web.api import create_app
+from qaf.web.encoding import MINIMUM_SIZE
 from qaf.web.serving import ENTRY_OVERHEAD, FeedServer
 from tests.test_feeds import TODAY, year
 
@@ -32,7 +34,7 @@ def council(tmp_path_factory: pytest.TempPathFactory):
 
 def sizes(store: SqlStore, feeds: dict[str, str]) -> dict[str, int]:
     probe = FeedServer(store, lambda: TODAY, ttl=60, max_bytes=1 << 30)
-    return {p: len(probe.load(t, "event", BASE).body) + ENTRY_OVERHEAD for p, t in feeds.items()}
+    return {p: probe.load(t, "event", BASE).size + ENTRY_OVERHEAD for p, t in feeds.items()}
 
 
 def test_the_cache_keeps_what_fits_in_its_bytes_and_drops_the_least_recently_asked_for(council):
@@ -53,7 +55,12 @@ def test_the_cache_keeps_what_fits_in_its_bytes_and_drops_the_least_recently_ask
     renders = server.renders
     assert server.load(feeds["PM2"], "event", BASE).body  # rendered again, the same bytes
     assert server.renders == renders + 1 and server.cached_bytes <= cap
-    assert sum(len(e.served.body) + ENTRY_OVERHEAD for e in server._feeds.entries.values()) == server.cached_bytes
+    kept = [e.served for e in server._feeds.entries.values()]
+    assert sum(s.size + ENTRY_OVERHEAD for s in kept) == server.cached_bytes
+    # each is kept with its gzip, made with the render (none for a feed too small to compress), and weighed with it
+    assert all(gzip.decompress(s.gzip) == s.body and s.size == len(s.body) + len(s.gzip) for s in kept if len(s.body) >= MINIMUM_SIZE)
+    assert all(s.gzip is None and s.size == len(s.body) for s in kept if len(s.body) < MINIMUM_SIZE)
+    assert any(s.gzip for s in kept)
 
 
 def test_a_feed_larger_than_the_whole_cache_is_served_but_not_kept(council):
@@ -63,7 +70,7 @@ def test_a_feed_larger_than_the_whole_cache_is_served_but_not_kept(council):
     server = FeedServer(store, lambda: TODAY, ttl=60, max_bytes=size["D1"] - 1)
     server.load(feeds["PM1"], "event", BASE)
     whole = server.load(feeds["D1"], "event", BASE)
-    assert len(whole.body) + ENTRY_OVERHEAD == size["D1"]
+    assert whole.size + ENTRY_OVERHEAD == size["D1"]
     assert server.cached(feeds["D1"], "event", BASE) is None  # not kept
     assert server.cached(feeds["PM1"], "event", BASE) is not None  # and it pushed nothing out
     assert server.cached_bytes == size["PM1"]

@@ -66,8 +66,9 @@ from qaf.rules.problems import InputError, Problem, QafError, Source
 from qaf.store.collector import HeapSettler
 from qaf.store.sql import SqlStore
 from qaf.usecases import mail, queries, recording, tokens
-from qaf.web import oidc, pages
+from qaf.web import encoding, oidc, pages
 from qaf.web.forms import static_file
+from qaf.web.encoding import Encoded
 from qaf.web.kept import Answers
 from qaf.web.serving import FeedServer
 from qaf.web.timing import ServerTiming
@@ -234,10 +235,10 @@ def create_app(
     )  # fmt: skip
     app.state.store, app.state.feeds, app.state.answers = store, feeds, answers
     app.state.settle = HeapSettler(store)
-    # a council's feed is ~10x smaller gzipped (58 KB -> 4.6 KB); Vary: Accept-Encoding is added with it
-    # level 6, not Starlette's 9: on the 75 KB My work 9 took twice the time (1.0 ms, not 0.5) for the same 5 KB,
-    # and it runs on the event loop, where every other request waits for it
-    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
+    # a council's feed is ~10x smaller gzipped (58 KB -> 4.6 KB); Vary: Accept-Encoding is added with it.
+    # What the server keeps (feeds, API answers, My work) it sends from a gzip made once (qaf.web.encoding);
+    # the middleware compresses the rest, on the event loop below 128 KB
+    app.add_middleware(GZipMiddleware, minimum_size=encoding.MINIMUM_SIZE, compresslevel=encoding.LEVEL)
     app.add_middleware(ServerTiming)  # outermost: the server's time, compression included (qaf.web.timing)
     _install_errors(app)
     sso = oidc_settings or oidc.read_settings()
@@ -309,7 +310,7 @@ def create_app(
             return Response(status_code=304, headers=served.headers)
         if request.method == "HEAD":  # the headers a GET would send, Content-Length the GET's body's
             return Response(media_type=http.CONTENT_TYPE, headers={**served.headers, "Content-Length": str(len(served.body))})
-        return Response(served.body, media_type=http.CONTENT_TYPE, headers=served.headers)
+        return encoding.answer(request.headers, served.encoded(), http.CONTENT_TYPE, served.headers)  # its gzip, made once
 
     feed_responses: dict = {200: {"content": {"text/calendar": {}}}, 304: {"description": "not modified"}, 404: {"description": "no such feed"}}
     app.get("/feeds/{token}.ics", tags=["feeds"], response_class=Response, responses=feed_responses)(feed)
@@ -319,7 +320,7 @@ def create_app(
     # not validated again by a response model on every call (it cost about 5 ms for a person's 175 rows)
     @app.get("/api/obligations", tags=["obligations"], response_model=list[dict[str, Any]])
     def list_obligations(
-        credentials: HTTPAuthorizationCredentials = Depends(presented), person: str | None = None, role: str | None = None, team: str | None = None,
+        request: Request, credentials: HTTPAuthorizationCredentials = Depends(presented), person: str | None = None, role: str | None = None, team: str | None = None,
         service: str | None = None, row: str | None = None, framework: str | None = None, kind: KINDS | None = None,
         date_from: date | None = Query(None, alias="from"), date_to: date | None = Query(None, alias="to"),
         status: str = Query("live", description="open, overdue, done, rescheduled, cancelled, waived; comma-separated; live or all"),
@@ -340,13 +341,16 @@ def create_app(
             # roles); and every obligation and outcome (the counter the database moves with each write, read
             # before the rows). The token itself was checked above, on this request
             key = (q, who.person, who.scope, today_, r.snap.key, r.counter)
-            body = answers.get(key)
-            if body is None:
+            kept = fresh = answers.get(key)
+            if kept is None:
                 found = queries.due_in(r.conn, store, r.snap, q, today_, who.visible)
                 # json.dumps([queries.record(...) for o in found], ensure_ascii=False, separators=(",", ":")), byte for byte
-                body = queries.records_json(found, r.snap.org, today_, person)
-                answers.keep(key, body)
-        return Response(body, media_type="application/json")
+                kept = Encoded(queries.records_json(found, r.snap.org, today_, person))
+        # gzipped once, after the transaction (its connection back in the pool), for the first client that asks
+        body = kept.zipped() if encoding.wants_gzip(request.headers) else kept
+        if fresh is None or body is not kept:
+            answers.keep(key, body)
+        return encoding.answer(request.headers, body, "application/json")
 
     @app.get("/api/obligations/{oid}", tags=["obligations"])
     def get_obligation(oid: str, who: Caller = Depends(caller)) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from collections import OrderedDict
 from typing import Callable, Generic, Hashable, TypeVar
 
 from qaf.store.settings import whole
+from qaf.web.encoding import Encoded
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -64,7 +65,7 @@ ANSWER_OVERHEAD = 512  # a kept answer's key and bookkeeping, roughly, beside it
 
 
 class Answers:
-    """The API's answers (JSON bytes), kept by everything they depend on: thread-safe, bounded by
+    """The API's answers (JSON bytes, and their gzip once a client asked for it: :mod:`qaf.web.encoding`), kept by everything they depend on: thread-safe, bounded by
     ``QAF_API_CACHE_MB`` (default 32; 0 keeps none) unless given in bytes.
 
     The key is the caller's to make complete (:func:`qaf.web.api.create_app` says what it holds);
@@ -73,7 +74,7 @@ class Answers:
 
     def __init__(self, max_bytes: int | None = None) -> None:
         limit = max_bytes if max_bytes is not None else whole("QAF_API_CACHE_MB") * 1024 * 1024
-        self._kept: Kept[Hashable, bytes] = Kept(limit, lambda body: len(body) + ANSWER_OVERHEAD)
+        self._kept: Kept[Hashable, Encoded] = Kept(limit, lambda body: body.size + ANSWER_OVERHEAD)
         self._lock = threading.Lock()
         self.hits = self.misses = 0
 
@@ -81,7 +82,7 @@ class Answers:
     def cached_bytes(self) -> int:
         return self._kept.cached_bytes
 
-    def get(self, key: Hashable) -> bytes | None:
+    def get(self, key: Hashable) -> Encoded | None:
         with self._lock:
             found = self._kept.get(key)
             if found is None:
@@ -90,6 +91,6 @@ class Answers:
                 self.hits += 1
             return found
 
-    def keep(self, key: Hashable, body: bytes) -> None:
+    def keep(self, key: Hashable, body: Encoded) -> None:
         with self._lock:
             self._kept.keep(key, body)

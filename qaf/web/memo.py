@@ -18,7 +18,8 @@ session's rendered page keyed by:
 The session itself is checked on every request, hit or not
 (:func:`qaf.usecases.signin.current`: signed out, idle for a working day, or
 left the organisation, and there is no page). At most ``size`` pages are
-kept, the least recently used dropped first.
+kept, the least recently used dropped first; each with its gzip once a
+reload asked for it (:mod:`qaf.web.encoding`), not compressed again on every reload.
 """
 
 from __future__ import annotations
@@ -28,18 +29,23 @@ from collections import OrderedDict
 from typing import Callable
 
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 
 from qaf.store import feeds as feed_store
 from qaf.usecases import signin, tokens
+from qaf.web import encoding
+from qaf.web.encoding import Encoded
 from qaf.web.forms import BANNER, HEADERS
 from qaf.web.site import COOKIE, Site, Viewer
+
+
+HTML = "text/html; charset=utf-8"
 
 
 class PageMemo:
     def __init__(self, site: Site, size: int = 2048) -> None:
         self.site, self.size = site, size
-        self._pages: OrderedDict[tuple[str, str, str, str | None], bytes] = OrderedDict()
+        self._pages: OrderedDict[tuple[str, str, str, str | None], Encoded] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = self.misses = 0
 
@@ -59,7 +65,13 @@ class PageMemo:
             if body is not None:
                 self._pages.move_to_end(key)
                 self.hits += 1
-                return HTMLResponse(body, headers=HEADERS)
+        if body is not None:
+            if encoding.wants_gzip(request.headers) and body.gzip is None:  # gzipped once, for the first reload that asks
+                body = body.zipped()
+                with self._lock:
+                    if key in self._pages:
+                        self._pages[key] = body
+            return encoding.answer(request.headers, body, HTML, HEADERS)
         who = site.viewer_of(found)  # the session just checked, not read again
         if who is None:
             return site.to_sign_in(request)
@@ -67,7 +79,7 @@ class PageMemo:
         if response.status_code == 200:
             with self._lock:
                 self.misses += 1
-                self._pages[key] = bytes(response.body)
+                self._pages[key] = Encoded(bytes(response.body))  # sent as rendered: the middleware compresses it
                 while len(self._pages) > self.size:
                     self._pages.popitem(last=False)
         return response

@@ -19,7 +19,8 @@ threads, one render per feed at a time.
 The rendered feeds kept are bounded by their bytes, not their number (one
 council-wide feed can be 25 MB): ``QAF_FEED_CACHE_MB`` (default 64, 1 to
 4096), the least recently asked for dropped first; a feed larger than the
-whole cache is served but not kept.
+whole cache is served but not kept. Each is kept with its gzip, made with the
+render (:mod:`qaf.web.encoding`), and both count.
 
 :meth:`FeedServer.get` answers ``None`` for a malformed, unknown, revoked or
 API token, or for the token of someone who has left: the URL answers 404
@@ -47,6 +48,7 @@ from qaf.store.settings import whole
 from qaf.store.tokens import StoredToken
 from qaf.usecases import tokens
 from qaf.usecases.feeds import build_in
+from qaf.web.encoding import Encoded
 from qaf.web.kept import Kept
 
 
@@ -56,6 +58,15 @@ class Served:
     etag: str
     last_modified: datetime | None
     headers: dict[str, str] = field(default_factory=dict, compare=False)  # for a 200 or a 304, made once
+    gzip: bytes | None = field(default=None, compare=False)  # made with the render, sent to every client that accepts it
+
+    @property
+    def size(self) -> int:
+        """The bytes kept: the feed and its gzip."""
+        return len(self.body) + (len(self.gzip) if self.gzip is not None else 0)
+
+    def encoded(self) -> Encoded:
+        return Encoded(self.body, self.gzip)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,8 +79,8 @@ ENTRY_OVERHEAD = 1024  # a kept feed's key, headers and bookkeeping, roughly, be
 
 
 def _weight(entry: _Entry) -> int:
-    """What a kept feed costs the cache: its bytes and a fixed allowance for the rest."""
-    return len(entry.served.body) + ENTRY_OVERHEAD
+    """What a kept feed costs the cache: its bytes (its gzip included) and a fixed allowance for the rest."""
+    return entry.served.size + ENTRY_OVERHEAD
 
 
 def _feed_key(key: tuple[str, str, str]) -> str:
@@ -160,7 +171,8 @@ class FeedServer:
             tag = http.etag(built.body)
             filename = "qaf-tasks.ics" if kind == "todo" else "qaf.ics"
             changed = self._changed_at(feed, tag, built.last_modified, last)
-            served = Served(built.body, tag, changed, http.headers(tag, changed, filename))
+            # gzipped here, once a render (calendar clients ask for gzip), not by the middleware on every answer
+            served = Served(built.body, tag, changed, http.headers(tag, changed, filename), Encoded(built.body).zipped().gzip)
             with self._lock:
                 self.renders += 1
                 self._feeds.keep(key, _Entry(version, served))  # within max_bytes; a feed larger than that is not kept
