@@ -70,6 +70,10 @@ class Context:
     reminder_days: int | None = None  # None: the framework's reminder_days
     rows: dict[str, Row] = field(default_factory=dict, compare=False)  # the framework's rows by id
     today: date | None = None  # the business date: a reminder whose day has passed is left out
+    # one render's ORGANIZER and ATTENDEE lines by (person, property, role): a person in hundreds of events is
+    # written once (a Practice Manager's 532 events named the same few people over 4 times each)
+    parties: dict[tuple[str, str, str], str | None] = field(default_factory=dict, compare=False)
+    named: dict[tuple[str, ...], str] = field(default_factory=dict, compare=False)  # people's names, joined, by their ids
 
     @classmethod
     def of(cls, framework: Framework | None, org: Org, base_url: str = "", reminder_days: int | None = None,
@@ -130,6 +134,14 @@ def _name(org: Org, person_id: str | None) -> str:
     return person.name if person else (person_id or "nobody")
 
 
+def _names(ctx: Context, people: tuple[str, ...]) -> str:
+    """"Dana Director, Chris Chief": once a render for each list of people (a body's members attend every meeting)."""
+    found = ctx.named.get(people)
+    if found is None:
+        found = ctx.named[people] = ", ".join(_name(ctx.org, p) for p in people)
+    return found
+
+
 def _status_line(ob: Obligation, org: Org) -> str:
     if ob.status == DONE:
         when = f" on {_day(ob.outcome.date)}" if ob.outcome and ob.outcome.date else ""
@@ -147,9 +159,9 @@ def description(item: FeedItem, ctx: Context) -> str:
     row = ctx.rows.get(ob.row)  # a row a later version of the framework dropped has no purpose to show
     lines = [_status_line(ob, ctx.org), f"Assigned to: {_name(ctx.org, ob.assignee)}"]
     if ob.attendees:
-        lines.append("Attending: " + ", ".join(_name(ctx.org, p) for p in ob.attendees) + " (the assignee records it)")
+        lines.append("Attending: " + _names(ctx, ob.attendees) + " (the assignee records it)")
     if ob.copies:
-        lines.append("Copied to: " + ", ".join(_name(ctx.org, p) for p in ob.copies))
+        lines.append("Copied to: " + _names(ctx, ob.copies))
     if ob.case:
         lines.append(f"Case: {ob.case}")
     lines.append(f"Period: {_day(ob.period_start)} to {_day(ob.period_end)}; due {_day(ob.due)}.")
@@ -208,11 +220,11 @@ def _said(item: FeedItem, ctx: Context) -> list[str]:
         "SUMMARY:" + ics.text(summary(ob, ctx.org)),
         "DESCRIPTION:" + ics.text(description(item, ctx)),
         "CATEGORIES:" + ics.texts(categories(ob)),
-        *_parties(ob, ctx.org),
+        *_parties(ob, ctx),
     ]
 
 
-def _parties(ob: Obligation, org: Org) -> list[str]:
+def _parties(ob: Obligation, ctx: Context) -> list[str]:
     """Shared work: the owner as ORGANIZER, each attendee (and copy, as a non-participant) as an ATTENDEE.
 
     Only people with an address a client can use are named (RFC 5545 wants a
@@ -220,15 +232,23 @@ def _parties(ob: Obligation, org: Org) -> list[str]:
     """
     if not (ob.attendees or ob.copies) or not ob.assignee:
         return []
-    out = []
-    for pid, prop, role in ((ob.assignee, "ORGANIZER", ""),
-                            *((p, "ATTENDEE", ";ROLE=REQ-PARTICIPANT") for p in ob.attendees),
-                            *((p, "ATTENDEE", ";ROLE=NON-PARTICIPANT") for p in ob.copies)):  # fmt: skip
-        person = org.person(pid)
-        address = ics.cal_address(person.email) if person is not None else None
-        if address is not None:
-            out.append(ics.prop(prop, address, f";CN={ics.param(person.name)}{role}"))
+    out, written = [], ctx.parties
+    for key in ((ob.assignee, "ORGANIZER", ""),
+                *((p, "ATTENDEE", ";ROLE=REQ-PARTICIPANT") for p in ob.attendees),
+                *((p, "ATTENDEE", ";ROLE=NON-PARTICIPANT") for p in ob.copies)):  # fmt: skip
+        found = written.get(key, False)
+        if found is False:
+            found = written[key] = _party(ctx.org, *key)
+        if found is not None:
+            out.append(found)
     return out
+
+
+def _party(org: Org, pid: str, prop: str, role: str) -> str | None:
+    """One ORGANIZER or ATTENDEE line, or None for someone with no address a client can use."""
+    person = org.person(pid)
+    address = ics.cal_address(person.email) if person is not None else None
+    return ics.prop(prop, address, f";CN={ics.param(person.name)}{role}") if address is not None and person is not None else None
 
 
 def _stamps(item: FeedItem, ctx: Context) -> list[str]:

@@ -180,6 +180,25 @@ def test_the_attendees_feed_has_the_meeting_with_its_organiser_and_attendee(shar
     assert "Attending: Dana Director" in str(event["DESCRIPTION"])
 
 
+def test_each_event_names_its_own_people_in_their_own_part_and_leaves_out_who_has_no_address():
+    """One render writes a person's ORGANIZER or ATTENDEE line once and reuses it (calendars.events.Context.parties):
+    attending one meeting and copied into another, Dana is a participant in the first and not in the second."""
+    from qaf.calendars.events import Context, _parties
+
+    org = council(people=PEOPLE + (replace(person("X1", "No Address", "Head of QA", None, "D1"), email="not an address"),))
+    ctx = Context.of(FW, org)
+    day = date(2024, 4, 1)
+    meeting = Obligation(id="a" * 16, framework=FW.id, row="1.6", cadence=0, kind="meeting", title="One to one", assignee="CE1",
+                         subject_kind="assignee", subject="CE1", period_start=day, period_end=day, due=day, attendees=("D1", "X1"))  # fmt: skip
+    briefing = replace(meeting, id="b" * 16, assignee="D1", attendees=(), copies=("CE1", "X1"))
+    again = replace(meeting, id="c" * 16, attendees=("X1", "D1"))
+    dana, chris = "mailto:dana.director@example-council.gov.uk", "mailto:chris.chief@example-council.gov.uk"
+    assert _parties(meeting, ctx) == [f'ORGANIZER;CN="Chris Chief":{chris}', f'ATTENDEE;CN="Dana Director";ROLE=REQ-PARTICIPANT:{dana}']
+    assert _parties(briefing, ctx) == [f'ORGANIZER;CN="Dana Director":{dana}', f'ATTENDEE;CN="Chris Chief";ROLE=NON-PARTICIPANT:{chris}']
+    assert _parties(again, ctx) == _parties(meeting, ctx)  # the same lines, and still no line for No Address
+    assert _parties(replace(meeting, attendees=(), copies=()), ctx) == []  # nobody else: no ORGANIZER either
+
+
 def test_a_new_member_of_the_panel_attends_from_the_next_schedule(shared: SqlStore):
     shared.save_org(council(people=EVERY_ROLE, bodies=(Body("CSCMT", "CSCMT", "D1"), replace(PANEL, members=("EM1", "EM2", "EM3")))))
     scheduling.schedule(shared, FW, shared.org(), *YEAR, date(2024, 6, 1))
