@@ -6,8 +6,9 @@ A large synthetic council (``make_council(seed=1, size="large")``) with East
 Sussex scheduled for eighteen months (about 31,000 obligations: the issue's
 "~30,000"; one year is about 20,700), in a SQLite file. It prints:
 
-- a person's feed: the one person's own feed nearest 300 events (about 260,
-  the largest), and the feed of a role held by several people nearest 300
+- a person's feed: the person whose own obligations are nearest 300 (a Head
+  of Service's 232; copied into 290 audits and attending 10, their feed has
+  532 events), and the feed of a role held by several people nearest 300
   (its holders found through the query core); median of twenty warm renders
   (store read + render), and the first;
 - the whole council's feed (every obligation), median of three renders;
