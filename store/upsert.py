@@ -6,7 +6,6 @@ from datetime import date, datetime
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from sqlalchemy import Connection, Table, bindparam, cast, func, update
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import DBAPIError
 
 from qaf.store.prepared import Prepared, columns_converted
@@ -339,6 +338,8 @@ def update_rows(
         return
     names = list(rows[0])
     if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import ARRAY  # here: a command on SQLite does not import the dialect (20 ms)
+
         arrays = [cast(bindparam(f"a_{n}", [r[n] for r in rows]), ARRAY(table.c[n].type)) for n in names]
         given, params = func.unnest(*arrays).table_valued(*names).render_derived(name="given").c, None
     else:
