@@ -4,10 +4,9 @@ The app compresses what it sends to a client that accepts gzip (Starlette's
 ``GZipMiddleware``, level :data:`LEVEL`, bodies of :data:`MINIMUM_SIZE` bytes
 or more). A body the server keeps (a rendered calendar feed, an API answer,
 a person's "My work") is sent many times between two changes, and the
-middleware compressed it again each time: about 0.4 ms for a 53 KB feed and
-0.7 ms for a 95 KB API answer, on the event loop, where every other request
-waits; a council-wide feed of 25 MB, a fifth of a second of CPU on each
-refresh. Such a body is now kept as :class:`Encoded`, its gzip made at most
+middleware compressed it again each time: about 0.6 ms for a 53 KB feed or
+a 95 KB API answer, on the event loop, where every other request waits; a
+council-wide feed of 25 MB, a quarter of a second of CPU on each refresh. Such a body is now kept as :class:`Encoded`, its gzip made at most
 once, and sent with ``Content-Encoding: gzip`` set here. The middleware
 passes an answer that already says how it is encoded through untouched, and
 still compresses everything else.
