@@ -248,7 +248,9 @@ def _party(org: Org, pid: str, prop: str, role: str) -> str | None:
     """One ORGANIZER or ATTENDEE line, or None for someone with no address a client can use."""
     person = org.person(pid)
     address = ics.cal_address(person.email) if person is not None else None
-    return ics.prop(prop, address, f";CN={ics.param(person.name)}{role}") if address is not None and person is not None else None
+    if person is None or address is None:
+        return None
+    return ics.prop(prop, address, f";CN={ics.param(person.name)}{role}")
 
 
 def _stamps(item: FeedItem, ctx: Context) -> list[str]:

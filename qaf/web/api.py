@@ -347,7 +347,7 @@ def create_app(
                 # json.dumps([queries.record(...) for o in found], ensure_ascii=False, separators=(",", ":")), byte for byte
                 kept = Encoded(queries.records_json(found, r.snap.org, today_, person))
         # gzipped once, after the transaction (its connection back in the pool), for the first client that asks
-        body = kept.zipped() if encoding.wants_gzip(request.headers) else kept
+        body = encoding.as_wanted(kept, request.headers)
         if fresh is None or body is not kept:
             answers.keep(key, body)
         return encoding.answer(request.headers, body, "application/json")

@@ -60,6 +60,12 @@ def wants_gzip(headers: Mapping[str, str]) -> bool:
     return "gzip" in headers.get("accept-encoding", "")
 
 
+def as_wanted(body: Encoded, request_headers: Mapping[str, str]) -> Encoded:
+    """``body`` as this client will be sent it: with its gzip (made now if need be) if it accepts gzip.
+    A result that is not ``body`` itself is worth keeping in its place."""
+    return body.zipped() if wants_gzip(request_headers) else body
+
+
 def answer(request_headers: Mapping[str, str], body: Encoded, media_type: str, headers: Mapping[str, str] | None = None) -> Response:
     """``body`` as a 200: its gzip to a client that accepts gzip, if made; otherwise the body (the middleware
     then compresses it, if the client accepts gzip and the body is big enough)."""

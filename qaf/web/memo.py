@@ -66,12 +66,12 @@ class PageMemo:
                 self._pages.move_to_end(key)
                 self.hits += 1
         if body is not None:
-            if encoding.wants_gzip(request.headers) and body.gzip is None:  # gzipped once, for the first reload that asks
-                body = body.zipped()
+            sent = encoding.as_wanted(body, request.headers)
+            if sent is not body:  # gzipped once, for the first reload that asks
                 with self._lock:
                     if key in self._pages:
-                        self._pages[key] = body
-            return encoding.answer(request.headers, body, HTML, HEADERS)
+                        self._pages[key] = sent
+            return encoding.answer(request.headers, sent, HTML, HEADERS)
         who = site.viewer_of(found)  # the session just checked, not read again
         if who is None:
             return site.to_sign_in(request)

@@ -63,7 +63,7 @@ class Served:
     @property
     def size(self) -> int:
         """The bytes kept: the feed and its gzip."""
-        return len(self.body) + (len(self.gzip) if self.gzip is not None else 0)
+        return self.encoded().size
 
     def encoded(self) -> Encoded:
         return Encoded(self.body, self.gzip)
