@@ -18,10 +18,10 @@ from qaf.engine.outcomes import Recording
 from qaf.engine.query import Filters
 from qaf.rules.problems import QafError
 from qaf.store.sql import SqlStore
-from qaf.usecases import recording, tokens
+from qaf.usecases import queries, recording, tokens
 from qaf.web.api import create_app
 from qaf.web.encoding import Encoded
-from qaf.web.kept import ANSWER_OVERHEAD, Answers
+from qaf.web.kept import ANSWER_OVERHEAD, RECORD_OVERHEAD, Answers, Records
 from tests.test_api import Client
 from tests.test_outcomes import april_audit, scheduled
 
@@ -160,3 +160,45 @@ def test_a_write_committed_while_an_answer_is_being_worked_out_shows_on_the_next
     monkeypatch.setattr(queries, "due_in", meanwhile)
     assert audit.id in records(client.get(url, token))  # as the database had it when the rows were read
     assert audit.id not in records(client.get(url, token))
+
+
+def test_after_a_change_only_the_records_of_what_changed_are_written_again(store: SqlStore):
+    """An outcome recorded for one of the Practice Manager's audits: her next answer (worked out again, the counter
+    moved) takes every other record from those kept, writes that audit's again, and is byte for byte the answer
+    written from nothing."""
+    scheduled(store, "east-sussex-2013")
+    audit = april_audit(store, "3.16", "SW1")
+    app = create_app(store=store, today=lambda: TODAY)
+    client, token, kept = Client(app), api_token(store, audit.assignee), app.state.records
+    url = f"/api/obligations?person={audit.assignee}&status=all"
+    before = records(client.get(url, token))
+    assert kept.written == len(before) > 1
+    recording.record(store, Recording(audit.id, "good", date=date(2024, 4, 23)), TODAY)
+    response = client.get(url, token)
+    after = records(response)
+    assert app.state.answers.misses == 2 and after[audit.id]["outcome"]["grade"] == "good"
+    changed = [i for i in after if after[i] != before.get(i)]
+    assert audit.id in changed and kept.written == len(before) + len(changed)
+    every = store.obligations(Filters(assignees=frozenset({audit.assignee}), attending=frozenset({audit.assignee}), statuses=None))
+    assert response.content == queries.records_json(every, store.org(), TODAY, audit.assignee)  # nothing kept
+
+
+def test_records_are_kept_for_their_day_and_versions_and_forgotten_together_when_full():
+    written = Records(max_bytes=2 * 3 * (100 + RECORD_OVERHEAD))  # two days' tables, three records each
+    monday = written.on(date(2024, 6, 10), ("org", 1))
+    assert written.on(date(2024, 6, 10), ("org", 1)) is monday
+    for key in "abc":
+        monday[key] = "x" * 100
+    assert set(monday) == set("abc") and written.cached_bytes == 3 * (100 + RECORD_OVERHEAD)
+    monday["d"] = "x" * 100  # past its bound: all forgotten, then kept
+    assert set(monday) == {"d"} and written.cached_bytes == 100 + RECORD_OVERHEAD
+    monday["huge"] = "x" * 10_000  # heavier than its whole bound: written, not kept, nothing forgotten
+    assert set(monday) == {"d"}
+    assert written.on(date(2024, 6, 10), ("org", 2)) is not monday  # the organisation loaded anew
+    written.on(date(2024, 6, 11), ("org", 2))  # a third: the oldest goes
+    assert written.on(date(2024, 6, 10), ("org", 1)) is not monday
+
+
+def test_qaf_api_cache_mb_0_keeps_no_records(monkeypatch):
+    monkeypatch.setenv("QAF_API_CACHE_MB", "0")
+    assert Records().on(TODAY, ()) is None

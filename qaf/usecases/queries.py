@@ -13,7 +13,7 @@ import json
 from json.encoder import encode_basestring as _escape  # what json.dumps escapes strings with (ensure_ascii=False)
 from dataclasses import replace
 from datetime import date
-from typing import Any, Iterable
+from typing import Any, Iterable, MutableMapping
 
 from qaf.engine import spreadsheet
 from qaf.engine.model import OPEN, OVERDUE, Obligation
@@ -99,7 +99,9 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def records_json(obligations: list[Obligation], org: Org, today: date, viewer: str | None = None) -> bytes:
+def records_json(
+    obligations: list[Obligation], org: Org, today: date, viewer: str | None = None, known: MutableMapping | None = None
+) -> bytes:
     """``[record(o, ...) for o in obligations]`` as compact JSON (UTF-8), byte for byte what :func:`json.dumps` writes
     of them (``ensure_ascii=False, separators=(",", ":")``): the API's answer.
 
@@ -108,18 +110,39 @@ def records_json(obligations: list[Obligation], org: Org, today: date, viewer: s
     of building the records and dumping them (a person's 175 rows). Anything
     the template does not expect (a value of another type) goes the long way,
     so the bytes are the same whatever the data (``tests/test_read_path.py``).
+
+    ``known``: records written before, by ``(viewer, obligation, its outcome)``,
+    for this ``org`` and ``today`` only (the caller's to hold to that, e.g.
+    :class:`qaf.web.kept.Records`); each record is looked up there first and
+    kept there once written. A record is a function of exactly those, the
+    assignee's name and email (the organisation) and the day, so one kept
+    while they are as they were is the one this call would write. The key is
+    the obligation's every field (an :class:`Obligation` equals another with
+    the same values) and its outcome's, which the obligation's equality leaves
+    out. Looking one up costs about a quarter of writing it.
     """
     try:
-        return _records_json(obligations, org, today, viewer).encode("utf-8")
+        return _records_json(obligations, org, today, viewer, known).encode("utf-8")
     except (TypeError, ValueError):
         return _dumps([record(o, org, today, viewer) for o in obligations]).encode("utf-8")
 
 
-def _records_json(obligations: list[Obligation], org: Org, today: date, viewer: str | None) -> str:
+def _records_json(obligations: list[Obligation], org: Org, today: date, viewer: str | None, known: MutableMapping | None = None) -> str:
     s = _escape
     people: dict[str | None, str] = {}  # the assignee's email and name, encoded once a call
     out = []
+    kept = known.get if known is not None else None
     for o in obligations:
+        cadence, sequence = o.cadence, o.sequence
+        if type(cadence) is not int or type(sequence) is not int:  # True == 1: looked up, it would find 1's record
+            raise TypeError("not an int")
+        if kept is not None:
+            found = o.outcome  # and its concerns' type, for the same reason
+            key = (viewer, o, found, None if found is None else type(found.concerns))
+            written = kept(key)
+            if written is not None:
+                out.append(written)
+                continue
         assignee = o.assignee
         named = people.get(assignee)
         if named is None:
@@ -130,9 +153,6 @@ def _records_json(obligations: list[Obligation], org: Org, today: date, viewer: 
             status, tail = o.shown_status(today), "}"
         else:
             status, tail = shown_status(o, today, viewer), ',"as":' + _scalar(o.role_of(viewer)) + "}"
-        cadence, sequence = o.cadence, o.sequence
-        if type(cadence) is not int or type(sequence) is not int:
-            raise TypeError("not an int")
         outcome = "null" if o.outcome is None else _dumps(_outcome_record(o))
         out.append(
             f'{{"id":{s(o.id)},"uid":{s(o.uid)},"framework":{s(o.framework)},"row":{s(o.row)},"cadence":{cadence},'
@@ -144,6 +164,8 @@ def _records_json(obligations: list[Obligation], org: Org, today: date, viewer: 
             f'"sample_reason":{_scalar(o.sample_reason)},"sequence":{sequence},'
             f'"attendees":[{",".join(map(s, o.attendees))}],"copies":[{",".join(map(s, o.copies))}]{tail}'
         )  # fmt: skip
+        if kept is not None:
+            known[key] = out[-1]
     return "[" + ",".join(out) + "]"
 
 

@@ -69,7 +69,7 @@ from qaf.usecases import mail, queries, recording, tokens
 from qaf.web import encoding, oidc, pages
 from qaf.web.forms import static_file
 from qaf.web.encoding import Encoded
-from qaf.web.kept import Answers
+from qaf.web.kept import Answers, Records
 from qaf.web.serving import FeedServer
 from qaf.web.timing import ServerTiming
 
@@ -216,6 +216,7 @@ def create_app(
     clock = today or _business_date(store)
     feeds = FeedServer(store, clock, ttl=feed_ttl, done_days=done_days, overseers=overseers)
     answers = Answers()  # GET /api/obligations, kept while nothing it shows changed (qaf.web.kept)
+    records = Records()  # and each obligation's record in them, kept while the day and organisation hold
 
     @asynccontextmanager
     async def lifespan(_: FastAPI):
@@ -233,7 +234,7 @@ def create_app(
         title="qaf", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
         description="Quality assurance obligations: calendar feeds at private URLs, and the auditors' JSON API.",
     )  # fmt: skip
-    app.state.store, app.state.feeds, app.state.answers = store, feeds, answers
+    app.state.store, app.state.feeds, app.state.answers, app.state.records = store, feeds, answers, records
     app.state.settle = HeapSettler(store)
     # a council's feed is ~10x smaller gzipped (58 KB -> 4.6 KB); Vary: Accept-Encoding is added with it.
     # What the server keeps (feeds, API answers, My work) it sends from a gzip made once (qaf.web.encoding);
@@ -345,7 +346,8 @@ def create_app(
             if kept is None:
                 found = queries.due_in(r.conn, store, r.snap, q, today_, who.visible)
                 # json.dumps([queries.record(...) for o in found], ensure_ascii=False, separators=(",", ":")), byte for byte
-                kept = Encoded(queries.records_json(found, r.snap.org, today_, person))
+                # after a change, only the records of what changed are written again
+                kept = Encoded(queries.records_json(found, r.snap.org, today_, person, records.on(today_, r.snap.key)))
         # gzipped once, after the transaction (its connection back in the pool), for the first client that asks
         body = encoding.as_wanted(kept, request.headers)
         if fresh is None or body is not kept:

@@ -7,6 +7,10 @@ the least recently asked for until it fits; one heavier than the whole
 budget is not kept at all (it would push everything else out and still not
 fit), and a budget of 0 keeps nothing. Not thread-safe: the caller holds its
 own lock around each call.
+
+:class:`Answers` keeps the API's whole answers; :class:`Records` the records
+they are made of, so an answer worked out again after a change writes only
+the records that changed.
 """
 
 from __future__ import annotations
@@ -94,3 +98,71 @@ class Answers:
     def keep(self, key: Hashable, body: Encoded) -> None:
         with self._lock:
             self._kept.keep(key, body)
+
+
+RECORD_OVERHEAD = 2048  # beside its text: the key, the obligation it holds and its strings, the place (2.1 KB measured)
+
+
+class _Written(dict):
+    """The records written on one day under one organisation: a dict (looked up at C speed), its weight counted as
+    records are kept, and emptied when the next would take it past its bound."""
+
+    def __init__(self, max_bytes: int, lock: threading.Lock) -> None:
+        super().__init__()
+        self.max_bytes, self.weight, self.written, self._lock = max_bytes, 0, 0, lock
+
+    def __setitem__(self, key: Hashable, text: str) -> None:
+        weight = len(text) + RECORD_OVERHEAD
+        with self._lock:
+            if self.weight + weight > self.max_bytes:
+                if weight > self.max_bytes:
+                    return
+                self.clear()
+                self.weight = 0
+            if key not in self:
+                self.weight += weight
+            self.written += 1
+            super().__setitem__(key, text)
+
+
+class Records:
+    """Each obligation's record as the API writes it (:func:`qaf.usecases.queries.records_json`), kept while the day
+    and the organisation and frameworks are as they were when it was written.
+
+    After any change a kept answer is worked out again, though most of what it
+    lists did not change: its records are then taken from here, and only
+    those of obligations (or outcomes) that changed are written again.
+    Bounded by ``QAF_API_CACHE_MB`` (default 32; 0 keeps none) as much again
+    as the answers, unless given in bytes: when the next record would not
+    fit, all are forgotten and keeping starts again. Thread-safe.
+    """
+
+    def __init__(self, max_bytes: int | None = None) -> None:
+        self.max_bytes = max_bytes if max_bytes is not None else whole("QAF_API_CACHE_MB") * 1024 * 1024
+        self._lock = threading.Lock()
+        self._written: OrderedDict[Hashable, _Written] = OrderedDict()  # by (day, versions): the last two
+
+    def on(self, today: Hashable, versions: Hashable) -> _Written | None:
+        """The records written on ``today`` under ``versions`` (the snapshot's key); None if none are kept."""
+        if self.max_bytes <= 0:
+            return None
+        when = (today, versions)
+        with self._lock:
+            found = self._written.get(when)
+            if found is None:
+                # a request that began under the last versions may still be writing: its records stay apart
+                found = self._written[when] = _Written(self.max_bytes // 2, threading.Lock())
+                while len(self._written) > 2:
+                    self._written.popitem(last=False)
+            return found
+
+    @property
+    def cached_bytes(self) -> int:
+        with self._lock:
+            return sum(w.weight for w in self._written.values())
+
+    @property
+    def written(self) -> int:
+        """How many records were written (not found kept) under the day and versions still kept."""
+        with self._lock:
+            return sum(w.written for w in self._written.values())
