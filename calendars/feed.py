@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, MutableMapping
 
 from qaf.calendars import events, ics
 from qaf.calendars.events import FeedItem
@@ -77,20 +77,53 @@ def _head(opts: FeedOptions, items: list[FeedItem]) -> list[str]:
     return lines
 
 
-def render(items: Iterable[FeedItem], frameworks: Mapping[str, Framework], org: Org, opts: FeedOptions) -> bytes:
-    """The feed's bytes: deterministic for the same items, frameworks, organisation and options."""
+def render(
+    items: Iterable[FeedItem], frameworks: Mapping[str, Framework], org: Org, opts: FeedOptions,
+    known: MutableMapping | None = None,
+) -> bytes:  # fmt: skip
+    """The feed's bytes: deterministic for the same items, frameworks, organisation and options.
+
+    ``known``: events written before, as bytes, by ``(kind, item, its
+    obligation's outcome)``, for these ``frameworks``, this ``org`` and these
+    options' ``today``, ``base_url`` and ``reminder_days`` only (the caller's
+    to hold to that: :func:`qaf.usecases.feeds.build_in` does); each event is
+    looked up there first and kept there once written. An event is a function
+    of exactly those: the item's every field (an obligation equals another
+    with the same values, its last change and its cause's title), the
+    outcome's (which the obligation's equality leaves out), the names,
+    addresses and rows it shows, the day (a reminder whose day passed is
+    left out) and the address of its page. The feed is the same bytes: each
+    event's lines are encoded and folded on their own, and content lines
+    never hold a line break (:mod:`qaf.calendars.ics` escapes it).
+    """
     if opts.kind not in (EVENT, TODO):
         raise ValueError(f"unknown feed kind {opts.kind!r} (event or todo)")
     if any(ch in opts.base_url for ch in "\r\n\"\\ "):
         raise ValueError(f"not a usable base URL: {opts.base_url!r}")
     kept = sorted((i for i in items if shown(i, opts.today, opts.done_days)), key=lambda i: (i.obligation.due, i.obligation.id))
-    lines = _head(opts, kept)
     contexts: dict[str, events.Context] = {}
     make = events.vevent if opts.kind == EVENT else events.vtodo
+    if known is None:
+        lines = _head(opts, kept)
+        for item in kept:
+            fid = item.obligation.framework
+            if fid not in contexts:
+                contexts[fid] = events.Context.of(frameworks.get(fid), org, opts.base_url, opts.reminder_days, opts.today)
+            lines += make(item, contexts[fid])
+        lines.append("END:VCALENDAR")
+        return ics.serialize(lines)
+    out = [ics.serialize(_head(opts, kept))]
     for item in kept:
-        fid = item.obligation.framework
-        if fid not in contexts:
-            contexts[fid] = events.Context.of(frameworks.get(fid), org, opts.base_url, opts.reminder_days, opts.today)
-        lines += make(item, contexts[fid])
-    lines.append("END:VCALENDAR")
-    return ics.serialize(lines)
+        ob = item.obligation
+        key = (opts.kind, item, ob.outcome) if type(ob.sequence) is int else None  # True == 1: it would find SEQUENCE:1's
+        written = known.get(key) if key is not None else None
+        if written is None:
+            fid = ob.framework
+            if fid not in contexts:
+                contexts[fid] = events.Context.of(frameworks.get(fid), org, opts.base_url, opts.reminder_days, opts.today)
+            written = ics.serialize(make(item, contexts[fid]))
+            if key is not None:
+                known[key] = written
+        out.append(written)
+    out.append(ics.serialize(["END:VCALENDAR"]))
+    return b"".join(out)

@@ -50,17 +50,22 @@ def vocabulary(frameworks: list[Framework]) -> Vocabulary:
 
 def build(
     store, sel: Selection, today: date, kind: str = EVENT, base_url: str = "", done_days: int = DONE_DAYS,
-    reminder_days: int | None = None,
+    reminder_days: int | None = None, written=None,
 ) -> Built:  # fmt: skip
     with store.read() as conn:  # one transaction: the organisation, the frameworks and the rows as of one moment
-        return build_in(conn, store.snapshot_in(conn), sel, today, kind, base_url, done_days, reminder_days)
+        return build_in(conn, store.snapshot_in(conn), sel, today, kind, base_url, done_days, reminder_days, written)
 
 
 def build_in(
     conn, snap, sel: Selection, today: date, kind: str = EVENT, base_url: str = "", done_days: int = DONE_DAYS,
-    reminder_days: int | None = None,
+    reminder_days: int | None = None, written=None,
 ) -> Built:  # fmt: skip
-    """:func:`build` inside the caller's read transaction, from its snapshot of the organisation and frameworks."""
+    """:func:`build` inside the caller's read transaction, from its snapshot of the organisation and frameworks.
+
+    ``written`` (a server's :class:`qaf.web.kept.Events`, or None): the events
+    written before, kept by what each shows besides its item: the day, the
+    organisation's and frameworks' versions, the address and the reminder.
+    """
     org, vocab = snap.org, snap.vocabulary
     frameworks = {fw.id: fw for fw in snap.frameworks}
     wanted = selection.filters(sel, org, vocab, today)
@@ -70,4 +75,5 @@ def build_in(
         done_days=done_days, base_url=base_url, reminder_days=reminder_days,
         description=DESCRIPTION,
     )  # fmt: skip
-    return Built(render(items, frameworks, org, opts), events.last_change(items), len(items))
+    known = written.on(today, snap.key, base_url, reminder_days) if written is not None else None
+    return Built(render(items, frameworks, org, opts, known), events.last_change(items), len(items))

@@ -9,8 +9,8 @@ fit), and a budget of 0 keeps nothing. Not thread-safe: the caller holds its
 own lock around each call.
 
 :class:`Answers` keeps the API's whole answers; :class:`Records` the records
-they are made of, so an answer worked out again after a change writes only
-the records that changed.
+they are made of, and :class:`Events` the events feeds are made of, so an
+answer or a feed worked out again after a change writes only what changed.
 """
 
 from __future__ import annotations
@@ -101,18 +101,19 @@ class Answers:
 
 
 RECORD_OVERHEAD = 2048  # beside its text: the key, the obligation it holds and its strings, the place (2.1 KB measured)
+EVENT_OVERHEAD = 2304  # beside its bytes: the key, the feed item and obligation it holds, their strings, the place
 
 
-class _Written(dict):
-    """The records written on one day under one organisation: a dict (looked up at C speed), its weight counted as
-    records are kept, and emptied when the next would take it past its bound."""
+class _Table(dict):
+    """What was written on one day under one set of versions: a dict (looked up at C speed), its weight counted as
+    pieces are kept, and emptied when the next would take it past its bound."""
 
-    def __init__(self, max_bytes: int, lock: threading.Lock) -> None:
+    def __init__(self, max_bytes: int, overhead: int) -> None:
         super().__init__()
-        self.max_bytes, self.weight, self.written, self._lock = max_bytes, 0, 0, lock
+        self.max_bytes, self.overhead, self.weight, self.written, self._lock = max_bytes, overhead, 0, 0, threading.Lock()
 
-    def __setitem__(self, key: Hashable, text: str) -> None:
-        weight = len(text) + RECORD_OVERHEAD
+    def __setitem__(self, key: Hashable, piece: str | bytes) -> None:
+        weight = len(piece) + self.overhead
         with self._lock:
             if self.weight + weight > self.max_bytes:
                 if weight > self.max_bytes:
@@ -122,47 +123,64 @@ class _Written(dict):
             if key not in self:
                 self.weight += weight
             self.written += 1
-            super().__setitem__(key, text)
+            super().__setitem__(key, piece)
 
 
-class Records:
-    """Each obligation's record as the API writes it (:func:`qaf.usecases.queries.records_json`), kept while the day
-    and the organisation and frameworks are as they were when it was written.
+class Written:
+    """Pieces of answers (an API record, a feed's event) kept by what they were written from, for as long as
+    everything else they show is as it was (``when``: the day, the store's versions, ...). Thread-safe.
 
-    After any change a kept answer is worked out again, though most of what it
-    lists did not change: its records are then taken from here, and only
-    those of obligations (or outcomes) that changed are written again.
-    Bounded by ``QAF_API_CACHE_MB`` (default 32; 0 keeps none) as much again
-    as the answers, unless given in bytes: when the next record would not
-    fit, all are forgotten and keeping starts again. Thread-safe.
+    After any change an answer is worked out again, though most of what it
+    shows did not change: its pieces are then taken from here, and only those
+    of obligations (or outcomes) that changed are written again. Bounded by
+    ``max_bytes`` (a piece weighs its length and ``overhead``): when the next
+    would not fit, all are forgotten and keeping starts again. The pieces of
+    the last two ``when`` are kept (a request that began under the last
+    versions may still be writing: its pieces stay apart), each table half
+    the bytes; 0 keeps none.
     """
 
-    def __init__(self, max_bytes: int | None = None) -> None:
-        self.max_bytes = max_bytes if max_bytes is not None else whole("QAF_API_CACHE_MB") * 1024 * 1024
+    def __init__(self, max_bytes: int, overhead: int) -> None:
+        self.max_bytes, self.overhead = max_bytes, overhead
         self._lock = threading.Lock()
-        self._written: OrderedDict[Hashable, _Written] = OrderedDict()  # by (day, versions): the last two
+        self._tables: OrderedDict[Hashable, _Table] = OrderedDict()
 
-    def on(self, today: Hashable, versions: Hashable) -> _Written | None:
-        """The records written on ``today`` under ``versions`` (the snapshot's key); None if none are kept."""
+    def on(self, *when: Hashable) -> _Table | None:
+        """What was written under ``when``; None if nothing is kept."""
         if self.max_bytes <= 0:
             return None
-        when = (today, versions)
         with self._lock:
-            found = self._written.get(when)
+            found = self._tables.get(when)
             if found is None:
-                # a request that began under the last versions may still be writing: its records stay apart
-                found = self._written[when] = _Written(self.max_bytes // 2, threading.Lock())
-                while len(self._written) > 2:
-                    self._written.popitem(last=False)
+                found = self._tables[when] = _Table(self.max_bytes // 2, self.overhead)
+                while len(self._tables) > 2:
+                    self._tables.popitem(last=False)
             return found
 
     @property
     def cached_bytes(self) -> int:
         with self._lock:
-            return sum(w.weight for w in self._written.values())
+            return sum(t.weight for t in self._tables.values())
 
     @property
     def written(self) -> int:
-        """How many records were written (not found kept) under the day and versions still kept."""
+        """How many pieces were written (not found kept) under the ``when`` still kept."""
         with self._lock:
-            return sum(w.written for w in self._written.values())
+            return sum(t.written for t in self._tables.values())
+
+
+class Records(Written):
+    """Each obligation's record as the API writes it (:func:`qaf.usecases.queries.records_json`), on a day under
+    the organisation's and frameworks' versions: ``QAF_API_CACHE_MB`` (default 32; 0 keeps none) as much again as
+    the answers, unless given in bytes."""
+
+    def __init__(self, max_bytes: int | None = None) -> None:
+        super().__init__(max_bytes if max_bytes is not None else whole("QAF_API_CACHE_MB") * 1024 * 1024, RECORD_OVERHEAD)
+
+
+class Events(Written):
+    """Each feed's events as written (:func:`qaf.calendars.feed.render`), on a day under the store's versions, for
+    one address and one reminder: ``QAF_FEED_CACHE_MB`` (default 64) as much again as the feeds, unless given in bytes."""
+
+    def __init__(self, max_bytes: int | None = None) -> None:
+        super().__init__(max_bytes if max_bytes is not None else whole("QAF_FEED_CACHE_MB") * 1024 * 1024, EVENT_OVERHEAD)

@@ -20,7 +20,10 @@ The rendered feeds kept are bounded by their bytes, not their number (one
 council-wide feed can be 25 MB): ``QAF_FEED_CACHE_MB`` (default 64, 1 to
 4096), the least recently asked for dropped first; a feed larger than the
 whole cache is served but not kept. Each is kept with its gzip, made with the
-render (:mod:`qaf.web.encoding`), and both count.
+render (:mod:`qaf.web.encoding`), and both count. The events feeds are made
+of are kept too, as much again (:class:`qaf.web.kept.Events`): after a change,
+a feed is rendered again from the events that did not change, and only those
+of obligations that changed are written again.
 
 :meth:`FeedServer.get` answers ``None`` for a malformed, unknown, revoked or
 API token, or for the token of someone who has left: the URL answers 404
@@ -49,7 +52,7 @@ from qaf.store.tokens import StoredToken
 from qaf.usecases import tokens
 from qaf.usecases.feeds import build_in
 from qaf.web.encoding import Encoded
-from qaf.web.kept import Kept
+from qaf.web.kept import Events, Kept
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +104,8 @@ class FeedServer:
         self._tokens: dict[str, StoredToken] = {}
         # a feed pushed out forgets its render gate too (one render per feed at a time, see load())
         self._feeds: Kept[tuple[str, str, str], _Entry] = Kept(self.max_bytes, _weight, lambda key: self._renders.pop(key, None))
+        # and their events, as much again: after a change a feed is rendered again from those that did not change
+        self.events = Events(self.max_bytes)
         self._lock = threading.Lock()  # guards the dictionaries above
         self._probe = threading.Lock()  # one version read at a time
         self._renders: dict[tuple[str, str, str], threading.Lock] = {}
@@ -166,7 +171,7 @@ class FeedServer:
                 sel = self._selection(found, snap, today)
                 if sel is None:
                     return None
-                built = build_in(conn, snap, sel, today, kind, base_url, self.done_days)
+                built = build_in(conn, snap, sel, today, kind, base_url, self.done_days, written=self.events)
                 last = feed_store.last_served(conn, feed)
             tag = http.etag(built.body)
             filename = "qaf-tasks.ics" if kind == "todo" else "qaf.ics"
