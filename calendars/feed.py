@@ -102,14 +102,18 @@ def render(
         raise ValueError(f"not a usable base URL: {opts.base_url!r}")
     kept = sorted((i for i in items if shown(i, opts.today, opts.done_days)), key=lambda i: (i.obligation.due, i.obligation.id))
     contexts: dict[str, events.Context] = {}
-    make = events.vevent if opts.kind == EVENT else events.vtodo
-    if known is None:
+    kind = events.vevent if opts.kind == EVENT else events.vtodo
+
+    def make(item: FeedItem) -> list[str]:
+        fid = item.obligation.framework
+        if fid not in contexts:
+            contexts[fid] = events.Context.of(frameworks.get(fid), org, opts.base_url, opts.reminder_days, opts.today)
+        return kind(item, contexts[fid])
+
+    if known is None:  # encoded and folded all at once
         lines = _head(opts, kept)
         for item in kept:
-            fid = item.obligation.framework
-            if fid not in contexts:
-                contexts[fid] = events.Context.of(frameworks.get(fid), org, opts.base_url, opts.reminder_days, opts.today)
-            lines += make(item, contexts[fid])
+            lines += make(item)
         lines.append("END:VCALENDAR")
         return ics.serialize(lines)
     out = [ics.serialize(_head(opts, kept))]
@@ -118,10 +122,7 @@ def render(
         key = (opts.kind, item, ob.outcome) if type(ob.sequence) is int else None  # True == 1: it would find SEQUENCE:1's
         written = known.get(key) if key is not None else None
         if written is None:
-            fid = ob.framework
-            if fid not in contexts:
-                contexts[fid] = events.Context.of(frameworks.get(fid), org, opts.base_url, opts.reminder_days, opts.today)
-            written = ics.serialize(make(item, contexts[fid]))
+            written = ics.serialize(make(item))
             if key is not None:
                 known[key] = written
         out.append(written)
