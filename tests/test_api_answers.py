@@ -202,3 +202,22 @@ def test_records_are_kept_for_their_day_and_versions_and_forgotten_together_when
 def test_qaf_api_cache_mb_0_keeps_no_records(monkeypatch):
     monkeypatch.setenv("QAF_API_CACHE_MB", "0")
     assert Records().on(TODAY, ()) is None
+
+
+def test_a_write_elsewhere_leaves_her_answer_the_same_bytes_sent_again_not_written_again(store: SqlStore):
+    """Another worker's audit recorded: the counter moves, so her rows are read again; every value is as it was, so
+    the last answer's bytes go out again. Her own audit recorded next: written again (only its record new)."""
+    scheduled(store, "east-sussex-2013")
+    mine = april_audit(store, "3.16", "SW1")
+    app = create_app(store=store, today=lambda: TODAY)
+    client, token, answers = Client(app), api_token(store, mine.assignee), app.state.answers
+    url = f"/api/obligations?person={mine.assignee}&status=all"
+    before = client.get(url, token)
+    other = next(o for o in store.obligations(Filters(kind="audit")) if mine.assignee not in (o.assignee, *o.attendees, *o.copies))
+    recording.record(store, Recording(other.id, "good", date=date(2024, 4, 23)), TODAY)
+    again = client.get(url, token)
+    assert again.content == before.content and (answers.misses, answers.same, app.state.records.written) == (2, 1, len(records(before)))
+    recording.record(store, Recording(mine.id, "good", date=date(2024, 4, 23)), TODAY)
+    after = client.get(url, token)
+    assert records(after)[mine.id]["outcome"]["grade"] == "good" and answers.same == 1
+    assert app.state.records.written == len(records(before)) + 1

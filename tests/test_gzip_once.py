@@ -15,11 +15,12 @@ import pytest
 from starlette.middleware.gzip import GZipResponder
 
 from qaf.engine.outcomes import Recording
+from qaf.engine.query import Filters
 from qaf.store.sql import SqlStore
 from qaf.usecases import recording
 from qaf.web import encoding
 from qaf.web.api import create_app
-from qaf.web.kept import ANSWER_OVERHEAD
+from qaf.web.kept import ANSWER_OVERHEAD, RECORD_OVERHEAD
 from tests.test_api import Client, Served, served  # noqa: F401 (the fixture)
 from tests.test_api_answers import TODAY, api_token, records
 from tests.test_outcomes import april_audit, scheduled
@@ -91,13 +92,19 @@ def test_an_api_answer_is_gzipped_once_and_a_change_gzips_the_new_answer_once(st
     again = [client.get(url, token, headers=GZIP) for _ in range(3)]
     assert all(sent_gzipped(r, plain) for r in again) and count.both == (0, 1)
     assert client.get(url, token, headers=IDENTITY).content == plain.content  # still sent plain to who wants it plain
-    # the answer and its gzip both weigh on QAF_API_CACHE_MB
-    assert app.state.answers.cached_bytes == len(plain.content) + int(first.headers["content-length"]) + ANSWER_OVERHEAD
+    # the answer and its gzip both weigh on QAF_API_CACHE_MB, kept for its counter and as the question's last rows
+    rows = len(records(plain)) * RECORD_OVERHEAD
+    assert app.state.answers.cached_bytes == 2 * (len(plain.content) + int(first.headers["content-length"]) + ANSWER_OVERHEAD) + rows
 
     recording.record(store, Recording(audit.id, "good", date=date(2024, 4, 23)), TODAY)
     after = client.get(url, token, headers=GZIP)
     assert records(after)[audit.id]["outcome"]["grade"] == "good" and count.both == (0, 2)
     assert client.get(url, token, headers=GZIP).content == after.content and count.both == (0, 2)
+    # an outcome for someone else's audit: the counter moves, and her rows are as they were
+    other = next(o for o in store.obligations(Filters(kind="audit")) if audit.assignee not in (o.assignee, *o.attendees, *o.copies))
+    recording.record(store, Recording(other.id, "good", date=date(2024, 4, 23)), TODAY)
+    same = client.get(url, token, headers=GZIP)
+    assert same.content == after.content and count.both == (0, 2) and app.state.answers.same == 1  # its gzip sent again
 
 
 def test_an_answer_too_small_to_compress_is_sent_as_it_is(store: SqlStore, monkeypatch):

@@ -22,7 +22,7 @@ from qaf.engine.query import LIVE_SHOWN, STORED, DueQuery, Filters, QueryError, 
 from qaf.rules.roles import Vocabulary
 from qaf.store.protocols import Store
 
-__all__ = ["KEYS", "LIVE_SHOWN", "STORED", "DueQuery", "Filters", "QueryError", "due", "filters", "parse_statuses", "record", "records_json", "render"]
+__all__ = ["KEYS", "LIVE_SHOWN", "STORED", "DueQuery", "Filters", "QueryError", "due", "filters", "parse_statuses", "record", "record_key", "record_keys", "records_json", "render"]
 
 KEYS = (
     "id", "uid", "framework", "row", "cadence", "kind", "title", "assignee", "assignee_email", "subject",
@@ -111,7 +111,7 @@ def records_json(
     the template does not expect (a value of another type) goes the long way,
     so the bytes are the same whatever the data (``tests/test_read_path.py``).
 
-    ``known``: records written before, by ``(viewer, obligation, its outcome)``,
+    ``known``: records written before, by their :func:`record_key`,
     for this ``org`` and ``today`` only (the caller's to hold to that, e.g.
     :class:`qaf.web.kept.Records`); each record is looked up there first and
     kept there once written. A record is a function of exactly those, the
@@ -127,18 +127,37 @@ def records_json(
         return _dumps([record(o, org, today, viewer) for o in obligations]).encode("utf-8")
 
 
+def record_key(o: Obligation, viewer: str | None) -> tuple | None:
+    """What ``o``'s record, as ``viewer`` sees it, is written from, besides the organisation and the day: equal keys,
+    equal records. None for a value the short way does not write (it goes the long way, and is never kept).
+
+    The obligation's every value and its outcome's (which the obligation's
+    equality leaves out). ``True == 1`` with equal hashes: the cadence and
+    sequence must be whole numbers, and the outcome's concerns carry their type.
+    """
+    if type(o.cadence) is not int or type(o.sequence) is not int:
+        return None
+    found = o.outcome
+    return (viewer, o, found, None if found is None else type(found.concerns))
+
+
+def record_keys(obligations: list[Obligation], viewer: str | None) -> tuple | None:
+    """Each record's :func:`record_key`, in order; None if any is None."""
+    keys = tuple(record_key(o, viewer) for o in obligations)
+    return None if None in keys else keys
+
+
 def _records_json(obligations: list[Obligation], org: Org, today: date, viewer: str | None, known: MutableMapping | None = None) -> str:
     s = _escape
     people: dict[str | None, str] = {}  # the assignee's email and name, encoded once a call
     out = []
     kept = known.get if known is not None else None
     for o in obligations:
-        cadence, sequence = o.cadence, o.sequence
-        if type(cadence) is not int or type(sequence) is not int:  # True == 1: looked up, it would find 1's record
+        key = record_key(o, viewer)
+        if key is None:
             raise TypeError("not an int")
+        cadence, sequence = o.cadence, o.sequence
         if kept is not None:
-            found = o.outcome  # and its concerns' type, for the same reason
-            key = (viewer, o, found, None if found is None else type(found.concerns))
             written = kept(key)
             if written is not None:
                 out.append(written)

@@ -341,17 +341,24 @@ def create_app(
             # organisation and day below); the day (overdue); the organisation and frameworks (names, emails,
             # roles); and every obligation and outcome (the counter the database moves with each write, read
             # before the rows). The token itself was checked above, on this request
-            key = (q, who.person, who.scope, today_, r.snap.key, r.counter)
+            question = (q, who.person, who.scope, today_, r.snap.key)
+            key = (*question, r.counter)
             kept = fresh = answers.get(key)
-            if kept is None:
+            if kept is None:  # something was written since: read the rows again
                 found = queries.due_in(r.conn, store, r.snap, q, today_, who.visible)
-                # json.dumps([queries.record(...) for o in found], ensure_ascii=False, separators=(",", ":")), byte for byte
-                # after a change, only the records of what changed are written again
-                kept = Encoded(queries.records_json(found, r.snap.org, today_, person, records.on(today_, r.snap.key)))
+                keys = queries.record_keys(found, person)
+                # the rows as they were, every value (a write elsewhere): the last answer's bytes, and its gzip
+                kept = answers.same_rows(question, keys)
+                if kept is None:
+                    # json.dumps([queries.record(...) for o in found], ensure_ascii=False, separators=(",", ":")), byte
+                    # for byte; only the records of what changed are written again
+                    kept = Encoded(queries.records_json(found, r.snap.org, today_, person, records.on(today_, r.snap.key)))
         # gzipped once, after the transaction (its connection back in the pool), for the first client that asks
         body = encoding.as_wanted(kept, request.headers)
-        if fresh is None or body is not kept:
-            answers.keep(key, body)
+        if fresh is None:
+            answers.keep(key, body, question, keys)
+        elif body is not kept:  # its gzip, made now
+            answers.keep(key, body, question)
         return encoding.answer(request.headers, body, "application/json")
 
     @app.get("/api/obligations/{oid}", tags=["obligations"])

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Callable, Generic, Hashable, TypeVar
 
 from qaf.store.settings import whole
@@ -66,6 +67,21 @@ class Kept(Generic[K, V]):
 
 
 ANSWER_OVERHEAD = 512  # a kept answer's key and bookkeeping, roughly, beside its bytes
+RECORD_OVERHEAD = 2048  # beside its text: the key, the obligation it holds and its strings, the place (2.1 KB measured)
+
+
+@dataclass(frozen=True, slots=True)
+class _Rows:
+    """The last answer to a question, and the records' keys it was written from (:func:`qaf.usecases.queries.record_key`)."""
+
+    keys: tuple
+    body: Encoded
+
+
+def _answer_weight(value: "Encoded | _Rows") -> int:
+    if isinstance(value, _Rows):  # its keys hold the obligations they were read as
+        return value.body.size + ANSWER_OVERHEAD + len(value.keys) * RECORD_OVERHEAD
+    return value.size + ANSWER_OVERHEAD
 
 
 class Answers:
@@ -74,13 +90,20 @@ class Answers:
 
     The key is the caller's to make complete (:func:`qaf.web.api.create_app` says what it holds);
     ``hits`` and ``misses`` count what was answered from memory and what was not.
+
+    After a change (the key's counter moved) the answer must be worked out
+    again, but a write elsewhere leaves most people's rows as they were. So
+    the last answer to each question is kept with the keys of the records it
+    was written from (:meth:`same_rows`): rows read again with every value
+    as they were give the same bytes, and those bytes (and their gzip) are
+    sent again, not written again. ``same`` counts those.
     """
 
     def __init__(self, max_bytes: int | None = None) -> None:
         limit = max_bytes if max_bytes is not None else whole("QAF_API_CACHE_MB") * 1024 * 1024
-        self._kept: Kept[Hashable, Encoded] = Kept(limit, lambda body: body.size + ANSWER_OVERHEAD)
+        self._kept: Kept[Hashable, Encoded | _Rows] = Kept(limit, _answer_weight)
         self._lock = threading.Lock()
-        self.hits = self.misses = 0
+        self.hits = self.misses = self.same = 0
 
     @property
     def cached_bytes(self) -> int:
@@ -93,14 +116,35 @@ class Answers:
                 self.misses += 1
             else:
                 self.hits += 1
-            return found
+            return found  # an answer: a question's last rows are kept under ("rows", question)
 
-    def keep(self, key: Hashable, body: Encoded) -> None:
+    def same_rows(self, question: Hashable, keys: tuple | None) -> Encoded | None:
+        """The last answer to ``question`` if it was written from exactly these records' ``keys`` (None: it was not,
+        or none is kept). Compared value by value, outside the lock: a tuple of frozen values does not change."""
+        if keys is None:
+            return None
+        with self._lock:
+            last = self._kept.get(("rows", question))
+        if last is None or last.keys != keys:
+            return None
+        with self._lock:
+            self.same += 1
+        return last.body
+
+    def keep(self, key: Hashable, body: Encoded, question: Hashable = None, keys: tuple | None = None) -> None:
+        """Keep ``body`` under ``key``; and, given them, as the last answer to ``question``, written from ``keys``
+        (without ``keys``: the same bytes with their gzip now, for the last answer to ``question`` if it holds them)."""
         with self._lock:
             self._kept.keep(key, body)
+            if question is None:
+                return
+            last = self._kept.peek(("rows", question))
+            if keys is not None:
+                self._kept.keep(("rows", question), _Rows(keys, body))
+            elif isinstance(last, _Rows) and last.body.raw is body.raw and last.body is not body:
+                self._kept.keep(("rows", question), _Rows(last.keys, body))
 
 
-RECORD_OVERHEAD = 2048  # beside its text: the key, the obligation it holds and its strings, the place (2.1 KB measured)
 EVENT_OVERHEAD = 2304  # beside its bytes: the key, the feed item and obligation it holds, their strings, the place
 
 
