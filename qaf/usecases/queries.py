@@ -100,7 +100,8 @@ def _dumps(value: Any) -> str:
 
 
 def records_json(
-    obligations: list[Obligation], org: Org, today: date, viewer: str | None = None, known: MutableMapping | None = None
+    obligations: list[Obligation], org: Org, today: date, viewer: str | None = None, known: MutableMapping | None = None,
+    keys: tuple | None = None,
 ) -> bytes:
     """``[record(o, ...) for o in obligations]`` as compact JSON (UTF-8), byte for byte what :func:`json.dumps` writes
     of them (``ensure_ascii=False, separators=(",", ":")``): the API's answer.
@@ -114,15 +115,14 @@ def records_json(
     ``known``: records written before, by their :func:`record_key`,
     for this ``org`` and ``today`` only (the caller's to hold to that, e.g.
     :class:`qaf.web.kept.Records`); each record is looked up there first and
-    kept there once written. A record is a function of exactly those, the
+    kept there once written. A record is a function of its key, the
     assignee's name and email (the organisation) and the day, so one kept
-    while they are as they were is the one this call would write. The key is
-    the obligation's every field (an :class:`Obligation` equals another with
-    the same values) and its outcome's, which the obligation's equality leaves
-    out. Looking one up costs about a quarter of writing it.
+    while they are as they were is the one this call would write. Looking
+    one up costs about a quarter of writing it. ``keys``: the caller's
+    :func:`record_keys` of ``obligations``, if it has them.
     """
     try:
-        return _records_json(obligations, org, today, viewer, known).encode("utf-8")
+        return _records_json(obligations, org, today, viewer, known, keys).encode("utf-8")
     except (TypeError, ValueError):
         return _dumps([record(o, org, today, viewer) for o in obligations]).encode("utf-8")
 
@@ -147,13 +147,15 @@ def record_keys(obligations: list[Obligation], viewer: str | None) -> tuple | No
     return None if None in keys else keys
 
 
-def _records_json(obligations: list[Obligation], org: Org, today: date, viewer: str | None, known: MutableMapping | None = None) -> str:
+def _records_json(
+    obligations: list[Obligation], org: Org, today: date, viewer: str | None, known: MutableMapping | None = None,
+    keys: tuple | None = None,
+) -> str:  # fmt: skip
     s = _escape
     people: dict[str | None, str] = {}  # the assignee's email and name, encoded once a call
     out = []
     kept = known.get if known is not None else None
-    for o in obligations:
-        key = record_key(o, viewer)
+    for o, key in zip(obligations, keys or [record_key(o, viewer) for o in obligations]):
         if key is None:
             raise TypeError("not an int")
         cadence, sequence = o.cadence, o.sequence

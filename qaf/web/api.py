@@ -352,7 +352,7 @@ def create_app(
                 if kept is None:
                     # json.dumps([queries.record(...) for o in found], ensure_ascii=False, separators=(",", ":")), byte
                     # for byte; only the records of what changed are written again
-                    kept = Encoded(queries.records_json(found, r.snap.org, today_, person, records.on(today_, r.snap.key)))
+                    kept = Encoded(queries.records_json(found, r.snap.org, today_, person, records.on(today_, r.snap.key), keys))
         # gzipped once, after the transaction (its connection back in the pool), for the first client that asks
         body = encoding.as_wanted(kept, request.headers)
         if fresh is None:

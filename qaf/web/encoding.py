@@ -6,8 +6,9 @@ or more). A body the server keeps (a rendered calendar feed, an API answer,
 a person's "My work") is sent many times between two changes, and the
 middleware compressed it again each time: about 0.6 ms for a 53 KB feed or
 a 95 KB API answer, on the event loop, where every other request waits; a
-council-wide feed of 25 MB, a quarter of a second of CPU on each refresh. Such a body is now kept as :class:`Encoded`, its gzip made at most
-once, and sent with ``Content-Encoding: gzip`` set here. The middleware
+council-wide feed of 25 MB, a quarter of a second of CPU on each refresh.
+Such a body is now kept as :class:`Encoded`, its gzip made at most once,
+and sent with ``Content-Encoding: gzip`` set here. The middleware
 passes an answer that already says how it is encoded through untouched, and
 still compresses everything else.
 

@@ -138,11 +138,12 @@ class Answers:
             self._kept.keep(key, body)
             if question is None:
                 return
-            last = self._kept.peek(("rows", question))
-            if keys is not None:
-                self._kept.keep(("rows", question), _Rows(keys, body))
-            elif isinstance(last, _Rows) and last.body.raw is body.raw and last.body is not body:
-                self._kept.keep(("rows", question), _Rows(last.keys, body))
+            if keys is None:
+                last = self._kept.peek(("rows", question))
+                if not isinstance(last, _Rows) or last.body.raw is not body.raw or last.body is body:
+                    return
+                keys = last.keys
+            self._kept.keep(("rows", question), _Rows(keys, body))
 
 
 EVENT_OVERHEAD = 2304  # beside its bytes: the key, the feed item and obligation it holds, their strings, the place
