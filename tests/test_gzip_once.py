@@ -79,6 +79,28 @@ def test_a_feed_is_gzipped_with_its_render_and_every_refresh_sends_that_gzip(req
     assert app.client.get(path, headers={**GZIP, "If-None-Match": refreshes[0].headers["etag"]}).status_code == 304
 
 
+def test_a_feed_rendered_again_to_the_same_bytes_sends_the_gzip_it_had(request: pytest.FixtureRequest, db_url: str, monkeypatch):
+    """Any write in the council moves the store's version, and every feed is rendered again on its next request;
+    most are the bytes they were. Their tag and gzip are kept, not made again; bytes that changed get a new gzip."""
+    app: Served = request.getfixturevalue("served")
+    count = Compressions(monkeypatch)
+    path, feeds = f"/feeds/{app.feed['PM1']}.ics", app.app.state.feeds
+    first = app.client.get(path, headers=IDENTITY)
+    assert first.status_code == 200 and count.both == (0, 1) and (feeds.renders, feeds.same) == (1, 0)
+    elsewhere = next(o for o in app.store.obligations(Filters(kind="audit")) if o.uid.encode() not in first.content)
+    recording.record(app.store, Recording(elsewhere.id, "good", date=elsewhere.period_start), TODAY)
+    again = app.client.get(path, headers=GZIP)
+    assert (feeds.renders, feeds.same) == (2, 1)  # rendered again for the new version: the same bytes
+    assert sent_gzipped(again, first) and again.headers["etag"] == first.headers["etag"]
+    assert again.headers["last-modified"] == first.headers["last-modified"] and count.both == (0, 1)
+    hers = next(o for o in app.store.obligations(Filters(kind="audit")) if o.uid.encode() in first.content and o.status == "open")
+    recording.record(app.store, Recording(hers.id, "good", date=hers.period_start), TODAY)
+    changed = app.client.get(path, headers=GZIP)
+    assert changed.content != first.content and changed.headers["etag"] != first.headers["etag"]
+    assert count.both == (0, 2) and (feeds.renders, feeds.same) == (3, 1)  # its new bytes gzipped once
+    assert sent_gzipped(changed, app.client.get(path, headers=IDENTITY)) and count.both == (0, 2)
+
+
 def test_an_api_answer_is_gzipped_once_and_a_change_gzips_the_new_answer_once(store: SqlStore, monkeypatch):
     scheduled(store, "east-sussex-2013")
     audit = april_audit(store, "3.16", "SW1")

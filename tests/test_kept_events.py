@@ -23,7 +23,8 @@ from qaf.store.sql import SqlStore
 from qaf.usecases import recording, tokens
 from qaf.usecases.feeds import build
 from qaf.web.kept import EVENT_OVERHEAD, Events
-from qaf.web.serving import FeedServer
+from qaf.store.feeds import last_served, served_since
+from qaf.web.serving import FeedServer, _feed_key
 from tests.council import council
 from tests.test_outcomes import april_audit, scheduled
 from tests.test_shared_work import the_council
@@ -72,6 +73,39 @@ def test_after_an_outcome_only_the_changed_events_are_written_again(store: SqlSt
     changed = set(events_of(after)) - set(events_of(before))
     assert len(changed) == len(mine)  # the work it set off that is hers; nothing else in her feed changed
     assert server.events.written == before.count(b"BEGIN:VEVENT") + len(changed)
+
+
+def test_a_feed_rendered_again_to_the_bytes_it_had_keeps_its_tag_and_gzip_and_the_stores_last_modified(store: SqlStore):
+    """After a write elsewhere the Practice Manager's feed is rendered again to the same bytes: its ETag and gzip are
+    the ones kept. Its Last-Modified is still the store's word: if another instance served other bytes meanwhile,
+    these bytes changed again, now."""
+    scheduled(store, "east-sussex-2013")
+    audit = april_audit(store, "3.16", "SW1")
+    token = tokens.issue(store, store.org(), store.vocabulary(), audit.assignee, None, "feed", NOW)[0]
+    clock = [NOW]
+    server = FeedServer(store, lambda: TODAY, ttl=0, now=lambda: clock[0])
+    first = server.load(token, "event", BASE)
+    assert first.gzip is not None and server.same == 0
+
+    def write_elsewhere() -> None:
+        body = server.load(token, "event", BASE).body
+        other = next(o for o in store.obligations(Filters(kind="audit", statuses=frozenset({"open"}))) if o.uid.encode() not in body)
+        recording.record(store, Recording(other.id, "good", date=other.period_start), TODAY)
+
+    write_elsewhere()
+    again = server.load(token, "event", BASE)
+    assert server.renders == 2 and server.same == 1 and again is first  # tag, Last-Modified, headers and gzip as they were
+    feed = _feed_key((tokens.digest(token), "event", BASE))
+    with store.write() as conn:  # another instance served other bytes since (a change, then its undoing)
+        served_since(conn, feed, '"other"', NOW + timedelta(hours=1))
+    write_elsewhere()
+    clock[0] = NOW + timedelta(hours=2)
+    later = server.load(token, "event", BASE)
+    assert server.renders == 3 and server.same == 2
+    assert later.body == first.body and later.etag == first.etag and later.gzip is first.gzip
+    assert later.last_modified == clock[0] != first.last_modified and later.headers["Last-Modified"] != first.headers["Last-Modified"]
+    with store.read() as conn:
+        assert last_served(conn, feed) == (first.etag, clock[0])
 
 
 def unfolded(body: bytes) -> bytes:
