@@ -1,11 +1,12 @@
 """What a calendar feed reads: obligations with their last change, and a cheap store version.
 
 :func:`items` gives :class:`FeedItem` records: an obligation (as
-:func:`qaf.store.obligations.find` builds it, outcome included), when it last
+:func:`qaf.store.obligations.find` builds it, with the same statement for the
+same filters, but of its outcome only what a feed shows), when it last
 changed (``updated_at``: a feed's ``DTSTAMP`` and ``LAST-MODIFIED``) and the
 title of the obligation whose outcome set it off. Its filters are
 :class:`qaf.engine.query.Filters`, applied exactly as ``find`` applies them
-(a test holds the two to the same obligations), plus the done window: finished work
+(tests hold the two to the same obligations), plus the done window: finished work
 (done, cancelled, waived) is read only if it was due, or done, on or after
 ``finished_since``.
 
@@ -19,21 +20,19 @@ re-render.
 
 from __future__ import annotations
 
-from dataclasses import fields
 from datetime import date, datetime, timezone
+from functools import lru_cache
 
-from sqlalchemy import Connection, and_, func, or_, select
+from sqlalchemy import Connection, func, select
 
 from qaf.calendars.events import FeedItem
-from qaf.engine.model import LIVE, Obligation, Outcome
 from qaf.engine.query import Filters
-from qaf.store.obligations import OBLIGATIONS, OUTCOMES, PEOPLE_COLUMNS, conditions, split
+from qaf.store import obligations as ob_store
 from qaf.store.tables import FEED_STATES, FEED_TOKENS, FRAMEWORKS, META
 from qaf.store import versioning
 from qaf.store.upsert import upsert
 
 TOKENS = FEED_TOKENS
-CAUSE = OBLIGATIONS.alias("cause_ob")
 
 
 def utc(moment: datetime) -> datetime:
@@ -41,40 +40,35 @@ def utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
 
 
-# the obligation's columns in the order of its fields, so a row becomes an Obligation positionally
-# (four times faster than by name: a large council's feed reads 30,000 of them)
-_NAMES = [f.name for f in fields(Obligation) if f.name not in ("outcome", *PEOPLE_COLUMNS)]
-_SELECTED = [OBLIGATIONS.c[{"case": "case_ref"}.get(n, n)] for n in _NAMES]
-_N = len(_NAMES)
-_EXTRA = [OBLIGATIONS.c.updated_at, CAUSE.c.title, OUTCOMES.c.grade, OUTCOMES.c.concerns, OUTCOMES.c.by, OUTCOMES.c.audit_date,
-          OBLIGATIONS.c.attendees, OBLIGATIONS.c.copies]  # fmt: skip
-
-
 def items(conn: Connection, f: Filters, finished_since: date | None = None) -> list[FeedItem]:
     """The obligations ``f`` selects, in due order, each with its last change and its cause's title.
 
     An obligation's outcome here carries what a feed shows (grade, concerns,
-    by whom, when); notes, key areas and moderation stay in the store.
+    by whom, when); notes, key areas and moderation are not even read.
+
+    The statement is :func:`qaf.store.obligations.find`'s for the same
+    filters (built once per shape of filters, a person's own work and what
+    they attend as two selects on their own indexes), with the cause's title
+    and the last change beside each row; inside a transaction it runs, as
+    ``find``'s does, on the driver's cursor, and its rows are made into
+    obligations by the same builder (a Head of Service's 532 rows: 8 ms
+    through SQLAlchemy's rows and the constructor, 5 ms so).
     """
-    c = OBLIGATIONS.c
-    wanted = conditions(f)
-    if finished_since is not None:
-        wanted.append(or_(c.status.in_(LIVE), c.due >= finished_since, OUTCOMES.c.audit_date >= finished_since))
-    query = (
-        select(*_SELECTED, *_EXTRA)
-        .select_from(
-            OBLIGATIONS.outerjoin(OUTCOMES, OUTCOMES.c.obligation == c.id).outerjoin(CAUSE, CAUSE.c.id == c.cause)
-        )
-        .where(and_(True, *wanted))
-        .order_by(c.due, c.row, c.id)
-    )
-    out = []
-    for r in conn.execute(query):
-        updated, cause_title, grade, concerns, by, done_on, attendees, copies = r[_N:]
-        outcome = Outcome(grade, bool(concerns), by, done_on) if done_on is not None else None
-        ob = Obligation(*r[:_N], attendees=split(attendees), copies=split(copies), outcome=outcome)
-        out.append(FeedItem(ob, utc(updated), cause_title))
-    return out
+    statement, values = ob_store.feed_statement(f, finished_since)
+    fetched = ob_store.fetch(conn, statement, values)
+    n = ob_store.FED
+    if fetched is None:  # SQLAlchemy's path: its rows already converted
+        return [FeedItem(ob_store.build(r[:n]), utc(r[n]), r[n + 1]) for r in conn.execute(statement, values)]
+    rows, made = fetched
+    stamp, title = _processors(statement, conn.dialect)
+    return [FeedItem(made(r[:n]), utc(stamp(r[n]) if stamp is not None and r[n] is not None else r[n]),
+                     title(r[n + 1]) if title is not None and r[n + 1] is not None else r[n + 1]) for r in rows]  # fmt: skip
+
+
+@lru_cache(maxsize=64)
+def _processors(statement, dialect) -> list:
+    """The dialect's result processors (SQLAlchemy's own) for a feed row's last change and its cause's title."""
+    return [c.type.dialect_impl(dialect).result_processor(dialect, None) for c in list(statement.selected_columns)[ob_store.FED :]]
 
 
 _VERSION = select(

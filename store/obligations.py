@@ -22,7 +22,7 @@ from datetime import date, datetime, timezone
 from typing import Any, Iterable
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import Connection, and_, bindparam, delete, or_, select, union_all, update
+from sqlalchemy import Connection, and_, bindparam, delete, false, null, or_, select, union_all, update
 
 from qaf.engine.model import DONE, LIVE, CaseHistory, Completed, Obligation, Outcome
 from qaf.engine.query import Filters
@@ -285,36 +285,6 @@ def _outcome(r: Any) -> Outcome | None:
     )  # fmt: skip
 
 
-def conditions(f: Filters) -> list[Any]:
-    """The SQL conditions for ``f`` (the query core's filters; feeds use them too)."""
-    c = OBLIGATIONS.c
-    out: list[Any] = []
-    if f.framework:
-        out.append(c.framework == f.framework)
-    if f.assignees is not None and f.attending:  # their own work, and what they attend or are copied into
-        attended = select(ATTENDANCE.c.obligation).where(ATTENDANCE.c.person.in_(sorted(f.attending)))
-        out.append(or_(c.assignee.in_(sorted(f.assignees)), c.id.in_(attended)))
-    elif f.assignees is not None:
-        out.append(c.assignee.in_(sorted(f.assignees)))
-    if f.team:
-        out.append(c.team == f.team)
-    if f.teams is not None:
-        out.append(c.team.in_(sorted(f.teams)))
-    if f.row:
-        out.append(c.row == f.row)
-    if f.kind:
-        out.append(c.kind == f.kind)
-    if f.due_from:
-        out.append(c.due >= f.due_from)
-    if f.due_to:
-        out.append(c.due <= f.due_to)
-    if f.statuses is not None:
-        out.append(c.status.in_(sorted(f.statuses)))
-    if f.ids is not None:
-        out.append(c.id.in_(sorted(f.ids)))
-    return out
-
-
 _OB = OBLIGATIONS.c
 # the columns in Obligation's own order, then its people and its outcome: rows become objects by position
 _FIELDS = (_OB.id, _OB.framework, _OB.row, _OB.cadence, _OB.kind, _OB.title, _OB.assignee, _OB.subject_kind, _OB.subject,
@@ -324,6 +294,17 @@ _N = len(_FIELDS)
 _O = OUTCOMES.c
 _FOUND = (*_FIELDS, _OB.attendees, _OB.copies, _O.grade, _O.concerns, _O.by, _O.audit_date, _O.areas, _O.notes, _O.contested,
           _O.moderated_grade, _O.moderated_by, _O.moderated_on, _O.moderated_areas, _O.signoff_by, _O.signoff_on)  # fmt: skip
+
+
+CAUSE = OBLIGATIONS.alias("cause_ob")  # the obligation whose outcome set this one off
+# a feed's rows: the same layout, so the same builder makes them, but its outcome only what a feed shows (grade,
+# concerns, by whom, when: notes, key areas and moderation are never read for a feed), then its last change
+# and its cause's title
+_FED = (*_FIELDS, _OB.attendees, _OB.copies, _O.grade, _O.concerns, _O.by, _O.audit_date, null().label("no_areas"),
+        null().label("no_notes"), false().label("no_contested"),
+        *(null().label(f"no_{n}") for n in ("moderated_grade", "moderated_by", "moderated_on", "moderated_areas", "signoff_by", "signoff_on")),
+        _OB.updated_at, CAUSE.c.title.label("cause_title"))  # fmt: skip
+FED = len(_FOUND)  # where a feed row's own columns begin: updated_at, then the cause's title
 
 
 _SCALARS = ("framework", "team", "row", "kind", "due_from", "due_to")  # a condition when set (truthy)
@@ -357,24 +338,43 @@ _BOUND = {
 
 
 @lru_cache(maxsize=128)
-def _statement(shape: tuple[bool, bool, tuple[str, ...]]):
+def _statement(shape: tuple[bool, bool, tuple[str, ...]], feed: bool = False, window: bool = False):
     """The SELECT for one shape of filters (see :func:`query`), built once: a fresh statement costs SQLAlchemy
-    more to key and compile than the database takes to answer it."""
+    more to key and compile than the database takes to answer it.
+
+    ``feed``: a feed's rows (:data:`_FED`: the cause joined); ``window``: and of finished work only what is
+    inside the done window (:func:`feed_values`' ``live``, ``done_due`` and ``done_on``).
+    """
     person, assigned, present = shape
     rest = [_BOUND[k](_OB) for k in present]
+    if window:
+        rest.append(or_(_OB.status.in_(bindparam("live", expanding=True)), _OB.due >= bindparam("done_due"),
+                        _O.audit_date >= bindparam("done_on")))  # fmt: skip
     joined = OBLIGATIONS.outerjoin(OUTCOMES, OUTCOMES.c.obligation == _OB.id)
+    if feed:
+        joined = joined.outerjoin(CAUSE, CAUSE.c.id == _OB.cause)
+    columns = _FED if feed else _FOUND
     people = bindparam("assignees", expanding=True)
     if person:
         attended = select(ATTENDANCE.c.obligation).where(ATTENDANCE.c.person.in_(bindparam("attending", expanding=True)))
-        own = select(*_FOUND).select_from(joined).where(_OB.assignee.in_(people), *rest)
-        others = select(*_FOUND).select_from(joined).where(
+        own = select(*columns).select_from(joined).where(_OB.assignee.in_(people), *rest)
+        others = select(*columns).select_from(joined).where(
             _OB.id.in_(attended), or_(_OB.assignee.is_(None), _OB.assignee.not_in(people)), *rest
         )
         both = union_all(own, others).subquery()
         return select(both).order_by(both.c.due, both.c.row, both.c.id)
     if assigned:
         rest.append(_OB.assignee.in_(people))
-    return select(*_FOUND).select_from(joined).where(and_(True, *rest)).order_by(_OB.due, _OB.row, _OB.id)
+    return select(*columns).select_from(joined).where(and_(True, *rest)).order_by(_OB.due, _OB.row, _OB.id)
+
+
+def feed_statement(f: Filters, finished_since: date | None) -> tuple[Any, dict[str, Any]]:
+    """The SELECT a feed runs for ``f`` (its rows: :data:`_FED`), and its values: finished work only if it was
+    due, or done, on or after ``finished_since`` (all of it if None)."""
+    values = _values(f)
+    if finished_since is not None:
+        values.update(live=sorted(LIVE), done_due=finished_since, done_on=finished_since)
+    return _statement(_shape(f), True, finished_since is not None), values
 
 
 def query(f: Filters):
@@ -456,11 +456,23 @@ def find(conn: Connection, f: Filters) -> list[Obligation]:
     listeners (tracing, the round-trip tests) takes SQLAlchemy's path, so they see every statement.
     """
     statement, values = _statement(_shape(f)), _values(f)
-    if not conn.in_transaction() or conn.dispatch.before_cursor_execute or conn.dispatch.after_cursor_execute:
+    fetched = fetch(conn, statement, values)
+    if fetched is None:
         return list(map(build, conn.execute(statement, values)))
+    rows, made = fetched
+    return list(map(made, rows))
+
+
+def fetch(conn: Connection, statement: Any, values: dict[str, Any]) -> tuple[list, Any] | None:
+    """:func:`find`'s path: ``statement`` (one of :func:`_statement`'s) run on the driver's cursor, its rows as the
+    driver gives them and the builder that makes each row's first :data:`FED` columns an Obligation with the
+    dialect's result processors; None where SQLAlchemy's path must be taken (outside a transaction, an
+    engine with statement listeners, a statement this path does not take)."""
+    if not conn.in_transaction() or conn.dispatch.before_cursor_execute or conn.dispatch.after_cursor_execute:
+        return None
     compiled, binds, made = _compiled(statement, conn.dialect)
     if made is None:  # a statement this path does not take (names escaped, numbered parameters)
-        return list(map(build, conn.execute(statement, values)))
+        return None
     state = compiled.construct_expanded_state(values)
     every, given = ({**binds, **state.processors} if state.processors else binds), state.parameters
     if compiled.positional:
@@ -469,12 +481,12 @@ def find(conn: Connection, f: Filters) -> list[Obligation]:
         params = {k: every[k](v) if k in every else v for k, v in given.items()}
     rows: list = []
 
-    def fetch(cursor) -> None:
+    def run(cursor) -> None:
         cursor.execute(state.statement, params)
         rows.extend(cursor.fetchall())
 
-    Prepared._execute(conn, (state.statement,), fetch)  # a failure raised as SQLAlchemy would raise it, a dead connection dropped
-    return list(map(made, rows))
+    Prepared._execute(conn, (state.statement,), run)  # a failure raised as SQLAlchemy would raise it, a dead connection dropped
+    return rows, made
 
 
 @lru_cache(maxsize=64)

@@ -341,3 +341,61 @@ def test_the_planners_window_read_on_the_drivers_cursor_is_what_sqlalchemy_reads
     with served.read() as conn:
         whole = ob_store.planned_window(conn, fw, date(2024, 1, 1), date(2025, 12, 31))
     assert len(whole) > 100 and len({o.kind for o in whole.values()}) > 1
+
+
+def test_a_feed_reads_what_find_selects_with_its_last_change_and_its_causes_title_and_never_the_notes(served: SqlStore):
+    """A feed's rows (:func:`feed_store.items`) on the driver's cursor, the read path's, are SQLAlchemy's rows made
+    the same way: for every person's work (their own and what they attend, two selects), a role's, a team's,
+    everyone's, with and without the done window. Each is the obligation ``find`` reads, its last change as the
+    row has it (UTC), its cause's title, and of its outcome only what a feed shows: the notes and key areas an
+    auditor typed stay in the store."""
+    from qaf.calendars.feed import finished_since
+    from qaf.engine.model import Outcome
+    from qaf.engine.outcomes import Recording
+    from qaf.store import feeds as feed_store
+    from qaf.usecases import recording
+
+    typed = "Spoke to Jo at home; her sister was present"  # free text: never in a feed
+    audit = next(o for o in served.obligations(Filters(kind="audit")) if o.assignee == "PM1" and o.status == "open")
+    recording.record(served, Recording(audit.id, "inadequate", concerns=True, areas=(("Chronology", "inadequate"),),
+                                       date=audit.period_start, notes=typed), TODAY)  # fmt: skip
+    org, vocab = served.org(), served.vocabulary()
+    everything = queries.parse_statuses("all")
+    shapes = [Filters(statuses=None), Filters(), Filters(teams=frozenset({"T1", "T2"}), due_from=date(2024, 5, 1)),
+              Filters(row=audit.row, kind="audit", statuses=None)]  # fmt: skip
+    shapes += [filters(DueQuery(person=p.id, statuses=everything), org, vocab, TODAY) for p in org.people]
+    shapes += [filters(DueQuery(role=r, statuses=everything), org, vocab, TODAY) for r in list(vocab.roles)[:3]]
+    with served.engine.connect() as conn:
+        stored = {r.id: r for r in conn.execute(text("SELECT id, updated_at, title, cause FROM obligations"))}
+    seen_cause = seen_outcome = 0
+    for f in shapes:
+        for since in (None, finished_since(TODAY)):
+            with served.read() as conn:
+                served.snapshot_in(conn)  # a transaction begun, as on the read path
+                fast = feed_store.items(conn, f, since)
+                every = ob_store.find(conn, f)
+            with served.engine.connect() as conn:  # no transaction begun: SQLAlchemy's path
+                assert ob_store.fetch(conn, *ob_store.feed_statement(f, since)) is None
+                slow = feed_store.items(conn, f, since)
+            assert fast == slow and [i.obligation.outcome for i in fast] == [i.obligation.outcome for i in slow], f
+            assert [tuple(map(type, dataclasses.astuple(i.obligation))) for i in fast] == [
+                tuple(map(type, dataclasses.astuple(i.obligation))) for i in slow]  # fmt: skip
+            shown = [o for o in every if since is None or o.status in ("open", "rescheduled") or o.due >= since
+                     or (o.outcome is not None and o.outcome.date is not None and o.outcome.date >= since)]  # fmt: skip
+            assert [i.obligation for i in fast] == shown, f
+            for item, o in zip(fast, shown):
+                row = stored[o.id]
+                written = row.updated_at if isinstance(row.updated_at, datetime) else datetime.fromisoformat(row.updated_at)
+                assert item.updated_at == (written.replace(tzinfo=timezone.utc) if written.tzinfo is None else written)
+                assert item.updated_at.utcoffset().total_seconds() == 0
+                assert item.cause_title == (stored[o.cause].title if o.cause else None)
+                want = None if o.outcome is None else Outcome(o.outcome.grade, o.outcome.concerns, o.outcome.by, o.outcome.date)
+                assert item.obligation.outcome == want
+                seen_cause += item.cause_title is not None
+                seen_outcome += want is not None and want.concerns
+    assert seen_cause and seen_outcome  # follow-ups with their cause's title, outcomes with concerns
+    with served.read() as conn:
+        served.snapshot_in(conn)
+        mine = feed_store.items(conn, filters(DueQuery(person="PM1", statuses=everything), org, vocab, TODAY))
+    found = next(i.obligation.outcome for i in mine if i.obligation.id == audit.id)
+    assert found.grade == "inadequate" and found.notes == "" and found.areas == () and typed not in repr(mine)
