@@ -44,7 +44,8 @@ def items(conn: Connection, f: Filters, finished_since: date | None = None) -> l
     """The obligations ``f`` selects, in due order, each with its last change and its cause's title.
 
     An obligation's outcome here carries what a feed shows (grade, concerns,
-    by whom, when); notes, key areas and moderation are not even read.
+    by whom, when), graded or not; notes, key areas and moderation are not
+    even read.
 
     The statement is :func:`qaf.store.obligations.find`'s for the same
     filters (built once per shape of filters, a person's own work and what
@@ -55,10 +56,10 @@ def items(conn: Connection, f: Filters, finished_since: date | None = None) -> l
     through SQLAlchemy's rows and the constructor, 5 ms so).
     """
     statement, values = ob_store.feed_statement(f, finished_since)
-    fetched = ob_store.fetch(conn, statement, values)
+    fetched = ob_store.fetch(conn, statement, values, feed=True)
     n = ob_store.FED
     if fetched is None:  # SQLAlchemy's path: its rows already converted
-        return [FeedItem(ob_store.build(r[:n]), utc(r[n]), r[n + 1]) for r in conn.execute(statement, values)]
+        return [FeedItem(ob_store.build_fed(r[:n]), utc(r[n]), r[n + 1]) for r in conn.execute(statement, values)]
     rows, made = fetched
     stamp, title = _processors(statement, conn.dialect)
     return [FeedItem(made(r[:n]), utc(stamp(r[n]) if stamp is not None and r[n] is not None else r[n]),

@@ -390,7 +390,7 @@ def query(f: Filters):
     return _statement(_shape(f)).params(**_values(f))
 
 
-def _builder(processors: tuple[Any, ...] = ()):
+def _builder(processors: tuple[Any, ...] = (), feed: bool = False):
     """``build(row)``: one joined row of :data:`_FOUND` as an :class:`Obligation`, outcome included.
 
     ``processors`` (one per column, None for none): the dialect's result
@@ -424,7 +424,9 @@ def _builder(processors: tuple[Any, ...] = ()):
         *(f"    s{i}(o, {v})" for i, v in enumerate(values)),
         f"    s{len(values)}(o, tuple(attendees.split(';')) if attendees else ())",
         f"    s{len(values) + 1}(o, tuple(copies.split(';')) if copies else ())",
-        "    if grade is not None:",
+        # find's obligations carry an outcome only when it was graded; a feed's whenever one was recorded (work
+        # done that takes no grade still says when and by whom): the outcome's date is never empty
+        f"    if {'on' if feed else 'grade'} is not None:",
         *(f"        {v} = p{i}({v})" for i, v in enumerate(outcome, len(values) + 2)
           if i < len(processors) and processors[i] is not None),  # fmt: skip
         f"        s{len(values) + 2}(o, Outcome(grade, concerns, by, on, tuple(sorted((areas or {{}}).items())), notes or '', contested,"
@@ -441,6 +443,7 @@ def _builder(processors: tuple[Any, ...] = ()):
 
 
 build = _builder()
+build_fed = _builder(feed=True)  # a feed's rows (:data:`_FED`), on SQLAlchemy's path
 
 
 def find(conn: Connection, f: Filters) -> list[Obligation]:
@@ -463,14 +466,15 @@ def find(conn: Connection, f: Filters) -> list[Obligation]:
     return list(map(made, rows))
 
 
-def fetch(conn: Connection, statement: Any, values: dict[str, Any]) -> tuple[list, Any] | None:
+def fetch(conn: Connection, statement: Any, values: dict[str, Any], feed: bool = False) -> tuple[list, Any] | None:
     """:func:`find`'s path: ``statement`` (one of :func:`_statement`'s) run on the driver's cursor, its rows as the
     driver gives them and the builder that makes each row's first :data:`FED` columns an Obligation with the
     dialect's result processors; None where SQLAlchemy's path must be taken (outside a transaction, an
-    engine with statement listeners, a statement this path does not take)."""
+    engine with statement listeners, a statement this path does not take). ``feed``: a feed's rows, whose
+    obligations carry an outcome whenever one was recorded (:func:`_builder`)."""
     if not conn.in_transaction() or conn.dispatch.before_cursor_execute or conn.dispatch.after_cursor_execute:
         return None
-    compiled, binds, made = _compiled(statement, conn.dialect)
+    compiled, binds, made = _compiled(statement, conn.dialect, feed)
     if made is None:  # a statement this path does not take (names escaped, numbered parameters)
         return None
     state = compiled.construct_expanded_state(values)
@@ -490,7 +494,7 @@ def fetch(conn: Connection, statement: Any, values: dict[str, Any]) -> tuple[lis
 
 
 @lru_cache(maxsize=64)
-def _compiled(statement: Any, dialect: Any) -> tuple[Any, dict[str, Any], Any]:
+def _compiled(statement: Any, dialect: Any, feed: bool = False) -> tuple[Any, dict[str, Any], Any]:
     """One statement compiled for one dialect, its bind processors (as SQLAlchemy applies them), and the builder
     converting its rows with the dialect's result processors; no builder if the statement needs what this path lacks."""
     compiled = statement.compile(dialect=dialect)
@@ -499,7 +503,7 @@ def _compiled(statement: Any, dialect: Any) -> tuple[Any, dict[str, Any], Any]:
     binds = {k: v for k, v in compiled._bind_processors.items() if v is not None}
     types = [c.type for c in statement.selected_columns]
     try:
-        return compiled, binds, _builder(tuple(t.dialect_impl(dialect).result_processor(dialect, None) for t in types))
+        return compiled, binds, _builder(tuple(t.dialect_impl(dialect).result_processor(dialect, None) for t in types), feed)
     except RuntimeError:  # the people or the grade would need converting: SQLAlchemy's path
         return compiled, binds, None
 

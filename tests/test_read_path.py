@@ -349,9 +349,12 @@ def test_a_feed_reads_what_find_selects_with_its_last_change_and_its_causes_titl
     everyone's, with and without the done window. Each is the obligation ``find`` reads, its last change as the
     row has it (UTC), its cause's title, and of its outcome only what a feed shows: the notes and key areas an
     auditor typed stay in the store."""
+    from sqlalchemy import select
+
     from qaf.calendars.feed import finished_since
     from qaf.engine.model import Outcome
-    from qaf.engine.outcomes import Recording
+    from qaf.store.tables import OUTCOMES
+    from qaf.engine.outcomes import GRADED, Recording
     from qaf.store import feeds as feed_store
     from qaf.usecases import recording
 
@@ -359,6 +362,8 @@ def test_a_feed_reads_what_find_selects_with_its_last_change_and_its_causes_titl
     audit = next(o for o in served.obligations(Filters(kind="audit")) if o.assignee == "PM1" and o.status == "open")
     recording.record(served, Recording(audit.id, "inadequate", concerns=True, areas=(("Chronology", "inadequate"),),
                                        date=audit.period_start, notes=typed), TODAY)  # fmt: skip
+    ungraded = next(o for o in served.obligations(Filters()) if o.kind not in GRADED and o.assignee)  # work that takes no grade
+    recording.record(served, Recording(ungraded.id, None, date=TODAY), TODAY)
     org, vocab = served.org(), served.vocabulary()
     everything = queries.parse_statuses("all")
     shapes = [Filters(statuses=None), Filters(), Filters(teams=frozenset({"T1", "T2"}), due_from=date(2024, 5, 1)),
@@ -367,7 +372,10 @@ def test_a_feed_reads_what_find_selects_with_its_last_change_and_its_causes_titl
     shapes += [filters(DueQuery(role=r, statuses=everything), org, vocab, TODAY) for r in list(vocab.roles)[:3]]
     with served.engine.connect() as conn:
         stored = {r.id: r for r in conn.execute(text("SELECT id, updated_at, title, cause FROM obligations"))}
-    seen_cause = seen_outcome = 0
+        o = OUTCOMES.c
+        outcomes = {r.obligation: Outcome(r.grade, r.concerns, r.by, r.audit_date)
+                    for r in conn.execute(select(o.obligation, o.grade, o.concerns, o.by, o.audit_date))}  # fmt: skip
+    seen_cause = seen_outcome = seen_ungraded = 0
     for f in shapes:
         for since in (None, finished_since(TODAY)):
             with served.read() as conn:
@@ -381,7 +389,7 @@ def test_a_feed_reads_what_find_selects_with_its_last_change_and_its_causes_titl
             assert [tuple(map(type, dataclasses.astuple(i.obligation))) for i in fast] == [
                 tuple(map(type, dataclasses.astuple(i.obligation))) for i in slow]  # fmt: skip
             shown = [o for o in every if since is None or o.status in ("open", "rescheduled") or o.due >= since
-                     or (o.outcome is not None and o.outcome.date is not None and o.outcome.date >= since)]  # fmt: skip
+                     or (o.id in outcomes and outcomes[o.id].date >= since)]  # fmt: skip
             assert [i.obligation for i in fast] == shown, f
             for item, o in zip(fast, shown):
                 row = stored[o.id]
@@ -389,11 +397,14 @@ def test_a_feed_reads_what_find_selects_with_its_last_change_and_its_causes_titl
                 assert item.updated_at == (written.replace(tzinfo=timezone.utc) if written.tzinfo is None else written)
                 assert item.updated_at.utcoffset().total_seconds() == 0
                 assert item.cause_title == (stored[o.cause].title if o.cause else None)
-                want = None if o.outcome is None else Outcome(o.outcome.grade, o.outcome.concerns, o.outcome.by, o.outcome.date)
+                want = outcomes.get(o.id)  # recorded, graded or not: what a feed shows of it, and nothing else
                 assert item.obligation.outcome == want
+                if want is not None:
+                    assert type(item.obligation.outcome.concerns) is bool and item.obligation.outcome.contested is False
                 seen_cause += item.cause_title is not None
                 seen_outcome += want is not None and want.concerns
-    assert seen_cause and seen_outcome  # follow-ups with their cause's title, outcomes with concerns
+                seen_ungraded += want is not None and want.grade is None
+    assert seen_cause and seen_outcome and seen_ungraded  # follow-ups with their cause's title, outcomes with concerns
     with served.read() as conn:
         served.snapshot_in(conn)
         mine = feed_store.items(conn, filters(DueQuery(person="PM1", statuses=everything), org, vocab, TODAY))
