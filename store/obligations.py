@@ -343,7 +343,7 @@ def _statement(shape: tuple[bool, bool, tuple[str, ...]], feed: bool = False, wi
     more to key and compile than the database takes to answer it.
 
     ``feed``: a feed's rows (:data:`_FED`: the cause joined); ``window``: and of finished work only what is
-    inside the done window (:func:`feed_values`' ``live``, ``done_due`` and ``done_on``).
+    inside the done window (:func:`feed_statement`'s ``live``, ``done_due`` and ``done_on``).
     """
     person, assigned, present = shape
     rest = [_BOUND[k](_OB) for k in present]
@@ -395,7 +395,9 @@ def _builder(processors: tuple[Any, ...] = (), feed: bool = False):
 
     ``processors`` (one per column, None for none): the dialect's result
     processors (SQLAlchemy's own), for rows read straight from the driver's
-    cursor; the outcome's only when there is one.
+    cursor; the outcome's only when there is one. ``feed``: rows of
+    :data:`_FED` (the first :data:`FED` columns), whose outcome is there
+    whenever one was recorded, graded or not; otherwise only when graded.
 
     Made once, as dataclasses make ``__init__``: the new object's slots are filled
     through their descriptors, in field order, from the row unpacked once. A
