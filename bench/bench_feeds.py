@@ -27,7 +27,9 @@ Sussex scheduled for eighteen months (about 31,000 obligations: the issue's
   (half the closed-loop rate, latency counted from when each request was
   due, so a slow answer is not hidden by the next one waiting);
 - the HTTP baseline: the same app and server answering a 304 from a route
-  that does nothing else (``/bench/noop``), under the same two loads.
+  that does nothing else (``/bench/noop``), under the same two loads;
+- then the renders again (not the HTTP part) on a fresh PostgreSQL schema
+  (``--pg URL``, ``--no-pg`` to leave it out; skipped if no server answers).
 
 The server runs ``create_app(..., freeze_heap=True)``, as ``qaf serve`` should
 (``--no-freeze`` to compare): without it a full garbage collection scans the
@@ -55,7 +57,9 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from common import PG_DEFAULT, on_each_store  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
 from qaf.usecases import tokens  # noqa: E402
@@ -301,6 +305,8 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=8.0)
     parser.add_argument("--subscribers", type=int, default=200)
     parser.add_argument("--no-freeze", action="store_true", help="serve without create_app(freeze_heap=True)")
+    parser.add_argument("--pg", default=os.environ.get("QAF_TEST_POSTGRES_URL", PG_DEFAULT), help="the renders again on PostgreSQL")
+    parser.add_argument("--no-pg", action="store_true", help="SQLite only")
     parser.add_argument("--serve", metavar="URL", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -316,7 +322,20 @@ def main() -> int:
         print(f"server: create_app(freeze_heap={not args.no_freeze}) under uvicorn, one process")
         http(store, url, args.subscribers, args.seconds, not args.no_freeze)
         store.close()
+    if not args.no_pg:
+        on_each_store("postgresql", args.pg, lambda name, url: renders_on(name, url, args.size))
     return 0
+
+
+def renders_on(name: str, url: str, size: str) -> None:
+    """The renders (not the HTTP part) on another database: a person's feed there reads through its own planner."""
+    start = time.perf_counter()
+    store = prepare(url, size)
+    try:
+        print(f"{name}: prepared in {time.perf_counter() - start:.1f} s")
+        renders(store)
+    finally:
+        store.close()
 
 
 if __name__ == "__main__":
