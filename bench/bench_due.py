@@ -52,7 +52,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import httpx  # noqa: E402
-from common import PG_DEFAULT, on_each_store  # noqa: E402
+from common import PG_DEFAULT, moved_on, on_each_store  # noqa: E402
 from fastapi import Request  # noqa: E402
 from fastapi.responses import Response  # noqa: E402
 from sqlalchemy import text  # noqa: E402
@@ -63,7 +63,6 @@ from qaf.rules import bundled  # noqa: E402
 from qaf.rules.loader import load_framework  # noqa: E402
 from qaf.store import obligations as ob_store  # noqa: E402
 from qaf.store import org as org_store  # noqa: E402
-from qaf.store import versioning  # noqa: E402
 from qaf.store.sql import SqlStore  # noqa: E402
 from qaf.usecases import queries, scheduling, tokens  # noqa: E402
 from qaf.web import encoding  # noqa: E402
@@ -178,9 +177,7 @@ def run(name: str, url: str, fw, org, n: int) -> None:
             return encoding.answer(request.headers, once, "application/json")
 
         def changed() -> None:  # what any write of an obligation or outcome does: the counter moves (untimed)
-            with store.write() as conn:
-                value = conn.execute(text("SELECT value FROM meta WHERE key = :k"), {"k": versioning.KEY}).scalar()
-                conn.execute(text("UPDATE meta SET value = :v WHERE key = :k"), {"v": str(int(value) + 1), "k": versioning.KEY})
+            moved_on(store)
 
         hers = [r["id"] for r in json.loads(body)]
 

@@ -59,8 +59,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import PG_DEFAULT, on_each_store  # noqa: E402
-from sqlalchemy import text  # noqa: E402
+from common import PG_DEFAULT, moved_on, on_each_store  # noqa: E402
 
 from qaf.usecases import tokens  # noqa: E402
 from qaf.calendars.http import etag  # noqa: E402
@@ -69,7 +68,6 @@ from qaf.demo.synthetic import make_council  # noqa: E402
 from qaf.engine.query import Filters  # noqa: E402
 from qaf.rules import bundled  # noqa: E402
 from qaf.rules.loader import load_framework  # noqa: E402
-from qaf.store import versioning  # noqa: E402
 from qaf.store.sql import SqlStore  # noqa: E402
 from qaf.usecases import scheduling  # noqa: E402
 from qaf.usecases.feeds import build  # noqa: E402
@@ -145,14 +143,9 @@ def served_again(store: SqlStore, person: str, base: float) -> None:
     token = tokens.issue(store, store.org(), store.vocabulary(), person, "person", "feed", datetime.now(timezone.utc))[0]
     body = server.load(token, "event", "https://qaf.example").body
 
-    def moved() -> None:
-        with store.write() as conn:
-            value = conn.execute(text("SELECT value FROM meta WHERE key = :k"), {"k": versioning.KEY}).scalar()
-            conn.execute(text("UPDATE meta SET value = :v WHERE key = :k"), {"v": str(int(value) + 1), "k": versioning.KEY})
-
     took = []
     for _ in range(20):
-        moved()
+        moved_on(store)
         start = time.perf_counter()
         assert server.load(token, "event", "https://qaf.example").body == body
         took.append(time.perf_counter() - start)

@@ -9,6 +9,9 @@ from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from sqlalchemy import text  # noqa: E402
+
+from qaf.store import versioning  # noqa: E402
 from qaf.store.db import temporary_schema  # noqa: E402
 
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -28,3 +31,10 @@ def on_each_store(only: str | None, pg: str, run: Callable[[str, str], None]) ->
                 print(f"PostgreSQL: skipped ({type(exc).__name__}: {str(exc).splitlines()[0]})")
             else:
                 raise
+
+
+def moved_on(store) -> None:
+    """What any write of an obligation or outcome does to the store's version, and nothing else: its counter moves."""
+    with store.write() as conn:
+        value = conn.execute(text("SELECT value FROM meta WHERE key = :k"), {"k": versioning.KEY}).scalar()
+        conn.execute(text("UPDATE meta SET value = :v WHERE key = :k"), {"v": str(int(value) + 1), "k": versioning.KEY})

@@ -21,7 +21,6 @@ re-render.
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
-from functools import lru_cache
 
 from sqlalchemy import Connection, func, select
 
@@ -61,15 +60,8 @@ def items(conn: Connection, f: Filters, finished_since: date | None = None) -> l
     if fetched is None:  # SQLAlchemy's path: its rows already converted
         return [FeedItem(ob_store.build_fed(r[:n]), utc(r[n]), r[n + 1]) for r in conn.execute(statement, values)]
     rows, made = fetched
-    stamp, title = _processors(statement, conn.dialect)
-    return [FeedItem(made(r[:n]), utc(stamp(r[n]) if stamp is not None and r[n] is not None else r[n]),
-                     title(r[n + 1]) if title is not None and r[n + 1] is not None else r[n + 1]) for r in rows]  # fmt: skip
-
-
-@lru_cache(maxsize=64)
-def _processors(statement, dialect) -> list:
-    """The dialect's result processors (SQLAlchemy's own) for a feed row's last change and its cause's title."""
-    return [c.type.dialect_impl(dialect).result_processor(dialect, None) for c in list(statement.selected_columns)[ob_store.FED :]]
+    stamp, title = ob_store.result_processors(statement, conn.dialect)[n:]  # each takes None as None
+    return [FeedItem(made(r[:n]), utc(stamp(r[n]) if stamp else r[n]), title(r[n + 1]) if title else r[n + 1]) for r in rows]
 
 
 _VERSION = select(

@@ -504,11 +504,16 @@ def _compiled(statement: Any, dialect: Any, feed: bool = False) -> tuple[Any, di
     if compiled.escaped_bind_names or getattr(compiled, "_numeric_binds", False) or compiled.literal_execute_params:
         return compiled, {}, None
     binds = {k: v for k, v in compiled._bind_processors.items() if v is not None}
-    types = [c.type for c in statement.selected_columns]
     try:
-        return compiled, binds, _builder(tuple(t.dialect_impl(dialect).result_processor(dialect, None) for t in types), feed)
+        return compiled, binds, _builder(result_processors(statement, dialect), feed)
     except RuntimeError:  # the people or the grade would need converting: SQLAlchemy's path
         return compiled, binds, None
+
+
+@lru_cache(maxsize=64)
+def result_processors(statement: Any, dialect: Any) -> tuple[Any, ...]:
+    """The dialect's result processor (SQLAlchemy's own; None for none) for each column ``statement`` selects."""
+    return tuple(c.type.dialect_impl(dialect).result_processor(dialect, None) for c in statement.selected_columns)
 
 
 class _OutcomeView:

@@ -19,11 +19,11 @@ from qaf.calendars.selection import Selection
 from qaf.engine.model import Obligation, Outcome
 from qaf.engine.outcomes import Recording
 from qaf.engine.query import Filters
+from qaf.store.feeds import last_served, served_since
 from qaf.store.sql import SqlStore
 from qaf.usecases import recording, tokens
 from qaf.usecases.feeds import build
 from qaf.web.kept import EVENT_OVERHEAD, Events
-from qaf.store.feeds import last_served, served_since
 from qaf.web.serving import FeedServer, _feed_key
 from tests.council import council
 from tests.test_outcomes import april_audit, scheduled

@@ -185,10 +185,9 @@ class FeedServer:
             changed = self._changed_at(feed, tag, built.last_modified, last)  # the store's word: another instance may have served other bytes since
             if before is not None and before.last_modified == changed:
                 served = before
-            elif before is not None:
-                served = Served(before.body, tag, changed, http.headers(tag, changed, filename), before.gzip)
             else:  # gzipped here, once a render (calendar clients ask for gzip), not by the middleware on every answer
-                served = Served(built.body, tag, changed, http.headers(tag, changed, filename), Encoded(built.body).zipped().gzip)
+                body, gzip = (before.body, before.gzip) if before is not None else (built.body, Encoded(built.body).zipped().gzip)
+                served = Served(body, tag, changed, http.headers(tag, changed, filename), gzip)
             with self._lock:
                 self.renders += 1
                 self.same += before is not None
