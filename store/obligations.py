@@ -300,12 +300,11 @@ CAUSE = OBLIGATIONS.alias("cause_ob")  # the obligation whose outcome set this o
 # its title, looked up by its key for the few obligations that have a cause (follow-ups), not joined: joined,
 # PostgreSQL hashed the whole table for a role's 576 rows (15 of its 17 ms), its estimate four times the rows
 _CAUSE_TITLE = case((_OB.cause.is_(None), null()), else_=select(CAUSE.c.title).where(CAUSE.c.id == _OB.cause).scalar_subquery())
-# a feed's rows: the same layout, so the same builder makes them, but its outcome only what a feed shows (grade,
-# concerns, by whom, when: notes, key areas and moderation are never read for a feed), then its last change
-# and its cause's title
-_FED = (*_FIELDS, _OB.attendees, _OB.copies, _O.grade, _O.concerns, _O.by, _O.audit_date, null().label("no_areas"),
-        null().label("no_notes"), false().label("no_contested"),
-        *(null().label(f"no_{n}") for n in ("moderated_grade", "moderated_by", "moderated_on", "moderated_areas", "signoff_by", "signoff_on")),
+# a feed's rows: _FOUND's layout, so the same builder makes them, but of its outcome only what a feed shows (grade,
+# concerns, by whom, when): the rest of _FOUND (key areas, notes, moderation, sign-off) is never read for a feed,
+# each an empty column in its place (contested: false); then its last change and its cause's title
+_SHOWN = _N + 6  # the obligation, its people, and the outcome's grade, concerns, by whom and when
+_FED = (*_FOUND[:_SHOWN], *((false() if c is _O.contested else null()).label(f"no_{c.name}") for c in _FOUND[_SHOWN:]),
         _OB.updated_at, _CAUSE_TITLE.label("cause_title"))  # fmt: skip
 FED = len(_FOUND)  # where a feed row's own columns begin: updated_at, then the cause's title
 
