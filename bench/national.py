@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/national.py [--councils 20] [--size large] [--days 30] [--alone-days 30]
                                        [--day-gap 10] [--spread 60] [--seconds 20] [--rate 2] [--varied] [--pg URL] [--keep] [--small]
+                                       [--start YYYY-MM-DD]
 
 What it does:
 
@@ -58,6 +59,11 @@ much as the database's. ``--spread 0 --day-gap 0`` ticks the days back to
 back, all councils at once: the month becomes one storm of ticks, and the
 latencies measure that storm.
 Not part of the test suite (it takes minutes).
+
+``--start``: the business day each council's first tick schedules from (default today); the simulated days
+follow it. A short run (``--days 8 --alone-days 8``) from a few days before the 1st of a month holds the turn
+of the month, the heaviest tick, in both phases, so a longer ``--day-gap`` (ticks meeting as seldom as they
+would in a slower-played morning) fits in the time a default run takes.
 
 ``--small``: 3 councils of size ``small``, 3 days of 2 s each phase, 6 s of traffic a phase (a quick check).
 """
@@ -416,6 +422,11 @@ def ms(x: float) -> str:
 # --- the run ---------------------------------------------------------------------------
 
 
+def day_of(text: str) -> date:
+    """A YYYY-MM-DD argument (argparse names this function in its message: "invalid day_of value")."""
+    return date.fromisoformat(text)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pg", default=os.environ.get("QAF_TEST_POSTGRES_URL", PG_DEFAULT))
@@ -436,6 +447,8 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the schemas (qaf_nat_*) after the run")
     parser.add_argument("--settle", type=float, default=3.0, help="seconds idle before connections are counted")
     parser.add_argument("--small", action="store_true", help="3 small councils, 3 days, 6 s of traffic a phase")
+    parser.add_argument("--start", type=day_of, default=date.today(),
+                        help="the business day of each council's first tick (its first schedule); default today")
     args = parser.parse_args()
     if args.small:
         args.councils, args.size, args.days, args.alone_days, args.seconds, args.day_gap = 3, "small", 3, 3, 6.0, 2.0
@@ -455,7 +468,7 @@ def main() -> int:
 
     base = database_url(args.pg)
     run = uuid.uuid4().hex[:6]
-    start = date.today()
+    start = args.start
     schemas = [f"{APP}_{run}_{n}" for n in range(args.councils)]
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     councils: list[dict] = []
