@@ -183,6 +183,32 @@ def test_after_a_change_only_the_records_of_what_changed_are_written_again(store
     assert response.content == queries.records_json(every, store.org(), TODAY, audit.assignee)  # nothing kept
 
 
+def test_after_a_change_to_one_of_hers_the_others_are_cut_from_her_last_answer_even_with_no_records_kept(store: SqlStore):
+    """The records kept forgotten (full) between her questions: her last answer still holds them, each where it
+    stood, so only the audit recorded is written again, and the answer is byte for byte the one written from nothing.
+    Her last answer gzipped later (a client that asks for gzip) still says where its records stand."""
+    scheduled(store, "east-sussex-2013")
+    audit = april_audit(store, "3.16", "SW1")
+    app = create_app(store=store, today=lambda: TODAY)
+    client, token, kept = Client(app), api_token(store, audit.assignee), app.state.records
+    url = f"/api/obligations?person={audit.assignee}&status=all"
+    plain = {"Accept-Encoding": "identity"}
+    before = records(client.get(url, token, headers=plain))
+    assert kept.written == len(before) > 1
+    every = lambda: store.obligations(Filters(assignees=frozenset({audit.assignee}), attending=frozenset({audit.assignee}), statuses=None))  # noqa: E731
+    other = next(o for o in every() if o.kind == "audit" and o.status == "open" and o.assignee == audit.assignee
+                 and o.id != audit.id and o.period_start <= TODAY)  # fmt: skip
+    for n, done in enumerate((audit, other), 1):
+        for table in kept._tables.values():
+            table.clear()
+        recording.record(store, Recording(done.id, "good", date=done.period_start), TODAY)
+        response = client.get(url, token, headers=plain)
+        assert records(response)[done.id]["outcome"]["grade"] == "good" and kept.written == len(before) + n
+        assert response.content == queries.records_json(every(), store.org(), TODAY, audit.assignee)
+        gzipped = client.get(url, token, headers={"Accept-Encoding": "gzip"})  # the same answer, its gzip made now
+        assert gzipped.headers["content-encoding"] == "gzip" and gzipped.content == response.content
+
+
 def test_records_are_kept_for_their_day_and_versions_and_forgotten_together_when_full():
     written = Records(max_bytes=2 * 3 * (100 + RECORD_OVERHEAD))  # two days' tables, three records each
     monday = written.on(date(2024, 6, 10), ("org", 1))

@@ -20,7 +20,7 @@ from qaf.store.sql import SqlStore
 from qaf.usecases import recording
 from qaf.web import encoding
 from qaf.web.api import create_app
-from qaf.web.kept import ANSWER_OVERHEAD, RECORD_OVERHEAD
+from qaf.web.kept import ANSWER_OVERHEAD, END_OVERHEAD, RECORD_OVERHEAD
 from tests.test_api import Client, Served, served  # noqa: F401 (the fixture)
 from tests.test_api_answers import TODAY, api_token, records
 from tests.test_outcomes import april_audit, scheduled
@@ -115,7 +115,7 @@ def test_an_api_answer_is_gzipped_once_and_a_change_gzips_the_new_answer_once(st
     assert all(sent_gzipped(r, plain) for r in again) and count.both == (0, 1)
     assert client.get(url, token, headers=IDENTITY).content == plain.content  # still sent plain to who wants it plain
     # the answer and its gzip both weigh on QAF_API_CACHE_MB, kept for its counter and as the question's last rows
-    rows = len(records(plain)) * RECORD_OVERHEAD
+    rows = len(records(plain)) * (RECORD_OVERHEAD + END_OVERHEAD)  # each record's key, and where it ends in the answer
     assert app.state.answers.cached_bytes == 2 * (len(plain.content) + int(first.headers["content-length"]) + ANSWER_OVERHEAD) + rows
 
     recording.record(store, Recording(audit.id, "good", date=date(2024, 4, 23)), TODAY)

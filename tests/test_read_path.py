@@ -174,7 +174,7 @@ def test_the_api_json_is_the_records_dumped_byte_for_byte_for_every_person(serve
     org = served.org()
     every = queries.due(served, DueQuery(statuses=queries.parse_statuses("all")), TODAY)
     assert any(o.outcome is not None for o in every) and any(o.attendees or o.copies for o in every)
-    assert queries._records_json(every, org, TODAY, None).encode() == _dumped(every, org, TODAY)  # the short way, not the fallback
+    assert b"[" + b",".join(queries._records_json(every, org, TODAY, None)) + b"]" == _dumped(every, org, TODAY)  # the short way
     for day in (TODAY, date(2025, 3, 1)):  # and later: more of it overdue
         known: dict = {}  # the records written this day, as a server keeps them (qaf.web.kept.Records)
         for p in org.people:
@@ -227,6 +227,52 @@ def test_a_kept_record_is_never_given_for_an_obligation_that_only_compares_equal
                   [dataclasses.replace(one, outcome=Outcome("good", 1, contested=True))], [one]):  # fmt: skip
         for viewer in (None, "SW1"):
             assert queries.records_json(found, org, TODAY, viewer, known) == _dumped(found, org, TODAY, viewer), found
+
+
+def _cut(body: bytes, ends: tuple[int, ...]) -> list[bytes]:
+    return [body[(ends[i - 1] + 1 if i else 1) : end] for i, end in enumerate(ends)]
+
+
+def test_a_record_where_it_stood_in_the_last_answer_is_cut_from_it_and_the_answer_is_the_records_dumped(served: SqlStore):
+    """After a change to one of her obligations the records around it are cut from her last answer, not written
+    again; after work added or gone (a record moved) the rest are looked up; every answer is the records dumped, and
+    each record ends where ``ends`` says."""
+    org = served.org()
+    person = attender(served)
+    found = queries.due(served, DueQuery(person=person, statuses=queries.parse_statuses("all")), TODAY)
+    assert len(found) > 3
+    keys = queries.record_keys(found, person)
+    body, ends = queries.records_written(found, org, TODAY, person, None, keys)
+    assert body == _dumped(found, org, TODAY, person) and len(ends) == len(found)
+    assert [json.loads(piece)["id"] for piece in _cut(body, ends)] == [o.id for o in found]
+    middle = len(found) // 2
+    changed = found[:middle] + [dataclasses.replace(found[middle], status="done", sequence=found[middle].sequence + 1)] + found[middle + 1 :]
+    for now in (changed, found[1:], [found[-1], *found[:-1]], found[:middle], changed[::-1], []):
+        known: dict = {}  # records kept: only those written now land here
+        now_keys = queries.record_keys(now, person)
+        again, now_ends = queries.records_written(now, org, TODAY, person, known, now_keys, (keys, body, ends))
+        assert again == _dumped(now, org, TODAY, person) and len(now_ends) == len(now)
+        assert _cut(again, now_ends) == [json.dumps(queries.record(o, org, TODAY, person), ensure_ascii=False, separators=(",", ":")).encode() for o in now]
+        moved = sum(1 for i, k in enumerate(now_keys) if i >= len(keys) or keys[i] != k)
+        assert len(known) == moved  # what stood where it stood was cut, not written
+    assert len(queries.records_written(changed, org, TODAY, person, {}, None, (keys, body, ends))[1]) == len(changed)
+    assert queries.records_written(changed, org, TODAY, person, {}, queries.record_keys(changed, person), (keys, body, ends))[1] is not None
+
+
+def test_a_record_is_not_cut_from_the_last_answer_for_an_obligation_that_only_compares_equal():
+    """As with the records kept: cadence True where the last answer had 1, concerns True where it had 1."""
+    from qaf.engine.model import Obligation, Outcome
+
+    org = council()
+    one = Obligation(id="abcdef0123456789", framework="fw", row="1.2", cadence=1, kind="audit", title="t", assignee="SW1",
+                     subject_kind="worker", subject="SW1", period_start=date(2024, 4, 1), period_end=date(2024, 4, 30),
+                     due=date(2024, 4, 30), outcome=Outcome("good", 1))  # fmt: skip
+    last_found = [one, dataclasses.replace(one, id="bcdef0123456789a")]
+    last_keys = queries.record_keys(last_found, "SW1")
+    last = (last_keys, *queries.records_written(last_found, org, TODAY, "SW1", None, last_keys))
+    for now in ([dataclasses.replace(one, outcome=Outcome("good", True)), last_found[1]],
+                [one, dataclasses.replace(last_found[1], cadence=True)]):  # fmt: skip
+        assert queries.records_written(now, org, TODAY, "SW1", None, queries.record_keys(now, "SW1"), last)[0] == _dumped(now, org, TODAY, "SW1")
 
 
 def test_rows_read_on_the_drivers_cursor_are_those_sqlalchemy_reads(served: SqlStore):

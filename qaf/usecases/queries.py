@@ -12,6 +12,7 @@ import io
 import json
 from json.encoder import encode_basestring as _escape  # what json.dumps escapes strings with (ensure_ascii=False)
 from dataclasses import replace
+from itertools import accumulate
 from datetime import date
 from typing import Any, Iterable, MutableMapping
 
@@ -22,7 +23,7 @@ from qaf.engine.query import LIVE_SHOWN, STORED, DueQuery, Filters, QueryError, 
 from qaf.rules.roles import Vocabulary
 from qaf.store.protocols import Store
 
-__all__ = ["KEYS", "LIVE_SHOWN", "STORED", "DueQuery", "Filters", "QueryError", "due", "filters", "parse_statuses", "record", "record_key", "record_keys", "records_json", "render"]
+__all__ = ["KEYS", "LIVE_SHOWN", "STORED", "DueQuery", "Filters", "QueryError", "due", "filters", "parse_statuses", "record", "record_key", "record_keys", "records_json", "records_written", "render"]
 
 KEYS = (
     "id", "uid", "framework", "row", "cadence", "kind", "title", "assignee", "assignee_email", "subject",
@@ -104,7 +105,15 @@ def records_json(
     keys: tuple | None = None,
 ) -> bytes:
     """``[record(o, ...) for o in obligations]`` as compact JSON (UTF-8), byte for byte what :func:`json.dumps` writes
-    of them (``ensure_ascii=False, separators=(",", ":")``): the API's answer.
+    of them (``ensure_ascii=False, separators=(",", ":")``): the API's answer (:func:`records_written`'s bytes)."""
+    return records_written(obligations, org, today, viewer, known, keys)[0]
+
+
+def records_written(
+    obligations: list[Obligation], org: Org, today: date, viewer: str | None = None, known: MutableMapping | None = None,
+    keys: tuple | None = None, last: tuple[tuple, bytes, tuple[int, ...]] | None = None,
+) -> tuple[bytes, tuple[int, ...] | None]:
+    """:func:`records_json`'s bytes, and where each record ends in them (None if written the long way).
 
     Written record by record from one template, strings escaped by the json
     module's own escaper, without the dicts in between: a third of the time
@@ -120,11 +129,20 @@ def records_json(
     while they are as they were is the one this call would write. Looking
     one up costs about a quarter of writing it. ``keys``: the caller's
     :func:`record_keys` of ``obligations``, if it has them.
+
+    ``last``: an answer written before for the same ``org``, ``today`` and
+    ``viewer`` (the last answer to the same question), as ``(keys, bytes,
+    where each record ends)``: a record whose key is the one at the same
+    place there is cut from those bytes, with no lookup. After a change to
+    one of a person's obligations, every other record of her answer is
+    where it was; comparing each key with its neighbour's costs a third of
+    hashing it and looking it up (a person's 132 rows: 0.06 ms, not 0.2).
     """
     try:
-        return _records_json(obligations, org, today, viewer, known, keys).encode("utf-8")
+        pieces = _records_json(obligations, org, today, viewer, known, keys, last)
     except (TypeError, ValueError):
-        return _dumps([record(o, org, today, viewer) for o in obligations]).encode("utf-8")
+        return _dumps([record(o, org, today, viewer) for o in obligations]).encode("utf-8"), None
+    return b"[" + b",".join(pieces) + b"]", tuple(accumulate((len(p) + 1 for p in pieces), initial=0))[1:]
 
 
 def record_key(o: Obligation, viewer: str | None) -> tuple | None:
@@ -149,15 +167,20 @@ def record_keys(obligations: list[Obligation], viewer: str | None) -> tuple | No
 
 def _records_json(
     obligations: list[Obligation], org: Org, today: date, viewer: str | None, known: MutableMapping | None = None,
-    keys: tuple | None = None,
-) -> str:  # fmt: skip
+    keys: tuple | None = None, last: tuple[tuple, bytes, tuple[int, ...]] | None = None,
+) -> list[bytes]:  # fmt: skip
+    """Each record's bytes, in order (:func:`records_written`)."""
     s = _escape
     people: dict[str | None, str] = {}  # the assignee's email and name, encoded once a call
-    out = []
+    out: list[bytes] = []
     kept = known.get if known is not None else None
-    for o, key in zip(obligations, keys or [record_key(o, viewer) for o in obligations]):
+    before, body, ends = last if last is not None else ((), b"", ())
+    for i, (o, key) in enumerate(zip(obligations, keys or [record_key(o, viewer) for o in obligations])):
         if key is None:
             raise TypeError("not an int")
+        if i < len(before) and before[i] == key:  # where it was in the last answer: its bytes there
+            out.append(body[ends[i - 1] + 1 if i else 1 : ends[i]])
+            continue
         cadence, sequence = o.cadence, o.sequence
         if kept is not None:
             written = kept(key)
@@ -183,11 +206,11 @@ def _records_json(
             f'"status":{s(status)},"cause":{_scalar(o.cause)},"outcome":{outcome},"assignee_name":{name},'
             f'"subject_kind":{s(o.subject_kind)},"status_reason":{_scalar(o.status_reason)},'
             f'"sample_reason":{_scalar(o.sample_reason)},"sequence":{sequence},'
-            f'"attendees":[{",".join(map(s, o.attendees))}],"copies":[{",".join(map(s, o.copies))}]{tail}'
+            f'"attendees":[{",".join(map(s, o.attendees))}],"copies":[{",".join(map(s, o.copies))}]{tail}'.encode()
         )  # fmt: skip
         if kept is not None:
             known[key] = out[-1]
-    return "[" + ",".join(out) + "]"
+    return out
 
 
 def _scalar(value: str | None) -> str:

@@ -344,6 +344,7 @@ def create_app(
             question = (q, who.person, who.scope, today_, r.snap.key)
             key = (*question, r.counter)
             kept = fresh = answers.get(key)
+            ends = None  # where each record ends in a body written now
             if kept is None:  # something was written since: read the rows again
                 found = queries.due_in(r.conn, store, r.snap, q, today_, who.visible)
                 keys = queries.record_keys(found, person)
@@ -351,12 +352,15 @@ def create_app(
                 kept = answers.same_rows(question, keys)
                 if kept is None:
                     # json.dumps([queries.record(...) for o in found], ensure_ascii=False, separators=(",", ":")), byte
-                    # for byte; only the records of what changed are written again
-                    kept = Encoded(queries.records_json(found, r.snap.org, today_, person, records.on(today_, r.snap.key), keys))
+                    # for byte; only the records of what changed are written again, the others cut from the last
+                    # answer's bytes where they stand there, or taken from those kept
+                    last = answers.last_written(question) if keys is not None else None
+                    raw, ends = queries.records_written(found, r.snap.org, today_, person, records.on(today_, r.snap.key), keys, last)
+                    kept = Encoded(raw)
         # gzipped once, after the transaction (its connection back in the pool), for the first client that asks
         body = encoding.as_wanted(kept, request.headers)
         if fresh is None:
-            answers.keep(key, body, question, keys)
+            answers.keep(key, body, question, keys, ends)
         elif body is not kept:  # its gzip, made now
             answers.keep(key, body, question)
         return encoding.answer(request.headers, body, "application/json")

@@ -76,11 +76,15 @@ class _Rows:
 
     keys: tuple
     body: Encoded
+    ends: tuple[int, ...] | None = None  # where each record ends in the body (None: written the long way)
+
+
+END_OVERHEAD = 40  # an end's place in its tuple and its int
 
 
 def _answer_weight(value: "Encoded | _Rows") -> int:
     if isinstance(value, _Rows):  # its keys hold the obligations they were read as
-        return value.body.size + ANSWER_OVERHEAD + len(value.keys) * RECORD_OVERHEAD
+        return value.body.size + ANSWER_OVERHEAD + len(value.keys) * (RECORD_OVERHEAD + END_OVERHEAD)
     return value.size + ANSWER_OVERHEAD
 
 
@@ -96,7 +100,10 @@ class Answers:
     the last answer to each question is kept with the keys of the records it
     was written from (:meth:`same_rows`): rows read again with every value
     as they were give the same bytes, and those bytes (and their gzip) are
-    sent again, not written again. ``same`` counts those.
+    sent again, not written again. ``same`` counts those. Rows of which
+    some changed (one of the person's own obligations) give a new answer,
+    each unchanged record cut from the last one where it stood there
+    (:meth:`last_written`, with where each record ends in it).
     """
 
     def __init__(self, max_bytes: int | None = None) -> None:
@@ -131,19 +138,31 @@ class Answers:
             self.same += 1
         return last.body
 
-    def keep(self, key: Hashable, body: Encoded, question: Hashable = None, keys: tuple | None = None) -> None:
-        """Keep ``body`` under ``key``; and, given them, as the last answer to ``question``, written from ``keys``
-        (without ``keys``: the same bytes with their gzip now, for the last answer to ``question`` if it holds them)."""
+    def last_written(self, question: Hashable) -> tuple[tuple, bytes, tuple[int, ...]] | None:
+        """The last answer to ``question`` as :func:`qaf.usecases.queries.records_written` takes it: its records' keys,
+        its bytes, and where each record ends in them; None if none is kept, or it was written the long way."""
+        with self._lock:
+            last = self._kept.peek(("rows", question))
+        if not isinstance(last, _Rows) or last.ends is None:
+            return None
+        return last.keys, last.body.raw, last.ends
+
+    def keep(self, key: Hashable, body: Encoded, question: Hashable = None, keys: tuple | None = None,
+             ends: tuple[int, ...] | None = None) -> None:  # fmt: skip
+        """Keep ``body`` under ``key``; and, given them, as the last answer to ``question``, written from ``keys``,
+        each record ending in it where ``ends`` says (without ``keys``: the same bytes with their gzip now, for the
+        last answer to ``question`` if it holds them)."""
         with self._lock:
             self._kept.keep(key, body)
             if question is None:
                 return
+            last = self._kept.peek(("rows", question))
+            same = isinstance(last, _Rows) and last.body.raw is body.raw  # the last answer's bytes (sent again)
             if keys is None:
-                last = self._kept.peek(("rows", question))
-                if not isinstance(last, _Rows) or last.body.raw is not body.raw or last.body is body:
+                if not same or last.body is body:
                     return
                 keys = last.keys
-            self._kept.keep(("rows", question), _Rows(keys, body))
+            self._kept.keep(("rows", question), _Rows(keys, body, last.ends if same and ends is None else ends))
 
 
 EVENT_OVERHEAD = 2304  # beside its bytes: the key, the feed item and obligation it holds, their strings, the place
