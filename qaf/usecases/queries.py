@@ -12,8 +12,8 @@ import io
 import json
 from json.encoder import encode_basestring as _escape  # what json.dumps escapes strings with (ensure_ascii=False)
 from dataclasses import replace
-from itertools import accumulate
 from datetime import date
+from itertools import accumulate
 from typing import Any, Iterable, MutableMapping
 
 from qaf.engine import spreadsheet
@@ -135,8 +135,9 @@ def records_written(
     where each record ends)``: a record whose key is the one at the same
     place there is cut from those bytes, with no lookup. After a change to
     one of a person's obligations, every other record of her answer is
-    where it was; comparing each key with its neighbour's costs a third of
-    hashing it and looking it up (a person's 132 rows: 0.06 ms, not 0.2).
+    where it was; comparing each key with the one at its place there costs
+    less than hashing it and looking it up (a person's 132 rows read again,
+    the whole answer: 0.17 ms against 0.24 ms).
     """
     try:
         pieces = _records_json(obligations, org, today, viewer, known, keys, last)
