@@ -155,31 +155,53 @@ def _status_line(ob: Obligation, org: Org) -> str:
 
 
 def description(item: FeedItem, ctx: Context) -> str:
+    """What the event's DESCRIPTION says, a line each (before it is escaped)."""
+    return "\n".join(line for line, _ in _description_lines(item, ctx))
+
+
+def escaped_description(item: FeedItem, ctx: Context) -> str:
+    """``ics.text(description(item, ctx))``, escaped a line at a time: a line many events share (the row's task and
+    purpose, the framework, the dates, the status, whose it is) is escaped once, not in every event (a Head of
+    Service's 532 events: 1.2 ms, not 2.4). Escaping goes character by character, except that a CR before a
+    line break makes one break with it: a description with a CR anywhere is escaped whole."""
+    lines = _description_lines(item, ctx)
+    if any("\r" in line for line, _ in lines):
+        return ics.text("\n".join(line for line, _ in lines))
+    return "\\n".join([_escaped_line(line) if shared else ics.text(line) for line, shared in lines])
+
+
+@lru_cache(maxsize=8192)
+def _escaped_line(line: str) -> str:
+    return ics.text(line)
+
+
+def _description_lines(item: FeedItem, ctx: Context) -> list[tuple[str, bool]]:
+    """The DESCRIPTION's lines, each with whether many events share it (worth escaping once)."""
     ob = item.obligation
     row = ctx.rows.get(ob.row)  # a row a later version of the framework dropped has no purpose to show
-    lines = [_status_line(ob, ctx.org), f"Assigned to: {_name(ctx.org, ob.assignee)}"]
+    lines = [(_status_line(ob, ctx.org), True), (f"Assigned to: {_name(ctx.org, ob.assignee)}", True)]
     if ob.attendees:
-        lines.append("Attending: " + _names(ctx, ob.attendees) + " (the assignee records it)")
+        lines.append(("Attending: " + _names(ctx, ob.attendees) + " (the assignee records it)", True))
     if ob.copies:
-        lines.append("Copied to: " + _names(ctx, ob.copies))
+        lines.append(("Copied to: " + _names(ctx, ob.copies), True))
     if ob.case:
-        lines.append(f"Case: {ob.case}")
-    lines.append(f"Period: {_day(ob.period_start)} to {_day(ob.period_end)}; due {_day(ob.due)}.")
+        lines.append((f"Case: {ob.case}", False))
+    lines.append((f"Period: {_day(ob.period_start)} to {_day(ob.period_end)}; due {_day(ob.due)}.", True))
     looks_back = practice_line(ctx.framework.lookback_months, ob) if ctx.framework is not None else None
     if looks_back:
-        lines.append(looks_back + ".")
+        lines.append((looks_back + ".", True))
     if row is not None and row.task.strip():
-        lines.append(task_line(ob.row, row.task))
+        lines.append((task_line(ob.row, row.task), True))
     if row is not None and row.purpose.strip():
-        lines.append(purpose_line(ob.row, row.purpose))
+        lines.append((purpose_line(ob.row, row.purpose), True))
     if ob.cause:
-        lines.append(f"Set off by: {item.cause_title or 'obligation'} ({ob.cause}).")
+        lines.append((f"Set off by: {item.cause_title or 'obligation'} ({ob.cause}).", False))
     if ob.sample_reason:
-        lines.append(f"Chosen because: {ob.sample_reason}")
+        lines.append((f"Chosen because: {ob.sample_reason}", False))
     if ctx.framework is not None:
-        lines.append(f"Framework: {ctx.framework.title}, row {ob.row}.")
-    lines.append(f"Open it: {page_link(ob, ctx.base_url)}")
-    return "\n".join(lines)
+        lines.append((f"Framework: {ctx.framework.title}, row {ob.row}.", True))
+    lines.append((f"Open it: {page_link(ob, ctx.base_url)}", False))
+    return lines
 
 
 def page_link(ob: Obligation, base_url: str) -> str:
@@ -218,7 +240,7 @@ def _said(item: FeedItem, ctx: Context) -> list[str]:
     ob = item.obligation
     return [
         "SUMMARY:" + ics.text(summary(ob, ctx.org)),
-        "DESCRIPTION:" + ics.text(description(item, ctx)),
+        "DESCRIPTION:" + escaped_description(item, ctx),
         "CATEGORIES:" + ics.texts(categories(ob)),
         *_parties(ob, ctx),
     ]

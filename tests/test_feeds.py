@@ -406,6 +406,31 @@ def test_any_title_survives_a_round_trip_through_vobject(title: str, stamp: date
     assert child.summary.value == shown and f"Set off by: {title} (fedcba9876543210)." in child.description.value
 
 
+_ODD = st.lists(st.sampled_from(["a", " ", ",", ";", "\\", "\r", "\n", "\r\n", "\x01", "\t", "é", ".", "Ω"]), max_size=12).map("".join)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(name=_ODD, title=_ODD, reason=_ODD, sample=_ODD, case=_ODD, status=st.sampled_from(["open", "done", "cancelled", "waived", "rescheduled"]),
+       copied=st.booleans())  # fmt: skip
+def test_a_description_escaped_a_line_at_a_time_is_the_description_escaped_whole(name, title, reason, sample, case, status, copied):
+    """Commas, semicolons, backslashes, CRs and LFs (a CR at a line's end beside the next line's break), control
+    characters and non-ASCII, in a name, a cause's title, a reason, a case: the DESCRIPTION written is
+    ``ics.text`` of the description, every time, with its shared lines escaped once and kept."""
+    from qaf.calendars import events
+    from qaf.engine.model import Obligation, Outcome
+    from tests.council import council, person
+
+    org = council(people=(person("PM1", "Pat " + name, "Practice Manager", "T1", None), person("SW1", name or "S", "Social Worker", "T1", "PM1")))
+    ob = Obligation("0123456789abcdef", "east-sussex-2013", "3.16", 0, "audit", "Audit " + title, "PM1", "worker", "SW1",
+                    date(2024, 5, 1), date(2024, 5, 31), date(2024, 5, 31), case or None, "T1", status, reason or None,
+                    cause="fedcba9876543210", sample_reason=sample or None, copies=("SW1",) if copied else (),
+                    outcome=Outcome("good", by="SW1", date=date(2024, 5, 2)) if status == "done" else None)  # fmt: skip
+    ctx = events.Context.of(EAST_SUSSEX, org, "https://qaf.example.org", None, date(2024, 6, 10))
+    item = FeedItem(ob, datetime(2024, 5, 2, 9, tzinfo=timezone.utc), cause_title=title)
+    for _ in range(2):  # written, then with its shared lines kept
+        assert events.escaped_description(item, ctx) == ics.text(events.description(item, ctx))
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.text(st.characters(blacklist_categories=("Cs",)), max_size=400))
 def test_folding_keeps_every_line_to_75_octets_and_unfolds_to_the_same_text(value: str):
