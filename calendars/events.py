@@ -156,7 +156,11 @@ def _status_line(ob: Obligation, org: Org) -> str:
 
 def description(item: FeedItem, ctx: Context) -> str:
     """What the event's DESCRIPTION says, a line each (before it is escaped)."""
-    return "\n".join(line for line, _ in _description_lines(item, ctx))
+    return _joined(_description_lines(item, ctx))
+
+
+def _joined(lines: list[tuple[str, bool]]) -> str:
+    return "\n".join(line for line, _ in lines)
 
 
 def escaped_description(item: FeedItem, ctx: Context) -> str:
@@ -166,7 +170,7 @@ def escaped_description(item: FeedItem, ctx: Context) -> str:
     line break makes one break with it: a description with a CR anywhere is escaped whole."""
     lines = _description_lines(item, ctx)
     if any("\r" in line for line, _ in lines):
-        return ics.text("\n".join(line for line, _ in lines))
+        return ics.text(_joined(lines))
     return "\\n".join([_escaped_line(line) if shared else ics.text(line) for line, shared in lines])
 
 

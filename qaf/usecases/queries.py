@@ -143,7 +143,7 @@ def records_written(
         pieces = _records_json(obligations, org, today, viewer, known, keys, last)
     except (TypeError, ValueError):
         return _dumps([record(o, org, today, viewer) for o in obligations]).encode("utf-8"), None
-    return b"[" + b",".join(pieces) + b"]", tuple(accumulate((len(p) + 1 for p in pieces), initial=0))[1:]
+    return b"[" + b",".join(pieces) + b"]", tuple(accumulate(len(p) + 1 for p in pieces))  # after "[" or ","
 
 
 def record_key(o: Obligation, viewer: str | None) -> tuple | None:

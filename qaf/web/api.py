@@ -349,12 +349,11 @@ def create_app(
                 found = queries.due_in(r.conn, store, r.snap, q, today_, who.visible)
                 keys = queries.record_keys(found, person)
                 # the rows as they were, every value (a write elsewhere): the last answer's bytes, and its gzip
-                kept = answers.same_rows(question, keys)
+                kept, last = answers.last_rows(question, keys)
                 if kept is None:
                     # json.dumps([queries.record(...) for o in found], ensure_ascii=False, separators=(",", ":")), byte
                     # for byte; only the records of what changed are written again, the others cut from the last
                     # answer's bytes where they stand there, or taken from those kept
-                    last = answers.last_written(question) if keys is not None else None
                     raw, ends = queries.records_written(found, r.snap.org, today_, person, records.on(today_, r.snap.key), keys, last)
                     kept = Encoded(raw)
         # gzipped once, after the transaction (its connection back in the pool), for the first client that asks

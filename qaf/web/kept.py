@@ -98,12 +98,12 @@ class Answers:
     After a change (the key's counter moved) the answer must be worked out
     again, but a write elsewhere leaves most people's rows as they were. So
     the last answer to each question is kept with the keys of the records it
-    was written from (:meth:`same_rows`): rows read again with every value
+    was written from (:meth:`last_rows`): rows read again with every value
     as they were give the same bytes, and those bytes (and their gzip) are
     sent again, not written again. ``same`` counts those. Rows of which
     some changed (one of the person's own obligations) give a new answer,
     each unchanged record cut from the last one where it stood there
-    (:meth:`last_written`, with where each record ends in it).
+    (with where each record ends in it).
     """
 
     def __init__(self, max_bytes: int | None = None) -> None:
@@ -125,27 +125,23 @@ class Answers:
                 self.hits += 1
             return found  # an answer: a question's last rows are kept under ("rows", question)
 
-    def same_rows(self, question: Hashable, keys: tuple | None) -> Encoded | None:
-        """The last answer to ``question`` if it was written from exactly these records' ``keys`` (None: it was not,
-        or none is kept). Compared value by value, outside the lock: a tuple of frozen values does not change."""
+    def last_rows(self, question: Hashable, keys: tuple | None) -> tuple[Encoded | None, tuple[tuple, bytes, tuple[int, ...]] | None]:
+        """The last answer to ``question``, looked up once: its bytes if it was written from exactly these records'
+        ``keys`` (compared value by value, outside the lock: a tuple of frozen values does not change; counted in
+        ``same``); otherwise as :func:`qaf.usecases.queries.records_written` takes it to cut the records that did
+        not change from (its keys, its bytes, where each record ends). ``(None, None)``: none is kept, ``keys`` is
+        None, or it was written the long way."""
         if keys is None:
-            return None
+            return None, None
         with self._lock:
             last = self._kept.get(("rows", question))
-        if last is None or last.keys != keys:
-            return None
-        with self._lock:
-            self.same += 1
-        return last.body
-
-    def last_written(self, question: Hashable) -> tuple[tuple, bytes, tuple[int, ...]] | None:
-        """The last answer to ``question`` as :func:`qaf.usecases.queries.records_written` takes it: its records' keys,
-        its bytes, and where each record ends in them; None if none is kept, or it was written the long way."""
-        with self._lock:
-            last = self._kept.peek(("rows", question))
-        if not isinstance(last, _Rows) or last.ends is None:
-            return None
-        return last.keys, last.body.raw, last.ends
+        if last is None:
+            return None, None
+        if last.keys == keys:
+            with self._lock:
+                self.same += 1
+            return last.body, None
+        return None, (None if last.ends is None else (last.keys, last.body.raw, last.ends))
 
     def keep(self, key: Hashable, body: Encoded, question: Hashable = None, keys: tuple | None = None,
              ends: tuple[int, ...] | None = None) -> None:  # fmt: skip
