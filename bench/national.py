@@ -137,7 +137,7 @@ def worker(url: str, port: int, start: date, runner: str) -> None:
     app.state.background.start()
     scheduler.start()
     try:
-        uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
+        uvicorn.Server(service.server_config(app, "127.0.0.1", port)).run()  # as qaf serve serves it
     finally:
         scheduler.shutdown(wait=False)
         app.state.background.close()
@@ -222,6 +222,15 @@ def wait_ready(council: dict, start: date, limit: float = 900.0) -> float:
 # --- traffic and sampling --------------------------------------------------------------
 
 
+def server_time(header: str) -> float:
+    """Seconds from ``Server-Timing: app;dur=MS`` (:mod:`qaf.web.timing`): from the request read off the socket to
+    the response's headers sent (NaN if absent)."""
+    for part in header.split(";"):
+        if part.strip().startswith("dur="):
+            return float(part.strip()[4:]) / 1000
+    return float("nan")
+
+
 class Traffic:
     """Feed and ``due`` requests at ``rate`` a second against each council, latencies kept by council and kind."""
 
@@ -230,6 +239,7 @@ class Traffic:
         self.stop = threading.Event()
         self.latencies: dict[tuple[int, str], list[float]] = {}
         self.started: dict[tuple[int, str], list[float]] = {}  # when each answered request was sent (perf_counter)
+        self.server: dict[tuple[int, str], list[float]] = {}  # the server's own time for each (its Server-Timing)
         self.errors: dict[tuple[int, str], int] = {}
         self.threads: list[threading.Thread] = []
 
@@ -252,6 +262,7 @@ class Traffic:
                 response = conn.getresponse()
                 response.read()
                 ok = response.status == 200
+                own = server_time(response.getheader("server-timing") or "")
             except (OSError, http.client.HTTPException):
                 ok = False
                 conn.close()
@@ -260,6 +271,7 @@ class Traffic:
             if ok:
                 self.latencies.setdefault((n, kind), []).append(took)
                 self.started.setdefault((n, kind), []).append(began)
+                self.server.setdefault((n, kind), []).append(own)
             else:
                 self.errors[(n, kind)] = self.errors.get((n, kind), 0) + 1
         conn.close()
@@ -502,6 +514,7 @@ def main() -> int:
         alone_cpu: list[float] = []
         alone_days = [start + timedelta(days=i + 1) for i in range(args.alone_days)]
         first["moment"] = tick_moment(first, args.spread)
+        client_cpu = {"alone": -time.process_time()}  # the bench process's CPU, all its threads
         with sampler, Traffic([first], args.rate) as alone_traffic:
             traffic_began = time.perf_counter()
             took_alone, alone_windows = play([first], {0: alone_days}, traffic_began, args.day_gap)
@@ -510,6 +523,7 @@ def main() -> int:
                     alone_ticks.append(took[0])
                     alone_cpu.append(took[1])
             time.sleep(max(0.0, args.seconds - (time.perf_counter() - traffic_began)))
+        alone_s, client_cpu["alone"] = time.perf_counter() - traffic_began, client_cpu["alone"] + time.process_time()
         alone = {kind: alone_traffic.latencies.get((0, kind), []) for kind in ("feed", "due")}
         print(f"alone: council 0 started and ticked {start} (its first schedule) in {first_tick_alone:.1f} s; "
               f"{len(alone_ticks)}/{len(alone_days)} days ticked, median {statistics.median(alone_ticks or [float('nan')]):.2f} s")  # fmt: skip
@@ -532,13 +546,14 @@ def main() -> int:
         days = {c["n"]: [start + timedelta(days=(args.alone_days if c["n"] == 0 else 0) + i + 1) for i in range(args.days)]
                 for c in councils}  # fmt: skip
         sampler3 = Sampler(dsn, run)
+        client_cpu["month"] = -time.process_time()
         with sampler3, Traffic(councils, args.rate) as together_traffic:
             traffic_began = time.perf_counter()
             month, month_windows = play(councils, days, traffic_began, args.day_gap)
             time.sleep(max(0.0, args.seconds - (time.perf_counter() - traffic_began)))
         slowest = max(((took[0], n, days[n][i]) for n, ticks in month.items() for i, took in enumerate(ticks) if took),
                       default=(0.0, 0, start))  # fmt: skip
-        month_s = time.perf_counter() - traffic_began
+        month_s, client_cpu["month"] = time.perf_counter() - traffic_began, client_cpu["month"] + time.process_time()
         time.sleep(args.settle)
         idle_after = sampler3.connections()
         through = {c["n"]: ticked_through(c) for c in councils}
@@ -619,6 +634,22 @@ def main() -> int:
                   f"while the ticks ran: alone {ms(pct(a_storm, 99)).strip()} ms ({len(a_storm)}), together "
                   f"{ms(pct(t_storm, 99)).strip()} ms ({len(t_storm)}), of which while the council's own tick ran "
                   f"{ms(pct(t_own, 99)).strip()} ms ({len(t_own)})")  # fmt: skip
+        # where the time went: the server's own (Server-Timing: routing, the thread pool's queue, the handler,
+        # compression) and the rest (waiting to be read off the socket, the network, the client's own threads)
+        for kind in ("feed", "due"):
+            split = {}
+            for label, traffic, who in (("alone", alone_traffic, [0]), ("together", together_traffic, compared)):
+                own = [x for n in who for x in traffic.server.get((n, kind), []) if x == x]
+                rest = [t - x for n in who for t, x in zip(traffic.latencies.get((n, kind), []), traffic.server.get((n, kind), [])) if x == x]
+                split[label] = (own, rest)
+            (a_own, a_rest), (t_own, t_rest) = split["alone"], split["together"]
+            print(f"  {kind}, the server's own time (Server-Timing): p50 {ms(pct(a_own, 50)).strip()} / {ms(pct(t_own, 50)).strip()} ms, "
+                  f"p99 {ms(pct(a_own, 99)).strip()} / {ms(pct(t_own, 99)).strip()} ms alone / together "
+                  f"({pct(t_own, 99) / pct(a_own, 99):.1f}x); the rest (the socket, the network, the client): "
+                  f"p50 {ms(pct(a_rest, 50)).strip()} / {ms(pct(t_rest, 50)).strip()} ms, "
+                  f"p99 {ms(pct(a_rest, 99)).strip()} / {ms(pct(t_rest, 99)).strip()} ms ({pct(t_rest, 99) / pct(a_rest, 99):.1f}x)")  # fmt: skip
+        print(f"  the bench's own CPU (its client threads, sampler and clock): alone {client_cpu['alone']:.1f} s "
+              f"({client_cpu['alone'] / alone_s:.1%} of a core), the month {client_cpu['month']:.1f} s ({client_cpu['month'] / month_s:.1%})")  # fmt: skip
         meet = max(sum(1 for a, b, _ in month_windows if a <= t < b) for t, _, _ in month_windows) if month_windows else 0
         print(f"  some council was ticking {covered(month_windows):.1f} s of the month's {month_s:.1f} s (council 0 alone: "
               f"{covered(alone_windows):.1f} s); the longest tick {max((b - a for a, b, _ in month_windows), default=0):.1f} s; "
