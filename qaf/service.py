@@ -272,6 +272,15 @@ def build(
     return app, scheduler, leadership, store
 
 
+def server_config(app, host: str, port: int):
+    """How uvicorn serves ``app`` for ``qaf serve``: HTTP parsed by httptools and the event loop uvloop's, both
+    dependencies of qaf (uvicorn's "auto" picks them, and falls back to h11 and asyncio where they are missing);
+    warnings only, no line a request (a log never holds a feed's token)."""
+    import uvicorn
+
+    return uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, http="auto", loop="auto")
+
+
 def serve(db_url: str | None, host: str, port: int, runner: str, catch_up_from: date | None = None, check_every: float = 15.0) -> None:
     import uvicorn
 
@@ -281,7 +290,10 @@ def serve(db_url: str | None, host: str, port: int, runner: str, catch_up_from: 
     app.state.background.start()
     scheduler.start()
     try:
-        uvicorn.run(app, host=host, port=port, log_level="warning")
+        server = uvicorn.Server(server_config(app, host, port))
+        server.run()
+        if not server.started:  # as uvicorn.run exits when the app's start-up failed (a port taken exits in uvicorn)
+            raise SystemExit(3)
     finally:
         scheduler.shutdown(wait=False)
         app.state.background.close()
