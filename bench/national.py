@@ -46,7 +46,9 @@ What it does:
    over every council, and the bench says so), and what the worst ratio reads
    by chance alone (:func:`worst_by_chance`); the pooled requests split by
    when they were sent: between the ticks, while some council ticked, and
-   while the asked council's own tick ran; the connections each process holds (``pg_stat_activity``, by
+   while the asked council's own tick ran; each request's time split into the
+   server's own (its ``Server-Timing``) and the rest (the socket, the loopback,
+   the bench's client threads), and the bench's own CPU; the connections each process holds (``pg_stat_activity``, by
    ``application_name`` ``qaf serve <runner>``) at idle and at peak, lock
    waits seen (sampled every 0.2 s), and the load average.
 5. Drops its schemas (``--keep`` keeps them) and stops its processes.
