@@ -45,7 +45,9 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from common import server_time  # noqa: E402
 from qaf.demo.synthetic import make_council  # noqa: E402
 from qaf.engine.query import Filters  # noqa: E402
 from qaf.rules import bundled  # noqa: E402
@@ -185,7 +187,7 @@ async def browse(port: int, tokens: list[str], seconds: float, floor: bool, ever
                 start = due if every else time.perf_counter()
                 r = await client.get(path)
                 lat.append(time.perf_counter() - start)
-                took.append(_server_time(r.headers.get("server-timing", "")))
+                took.append(server_time(r.headers.get("server-timing", "")) or 0.0)  # 0 if absent
                 due += every
                 codes[r.status_code] += 1
                 if path == "/my-work" and not mine:
@@ -227,14 +229,6 @@ def _browse_spread(part: tuple, k: int, clients: int, everyone: int):
         return await browse(port, tokens, seconds, floor, every * 1.0, shifted, 0, everyone / clients)
 
     return asyncio.run(run())
-
-
-def _server_time(header: str) -> float:
-    """Seconds from ``Server-Timing: app;dur=MS`` (0 if absent)."""
-    for part in header.split(";"):
-        if part.strip().startswith("dur="):
-            return float(part.strip()[4:]) / 1000
-    return 0.0
 
 
 def _server(took: list[float]) -> str:

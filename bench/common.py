@@ -33,6 +33,15 @@ def on_each_store(only: str | None, pg: str, run: Callable[[str, str], None]) ->
                 raise
 
 
+def server_time(header: str) -> float | None:
+    """Seconds from a ``Server-Timing: app;dur=MS`` header (:mod:`qaf.web.timing`): from the request read off the
+    socket to the response's headers sent; None if it has none."""
+    for part in header.split(";"):
+        if part.strip().startswith("dur="):
+            return float(part.strip()[4:]) / 1000
+    return None
+
+
 def moved_on(store) -> None:
     """What any write of an obligation or outcome does to the store's version, and nothing else: its counter moves."""
     with store.write() as conn:

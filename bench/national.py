@@ -90,7 +90,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import PG_DEFAULT  # noqa: E402
+from common import PG_DEFAULT, server_time  # noqa: E402
 from qaf.service import BACKGROUND  # noqa: E402
 from qaf.store.settings import SETTINGS  # noqa: E402
 
@@ -224,15 +224,6 @@ def wait_ready(council: dict, start: date, limit: float = 900.0) -> float:
 # --- traffic and sampling --------------------------------------------------------------
 
 
-def server_time(header: str) -> float:
-    """Seconds from ``Server-Timing: app;dur=MS`` (:mod:`qaf.web.timing`): from the request read off the socket to
-    the response's headers sent (NaN if absent)."""
-    for part in header.split(";"):
-        if part.strip().startswith("dur="):
-            return float(part.strip()[4:]) / 1000
-    return float("nan")
-
-
 class Traffic:
     """Feed and ``due`` requests at ``rate`` a second against each council, latencies kept by council and kind."""
 
@@ -241,7 +232,7 @@ class Traffic:
         self.stop = threading.Event()
         self.latencies: dict[tuple[int, str], list[float]] = {}
         self.started: dict[tuple[int, str], list[float]] = {}  # when each answered request was sent (perf_counter)
-        self.server: dict[tuple[int, str], list[float]] = {}  # the server's own time for each (its Server-Timing)
+        self.server: dict[tuple[int, str], list[float | None]] = {}  # the server's own time for each (its Server-Timing)
         self.errors: dict[tuple[int, str], int] = {}
         self.threads: list[threading.Thread] = []
 
@@ -641,9 +632,9 @@ def main() -> int:
         for kind in ("feed", "due"):
             split = {}
             for label, traffic, who in (("alone", alone_traffic, [0]), ("together", together_traffic, compared)):
-                own = [x for n in who for x in traffic.server.get((n, kind), []) if x == x]
-                rest = [t - x for n in who for t, x in zip(traffic.latencies.get((n, kind), []), traffic.server.get((n, kind), [])) if x == x]
-                split[label] = (own, rest)
+                timed = [(took, own) for n in who
+                         for took, own in zip(traffic.latencies.get((n, kind), []), traffic.server.get((n, kind), [])) if own is not None]  # fmt: skip
+                split[label] = ([own for _, own in timed], [took - own for took, own in timed])
             (a_own, a_rest), (t_own, t_rest) = split["alone"], split["together"]
             print(f"  {kind}, the server's own time (Server-Timing): p50 {ms(pct(a_own, 50)).strip()} / {ms(pct(t_own, 50)).strip()} ms, "
                   f"p99 {ms(pct(a_own, 99)).strip()} / {ms(pct(t_own, 99)).strip()} ms alone / together "

@@ -163,16 +163,18 @@ def test_the_command_serves_the_demo_on_loopback(demo: Path) -> None:
 
 
 class _Threaded:
-    """An app under uvicorn on a loopback port, in a thread (as tests/test_web_browser.py's Server)."""
+    """An app under uvicorn on a loopback port, in a thread, served as ``qaf serve`` serves it (:func:`server_config`)."""
 
     def __init__(self, app) -> None:
         import threading
 
         import uvicorn
 
+        from qaf.service import server_config
+
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
+        self.server = uvicorn.Server(server_config(app, "127.0.0.1", self.port))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     def __enter__(self):

@@ -8,20 +8,16 @@ import os
 import socket
 import subprocess
 import sys
-import threading
-import time
 from datetime import date
 
 import httpx
-import uvicorn
 
-from qaf.service import server_config
 from qaf.web.api import create_app
-from tests.smtp import free_port
+from tests.test_demo_serve import _Threaded
 
 
 def test_qaf_serve_parses_http_with_httptools_and_runs_on_uvloop(tmp_path) -> None:
-    """The server qaf serve starts, as configured by :func:`server_config`: its requests are parsed by httptools,
+    """The server qaf serve starts, as configured by ``qaf.service.server_config``: its requests are parsed by httptools,
     its handlers run on a uvloop loop, and a feed, the API and a page still answer as they did on h11."""
     from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
@@ -31,20 +27,10 @@ def test_qaf_serve_parses_http_with_httptools_and_runs_on_uvloop(tmp_path) -> No
     async def loop() -> dict:
         return {"loop": type(asyncio.get_running_loop()).__module__}
 
-    port = free_port()
-    config = server_config(app, "127.0.0.1", port)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + 30
-        while not server.started:
-            assert time.monotonic() < deadline, "uvicorn did not start"
-            time.sleep(0.05)
-        assert config.http_protocol_class is HttpToolsProtocol
-        base = f"http://127.0.0.1:{port}"
-        assert httpx.get(f"{base}/test-loop").json() == {"loop": "uvloop"}
-        with httpx.Client(base_url=base) as client:  # one kept-alive connection, as calendar clients poll
+    with _Threaded(app) as served:  # as qaf serve serves it (qaf.service.server_config)
+        assert served.server.config.http_protocol_class is HttpToolsProtocol
+        assert httpx.get(f"{served.base}/test-loop").json() == {"loop": "uvloop"}
+        with httpx.Client(base_url=served.base) as client:  # one kept-alive connection, as calendar clients poll
             refused = client.get("/api/obligations", headers={"Accept-Encoding": "gzip"})
             assert refused.status_code == 401 and refused.headers["www-authenticate"] == "Bearer"
             assert client.get("/feeds/" + "x" * 43 + ".ics").status_code == 404
@@ -52,9 +38,6 @@ def test_qaf_serve_parses_http_with_httptools_and_runs_on_uvloop(tmp_path) -> No
             assert page.status_code == 200 and "<form" in page.text
             assert page.headers["server-timing"].startswith("app;dur=")
             assert client.head("/feeds/" + "x" * 43 + ".ics").status_code == 404
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 def test_qaf_serve_on_a_port_already_taken_says_so_and_exits_non_zero(tmp_path) -> None:

@@ -62,12 +62,14 @@ class Server:
     def __init__(self, url: str, smtp_port: int) -> None:
         import uvicorn
 
+        from qaf.service import server_config
+
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         mail = MailSettings(host="127.0.0.1", port=smtp_port, sender="qaf@example-council.gov.uk", base_url=self.base)
         self.app = create_app(url, lambda: TODAY, base_url=self.base, mail_settings=mail,
                               now=lambda: datetime.now(timezone.utc))  # fmt: skip
-        self.server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning"))
+        self.server = uvicorn.Server(server_config(self.app, "127.0.0.1", self.port))  # as qaf serve serves it
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     def __enter__(self) -> Server:
