@@ -105,8 +105,6 @@ def worker(url: str, port: int, start: date, runner: str) -> None:
     """One council's ``qaf serve``: its app, its scheduler and its leadership, on a business date the bench moves."""
     import logging
 
-    import uvicorn
-
     from qaf import service
 
     logging.basicConfig(level=logging.WARNING)
@@ -136,15 +134,7 @@ def worker(url: str, port: int, start: date, runner: str) -> None:
             return {"leader": False}
         return {**last, "leader": leadership.held}
 
-    app.state.background.start()
-    scheduler.start()
-    try:
-        uvicorn.Server(service.server_config(app, "127.0.0.1", port)).run()  # as qaf serve serves it
-    finally:
-        scheduler.shutdown(wait=False)
-        app.state.background.close()
-        leadership.release()
-        store.close()
+    service.serve_app(app, scheduler, leadership, store, "127.0.0.1", port)  # as qaf serve serves it
 
 
 # --- setting councils up ---------------------------------------------------------------
@@ -635,10 +625,10 @@ def main() -> int:
                 timed = [(took, own) for n in who
                          for took, own in zip(traffic.latencies.get((n, kind), []), traffic.server.get((n, kind), [])) if own is not None]  # fmt: skip
                 split[label] = ([own for _, own in timed], [took - own for took, own in timed])
-            (a_own, a_rest), (t_own, t_rest) = split["alone"], split["together"]
-            print(f"  {kind}, the server's own time (Server-Timing): p50 {ms(pct(a_own, 50)).strip()} / {ms(pct(t_own, 50)).strip()} ms, "
-                  f"p99 {ms(pct(a_own, 99)).strip()} / {ms(pct(t_own, 99)).strip()} ms alone / together "
-                  f"({pct(t_own, 99) / pct(a_own, 99):.1f}x); the rest (the socket, the network, the client): "
+            (a_server, a_rest), (t_server, t_rest) = split["alone"], split["together"]
+            print(f"  {kind}, the server's own time (Server-Timing): p50 {ms(pct(a_server, 50)).strip()} / {ms(pct(t_server, 50)).strip()} ms, "
+                  f"p99 {ms(pct(a_server, 99)).strip()} / {ms(pct(t_server, 99)).strip()} ms alone / together "
+                  f"({pct(t_server, 99) / pct(a_server, 99):.1f}x); the rest (the socket, the network, the client): "
                   f"p50 {ms(pct(a_rest, 50)).strip()} / {ms(pct(t_rest, 50)).strip()} ms, "
                   f"p99 {ms(pct(a_rest, 99)).strip()} / {ms(pct(t_rest, 99)).strip()} ms ({pct(t_rest, 99) / pct(a_rest, 99):.1f}x)")  # fmt: skip
         print(f"  the bench's own CPU (its client threads, sampler and clock): alone {client_cpu['alone']:.1f} s "

@@ -282,11 +282,16 @@ def server_config(app, host: str, port: int):
 
 
 def serve(db_url: str | None, host: str, port: int, runner: str, catch_up_from: date | None = None, check_every: float = 15.0) -> None:
-    import uvicorn
-
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line a job run drowns what the ticks say
-    app, scheduler, leadership, store = build(db_url, runner, catch_up_from, check_every)
+    serve_app(*build(db_url, runner, catch_up_from, check_every), host, port)
+
+
+def serve_app(app, scheduler, leadership, store, host: str, port: int) -> None:
+    """Serve what :func:`build` made until the server stops: the background process and the scheduler started
+    first, and everything released after, the leadership included; exit 3 if the server did not start."""
+    import uvicorn
+
     app.state.background.start()
     scheduler.start()
     try:

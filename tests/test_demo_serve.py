@@ -28,6 +28,7 @@ from qaf.rules.problems import QafError
 from qaf.store import meta
 from qaf.store.sql import SqlStore
 from qaf.web.api import create_app
+from tests.served import Served
 from tests.smtp import free_port
 
 pytestmark = pytest.mark.filterwarnings("ignore:Using `httpx` with `starlette.testclient`")
@@ -162,34 +163,6 @@ def test_the_command_serves_the_demo_on_loopback(demo: Path) -> None:
     assert f"http://localhost:{port}/demo/sign-in" in out
 
 
-class _Threaded:
-    """An app under uvicorn on a loopback port, in a thread, served as ``qaf serve`` serves it (:func:`server_config`)."""
-
-    def __init__(self, app) -> None:
-        import threading
-
-        import uvicorn
-
-        from qaf.service import server_config
-
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.server = uvicorn.Server(server_config(app, "127.0.0.1", self.port))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        deadline = time.monotonic() + 30
-        while not self.server.started:
-            assert time.monotonic() < deadline, "uvicorn did not start"
-            time.sleep(0.05)
-        return self
-
-    def __exit__(self, *_) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
-
-
 def test_in_a_browser_the_demo_and_the_providers_button_pass_axe(demo: Path, tmp_path: Path) -> None:
     """The demo's sign-in, My work under the banner, and the sign-in page with the provider's button:
     axe-core finds no serious or critical violation; screenshots at desktop and phone widths."""
@@ -203,7 +176,7 @@ def test_in_a_browser_the_demo_and_the_providers_button_pass_axe(demo: Path, tmp
     app = serve.demo_app(demo)
     sso = create_app(f"sqlite:///{tmp_path / 'sso.db'}", lambda: TODAY,
                      oidc_settings=OidcSettings("https://id.example", "qaf", "secret", "Sign in with Microsoft"))  # fmt: skip
-    with _Threaded(app) as server, _Threaded(sso) as other:
+    with Served(app) as server, Served(sso) as other:
         browser = Browser(shots)
         try:
             browser.base = server.base

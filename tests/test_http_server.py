@@ -13,7 +13,7 @@ from datetime import date
 import httpx
 
 from qaf.web.api import create_app
-from tests.test_demo_serve import _Threaded
+from tests.served import Served
 
 
 def test_qaf_serve_parses_http_with_httptools_and_runs_on_uvloop(tmp_path) -> None:
@@ -27,7 +27,7 @@ def test_qaf_serve_parses_http_with_httptools_and_runs_on_uvloop(tmp_path) -> No
     async def loop() -> dict:
         return {"loop": type(asyncio.get_running_loop()).__module__}
 
-    with _Threaded(app) as served:  # as qaf serve serves it (qaf.service.server_config)
+    with Served(app) as served:  # as qaf serve serves it (qaf.service.server_config)
         assert served.server.config.http_protocol_class is HttpToolsProtocol
         assert httpx.get(f"{served.base}/test-loop").json() == {"loop": "uvloop"}
         with httpx.Client(base_url=served.base) as client:  # one kept-alive connection, as calendar clients poll

@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import os
 import re
-import threading
-import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
@@ -30,6 +28,7 @@ from qaf.usecases import tokens
 from qaf.usecases.mail import MailSettings
 from qaf.web.api import create_app
 from tests.conftest import snapshot
+from tests.served import Served
 from tests.smtp import Inbox, free_port, smtp_server
 from tests.test_feeds import TODAY, may_audit, year
 
@@ -56,33 +55,17 @@ def _need_chromium() -> None:
         pytest.skip(reason)
 
 
-class Server:
-    """``qaf serve``'s app under uvicorn on a loopback port, in a thread."""
+class Server(Served):
+    """``qaf serve``'s app under uvicorn on a loopback port, in a thread, sending email to ``smtp_port``."""
 
     def __init__(self, url: str, smtp_port: int) -> None:
-        import uvicorn
+        self.url, self.smtp_port = url, smtp_port
+        super().__init__()
 
-        from qaf.service import server_config
-
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        mail = MailSettings(host="127.0.0.1", port=smtp_port, sender="qaf@example-council.gov.uk", base_url=self.base)
-        self.app = create_app(url, lambda: TODAY, base_url=self.base, mail_settings=mail,
-                              now=lambda: datetime.now(timezone.utc))  # fmt: skip
-        self.server = uvicorn.Server(server_config(self.app, "127.0.0.1", self.port))  # as qaf serve serves it
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> Server:
-        self.thread.start()
-        deadline = time.monotonic() + 30
-        while not self.server.started:
-            assert time.monotonic() < deadline, "uvicorn did not start"
-            time.sleep(0.05)
-        return self
-
-    def __exit__(self, *_) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
+    def make_app(self):
+        mail = MailSettings(host="127.0.0.1", port=self.smtp_port, sender="qaf@example-council.gov.uk", base_url=self.base)
+        return create_app(self.url, lambda: TODAY, base_url=self.base, mail_settings=mail,
+                          now=lambda: datetime.now(timezone.utc))  # fmt: skip
 
 
 class Browser:
