@@ -31,6 +31,7 @@ from tests.test_feeds import TODAY, year
 from tests.threads import running
 
 NOW = datetime(2024, 6, 10, 9, 0, tzinfo=timezone.utc)
+POOL_SIZE = 3  # PgBouncer's server connections to the test database
 BINARY = shutil.which("pgbouncer") or next((p for p in ("/usr/sbin/pgbouncer",) if Path(p).exists()), None)
 
 
@@ -53,7 +54,7 @@ unix_socket_dir =
 auth_type = trust
 auth_file = {folder / "users.txt"}
 pool_mode = transaction
-default_pool_size = 3
+default_pool_size = {POOL_SIZE}
 max_client_conn = 200
 ignore_startup_parameters = extra_float_digits,options
 """)  # fmt: skip
@@ -131,12 +132,40 @@ def churn(engine, rounds: int = 40) -> None:
             conn.execute(text("SELECT 2"))
 
 
+def moved(engine) -> None:
+    """A statement run often enough for psycopg to prepare it, on one server connection; then that server connection
+    held by another client's open transaction, so the first client's next transaction runs on another (the state
+    ``churn`` reaches by chance, reached every time: PgBouncer's server connections told apart by their pid)."""
+    query, pid = text("SELECT 1 + :n"), text("SELECT pg_backend_pid()")
+    with engine.connect() as client:
+        with client.begin():
+            for _ in range(8):  # psycopg prepares from the sixth time (prepare_threshold 5)
+                client.execute(query, {"n": 1})
+            prepared_on = client.execute(pid).scalar()
+        holders = []
+        try:
+            for _ in range(POOL_SIZE):  # each holds a server connection until one holds that one
+                holders.append(engine.connect())
+                holders[-1].begin()
+                if holders[-1].execute(pid).scalar() == prepared_on:
+                    break
+            else:
+                pytest.fail("no client got the server connection the statement was prepared on")
+            for other in holders[:-1]:  # the others back to PgBouncer's pool, for the client's next transaction
+                other.rollback()
+            with client.begin():
+                client.execute(query, {"n": 1})
+        finally:
+            for holder in holders:
+                holder.close()
+
+
 def test_without_pooler_mode_prepared_statements_break_behind_pgbouncer(bouncer: str, monkeypatch: pytest.MonkeyPatch):
     """Why ``QAF_DB_POOLER=transaction`` exists: psycopg prepares a statement run often, on a server connection
     the next transaction may not get."""
-    engine = create_engine(bouncer.split("?")[0], pool_size=2)
+    engine = create_engine(bouncer.split("?")[0], pool_size=3)
     with pytest.raises(Exception, match="prepared statement"):
-        churn(engine)
+        moved(engine)
     engine.dispose()
     monkeypatch.setenv("QAF_DB_POOLER", "transaction")
     store = SqlStore.open(bouncer)
