@@ -203,7 +203,7 @@ def _alerted(fw: Framework, org: Org, audit: Obligation, action: Obligation, day
     roles = [a.role for t in row.triggers for a in t.then if a.do == "alert" and a.role]
     if start is not None:
         for role in roles:
-            found = people.nearest_up_line(start.id, people.holders((role,), day, day))
+            found = people.holder_up_line(start.id, role, day)
             if found is not None:
                 return found
     owner_ = org.person(action.assignee or "")

@@ -171,14 +171,15 @@ class _Context:
 
     def find(self, role: str, of: str) -> Person | None:
         """The first holder of ``role`` up the line of ``of`` (the worker's Operations Manager)."""
-        holders = self.people.holders((role,), self.day, self.day)
         start = self.start_of(of)
-        if start is not None:
-            if start.id in {h.id for h in holders} and of != "worker":
+        if start is not None:  # up the line first: a few people, not every holder in the council
+            if of != "worker" and self.people.holds_on(start, role, self.day):
                 return start
-            above = self.people.nearest_up_line(start.id, holders)
+            above = self.people.holder_up_line(start.id, role, self.day)
             if above is not None:
                 return above
+        holders = self.people.holders((role,), self.day, self.day)
+        if start is not None:
             service = self.people.service(start)
             same = [h for h in holders if self.people.service(h) == service]
             if same:

@@ -93,6 +93,19 @@ class People:
                     out.setdefault(p.id, p)
         return sorted(out.values(), key=lambda p: p.id)
 
+    def holds_on(self, person: Person, role: str, day: date) -> bool:
+        """Whether ``person`` is one of :meth:`holders` of ``role`` on ``day``, without listing them all."""
+        if self.vocab.is_body(role):
+            return any(h.id == person.id for h in self.holders((role,), day, day))
+        return role in self.roles.get(person.id, ()) and active(person, day, day)
+
+    def holder_up_line(self, person_id: str, role: str, day: date) -> Person | None:
+        """:meth:`nearest_up_line` among the holders of ``role`` on ``day``: the line walked, the holders not listed."""
+        for manager in self.org.line(person_id):
+            if self.holds_on(manager, role, day):
+                return manager
+        return None
+
     def service(self, person: Person) -> str | None:
         return self.org.service_of(person)
 

@@ -229,9 +229,11 @@ def history(conn: Connection, refs: Iterable[str], day: date, months: int) -> Ca
     size = 1 << (len(refs) - 1).bit_length()
     params: dict[str, Any] = {f"ref{i}": refs[min(i, len(refs) - 1)] for i in range(size)}
     params["since"] = lo
-    for r in _history_for(size).all(conn, params):
-        if r.status in _AUDITED and r.kind in ("audit", "follow_up_audit"):
-            out.add(r.case_ref, r.audit_date or r.period_start)
+    # column by column: a team's cases share a few dozen dates, each parsed once (not once a row)
+    refs_, starts, statuses, kinds, audited = _history_for(size).columns(conn, params)
+    for ref, start, status, kind, on in zip(refs_, starts, statuses, kinds, audited):
+        if status in _AUDITED and kind in ("audit", "follow_up_audit"):
+            out.add(ref, on or start)
     return out
 
 

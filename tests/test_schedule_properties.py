@@ -86,3 +86,21 @@ def test_scheduling_twice_in_the_store_changes_nothing(tmp_path_factory, name, o
         assert twice.unchanged == twice.planned == once.planned
     finally:
         store.close()
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(organisations(), st.dates(date(2025, 1, 1), date(2027, 6, 30)), frameworks)
+def test_the_nearest_holder_up_the_line_is_found_without_listing_every_holder(org, day, name):
+    """"Alert the Operations Manager": walking the worker's line finds the same person as listing every
+    Operations Manager in the council on the day and taking the nearest, for every role and person
+    (people who have left or not yet started included)."""
+    from qaf.engine.scope import people_of
+    from qaf.rules.roles import vocabulary_of
+
+    vocab = vocabulary_of(FRAMEWORKS[name])
+    people = people_of(org, vocab)
+    for role in sorted(vocab.roles):
+        holders = people.holders((role,), day, day)
+        for person in org.people:
+            assert people.holds_on(person, role, day) == (person.id in {h.id for h in holders})
+            assert people.holder_up_line(person.id, role, day) == people.nearest_up_line(person.id, holders)
