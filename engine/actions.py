@@ -133,9 +133,10 @@ def owner(fw: Framework, org: Org, audit: Obligation, who: str | None, day: date
     if role is None:
         return None, f"who: '{who}' is neither a person id nor a role of {fw.id}"
     people = people_of(org, vocab)
-    holders = people.holders((role,), day, day)
-    found = people.nearest_up_line(start.id, holders) if start else None
-    found = found or (holders[0] if len(holders) == 1 else None)
+    found = people.holder_up_line(start.id, role, day) if start else None
+    if found is None:  # nobody up the line: the council's one holder, if it has only one
+        holders = people.holders((role,), day, day)
+        found = holders[0] if len(holders) == 1 else None
     if found is None:
         return None, f"who: no {role} found up the line of {start.name if start else 'the worker'}"
     return found, None

@@ -230,8 +230,8 @@ def history(conn: Connection, refs: Iterable[str], day: date, months: int) -> Ca
     params: dict[str, Any] = {f"ref{i}": refs[min(i, len(refs) - 1)] for i in range(size)}
     params["since"] = lo
     # column by column: a team's cases share a few dozen dates, each parsed once (not once a row)
-    refs_, starts, statuses, kinds, audited = _history_for(size).columns(conn, params)
-    for ref, start, status, kind, on in zip(refs_, starts, statuses, kinds, audited):
+    cases, starts, statuses, kinds, audited = _history_for(size).columns(conn, params)
+    for ref, start, status, kind, on in zip(cases, starts, statuses, kinds, audited):
         if status in _AUDITED and kind in ("audit", "follow_up_audit"):
             out.add(ref, on or start)
     return out

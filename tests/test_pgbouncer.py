@@ -114,28 +114,10 @@ def test_a_council_works_through_pgbouncer_in_transaction_mode(bouncer: str, pg_
     store.close()
 
 
-def churn(engine, rounds: int = 40) -> None:
-    """The same statements many times, from two threads and then one: transactions land on any server connection.
-    What a thread raises is raised here, after the threads are joined, so no failure is lost in a thread."""
-
-    def one() -> None:
-        with engine.begin() as conn:
-            conn.execute(text("SELECT 1 + :n"), {"n": 1})
-
-    for _ in range(rounds):
-        with running(one, one) as failures:
-            pass
-        if failures:
-            raise failures[0]
-        with engine.begin() as conn:
-            conn.execute(text("SELECT 1 + :n"), {"n": 1})
-            conn.execute(text("SELECT 2"))
-
-
 def moved(engine) -> None:
     """A statement run often enough for psycopg to prepare it, on one server connection; then that server connection
     held by another client's open transaction, so the first client's next transaction runs on another (the state
-    ``churn`` reaches by chance, reached every time: PgBouncer's server connections told apart by their pid)."""
+    a pooler's churn reaches only by chance, reached every time: PgBouncer's server connections told apart by their pid)."""
     query, pid = text("SELECT 1 + :n"), text("SELECT pg_backend_pid()")
     with engine.connect() as client:
         with client.begin():
@@ -169,7 +151,7 @@ def test_without_pooler_mode_prepared_statements_break_behind_pgbouncer(bouncer:
     engine.dispose()
     monkeypatch.setenv("QAF_DB_POOLER", "transaction")
     store = SqlStore.open(bouncer)
-    churn(store.engine)  # qaf's own engine behind the pooler: nothing prepared, nothing breaks
+    moved(store.engine)  # qaf's own engine behind the pooler: nothing prepared, nothing breaks when a transaction moves
     store.close()
 
 

@@ -363,8 +363,10 @@ def _settling_moderation(fw: Framework, org, audit: Obligation, day: date) -> tu
     from qaf.engine.titles import follow_up_title
 
     people = people_of(org, vocabulary_of(fw))
-    holders = people.holders((fw.contest_moderator,), day, day)
-    who = people.nearest_up_line(audit.assignee or "", holders) or (holders[0] if holders else None)
+    who = people.holder_up_line(audit.assignee or "", fw.contest_moderator, day)
+    if who is None:  # nobody up the auditor's line: the first holder in the council
+        holders = people.holders((fw.contest_moderator,), day, day)
+        who = holders[0] if holders else None
     if who is None:
         return None, [f"no {fw.contest_moderator} found to settle the contested grade of {audit.id}"]
     due = after(day, Span(1, "months"), calendar(fw.working_days))
