@@ -334,6 +334,9 @@ def test_malformed_outcomes_are_422_with_every_problem_and_change_nothing(served
     for raw in (b"", b"{not json", b'{"grade": "good",}'):
         r = served.client.post(url, served.api["PM1"], content=raw, headers={"Content-Type": "application/json"})
         assert r.status_code == 422 and r.json()["message"], raw
+        if raw:  # the body named, and where its JSON breaks
+            [problem] = r.json()["problems"]
+            assert problem["field"] == "body" and "not valid JSON at character" in problem["message"], (raw, problem)
     assert snapshot(served.store) == before
 
 

@@ -141,6 +141,17 @@ def _field(loc: tuple) -> str:
     return ".".join(parts) or "body"
 
 
+def _problem(e: dict) -> dict:
+    """One of FastAPI's validation errors as the API's problem: a body that is not JSON names the body and
+    the character where it breaks (FastAPI's own location for it is that character's offset)."""
+    loc = tuple(e.get("loc", ()))
+    if e.get("type") == "json_invalid":
+        where = f" at character {loc[1]}" if len(loc) > 1 and isinstance(loc[1], int) else ""
+        why = str((e.get("ctx") or {}).get("error", "")).strip()
+        return {"field": "body", "message": f"the body is not valid JSON{where}" + (f": {why}" if why else "")}
+    return {"field": _field(loc), "message": str(e.get("msg", "invalid"))}
+
+
 def _install_errors(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def api_error(_: Request, exc: ApiError) -> JSONResponse:
@@ -148,7 +159,7 @@ def _install_errors(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = [{"field": _field(tuple(e.get("loc", ()))), "message": str(e.get("msg", "invalid"))} for e in exc.errors()]
+        problems = [_problem(e) for e in exc.errors()]
         return _json(422, "the request is not valid: nothing was changed", problems)
 
     @app.exception_handler(HTTPException)
