@@ -83,7 +83,7 @@ def read_step(node: Node, filename: str, problems: list[Problem]) -> Step | None
     f = Fields(m, filename, problems, "escalation")
     after = f.integer("after", minimum=0, maximum=520)  # working days overdue: two years at most
     to = f.text("to", required=True)
-    if after is None:
+    if after is None and f.text("after") is None:  # given but not a number in range: said already
         f.problem(None, "'after' (working days overdue) is required")
     step = Step(after or 0, to or "", bool(f.boolean("digest", False)), f.source())
     f.finish({"after", "to", "digest"})
@@ -98,7 +98,8 @@ def read_target(node: Node, filename: str, problems: list[Problem]) -> Target | 
     grade = f.text("grade", required=True)
     limit = f.number("max_percent")
     if limit is None:
-        f.problem(None, "'max_percent' is required")
+        if f.text("max_percent") is None:  # given but not a number: said already
+            f.problem(None, "'max_percent' is required")
     elif not 0 <= limit <= 100:
         f.problem("max_percent", f"must be between 0 and 100, got {limit:g}")
     f.finish({"grade", "max_percent"})

@@ -103,6 +103,22 @@ def test_escalation_ladder_must_go_up_and_name_known_roles():
     }
 
 
+def test_a_step_or_target_given_a_bad_number_is_told_what_is_wrong_with_it_not_that_it_is_missing():
+    text = (
+        "qaf: 1\nid: x\ntitle: T\nroles: [Head of Service]\n"
+        "escalation:\n  - {after: -5, to: line_manager}\n  - {after: soon, to: Head of Service}\n  - {to: Head of Service}\n"
+        "targets:\n  - {grade: inadequate, max_percent: lots}\n  - {grade: good}\nrows: []\n"
+    )
+    _, problems = load_text(text, "x.yaml")
+    assert set(messages(problems)) == {
+        "x.yaml:6: escalation.after: must be at least 0, got -5",
+        "x.yaml:7: escalation.after: expected a whole number, got 'soon'",
+        "x.yaml:8: escalation: 'after' (working days overdue) is required",
+        "x.yaml:10: targets.max_percent: expected a number, got 'lots'",
+        "x.yaml:11: targets: 'max_percent' is required",
+    }
+
+
 def test_settings_are_checked():
     text = "qaf: 1\nid: x\ntitle: T\ntimezone: Mars/Olympus\nyear_start: 31 February\nhorizon_months: none\nrows: []\n"
     _, problems = load_text(text, "x.yaml")
