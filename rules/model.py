@@ -286,6 +286,8 @@ class Action:
     moderator: str = "pool"  # for moderation: shared out among the role's holders, or up_the_line
     defaults: tuple[tuple[str, str], ...] = field(default=(), compare=False)  # keys marked '# default' (qaf's choice), with why
     source: Source = field(default=NO_SOURCE, compare=False)
+    # keys the file gives a value it could not read (reported where read): wrong, not missing
+    unreadable: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)

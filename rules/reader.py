@@ -83,7 +83,7 @@ def read_step(node: Node, filename: str, problems: list[Problem]) -> Step | None
     f = Fields(m, filename, problems, "escalation")
     after = f.integer("after", minimum=0, maximum=520)  # working days overdue: two years at most
     to = f.text("to", required=True)
-    if after is None and f.text("after") is None:  # given but not a number in range: said already
+    if after is None and not f.given("after"):
         f.problem(None, "'after' (working days overdue) is required")
     step = Step(after or 0, to or "", bool(f.boolean("digest", False)), f.source())
     f.finish({"after", "to", "digest"})
@@ -98,7 +98,7 @@ def read_target(node: Node, filename: str, problems: list[Problem]) -> Target | 
     grade = f.text("grade", required=True)
     limit = f.number("max_percent")
     if limit is None:
-        if f.text("max_percent") is None:  # given but not a number: said already
+        if not f.given("max_percent"):
             f.problem(None, "'max_percent' is required")
     elif not 0 <= limit <= 100:
         f.problem("max_percent", f"must be between 0 and 100, got {limit:g}")
@@ -208,7 +208,7 @@ def _variation(node: Node, parent: Fields) -> Variation | None:
     f = Fields(m, parent.filename, parent.problems, parent.name("variation"))
     team_kind = f.text("team_kind", required=True)
     every = _parsed(f, "every", Every.parse, "a period")
-    if every is None and f.text("every") is None:
+    if every is None and not f.given("every"):
         f.problem(None, "'every' is required")
     count = f.integer("count", 1, minimum=1) or 1
     f.finish({"team_kind", "every", "count"})
@@ -238,7 +238,7 @@ def _anniversary(parent: Fields) -> Anniversary | None:
     f = Fields(m, parent.filename, parent.problems, parent.name("anniversary"))
     column = f.text("date", required=True)
     first = _parsed(f, "first", Span.parse, "a length")
-    if first is None and f.text("first") is None:
+    if first is None and not f.given("first"):
         f.problem(None, "'first' (e.g. '6 months') is required")
     then = _parsed(f, "then", Every.parse, "a period")
     f.finish({"date", "first", "then"})
@@ -310,17 +310,19 @@ def _action(node: Node, parent: Fields) -> Action | None:
     if pm is None:
         return Action(do, source=source)
     f = Fields(pm, parent.filename, parent.problems, parent.name(do))
+    read = {"cases": f.text("cases"), "within": _parsed(f, "within", Span.parse, "a length"), "role": f.text("role")}
     action = Action(
         do=do,
         count=f.integer("count", 1, minimum=1) or 1,
-        cases=f.text("cases"),
-        within=_parsed(f, "within", Span.parse, "a length"),
-        role=f.text("role"),
+        cases=read["cases"],
+        within=read["within"],
+        role=read["role"],
         of=f.text("of", "assignee") or "assignee",
         note=f.text("note", "") or "",
         moderator=f.text("moderator", "pool") or "pool",
         defaults=f.defaults(),
         source=source,
+        unreadable=tuple(k for k, v in read.items() if v is None and f.given(k)),
     )
     f.finish(ACTION_KEYS)
     return action

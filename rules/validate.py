@@ -254,7 +254,7 @@ def _check_action(a, where: str) -> list[Problem]:
     field = f"{where}.{a.do}"
     if a.do not in ACTIONS:
         return [_p(a.source, field, f"unknown action '{a.do}' (one of: {', '.join(ACTIONS)})")]
-    out = [_p(a.source, field, f"'{need}' is required") for need in _NEEDS[a.do] if getattr(a, need) is None]
+    out = [_p(a.source, field, f"'{need}' is required") for need in _NEEDS[a.do] if getattr(a, need) is None and need not in a.unreadable]
     if a.cases is not None and a.cases not in CASES_FROM:
         out.append(_p(a.source, f"{field}.cases", f"unknown cases '{a.cases}' (one of: {', '.join(CASES_FROM)})"))
     if a.of not in RELATIVE_TO:

@@ -297,6 +297,12 @@ class Fields:
     def has(self, key: str) -> bool:
         return self.node.get(key) is not None
 
+    def given(self, key: str) -> bool:
+        """Whether the key is there with a value (anything but empty), right or wrong: a wrong one is
+        reported as wrong where it is read, never as missing as well."""
+        node = self.node.get(key)
+        return node is not None and not (isinstance(node, Scalar) and node.null)
+
     def raw(self, key: str) -> Node | None:
         self.used.add(key)
         return self.node.get(key)

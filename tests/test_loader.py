@@ -106,17 +106,19 @@ def test_escalation_ladder_must_go_up_and_name_known_roles():
 def test_a_step_or_target_given_a_bad_number_is_told_what_is_wrong_with_it_not_that_it_is_missing():
     text = (
         "qaf: 1\nid: x\ntitle: T\nroles: [Head of Service]\n"
-        "escalation:\n  - {after: -5, to: line_manager}\n  - {after: soon, to: Head of Service}\n  - {to: Head of Service}\n"
+        "escalation:\n  - {after: -5, to: line_manager}\n  - {after: soon, to: Head of Service}\n  - {after: [5], to: Head of Service}\n"
+        "  - {to: Head of Service}\n"
         "targets:\n  - {grade: inadequate, max_percent: lots}\n  - {grade: good}\nrows: []\n"
     )
     _, problems = load_text(text, "x.yaml")
-    assert set(messages(problems)) == {
+    assert sorted(messages(problems)) == [  # each once
+        "x.yaml:11: targets.max_percent: expected a number, got 'lots'",
+        "x.yaml:12: targets: 'max_percent' is required",
         "x.yaml:6: escalation.after: must be at least 0, got -5",
         "x.yaml:7: escalation.after: expected a whole number, got 'soon'",
-        "x.yaml:8: escalation: 'after' (working days overdue) is required",
-        "x.yaml:10: targets.max_percent: expected a number, got 'lots'",
-        "x.yaml:11: targets: 'max_percent' is required",
-    }
+        "x.yaml:8: escalation.after: expected text",
+        "x.yaml:9: escalation: 'after' (working days overdue) is required",
+    ]
 
 
 def test_settings_are_checked():
@@ -159,3 +161,17 @@ def test_issue_13_caseload_own_is_for_an_assignee_s_own_case_audits():
     found = messages(problems)
     assert "own.yaml:13: row 1.cadence.caseload: 'caseload: own' is for an assignee's own case audits (per assignee, case or share)" in found
     assert "own.yaml:14: row 1.cadence.caseload: unknown caseload 'mine' (one of: line, own)" in found
+
+
+def test_an_action_given_a_length_or_role_it_cannot_read_is_told_so_once_not_also_that_it_is_missing():
+    bundled = (Path(__file__).parents[1] / "rules" / "frameworks" / "east-sussex-2013.yaml").read_text()
+    given = "          - review: {within: 3 months}\n"
+    line = bundled[: bundled.index(given)].count("\n") + 1
+    for wrong, expected in (
+        ("{within: three-ish months}", "row 3.16.trigger.review.within: a length: expected a length such as"),
+        ("{within: [3 months]}", "row 3.16.trigger.review.within: expected text"),
+        ("{}", "row 3.16.trigger.review: 'within' is required"),
+    ):
+        text = bundled.replace(given, f"          - review: {wrong}\n")
+        found = messages(errors(load_text(text, "es.yaml")[1]))
+        assert len(found) == 1 and found[0].startswith(f"es.yaml:{line}: {expected}"), (wrong, found)
