@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -68,6 +69,23 @@ def test_loading_a_broken_organisation_leaves_the_store_unchanged(capsys, db_url
     code, _, err = run(capsys, "--db", db_url, "org", "load", str(DATA / "broken-org"))
     assert code == 1
     assert "people.csv:3: manager: unknown manager id 'P99'" in err
+    assert snapshot(store) == before
+    store.close()
+
+
+def test_a_text_too_long_for_the_store_is_refused_at_its_line_on_both_databases(capsys, db_url, tmp_path):
+    """PostgreSQL's columns are bounded: the loader refuses what they would, on SQLite too, before any write."""
+    assert run(capsys, "--db", db_url, "framework", "load", str(DATA / "store-framework.yaml"))[0] == 0
+    assert run(capsys, "--db", db_url, "org", "load", str(DATA / "small-org"))[0] == 0
+    folder = tmp_path / "org"
+    shutil.copytree(DATA / "small-org", folder)
+    teams = (folder / "teams.csv").read_text().replace("Early Help,early_help", "E" * 201 + ",early_help")
+    (folder / "teams.csv").write_text(teams)
+    store = SqlStore.open(db_url)
+    before = snapshot(store)
+    code, _, err = run(capsys, "--db", db_url, "org", "load", str(folder))
+    assert code == 1 and "Traceback" not in err
+    assert f"{folder}/teams.csv:3: service: at most 200 characters, got 201" in err
     assert snapshot(store) == before
     store.close()
 

@@ -121,3 +121,50 @@ def test_a_cases_transferred_date_is_optional_and_must_lie_between_opened_and_cl
     assert [format_problem(p) for p in errors(problems)] == [
         f"{tmp_path}/cases.csv:3: transferred: transferred date 2025-03-03 is after closed date 2025-02-01"
     ]
+
+
+def _small_org_with(tmp_path, name: str, line: int, column: str, value: str) -> Path:
+    """The small organisation with one cell changed (``line`` counts the header as 1)."""
+    import csv
+
+    for other in ("teams.csv", "people.csv", "cases.csv", "bodies.csv"):
+        (tmp_path / other).write_text((DATA / "small-org" / other).read_text())
+    with open(tmp_path / name, newline="") as f:
+        rows = list(csv.reader(f))
+    rows[line - 1][rows[0].index(column)] = value
+    with open(tmp_path / name, "w", newline="") as f:
+        csv.writer(f).writerows(rows)
+    return tmp_path
+
+
+def test_every_text_an_organisation_holds_has_a_range_and_one_outside_it_is_refused_at_its_line(tmp_path):
+    cases = [
+        ("teams.csv", 3, "service", "x" * 201, "service: at most 200 characters, got 201"),
+        ("teams.csv", 3, "area", "East\nWest", "area: a line break or another control character: one line of plain text only"),
+        ("teams.csv", 3, "name", "Early Help\x1b[31m", "name: a line break or another control character"),
+        ("people.csv", 6, "id", "P" * 101, "id: at most 100 characters, got 101"),
+        ("people.csv", 6, "id", "P5;P6", "id: an id never holds ';' (lists of ids are joined by it): 'P5;P6'"),
+        ("people.csv", 6, "name", "Ella\x00Ford", "name: a line break or another control character"),
+        ("people.csv", 6, "email", "e" * 250 + "@x.org", "email: at most 254 characters, got 256"),
+        ("people.csv", 6, "roles", "Social Worker;" + "R" * 201, "roles: at most 200 characters, got 201"),
+        ("cases.csv", 2, "ref", "CS-" + "1" * 62, "ref: at most 64 characters, got 65"),
+        ("bodies.csv", 2, "name", "x" * 201, "name: at most 200 characters, got 201"),
+    ]
+    for n, (name, line, column, value, expected) in enumerate(cases):
+        (tmp_path / str(n)).mkdir()
+        folder = _small_org_with(tmp_path / str(n), name, line, column, value)
+        _, problems = load_org(folder, VOCAB)
+        found = [format_problem(p) for p in errors(problems)]
+        assert any(f.startswith(f"{folder}/{name}:{line}: {expected}") for f in found), (name, column, found)
+    # at the edge of each range, accepted
+    folder = tmp_path / "edges"
+    folder.mkdir()
+    _small_org_with(folder, "teams.csv", 3, "service", "x" * 200)
+    _, problems = load_org(folder, VOCAB)
+    assert not errors(problems), [format_problem(p) for p in errors(problems)]
+
+
+def test_a_council_pattern_cannot_let_a_case_reference_past_64_characters(tmp_path):
+    folder = _small_org_with(tmp_path, "cases.csv", 2, "ref", "CS-" + "1" * 62)
+    _, problems = load_org(folder, VOCAB, case_pattern=r"[A-Z]+-\d+")
+    assert [format_problem(p) for p in errors(problems)] == [f"{folder}/cases.csv:2: ref: at most 64 characters, got 65"]

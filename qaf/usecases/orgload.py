@@ -4,6 +4,14 @@
 optional (columns in SPEC §4; extra columns are ignored, and never stored).
 Problems are ``FILE:LINE: column: message``. A role that no loaded framework
 knows is a warning: a framework loaded later may need it.
+
+Every text a file may hold has a range (:data:`LONGEST`, the README's "Your
+organisation"): ids at most 100 characters and never holding ``;`` (lists of
+ids are joined by it), names, roles, services and areas at most 200, emails at
+most 254, case references at most 64 (whatever the council's own pattern
+allows); none holds a line break or another control character. A longer text
+is refused here, with its line, on SQLite as on PostgreSQL, never left for
+the database to refuse.
 """
 
 from __future__ import annotations
@@ -34,6 +42,9 @@ REQUIRED_COLUMNS = {
 }
 OPTIONAL_FILES = frozenset({"bodies.csv"})
 
+# the longest text each column may hold (the store's own columns are at least this wide)
+LONGEST = {"id": 100, "name": 200, "email": 254, "role": 200, "service": 200, "area": 200, "ref": 64}
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 EMAIL = re.compile(r"[^@\s,;<>\"]+@[^@\s,;<>\"]+\.[^@\s,;<>\"]+")
 # columns that would carry a child's personal details: ignored, and said so
 CHILD_DETAIL = re.compile(r"child|name|dob|birth|address|postcode|surname|forename", re.I)
@@ -106,13 +117,30 @@ def _date(rows: _Rows, line: int, values: dict[str, str], column: str, required:
         return None
 
 
+def _fits(rows: _Rows, line: int, column: str, value: str, kind: str | None = None) -> bool:
+    """Whether ``value`` is within its column's range (:data:`LONGEST`, by ``kind``, default the column's name); reported if not."""
+    longest = LONGEST[kind or column]
+    if len(value) > longest:
+        rows.problem(line, column, f"at most {longest} characters, got {len(value)}")
+        return False
+    if CONTROL.search(value):
+        rows.problem(line, column, "a line break or another control character: one line of plain text only")
+        return False
+    if (kind or column) == "id" and ";" in value:
+        rows.problem(line, column, f"an id never holds ';' (lists of ids are joined by it): {value!r}")
+        return False
+    return True
+
+
 def _unique(rows: _Rows, key: str) -> Iterator[tuple[int, dict[str, str]]]:
-    """Records with a non-empty, not yet seen ``key``; others reported."""
+    """Records with a non-empty, in range, not yet seen ``key``; others reported."""
     first: dict[str, int] = {}
     for line, values in rows.rows:
         value = values.get(key, "")
         if not value:
             rows.problem(line, key, f"'{key}' is empty")
+            continue
+        if not _fits(rows, line, key, value):
             continue
         if value in first:
             rows.problem(line, key, f"duplicate {key} '{value}' (first on line {first[value]})")
@@ -130,6 +158,8 @@ def _teams(rows: _Rows) -> list[Team]:
         for column in ("name", "service"):
             if not v.get(column):
                 rows.problem(line, column, f"'{column}' is empty")
+        for column in ("name", "service", "area"):
+            _fits(rows, line, column, v.get(column, ""))
         out.append(Team(v["id"], v.get("name", ""), v.get("service", ""), kind, v.get("area", ""), Source(str(rows.path), line)))
     return out
 
@@ -140,10 +170,12 @@ def _people(rows: _Rows, teams: set[str], vocab: Vocabulary | None) -> list[Pers
     for line, v in _unique(rows, "id"):
         if not v.get("name"):
             rows.problem(line, "name", "'name' is empty")
+        _fits(rows, line, "name", v.get("name", ""))
         email = v.get("email", "")
-        if not EMAIL.fullmatch(email):
+        if _fits(rows, line, "email", email) and not EMAIL.fullmatch(email):
             rows.problem(line, "email", f"not an email address: {email!r}")
         roles = tuple(r.strip() for r in v.get("roles", "").split(";") if r.strip())
+        roles = tuple(r for r in roles if _fits(rows, line, "roles", r, "role"))
         if vocab is not None:
             for role in roles:
                 if vocab.resolve(role) is None:
@@ -219,6 +251,7 @@ def _bodies(rows: _Rows | None, people: set[str]) -> list[Body]:
         return []
     out: list[Body] = []
     for line, v in _unique(rows, "id"):
+        _fits(rows, line, "name", v.get("name", ""))
         chair = v.get("chair") or None
         if chair and chair not in people:
             rows.problem(line, "chair", f"unknown person '{chair}' (not in people.csv)")
