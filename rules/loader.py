@@ -88,22 +88,33 @@ def _build(root: Map, filename: str, problems: list[Problem]) -> Framework:
     )
 
 
+def _shown(text: str) -> str:
+    """A value as a problem quotes it: a long one cut short."""
+    return repr(text if len(text) <= 60 else text[:60] + "...")
+
+
+def _why(exc: ValueError, text: str, opt) -> str:
+    """What the parser said, when it says more than the value and the setting's help already do."""
+    said = str(exc).strip()
+    return f": {said}" if said and said.strip("'\"") != text and said not in opt.help else ""
+
+
 def _setting(f: Fields, opt) -> object:
     if opt.many:
         out = []
         for text in f.texts(opt.name):
             try:
                 out.append(opt.parse(text))
-            except ValueError:
-                f.problem(opt.name, f"not valid: {text!r}")
+            except ValueError as exc:
+                f.problem(opt.name, f"not valid: {_shown(text)}{_why(exc, text, opt)}")
         return tuple(out) if f.has(opt.name) else opt.default
     text = f.text(opt.name, required=opt.required)
     if text is None:
         return opt.default
     try:
         return opt.parse(text)
-    except ValueError:
-        f.problem(opt.name, f"not valid: {text!r} ({opt.help})")
+    except ValueError as exc:
+        f.problem(opt.name, f"not valid: {_shown(text)}{_why(exc, text, opt)} ({opt.help})")
         return opt.default
 
 

@@ -84,6 +84,21 @@ def grade_key(text: str) -> str:
     return "_".join(text.strip().lower().replace("-", " ").split())
 
 
+LONGEST_GRADE = 40  # the store's grade columns are this wide
+
+
+def parse_grade(text: str) -> str:
+    """A grade of the scale, as its key: 1 to 40 characters, none of them a control character."""
+    key = grade_key(text)
+    if not key:
+        raise ValueError("a grade is a word or words, not nothing")
+    if len(key) > LONGEST_GRADE:
+        raise ValueError(f"{len(key):,} characters: at most {LONGEST_GRADE}")
+    if any(ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in key):
+        raise ValueError("control characters are not allowed")
+    return key
+
+
 @dataclass(frozen=True, slots=True)
 class Opt:
     name: str
@@ -148,7 +163,7 @@ SETTINGS: tuple[Opt, ...] = (
     Opt("timezone", "Europe/London", parse_timezone, "IANA time zone for all dates and times."),
     Opt("year_start", (4, 1), parse_year_start, "First day of the council's year ('1 April'): quarters, halves and years count from it.", show=year_start_text),
     Opt("working_days", "england-and-wales", parse_calendar, "Bank-holiday calendar for due dates: england-and-wales, scotland, northern-ireland or weekdays."),
-    Opt("grades", ("outstanding", "good", "requires_improvement", "inadequate"), grade_key, "The grade scale, best first (Ofsted's four grades by default).", many=True),
+    Opt("grades", ("outstanding", "good", "requires_improvement", "inadequate"), parse_grade, "The grade scale, best first (Ofsted's four grades by default; each at most 40 characters).", many=True),
     Opt("areas", (), _text, "Key areas of practice judged beside the overall grade (Tameside's seven).", many=True),
     Opt("lookback_months", 0, _whole(0, 36), "Months of practice an audit looks back over (Tameside's 'previous 6 months'), "
         "said on each audit's feed entry and page (0 to 36; 0: the framework says nothing)."),
@@ -156,7 +171,7 @@ SETTINGS: tuple[Opt, ...] = (
     Opt("when_all_recent", "least_recent", _choice("least_recent", "waive"), "When every open case was audited within recent_audit_months: audit the least recently audited (least_recent) or waive the audit (waive)."),
     Opt("horizon_months", 3, _whole(1, 24), "How far ahead the daily tick schedules obligations (1 to 24 months)."),
     Opt("reminder_days", 5, _whole(0, 60), "Working days before the due date that a reminder goes to the assignee (0 to 60)."),
-    Opt("escalate_grades", ("inadequate",), grade_key, "Grades that notify the roles in notify_on_grade (some councils add requires_improvement).", many=True),
+    Opt("escalate_grades", ("inadequate",), parse_grade, "Grades that notify the roles in notify_on_grade (some councils add requires_improvement).", many=True),
     Opt("notify_on_grade", (), _text, "Roles told when an audit is graded with one of escalate_grades.", many=True),
     Opt("digest_roles", (), _text, "Roles that get one daily digest instead of an email per notice.", many=True),
     Opt("extension_roles", ("Head of Service", "Director of Children's Services"), _text, "Roles that may extend a deadline by more than extension_days (for work of their line).", many=True),

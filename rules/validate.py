@@ -78,10 +78,16 @@ def validate_vocabulary(fw: Framework) -> list[Problem]:
     return out
 
 
+LONGEST_ROW_ID = 50  # the store's row columns are this wide
+
+
 def validate_row_ids(fw: Framework) -> list[Problem]:
     out: list[Problem] = []
     first: dict[str, int] = {}
     for row in fw.rows:
+        if len(row.id) > LONGEST_ROW_ID or any(ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in row.id):
+            out.append(_p(row.source, "row.id", f"a row id is one line of at most {LONGEST_ROW_ID} characters, as the council numbers "
+                                                f"its rows (\"3.16\"): got {len(row.id):,} characters"))  # fmt: skip
         if row.id in first:
             out.append(_p(row.source, "row.id", f"duplicate row id '{row.id}' (first on line {first[row.id]})"))
         first.setdefault(row.id, row.source.line)

@@ -90,6 +90,20 @@ def test_a_text_too_long_for_the_store_is_refused_at_its_line_on_both_databases(
     store.close()
 
 
+def test_a_row_id_too_wide_for_the_store_is_refused_at_its_line_on_both_databases(capsys, db_url, tmp_path):
+    framework = (DATA / "store-framework.yaml").read_text()
+    row_id = next(line for line in framework.splitlines() if line.strip().startswith("- id:"))
+    wide = tmp_path / "wide.yaml"
+    wide.write_text(framework.replace(row_id, row_id.split("- id:")[0] + '- id: "3.' + "1" * 49 + '"', 1))
+    store = SqlStore.open(db_url)
+    before = snapshot(store)
+    code, _, err = run(capsys, "--db", db_url, "framework", "load", str(wide))
+    assert code == 1 and "Traceback" not in err
+    assert "row.id: a row id is one line of at most 50 characters" in err and f"{wide}:" in err
+    assert snapshot(store) == before
+    store.close()
+
+
 def test_org_load_reports_what_changed(capsys, db_url):
     run(capsys, "--db", db_url, "framework", "load", str(DATA / "store-framework.yaml"))
     code, out, err = run(capsys, "--db", db_url, "org", "load", str(DATA / "small-org"))

@@ -175,3 +175,18 @@ def test_an_action_given_a_length_or_role_it_cannot_read_is_told_so_once_not_als
         text = bundled.replace(given, f"          - review: {wrong}\n")
         found = messages(errors(load_text(text, "es.yaml")[1]))
         assert len(found) == 1 and found[0].startswith(f"es.yaml:{line}: {expected}"), (wrong, found)
+
+
+def test_a_row_id_and_a_grade_have_the_width_the_store_gives_them():
+    text = (
+        "qaf: 1\nid: x\ntitle: T\nroles: [Head of Service]\n"
+        f"grades: [good, {'g' * 40}, {'h' * 41}]\nescalate_grades: [good]\n"
+        "rows:\n"
+        f"  - {{id: \"3.{'1' * 48}\", role: HoS, task: T, frequency: F, purpose: P, unschedulable: none given}}\n"
+        f"  - {{id: \"3.{'1' * 49}\", role: HoS, task: T, frequency: F, purpose: P, unschedulable: none given}}\n"
+    )
+    _, problems = load_text(text, "x.yaml")
+    found = messages(errors(problems))
+    assert len(found) == 2, found
+    assert found[0].startswith("x.yaml:5: grades: not valid: '" + "h" * 41 + "'") and "at most 40" in found[0], found
+    assert found[1] == 'x.yaml:9: row.id: a row id is one line of at most 50 characters, as the council numbers its rows ("3.16"): got 51 characters'
