@@ -34,7 +34,20 @@ from dateutil.relativedelta import relativedelta
 from qaf.engine.workdays import WorkingDays, calendar
 from qaf.rules.model import Every, Span
 
-__all__ = ["Period", "periods", "due_date", "year_start_of", "after", "calendar"]
+__all__ = ["Period", "periods", "due_date", "year_start_of", "after", "calendar", "FIRST_DAY", "LAST_DAY", "outside"]
+
+
+# The days qaf works with: business dates, schedule windows and report months fall in this century. A date
+# outside it is a slip of the keyboard (0001-01-01, 9999-12-31), and refused where it is typed, not left to
+# overflow the date arithmetic of a horizon or a year start.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
+
+
+def outside(day: date) -> str | None:
+    """Why ``day`` is not a date qaf works with (None: it is one)."""
+    if FIRST_DAY <= day <= LAST_DAY:
+        return None
+    return f"{day.isoformat()} is outside the dates qaf works with ({FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()})"
 
 
 @dataclass(frozen=True, slots=True, order=True)

@@ -29,6 +29,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from qaf.engine.periods import FIRST_DAY, LAST_DAY
+
 WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 
 # what became of the cases that were not completed, in the order the sentence names them
@@ -54,6 +56,8 @@ class Month:
         m = re.fullmatch(r"(\d{4})-(\d{2})", text.strip())
         if not m or not 1 <= int(m.group(2)) <= 12:
             raise ValueError(f"not a month: {text!r} (expected YYYY-MM, e.g. 2026-02)")
+        if not FIRST_DAY.year <= int(m.group(1)) <= LAST_DAY.year:
+            raise ValueError(f"{text.strip()} is outside the months qaf works with ({FIRST_DAY:%Y-%m} to {LAST_DAY:%Y-%m})")
         return cls(int(m.group(1)), int(m.group(2)))
 
     @classmethod

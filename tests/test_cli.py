@@ -125,3 +125,24 @@ def test_bad_arguments_exit_2(capsys):
     with pytest.raises(SystemExit) as exc:
         main(["framework", "frobnicate"])
     assert exc.value.code == 2
+
+
+def test_a_date_outside_the_century_qaf_works_with_is_refused_where_it_is_typed(capsys, tmp_path):
+    """0001-01-01 or 9999-12-31 typed by mistake overflowed a horizon's or a year's arithmetic with a traceback."""
+    db = f"sqlite:///{tmp_path / 'qaf.db'}"
+    assert run(capsys, "--db", db, "framework", "load", str(DATA / "store-framework.yaml"))[0] == 0
+    assert run(capsys, "--db", db, "org", "load", str(DATA / "small-org"))[0] == 0
+    for argv in (["tick", "--today", "9999-12-31"], ["tick", "--today", "0001-01-01"], ["schedule", "--through", "9999-12-31"],
+                 ["due", "--today", "1999-12-31"], ["forecast", "--from", "2100-01-01", "--through", "2100-12-31"]):  # fmt: skip
+        try:
+            code = main(["--db", db, *argv])
+        except SystemExit as exc:
+            code = exc.code
+        err = capsys.readouterr().err
+        assert code == 2 and "is outside the dates qaf works with (2000-01-01 to 2099-12-31)" in err and "Traceback" not in err, (argv, err)
+    code, _, err = run(capsys, "--db", db, "report", "--month", "0001-01")
+    assert code == 1 and "0001-01 is outside the months qaf works with (2000-01 to 2099-12)" in err
+    code, _, err = run(capsys, "--db", db, "schedule", "--from", "2024-04-01", "--through", "2099-12-31")
+    assert code == 1 and "is more than 5 years: plan at most 5 years at a time" in err
+    code, out, _ = run(capsys, "--db", db, "schedule", "--from", "2024-04-01", "--through", "2025-03-31", "--today", "2024-04-01")
+    assert code == 0 and "created" in out

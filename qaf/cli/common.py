@@ -16,11 +16,34 @@ if TYPE_CHECKING:
 
 
 def day_arg(text: str) -> date:
-    """An argparse type: ISO dates only, with a message that says so."""
+    """An argparse type: ISO dates only, in the century qaf works with, with a message that says so."""
+    from qaf.engine.periods import outside
+
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date: {text!r} (expected YYYY-MM-DD)") from None
+    why = outside(day)
+    if why:
+        raise argparse.ArgumentTypeError(why)
+    return day
+
+
+LONGEST_WINDOW_YEARS = 5  # a schedule or forecast window: a council plans a year or two, five at most
+
+
+def window(first: date, through: date) -> None:
+    """A schedule's or forecast's window, from ``first`` through ``through``: forwards, and at most five years
+    (a century asked by mistake would plan millions of obligations)."""
+    from dateutil.relativedelta import relativedelta
+
+    from qaf.rules.problems import QafError
+
+    if through < first:
+        raise QafError(f"--through {through} is before --from {first}")
+    if through >= first + relativedelta(years=LONGEST_WINDOW_YEARS):
+        raise QafError(f"--from {first} --through {through} is more than {LONGEST_WINDOW_YEARS} years: plan at most "
+                       f"{LONGEST_WINDOW_YEARS} years at a time (a council's year or two is usual)")  # fmt: skip
 
 
 def today_of(args: argparse.Namespace, store: SqlStore) -> date:

@@ -20,7 +20,7 @@ from qaf import __version__ as VERSION
 from qaf.cli import feeds as cli_feeds
 from qaf.cli import outcomes as cli_outcomes
 from qaf.cli import report as cli_report
-from qaf.cli.common import day_arg, open_store, print_problems, runner_name, today_of
+from qaf.cli.common import day_arg, open_store, print_problems, runner_name, today_of, window
 from qaf.rules import bundled
 from qaf.rules.problems import InputError, QafError, errors
 
@@ -132,8 +132,7 @@ def cmd_schedule(args: argparse.Namespace) -> int:
     store = open_store(args)
     today = today_of(args, store)
     first = args.first or today
-    if args.through < first:
-        raise QafError(f"--through {args.through} is before --from {first}")
+    window(first, args.through)
     org = store.org()
     if not org.people:
         raise QafError("no organisation is loaded: run 'qaf org load DIR' first")

@@ -25,7 +25,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from qaf.cli.common import day_arg, open_store, today_of
+from qaf.cli.common import day_arg, open_store, today_of, window
 from qaf.rules.problems import QafError
 
 if TYPE_CHECKING:
@@ -102,8 +102,7 @@ def cmd_forecast(args: argparse.Namespace) -> int:
         raise QafError(f"--through {args.through} is before --from {args.first}")
     store = open_store(args)
     first = args.first or today_of(args, store)
-    if args.through < first:
-        raise QafError(f"--through {args.through} is before --from {first}")
+    window(first, args.through)
     frameworks = _frameworks(store, args.framework, one=False)
     org = store.org()
     if not org.people:
