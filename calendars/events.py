@@ -47,6 +47,12 @@ PREFIX = {DONE: "✓ Done: ", CANCELLED: "Cancelled: ", WAIVED: "Waived: "}
 PURPOSE_CHARS = 200
 SUMMARY_CHARS = 60  # what and which case; the row's number follows
 ONE_DAY = timedelta(days=1)
+
+
+def _day_after(day: date) -> date:
+    """An all-day event's end (the day after it, exclusive). A due date on the last day Python's dates hold
+    (only an older qaf let an action be given one) ends on itself, rather than fail every feed it is in."""
+    return day + ONE_DAY if day < date.max else day
 REMINDER_HOUR = 9  # the reminder fires at 09:00 on its day (floating: the subscriber's own time)
 
 
@@ -292,7 +298,7 @@ def vevent(item: FeedItem, ctx: Context) -> list[str]:
     ob = item.obligation
     status = "CANCELLED" if ob.status in (CANCELLED, WAIVED) else "CONFIRMED"
     lines = ["BEGIN:VEVENT", f"UID:{ob.uid}", "DTSTAMP:" + ics.utc(item.updated_at),
-             "DTSTART;VALUE=DATE:" + ics.day(ob.due), "DTEND;VALUE=DATE:" + ics.day(ob.due + ONE_DAY),
+             "DTSTART;VALUE=DATE:" + ics.day(ob.due), "DTEND;VALUE=DATE:" + ics.day(_day_after(ob.due)),
              *_said(item, ctx), f"STATUS:{status}", "TRANSP:TRANSPARENT", *_stamps(item, ctx)]  # fmt: skip
     if ob.status in LIVE:
         lines += _alarm(ob, ctx, "")

@@ -25,7 +25,7 @@ One action, as typed on the command line, in a CSV cell or in the API::
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from qaf.engine.model import Obligation, ObligationKey
 from qaf.engine.notices import Notice, one_line
@@ -33,12 +33,13 @@ from qaf.engine.org import Org, Person
 from qaf.engine.periods import after
 from qaf.engine.scope import people_of
 from qaf.engine.workdays import calendar
-from qaf.rules.model import Framework, Span
+from qaf.rules.model import SPAN_LIMITS, Framework, Span
 from qaf.rules.roles import vocabulary_of
 
 KIND = "action"
 DEFAULT_WITHIN = Span(1, "months")  # when the manager gives no date: the follow-ups' own month
 WHAT_CHARS = 2000
+LONGEST = timedelta(days=SPAN_LIMITS["days"])  # an action is due within two years of its audit, however it is said
 SEQ = 7000  # actions' keys: apart from the triggers' follow-ups (f.index * 100 + a * 10)
 
 
@@ -156,7 +157,9 @@ def raise_actions(
         due = spec.due or after(day, spec.within or DEFAULT_WITHIN, workdays)
         if due <= day:
             problems.append((n, f"due: {due} is not after the audit ({day})"))
-        if person is None or why or due <= day:
+        elif due > day + LONGEST:
+            problems.append((n, f"due: {due} is more than two years after the audit ({day}): an action is due within two years"))
+        if person is None or why or not day < due <= day + LONGEST:
             continue
         key = ObligationKey(fw.id, audit.row, -1, day, "cause", audit.id, KIND, SEQ + n)
         ob = Obligation(

@@ -127,6 +127,15 @@ def test_bad_actions_are_refused_with_where_and_the_store_unchanged(store: SqlSt
     assert code != 0 and "action 1" in err and "'NOBODY' is neither a person id nor a role" in err
     assert "action 2" in err and "is not after the audit" in err
     assert snapshot(store) == before
+    # a date a keyboard slip away: taken, it broke every calendar feed the action is in (its end the day after 9999-12-31)
+    for far in ("9999-12-31", "2026-04-24"):
+        code = main(["--db", db_url, "record", audit.id, "--grade", "good", "--date", "2024-04-23", "--today", "2024-04-23",
+                     "--action", f"Fine | due: {far}"])  # fmt: skip
+        err = capsys.readouterr().err
+        assert code != 0 and f"due: {far} is more than two years after the audit (2024-04-23)" in err, err
+    assert snapshot(store) == before
+    assert main(["--db", db_url, "record", audit.id, "--grade", "good", "--date", "2024-04-23", "--today", "2024-04-23",
+                 "--action", "Fine | due: 2026-04-23"]) == 0  # two years to the day: taken
 
 
 def test_an_action_for_a_role_goes_to_the_nearest_holder_up_the_workers_line(store: SqlStore, db_url: str, capsys):

@@ -492,3 +492,14 @@ def test_qaf_feed_refuses_an_unknown_team_and_writes_nothing(shared_year: tuple[
     out = tmp_path / "t9.ics"
     assert qaf(["--db", db_url, "feed", "--team", "T9", "-o", str(out)]) == 1
     assert "no team 'T9'" in capsys.readouterr().err and not out.exists()
+
+
+@pytest.mark.parametrize("kind", ["event", "todo"])
+def test_work_due_on_the_last_day_python_holds_does_not_break_the_feed_it_is_in(kind: str):
+    """An older qaf let an action be given 'due: 9999-12-31'; the event's end (the day after) overflowed and
+    every feed holding it failed. It now ends on its own day, and the feed around it renders."""
+    far = dataclasses.replace(_item("Action", datetime(2024, 6, 1, tzinfo=timezone.utc)).obligation,
+                              id="00000000000000ff", period_end=date.max, due=date.max, cause=None)  # fmt: skip
+    items = [_item("Audit", datetime(2024, 6, 1, tzinfo=timezone.utc)), FeedItem(far, datetime(2024, 6, 1, tzinfo=timezone.utc))]
+    body = render(items, {"east-sussex-2013": EAST_SUSSEX}, Org(), FeedOptions(name="QA", uid="x@qaf", today=date(2024, 6, 10), kind=kind))
+    assert len(components(body)) == 2 and b"99991231" in body  # both rendered, the far one on its day

@@ -147,6 +147,7 @@ def test_an_action_may_be_given_to_a_person_by_name_or_a_role_with_a_date(site: 
     ({"grade": "good", "action-1-who": "SW2"}, "action-1-what", "Say what must be done"),
     ({"grade": "good", "action-1-what": "Plan", "action-1-when": "soon"}, "action-1-when", "Action 1: Enter a date like"),
     ({"grade": "good", "action-1-what": "Plan", "action-1-when": "2024-06-01"}, "action-1-when", "is not after the audit"),
+    ({"grade": "good", "action-1-what": "Plan", "action-1-when": "9999-12-31"}, "action-1-when", "more than two years after the audit"),
     ({"grade": "good", "action-1-what": "Plan", "action-2-what": "Visit", "action-2-who": "Nobody Known"}, "action-2-who",
      "neither a person id nor a role"),
     ({"grade": "good", "action-3-what": "Plan | who: SW2"}, "action-3-what", "other than |"),
