@@ -27,6 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from qaf.engine import typed
 from qaf.engine.model import Obligation, ObligationKey
 from qaf.engine.notices import Notice, one_line
 from qaf.engine.org import Org, Person
@@ -75,6 +76,8 @@ def parse_action(text: str) -> tuple[ActionSpec | None, list[str]]:
         wrong.append("say what must be done before the first |")
     elif len(what) > WHAT_CHARS:
         wrong.append(f"what must be done is {len(what)} characters: keep it under {WHAT_CHARS}")
+    elif why := typed.why_not(what):
+        wrong.append(f"what must be done {why}")
     for part in parts[1:]:
         low = part.lower()
         if low == "safeguarding":

@@ -22,6 +22,7 @@ from qaf.engine.periods import after
 from qaf.engine.rules_ref import Event, Fired
 from qaf.engine.sampling import CaseHistory, pick_case
 from qaf.engine.scope import People, people_of, share_out
+from qaf.engine import typed
 from qaf.engine.titles import follow_up_title
 from qaf.engine.workdays import calendar
 from qaf.rules.model import Action, Framework
@@ -127,6 +128,8 @@ def check_recording(fw: Framework, org: Org, ob: Obligation, rec: Recording, tod
         elif not may_act(org, by, ob.assignee):
             assignee = org.person(ob.assignee or "")
             bad("by", f"{person.name} may not record for {assignee.name if assignee else ob.assignee}: only the assignee or their line managers may")
+    if rec.notes and (why := typed.why_not(rec.notes)):
+        bad("notes", f"the notes {why}")
     if rec.actions and ob.kind not in GRADED:
         bad("action", f"{ob.id} is a {ob.kind.replace('_', ' ')}: only an audit or a review raises actions")
     elif rec.actions:

@@ -317,6 +317,8 @@ MALFORMED = [
     ({"grade": "good", "areas": ["Chronology=good"]}, "areas"),
     ({"grade": "good", "inspector": "me"}, "inspector"),
     ({}, "grade"),  # an audit needs a grade
+    ({"grade": "good", "notes": "plan\x00updated"}, "notes"),  # PostgreSQL refuses NUL in text: said, not a 500
+    ({"grade": "good", "actions": ["Fix\x00it"]}, "actions.0"),
     (None, "body"),
     ([], "body"),
     ("good", "body"),

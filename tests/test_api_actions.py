@@ -75,6 +75,7 @@ def test_refusals_are_4xx_and_leave_the_store_unchanged(site: Site):
         (site.plan.id, "SW1", {"json": {"note": 5}}, 422, "note"),
         (site.plan.id, "SW1", {"json": {"note": "x", "by": "PM1"}}, 422, "by"),
         (site.plan.id, "SW1", {"json": {"note": "x" * 10_001}}, 422, "note"),
+        (site.plan.id, "SW1", {"json": {"note": "plan\x00updated"}}, 422, "control character"),  # PostgreSQL refuses NUL
     ]
     for oid, who, kw, status, said in cases:
         r = site.done(oid, who, **kw)

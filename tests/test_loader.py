@@ -190,3 +190,17 @@ def test_a_row_id_and_a_grade_have_the_width_the_store_gives_them():
     assert len(found) == 2, found
     assert found[0].startswith("x.yaml:5: grades: not valid: '" + "h" * 41 + "'") and "at most 40" in found[0], found
     assert found[1] == 'x.yaml:9: row.id: a row id is one line of at most 50 characters, as the council numbers its rows ("3.16"): got 51 characters'
+
+
+def test_a_control_character_escaped_into_a_value_is_refused_at_its_line():
+    """YAML refuses a raw NUL but writes one as "\\0" or "\\u0000": taken, it crashed PostgreSQL (which stores no NUL)
+    and would have reached calendar feeds, which hold no control character."""
+    bundled = (Path(__file__).parents[1] / "rules" / "frameworks" / "east-sussex-2013.yaml").read_text()
+    task = "task: Monitoring via one-to-one meetings with the DCS and quarterly performance reviews"
+    line = bundled[: bundled.index(task)].count("\n") + 1
+    for escaped in ("\\0", "\\u0000", "\\a", "\\x1b"):
+        fw, problems = load_text(bundled.replace(task, f'task: "Monitoring{escaped}via meetings"'), "es.yaml")
+        assert messages(errors(problems)) == [f"es.yaml:{line}: yaml: a control character (such as \\0 or \\u0000) in a value: "
+                                              "text holds none but tab and line breaks"], escaped  # fmt: skip
+    _, problems = load_text(bundled.replace(task, 'task: "Monitoring\\tvia meetings,\\nmonthly"'), "es.yaml")
+    assert not errors(problems)  # a tab and a line break are text

@@ -139,6 +139,7 @@ def test_refusing_needs_a_reason_which_stays_on_the_page_and_out_of_emails(site:
     ("2025-12-01", REASON, "ext-to", "within a year"),
     ("2024-07-03", "", "ext-reason", "Say why"),
     ("2024-07-03", "x" * 2_001, "ext-reason", "2,000"),
+    ("2024-07-03", "a\x00b", "ext-reason", "control character"),  # PostgreSQL refuses NUL in text
 ])  # fmt: skip
 def test_asking_checks_each_field_and_writes_nothing_on_error(site: Site, to: str, reason: str, field: str, message: str):
     audit = june(site)

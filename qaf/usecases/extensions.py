@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from qaf.engine import typed
 from qaf.engine.model import LIVE, Obligation
 from qaf.rules.problems import InputError, Problem, QafError, Source
 from qaf.store import extensions as requests
@@ -87,6 +88,8 @@ def ask(store: Store, oid: str, by: str, to: date | None, reason: str, now: date
             problems.append(_bad("reason", "Say why more time is needed"))
         elif len(reason) > MAX_REASON:
             problems.append(_bad("reason", f"The reason must be {MAX_REASON:,} characters or fewer"))
+        elif why := typed.why_not(reason):
+            problems.append(_bad("reason", f"The reason {why}"))
         if problems:
             raise InputError(problems, f"{ob.id}: no request made, the store is unchanged")
         assert to is not None
@@ -124,9 +127,10 @@ def refuse(store: Store, rid: int, by: str, answer: str, now: datetime) -> Exten
     with store.write() as conn:
         found, _ = _deciding(conn, store, rid, by)
         answer = answer.strip()
-        if not answer or len(answer) > MAX_REASON:
+        if not answer or len(answer) > MAX_REASON or typed.why_not(answer):
             raise InputError([_bad("answer", "Say why the request is refused" if not answer else
-                                    f"The reason must be {MAX_REASON:,} characters or fewer")], f"request {rid}: nothing changed")  # fmt: skip
+                                    f"The reason must be {MAX_REASON:,} characters or fewer" if len(answer) > MAX_REASON else
+                                    f"The reason {typed.why_not(answer)}")], f"request {rid}: nothing changed")  # fmt: skip
         if not requests.decide(conn, rid, REFUSED, by, now, answer):
             raise InputError([_bad("request", "this request was decided by someone else meanwhile")], f"request {rid}: nothing changed")
         done = requests.get(conn, rid)

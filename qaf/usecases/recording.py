@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Iterable
 
+from qaf.engine import typed
 from qaf.engine.actions import raise_actions, safeguarding_alert
 from qaf.engine.model import DONE, LIVE, RESCHEDULED, Obligation, ObligationKey
 from qaf.engine.notices import Notice
@@ -216,6 +217,8 @@ def close_action(store: Store, target: str, by: str | None, note: str, today: da
             problems.append(Problem(CLI, "by", f"no person '{who}' in the organisation"))
         elif not may_act(org, person.id, ob.assignee):
             problems.append(Problem(CLI, "by", f"{person.name} may not close this action: only its owner or their line managers may"))
+        if note and (why := typed.why_not(note)):
+            problems.append(Problem(CLI, "note", f"the note {why}"))
         if problems:
             raise InputError(problems, f"{oid}: not closed, the store is unchanged")
         oc.set_status(conn, ob, DONE, f"done, closed by {person.name}")
@@ -428,6 +431,8 @@ def extend_in(conn, store: Store, target: str, to: date, by: str, reason: str, t
         bad("to", f"{to} is more than a year after the original due date {first}: set a new obligation instead")
     if ob.status not in LIVE:
         bad("obligation", f"{oid} is {ob.status}: only open work can be extended")
+    if reason and (why := typed.why_not(reason)):
+        bad("reason", f"the reason {why}")
     if to <= ob.due:
         bad("to", f"{to} is not after the current due date {ob.due}")
     if person is None:

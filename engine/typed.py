@@ -1,0 +1,27 @@
+"""What a person may type where qaf keeps their words: notes, reasons, an action's text. Pure.
+
+Free text may run over several lines (tab, line feed and carriage return
+are kept), but holds no other control character. NUL above all: PostgreSQL
+refuses it in text and in JSON, so a note with one was taken on SQLite and
+failed the whole request on PostgreSQL. Each interface (the command line, a
+CSV, the API, the pages) reaches the use case that calls this, so the rule
+is one, and the refusal names the field like any other problem.
+
+>>> why_not("Spoke to the worker.\\nPlan updated.") is None
+True
+>>> why_not("plan\\x00updated")
+'holds a control character (NUL, or another below space other than tab and line break): type plain text'
+"""
+
+from __future__ import annotations
+
+import re
+
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def why_not(text: str) -> str | None:
+    """Why ``text`` cannot be kept as a person typed it (None: it can)."""
+    if CONTROL.search(text):
+        return "holds a control character (NUL, or another below space other than tab and line break): type plain text"
+    return None
