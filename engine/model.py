@@ -36,6 +36,11 @@ def id_with(prefix: str, seq: int) -> str:
     return hashlib.sha256(f"{prefix}{seq}".encode("utf-8")).hexdigest()[:16]
 
 
+def is_obligation_id(text: str) -> bool:
+    """Whether ``text`` has an obligation id's shape: 16 lower-case hexadecimal digits (a link or a request may hold anything)."""
+    return len(text) == 16 and all(ch in "0123456789abcdef" for ch in text)
+
+
 def obligation_id(framework: str, row: str, cadence: int, period_start: date, subject_kind: str, subject: str, kind: str, seq: int) -> str:
     """An :class:`ObligationKey`'s id, from its fields."""
     return id_with(id_prefix(framework, row, cadence, period_start, subject_kind, subject, kind), seq)

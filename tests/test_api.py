@@ -260,7 +260,8 @@ def test_the_api_answers_what_qaf_due_answers(shared: Served, capsys):
 
 
 def test_bad_filters_are_422_with_a_message(shared: Served):
-    for query, field in (("status=nearly", "status"), ("from=31-05-2024", "from"), ("kind=party", "kind"), ("team=T9", None)):
+    for query, field in (("status=nearly", "status"), ("from=31-05-2024", "from"), ("kind=party", "kind"), ("team=T9", None),
+                         ("row=3.1%00", "row"), ("framework=east%00", "framework"), ("row=" + "3" * 51, "row")):  # NUL: a 500 on PostgreSQL
         r = shared.client.get(f"/api/obligations?{query}", shared.api["D1"])
         assert r.status_code == 422 and r.json()["message"], query
         if field:
@@ -278,6 +279,14 @@ def test_unknown_routes_and_methods_answer_json(shared: Served):
     assert shared.client.get("/nowhere").json() == {"message": "Not Found"}
     r = shared.client.request("DELETE", "/api/obligations", shared.api["D1"])
     assert r.status_code == 405 and r.json()["message"]
+
+
+def test_an_id_that_is_not_an_obligations_shape_is_404_never_a_query(shared: Served):
+    """Sixteen characters with a NUL among them reached PostgreSQL, which refuses NUL: a 500 there."""
+    for oid in ("0123456789abcde%00", "0123456789abcdeZ", "%00" * 16, "0123456789ABCDEF0"):
+        for path in (f"/api/obligations/{oid}", f"/api/obligations/{oid}/outcome", f"/api/obligations/{oid}/done"):
+            r = shared.client.get(path, shared.api["D1"]) if path.count("/") == 3 else shared.client.post(path, shared.api["D1"], json={})
+            assert r.status_code == 404 and r.json()["message"].startswith("no obligation"), (path, r.status_code, r.text)
 
 
 # --- recording an outcome ---------------------------------------------------------------------------

@@ -159,6 +159,7 @@ def test_another_lines_obligation_is_403_with_no_detail(site: Site):
     posted = client.post(f"/obligations/{theirs.id}/outcome", data={"csrf": token, "grade": "good"})
     assert posted.status_code == 403 and snapshot(site.store) == before
     assert client.get("/obligations/0123456789abcdef").status_code == 404
+    assert client.get("/obligations/0123456789abcde%00").status_code == 404  # not an id's shape: never a query (NUL: 500 on PostgreSQL)
     olive = site.signed_in("olive.ops@example-council.gov.uk")  # their Operations Manager sees both lines
     assert olive.get(f"/obligations/{theirs.id}").status_code == 200
 

@@ -59,7 +59,7 @@ from qaf.calendars import access, http
 from qaf.calendars.feed import DONE_DAYS
 from qaf.clock import today_in, utc_now
 from qaf.engine.actions import parse_action
-from qaf.engine.model import LIVE, Obligation
+from qaf.engine.model import LIVE, Obligation, is_obligation_id
 from qaf.engine.outcomes import Recording, check_recording, may_act, parse_areas
 from qaf.engine.query import Filters
 from qaf.rules.problems import InputError, Problem, QafError, Source
@@ -305,7 +305,7 @@ def create_app(
             yield Reading(authorise(conn, snap, credentials, today), conn, snap, counter)
 
     def one(oid: str, who: Caller) -> Obligation:
-        found = store.obligations(Filters(ids=frozenset({oid.lower()}), statuses=None)) if len(oid) == 16 else []
+        found = store.obligations(Filters(ids=frozenset({oid.lower()}), statuses=None)) if is_obligation_id(oid.lower()) else []
         if not found:
             raise ApiError(404, f"no obligation '{oid}'")
         ob = found[0]
@@ -333,7 +333,10 @@ def create_app(
     @app.get("/api/obligations", tags=["obligations"], response_model=list[dict[str, Any]])
     def list_obligations(
         request: Request, credentials: HTTPAuthorizationCredentials = Depends(presented), person: str | None = None, role: str | None = None, team: str | None = None,
-        service: str | None = None, row: str | None = None, framework: str | None = None, kind: KINDS | None = None,
+        service: str | None = None,
+        row: str | None = Query(None, max_length=50, pattern=r"^[^\x00-\x1f\x7f]+$", description="a framework row, e.g. 3.16"),
+        framework: str | None = Query(None, max_length=64, pattern=r"^[a-z0-9][a-z0-9._-]*$", description="a framework id"),
+        kind: KINDS | None = None,
         date_from: date | None = Query(None, alias="from"), date_to: date | None = Query(None, alias="to"),
         status: str = Query("live", description="open, overdue, done, rescheduled, cancelled, waived; comma-separated; live or all"),
     ) -> Response:  # fmt: skip

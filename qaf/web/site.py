@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from qaf.calendars import access
-from qaf.engine.model import Obligation
+from qaf.engine.model import Obligation, is_obligation_id
 from qaf.engine.query import Filters
 from qaf.usecases import mail, signin
 from qaf.web.forms import page, same
@@ -78,7 +78,7 @@ class Site:
     def one(self, oid: str, who: Viewer) -> Obligation | Response:
         """The obligation ``oid`` if ``who`` may see it; otherwise the 404 or 403 page to answer with."""
         oid = oid.lower()
-        found = self.store.obligations(Filters(ids=frozenset({oid}), statuses=None)) if len(oid) == 16 else []
+        found = self.store.obligations(Filters(ids=frozenset({oid}), statuses=None)) if is_obligation_id(oid) else []
         if not found:
             return self.refused(404, "Page not found", "There is no such item. Check the link, or go to My work.", who)
         ob = found[0]
