@@ -18,6 +18,7 @@ import io
 import shutil
 from datetime import date
 from pathlib import Path
+from typing import Iterator
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -26,18 +27,20 @@ from qaf.cli.main import main
 from qaf.clock import utc_now
 from qaf.engine.schedule import plan
 from qaf.rules.loader import load_text
+from qaf.store.db import temporary_schema
 from qaf.store.sql import SqlStore
 from qaf.usecases.mail import MailSettings
 from qaf.usecases.tick import run_tick
-from tests.conftest import snapshot
+from tests.conftest import PG_URL, _postgres_or_skip, snapshot
 from tests.council import council
 
 DATA = Path(__file__).parent / "data"
 FUZZ = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+FUZZ_PG = settings(FUZZ, max_examples=12)  # a schema each: fewer, for the suite's time
 
 HOSTILE = st.one_of(
     st.integers(min_value=-(10**30), max_value=10**30).map(str),
-    st.sampled_from(["", "~", "null", "-1", "0", "1e308", "nan", ".inf", "!!python/object:os.system", "&a [*a]", "*nothing",
+    st.sampled_from(["", "~", "null", "-1", "0", "1e308", "nan", ".inf", "!!python/object:os.system", "&a [*a]", "*nothing", "x" * 201,
                      "[[[[[[[[[[", "{", "'", '"', "---", "%YAML 1.2", "\x00", "\x1b[31m", "=HYPERLINK(\"x\")", "../../etc/passwd",
                      "99999999999 months", "-3 months", "every day", "x" * 5000]),  # fmt: skip
     st.text(max_size=60),
@@ -115,49 +118,84 @@ def test_fuzzed_framework_files_are_refused_with_located_problems_or_schedule_a_
         store.close()
 
 
-@FUZZ
-@given(data=st.data())
-def test_fuzzed_org_csvs_are_refused_with_located_problems_and_the_store_unchanged(tmp_path_factory, data):
+@contextlib.contextmanager
+def _store_url(folder: Path, postgresql: bool) -> Iterator[str]:
+    """A fresh store: a SQLite file in ``folder``, or a PostgreSQL schema (what SQLite keeps, PostgreSQL may refuse)."""
+    if not postgresql:
+        yield f"sqlite:///{folder / 'qaf.db'}"
+        return
+    _postgres_or_skip()
+    with temporary_schema(PG_URL, "qaf_fuzz") as url:
+        yield url
+
+
+def _fuzzed_org(tmp_path_factory, data, postgresql: bool) -> None:
     folder = tmp_path_factory.mktemp("org")
     for name in ("people.csv", "teams.csv", "cases.csv", "bodies.csv"):
         shutil.copy(DATA / "small-org" / name, folder / name)
-    name = data.draw(st.sampled_from(["people.csv", "teams.csv", "cases.csv"]))
+    name = data.draw(st.sampled_from(["people.csv", "teams.csv", "cases.csv", "bodies.csv"]))
     rows = [r.split(",") for r in (folder / name).read_text().splitlines()]
     r = data.draw(st.integers(min_value=1, max_value=len(rows) - 1))
     c = data.draw(st.integers(min_value=0, max_value=len(rows[r]) - 1))
     rows[r][c] = data.draw(HOSTILE).replace(",", ";").replace("\n", " ").replace("\r", " ")
     (folder / name).write_text("\n".join(",".join(row) for row in rows) + "\n", encoding="utf-8", errors="surrogatepass")
-    db = f"sqlite:///{folder / 'qaf.db'}"
-    assert _quiet(["--db", db, "framework", "load", "east-sussex-2013"])[0] == 0
-    assert _quiet(["--db", db, "org", "load", str(DATA / "small-org")])[0] == 0
-    store = SqlStore.open(db)
-    before = snapshot(store)
-    code, said = _quiet(["--db", db, "org", "load", str(folder)])
-    assert "Traceback" not in said
-    if code != 0:
-        assert code == 1 and f"{folder}/" in said  # located: the file (and line) is named
-        assert snapshot(store) == before
-    store.close()
+    with _store_url(folder, postgresql) as db:
+        assert _quiet(["--db", db, "framework", "load", "east-sussex-2013"])[0] == 0
+        assert _quiet(["--db", db, "org", "load", str(DATA / "small-org")])[0] == 0
+        store = SqlStore.open(db)
+        before = snapshot(store)
+        code, said = _quiet(["--db", db, "org", "load", str(folder)])
+        assert "Traceback" not in said
+        if code != 0:
+            assert code == 1 and f"{folder}/" in said  # located: the file (and line) is named
+            assert snapshot(store) == before
+        store.close()
 
 
 @FUZZ
-@given(column=st.sampled_from(["obligation", "grade", "concerns", "areas", "by", "date", "notes"]), value=HOSTILE)
-def test_fuzzed_outcome_csvs_are_refused_whole_with_located_problems(tmp_path_factory, column: str, value: str):
+@given(data=st.data())
+def test_fuzzed_org_csvs_are_refused_with_located_problems_and_the_store_unchanged(tmp_path_factory, data):
+    _fuzzed_org(tmp_path_factory, data, postgresql=False)
+
+
+@FUZZ_PG
+@given(data=st.data())
+def test_fuzzed_org_csvs_are_refused_or_kept_alike_on_postgresql(tmp_path_factory, data):
+    """A text too long for a column, or a NUL, SQLite keeps and PostgreSQL refuses: refused here first, on both."""
+    _fuzzed_org(tmp_path_factory, data, postgresql=True)
+
+
+def _fuzzed_outcomes(tmp_path_factory, column: str, value: str, postgresql: bool) -> None:
     folder = tmp_path_factory.mktemp("outcomes")
-    db = f"sqlite:///{folder / 'qaf.db'}"
-    _quiet(["--db", db, "framework", "load", "east-sussex-2013"])
-    _quiet(["--db", db, "org", "load", str(DATA / "small-org")])
-    _quiet(["--db", db, "schedule", "--from", "2025-04-01", "--through", "2025-04-30", "--today", "2025-04-01"])
-    store = SqlStore.open(db)
-    [some] = [o for o in store.obligations() if o.kind == "report"][:1] or store.obligations()[:1]
-    row = {"obligation": some.id, "grade": "", "concerns": "no", "areas": "", "by": "", "date": "2025-04-20", "notes": ""}
-    row[column] = value.replace(",", ";").replace("\n", " ").replace("\r", " ").replace('"', "'")
-    sheet = folder / "outcomes.csv"
-    sheet.write_text(",".join(row) + "\n" + ",".join(row.values()) + "\n", encoding="utf-8", errors="surrogatepass")
-    before = snapshot(store)
-    code, said = _quiet(["--db", db, "record", "--csv", str(sheet), "--today", "2025-04-21"])
-    assert "Traceback" not in said
-    if code != 0:
-        assert code == 1 and f"{sheet}:" in said
-        assert snapshot(store) == before
-    store.close()
+    with _store_url(folder, postgresql) as db:
+        _quiet(["--db", db, "framework", "load", "east-sussex-2013"])
+        _quiet(["--db", db, "org", "load", str(DATA / "small-org")])
+        _quiet(["--db", db, "schedule", "--from", "2025-04-01", "--through", "2025-04-30", "--today", "2025-04-01"])
+        store = SqlStore.open(db)
+        [some] = [o for o in store.obligations() if o.kind == "report"][:1] or store.obligations()[:1]
+        row = {"obligation": some.id, "grade": "", "concerns": "no", "areas": "", "by": "", "date": "2025-04-20", "notes": ""}
+        row[column] = value.replace(",", ";").replace("\n", " ").replace("\r", " ").replace('"', "'")
+        sheet = folder / "outcomes.csv"
+        sheet.write_text(",".join(row) + "\n" + ",".join(row.values()) + "\n", encoding="utf-8", errors="surrogatepass")
+        before = snapshot(store)
+        code, said = _quiet(["--db", db, "record", "--csv", str(sheet), "--today", "2025-04-21"])
+        assert "Traceback" not in said
+        if code != 0:
+            assert code == 1 and f"{sheet}:" in said
+            assert snapshot(store) == before
+        store.close()
+
+
+OUTCOME_COLUMNS = st.sampled_from(["obligation", "grade", "concerns", "areas", "by", "date", "notes"])
+
+
+@FUZZ
+@given(column=OUTCOME_COLUMNS, value=HOSTILE)
+def test_fuzzed_outcome_csvs_are_refused_whole_with_located_problems(tmp_path_factory, column: str, value: str):
+    _fuzzed_outcomes(tmp_path_factory, column, value, postgresql=False)
+
+
+@FUZZ_PG
+@given(column=OUTCOME_COLUMNS, value=HOSTILE)
+def test_fuzzed_outcome_csvs_are_refused_or_kept_alike_on_postgresql(tmp_path_factory, column: str, value: str):
+    _fuzzed_outcomes(tmp_path_factory, column, value, postgresql=True)
