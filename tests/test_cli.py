@@ -146,3 +146,25 @@ def test_a_date_outside_the_century_qaf_works_with_is_refused_where_it_is_typed(
     assert code == 1 and "is more than 5 years: plan at most 5 years at a time" in err
     code, out, _ = run(capsys, "--db", db, "schedule", "--from", "2024-04-01", "--through", "2025-03-31", "--today", "2024-04-01")
     assert code == 0 and "created" in out
+
+
+def test_every_number_a_command_takes_has_a_range_and_says_it(capsys, tmp_path):
+    """Each of these took the number and failed later: a traceback (an overflow, nan), or a server on a port it
+    was not given, or a leader checking every -1 seconds."""
+    db = f"sqlite:///{tmp_path / 'qaf.db'}"
+    for argv, said in (
+        (["feed", "--all", "-o", str(tmp_path / "f.ics"), "--done-days", "99999999999"], "a whole number of days from 0 to 366"),
+        (["serve", "--port", "99999"], "a port from 1 to 65535"),
+        (["serve", "--port", "-1"], "a port from 1 to 65535"),
+        (["serve", "--leader-check", "-1"], "seconds from 0.1 to 3600"),
+        (["serve", "--leader-check", "nan"], "seconds from 0.1 to 3600"),
+        (["serve", "--leader-check", "inf"], "seconds from 0.1 to 3600"),
+        (["demo", "--out", str(tmp_path / "d"), "--days", "99999999"], "a number of days from 1 to 730"),
+    ):
+        try:
+            code = main(["--db", db, *argv])
+        except SystemExit as exc:
+            code = exc.code
+        err = capsys.readouterr().err
+        assert code == 2 and said in err and "Traceback" not in err, (argv, err)
+    assert not (tmp_path / "qaf.db").exists() and not (tmp_path / "d").exists()

@@ -29,6 +29,32 @@ def day_arg(text: str) -> date:
     return day
 
 
+def whole_arg(low: int, high: int, what: str = "a whole number"):
+    """An argparse type: a whole number from ``low`` to ``high`` (every number a command takes has a range)."""
+
+    def parse(text: str) -> int:
+        if not text.strip().isdigit() or not low <= int(text) <= high:
+            raise argparse.ArgumentTypeError(f"{what} from {low} to {high} is needed, got {text!r}")
+        return int(text)
+
+    return parse
+
+
+def seconds_arg(low: float, high: float):
+    """An argparse type: seconds from ``low`` to ``high`` (never nan or infinity)."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = float("nan")
+        if not low <= value <= high:  # nan is in no range
+            raise argparse.ArgumentTypeError(f"seconds from {low:g} to {high:g} are needed, got {text!r}")
+        return value
+
+    return parse
+
+
 LONGEST_WINDOW_YEARS = 5  # a schedule or forecast window: a council plans a year or two, five at most
 
 

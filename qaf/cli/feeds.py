@@ -23,7 +23,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from qaf.cli.common import day_arg, open_store, today_of
+from qaf.cli.common import day_arg, open_store, today_of, whole_arg
 from qaf.clock import utc_now
 from qaf.rules.problems import QafError
 
@@ -41,10 +41,7 @@ DONE_DAYS = 30
 _day = day_arg
 
 
-def _whole(text: str) -> int:
-    if not text.isdigit():
-        raise argparse.ArgumentTypeError(f"not a whole number of days: {text!r}")
-    return int(text)
+_whole = whole_arg(0, 366, "a whole number of days")
 
 
 def _selection(args: argparse.Namespace) -> Selection:
@@ -151,7 +148,7 @@ def register(commands) -> None:
     feed.add_argument("-o", "--output", metavar="FILE", help="write the feed here (default: stdout)")
     feed.add_argument("--todo", action="store_true", help="VTODOs instead of all-day events")
     feed.add_argument("--today", type=_day, metavar="DATE", help="the business date (default: today): done work shows for --done-days after")
-    feed.add_argument("--done-days", type=_whole, default=DONE_DAYS, metavar="N", help=f"days finished work stays in the feed (default {DONE_DAYS})")
+    feed.add_argument("--done-days", type=_whole, default=DONE_DAYS, metavar="N", help=f"days finished work stays in the feed (0 to 366; default {DONE_DAYS})")
     feed.add_argument("--base-url", metavar="URL", help="where qaf serve answers, for each event's link (default: $QAF_BASE_URL)")
     feed.set_defaults(handler=cmd_feed)
 

@@ -20,7 +20,7 @@ from qaf import __version__ as VERSION
 from qaf.cli import feeds as cli_feeds
 from qaf.cli import outcomes as cli_outcomes
 from qaf.cli import report as cli_report
-from qaf.cli.common import day_arg, open_store, print_problems, runner_name, today_of, window
+from qaf.cli.common import day_arg, open_store, print_problems, runner_name, seconds_arg, today_of, whole_arg, window
 from qaf.rules import bundled
 from qaf.rules.problems import InputError, QafError, errors
 
@@ -325,9 +325,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="serve feeds and the JSON API; the leader instance runs the daily tick and sends email")
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--port", type=whole_arg(1, 65535, "a port"), default=8000, help="the port to listen on (1 to 65535; default 8000)")
     serve.add_argument("--catch-up-from", type=day_arg, metavar="DATE", help="on becoming leader, tick every day from DATE (default: after the last tick)")
-    serve.add_argument("--leader-check", type=float, default=15.0, metavar="SECONDS", help="how often a follower tries to become leader")
+    serve.add_argument("--leader-check", type=seconds_arg(0.1, 3600), default=15.0, metavar="SECONDS",
+                       help="how often a follower tries to become leader (0.1 to 3600 seconds; default 15)")  # fmt: skip
     serve.set_defaults(handler=cmd_serve)
 
     cli_feeds.register(commands)

@@ -25,7 +25,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from qaf.cli.common import day_arg, open_store, today_of, window
+from qaf.cli.common import day_arg, open_store, today_of, whole_arg, window
 from qaf.rules.problems import QafError
 
 if TYPE_CHECKING:
@@ -117,12 +117,6 @@ def cmd_forecast(args: argparse.Namespace) -> int:
     return 0
 
 
-def _positive(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"not a whole number above 0: {text!r}")
-    return int(text)
-
-
 def cmd_demo(args: argparse.Namespace) -> int:
     from qaf.demo.replay import DemoOptions, run_demo
 
@@ -164,9 +158,9 @@ def register(commands) -> None:
     demo = commands.add_parser("demo", help="a synthetic council's year with East Sussex 2013: feeds, emails, monthly reports and a summary")
     demo.add_argument("--out", default="qaf-demo", metavar="DIR", help="where to write it all, its store included (OUT/qaf.db; --db is not used); default qaf-demo. A previous demo there is replaced")
     demo.add_argument("--seed", type=int, default=1, metavar="N", help="the same seed gives the same council and the same year")
-    demo.add_argument("--days", type=_positive, default=365, metavar="N", help="days to replay from 1 April 2026 (default: 365)")
+    demo.add_argument("--days", type=whole_arg(1, 730, "a number of days"), default=365, metavar="N", help="days to replay from 1 April 2026 (1 to 730; default: 365)")
     demo.add_argument("--serve", action="store_true", help="then serve the demo's store in a browser, with a page to sign in as any of its people")
     demo.add_argument("--serve-only", action="store_true", help="serve the demo already in --out (no new replay)")
     demo.add_argument("--host", default="127.0.0.1", help="where --serve listens (default 127.0.0.1)")
-    demo.add_argument("--port", type=_positive, default=8000, help="its port (default 8000)")
+    demo.add_argument("--port", type=whole_arg(1, 65535, "a port"), default=8000, help="its port (1 to 65535; default 8000)")
     demo.set_defaults(handler=cmd_demo)
