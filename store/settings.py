@@ -13,6 +13,7 @@ variable                         default range       what
 ``QAF_API_CACHE_MB``             32      0–4096      the API's answers kept in memory, by their bytes (0: none)
 ``QAF_BACKGROUND_NICE``          10      0–19        how much lower than serving the tick and sender run (Linux nice)
 ``QAF_TICK_SPREAD_MINUTES``      60      0–180       the daily tick is at 06:00 plus a fixed offset under this (0: 06:00 sharp)
+``QAF_SMTP_PORT``                25      1–65535     the SMTP server's port (587 is usual with STARTTLS)
 ================================ ======= =========== ===========================================
 
 >>> whole("QAF_DB_POOL_SIZE", {"QAF_DB_POOL_SIZE": " 4 "})
@@ -40,6 +41,7 @@ SETTINGS: dict[str, tuple[int, int, int]] = {  # name: (default, lowest, highest
     "QAF_API_CACHE_MB": (32, 0, 4096),
     "QAF_BACKGROUND_NICE": (10, 0, 19),
     "QAF_TICK_SPREAD_MINUTES": (60, 0, 180),
+    "QAF_SMTP_PORT": (25, 1, 65535),
 }
 
 

@@ -72,3 +72,16 @@ def test_settings_from_the_environment_or_a_file(tmp_path):
     s = read_settings({"QAF_SETTINGS": str(file), "QAF_SMTP_PORT": "2525"})
     assert (s.host, s.port, s.starttls, s.sender) == ("smtp.example-council.gov.uk", 2525, True, "qa@example-council.gov.uk")
     assert not read_settings({}).configured
+
+
+def test_a_mail_setting_out_of_its_range_is_refused_by_name_before_any_message_is_tried():
+    """A misspelt setting failed every email later, one by one; QAF_SMTP_PORT=abc was a traceback."""
+    import pytest
+
+    from qaf.rules.problems import QafError
+
+    for key, value, said in (("QAF_SMTP_PORT", "99999", "a whole number from 1 to 65535"), ("QAF_SMTP_PORT", "abc", "a whole number"),
+                             ("QAF_SMTP_STARTTLS", "perhaps", "1 or 0"), ("QAF_MAIL_FROM", "qa team", "an email address")):  # fmt: skip
+        with pytest.raises(QafError, match=f"{key}=.*{said}"):
+            read_settings({"QAF_SMTP_HOST": "smtp.example-council.gov.uk", key: value})
+    assert read_settings({"QAF_SMTP_STARTTLS": "on"}).starttls and not read_settings({"QAF_SMTP_STARTTLS": "no"}).starttls

@@ -5,8 +5,8 @@ lines named by ``QAF_SETTINGS`` (the environment wins):
 
 ==================== ===============================================
 ``QAF_SMTP_HOST``    the SMTP server; unset: notices stay pending
-``QAF_SMTP_PORT``    default 25 (587 is usual with STARTTLS)
-``QAF_SMTP_STARTTLS`` 0/1
+``QAF_SMTP_PORT``    default 25, from 1 to 65535 (587 is usual with STARTTLS)
+``QAF_SMTP_STARTTLS`` 0/1 (true/false, yes/no, on/off); anything else is refused
 ``QAF_SMTP_USER``    with ``QAF_SMTP_PASSWORD``, log in first
 ``QAF_MAIL_FROM``    the sender address (default ``qaf@localhost``)
 ``QAF_BASE_URL``     where qaf serves its API and feeds (for links)
@@ -40,10 +40,13 @@ from pathlib import Path
 from typing import Mapping
 
 from qaf.engine.notices import one_line
+from qaf.rules.problems import QafError
+from qaf.store.settings import whole
 
 KEYS = ("QAF_SMTP_HOST", "QAF_SMTP_PORT", "QAF_SMTP_STARTTLS", "QAF_SMTP_USER", "QAF_SMTP_PASSWORD", "QAF_MAIL_FROM", "QAF_BASE_URL")
 ADDRESS = re.compile(r"[^@\s,;<>\"()\[\]\\]+@[^@\s,;<>\"()\[\]\\]+\.[A-Za-z0-9-]+")
 MAX_BODY = 50_000
+SWITCH = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,13 +75,19 @@ def read_settings(env: Mapping[str, str] | None = None) -> MailSettings:
                 if key.strip() in KEYS:
                     values[key.strip()] = value.strip()
     values.update({k: env[k] for k in KEYS if env.get(k)})
+    starttls = values.get("QAF_SMTP_STARTTLS", "0").strip().lower() or "0"
+    if starttls not in SWITCH:  # a misspelt setting would fail every email, later, one by one
+        raise QafError(f"QAF_SMTP_STARTTLS={values['QAF_SMTP_STARTTLS']!r}: 1 or 0 (true/false, yes/no, on/off) is needed (default 0)")
+    sender = values.get("QAF_MAIL_FROM") or "qaf@localhost"
+    if sender != "qaf@localhost" and not ADDRESS.fullmatch(sender):
+        raise QafError(f"QAF_MAIL_FROM={sender!r}: an email address is needed (default qaf@localhost)")
     return MailSettings(
         host=values.get("QAF_SMTP_HOST") or None,
-        port=int(values.get("QAF_SMTP_PORT") or 25),
-        starttls=values.get("QAF_SMTP_STARTTLS", "0").strip().lower() in ("1", "true", "yes"),
+        port=whole("QAF_SMTP_PORT", values),
+        starttls=SWITCH[starttls],
         user=values.get("QAF_SMTP_USER") or None,
         password=values.get("QAF_SMTP_PASSWORD") or None,
-        sender=values.get("QAF_MAIL_FROM") or "qaf@localhost",
+        sender=sender,
         base_url=(values.get("QAF_BASE_URL") or "").rstrip("/"),
     )
 
