@@ -158,11 +158,12 @@ def raise_actions(
         if why:
             problems.append((n, why))
         due = spec.due or after(day, spec.within or DEFAULT_WITHIN, workdays)
-        if due <= day:
-            problems.append((n, f"due: {due} is not after the audit ({day})"))
-        elif due > day + LONGEST:
-            problems.append((n, f"due: {due} is more than two years after the audit ({day}): an action is due within two years"))
-        if person is None or why or not day < due <= day + LONGEST:
+        when = (f"due: {due} is not after the audit ({day})" if due <= day else
+                f"due: {due} is more than two years after the audit ({day}): an action is due within two years" if due > day + LONGEST else
+                None)  # fmt: skip
+        if when:
+            problems.append((n, when))
+        if person is None or why or when:
             continue
         key = ObligationKey(fw.id, audit.row, -1, day, "cause", audit.id, KIND, SEQ + n)
         ob = Obligation(

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Mapping
 
+from qaf.engine import typed
 from qaf.engine.actions import ActionSpec, raise_actions
 from qaf.engine.model import LIVE, Obligation, ObligationKey
 from qaf.engine.notices import Notice, copy_notices, notice_for
@@ -22,7 +23,6 @@ from qaf.engine.periods import after
 from qaf.engine.rules_ref import Event, Fired
 from qaf.engine.sampling import CaseHistory, pick_case
 from qaf.engine.scope import People, people_of, share_out
-from qaf.engine import typed
 from qaf.engine.titles import follow_up_title
 from qaf.engine.workdays import calendar
 from qaf.rules.model import Action, Framework

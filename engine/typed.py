@@ -15,13 +15,11 @@ True
 
 from __future__ import annotations
 
-import re
-
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+from qaf.rules.plain import has_control
 
 
 def why_not(text: str) -> str | None:
     """Why ``text`` cannot be kept as a person typed it (None: it can)."""
-    if CONTROL.search(text):
+    if has_control(text, lines=True):
         return "holds a control character (NUL, or another below space other than tab and line break): type plain text"
     return None

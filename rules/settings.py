@@ -14,6 +14,8 @@ from datetime import date
 from typing import Any, Callable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from qaf.rules.plain import has_control
+
 MONTHS = (
     "january", "february", "march", "april", "may", "june",
     "july", "august", "september", "october", "november", "december",
@@ -92,11 +94,7 @@ def parse_grade(text: str) -> str:
     key = grade_key(text)
     if not key:
         raise ValueError("a grade is a word or words, not nothing")
-    if len(key) > LONGEST_GRADE:
-        raise ValueError(f"{len(key):,} characters: at most {LONGEST_GRADE}")
-    if any(ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in key):
-        raise ValueError("control characters are not allowed")
-    return key
+    return _bounded(LONGEST_GRADE)(key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +127,7 @@ def _bounded(limit: int) -> Callable[[str], str]:
     def parse(text: str) -> str:
         if len(text) > limit:
             raise ValueError(f"{len(text):,} characters: at most {limit}")
-        if any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
+        if has_control(text):
             raise ValueError("control characters are not allowed")
         return text
 

@@ -30,6 +30,7 @@ from qaf.rules.model import (
     Framework,
     Row,
 )
+from qaf.rules.plain import has_control
 from qaf.rules.problems import Problem, Source
 from qaf.rules.roles import Vocabulary
 
@@ -85,7 +86,7 @@ def validate_row_ids(fw: Framework) -> list[Problem]:
     out: list[Problem] = []
     first: dict[str, int] = {}
     for row in fw.rows:
-        if len(row.id) > LONGEST_ROW_ID or any(ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in row.id):
+        if len(row.id) > LONGEST_ROW_ID or has_control(row.id):
             out.append(_p(row.source, "row.id", f"a row id is one line of at most {LONGEST_ROW_ID} characters, as the council numbers "
                                                 f"its rows (\"3.16\"): got {len(row.id):,} characters"))  # fmt: skip
         if row.id in first:

@@ -21,6 +21,7 @@ from typing import Callable, TypeVar, Union
 
 import yaml
 
+from qaf.rules.plain import has_control
 from qaf.rules.problems import Problem, Source
 
 T = TypeVar("T")
@@ -232,15 +233,11 @@ def _scalar_spans(node: yaml.Node):
                 stack.extend((k, v))
 
 
-# what no text of a framework holds: it breaks calendar feeds, and PostgreSQL refuses NUL outright
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
-
-
 def _convert(node: yaml.Node, filename: str, problems: list[Problem], marks: _Marks) -> Node:
     line = node.start_mark.line + 1
     if isinstance(node, yaml.ScalarNode):
         null = node.style is None and node.value in _NULLS
-        if _CONTROL.search(node.value):  # only an escape gets one here ("\0", "\a", "\u0000"): YAML refuses them raw
+        if has_control(node.value, lines=True):  # only an escape gets one here ("\0", "\a", "\u0000"): YAML refuses them raw
             problems.append(Problem(Source(filename, line), "yaml", "a control character (such as \\0 or \\u0000) in a value: "
                                                                   "text holds none but tab and line breaks"))  # fmt: skip
         return Scalar(node.value, line, quoted=node.style in ("'", '"'), null=null)

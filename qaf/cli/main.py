@@ -127,8 +127,8 @@ def _frameworks(store: SqlStore, only: str | None):
 def cmd_schedule(args: argparse.Namespace) -> int:
     from qaf.usecases import scheduling
 
-    if args.first and args.through < args.first:
-        raise QafError(f"--through {args.through} is before --from {args.first}")
+    if args.first:  # before the store is opened
+        window(args.first, args.through)
     store = open_store(args)
     today = today_of(args, store)
     first = args.first or today

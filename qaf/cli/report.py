@@ -98,8 +98,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_forecast(args: argparse.Namespace) -> int:
     from qaf.engine.forecast import forecast, render
 
-    if args.first and args.through < args.first:
-        raise QafError(f"--through {args.through} is before --from {args.first}")
+    if args.first:  # before the store is opened
+        window(args.first, args.through)
     store = open_store(args)
     first = args.first or today_of(args, store)
     window(first, args.through)

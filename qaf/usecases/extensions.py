@@ -127,10 +127,11 @@ def refuse(store: Store, rid: int, by: str, answer: str, now: datetime) -> Exten
     with store.write() as conn:
         found, _ = _deciding(conn, store, rid, by)
         answer = answer.strip()
-        if not answer or len(answer) > MAX_REASON or typed.why_not(answer):
-            raise InputError([_bad("answer", "Say why the request is refused" if not answer else
-                                    f"The reason must be {MAX_REASON:,} characters or fewer" if len(answer) > MAX_REASON else
-                                    f"The reason {typed.why_not(answer)}")], f"request {rid}: nothing changed")  # fmt: skip
+        wrong = ("Say why the request is refused" if not answer else
+                 f"The reason must be {MAX_REASON:,} characters or fewer" if len(answer) > MAX_REASON else
+                 (why := typed.why_not(answer)) and f"The reason {why}")  # fmt: skip
+        if wrong:
+            raise InputError([_bad("answer", wrong)], f"request {rid}: nothing changed")
         if not requests.decide(conn, rid, REFUSED, by, now, answer):
             raise InputError([_bad("request", "this request was decided by someone else meanwhile")], f"request {rid}: nothing changed")
         done = requests.get(conn, rid)

@@ -25,6 +25,7 @@ from typing import Callable, Iterator
 
 from qaf.engine.caserefs import why_not
 from qaf.engine.org import TEAM_KINDS, Body, Case, Org, Person, Team
+from qaf.rules.plain import has_control
 from qaf.rules.problems import WARNING, Problem, Source
 from qaf.rules.roles import Vocabulary
 
@@ -44,7 +45,6 @@ OPTIONAL_FILES = frozenset({"bodies.csv"})
 
 # the longest text each column may hold (the store's own columns are at least this wide)
 LONGEST = {"id": 100, "name": 200, "email": 254, "role": 200, "service": 200, "area": 200, "ref": 64}
-CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 EMAIL = re.compile(r"[^@\s,;<>\"]+@[^@\s,;<>\"]+\.[^@\s,;<>\"]+")
 # columns that would carry a child's personal details: ignored, and said so
 CHILD_DETAIL = re.compile(r"child|name|dob|birth|address|postcode|surname|forename", re.I)
@@ -123,7 +123,7 @@ def _fits(rows: _Rows, line: int, column: str, value: str, kind: str | None = No
     if len(value) > longest:
         rows.problem(line, column, f"at most {longest} characters, got {len(value)}")
         return False
-    if CONTROL.search(value):
+    if has_control(value):
         rows.problem(line, column, "a line break or another control character: one line of plain text only")
         return False
     if (kind or column) == "id" and ";" in value:

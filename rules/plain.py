@@ -1,0 +1,25 @@
+"""What plain text may hold: no control character, but tab and line breaks where text runs over lines.
+
+NUL above all: PostgreSQL stores none, in text or in JSON. The others break
+calendar feeds, CSV and email headers. Every check of text qaf keeps asks
+here: a framework's values and settings, its row ids and grades, an
+organisation's cells, and the notes, reasons and actions people type
+(:mod:`qaf.engine.typed`).
+
+>>> has_control("CS-000123"), has_control("Plan\\nupdated", lines=True), has_control("Plan\\nupdated")
+(False, False, True)
+>>> has_control("plan\\x00updated", lines=True)
+True
+"""
+
+from __future__ import annotations
+
+import re
+
+ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")  # tab, line feed, carriage return and NEL kept
+
+
+def has_control(text: str, lines: bool = False) -> bool:
+    """Whether ``text`` holds a control character (``lines``: other than tab and the line breaks)."""
+    return (LINES if lines else ONE_LINE).search(text) is not None
