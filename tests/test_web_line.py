@@ -121,6 +121,8 @@ def test_refusing_needs_a_reason_which_stays_on_the_page_and_out_of_emails(site:
     before = snapshot(site.store)["extension_requests"]
     empty = olive.post(f"/extensions/{rid}/refuse", data={"csrf": csrf(line), "answer": "  "})
     assert empty.status_code == 422 and "Say why" in beside(empty.text, f"answer-{rid}")
+    nul = olive.post(f"/extensions/{rid}/refuse", data={"csrf": csrf(line), "answer": "no\x00"})  # PostgreSQL stores no NUL
+    assert nul.status_code == 422 and "control character" in beside(nul.text, f"answer-{rid}")
     assert snapshot(site.store)["extension_requests"] == before
     why = "The audit is of May's supervision: it can be done without Tom."
     refused = olive.post(f"/extensions/{rid}/refuse", data={"csrf": csrf(line), "answer": why})
