@@ -77,7 +77,7 @@ def parse_action(text: str) -> tuple[ActionSpec | None, list[str]]:
     elif len(what) > WHAT_CHARS:
         wrong.append(f"what must be done is {len(what)} characters: keep it under {WHAT_CHARS}")
     elif why := typed.why_not(what):
-        wrong.append(f"what must be done {why}")
+        wrong.append(f"what must be done holds {why}")
     for part in parts[1:]:
         low = part.lower()
         if low == "safeguarding":

@@ -129,7 +129,7 @@ def check_recording(fw: Framework, org: Org, ob: Obligation, rec: Recording, tod
             assignee = org.person(ob.assignee or "")
             bad("by", f"{person.name} may not record for {assignee.name if assignee else ob.assignee}: only the assignee or their line managers may")
     if rec.notes and (why := typed.why_not(rec.notes)):
-        bad("notes", f"the notes {why}")
+        bad("notes", f"the notes hold {why}")
     if rec.actions and ob.kind not in GRADED:
         bad("action", f"{ob.id} is a {ob.kind.replace('_', ' ')}: only an audit or a review raises actions")
     elif rec.actions:

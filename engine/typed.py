@@ -10,7 +10,7 @@ is one, and the refusal names the field like any other problem.
 >>> why_not("Spoke to the worker.\\nPlan updated.") is None
 True
 >>> why_not("plan\\x00updated")
-'holds a control character (NUL, or another below space other than tab and line break): type plain text'
+'a character that is not text (a control character such as NUL): type or paste plain text'
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from qaf.rules.plain import has_control
 
 
 def why_not(text: str) -> str | None:
-    """Why ``text`` cannot be kept as a person typed it (None: it can)."""
+    """Why ``text`` cannot be kept as a person typed it (None: it can), to follow "the notes hold"."""
     if has_control(text, lines=True):
-        return "holds a control character (NUL, or another below space other than tab and line break): type plain text"
+        return "a character that is not text (a control character such as NUL): type or paste plain text"
     return None

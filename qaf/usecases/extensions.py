@@ -89,7 +89,7 @@ def ask(store: Store, oid: str, by: str, to: date | None, reason: str, now: date
         elif len(reason) > MAX_REASON:
             problems.append(_bad("reason", f"The reason must be {MAX_REASON:,} characters or fewer"))
         elif why := typed.why_not(reason):
-            problems.append(_bad("reason", f"The reason {why}"))
+            problems.append(_bad("reason", f"The reason holds {why}"))
         if problems:
             raise InputError(problems, f"{ob.id}: no request made, the store is unchanged")
         assert to is not None
@@ -129,7 +129,7 @@ def refuse(store: Store, rid: int, by: str, answer: str, now: datetime) -> Exten
         answer = answer.strip()
         wrong = ("Say why the request is refused" if not answer else
                  f"The reason must be {MAX_REASON:,} characters or fewer" if len(answer) > MAX_REASON else
-                 (why := typed.why_not(answer)) and f"The reason {why}")  # fmt: skip
+                 (why := typed.why_not(answer)) and f"The reason holds {why}")  # fmt: skip
         if wrong:
             raise InputError([_bad("answer", wrong)], f"request {rid}: nothing changed")
         if not requests.decide(conn, rid, REFUSED, by, now, answer):

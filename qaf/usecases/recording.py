@@ -218,7 +218,7 @@ def close_action(store: Store, target: str, by: str | None, note: str, today: da
         elif not may_act(org, person.id, ob.assignee):
             problems.append(Problem(CLI, "by", f"{person.name} may not close this action: only its owner or their line managers may"))
         if note and (why := typed.why_not(note)):
-            problems.append(Problem(CLI, "note", f"the note {why}"))
+            problems.append(Problem(CLI, "note", f"the note holds {why}"))
         if problems:
             raise InputError(problems, f"{oid}: not closed, the store is unchanged")
         oc.set_status(conn, ob, DONE, f"done, closed by {person.name}")
@@ -432,7 +432,7 @@ def extend_in(conn, store: Store, target: str, to: date, by: str, reason: str, t
     if ob.status not in LIVE:
         bad("obligation", f"{oid} is {ob.status}: only open work can be extended")
     if reason and (why := typed.why_not(reason)):
-        bad("reason", f"the reason {why}")
+        bad("reason", f"the reason holds {why}")
     if to <= ob.due:
         bad("to", f"{to} is not after the current due date {ob.due}")
     if person is None:
