@@ -99,6 +99,13 @@ def planned_window(
     return {o.id: o for o in map(from_row, (r for r in conn.execute(query, window) if (r.row, r.cadence) in rows))}
 
 
+def live_before(conn: Connection, framework: str, first: date) -> dict[str, Obligation]:
+    """The planner's live obligations whose periods ended before ``first``: work no window holds any more."""
+    c = OBLIGATIONS.c
+    query = select(OBLIGATIONS).where(c.framework == framework, c.cadence >= 0, c.status.in_(LIVE), c.period_end < first)
+    return {r.id: from_row(r) for r in conn.execute(query)}
+
+
 def trigger_made(conn: Connection, framework: str) -> tuple[dict[str, Obligation], dict[str, Obligation]]:
     """The framework's live obligations a trigger created (cadence < 0), and every obligation up their chains of causes."""
     c = OBLIGATIONS.c

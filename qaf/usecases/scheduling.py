@@ -14,9 +14,10 @@ changed costs a query, not a plan:
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+from datetime import date, timedelta
 
 from qaf.engine.fingerprint import fingerprint, framework_digest
+from qaf.engine.model import CANCELLED
 from qaf.engine.org import Org
 from qaf.engine.reconcile import ScheduleResult, reconcile, reconcile_follow_ups
 from qaf.engine.sampling import CaseHistory
@@ -30,6 +31,7 @@ from qaf.store.protocols import Store
 
 FOLLOW_UPS = "follow_ups"  # its own run row: trigger-made work has no window, so one row a framework
 FOLLOW_UPS_KEY = date(1970, 1, 1)
+EARLIER = "earlier"  # its own run row too: live work of periods that ended before the window
 
 
 def _digest(*parts: str) -> str:
@@ -45,6 +47,7 @@ def schedule(store: Store, fw: Framework, org: Org, first: date, last: date, tod
         store.lock(conn, f"schedule.{fw.id}")
         results = [_part(conn, store, fw, org, first, last, today, part, sampled, force) for part in parts]
         results.append(_follow_ups(conn, store, fw, org, today))
+        results.append(_earlier(conn, store, fw, org, first, today))
     return _combine(fw.id, results)
 
 
@@ -72,6 +75,44 @@ def _follow_ups(conn, store, fw: Framework, org: Org, today: date) -> ScheduleRe
     reassigned = len(updates) - cancelled
     store.log_in(conn, "schedule", fw.id, {"part": "follow_ups", "reassigned": reassigned, "cancelled": cancelled})
     return ScheduleResult(fw.id, 0, updated=reassigned, reassigned=reassigned, cancelled=cancelled)
+
+
+def _earlier(conn, store, fw: Framework, org: Org, first: date, today: date) -> ScheduleResult:
+    """Live work of periods that ended before the window follows the organisation too.
+
+    HR's news often comes late: a worker who left on the 2nd, loaded on the
+    5th of the next month, leaves last month's audit of them overdue, and it
+    climbs the escalation ladder to the Director for work nobody can do. Such
+    work is planned again over its own periods, and reconciled as the window
+    is: cancelled with the reason when its subject is out of scope, given to
+    whoever the plan now names. Nothing is created for past periods.
+
+    Skipped while the framework and the organisation are as they were at the
+    last run: work that leaves the window as the month turns was reconciled
+    with them while it was in it.
+    """
+    inputs = _digest(framework_digest(fw), org.fingerprint)
+    run = runs.last(conn, fw.id, FOLLOW_UPS_KEY, FOLLOW_UPS_KEY, EARLIER)
+    if run is not None and run.fingerprint == inputs:
+        return ScheduleResult(fw.id, 0, skipped=True)
+    calendar = {(r.id, i) for r in fw.rows for i, cad in enumerate(r.cadences) if part_of(cad) == CALENDAR}
+    live = {k: o for k, o in ob_store.live_before(conn, fw.id, first).items() if (o.row, o.cadence) in calendar}
+    updates: tuple = ()
+    if live:
+        since, until = min(o.period_start for o in live.values()), first - timedelta(days=1)
+        history = ob_store.case_history(conn, since, until, fw.recent_audit_months)
+        planned = plan(fw, org, since, until, today, live, history, parts=(CALENDAR,))
+        updates = reconcile(planned, fw, org, live).updates  # its new work is for periods gone by: none is made
+        if updates:
+            ob_store.apply(conn, (), updates)
+    runs.save(conn, fw.id, FOLLOW_UPS_KEY, FOLLOW_UPS_KEY, EARLIER, inputs, 0, [])
+    if not updates:
+        return ScheduleResult(fw.id, 0, skipped=True)
+    cancelled = sum(1 for _, fields in updates if fields.get("status") == CANCELLED)
+    reassigned = sum(1 for _, fields in updates if "assignee" in fields)
+    store.log_in(conn, "schedule", fw.id, {"part": EARLIER, "before": first.isoformat(), "cancelled": cancelled,
+                                           "reassigned": reassigned, "updated": len(updates) - cancelled})  # fmt: skip
+    return ScheduleResult(fw.id, 0, updated=len(updates) - cancelled, reassigned=reassigned, cancelled=cancelled)
 
 
 def _part(conn, store, fw: Framework, org: Org, first: date, last: date, today: date, part: str, sampled: list[str], force: bool):
