@@ -107,6 +107,7 @@ class _Planner:
     unanswered: dict[tuple[str, str], dict[str, None]] = field(default_factory=dict)
     pending: list["_Pending"] = field(default_factory=list)
     sink: Callable[[list[Obligation]], None] | None = None  # handed each finished obligation as it is made
+    inherit: bool = False  # periods gone by: a worker's new line manager answers for them, however late he came
 
     def __post_init__(self) -> None:
         self.people = people_of(self.org, vocabulary_of(self.fw))
@@ -173,7 +174,13 @@ class _Planner:
 
     def subjects(self, row: Row, c: Cadence, period: Period, due: date, team_filter) -> list[Subject]:
         roles = c.by or row.by
-        holders = self.people.holders(roles, period.start, due)
+        # whose work it is: a holder's own work needs them there all the period, as any subject does; another's
+        # (a worker's, a team's) goes to whoever holds the role on its due date, so when a Practice Manager leaves
+        # mid-month and the next starts, the month's audits of her workers pass to him instead of falling away as
+        # "line manager changed"; and work of periods gone by (``inherit``) to a worker's line manager however
+        # late he came: "a new line manager inherits open ones", overdue ones too
+        own = c.per == "assignee" or c.per == "body"
+        holders = self.people.holders(roles, period.start if own else due, due, or_since=self.inherit and c.per == "worker")
         if c.per == "body" or (c.per == "assignee" and c.kind == "meeting" and c.to and not c.with_ and not c.rota):
             return self.bodies(c, period, due, holders)  # a meeting of a body is one meeting, whoever attends
         if c.per == "assignee":
@@ -582,12 +589,16 @@ def plan(
     completed: Iterable[Completed] = (),
     parts: tuple[str, ...] = (CALENDAR, SAMPLES),
     sink: Callable[[list[Obligation]], None] | None = None,
+    inherit: bool = False,
 ) -> Plan:
     """Every obligation the framework asks of the organisation for periods overlapping first..last.
 
     ``sink``, if given, is handed the plan's obligations as they are made, a
     batch at a time, each exactly once (the plan holds them all too, sorted):
-    a store can be writing them while the rest are planned.
+    a store can be writing them while the rest are planned. ``inherit``: the
+    periods are gone by (their work overdue), and a worker's audits go to her
+    line manager now, even one who started after their due date.
     """
-    planner = _Planner(fw, org, first, last, today, existing or {}, history or CaseHistory(), tuple(completed), parts, sink=sink)
+    planner = _Planner(fw, org, first, last, today, existing or {}, history or CaseHistory(), tuple(completed), parts, sink=sink,
+                       inherit=inherit)  # fmt: skip
     return planner.run()

@@ -78,8 +78,11 @@ class People:
         held = self.roles.get(person.id, frozenset())
         return any(r in held for r in roles)
 
-    def holders(self, roles: tuple[str, ...], start: date, due: date) -> list[Person]:
-        """Active holders of any of ``roles`` (a body's chair for a body), sorted by id."""
+    def holders(self, roles: tuple[str, ...], start: date, due: date, *, or_since: bool = False) -> list[Person]:
+        """Active holders of any of ``roles`` (a body's chair for a body), sorted by id.
+
+        ``or_since``: also those who started after ``start``, so long as they had not left by ``due``.
+        """
         out: dict[str, Person] = {}
         for role in roles:
             if self.vocab.is_body(role):
@@ -89,7 +92,7 @@ class People:
             else:
                 people = list(self._holders.get(role, ()))
             for p in people:
-                if active(p, start, due):
+                if active(p, start, due) or (or_since and (p.end is None or p.end >= due)):
                     out.setdefault(p.id, p)
         return sorted(out.values(), key=lambda p: p.id)
 

@@ -11,6 +11,9 @@ hold the same work, and nothing may be lost or done twice:
 - live work of a worker who is out of scope for it (left before it was due,
   or not yet started when its period began) has been cancelled;
 - live work is owned by someone who is still in the council, or by nobody;
+- every worker in post all month under a Practice Manager has the month's
+  audit, however often managers came and went, and her live audits (overdue
+  ones too) are her line manager's;
 - a tick run twice on one day changes nothing the second time, and days
   passing with nobody coming or going cancel nothing.
 
@@ -119,7 +122,7 @@ class CouncilYear(RuleBasedStateMachine):
         self._each(lambda store: _tick(store, self.today).status)
         self.planned = True
 
-    @rule(days=st.integers(1, 40))
+    @rule(days=st.one_of(st.integers(1, 7), st.integers(8, 40)))  # often a day or a week: news and ticks within one month
     def days_pass(self, days: int) -> None:
         self.today += timedelta(days=days)
         live = {o.id for o in self.stores["sqlite"].obligations() if o.status in LIVE}
@@ -273,6 +276,38 @@ class CouncilYear(RuleBasedStateMachine):
                     f"{ob.id} audits {worker.id}, due {ob.due}, after they left on {worker.end} (today {self.today})"
 
 
+    @invariant()
+    def every_worker_in_post_has_this_months_audit(self) -> None:
+        """3.16: "one case per month for each worker", whoever their Practice Manager is by the month's end."""
+        if not self.planned:
+            return
+        month = self.today.replace(day=1)
+        audits = [o for o in self.stores["sqlite"].obligations() if o.row == "3.16" and o.cadence == 0 and o.period_start == month]
+        if not audits:
+            return
+        due, people = audits[0].due, {p.id: p for p in self.org.people}
+        owed = {o.subject for o in audits if o.status != CANCELLED}
+        for w in self.org.people:
+            boss = people.get(w.manager or "")
+            if "Social Worker" not in w.roles or boss is None or "Practice Manager" not in boss.roles:
+                continue
+            if all(p.start is None or p.start <= day for p, day in ((w, month), (boss, due))) and \
+                    all(p.end is None or p.end >= due for p in (w, boss)):  # fmt: skip
+                assert w.id in owed, f"{w.name} is in post all {month:%B %Y} under {boss.name}, and has no audit that month"
+
+    @invariant()
+    def a_workers_live_audits_are_her_line_managers(self) -> None:
+        """"A new line manager inherits open ones": overdue ones too, once the tick has run."""
+        if not self.planned:
+            return
+        people = {p.id: p for p in self.org.people}
+        for o in self.stores["sqlite"].obligations():
+            if o.row != "3.16" or o.cadence != 0 or o.status not in LIVE:
+                continue
+            boss = people.get(people[o.subject].manager or "")
+            if boss is not None and "Practice Manager" in boss.roles and (boss.end is None or boss.end >= o.due):
+                assert o.assignee == boss.id, f"{o.id} ({o.period_start:%B %Y}) of {o.subject} is with {o.assignee}, not {boss.id}"
+
 EXAMPLES = int(os.environ.get("QAF_LIFECYCLE_EXAMPLES", "3"))
 SHRINK = os.environ.get("QAF_LIFECYCLE_SHRINK") == "1"  # shrinking a failure takes minutes: ask for it when chasing one
 
@@ -330,3 +365,19 @@ def test_work_done_before_the_news_of_a_leaver_stays_done(store: SqlStore) -> No
     _tick(store, date(2024, 5, 6))
     kept = next(o for o in store.obligations() if o.id == april.id)
     assert kept.status == DONE and kept.outcome and kept.outcome.grade == "good"
+
+
+def test_a_practice_managers_successor_inherits_her_workers_overdue_audits_of_months_gone_by(store: SqlStore) -> None:
+    """Pat Practice leaves on 10 July 2024, Nia New starts on the 11th with Pat's workers. The June
+    audits still open (overdue) are Nia's now: the workers are still owed them."""
+    store.save_framework(FW, bundled.path(FRAMEWORK).read_text())
+    store.save_org(council())
+    for day in (date(2024, 6, 3), date(2024, 7, 1)):
+        _tick(store, day)
+    nia = person("PM9", "Nia New", "Practice Manager;Team Manager", "T1", "OM1", start=date(2024, 7, 11))
+    people = tuple(replace(p, end=date(2024, 7, 10)) if p.id == "PM1" else replace(p, manager="PM9") if p.manager == "PM1" else p
+                   for p in council().people) + (nia,)  # fmt: skip
+    store.save_org(replace(council(), people=people))
+    _tick(store, date(2024, 7, 11))
+    june = [o for o in store.obligations() if o.row == "3.16" and o.period_start == date(2024, 6, 1) and o.subject in ("SW1", "SW2")]
+    assert len(june) == 2 and {(o.assignee, o.status) for o in june} == {("PM9", "open")}

@@ -113,6 +113,42 @@ def test_a_new_line_manager_inherits_open_obligations_but_not_done_ones(store: S
     assert all(o.sequence == 1 for o in later)
 
 
+def test_3_16_when_a_practice_manager_leaves_mid_month_her_workers_audits_that_month_pass_to_the_next(store: SqlStore, east_sussex):
+    """"Practice Managers: one case per month for each worker." Pat Practice leaves on 14 June 2024 and
+    Nia New starts on the 15th with Pat's workers. June's audits of them are still owed, and are Nia's,
+    with the case already chosen kept; before, they were cancelled as "line manager changed". The May
+    audit Pat did stays hers (overdue ones pass on too: tests/test_lifecycle.py)."""
+    from tests.council import person
+
+    scheduling.schedule(store, east_sussex, council(), *YEAR, TODAY)
+    june_before = {o.subject: o for o in store.obligations(Filters(row="3.16")) if o.period_start == date(2024, 6, 1)}
+    mark_done(store, next(o.id for o in worker_audits(store, "SW1") if o.period_start == date(2024, 5, 1)))
+    nia = person("PM9", "Nia New", "Practice Manager;Team Manager", "T1", "OM1", start=date(2024, 6, 15))
+    pats = {p.id for p in council().people if p.manager == "PM1"}
+    people = people_with(PM1={"end": date(2024, 6, 14)}, **{w: {"manager": "PM9"} for w in pats}) + (nia,)
+    scheduling.schedule(store, east_sussex, council(people=people), *YEAR, TODAY)
+    june = {o.subject: o for o in store.obligations(Filters(row="3.16", statuses=None)) if o.period_start == date(2024, 6, 1)}
+    for worker in sorted(pats - {"SW3"}):  # Sam Starter starts in July
+        assert (june[worker].assignee, june[worker].status) == ("PM9", "open"), worker
+        assert june[worker].id == june_before[worker].id and june[worker].case == june_before[worker].case
+    assert {june[w].assignee for w in ("SW5", "SW6")} == {"PM2", "PM3"}, "other teams' audits are untouched"
+    may = next(o for o in store.obligations(Filters(row="3.16", statuses=None)) if o.period_start == date(2024, 5, 1) and o.subject == "SW1")
+    assert (may.assignee, may.status) == ("PM1", "done"), "what Pat did stays hers"
+
+
+def test_3_14_when_an_operations_manager_leaves_mid_month_the_teams_audits_that_month_pass_to_the_next(store: SqlStore, east_sussex):
+    """"One case file for each team per month within their service" (3.14). Olive Ops leaves on
+    14 June 2024; Oscar starts on the 17th, managing her Practice Managers. June's audits of
+    Hastings and Eastbourne are his."""
+    from tests.council import person
+
+    oscar = person("OM9", "Oscar Ops", "Operations Manager", "T1", "H1", start=date(2024, 6, 17))
+    people = people_with(OM1={"end": date(2024, 6, 14)}, PM1={"manager": "OM9"}, PM2={"manager": "OM9"}) + (oscar,)
+    scheduling.schedule(store, east_sussex, council(people=people), *YEAR, TODAY)
+    june = {o.subject: o for o in store.obligations(Filters(row="3.14", kind="audit")) if o.period_start == date(2024, 6, 1)}
+    assert {team: o.assignee for team, o in june.items() if team in ("T1", "T2")} == {"T1": "OM9", "T2": "OM9"}
+
+
 # --- work a trigger created follows the organisation too (issue 13, item 10) ---------------------
 
 

@@ -85,7 +85,9 @@ def _earlier(conn, store, fw: Framework, org: Org, first: date, today: date) -> 
     climbs the escalation ladder to the Director for work nobody can do. Such
     work is planned again over its own periods, and reconciled as the window
     is: cancelled with the reason when its subject is out of scope, given to
-    whoever the plan now names. Nothing is created for past periods.
+    whoever the plan now names (a worker's overdue audits to her line manager
+    now, even one who came after they were due). Nothing is created for past
+    periods.
 
     Skipped while the framework and the organisation are as they were at the
     last run: work that leaves the window as the month turns was reconciled
@@ -101,7 +103,7 @@ def _earlier(conn, store, fw: Framework, org: Org, first: date, today: date) -> 
     if live:
         since, until = min(o.period_start for o in live.values()), first - timedelta(days=1)
         history = ob_store.case_history(conn, since, until, fw.recent_audit_months)
-        planned = plan(fw, org, since, until, today, live, history, parts=(CALENDAR,))
+        planned = plan(fw, org, since, until, today, live, history, parts=(CALENDAR,), inherit=True)
         updates = reconcile(planned, fw, org, live).updates  # its new work is for periods gone by: none is made
         if updates:
             ob_store.apply(conn, (), updates)
