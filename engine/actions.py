@@ -126,7 +126,11 @@ def owner(fw: Framework, org: Org, audit: Obligation, who: str | None, day: date
     start = worker_of(org, audit) or org.person(audit.assignee or "")
     if who is None:
         found = worker_of(org, audit)
-        return (found, None) if found else (None, "the audited case has no allocated worker: say who with 'who: PERSON'")
+        if found is None:
+            return None, "the audited case has no allocated worker: say who with 'who: PERSON'"
+        if not found.active_on(day):  # the case still names a worker who has gone: nobody would do it
+            return None, f"the case's worker, {found.name}, is not in the organisation on {day}: say who with 'who: PERSON'"
+        return found, None
     person = org.person(who)
     if person is not None:
         if not person.active_on(day):

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from qaf.engine.actions import worker_of
 from qaf.engine.model import CANCELLED, DONE, LIVE, OPEN, WAIVED, Obligation
 from qaf.engine.org import Org
 from qaf.engine.schedule import Plan
@@ -153,7 +154,9 @@ def reconcile_follow_ups(
     whoever does the causing row's work for the subject (the worker's Practice
     Manager for 3.16), so a new line manager inherits them; moderation and
     sign-off stay with their holder while they are in the organisation, and
-    pass to another holder of the trigger's role when they leave. When nobody
+    pass to another holder of the trigger's role when they leave; an action
+    whose owner leaves passes to whoever holds its case now, else up the
+    leaver's line. When nobody
     answers any more, the work is cancelled and the reason says so.
     """
     people = _Holders(people_of(org, vocabulary_of(fw)))
@@ -234,8 +237,8 @@ def _holder_of_action(fw: Framework, org: Org, people, ob: Obligation, root: Obl
     if current is not None and current.active_on(today):
         return _KEEP
     roles = {a.role for r in fw.rows if r.id == ob.row for t in r.triggers for a in t.then if a.do == ob.kind and a.role}
-    if not roles:
-        return _KEEP
+    if not roles:  # an action a manager raised, its owner gone: the case's worker now, else the nearest manager
+        return _action_inheritor(org, ob, today)
     holders = [h for h in people.holders(tuple(sorted(roles)), today, today) if h.id != root.assignee]
     above = people.nearest_up_line(root.assignee or "", holders)
     if above is not None:
@@ -244,6 +247,19 @@ def _holder_of_action(fw: Framework, org: Org, people, ob: Obligation, root: Obl
     same = [h for h in holders if author is not None and people.service(h) == people.service(author)]
     pool = same or holders
     return pool[0].id if pool else None
+
+
+def _action_inheritor(org: Org, ob: Obligation, today: date):
+    """Who takes on an action whose owner has left: whoever the case is allocated to now (the owner an
+    action is given when nobody is named), else the nearest of the leaver's managers still in post. Never
+    cancelled: an action, a safeguarding one above all, stays someone's until it is closed."""
+    allocated = worker_of(org, ob)  # an action's case and subject are its audit's
+    if allocated is not None and allocated.active_on(today):
+        return allocated.id
+    for manager in org.line(ob.assignee or ""):
+        if manager.active_on(today):
+            return manager.id
+    return _KEEP
 
 
 def _nobody(fw: Framework, org: Org, ob: Obligation, causes: dict[str, Obligation]) -> str:

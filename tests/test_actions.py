@@ -138,6 +138,43 @@ def test_bad_actions_are_refused_with_where_and_the_store_unchanged(store: SqlSt
                  "--action", "Fine | due: 2026-04-23"]) == 0  # two years to the day: taken
 
 
+def test_an_action_is_not_given_to_a_case_worker_who_has_left(store: SqlStore, db_url: str, capsys):
+    """Lee Leaver left on 15 October 2024; his April audit is recorded on the 21st, and his case still
+    names him. An action with no owner named would be nobody's to do: it is refused, beside its
+    field, until the manager says who."""
+    scheduled(store, "east-sussex-2013")
+    audit = april_audit(store, "3.16", "SW4")
+    before = snapshot(store)
+    record = ["--db", db_url, "record", audit.id, "--grade", "good", "--date", "2024-10-21", "--today", "2024-10-21"]
+    assert main([*record, "--action", "Update the safety plan"]) != 0
+    err = capsys.readouterr().err
+    assert "action 1" in err and "the case's worker, Lee Leaver, is not in the organisation on 2024-10-21" in err, err
+    assert "who: PERSON" in err and snapshot(store) == before
+    assert main([*record, "--action", "Update the safety plan | who: SW2"]) == 0
+    [action] = [o for o in find(store, kind="action") if o.cause == audit.id]
+    assert action.assignee == "SW2"
+
+
+@pytest.mark.parametrize("reallocated", [True, False], ids=["case reallocated", "case not reallocated"])
+def test_a_leavers_open_actions_pass_to_the_cases_worker_now_else_to_her_manager(store: SqlStore, reallocated: bool):
+    """Tom Fairley owns two actions from his April audit and leaves on 31 May 2024. When the people
+    list of 3 June gives his case to Ruth Steady, they are hers; while it does not, they are his
+    Practice Manager's. Either way somebody still answers for them: none is cancelled."""
+    from dataclasses import replace
+
+    from qaf.engine.businesstime import business_now
+    from tests.council import cases, council
+
+    audit, actions, _, _ = _audit_with_two_actions(store)
+    people = tuple(replace(p, end=date(2024, 5, 31)) if p.id == "SW1" else p for p in council().people)
+    moved = tuple(replace(c, worker="SW2") if c.ref == audit.case and reallocated else c for c in cases())
+    store.save_org(council(people=people, cases=moved))
+    day = date(2024, 6, 3)
+    run_tick(store, day, MailSettings(), "test", now=business_now(day), wall=utc_now)
+    after = {o.id: o for o in find(store, kind="action")}
+    assert {(after[a.id].assignee, after[a.id].status) for a in actions} == {("SW2" if reallocated else "PM1", "open")}
+
+
 def test_an_action_for_a_role_goes_to_the_nearest_holder_up_the_workers_line(store: SqlStore, db_url: str, capsys):
     scheduled(store, "east-sussex-2013")
     audit = april_audit(store, "3.16", "SW1")
