@@ -1,11 +1,14 @@
 """A council's year, played at random, on SQLite and PostgreSQL side by side.
 
 Days pass and the tick runs; audits are recorded, some with significant
-concerns; workers join, leave (some with the news coming late), move to
+concerns, some raising actions that are later closed; owners ask for more
+time and their managers give it; workers join, leave (some with the news coming late), move to
 another Practice Manager; cases close. After every step the two stores must
 hold the same work, and nothing may be lost or done twice:
 
-- work that was done stays done, with its outcome, whatever happens later;
+- work that was done stays done, with its outcome, whatever happens later,
+  and so do closed actions; more time once given is not taken back;
+- nobody is chased up the ladder for work that is not overdue;
 - every obligation an outcome set off names an audit that is done;
 - every cancelled or waived obligation says why;
 - live work of a worker who is out of scope for it (left before it was due,
@@ -36,16 +39,18 @@ from sqlalchemy import select
 
 from qaf.clock import utc_now
 from qaf.engine.businesstime import business_now
+from qaf.engine.escalation import REMINDER
 from qaf.engine.model import CANCELLED, DONE, LIVE, WAIVED
 from qaf.engine.org import Case
 from qaf.engine.outcomes import Recording
 from qaf.rules import bundled
 from qaf.rules.loader import load_framework
-from qaf.rules.problems import InputError
+from qaf.rules.problems import QafError
 from qaf.store.db import temporary_schema
 from qaf.store.sql import SqlStore
 from qaf.store.tables import ESCALATIONS
-from qaf.usecases import recording
+from qaf.engine.actions import parse_action
+from qaf.usecases import extensions, recording
 from qaf.usecases.mail import MailSettings
 from qaf.usecases.tick import run_tick
 from tests.conftest import PG_URL, _postgres_or_skip, snapshot
@@ -89,6 +94,9 @@ class CouncilYear(RuleBasedStateMachine):
         self.joined = 0
         self.done: dict[str, tuple] = {}  # obligation id -> its outcome, as recorded
         self.planned = True  # the tick has run since the organisation last changed
+        self.extended: dict[str, date] = {}  # obligation id -> the due date an approved extension gave it
+        self.closed: set[str] = set()  # actions closed by their owner
+        self.chased = 0  # escalations seen so far
 
     def teardown(self) -> None:
         self._exits.close()
@@ -101,8 +109,8 @@ class CouncilYear(RuleBasedStateMachine):
         for name, store in self.stores.items():
             try:
                 answers[name] = ("ok", act(store))
-            except InputError as exc:
-                answers[name] = ("refused", str(exc))
+            except QafError as exc:  # refused alike: bad input, or not theirs to do
+                answers[name] = ("refused", f"{type(exc).__name__}: {exc}")
         assert answers["sqlite"][0] == answers["postgresql"][0], answers
         if answers["sqlite"][0] == "refused":
             assert answers["sqlite"] == answers["postgresql"]
@@ -158,6 +166,48 @@ class CouncilYear(RuleBasedStateMachine):
         answer = self._each(lambda store: recording.record(store, rec, self.today).created)
         if answer[0] == "ok":
             self.done[ob.id] = (grade, concerns, ob.assignee, day)
+
+    def _live(self, kinds: tuple[str, ...]) -> list:
+        return sorted((o for o in self.stores["sqlite"].obligations() if o.kind in kinds and o.status in LIVE and o.assignee),
+                      key=lambda o: o.id)  # fmt: skip
+
+    @rule(pick=st.integers(0, 10**6), days=st.integers(1, 9))
+    def more_time_is_asked_for_and_given(self, pick: int, days: int) -> None:
+        live = self._live((*RECORDED, "action"))
+        if not live:
+            return
+        ob = live[pick % len(live)]
+        to, now = ob.due + timedelta(days=days), business_now(self.today)
+        asked = self._each(lambda store: extensions.ask(store, ob.id, ob.assignee, to, "Waiting for the family's GP", now).id)
+        if asked[0] != "ok":
+            return
+        with self.stores["sqlite"].read() as conn:
+            who = extensions.approvers(conn, self.stores["sqlite"], ob, to)[0]
+        answer = self._each(lambda store: extensions.approve(store, asked[1], who[0], self.today, now).due)
+        if answer[0] == "ok":
+            assert answer[1] == to
+            self.extended[ob.id] = to
+
+    @rule(pick=st.integers(0, 10**6), safeguarding=st.booleans())
+    def an_audit_raises_an_action(self, pick: int, safeguarding: bool) -> None:
+        live = [o for o in self._live(RECORDED) if o.period_start <= self.today and o.case]
+        if not live:
+            return
+        ob = live[pick % len(live)]
+        spec, wrong = parse_action("Update the safety plan | within 10 working days" + (" | safeguarding" if safeguarding else ""))
+        assert spec is not None and not wrong
+        rec = Recording(ob.id, "requires_improvement", False, date=self.today, actions=(spec,))
+        if self._each(lambda store: len(recording.record(store, rec, self.today).created))[0] == "ok":
+            self.done[ob.id] = ("requires_improvement", False, ob.assignee, self.today)
+
+    @rule(pick=st.integers(0, 10**6))
+    def an_action_is_closed(self, pick: int) -> None:
+        live = self._live(("action",))
+        if not live:
+            return
+        ob = live[pick % len(live)]
+        if self._each(lambda store: recording.close_action(store, ob.id, None, "Plan updated with the family", self.today).status)[0] == "ok":
+            self.closed.add(ob.id)
 
     @rule(pick=st.integers(0, 10**6), notice=st.integers(-20, 30))
     def a_worker_leaves(self, pick: int, notice: int) -> None:
@@ -242,6 +292,27 @@ class CouncilYear(RuleBasedStateMachine):
             assert ob.outcome and (ob.outcome.grade, ob.outcome.concerns, ob.outcome.by, ob.outcome.date) == (grade, concerns, by, day)
 
     @invariant()
+    def closed_actions_stay_closed_and_extensions_hold(self) -> None:
+        obs = {o.id: o for o in self.stores["sqlite"].obligations()}
+        for oid in self.closed:
+            assert obs[oid].status == DONE, f"action {oid} was closed and is now {obs[oid].status}"
+        for oid, due in self.extended.items():
+            assert obs[oid].due == due or obs[oid].due > due, f"{oid} was given until {due} and is now due {obs[oid].due}"
+
+    @invariant()
+    def nobody_is_chased_for_work_that_is_not_overdue(self) -> None:
+        obs = {o.id: o for o in self.stores["sqlite"].obligations()}
+        with self.stores["sqlite"].read() as conn:
+            rows = conn.execute(select(ESCALATIONS).where(ESCALATIONS.c.id > self.chased).order_by(ESCALATIONS.c.id)).all()
+        for r in rows:
+            ob = obs[r.obligation]
+            if r.level == REMINDER:  # the reminder before the due date
+                assert r.on <= ob.due, f"{ob.id} was reminded on {r.on}, after it was due ({ob.due})"
+            else:
+                assert ob.due < r.on, f"{ob.id} was escalated to level {r.level} on {r.on}, before it was due ({ob.due})"
+            self.chased = r.id
+
+    @invariant()
     def what_an_outcome_set_off_names_a_done_audit(self) -> None:
         obs = {o.id: o for o in self.stores["sqlite"].obligations()}
         for ob in obs.values():
@@ -268,6 +339,9 @@ class CouncilYear(RuleBasedStateMachine):
                 assert owner is not None, f"{ob.id} is owned by {ob.assignee}, who is not in the council"
                 assert owner.end is None or owner.end >= ob.due, \
                     f"{ob.id} ({ob.period_start} to {ob.due}) is owned by {owner.id}, who left on {owner.end} (today {self.today})"
+            if ob.kind == "action":
+                owner = people.get(ob.assignee or "")
+                assert owner is not None and owner.active_on(self.today), f"action {ob.id} is with {ob.assignee}, gone by {self.today}"
             if ob.subject_kind == "worker" and ob.cause is None:
                 worker = people[ob.subject]
                 assert worker.start is None or worker.start <= ob.period_start, \
