@@ -159,6 +159,21 @@ def test_bad_outcome_input_is_shown_beside_its_field_and_nothing_is_written(site
     refused_unchanged(site, client, f"/obligations/{audit.id}/outcome", data, field, message)
 
 
+def test_an_action_for_a_case_whose_worker_has_left_asks_who_will_do_it(site: Site):
+    """The people list says Tom Fairley left on 1 June; his cases are not yet given to anyone else.
+    An action with nobody named would be nobody's: the page asks, beside "who", who will do it."""
+    from dataclasses import replace
+
+    from tests.council import council
+
+    site.store.save_org(council(people=tuple(replace(p, end=date(2024, 6, 1)) if p.id == "SW1" else p for p in council().people)))
+    client = site.signed_in(PAT)
+    audit = may_audit(site.store, "SW1", 6)
+    answer = refused_unchanged(site, client, f"/obligations/{audit.id}/outcome", {"grade": "good", "action-1-what": PLAN},
+                               "action-1-who", "Tom Fairley, is not in the organisation")  # fmt: skip
+    assert "say who will do it" in beside(answer.text, "action-1-who") and "who: PERSON" not in answer.text
+
+
 def test_every_problem_is_shown_at_once_and_what_was_typed_is_kept(site: Site):
     client = site.signed_in(PAT)
     audit = may_audit(site.store, "SW1", 6)

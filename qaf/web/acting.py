@@ -342,7 +342,7 @@ def _action_element(field: str, message: str) -> str:
     if len(parts) == 3:
         return f"action-{n}-{parts[2]}"
     low = message.lower()
-    part = "who" if low.startswith("who:") else "when" if low.startswith("due:") else "what"
+    part = "who" if low.startswith("who:") or "say who with" in low else "when" if low.startswith("due:") else "what"
     return f"action-{n}-{part}"
 
 
@@ -360,6 +360,7 @@ def _words(message: str) -> str:
         if message.startswith(head):
             message = message[len(head):]
     message = message.replace(" with --by", "").replace("'qaf record'", "this page").replace("_", " ")
+    message = message.replace(": say who with 'who: PERSON'", ": say who will do it")
     return message[:1].upper() + message[1:]
 
 
