@@ -376,10 +376,8 @@ class CouncilYear(RuleBasedStateMachine):
     @invariant()
     def live_work_is_in_scope(self) -> None:
         """Once the tick has run: the organisation's news reaches the work the next morning."""
-        if not self.planned:
-            return
-        people = {p.id: p for p in self.org.people}
-        for ob in self.stores["sqlite"].obligations():
+        people = self._people_once_planned()
+        for ob in self.stores["sqlite"].obligations() if people else ():
             if ob.status not in LIVE:
                 continue
             if ob.assignee is not None:
@@ -397,6 +395,9 @@ class CouncilYear(RuleBasedStateMachine):
                 assert worker.end is None or worker.end >= ob.due, \
                     f"{ob.id} audits {worker.id}, due {ob.due}, after they left on {worker.end} (today {self.today})"
 
+    def _people_once_planned(self) -> dict:
+        """The council's people by id, once the tick has run since it last changed (else empty: nothing to check yet)."""
+        return {p.id: p for p in self.org.people} if self.planned else {}
 
     @invariant()
     def every_worker_in_post_has_this_months_audit(self) -> None:
@@ -420,10 +421,8 @@ class CouncilYear(RuleBasedStateMachine):
     @invariant()
     def a_workers_live_audits_are_her_line_managers(self) -> None:
         """"A new line manager inherits open ones": overdue ones too, once the tick has run."""
-        if not self.planned:
-            return
-        people = {p.id: p for p in self.org.people}
-        for o in self.stores["sqlite"].obligations():
+        people = self._people_once_planned()
+        for o in self.stores["sqlite"].obligations() if people else ():
             if o.row != "3.16" or o.cadence != 0 or o.status not in LIVE:
                 continue
             boss = people.get(people[o.subject].manager or "")
