@@ -156,8 +156,8 @@ def reconcile_follow_ups(
     sign-off stay with their holder while they are in the organisation, and
     pass to another holder of the trigger's role when they leave; an action
     whose owner leaves passes to whoever holds its case now, else up the
-    leaver's line. When nobody
-    answers any more, the work is cancelled and the reason says so.
+    leaver's line. When nobody answers any more, the work is cancelled and
+    the reason says so (never an action: it stays with its owner then).
     """
     people = _Holders(people_of(org, vocabulary_of(fw)))
     out: list[tuple[Obligation, dict[str, Any]]] = []
