@@ -1,11 +1,12 @@
 """A council's year, played at random, on SQLite and PostgreSQL side by side.
 
 Days pass and the tick runs; audits are recorded, some with significant
-concerns, a month's at a time from a CSV, some raising actions that are later closed, some twice (refused);
-sampled audits are moderated; owners ask for more time and their managers
-give it; workers join, leave (some with the news coming late), move to
-another Practice Manager; cases close. After every step the two stores must
-hold the same work, and nothing may be lost or done twice:
+concerns, a month's at a time from a CSV, some raising actions that are
+later closed, some twice (refused); sampled audits are moderated; owners ask
+for more time and their managers give it; workers join, leave (some with the
+news coming late), move to another Practice Manager, and a Practice Manager
+leaves for a successor; cases are reallocated and close. After every step
+the two stores must hold the same work, and nothing may be lost or done twice:
 
 - work that was done stays done, with its outcome, whatever happens later,
   and so do closed actions and moderated grades; more time once given is not
@@ -308,6 +309,20 @@ class CouncilYear(RuleBasedStateMachine):
                       for c in self.org.cases)  # fmt: skip
         self._save_org(replace(self.org, people=people, cases=cases))
 
+    @rule(pick=st.integers(0, 10**6), to=st.integers(0, 10**6))
+    def a_case_is_reallocated_to_another_worker(self, pick: int, to: int) -> None:
+        """A case moves to another worker, perhaps in another team: the rows that say "on transfer" fire."""
+        open_cases = [c for c in self.org.cases if c.closed is None]
+        workers = [p for p in self.org.people if "Social Worker" in p.roles and p.end is None]
+        if not open_cases or not workers:
+            return
+        moving, worker = open_cases[pick % len(open_cases)], workers[to % len(workers)]
+        if moving.worker == worker.id:
+            return
+        cases = tuple(replace(c, worker=worker.id, team=worker.team or c.team, transferred=self.today) if c.ref == moving.ref else c
+                      for c in self.org.cases)  # fmt: skip
+        self._save_org(replace(self.org, cases=cases))
+
     @rule(pick=st.integers(0, 10**6))
     def a_case_closes(self, pick: int) -> None:
         open_cases = [c for c in self.org.cases if c.closed is None]
@@ -539,6 +554,8 @@ def test_a_scripted_year_with_every_kind_of_step_keeps_every_invariant() -> None
                 step("a_worker_moves_to_another_practice_manager", 0, 1)
             if month == 8:
                 step("a_case_closes", month)
+            if month == 10:
+                step("a_case_is_reallocated_to_another_worker", month, 2)
         assert year.moderated, "a sampled audit was moderated"
         assert year.closed and year.extended
     finally:
