@@ -75,8 +75,8 @@ def recipient(fw: Framework, org: Org, ob: Obligation, to: str, day: date) -> Pe
     rung is recorded with nobody to tell (see :func:`nobody_above`).
     """
     assignee = org.person(ob.assignee or "")
-    if to == "assignee":
-        return assignee
+    if to == "assignee":  # a leaver's mailbox reads nothing: the rung is recorded, with nobody told
+        return assignee if assignee is not None and assignee.active_on(day) else None
     if assignee is None:
         return None
     above = [p for p in org.line(assignee.id) if p.active_on(day)]
@@ -88,10 +88,14 @@ def recipient(fw: Framework, org: Org, ob: Obligation, to: str, day: date) -> Pe
     return above[0] if above else None
 
 
-def nobody_above(org: Org, ob: Obligation) -> str:
+def nobody_above(org: Org, ob: Obligation, to: str = "line_manager", day: date | None = None) -> str:
     """The words for a rung that found nobody to tell."""
     assignee = org.person(ob.assignee or "")
-    return f"nobody above {assignee.name} in the line to tell" if assignee else "the assignee is not in the organisation"
+    if assignee is None:
+        return "the assignee is not in the organisation"
+    if to == "assignee" and day is not None:
+        return f"{assignee.name} left on {assignee.end}" if assignee.end and assignee.end < day else f"{assignee.name} starts on {assignee.start}"
+    return f"nobody above {assignee.name} in the line to tell"
 
 
 def due_escalations(
@@ -106,7 +110,7 @@ def due_escalations(
     for ob in live:
         if ob.due >= today:
             if (ob.id, REMINDER) not in done and fw.reminder_days and workdays.between(today, ob.due) <= fw.reminder_days:
-                who = org.person(ob.assignee or "")
+                who = recipient(fw, org, ob, "assignee", today)
                 reason = f"due on {ob.due.isoformat()}"
                 digest = True  # reminders come as one email a person a day, not one per obligation
                 out.append(Escalation(ob.id, REMINDER, who.id if who else None, today, reason,
@@ -120,7 +124,7 @@ def due_escalations(
             who = recipient(fw, org, ob, step.to, today)
             reason = f"overdue by {late} working day{'s' if late != 1 else ''} (due {ob.due.isoformat()})"
             if who is None:
-                reason += f": {nobody_above(org, ob)}"
+                reason += f": {nobody_above(org, ob, step.to, today)}"
             # the assignee's own overdue notices are gathered into their daily email like reminders;
             # a manager's are too when their role reads digests (SPEC: the DCS gets a digest, not a flood)
             to_assignee = who is not None and who.id == ob.assignee

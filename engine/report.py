@@ -51,7 +51,8 @@ What counts, precisely (the tests follow these rules):
   last 12 months (the Board page's trend chart).
 - **Reached the top of the ladder**: rungs raised in M at the ladder's top
   rung (the DCS by default) with someone to tell; the rungs that found
-  nobody above the assignee to tell are a figure of their own.
+  nobody to tell (nobody above the assignee, or an owner who has left) are
+  a figure of their own.
 """
 
 from __future__ import annotations
@@ -341,7 +342,7 @@ def rung_label(fw: Framework, level: int) -> str:
 def escalations(fw: Framework, raised: Iterable[Raised], month: Month, ids: set[str]) -> tuple[int, tuple[Rung, ...]]:
     """(reminders sent in the month, rungs raised in the month by level), for this framework's obligations.
 
-    A rung raised with nobody to tell (nobody above the assignee) is counted apart, so the report says so.
+    A rung raised with nobody to tell (nobody above the assignee, or an owner who has left) is counted apart, so the report says so.
     """
     by_level: dict[int, int] = {}
     nobody: dict[int, int] = {}

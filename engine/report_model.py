@@ -143,7 +143,7 @@ class Rung:
     level: int
     label: str
     count: int  # raised with someone to tell
-    nobody: int = 0  # raised with nobody above the assignee to tell (the top of the organisation)
+    nobody: int = 0  # raised with nobody to tell (the top of the organisation, or an owner who has left)
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,7 +218,7 @@ class Report:
 
     @property
     def nobody(self) -> int:
-        """Escalations raised in the month that found nobody above the assignee to send to: counted apart."""
+        """Escalations raised in the month that found nobody to send to (nobody above the assignee, or an owner who has left): counted apart."""
         return sum(e.nobody for e in self.escalations)
 
     @property

@@ -57,6 +57,20 @@ def test_a_head_of_service_s_own_overdue_work_goes_to_her_line_manager_not_to_he
     assert all(to != "H1" for level, to in told.items() if level > 0)
 
 
+def test_an_owner_who_has_left_is_not_sent_her_overdue_notice_but_her_line_still_hears():
+    """Pat Practice left on 4 June 2024 with her April visit undone. Her own rung is recorded with
+    nobody told (a leaver's mailbox reads nothing) and says why; the rungs above still go up her line."""
+    from dataclasses import replace
+
+    org = council(people=tuple(replace(p, end=date(2024, 6, 4)) if p.id == "PM1" else p for p in council().people))
+    found = {e.level: e for e in due_escalations(FW, org, [overdue("PM1")], set(), LATE)}
+    assert (found[0].to, found[0].notice) == (None, None)
+    assert found[0].reason.endswith(": Pat Practice left on 2024-06-04"), found[0].reason
+    assert found[1].to == "OM1" and found[1].notice is not None  # her line manager, Olive Ops
+    before = {e.level: e.to for e in due_escalations(FW, org, [overdue("PM1")], set(), date(2024, 5, 1))}
+    assert before[0] == "PM1", "while she was there, she was told"
+
+
 def test_at_the_top_of_the_organisation_a_rung_finds_nobody_and_says_so():
     found = due_escalations(FW, council(), [overdue("CE1")], set(), LATE)
     above = [e for e in found if e.level > 0]
@@ -135,7 +149,7 @@ def test_the_report_says_how_many_rungs_found_nobody_above_the_assignee():
     _, rungs = escalations(FW, raised, Month(2024, 7), {"a", "b"})
     assert [(r.level, r.count, r.nobody) for r in rungs] == [(1, 1, 1), (2, 0, 1)]
     assert nobody_line(rungs) == (
-        "Raised with nobody above the assignee to tell (the top of the organisation's line): "
+        "Raised with nobody to tell (the top of the organisation's line, or an owner who has left): "
         "the line manager, 5 working days overdue: 1; Head of Service, 20 working days overdue: 1."
     )
 

@@ -11,7 +11,8 @@ the two stores must hold the same work, and nothing may be lost or done twice:
 - work that was done stays done, with its outcome, whatever happens later,
   and so do closed actions and moderated grades; more time once given is not
   taken back; recording done work again is refused and changes nothing;
-- nobody is chased up the ladder for work that is not overdue;
+- nobody is chased up the ladder for work that is not overdue, and nobody
+  is emailed a rung who is not in post that day;
 - every obligation an outcome set off names an audit that is done;
 - every cancelled or waived obligation says why;
 - live work of a worker who is out of scope for it (left before it was due,
@@ -373,6 +374,9 @@ class CouncilYear(RuleBasedStateMachine):
                 assert r.on <= ob.due, f"{ob.id} was reminded on {r.on}, after it was due ({ob.due})"
             else:
                 assert ob.due < r.on, f"{ob.id} was escalated to level {r.level} on {r.on}, before it was due ({ob.due})"
+            told = self.org.person(r.to_person) if r.to_person else None
+            assert r.to_person is None or (told is not None and told.active_on(r.on)), \
+                f"{ob.id}'s level {r.level} went on {r.on} to {r.to_person}, who is not in post then"
             self.chased = r.id
 
     @invariant()

@@ -122,7 +122,7 @@ def test_the_board_page_counts_actions_escalations_and_completion_against_last_m
     csv = render(r, "csv")
     assert f"2023-09,{r.framework},actions,all,,,raised,3" in csv and f"2023-09,{r.framework},escalations,all,,,nobody_to_tell,1" in csv
     md = render(r, "md")
-    assert "- Escalations raised in September 2023 that reached the Director of Children's Services: 1; that found nobody above the assignee to send to: 1." in md
+    assert "- Escalations raised in September 2023 that reached the Director of Children's Services: 1; that found nobody to send to (nobody above the assignee, or an owner who has left): 1." in md
 
 
 def test_extensions_and_actions_are_named_by_what_they_are_never_by_a_hex_id():

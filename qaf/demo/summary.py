@@ -140,7 +140,7 @@ def markdown(s: Summary, out: Path | str = "OUT") -> str:
         f"contested: {s.contested} ({s.contested_settled} settled by moderation).",
         f"- Extensions granted: {s.extensions}.",
         f"- Escalations raised: {rungs}; reminders before the due date: {s.reminders:,}"
-        + (f"; raised with nobody above the assignee to tell (recorded, not emailed): {s.nobody:,}." if s.nobody else "."),
+        + (f"; raised with nobody to tell (nobody above the assignee, or an owner who has left; recorded, not emailed): {s.nobody:,}." if s.nobody else "."),
         "- Outbox: " + ", ".join(f"{n:,} {OUTBOX_WORDS.get(k, k)}" for k, n in s.outbox.items()) + f"; {s.emails_written:,} emails written to emails/.",
         "", "## Files", "",
         "- `council/`: the organisation as CSV (people, teams, cases, bodies): load your own the same way with `qaf org load`.",

@@ -190,7 +190,7 @@ def tiles(r: Report) -> str:
     top = r.top_who or "the top of the ladder"
     escalations = _tile("Escalations", _trio([(r.reached_top, f"reached {_short(top)}"), (sum(e.count for e in r.escalations), "raised, every rung"),
                                               (r.nobody, "found nobody to send to")])
-                        + f"<p>Raised in {escape(m)}; “nobody to send to”: no one above the assignee (recorded, not emailed).</p>",
+                        + f"<p>Raised in {escape(m)}; “nobody to send to”: no one above the assignee, or an owner who has left (recorded, not emailed).</p>",
                         "alert" if r.reached_top else "")  # fmt: skip
     met = [t for t in r.targets if t.met]
     judged = [t for t in r.targets if t.met is not None]

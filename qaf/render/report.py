@@ -48,9 +48,9 @@ def day_text(d: date) -> str:
 
 
 def nobody_line(rungs) -> str:
-    """The rungs raised with nobody above the assignee to tell: said, not hidden."""
+    """The rungs raised with nobody to tell (nobody above the assignee, or an owner who has left): said, not hidden."""
     parts = "; ".join(f"{e.label}: {e.nobody}" for e in rungs if e.nobody)
-    return f"Raised with nobody above the assignee to tell (the top of the organisation's line): {parts}."
+    return f"Raised with nobody to tell (the top of the organisation's line, or an owner who has left): {parts}."
 
 
 def pct(value: int | float | None) -> str:
@@ -127,7 +127,7 @@ def at_a_glance(r: Report) -> list[str]:
              f"year so far ({r.year.label if r.year else ''}) {rate(r.year)}.",
              f"- {actions_line(r)}",
              f"- Escalations raised in {r.month.label} that reached {r.top_who or 'the top of the ladder'}: {r.reached_top}; "
-             f"that found nobody above the assignee to send to: {r.nobody}."]  # fmt: skip
+             f"that found nobody to send to (nobody above the assignee, or an owner who has left): {r.nobody}."]  # fmt: skip
     return lines + [""]
 
 
