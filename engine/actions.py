@@ -127,9 +127,9 @@ def owner(fw: Framework, org: Org, audit: Obligation, who: str | None, day: date
     if who is None:
         found = worker_of(org, audit)
         if found is None:
-            return None, "the audited case has no allocated worker: say who with 'who: PERSON'"
+            return None, "who: the audited case has no allocated worker: say who with 'who: PERSON'"
         if not found.active_on(day):  # the case still names a worker who has gone: nobody would do it
-            return None, f"the case's worker, {found.name}, is not in the organisation on {day}: say who with 'who: PERSON'"
+            return None, f"who: the case's worker, {found.name}, is not in the organisation on {day}: say who with 'who: PERSON'"
         return found, None
     person = org.person(who)
     if person is not None:
@@ -218,6 +218,4 @@ def _alerted(fw: Framework, org: Org, audit: Obligation, action: Obligation, day
             found = people.holder_up_line(start.id, role, day)
             if found is not None:
                 return found
-    owner_ = org.person(action.assignee or "")
-    above = [p for p in org.line(owner_.id) if p.active_on(day)] if owner_ else []
-    return above[0] if above else None
+    return org.manager_on(action.assignee or "", day)

@@ -88,12 +88,12 @@ def recipient(fw: Framework, org: Org, ob: Obligation, to: str, day: date) -> Pe
     return above[0] if above else None
 
 
-def nobody_above(org: Org, ob: Obligation, to: str = "line_manager", day: date | None = None) -> str:
-    """The words for a rung that found nobody to tell."""
+def nobody_above(org: Org, ob: Obligation, to: str, day: date) -> str:
+    """The words for a rung ``to`` that found nobody to tell on ``day``."""
     assignee = org.person(ob.assignee or "")
     if assignee is None:
         return "the assignee is not in the organisation"
-    if to == "assignee" and day is not None:
+    if to == "assignee":
         return f"{assignee.name} left on {assignee.end}" if assignee.end and assignee.end < day else f"{assignee.name} starts on {assignee.start}"
     return f"nobody above {assignee.name} in the line to tell"
 

@@ -146,6 +146,10 @@ class Org:
             if current is not None:
                 yield current
 
+    def manager_on(self, person_id: str, day: date) -> Person | None:
+        """The nearest manager above ``person_id`` in post on ``day`` (the line walked past leavers), or None."""
+        return next((p for p in self.line(person_id) if p.active_on(day)), None)
+
     def service_of(self, person: Person) -> str | None:
         team = self.team(person.team) if person.team else None
         return team.service if team else None

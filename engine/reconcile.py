@@ -256,10 +256,8 @@ def _action_inheritor(org: Org, ob: Obligation, today: date):
     allocated = worker_of(org, ob)  # an action's case and subject are its audit's
     if allocated is not None and allocated.active_on(today):
         return allocated.id
-    for manager in org.line(ob.assignee or ""):
-        if manager.active_on(today):
-            return manager.id
-    return _KEEP
+    manager = org.manager_on(ob.assignee or "", today)
+    return manager.id if manager else _KEEP
 
 
 def _nobody(fw: Framework, org: Org, ob: Obligation, causes: dict[str, Obligation]) -> str:

@@ -179,7 +179,7 @@ class _Planner:
         # mid-month and the next starts, the month's audits of her workers pass to him instead of falling away as
         # "line manager changed"; and work of periods gone by (``inherit``) to a worker's line manager however
         # late he came: "a new line manager inherits open ones", overdue ones too
-        own = c.per == "assignee" or c.per == "body"
+        own = c.per in ("assignee", "body")
         holders = self.people.holders(roles, period.start if own else due, due, or_since=self.inherit and c.per == "worker")
         if c.per == "body" or (c.per == "assignee" and c.kind == "meeting" and c.to and not c.with_ and not c.rota):
             return self.bodies(c, period, due, holders)  # a meeting of a body is one meeting, whoever attends

@@ -30,7 +30,7 @@ from qaf.store.protocols import Store
 
 
 FOLLOW_UPS = "follow_ups"  # its own run row: trigger-made work has no window, so one row a framework
-FOLLOW_UPS_KEY = date(1970, 1, 1)
+FOLLOW_UPS_KEY = date(1970, 1, 1)  # the window of a part that has none
 EARLIER = "earlier"  # its own run row too: live work of periods that ended before the window
 
 
@@ -60,21 +60,12 @@ def _follow_ups(conn, store, fw: Framework, org: Org, today: date) -> ScheduleRe
     whoever answers for it then.
     """
     active = ",".join(p.id for p in org.people if p.active_on(today))
-    inputs = _digest(framework_digest(fw), org.fingerprint, active)
-    run = runs.last(conn, fw.id, FOLLOW_UPS_KEY, FOLLOW_UPS_KEY, FOLLOW_UPS)
-    if run is not None and run.fingerprint == inputs:
-        return ScheduleResult(fw.id, 0, skipped=True)
-    live, causes = ob_store.trigger_made(conn, fw.id)
-    updates = reconcile_follow_ups(fw, org, live, causes, today)
-    if updates:
-        ob_store.apply(conn, (), updates)
-    runs.save(conn, fw.id, FOLLOW_UPS_KEY, FOLLOW_UPS_KEY, FOLLOW_UPS, inputs, 0, [])
-    if not updates:
-        return ScheduleResult(fw.id, 0, skipped=True)
-    cancelled = sum(1 for _, fields in updates if "status" in fields)
-    reassigned = len(updates) - cancelled
-    store.log_in(conn, "schedule", fw.id, {"part": "follow_ups", "reassigned": reassigned, "cancelled": cancelled})
-    return ScheduleResult(fw.id, 0, updated=reassigned, reassigned=reassigned, cancelled=cancelled)
+
+    def updates():
+        live, causes = ob_store.trigger_made(conn, fw.id)
+        return reconcile_follow_ups(fw, org, live, causes, today)
+
+    return _windowless(conn, store, fw, FOLLOW_UPS, _digest(framework_digest(fw), org.fingerprint, active), updates)
 
 
 def _earlier(conn, store, fw: Framework, org: Org, first: date, today: date) -> ScheduleResult:
@@ -93,28 +84,42 @@ def _earlier(conn, store, fw: Framework, org: Org, first: date, today: date) -> 
     last run: work that leaves the window as the month turns was reconciled
     with them while it was in it.
     """
-    inputs = _digest(framework_digest(fw), org.fingerprint)
-    run = runs.last(conn, fw.id, FOLLOW_UPS_KEY, FOLLOW_UPS_KEY, EARLIER)
-    if run is not None and run.fingerprint == inputs:
-        return ScheduleResult(fw.id, 0, skipped=True)
-    calendar = {(r.id, i) for r in fw.rows for i, cad in enumerate(r.cadences) if part_of(cad) == CALENDAR}
-    live = {k: o for k, o in ob_store.live_before(conn, fw.id, first).items() if (o.row, o.cadence) in calendar}
-    updates: tuple = ()
-    if live:
+
+    def updates():
+        calendar = _cadences(fw, CALENDAR)
+        live = {k: o for k, o in ob_store.live_before(conn, fw.id, first).items() if (o.row, o.cadence) in calendar}
+        if not live:
+            return ()
         since, until = min(o.period_start for o in live.values()), first - timedelta(days=1)
         history = ob_store.case_history(conn, since, until, fw.recent_audit_months)
         planned = plan(fw, org, since, until, today, live, history, parts=(CALENDAR,), inherit=True)
-        updates = reconcile(planned, fw, org, live).updates  # its new work is for periods gone by: none is made
-        if updates:
-            ob_store.apply(conn, (), updates)
-    runs.save(conn, fw.id, FOLLOW_UPS_KEY, FOLLOW_UPS_KEY, EARLIER, inputs, 0, [])
+        return reconcile(planned, fw, org, live).updates  # its new work is for periods gone by: none is made
+
+    inputs = _digest(framework_digest(fw), org.fingerprint)
+    return _windowless(conn, store, fw, EARLIER, inputs, updates, {"before": first.isoformat()})
+
+
+def _windowless(conn, store, fw: Framework, part: str, inputs: str, updates_of, logged: dict | None = None) -> ScheduleResult:
+    """A part with no window of its own (follow-ups, earlier work): skipped while ``inputs`` are as at
+    its last run; else the updates ``updates_of()`` gives are applied, the run kept, the change logged."""
+    run = runs.last(conn, fw.id, FOLLOW_UPS_KEY, FOLLOW_UPS_KEY, part)
+    if run is not None and run.fingerprint == inputs:
+        return ScheduleResult(fw.id, 0, skipped=True)
+    updates = updates_of()
+    if updates:
+        ob_store.apply(conn, (), updates)
+    runs.save(conn, fw.id, FOLLOW_UPS_KEY, FOLLOW_UPS_KEY, part, inputs, 0, [])
     if not updates:
         return ScheduleResult(fw.id, 0, skipped=True)
     cancelled = sum(1 for _, fields in updates if fields.get("status") == CANCELLED)
     reassigned = sum(1 for _, fields in updates if "assignee" in fields)
-    store.log_in(conn, "schedule", fw.id, {"part": EARLIER, "before": first.isoformat(), "cancelled": cancelled,
-                                           "reassigned": reassigned, "updated": len(updates) - cancelled})  # fmt: skip
+    store.log_in(conn, "schedule", fw.id, {"part": part, **(logged or {}), "reassigned": reassigned, "cancelled": cancelled})
     return ScheduleResult(fw.id, 0, updated=len(updates) - cancelled, reassigned=reassigned, cancelled=cancelled)
+
+
+def _cadences(fw: Framework, part: str) -> set[tuple[str, int]]:
+    """The (row, cadence) pairs of ``fw`` that ``part`` plans."""
+    return {(r.id, i) for r in fw.rows for i, cad in enumerate(r.cadences) if part_of(cad) == part}
 
 
 def _part(conn, store, fw: Framework, org: Org, first: date, last: date, today: date, part: str, sampled: list[str], force: bool):
@@ -124,7 +129,7 @@ def _part(conn, store, fw: Framework, org: Org, first: date, last: date, today: 
     run = runs.last(conn, fw.id, first, last, part)
     if not force and run is not None and run.fingerprint == inputs:
         return ScheduleResult(fw.id, run.planned, unchanged=run.planned, notes=tuple(run.notes), skipped=True)
-    mine = {(r.id, i) for r in fw.rows for i, cad in enumerate(r.cadences) if part_of(cad) == part}
+    mine = _cadences(fw, part)
     # the samples part reads only its own few rows
     held = ob_store.planned_window(conn, fw.id, first, last, mine if part == SAMPLES else None)
     existing = {k: o for k, o in held.items() if (o.row, o.cadence) in mine}

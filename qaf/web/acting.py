@@ -342,7 +342,7 @@ def _action_element(field: str, message: str) -> str:
     if len(parts) == 3:
         return f"action-{n}-{parts[2]}"
     low = message.lower()
-    part = "who" if low.startswith("who:") or "say who with" in low else "when" if low.startswith("due:") else "what"
+    part = "who" if low.startswith("who:") else "when" if low.startswith("due:") else "what"
     return f"action-{n}-{part}"
 
 
