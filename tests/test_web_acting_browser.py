@@ -125,3 +125,27 @@ def test_a_moderator_moderates_with_the_seven_areas_and_the_head_of_qa_signs_off
             browser.close()
             server.app.state.store.close()
             store.close()
+
+
+def test_an_action_for_a_case_whose_worker_has_left_asks_who_beside_who(site):  # noqa: F811
+    """Tom Fairley has left and his cases are not yet reallocated: the action Pat raises with nobody
+    named is refused beside "Who", saying whom the case still names and asking who will do it."""
+    from dataclasses import replace
+    from datetime import date
+
+    from tests.council import council
+
+    server, browser, inbox, store = site
+    page = browser.page
+    store.save_org(council(people=tuple(replace(p, end=date(2024, 6, 1)) if p.id == "SW1" else p for p in council().people)))
+    audit = may_audit(store, "SW1", 6)
+    sign_in(server, browser, inbox, PAT, f"/obligations/{audit.id}")
+    page.check("#grade-good")
+    page.fill("#action-1-what", PLAN)
+    browser.submit("Record the outcome")
+    assert page.locator("#action-1-who-error").is_visible()
+    assert "Tom Fairley, is not in the organisation on 10 June 2024" in page.locator("#action-1-who-error").inner_text()
+    assert page.locator(".error-summary a[href='#action-1-who']").is_visible()
+    assert page.input_value("#action-1-what") == PLAN
+    assert page.locator("#action-1-who-hint").inner_text().startswith("The case's worker, Tom Fairley, has left: give a person")
+    browser.check("acting-action-owner-gone")

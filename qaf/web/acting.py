@@ -29,6 +29,7 @@ kept in the store and shown on this page only: nothing here logs it.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any, Callable
 
@@ -361,7 +362,11 @@ def _words(message: str) -> str:
             message = message[len(head):]
     message = message.replace(" with --by", "").replace("'qaf record'", "this page").replace("_", " ")
     message = message.replace(": say who with 'who: PERSON'", ": say who will do it")
+    message = _NOT_IN_POST.sub(lambda m: f"{m[1]}{date.fromisoformat(m[2]):%-d %B %Y}", message)  # a day as the page writes one
     return message[:1].upper() + message[1:]
+
+
+_NOT_IN_POST = re.compile(r"(is not in the organisation on )(\d{4}-\d{2}-\d{2})")
 
 
 # --- what the page shows ---------------------------------------------------------------------
@@ -398,7 +403,7 @@ def about(store, ob: Obligation, who: Viewer, today: date) -> dict[str, Any]:
         "name": lambda pid: name_of(org, pid), "grades": fw.grades, "areas": fw.areas, "cause": cause, "row": row,
         "record": record, "acts": acts, "recordable": acts["outcome"] and ob.kind in GRADED,
         "done_words": DONE_WORDS.get(ob.kind, ("Mark as done", "Mark as done")), "slots": range(1, ACTION_SLOTS + 1),
-        "worker": worker, "who_options": _who_options(org, fw, ob, worker, today) if acts["outcome"] and ob.kind in GRADED else (),
+        "worker": worker, "worker_here": worker is not None and worker.active_on(today), "who_options": _who_options(org, fw, ob, worker, today) if acts["outcome"] and ob.kind in GRADED else (),
         "practice": _practice(record.get("practice_to_read")), "errors": {}, "general": [], "entered": {},
     }  # fmt: skip
 
