@@ -22,7 +22,7 @@ from datetime import date
 from typing import Any
 
 from qaf.engine.actions import worker_of
-from qaf.engine.model import CANCELLED, DONE, LIVE, OPEN, WAIVED, Obligation
+from qaf.engine.model import CANCELLED, DONE, LIVE, OPEN, RESCHEDULED, WAIVED, Obligation
 from qaf.engine.org import Org
 from qaf.engine.schedule import Plan
 from qaf.engine.scope import OUT_OF_SCOPE, out_of_scope_reason, people_of
@@ -98,9 +98,13 @@ def changes(old: Obligation, new: Obligation) -> dict[str, Any]:
         want.pop("title")
     elif new.sample_reason is not None:  # a sample's reason follows its totals ("1 of 5 audits ...")
         want["sample_reason"] = new.sample_reason
+    # the framework changed the period (quarterly to monthly: October's visit, begun on the 1st as the
+    # quarter's was, now ends with the month) or its due date: the work follows; more time once given stands
+    want["period_end"] = new.period_end
+    want["due"] = max(old.due, new.due) if old.status == RESCHEDULED else new.due
     current = {"assignee": old.assignee, "team": old.team, "title": old.title, "case_ref": old.case,
                "status": old.status, "status_reason": old.status_reason, "sample_reason": old.sample_reason,
-               "attendees": old.attendees, "copies": old.copies}  # fmt: skip
+               "attendees": old.attendees, "copies": old.copies, "period_end": old.period_end, "due": old.due}  # fmt: skip
     return {k: v for k, v in want.items() if current[k] != v}
 
 
@@ -123,7 +127,8 @@ def reconcile(plan: Plan, fw: Framework, org: Org, existing: dict[str, Obligatio
         if old.status == CANCELLED:
             if (old.status_reason or "").startswith(OUT_OF_SCOPE):
                 fields = {"status": new.status, "status_reason": new.status_reason, "assignee": new.assignee,
-                          "team": new.team, "title": new.title, "case_ref": old.case or new.case}  # fmt: skip
+                          "team": new.team, "title": new.title, "case_ref": old.case or new.case,
+                          "period_end": new.period_end, "due": new.due}  # fmt: skip
                 updates.append((old, fields))
                 reopened += 1
             continue

@@ -16,6 +16,7 @@ from typing import Collection, Mapping
 
 from qaf.engine.model import Obligation
 from qaf.engine.org import Body, Case, Org, Person, Team
+from qaf.engine.periods import periods
 from qaf.rules.model import Framework
 from qaf.rules.roles import Vocabulary
 
@@ -271,6 +272,13 @@ def out_of_scope_reason(ob: Obligation, fw: Framework, org: Org) -> str:
         return f"{OUT_OF_SCOPE}row {ob.row} is no longer in the framework"
     if not row.schedulable or ob.cadence >= len(row.cadences):
         return f"{OUT_OF_SCOPE}row {ob.row} no longer schedules this"
+    cadence = row.cadences[ob.cadence]
+    if cadence.every is not None and ob.subject_kind != "case":
+        lengths = {cadence.every, *(v.every for v in cadence.variations)}
+        spans = {(p.start, p.end) for every in lengths for p in periods(every, fw.year_start, ob.period_start, ob.period_start)}
+        if (ob.period_start, ob.period_end) not in spans:  # "Quarterly" became "Monthly": July to September is no period of it
+            return (f"{OUT_OF_SCOPE}the framework changed how often row {ob.row} is done (now '{row.frequency}'): "
+                    f"{ob.period_start.isoformat()} to {ob.period_end.isoformat()} is no longer one of its periods")  # fmt: skip
     if ob.subject_kind in ("worker", "case_holder", "assignee"):
         person = org.person(ob.subject)
         if person is None:  # no name to give: never a bare person id in a feed or an email

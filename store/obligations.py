@@ -31,7 +31,7 @@ from qaf.store.tables import ATTENDANCE, OBLIGATIONS, OUTCOMES
 from qaf.store.upsert import CopyStream, insert_new, update_rows
 
 COLUMNS = [c.name for c in OBLIGATIONS.columns]
-MUTABLE = ("assignee", "team", "title", "case_ref", "status", "status_reason", "sample_reason", "attendees", "copies")
+MUTABLE = ("assignee", "team", "title", "case_ref", "status", "status_reason", "sample_reason", "attendees", "copies", "period_end", "due")
 PEOPLE_COLUMNS = ("attendees", "copies")  # tuples of person ids, stored joined by ";"
 
 

@@ -57,7 +57,9 @@ from qaf.store.db import temporary_schema
 from qaf.store.sql import SqlStore
 from qaf.store.tables import ESCALATIONS
 from qaf.engine.actions import parse_action
-from qaf.usecases import extensions, recording
+from qaf.calendars.feed import EVENT, TODO
+from qaf.calendars.selection import Selection
+from qaf.usecases import extensions, feeds, queries, recording
 from qaf.usecases.mail import MailSettings
 from qaf.usecases.tick import run_tick
 from tests.conftest import PG_URL, _postgres_or_skip, snapshot
@@ -69,6 +71,10 @@ FIRST_DAY = date(2024, 4, 1)
 PRACTICE_MANAGERS = ("PM1", "PM2", "PM3")
 RECORDED = ("audit", "follow_up_audit", "review")
 NO_MAIL = MailSettings()
+NOTE, ASKED, ACTION, CLOSING, REFUSAL = ("Mother anxious about the move", "Waiting for the family's GP", "Update the safety plan",
+                                         "Plan updated with the family", "The deadline stands: the visit is booked")  # fmt: skip
+FREE_TEXT = (NOTE, ASKED, ACTION, CLOSING, REFUSAL)  # what people type: kept only beside the work it is about
+KEPT_WITH_THE_WORK = {"outcomes", "actions", "extension_requests", "events"}  # the tables that may hold it
 
 
 def _period(ob) -> tuple[date, date]:
@@ -92,7 +98,7 @@ class CouncilYear(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self._exits = ExitStack()
-        folder = Path(self._exits.enter_context(tempfile.TemporaryDirectory()))
+        self.folder = folder = Path(self._exits.enter_context(tempfile.TemporaryDirectory()))
         urls = {"sqlite": f"sqlite:///{folder / 'qaf.db'}"}
         urls["postgresql"] = self._exits.enter_context(temporary_schema(PG_URL, "qaf_test"))
         self.stores = {name: SqlStore.open(url) for name, url in urls.items()}
@@ -107,6 +113,8 @@ class CouncilYear(RuleBasedStateMachine):
         self.closed: set[str] = set()  # actions closed by their owner, moderations done
         self.moderated: dict[str, str] = {}  # audit id -> its moderated grade
         self.chased = 0  # escalations seen so far
+        self.contested: set[str] = set()  # audits whose grade a service contested
+        self.fw, self.fw_text = FW, bundled.path(FRAMEWORK).read_text()
 
     def teardown(self) -> None:
         self._exits.close()
@@ -133,9 +141,8 @@ class CouncilYear(RuleBasedStateMachine):
 
     @initialize()
     def first_tick(self) -> None:
-        text = bundled.path(FRAMEWORK).read_text()
         for store in self.stores.values():
-            store.save_framework(FW, text)
+            store.save_framework(self.fw, self.fw_text)
         self._save_org(self.org)
         self._each(lambda store: _tick(store, self.today).status)
         self.planned = True
@@ -150,8 +157,8 @@ class CouncilYear(RuleBasedStateMachine):
         if self.planned:  # nobody came or went: the days passing take no work away
             assert not gone, f"the tick on {self.today} cancelled work with the organisation unchanged: {gone[:3]}"
         for (start, end), obs in groupby(sorted((o for o in gone if o.cadence >= 0), key=_period), key=_period):
-            still = {o.id for o in plan(FW, self.org, start, end, self.today).obligations}  # its period planned afresh
-            wrong = [(o.id, o.status_reason) for o in obs if o.id in still]
+            still = {(o.id, o.period_end) for o in plan(self.fw, self.org, start, end, self.today).obligations}  # its period afresh
+            wrong = [(o.id, o.status_reason) for o in obs if (o.id, o.period_end) in still]
             assert not wrong, f"the tick on {self.today} cancelled work its period's own plan still holds: {wrong[:3]}"
         self.planned = True
 
@@ -172,7 +179,7 @@ class CouncilYear(RuleBasedStateMachine):
             return
         ob = live[pick % len(live)]
         day = max(ob.period_start, self.today - timedelta(days=late))
-        rec = Recording(ob.id, grade, concerns, date=day)
+        rec = Recording(ob.id, grade, concerns, date=day, notes=NOTE)
         answer = self._each(lambda store: recording.record(store, rec, self.today).created)
         if answer[0] == "ok":
             self.done[ob.id] = (grade, concerns, ob.assignee, day)
@@ -181,18 +188,26 @@ class CouncilYear(RuleBasedStateMachine):
         return sorted((o for o in self.stores["sqlite"].obligations() if o.kind in kinds and o.status in LIVE and o.assignee),
                       key=lambda o: o.id)  # fmt: skip
 
-    @rule(pick=st.integers(0, 10**6), days=st.integers(1, 9))
-    def more_time_is_asked_for_and_given(self, pick: int, days: int) -> None:
+    @rule(pick=st.integers(0, 10**6), days=st.integers(1, 9), given=st.booleans())
+    def more_time_is_asked_for(self, pick: int, days: int, given: bool) -> None:
+        """The owner asks; the nearest manager who may gives it, or refuses it saying why (and the due date stands)."""
         live = self._live((*RECORDED, "action"))
         if not live:
             return
         ob = live[pick % len(live)]
         to, now = ob.due + timedelta(days=days), business_now(self.today)
-        asked = self._each(lambda store: extensions.ask(store, ob.id, ob.assignee, to, "Waiting for the family's GP", now).id)
+        asked = self._each(lambda store: extensions.ask(store, ob.id, ob.assignee, to, ASKED, now).id)
         if asked[0] != "ok":
             return
         with self.stores["sqlite"].read() as conn:
             who = extensions.approvers(conn, self.stores["sqlite"], ob, to)[0]
+        if not given:
+            answer = self._each(lambda store: extensions.refuse(store, asked[1], who[0], REFUSAL, now).status)
+            assert answer == ("ok", "refused"), answer
+            for store in self.stores.values():
+                after = {o.id: o for o in store.obligations()}[ob.id]
+                assert (after.due, after.status) == (ob.due, ob.status), f"refusing more time moved {ob.id}"
+            return
         answer = self._each(lambda store: extensions.approve(store, asked[1], who[0], self.today, now).due)
         if answer[0] == "ok":
             assert answer[1] == to
@@ -215,7 +230,7 @@ class CouncilYear(RuleBasedStateMachine):
         if not live:
             return
         ob = live[pick % len(live)]
-        spec, wrong = parse_action("Update the safety plan | within 10 working days" + (" | safeguarding" if safeguarding else ""))
+        spec, wrong = parse_action(f"{ACTION} | within 10 working days" + (" | safeguarding" if safeguarding else ""))
         assert spec is not None and not wrong
         rec = Recording(ob.id, "requires_improvement", False, date=self.today, actions=(spec,))
         if self._each(lambda store: len(recording.record(store, rec, self.today).created))[0] == "ok":
@@ -227,7 +242,7 @@ class CouncilYear(RuleBasedStateMachine):
         if not live:
             return
         ob = live[pick % len(live)]
-        if self._each(lambda store: recording.close_action(store, ob.id, None, "Plan updated with the family", self.today).status)[0] == "ok":
+        if self._each(lambda store: recording.close_action(store, ob.id, None, CLOSING, self.today).status)[0] == "ok":
             self.closed.add(ob.id)
 
     @rule(pick=st.integers(0, 10**6), grade=st.sampled_from(FW.grades))
@@ -239,6 +254,52 @@ class CouncilYear(RuleBasedStateMachine):
         if self._each(lambda store: recording.moderate(store, ob.id, grade, None, self.today, self.today).obligation)[0] == "ok":
             self.moderated[ob.cause] = grade
             self.closed.add(ob.id)
+
+    @rule(pick=st.integers(0, 10**6))
+    def a_service_contests_a_grade(self, pick: int) -> None:
+        """Settled by moderation: a moderation of the audit is set off, unless one is already open."""
+        graded = sorted(oid for oid, (grade, *_) in self.done.items() if grade)
+        if not graded:
+            return
+        oid = graded[pick % len(graded)]
+        if self._each(lambda store: recording.contest(store, oid, None, self.today, self.today).obligation)[0] == "ok":
+            self.contested.add(oid)
+
+    @rule(pick=st.integers(0, 10**6), wrong=st.sampled_from(("done", "unknown", "grade", "future")))
+    def a_csv_with_one_wrong_line_changes_nothing(self, pick: int, wrong: str) -> None:
+        """All or nothing: one wrong line (done work, no such obligation, no such grade, a day to come) keeps the rest out."""
+        live = [o for o in self._live(RECORDED) if o.period_start <= self.today][:5]
+        batch = [(Source("outcomes.csv", n + 2), Recording(o.id, self.fw.grades[0], False, date=self.today, notes=NOTE))
+                 for n, o in enumerate(live)]  # fmt: skip
+        bad = {"done": Recording(sorted(self.done)[pick % len(self.done)] if self.done else "QAF-NOPE", "good", False),
+               "unknown": Recording("QAF-NO-SUCH-WORK", "good", False),
+               "grade": Recording(live[0].id if live else "QAF-NOPE", "splendid", False),
+               "future": Recording(live[0].id if live else "QAF-NOPE", "good", False, date=self.today + timedelta(days=3))}[wrong]  # fmt: skip
+        batch.insert(pick % (len(batch) + 1), (Source("outcomes.csv", 99), bad))
+        before = {name: snapshot(store) for name, store in self.stores.items()}
+        answer = self._each(lambda store: len(recording.record_many(store, batch, self.today)))
+        assert answer[0] == "refused" and "outcomes.csv:99" in answer[1], answer
+        assert all(snapshot(store) == before[name] for name, store in self.stores.items()), "a refused CSV changed the store"
+
+    @rule(monthly=st.booleans())
+    def the_framework_is_amended(self, monthly: bool) -> None:
+        """The council amends a row (1.5: the DCS's front-line visits, quarterly or monthly) and loads it again."""
+        quarterly = "    frequency: Quarterly\n    purpose: To gain insight of the experience of front-line practitioners"
+        text = bundled.path(FRAMEWORK).read_text()
+        if quarterly not in text:
+            return  # another framework: its rows are not East Sussex's
+        if monthly:
+            start = text.index(quarterly)
+            cut = text.index("every: quarter", start)
+            text = text[:start] + text[start:cut].replace("Quarterly", "Monthly") + "every: month" + text[cut + len("every: quarter"):]
+        if text == self.fw_text:
+            return
+        (amended := self.folder / f"{FRAMEWORK}.yaml").write_text(text)
+        fw, problems = load_framework(amended)
+        assert fw is not None and not problems, problems
+        self.fw, self.fw_text, self.planned = fw, text, False
+        for store in self.stores.values():
+            store.save_framework(fw, text)
 
     @rule(pick=st.integers(0, 10**6), concerns=st.booleans())
     def done_work_is_recorded_again(self, pick: int, concerns: bool) -> None:
@@ -271,6 +332,20 @@ class CouncilYear(RuleBasedStateMachine):
         end = self.today + timedelta(days=notice)
         successor = replace(leaving, id=f"PMNEW{self.joined}", name=f"New Manager{self.joined}",
                             email=f"new.manager{self.joined}@example-council.gov.uk", start=end + timedelta(days=1), end=None)  # fmt: skip
+        people = tuple(replace(p, end=end) if p.id == pick else replace(p, manager=successor.id) if p.manager == pick else p
+                       for p in self.org.people) + (successor,)  # fmt: skip
+        self._save_org(replace(self.org, people=people))
+
+    @rule(pick=st.sampled_from(("OM1", "OM2", "H1", "H2", "MOD1", "AD1", "HQA", "HS1", "EH1")), notice=st.integers(-20, 30))
+    def a_manager_above_leaves_and_a_successor_takes_the_post(self, pick: str, notice: int) -> None:
+        """The post, its team and its people pass to the successor the day after."""
+        leaving = next((p for p in self.org.people if p.id == pick and p.end is None), None)
+        if leaving is None:
+            return
+        self.joined += 1
+        end = self.today + timedelta(days=notice)
+        successor = replace(leaving, id=f"NEWM{self.joined}", name=f"New Senior{self.joined}",
+                            email=f"new.senior{self.joined}@example-council.gov.uk", start=end + timedelta(days=1), end=None)  # fmt: skip
         people = tuple(replace(p, end=end) if p.id == pick else replace(p, manager=successor.id) if p.manager == pick else p
                        for p in self.org.people) + (successor,)  # fmt: skip
         self._save_org(replace(self.org, people=people))
@@ -371,6 +446,29 @@ class CouncilYear(RuleBasedStateMachine):
             assert r.to_person is None or (told is not None and told.active_on(r.on)), \
                 f"{ob.id}'s level {r.level} went on {r.on} to {r.to_person}, who is not in post then"
             self.chased = r.id
+
+    @invariant()
+    def what_people_type_stays_beside_the_work(self) -> None:
+        """Notes, reasons and actions: never in a feed, an email, the work's title or status, or the API's list."""
+        store = self.stores["sqlite"]
+        for table, rows in snapshot(store).items():
+            if table not in KEPT_WITH_THE_WORK:
+                leaked = [(text, row) for row in rows for text in FREE_TEXT if any(text in cell for cell in row)]
+                assert not leaked, f"{table} holds what someone typed: {leaked[:2]}"
+        shown = [feeds.build(store, Selection("all"), self.today, kind).body.decode() for kind in (EVENT, TODO)]
+        shown.append(queries.render(store.obligations(), self.org, self.today, "json"))
+        shown.append(queries.render(store.obligations(), self.org, self.today, "csv"))
+        for text in FREE_TEXT:
+            assert not any(text in out for out in shown), f"'{text}' is in a feed or the API's list"
+
+    @invariant()
+    def a_contested_grade_is_being_settled_or_settled(self) -> None:
+        obs = {o.id: o for o in self.stores["sqlite"].obligations()}
+        for oid in self.contested:
+            outcome = obs[oid].outcome
+            assert outcome is not None and outcome.contested, f"{oid}'s contest was lost"
+            settling = [o for o in obs.values() if o.kind == "moderation" and o.cause == oid and o.status in LIVE]
+            assert outcome.moderated_grade is not None or settling, f"{oid}'s contested grade has no moderation to settle it"
 
     @invariant()
     def what_an_outcome_set_off_names_a_done_audit(self) -> None:
@@ -535,12 +633,15 @@ def test_a_scripted_year_with_every_kind_of_step_keeps_every_invariant() -> None
         for month in range(12):
             step("days_pass", 9)
             step("an_audit_raises_an_action", month, month % 2 == 0)
-            step("more_time_is_asked_for_and_given", month * 7, 5)
+            step("more_time_is_asked_for", month * 7, 5, month % 3 != 1)
             step("days_pass", 21)
             step("the_months_outcomes_arrive_as_a_csv", {month}, FW.grades[month % len(FW.grades)])
             step("a_sampled_audit_is_moderated", month, FW.grades[(month + 1) % len(FW.grades)])
             step("an_action_is_closed", month)
             step("done_work_is_recorded_again", month, False)
+            step("a_csv_with_one_wrong_line_changes_nothing", month, ("done", "unknown", "grade", "future")[month % 4])
+            if month % 3 == 0:
+                step("a_service_contests_a_grade", month)
             step("the_tick_runs_again_the_same_day")
             if month == 2:
                 step("a_worker_leaves", 1, -12)  # the news comes late
@@ -549,11 +650,16 @@ def test_a_scripted_year_with_every_kind_of_step_keeps_every_invariant() -> None
             if month == 6:
                 step("a_worker_joins", 0, 3)
                 step("a_worker_moves_to_another_practice_manager", 0, 1)
+            if month == 5:
+                step("the_framework_is_amended", True)
+                step("a_manager_above_leaves_and_a_successor_takes_the_post", "OM1", 5)
             if month == 8:
                 step("a_case_closes", month)
+                step("a_manager_above_leaves_and_a_successor_takes_the_post", "MOD1", -3)
+                step("the_framework_is_amended", False)
             if month == 10:
                 step("a_case_is_reallocated_to_another_worker", month, 2)
         assert year.moderated, "a sampled audit was moderated"
-        assert year.closed and year.extended
+        assert year.closed and year.extended and year.contested
     finally:
         year.teardown()

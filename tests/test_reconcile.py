@@ -236,6 +236,79 @@ def test_cases_are_chosen_as_periods_begin_and_then_never_change(store: SqlStore
 # --- qaf due ------------------------------------------------------------------------------
 
 
+QUARTERLY_1_5 = "    frequency: Quarterly\n    purpose: To gain insight of the experience of front-line practitioners"
+
+
+def amended_1_5(tmp_path: Path, monthly: bool):
+    """East Sussex with row 1.5 ("The DCS should have direct experience of front-line practice") amended by the
+    council from Quarterly to Monthly, loaded as a user loads it; or as published (``monthly=False``)."""
+    text = (ROOT / "rules" / "frameworks" / "east-sussex-2013.yaml").read_text()
+    if monthly:
+        start = text.index(QUARTERLY_1_5)
+        cut = text.index("every: quarter", start)
+        text = text[:start] + text[start:cut].replace("Quarterly", "Monthly") + "every: month" + text[cut + len("every: quarter"):]
+    path = tmp_path / ("amended" if monthly else "published") / "east-sussex-2013.yaml"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(text)
+    fw, problems = load_framework(path)
+    assert fw is not None and not problems, problems
+    return fw, text
+
+
+def dcs_visits(store: SqlStore) -> dict[date, object]:
+    return {o.period_start: o for o in store.obligations(Filters(row="1.5"))}
+
+
+def test_1_5_made_monthly_mid_year_the_dcs_s_visits_follow_the_new_periods(store: SqlStore, tmp_path: Path):
+    """Quarterly becomes Monthly in August: October's visit, begun on the 1st as the quarter's was, is now due
+    at the month's end; the quarter under way, no period any more, is cancelled saying why; the months are added."""
+    (published, as_published), (monthly, as_amended) = amended_1_5(tmp_path, False), amended_1_5(tmp_path, True)
+    store.save_framework(published, as_published)
+    scheduling.schedule(store, published, council(), *YEAR, TODAY)
+    quarters = dcs_visits(store)
+    assert sorted(quarters) == [date(2024, 4, 1), date(2024, 7, 1), date(2024, 10, 1), date(2025, 1, 1)]
+    mark_done(store, quarters[date(2024, 4, 1)].id)
+
+    store.save_framework(monthly, as_amended)
+    scheduling.schedule(store, monthly, council(), date(2024, 8, 1), YEAR[1], date(2024, 8, 12))
+    visits = dcs_visits(store)
+    assert sorted(visits) == [date(2024, 4, 1), date(2024, 7, 1), *(date(y, m, 1) for y, m in
+                              [(2024, 8), (2024, 9), (2024, 10), (2024, 11), (2024, 12), (2025, 1), (2025, 2), (2025, 3)])]  # fmt: skip
+    october, january = visits[date(2024, 10, 1)], visits[date(2025, 1, 1)]
+    assert october.id == quarters[date(2024, 10, 1)].id and (october.period_end, october.due, october.status) == (
+        date(2024, 10, 31), date(2024, 10, 31), "open")
+    assert (january.period_end, january.due) == (date(2025, 1, 31), date(2025, 1, 31))
+    summer = visits[date(2024, 7, 1)]
+    assert summer.status == "cancelled" and summer.status_reason == (
+        "out of scope: the framework changed how often row 1.5 is done (now 'Monthly'): "
+        "2024-07-01 to 2024-09-30 is no longer one of its periods")
+    spring = visits[date(2024, 4, 1)]
+    assert (spring.status, spring.period_end) == ("done", date(2024, 6, 30)), "done work keeps the period it was done for"
+
+    store.save_framework(published, as_published)  # the amendment withdrawn in November
+    scheduling.schedule(store, published, council(), date(2024, 11, 1), YEAR[1], date(2024, 11, 4))
+    visits = dcs_visits(store)
+    assert (visits[date(2024, 10, 1)].period_end, visits[date(2024, 10, 1)].due) == (date(2024, 12, 31), date(2024, 12, 31))
+    assert (visits[date(2025, 1, 1)].period_end, visits[date(2025, 1, 1)].due) == (date(2025, 3, 31), date(2025, 3, 31))
+    for month in (date(2024, 11, 1), date(2024, 12, 1), date(2025, 2, 1), date(2025, 3, 1)):
+        assert visits[month].status == "cancelled" and "(now 'Quarterly')" in (visits[month].status_reason or "")
+
+
+def test_more_time_given_stands_when_the_framework_shortens_the_period(store: SqlStore, tmp_path: Path):
+    from qaf.usecases import recording
+
+    (published, as_published), (monthly, as_amended) = amended_1_5(tmp_path, False), amended_1_5(tmp_path, True)
+    store.save_framework(published, as_published)
+    store.save_org(council())
+    scheduling.schedule(store, published, council(), *YEAR, TODAY)
+    autumn = dcs_visits(store)[date(2024, 10, 1)]
+    recording.extend(store, autumn.id, date(2025, 1, 7), "CE1", "Ofsted inspection week", date(2024, 8, 12))
+    store.save_framework(monthly, as_amended)
+    scheduling.schedule(store, monthly, council(), date(2024, 8, 1), YEAR[1], date(2024, 8, 12))
+    october = dcs_visits(store)[date(2024, 10, 1)]
+    assert (october.period_end, october.due, october.status) == (date(2024, 10, 31), date(2025, 1, 7), "rescheduled")
+
+
 @pytest.fixture
 def loaded(db_url: str, tmp_path: Path, capsys):
     """The CLI on a store holding East Sussex, the small council and a scheduled year."""
