@@ -34,6 +34,7 @@ import os
 import tempfile
 from contextlib import ExitStack
 from dataclasses import replace
+from collections import Counter
 from itertools import groupby
 from datetime import date, timedelta
 from pathlib import Path
@@ -41,7 +42,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
-from sqlalchemy import select
+from sqlalchemy import JSON, MetaData, String, Text, select
 
 from qaf.clock import utc_now
 from qaf.engine.businesstime import business_now
@@ -55,7 +56,7 @@ from qaf.rules.loader import load_framework
 from qaf.rules.problems import QafError, Source
 from qaf.store.db import temporary_schema
 from qaf.store.sql import SqlStore
-from qaf.store.tables import ESCALATIONS
+from qaf.store.tables import ESCALATIONS, OUTBOX
 from qaf.engine.actions import parse_action
 from qaf.calendars.feed import EVENT, TODO
 from qaf.calendars.selection import Selection
@@ -64,6 +65,7 @@ from qaf.usecases.mail import MailSettings
 from qaf.usecases.tick import run_tick
 from tests.conftest import PG_URL, _postgres_or_skip, snapshot
 from tests.council import council, person
+from tests.smtp import Inbox, free_port, smtp_server
 
 FRAMEWORK = os.environ.get("QAF_LIFECYCLE_FRAMEWORK", "east-sussex-2013")  # the invariants of 3.16 hold for East Sussex
 FW = load_framework(bundled.path(FRAMEWORK))[0]
@@ -81,8 +83,25 @@ def _period(ob) -> tuple[date, date]:
     return ob.period_start, ob.period_end
 
 
-def _tick(store: SqlStore, day: date):
-    return run_tick(store, day, NO_MAIL, "lifecycle", now=business_now(day), wall=utc_now)
+def _tick(store: SqlStore, day: date, mail: MailSettings = NO_MAIL):
+    return run_tick(store, day, mail, "lifecycle", now=business_now(day), wall=utc_now)
+
+
+def _queued(store: SqlStore) -> dict[str, str]:
+    """Each email in the outbox (by its key) and its status."""
+    with store.read() as conn:
+        return dict(conn.execute(select(OUTBOX.c.key, OUTBOX.c.status)).all())
+
+
+class MailServer(Inbox):
+    """The council's mail server: keeps what it accepts; while ``down``, refuses it for now (451)."""
+
+    down = False
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.down:
+            return "451 4.3.0 Mail server busy, try again later"
+        return await super().handle_DATA(server, session, envelope)
 
 
 def _rows(store: SqlStore) -> dict:
@@ -104,6 +123,12 @@ class CouncilYear(RuleBasedStateMachine):
         self.stores = {name: SqlStore.open(url) for name, url in urls.items()}
         for store in self.stores.values():
             self._exits.callback(store.close)
+        self.received: dict[str, Counter] = {name: Counter() for name in self.stores}  # each email's key, as often as it came
+        self.inboxes, self.mail = {}, {}  # each store emails through its own server, so each one's mail can be counted
+        for name, store in self.stores.items():
+            inbox, port = MailServer(), free_port()
+            self._exits.enter_context(smtp_server(inbox, port))
+            self.inboxes[name], self.mail[id(store)] = inbox, MailSettings(host="127.0.0.1", port=port)
         self.today = FIRST_DAY
         self.org = council()
         self.joined = 0
@@ -115,6 +140,7 @@ class CouncilYear(RuleBasedStateMachine):
         self.chased = 0  # escalations seen so far
         self.contested: set[str] = set()  # audits whose grade a service contested
         self.fw, self.fw_text = FW, bundled.path(FRAMEWORK).read_text()
+        self.tables = None  # the store's tables that may not hold what people type
 
     def teardown(self) -> None:
         self._exits.close()
@@ -144,33 +170,59 @@ class CouncilYear(RuleBasedStateMachine):
         for store in self.stores.values():
             store.save_framework(self.fw, self.fw_text)
         self._save_org(self.org)
-        self._each(lambda store: _tick(store, self.today).status)
+        self._each(lambda store: _tick(store, self.today, self.mail[id(store)]).status)
         self.planned = True
 
     @rule(days=st.one_of(st.integers(1, 7), st.integers(8, 40)))  # often a day or a week: news and ticks within one month
     def days_pass(self, days: int) -> None:
         self.today += timedelta(days=days)
         live = {o.id for o in self.stores["sqlite"].obligations() if o.status in LIVE}
-        status = self._each(lambda store: _tick(store, self.today).status)
+        status = self._each(lambda store: _tick(store, self.today, self.mail[id(store)]).status)
         assert status == ("ok", "ran")
         gone = [o for o in self.stores["sqlite"].obligations() if o.id in live and o.status == CANCELLED]
         if self.planned:  # nobody came or went: the days passing take no work away
             assert not gone, f"the tick on {self.today} cancelled work with the organisation unchanged: {gone[:3]}"
+        if not any(inbox.down for inbox in self.inboxes.values()):  # the server up: everything due went out
+            c = OUTBOX.c
+            with self.stores["sqlite"].read() as conn:
+                waiting = conn.execute(select(c.key, c.status).where(c.status.in_(("pending", "sending", "failed")), c.digest.is_(False),
+                                                                      c.next_attempt_at <= business_now(self.today))).all()  # fmt: skip
+            assert not waiting, f"the tick on {self.today} left email due and unsent: {waiting[:3]}"
         for (start, end), obs in groupby(sorted((o for o in gone if o.cadence >= 0), key=_period), key=_period):
             still = {(o.id, o.period_end) for o in plan(self.fw, self.org, start, end, self.today).obligations}  # its period afresh
             wrong = [(o.id, o.status_reason) for o in obs if (o.id, o.period_end) in still]
             assert not wrong, f"the tick on {self.today} cancelled work its period's own plan still holds: {wrong[:3]}"
         self.planned = True
 
+    @rule(days=st.integers(1, 5))
+    def the_mail_server_refuses_mail_for_a_few_days(self, days: int) -> None:
+        """Every email of those days' ticks is refused for now; the next day's tick sends them, once."""
+        for inbox in self.inboxes.values():
+            inbox.down = True
+        try:
+            for _ in range(days):
+                self.today += timedelta(days=1)
+                assert self._each(lambda store: _tick(store, self.today, self.mail[id(store)]).status) == ("ok", "ran")
+        finally:
+            for inbox in self.inboxes.values():
+                inbox.down = False
+        self.planned = True
+
     @rule()
     def the_tick_runs_again_the_same_day(self) -> None:
         before = {name: snapshot(store) for name, store in self.stores.items()}
-        status = self._each(lambda store: _tick(store, self.today).status)
+        queued = {name: _queued(store) for name, store in self.stores.items()}
+        status = self._each(lambda store: _tick(store, self.today, self.mail[id(store)]).status)
         assert status == ("ok", "done before")
         for name, store in self.stores.items():
             after = snapshot(store)
             changed = {table for table in after if after[table] != before[name][table]}
-            assert changed <= {"ticks"}, f"{name}: a second tick on {self.today} changed {sorted(changed)}"
+            assert changed <= {"ticks", "outbox"}, f"{name}: a second tick on {self.today} changed {sorted(changed)}"
+            was, now = (queued[name], _queued(store))
+            assert was.keys() == now.keys(), f"{name}: a second tick on {self.today} queued or dropped email"
+            moved = {key: (was[key], now[key]) for key in was if was[key] != now[key]}
+            assert all(a == "pending" and b == "sent" for a, b in moved.values()), \
+                f"{name}: a second tick on {self.today} did more than send what was queued since the first: {list(moved.items())[:3]}"
 
     @rule(pick=st.integers(0, 10**6), concerns=st.booleans(), grade=st.sampled_from(FW.grades), late=st.integers(0, 5))
     def an_audit_is_recorded(self, pick: int, concerns: bool, grade: str, late: int) -> None:
@@ -393,6 +445,17 @@ class CouncilYear(RuleBasedStateMachine):
                       for c in self.org.cases)  # fmt: skip
         self._save_org(replace(self.org, cases=cases))
 
+    @rule(closing=st.sampled_from(("T1", "T2", "T3")), into=st.sampled_from(("T1", "T2", "T3")))
+    def a_team_closes_and_its_people_join_another(self, closing: str, into: str) -> None:
+        """A restructure: the team's people and open cases move to another team, and the team is gone."""
+        teams = {t.id for t in self.org.teams}
+        if closing == into or not {closing, into} <= teams:
+            return
+        people = tuple(replace(p, team=into) if p.team == closing else p for p in self.org.people)
+        cases = tuple(replace(c, team=into, transferred=self.today) if c.team == closing and c.closed is None else
+                      replace(c, team=into) if c.team == closing else c for c in self.org.cases)  # fmt: skip
+        self._save_org(replace(self.org, people=people, cases=cases, teams=tuple(t for t in self.org.teams if t.id != closing)))
+
     @rule(pick=st.integers(0, 10**6))
     def a_case_closes(self, pick: int) -> None:
         open_cases = [c for c in self.org.cases if c.closed is None]
@@ -451,15 +514,35 @@ class CouncilYear(RuleBasedStateMachine):
     def what_people_type_stays_beside_the_work(self) -> None:
         """Notes, reasons and actions: never in a feed, an email, the work's title or status, or the API's list."""
         store = self.stores["sqlite"]
-        for table, rows in snapshot(store).items():
-            if table not in KEPT_WITH_THE_WORK:
-                leaked = [(text, row) for row in rows for text in FREE_TEXT if any(text in cell for cell in row)]
-                assert not leaked, f"{table} holds what someone typed: {leaked[:2]}"
+        if self.tables is None:  # every table the store has, read once: one added later is checked too
+            meta = MetaData()
+            meta.reflect(store.engine)
+            self.tables = [t for name, t in sorted(meta.tables.items()) if name not in KEPT_WITH_THE_WORK]
+        with store.read() as conn:
+            for table in self.tables:
+                words = [c for c in table.columns if isinstance(c.type, (String, Text, JSON))]
+                rows = conn.execute(select(*words)).all() if words else []
+                leaked = [(text, row) for row in rows for text in FREE_TEXT if any(text in str(cell) for cell in row)]
+                assert not leaked, f"{table.name} holds what someone typed: {leaked[:2]}"
         shown = [feeds.build(store, Selection("all"), self.today, kind).body.decode() for kind in (EVENT, TODO)]
         shown.append(queries.render(store.obligations(), self.org, self.today, "json"))
         shown.append(queries.render(store.obligations(), self.org, self.today, "csv"))
         for text in FREE_TEXT:
             assert not any(text in out for out in shown), f"'{text}' is in a feed or the API's list"
+
+    @invariant()
+    def every_email_is_sent_once_and_what_was_sent_was_received(self) -> None:
+        for name, store in self.stores.items():
+            received, messages = self.received[name], self.inboxes[name].messages
+            for message in messages[sum(received.values()):]:  # what arrived since the last look
+                received[message["X-Qaf-Key"]] += 1
+                body = message.as_string()
+                assert not any(text in body for text in FREE_TEXT), f"{message['Subject']!r} holds what someone typed"
+            twice = [key for key, n in received.items() if n > 1]
+            assert not twice, f"{name}: emailed more than once: {twice[:3]}"
+            sent = {key for key, status in _queued(store).items() if status == "sent"}
+            assert set(received) == sent, f"{name}: marked sent, never received: {sorted(sent - set(received))[:3]}; " \
+                                          f"received, not marked sent: {sorted(set(received) - sent)[:3]}"
 
     @invariant()
     def a_contested_grade_is_being_settled_or_settled(self) -> None:
@@ -496,8 +579,10 @@ class CouncilYear(RuleBasedStateMachine):
                 if ob.cadence >= 0:  # planned work: with whoever is there when it is due
                     assert owner.end is None or owner.end >= ob.due, \
                         f"{ob.id} ({ob.period_start} to {ob.due}) is owned by {owner.id}, who left on {owner.end} (today {self.today})"
-                elif ob.kind in ("action", "follow_up_audit", "review"):  # what an outcome set off passes on as its owner goes
+                else:  # what an outcome or a contest set off passes on as its owner goes
                     assert owner.active_on(self.today), f"{ob.kind} {ob.id} is with {ob.assignee}, gone by {self.today}"
+            if ob.subject_kind == "team":
+                assert self.org.team(ob.subject) is not None, f"{ob.id} is for team {ob.subject}, which has closed"
             if ob.subject_kind == "worker" and ob.cause is None:
                 worker = people[ob.subject]
                 assert worker.start is None or worker.start <= ob.period_start, \
@@ -645,6 +730,8 @@ def test_a_scripted_year_with_every_kind_of_step_keeps_every_invariant() -> None
             step("the_tick_runs_again_the_same_day")
             if month == 2:
                 step("a_worker_leaves", 1, -12)  # the news comes late
+            if month in (1, 7):
+                step("the_mail_server_refuses_mail_for_a_few_days", 3)
             if month == 4:
                 step("a_practice_manager_leaves_and_another_takes_their_workers", "PM2", 10)
             if month == 6:
@@ -657,6 +744,8 @@ def test_a_scripted_year_with_every_kind_of_step_keeps_every_invariant() -> None
                 step("a_case_closes", month)
                 step("a_manager_above_leaves_and_a_successor_takes_the_post", "MOD1", -3)
                 step("the_framework_is_amended", False)
+            if month == 9:
+                step("a_team_closes_and_its_people_join_another", "T2", "T1")
             if month == 10:
                 step("a_case_is_reallocated_to_another_worker", month, 2)
         assert year.moderated, "a sampled audit was moderated"
