@@ -7,9 +7,11 @@ The planner says what the window should hold; the store says what it holds.
 - live (or waived) work the plan no longer holds is cancelled, with the
   reason it left scope (a leaver, a closed case, a team gone);
 - work cancelled only because it left scope is reopened when it is back;
-- otherwise the assignee, team, title and (until a case is chosen) the case,
-  status and sampling reason follow the plan. A case once chosen is never
-  re-chosen.
+- otherwise the assignee, team, title, period's end and due date (a framework
+  amended from quarterly to monthly: the visit begun on 1 October is now
+  October's; more time once given stands) and (until a case is chosen) the
+  case, status and sampling reason follow the plan. A case once chosen is
+  never re-chosen.
 
 The store applies the answer (:func:`qaf.store.obligations.apply`) in the
 same transaction it read ``existing`` in.
