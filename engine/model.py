@@ -147,6 +147,12 @@ class Completed:
     assignee: str | None
     case: str | None
     team: str | None
+    by: str | None = None  # who did it, when not its assignee (a manager covering): never its moderator either
+
+    @property
+    def authors(self) -> frozenset[str]:
+        """Whoever answered for the audit or did it: none of them moderates it."""
+        return frozenset(p for p in (self.assignee, self.by) if p)
 
 
 @dataclass

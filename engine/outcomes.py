@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Mapping
+from typing import Collection, Mapping
 
 from qaf.engine import typed
 from qaf.engine.actions import ActionSpec, raise_actions
@@ -172,16 +172,17 @@ class _Context:
             return self.worker() or self.org.person(self.ob.assignee or "")
         return self.org.person(self.ob.assignee or "")
 
-    def find(self, role: str, of: str) -> Person | None:
-        """The first holder of ``role`` up the line of ``of`` (the worker's Operations Manager)."""
+    def find(self, role: str, of: str, exclude: Collection[str | None] = ()) -> Person | None:
+        """The first holder of ``role`` up the line of ``of`` (the worker's Operations Manager), never one in
+        ``exclude`` (a moderation's: the audit's authors)."""
         start = self.start_of(of)
         if start is not None:  # up the line first: a few people, not every holder in the council
-            if of != "worker" and self.people.holds_on(start, role, self.day):
+            if of != "worker" and start.id not in exclude and self.people.holds_on(start, role, self.day):
                 return start
-            above = self.people.holder_up_line(start.id, role, self.day)
+            above = self.people.holder_up_line(start.id, role, self.day, exclude)
             if above is not None:
                 return above
-        holders = self.people.holders((role,), self.day, self.day)
+        holders = [h for h in self.people.holders((role,), self.day, self.day) if h.id not in exclude]
         if start is not None:
             service = self.people.service(start)
             same = [h for h in holders if self.people.service(h) == service]
@@ -255,7 +256,7 @@ def _obligations(ctx: _Context, action: Action, seq: int) -> tuple[list[Obligati
         ctx.load[found.id] = ctx.load.get(found.id, 0) + 1
         assignee = found.id
     elif action.do in ("moderation", "qa_signoff"):
-        found = ctx.find(action.role or "", action.of)
+        found = ctx.find(action.role or "", action.of, {ob.assignee, ctx.author} if action.do == "moderation" else ())
         if found is None:
             return [], [f"no {action.role} found to do the {kind.replace('_', ' ')} of {ob.id}: not created"]
         assignee = found.id

@@ -519,13 +519,15 @@ class _Planner:
                 ))  # fmt: skip
 
     def moderator(self, how: str, audit: Completed, holders: list[Person], load: Counter) -> Person | None:
-        """Who moderates ``audit``: the pool's least loaded holder (never its author), or the nearest above the auditor."""
+        """Who moderates ``audit``: the pool's least loaded holder, or the nearest above the auditor; never one
+        of its authors (its assignee, or the manager above who did it for them)."""
         if how == "up_the_line":
-            who = self.people.nearest_up_line(audit.assignee or "", holders)
-            if who is None and holders:  # nobody above the auditor: share the sample out in turn
-                who = holders[int(audit.id, 16) % len(holders)]
+            others = [h for h in holders if h.id not in audit.authors]
+            who = self.people.nearest_up_line(audit.assignee or "", others)
+            if who is None and others:  # nobody above the auditor: share the sample out in turn
+                who = others[int(audit.id, 16) % len(others)]
             return who
-        who = share_out(holders, load, audit.id, exclude={audit.assignee})
+        who = share_out(holders, load, audit.id, exclude=audit.authors)
         if who is None and holders:
             self.note(f"the only moderator for audit {audit.id} is its author: not assigned")
         if who is not None:

@@ -103,10 +103,11 @@ class People:
             return any(h.id == person.id for h in self.holders((role,), day, day))
         return role in self.roles.get(person.id, ()) and active(person, day, day)
 
-    def holder_up_line(self, person_id: str, role: str, day: date) -> Person | None:
-        """:meth:`nearest_up_line` among the holders of ``role`` on ``day``: the line walked, the holders not listed."""
+    def holder_up_line(self, person_id: str, role: str, day: date, exclude: Collection[str | None] = ()) -> Person | None:
+        """:meth:`nearest_up_line` among the holders of ``role`` on ``day``, passing over those in ``exclude``
+        (an audit's authors, who never moderate it): the line walked, the holders not listed."""
         for manager in self.org.line(person_id):
-            if self.holds_on(manager, role, day):
+            if manager.id not in exclude and self.holds_on(manager, role, day):
                 return manager
         return None
 

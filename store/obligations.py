@@ -17,6 +17,7 @@ Reconciling a plan (:func:`reconcile`) for one framework and window:
 from __future__ import annotations
 
 from dataclasses import fields as dataclass_fields
+from dataclasses import replace as dataclass_replace
 from functools import lru_cache
 from datetime import date, datetime, timezone
 from typing import Any, Iterable
@@ -107,7 +108,8 @@ def live_before(conn: Connection, framework: str, first: date) -> dict[str, Obli
 
 
 def trigger_made(conn: Connection, framework: str) -> tuple[dict[str, Obligation], dict[str, Obligation]]:
-    """The framework's live obligations a trigger created (cadence < 0), and every obligation up their chains of causes."""
+    """The framework's live obligations a trigger created (cadence < 0), and every obligation up their chains of
+    causes, the done ones with their outcomes (who did an audit never moderates it)."""
     c = OBLIGATIONS.c
     live = {r.id: from_row(r) for r in conn.execute(select(OBLIGATIONS).where(c.framework == framework, c.cadence < 0, c.status.in_(LIVE)))}
     known = dict(live)
@@ -119,6 +121,10 @@ def trigger_made(conn: Connection, framework: str) -> tuple[dict[str, Obligation
         for start in range(0, len(ids), 5000):
             known.update((r.id, from_row(r)) for r in conn.execute(select(OBLIGATIONS).where(c.id.in_(ids[start : start + 5000]))))
         wanted = {o.cause for o in known.values() if o.cause} - asked
+    causes = sorted(i for i in asked - live.keys() if i in known and known[i].status == DONE)
+    for start in range(0, len(causes), 5000):
+        for r in conn.execute(select(OUTCOMES).where(OUTCOMES.c.obligation.in_(causes[start : start + 5000]))):
+            known[r.obligation] = dataclass_replace(known[r.obligation], outcome=_outcome(r))
     return live, known
 
 
@@ -145,7 +151,8 @@ def case_history(conn: Connection, first: date, last: date, months: int) -> Case
 def completed_audits(conn: Connection, framework: str, first: date, last: date) -> list[Completed]:
     """Done audits whose outcome dates fall in the year before the window up to its end."""
     query = (
-        select(OBLIGATIONS.c.id, OBLIGATIONS.c.row, OUTCOMES.c.audit_date, OBLIGATIONS.c.assignee, OBLIGATIONS.c.case_ref, OBLIGATIONS.c.team)
+        select(OBLIGATIONS.c.id, OBLIGATIONS.c.row, OUTCOMES.c.audit_date, OBLIGATIONS.c.assignee, OBLIGATIONS.c.case_ref, OBLIGATIONS.c.team,
+               OUTCOMES.c.by)
         .select_from(OBLIGATIONS.join(OUTCOMES, OUTCOMES.c.obligation == OBLIGATIONS.c.id))
         .where(
             OBLIGATIONS.c.framework == framework,
@@ -155,7 +162,7 @@ def completed_audits(conn: Connection, framework: str, first: date, last: date) 
             OUTCOMES.c.audit_date <= last,
         )
     )
-    return [Completed(r.id, r.row, r.audit_date, r.assignee, r.case_ref, r.team) for r in conn.execute(query)]
+    return [Completed(r.id, r.row, r.audit_date, r.assignee, r.case_ref, r.team, r.by) for r in conn.execute(query)]
 
 
 ANALYZE_AT = 2_000  # new obligations in one go from which the database's statistics are refreshed

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -426,3 +426,91 @@ def test_issue_13_a_moderator_is_found_up_the_line_where_the_framework_says_so(s
     audit = april_audit(store, "T1", "SW1")
     [moderation] = recording.record(store, Recording(audit.id, "good", date=date(2024, 4, 22)), date(2024, 6, 10)).created
     assert moderation.assignee == "MOD1"
+
+
+# --- moderation is never by the audit's own author -------------------------------------------------
+# A manager above often does an audit for an absent Practice Manager or Operations Manager and records
+# it as theirs ("by"); that manager is an author too, and never moderates it: the moderation is the check
+# on the audit, by someone who did not do it.
+
+
+def test_a_manager_who_did_an_audit_for_her_practice_manager_may_not_moderate_it(store: SqlStore):
+    scheduled(store, "east-sussex-2013")
+    audit = april_audit(store, "3.16", "SW1")  # Pat Practice's; Olive Ops, above her, did it
+    recording.record(store, Recording(audit.id, "good", by="OM1", date=date(2024, 4, 23)), date(2024, 6, 10))
+    before = snapshot(store)
+    with pytest.raises(InputError) as refused:
+        recording.moderate(store, audit.id, "requires_improvement", "OM1", date(2024, 5, 1), date(2024, 6, 10))
+    assert refused.value.problems[0].message == "an auditor cannot moderate their own audit"
+    assert snapshot(store) == before
+    assert recording.moderation_refusals(store, audit.id, "OM1", date(2024, 6, 10))
+    recording.moderate(store, audit.id, "requires_improvement", "H1", date(2024, 5, 1), date(2024, 6, 10))
+
+
+def test_a_contested_grade_is_not_settled_by_the_head_of_service_who_gave_it(store: SqlStore):
+    """Hana Locality did Pat Practice's audit; its grade contested, the other Head of Service settles it."""
+    scheduled(store, "east-sussex-2013")
+    audit = april_audit(store, "3.16", "SW1")
+    recording.record(store, Recording(audit.id, "inadequate", by="H1", date=date(2024, 4, 23)), date(2024, 6, 10))
+    [settle] = recording.contest(store, audit.id, "OM1", date(2024, 5, 1), date(2024, 6, 10)).created
+    assert (settle.kind, settle.assignee) == ("moderation", "H2")
+
+
+def test_3_14_the_head_of_service_scrutinises_no_audit_she_did_herself(store: SqlStore):
+    """"Head of Service should randomly scrutinise a sample of these cases": the quarter's sample of the
+    Operations Manager's audits goes up the line to Hana Locality, except those Hana did for her."""
+    scheduled(store, "east-sussex-2013")
+    spring = [o for o in find(store, row="3.14", kind="audit") if o.period_start < date(2024, 7, 1) and o.case]
+    assert len(spring) >= 3
+    head = {"OM1": "H1", "OM2": "H2"}  # each Operations Manager's Head of Service
+    for n, audit in enumerate(spring):
+        by = head[audit.assignee] if n % 2 == 0 else None  # every other one done by the Head of Service herself
+        recording.record(store, Recording(audit.id, "good", by=by, date=audit.period_start + timedelta(days=10)), date(2024, 7, 8))
+    scheduling.schedule(store, FRAMEWORKS["east-sussex-2013"], council(), *YEAR, date(2024, 7, 8))
+    sample = find(store, row="3.14", kind="moderation")
+    audits = {o.id: o for o in find(store, row="3.14", kind="audit") if o.outcome}
+    assert len(sample) == 3 and any(audits[m.cause].outcome.by in ("H1", "H2") for m in sample)
+    for moderation in sample:
+        audit = audits[moderation.cause]
+        above = head[audit.assignee]
+        assert moderation.assignee == ({"H1": "H2", "H2": "H1"}[above] if audit.outcome.by == above else above), audit.outcome.by
+
+
+def test_tameside_up_the_line_moderation_passes_over_the_moderator_who_did_the_audit(store: SqlStore):
+    """Pat Practice answers to Moira Moderator, who did Pat's audit: nobody else moderates for that line, so
+    no moderation is made (and the shortfall says so) rather than Moira moderating her own audit."""
+    from qaf.rules.loader import load_text
+
+    text = bundled.path("tameside-2023").read_text().replace("              role: Moderator\n", "              role: Moderator\n              moderator: up_the_line\n")
+    fw, _ = load_text(text, "tameside-up.yaml")
+    people = tuple(dataclasses.replace(p, manager="MOD1") if p.id == "PM1" else p for p in council().people)
+    org = council(people=people)
+    store.save_framework(fw, text)
+    store.save_org(org)
+    scheduling.schedule(store, fw, org, *YEAR, date(2024, 6, 10))
+    audit = april_audit(store, "T1", "SW1")
+    result = recording.record(store, Recording(audit.id, "good", by="MOD1", date=date(2024, 4, 22)), date(2024, 6, 10))
+    assert not [o for o in result.created if o.kind == "moderation"]
+    assert any("no Moderator found to do the moderation" in s for s in result.shortfalls), result.shortfalls
+
+
+def test_tameside_a_moderation_passed_on_when_its_moderator_leaves_never_goes_to_who_did_the_audit(store: SqlStore):
+    """Mo Second, Pat Practice's manager and a moderator herself, did Pat's audit; Moira moderates it and
+    leaves. The moderation passes to another moderator in the pool, never back up Pat's line to Mo."""
+    from tests.council import PEOPLE, person
+
+    fw = FRAMEWORKS["tameside-2023"]
+    mo = person("MOD2", "Mo Second", "Moderator", "T1", "OM1")
+    newcomer = person("MOD3", "Mina Third", "Moderator", "T3", "H2", start=date(2024, 6, 1))
+    people = tuple(dataclasses.replace(p, manager="MOD2") if p.id == "PM1" else p for p in PEOPLE) + (mo, newcomer)
+    store.save_framework(fw, bundled.path("tameside-2023").read_text())
+    store.save_org(council(people=people))
+    scheduling.schedule(store, fw, council(people=people), *YEAR, date(2024, 6, 10))
+    audit = april_audit(store, "T1", "SW1")
+    [moderation] = recording.record(store, Recording(audit.id, "good", by="MOD2", date=date(2024, 4, 22)), date(2024, 6, 10)).created
+    assert moderation.assignee == "MOD1"  # the pool, Pat and Mo aside (Mina has not started)
+    gone = tuple(dataclasses.replace(p, end=date(2024, 6, 5)) if p.id == "MOD1" else p for p in people)
+    store.save_org(council(people=gone))
+    scheduling.schedule(store, fw, council(people=gone), *YEAR, date(2024, 6, 10))
+    passed = {o.id: o for o in find(store)}[moderation.id]
+    assert (passed.status, passed.assignee) == ("open", "MOD3")
