@@ -234,17 +234,20 @@ class CouncilYear(RuleBasedStateMachine):
             assert all(a == "pending" and b == "sent" for a, b in moved.values()), \
                 f"{name}: a second tick on {self.today} did more than send what was queued since the first: {list(moved.items())[:3]}"
 
-    @rule(pick=st.integers(0, 10**6), concerns=st.booleans(), grade=st.sampled_from(FW.grades), late=st.integers(0, 5))
-    def an_audit_is_recorded(self, pick: int, concerns: bool, grade: str, late: int) -> None:
+    @rule(pick=st.integers(0, 10**6), concerns=st.booleans(), grade=st.sampled_from(FW.grades), late=st.integers(0, 5),
+          covered=st.booleans())  # fmt: skip
+    def an_audit_is_recorded(self, pick: int, concerns: bool, grade: str, late: int, covered: bool) -> None:
+        """By its owner, or (``covered``) by her manager, who did it for her."""
         live = [o for o in self._live(RECORDED) if o.period_start <= self.today]
         if not live:
             return
         ob = live[pick % len(live)]
         day = max(ob.period_start, self.today - timedelta(days=late))
-        rec = Recording(ob.id, grade, concerns, date=day, notes=NOTE)
+        above = next((p.id for p in self.org.line(ob.assignee or "") if p.active_on(day)), None) if covered else None
+        rec = Recording(ob.id, grade, concerns, date=day, notes=NOTE, by=above)
         answer = self._each(lambda store: recording.record(store, rec, self.today).created)
         if answer[0] == "ok":
-            self.done[ob.id] = (grade, concerns, ob.assignee, day)
+            self.done[ob.id] = (grade, concerns, above or ob.assignee, day)
 
     def _live(self, kinds: tuple[str, ...]) -> list:
         return sorted((o for o in self.stores["sqlite"].obligations() if o.kind in kinds and o.status in LIVE and o.assignee),
@@ -549,6 +552,16 @@ class CouncilYear(RuleBasedStateMachine):
                                           f"received, not marked sent: {sorted(set(received) - sent)[:3]}"
 
     @invariant()
+    def nobody_moderates_an_audit_they_did(self) -> None:
+        obs = {o.id: o for o in self.stores["sqlite"].obligations()}
+        for o in obs.values():
+            if o.outcome is not None and o.outcome.moderated_by:  # an audit, moderated
+                assert o.outcome.moderated_by not in (o.assignee, o.outcome.by), f"{o.id} was moderated by its own author"
+            audit = obs.get(o.cause or "")
+            if o.kind == "moderation" and o.status != CANCELLED and audit is not None and audit.outcome is not None:
+                assert o.assignee not in (audit.assignee, audit.outcome.by), f"{o.id} moderates {audit.id}, which {o.assignee} did"
+
+    @invariant()
     def a_contested_grade_is_being_settled_or_settled(self) -> None:
         obs = {o.id: o for o in self.stores["sqlite"].obligations()}
         for oid in self.contested:
@@ -724,6 +737,7 @@ def test_a_scripted_year_with_every_kind_of_step_keeps_every_invariant() -> None
             step("an_audit_raises_an_action", month, month % 2 == 0)
             step("more_time_is_asked_for", month * 7, 5, month % 3 != 1)
             step("days_pass", 21)
+            step("an_audit_is_recorded", month * 3, month % 4 == 0, FW.grades[0], 1, month % 2 == 1)  # some by the manager above
             step("the_months_outcomes_arrive_as_a_csv", {month}, FW.grades[month % len(FW.grades)])
             step("a_sampled_audit_is_moderated", month, FW.grades[(month + 1) % len(FW.grades)])
             step("an_action_is_closed", month)
