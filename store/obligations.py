@@ -25,7 +25,7 @@ from typing import Any, Iterable
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import Connection, and_, bindparam, case, delete, false, null, or_, select, union_all, update
 
-from qaf.engine.model import DONE, LIVE, CaseHistory, Completed, Obligation, Outcome
+from qaf.engine.model import CANCELLED, DONE, LIVE, CaseHistory, Completed, Obligation, Outcome
 from qaf.engine.query import Filters
 from qaf.store.prepared import Prepared, Query
 from qaf.store.tables import ATTENDANCE, OBLIGATIONS, OUTCOMES
@@ -100,10 +100,16 @@ def planned_window(
     return {o.id: o for o in map(from_row, (r for r in conn.execute(query, window) if (r.row, r.cadence) in rows))}
 
 
-def live_before(conn: Connection, framework: str, first: date) -> dict[str, Obligation]:
-    """The planner's live obligations whose periods ended before ``first``: work no window holds any more."""
+def live_before(conn: Connection, framework: str, first: date, reopenable: tuple[date, str] | None = None) -> dict[str, Obligation]:
+    """The planner's live obligations whose periods ended before ``first``: work no window holds any more; and,
+    ``reopenable`` being (a day, a reason's first words), those whose periods ended from that day on, cancelled
+    for that reason (out of scope: news withdrawn brings them back)."""
     c = OBLIGATIONS.c
-    query = select(OBLIGATIONS).where(c.framework == framework, c.cadence >= 0, c.status.in_(LIVE), c.period_end < first)
+    held = c.status.in_(LIVE)
+    if reopenable is not None:
+        since, reason = reopenable
+        held = or_(held, and_(c.status == CANCELLED, c.status_reason.startswith(reason, autoescape=True), c.period_end >= since))
+    query = select(OBLIGATIONS).where(c.framework == framework, c.cadence >= 0, held, c.period_end < first)
     return {r.id: from_row(r) for r in conn.execute(query)}
 
 

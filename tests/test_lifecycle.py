@@ -5,7 +5,7 @@ concerns, a month's at a time from a CSV (some with one wrong line), some
 raising actions that are later closed, some twice (refused); grades are
 contested; sampled audits are moderated; owners ask for more time and their
 managers give it or refuse it; workers join, leave (some with the news
-coming late), move to another Practice Manager, and a Practice Manager or a
+coming late, some given in error and taken back), move to another Practice Manager, and a Practice Manager or a
 manager above leaves for a successor; a team closes; cases are reallocated
 and close; the council amends its framework and loads it again; the mail
 server is down for a few days. After every step the two stores must hold
@@ -33,7 +33,9 @@ the same work, and nothing may be lost or done twice:
 - what people type (notes, reasons, actions, refusals) is never in a feed,
   an email, the API's list, or any table but the four kept beside the work;
 - a contested grade has a moderation settling it, or is settled; no live
-  work is for a team that has closed.
+  work is for a team that has closed; nobody moderates an audit they did;
+- this month's and last month's work cancelled as out of scope, that its
+  period's own plan holds again (a leaving date taken back), is live again.
 
 ``QAF_LIFECYCLE_EXAMPLES`` plays more councils' years (the suite plays a few).
 """
@@ -59,6 +61,7 @@ from qaf.engine.businesstime import business_now
 from qaf.engine.escalation import REMINDER
 from qaf.engine.model import CANCELLED, DONE, LIVE, WAIVED
 from qaf.engine.org import Case
+from qaf.engine.scope import OUT_OF_SCOPE
 from qaf.engine.schedule import plan
 from qaf.engine.outcomes import Recording
 from qaf.rules import bundled
@@ -388,6 +391,16 @@ class CouncilYear(RuleBasedStateMachine):
         people = tuple(replace(p, end=end) if p.id == leaver.id else p for p in self.org.people)
         self._save_org(replace(self.org, people=people))
 
+    @rule(pick=st.integers(0, 10**6))
+    def hr_withdraws_a_leaving_date_given_in_error(self, pick: int) -> None:
+        """The worker is staying after all (the leaving date was another person's): her work comes back."""
+        leaving = [p for p in self.org.people if "Social Worker" in p.roles and p.end is not None and p.end >= self.today - timedelta(days=40)]
+        if not leaving:
+            return
+        staying = leaving[pick % len(leaving)]
+        people = tuple(replace(p, end=None) if p.id == staying.id else p for p in self.org.people)
+        self._save_org(replace(self.org, people=people))
+
     @rule(pick=st.sampled_from(PRACTICE_MANAGERS), notice=st.integers(-20, 30))
     def a_practice_manager_leaves_and_another_takes_their_workers(self, pick: str, notice: int) -> None:
         self._post_changes_hands(pick, notice, "PMNEW", "New Manager")
@@ -607,6 +620,20 @@ class CouncilYear(RuleBasedStateMachine):
                 assert worker.end is None or worker.end >= ob.due, \
                     f"{ob.id} audits {worker.id}, due {ob.due}, after they left on {worker.end} (today {self.today})"
 
+    @invariant()
+    def work_back_in_scope_is_back(self) -> None:
+        """News withdrawn (a leaving date given in error): this month's and last month's work that left scope,
+        and that its period's own plan holds again, is live again once the tick has run."""
+        if not self.planned:
+            return
+        since = (self.today.replace(day=1) - timedelta(days=1)).replace(day=1)
+        gone = sorted((o for o in self.stores["sqlite"].obligations() if o.status == CANCELLED and o.cadence >= 0
+                       and o.period_end >= since and (o.status_reason or "").startswith(OUT_OF_SCOPE)), key=_period)  # fmt: skip
+        for (start, end), obs in groupby(gone, key=_period):
+            held = {(o.id, o.period_end) for o in plan(self.fw, self.org, start, end, self.today).obligations}
+            back = [(o.id, o.status_reason) for o in obs if (o.id, o.period_end) in held]
+            assert not back, f"on {self.today}, work its period's plan holds again is still cancelled: {back[:3]}"
+
     def _people_once_planned(self) -> dict:
         """The council's people by id, once the tick has run since it last changed (else empty: nothing to check yet)."""
         return {p.id: p for p in self.org.people} if self.planned else {}
@@ -687,6 +714,32 @@ def test_a_leaver_reported_weeks_late_has_their_overdue_audit_cancelled_and_nobo
     assert others and all(o.status != CANCELLED for o in others), "the other workers' April audits are untouched"
 
 
+def test_a_leaving_date_given_in_error_and_taken_back_brings_back_last_months_audit(store: SqlStore) -> None:
+    """HR's list loaded on 10 June says Ruth Steady left on 20 April: her April, May and June audits are
+    cancelled. It was another Ruth; the list loaded on 12 June takes the date back. June's audit (this
+    month's) and May's (last month's, overdue) are hers to do again, with Pat Practice; April's, older,
+    stays cancelled with its reason: a record re-opened long after must not bring back months gone by."""
+    store.save_framework(FW, bundled.path(FRAMEWORK).read_text())
+    store.save_org(council())
+    for day in (date(2024, 4, 1), date(2024, 5, 1), date(2024, 6, 1)):
+        _tick(store, day)
+
+    def audits():
+        return {o.period_start.month: o for o in store.obligations() if o.row == "3.16" and o.subject == "SW2" and o.cadence == 0}
+
+    assert {m: o.status for m, o in audits().items() if m in (4, 5, 6)} == {4: "open", 5: "open", 6: "open"}
+    store.save_org(_leaves(council(), "SW2", date(2024, 4, 20)))
+    _tick(store, date(2024, 6, 10))
+    assert {m: o.status for m, o in audits().items() if m in (4, 5, 6)} == {4: CANCELLED, 5: CANCELLED, 6: CANCELLED}
+
+    store.save_org(council())
+    _tick(store, date(2024, 6, 12))
+    back = audits()
+    assert (back[5].status, back[5].assignee, back[5].status_reason) == ("open", "PM1", None)
+    assert (back[6].status, back[6].assignee) == ("open", "PM1")
+    assert (back[4].status, back[4].status_reason) == (CANCELLED, "out of scope: Ruth Steady left on 2024-04-20")
+
+
 def test_work_done_before_the_news_of_a_leaver_stays_done(store: SqlStore) -> None:
     """Tom Fairley's April audit was recorded; the news that he left on 2 April comes in May.
     Done work is history: it stays done, with its outcome."""
@@ -734,6 +787,8 @@ def test_a_scripted_year_with_every_kind_of_step_keeps_every_invariant() -> None
         step("first_tick")
         for month in range(12):
             step("days_pass", 9)
+            if month == 3:
+                step("hr_withdraws_a_leaving_date_given_in_error", 0)  # last month's leaver was another Ruth
             step("an_audit_raises_an_action", month, month % 2 == 0)
             step("more_time_is_asked_for", month * 7, 5, month % 3 != 1)
             step("days_pass", 21)

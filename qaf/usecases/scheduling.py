@@ -22,6 +22,7 @@ from qaf.engine.org import Org
 from qaf.engine.reconcile import ScheduleResult, reconcile, reconcile_follow_ups
 from qaf.engine.sampling import CaseHistory
 from qaf.engine.schedule import CALENDAR, SAMPLES, part_of, plan
+from qaf.engine.scope import OUT_OF_SCOPE
 from qaf.rules.model import Framework
 from qaf.store import obligations as ob_store
 from qaf.store import runs
@@ -78,7 +79,11 @@ def _earlier(conn, store, fw: Framework, org: Org, first: date, today: date) -> 
     is: cancelled with the reason when its subject is out of scope, given to
     whoever the plan now names (a worker's overdue audits to her line manager
     now, even one who came after they were due). Nothing is created for past
-    periods.
+    periods. News withdrawn is followed too, for last month's work: HR's
+    leaving date given in error and taken back brings back the audit it
+    cancelled. Older work cancelled as out of scope stays cancelled (a
+    leaver's record re-opened years later must not bring back every audit
+    of the months she was away).
 
     Skipped while the framework and the organisation are as they were at the
     last run: work that leaves the window as the month turns was reconciled
@@ -87,7 +92,8 @@ def _earlier(conn, store, fw: Framework, org: Org, first: date, today: date) -> 
 
     def updates():
         calendar = _cadences(fw, CALENDAR)
-        live = {k: o for k, o in ob_store.live_before(conn, fw.id, first).items() if (o.row, o.cadence) in calendar}
+        last_month = (first - timedelta(days=1)).replace(day=1)
+        live = {k: o for k, o in ob_store.live_before(conn, fw.id, first, (last_month, OUT_OF_SCOPE)).items() if (o.row, o.cadence) in calendar}
         if not live:
             return ()
         since, until = min(o.period_start for o in live.values()), first - timedelta(days=1)
