@@ -128,9 +128,11 @@ def reconcile(plan: Plan, fw: Framework, org: Org, existing: dict[str, Obligatio
             continue
         if old.status == CANCELLED:
             if (old.status_reason or "").startswith(OUT_OF_SCOPE):
-                fields = {"status": new.status, "status_reason": new.status_reason, "assignee": new.assignee,
-                          "team": new.team, "title": new.title, "case_ref": old.case or new.case,
-                          "period_end": new.period_end, "due": new.due}  # fmt: skip
+                # back as the plan has it; more time given before it left scope stands (the same period, a later day)
+                due = max(old.due, new.due) if old.period_end == new.period_end else new.due
+                fields = {"status": RESCHEDULED if due > new.due else new.status, "status_reason": new.status_reason,
+                          "assignee": new.assignee, "team": new.team, "title": new.title, "case_ref": old.case or new.case,
+                          "period_end": new.period_end, "due": due}  # fmt: skip
                 updates.append((old, fields))
                 reopened += 1
             continue

@@ -376,3 +376,26 @@ def test_bad_dates_and_statuses_are_refused(loaded, capsys):
         assert exc.value.code == 2
     err = capsys.readouterr().err
     assert "not a date: '2024-13-01' (expected YYYY-MM-DD)" in err and "unknown status 'finished'" in err
+
+
+def test_work_back_in_scope_keeps_the_more_time_it_was_given(store: SqlStore, east_sussex):
+    """Ruth Steady's May audit was given until 7 June; HR's list said she left on 20 May (the audit cancelled),
+    then took it back: the audit is hers again with the extension it had, not due on 31 May again."""
+    from qaf.usecases import recording
+
+    store.save_framework(east_sussex, (ROOT / "rules" / "frameworks" / "east-sussex-2013.yaml").read_text())
+    store.save_org(council())
+    scheduling.schedule(store, east_sussex, council(), *YEAR, date(2024, 5, 2))
+    [may] = [o for o in worker_audits(store, "SW2") if o.period_start == date(2024, 5, 1)]
+    recording.extend(store, may.id, date(2024, 6, 7), "OM1", "Ofsted inspection week", date(2024, 5, 20))
+    gone = council(people=people_with(SW2={"end": date(2024, 5, 20)}))
+    store.save_org(gone)
+    scheduling.schedule(store, east_sussex, gone, *YEAR, date(2024, 5, 21))
+    assert {o.id: o for o in store.obligations(Filters(statuses=None))}[may.id].status == "cancelled"
+    store.save_org(council())
+    scheduling.schedule(store, east_sussex, council(), *YEAR, date(2024, 5, 22))
+    back = {o.id: o for o in store.obligations(Filters(statuses=None))}[may.id]
+    assert (back.status, back.due, back.assignee) == ("rescheduled", date(2024, 6, 7), "PM1")
+    scheduling.schedule(store, east_sussex, council(), *YEAR, date(2024, 5, 23), force=True)  # and it stays so
+    again = {o.id: o for o in store.obligations(Filters(statuses=None))}[may.id]
+    assert (again.status, again.due) == ("rescheduled", date(2024, 6, 7))
