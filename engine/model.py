@@ -122,6 +122,12 @@ class Obligation:
     def uid(self) -> str:
         return f"{self.id}@qaf"
 
+    @property
+    def authors(self) -> frozenset[str]:
+        """Who answered for this work and who did it (the outcome's ``by``: a manager covering): none of
+        them moderates it, settles its contested grade or signs it off."""
+        return frozenset(p for p in (self.assignee, self.outcome.by if self.outcome else None) if p)
+
     def role_of(self, person: str) -> str | None:
         """``owner``, ``attending``, ``copy`` or None: what ``person`` is to this obligation."""
         if person == self.assignee:

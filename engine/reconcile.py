@@ -248,8 +248,7 @@ def _holder_of_action(fw: Framework, org: Org, people, ob: Obligation, root: Obl
     roles = {a.role for r in fw.rows if r.id == ob.row for t in r.triggers for a in t.then if a.do == ob.kind and a.role}
     if not roles:  # an action a manager raised, its owner gone: the case's worker now, else the nearest manager
         return _action_inheritor(org, ob, today)
-    authors = {root.assignee, root.outcome.by if root.outcome else None}  # who did the audit never moderates or signs it off
-    holders = [h for h in people.holders(tuple(sorted(roles)), today, today) if h.id not in authors]
+    holders = [h for h in people.holders(tuple(sorted(roles)), today, today) if h.id not in root.authors]
     above = people.nearest_up_line(root.assignee or "", holders)
     if above is not None:
         return above.id

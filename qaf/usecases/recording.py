@@ -311,7 +311,7 @@ def _moderator_refusals(fw, org, audit: Obligation, mods: list[Obligation], by: 
         bad("by", f"no person '{who}' in the organisation")
     elif not person.active_on(day):
         bad("by", f"{person.name} is not in the organisation on {day} (start {person.start}, end {person.end})")
-    elif who in (audit.assignee, audit.outcome.by if audit.outcome else None):  # its owner, or who did it for them
+    elif who in audit.authors:  # its owner, or who did it for them
         bad("by", "an auditor cannot moderate their own audit")
     elif mods and not any(may_act(org, who, m.assignee) for m in mods):
         bad("by", f"{person.name} is not the moderator of {audit.id}, nor above the moderator in the line")
@@ -366,10 +366,9 @@ def _settling_moderation(fw: Framework, org, audit: Obligation, day: date) -> tu
     from qaf.engine.titles import follow_up_title
 
     people = people_of(org, vocabulary_of(fw))
-    authors = {audit.assignee, audit.outcome.by if audit.outcome else None}  # the grade's own authors never settle it
-    who = people.holder_up_line(audit.assignee or "", fw.contest_moderator, day, authors)
+    who = people.holder_up_line(audit.assignee or "", fw.contest_moderator, day, audit.authors)  # never its own authors
     if who is None:  # nobody up the auditor's line: the first holder in the council
-        holders = [h for h in people.holders((fw.contest_moderator,), day, day) if h.id not in authors]
+        holders = [h for h in people.holders((fw.contest_moderator,), day, day) if h.id not in audit.authors]
         who = holders[0] if holders else None
     if who is None:
         return None, [f"no {fw.contest_moderator} found to settle the contested grade of {audit.id}"]
