@@ -414,3 +414,12 @@ def test_other_work_is_marked_done_and_takes_no_grade_or_actions(site: Site):
     answer = post(client, path, {"notes": "Done at the team meeting.", "action-1-what": "ignored: a task raises no actions"})
     assert answer.status_code == 200 and "Marked done" in answer.text
     assert one(site.store, task.id).status == "done" and not find(site.store, cause=task.id, kind="action")
+
+
+def test_why_this_case_writes_its_days_as_the_page_does(site: Site):
+    """The reason stored with a pick ("... starts on 2024-07-01") reads as the page writes days elsewhere."""
+    later = may_audit(site.store, "SW1", 7)  # July's audit: its case is chosen when July begins
+    assert "2024-07-01" in later.sample_reason
+    page = site.signed_in(PAT).get(f"/obligations/{later.id}").text
+    why = re.search(r"<dt>Why this case</dt><dd>(.*?)</dd>", page, re.S).group(1)
+    assert why == "a case is chosen when the period starts on 1 Jul 2024", why

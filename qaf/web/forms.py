@@ -15,8 +15,10 @@
 from __future__ import annotations
 
 import hmac
+import re
 import secrets
 from contextvars import ContextVar
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
@@ -43,7 +45,26 @@ def _what(ob) -> str:
     return head
 
 
+_PERIOD = re.compile(r"(\d{4})-(\d{2})-(\d{2})\.\.(\d{4})-(\d{2})-(\d{2})")
+_DAY = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def _day_in_words(m: re.Match, at: int = 1) -> str:
+    try:
+        return f"{date(int(m[at]), int(m[at + 1]), int(m[at + 2])):%-d %b %Y}"
+    except ValueError:  # not a day after all: left as it was written
+        return m[0][:10] if at == 1 else m[0][11:]
+
+
+def in_words(text: str | None) -> str:
+    """A stored reason with its days as the page writes them: "completed 2024-05-01..2024-05-31" reads
+    "completed 1 May 2024 to 31 May 2024", "starts on 2024-06-01" reads "starts on 1 Jun 2024"."""
+    text = _PERIOD.sub(lambda m: f"{_day_in_words(m)} to {_day_in_words(m, 4)}", text or "")
+    return _DAY.sub(_day_in_words, text)
+
+
 TEMPLATES.filters["what"] = _what
+TEMPLATES.filters["in_words"] = in_words
 TEMPLATES.filters["cut"] = lambda text, limit=160: cut(" ".join((text or "").split()), limit)
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; form-action 'self'; "
        "frame-ancestors 'none'; base-uri 'none'")  # fmt: skip
