@@ -83,7 +83,7 @@ def planned(fw: Framework, org: Org, first: date, last: date) -> list[Obligation
 
 
 def hours_of(frameworks: Iterable[Framework]) -> dict[tuple[str, str, int], float | None]:
-    return {(fw.id, row.id, i): c.hours for fw in frameworks for row in fw.rows for i, c in enumerate(row.cadences)}
+    return {(fw.id, row.id, i): c.hours for fw in frameworks for row in fw.rows for i, c in row.numbered()}
 
 
 def months_between(first: date, last: date) -> tuple[Month, ...]:

@@ -217,7 +217,7 @@ def _cadence(fw: Framework, root: Obligation):
         row = fw.row(root.row)
     except KeyError:
         return None, None
-    return (row, row.cadences[root.cadence]) if 0 <= root.cadence < len(row.cadences) else (row, None)
+    return row, row.cadence_of(root.cadence)
 
 
 def _answerer(fw: Framework, org: Org, people, ob: Obligation, causes: dict[str, Obligation], today: date):

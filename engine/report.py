@@ -176,10 +176,10 @@ def case_file_audit(fw: Framework, o: Obligation) -> bool:
     if o.case is not None:
         return True
     try:
-        cadences = fw.row(o.row).cadences
+        cadence = fw.row(o.row).cadence_of(o.cadence)
     except KeyError:
         return False
-    return 0 <= o.cadence < len(cadences) and cadences[o.cadence].case
+    return cadence is not None and cadence.case
 
 
 def as_it_stood(obs: Sequence[Obligation], month: Month, as_of: date, due: dict[str, date],

@@ -129,7 +129,7 @@ class _Planner:
         for row in self.fw.rows:
             if not row.schedulable:
                 continue
-            for index, cadence in enumerate(row.cadences):
+            for index, cadence in row.numbered():
                 if part_of(cadence) not in self.parts:
                     continue
                 made = len(self.out)

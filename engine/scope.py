@@ -271,9 +271,9 @@ def out_of_scope_reason(ob: Obligation, fw: Framework, org: Org) -> str:
         row = fw.row(ob.row)
     except KeyError:
         return f"{OUT_OF_SCOPE}row {ob.row} is no longer in the framework"
-    if not row.schedulable or ob.cadence >= len(row.cadences):
-        return f"{OUT_OF_SCOPE}row {ob.row} no longer schedules this"
-    cadence = row.cadences[ob.cadence]
+    cadence = row.cadence_of(ob.cadence) if row.schedulable else None
+    if cadence is None:  # the row struck out, or this cadence of it ("Monthly monitoring" gone, the quarterly review kept)
+        return f"{OUT_OF_SCOPE}the framework no longer asks for this: row {ob.row} is now '{row.frequency}'"
     if cadence.every is not None and ob.subject_kind != "case":
         lengths = {cadence.every, *(v.every for v in cadence.variations)}
         spans = {(p.start, p.end) for every in lengths for p in periods(every, fw.year_start, ob.period_start, ob.period_start)}

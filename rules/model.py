@@ -311,12 +311,24 @@ class Row:
     unschedulable: str | None = None  # the reason, when the row cannot be scheduled
     section: str = ""
     notes: tuple[str, ...] = ()
+    # each cadence's number, kept when the framework is amended (rules/numbering.py); empty: their places
+    numbers: tuple[int, ...] = ()
     defaults: tuple[tuple[str, str], ...] = field(default=(), compare=False)  # keys marked '# default' (qaf's choice), with why
     source: Source = field(default=NO_SOURCE, compare=False)
 
     @property
     def schedulable(self) -> bool:
         return self.unschedulable is None and bool(self.cadences)
+
+    def numbered(self) -> tuple[tuple[int, Cadence], ...]:
+        """Each cadence with its number, the ``cadence`` of the obligations it makes."""
+        return tuple(zip(self.numbers or range(len(self.cadences)), self.cadences))
+
+    def cadence_of(self, number: int) -> Cadence | None:
+        """The cadence numbered ``number``; None if the row no longer has it (or for a trigger's work, -1)."""
+        if not self.numbers:
+            return self.cadences[number] if 0 <= number < len(self.cadences) else None
+        return next((c for n, c in zip(self.numbers, self.cadences) if n == number), None)
 
 
 @dataclass(frozen=True, slots=True)

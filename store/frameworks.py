@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timezone
 
 from sqlalchemy import Connection, bindparam, delete, insert, select
 
 from qaf.rules.model import Framework
+from qaf.rules.numbering import Known, number, positional
 from qaf.rules.problems import InputError, QafError, errors
 from qaf.store.protocols import FrameworkChange, StoredFramework
 from qaf.store.tables import FRAMEWORKS, META, RULES
@@ -23,9 +25,19 @@ def save(conn: Connection, fw: Framework, text: str, filename: str) -> Framework
     from qaf.rules.loader import content_hash
 
     digest = content_hash(text)
-    previous = conn.execute(select(FRAMEWORKS.c.version, FRAMEWORKS.c.content_hash).where(FRAMEWORKS.c.id == fw.id)).first()
+    previous = conn.execute(select(FRAMEWORKS.c.version, FRAMEWORKS.c.content_hash, FRAMEWORKS.c.cadences)
+                            .where(FRAMEWORKS.c.id == fw.id)).first()  # fmt: skip
     if previous is not None and previous.content_hash == digest:
         return FrameworkChange(fw.id, "unchanged", previous.version)
+    if previous is None:
+        known = None
+    elif previous.cadences is None:  # stored before cadence numbers were kept: they were the places
+        known = positional(parse(conn, fw.id)[0])
+    else:
+        known = json.loads(previous.cadences)
+    _, known = number(fw, known)
+    for key in [k for k in _PARSED if k[0] == fw.id]:  # parsed with the numbers it had before
+        del _PARSED[key]
     upsert(
         conn,
         FRAMEWORKS,
@@ -33,6 +45,7 @@ def save(conn: Connection, fw: Framework, text: str, filename: str) -> Framework
             "id": fw.id, "version": fw.version, "title": fw.title, "council": fw.council,
             "content_hash": digest, "filename": filename, "text": text,
             "loaded_at": datetime.now(timezone.utc), "timezone": fw.timezone,
+            "cadences": json.dumps(known, separators=(",", ":"), sort_keys=True),
         }],
         ["id"],
     )  # fmt: skip
@@ -124,15 +137,36 @@ def parse(conn: Connection, framework_id: str | None = None) -> list[Framework]:
     for r in rows:
         key = (r.id, r.content_hash)
         if key not in _PARSED:
-            stored = conn.execute(select(FRAMEWORKS.c.text, FRAMEWORKS.c.filename).where(FRAMEWORKS.c.id == r.id)).one()
+            stored = conn.execute(select(FRAMEWORKS.c.text, FRAMEWORKS.c.filename, FRAMEWORKS.c.cadences).where(FRAMEWORKS.c.id == r.id)).one()
             from qaf.rules.loader import load_text  # only when a framework is first read: YAML costs ~40 ms to import
 
             fw, problems = load_text(stored.text, stored.filename)
             if fw is None or errors(problems):  # stored text was checked on load; this is corruption
                 raise InputError(problems, f"stored framework '{r.id}' no longer loads")
-            _PARSED[key] = fw
+            # the same text is always given the same numbers (rules/numbering.py), so the key need not hold them
+            _PARSED[key] = number(fw, _known(stored.cadences))[0]
         out.append(_PARSED[key])
     if framework_id is not None and not out:
         known = [r.id for r in conn.execute(select(FRAMEWORKS.c.id))]
         raise UnknownFrameworkError(framework_id, known)
     return out
+
+
+def _known(column: str | None) -> Known | None:
+    return json.loads(column) if column else None
+
+
+_NUMBERED: dict[tuple[int, str | None], tuple[Framework, Framework]] = {}
+
+
+def numbered(conn: Connection, fw: Framework) -> Framework:
+    """``fw`` with the cadence numbers the store keeps for its rows (each cadence keeps its number when the
+    council amends the framework); a framework the store does not hold is numbered by place."""
+    column = conn.execute(select(FRAMEWORKS.c.cadences).where(FRAMEWORKS.c.id == fw.id)).scalar()
+    key = (id(fw), column)
+    held = _NUMBERED.get(key)
+    if held is None or held[0] is not fw:
+        if len(_NUMBERED) > 64:
+            _NUMBERED.clear()
+        held = _NUMBERED[key] = (fw, number(fw, _known(column))[0])
+    return held[1]

@@ -103,6 +103,10 @@ class SqlStore:
         """A framework, read on the caller's connection (inside its transaction)."""
         return fw_store.parse(conn, framework_id)[0]
 
+    def numbered_in(self, conn: Connection, framework: Framework) -> Framework:
+        """``framework`` with the cadence numbers the store keeps for it (they survive an amendment)."""
+        return fw_store.numbered(conn, framework)
+
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name

@@ -7,7 +7,8 @@ contested; sampled audits are moderated; owners ask for more time and their
 managers give it or refuse it; workers join, leave (some with the news
 coming late, some given in error and taken back), move to another Practice Manager, and a Practice Manager or a
 manager above leaves for a successor; a team closes; cases are reallocated
-and close; the council amends its framework and loads it again; the mail
+and close; the council amends its framework (a row's frequency changed, a
+cadence or a whole row struck out and put back) and loads it again; the mail
 server is down for a few days. After every step the two stores must hold
 the same work, and nothing may be lost or done twice:
 
@@ -18,6 +19,8 @@ the same work, and nothing may be lost or done twice:
   is emailed a rung who is not in post that day;
 - every obligation an outcome set off names an audit that is done;
 - every cancelled or waived obligation says why;
+- live work comes only from rows and cadences the framework has, and a
+  cadence an amendment kept keeps its very work (rules/numbering.py);
 - live work of a worker who is out of scope for it (left before it was due,
   or not yet started when its period began) has been cancelled;
 - live work is owned by someone who is still in the council, or by nobody;
@@ -66,6 +69,7 @@ from qaf.engine.schedule import plan
 from qaf.engine.outcomes import Recording
 from qaf.rules import bundled
 from qaf.rules.loader import load_framework
+from qaf.rules.numbering import signature
 from qaf.rules.problems import QafError, Source
 from qaf.store.db import temporary_schema
 from qaf.store.sql import SqlStore
@@ -154,6 +158,7 @@ class CouncilYear(RuleBasedStateMachine):
         self.contested: set[str] = set()  # audits whose grade a service contested
         self.fw, self.fw_text = FW, bundled.path(FRAMEWORK).read_text()
         self.tables = None  # the store's tables that may not hold what people type
+        self.kept: dict[tuple, str] = {}  # planned work by what its cadence asks for (rules/numbering.py): one obligation each
 
     def teardown(self) -> None:
         self._exits.close()
@@ -349,9 +354,12 @@ class CouncilYear(RuleBasedStateMachine):
         assert answer[0] == "refused" and "outcomes.csv:99" in answer[1], answer
         assert all(snapshot(store) == before[name] for name, store in self.stores.items()), "a refused CSV changed the store"
 
-    @rule(monthly=st.booleans())
-    def the_framework_is_amended(self, monthly: bool) -> None:
-        """The council amends a row (1.5: the DCS's front-line visits, quarterly or monthly) and loads it again."""
+    @rule(monthly=st.booleans(), struck=st.sampled_from(("", "1.6 monthly", "1.8")))
+    def the_framework_is_amended(self, monthly: bool, struck: str = "") -> None:
+        """The council amends a row (1.5: the DCS's front-line visits, quarterly or monthly), maybe strikes out
+        1.6's monthly one-to-ones (its quarterly reviews kept) or row 1.8 whole, and loads it again."""
+        from tests.test_reconcile import without_monthly_1_6, without_row
+
         quarterly = "    frequency: Quarterly\n    purpose: To gain insight of the experience of front-line practitioners"
         text = bundled.path(FRAMEWORK).read_text()
         if quarterly not in text:
@@ -360,14 +368,18 @@ class CouncilYear(RuleBasedStateMachine):
             start = text.index(quarterly)
             cut = text.index("every: quarter", start)
             text = text[:start] + text[start:cut].replace("Quarterly", "Monthly") + "every: month" + text[cut + len("every: quarter"):]
+        text = {"": str, "1.6 monthly": without_monthly_1_6, "1.8": without_row("1.8", "1.9")}[struck](text)
         if text == self.fw_text:
             return
         (amended := self.folder / f"{FRAMEWORK}.yaml").write_text(text)
         fw, problems = load_framework(amended)
         assert fw is not None and not problems, problems
-        self.fw, self.fw_text, self.planned = fw, text, False
+        self.kept.update(self._work_by_cadence())
+        self.fw_text, self.planned = text, False
         for store in self.stores.values():
             store.save_framework(fw, text)
+        self.fw = self.stores["sqlite"].framework(fw.id)  # with each cadence's number as the store keeps it
+        assert self.stores["postgresql"].framework(fw.id) == self.fw, "both stores number the cadences alike"
 
     @rule(pick=st.integers(0, 10**6), concerns=st.booleans())
     def done_work_is_recorded_again(self, pick: int, concerns: bool) -> None:
@@ -622,6 +634,35 @@ class CouncilYear(RuleBasedStateMachine):
                 assert worker.end is None or worker.end >= ob.due, \
                     f"{ob.id} audits {worker.id}, due {ob.due}, after they left on {worker.end} (today {self.today})"
 
+    def _work_by_cadence(self) -> dict[tuple, str]:
+        """Planned work, live or done, by what its cadence asks for as the framework stands (not its number)."""
+        out = {}
+        for o in self.stores["sqlite"].obligations():
+            if o.cadence < 0 or o.status not in (*LIVE, DONE) or o.row not in self.rows():
+                continue
+            cadence = self.fw.row(o.row).cadence_of(o.cadence)
+            if cadence is not None:
+                out[(o.row, signature(cadence), o.subject_kind, o.subject, o.kind, o.period_start, o.seq)] = o.id
+        return out
+
+    def rows(self) -> set[str]:
+        return {r.id for r in self.fw.rows}
+
+    @invariant()
+    def live_work_is_work_the_framework_asks_for(self) -> None:
+        """A row or a cadence the council struck out leaves no live work behind once the tick has run; and a
+        cadence an amendment kept keeps its work: the same period's work of it is the same obligation."""
+        if not self.planned:
+            return
+        kept = {(r.id, n) for r in self.fw.rows if r.schedulable for n, _ in r.numbered()}
+        planned = [o for o in self.stores["sqlite"].obligations() if o.cadence >= 0]
+        struck = [(o.id, o.row, o.cadence) for o in planned if o.status in LIVE and (o.row, o.cadence) not in kept]
+        assert not struck, f"on {self.today}, live work of a cadence the framework no longer has: {struck[:3]}"
+        now = self._work_by_cadence()
+        taken = [(key[0], key[5], self.kept[key], oid) for key, oid in now.items() if self.kept.get(key, oid) != oid]
+        assert not taken, f"on {self.today}, work of a cadence the amendment kept was taken for other work: {taken[:3]}"
+        self.kept.update(now)
+
     @invariant()
     def work_back_in_scope_is_back(self) -> None:
         """News withdrawn (a leaving date given in error): this month's and last month's work that left scope,
@@ -813,7 +854,7 @@ def test_a_scripted_year_with_every_kind_of_step_keeps_every_invariant() -> None
                 step("a_worker_joins", 0, 3)
                 step("a_worker_moves_to_another_practice_manager", 0, 1)
             if month == 5:
-                step("the_framework_is_amended", True)
+                step("the_framework_is_amended", True, "1.6 monthly")
                 step("a_manager_above_leaves_and_a_successor_takes_the_post", "OM1", 5)
             if month == 8:
                 step("a_case_closes", month)
@@ -823,6 +864,9 @@ def test_a_scripted_year_with_every_kind_of_step_keeps_every_invariant() -> None
                 step("a_team_closes_and_its_people_join_another", "T2", "T1")
             if month == 10:
                 step("a_case_is_reallocated_to_another_worker", month, 2)
+                step("the_framework_is_amended", False, "1.8")
+            if month == 11:
+                step("the_framework_is_amended", False)
         assert year.moderated, "a sampled audit was moderated"
         assert year.closed and year.extended and year.contested
     finally:

@@ -399,3 +399,129 @@ def test_work_back_in_scope_keeps_the_more_time_it_was_given(store: SqlStore, ea
     scheduling.schedule(store, east_sussex, council(), *YEAR, date(2024, 5, 23), force=True)  # and it stays so
     again = {o.id: o for o in store.obligations(Filters(statuses=None))}[may.id]
     assert (again.status, again.due) == ("rescheduled", date(2024, 6, 7))
+
+
+# --- a cadence or a row struck out of the framework -------------------------------------------------
+
+MONTHLY_1_6 = '''      - kind: meeting
+        every: month
+        with: [Director of Children's Services]
+        note: "Monthly monitoring: one-to-one meeting with the DCS."
+'''
+
+
+def amended(tmp_path: Path, name: str, change) -> tuple:
+    """East Sussex as the council amends it (``change`` rewrites the text), loaded as a user loads it."""
+    text = change((ROOT / "rules" / "frameworks" / "east-sussex-2013.yaml").read_text())
+    path = tmp_path / name / "east-sussex-2013.yaml"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(text)
+    fw, problems = load_framework(path)
+    assert fw is not None and not problems, problems
+    return fw, text
+
+
+def without_monthly_1_6(text: str) -> str:
+    assert MONTHLY_1_6 in text
+    return text.replace(MONTHLY_1_6, "").replace("frequency: Monthly monitoring Quarterly review", "frequency: Quarterly review")
+
+
+def without_row(row: str, following: str):
+    return lambda text: text[: text.index(f'  - id: "{row}"')] + text[text.index(f'  - id: "{following}"') :]
+
+
+def chief_executive_s(store: SqlStore) -> dict[tuple[int, date], object]:
+    """Row 1.6's meetings by (cadence, period start): the monthly one-to-one (0) and the quarterly review (1)."""
+    return {(o.cadence, o.period_start): o for o in store.obligations(Filters(row="1.6", statuses=None))}
+
+
+def test_1_6_s_monthly_meetings_struck_out_the_quarterly_reviews_stand_once_each(store: SqlStore, tmp_path: Path):
+    """"Monthly monitoring Quarterly review" becomes "Quarterly review" in August: the monthly one-to-ones are
+    cancelled saying why; each quarter keeps its one review, the one held stays held, none is scheduled twice."""
+    (published, as_published), (amendment, as_amended) = amended(tmp_path, "published", str), amended(tmp_path, "amended", without_monthly_1_6)
+    store.save_framework(published, as_published)
+    scheduling.schedule(store, published, council(), *YEAR, TODAY)
+    before = chief_executive_s(store)
+    mark_done(store, before[(1, date(2024, 4, 1))].id)  # the spring review was held
+    mark_done(store, before[(0, date(2024, 7, 1))].id)  # and July's one-to-one
+
+    store.save_framework(amendment, as_amended)
+    scheduling.schedule(store, amendment, council(), date(2024, 8, 1), YEAR[1], date(2024, 8, 12))
+    after = chief_executive_s(store)
+    assert set(after) == set(before), "nothing new: the quarterly review keeps its number, and so its work"
+    reviews = {start: o for (cadence, start), o in after.items() if cadence == 1}
+    assert [(o.period_start, o.period_end, o.status) for o in reviews.values()] == [
+        (date(2024, 4, 1), date(2024, 6, 30), "done"), (date(2024, 7, 1), date(2024, 9, 30), "open"),
+        (date(2024, 10, 1), date(2024, 12, 31), "open"), (date(2025, 1, 1), date(2025, 3, 31), "open")]  # fmt: skip
+    assert all(o.id == before[(1, start)].id for start, o in reviews.items())
+    monthly = {start: o for (cadence, start), o in after.items() if cadence == 0}
+    assert monthly[date(2024, 7, 1)].status == "done", "done work stays done"
+    for start in (date(2024, 8, 1), date(2024, 9, 1), date(2025, 3, 1)):
+        assert (monthly[start].status, monthly[start].status_reason, monthly[start].period_end) == (
+            "cancelled", "out of scope: the framework no longer asks for this: row 1.6 is now 'Quarterly review'",
+            before[(0, start)].period_end)  # fmt: skip
+    live = [o for o in store.obligations(Filters(row="1.6")) if o.period_start <= date(2024, 9, 30) <= o.period_end and o.status == "open"]
+    assert [o.cadence for o in live] == [1], "one meeting under way: the summer review"
+
+    store.save_framework(published, as_published)  # the amendment withdrawn in November
+    result = scheduling.schedule(store, published, council(), date(2024, 11, 1), YEAR[1], date(2024, 11, 4))
+    back = chief_executive_s(store)
+    assert set(back) == set(before) and result.created == 0, "the monthly one-to-ones are back under their old number"
+    assert [back[(0, date(y, m, 1))].status for y, m in [(2024, 11), (2024, 12), (2025, 1), (2025, 2), (2025, 3)]] == ["open"] * 5
+    assert back[(0, date(2024, 8, 1))].status == "cancelled", "months gone by stay as they were"
+
+
+def test_a_cadence_added_in_front_leaves_the_others_their_work(store: SqlStore, tmp_path: Path):
+    """The council puts a new first cadence on row 1.6 (a yearly meeting with the Lead Member): the monthly
+    one-to-ones and quarterly reviews keep their work, done or not; the new meetings are added beside them."""
+    lead_member = MONTHLY_1_6.replace("every: month", "every: year").replace("Director of Children's Services", "Lead Member").replace(
+        "Monthly monitoring: one-to-one meeting with the DCS.", "A yearly meeting with the Lead Member.")  # fmt: skip
+    (published, as_published), (amendment, as_amended) = amended(tmp_path, "published", str), amended(
+        tmp_path, "amended", lambda text: text.replace(MONTHLY_1_6, lead_member + MONTHLY_1_6))  # fmt: skip
+    store.save_framework(published, as_published)
+    scheduling.schedule(store, published, council(), *YEAR, TODAY)
+    before = chief_executive_s(store)
+    mark_done(store, before[(1, date(2024, 4, 1))].id)
+    store.save_framework(amendment, as_amended)
+    result = scheduling.schedule(store, amendment, council(), *YEAR, date(2024, 8, 12))
+    after = chief_executive_s(store)
+    assert {k: o.id for k, o in after.items() if k in before} == {k: o.id for k, o in before.items()}
+    assert all(after[k].status != "cancelled" for k in before)
+    assert sorted(k for k in after if k not in before) == [(2, date(2024, 4, 1))], "the new cadence takes a number never used"
+    assert result.cancelled == 0
+
+
+def test_a_row_struck_out_leaves_no_work_behind_and_comes_back_with_it(store: SqlStore, tmp_path: Path):
+    """Row 1.8 (the Chief Executive's annual focus group) struck out: its work is cancelled saying why, not
+    left open to be chased; put back, the same work is open again."""
+    (published, as_published), (amendment, as_amended) = amended(tmp_path, "published", str), amended(tmp_path, "amended", without_row("1.8", "1.9"))
+    store.save_framework(published, as_published)
+    scheduling.schedule(store, published, council(), *YEAR, TODAY)
+    (focus_group,) = store.obligations(Filters(row="1.8"))
+    assert focus_group.status == "open"
+    store.save_framework(amendment, as_amended)
+    scheduling.schedule(store, amendment, council(), date(2024, 8, 1), YEAR[1], date(2024, 8, 12))
+    (gone,) = store.obligations(Filters(row="1.8", statuses=None))
+    assert (gone.id, gone.status, gone.status_reason) == (focus_group.id, "cancelled", "out of scope: row 1.8 is no longer in the framework")
+    store.save_framework(published, as_published)
+    scheduling.schedule(store, published, council(), date(2024, 8, 1), YEAR[1], date(2024, 8, 19))
+    (back,) = store.obligations(Filters(row="1.8", statuses=None))
+    assert (back.id, back.status) == (focus_group.id, "open")
+
+
+def test_a_framework_stored_before_cadences_kept_their_numbers_is_numbered_by_place(store: SqlStore, tmp_path: Path):
+    """A store upgraded to migration 0011 holds no numbers yet (NULL): its cadences were numbered by place,
+    and the first amendment starts from there."""
+    from qaf.store.tables import FRAMEWORKS
+
+    (published, as_published), (amendment, as_amended) = amended(tmp_path, "published", str), amended(tmp_path, "amended", without_monthly_1_6)
+    store.save_framework(published, as_published)
+    scheduling.schedule(store, published, council(), *YEAR, TODAY)
+    with store.write() as conn:
+        conn.execute(update(FRAMEWORKS).values(cadences=None))
+    before = chief_executive_s(store)
+    store.save_framework(amendment, as_amended)
+    scheduling.schedule(store, amendment, council(), date(2024, 8, 1), YEAR[1], date(2024, 8, 12))
+    after = chief_executive_s(store)
+    assert set(after) == set(before)
+    assert after[(1, date(2024, 10, 1))].status == "open" and after[(0, date(2024, 10, 1))].status == "cancelled"

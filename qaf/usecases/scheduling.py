@@ -46,6 +46,7 @@ def schedule(store: Store, fw: Framework, org: Org, first: date, last: date, tod
         parts.append(SAMPLES)
     with collector_paused(), store.write() as conn:
         store.lock(conn, f"schedule.{fw.id}")
+        fw = store.numbered_in(conn, fw)  # each cadence's number as the store keeps it: an amendment does not renumber
         results = [_part(conn, store, fw, org, first, last, today, part, sampled, force) for part in parts]
         results.append(_follow_ups(conn, store, fw, org, today))
         results.append(_earlier(conn, store, fw, org, first, today))
@@ -93,7 +94,9 @@ def _earlier(conn, store, fw: Framework, org: Org, first: date, today: date) -> 
     def updates():
         calendar = _cadences(fw, CALENDAR)
         last_month = (first - timedelta(days=1)).replace(day=1)
-        live = {k: o for k, o in ob_store.live_before(conn, fw.id, first, (last_month, OUT_OF_SCOPE)).items() if (o.row, o.cadence) in calendar}
+        gone = _struck_out(fw)
+        live = {k: o for k, o in ob_store.live_before(conn, fw.id, first, (last_month, OUT_OF_SCOPE)).items()
+                if (o.row, o.cadence) in calendar or gone(o)}  # fmt: skip
         if not live:
             return ()
         since, until = min(o.period_start for o in live.values()), first - timedelta(days=1)
@@ -125,7 +128,14 @@ def _windowless(conn, store, fw: Framework, part: str, inputs: str, updates_of, 
 
 def _cadences(fw: Framework, part: str) -> set[tuple[str, int]]:
     """The (row, cadence) pairs of ``fw`` that ``part`` plans."""
-    return {(r.id, i) for r in fw.rows for i, cad in enumerate(r.cadences) if part_of(cad) == part}
+    return {(r.id, i) for r in fw.rows if r.schedulable for i, cad in r.numbered() if part_of(cad) == part}
+
+
+def _struck_out(fw: Framework):
+    """Whether an obligation comes from a row or cadence the framework no longer has (the council struck it
+    out): no part plans it, and the calendar part cancels it, from the window on, with the reason."""
+    kept = {(r.id, i) for r in fw.rows if r.schedulable for i, _ in r.numbered()}
+    return lambda o: o.cadence >= 0 and (o.row, o.cadence) not in kept
 
 
 def _part(conn, store, fw: Framework, org: Org, first: date, last: date, today: date, part: str, sampled: list[str], force: bool):
@@ -138,7 +148,8 @@ def _part(conn, store, fw: Framework, org: Org, first: date, last: date, today: 
     mine = _cadences(fw, part)
     # the samples part reads only its own few rows
     held = ob_store.planned_window(conn, fw.id, first, last, mine if part == SAMPLES else None)
-    existing = {k: o for k, o in held.items() if (o.row, o.cadence) in mine}
+    gone = _struck_out(fw) if part == CALENDAR else (lambda o: False)
+    existing = {k: o for k, o in held.items() if (o.row, o.cadence) in mine or gone(o)}
     if part == CALENDAR:
         history, completed = ob_store.case_history(conn, first, last, fw.recent_audit_months), []
     else:

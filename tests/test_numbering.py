@@ -1,0 +1,100 @@
+"""A row's cadences keep their numbers when the council amends the framework (qaf/rules/numbering.py).
+
+Row 1.6 of East Sussex, "Monthly monitoring Quarterly review": the Chief
+Executive's monthly one-to-one with the DCS (cadence 0) and the quarterly
+performance review (cadence 1). The obligations' identities hold these
+numbers, so an amendment that moved them would take scheduled work for other
+work. Played over many amendments at random: the numbers a row has are
+distinct, the same text always gets the same numbers, a cadence the
+amendment did not touch keeps its number, and an amendment withdrawn gives
+back what it took.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from qaf.rules import bundled
+from qaf.rules.loader import load_framework
+from qaf.rules.model import Cadence, Every, Framework
+from qaf.rules.numbering import number, signature
+
+PUBLISHED, _ = load_framework(bundled.path("east-sussex-2013"))
+ROW = PUBLISHED.row("1.6")
+MONTHLY, QUARTERLY = ROW.cadences
+HALF_YEARLY = dataclasses.replace(QUARTERLY, every=Every(months=6), note="Half-yearly performance review.")
+LEAD_MEMBER = dataclasses.replace(MONTHLY, every=Every(months=12), with_=("Lead Member",), note="A yearly meeting.")
+VISIT = Cadence(kind="visit", every=Every(months=3), note="A visit to a front-line team.")
+POOL = (MONTHLY, QUARTERLY, HALF_YEARLY, LEAD_MEMBER, VISIT)
+
+
+def with_1_6(*cadences: Cadence) -> Framework:
+    return dataclasses.replace(PUBLISHED, rows=tuple(dataclasses.replace(r, cadences=cadences) if r.id == "1.6" else r for r in PUBLISHED.rows))
+
+
+def numbers(fw: Framework) -> list[int]:
+    return [n for n, _ in fw.row("1.6").numbered()]
+
+
+def load(known, *cadences: Cadence):
+    fw, known = number(with_1_6(*cadences), known)
+    return numbers(fw), known
+
+
+def test_first_loaded_cadences_are_numbered_by_their_place():
+    fw, known = number(PUBLISHED, None)
+    assert numbers(fw) == [0, 1] and fw == PUBLISHED, "nothing to record on a first load: the places are the numbers"
+    assert known["1.6"]["now"] == [[0, signature(MONTHLY)], [1, signature(QUARTERLY)]]
+
+
+def test_the_monthly_meetings_struck_out_the_quarterly_review_keeps_its_number():
+    _, known = number(PUBLISHED, None)
+    assert load(known, QUARTERLY)[0] == [1]
+
+
+def test_a_note_reworded_changes_nothing():
+    _, known = number(PUBLISHED, None)
+    assert load(known, dataclasses.replace(MONTHLY, note="One-to-one with the DCS, monthly."), QUARTERLY)[0] == [0, 1]
+
+
+def test_a_cadence_put_in_front_takes_a_number_never_used():
+    _, known = number(PUBLISHED, None)
+    assert load(known, LEAD_MEMBER, MONTHLY, QUARTERLY)[0] == [2, 0, 1]
+
+
+def test_quarterly_made_half_yearly_is_the_same_review():
+    """Like row 1.5 made monthly: the review is still the review, its periods change."""
+    _, known = number(PUBLISHED, None)
+    assert load(known, MONTHLY, HALF_YEARLY)[0] == [0, 1]
+
+
+def test_a_cadence_struck_out_and_put_back_has_its_number_again_even_after_others_came():
+    _, known = number(PUBLISHED, None)
+    _, known = load(known, QUARTERLY)
+    _, known = load(known, QUARTERLY, LEAD_MEMBER)
+    assert load(known, MONTHLY, QUARTERLY, LEAD_MEMBER)[0] == [0, 1, 2]
+
+
+versions = st.lists(st.lists(st.sampled_from(POOL), min_size=0, max_size=4), min_size=1, max_size=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(versions)
+def test_amended_at_random_the_numbers_hold(amendments):
+    fw, known = number(PUBLISHED, None)
+    previous = ROW.cadences
+    before, before_sigs = numbers(fw), [signature(c) for c in previous]
+    for cadences in amendments:
+        fw, after = number(with_1_6(*cadences), known)
+        got, sigs = numbers(fw), [signature(c) for c in cadences]
+        assert len(set(got)) == len(got), "a row's numbers are distinct"
+        assert numbers(number(fw, after)[0]) == got, "the store reads the text it saved with the numbers it gave"
+        for sig in set(sigs):
+            if sigs.count(sig) == 1 and before_sigs.count(sig) == 1:
+                assert got[sigs.index(sig)] == before[before_sigs.index(sig)], "a cadence left as it was keeps its number"
+        if len(set(before_sigs)) == len(before_sigs):
+            assert numbers(number(with_1_6(*previous), after)[0]) == before, "the amendment withdrawn gives back the numbers it took"
+        known, previous, before, before_sigs = after, cadences, got, sigs
