@@ -38,7 +38,7 @@ import dataclasses
 import json
 from typing import Any
 
-from qaf.rules.model import Cadence, Framework
+from qaf.rules.model import Cadence, Every, Framework
 
 # row id -> {"now": [[number, signature], ...] in the row's order, "ever": [[number, [signature, ...]], ...],
 #            "last": {signature: the number it was given last}}
@@ -143,3 +143,25 @@ def number(fw: Framework, known: Known | None) -> tuple[Framework, Known]:
 def positional(fw: Framework) -> Known:
     """What the store keeps for a framework numbered by place (one stored before cadence numbers were kept)."""
     return number(fw, None)[1]
+
+
+def struck(before: Known | None, after: Known) -> tuple[str, ...]:
+    """What an amendment struck out, in words: "row 1.8" whole, or "row 1.6: the meeting every month"."""
+    out = []
+    def in_order(item):  # "1.6" before "1.10"; "T4" and other ids after, by name
+        return [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in item[0].split(".")]
+
+    for row, entry in sorted((before or {}).items(), key=in_order):
+        if not entry["now"]:
+            continue
+        kept = {n for n, _ in after.get(row, {"now": []})["now"]}
+        if not kept:
+            out.append(f"row {row}")
+            continue
+        for n, sig in entry["now"]:
+            if n not in kept:
+                fields = json.loads(sig)
+                every = fields.get("every")
+                how = f" every {Every(every[1], every[2]).text}" if isinstance(every, list) else ""
+                out.append(f"row {row}: the {fields['kind'].replace('_', ' ')}{how}")
+    return tuple(out)

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from sqlalchemy import Connection, bindparam, delete, insert, select
 
 from qaf.rules.model import Framework
-from qaf.rules.numbering import Known, number, positional
+from qaf.rules.numbering import Known, number, positional, struck
 from qaf.rules.problems import InputError, QafError, errors
 from qaf.store.protocols import FrameworkChange, StoredFramework
 from qaf.store.tables import FRAMEWORKS, META, RULES
@@ -35,7 +35,7 @@ def save(conn: Connection, fw: Framework, text: str, filename: str) -> Framework
         known = positional(parse(conn, fw.id)[0])
     else:
         known = json.loads(previous.cadences)
-    _, known = number(fw, known)
+    _, after = number(fw, known)
     for key in [k for k in _PARSED if k[0] == fw.id]:  # parsed with the numbers it had before
         del _PARSED[key]
     upsert(
@@ -45,7 +45,7 @@ def save(conn: Connection, fw: Framework, text: str, filename: str) -> Framework
             "id": fw.id, "version": fw.version, "title": fw.title, "council": fw.council,
             "content_hash": digest, "filename": filename, "text": text,
             "loaded_at": datetime.now(timezone.utc), "timezone": fw.timezone,
-            "cadences": json.dumps(known, separators=(",", ":"), sort_keys=True),
+            "cadences": json.dumps(after, separators=(",", ":"), sort_keys=True),
         }],
         ["id"],
     )  # fmt: skip
@@ -61,7 +61,7 @@ def save(conn: Connection, fw: Framework, text: str, filename: str) -> Framework
             for i, row in enumerate(fw.rows)
         ],
     )  # fmt: skip
-    return FrameworkChange(fw.id, "replaced" if previous else "loaded", previous.version if previous else None)
+    return FrameworkChange(fw.id, "replaced" if previous else "loaded", previous.version if previous else None, struck(known, after))
 
 
 def shown(conn: Connection, framework_id: str) -> tuple[str, dict[str, str]] | None:

@@ -41,6 +41,7 @@ class FrameworkChange:
     id: str
     action: str
     previous_version: str | None = None
+    struck: tuple[str, ...] = ()  # what the amendment struck out ("row 1.8", "row 1.6: the meeting every month")
 
 
 @dataclass(frozen=True, slots=True)

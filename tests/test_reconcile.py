@@ -525,3 +525,14 @@ def test_a_framework_stored_before_cadences_kept_their_numbers_is_numbered_by_pl
     after = chief_executive_s(store)
     assert set(after) == set(before)
     assert after[(1, date(2024, 10, 1))].status == "open" and after[(0, date(2024, 10, 1))].status == "cancelled"
+
+
+def test_loading_an_amendment_says_what_it_struck_out(db_url: str, tmp_path: Path, capsys):
+    amended(tmp_path, "amended", lambda text: without_row("1.8", "1.9")(without_monthly_1_6(text)))
+    assert main(["--db", db_url, "framework", "load", "east-sussex-2013"]) == 0
+    assert "struck out" not in capsys.readouterr().out
+    assert main(["--db", db_url, "framework", "load", str(tmp_path / "amended" / "east-sussex-2013.yaml")]) == 0
+    out = capsys.readouterr().out
+    assert "struck out: row 1.6: the meeting every month; row 1.8. The next schedule or tick cancels their open work" in out, out
+    assert main(["--db", db_url, "framework", "load", "east-sussex-2013"]) == 0  # put back: nothing struck out
+    assert "struck out" not in capsys.readouterr().out

@@ -68,6 +68,8 @@ def cmd_framework_load(args: argparse.Namespace) -> int:
     was = f" (was version {change.previous_version})" if change.action == "replaced" else ""
     print(f"{change.action} {fw.id} version {fw.version}{was}: {fw.title}: "
           f"{rows} rows, {schedulable} schedulable, {rows - schedulable} not schedulable")  # fmt: skip
+    if change.struck:  # what the amendment takes away, said before the schedule acts on it
+        print(f"struck out: {'; '.join(change.struck)}. The next schedule or tick cancels their open work, saying why; done work stays done.")
     return 0
 
 
