@@ -28,17 +28,17 @@ from qaf.engine.notices import Notice, one_line
 from qaf.engine.org import Org, Person
 from qaf.engine.scope import people_of
 from qaf.engine.workdays import calendar
-from qaf.rules.model import Framework, Step
+from qaf.rules.model import DEFAULT_LADDER, Framework, Step
 from qaf.rules.roles import vocabulary_of
 
 REMINDER = -1
-DEFAULT_LADDER = (Step(0, "assignee"), Step(5, "line_manager"), Step(20, "Head of Service", True), Step(40, "Director of Children's Services", True))
+__all__ = ["DEFAULT_LADDER", "REMINDER", "Escalation", "cutoffs", "due_escalations", "ladder"]  # DEFAULT_LADDER lives in rules.model
 
 
 @dataclass(frozen=True, slots=True)
 class Escalation:
     obligation: str
-    level: int  # -1 reminder; 0.. the framework's rungs in order
+    level: int  # -1 reminder; else the rung's number (its place when first loaded, kept through amendments)
     to: str | None  # the person told (None: nobody holds the role: recorded, not sent)
     on: date
     reason: str
@@ -46,20 +46,20 @@ class Escalation:
 
 
 def ladder(fw: Framework) -> tuple[Step, ...]:
-    return fw.escalation or DEFAULT_LADDER
+    return fw.ladder
 
 
-def cutoffs(fw: Framework, today: date) -> list[date]:
-    """For each rung, the latest due date that is overdue enough for it today."""
+def cutoffs(fw: Framework, today: date) -> list[tuple[int, date]]:
+    """For each rung (by its number), the latest due date that is overdue enough for it today."""
     workdays = calendar(fw.working_days)
     out = []
-    for step in ladder(fw):
+    for number, step in fw.rungs():
         day = today - timedelta(days=1)
         while workdays.between(day, today) < step.after:
             day -= timedelta(days=1)
         while day + timedelta(days=1) < today and workdays.between(day + timedelta(days=1), today) >= step.after:
             day += timedelta(days=1)
-        out.append(day)
+        out.append((number, day))
     return out
 
 
@@ -103,7 +103,7 @@ def due_escalations(
 ) -> list[Escalation]:
     """Every rung (and reminder) that is due today and not yet sent, for live obligations."""
     workdays = calendar(fw.working_days)
-    steps = ladder(fw)
+    steps = fw.rungs()
     digest_roles = set(fw.digest_roles)
     people = people_of(org, vocabulary_of(fw))
     out: list[Escalation] = []
@@ -118,7 +118,7 @@ def due_escalations(
             continue
         late = workdays.between(ob.due, today)
         rungs: list[Escalation] = []
-        for level, step in enumerate(steps):
+        for level, step in steps:
             if step.after > late or (ob.id, level) in done:
                 continue
             who = recipient(fw, org, ob, step.to, today)

@@ -61,7 +61,6 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import Callable, Iterable, Mapping, Sequence
 
-from qaf.engine.escalation import ladder
 from qaf.engine.model import CANCELLED, DONE, OPEN, OVERDUE, RESCHEDULED, WAIVED, Obligation
 from qaf.engine.org import Org
 from qaf.engine.outcomes import GRADED  # audits, follow-up audits and reviews: the graded work
@@ -331,9 +330,8 @@ def reviews_due(org: Org, obligations: Sequence[Obligation], month: Month) -> tu
 def rung_label(fw: Framework, level: int) -> str:
     if level == REMINDER:
         return "reminder before the due date"
-    steps = ladder(fw)
-    if 0 <= level < len(steps):
-        step = steps[level]
+    step = dict(fw.rungs()).get(level)
+    if step is not None:
         who = _who(step.to)
         return f"{who}, {step.after} working days overdue" if step.after else f"{who}, on becoming overdue"
     return f"rung {level}"
@@ -436,7 +434,7 @@ def figures(
         reminders=reminders, escalations=rungs, extensions=extended, targets=targets(fw, graded),
         history=history(fw.grades, mine, month), actions=actions(mine, month, as_of),
         **dict(zip(("last_month", "year", "trend"), rates(fw, mine, month, as_of, due, done_on or {}))),
-        top_level=len(ladder(fw)) - 1, top_who=_the(_who(ladder(fw)[-1].to)),
+        top_level=fw.rungs()[-1][0], top_who=_the(_who(fw.ladder[-1].to)),
     )  # fmt: skip
 
 

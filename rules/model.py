@@ -351,6 +351,10 @@ class Step:
     source: Source = field(default=NO_SOURCE, compare=False)
 
 
+# qaf's default escalation ladder, for a framework that sets none
+DEFAULT_LADDER = (Step(0, "assignee"), Step(5, "line_manager"), Step(20, "Head of Service", True), Step(40, "Director of Children's Services", True))
+
+
 @dataclass(frozen=True, slots=True)
 class Target:
     """A figure the monthly report checks: "no more than 10% inadequate a month"."""
@@ -379,6 +383,8 @@ class Framework:
     horizon_months: int = 3
     reminder_days: int = 5  # working days before due
     escalation: tuple[Step, ...] = ()
+    # each rung's number, kept when the ladder is amended (rules/numbering.py); empty: their places
+    ladder_numbers: tuple[int, ...] = ()
     escalate_grades: tuple[str, ...] = ("inadequate",)
     notify_on_grade: tuple[str, ...] = ()  # roles told of an escalated grade
     digest_roles: tuple[str, ...] = ()
@@ -399,3 +405,12 @@ class Framework:
     @property
     def schedulable_count(self) -> int:
         return sum(1 for row in self.rows if row.schedulable)
+
+    @property
+    def ladder(self) -> tuple[Step, ...]:
+        """The escalation ladder: the framework's own, else qaf's default."""
+        return self.escalation or DEFAULT_LADDER
+
+    def rungs(self) -> tuple[tuple[int, Step], ...]:
+        """Each rung of the ladder with its number, the ``level`` its escalations are recorded at."""
+        return tuple(zip(self.ladder_numbers or range(len(self.ladder)), self.ladder))

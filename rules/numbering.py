@@ -1,4 +1,5 @@
-"""Each cadence of a row keeps its number when the council amends the framework.
+"""Each cadence of a row, and each rung of the escalation ladder, keeps its number when the council
+amends the framework.
 
 An obligation's identity holds the number of the cadence it comes from
 (``engine.model.obligation_id``). A framework loaded for the first time
@@ -30,19 +31,28 @@ not the old one because both are meetings. A cadence that matches none is
 new and takes the next number never used in its row; a number no cadence has
 any more is the work the framework no longer asks for, cancelled from then
 on by the schedule with the reason.
+
+The escalation ladder is numbered the same way: a rung's escalations are
+recorded at its number, one each an obligation. By place, striking out the
+line manager's rung made the Director's rung the Head of Service's number,
+already reached, and the Director was never told; putting an Operations
+Manager's rung in made the Head of Service's rung a new number, and she was
+told again. A rung is the same rung while it tells the same person (its
+days or its digest may change); the very rung keeps its number, as a
+cadence does.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
-from typing import Any
+from typing import Any, Callable
 
-from qaf.rules.model import Cadence, Every, Framework
+from qaf.rules.model import Cadence, Every, Framework, Step
 
-# row id -> {"now": [[number, signature], ...] in the row's order, "ever": [[number, [signature, ...]], ...],
-#            "last": {signature: the number it was given last}}
-Known = dict[str, dict[str, list]]
+# {"rows": {row id: Entry}, "ladder": Entry}; an Entry is {"now": [[number, signature], ...] in order,
+# "ever": [[number, [signature, ...]], ...], "last": {signature: the number it was given last}}
+Known = dict[str, Any]
 
 _NOT_IDENTITY = ("note", "hours")
 
@@ -56,9 +66,9 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def signature(c: Cadence) -> str:
-    """What a cadence asks for, as one string: equal for cadences that differ only in their note or hours."""
-    fields = {f.name: _plain(getattr(c, f.name)) for f in dataclasses.fields(c) if f.compare and f.name not in _NOT_IDENTITY}
+def signature(item: Cadence | Step) -> str:
+    """What a cadence (or a rung) asks for, as one string: equal for cadences that differ only in their note or hours."""
+    fields = {f.name: _plain(getattr(item, f.name)) for f in dataclasses.fields(item) if f.compare and f.name not in _NOT_IDENTITY}
     return json.dumps(fields, sort_keys=True, default=str)
 
 
@@ -71,14 +81,22 @@ def _kind(sig: str) -> str:
     return json.loads(sig)["kind"]
 
 
+def _told(sig: str) -> str:
+    return json.loads(sig)["to"]
+
+
+CADENCES_ALIKE: tuple[Callable[[str], Any], ...] = (_kind_every, _kind)
+RUNGS_ALIKE: tuple[Callable[[str], Any], ...] = (_told,)
+
+
 def _likeness(a: str, b: str) -> int:
-    """How many settings two cadences share."""
+    """How many settings two items share."""
     x, y = json.loads(a), json.loads(b)
     return sum(1 for k in x if x[k] == y.get(k))
 
 
-def _match(sigs: list[str], entry: dict) -> list[int]:
-    """Numbers for one row's cadences (their signatures ``sigs``), given what the row had (``entry``)."""
+def _match(sigs: list[str], entry: dict, looser: tuple[Callable[[str], Any], ...]) -> list[int]:
+    """Numbers for one list's items (their signatures ``sigs``), given what the list had (``entry``)."""
     now: list[tuple[int, str]] = [(n, sig) for n, sig in entry["now"]]
     ever: dict[int, list[str]] = {n: seen for n, seen in entry["ever"]}
     last: dict[str, int] = entry.get("last", {})
@@ -92,14 +110,15 @@ def _match(sigs: list[str], entry: dict) -> list[int]:
                 taken.add(n)
                 return
 
-    for i, sig in enumerate(sigs):  # 1. the very cadence, with the number it has now
+    for i, sig in enumerate(sigs):  # 1. the very item, with the number it has now
         give(i, [n for n, s in now if s == sig])
-    for i, sig in enumerate(sigs):  # 2. the very cadence, with the number it had last, else one it had once
+    for i, sig in enumerate(sigs):  # 2. the very item, with the number it had last, else one it had once
         if got[i] is None:
             give(i, [*([last[sig]] if sig in last else []), *(n for n in sorted(ever) if sig in ever[n])])
-    # 3. a cadence of the row as it was, changed: the same kind and period, else the same kind; the most alike
-    # first. A number struck out comes back only for its very cadence: a new meeting is not the old one.
-    for alike in (_kind_every, _kind):
+    # 3. an item of the list as it was, changed (for a cadence the same kind and period, else the same kind;
+    # for a rung the same person told), the most alike first. A number struck out comes back only for its
+    # very item: a new meeting is not the old one because both are meetings.
+    for alike in looser:
         for i, sig in enumerate(sigs):
             if got[i] is None:
                 want = alike(sig)
@@ -112,49 +131,67 @@ def _match(sigs: list[str], entry: dict) -> list[int]:
     return [int(n) for n in got]  # type: ignore[arg-type]
 
 
+def _numbers(items, entry: dict | None, looser) -> tuple[list[int], list[str]]:
+    sigs = [signature(x) for x in items]
+    if entry is None:
+        return list(range(len(sigs))), sigs
+    if [sig for _, sig in entry["now"]] == sigs:  # as it was: its numbers as they were
+        return [n for n, _ in entry["now"]], sigs
+    return _match(sigs, entry, looser), sigs
+
+
+def _kept(entry: dict | None, numbers: list[int], sigs: list[str]) -> dict:
+    """What the store keeps for a list after giving ``numbers``."""
+    entry = entry or {"now": [], "ever": [], "last": {}}
+    ever = {n: list(seen) for n, seen in entry["ever"]}
+    for n, sig in zip(numbers, sigs):
+        if sig not in ever.setdefault(n, []):
+            ever[n].append(sig)
+    last = {**entry.get("last", {}), **{sig: n for n, sig in zip(numbers, sigs)}}
+    return {"now": [[n, sig] for n, sig in zip(numbers, sigs)], "ever": [[n, ever[n]] for n in sorted(ever)], "last": last}
+
+
+def _stored(numbers: list[int]) -> tuple[int, ...]:
+    """Numbers as the record holds them: empty where they are the places."""
+    return () if numbers == list(range(len(numbers))) else tuple(numbers)
+
+
 def number(fw: Framework, known: Known | None) -> tuple[Framework, Known]:
-    """``fw`` with each row's cadence numbers (``Row.numbers``; left empty where they are the places, as on
-    first load), and what the store keeps after saving it."""
-    after = {k: {"now": [], "ever": [[n, list(seen)] for n, seen in v["ever"]], "last": dict(v.get("last", {}))}
-             for k, v in (known or {}).items()}  # fmt: skip
+    """``fw`` with each row's cadence numbers (``Row.numbers``) and its rungs' (``Framework.ladder_numbers``),
+    left empty where they are the places, as on a first load; and what the store keeps after saving it."""
+    rows_known = (known or {}).get("rows", {})
+    after_rows = {k: {**v, "now": []} for k, v in rows_known.items()}  # a row struck out keeps its history
     rows = []
     for row in fw.rows:
-        sigs = [signature(c) for c in row.cadences]
-        entry = (known or {}).get(row.id)
-        if entry is None:
-            numbers = list(range(len(sigs)))
-        elif [sig for _, sig in entry["now"]] == sigs:  # the row as it was: its numbers as they were
-            numbers = [n for n, _ in entry["now"]]
-        else:
-            numbers = _match(sigs, entry)
-        mine = after.setdefault(row.id, {"now": [], "ever": [], "last": {}})
-        mine["now"] = [[n, sig] for n, sig in zip(numbers, sigs)]
-        mine["last"].update((sig, n) for n, sig in zip(numbers, sigs))
-        ever = {n: seen for n, seen in mine["ever"]}
-        for n, sig in zip(numbers, sigs):
-            if sig not in ever.setdefault(n, []):
-                ever[n].append(sig)
-        mine["ever"] = [[n, ever[n]] for n in sorted(ever)]
-        positional = numbers == list(range(len(sigs)))
-        rows.append(row if positional and not row.numbers else dataclasses.replace(row, numbers=() if positional else tuple(numbers)))
-    return dataclasses.replace(fw, rows=tuple(rows)), after
+        numbers, sigs = _numbers(row.cadences, rows_known.get(row.id), CADENCES_ALIKE)
+        after_rows[row.id] = _kept(rows_known.get(row.id), numbers, sigs)
+        stored = _stored(numbers)
+        rows.append(row if stored == row.numbers else dataclasses.replace(row, numbers=stored))
+    ladder = (known or {}).get("ladder")
+    rung_numbers, rung_sigs = _numbers(fw.ladder, ladder, RUNGS_ALIKE)
+    numbered = dataclasses.replace(fw, rows=tuple(rows), ladder_numbers=_stored(rung_numbers))
+    return numbered, {"rows": after_rows, "ladder": _kept(ladder, rung_numbers, rung_sigs)}
 
 
 def positional(fw: Framework) -> Known:
-    """What the store keeps for a framework numbered by place (one stored before cadence numbers were kept)."""
+    """What the store keeps for a framework numbered by place (one stored before numbers were kept)."""
     return number(fw, None)[1]
 
 
-def struck(before: Known | None, after: Known) -> tuple[str, ...]:
-    """What an amendment struck out, in words: "row 1.8" whole, or "row 1.6: the meeting every month"."""
-    out = []
-    def in_order(item):  # "1.6" before "1.10"; "T4" and other ids after, by name
-        return [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in item[0].split(".")]
+def _row_order(row_id: str) -> list[tuple[int, int, str]]:  # "1.6" before "1.10"; "T4" and other ids after, by name
+    return [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in row_id.split(".")]
 
-    for row, entry in sorted((before or {}).items(), key=in_order):
+
+def struck(before: Known | None, after: Known) -> tuple[str, ...]:
+    """What an amendment struck out, in words: "row 1.8" whole, "row 1.6: the meeting every month", "the
+    escalation rung: line manager after 5 working days"."""
+    out = []
+    rows_after = after.get("rows", {})
+    for row in sorted((before or {}).get("rows", {}), key=_row_order):
+        entry = before["rows"][row]  # type: ignore[index]
         if not entry["now"]:
             continue
-        kept = {n for n, _ in after.get(row, {"now": []})["now"]}
+        kept = {n for n, _ in rows_after.get(row, {"now": []})["now"]}
         if not kept:
             out.append(f"row {row}")
             continue
@@ -164,4 +201,9 @@ def struck(before: Known | None, after: Known) -> tuple[str, ...]:
                 every = fields.get("every")
                 how = f" every {Every(every[1], every[2]).text}" if isinstance(every, list) else ""
                 out.append(f"row {row}: the {fields['kind'].replace('_', ' ')}{how}")
+    kept_rungs = {n for n, _ in after.get("ladder", {"now": []})["now"]}
+    for n, sig in ((before or {}).get("ladder") or {"now": []})["now"]:
+        if n not in kept_rungs:
+            fields = json.loads(sig)
+            out.append(f"the escalation rung: {fields['to'].replace('_', ' ')} after {fields['after']} working days")
     return tuple(out)

@@ -24,10 +24,9 @@ class UnknownFrameworkError(QafError, LookupError):
 def save(conn: Connection, fw: Framework, text: str, filename: str) -> FrameworkChange:
     from qaf.rules.loader import content_hash
 
-    digest = content_hash(text)
-    previous = conn.execute(select(FRAMEWORKS.c.version, FRAMEWORKS.c.content_hash, FRAMEWORKS.c.cadences)
+    previous = conn.execute(select(FRAMEWORKS.c.version, FRAMEWORKS.c.text, FRAMEWORKS.c.cadences)
                             .where(FRAMEWORKS.c.id == fw.id)).first()  # fmt: skip
-    if previous is not None and previous.content_hash == digest:
+    if previous is not None and previous.text == text:
         return FrameworkChange(fw.id, "unchanged", previous.version)
     if previous is None:
         known = None
@@ -35,7 +34,13 @@ def save(conn: Connection, fw: Framework, text: str, filename: str) -> Framework
         known = positional(parse(conn, fw.id)[0])
     else:
         known = json.loads(previous.cadences)
-    _, after = number(fw, known)
+    numbered, after = number(fw, known)
+    # the version's digest: of the text, and of the numbers where they are not the places (the same text
+    # may number differently after other amendments: what was parsed under the old numbers is not reused)
+    numbers = [(r.id, r.numbers) for r in numbered.rows if r.numbers]
+    if numbered.ladder_numbers:
+        numbers.append(("escalation", numbered.ladder_numbers))
+    digest = content_hash(text if not numbers else f"{text}\n# qaf numbers: {json.dumps(numbers)}")
     for key in [k for k in _PARSED if k[0] == fw.id]:  # parsed with the numbers it had before
         del _PARSED[key]
     upsert(

@@ -65,17 +65,23 @@ def last_finished(conn: Connection) -> date | None:
 
 
 def candidates(
-    conn: Connection, framework: str, today: date, ahead: date, cutoffs: list[date]
+    conn: Connection, framework: str, today: date, ahead: date, cutoffs: list[tuple[int, date]]
 ) -> tuple[list[Obligation], set[tuple[str, int]]]:
     """Live obligations that may need a reminder or a rung today, and the rungs they already had.
 
-    ``cutoffs[k]`` is the latest due date overdue enough for rung k: only work
-    due by then and not yet at rung k is read, so a year of never-done work
-    already at the top of the ladder is not read again every day.
+    ``cutoffs`` holds, for each rung in order, its number and the latest due
+    date overdue enough for it: only work due by then and not yet at that
+    rung is read, so a year of never-done work already at the top of the
+    ladder is not read again every day. That needs the numbers to rise up
+    the ladder (an obligation's ``escalated`` is the highest it reached); an
+    amendment that put a rung in between gave it a new, higher number, and
+    then each rung reads all work overdue enough for it.
     """
     c = OBLIGATIONS.c
+    numbers = [n for n, _ in cutoffs]
+    rising = numbers == sorted(numbers)
     wanted = [and_(c.escalated < -1, c.due >= today, c.due <= ahead)]
-    wanted += [and_(c.escalated < level, c.due <= cutoff) for level, cutoff in enumerate(cutoffs)]
+    wanted += [and_(c.escalated < level, c.due <= cutoff) if rising else c.due <= cutoff for level, cutoff in cutoffs]
     found: dict[str, Obligation] = {}
     for condition in wanted:  # one narrow query a rung: each walks the (escalated, due) index
         query = select(OBLIGATIONS).where(condition, c.framework == framework, c.status.in_(LIVE), c.assignee.is_not(None))

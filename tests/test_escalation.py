@@ -9,7 +9,7 @@ links up from the assignee; the assignee is never a rung, nor anyone below.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -183,3 +183,78 @@ def test_a_rung_reached_is_never_taken_back_and_each_obligation_keeps_its_own(st
     with store.read() as conn:
         marks = dict(conn.execute(select(OBLIGATIONS.c.id, OBLIGATIONS.c.escalated).where(OBLIGATIONS.c.id.in_(ids))).all())
     assert marks == {first: 2, second: 1, third: 3}
+
+
+# --- the ladder amended mid-year ----------------------------------------------------------------
+
+LINE_MANAGER_RUNG = "  - {after: 5, to: line_manager}\n"
+
+
+def ladder_year(store, tmp_path, change, through: date = date(2024, 8, 30)):
+    """East Sussex's April work left undone: ticks every day to 3 June (the Head of Service told of what
+    was due on 30 April), the council's ladder amended by ``change``, then ticks every day to ``through``."""
+    from pathlib import Path
+
+    from sqlalchemy import select
+
+    from qaf.clock import utc_now
+    from qaf.store.tables import ESCALATIONS, OUTBOX
+    from qaf.usecases.mail import MailSettings
+    from qaf.usecases.tick import run_tick
+
+    text = bundled.path("east-sussex-2013").read_text()
+    store.save_framework(FW, text)
+    store.save_org(council())
+    day = date(2024, 4, 1)
+    while day <= date(2024, 6, 3):
+        run_tick(store, day, MailSettings(), "test", wall=utc_now)
+        day += timedelta(days=1)
+    amended = Path(tmp_path) / "east-sussex-2013.yaml"
+    amended.write_text(change(text))
+    fw, problems = load_framework(amended)
+    assert fw is not None and not [p for p in problems if p.severity == "error"], problems
+    store.save_framework(fw, amended.read_text())
+    while day <= through:
+        run_tick(store, day, MailSettings(), "test", wall=utc_now)
+        day += timedelta(days=1)
+    with store.read() as conn:
+        told = [(r.obligation, r.level, r.to_person, r.on) for r in conn.execute(select(ESCALATIONS))]
+        sent = [(r.recipient, r.key) for r in conn.execute(select(OUTBOX)) if r.reason == "escalation"]
+    return store.framework(FW.id), told, sent
+
+
+def test_the_line_managers_rung_struck_out_the_director_is_still_told(store, tmp_path):
+    """A 3.16 audit due on 30 April reached the Head of Service (rung 20) on 30 May; in June the council
+    strikes out the line manager's rung. At 40 working days the Director is told, as the ladder still says."""
+    fw, told, sent = ladder_year(store, tmp_path, lambda text: text.replace(LINE_MANAGER_RUNG, ""))
+    audit = next(o for o in store.obligations() if o.row == "3.16" and o.assignee == "PM3" and o.due == date(2024, 4, 30))
+    rungs = {level: (who, on) for oid, level, who, on in told if oid == audit.id}
+    assert rungs[2] == ("H2", date(2024, 5, 30)) and rungs[3] == ("D1", date(2024, 6, 27)), rungs
+    assert [level for level, step in fw.rungs() if step.to == "Director of Children's Services"] == [3], "the Director's rung kept its number"
+    assert ("D1", f"esc/{audit.id}/3") in {(who, key) for who, key in sent}
+
+
+def test_a_rung_put_in_between_tells_its_new_person_once_and_nobody_else_again(store, tmp_path):
+    """The council puts the Operations Manager in at 10 working days. Work already past her rung is told to
+    her once; the Head of Service, told before, is not told again; the Director's rung comes as before."""
+    from qaf.engine.report import rung_label
+
+    fw, told, sent = ladder_year(store, tmp_path, lambda text: text.replace(
+        LINE_MANAGER_RUNG, LINE_MANAGER_RUNG + "  - {after: 10, to: Operations Manager}\n"))  # fmt: skip
+    assert [n for n, _ in fw.rungs()] == [0, 1, 4, 2, 3], "the new rung takes a number never used; the others keep theirs"
+    assert rung_label(fw, 4) == "Operations Manager, 10 working days overdue"
+    assert rung_label(fw, 2) == "Head of Service, 20 working days overdue"
+    per_rung = Counter((oid, level) for oid, level, _, _ in told)
+    assert set(per_rung.values()) == {1}
+    per_person = Counter((oid, who) for oid, level, who, _ in told if who is not None and level >= 1)
+    audit = next(o for o in store.obligations() if o.row == "3.16" and o.assignee == "PM3" and o.due == date(2024, 4, 30))
+    assert per_person[(audit.id, "H2")] == 1, "the Head of Service is told once"
+    assert {(level, who) for oid, level, who, _ in told if oid == audit.id and level >= 2} == {(2, "H2"), (3, "D1"), (4, "OM2")}
+    assert len(sent) == len(set(sent)), "no escalation email twice"
+    climbed: dict[str, set[int]] = {}
+    for oid, level, _, on in told:
+        climbed.setdefault(oid, set()).add(level)
+    skipped = [oid for oid, levels in climbed.items() if 3 in levels and not {0, 1, 2, 4} <= levels]
+    assert not skipped, f"work that reached the Director skipped a rung: {skipped[:3]}"
+    late_work = [oid for oid, levels in climbed.items() if 4 in levels and 2 in levels and 3 not in levels]
+    assert late_work, "work that fell due after the amendment climbed past the new rung to the Head of Service"

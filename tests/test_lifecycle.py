@@ -8,7 +8,8 @@ managers give it or refuse it; workers join, leave (some with the news
 coming late, some given in error and taken back), move to another Practice Manager, and a Practice Manager or a
 manager above leaves for a successor; a team closes; cases are reallocated
 and close; the council amends its framework (a row's frequency changed, a
-cadence or a whole row struck out and put back) and loads it again; the mail
+cadence or a whole row struck out and put back, a rung of its escalation
+ladder struck out or put in) and loads it again; the mail
 server is down for a few days. After every step the two stores must hold
 the same work, and nothing may be lost or done twice:
 
@@ -354,10 +355,12 @@ class CouncilYear(RuleBasedStateMachine):
         assert answer[0] == "refused" and "outcomes.csv:99" in answer[1], answer
         assert all(snapshot(store) == before[name] for name, store in self.stores.items()), "a refused CSV changed the store"
 
-    @rule(monthly=st.booleans(), struck=st.sampled_from(("", "1.6 monthly", "1.8")))
-    def the_framework_is_amended(self, monthly: bool, struck: str = "") -> None:
+    @rule(monthly=st.booleans(), struck=st.sampled_from(("", "1.6 monthly", "1.8")),
+          ladder=st.sampled_from(("", "no line manager", "an Operations Manager")))  # fmt: skip
+    def the_framework_is_amended(self, monthly: bool, struck: str = "", ladder: str = "") -> None:
         """The council amends a row (1.5: the DCS's front-line visits, quarterly or monthly), maybe strikes out
-        1.6's monthly one-to-ones (its quarterly reviews kept) or row 1.8 whole, and loads it again."""
+        1.6's monthly one-to-ones (its quarterly reviews kept) or row 1.8 whole, maybe strikes the line
+        manager's rung out of its escalation ladder or puts an Operations Manager's in, and loads it again."""
         from tests.test_reconcile import without_monthly_1_6, without_row
 
         quarterly = "    frequency: Quarterly\n    purpose: To gain insight of the experience of front-line practitioners"
@@ -369,6 +372,9 @@ class CouncilYear(RuleBasedStateMachine):
             cut = text.index("every: quarter", start)
             text = text[:start] + text[start:cut].replace("Quarterly", "Monthly") + "every: month" + text[cut + len("every: quarter"):]
         text = {"": str, "1.6 monthly": without_monthly_1_6, "1.8": without_row("1.8", "1.9")}[struck](text)
+        rung = "  - {after: 5, to: line_manager}\n"
+        text = {"": text, "no line manager": text.replace(rung, ""),
+                "an Operations Manager": text.replace(rung, rung + "  - {after: 10, to: Operations Manager}\n")}[ladder]  # fmt: skip
         if text == self.fw_text:
             return
         (amended := self.folder / f"{FRAMEWORK}.yaml").write_text(text)
@@ -854,7 +860,7 @@ def test_a_scripted_year_with_every_kind_of_step_keeps_every_invariant() -> None
                 step("a_worker_joins", 0, 3)
                 step("a_worker_moves_to_another_practice_manager", 0, 1)
             if month == 5:
-                step("the_framework_is_amended", True, "1.6 monthly")
+                step("the_framework_is_amended", True, "1.6 monthly", "no line manager")
                 step("a_manager_above_leaves_and_a_successor_takes_the_post", "OM1", 5)
             if month == 8:
                 step("a_case_closes", month)
@@ -864,7 +870,7 @@ def test_a_scripted_year_with_every_kind_of_step_keeps_every_invariant() -> None
                 step("a_team_closes_and_its_people_join_another", "T2", "T1")
             if month == 10:
                 step("a_case_is_reallocated_to_another_worker", month, 2)
-                step("the_framework_is_amended", False, "1.8")
+                step("the_framework_is_amended", False, "1.8", "an Operations Manager")
             if month == 11:
                 step("the_framework_is_amended", False)
         assert year.moderated, "a sampled audit was moderated"

@@ -47,7 +47,7 @@ def load(known, *cadences: Cadence):
 def test_first_loaded_cadences_are_numbered_by_their_place():
     fw, known = number(PUBLISHED, None)
     assert numbers(fw) == [0, 1] and fw == PUBLISHED, "nothing to record on a first load: the places are the numbers"
-    assert known["1.6"]["now"] == [[0, signature(MONTHLY)], [1, signature(QUARTERLY)]]
+    assert known["rows"]["1.6"]["now"] == [[0, signature(MONTHLY)], [1, signature(QUARTERLY)]]
 
 
 def test_the_monthly_meetings_struck_out_the_quarterly_review_keeps_its_number():

@@ -45,7 +45,7 @@ def test_bank_holidays_are_not_working_days():
 @given(st.dates(date(2024, 1, 1), date(2027, 12, 31)))
 def test_a_rungs_cutoff_is_the_latest_due_date_late_enough_for_it(today):
     fw, _ = load_framework(bundled.path("east-sussex-2013"))
-    for step, cutoff in zip(fw.escalation, cutoffs(fw, today)):
+    for step, (_, cutoff) in zip(fw.escalation, cutoffs(fw, today)):
         assert cutoff < today and WD.between(cutoff, today) >= step.after
         later = cutoff + timedelta(days=1)
         assert later >= today or WD.between(later, today) < step.after

@@ -69,7 +69,8 @@ def cmd_framework_load(args: argparse.Namespace) -> int:
     print(f"{change.action} {fw.id} version {fw.version}{was}: {fw.title}: "
           f"{rows} rows, {schedulable} schedulable, {rows - schedulable} not schedulable")  # fmt: skip
     if change.struck:  # what the amendment takes away, said before the schedule acts on it
-        print(f"struck out: {'; '.join(change.struck)}. The next schedule or tick cancels their open work, saying why; done work stays done.")
+        print(f"struck out: {'; '.join(change.struck)}. The next schedule or tick cancels the open work of a row or "
+              "cadence struck out, saying why; done work stays done, and so do escalations raised.")  # fmt: skip
     return 0
 
 
