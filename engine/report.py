@@ -334,7 +334,7 @@ def rung_label(fw: Framework, level: int) -> str:
     if step is not None:
         who = _who(step.to)
         return f"{who}, {step.after} working days overdue" if step.after else f"{who}, on becoming overdue"
-    return f"rung {level}"
+    return f"a rung since struck out of the ladder ({level})"
 
 
 def escalations(fw: Framework, raised: Iterable[Raised], month: Month, ids: set[str]) -> tuple[int, tuple[Rung, ...]]:
