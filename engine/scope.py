@@ -18,7 +18,7 @@ from qaf.engine.model import Obligation
 from qaf.engine.org import Body, Case, Org, Person, Team
 from qaf.engine.periods import periods
 from qaf.rules.model import Framework
-from qaf.rules.roles import Vocabulary
+from qaf.rules.roles import Vocabulary, vocabulary_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,3 +294,21 @@ def out_of_scope_reason(ob: Obligation, fw: Framework, org: Org) -> str:
     if ob.subject_kind == "case":
         return f"{OUT_OF_SCOPE}case {ob.subject} no longer has this event"
     return f"{OUT_OF_SCOPE}{ob.subject_kind} {ob.subject} is no longer in scope of row {ob.row}"
+
+
+def workers_covered(fw: Framework, org: Org, day: date) -> dict[str, set[str]]:
+    """For each schedulable row with work for each worker ("one case per month for each worker"), the workers
+    it covers on ``day``: those whose line manager holds the row's role then (and who hold the cadence's own
+    roles, where it names some). A worker whose manager holds none is nobody's to audit under that row."""
+    people = people_of(org, vocabulary_of(fw))
+    out: dict[str, set[str]] = {}
+    for row in fw.rows:
+        if not row.schedulable:
+            continue
+        for _, c in row.numbered():
+            if c.per != "worker" or c.event_driven:
+                continue
+            covered = out.setdefault(row.id, set())
+            for m in people.holders(c.by or row.by, day, day):
+                covered.update(w.id for w in org.reports(m.id) if active(w, day, day) and (not c.roles or people.has(w, c.roles)))
+    return out

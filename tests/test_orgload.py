@@ -168,3 +168,55 @@ def test_a_council_pattern_cannot_let_a_case_reference_past_64_characters(tmp_pa
     folder = _small_org_with(tmp_path, "cases.csv", 2, "ref", "CS-" + "1" * 62)
     _, problems = load_org(folder, VOCAB, case_pattern=r"[A-Z]+-\d+")
     assert [format_problem(p) for p in errors(problems)] == [f"{folder}/cases.csv:2: ref: at most 64 characters, got 65"]
+
+
+def _write_council(folder: Path, people) -> Path:
+    from tests.council import TEAMS, cases
+
+    folder.mkdir(exist_ok=True)
+    (folder / "teams.csv").write_text("id,name,service,kind,area\n" + "".join(f"{t.id},{t.name},{t.service},{t.kind},{t.area}\n" for t in TEAMS))
+    (folder / "people.csv").write_text("id,name,email,roles,team,manager,start,end\n" + "".join(
+        f"{p.id},{p.name},{p.email},{';'.join(p.roles)},{p.team or ''},{p.manager or ''},{p.start or ''},{p.end or ''}\n" for p in people
+    ))  # fmt: skip
+    (folder / "cases.csv").write_text("ref,worker,team,opened,closed\n" + "".join(f"{c.ref},{c.worker or ''},{c.team},{c.opened},\n" for c in cases()))
+    return folder
+
+
+def test_a_practice_manager_promoted_with_her_workers_still_hers_is_a_warning_naming_them(db_url, tmp_path, capsys):
+    """3.16: "Practice Managers: one case per month for each worker". Pat Practice becomes an Operations
+    Manager and HR leaves Tom, Ruth, Sam and Lee reporting to her: nobody holds the role over them, and
+    their monthly audits would just stop. Loading says so, naming them, the row and what to do."""
+    import dataclasses
+
+    from qaf.cli.main import main
+    from tests.council import PEOPLE
+
+    assert main(["--db", db_url, "framework", "load", "east-sussex-2013"]) == 0
+    assert main(["--db", db_url, "org", "load", str(_write_council(tmp_path / "before", PEOPLE)), "--today", "2024-06-12"]) == 0
+    assert "no Practice Manager manages" not in capsys.readouterr().err
+    promoted = tuple(dataclasses.replace(p, roles=("Operations Manager",)) if p.id == "PM1" else p for p in PEOPLE)
+    assert main(["--db", db_url, "org", "load", str(_write_council(tmp_path / "after", promoted)), "--today", "2024-06-12"]) == 0
+    err = capsys.readouterr().err
+    assert ("people.csv:12: manager: warning: from 12 June 2024 no Practice Manager manages Tom Fairley (SW1), Ruth Steady (SW2), "
+            "Lee Leaver (SW4) (line manager: Pat Practice): row 3.16 of east-sussex-2013 (One case per month for each worker. "
+            "If audit reveals…) no longer schedules "
+            "their work; name a Practice Manager as their manager, or give their manager the role") in err, err  # fmt: skip
+    assert "from 1 August 2024 no Practice Manager manages Sam Starter (SW3)" in err, "Sam starts on 15 July: he is named from August"
+    assert "manages Pat Practice" not in err, "Pat left row 3.3 (Operations Managers' audits of Practice Managers) by her own promotion"
+    assert "Eve East" not in err, "Priya's workers are still hers"
+
+
+def test_a_practice_manager_leaving_with_her_workers_still_hers_is_a_warning_from_the_day_after(db_url, tmp_path, capsys):
+    import dataclasses
+
+    from qaf.cli.main import main
+    from tests.council import PEOPLE
+
+    assert main(["--db", db_url, "framework", "load", "east-sussex-2013"]) == 0
+    assert main(["--db", db_url, "org", "load", str(_write_council(tmp_path / "before", PEOPLE)), "--today", "2024-06-12"]) == 0
+    capsys.readouterr()
+    leaving = tuple(dataclasses.replace(p, end=date(2024, 6, 30)) if p.id == "PM2" else p for p in PEOPLE)
+    assert main(["--db", db_url, "org", "load", str(_write_council(tmp_path / "after", leaving)), "--today", "2024-06-12"]) == 0
+    err = capsys.readouterr().err
+    assert "from 1 July 2024 no Practice Manager manages Eve East (SW5) (line manager: Priya Practice): row 3.16" in err, err
+    assert err.count("no Practice Manager manages") == 1

@@ -87,7 +87,7 @@ def cmd_framework_list(args: argparse.Namespace) -> int:
 
 
 def cmd_org_load(args: argparse.Namespace) -> int:
-    from qaf.usecases.orgload import load_org
+    from qaf.usecases.orgload import coverage_lost, load_org
 
     store = open_store(args)
     loaded = store.frameworks() if store.stored_frameworks() else []
@@ -99,7 +99,10 @@ def cmd_org_load(args: argparse.Namespace) -> int:
     print_problems(problems, sys.stderr)
     if vocab is None:
         print("note: no framework is loaded yet, so roles were not checked", file=sys.stderr)
+    before = store.org() if loaded else None
     change = store.save_org(org)
+    if before is not None and before.people:  # who this load leaves nobody's to audit, said before the tick acts on it
+        print_problems(coverage_lost(loaded, before, org, today_of(args, store)), sys.stderr)
     for name, counts in (("people", change.people), ("teams", change.teams), ("cases", change.cases), ("bodies", change.bodies)):
         gone = f", {counts.gone} no longer listed" if counts.gone else ""
         print(f"{name}: {counts.total} ({counts.new} new, {counts.changed} changed, {counts.unchanged} unchanged{gone})")
@@ -296,6 +299,7 @@ def build_parser() -> argparse.ArgumentParser:
     org = commands.add_parser("org", help="load the organisation").add_subparsers(dest="action", required=True, metavar="ACTION")
     org_load = org.add_parser("load", help="load people.csv, teams.csv, cases.csv (+ bodies.csv) from DIR (all or nothing)")
     org_load.add_argument("dir")
+    org_load.add_argument("--today", type=day_arg, metavar="DATE", help="the business date the organisation is checked on (default: today)")
     org_load.set_defaults(handler=cmd_org_load)
     schedule = commands.add_parser("schedule", help="materialise obligations for the periods up to --through (idempotent)")
     schedule.add_argument("--from", dest="first", type=day_arg, metavar="DATE", help="first day of the window (default: today)")

@@ -279,3 +279,59 @@ def load_org(directory: str | Path, vocab: Vocabulary | None = None, case_patter
     bodies = _bodies(body_rows, person_ids)
     problems.sort(key=lambda p: (p.source.file, p.source.line, p.field))
     return Org(tuple(people), tuple(teams), tuple(cases), tuple(bodies)), problems
+
+
+def coverage_lost(frameworks, before: Org, after: Org, today: date) -> list[Problem]:
+    """Warnings for workers this load leaves nobody's to audit: covered by a row's work "for each worker"
+    under the organisation as it was, active still, and under no holder of the row's role now. A Practice
+    Manager promoted, or gone, with her workers still reporting to her is the usual cause, and their monthly
+    audits would otherwise just stop. Checked today and on the first of each of the next two months."""
+    from dateutil.relativedelta import relativedelta
+
+    from qaf.engine.scope import active, workers_covered
+    from qaf.engine.titles import cut
+
+    first = today.replace(day=1)
+    days = (today, first + relativedelta(months=1), first + relativedelta(months=2))
+    out = []
+    for fw in frameworks:
+        lost: dict[str, dict[str, date]] = {}  # row -> worker -> the first day nobody audits them
+        for day in days:
+            was, now = workers_covered(fw, before, day), workers_covered(fw, after, day)
+            for row, workers in was.items():
+                for w in sorted(workers - now.get(row, set())):
+                    person = after.person(w)
+                    if person is not None and active(person, day, day) and _still_a_worker(fw, fw.row(row), person):
+                        lost.setdefault(row, {}).setdefault(w, day)
+        for row, workers in lost.items():
+            r = fw.row(row)
+            by_day: dict[date, list[Person]] = {}
+            for w, day in workers.items():
+                by_day.setdefault(day, []).append(after.person(w))  # type: ignore[arg-type]
+            for day, people in sorted(by_day.items()):
+                managers = sorted({after.person(p.manager).name if p.manager and after.person(p.manager) else "nobody" for p in people})
+                names = ", ".join(f"{p.name} ({p.id})" for p in people)
+                roles = " or ".join(r.by)
+                a = "an" if roles[:1].lower() in "aeiou" else "a"
+                out.append(Problem(
+                    Source(people[0].source.file or "people.csv", people[0].source.line), "manager",
+                    f"from {day:%-d %B %Y} no {roles} manages {names} (line manager: {', '.join(managers)}): "
+                    f"row {row} of {fw.id} ({cut(' '.join(r.frequency.split()), 60)}) no longer schedules their work; "
+                    f"name {a} {roles} as their manager, or give their manager the role", WARNING,
+                ))  # fmt: skip
+    return out
+
+
+
+def _still_a_worker(fw, row, person: Person) -> bool:
+    """Whether ``person`` still holds what the row's work for each worker asks of a worker (a row whose
+    cadence names roles: an Operations Manager's audits of her Practice Managers); one who no longer does
+    left the row by their own change of role, not for want of a manager."""
+    from qaf.rules.roles import vocabulary_of
+
+    vocab = vocabulary_of(fw)
+    held = {vocab.resolve(r) or r for r in person.roles}
+    for _, c in row.numbered():
+        if c.per == "worker" and (not c.roles or held & set(c.roles)):
+            return True
+    return False
