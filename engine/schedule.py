@@ -22,7 +22,7 @@ from datetime import date, timedelta
 from operator import attrgetter
 from typing import Callable, Iterable, Mapping
 
-from qaf.engine.model import LIVE, OPEN, WAIVED, Completed, Obligation, ObligationKey, id_prefix, id_with
+from qaf.engine.model import DONE, LIVE, OPEN, WAIVED, Completed, Obligation, ObligationKey, id_prefix, id_with
 from qaf.engine.org import Case, Org, Person, Team
 from qaf.engine.periods import Period, after, due_date, periods
 from qaf.engine.sampling import CaseHistory, pick_among
@@ -35,6 +35,7 @@ from qaf.rules.roles import vocabulary_of
 _REF = attrgetter("ref")
 _DUE_ROW_ID = attrgetter("due", "row", "id")  # the plan's order
 
+SAME_EVENT_DAYS = 31  # a case's event whose date moves by up to this is the same event, its date corrected
 ATTENDEE_STRIDE = 100  # seq = attendee index * 100 + count index, for the first hundred of a count
 
 
@@ -538,10 +539,20 @@ class _Planner:
 
     def events(self, row: Row, index: int, c: Cadence) -> None:
         holders_for = lambda day: self.people.holders(c.by or row.by, day, day)  # noqa: E731
+        held = self.held_events(row, index, c)
         for case in sorted(self.org.cases, key=lambda k: k.ref):
             when, due = self.event_dates(c, case)
             if when is None or due is None or not (when <= self.last and due >= self.first):
                 continue
+            before = held.get(case.ref)
+            if before is not None and before.period_start != when and abs((before.due - due).days) <= SAME_EVENT_DAYS:
+                # the case's event with its date corrected (a closure put back from 28 June to 3 July): the same
+                # work, not more of it. Done for the date it had, it is not asked for again; else it moves. Moved
+                # further, it is another event (a case reopened and closed again), and has work of its own.
+                if before.status == DONE:
+                    continue
+                if before.period_start <= due:
+                    when = before.period_start
             holders = holders_for(due)
             worker = case.worker or ""
             who = self.people.nearest_up_line(worker, holders) if worker else None
@@ -557,6 +568,17 @@ class _Planner:
                 title=title(self.org, row, c, s, case.ref), assignee=s.assignee, subject_kind="case",
                 subject=case.ref, period_start=when, period_end=due, due=due, case=case.ref, team=case.team,
             ))  # fmt: skip
+
+    def held_events(self, row: Row, index: int, c: Cadence) -> dict[str, Obligation]:
+        """The work the store holds for this cadence's event, by case: done work first, then live, then any."""
+        rank = {DONE: 0, **{s: 1 for s in LIVE}}
+        out: dict[str, Obligation] = {}
+        for o in self.existing.values():
+            if o.row == row.id and o.cadence == index and o.subject_kind == "case" and o.kind == c.kind:
+                kept = out.get(o.subject)
+                if kept is None or (rank.get(o.status, 2), o.id) < (rank.get(kept.status, 2), kept.id):
+                    out[o.subject] = o
+        return out
 
     def event_dates(self, c: Cadence, case: Case) -> tuple[date | None, date | None]:
         if c.on == "case_opened":

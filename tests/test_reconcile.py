@@ -537,3 +537,39 @@ def test_loading_an_amendment_says_what_it_struck_out(db_url: str, tmp_path: Pat
             "The next schedule or tick cancels the open work of a row or cadence struck out") in out, out  # fmt: skip
     assert main(["--db", db_url, "framework", "load", "east-sussex-2013"]) == 0  # put back: nothing struck out
     assert "struck out" not in capsys.readouterr().out
+
+
+# --- a case's event with its date corrected -----------------------------------------------------------
+
+
+def closure_audits(store: SqlStore, closed: date, today: date):
+    """A council's row "audit before a case is closed" (within 10 working days of it), Tom Fairley's case
+    CS-000004 closing on ``closed``, scheduled June to August on ``today``; the row's obligations."""
+    from tests.test_schedule_kinds import HEAD, framework, row
+
+    rows = row("{kind: audit, on: case_closing, due_within: 10 working days}")
+    fw = framework(rows)
+    org = council()
+    org = council(cases=tuple(c if c.ref != "CS-000004" else dataclasses.replace(c, closed=closed) for c in org.cases))
+    store.save_framework(fw, HEAD + rows)
+    store.save_org(org)
+    scheduling.schedule(store, fw, org, date(2024, 6, 1), date(2024, 8, 31), today)
+    return sorted(store.obligations(Filters(row="1", statuses=None)), key=lambda o: o.period_start)
+
+
+def test_a_closure_put_back_a_few_days_moves_its_audit_and_one_done_is_not_asked_again(store: SqlStore):
+    (audit,) = closure_audits(store, date(2024, 6, 28), date(2024, 6, 20))
+    assert (audit.due, audit.status) == (date(2024, 6, 28), "open")
+    (moved,) = closure_audits(store, date(2024, 7, 3), date(2024, 6, 24))
+    assert (moved.id, moved.due, moved.status) == (audit.id, date(2024, 7, 3), "open"), "the same audit, due with the closure"
+    mark_done(store, audit.id)
+    (done,) = closure_audits(store, date(2024, 7, 10), date(2024, 6, 26))
+    assert (done.id, done.status) == (audit.id, "done"), "done for this closure: not asked for again when its date moves"
+
+
+def test_a_case_closed_again_months_later_has_its_own_closure_audit(store: SqlStore):
+    (first,) = closure_audits(store, date(2024, 6, 28), date(2024, 6, 20))
+    mark_done(store, first.id)
+    done, again = closure_audits(store, date(2024, 8, 30), date(2024, 8, 5))  # reopened in July, closing again
+    assert (done.id, done.status) == (first.id, "done")
+    assert (again.due, again.status) == (date(2024, 8, 30), "open")
