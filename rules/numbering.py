@@ -207,3 +207,19 @@ def struck(before: Known | None, after: Known) -> tuple[str, ...]:
             fields = json.loads(sig)
             out.append(f"the escalation rung: {fields['to'].replace('_', ' ')} after {fields['after']} working days")
     return tuple(out)
+
+
+def renumbered(before: Framework | None, after: Framework) -> tuple[tuple[str, str], ...]:
+    """Rows the council seems to have renumbered: a row gone from ``before`` whose role, task and frequency
+    a new row of ``after`` has word for word, as (old id, new id). qaf knows a row by its number, so the
+    new row's work starts afresh: whoever loads it is told, and may keep the old number instead."""
+    if before is None:
+        return ()
+    ids = {r.id for r in after.rows}
+    gone = {_words(r): r.id for r in before.rows if r.id not in ids}
+    old_ids = {r.id for r in before.rows}
+    return tuple((gone[_words(r)], r.id) for r in after.rows if r.id not in old_ids and _words(r) in gone)
+
+
+def _words(row) -> tuple[str, str, str]:
+    return tuple(" ".join(text.split()) for text in (row.role, row.task, row.frequency))  # type: ignore[return-value]

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from sqlalchemy import Connection, bindparam, delete, insert, select
 
 from qaf.rules.model import Framework
-from qaf.rules.numbering import Known, number, positional, struck
+from qaf.rules.numbering import Known, number, positional, renumbered, struck
 from qaf.rules.problems import InputError, QafError, errors
 from qaf.store.protocols import FrameworkChange, StoredFramework
 from qaf.store.tables import FRAMEWORKS, META, RULES
@@ -28,10 +28,14 @@ def save(conn: Connection, fw: Framework, text: str, filename: str) -> Framework
                             .where(FRAMEWORKS.c.id == fw.id)).first()  # fmt: skip
     if previous is not None and previous.text == text:
         return FrameworkChange(fw.id, "unchanged", previous.version)
+    try:
+        was = parse(conn, fw.id)[0] if previous is not None else None
+    except InputError:  # the stored text no longer loads: the new one replaces it all the same
+        was = None
     if previous is None:
         known = None
     elif previous.cadences is None:  # stored before cadence numbers were kept: they were the places
-        known = positional(parse(conn, fw.id)[0])
+        known = positional(was) if was is not None else None
     else:
         known = json.loads(previous.cadences)
     numbered, after = number(fw, known)
@@ -66,7 +70,8 @@ def save(conn: Connection, fw: Framework, text: str, filename: str) -> Framework
             for i, row in enumerate(fw.rows)
         ],
     )  # fmt: skip
-    return FrameworkChange(fw.id, "replaced" if previous else "loaded", previous.version if previous else None, struck(known, after))
+    return FrameworkChange(fw.id, "replaced" if previous else "loaded", previous.version if previous else None, struck(known, after),
+                           renumbered(was, fw))  # fmt: skip
 
 
 def shown(conn: Connection, framework_id: str) -> tuple[str, dict[str, str]] | None:

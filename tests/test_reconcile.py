@@ -573,3 +573,16 @@ def test_a_case_closed_again_months_later_has_its_own_closure_audit(store: SqlSt
     done, again = closure_audits(store, date(2024, 8, 30), date(2024, 8, 5))  # reopened in July, closing again
     assert (done.id, done.status) == (first.id, "done")
     assert (again.due, again.status) == (date(2024, 8, 30), "open")
+
+
+def test_a_row_renumbered_is_a_warning_that_says_what_it_costs(db_url: str, tmp_path: Path, capsys):
+    """The council puts a new row in section 1 and numbers 1.8 (the annual focus group) 1.8a: qaf knows rows
+    by their number, so loading says so, and how to keep the row's work."""
+    amended(tmp_path, "renumbered", lambda text: text.replace('  - id: "1.8"\n', '  - id: "1.8a"\n'))
+    assert main(["--db", db_url, "framework", "load", "east-sussex-2013"]) == 0
+    capsys.readouterr()
+    assert main(["--db", db_url, "framework", "load", str(tmp_path / "renumbered" / "east-sussex-2013.yaml")]) == 0
+    err = capsys.readouterr().err
+    assert ("warning: row 1.8a reads as row 1.8 did (the same role, task and frequency): qaf knows a row by its number, "
+            "so row 1.8's open work is cancelled and row 1.8a's is scheduled afresh") in err, err  # fmt: skip
+    assert err.count("reads as row") == 1
