@@ -3,7 +3,10 @@
 Computed from current state, never from "what happened yesterday": an
 obligation overdue by at least N working days that has not yet been
 escalated to rung k is escalated now. A missed day therefore catches up, and
-nothing escalates twice (the store keeps one row per obligation and rung).
+nothing escalates twice (the store keeps one row per obligation, rung and due
+date). More time given starts the ladder again from the new due date: a
+reminder before it, the owner told when it passes, the line manager five
+working days later; what was raised before stays raised, in the history.
 
 Reminders and the assignee's own overdue notices are gathered into one email
 a person a day (the digest); notices to managers whose role reads digests
@@ -23,7 +26,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Iterable
 
-from qaf.engine.model import Obligation
+from qaf.engine.model import RESCHEDULED, Obligation
 from qaf.engine.notices import Notice, one_line
 from qaf.engine.org import Org, Person
 from qaf.engine.scope import people_of
@@ -43,6 +46,7 @@ class Escalation:
     on: date
     reason: str
     notice: Notice | None
+    due: date  # the due date it was raised against: more time given, the ladder starts again from the new one
 
 
 def ladder(fw: Framework) -> tuple[Step, ...]:
@@ -114,7 +118,7 @@ def due_escalations(
                 reason = f"due on {ob.due.isoformat()}"
                 digest = True  # reminders come as one email a person a day, not one per obligation
                 out.append(Escalation(ob.id, REMINDER, who.id if who else None, today, reason,
-                                      _notice(fw, org, ob, who, REMINDER, reason, digest) if who else None))  # fmt: skip
+                                      _notice(fw, org, ob, who, REMINDER, reason, digest) if who else None, ob.due))  # fmt: skip
             continue
         late = workdays.between(ob.due, today)
         rungs: list[Escalation] = []
@@ -130,7 +134,7 @@ def due_escalations(
             to_assignee = who is not None and who.id == ob.assignee
             digest = to_assignee or step.digest or bool(who and people.roles.get(who.id, frozenset()) & digest_roles)
             notice = _notice(fw, org, ob, who, level, reason, digest) if who else None
-            rungs.append(Escalation(ob.id, level, who.id if who else None, today, reason, notice))
+            rungs.append(Escalation(ob.id, level, who.id if who else None, today, reason, notice, ob.due))
         out += once_each(rungs)
     return out
 
@@ -175,4 +179,6 @@ def _notice(fw: Framework, org: Org, ob: Obligation, to: Person, level: int, rea
         "",
         "qaf — quality assurance schedule",
     ])  # fmt: skip
-    return Notice(f"esc/{ob.id}/{level}", to.id, to.email, one_line(subject), body, kind, ob.id, digest)
+    # one notice a rung and due date: the same rung again once more time is given and that runs out too
+    key = f"esc/{ob.id}/{level}" if ob.status != RESCHEDULED else f"esc/{ob.id}/{level}/{ob.due.isoformat()}"
+    return Notice(key, to.id, to.email, one_line(subject), body, kind, ob.id, digest)

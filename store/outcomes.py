@@ -72,7 +72,8 @@ _MOVE = (
     .values(status=bindparam("status"), status_reason=bindparam("reason"), sequence=bindparam("sequence"),
             updated_at=bindparam("at"))  # fmt: skip
 )
-_SET_STATUS = _MOVE.values(due=bindparam("due"))
+# a new due date (more time given): the ladder starts again from it, so the tick's narrow read must see it
+_SET_STATUS = _MOVE.values(due=bindparam("due"), escalated=bindparam("restart"))
 _AUDITED = frozenset((*LIVE, DONE))
 
 
@@ -143,7 +144,8 @@ def _move_on(ob: Obligation, due: date | None) -> Prepared:
 
 
 def _moving(ob: Obligation, status: str, reason: str | None, due: date | None) -> dict[str, Any]:
-    return {"oid": ob.id, "status": status, "reason": reason, "sequence": ob.sequence + 1, "at": now(), "due": due or ob.due}
+    return {"oid": ob.id, "status": status, "reason": reason, "sequence": ob.sequence + 1, "at": now(), "due": due or ob.due,
+            "restart": -2}  # fmt: skip
 
 
 def _moved(ob: Obligation, rows: int) -> None:

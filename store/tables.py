@@ -238,7 +238,8 @@ ESCALATIONS = Table(
     _s("to_person", 100, True),
     Column("on", Date, nullable=False),
     _text("reason"),
-    UniqueConstraint("obligation", "level", name="uq_escalation_level"),
+    Column("due", Date, nullable=False),  # the due date it was raised against: more time given starts the ladder again
+    UniqueConstraint("obligation", "level", "due", name="uq_escalation_level_due"),
 )
 
 OUTBOX = Table(

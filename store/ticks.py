@@ -92,18 +92,21 @@ def candidates(
     if not live:
         return [], set()
     done: set[tuple[str, int]] = set()
-    ids = [o.id for o in live]
+    due = {o.id: o.due for o in live}  # a rung raised against an earlier due date (before more time) is not this one's
+    ids = list(due)
+    c = ESCALATIONS.c
     for start in range(0, len(ids), 5000):
         chunk = ids[start : start + 5000]
-        for r in conn.execute(select(ESCALATIONS.c.obligation, ESCALATIONS.c.level).where(ESCALATIONS.c.obligation.in_(chunk))):
-            done.add((r.obligation, r.level))
+        for r in conn.execute(select(c.obligation, c.level, c.due).where(c.obligation.in_(chunk))):
+            if r.due == due[r.obligation]:
+                done.add((r.obligation, r.level))
     return live, done
 
 
 def record_escalations(conn: Connection, escalations: Iterable[Escalation], now: datetime) -> int:
     items = list(escalations)
-    rows = [{"obligation": e.obligation, "level": e.level, "to_person": e.to, "on": e.on, "reason": e.reason} for e in items]
-    made = insert_new(conn, ESCALATIONS, rows, ["obligation", "level"])
+    rows = [{"obligation": e.obligation, "level": e.level, "to_person": e.to, "on": e.on, "reason": e.reason, "due": e.due} for e in items]
+    made = insert_new(conn, ESCALATIONS, rows, ["obligation", "level", "due"])
     insert_new(conn, OUTBOX, outbox_rows([e.notice for e in items if e.notice is not None], now), ["key"])
     highest: dict[str, int] = {}
     for e in items:

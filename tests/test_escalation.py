@@ -174,7 +174,7 @@ def test_a_rung_reached_is_never_taken_back_and_each_obligation_keeps_its_own(st
     first, second, third = ids
 
     def rung(oid: str, level: int) -> Escalation:
-        return Escalation(oid, level, None, DUE, "test", None)
+        return Escalation(oid, level, None, DUE, "test", None, DUE)
 
     with store.write() as conn:
         ticks.record_escalations(conn, [rung(first, 0), rung(first, 2), rung(second, 1)], utc_now())
@@ -258,3 +258,44 @@ def test_a_rung_put_in_between_tells_its_new_person_once_and_nobody_else_again(s
     assert not skipped, f"work that reached the Director skipped a rung: {skipped[:3]}"
     late_work = [oid for oid, levels in climbed.items() if 4 in levels and 2 in levels and 3 not in levels]
     assert late_work, "work that fell due after the amendment climbed past the new rung to the Head of Service"
+
+
+# --- more time given, and missed ---------------------------------------------------------------------
+
+
+def test_more_time_given_and_missed_starts_the_ladder_again_from_the_new_date(store):
+    """Tom Fairley's April audit (Pat Practice's, due 30 April) went to Pat on 1 May and to her Operations
+    Manager on 8 May. On 9 May the Head of Service gives Pat until 16 May. Pat is reminded before the new
+    date, told when it passes, and Olive Ops five working days after; each once. What was raised before stays."""
+    from sqlalchemy import select
+
+    from qaf.clock import utc_now
+    from qaf.store.tables import ESCALATIONS, OUTBOX
+    from qaf.usecases import recording
+    from qaf.usecases.mail import MailSettings
+    from qaf.usecases.tick import run_tick
+
+    store.save_framework(FW, bundled.path("east-sussex-2013").read_text())
+    store.save_org(council())
+    day = date(2024, 4, 1)
+
+    def tick_until(last: date) -> None:
+        nonlocal day
+        while day <= last:
+            run_tick(store, day, MailSettings(), "test", wall=utc_now)
+            day += timedelta(days=1)
+
+    tick_until(date(2024, 5, 9))
+    audit = next(o for o in store.obligations() if o.row == "3.16" and o.subject == "SW1" and o.due == date(2024, 4, 30))
+    recording.extend(store, audit.id, date(2024, 5, 16), "H1", "Ofsted week", date(2024, 5, 9))
+    tick_until(date(2024, 6, 14))
+    with store.read() as conn:
+        told = sorted((r.on, r.level, r.to_person, r.due) for r in conn.execute(select(ESCALATIONS).where(ESCALATIONS.c.obligation == audit.id)))
+        keys = [r.key for r in conn.execute(select(OUTBOX.c.key).where(OUTBOX.c.cause == audit.id))]
+    april, may = date(2024, 4, 30), date(2024, 5, 16)
+    assert told == [
+        (date(2024, 4, 23), -1, "PM1", april), (date(2024, 5, 1), 0, "PM1", april), (date(2024, 5, 8), 1, "OM1", april),
+        (date(2024, 5, 10), -1, "PM1", may), (date(2024, 5, 17), 0, "PM1", may), (date(2024, 5, 23), 1, "OM1", may),
+        (date(2024, 6, 14), 2, "H1", may),
+    ], told  # fmt: skip
+    assert len(keys) == len(set(keys)) == 7, keys

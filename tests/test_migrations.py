@@ -264,3 +264,19 @@ def test_a_store_at_0009_upgraded_moves_its_counter_when_an_outcome_alone_is_wri
     contested(upgraded, audit.id)
     assert counter(upgraded) == before + 2
     upgraded.close()
+
+
+def test_escalations_upgraded_take_their_obligations_due_date(db_url):
+    """Revision 0012: each escalation remembers the due date it was raised against (more time given starts
+    the ladder again); those a landed store holds take their obligation's due date as it stands."""
+    from qaf.store.tables import ESCALATIONS, OBLIGATIONS
+
+    make_landed_store(db_url)
+    store = SqlStore.open(db_url)
+    try:
+        with store.read() as conn:
+            rows = conn.execute(select(ESCALATIONS.c.obligation, ESCALATIONS.c.due, OBLIGATIONS.c.due.label("held"))
+                                .join(OBLIGATIONS, OBLIGATIONS.c.id == ESCALATIONS.c.obligation)).all()  # fmt: skip
+    finally:
+        store.close()
+    assert len(rows) == 2 and all(r.due == r.held for r in rows), rows
