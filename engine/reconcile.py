@@ -19,7 +19,7 @@ same transaction it read ``existing`` in.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -170,15 +170,34 @@ def reconcile_follow_ups(
     """
     people = _Holders(people_of(org, vocabulary_of(fw)))
     out: list[tuple[Obligation, dict[str, Any]]] = []
-    for ob in sorted(live.values(), key=lambda o: o.id):
+    for was in sorted(live.values(), key=lambda o: o.id):
+        moved = _rehomed(org, was)
+        ob = replace(was, **moved) if moved else was
         found = _answerer(fw, org, people, ob, causes, today)
         if found is _KEEP or found == ob.assignee:
+            if moved:
+                out.append((was, moved))
             continue
         if found is None:
-            out.append((ob, {"status": CANCELLED, "status_reason": f"{OUT_OF_SCOPE}{_nobody(fw, org, ob, causes)}"}))
+            out.append((was, {**moved, "status": CANCELLED, "status_reason": f"{OUT_OF_SCOPE}{_nobody(fw, org, ob, causes)}"}))
         else:
-            out.append((ob, {"assignee": found}))
+            out.append((was, {**moved, "assignee": found}))
     return tuple(out)
+
+
+def _rehomed(org: Org, ob: Obligation) -> dict[str, Any]:
+    """Work a trigger made for a team that has since closed (a restructure) follows its case to the team that
+    holds it now: an action on a case of Eastbourne's, merged into Hastings, is Hastings' work."""
+    if ob.team is None or org.team(ob.team) is not None:
+        return {}
+    case = org.case(ob.case) if ob.case else None
+    now = case.team if case is not None and org.team(case.team) is not None else None
+    if now is None:
+        worker = org.person(ob.subject) if ob.subject_kind in ("worker", "case_holder") else None
+        now = worker.team if worker is not None and worker.team and org.team(worker.team) is not None else None
+    if now is None:
+        return {}
+    return {"team": now, **({"subject": now} if ob.subject_kind == "team" else {})}
 
 
 class _Holders:

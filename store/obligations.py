@@ -32,7 +32,8 @@ from qaf.store.tables import ATTENDANCE, OBLIGATIONS, OUTCOMES
 from qaf.store.upsert import CopyStream, insert_new, update_rows
 
 COLUMNS = [c.name for c in OBLIGATIONS.columns]
-MUTABLE = ("assignee", "team", "title", "case_ref", "status", "status_reason", "sample_reason", "attendees", "copies", "period_end", "due")
+MUTABLE = ("assignee", "team", "subject", "title", "case_ref", "status", "status_reason", "sample_reason", "attendees", "copies",
+           "period_end", "due")  # fmt: skip
 PEOPLE_COLUMNS = ("attendees", "copies")  # tuples of person ids, stored joined by ";"
 
 
@@ -235,6 +236,9 @@ def apply(conn: Connection, new: Iterable[Obligation], updates: Iterable[tuple[O
         conn.exec_driver_sql("ANALYZE attendance")
     updates = list(updates)
     _apply_updates(conn, [_update(old, fields, now) for old, fields in updates])
+    later = sorted(old.id for old, fields in updates if fields.get("due", old.due) > old.due)
+    for i in range(0, len(later), 500):  # due later now (the framework's period grew): its ladder starts again from the new date
+        conn.execute(update(OBLIGATIONS).where(OBLIGATIONS.c.id.in_(later[i : i + 500])).values(escalated=-2))
     _attendance(conn, [(o.id, o.attendees, o.copies) for o in new if o.attendees or o.copies], [])
     regrouped = [(old.id, fields.get("attendees", old.attendees), fields.get("copies", old.copies))
                  for old, fields in updates if set(fields) & set(PEOPLE_COLUMNS)]  # fmt: skip

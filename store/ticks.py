@@ -92,13 +92,16 @@ def candidates(
     if not live:
         return [], set()
     done: set[tuple[str, int]] = set()
-    due = {o.id: o.due for o in live}  # a rung raised against an earlier due date (before more time) is not this one's
+    # a rung counts for the due date it was raised against or an earlier one (the framework shortened the
+    # period: the late work's ladder goes on); raised against an earlier date, before more time was given
+    # (or the period grew), it does not, and the ladder starts again from the new date
+    due = {o.id: o.due for o in live}
     ids = list(due)
     c = ESCALATIONS.c
     for start in range(0, len(ids), 5000):
         chunk = ids[start : start + 5000]
         for r in conn.execute(select(c.obligation, c.level, c.due).where(c.obligation.in_(chunk))):
-            if r.due == due[r.obligation]:
+            if r.due >= due[r.obligation]:
                 done.add((r.obligation, r.level))
     return live, done
 

@@ -243,3 +243,39 @@ def test_closing_an_action_takes_its_ungathered_items_out_of_the_digest_and_noth
             assert after[i][0] == "digested" and after[i][1]
         else:
             assert after[i] == ("pending", None)  # sent at once by the sender, never withdrawn
+
+
+@pytest.mark.parametrize("raised", ["before", "after"])
+def test_an_action_on_a_closed_teams_case_follows_the_case_to_its_new_team(store: SqlStore, raised: str):
+    """3.13's audit of Eastbourne's files (team T2) raises an action; in a restructure Eastbourne closes and its
+    people and cases join Hastings (T1). The action, raised before the news or after it and before the next
+    tick, is Hastings' work from then on: still open, with its owner, never left with a team that is gone."""
+    from dataclasses import replace
+
+    from qaf.engine.businesstime import business_now
+    from tests.council import council
+
+    scheduled(store, "east-sussex-2013")
+    audit = april_audit(store, "3.13", "T2")
+    assert audit.subject_kind == "team" and audit.case
+
+    def raise_action():
+        spec, wrong = parse_action("Update the safety plan with the new school contact | within 10 working days")
+        assert spec is not None and not wrong
+        recording.record(store, Recording(audit.id, "requires_improvement", False, date=date(2024, 6, 10), actions=(spec,)), date(2024, 6, 10))
+
+    if raised == "before":
+        raise_action()
+    org = council()
+    merged = replace(org, people=tuple(replace(p, team="T1") if p.team == "T2" else p for p in org.people),
+                     cases=tuple(replace(c, team="T1") if c.team == "T2" else c for c in org.cases),
+                     teams=tuple(t for t in org.teams if t.id != "T2"))  # fmt: skip
+    store.save_org(merged)
+    if raised == "after":
+        raise_action()
+    (action,) = find(store, kind="action", cause=audit.id)
+    day = date(2024, 6, 11)
+    run_tick(store, day, MailSettings(), "test", now=business_now(day), wall=utc_now)
+    (after,) = find(store, kind="action", cause=audit.id)
+    assert (after.id, after.status, after.assignee) == (action.id, "open", action.assignee)
+    assert (after.subject_kind, after.subject, after.team) == ("team", "T1", "T1")

@@ -299,3 +299,66 @@ def test_more_time_given_and_missed_starts_the_ladder_again_from_the_new_date(st
         (date(2024, 6, 14), 2, "H1", may),
     ], told  # fmt: skip
     assert len(keys) == len(set(keys)) == 7, keys
+
+
+def test_a_period_the_framework_lengthens_starts_its_ladder_again_from_the_new_date(store, tmp_path):
+    """Row 1.5 (the DCS's front-line visits) made monthly: October's visit, due 31 October, is not done;
+    Dana is told on 1 November and her Chief Executive on 7 November. The amendment withdrawn in November
+    makes it the quarter's visit, due 31 December: nobody is told again before then, and Dana is told once
+    that passes."""
+    from sqlalchemy import select
+
+    from qaf.clock import utc_now
+    from qaf.store.tables import ESCALATIONS
+    from qaf.usecases.mail import MailSettings
+    from qaf.usecases.tick import run_tick
+    from tests.test_reconcile import amended_1_5
+
+    (published, as_published), (monthly, as_monthly) = amended_1_5(tmp_path, False), amended_1_5(tmp_path, True)
+    store.save_framework(monthly, as_monthly)
+    store.save_org(council())
+    day = date(2024, 10, 1)
+
+    def tick_until(last: date) -> None:
+        nonlocal day
+        while day <= last:
+            run_tick(store, day, MailSettings(), "test", wall=utc_now)
+            day += timedelta(days=1)
+
+    def told(oid: str) -> list[tuple]:
+        with store.read() as conn:
+            return sorted((r.on, r.level, r.to_person, r.due) for r in conn.execute(select(ESCALATIONS).where(ESCALATIONS.c.obligation == oid)) if r.level >= 0)
+
+    tick_until(date(2024, 11, 12))
+    october = next(o for o in store.obligations() if o.row == "1.5" and o.period_start == date(2024, 10, 1))
+    assert told(october.id) == [(date(2024, 11, 1), 0, "D1", date(2024, 10, 31)), (date(2024, 11, 7), 1, "CE1", date(2024, 10, 31))]
+    store.save_framework(published, as_published)
+    tick_until(date(2025, 1, 3))
+    assert told(october.id)[2:] == [(date(2025, 1, 1), 0, "D1", date(2024, 12, 31))], "the ladder again from 31 December"
+
+
+def test_a_period_the_framework_shortens_keeps_the_rungs_already_raised(store, tmp_path):
+    """Row 1.5 as published: the autumn quarter's visit, due 31 December, is not done, and Dana is told on
+    1 January. Made monthly, it is October's visit, due 31 October: Dana is not told again; the rungs above
+    her, now due, are raised once each."""
+    from sqlalchemy import select
+
+    from qaf.clock import utc_now
+    from qaf.store.tables import ESCALATIONS
+    from qaf.usecases.mail import MailSettings
+    from qaf.usecases.tick import run_tick
+    from tests.test_reconcile import amended_1_5
+
+    (published, as_published), (monthly, as_monthly) = amended_1_5(tmp_path, False), amended_1_5(tmp_path, True)
+    store.save_framework(published, as_published)
+    store.save_org(council())
+    for day in (date(2024, 10, 1) + timedelta(days=n) for n in range(95)):  # to 3 January
+        run_tick(store, day, MailSettings(), "test", wall=utc_now)
+    autumn = next(o for o in store.obligations() if o.row == "1.5" and o.period_start == date(2024, 10, 1))
+    store.save_framework(monthly, as_monthly)
+    for day in (date(2025, 1, 4) + timedelta(days=n) for n in range(7)):
+        run_tick(store, day, MailSettings(), "test", wall=utc_now)
+    with store.read() as conn:
+        told = sorted((r.on, r.level, r.to_person) for r in conn.execute(select(ESCALATIONS).where(ESCALATIONS.c.obligation == autumn.id)) if r.level >= 0)
+    assert told[0] == (date(2025, 1, 1), 0, "D1") and [level for _, level, _ in told].count(0) == 1, told
+    assert sorted(level for _, level, _ in told) == [0, 1, 2, 3], "each rung once"

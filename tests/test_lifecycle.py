@@ -159,6 +159,7 @@ class CouncilYear(RuleBasedStateMachine):
         self.contested: set[str] = set()  # audits whose grade a service contested
         self.fw, self.fw_text = FW, bundled.path(FRAMEWORK).read_text()
         self.tables = None  # the store's tables that may not hold what people type
+        self.since_tick: set[str] = set()  # work given more time since the last tick
         self.kept: dict[tuple, str] = {}  # planned work by what its cadence asks for (rules/numbering.py): one obligation each
 
     def teardown(self) -> None:
@@ -179,6 +180,12 @@ class CouncilYear(RuleBasedStateMachine):
             assert answers["sqlite"] == answers["postgresql"]
         return answers["sqlite"]
 
+    def _tick_both(self):
+        """The day's tick on both stores: (ok, its status); it has seen all the more time given so far."""
+        status = self._each(lambda store: _tick(store, self.today, self.mail[id(store)]).status)
+        self.since_tick.clear()
+        return status
+
     def _save_org(self, org) -> None:
         self.org, self.planned = org, False
         for store in self.stores.values():
@@ -189,14 +196,14 @@ class CouncilYear(RuleBasedStateMachine):
         for store in self.stores.values():
             store.save_framework(self.fw, self.fw_text)
         self._save_org(self.org)
-        self._each(lambda store: _tick(store, self.today, self.mail[id(store)]).status)
+        self._tick_both()
         self.planned = True
 
     @rule(days=st.one_of(st.integers(1, 7), st.integers(8, 40)))  # often a day or a week: news and ticks within one month
     def days_pass(self, days: int) -> None:
         self.today += timedelta(days=days)
         live = {o.id for o in self.stores["sqlite"].obligations() if o.status in LIVE}
-        status = self._each(lambda store: _tick(store, self.today, self.mail[id(store)]).status)
+        status = self._tick_both()
         assert status == ("ok", "ran")
         gone = [o for o in self.stores["sqlite"].obligations() if o.id in live and o.status == CANCELLED]
         if self.planned:  # nobody came or went: the days passing take no work away
@@ -221,7 +228,7 @@ class CouncilYear(RuleBasedStateMachine):
         try:
             for _ in range(days):
                 self.today += timedelta(days=1)
-                assert self._each(lambda store: _tick(store, self.today, self.mail[id(store)]).status) == ("ok", "ran")
+                assert self._tick_both() == ("ok", "ran")
         finally:
             for inbox in self.inboxes.values():
                 inbox.down = False
@@ -231,7 +238,7 @@ class CouncilYear(RuleBasedStateMachine):
     def the_tick_runs_again_the_same_day(self) -> None:
         before = {name: snapshot(store) for name, store in self.stores.items()}
         queued = {name: _queued(store) for name, store in self.stores.items()}
-        status = self._each(lambda store: _tick(store, self.today, self.mail[id(store)]).status)
+        status = self._each(lambda store: _tick(store, self.today, self.mail[id(store)]).status)  # done before: nothing seen
         assert status == ("ok", "done before")
         for name, store in self.stores.items():
             after = snapshot(store)
@@ -286,6 +293,7 @@ class CouncilYear(RuleBasedStateMachine):
         if answer[0] == "ok":
             assert answer[1] == to
             self.extended[ob.id] = to
+            self.since_tick.add(ob.id)  # its new date may have passed already: the next tick tells its owner
 
     @rule(concerns=st.sets(st.integers(0, 30), max_size=3), grade=st.sampled_from(FW.grades))
     def the_months_outcomes_arrive_as_a_csv(self, concerns: set[int], grade: str) -> None:
@@ -668,6 +676,24 @@ class CouncilYear(RuleBasedStateMachine):
         taken = [(key[0], key[5], self.kept[key], oid) for key, oid in now.items() if self.kept.get(key, oid) != oid]
         assert not taken, f"on {self.today}, work of a cadence the amendment kept was taken for other work: {taken[:3]}"
         self.kept.update(now)
+
+    @invariant()
+    def late_work_has_its_owner_told_for_the_date_it_is_due_now(self) -> None:
+        """The ladder's first rung ("the assignee, when it becomes overdue") is raised for every live piece of
+        work past its due date at the last tick, against the date it is due now or a later one: more time
+        given and missed starts the ladder again; a due date the framework brought forward does not."""
+        first = next(((n, s) for n, s in self.fw.rungs() if s.after == 0), None)
+        if not self.planned or first is None:
+            return
+        store = self.stores["sqlite"]
+        late = {o.id: o.due for o in store.obligations() if o.status in LIVE and o.assignee and o.due < self.today
+                and o.id not in self.since_tick}  # fmt: skip
+        raised: dict[str, date] = {}
+        with store.read() as conn:
+            for r in conn.execute(select(ESCALATIONS.c.obligation, ESCALATIONS.c.due).where(ESCALATIONS.c.level == first[0])):
+                raised[r.obligation] = max(r.due, raised.get(r.obligation, r.due))
+        missing = sorted(oid for oid, due in late.items() if raised.get(oid, date.min) < due)
+        assert not missing, f"on {self.today}, late work whose owner was not told for its date: {missing[:3]}"
 
     @invariant()
     def work_back_in_scope_is_back(self) -> None:
