@@ -190,6 +190,26 @@ def test_a_rung_reached_is_never_taken_back_and_each_obligation_keeps_its_own(st
 LINE_MANAGER_RUNG = "  - {after: 5, to: line_manager}\n"
 
 
+def tick_through(store, first: date, last: date) -> None:
+    """The daily tick on every date from ``first`` to ``last`` (no email server: notices stay in the outbox)."""
+    from qaf.clock import utc_now
+    from qaf.usecases.mail import MailSettings
+    from qaf.usecases.tick import run_tick
+
+    for n in range((last - first).days + 1):
+        run_tick(store, first + timedelta(days=n), MailSettings(), "test", wall=utc_now)
+
+
+def raised(store, oid: str) -> list[tuple]:
+    """An obligation's escalations, reminders too: (on, rung, person told, the due date it was raised against)."""
+    from sqlalchemy import select
+
+    from qaf.store.tables import ESCALATIONS
+
+    with store.read() as conn:
+        return sorted((r.on, r.level, r.to_person, r.due) for r in conn.execute(select(ESCALATIONS).where(ESCALATIONS.c.obligation == oid)))
+
+
 def ladder_year(store, tmp_path, change, through: date = date(2024, 8, 30)):
     """East Sussex's April work left undone: ticks every day to 3 June (the Head of Service told of what
     was due on 30 April), the council's ladder amended by ``change``, then ticks every day to ``through``."""
@@ -197,26 +217,18 @@ def ladder_year(store, tmp_path, change, through: date = date(2024, 8, 30)):
 
     from sqlalchemy import select
 
-    from qaf.clock import utc_now
     from qaf.store.tables import ESCALATIONS, OUTBOX
-    from qaf.usecases.mail import MailSettings
-    from qaf.usecases.tick import run_tick
 
     text = bundled.path("east-sussex-2013").read_text()
     store.save_framework(FW, text)
     store.save_org(council())
-    day = date(2024, 4, 1)
-    while day <= date(2024, 6, 3):
-        run_tick(store, day, MailSettings(), "test", wall=utc_now)
-        day += timedelta(days=1)
+    tick_through(store, date(2024, 4, 1), date(2024, 6, 3))
     amended = Path(tmp_path) / "east-sussex-2013.yaml"
     amended.write_text(change(text))
     fw, problems = load_framework(amended)
     assert fw is not None and not [p for p in problems if p.severity == "error"], problems
     store.save_framework(fw, amended.read_text())
-    while day <= through:
-        run_tick(store, day, MailSettings(), "test", wall=utc_now)
-        day += timedelta(days=1)
+    tick_through(store, date(2024, 6, 4), through)
     with store.read() as conn:
         told = [(r.obligation, r.level, r.to_person, r.on) for r in conn.execute(select(ESCALATIONS))]
         sent = [(r.recipient, r.key) for r in conn.execute(select(OUTBOX)) if r.reason == "escalation"]
@@ -269,28 +281,17 @@ def test_more_time_given_and_missed_starts_the_ladder_again_from_the_new_date(st
     date, told when it passes, and Olive Ops five working days after; each once. What was raised before stays."""
     from sqlalchemy import select
 
-    from qaf.clock import utc_now
-    from qaf.store.tables import ESCALATIONS, OUTBOX
+    from qaf.store.tables import OUTBOX
     from qaf.usecases import recording
-    from qaf.usecases.mail import MailSettings
-    from qaf.usecases.tick import run_tick
 
     store.save_framework(FW, bundled.path("east-sussex-2013").read_text())
     store.save_org(council())
-    day = date(2024, 4, 1)
-
-    def tick_until(last: date) -> None:
-        nonlocal day
-        while day <= last:
-            run_tick(store, day, MailSettings(), "test", wall=utc_now)
-            day += timedelta(days=1)
-
-    tick_until(date(2024, 5, 9))
+    tick_through(store, date(2024, 4, 1), date(2024, 5, 9))
     audit = next(o for o in store.obligations() if o.row == "3.16" and o.subject == "SW1" and o.due == date(2024, 4, 30))
     recording.extend(store, audit.id, date(2024, 5, 16), "H1", "Ofsted week", date(2024, 5, 9))
-    tick_until(date(2024, 6, 14))
+    tick_through(store, date(2024, 5, 10), date(2024, 6, 14))
+    told = raised(store, audit.id)
     with store.read() as conn:
-        told = sorted((r.on, r.level, r.to_person, r.due) for r in conn.execute(select(ESCALATIONS).where(ESCALATIONS.c.obligation == audit.id)))
         keys = [r.key for r in conn.execute(select(OUTBOX.c.key).where(OUTBOX.c.cause == audit.id))]
     april, may = date(2024, 4, 30), date(2024, 5, 16)
     assert told == [
@@ -306,34 +307,20 @@ def test_a_period_the_framework_lengthens_starts_its_ladder_again_from_the_new_d
     Dana is told on 1 November and her Chief Executive on 7 November. The amendment withdrawn in November
     makes it the quarter's visit, due 31 December: nobody is told again before then, and Dana is told once
     that passes."""
-    from sqlalchemy import select
-
-    from qaf.clock import utc_now
-    from qaf.store.tables import ESCALATIONS
-    from qaf.usecases.mail import MailSettings
-    from qaf.usecases.tick import run_tick
     from tests.test_reconcile import amended_1_5
 
     (published, as_published), (monthly, as_monthly) = amended_1_5(tmp_path, False), amended_1_5(tmp_path, True)
     store.save_framework(monthly, as_monthly)
     store.save_org(council())
-    day = date(2024, 10, 1)
-
-    def tick_until(last: date) -> None:
-        nonlocal day
-        while day <= last:
-            run_tick(store, day, MailSettings(), "test", wall=utc_now)
-            day += timedelta(days=1)
 
     def told(oid: str) -> list[tuple]:
-        with store.read() as conn:
-            return sorted((r.on, r.level, r.to_person, r.due) for r in conn.execute(select(ESCALATIONS).where(ESCALATIONS.c.obligation == oid)) if r.level >= 0)
+        return [r for r in raised(store, oid) if r[1] >= 0]
 
-    tick_until(date(2024, 11, 12))
+    tick_through(store, date(2024, 10, 1), date(2024, 11, 12))
     october = next(o for o in store.obligations() if o.row == "1.5" and o.period_start == date(2024, 10, 1))
     assert told(october.id) == [(date(2024, 11, 1), 0, "D1", date(2024, 10, 31)), (date(2024, 11, 7), 1, "CE1", date(2024, 10, 31))]
     store.save_framework(published, as_published)
-    tick_until(date(2025, 1, 3))
+    tick_through(store, date(2024, 11, 13), date(2025, 1, 3))
     assert told(october.id)[2:] == [(date(2025, 1, 1), 0, "D1", date(2024, 12, 31))], "the ladder again from 31 December"
 
 
@@ -341,24 +328,15 @@ def test_a_period_the_framework_shortens_keeps_the_rungs_already_raised(store, t
     """Row 1.5 as published: the autumn quarter's visit, due 31 December, is not done, and Dana is told on
     1 January. Made monthly, it is October's visit, due 31 October: Dana is not told again; the rungs above
     her, now due, are raised once each."""
-    from sqlalchemy import select
-
-    from qaf.clock import utc_now
-    from qaf.store.tables import ESCALATIONS
-    from qaf.usecases.mail import MailSettings
-    from qaf.usecases.tick import run_tick
     from tests.test_reconcile import amended_1_5
 
     (published, as_published), (monthly, as_monthly) = amended_1_5(tmp_path, False), amended_1_5(tmp_path, True)
     store.save_framework(published, as_published)
     store.save_org(council())
-    for day in (date(2024, 10, 1) + timedelta(days=n) for n in range(95)):  # to 3 January
-        run_tick(store, day, MailSettings(), "test", wall=utc_now)
+    tick_through(store, date(2024, 10, 1), date(2025, 1, 3))
     autumn = next(o for o in store.obligations() if o.row == "1.5" and o.period_start == date(2024, 10, 1))
     store.save_framework(monthly, as_monthly)
-    for day in (date(2025, 1, 4) + timedelta(days=n) for n in range(7)):
-        run_tick(store, day, MailSettings(), "test", wall=utc_now)
-    with store.read() as conn:
-        told = sorted((r.on, r.level, r.to_person) for r in conn.execute(select(ESCALATIONS).where(ESCALATIONS.c.obligation == autumn.id)) if r.level >= 0)
+    tick_through(store, date(2025, 1, 4), date(2025, 1, 10))
+    told = [(on, level, who) for on, level, who, _ in raised(store, autumn.id) if level >= 0]
     assert told[0] == (date(2025, 1, 1), 0, "D1") and [level for _, level, _ in told].count(0) == 1, told
     assert sorted(level for _, level, _ in told) == [0, 1, 2, 3], "each rung once"
