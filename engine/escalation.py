@@ -31,11 +31,10 @@ from qaf.engine.notices import Notice, one_line
 from qaf.engine.org import Org, Person
 from qaf.engine.scope import people_of
 from qaf.engine.workdays import calendar
-from qaf.rules.model import DEFAULT_LADDER, Framework, Step
+from qaf.rules.model import Framework
 from qaf.rules.roles import vocabulary_of
 
 REMINDER = -1
-__all__ = ["DEFAULT_LADDER", "REMINDER", "Escalation", "cutoffs", "due_escalations", "ladder"]  # DEFAULT_LADDER lives in rules.model
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,10 +46,6 @@ class Escalation:
     reason: str
     notice: Notice | None
     due: date  # the due date it was raised against: more time given, the ladder starts again from the new one
-
-
-def ladder(fw: Framework) -> tuple[Step, ...]:
-    return fw.ladder
 
 
 def cutoffs(fw: Framework, today: date) -> list[tuple[int, date]]:

@@ -195,12 +195,7 @@ class _Planner:
                 return [Subject("joint", "joint", owner.id, owner.team, owner.name, tuple(p.id for p in others))]
             return [Subject("assignee", h.id, h.id, h.team, h.name) for h in holders]
         if c.per == "worker":
-            return [
-                Subject("worker", w.id, m.id, w.team, w.name)
-                for m in holders
-                for w in self.org.reports(m.id)
-                if active(w, period.start, due) and (not c.roles or self.people.has(w, c.roles))
-            ]
+            return [Subject("worker", w.id, m.id, w.team, w.name) for m, w in self.people.workers_of(holders, c.roles, period.start, due)]
         if c.per == "case_holder":
             out = []
             for h in self.people.holders(c.roles, period.start, due):

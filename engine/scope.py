@@ -79,6 +79,11 @@ class People:
         held = self.roles.get(person.id, frozenset())
         return any(r in held for r in roles)
 
+    def workers_of(self, managers: list[Person], roles: tuple[str, ...], start: date, due: date) -> list[tuple[Person, Person]]:
+        """(manager, worker) for each direct report of ``managers`` in post from ``start`` to ``due`` (and holding
+        one of ``roles``, where a cadence names some): the subjects of a row's work "for each worker"."""
+        return [(m, w) for m in managers for w in self.org.reports(m.id) if active(w, start, due) and (not roles or self.has(w, roles))]
+
     def holders(self, roles: tuple[str, ...], start: date, due: date, *, or_since: bool = False) -> list[Person]:
         """Active holders of any of ``roles`` (a body's chair for a body), sorted by id.
 
@@ -308,7 +313,6 @@ def workers_covered(fw: Framework, org: Org, day: date) -> dict[str, set[str]]:
         for _, c in row.numbered():
             if c.per != "worker" or c.event_driven:
                 continue
-            covered = out.setdefault(row.id, set())
-            for m in people.holders(c.by or row.by, day, day):
-                covered.update(w.id for w in org.reports(m.id) if active(w, day, day) and (not c.roles or people.has(w, c.roles)))
+            holders = people.holders(c.by or row.by, day, day)
+            out.setdefault(row.id, set()).update(w.id for _, w in people.workers_of(holders, c.roles, day, day))
     return out

@@ -45,8 +45,6 @@ def save(conn: Connection, fw: Framework, text: str, filename: str) -> Framework
     if numbered.ladder_numbers:
         numbers.append(("escalation", numbered.ladder_numbers))
     digest = content_hash(text if not numbers else f"{text}\n# qaf numbers: {json.dumps(numbers)}")
-    for key in [k for k in _PARSED if k[0] == fw.id]:  # parsed with the numbers it had before
-        del _PARSED[key]
     upsert(
         conn,
         FRAMEWORKS,
@@ -153,7 +151,7 @@ def parse(conn: Connection, framework_id: str | None = None) -> list[Framework]:
             fw, problems = load_text(stored.text, stored.filename)
             if fw is None or errors(problems):  # stored text was checked on load; this is corruption
                 raise InputError(problems, f"stored framework '{r.id}' no longer loads")
-            # the same text is always given the same numbers (rules/numbering.py), so the key need not hold them
+            # the content hash is of the text and its numbers (save): a version is parsed, and numbered, once
             _PARSED[key] = number(fw, _known(stored.cadences))[0]
         out.append(_PARSED[key])
     if framework_id is not None and not out:

@@ -28,7 +28,7 @@ from sqlalchemy import Connection, and_, bindparam, case, delete, false, null, o
 from qaf.engine.model import CANCELLED, DONE, LIVE, CaseHistory, Completed, Obligation, Outcome
 from qaf.engine.query import Filters
 from qaf.store.prepared import Prepared, Query
-from qaf.store.tables import ATTENDANCE, OBLIGATIONS, OUTCOMES
+from qaf.store.tables import ATTENDANCE, NOT_ESCALATED, OBLIGATIONS, OUTCOMES
 from qaf.store.upsert import CopyStream, insert_new, update_rows
 
 COLUMNS = [c.name for c in OBLIGATIONS.columns]
@@ -238,7 +238,7 @@ def apply(conn: Connection, new: Iterable[Obligation], updates: Iterable[tuple[O
     _apply_updates(conn, [_update(old, fields, now) for old, fields in updates])
     later = sorted(old.id for old, fields in updates if fields.get("due", old.due) > old.due)
     for i in range(0, len(later), 500):  # due later now (the framework's period grew): its ladder starts again from the new date
-        conn.execute(update(OBLIGATIONS).where(OBLIGATIONS.c.id.in_(later[i : i + 500])).values(escalated=-2))
+        conn.execute(update(OBLIGATIONS).where(OBLIGATIONS.c.id.in_(later[i : i + 500])).values(escalated=NOT_ESCALATED))
     _attendance(conn, [(o.id, o.attendees, o.copies) for o in new if o.attendees or o.copies], [])
     regrouped = [(old.id, fields.get("attendees", old.attendees), fields.get("copies", old.copies))
                  for old, fields in updates if set(fields) & set(PEOPLE_COLUMNS)]  # fmt: skip

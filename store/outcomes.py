@@ -19,7 +19,7 @@ from qaf.engine.notices import Notice
 from qaf.rules.problems import QafError
 from qaf.store.obligations import OBLIGATIONS, OUTCOMES, _outcome, _OutcomeView, from_row, to_row
 from qaf.store.prepared import Prepared, Query, run_together
-from qaf.store.tables import EVENTS, FRAMEWORKS, META, OUTBOX
+from qaf.store.tables import EVENTS, FRAMEWORKS, META, NOT_ESCALATED, OUTBOX
 from qaf.store.upsert import insert_new
 
 
@@ -145,7 +145,7 @@ def _move_on(ob: Obligation, due: date | None) -> Prepared:
 
 def _moving(ob: Obligation, status: str, reason: str | None, due: date | None) -> dict[str, Any]:
     return {"oid": ob.id, "status": status, "reason": reason, "sequence": ob.sequence + 1, "at": now(), "due": due or ob.due,
-            "restart": -2}  # fmt: skip
+            "restart": NOT_ESCALATED}  # fmt: skip
 
 
 def _moved(ob: Obligation, rows: int) -> None:

@@ -158,6 +158,8 @@ BODIES = Table(
     _bool("present", True),
 )
 
+NOT_ESCALATED = -2  # an obligation's mark before any rung or reminder, and again once its due date moves later
+
 OBLIGATIONS = Table(
     "obligations", METADATA,  # one dated piece of work for one assignee; id is derived from what it is
     _s("id", 40, primary_key=True),
@@ -179,7 +181,7 @@ OBLIGATIONS = Table(
     _s("cause", 40, True, index=True),
     _int("seq", 0),
     _int("sequence", 0),  # iCalendar SEQUENCE: grows on every change
-    _int("escalated", -2),  # the highest rung of the overdue ladder reached (-1: reminded; -2: nothing yet)
+    _int("escalated", NOT_ESCALATED),  # the highest rung of the overdue ladder reached (-1: reminded; -2: nothing yet)
     _text("sample_reason", True),
     _text("attendees", True),  # person ids joined by ";": they attend the owner's work (ATTENDANCE indexes them)
     _text("copies", True),  # person ids joined by ";": they get it as a copy

@@ -26,7 +26,6 @@ from pathlib import Path
 import pytest
 
 from qaf.cli.main import main
-from qaf.engine.escalation import ladder
 from qaf.engine.org import Org
 from qaf.engine.report import Extension, Raised, Report, figures
 from qaf.engine.report_words import Month
@@ -80,7 +79,7 @@ def september() -> Report:
                dataclasses.replace(ob(302, date(2023, 9, 29), fw=TAMESIDE, row="T1", kind="action", cadence=-1,
                                       start=date(2023, 9, 15), assignee="SW1"), status="done")]  # fmt: skip
     extended = [Extension(more[2].id, due, date(2023, 10, 6), 5, "OM1")]
-    top = len(ladder(TAMESIDE)) - 1
+    top = len(TAMESIDE.ladder) - 1
     raised = [Raised(more[0].id, 0, date(2023, 9, 4), "PM1"), Raised(more[0].id, top, date(2023, 9, 25), "D1"),
               Raised(more[1].id, top, date(2023, 9, 26), None)]  # fmt: skip
     obligations = audits + august + more + actions

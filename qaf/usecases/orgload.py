@@ -288,20 +288,22 @@ def coverage_lost(frameworks, before: Org, after: Org, today: date) -> list[Prob
     audits would otherwise just stop. Checked today and on the first of each of the next two months."""
     from dateutil.relativedelta import relativedelta
 
-    from qaf.engine.scope import active, workers_covered
+    from qaf.engine.scope import active, people_of, workers_covered
     from qaf.engine.titles import cut
+    from qaf.rules.roles import vocabulary_of
 
     first = today.replace(day=1)
     days = (today, first + relativedelta(months=1), first + relativedelta(months=2))
     out = []
     for fw in frameworks:
+        people_now = people_of(after, vocabulary_of(fw))
         lost: dict[str, dict[str, date]] = {}  # row -> worker -> the first day nobody audits them
         for day in days:
             was, now = workers_covered(fw, before, day), workers_covered(fw, after, day)
             for row, workers in was.items():
                 for w in sorted(workers - now.get(row, set())):
                     person = after.person(w)
-                    if person is not None and active(person, day, day) and _still_a_worker(fw, fw.row(row), person):
+                    if person is not None and active(person, day, day) and _still_a_worker(people_now, fw.row(row), person):
                         lost.setdefault(row, {}).setdefault(w, day)
         for row, workers in lost.items():
             r = fw.row(row)
@@ -322,16 +324,8 @@ def coverage_lost(frameworks, before: Org, after: Org, today: date) -> list[Prob
     return out
 
 
-
-def _still_a_worker(fw, row, person: Person) -> bool:
+def _still_a_worker(people, row, person: Person) -> bool:
     """Whether ``person`` still holds what the row's work for each worker asks of a worker (a row whose
     cadence names roles: an Operations Manager's audits of her Practice Managers); one who no longer does
     left the row by their own change of role, not for want of a manager."""
-    from qaf.rules.roles import vocabulary_of
-
-    vocab = vocabulary_of(fw)
-    held = {vocab.resolve(r) or r for r in person.roles}
-    for _, c in row.numbered():
-        if c.per == "worker" and (not c.roles or held & set(c.roles)):
-            return True
-    return False
+    return any(c.per == "worker" and (not c.roles or people.has(person, c.roles)) for _, c in row.numbered())

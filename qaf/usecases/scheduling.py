@@ -126,15 +126,15 @@ def _windowless(conn, store, fw: Framework, part: str, inputs: str, updates_of, 
     return ScheduleResult(fw.id, 0, updated=len(updates) - cancelled, reassigned=reassigned, cancelled=cancelled)
 
 
-def _cadences(fw: Framework, part: str) -> set[tuple[str, int]]:
-    """The (row, cadence) pairs of ``fw`` that ``part`` plans."""
-    return {(r.id, i) for r in fw.rows if r.schedulable for i, cad in r.numbered() if part_of(cad) == part}
+def _cadences(fw: Framework, part: str | None = None) -> set[tuple[str, int]]:
+    """The (row, cadence) pairs of ``fw`` that ``part`` plans (every part: None)."""
+    return {(r.id, i) for r in fw.rows if r.schedulable for i, cad in r.numbered() if part is None or part_of(cad) == part}
 
 
 def _struck_out(fw: Framework):
     """Whether an obligation comes from a row or cadence the framework no longer has (the council struck it
     out): no part plans it, and the calendar part cancels it, from the window on, with the reason."""
-    kept = {(r.id, i) for r in fw.rows if r.schedulable for i, _ in r.numbered()}
+    kept = _cadences(fw)
     return lambda o: o.cadence >= 0 and (o.row, o.cadence) not in kept
 
 
