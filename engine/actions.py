@@ -169,7 +169,7 @@ def raise_actions(
             problems.append((n, when))
         if person is None or why or when:
             continue
-        key = ObligationKey(fw.id, audit.row, -1, day, "cause", audit.id, KIND, SEQ + n)
+        key = ObligationKey(fw.id, fw.identity(audit.row), -1, day, "cause", audit.id, KIND, SEQ + n)
         ob = Obligation(
             id=key.id, framework=fw.id, row=audit.row, cadence=-1, kind=KIND, title=title(audit),
             assignee=person.id, subject_kind=audit.subject_kind, subject=audit.subject, period_start=day,

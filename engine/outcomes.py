@@ -270,7 +270,7 @@ def _obligations(ctx: _Context, action: Action, seq: int) -> tuple[list[Obligati
         cases = [ob.case]
     made = []
     for n, case in enumerate(cases):
-        key = ObligationKey(fw.id, ob.row, -1, day, "cause", ob.id, kind, seq + n)
+        key = ObligationKey(fw.id, fw.identity(ob.row), -1, day, "cause", ob.id, kind, seq + n)
         made.append(Obligation(
             id=key.id, framework=fw.id, row=ob.row, cadence=-1, kind=kind,
             title=follow_up_title(ctx.org, row, kind, case, ob), assignee=assignee, subject_kind=ob.subject_kind,

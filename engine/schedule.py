@@ -329,7 +329,7 @@ class _Planner:
         words = self._titles.get(key)
         if words is None:  # a subject's title is the same every period until its case is chosen
             words = self._titles[key] = title(self.org, row, c, s, None)
-        prefix = id_prefix(fw_id, row.id, index, start, s.kind, s.id, c.kind)
+        prefix = id_prefix(fw_id, row.identity, index, start, s.kind, s.id, c.kind)
         if c.case or c.share is not None:  # the case is chosen later, in date order, and the obligation made with it
             group = (row.id, index, s.kind, s.id, start)
             # a period not begun chooses no case and touches no history: its obligations are made now,
@@ -505,7 +505,7 @@ class _Planner:
                 ))  # fmt: skip
             for audit in chosen:
                 who = self.moderator(c.sample.moderator, audit, holders, load)
-                key = ObligationKey(self.fw.id, row.id, index, period.start, "obligation", audit.id, c.kind, 0)
+                key = ObligationKey(self.fw.id, row.identity, index, period.start, "obligation", audit.id, c.kind, 0)
                 s = Subject("obligation", audit.id, who.id if who else None, audit.team, f"audit {audit.id}")
                 self.out.append(Obligation(
                     id=key.id, framework=self.fw.id, row=row.id, cadence=index, kind=c.kind,
@@ -557,7 +557,7 @@ class _Planner:
                 team = self.org.team(case.team)
                 who = self.people.responsible_for_team(team, holders, "all") if team else None
             s = Subject("case", case.ref, who.id if who else None, case.team, f"case {case.ref}")
-            key = ObligationKey(self.fw.id, row.id, index, when, "case", case.ref, c.kind, 0)
+            key = ObligationKey(self.fw.id, row.identity, index, when, "case", case.ref, c.kind, 0)
             self.out.append(Obligation(
                 id=key.id, framework=self.fw.id, row=row.id, cadence=index, kind=c.kind,
                 title=title(self.org, row, c, s, case.ref), assignee=s.assignee, subject_kind="case",

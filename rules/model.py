@@ -313,12 +313,20 @@ class Row:
     notes: tuple[str, ...] = ()
     # each cadence's number, kept when the framework is amended (rules/numbering.py); empty: their places
     numbers: tuple[int, ...] = ()
+    # the row's identity, what its obligations' ids are made of: the number it was first loaded under, kept
+    # when the council renumbers it (rules/numbering.py); empty: its id
+    key: str = ""
     defaults: tuple[tuple[str, str], ...] = field(default=(), compare=False)  # keys marked '# default' (qaf's choice), with why
     source: Source = field(default=NO_SOURCE, compare=False)
 
     @property
     def schedulable(self) -> bool:
         return self.unschedulable is None and bool(self.cadences)
+
+    @property
+    def identity(self) -> str:
+        """The ``row`` an obligation's id is made of (:class:`qaf.engine.model.ObligationKey`)."""
+        return self.key or self.id
 
     def numbered(self) -> tuple[tuple[int, Cadence], ...]:
         """Each cadence with its number, the ``cadence`` of the obligations it makes."""
@@ -401,6 +409,11 @@ class Framework:
             if row.id == row_id:
                 return row
         raise KeyError(row_id)
+
+    def identity(self, row_id: str) -> str:
+        """The identity of the row numbered ``row_id`` (:attr:`Row.identity`); a row no longer in the
+        framework is known by its number."""
+        return next((r.identity for r in self.rows if r.id == row_id), row_id)
 
     @property
     def schedulable_count(self) -> int:

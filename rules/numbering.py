@@ -45,6 +45,7 @@ cadence does.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 from typing import Any, Callable
 
@@ -156,21 +157,117 @@ def _stored(numbers: list[int]) -> tuple[int, ...]:
     return () if numbers == list(range(len(numbers))) else tuple(numbers)
 
 
-def number(fw: Framework, known: Known | None) -> tuple[Framework, Known]:
-    """``fw`` with each row's cadence numbers (``Row.numbers``) and its rungs' (``Framework.ladder_numbers``),
-    left empty where they are the places, as on a first load; and what the store keeps after saving it."""
-    rows_known = (known or {}).get("rows", {})
-    after_rows = {k: {**v, "now": []} for k, v in rows_known.items()}  # a row struck out keeps its history
+def number(fw: Framework, known: Known | None, before: Framework | None = None) -> tuple[Framework, Known]:
+    """``fw`` with each row's cadence numbers (``Row.numbers``), each row's identity (``Row.key``) and its rungs'
+    numbers (``Framework.ladder_numbers``), left empty where they are the places and ids, as on a first load;
+    and what the store keeps after saving it. ``before``: the version loaded before, for a store that kept
+    no row's words (:func:`moves`)."""
+    numbered, after, _ = number_moves(fw, known, before)
+    return numbered, after
+
+
+def number_moves(fw: Framework, known: Known | None, before: Framework | None = None) -> tuple[Framework, Known, dict[str, str]]:
+    """:func:`number`, and the numbers the store's work must change to, {old id: new id}: each row the
+    council renumbered, and a row struck out whose number a renumbered row takes ("1.7 (struck out)")."""
+    rows_known: dict[str, dict] = (known or {}).get("rows", {})
+    moved_in = moves(fw, rows_known, before)  # new id -> old id
+    moved_away = set(moved_in.values())
+    keys = {_key(rid, e) for rid, e in rows_known.items()}
+    # a row struck out keeps its history (put back under its number, it is the same row); a row renumbered
+    # takes its own along
+    after_rows = {k: {**v, "now": [], "in": False} for k, v in rows_known.items() if k not in moved_away}
+    # a row struck out whose number a renumbered row takes: its work keeps its old number, marked struck out
+    parked = {}
+    for rid in sorted(moved_in.keys() - moved_away):
+        if rid in rows_known and _present(rid, rows_known[rid]):
+            parked[rid] = _unused(f"{rid} (struck out)", rows_known)
+            after_rows[parked[rid]] = {**after_rows.pop(rid), "key": _key(rid, rows_known[rid])}
     rows = []
     for row in fw.rows:
-        numbers, sigs = _numbers(row.cadences, rows_known.get(row.id), CADENCES_ALIKE)
-        after_rows[row.id] = _kept(rows_known.get(row.id), numbers, sigs)
+        if row.id in moved_in:
+            was = moved_in[row.id]
+            entry, key = rows_known.get(was), _key(was, rows_known.get(was))
+        elif row.id in moved_away or (row.id not in rows_known and row.id in keys):
+            entry, key = None, _fresh(row.id, keys)  # a new row given a number another row had: new work
+        else:
+            entry = rows_known.get(row.id)
+            key = _key(row.id, entry)
+        numbers, sigs = _numbers(row.cadences, entry, CADENCES_ALIKE)
+        after_rows[row.id] = {**_kept(entry, numbers, sigs), "in": True, "words": _words(row), "task": _task(row),
+                              **({"key": key} if key != row.id else {})}  # fmt: skip
         stored = _stored(numbers)
-        rows.append(row if stored == row.numbers else dataclasses.replace(row, numbers=stored))
+        kept_key = key if key != row.id else ""
+        if stored != row.numbers or kept_key != row.key:
+            row = dataclasses.replace(row, numbers=stored, key=kept_key)
+        rows.append(row)
     ladder = (known or {}).get("ladder")
     rung_numbers, rung_sigs = _numbers(fw.ladder, ladder, RUNGS_ALIKE)
     numbered = dataclasses.replace(fw, rows=tuple(rows), ladder_numbers=_stored(rung_numbers))
-    return numbered, {"rows": after_rows, "ladder": _kept(ladder, rung_numbers, rung_sigs)}
+    renamed = {**{was: new for new, was in moved_in.items()}, **parked}
+    return numbered, {"rows": after_rows, "ladder": _kept(ladder, rung_numbers, rung_sigs)}, renamed
+
+
+def _key(row_id: str, entry: dict | None) -> str:
+    """The row's identity, the ``row`` its obligations' ids are made of: its first number, unless that was
+    another row's."""
+    return (entry or {}).get("key", row_id)
+
+
+def _unused(name: str, rows_known: dict) -> str:
+    n, out = 2, name
+    while out in rows_known:
+        out, n = f"{name[:-1]} {n})", n + 1
+    return out
+
+
+def _fresh(row_id: str, keys: set[str]) -> str:
+    n = 2
+    while f"{row_id}#{n}" in keys:
+        n += 1
+    keys.add(f"{row_id}#{n}")
+    return f"{row_id}#{n}"
+
+
+def _present(row_id: str, entry: dict) -> bool:
+    """Whether the row was in the version loaded last (a store from before rows were followed kept only
+    the numbers: a row with cadences was)."""
+    return entry.get("in", bool(entry["now"]))
+
+
+def moves(fw: Framework, rows_known: dict[str, dict], before: Framework | None = None) -> dict[str, str]:
+    """The rows the council renumbered, {new id: old id}: a row that reads as another number's did in the
+    version before, where that number now holds another row (or none). Reads as: the same role, task and
+    frequency, word for word; else the same role and task (a row renumbered and made monthly in one
+    amendment). Such a row is the same row: its work, done and to do, goes with it. A row whose number
+    holds the same role and task, or the same words, stays where it is; words two rows share say nothing
+    of which is which: those rows keep their numbers."""
+    was: dict[str, tuple[str, str]] = {rid: (e["words"], e["task"]) for rid, e in rows_known.items() if _present(rid, e) and e.get("task")}
+    if before is not None:
+        for r in before.rows:
+            was.setdefault(r.id, (_words(r), _task(r)))
+    now = {r.id: (_words(r), _task(r)) for r in fw.rows}
+    out: dict[str, str] = {}
+    for tier in (0, 1):  # the words, then the role and task
+        olds: dict[str, list[str]] = {}
+        for rid, w in was.items():
+            if rid not in out.values():
+                olds.setdefault(w[tier], []).append(rid)
+        news: dict[str, list[str]] = {}
+        for rid, w in now.items():
+            if rid not in out:
+                news.setdefault(w[tier], []).append(rid)
+        for rid, w in now.items():
+            if rid in out or _alike(was.get(rid), w) or len(olds.get(w[tier], ())) != 1 or len(news[w[tier]]) != 1:
+                continue
+            old = olds[w[tier]][0]
+            if not _alike(was[old], now.get(old)):  # its number does not hold it still
+                out[rid] = old
+    return out
+
+
+def _alike(a: tuple[str, str] | None, b: tuple[str, str] | None) -> bool:
+    """Whether two rows are one: the same words, or the same role and task."""
+    return a is not None and b is not None and (a[0] == b[0] or a[1] == b[1])
 
 
 def positional(fw: Framework) -> Known:
@@ -178,7 +275,7 @@ def positional(fw: Framework) -> Known:
     return number(fw, None)[1]
 
 
-def _row_order(row_id: str) -> list[tuple[int, int, str]]:  # "1.6" before "1.10"; "T4" and other ids after, by name
+def row_order(row_id: str) -> list[tuple[int, int, str]]:  # "1.6" before "1.10"; "T4" and other ids after, by name
     return [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in row_id.split(".")]
 
 
@@ -186,12 +283,12 @@ def struck(before: Known | None, after: Known) -> tuple[str, ...]:
     """What an amendment struck out, in words: "row 1.8" whole, "row 1.6: the meeting every month", "the
     escalation rung: line manager after 5 working days"."""
     out = []
-    rows_after = after.get("rows", {})
-    for row in sorted((before or {}).get("rows", {}), key=_row_order):
+    rows_after = {_key(rid, e): e for rid, e in after.get("rows", {}).items() if e.get("in", True)}  # by identity
+    for row in sorted((before or {}).get("rows", {}), key=row_order):
         entry = before["rows"][row]  # type: ignore[index]
-        if not entry["now"]:
+        if not entry["now"] or not _present(row, entry):
             continue
-        kept = {n for n, _ in rows_after.get(row, {"now": []})["now"]}
+        kept = {n for n, _ in rows_after.get(_key(row, entry), {"now": []})["now"]}
         if not kept:
             out.append(f"row {row}")
             continue
@@ -209,17 +306,16 @@ def struck(before: Known | None, after: Known) -> tuple[str, ...]:
     return tuple(out)
 
 
-def renumbered(before: Framework | None, after: Framework) -> tuple[tuple[str, str], ...]:
-    """Rows the council seems to have renumbered: a row gone from ``before`` whose role, task and frequency
-    a new row of ``after`` has word for word, as (old id, new id). qaf knows a row by its number, so the
-    new row's work starts afresh: whoever loads it is told, and may keep the old number instead."""
-    if before is None:
-        return ()
-    ids = {r.id for r in after.rows}
-    gone = {_words(r): r.id for r in before.rows if r.id not in ids}
-    old_ids = {r.id for r in before.rows}
-    return tuple((gone[_words(r)], r.id) for r in after.rows if r.id not in old_ids and _words(r) in gone)
+def _words(row) -> str:
+    """A row's role, task and frequency, what says which row it is, as a short digest."""
+    return _digest(row.role, row.task, row.frequency)
 
 
-def _words(row) -> tuple[str, str, str]:
-    return tuple(" ".join(text.split()) for text in (row.role, row.task, row.frequency))  # type: ignore[return-value]
+def _task(row) -> str:
+    """A row's role and task, as a short digest."""
+    return _digest(row.role, row.task)
+
+
+def _digest(*texts: str) -> str:
+    text = "\x1f".join(" ".join(t.split()) for t in texts)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
-from sqlalchemy import Connection, bindparam, delete, insert, select
+from sqlalchemy import Connection, bindparam, case, delete, func, insert, select, update
 
 from qaf.rules.model import Framework
-from qaf.rules.numbering import Known, number, positional, renumbered, struck
+from qaf.rules.numbering import Known, number, number_moves, positional, row_order, struck
 from qaf.rules.problems import InputError, QafError, errors
 from qaf.store.protocols import FrameworkChange, StoredFramework
-from qaf.store.tables import FRAMEWORKS, META, RULES
+from qaf.store.tables import FRAMEWORKS, META, OBLIGATIONS, RULES
 from qaf.store.upsert import upsert
 
 
@@ -38,10 +38,12 @@ def save(conn: Connection, fw: Framework, text: str, filename: str) -> Framework
         known = positional(was) if was is not None else None
     else:
         known = json.loads(previous.cadences)
-    numbered, after = number(fw, known)
-    # the version's digest: of the text, and of the numbers where they are not the places (the same text
-    # may number differently after other amendments: what was parsed under the old numbers is not reused)
-    numbers = [(r.id, r.numbers) for r in numbered.rows if r.numbers]
+    numbered, after, renamed = number_moves(fw, known, was)
+    # the version's digest: of the text, and of the numbers and identities where they are not the places
+    # and ids (the same text may number differently after other amendments: what was parsed under the old
+    # numbers is not reused)
+    numbers: list = [(r.id, r.numbers) for r in numbered.rows if r.numbers]
+    numbers += [(r.id, "row", r.key) for r in numbered.rows if r.key]
     if numbered.ladder_numbers:
         numbers.append(("escalation", numbered.ladder_numbers))
     digest = content_hash(text if not numbers else f"{text}\n# qaf numbers: {json.dumps(numbers)}")
@@ -68,8 +70,16 @@ def save(conn: Connection, fw: Framework, text: str, filename: str) -> Framework
             for i, row in enumerate(fw.rows)
         ],
     )  # fmt: skip
+    moved = tuple(sorted(((old, new) for old, new in renamed.items() if new in {r.id for r in fw.rows}), key=lambda m: row_order(m[0])))
+    if renamed:  # a row renumbered takes its work along (the ids stay: they are made of the row's identity)
+        c = OBLIGATIONS.c
+        # a title names its row ("Meeting with ... — 1.6 Monitoring via ..."): done work's too, which no schedule rewrites
+        titles = {old: func.replace(c.title, f" — {old} ", f" — {new} ") for old, new in moved}
+        conn.execute(update(OBLIGATIONS).where(c.framework == fw.id, c.row.in_(sorted(renamed)))
+                     .values(row=case(renamed, value=c.row), title=case(titles, value=c.row, else_=c.title) if titles else c.title,
+                             sequence=c.sequence + 1, updated_at=datetime.now(timezone.utc)))  # fmt: skip
     return FrameworkChange(fw.id, "replaced" if previous else "loaded", previous.version if previous else None, struck(known, after),
-                           renumbered(was, fw))  # fmt: skip
+                           moved)  # fmt: skip
 
 
 def shown(conn: Connection, framework_id: str) -> tuple[str, dict[str, str]] | None:

@@ -42,7 +42,7 @@ class FrameworkChange:
     action: str
     previous_version: str | None = None
     struck: tuple[str, ...] = ()  # what the amendment struck out ("row 1.8", "row 1.6: the meeting every month")
-    renumbered: tuple[tuple[str, str], ...] = ()  # rows that seem renumbered: (old id, new id)
+    renumbered: tuple[tuple[str, str], ...] = ()  # rows the council renumbered, their work taken along: (old id, new id)
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from qaf.rules import bundled
 from qaf.rules.loader import load_framework
 from qaf.rules.model import Cadence, Every, Framework
-from qaf.rules.numbering import number, signature
+from qaf.rules.numbering import moves, number, number_moves, signature
 
 PUBLISHED, _ = load_framework(bundled.path("east-sussex-2013"))
 ROW = PUBLISHED.row("1.6")
@@ -98,3 +98,61 @@ def test_amended_at_random_the_numbers_hold(amendments):
         if len(set(before_sigs)) == len(before_sigs):
             assert numbers(number(with_1_6(*previous), after)[0]) == before, "the amendment withdrawn gives back the numbers it took"
         known, previous, before, before_sigs = after, cadences, got, sigs
+
+
+# --- rows renumbered -------------------------------------------------------------------------------------
+
+LEAD_MEMBER_ROW = dataclasses.replace(ROW, id="1.6", task="Monthly meeting with the Lead Member", frequency="Monthly", cadences=(LEAD_MEMBER,))
+
+
+def renumbered(fw: Framework, shift: dict[str, str], put_in=()) -> Framework:
+    """``fw`` with rows given new numbers (``shift``), and rows put in before the first of them."""
+    rows = [dataclasses.replace(r, id=shift.get(r.id, r.id)) for r in fw.rows]
+    at = next(i for i, r in enumerate(fw.rows) if r.id in shift)
+    return dataclasses.replace(fw, rows=(*rows[:at], *put_in, *rows[at:]))
+
+
+def keys(fw: Framework, *ids: str) -> list[str]:
+    return [fw.row(i).identity for i in ids]
+
+
+SECTION_1_ON = {f"1.{n}": f"1.{n + 1}" for n in range(6, 14)}
+
+
+def test_a_row_put_in_before_1_6_leaves_each_row_its_identity_and_numbers():
+    _, known = number(PUBLISHED, None)
+    fw, after, renamed = number_moves(renumbered(PUBLISHED, SECTION_1_ON, [LEAD_MEMBER_ROW]), known)
+    assert renamed == {old: new for old, new in SECTION_1_ON.items()}
+    assert keys(fw, "1.7", "1.8", "1.14") == ["1.6", "1.7", "1.13"], "each row is known by the number it was first loaded under"
+    assert fw.row("1.7").numbered() == ((0, MONTHLY), (1, QUARTERLY))
+    assert keys(fw, "1.6") == ["1.6#2"], "the row put in is new: a number no row had is its identity"
+    again, _, moved = number_moves(fw, after)
+    assert again == fw and moved == {}, "the store reads the text it saved as it numbered it"
+    back, _, moved = number_moves(PUBLISHED, after)
+    assert moved == {**{new: old for old, new in SECTION_1_ON.items()}, "1.6": "1.6 (struck out)"}
+    assert back == PUBLISHED, "the renumbering withdrawn: each row is known by its own number again"
+
+
+def test_rows_that_read_alike_keep_their_numbers():
+    """Two rows with the same role, task and frequency: which went where cannot be told, so neither moves."""
+    twin = dataclasses.replace(ROW, id="1.6a")
+    fw = dataclasses.replace(PUBLISHED, rows=(*PUBLISHED.rows, twin))
+    _, known = number(fw, None)
+    shifted = renumbered(fw, {"1.6": "1.6b"})
+    assert moves(shifted, known["rows"]) == {}
+
+
+def test_a_row_amended_where_it_stands_is_the_same_row():
+    _, known = number(PUBLISHED, None)
+    amended = dataclasses.replace(PUBLISHED, rows=tuple(dataclasses.replace(r, frequency="Monthly") if r.id == "1.6" else r for r in PUBLISHED.rows))
+    fw, _, moved = number_moves(amended, known)
+    assert moved == {} and keys(fw, "1.6") == ["1.6"]
+
+
+def test_a_row_renumbered_and_made_quarterly_at_once_is_known_by_its_role_and_task():
+    _, known = number(PUBLISHED, None)
+    quarterly = dataclasses.replace(ROW, frequency="Quarterly review", cadences=(QUARTERLY,))
+    rows = tuple(quarterly if r.id == "1.6" else r for r in PUBLISHED.rows)
+    fw, _, moved = number_moves(renumbered(dataclasses.replace(PUBLISHED, rows=rows), SECTION_1_ON, [LEAD_MEMBER_ROW]), known)
+    assert moved["1.6"] == "1.7" and keys(fw, "1.6", "1.7") == ["1.6#2", "1.6"]
+    assert fw.row("1.7").numbered() == ((1, QUARTERLY),), "the review keeps its number"

@@ -68,10 +68,10 @@ def cmd_framework_load(args: argparse.Namespace) -> int:
     was = f" (was version {change.previous_version})" if change.action == "replaced" else ""
     print(f"{change.action} {fw.id} version {fw.version}{was}: {fw.title}: "
           f"{rows} rows, {schedulable} schedulable, {rows - schedulable} not schedulable")  # fmt: skip
-    for old, new in change.renumbered:
-        print(f"warning: row {new} reads as row {old} did (the same role, task and frequency): qaf knows a row by its "
-              f"number, so row {old}'s open work is cancelled and row {new}'s is scheduled afresh, and work done under "
-              f"{old} does not count for {new}; to keep its work, keep the number {old} in the file", file=sys.stderr)  # fmt: skip
+    if change.renumbered:  # said before the schedule acts on it, as what is struck out is
+        print(f"renumbered: {'; '.join(f'row {old} is now row {new}' for old, new in change.renumbered)}. Each keeps its "
+              "work (its role, task and frequency read word for word as before): done work stays done, open work stays "
+              "open, and a calendar's events stay the same events.")  # fmt: skip
     if change.struck:  # what the amendment takes away, said before the schedule acts on it
         print(f"struck out: {'; '.join(change.struck)}. The next schedule or tick cancels the open work of a row or "
               "cadence struck out, saying why; done work stays done, and so do escalations raised.")  # fmt: skip

@@ -373,7 +373,7 @@ def _settling_moderation(fw: Framework, org, audit: Obligation, day: date) -> tu
     if who is None:
         return None, [f"no {fw.contest_moderator} found to settle the contested grade of {audit.id}"]
     due = after(day, Span(1, "months"), calendar(fw.working_days))
-    key = ObligationKey(fw.id, audit.row, -1, day, "cause", audit.id, "moderation", 9000)
+    key = ObligationKey(fw.id, fw.identity(audit.row), -1, day, "cause", audit.id, "moderation", 9000)
     title = follow_up_title(org, fw.row(audit.row), "moderation", audit.case, audit) + " (contested grade)"
     ob = Obligation(
         id=key.id, framework=fw.id, row=audit.row, cadence=-1, kind="moderation", title=title, assignee=who.id,
