@@ -245,11 +245,13 @@ def moves(fw: Framework, rows_known: dict[str, dict], before: Framework | None =
     if before is not None:
         for r in before.rows:
             was.setdefault(r.id, (_words(r), _task(r)))
+    # a row struck out before, put back under another number (its own is another row's now)
+    gone = {rid: (e["words"], e["task"]) for rid, e in rows_known.items() if rid not in was and e.get("task")}
     now = {r.id: (_words(r), _task(r)) for r in fw.rows}
     out: dict[str, str] = {}
-    for tier in (0, 1):  # the words, then the role and task
+    for tier, earlier in ((0, was), (1, was), (0, gone), (1, gone)):  # the words, then the role and task
         olds: dict[str, list[str]] = {}
-        for rid, w in was.items():
+        for rid, w in earlier.items():
             if rid not in out.values():
                 olds.setdefault(w[tier], []).append(rid)
         news: dict[str, list[str]] = {}
@@ -260,7 +262,7 @@ def moves(fw: Framework, rows_known: dict[str, dict], before: Framework | None =
             if rid in out or _alike(was.get(rid), w) or len(olds.get(w[tier], ())) != 1 or len(news[w[tier]]) != 1:
                 continue
             old = olds[w[tier]][0]
-            if not _alike(was[old], now.get(old)):  # its number does not hold it still
+            if not _alike(earlier[old], now.get(old)):  # its number does not hold it still
                 out[rid] = old
     return out
 

@@ -738,3 +738,22 @@ def test_a_row_renumbered_and_amended_at_once_keeps_the_work_it_still_asks_for(s
     assert {o.status_reason for k, o in after.items() if k[0] == 0 and k[1] >= date(2024, 8, 1)} == {
         "out of scope: the framework no longer asks for this: row 1.7 is now 'Quarterly review'"}  # fmt: skip
     assert {o.status for o in by_row(store, "1.6").values()} == {"open"}, "the Lead Member meetings are the new row's own"
+
+
+def test_a_row_taken_out_with_the_rest_numbered_back_and_then_put_back_has_its_work_again(store: SqlStore, tmp_path: Path):
+    """The taking out of 1.8 withdrawn: the focus group is row 1.8 again, the same work, open again; the
+    Elected Members' monitoring is 1.9 again."""
+    take_out = lambda text: numbered_on(9, 13, -1)(without_row("1.8", "1.9")(text))  # noqa: E731
+    (published, as_published), (amendment, as_amended) = amended(tmp_path, "published", str), amended(tmp_path, "amended", take_out)
+    store.save_framework(published, as_published)
+    scheduling.schedule(store, published, council(), *YEAR, TODAY)
+    (focus_group,) = store.obligations(Filters(row="1.8"))
+    members = {k: o.id for k, o in by_row(store, "1.9").items()}
+    store.save_framework(amendment, as_amended)
+    scheduling.schedule(store, amendment, council(), date(2024, 8, 1), YEAR[1], date(2024, 8, 12))
+    change = store.save_framework(published, as_published)
+    assert change.renumbered == (("1.8 (struck out)", "1.8"), *((f"1.{n - 1}", f"1.{n}") for n in range(9, 14))), change.renumbered
+    result = scheduling.schedule(store, published, council(), date(2024, 8, 1), YEAR[1], date(2024, 8, 19))
+    (back,) = store.obligations(Filters(row="1.8", statuses=None))
+    assert (back.id, back.status, result.created) == (focus_group.id, "open", 0)
+    assert {k: o.id for k, o in by_row(store, "1.9").items()} == members
