@@ -282,18 +282,21 @@ def row_order(row_id: str) -> list[tuple[int, int, str]]:  # "1.6" before "1.10"
 
 
 def struck(before: Known | None, after: Known) -> tuple[str, ...]:
-    """What an amendment struck out, in words: "row 1.8" whole, "row 1.6: the meeting every month", "the
-    escalation rung: line manager after 5 working days"."""
+    """What an amendment struck out, in words: "row 1.8" whole, "row 1.6: the meeting every month" ("row 1.6
+    (now 1.7): ..." where the row was renumbered too), "the escalation rung: line manager after 5 working days"."""
     out = []
-    rows_after = {_key(rid, e): e for rid, e in after.get("rows", {}).items() if e.get("in", True)}  # by identity
+    rows_after = {_key(rid, e): (rid, e) for rid, e in after.get("rows", {}).items() if e.get("in", True)}  # by identity
     for row in sorted((before or {}).get("rows", {}), key=row_order):
         entry = before["rows"][row]  # type: ignore[index]
         if not entry["now"] or not _present(row, entry):
             continue
-        kept = {n for n, _ in rows_after.get(_key(row, entry), {"now": []})["now"]}
+        now_id, now = rows_after.get(_key(row, entry), (row, {"now": []}))
+        kept = {n for n, _ in now["now"]}
         if not kept:
             out.append(f"row {row}")
             continue
+        if now_id != row:
+            row = f"{row} (now {now_id})"
         for n, sig in entry["now"]:
             if n not in kept:
                 fields = json.loads(sig)

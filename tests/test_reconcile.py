@@ -730,7 +730,8 @@ def test_a_row_renumbered_and_amended_at_once_keeps_the_work_it_still_asks_for(s
     store.save_framework(published, as_published)
     scheduling.schedule(store, published, council(), *YEAR, TODAY)
     before = by_row(store, "1.6")
-    assert store.save_framework(amendment, as_amended).renumbered[0] == ("1.6", "1.7")
+    change = store.save_framework(amendment, as_amended)
+    assert change.renumbered[0] == ("1.6", "1.7") and change.struck == ("row 1.6 (now 1.7): the meeting every month",)
     scheduling.schedule(store, amendment, council(), date(2024, 8, 1), YEAR[1], date(2024, 8, 12))
     after = by_row(store, "1.7")
     assert {k: o.id for k, o in after.items()} == {k: o.id for k, o in before.items()}
