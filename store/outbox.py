@@ -5,8 +5,12 @@
   expiry; it sends outside the transaction, then marks each row sent only if
   it still holds the claim. Rows whose claimer died are claimed again once
   the lease expires.
-- A failed send is retried with back-off (``next_attempt_at``) until
-  ``MAX_ATTEMPTS``, then marked failed with the error.
+- A send the server refuses for now (a 4xx reply, or no server to reach) is
+  retried with back-off (``next_attempt_at``), daily after the first day, for
+  ``MAX_ATTEMPTS`` (about a month: a mail server down over a fortnight's
+  holiday loses no escalation), then marked failed with the error; one it
+  refuses for good (a 5xx reply to the recipient or the message) is marked
+  failed at once.
 - Digest items (for roles that read one email a day) are gathered once per
   business date into one digest row per recipient, keyed by recipient and
   date, so a repeated tick gathers nothing twice.
@@ -31,7 +35,7 @@ from qaf.store.tables import OUTBOX
 from qaf.store.upsert import insert_new, update_rows
 
 LEASE = timedelta(minutes=5)
-MAX_ATTEMPTS = 8
+MAX_ATTEMPTS = 35  # 5 within the first day, then daily: about a month
 BACKOFF = (timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2), timedelta(hours=6),
            timedelta(hours=12), timedelta(days=1), timedelta(days=1), timedelta(days=1))  # fmt: skip
 

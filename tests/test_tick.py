@@ -141,3 +141,61 @@ def test_a_tick_escalates_from_current_state_so_a_missed_day_catches_up(tmp_path
     with store.read() as conn:
         again = list(conn.execute(select(ESCALATIONS)))
     assert len([e for e in again if e.obligation in april]) == len([e for e in esc if e.obligation in april])  # nothing twice
+
+
+def test_smtp_down_for_a_fortnight_then_everything_is_delivered_once(db_url: str):
+    """The council's mail relay is down from 1 to 14 May (a holiday fortnight): every reminder and escalation
+    of those days goes out when it is back, once; none is given up."""
+    store = SqlStore.open(db_url)
+    set_up(store)
+    inbox, port = Inbox(), free_port()
+    settings = MailSettings(host="127.0.0.1", port=port)
+    down = {date(2024, 5, 1) + timedelta(days=n) for n in range(14)}
+    replay(store, date(2024, 4, 20), date(2024, 5, 20), settings, down=down, inbox=inbox, port=port)
+    rows = check_each_sent_once(store, inbox)
+    assert max(r.attempts for r in rows if not r.digest) == 15, "tried each day of the fortnight, sent on the 15th"
+    store.close()
+
+
+class Refusing(Inbox):
+    """A mail server that refuses some recipients: for good (550) or for now (450)."""
+
+    def __init__(self, for_good: set[str], for_now: set[str]) -> None:
+        super().__init__()
+        self.for_good, self.for_now = for_good, for_now
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.for_good:
+            return "550 5.1.1 No such user here"
+        if address in self.for_now:
+            return "450 4.2.1 Mailbox busy, try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+def test_a_recipient_refused_for_good_fails_at_once_and_one_refused_for_now_is_tried_again(db_url: str):
+    """A mailbox that does not exist (550) will not come to exist by asking again: that email is marked
+    failed at once with the server's words; a busy one (450) is tried again; everyone else's goes."""
+    store = SqlStore.open(db_url)
+    set_up(store)
+    for day in days(date(2024, 4, 20), date(2024, 5, 6)):  # no mail server set: the notices wait in the outbox
+        run_tick(store, day, MailSettings(), "test", now=business_now(day), wall=utc_now)
+        work(store, day)
+    waiting = sorted({r.recipient_email for r in outbox(store) if not r.digest})
+    assert len(waiting) >= 3
+    gone, busy = waiting[0], waiting[1]
+    inbox, port = Refusing({gone}, {busy}), free_port()
+    settings = MailSettings(host="127.0.0.1", port=port)
+    day = date(2024, 5, 7)
+    with smtp_server(inbox, port):
+        run_tick(store, day, settings, "test", now=business_now(day), wall=utc_now)
+    rows = [r for r in outbox(store) if not r.digest]
+    assert {(r.status, r.attempts) for r in rows if r.recipient_email == gone} == {("failed", 1)}
+    assert all("550" in r.last_error for r in rows if r.recipient_email == gone)
+    assert {(r.status, r.attempts) for r in rows if r.recipient_email == busy} == {("pending", 1)}
+    assert {r.status for r in rows if r.recipient_email not in (gone, busy)} == {"sent"}
+    inbox.for_now = set()
+    with smtp_server(inbox, port):
+        run_tick(store, day + timedelta(days=1), settings, "test", now=business_now(day + timedelta(days=1)), wall=utc_now)
+    assert {r.status for r in outbox(store) if not r.digest and r.recipient_email == busy} == {"sent"}
+    store.close()

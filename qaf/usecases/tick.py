@@ -125,6 +125,15 @@ def digest_text(items, day: date) -> tuple[str, str]:
 SMTP_CONNECTIONS = 4  # messages go out over a few connections at once: SMTP is round trips, not work
 
 
+def refused_for_good(exc: Exception) -> bool:
+    """Whether the server refused this message for good: a 5xx reply to its recipient or to the message
+    itself. Anything else (a 4xx "try again later", no server to reach, our login or sender address
+    refused, which an administrator puts right) is tried again."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return bool(exc.recipients) and all(code >= 500 for code, _ in exc.recipients.values())
+    return isinstance(exc, smtplib.SMTPDataError) and exc.smtp_code >= 500
+
+
 def send_outbox(store: Store, settings: MailSettings, runner: str, now: datetime, wall: Callable[[], datetime]) -> tuple[int, int, int]:
     """Send what is due: (sent, failed for good, to retry). Each row is sent at most once per claim.
 
@@ -153,7 +162,7 @@ def send_outbox(store: Store, settings: MailSettings, runner: str, now: datetime
             sender().send(msg)
         except (smtplib.SMTPException, OSError) as exc:
             with store.write() as conn:
-                return ob_store.mark_failed(conn, item, runner, now, f"{type(exc).__name__}: {exc}")
+                return ob_store.mark_failed(conn, item, runner, now, f"{type(exc).__name__}: {exc}", permanent=refused_for_good(exc))
         failpoint("after-smtp")
         with store.write() as conn:
             return "sent" if ob_store.mark_sent(conn, item, runner, now) else "lost claim"
