@@ -50,6 +50,7 @@ import json
 from typing import Any, Callable
 
 from qaf.rules.model import Cadence, Every, Framework, Step
+from qaf.rules.validate import LONGEST_ROW_ID
 
 # {"rows": {row id: Entry}, "ladder": Entry}; an Entry is {"now": [[number, signature], ...] in order,
 # "ever": [[number, [signature, ...]], ...], "last": {signature: the number it was given last}}
@@ -180,7 +181,7 @@ def number_moves(fw: Framework, known: Known | None, before: Framework | None = 
     parked = {}
     for rid in sorted(moved_in.keys() - moved_away):
         if rid in rows_known and _present(rid, rows_known[rid]):
-            parked[rid] = _unused(f"{rid} (struck out)", rows_known)
+            parked[rid] = _parked(rid, rows_known.keys() | after_rows.keys() | {r.id for r in fw.rows})
             after_rows[parked[rid]] = {**after_rows.pop(rid), "key": _key(rid, rows_known[rid])}
     rows = []
     for row in fw.rows:
@@ -213,11 +214,16 @@ def _key(row_id: str, entry: dict | None) -> str:
     return (entry or {}).get("key", row_id)
 
 
-def _unused(name: str, rows_known: dict) -> str:
-    n, out = 2, name
-    while out in rows_known:
-        out, n = f"{name[:-1]} {n})", n + 1
-    return out
+def _parked(row_id: str, taken) -> str:
+    """The number a row struck out keeps its work under when a renumbered row takes its own: "1.7 (struck
+    out)", "1.7 (struck out 2)" if that is taken; within the store's row column."""
+    n = 1
+    while True:
+        mark = " (struck out)" if n == 1 else f" (struck out {n})"
+        name = row_id[: LONGEST_ROW_ID - len(mark)] + mark
+        if name not in taken:
+            return name
+        n += 1
 
 
 def _fresh(row_id: str, keys: set[str]) -> str:

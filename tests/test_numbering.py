@@ -156,3 +156,17 @@ def test_a_row_renumbered_and_made_quarterly_at_once_is_known_by_its_role_and_ta
     fw, _, moved = number_moves(renumbered(dataclasses.replace(PUBLISHED, rows=rows), SECTION_1_ON, [LEAD_MEMBER_ROW]), known)
     assert moved["1.6"] == "1.7" and keys(fw, "1.6", "1.7") == ["1.6#2", "1.6"]
     assert fw.row("1.7").numbered() == ((1, QUARTERLY),), "the review keeps its number"
+
+
+def test_a_row_struck_out_keeps_its_work_under_a_number_that_fits_and_is_no_other_rows():
+    """A council's longest row id (50 characters) struck out, its number taken by a renumbered row: its work
+    is kept under a number the store's row column holds."""
+    long_id = "A" * 50
+    rows = (dataclasses.replace(ROW, id=long_id), dataclasses.replace(LEAD_MEMBER_ROW, id="B"), *PUBLISHED.rows[:3])
+    fw = dataclasses.replace(PUBLISHED, rows=rows)
+    _, known = number(fw, None)
+    moved = dataclasses.replace(fw, rows=(dataclasses.replace(LEAD_MEMBER_ROW, id=long_id), *PUBLISHED.rows[:3]))
+    _, after, renamed = number_moves(moved, known)
+    assert renamed == {"B": long_id, long_id: "A" * 37 + " (struck out)"}
+    again = dataclasses.replace(moved, rows=(dataclasses.replace(ROW, id=long_id), dataclasses.replace(LEAD_MEMBER_ROW, id="C"), *PUBLISHED.rows[:3]))
+    assert number_moves(again, after)[2] == {long_id: "C", "A" * 37 + " (struck out)": long_id}, "put back, it has its work again"
