@@ -758,3 +758,16 @@ def test_a_row_taken_out_with_the_rest_numbered_back_and_then_put_back_has_its_w
     (back,) = store.obligations(Filters(row="1.8", statuses=None))
     assert (back.id, back.status, result.created) == (focus_group.id, "open", 0)
     assert {k: o.id for k, o in by_row(store, "1.9").items()} == members
+
+
+def test_two_rows_that_swap_numbers_each_keep_their_own_work(store: SqlStore, tmp_path: Path):
+    """1.6 (the one-to-ones) and 1.7 (the six-monthly meeting) swap numbers: each keeps its work under the other's."""
+    swap = lambda text: text.replace('  - id: "1.6"\n', '  - id: "x"\n').replace('  - id: "1.7"\n', '  - id: "1.6"\n').replace('  - id: "x"\n', '  - id: "1.7"\n')  # noqa: E731
+    (published, as_published), (amendment, as_amended) = amended(tmp_path, "published", str), amended(tmp_path, "amended", swap)
+    store.save_framework(published, as_published)
+    scheduling.schedule(store, published, council(), *YEAR, TODAY)
+    one_to_ones, six_monthly = ({k: o.id for k, o in by_row(store, row).items()} for row in ("1.6", "1.7"))
+    assert store.save_framework(amendment, as_amended).renumbered == (("1.7", "1.6"), ("1.6", "1.7"))
+    result = scheduling.schedule(store, amendment, council(), date(2024, 8, 1), YEAR[1], date(2024, 8, 12))
+    assert ({k: o.id for k, o in by_row(store, "1.7").items()}, {k: o.id for k, o in by_row(store, "1.6").items()}) == (one_to_ones, six_monthly)
+    assert (result.created, result.cancelled) == (0, 0)
