@@ -316,6 +316,9 @@ class Row:
     # the row's identity, what its obligations' ids are made of: the number it was first loaded under, kept
     # when the council renumbers it (rules/numbering.py); empty: its id
     key: str = ""
+    # the number the council gave this row in the version loaded before, where it renumbered the row and
+    # changed its words in one amendment (rules/numbering.py follows a row renumbered alone by its words)
+    was: str = ""
     defaults: tuple[tuple[str, str], ...] = field(default=(), compare=False)  # keys marked '# default' (qaf's choice), with why
     source: Source = field(default=NO_SOURCE, compare=False)
 

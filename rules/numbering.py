@@ -255,6 +255,10 @@ def moves(fw: Framework, rows_known: dict[str, dict], before: Framework | None =
     gone = {rid: (e["words"], e["task"]) for rid, e in rows_known.items() if rid not in was and e.get("task")}
     now = {r.id: (_words(r), _task(r)) for r in fw.rows}
     out: dict[str, str] = {}
+    for r in fw.rows:  # the council says so ("was: 1.6"): a row renumbered and reworded at once
+        if r.was and r.was != r.id and not _alike(was.get(r.id), now[r.id]) and r.was not in out.values():
+            if (r.was in was and not _alike(was[r.was], now.get(r.was))) or r.was in gone:
+                out[r.id] = r.was
     for tier, earlier in ((0, was), (1, was), (0, gone), (1, gone)):  # the words, then the role and task
         olds: dict[str, list[str]] = {}
         for rid, w in earlier.items():

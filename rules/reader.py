@@ -38,7 +38,7 @@ CADENCE_KEYS = frozenset({
 })  # fmt: skip
 ROW_KEYS = frozenset({
     "id", "section", "role", "task", "frequency", "purpose", "by", "cadences",
-    "triggers", "unschedulable", "notes",
+    "triggers", "unschedulable", "notes", "was",
 })  # fmt: skip
 CONDITION_KEYS = frozenset({"on", "concerns", "grades", "areas", "kinds"})
 ACTION_KEYS = frozenset({"count", "cases", "within", "role", "of", "note", "moderator"})
@@ -134,6 +134,7 @@ def read_row(node: Node, filename: str, problems: list[Problem]) -> Row | None:
         unschedulable=f.text("unschedulable"),
         section=f.text("section", "") or "",
         notes=f.texts("notes"),
+        was=f.text("was", "") or "",
         defaults=f.defaults(),
         source=f.source(),
     )

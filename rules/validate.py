@@ -92,6 +92,18 @@ def validate_row_ids(fw: Framework) -> list[Problem]:
         if row.id in first:
             out.append(_p(row.source, "row.id", f"duplicate row id '{row.id}' (first on line {first[row.id]})"))
         first.setdefault(row.id, row.source.line)
+    was: dict[str, int] = {}
+    for row in fw.rows:
+        if not row.was:
+            continue
+        if len(row.was) > LONGEST_ROW_ID or has_control(row.was):
+            out.append(_p(row.source, "row.was", f"the row's number before is one line of at most {LONGEST_ROW_ID} characters, "
+                                                 f"as the council numbered it (\"1.6\"): got {len(row.was):,} characters"))  # fmt: skip
+        elif row.was == row.id:
+            out.append(_p(row.source, "row.was", f"'was' is the number the row had before it was renumbered, not its own ('{row.id}')"))
+        elif row.was in was:
+            out.append(_p(row.source, "row.was", f"two rows say they were row '{row.was}' (the other on line {was[row.was]})"))
+        was.setdefault(row.was, row.source.line)
     return out
 
 

@@ -771,3 +771,20 @@ def test_two_rows_that_swap_numbers_each_keep_their_own_work(store: SqlStore, tm
     result = scheduling.schedule(store, amendment, council(), date(2024, 8, 1), YEAR[1], date(2024, 8, 12))
     assert ({k: o.id for k, o in by_row(store, "1.7").items()}, {k: o.id for k, o in by_row(store, "1.6").items()}) == (one_to_ones, six_monthly)
     assert (result.created, result.cancelled) == (0, 0)
+
+
+def test_a_row_renumbered_and_reworded_at_once_keeps_its_work_when_the_file_says_what_it_was(store: SqlStore, tmp_path: Path):
+    """The row put in, and 1.6's task reworded in the same amendment ("Monitoring through monthly one-to-one
+    meetings with the DCS ..."): its words match no row of the version before, so the file says
+    ``was: "1.6"``; its work goes with it. Loaded again, the file moves nothing."""
+    reworded = lambda text: with_a_row_put_in(text).replace(  # noqa: E731
+        '  - id: "1.7"\n', '  - id: "1.7"\n    was: "1.6"\n').replace(
+        "task: Monitoring via one-to-one meetings with the DCS", "task: Monitoring through monthly one-to-one meetings with the DCS")  # fmt: skip
+    (published, as_published), (amendment, as_amended) = amended(tmp_path, "published", str), amended(tmp_path, "amended", reworded)
+    store.save_framework(published, as_published)
+    scheduling.schedule(store, published, council(), *YEAR, TODAY)
+    one_to_ones = {k: o.id for k, o in by_row(store, "1.6").items()}
+    assert store.save_framework(amendment, as_amended).renumbered[:2] == (("1.6", "1.7"), ("1.7", "1.8"))
+    result = scheduling.schedule(store, amendment, council(), date(2024, 8, 1), YEAR[1], date(2024, 8, 12))
+    assert {k: o.id for k, o in by_row(store, "1.7").items()} == one_to_ones and result.cancelled == 0
+    assert store.save_framework(amendment, as_amended + "\n# a comment\n").renumbered == ()
