@@ -715,7 +715,7 @@ def test_loading_a_renumbered_framework_says_which_rows_keep_their_work(db_url: 
     out = capsys.readouterr().out
     assert ("renumbered: row 1.6 is now row 1.7; row 1.7 is now row 1.8; row 1.8 is now row 1.9; row 1.9 is now row 1.10; "
             "row 1.10 is now row 1.11; row 1.11 is now row 1.12; row 1.12 is now row 1.13; row 1.13 is now row 1.14. Each keeps "
-            "its work (its role, task and frequency read word for word as before): done work stays done") in out, out  # fmt: skip
+            "its work (qaf follows a row by its role and task, or by the number the file says it was): done work stays done") in out, out  # fmt: skip
     assert "struck out" not in out, "the row put in takes nothing away"
     assert main(["--db", db_url, "framework", "load", str(tmp_path / "amended" / "east-sussex-2013.yaml")]) == 0
     assert "renumbered" not in capsys.readouterr().out, "loaded again: nothing moves"

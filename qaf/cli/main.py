@@ -70,7 +70,7 @@ def cmd_framework_load(args: argparse.Namespace) -> int:
           f"{rows} rows, {schedulable} schedulable, {rows - schedulable} not schedulable")  # fmt: skip
     if change.renumbered:  # said before the schedule acts on it, as what is struck out is
         print(f"renumbered: {'; '.join(f'row {old} is now row {new}' for old, new in change.renumbered)}. Each keeps its "
-              "work (its role, task and frequency read word for word as before): done work stays done, open work stays "
+              "work (qaf follows a row by its role and task, or by the number the file says it was): done work stays done, open work stays "
               "open, and a calendar's events stay the same events.")  # fmt: skip
     if change.struck:  # what the amendment takes away, said before the schedule acts on it
         print(f"struck out: {'; '.join(change.struck)}. The next schedule or tick cancels the open work of a row or "
