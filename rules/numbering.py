@@ -180,7 +180,7 @@ def number_moves(fw: Framework, known: Known | None, before: Framework | None = 
     # a row struck out whose number a renumbered row takes: its work keeps its old number, marked struck out
     parked = {}
     for rid in sorted(moved_in.keys() - moved_away):
-        if rid in rows_known and _present(rid, rows_known[rid]):
+        if rid in rows_known and _present(rows_known[rid]):
             parked[rid] = _parked(rid, rows_known.keys() | after_rows.keys() | {r.id for r in fw.rows})
             after_rows[parked[rid]] = {**after_rows.pop(rid), "key": _key(rid, rows_known[rid])}
     rows = []
@@ -234,7 +234,7 @@ def _fresh(row_id: str, keys: set[str]) -> str:
     return f"{row_id}#{n}"
 
 
-def _present(row_id: str, entry: dict) -> bool:
+def _present(entry: dict) -> bool:
     """Whether the row was in the version loaded last (a store from before rows were followed kept only
     the numbers: a row with cadences was)."""
     return entry.get("in", bool(entry["now"]))
@@ -247,7 +247,7 @@ def moves(fw: Framework, rows_known: dict[str, dict], before: Framework | None =
     amendment). Such a row is the same row: its work, done and to do, goes with it. A row whose number
     holds the same role and task, or the same words, stays where it is; words two rows share say nothing
     of which is which: those rows keep their numbers."""
-    was: dict[str, tuple[str, str]] = {rid: (e["words"], e["task"]) for rid, e in rows_known.items() if _present(rid, e) and e.get("task")}
+    was: dict[str, tuple[str, str]] = {rid: (e["words"], e["task"]) for rid, e in rows_known.items() if _present(e) and e.get("task")}
     if before is not None:
         for r in before.rows:
             was.setdefault(r.id, (_words(r), _task(r)))
@@ -298,7 +298,7 @@ def struck(before: Known | None, after: Known) -> tuple[str, ...]:
     rows_after = {_key(rid, e): (rid, e) for rid, e in after.get("rows", {}).items() if e.get("in", True)}  # by identity
     for row in sorted((before or {}).get("rows", {}), key=row_order):
         entry = before["rows"][row]  # type: ignore[index]
-        if not entry["now"] or not _present(row, entry):
+        if not entry["now"] or not _present(entry):
             continue
         now_id, now = rows_after.get(_key(row, entry), (row, {"now": []}))
         kept = {n for n, _ in now["now"]}

@@ -70,7 +70,8 @@ def save(conn: Connection, fw: Framework, text: str, filename: str) -> Framework
             for i, row in enumerate(fw.rows)
         ],
     )  # fmt: skip
-    moved = tuple(sorted(((old, new) for old, new in renamed.items() if new in {r.id for r in fw.rows}), key=lambda m: row_order(m[1])))
+    ids = {r.id for r in fw.rows}  # the rest of what is renamed: rows struck out, their work kept as "1.8 (struck out)"
+    moved = tuple(sorted(((old, new) for old, new in renamed.items() if new in ids), key=lambda m: row_order(m[1])))
     if renamed:  # a row renumbered takes its work along (the ids stay: they are made of the row's identity)
         c = OBLIGATIONS.c
         # a title names its row ("Meeting with ... — 1.6 Monitoring via ..."): done work's too, which no schedule rewrites

@@ -136,9 +136,10 @@ class SqlStore:
             if shown is not None:  # its events quote the framework's title and each row's purpose
                 title, purposes = fw_store.shown(conn, framework.id)
                 c = OBLIGATIONS.c
+                moved = {new for _, new in change.renumbered}  # marked changed as it took its new number (fw_store.save)
                 if title != shown[0]:
                     ob_store.touch(conn, c.framework == framework.id)
-                elif rows := sorted(r for r in shown[1].keys() | purposes.keys() if shown[1].get(r) != purposes.get(r)):
+                elif rows := sorted(r for r in shown[1].keys() | purposes.keys() if shown[1].get(r) != purposes.get(r) and r not in moved):
                     ob_store.touch(conn, c.framework == framework.id, c.row.in_(rows))
             if change.action != "unchanged":
                 self.log_in(conn, "framework." + change.action, framework.id,

@@ -430,9 +430,14 @@ def without_row(row: str, following: str):
     return lambda text: text[: text.index(f'  - id: "{row}"')] + text[text.index(f'  - id: "{following}"') :]
 
 
+def by_row(store: SqlStore, row: str) -> dict[tuple[int, date], object]:
+    """A row's work, whatever its status, by (cadence, period start)."""
+    return {(o.cadence, o.period_start): o for o in store.obligations(Filters(row=row, statuses=None))}
+
+
 def chief_executive_s(store: SqlStore) -> dict[tuple[int, date], object]:
     """Row 1.6's meetings by (cadence, period start): the monthly one-to-one (0) and the quarterly review (1)."""
-    return {(o.cadence, o.period_start): o for o in store.obligations(Filters(row="1.6", statuses=None))}
+    return by_row(store, "1.6")
 
 
 def test_1_6_s_monthly_meetings_struck_out_the_quarterly_reviews_stand_once_each(store: SqlStore, tmp_path: Path):
@@ -607,10 +612,6 @@ def with_a_row_put_in(text: str) -> str:
     text = numbered_on(6, 13, 1)(text)
     at = text.index('  - id: "1.7"\n')
     return text[:at] + LEAD_MEMBER_1_6 + text[at:]
-
-
-def by_row(store: SqlStore, row: str) -> dict[tuple[int, date], object]:
-    return {(o.cadence, o.period_start): o for o in store.obligations(Filters(row=row, statuses=None))}
 
 
 def test_a_row_put_in_and_the_rest_numbered_on_each_row_keeps_its_work(store: SqlStore, tmp_path: Path):

@@ -297,16 +297,17 @@ def coverage_lost(frameworks, before: Org, after: Org, today: date) -> list[Prob
     out = []
     for fw in frameworks:
         people_now = people_of(after, vocabulary_of(fw))
+        rows = {r.id: r for r in fw.rows}
         lost: dict[str, dict[str, date]] = {}  # row -> worker -> the first day nobody audits them
         for day in days:
             was, now = workers_covered(fw, before, day), workers_covered(fw, after, day)
             for row, workers in was.items():
                 for w in sorted(workers - now.get(row, set())):
                     person = after.person(w)
-                    if person is not None and active(person, day, day) and _still_a_worker(people_now, fw.row(row), person):
+                    if person is not None and active(person, day, day) and _still_a_worker(people_now, rows[row], person):
                         lost.setdefault(row, {}).setdefault(w, day)
         for row, workers in lost.items():
-            r = fw.row(row)
+            r = rows[row]
             by_day: dict[date, list[Person]] = {}
             for w, day in workers.items():
                 by_day.setdefault(day, []).append(after.person(w))  # type: ignore[arg-type]
