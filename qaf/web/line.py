@@ -121,7 +121,7 @@ def install(app: FastAPI, site: Site) -> None:
         try:
             if approving:
                 done = extensions.approve(store, int(rid), who.person, site.clock(), site.now())
-                title, message = "Extension approved", f"{_what(done)}: now due {done.due:%A %d %B %Y}."
+                title, message = "Extension approved", f"{_what(done)}: now due {done.due:%A %-d %B %Y}."
             else:
                 refused = extensions.refuse(store, int(rid), who.person, fields.get("answer", ""), site.now())
                 title, message = "Request refused", f"The owner sees your reason on the item's page (request {refused.id})."
