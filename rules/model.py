@@ -298,6 +298,9 @@ class Trigger:
     source: Source = field(default=NO_SOURCE, compare=False)
 
 
+
+WAS_NEW = "new"  # a row's ``was`` saying it is new work under a number another row had (rules/numbering.py)
+
 @dataclass(frozen=True, slots=True)
 class Row:
     id: str
@@ -317,7 +320,8 @@ class Row:
     # when the council renumbers it (rules/numbering.py); empty: its id
     key: str = ""
     # the number the council gave this row in the version loaded before, where it renumbered the row and
-    # changed its words in one amendment (rules/numbering.py follows a row renumbered alone by its words)
+    # changed its words in one amendment (rules/numbering.py follows a row renumbered alone by its words);
+    # its own number: the same row whatever its words; WAS_NEW: new work, whatever row its number held
     was: str = ""
     defaults: tuple[tuple[str, str], ...] = field(default=(), compare=False)  # keys marked '# default' (qaf's choice), with why
     source: Source = field(default=NO_SOURCE, compare=False)

@@ -47,9 +47,10 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import re
 from typing import Any, Callable
 
-from qaf.rules.model import Cadence, Every, Framework, Step
+from qaf.rules.model import WAS_NEW, Cadence, Every, Framework, Step
 from qaf.rules.validate import LONGEST_ROW_ID
 
 # {"rows": {row id: Entry}, "ladder": Entry}; an Entry is {"now": [[number, signature], ...] in order,
@@ -173,13 +174,14 @@ def number_moves(fw: Framework, known: Known | None, before: Framework | None = 
     rows_known: dict[str, dict] = (known or {}).get("rows", {})
     moved_in = moves(fw, rows_known, before)  # new id -> old id
     moved_away = set(moved_in.values())
+    new_work = set(replaced(fw, rows_known, before, moved_in))
     keys = {_key(rid, e) for rid, e in rows_known.items()}
     # a row struck out keeps its history (put back under its number, it is the same row); a row renumbered
     # takes its own along
     after_rows = {k: {**v, "now": [], "in": False} for k, v in rows_known.items() if k not in moved_away}
     # a row struck out whose number a renumbered row takes: its work keeps its old number, marked struck out
     parked = {}
-    for rid in sorted(moved_in.keys() - moved_away):
+    for rid in sorted((moved_in.keys() - moved_away) | new_work):
         if rid in rows_known and _present(rows_known[rid]):
             parked[rid] = _parked(rid, rows_known.keys() | after_rows.keys() | {r.id for r in fw.rows})
             after_rows[parked[rid]] = {**after_rows.pop(rid), "key": _key(rid, rows_known[rid])}
@@ -188,14 +190,19 @@ def number_moves(fw: Framework, known: Known | None, before: Framework | None = 
         if row.id in moved_in:
             was = moved_in[row.id]
             entry, key = rows_known.get(was), _key(was, rows_known.get(was))
-        elif row.id in moved_away or (row.id not in rows_known and row.id in keys):
+        elif row.id in moved_away or row.id in new_work or (row.id not in rows_known and row.id in keys):
             entry, key = None, _fresh(row.id, keys)  # a new row given a number another row had: new work
         else:
             entry = rows_known.get(row.id)
             key = _key(row.id, entry)
         numbers, sigs = _numbers(row.cadences, entry, CADENCES_ALIKE)
-        after_rows[row.id] = {**_kept(entry, numbers, sigs), "in": True, "words": _words(row), "task": _task(row),
-                              **({"key": key} if key != row.id else {})}  # fmt: skip
+        task = _task(row)
+        # the roles and tasks this row had before, each once: said again (an amendment withdrawn), it is the same row
+        tasks = [t for t in [*(entry or {}).get("tasks", []), (entry or {}).get("task")] if t and t != task]
+        tasks = list(dict.fromkeys(tasks))
+        after_rows[row.id] = {**_kept(entry, numbers, sigs), "in": True, "words": _words(row), "task": task,
+                              **({"tasks": tasks} if tasks else {}), **({"key": key} if key != row.id else {}),
+                              **({"was": WAS_NEW} if row.was == WAS_NEW else {})}  # fmt: skip
         stored = _stored(numbers)
         kept_key = key if key != row.id else ""
         if stored != row.numbers or kept_key != row.key:
@@ -226,6 +233,15 @@ def _parked(row_id: str, taken) -> str:
         n += 1
 
 
+_PARKED = re.compile(r"^(.+) \(struck out(?: \d+)?\)$")
+
+
+def parked_from(name: str) -> str | None:
+    """The number a row struck out had, where its work is kept under ``name`` ("1.7 (struck out)"); else None."""
+    m = _PARKED.match(name)
+    return m.group(1) if m else None
+
+
 def _fresh(row_id: str, keys: set[str]) -> str:
     n = 2
     while f"{row_id}#{n}" in keys:
@@ -254,27 +270,74 @@ def moves(fw: Framework, rows_known: dict[str, dict], before: Framework | None =
     # a row struck out before, put back under another number (its own is another row's now)
     gone = {rid: (e["words"], e["task"]) for rid, e in rows_known.items() if rid not in was and e.get("task")}
     now = {r.id: (_words(r), _task(r)) for r in fw.rows}
+    pinned = {r.id for r in fw.rows if r.was == r.id}  # the file says: the row this number held, whatever its words
     out: dict[str, str] = {}
     for r in fw.rows:  # the council says so ("was: 1.6"): a row renumbered and reworded at once
-        if r.was and r.was != r.id and not _alike(was.get(r.id), now[r.id]) and r.was not in out.values():
+        if r.was and r.was not in (r.id, WAS_NEW) and not _alike(was.get(r.id), now[r.id]) and r.was not in out.values():
             if (r.was in was and not _alike(was[r.was], now.get(r.was))) or r.was in gone:
                 out[r.id] = r.was
     for tier, earlier in ((0, was), (1, was), (0, gone), (1, gone)):  # the words, then the role and task
         olds: dict[str, list[str]] = {}
         for rid, w in earlier.items():
-            if rid not in out.values():
+            if rid not in out.values() and rid not in pinned:
                 olds.setdefault(w[tier], []).append(rid)
         news: dict[str, list[str]] = {}
         for rid, w in now.items():
             if rid not in out:
                 news.setdefault(w[tier], []).append(rid)
         for rid, w in now.items():
-            if rid in out or _alike(was.get(rid), w) or len(olds.get(w[tier], ())) != 1 or len(news[w[tier]]) != 1:
+            if rid in out or rid in pinned or _alike(was.get(rid), w) or len(olds.get(w[tier], ())) != 1 or len(news[w[tier]]) != 1:
                 continue
             old = olds[w[tier]][0]
             if not _alike(earlier[old], now.get(old)):  # its number does not hold it still
                 out[rid] = old
     return out
+
+
+def replaced(fw: Framework, rows_known: dict[str, dict], before: Framework | None, moved: dict[str, str]) -> tuple[str, ...]:
+    """The rows that are new work under a number another row had in the version before (which neither
+    moved nor was struck out for it): the council replaced that row. A row is taken for its number's row
+    as it was, amended, while the two say much the same (:func:`same_task`); else it is new work, and the
+    row it replaced is struck out, its work kept as that row's. The file decides where qaf cannot: ``was``
+    the row's own number keeps it the same row whatever its words; ``was: new`` makes it new work (read
+    once: the version that brings it, not every load after while it stays in the file)."""
+    if before is None:
+        return ()
+    old = {r.id: r for r in before.rows}
+    taken = set(moved.values())
+    out = []
+    for row in fw.rows:
+        entry = rows_known.get(row.id)
+        if row.id in moved or row.id in taken or row.id not in old or entry is None or not _present(entry) or row.was == row.id:
+            continue
+        was = old[row.id]
+        if _alike((_words(was), _task(was)), (_words(row), _task(row))) or (row.was != WAS_NEW and _task(row) in entry.get("tasks", ())):
+            continue  # the same row, its frequency or its settings amended; or as it was before an amendment withdrawn
+        if (row.was == WAS_NEW and entry.get("was") != WAS_NEW) or (row.was != WAS_NEW and not same_task(was, row)):
+            out.append(row.id)
+    return tuple(out)
+
+
+# the small words of a council's sentences, which say nothing of which task a row is
+_FILLER = frozenset(
+    "a an and any are as at be by each every for from has have in is it its of on or per should that the their this "
+    "to via was will with within".split()
+)
+
+
+def said(task: str) -> frozenset[str]:
+    """The words of a row's task that say what it asks: small words left out, a plural as one."""
+    words = (w.removesuffix("'s") for w in re.findall(r"[a-z0-9]+(?:['\\-][a-z0-9]+)*", task.lower()))
+    return frozenset(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words if w not in _FILLER)
+
+
+def same_task(a, b) -> bool:
+    """Whether two rows (the version before's and this one's, under one number) ask much the same: at least
+    half the words of the shorter task are the other's too, whoever the role ("one case per month for each
+    worker" made "two cases a month for each worker" is; "one-to-one meetings with the DCS" made "a monthly
+    meeting with the Lead Member" is not)."""
+    x, y = said(a.task), said(b.task)
+    return not x or not y or 2 * len(x & y) >= min(len(x), len(y))
 
 
 def _alike(a: tuple[str, str] | None, b: tuple[str, str] | None) -> bool:
@@ -302,8 +365,8 @@ def struck(before: Known | None, after: Known) -> tuple[str, ...]:
             continue
         now_id, now = rows_after.get(_key(row, entry), (row, {"now": []}))
         kept = {n for n, _ in now["now"]}
-        if not kept:
-            out.append(f"row {row}")
+        if not kept:  # the whole row; "as it was" where its number holds another row now
+            out.append(f"row {row}" + (" as the version before had it" if any(i == row for i, _ in rows_after.values()) else ""))
             continue
         if now_id != row:
             row = f"{row} (now {now_id})"

@@ -79,8 +79,11 @@ def save(conn: Connection, fw: Framework, text: str, filename: str) -> Framework
         conn.execute(update(OBLIGATIONS).where(c.framework == fw.id, c.row.in_(sorted(renamed)))
                      .values(row=case(renamed, value=c.row), title=case(titles, value=c.row, else_=c.title) if titles else c.title,
                              sequence=c.sequence + 1, updated_at=datetime.now(timezone.utc)))  # fmt: skip
+    # a number whose row was struck out ("1.6 (struck out)") and that no renumbered row took: the row it holds is new work
+    came = {new for _, new in moved}
+    new_work = tuple(sorted((old for old, new in renamed.items() if new not in ids and old in ids and old not in came), key=row_order))
     return FrameworkChange(fw.id, "replaced" if previous else "loaded", previous.version if previous else None, struck(known, after),
-                           moved)  # fmt: skip
+                           moved, new_work)  # fmt: skip
 
 
 def shown(conn: Connection, framework_id: str) -> tuple[str, dict[str, str]] | None:

@@ -43,6 +43,8 @@ class FrameworkChange:
     previous_version: str | None = None
     struck: tuple[str, ...] = ()  # what the amendment struck out ("row 1.8", "row 1.6: the meeting every month")
     renumbered: tuple[tuple[str, str], ...] = ()  # rows the council renumbered, their work taken along: (old id, new id)
+    # rows that are new work under a number another row had (that row struck out, its work kept as its own): their ids
+    replaced: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -88,6 +88,17 @@ from tests.council import council, person
 from tests.smtp import Inbox, free_port, smtp_server
 
 FRAMEWORK = os.environ.get("QAF_LIFECYCLE_FRAMEWORK", "east-sussex-2013")  # the invariants of 3.16 hold for East Sussex
+
+
+def another_1_8(text: str) -> str:
+    """Row 1.8 (the Chief Executive's annual focus group) replaced, under its number, by another annual meeting."""
+    start, end = text.index('  - id: "1.8"\n'), text.index('  - id: "1.9"\n')
+    return text[:start] + (
+        '  - id: "1.8"\n    section: Key Chief Executive and Elected Member Responsibilities\n    role: Chief Executive\n'
+        "    task: Annual meeting with the Lead Member on the sufficiency of placements\n    frequency: Annual\n"
+        "    purpose: To agree the year's priorities for placements\n    by: [Chief Executive]\n"
+        "    cadences:\n      - kind: meeting\n        every: year\n        with: [Lead Member]\n\n"
+    ) + text[end:]
 FW = load_framework(bundled.path(FRAMEWORK))[0]
 FIRST_DAY = date(2024, 4, 1)
 PRACTICE_MANAGERS = ("PM1", "PM2", "PM3")
@@ -366,11 +377,12 @@ class CouncilYear(RuleBasedStateMachine):
         assert answer[0] == "refused" and "outcomes.csv:99" in answer[1], answer
         assert all(snapshot(store) == before[name] for name, store in self.stores.items()), "a refused CSV changed the store"
 
-    @rule(monthly=st.booleans(), struck=st.sampled_from(("", "1.6 monthly", "1.8")),
+    @rule(monthly=st.booleans(), struck=st.sampled_from(("", "1.6 monthly", "1.8", "1.8 replaced")),
           ladder=st.sampled_from(("", "no line manager", "an Operations Manager")), put_in=st.booleans())  # fmt: skip
     def the_framework_is_amended(self, monthly: bool, struck: str = "", ladder: str = "", put_in: bool = False) -> None:
         """The council amends a row (1.5: the DCS's front-line visits, quarterly or monthly), maybe strikes out
-        1.6's monthly one-to-ones (its quarterly reviews kept) or row 1.8 whole, maybe strikes the line
+        1.6's monthly one-to-ones (its quarterly reviews kept) or row 1.8 whole (or puts another task under its
+        number: the Chief Executive's annual meeting with the Lead Member), maybe strikes the line
         manager's rung out of its escalation ladder or puts an Operations Manager's in, maybe puts a new row
         in before 1.6 and numbers the rest on, and loads it again."""
         from tests.test_reconcile import with_a_row_put_in, without_monthly_1_6, without_row
@@ -383,7 +395,7 @@ class CouncilYear(RuleBasedStateMachine):
             start = text.index(quarterly)
             cut = text.index("every: quarter", start)
             text = text[:start] + text[start:cut].replace("Quarterly", "Monthly") + "every: month" + text[cut + len("every: quarter"):]
-        text = {"": str, "1.6 monthly": without_monthly_1_6, "1.8": without_row("1.8", "1.9")}[struck](text)
+        text = {"": str, "1.6 monthly": without_monthly_1_6, "1.8": without_row("1.8", "1.9"), "1.8 replaced": another_1_8}[struck](text)
         rung = "  - {after: 5, to: line_manager}\n"
         text = {"": text, "no line manager": text.replace(rung, ""),
                 "an Operations Manager": text.replace(rung, rung + "  - {after: 10, to: Operations Manager}\n")}[ladder]  # fmt: skip
@@ -396,6 +408,8 @@ class CouncilYear(RuleBasedStateMachine):
         self.kept.update(self._work_by_cadence())
         # each row by the number it was published under, as this test knows it (not as qaf follows it)
         self.published_as = {**{f"1.{n + 1}": f"1.{n}" for n in range(6, 14)}, "1.6": "the row put in"} if put_in else {}
+        if struck == "1.8 replaced":  # new work under 1.8's number (1.9's once the row put in numbers it on)
+            self.published_as["1.9" if put_in else "1.8"] = "the row that replaced 1.8"
         self.fw_text, self.planned = text, False
         for store in self.stores.values():
             store.save_framework(fw, text)
@@ -888,6 +902,7 @@ def test_a_scripted_year_with_every_kind_of_step_keeps_every_invariant() -> None
             step("the_tick_runs_again_the_same_day")
             if month == 2:
                 step("a_worker_leaves", 1, -12)  # the news comes late
+                step("the_framework_is_amended", False, "1.8 replaced")
             if month in (1, 7):
                 step("the_mail_server_refuses_mail_for_a_few_days", 3)
             if month == 4:

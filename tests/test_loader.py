@@ -207,16 +207,17 @@ def test_a_control_character_escaped_into_a_value_is_refused_at_its_line():
 
 
 def test_a_rows_number_before_is_checked():
-    """``was``: the number a row renumbered and reworded had before; never its own, never two rows', one line."""
+    """``was``: the number a row renumbered and reworded had before (its own: the same row, however reworded),
+    never two rows', one line; ``new`` as often as rows are new work."""
     from qaf.rules import bundled
 
     text = bundled.path("east-sussex-2013").read_text()
-    text = text.replace('  - id: "1.6"\n', '  - id: "1.6"\n    was: "1.6"\n', 1).replace('  - id: "1.7"\n', '  - id: "1.7"\n    was: "1.5"\n', 1)
-    text = text.replace('  - id: "1.8"\n', '  - id: "1.8"\n    was: "1.5"\n', 1).replace('  - id: "1.9"\n', f'  - id: "1.9"\n    was: "{"9" * 51}"\n', 1)
+    text = text.replace('  - id: "1.6"\n', '  - id: "1.6"\n    was: "1.6"\n', 1).replace('  - id: "1.7"\n', '  - id: "1.7"\n    was: "1.6"\n', 1)
+    text = text.replace('  - id: "1.8"\n', '  - id: "1.8"\n    was: new\n', 1).replace('  - id: "1.9"\n', f'  - id: "1.9"\n    was: "{"9" * 51}"\n', 1)
+    text = text.replace('  - id: "1.10"\n', '  - id: "1.10"\n    was: new\n', 1)
     _, problems = load_text(text, "es.yaml")
     found = [m.split(": ", 1)[1] for m in messages(problems)]
     assert found == [
-        "row.was: 'was' is the number the row had before it was renumbered, not its own ('1.6')",
-        "row.was: two rows say they were row '1.5' (the other on line 182)",
+        "row.was: two rows say they were row '1.6' (the other on line 164)",
         'row.was: the row\'s number before is one line of at most 50 characters, as the council numbered it ("1.6"): got 51 characters',
     ], found

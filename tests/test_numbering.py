@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qaf.rules import bundled
 from qaf.rules.loader import load_framework
 from qaf.rules.model import Cadence, Every, Framework
-from qaf.rules.numbering import moves, number, number_moves, signature
+from qaf.rules.numbering import moves, number, number_moves, replaced, same_task, signature
 
 PUBLISHED, _ = load_framework(bundled.path("east-sussex-2013"))
 ROW = PUBLISHED.row("1.6")
@@ -170,3 +172,32 @@ def test_a_row_struck_out_keeps_its_work_under_a_number_that_fits_and_is_no_othe
     assert renamed == {"B": long_id, long_id: "A" * 37 + " (struck out)"}
     again = dataclasses.replace(moved, rows=(dataclasses.replace(ROW, id=long_id), dataclasses.replace(LEAD_MEMBER_ROW, id="C"), *PUBLISHED.rows[:3]))
     assert number_moves(again, after)[2] == {long_id: "C", "A" * 37 + " (struck out)": long_id}, "put back, it has its work again"
+
+
+# --- a row replaced under its own number ---------------------------------------------------------------
+
+@pytest.mark.parametrize("before, after, same", [
+    (("Practice Managers", "One case per month for each worker"), ("Practice Managers", "Two cases per month for each worker"), True),
+    (("Practice Managers", "Audit one case per month for each worker"), ("Team Managers", "Audit one case a month per worker"), True),
+    (("Chief Executive", "Monitoring via one-to-one meetings with the DCS and quarterly performance reviews"),
+     ("Chief Executive", "Monthly one-to-one meetings with the DCS"), True),
+    (("Chief Executive", "Monitoring via one-to-one meetings with the DCS and quarterly performance reviews"),
+     ("Chief Executive", "Monthly meeting with the Lead Member on the quality of services"), False),
+    (("Chief Executive", "Annual focus group with front-line social care and early help workers and managers"),
+     ("Chief Executive", "Quarterly meeting with the Lead Member"), False),
+])  # fmt: skip
+def test_a_row_under_its_number_is_the_same_row_while_it_asks_much_the_same(before, after, same):
+    as_row = lambda role_task: dataclasses.replace(ROW, role=role_task[0], task=role_task[1])  # noqa: E731
+    assert same_task(as_row(before), as_row(after)) is same
+
+
+def test_a_row_replaced_is_new_work_and_its_number_s_row_is_kept_struck_out():
+    _, known = number(PUBLISHED, None)
+    amendment = dataclasses.replace(PUBLISHED, rows=tuple(LEAD_MEMBER_ROW if r.id == "1.6" else r for r in PUBLISHED.rows))
+    assert replaced(amendment, known["rows"], PUBLISHED, {}) == ("1.6",)
+    fw, after, renamed = number_moves(amendment, known, PUBLISHED)
+    assert renamed == {"1.6": "1.6 (struck out)"} and keys(fw, "1.6", "1.7") == ["1.6#2", "1.7"]
+    assert after["rows"]["1.6 (struck out)"]["key"] == "1.6" and not after["rows"]["1.6 (struck out)"]["in"]
+    assert replaced(amendment, known["rows"], None, {}) == (), "without the version before, qaf cannot read what the row said"
+    said_so = dataclasses.replace(amendment, rows=tuple(dataclasses.replace(r, was="1.6") if r.id == "1.6" else r for r in amendment.rows))
+    assert keys(number_moves(said_so, known, PUBLISHED)[0], "1.6") == ["1.6"], "was: its own number: the same row"

@@ -657,7 +657,8 @@ def test_the_renumbering_withdrawn_gives_each_row_its_number_and_cancels_the_row
     lead_member = by_row(store, "1.6")
 
     change = store.save_framework(published, as_published)
-    assert change.renumbered == tuple((f"1.{n + 1}", f"1.{n}") for n in range(6, 14)) and change.struck == ("row 1.6",)
+    assert change.renumbered == tuple((f"1.{n + 1}", f"1.{n}") for n in range(6, 14)) and change.replaced == ()
+    assert change.struck == ("row 1.6 as the version before had it",), "the Lead Member's row, whose number is the one-to-ones' again"
     result = scheduling.schedule(store, published, council(), date(2024, 11, 1), YEAR[1], date(2024, 11, 4))
     assert {o.id: o.row for o in store.obligations(Filters(statuses=None)) if o.id in before} == before
     withdrawn = by_row(store, "1.6 (struck out)")
@@ -678,7 +679,8 @@ def test_a_row_taken_out_and_the_rest_numbered_back(store: SqlStore, tmp_path: P
     (focus_group,) = store.obligations(Filters(row="1.8"))
     members = by_row(store, "1.9")
     change = store.save_framework(amendment, as_amended)
-    assert change.renumbered == tuple((f"1.{n}", f"1.{n - 1}") for n in range(9, 14)) and change.struck == ("row 1.8",)
+    assert change.renumbered == tuple((f"1.{n}", f"1.{n - 1}") for n in range(9, 14))
+    assert change.struck == ("row 1.8 as the version before had it",) and change.replaced == ()
     scheduling.schedule(store, amendment, council(), date(2024, 8, 1), YEAR[1], date(2024, 8, 12))
     assert {k: o.id for k, o in by_row(store, "1.8").items()} == {k: o.id for k, o in members.items()}
     (gone,) = store.obligations(Filters(row="1.8 (struck out)", statuses=None))
@@ -789,3 +791,125 @@ def test_a_row_renumbered_and_reworded_at_once_keeps_its_work_when_the_file_says
     result = scheduling.schedule(store, amendment, council(), date(2024, 8, 1), YEAR[1], date(2024, 8, 12))
     assert {k: o.id for k, o in by_row(store, "1.7").items()} == one_to_ones and result.cancelled == 0
     assert store.save_framework(amendment, as_amended + "\n# a comment\n").renumbered == ()
+
+
+# --- a row replaced under its own number --------------------------------------------------------------
+
+def replaced_1_6(was: str = ""):
+    """Row 1.6 (the Chief Executive's one-to-ones with the DCS) replaced, under its own number, by the monthly
+    meeting with the Lead Member; ``was`` written on it if given."""
+    def change(text: str) -> str:
+        start, end = text.index('  - id: "1.6"\n'), text.index('  - id: "1.7"\n')
+        row = LEAD_MEMBER_1_6 if not was else LEAD_MEMBER_1_6.replace('  - id: "1.6"\n', f'  - id: "1.6"\n    was: {was}\n')
+        return text[:start] + row + text[end:]
+    return change
+
+
+def reworded_1_6(was: str = ""):
+    """Row 1.6 reworded where it stands: the same one-to-ones and reviews, said another way."""
+    def change(text: str) -> str:
+        text = text.replace("task: Monitoring via one-to-one meetings with the DCS and quarterly performance reviews",
+                            "task: Monitoring through a one-to-one meeting with the DCS each month, and a quarterly performance review")  # fmt: skip
+        return text.replace('  - id: "1.6"\n', f'  - id: "1.6"\n    was: {was}\n') if was else text
+    return change
+
+
+def june_one_to_one_held(store: SqlStore, published, as_published) -> object:
+    store.save_framework(published, as_published)
+    scheduling.schedule(store, published, council(), *YEAR, TODAY)
+    june = by_row(store, "1.6")[(0, date(2024, 6, 1))]
+    mark_done(store, june.id)
+    return june
+
+
+def test_a_row_replaced_under_its_number_is_new_work_and_the_row_it_replaced_is_struck_out(store: SqlStore, tmp_path: Path):
+    """In June the council replaces row 1.6: the Chief Executive meets the Lead Member monthly instead of the
+    DCS. June's one-to-one with the DCS was held; that is not June's meeting with the Lead Member, which is
+    still to be held. The one-to-ones and reviews still to come are cancelled saying why; the one held stays
+    done, under the number it had, marked struck out."""
+    (published, as_published), (amendment, as_amended) = amended(tmp_path, "published", str), amended(tmp_path, "amended", replaced_1_6())
+    held = june_one_to_one_held(store, published, as_published)
+    dcs = by_row(store, "1.6")
+    change = store.save_framework(amendment, as_amended)
+    assert (change.replaced, change.renumbered, change.struck) == (("1.6",), (), ("row 1.6 as the version before had it",))
+    result = scheduling.schedule(store, amendment, council(), date(2024, 6, 1), YEAR[1], date(2024, 6, 12))
+    lead_member = by_row(store, "1.6")
+    assert {o.id for o in lead_member.values()}.isdisjoint(o.id for o in dcs.values()), "the Lead Member's meetings are new work"
+    june = lead_member[(0, date(2024, 6, 1))]
+    assert (june.status, june.attendees) == ("open", ("LM1",)) and "Lead Member" in june.title
+    struck_out = by_row(store, "1.6 (struck out)")
+    assert {o.id for o in struck_out.values()} == {o.id for o in dcs.values()}, "the one-to-ones keep their ids"
+    assert struck_out[(0, date(2024, 6, 1))].id == held.id and struck_out[(0, date(2024, 6, 1))].status == "done"
+    assert {(o.status, o.status_reason) for k, o in struck_out.items() if k[1] >= date(2024, 7, 1)} == {
+        ("cancelled", "out of scope: row 1.6 (struck out) is no longer in the framework")}  # fmt: skip
+    assert result.created == len(lead_member) == 10, "a meeting a month from June"
+    assert store.save_framework(amendment, as_amended + "\n# a comment\n").replaced == (), "loaded again: nothing is new"
+    assert scheduling.schedule(store, amendment, council(), date(2024, 6, 1), YEAR[1], date(2024, 6, 12)).created == 0
+
+
+def test_the_replacement_withdrawn_gives_the_one_to_ones_back_their_work(store: SqlStore, tmp_path: Path):
+    (published, as_published), (amendment, as_amended) = amended(tmp_path, "published", str), amended(tmp_path, "amended", replaced_1_6())
+    held = june_one_to_one_held(store, published, as_published)
+    dcs = {k: o.id for k, o in by_row(store, "1.6").items()}
+    store.save_framework(amendment, as_amended)
+    scheduling.schedule(store, amendment, council(), date(2024, 6, 1), YEAR[1], date(2024, 6, 12))
+    lead_member = {o.id for o in by_row(store, "1.6").values()}
+    change = store.save_framework(published, as_published)
+    assert change.renumbered == (("1.6 (struck out)", "1.6"),) and change.replaced == ()
+    scheduling.schedule(store, published, council(), date(2024, 6, 1), YEAR[1], date(2024, 6, 20))
+    back = by_row(store, "1.6")
+    assert {k: o.id for k, o in back.items()} == dcs and back[(0, date(2024, 6, 1))].status == "done"
+    assert {o.status for k, o in back.items() if k[1] >= date(2024, 7, 1)} == {"open"}, "the one-to-ones to come are open again"
+    assert {o.id for o in by_row(store, "1.6 (struck out 2)").values()} == lead_member
+    assert held.id in {o.id for o in store.obligations(Filters(row="1.6", statuses=frozenset({"done"})))}
+
+
+def test_a_row_reworded_where_it_stands_is_the_same_row(store: SqlStore, tmp_path: Path):
+    """Most of its words the same ("a one-to-one meeting with the DCS each month"): the one-to-one held in June stands."""
+    (published, as_published), (amendment, as_amended) = amended(tmp_path, "published", str), amended(tmp_path, "amended", reworded_1_6())
+    june_one_to_one_held(store, published, as_published)
+    before = {k: o.id for k, o in by_row(store, "1.6").items()}
+    change = store.save_framework(amendment, as_amended)
+    assert (change.replaced, change.struck) == ((), ())
+    result = scheduling.schedule(store, amendment, council(), date(2024, 6, 1), YEAR[1], date(2024, 6, 12))
+    assert {k: o.id for k, o in by_row(store, "1.6").items()} == before and (result.created, result.cancelled) == (0, 0)
+
+
+def test_the_file_says_whether_a_row_is_the_same_or_new_work(store: SqlStore, tmp_path: Path):
+    """``was: "1.6"`` on row 1.6: the Lead Member's meetings are what the one-to-ones were (June's is held);
+    ``was: new`` on the row merely reworded: new work. Left in the file, ``was: new`` is read once: a later
+    amendment rewording the row again leaves its work alone."""
+    published, as_published = amended(tmp_path, "published", str)
+    same, as_same = amended(tmp_path, "same", replaced_1_6('"1.6"'))
+    june_one_to_one_held(store, published, as_published)
+    before = {k: o.id for k, o in by_row(store, "1.6").items() if k[0] == 0}
+    assert store.save_framework(same, as_same).replaced == ()
+    scheduling.schedule(store, same, council(), date(2024, 6, 1), YEAR[1], date(2024, 6, 12))
+    kept = by_row(store, "1.6")
+    assert {k: o.id for k, o in kept.items() if k[0] == 0} == before and kept[(0, date(2024, 6, 1))].status == "done"
+
+    new, as_new = amended(tmp_path, "new", reworded_1_6("new"))
+    assert store.save_framework(published, as_published).replaced == ()
+    assert store.save_framework(new, as_new).replaced == ("1.6",)
+    scheduling.schedule(store, new, council(), date(2024, 6, 1), YEAR[1], date(2024, 6, 12))
+    fresh = {o.id for o in by_row(store, "1.6").values()}
+    assert fresh.isdisjoint(before.values())
+    later, as_later = amended(tmp_path, "later", lambda text: reworded_1_6("new")(text).replace(
+        "with the DCS each month, and a quarterly", "with the DCS every month, and a quarterly"))  # fmt: skip
+    assert later.row("1.6").task != new.row("1.6").task
+    assert store.save_framework(later, as_later).replaced == ()
+    scheduling.schedule(store, later, council(), date(2024, 6, 1), YEAR[1], date(2024, 6, 12))
+    assert {o.id for o in by_row(store, "1.6").values()} == fresh
+
+
+def test_loading_a_row_replaced_says_its_work_starts_afresh_and_put_back_says_so(db_url: str, tmp_path: Path, capsys):
+    amended(tmp_path, "amended", replaced_1_6())
+    assert main(["--db", db_url, "framework", "load", "east-sussex-2013"]) == 0
+    capsys.readouterr()
+    assert main(["--db", db_url, "framework", "load", str(tmp_path / "amended" / "east-sussex-2013.yaml")]) == 0
+    out = capsys.readouterr().out
+    assert "new work: row 1.6 asks for other work than the row it replaced" in out and 'was: "1.6"' in out, out
+    assert "struck out: row 1.6 as the version before had it." in out and "renumbered" not in out, out
+    assert main(["--db", db_url, "framework", "load", "east-sussex-2013"]) == 0
+    out = capsys.readouterr().out
+    assert "put back: row 1.6, with the work it had before it was struck out." in out and "renumbered" not in out, out

@@ -22,6 +22,7 @@ from qaf.cli import outcomes as cli_outcomes
 from qaf.cli import report as cli_report
 from qaf.cli.common import day_arg, open_store, print_problems, runner_name, seconds_arg, today_of, whole_arg, window
 from qaf.rules import bundled
+from qaf.rules.numbering import parked_from
 from qaf.rules.problems import InputError, QafError, errors
 
 if TYPE_CHECKING:
@@ -68,10 +69,22 @@ def cmd_framework_load(args: argparse.Namespace) -> int:
     was = f" (was version {change.previous_version})" if change.action == "replaced" else ""
     print(f"{change.action} {fw.id} version {fw.version}{was}: {fw.title}: "
           f"{rows} rows, {schedulable} schedulable, {rows - schedulable} not schedulable")  # fmt: skip
-    if change.renumbered:  # said before the schedule acts on it, as what is struck out is
-        print(f"renumbered: {'; '.join(f'row {old} is now row {new}' for old, new in change.renumbered)}. Each keeps its "
+    back = [(parked_from(old), new) for old, new in change.renumbered if parked_from(old)]
+    if back:  # a row struck out when another took its number, put back
+        print(f"put back: {'; '.join(f'row {new}' if was == new else f'row {was} (now {new})' for was, new in back)}, with the work "
+              f"{'it' if len(back) == 1 else 'each'} had before {'it was' if len(back) == 1 else 'they were'} struck out.")  # fmt: skip
+    if renumbered := [(old, new) for old, new in change.renumbered if not parked_from(old)]:  # said before the schedule acts on it
+        print(f"renumbered: {'; '.join(f'row {old} is now row {new}' for old, new in renumbered)}. Each keeps its "
               "work (qaf follows a row by its role and task, or by the number the file says it was): done work stays done, open work stays "
               "open, and a calendar's events stay the same events.")  # fmt: skip
+    if change.replaced:  # said before what is struck out: the row each replaced is in that line
+        rows = ", ".join(change.replaced)
+        one = len(change.replaced) == 1
+        print(f"new work: row{'' if one else 's'} {rows} {'asks' if one else 'ask'} for other work than the row{'' if one else 's'} "
+              f"{'it' if one else 'they'} replaced (few of {'its' if one else 'their'} role's and task's words are the same), so "
+              f"{'its' if one else 'their'} work starts afresh, and the work of the row{'' if one else 's'} before is struck out. "
+              "If a row is the same one reworded, write its own number as what it was (was: \"1.6\" on row 1.6) and load the "
+              "version before, then this one again.")  # fmt: skip
     if change.struck:  # what the amendment takes away, said before the schedule acts on it
         print(f"struck out: {'; '.join(change.struck)}. The next schedule or tick cancels the open work of a row or "
               "cadence struck out, saying why; done work stays done, and so do escalations raised.")  # fmt: skip
