@@ -85,7 +85,7 @@ from qaf.engine.report_model import (  # noqa: F401  (the records are part of th
     TargetResult,
 )  # fmt: skip
 from qaf.engine.report_words import Month, completion_sentence, grade_label, kind_label, number, percent, shares, tenths
-from qaf.rules.model import KINDS, Framework
+from qaf.rules.model import GRADES, KINDS, Framework
 
 REMINDER = -1
 HISTORY_MONTHS = 12
@@ -216,7 +216,22 @@ def _moderated(o: Obligation) -> bool:
     return o.outcome is not None and o.outcome.moderated_grade is not None
 
 
-def grades(scale: tuple[str, ...], graded: Sequence[Obligation], areas: tuple[str, ...] = (), signs_off: bool = False) -> Grades:
+def report_scale(scale: tuple[str, ...], obligations: Sequence[Obligation]) -> tuple[str, ...]:
+    """The framework's scale, best first, then each grade the obligations were given that it no longer has
+    (the council amended its scale: an audit graded "good" before the change stays "good"), Ofsted's four in
+    their order, others by name."""
+    on = set(scale)
+    given = {g for o in obligations if o.outcome is not None
+             for g in (o.outcome.grade, o.outcome.moderated_grade, *dict(o.outcome.areas).values(), *dict(o.outcome.moderated_areas).values())
+             if g and g not in on}  # fmt: skip
+    order = {g: i for i, g in enumerate(GRADES)}
+    return (*scale, *sorted(given, key=lambda g: (order.get(g, len(order)), g)))
+
+
+def grades(scale: tuple[str, ...], graded: Sequence[Obligation], areas: tuple[str, ...] = (), signs_off: bool = False,
+           on_scale: tuple[str, ...] | None = None) -> Grades:  # fmt: skip
+    """The month's grades over ``scale`` (:func:`report_scale`); ``on_scale``: the framework's own, on which
+    a moderated grade is compared with the primary (default: all of ``scale``)."""
     n = len(graded)
     worst_first = tuple(reversed(scale))
     primary = _tally(scale, (o.outcome.grade for o in graded))
@@ -229,13 +244,16 @@ def grades(scale: tuple[str, ...], graded: Sequence[Obligation], areas: tuple[st
     rows = [g for g in worst_first if before[g] or after[g]]
     left, right = shares([before[g] for g in rows]), shares([after[g] for g in rows])
     table = tuple(GradeRow(g, grade_label(g), before[g], after[g], left[i], right[i]) for i, g in enumerate(rows))
-    rank = {g: i for i, g in enumerate(scale)}  # best first: a lower rank is a better grade
-    up = sum(1 for o in moderated if rank.get(o.outcome.moderated_grade, 0) < rank.get(o.outcome.grade, 0))
-    down = sum(1 for o in moderated if rank.get(o.outcome.moderated_grade, 0) > rank.get(o.outcome.grade, 0))
+    rank = {g: i for i, g in enumerate(scale if on_scale is None else on_scale)}  # best first: a lower rank is a better grade
+    # a grade of the scale before it was amended is not better or worse than one of the scale now: not compared
+    compared = [o for o in moderated if o.outcome.grade in rank and o.outcome.moderated_grade in rank]
+    up = sum(1 for o in compared if rank[o.outcome.moderated_grade] < rank[o.outcome.grade])
+    down = sum(1 for o in compared if rank[o.outcome.moderated_grade] > rank[o.outcome.grade])
+    agreed = len(compared) - up - down
     contested = [o for o in graded if o.outcome.contested]
     return Grades(
         graded=n, shares=all_shares, concerns=sum(1 for o in graded if o.outcome.concerns), moderated=m, table=table,
-        upscaled=up, downscaled=down, agreed=m - up - down, agreement_percent=percent(m - up - down, m),
+        upscaled=up, downscaled=down, agreed=agreed, agreement_percent=percent(agreed, len(compared)), across=m - len(compared),
         contested=len(contested), contested_settled=sum(1 for o in contested if _moderated(o)),
         signed=sum(1 for o in moderated if o.outcome.signoff_by) if signs_off else None, **_areas(scale, areas, moderated),
     )  # fmt: skip
@@ -427,12 +445,14 @@ def figures(
         replace(e, by_name=org.person(e.by).name if e.by and org.person(e.by) else (e.by or ""), what=what_label(fw, org, by_id[e.obligation]))
         for e in sorted((e for e in extensions if e.obligation in ids and due[e.obligation] in month), key=lambda e: (e.first, e.obligation))
     )  # fmt: skip
+    scale = report_scale(fw.grades, mine)
     return Report(
-        framework=fw.id, title=fw.title, council=fw.council, month=month, as_of=as_of, grades_scale=fw.grades,
-        completion=completion(fw, org, month, scheduled, as_of, due, done_on or {}), grades=grades(fw.grades, graded, fw.areas, signs_off(fw)),
+        framework=fw.id, title=fw.title, council=fw.council, month=month, as_of=as_of, grades_scale=scale,
+        grades_off_scale=scale[len(fw.grades):], completion=completion(fw, org, month, scheduled, as_of, due, done_on or {}),
+        grades=grades(scale, graded, fw.areas, signs_off(fw), fw.grades),
         follow_ups=follow_ups(mine, month, as_of), reviews_due=reviews_due(org, mine, month),
         reminders=reminders, escalations=rungs, extensions=extended, targets=targets(fw, graded),
-        history=history(fw.grades, mine, month), actions=actions(mine, month, as_of),
+        history=history(scale, mine, month), actions=actions(mine, month, as_of),
         **dict(zip(("last_month", "year", "trend"), rates(fw, mine, month, as_of, due, done_on or {}))),
         top_level=fw.rungs()[-1][0], top_who=_the(_who(fw.ladder[-1].to)),
     )  # fmt: skip

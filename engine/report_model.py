@@ -105,12 +105,13 @@ class Grades:
     upscaled: int = 0
     downscaled: int = 0
     agreed: int = 0
-    agreement_percent: int | None = None
+    agreement_percent: int | None = None  # of the moderations compared (not those across a change of scale)
     contested: int = 0
     contested_settled: int = 0
     signed: int | None = None  # of the moderated audits, QA-signed (Tameside's triple lock); None: the framework has no QA sign-off
     areas: tuple[AreaRow, ...] = ()  # each key area, then the overall grade: primary against moderated
     area_grades: tuple[str, ...] = ()  # the columns of ``areas``: grades given in either column, worst first
+    across: int = 0  # of the moderated, graded on a scale the framework no longer has: neither up, down nor agreed
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,7 +195,7 @@ class Report:
     council: str
     month: Month
     as_of: date
-    grades_scale: tuple[str, ...]
+    grades_scale: tuple[str, ...]  # the framework's scale, then any grade given before it was amended (grades_off_scale)
     completion: Completion
     grades: Grades
     follow_ups: FollowUps
@@ -210,6 +211,9 @@ class Report:
     trend: tuple[Rate, ...] = ()  # the completion rate of each of the last 12 months, oldest first
     top_level: int = -2  # the ladder's top rung (the DCS by default), and who it tells
     top_who: str = ""
+    # grades the audits were given that the framework's scale no longer has (the council amended it): they stand
+    # as given, at the end of grades_scale
+    grades_off_scale: tuple[str, ...] = ()
 
     @property
     def reached_top(self) -> int:

@@ -242,6 +242,45 @@ def test_json_csv_and_html_give_the_same_figures():
         assert outside not in page  # self-contained: nothing fetched, nothing run
 
 
+# Ofsted's report cards (2025): the scale a council may amend its framework to in the middle of a year
+REPORT_CARDS = ("exceptional", "strong_standard", "expected_standard", "needs_attention", "urgent_improvement")
+
+
+def test_a_scale_amended_mid_month_the_grades_given_before_stand_and_are_counted():
+    """Tameside amends its scale to Ofsted's report cards in September. Four audits were graded before on
+    Ofsted's four grades, two after: the month counts six, the old grades among them (an inadequate audit does
+    not vanish from the Director's report), and the shares add up to 100%. A moderation across the change
+    (inadequate, moderated as urgent improvement) is neither upscaled, downscaled nor agreed."""
+    amended = dataclasses.replace(TAMESIDE, grades=REPORT_CARDS, escalate_grades=("urgent_improvement",))
+    pairs = [("good", None), ("requires_improvement", None), ("inadequate", None), ("inadequate", "urgent_improvement"),
+             ("strong_standard", "expected_standard"), ("urgent_improvement", None)]  # fmt: skip
+    obs = [ob(i, date(2023, 9, 29), fw=TAMESIDE, row="T1", status="done", grade=p, moderated=m, on=date(2023, 9, 15))
+           for i, (p, m) in enumerate(pairs)]  # fmt: skip
+    r = figures(amended, council(), obs, [], [], SEPT, date(2023, 10, 2))
+    g = r.grades
+    assert r.grades_scale == (*REPORT_CARDS, "good", "requires_improvement", "inadequate")
+    assert r.grades_off_scale == ("good", "requires_improvement", "inadequate")
+    assert [(s.grade, s.count) for s in g.shares if s.count] == [
+        ("strong_standard", 1), ("urgent_improvement", 1), ("good", 1), ("requires_improvement", 1), ("inadequate", 2)]  # fmt: skip
+    assert g.graded == sum(s.count for s in g.shares) == 6 and sum(s.percent for s in g.shares) == 100
+    assert (g.moderated, g.upscaled, g.downscaled, g.agreed, g.across, g.agreement_percent) == (2, 0, 1, 0, 1, 0)
+    assert r.history[-1].primary == (*((k, 0) for k in ("exceptional",)), ("strong_standard", 1), ("expected_standard", 0),
+                                     ("needs_attention", 0), ("urgent_improvement", 1), ("good", 1), ("requires_improvement", 1),
+                                     ("inadequate", 2))  # fmt: skip
+    md = render(r, "md")
+    assert ("Good, Requires Improvement and Inadequate are not on the framework's scale now (Exceptional, Strong Standard, "
+            "Expected Standard, Needs Attention, Urgent Improvement): audits graded before the scale was amended keep the grade "
+            "they were given, and are counted under it.") in md  # fmt: skip
+    assert "| Inadequate | 2 | 33% |" in md
+    assert ("Two audits moderated: 0 upscaled, 1 downscaled, 0 agreed (agreement between auditors and moderators 0%); "
+            "1 across the change of scale, not compared.") in md  # fmt: skip
+    assert json.loads(render(r, "json"))["grades_off_scale"] == ["good", "requires_improvement", "inadequate"]
+    assert ["2023-09", "tameside-2023", "moderation", "all", "", "", "across", "1"] in list(csv.reader(io.StringIO(render(r, "csv"))))
+    page = render(r, "html")
+    assert "not on the framework&#x27;s scale now" in page or "not on the framework's scale now" in page
+    assert figures(TAMESIDE, council(), tameside_september(), [], [], SEPT, date(2023, 10, 2)).grades_off_scale == (), "a scale kept: nothing extra"
+
+
 # --- from the store, and the command ------------------------------------------------------------------
 
 

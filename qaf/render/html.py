@@ -20,7 +20,7 @@ from qaf.engine.report_model import Counts, Group, Rate, Report
 from qaf.engine.report_words import kind_label
 from qaf.render.charts import completion_chart, grades_chart, label_lines, month_grades_chart, teams_chart
 from qaf.render.report import (
-    COLUMNS, _table as _md_table, actions_line, area_table, base_line, best_first, day_text, graded_line, history_table,
+    COLUMNS, _table as _md_table, actions_line, area_table, base_line, best_first, day_text, graded_line, history_table, off_scale_line,
     moderation_line, nobody_line, pct, signed_line, target_line,
 )  # fmt: skip
 
@@ -101,8 +101,9 @@ def _from_markdown_table(lines: list[str]) -> str:
 def _grades(r: Report) -> str:
     g = r.grades
     out = [f"<p>{escape(graded_line(r))}.</p>"]
-    if base_line(r):
-        out.append(f'<p class="muted">{escape(base_line(r))}</p>')
+    for line in (base_line(r), off_scale_line(r)):
+        if line:
+            out.append(f'<p class="muted">{escape(line)}</p>')
     if g.graded:
         out.append(_table(["Grade", "Audits", "Share"], [[s.label, s.count, pct(s.percent)] for s in g.shares]))
     out.append(f"<h3>{escape(r.month.label)} moderated audits</h3>")
@@ -178,7 +179,8 @@ def tiles(r: Report) -> str:
         f"<p>of the case-file audits first due in {escape(m)} completed by its end ({a.completed} of {a.scheduled})</p>"
         f"<p>Last month ({escape(r.last_month.label if r.last_month else '')}): {escape(_rate(r.last_month))}<br>"
         f"Year so far ({escape(r.year.label if r.year else '')}): {escape(_rate(r.year))}</p>"))  # fmt: skip
-    moderated = (f"{g.moderated} moderated: {g.agreed} agreed, {g.downscaled} downscaled, {g.upscaled} upscaled"
+    across = f", {g.across} across the change of scale" if g.across else ""
+    moderated = (f"{g.moderated} moderated: {g.agreed} agreed, {g.downscaled} downscaled, {g.upscaled} upscaled{across}"
                  f" (agreement {pct(g.agreement_percent)})" if g.moderated else "none moderated yet")  # fmt: skip
     grades = _tile("Grades", (
         f'<p class="big">{g.graded:,}</p><p>audits graded in {escape(m)} (primary grades)</p>'

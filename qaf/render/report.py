@@ -142,8 +142,20 @@ def signed_line(g) -> str:
 
 def moderation_line(g) -> str:
     audits = "audit" if g.moderated == 1 else "audits"
+    across = f"; {g.across} across the change of scale, not compared" if g.across else ""
     return (f"{number(g.moderated, start=True)} {audits} moderated: {g.upscaled} upscaled, {g.downscaled} downscaled, "
-            f"{g.agreed} agreed (agreement between auditors and moderators {pct(g.agreement_percent)}).")  # fmt: skip
+            f"{g.agreed} agreed (agreement between auditors and moderators {pct(g.agreement_percent)}){across}.")  # fmt: skip
+
+
+def off_scale_line(r: Report) -> str:
+    """One line when audits were graded on a scale the framework no longer has, saying their grades stand."""
+    off = r.grades_off_scale
+    if not off:
+        return ""
+    names = ", ".join(grade_label(g) for g in off[:-1]) + (" and " if len(off) > 1 else "") + grade_label(off[-1])
+    now = ", ".join(grade_label(g) for g in r.grades_scale[: len(r.grades_scale) - len(off)])
+    return (f"{names} {'is' if len(off) == 1 else 'are'} not on the framework's scale now ({now}): audits graded before "
+            f"the scale was amended keep the grade they were given, and are counted under it.")  # fmt: skip
 
 
 def markdown(report: Report) -> str:
@@ -164,8 +176,8 @@ def markdown(report: Report) -> str:
         out += counts_table(first, groups, c.total if title == "By kind of work" else None) if groups else ["Nothing was scheduled.", ""]
     out += ["## Grades", ""]
     out += [graded_line(r) + ".", ""]
-    out += [line for line in [base_line(r)] if line]
-    out += [""] if base_line(r) else []
+    for line in (base_line(r), off_scale_line(r)):
+        out += [line, ""] if line else []
     if g.graded:
         out += _table(["Grade", "Audits", "Share"], [[s.label, s.count, pct(s.percent)] for s in g.shares])
     out += tameside_table(r)
@@ -292,7 +304,8 @@ def _figures(r: Report) -> Iterator[tuple[str, str, str, str, str, object]]:
         yield "grades", "moderated_audits", row.grade, row.label, "moderated_percent", row.moderated_percent
         yield "grades", "moderated_audits", row.grade, row.label, "primary_count", row.primary
         yield "grades", "moderated_audits", row.grade, row.label, "moderated_count", row.moderated
-    for measure in ("graded", "concerns", "moderated", "upscaled", "downscaled", "agreed", "agreement_percent", "contested", "contested_settled"):
+    for measure in ("graded", "concerns", "moderated", "upscaled", "downscaled", "agreed", "across", "agreement_percent", "contested",
+                    "contested_settled"):  # fmt: skip
         yield "moderation", "all", "", "", measure, getattr(g, measure)
     for t in r.targets:
         for measure, value in (("max_percent", t.max_percent), ("percent", t.percent), ("count", t.count), ("of", t.of),
