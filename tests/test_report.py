@@ -12,6 +12,7 @@ import csv
 import dataclasses
 import io
 import json
+import re
 from datetime import date
 
 import pytest
@@ -278,6 +279,11 @@ def test_a_scale_amended_mid_month_the_grades_given_before_stand_and_are_counted
     assert ["2023-09", "tameside-2023", "moderation", "all", "", "", "across", "1"] in list(csv.reader(io.StringIO(render(r, "csv"))))
     page = render(r, "html")
     assert "not on the framework&#x27;s scale now" in page or "not on the framework's scale now" in page
+    for chart in ("grades-month-chart", "grades-chart"):  # eight grades' key on further lines, inside the chart
+        svg = page[page.index(f'id="{chart}"'):page.index("</svg>", page.index(f'id="{chart}"'))]
+        height = float(re.search(r'height="([0-9.]+)"', svg).group(1))
+        keys = [float(y) for y in re.findall(r'<rect class="key" x="[0-9.]+" y="([0-9.]+)"', svg)]
+        assert len(keys) == 8 and max(keys) + 10 <= height and len(set(keys)) > 1, (chart, keys, height)
     assert figures(TAMESIDE, council(), tameside_september(), [], [], SEPT, date(2023, 10, 2)).grades_off_scale == (), "a scale kept: nothing extra"
 
 

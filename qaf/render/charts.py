@@ -106,9 +106,13 @@ def _stack(x: float, width: float, bottom: float, height: float, counts: dict[st
 
 def grades_chart(history: tuple[MonthGrades, ...], scale: tuple[str, ...]) -> str:
     """Stacked 100% columns a month: primary grades, and beside them the moderated grades."""
-    w, h, left, top, bottom = 760, 300, 46, 18, 240
+    w, left, top, bottom = 760, 46, 18, 240
     slot = (w - left - 10) / max(len(history), 1)
     order = list(reversed(scale))  # worst at the bottom
+    # the key beside the note on the right, on further lines when the scale is long (a scale amended keeps its old grades)
+    legend = [(grade_label(g), colour(g, scale)) for g in scale]
+    key_right = w - 300
+    h = int(max(y for _, y in _legend_places(legend, left, bottom + 48, key_right))) + 12
     parts = [f'<svg class="chart" id="grades-chart" xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" '
              f'viewBox="0 0 {w} {h}" role="img" aria-label="Grades over the last 12 months">']  # fmt: skip
     for p in (0, 25, 50, 75, 100):
@@ -127,9 +131,8 @@ def grades_chart(history: tuple[MonthGrades, ...], scale: tuple[str, ...]) -> st
         if sum(moderated.values()):
             parts += _stack(x + slot * 0.46, slot * 0.28, bottom, bottom - top, moderated, order, scale, f"{m.month.label}, moderated")
         parts.append(_text(x + slot * 0.37, bottom + 14, m.month.short, 10))
-    legend = [(grade_label(g), colour(g, scale)) for g in scale]
-    parts += _legend(legend, left, h - 12)
-    parts.append(_text(w - 10, h - 12, "wide bar: primary audits; narrow bar: moderated", 10, "end", "#666"))
+    parts += _legend(legend, left, bottom + 48, key_right)
+    parts.append(_text(w - 10, bottom + 48, "wide bar: primary audits; narrow bar: moderated", 10, "end", "#666"))
     parts.append("</svg>")
     return "".join(parts)
 
@@ -218,7 +221,9 @@ def month_grades_chart(g: Grades, scale: tuple[str, ...], chart_id: str = "grade
     if g.moderated:
         bars += [(f"Before moderation ({g.moderated})", before, "primary grade of the moderated audits"),
                  (f"After moderation ({g.moderated})", after, "moderated grade")]  # fmt: skip
-    h = 14 + len(bars) * (bar + gap) + 44
+    keys = [(grade_label(x), colour(x, scale)) for x in scale]
+    legend_y = 14 + len(bars) * (bar + gap) + 20
+    h = int(max(y for _, y in _legend_places(keys, 10, legend_y, w - 10))) + 10  # a long scale's key on further lines
     plot = w - left - 10
     parts = [f'<svg class="chart" id="{chart_id}" xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" '
              f'viewBox="0 0 {w} {h}" role="img" aria-label="Grades this month, primary against moderated">']  # fmt: skip
@@ -243,6 +248,6 @@ def month_grades_chart(g: Grades, scale: tuple[str, ...], chart_id: str = "grade
                 ink = "#fff" if fill in ("#1b7837", "#d73027") else "#222"
                 parts.append(_text(x + width / 2, y + bar / 2 + 4, f"{split[grade]}%", 10, fill=ink))
             x += width
-    parts += _legend([(grade_label(x), colour(x, scale)) for x in scale], 10, h - 24, w - 10)
+    parts += _legend(keys, 10, legend_y, w - 10)
     parts.append("</svg>")
     return "".join(parts)
