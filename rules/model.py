@@ -298,8 +298,8 @@ class Trigger:
     source: Source = field(default=NO_SOURCE, compare=False)
 
 
-
 WAS_NEW = "new"  # a row's ``was`` saying it is new work under a number another row had (rules/numbering.py)
+
 
 @dataclass(frozen=True, slots=True)
 class Row:

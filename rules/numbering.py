@@ -198,8 +198,7 @@ def number_moves(fw: Framework, known: Known | None, before: Framework | None = 
         numbers, sigs = _numbers(row.cadences, entry, CADENCES_ALIKE)
         task = _task(row)
         # the roles and tasks this row had before, each once: said again (an amendment withdrawn), it is the same row
-        tasks = [t for t in [*(entry or {}).get("tasks", []), (entry or {}).get("task")] if t and t != task]
-        tasks = list(dict.fromkeys(tasks))
+        tasks = list(dict.fromkeys(t for t in [*(entry or {}).get("tasks", []), (entry or {}).get("task")] if t and t != task))
         after_rows[row.id] = {**_kept(entry, numbers, sigs), "in": True, "words": _words(row), "task": task,
                               **({"tasks": tasks} if tasks else {}), **({"key": key} if key != row.id else {}),
                               **({"was": WAS_NEW} if row.was == WAS_NEW else {})}  # fmt: skip
@@ -327,7 +326,7 @@ _FILLER = frozenset(
 
 def said(task: str) -> frozenset[str]:
     """The words of a row's task that say what it asks: small words left out, a plural as one."""
-    words = (w.removesuffix("'s") for w in re.findall(r"[a-z0-9]+(?:['\\-][a-z0-9]+)*", task.lower()))
+    words = (w.removesuffix("'s") for w in re.findall(r"[a-z0-9]+(?:['-][a-z0-9]+)*", task.lower()))
     return frozenset(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words if w not in _FILLER)
 
 

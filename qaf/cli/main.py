@@ -81,7 +81,7 @@ def cmd_framework_load(args: argparse.Namespace) -> int:
         rows = ", ".join(change.replaced)
         one = len(change.replaced) == 1
         print(f"new work: row{'' if one else 's'} {rows} {'asks' if one else 'ask'} for other work than the row{'' if one else 's'} "
-              f"{'it' if one else 'they'} replaced (few of {'its' if one else 'their'} role's and task's words are the same), so "
+              f"{'it' if one else 'they'} replaced ({'its' if one else 'each'} task shares few words with the one before), so "
               f"{'its' if one else 'their'} work starts afresh, and the work of the row{'' if one else 's'} before is struck out. "
               "If a row is the same one reworded, write its own number as what it was (was: \"1.6\" on row 1.6) and load the "
               "version before, then this one again.")  # fmt: skip
