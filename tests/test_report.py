@@ -284,6 +284,9 @@ def test_a_scale_amended_mid_month_the_grades_given_before_stand_and_are_counted
         height = float(re.search(r'height="([0-9.]+)"', svg).group(1))
         keys = [float(y) for y in re.findall(r'<rect class="key" x="[0-9.]+" y="([0-9.]+)"', svg)]
         assert len(keys) == 8 and max(keys) + 10 <= height and len(set(keys)) > 1, (chart, keys, height)
+        fills = re.findall(r'<rect class="key" [^>]*fill="(#[0-9a-f]{6})"', svg)
+        assert len(set(fills)) == 8, f"each grade, old or new, a colour of its own: {fills}"
+        assert "#999999" not in fills, "grey says 'no audit graded' in these charts: no grade is grey (the report cards' worst was)"
     assert figures(TAMESIDE, council(), tameside_september(), [], [], SEPT, date(2023, 10, 2)).grades_off_scale == (), "a scale kept: nothing extra"
 
 

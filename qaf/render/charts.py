@@ -17,7 +17,10 @@ from qaf.engine.report_model import COUNT_FIELDS, Grades, Group, MonthGrades, Ra
 from qaf.engine.report_words import grade_label, percent, shares
 
 GRADE_COLOURS = {"outstanding": "#1b7837", "good": "#7fbf7b", "requires_improvement": "#f1a340", "inadequate": "#d73027"}
-OTHER_COLOURS = ("#4575b4", "#91bfdb", "#fee090", "#fc8d59", "#999999")
+# a scale of the council's own (Ofsted's report cards), best to worst: none of them like Ofsted's four, which a
+# report shows beside them when the scale was amended (a "needs attention" is not a "requires improvement")
+OTHER_COLOURS = ("#4575b4", "#91bfdb", "#fee090", "#c2a5cf", "#762a83", "#999999")
+DARK = frozenset({"#1b7837", "#d73027", "#4575b4", "#762a83"})  # fills that take white figures
 STATE_COLOURS = (
     ("completed", "Completed", "#2e7d32"), ("rescheduled", "Rescheduled", "#1f77b4"), ("overdue", "Overdue", "#d62728"),
     ("open", "Not yet due", "#bdbdbd"), ("waived", "Waived", "#b39ddb"), ("cancelled", "Cancelled", "#616161"),
@@ -29,7 +32,10 @@ FONT = 'font-family="sans-serif"'
 def colour(grade: str, scale: tuple[str, ...]) -> str:
     if grade in GRADE_COLOURS:
         return GRADE_COLOURS[grade]
-    return OTHER_COLOURS[scale.index(grade) % len(OTHER_COLOURS)] if grade in scale else OTHER_COLOURS[-1]
+    if grade not in scale:
+        return OTHER_COLOURS[-1]
+    others = [g for g in scale if g not in GRADE_COLOURS]  # by place among the scale's own grades, best first
+    return OTHER_COLOURS[others.index(grade) % len(OTHER_COLOURS)]
 
 
 def _rect(x: float, y: float, w: float, h: float, fill: str, title: str, cls: str = "bar") -> str:
@@ -245,7 +251,7 @@ def month_grades_chart(g: Grades, scale: tuple[str, ...], chart_id: str = "grade
             fill = colour(grade, scale)
             parts.append(_rect(x, y, width, bar, fill, f"{what}: {grade_label(grade)} {split[grade]}% ({n} of {total})"))
             if width >= 26:
-                ink = "#fff" if fill in ("#1b7837", "#d73027") else "#222"
+                ink = "#fff" if fill in DARK else "#222"
                 parts.append(_text(x + width / 2, y + bar / 2 + 4, f"{split[grade]}%", 10, fill=ink))
             x += width
     parts += _legend(keys, 10, legend_y, w - 10)
