@@ -219,6 +219,24 @@ def test_a_contested_grade_is_settled_by_moderation(store: SqlStore):
     assert {o.id: o for o in find(store)}[settle.id].status == "done"
 
 
+def test_a_grade_is_contested_and_moderated_on_the_day_of_the_audit_or_later_never_before(store: SqlStore):
+    """A contest dated years back put its settling moderation with a Head of Service of another line (whoever
+    held the role then), and escalated it at once; a moderation dated before the audit stood as if it had."""
+    scheduled(store, "east-sussex-2013")
+    audit = april_audit(store, "3.16", "SW1")
+    recording.record(store, Recording(audit.id, "inadequate", date=date(2024, 4, 23)), date(2024, 6, 10))
+    before = snapshot(store)
+    for day in (date(2020, 1, 1), date(2024, 4, 22)):
+        with pytest.raises(InputError, match=rf"{day} is before the audit was done \(2024-04-23\)"):
+            recording.contest(store, audit.id, "OM1", day, date(2024, 6, 10))
+        with pytest.raises(InputError, match=rf"{day} is before the audit was done \(2024-04-23\)"):
+            recording.moderate(store, audit.id, "good", "H1", day, date(2024, 6, 10))
+    assert snapshot(store) == before
+    recording.contest(store, audit.id, "OM1", date(2024, 4, 23), date(2024, 6, 10))  # the same day is fine
+    recording.moderate(store, audit.id, "requires_improvement", "H1", date(2024, 4, 23), date(2024, 6, 10))
+    assert {o.id: o for o in find(store)}[audit.id].outcome.moderated_on == date(2024, 4, 23)
+
+
 # --- refusals leave the store unchanged ------------------------------------------------------------
 
 

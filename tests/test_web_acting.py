@@ -256,6 +256,7 @@ def test_a_grade_is_contested_once_and_moderation_settles_it(site: Site):
     assert "Contest the grade" in client.get(f"/obligations/{may.id}").text
     refused_unchanged(site, client, path, {"contest-date": "2024-06-11"}, "contest-date", "in the future")
     refused_unchanged(site, client, path, {"contest-date": "11/06/2024"}, "contest-date", "YYYY-MM-DD")
+    refused_unchanged(site, client, path, {"contest-date": "2020-01-01"}, "contest-date", "before the audit was done")
     answer = post(client, path, {"contest-date": ""})
     assert answer.status_code == 200 and "Grade contested" in answer.text
     assert one(site.store, may.id).outcome.contested

@@ -266,7 +266,16 @@ def _check_moderation(fw, org, audit: Obligation, mods: list[Obligation], grade:
         bad("grade", f"'{grade}' is not on the framework's scale ({', '.join(fw.grades)})")
     if day > today:
         bad("date", f"{day} is in the future (today is {today})")
+    problems += _before_audit(audit, day, "moderated")
     return problems + _moderator_refusals(fw, org, audit, mods, by, day)
+
+
+def _before_audit(audit: Obligation, day: date, done: str) -> list[Problem]:
+    """A grade is moderated or contested on the day the audit was done or later: [] when ``day`` is."""
+    when = audit.outcome.date if audit.outcome is not None else None
+    if when is not None and day < when:
+        return [Problem(CLI, "date", f"{day} is before the audit was done ({when}): a grade is {done} after it is given")]
+    return []
 
 
 def _moderation_state(audit: Obligation) -> list[Problem]:
@@ -344,6 +353,7 @@ def contest(store: Store, target: str, by: str | None, day: date | None, today: 
             problems.append(Problem(CLI, "by", f"no person '{by}' in the organisation"))
         if day > today:
             problems.append(Problem(CLI, "date", f"{day} is in the future (today is {today})"))
+        problems += _before_audit(audit, day, "contested")
         _refuse(problems, oid)
         oc.update_outcome(conn, oid, {"contested": True})
         oc.log(conn, "outcome.contested", oid, {"by": by, "date": day.isoformat(), "grade": audit.outcome.grade})
