@@ -21,6 +21,8 @@ from typing import Iterator
 
 import pytest
 
+from qaf.engine.actions import ActionSpec
+from qaf.engine.outcomes import Recording
 from qaf.engine.query import Filters
 from qaf.store.sql import SqlStore
 from qaf.usecases import recording
@@ -209,6 +211,27 @@ def test_a_review_may_find_none_carried_out(site: Site):
     assert post(client, f"/obligations/{review.id}/outcome", {"grade": "good", "carried-none": "yes"}).status_code == 200
     assert one(site.store, action.id).status == "open"
     assert "Not carried out" in client.get(f"/obligations/{action.id}").text
+
+
+def test_a_review_of_an_audit_that_raised_forty_actions_is_recorded_from_its_page_with_every_box_ticked(site: Site):
+    """The form reader refused more than 30 fields, and a review's form has a box for each of its audit's actions:
+    a review of an audit with 18 actions (the API takes 50) could not be recorded from its page."""
+    audit = may_audit(site.store, "SW1", 6)
+    steps = tuple(ActionSpec(f"Step {n} of the plan") for n in range(40))
+    recording.record(site.store, Recording(audit.id, "inadequate", concerns=True, date=date(2024, 6, 7), actions=steps), date(2024, 6, 10))
+    (review,) = find(site.store, cause=audit.id, kind="review")
+    actions = find(site.store, cause=audit.id, kind="action")
+    client = site.signed_in(PAT)
+    page = client.get(f"/obligations/{review.id}").text
+    form = page[page.index(f'action="/obligations/{review.id}/outcome"'):]
+    sent = {name: "" for name in re.findall(r'name="([^"]+)"', form[: form.index("</form>")])}  # every field as a browser sends it
+    sent.update({"grade": "good", "date": "2024-06-10", **{f"carried-{a.id}": "yes" for a in actions}})
+    for unticked in ("csrf", "concerns", "carried-none", *(n for n in sent if n.endswith("safeguarding"))):  # post() adds the token
+        sent.pop(unticked)
+    assert len(sent) > 50
+    answer = post(client, f"/obligations/{review.id}/outcome", sent)
+    assert answer.status_code == 200, answer.text
+    assert {one(site.store, a.id).status for a in actions} == {"done"} and one(site.store, review.id).status == "done"
 
 
 # --- close an action --------------------------------------------------------------------------

@@ -73,7 +73,10 @@ HEADERS = {
     "X-Frame-Options": "DENY", "Cache-Control": "no-store",
 }  # fmt: skip
 MAX_FORM = 32_000
-MAX_FIELDS = 30
+# A review's form has a box for every action its audit raised (a CSV or the API may raise dozens), beside the
+# framework's key areas and the three new action slots: 30 refused Tameside's review of an audit with ten
+# actions. MAX_FORM bounds the work of reading a body; this only refuses a body that is no form of ours.
+MAX_FIELDS = 1_000
 ANON_COOKIE = "qaf_csrf"
 
 
