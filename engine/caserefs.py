@@ -44,6 +44,18 @@ bell bird bond boyd bush cash clay cook cox dale day diaz dunn dyer ford fox fry
 hart hill hope hunt kahn kaur keen kemp kent kerr khan king knox lamb lane long lord love lynn mann marr
 may mill moss nash neal nunn page park peak pike pope read reed rees reid rice rowe rush salt shaw sims
 snow tate vine wade wall ward watt webb west wood
+abdi abel adil aida ajay alba aled alia alma amal amar amin amit amna anil anya arav ari arif arun ayan
+ayla aziz beau bela cai cain cleo cora cruz dara dawn demi dev devi dina dion dora drew edie edna eli
+elsa emil emir emre enid esme esra ewan fay fern flo fran gabe gail gene glen gus hana hani hari huw
+iago ifan ilya iman ines inez iris isha ivo jada jago jai jax jaya jed jen jo jodi jody joey jose joss
+joy juan kaan kara keir kia kian kofi lara leia leni lexi lia liam lila lina liv lyla macy mara maud
+mei mila mina mira musa myla naya neve nico nika noa noor nora nour nyla ola olga omar omer oren orla
+otis otto raj rana rani ravi raya reem remi reza rhea rio rita riya roma romy rory roxy rudy saba sami
+sana saul sia sofi sol suki tala tami teo theo tina tobi trey uma umar una uzma wes xena yara yash zain
+zak zane zena zia zion
+ade baig bibi butt carr chan chen das dodd duff hale holt howe huq hyde iyer jain jha judd kang lam lau
+le lees li lim liu lowe mead mir modi moon muir nair ng parr penn rai raza rudd shah shea syed tait tan
+tang wild wong wren wray wu yang yip zhao zhou
 """.split())
 
 
