@@ -135,6 +135,27 @@ def test_refusing_needs_a_reason_which_stays_on_the_page_and_out_of_emails(site:
         assert not any(REASON in repr(row) or why in repr(row) for row in stored[table]), table
 
 
+def test_why_more_time_was_asked_and_refused_is_shown_to_the_owner_and_her_line_never_to_an_overseer_outside_it(site: Site):
+    """The form says the reason is seen by the owner and the managers who decide: the Head of QA, who may see
+    every obligation's page but decides nothing here, read it, and the refusal's answer too."""
+    audit = june(site)
+    ask(site, site.signed_in(PAT), audit.id, "2024-07-03")
+    olive = site.signed_in(OLIVE)
+    line = olive.get("/my-line").text
+    why = "The audit is of May's supervision: it can be done without Tom."
+    assert olive.post(f"/extensions/{request_id(line)}/refuse", data={"csrf": csrf(line), "answer": why}).status_code == 200
+    ask(site, site.signed_in(PAT), audit.id, "2024-07-02")  # and a second, still waiting
+    for email in (PAT, OLIVE, HANA, DANA):
+        shown = site.signed_in(email).get(f"/obligations/{audit.id}").text
+        assert escape(REASON) in shown and escape(why) in shown, email
+    quinn = site.signed_in("quinn.quality@example-council.gov.uk")  # the Head of QA, outside Pat's line
+    shown = quinn.get(f"/obligations/{audit.id}")
+    assert shown.status_code == 200 and "More time" in shown.text and "refused" in shown.text
+    assert escape(REASON) not in shown.text and escape(why) not in shown.text
+    assert "shown to whoever asked and the managers who decide" in shown.text
+    assert escape(REASON) not in quinn.get(f"/obligations/{audit.id}/extension").text
+
+
 @pytest.mark.parametrize("to, reason, field, message", [
     ("July", REASON, "ext-to", "YYYY-MM-DD"),
     ("2024-06-20", REASON, "ext-to", "must be after the current one"),
