@@ -291,7 +291,7 @@ class CouncilYear(RuleBasedStateMachine):
             return
         ob = live[pick % len(live)]
         to, now = ob.due + timedelta(days=days), business_now(self.today)
-        asked = self._each(lambda store: extensions.ask(store, ob.id, ob.assignee, to, ASKED, now).id)
+        asked = self._each(lambda store: extensions.ask(store, ob.id, ob.assignee, to, ASKED, now, self.today).id)
         if asked[0] != "ok":
             return
         with self.stores["sqlite"].read() as conn:

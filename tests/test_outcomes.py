@@ -322,6 +322,24 @@ def test_a_line_manager_may_extend_by_up_to_five_working_days_longer_needs_the_h
     recording.record(store, Recording(may.id, "good", date=date(2024, 6, 20)), date(2024, 6, 25))  # rescheduled work can be done
 
 
+def test_more_time_is_time_still_to_come_an_extension_to_a_day_already_passed_is_refused(store: SqlStore):
+    """May's audit, due 31 May, is overdue on 10 June: moving it to 7 June made it overdue again at once, and the
+    next tick told the Practice Manager and her line a second time."""
+    from datetime import datetime, timezone
+
+    from qaf.usecases import extensions
+
+    scheduled(store, "east-sussex-2013")
+    may = next(o for o in find(store, row="3.16", subject="SW1") if o.period_start == date(2024, 5, 1))
+    before = snapshot(store)
+    with pytest.raises(InputError, match="2024-06-07 has passed \\(today is 2024-06-10\\)"):
+        recording.extend(store, may.id, date(2024, 6, 7), "OM1", "", date(2024, 6, 10))
+    with pytest.raises(InputError, match="must be today \\(10 June 2024\\) or later"):
+        extensions.ask(store, may.id, may.assignee, date(2024, 6, 7), "on leave", datetime(2024, 6, 10, 9, tzinfo=timezone.utc), date(2024, 6, 10))
+    assert snapshot(store) == before
+    assert recording.extend(store, may.id, date(2024, 6, 10), "H1", "", date(2024, 6, 10)).due == date(2024, 6, 10)  # today will do
+
+
 def _events(store: SqlStore):
     with store.read() as conn:
         return list(conn.execute(select(EVENTS).order_by(EVENTS.c.id)))

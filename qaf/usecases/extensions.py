@@ -64,8 +64,8 @@ def approvers(conn, store: Store, ob: Obligation, to: date) -> tuple[tuple[str, 
     return tuple(p.id for p in org.line(ob.assignee or "") if may_extend(fw, org, ob, p.id, days)), days
 
 
-def ask(store: Store, oid: str, by: str, to: date | None, reason: str, now: datetime) -> ExtensionRequest:
-    """``by`` (the owner) asks to move ``oid``'s due date to ``to`` because of ``reason``."""
+def ask(store: Store, oid: str, by: str, to: date | None, reason: str, now: datetime, today: date) -> ExtensionRequest:
+    """``by`` (the owner) asks on ``today`` to move ``oid``'s due date to ``to`` because of ``reason``."""
     with store.write() as conn:
         ob = oc.load(conn, oc.resolve(conn, oid), lock=True)
         if ob.assignee != by:
@@ -80,6 +80,8 @@ def ask(store: Store, oid: str, by: str, to: date | None, reason: str, now: date
             problems.append(_bad("to", "Enter the new due date as YYYY-MM-DD, for example 2024-07-01"))
         elif to <= ob.due:
             problems.append(_bad("to", f"The new due date must be after the current one ({ob.due:%d %B %Y})"))
+        elif to < today:
+            problems.append(_bad("to", f"The new due date must be today ({today:%d %B %Y}) or later"))
         elif to > oc.original_due(conn, ob) + MAX_EXTENSION:
             problems.append(_bad("to", "The new due date must be within a year of the original one"))
         elif not approvers(conn, store, ob, to)[0]:

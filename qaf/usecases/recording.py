@@ -445,6 +445,8 @@ def extend_in(conn, store: Store, target: str, to: date, by: str, reason: str, t
         bad("reason", f"the reason holds {why}")
     if to <= ob.due:
         bad("to", f"{to} is not after the current due date {ob.due}")
+    elif to < today:
+        bad("to", f"{to} has passed (today is {today}): more time is time still to come")
     if person is None:
         bad("by", f"no person '{by}' in the organisation")
     elif not any(p.id == by for p in org.line(ob.assignee or "")):

@@ -103,7 +103,7 @@ def install(app: FastAPI, site: Site) -> None:
         except ValueError:
             to = None  # the use case says what to enter, beside the field, with any other problem
         try:
-            extensions.ask(store, ob.id, who.person, to, fields.get("reason", ""), site.now())
+            extensions.ask(store, ob.id, who.person, to, fields.get("reason", ""), site.now(), site.clock())
         except extensions.NotAllowed:
             return site.refused(403, "You cannot ask for more time for this", "Only the person whose work it is may ask.", who)
         except InputError as exc:
