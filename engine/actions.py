@@ -35,6 +35,7 @@ from qaf.engine.periods import after
 from qaf.engine.scope import people_of
 from qaf.engine.workdays import calendar
 from qaf.rules.model import SPAN_LIMITS, Framework, Span
+from qaf.rules.plain import iso_day
 from qaf.rules.roles import vocabulary_of
 
 KIND = "action"
@@ -105,7 +106,7 @@ def _when(text: str) -> tuple[date | None, Span | None, str | None]:
             pass
     else:
         try:
-            return date.fromisoformat(low), None, None
+            return iso_day(low), None, None
         except ValueError:
             pass
     return None, None, f"due: '{text}' is neither a date (YYYY-MM-DD) nor 'within N working days/weeks/months'"

@@ -15,6 +15,7 @@ True
 from __future__ import annotations
 
 import re
+from datetime import date
 
 ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")  # tab, line feed, carriage return and NEL kept
@@ -23,3 +24,25 @@ LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")  # tab, li
 def has_control(text: str, lines: bool = False) -> bool:
     """Whether ``text`` holds a control character (``lines``: other than tab and the line breaks)."""
     return (LINES if lines else ONE_LINE).search(text) is not None
+
+
+ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def iso_day(text: str) -> date:
+    """A day written YYYY-MM-DD and nothing else (ValueError otherwise).
+
+    Python 3.11's ``date.fromisoformat`` also reads ``20261231`` and the
+    week dates ``2026-W49-1`` and ``2026W49``: a council's file, form or
+    command line saying one of those meant something else, or nothing.
+
+    >>> iso_day("2026-12-31")
+    datetime.date(2026, 12, 31)
+    >>> iso_day("2026W49")
+    Traceback (most recent call last):
+    ...
+    ValueError: not a date YYYY-MM-DD: '2026W49'
+    """
+    if not ISO_DAY.fullmatch(text):
+        raise ValueError(f"not a date YYYY-MM-DD: {text!r}")
+    return date.fromisoformat(text)

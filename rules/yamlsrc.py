@@ -20,8 +20,7 @@ from datetime import date
 from typing import Callable, TypeVar, Union
 
 import yaml
-
-from qaf.rules.plain import has_control
+from qaf.rules.plain import has_control, iso_day
 from qaf.rules.problems import Problem, Source
 
 T = TypeVar("T")
@@ -350,7 +349,7 @@ class Fields:
         return self.convert(key, parse_bool, "yes/no (true/false)", default)
 
     def day(self, key: str, default: date | None = None) -> date | None:
-        return self.convert(key, date.fromisoformat, "a date YYYY-MM-DD", default)
+        return self.convert(key, iso_day, "a date YYYY-MM-DD", default)
 
     def texts(self, key: str) -> tuple[str, ...]:
         """A list of text, or one text standing for a list of one."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from datetime import date
 from pathlib import Path
 
@@ -32,6 +34,17 @@ def test_broken_organisation_reports_every_mistake():
         f"{d}/people.csv:5: end: end date 2020-01-31 is before start date 2021-09-01",
         f"{d}/people.csv:6: start: malformed date '2022-02-30' (expected YYYY-MM-DD)",
     ]
+
+
+@pytest.mark.parametrize("written", ["20250110", "2025-W02-5", "2025W02", "2025-01-10T00:00", " 2025-01-10x"])
+def test_a_date_is_written_yyyy_mm_dd_and_nothing_else(tmp_path, written: str):
+    """Python reads 20250110 and the week date 2025-W02-5 as days: a file holding one meant something else."""
+    for name in ("teams.csv", "people.csv"):
+        (tmp_path / name).write_text((DATA / "small-org" / name).read_text())
+    (tmp_path / "cases.csv").write_text(f"ref,worker,team,opened,closed\nCS-000123,P4,T1,{written},\n")
+    org, problems = load_org(tmp_path, VOCAB)
+    assert [format_problem(p) for p in errors(problems)] == [
+        f"{tmp_path}/cases.csv:2: opened: malformed date {written.strip()!r} (expected YYYY-MM-DD)"]
 
 
 def test_small_organisation_loads_with_aliases_and_extra_columns_ignored():

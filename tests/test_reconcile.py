@@ -370,12 +370,13 @@ def test_due_names_an_unknown_person_or_role(loaded, capsys):
 
 
 def test_bad_dates_and_statuses_are_refused(loaded, capsys):
-    for args in (["--from", "2024-13-01"], ["--status", "finished"]):
+    for args in (["--from", "2024-13-01"], ["--status", "finished"], ["--to", "2024W49"], ["--to", "20241231"]):
         with pytest.raises(SystemExit) as exc:
             due(capsys, loaded, *args)
         assert exc.value.code == 2
     err = capsys.readouterr().err
     assert "not a date: '2024-13-01' (expected YYYY-MM-DD)" in err and "unknown status 'finished'" in err
+    assert "not a date: '2024W49' (expected YYYY-MM-DD)" in err and "not a date: '20241231'" in err  # Python reads both
 
 
 def test_work_back_in_scope_keeps_the_more_time_it_was_given(store: SqlStore, east_sussex):

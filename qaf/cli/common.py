@@ -9,6 +9,7 @@ import sys
 from datetime import date
 from typing import TYPE_CHECKING, Sequence
 
+from qaf.rules.plain import iso_day
 from qaf.rules.problems import Problem, format_problem
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ def day_arg(text: str) -> date:
     from qaf.engine.periods import outside
 
     try:
-        day = date.fromisoformat(text)
+        day = iso_day(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date: {text!r} (expected YYYY-MM-DD)") from None
     why = outside(day)

@@ -25,7 +25,7 @@ from typing import Callable, Iterator
 
 from qaf.engine.caserefs import why_not
 from qaf.engine.org import TEAM_KINDS, Body, Case, Org, Person, Team
-from qaf.rules.plain import has_control
+from qaf.rules.plain import has_control, iso_day
 from qaf.rules.problems import WARNING, Problem, Source
 from qaf.rules.roles import Vocabulary
 
@@ -111,7 +111,7 @@ def _date(rows: _Rows, line: int, values: dict[str, str], column: str, required:
             rows.problem(line, column, "a date is required (YYYY-MM-DD)")
         return None
     try:
-        return date.fromisoformat(text)
+        return iso_day(text)
     except ValueError:
         rows.problem(line, column, f"malformed date {text!r} (expected YYYY-MM-DD)")
         return None

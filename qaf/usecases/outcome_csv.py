@@ -17,6 +17,7 @@ from pathlib import Path
 from qaf.engine.actions import parse_action
 from qaf.engine.outcomes import Recording, parse_areas
 from qaf.rules.model import Framework
+from qaf.rules.plain import iso_day
 from qaf.rules.problems import Problem, Source
 from qaf.rules.yamlsrc import parse_bool
 
@@ -74,7 +75,7 @@ def _one(source: Source, v: dict[str, str], framework_for, problems: list[Proble
     day: date | None = None
     if v.get("date"):
         try:
-            day = date.fromisoformat(v["date"])
+            day = iso_day(v["date"])
         except ValueError:
             bad("date", f"malformed date {v['date']!r} (expected YYYY-MM-DD)")
     areas: tuple = ()

@@ -41,6 +41,7 @@ from qaf.engine.actions import parse_action, worker_of
 from qaf.engine.model import DONE, LIVE, Obligation
 from qaf.engine.outcomes import GRADED, Recording, check_recording, may_act, parse_areas
 from qaf.engine.query import Filters
+from qaf.rules.plain import iso_day
 from qaf.rules.problems import InputError, Problem, Source
 from qaf.rules.settings import grade_key
 from qaf.usecases import queries, recording
@@ -188,7 +189,7 @@ def _day(fields: dict[str, str], name: str, problems: list[Problem]) -> date | N
     if not text:
         return None
     try:
-        return date.fromisoformat(text)
+        return iso_day(text)
     except ValueError:
         problems.append(Problem(WEB, "date", "Enter the date as YYYY-MM-DD, for example 2024-06-03"))
         return None

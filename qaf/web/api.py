@@ -62,13 +62,14 @@ from qaf.engine.actions import parse_action
 from qaf.engine.model import LIVE, Obligation, is_obligation_id
 from qaf.engine.outcomes import Recording, check_recording, may_act, parse_areas
 from qaf.engine.query import Filters
+from qaf.rules.plain import iso_day
 from qaf.rules.problems import InputError, Problem, QafError, Source
 from qaf.store.collector import HeapSettler
 from qaf.store.sql import SqlStore
 from qaf.usecases import mail, queries, recording, tokens
 from qaf.web import encoding, oidc, pages
-from qaf.web.forms import static_file
 from qaf.web.encoding import Encoded
+from qaf.web.forms import static_file
 from qaf.web.kept import Answers, Records
 from qaf.web.serving import FeedServer
 from qaf.web.timing import ServerTiming
@@ -447,7 +448,7 @@ def _recording(store: SqlStore, ob: Obligation, body: OutcomeIn, by: str, today:
     day = None
     if body.date is not None:
         try:
-            day = date.fromisoformat(body.date)
+            day = iso_day(body.date)
         except ValueError:
             problems.append(Problem(API, "date", f"not a date: {body.date!r} (expected YYYY-MM-DD)"))
     areas: list[tuple[str, str]] = []

@@ -18,6 +18,7 @@ from typing import Mapping
 from qaf.engine.org import Org
 from qaf.engine.query import DueQuery, parse_statuses
 from qaf.rules.model import KINDS
+from qaf.rules.plain import iso_day
 from qaf.rules.roles import Vocabulary
 
 WORK = ("status", "kind", "framework", "row", "case", "from", "to")  # My work: the viewer's own
@@ -51,7 +52,7 @@ class Asked:
 
 def _day(text: str, label: str, errors: dict[str, str], key: str) -> date | None:
     try:
-        return date.fromisoformat(text)
+        return iso_day(text)
     except ValueError:
         errors[key] = f"{label}: enter a date as YYYY-MM-DD, for example 2024-06-03"
         return None

@@ -24,7 +24,7 @@ Bad filters answer 422 with the message beside the field; nothing is queried.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -35,8 +35,9 @@ from qaf.engine.model import DONE, OPEN, OVERDUE, RESCHEDULED, Obligation
 from qaf.engine.query import STORED, Filters, QueryError
 from qaf.engine.report_words import Month
 from qaf.rules.model import KINDS
-from qaf.rules.roles import Vocabulary
+from qaf.rules.plain import iso_day
 from qaf.rules.problems import InputError
+from qaf.rules.roles import Vocabulary
 from qaf.store.outcomes import NoSuchObligation
 from qaf.usecases import extensions, queries, reporting, tokens
 from qaf.usecases.feeds import vocabulary
@@ -99,7 +100,7 @@ def install(app: FastAPI, site: Site) -> None:
         if isinstance(ob, Response):
             return ob
         try:
-            to = date.fromisoformat(fields.get("to", "").strip())
+            to = iso_day(fields.get("to", "").strip())
         except ValueError:
             to = None  # the use case says what to enter, beside the field, with any other problem
         try:
