@@ -401,9 +401,16 @@ def month_rate(fw: Framework, obs: Sequence[Obligation], month: Month, as_of: da
     return Rate(month.label, c.scheduled, c.completed)
 
 
-def year_start(month: Month) -> Month:
-    """The first month of the financial year (April) ``month`` falls in: councils report April to March."""
-    return Month(month.year if month.month >= 4 else month.year - 1, 4)
+def year_start(month: Month, start: tuple[int, int] = (4, 1)) -> Month:
+    """The first month of the council's year ``month`` falls in: April to March unless the framework's
+    ``year_start`` (month, day) says otherwise, as the Director's page counts it.
+
+    >>> year_start(Month(2024, 2)), year_start(Month(2024, 2), (1, 1))
+    (Month(year=2023, month=4), Month(year=2024, month=1))
+    """
+    last = month.last
+    first_month, first_day = start
+    return Month(last.year if (last.month, last.day) >= (first_month, first_day) else last.year - 1, first_month)
 
 
 def rates(fw: Framework, obs: Sequence[Obligation], month: Month, as_of: date, due: dict[str, date],
@@ -411,7 +418,7 @@ def rates(fw: Framework, obs: Sequence[Obligation], month: Month, as_of: date, d
     """(last month, the financial year so far, the last 12 months), for the Board's page."""
     trend = tuple(month_rate(fw, obs, month.plus(-back), as_of, due, done_on) for back in range(HISTORY_MONTHS - 1, -1, -1))
     by_label = {r.label: r for r in trend}
-    first, months = year_start(month), []
+    first, months = year_start(month, fw.year_start), []
     m = first
     while m <= month:
         months.append(by_label.get(m.label) or month_rate(fw, obs, m, as_of, due, done_on))

@@ -104,6 +104,16 @@ def nothing() -> Report:
 # --- the figures and words ---------------------------------------------------------------------
 
 
+def test_the_year_so_far_is_the_councils_year_as_its_framework_starts_it():
+    """A council whose year starts on 1 January: September's year so far began in April all the same, while
+    the Director's page and the schedule counted from January."""
+    calendar_year = dataclasses.replace(TAMESIDE, year_start=(1, 1))
+    r = figures(calendar_year, council(), [], [], [], SEPT, AS_OF)
+    assert r.year.label == "January 2023 to September 2023"
+    assert figures(TAMESIDE, council(), [], [], [], SEPT, AS_OF).year.label == "April 2023 to September 2023"
+    assert figures(calendar_year, council(), [], [], [], Month(2023, 1), AS_OF).year.label == "January 2023"
+
+
 def test_the_board_page_counts_actions_escalations_and_completion_against_last_month_and_the_year():
     r = september()
     assert (r.actions.raised, r.actions.done, r.actions.overdue, r.actions.open) == (3, 1, 1, 2)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from qaf.engine.query import Filters
-from qaf.engine.report import Report, figures
+from qaf.engine.report import Report, figures, year_start
 from qaf.engine.report_words import Month
 from qaf.rules.model import Framework
 from qaf.store import reports
@@ -25,10 +25,7 @@ def report(store: Store, framework: Framework, month: Month, as_of: date) -> Rep
 def year_so_far(store: Store, framework: Framework, through: Month, as_of: date) -> list[Report]:
     """Each month's report, as :func:`report` gives it on ``as_of``, from the start of the council's year
     (``year_start``) to ``through``, the store read once: the Director's page shows the year beside the month."""
-    start_month, start_day = framework.year_start
-    end = through.last
-    year = end.year if (end.month, end.day) >= (start_month, start_day) else end.year - 1
-    first, last = Month(year, start_month), through
+    first, last = year_start(through, framework.year_start), through
     obligations = store.obligations(Filters(framework=framework.id))
     org = store.org()
     with store.read() as conn:
