@@ -167,6 +167,20 @@ def test_a_leavers_feed_and_api_token_stop_working(served: Served):
     assert served.client.get("/api/obligations", served.api["PM1"]).status_code == 401
 
 
+def test_a_token_is_refused_to_a_leaver_from_the_first_day_after_she_left_as_the_council_counts_days(served: Served):
+    """Pat's last day is 30 June. At 00:30 on 1 July, British Summer Time, it is still 30 June in UTC: a token
+    was issued, for a feed that showed nothing."""
+    org = council(people=people_with(PM1={"end": date(2024, 6, 30)}, SW4={"start": date(2024, 9, 2)}))
+    served.store.save_org(org)
+    vocab = served.store.vocabulary()
+    with pytest.raises(tokens.TokenError, match="left on 2024-06-30"):
+        tokens.issue(served.store, org, vocab, "PM1", None, "feed", datetime(2024, 6, 30, 23, 30, tzinfo=timezone.utc))
+    _, last_evening = tokens.issue(served.store, org, vocab, "PM1", None, "feed", datetime(2024, 6, 30, 22, 30, tzinfo=timezone.utc))
+    _, starter = tokens.issue(served.store, org, vocab, "SW4", None, "feed", NOW)  # before her first day: she may subscribe
+    said = tokens.listing([last_evening, starter], org, date(2024, 7, 1))
+    assert "inactive (left 2024-06-30)" in said[0] and "inactive (starts 2024-09-02)" in said[1]  # not "left None"
+
+
 def test_qaf_serve_can_freeze_the_loaded_organisation_out_of_the_collectors_way(shared: Served):
     import gc
 

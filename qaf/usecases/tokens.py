@@ -30,6 +30,7 @@ import secrets
 from datetime import date, datetime
 
 from qaf.calendars.access import OVERSEERS, SCOPES, oversees, widest_scope
+from qaf.engine.businesstime import business_date
 from qaf.engine.org import Org
 from qaf.rules.problems import QafError
 from qaf.rules.roles import Vocabulary
@@ -78,7 +79,7 @@ def issue(
     found = org.person(person)
     if found is None:
         raise TokenError(f"no person '{person}' in the organisation")
-    if found.end is not None and found.end < now.date():
+    if found.end is not None and found.end < business_date(now, store.timezone()):  # the council's day, not UTC's
         raise TokenError(f"{found.name} ({person}) left on {found.end}: no token")
     if scope is None:
         scope = "person" if purpose == "feed" else widest_scope(org, vocab, person, overseers)
@@ -152,7 +153,7 @@ def listing(tokens: list[StoredToken], org: Org, today: date) -> list[str]:
         who = f"{person.name} ({t.person})" if person else f"{t.person} (no longer in the organisation)"
         state = f"revoked {t.revoked_at:%Y-%m-%d}" if t.revoked_at else "active"
         if not t.revoked and person is not None and not person.active_on(today):
-            state = f"inactive (left {person.end})"
+            state = f"inactive (left {person.end})" if person.end is not None and person.end < today else f"inactive (starts {person.start})"
         lines.append(f"{t.id}  {t.purpose:<4}  {t.scope:<6}  {state:<18}  created {t.created_at:%Y-%m-%d %H:%M}  {who}")
     return lines
 
