@@ -10,6 +10,10 @@
   council whose framework names these roles differently (names are matched
   through every loaded framework's vocabulary and aliases, and as written).
 
+An action is also seen by whoever may see the audit that raised it: the
+Practice Manager who gave an action to someone outside her line follows
+it up on its page (her own line's actions she sees already).
+
 A token's scope can only narrow this: ``person`` (own obligations only),
 ``team`` (own and the line below), ``all`` (everything, for an overseer;
 for anyone else it is the same as ``team``). A person who has left (their
@@ -26,6 +30,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from qaf.engine.model import Obligation
 from qaf.engine.org import Org
 from qaf.rules.roles import Vocabulary
 
@@ -79,3 +84,23 @@ def visible(
 def widest_scope(org: Org, vocab: Vocabulary, person_id: str, overseers: tuple[str, ...] = OVERSEERS) -> str:
     """``all`` for an overseer, else ``team``: what an API token gets unless told otherwise."""
     return "all" if oversees(org, vocab, person_id, overseers) else "team"
+
+
+def may_see(visible: frozenset[str] | None, ob: Obligation, cause: Obligation | None = None) -> bool:
+    """Whether someone who sees ``visible`` people's work (None: everyone's) may see ``ob``; ``cause``, the
+    obligation that set ``ob`` off, counts for an action (the audit that raised it).
+
+    >>> audit = Obligation("a1", "fw", "3.16", 0, "audit", "Audit", "PM1", "person", "SW1", date(2024, 6, 1),
+    ...                    date(2024, 6, 30), date(2024, 6, 28))
+    >>> action = Obligation("x1", "fw", "3.16", -1, "action", "Action", "PM9", "obligation", "a1", date(2024, 6, 7),
+    ...                     date(2024, 6, 21), date(2024, 6, 21), cause="a1")
+    >>> may_see(frozenset({"PM1"}), action), may_see(frozenset({"PM1"}), action, audit), may_see(None, action)
+    (False, True, True)
+    >>> moderation = Obligation("m1", "fw", "3.16", -1, "moderation", "Moderation", "HS9", "obligation", "a1",
+    ...                         date(2024, 7, 1), date(2024, 9, 30), date(2024, 9, 30), cause="a1")
+    >>> may_see(frozenset({"PM1"}), moderation, audit)  # only actions: a moderation is the moderator's line's
+    False
+    """
+    if visible is None or visible & {ob.assignee, *ob.attendees, *ob.copies}:
+        return True
+    return ob.kind == "action" and cause is not None and bool(visible & {cause.assignee, *cause.attendees, *cause.copies})

@@ -139,6 +139,20 @@ def test_an_action_may_be_given_to_a_person_by_name_or_a_role_with_a_date(site: 
     assert [(o.assignee, o.due) for o in actions] == [("SW1", date(2024, 6, 21)), ("SW2", date(2024, 7, 1)), ("OM1", date(2024, 7, 5))]
 
 
+def test_an_action_given_outside_her_line_is_followed_up_on_its_page_by_the_manager_who_raised_it(site: Site):
+    """Pat gave an action to Priya, a Practice Manager of another line: Priya's page, and Pat got 403 on it."""
+    pat = site.signed_in(PAT)
+    audit, _ = record_with_an_action(site, pat, **{"action-1-who": "Priya Practice"})
+    (action,) = find(site.store, cause=audit.id, kind="action")
+    assert action.assignee == "PM2"
+    for email in (PAT, PRIYA, "olive.ops@example-council.gov.uk"):  # who raised it, who owns it, the line above both
+        shown = site.signed_in(email).get(f"/obligations/{action.id}")
+        assert shown.status_code == 200 and PLAN in html.unescape(shown.text), email
+    # Tom is the case's worker, in Pat's line, but the audit is not his: he sees neither it nor its action
+    assert site.signed_in(TOM).get(f"/obligations/{action.id}").status_code == 403
+    assert site.signed_in(TOM).get(f"/obligations/{audit.id}").status_code == 403
+
+
 @pytest.mark.parametrize("data, field, message", [
     ({}, "grade", "Choose a grade"),
     ({"grade": "excellent"}, "grade", "not on the framework"),

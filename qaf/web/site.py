@@ -82,9 +82,14 @@ class Site:
         if not found:
             return self.refused(404, "Page not found", "There is no such item. Check the link, or go to My work.", who)
         ob = found[0]
-        if who.visible is not None and not who.visible & {ob.assignee, *ob.attendees, *ob.copies}:
+        if not access.may_see(who.visible, ob) and not access.may_see(who.visible, ob, self._cause(ob)):
             return self.refused(403, "You do not have access to this page", "This item is not yours or your line's.", who)
         return ob
+
+    def _cause(self, ob: Obligation) -> Obligation | None:
+        """The audit that raised ``ob`` if it is an action (who may see the audit may see its actions)."""
+        found = self.store.obligations(Filters(ids=frozenset({ob.cause}), statuses=None)) if ob.kind == "action" and ob.cause else []
+        return found[0] if found else None
 
     def posted_by(self, request: Request, fields: dict[str, str]) -> Viewer | Response:
         """The signed-in person who posted ``fields`` with their CSRF token, or the 403 page to answer with."""
