@@ -298,12 +298,17 @@ def standing(o: Obligation) -> str | None:
 
 
 def targets(fw: Framework, graded: Sequence[Obligation]) -> tuple[TargetResult, ...]:
+    """Each target judged on the audits whose standing grade is on the framework's scale now: a target on a
+    new scale says nothing of grades given on the old one (none of them is an "urgent improvement"), so those
+    are left out and counted apart; with none left, the target is not judged."""
+    on_scale = [o for o in graded if standing(o) in fw.grades]
+    left_out = len(graded) - len(on_scale)
     out = []
     for t in fw.targets:
-        n = sum(1 for o in graded if standing(o) == t.grade)
-        share = tenths(n, len(graded))
-        met = None if not graded else n * 100 <= t.max_percent * len(graded)
-        out.append(TargetResult(t.grade, grade_label(t.grade), t.max_percent, n, len(graded), share, met))
+        n = sum(1 for o in on_scale if standing(o) == t.grade)
+        share = tenths(n, len(on_scale))
+        met = None if not on_scale else n * 100 <= t.max_percent * len(on_scale)
+        out.append(TargetResult(t.grade, grade_label(t.grade), t.max_percent, n, len(on_scale), share, met, left_out))
     return tuple(out)
 
 

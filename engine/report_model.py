@@ -155,7 +155,8 @@ class TargetResult:
     count: int
     of: int
     percent: float | None  # one decimal place
-    met: bool | None  # None: no audit graded
+    met: bool | None  # None: no audit graded (on the scale the target is on)
+    off_scale: int = 0  # audits graded on the scale before an amendment: left out of the target
 
 
 @dataclass(frozen=True, slots=True)

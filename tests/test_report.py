@@ -290,6 +290,30 @@ def test_a_scale_amended_mid_month_the_grades_given_before_stand_and_are_counted
     assert figures(TAMESIDE, council(), tameside_september(), [], [], SEPT, date(2023, 10, 2)).grades_off_scale == (), "a scale kept: nothing extra"
 
 
+def test_a_target_on_an_amended_scale_is_judged_on_the_audits_graded_on_it():
+    """Tameside sets "no more than 10% inadequate"; October has two inadequate audits of four: missed. In December
+    the council moves to the report cards, "no more than 10% urgent improvement", and October's report, run again,
+    said "0% (0 of 4): met": none of the old grades is an urgent improvement."""
+    october = Month(2023, 10)
+    obs = [ob(i, date(2023, 10, 31), fw=TAMESIDE, row="T1", status="done", grade=g, on=date(2023, 10, 16))
+           for i, g in enumerate(("good", "inadequate", "inadequate", "requires_improvement"))]  # fmt: skip
+    before = dataclasses.replace(TAMESIDE, targets=(Target("inadequate", 10),))
+    after = dataclasses.replace(TAMESIDE, grades=REPORT_CARDS, escalate_grades=("urgent_improvement",),
+                                targets=(Target("urgent_improvement", 10),))  # fmt: skip
+    (then,) = figures(before, council(), obs, [], [], october, date(2023, 11, 1)).targets
+    assert (then.count, then.of, then.met, then.off_scale) == (2, 4, False, 0)
+    r = figures(after, council(), obs, [], [], october, date(2023, 12, 6))
+    (now,) = r.targets
+    assert (now.of, now.met, now.off_scale) == (0, None, 4)
+    assert ("No more than 10% Urgent Improvement: not judged: 4 audits were graded on the scale before it was amended, "
+            "and left out") in render(r, "md")
+    assert json.loads(render(r, "json"))["targets"][0]["met"] is None
+    # a month with both: judged on the audits graded on the new scale, the others counted apart
+    mixed = obs + [ob(9, date(2023, 10, 31), fw=TAMESIDE, row="T1", status="done", grade="urgent_improvement", on=date(2023, 10, 30))]
+    (both,) = figures(after, council(), mixed, [], [], october, date(2023, 12, 6)).targets
+    assert (both.count, both.of, both.met, both.off_scale) == (1, 1, False, 4)
+
+
 # --- from the store, and the command ------------------------------------------------------------------
 
 

@@ -216,9 +216,10 @@ def _short(who: str) -> str:
 
 
 def _target_short(t) -> str:
+    apart = f" ({t.off_scale} on the scale before, left out)" if t.off_scale else ""
     if t.met is None:
-        return f"≤{t.max_percent:g}% {t.label}: not judged"
-    return f"≤{t.max_percent:g}% {t.label}: {t.percent:g}% ({t.count} of {t.of}), {'met' if t.met else 'missed'}"
+        return f"≤{t.max_percent:g}% {t.label}: not judged{apart}"
+    return f"≤{t.max_percent:g}% {t.label}: {t.percent:g}% ({t.count} of {t.of}), {'met' if t.met else 'missed'}{apart}"
 
 
 def _worst_teams(groups: tuple[Group, ...]) -> tuple[Group, ...]:

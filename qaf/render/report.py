@@ -239,10 +239,18 @@ def graded_line(r: Report) -> str:
 
 
 def target_line(t) -> str:
+    apart = off_scale_apart(t)
     if t.met is None:
-        return f"No more than {t.max_percent:g}% {t.label}: no audit was graded, so not judged"
+        return f"No more than {t.max_percent:g}% {t.label}: " + (f"not judged: {apart}" if apart else "no audit was graded, so not judged")
     verdict = "met" if t.met else "**missed**"
-    return f"No more than {t.max_percent:g}% {t.label}: {t.percent:g}% ({t.count} of {t.of}): {verdict}"
+    return f"No more than {t.max_percent:g}% {t.label}: {t.percent:g}% ({t.count} of {t.of}): {verdict}" + (f" ({apart})" if apart else "")
+
+
+def off_scale_apart(t) -> str:
+    """What a target left out: the audits graded on the scale before the framework's was amended."""
+    if not t.off_scale:
+        return ""
+    return f"{t.off_scale} {'audit was' if t.off_scale == 1 else 'audits were'} graded on the scale before it was amended, and left out"
 
 
 def history_table(r: Report) -> list[str]:
@@ -309,7 +317,7 @@ def _figures(r: Report) -> Iterator[tuple[str, str, str, str, str, object]]:
         yield "moderation", "all", "", "", measure, getattr(g, measure)
     for t in r.targets:
         for measure, value in (("max_percent", t.max_percent), ("percent", t.percent), ("count", t.count), ("of", t.of),
-                               ("met", "" if t.met is None else int(t.met))):  # fmt: skip
+                               ("met", "" if t.met is None else int(t.met)), ("off_scale", t.off_scale)):  # fmt: skip
             yield "targets", "grade", t.grade, t.label, measure, value
     for kind, n in r.follow_ups.created:
         yield "follow_ups", "created", kind, kind_label(kind), "count", n
