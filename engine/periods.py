@@ -34,7 +34,7 @@ from dateutil.relativedelta import relativedelta
 from qaf.engine.workdays import WorkingDays, calendar
 from qaf.rules.model import Every, Span
 
-__all__ = ["Period", "periods", "due_date", "year_start_of", "after", "calendar", "FIRST_DAY", "LAST_DAY", "outside"]
+__all__ = ["Period", "periods", "due_date", "year_start_of", "after", "working_day_by", "calendar", "FIRST_DAY", "LAST_DAY", "outside"]
 
 
 # The days qaf works with: business dates, schedule windows and report months fall in this century. A date
@@ -131,12 +131,31 @@ def due_date(period: Period, workdays: WorkingDays) -> date:
 
 
 def after(day: date, span: Span, workdays: WorkingDays) -> date:
-    """The last working day on or before ``span`` after ``day`` ("within three months").
+    """The working day ``span`` after ``day`` ("within three months", "within 2 days of a case being opened").
 
-    Months clip to the month's end (31 January + 1 month is 28 or 29 February).
-    ``N working days`` counts working days.
+    The day itself if it is a working day, else the last working day before it,
+    unless going back would reach ``day`` or go before it: then the next working
+    day after it. Work is never due before the day it counts from, nor on it:
+    a case opened on Saturday 26 December 2026, "within 2 days", lands on
+    Monday 28th (the Boxing Day holiday); Thursday 24th is before the case was
+    opened, so it is due Tuesday 29th. Months clip to the month's end (31
+    January + 1 month is 28 or 29 February). ``N working days`` counts working
+    days.
+
+    >>> from qaf.rules.model import Span
+    >>> wd = calendar("england-and-wales")
+    >>> after(date(2024, 7, 31), Span(1, "months"), wd)  # Saturday 31 August: back to Friday 30th
+    datetime.date(2024, 8, 30)
+    >>> after(date(2026, 12, 26), Span(2, "days"), wd)  # back would be Thursday 24th, before the event
+    datetime.date(2026, 12, 29)
     """
     if span.unit == "working days":
         return workdays.add(day, span.n)
     delta = {"days": relativedelta(days=span.n), "weeks": relativedelta(weeks=span.n), "months": relativedelta(months=span.n)}[span.unit]
-    return workdays.last_on_or_before(day + delta)
+    return working_day_by(day + delta, day, workdays)
+
+
+def working_day_by(target: date, since: date, workdays: WorkingDays) -> date:
+    """The last working day on or before ``target``, if it is after ``since``; else the next one on or after ``target``."""
+    back = workdays.last_on_or_before(target)
+    return back if back > since else workdays.first_on_or_after(target)

@@ -1,6 +1,7 @@
 """Working days: Monday to Friday, not a bank holiday of the framework's calendar.
 
-Due dates are "the last working day on or before" a date. England and Wales
+Due dates are "the last working day on or before" a date (the next working day
+on or after it where that would go back before the day the work counts from). England and Wales
 share one bank-holiday calendar (``holidays`` GB/ENG); Scotland and Northern
 Ireland have their own; ``weekdays`` ignores holidays.
 
@@ -10,6 +11,8 @@ Ireland have their own; ``weekdays`` ignores holidays.
 datetime.date(2024, 8, 30)
 >>> wd.last_on_or_before(date(2026, 12, 28))  # Boxing Day observed on Monday 28 December 2026
 datetime.date(2026, 12, 24)
+>>> wd.first_on_or_after(date(2026, 12, 26))  # Saturday; Monday 28th is the Boxing Day holiday
+datetime.date(2026, 12, 29)
 >>> wd.add(date(2024, 8, 23), 1)  # Friday + 1 working day skips the bank holiday Monday
 datetime.date(2024, 8, 27)
 """
@@ -45,6 +48,11 @@ class WorkingDays:
     def last_on_or_before(self, day: date) -> date:
         while not self.is_working(day):
             day -= timedelta(days=1)
+        return day
+
+    def first_on_or_after(self, day: date) -> date:
+        while not self.is_working(day):
+            day += timedelta(days=1)
         return day
 
     def add(self, day: date, n: int) -> date:

@@ -95,6 +95,21 @@ def test_a_case_opened_gets_an_audit_within_twenty_working_days():
     assert [(o.case, o.due, o.assignee) for o in got] == [("CS-000099", date(2024, 6, 11), "PM1")]
 
 
+def test_a_case_opened_on_boxing_day_saturday_is_due_after_it_within_two_days_not_before():
+    """"Within 2 days of a case being opened": opened Saturday 26 December 2026, two days on is the Boxing Day
+    holiday (Monday 28th), and the last working day before that, Thursday 24th, is before the case existed.
+    It is due the next working day, Tuesday 29th; opened Saturday 27 March 2027 (Easter), Tuesday 30 March."""
+    from qaf.engine.org import Case
+
+    org = council()
+    opened = (Case("CS-000098", "T1", date(2026, 12, 26), "SW1"), Case("CS-000099", "T1", date(2027, 3, 27), "SW1"))
+    fw = framework(row("{kind: review, on: case_opened, due_within: 2 days}"))
+    got = plan(fw, council(cases=org.cases + opened), date(2026, 12, 1), date(2027, 4, 30), date(2026, 12, 29)).obligations
+    assert [(o.case, o.period_start, o.due) for o in got] == [
+        ("CS-000098", date(2026, 12, 26), date(2026, 12, 29)), ("CS-000099", date(2027, 3, 27), date(2027, 3, 30)),
+    ]  # fmt: skip
+
+
 def test_before_a_case_is_closed():
     org = council()
     closing = tuple(c if c.ref != "CS-000004" else type(c)(c.ref, c.team, c.opened, c.worker, date(2024, 11, 30)) for c in org.cases)

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from dateutil.relativedelta import relativedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qaf.engine.escalation import cutoffs
+from qaf.engine.periods import after
 from qaf.engine.workdays import WorkingDays
 from qaf.rules import bundled
 from qaf.rules.loader import load_framework
+from qaf.rules.model import Span
 
 WD = WorkingDays()
 
@@ -49,3 +52,36 @@ def test_a_rungs_cutoff_is_the_latest_due_date_late_enough_for_it(today):
         assert cutoff < today and WD.between(cutoff, today) >= step.after
         later = cutoff + timedelta(days=1)
         assert later >= today or WD.between(later, today) < step.after
+
+
+# --- "within N days" of an event on a non-working day: never due before the event ------------------
+
+
+def test_within_two_days_of_a_case_opened_on_saturday_26_december_2026_is_due_tuesday_29th():
+    """Two days after Saturday 26 December 2026 is Monday 28th, the Boxing Day holiday; the last working day
+    before it, Thursday 24th, is before the case was opened: it is due the next working day instead."""
+    assert after(date(2026, 12, 26), Span(2, "days"), WD) == date(2026, 12, 29)
+
+
+def test_within_two_days_of_easter_saturday_2027_is_due_the_tuesday_after_easter_monday():
+    assert after(date(2027, 3, 27), Span(2, "days"), WD) == date(2027, 3, 30)
+
+
+def test_within_a_day_of_a_friday_is_due_the_monday_not_the_friday_itself():
+    """Rolling back from Saturday reaches the Friday it counts from: no time at all, so the next working day."""
+    assert after(date(2024, 6, 7), Span(1, "days"), WD) == date(2024, 6, 10)
+
+
+def test_within_a_month_still_rolls_back_to_the_last_working_day_on_or_before():
+    """31 July 2024 + 1 month is Saturday 31 August: Friday 30th, as ever."""
+    assert after(date(2024, 7, 31), Span(1, "months"), WD) == date(2024, 8, 30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dates(date(2015, 1, 1), date(2035, 12, 31)), st.integers(1, 40), st.sampled_from(["days", "weeks", "months"]))
+def test_within_a_span_is_a_working_day_after_the_event_and_the_last_one_on_or_before_when_it_can_be(day, n, unit):
+    due = after(day, Span(n, unit), WD)
+    target = day + relativedelta(**{unit: n})
+    assert WD.is_working(due) and due > day
+    back = WD.last_on_or_before(target)
+    assert due == (back if back > day else min(d for d in (target + timedelta(days=i) for i in range(10)) if WD.is_working(d)))
