@@ -7,11 +7,15 @@ The rules, as SPEC §5 sets them:
   start (default 1 April): quarters are Apr–Jun, Jul–Sep, Oct–Dec, Jan–Mar;
   half-years Apr–Sep and Oct–Mar; "every two months" Apr–May ... Feb–Mar;
   a year is the financial year.
-- **N weeks** are blocks of N×7 days counted from the year start; the last
-  block of a year ends the day before the next year starts, so blocks never
-  straddle two years.
+- **N weeks** are whole blocks of N×7 days counted from the year start; the
+  last block of a year takes in the days left over and ends the day before
+  the next year starts, so blocks never straddle two years and none is
+  shorter than N weeks: "every 26 weeks" is twice a year (2029/30: 1 April to
+  29 September, 30 September to 31 March), "weekly" 52 times.
 - An obligation is **due on the last working day of its period** (see
-  :mod:`qaf.engine.workdays`): August 2024 is due Friday 30 August.
+  :mod:`qaf.engine.workdays`): August 2024 is due Friday 30 August. Never
+  before the period starts: a period with no working day would be due on the
+  first working day after it.
 - Dates only: no times, so clock changes cannot move a due date.
 
 >>> from qaf.rules.model import Every
@@ -96,16 +100,21 @@ def _month_blocks(n: int, year_start: tuple[int, int], first: date, last: date) 
 
 
 def _week_blocks(n: int, year_start: tuple[int, int], first: date, last: date) -> list[Period]:
+    """Whole blocks of ``n`` weeks from each year start; the days left over (a year is 52 weeks and a day or
+    two) go in the year's last block, never in a block of their own shorter than the cadence."""
     out: list[Period] = []
+    length = timedelta(weeks=n)
     year = year_start_of(first, year_start)
     while year <= last:
         next_year = year + relativedelta(years=1)
-        start, index = year, 0
-        while start < next_year and start <= last:
-            end = min(start + timedelta(weeks=n) - timedelta(days=1), next_year - timedelta(days=1))
+        blocks = (next_year - year) // length  # at least one: a cadence is at most 52 weeks
+        for index in range(blocks):
+            start = year + index * length
+            if start > last:
+                break
+            end = next_year - timedelta(days=1) if index == blocks - 1 else start + length - timedelta(days=1)
             if end >= first:
                 out.append(Period(start, end, (year.year - 2000) * 60 + index))
-            start, index = end + timedelta(days=1), index + 1
         year = next_year
     return out
 
@@ -126,8 +135,10 @@ def _periods(every: Every, year_start: tuple[int, int], first: date, last: date)
 
 
 def due_date(period: Period, workdays: WorkingDays) -> date:
-    """The last working day of the period."""
-    return workdays.last_on_or_before(period.end)
+    """The last working day of the period; never before the period starts. A period with no working day in
+    it (none qaf makes: every period is at least a week) is due on the first working day after it."""
+    due = workdays.last_on_or_before(period.end)
+    return due if due >= period.start else workdays.first_on_or_after(period.end)
 
 
 def after(day: date, span: Span, workdays: WorkingDays) -> date:

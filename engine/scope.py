@@ -16,7 +16,7 @@ from typing import Collection, Mapping
 
 from qaf.engine.model import Obligation
 from qaf.engine.org import Body, Case, Org, Person, Team
-from qaf.engine.periods import periods
+from qaf.engine.periods import Period, periods
 from qaf.rules.model import Framework
 from qaf.rules.roles import Vocabulary, vocabulary_of
 
@@ -283,6 +283,10 @@ def out_of_scope_reason(ob: Obligation, fw: Framework, org: Org) -> str:
         lengths = {cadence.every, *(v.every for v in cadence.variations)}
         spans = {(p.start, p.end) for every in lengths for p in periods(every, fw.year_start, ob.period_start, ob.period_start)}
         if (ob.period_start, ob.period_end) not in spans:  # "Quarterly" became "Monthly": July to September is no period of it
+            merged = _taken_in(ob, lengths, fw.year_start)
+            if merged is not None:
+                return (f"{OUT_OF_SCOPE}{ob.period_start.isoformat()} to {ob.period_end.isoformat()}, the days left at the end of "
+                        f"the year, are now the end of row {ob.row}'s period {merged.start.isoformat()} to {merged.end.isoformat()}")  # fmt: skip
             return (f"{OUT_OF_SCOPE}the framework changed how often row {ob.row} is done (now '{row.frequency}'): "
                     f"{ob.period_start.isoformat()} to {ob.period_end.isoformat()} is no longer one of its periods")  # fmt: skip
     if ob.subject_kind in ("worker", "case_holder", "assignee"):
@@ -299,6 +303,18 @@ def out_of_scope_reason(ob: Obligation, fw: Framework, org: Org) -> str:
     if ob.subject_kind == "case":
         return f"{OUT_OF_SCOPE}case {ob.subject} no longer has this event"
     return f"{OUT_OF_SCOPE}{ob.subject_kind} {ob.subject} is no longer in scope of row {ob.row}"
+
+
+def _taken_in(ob: Obligation, lengths, year_start: tuple[int, int]) -> Period | None:
+    """The block of weeks that takes in ``ob``'s period: the days left at a year's end, shorter than the
+    cadence, that an older qaf made a period of their own (now the year's last block ends with them)."""
+    days = (ob.period_end - ob.period_start).days + 1
+    for every in lengths:
+        if every.weeks and days < 7 * every.weeks:
+            for p in periods(every, year_start, ob.period_start, ob.period_start):
+                if p.start < ob.period_start and p.end == ob.period_end:
+                    return p
+    return None
 
 
 def workers_covered(fw: Framework, org: Org, day: date) -> dict[str, set[str]]:

@@ -914,3 +914,35 @@ def test_loading_a_row_replaced_says_its_work_starts_afresh_and_put_back_says_so
     assert main(["--db", db_url, "framework", "load", "east-sussex-2013"]) == 0
     out = capsys.readouterr().out
     assert "put back: row 1.6, with the work it had before it was struck out." in out and "renumbered" not in out, out
+
+
+# --- week blocks: the day or two left at the year's end are the last block's, not a period of their own ------
+
+
+def test_an_older_stores_one_day_period_at_the_years_end_is_cancelled_saying_so_and_the_block_before_takes_it(store: SqlStore):
+    """Before, "every 26 weeks" made a third review of 2029/30 for Sunday 31 March 2030 alone, due on the Friday
+    before it; the second review's period ended on Saturday 30 March. Scheduled again, the stub is cancelled
+    with what became of its day (not "the framework changed"), and the second review's period takes it in."""
+    from qaf.engine.model import ObligationKey
+    from qaf.store import obligations as ob_store
+    from tests.test_schedule_kinds import HEAD, framework, row
+
+    rows = row("{kind: review, every: 26 weeks}", "Operations Manager", "9.4")
+    fw, org = framework(rows), council()
+    store.save_framework(fw, HEAD + rows)
+    store.save_org(org)
+    window = (date(2029, 4, 1), date(2030, 3, 31))
+    scheduling.schedule(store, fw, org, *window, date(2029, 4, 1))
+    second = next(o for o in store.obligations(Filters(row="9.4")) if o.assignee == "OM1" and o.period_start == date(2029, 9, 30))
+    stub_id = ObligationKey(fw.id, fw.rows[0].identity, 0, date(2030, 3, 31), "assignee", "OM1", "review").id
+    stub = dataclasses.replace(second, id=stub_id, period_start=date(2030, 3, 31), period_end=date(2030, 3, 31))
+    with store.write() as conn:
+        conn.execute(update(OBLIGATIONS).where(OBLIGATIONS.c.id == second.id).values(period_end=date(2030, 3, 30)))
+        ob_store.apply(conn, [stub], [])
+    scheduling.schedule(store, fw, org, *window, date(2029, 4, 1), force=True)
+    held = {o.id: o for o in store.obligations(Filters(row="9.4", statuses=None)) if o.assignee == "OM1"}
+    assert (held[stub_id].status, held[stub_id].status_reason) == (
+        "cancelled", "out of scope: 2030-03-31 to 2030-03-31, the days left at the end of the year, are now the end of "
+        "row 9.4's period 2029-09-30 to 2030-03-31",
+    )  # fmt: skip
+    assert (held[second.id].period_end, held[second.id].due, held[second.id].status) == (date(2030, 3, 31), date(2030, 3, 29), "open")

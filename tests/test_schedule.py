@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from dateutil.relativedelta import relativedelta
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from qaf.engine.periods import Period, due_date, periods
+from qaf.engine.periods import Period, due_date, periods, year_start_of
 from qaf.engine.schedule import plan
-from qaf.engine.workdays import WorkingDays
+from qaf.engine.workdays import WorkingDays, calendar
 from qaf.rules.loader import load_framework
 from qaf.rules.model import Every
 from tests.council import DCS, council
@@ -83,6 +86,38 @@ def test_fortnights_never_straddle_two_years():
     assert date(2025, 4, 1) in [p.start for p in blocks]
     assert all(b.start <= b.end for b in blocks)
 
+
+
+def test_every_26_weeks_is_twice_a_year_the_second_block_taking_in_the_day_left_over():
+    """2029/30 is 365 days: two blocks of 26 weeks and a day. The day left over, Sunday 31 March 2030, is the
+    end of the second block, not a third "period" of its own (due on the Friday before it began)."""
+    halves = periods(Every(weeks=26), (4, 1), date(2029, 4, 1), date(2030, 3, 31))
+    assert [(p.start, p.end) for p in halves] == [(date(2029, 4, 1), date(2029, 9, 29)), (date(2029, 9, 30), date(2030, 3, 31))]
+    assert [due_date(p, calendar("england-and-wales")) for p in halves] == [date(2029, 9, 28), date(2030, 3, 29)]
+
+
+def test_weekly_is_52_weeks_a_year_the_last_one_eight_days_or_nine_in_a_leap_year():
+    weeks = periods(Every(weeks=1), (4, 1), date(2029, 4, 1), date(2030, 3, 31))
+    assert len(weeks) == 52 and weeks[-1] == Period(date(2030, 3, 24), date(2030, 3, 31), weeks[-1].ordinal)
+    leap = periods(Every(weeks=1), (4, 1), date(2027, 4, 1), date(2028, 3, 31))
+    assert len(leap) == 52 and (leap[-1].start, leap[-1].end) == (date(2028, 3, 23), date(2028, 3, 31))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 52), st.dates(date(2024, 1, 1), date(2034, 12, 31)), st.sampled_from([(4, 1), (1, 1), (4, 6), (9, 1)]))
+def test_week_blocks_are_never_shorter_than_the_cadence_and_fill_the_year(weeks, day, year_start):
+    year = year_start_of(day, year_start)
+    blocks = periods(Every(weeks=weeks), year_start, year, year + relativedelta(years=1, days=-1))
+    assert blocks[0].start == year and blocks[-1].end == year + relativedelta(years=1, days=-1)
+    assert all(b.start == a.end + timedelta(days=1) for a, b in zip(blocks, blocks[1:]))
+    assert all((b.end - b.start).days + 1 >= 7 * weeks for b in blocks)
+    assert len(blocks) == ((blocks[-1].end - year).days + 1) // (7 * weeks), "whole blocks: the days left over go in the last"
+
+
+def test_a_due_date_is_never_before_its_period_starts():
+    """A period with no working day in it (none qaf makes) is due on the next working day after it."""
+    christmas = Period(date(2026, 12, 25), date(2026, 12, 28))  # Christmas Day, Boxing Day's weekend, its holiday Monday
+    assert due_date(christmas, calendar("england-and-wales")) == date(2026, 12, 29)
 
 # --- 3.16: one case per month for each worker -------------------------------------------
 

@@ -68,8 +68,21 @@ def test_a_share_of_open_cases_each_quarter():
 
 def test_every_two_weeks_within_the_year():
     got = [o for o in obligations("{kind: task, every: fortnight}") if o.assignee == "PM1"]
-    assert len(got) == 27  # 26 fortnights and the short block that ends the year on 31 March
-    assert all(o.period_end <= date(2025, 3, 31) for o in got)
+    assert len(got) == 26  # 26 fortnights, the last taking in the day left over (31 March): no one-day fortnight
+    assert got[-1].period_start == date(2025, 3, 17) and got[-1].period_end == date(2025, 3, 31)
+
+
+def test_twice_yearly_every_26_weeks_is_two_reviews_a_year_and_weekly_is_52_meetings():
+    """Council year 2029/30 ends on Sunday 31 March 2030, a day after the second block of 26 weeks: the day is
+    that block's, not a third review due on Friday 29 March, two days before its "period" began."""
+    fw = framework(row("{kind: review, every: 26 weeks}", "Operations Manager", "9.4") + row("{kind: meeting, every: week}", rid="9.5"))
+    got = plan(fw, council(), date(2029, 4, 1), date(2030, 3, 31), date(2029, 4, 1)).obligations
+    reviews = [(o.period_start, o.period_end, o.due) for o in got if o.row == "9.4" and o.assignee == "OM1"]
+    assert reviews == [
+        (date(2029, 4, 1), date(2029, 9, 29), date(2029, 9, 28)), (date(2029, 9, 30), date(2030, 3, 31), date(2030, 3, 29)),
+    ]  # fmt: skip
+    assert len([o for o in got if o.row == "9.5" and o.assignee == "PM1"]) == 52
+    assert all(o.period_start <= o.due for o in got), "never due before its period starts"
 
 
 def test_two_or_three_times_a_year_schedules_the_smaller_count():
