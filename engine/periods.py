@@ -38,7 +38,7 @@ from dateutil.relativedelta import relativedelta
 from qaf.engine.workdays import WorkingDays, calendar
 from qaf.rules.model import Every, Span
 
-__all__ = ["Period", "periods", "due_date", "year_start_of", "after", "working_day_by", "calendar", "FIRST_DAY", "LAST_DAY", "outside"]
+__all__ = ["Period", "periods", "due_date", "year_start_of", "after", "anniversaries", "working_day_by", "calendar", "FIRST_DAY", "LAST_DAY", "outside"]
 
 
 # The days qaf works with: business dates, schedule windows and report months fall in this century. A date
@@ -164,6 +164,36 @@ def after(day: date, span: Span, workdays: WorkingDays) -> date:
         return workdays.add(day, span.n)
     delta = {"days": relativedelta(days=span.n), "weeks": relativedelta(weeks=span.n), "months": relativedelta(months=span.n)}[span.unit]
     return working_day_by(day + delta, day, workdays)
+
+
+def anniversaries(day: date, first: Span, then: Every, workdays: WorkingDays, since: date, until: date) -> list[date]:
+    """Due dates of work ``first`` after ``day``, then every ``then`` after that, from ``since`` to ``until``.
+
+    "6 months after the case is opened, then every year": the first is due as
+    :func:`after` gives it, each later one on the working day by that date a
+    ``then`` on (9 July 2024, 9 July 2025, ...), counted from the first's date
+    as written, not from a due date moved off a weekend, so none drifts.
+
+    >>> from qaf.rules.model import Span, Every
+    >>> anniversaries(date(2024, 2, 3), Span(6, "months"), Every(months=12), calendar("england-and-wales"),
+    ...               date(2024, 1, 1), date(2026, 12, 31))  # 3 August: Saturday 2024, Sunday 2025, Monday 2026
+    [datetime.date(2024, 8, 2), datetime.date(2025, 8, 1), datetime.date(2026, 8, 3)]
+    """
+    if first.unit == "working days":
+        base = workdays.add(day, first.n)
+    else:
+        base = day + {"days": relativedelta(days=first.n), "weeks": relativedelta(weeks=first.n), "months": relativedelta(months=first.n)}[first.unit]
+    longest = 31 * then.months if then.months else 7 * then.weeks  # the most days one step can span
+    out: list[date] = []
+    k = max(0, (since - base).days // longest - 1)  # never past the first one due from ``since``
+    while True:
+        nominal = base + (relativedelta(months=k * then.months) if then.months else relativedelta(weeks=k * then.weeks))
+        due = working_day_by(nominal, day, workdays)
+        if due > until:
+            return out
+        if due >= since:
+            out.append(due)
+        k += 1
 
 
 def working_day_by(target: date, since: date, workdays: WorkingDays) -> date:

@@ -24,7 +24,7 @@ from typing import Callable, Iterable, Mapping
 
 from qaf.engine.model import DONE, LIVE, OPEN, WAIVED, Completed, Obligation, ObligationKey, id_prefix, id_with
 from qaf.engine.org import Case, Org, Person, Team
-from qaf.engine.periods import Period, after, due_date, periods
+from qaf.engine.periods import Period, after, anniversaries, due_date, periods
 from qaf.engine.sampling import CaseHistory, pick_among
 from qaf.engine.scope import Peers, People, Subject, active, people_of, share_out
 from qaf.engine.titles import title
@@ -536,65 +536,88 @@ class _Planner:
         holders_for = lambda day: self.people.holders(c.by or row.by, day, day)  # noqa: E731
         held = self.held_events(row, index, c)
         for case in sorted(self.org.cases, key=lambda k: k.ref):
-            when, due = self.event_dates(c, case)
-            if when is None or due is None or not (when <= self.last and due >= self.first):
-                continue
-            before = held.get(case.ref)
-            if before is not None and before.period_start != when and abs((before.due - due).days) <= SAME_EVENT_DAYS:
-                # the case's event with its date corrected (a closure put back from 28 June to 3 July): the same
-                # work, not more of it. Done for the date it had, it is not asked for again; else it moves. Moved
-                # further, it is another event (a case reopened and closed again), and has work of its own.
-                if before.status == DONE:
+            dates = self.event_dates(c, case)
+            for when, due in dates:
+                if not (when <= self.last and due >= self.first):
                     continue
-                if before.period_start <= due:
-                    when = before.period_start
-            holders = holders_for(due)
-            worker = case.worker or ""
-            who = self.people.nearest_up_line(worker, holders) if worker else None
-            if who is None and worker and any(h.id == worker for h in holders):
-                who = next(h for h in holders if h.id == worker)
-            if who is None:
-                team = self.org.team(case.team)
-                who = self.people.responsible_for_team(team, holders, "all") if team else None
-            s = Subject("case", case.ref, who.id if who else None, case.team, f"case {case.ref}")
-            key = ObligationKey(self.fw.id, row.identity, index, when, "case", case.ref, c.kind, 0)
-            self.out.append(Obligation(
-                id=key.id, framework=self.fw.id, row=row.id, cadence=index, kind=c.kind,
-                title=title(self.org, row, c, s, case.ref), assignee=s.assignee, subject_kind="case",
-                subject=case.ref, period_start=when, period_end=due, due=due, case=case.ref, team=case.team,
-            ))  # fmt: skip
+                if c.anniversary is not None and not case.open_on(due):
+                    continue  # no review of a case closed before it is due: one held is cancelled, the case closed
+                self.event(row, index, c, case, when, due, self.same_event(held.get(case.ref, []), due, dates), holders_for)
 
-    def held_events(self, row: Row, index: int, c: Cadence) -> dict[str, Obligation]:
+    def event(self, row: Row, index: int, c: Cadence, case: Case, when: date, due: date, before: Obligation | None, holders_for) -> None:
+        """The work of one of a case's events (``before``: what the store holds for it)."""
+        if before is not None and before.period_start != when and abs((before.due - due).days) <= SAME_EVENT_DAYS:
+            # the case's event with its date corrected (a closure put back from 28 June to 3 July): the same
+            # work, not more of it. Done for the date it had, it is not asked for again; else it moves. Moved
+            # further, it is another event (a case reopened and closed again), and has work of its own.
+            if before.status == DONE:
+                return
+            if before.period_start <= due:
+                when = before.period_start
+        holders = holders_for(due)
+        worker = case.worker or ""
+        who = self.people.nearest_up_line(worker, holders) if worker else None
+        if who is None and worker and any(h.id == worker for h in holders):
+            who = next(h for h in holders if h.id == worker)
+        if who is None:
+            team = self.org.team(case.team)
+            who = self.people.responsible_for_team(team, holders, "all") if team else None
+        s = Subject("case", case.ref, who.id if who else None, case.team, f"case {case.ref}")
+        key = ObligationKey(self.fw.id, row.identity, index, when, "case", case.ref, c.kind, 0)
+        self.out.append(Obligation(
+            id=key.id, framework=self.fw.id, row=row.id, cadence=index, kind=c.kind,
+            title=title(self.org, row, c, s, case.ref), assignee=s.assignee, subject_kind="case",
+            subject=case.ref, period_start=when, period_end=due, due=due, case=case.ref, team=case.team,
+        ))  # fmt: skip
+
+    def held_events(self, row: Row, index: int, c: Cadence) -> dict[str, list[Obligation]]:
         """The work the store holds for this cadence's event, by case: done work first, then live, then any."""
         rank = {DONE: 0, **{s: 1 for s in LIVE}}
-        out: dict[str, Obligation] = {}
+        out: dict[str, list[Obligation]] = {}
         for o in self.existing.values():
             if o.row == row.id and o.cadence == index and o.subject_kind == "case" and o.kind == c.kind:
-                kept = out.get(o.subject)
-                if kept is None or (rank.get(o.status, 2), o.id) < (rank.get(kept.status, 2), kept.id):
-                    out[o.subject] = o
+                out.setdefault(o.subject, []).append(o)
+        for found in out.values():
+            found.sort(key=lambda o: (rank.get(o.status, 2), o.id))
         return out
 
-    def event_dates(self, c: Cadence, case: Case) -> tuple[date | None, date | None]:
+    @staticmethod
+    def same_event(held: list[Obligation], due: date, dates: list[tuple[date, date]]) -> Obligation | None:
+        """What the store holds for the case's event due on ``due``: the first held (done, then live), or, for
+        an event that repeats (an anniversary), the first held nearer this one than any other of the case's."""
+        if len(dates) == 1:
+            return held[0] if held else None
+        for o in held:
+            if min(dates, key=lambda d: (abs((d[1] - o.due).days), d[1]))[1] == due:
+                return o
+        return None
+
+    def event_dates(self, c: Cadence, case: Case) -> list[tuple[date, date]]:
+        """(when, due) of each of the case's events: one, or an anniversary's repeats near the window."""
         if c.on == "case_opened":
-            return case.opened, after(case.opened, c.due_within, self.workdays) if c.due_within else self.workdays.add(case.opened, 20)
+            return [(case.opened, after(case.opened, c.due_within, self.workdays) if c.due_within else self.workdays.add(case.opened, 20))]
         if c.on == "case_closing" and case.closed:
             due = self.workdays.last_on_or_before(case.closed)
             start = self.workdays.add(case.closed, -(c.due_within.n if c.due_within else 10))
-            return start, due
+            return [(start, due)]
         if c.anniversary is not None and c.anniversary.date == "opened":
-            first = after(case.opened, c.anniversary.first, self.workdays)
-            return first, first
+            a = c.anniversary
+            if a.then is None:
+                first = after(case.opened, a.first, self.workdays)
+                return [(first, first)]
+            # from before the window to after it, so held work is matched to the review it is nearest
+            near = timedelta(days=2 * SAME_EVENT_DAYS)
+            return [(d, d) for d in anniversaries(case.opened, a.first, a.then, self.workdays, self.first - near, self.last + near)]
         if c.on == "case_transfer":  # "on transfer": due within the span after it (10 working days)
             if case.transferred is None:
                 if not self.any_transferred:
                     self.note("case_transfer: no case in the organisation data has a transferred date (cases.csv 'transferred'); not scheduled")
-                return None, None
+                return []
             due = after(case.transferred, c.due_within, self.workdays) if c.due_within else self.workdays.add(case.transferred, 10)
-            return case.transferred, due
+            return [(case.transferred, due)]
         if c.anniversary is not None:
             self.note(f"{c.on or 'anniversary of ' + c.anniversary.date}: the organisation data has no such date; not scheduled")
-        return None, None
+        return []
 
 
 def plan(

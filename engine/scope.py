@@ -301,6 +301,9 @@ def out_of_scope_reason(ob: Obligation, fw: Framework, org: Org) -> str:
     if ob.subject_kind == "team" and org.team(ob.subject) is None:
         return f"{OUT_OF_SCOPE}team {ob.subject} no longer exists"
     if ob.subject_kind == "case":
+        case = org.case(ob.subject)
+        if cadence.anniversary is not None and case is not None and case.closed is not None and case.closed < ob.due:
+            return f"{OUT_OF_SCOPE}case {ob.subject} closed on {case.closed.isoformat()}"  # no review of a closed case
         return f"{OUT_OF_SCOPE}case {ob.subject} no longer has this event"
     return f"{OUT_OF_SCOPE}{ob.subject_kind} {ob.subject} is no longer in scope of row {ob.row}"
 

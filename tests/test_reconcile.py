@@ -581,6 +581,62 @@ def test_a_case_closed_again_months_later_has_its_own_closure_audit(store: SqlSt
     assert (again.due, again.status) == (date(2024, 8, 30), "open")
 
 
+# --- a case's anniversary: "6 months after the case is opened, then every year" -----------------------------
+
+
+def case_reviews(store: SqlStore, cadence: str, case, today: date, window=(date(2024, 4, 1), date(2027, 3, 31))):
+    """A council's row of reviews from Tom Fairley's case CS-000004 (``case`` changes it), scheduled over ``window``
+    on ``today`` (planned again in full, though nothing the plan's fingerprint holds changed); the case's
+    obligations by period."""
+    from tests.test_schedule_kinds import HEAD, framework, row
+
+    rows = row(cadence)
+    fw = framework(rows)
+    org = council()
+    org = council(cases=tuple(c if c.ref != "CS-000004" else dataclasses.replace(c, **case) for c in org.cases))
+    store.save_framework(fw, HEAD + rows)
+    store.save_org(org)
+    scheduling.schedule(store, fw, org, *window, today, force=True)
+    return sorted((o for o in store.obligations(Filters(row="1", statuses=None)) if o.case == "CS-000004"), key=lambda o: o.period_start)
+
+
+YEARLY = "{kind: review, anniversary: {date: opened, first: 6 months, then: year}}"
+
+
+def test_a_case_closed_has_its_later_anniversary_reviews_cancelled_saying_it_closed(store: SqlStore):
+    """Opened 9 January 2024: reviews due July 2024, 2025 and 2026. The case closes on 28 January 2026: the
+    2026 review is cancelled, "case CS-000004 closed on 2026-01-28"; the two before it stand."""
+    reviews = case_reviews(store, YEARLY, {"opened": date(2024, 1, 9)}, date(2024, 4, 1))
+    assert [(o.due, o.status) for o in reviews] == [(date(2024, 7, 9), "open"), (date(2025, 7, 9), "open"), (date(2026, 7, 9), "open")]
+    closed = case_reviews(store, YEARLY, {"opened": date(2024, 1, 9), "closed": date(2026, 1, 28)}, date(2026, 1, 29))
+    assert [(o.id, o.due, o.status, o.status_reason) for o in closed] == [
+        (reviews[0].id, date(2024, 7, 9), "open", None), (reviews[1].id, date(2025, 7, 9), "open", None),
+        (reviews[2].id, date(2026, 7, 9), "cancelled", "out of scope: case CS-000004 closed on 2026-01-28"),
+    ]  # fmt: skip
+
+
+def test_a_monthly_review_done_does_not_stand_for_the_next_months(store: SqlStore):
+    """"A month after the case is opened, then monthly": one done in June is June's; July's is still asked for."""
+    monthly = "{kind: review, anniversary: {date: opened, first: 1 month, then: month}}"
+    window = (date(2024, 6, 1), date(2024, 9, 30))
+    reviews = case_reviews(store, monthly, {"opened": date(2024, 5, 10)}, date(2024, 6, 1), window)
+    assert [o.due for o in reviews] == [date(2024, 6, 10), date(2024, 7, 10), date(2024, 8, 9), date(2024, 9, 10)]
+    mark_done(store, reviews[0].id)
+    again = case_reviews(store, monthly, {"opened": date(2024, 5, 10)}, date(2024, 6, 12), window)
+    assert [(o.id, o.status) for o in again] == [(o.id, "done" if o is reviews[0] else "open") for o in reviews]
+
+
+def test_a_cases_opening_date_corrected_moves_its_reviews_and_one_done_is_not_asked_again(store: SqlStore):
+    """Opened 9 January 2024, corrected to 12 January: the reviews are the same work, due 12 July each year;
+    the 2024 review, done, is not asked for again."""
+    reviews = case_reviews(store, YEARLY, {"opened": date(2024, 1, 9)}, date(2024, 4, 1))
+    mark_done(store, reviews[0].id)
+    moved = case_reviews(store, YEARLY, {"opened": date(2024, 1, 12)}, date(2024, 8, 1))
+    assert [(o.id, o.status) for o in moved] == [(o.id, "done" if o is reviews[0] else "open") for o in reviews]
+    assert [o.due for o in moved] == [date(2024, 7, 9), date(2025, 7, 11), date(2026, 7, 10)]
+
+
+
 LEAD_MEMBER_1_6 = '''  - id: "1.6"
     section: Key Chief Executive and Elected Member Responsibilities
     role: Chief Executive

@@ -139,6 +139,40 @@ def test_anniversary_from_the_case_opening():
     assert Counter(o.due for o in got) == {date(2024, 7, 1): 18, date(2024, 11, 29): 1}
 
 
+
+def test_six_months_after_the_case_is_opened_then_every_year_repeats_while_the_case_is_open():
+    """"Review of the case plan: 6 months after the case is opened, then every year". Opened 9 January 2024 and
+    still open: reviews due 9 July 2024, 2025, 2026 and 2027. Opened 9 January 2024 and closed 28 January 2026:
+    the two reviews before it closed, none after. Opened 11 January 2026 and closed on the 28th: none at all."""
+    from qaf.engine.org import Case
+
+    fw = framework(row("{kind: review, anniversary: {date: opened, first: 6 months, then: year}}"))
+    cases = (
+        Case("CS-000002", "T1", date(2024, 1, 9), "SW1"),
+        Case("CS-000003", "T1", date(2024, 1, 9), "SW1", closed=date(2026, 1, 28)),
+        Case("EH-000140", "T4", date(2026, 1, 11), None, closed=date(2026, 1, 28)),
+    )
+    got = plan(fw, council(cases=cases), date(2024, 4, 1), date(2027, 12, 31), date(2024, 4, 1)).obligations
+    due = lambda ref: [o.due for o in got if o.case == ref]  # noqa: E731
+    assert due("CS-000002") == [date(2024, 7, 9), date(2025, 7, 9), date(2026, 7, 9), date(2027, 7, 9)]
+    assert due("CS-000003") == [date(2024, 7, 9), date(2025, 7, 9)]
+    assert due("EH-000140") == []
+
+
+def test_yearly_reviews_fall_on_the_working_day_by_each_anniversary_and_only_those_in_the_window():
+    """Opened Saturday 3 February 2024, "6 months after, then every year": 3 August 2024 is a Saturday (due Friday
+    2nd), 3 August 2025 a Sunday (Friday 1st), 3 August 2026 a Monday; the window 2025/26 holds only 2025's."""
+    from qaf.engine.org import Case
+
+    fw = framework(row("{kind: review, anniversary: {date: opened, first: 6 months, then: year}}"))
+    case = Case("CS-000002", "T1", date(2024, 2, 3), "SW1")
+    whole = plan(fw, council(cases=(case,)), date(2024, 4, 1), date(2027, 3, 31), date(2024, 4, 1)).obligations
+    assert [o.due for o in whole] == [date(2024, 8, 2), date(2025, 8, 1), date(2026, 8, 3)]
+    year = plan(fw, council(cases=(case,)), date(2025, 4, 1), date(2026, 3, 31), date(2024, 4, 1)).obligations
+    assert [(o.period_start, o.due) for o in year] == [(date(2025, 8, 1), date(2025, 8, 1))]
+    assert {o.id for o in year} <= {o.id for o in whole}, "each review is the same work whichever window plans it"
+
+
 # --- Rotherham 2016: the joint Safeguarding QA visit ---------------------------------------
 
 
