@@ -16,14 +16,20 @@ from qaf.rules.model import Framework
 
 _DIGESTS: dict[int, tuple[Framework, str]] = {}
 
+# The edition of qaf's own planning rules. Raise it when the same framework and organisation plan differently
+# (2: anniversaries repeat, week blocks have no stub at the year's end, work due "within N days" is never due
+# before its event), so that a store plans its windows again at once, not when the framework or the
+# organisation next changes (or, for a window's event rows alone, never).
+PLANNING_RULES = 2
+
 
 def framework_digest(fw: Framework) -> str:
-    """A digest of everything the framework says, computed once per framework object."""
+    """A digest of everything the framework says (computed once per framework object), under these planning rules."""
     held = _DIGESTS.get(id(fw))
     if held is None or held[0] is not fw:
         held = (fw, hashlib.sha256(repr(fw).encode("utf-8")).hexdigest())
         _DIGESTS[id(fw)] = held
-    return held[1]
+    return f"{PLANNING_RULES}:{held[1]}"
 
 
 def fingerprint(fw: Framework, org: Org, first: date, last: date, today: date, part: str = CALENDAR) -> str:

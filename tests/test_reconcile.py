@@ -71,6 +71,18 @@ def test_a_repeat_is_not_skipped_when_anything_it_depends_on_changed(store: SqlS
     assert not scheduling.schedule(store, east_sussex, staying(), *YEAR, date(2024, 7, 20)).skipped
 
 
+def test_a_window_is_planned_again_at_once_when_qafs_own_planning_rules_change(store: SqlStore, east_sussex, monkeypatch):
+    """The same framework and organisation plan differently under a qaf that plans differently (week blocks
+    without a stub at the year's end): the store does not wait for the next month, or the next change of the
+    framework or organisation, to hold what this qaf plans."""
+    from qaf.engine import fingerprint
+
+    scheduling.schedule(store, east_sussex, council(), *YEAR, TODAY)
+    assert scheduling.schedule(store, east_sussex, council(), *YEAR, TODAY).skipped
+    monkeypatch.setattr(fingerprint, "PLANNING_RULES", fingerprint.PLANNING_RULES + 1)
+    assert not scheduling.schedule(store, east_sussex, council(), *YEAR, TODAY).skipped
+
+
 def staying():
     """The council before Lee Leaver gave notice."""
     return council(people=people_with(SW4={"end": None}))
