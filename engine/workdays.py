@@ -1,9 +1,10 @@
 """Working days: Monday to Friday, not a bank holiday of the framework's calendar.
 
-Due dates are "the last working day on or before" a date (the next working day
-on or after it where that would go back before the day the work counts from). England and Wales
-share one bank-holiday calendar (``holidays`` GB/ENG); Scotland and Northern
-Ireland have their own; ``weekdays`` ignores holidays.
+Due dates are "the last working day on or before" a date, or the first working
+day on or after it where going back would reach the day the work counts from
+(:func:`qaf.engine.periods.after`). England and Wales share one bank-holiday
+calendar (``holidays`` GB/ENG); Scotland and Northern Ireland have their own;
+``weekdays`` ignores holidays.
 
 >>> wd = WorkingDays("england-and-wales")
 >>> from datetime import date
