@@ -7,6 +7,15 @@ nothing escalates twice (the store keeps one row per obligation, rung and due
 date). More time given starts the ladder again from the new due date: a
 reminder before it, the owner told when it passes, the line manager five
 working days later; what was raised before stays raised, in the history.
+The same happens whenever the due date moves later for any cause (a case's
+closing date corrected, an amended framework's longer period).
+
+Each notice's outbox key names the obligation and rung (``esc/ID/LEVEL``),
+and the due date it was raised against (``esc/ID/LEVEL/DUE``) once the
+ladder has started again (``restarted``: a rung was raised against an
+earlier due date) or more time was given. A ladder run again is emailed
+again, once; the first ladder's keys are those it always had, so an upgrade
+sends nothing twice.
 
 Reminders and the assignee's own overdue notices are gathered into one email
 a person a day (the digest); notices to managers whose role reads digests
@@ -24,7 +33,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import Iterable
+from typing import Collection, Iterable
 
 from qaf.engine.model import RESCHEDULED, Obligation
 from qaf.engine.notices import Notice, one_line
@@ -98,9 +107,16 @@ def nobody_above(org: Org, ob: Obligation, to: str, day: date) -> str:
 
 
 def due_escalations(
-    fw: Framework, org: Org, live: Iterable[Obligation], done: set[tuple[str, int]], today: date
+    fw: Framework, org: Org, live: Iterable[Obligation], done: set[tuple[str, int]], today: date,
+    restarted: Collection[str] = frozenset(),
 ) -> list[Escalation]:
-    """Every rung (and reminder) that is due today and not yet sent, for live obligations."""
+    """Every rung (and reminder) that is due today and not yet sent, for live obligations.
+
+    ``done``: the (obligation, rung) pairs already raised against the due date
+    as it stands (or a later one); ``restarted``: the obligations that had rungs
+    raised against an earlier due date, whose ladder runs again from the new one
+    (their notices are keyed by that date: see :func:`notice_key`).
+    """
     workdays = calendar(fw.working_days)
     steps = fw.rungs()
     digest_roles = set(fw.digest_roles)
@@ -113,7 +129,8 @@ def due_escalations(
                 reason = f"due on {ob.due.isoformat()}"
                 digest = True  # reminders come as one email a person a day, not one per obligation
                 out.append(Escalation(ob.id, REMINDER, who.id if who else None, today, reason,
-                                      _notice(fw, org, ob, who, REMINDER, reason, digest) if who else None, ob.due))  # fmt: skip
+                                      _notice(fw, org, ob, who, REMINDER, reason, digest, ob.id in restarted) if who else None,
+                                      ob.due))  # fmt: skip
             continue
         late = workdays.between(ob.due, today)
         rungs: list[Escalation] = []
@@ -128,7 +145,7 @@ def due_escalations(
             # a manager's are too when their role reads digests (SPEC: the DCS gets a digest, not a flood)
             to_assignee = who is not None and who.id == ob.assignee
             digest = to_assignee or step.digest or bool(who and people.roles.get(who.id, frozenset()) & digest_roles)
-            notice = _notice(fw, org, ob, who, level, reason, digest) if who else None
+            notice = _notice(fw, org, ob, who, level, reason, digest, ob.id in restarted) if who else None
             rungs.append(Escalation(ob.id, level, who.id if who else None, today, reason, notice, ob.due))
         out += once_each(rungs)
     return out
@@ -152,7 +169,20 @@ def once_each(rungs: list[Escalation]) -> list[Escalation]:
     return out
 
 
-def _notice(fw: Framework, org: Org, ob: Obligation, to: Person, level: int, reason: str, digest: bool) -> Notice:
+def notice_key(ob: Obligation, level: int, restarted: bool) -> str:
+    """The outbox key of rung ``level``'s notice for ``ob``: one email a rung and a due date.
+
+    ``esc/ID/LEVEL`` on the obligation's first ladder; ``esc/ID/LEVEL/DUE`` once
+    that ladder has started again from a later due date (``restarted``), or
+    more time was given (``rescheduled``): the same rung again, for the new
+    date, is a new email, not one the outbox already holds and would skip.
+    """
+    if restarted or ob.status == RESCHEDULED:
+        return f"esc/{ob.id}/{level}/{ob.due.isoformat()}"
+    return f"esc/{ob.id}/{level}"
+
+
+def _notice(fw: Framework, org: Org, ob: Obligation, to: Person, level: int, reason: str, digest: bool, restarted: bool) -> Notice:
     assignee = org.person(ob.assignee or "")
     whose = "" if to.id == ob.assignee else f" ({assignee.name if assignee else 'unassigned'})"
     if level == REMINDER:
@@ -174,6 +204,4 @@ def _notice(fw: Framework, org: Org, ob: Obligation, to: Person, level: int, rea
         "",
         "qaf — quality assurance schedule",
     ])  # fmt: skip
-    # one notice a rung and due date: the same rung again once more time is given and that runs out too
-    key = f"esc/{ob.id}/{level}" if ob.status != RESCHEDULED else f"esc/{ob.id}/{level}/{ob.due.isoformat()}"
-    return Notice(key, to.id, to.email, one_line(subject), body, kind, ob.id, digest)
+    return Notice(notice_key(ob, level, restarted), to.id, to.email, one_line(subject), body, kind, ob.id, digest)

@@ -8,6 +8,7 @@ what was left.
 
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Iterable
 
@@ -23,6 +24,7 @@ from qaf.store.upsert import insert_new, update_rows
 if TYPE_CHECKING:  # the records it writes; the store never works out an escalation
     from qaf.engine.escalation import Escalation
 
+log = logging.getLogger("qaf.store")
 TICKS = TICK_RUNS
 TICK_LEASE = timedelta(minutes=30)
 
@@ -66,8 +68,10 @@ def last_finished(conn: Connection) -> date | None:
 
 def candidates(
     conn: Connection, framework: str, today: date, ahead: date, cutoffs: list[tuple[int, date]]
-) -> tuple[list[Obligation], set[tuple[str, int]]]:
-    """Live obligations that may need a reminder or a rung today, and the rungs they already had.
+) -> tuple[list[Obligation], set[tuple[str, int]], set[str]]:
+    """Live obligations that may need a reminder or a rung today, the rungs they already had, and those
+    of them whose ladder started again (a rung raised against an earlier due date: their new rungs' emails
+    are keyed by the new date, :func:`qaf.engine.escalation.notice_key`).
 
     ``cutoffs`` holds, for each rung in order, its number and the latest due
     date overdue enough for it: only work due by then and not yet at that
@@ -90,8 +94,9 @@ def candidates(
                 found[r.id] = from_row(r)
     live = list(found.values())
     if not live:
-        return [], set()
+        return [], set(), set()
     done: set[tuple[str, int]] = set()
+    restarted: set[str] = set()
     # a rung counts for the due date it was raised against or an earlier one (the framework shortened the
     # period: the late work's ladder goes on); raised against an earlier date, before more time was given
     # (or the period grew), it does not, and the ladder starts again from the new date
@@ -103,14 +108,23 @@ def candidates(
         for r in conn.execute(select(c.obligation, c.level, c.due).where(c.obligation.in_(chunk))):
             if r.due >= due[r.obligation]:
                 done.add((r.obligation, r.level))
-    return live, done
+            else:
+                restarted.add(r.obligation)
+    return live, done, restarted
 
 
 def record_escalations(conn: Connection, escalations: Iterable[Escalation], now: datetime) -> int:
     items = list(escalations)
     rows = [{"obligation": e.obligation, "level": e.level, "to_person": e.to, "on": e.on, "reason": e.reason, "due": e.due} for e in items]
     made = insert_new(conn, ESCALATIONS, rows, ["obligation", "level", "due"])
-    insert_new(conn, OUTBOX, outbox_rows([e.notice for e in items if e.notice is not None], now), ["key"])
+    notices = [e.notice for e in items if e.notice is not None]
+    if insert_new(conn, OUTBOX, outbox_rows(notices, now), ["key"]) != len(notices):
+        # an escalation that names someone as told whose email the outbox already held under its key: a
+        # key that does not tell this rung and due date from one raised before (see notice_key)
+        keys, held = sorted(n.key for n in notices), set()
+        for start in range(0, len(keys), 500):
+            held |= set(conn.execute(select(OUTBOX.c.key).where(OUTBOX.c.key.in_(keys[start : start + 500]))).scalars())
+        log.warning("escalation notices not queued, their keys already in the outbox: %s", ", ".join(sorted(held)[:10]))
     highest: dict[str, int] = {}
     for e in items:
         highest[e.obligation] = max(highest.get(e.obligation, -2), e.level)

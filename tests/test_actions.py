@@ -225,8 +225,8 @@ def test_closing_an_action_takes_its_ungathered_items_out_of_the_digest_and_noth
     late = date(2024, 5, 16)
     fw, org = store.framework("east-sussex-2013"), store.org()
     with store.write() as conn:
-        live, done = ticks.candidates(conn, fw.id, late, late, cutoffs(fw, late))
-        ticks.record_escalations(conn, due_escalations(fw, org, live, done, late), utc_now())
+        live, done, restarted = ticks.candidates(conn, fw.id, late, late, cutoffs(fw, late))
+        ticks.record_escalations(conn, due_escalations(fw, org, live, done, late, restarted), utc_now())
     with store.read() as conn:
         queued = {r.id: (r.cause, r.digest) for r in conn.execute(select(OUTBOX).where(OUTBOX.c.status == "pending"))}
     mine = {i for i, (cause, digest) in queued.items() if cause == plan.id}

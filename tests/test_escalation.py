@@ -306,8 +306,12 @@ def test_a_period_the_framework_lengthens_starts_its_ladder_again_from_the_new_d
     """Row 1.5 (the DCS's front-line visits) made monthly: October's visit, due 31 October, is not done;
     Dana is told on 1 November and her Chief Executive on 7 November. The amendment withdrawn in November
     makes it the quarter's visit, due 31 December: nobody is told again before then, and Dana is told once
-    that passes."""
+    that passes: emailed, not only recorded as told (her first notice's key was the rung's alone)."""
+    from sqlalchemy import select
+
+    from qaf.store.tables import OUTBOX
     from tests.test_reconcile import amended_1_5
+    from tests.test_tick import check_told_is_queued
 
     (published, as_published), (monthly, as_monthly) = amended_1_5(tmp_path, False), amended_1_5(tmp_path, True)
     store.save_framework(monthly, as_monthly)
@@ -322,6 +326,11 @@ def test_a_period_the_framework_lengthens_starts_its_ladder_again_from_the_new_d
     store.save_framework(published, as_published)
     tick_through(store, date(2024, 11, 13), date(2025, 1, 3))
     assert told(october.id)[2:] == [(date(2025, 1, 1), 0, "D1", date(2024, 12, 31))], "the ladder again from 31 December"
+    with store.read() as conn:
+        queued = {r.key: r.recipient for r in conn.execute(select(OUTBOX).where(OUTBOX.c.cause == october.id))}
+    assert queued[f"esc/{october.id}/0"] == "D1" and queued[f"esc/{october.id}/0/2024-12-31"] == "D1", "Dana is emailed again, once"
+    assert queued[f"esc/{october.id}/1"] == "CE1" and f"esc/{october.id}/1/2024-12-31" not in queued
+    check_told_is_queued(store)
 
 
 def test_a_period_the_framework_shortens_keeps_the_rungs_already_raised(store, tmp_path):
@@ -340,3 +349,14 @@ def test_a_period_the_framework_shortens_keeps_the_rungs_already_raised(store, t
     told = [(on, level, who) for on, level, who, _ in raised(store, autumn.id) if level >= 0]
     assert told[0] == (date(2025, 1, 1), 0, "D1") and [level for _, level, _ in told].count(0) == 1, told
     assert sorted(level for _, level, _ in told) == [0, 1, 2, 3], "each rung once"
+
+
+def test_a_ladder_started_again_keys_its_notices_by_the_due_date_it_runs_against():
+    """The first ladder's notices keep the keys they always had (an upgrade sends nothing twice); a ladder
+    started again from a later due date (``restarted``) has keys of its own, or the outbox, holding the
+    first ladder's, would queue none of them."""
+    ob = overdue("PM1")
+    first = {e.level: e.notice.key for e in due_escalations(FW, council(), [ob], set(), LATE) if e.notice}
+    again = {e.level: e.notice.key for e in due_escalations(FW, council(), [ob], set(), LATE, {ob.id}) if e.notice}
+    assert first[1] == f"esc/{ob.id}/1" and again[1] == f"esc/{ob.id}/1/2024-04-30"
+    assert set(first) == set(again) and not set(first.values()) & set(again.values())

@@ -69,7 +69,25 @@ def check_each_sent_once(store: SqlStore, inbox: Inbox) -> list:
     assert all(r.status == "digested" and r.sent_at is not None for r in rows if r.digest)
     assert sorted(inbox.keys()) == sorted(r.key for r in sendable)  # exactly the expected emails
     assert len(set(inbox.ids())) == len(inbox.ids())  # each once
+    check_told_is_queued(store)
     return rows
+
+
+def check_told_is_queued(store: SqlStore) -> None:
+    """Whoever an escalation (or reminder) says was told has its own email in the outbox: one for each rung
+    raised, to that person, under the key of that rung and the due date it was raised against (or of the
+    rung alone, the obligation's first ladder); none is claimed by two. A rung whose person was told at a
+    higher rung of the same tick ("told once") has none of its own."""
+    with store.read() as conn:
+        told = [r for r in conn.execute(select(ESCALATIONS).order_by(ESCALATIONS.c.id)) if r.to_person and "told once" not in r.reason]
+        queued = {r.key: r for r in conn.execute(select(OUTBOX).where(OUTBOX.c.key.like("esc/%")))}
+    claimed: dict[str, tuple] = {}
+    for e in told:
+        keys = [k for k in (f"esc/{e.obligation}/{e.level}/{e.due.isoformat()}", f"esc/{e.obligation}/{e.level}") if k in queued]
+        key = next((k for k in keys if k not in claimed), None)
+        assert key is not None, f"{e.obligation} rung {e.level} (due {e.due}) names {e.to_person} as told on {e.on}; nothing was queued"
+        assert queued[key].recipient == e.to_person, (key, queued[key].recipient, e.to_person)
+        claimed[key] = (e.obligation, e.level, e.due)
 
 
 def test_a_year_replayed_day_by_day_delivers_every_email_once(tmp_path: Path):
@@ -198,4 +216,57 @@ def test_a_recipient_refused_for_good_fails_at_once_and_one_refused_for_now_is_t
     with smtp_server(inbox, port):
         run_tick(store, day + timedelta(days=1), settings, "test", now=business_now(day + timedelta(days=1)), wall=utc_now)
     assert {r.status for r in outbox(store) if not r.digest and r.recipient_email == busy} == {"sent"}
+    store.close()
+
+
+# --- the due date moved: the ladder again, emailed again -------------------------------------------------------
+
+
+def test_c2_a_case_s_closing_date_corrected_later_its_ladder_is_emailed_again_once_each(db_url: str, caplog):
+    """Tom Fairley's case CS-000004 was to close on 14 June: its closure review (Pat Practice's) is not
+    done; Pat is reminded, told when it passes and Olive Ops five working days on. On 26 June the closing
+    date is corrected to 5 July (the same closure: the review moves with it) and its ladder starts again.
+    Pat's reminder and overdue notice and Olive's escalation for 5 July are emailed, each once; those for
+    14 June are not sent again; a tick run again on a day already ticked sends nothing."""
+    import dataclasses
+
+    from tests.test_schedule_kinds import HEAD, framework, row
+
+    rows = row("{kind: review, on: case_closing}")
+    store = SqlStore.open(db_url)
+    store.save_framework(framework(rows), HEAD + rows)
+
+    def closing(on: date):
+        store.save_org(council(cases=tuple(dataclasses.replace(c, closed=on) if c.ref == "CS-000004" else c for c in council().cases)))
+
+    closing(date(2024, 6, 14))
+    inbox, port = Inbox(), free_port()
+    settings = MailSettings(host="127.0.0.1", port=port)
+    with smtp_server(inbox, port):
+        for day in days(date(2024, 6, 3), date(2024, 6, 25)):
+            run_tick(store, day, settings, "test", now=business_now(day), wall=utc_now)
+        closing(date(2024, 7, 5))
+        for day in days(date(2024, 6, 26), date(2024, 7, 20)):
+            run_tick(store, day, settings, "test", now=business_now(day), wall=utc_now)
+        sent = len(inbox.messages)
+        assert run_tick(store, day, settings, "test", now=business_now(day), wall=utc_now).status == "done before"
+        assert len(inbox.messages) == sent, "a day ticked again sends nothing"
+    (review,) = store.obligations(Filters(row="1", statuses=None))
+    assert (review.due, review.status) == (date(2024, 7, 5), "open")
+    with store.read() as conn:
+        told = sorted((r.due, r.level, r.to_person) for r in conn.execute(select(ESCALATIONS).where(ESCALATIONS.c.obligation == review.id)))
+        mail = {r.key: r for r in conn.execute(select(OUTBOX).where(OUTBOX.c.cause == review.id))}
+    june, july = date(2024, 6, 14), date(2024, 7, 5)
+    assert told == [(june, -1, "PM1"), (june, 0, "PM1"), (june, 1, "OM1"), (july, -1, "PM1"), (july, 0, "PM1"), (july, 1, "OM1")], told
+    first = {f"esc/{review.id}/{level}" for level in (-1, 0, 1)}
+    again = {f"esc/{review.id}/{level}/2024-07-05" for level in (-1, 0, 1)}
+    assert set(mail) == first | again, sorted(mail)
+    assert mail[f"esc/{review.id}/1/2024-07-05"].recipient == "OM1" and inbox.keys().count(f"esc/{review.id}/1/2024-07-05") == 1
+    assert inbox.keys().count(f"esc/{review.id}/1") == 1, "the 14 June escalation is not sent again"
+    pat = [m for m in inbox.messages if m["Subject"].startswith("qaf daily digest") and m["To"] == "pat.practice@example-council.gov.uk"]
+    for level in (-1, 0):  # Pat's own notices come in her daily digest, each in exactly one
+        key = f"esc/{review.id}/{level}/2024-07-05"
+        assert mail[key].status == "digested" and mail[key].digest_key in {m["X-Qaf-Key"] for m in pat}, (key, mail[key].status)
+    check_each_sent_once(store, inbox)
+    assert "not queued" not in caplog.text
     store.close()

@@ -245,8 +245,8 @@ def run_tick(
     for fw in frameworks:
         with store.write() as conn:
             reminders_to = calendar(fw.working_days).add(today, fw.reminder_days)
-            live, done = ticks.candidates(conn, fw.id, today, reminders_to, cutoffs(fw, today))
-            result.escalated += ticks.record_escalations(conn, due_escalations(fw, org, live, done, today), now)
+            live, done, restarted = ticks.candidates(conn, fw.id, today, reminders_to, cutoffs(fw, today))
+            result.escalated += ticks.record_escalations(conn, due_escalations(fw, org, live, done, today, restarted), now)
     failpoint("after-escalate")
     with store.write() as conn:
         result.digests = ob_store.gather_digests(conn, today, now, digest_text)
