@@ -9,6 +9,7 @@ what was left.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Iterable
 
@@ -18,7 +19,7 @@ from qaf.engine.model import LIVE, Obligation
 from qaf.store.obligations import OBLIGATIONS, from_row
 from qaf.store.outbox import OUTBOX, alive
 from qaf.store.outcomes import outbox_rows
-from qaf.store.tables import ESCALATIONS, TICK_RUNS
+from qaf.store.tables import ESCALATIONS, NOT_ESCALATED, TICK_RUNS
 from qaf.store.upsert import insert_new, update_rows
 
 if TYPE_CHECKING:  # the records it writes; the store never works out an escalation
@@ -60,10 +61,71 @@ def finished_between(conn: Connection, first: date, last: date) -> set[date]:
     return {r.business_date for r in conn.execute(select(c.business_date).where(c.business_date >= first, c.business_date <= last, c.finished_at.is_not(None)))}
 
 
-def last_finished(conn: Connection) -> date | None:
+def last_finished(conn: Connection, by: date | None = None) -> date | None:
+    """The latest business date whose tick finished; on or before ``by`` when given."""
     from sqlalchemy import func
 
-    return conn.execute(select(func.max(TICKS.c.business_date)).where(TICKS.c.finished_at.is_not(None))).scalar()
+    c = TICKS.c
+    query = select(func.max(c.business_date)).where(c.finished_at.is_not(None))
+    return conn.execute(query if by is None else query.where(c.business_date <= by)).scalar()
+
+
+@dataclass(frozen=True, slots=True)
+class Ahead:
+    """What ticks for days after today had done, found once the clock was put right (:func:`reopen_ahead`)."""
+
+    days: tuple[tuple[date, dict[str, Any]], ...]  # the ticks finished ahead, each with its summary, reopened
+    raised: int  # escalations and reminders dated after today: taken back, raised again on their days
+    withdrawn: int  # their emails not sent (nor in a digest sent or being sent): withdrawn
+    stand: int  # their emails sent, being sent or failed, alone or in a digest: they stand (their keys set aside)
+
+
+def reopen_ahead(conn: Connection, today: date, since: datetime) -> Ahead | None:
+    """Undo the bookkeeping of ticks run for days after ``today`` (the clock was ahead, and is right now).
+
+    Their tick rows are made unfinished: a day still to come has not been
+    done, and is ticked when it comes. The escalations and reminders they
+    raised (dated after today) are taken back, their obligations' ladder
+    marks reset, so each rung is raised on its day, as the work then stands,
+    and emailed then: the notices they queued (``esc/`` keys created at or
+    after ``since``, the start of tomorrow in business time) give up their
+    keys (``KEY/ahead/ID``), and those not sent are withdrawn (nobody was
+    told), with the digests gathered ahead and not sent (what else those
+    hold waits for the next digest). What was sent stands. None when there
+    is nothing of the kind to undo (the first call finds it; later ones, until
+    the day comes, only an unfinished tick row waiting for it).
+    """
+    from sqlalchemy import delete, func
+
+    t = TICKS.c
+    if conn.execute(select(func.count()).select_from(TICKS).where(t.business_date > today)).scalar() == 0:
+        return None
+    rows = conn.execute(select(t.business_date, t.summary).where(t.business_date > today, t.finished_at.is_not(None))
+                        .order_by(t.business_date)).all()  # fmt: skip
+    e = ESCALATIONS.c
+    taken = conn.execute(select(e.id, e.obligation).where(e.on > today)).all()
+    if not rows and not taken:  # already done: a tick for a day to come, unfinished, waits for its day
+        return None
+    conn.execute(update(TICKS).where(t.business_date > today, t.finished_at.is_not(None)).values(finished_at=None, claimed_until=None))
+    for start in range(0, len(taken), 500):
+        conn.execute(delete(ESCALATIONS).where(e.id.in_([r.id for r in taken[start : start + 500]])))
+    obligations = sorted({r.obligation for r in taken})
+    for start in range(0, len(obligations), 500):
+        conn.execute(update(OBLIGATIONS).where(OBLIGATIONS.c.id.in_(obligations[start : start + 500])).values(escalated=NOT_ESCALATED))
+    o = OUTBOX.c
+    # digests gathered ahead and not sent yet are withdrawn; their items wait to be gathered again (those
+    # queued ahead are withdrawn below), so nothing they hold is lost and nothing ahead of its day goes
+    digests = conn.execute(select(o.id, o.key).where(o.key.like("digest/%"), o.created_at >= since, o.status == "pending")).all()
+    for start in range(0, len(digests), 500):
+        keys = [r.key for r in digests[start : start + 500]]
+        conn.execute(update(OUTBOX).where(o.digest_key.in_(keys), o.status == "digested").values(status="pending", digest_key=None))
+    update_rows(conn, OUTBOX, "id", [{"id": r.id, "key": f"{r.key}/ahead/{r.id}", "status": "withdrawn"} for r in digests])
+    queued = conn.execute(select(o.id, o.key, o.status).where(o.key.like("esc/%"), o.created_at >= since)).all()
+    withdrawn = [r for r in queued if r.status == "pending"]
+    update_rows(conn, OUTBOX, "id", [{"id": r.id, "key": f"{r.key}/ahead/{r.id}", "status": "withdrawn"} for r in withdrawn])
+    update_rows(conn, OUTBOX, "id", [{"id": r.id, "key": f"{r.key}/ahead/{r.id}"} for r in queued if r.status != "pending"])
+    days = tuple((r.business_date, dict(r.summary or {})) for r in rows)
+    return Ahead(days, len(taken), len(withdrawn), len(queued) - len(withdrawn))
 
 
 def candidates(

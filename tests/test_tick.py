@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from qaf.clock import utc_now
-from qaf.engine.businesstime import business_now
+from qaf.engine.businesstime import business_date, business_now
 from qaf.engine.model import LIVE
 from qaf.engine.outcomes import Recording
 from qaf.engine.query import Filters
@@ -76,8 +76,9 @@ def check_each_sent_once(store: SqlStore, inbox: Inbox) -> list:
 def check_told_is_queued(store: SqlStore) -> None:
     """Whoever an escalation (or reminder) says was told has its own email in the outbox: one for each rung
     raised, to that person, under the key of that rung and the due date it was raised against (or of the
-    rung alone, the obligation's first ladder); none is claimed by two. A rung whose person was told at a
+    rung alone, the obligation's first ladder), queued by the tick that raised it; none is claimed by two. A rung whose person was told at a
     higher rung of the same tick ("told once") has none of its own."""
+    zone = store.timezone()
     with store.read() as conn:
         told = [r for r in conn.execute(select(ESCALATIONS).order_by(ESCALATIONS.c.id)) if r.to_person and "told once" not in r.reason]
         queued = {r.key: r for r in conn.execute(select(OUTBOX).where(OUTBOX.c.key.like("esc/%")))}
@@ -87,6 +88,7 @@ def check_told_is_queued(store: SqlStore) -> None:
         key = next((k for k in keys if k not in claimed), None)
         assert key is not None, f"{e.obligation} rung {e.level} (due {e.due}) names {e.to_person} as told on {e.on}; nothing was queued"
         assert queued[key].recipient == e.to_person, (key, queued[key].recipient, e.to_person)
+        assert business_date(queued[key].created_at, zone) == e.on, f"{key} was queued on another day than its rung's, {e.on}"
         claimed[key] = (e.obligation, e.level, e.due)
 
 
@@ -269,4 +271,102 @@ def test_c2_a_case_s_closing_date_corrected_later_its_ladder_is_emailed_again_on
         assert mail[key].status == "digested" and mail[key].digest_key in {m["X-Qaf-Key"] for m in pat}, (key, mail[key].status)
     check_each_sent_once(store, inbox)
     assert "not queued" not in caplog.text
+    store.close()
+
+
+# --- a tick recorded for a day still to come --------------------------------------------------------------------
+
+
+def test_c6_a_tick_run_while_the_clock_was_ahead_holds_no_day_back_and_its_day_is_ticked_when_it_comes(db_url: str, monkeypatch, caplog):
+    """The service ticks every day to 3 May. That day the host's clock says 23 May for one catch-up, and is
+    put right. From 4 May it ticks each day again, once: the tick recorded for 23 May holds nothing back,
+    and the service warns of it. What it raised ahead of time (Olive Ops told on "23 May" of Pat's April
+    audit, and more) is taken back and its emails, not sent, withdrawn. On 9 May the Head of Service gives
+    Pat until 16 May. Everyone is told as if the clock had never been wrong: Olive of the April date on
+    8 May, Pat reminded and told of the new one, and Olive again on 23 May, by that day's tick, run then."""
+    import logging
+
+    from qaf import service
+    from qaf.store.tables import EVENTS, TICK_RUNS
+
+    store = SqlStore.open(db_url)
+    set_up(store)
+    monkeypatch.setitem(service._here, "store", store)
+    monkeypatch.setitem(service._here, "settings", MailSettings())
+    monkeypatch.setitem(service._here, "runner", "test")
+    caplog.set_level(logging.WARNING, logger="qaf.tick")
+    assert service._tick_job(date(2024, 5, 3), date(2024, 4, 1)) == "2024-05-03"
+    assert service._tick_job(date(2024, 5, 23), date(2024, 5, 23)) == "2024-05-23"  # the clock three weeks ahead, once
+    audit = next(o for o in store.obligations() if o.row == "3.16" and o.subject == "SW1" and o.due == date(2024, 4, 30))
+    assert (date(2024, 5, 23), 1, "OM1", date(2024, 4, 30)) in told_of(store, audit.id), "told ahead of time"
+    assert not caplog.records
+
+    assert service._tick_job(date(2024, 5, 4), None) == "2024-05-04", "today is ticked"
+    assert [r.getMessage() for r in caplog.records][0] == ("a tick was recorded for 2024-05-23, a day still to come (today is "
+                                                           "2024-05-04: the clock was ahead when it ran): 2024-05-23 is ticked when it comes")  # fmt: skip
+    caplog.clear()
+    assert service._tick_job(date(2024, 5, 4), None) is None, "once"
+    assert run_tick(store, date(2024, 5, 4), MailSettings(), "test", wall=utc_now).status == "done before"
+    assert not caplog.records, "warned once"
+    with store.read() as conn:
+        ahead = [r for r in conn.execute(select(OUTBOX)) if "/ahead/" in r.key]
+        (event,) = conn.execute(select(EVENTS).where(EVENTS.c.kind == "tick.reopened")).all()
+    assert ahead and {r.status for r in ahead} == {"withdrawn"}, "nothing raised ahead of its day is sent"
+    assert {r.reason for r in ahead} >= {"digest", "escalation", "reminder"}
+    assert (event.ref, event.payload["withdrawn"]) == ("2024-05-23", len([r for r in ahead if r.key.startswith("esc/")]))
+    assert event.payload["raised"] > 0 and event.payload["summary"]["escalated"] == event.payload["raised"]
+    assert all(on <= date(2024, 5, 4) for on, *_ in told_of(store, audit.id))
+
+    ran: list[str] = []
+    for day in days(date(2024, 5, 5), date(2024, 6, 14)):
+        ran.append(service._tick_job(day, None))
+        if day == date(2024, 5, 9):
+            recording.extend(store, audit.id, date(2024, 5, 16), "H1", "Ofsted week", day)
+    assert ran == [d.isoformat() for d in days(date(2024, 5, 5), date(2024, 6, 14))], "each day ticked, 23 May too"
+    april, may = date(2024, 4, 30), date(2024, 5, 16)
+    assert told_of(store, audit.id) == [
+        (date(2024, 4, 23), -1, "PM1", april), (date(2024, 5, 1), 0, "PM1", april), (date(2024, 5, 8), 1, "OM1", april),
+        (date(2024, 5, 10), -1, "PM1", may), (date(2024, 5, 17), 0, "PM1", may), (date(2024, 5, 23), 1, "OM1", may),
+        (date(2024, 6, 14), 2, "H1", may),
+    ]  # fmt: skip
+    with store.read() as conn:
+        ticked = {r.business_date: r for r in conn.execute(select(TICK_RUNS))}
+    assert ticked[date(2024, 5, 23)].finished_at is not None and ticked[date(2024, 5, 23)].summary["escalated"] > 0
+    check_told_is_queued(store)
+    assert not caplog.records
+    store.close()
+
+
+def told_of(store: SqlStore, oid: str) -> list[tuple]:
+    """An obligation's escalations and reminders: (on, rung, person told, the due date it was raised against)."""
+    with store.read() as conn:
+        return sorted((r.on, r.level, r.to_person, r.due) for r in conn.execute(select(ESCALATIONS).where(ESCALATIONS.c.obligation == oid)))
+
+
+def test_c6_qaf_tick_by_the_clock_ticks_a_day_it_ran_ahead_of_when_that_day_comes(db_url: str, monkeypatch, capsys, caplog):
+    """``qaf tick`` from cron: one morning the clock says 23 May; put right, the next says 4 May. The 23rd is
+    not 'done before' when it comes: it is ticked then. ``--today`` replays a date and reopens nothing."""
+    import logging
+
+    import qaf.clock
+    from qaf.cli.main import main
+
+    store = SqlStore.open(db_url)
+    set_up(store)
+    clock = {"today": date(2024, 5, 23)}
+    monkeypatch.setattr(qaf.clock, "today_in", lambda tz: clock["today"])
+    caplog.set_level(logging.WARNING, logger="qaf.tick")
+    assert main(["--db", db_url, "tick"]) == 0
+    assert main(["--db", db_url, "tick", "--today", "2024-05-03"]) == 0  # a date replayed: the 23rd stays done
+    assert main(["--db", db_url, "tick", "--today", "2024-05-23"]) == 0
+    assert "tick 2024-05-23: done before" in capsys.readouterr().out and not caplog.records
+    clock["today"] = date(2024, 5, 4)
+    assert main(["--db", db_url, "tick"]) == 0
+    assert capsys.readouterr().out.startswith("tick 2024-05-04:\n")
+    assert "a tick was recorded for 2024-05-23, a day still to come" in caplog.text
+    clock["today"] = date(2024, 5, 23)
+    assert main(["--db", db_url, "tick"]) == 0
+    assert capsys.readouterr().out.startswith("tick 2024-05-23:\n"), "ticked on its day"
+    assert main(["--db", db_url, "tick"]) == 0
+    assert "tick 2024-05-23: done before" in capsys.readouterr().out
     store.close()

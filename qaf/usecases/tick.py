@@ -17,16 +17,17 @@ import smtplib
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Callable
 
 from dateutil.relativedelta import relativedelta
 
-from qaf.engine.businesstime import business_now
+from qaf.engine.businesstime import business_now, zone
 from qaf.engine.escalation import cutoffs, due_escalations
 from qaf.engine.workdays import calendar
 from qaf.store import outbox as ob_store
 from qaf.store import ticks
+from qaf.store.outcomes import log_many
 from qaf.store.protocols import Store
 from qaf.store.settings import whole as settings_whole
 from qaf.usecases import scheduling
@@ -264,13 +265,45 @@ def run_tick(
     return result
 
 
+def reopen_ahead(store: Store, today: date) -> list[date]:
+    """Ticks recorded for days after ``today``, run while the clock was ahead: no longer done (the dates).
+
+    A tick does its day's work as it finds the state; a day still to come
+    has not been done, so it is ticked when it comes, and does then what the
+    work needs. What those ticks raised (rungs and reminders dated after
+    today, told as if that day had come) is taken back, to be raised on its
+    day and emailed then; what they emailed stands (:func:`qaf.store.ticks.reopen_ahead`).
+    Each is logged as a warning, and in the event log (``tick.reopened``).
+    """
+    since = datetime.combine(today + timedelta(days=1), time(0), zone(store.timezone()))
+    with store.write() as conn:
+        found = ticks.reopen_ahead(conn, today, since)
+        if found is None:
+            return []
+        taken = {"raised": found.raised, "withdrawn": found.withdrawn, "stand": found.stand}
+        events = [("tick.reopened", day.isoformat(), {"found_on": today.isoformat(), "summary": summary, **taken}) for day, summary in found.days]
+        log_many(conn, events or [("tick.ahead", today.isoformat(), {"found_on": today.isoformat(), **taken})])  # a tick ahead that never finished
+    for day, _ in found.days:
+        log.warning("a tick was recorded for %s, a day still to come (today is %s: the clock was ahead when it ran): "
+                    "%s is ticked when it comes", day, today, day)  # fmt: skip
+    if found.raised:
+        log.warning("%d escalations and reminders raised for days after %s taken back, to be raised on their days; of their emails "
+                    "%d not sent were withdrawn and %d sent stand", found.raised, today, found.withdrawn, found.stand)  # fmt: skip
+    return [day for day, _ in found.days]
+
+
 def catch_up(
     store: Store, today: date, settings: MailSettings, runner: str, first: date | None = None, limit: int = 31, **kwargs
 ) -> list[TickResult]:
-    """Every business date not yet ticked, from ``first`` (default: after the last finished tick,
-    at most ``limit`` days back) up to ``today``."""
+    """Every business date not yet ticked, from ``first`` (default: after the last tick finished on or
+    before ``today``, at most ``limit`` days back) up to ``today``.
+
+    A tick finished for a day after ``today`` (the clock was ahead, and has been put right) holds no day
+    back: it is reopened (:func:`reopen_ahead`), and its day ticked when it comes.
+    """
+    reopen_ahead(store, today)
     with store.read() as conn:
-        last = ticks.last_finished(conn)
+        last = ticks.last_finished(conn, today)
         start = first or (last + timedelta(days=1) if last else today)
         start = max(start, today - timedelta(days=limit - 1))
         finished = ticks.finished_between(conn, start, today)
