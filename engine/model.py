@@ -154,6 +154,7 @@ class Completed:
     case: str | None
     team: str | None
     by: str | None = None  # who did it, when not its assignee (a manager covering): never its moderator either
+    moderated: bool = False  # its grade moderated, or a moderation of it done or still to do: never drawn again
 
     @property
     def authors(self) -> frozenset[str]:

@@ -475,7 +475,10 @@ class _Planner:
         """A sample of the previous period's completed audits of ``c.sample.row``.
 
         A sample once drawn is kept; audits completed (or recorded) later top it
-        up to the share asked for, so the sample only ever grows.
+        up to the share asked for, so the sample only ever grows. An audit
+        moderated already (another period's sample, a trigger's moderation, its
+        grade moderated by hand) is never drawn again: it counts among the
+        audits completed, but the share is drawn from the rest.
         """
         assert c.sample is not None and c.every is not None
         for period in periods(c.every, self.fw.year_start, self.first, self.last):
@@ -490,7 +493,7 @@ class _Planner:
             )
             n = c.sample.count if c.sample.count is not None else math.ceil(len(done) * (c.sample.percent or 0) / 100)
             kept = {o.subject for o in held}
-            fresh = [a for a in done if a.id not in kept]
+            fresh = [a for a in done if a.id not in kept and not a.moderated]
             wanted = max(0, min(n, len(done)) - len(kept))
             rng = random.Random(f"{self.fw.id}/{row.id}/{period.start}/{len(kept)}")
             chosen = sorted(rng.sample(fresh, min(wanted, len(fresh))), key=lambda a: a.id)

@@ -156,10 +156,24 @@ def case_history(conn: Connection, first: date, last: date, months: int) -> Case
 
 
 def completed_audits(conn: Connection, framework: str, first: date, last: date) -> list[Completed]:
-    """Done audits whose outcome dates fall in the year before the window up to its end."""
+    """Done audits whose outcome dates fall in the year before the window up to its end.
+
+    Each says whether it is moderated already: its grade moderated, or a
+    moderation of it (any period's sample, any trigger's) done or still
+    to do. A sample never draws such an audit again (a cadence amended from
+    monthly to quarterly would otherwise draw December's moderated audit once
+    more in January, a moderation nobody can do).
+    """
+    mod = OBLIGATIONS.alias("moderation")
+    moderation = (
+        select(mod.c.id)
+        .where(mod.c.cause == OBLIGATIONS.c.id, mod.c.kind == "moderation", mod.c.status.in_((DONE, *LIVE)))
+        .exists()
+    )
+    moderated = or_(OUTCOMES.c.moderated_grade.is_not(None), moderation).label("moderated")
     query = (
         select(OBLIGATIONS.c.id, OBLIGATIONS.c.row, OUTCOMES.c.audit_date, OBLIGATIONS.c.assignee, OBLIGATIONS.c.case_ref, OBLIGATIONS.c.team,
-               OUTCOMES.c.by)
+               OUTCOMES.c.by, moderated)
         .select_from(OBLIGATIONS.join(OUTCOMES, OUTCOMES.c.obligation == OBLIGATIONS.c.id))
         .where(
             OBLIGATIONS.c.framework == framework,
@@ -169,7 +183,7 @@ def completed_audits(conn: Connection, framework: str, first: date, last: date) 
             OUTCOMES.c.audit_date <= last,
         )
     )
-    return [Completed(r.id, r.row, r.audit_date, r.assignee, r.case_ref, r.team, r.by) for r in conn.execute(query)]
+    return [Completed(r.id, r.row, r.audit_date, r.assignee, r.case_ref, r.team, r.by, bool(r.moderated)) for r in conn.execute(query)]
 
 
 ANALYZE_AT = 2_000  # new obligations in one go from which the database's statistics are refreshed

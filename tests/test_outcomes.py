@@ -184,6 +184,35 @@ def test_rotherham_senior_managers_re_audit_a_sample_of_last_months_team_manager
     assert {o.id: o for o in find(store)}[re_audit.id].status == "done"
 
 
+def test_an_audit_moderated_in_one_period_is_not_drawn_again_when_the_sample_s_cadence_changes(store: SqlStore):
+    """Probe D1: R2's sample amended from monthly to quarterly. July's draw of April-June's audits must not draw
+    the audit May's monthly sample moderated: its second moderation could never be done ("already moderated")
+    and would go overdue and climb the ladder."""
+    from qaf.rules.loader import load_text
+
+    fw = scheduled(store, "rotherham-2016")
+    april = [o for o in find(store, row="R1") if o.period_start == date(2024, 4, 1)]
+    for ob in april:
+        recording.record(store, Recording(ob.id, "good", date=date(2024, 4, 26)), date(2024, 6, 10))
+    scheduling.schedule(store, fw, council(), *YEAR, date(2024, 6, 10))
+    [may] = find(store, row="R2", kind="moderation")
+    recording.moderate(store, may.id, "requires_improvement", None, date(2024, 6, 5), date(2024, 6, 10))
+
+    text = bundled.path("rotherham-2016").read_text()
+    monthly = "      - kind: moderation\n        every: month"
+    assert monthly in text
+    text = text.replace(monthly, "      - kind: moderation\n        every: quarter").replace('sample: {row: "R1", percent: 10}', 'sample: {row: "R1", percent: 100}')
+    quarterly, problems = load_text(text, "rotherham-2016.yaml")
+    assert quarterly is not None and not [p for p in problems if p.is_error], problems
+    store.save_framework(quarterly, text)
+    scheduling.schedule(store, quarterly, council(), *YEAR, date(2024, 7, 2))
+
+    july = [o for o in find(store, row="R2", kind="moderation") if o.period_start == date(2024, 7, 1)]
+    assert {o.cause for o in july} == {o.id for o in april} - {may.cause}  # all of them (100%) but the one moderated
+    assert [o for o in find(store, row="R2", kind="moderation") if o.cause == may.cause] == [{o.id: o for o in find(store)}[may.id]]
+    assert {o.sample_reason for o in july} == {"4 of 5 audits of row R1 completed 2024-04-01..2024-06-30"}
+
+
 # --- Tameside: moderation and the triple lock --------------------------------------------------
 
 

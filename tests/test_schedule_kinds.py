@@ -194,13 +194,13 @@ def test_rotherham_joint_visit_goes_to_a_different_front_line_team_each_time_wit
 # --- issue 13, item 5: a sample's moderation is shared out among the moderators -----------------
 
 
-def _sampled(moderator: str = "", existing=None):
+def _sampled(moderator: str = "", existing=None, moderated=()):
     from qaf.engine.model import Completed
 
     extra = f", moderator: {moderator}" if moderator else ""
     fw = framework(row("{kind: audit, every: month, per: worker, case: true}") + row(
         f"{{kind: moderation, every: month, sample: {{row: '1', count: 4{extra}}}}}", by="Operations Manager", rid="2"))
-    done = [Completed(f"{n:016x}", "1", date(2024, 4, 20), "PM1", f"CS-00000{n}", "T1") for n in range(1, 7)]
+    done = [Completed(f"{n:016x}", "1", date(2024, 4, 20), "PM1", f"CS-00000{n}", "T1", moderated=n in moderated) for n in range(1, 7)]
     got = plan(fw, council(), date(2024, 5, 1), date(2024, 5, 31), date(2024, 5, 2), existing=existing, completed=done).obligations
     return [o for o in got if o.kind == "moderation"]
 
@@ -223,3 +223,12 @@ def test_issue_13_the_pool_counts_what_each_moderator_already_holds():
 
 def test_issue_13_up_the_line_gives_the_sample_to_the_auditor_s_own_manager():
     assert {o.assignee for o in _sampled("up_the_line")} == {"OM1"}  # Olive Ops manages Pat Practice
+
+
+def test_an_audit_moderated_already_is_never_drawn_again():
+    """Probe D1: an audit with a moderation of another period (or its grade moderated) is not sampled again:
+    that second moderation could never be done."""
+    got = _sampled(moderated=(1, 2, 3))
+    assert {o.cause for o in got} == {f"{n:016x}" for n in (4, 5, 6)}  # four asked for, three left to draw
+    assert {o.sample_reason for o in got} == {"3 of 6 audits of row 1 completed 2024-04-01..2024-04-30"}
+    assert len(_sampled(moderated=range(1, 7))) == 0
