@@ -51,6 +51,7 @@ import re
 from typing import Any, Callable
 
 from qaf.rules.model import WAS_NEW, Cadence, Every, Framework, Step
+from qaf.rules.problems import Problem
 from qaf.rules.validate import LONGEST_ROW_ID
 
 # {"rows": {row id: Entry}, "ladder": Entry}; an Entry is {"now": [[number, signature], ...] in order,
@@ -290,6 +291,35 @@ def moves(fw: Framework, rows_known: dict[str, dict], before: Framework | None =
             old = olds[w[tier]][0]
             if not _alike(earlier[old], now.get(old)):  # its number does not hold it still
                 out[rid] = old
+    return out
+
+
+def unknown_was(fw: Framework, known: Known | None, before: Framework | None = None) -> list[Problem]:
+    """Rows whose ``was`` names a number no version of the framework loaded before had (a typo: "3.61" for
+    "3.16"), where the file's ``was`` would be read: one problem each, at the row.
+
+    Loaded as it stands, such a row would be new work and the row it meant struck out, its open work
+    cancelled by the next schedule. A ``was`` is fine when it names the row's own number or ``new``; a
+    row of the version before, or one struck out earlier (put back, it has its work again), even one
+    that still holds its number (then it is not read); and on a first load, with nothing to compare.
+    Left in the file once read, it is not read again while the row's number holds the row (the same
+    file loaded again): then it names a number that has moved on, and is not checked either.
+    """
+    if known is None and before is None:
+        return []
+    rows_known: dict[str, dict] = (known or {}).get("rows", {})
+    ever = set(rows_known) | {p for k in rows_known if (p := parked_from(k))} | {r.id for r in (before.rows if before else ())}
+    was = {rid: (e["words"], e["task"]) for rid, e in rows_known.items() if _present(e) and e.get("task")}
+    if before is not None:
+        for r in before.rows:
+            was.setdefault(r.id, (_words(r), _task(r)))
+    listed = [r.id for r in before.rows] if before is not None else sorted((rid for rid, e in rows_known.items() if _present(e)), key=row_order)
+    out = []
+    for r in fw.rows:
+        if not r.was or r.was in (r.id, WAS_NEW) or r.was in ever or _alike(was.get(r.id), (_words(r), _task(r))):
+            continue
+        out.append(Problem(r.source, "row.was", f"no row '{r.was}' in the framework loaded before (rows: {', '.join(listed)}); "
+                                                 "write the number this row had there, or leave out was"))  # fmt: skip
     return out
 
 

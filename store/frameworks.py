@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from sqlalchemy import Connection, bindparam, case, delete, func, insert, select, update
 
 from qaf.rules.model import Framework
-from qaf.rules.numbering import Known, number, number_moves, positional, row_order, struck
+from qaf.rules.numbering import Known, number, number_moves, positional, row_order, struck, unknown_was
 from qaf.rules.problems import InputError, QafError, errors
 from qaf.store.protocols import FrameworkChange, StoredFramework
 from qaf.store.tables import FRAMEWORKS, META, OBLIGATIONS, RULES
@@ -38,6 +38,8 @@ def save(conn: Connection, fw: Framework, text: str, filename: str) -> Framework
         known = positional(was) if was is not None else None
     else:
         known = json.loads(previous.cadences)
+    if previous is not None and (problems := unknown_was(fw, known, was)):  # before anything is written
+        raise InputError(problems, f"{filename}: not loaded, the store is unchanged")
     numbered, after, renamed = number_moves(fw, known, was)
     # the version's digest: of the text, and of the numbers and identities where they are not the places
     # and ids (the same text may number differently after other amendments: what was parsed under the old

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from qaf.rules import bundled
 from qaf.rules.loader import load_framework
 from qaf.rules.model import Cadence, Every, Framework
-from qaf.rules.numbering import moves, number, number_moves, replaced, same_task, signature
+from qaf.rules.numbering import moves, number, number_moves, replaced, same_task, signature, unknown_was
 
 PUBLISHED, _ = load_framework(bundled.path("east-sussex-2013"))
 ROW = PUBLISHED.row("1.6")
@@ -201,3 +201,26 @@ def test_a_row_replaced_is_new_work_and_its_number_s_row_is_kept_struck_out():
     assert replaced(amendment, known["rows"], None, {}) == (), "without the version before, qaf cannot read what the row said"
     said_so = dataclasses.replace(amendment, rows=tuple(dataclasses.replace(r, was="1.6") if r.id == "1.6" else r for r in amendment.rows))
     assert keys(number_moves(said_so, known, PUBLISHED)[0], "1.6") == ["1.6"], "was: its own number: the same row"
+
+
+def _was(fw: Framework, row: str, was: str) -> Framework:
+    return dataclasses.replace(fw, rows=tuple(dataclasses.replace(r, was=was) if r.id == row else r for r in fw.rows))
+
+
+def test_a_was_naming_no_row_of_the_version_before_is_a_problem_at_its_row():
+    """Probe D2: row 3.16 renumbered 3.17 and reworded, ``was: "3.61"`` (a typo): loaded, 3.16's open audits
+    would be cancelled as struck out. Its own number, ``new``, a row of the version before (even one still
+    in place, which is not read) and a first load are fine."""
+    _, known = number(PUBLISHED, None)
+    typo = _was(dataclasses.replace(PUBLISHED, rows=tuple(
+        dataclasses.replace(r, id="3.17", task="Practice Managers will do a supervision file audit with the new Mosaic form")
+        if r.id == "3.16" else r for r in PUBLISHED.rows)), "3.17", "3.61")  # fmt: skip
+    [problem] = unknown_was(typo, known, PUBLISHED)
+    assert (problem.field, problem.source) == ("row.was", typo.row("3.17").source)
+    assert problem.message.startswith("no row '3.61' in the framework loaded before (rows: 1.1, 1.2, ")
+    assert "3.15, 3.16, 4.1" in problem.message
+    assert unknown_was(typo, known, None), "the store's rows alone tell too"
+    assert unknown_was(typo, None, None) == [], "a first load: nothing to compare"
+    for fine in ("3.16", "3.17", "new", "1.6"):
+        assert unknown_was(_was(typo, "3.17", fine), known, PUBLISHED) == [], fine
+    assert unknown_was(_was(PUBLISHED, "1.6", "9.9"), known, PUBLISHED) == [], "its number holds it: the was is not read"

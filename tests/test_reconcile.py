@@ -1014,3 +1014,63 @@ def test_an_older_stores_one_day_period_at_the_years_end_is_cancelled_saying_so_
         "row 9.4's period 2029-09-30 to 2030-03-31",
     )  # fmt: skip
     assert (held[second.id].period_end, held[second.id].due, held[second.id].status) == (date(2030, 3, 31), date(2030, 3, 29), "open")
+
+
+# --- a was that names no row ----------------------------------------------------------------------------
+
+def renumbered_3_16_as(was: str):
+    """Row 3.16 renumbered 3.17 and reworded in one amendment, ``was`` written on it (probe D2)."""
+    def change(text: str) -> str:
+        old = '  - id: "3.16"\n'
+        assert old in text and "CareFirst audit record" in text
+        return text.replace(old, f'  - id: "3.17"\n    was: "{was}"\n').replace("CareFirst audit record", "Mosaic audit form")
+    return change
+
+
+def test_a_was_naming_no_row_before_is_refused_and_the_store_left_as_it_was(store: SqlStore, tmp_path: Path):
+    """``was: "3.61"`` for 3.16: no version had a 3.61. Loaded, 3.16 would be struck out and its open audits
+    cancelled at the next schedule; the load refuses it, saying where, and writes nothing. Written right,
+    3.16's work goes with it."""
+    from qaf.rules.problems import InputError
+
+    (published, as_published), (typo, as_typo) = amended(tmp_path, "published", str), amended(tmp_path, "typo", renumbered_3_16_as("3.61"))
+    store.save_framework(published, as_published)
+    scheduling.schedule(store, published, council(), *YEAR, TODAY)
+    before = snapshot(store)
+    with pytest.raises(InputError) as refused:
+        store.save_framework(typo, as_typo)
+    [problem] = refused.value.problems
+    assert (problem.source, problem.field) == (typo.row("3.17").source, "row.was")
+    assert problem.message.startswith("no row '3.61' in the framework loaded before (rows: 1.1, 1.2, ")
+    assert snapshot(store) == before
+    right, as_right = amended(tmp_path, "right", renumbered_3_16_as("3.16"))
+    audits = {k: o.id for k, o in by_row(store, "3.16").items()}
+    assert store.save_framework(right, as_right).renumbered == (("3.16", "3.17"),)
+    result = scheduling.schedule(store, right, council(), date(2024, 8, 1), YEAR[1], date(2024, 8, 12))
+    assert {k: o.id for k, o in by_row(store, "3.17").items()} == audits and result.cancelled == 0
+
+
+def test_a_was_on_a_first_load_has_nothing_to_compare(store: SqlStore, tmp_path: Path):
+    typo, as_typo = amended(tmp_path, "typo", renumbered_3_16_as("3.61"))
+    assert store.save_framework(typo, as_typo).action == "loaded"
+
+
+def test_loading_a_was_naming_no_row_exits_1_and_leaves_the_file_as_it_was(tmp_path: Path):
+    """As a user runs it, each command a process of its own (whose SQLite file is whole when it ends)."""
+    import hashlib
+    import subprocess
+    import sys
+
+    def qaf(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "qaf.cli.main", "--db", f"sqlite:///{db}", *args], capture_output=True, text=True)
+
+    amended(tmp_path, "typo", renumbered_3_16_as("3.61"))
+    path, db = tmp_path / "typo" / "east-sussex-2013.yaml", tmp_path / "qaf.db"
+    assert qaf("framework", "load", "east-sussex-2013").returncode == 0
+    assert qaf("framework", "check", str(path)).returncode == 0, "the file alone is sound: check has no version before"
+    digest = hashlib.sha256(db.read_bytes()).hexdigest()
+    done = qaf("framework", "load", str(path))
+    line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if text == '  - id: "3.17"')
+    assert done.returncode == 1 and f"{path}:{line}: row.was: no row '3.61' in the framework loaded before (rows: 1.1, " in done.stderr, done
+    assert "not loaded, the store is unchanged" in done.stderr and "struck out" not in done.stdout
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == digest

@@ -303,7 +303,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     framework = commands.add_parser("framework", help="check, load and list frameworks").add_subparsers(dest="action", required=True, metavar="ACTION")
-    check = framework.add_parser("check", help="check a framework file; every problem as FILE:LINE: field: message")
+    check = framework.add_parser("check", help="check a framework file; every problem as FILE:LINE: field: message (the file alone: a row's was, which names a row of the version loaded before, is checked by load)")
     check.add_argument("file", help="a framework file, or the name of a bundled one (" + ", ".join(bundled.names()) + ")")
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.set_defaults(handler=cmd_framework_check, uses_db=False)
