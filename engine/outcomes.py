@@ -31,7 +31,10 @@ from qaf.rules.roles import vocabulary_of
 from qaf.rules.settings import grade_key
 
 GRADED = ("audit", "follow_up_audit", "review")
-CLI = Source("qaf record", 0)
+CLI = Source("qaf record", 0)  # where a command's refusals come from: its name, where a file's would say FILE:LINE
+MODERATE = Source("qaf moderate", 0)
+EXTEND = Source("qaf extend", 0)
+ACTION_DONE = Source("qaf action done", 0)
 
 
 @dataclass(frozen=True, slots=True)

@@ -213,6 +213,26 @@ def test_an_audit_moderated_in_one_period_is_not_drawn_again_when_the_sample_s_c
     assert {o.sample_reason for o in july} == {"4 of 5 audits of row R1 completed 2024-04-01..2024-06-30"}
 
 
+def test_each_command_s_refusals_carry_its_own_name(store: SqlStore, db_url: str, capsys):
+    """Probe D9: `qaf moderate` refusing a grade said "qaf record: grade: ..."; so did `qaf extend` and
+    `qaf action done`."""
+    scheduled(store, "rotherham-2016")
+    audit = next(o for o in find(store, row="R1") if o.period_start == date(2024, 4, 1))
+    recording.record(store, Recording(audit.id, "good", date=date(2024, 4, 26)), date(2024, 6, 10))
+    capsys.readouterr()
+    today = ["--today", "2024-06-10"]
+    assert main(["--db", db_url, "moderate", audit.id, "--grade", "brilliant", "--by", "SM1", *today]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("qaf moderate: grade: 'brilliant' is not on the framework's scale") and "qaf record" not in err, err
+    assert f"{audit.id}: nothing moderated, the store is unchanged" in err
+    assert main(["--db", db_url, "extend", audit.id, "--to", "2024-07-01", "--by", "SM1", *today]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"qaf extend: obligation: {audit.id} is done: only open work can be extended") and "qaf record" not in err, err
+    assert main(["--db", db_url, "action", "done", audit.id, *today]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("qaf action done: action: ") and "not an action" in err and "qaf record:" not in err, err
+
+
 # --- Tameside: moderation and the triple lock --------------------------------------------------
 
 

@@ -16,7 +16,7 @@ from qaf.engine import typed
 from qaf.engine.actions import raise_actions, safeguarding_alert
 from qaf.engine.model import DONE, LIVE, RESCHEDULED, Obligation, ObligationKey
 from qaf.engine.notices import Notice
-from qaf.engine.outcomes import CLI, Consequences, Recording, check_recording, consequences, may_act, moderating_roles
+from qaf.engine.outcomes import ACTION_DONE, CLI, EXTEND, MODERATE, Consequences, Recording, check_recording, consequences, may_act, moderating_roles
 from qaf.engine.periods import after
 from qaf.engine.rules_ref import Event
 from qaf.engine.sampling import CaseHistory
@@ -24,7 +24,7 @@ from qaf.engine.scope import people_of
 from qaf.engine.triggers import rules_for
 from qaf.engine.workdays import calendar
 from qaf.rules.model import Framework, Span
-from qaf.rules.problems import InputError, Problem
+from qaf.rules.problems import InputError, Problem, Source
 from qaf.rules.roles import vocabulary_of
 from qaf.rules.settings import grade_key
 from qaf.store import actions as action_store
@@ -42,9 +42,9 @@ class RecordResult:
     rules: str = ""
 
 
-def _refuse(problems: list[Problem], oid: str) -> None:
+def _refuse(problems: list[Problem], oid: str, done: str = "recorded") -> None:
     if problems:
-        raise InputError(problems, f"{oid}: nothing recorded, the store is unchanged")
+        raise InputError(problems, f"{oid}: nothing {done}, the store is unchanged")
 
 
 def _case_refs(org, ob: Obligation, fired) -> list[str]:
@@ -209,16 +209,16 @@ def close_action(store: Store, target: str, by: str | None, note: str, today: da
         who = by or ob.assignee
         problems: list[Problem] = []
         if ob.kind != "action":
-            problems.append(Problem(CLI, "action", f"{oid} is a {ob.kind.replace('_', ' ')}, not an action: record it with 'qaf record'"))
+            problems.append(Problem(ACTION_DONE, "action", f"{oid} is a {ob.kind.replace('_', ' ')}, not an action: record it with 'qaf record'"))
         elif ob.status not in LIVE:
-            problems.append(Problem(CLI, "action", f"{oid} is {ob.status}: nothing to close"))
+            problems.append(Problem(ACTION_DONE, "action", f"{oid} is {ob.status}: nothing to close"))
         person = org.person(who) if who else None
         if person is None:
-            problems.append(Problem(CLI, "by", f"no person '{who}' in the organisation"))
+            problems.append(Problem(ACTION_DONE, "by", f"no person '{who}' in the organisation"))
         elif not may_act(org, person.id, ob.assignee):
-            problems.append(Problem(CLI, "by", f"{person.name} may not close this action: only its owner or their line managers may"))
+            problems.append(Problem(ACTION_DONE, "by", f"{person.name} may not close this action: only its owner or their line managers may"))
         if note and (why := typed.why_not(note)):
-            problems.append(Problem(CLI, "note", f"the note holds {why}"))
+            problems.append(Problem(ACTION_DONE, "note", f"the note holds {why}"))
         if problems:
             raise InputError(problems, f"{oid}: not closed, the store is unchanged")
         oc.set_status(conn, ob, DONE, f"done, closed by {person.name}")
@@ -240,7 +240,7 @@ def moderate(store: Store, target: str, grade: str, by: str | None, day: date | 
         fw = store.framework_in(conn, audit.framework)
         day = day or today
         problems = _check_moderation(fw, org, audit, mods, grade, by, day, today)
-        _refuse(problems, oid)
+        _refuse(problems, oid, "moderated")
         who = by or (mods[0].assignee if mods else None)
         g = grade_key(grade)
         oc.update_outcome(conn, audit.id, {"moderated_grade": g, "moderated_by": who, "moderated_on": day,
@@ -259,31 +259,31 @@ def _check_moderation(fw, org, audit: Obligation, mods: list[Obligation], grade:
     problems: list[Problem] = []
 
     def bad(field: str, message: str) -> None:
-        problems.append(Problem(CLI, field, message))
+        problems.append(Problem(MODERATE, field, message))
 
     problems += _moderation_state(audit)
     if grade_key(grade) not in fw.grades:
         bad("grade", f"'{grade}' is not on the framework's scale ({', '.join(fw.grades)})")
     if day > today:
         bad("date", f"{day} is in the future (today is {today})")
-    problems += _before_audit(audit, day, "moderated")
+    problems += _before_audit(audit, day, "moderated", MODERATE)
     return problems + _moderator_refusals(fw, org, audit, mods, by, day)
 
 
-def _before_audit(audit: Obligation, day: date, done: str) -> list[Problem]:
+def _before_audit(audit: Obligation, day: date, done: str, source: Source = CLI) -> list[Problem]:
     """A grade is moderated or contested on the day the audit was done or later: [] when ``day`` is."""
     when = audit.outcome.date if audit.outcome is not None else None
     if when is not None and day < when:
-        return [Problem(CLI, "date", f"{day} is before the audit was done ({when}): a grade is {done} after it is given")]
+        return [Problem(source, "date", f"{day} is before the audit was done ({when}): a grade is {done} after it is given")]
     return []
 
 
 def _moderation_state(audit: Obligation) -> list[Problem]:
     """Why ``audit`` cannot be moderated whoever asks: no outcome yet, or already moderated."""
     if audit.outcome is None or audit.status != DONE:
-        return [Problem(CLI, "obligation", f"{audit.id} has no recorded outcome to moderate")]
+        return [Problem(MODERATE, "obligation", f"{audit.id} has no recorded outcome to moderate")]
     if audit.outcome.moderated_grade is not None:
-        return [Problem(CLI, "obligation", f"{audit.id} was already moderated as {audit.outcome.moderated_grade} "
+        return [Problem(MODERATE, "obligation", f"{audit.id} was already moderated as {audit.outcome.moderated_grade} "
                                            f"by {audit.outcome.moderated_by} on {audit.outcome.moderated_on}")]  # fmt: skip
     return []
 
@@ -309,7 +309,7 @@ def _moderator_refusals(fw, org, audit: Obligation, mods: list[Obligation], by: 
     problems: list[Problem] = []
 
     def bad(field: str, message: str) -> None:
-        problems.append(Problem(CLI, field, message))
+        problems.append(Problem(MODERATE, field, message))
 
     who = by or (mods[0].assignee if mods else None)
     person = org.person(who) if who else None
@@ -431,7 +431,7 @@ def extend_in(conn, store: Store, target: str, to: date, by: str, reason: str, t
     problems: list[Problem] = []
 
     def bad(field: str, message: str) -> None:
-        problems.append(Problem(CLI, field, message))
+        problems.append(Problem(EXTEND, field, message))
 
     person = org.person(by)
     first = oc.original_due(conn, ob)
