@@ -102,6 +102,10 @@ class People:
                     out.setdefault(p.id, p)
         return sorted(out.values(), key=lambda p: p.id)
 
+    def anyone_holds(self, roles: tuple[str, ...]) -> bool:
+        """Whether anyone in the organisation holds one of ``roles`` (a body's chair for a body), whenever."""
+        return any(self._holders.get(r) or self._body_chairs.get(r) for r in roles)
+
     def holds_on(self, person: Person, role: str, day: date) -> bool:
         """Whether ``person`` is one of :meth:`holders` of ``role`` on ``day``, without listing them all."""
         if self.vocab.is_body(role):
@@ -297,6 +301,8 @@ def out_of_scope_reason(ob: Obligation, fw: Framework, org: Org) -> str:
             return f"{OUT_OF_SCOPE}{person.name} left on {person.end.isoformat()}"
         if person.start is not None and person.start > ob.period_start:
             return f"{OUT_OF_SCOPE}{person.name} starts on {person.start.isoformat()}, after the period began"
+        if (why := _role_held_by_nobody(ob, fw, org, cadence.by or row.by)) is not None:
+            return f"{OUT_OF_SCOPE}{why}"
         return f"{OUT_OF_SCOPE}{person.name} is no longer covered by row {ob.row} (line manager or role changed)"
     if ob.subject_kind == "team" and org.team(ob.subject) is None:
         return f"{OUT_OF_SCOPE}team {ob.subject} no longer exists"
@@ -318,6 +324,29 @@ def _taken_in(ob: Obligation, lengths, year_start: tuple[int, int]) -> Period | 
                 if p.start < ob.period_start and p.end == ob.period_end:
                     return p
     return None
+
+
+def _role_held_by_nobody(ob: Obligation, fw: Framework, org: Org, roles: tuple[str, ...]) -> str | None:
+    """Why the row's work fell away when nobody in the organisation holds the role it is for; None while
+    someone does (then a line manager or a role changed).
+
+    When the one who had the work is where they were (the worker's manager still, in post) and people.csv
+    gives them a role this framework does not name, the framework changed under them: the council renamed
+    "Team Manager" "Team Leader" and people.csv still says what it said. The reason says so.
+    """
+    people = people_of(org, vocabulary_of(fw))
+    if people.anyone_holds(roles):
+        return None
+    wanted = " or ".join(roles)
+    had = org.person(ob.assignee) if ob.assignee else None
+    subject = org.person(ob.subject)
+    unchanged = had is not None and had.active_on(ob.due) and (ob.subject_kind != "worker" or (subject is not None and subject.manager == had.id))
+    unknown = [w for w in (had.roles if had else ()) if people.vocab.resolve(w) is None]
+    if unchanged and unknown:
+        written = ", ".join(f"'{w}'" for w in unknown)
+        return (f"the framework now gives row {ob.row} to {wanted}, a role nobody in the organisation holds "
+                f"({had.name}, who had this work, is {written} in people.csv, which the framework does not name)")  # fmt: skip
+    return f"row {ob.row} is for {wanted}, and nobody in the organisation holds that role"
 
 
 def workers_covered(fw: Framework, org: Org, day: date) -> dict[str, set[str]]:

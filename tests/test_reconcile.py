@@ -1074,3 +1074,56 @@ def test_loading_a_was_naming_no_row_exits_1_and_leaves_the_file_as_it_was(tmp_p
     assert done.returncode == 1 and f"{path}:{line}: row.was: no row '3.61' in the framework loaded before (rows: 1.1, " in done.stderr, done
     assert "not loaded, the store is unchanged" in done.stderr and "struck out" not in done.stdout
     assert hashlib.sha256(db.read_bytes()).hexdigest() == digest
+
+
+# --- a role renamed in the framework, not in people.csv ---------------------------------------------------
+
+def team_leader(text: str) -> str:
+    """Rotherham renames its Team Managers Team Leaders (probe D7); people.csv still says Team Manager."""
+    old = "  - name: Team Manager\n    aliases: [TM]"
+    assert old in text and "by: [Team Manager]" in text
+    return text.replace(old, "  - name: Team Leader\n    aliases: [TL]").replace("by: [Team Manager]", "by: [Team Leader]")
+
+
+def test_a_role_renamed_in_the_framework_alone_is_warned_on_load_and_named_as_the_cancellations_cause(
+        store: SqlStore, db_url: str, tmp_path: Path, capsys):  # fmt: skip
+    """The load says which rows nobody in the organisation can do now, and what the next schedule will do;
+    the work cancelled says the framework changed, not "line manager or role changed"."""
+    rotherham = ROOT / "rules" / "frameworks" / "rotherham-2016.yaml"
+    published, _ = load_framework(rotherham)
+    renamed = tmp_path / "rotherham-2016.yaml"
+    renamed.write_text(team_leader(rotherham.read_text()))
+    store.save_framework(published, rotherham.read_text())
+    store.save_org(council())
+    scheduling.schedule(store, published, council(), *YEAR, TODAY)
+    live = {o.id for o in store.obligations(Filters(row="R1")) if o.status == "open"}
+    assert live
+    assert main(["--db", db_url, "framework", "load", str(rotherham), "--today", "2024-06-10"]) == 0
+    assert capsys.readouterr().err == "", "loaded again as it was: nothing to say"
+
+    assert main(["--db", db_url, "framework", "load", str(renamed), "--today", "2024-06-10"]) == 0
+    err = capsys.readouterr().err
+    warned = [line for line in err.splitlines() if "row.by: warning: nobody in the organisation holds Team Leader today" in line]
+    assert [line.split(":")[0] for line in warned] == [str(renamed)] * 2 and len(err.splitlines()) == 2, err
+    assert "whose work row R1 is (people.csv says 'Team Manager', which the version before knew and this one does not)" in warned[0]
+    assert "the next schedule or tick cancels row R1's open work" in warned[0] and "row R9" in warned[1]
+
+    fw, _ = load_framework(renamed)
+    scheduling.schedule(store, fw, council(), *YEAR, TODAY)
+    cancelled = {o.id: o.status_reason for o in store.obligations(Filters(row="R1", statuses=frozenset({"cancelled"})))}
+    assert set(cancelled) == live
+    assert {reason.split(" (")[0] for reason in cancelled.values()} == {
+        "out of scope: the framework now gives row R1 to Team Leader, a role nobody in the organisation holds"}
+    assert all("is 'Team Manager' in people.csv, which the framework does not name" in reason for reason in cancelled.values())
+
+
+def test_a_worker_out_of_a_row_s_cover_is_said_so_while_someone_holds_its_role(east_sussex):
+    from qaf.engine.schedule import plan
+    from qaf.engine.scope import out_of_scope_reason
+
+    audit = next(o for o in plan(east_sussex, council(), *YEAR, TODAY).obligations if o.row == "3.16" and o.subject == "SW1")
+    moved = council(people=people_with(SW1={"manager": "OM1"}))  # an Operations Manager, no Practice Manager
+    assert out_of_scope_reason(audit, east_sussex, moved) == "out of scope: Tom Fairley is no longer covered by row 3.16 (line manager or role changed)"
+    roles = east_sussex.row("3.16").by
+    nobody = council(people=tuple(dataclasses.replace(p, roles=tuple(r for r in p.roles if r != "Practice Manager")) for p in council().people))
+    assert out_of_scope_reason(audit, east_sussex, nobody) == f"out of scope: row 3.16 is for {' or '.join(roles)}, and nobody in the organisation holds that role"

@@ -63,8 +63,12 @@ def cmd_framework_load(args: argparse.Namespace) -> int:
     if fw is None or errors(problems):
         raise InputError(problems, f"{path}: not loaded, the store is unchanged")
     print_problems(problems, sys.stderr)  # warnings only
+    from qaf.usecases.frameworkload import load
+
     store = open_store(args)
-    change = store.save_framework(fw, path.read_text(encoding="utf-8"))
+    loaded = load(store, fw, path.read_text(encoding="utf-8"), today_of(args, store))
+    change = loaded.change
+    print_problems(loaded.warnings, sys.stderr)  # what the new version does to the work, said before the schedule does it
     rows, schedulable = len(fw.rows), fw.schedulable_count
     was = f" (was version {change.previous_version})" if change.action == "replaced" else ""
     print(f"{change.action} {fw.id} version {fw.version}{was}: {fw.title}: "
@@ -309,6 +313,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(handler=cmd_framework_check, uses_db=False)
     load = framework.add_parser("load", help="check a framework file and load it into the store (all or nothing)")
     load.add_argument("file", help="a framework file, or the name of a bundled one")
+    load.add_argument("--today", type=day_arg, metavar="DATE", help="the business date the organisation is checked on (default: today)")
     load.set_defaults(handler=cmd_framework_load)
     framework.add_parser("list", help="the frameworks in the store").set_defaults(handler=cmd_framework_list)
     from qaf.cli.tables import register as register_import
