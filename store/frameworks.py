@@ -24,10 +24,13 @@ class UnknownFrameworkError(QafError, LookupError):
 def save(conn: Connection, fw: Framework, text: str, filename: str) -> FrameworkChange:
     from qaf.rules.loader import content_hash
 
-    previous = conn.execute(select(FRAMEWORKS.c.version, FRAMEWORKS.c.text, FRAMEWORKS.c.cadences)
+    previous = conn.execute(select(FRAMEWORKS.c.version, FRAMEWORKS.c.text, FRAMEWORKS.c.cadences, FRAMEWORKS.c.retired_on)
                             .where(FRAMEWORKS.c.id == fw.id)).first()  # fmt: skip
+    retired = previous.retired_on if previous is not None else None
+    if retired is not None:  # loaded again: in use again
+        conn.execute(update(FRAMEWORKS).where(FRAMEWORKS.c.id == fw.id).values(retired_on=None))
     if previous is not None and previous.text == text:
-        return FrameworkChange(fw.id, "unchanged", previous.version)
+        return FrameworkChange(fw.id, "unchanged", previous.version, retired=retired)
     try:
         was = parse(conn, fw.id)[0] if previous is not None else None
     except InputError:  # the stored text no longer loads: the new one replaces it all the same
@@ -85,7 +88,21 @@ def save(conn: Connection, fw: Framework, text: str, filename: str) -> Framework
     came = {new for _, new in moved}
     new_work = tuple(sorted((old for old, new in renamed.items() if new not in ids and old in ids and old not in came), key=row_order))
     return FrameworkChange(fw.id, "replaced" if previous else "loaded", previous.version if previous else None, struck(known, after),
-                           moved, new_work)  # fmt: skip
+                           moved, new_work, retired)  # fmt: skip
+
+
+def retire(conn: Connection, framework_id: str, day) -> None:
+    """Mark the framework retired on ``day``, and forget its schedule runs: loaded again, its first schedule
+    plans in full (a run's fingerprint would otherwise find nothing changed, and leave the work cancelled)."""
+    from qaf.store.tables import SCHEDULE_RUNS
+
+    conn.execute(update(FRAMEWORKS).where(FRAMEWORKS.c.id == framework_id).values(retired_on=day))
+    conn.execute(delete(SCHEDULE_RUNS).where(SCHEDULE_RUNS.c.framework == framework_id))
+
+
+def retired_on(conn: Connection, framework_id: str):
+    """The date the framework was retired on; None while in use (or not stored)."""
+    return conn.execute(select(FRAMEWORKS.c.retired_on).where(FRAMEWORKS.c.id == framework_id)).scalar()
 
 
 def shown(conn: Connection, framework_id: str) -> tuple[str, dict[str, str]] | None:
@@ -112,7 +129,8 @@ def stored(conn: Connection) -> list[StoredFramework]:
     out = []
     for r in conn.execute(select(FRAMEWORKS).order_by(FRAMEWORKS.c.id)):
         rows, schedulable = counts.get(r.id, (0, 0))
-        out.append(StoredFramework(r.id, r.version, r.title, r.council, r.content_hash, r.filename, rows, schedulable, r.loaded_at))
+        out.append(StoredFramework(r.id, r.version, r.title, r.council, r.content_hash, r.filename, rows, schedulable, r.loaded_at,
+                                   r.retired_on))  # fmt: skip
     return out
 
 
@@ -127,6 +145,7 @@ def _count(flag=None):
 _PARSED: dict[tuple[str, str], Framework] = {}
 _ALL_HASHES = select(FRAMEWORKS.c.id, FRAMEWORKS.c.content_hash).order_by(FRAMEWORKS.c.id)
 _ONE_HASH = _ALL_HASHES.where(FRAMEWORKS.c.id == bindparam("fid"))  # (id, content hash) -> framework: parse each version once
+_IN_USE = _ALL_HASHES.where(FRAMEWORKS.c.retired_on.is_(None))
 
 
 _VERSIONS = (
@@ -139,7 +158,7 @@ def versions(conn: Connection, framework_id: str) -> tuple[int, str]:
     """(the organisation's version, the framework's content hash), in one round trip."""
     row = conn.execute(_VERSIONS, {"fid": framework_id}).first()
     if row is None:
-        known = [r.id for r in conn.execute(select(FRAMEWORKS.c.id))]
+        known = [r.id for r in conn.execute(select(FRAMEWORKS.c.id).order_by(FRAMEWORKS.c.id))]
         raise UnknownFrameworkError(framework_id, known)
     return int(row[1] or 0), row[0]
 
@@ -152,11 +171,12 @@ def parsed(conn: Connection, framework_id: str, content_hash: str) -> Framework:
     return _PARSED[key]
 
 
-def parse(conn: Connection, framework_id: str | None = None) -> list[Framework]:
+def parse(conn: Connection, framework_id: str | None = None, in_use: bool = False) -> list[Framework]:
+    """The framework ``framework_id`` (retired or not), else every stored one (``in_use``: those not retired)."""
     if framework_id is not None:
         rows = conn.execute(_ONE_HASH, {"fid": framework_id}).all()
     else:
-        rows = conn.execute(_ALL_HASHES).all()
+        rows = conn.execute(_IN_USE if in_use else _ALL_HASHES).all()
     out = []
     for r in rows:
         key = (r.id, r.content_hash)
@@ -171,7 +191,7 @@ def parse(conn: Connection, framework_id: str | None = None) -> list[Framework]:
             _PARSED[key] = number(fw, _known(stored.cadences))[0]
         out.append(_PARSED[key])
     if framework_id is not None and not out:
-        known = [r.id for r in conn.execute(select(FRAMEWORKS.c.id))]
+        known = [r.id for r in conn.execute(select(FRAMEWORKS.c.id).order_by(FRAMEWORKS.c.id))]
         raise UnknownFrameworkError(framework_id, known)
     return out
 

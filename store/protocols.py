@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
 from sqlalchemy import Connection
@@ -32,6 +32,7 @@ class StoredFramework:
     rows: int
     schedulable: int
     loaded_at: datetime
+    retired_on: date | None = None  # retired (`qaf framework retire`): scheduled no more until loaded again
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +46,7 @@ class FrameworkChange:
     renumbered: tuple[tuple[str, str], ...] = ()  # rows the council renumbered, their work taken along: (old id, new id)
     # rows that are new work under a number another row had (that row struck out, its work kept as its own): their ids
     replaced: tuple[str, ...] = ()
+    retired: date | None = None  # the framework had been retired on this date: the load brought it back
 
 
 @dataclass(frozen=True, slots=True)

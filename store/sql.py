@@ -141,9 +141,10 @@ class SqlStore:
                     ob_store.touch(conn, c.framework == framework.id)
                 elif rows := sorted(r for r in shown[1].keys() | purposes.keys() if shown[1].get(r) != purposes.get(r) and r not in moved):
                     ob_store.touch(conn, c.framework == framework.id, c.row.in_(rows))
-            if change.action != "unchanged":
+            if change.action != "unchanged" or change.retired is not None:
                 self.log_in(conn, "framework." + change.action, framework.id,
-                          {"version": framework.version, "rows": len(framework.rows), "file": framework.source.file})  # fmt: skip
+                          {"version": framework.version, "rows": len(framework.rows), "file": framework.source.file,
+                           **({"retired_on": change.retired.isoformat()} if change.retired is not None else {})})  # fmt: skip
             return change
 
     def stored_frameworks(self) -> list[StoredFramework]:
@@ -151,8 +152,9 @@ class SqlStore:
             return fw_store.stored(conn)
 
     def frameworks(self) -> list[Framework]:
+        """The frameworks in use (not retired): what is scheduled, escalated and reported on by default."""
         with self.read() as conn:
-            return fw_store.parse(conn)
+            return fw_store.parse(conn, in_use=True)
 
     def framework(self, framework_id: str) -> Framework:
         with self.read() as conn:

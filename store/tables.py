@@ -98,6 +98,7 @@ FRAMEWORKS = Table(
     _ts("loaded_at", False),
     _s("timezone", 64, default="Europe/London", server_default="Europe/London"),  # the business date is read in it
     _text("cadences", True),  # JSON: each row's cadence numbers and what they were given to (rules/numbering.py); NULL: places
+    Column("retired_on", Date, nullable=True),  # the business date `qaf framework retire` retired it on; NULL: in use
 )
 
 RULES = Table(

@@ -280,3 +280,18 @@ def test_escalations_upgraded_take_their_obligations_due_date(db_url):
     finally:
         store.close()
     assert len(rows) == 2 and all(r.due == r.held for r in rows), rows
+
+
+def test_frameworks_upgraded_are_in_use_and_can_be_retired(db_url):
+    """Revision 0013: each framework may be retired (``retired_on``); those a landed store holds are in use."""
+    from qaf.usecases.frameworkload import retire
+
+    make_landed_store(db_url)
+    store = SqlStore.open(db_url)
+    try:
+        assert [(f.id, f.retired_on) for f in store.stored_frameworks()] == [("east-sussex-2013", None)]
+        done = retire(store, "east-sussex-2013", date(2024, 5, 14))
+        assert sum(done.cancelled.values()) > 0 and store.frameworks() == []
+        assert store.stored_frameworks()[0].retired_on == date(2024, 5, 14)
+    finally:
+        store.close()

@@ -1127,3 +1127,83 @@ def test_a_worker_out_of_a_row_s_cover_is_said_so_while_someone_holds_its_role(e
     roles = east_sussex.row("3.16").by
     nobody = council(people=tuple(dataclasses.replace(p, roles=tuple(r for r in p.roles if r != "Practice Manager")) for p in council().people))
     assert out_of_scope_reason(audit, east_sussex, nobody) == f"out of scope: row 3.16 is for {' or '.join(roles)}, and nobody in the organisation holds that role"
+
+
+# --- a new edition under a new id; retiring the old one ------------------------------------------------------
+
+def edition_2026(tmp_path: Path):
+    """East Sussex's framework published again as a new edition, under a new id (probe D8)."""
+    return amended(tmp_path, "2026", lambda text: text.replace("id: east-sussex-2013", "id: east-sussex-2026", 1)
+                   .replace('version: "2012/13"', 'version: "2026"', 1))  # fmt: skip
+
+
+def test_a_new_edition_is_warned_of_and_the_old_one_retired_keeps_its_done_work_and_comes_back_when_loaded(
+        store: SqlStore, tmp_path: Path):  # fmt: skip
+    from qaf.usecases.frameworkload import load, retire
+
+    (published, as_published), (edition, as_edition) = amended(tmp_path, "published", str), edition_2026(tmp_path)
+    assert edition.id == "east-sussex-2026"
+    assert load(store, published, as_published, TODAY).warnings == ()
+    store.save_org(council())
+    scheduling.schedule(store, published, council(), *YEAR, TODAY)
+    old = {o.id: o for o in store.obligations(Filters(framework="east-sussex-2013", statuses=None))}
+    held = next(o for o in old.values() if o.row == "3.16")
+    mark_done(store, held.id)
+
+    [warning] = load(store, edition, as_edition, TODAY).warnings
+    assert (warning.source, warning.field, warning.is_error) == (edition.source, "id", False)
+    assert warning.message.startswith("east-sussex-2013 (version 2012/13: Quality Assurance in Children's Social Care and Early "
+                                      "Help Services), also in use, is East Sussex County Council's too and asks for 50 of these rows' work")
+    assert "both are scheduled" in warning.message and "qaf framework retire east-sussex-2013" in warning.message
+    rotherham = ROOT / "rules" / "frameworks" / "rotherham-2016.yaml"
+    assert load(store, load_framework(rotherham)[0], rotherham.read_text(), TODAY).warnings == (), "another council's: nothing to say"
+
+    done = retire(store, "east-sussex-2013", date(2024, 6, 12))
+    live = {i for i, o in old.items() if o.status in ("open", "rescheduled") and i != held.id}
+    assert (done.already, done.on, sum(done.cancelled.values())) == (False, date(2024, 6, 12), len(live))
+    after = {o.id: o for o in store.obligations(Filters(framework="east-sussex-2013", statuses=None))}
+    assert {i for i, o in after.items() if o.status == "cancelled"} == live and after[held.id].status == "done"
+    assert {after[i].status_reason for i in live} == {"out of scope: framework east-sussex-2013 (version 2012/13) was retired on 2024-06-12"}
+    assert {f.id: f.retired_on for f in store.stored_frameworks()} == {
+        "east-sussex-2013": date(2024, 6, 12), "east-sussex-2026": None, "rotherham-2016": None}
+    assert [fw.id for fw in store.frameworks()] == ["east-sussex-2026", "rotherham-2016"], "scheduled no more"
+    before = snapshot(store)
+    assert retire(store, "east-sussex-2013", date(2024, 6, 20)).already and snapshot(store) == before
+    assert load(store, edition, as_edition, TODAY).warnings == (), "the old edition retired: nothing to say"
+
+    back = load(store, published, as_published, TODAY)
+    assert (back.change.action, back.change.retired) == ("unchanged", date(2024, 6, 12))
+    assert store.stored_frameworks()[0].retired_on is None and "east-sussex-2013" in [fw.id for fw in store.frameworks()]
+    result = scheduling.schedule(store, published, council(), date(2024, 6, 1), YEAR[1], date(2024, 6, 14))
+    again = {o.id: o for o in store.obligations(Filters(framework="east-sussex-2013", statuses=None))}
+    reopened = {i for i in live if old[i].period_end >= date(2024, 6, 1)}  # the window's
+    assert result.reopened == len(reopened) > 0 and {again[i].status for i in reopened} == {"open"}
+    assert again[held.id].status == "done" and result.created == 0
+    may = {i for i in live if date(2024, 5, 1) <= old[i].period_end < date(2024, 6, 1)}
+    assert may and {again[i].status for i in may} == {"open"}, "last month's too"
+
+
+def test_qaf_framework_retire_says_what_it_cancelled_and_list_and_schedule_say_it_is_retired(db_url: str, tmp_path: Path, capsys):
+    edition_2026(tmp_path)
+    run = lambda *args: (main(["--db", db_url, *args]), *capsys.readouterr())  # noqa: E731
+    assert run("framework", "load", "east-sussex-2013")[0] == 0
+    assert run("org", "load", str(ROOT / "examples" / "council"), "--today", "2026-11-02")[0] == 0
+    assert run("schedule", "--through", "2027-01-31", "--today", "2026-11-02")[0] == 0
+    code, out, err = run("framework", "load", str(tmp_path / "2026" / "east-sussex-2013.yaml"), "--today", "2026-11-02")
+    assert code == 0 and out.startswith("loaded east-sussex-2026 version 2026") and ": id: warning: east-sussex-2013 (version 2012/13" in err, err
+    code, out, err = run("framework", "retire", "east-sussex-2013", "--today", "2026-11-03")
+    assert code == 0 and out.startswith("retired east-sussex-2013 version 2012/13 on 2026-11-03: ") and " open obligations cancelled (audit " in out, out
+    assert "done work stays done" in out and "load it again to bring it back" in out
+    assert run("framework", "retire", "east-sussex-2013")[1] == "east-sussex-2013 was retired already, on 2026-11-03: nothing changed\n"
+    code, out, _ = run("framework", "list")
+    assert [line.split("  ")[:4] for line in out.splitlines()] == [
+        ["east-sussex-2013", "version 2012/13", "54 rows (50 schedulable)", "retired on 2026-11-03"],
+        ["east-sussex-2026", "version 2026", "54 rows (50 schedulable)", "Quality Assurance in Children's Social Care and Early Help Services"]]
+    code, out, err = run("schedule", "--framework", "east-sussex-2013", "--through", "2027-01-31", "--today", "2026-11-03")
+    assert code == 1 and "framework 'east-sussex-2013' was retired on 2026-11-03" in err
+    code, out, _ = run("schedule", "--through", "2027-01-31", "--today", "2026-11-03")
+    assert code == 0 and [line.split(" ")[0] for line in out.splitlines() if not line.startswith(" ")] == ["east-sussex-2026"]
+    code, _, err = run("framework", "retire", "east-sussex-2099")
+    assert code == 1 and "no framework 'east-sussex-2099' (loaded: east-sussex-2013, east-sussex-2026)" in err
+    code, out, _ = run("framework", "load", "east-sussex-2013")
+    assert code == 0 and "brought back: east-sussex-2013 was retired on 2026-11-03" in out

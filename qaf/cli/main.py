@@ -92,6 +92,25 @@ def cmd_framework_load(args: argparse.Namespace) -> int:
     if change.struck:  # what the amendment takes away, said before the schedule acts on it
         print(f"struck out: {'; '.join(change.struck)}. The next schedule or tick cancels the open work of a row or "
               "cadence struck out, saying why; done work stays done, and so do escalations raised.")  # fmt: skip
+    if change.retired is not None:
+        print(f"brought back: {fw.id} was retired on {change.retired}; it is in use again. The next schedule or tick "
+              "schedules it, and opens again the work its retirement cancelled from last month on.")  # fmt: skip
+    return 0
+
+
+def cmd_framework_retire(args: argparse.Namespace) -> int:
+    from qaf.usecases.frameworkload import retire
+
+    store = open_store(args)
+    done = retire(store, args.id, today_of(args, store))
+    if done.already:
+        print(f"{done.framework} was retired already, on {done.on}: nothing changed")
+        return 0
+    n = sum(done.cancelled.values())
+    kinds = ", ".join(f"{k.replace('_', ' ')} {c}" for k, c in sorted(done.cancelled.items()))
+    print(f"retired {done.framework} version {done.version} on {done.on}: {n} open obligation{'' if n == 1 else 's'} cancelled"
+          f"{f' ({kinds})' if kinds else ''}, each saying so; done work stays done. It is scheduled no more; "
+          f"load it again to bring it back.")  # fmt: skip
     return 0
 
 
@@ -100,7 +119,8 @@ def cmd_framework_list(args: argparse.Namespace) -> int:
     if not stored:
         print("no framework loaded (bundled: " + ", ".join(bundled.names()) + ")")
     for f in stored:
-        print(f"{f.id}  version {f.version}  {f.rows} rows ({f.schedulable} schedulable)  {f.title}")
+        retired = f"  retired on {f.retired_on}" if f.retired_on else ""
+        print(f"{f.id}  version {f.version}  {f.rows} rows ({f.schedulable} schedulable){retired}  {f.title}")
     return 0
 
 
@@ -144,8 +164,13 @@ def _statuses(text: str) -> tuple[str, ...]:
 
 def _frameworks(store: SqlStore, only: str | None):
     if only:
+        retired = {f.id: f.retired_on for f in store.stored_frameworks() if f.retired_on}
+        if only in retired:
+            raise QafError(f"framework '{only}' was retired on {retired[only]}: it is scheduled no more; load it again to bring it back")
         return [store.framework(only)]
     found = store.frameworks()
+    if not found and store.stored_frameworks():
+        raise QafError("every framework loaded is retired: load one again to bring it back ('qaf framework list')")
     if not found:
         raise QafError("no framework is loaded: run 'qaf framework load FILE' first")
     return found
@@ -230,7 +255,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     print(f"store: {redact(database_url(args.db))} ({store.dialect})")
     stored = store.stored_frameworks()
     for f in stored:
-        print(f"framework {f.id} version {f.version}: {f.title} ({f.council or 'council not named'}): "
+        retired = f" (retired on {f.retired_on})" if f.retired_on else ""
+        print(f"framework {f.id} version {f.version}{retired}: {f.title} ({f.council or 'council not named'}): "
               f"{f.rows} rows, {f.schedulable} schedulable, {f.rows - f.schedulable} not schedulable")  # fmt: skip
     if not stored:
         print("no framework loaded: qaf framework load east-sussex-2013")
@@ -315,7 +341,12 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("file", help="a framework file, or the name of a bundled one")
     load.add_argument("--today", type=day_arg, metavar="DATE", help="the business date the organisation is checked on (default: today)")
     load.set_defaults(handler=cmd_framework_load)
-    framework.add_parser("list", help="the frameworks in the store").set_defaults(handler=cmd_framework_list)
+    framework.add_parser("list", help="the frameworks in the store, and which are retired").set_defaults(handler=cmd_framework_list)
+    retire = framework.add_parser("retire", help="retire a framework (an old edition): its open work cancelled, saying so, its done "
+                                                 "work kept; scheduled no more until loaded again")  # fmt: skip
+    retire.add_argument("id", help="the framework's id (qaf framework list)")
+    retire.add_argument("--today", type=day_arg, metavar="DATE", help="the business date it is retired on (default: today)")
+    retire.set_defaults(handler=cmd_framework_retire)
     from qaf.cli.tables import register as register_import
 
     register_import(framework)

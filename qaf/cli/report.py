@@ -47,6 +47,8 @@ def _write(path: Path, text: str) -> None:
 
 
 def _frameworks(store: SqlStore, only: str | None, one: bool):
+    if only is not None and only in {f.id for f in store.stored_frameworks() if f.retired_on}:
+        return [store.framework(only)]  # a retired framework's report: its work as it was
     loaded = store.frameworks()
     if not loaded:
         raise QafError("no framework is loaded: run 'qaf framework load FILE' first")

@@ -241,7 +241,8 @@ def run_tick(
     for fw in frameworks:
         first, last = horizon(today, fw.horizon_months)
         r = scheduling.schedule(store, fw, org, first, last, today)
-        result.scheduled[fw.id] = "unchanged" if r.skipped else f"{r.created} created, {r.updated} updated, {r.cancelled} cancelled"
+        reopened = f", {r.reopened} reopened" if r.reopened else ""  # work cancelled out of scope, in scope again (a framework brought back)
+        result.scheduled[fw.id] = "unchanged" if r.skipped else f"{r.created} created, {r.updated} updated, {r.cancelled} cancelled{reopened}"
     failpoint("after-schedule")
     for fw in frameworks:
         with store.write() as conn:
