@@ -273,7 +273,8 @@ def dcs_visits(store: SqlStore) -> dict[date, object]:
 
 def test_1_5_made_monthly_mid_year_the_dcs_s_visits_follow_the_new_periods(store: SqlStore, tmp_path: Path):
     """Quarterly becomes Monthly in August: October's visit, begun on the 1st as the quarter's was, is now due
-    at the month's end; the quarter under way, no period any more, is cancelled saying why; the months are added."""
+    at the month's end; so is the summer's, begun on 1 July: July's now, overdue (not cancelled, so that the
+    amendment withdrawn gives it back); the months are added."""
     (published, as_published), (monthly, as_amended) = amended_1_5(tmp_path, False), amended_1_5(tmp_path, True)
     store.save_framework(published, as_published)
     scheduling.schedule(store, published, council(), *YEAR, TODAY)
@@ -291,9 +292,9 @@ def test_1_5_made_monthly_mid_year_the_dcs_s_visits_follow_the_new_periods(store
         date(2024, 10, 31), date(2024, 10, 31), "open")
     assert (january.period_end, january.due) == (date(2025, 1, 31), date(2025, 1, 31))
     summer = visits[date(2024, 7, 1)]
-    assert summer.status == "cancelled" and summer.status_reason == (
-        "out of scope: the framework changed how often row 1.5 is done (now 'Monthly'): "
-        "2024-07-01 to 2024-09-30 is no longer one of its periods")
+    assert (summer.id, summer.period_end, summer.due, summer.status) == (quarters[date(2024, 7, 1)].id, date(2024, 7, 31), date(2024, 7, 31), "open")
+    august = visits[date(2024, 8, 1)]
+    assert august.status == "open" and august.id not in {o.id for o in quarters.values()}
     spring = visits[date(2024, 4, 1)]
     assert (spring.status, spring.period_end) == ("done", date(2024, 6, 30)), "done work keeps the period it was done for"
 
@@ -301,6 +302,9 @@ def test_1_5_made_monthly_mid_year_the_dcs_s_visits_follow_the_new_periods(store
     scheduling.schedule(store, published, council(), date(2024, 11, 1), YEAR[1], date(2024, 11, 4))
     visits = dcs_visits(store)
     assert (visits[date(2024, 10, 1)].period_end, visits[date(2024, 10, 1)].due) == (date(2024, 12, 31), date(2024, 12, 31))
+    assert (visits[date(2024, 7, 1)].period_end, visits[date(2024, 7, 1)].due, visits[date(2024, 7, 1)].status) == (
+        date(2024, 9, 30), date(2024, 9, 30), "open"), "the summer's visit is the quarter's again"
+    assert visits[date(2024, 8, 1)].status == "cancelled" and "(now 'Quarterly')" in (visits[date(2024, 8, 1)].status_reason or "")
     assert (visits[date(2025, 1, 1)].period_end, visits[date(2025, 1, 1)].due) == (date(2025, 3, 31), date(2025, 3, 31))
     for month in (date(2024, 11, 1), date(2024, 12, 1), date(2025, 2, 1), date(2025, 3, 1)):
         assert visits[month].status == "cancelled" and "(now 'Quarterly')" in (visits[month].status_reason or "")

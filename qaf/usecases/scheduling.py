@@ -13,11 +13,12 @@ changed costs a query, not a plan:
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from datetime import date, timedelta
 
 from qaf.engine.fingerprint import fingerprint, framework_digest
-from qaf.engine.model import CANCELLED
+from qaf.engine.model import CANCELLED, LIVE, WAIVED
 from qaf.engine.org import Org
 from qaf.engine.reconcile import ScheduleResult, reconcile, reconcile_follow_ups
 from qaf.engine.sampling import CaseHistory
@@ -164,7 +165,10 @@ def _part(conn, store, fw: Framework, org: Org, first: date, last: date, today: 
             streamed.abort()  # the connection out of its COPY, so the transaction can be rolled back
         raise
     streamed = streamed and streamed.close()
-    wanted = reconcile(planned, fw, org, existing)
+    begun = _begun_before(planned, existing, first) if part == CALENDAR else {}
+    wanted = reconcile(planned, fw, org, {k: o for k, o in existing.items() if k not in begun})
+    if begun:
+        wanted = _with(wanted, _over_their_own_periods(conn, fw, org, first, today, begun))
     result = wanted.result(fw.id, ob_store.apply(conn, wanted.new, wanted.updates, streamed))
     retitled = sorted(old.id for old, fields in wanted.updates if fields.get("title", old.title) != old.title)
     if retitled:  # a follow-up's events name what set it off: "Set off by: <its title>"
@@ -177,6 +181,38 @@ def _part(conn, store, fw: Framework, org: Org, first: date, last: date, today: 
         })  # fmt: skip
     runs.save(conn, fw.id, first, last, part, inputs, result.planned, list(result.notes))
     return result
+
+
+def _begun_before(planned, existing: dict, first: date) -> dict:
+    """Live (or waived) work the window holds, begun before it, that the window's plan does not hold: a period
+    the framework no longer has, or one the window cannot see from its first day (see
+    :func:`_over_their_own_periods`)."""
+    ids = {o.id for o in planned.obligations}
+    return {k: o for k, o in existing.items() if o.period_start < first and k not in ids and o.status in (*LIVE, WAIVED)}
+
+
+def _over_their_own_periods(conn, fw: Framework, org: Org, first: date, today: date, begun: dict):
+    """Work begun before the window, planned again over its own start, as :func:`_earlier` plans the work of
+    periods gone by: what the plan keeps follows it, the rest is cancelled with the reason; nothing is made.
+
+    A window plans from its first day: 3.16 made quarterly in December relabels October's overdue audit as
+    the October-December quarter's; the amendment withdrawn, the monthly plan from December has no period
+    beginning on 1 October, yet the framework does (October), and the audit is October's again, overdue as
+    it was, not cancelled as "no longer one of its periods".
+    """
+    since, until = min(o.period_start for o in begun.values()), first - timedelta(days=1)
+    history = ob_store.case_history(conn, since, until, fw.recent_audit_months)
+    planned = plan(fw, org, since, until, today, begun, history, parts=(CALENDAR,), inherit=True)
+    return reconcile(planned, fw, org, begun)
+
+
+def _with(window, earlier):
+    """The window's changes with the updates of the work begun before it (its new work, for periods gone by, is not made)."""
+    return dataclasses.replace(
+        window, updates=window.updates + earlier.updates, reassigned=window.reassigned + earlier.reassigned,
+        cancelled=window.cancelled + earlier.cancelled, reopened=window.reopened + earlier.reopened,
+        unchanged=window.unchanged + earlier.unchanged,
+    )  # fmt: skip
 
 
 def _combine(framework: str, results: list[ScheduleResult]) -> ScheduleResult:

@@ -1,0 +1,80 @@
+"""A council amends how often a row is done while its work is in flight (SQLite and PostgreSQL): an
+amendment withdrawn gives back what it took."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import update
+
+from qaf.engine.query import Filters
+from qaf.rules.loader import load_framework
+from qaf.store.sql import SqlStore
+from qaf.store.tables import OBLIGATIONS
+from qaf.usecases import scheduling
+from tests.council import council
+
+ROOT = Path(__file__).resolve().parents[1]
+PUBLISHED = ROOT / "rules" / "frameworks" / "east-sussex-2013.yaml"
+LAST = date(2025, 3, 31)
+
+MONTHLY_3_16 = "One case per month for each worker. If"
+MONTHLY_3_16_CADENCE = "      - kind: audit\n        every: month\n        per: worker\n        case: true\n"
+
+
+def quarterly_3_16(text: str) -> str:
+    """3.16 as amended: "One case per quarter for each worker"."""
+    assert MONTHLY_3_16 in text and MONTHLY_3_16_CADENCE in text
+    return text.replace(MONTHLY_3_16, "One case per quarter for each worker. If").replace(
+        MONTHLY_3_16_CADENCE, MONTHLY_3_16_CADENCE.replace("every: month", "every: quarter"))  # fmt: skip
+
+
+def framework(tmp_path: Path, name: str, change=str):
+    """East Sussex as the council publishes it (``change``: as it amends it), loaded as a user loads it."""
+    text = change(PUBLISHED.read_text())
+    path = tmp_path / name / "east-sussex-2013.yaml"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(text)
+    fw, problems = load_framework(path)
+    assert fw is not None and not problems, problems
+    return fw, text
+
+
+def mark_done(store: SqlStore, oid: str) -> None:
+    with store.write() as conn:
+        conn.execute(update(OBLIGATIONS).where(OBLIGATIONS.c.id == oid).values(status="done", updated_at=datetime.now(timezone.utc)))
+
+
+def audits_3_16(store: SqlStore) -> dict[str, object]:
+    return {o.id: o for o in store.obligations(Filters(row="3.16", statuses=None)) if o.cadence == 0}
+
+
+def ticked_to_december(store: SqlStore, published, as_published) -> dict[str, object]:
+    """3.16 as published, ticked monthly from October 2024 to 2 December: October's and November's audits
+    not done are overdue. What the store holds of 3.16 then."""
+    store.save_framework(published, as_published)
+    for first, today in ((date(2024, 10, 1), date(2024, 10, 1)), (date(2024, 11, 1), date(2024, 11, 4)), (date(2024, 12, 1), date(2024, 12, 2))):
+        scheduling.schedule(store, published, council(), first, LAST, today)
+    return audits_3_16(store)
+
+
+def test_3_16_made_quarterly_and_the_amendment_withdrawn_october_s_overdue_audits_are_october_s_again(store: SqlStore, tmp_path: Path):
+    """"One case per month for each worker" made "one case per quarter" on 6 December, and the amendment
+    withdrawn on the 9th: every audit open before it is open again, for the month it was for, overdue as it
+    was; none is cancelled, none is made twice."""
+    (published, as_published), (quarterly, as_amended) = framework(tmp_path, "published"), framework(tmp_path, "amended", quarterly_3_16)
+    before = ticked_to_december(store, published, as_published)
+    october = {i for i, o in before.items() if o.period_start == date(2024, 10, 1) and o.status == "open"}
+    assert october and all(before[i].due < date(2024, 12, 2) for i in october), "October's audits are overdue"
+
+    store.save_framework(quarterly, as_amended)
+    scheduling.schedule(store, quarterly, council(), date(2024, 12, 1), LAST, date(2024, 12, 6))
+    store.save_framework(published, as_published)
+    scheduling.schedule(store, published, council(), date(2024, 12, 1), LAST, date(2024, 12, 9))
+
+    after = audits_3_16(store)
+    assert set(after) == set(before), "nothing made twice"
+    changed = {i: (before[i].period_end, before[i].due, before[i].status, after[i].period_end, after[i].due, after[i].status)
+               for i in before if (before[i].period_end, before[i].due, before[i].status) != (after[i].period_end, after[i].due, after[i].status)}  # fmt: skip
+    assert changed == {}, "the amendment withdrawn gives back what it took"
