@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
+from typing import Any, Iterable
 
 from qaf.engine.actions import worker_of
 from qaf.engine.model import CANCELLED, DONE, LIVE, OPEN, RESCHEDULED, WAIVED, Obligation
@@ -110,15 +110,22 @@ def changes(old: Obligation, new: Obligation) -> dict[str, Any]:
     return {k: v for k, v in want.items() if current[k] != v}
 
 
-def reconcile(plan: Plan, fw: Framework, org: Org, existing: dict[str, Obligation]) -> Changes:
-    """What the store must do so that the window holds what ``plan`` says (``existing``: what it holds)."""
+def reconcile(plan: Plan, fw: Framework, org: Org, existing: dict[str, Obligation], done: Iterable[Obligation] = ()) -> Changes:
+    """What the store must do so that the window holds what ``plan`` says (``existing``: what it holds;
+    ``done``: done work besides, whose periods may lie within the plan's, see :func:`done_counts`)."""
     planned = {o.id: o for o in plan.obligations}
+    surplus = done_counts(plan.obligations, fw, [o for o in (*existing.values(), *done) if o.status == DONE])
     updates: list[tuple[Obligation, dict[str, Any]]] = []
     reassigned = reopened = cancelled = unchanged = 0
     for oid, old in existing.items():
         new = planned.get(oid)
         if old.status == DONE:
             unchanged += new is not None
+            continue
+        if oid in surplus:  # done work answers for it: not asked for (nor reopened)
+            if old.status in (*LIVE, WAIVED):
+                updates.append((old, {"status": CANCELLED, "status_reason": surplus[oid]}))
+                cancelled += 1
             continue
         if new is None:
             if old.status in (*LIVE, WAIVED):
@@ -142,9 +149,61 @@ def reconcile(plan: Plan, fw: Framework, org: Org, existing: dict[str, Obligatio
             continue
         reassigned += "assignee" in fields
         updates.append((old, fields))
-    fresh = tuple(o for o in plan.obligations if o.id not in existing)
+    fresh = tuple(o for o in plan.obligations if o.id not in existing and o.id not in surplus)
     waived = sum(1 for o in plan.obligations if o.status == WAIVED)
     return Changes(fresh, tuple(updates), len(planned), reassigned, cancelled, reopened, unchanged, waived, plan.notes)
+
+
+def done_counts(obligations: Iterable[Obligation], fw: Framework, done: Iterable[Obligation]) -> dict[str, str]:
+    """The planned obligations that work done already answers for, each with the reason it is not asked for.
+
+    Work done within a period counts towards it, whatever the framework asked when it was done: 3.16 made
+    quarterly in December, a worker whose November audit is done has had the quarter's one audit, and
+    October's, open and relabelled as the quarter's, is not asked for too; 4.11 cut from five audits a
+    quarter to three after two were done, the quarter asks for one more, not three. Only done work the plan
+    does not hold by id counts here (what it holds is the plan's own); the first of a count are kept.
+    """
+    by_subject: dict[tuple, dict[str, Obligation]] = {}
+    for d in done:
+        if d.cadence >= 0 and d.subject_kind not in _OWN_RULES:
+            by_subject.setdefault((d.row, d.cadence, d.subject_kind, d.subject, d.kind), {})[d.id] = d
+    if not by_subject:
+        return {}
+    groups: dict[tuple, list[Obligation]] = {}
+    for o in obligations:
+        key = (o.row, o.cadence, o.subject_kind, o.subject, o.kind)
+        if key in by_subject:
+            groups.setdefault((key, o.period_start, o.period_end), []).append(o)
+    out: dict[str, str] = {}
+    for (key, start, end), group in groups.items():
+        held = by_subject[key]
+        ids = {o.id for o in group}
+        others = sorted((d for d in held.values() if d.id not in ids and start <= d.period_start and d.period_end <= end),
+                        key=lambda d: (d.period_start, d.seq, d.id))  # fmt: skip
+        if not others:
+            continue
+        todo = sorted((o for o in group if o.id not in held), key=lambda o: o.seq)
+        room = max(0, len(todo) - len(others))
+        for o in todo[room:]:
+            out[o.id] = _answered(fw, o, len(group), others)
+    return out
+
+
+ANSWERED = f"{OUT_OF_SCOPE}the framework now asks for "  # how a reason begins when done work answers for the obligation
+
+
+_OWN_RULES = ("case", "obligation")  # a case's events and moderation samples keep their own rules on work done
+
+
+def _answered(fw: Framework, ob: Obligation, asked: int, done: list[Obligation]) -> str:
+    row = fw.row(ob.row)
+    cadence = row.cadence_of(ob.cadence)
+    per = f"a {cadence.every.text}" if cadence is not None and cadence.every is not None and not cadence.variations else (
+        f"for {ob.period_start.isoformat()} to {ob.period_end.isoformat()}")  # fmt: skip
+    kind = ob.kind.replace("_", " ")
+    many = f"one {kind}" if asked == 1 else f"{asked} {kind}s"
+    which = ", ".join(f"{d.id} (for {d.period_start.isoformat()} to {d.period_end.isoformat()})" for d in done)
+    return f"{ANSWERED}{many} {per} of row {ob.row}, and done work counts towards it: {which}"
 
 
 # --- work a trigger created (cadence < 0) ----------------------------------------------------------

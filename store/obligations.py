@@ -101,17 +101,35 @@ def planned_window(
     return {o.id: o for o in map(from_row, (r for r in conn.execute(query, window) if (r.row, r.cadence) in rows))}
 
 
-def live_before(conn: Connection, framework: str, first: date, reopenable: tuple[date, str] | None = None) -> dict[str, Obligation]:
+def live_before(
+    conn: Connection, framework: str, first: date, reopenable: tuple[date, str] | None = None, answered: str | None = None
+) -> dict[str, Obligation]:
     """The planner's live obligations whose periods ended before ``first``: work no window holds any more; and,
     ``reopenable`` being (a day, a reason's first words), those whose periods ended from that day on, cancelled
-    for that reason (out of scope: news withdrawn brings them back)."""
+    for that reason (out of scope: news withdrawn brings them back); and those of the year before ``first``
+    cancelled for a reason beginning ``answered`` (work done answered for them under an amendment: withdrawn,
+    they are back)."""
     c = OBLIGATIONS.c
     held = c.status.in_(LIVE)
     if reopenable is not None:
         since, reason = reopenable
         held = or_(held, and_(c.status == CANCELLED, c.status_reason.startswith(reason, autoescape=True), c.period_end >= since))
+    if answered is not None:  # for a year: an amendment withdrawn later leaves them as they are
+        year = first - relativedelta(years=1)
+        held = or_(held, and_(c.status == CANCELLED, c.status_reason.startswith(answered, autoescape=True), c.period_end >= year))
     query = select(OBLIGATIONS).where(c.framework == framework, c.cadence >= 0, held, c.period_end < first)
     return {r.id: from_row(r) for r in conn.execute(query)}
+
+
+def done_within(conn: Connection, framework: str, since: date, until: date, rows: set[tuple[str, int]]) -> list[Obligation]:
+    """The planner's done obligations of the (row, cadence) pairs in ``rows`` whose periods lie within since..until
+    (work done counts towards a longer period the framework now has: :func:`qaf.engine.reconcile.done_counts`)."""
+    if not rows:
+        return []
+    c = OBLIGATIONS.c
+    query = select(OBLIGATIONS).where(c.framework == framework, c.cadence >= 0, c.status == DONE, c.period_start >= since,
+                                      c.period_end <= until, c.row.in_(sorted({r for r, _ in rows})))  # fmt: skip
+    return [from_row(r) for r in conn.execute(query) if (r.row, r.cadence) in rows]
 
 
 def trigger_made(conn: Connection, framework: str) -> tuple[dict[str, Obligation], dict[str, Obligation]]:

@@ -78,3 +78,46 @@ def test_3_16_made_quarterly_and_the_amendment_withdrawn_october_s_overdue_audit
     changed = {i: (before[i].period_end, before[i].due, before[i].status, after[i].period_end, after[i].due, after[i].status)
                for i in before if (before[i].period_end, before[i].due, before[i].status) != (after[i].period_end, after[i].due, after[i].status)}  # fmt: skip
     assert changed == {}, "the amendment withdrawn gives back what it took"
+
+
+def in_the_quarter(audits: dict, worker: str) -> list[tuple[date, date, str]]:
+    """A worker's 3.16 audits of October to December 2024: (period start, period end, status)."""
+    return sorted((o.period_start, o.period_end, o.status) for o in audits.values()
+                  if o.subject == worker and o.period_start <= date(2024, 12, 31) and o.period_end >= date(2024, 10, 1))  # fmt: skip
+
+
+def test_3_16_made_quarterly_work_done_within_the_quarter_counts_towards_it(store: SqlStore, tmp_path: Path):
+    """"One case per month for each worker" made "one case per quarter" on 6 December: a worker whose November
+    audit was done has had the quarter's one audit, and her October audit, overdue, is not asked for as the
+    quarter's too; cancelled, saying which done audit answers for it. A worker whose October audit was done
+    has nothing open either; one with none done owes the quarter's one, October's. Withdrawn on the 9th, the
+    months are as they were."""
+    (published, as_published), (quarterly, as_amended) = framework(tmp_path, "published"), framework(tmp_path, "amended", quarterly_3_16)
+    before = ticked_to_december(store, published, as_published)
+    workers = sorted({o.subject for o in before.values()})
+    in_november, in_october, none_done = workers[:3]
+    november = next(o for o in before.values() if o.subject == in_november and o.period_start == date(2024, 11, 1))
+    october = next(o for o in before.values() if o.subject == in_october and o.period_start == date(2024, 10, 1))
+    mark_done(store, november.id), mark_done(store, october.id)
+    before = audits_3_16(store)
+
+    store.save_framework(quarterly, as_amended)
+    scheduling.schedule(store, quarterly, council(), date(2024, 12, 1), LAST, date(2024, 12, 6))
+    after = audits_3_16(store)
+    open_ = lambda worker: [o for o in after.values() if o.subject == worker and o.status == "open" and o.period_start <= date(2024, 12, 31)]  # noqa: E731
+    assert [(o.period_start, o.period_end) for o in open_(none_done)] == [(date(2024, 10, 1), date(2024, 12, 31))]
+    assert open_(in_october) == [] and open_(in_november) == []
+    theirs = next(o for o in after.values() if o.subject == in_november and o.period_start == date(2024, 10, 1))
+    assert (theirs.status, theirs.status_reason) == ("cancelled", (
+        "out of scope: the framework now asks for one audit a quarter of row 3.16, and done work counts towards it: "
+        f"{november.id} (for 2024-11-01 to 2024-11-30)"))  # fmt: skip
+    assert after[november.id].status == after[october.id].status == "done"
+    again = scheduling.schedule(store, quarterly, council(), date(2024, 12, 1), LAST, date(2024, 12, 7), force=True)
+    assert (again.created, again.updated, again.cancelled, again.reopened) == (0, 0, 0, 0) and audits_3_16(store) == after
+
+    store.save_framework(published, as_published)
+    scheduling.schedule(store, published, council(), date(2024, 12, 1), LAST, date(2024, 12, 9))
+    back = audits_3_16(store)
+    for worker in (in_november, in_october, none_done):
+        assert in_the_quarter(back, worker) == in_the_quarter(before, worker), worker
+

@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from qaf.engine.fingerprint import fingerprint, framework_digest
 from qaf.engine.model import CANCELLED, LIVE, WAIVED
 from qaf.engine.org import Org
-from qaf.engine.reconcile import ScheduleResult, reconcile, reconcile_follow_ups
+from qaf.engine.reconcile import ANSWERED, ScheduleResult, reconcile, reconcile_follow_ups
 from qaf.engine.sampling import CaseHistory
 from qaf.engine.schedule import CALENDAR, SAMPLES, part_of, plan
 from qaf.engine.scope import OUT_OF_SCOPE
@@ -96,14 +96,15 @@ def _earlier(conn, store, fw: Framework, org: Org, first: date, today: date) -> 
         calendar = _cadences(fw, CALENDAR)
         last_month = (first - timedelta(days=1)).replace(day=1)
         gone = _struck_out(fw)
-        live = {k: o for k, o in ob_store.live_before(conn, fw.id, first, (last_month, OUT_OF_SCOPE)).items()
+        live = {k: o for k, o in ob_store.live_before(conn, fw.id, first, (last_month, OUT_OF_SCOPE), ANSWERED).items()
                 if (o.row, o.cadence) in calendar or gone(o)}  # fmt: skip
         if not live:
             return ()
         since, until = min(o.period_start for o in live.values()), first - timedelta(days=1)
         history = ob_store.case_history(conn, since, until, fw.recent_audit_months)
         planned = plan(fw, org, since, until, today, live, history, parts=(CALENDAR,), inherit=True)
-        return reconcile(planned, fw, org, live).updates  # its new work is for periods gone by: none is made
+        done = _done_within(conn, fw.id, planned)
+        return reconcile(planned, fw, org, live, done).updates  # its new work is for periods gone by: none is made
 
     inputs = _digest(framework_digest(fw), org.fingerprint)
     return _windowless(conn, store, fw, EARLIER, inputs, updates, {"before": first.isoformat()})
@@ -166,7 +167,8 @@ def _part(conn, store, fw: Framework, org: Org, first: date, last: date, today: 
         raise
     streamed = streamed and streamed.close()
     begun = _begun_before(planned, existing, first) if part == CALENDAR else {}
-    wanted = reconcile(planned, fw, org, {k: o for k, o in existing.items() if k not in begun})
+    done = _done_before(conn, fw.id, planned, first) if part == CALENDAR else []
+    wanted = reconcile(planned, fw, org, {k: o for k, o in existing.items() if k not in begun}, done)
     if begun:
         wanted = _with(wanted, _over_their_own_periods(conn, fw, org, first, today, begun))
     result = wanted.result(fw.id, ob_store.apply(conn, wanted.new, wanted.updates, streamed))
@@ -183,12 +185,24 @@ def _part(conn, store, fw: Framework, org: Org, first: date, last: date, today: 
     return result
 
 
+def _done_before(conn, framework: str, planned, first: date) -> list:
+    """Done work of periods that ended before the window yet lie within one of the plan's (3.16 made quarterly
+    in December: November's audit done counts towards the October-December quarter)."""
+    earlier = [o for o in planned.obligations if o.period_start < first and o.subject_kind != "case"]
+    if not earlier:
+        return []
+    since = min(o.period_start for o in earlier)
+    return ob_store.done_within(conn, framework, since, first - timedelta(days=1), {(o.row, o.cadence) for o in earlier})
+
+
 def _begun_before(planned, existing: dict, first: date) -> dict:
-    """Live (or waived) work the window holds, begun before it, that the window's plan does not hold: a period
-    the framework no longer has, or one the window cannot see from its first day (see
-    :func:`_over_their_own_periods`)."""
+    """Work the window holds, begun before it, that the window's plan does not hold (a period the framework no
+    longer has, or one the window cannot see from its first day: see :func:`_over_their_own_periods`): live
+    or waived, or cancelled because work done answered for it (the amendment withdrawn, it is back). Not other
+    cancelled work: a leaver's would have every later run plan the months before the window again, for nothing."""
     ids = {o.id for o in planned.obligations}
-    return {k: o for k, o in existing.items() if o.period_start < first and k not in ids and o.status in (*LIVE, WAIVED)}
+    return {k: o for k, o in existing.items() if o.period_start < first and k not in ids and (
+        o.status in (*LIVE, WAIVED) or (o.status == CANCELLED and (o.status_reason or "").startswith(ANSWERED)))}  # fmt: skip
 
 
 def _over_their_own_periods(conn, fw: Framework, org: Org, first: date, today: date, begun: dict):
@@ -203,7 +217,16 @@ def _over_their_own_periods(conn, fw: Framework, org: Org, first: date, today: d
     since, until = min(o.period_start for o in begun.values()), first - timedelta(days=1)
     history = ob_store.case_history(conn, since, until, fw.recent_audit_months)
     planned = plan(fw, org, since, until, today, begun, history, parts=(CALENDAR,), inherit=True)
-    return reconcile(planned, fw, org, begun)
+    return reconcile(planned, fw, org, begun, _done_within(conn, fw.id, planned))
+
+
+def _done_within(conn, framework: str, planned) -> list:
+    """Done work whose periods lie within the plan's (it counts towards them)."""
+    periodic = [o for o in planned.obligations if o.subject_kind != "case"]
+    if not periodic:
+        return []
+    since, until = min(o.period_start for o in periodic), max(o.period_end for o in periodic)
+    return ob_store.done_within(conn, framework, since, until, {(o.row, o.cadence) for o in periodic})
 
 
 def _with(window, earlier):
