@@ -293,6 +293,11 @@ def out_of_scope_reason(ob: Obligation, fw: Framework, org: Org) -> str:
                         f"the year, are now the end of row {ob.row}'s period {merged.start.isoformat()} to {merged.end.isoformat()}")  # fmt: skip
             return (f"{OUT_OF_SCOPE}the framework changed how often row {ob.row} is done (now '{row.frequency}'): "
                     f"{ob.period_start.isoformat()} to {ob.period_end.isoformat()} is no longer one of its periods")  # fmt: skip
+    if cadence.share is None and cadence.sample is None and ob.subject_kind != "case" and cadence.count <= ob.seq < 100:
+        # a count cut ("five audits a quarter" made three): the fourth and fifth are asked for no more
+        many = f"one {ob.kind}" if cadence.count == 1 else f"{cadence.count} {ob.kind}s"
+        per = f" a {cadence.every.text}" if cadence.every is not None and not cadence.variations else ""
+        return f"{OUT_OF_SCOPE}row {ob.row} now asks for {many}{per}, fewer than before: this was number {ob.seq + 1}"
     if ob.subject_kind in ("worker", "case_holder", "assignee"):
         person = org.person(ob.subject)
         if person is None:  # no name to give: never a bare person id in a feed or an email

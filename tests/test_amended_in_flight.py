@@ -10,9 +10,11 @@ from sqlalchemy import update
 
 from qaf.engine.query import Filters
 from qaf.rules.loader import load_framework
+from qaf.rules.roles import Vocabulary
 from qaf.store.sql import SqlStore
 from qaf.store.tables import OBLIGATIONS
 from qaf.usecases import scheduling
+from qaf.usecases.orgload import load_org
 from tests.council import council
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -121,3 +123,56 @@ def test_3_16_made_quarterly_work_done_within_the_quarter_counts_towards_it(stor
     for worker in (in_november, in_october, none_done):
         assert in_the_quarter(back, worker) == in_the_quarter(before, worker), worker
 
+
+FIVE_4_11 = "        every: quarter\n        count: 5\n"
+
+
+def three_4_11(text: str) -> str:
+    """4.11 as amended: "Quarterly multi-agency audits of three files"."""
+    assert text.count(FIVE_4_11) == 1
+    return text.replace(FIVE_4_11, FIVE_4_11.replace("count: 5", "count: 3"))
+
+
+def example_council(fw):
+    """examples/council, whose LSCB QA Sub-Group Chair does row 4.11."""
+    org, _ = load_org(ROOT / "examples" / "council", Vocabulary(fw.roles))
+    assert org is not None
+    return org
+
+
+def multi_agency_audits(store: SqlStore, start: date) -> list:
+    """Row 4.11's multi-agency audits (cadence 0) of the quarter beginning ``start``, by their number in it."""
+    return sorted((o for o in store.obligations(Filters(row="4.11", statuses=None)) if o.cadence == 0 and o.period_start == start),
+                  key=lambda o: o.seq)  # fmt: skip
+
+
+def test_4_11_five_audits_a_quarter_cut_to_three_after_two_were_done_asks_one_more(store: SqlStore, tmp_path: Path):
+    """"Quarterly multi-agency audits of five files" made three in December, after the quarter's 4th and 5th
+    were done: the quarter asks for three, the two done and one more; the other two are cancelled saying the
+    done work counts. Next quarter's 4th and 5th are cancelled saying the row asks for fewer, never that
+    anyone's line manager changed. Withdrawn, each is open again."""
+    (published, as_published), (three, as_amended) = framework(tmp_path, "published"), framework(tmp_path, "amended", three_4_11)
+    org = example_council(published)
+    store.save_framework(published, as_published)
+    scheduling.schedule(store, published, org, date(2026, 10, 1), date(2027, 3, 31), date(2026, 10, 1))
+    autumn = multi_agency_audits(store, date(2026, 10, 1))
+    assert [o.seq for o in autumn] == [0, 1, 2, 3, 4]
+    mark_done(store, autumn[3].id), mark_done(store, autumn[4].id)
+
+    store.save_framework(three, as_amended)
+    scheduling.schedule(store, three, org, date(2026, 12, 1), date(2027, 3, 31), date(2026, 12, 6))
+    after = multi_agency_audits(store, date(2026, 10, 1))
+    assert [o.status for o in after] == ["open", "cancelled", "cancelled", "done", "done"]
+    assert {o.status_reason for o in after[1:3]} == {
+        "out of scope: the framework now asks for 3 audits a quarter of row 4.11, and done work counts towards it: "
+        f"{autumn[3].id} (for 2026-10-01 to 2026-12-31), {autumn[4].id} (for 2026-10-01 to 2026-12-31)"}
+    winter = multi_agency_audits(store, date(2027, 1, 1))
+    assert [o.status for o in winter] == ["open", "open", "open", "cancelled", "cancelled"]
+    assert [o.status_reason for o in winter[3:]] == [
+        "out of scope: row 4.11 now asks for 3 audits a quarter, fewer than before: this was number 4",
+        "out of scope: row 4.11 now asks for 3 audits a quarter, fewer than before: this was number 5"]
+
+    store.save_framework(published, as_published)
+    scheduling.schedule(store, published, org, date(2026, 12, 1), date(2027, 3, 31), date(2026, 12, 9))
+    assert [o.status for o in multi_agency_audits(store, date(2026, 10, 1))] == ["open", "open", "open", "done", "done"]
+    assert [o.status for o in multi_agency_audits(store, date(2027, 1, 1))] == ["open"] * 5
