@@ -9,16 +9,15 @@ from pathlib import Path
 from sqlalchemy import update
 
 from qaf.engine.query import Filters
-from qaf.rules.loader import load_framework
 from qaf.rules.roles import Vocabulary
 from qaf.store.sql import SqlStore
 from qaf.store.tables import OBLIGATIONS
 from qaf.usecases import scheduling
 from qaf.usecases.orgload import load_org
 from tests.council import council
+from tests.test_reconcile import amended
 
 ROOT = Path(__file__).resolve().parents[1]
-PUBLISHED = ROOT / "rules" / "frameworks" / "east-sussex-2013.yaml"
 LAST = date(2025, 3, 31)
 
 MONTHLY_3_16 = "One case per month for each worker. If"
@@ -34,13 +33,7 @@ def quarterly_3_16(text: str) -> str:
 
 def framework(tmp_path: Path, name: str, change=str):
     """East Sussex as the council publishes it (``change``: as it amends it), loaded as a user loads it."""
-    text = change(PUBLISHED.read_text())
-    path = tmp_path / name / "east-sussex-2013.yaml"
-    path.parent.mkdir(exist_ok=True)
-    path.write_text(text)
-    fw, problems = load_framework(path)
-    assert fw is not None and not problems, problems
-    return fw, text
+    return amended(tmp_path, name, change)
 
 
 def mark_done(store: SqlStore, oid: str) -> None:
