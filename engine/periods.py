@@ -137,8 +137,7 @@ def _periods(every: Every, year_start: tuple[int, int], first: date, last: date)
 def due_date(period: Period, workdays: WorkingDays) -> date:
     """The last working day of the period; never before the period starts. A period with no working day in
     it (none qaf makes: every period is at least a week) is due on the first working day after it."""
-    due = workdays.last_on_or_before(period.end)
-    return due if due >= period.start else workdays.first_on_or_after(period.end)
+    return working_day_by(period.end, period.start - timedelta(days=1), workdays)
 
 
 def after(day: date, span: Span, workdays: WorkingDays) -> date:
@@ -160,10 +159,14 @@ def after(day: date, span: Span, workdays: WorkingDays) -> date:
     >>> after(date(2026, 12, 26), Span(2, "days"), wd)  # back would be Thursday 24th, before the event
     datetime.date(2026, 12, 29)
     """
+    return working_day_by(_on(day, span, workdays), day, workdays)
+
+
+def _on(day: date, span: Span, workdays: WorkingDays) -> date:
+    """The day ``span`` after ``day``, as written (working days counted; months clipped to the month's end)."""
     if span.unit == "working days":
         return workdays.add(day, span.n)
-    delta = {"days": relativedelta(days=span.n), "weeks": relativedelta(weeks=span.n), "months": relativedelta(months=span.n)}[span.unit]
-    return working_day_by(day + delta, day, workdays)
+    return day + {"days": relativedelta(days=span.n), "weeks": relativedelta(weeks=span.n), "months": relativedelta(months=span.n)}[span.unit]
 
 
 def anniversaries(day: date, first: Span, then: Every, workdays: WorkingDays, since: date, until: date) -> list[date]:
@@ -179,10 +182,7 @@ def anniversaries(day: date, first: Span, then: Every, workdays: WorkingDays, si
     ...               date(2024, 1, 1), date(2026, 12, 31))  # 3 August: Saturday 2024, Sunday 2025, Monday 2026
     [datetime.date(2024, 8, 2), datetime.date(2025, 8, 1), datetime.date(2026, 8, 3)]
     """
-    if first.unit == "working days":
-        base = workdays.add(day, first.n)
-    else:
-        base = day + {"days": relativedelta(days=first.n), "weeks": relativedelta(weeks=first.n), "months": relativedelta(months=first.n)}[first.unit]
+    base = _on(day, first, workdays)
     longest = 31 * then.months if then.months else 7 * then.weeks  # the most days one step can span
     out: list[date] = []
     k = max(0, (since - base).days // longest - 1)  # never past the first one due from ``since``

@@ -146,6 +146,7 @@ _PARSED: dict[tuple[str, str], Framework] = {}
 _ALL_HASHES = select(FRAMEWORKS.c.id, FRAMEWORKS.c.content_hash).order_by(FRAMEWORKS.c.id)
 _ONE_HASH = _ALL_HASHES.where(FRAMEWORKS.c.id == bindparam("fid"))  # (id, content hash) -> framework: parse each version once
 _IN_USE = _ALL_HASHES.where(FRAMEWORKS.c.retired_on.is_(None))
+_IDS = select(FRAMEWORKS.c.id).order_by(FRAMEWORKS.c.id)  # named when an id is not among them
 
 
 _VERSIONS = (
@@ -158,7 +159,7 @@ def versions(conn: Connection, framework_id: str) -> tuple[int, str]:
     """(the organisation's version, the framework's content hash), in one round trip."""
     row = conn.execute(_VERSIONS, {"fid": framework_id}).first()
     if row is None:
-        known = [r.id for r in conn.execute(select(FRAMEWORKS.c.id).order_by(FRAMEWORKS.c.id))]
+        known = list(conn.execute(_IDS).scalars())
         raise UnknownFrameworkError(framework_id, known)
     return int(row[1] or 0), row[0]
 
@@ -191,7 +192,7 @@ def parse(conn: Connection, framework_id: str | None = None, in_use: bool = Fals
             _PARSED[key] = number(fw, _known(stored.cadences))[0]
         out.append(_PARSED[key])
     if framework_id is not None and not out:
-        known = [r.id for r in conn.execute(select(FRAMEWORKS.c.id).order_by(FRAMEWORKS.c.id))]
+        known = list(conn.execute(_IDS).scalars())
         raise UnknownFrameworkError(framework_id, known)
     return out
 

@@ -20,7 +20,7 @@ from qaf.store.obligations import OBLIGATIONS, from_row
 from qaf.store.outbox import OUTBOX, alive
 from qaf.store.outcomes import outbox_rows
 from qaf.store.tables import ESCALATIONS, NOT_ESCALATED, TICK_RUNS
-from qaf.store.upsert import insert_new, update_rows
+from qaf.store.upsert import chunked, insert_new, update_rows
 
 if TYPE_CHECKING:  # the records it writes; the store never works out an escalation
     from qaf.engine.escalation import Escalation
@@ -107,17 +107,15 @@ def reopen_ahead(conn: Connection, today: date, since: datetime) -> Ahead | None
     if not rows and not taken:  # already done: a tick for a day to come, unfinished, waits for its day
         return None
     conn.execute(update(TICKS).where(t.business_date > today, t.finished_at.is_not(None)).values(finished_at=None, claimed_until=None))
-    for start in range(0, len(taken), 500):
-        conn.execute(delete(ESCALATIONS).where(e.id.in_([r.id for r in taken[start : start + 500]])))
-    obligations = sorted({r.obligation for r in taken})
-    for start in range(0, len(obligations), 500):
-        conn.execute(update(OBLIGATIONS).where(OBLIGATIONS.c.id.in_(obligations[start : start + 500])).values(escalated=NOT_ESCALATED))
+    for part in chunked([r.id for r in taken]):
+        conn.execute(delete(ESCALATIONS).where(e.id.in_(part)))
+    for part in chunked(sorted({r.obligation for r in taken})):
+        conn.execute(update(OBLIGATIONS).where(OBLIGATIONS.c.id.in_(part)).values(escalated=NOT_ESCALATED))
     o = OUTBOX.c
     # digests gathered ahead and not sent yet are withdrawn; their items wait to be gathered again (those
     # queued ahead are withdrawn below), so nothing they hold is lost and nothing ahead of its day goes
     digests = conn.execute(select(o.id, o.key).where(o.key.like("digest/%"), o.created_at >= since, o.status == "pending")).all()
-    for start in range(0, len(digests), 500):
-        keys = [r.key for r in digests[start : start + 500]]
+    for keys in chunked([r.key for r in digests]):
         conn.execute(update(OUTBOX).where(o.digest_key.in_(keys), o.status == "digested").values(status="pending", digest_key=None))
     update_rows(conn, OUTBOX, "id", [{"id": r.id, "key": f"{r.key}/ahead/{r.id}", "status": "withdrawn"} for r in digests])
     queued = conn.execute(select(o.id, o.key, o.status).where(o.key.like("esc/%"), o.created_at >= since)).all()
@@ -181,11 +179,12 @@ def record_escalations(conn: Connection, escalations: Iterable[Escalation], now:
     made = insert_new(conn, ESCALATIONS, rows, ["obligation", "level", "due"])
     notices = [e.notice for e in items if e.notice is not None]
     if insert_new(conn, OUTBOX, outbox_rows(notices, now), ["key"]) != len(notices):
-        # an escalation that names someone as told whose email the outbox already held under its key: a
-        # key that does not tell this rung and due date from one raised before (see notice_key)
-        keys, held = sorted(n.key for n in notices), set()
-        for start in range(0, len(keys), 500):
-            held |= set(conn.execute(select(OUTBOX.c.key).where(OUTBOX.c.key.in_(keys[start : start + 500]))).scalars())
+        # an escalation that names someone as told whose email the outbox already held under its key (a key
+        # that does not tell this rung and due date from one raised before: see notice_key): those keys, the
+        # rows not queued just now
+        o = OUTBOX.c
+        held = {k for keys in chunked(sorted(n.key for n in notices))
+                for k in conn.execute(select(o.key).where(o.key.in_(keys), o.created_at != now)).scalars()}  # fmt: skip
         log.warning("escalation notices not queued, their keys already in the outbox: %s", ", ".join(sorted(held)[:10]))
     highest: dict[str, int] = {}
     for e in items:

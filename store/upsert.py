@@ -11,6 +11,14 @@ from sqlalchemy.exc import DBAPIError
 from qaf.store.prepared import Prepared, columns_converted
 
 
+IN_LIST = 500  # values in one IN (...): SQLite's bound-parameter limit is far above it, and the plans stay small
+
+
+def chunked(items: Sequence, size: int = IN_LIST) -> Iterable[Sequence]:
+    """``items`` in slices of at most ``size``, for statements that take a list of them (``IN``)."""
+    return (items[start : start + size] for start in range(0, len(items), size))
+
+
 def _insert(conn: Connection, table: Table):
     if conn.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert

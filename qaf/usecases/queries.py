@@ -16,6 +16,7 @@ from datetime import date
 from itertools import accumulate
 from typing import Any, Iterable, MutableMapping
 
+from qaf.calendars import access
 from qaf.engine import spreadsheet
 from qaf.engine.model import OPEN, OVERDUE, Obligation
 from qaf.engine.org import Org
@@ -38,6 +39,15 @@ def due(store: Store, q: DueQuery, today: date) -> list[Obligation]:
     """
     with store.read() as conn:  # one transaction: the versions, then the rows (the organisation re-read only if it changed)
         return due_in(conn, store, store.snapshot_in(conn), q, today)
+
+
+def may_see(store: Store, visible: frozenset[str] | None, ob: Obligation) -> bool:
+    """Whether someone who sees ``visible`` people's work may see ``ob`` (:func:`qaf.calendars.access.may_see`),
+    the audit that raised an action read only when its line could decide it: one rule for the pages and the API."""
+    if access.may_see(visible, ob):
+        return True
+    cause = store.obligations(Filters(ids=frozenset({ob.cause}), statuses=None)) if ob.kind == "action" and ob.cause else []
+    return bool(cause) and access.may_see(visible, ob, cause[0])
 
 
 def due_in(conn, store: Store, snap, q: DueQuery, today: date, visible: frozenset[str] | None = None) -> list[Obligation]:

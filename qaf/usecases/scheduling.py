@@ -103,7 +103,7 @@ def _earlier(conn, store, fw: Framework, org: Org, first: date, today: date) -> 
         since, until = min(o.period_start for o in live.values()), first - timedelta(days=1)
         history = ob_store.case_history(conn, since, until, fw.recent_audit_months)
         planned = plan(fw, org, since, until, today, live, history, parts=(CALENDAR,), inherit=True)
-        done = _done_within(conn, fw.id, planned)
+        done = _done_within(conn, fw.id, planned.obligations)
         return reconcile(planned, fw, org, live, done).updates  # its new work is for periods gone by: none is made
 
     inputs = _digest(framework_digest(fw), org.fingerprint)
@@ -167,7 +167,7 @@ def _part(conn, store, fw: Framework, org: Org, first: date, last: date, today: 
         raise
     streamed = streamed and streamed.close()
     begun = _begun_before(planned, existing, first) if part == CALENDAR else {}
-    done = _done_before(conn, fw.id, planned, first) if part == CALENDAR else []
+    done = _done_within(conn, fw.id, [o for o in planned.obligations if o.period_start < first], first - timedelta(days=1)) if part == CALENDAR else []
     wanted = reconcile(planned, fw, org, {k: o for k, o in existing.items() if k not in begun}, done)
     if begun:
         wanted = _with(wanted, _over_their_own_periods(conn, fw, org, first, today, begun))
@@ -183,16 +183,6 @@ def _part(conn, store, fw: Framework, org: Org, first: date, last: date, today: 
         })  # fmt: skip
     runs.save(conn, fw.id, first, last, part, inputs, result.planned, list(result.notes))
     return result
-
-
-def _done_before(conn, framework: str, planned, first: date) -> list:
-    """Done work of periods that ended before the window yet lie within one of the plan's (3.16 made quarterly
-    in December: November's audit done counts towards the October-December quarter)."""
-    earlier = [o for o in planned.obligations if o.period_start < first and o.subject_kind != "case"]
-    if not earlier:
-        return []
-    since = min(o.period_start for o in earlier)
-    return ob_store.done_within(conn, framework, since, first - timedelta(days=1), {(o.row, o.cadence) for o in earlier})
 
 
 def _begun_before(planned, existing: dict, first: date) -> dict:
@@ -217,16 +207,19 @@ def _over_their_own_periods(conn, fw: Framework, org: Org, first: date, today: d
     since, until = min(o.period_start for o in begun.values()), first - timedelta(days=1)
     history = ob_store.case_history(conn, since, until, fw.recent_audit_months)
     planned = plan(fw, org, since, until, today, begun, history, parts=(CALENDAR,), inherit=True)
-    return reconcile(planned, fw, org, begun, _done_within(conn, fw.id, planned))
+    return reconcile(planned, fw, org, begun, _done_within(conn, fw.id, planned.obligations))
 
 
-def _done_within(conn, framework: str, planned) -> list:
-    """Done work whose periods lie within the plan's (it counts towards them)."""
-    periodic = [o for o in planned.obligations if o.subject_kind != "case"]
+def _done_within(conn, framework: str, obligations, until: date | None = None) -> list:
+    """Done work whose periods lie within those of ``obligations`` (it counts towards them), ending by
+    ``until`` if given: the window's own done work it holds already, so for the window only the work of
+    periods that ended before it is read (3.16 made quarterly in December: November's audit done counts
+    towards the October-December quarter)."""
+    periodic = [o for o in obligations if o.subject_kind != "case"]
     if not periodic:
         return []
-    since, until = min(o.period_start for o in periodic), max(o.period_end for o in periodic)
-    return ob_store.done_within(conn, framework, since, until, {(o.row, o.cadence) for o in periodic})
+    since, last = min(o.period_start for o in periodic), until or max(o.period_end for o in periodic)
+    return ob_store.done_within(conn, framework, since, last, {(o.row, o.cadence) for o in periodic})
 
 
 def _with(window, earlier):

@@ -305,17 +305,12 @@ def create_app(
             snap, counter = store.state_in(conn)
             yield Reading(authorise(conn, snap, credentials, today), conn, snap, counter)
 
-    def cause_of(ob: Obligation) -> Obligation | None:
-        """The audit that raised ``ob`` if it is an action (who may see the audit may see its actions)."""
-        found = store.obligations(Filters(ids=frozenset({ob.cause}), statuses=None)) if ob.kind == "action" and ob.cause else []
-        return found[0] if found else None
-
     def one(oid: str, who: Caller) -> Obligation:
         found = store.obligations(Filters(ids=frozenset({oid.lower()}), statuses=None)) if is_obligation_id(oid.lower()) else []
         if not found:
             raise ApiError(404, f"no obligation '{oid}'")
         ob = found[0]
-        if not access.may_see(who.visible, ob) and not access.may_see(who.visible, ob, cause_of(ob)):
+        if not queries.may_see(store, who.visible, ob):
             raise ApiError(403, f"obligation {ob.id} is not yours or your line's to see")
         return ob
 

@@ -24,7 +24,7 @@ from starlette.responses import RedirectResponse, Response
 from qaf.calendars import access
 from qaf.engine.model import Obligation, is_obligation_id
 from qaf.engine.query import Filters
-from qaf.usecases import mail, signin
+from qaf.usecases import mail, queries, signin
 from qaf.web.forms import page, same
 
 COOKIE = "qaf_session"
@@ -82,14 +82,9 @@ class Site:
         if not found:
             return self.refused(404, "Page not found", "There is no such item. Check the link, or go to My work.", who)
         ob = found[0]
-        if not access.may_see(who.visible, ob) and not access.may_see(who.visible, ob, self._cause(ob)):
+        if not queries.may_see(self.store, who.visible, ob):
             return self.refused(403, "You do not have access to this page", "This item is not yours or your line's.", who)
         return ob
-
-    def _cause(self, ob: Obligation) -> Obligation | None:
-        """The audit that raised ``ob`` if it is an action (who may see the audit may see its actions)."""
-        found = self.store.obligations(Filters(ids=frozenset({ob.cause}), statuses=None)) if ob.kind == "action" and ob.cause else []
-        return found[0] if found else None
 
     def posted_by(self, request: Request, fields: dict[str, str]) -> Viewer | Response:
         """The signed-in person who posted ``fields`` with their CSRF token, or the 403 page to answer with."""
