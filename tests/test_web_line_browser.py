@@ -69,6 +69,11 @@ def test_an_operations_manager_approves_an_extension_from_my_line_in_chromium(si
     (moved,) = store.obligations(Filters(ids=frozenset({audit.id}), statuses=None))
     assert moved.due == date(2024, 7, 3) and moved.status == "rescheduled"
 
+    sign_in_as(server, browser, inbox, "quinn.quality@example-council.gov.uk", f"/obligations/{audit.id}")  # the Head of QA
+    shown = page.locator("#extension").inner_text()
+    assert "approved" in shown and REASON not in shown and "shown to whoever asked and the managers who decide" in shown
+    browser.check("line-extension-overseer")
+
     sign_in_as(server, browser, inbox, DANA, "/director")
     expected = reporting.report(store, store.frameworks()[0], Month.of(TODAY).plus(-1), TODAY)  # the last whole month
     assert page.locator(".headline .big").inner_text() == expected.completion.sentence
