@@ -123,7 +123,20 @@ def worker_of(org: Org, audit: Obligation) -> Person | None:
 
 
 def owner(fw: Framework, org: Org, audit: Obligation, who: str | None, day: date) -> tuple[Person | None, str | None]:
-    """Who owns the action, or why nobody can: a person id, a role (nearest up the worker's line), or the worker."""
+    """Who owns the action, or why nobody can: a person id, a role (nearest up the worker's line), or the worker.
+
+    An action escalates up its owner's line when it runs late, so its owner
+    has someone above in post: an elected member or the Chief Executive,
+    with nobody above, would let an overdue action go unchased.
+    """
+    found, why = _owner(fw, org, audit, who, day)
+    if found is not None and org.manager_on(found.id, day) is None:
+        return None, (f"who: {found.name} has nobody above in the line on {day} to chase the action if it runs late "
+                      "(an action is owned by someone in the service, with a manager)")  # fmt: skip
+    return found, why
+
+
+def _owner(fw: Framework, org: Org, audit: Obligation, who: str | None, day: date) -> tuple[Person | None, str | None]:
     start = worker_of(org, audit) or org.person(audit.assignee or "")
     if who is None:
         found = worker_of(org, audit)

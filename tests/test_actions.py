@@ -196,6 +196,25 @@ def test_an_action_for_a_role_goes_to_the_nearest_holder_up_the_workers_line(sto
         assert conn.execute(select(ACTIONS.c.note).where(ACTIONS.c.obligation == oid)).scalar() == "held on 1 May"
 
 
+def test_an_action_is_not_given_to_someone_nobody_could_chase(store: SqlStore, db_url: str, capsys):
+    """An action late climbs its owner's line. Cllr Ann, an elected member, and Chris Chief, the
+    Chief Executive, have nobody above them: an action of theirs would run late with nobody told.
+    It is refused beside its field, by id or by role, and the store is as it was; the Director, with
+    the Chief Executive above her, may own one."""
+    scheduled(store, "east-sussex-2013")
+    audit = april_audit(store, "3.16", "SW1")
+    before = snapshot(store)
+    record = ["--db", db_url, "record", audit.id, "--grade", "good", "--date", "2024-04-23", "--today", "2024-04-23"]
+    for who, name in (("EM1", "Cllr Ann"), ("CE1", "Chris Chief"), ("Lead Member", "Cllr Lena")):
+        assert main([*record, "--action", f"Take it to the corporate parenting board | who: {who}"]) != 0
+        err = capsys.readouterr().err
+        assert "action 1" in err and f"who: {name} has nobody above in the line on 2024-04-23" in err, err
+        assert snapshot(store) == before
+    assert main([*record, "--action", "Take it to the corporate parenting board | who: D1"]) == 0
+    [action] = [o for o in find(store, kind="action") if o.cause == audit.id]
+    assert action.assignee == "D1"
+
+
 def test_actions_come_from_a_csv_column_one_a_line(store: SqlStore, tmp_path):
     from qaf.usecases.outcome_csv import read_outcomes
 

@@ -418,13 +418,14 @@ def _practice(span: dict | None) -> str | None:
 
 
 def _who_options(org, fw, ob: Obligation, worker, today: date) -> list[str]:
-    """Suggestions for an action's "who": the case's team and the worker's line by name, and the framework's roles."""
+    """Suggestions for an action's "who": the case's team and the worker's line by name, and the framework's roles;
+    never someone with nobody above to chase it (the Chief Executive at the top of the line), which is refused."""
     names: list[str] = []
     start = worker or org.person(ob.assignee or "")
     people = list(org.members(ob.team)) if ob.team else []
     if start is not None:
         people += [start, *org.line(start.id)]
     for p in people:
-        if p.active_on(today) and p.name not in names:
+        if p.active_on(today) and p.name not in names and org.manager_on(p.id, today) is not None:
             names.append(p.name)
     return names + sorted(r.name for r in fw.roles if not r.body)
