@@ -35,6 +35,10 @@ from qaf.store.tables import OUTBOX
 from qaf.store.upsert import insert_new, update_rows
 
 LEASE = timedelta(minutes=5)
+# a claimed row is sent only this soon after its claim: the rest of the lease is for the send to finish and
+# be marked. A row not begun by then (a slow server held the batch) is handed back, never sent by a holder
+# whose lease another sender may already have taken over
+SEND_WITHIN = timedelta(minutes=3)
 MAX_ATTEMPTS = 35  # 5 within the first day, then daily: about a month
 BACKOFF = (timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2), timedelta(hours=6),
            timedelta(hours=12), timedelta(days=1), timedelta(days=1), timedelta(days=1))  # fmt: skip
@@ -67,6 +71,7 @@ class Claimed:
     cause: str | None
     attempts: int
     cc: tuple[str, ...] = ()
+    send_by: datetime | None = None  # the claim's wall time plus SEND_WITHIN: not begun by then, it is not sent
 
 
 def claim(conn: Connection, runner: str, now: datetime, wall: datetime, limit: int = 100) -> list[Claimed]:
@@ -97,8 +102,25 @@ def claim(conn: Connection, runner: str, now: datetime, wall: datetime, limit: i
         return []
     ids = [r.id for r in rows]
     conn.execute(update(OUTBOX).where(c.id.in_(ids)).values(status="sending", claimed_by=runner, claimed_until=wall + LEASE))
+    send_by = wall + SEND_WITHIN
     return [Claimed(r.id, r.key, r.recipient, r.recipient_email, r.subject, r.body_text, r.body_html, r.reason, r.cause,
-                    r.attempts, tuple(r.cc.split(",")) if r.cc else ()) for r in rows]  # fmt: skip
+                    r.attempts, tuple(r.cc.split(",")) if r.cc else (), send_by) for r in rows]  # fmt: skip
+
+
+def in_time(item: Claimed, wall: datetime) -> bool:
+    """Whether ``item`` may still be sent at ``wall``: its lease holds for a send begun now to finish."""
+    return item.send_by is None or wall < item.send_by
+
+
+def hand_back(conn: Connection, items: list[Claimed], runner: str) -> int:
+    """Release ``runner``'s claim on rows it did not send in time (only those it still holds): due again now."""
+    c = OUTBOX.c
+    ids = [i.id for i in items]
+    if not ids:
+        return 0
+    result = conn.execute(update(OUTBOX).where(c.id.in_(ids), c.claimed_by == runner, c.status == "sending")
+                          .values(status="pending", claimed_until=None))  # fmt: skip
+    return result.rowcount
 
 
 _SENT = (

@@ -140,6 +140,10 @@ def send_outbox(store: Store, settings: MailSettings, runner: str, now: datetime
 
     Each message is marked sent in its own transaction straight after the
     server accepts it, so a crash can repeat at most the messages in flight.
+    A message not begun within :data:`~qaf.store.outbox.SEND_WITHIN` of its
+    claim (a slow server held the batch) is not sent on that claim, whose
+    lease may run out mid-send and be taken over by another sender: it is
+    handed back and claimed again, with a lease of its own.
     """
     local = threading.local()
     senders: list[Sender] = []
@@ -153,6 +157,9 @@ def send_outbox(store: Store, settings: MailSettings, runner: str, now: datetime
         return local.sender
 
     def one(item) -> str:
+        if not ob_store.in_time(item, wall()):
+            late.append(item)
+            return "late"
         try:
             msg = compose(settings, item.key, item.recipient_email, item.subject, item.body_text, item.cause, now, item.cc)
         except ValueError as exc:  # a malformed address will not get better
@@ -169,6 +176,7 @@ def send_outbox(store: Store, settings: MailSettings, runner: str, now: datetime
             return "sent" if ob_store.mark_sent(conn, item, runner, now) else "lost claim"
 
     counts = {"sent": 0, "failed": 0, "pending": 0}
+    late: list = []
     try:
         with ThreadPoolExecutor(max_workers=SMTP_CONNECTIONS, thread_name_prefix="qaf-smtp") as pool:
             while True:
@@ -179,6 +187,13 @@ def send_outbox(store: Store, settings: MailSettings, runner: str, now: datetime
                 failpoint("after-claim-mail")
                 for outcome in pool.map(one, batch):
                     counts[outcome] = counts.get(outcome, 0) + 1
+                if late:  # handed back, and claimed again at once by the loop, with a fresh lease
+                    with store.write() as conn:
+                        ob_store.hand_back(conn, late, runner)
+                    stalled = len(late) == len(batch)  # none of it sent in time: left for the next send
+                    late.clear()
+                    if stalled:
+                        break
     finally:
         for s in senders:
             s.close()
