@@ -162,10 +162,16 @@ def gather_digests(conn: Connection, day: date, now: datetime, compose) -> int:
     that crashed after gathering, a leader that took over) finds only the
     items that arrived since: they get a digest of their own, keyed by the
     date and their first item (``digest/PERSON/DATE/+ID``), never folded into
-    the first one, whose text is already written and may be sent.
+    the first one, whose text is already written and may be sent. Two
+    gatherers at once never put one item in two digests.
     """
     c = OUTBOX.c
-    rows = conn.execute(select(OUTBOX).where(c.digest.is_(True), c.status == "pending").order_by(c.recipient, c.id)).all()
+    query = select(OUTBOX).where(c.digest.is_(True), c.status == "pending").order_by(c.recipient, c.id)
+    if conn.dialect.name == "postgresql":
+        # two gatherers at once (ticks of two dates, a catch-up beside today's): the second waits for the
+        # first's items, and reads them digested once it commits, not pending as it began (read committed)
+        query = query.with_for_update()
+    rows = conn.execute(query).all()
     by_person: dict[str, list[Any]] = {}
     for r in rows:
         by_person.setdefault(r.recipient or r.recipient_email, []).append(r)

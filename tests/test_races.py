@@ -82,3 +82,74 @@ def test_a_batch_not_begun_in_time_is_handed_back_and_sent_on_a_claim_of_its_own
     sent, failed, _ = tick.send_outbox(store, MailSettings(host="127.0.0.1"), "elsewhere.example:1", NOW, lambda: clock["wall"])
     assert (sent, failed) == (3, 0) and delivered == {"alert/0": 1, "alert/1": 1, "alert/2": 1}
     assert [(r.status, r.claimed_until) for r in outbox_rows_of(store)] == [("sent", None)] * 3
+
+
+def meanwhile(url: str, job) -> tuple[threading.Thread, list]:
+    """``job(store)`` on a store of its own (another process, as far as the database can tell), in a thread,
+    started now; returns once it has finished or is waiting for a lock the caller holds (PostgreSQL shows
+    it waiting; SQLite's writer waits in its busy handler, unseen: there it is given a moment)."""
+    import time
+
+    name = f"qaf race {threading.get_ident()}"
+    failures: list = []
+
+    def run() -> None:
+        other = SqlStore.open(url, application_name=name)  # here: on SQLite opening waits for the caller's lock
+        try:
+            job(other)
+        except Exception as exc:  # kept for the test to assert on
+            failures.append(exc)
+        finally:
+            other.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    if not url.startswith("postgresql"):
+        thread.join(0.2)
+        return thread, failures
+    from sqlalchemy import text
+
+    watcher = SqlStore.open(url)
+    with watcher.engine.connect() as conn:
+        while thread.is_alive():
+            waiting = conn.execute(text("SELECT count(*) FROM pg_stat_activity WHERE application_name = :n AND wait_event_type = 'Lock'"),
+                                   {"n": name}).scalar()  # fmt: skip
+            conn.commit()
+            if waiting:
+                break
+            time.sleep(0.01)
+    watcher.close()
+    return thread, failures
+
+
+def digest_item(n: int) -> Notice:
+    return Notice(f"reminder/{n}", "P1", "pat@example-council.gov.uk", f"Reminder {n}", "Pat\nA reminder.", "reminder", f"ob{n}", True)
+
+
+def test_two_ticks_gathering_digests_at_once_put_each_item_in_one_digest(db_url: str):
+    """A catch-up ticking yesterday beside today's tick, on PostgreSQL: both read the same pending items, and
+    each put them in a digest of its own (two emails of the same items). Now the second waits for the first's
+    items and finds them gathered."""
+    store = SqlStore.open(db_url)
+    queue(store, *(digest_item(n) for n in range(3)))
+    other: list = []
+
+    def compose(items, day):
+        if not other:  # the first gatherer has read its items: today's tick gathers now
+            def gather(s: SqlStore) -> None:
+                with s.write() as conn:
+                    ob_store.gather_digests(conn, date(2026, 5, 11), NOW, tick.digest_text)
+            other.append(meanwhile(db_url, gather))
+        return tick.digest_text(items, day)
+
+    with store.write() as conn:
+        ob_store.gather_digests(conn, date(2026, 5, 10), NOW, compose)
+    thread, failures = other[0]
+    thread.join()
+    assert failures == []
+    rows = outbox_rows_of(store)
+    digests = [r for r in rows if r.reason == "digest"]
+    assert len(digests) == 1, [d.key for d in digests]
+    assert [(r.status, r.digest_key) for r in rows if r.digest] == [("digested", digests[0].key)] * 3
+    assert all(f"Reminder {n}" in digests[0].body_text for n in range(3))
+    store.close()
