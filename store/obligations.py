@@ -27,6 +27,7 @@ from sqlalchemy import Connection, and_, bindparam, case, delete, false, null, o
 
 from qaf.engine.model import CANCELLED, DONE, LIVE, CaseHistory, Completed, Obligation, Outcome
 from qaf.engine.query import Filters
+from qaf.rules.problems import QafError
 from qaf.store.prepared import Prepared, Query
 from qaf.store.tables import ATTENDANCE, NOT_ESCALATED, OBLIGATIONS, OUTCOMES
 from qaf.store.upsert import CopyStream, insert_new, update_rows
@@ -243,6 +244,12 @@ def apply(conn: Connection, new: Iterable[Obligation], updates: Iterable[tuple[O
     ``updates`` pairs an obligation as read with the columns to change; its
     ``sequence`` grows by one and ``updated_at`` is now. ``streamed``: the new
     obligations already written as they were planned (only the rest are).
+
+    An update is made only to the obligation as it was read (its ``sequence``
+    unchanged): one written meanwhile by another transaction (an outcome
+    recorded while a schedule planned, on PostgreSQL) is never overwritten
+    with what was read before; :class:`Changed` is raised instead, for the
+    caller to roll back and read again.
     """
     now = _now() if streamed is None else streamed.now
     new = list(new)
@@ -267,7 +274,9 @@ def apply(conn: Connection, new: Iterable[Obligation], updates: Iterable[tuple[O
             conn.exec_driver_sql("ANALYZE obligations")
         conn.exec_driver_sql("ANALYZE attendance")
     updates = list(updates)
-    _apply_updates(conn, [_update(old, fields, now) for old, fields in updates])
+    changed = len(updates) - _apply_updates(conn, [_update(old, fields, now) for old, fields in updates])
+    if changed:
+        raise Changed(changed)
     later = sorted(old.id for old, fields in updates if fields.get("due", old.due) > old.due)
     for i in range(0, len(later), 500):  # due later now (the framework's period grew): its ladder starts again from the new date
         conn.execute(update(OBLIGATIONS).where(OBLIGATIONS.c.id.in_(later[i : i + 500])).values(escalated=NOT_ESCALATED))
@@ -322,8 +331,18 @@ def _update(old: Obligation, fields: dict[str, Any], now: datetime) -> dict[str,
     return {"id": old.id, **row, "sequence": old.sequence + 1, "updated_at": now}
 
 
-def _apply_updates(conn: Connection, updates: list[dict[str, Any]]) -> None:
-    update_rows(conn, OBLIGATIONS, "id", updates)
+class Changed(QafError):
+    """Obligations read to be updated were written by someone else meanwhile: roll back, read again."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__(f"{count} obligation(s) changed while this was being worked out (an outcome recorded meanwhile?): "
+                         "nothing was changed; run it again")  # fmt: skip
+        self.count = count
+
+
+def _apply_updates(conn: Connection, updates: list[dict[str, Any]]) -> int:
+    """The updates made, each only to an obligation still at the ``sequence`` it was read at; how many."""
+    return update_rows(conn, OBLIGATIONS, "id", updates, guard=lambda target, given: target.sequence == given["sequence"] - 1)
 
 
 # --- reading ---------------------------------------------------------------------

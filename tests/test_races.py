@@ -153,3 +153,96 @@ def test_two_ticks_gathering_digests_at_once_put_each_item_in_one_digest(db_url:
     assert [(r.status, r.digest_key) for r in rows if r.digest] == [("digested", digests[0].key)] * 3
     assert all(f"Reminder {n}" in digests[0].body_text for n in range(3))
     store.close()
+
+
+def moved_to_another_line(store: SqlStore) -> None:
+    """SW1 moves to Priya's team: the next schedule gives SW1's open audits to PM2."""
+    import dataclasses
+
+    from tests.council import council
+
+    org = council()
+    people = tuple(dataclasses.replace(p, manager="PM2", team="T2") if p.id == "SW1" else p for p in org.people)
+    store.save_org(dataclasses.replace(org, people=people))
+
+
+def recorded_meanwhile(db_url: str, monkeypatch, day: date, pick) -> dict:
+    """As the store is about to write the updates a schedule worked out, an outcome is recorded (by another
+    store) for the obligation ``pick(updates)`` names; what was recorded, once the thread is done."""
+    from qaf.engine.outcomes import Recording
+    from qaf.store import obligations
+    from qaf.usecases import recording
+
+    original, seen = obligations._apply_updates, {}
+
+    def racing(conn, updates):
+        oid = None if seen else pick(updates)
+        if oid is not None:
+            seen["id"] = oid
+            seen["thread"], seen["failures"] = meanwhile(db_url, lambda s: recording.record(s, Recording(oid, "good", date=day), day))
+        return original(conn, updates)
+
+    monkeypatch.setattr(obligations, "_apply_updates", racing)
+    return seen
+
+
+def open_audit_begun_by(store: SqlStore, day: date):
+    from qaf.engine.model import LIVE
+    from qaf.engine.query import Filters
+
+    held = {o.id: o for o in store.obligations(Filters(statuses=frozenset(LIVE)))}
+    return lambda updates: next((u["id"] for u in updates if u["id"] in held and held[u["id"]].kind == "audit"
+                                 and held[u["id"]].period_start <= day), None)  # fmt: skip
+
+
+def test_an_outcome_recorded_while_the_schedule_plans_is_not_overwritten(db_url: str, monkeypatch):
+    """The tick reconciling a line manager's change wrote back every column of the audits it gave to the new
+    manager, as it had read them: on PostgreSQL an audit recorded meanwhile was open again (its outcome kept,
+    chased by the ladder, recordable twice). The store now refuses to overwrite work written meanwhile, and
+    the schedule is worked out again from what then stands."""
+    from qaf.engine.query import Filters
+    from qaf.usecases import scheduling
+    from tests.test_tick import FW, set_up
+
+    day = date(2024, 5, 1)
+    store = SqlStore.open(db_url)
+    set_up(store)
+    first, last = tick.horizon(day, FW.horizon_months)
+    scheduling.schedule(store, FW, store.org(), first, last, day)
+    moved_to_another_line(store)
+    seen = recorded_meanwhile(db_url, monkeypatch, day, open_audit_begun_by(store, day))
+    scheduling.schedule(store, FW, store.org(), first, last, day)
+    seen["thread"].join()
+    assert seen["failures"] == []
+    ob = next(o for o in store.obligations(Filters()) if o.id == seen["id"])
+    assert (ob.status, ob.outcome.grade if ob.outcome else None) == ("done", "good")
+    # and the schedule did the rest of its work: SW1's other open audits are PM2's
+    from qaf.engine.model import LIVE
+
+    sw1 = [o for o in store.obligations(Filters(statuses=frozenset(LIVE))) if o.kind == "audit" and o.subject == "SW1"]
+    assert sw1 and {o.assignee for o in sw1} == {"PM2"}
+    store.close()
+
+
+def test_an_outcome_recorded_while_a_framework_is_retired_stays_done(db_url: str, monkeypatch):
+    """Retiring a framework cancelled its open work as read: an audit recorded meanwhile was cancelled over
+    its outcome (PostgreSQL). Now it stays done, and the rest is cancelled."""
+    from qaf.engine.query import Filters
+    from qaf.usecases import frameworkload, scheduling
+    from tests.test_tick import FW, set_up
+
+    day = date(2024, 5, 1)
+    store = SqlStore.open(db_url)
+    set_up(store)
+    first, last = tick.horizon(day, FW.horizon_months)
+    scheduling.schedule(store, FW, store.org(), first, last, day)
+    seen = recorded_meanwhile(db_url, monkeypatch, day, open_audit_begun_by(store, day))
+    retired = frameworkload.retire(store, FW.id, day)
+    seen["thread"].join()
+    assert sum(retired.cancelled.values()) > 0
+    statuses = {o.id: o.status for o in store.obligations(Filters(framework=FW.id))}
+    # recorded and done, or (SQLite: the recording waits for the retirement) refused as retired
+    assert [str(f) for f in seen["failures"] if "was retired" not in str(f)] == []
+    assert statuses.pop(seen["id"]) == ("cancelled" if seen["failures"] else "done")
+    assert set(statuses.values()) <= {"cancelled", "done"}
+    store.close()

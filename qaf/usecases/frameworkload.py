@@ -36,6 +36,7 @@ from qaf.rules.roles import vocabulary_of
 from qaf.store import frameworks as fw_store
 from qaf.store import obligations as ob_store
 from qaf.store.protocols import FrameworkChange, Store
+from qaf.usecases.scheduling import again_if_changed
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +148,12 @@ class Retired:
 
 def retire(store: Store, framework_id: str, today: date) -> Retired:
     """Retire a framework: its open work cancelled (the reason says it was retired, and when), its done work
-    kept, its schedule runs forgotten; scheduled no more. Retired already: nothing changes."""
+    kept, its schedule runs forgotten; scheduled no more. Retired already: nothing changes. Work recorded
+    while it was being retired stays done (worked out again, as a schedule is)."""
+    return again_if_changed(lambda: _retire(store, framework_id, today))
+
+
+def _retire(store: Store, framework_id: str, today: date) -> Retired:
     with store.write() as conn:
         store.lock(conn, f"schedule.{framework_id}")  # not while a schedule of it runs
         fw = store.framework_in(conn, framework_id)  # an unknown id: refused, naming those loaded

@@ -40,7 +40,35 @@ def _digest(*parts: str) -> str:
     return hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()
 
 
+ATTEMPTS = 5  # a schedule that met work written meanwhile is worked out again, from what then stands
+
+
 def schedule(store: Store, fw: Framework, org: Org, first: date, last: date, today: date, force: bool = False) -> ScheduleResult:
+    """Plan the window and reconcile the store with it, in one transaction.
+
+    Work recorded (or moved on) while the plan was worked out is never
+    overwritten with what the plan read before (on PostgreSQL a recording
+    does not wait for a schedule's reads): the store refuses such an update
+    (:class:`qaf.store.obligations.Changed`), and the whole schedule is rolled
+    back and worked out again, up to :data:`ATTEMPTS` times.
+    """
+    return again_if_changed(lambda: _schedule(store, fw, org, first, last, today, force))
+
+
+def again_if_changed(work):
+    """``work()``, done again (it is one transaction, rolled back) while it met obligations written
+    meanwhile (:class:`qaf.store.obligations.Changed`), up to :data:`ATTEMPTS` times in all."""
+    attempt = 1
+    while True:
+        try:
+            return work()
+        except ob_store.Changed:
+            if attempt == ATTEMPTS:
+                raise
+            attempt += 1
+
+
+def _schedule(store: Store, fw: Framework, org: Org, first: date, last: date, today: date, force: bool) -> ScheduleResult:
     parts = [CALENDAR]
     sampled = sorted({c.sample.row for r in fw.rows for c in r.cadences if c.sample is not None})
     if sampled:
