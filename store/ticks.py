@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Iterable
 
-from sqlalchemy import Connection, and_, insert, select, update
+from sqlalchemy import Connection, and_, select, update
 
 from qaf.engine.model import LIVE, Obligation
 from qaf.store.obligations import OBLIGATIONS, from_row
@@ -39,8 +39,12 @@ def claim_tick(conn: Connection, day: date, runner: str, wall: datetime, takeove
     """
     row = conn.execute(select(TICKS).where(TICKS.c.business_date == day)).first()
     if row is None:
-        conn.execute(insert(TICKS), {"business_date": day, "started_at": wall, "runner": runner, "claimed_until": wall + TICK_LEASE, "summary": {}})
-        return "run"
+        mine = {"business_date": day, "started_at": wall, "runner": runner, "claimed_until": wall + TICK_LEASE, "summary": {}}
+        if insert_new(conn, TICKS, [mine], ["business_date"]):
+            return "run"
+        # another runner claimed the date since the read (PostgreSQL: two ticks of one day starting together;
+        # the insert waited for its commit): its claim, read now, decides
+        row = conn.execute(select(TICKS).where(TICKS.c.business_date == day)).one()
     if row.finished_at is not None:
         return "done"
     held = row.claimed_until is not None and row.claimed_until > wall and row.runner != runner

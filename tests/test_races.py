@@ -246,3 +246,30 @@ def test_an_outcome_recorded_while_a_framework_is_retired_stays_done(db_url: str
     assert statuses.pop(seen["id"]) == ("cancelled" if seen["failures"] else "done")
     assert set(statuses.values()) <= {"cancelled", "done"}
     store.close()
+
+
+def test_two_ticks_of_one_day_starting_together_one_runs_the_other_is_told_busy(db_url: str):
+    """Both read no tick for the day and both inserted one: on PostgreSQL the second failed with a
+    duplicate-key error (a traceback from `qaf tick`). Now it waits for the first's claim and is told busy."""
+    from sqlalchemy import event
+
+    from qaf.store import ticks
+
+    store = SqlStore.open(db_url)
+    day, answers, others = date(2026, 5, 11), [], []
+
+    def claim(s: SqlStore, runner: str) -> None:
+        with s.write() as conn:
+            answers.append((runner, ticks.claim_tick(conn, day, runner, WALL)))
+
+    def after(conn, cursor, statement, *args) -> None:  # the first runner has read the day's tick: the second claims now
+        if not others and statement.lstrip().upper().startswith("SELECT") and "tick_runs" in statement:
+            others.append(meanwhile(db_url, lambda s: claim(s, "elsewhere.example:2")))
+
+    event.listen(store.engine, "after_cursor_execute", after)
+    claim(store, "elsewhere.example:1")
+    thread, failures = others[0]
+    thread.join()
+    assert [str(f) for f in failures] == []
+    assert sorted(status for _, status in answers) == ["busy", "run"]  # whichever claimed first runs
+    store.close()
