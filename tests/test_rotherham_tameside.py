@@ -162,6 +162,16 @@ def test_supervision_is_monthly_and_the_2020_dip_sample_is_not_rotherhams(rother
     assert (supervision.kind, supervision.every, supervision.per) == ("meeting", MONTHLY, "worker")
 
 
+def test_who_supervises_and_one_session_a_worker_are_marked_as_qafs_reading(rotherham: Framework) -> None:
+    """ "Is supervision timely/monthly? Are actions being followed up in the next supervision?" ... "The Service
+    could demonstrate that supervision was taking place" (Improving Lives Select Commission, 11 June 2014): the
+    minutes name no supervisor and no number of sessions a worker. The Team Manager, and one session with each
+    worker she line-manages, are qaf's reading, so the file marks both '# default' (probe S2)."""
+    row = rotherham.row("R9")
+    (supervision,) = row.cadences
+    assert "by" in dict(row.defaults) and "per" in dict(supervision.defaults)
+
+
 def test_rotherham_counts(rotherham: Framework) -> None:
     assert len(rotherham.rows) == 10  # R1-R11 without R8
     assert rotherham.schedulable_count == 5
