@@ -22,7 +22,7 @@ from datetime import date, timedelta
 from operator import attrgetter
 from typing import Callable, Iterable, Mapping
 
-from qaf.engine.model import DONE, LIVE, OPEN, WAIVED, Completed, Obligation, ObligationKey, id_prefix, id_with
+from qaf.engine.model import CANCELLED, DONE, LIVE, OPEN, WAIVED, Completed, Obligation, ObligationKey, id_prefix, id_with
 from qaf.engine.org import Case, Org, Person, Team
 from qaf.engine.periods import Period, after, anniversaries, due_date, periods
 from qaf.engine.sampling import CaseHistory, pick_among
@@ -475,10 +475,14 @@ class _Planner:
         """A sample of the previous period's completed audits of ``c.sample.row``.
 
         A sample once drawn is kept; audits completed (or recorded) later top it
-        up to the share asked for, so the sample only ever grows. An audit
+        up to the share asked for, so the sample grows with late audits. An audit
         moderated already (another period's sample, a trigger's moderation, its
         grade moderated by hand) is never drawn again: it counts among the
-        audits completed, but the share is drawn from the rest.
+        audits completed, but the share is drawn from the rest. A sample the
+        framework cuts (R2's 10% made one a month) keeps what was done first,
+        then what is still to do, up to the new size; the rest leave the plan
+        (cancelled, saying the row asks for fewer) and come back, before any
+        fresh draw, if the size grows again (the amendment withdrawn).
         """
         assert c.sample is not None and c.every is not None
         for period in periods(c.every, self.fw.year_start, self.first, self.last):
@@ -492,19 +496,24 @@ class _Planner:
                 key=lambda o: o.subject,
             )
             n = c.sample.count if c.sample.count is not None else math.ceil(len(done) * (c.sample.percent or 0) / 100)
-            kept = {o.subject for o in held}
-            fresh = [a for a in done if a.id not in kept and not a.moderated]
-            wanted = max(0, min(n, len(done)) - len(kept))
-            rng = random.Random(f"{self.fw.id}/{row.id}/{period.start}/{len(kept)}")
+            asked = min(n, len(done))
+            # done work first, then work still to do, then work a cut cancelled (back first if the sample grows again)
+            ranked = sorted(held, key=lambda o: (o.status != DONE, o.status not in LIVE, o.subject))
+            held = ranked[:max(asked, sum(1 for o in held if o.status == DONE))]  # the rest: the plan holds them no more
+            drawn = {o.subject for o in ranked}
+            fresh = [a for a in done if a.id not in drawn and not a.moderated]
+            wanted = max(0, asked - len(held))
+            rng = random.Random(f"{self.fw.id}/{row.id}/{period.start}/{len(held)}")
             chosen = sorted(rng.sample(fresh, min(wanted, len(fresh))), key=lambda a: a.id)
-            reason = f"{len(kept) + len(chosen)} of {len(done)} audits of row {c.sample.row} completed {previous}"
+            reason = f"{len(held) + len(chosen)} of {len(done)} audits of row {c.sample.row} completed {previous}"
             holders = self.people.holders(c.by or row.by, period.start, due)
             load = Counter(o.assignee for o in held if o.assignee and o.status in LIVE)
-            for o in held:  # as drawn before, with the reason brought up to date
+            for o in held:  # as drawn before, with the reason brought up to date; one a cut cancelled, open again
+                status, why = (OPEN, None) if o.status == CANCELLED else (o.status, o.status_reason)
                 self.out.append(Obligation(
                     o.id, o.framework, o.row, o.cadence, o.kind, o.title, o.assignee, o.subject_kind, o.subject,
-                    o.period_start, o.period_end, o.due, o.case, o.team, o.status, o.status_reason, o.cause, o.seq,
-                    reason if o.status in LIVE else o.sample_reason,
+                    o.period_start, o.period_end, o.due, o.case, o.team, status, why, o.cause, o.seq,
+                    reason if status in LIVE else o.sample_reason,
                 ))  # fmt: skip
             for audit in chosen:
                 who = self.moderator(c.sample.moderator, audit, holders, load)

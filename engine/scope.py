@@ -293,6 +293,13 @@ def out_of_scope_reason(ob: Obligation, fw: Framework, org: Org) -> str:
                         f"the year, are now the end of row {ob.row}'s period {merged.start.isoformat()} to {merged.end.isoformat()}")  # fmt: skip
             return (f"{OUT_OF_SCOPE}the framework changed how often row {ob.row} is done (now '{row.frequency}'): "
                     f"{ob.period_start.isoformat()} to {ob.period_end.isoformat()} is no longer one of its periods")  # fmt: skip
+    if cadence.sample is not None and ob.subject_kind == "obligation":
+        # a sample cut (R2's 10% made one a month): the work done counts first, then the work still to do
+        size = ("one" if cadence.sample.count == 1 else str(cadence.sample.count)) if cadence.sample.count is not None else (
+            f"{cadence.sample.percent:g}%")  # fmt: skip
+        per = f" a {cadence.every.text}" if cadence.every is not None else ""
+        return (f"{OUT_OF_SCOPE}row {ob.row} now asks for {size} of row {cadence.sample.row}'s completed audits{per}, "
+                "fewer than were drawn: done work counts first")  # fmt: skip
     if cadence.share is None and cadence.sample is None and ob.subject_kind != "case" and cadence.count <= ob.seq < 100:
         # a count cut ("five audits a quarter" made three): the fourth and fifth are asked for no more
         many = f"one {ob.kind}" if cadence.count == 1 else f"{cadence.count} {ob.kind}s"

@@ -169,3 +169,61 @@ def test_4_11_five_audits_a_quarter_cut_to_three_after_two_were_done_asks_one_mo
     scheduling.schedule(store, published, org, date(2026, 12, 1), date(2027, 3, 31), date(2026, 12, 9))
     assert [o.status for o in multi_agency_audits(store, date(2026, 10, 1))] == ["open", "open", "open", "done", "done"]
     assert [o.status for o in multi_agency_audits(store, date(2027, 1, 1))] == ["open"] * 5
+
+
+# --- Rotherham R2: a sample cut ----------------------------------------------------------------
+
+TEN_PERCENT = 'sample: {row: "R1", percent: 10}'
+
+
+def rotherham(tmp_path: Path, name: str, sample: str = TEN_PERCENT):
+    """Rotherham as published (10% of last month's Team Manager audits re-audited), or with R2's sample amended."""
+    from qaf.rules.loader import load_framework
+
+    text = (ROOT / "rules" / "frameworks" / "rotherham-2016.yaml").read_text()
+    assert TEN_PERCENT in text
+    path = tmp_path / name / "rotherham-2016.yaml"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(text.replace(TEN_PERCENT, sample))
+    fw, problems = load_framework(path)
+    assert fw is not None and not [p for p in problems if p.is_error], problems
+    return fw, path.read_text()
+
+
+def re_audits(store: SqlStore, start: date) -> list:
+    return sorted((o for o in store.obligations(Filters(row="R2", statuses=None)) if o.period_start == start), key=lambda o: o.id)
+
+
+def test_r2_a_sample_of_these_audits_cut_to_one_a_month_after_one_was_re_audited_asks_no_more(store: SqlStore, tmp_path: Path):
+    """"A sample of these audits are then re-audited by a senior manager": 10% of April's 42 Team Manager audits
+    is five re-audits in May. The council cuts the sample to one a month on 7 May, after one was done: the month
+    asks for one, the one done; the other four are cancelled saying the row asks for fewer (they said "5 of 42"
+    and stayed open). Withdrawn, the four are open again."""
+    from qaf.engine.outcomes import Recording
+    from qaf.usecases import recording
+
+    (published, as_published), (one, as_amended) = rotherham(tmp_path, "published"), rotherham(tmp_path, "amended", 'sample: {row: "R1", count: 1}')
+    org = example_council(published)
+    store.save_framework(published, as_published)
+    store.save_org(org)
+    scheduling.schedule(store, published, org, date(2026, 4, 1), date(2027, 3, 31), date(2026, 4, 1))
+    april = [o for o in store.obligations(Filters(row="R1")) if o.period_start == date(2026, 4, 1) and o.status == "open"]
+    for o in april:
+        recording.record(store, Recording(o.id, "good", date=date(2026, 4, 28)), date(2026, 4, 30))
+    scheduling.schedule(store, published, org, date(2026, 5, 1), date(2027, 3, 31), date(2026, 5, 1))
+    may = re_audits(store, date(2026, 5, 1))
+    assert len(may) == 5 and {o.sample_reason for o in may} == {f"5 of {len(april)} audits of row R1 completed 2026-04-01..2026-04-30"}
+    recording.moderate(store, may[2].id, "good", None, date(2026, 5, 6), date(2026, 5, 6))
+
+    store.save_framework(one, as_amended)
+    scheduling.schedule(store, one, org, date(2026, 5, 1), date(2027, 3, 31), date(2026, 5, 7))
+    after = re_audits(store, date(2026, 5, 1))
+    assert [o.status for o in after] == ["cancelled", "cancelled", "done", "cancelled", "cancelled"]
+    assert {o.status_reason for o in after if o.status == "cancelled"} == {
+        "out of scope: row R2 now asks for one of row R1's completed audits a month, fewer than were drawn: done work counts first"}
+
+    store.save_framework(published, as_published)
+    scheduling.schedule(store, published, org, date(2026, 5, 1), date(2027, 3, 31), date(2026, 5, 8))
+    back = re_audits(store, date(2026, 5, 1))
+    assert [o.status for o in back] == ["open", "open", "done", "open", "open"]
+    assert {o.sample_reason for o in back if o.status == "open"} == {f"5 of {len(april)} audits of row R1 completed 2026-04-01..2026-04-30"}
