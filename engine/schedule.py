@@ -399,10 +399,22 @@ class _Planner:
         return out
 
     def copies(self, c: Cadence, owner: str | None, attendees: tuple[str, ...], period: Period, due: date) -> tuple[str, ...]:
-        """Every holder of each role in ``copy`` (a body's members for a body), unless they own or attend it."""
+        """Every holder of each role in ``copy`` (a body's members for a body), unless they own or attend it.
+
+        With ``copy_of: assignee`` a role held up the owner's line goes to its nearest holder there alone
+        (3.3's "summary to be forwarded to Head of Service": the Operations Manager's own), else to every holder.
+        """
         if not c.copy:
             return ()
-        return tuple(p for p in dict.fromkeys(self.named(c.copy, period, due)) if p != owner and p not in attendees)
+        named: list[str] = []
+        for role in c.copy:
+            if c.copy_of == "assignee" and owner and not self.people.vocab.is_body(role):
+                nearest = self.people.nearest_up_line(owner, self.people.holders((role,), period.start, due))
+                if nearest is not None:
+                    named.append(nearest.id)
+                    continue
+            named += self.named((role,), period, due)
+        return tuple(p for p in dict.fromkeys(named) if p != owner and p not in attendees)
 
     def cases_of(self, s: Subject, c: Cadence | None = None) -> tuple[Case, ...]:
         """The cases an audit of ``s`` samples; an assignee's own audit samples their line's (a manager's teams and workers)."""

@@ -59,6 +59,7 @@ TEAM_KINDS: tuple[str, ...] = ("social_care", "early_help")
 
 # whose cases an assignee's own case audit samples: their line's (their teams' and their workers'), or only their own
 CASELOADS: tuple[str, ...] = ("line", "own")
+COPY_OF: tuple[str, ...] = ("assignee",)  # a copy to the holder nearest up the line of the assignee
 # which teams a per-team cadence is about: every team, or only the teams a holder of the role
 # manages (works in, or line-manages one of its members at any level)
 TEAMS: tuple[str, ...] = ("all", "managed")
@@ -231,6 +232,7 @@ class Cadence:
     to: tuple[str, ...] = ()  # audience: bodies or roles a report or meeting goes to
     with_: tuple[str, ...] = ()  # others invited (meetings, joint visits)
     copy: tuple[str, ...] = ()  # copied to
+    copy_of: str | None = None  # 'assignee': each copy role's holder nearest up the assignee's line (else every holder)
     except_months: tuple[int, ...] = ()  # calendar months left out (8 = August)
     variations: tuple[Variation, ...] = ()
     sample: Sample | None = None

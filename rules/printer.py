@@ -161,6 +161,8 @@ def _cadence(c: Cadence) -> dict[str, Any]:
     for key, names in (("roles", c.roles), ("by", c.by), ("to", c.to), ("with", c.with_), ("copy", c.copy)):
         if names:
             out[key] = list(names)
+    if c.copy_of is not None:
+        out["copy_of"] = c.copy_of
     if c.except_months:
         out["except"] = [MONTHS[m - 1].capitalize() for m in c.except_months]
     if c.variations:

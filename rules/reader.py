@@ -33,7 +33,7 @@ T = TypeVar("T")
 
 CADENCE_KEYS = frozenset({
     "kind", "every", "count", "count_max", "per", "roles", "within", "peer", "rotate", "rota", "joint",
-    "team_kind", "case", "share", "by", "to", "with", "copy", "except", "variations",
+    "team_kind", "case", "share", "by", "to", "with", "copy", "copy_of", "except", "variations",
     "sample", "on", "due_within", "anniversary", "note", "hours", "caseload", "teams",
 })  # fmt: skip
 ROW_KEYS = frozenset({
@@ -169,6 +169,7 @@ def read_cadence(node: Node, filename: str, problems: list[Problem], prefix: str
         to=f.texts("to"),
         with_=f.texts("with"),
         copy=f.texts("copy"),
+        copy_of=f.text("copy_of"),
         except_months=_months(f),
         variations=tuple(v for v in (_variation(n, f) for n in f.seq("variations")) if v),
         sample=_sample(f),

@@ -15,6 +15,7 @@ from qaf.rules.model import (
     ACTIONS,
     CASELOADS,
     CASES_FROM,
+    COPY_OF,
     EVENTS,
     KINDS,
     MODERATORS,
@@ -178,6 +179,7 @@ def _check_cadence(fw: Framework, row: Row, c: Cadence) -> list[Problem]:
     out += _choice(c, "team_kind", c.team_kind, TEAM_KINDS, where)
     out += _choice(c, "on", c.on, EVENTS, where)
     out += _choice(c, "caseload", c.caseload, CASELOADS, where)
+    out += _choice(c, "copy_of", c.copy_of, COPY_OF, where)
     out += _choice(c, "teams", c.teams, TEAMS, where)
 
     def bad(field: str, message: str) -> None:
@@ -195,6 +197,8 @@ def _check_cadence(fw: Framework, row: Row, c: Cadence) -> list[Problem]:
         bad("case", f"cases cannot be sampled for per '{c.per}'")
     if c.caseload != "line" and (c.per != "assignee" or not (c.case or c.share is not None)):
         bad("caseload", "'caseload: own' is for an assignee's own case audits (per assignee, case or share)")
+    if c.copy_of is not None and not c.copy:
+        bad("copy_of", "'copy_of' says whose line a copy goes up: give the roles copied in 'copy'")
     if c.per == "case_holder" and not c.roles:
         bad("roles", "per case_holder needs the 'roles' that hold cases (e.g. IRO, CPA)")
     if c.per == "body" and not c.to:

@@ -415,3 +415,21 @@ def test_governance_bodies_are_bodies(fw: Framework) -> None:
         assert vocab.is_body(name), name
     assert not vocab.is_body("Head of Service")
     assert not vocab.is_body("Team Manager")  # "team/unit managers" are posts
+
+
+def test_3_3_the_summary_is_forwarded_to_the_operations_manager_s_own_head_of_service(fw: Framework) -> None:
+    """3.3: "Audit of Practice Manager supervision records using the supervision audit tool; summary to be
+    forwarded to Head of Service." On the example council each Operations Manager's summary goes to the Head of
+    Service she reports to, not to the Heads of Service of the other services (probe S1)."""
+    from datetime import date
+
+    from qaf.engine.schedule import plan
+    from qaf.usecases.orgload import load_org
+
+    org, _ = load_org(ROOT / "examples" / "council", Vocabulary(fw.roles))
+    assert org is not None
+    audits = [o for o in plan(fw, org, date(2026, 4, 1), date(2027, 3, 31), date(2026, 4, 1)).obligations if o.row == "3.3"]
+    assert len(audits) == 6  # each Practice Manager's supervision records, once a year
+    for audit in audits:
+        head_of_service = org.person(audit.assignee).manager  # every Operations Manager here reports to her Head of Service
+        assert audit.copies == (head_of_service,), (audit.assignee, audit.copies)

@@ -163,6 +163,21 @@ def test_issue_13_caseload_own_is_for_an_assignee_s_own_case_audits():
     assert "own.yaml:14: row 1.cadence.caseload: unknown caseload 'mine' (one of: line, own)" in found
 
 
+def test_copy_of_names_whose_line_a_copy_goes_up_and_needs_the_roles_copied():
+    text = (
+        "qaf: 1\nid: x\ntitle: T\nroles: [Auditor, Head of Service]\nrows:\n"
+        "  - id: '1'\n    role: Auditor\n    task: t\n    frequency: Monthly\n    purpose: p\n    by: [Auditor]\n"
+        "    cadences:\n      - {kind: audit, every: month, copy: [Head of Service], copy_of: manager}\n"
+        "      - {kind: audit, every: year, copy_of: assignee}\n"
+        "      - {kind: report, every: year, copy: [Head of Service], copy_of: assignee}\n"
+    )
+    fw, problems = load_text(text, "copy.yaml")
+    found = messages(problems)
+    assert "copy.yaml:13: row 1.cadence.copy_of: unknown copy_of 'manager' (one of: assignee)" in found
+    assert "copy.yaml:14: row 1.cadence.copy_of: 'copy_of' says whose line a copy goes up: give the roles copied in 'copy'" in found
+    assert len(found) == 2, found
+
+
 def test_an_action_given_a_length_or_role_it_cannot_read_is_told_so_once_not_also_that_it_is_missing():
     bundled = (Path(__file__).parents[1] / "rules" / "frameworks" / "east-sussex-2013.yaml").read_text()
     given = "          - review: {within: 3 months}\n"
