@@ -507,36 +507,60 @@ class _Planner:
                 (o for o in self.existing.values() if o.row == row.id and o.cadence == index and o.period_start == period.start),
                 key=lambda o: o.subject,
             )
-            n = c.sample.count if c.sample.count is not None else math.ceil(len(done) * (c.sample.percent or 0) / 100)
-            asked = min(n, len(done))
-            # done work first, then work still to do, then work a cut cancelled (back first if the sample grows again)
-            ranked = sorted(held, key=lambda o: (o.status != DONE, o.status not in LIVE, o.subject))
-            held = ranked[:max(asked, sum(1 for o in held if o.status == DONE))]  # the rest: the plan holds them no more
-            drawn = {o.subject for o in ranked}
-            fresh = [a for a in done if a.id not in drawn and not a.moderated]
-            wanted = max(0, asked - len(held))
-            rng = random.Random(f"{self.fw.id}/{row.id}/{period.start}/{len(held)}")
-            chosen = sorted(rng.sample(fresh, min(wanted, len(fresh))), key=lambda a: a.id)
-            reason = f"{len(held) + len(chosen)} of {len(done)} audits of row {c.sample.row} completed {previous}"
             holders = self.people.holders(c.by or row.by, period.start, due)
-            load = Counter(o.assignee for o in held if o.assignee and o.status in LIVE)
-            for o in held:  # as drawn before, with the reason brought up to date; one a cut cancelled, open again
-                status, why = (OPEN, None) if o.status == CANCELLED else (o.status, o.status_reason)
-                self.out.append(Obligation(
-                    o.id, o.framework, o.row, o.cadence, o.kind, o.title, o.assignee, o.subject_kind, o.subject,
-                    o.period_start, o.period_end, o.due, o.case, o.team, status, why, o.cause, o.seq,
-                    reason if status in LIVE else o.sample_reason,
-                ))  # fmt: skip
-            for audit in chosen:
-                who = self.moderator(c.sample.moderator, audit, holders, load)
-                key = ObligationKey(self.fw.id, row.identity, index, period.start, "obligation", audit.id, c.kind, 0)
-                s = Subject("obligation", audit.id, who.id if who else None, audit.team, f"audit {audit.id}")
-                self.out.append(Obligation(
-                    id=key.id, framework=self.fw.id, row=row.id, cadence=index, kind=c.kind,
-                    title=title(self.org, row, c, s, audit.case), assignee=s.assignee, subject_kind=s.kind,
-                    subject=s.id, period_start=period.start, period_end=period.end, due=due, case=audit.case,
-                    team=audit.team, cause=audit.id, sample_reason=reason,
-                ))  # fmt: skip
+            for key, (done_here, held_here) in self.sample_groups(c, done, held, holders).items():
+                self.sampled(row, index, c, period, due, previous, key, done_here, held_here, holders)
+
+    def sample_groups(self, c: Cadence, done: list[Completed], held: list[Obligation], holders: list[Person]) -> dict:
+        """The period's audits and the sample held, as one group; or, ``each`` moderator drawing her own
+        sample, one group a moderator (the holder an audit goes to up its auditor's line)."""
+        assert c.sample is not None
+        if not c.sample.each:
+            return {None: (done, held)}
+        whose = {a.id: getattr(self.moderator(c.sample.moderator, a, holders, Counter()), "id", None) for a in done}
+        groups: dict[str | None, tuple[list[Completed], list[Obligation]]] = {}
+        for a in done:
+            groups.setdefault(whose[a.id], ([], []))[0].append(a)
+        for o in held:
+            groups.setdefault(whose.get(o.subject, o.assignee), ([], []))[1].append(o)
+        return dict(sorted(groups.items(), key=lambda kv: kv[0] or ""))
+
+    def sampled(self, row: Row, index: int, c: Cadence, period: Period, due: date, previous: Period, key: str | None,
+                done: list[Completed], held: list[Obligation], holders: list[Person]) -> None:  # fmt: skip
+        """One sample (``key``: the moderator whose own it is, ``each`` moderator drawing one): as held, cut
+        to its size, or topped up from the audits not drawn yet."""
+        assert c.sample is not None
+        n = c.sample.count if c.sample.count is not None else math.ceil(len(done) * (c.sample.percent or 0) / 100)
+        asked = min(n, len(done))
+        # done work first, then work still to do, then work a cut cancelled (back first if the sample grows again)
+        ranked = sorted(held, key=lambda o: (o.status != DONE, o.status not in LIVE, o.subject))
+        held = ranked[:max(asked, sum(1 for o in held if o.status == DONE))]  # the rest: the plan holds them no more
+        drawn = {o.subject for o in ranked}
+        fresh = [a for a in done if a.id not in drawn and not a.moderated]
+        wanted = max(0, asked - len(held))
+        rng = random.Random(f"{self.fw.id}/{row.id}/{period.start}/{len(held)}" + (f"/{key}" if key else ""))
+        chosen = sorted(rng.sample(fresh, min(wanted, len(fresh))), key=lambda a: a.id)
+        owner = self.org.person(key) if key else None
+        whose = f" in the line of {owner.name}" if owner is not None else ""
+        reason = f"{len(held) + len(chosen)} of {len(done)} audits of row {c.sample.row} completed {previous}{whose}"
+        load = Counter(o.assignee for o in held if o.assignee and o.status in LIVE)
+        for o in held:  # as drawn before, with the reason brought up to date; one a cut cancelled, open again
+            status, why = (OPEN, None) if o.status == CANCELLED else (o.status, o.status_reason)
+            self.out.append(Obligation(
+                o.id, o.framework, o.row, o.cadence, o.kind, o.title, o.assignee, o.subject_kind, o.subject,
+                o.period_start, o.period_end, o.due, o.case, o.team, status, why, o.cause, o.seq,
+                reason if status in LIVE else o.sample_reason,
+            ))  # fmt: skip
+        for audit in chosen:
+            who = self.moderator(c.sample.moderator, audit, holders, load)
+            okey = ObligationKey(self.fw.id, row.identity, index, period.start, "obligation", audit.id, c.kind, 0)
+            s = Subject("obligation", audit.id, who.id if who else None, audit.team, f"audit {audit.id}")
+            self.out.append(Obligation(
+                id=okey.id, framework=self.fw.id, row=row.id, cadence=index, kind=c.kind,
+                title=title(self.org, row, c, s, audit.case), assignee=s.assignee, subject_kind=s.kind,
+                subject=s.id, period_start=period.start, period_end=period.end, due=due, case=audit.case,
+                team=audit.team, cause=audit.id, sample_reason=reason,
+            ))  # fmt: skip
 
     def moderator(self, how: str, audit: Completed, holders: list[Person], load: Counter) -> Person | None:
         """Who moderates ``audit``: the pool's least loaded holder, or the nearest above the auditor; never one

@@ -197,6 +197,7 @@ class Sample:
     count: int | None = None
     percent: float | None = None
     moderator: str = "pool"  # or "up_the_line": the nearest holder above the auditor
+    each: bool = False  # up_the_line: each moderator's own sample (count or percent) of the audits up her line
     source: Source = field(default=NO_SOURCE, compare=False)
 
 

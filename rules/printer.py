@@ -178,6 +178,8 @@ def _cadence(c: Cadence) -> dict[str, Any]:
             sample["percent"] = c.sample.percent
         if c.sample.moderator != "pool":
             sample["moderator"] = c.sample.moderator
+        if c.sample.each:
+            sample["each"] = True
         out["sample"] = sample
     if c.due_within is not None:
         out["due_within"] = c.due_within.text

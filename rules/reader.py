@@ -226,10 +226,13 @@ def _sample(parent: Fields) -> Sample | None:
     f = Fields(m, parent.filename, parent.problems, parent.name("sample"))
     row = f.text("row", required=True)
     moderator = f.text("moderator", "pool") or "pool"
-    sample = Sample(row or "", f.integer("count", minimum=1), f.number("percent"), moderator, f.source())
+    each = bool(f.boolean("each", False))
+    sample = Sample(row or "", f.integer("count", minimum=1), f.number("percent"), moderator, each, f.source())
     if sample.count is None and sample.percent is None:
         f.problem(None, "give a 'count' or a 'percent' of audits to sample")
-    f.finish({"row", "count", "percent", "moderator"})
+    if each and moderator != "up_the_line":
+        f.problem("each", "'each: true' draws a sample for each moderator up the auditors' lines: give 'moderator: up_the_line'")
+    f.finish({"row", "count", "percent", "moderator", "each"})
     return sample if row else None
 
 

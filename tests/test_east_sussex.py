@@ -187,7 +187,8 @@ def test_3_14_operations_managers_one_case_a_month_for_each_team_in_their_servic
     (moderation,) = cadences(row, kind="moderation")
     assert moderation.every == Every(months=3)
     assert moderation.by == ("Head of Service",)
-    assert moderation.sample == Sample(row="3.14", count=3, moderator="up_the_line")  # the reports go to her: her line's audits
+    # the reports go to her: her line's audits, a sample for each Head of Service
+    assert moderation.sample == Sample(row="3.14", count=3, moderator="up_the_line", each=True)
     assert "sample" in moderation.note  # the chosen size is explained
 
 
@@ -433,3 +434,29 @@ def test_3_3_the_summary_is_forwarded_to_the_operations_manager_s_own_head_of_se
     for audit in audits:
         head_of_service = org.person(audit.assignee).manager  # every Operations Manager here reports to her Head of Service
         assert audit.copies == (head_of_service,), (audit.assignee, audit.copies)
+
+
+def test_3_14_each_head_of_service_randomly_scrutinises_a_sample_of_her_operations_managers_cases(fw: Framework) -> None:
+    """3.14: "Report quarterly to the Head of Service ... Head of Service should randomly scrutinise a sample of
+    these cases to ensure audit standards." With every April-June audit done, each of the example council's three
+    Heads of Service is given a sample of the audits her own Operations Manager did (qaf's default: three a quarter
+    each), none of another line's; a council-wide three left Sarah Butler none (probe S3)."""
+    from collections import Counter
+    from datetime import date
+
+    from qaf.engine.model import Completed
+    from qaf.engine.schedule import plan
+    from qaf.usecases.orgload import load_org
+
+    org, _ = load_org(ROOT / "examples" / "council", Vocabulary(fw.roles))
+    assert org is not None
+    spring = [o for o in plan(fw, org, date(2026, 4, 1), date(2026, 6, 30), date(2026, 4, 1)).obligations
+              if o.row == "3.14" and o.kind == "audit"]  # fmt: skip
+    done = [Completed(o.id, o.row, date(2026, 6, 15), o.assignee, o.case, o.team) for o in spring]
+    summer = plan(fw, org, date(2026, 7, 1), date(2026, 9, 30), date(2026, 7, 1), completed=done).obligations
+    sample = [o for o in summer if o.row == "3.14" and o.kind == "moderation"]
+    heads = {org.person(o.assignee).manager for o in spring}  # each Operations Manager's Head of Service
+    assert len(heads) == 3
+    assert Counter(o.assignee for o in sample) == {h: 3 for h in heads}
+    audited_by = {o.id: o.assignee for o in spring}
+    assert all(org.person(audited_by[o.cause]).manager == o.assignee for o in sample)  # her own line's audits

@@ -44,7 +44,7 @@ def test_counts_per_person_and_month_are_the_planners_obligations():
     assert by_person["PM1"] == {"2024-04": 4, "2024-05": 4, "2024-06": 4}
     # Hana Locality, Head of Service: 3.14's quarterly scrutiny of a sample of her Operations Manager's audits, due in June
     moderations = [o for o in planned(EAST_SUSSEX, org, FIRST, LAST) if o.kind == "moderation"]
-    assert {o.due for o in moderations} == {date(2024, 6, 28)} and len(moderations) == 3
+    assert {o.due for o in moderations} == {date(2024, 6, 28)} and len(moderations) == 6  # three for each Head of Service
     assert f.people[0].total.count >= f.people[-1].total.count  # the busiest first
 
 

@@ -163,6 +163,22 @@ def test_issue_13_caseload_own_is_for_an_assignee_s_own_case_audits():
     assert "own.yaml:14: row 1.cadence.caseload: unknown caseload 'mine' (one of: line, own)" in found
 
 
+def test_a_sample_for_each_moderator_needs_moderators_up_the_auditors_lines():
+    text = (
+        "qaf: 1\nid: x\ntitle: T\nroles: [Auditor, Moderator]\nrows:\n"
+        "  - id: '1'\n    role: Auditor\n    task: t\n    frequency: Monthly\n    purpose: p\n    by: [Auditor]\n"
+        "    cadences:\n      - kind: audit\n        every: month\n"
+        "  - id: '2'\n    role: Moderator\n    task: t\n    frequency: Monthly\n    purpose: p\n    by: [Moderator]\n"
+        "    cadences:\n      - kind: moderation\n        every: month\n        sample: {row: '1', count: 2, each: true}\n"
+    )
+    _, problems = load_text(text, "each.yaml")
+    assert messages(problems) == [
+        "each.yaml:24: row 2.cadence.sample.each: 'each: true' draws a sample for each moderator up the auditors' lines: "
+        "give 'moderator: up_the_line'"]
+    fw, problems = load_text(text.replace("each: true}", "each: true, moderator: up_the_line}"), "each.yaml")
+    assert not problems and fw.row("2").cadences[0].sample.each
+
+
 def test_copy_of_names_whose_line_a_copy_goes_up_and_needs_the_roles_copied():
     text = (
         "qaf: 1\nid: x\ntitle: T\nroles: [Auditor, Head of Service]\nrows:\n"
