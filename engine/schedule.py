@@ -26,7 +26,7 @@ from qaf.engine.model import CANCELLED, DONE, LIVE, OPEN, WAIVED, Completed, Obl
 from qaf.engine.org import Case, Org, Person, Team
 from qaf.engine.periods import Period, after, anniversaries, due_date, periods
 from qaf.engine.sampling import CaseHistory, pick_among
-from qaf.engine.scope import Peers, People, Subject, active, people_of, share_out
+from qaf.engine.scope import SAMPLE_CUT, Peers, People, Subject, active, people_of, share_out
 from qaf.engine.titles import title
 from qaf.engine.workdays import calendar
 from qaf.rules.model import Cadence, Every, Framework, Row
@@ -532,8 +532,9 @@ class _Planner:
         assert c.sample is not None
         n = c.sample.count if c.sample.count is not None else math.ceil(len(done) * (c.sample.percent or 0) / 100)
         asked = min(n, len(done))
-        # done work first, then work still to do, then work a cut cancelled (back first if the sample grows again)
-        ranked = sorted(held, key=lambda o: (o.status != DONE, o.status not in LIVE, o.subject))
+        # done work first, then work still to do, then work a cut cancelled (back first if the sample grows again);
+        # one cancelled for another reason (nobody left to moderate it) keeps its place and its reason
+        ranked = sorted(held, key=lambda o: (o.status != DONE, o.status not in LIVE, not _cut(o), o.subject))
         held = ranked[:max(asked, sum(1 for o in held if o.status == DONE))]  # the rest: the plan holds them no more
         drawn = {o.subject for o in ranked}
         fresh = [a for a in done if a.id not in drawn and not a.moderated]
@@ -545,7 +546,7 @@ class _Planner:
         reason = f"{len(held) + len(chosen)} of {len(done)} audits of row {c.sample.row} completed {previous}{whose}"
         load = Counter(o.assignee for o in held if o.assignee and o.status in LIVE)
         for o in held:  # as drawn before, with the reason brought up to date; one a cut cancelled, open again
-            status, why = (OPEN, None) if o.status == CANCELLED else (o.status, o.status_reason)
+            status, why = (OPEN, None) if _cut(o) else (o.status, o.status_reason)
             self.out.append(Obligation(
                 o.id, o.framework, o.row, o.cadence, o.kind, o.title, o.assignee, o.subject_kind, o.subject,
                 o.period_start, o.period_end, o.due, o.case, o.team, status, why, o.cause, o.seq,
@@ -692,3 +693,8 @@ def plan(
     planner = _Planner(fw, org, first, last, today, existing or {}, history or CaseHistory(), tuple(completed), parts, sink=sink,
                        inherit=inherit)  # fmt: skip
     return planner.run()
+
+
+def _cut(o: Obligation) -> bool:
+    """Whether ``o`` is a moderation a sample cut cancelled (the framework asked for fewer)."""
+    return o.status == CANCELLED and (o.status_reason or "").endswith(SAMPLE_CUT)

@@ -272,6 +272,7 @@ def share_out(candidates: list[Person], load: Mapping[str, int], seed: str, excl
 
 
 OUT_OF_SCOPE = "out of scope: "
+SAMPLE_CUT = "fewer than were drawn: done work counts first"  # how a reason for a moderation a sample cut cancelled ends
 
 
 def out_of_scope_reason(ob: Obligation, fw: Framework, org: Org) -> str:
@@ -299,7 +300,7 @@ def out_of_scope_reason(ob: Obligation, fw: Framework, org: Org) -> str:
             f"{cadence.sample.percent:g}%")  # fmt: skip
         per = f" a {cadence.every.text}" if cadence.every is not None else ""
         return (f"{OUT_OF_SCOPE}row {ob.row} now asks for {size} of row {cadence.sample.row}'s completed audits{per}, "
-                "fewer than were drawn: done work counts first")  # fmt: skip
+                f"{SAMPLE_CUT}")  # fmt: skip
     if cadence.share is None and cadence.sample is None and ob.subject_kind != "case" and cadence.count <= ob.seq < 100:
         # a count cut ("five audits a quarter" made three): the fourth and fifth are asked for no more
         many = f"one {ob.kind}" if cadence.count == 1 else f"{cadence.count} {ob.kind}s"

@@ -227,3 +227,30 @@ def test_r2_a_sample_of_these_audits_cut_to_one_a_month_after_one_was_re_audited
     back = re_audits(store, date(2026, 5, 1))
     assert [o.status for o in back] == ["open", "open", "done", "open", "open"]
     assert {o.sample_reason for o in back if o.status == "open"} == {f"5 of {len(april)} audits of row R1 completed 2026-04-01..2026-04-30"}
+
+
+def test_r2_a_re_audit_cancelled_for_another_reason_is_not_opened_again_by_the_sample(store: SqlStore, tmp_path: Path):
+    """Only a re-audit a sample cut cancelled comes back when the sample grows: one cancelled because nobody
+    was left to do it keeps its place in May's five, and its reason, when the month is planned again."""
+    from sqlalchemy import update
+
+    from qaf.engine.outcomes import Recording
+    from qaf.store.tables import OBLIGATIONS
+    from qaf.usecases import recording
+
+    published, as_published = rotherham(tmp_path, "published")
+    org = example_council(published)
+    store.save_framework(published, as_published)
+    store.save_org(org)
+    scheduling.schedule(store, published, org, date(2026, 4, 1), date(2027, 3, 31), date(2026, 4, 1))
+    for o in [o for o in store.obligations(Filters(row="R1")) if o.period_start == date(2026, 4, 1) and o.status == "open"]:
+        recording.record(store, Recording(o.id, "good", date=date(2026, 4, 28)), date(2026, 4, 30))
+    scheduling.schedule(store, published, org, date(2026, 5, 1), date(2027, 3, 31), date(2026, 5, 1))
+    may = re_audits(store, date(2026, 5, 1))
+    why = "out of scope: nobody holds Senior Manager up the line"
+    with store.write() as conn:
+        conn.execute(update(OBLIGATIONS).where(OBLIGATIONS.c.id == may[1].id).values(status="cancelled", status_reason=why))
+    scheduling.schedule(store, published, org, date(2026, 5, 1), date(2027, 3, 31), date(2026, 5, 2), force=True)
+    after = re_audits(store, date(2026, 5, 1))
+    assert [o.id for o in after] == [o.id for o in may]
+    assert [(o.status, o.status_reason) for o in after] == [("open", None), ("cancelled", why), ("open", None), ("open", None), ("open", None)]
