@@ -234,6 +234,7 @@ class Cadence:
     with_: tuple[str, ...] = ()  # others invited (meetings, joint visits)
     copy: tuple[str, ...] = ()  # copied to
     copy_of: str | None = None  # 'assignee': each copy role's holder nearest up the assignee's line (else every holder)
+    unannounced: bool = False  # not in the feed of the team or service it is about ("not usually announced to staff beforehand")
     except_months: tuple[int, ...] = ()  # calendar months left out (8 = August)
     variations: tuple[Variation, ...] = ()
     sample: Sample | None = None

@@ -163,6 +163,8 @@ def _cadence(c: Cadence) -> dict[str, Any]:
             out[key] = list(names)
     if c.copy_of is not None:
         out["copy_of"] = c.copy_of
+    if c.unannounced:
+        out["unannounced"] = True
     if c.except_months:
         out["except"] = [MONTHS[m - 1].capitalize() for m in c.except_months]
     if c.variations:

@@ -34,7 +34,7 @@ T = TypeVar("T")
 CADENCE_KEYS = frozenset({
     "kind", "every", "count", "count_max", "per", "roles", "within", "peer", "rotate", "rota", "joint",
     "team_kind", "case", "share", "by", "to", "with", "copy", "copy_of", "except", "variations",
-    "sample", "on", "due_within", "anniversary", "note", "hours", "caseload", "teams",
+    "sample", "on", "due_within", "anniversary", "note", "hours", "caseload", "teams", "unannounced",
 })  # fmt: skip
 ROW_KEYS = frozenset({
     "id", "section", "role", "task", "frequency", "purpose", "by", "cadences",
@@ -170,6 +170,7 @@ def read_cadence(node: Node, filename: str, problems: list[Problem], prefix: str
         with_=f.texts("with"),
         copy=f.texts("copy"),
         copy_of=f.text("copy_of"),
+        unannounced=bool(f.boolean("unannounced", False)),
         except_months=_months(f),
         variations=tuple(v for v in (_variation(n, f) for n in f.seq("variations")) if v),
         sample=_sample(f),

@@ -145,6 +145,39 @@ def test_the_joint_safeguarding_visit_every_two_months_rotates_over_front_line_t
     assert set(visit.by) | set(visit.with_) == four
 
 
+def test_the_visited_team_does_not_see_the_visit_in_its_feed(store, rotherham: Framework) -> None:
+    """Dates of audits and reviews "are not usually announced to staff beforehand": the team's own feed
+    (``qaf feed --team``, which its staff may read) and its service's leave the visit out; the Director,
+    who leads it, and the Lead Member, who goes, have it in theirs."""
+    from datetime import date
+
+    from qaf.calendars.selection import Selection
+    from qaf.engine.query import Filters
+    from qaf.usecases import scheduling
+    from qaf.usecases.feeds import build
+    from tests.test_amended_in_flight import example_council
+
+    org = example_council(rotherham)
+    store.save_framework(rotherham, (FRAMEWORKS / "rotherham-2016.yaml").read_text())
+    store.save_org(org)
+    scheduling.schedule(store, rotherham, org, date(2026, 4, 1), date(2027, 3, 31), date(2026, 4, 1))
+    visits = [o for o in store.obligations(Filters(row="R4")) if o.kind == "visit"]
+    assert len(visits) == 6 and all(v.team for v in visits)
+
+    def feed(by: str, value: str) -> str:
+        return build(store, Selection(by, value), date(2026, 4, 1), "event", "https://qaf.example").body.decode().replace("\r\n ", "")
+
+    for v in visits:
+        team = org.team(v.team)
+        assert team is not None
+        assert v.id not in feed("team", v.team) and v.id not in feed("service", team.service), v
+        assert v.id in feed("person", v.assignee or "")
+    lead_member = next(p.id for p in org.people if "Lead Member" in p.roles)
+    assert all(v.id in feed("person", lead_member) for v in visits)
+    audits = [o for o in store.obligations(Filters(row="R1")) if o.team]  # the team's own audits are still in its feed
+    assert audits and audits[0].id in feed("team", audits[0].team or "")
+
+
 def test_elements_without_a_frequency_are_kept_with_the_reason(rotherham: Framework) -> None:
     for row_id, task in (("R5", "Beyond Auditing"), ("R6", "Observation of Practice"), ("R7", "Young Inspectors")):
         row = rotherham.row(row_id)

@@ -48,6 +48,16 @@ def vocabulary(frameworks: list[Framework]) -> Vocabulary:
     return found[1]
 
 
+ABOUT_A_TEAM = ("team", "service")  # feeds of the work about a team, which its staff may read
+
+
+def unannounced(frameworks) -> frozenset[tuple[str, str, int]]:
+    """(framework, row, cadence number) of the work the frameworks keep out of the visited team's feed
+    (Rotherham's visits: "not usually announced to staff beforehand")."""
+    return frozenset((fw.id, row.id, number) for fw in frameworks for row in fw.rows if row.schedulable
+                     for number, c in row.numbered() if c.unannounced)  # fmt: skip
+
+
 def build(
     store, sel: Selection, today: date, kind: str = EVENT, base_url: str = "", done_days: int = DONE_DAYS,
     reminder_days: int | None = None, written=None,
@@ -70,6 +80,9 @@ def build_in(
     frameworks = {fw.id: fw for fw in snap.frameworks}
     wanted = selection.filters(sel, org, vocab, today)
     items = feed_store.items(conn, wanted, finished_since(today, done_days))
+    hidden = unannounced(frameworks.values()) if sel.by in ABOUT_A_TEAM else frozenset()
+    if hidden:
+        items = [i for i in items if (i.obligation.framework, i.obligation.row, i.obligation.cadence) not in hidden]
     opts = FeedOptions(
         name=selection.name(sel, org, vocab, "QA"), uid=selection.calendar_uid(sel, kind), today=today, kind=kind,
         done_days=done_days, base_url=base_url, reminder_days=reminder_days,
