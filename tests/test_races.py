@@ -14,12 +14,10 @@ import threading
 from collections import Counter
 from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import select
 
 from qaf.engine.notices import Notice
 from qaf.store import outbox as ob_store
 from qaf.store.sql import SqlStore
-from qaf.store.tables import OUTBOX
 from qaf.usecases import tick
 from qaf.usecases.mail import MailSettings
 from tests.test_hardening import NOW, outbox_rows_of, queue
