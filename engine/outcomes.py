@@ -114,6 +114,8 @@ def check_recording(fw: Framework, org: Org, ob: Obligation, rec: Recording, tod
         bad("grade", f"{what} needs --grade ({', '.join(fw.grades)})")
     if ob.kind == "moderation":
         bad("obligation", f"{ob.id} is a moderation: use 'qaf moderate' on it")
+    if ob.kind == "action":  # closing keeps its note and takes its reminders out of the digest; an outcome would not
+        bad("obligation", f"{ob.id} is an action: close it with 'qaf action done', not 'qaf record'")
     if rec.grade is not None and grade_key(rec.grade) not in fw.grades:
         bad("grade", f"'{rec.grade}' is not on the framework's scale ({', '.join(fw.grades)})")
     day = rec.date or today

@@ -96,3 +96,20 @@ def test_an_action_already_done_is_409(site: Site):
 def test_the_endpoint_is_in_the_openapi_document(site: Site):
     spec = site.client.get("/openapi.json").json()
     assert "post" in spec["paths"]["/api/obligations/{oid}/done"]
+
+
+def test_an_action_is_closed_not_recorded_by_the_api_nor_by_qaf_record(site: Site, db_url: str, capsys):
+    """An action is closed (``/done``, ``qaf action done``, the page's button), which keeps its note and takes its
+    reminders out of the digest; recording an outcome on it, as on an audit (a grade and all), is refused
+    with the field named, and nothing is written: as the obligation's page already refused it."""
+    from qaf.cli.main import main
+
+    before = snapshot(site.store)
+    r = site.client.post(f"/api/obligations/{site.plan.id}/outcome", site.token["SW1"], json={"grade": "inadequate"})
+    assert r.status_code == 422, r.text
+    assert [p["field"] for p in r.json()["problems"]] == ["obligation"] and "/done" in r.text
+    assert site.client.post(f"/api/obligations/{site.visit.id}/outcome", site.token["PM1"], json={}).status_code == 422
+    code = main(["--db", db_url, "record", site.plan.id, "--grade", "good", "--date", "2024-05-02", "--today", "2024-05-02"])
+    err = capsys.readouterr().err
+    assert code != 0 and "obligation" in err and "qaf action done" in err
+    assert snapshot(site.store) == before

@@ -249,8 +249,6 @@ def _recording(store, ob: Obligation, fields: dict[str, str], by: str, today: da
     (none: record it, and the use case checks it again in its transaction)."""
     problems: list[Problem] = []
     fw, org = store.framework(ob.framework), store.org()
-    if ob.kind == "action":
-        problems.append(Problem(WEB, "obligation", "An action is closed with 'Close this action', not recorded"))
     day = _day(fields, "date", problems)
     notes = fields.get("notes", "")
     if len(notes) > NOTES_CHARS:
@@ -356,6 +354,8 @@ def _words(message: str) -> str:
         return "Say what must be done"
     if "is neither a date (YYYY-MM-DD) nor" in message:
         return "Enter a date like 2024-06-21, or 'within' and a number of working days, weeks or months"
+    if "close it with 'qaf action done'" in message:
+        return "An action is closed with 'Close this action', not recorded"
     if "say which were carried out" in message:
         return "Tick the actions that were carried out, or 'None of them'"
     for head in ("who: ", "due: "):

@@ -13,7 +13,7 @@
 - ``POST /api/obligations/{id}/outcome``: record an audit's outcome (and the
   actions it raises; a review says which were carried out), checked
   exactly as ``qaf record`` checks it (:func:`qaf.usecases.recording.record`), by
-  the token's holder.
+  the token's holder. An action is not recorded but closed, with ``/done``: 422.
 - ``POST /api/obligations/{id}/done``: close an action (``{"note": ...}``
   optional), as ``qaf action done`` does (:func:`qaf.usecases.recording.close_action`),
   by the token's holder: its owner or their line. Not an action: 422; already
@@ -388,6 +388,9 @@ def create_app(
     def record_outcome(oid: str, body: OutcomeIn, who: Caller = Depends(caller)) -> dict[str, Any]:
         """Record an audit's outcome, checked as ``qaf record`` checks it; returns what it set off. 422 on bad input."""
         ob = one(oid, who)
+        if ob.kind == "action":  # the engine refuses it too (qaf record); here in the API's words
+            message = f"{ob.id} is an action: close it with POST /api/obligations/{ob.id}/done, not by recording an outcome"
+            raise ApiError(422, message, [{"field": "obligation", "message": message}])
         rec = _recording(store, ob, body, who.person, clock())
         result = recording.record(store, rec, clock())
         org, today_ = store.org(), clock()
