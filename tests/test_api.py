@@ -412,6 +412,32 @@ def test_no_body_ever_gets_a_500(served: Served, body: Any):
     assert r.json()["message" if r.status_code == 422 else "obligation"]
 
 
+
+def test_a_body_larger_than_any_request_needs_is_413_and_never_read_whoever_sends_it(served: Served):
+    """An outcome is at most 10,000 characters of notes and 50 actions: a body past ``MAX_BODY`` (a megabyte) is
+    refused with 413, JSON like every API error, before the token is looked at and before it is read (its
+    Content-Length says so), or as soon as the bytes read pass the limit (sent in chunks, with no length);
+    nothing is written. It was read whole first, token or not: 300 MB held in the server's memory."""
+    from qaf.web.api import MAX_BODY
+
+    audit = may_audit(served.store, "SW4")
+    before = snapshot(served.store)
+    too_big = b'{"notes": "' + b"x" * MAX_BODY + b'"}'
+    for token in (None, served.api["PM1"]):
+        r = served.client.post(f"/api/obligations/{audit.id}/outcome", token, content=too_big, headers={"Content-Type": "application/json"})
+        assert r.status_code == 413 and "too large" in r.json()["message"].lower(), (token, r.status_code, r.text)
+    sent = [0]
+
+    async def chunks():  # 50 MB offered, in 64 KB pieces with no Content-Length
+        for _ in range(800):
+            sent[0] += 65_536
+            yield b"x" * 65_536
+
+    r = served.client.post(f"/api/obligations/{audit.id}/outcome", served.api["PM1"], content=chunks(), headers={"Content-Type": "application/json"})
+    assert r.status_code == 413 and "too large" in r.json()["message"].lower(), r.text
+    assert sent[0] <= MAX_BODY + 2 * 65_536  # read no further than the limit
+    assert snapshot(served.store) == before
+
 # --- qaf token -------------------------------------------------------------------------------------
 
 

@@ -67,7 +67,7 @@ from qaf.rules.problems import InputError, Problem, QafError, Source
 from qaf.store.collector import HeapSettler
 from qaf.store.sql import SqlStore
 from qaf.usecases import mail, queries, recording, tokens
-from qaf.web import encoding, oidc, pages
+from qaf.web import encoding, guard, oidc, pages
 from qaf.web.encoding import Encoded
 from qaf.web.forms import static_file
 from qaf.web.kept import Answers, Records
@@ -76,6 +76,7 @@ from qaf.web.timing import ServerTiming
 
 log = logging.getLogger("qaf.api")
 API = Source("api", 0)
+MAX_BODY = 1_000_000  # bytes a request may send (an outcome: 10,000 characters of notes, 50 actions); more is 413, unread
 THREADS = 8  # worker threads for the sync routes (see create_app's lifespan)
 KINDS = Literal["audit", "follow_up_audit", "review", "moderation", "qa_signoff", "report", "visit", "meeting", "task", "action"]
 
@@ -252,7 +253,8 @@ def create_app(
     # What the server keeps (feeds, API answers, My work) it sends from a gzip made once (qaf.web.encoding);
     # the middleware compresses the rest, on the event loop below 128 KB
     app.add_middleware(GZipMiddleware, minimum_size=encoding.MINIMUM_SIZE, compresslevel=encoding.LEVEL)
-    app.add_middleware(ServerTiming)  # outermost: the server's time, compression included (qaf.web.timing)
+    app.add_middleware(ServerTiming)  # the server's time, compression included (qaf.web.timing)
+    app.add_middleware(guard.BodyLimit, limit=MAX_BODY)  # outermost: a body too large is never read past the limit
     _install_errors(app)
     sso = oidc_settings or oidc.read_settings()
     site = pages.install(app, store, clock, now, base, overseers, (lambda: mail_settings) if mail_settings else mail.read_settings,
