@@ -254,6 +254,26 @@ def test_the_dcs_and_the_head_of_qa_see_everything(shared: Served):
         assert ids(shared.client.get("/api/obligations?status=all", shared.api[who])) == everything
 
 
+
+def test_no_cache_keeps_what_the_api_answers_as_no_cache_keeps_the_pages(shared: Served):
+    """A person's obligations, case references and grades, an error naming an obligation: every answer of the
+    API says ``Cache-Control: no-store``, as every page and the search's downloads do (it said nothing, so a
+    browser or a proxy in between could keep them). The feeds keep their own (private, revalidated)."""
+    audit = may_audit(shared.store, "SW1")
+    answers = {
+        "list": shared.client.get("/api/obligations", shared.api["PM1"]),
+        "list, gzipped": shared.client.get("/api/obligations", shared.api["PM1"], headers={"Accept-Encoding": "gzip"}),
+        "one": shared.client.get(f"/api/obligations/{audit.id}", shared.api["PM1"]),
+        "403": shared.client.get(f"/api/obligations/{audit.id}", shared.api["PM2"]),
+        "401": shared.client.get("/api/obligations"),
+        "422": shared.client.get("/api/obligations?from=someday", shared.api["PM1"]),
+        "409 or 422, a post": shared.client.post(f"/api/obligations/{audit.id}/outcome", shared.api["PM1"], json={"grade": "good"}),
+    }
+    for why, r in answers.items():
+        assert r.headers.get("cache-control") == "no-store", (why, r.status_code, r.headers)
+    feed = shared.client.get(f"/feeds/{shared.feed['PM1']}.ics")
+    assert feed.status_code == 200 and "no-store" not in feed.headers["cache-control"]
+
 QUERIES = [
     "", "person=PM1", "role=OM&status=all", "team=T1&status=all", "service=Looked After Children",
     "row=3.16&from=2024-05-01&to=2024-09-30&status=open,done", "kind=follow_up_audit&status=all",

@@ -29,6 +29,8 @@ told "outside your line" than misled by "not found".
 This module is the API's one error boundary, as ``engine/cli.py`` is the
 CLI's: every error is JSON ``{"message": ..., "problems": [...]}``; bad
 input is 422 with every problem found (the store unchanged), never a 500.
+No answer is kept by a cache (``Cache-Control: no-store``, :mod:`qaf.web.guard`),
+and a body over :data:`MAX_BODY` is 413, never read past the limit.
 OpenAPI is at ``/docs``. ``today`` defaults to the wall clock, read here.
 
 The same app serves the web pages (:mod:`qaf.web.pages`: sign in by emailed
@@ -254,6 +256,7 @@ def create_app(
     # the middleware compresses the rest, on the event loop below 128 KB
     app.add_middleware(GZipMiddleware, minimum_size=encoding.MINIMUM_SIZE, compresslevel=encoding.LEVEL)
     app.add_middleware(ServerTiming)  # the server's time, compression included (qaf.web.timing)
+    app.add_middleware(guard.PrivateByDefault)  # no-store unless an answer says otherwise: errors included
     app.add_middleware(guard.BodyLimit, limit=MAX_BODY)  # outermost: a body too large is never read past the limit
     _install_errors(app)
     sso = oidc_settings or oidc.read_settings()

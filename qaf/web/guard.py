@@ -6,6 +6,11 @@
   parser runs; one sent in chunks, with no length, as soon as the bytes read
   pass the limit (the route reading it gets :class:`HTTPException` 413, which
   the app's one error boundary answers). Nothing beyond the limit is held.
+- :class:`PrivateByDefault`: an answer that says nothing about caching (the
+  JSON API's, every error, a redirect) gets ``Cache-Control: no-store``, as
+  the pages do: what qaf answers names people, cases and grades. Answers that
+  set their own (the feeds: private, revalidated; the stylesheet: public)
+  keep it.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ class BodyLimit:
             body = json.dumps({"message": TOO_LARGE if length.strip().isdigit() else "the Content-Length is not a number"}).encode()
             await send({"type": "http.response.start", "status": 413 if length.strip().isdigit() else 400,
                         "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-                                    (b"connection", b"close")]})  # fmt: skip
+                                    (b"cache-control", b"no-store"), (b"connection", b"close")]})  # fmt: skip
             await send({"type": "http.response.body", "body": body})
             return
         read = 0
@@ -46,3 +51,22 @@ class BodyLimit:
             return message
 
         await self.app(scope, limited, send)
+
+
+class PrivateByDefault:
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def private(message) -> None:
+            if message["type"] == "http.response.start":
+                headers = message.get("headers", ())
+                if not any(name.lower() == b"cache-control" for name, _ in headers):
+                    message = {**message, "headers": [*headers, (b"cache-control", b"no-store")]}
+            await send(message)
+
+        await self.app(scope, receive, private)
