@@ -213,6 +213,26 @@ def test_a_huge_or_unreadable_body_is_a_4xx_and_changes_nothing(site: Site):
     assert snapshot(site.store) == before
 
 
+
+def test_every_page_answers_head_as_it_answers_get_without_the_body(site: Site):
+    """RFC 9110 §9.1: a server that answers GET answers HEAD. Link checkers and mail scanners ask HEAD of the
+    links in qaf's emails (an obligation's page, a sign-in link); they got 405. Now each gives GET's status and
+    headers, no body, and a HEAD changes nothing (opening a sign-in link spends nothing either way)."""
+    client = site.signed_in(PAT)
+    audit = may_audit(site.store, "SW1", 6)
+    site.ask_link(site.browser(), PAT)
+    paths = (f"/obligations/{audit.id}", f"/obligations/{audit.id}/extension", "/my-work", "/my-line", "/search",
+             "/my-work/calendar", "/sign-in", site.last_link(), "/static/qaf.css", "/director")  # fmt: skip
+    before = snapshot(site.store)
+    for path in paths:
+        got, head = client.get(path), client.head(path)
+        assert (head.status_code, head.content) == (got.status_code, b""), (path, head.status_code, head.text[:200])
+        assert head.headers["content-type"] == got.headers["content-type"], path
+        assert head.headers.get("cache-control") == got.headers.get("cache-control"), path
+    assert client.head(f"/obligations/{audit.id}/outcome").status_code == 405  # a form's post is not a page
+    assert snapshot(site.store)["signin_links"] == before["signin_links"]
+    assert site.use(site.browser(), site.last_link()).status_code == 303  # the link was not spent
+
 def test_after_sign_in_a_link_from_an_email_or_calendar_opens_its_page(site: Site):
     audit = may_audit(site.store, "SW1", 6)
     client = site.browser()

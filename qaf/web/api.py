@@ -257,6 +257,7 @@ def create_app(
     app.add_middleware(GZipMiddleware, minimum_size=encoding.MINIMUM_SIZE, compresslevel=encoding.LEVEL)
     app.add_middleware(ServerTiming)  # the server's time, compression included (qaf.web.timing)
     app.add_middleware(guard.PrivateByDefault)  # no-store unless an answer says otherwise: errors included
+    app.add_middleware(guard.HeadWithoutBody)  # HEAD: GET's status and headers (Content-Length too), no body
     app.add_middleware(guard.BodyLimit, limit=MAX_BODY)  # outermost: a body too large is never read past the limit
     _install_errors(app)
     sso = oidc_settings or oidc.read_settings()
@@ -421,6 +422,7 @@ def create_app(
         done = recording.close_action(store, ob.id, who.person, body.note if body else "", clock())
         return {"obligation": queries.record(done, store.org(), clock())}
 
+    guard.answer_head(app)  # every page and API read answers HEAD (routes added later, as the demo's, are their own)
     return app
 
 

@@ -11,6 +11,11 @@
   the pages do: what qaf answers names people, cases and grades. Answers that
   set their own (the feeds: private, revalidated; the stylesheet: public)
   keep it.
+- :func:`answer_head`: every GET route answers HEAD too (RFC 9110 §9.1: link
+  checkers and mail scanners ask HEAD of the links in qaf's emails), and
+  :class:`HeadWithoutBody` sends HEAD's answer with GET's status and headers
+  and no body, whatever the server. A route with a HEAD of its own (a feed:
+  its length unzipped) keeps it.
 """
 
 from __future__ import annotations
@@ -70,3 +75,38 @@ class PrivateByDefault:
             await send(message)
 
         await self.app(scope, receive, private)
+
+
+def answer_head(app) -> None:
+    """Let every GET route of ``app`` (its routes all added) answer HEAD, unless a route of its own does.
+
+    A route the OpenAPI document describes gets a twin for HEAD that it does
+    not (the document would list each GET twice); the others answer HEAD themselves.
+    """
+    own = {route.path for route in app.routes if "HEAD" in (getattr(route, "methods", None) or ())}
+    for route in list(app.routes):
+        methods = getattr(route, "methods", None)
+        if methods is None or "GET" not in methods or route.path in own:
+            continue
+        if getattr(route, "include_in_schema", False):
+            app.router.add_api_route(route.path, route.endpoint, methods=["HEAD"], include_in_schema=False,
+                                     response_class=route.response_class, name=route.name)  # fmt: skip
+        else:
+            methods.add("HEAD")
+
+
+class HeadWithoutBody:
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def bodiless(message) -> None:
+            if message["type"] == "http.response.body" and message.get("body"):
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app(scope, receive, bodiless)
