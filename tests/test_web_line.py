@@ -95,6 +95,63 @@ def test_an_owner_asks_for_more_time_and_only_her_line_may_approve_it(site: Site
     assert "No request for more time is waiting for you" in olive.get("/my-line").text
 
 
+
+def test_a_request_for_more_time_waiting_for_the_database_holds_up_nobody_else(site: Site):
+    """Asking for more time and deciding it wait, as they must, while another writer holds the work (the daily
+    tick planning a large council, another instance): in a worker thread, as every other form does. They waited
+    on the server's one event loop, and every other request (a feed, a page, the stylesheet) waited with them."""
+    import threading
+    import time
+
+    import httpx
+
+    from qaf.store import outcomes as oc
+    from qaf.usecases import signin
+    from tests.served import Served
+
+    audit, hold = june(site), 2.0
+    pat, olive = (signin.start_session(site.store, p, site.now) for p in ("PM1", "OM1"))
+    with Served(site.app) as served:
+        def held(post) -> tuple[float, int]:
+            """``post`` sent while another writer holds the audit: how long the stylesheet took meanwhile, and the post's status."""
+            holding, answered = threading.Event(), []
+
+            def other_writer() -> None:
+                with site.store.write() as conn:
+                    oc.load(conn, audit.id, lock=True)  # SQLite: the database's write lock; PostgreSQL: the audit's row
+                    holding.set()
+                    time.sleep(hold)
+
+            writer = threading.Thread(target=other_writer)
+            writer.start()
+            holding.wait(10)
+            sent = threading.Thread(target=lambda: answered.append(post()))
+            sent.start()
+            time.sleep(0.3)
+            start = time.monotonic()
+            assert httpx.get(served.base + "/static/qaf.css", timeout=30).status_code == 200
+            took = time.monotonic() - start
+            writer.join()
+            sent.join()
+            return took, answered[0].status_code
+
+        def as_(session):
+            return {"cookies": {"qaf_session": session.token}, "timeout": 30, "follow_redirects": False}
+
+        took, status = held(lambda: httpx.post(served.base + f"/obligations/{audit.id}/extension",
+                                               data={"csrf": pat.csrf, "to": "2024-07-03", "reason": REASON}, **as_(pat)))  # fmt: skip
+        assert status == 303 and took < hold / 2, (status, took)
+        (request,) = extensions_of(site, audit.id)
+        took, status = held(lambda: httpx.post(served.base + f"/extensions/{request}/approve", data={"csrf": olive.csrf}, **as_(olive)))
+        assert status == 200 and took < hold / 2, (status, took)
+    assert one(site, audit.id).due == date(2024, 7, 3)
+
+
+def extensions_of(site: Site, oid: str) -> list[int]:
+    from qaf.usecases import extensions
+
+    return [r.id for r in extensions.of_obligation(site.store, one(site, oid))[0]]
+
 def test_a_longer_extension_waits_for_the_head_of_service(site: Site):
     audit = june(site)
     pat = site.signed_in(PAT)

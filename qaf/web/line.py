@@ -28,6 +28,7 @@ from datetime import timedelta
 from typing import Any
 
 from fastapi import FastAPI, Request
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
 from qaf.calendars import access
@@ -92,7 +93,10 @@ def install(app: FastAPI, site: Site) -> None:
 
     @app.post("/obligations/{oid}/extension", include_in_schema=False)
     async def ask_for_time(request: Request, oid: str) -> Response:
-        fields = await form(request)
+        fields = await form(request)  # read on the event loop; the store's work in a worker thread, never on the loop
+        return await run_in_threadpool(asking, request, oid, fields)
+
+    def asking(request: Request, oid: str, fields: dict[str, str]) -> Response:
         who = site.posted_by(request, fields)
         if isinstance(who, Response):
             return who
@@ -118,6 +122,9 @@ def install(app: FastAPI, site: Site) -> None:
 
     async def decide(request: Request, rid: str, approving: bool) -> Response:
         fields = await form(request)
+        return await run_in_threadpool(deciding, request, rid, approving, fields)
+
+    def deciding(request: Request, rid: str, approving: bool, fields: dict[str, str]) -> Response:
         who = site.posted_by(request, fields)
         if isinstance(who, Response):
             return who
@@ -187,7 +194,10 @@ def install(app: FastAPI, site: Site) -> None:
 
     @app.post("/my-work/calendar", include_in_schema=False)
     async def make_calendar_link(request: Request) -> Response:
-        who = site.posted_by(request, await form(request))
+        return await run_in_threadpool(making_link, request, await form(request))
+
+    def making_link(request: Request, fields: dict[str, str]) -> Response:
+        who = site.posted_by(request, fields)
         if isinstance(who, Response):
             return who
         try:

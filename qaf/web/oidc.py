@@ -281,11 +281,11 @@ def install(app: FastAPI, site: Site, settings: OidcSettings, transport: httpx.B
             return answer(refused(400, "This sign-in cannot be finished",
                                   "The sign-in service's answer could not be trusted. Go to the sign-in page and try again."))  # fmt: skip
         email = email_of(claims)
-        person = signin.person_by_email(site.store.org(), email, site.clock()) if email else None
+        person = await run_in_threadpool(lambda: signin.person_by_email(site.store.org(), email, site.clock())) if email else None
         if person is None:
             return answer(refused(403, "We could not sign you in",
                                   "Your account is not one of this organisation's staff in qaf. Ask your manager to add you."))  # fmt: skip
-        session = signin.start_session(site.store, person.id, now)
+        session = await run_in_threadpool(signin.start_session, site.store, person.id, now)
         response = RedirectResponse(local_path(flow.get("x")), status_code=303)
         response.set_cookie(COOKIE, session.token, httponly=True, samesite="lax", secure=secure(request, site.base), path="/")
         return answer(response)

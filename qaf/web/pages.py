@@ -78,8 +78,8 @@ def install(app: FastAPI, store, clock: Callable[[], date], now: Callable[[], da
         where = base or (str(request.base_url).rstrip("/") if request.url.hostname in ("127.0.0.1", "localhost", "::1") else None)
         if where is None:
             return refused(503, "Sign-in links are not set up", "This qaf does not know its address (QAF_BASE_URL): ask whoever runs it.")
-        try:
-            made = signin.request_link(store, email, now(), clock())
+        try:  # the store's work in a worker thread: a busy database never holds up the event loop (every other request)
+            made = await run_in_threadpool(signin.request_link, store, email, now(), clock())
         except signin.SigninError as exc:
             return refused(429, "Too many sign-in links", str(exc).capitalize() + ".")
         if made is None:
@@ -104,7 +104,7 @@ def install(app: FastAPI, store, clock: Callable[[], date], now: Callable[[], da
         fields = await form(request)
         if not same(request.cookies.get("qaf_csrf"), fields.get("csrf")):
             return refused(403, "Sign-in form expired", "Open the link from your email again.")
-        session = signin.use_link(store, link, now(), clock())
+        session = await run_in_threadpool(signin.use_link, store, link, now(), clock())
         if session is None:
             return refused(400, "This sign-in link cannot be used",
                            "It has expired or has already been used. Ask for a new one from the sign-in page.")  # fmt: skip
@@ -114,8 +114,11 @@ def install(app: FastAPI, store, clock: Callable[[], date], now: Callable[[], da
 
     @app.post("/sign-out", include_in_schema=False)
     async def sign_out(request: Request) -> Response:
-        who = viewer(request)
         fields = await form(request)
+        return await run_in_threadpool(signing_out, request, fields)
+
+    def signing_out(request: Request, fields: dict[str, str]) -> Response:
+        who = viewer(request)
         if who is None or not same(who.csrf, fields.get("csrf")):
             return refused(403, "You have not been signed out", "Go back, reload the page and try again.", who)
         signin.sign_out(store, request.cookies.get(COOKIE))
