@@ -100,6 +100,23 @@ def may_act(org: Org, person_id: str, assignee: str | None) -> bool:
     return any(p.id == person_id for p in org.line(assignee))
 
 
+def signoff_refusals(org: Org, audit: Obligation, by: str | None) -> list[Problem]:
+    """Why ``by`` may not sign off the moderated ``audit`` (the triple lock: three people): [] when they may.
+
+    Whoever did the audit or answered for it (:attr:`Obligation.authors`), and whoever moderated it,
+    do not sign it off: someone above both the moderator and the Head of QA in the line may do either, not both.
+    """
+    person = org.person(by) if by else None
+    name = person.name if person else by
+    if by is None or audit.outcome is None:
+        return []
+    if by in audit.authors:
+        return [Problem(CLI, "by", f"{name} did this audit: its QA sign-off is someone else's (the triple lock is three people)")]
+    if by == audit.outcome.moderated_by:
+        return [Problem(CLI, "by", f"{name} moderated this audit: its QA sign-off is someone else's (the triple lock is three people)")]
+    return []
+
+
 def check_recording(fw: Framework, org: Org, ob: Obligation, rec: Recording, today: date) -> list[Problem]:
     """Every reason the recording must be refused (empty: it may go ahead)."""
     def bad(field_: str, message: str) -> None:

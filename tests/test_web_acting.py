@@ -385,6 +385,31 @@ def test_the_moderation_form_is_offered_only_to_whom_the_framework_lets_moderate
     assert post(hana, f"/obligations/{audit.id}/moderate", {"moderated-grade": "good"}).status_code == 200
 
 
+
+def test_the_triple_lock_is_three_people_whoever_moderated_the_audit_does_not_sign_it_off(tameside: Site, db_url: str, capsys):
+    """Tameside: "all completed moderated audits are quality assured by the Head of QA". Alex Assistant (AD1, an
+    Assistant Director) is above the moderator and above the Head of QA in the line: she may moderate Pat's
+    audit for Moira, and she may sign off for Quinn, but not both: the sign-off of her own moderation is not
+    offered, and refused (the page, qaf record), nothing written; the Head of QA signs it off, a third person."""
+    from qaf.cli.main import main
+
+    site = tameside
+    audit = tameside_audit(site)
+    recording.record(site.store, Recording(audit.id, "good", date=date(2024, 6, 5)), date(2024, 6, 10))
+    (moderation,) = find(site.store, cause=audit.id, kind="moderation")
+    alex = site.signed_in("alex.assistant@example-council.gov.uk")
+    assert post(alex, f"/obligations/{moderation.id}/moderate", {"moderated-grade": "requires_improvement"}).status_code == 200
+    (signoff,) = find(site.store, cause=audit.id, kind="qa_signoff")
+    assert signoff.assignee == "HQA" and one(site.store, audit.id).outcome.moderated_by == "AD1"
+    assert "Sign off the moderated audit" not in alex.get(f"/obligations/{signoff.id}").text
+    refused_unchanged(site, alex, f"/obligations/{signoff.id}/outcome", {}, None, "moderated this audit")
+    before = snapshot(site.store)
+    assert main(["--db", db_url, "record", signoff.id, "--by", "AD1", "--today", "2024-06-10"]) != 0
+    assert "moderated this audit" in capsys.readouterr().err and snapshot(site.store) == before
+    quinn = site.signed_in(QUINN)
+    assert post(quinn, f"/obligations/{signoff.id}/outcome", {}).status_code == 200
+    assert one(site.store, audit.id).outcome.signoff_by == "HQA"
+
 # --- refusals every form shares ---------------------------------------------------------------
 
 FORMS = ("outcome", "moderate", "contest", "close")

@@ -16,7 +16,7 @@ from qaf.engine import typed
 from qaf.engine.actions import raise_actions, safeguarding_alert
 from qaf.engine.model import DONE, LIVE, RESCHEDULED, Obligation, ObligationKey
 from qaf.engine.notices import Notice
-from qaf.engine.outcomes import ACTION_DONE, CLI, EXTEND, MODERATE, Consequences, Recording, check_recording, consequences, may_act, moderating_roles
+from qaf.engine.outcomes import ACTION_DONE, CLI, EXTEND, MODERATE, Consequences, Recording, check_recording, consequences, may_act, moderating_roles, signoff_refusals
 from qaf.engine.periods import after
 from qaf.engine.rules_ref import Event
 from qaf.engine.sampling import CaseHistory
@@ -112,7 +112,7 @@ def record_many(store: Store, recordings: list, today: date, prefer: str = "auto
             if ob.framework not in contexts:
                 contexts[ob.framework] = store.context_in(conn, ob.framework, (org_version, fw_hash))
             org, fw = contexts[ob.framework]
-            found = check_recording(fw, org, ob, rec, today) + _check_review(conn, ob, rec, source)
+            found = check_recording(fw, org, ob, rec, today) + _check_review(conn, ob, rec, source) + _check_signoff(conn, org, ob, rec, source)
             if found:
                 problems += [Problem(source, p.field, p.message) for p in found]
                 continue
@@ -178,6 +178,17 @@ def _check_review(conn, ob: Obligation, rec: Recording, source) -> list[Problem]
     ids = {a.id for a, _ in actions}
     return [Problem(source, "carried_out", f"'{c}' is not one of the actions this review checks ({', '.join(sorted(ids))})")
             for c in rec.carried_out if _match(c, ids) is None]  # fmt: skip
+
+
+def _check_signoff(conn, org, ob: Obligation, rec: Recording, source) -> list[Problem]:
+    """A QA sign-off is not signed by whoever did or moderated its audit (:func:`~qaf.engine.outcomes.signoff_refusals`)."""
+    if ob.kind != "qa_signoff" or not ob.cause:
+        return []
+    try:
+        audit = oc.load(conn, ob.cause)
+    except oc.NoSuchObligation:
+        return []
+    return [Problem(source, p.field, p.message) for p in signoff_refusals(org, audit, rec.by or ob.assignee)]
 
 
 def _match(typed: str, ids: set[str]) -> str | None:
