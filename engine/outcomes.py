@@ -15,7 +15,7 @@ from datetime import date
 from typing import Collection, Mapping
 
 from qaf.engine import typed
-from qaf.engine.actions import ActionSpec, raise_actions
+from qaf.engine.actions import ActionSpec, raise_actions, worker_of
 from qaf.engine.model import LIVE, Obligation, ObligationKey
 from qaf.engine.notices import Notice, copy_notices, notice_for
 from qaf.engine.org import Org, Person
@@ -114,6 +114,31 @@ def signoff_refusals(org: Org, audit: Obligation, by: str | None) -> list[Proble
         return [Problem(CLI, "by", f"{name} did this audit: its QA sign-off is someone else's (the triple lock is three people)")]
     if by == audit.outcome.moderated_by:
         return [Problem(CLI, "by", f"{name} moderated this audit: its QA sign-off is someone else's (the triple lock is three people)")]
+    return []
+
+
+def contest_refusals(org: Org, audit: Obligation, by: str | None) -> list[Problem]:
+    """Why ``by`` may not contest ``audit``'s grade: [] when they may (``by`` None: the council's administrator).
+
+    "A service may contest a grade": the worker whose work was graded, or a
+    manager up their line (for a team's audit, the team's members and their
+    line). Whoever gave the grade does not contest it, and nor does someone
+    outside that line: an overseer reads every page but speaks for no service.
+    """
+    if by is None or audit.outcome is None:
+        return []
+    person = org.person(by)
+    name = person.name if person else by
+    if by in audit.authors:
+        return [Problem(CLI, "by", f"{name} gave this grade: it is contested by the service it was given to, not by whoever gave it")]
+    worker = worker_of(org, audit)
+    graded = [worker] if worker is not None else list(org.members(audit.team)) if audit.team else []
+    if not graded:  # work about no worker or team: nobody's line to keep to
+        return []
+    service = {p.id for g in graded for p in (g, *org.line(g.id))}
+    if by not in service:
+        whose = f"{worker.name} or a manager up their line" if worker is not None else "the team's members or a manager up their line"
+        return [Problem(CLI, "by", f"{name} may not contest this grade: the service contests it ({whose})")]
     return []
 
 

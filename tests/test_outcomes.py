@@ -532,6 +532,27 @@ def test_a_manager_who_did_an_audit_for_her_practice_manager_may_not_moderate_it
     recording.moderate(store, audit.id, "requires_improvement", "H1", date(2024, 5, 1), date(2024, 6, 10))
 
 
+def test_a_grade_is_contested_by_the_service_it_was_given_to(store: SqlStore, db_url: str, capsys):
+    """"A service may contest a grade": Tom Fairley, whose case it was, or a manager up his line. Pat Practice,
+    who gave it, does not contest her own grade; Quinn Quality (Head of QA) and Ruth Steady (another
+    worker) speak for no service here; each is refused, naming who, and the store is as it was."""
+    from qaf.cli.main import main
+    from tests.conftest import snapshot
+
+    scheduled(store, "east-sussex-2013")
+    audit = april_audit(store, "3.16", "SW1")
+    recording.record(store, Recording(audit.id, "inadequate", date=date(2024, 4, 23)), date(2024, 6, 10))
+    before = snapshot(store)
+    contest = ["--db", db_url, "record", audit.id, "--contest", "--date", "2024-05-01", "--today", "2024-06-10", "--by"]
+    for who, message in (("PM1", "Pat Practice gave this grade"), ("HQA", "Quinn Quality may not contest this grade"),
+                         ("SW2", "Ruth Steady may not contest this grade: the service contests it (Tom Fairley or a manager up their line)")):  # fmt: skip
+        assert main([*contest, who]) != 0
+        err = capsys.readouterr().err
+        assert message in err and "by" in err, err
+        assert snapshot(store) == before
+    assert main([*contest, "SW1"]) == 0
+
+
 def test_a_contested_grade_is_not_settled_by_the_head_of_service_who_gave_it(store: SqlStore):
     """Hana Locality did Pat Practice's audit; its grade contested, the other Head of Service settles it."""
     scheduled(store, "east-sussex-2013")

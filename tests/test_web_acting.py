@@ -38,6 +38,7 @@ site = _web.site  # the signed-in site fixture: the year scheduled, a real SMTP 
 
 pytestmark = pytest.mark.filterwarnings("ignore:Using `httpx` with `starlette.testclient`")
 PRIYA = "priya.practice@example-council.gov.uk"
+OLIVE = "olive.ops@example-council.gov.uk"
 MOIRA = "moira.moderator@example-council.gov.uk"
 QUINN = "quinn.quality@example-council.gov.uk"
 TOM = "tom.fairley@example-council.gov.uk"
@@ -287,9 +288,17 @@ def test_only_the_owner_or_their_line_may_close_an_action(site: Site):
 
 
 def test_a_grade_is_contested_once_and_moderation_settles_it(site: Site):
-    client = site.signed_in(PAT)
+    """"A service may contest a grade": Olive Ops, Operations Manager over Tom Fairley's team, contests
+    the good Pat Practice gave his May audit. Pat, who gave it, and Quinn Quality, the Head of QA, who
+    reads every page but speaks for no service, are not offered it, and a post of theirs is refused."""
     may = may_audit(site.store, "SW1", 5)  # recorded good on 20 May
     path = f"/obligations/{may.id}/contest"
+    for email, message in ((PAT, "Pat Practice gave this grade"), (QUINN, "Quinn Quality may not contest this grade")):
+        other = site.signed_in(email)
+        page = other.get(f"/obligations/{may.id}")  # they see the audit, graded
+        assert page.status_code == 200 and "Good" in page.text and "Contest the grade" not in page.text
+        refused_unchanged(site, other, path, {"contest-date": ""}, None, message)
+    client = site.signed_in(OLIVE)
     assert "Contest the grade" in client.get(f"/obligations/{may.id}").text
     refused_unchanged(site, client, path, {"contest-date": "2024-06-11"}, "contest-date", "in the future")
     refused_unchanged(site, client, path, {"contest-date": "11/06/2024"}, "contest-date", "YYYY-MM-DD")

@@ -16,7 +16,7 @@ from qaf.engine import typed
 from qaf.engine.actions import raise_actions, safeguarding_alert
 from qaf.engine.model import DONE, LIVE, RESCHEDULED, Obligation, ObligationKey
 from qaf.engine.notices import Notice
-from qaf.engine.outcomes import ACTION_DONE, CLI, EXTEND, MODERATE, Consequences, Recording, check_recording, consequences, may_act, moderating_roles, signoff_refusals
+from qaf.engine.outcomes import ACTION_DONE, CLI, EXTEND, MODERATE, Consequences, Recording, check_recording, consequences, contest_refusals, may_act, moderating_roles, signoff_refusals
 from qaf.engine.periods import after
 from qaf.engine.rules_ref import Event
 from qaf.engine.sampling import CaseHistory
@@ -365,6 +365,8 @@ def contest(store: Store, target: str, by: str | None, day: date | None, today: 
         if day > today:
             problems.append(Problem(CLI, "date", f"{day} is in the future (today is {today})"))
         problems += _before_audit(audit, day, "contested")
+        if org.person(by or "") is not None:
+            problems += contest_refusals(org, audit, by)
         _refuse(problems, oid)
         oc.update_outcome(conn, oid, {"contested": True})
         oc.log(conn, "outcome.contested", oid, {"by": by, "date": day.isoformat(), "grade": audit.outcome.grade})

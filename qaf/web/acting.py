@@ -39,7 +39,7 @@ from starlette.responses import Response
 
 from qaf.engine.actions import parse_action, worker_of
 from qaf.engine.model import DONE, LIVE, Obligation
-from qaf.engine.outcomes import GRADED, Recording, check_recording, may_act, parse_areas, signoff_refusals
+from qaf.engine.outcomes import GRADED, Recording, check_recording, contest_refusals, may_act, parse_areas, signoff_refusals
 from qaf.engine.query import Filters
 from qaf.rules.plain import iso_day
 from qaf.rules.problems import InputError, Problem, Source
@@ -397,7 +397,7 @@ def about(store, ob: Obligation, who: Viewer, today: date) -> dict[str, Any]:
         "outcome": live and mine and ob.kind not in ("moderation", "action")
                    and not (ob.kind == "qa_signoff" and cause is not None and signoff_refusals(org, cause, who.person)),
         "moderate": moderatable and not recording.moderation_refusals(store, ob.id, who.person, today),
-        "contest": contestable,
+        "contest": contestable and not contest_refusals(org, ob, who.person),
         "close": ob.kind == "action" and live and mine,
     }
     return {
