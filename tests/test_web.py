@@ -9,6 +9,7 @@ Hastings; Priya Practice (PM2) manages Eastbourne, another line.
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import datetime, timedelta, timezone
 from typing import Iterator
@@ -54,7 +55,7 @@ class Site:
         page = client.get(path)
         assert page.status_code == 200, page.text
         action = re.search(r'action="(/sign-in/[^"]+)"', page.text).group(1)
-        next_ = re.search(r'name="next" value="([^"]*)"', page.text).group(1)
+        next_ = html.unescape(re.search(r'name="next" value="([^"]*)"', page.text).group(1))  # as a browser reads it
         return client.post(action, data={"csrf": csrf(page.text), "next": next_})
 
     def signed_in(self, email: str) -> TestClient:
@@ -244,6 +245,15 @@ def test_after_sign_in_a_link_from_an_email_or_calendar_opens_its_page(site: Sit
     for evil in ("//evil.example/x", "https://evil.example/", "/\\evil.example"):
         site.ask_link(client, PAT, next=evil)
         assert "evil" not in site.last_link()
+    # a page with a query (the Director's month, a search) comes back whole, not cut at its first '&'
+    search = "/search?kind=audit&status=overdue"
+    client = site.browser()
+    to = client.get(search).headers["location"]
+    assert to == "/sign-in?next=/search%3Fkind%3Daudit%26status%3Doverdue"
+    assert 'value="/search?kind=audit&amp;status=overdue"' in client.get(to).text  # the sign-in form carries it on
+    site.ask_link(client, PAT, next=search)
+    assert site.last_link().endswith("?next=/search%3Fkind%3Daudit%26status%3Doverdue")
+    assert site.use(client, site.last_link()).headers["location"] == search
 
 
 def test_the_api_docs_and_every_page_load_nothing_from_elsewhere(site: Site):

@@ -26,6 +26,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any, Callable
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from starlette.concurrency import run_in_threadpool
@@ -86,7 +87,7 @@ def install(app: FastAPI, store, clock: Callable[[], date], now: Callable[[], da
             return refused(403, "We could not sign you in",
                            "That email address is not one of this organisation's staff. Check it, or ask your manager to add you.")  # fmt: skip
         person, link = made
-        url = f"{where}/sign-in/{link}" + (f"?next={back}" if back != "/my-work" else "")
+        url = f"{where}/sign-in/{link}" + (f"?next={quote(back, safe='/')}" if back != "/my-work" else "")
         try:
             await run_in_threadpool(signin.send, settings, signin.link_email(settings, person, url, now()))
         except (OSError, ValueError):

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Callable
+from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -69,7 +70,9 @@ class Site:
 
     @staticmethod
     def to_sign_in(request: Request) -> Response:
-        return RedirectResponse(f"/sign-in?next={request.url.path}", status_code=303)
+        # the page asked for, query and all (the Director's /line?month=2024-05), as one parameter
+        wanted = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/sign-in?next={quote(wanted, safe='/')}", status_code=303)
 
     @staticmethod
     def refused(status: int, title: str, message: str, who: Viewer | None = None) -> Response:
