@@ -36,6 +36,16 @@ def id_with(prefix: str, seq: int) -> str:
     return hashlib.sha256(f"{prefix}{seq}".encode("utf-8")).hexdigest()[:16]
 
 
+def a_kind(kind: str) -> str:
+    """A kind of work as a sentence says it: "an audit", "a follow-up audit", "a QA sign-off".
+
+    >>> a_kind("audit"), a_kind("follow_up_audit"), a_kind("qa_signoff"), a_kind("action")
+    ('an audit', 'a follow-up audit', 'a QA sign-off', 'an action')
+    """
+    words = {"qa_signoff": "QA sign-off", "follow_up_audit": "follow-up audit"}.get(kind, kind.replace("_", " "))
+    return ("an " if words[:1].lower() in "aeiou" and words[:2] != "QA" else "a ") + words
+
+
 def is_obligation_id(text: str) -> bool:
     """Whether ``text`` has an obligation id's shape: 16 lower-case hexadecimal digits (a link or a request may hold anything)."""
     return len(text) == 16 and all(ch in "0123456789abcdef" for ch in text)

@@ -16,7 +16,7 @@ from typing import Collection, Mapping
 
 from qaf.engine import typed
 from qaf.engine.actions import ActionSpec, raise_actions, worker_of
-from qaf.engine.model import LIVE, Obligation, ObligationKey
+from qaf.engine.model import LIVE, Obligation, ObligationKey, a_kind
 from qaf.engine.notices import Notice, copy_notices, notice_for
 from qaf.engine.org import Org, Person
 from qaf.engine.periods import after
@@ -178,12 +178,12 @@ def check_recording(fw: Framework, org: Org, ob: Obligation, rec: Recording, tod
     if rec.notes and (why := typed.why_not(rec.notes)):
         bad("notes", f"the notes hold {why}")
     if rec.actions and ob.kind not in GRADED:
-        bad("action", f"{ob.id} is a {ob.kind.replace('_', ' ')}: only an audit or a review raises actions")
+        bad("action", f"{ob.id} is {a_kind(ob.kind)}: only an audit or a review raises actions")
     elif rec.actions:
         for n, message in raise_actions(fw, org, ob, rec.actions, day)[1]:
             bad(f"action {n}", message)
     if rec.carried_out is not None and ob.kind != "review":
-        bad("carried_out", f"{ob.id} is a {ob.kind.replace('_', ' ')}: only a review says which actions were carried out")
+        bad("carried_out", f"{ob.id} is {a_kind(ob.kind)}: only a review says which actions were carried out")
     return problems
 
 

@@ -14,7 +14,7 @@ from typing import Iterable
 
 from qaf.engine import typed
 from qaf.engine.actions import raise_actions, safeguarding_alert
-from qaf.engine.model import DONE, LIVE, RESCHEDULED, Obligation, ObligationKey
+from qaf.engine.model import DONE, LIVE, RESCHEDULED, Obligation, ObligationKey, a_kind
 from qaf.engine.notices import Notice
 from qaf.engine.outcomes import ACTION_DONE, CLI, EXTEND, MODERATE, Consequences, Recording, check_recording, consequences, contest_refusals, may_act, moderating_roles, signoff_refusals
 from qaf.engine.periods import after
@@ -220,7 +220,7 @@ def close_action(store: Store, target: str, by: str | None, note: str, today: da
         who = by or ob.assignee
         problems: list[Problem] = []
         if ob.kind != "action":
-            problems.append(Problem(ACTION_DONE, "action", f"{oid} is a {ob.kind.replace('_', ' ')}, not an action: record it with 'qaf record'"))
+            problems.append(Problem(ACTION_DONE, "action", f"{oid} is {a_kind(ob.kind)}, not an action: record it with 'qaf record'"))
         elif ob.status not in LIVE:
             problems.append(Problem(ACTION_DONE, "action", f"{oid} is {ob.status}: nothing to close"))
         person = org.person(who) if who else None

@@ -61,7 +61,7 @@ from qaf.calendars import access, http
 from qaf.calendars.feed import DONE_DAYS
 from qaf.clock import today_in, utc_now
 from qaf.engine.actions import parse_action
-from qaf.engine.model import LIVE, Obligation, is_obligation_id
+from qaf.engine.model import LIVE, Obligation, a_kind, is_obligation_id
 from qaf.engine.outcomes import Recording, check_recording, may_act, parse_areas
 from qaf.engine.query import Filters
 from qaf.rules.plain import iso_day
@@ -413,7 +413,7 @@ def create_app(
         """Close an action, as ``qaf action done`` does: its owner or their line. 422 not an action, 409 already closed, 403 not yours."""
         ob = one(oid, who)
         if ob.kind != "action":
-            message = f"{ob.id} is a {ob.kind.replace('_', ' ')}, not an action: record it with POST /api/obligations/{ob.id}/outcome"
+            message = f"{ob.id} is {a_kind(ob.kind)}, not an action: record it with POST /api/obligations/{ob.id}/outcome"
             raise ApiError(422, message, [{"field": "obligation", "message": message}])
         if ob.status not in LIVE:
             raise ApiError(409, f"{ob.id} is {ob.status}: nothing to close")
