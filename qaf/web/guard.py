@@ -28,14 +28,29 @@ from starlette.exceptions import HTTPException
 TOO_LARGE = "the request is too large: nothing was read or changed"
 
 
-class BodyLimit:
-    def __init__(self, app, limit: int) -> None:
-        self.app, self.limit = app, limit
+class Middleware:
+    """A plain ASGI middleware: what is not HTTP (the server's lifespan) passes straight through; an HTTP
+    request goes to :meth:`http`."""
+
+    def __init__(self, app) -> None:
+        self.app = app
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
-            return
+        else:
+            await self.http(scope, receive, send)
+
+    async def http(self, scope, receive, send) -> None:
+        await self.app(scope, receive, send)
+
+
+class BodyLimit(Middleware):
+    def __init__(self, app, limit: int) -> None:
+        super().__init__(app)
+        self.limit = limit
+
+    async def http(self, scope, receive, send) -> None:
         length = Headers(scope=scope).get("content-length")
         if length is not None and (not length.strip().isdigit() or int(length) > self.limit):
             body = json.dumps({"message": TOO_LARGE if length.strip().isdigit() else "the Content-Length is not a number"}).encode()
@@ -58,23 +73,26 @@ class BodyLimit:
         await self.app(scope, limited, send)
 
 
-class PrivateByDefault:
-    def __init__(self, app) -> None:
-        self.app = app
+class PrivateByDefault(Middleware):
+    async def http(self, scope, receive, send) -> None:
+        await self.app(scope, receive, adding_headers(send, _no_store))
 
-    async def __call__(self, scope, receive, send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
 
-        async def private(message) -> None:
-            if message["type"] == "http.response.start":
-                headers = message.get("headers", ())
-                if not any(name.lower() == b"cache-control" for name, _ in headers):
-                    message = {**message, "headers": [*headers, (b"cache-control", b"no-store")]}
-            await send(message)
+def _no_store(headers: list) -> list:
+    """``Cache-Control: no-store`` for an answer that says nothing about caching."""
+    return [] if any(name.lower() == b"cache-control" for name, _ in headers) else [(b"cache-control", b"no-store")]
 
-        await self.app(scope, receive, private)
+
+def adding_headers(send, extra):
+    """``send``, adding to the response's headers as they go out ``extra(headers)``, given those it has."""
+
+    async def sending(message) -> None:
+        if message["type"] == "http.response.start":
+            headers = list(message.get("headers", ()))
+            message = {**message, "headers": [*headers, *extra(headers)]}
+        await send(message)
+
+    return sending
 
 
 def answer_head(app) -> None:
@@ -95,12 +113,9 @@ def answer_head(app) -> None:
             methods.add("HEAD")
 
 
-class HeadWithoutBody:
-    def __init__(self, app) -> None:
-        self.app = app
-
-    async def __call__(self, scope, receive, send) -> None:
-        if scope["type"] != "http" or scope["method"] != "HEAD":
+class HeadWithoutBody(Middleware):
+    async def http(self, scope, receive, send) -> None:
+        if scope["method"] != "HEAD":
             await self.app(scope, receive, send)
             return
 

@@ -12,21 +12,11 @@ from __future__ import annotations
 
 import time
 
+from qaf.web.guard import Middleware, adding_headers
 
-class ServerTiming:
-    def __init__(self, app) -> None:
-        self.app = app
 
-    async def __call__(self, scope, receive, send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+class ServerTiming(Middleware):
+    async def http(self, scope, receive, send) -> None:
         start = time.perf_counter()
-
-        async def timed(message) -> None:
-            if message["type"] == "http.response.start":
-                took = (time.perf_counter() - start) * 1000
-                message = {**message, "headers": [*message.get("headers", ()), (b"server-timing", f"app;dur={took:.1f}".encode())]}
-            await send(message)
-
-        await self.app(scope, receive, timed)
+        took = lambda _: [(b"server-timing", f"app;dur={(time.perf_counter() - start) * 1000:.1f}".encode())]  # noqa: E731
+        await self.app(scope, receive, adding_headers(send, took))
