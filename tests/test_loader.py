@@ -14,6 +14,16 @@ def messages(problems):
     return [format_problem(p) for p in problems]
 
 
+def head(roles: str) -> str:
+    """A framework file's first lines, up to its rows, ``roles`` as its list says them."""
+    return f"qaf: 1\nid: x\ntitle: T\nroles: [{roles}]\nrows:\n"
+
+
+def row(rid: str, role: str) -> str:
+    """A monthly row of ``role``'s, up to its cadences (given after it)."""
+    return f"  - id: '{rid}'\n    role: {role}\n    task: t\n    frequency: Monthly\n    purpose: p\n    by: [{role}]\n"
+
+
 def test_broken_framework_reports_every_mistake_with_its_line():
     fw, problems = load_framework(DATA / "broken-framework.yaml")
     f = str(DATA / "broken-framework.yaml")
@@ -47,8 +57,8 @@ def test_yaml_syntax_error_names_its_line():
 
 def test_misspelt_field_is_reported_with_a_hint():
     text = (
-        "qaf: 1\nid: x\ntitle: T\nroles: [Auditor]\nrows:\n"
-        "  - id: '1'\n    role: Auditor\n    task: t\n    frequency: Monthly\n    purpose: p\n    by: [Auditor]\n"
+        head("Auditor") +
+        row("1", "Auditor") +
         "    cadences:\n      - kind: audit\n        evry: month\n"
     )
     _, problems = load_text(text, "typo.yaml")
@@ -65,7 +75,7 @@ def test_duplicate_yaml_key_is_a_problem():
 
 def test_a_row_must_be_scheduled_or_say_why_not():
     text = (
-        "qaf: 1\nid: x\ntitle: T\nroles: [DCS]\nrows:\n"
+        head("DCS") +
         "  - id: '1.1'\n    role: DCS\n    task: t\n    frequency: Statutory responsibility\n    purpose: p\n"
         "  - id: '1.2'\n    role: DCS\n    task: t\n    frequency: As required\n    purpose: p\n"
         "    unschedulable: as required, no frequency\n"
@@ -137,11 +147,11 @@ def test_missing_file_is_a_problem_not_a_crash(tmp_path):
 
 def test_issue_13_an_unknown_moderator_is_reported_at_its_line():
     text = (
-        "qaf: 1\nid: x\ntitle: T\nroles: [Auditor, Moderator]\nrows:\n"
-        "  - id: '1'\n    role: Auditor\n    task: t\n    frequency: Monthly\n    purpose: p\n    by: [Auditor]\n"
+        head("Auditor, Moderator") +
+        row("1", "Auditor") +
         "    cadences:\n      - kind: audit\n        every: month\n"
-        "    triggers:\n      - then:\n          - moderation: {role: Moderator, within: 1 month, moderator: the_boss}\n"
-        "  - id: '2'\n    role: Moderator\n    task: t\n    frequency: Monthly\n    purpose: p\n    by: [Moderator]\n"
+        "    triggers:\n      - then:\n          - moderation: {role: Moderator, within: 1 month, moderator: the_boss}\n" +
+        row("2", "Moderator") +
         "    cadences:\n      - kind: moderation\n        every: month\n        sample: {row: '1', count: 2, moderator: nearest}\n"
     )
     _, problems = load_text(text, "mod.yaml")
@@ -152,8 +162,8 @@ def test_issue_13_an_unknown_moderator_is_reported_at_its_line():
 
 def test_issue_13_caseload_own_is_for_an_assignee_s_own_case_audits():
     text = (
-        "qaf: 1\nid: x\ntitle: T\nroles: [Auditor]\nrows:\n"
-        "  - id: '1'\n    role: Auditor\n    task: t\n    frequency: Monthly\n    purpose: p\n    by: [Auditor]\n"
+        head("Auditor") +
+        row("1", "Auditor") +
         "    cadences:\n      - {kind: audit, every: month, per: team, case: true, caseload: own}\n"
         "      - {kind: audit, every: month, case: true, caseload: mine}\n"
     )
@@ -165,10 +175,10 @@ def test_issue_13_caseload_own_is_for_an_assignee_s_own_case_audits():
 
 def test_a_sample_for_each_moderator_needs_moderators_up_the_auditors_lines():
     text = (
-        "qaf: 1\nid: x\ntitle: T\nroles: [Auditor, Moderator]\nrows:\n"
-        "  - id: '1'\n    role: Auditor\n    task: t\n    frequency: Monthly\n    purpose: p\n    by: [Auditor]\n"
-        "    cadences:\n      - kind: audit\n        every: month\n"
-        "  - id: '2'\n    role: Moderator\n    task: t\n    frequency: Monthly\n    purpose: p\n    by: [Moderator]\n"
+        head("Auditor, Moderator") +
+        row("1", "Auditor") +
+        "    cadences:\n      - kind: audit\n        every: month\n" +
+        row("2", "Moderator") +
         "    cadences:\n      - kind: moderation\n        every: month\n        sample: {row: '1', count: 2, each: true}\n"
     )
     _, problems = load_text(text, "each.yaml")
@@ -181,8 +191,8 @@ def test_a_sample_for_each_moderator_needs_moderators_up_the_auditors_lines():
 
 def test_copy_of_names_whose_line_a_copy_goes_up_and_needs_the_roles_copied():
     text = (
-        "qaf: 1\nid: x\ntitle: T\nroles: [Auditor, Head of Service]\nrows:\n"
-        "  - id: '1'\n    role: Auditor\n    task: t\n    frequency: Monthly\n    purpose: p\n    by: [Auditor]\n"
+        head("Auditor, Head of Service") +
+        row("1", "Auditor") +
         "    cadences:\n      - {kind: audit, every: month, copy: [Head of Service], copy_of: manager}\n"
         "      - {kind: audit, every: year, copy_of: assignee}\n"
         "      - {kind: report, every: year, copy: [Head of Service], copy_of: assignee}\n"
