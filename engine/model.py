@@ -36,13 +36,18 @@ def id_with(prefix: str, seq: int) -> str:
     return hashlib.sha256(f"{prefix}{seq}".encode("utf-8")).hexdigest()[:16]
 
 
+def kind_words(kind: str) -> str:
+    """A kind of work as people write it: "follow-up audit", "QA sign-off", "audit"."""
+    return {"qa_signoff": "QA sign-off", "follow_up_audit": "follow-up audit"}.get(kind, kind.replace("_", " "))
+
+
 def a_kind(kind: str) -> str:
     """A kind of work as a sentence says it: "an audit", "a follow-up audit", "a QA sign-off".
 
     >>> a_kind("audit"), a_kind("follow_up_audit"), a_kind("qa_signoff"), a_kind("action")
     ('an audit', 'a follow-up audit', 'a QA sign-off', 'an action')
     """
-    words = {"qa_signoff": "QA sign-off", "follow_up_audit": "follow-up audit"}.get(kind, kind.replace("_", " "))
+    words = kind_words(kind)
     return ("an " if words[:1].lower() in "aeiou" and words[:2] != "QA" else "a ") + words
 
 

@@ -175,7 +175,7 @@ def test_recording_an_outcome_shows_what_it_set_off(site: Site):
     })  # fmt: skip
     assert answer.status_code == 200, answer.text
     assert "Outcome recorded" in answer.text and "What it set off" in answer.text
-    assert "follow up audit" in answer.text
+    assert "follow-up audit" in answer.text
     (done,) = site.store.obligations(Filters(ids=frozenset({audit.id}), statuses=None))
     assert done.status == "done" and done.outcome.grade == "requires_improvement" and done.outcome.by == "PM1"
     shown = client.get(f"/obligations/{audit.id}")

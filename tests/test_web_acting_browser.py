@@ -59,7 +59,7 @@ def test_a_practice_manager_records_an_audit_with_an_action_and_sees_what_it_set
     browser.submit("Record the outcome")
     assert page.locator("h1").inner_text() == "Outcome recorded"
     made = page.locator("ul.made").inner_text()
-    assert made.count("follow up audit ·") == 2 and made.count("review ·") == 1 and made.count("action ·") == 1, made
+    assert made.count("follow-up audit ·") == 2 and made.count("review ·") == 1 and made.count("action ·") == 1, made
     assert "2 follow-up audits, 1 review, 1 action." in page.content()
     told = page.locator("ul.told").inner_text()
     assert "Olive Ops: Alert: significant concerns" in told and "Olive Ops (alert): Safeguarding action" in told and PLAN not in told
