@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Callable
 
 from fastapi import FastAPI, Request
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
 from qaf.clock import utc_now
@@ -116,9 +117,12 @@ def install(app: FastAPI, store, clock: Callable[[], date], base: str | None) ->
 
     @app.post("/demo/sign-in", include_in_schema=False)
     async def demo_sign_in_as(request: Request) -> Response:
+        fields = await form(request)  # read on the event loop; the store's work in a worker thread, never on the loop
+        return await run_in_threadpool(signing_in, request, fields)
+
+    def signing_in(request: Request, fields: dict[str, str]) -> Response:
         if demo_mark(store) is None:
             return gone()
-        fields = await form(request)
         if not same(request.cookies.get(forms.ANON_COOKIE), fields.get("csrf")):
             return page("message.html", 403, title="This form has expired", message="Open the demo's sign-in page again.")
         person = signin.person_by_id(store.org(), fields.get("person", ""), clock())
