@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 from sqlalchemy import Connection, and_, select, update
 
 from qaf.engine.model import LIVE, Obligation
-from qaf.store.obligations import OBLIGATIONS, from_row
+from qaf.store.obligations import OBLIGATIONS, Changed, from_row
 from qaf.store.outbox import OUTBOX, alive
 from qaf.store.outcomes import outbox_rows
 from qaf.store.tables import ESCALATIONS, NOT_ESCALATED, TICK_RUNS
@@ -175,6 +175,31 @@ def candidates(
             else:
                 restarted.add(r.obligation)
     return live, done, restarted
+
+
+def hold(conn: Connection, read: Iterable[Obligation]) -> None:
+    """Hold the obligations about to be escalated as they were read, until the transaction ends; raise
+    :class:`~qaf.store.obligations.Changed` if any was written since (an outcome recorded, more time given).
+
+    On PostgreSQL the tick's read does not wait for a recording: work done in
+    the instant it was read would still be told overdue. Their rows are locked
+    (in id order), the lock waiting for a recording under way, and each must
+    still be at the ``sequence`` it was read at; the caller rolls back and
+    works the escalation out again. A recording that comes after waits for
+    the tick to commit.
+    """
+    c = OBLIGATIONS.c
+    sequences = {o.id: o.sequence for o in read}
+    ids = sorted(sequences)
+    changed = 0
+    for part in chunked(ids):
+        query = select(c.id, c.sequence).where(c.id.in_(part)).order_by(c.id)
+        if conn.dialect.name == "postgresql":
+            query = query.with_for_update()
+        found = conn.execute(query).all()
+        changed += len(part) - len(found) + sum(1 for r in found if r.sequence != sequences[r.id])
+    if changed:
+        raise Changed(changed)
 
 
 def record_escalations(conn: Connection, escalations: Iterable[Escalation], now: datetime) -> int:

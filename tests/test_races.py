@@ -271,3 +271,45 @@ def test_two_ticks_of_one_day_starting_together_one_runs_the_other_is_told_busy(
     assert [str(f) for f in failures] == []
     assert sorted(status for _, status in answers) == ["busy", "run"]  # whichever claimed first runs
     store.close()
+
+
+def test_an_outcome_recorded_as_the_tick_reads_late_work_gets_no_overdue_email(db_url: str, monkeypatch):
+    """The tick read an overdue audit as live, an outcome was recorded for it (another store) before the tick
+    wrote its rungs, and on PostgreSQL the tick escalated it anyway: the line manager and the Assistant
+    Director were emailed that finished work was overdue. Now the rungs are written only for work still as the
+    tick read it (its rows held until they are): the escalation is worked out again, and the done audit is left
+    alone. On SQLite the recording waits for the tick, and the audit is escalated before it is done."""
+    from sqlalchemy import select
+
+    from qaf.engine.businesstime import business_now
+    from qaf.engine.outcomes import Recording
+    from qaf.engine.query import Filters
+    from qaf.store.tables import ESCALATIONS, OUTBOX
+    from qaf.usecases import recording
+    from tests.test_tick import set_up
+
+    store = SqlStore.open(db_url)
+    set_up(store)
+    tick.run_tick(store, date(2024, 5, 1), MailSettings(), "elsewhere.example:1", now=business_now(date(2024, 5, 1)), wall=lambda: WALL)
+    day, original, seen = date(2024, 7, 15), tick.due_escalations, {}
+
+    def racing(fw, org, live, done, today, restarted):
+        if not seen:  # the tick has read the late work: its worker records the first late audit now
+            late = next(o for o in live if o.kind == "audit" and o.due < today)
+            seen["id"] = late.id
+            seen["thread"], seen["failures"] = meanwhile(db_url, lambda s: recording.record(s, Recording(late.id, "good", date=today), today))
+        return original(fw, org, live, done, today, restarted)
+
+    monkeypatch.setattr(tick, "due_escalations", racing)
+    tick.run_tick(store, day, MailSettings(), "elsewhere.example:1", now=business_now(day), wall=lambda: WALL + timedelta(days=75))
+    seen["thread"].join()
+    assert seen["failures"] == []
+    assert next(o for o in store.obligations(Filters()) if o.id == seen["id"]).status == "done"
+    with store.read() as conn:
+        rungs = conn.execute(select(ESCALATIONS.c.level).where(ESCALATIONS.c.obligation == seen["id"])).scalars().all()
+        told = conn.execute(select(OUTBOX.c.key).where(OUTBOX.c.cause == seen["id"])).scalars().all()
+    if store.dialect == "postgresql":
+        assert (rungs, told) == ([], [])
+    else:  # escalated while it was late, then recorded
+        assert rungs and told
+    store.close()

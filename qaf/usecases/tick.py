@@ -24,7 +24,9 @@ from dateutil.relativedelta import relativedelta
 
 from qaf.engine.businesstime import business_now, zone
 from qaf.engine.escalation import cutoffs, due_escalations
+from qaf.engine.org import Org
 from qaf.engine.workdays import calendar
+from qaf.rules.model import Framework
 from qaf.store import outbox as ob_store
 from qaf.store import ticks
 from qaf.store.outcomes import log_many
@@ -225,6 +227,22 @@ def purge_outbox(store: Store, now: datetime, days: int, batch: int = ob_store.P
     return purged
 
 
+def escalate(store: Store, fw: Framework, org: Org, today: date, now: datetime) -> int:
+    """The day's rungs and reminders for ``fw``'s late work, in one transaction; how many were raised.
+
+    Only work still as it was read is escalated (:func:`qaf.store.ticks.hold`):
+    work done (or given more time) in the instant it was read is read again,
+    not told overdue (:class:`qaf.store.obligations.Changed`: the caller works it out again).
+    """
+    with store.write() as conn:
+        reminders_to = calendar(fw.working_days).add(today, fw.reminder_days)
+        live, done, restarted = ticks.candidates(conn, fw.id, today, reminders_to, cutoffs(fw, today))
+        rungs = due_escalations(fw, org, live, done, today, restarted)
+        raised = {e.obligation for e in rungs}
+        ticks.hold(conn, [o for o in live if o.id in raised])
+        return ticks.record_escalations(conn, rungs, now)
+
+
 def run_tick(
     store: Store,
     today: date,
@@ -260,10 +278,7 @@ def run_tick(
         result.scheduled[fw.id] = "unchanged" if r.skipped else f"{r.created} created, {r.updated} updated, {r.cancelled} cancelled{reopened}"
     failpoint("after-schedule")
     for fw in frameworks:
-        with store.write() as conn:
-            reminders_to = calendar(fw.working_days).add(today, fw.reminder_days)
-            live, done, restarted = ticks.candidates(conn, fw.id, today, reminders_to, cutoffs(fw, today))
-            result.escalated += ticks.record_escalations(conn, due_escalations(fw, org, live, done, today, restarted), now)
+        result.escalated += scheduling.again_if_changed(lambda: escalate(store, fw, org, today, now))
     failpoint("after-escalate")
     with store.write() as conn:
         result.digests = ob_store.gather_digests(conn, today, now, digest_text)
