@@ -22,7 +22,10 @@ is alive is a matter of real time).
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import os
+import secrets
 import socket
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -44,11 +47,36 @@ BACKOFF = (timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2), time
            timedelta(hours=12), timedelta(days=1), timedelta(days=1), timedelta(days=1))  # fmt: skip
 
 
+@functools.cache
+def _place() -> str:
+    """Where this process's pids are pids: its kernel's boot and its pid namespace, as 8 hex digits (Linux);
+    '' where that cannot be told. Containers on one machine share the boot, each has its own namespace."""
+    try:
+        boot = open("/proc/sys/kernel/random/boot_id").read().strip()
+        namespace = os.readlink("/proc/self/ns/pid")
+    except OSError:
+        return ""
+    return hashlib.sha256(f"{boot}/{namespace}".encode()).hexdigest()[:8]
+
+
+def runner_name() -> str:
+    """A name for a runner of ticks and senders, made as it starts: "host:pid:PLACE.TOKEN".
+
+    Unique to it (the random token): two containers with one hostname, each
+    qaf the first process of its own (pid 1), are two runners, not one. The
+    place says where its pid can be asked after (:func:`alive`).
+    """
+    return f"{socket.gethostname()}:{os.getpid()}:{_place()}.{secrets.token_hex(4)}"
+
+
 def alive(runner: str) -> bool:
-    """Whether a runner ("host:pid") may still be running: a process on this host can be asked."""
-    host, _, pid = runner.rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit():
-        return True  # another machine: only its lease tells
+    """Whether a runner (:func:`runner_name`) may still be running: a process of this host, kernel and pid
+    namespace can be asked; any other (another machine, another container on this one, a runner named by an
+    older qaf as "host:pid") only its lease tells."""
+    host, pid, token = (runner.split(":") + ["", ""])[:3]
+    place = token.partition(".")[0]
+    if host != socket.gethostname() or not pid.isdigit() or not place or place != _place():
+        return True
     try:
         os.kill(int(pid), 0)
     except ProcessLookupError:

@@ -119,14 +119,64 @@ def test_issue12_3_a_claim_held_by_a_process_that_is_gone_is_taken_at_once(store
     import subprocess
     import sys
 
-    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True).stdout.strip()
-    dead = f"{socket.gethostname()}:{gone}"
+    dead = subprocess.run([sys.executable, "-c", "from qaf.cli.common import runner_name; print(runner_name())"],
+                          capture_output=True, text=True).stdout.strip()  # fmt: skip
+    assert dead.startswith(f"{socket.gethostname()}:")
     queue(store, Notice("alert/b", "P1", "pat@example-council.gov.uk", "Alert b", "Pat\n.", "alert", "ob1"))
     wall = datetime(2026, 5, 11, 7, 0, tzinfo=timezone.utc)
     with store.write() as conn:
         assert len(ob_store.claim(conn, dead, NOW, wall)) == 1
     with store.write() as conn:  # well inside the dead runner's lease
         assert [c.key for c in ob_store.claim(conn, "elsewhere.example:3", NOW, wall + timedelta(seconds=5))] == ["alert/b"]
+
+
+def test_two_runners_of_one_host_and_pid_are_two_runners(store: SqlStore, monkeypatch):
+    """Two containers with one hostname, each qaf the first process of its own (pid 1), were both named
+    'qaf:1': the second's `qaf tick` took the first's live claim on the day as its own and ran the day's tick
+    beside it, and each could hand back or mark the other's email. Each runner's name now carries a token
+    made as it starts: the second is told busy, and gets none of the first's email."""
+    import os
+    import socket
+
+    from qaf.cli.common import runner_name
+    from qaf.store import ticks
+
+    monkeypatch.setattr(socket, "gethostname", lambda: "qaf")
+    monkeypatch.setattr(os, "getpid", lambda: 1)
+    first, second = runner_name(), runner_name()  # as two containers name themselves as they start
+    monkeypatch.undo()
+    assert first.startswith("qaf:1:") and second.startswith("qaf:1:") and first != second
+    wall = datetime(2026, 5, 11, 6, 0, tzinfo=timezone.utc)
+    with store.write() as conn:
+        assert ticks.claim_tick(conn, date(2026, 5, 11), first, wall) == "run"
+    with store.write() as conn:
+        assert ticks.claim_tick(conn, date(2026, 5, 11), second, wall + timedelta(minutes=1)) == "busy"
+    queue(store, Notice("alert/a", "P1", "pat@example-council.gov.uk", "Alert a", "Pat\n.", "alert", "ob1"))
+    with store.write() as conn:
+        [mine] = ob_store.claim(conn, first, NOW, wall)
+    with store.write() as conn:
+        assert ob_store.claim(conn, second, NOW, wall + timedelta(seconds=5)) == []
+        assert ob_store.hand_back(conn, [mine], second) == 0
+        assert ob_store.mark_sent(conn, mine, second, NOW) is False
+    with store.write() as conn:
+        assert ob_store.mark_sent(conn, mine, first, NOW) is True
+
+
+def test_a_runner_of_another_container_on_this_host_is_not_taken_for_dead(store: SqlStore):
+    """A container sharing this machine's hostname (network_mode: host) has pids of its own: its runner's pid,
+    not found here, made it look dead, and its email was claimed again while its lease ran (sent twice). Only
+    a runner of this kernel and pid namespace is asked after by its pid; any other's lease tells, as does that
+    of a runner named as before (host:pid, which does not say where its pid is)."""
+    import socket
+
+    host = socket.gethostname()
+    wall = datetime(2026, 5, 11, 7, 0, tzinfo=timezone.utc)
+    for n, other in enumerate((f"{host}:4000000", f"{host}:4000000:00000000.0123abcd")):  # pids there are not pids here
+        queue(store, Notice(f"alert/{n}", "P1", "pat@example-council.gov.uk", "Alert", "Pat\n.", "alert", "ob1"))
+        with store.write() as conn:
+            assert len(ob_store.claim(conn, other, NOW, wall)) == 1
+        with store.write() as conn:
+            assert ob_store.claim(conn, "elsewhere.example:3", NOW, wall + timedelta(seconds=5)) == [], other
 
 
 def test_issue12_4_each_council_on_a_postgresql_server_has_its_own_leader():

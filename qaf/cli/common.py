@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
-import socket
 import sys
 from datetime import date
 from typing import TYPE_CHECKING, Sequence
@@ -97,5 +95,8 @@ def print_problems(problems: Sequence[Problem], stream=None) -> None:
 
 
 def runner_name() -> str:
-    """Who is running: "host:pid", so a dead runner on this host can be recognised."""
-    return f"{socket.gethostname()}:{os.getpid()}"
+    """Who is running: "host:pid:PLACE.TOKEN", unique to this process (a dead runner on this host can be
+    recognised; two containers of one hostname and pid are two runners): :func:`qaf.store.outbox.runner_name`."""
+    from qaf.store.outbox import runner_name as made
+
+    return made()
