@@ -313,3 +313,79 @@ def test_an_outcome_recorded_as_the_tick_reads_late_work_gets_no_overdue_email(d
     else:  # escalated while it was late, then recorded
         assert rungs and told
     store.close()
+
+
+def as_the_tick_begins(store: SqlStore, monkeypatch, then) -> None:
+    """``then()`` once the tick has read the frameworks in use, before it schedules them."""
+    original = store.frameworks
+
+    def frameworks():
+        found = original()
+        then()
+        return found
+
+    monkeypatch.setattr(store, "frameworks", frameworks)
+
+
+def tick_on(store: SqlStore, day: date) -> tick.TickResult:
+    from qaf.engine.businesstime import business_now
+
+    return tick.run_tick(store, day, MailSettings(), "elsewhere.example:1", now=business_now(day), wall=lambda: WALL)
+
+
+def test_a_framework_retired_as_the_tick_begins_stays_retired(db_url: str, monkeypatch):
+    """`qaf framework retire` ran as the 06:00 tick began: the tick scheduled the framework it had read in
+    use, and opened again every obligation of the window the retirement had cancelled (171 on the test
+    council), in people's lists and feeds for good (a retired framework is scheduled no more). The schedule
+    now reads, under its lock, whether the framework is still in use."""
+    from qaf.engine.model import LIVE
+    from qaf.engine.query import Filters
+    from qaf.usecases import frameworkload
+    from tests.test_tick import FW, set_up
+
+    store = SqlStore.open(db_url)
+    set_up(store)
+    tick_on(store, date(2024, 10, 1))
+    as_the_tick_begins(store, monkeypatch, lambda: frameworkload.retire(store, FW.id, date(2024, 11, 4)))
+    tick_on(store, date(2024, 11, 4))
+    monkeypatch.undo()
+    tick_on(store, date(2024, 11, 5))
+    assert store.obligations(Filters(framework=FW.id, statuses=frozenset(LIVE))) == []
+    store.close()
+
+
+def rows_1_6_and_1_7_swapped(text: str) -> str:
+    """East Sussex amended: the Chief Executive's six-monthly meeting put first, as 1.6, the monthly
+    monitoring after it, as 1.7 (each row keeps its identity: its work is renamed with it)."""
+    return text.replace('id: "1.6"', 'id: "X"').replace('id: "1.7"', 'id: "1.6"').replace('id: "X"', 'id: "1.7"')
+
+
+def monitoring_rows(store: SqlStore) -> set[str]:
+    """The rows the Chief Executive's monthly monitoring meetings are filed under."""
+    from qaf.engine.query import Filters
+
+    return {o.row for o in store.obligations(Filters(statuses=None)) if "Monitoring via one-to-one" in o.title}
+
+
+def test_a_framework_amended_as_the_tick_begins_is_scheduled_as_amended(db_url: str, monkeypatch, tmp_path):
+    """An amendment renumbering rows 1.6 and 1.7 was loaded as the tick began: the tick scheduled the
+    version it had read, so the monthly monitoring meeting it made for the horizon's new month was filed
+    under 1.6 (the amendment's six-monthly meeting), titled 1.7, for good. The schedule now plans the
+    framework as the store holds it when it takes its lock."""
+    from tests.council import council
+    from tests.test_reconcile import amended
+
+    store = SqlStore.open(db_url)
+    published, text = amended(tmp_path, "published", lambda t: t)
+    swapped, swapped_text = amended(tmp_path, "amended", rows_1_6_and_1_7_swapped)
+    store.save_framework(published, text)
+    store.save_org(council())
+    tick_on(store, date(2024, 10, 1))
+    assert monitoring_rows(store) == {"1.6"}
+    as_the_tick_begins(store, monkeypatch, lambda: store.save_framework(swapped, swapped_text))
+    tick_on(store, date(2024, 11, 4))
+    monkeypatch.undo()
+    tick_on(store, date(2024, 11, 5))
+    assert monitoring_rows(store) == {"1.7"}
+    store.close()
+

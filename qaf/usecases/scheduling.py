@@ -25,6 +25,8 @@ from qaf.engine.sampling import CaseHistory
 from qaf.engine.schedule import CALENDAR, SAMPLES, part_of, plan
 from qaf.engine.scope import OUT_OF_SCOPE
 from qaf.rules.model import Framework
+from qaf.store import frameworks as fw_store
+from qaf.store.frameworks import UnknownFrameworkError
 from qaf.store import obligations as ob_store
 from qaf.store import runs
 from qaf.store.collector import collector_paused
@@ -69,17 +71,32 @@ def again_if_changed(work):
 
 
 def _schedule(store: Store, fw: Framework, org: Org, first: date, last: date, today: date, force: bool) -> ScheduleResult:
-    parts = [CALENDAR]
-    sampled = sorted({c.sample.row for r in fw.rows for c in r.cadences if c.sample is not None})
-    if sampled:
-        parts.append(SAMPLES)
     with collector_paused(), store.write() as conn:
         store.lock(conn, f"schedule.{fw.id}")
+        retired = fw_store.retired_on(conn, fw.id)
+        if retired is not None:  # retired since the caller read it in use (`qaf framework retire` as the tick began)
+            return ScheduleResult(fw.id, 0, notes=(f"{fw.id} was retired on {retired.isoformat()}: it is scheduled no more",), skipped=True)
+        fw = _as_stored(conn, store, fw)
         fw = store.numbered_in(conn, fw)  # each cadence's number as the store keeps it: an amendment does not renumber
+        parts = [CALENDAR]
+        sampled = sorted({c.sample.row for r in fw.rows for c in r.cadences if c.sample is not None})
+        if sampled:
+            parts.append(SAMPLES)
         results = [_part(conn, store, fw, org, first, last, today, part, sampled, force) for part in parts]
         results.append(_follow_ups(conn, store, fw, org, today))
         results.append(_earlier(conn, store, fw, org, first, today))
     return _combine(fw.id, results)
+
+
+def _as_stored(conn, store: Store, fw: Framework) -> Framework:
+    """``fw`` as the store holds it now: the caller read it before the schedule took its lock, and an amendment
+    loaded since (rows renumbered, their work renamed with them) is what the store's work now follows. A
+    framework the store does not hold is planned as given."""
+    try:
+        held = store.framework_in(conn, fw.id)
+    except UnknownFrameworkError:
+        return fw
+    return fw if held is fw or held == fw else held
 
 
 def _follow_ups(conn, store, fw: Framework, org: Org, today: date) -> ScheduleResult:
