@@ -131,6 +131,9 @@ class SqlStore:
 
     def save_framework(self, framework: Framework, text: str) -> FrameworkChange:
         with self.write() as conn:
+            # not while a schedule of it runs (PostgreSQL): the work it writes under the rows as they were is
+            # renamed with the rest, and the next schedule plans this version
+            self.lock(conn, f"schedule.{framework.id}")
             shown = fw_store.shown(conn, framework.id)
             change = fw_store.save(conn, framework, text, framework.source.file)
             if shown is not None:  # its events quote the framework's title and each row's purpose

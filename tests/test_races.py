@@ -389,3 +389,34 @@ def test_a_framework_amended_as_the_tick_begins_is_scheduled_as_amended(db_url: 
     assert monitoring_rows(store) == {"1.7"}
     store.close()
 
+
+
+def test_an_amendment_loaded_while_the_tick_schedules_waits_for_it(db_url: str, monkeypatch, tmp_path):
+    """The same amendment loaded (another process) while the tick's schedule was planning: on PostgreSQL it
+    renamed the row's work as it stood and committed, and the schedule then wrote the work it had planned
+    under the old number. Loading a framework now waits for a schedule of it, and renames what it wrote."""
+    from tests.council import council
+    from tests.test_reconcile import amended
+    from qaf.usecases import scheduling
+
+    store = SqlStore.open(db_url)
+    published, text = amended(tmp_path, "published", lambda t: t)
+    swapped, swapped_text = amended(tmp_path, "amended", rows_1_6_and_1_7_swapped)
+    store.save_framework(published, text)
+    store.save_org(council())
+    tick_on(store, date(2024, 10, 1))
+    original, seen = scheduling.plan, {}
+
+    def planning(*args, **kwargs):
+        if not seen:
+            seen["thread"], seen["failures"] = meanwhile(db_url, lambda s: s.save_framework(swapped, swapped_text))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(scheduling, "plan", planning)
+    tick_on(store, date(2024, 11, 4))
+    seen["thread"].join()
+    assert seen["failures"] == []
+    monkeypatch.undo()
+    tick_on(store, date(2024, 11, 5))
+    assert monitoring_rows(store) == {"1.7"}
+    store.close()
