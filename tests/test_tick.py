@@ -370,3 +370,24 @@ def test_c6_qaf_tick_by_the_clock_ticks_a_day_it_ran_ahead_of_when_that_day_come
     assert main(["--db", db_url, "tick"]) == 0
     assert "tick 2024-05-23: done before" in capsys.readouterr().out
     store.close()
+
+
+def test_a_catch_up_with_the_mail_server_unreachable_tries_each_email_once(db_url: str):
+    """A service back after a fortnight away caught up day by day, each past day's tick sending as that day: with
+    the mail server unreachable for those few seconds, each email was tried once a day caught up (the back-off
+    runs on business time), so a catch-up of 80 days marked escalations failed for good in a minute, and a
+    fortnight's used up half the month of attempts they are given. Days before today are ticked without
+    sending; today's tick sends what all of them queued."""
+    from qaf.usecases.tick import catch_up
+
+    store = SqlStore.open(db_url)
+    set_up(store)
+    first = date(2024, 6, 24)
+    run_tick(store, first, MailSettings(), "test", now=business_now(first), wall=utc_now)  # no mail server set up yet
+    today = first + timedelta(days=14)
+    ticked = catch_up(store, today, MailSettings(host="127.0.0.1", port=free_port()), "test", limit=366, wall=utc_now)
+    assert [r.day for r in ticked] == list(days(first + timedelta(days=1), today))
+    rows = [r for r in outbox(store) if not r.digest]
+    assert rows and {(r.status, r.attempts) for r in rows} == {("pending", 1)}
+    assert ticked[-1].retrying == len(rows) and all(r.retrying == 0 for r in ticked[:-1])
+    store.close()

@@ -68,6 +68,7 @@ class TickResult:
     pending: int = 0
     purged: int = 0
     mail: bool = False
+    later: bool = False  # a day caught up before today: its email is sent by today's tick
 
     def summary(self) -> dict:
         return {
@@ -83,7 +84,9 @@ class TickResult:
         out = [f"tick {self.day}:"]
         out += [f"  schedule {fw}: {what}" for fw, what in self.scheduled.items()]
         out.append(f"  escalations and reminders queued: {self.escalated}; digests gathered: {self.digests}")
-        if self.mail:
+        if self.later:
+            out.append(f"  email: {self.pending} notices pending, sent by today's tick of the catch-up")
+        elif self.mail:
             out.append(f"  email: {self.sent} sent, {self.retrying} to retry, {self.failed} failed for good")
         else:
             out.append(f"  email: QAF_SMTP_HOST is not set, so {self.pending} notices stay pending in the outbox")
@@ -252,19 +255,22 @@ def run_tick(
     wall: Callable[[], datetime],
     now: datetime | None = None,
     takeover: bool = False,
+    send: bool = True,
 ) -> TickResult:
     """The day's tick. ``wall`` is the real clock, for leases (the interfaces pass
     :func:`qaf.clock.utc_now`); ``now`` the business time (default 06:00 in the
-    framework's timezone)."""
+    framework's timezone). ``send=False``: the outbox is left for a later tick to send
+    (a catch-up's days before today)."""
     keep_days = retention_days()  # a bad setting stops the tick before it does anything
     now = now or business_now(today, store.timezone())
     with store.write() as conn:
         status = ticks.claim_tick(conn, today, runner, wall(), takeover)
-    result = TickResult(today, {"run": "ran", "done": "done before", "busy": "busy"}[status], mail=settings.configured)
+    result = TickResult(today, {"run": "ran", "done": "done before", "busy": "busy"}[status], mail=settings.configured,
+                        later=settings.configured and not send)  # fmt: skip
     if status != "run":
         # the date's work is done (or another runner is doing it), but email a dead sender left
         # claimed is sent now that its lease has expired, not at the next date's tick
-        if settings.configured:
+        if settings.configured and send:
             result.sent, result.failed, result.retrying = send_outbox(store, settings, runner, now, wall)
         log.info("tick %s: %s", today, result.status)
         return result
@@ -283,7 +289,7 @@ def run_tick(
     with store.write() as conn:
         result.digests = ob_store.gather_digests(conn, today, now, digest_text)
     failpoint("after-digests")
-    if settings.configured:
+    if settings.configured and send:
         result.sent, result.failed, result.retrying = send_outbox(store, settings, runner, now, wall)
     result.purged = purge_outbox(store, now, keep_days)
     failpoint("after-purge")
@@ -331,6 +337,11 @@ def catch_up(
 
     A tick finished for a day after ``today`` (the clock was ahead, and has been put right) holds no day
     back: it is reopened (:func:`reopen_ahead`), and its day ticked when it comes.
+
+    Only today's tick sends email: each day's would try what is due as of that
+    day (its back-off runs on business time), so a mail server unreachable for
+    the catch-up's few seconds would have each email tried once a day caught
+    up, a month of attempts used up by a month caught up.
     """
     reopen_ahead(store, today)
     with store.read() as conn:
@@ -342,6 +353,6 @@ def catch_up(
     day = start
     while day <= today:
         if day not in finished:
-            out.append(run_tick(store, day, settings, runner, **kwargs))
+            out.append(run_tick(store, day, settings, runner, send=day == today, **kwargs))
         day += timedelta(days=1)
     return out
