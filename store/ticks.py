@@ -118,11 +118,13 @@ def reopen_ahead(conn: Connection, today: date, since: datetime) -> Ahead | None
     o = OUTBOX.c
     # digests gathered ahead and not sent yet are withdrawn; their items wait to be gathered again (those
     # queued ahead are withdrawn below), so nothing they hold is lost and nothing ahead of its day goes
-    digests = conn.execute(select(o.id, o.key).where(o.key.like("digest/%"), o.created_at >= since, o.status == "pending")).all()
+    # held as read (PostgreSQL): a sender's claim of one waits, or, claimed first, it is read as being sent and stands
+    held = (lambda query: query.with_for_update()) if conn.dialect.name == "postgresql" else (lambda query: query)
+    digests = conn.execute(held(select(o.id, o.key).where(o.key.like("digest/%"), o.created_at >= since, o.status == "pending"))).all()
     for keys in chunked([r.key for r in digests]):
         conn.execute(update(OUTBOX).where(o.digest_key.in_(keys), o.status == "digested").values(status="pending", digest_key=None))
     update_rows(conn, OUTBOX, "id", [{"id": r.id, "key": f"{r.key}/ahead/{r.id}", "status": "withdrawn"} for r in digests])
-    queued = conn.execute(select(o.id, o.key, o.status).where(o.key.like("esc/%"), o.created_at >= since)).all()
+    queued = conn.execute(held(select(o.id, o.key, o.status).where(o.key.like("esc/%"), o.created_at >= since))).all()
     withdrawn = [r for r in queued if r.status == "pending"]
     update_rows(conn, OUTBOX, "id", [{"id": r.id, "key": f"{r.key}/ahead/{r.id}", "status": "withdrawn"} for r in withdrawn])
     update_rows(conn, OUTBOX, "id", [{"id": r.id, "key": f"{r.key}/ahead/{r.id}"} for r in queued if r.status != "pending"])

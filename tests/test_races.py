@@ -420,3 +420,46 @@ def test_an_amendment_loaded_while_the_tick_schedules_waits_for_it(db_url: str, 
     tick_on(store, date(2024, 11, 5))
     assert monitoring_rows(store) == {"1.7"}
     store.close()
+
+
+def test_an_email_claimed_as_a_tick_ahead_is_taken_back_is_sent_or_withdrawn_not_both(db_url: str, monkeypatch):
+    """The clock put right, a tick run ahead was taken back: its escalation emails not sent were withdrawn as
+    read, and on PostgreSQL one a sender (another process) claimed meanwhile was withdrawn while it went out,
+    so the rung raised again on its day was emailed a second time. The rows are now held as they are read:
+    the sender's claim waits for them, or the email, claimed first, stands."""
+    from sqlalchemy import insert
+
+    from qaf.store import ticks
+    from qaf.store.outcomes import outbox_rows
+    from qaf.store.tables import OUTBOX, TICK_RUNS
+    from qaf.store.upsert import insert_new
+
+    store = SqlStore.open(db_url)
+    today, ahead = date(2026, 5, 11), datetime(2026, 5, 12, 5, 0, tzinfo=timezone.utc)
+    notice = Notice("esc/ob1/1", "M1", "manager@example-council.gov.uk", "Overdue", "Manager\nOverdue.", "escalation", "ob1")
+    with store.write() as conn:
+        conn.execute(insert(TICK_RUNS), {"business_date": date(2026, 5, 12), "started_at": WALL, "finished_at": WALL, "runner": "r", "summary": {}})
+        insert_new(conn, OUTBOX, outbox_rows([notice], ahead), ["key"])
+    original, claims, sender = ticks.update_rows, [], []
+
+    def withdrawing(conn, table, key, rows, **kwargs):
+        if rows and not sender and any(r.get("status") == "withdrawn" for r in rows):  # read as pending: a sender claims it now
+            def claim(s: SqlStore) -> None:
+                with s.write() as c:
+                    claims.extend(ob_store.claim(c, "elsewhere.example:2", ahead, WALL))
+            sender.append(meanwhile(db_url, claim))
+        return original(conn, table, key, rows, **kwargs)
+
+    monkeypatch.setattr(ticks, "update_rows", withdrawing)
+    with store.write() as conn:
+        found = ticks.reopen_ahead(conn, today, datetime(2026, 5, 12, 0, 0, tzinfo=timezone.utc))
+    thread, failures = sender[0]
+    thread.join()
+    assert failures == []
+    [row] = outbox_rows_of(store)
+    if claims:  # the sender claimed it first: it is being sent, and stands
+        assert (row.status, found.withdrawn, found.stand) == ("sending", 0, 1)
+    else:  # withdrawn first: no sender has it
+        assert (row.status, row.claimed_by, found.withdrawn) == ("withdrawn", None, 1)
+    assert row.key == f"esc/ob1/1/ahead/{row.id}"
+    store.close()
