@@ -57,6 +57,10 @@ from qaf.usecases.tick import catch_up, retention_days, send_outbox
 
 log = logging.getLogger("qaf.service")
 
+# a tick that failed (the database away, a statement refused) is tried again after these waits, then
+# hourly, at the leader's checks: the day's escalations and digests go out that day, not the next
+TICK_RETRY = (60.0, 300.0, 900.0, 3600.0)
+
 
 def lower_priority(nice: int) -> None:
     """Lower the calling thread's CPU priority by ``nice`` (Linux; elsewhere nothing).
@@ -216,7 +220,7 @@ def build(
     leadership = Leadership(store, url)
     settings = read_settings()
     busy = threading.Lock()  # one tick or send at a time in this process
-    state = {"last": None}
+    state: dict[str, Any] = {"last": None, "failed": 0, "again_at": None}
     zone = store.timezone()
     today = today or (lambda: today_in(zone))
 
@@ -228,12 +232,23 @@ def build(
             if not store.stored_frameworks():
                 log.info("no framework loaded: nothing to tick")
                 return
-            last = background.run(_tick_job, today(), state.pop("from", None))
+            try:
+                last = background.run(_tick_job, today(), state.get("from"))
+            except Exception as error:  # noqa: BLE001 - whatever stopped it, the day is ticked again later
+                wait = TICK_RETRY[min(state["failed"], len(TICK_RETRY) - 1)]
+                state["failed"] += 1
+                state["again_at"] = time.monotonic() + wait
+                log.error("the tick failed (%s): it is tried again in %d minutes", str(error).split(":")[1].strip() if ":" in str(error) else type(error).__name__, wait // 60)
+                return
+            state.update(failed=0, again_at=None)
+            state.pop("from", None)
             if last:
                 state["last"] = last
 
     def lead() -> None:
         if leadership.still_held():
+            if state["again_at"] is not None and time.monotonic() >= state["again_at"]:
+                ticks()  # a failed tick, tried again: it catches up the days it did not finish
             return
         if leadership.try_acquire():
             log.info("%s is the leader: it ticks daily at %s %s and sends email", runner, tick_at.isoformat(), zone)

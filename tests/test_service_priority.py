@@ -232,3 +232,28 @@ def test_a_bad_value_stops_the_start_and_names_the_setting(tmp_path, monkeypatch
     monkeypatch.setenv("QAF_BACKGROUND_NICE", "20")
     with pytest.raises(QafError, match=r"QAF_BACKGROUND_NICE='20': a whole number from 0 to 19"):
         service.build(f"sqlite:///{tmp_path}/qaf.db", "test")
+
+
+def test_a_tick_that_fails_is_tried_again_that_day_and_finishes_it(tmp_path, monkeypatch, caplog):
+    """The database refusing a statement at the end of the 06:00 tick (a full disk, a restart) left the day
+    unticked until the next morning: its escalations and digests a day late. It is tried again at the
+    leader's checks, after a minute, then longer, and the day is ticked."""
+    monkeypatch.setattr(service, "TICK_RETRY", (0.0,))
+    with council_served(tmp_path, monkeypatch) as (app, scheduler, setup):
+        with setup.write() as conn:  # the tick's last step, marking the day finished, refused
+            conn.exec_driver_sql("CREATE TRIGGER refused BEFORE UPDATE ON tick_runs BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+        with caplog.at_level("ERROR", logger="qaf.service"):
+            scheduler.get_job("lead").func()  # becomes the leader; its tick fails
+        assert "the tick failed (IntegrityError): it is tried again in 0 minutes" in caplog.text
+        with setup.read() as conn:
+            assert [t.finished_at for t in conn.execute(select(TICK_RUNS))] in ([], [None])
+        scheduler.get_job("lead").func()  # still failing: tried, and to be tried again
+        with setup.write() as conn:
+            conn.exec_driver_sql("DROP TRIGGER refused")
+        scheduler.get_job("lead").func()  # the leader's next check: the day ticked
+        with setup.read() as conn:
+            ticked = list(conn.execute(select(TICK_RUNS)))
+        assert [(t.business_date, t.finished_at is not None) for t in ticked] == [(DAY, True)]
+        scheduler.get_job("lead").func()  # nothing left to try again
+        with setup.read() as conn:
+            assert len(list(conn.execute(select(TICK_RUNS)))) == 1
