@@ -18,6 +18,7 @@ from qaf.store.tables import EXTENSION_REQUESTS
 
 R = EXTENSION_REQUESTS.c
 PENDING, APPROVED, REFUSED = "pending", "approved", "refused"
+MAX_ID = 2**31 - 1  # the id column is PostgreSQL's integer: a larger number is no request's (and PostgreSQL refuses to compare it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +48,8 @@ def add(conn: Connection, obligation: str, asked_by: str, at: datetime, to: date
 
 
 def get(conn: Connection, rid: int) -> ExtensionRequest | None:
+    if not 0 < rid <= MAX_ID:
+        return None
     row = conn.execute(select(EXTENSION_REQUESTS).where(R.id == rid)).first()
     return None if row is None else _request(row)
 

@@ -250,6 +250,17 @@ def test_only_the_owner_may_ask_and_every_post_needs_its_csrf_token(site: Site):
     assert one(site, audit.id).due == date(2024, 6, 28)
 
 
+@pytest.mark.parametrize("rid", ["2147483648", "999999999999", "²"])  # past PostgreSQL's integer; a digit int() cannot read
+def test_a_request_number_no_request_can_have_is_404_not_500(site: Site, rid: str):
+    olive = site.signed_in(OLIVE)
+    token = csrf(olive.get("/my-line").text)
+    before = snapshot(site.store)
+    for act in ("approve", "refuse"):
+        answer = olive.post(f"/extensions/{rid}/{act}", data={"csrf": token, "answer": "No: the audit is needed now."})
+        assert answer.status_code == 404 and "There is no such request" in answer.text
+    assert snapshot(site.store) == before
+
+
 def test_my_work_in_full_shows_each_lines_case_words_window_and_cause(site: Site):
     pat = site.signed_in(PAT)
     page = pat.get("/my-work")

@@ -128,7 +128,7 @@ def install(app: FastAPI, site: Site) -> None:
         who = site.posted_by(request, fields)
         if isinstance(who, Response):
             return who
-        if not rid.isdigit() or len(rid) > 12:
+        if not (rid.isascii() and rid.isdigit()) or len(rid) > 12:  # "²" is a digit to isdigit(), and not to int()
             return site.refused(404, "Page not found", "There is no such request.", who)
         try:
             if approving:
