@@ -295,9 +295,9 @@ class CouncilYear(RuleBasedStateMachine):
         if asked[0] != "ok":
             return
         with self.stores["sqlite"].read() as conn:
-            who = extensions.approvers(conn, self.stores["sqlite"], ob, to)[0]
+            who = extensions.approvers(conn, self.stores["sqlite"], ob, to, self.today)[0]
         if not given:
-            answer = self._each(lambda store: extensions.refuse(store, asked[1], who[0], REFUSAL, now).status)
+            answer = self._each(lambda store: extensions.refuse(store, asked[1], who[0], REFUSAL, now, self.today).status)
             assert answer == ("ok", "refused"), answer
             for store in self.stores.values():
                 after = {o.id: o for o in store.obligations()}[ob.id]

@@ -150,7 +150,7 @@ def test_a_request_for_more_time_waiting_for_the_database_holds_up_nobody_else(s
 def extensions_of(site: Site, oid: str) -> list[int]:
     from qaf.usecases import extensions
 
-    return [r.id for r in extensions.of_obligation(site.store, one(site, oid))[0]]
+    return [r.id for r in extensions.of_obligation(site.store, one(site, oid), TODAY)[0]]
 
 def test_a_longer_extension_waits_for_the_head_of_service(site: Site):
     audit = june(site)
@@ -166,6 +166,19 @@ def test_a_longer_extension_waits_for_the_head_of_service(site: Site):
     assert olive.post(f"/extensions/{rid}/approve", data={"csrf": token}).status_code == 403 and one(site, audit.id) == before
     assert hana.post(f"/extensions/{rid}/approve", data={"csrf": csrf(line)}).status_code == 200
     assert one(site, audit.id).due == date(2024, 7, 15)
+
+
+def test_a_request_for_more_time_waits_for_a_manager_in_post_never_one_who_has_left(site: Site):
+    from tests.council import council
+    from tests.test_feeds import people_with
+
+    site.store.save_org(council(people=people_with(SW4={"end": date(2024, 6, 30)}, OM1={"end": date(2024, 6, 7)})))  # Olive left on Friday
+    audit = june(site)
+    pat = site.signed_in(PAT)
+    assert ask(site, pat, audit.id, "2024-07-03").status_code == 303
+    shown = pat.get(f"/obligations/{audit.id}/extension").text
+    assert "Waiting for Hana Locality to decide" in shown and "Olive Ops" not in shown
+    assert request_id(site.signed_in(HANA).get("/my-line").text)
 
 
 def test_refusing_needs_a_reason_which_stays_on_the_page_and_out_of_emails(site: Site):

@@ -56,12 +56,14 @@ def _bad(field: str, message: str) -> Problem:
     return Problem(ASKED, field, message)
 
 
-def approvers(conn, store: Store, ob: Obligation, to: date) -> tuple[tuple[str, ...], int]:
-    """Who may approve moving ``ob`` to ``to`` (nearest manager first), and the working days it adds in all."""
+def approvers(conn, store: Store, ob: Obligation, to: date, today: date) -> tuple[tuple[str, ...], int]:
+    """Who may approve moving ``ob`` to ``to`` (nearest manager in post on ``today`` first: never someone who has
+    left, or not yet started), and the working days it adds in all."""
     fw = store.framework_in(conn, ob.framework)
     org = store.org_in(conn)
     days = extension_days(conn, fw, ob, to)
-    return tuple(p.id for p in org.line(ob.assignee or "") if may_extend(fw, org, ob, p.id, days)), days
+    line = (p for p in org.line(ob.assignee or "") if p.active_on(today))
+    return tuple(p.id for p in line if may_extend(fw, org, ob, p.id, days)), days
 
 
 def ask(store: Store, oid: str, by: str, to: date | None, reason: str, now: datetime, today: date) -> ExtensionRequest:
@@ -84,7 +86,7 @@ def ask(store: Store, oid: str, by: str, to: date | None, reason: str, now: date
             problems.append(_bad("to", f"The new due date must be today ({today:%d %B %Y}) or later"))
         elif to > oc.original_due(conn, ob) + MAX_EXTENSION:
             problems.append(_bad("to", "The new due date must be within a year of the original one"))
-        elif not approvers(conn, store, ob, to)[0]:
+        elif not approvers(conn, store, ob, to, today)[0]:
             problems.append(_bad("to", "Nobody in your line may give that much more time: choose an earlier date"))
         if not reason:
             problems.append(_bad("reason", "Say why more time is needed"))
@@ -101,13 +103,13 @@ def ask(store: Store, oid: str, by: str, to: date | None, reason: str, now: date
         return found
 
 
-def _deciding(conn, store: Store, rid: int, by: str) -> tuple[ExtensionRequest, Obligation]:
+def _deciding(conn, store: Store, rid: int, by: str, today: date) -> tuple[ExtensionRequest, Obligation]:
     """The pending request ``by`` may decide, locked with its obligation; else NotAllowed or an InputError."""
     found = requests.get(conn, rid)
     if found is None:
         raise NoSuchRequest(f"no extension request {rid}")
     ob = oc.load(conn, found.obligation, lock=True)
-    if by not in approvers(conn, store, ob, found.to)[0]:
+    if by not in approvers(conn, store, ob, found.to, today)[0]:
         raise NotAllowed("only the person the framework says may approve this extension can decide it")
     if found.status != PENDING:
         raise InputError([_bad("request", f"this request was already {found.status}")], f"request {rid}: nothing changed")
@@ -117,17 +119,17 @@ def _deciding(conn, store: Store, rid: int, by: str) -> tuple[ExtensionRequest, 
 def approve(store: Store, rid: int, by: str, today: date, now: datetime) -> Obligation:
     """Approve and extend, in one transaction; the extension's checks are ``qaf extend``'s."""
     with store.write() as conn:
-        found, ob = _deciding(conn, store, rid, by)
+        found, ob = _deciding(conn, store, rid, by, today)
         extended = extend_in(conn, store, ob.id, found.to, by, found.reason, today)
         if not requests.decide(conn, rid, APPROVED, by, now, None):
             raise InputError([_bad("request", "this request was decided by someone else meanwhile")], f"request {rid}: nothing changed")
         return extended
 
 
-def refuse(store: Store, rid: int, by: str, answer: str, now: datetime) -> ExtensionRequest:
-    """Refuse, saying why (kept with the request, shown on the obligation's page)."""
+def refuse(store: Store, rid: int, by: str, answer: str, now: datetime, today: date) -> ExtensionRequest:
+    """Refuse on ``today``, saying why (kept with the request, shown on the obligation's page)."""
     with store.write() as conn:
-        found, _ = _deciding(conn, store, rid, by)
+        found, _ = _deciding(conn, store, rid, by, today)
         answer = answer.strip()
         wrong = ("Say why the request is refused" if not answer else
                  f"The reason must be {MAX_REASON:,} characters or fewer" if len(answer) > MAX_REASON else
@@ -141,22 +143,22 @@ def refuse(store: Store, rid: int, by: str, answer: str, now: datetime) -> Exten
         return done
 
 
-def of_obligation(store: Store, ob: Obligation) -> tuple[list[ExtensionRequest], tuple[str, ...]]:
-    """An obligation's requests (newest first), and who may decide the pending one (if any)."""
+def of_obligation(store: Store, ob: Obligation, today: date) -> tuple[list[ExtensionRequest], tuple[str, ...]]:
+    """An obligation's requests (newest first), and who may decide the pending one (if any) on ``today``."""
     with store.read() as conn:
         found = requests.of_obligation(conn, ob.id)
         waiting = next((r for r in found if r.status == PENDING), None)
-        who = approvers(conn, store, ob, waiting.to)[0] if waiting else ()
+        who = approvers(conn, store, ob, waiting.to, today)[0] if waiting else ()
     return found, who
 
 
-def waiting_for(store: Store, person: str) -> list[Waiting]:
-    """The pending requests ``person`` may decide, oldest first."""
+def waiting_for(store: Store, person: str, today: date) -> list[Waiting]:
+    """The pending requests ``person`` may decide on ``today``, oldest first."""
     out = []
     with store.read() as conn:
         for r in requests.pending(conn):
             ob = oc.load(conn, r.obligation)
-            who, days = approvers(conn, store, ob, r.to)
+            who, days = approvers(conn, store, ob, r.to, today)
             if person in who:
                 out.append(Waiting(r, ob, days, who))
     return out

@@ -57,7 +57,7 @@ def on_page(site: Site, store, viewer: Viewer, obligation: Obligation, errors: d
             entered: dict | None = None) -> dict[str, Any]:  # fmt: skip
     """The ``_extension.html`` partial's context on an obligation's page: its requests, the pending one,
     whether ``viewer`` may ask for more time or decide, and whom the decision waits for."""
-    asked, deciders = extensions.of_obligation(store, obligation)
+    asked, deciders = extensions.of_obligation(store, obligation, site.clock())
     org = store.org()
     waiting = next((r for r in asked if r.status == extensions.PENDING), None)
     # the reasons and answers: for the people who asked, and the line above the work's owner, who decide (never an
@@ -135,7 +135,7 @@ def install(app: FastAPI, site: Site) -> None:
                 done = extensions.approve(store, int(rid), who.person, site.clock(), site.now())
                 title, message = "Extension approved", f"{_what(done)}: now due {done.due:%A %-d %B %Y}."
             else:
-                refused = extensions.refuse(store, int(rid), who.person, fields.get("answer", ""), site.now())
+                refused = extensions.refuse(store, int(rid), who.person, fields.get("answer", ""), site.now(), site.clock())
                 title, message = "Request refused", f"The owner sees your reason on the item's page (request {refused.id})."
         except (extensions.NoSuchRequest, NoSuchObligation):
             return site.refused(404, "Page not found", "There is no such request.", who)
@@ -229,7 +229,7 @@ def line_of(site: Site, who: Viewer, errors: dict | None = None, entered: dict |
     for o in done:
         counts[o.assignee][2] += 1
     rows = sorted(((name_of(org, p), p, *c) for p, c in counts.items()), key=lambda r: (-r[2], r[0]))
-    waiting = extensions.waiting_for(store, who.person)
+    waiting = extensions.waiting_for(store, who.person, today)
     return {
         "viewer": who, "today": today, "people": rows, "overdue": overdue, "coming": coming, "waiting": waiting,
         "detail": details(store, [*overdue[:LISTED], *coming[:LISTED]]), "name": lambda pid: name_of(org, pid), "status": status,
