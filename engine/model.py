@@ -41,6 +41,15 @@ def kind_words(kind: str) -> str:
     return {"qa_signoff": "QA sign-off", "follow_up_audit": "follow-up audit"}.get(kind, kind.replace("_", " "))
 
 
+def status_words(status: str) -> str:
+    """A status as people say it: work given more time is "extended" (stored as ``rescheduled``).
+
+    >>> status_words("rescheduled"), status_words("overdue")
+    ('extended', 'overdue')
+    """
+    return "extended" if status == RESCHEDULED else status
+
+
 def a_kind(kind: str) -> str:
     """A kind of work as a sentence says it: "an audit", "a follow-up audit", "a QA sign-off".
 

@@ -96,6 +96,24 @@ def test_an_owner_asks_for_more_time_and_only_her_line_may_approve_it(site: Site
 
 
 
+def words(html: str) -> str:
+    """What a page says to the eye: its text without the markup (class names and form values)."""
+    return re.sub(r"<[^>]+>", " ", re.sub(r"<head>.*?</head>", "", html, flags=re.S))
+
+
+def test_work_given_more_time_is_called_extended_on_every_page_never_rescheduled(site: Site):
+    audit = june(site)
+    pat, olive = site.signed_in(PAT), site.signed_in(OLIVE)
+    ask(site, pat, audit.id, "2024-07-03")
+    line = olive.get("/my-line").text
+    assert olive.post(f"/extensions/{request_id(line)}/approve", data={"csrf": csrf(line)}).status_code == 200
+    assert one(site, audit.id).status == "rescheduled"  # the store's word
+    for who, path in ((pat, f"/obligations/{audit.id}"), (pat, "/my-work"), (pat, "/my-work?status=rescheduled"),
+                      (olive, "/search?status=rescheduled"), (olive, "/my-line")):  # fmt: skip
+        shown = words(who.get(path).text)
+        assert "rescheduled" not in shown and "extended" in shown, path
+
+
 def test_a_request_for_more_time_waiting_for_the_database_holds_up_nobody_else(site: Site):
     """Asking for more time and deciding it wait, as they must, while another writer holds the work (the daily
     tick planning a large council, another instance): in a worker thread, as every other form does. They waited

@@ -27,7 +27,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from qaf.engine.model import kind_words
+from qaf.engine.model import kind_words, status_words
 from qaf.engine.titles import cut
 
 HERE = Path(__file__).parent
@@ -66,6 +66,7 @@ def in_words(text: str | None) -> str:
 
 TEMPLATES.filters["what"] = _what
 TEMPLATES.filters["kind"] = kind_words  # "follow-up audit", "QA sign-off"
+TEMPLATES.filters["status"] = status_words  # "extended", not the store's "rescheduled"
 TEMPLATES.filters["in_words"] = in_words
 TEMPLATES.filters["cut"] = lambda text, limit=160: cut(" ".join((text or "").split()), limit)
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; form-action 'self'; "

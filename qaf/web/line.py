@@ -32,7 +32,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
 from qaf.calendars import access
-from qaf.engine.model import DONE, OPEN, OVERDUE, RESCHEDULED, Obligation
+from qaf.engine.model import DONE, OPEN, OVERDUE, RESCHEDULED, Obligation, status_words
 from qaf.engine.query import STORED, Filters, QueryError
 from qaf.engine.report_words import Month
 from qaf.rules.model import KINDS
@@ -280,7 +280,7 @@ def search_page(site: Site, who: Viewer, request: Request, fmt: str) -> Response
     if fmt not in ("html", "csv", "json"):
         asked.errors["format"] = "Format: html, csv or json"
     choices = {"team": [(t.id, t.name) for t in sorted(org.teams, key=lambda t: t.name)], "service": [(s, s) for s in org.services],
-               "status": [("", "Live (open, overdue, extended)"), ("all", "All"), *((s, s) for s in ("open", "overdue", "rescheduled", "done", "cancelled", "waived"))]}  # fmt: skip
+               "status": [("", "Live (open, overdue, extended)"), ("all", "All"), *((s, status_words(s)) for s in ("open", "overdue", "rescheduled", "done", "cancelled", "waived"))]}  # fmt: skip
     context = {"viewer": who, "asked": asked, "today": today, "name": lambda pid: name_of(org, pid), "choices": choices}
     if asked.errors:
         return page("search.html", 422, **context, found=None)
