@@ -495,3 +495,12 @@ def test_why_this_case_writes_its_days_as_the_page_does(site: Site):
     page = site.signed_in(PAT).get(f"/obligations/{later.id}").text
     why = re.search(r"<dt>Why this case</dt><dd>(.*?)</dd>", page, re.S).group(1)
     assert why == "a case is chosen when the period starts on 1 Jul 2024", why
+
+
+def test_the_actions_an_audit_raised_are_listed_with_their_days_as_the_page_writes_days(site: Site):
+    """On the audit's page and its review's, each action's due date reads "21 Jun 2024", never "2024-06-21"."""
+    client = site.signed_in(PAT)
+    audit, _ = record_with_an_action(site, client)
+    (review,) = find(site.store, cause=audit.id, kind="review")
+    for shown in (client.get(f"/obligations/{audit.id}").text, client.get(f"/obligations/{review.id}").text):
+        assert "due 21 Jun 2024" in shown and "2024-06-21" not in shown
