@@ -19,6 +19,7 @@ import re
 from datetime import date
 from typing import Iterator
 
+import markupsafe
 import pytest
 
 from qaf.engine.actions import ActionSpec
@@ -504,3 +505,23 @@ def test_the_actions_an_audit_raised_are_listed_with_their_days_as_the_page_writ
     (review,) = find(site.store, cause=audit.id, kind="review")
     for shown in (client.get(f"/obligations/{audit.id}").text, client.get(f"/obligations/{review.id}").text):
         assert "due 21 Jun 2024" in shown and "2024-06-21" not in shown
+
+
+def test_a_form_sent_twice_is_refused_in_words_that_name_the_work_not_its_id(site: Site):
+    """A double click (or Back and send again): the second is refused, nothing is written, and the page says
+    "This audit is done", never "1f2cf4a2ed61e323 is done"."""
+    client = site.signed_in(PAT)
+    audit, _ = record_with_an_action(site, client)
+    (action,) = find(site.store, cause=audit.id, kind="action")
+    may = may_audit(site.store, "SW1", 5)
+    olive, tom = site.signed_in(OLIVE), site.signed_in(TOM)
+    assert post(olive, f"/obligations/{may.id}/contest", {}).status_code == 200
+    assert post(tom, f"/obligations/{action.id}/close", {"note": "Done."}).status_code == 200
+    for who, ob, act, data, words in (
+        (client, audit, "outcome", {"grade": "good"}, "This audit is done"),
+        (olive, may, "contest", {}, "This audit's grade is already contested"),
+        (tom, action, "close", {"note": "Done."}, "This action is done"),
+    ):  # fmt: skip
+        answer = refused_unchanged(site, who, f"/obligations/{ob.id}/{act}", data, None, str(markupsafe.escape(words)))
+        summary = re.search(r'<div class="error-summary".*?</div>', answer.text, re.S).group(0)
+        assert not re.search(r"\b[0-9a-f]{16}\b", summary), summary

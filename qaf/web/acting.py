@@ -38,7 +38,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from qaf.engine.actions import parse_action, worker_of
-from qaf.engine.model import DONE, LIVE, Obligation
+from qaf.engine.model import DONE, LIVE, Obligation, kind_words
 from qaf.engine.outcomes import GRADED, Recording, check_recording, contest_refusals, may_act, parse_areas, signoff_refusals
 from qaf.engine.query import Filters
 from qaf.rules.plain import iso_day
@@ -115,7 +115,7 @@ def install(app: FastAPI, site: Site) -> None:
                 raise InputError(problems, f"{ob.id}: nothing recorded, the store is unchanged")
             res = recording.record(store, rec, today)
         except InputError as exc:
-            return refused(ob, who, "outcome", fields, *_shown(exc.problems, at, "outcome"))
+            return refused(ob, who, "outcome", fields, *_shown(exc.problems, at, "outcome", _named(store, ob)))
         return result(ob, who, act, res)
 
     @app.post("/obligations/{oid}/moderate", include_in_schema=False)
@@ -128,7 +128,7 @@ def install(app: FastAPI, site: Site) -> None:
             grade, areas, day = _moderation(store, ob, fields, who.person, today)
             res = recording.moderate(store, ob.id, grade, who.person, day, today, areas=areas)
         except InputError as exc:
-            return refused(ob, who, "moderate", fields, *_shown(exc.problems, {}, "moderate"))
+            return refused(ob, who, "moderate", fields, *_shown(exc.problems, {}, "moderate", _named(store, ob)))
         return result(ob, who, "moderate", res)
 
     @app.post("/obligations/{oid}/contest", include_in_schema=False)
@@ -144,7 +144,7 @@ def install(app: FastAPI, site: Site) -> None:
                 raise InputError(problems, f"{ob.id}: not contested, the store is unchanged")
             res = recording.contest(store, ob.id, who.person, day, today)
         except InputError as exc:
-            return refused(ob, who, "contest", fields, *_shown(exc.problems, {}, "contest"))
+            return refused(ob, who, "contest", fields, *_shown(exc.problems, {}, "contest", _named(store, ob)))
         return result(ob, who, "contest", res)
 
     @app.post("/obligations/{oid}/close", include_in_schema=False)
@@ -158,7 +158,7 @@ def install(app: FastAPI, site: Site) -> None:
                 raise InputError([Problem(WEB, "note", f"The note must be {NOTES_CHARS:,} characters or fewer")], "not closed")
             recording.close_action(store, ob.id, who.person, note, site.clock())
         except InputError as exc:
-            return refused(ob, who, "close", fields, *_shown(exc.problems, {}, "close"))
+            return refused(ob, who, "close", fields, *_shown(exc.problems, {}, "close", _named(store, ob)))
         return result(ob, who, "close")
 
 
@@ -314,12 +314,21 @@ FIELD_OF = {  # (form, the engine's or the form reader's field) -> the element i
 }  # fmt: skip
 
 
-def _shown(problems: list[Problem], at: dict[str, str], act: str) -> tuple[dict[str, str], list[str]]:
-    """({element id: its first problem}, the problems that belong to no field), in the words of the page."""
+def _named(store, ob: Obligation) -> dict[str, str]:
+    """How the page names the work a problem's message names by id: "this audit", and a moderation's "the audit"."""
+    names = {ob.id: f"this {kind_words(ob.kind)}"}
+    if ob.cause and len(ob.cause) == 16 and ob.kind in ("moderation", "qa_signoff"):
+        names[ob.cause] = f"the {kind_words(_audit_of(store, ob).kind)}"
+    return names
+
+
+def _shown(problems: list[Problem], at: dict[str, str], act: str, named: dict[str, str] | None = None) -> tuple[dict[str, str], list[str]]:
+    """({element id: its first problem}, the problems that belong to no field), in the words of the page
+    (``named``: the words for the ids the messages hold)."""
     errors: dict[str, str] = {}
     general: list[str] = []
     for p in problems:
-        field, message = p.field, _words(p.message)
+        field, message = p.field, _words(_ID.sub(lambda m: (named or {}).get(m[0], m[0]), p.message))
         if field.startswith("area-") or field.startswith("moderated-area-"):
             element = field
         elif field.startswith("slot ") or field in at:
@@ -367,6 +376,7 @@ def _words(message: str) -> str:
     return message[:1].upper() + message[1:]
 
 
+_ID = re.compile(r"\b[0-9a-f]{16}\b")  # an obligation's id, as the use cases' messages name the work
 _NOT_IN_POST = re.compile(r"(is not in the organisation on )(\d{4}-\d{2}-\d{2})")
 
 
