@@ -199,6 +199,27 @@ def test_a_request_for_more_time_waits_for_a_manager_in_post_never_one_who_has_l
     assert request_id(site.signed_in(HANA).get("/my-line").text)
 
 
+def test_a_request_for_more_time_for_work_since_done_waits_for_nobody(site: Site):
+    """Pat asks for more time, then gets the audit done after all: Olive's My line no longer asks her to decide,
+    Pat's page shows the request withdrawn, and a decision sent from a page opened before is refused, unwritten."""
+    audit = june(site)
+    pat, olive = site.signed_in(PAT), site.signed_in(OLIVE)
+    ask(site, pat, audit.id, "2024-07-03")
+    line = olive.get("/my-line").text
+    rid = request_id(line)
+    page = pat.get(f"/obligations/{audit.id}").text
+    assert pat.post(f"/obligations/{audit.id}/outcome", data={"csrf": csrf(page), "grade": "good"}).status_code == 200
+    now = olive.get("/my-line").text
+    assert "No request for more time is waiting for you" in now and f"/extensions/{rid}/approve" not in now
+    shown = words(pat.get(f"/obligations/{audit.id}/extension").text)
+    assert "Waiting for" not in shown and "withdrawn" in shown
+    before = snapshot(site.store)
+    for act in ("approve", "refuse"):
+        answer = olive.post(f"/extensions/{rid}/{act}", data={"csrf": csrf(line), "answer": "No."})
+        assert answer.status_code == 422 and "nothing to decide" in answer.text
+    assert snapshot(site.store) == before
+
+
 def test_refusing_needs_a_reason_which_stays_on_the_page_and_out_of_emails(site: Site):
     audit = june(site)
     pat = site.signed_in(PAT)

@@ -8,6 +8,8 @@
   the extension itself is :func:`qaf.usecases.recording.extend_in`, written
   in the same transaction as the decision, so either both happen or neither.
 - :func:`refuse`: the same person refuses, saying why.
+- A request still pending when its work is done (or cancelled, or waived)
+  waits for nobody: it is shown :data:`WITHDRAWN`, and deciding it is refused.
 
 Anyone else deciding gets :class:`NotAllowed` and the store is unchanged.
 The reasons people type stay in the store and on the obligation's page: the
@@ -16,7 +18,7 @@ status feeds and emails show says only who moved the date to when.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from qaf.engine import typed
@@ -28,9 +30,10 @@ from qaf.store.extensions import APPROVED, PENDING, REFUSED, ExtensionRequest
 from qaf.store.protocols import Store
 from qaf.usecases.recording import MAX_EXTENSION, extend_in, extension_days, may_extend
 
-__all__ = ["APPROVED", "PENDING", "REFUSED", "ExtensionRequest", "NotAllowed", "Waiting", "approve", "ask", "refuse"]
+__all__ = ["APPROVED", "PENDING", "REFUSED", "WITHDRAWN", "ExtensionRequest", "NotAllowed", "Waiting", "approve", "ask", "refuse"]
 
 ASKED = Source("extension request", 0)
+WITHDRAWN = "withdrawn"  # shown, never stored: a request still pending when its work stopped being open
 MAX_REASON = 2_000
 
 
@@ -113,6 +116,8 @@ def _deciding(conn, store: Store, rid: int, by: str, today: date) -> tuple[Exten
         raise NotAllowed("only the person the framework says may approve this extension can decide it")
     if found.status != PENDING:
         raise InputError([_bad("request", f"this request was already {found.status}")], f"request {rid}: nothing changed")
+    if ob.status not in LIVE:
+        raise InputError([_bad("request", f"the work is {ob.status}, no longer open: there is nothing to decide")], f"request {rid}: nothing changed")
     return found, ob
 
 
@@ -147,6 +152,8 @@ def of_obligation(store: Store, ob: Obligation, today: date) -> tuple[list[Exten
     """An obligation's requests (newest first), and who may decide the pending one (if any) on ``today``."""
     with store.read() as conn:
         found = requests.of_obligation(conn, ob.id)
+        if ob.status not in LIVE:  # done, cancelled or waived: nobody is asked to decide
+            found = [replace(r, status=WITHDRAWN) if r.status == PENDING else r for r in found]
         waiting = next((r for r in found if r.status == PENDING), None)
         who = approvers(conn, store, ob, waiting.to, today)[0] if waiting else ()
     return found, who
@@ -158,6 +165,8 @@ def waiting_for(store: Store, person: str, today: date) -> list[Waiting]:
     with store.read() as conn:
         for r in requests.pending(conn):
             ob = oc.load(conn, r.obligation)
+            if ob.status not in LIVE:
+                continue
             who, days = approvers(conn, store, ob, r.to, today)
             if person in who:
                 out.append(Waiting(r, ob, days, who))
