@@ -137,6 +137,17 @@ def test_a_session_ends_on_sign_out_and_after_a_working_day_idle(site: Site):
     assert client.get("/my-work").status_code == 303
 
 
+def test_signing_out_after_the_session_has_ended_says_you_are_signed_out(site: Site):
+    """A working day idle, then 'Sign out' on the page left open: the session has ended already, so the answer
+    is that you are signed out (the cookie dropped), not a 403 telling you that you have not been."""
+    client = site.signed_in(PAT)
+    token = csrf(client.get("/my-work").text)
+    site.now += signin.IDLE + timedelta(seconds=1)
+    answer = client.post("/sign-out", data={"csrf": token})
+    assert answer.status_code == 200 and "You have signed out" in answer.text
+    assert 'qaf_session=""' in answer.headers["set-cookie"]
+
+
 def test_a_form_posted_without_its_csrf_token_is_refused_and_changes_nothing(site: Site):
     client = site.signed_in(PAT)
     audit = may_audit(site.store, "SW2", 6)

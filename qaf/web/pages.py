@@ -7,7 +7,8 @@ Routes (server-rendered HTML, no JavaScript needed):
 - ``GET /sign-in/{token}``: a page with one button that spends the link
   (``POST``). Opening the link spends nothing, so a mail scanner (Outlook's
   Safe Links) fetching it first does not use it up.
-- ``POST /sign-out``.
+- ``POST /sign-out`` (with the session's CSRF token; a session that has
+  ended already is answered "You have signed out", its cookie dropped).
 - ``GET /my-work``: overdue, due (the next three months, by month), done
   lately, and what I attend, through the query core ``qaf due`` uses;
   rendered once per session and store version (:mod:`qaf.web.memo`).
@@ -119,8 +120,8 @@ def install(app: FastAPI, store, clock: Callable[[], date], now: Callable[[], da
         return await run_in_threadpool(signing_out, request, fields)
 
     def signing_out(request: Request, fields: dict[str, str]) -> Response:
-        who = viewer(request)
-        if who is None or not same(who.csrf, fields.get("csrf")):
+        who = viewer(request)  # None: the session has ended already (a working day idle, or its person left)
+        if who is not None and not same(who.csrf, fields.get("csrf")):
             return refused(403, "You have not been signed out", "Go back, reload the page and try again.", who)
         signin.sign_out(store, request.cookies.get(COOKIE))
         memo.forget(request.cookies.get(COOKIE))
