@@ -90,3 +90,19 @@ def test_an_operations_manager_approves_an_extension_from_my_line_in_chromium(si
         page.click("text=CSV")
     assert download.value.suggested_filename.endswith(".csv")
     assert browser.outside == [], "a page fetched something from elsewhere"
+
+
+def test_the_directors_page_with_two_frameworks_fits_a_phone(site):  # noqa: F811
+    """With a second framework the page offers a choice of framework, whose long titles ("Quality Assurance in
+    Children's Social Care ...") must wrap or shrink on a phone, never push the page sideways."""
+    from qaf.rules import bundled
+    from qaf.rules.loader import load_framework
+
+    server, browser, inbox, store = site
+    store.save_framework(load_framework(bundled.path("tameside-2023"))[0], bundled.path("tameside-2023").read_text())
+    sign_in_as(server, browser, inbox, DANA, "/director")
+    assert browser.page.locator("#d-framework").is_visible()
+    browser.check("line-director-two-frameworks")
+    browser.page.goto(f"{server.base}/director?framework=nope")
+    assert browser.page.locator("#d-framework-error").is_visible()
+    browser.check("line-director-bad-framework")
