@@ -241,9 +241,25 @@ def test_every_page_answers_head_as_it_answers_get_without_the_body(site: Site):
         assert (head.status_code, head.content) == (got.status_code, b""), (path, head.status_code, head.text[:200])
         assert head.headers["content-type"] == got.headers["content-type"], path
         assert head.headers.get("cache-control") == got.headers.get("cache-control"), path
-    assert client.head(f"/obligations/{audit.id}/outcome").status_code == 405  # a form's post is not a page
+    assert client.head(f"/obligations/{audit.id}/outcome").status_code == 303  # a form's address: to the page it is on
     assert snapshot(site.store)["signin_links"] == before["signin_links"]
     assert site.use(site.browser(), site.last_link()).status_code == 303  # the link was not spent
+
+def test_a_forms_address_opened_again_goes_to_the_page_the_form_is_on(site: Site):
+    """A form's answer leaves its address in the address bar (/obligations/ID/outcome); a restored tab, a
+    bookmark or Enter in the address bar opens it with GET, which answered JSON '{"message":"Method Not
+    Allowed"}'. Each now sends the browser to the page the form is on, and changes nothing."""
+    client = site.signed_in(PAT)
+    audit = may_audit(site.store, "SW1", 6)
+    before = snapshot(site.store)
+    for act in ("outcome", "moderate", "contest", "close"):
+        answer = client.get(f"/obligations/{audit.id}/{act}")
+        assert (answer.status_code, answer.headers["location"]) == (303, f"/obligations/{audit.id}"), act
+    for path, to in (("/extensions/1/approve", "/my-line"), ("/extensions/1/refuse", "/my-line"), ("/sign-out", "/")):
+        answer = client.get(path)
+        assert (answer.status_code, answer.headers["location"]) == (303, to), path
+    assert snapshot(site.store) == before and client.get("/my-work").status_code == 200  # still signed in
+
 
 def test_after_sign_in_a_link_from_an_email_or_calendar_opens_its_page(site: Site):
     audit = may_audit(site.store, "SW1", 6)

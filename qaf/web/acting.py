@@ -16,6 +16,8 @@ Routes (server-rendered HTML, one small form per act, each with its CSRF token):
   :func:`qaf.usecases.recording.moderation_refusals` does not refuse.
 - ``POST /obligations/{id}/contest``: ``qaf record --contest``.
 - ``POST /obligations/{id}/close``: ``qaf action done`` with a note.
+- ``GET`` of any of these addresses (left in the address bar by the form's
+  answer, opened again): 303 to the obligation's page.
 
 Each form is read into the same values the command line builds (actions
 through :func:`~qaf.engine.actions.parse_action`, areas through
@@ -35,10 +37,10 @@ from typing import Any, Callable
 
 from fastapi import FastAPI, Request
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from qaf.engine.actions import parse_action, worker_of
-from qaf.engine.model import DONE, LIVE, Obligation, kind_words
+from qaf.engine.model import DONE, LIVE, Obligation, is_obligation_id, kind_words
 from qaf.engine.outcomes import GRADED, Recording, check_recording, contest_refusals, may_act, parse_areas, signoff_refusals
 from qaf.engine.query import Filters
 from qaf.rules.plain import iso_day
@@ -101,6 +103,14 @@ def install(app: FastAPI, site: Site) -> None:
         return page("recorded.html", viewer=who, ob=now_, act=act, title=RESULT_TITLES[act], created=created,
                     queued=res.queued if res else (), shortfalls=res.shortfalls if res else (),
                     name=lambda pid: name_of(org, pid), counts=_counts(created))  # fmt: skip
+
+    def to_its_page(oid: str) -> Response:
+        """A form's address opened with GET (a restored tab, a bookmark): the page the form is on, which checks who asks."""
+        oid = oid.lower()
+        return RedirectResponse(f"/obligations/{oid}" if is_obligation_id(oid) else "/my-work", status_code=303)
+
+    for act in ("outcome", "moderate", "contest", "close"):
+        app.add_api_route(f"/obligations/{{oid}}/{act}", to_its_page, methods=["GET"], include_in_schema=False)
 
     @app.post("/obligations/{oid}/outcome", include_in_schema=False)
     async def record_outcome(request: Request, oid: str) -> Response:

@@ -146,6 +146,11 @@ def install(app: FastAPI, site: Site) -> None:
             return page("my_line.html", 422, **line_of(site, who, errors, {int(rid): fields.get("answer", "")[:2000]}))
         return page("decided.html", viewer=who, title=title, message=message)
 
+    @app.get("/extensions/{rid}/approve", include_in_schema=False)
+    @app.get("/extensions/{rid}/refuse", include_in_schema=False)
+    def to_my_line(rid: str) -> Response:  # a decision's address opened again: the list the decision was made on
+        return RedirectResponse("/my-line", status_code=303)
+
     @app.post("/extensions/{rid}/approve", include_in_schema=False)
     async def approve(request: Request, rid: str) -> Response:
         return await decide(request, rid, True)

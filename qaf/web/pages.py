@@ -114,6 +114,10 @@ def install(app: FastAPI, store, clock: Callable[[], date], now: Callable[[], da
         response.set_cookie(COOKIE, session.token, httponly=True, samesite="lax", secure=secure(request, base), path="/")
         return response
 
+    @app.get("/sign-out", include_in_schema=False)
+    def not_signing_out() -> Response:  # the address opened again: a GET signs nobody out (a link elsewhere could)
+        return RedirectResponse("/", status_code=303)
+
     @app.post("/sign-out", include_in_schema=False)
     async def sign_out(request: Request) -> Response:
         fields = await form(request)
