@@ -220,6 +220,26 @@ def test_a_request_for_more_time_for_work_since_done_waits_for_nobody(site: Site
     assert snapshot(site.store) == before
 
 
+def test_a_reason_over_the_limit_comes_back_whole_to_be_shortened(site: Site):
+    """2,104 characters where 2,000 are allowed: refused, and the box holds all that was typed, not its first
+    2,000 (sent again as it stood, the end was dropped without a word)."""
+    too_long = ("Ruth is on leave; the family moved and the case transfers. " * 40)[:2100] + " END"
+    audit = june(site)
+    pat = site.signed_in(PAT)
+    before = snapshot(site.store)
+    asked = ask(site, pat, audit.id, "2024-07-03", too_long)
+    assert asked.status_code == 422 and "2,000 characters or fewer" in asked.text
+    assert escape(too_long) + "</textarea>" in asked.text and snapshot(site.store) == before
+    ask(site, pat, audit.id, "2024-07-03")
+    olive = site.signed_in(OLIVE)
+    line = olive.get("/my-line").text
+    rid = request_id(line)
+    before = snapshot(site.store)
+    refused = olive.post(f"/extensions/{rid}/refuse", data={"csrf": csrf(line), "answer": too_long})
+    assert refused.status_code == 422 and "2,000 characters or fewer" in refused.text
+    assert escape(too_long) + "</textarea>" in refused.text and snapshot(site.store) == before
+
+
 def test_refusing_needs_a_reason_which_stays_on_the_page_and_out_of_emails(site: Site):
     audit = june(site)
     pat = site.signed_in(PAT)

@@ -116,7 +116,7 @@ def install(app: FastAPI, site: Site) -> None:
             for p in exc.problems:  # the first problem of each field, in the form's order
                 errors.setdefault(p.field, p.message[:1].upper() + p.message[1:])
             errors = {k: errors[k] for k in sorted(errors, key=lambda f: ("obligation", "to", "reason").index(f) if f in ("obligation", "to", "reason") else 9)}
-            shown = on_page(site, store, who, ob, errors, {k: fields.get(k, "")[:2000] for k in ("to", "reason")})
+            shown = on_page(site, store, who, ob, errors, {k: fields.get(k, "") for k in ("to", "reason")})
             return page("extension.html", 422, viewer=who, ob=ob, **shown)
         return RedirectResponse(f"/obligations/{ob.id}/extension", status_code=303)
 
@@ -143,7 +143,7 @@ def install(app: FastAPI, site: Site) -> None:
             return site.refused(403, "You cannot decide this request", "The framework gives this decision to someone else.", who)
         except InputError as exc:
             errors = {int(rid): " ".join(p.message[:1].upper() + p.message[1:] for p in exc.problems)}
-            return page("my_line.html", 422, **line_of(site, who, errors, {int(rid): fields.get("answer", "")[:2000]}))
+            return page("my_line.html", 422, **line_of(site, who, errors, {int(rid): fields.get("answer", "")}))
         return page("decided.html", viewer=who, title=title, message=message)
 
     @app.get("/extensions/{rid}/approve", include_in_schema=False)
