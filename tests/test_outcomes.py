@@ -621,3 +621,23 @@ def test_tameside_a_moderation_passed_on_when_its_moderator_leaves_never_goes_to
     scheduling.schedule(store, fw, council(people=gone), *YEAR, date(2024, 6, 10))
     passed = {o.id: o for o in find(store)}[moderation.id]
     assert (passed.status, passed.assignee) == ("open", "MOD3")
+
+
+def test_someone_who_has_left_neither_extends_a_deadline_nor_contests_a_grade(store: SqlStore):
+    """Olive Ops left on 7 June. On 10 June 'qaf extend --by OM1' moved Pat's audit and 'qaf record --contest
+    --by OM1' contested Tom's grade, in her name, though a moderation by someone who has left is refused;
+    each is now refused, naming her and the day she left, and the store is as it was."""
+    from tests.test_feeds import people_with
+
+    left = council(people=people_with(OM1={"end": date(2024, 6, 7)}))
+    scheduled(store, "east-sussex-2013", left)
+    june = next(o for o in find(store, row="3.16", subject="SW2") if o.period_start == date(2024, 6, 1))
+    april = april_audit(store, "3.16", "SW1")
+    recording.record(store, Recording(april.id, "inadequate", date=date(2024, 4, 23)), date(2024, 6, 10))
+    before = snapshot(store)
+    with pytest.raises(InputError, match="Olive Ops is not in the organisation on 2024-06-10"):
+        recording.extend(store, june.id, date(2024, 7, 3), "OM1", "leave", date(2024, 6, 10))
+    with pytest.raises(InputError, match="Olive Ops is not in the organisation on 2024-06-10"):
+        recording.contest(store, april.id, "OM1", None, date(2024, 6, 10))
+    assert snapshot(store) == before
+    assert recording.extend(store, june.id, date(2024, 7, 3), "H1", "leave", date(2024, 6, 10)).due == date(2024, 7, 3)  # in post

@@ -360,8 +360,11 @@ def contest(store: Store, target: str, by: str | None, day: date | None, today: 
             problems.append(Problem(CLI, "obligation", f"{oid}'s grade is already contested"))
         elif audit.outcome.moderated_grade is not None:
             problems.append(Problem(CLI, "obligation", f"{oid} was moderated ({audit.outcome.moderated_grade}): the moderated grade stands"))
-        if by is not None and org.person(by) is None:
+        person = org.person(by) if by is not None else None
+        if by is not None and person is None:
             problems.append(Problem(CLI, "by", f"no person '{by}' in the organisation"))
+        elif person is not None and not person.active_on(day):
+            problems.append(Problem(CLI, "by", f"{person.name} is not in the organisation on {day} (start {person.start}, end {person.end})"))
         if day > today:
             problems.append(Problem(CLI, "date", f"{day} is in the future (today is {today})"))
         problems += _before_audit(audit, day, "contested")
@@ -462,6 +465,8 @@ def extend_in(conn, store: Store, target: str, to: date, by: str, reason: str, t
         bad("to", f"{to} has passed (today is {today}): more time is time still to come")
     if person is None:
         bad("by", f"no person '{by}' in the organisation")
+    elif not person.active_on(today):
+        bad("by", f"{person.name} is not in the organisation on {today} (start {person.start}, end {person.end})")
     elif not any(p.id == by for p in org.line(ob.assignee or "")):
         bad("by", f"{person.name} is not the assignee's line manager (or above): only the line may extend")
     elif not too_far and days > fw.extension_days:
