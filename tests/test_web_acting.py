@@ -525,3 +525,16 @@ def test_a_form_sent_twice_is_refused_in_words_that_name_the_work_not_its_id(sit
         answer = refused_unchanged(site, who, f"/obligations/{ob.id}/{act}", data, None, str(markupsafe.escape(words)))
         summary = re.search(r'<div class="error-summary".*?</div>', answer.text, re.S).group(0)
         assert not re.search(r"\b[0-9a-f]{16}\b", summary), summary
+
+
+def test_a_moderation_sent_twice_names_who_moderated_and_when_as_the_page_does(site: Site):
+    """Hana Locality settles Olive's contest of Tom's grade, then sends the form again: refused, saying the audit
+    was already moderated "by Hana Locality on 10 June 2024", not "by H1 on 2024-06-10"."""
+    may = may_audit(site.store, "SW1", 5)
+    assert post(site.signed_in(OLIVE), f"/obligations/{may.id}/contest", {}).status_code == 200
+    (settle,) = find(site.store, cause=may.id, kind="moderation")
+    hana = site.signed_in("hana.locality@example-council.gov.uk")
+    path = f"/obligations/{settle.id}/moderate"
+    assert post(hana, path, {"moderated-grade": "good"}).status_code == 200
+    answer = refused_unchanged(site, hana, path, {"moderated-grade": "good"}, None, "already moderated as good by Hana Locality on 10 June 2024")
+    assert "H1" not in re.search(r'<div class="error-summary".*?</div>', answer.text, re.S).group(0)

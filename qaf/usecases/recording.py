@@ -272,7 +272,7 @@ def _check_moderation(fw, org, audit: Obligation, mods: list[Obligation], grade:
     def bad(field: str, message: str) -> None:
         problems.append(Problem(MODERATE, field, message))
 
-    problems += _moderation_state(audit)
+    problems += _moderation_state(audit, org)
     if grade_key(grade) not in fw.grades:
         bad("grade", f"'{grade}' is not on the framework's scale ({', '.join(fw.grades)})")
     if day > today:
@@ -289,13 +289,16 @@ def _before_audit(audit: Obligation, day: date, done: str, source: Source = CLI)
     return []
 
 
-def _moderation_state(audit: Obligation) -> list[Problem]:
-    """Why ``audit`` cannot be moderated whoever asks: no outcome yet, or already moderated."""
+def _moderation_state(audit: Obligation, org) -> list[Problem]:
+    """Why ``audit`` cannot be moderated whoever asks: no outcome yet, or already moderated (by whom, by name, and when)."""
     if audit.outcome is None or audit.status != DONE:
         return [Problem(MODERATE, "obligation", f"{audit.id} has no recorded outcome to moderate")]
-    if audit.outcome.moderated_grade is not None:
-        return [Problem(MODERATE, "obligation", f"{audit.id} was already moderated as {audit.outcome.moderated_grade} "
-                                           f"by {audit.outcome.moderated_by} on {audit.outcome.moderated_on}")]  # fmt: skip
+    o = audit.outcome
+    if o.moderated_grade is not None:
+        person = org.person(o.moderated_by) if o.moderated_by else None
+        when = f" on {o.moderated_on:%-d %B %Y}" if o.moderated_on else ""
+        return [Problem(MODERATE, "obligation", f"{audit.id} was already moderated as {o.moderated_grade} "
+                                           f"by {person.name if person else o.moderated_by}{when}")]  # fmt: skip
     return []
 
 
@@ -312,7 +315,7 @@ def moderation_refusals(store: Store, target: str, by: str, today: date) -> list
         audit = oc.load(conn, ob.cause) if ob.kind == "moderation" and ob.cause else ob
         mods = [ob] if ob.kind == "moderation" else oc.open_of_kind(conn, audit.id, "moderation")
         fw = store.framework_in(conn, audit.framework)
-        return _moderation_state(audit) + _moderator_refusals(fw, org, audit, mods, by, today)
+        return _moderation_state(audit, org) + _moderator_refusals(fw, org, audit, mods, by, today)
 
 
 def _moderator_refusals(fw, org, audit: Obligation, mods: list[Obligation], by: str | None, day: date) -> list[Problem]:
