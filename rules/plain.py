@@ -10,6 +10,8 @@ organisation's cells, and the notes, reasons and actions people type
 (False, False, True)
 >>> has_control("plan\\x00updated", lines=True)
 True
+>>> has_control("Cara\\u2028Dunn"), has_control("Plan\\u2028updated", lines=True)
+(True, False)
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")  # and Unicode's line and paragraph separators
 LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")  # tab, line feed, carriage return and NEL kept
 
 

@@ -233,3 +233,31 @@ def test_a_practice_manager_leaving_with_her_workers_still_hers_is_a_warning_fro
     err = capsys.readouterr().err
     assert "from 1 July 2024 no Practice Manager manages Eve East (SW5) (line manager: Priya Practice): row 3.16" in err, err
     assert err.count("no Practice Manager manages") == 1
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85", "\x0c", "\x1e"], ids=["LS", "PS", "NEL", "FF", "RS"])
+def test_a_line_separator_pasted_into_a_name_is_refused_at_its_own_line_and_the_lines_after_keep_their_numbers(tmp_path, separator):
+    """Word and Excel paste U+2028 (and NEL, form feed) where a cell wrapped. Read as line breaks, they split
+    line 4 into two records: 'not an email address' on line 4, a manager '2019-04-01' on line 5, and every
+    later line's number one out. Only CR and LF end a CSV record; the rest are control characters in a cell."""
+    for name in ("teams.csv", "cases.csv"):
+        (tmp_path / name).write_text((DATA / "small-org" / name).read_text())
+    people = (DATA / "small-org" / "people.csv").read_text().replace("Cara Dunn", f"Cara{separator}Dunn")
+    people = people.replace("P5,Ella Ford,ella.ford@example-council.gov.uk", "P5,Ella Ford,not-an-address")
+    (tmp_path / "people.csv").write_text(people, newline="")
+    _, problems = load_org(tmp_path, VOCAB)
+    assert [format_problem(p) for p in errors(problems)] == [
+        f"{tmp_path}/people.csv:4: name: a line break or another control character: one line of plain text only",
+        f"{tmp_path}/people.csv:6: email: not an email address: 'not-an-address'",
+    ]
+
+
+def test_a_line_separator_inside_a_quoted_name_is_refused_too(tmp_path):
+    """Quoted, the cell reads whole, and U+2028 would be kept: a line break in a name, which no cell holds."""
+    for name in ("teams.csv", "cases.csv"):
+        (tmp_path / name).write_text((DATA / "small-org" / name).read_text())
+    people = (DATA / "small-org" / "people.csv").read_text().replace("Cara Dunn", '"Cara\u2028Dunn"')
+    (tmp_path / "people.csv").write_text(people, newline="")
+    _, problems = load_org(tmp_path, VOCAB)
+    assert [format_problem(p) for p in errors(problems)] == [
+        f"{tmp_path}/people.csv:4: name: a line break or another control character: one line of plain text only"]

@@ -17,6 +17,7 @@ the database to refuse.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -75,7 +76,7 @@ def _read(path: Path, problems: list[Problem]) -> _Rows | None:
     except (OSError, UnicodeDecodeError) as exc:
         rows.problem(0, "file", f"cannot read as UTF-8 text: {exc}")
         return None
-    reader = csv.reader(text.splitlines(keepends=True))
+    reader = csv.reader(io.StringIO(text, newline=""))  # only CR and LF end a record (U+2028, NEL, FF are a cell's characters)
     try:
         header = next(reader, None)
         if header is None:
