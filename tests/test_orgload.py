@@ -261,3 +261,25 @@ def test_a_line_separator_inside_a_quoted_name_is_refused_too(tmp_path):
     _, problems = load_org(tmp_path, VOCAB)
     assert [format_problem(p) for p in errors(problems)] == [
         f"{tmp_path}/people.csv:4: name: a line break or another control character: one line of plain text only"]
+
+
+def test_a_column_named_twice_is_refused_at_the_header_naming_both_places(tmp_path):
+    """A 'team' column added again at the end (empty) was read in place of the first: every person lost their team,
+    and the load said '68 changed'."""
+    for name in ("teams.csv", "cases.csv"):
+        (tmp_path / name).write_text((DATA / "small-org" / name).read_text())
+    lines = (DATA / "small-org" / "people.csv").read_text().splitlines()
+    (tmp_path / "people.csv").write_text("\n".join([lines[0] + ",Team", *(line + "," for line in lines[1:])]) + "\n")
+    org, problems = load_org(tmp_path, VOCAB)
+    assert [format_problem(p) for p in errors(problems)] == [
+        f"{tmp_path}/people.csv:1: team: the column 'team' is named twice (columns 5 and 10): which one holds it?"]
+
+
+def test_an_ignored_column_named_twice_is_still_ignored(tmp_path):
+    for name in ("teams.csv", "cases.csv"):
+        (tmp_path / name).write_text((DATA / "small-org" / name).read_text())
+    lines = (DATA / "small-org" / "people.csv").read_text().splitlines()
+    (tmp_path / "people.csv").write_text("\n".join([lines[0] + ",payroll_number", *(line + ",9" for line in lines[1:])]) + "\n")
+    org, problems = load_org(tmp_path, VOCAB)
+    assert not errors(problems), [format_problem(p) for p in problems]
+    assert org.person("P3").team == "T1"

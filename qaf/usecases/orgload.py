@@ -43,6 +43,8 @@ REQUIRED_COLUMNS = {
     "bodies.csv": ("id", "name"),
 }
 OPTIONAL_FILES = frozenset({"bodies.csv"})
+# every column qaf reads from each file (the others are ignored): each may be named once only
+READ_COLUMNS = {**COLUMNS, "cases.csv": (*COLUMNS["cases.csv"], "transferred"), "bodies.csv": (*COLUMNS["bodies.csv"], "members")}
 
 # the longest text each column may hold (the store's own columns are at least this wide)
 LONGEST = {"id": 100, "name": 200, "email": 254, "role": 200, "service": 200, "area": 200, "ref": 64}
@@ -86,6 +88,10 @@ def _read(path: Path, problems: list[Problem]) -> _Rows | None:
         missing = [c for c in REQUIRED_COLUMNS[path.name] if c not in rows.columns]
         for column in missing:
             rows.problem(1, column, f"missing column '{column}' (expected {', '.join(COLUMNS[path.name])})")
+        twice = [c for c in READ_COLUMNS[path.name] if rows.columns.count(c) > 1]
+        for column in twice:
+            places = " and ".join(str(i + 1) for i, c in enumerate(rows.columns) if c == column)
+            rows.problem(1, column, f"the column '{column}' is named twice (columns {places}): which one holds it?")
         for column in rows.columns:
             if path.name == "cases.csv" and column not in COLUMNS[path.name] and CHILD_DETAIL.search(column):
                 rows.problem(1, column, "column ignored: qaf keeps case references only, never a child's details", WARNING)
@@ -96,7 +102,8 @@ def _read(path: Path, problems: list[Problem]) -> _Rows | None:
                 continue
             if len(record) > len(rows.columns):
                 rows.problem(line, "row", f"{len(record)} cells but the header has {len(rows.columns)} columns")
-            values = {c: (record[i].strip() if i < len(record) else "") for i, c in enumerate(rows.columns)}
+            cells = reversed(list(enumerate(rows.columns)))  # a column named twice reads as its first (and is refused above)
+            values = {c: (record[i].strip() if i < len(record) else "") for i, c in cells}
             rows.rows.append((line, values))
     except csv.Error as exc:
         rows.problem(reader.line_num, "row", f"not valid CSV: {exc}")
