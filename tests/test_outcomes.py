@@ -18,7 +18,7 @@ from qaf.engine.triggers import RuleError
 from qaf.rules import bundled
 from qaf.rules.loader import load_framework
 from qaf.rules.printer import print_framework
-from qaf.rules.problems import InputError, QafError
+from qaf.rules.problems import InputError, QafError, format_problem
 from qaf.store.sql import SqlStore
 from qaf.store.tables import EVENTS
 from qaf.usecases import recording, scheduling
@@ -450,6 +450,44 @@ def test_one_bad_line_in_a_csv_records_nothing_and_names_every_problem(store: Sq
     assert f"{sheet}:3: grade: 'splendid' is not on the framework's scale" in err
     assert f"{sheet}:4: obligation: no obligation '0000000000000000'" in err
     assert snapshot(store) == before  # the good first line was rolled back too
+
+
+def test_a_line_with_more_cells_than_the_header_is_refused_not_cut_short(tmp_path: Path):
+    """An unquoted comma in the notes made a fourth cell: the notes were kept cut at the comma, the rest dropped."""
+    from qaf.usecases.outcome_csv import read_outcomes
+
+    sheet = tmp_path / "april.csv"
+    sheet.write_text("obligation,grade,notes\n0123456789abcdef,good,Plan updated, with the school\n")
+    recordings, problems = read_outcomes(sheet, lambda _: None)
+    assert [format_problem(p) for p in problems] == [
+        f"{sheet}:2: row: 4 cells but the header has 3 columns (a comma in a cell needs the cell in double quotes)"]
+    assert recordings == []
+
+
+def test_a_column_named_twice_is_refused_at_the_header(tmp_path: Path):
+    """'grade' twice: the second was recorded (inadequate), whatever the first said."""
+    from qaf.usecases.outcome_csv import read_outcomes
+
+    sheet = tmp_path / "april.csv"
+    sheet.write_text("obligation,grade,concerns,Grade\n0123456789abcdef,good,no,inadequate\n")
+    recordings, problems = read_outcomes(sheet, lambda _: None)
+    assert [format_problem(p) for p in problems] == [
+        f"{sheet}:1: grade: the column 'grade' is named twice (columns 2 and 4): which one holds it?"]
+    assert recordings == []
+
+
+def test_a_line_separator_in_the_notes_is_part_of_the_notes_and_later_lines_keep_their_numbers(tmp_path: Path):
+    """U+2028 (pasted from Word) split line 2 in two: its notes' second half was read as an obligation on line 3,
+    and line 3's bad grade was reported on line 4."""
+    from qaf.usecases.outcome_csv import read_outcomes
+
+    sheet = tmp_path / "april.csv"
+    sheet.write_text("obligation,grade,notes\n0123456789abcdef,good,Plan\u2028updated\nfedcba9876543210,excellent,\n",
+                     encoding="utf-8", newline="")
+    recordings, problems = read_outcomes(sheet, lambda _: None)
+    assert problems == []
+    assert [(s.line, r.obligation, r.grade, r.notes) for s, r in recordings] == [
+        (2, "0123456789abcdef", "good", "Plan\u2028updated"), (3, "fedcba9876543210", "excellent", "")]
 
 
 def test_a_moderation_sample_once_drawn_is_kept_and_topped_up_as_late_audits_come_in(store: SqlStore):

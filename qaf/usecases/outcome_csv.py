@@ -11,6 +11,7 @@ the cell (``WHAT | who: P | due: DATE | safeguarding``, see engine/actions.py);
 from __future__ import annotations
 
 import csv
+import io
 from datetime import date
 from pathlib import Path
 
@@ -34,7 +35,7 @@ def read_outcomes(path: str | Path, framework_for) -> tuple[list[tuple[Source, R
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         return [], [Problem(Source(str(path), 0), "file", f"cannot read as UTF-8 text: {exc}")]
-    reader = csv.reader(text.splitlines(keepends=True))
+    reader = csv.reader(io.StringIO(text, newline=""))  # only CR and LF end a record (U+2028 in the notes is the notes')
     try:
         header = [h.strip().lower() for h in next(reader, [])]
     except csv.Error as exc:
@@ -42,11 +43,19 @@ def read_outcomes(path: str | Path, framework_for) -> tuple[list[tuple[Source, R
     missing = [c for c in REQUIRED if c not in header]
     if not header or missing:
         return [], [Problem(Source(str(path), 1), "header", f"expected the columns {', '.join(COLUMNS)} (at least obligation)")]
+    twice = [c for c in COLUMNS if header.count(c) > 1]
+    if twice:
+        return [], [Problem(Source(str(path), 1), c, f"the column '{c}' is named twice (columns "
+                            f"{' and '.join(str(i + 1) for i, h in enumerate(header) if h == c)}): which one holds it?") for c in twice]
     line = reader.line_num
     try:
         for record in reader:
             start, line = line + 1, reader.line_num
             if not any(cell.strip() for cell in record):
+                continue
+            if len(record) > len(header):  # a comma in the notes, unquoted: kept cut short, the rest lost
+                problems.append(Problem(Source(str(path), start), "row", f"{len(record)} cells but the header has {len(header)} "
+                                        "columns (a comma in a cell needs the cell in double quotes)"))  # fmt: skip
                 continue
             values = {h: (record[i].strip() if i < len(record) else "") for i, h in enumerate(header)}
             rec = _one(Source(str(path), start), values, framework_for, problems)
