@@ -11,6 +11,17 @@ is one, and the refusal names the field like any other problem.
 True
 >>> why_not("plan\\x00updated")
 'a character that is not text (a control character such as NUL): type or paste plain text'
+
+Each has a range, the same on every path: notes and a closing note at most
+:data:`LONGEST` characters (10,000), a reason for more time or a refusal's
+answer at most :data:`REASON` (2,000); what an action asks, 2,000 too
+(:data:`qaf.engine.actions.WHAT_CHARS`). The message follows "the notes
+hold" (or "the note holds": ``them`` says which):
+
+>>> why_not("x" * 10_001)
+'10,001 characters: keep them to 10,000'
+>>> why_not("x" * 2_001, REASON, "it")
+'2,001 characters: keep it to 2,000'
 """
 
 from __future__ import annotations
@@ -18,8 +29,14 @@ from __future__ import annotations
 from qaf.rules.plain import has_control
 
 
-def why_not(text: str) -> str | None:
+LONGEST = 10_000  # notes, a closing note: the API's limit, and every other path's
+REASON = 2_000  # why more time is needed, or refused
+
+
+def why_not(text: str, longest: int = LONGEST, them: str = "them") -> str | None:
     """Why ``text`` cannot be kept as a person typed it (None: it can), to follow "the notes hold"."""
+    if len(text) > longest:
+        return f"{len(text):,} characters: keep {them} to {longest:,}"
     if has_control(text, lines=True):
         return "a character that is not text (a control character such as NUL): type or paste plain text"
     return None

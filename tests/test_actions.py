@@ -298,3 +298,24 @@ def test_an_action_on_a_closed_teams_case_follows_the_case_to_its_new_team(store
     (after,) = find(store, kind="action", cause=audit.id)
     assert (after.id, after.status, after.assignee) == (action.id, "open", action.assignee)
     assert (after.subject_kind, after.subject, after.team) == ("team", "T1", "T1")
+
+
+def test_what_people_type_has_the_same_range_on_every_path_and_longer_is_refused_with_nothing_written(store: SqlStore):
+    """The API refused notes and a closing note over 10,000 characters; `qaf record --notes`, a CSV's notes,
+    `qaf action done --note` and `qaf extend --reason` kept 60,000 (or a megabyte). The use cases now refuse them."""
+    audit, (plan, _), _, _ = _audit_with_two_actions(store)
+    other = april_audit(store, "3.16", "SW2")
+    before = snapshot(store)
+    with pytest.raises(InputError) as refused:
+        recording.record(store, Recording(other.id, "good", date=FOUND, notes="x" * 10_001), FOUND)
+    assert [(p.field, p.message) for p in refused.value.problems] == [
+        ("notes", "the notes hold 10,001 characters: keep them to 10,000")]
+    with pytest.raises(InputError) as refused:
+        recording.close_action(store, plan.id, None, "x" * 60_000, FOUND)
+    assert [(p.field, p.message) for p in refused.value.problems] == [("note", "the note holds 60,000 characters: keep it to 10,000")]
+    with pytest.raises(InputError) as refused:
+        recording.extend(store, other.id, date(2024, 5, 3), "OM1", "x" * 2_001, FOUND)
+    assert [(p.field, p.message) for p in refused.value.problems] == [
+        ("reason", "the reason holds 2,001 characters: keep it to 2,000")]
+    assert snapshot(store) == before
+    recording.record(store, Recording(other.id, "good", date=FOUND, notes="x" * 10_000), FOUND)  # at the edge: kept

@@ -34,7 +34,7 @@ __all__ = ["APPROVED", "PENDING", "REFUSED", "WITHDRAWN", "ExtensionRequest", "N
 
 ASKED = Source("extension request", 0)
 WITHDRAWN = "withdrawn"  # shown, never stored: a request still pending when its work stopped being open
-MAX_REASON = 2_000
+MAX_REASON = typed.REASON
 
 
 class NotAllowed(QafError, PermissionError):

@@ -228,7 +228,7 @@ def close_action(store: Store, target: str, by: str | None, note: str, today: da
             problems.append(Problem(ACTION_DONE, "by", f"no person '{who}' in the organisation"))
         elif not may_act(org, person.id, ob.assignee):
             problems.append(Problem(ACTION_DONE, "by", f"{person.name} may not close this action: only its owner or their line managers may"))
-        if note and (why := typed.why_not(note)):
+        if note and (why := typed.why_not(note, them="it")):
             problems.append(Problem(ACTION_DONE, "note", f"the note holds {why}"))
         if problems:
             raise InputError(problems, f"{oid}: not closed, the store is unchanged")
@@ -460,7 +460,7 @@ def extend_in(conn, store: Store, target: str, to: date, by: str, reason: str, t
         bad("to", f"{to} is more than a year after the original due date {first}: set a new obligation instead")
     if ob.status not in LIVE:
         bad("obligation", f"{oid} is {ob.status}: only open work can be extended")
-    if reason and (why := typed.why_not(reason)):
+    if reason and (why := typed.why_not(reason, typed.REASON, "it")):
         bad("reason", f"the reason holds {why}")
     if to <= ob.due:
         bad("to", f"{to} is not after the current due date {ob.due}")
