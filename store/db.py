@@ -110,7 +110,8 @@ def make_engine(url: str | None = None, application_name: str = "qaf", *, sessio
     if schema:
         sa_url = sa_url.difference_update_query(["schema"])
     size, overflow = (1, 0) if session else pool_limits()
-    engine = create_engine(sa_url, connect_args=connect_args, pool_size=size, max_overflow=overflow, pool_pre_ping=False)
+    engine = create_engine(sa_url, connect_args=connect_args, pool_size=size, max_overflow=overflow, pool_pre_ping=False,
+                           hide_parameters=True)  # an error's message (and so a log) never quotes what people typed
     if behind_pooler and schema:
         _search_path_per_transaction(engine, schema)
     _recover_dead_connections(engine)
@@ -200,7 +201,7 @@ def _said_goodbye(dbapi_connection, select_module) -> bool:
 
 
 def _sqlite_engine(sa_url) -> Engine:
-    engine = create_engine(sa_url, connect_args={"timeout": 30, "check_same_thread": False})
+    engine = create_engine(sa_url, connect_args={"timeout": 30, "check_same_thread": False}, hide_parameters=True)
     path = sa_url.database
     background = bool(path) and path != ":memory:" and not path.startswith("file:") and not sa_url.query
     if background:  # a file's log is checkpointed on a thread of its own, not by the writer (qaf.store.checkpoint)

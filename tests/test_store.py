@@ -94,3 +94,17 @@ def test_a_failure_part_way_through_an_org_load_leaves_the_store_unchanged(store
     with pytest.raises(RuntimeError):
         store.save_org(changed)
     assert snapshot(store) == before
+
+
+def test_a_database_error_never_quotes_what_people_typed(store: SqlStore):
+    """SQLAlchemy puts a failed statement's parameters in its message, and the service logs an unhandled error
+    whole: a connection ended while an action was closed over the API put its closing note ("the child
+    disclosed ...") in the log. The store's engines keep parameters out of every error they raise."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    with pytest.raises(DBAPIError) as failed:
+        with store.write() as conn:
+            conn.execute(text("UPDATE no_such_table SET note = :note"), {"note": "SECRET: the child disclosed at school"})
+    assert "no_such_table" in str(failed.value)
+    assert "SECRET" not in str(failed.value) and "child" not in str(failed.value)
