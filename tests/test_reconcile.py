@@ -385,6 +385,17 @@ def test_due_names_an_unknown_person_or_role(loaded, capsys):
     assert code == 1 and "unknown role 'Wizard'" in err
 
 
+def test_due_names_an_unknown_framework_and_a_window_that_ends_before_it_begins(loaded, capsys):
+    """'--framework east-sussex' (the year left off) and '--from' after '--to' said "nothing matches", exit 0:
+    nothing due, as far as the auditor could tell. An unknown person was refused; so are these now."""
+    code, out, err = due(capsys, loaded, "--framework", "east-sussex")
+    assert (code, out) == (1, "") and err.strip() == "qaf: no framework 'east-sussex' (loaded: east-sussex-2013)"
+    code, out, err = due(capsys, loaded, "--from", "2024-06-30", "--to", "2024-06-01")
+    assert (code, out) == (1, "") and err.strip() == "qaf: --from 2024-06-30 is after --to 2024-06-01"
+    code, out, _ = due(capsys, loaded, "--framework", "east-sussex-2013", "--person", "PM2", "--row", "3.16", "--to", "2024-06-30")
+    assert code == 0 and out.splitlines()[-1] == "3 obligations: 1 open, 2 overdue"
+
+
 def test_bad_dates_and_statuses_are_refused(loaded, capsys):
     for args in (["--from", "2024-13-01"], ["--status", "finished"], ["--to", "2024W49"], ["--to", "20241231"]):
         with pytest.raises(SystemExit) as exc:

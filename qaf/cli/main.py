@@ -204,7 +204,11 @@ def cmd_schedule(args: argparse.Namespace) -> int:
 def cmd_due(args: argparse.Namespace) -> int:
     from qaf.usecases import queries
 
+    if args.date_from and args.date_to and args.date_from > args.date_to:
+        raise QafError(f"--from {args.date_from} is after --to {args.date_to}")
     store = open_store(args)
+    if args.framework is not None and args.framework not in (ids := [f.id for f in store.stored_frameworks()]):
+        raise QafError(f"no framework '{args.framework}' (loaded: {', '.join(ids) or 'none'})")
     today = today_of(args, store)
     query = queries.DueQuery(
         person=args.person, role=args.role, team=args.team, service=args.service, row=args.row,
