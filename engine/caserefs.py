@@ -5,7 +5,9 @@ subjects, reports and the API, so a name typed where the reference goes
 (``Emily_Smith``, ``EmilySmith``, ``Smith.Emily``,
 ``Oliver.Jones.DOB.2016-01-01``) must be refused when the organisation is
 loaded. The rule, unless a council sets its own (the framework setting
-``case_reference``, a regular expression the whole reference must match):
+``case_reference``, a regular expression the whole reference must match,
+which replaces rules 3 and 4 but never 1 and 2: a pattern as loose as
+``.+`` still lets no name with a space, or sentence, in):
 
 1. 1 to 64 characters: letters, digits and ``- / _ .``, starting with a
    letter or a digit;
@@ -21,6 +23,8 @@ loaded. The rule, unless a council sets its own (the framework setting
 'a case reference needs a digit (it must never be a name)'
 >>> why_not("Smith.Emily.2016")
 "'Smith' reads as a name: a case reference's letters are a short code such as CS or LCS"
+>>> why_not("ESCC0000123", "ESCC[0-9]{7}") is None, why_not("Emily Smith 2016", ".+")
+(True, "a case reference is letters, digits and - / _ . only, with a digit, whatever the council's pattern (never a child's name)")
 """
 
 from __future__ import annotations
@@ -66,7 +70,9 @@ def runs(ref: str) -> list[str]:
 
 def why_not(ref: str, pattern: str = "") -> str | None:
     """Why ``ref`` is not a case reference (None: it is one), by the council's ``pattern`` or qaf's rule."""
-    if pattern:
+    if pattern:  # the council's own narrows qaf's shape, never widens it
+        if not SHAPE.fullmatch(ref) or not any(ch.isdigit() for ch in ref):
+            return "a case reference is letters, digits and - / _ . only, with a digit, whatever the council's pattern (never a child's name)"
         return None if re.fullmatch(pattern, ref) else f"does not match the council's case reference pattern {pattern!r}"
     if not SHAPE.fullmatch(ref):
         return "a case reference is letters, digits and - / _ . only (never a child's name)"

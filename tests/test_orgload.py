@@ -283,3 +283,17 @@ def test_an_ignored_column_named_twice_is_still_ignored(tmp_path):
     org, problems = load_org(tmp_path, VOCAB)
     assert not errors(problems), [format_problem(p) for p in problems]
     assert org.person("P3").team == "T1"
+
+
+@pytest.mark.parametrize("pattern", [".+", "[^,]{1,64}", "[A-Za-z0-9 ]+"])
+def test_a_councils_own_case_reference_pattern_never_lets_a_name_or_a_sentence_in(tmp_path, pattern):
+    """A council's pattern replaced qaf's rule whole: '.+' let 'Emily Smith 2016' and 'Emily Smith' in as cases, to
+    reach feeds, email subjects and reports. The pattern now narrows qaf's shape (letters, digits and - / _ .,
+    with a digit), never widens it."""
+    for name in ("teams.csv", "people.csv"):
+        (tmp_path / name).write_text((DATA / "small-org" / name).read_text())
+    (tmp_path / "cases.csv").write_text("ref,worker,team,opened,closed\nEmily Smith 2016,P4,T1,2025-01-10,\n"
+                                        "Emily Smith,P4,T1,2025-01-10,\nESCC0000123,P4,T1,2025-01-10,\n")
+    _, problems = load_org(tmp_path, VOCAB, case_pattern=pattern)
+    assert [(p.source.line, p.field) for p in errors(problems)] == [(2, "ref"), (3, "ref")]
+    assert all("whatever the council's pattern" in p.message for p in errors(problems))
