@@ -41,6 +41,7 @@ Validation = Callable[[Framework], list[Problem]]
 LINE_WORDS = frozenset({"assignee", "line_manager"})
 # subjects a case can be sampled from
 CASE_SUBJECTS = frozenset({"assignee", "worker", "team", "service", "area", "case_holder"})
+MAX_HOURS = 1_000  # the time one task takes (a cadence's hours): a report of several weeks' work is a few hundred
 
 
 def _p(source: Source, field: str, message: str) -> Problem:
@@ -189,8 +190,8 @@ def _check_cadence(fw: Framework, row: Row, c: Cadence) -> list[Problem]:
         bad("every", "how often? give 'every' (month, quarter, ...) or an event ('on' / 'anniversary')")
     if c.count_max is not None and c.count_max < c.count:
         bad("count_max", f"the range {c.count} to {c.count_max} runs backwards")
-    if c.hours is not None and not c.hours > 0:
-        bad("hours", f"the time a task takes is a number of hours above 0, got {c.hours:g}")
+    if c.hours is not None and not 0 < c.hours <= MAX_HOURS:
+        bad("hours", f"the time a task takes is a number of hours above 0 and at most {MAX_HOURS:,}, got {c.hours:g}")
     if c.share is not None and not 0 < c.share <= 100:
         bad("share", f"a share of cases is a percent above 0 and at most 100, got {c.share:g}")
     if (c.case or c.share is not None) and c.per not in CASE_SUBJECTS:

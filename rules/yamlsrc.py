@@ -14,6 +14,7 @@ cannot.
 from __future__ import annotations
 
 import bisect
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -421,7 +422,11 @@ def _int(text: str) -> int:
 
 
 def _number(text: str) -> float:
-    return float(text.strip().rstrip("%"))
+    """A finite number ("inf", "nan" and "1e400", which Python reads as infinity, are not one)."""
+    value = float(text.strip().rstrip("%"))
+    if not math.isfinite(value):
+        raise ValueError(text)
+    return value
 
 
 def _closest(key: str, known: frozenset[str] | set[str]) -> str | None:

@@ -84,11 +84,28 @@ def test_qaf_forecast_writes_nothing(store: SqlStore, db_url: str, capsys):
     assert main(["--db", db_url, "forecast", "--from", "2024-06-30", "--through", str(date(2024, 6, 30) - timedelta(days=1))]) == 1
 
 
+def test_a_cadence_time_has_a_top_and_is_never_infinite():
+    """'hours: 1e308', 'inf' and '1e400' (infinity, to Python) loaded: the forecast said "inf hours", and its JSON
+    held Infinity, which is not JSON. One task takes at most 1,000 hours."""
+    from qaf.rules.loader import load_text
+
+    cadence = "      - kind: audit\n        every: month\n        per: worker\n        case: true\n"
+    text = bundled.path("east-sussex-2013").read_text()
+    assert cadence in text
+    for written in ("1e308", "inf", "1e400", "1000.5", "Infinity"):
+        _, problems = load_text(text.replace(cadence, cadence + f"        hours: {written}\n"), "es.yaml")
+        assert [(p.field, p.message) for p in problems] == [("row 3.16.cadence.hours", (
+            f"expected a number, got {written!r}" if written in ("inf", "1e400", "Infinity") else
+            f"the time a task takes is a number of hours above 0 and at most 1,000, got {float(written):g}"))], written
+    fw, problems = load_text(text.replace(cadence, cadence + "        hours: 1000\n"), "es.yaml")
+    assert not problems and fw.row("3.16").cadences[0].hours == 1000
+
+
 def test_a_cadence_time_must_be_above_zero():
     from qaf.rules.loader import load_text
     from qaf.rules.printer import print_framework
 
     _, problems = load_text(print_framework(with_hours(EAST_SUSSEX, "3.16", 0)), "zero.yaml")
-    assert [p.message for p in problems if p.field.endswith("hours")] == ["the time a task takes is a number of hours above 0, got 0"]
+    assert [p.message for p in problems if p.field.endswith("hours")] == ["the time a task takes is a number of hours above 0 and at most 1,000, got 0"]
     fw, problems = load_text(print_framework(with_hours(EAST_SUSSEX, "3.16", 1.5)), "ok.yaml")
     assert not problems and fw.row("3.16").cadences[0].hours == 1.5
