@@ -125,6 +125,28 @@ def validate_rows(fw: Framework) -> list[Problem]:
     return out
 
 
+# the longest text each of a row's own words may hold (the bundled frameworks' longest: role 102, section 91,
+# task 589, frequency 332, purpose 479, a note 288): the council's words, verbatim, but not without end
+LONGEST_WORDS = {"role": 500, "section": 500, "task": 5_000, "frequency": 5_000, "purpose": 5_000}
+LONGEST_NOTE = 2_000  # a row's notes (each), its unschedulable reason, a cadence's or an action's note
+
+
+def validate_row_texts(fw: Framework) -> list[Problem]:
+    out: list[Problem] = []
+    for row in fw.rows:
+        where = f"row {row.id}"
+        for name, longest in LONGEST_WORDS.items():
+            if len(getattr(row, name)) > longest:
+                out.append(_p(row.source, f"{where}.{name}", f"the council's words hold at most {longest:,} characters here, "
+                                                             f"got {len(getattr(row, name)):,}"))  # fmt: skip
+        notes = [(row.source, "notes", n) for n in row.notes] + [(row.source, "unschedulable", row.unschedulable or "")]
+        notes += [(c.source, "cadence.note", c.note) for c in row.cadences]
+        notes += [(a.source, f"trigger.{a.do}.note", a.note) for t in row.triggers for a in t.then]
+        out += [_p(source, f"{where}.{field}", f"a note holds at most {LONGEST_NOTE:,} characters, got {len(text):,}")
+                for source, field, text in notes if len(text) > LONGEST_NOTE]  # fmt: skip
+    return out
+
+
 def _names(fw: Framework) -> Iterator[tuple[Source, str, str]]:
     """Every role name the framework uses: (where, field, name)."""
     for row in fw.rows:
@@ -296,6 +318,7 @@ BASIC_VALIDATIONS: tuple[Validation, ...] = (
     validate_vocabulary,
     validate_row_ids,
     validate_rows,
+    validate_row_texts,
     validate_roles,
     validate_cadences,
     validate_triggers,

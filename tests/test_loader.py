@@ -262,3 +262,33 @@ def test_a_rows_number_before_is_checked():
         "row.was: two rows say they were row '1.6' (the other on line 164)",
         'row.was: the row\'s number before is one line of at most 50 characters, as the council numbered it ("1.6"): got 51 characters',
     ], found
+
+
+def test_a_rows_own_words_have_a_range_and_longer_is_refused_at_the_row():
+    """A row's cells are the council's words verbatim, but not without end: a 100,000-character role or section
+    loaded, and the monthly report printed it whole, one word of 100,000 characters. The bundled frameworks'
+    longest are 102 (role), 91 (section), 589 (task) and 288 (a note)."""
+    from qaf.rules import bundled
+
+    text = bundled.path("east-sussex-2013").read_text()
+    start = text.index('  - id: "3.16"')
+    end = text.index("  - id:", start + 1)
+    before, row316, after = text[:start], text[start:end], text[end:]
+    role = "    role: Practice Managers, Children's Social Care\n"
+    section = "    section: A.4 Managers' File Audits\n"
+    task = "      Practice Managers will complete supervision case file audit using the CareFirst audit record\n"
+    note = '        note: "Supervision case file audit'
+    for old in (role, section, task, note):
+        assert row316.count(old) == 1
+    long = before + (row316.replace(role, "    role: " + "R" * 501 + "\n").replace(section, "    section: " + "S" * 501 + "\n")
+                     .replace(task, "      " + "T" * 5_001 + "\n").replace(note, '        note: "' + "N" * 2_001)) + after
+    _, problems = load_text(long, "es.yaml")
+    assert [format_problem(p) for p in problems] == [
+        "es.yaml:752: row 3.16.role: the council's words hold at most 500 characters here, got 501",
+        "es.yaml:752: row 3.16.section: the council's words hold at most 500 characters here, got 501",
+        "es.yaml:752: row 3.16.task: the council's words hold at most 5,000 characters here, got 5,001",
+        "es.yaml:771: row 3.16.cadence.note: a note holds at most 2,000 characters, got 2,073",
+    ]
+    edge = before + row316.replace(role, "    role: " + "R" * 500 + "\n").replace(task, "      " + "T" * 5_000 + "\n") + after
+    fw, problems = load_text(edge, "es.yaml")
+    assert not errors(problems), [format_problem(p) for p in problems]
