@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Callable, Iterable, TypeVar
 
 from qaf.rules.model import Action, Cadence, Framework, Row, Step, Trigger
+from qaf.rules.plain import not_utf8
 from qaf.rules.problems import Problem, Source
 from qaf.rules.reader import read_role, read_row, read_step, read_target
 from qaf.rules.roles import Vocabulary
@@ -36,9 +37,13 @@ def load_framework(
     """Read and check a framework file."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        data = path.read_bytes()
+        text = data.decode("utf-8")
+    except OSError as exc:
         return None, [Problem(Source(str(path), 0), "file", f"cannot read: {exc}")]
+    except UnicodeDecodeError as exc:
+        line, message = not_utf8(data, exc, " (save the file as UTF-8)")
+        return None, [Problem(Source(str(path), line), "file", message)]
     return load_text(text, str(path), validations)
 
 

@@ -48,3 +48,20 @@ def iso_day(text: str) -> date:
     if not ISO_DAY.fullmatch(text):
         raise ValueError(f"not a date YYYY-MM-DD: {text!r}")
     return date.fromisoformat(text)
+
+
+SAVE_CSV_AS_UTF8 = " (save the file as UTF-8: in Excel, 'CSV UTF-8')"  # what a council's spreadsheet needs
+
+
+def not_utf8(data: bytes, exc: UnicodeDecodeError, advice: str = "") -> tuple[int, str]:
+    r"""The line a file's first byte that is not UTF-8 is on, and a message saying where in it (a decoder
+    names only a byte's offset in the whole file, which nobody can find in a spreadsheet).
+
+    >>> not_utf8("id,name\nP1,Zoë\n".encode("cp1252"), UnicodeDecodeError("utf-8", b"", 13, 14, "invalid"))
+    (2, 'not UTF-8 text: byte 0xeb, character 6 of line 2, is not UTF-8')
+    """
+    start = data.rfind(b"\n", 0, exc.start) + 1
+    line = data.count(b"\n", 0, exc.start) + 1
+    character = len(data[start : exc.start].decode("utf-8", "replace")) + 1
+    return line, f"not UTF-8 text: byte 0x{data[exc.start]:02x}, character {character} of line {line}, is not UTF-8{advice}"
+

@@ -292,3 +292,18 @@ def test_a_rows_own_words_have_a_range_and_longer_is_refused_at_the_row():
     edge = before + row316.replace(role, "    role: " + "R" * 500 + "\n").replace(task, "      " + "T" * 5_000 + "\n") + after
     fw, problems = load_text(edge, "es.yaml")
     assert not errors(problems), [format_problem(p) for p in problems]
+
+
+def test_a_framework_file_not_in_utf_8_is_refused_at_its_line(tmp_path):
+    """A line pasted in from Windows-1252, 'café' in a comment on line 300, was "'utf-8' codec can't decode byte
+    0xe9 in position 14868", at no line."""
+    from qaf.rules import bundled
+
+    lines = bundled.path("east-sussex-2013").read_text().splitlines()
+    lines[299] += "  # café"
+    path = tmp_path / "es.yaml"
+    path.write_bytes("".join(line + "\n" for line in lines[:299]).encode() + (lines[299] + "\n").encode("cp1252")
+                     + "".join(line + "\n" for line in lines[300:]).encode())  # the rest is UTF-8: one line pasted in
+    fw, problems = load_framework(path)
+    assert fw is None and [format_problem(p) for p in problems] == [
+        f"{path}:300: file: not UTF-8 text: byte 0xe9, character {len(lines[299])} of line 300, is not UTF-8 (save the file as UTF-8)"]

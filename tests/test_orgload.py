@@ -297,3 +297,17 @@ def test_a_councils_own_case_reference_pattern_never_lets_a_name_or_a_sentence_i
     _, problems = load_org(tmp_path, VOCAB, case_pattern=pattern)
     assert [(p.source.line, p.field) for p in errors(problems)] == [(2, "ref"), (3, "ref")]
     assert all("whatever the council's pattern" in p.message for p in errors(problems))
+
+
+def test_a_file_saved_in_windows_1252_is_refused_at_its_line_alone(tmp_path):
+    """Excel's plain 'CSV' is Windows-1252: 'Zoë' on line 4 was refused as "'utf-8' codec can't decode byte 0xeb in
+    position 153", with no line, and every case and body naming a person followed, each its own error ('unknown
+    worker'): 509 lines for the example council. Now one line, at the line, saying what to do."""
+    for name in ("teams.csv", "cases.csv", "bodies.csv"):
+        (tmp_path / name).write_text((DATA / "small-org" / name).read_text())
+    people = (DATA / "small-org" / "people.csv").read_text().replace("Cara Dunn", "Cara Zoë Dunn")
+    (tmp_path / "people.csv").write_bytes(people.encode("cp1252"))
+    _, problems = load_org(tmp_path, VOCAB)
+    assert [format_problem(p) for p in problems] == [
+        f"{tmp_path}/people.csv:4: file: not UTF-8 text: byte 0xeb, character 11 of line 4, is not UTF-8 "
+        "(save the file as UTF-8: in Excel, 'CSV UTF-8')"]

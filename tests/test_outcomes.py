@@ -490,6 +490,17 @@ def test_a_line_separator_in_the_notes_is_part_of_the_notes_and_later_lines_keep
         (2, "0123456789abcdef", "good", "Plan\u2028updated"), (3, "fedcba9876543210", "excellent", "")]
 
 
+def test_a_sheet_saved_in_windows_1252_is_refused_at_its_line(tmp_path: Path):
+    """Excel's plain 'CSV': 'café' in the notes of line 3 was refused at line 0, by its byte offset in the file."""
+    from qaf.usecases.outcome_csv import read_outcomes
+
+    sheet = tmp_path / "april.csv"
+    sheet.write_bytes("obligation,grade,notes\n0123456789abcdef,good,\nfedcba9876543210,good,At the café\n".encode("cp1252"))
+    recordings, problems = read_outcomes(sheet, lambda _: None)
+    assert [format_problem(p) for p in problems] == [f"{sheet}:3: file: not UTF-8 text: byte 0xe9, character 33 of line 3, "
+                                                     "is not UTF-8 (save the file as UTF-8: in Excel, 'CSV UTF-8')"]
+
+
 def test_a_moderation_sample_once_drawn_is_kept_and_topped_up_as_late_audits_come_in(store: SqlStore):
     fw = scheduled(store, "rotherham-2016")
     april = sorted((o for o in find(store, row="R1") if o.period_start == date(2024, 4, 1)), key=lambda o: o.id)

@@ -26,7 +26,7 @@ from typing import Callable, Iterator
 
 from qaf.engine.caserefs import why_not
 from qaf.engine.org import TEAM_KINDS, Body, Case, Org, Person, Team
-from qaf.rules.plain import has_control, iso_day
+from qaf.rules.plain import SAVE_CSV_AS_UTF8, has_control, iso_day, not_utf8
 from qaf.rules.problems import WARNING, Problem, Source
 from qaf.rules.roles import Vocabulary
 
@@ -69,14 +69,19 @@ class _Rows:
 def _read(path: Path, problems: list[Problem]) -> _Rows | None:
     rows = _Rows(path, problems)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        data = path.read_bytes()
+        text = data.decode("utf-8-sig")
     except FileNotFoundError:
         if path.name in OPTIONAL_FILES:
             return None
         rows.problem(0, "file", f"missing: an organisation needs {path.name}")
         return None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         rows.problem(0, "file", f"cannot read as UTF-8 text: {exc}")
+        return None
+    except UnicodeDecodeError as exc:
+        line, message = not_utf8(data, exc, SAVE_CSV_AS_UTF8)
+        rows.problem(line, "file", message)
         return None
     reader = csv.reader(io.StringIO(text, newline=""))  # only CR and LF end a record (U+2028, NEL, FF are a cell's characters)
     try:
@@ -172,7 +177,7 @@ def _teams(rows: _Rows) -> list[Team]:
     return out
 
 
-def _people(rows: _Rows, teams: set[str], vocab: Vocabulary | None) -> list[Person]:
+def _people(rows: _Rows, teams: set[str] | None, vocab: Vocabulary | None) -> list[Person]:
     out: list[Person] = []
     unknown: dict[str, list[int]] = {}
     for line, v in _unique(rows, "id"):
@@ -189,7 +194,7 @@ def _people(rows: _Rows, teams: set[str], vocab: Vocabulary | None) -> list[Pers
                 if vocab.resolve(role) is None:
                     unknown.setdefault(role, []).append(line)
         team = v.get("team") or None
-        if team and team not in teams:
+        if team and teams is not None and team not in teams:
             rows.problem(line, "team", f"unknown team '{team}' (not in teams.csv)")
         start, end = _date(rows, line, v, "start"), _date(rows, line, v, "end")
         if start and end and end < start:
@@ -228,7 +233,7 @@ def _cycles(rows: _Rows, people: list[Person]) -> None:
             rows.problem(p.source.line, "manager", f"line managers go round in a circle: {' -> '.join([*chain, p.id])}")
 
 
-def _cases(rows: _Rows, people: set[str], teams: set[str], pattern: str = "") -> list[Case]:
+def _cases(rows: _Rows, people: set[str] | None, teams: set[str] | None, pattern: str = "") -> list[Case]:
     out: list[Case] = []
     for line, v in _unique(rows, "ref"):
         ref = v["ref"]
@@ -236,10 +241,10 @@ def _cases(rows: _Rows, people: set[str], teams: set[str], pattern: str = "") ->
         if why:
             rows.problem(line, "ref", why)
         worker = v.get("worker") or None
-        if worker and worker not in people:
+        if worker and people is not None and worker not in people:
             rows.problem(line, "worker", f"unknown worker '{worker}' (not in people.csv)")
         team = v.get("team", "")
-        if team not in teams:
+        if teams is not None and team not in teams:
             rows.problem(line, "team", f"unknown team '{team}' (not in teams.csv)")
         opened = _date(rows, line, v, "opened", required=True)
         closed = _date(rows, line, v, "closed")
@@ -254,17 +259,17 @@ def _cases(rows: _Rows, people: set[str], teams: set[str], pattern: str = "") ->
     return out
 
 
-def _bodies(rows: _Rows | None, people: set[str]) -> list[Body]:
+def _bodies(rows: _Rows | None, people: set[str] | None) -> list[Body]:
     if rows is None:
         return []
     out: list[Body] = []
     for line, v in _unique(rows, "id"):
         _fits(rows, line, "name", v.get("name", ""))
         chair = v.get("chair") or None
-        if chair and chair not in people:
+        if chair and people is not None and chair not in people:
             rows.problem(line, "chair", f"unknown person '{chair}' (not in people.csv)")
         members = tuple(dict.fromkeys(m.strip() for m in (v.get("members") or "").split(";") if m.strip()))
-        for unknown in (m for m in members if m not in people):
+        for unknown in (m for m in members if people is not None and m not in people):
             rows.problem(line, "members", f"unknown person '{unknown}' (not in people.csv); members are person ids joined by ';'")
         out.append(Body(v["id"], v.get("name", "") or v["id"], chair, Source(str(rows.path), line), members))
     return out
@@ -280,9 +285,9 @@ def load_org(directory: str | Path, vocab: Vocabulary | None = None, case_patter
     read: Callable[[str], _Rows | None] = lambda name: _read(folder / name, problems)  # noqa: E731
     team_rows, people_rows, case_rows, body_rows = read("teams.csv"), read("people.csv"), read("cases.csv"), read("bodies.csv")
     teams = _teams(team_rows) if team_rows else []
-    team_ids = {t.id for t in teams}
+    team_ids = {t.id for t in teams} if team_rows else None  # None: teams.csv unread, so what names a team is not checked
     people = _people(people_rows, team_ids, vocab) if people_rows else []
-    person_ids = {p.id for p in people}
+    person_ids = {p.id for p in people} if people_rows else None  # None: people.csv unread (its problem said), nor a person
     cases = _cases(case_rows, person_ids, team_ids, case_pattern) if case_rows else []
     bodies = _bodies(body_rows, person_ids)
     problems.sort(key=lambda p: (p.source.file, p.source.line, p.field))

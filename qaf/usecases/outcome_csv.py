@@ -18,7 +18,7 @@ from pathlib import Path
 from qaf.engine.actions import parse_action
 from qaf.engine.outcomes import Recording, parse_areas
 from qaf.rules.model import Framework
-from qaf.rules.plain import iso_day
+from qaf.rules.plain import SAVE_CSV_AS_UTF8, iso_day, not_utf8
 from qaf.rules.problems import Problem, Source
 from qaf.rules.yamlsrc import parse_bool
 
@@ -32,9 +32,13 @@ def read_outcomes(path: str | Path, framework_for) -> tuple[list[tuple[Source, R
     problems: list[Problem] = []
     out: list[tuple[Source, Recording]] = []
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
+        data = path.read_bytes()
+        text = data.decode("utf-8-sig")
+    except OSError as exc:
         return [], [Problem(Source(str(path), 0), "file", f"cannot read as UTF-8 text: {exc}")]
+    except UnicodeDecodeError as exc:
+        line, message = not_utf8(data, exc, SAVE_CSV_AS_UTF8)
+        return [], [Problem(Source(str(path), line), "file", message)]
     reader = csv.reader(io.StringIO(text, newline=""))  # only CR and LF end a record (U+2028 in the notes is the notes')
     try:
         header = [h.strip().lower() for h in next(reader, [])]
