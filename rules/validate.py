@@ -76,13 +76,19 @@ def validate_vocabulary(fw: Framework) -> list[Problem]:
         if role.name in seen:
             out.append(_p(role.source, "roles.name", f"role '{role.name}' is defined twice (first on line {seen[role.name]})"))
         seen.setdefault(role.name, role.source.line)
+    for role in fw.roles:
+        longest = max((role.name, *role.aliases), key=len)
+        if len(longest) > LONGEST_ROLE:
+            out.append(_p(role.source, "roles.aliases" if longest != role.name else "roles.name", f"a role's name or alias is at most "
+                          f"{LONGEST_ROLE} characters (a person's role in people.csv is), got {len(longest):,}"))  # fmt: skip
     for written, first, second in Vocabulary(fw.roles).clashes():
         src = next(r.source for r in fw.roles if r.name == second)
         out.append(_p(src, "roles.aliases", f"'{written}' names both '{first}' and '{second}'"))
     return out
 
 
-LONGEST_ROW_ID = 50  # the store's row columns are this wide
+LONGEST_ROW_ID = 50  # the store's row columns are this wide (a trigger's id, a label too, is held to it)
+LONGEST_ROLE = 200  # a role's name or alias: a person's role in people.csv is at most this (qaf.usecases.orgload)
 
 
 def validate_row_ids(fw: Framework) -> list[Problem]:
@@ -270,6 +276,8 @@ def validate_triggers(fw: Framework) -> list[Problem]:
         for t in row.triggers:
             where = f"row {row.id}.trigger"
             w = t.when
+            if len(t.id) > LONGEST_ROW_ID or has_control(t.id):
+                out.append(_p(t.source, f"{where}.id", f"a trigger id is one line of at most {LONGEST_ROW_ID} characters, got {len(t.id):,}"))
             if w.on not in TRIGGER_EVENTS:
                 out.append(_p(w.source, f"{where}.when.on", f"unknown event '{w.on}' (one of: {', '.join(TRIGGER_EVENTS)})"))
             for g in sorted(w.grades - grades):

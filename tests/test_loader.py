@@ -307,3 +307,25 @@ def test_a_framework_file_not_in_utf_8_is_refused_at_its_line(tmp_path):
     fw, problems = load_framework(path)
     assert fw is None and [format_problem(p) for p in problems] == [
         f"{path}:300: file: not UTF-8 text: byte 0xe9, character {len(lines[299])} of line 300, is not UTF-8 (save the file as UTF-8)"]
+
+
+def test_a_frameworks_names_have_a_range_a_role_an_alias_a_key_area_and_a_trigger_id():
+    """A role's alias of 100,000 characters, a key area as long and a trigger id as long loaded. A person's role in
+    people.csv is at most 200 characters, so a longer name or alias could never be held; a key area is typed in
+    'qaf record --areas' and heads the report's tables; a trigger id, like a row id, is a label."""
+    from qaf.rules import bundled
+
+    text = bundled.path("east-sussex-2013").read_text()
+    olds = ("  - {name: Operations Manager, aliases: [OM]}", '  - id: "3.16"', "council: East Sussex County Council\n")
+    for old in olds:
+        assert text.count(old) == 1, old
+    start = text.index(olds[1])
+    text = text[:start] + text[start:].replace("      - id: concerns\n", "      - id: " + "c" * 51 + "\n", 1)
+    long = (text.replace(olds[0], "  - {name: Operations Manager, aliases: [OM, " + "O" * 201 + "]}")
+            .replace(olds[2], olds[2] + "areas: [Chronology, " + "A" * 201 + "]\n"))
+    _, problems = load_text(long, "es.yaml")
+    assert [(p.source.line, p.field, p.message) for p in problems] == [
+        (15, "areas", f"not valid: '{'A' * 60}...': 201 characters: at most 200"),
+        (48, "roles.aliases", "a role's name or alias is at most 200 characters (a person's role in people.csv is), got 201"),
+        (778, "row 3.16.trigger.id", "a trigger id is one line of at most 50 characters, got 51"),
+    ]
