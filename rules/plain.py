@@ -28,6 +28,10 @@ def has_control(text: str, lines: bool = False) -> bool:
     return (LINES if lines else ONE_LINE).search(text) is not None
 
 
+# an email address as qaf sends to it (qaf.usecases.mail) and so as people.csv may hold it: one address, a host with
+# a dot, a last label of letters, digits and hyphens ("name@example.org." with its trailing dot is not one)
+EMAIL_ADDRESS = re.compile(r"[^@\s,;<>\"()\[\]\\]+@[^@\s,;<>\"()\[\]\\]+\.[A-Za-z0-9-]+")
+
 ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 

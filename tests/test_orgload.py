@@ -311,3 +311,16 @@ def test_a_file_saved_in_windows_1252_is_refused_at_its_line_alone(tmp_path):
     assert [format_problem(p) for p in problems] == [
         f"{tmp_path}/people.csv:4: file: not UTF-8 text: byte 0xeb, character 11 of line 4, is not UTF-8 "
         "(save the file as UTF-8: in Excel, 'CSV UTF-8')"]
+
+
+@pytest.mark.parametrize("email", ["cara.dunn@example-council.gov.uk.", "cara.dunn@example-council.gov.uk/x",
+                                   "cara(dunn)@example-council.gov.uk", "cara.dunn@example-council.gov.uk:25"])
+def test_an_email_address_the_mailer_would_refuse_is_refused_at_load(tmp_path, email):
+    """'cara.dunn@example-council.gov.uk.' (a trailing dot) loaded, and every email to her then failed for good
+    when sent ('not a single email address'): her escalations lost, with nothing said at the load."""
+    from qaf.usecases.mail import ADDRESS
+
+    assert not ADDRESS.fullmatch(email)
+    folder = _small_org_with(tmp_path, "people.csv", 4, "email", email)
+    _, problems = load_org(folder, VOCAB)
+    assert [format_problem(p) for p in errors(problems)] == [f"{folder}/people.csv:4: email: not an email address: {email!r}"]

@@ -26,7 +26,7 @@ from typing import Callable, Iterator
 
 from qaf.engine.caserefs import why_not
 from qaf.engine.org import TEAM_KINDS, Body, Case, Org, Person, Team
-from qaf.rules.plain import SAVE_CSV_AS_UTF8, has_control, iso_day, not_utf8
+from qaf.rules.plain import EMAIL_ADDRESS, SAVE_CSV_AS_UTF8, has_control, iso_day, not_utf8
 from qaf.rules.problems import WARNING, Problem, Source
 from qaf.rules.roles import Vocabulary
 
@@ -48,7 +48,7 @@ READ_COLUMNS = {**COLUMNS, "cases.csv": (*COLUMNS["cases.csv"], "transferred"), 
 
 # the longest text each column may hold (the store's own columns are at least this wide)
 LONGEST = {"id": 100, "name": 200, "email": 254, "role": 200, "service": 200, "area": 200, "ref": 64}
-EMAIL = re.compile(r"[^@\s,;<>\"]+@[^@\s,;<>\"]+\.[^@\s,;<>\"]+")
+EMAIL = EMAIL_ADDRESS  # as qaf sends to it: one an email would fail for good at is refused here
 # columns that would carry a child's personal details: ignored, and said so
 CHILD_DETAIL = re.compile(r"child|name|dob|birth|address|postcode|surname|forename", re.I)
 
