@@ -324,3 +324,22 @@ def test_an_email_address_the_mailer_would_refuse_is_refused_at_load(tmp_path, e
     folder = _small_org_with(tmp_path, "people.csv", 4, "email", email)
     _, problems = load_org(folder, VOCAB)
     assert [format_problem(p) for p in errors(problems)] == [f"{folder}/people.csv:4: email: not an email address: {email!r}"]
+
+
+def test_two_people_in_post_at_once_with_one_email_address_are_refused(tmp_path):
+    """The DCS's address pasted onto the Chief Executive's row loaded, and signing in with it (a link or the council's
+    identity provider) opened the Chief Executive's session, whoever asked: the DCS could never sign in as herself.
+    A person rehired under a new id, the old row ended before the new one starts, may keep her address."""
+    folder = _small_org_with(tmp_path, "people.csv", 6, "email", "ALICE.harper@example-council.gov.uk")
+    _, problems = load_org(folder, VOCAB)
+    assert [format_problem(p) for p in errors(problems)] == [
+        f"{folder}/people.csv:6: email: 'ALICE.harper@example-council.gov.uk' is also P1's (line 2), both in post at once: "
+        "each person has an address of their own (sign-in and every email find a person by it)"]
+    rehired = tmp_path / "rehired"
+    rehired.mkdir()
+    _small_org_with(rehired, "people.csv", 6, "email", "dev.patel@example-council.gov.uk")  # Ella (P5) left 2026-06-30
+    people = (rehired / "people.csv").read_text().replace("P4,Dev Patel,dev.patel@example-council.gov.uk,Social Worker,T1,P3,2021-09-01,,",
+                                                          "P4,Dev Patel,dev.patel@example-council.gov.uk,Social Worker,T1,P3,2026-07-01,,")
+    (rehired / "people.csv").write_text(people)
+    _, problems = load_org(rehired, VOCAB)
+    assert not errors(problems), [format_problem(p) for p in problems]

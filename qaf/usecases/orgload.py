@@ -203,6 +203,7 @@ def _people(rows: _Rows, teams: set[str] | None, vocab: Vocabulary | None) -> li
     for role, lines in unknown.items():  # one warning per role, not one per person
         more = f"; {len(lines)} people, lines {_lines(lines)}" if len(lines) > 1 else ""
         rows.problem(lines[0], "roles", f"role '{role}' is not in any loaded framework's vocabulary (kept{more})", WARNING)
+    _one_address_each(rows, out)
     ids = {p.id for p in out}
     for p in out:
         if p.manager and p.manager not in ids:
@@ -211,6 +212,25 @@ def _people(rows: _Rows, teams: set[str] | None, vocab: Vocabulary | None) -> li
             rows.problem(p.source.line, "manager", "a person cannot be their own line manager")
     _cycles(rows, out)
     return out
+
+
+def _one_address_each(rows: _Rows, people: list[Person]) -> None:
+    """Two people in post at once never share an address (case aside): sign-in, and every email, find a person by it.
+    A person rehired under a new id keeps hers, the old row ended before the new one starts."""
+    by_address: dict[str, list[Person]] = {}
+    for p in people:
+        if p.email:
+            by_address.setdefault(p.email.lower(), []).append(p)
+    for same in (found for found in by_address.values() if len(found) > 1):
+        for i, p in enumerate(same):
+            other = next((o for o in same[:i] if _overlap(o, p)), None)
+            if other is not None:
+                rows.problem(p.source.line, "email", f"{p.email!r} is also {other.id}'s (line {other.source.line}), both in post at once: "
+                                                     "each person has an address of their own (sign-in and every email find a person by it)")
+
+
+def _overlap(a: Person, b: Person) -> bool:
+    return (a.start or date.min) <= (b.end or date.max) and (b.start or date.min) <= (a.end or date.max)
 
 
 def _lines(lines: list[int]) -> str:
