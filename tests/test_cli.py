@@ -168,3 +168,23 @@ def test_every_number_a_command_takes_has_a_range_and_says_it(capsys, tmp_path):
         err = capsys.readouterr().err
         assert code == 2 and said in err and "Traceback" not in err, (argv, err)
     assert not (tmp_path / "qaf.db").exists() and not (tmp_path / "d").exists()
+
+
+def test_an_output_that_is_a_folder_or_cannot_be_written_is_a_message_not_a_traceback(capsys, tmp_path):
+    """'qaf feed --all -o /tmp' and 'qaf report -o reports' (a folder) ended in IsADirectoryError; 'qaf demo --out'
+    naming a file, FileExistsError. Each now says what is wrong with the path, exit 1, and writes nothing."""
+    db = f"sqlite:///{tmp_path / 'qaf.db'}"
+    assert run(capsys, "--db", db, "framework", "load", str(DATA / "store-framework.yaml"))[0] == 0
+    assert run(capsys, "--db", db, "org", "load", str(DATA / "small-org"))[0] == 0
+    folder = tmp_path / "out"
+    folder.mkdir()
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("kept\n")
+    for argv, said in ((["feed", "--all", "-o", str(folder)], f"qaf: -o {folder}: is a folder; give a file name such as feed.ics"),
+                       (["report", "--month", "2024-05", "-o", str(folder)], f"qaf: -o {folder}: is a folder; give a file name such as report.md"),
+                       (["demo", "--out", str(a_file), "--days", "1"], f"qaf: --out {a_file}: is a file; give a folder for the demo")):
+        code, _, err = run(capsys, "--db", db, *argv)
+        assert (code, err.strip().splitlines()[-1]) == (1, said), argv
+    assert sorted(p.name for p in folder.iterdir()) == [] and a_file.read_text() == "kept\n"
+    code, _, err = run(capsys, "--db", db, "demo", "--out", str(a_file / "demo"), "--days", "1")
+    assert (code, err.strip().splitlines()[-1]) == (1, f"qaf: --out {a_file / 'demo'}: cannot make the folder: Not a directory")

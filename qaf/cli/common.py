@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
 from qaf.rules.plain import iso_day
@@ -87,6 +88,30 @@ def open_store(args: argparse.Namespace) -> SqlStore:
         was, now = store.upgraded
         print(f"note: upgraded the store's schema from revision {was} to {now}; every row kept", file=sys.stderr)
     return store
+
+
+def write_whole(path: Path, data: bytes, option: str = "-o", example: str = "report.md") -> None:
+    """Write ``path`` whole or not at all (a temporary file beside it, renamed over it); a path that cannot be
+    written (a folder, a missing folder, no permission) is a :class:`QafError` naming the option, never a traceback."""
+    import tempfile
+
+    from qaf.rules.problems import QafError
+
+    if path.is_dir():
+        raise QafError(f"{option} {path}: is a folder; give a file name such as {example}")
+    if not path.parent.is_dir():
+        raise QafError(f"{path.parent}: no such folder")
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise QafError(f"{option} {path}: cannot write: {exc.strerror or exc}") from None
+    finally:
+        if tmp is not None and Path(tmp).exists():
+            Path(tmp).unlink()
 
 
 def print_problems(problems: Sequence[Problem], stream=None) -> None:

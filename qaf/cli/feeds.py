@@ -19,11 +19,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from qaf.cli.common import day_arg, open_store, today_of, whole_arg
+from qaf.cli.common import day_arg, open_store, today_of, whole_arg, write_whole
 from qaf.clock import utc_now
 from qaf.rules.problems import QafError
 
@@ -53,18 +52,6 @@ def _selection(args: argparse.Namespace) -> Selection:
     return Selection("all")
 
 
-def _write(path: Path, body: bytes) -> None:
-    """Write the whole file or nothing: a temporary file beside it, then renamed over it."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or Path("."))
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(body)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def cmd_feed(args: argparse.Namespace) -> int:
     from qaf.calendars import http
     from qaf.calendars.feed import EVENT, TODO
@@ -81,9 +68,7 @@ def cmd_feed(args: argparse.Namespace) -> int:
     built = build(store, _selection(args), today, TODO if args.todo else EVENT, base, args.done_days)
     if args.output:
         path = Path(args.output)
-        if not path.parent.is_dir():
-            raise QafError(f"{path.parent}: no such folder")
-        _write(path, built.body)
+        write_whole(path, built.body, example="feed.ics")
         print(f"wrote {path}: {built.body.count(b'BEGIN:V' + (b'TODO' if args.todo else b'EVENT'))} "
               f"{'to-dos' if args.todo else 'events'} ({len(built.body):,} bytes)")  # fmt: skip
     else:

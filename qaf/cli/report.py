@@ -19,31 +19,15 @@ by :func:`qaf.cli.main.main`, the one error boundary.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from qaf.cli.common import day_arg, open_store, today_of, whole_arg, window
+from qaf.cli.common import day_arg, open_store, today_of, whole_arg, window, write_whole
 from qaf.rules.problems import QafError
 
 if TYPE_CHECKING:
     from qaf.store.sql import SqlStore
-
-
-def _write(path: Path, text: str) -> None:
-    """The whole file or nothing: a temporary file beside it, renamed over it."""
-    if not path.parent.is_dir():
-        raise QafError(f"{path.parent}: no such folder")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _frameworks(store: SqlStore, only: str | None, one: bool):
@@ -90,7 +74,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     text = render(figures, args.format)
     if args.output:
         path = Path(args.output)
-        _write(path, text)
+        write_whole(path, text.encode("utf-8"))
         print(f"wrote {path}: the {month.label} report for {fw.id} ({args.format}, {len(text.encode()):,} bytes)")
     else:
         sys.stdout.write(text)
@@ -125,9 +109,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from qaf.demo.serve import demo_store, serve
 
     out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise QafError(f"--out {out}: is a file; give a folder for the demo")
     if args.serve_only:
         demo_store(out)  # a demo's store, or a clear error before anything starts
     else:
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise QafError(f"--out {out}: cannot make the folder: {exc.strerror or exc}") from None
         run_demo(DemoOptions(out=out, seed=args.seed, days=args.days))
     if args.serve or args.serve_only:
         serve(out, args.host, args.port, lambda text: print(text, flush=True))

@@ -48,6 +48,8 @@ def browser() -> str:
 def print_pdf(html: str, out: Path, timeout: float = TIMEOUT) -> int:
     """Print ``html`` to the PDF ``out`` (replaced whole, or left as it was); the PDF's size in bytes."""
     binary = browser()
+    if out.is_dir():
+        raise PdfError(f"--out {out}: is a folder; give a file name such as report.pdf")
     if not out.parent.is_dir():
         raise PdfError(f"{out.parent}: no such folder")
     with tempfile.TemporaryDirectory(prefix="qaf-pdf-") as work:
