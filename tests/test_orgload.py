@@ -343,3 +343,18 @@ def test_two_people_in_post_at_once_with_one_email_address_are_refused(tmp_path)
     (rehired / "people.csv").write_text(people)
     _, problems = load_org(rehired, VOCAB)
     assert not errors(problems), [format_problem(p) for p in problems]
+
+
+def test_a_people_or_teams_file_with_nobody_in_it_is_refused(tmp_path):
+    """An export that came out empty (its header only) loaded: 87 people, 10 teams and 500 cases 'no longer listed',
+    and the next tick cancelled every one of the council's 413 open obligations, as if everyone had left."""
+    for name in ("teams.csv", "people.csv", "cases.csv", "bodies.csv"):
+        text = (DATA / "small-org" / name).read_text()
+        (tmp_path / name).write_text(text.splitlines(keepends=True)[0])
+    _, problems = load_org(tmp_path, VOCAB)
+    assert [format_problem(p) for p in errors(problems)] == [
+        f"{tmp_path}/people.csv:1: file: lists nobody (its header only): an organisation has people, and loading none would take "
+        "everyone out of scope",
+        f"{tmp_path}/teams.csv:1: file: lists no team (its header only): an organisation has teams, and loading none would take "
+        "every team out of scope",
+    ]

@@ -310,6 +310,10 @@ def load_org(directory: str | Path, vocab: Vocabulary | None = None, case_patter
     person_ids = {p.id for p in people} if people_rows else None  # None: people.csv unread (its problem said), nor a person
     cases = _cases(case_rows, person_ids, team_ids, case_pattern) if case_rows else []
     bodies = _bodies(body_rows, person_ids)
+    for rows, nobody, kind in ((people_rows, "nobody", "people"), (team_rows, "no team", "teams")):
+        if rows is not None and not rows.rows and all(c in rows.columns for c in REQUIRED_COLUMNS[rows.path.name]):  # came out empty
+            rows.problem(1, "file", f"lists {nobody} (its header only): an organisation has {kind}, and loading none would take "
+                                    f"{'everyone' if kind == 'people' else 'every team'} out of scope")
     problems.sort(key=lambda p: (p.source.file, p.source.line, p.field))
     return Org(tuple(people), tuple(teams), tuple(cases), tuple(bodies)), problems
 
