@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from qaf.cli.main import main
+from qaf.engine.org import Case
 from qaf.engine.outcomes import Recording
 from qaf.engine.query import Filters
 from qaf.engine.triggers import RuleError
@@ -161,6 +162,22 @@ def test_3_14_significant_concerns_give_two_more_files_from_that_team(store: Sql
     team_cases = {c.ref for c in council().cases if c.team == "T2"}
     assert {o.case for o in result.created} <= team_cases - {audit.case}
     assert {o.assignee for o in result.created} == {"OM1"} and {o.due for o in result.created} == {date(2024, 5, 29)}
+
+
+def test_the_follow_ups_case_history_is_read_only_for_the_cases_they_may_be_chosen_from(store: SqlStore, monkeypatch):
+    """A worker's caseload holds cases closed before the audit and opened after it: the follow-up files are
+    chosen only from those open on the day, never the audit's own, so only their history is read."""
+    org = council(cases=(*council().cases, Case("CS-900001", "T1", date(2023, 1, 1), "SW1", closed=date(2024, 3, 31)),
+                         Case("CS-900002", "T1", date(2024, 5, 1), "SW1")))  # fmt: skip
+    scheduled(store, "east-sussex-2013", org)
+    audit = april_audit(store, "3.16", "SW1")
+    read = []
+    history = recording.oc.history
+    monkeypatch.setattr(recording.oc, "history", lambda conn, refs, *rest: read.append(sorted(refs)) or history(conn, refs, *rest))
+    result = recording.record(store, Recording(audit.id, "requires_improvement", concerns=True, date=date(2024, 4, 23)), date(2024, 6, 10))
+    open_then = sorted(c.ref for c in org.caseload("SW1") if c.open_on(date(2024, 4, 23)) and c.ref != audit.case)
+    assert read == [open_then] and len(open_then) == 2
+    assert sorted(o.case for o in result.created if o.kind == "follow_up_audit") == open_then
 
 
 # --- Rotherham: Senior Manager re-audits ------------------------------------------------------
