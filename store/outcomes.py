@@ -11,11 +11,11 @@ from functools import lru_cache
 from datetime import date, datetime, timezone
 from typing import Any, Iterable
 
-from dateutil.relativedelta import relativedelta
 from sqlalchemy import Connection, bindparam, func, insert, literal_column, select, update
 
 from qaf.engine.model import DONE, LIVE, CaseHistory, Obligation
 from qaf.engine.notices import Notice
+from qaf.engine.periods import months_after
 from qaf.rules.problems import QafError
 from qaf.store.obligations import OBLIGATIONS, OUTCOMES, _outcome, _OutcomeView, from_row, to_row
 from qaf.store.prepared import Prepared, Query, run_together
@@ -226,7 +226,7 @@ def history(conn: Connection, refs: Iterable[str], day: date, months: int) -> Ca
     out = CaseHistory()
     if not refs:
         return out
-    lo = day - relativedelta(months=months + 1)
+    lo = months_after(day, -(months + 1))
     # the list padded to a power of two with its last case repeated (IN ignores repeats): few statements to compile
     size = 1 << (len(refs) - 1).bit_length()
     params: dict[str, Any] = {f"ref{i}": refs[min(i, len(refs) - 1)] for i in range(size)}

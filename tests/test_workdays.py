@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qaf.engine.escalation import cutoffs
-from qaf.engine.periods import after
+from qaf.engine.periods import after, months_after
 from qaf.engine.workdays import WorkingDays
 from qaf.rules import bundled
 from qaf.rules.loader import load_framework
@@ -85,3 +85,12 @@ def test_within_a_span_is_a_working_day_after_the_event_and_the_last_one_on_or_b
     assert WD.is_working(due) and due > day
     back = WD.last_on_or_before(target)
     assert due == (back if back > day else min(d for d in (target + timedelta(days=i) for i in range(10)) if WD.is_working(d)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dates(date(2015, 1, 1), date(2035, 12, 31)), st.integers(-40, 40))
+def test_months_after_clips_to_the_month_s_end_as_dateutil_does_either_way(day, n):
+    """Kept once per day and length (a recording asks it for every follow-up and case history): the same date
+    dateutil gives, 31 March less one month is the last of February."""
+    assert months_after(day, n) == day + relativedelta(months=n)
+    assert months_after(date(2024, 3, 31), -1) == date(2024, 2, 29) and months_after(date(2023, 3, 31), -1) == date(2023, 2, 28)
