@@ -229,10 +229,11 @@ def history(conn: Connection, refs: Iterable[str], day: date, months: int) -> Ca
     lo = months_after(day, -(months + 1))
     # the list padded to a power of two with its last case repeated (IN ignores repeats): few statements to compile
     size = 1 << (len(refs) - 1).bit_length()
-    params: dict[str, Any] = {f"ref{i}": refs[min(i, len(refs) - 1)] for i in range(size)}
+    query = _history_for(size)
+    params: dict[str, Any] = dict(zip(query.keys, refs + [refs[-1]] * (size - len(refs))))
     params["since"] = lo
     # column by column: a team's cases share a few dozen dates, each parsed once (not once a row)
-    cases, starts, statuses, kinds, audited = _history_for(size).columns(conn, params)
+    cases, starts, statuses, kinds, audited = query.columns(conn, params)
     for ref, start, status, kind, on in zip(cases, starts, statuses, kinds, audited):
         if status in _AUDITED and kind in ("audit", "follow_up_audit"):
             out.add(ref, on or start)

@@ -220,7 +220,8 @@ class Query:
             fixed = {n: by_name[n].effective_value for n in names if n not in self.keys}
             processors = compiled._bind_processors
             labels = [rc.keyname for rc in compiled._result_columns]
-            found = (compiled.string, names, [processors.get(n) for n in names], fixed, compiled.positional,
+            converting = tuple((i, processors[n]) for i, n in enumerate(names) if processors.get(n) is not None)
+            found = (compiled.string, names, converting, fixed, compiled.positional,
                      [rc.type for rc in compiled._result_columns], _row_class(labels))  # fmt: skip
             self._compiled[dialect.name] = found
         return found
@@ -245,9 +246,12 @@ class Query:
 
     def _run(self, conn: Connection, params: Mapping[str, Any], fetch):
         spec = self._for(conn)
-        sql, names, processors, fixed, positional, _types, _row_class = spec
-        values = [params[n] if n in params else fixed[n] for n in names]
-        values = [v if p is None or v is None else p(v) for v, p in zip(values, processors)]
+        sql, names, converting, fixed, positional, _types, _row_class = spec
+        # the values in the statement's order, looked up in C; only the few with a bind processor converted
+        values = list(map({**fixed, **params}.__getitem__, names) if fixed else map(params.__getitem__, names))
+        for i, processor in converting:
+            if values[i] is not None:
+                values[i] = processor(values[i])
         found: list = []
 
         def call(cursor) -> None:  # not in a pipeline: psycopg sends a BEGIN there on its own round trip all the same
