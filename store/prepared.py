@@ -50,15 +50,18 @@ class Prepared:
                 else:
                     raise TypeError(f"{col}: only scalar and plain callable defaults can be prefetched by a Prepared statement")
             names = list(compiled.positiontup) if compiled.positional else list(compiled.bind_names.values())
-            processors = compiled._bind_processors
-            found = (compiled.string, names, [processors.get(n) for n in names], defaults, compiled.positional)
+            processors = [compiled._bind_processors.get(n) for n in names]
+            converting = tuple((i, p) for i, p in enumerate(processors) if p is not None)  # most columns need none
+            found = (compiled.string, names, processors, defaults, compiled.positional, converting)
             self._compiled[dialect.name] = found
         return found
 
     def _values(self, spec: tuple, params: Mapping[str, Any]):
-        _sql, names, processors, defaults, positional = spec
+        _sql, names, _processors, defaults, positional, converting = spec
         values = [params[n] if n in params else _default(defaults[n]) for n in names]
-        values = [v if p is None or v is None else p(v) for v, p in zip(values, processors)]
+        for i, processor in converting:  # only the columns with a bind processor (a few of a row's dozen)
+            if values[i] is not None:
+                values[i] = processor(values[i])
         return tuple(values) if positional else dict(zip(names, values))
 
     def run(self, conn: Connection, params: Mapping[str, Any]) -> int:
@@ -77,7 +80,7 @@ class Prepared:
         if not rows:
             return 0
         spec = self._for(conn)
-        _sql, names, processors, defaults, positional = spec
+        _sql, names, processors, defaults, positional, _converting = spec
         columns = columns_converted(rows, names, processors, defaults, given)
         params = list(zip(*columns)) if positional else [dict(zip(names, values)) for values in zip(*columns)]
         return self._execute(conn, spec, lambda cur: cur.executemany(spec[0], params))
@@ -101,6 +104,8 @@ def converted(values: Sequence[Any], processor) -> Sequence[Any]:
     """``processor`` applied to each of ``values`` (None stays None), once per distinct value."""
     if processor is None:
         return values
+    if len(values) == 1:  # one row (a recording's event line): nothing to share
+        return [None if values[0] is None else processor(values[0])]
     memo: dict[Any, Any] = {None: None}
     out = []
     append = out.append
@@ -209,6 +214,7 @@ class Query:
         self.keys = list(keys)
         self._compiled: dict[str, tuple] = {}
         self._results: dict[str, list] = {}  # the result processors, once the driver has described the columns
+        self._converting: dict[str, tuple] = {}  # ... and (index, processor) of the columns that have one
 
     def _for(self, conn: Connection) -> tuple:
         dialect = conn.dialect
@@ -258,19 +264,26 @@ class Query:
             cursor.execute(sql, tuple(values) if positional else dict(zip(names, values)))
             found.append(fetch(cursor))
             if conn.dialect.name not in self._results:
-                self._results[conn.dialect.name] = [
-                    t._cached_result_processor(conn.dialect, d[1]) for t, d in zip(spec[5], cursor.description)
-                ]
+                results = [t._cached_result_processor(conn.dialect, d[1]) for t, d in zip(spec[5], cursor.description)]
+                self._converting[conn.dialect.name] = tuple((i, p) for i, p in enumerate(results) if p is not None)
+                self._results[conn.dialect.name] = results
 
         Prepared._execute(conn, spec, call)
         return found[0]
 
     def _convert(self, conn: Connection, rows: Sequence[Sequence[Any]]) -> list:
         row_class = self._compiled[conn.dialect.name][6]
-        results = self._results[conn.dialect.name]
-        if all(p is None for p in results):
+        converting = self._converting[conn.dialect.name]
+        if not converting:
             return [row_class(*r) for r in rows]
-        return [row_class(*[v if p is None or v is None else p(v) for v, p in zip(r, results)]) for r in rows]
+        out = []
+        for row in rows:  # only the columns with a result processor (an obligation, its outcome and the versions: 13 of 42 on SQLite)
+            values = list(row)
+            for i, processor in converting:
+                if values[i] is not None:
+                    values[i] = processor(values[i])
+            out.append(row_class(*values))
+        return out
 
 
 def _row_class(labels: Sequence[str]):
