@@ -360,6 +360,21 @@ def rows_1_6_and_1_7_swapped(text: str) -> str:
     return text.replace('id: "1.6"', 'id: "X"').replace('id: "1.7"', 'id: "1.6"').replace('id: "X"', 'id: "1.7"')
 
 
+def ticked_with_row_1_6_monthly(db_url: str, tmp_path):
+    """A store ticked on 1 October 2024 under the published framework (1.6 the monthly monitoring meeting):
+    the store, and the amendment that swaps rows 1.6 and 1.7 (the framework and its text)."""
+    from tests.council import council
+    from tests.test_reconcile import amended
+
+    store = SqlStore.open(db_url)
+    published, text = amended(tmp_path, "published", lambda t: t)
+    swapped, swapped_text = amended(tmp_path, "amended", rows_1_6_and_1_7_swapped)
+    store.save_framework(published, text)
+    store.save_org(council())
+    tick_on(store, date(2024, 10, 1))
+    return store, swapped, swapped_text
+
+
 def monitoring_rows(store: SqlStore) -> set[str]:
     """The rows the Chief Executive's monthly monitoring meetings are filed under."""
     from qaf.engine.query import Filters
@@ -372,15 +387,7 @@ def test_a_framework_amended_as_the_tick_begins_is_scheduled_as_amended(db_url: 
     version it had read, so the monthly monitoring meeting it made for the horizon's new month was filed
     under 1.6 (the amendment's six-monthly meeting), titled 1.7, for good. The schedule now plans the
     framework as the store holds it when it takes its lock."""
-    from tests.council import council
-    from tests.test_reconcile import amended
-
-    store = SqlStore.open(db_url)
-    published, text = amended(tmp_path, "published", lambda t: t)
-    swapped, swapped_text = amended(tmp_path, "amended", rows_1_6_and_1_7_swapped)
-    store.save_framework(published, text)
-    store.save_org(council())
-    tick_on(store, date(2024, 10, 1))
+    store, swapped, swapped_text = ticked_with_row_1_6_monthly(db_url, tmp_path)
     assert monitoring_rows(store) == {"1.6"}
     as_the_tick_begins(store, monkeypatch, lambda: store.save_framework(swapped, swapped_text))
     tick_on(store, date(2024, 11, 4))
@@ -395,16 +402,9 @@ def test_an_amendment_loaded_while_the_tick_schedules_waits_for_it(db_url: str, 
     """The same amendment loaded (another process) while the tick's schedule was planning: on PostgreSQL it
     renamed the row's work as it stood and committed, and the schedule then wrote the work it had planned
     under the old number. Loading a framework now waits for a schedule of it, and renames what it wrote."""
-    from tests.council import council
-    from tests.test_reconcile import amended
     from qaf.usecases import scheduling
 
-    store = SqlStore.open(db_url)
-    published, text = amended(tmp_path, "published", lambda t: t)
-    swapped, swapped_text = amended(tmp_path, "amended", rows_1_6_and_1_7_swapped)
-    store.save_framework(published, text)
-    store.save_org(council())
-    tick_on(store, date(2024, 10, 1))
+    store, swapped, swapped_text = ticked_with_row_1_6_monthly(db_url, tmp_path)
     original, seen = scheduling.plan, {}
 
     def planning(*args, **kwargs):
