@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Iterable, Sequence
 
 ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")  # and Unicode's line and paragraph separators
 LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")  # tab, line feed, carriage return and NEL kept
@@ -52,6 +53,16 @@ def iso_day(text: str) -> date:
     if not ISO_DAY.fullmatch(text):
         raise ValueError(f"not a date YYYY-MM-DD: {text!r}")
     return date.fromisoformat(text)
+
+
+def named_twice(header: Sequence[str], columns: Iterable[str]) -> list[tuple[str, str]]:
+    """Each of ``columns`` a file's header names more than once, with what to say of it (which one would be read?).
+
+    >>> named_twice(["obligation", "grade", "notes", "grade"], ("obligation", "grade"))
+    [('grade', "the column 'grade' is named twice (columns 2 and 4): which one holds it?")]
+    """
+    return [(c, f"the column '{c}' is named twice (columns {' and '.join(str(i + 1) for i, h in enumerate(header) if h == c)}): "
+                "which one holds it?") for c in columns if header.count(c) > 1]  # fmt: skip
 
 
 SAVE_CSV_AS_UTF8 = " (save the file as UTF-8: in Excel, 'CSV UTF-8')"  # what a council's spreadsheet needs

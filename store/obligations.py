@@ -30,7 +30,7 @@ from qaf.engine.query import Filters
 from qaf.rules.problems import QafError
 from qaf.store.prepared import Prepared, Query
 from qaf.store.tables import ATTENDANCE, NOT_ESCALATED, OBLIGATIONS, OUTCOMES
-from qaf.store.upsert import CopyStream, insert_new, update_rows
+from qaf.store.upsert import CopyStream, chunked, insert_new, update_rows
 
 COLUMNS = [c.name for c in OBLIGATIONS.columns]
 MUTABLE = ("assignee", "team", "subject", "title", "case_ref", "status", "status_reason", "sample_reason", "attendees", "copies",
@@ -144,12 +144,12 @@ def trigger_made(conn: Connection, framework: str) -> tuple[dict[str, Obligation
     while wanted:  # usually one step: a follow-up's cause is the scheduled audit
         asked |= wanted
         ids = sorted(wanted)
-        for start in range(0, len(ids), 5000):
-            known.update((r.id, from_row(r)) for r in conn.execute(select(OBLIGATIONS).where(c.id.in_(ids[start : start + 5000]))))
+        for part in chunked(ids, 5000):
+            known.update((r.id, from_row(r)) for r in conn.execute(select(OBLIGATIONS).where(c.id.in_(part))))
         wanted = {o.cause for o in known.values() if o.cause} - asked
     causes = sorted(i for i in asked - live.keys() if i in known and known[i].status == DONE)
-    for start in range(0, len(causes), 5000):
-        for r in conn.execute(select(OUTCOMES).where(OUTCOMES.c.obligation.in_(causes[start : start + 5000]))):
+    for part in chunked(causes, 5000):
+        for r in conn.execute(select(OUTCOMES).where(OUTCOMES.c.obligation.in_(part))):
             known[r.obligation] = dataclass_replace(known[r.obligation], outcome=_outcome(r))
     return live, known
 
@@ -278,8 +278,8 @@ def apply(conn: Connection, new: Iterable[Obligation], updates: Iterable[tuple[O
     if changed:
         raise Changed(changed)
     later = sorted(old.id for old, fields in updates if fields.get("due", old.due) > old.due)
-    for i in range(0, len(later), 500):  # due later now (the framework's period grew): its ladder starts again from the new date
-        conn.execute(update(OBLIGATIONS).where(OBLIGATIONS.c.id.in_(later[i : i + 500])).values(escalated=NOT_ESCALATED))
+    for part in chunked(later):  # due later now (the framework's period grew): its ladder starts again from the new date
+        conn.execute(update(OBLIGATIONS).where(OBLIGATIONS.c.id.in_(part)).values(escalated=NOT_ESCALATED))
     _attendance(conn, [(o.id, o.attendees, o.copies) for o in new if o.attendees or o.copies], [])
     regrouped = [(old.id, fields.get("attendees", old.attendees), fields.get("copies", old.copies))
                  for old, fields in updates if set(fields) & set(PEOPLE_COLUMNS)]  # fmt: skip
@@ -289,8 +289,8 @@ def apply(conn: Connection, new: Iterable[Obligation], updates: Iterable[tuple[O
 
 def _attendance(conn: Connection, groups: list[tuple[str, tuple[str, ...], tuple[str, ...]]], replaced: list[str]) -> None:
     """Keep the attendance index in step with the obligations' ``attendees`` and ``copies``."""
-    for i in range(0, len(replaced), 500):
-        conn.execute(delete(ATTENDANCE).where(ATTENDANCE.c.obligation.in_(replaced[i : i + 500])))
+    for part in chunked(replaced):
+        conn.execute(delete(ATTENDANCE).where(ATTENDANCE.c.obligation.in_(part)))
     rows = [{"obligation": oid, "person": p, "role": "attending"} for oid, attending, _ in groups for p in attending]
     rows += [{"obligation": oid, "person": p, "role": "copy"} for oid, attending, copies in groups for p in copies
              if p not in attending]  # fmt: skip

@@ -194,12 +194,10 @@ def gather_digests(conn: Connection, day: date, now: datetime, compose) -> int:
     gatherers at once never put one item in two digests.
     """
     c = OUTBOX.c
-    query = select(OUTBOX).where(c.digest.is_(True), c.status == "pending").order_by(c.recipient, c.id)
-    if conn.dialect.name == "postgresql":
-        # two gatherers at once (ticks of two dates, a catch-up beside today's): the second waits for the
-        # first's items, and reads them digested once it commits, not pending as it began (read committed)
-        query = query.with_for_update()
-    rows = conn.execute(query).all()
+    # PostgreSQL: two gatherers at once (ticks of two dates, a catch-up beside today's): the second waits for
+    # the first's items, and reads them digested once it commits, not pending as it began (read committed).
+    # SQLite writes no FOR UPDATE: its write transaction holds the whole file already
+    rows = conn.execute(select(OUTBOX).where(c.digest.is_(True), c.status == "pending").order_by(c.recipient, c.id).with_for_update()).all()
     by_person: dict[str, list[Any]] = {}
     for r in rows:
         by_person.setdefault(r.recipient or r.recipient_email, []).append(r)

@@ -59,9 +59,7 @@ class Prepared:
     def _values(self, spec: tuple, params: Mapping[str, Any]):
         _sql, names, _processors, defaults, positional, converting = spec
         values = [params[n] if n in params else _default(defaults[n]) for n in names]
-        for i, processor in converting:  # only the columns with a bind processor (a few of a row's dozen)
-            if values[i] is not None:
-                values[i] = processor(values[i])
+        _convert_some(values, converting)  # only the columns with a bind processor (a few of a row's dozen)
         return tuple(values) if positional else dict(zip(names, values))
 
     def run(self, conn: Connection, params: Mapping[str, Any]) -> int:
@@ -98,6 +96,13 @@ class Prepared:
             raise DBAPIError.instance(spec[0], None, exc, conn.dialect.loaded_dbapi.Error, dialect=conn.dialect) from exc
         finally:
             cursor.close()
+
+
+def _convert_some(values: list[Any], converting: Sequence[tuple[int, Any]]) -> None:
+    """Convert, in place, the values at the indexes ``converting`` names with their processors (None stays None)."""
+    for i, processor in converting:
+        if values[i] is not None:
+            values[i] = processor(values[i])
 
 
 def converted(values: Sequence[Any], processor) -> Sequence[Any]:
@@ -255,9 +260,7 @@ class Query:
         sql, names, converting, fixed, positional, _types, _row_class = spec
         # the values in the statement's order, looked up in C; only the few with a bind processor converted
         values = list(map({**fixed, **params}.__getitem__, names) if fixed else map(params.__getitem__, names))
-        for i, processor in converting:
-            if values[i] is not None:
-                values[i] = processor(values[i])
+        _convert_some(values, converting)
         found: list = []
 
         def call(cursor) -> None:  # not in a pipeline: psycopg sends a BEGIN there on its own round trip all the same
@@ -279,9 +282,7 @@ class Query:
         out = []
         for row in rows:  # only the columns with a result processor (an obligation, its outcome and the versions: 13 of 42 on SQLite)
             values = list(row)
-            for i, processor in converting:
-                if values[i] is not None:
-                    values[i] = processor(values[i])
+            _convert_some(values, converting)
             out.append(row_class(*values))
         return out
 

@@ -119,12 +119,12 @@ def reopen_ahead(conn: Connection, today: date, since: datetime) -> Ahead | None
     # digests gathered ahead and not sent yet are withdrawn; their items wait to be gathered again (those
     # queued ahead are withdrawn below), so nothing they hold is lost and nothing ahead of its day goes
     # held as read (PostgreSQL): a sender's claim of one waits, or, claimed first, it is read as being sent and stands
-    held = (lambda query: query.with_for_update()) if conn.dialect.name == "postgresql" else (lambda query: query)
-    digests = conn.execute(held(select(o.id, o.key).where(o.key.like("digest/%"), o.created_at >= since, o.status == "pending"))).all()
+    # (SQLite writes no FOR UPDATE: its write transaction holds the whole file already)
+    digests = conn.execute(select(o.id, o.key).where(o.key.like("digest/%"), o.created_at >= since, o.status == "pending").with_for_update()).all()
     for keys in chunked([r.key for r in digests]):
         conn.execute(update(OUTBOX).where(o.digest_key.in_(keys), o.status == "digested").values(status="pending", digest_key=None))
     update_rows(conn, OUTBOX, "id", [{"id": r.id, "key": f"{r.key}/ahead/{r.id}", "status": "withdrawn"} for r in digests])
-    queued = conn.execute(held(select(o.id, o.key, o.status).where(o.key.like("esc/%"), o.created_at >= since))).all()
+    queued = conn.execute(select(o.id, o.key, o.status).where(o.key.like("esc/%"), o.created_at >= since).with_for_update()).all()
     withdrawn = [r for r in queued if r.status == "pending"]
     update_rows(conn, OUTBOX, "id", [{"id": r.id, "key": f"{r.key}/ahead/{r.id}", "status": "withdrawn"} for r in withdrawn])
     update_rows(conn, OUTBOX, "id", [{"id": r.id, "key": f"{r.key}/ahead/{r.id}"} for r in queued if r.status != "pending"])
@@ -169,9 +169,8 @@ def candidates(
     due = {o.id: o.due for o in live}
     ids = list(due)
     c = ESCALATIONS.c
-    for start in range(0, len(ids), 5000):
-        chunk = ids[start : start + 5000]
-        for r in conn.execute(select(c.obligation, c.level, c.due).where(c.obligation.in_(chunk))):
+    for part in chunked(ids, 5000):
+        for r in conn.execute(select(c.obligation, c.level, c.due).where(c.obligation.in_(part))):
             if r.due >= due[r.obligation]:
                 done.add((r.obligation, r.level))
             else:
@@ -195,10 +194,7 @@ def hold(conn: Connection, read: Iterable[Obligation]) -> None:
     ids = sorted(sequences)
     changed = 0
     for part in chunked(ids):
-        query = select(c.id, c.sequence).where(c.id.in_(part)).order_by(c.id)
-        if conn.dialect.name == "postgresql":
-            query = query.with_for_update()
-        found = conn.execute(query).all()
+        found = conn.execute(select(c.id, c.sequence).where(c.id.in_(part)).order_by(c.id).with_for_update()).all()
         changed += len(part) - len(found) + sum(1 for r in found if r.sequence != sequences[r.id])
     if changed:
         raise Changed(changed)

@@ -168,8 +168,8 @@ def _put(copy, rows: Sequence[tuple] | None, lines: list[str] | None) -> None:
         for row in rows or ():
             copy.write_row(row)
         return
-    for start in range(0, len(lines), 5000):
-        copy.write(("\n".join(lines[start : start + 5000]) + "\n").encode("utf-8"))
+    for part in chunked(lines, 5000):
+        copy.write(("\n".join(part) + "\n").encode("utf-8"))
 
 
 def _copy_direct(

@@ -26,7 +26,7 @@ from typing import Callable, Iterator
 
 from qaf.engine.caserefs import why_not
 from qaf.engine.org import TEAM_KINDS, Body, Case, Org, Person, Team
-from qaf.rules.plain import EMAIL_ADDRESS, SAVE_CSV_AS_UTF8, has_control, iso_day, not_utf8
+from qaf.rules.plain import EMAIL_ADDRESS, SAVE_CSV_AS_UTF8, has_control, iso_day, named_twice, not_utf8
 from qaf.rules.problems import WARNING, Problem, Source
 from qaf.rules.roles import Vocabulary
 
@@ -93,10 +93,8 @@ def _read(path: Path, problems: list[Problem]) -> _Rows | None:
         missing = [c for c in REQUIRED_COLUMNS[path.name] if c not in rows.columns]
         for column in missing:
             rows.problem(1, column, f"missing column '{column}' (expected {', '.join(COLUMNS[path.name])})")
-        twice = [c for c in READ_COLUMNS[path.name] if rows.columns.count(c) > 1]
-        for column in twice:
-            places = " and ".join(str(i + 1) for i, c in enumerate(rows.columns) if c == column)
-            rows.problem(1, column, f"the column '{column}' is named twice (columns {places}): which one holds it?")
+        for column, said in named_twice(rows.columns, READ_COLUMNS[path.name]):
+            rows.problem(1, column, said)
         for column in rows.columns:
             if path.name == "cases.csv" and column not in COLUMNS[path.name] and CHILD_DETAIL.search(column):
                 rows.problem(1, column, "column ignored: qaf keeps case references only, never a child's details", WARNING)

@@ -18,7 +18,7 @@ from pathlib import Path
 from qaf.engine.actions import parse_action
 from qaf.engine.outcomes import Recording, parse_areas
 from qaf.rules.model import Framework
-from qaf.rules.plain import SAVE_CSV_AS_UTF8, iso_day, not_utf8
+from qaf.rules.plain import SAVE_CSV_AS_UTF8, iso_day, named_twice, not_utf8
 from qaf.rules.problems import Problem, Source
 from qaf.rules.yamlsrc import parse_bool
 
@@ -47,10 +47,9 @@ def read_outcomes(path: str | Path, framework_for) -> tuple[list[tuple[Source, R
     missing = [c for c in REQUIRED if c not in header]
     if not header or missing:
         return [], [Problem(Source(str(path), 1), "header", f"expected the columns {', '.join(COLUMNS)} (at least obligation)")]
-    twice = [c for c in COLUMNS if header.count(c) > 1]
+    twice = named_twice(header, COLUMNS)
     if twice:
-        return [], [Problem(Source(str(path), 1), c, f"the column '{c}' is named twice (columns "
-                            f"{' and '.join(str(i + 1) for i, h in enumerate(header) if h == c)}): which one holds it?") for c in twice]
+        return [], [Problem(Source(str(path), 1), column, said) for column, said in twice]
     line = reader.line_num
     try:
         for record in reader:

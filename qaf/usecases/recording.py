@@ -322,6 +322,11 @@ def moderation_refusals(store: Store, target: str, by: str, today: date) -> list
         return _moderation_state(audit, org) + _moderator_refusals(fw, org, audit, mods, by, today)
 
 
+def _not_in_post(person, day: date) -> str:
+    """Why someone who has left (or not yet started) may not moderate, contest or extend on ``day``."""
+    return f"{person.name} is not in the organisation on {day} (start {person.start}, end {person.end})"
+
+
 def _moderator_refusals(fw, org, audit: Obligation, mods: list[Obligation], by: str | None, day: date) -> list[Problem]:
     """Why ``by`` may not moderate ``audit`` on ``day`` (the moderation's assignee when None): [] when they may."""
     problems: list[Problem] = []
@@ -337,7 +342,7 @@ def _moderator_refusals(fw, org, audit: Obligation, mods: list[Obligation], by: 
     elif person is None:
         bad("by", f"no person '{who}' in the organisation")
     elif not person.active_on(day):
-        bad("by", f"{person.name} is not in the organisation on {day} (start {person.start}, end {person.end})")
+        bad("by", _not_in_post(person, day))
     elif who in audit.authors:  # its owner, or who did it for them
         bad("by", "an auditor cannot moderate their own audit")
     elif mods and not any(may_act(org, who, m.assignee) for m in mods):
@@ -371,11 +376,11 @@ def contest(store: Store, target: str, by: str | None, day: date | None, today: 
         if by is not None and person is None:
             problems.append(Problem(CLI, "by", f"no person '{by}' in the organisation"))
         elif person is not None and not person.active_on(day):
-            problems.append(Problem(CLI, "by", f"{person.name} is not in the organisation on {day} (start {person.start}, end {person.end})"))
+            problems.append(Problem(CLI, "by", _not_in_post(person, day)))
         if day > today:
             problems.append(Problem(CLI, "date", f"{day} is in the future (today is {today})"))
         problems += _before_audit(audit, day, "contested")
-        if org.person(by or "") is not None:
+        if person is not None:
             problems += contest_refusals(org, audit, by)
         _refuse(problems, oid)
         oc.update_outcome(conn, oid, {"contested": True})
@@ -473,7 +478,7 @@ def extend_in(conn, store: Store, target: str, to: date, by: str, reason: str, t
     if person is None:
         bad("by", f"no person '{by}' in the organisation")
     elif not person.active_on(today):
-        bad("by", f"{person.name} is not in the organisation on {today} (start {person.start}, end {person.end})")
+        bad("by", _not_in_post(person, today))
     elif not any(p.id == by for p in org.line(ob.assignee or "")):
         bad("by", f"{person.name} is not the assignee's line manager (or above): only the line may extend")
     elif not too_far and days > fw.extension_days:

@@ -327,7 +327,7 @@ FIELD_OF = {  # (form, the engine's or the form reader's field) -> the element i
 def _named(store, ob: Obligation) -> dict[str, str]:
     """How the page names the work a problem's message names by id: "this audit", and a moderation's "the audit"."""
     names = {ob.id: f"this {kind_words(ob.kind)}"}
-    if ob.cause and len(ob.cause) == 16 and ob.kind in ("moderation", "qa_signoff"):
+    if ob.cause and is_obligation_id(ob.cause) and ob.kind in ("moderation", "qa_signoff"):
         names[ob.cause] = f"the {kind_words(_audit_of(store, ob).kind)}"
     return names
 
