@@ -40,3 +40,36 @@ class Served:
     def __exit__(self, *_) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=10)
+
+
+HOLD = 2.0  # seconds another writer holds the store in :func:`stylesheet_while_held`
+
+
+def stylesheet_while_held(served: Served, store, lock, post, hold: float = HOLD):
+    """``post()`` sent while another writer holds ``store`` (``lock(conn)`` in its write transaction) for
+    ``hold`` seconds: how long the stylesheet took meanwhile, and what the post answered. A form that waits
+    for the store on the server's one event loop holds the stylesheet up as long."""
+    import httpx
+
+    holding, answered = threading.Event(), []
+
+    def other_writer() -> None:
+        with store.write() as conn:
+            lock(conn)
+            holding.set()
+            time.sleep(hold)
+
+    writer = threading.Thread(target=other_writer)
+    writer.start()
+    try:
+        holding.wait(10)
+        sent = threading.Thread(target=lambda: answered.append(post()))
+        sent.start()
+        time.sleep(0.3)
+        start = time.monotonic()
+        assert httpx.get(served.base + "/static/qaf.css", timeout=30).status_code == 200
+        took = time.monotonic() - start
+        sent.join()
+    finally:
+        writer.join()
+    return took, answered[0]

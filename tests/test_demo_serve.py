@@ -114,36 +114,19 @@ def test_a_sign_in_waiting_for_the_database_holds_up_nobody_else(demo: Path) -> 
     """Signing in writes a session, and waits, as it must, while another writer holds the store (the demo's
     tick, a second window): in a worker thread, as every other form does. It waited on the server's one event
     loop, and every other request (the stylesheet, another person's page) waited with it."""
-    import threading
+    from tests.served import HOLD as hold
+    from tests.served import stylesheet_while_held
 
-    hold = 2.0
     with Served(serve.demo_app(demo)) as served, httpx.Client(base_url=served.base, timeout=30) as person:
         pid, _ = choose(person, "Practice Manager")
         token = csrf(person.get("/demo/sign-in").text)
-        holding, answered = threading.Event(), []
         other = SqlStore.open(serve.demo_store(demo))
-
-        def other_writer() -> None:
-            with other.write() as conn:  # SQLite's write lock, held
-                conn.exec_driver_sql("UPDATE meta SET value = value WHERE key = 'none'")
-                holding.set()
-                time.sleep(hold)
-
-        writer = threading.Thread(target=other_writer)
-        writer.start()
-        try:
-            holding.wait(10)
-            signing = threading.Thread(target=lambda: answered.append(person.post("/demo/sign-in", data={"csrf": token, "person": pid})))
-            signing.start()
-            time.sleep(0.3)
-            start = time.monotonic()
-            assert httpx.get(served.base + "/static/qaf.css", timeout=30).status_code == 200
-            took = time.monotonic() - start
-            signing.join()
+        try:  # SQLite's write lock, held
+            took, answer = stylesheet_while_held(served, other, lambda conn: conn.exec_driver_sql("UPDATE meta SET value = value WHERE key = 'none'"),
+                                                 lambda: person.post("/demo/sign-in", data={"csrf": token, "person": pid}))  # fmt: skip
         finally:
-            writer.join()
             other.close()
-        assert answered[0].status_code == 303 and took < hold / 2, (answered[0].status_code, took)
+        assert answer.status_code == 303 and took < hold / 2, (answer.status_code, took)
 
 
 def test_qaf_serve_never_offers_it(demo: Path, db_url: str) -> None:

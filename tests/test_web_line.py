@@ -118,40 +118,21 @@ def test_a_request_for_more_time_waiting_for_the_database_holds_up_nobody_else(s
     """Asking for more time and deciding it wait, as they must, while another writer holds the work (the daily
     tick planning a large council, another instance): in a worker thread, as every other form does. They waited
     on the server's one event loop, and every other request (a feed, a page, the stylesheet) waited with them."""
-    import threading
-    import time
-
     import httpx
 
     from qaf.store import outcomes as oc
     from qaf.usecases import signin
-    from tests.served import Served
+    from tests.served import HOLD as hold
+    from tests.served import Served, stylesheet_while_held
 
-    audit, hold = june(site), 2.0
+    audit = june(site)
     pat, olive = (signin.start_session(site.store, p, site.now) for p in ("PM1", "OM1"))
     with Served(site.app) as served:
         def held(post) -> tuple[float, int]:
             """``post`` sent while another writer holds the audit: how long the stylesheet took meanwhile, and the post's status."""
-            holding, answered = threading.Event(), []
-
-            def other_writer() -> None:
-                with site.store.write() as conn:
-                    oc.load(conn, audit.id, lock=True)  # SQLite: the database's write lock; PostgreSQL: the audit's row
-                    holding.set()
-                    time.sleep(hold)
-
-            writer = threading.Thread(target=other_writer)
-            writer.start()
-            holding.wait(10)
-            sent = threading.Thread(target=lambda: answered.append(post()))
-            sent.start()
-            time.sleep(0.3)
-            start = time.monotonic()
-            assert httpx.get(served.base + "/static/qaf.css", timeout=30).status_code == 200
-            took = time.monotonic() - start
-            writer.join()
-            sent.join()
-            return took, answered[0].status_code
+            # SQLite: the database's write lock; PostgreSQL: the audit's row
+            took, answer = stylesheet_while_held(served, site.store, lambda conn: oc.load(conn, audit.id, lock=True), post)
+            return took, answer.status_code
 
         def as_(session):
             return {"cookies": {"qaf_session": session.token}, "timeout": 30, "follow_redirects": False}
