@@ -460,3 +460,12 @@ def test_the_directors_figures_are_worked_out_again_when_the_store_changes(site:
     expected = reporting.report(site.store, fw, Month(2024, 6), TODAY)
     assert expected.completion.audits.completed == 1
     assert f'<span class="n">{expected.completion.audits.completed}</span> completed' in after
+
+
+def test_an_obligations_page_names_its_framework_by_title_not_its_file_id(site: Site):
+    """Seen on the phone screenshot of an audit's page: "Framework: east-sussex-2013, row 3.16", the file's id,
+    where every other page names the framework as the council does."""
+    audit = june(site)
+    page = words(site.signed_in(PAT).get(f"/obligations/{audit.id}").text)
+    fw = site.store.framework(audit.framework)
+    assert f"{escape(fw.title)}, row 3.16" in page and "east-sussex-2013" not in page

@@ -423,7 +423,7 @@ def about(store, ob: Obligation, who: Viewer, today: date) -> dict[str, Any]:
     return {
         "viewer": who, "ob": ob, "today": today, "status": queries.shown_status(ob, today, who.person),
         "name": lambda pid: name_of(org, pid), "grades": fw.grades, "areas": fw.areas, "cause": cause, "row": row,
-        "record": record, "acts": acts, "recordable": acts["outcome"] and ob.kind in GRADED,
+        "framework": fw, "record": record, "acts": acts, "recordable": acts["outcome"] and ob.kind in GRADED,
         "done_words": DONE_WORDS.get(ob.kind, ("Mark as done", "Mark as done")), "slots": range(1, ACTION_SLOTS + 1),
         "worker": worker, "worker_here": worker is not None and worker.active_on(today), "who_options": _who_options(org, fw, ob, worker, today) if acts["outcome"] and ob.kind in GRADED else (),
         "practice": _practice(record.get("practice_to_read")), "errors": {}, "general": [], "entered": {},
