@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any, Callable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from qaf.rules.patterns import why_slow
 from qaf.rules.plain import has_control
 
 MONTHS = (
@@ -150,6 +151,9 @@ def parse_pattern(text: str) -> str:
         re.compile(text)
     except re.error as exc:
         raise ValueError(f"not a regular expression: {exc}") from None
+    slow = why_slow(text)
+    if slow:
+        raise ValueError(slow)
     return text
 
 
@@ -175,7 +179,7 @@ SETTINGS: tuple[Opt, ...] = (
     Opt("extension_roles", ("Head of Service", "Director of Children's Services"), _text, "Roles that may extend a deadline by more than extension_days (for work of their line).", many=True),
     Opt("contest_moderator", "Head of Service", _text, "The role that moderates a contested grade, found up the auditor's line."),
     Opt("extension_days", 5, _whole(0, 260), "Working days a line manager may extend a deadline by; longer needs a senior manager or the DCS (0 to 260)."),
-    Opt("case_reference", "", parse_pattern, "The council's own pattern for case references (a regular expression, at most 200 characters), within qaf's shape: letters, digits and - / _ ., with a digit; empty: qaf's rule (engine/caserefs.py)."),
+    Opt("case_reference", "", parse_pattern, "The council's own pattern for case references (a regular expression, at most 200 characters, that cannot take long to refuse a reference: rules/patterns.py), within qaf's shape: letters, digits and - / _ ., with a digit; empty: qaf's rule (engine/caserefs.py)."),
 )
 
 SETTING_NAMES = frozenset(opt.name for opt in SETTINGS)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import time
 from datetime import date, datetime, timedelta, timezone
 
+import pytest
+
 from sqlalchemy import select
 
 from qaf.engine.notices import Notice
@@ -798,3 +800,32 @@ def test_issue12_17_a_summary_says_what_and_which_case_first_and_the_task_is_in_
         in str(ev["DESCRIPTION"]).replace("\n", " ")  # fmt: skip
     longest = max(len(str(e["SUMMARY"])) for e in _events(store, "OM1").values())
     assert longest <= 80, longest
+
+
+@pytest.mark.parametrize("pattern, why", [
+    ("([0-9]+)+-[0-9]+", "repeats a part that itself repeats or chooses"),
+    ("(?:CS|C|S)*[0-9]", "repeats a part that itself repeats or chooses"),
+    ("[0-9]*[0-9]*[0-9]*[0-9]*[0-9]*[0-9]*-", "too many parts of open length"),
+])
+def test_a_case_reference_pattern_that_could_take_hours_to_refuse_a_reference_is_refused_at_its_line(pattern, why):
+    """'([0-9]+)+-[0-9]+' took 3.6 s to refuse 26 digits, doubling with each more, so one wrong line of
+    cases.csv hung 'qaf org load'; the framework is now refused where the pattern is written."""
+    from qaf.rules import bundled
+    from qaf.rules.loader import load_text
+
+    text = bundled.path("east-sussex-2013").read_text().replace("\ntitle:", f'\ncase_reference: "{pattern}"\ntitle:', 1)
+    line = text.splitlines().index(f'case_reference: "{pattern}"') + 1
+    fw, problems = load_text(text, "es.yaml")
+    errors = [p for p in problems if p.is_error]
+    assert [(p.source.line, p.field) for p in errors] == [(line, "case_reference")]
+    assert why in errors[0].message and "could take hours" in errors[0].message
+
+
+@pytest.mark.parametrize("pattern", ["ESCC[0-9]{7}", "(CS|LCS)-[0-9]{6,8}", "[A-Z]{2,4}/[0-9]+/[0-9]+", "(?:CIN|CP|LAC)[0-9]{6}"])
+def test_the_case_reference_patterns_councils_write_still_load(pattern):
+    from qaf.rules import bundled
+    from qaf.rules.loader import load_text
+
+    text = bundled.path("east-sussex-2013").read_text().replace("\ntitle:", f'\ncase_reference: "{pattern}"\ntitle:', 1)
+    fw, problems = load_text(text, "es.yaml")
+    assert fw is not None and fw.case_reference == pattern, [p.message for p in problems if p.is_error]
