@@ -120,3 +120,33 @@ def test_a_feed_rendered_again_after_a_change_reads_in_two_transactions_and_writ
         assert began == ["read", "read"], "the version and the token in one, the organisation and rows in the other; no write"
     finally:
         event.remove(store.engine, "begin", counted)
+
+
+def test_a_leavers_link_is_not_answered_from_memory_when_the_server_was_quiet(tmp_path):
+    """A feed is answered from memory while the store version is read again in the background, which
+    costs a change at most about a second under traffic. But a server asked nothing for an hour answered
+    the first poll after someone left from memory: her feed went out once more after she had gone."""
+    import asyncio
+    from datetime import date
+
+    from tests.test_feeds import people_with
+    from tests.council import council as small_council
+
+    store = SqlStore.open(f"sqlite:///{tmp_path / 'qaf.db'}")
+    try:
+        year(store)
+        token = tokens.issue(store, store.org(), store.vocabulary(), "PM1", None, "feed", NOW)[0]
+        seconds = [1000.0]
+        server = FeedServer(store, lambda: TODAY, ttl=1, max_bytes=1 << 30, monotonic=lambda: seconds[0])
+
+        async def poll():
+            return await server.get(token, "event", BASE)
+
+        assert asyncio.run(poll()) is not None  # rendered and kept
+        seconds[0] += 0.5
+        assert asyncio.run(poll()) is not None  # from memory: the version was read half a second ago
+        store.save_org(small_council(people=people_with(PM1={"end": date(2024, 6, 7)})))  # she has left
+        seconds[0] += 3600  # nobody polled for an hour
+        assert asyncio.run(poll()) is None
+    finally:
+        store.close()

@@ -8,7 +8,10 @@ organisation's version, the frameworks, the tokens issued and revoked, and
 the business date). The version is read at most once every ``ttl`` seconds
 (default 1), in the background, however many subscribers ask: a
 revalidation is a dictionary lookup on the event loop, and never waits for
-the database or a render.
+the database or a render. Only while feeds are being asked for, though: a
+version read more than ``STALE_FOR`` seconds ago (10; a quiet server, between
+calendars' polls) is read again before memory answers, so a link whose
+person has left since is never answered from memory, not even once.
 
 When the version moves, every feed is re-rendered on its next request and
 the token cache is emptied, so a change shows, and a revoked token stops
@@ -80,6 +83,7 @@ class _Entry:
     served: Served
 
 
+STALE_FOR = 10.0  # seconds: memory answers while the version is read again only if it was read this lately
 ENTRY_OVERHEAD = 1024  # a kept feed's key, headers and bookkeeping, roughly, beside its body
 
 
@@ -97,8 +101,9 @@ class FeedServer:
     def __init__(
         self, store, today: Callable[[], date], *, ttl: float = 1.0, done_days: int = DONE_DAYS,
         overseers: tuple[str, ...] = access.OVERSEERS, max_bytes: int | None = None, now: Callable[[], datetime] = utc_now,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:  # fmt: skip
-        self.store, self.today, self.ttl, self.now = store, today, ttl, now
+        self.store, self.today, self.ttl, self.now, self.monotonic = store, today, ttl, now, monotonic
         self.done_days, self.overseers = done_days, overseers
         # the rendered feeds kept, by their size: QAF_FEED_CACHE_MB (default 64) unless given in bytes
         self.max_bytes = max_bytes if max_bytes is not None else whole("QAF_FEED_CACHE_MB") * 1024 * 1024
@@ -118,7 +123,11 @@ class FeedServer:
     # --- the store version ---------------------------------------------------------------
 
     def _fresh(self) -> bool:
-        return time.monotonic() - self._version[1] < self.ttl
+        return self.monotonic() - self._version[1] < self.ttl
+
+    def _in_use(self) -> bool:
+        """Whether the version was read lately enough (``STALE_FOR``) that memory may answer while it is read again."""
+        return self.monotonic() - self._version[1] < max(STALE_FOR, self.ttl)
 
     def refresh(self) -> str:
         """The store version, read again if older than ``ttl`` (one reader at a time)."""
@@ -130,7 +139,7 @@ class FeedServer:
                 with self._lock:
                     if version != self._version[0]:
                         self._tokens.clear()
-                    self._version = (version, time.monotonic())
+                    self._version = (version, self.monotonic())
             return self._version[0]
 
     # --- answering ---------------------------------------------------------------------
@@ -237,13 +246,16 @@ class FeedServer:
 
         When the version read is older than ``ttl``, the feed in memory is still
         answered while one background read of the version runs (so a change
-        shows within ``ttl`` and the time of that read); with ``ttl=0`` the
-        version is read first, every time.
+        shows within ``ttl`` and the time of that read), but only while feeds
+        are being asked for: a version read more than ``STALE_FOR`` ago (the
+        server idle, as between a calendar's hourly polls) is read again first,
+        so a leaver's link, or a change made since, is never answered from
+        memory. With ``ttl=0`` the version is read first, every time.
         """
         if not tokens.plausible(token):
             return None
         hit = self.cached(token, kind, base_url)
-        if hit is not None and (self._fresh() or self.ttl > 0):
+        if hit is not None and (self._fresh() or (self.ttl > 0 and self._in_use())):
             if not self._fresh():
                 self._refreshing()
             return hit
