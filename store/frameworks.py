@@ -186,7 +186,10 @@ def parse(conn: Connection, framework_id: str | None = None, in_use: bool = Fals
             from qaf.rules.loader import load_text  # only when a framework is first read: YAML costs ~40 ms to import
 
             fw, problems = load_text(stored.text, stored.filename)
-            if fw is None or errors(problems):  # stored text was checked on load; this is corruption
+            # stored text was checked on load, so an error now is corruption; but for a case_reference pattern
+            # refused since (rules/patterns.py) the framework reads on with qaf's own rule, or the council could
+            # not load the framework that fixes it
+            if fw is None or [p for p in errors(problems) if p.field != "case_reference"]:
                 raise InputError(problems, f"stored framework '{r.id}' no longer loads")
             # the content hash is of the text and its numbers (save): a version is parsed, and numbered, once
             _PARSED[key] = number(fw, _known(stored.cadences))[0]

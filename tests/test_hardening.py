@@ -829,3 +829,21 @@ def test_the_case_reference_patterns_councils_write_still_load(pattern):
     text = bundled.path("east-sussex-2013").read_text().replace("\ntitle:", f'\ncase_reference: "{pattern}"\ntitle:', 1)
     fw, problems = load_text(text, "es.yaml")
     assert fw is not None and fw.case_reference == pattern, [p.message for p in problems if p.is_error]
+
+
+def test_a_framework_stored_with_a_pattern_refused_since_reads_on_and_its_fix_loads(store: SqlStore):
+    """A council that loaded '([0-9]+)+-[0-9]+' before such patterns were refused got 'stored framework no longer
+    loads' from every command, 'framework load' of the fixed file included: it could not mend it."""
+    from qaf.rules import bundled
+    from qaf.rules.loader import load_text
+    from qaf.usecases import frameworkload
+
+    good = bundled.path("east-sussex-2013").read_text()
+    fw, _ = load_text(good, "es.yaml")
+    store.save_framework(fw, good.replace("\ntitle:", '\ncase_reference: "([0-9]+)+-[0-9]+"\ntitle:', 1))
+    assert [f.case_reference for f in store.frameworks()] == [""]  # read on with qaf's own rule meanwhile
+    fixed = good.replace("\ntitle:", '\ncase_reference: "[0-9]+-[0-9]+"\ntitle:', 1)
+    mended, problems = load_text(fixed, "es.yaml")
+    assert not [p for p in problems if p.is_error]
+    frameworkload.load(store, mended, fixed, date(2026, 12, 6))
+    assert [f.case_reference for f in store.frameworks()] == ["[0-9]+-[0-9]+"]
