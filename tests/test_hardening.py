@@ -805,6 +805,7 @@ def test_issue12_17_a_summary_says_what_and_which_case_first_and_the_task_is_in_
 @pytest.mark.parametrize("pattern, why", [
     ("([0-9]+)+-[0-9]+", "repeats a part that itself repeats or chooses"),
     ("(?:CS|C|S)*[0-9]", "repeats a part that itself repeats or chooses"),
+    ("(?:1?1?)+-", "repeats a part that itself repeats or chooses"),
     ("[0-9]*[0-9]*[0-9]*[0-9]*[0-9]*[0-9]*-", "too many parts of open length"),
 ])
 def test_a_case_reference_pattern_that_could_take_hours_to_refuse_a_reference_is_refused_at_its_line(pattern, why):
