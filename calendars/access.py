@@ -14,6 +14,11 @@ An action is also seen by whoever may see the audit that raised it: the
 Practice Manager who gave an action to someone outside her line follows
 it up on its page (her own line's actions she sees already).
 
+The worker whose work a graded audit, follow-up audit or review graded
+(:func:`audited`) reads that audit's page, to contest the grade: its grade
+and areas, not the auditor's notes (the page's :mod:`qaf.web.acting` keeps
+them out). Feeds, lists and the API are unchanged: it is not his work to do.
+
 A token's scope can only narrow this: ``person`` (own obligations only),
 ``team`` (own and the line below), ``all`` (everything, for an overseer;
 for anyone else it is the same as ``team``). A person who has left (their
@@ -30,7 +35,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from qaf.engine.actions import worker_of
 from qaf.engine.model import Obligation
+from qaf.engine.outcomes import GRADED
 from qaf.engine.org import Org
 from qaf.rules.roles import Vocabulary
 
@@ -104,3 +111,13 @@ def may_see(visible: frozenset[str] | None, ob: Obligation, cause: Obligation | 
     if visible is None or visible & {ob.assignee, *ob.attendees, *ob.copies}:
         return True
     return ob.kind == "action" and cause is not None and bool(visible & {cause.assignee, *cause.attendees, *cause.copies})
+
+
+def audited(org: Org, person_id: str, ob: Obligation, today: date) -> bool:
+    """Whether ``person_id``, in post, is the worker whose work ``ob`` graded: a graded audit, follow-up
+    audit or review of their case (the worker :func:`qaf.engine.outcomes.contest_refusals` lets contest it).
+    Before its grade is recorded it is the auditor's work, not theirs to read."""
+    if ob.kind not in GRADED or ob.outcome is None or not ob.outcome.grade or not active(org, person_id, today):
+        return False
+    worker = worker_of(org, ob)
+    return worker is not None and worker.id == person_id

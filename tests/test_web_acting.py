@@ -150,9 +150,12 @@ def test_an_action_given_outside_her_line_is_followed_up_on_its_page_by_the_mana
     for email in (PAT, PRIYA, "olive.ops@example-council.gov.uk"):  # who raised it, who owns it, the line above both
         shown = site.signed_in(email).get(f"/obligations/{action.id}")
         assert shown.status_code == 200 and PLAN in html.unescape(shown.text), email
-    # Tom is the case's worker, in Pat's line, but the audit is not his: he sees neither it nor its action
-    assert site.signed_in(TOM).get(f"/obligations/{action.id}").status_code == 403
-    assert site.signed_in(TOM).get(f"/obligations/{audit.id}").status_code == 403
+    # Tom is the case's worker, in Pat's line: the action is Priya's, not his to see, nor listed on the page
+    # of the audit that graded his work (which he reads, to contest the grade)
+    tom = site.signed_in(TOM)
+    assert tom.get(f"/obligations/{action.id}").status_code == 403
+    shown = tom.get(f"/obligations/{audit.id}")
+    assert shown.status_code == 200 and PLAN not in html.unescape(shown.text) and action.id not in shown.text
 
 
 @pytest.mark.parametrize("data, field, message", [
@@ -311,6 +314,39 @@ def test_a_grade_is_contested_once_and_moderation_settles_it(site: Site):
     assert settle.assignee == "H1" and f'href="/obligations/{settle.id}"' in answer.text
     assert "Contest the grade" not in client.get(f"/obligations/{may.id}").text
     refused_unchanged(site, client, path, {}, None, "already contested")
+
+
+def test_the_worker_whose_work_was_graded_reads_its_audit_without_the_notes_and_contests_it(site: Site):
+    """Tom Fairley may contest the grade of his June audit (qaf record --contest --by SW1): on the web he
+    opens its page, once graded, and sees what it found and the contest form; not Pat's notes, why the case
+    was chosen, Ruth's action, the requests for more time or any other form. Ruth's audit stays 403, and so
+    does his own July audit, not yet done: before its grade it is Pat's work, not his to read."""
+    pat = site.signed_in(PAT)
+    audit, _ = record_with_an_action(site, pat, **{"action-2-what": "Cover the school visit", "action-2-who": "Ruth Steady"})
+    assert NOTES in pat.get(f"/obligations/{audit.id}").text
+    tom = site.signed_in(TOM)
+    page = tom.get(f"/obligations/{audit.id}")
+    assert page.status_code == 200, page.text
+    text = html.unescape(page.text)
+    assert "Requires improvement" in text and "Contest the grade" in text and PLAN in text
+    assert NOTES not in text and "Cover the school visit" not in text and "Why this case" not in text
+    assert "Record the outcome" not in text and "Moderate" not in text and "More time" not in text
+    for other in (may_audit(site.store, "SW2", 5), may_audit(site.store, "SW1", 7)):
+        assert tom.get(f"/obligations/{other.id}").status_code == 403
+    token = csrf(page.text)
+    before = snapshot(site.store)
+    for act in ("outcome", "moderate", "close", "extension"):
+        data = {"csrf": token, "grade": "outstanding", "moderated-grade": "outstanding", "to": "2024-07-31", "reason": "x"}
+        assert tom.post(f"/obligations/{audit.id}/{act}", data=data).status_code == 403, act
+    assert tom.get(f"/obligations/{audit.id}/extension").status_code == 403
+    assert tom.post(f"/obligations/{may_audit(site.store, 'SW2', 5).id}/contest", data={"csrf": token}).status_code == 403
+    assert snapshot(site.store) == before
+    answer = tom.post(f"/obligations/{audit.id}/contest", data={"csrf": token, "contest-date": ""})
+    assert answer.status_code == 200 and "Grade contested" in answer.text
+    assert one(site.store, audit.id).outcome.contested
+    assert NOTES not in tom.get(f"/obligations/{audit.id}").text
+    ruth = site.signed_in("ruth.steady@example-council.gov.uk")  # a colleague: Tom's audit is not hers
+    assert ruth.get(f"/obligations/{audit.id}").status_code == 403
 
 
 # --- a meeting held, and other work done -----------------------------------------------------

@@ -25,13 +25,17 @@ through :func:`~qaf.engine.actions.parse_action`, areas through
 so the checks are ``qaf``'s own. Every problem is shown beside its field and
 in an error summary, with 422, and nothing is written. Someone else's
 obligation is 403 with no detail, for the page and for every post; a post
-without its CSRF token is 403. Free text (notes, actions, a closing note) is
+without its CSRF token is 403. One exception: the worker whose work a graded
+audit graded reads its page (grade, concerns, areas, moderation, his own
+actions; not the auditor's notes, why the case was chosen, others' actions or
+requests for more time) and may contest the grade; every other form is 403. Free text (notes, actions, a closing note) is
 kept in the store and shown on this page only: nothing here logs it.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 from typing import Any, Callable
 
@@ -74,26 +78,32 @@ def install(app: FastAPI, site: Site) -> None:
             who = viewer(request)
             if who is None:
                 return site.to_sign_in(request)
-            ob = one(oid, who)
-            return ob if isinstance(ob, Response) else page("obligation.html", **about(store, ob, who, site.clock()), **line.on_page(site, store, who, ob))
+            ob = one(oid, who, audited=True)  # the worker whose work it graded reads a graded audit, without its notes
+            return ob if isinstance(ob, Response) else page("obligation.html", **shown_to(ob, who))
 
-    async def acting(request: Request, oid: str, act: Callable[[Viewer, Obligation, dict[str, str]], Response]) -> Response:
+    def shown_to(ob: Obligation, who: Viewer) -> dict[str, Any]:
+        """The page's context for ``who``: all of it, or the audited worker's part (:func:`about`'s ``whole``)."""
+        whole = site.whole_page(who, ob)
+        return {**about(store, ob, who, site.clock(), whole), **(line.on_page(site, store, who, ob) if whole else {})}
+
+    async def acting(request: Request, oid: str, act: Callable[[Viewer, Obligation, dict[str, str]], Response],
+                     audited: bool = False) -> Response:  # fmt: skip
         """Read the form, then (in a worker thread: the store is synchronous) check its poster's CSRF token
-        and that they may see the obligation (else the 403/404 page), and do ``act``."""
+        and that they may see the obligation (else the 403/404 page), and do ``act``. ``audited``: the
+        worker whose work a graded audit graded may send this form too (the contest)."""
         fields = await form(request)
 
         def checked() -> Response:
             who = site.posted_by(request, fields)
             if isinstance(who, Response):
                 return who
-            ob = one(oid, who)
+            ob = one(oid, who, audited)
             return ob if isinstance(ob, Response) else act(who, ob, fields)
 
         return await run_in_threadpool(checked)
 
     def refused(ob: Obligation, who: Viewer, act: str, fields: dict[str, str], errors: dict[str, str], general: list[str]) -> Response:
-        shown = {**about(store, ob, who, site.clock()), **line.on_page(site, store, who, ob), "errors": errors, "general": general, "entered": fields}
-        return page("obligation.html", 422, **shown)
+        return page("obligation.html", 422, **{**shown_to(ob, who), "errors": errors, "general": general, "entered": fields})
 
     def result(ob: Obligation, who: Viewer, act: str, res: recording.RecordResult | None = None) -> Response:
         shown = res.obligation if res else ob.id  # a moderation's result is the audit's moderated grade
@@ -143,7 +153,7 @@ def install(app: FastAPI, site: Site) -> None:
 
     @app.post("/obligations/{oid}/contest", include_in_schema=False)
     async def contest(request: Request, oid: str) -> Response:
-        return await acting(request, oid, contest_it)
+        return await acting(request, oid, contest_it, audited=True)
 
     def contest_it(who: Viewer, ob: Obligation, fields: dict[str, str]) -> Response:
         today = site.clock()
@@ -393,8 +403,15 @@ _NOT_IN_POST = re.compile(r"(is not in the organisation on )(\d{4}-\d{2}-\d{2})"
 # --- what the page shows ---------------------------------------------------------------------
 
 
-def about(store, ob: Obligation, who: Viewer, today: date) -> dict[str, Any]:
-    """What an obligation's page shows, and which forms it offers ``who`` (those the use cases would accept)."""
+def about(store, ob: Obligation, who: Viewer, today: date, whole: bool = True) -> dict[str, Any]:
+    """What an obligation's page shows, and which forms it offers ``who`` (those the use cases would accept).
+
+    Not ``whole``: ``who`` is the worker whose work this graded audit graded (:func:`qaf.calendars.access.audited`),
+    not its owner's line. He reads what it found (grade, concerns, areas, moderation) and may contest it; the
+    auditor's notes, why the case was chosen, the actions given to others, the requests for more time and every
+    other form are the line's."""
+    if not whole:
+        ob = replace(ob, sample_reason=None, outcome=replace(ob.outcome, notes="") if ob.outcome else None)
     org = store.org()
     fw = store.framework(ob.framework)
     try:
@@ -406,6 +423,8 @@ def about(store, ob: Obligation, who: Viewer, today: date) -> dict[str, Any]:
         found = store.obligations(Filters(ids=frozenset({ob.cause}), statuses=None))
         cause = found[0] if found else None
     record = queries.page(store, ob, org, today, who.person)
+    if not whole and "actions" in record:  # only his own: he sees those on his My work already
+        record = {**record, "actions": [a for a in record["actions"] if a["assignee"] == who.person]}
     mine = may_act(org, who.person, ob.assignee)
     live = ob.status in LIVE
     moderatable = (ob.kind == "moderation" and live) or (ob.kind in ("audit", "follow_up_audit") and ob.status == DONE)
@@ -414,11 +433,11 @@ def about(store, ob: Obligation, who: Viewer, today: date) -> dict[str, Any]:
                    and outcome.moderated_grade is None)  # fmt: skip
     worker = worker_of(org, ob)
     acts = {
-        "outcome": live and mine and ob.kind not in ("moderation", "action")
+        "outcome": whole and live and mine and ob.kind not in ("moderation", "action")
                    and not (ob.kind == "qa_signoff" and cause is not None and signoff_refusals(org, cause, who.person)),
-        "moderate": moderatable and not recording.moderation_refusals(store, ob.id, who.person, today),
+        "moderate": whole and moderatable and not recording.moderation_refusals(store, ob.id, who.person, today),
         "contest": contestable and not contest_refusals(org, ob, who.person),
-        "close": ob.kind == "action" and live and mine,
+        "close": whole and ob.kind == "action" and live and mine,
     }
     return {
         "viewer": who, "ob": ob, "today": today, "status": queries.shown_status(ob, today, who.person),

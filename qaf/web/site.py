@@ -8,7 +8,9 @@ form post asks the same questions the same way:
 - :meth:`Site.viewer`: the signed-in person (from the session cookie) with
   the widest scope :mod:`qaf.calendars.access` allows them, or ``None``;
 - :meth:`Site.one`: an obligation the viewer may see, else a 404 page, or a
-  403 page with no detail for someone else's;
+  403 page with no detail for someone else's; the audited worker reads the
+  graded audit of his own work (its page and contest form only), without
+  what is not his (:meth:`Site.whole_page` says which);
 - :meth:`Site.refused` and :meth:`Site.to_sign_in`: the standard answers.
 """
 
@@ -78,16 +80,23 @@ class Site:
     def refused(status: int, title: str, message: str, who: Viewer | None = None) -> Response:
         return page("message.html", status, title=title, message=message, viewer=who)
 
-    def one(self, oid: str, who: Viewer) -> Obligation | Response:
-        """The obligation ``oid`` if ``who`` may see it; otherwise the 404 or 403 page to answer with."""
+    def one(self, oid: str, who: Viewer, audited: bool = False) -> Obligation | Response:
+        """The obligation ``oid`` if ``who`` may see it; otherwise the 404 or 403 page to answer with.
+        ``audited``: also a graded audit of ``who``'s own work (:func:`qaf.calendars.access.audited`), for its
+        page and the contest form only (its page shows it without what is not theirs: :meth:`whole_page`)."""
         oid = oid.lower()
         found = self.store.obligations(Filters(ids=frozenset({oid}), statuses=None)) if is_obligation_id(oid) else []
         if not found:
             return self.refused(404, "Page not found", "There is no such item. Check the link, or go to My work.", who)
         ob = found[0]
-        if not queries.may_see(self.store, who.visible, ob):
+        if not self.whole_page(who, ob) and not (audited and access.audited(self.store.org(), who.person, ob, self.clock())):
             return self.refused(403, "You do not have access to this page", "This item is not yours or your line's.", who)
         return ob
+
+    def whole_page(self, who: Viewer, ob: Obligation) -> bool:
+        """Whether ``who`` sees all of ``ob`` (its owner, their line, an overseer): else at most, as the worker
+        its grade is about, the audit's grade, and the contest form."""
+        return queries.may_see(self.store, who.visible, ob)
 
     def posted_by(self, request: Request, fields: dict[str, str]) -> Viewer | Response:
         """The signed-in person who posted ``fields`` with their CSRF token, or the 403 page to answer with."""
