@@ -151,6 +151,14 @@ def extensions_of(site: Site, oid: str) -> list[int]:
 
     return [r.id for r in extensions.of_obligation(site.store, one(site, oid), TODAY)[0]]
 
+def test_a_request_on_my_line_writes_its_days_with_their_year_as_every_page_does(site: Site):
+    """"asked 10 Jun" said nothing of the year: a request left waiting over New Year read as this year's."""
+    audit = june(site)
+    ask(site, site.signed_in(PAT), audit.id, "2024-07-03")
+    line = site.signed_in(OLIVE).get("/my-line").text
+    assert "asks to move it from Fri 28 Jun 2024" in line and "asked 10 Jun 2024:" in line, line
+
+
 def test_a_longer_extension_waits_for_the_head_of_service(site: Site):
     audit = june(site)
     pat = site.signed_in(PAT)
