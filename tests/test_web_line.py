@@ -355,6 +355,21 @@ def test_bad_filters_are_a_422_with_the_message_beside_the_field(site: Site, que
         assert "There is a problem with the filters" in answer.text and "<script>" not in answer.text
 
 
+def test_the_filters_say_extended_as_the_pages_do_and_take_it(site: Site):
+    """The search's message listed "rescheduled", the store's word, and refused "extended", the pages' own."""
+    audit = june(site)
+    olive = site.signed_in(OLIVE)
+    ask(site, site.signed_in(PAT), audit.id, "2024-07-03")
+    approved = olive.post(f"/extensions/{request_id(olive.get('/my-line').text)}/approve", data={"csrf": csrf(olive.get("/my-line").text)})
+    assert approved.status_code == 200
+    for path in ("/my-work", "/search"):
+        wrong = beside(olive.get(f"{path}?status=late").text, "f-status")
+        assert "extended" in wrong and "rescheduled" not in wrong, wrong
+    extended = olive.get("/search?status=extended")
+    assert extended.status_code == 200 and audit.id in extended.text and 'tag-rescheduled">extended' in extended.text
+    assert olive.get("/search?status=rescheduled").status_code == 200  # the download's word still read
+
+
 def test_my_line_is_a_managers_overdue_first_and_403_for_someone_with_no_line(site: Site):
     olive = site.signed_in(OLIVE)
     page = olive.get("/my-line")

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Mapping
 
+from qaf.engine.model import RESCHEDULED, STATUSES, status_words
 from qaf.engine.org import Org
 from qaf.engine.query import DueQuery, parse_statuses
 from qaf.rules.model import KINDS
@@ -67,10 +68,13 @@ def parse(params: Mapping[str, str], org: Org, vocab: Vocabulary, offered: tuple
             errors[key] = f"{LABELS[key]}: too long or unreadable"
     statuses = None
     if "status" in entered and "status" not in errors:
+        words = [w.strip().lower() for w in entered["status"].split(",")]  # the pages' "extended" is the store's "rescheduled"
         try:
-            statuses = parse_statuses(entered["status"])
-        except ValueError as exc:
-            errors["status"] = "Status: " + str(exc)
+            statuses = parse_statuses(",".join(RESCHEDULED if w == status_words(RESCHEDULED) else w for w in words))
+        except ValueError:
+            unknown = [w for w in words if w and w not in (*STATUSES, status_words(RESCHEDULED), "live", "all")] or [entered["status"]]
+            listed = ", ".join(status_words(s) for s in STATUSES)
+            errors["status"] = f"Status: unknown status {', '.join(repr(w) for w in unknown)} (one of: {listed}, live, all)"
     kind = entered.get("kind")
     if kind is not None and kind not in KINDS:
         errors["kind"] = f"Kind of work: choose one of {', '.join(KINDS)}"
