@@ -40,7 +40,11 @@ class Filters:
 
 
 class QueryError(QafError, LookupError):
-    pass
+    """A query naming what is not there; ``field`` is the filter it names (``person``, ``framework``, ...)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,21 +79,21 @@ def filters(q: DueQuery, org: Org, vocab: Vocabulary, today: date) -> Filters:
     assignees: set[str] | None = None
     if q.person is not None:
         if org.person(q.person) is None:
-            raise QueryError(f"no person '{q.person}' in the organisation")
+            raise QueryError(f"no person '{q.person}' in the organisation", "person")
         assignees = {q.person}
     if q.role is not None:
         role = vocab.resolve(q.role)
         if role is None:
-            raise QueryError(f"unknown role '{q.role}' (not in any loaded framework's vocabulary)")
+            raise QueryError(f"unknown role '{q.role}' (not in any loaded framework's vocabulary)", "role")
         holders = {p.id for p in org.people if role in org.roles_of(p, vocab)}
         assignees = holders if assignees is None else assignees & holders
     if q.team is not None and org.team(q.team) is None:
-        raise QueryError(f"no team '{q.team}' in the organisation")
+        raise QueryError(f"no team '{q.team}' in the organisation", "team")
     teams = None
     if q.service is not None:
         teams = frozenset(t.id for t in org.teams if t.service.lower() == q.service.lower())
         if not teams:
-            raise QueryError(f"no service '{q.service}' in the organisation (services: {', '.join(org.services)})")
+            raise QueryError(f"no service '{q.service}' in the organisation (services: {', '.join(org.services)})", "service")
     stored = set().union(*(STORED[s] for s in q.statuses))
     return Filters(
         framework=q.framework, assignees=frozenset(assignees) if assignees is not None else None,

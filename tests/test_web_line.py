@@ -346,6 +346,7 @@ def test_my_work_in_full_shows_each_lines_case_words_window_and_cause(site: Site
     ("status=late", "f-status", "unknown status"),
     ("from=2024-07-01&to=2024-06-01", "f-to", "before"),
     ("case=CS%3Cscript%3E", "f-case", "letters, digits"),
+    ("framework=east-sussex-2031", "f-framework", "no framework &#39;east-sussex-2031&#39; (loaded: east-sussex-2013)"),
 ])  # fmt: skip
 def test_bad_filters_are_a_422_with_the_message_beside_the_field(site: Site, query: str, field: str, message: str):
     pat = site.signed_in(PAT)

@@ -52,6 +52,8 @@ def may_see(store: Store, visible: frozenset[str] | None, ob: Obligation) -> boo
 
 def due_in(conn, store: Store, snap, q: DueQuery, today: date, visible: frozenset[str] | None = None) -> list[Obligation]:
     """:func:`due` on the caller's transaction, with its snapshot; narrowed to ``visible`` people if given."""
+    if q.framework is not None and q.framework not in (ids := [fw.id for fw in snap.frameworks]):
+        raise QueryError(f"no framework '{q.framework}' (loaded: {', '.join(ids) or 'none'})", "framework")
     f = filters(q, snap.org, snap.vocabulary if q.role is not None else _NO_ROLES, today)
     if visible is not None:  # the caller sees only these people's work: the same filters, intersected
         f = replace(f, assignees=visible if f.assignees is None else f.assignees & visible,

@@ -177,7 +177,8 @@ def _install_errors(app: FastAPI) -> None:
     @app.exception_handler(QafError)
     async def domain_error(_: Request, exc: QafError) -> JSONResponse:
         status = 422 if isinstance(exc, (queries.QueryError, LookupError, ValueError)) else 409
-        return _json(status, str(exc))
+        field = getattr(exc, "field", None)  # a query's filter that names what is not there
+        return _json(status, str(exc), [{"field": field, "message": str(exc)}] if field else None)
 
     @app.exception_handler(Exception)
     async def crash(_: Request, exc: Exception) -> JSONResponse:  # a bug, not the caller's input

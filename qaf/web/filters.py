@@ -59,8 +59,10 @@ def _day(text: str, label: str, errors: dict[str, str], key: str) -> date | None
         return None
 
 
-def parse(params: Mapping[str, str], org: Org, vocab: Vocabulary, offered: tuple[str, ...] = WORK) -> Asked:
-    """What the query string asks, checked against the organisation; unknown parameters are ignored."""
+def parse(params: Mapping[str, str], org: Org, vocab: Vocabulary, offered: tuple[str, ...] = WORK,
+          frameworks: tuple[str, ...] | None = None) -> Asked:  # fmt: skip
+    """What the query string asks, checked against the organisation (and ``frameworks``, the ids loaded, if
+    given); unknown parameters are ignored."""
     entered = {k: params[k].strip() for k in offered if k in params and params[k].strip()}
     errors: dict[str, str] = {}
     for key, value in entered.items():
@@ -97,6 +99,9 @@ def parse(params: Mapping[str, str], org: Org, vocab: Vocabulary, offered: tuple
     service = entered.get("service")
     if service and "service" not in errors and service.lower() not in {s.lower() for s in org.services}:
         errors["service"] = f"Service: no service '{service}' (one of: {', '.join(org.services)})"
+    framework = entered.get("framework")
+    if framework and "framework" not in errors and frameworks is not None and framework not in frameworks:
+        errors["framework"] = f"Framework: no framework '{framework}' (loaded: {', '.join(frameworks) or 'none'})"
     role = entered.get("role")
     if role and "role" not in errors and vocab.resolve(role) is None:
         errors["role"] = f"Role: unknown role '{role}'"

@@ -281,7 +281,7 @@ def search_page(site: Site, who: Viewer, request: Request, fmt: str) -> Response
     store, today = site.store, site.clock()
     org = store.org()
     vocab = store.vocabulary() if request.query_params.get("role") else Vocabulary(())  # only a role needs the frameworks read
-    asked = filters.parse(request.query_params, org, vocab, filters.EVERY)
+    asked = filters.parse(request.query_params, org, vocab, filters.EVERY, tuple(fw.id for fw in store.snapshot().frameworks))
     if fmt not in ("html", "csv", "json"):
         asked.errors["format"] = "Format: html, csv or json"
     choices = {"team": [(t.id, t.name) for t in sorted(org.teams, key=lambda t: t.name)], "service": [(s, s) for s in org.services],
@@ -298,8 +298,8 @@ def search_page(site: Site, who: Viewer, request: Request, fmt: str) -> Response
         q = replace(q, statuses=asked.statuses)
     try:
         found = queries.due(store, q, today)
-    except QueryError as exc:
-        asked.errors["person"] = str(exc)
+    except QueryError as exc:  # the filters were checked: what changed since (a framework retired, a person gone)
+        asked.errors[exc.field if exc.field in filters.LABELS else "person"] = str(exc)
         return page("search.html", 422, **context, found=None)
     if who.visible is not None:
         found = [o for o in found if who.visible & {o.assignee, *o.attendees, *o.copies}]
