@@ -463,3 +463,68 @@ def test_an_email_claimed_as_a_tick_ahead_is_taken_back_is_sent_or_withdrawn_not
         assert (row.status, row.claimed_by, found.withdrawn) == ("withdrawn", None, 1)
     assert row.key == f"esc/ob1/1/ahead/{row.id}"
     store.close()
+
+
+def test_an_outcome_being_recorded_as_the_tick_escalates_gets_no_overdue_email(db_url: str):
+    """An audit's outcome was being recorded (its row written, not yet committed) as the tick escalated the
+    late work: on PostgreSQL the tick read the audit as the store last committed it, still late, and its
+    manager was emailed that finished work was overdue. The tick's escalation now waits for the work it
+    escalates to be free, reads it as it then stands, and leaves the done audit alone; every other rung the
+    tick owed that day is raised, each once."""
+    from contextlib import contextmanager
+
+    from sqlalchemy import select
+
+    from qaf.engine.escalation import cutoffs, due_escalations
+    from qaf.engine.outcomes import Recording
+    from qaf.engine.query import Filters
+    from qaf.engine.workdays import calendar
+    from qaf.store import ticks
+    from qaf.store.tables import ESCALATIONS, OUTBOX
+    from qaf.usecases import recording, scheduling
+    from tests.test_tick import FW, set_up
+    from tests.threads import running
+
+    store = SqlStore.open(db_url)
+    set_up(store)
+    tick_on(store, date(2024, 5, 1))
+    day = date(2024, 7, 15)
+    scheduling.schedule(store, FW, store.org(), *tick.horizon(day, FW.horizon_months), day)  # the tick's schedule has nothing to write
+    with store.read() as conn:  # what the tick owes today, the audit still late
+        live, done, restarted = ticks.candidates(conn, FW.id, day, calendar(FW.working_days).add(day, FW.reminder_days), cutoffs(FW, day))
+    owed = {(e.obligation, e.level) for e in due_escalations(FW, store.org(), live, done, day, restarted)}
+    late = min(o.id for o in live if o.kind == "audit" and o.due < day and any(oid == o.id for oid, _ in owed))
+    in_flight, commit, ticked = threading.Event(), threading.Event(), []
+
+    def record_in_flight() -> None:  # the audit's outcome written and held, uncommitted, until the block ends
+        s = SqlStore.open(db_url, application_name="qaf recording")
+        write = s.write
+
+        @contextmanager
+        def held():
+            with write() as conn:
+                yield conn
+                in_flight.set()
+                commit.wait()
+
+        s.write = held
+        try:
+            recording.record(s, Recording(late, "good", date=day), day)
+        finally:
+            in_flight.set()
+            s.close()
+
+    with running(record_in_flight, stop=commit) as recorded:
+        in_flight.wait()
+        # the tick runs to its end, or to where it waits for the recording to finish
+        thread, failures = meanwhile(db_url, lambda s: ticked.append(tick_on(s, day)))
+    thread.join()
+    assert (recorded, failures) == ([], [])
+    assert next(o for o in store.obligations(Filters()) if o.id == late).status == "done"
+    with store.read() as conn:
+        raised = {(r.obligation, r.level) for r in conn.execute(select(ESCALATIONS.c.obligation, ESCALATIONS.c.level).where(ESCALATIONS.c.on == day))}
+        told = conn.execute(select(OUTBOX.c.key).where(OUTBOX.c.cause == late)).scalars().all()
+    assert (sorted(level for oid, level in raised if oid == late), told) == ([], [])  # nobody told the done audit is late
+    assert raised == {(oid, level) for oid, level in owed if oid != late}  # and nothing else the tick owed is lost
+    assert ticked[0].escalated == len(raised)
+    store.close()
