@@ -79,25 +79,30 @@ class Ahead:
     """What ticks for days after today had done, found once the clock was put right (:func:`reopen_ahead`)."""
 
     days: tuple[tuple[date, dict[str, Any]], ...]  # the ticks finished ahead, each with its summary, reopened
-    raised: int  # escalations and reminders dated after today: taken back, raised again on their days
+    raised: int  # escalations and reminders dated after today not told: taken back, raised again on their days
     withdrawn: int  # their emails not sent (nor in a digest sent or being sent): withdrawn
-    stand: int  # their emails sent, being sent or failed, alone or in a digest: they stand (their keys set aside)
+    stand: int  # emails sent, being sent or failed, alone or in a digest: they stand, and so do their rungs
+    kept: int = 0  # the escalations and reminders those emails told (or told at a higher rung): they stand
 
 
 def reopen_ahead(conn: Connection, today: date, since: datetime) -> Ahead | None:
-    """Undo the bookkeeping of ticks run for days after ``today`` (the clock was ahead, and is right now).
+    """Undo the bookkeeping of ticks run for days after ``today`` (the clock was ahead, and is right now;
+    or it is a day behind, and the tick it found is today's, run before it went wrong).
 
     Their tick rows are made unfinished: a day still to come has not been
-    done, and is ticked when it comes. The escalations and reminders they
-    raised (dated after today) are taken back, their obligations' ladder
-    marks reset, so each rung is raised on its day, as the work then stands,
-    and emailed then: the notices they queued (``esc/`` keys created at or
-    after ``since``, the start of tomorrow in business time) give up their
-    keys (``KEY/ahead/ID``), and those not sent are withdrawn (nobody was
-    told), with the digests gathered ahead and not sent (what else those
-    hold waits for the next digest). What was sent stands. None when there
-    is nothing of the kind to undo (the first call finds it; later ones, until
-    the day comes, only an unfinished tick row waiting for it).
+    done, and is ticked when it comes. Of the notices they queued (``esc/``
+    keys created at or after ``since``, the start of tomorrow in business
+    time) those not sent are withdrawn (nobody was told; their keys given up,
+    ``KEY/ahead/ID``), with the digests gathered ahead and not sent (what else
+    those hold waits for the next digest), and their escalations and reminders
+    (dated after today) are taken back, their obligations' ladder marks reset,
+    so each rung is raised on its day, as the work then stands, and emailed
+    then. What was sent, is being sent or failed stands, and so does its
+    rung, under its key: nobody is told of one rung twice, whichever way the
+    clock was wrong (qaf cannot tell "was ahead" from "is behind"). None when
+    there is nothing of the kind to undo (the first call finds it; later ones,
+    until the day comes, only an unfinished tick row waiting for it and the
+    rungs that stand).
     """
     from sqlalchemy import delete, func
 
@@ -107,14 +112,9 @@ def reopen_ahead(conn: Connection, today: date, since: datetime) -> Ahead | None
     rows = conn.execute(select(t.business_date, t.summary).where(t.business_date > today, t.finished_at.is_not(None))
                         .order_by(t.business_date)).all()  # fmt: skip
     e = ESCALATIONS.c
-    taken = conn.execute(select(e.id, e.obligation).where(e.on > today)).all()
-    if not rows and not taken:  # already done: a tick for a day to come, unfinished, waits for its day
+    ahead = conn.execute(select(e.id, e.obligation, e.level, e.due, e.on, e.to_person).where(e.on > today)).all()
+    if not rows and not ahead:  # already done: a tick for a day to come, unfinished, waits for its day
         return None
-    conn.execute(update(TICKS).where(t.business_date > today, t.finished_at.is_not(None)).values(finished_at=None, claimed_until=None))
-    for part in chunked([r.id for r in taken]):
-        conn.execute(delete(ESCALATIONS).where(e.id.in_(part)))
-    for part in chunked(sorted({r.obligation for r in taken})):
-        conn.execute(update(OBLIGATIONS).where(OBLIGATIONS.c.id.in_(part)).values(escalated=NOT_ESCALATED))
     o = OUTBOX.c
     # digests gathered ahead and not sent yet are withdrawn; their items wait to be gathered again (those
     # queued ahead are withdrawn below), so nothing they hold is lost and nothing ahead of its day goes
@@ -124,12 +124,40 @@ def reopen_ahead(conn: Connection, today: date, since: datetime) -> Ahead | None
     for keys in chunked([r.key for r in digests]):
         conn.execute(update(OUTBOX).where(o.digest_key.in_(keys), o.status == "digested").values(status="pending", digest_key=None))
     update_rows(conn, OUTBOX, "id", [{"id": r.id, "key": f"{r.key}/ahead/{r.id}", "status": "withdrawn"} for r in digests])
-    queued = conn.execute(select(o.id, o.key, o.status).where(o.key.like("esc/%"), o.created_at >= since).with_for_update()).all()
+    queued = conn.execute(select(o.id, o.key, o.status, o.cause)
+                          .where(o.key.like("esc/%"), o.created_at >= since, o.status != "withdrawn").with_for_update()).all()  # fmt: skip
     withdrawn = [r for r in queued if r.status == "pending"]
+    told = [r for r in queued if r.status != "pending"]
+    kept = _told(ahead, told)
+    taken = [r for r in ahead if r.id not in kept]
+    if not rows and not taken and not withdrawn and not digests:  # only rungs that stand, dated ahead
+        return None
+    conn.execute(update(TICKS).where(t.business_date > today, t.finished_at.is_not(None)).values(finished_at=None, claimed_until=None))
+    for part in chunked([r.id for r in taken]):
+        conn.execute(delete(ESCALATIONS).where(e.id.in_(part)))
+    for part in chunked(sorted({r.obligation for r in taken})):
+        conn.execute(update(OBLIGATIONS).where(OBLIGATIONS.c.id.in_(part)).values(escalated=NOT_ESCALATED))
     update_rows(conn, OUTBOX, "id", [{"id": r.id, "key": f"{r.key}/ahead/{r.id}", "status": "withdrawn"} for r in withdrawn])
-    update_rows(conn, OUTBOX, "id", [{"id": r.id, "key": f"{r.key}/ahead/{r.id}"} for r in queued if r.status != "pending"])
     days = tuple((r.business_date, dict(r.summary or {})) for r in rows)
-    return Ahead(days, len(taken), len(withdrawn), len(queued) - len(withdrawn))
+    return Ahead(days, len(taken), len(withdrawn), len(told), len(kept))
+
+
+def _told(ahead: list, told: list) -> set[int]:
+    """The escalations (ids) among ``ahead`` whose person was told: by its own notice among ``told``
+    (``esc/ID/LEVEL``, or ``esc/ID/LEVEL/DUE`` on a ladder started again), or, carrying none, at a higher rung
+    of the same tick that was (:func:`qaf.engine.escalation.once_each`)."""
+    keyed: set[tuple[str, int, str | None]] = set()
+    for r in told:
+        level, _, due = r.key.removeprefix(f"esc/{r.cause}/").partition("/")
+        if level.lstrip("-").isdigit():
+            keyed.add((r.cause, int(level), due or None))
+    first: dict[tuple[str, int], Any] = {}  # the plain key is the first ladder's: the earliest due date raised ahead
+    for r in sorted(ahead, key=lambda r: r.due):
+        first.setdefault((r.obligation, r.level), r)
+    kept = {r.id for r in ahead if (r.obligation, r.level, r.due.isoformat()) in keyed
+            or ((r.obligation, r.level, None) in keyed and first[(r.obligation, r.level)] is r)}  # fmt: skip
+    heard = {(r.obligation, r.to_person, r.on): r.level for r in ahead if r.id in kept and r.to_person is not None}
+    return kept | {r.id for r in ahead if r.to_person is not None and heard.get((r.obligation, r.to_person, r.on), r.level) > r.level}
 
 
 def candidates(

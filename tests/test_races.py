@@ -457,11 +457,10 @@ def test_an_email_claimed_as_a_tick_ahead_is_taken_back_is_sent_or_withdrawn_not
     thread.join()
     assert failures == []
     [row] = outbox_rows_of(store)
-    if claims:  # the sender claimed it first: it is being sent, and stands
-        assert (row.status, found.withdrawn, found.stand) == ("sending", 0, 1)
-    else:  # withdrawn first: no sender has it
-        assert (row.status, row.claimed_by, found.withdrawn) == ("withdrawn", None, 1)
-    assert row.key == f"esc/ob1/1/ahead/{row.id}"
+    if claims:  # the sender claimed it first: it is being sent, and stands, under its key
+        assert (row.status, row.key, found.withdrawn, found.stand) == ("sending", "esc/ob1/1", 0, 1)
+    else:  # withdrawn first: no sender has it, and its key is given up for the rung raised again on its day
+        assert (row.status, row.key, row.claimed_by, found.withdrawn) == ("withdrawn", f"esc/ob1/1/ahead/{row.id}", None, 1)
     store.close()
 
 

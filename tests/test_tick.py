@@ -337,6 +337,45 @@ def test_c6_a_tick_run_while_the_clock_was_ahead_holds_no_day_back_and_its_day_i
     store.close()
 
 
+def test_c6_a_clock_a_day_behind_for_one_tick_emails_no_rung_twice(db_url: str, monkeypatch):
+    """``qaf tick`` from cron, with a mail server. The morning of 3 June 2024, after a month unticked, tells
+    every rung due (the April audits' managers, the Head of Service told once at her higher rung). Later that
+    day a second run finds the clock a day behind (2 June): the 3 June tick looks run ahead, and is reopened.
+    Put right, the clock says 3 June again: the day was ticked again and every rung already emailed went out
+    again under its old key (its first email's key set aside), the managers and the Head of Service each told
+    twice. The emails sent stand with their rungs: nobody is emailed twice, and the next day goes on as ever."""
+    import qaf.clock
+    from qaf.cli.main import main
+
+    store = SqlStore.open(db_url)
+    set_up(store)
+    inbox, port = Inbox(), free_port()
+    for name, value in {"QAF_SMTP_HOST": "127.0.0.1", "QAF_SMTP_PORT": str(port)}.items():
+        monkeypatch.setenv(name, value)
+    clock = {"today": date(2024, 4, 1)}
+    monkeypatch.setattr(qaf.clock, "today_in", lambda tz: clock["today"])
+    with smtp_server(inbox, port):
+        for today in (date(2024, 4, 1), date(2024, 6, 3)):
+            clock["today"] = today
+            assert main(["--db", db_url, "tick"]) == 0
+        told = len(inbox.messages)
+        with store.read() as conn:
+            once = [r for r in conn.execute(select(ESCALATIONS).where(ESCALATIONS.c.on == date(2024, 6, 3))) if "told once" in r.reason]
+        assert once and told > 0, "the Head of Service told once, at her higher rung"
+        for today in (date(2024, 6, 2), date(2024, 6, 3)):  # a day behind, once; then right again
+            clock["today"] = today
+            assert main(["--db", db_url, "tick"]) == 0
+        assert len(inbox.messages) == told, [m["X-Qaf-Key"] for m in inbox.messages[told:]]
+        clock["today"] = date(2024, 6, 4)
+        assert main(["--db", db_url, "tick"]) == 0
+    check_each_sent_once(store, inbox)
+    with store.read() as conn:
+        told_rungs = [(r.obligation, r.level) for r in conn.execute(select(ESCALATIONS))]
+        kept = {r.key.split("/ahead/")[0] for r in conn.execute(select(OUTBOX)) if "/ahead/" in r.key and r.status != "withdrawn"}
+    assert len(set(told_rungs)) == len(told_rungs) and kept == set()
+    store.close()
+
+
 def told_of(store: SqlStore, oid: str) -> list[tuple]:
     """An obligation's escalations and reminders: (on, rung, person told, the due date it was raised against)."""
     with store.read() as conn:

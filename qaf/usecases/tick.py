@@ -308,8 +308,9 @@ def reopen_ahead(store: Store, today: date) -> list[date]:
     A tick does its day's work as it finds the state; a day still to come
     has not been done, so it is ticked when it comes, and does then what the
     work needs. What those ticks raised (rungs and reminders dated after
-    today, told as if that day had come) is taken back, to be raised on its
-    day and emailed then; what they emailed stands (:func:`qaf.store.ticks.reopen_ahead`).
+    today, told as if that day had come) and not emailed is taken back, to be
+    raised on its day and emailed then; what they emailed stands, and so do
+    the rungs it told, never told again (:func:`qaf.store.ticks.reopen_ahead`).
     Each is logged as a warning, and in the event log (``tick.reopened``).
     """
     since = datetime.combine(today + timedelta(days=1), time(0), zone(store.timezone()))
@@ -317,15 +318,16 @@ def reopen_ahead(store: Store, today: date) -> list[date]:
         found = ticks.reopen_ahead(conn, today, since)
         if found is None:
             return []
-        taken = {"raised": found.raised, "withdrawn": found.withdrawn, "stand": found.stand}
+        taken = {"raised": found.raised, "withdrawn": found.withdrawn, "stand": found.stand, "kept": found.kept}
         events = [("tick.reopened", day.isoformat(), {"found_on": today.isoformat(), "summary": summary, **taken}) for day, summary in found.days]
         log_many(conn, events or [("tick.ahead", today.isoformat(), {"found_on": today.isoformat(), **taken})])  # a tick ahead that never finished
     for day, _ in found.days:
         log.warning("a tick was recorded for %s, a day still to come (today is %s: the clock was ahead when it ran): "
                     "%s is ticked when it comes", day, today, day)  # fmt: skip
-    if found.raised:
-        log.warning("%d escalations and reminders raised for days after %s taken back, to be raised on their days; of their emails "
-                    "%d not sent were withdrawn and %d sent stand", found.raised, today, found.withdrawn, found.stand)  # fmt: skip
+    if found.raised or found.kept:
+        log.warning("%d escalations and reminders raised for days after %s taken back, to be raised on their days, their %d emails "
+                    "not sent withdrawn; %d emails sent (or being sent) stand, and the %d escalations and reminders they told",
+                    found.raised, today, found.withdrawn, found.stand, found.kept)  # fmt: skip
     return [day for day, _ in found.days]
 
 
