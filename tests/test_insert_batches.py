@@ -158,6 +158,36 @@ def test_json_values_are_converted_each_on_its_own(store: SqlStore):
     assert got == payloads
 
 
+def test_a_timestamp_goes_to_sqlite_as_the_text_sqlalchemys_two_steps_wrote():
+    """UTCDateTime's one-step SQLite conversion writes what its UTC step and SQLite's DATETIME wrote one after the
+    other (any zone, any year, whole seconds included), and refuses a naive time the same way."""
+    import random
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    from sqlalchemy.dialects import sqlite
+
+    from qaf.store.tables import UTCDateTime
+
+    dialect = sqlite.dialect()
+    decorated = UTCDateTime().dialect_impl(dialect)
+    one_step = decorated.bind_processor(dialect)
+    text = decorated.impl_instance.bind_processor(dialect)
+
+    def two_steps(value):
+        return text(decorated.process_bind_param(value, dialect))
+
+    rng = random.Random(16)
+    zones = [timezone.utc, ZoneInfo("Europe/London"), ZoneInfo("Pacific/Kiritimati"), timezone(timedelta(hours=-9, minutes=-30))]
+    for _ in range(5000):
+        value = datetime(rng.randint(2, 9998), rng.randint(1, 12), rng.randint(1, 28), rng.randint(0, 23), rng.randint(0, 59),
+                         rng.randint(0, 59), rng.choice([0, 7, rng.randint(0, 999999)]), tzinfo=rng.choice(zones))  # fmt: skip
+        assert one_step(value) == two_steps(value), value
+    assert one_step(AT) == "2026-04-01 06:00:00.125000" and one_step(None) is None
+    with pytest.raises(ValueError, match="naive datetime"):
+        one_step(datetime(2026, 4, 1, 6, 0))
+
+
 def test_converted_calls_the_processor_once_per_distinct_value():
     calls: list[object] = []
 
