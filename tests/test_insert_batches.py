@@ -59,7 +59,7 @@ def _count(store: SqlStore, table) -> int:
         return conn.execute(select(func.count()).select_from(table)).scalar_one()
 
 
-@pytest.mark.parametrize("n", [3, COPY_AT + 250])
+@pytest.mark.parametrize("n", [1, 3, COPY_AT + 250])
 def test_a_rerun_inserts_nothing_twice_and_counts_exactly(store: SqlStore, n: int):
     rows = [to_row(o, AT) for o in _obligations(n)]
     meta, (table,) = _scratch(store, "rerun")
@@ -113,6 +113,26 @@ def test_a_large_batch_stores_the_bytes_a_plain_insert_stores(store: SqlStore):
             assert stored == _raw(conn, plain.name)
             back = conn.execute(select(fast).where(fast.c.id == obs[1].id)).one()
         assert back.title == obs[1].title and back.created_at == AT and back.due == obs[1].due
+    finally:
+        meta.drop_all(store.engine)
+
+
+def test_one_row_stores_what_a_plain_insert_stores(store: SqlStore):
+    """A batch of one (a recording's one alert, its one event line) goes the way of a single row: the same bytes,
+    its default filled, a JSON document and an aware timestamp converted, and counted once."""
+    row = to_row(_obligations(9)[0], AT)  # a case, no team, attendees: NULLs and text
+    del row["seq"]
+    meta, (fast, plain) = _scratch(store, "onefast", "oneplain")
+    try:
+        with store.write() as conn:
+            conn.execute(insert(plain), [row])
+            assert insert_new(conn, fast, [row], ["id"]) == 1
+            assert insert_new(conn, fast, [dict(row, title="CHANGED")], ["id"]) == 0
+            insert_new(conn, EVENTS, [{"at": AT, "kind": "k.one", "ref": "r1", "payload": {"areas": {"Plan": "good"}}}], ["id"])
+        with store.read() as conn:
+            assert _raw(conn, fast.name) == _raw(conn, plain.name)
+            event = conn.execute(select(EVENTS.c.at, EVENTS.c.payload).where(EVENTS.c.kind == "k.one")).one()
+        assert tuple(event) == (AT, {"areas": {"Plan": "good"}})
     finally:
         meta.drop_all(store.engine)
 
@@ -237,7 +257,7 @@ def test_the_planners_cache_of_open_cases_chooses_what_reading_the_cases_each_ti
     assert sum(1 for o in fast.obligations if o.case) > 50
 
 
-@pytest.mark.parametrize("n", [5, COPY_AT + 5])
+@pytest.mark.parametrize("n", [1, 5, COPY_AT + 5])
 def test_rows_given_as_tuples_store_what_dicts_store(store: SqlStore, n: int):
     """The schedule hands rows as tuples of ROW_COLUMNS (no dict a row): the same bytes, the same count."""
     from qaf.store.obligations import ROW_COLUMNS, to_values
