@@ -72,6 +72,14 @@ def store_name(url: str | None) -> str:
     return f"{sa_url.host or 'localhost'}:{sa_url.port or 5432}/{sa_url.database or ''}/{schema_of(url) or 'public'}"
 
 
+def sqlite_file(url: str | None) -> str | None:
+    """The SQLite file a URL names, resolved (None: PostgreSQL, or a database in memory)."""
+    sa_url = make_url(database_url(url))
+    if sa_url.get_backend_name() != "sqlite" or not sa_url.database or sa_url.database == ":memory:":
+        return None
+    return str(Path(sa_url.database).resolve())
+
+
 SCHEMA_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
 
 

@@ -188,3 +188,28 @@ def test_an_output_that_is_a_folder_or_cannot_be_written_is_a_message_not_a_trac
     assert sorted(p.name for p in folder.iterdir()) == [] and a_file.read_text() == "kept\n"
     code, _, err = run(capsys, "--db", db, "demo", "--out", str(a_file / "demo"), "--days", "1")
     assert (code, err.strip().splitlines()[-1]) == (1, f"qaf: --out {a_file / 'demo'}: cannot make the folder: Not a directory")
+
+
+def test_an_output_naming_the_store_itself_is_refused_and_the_store_kept(capsys, tmp_path, monkeypatch):
+    """'qaf feed --all -o qaf.db' replaced the council's store with a calendar and said "wrote qaf.db" (the
+    next command: "file is not a database"); a report written to it or to its -wal, or a table imported
+    to it, did the same."""
+    monkeypatch.chdir(tmp_path)
+    store = tmp_path / "qaf.db"
+    db = f"sqlite:///{store}"
+    assert run(capsys, "--db", db, "framework", "load", str(DATA / "store-framework.yaml"))[0] == 0
+    assert run(capsys, "--db", db, "org", "load", str(DATA / "small-org"))[0] == 0
+    (tmp_path / "table.tsv").write_text("Role\tQA task\tFrequency\tPurpose\n1.1 Team Manager\tAudit one case\tMonthly\tQuality\n")
+    opened = SqlStore.open(db)
+    kept = snapshot(opened)
+    for argv in (["feed", "--all", "-o", str(store)], ["feed", "--all", "-o", "qaf.db"], ["feed", "--all", "-o", "./sub/../qaf.db"],
+                 ["report", "--month", "2024-05", "-o", str(store)], ["report", "--month", "2024-05", "--out", f"{store}-wal"],
+                 ["framework", "import", "table.tsv", "-o", "qaf.db"]):
+        (tmp_path / "sub").mkdir(exist_ok=True)
+        code, out, err = run(capsys, "--db", db, *argv)
+        assert code == 1 and "is the store qaf is reading" in err and "wrote" not in out, (argv, out, err)
+        assert store.read_bytes().startswith(b"SQLite format 3"), argv
+        assert snapshot(opened) == kept, argv
+    code, out, _ = run(capsys, "--db", db, "feed", "--all", "-o", "feed.ics", "--today", "2024-05-01")
+    assert code == 0 and (tmp_path / "feed.ics").read_bytes().startswith(b"BEGIN:VCALENDAR")
+    opened.close()

@@ -91,6 +91,32 @@ def open_store(args: argparse.Namespace) -> SqlStore:
     return store
 
 
+STORE_FILES = ("", "-wal", "-shm", "-journal")  # a SQLite store is its file and these beside it
+
+
+def output_path(args: argparse.Namespace, option: str = "-o") -> Path | None:
+    """Where ``-o`` asks a command to write (None: stdout), refused when it names the store itself.
+
+    ``qaf feed --all -o qaf.db`` replaced the council's store with a calendar,
+    and said "wrote qaf.db": the output is written whole over its target, so
+    a path naming the SQLite file (or its ``-wal``, ``-shm``, ``-journal``) is
+    a :class:`QafError`, said before any work.
+    """
+    from qaf.rules.problems import QafError
+    from qaf.store.db import sqlite_file
+
+    given = getattr(args, "output", None)
+    if not given:
+        return None
+    path = Path(given)
+    if (store := sqlite_file(getattr(args, "db", None))) is not None:
+        target = str(path.resolve())
+        if any(target == store + end for end in STORE_FILES):
+            raise QafError(f"{option} {given}: is the store qaf is reading ({store}); writing there would replace it. "
+                           "Give another file name")  # fmt: skip
+    return path
+
+
 def write_whole(path: Path, data: bytes, option: str = "-o", example: str = "report.md") -> None:
     """Write ``path`` whole or not at all (a temporary file beside it, renamed over it); a path that cannot be
     written (a folder, a missing folder, no permission) is a :class:`QafError` naming the option, never a traceback."""

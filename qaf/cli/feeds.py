@@ -19,10 +19,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from qaf.cli.common import day_arg, open_store, today_of, whole_arg, write_whole
+from qaf.cli.common import day_arg, open_store, output_path, today_of, whole_arg, write_whole
 from qaf.clock import utc_now
 from qaf.rules.problems import QafError
 
@@ -57,6 +56,7 @@ def cmd_feed(args: argparse.Namespace) -> int:
     from qaf.calendars.feed import EVENT, TODO
     from qaf.usecases.feeds import build
 
+    output = output_path(args)
     store = open_store(args)
     today = today_of(args, store)
     if not store.stored_frameworks():
@@ -66,10 +66,9 @@ def cmd_feed(args: argparse.Namespace) -> int:
         raise QafError(f"not a usable base URL: {base!r} (e.g. https://qaf.example-council.gov.uk)")
     base = http.base_url(base)
     built = build(store, _selection(args), today, TODO if args.todo else EVENT, base, args.done_days)
-    if args.output:
-        path = Path(args.output)
-        write_whole(path, built.body, example="feed.ics")
-        print(f"wrote {path}: {built.body.count(b'BEGIN:V' + (b'TODO' if args.todo else b'EVENT'))} "
+    if output is not None:
+        write_whole(output, built.body, example="feed.ics")
+        print(f"wrote {output}: {built.body.count(b'BEGIN:V' + (b'TODO' if args.todo else b'EVENT'))} "
               f"{'to-dos' if args.todo else 'events'} ({len(built.body):,} bytes)")  # fmt: skip
     else:
         sys.stdout.flush()

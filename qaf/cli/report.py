@@ -23,7 +23,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from qaf.cli.common import day_arg, open_store, today_of, whole_arg, window, write_whole
+from qaf.cli.common import day_arg, open_store, output_path, today_of, whole_arg, window, write_whole
 from qaf.rules.problems import QafError
 
 if TYPE_CHECKING:
@@ -58,6 +58,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise QafError(f"--month: {exc}") from None
     if args.format == "pdf" and not args.output:
         raise QafError("--format pdf: say where to write the PDF with --out FILE (a PDF is not written to the terminal)")
+    output = output_path(args)
     store = open_store(args)
     [fw] = _frameworks(store, args.framework, one=True)
     if not store.org().people:
@@ -67,13 +68,13 @@ def cmd_report(args: argparse.Namespace) -> int:
         from qaf.render.pdf import browser, print_pdf
 
         browser()  # no Chromium: say so before the work
-        path = Path(args.output)
+        path = output
         size = print_pdf(render(figures, "html"), path)
         print(f"wrote {path}: the {month.label} report for {fw.id} (pdf, {size:,} bytes)")
         return 0
     text = render(figures, args.format)
-    if args.output:
-        path = Path(args.output)
+    if output is not None:
+        path = output
         write_whole(path, text.encode("utf-8"))
         print(f"wrote {path}: the {month.label} report for {fw.id} ({args.format}, {len(text.encode()):,} bytes)")
     else:

@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from qaf.cli.common import output_path
 from qaf.rules import bundled
 from qaf.rules.problems import InputError, Problem, QafError, Source, format_problem
 
@@ -47,7 +48,7 @@ def cmd_framework_import(args: argparse.Namespace) -> int:
     from qaf.rules.tables import read_table
 
     table_path = Path(args.table)
-    output = Path(args.output) if args.output else None
+    output = output_path(args)  # never the store itself
     _check_output(table_path, output)
     roles = _roles(args.roles) if args.roles else None
     table, problems = read_table(table_path)
