@@ -12,6 +12,8 @@ organisation's cells, and the notes, reasons and actions people type
 True
 >>> has_control("Cara\\u2028Dunn"), has_control("Plan\\u2028updated", lines=True)
 (True, False)
+>>> has_control("Fix the plan\\ud800", lines=True)
+True
 """
 
 from __future__ import annotations
@@ -20,8 +22,10 @@ import re
 from datetime import date
 from typing import Iterable, Sequence
 
-ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")  # and Unicode's line and paragraph separators
-LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")  # tab, line feed, carriage return and NEL kept
+# a lone surrogate (U+D800-U+DFFF) is not text either: JSON's "\ud800", or a byte a command line took that is not
+# UTF-8, arrives as one, and no database, file or answer can encode it
+ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")  # and Unicode's line and paragraph separators
+LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff]")  # tab, line feed, carriage return and NEL kept
 
 
 def has_control(text: str, lines: bool = False) -> bool:

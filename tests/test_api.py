@@ -386,6 +386,23 @@ def test_malformed_outcomes_are_422_with_every_problem_and_change_nothing(served
     assert snapshot(served.store) == before
 
 
+def test_a_lone_surrogate_in_a_body_is_422_naming_its_field_never_a_500(served: Served):
+    """JSON may write "\\ud800", half of a character; Python decodes it and nothing can encode it. An action
+    holding one reached the database and failed there (500); an area holding one was refused, and the
+    refusal, which quotes it, failed to be written (500, the problems in the log)."""
+    audit = may_audit(served.store, "SW4")
+    url = f"/api/obligations/{audit.id}/outcome"
+    before = snapshot(served.store)
+    for body, field in (({"grade": "good", "actions": ["Fix the plan \ud800"]}, "actions.0"),
+                        ({"grade": "good", "actions": ["Fix the plan | who: PM1\udfff"]}, "actions.0"),
+                        ({"grade": "good", "areas": {"Voice\ud800": "good"}}, "areas")):
+        raw = json.dumps(body)  # "\\ud800" as JSON writes it (httpx's own encoding cannot send it at all)
+        r = served.client.post(url, served.api["PM1"], content=raw, headers={"Content-Type": "application/json"})
+        assert r.status_code == 422, (body, r.text)
+        assert field in {p["field"] for p in r.json()["problems"]}, (body, r.json())
+    assert snapshot(served.store) == before
+
+
 def test_several_problems_are_reported_together(shared: Served):
     audit = may_audit(shared.store, "SW4")
     r = shared.client.post(f"/api/obligations/{audit.id}/outcome", shared.api["PM1"],

@@ -39,6 +39,7 @@ link, "My work", an obligation's page), their stylesheet at ``/static``.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import time
@@ -133,11 +134,19 @@ def _problems(found: list[Problem] | tuple[Problem, ...]) -> list[dict[str, str]
     return [{"field": p.field, "message": p.message} for p in found]
 
 
+class _ErrorJSON(JSONResponse):
+    """An error's JSON, which quotes what the caller sent: a lone surrogate in it (JSON's ``"\\ud800"``, which
+    Python decodes and UTF-8 cannot encode) is written as that same escape, never a second error and a 500."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8", "backslashreplace")
+
+
 def _json(status: int, message: str, problems: list | None = None, headers: dict | None = None) -> JSONResponse:
     body: dict[str, Any] = {"message": message}
     if problems:
         body["problems"] = problems
-    return JSONResponse(body, status_code=status, headers=headers)
+    return _ErrorJSON(body, status_code=status, headers=headers)
 
 
 def _field(loc: tuple) -> str:
