@@ -190,6 +190,28 @@ def test_an_output_that_is_a_folder_or_cannot_be_written_is_a_message_not_a_trac
     assert (code, err.strip().splitlines()[-1]) == (1, f"qaf: --out {a_file / 'demo'}: cannot make the folder: Not a directory")
 
 
+def test_an_argument_that_is_not_utf8_is_refused_by_name_never_a_traceback(capsys, tmp_path):
+    """A terminal not set to UTF-8 (or a script) sent the byte 0xff: Python reads it as half a character, and
+    'qaf due --row', 'qaf framework retire' and 'qaf schedule --framework' ended in a UnicodeEncodeError from
+    the database driver. Refused now, naming the argument and the byte, never quoting the text (a note)."""
+    db = f"sqlite:///{tmp_path / 'qaf.db'}"
+    assert run(capsys, "--db", db, "framework", "load", str(DATA / "store-framework.yaml"))[0] == 0
+    assert run(capsys, "--db", db, "org", "load", str(DATA / "small-org"))[0] == 0
+    opened = SqlStore.open(db)
+    kept = snapshot(opened)
+    half = b"Fix\xffplan".decode("utf-8", "surrogateescape")  # as Python reads it from the command line
+    for argv, said in ((["due", "--row", half], "row"), (["framework", "retire", half], "id"),
+                       (["schedule", "--through", "2024-12-31", "--framework", half], "framework"),
+                       (["record", "0123456789abcdef", "--grade", "good", "--notes", half], "notes")):
+        code, out, err = run(capsys, "--db", db, *argv)
+        assert (code, err.strip()) == (2, f"qaf: {said}: not UTF-8 text (byte 0xff is not UTF-8; set the terminal to UTF-8): "
+                                          "nothing was done"), (argv, err)  # fmt: skip
+    assert snapshot(opened) == kept
+    opened.close()
+    done = subprocess.run([sys.executable, "-m", "qaf", "--db", db.encode(), "due", "--row", b"3.1\xff"], capture_output=True)
+    assert done.returncode == 2 and b"Traceback" not in done.stderr and b"row: not UTF-8 text" in done.stderr, done.stderr
+
+
 def test_an_output_naming_the_store_itself_is_refused_and_the_store_kept(capsys, tmp_path, monkeypatch):
     """'qaf feed --all -o qaf.db' replaced the council's store with a calendar and said "wrote qaf.db" (the
     next command: "file is not a database"); a report written to it or to its -wal, or a table imported

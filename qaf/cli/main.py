@@ -408,9 +408,38 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# arguments that name a file or a folder (or a database URL, which may hold one): a name a file system holds
+# need not be UTF-8, and Python passes it on as it came. Every other argument is text qaf keeps, looks up or prints
+PATH_ARGUMENTS = frozenset({"csv", "dir", "file", "out", "output", "roles", "table", "db"})
+
+
+def _not_text(args: argparse.Namespace) -> str | None:
+    """The first argument (other than a path) holding a byte that was not UTF-8, said as a message; None if none.
+
+    Python reads such a byte from the command line as half a character (a lone surrogate), which no
+    database, file or terminal can encode: ``qaf due --row`` or ``qaf framework retire`` given one ended
+    in a UnicodeEncodeError traceback from the database driver.
+    """
+    import re
+
+    half = re.compile(r"[\ud800-\udfff]")
+    for dest, value in vars(args).items():
+        if dest in PATH_ARGUMENTS:
+            continue
+        for text in value if isinstance(value, (list, tuple)) else (value,):
+            if isinstance(text, str) and (found := half.search(text)):  # the byte, not the text: it may be a note
+                code = ord(found[0])
+                where = f"byte 0x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"character {found.start() + 1}"
+                return f"{dest.replace('_', '-')}: not UTF-8 text ({where} is not UTF-8; set the terminal to UTF-8): nothing was done"
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if (said := _not_text(args)) is not None:
+        print(f"qaf: {said}", file=sys.stderr)
+        return 2
     try:
         return args.handler(args)
     except InputError as exc:
