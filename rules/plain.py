@@ -34,8 +34,10 @@ def has_control(text: str, lines: bool = False) -> bool:
 
 
 # an email address as qaf sends to it (qaf.usecases.mail) and so as people.csv may hold it: one address, a host with
-# a dot, a last label of letters, digits and hyphens ("name@example.org." with its trailing dot is not one)
-EMAIL_ADDRESS = re.compile(r"[^@\s,;<>\"()\[\]\\]+@[^@\s,;<>\"()\[\]\\]+\.[A-Za-z0-9-]+")
+# a dot, a last label of letters, digits and hyphens ("name@example.org." with its trailing dot is not one); in
+# ASCII: "zoë@..." (or a U+200B pasted invisibly with an address) needs SMTPUTF8, and Python's mail library, given
+# one, crashed the whole send, nobody's email sent
+EMAIL_ADDRESS = re.compile(r"[^@\s,;<>\"()\[\]\\\x00-\x1f\x7f-\U0010ffff]+@[^@\s,;<>\"()\[\]\\\x00-\x1f\x7f-\U0010ffff]+\.[A-Za-z0-9-]+")
 
 ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 

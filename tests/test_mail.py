@@ -29,7 +29,8 @@ def test_a_subject_cannot_inject_a_header():
     assert b"\nBcc:" not in raw
 
 
-@pytest.mark.parametrize("address", ["olive@example.org\r\nBcc: x@example.org", "a@b.org, c@d.org", "Olive <olive@example.org>", "", "no-at-sign"])
+@pytest.mark.parametrize("address", ["olive@example.org\r\nBcc: x@example.org", "a@b.org, c@d.org", "Olive <olive@example.org>", "", "no-at-sign",
+                                     "zo\u00eb@example.org", "olive\u200b@example.org"])  # SMTPUTF8: send_message's TypeError stopped every send
 def test_anything_but_one_plain_address_is_refused(address):
     with pytest.raises(ValueError, match="not a single email address"):
         compose(SETTINGS, "k", address, "s", "t", None, AT)

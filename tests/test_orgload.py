@@ -326,6 +326,19 @@ def test_an_email_address_the_mailer_would_refuse_is_refused_at_load(tmp_path, e
     assert [format_problem(p) for p in errors(problems)] == [f"{folder}/people.csv:4: email: not an email address: {email!r}"]
 
 
+@pytest.mark.parametrize("email, odd", [("zo\u00eb.dunn@example-council.gov.uk", "U+00EB '\u00eb'"),
+                                        ("cara.dunn\u200b@example-council.gov.uk", "U+200B '\\u200b'"),
+                                        ("cara.dunn@ex\u00e4mple-council.gov.uk", "U+00E4 '\u00e4'")])
+def test_an_email_address_that_is_not_ascii_is_refused_at_load(tmp_path, email, odd):
+    """'zoë.dunn@...' (or an address with an invisible U+200B pasted from a web page) loaded; the first email
+    to her made Python's mail library raise TypeError (the address needs SMTPUTF8) and the tick's whole send
+    stopped with a traceback: 66 emails left claimed, nobody's sent."""
+    folder = _small_org_with(tmp_path, "people.csv", 4, "email", email)
+    _, problems = load_org(folder, VOCAB)
+    assert [format_problem(p) for p in errors(problems)] == [
+        f"{folder}/people.csv:4: email: not an email address: {email!r} ({odd}: an address qaf sends to is in ASCII)"]
+
+
 def test_two_people_in_post_at_once_with_one_email_address_are_refused(tmp_path):
     """The DCS's address pasted onto the Chief Executive's row loaded, and signing in with it (a link or the council's
     identity provider) opened the Chief Executive's session, whoever asked: the DCS could never sign in as herself.

@@ -184,7 +184,9 @@ def _people(rows: _Rows, teams: set[str] | None, vocab: Vocabulary | None) -> li
         _fits(rows, line, "name", v.get("name", ""))
         email = v.get("email", "")
         if _fits(rows, line, "email", email) and not EMAIL.fullmatch(email):
-            rows.problem(line, "email", f"not an email address: {email!r}")
+            odd = next((ch for ch in email if ord(ch) > 0x7E), None)  # invisible, or a letter only SMTPUTF8 carries
+            why = f" (U+{ord(odd):04X} {odd!r}: an address qaf sends to is in ASCII)" if odd else ""
+            rows.problem(line, "email", f"not an email address: {email!r}{why}")
         roles = tuple(r.strip() for r in v.get("roles", "").split(";") if r.strip())
         roles = tuple(r for r in roles if _fits(rows, line, "roles", r, "role"))
         if vocab is not None:
