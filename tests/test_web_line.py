@@ -159,6 +159,36 @@ def test_a_request_on_my_line_writes_its_days_with_their_year_as_every_page_does
     assert "asks to move it from Fri 28 Jun 2024" in line and "asked 10 Jun 2024:" in line, line
 
 
+def test_a_request_asked_before_the_work_passed_to_another_manager_waits_for_nobody(site: Site):
+    """Pat asked for more time for Tom's June audit; then Tom moved to Priya's team and Priya inherited the
+    audit. Pat's request waited still: Olive could approve it (moving Priya's date on Pat's reason), Priya read
+    Pat's reason, and Priya could not ask for her own ("already waiting")."""
+    from dataclasses import replace
+
+    from qaf.usecases import scheduling
+    from tests.test_feeds import EAST_SUSSEX, YEAR
+
+    audit = june(site)
+    ask(site, site.signed_in(PAT), audit.id, "2024-07-03")
+    olive = site.signed_in(OLIVE)
+    rid = request_id(olive.get("/my-line").text)
+    org = site.store.org()
+    moved = replace(org, people=tuple(replace(p, team="T2", manager="PM2") if p.id == "SW1" else p for p in org.people))
+    site.store.save_org(moved)
+    scheduling.schedule(site.store, EAST_SUSSEX, moved, *YEAR, TODAY)
+    assert one(site, audit.id).assignee == "PM2"
+    line = olive.get("/my-line").text
+    assert escape(REASON) not in line and f'action="/extensions/{rid}/approve"' not in line
+    before = snapshot(site.store)
+    refused = olive.post(f"/extensions/{rid}/approve", data={"csrf": csrf(line)})
+    assert refused.status_code == 422 and "now Priya Practice" in refused.text and snapshot(site.store) == before
+    priya = site.signed_in(PRIYA)
+    page = priya.get(f"/obligations/{audit.id}")
+    assert escape(REASON) not in page.text and "the work passed to Priya Practice first" in page.text
+    assert ask(site, priya, audit.id, "2024-07-02", "Priya has just taken the case on.").status_code == 303
+    assert one(site, audit.id).due == date(2024, 6, 28)
+
+
 def test_a_longer_extension_waits_for_the_head_of_service(site: Site):
     audit = june(site)
     pat = site.signed_in(PAT)

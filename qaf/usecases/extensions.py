@@ -8,8 +8,10 @@
   the extension itself is :func:`qaf.usecases.recording.extend_in`, written
   in the same transaction as the decision, so either both happen or neither.
 - :func:`refuse`: the same person refuses, saying why.
-- A request still pending when its work is done (or cancelled, or waived)
-  waits for nobody: it is shown :data:`WITHDRAWN`, and deciding it is refused.
+- A request still pending when its work is done (or cancelled, or waived),
+  or when the work has passed to another owner (its worker moved to another
+  manager's line), waits for nobody: it is shown :data:`WITHDRAWN`, deciding
+  it is refused, and the new owner may ask for their own.
 
 Anyone else deciding gets :class:`NotAllowed` and the store is unchanged.
 The reasons people type stay in the store and on the obligation's page: the
@@ -59,6 +61,11 @@ def _bad(field: str, message: str) -> Problem:
     return Problem(ASKED, field, message)
 
 
+def withdrawn(r: ExtensionRequest, ob: Obligation) -> bool:
+    """Whether pending ``r`` waits for nobody: its work is no longer open, or no longer its asker's."""
+    return r.status == PENDING and (ob.status not in LIVE or r.asked_by != ob.assignee)
+
+
 def approvers(conn, store: Store, ob: Obligation, to: date, today: date) -> tuple[tuple[str, ...], int]:
     """Who may approve moving ``ob`` to ``to`` (nearest manager in post on ``today`` first: never someone who has
     left, or not yet started), and the working days it adds in all."""
@@ -79,7 +86,7 @@ def ask(store: Store, oid: str, by: str, to: date | None, reason: str, now: date
         reason = reason.strip()
         if ob.status not in LIVE:
             problems.append(_bad("obligation", f"this is {ob.status}: only open work can be extended"))
-        if any(r.status == PENDING for r in requests.of_obligation(conn, ob.id)):
+        if any(r.status == PENDING and not withdrawn(r, ob) for r in requests.of_obligation(conn, ob.id)):
             problems.append(_bad("obligation", "a request for more time is already waiting for a decision"))
         if to is None:
             problems.append(_bad("to", "Enter the new due date as YYYY-MM-DD, for example 2024-07-01"))
@@ -118,6 +125,11 @@ def _deciding(conn, store: Store, rid: int, by: str, today: date) -> tuple[Exten
         raise InputError([_bad("request", f"this request was already {found.status}")], f"request {rid}: nothing changed")
     if ob.status not in LIVE:
         raise InputError([_bad("request", f"the work is {ob.status}, no longer open: there is nothing to decide")], f"request {rid}: nothing changed")
+    if withdrawn(found, ob):
+        org = store.org_in(conn)
+        now_, then = (org.person(p) for p in (ob.assignee or "", found.asked_by))
+        raise InputError([_bad("request", f"the work is now {now_.name if now_ else ob.assignee}'s, no longer {then.name if then else found.asked_by}'s, "
+                                          "who asked: there is nothing to decide")], f"request {rid}: nothing changed")  # fmt: skip
     return found, ob
 
 
@@ -152,8 +164,8 @@ def of_obligation(store: Store, ob: Obligation, today: date) -> tuple[list[Exten
     """An obligation's requests (newest first), and who may decide the pending one (if any) on ``today``."""
     with store.read() as conn:
         found = requests.of_obligation(conn, ob.id)
-        if ob.status not in LIVE:  # done, cancelled or waived: nobody is asked to decide
-            found = [replace(r, status=WITHDRAWN) if r.status == PENDING else r for r in found]
+        # done, cancelled or waived, or passed to another owner: nobody is asked to decide what its asker asked
+        found = [replace(r, status=WITHDRAWN) if withdrawn(r, ob) else r for r in found]
         waiting = next((r for r in found if r.status == PENDING), None)
         who = approvers(conn, store, ob, waiting.to, today)[0] if waiting else ()
     return found, who
@@ -165,7 +177,7 @@ def waiting_for(store: Store, person: str, today: date) -> list[Waiting]:
     with store.read() as conn:
         for r in requests.pending(conn):
             ob = oc.load(conn, r.obligation)
-            if ob.status not in LIVE:
+            if withdrawn(r, ob):
                 continue
             who, days = approvers(conn, store, ob, r.to, today)
             if person in who:

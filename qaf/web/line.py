@@ -60,12 +60,12 @@ def on_page(site: Site, store, viewer: Viewer, obligation: Obligation, errors: d
     asked, deciders = extensions.of_obligation(store, obligation, site.clock())
     org = store.org()
     waiting = next((r for r in asked if r.status == extensions.PENDING), None)
-    # the reasons and answers: for the people who asked, and the line above the work's owner, who decide (never an
-    # overseer outside the line, such as the Head of QA, who sees the page but decides nothing)
-    told = {obligation.assignee, *(r.asked_by for r in asked), *(p.id for p in org.line(obligation.assignee or ""))}
+    # each request's reason and answer: for whoever asked and the line above them, who decide (never an overseer
+    # outside the line, such as the Head of QA, who sees the page but decides nothing; nor a later owner of the work)
+    lines = {p: {p, *(m.id for m in org.line(p))} for p in {r.asked_by for r in asked}}
     return {"extension": {
         "ob": obligation, "csrf": viewer.csrf, "viewer_id": viewer.person, "requests": asked, "pending": waiting,
-        "reasons": viewer.person in told,
+        "readable": {r.id for r in asked if viewer.person in lines[r.asked_by]},
         "may_ask": obligation.assignee == viewer.person and obligation.status in (OPEN, RESCHEDULED) and waiting is None,
         "may_decide": waiting is not None and viewer.person in deciders,
         "deciders": [name_of(org, p) for p in deciders[:1]], "name": lambda pid: name_of(org, pid),
