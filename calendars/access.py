@@ -35,7 +35,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from qaf.engine.actions import worker_of
+from qaf.engine.actions import graded_worker
 from qaf.engine.model import Obligation
 from qaf.engine.outcomes import GRADED
 from qaf.engine.org import Org
@@ -119,5 +119,5 @@ def audited(org: Org, person_id: str, ob: Obligation, today: date) -> bool:
     Before its grade is recorded it is the auditor's work, not theirs to read."""
     if ob.kind not in GRADED or ob.outcome is None or not ob.outcome.grade or not active(org, person_id, today):
         return False
-    worker = worker_of(org, ob)
+    worker = graded_worker(org, ob)
     return worker is not None and worker.id == person_id

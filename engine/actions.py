@@ -122,6 +122,15 @@ def worker_of(org: Org, audit: Obligation) -> Person | None:
     return None
 
 
+def graded_worker(org: Org, audit: Obligation) -> Person | None:
+    """The worker whose work ``audit`` graded: the one it names (its subject), else the case's allocated
+    worker. Not :func:`worker_of`: a case passed to another worker since leaves the grade of the first
+    one's work with him, to read and contest, not with whoever holds the case now."""
+    if audit.subject_kind in ("worker", "case_holder") and audit.subject:
+        return org.person(audit.subject)
+    return worker_of(org, audit)
+
+
 def owner(fw: Framework, org: Org, audit: Obligation, who: str | None, day: date) -> tuple[Person | None, str | None]:
     """Who owns the action, or why nobody can: a person id, a role (nearest up the worker's line), or the worker.
 

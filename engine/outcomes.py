@@ -15,7 +15,7 @@ from datetime import date
 from typing import Collection, Mapping
 
 from qaf.engine import typed
-from qaf.engine.actions import ActionSpec, raise_actions, worker_of
+from qaf.engine.actions import ActionSpec, graded_worker, raise_actions
 from qaf.engine.model import LIVE, Obligation, ObligationKey, a_kind
 from qaf.engine.notices import Notice, copy_notices, notice_for
 from qaf.engine.org import Org, Person
@@ -131,7 +131,7 @@ def contest_refusals(org: Org, audit: Obligation, by: str | None) -> list[Proble
     name = person.name if person else by
     if by in audit.authors:
         return [Problem(CLI, "by", f"{name} gave this grade: it is contested by the service it was given to, not by whoever gave it")]
-    worker = worker_of(org, audit)
+    worker = graded_worker(org, audit)
     graded = [worker] if worker is not None else list(org.members(audit.team)) if audit.team else []
     if not graded:  # work about no worker or team: nobody's line to keep to
         return []

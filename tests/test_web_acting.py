@@ -349,6 +349,29 @@ def test_the_worker_whose_work_was_graded_reads_its_audit_without_the_notes_and_
     assert ruth.get(f"/obligations/{audit.id}").status_code == 403
 
 
+def test_a_case_passed_to_another_worker_leaves_the_grade_of_the_first_ones_work_with_him(site: Site):
+    """Tom's June audit graded his work on CS-000001. When the case passed to Ruth, the audit's page let Ruth
+    in, as the case's worker now, to read and contest the grade of Tom's work, and Tom was shut out of it."""
+    import dataclasses
+
+    from tests.council import cases, council
+
+    pat = site.signed_in(PAT)
+    audit, _ = record_with_an_action(site, pat)
+    moved = tuple(dataclasses.replace(c, worker="SW2") if c.ref == audit.case else c for c in cases())
+    site.store.save_org(council(cases=moved))
+    ruth = site.signed_in("ruth.steady@example-council.gov.uk")
+    page = ruth.get(f"/obligations/{audit.id}")
+    assert page.status_code == 403
+    tom = site.signed_in(TOM)
+    page = tom.get(f"/obligations/{audit.id}")
+    assert page.status_code == 200 and "Contest the grade" in html.unescape(page.text)
+    token = csrf(page.text)
+    before = snapshot(site.store)
+    assert ruth.post(f"/obligations/{audit.id}/contest", data={"csrf": token, "contest-date": ""}).status_code == 403
+    assert snapshot(site.store) == before
+
+
 # --- a meeting held, and other work done -----------------------------------------------------
 
 
