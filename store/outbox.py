@@ -168,6 +168,17 @@ def mark_sent(conn: Connection, item: Claimed, runner: str, at: datetime) -> boo
     return result.rowcount == 1
 
 
+def copies_sent(conn: Connection, item: Claimed, runner: str, copied: tuple[str, ...]) -> None:
+    """The server took ``item``'s copies to ``copied`` and refused its own recipient: those copies are not
+    sent again when it is tried again; its text says who has it (its Cc line goes with them)."""
+    c = OUTBOX.c
+    told = {a.lower() for a in copied}
+    rest = [a for a in item.cc if a.strip() and a.strip().lower() not in told]
+    note = f"\n\nCopied to {', '.join(copied)}, who had it {'' if len(copied) == 1 else 'each '}when it was first sent."
+    conn.execute(update(OUTBOX).where(c.id == item.id, c.claimed_by == runner)
+                 .values(cc=",".join(rest) or None, body_text=item.body_text + note))  # fmt: skip
+
+
 def mark_failed(conn: Connection, item: Claimed, runner: str, now: datetime, error: str, permanent: bool = False) -> str:
     c = OUTBOX.c
     attempts = item.attempts + 1

@@ -221,6 +221,55 @@ def test_a_recipient_refused_for_good_fails_at_once_and_one_refused_for_now_is_t
     store.close()
 
 
+class Delivering(Refusing):
+    """A refusing server that keeps, for each message, whose mailboxes it went to (the envelope's recipients)."""
+
+    def __init__(self, for_good: set[str], for_now: set[str]) -> None:
+        super().__init__(for_good, for_now)
+        self.delivered: list[tuple[str, ...]] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.delivered.append(tuple(envelope.rcpt_tos))
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_an_alert_whose_own_mailbox_refuses_it_is_not_sent_because_its_copy_went(db_url: str):
+    """A concerns alert to Olive Ops, copied to the Head of Safeguarding. Olive's mailbox was busy (450) and
+    the server took the message for the copy alone: the outbox said "sent" and Olive was never alerted (a
+    mailbox gone, 550, the same, and nobody told why). Now the alert waits for Olive's mailbox, tried again
+    for her alone (the Head of Safeguarding is not sent it twice; Olive's copy says she had it), and a
+    mailbox that does not exist fails the alert with the server's words."""
+    from tests.test_hardening import NOW, outbox_rows_of, queue
+    from qaf.engine.notices import Notice
+    from qaf.usecases.tick import send_outbox
+
+    olive, sally = "olive.ops@example-council.gov.uk", "sally.safeguarding@example-council.gov.uk"
+    store = SqlStore.open(db_url)
+    queue(store, Notice("alert/outcome/ob1/0/0", "OM1", olive, "Alert: significant concerns", "Olive\nConcerns found.", "alert", "ob1",
+                        False, (sally,)),
+          Notice("alert/outcome/ob2/0/0", "OM1", olive, "Alert: significant concerns", "Olive\nConcerns found.", "alert", "ob2",
+                 False, (sally,)))  # fmt: skip
+    server, port = Delivering(set(), {olive}), free_port()
+    settings = MailSettings(host="127.0.0.1", port=port)
+    with smtp_server(server, port):
+        assert send_outbox(store, settings, "test", NOW, utc_now) == (0, 0, 2)
+        assert server.delivered == [(sally,), (sally,)]
+        assert [(r.status, r.attempts, r.cc) for r in outbox_rows_of(store)] == [("pending", 1, None)] * 2
+        assert all("450" in r.last_error for r in outbox_rows_of(store))
+        server.for_now, server.for_good = set(), {olive}  # the first one's mailbox gone
+        with store.write() as conn:
+            conn.execute(OUTBOX.update().where(OUTBOX.c.key == "alert/outcome/ob2/0/0").values(next_attempt_at=NOW))
+        send_outbox(store, settings, "test", NOW, utc_now)  # the second alone is due again
+        server.for_good = set()  # and back
+        send_outbox(store, settings, "test", NOW + timedelta(hours=1), utc_now)
+    first, second = outbox_rows_of(store)
+    assert (second.status, "550" in second.last_error) == ("failed", True)
+    assert (first.status, server.delivered[2:]) == ("sent", [(olive,)]), "Olive alerted, the Head of Safeguarding not twice"
+    body = server.messages[-1].get_body(("plain",)).get_content()
+    assert "Concerns found." in body and f"Copied to {sally}, who had it when it was first sent." in body
+    store.close()
+
+
 # --- the due date moved: the ladder again, emailed again -------------------------------------------------------
 
 

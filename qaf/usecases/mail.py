@@ -144,9 +144,11 @@ class Sender:
             self._smtp = smtp
         return self._smtp
 
-    def send(self, msg: Message) -> None:
+    def send(self, msg: Message) -> dict[str, tuple[int, bytes]]:
+        """Send ``msg``; the recipients the server refused while it took the message for the others
+        (address: (code, reply)), as :meth:`smtplib.SMTP.sendmail` gives them. All refused raises."""
         try:
-            self._connect().send_message(msg)
+            return self._connect().send_message(msg) or {}
         except (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, ConnectionError, OSError):
             self.close()
             raise
@@ -158,3 +160,18 @@ class Sender:
             except (smtplib.SMTPException, OSError):
                 pass
             self._smtp = None
+
+
+def refused_its_person(msg: Message, refused: dict[str, tuple[int, bytes]]) -> tuple[smtplib.SMTPRecipientsRefused | None, tuple[str, ...]]:
+    """Of a message sent with copies, the server's refusal of its own recipient (``To``), if it refused it
+    while it took a copy, as the error its send is failed with; and the copies it took (refused: none)."""
+    def one(a: str) -> str:
+        return a.strip().lower()
+
+    to = one(str(msg["To"]))
+    mine = {a: r for a, r in refused.items() if one(a) == to}
+    if not mine:
+        return None, ()
+    gone = {one(a) for a in refused}
+    copies = [a.strip() for a in str(msg["Cc"] or "").split(",") if a.strip()]
+    return smtplib.SMTPRecipientsRefused(mine), tuple(a for a in copies if one(a) not in gone)

@@ -33,7 +33,7 @@ from qaf.store.outcomes import log_many
 from qaf.store.protocols import Store
 from qaf.store.settings import whole as settings_whole
 from qaf.usecases import scheduling
-from qaf.usecases.mail import MailSettings, Sender, compose
+from qaf.usecases.mail import MailSettings, Sender, compose, refused_its_person
 
 log = logging.getLogger("qaf.tick")
 
@@ -171,10 +171,15 @@ def send_outbox(store: Store, settings: MailSettings, runner: str, now: datetime
             with store.write() as conn:
                 ob_store.mark_failed(conn, item, runner, now, str(exc), permanent=True)
             return "failed"
+        copied: tuple[str, ...] = ()
         try:
-            sender().send(msg)
+            refused, copied = refused_its_person(msg, sender().send(msg) or {})
+            if refused is not None:  # its copies went, its own recipient was refused: not sent to its person
+                raise refused
         except (smtplib.SMTPException, OSError) as exc:
             with store.write() as conn:
+                if copied:  # they have it: the message is tried again for the rest only
+                    ob_store.copies_sent(conn, item, runner, copied)
                 return ob_store.mark_failed(conn, item, runner, now, f"{type(exc).__name__}: {exc}", permanent=refused_for_good(exc))
         failpoint("after-smtp")
         with store.write() as conn:
