@@ -168,6 +168,23 @@ def mark_sent(conn: Connection, item: Claimed, runner: str, at: datetime) -> boo
     return result.rowcount == 1
 
 
+def copies_refused(conn: Connection, item: Claimed, refused: dict[str, tuple[int, Any]], now: datetime) -> list[str]:
+    """``item`` went to its own recipient, and the server refused some of its copies: each refused for now
+    (4xx) is an email of its own (``KEY/cc/ADDRESS``), tried again with back-off; each refused for good is
+    named, with the server's words, on the sent row, as everything refused is. The keys queued."""
+    c = OUTBOX.c
+    words = "; ".join(f"copy to {a} refused: {code} {reply.decode(errors='replace') if isinstance(reply, bytes) else reply}"
+                      for a, (code, reply) in sorted(refused.items()))  # fmt: skip
+    conn.execute(update(OUTBOX).where(c.id == item.id).values(last_error=words[:2000]))
+    again = [{
+        "key": f"{item.key}/cc/{a}", "recipient": None, "recipient_email": a, "cc": None, "subject": item.subject,
+        "body_text": item.body_text, "body_html": item.body_html, "reason": item.reason, "cause": item.cause, "digest": False,
+        "status": "pending", "attempts": 1, "next_attempt_at": now + BACKOFF[0], "created_at": now, "last_error": words[:2000],
+    } for a, (code, _) in sorted(refused.items()) if code < 500]  # fmt: skip
+    insert_new(conn, OUTBOX, again, ["key"])
+    return [r["key"] for r in again]
+
+
 def copies_sent(conn: Connection, item: Claimed, runner: str, copied: tuple[str, ...]) -> None:
     """The server took ``item``'s copies to ``copied`` and refused its own recipient: those copies are not
     sent again when it is tried again; its text says who has it (its Cc line goes with them)."""

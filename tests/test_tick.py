@@ -270,6 +270,35 @@ def test_an_alert_whose_own_mailbox_refuses_it_is_not_sent_because_its_copy_went
     store.close()
 
 
+def test_a_copy_refused_as_the_alert_went_is_tried_again_on_its_own(db_url: str):
+    """The same alert went to Olive Ops, and the Head of Safeguarding's mailbox was busy (450): the outbox said
+    "sent" and the copy was never tried again, nor its refusal kept. Now it is an email of its own, tried
+    again with back-off until her mailbox takes it; a copy refused for good (550) is named, with the
+    server's words, on the alert sent."""
+    from tests.test_hardening import NOW, outbox_rows_of, queue
+    from qaf.engine.notices import Notice
+    from qaf.usecases.tick import send_outbox
+
+    olive, sally, gone = "olive.ops@example-council.gov.uk", "sally.safeguarding@example-council.gov.uk", "left@example-council.gov.uk"
+    store = SqlStore.open(db_url)
+    queue(store, Notice("alert/outcome/ob1/0/0", "OM1", olive, "Alert: significant concerns", "Olive\nConcerns found.", "alert", "ob1",
+                        False, (sally, gone)))  # fmt: skip
+    server, port = Delivering({gone}, {sally}), free_port()
+    settings = MailSettings(host="127.0.0.1", port=port)
+    with smtp_server(server, port):
+        assert send_outbox(store, settings, "test", NOW, utc_now) == (1, 0, 0)
+        alert, copy = outbox_rows_of(store)
+        assert (alert.status, copy.key, copy.recipient_email, copy.status) == ("sent", f"alert/outcome/ob1/0/0/cc/{sally}", sally, "pending")
+        assert f"copy to {gone} refused: 550" in alert.last_error and f"copy to {sally} refused: 450" in alert.last_error
+        server.for_now = set()
+        assert send_outbox(store, settings, "test", NOW, utc_now) == (0, 0, 0), "not before its back-off"
+        assert send_outbox(store, settings, "test", NOW + timedelta(hours=1), utc_now) == (1, 0, 0)
+    assert server.delivered == [(olive,), (sally,)]
+    assert [r.status for r in outbox_rows_of(store)] == ["sent", "sent"]
+    assert server.messages[-1]["Subject"] == "Alert: significant concerns" and "Concerns found." in server.messages[-1].get_body(("plain",)).get_content()
+    store.close()
+
+
 # --- the due date moved: the ladder again, emailed again -------------------------------------------------------
 
 

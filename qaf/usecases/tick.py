@@ -173,7 +173,8 @@ def send_outbox(store: Store, settings: MailSettings, runner: str, now: datetime
             return "failed"
         copied: tuple[str, ...] = ()
         try:
-            refused, copied = refused_its_person(msg, sender().send(msg) or {})
+            answer = sender().send(msg) or {}
+            refused, copied = refused_its_person(msg, answer)
             if refused is not None:  # its copies went, its own recipient was refused: not sent to its person
                 raise refused
         except (smtplib.SMTPException, OSError) as exc:
@@ -183,7 +184,11 @@ def send_outbox(store: Store, settings: MailSettings, runner: str, now: datetime
                 return ob_store.mark_failed(conn, item, runner, now, f"{type(exc).__name__}: {exc}", permanent=refused_for_good(exc))
         failpoint("after-smtp")
         with store.write() as conn:
-            return "sent" if ob_store.mark_sent(conn, item, runner, now) else "lost claim"
+            if not ob_store.mark_sent(conn, item, runner, now):
+                return "lost claim"
+            if answer:  # copies refused while its own recipient took it
+                ob_store.copies_refused(conn, item, answer, now)
+            return "sent"
 
     counts = {"sent": 0, "failed": 0, "pending": 0}
     late: list = []
