@@ -48,8 +48,12 @@ def resolve(conn: Connection, text: str) -> str:
 
 # statements on the recording path are built once: SQLAlchemy spends ten times the query's own
 # cost working out the cache key of a freshly built statement
+# only the columns an Obligation and its Outcome are made of (from_row, _outcome): not the timestamps nobody reads
+# here (each a string parsed to a datetime), nor the ladder's rung, nor the outcome's key
+_UNREAD = {"escalated", "created_at", "updated_at", "obligation", "recorded_at"}
 _LOAD = (
-    select(OBLIGATIONS, *[c.label(f"o_{c.name}") for c in OUTCOMES.columns])
+    select(*[c for c in OBLIGATIONS.columns if c.name not in _UNREAD],
+           *[c.label(f"o_{c.name}") for c in OUTCOMES.columns if c.name not in _UNREAD])  # fmt: skip
     .select_from(OBLIGATIONS.outerjoin(OUTCOMES, OUTCOMES.c.obligation == OBLIGATIONS.c.id))
     .where(OBLIGATIONS.c.id == bindparam("oid"))
 )
