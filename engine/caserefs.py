@@ -60,6 +60,13 @@ zak zane zena zia zion
 ade baig bibi butt carr chan chen das dodd duff hale holt howe huq hyde iyer jain jha judd kang lam lau
 le lees li lim liu lowe mead mir modi moon muir nair ng parr penn rai raza rudd shah shea syed tait tan
 tang wild wong wren wray wu yang yip zhao zhou
+bai cai cao cui deng ding dong du fan feng fu guo han hao he hou hu kong lin lu luo ma mao pan peng qin qiu shen
+shi song su sun tian wang wei xie xu xue yan yao ye yuan zeng zhu
+bui dang dinh do ho ly mai ngo pham phan tran vo vu
+ahn bae baek cha chae cho choi heo hong jang jeon jin joo jung kwak kwon min noh oh ryu seo shin woo yoo yoon
+ada anas asma aya eesa hawa hiba hira isa issa safa zayd cian ceri dewi elin emyr enya eoin gwen iwan mali rian
+roan sion adan aden alam awan dar egal haq jama miah nur nuur raja rauf bose garg goel nag pal rao roy sood vora
+acar ak kaya koc oz tas uzun ion pop popa
 """.split())
 
 
