@@ -144,6 +144,8 @@ def build(clause: list[Event], scanner: Scanner, row_kind: str | None, row_id: s
                       tuple(d.warnings), tuple(d.notes), unread, new)  # fmt: skip
     if d.period is not None and d.period.every is None:
         return Clause(text, None, d.period.unsupported, (), tuple(d.warnings), tuple(d.notes), unread, new)
+    if d.count == 0 or (d.period is not None and d.period.times == 0):  # "0 times a year", "0 files per month": read as once
+        return Clause(text, None, "a count of 0 asks for nothing: nothing to schedule", (), tuple(d.warnings), tuple(d.notes), unread, new)
     if d.nofreq:
         d.notes.append(f"'{d.phrase}' ({d.nofreq.split(':')[0]}): only the stated frequency is scheduled")
     cadence = _cadence(d, row_kind, row_id, is_body)

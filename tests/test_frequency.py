@@ -338,6 +338,10 @@ NOT_SCHEDULABLE = [
     ("Biennially", "longer than a year: qaf schedules within the council's year"),
     ("", "no frequency given (the cell is empty)"),
     ("   ", "no frequency given (the cell is empty)"),
+    # a count of none was read as one, silently: "0 times a year" imported as a yearly audit, "0 files per month" monthly
+    ("0 times a year", "a count of 0 asks for nothing: nothing to schedule"),
+    ("0 files per month", "a count of 0 asks for nothing: nothing to schedule"),
+    ("0 audits every 3 months", "a count of 0 asks for nothing: nothing to schedule"),
 ]
 
 
