@@ -303,6 +303,17 @@ def test_bad_filters_are_422_with_a_message(shared: Served):
             assert field in {p["field"] for p in r.json()["problems"]}, query
 
 
+def test_dates_are_yyyy_mm_dd_and_from_not_after_to_as_qaf_due_reads_them(shared: Served):
+    """'from=0' answered every obligation since 1970, 'from=1796083200' (a Unix timestamp) and
+    'from=2026-12-01T00:00' were taken as days (FastAPI's dates read both), and 'from' after 'to' answered [],
+    where 'qaf due' refuses each (YYYY-MM-DD only; '--from ... is after --to ...')."""
+    for query, field in (("from=0", "from"), ("from=1796083200", "from"), ("to=1796083200", "to"), ("from=2024-06-01T00:00", "from"),
+                         ("from=2024-06-30&to=2024-06-01", "from")):
+        r = shared.client.get(f"/api/obligations?{query}", shared.api["D1"])
+        assert r.status_code == 422 and field in {p["field"] for p in r.json()["problems"]}, (query, r.text)
+    assert shared.client.get("/api/obligations?from=2024-06-01&to=2024-06-30", shared.api["D1"]).status_code == 200
+
+
 def test_openapi_describes_the_api_at_docs(shared: Served):
     assert "swagger" in shared.client.get("/docs").text.lower()
     spec = shared.client.get("/openapi.json").json()

@@ -354,7 +354,8 @@ def create_app(
         row: str | None = Query(None, max_length=50, pattern=r"^[^\x00-\x1f\x7f]+$", description="a framework row, e.g. 3.16"),
         framework: str | None = Query(None, max_length=64, pattern=r"^[a-z0-9][a-z0-9._-]*$", description="a framework id"),
         kind: KINDS | None = None,
-        date_from: date | None = Query(None, alias="from"), date_to: date | None = Query(None, alias="to"),
+        date_from: str | None = Query(None, alias="from", max_length=40, description="YYYY-MM-DD"),
+        date_to: str | None = Query(None, alias="to", max_length=40, description="YYYY-MM-DD"),
         status: str = Query("live", description="open, overdue, done, rescheduled, cancelled, waived; comma-separated; live or all"),
     ) -> Response:  # fmt: skip
         """What is due, for whom, by when: ``qaf due --format json`` over HTTP."""
@@ -367,7 +368,8 @@ def create_app(
                 raise ApiError(422, str(exc), [{"field": "status", "message": str(exc)}]) from None
             if who.visible is not None and person is not None and person not in who.visible:
                 raise ApiError(403, f"'{person}' is not you or in your line")
-            q = queries.DueQuery(person, role, team, service, row, framework, kind, date_from, date_to, statuses)
+            first, last = _days(date_from, date_to)
+            q = queries.DueQuery(person, role, team, service, row, framework, kind, first, last, statuses)
             # what the answer depends on: the question; whom the token lets see (its holder and scope, on the
             # organisation and day below); the day (overdue); the organisation and frameworks (names, emails,
             # roles); and every obligation and outcome (the counter the database moves with each write, read
@@ -460,6 +462,22 @@ def _install_docs(app: FastAPI) -> None:
             raise ApiError(404, "not found")
         body = (files("fastapi_offline") / "static" / name).read_bytes()
         return Response(body, media_type=assets[name], headers={"Cache-Control": "public, max-age=86400"})
+
+
+def _days(first: str | None, last: str | None) -> tuple[date | None, date | None]:
+    """``from`` and ``to`` as ``qaf due`` reads them: YYYY-MM-DD only (a Unix timestamp or a date-time is not one,
+    though FastAPI's dates take both), and ``from`` not after ``to``; 422 naming the field otherwise."""
+    days: list[date | None] = []
+    for field, text in (("from", first), ("to", last)):
+        try:
+            days.append(iso_day(text) if text is not None else None)
+        except ValueError:
+            message = f"not a date: {text!r} (expected YYYY-MM-DD)"
+            raise ApiError(422, message, [{"field": field, "message": message}]) from None
+    if days[0] and days[1] and days[0] > days[1]:
+        message = f"from {days[0]} is after to {days[1]}"
+        raise ApiError(422, message, [{"field": "from", "message": message}])
+    return days[0], days[1]
 
 
 def _recording(store: SqlStore, ob: Obligation, body: OutcomeIn, by: str, today: date) -> Recording:
