@@ -57,12 +57,21 @@ def year_start_text(value: tuple[int, int]) -> str:
     return f"{value[1]} {MONTHS[value[0] - 1].capitalize()}"
 
 
+# names the time zone database holds that are not a place's zone: the machine's own, whatever it is set to
+MACHINE_ZONES = frozenset({"localtime", "posixrules"})
+
+
 def parse_timezone(text: str) -> str:
+    """An IANA zone such as Europe/London. A region ("Europe", a folder of zones) ended in IsADirectoryError;
+    "localtime" is whatever zone the machine running qaf is set to, so two servers could keep different days."""
+    key = text.strip()
+    if key in MACHINE_ZONES:
+        raise ValueError(f"'{key}' is the machine's own zone, not a place's: name it, such as Europe/London")
     try:
-        ZoneInfo(text.strip())
-    except (ZoneInfoNotFoundError, ValueError) as exc:
+        ZoneInfo(key)
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # OSError: a region, such as "Europe", is a folder
         raise ValueError(text) from exc
-    return text.strip()
+    return key
 
 
 def parse_calendar(text: str) -> str:

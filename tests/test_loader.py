@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from qaf.rules.loader import load_framework, load_text
 from qaf.rules.problems import errors, format_problem
 
@@ -138,6 +140,15 @@ def test_settings_are_checked():
     assert "x.yaml:4: timezone: not valid: 'Mars/Olympus'" in found
     assert "x.yaml:5: year_start: not valid: '31 February'" in found
     assert "x.yaml:6: horizon_months: not valid: 'none'" in found
+
+
+@pytest.mark.parametrize("zone", ["Europe", "America", "localtime"])
+def test_a_timezone_that_is_a_region_or_the_machines_own_is_a_problem_at_its_line(zone):
+    """'timezone: Europe' (a region: a folder of the time zone database) ended 'qaf framework check' and 'load'
+    in IsADirectoryError; 'localtime' was taken, and is whatever zone the server running qaf is set to."""
+    text = f"qaf: 1\nid: x\ntitle: T\ntimezone: {zone}\nrows: []\n"
+    _, problems = load_text(text, "x.yaml")
+    assert any(m.startswith(f"x.yaml:4: timezone: not valid: '{zone}'") for m in messages(problems)), messages(problems)
 
 
 def test_missing_file_is_a_problem_not_a_crash(tmp_path):
