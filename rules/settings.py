@@ -171,7 +171,7 @@ SETTINGS: tuple[Opt, ...] = (
     Opt("title", None, _bounded(200), "The framework's title as the council publishes it (at most 200 characters).", required=True),
     Opt("version", "1", _bounded(100), "The council's version of the framework; a new version is a new ruleset (at most 100 characters)."),
     Opt("council", "", _bounded(200), "The council that publishes the framework (at most 200 characters)."),
-    Opt("timezone", "Europe/London", parse_timezone, "IANA time zone for all dates and times."),
+    Opt("timezone", "Europe/London", parse_timezone, "IANA time zone of a place, for all dates and times (e.g. Europe/London; not a region such as Europe, nor the machine's localtime)."),
     Opt("year_start", (4, 1), parse_year_start, "First day of the council's year ('1 April'): quarters, halves and years count from it.", show=year_start_text),
     Opt("working_days", "england-and-wales", parse_calendar, "Bank-holiday calendar for due dates: england-and-wales, scotland, northern-ireland or weekdays."),
     Opt("grades", ("outstanding", "good", "requires_improvement", "inadequate"), parse_grade, "The grade scale, best first (Ofsted's four grades by default; each at most 40 characters).", many=True),
