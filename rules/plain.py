@@ -24,6 +24,7 @@ from typing import Iterable, Sequence
 
 # a lone surrogate (U+D800-U+DFFF) is not text either: JSON's "\ud800", or a byte a command line took that is not
 # UTF-8, arrives as one, and no database, file or answer can encode it
+HALF_CHARACTER = re.compile(r"[\ud800-\udfff]")  # a lone surrogate, said alone where a command line's byte is named
 ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")  # and Unicode's line and paragraph separators
 LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff]")  # tab, line feed, carriage return and NEL kept
 

@@ -469,13 +469,18 @@ def test_one_bad_line_in_a_csv_records_nothing_and_names_every_problem(store: Sq
     assert snapshot(store) == before  # the good first line was rolled back too
 
 
-def test_a_line_with_more_cells_than_the_header_is_refused_not_cut_short(tmp_path: Path):
-    """An unquoted comma in the notes made a fourth cell: the notes were kept cut at the comma, the rest dropped."""
+def read_sheet(tmp_path: Path, data: bytes) -> tuple[Path, list, list]:
+    """``april.csv`` holding ``data``, read as ``qaf record --csv`` reads it: the sheet, its recordings, its problems."""
     from qaf.usecases.outcome_csv import read_outcomes
 
     sheet = tmp_path / "april.csv"
-    sheet.write_text("obligation,grade,notes\n0123456789abcdef,good,Plan updated, with the school\n")
-    recordings, problems = read_outcomes(sheet, lambda _: None)
+    sheet.write_bytes(data)
+    return (sheet, *read_outcomes(sheet, lambda _: None))
+
+
+def test_a_line_with_more_cells_than_the_header_is_refused_not_cut_short(tmp_path: Path):
+    """An unquoted comma in the notes made a fourth cell: the notes were kept cut at the comma, the rest dropped."""
+    sheet, recordings, problems = read_sheet(tmp_path, b"obligation,grade,notes\n0123456789abcdef,good,Plan updated, with the school\n")
     assert [format_problem(p) for p in problems] == [
         f"{sheet}:2: row: 4 cells but the header has 3 columns (a comma in a cell needs the cell in double quotes)"]
     assert recordings == []
@@ -483,11 +488,7 @@ def test_a_line_with_more_cells_than_the_header_is_refused_not_cut_short(tmp_pat
 
 def test_a_column_named_twice_is_refused_at_the_header(tmp_path: Path):
     """'grade' twice: the second was recorded (inadequate), whatever the first said."""
-    from qaf.usecases.outcome_csv import read_outcomes
-
-    sheet = tmp_path / "april.csv"
-    sheet.write_text("obligation,grade,concerns,Grade\n0123456789abcdef,good,no,inadequate\n")
-    recordings, problems = read_outcomes(sheet, lambda _: None)
+    sheet, recordings, problems = read_sheet(tmp_path, b"obligation,grade,concerns,Grade\n0123456789abcdef,good,no,inadequate\n")
     assert [format_problem(p) for p in problems] == [
         f"{sheet}:1: grade: the column 'grade' is named twice (columns 2 and 4): which one holds it?"]
     assert recordings == []
@@ -496,12 +497,8 @@ def test_a_column_named_twice_is_refused_at_the_header(tmp_path: Path):
 def test_a_line_separator_in_the_notes_is_part_of_the_notes_and_later_lines_keep_their_numbers(tmp_path: Path):
     """U+2028 (pasted from Word) split line 2 in two: its notes' second half was read as an obligation on line 3,
     and line 3's bad grade was reported on line 4."""
-    from qaf.usecases.outcome_csv import read_outcomes
-
-    sheet = tmp_path / "april.csv"
-    sheet.write_text("obligation,grade,notes\n0123456789abcdef,good,Plan\u2028updated\nfedcba9876543210,excellent,\n",
-                     encoding="utf-8", newline="")
-    recordings, problems = read_outcomes(sheet, lambda _: None)
+    _, recordings, problems = read_sheet(
+        tmp_path, "obligation,grade,notes\n0123456789abcdef,good,Plan\u2028updated\nfedcba9876543210,excellent,\n".encode())
     assert problems == []
     assert [(s.line, r.obligation, r.grade, r.notes) for s, r in recordings] == [
         (2, "0123456789abcdef", "good", "Plan\u2028updated"), (3, "fedcba9876543210", "excellent", "")]
@@ -509,11 +506,8 @@ def test_a_line_separator_in_the_notes_is_part_of_the_notes_and_later_lines_keep
 
 def test_a_sheet_saved_in_windows_1252_is_refused_at_its_line(tmp_path: Path):
     """Excel's plain 'CSV': 'café' in the notes of line 3 was refused at line 0, by its byte offset in the file."""
-    from qaf.usecases.outcome_csv import read_outcomes
-
-    sheet = tmp_path / "april.csv"
-    sheet.write_bytes("obligation,grade,notes\n0123456789abcdef,good,\nfedcba9876543210,good,At the café\n".encode("cp1252"))
-    recordings, problems = read_outcomes(sheet, lambda _: None)
+    sheet, recordings, problems = read_sheet(
+        tmp_path, "obligation,grade,notes\n0123456789abcdef,good,\nfedcba9876543210,good,At the café\n".encode("cp1252"))
     assert [format_problem(p) for p in problems] == [f"{sheet}:3: file: not UTF-8 text: byte 0xe9, character 33 of line 3, "
                                                      "is not UTF-8 (save the file as UTF-8: in Excel, 'CSV UTF-8')"]
 

@@ -420,14 +420,13 @@ def _not_text(args: argparse.Namespace) -> str | None:
     database, file or terminal can encode: ``qaf due --row`` or ``qaf framework retire`` given one ended
     in a UnicodeEncodeError traceback from the database driver.
     """
-    import re
+    from qaf.rules.plain import HALF_CHARACTER
 
-    half = re.compile(r"[\ud800-\udfff]")
     for dest, value in vars(args).items():
         if dest in PATH_ARGUMENTS:
             continue
         for text in value if isinstance(value, (list, tuple)) else (value,):
-            if isinstance(text, str) and (found := half.search(text)):  # the byte, not the text: it may be a note
+            if isinstance(text, str) and (found := HALF_CHARACTER.search(text)):  # the byte, not the text: it may be a note
                 code = ord(found[0])
                 where = f"byte 0x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"character {found.start() + 1}"
                 return f"{dest.replace('_', '-')}: not UTF-8 text ({where} is not UTF-8; set the terminal to UTF-8): nothing was done"

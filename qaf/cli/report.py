@@ -68,15 +68,13 @@ def cmd_report(args: argparse.Namespace) -> int:
         from qaf.render.pdf import browser, print_pdf
 
         browser()  # no Chromium: say so before the work
-        path = output
-        size = print_pdf(render(figures, "html"), path)
-        print(f"wrote {path}: the {month.label} report for {fw.id} (pdf, {size:,} bytes)")
+        size = print_pdf(render(figures, "html"), output)
+        print(f"wrote {output}: the {month.label} report for {fw.id} (pdf, {size:,} bytes)")
         return 0
     text = render(figures, args.format)
     if output is not None:
-        path = output
-        write_whole(path, text.encode("utf-8"))
-        print(f"wrote {path}: the {month.label} report for {fw.id} ({args.format}, {len(text.encode()):,} bytes)")
+        write_whole(output, text.encode("utf-8"))
+        print(f"wrote {output}: the {month.label} report for {fw.id} ({args.format}, {len(text.encode()):,} bytes)")
     else:
         sys.stdout.write(text)
     return 0
