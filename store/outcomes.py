@@ -20,7 +20,7 @@ from qaf.rules.problems import QafError
 from qaf.store.obligations import OBLIGATIONS, OUTCOMES, _outcome, _OutcomeView, from_row, to_row
 from qaf.store.prepared import Prepared, Query, run_together
 from qaf.store.tables import EVENTS, FRAMEWORKS, META, NOT_ESCALATED, OUTBOX
-from qaf.store.upsert import insert_new
+from qaf.store.upsert import chunked, insert_new
 
 
 class NoSuchObligation(QafError, LookupError):
@@ -124,6 +124,17 @@ def load_versioned(conn: Connection, oid: str, lock: bool = False) -> tuple[Obli
     if row is None:
         raise NoSuchObligation(f"no obligation '{oid}'")
     return from_row(row, _outcome(_OutcomeView(row))), int(row.v_org or 0), row.v_fw
+
+
+def lock_in_order(conn: Connection, oids: Iterable[str]) -> None:
+    """Lock these obligations (PostgreSQL) in id order, the order the tick locks the work it escalates: a
+    recording of many outcomes that locked them in its file's order, one by one, could hold one the tick
+    wanted next while waiting for one the tick held, and PostgreSQL would end one of the two."""
+    if conn.dialect.name != "postgresql":
+        return  # SQLite's write transaction holds the whole file already
+    c = OBLIGATIONS.c
+    for part in chunked(sorted(set(oids))):
+        conn.execute(select(c.id).where(c.id.in_(part)).order_by(c.id).with_for_update()).all()
 
 
 def save_outcome(conn: Connection, ob: Obligation, values: dict[str, Any]) -> None:

@@ -527,3 +527,38 @@ def test_an_outcome_being_recorded_as_the_tick_escalates_gets_no_overdue_email(d
     assert raised == {(oid, level) for oid, level in owed if oid != late}  # and nothing else the tick owed is lost
     assert ticked[0].escalated == len(raised)
     store.close()
+
+
+def test_a_month_of_outcomes_from_a_csv_and_the_tick_lock_the_work_in_one_order_and_both_finish(db_url: str):
+    """A month's outcomes arrived as a CSV as the tick escalated: the recording locked each obligation as its
+    line came (file order), the tick locked the late work in id order. The tick held the first and wanted the
+    second; the recording held the second and waited for the first: PostgreSQL ended one of them as a
+    deadlock. The recording now locks all it names in id order before it reads any, so it waits behind the
+    tick holding nothing, and both finish."""
+    from sqlalchemy import select, text
+
+    from qaf.engine.model import LIVE
+    from qaf.engine.outcomes import Recording
+    from qaf.engine.query import Filters
+    from qaf.rules.problems import Source
+    from qaf.store.tables import OBLIGATIONS
+    from qaf.usecases import recording
+    from tests.test_tick import set_up
+
+    store = SqlStore.open(db_url)
+    set_up(store)
+    day = date(2024, 7, 15)
+    tick_on(store, date(2024, 5, 1))
+    first, second = sorted(o.id for o in store.obligations(Filters()) if o.kind == "audit" and o.status in LIVE and o.due < day)[:2]
+    lines = [(Source("outcomes.csv", 2), Recording(second, "good", date=day)), (Source("outcomes.csv", 3), Recording(first, "good", date=day))]
+    c = OBLIGATIONS.c
+    with store.write() as conn:  # the tick: the first of its late work locked, in id order
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SET LOCAL lock_timeout = '5s'"))
+        conn.execute(select(c.id).where(c.id == first).with_for_update()).all()
+        thread, failures = meanwhile(db_url, lambda s: recording.record_many(s, lines, day))
+        conn.execute(select(c.id).where(c.id == second).with_for_update()).all()  # ... and now the next
+    thread.join()
+    assert failures == []
+    assert {o.id: o.status for o in store.obligations(Filters()) if o.id in (first, second)} == {first: "done", second: "done"}
+    store.close()

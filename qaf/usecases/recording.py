@@ -105,10 +105,14 @@ def record_many(store: Store, recordings: list, today: date, prefer: str = "auto
         contexts: dict[str, tuple] = {}
         events: list[tuple[str, str, dict]] = []
         batch = oc.Batch()  # the outcome and the status, held back to go with the event lines
-        for source, rec in recordings:
+        named = [_resolved(conn, rec.obligation) for _, rec in recordings]
+        if len(recordings) > 1:
+            oc.lock_in_order(conn, [oid for oid in named if isinstance(oid, str)])
+        for (source, rec), oid in zip(recordings, named):
             oc.flush(conn, batch)  # before the next read (a CSV may name one obligation twice)
             try:
-                oid = oc.resolve(conn, rec.obligation)
+                if isinstance(oid, oc.NoSuchObligation):
+                    raise oid
                 ob, org_version, fw_hash = oc.load_versioned(conn, oid, lock=True)
             except oc.NoSuchObligation as exc:
                 problems.append(Problem(source, "obligation", str(exc)))
@@ -126,6 +130,14 @@ def record_many(store: Store, recordings: list, today: date, prefer: str = "auto
             raise InputError(problems, f"{what}, the store is unchanged")
         oc.flush(conn, batch, events)
     return results
+
+
+def _resolved(conn, text: str) -> str | oc.NoSuchObligation:
+    """The obligation's id a recording names (or a unique start of it), or why none."""
+    try:
+        return oc.resolve(conn, text)
+    except oc.NoSuchObligation as exc:
+        return exc
 
 
 def _record_one(conn, store, fw: Framework, org, ob: Obligation, rec: Recording, today: date, prefer: str, events: list,
