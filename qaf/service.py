@@ -45,7 +45,7 @@ from concurrent.futures.process import BrokenProcessPool
 from datetime import date
 from typing import Any, Callable
 
-from qaf.clock import lease_clock, today_in, utc_now
+from qaf.clock import today_in, utc_now
 from qaf.engine.businesstime import tick_time
 from qaf.store.collector import HeapSettler
 from qaf.store.db import database_url, store_name
@@ -180,12 +180,12 @@ def _ready() -> int:
 
 def _tick_job(today: date, first: date | None) -> str | None:
     """The days not yet ticked up to ``today`` (each tick logs what it did); the last day ticked."""
-    results = catch_up(_here["store"], today, _here["settings"], _here["runner"], first=first, limit=366, takeover=True, wall=lease_clock(_here["store"]))
+    results = catch_up(_here["store"], today, _here["settings"], _here["runner"], first=first, limit=366, takeover=True, wall=utc_now)
     return results[-1].day.isoformat() if results else None
 
 
 def _send_job() -> tuple[int, int, int]:
-    return send_outbox(_here["store"], _here["settings"], _here["runner"], utc_now(), lease_clock(_here["store"]))
+    return send_outbox(_here["store"], _here["settings"], _here["runner"], utc_now(), utc_now)
 
 
 def build(

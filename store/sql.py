@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any, Iterator
 
-from sqlalchemy import Connection, Engine, func, insert, or_, select
+from sqlalchemy import Connection, Engine, insert, or_, select
 from sqlalchemy.pool import QueuePool
 
 from qaf.engine.model import Obligation
@@ -128,14 +128,6 @@ class SqlStore:
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
-
-    def database_time(self) -> datetime | None:
-        """The PostgreSQL server's clock now (leases are timed by it: see ``qaf.clock.lease_clock``); None on
-        SQLite, whose file is on the one machine every runner's clock is read on."""
-        if self.dialect != "postgresql":
-            return None
-        with self.engine.connect() as conn:
-            return conn.execute(select(func.clock_timestamp())).scalar_one()
 
     def close(self) -> None:
         if self._kept_free.acquire(blocking=False):

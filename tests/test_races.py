@@ -562,32 +562,3 @@ def test_a_month_of_outcomes_from_a_csv_and_the_tick_lock_the_work_in_one_order_
     assert failures == []
     assert {o.id: o.status for o in store.obligations(Filters()) if o.id in (first, second)} == {first: "done", second: "done"}
     store.close()
-
-
-def test_two_senders_whose_clocks_are_minutes_apart_agree_on_whose_claim_has_run_out(pg_url: str):
-    """Two `qaf serve` machines share one PostgreSQL, one's clock ten minutes behind. Each timed leases by
-    its own clock: the one behind claimed the email, and its lease (five minutes) had already run out by
-    the other's clock, which claimed the same email and sent it again. Leases are now timed by the
-    database server's clock, read once a run and followed on each machine's own."""
-    from qaf.clock import lease_clock, utc_now
-
-    store = SqlStore.open(pg_url)
-    queue(store, *(alert(n) for n in range(3)))
-    behind = lease_clock(store, lambda: utc_now() - timedelta(minutes=10))
-    right = lease_clock(store, utc_now)
-    assert abs(behind() - right()) < timedelta(seconds=5)  # both on the server's clock
-    with store.write() as conn:
-        first = ob_store.claim(conn, "one.example:1", NOW, behind())
-    with store.write() as conn:
-        second = ob_store.claim(conn, "two.example:2", NOW, right())
-    assert (len(first), second) == (3, [])
-    store.close()
-
-
-def test_on_sqlite_leases_are_timed_by_the_machines_own_clock(tmp_path):
-    """A SQLite file lives on one machine: every runner reads that machine's clock, and the lease clock is it."""
-    from qaf.clock import lease_clock, utc_now
-
-    store = SqlStore.open(f"sqlite:///{tmp_path / 'qaf.db'}")
-    assert lease_clock(store, utc_now) is utc_now
-    store.close()

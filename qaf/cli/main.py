@@ -224,7 +224,7 @@ def cmd_due(args: argparse.Namespace) -> int:
 
 
 def cmd_tick(args: argparse.Namespace) -> int:
-    from qaf.clock import lease_clock
+    from qaf.clock import utc_now
     from qaf.engine.businesstime import business_now
     from qaf.usecases.mail import read_settings
     from qaf.usecases.tick import reopen_ahead, run_tick
@@ -236,7 +236,7 @@ def cmd_tick(args: argparse.Namespace) -> int:
     now = business_now(today, store.timezone()) if args.today else None
     if not args.today:  # today by the clock: a tick recorded for a later day ran while the clock was ahead (warned on stderr)
         reopen_ahead(store, today)
-    result = run_tick(store, today, read_settings(), runner_name(), now=now, wall=lease_clock(store))
+    result = run_tick(store, today, read_settings(), runner_name(), now=now, wall=utc_now)
     for line in result.lines():
         print(line)
     return 0
