@@ -37,6 +37,9 @@ class Filters:
     statuses: frozenset[str] | None = None  # stored statuses
     ids: frozenset[str] | None = None
     attending: frozenset[str] | None = None  # with ``assignees``: also what these people attend or are copied into
+    kinds: frozenset[str] | None = None
+    subjects: frozenset[str] | None = None  # the obligation's subject (a worker's id, a case's reference, ...)
+    cases: frozenset[str] | None = None  # case references
 
 
 class QueryError(QafError, LookupError):

@@ -385,7 +385,7 @@ FED = len(_FOUND)  # where a feed row's own columns begin: updated_at, then the 
 
 
 _SCALARS = ("framework", "team", "row", "kind", "due_from", "due_to")  # a condition when set (truthy)
-_SETS = ("teams", "statuses", "ids")  # a condition when not None (an empty one selects nothing)
+_SETS = ("teams", "statuses", "ids", "kinds", "subjects", "cases")  # a condition when not None (an empty one selects nothing)
 
 
 def _shape(f: Filters) -> tuple[bool, bool, tuple[str, ...]]:
@@ -411,6 +411,9 @@ _BOUND = {
     "teams": lambda c: c.team.in_(bindparam("teams", expanding=True)),
     "statuses": lambda c: c.status.in_(bindparam("statuses", expanding=True)),
     "ids": lambda c: c.id.in_(bindparam("ids", expanding=True)),
+    "kinds": lambda c: c.kind.in_(bindparam("kinds", expanding=True)),
+    "subjects": lambda c: c.subject.in_(bindparam("subjects", expanding=True)),
+    "cases": lambda c: c.case_ref.in_(bindparam("cases", expanding=True)),
 }
 
 

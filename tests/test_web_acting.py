@@ -349,6 +349,42 @@ def test_the_worker_whose_work_was_graded_reads_its_audit_without_the_notes_and_
     assert ruth.get(f"/obligations/{audit.id}").status_code == 403
 
 
+def graded_on_my_work(client) -> str:
+    """The "Audits of my work" section of the client's My work ("" if it has none)."""
+    found = re.search(r'<h2 id="graded">.*?</table>', client.get("/my-work").text, re.S)
+    return html.unescape(found.group(0)) if found else ""
+
+
+def test_the_worker_finds_the_graded_audits_of_his_work_on_my_work_newest_first(site: Site):
+    """Tom Fairley reached a graded audit of his work only by its link. My work lists them now, newest first: the
+    case, the day it was done, the grade and whether it is contested or moderated; his only (not Ruth's May audit,
+    nor his July one before its grade), and never Pat's notes. Ruth's list has her own and none of Tom's."""
+    pat = site.signed_in(PAT)
+    june, _ = record_with_an_action(site, pat)
+    april, may = may_audit(site.store, "SW1", 4), may_audit(site.store, "SW1", 5)
+    tom = site.signed_in(TOM)
+    assert post(tom, f"/obligations/{april.id}/contest", {"contest-date": ""}).status_code == 200
+    listed = graded_on_my_work(tom)
+    ids = re.findall(r'href="/obligations/([0-9a-f]{16})"', listed)
+    assert ids == [june.id, may.id, april.id], listed
+    assert "Fri 7 Jun 2024" in listed and "Requires improvement" in listed and "with significant concerns" in listed
+    assert listed.count(june.case) >= 1 and "Contested: waiting for moderation" in listed and NOTES not in listed
+    for other in (may_audit(site.store, "SW2", 5), may_audit(site.store, "SW1", 7)):
+        assert other.id not in listed
+    ruth = graded_on_my_work(site.signed_in("ruth.steady@example-council.gov.uk"))
+    assert re.findall(r'href="/obligations/([0-9a-f]{16})"', ruth) == [may_audit(site.store, "SW2", 5).id]
+    assert graded_on_my_work(pat) == ""  # her audits are her work to do, not grades of hers
+    page = tom.get(f"/obligations/{june.id}")  # the list's link opens the audit, as he may read it
+    assert page.status_code == 200 and "Contest the grade" in page.text and NOTES not in html.unescape(page.text)
+    import dataclasses
+
+    from tests.council import cases, council
+
+    site.store.save_org(council(cases=tuple(dataclasses.replace(c, worker="SW2") if c.ref == june.case else c for c in cases())))
+    assert june.id in graded_on_my_work(tom)  # the case is Ruth's now: the grade of Tom's work on it stays his
+    assert june.id not in graded_on_my_work(site.signed_in("ruth.steady@example-council.gov.uk"))
+
+
 def test_a_case_passed_to_another_worker_leaves_the_grade_of_the_first_ones_work_with_him(site: Site):
     """Tom's June audit graded his work on CS-000001. When the case passed to Ruth, the audit's page let Ruth
     in, as the case's worker now, to read and contest the grade of Tom's work, and Tom was shut out of it."""

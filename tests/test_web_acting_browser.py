@@ -81,6 +81,14 @@ def test_a_practice_manager_records_an_audit_with_an_action_and_sees_what_it_set
     browser.submit("Close the action")
     assert page.locator("h1").inner_text() == "Action closed"
     browser.check("acting-closed")
+
+    page.goto(f"{server.base}/my-work")  # the grades of his work, listed on his own page
+    graded = page.locator("table.graded")
+    assert graded.locator("tbody tr").first.inner_text().count("Requires improvement") == 1
+    browser.check("my-work-graded")
+    with page.expect_navigation():
+        graded.locator(f"a[href='/obligations/{audit.id}']").click()
+    assert page.locator("h2", has_text="Contest the grade").is_visible() and "Chronology" not in page.content()
     assert browser.outside == [], "a page fetched something from elsewhere"
 
 

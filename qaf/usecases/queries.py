@@ -20,11 +20,12 @@ from qaf.calendars import access
 from qaf.engine import spreadsheet
 from qaf.engine.model import OPEN, OVERDUE, Obligation
 from qaf.engine.org import Org
+from qaf.engine.outcomes import GRADED
 from qaf.engine.query import LIVE_SHOWN, STORED, DueQuery, Filters, QueryError, filters, parse_statuses
 from qaf.rules.roles import Vocabulary
 from qaf.store.protocols import Store
 
-__all__ = ["KEYS", "LIVE_SHOWN", "STORED", "DueQuery", "Filters", "QueryError", "due", "filters", "parse_statuses", "record", "record_key", "record_keys", "records_json", "records_written", "render"]
+__all__ = ["KEYS", "LIVE_SHOWN", "STORED", "DueQuery", "Filters", "QueryError", "due", "filters", "graded_work", "parse_statuses", "record", "record_key", "record_keys", "records_json", "records_written", "render"]
 
 KEYS = (
     "id", "uid", "framework", "row", "cadence", "kind", "title", "assignee", "assignee_email", "subject",
@@ -48,6 +49,22 @@ def may_see(store: Store, visible: frozenset[str] | None, ob: Obligation) -> boo
         return True
     cause = store.obligations(Filters(ids=frozenset({ob.cause}), statuses=None)) if ob.kind == "action" and ob.cause else []
     return bool(cause) and access.may_see(visible, ob, cause[0])
+
+
+def graded_work(store: Store, person: str, today: date) -> list[Obligation]:
+    """The graded audits, follow-up audits and reviews of ``person``'s own work, newest first (by the date it was
+    done): each one :func:`qaf.calendars.access.audited` lets him read and contest, and no other. Found by
+    what could name him (his id as their subject; the cases allocated to him), then each checked by that rule."""
+    org = store.org()
+    if not access.active(org, person, today):
+        return []
+    cases = frozenset(c.ref for c in org.caseload(person))
+    asked = [Filters(kinds=frozenset(GRADED), statuses=None, subjects=frozenset({person}))]
+    asked += [Filters(kinds=frozenset(GRADED), statuses=None, cases=cases)] if cases else []
+    with store.read() as conn:
+        found = {o.id: o for f in asked for o in store.obligations_in(conn, f)}
+    mine = [o for o in found.values() if access.audited(org, person, o, today)]
+    return sorted(mine, key=lambda o: (o.outcome.date or o.due if o.outcome else o.due, o.id), reverse=True)
 
 
 def due_in(conn, store: Store, snap, q: DueQuery, today: date, visible: frozenset[str] | None = None) -> list[Obligation]:

@@ -10,7 +10,9 @@ Routes (server-rendered HTML, no JavaScript needed):
 - ``POST /sign-out`` (with the session's CSRF token; a session that has
   ended already is answered "You have signed out", its cookie dropped).
 - ``GET /my-work``: overdue, due (the next three months, by month), done
-  lately, and what I attend, through the query core ``qaf due`` uses;
+  lately, and what I attend, through the query core ``qaf due`` uses; then
+  the graded audits of my own work, newest first, each to read and contest
+  (:func:`qaf.usecases.queries.graded_work`; never the auditor's notes);
   rendered once per session and store version (:mod:`qaf.web.memo`).
 - An obligation's page and the acts on it (record, moderate, QA sign-off,
   contest, close an action) are :mod:`qaf.web.acting`'s, installed last.
@@ -44,6 +46,7 @@ from qaf.web.memo import PageMemo
 from qaf.web.site import COOKIE, Site, name_of
 
 AHEAD = timedelta(days=92)  # "My work" lists what is due in about the next three months
+GRADED_SHOWN = 50  # "Audits of my work" lists this many, newest first
 
 
 def install(app: FastAPI, store, clock: Callable[[], date], now: Callable[[], datetime], base: str | None,
@@ -187,4 +190,5 @@ def work_of(store, person: str, today: date, asked: filters.Asked | None = None)
         "attending": sorted((o for o in live if o.role_of(person) != "owner"), key=lambda o: o.due),
         "name": lambda pid: name_of(org, pid), "status": lambda o: queries.shown_status(o, today, person),
         "detail": details(store, [*live, *done]),
+        "graded": queries.graded_work(store, person, today), "graded_shown": GRADED_SHOWN,
     }  # fmt: skip
