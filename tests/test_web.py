@@ -292,3 +292,17 @@ def test_the_api_docs_and_every_page_load_nothing_from_elsewhere(site: Site):
     for path in ("/docs", "/my-work", f"/obligations/{may_audit(site.store, 'SW1', 6).id}", "/sign-in"):
         text = client.get(path).text
         assert not re.findall(r"""(?:src|href)=["']?(?:https?:)?//""", text), path
+
+
+def test_every_template_is_rendered_or_imported_somewhere():
+    """A template no page renders and no template imports is dead weight that drifts (``_table.html`` did)."""
+    from pathlib import Path
+
+    import qaf
+
+    root = Path(qaf.__file__).parent
+    templates = root / "web" / "templates"
+    named: set[str] = set()
+    for source in [*root.rglob("*.py"), *templates.glob("*.html")]:
+        named |= set(re.findall(r"""["']([\w-]+\.html)["']""", source.read_text(encoding="utf-8")))
+    assert sorted(p.name for p in templates.glob("*.html") if p.name not in named | {"base.html"}) == []
