@@ -90,6 +90,13 @@ def refused_unchanged(site: Site, client, path: str, data: dict, field: str | No
     return answer
 
 
+def links_open(client, text: str) -> list[str]:
+    """Every obligation's page ``text`` links to, each checked to open for ``client`` (no link answers 403)."""
+    linked = sorted(set(re.findall(r'href="/obligations/([0-9a-f]{16})"', text)))
+    assert [(oid, code) for oid in linked if (code := client.get(f"/obligations/{oid}").status_code) != 200] == []
+    return linked
+
+
 def record_with_an_action(site: Site, client, **extra):
     audit = may_audit(site.store, "SW1", 6)
     answer = post(client, f"/obligations/{audit.id}/outcome", {
@@ -156,6 +163,13 @@ def test_an_action_given_outside_her_line_is_followed_up_on_its_page_by_the_mana
     assert tom.get(f"/obligations/{action.id}").status_code == 403
     shown = tom.get(f"/obligations/{audit.id}")
     assert shown.status_code == 200 and PLAN not in html.unescape(shown.text) and action.id not in shown.text
+    # the audit that raised it is Pat's line's: Priya's pages name it, and link to it nowhere (it would be 403)
+    priya = site.signed_in(PRIYA)
+    assert priya.get(f"/obligations/{audit.id}").status_code == 403
+    for path in (f"/obligations/{action.id}", "/my-work", "/my-line", "/search?kind=action"):
+        shown = priya.get(path)
+        assert shown.status_code == 200 and audit.id not in links_open(priya, shown.text), path
+    assert "Because of</dt><dd>Audit case CS-000001" in priya.get(f"/obligations/{action.id}").text
 
 
 @pytest.mark.parametrize("data, field, message", [
@@ -311,7 +325,8 @@ def test_a_grade_is_contested_once_and_moderation_settles_it(site: Site):
     assert answer.status_code == 200 and "Grade contested" in answer.text
     assert one(site.store, may.id).outcome.contested
     (settle,) = find(site.store, cause=may.id, kind="moderation")
-    assert settle.assignee == "H1" and f'href="/obligations/{settle.id}"' in answer.text
+    assert settle.assignee == "H1" and client.get(f"/obligations/{settle.id}").status_code == 403  # her manager's work
+    assert settle.id not in links_open(client, answer.text) and "moderation · Hana Locality · due" in answer.text
     assert "Contest the grade" not in client.get(f"/obligations/{may.id}").text
     refused_unchanged(site, client, path, {}, None, "already contested")
 
@@ -344,6 +359,8 @@ def test_the_worker_whose_work_was_graded_reads_its_audit_without_the_notes_and_
     answer = tom.post(f"/obligations/{audit.id}/contest", data={"csrf": token, "contest-date": ""})
     assert answer.status_code == 200 and "Grade contested" in answer.text
     assert one(site.store, audit.id).outcome.contested
+    (settle,) = find(site.store, cause=audit.id, kind="moderation")  # Hana Locality's: he reads who and by when, no link
+    assert links_open(tom, answer.text) == [audit.id] and "moderation · Hana Locality · due" in answer.text
     assert NOTES not in tom.get(f"/obligations/{audit.id}").text
     ruth = site.signed_in("ruth.steady@example-council.gov.uk")  # a colleague: Tom's audit is not hers
     assert ruth.get(f"/obligations/{audit.id}").status_code == 403
@@ -440,6 +457,7 @@ def test_the_triple_lock_primary_with_areas_then_moderation_then_qa_sign_off(tam
     refused_unchanged(site, pat, f"/obligations/{audit.id}/outcome", {"grade": "good", "area-3": "brilliant"}, "area-3", "not on the scale")
     answer = post(pat, f"/obligations/{audit.id}/outcome", {"grade": "requires_improvement", "area-3": "inadequate", "area-2": "good", "date": "2024-06-05"})
     assert answer.status_code == 200 and "1 moderation." in answer.text
+    links_open(pat, answer.text)  # Moira's moderation is named there, not linked: its page is 403 to Pat
     done = one(site.store, audit.id)
     assert dict(done.outcome.areas) == {"Chronology": "inadequate", "Summary": "good"}
     (moderation,) = find(site.store, cause=audit.id, kind="moderation")
@@ -457,7 +475,8 @@ def test_the_triple_lock_primary_with_areas_then_moderation_then_qa_sign_off(tam
     answer = post(moira, path, {"moderated-grade": "inadequate", "moderated-area-3": "inadequate", "moderated-date": "2024-06-07"})
     assert answer.status_code == 200 and "Moderation recorded" in answer.text and "moderated inadequate" in answer.text
     (signoff,) = find(site.store, cause=audit.id, kind="qa_signoff")
-    assert signoff.assignee == "HQA" and f'href="/obligations/{signoff.id}"' in answer.text
+    assert signoff.assignee == "HQA" and moira.get(f"/obligations/{signoff.id}").status_code == 403
+    assert links_open(moira, answer.text) == [] and "QA sign-off · Quinn Quality · due" in answer.text  # named, not linked
     assert dict(one(site.store, audit.id).outcome.moderated_areas) == {"Chronology": "inadequate"}
     refused_unchanged(site, moira, path, {"moderated-grade": "good"}, None, "already moderated")
 

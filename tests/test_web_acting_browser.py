@@ -89,6 +89,11 @@ def test_a_practice_manager_records_an_audit_with_an_action_and_sees_what_it_set
     with page.expect_navigation():
         graded.locator(f"a[href='/obligations/{audit.id}']").click()
     assert page.locator("h2", has_text="Contest the grade").is_visible() and "Chronology" not in page.content()
+    browser.submit("Contest the grade")
+    assert page.locator("h1").inner_text() == "Grade contested"
+    assert "moderation · Hana Locality" in page.locator("ul.made").inner_text()
+    assert page.locator("ul.made a").count() == 0  # the moderation is Hana's line's: named, not linked (403 to him)
+    browser.check("acting-contested")
     assert browser.outside == [], "a page fetched something from elsewhere"
 
 

@@ -84,7 +84,9 @@ def install(app: FastAPI, site: Site) -> None:
     def shown_to(ob: Obligation, who: Viewer) -> dict[str, Any]:
         """The page's context for ``who``: all of it, or the audited worker's part (:func:`about`'s ``whole``)."""
         whole = site.whole_page(who, ob)
-        return {**about(store, ob, who, site.clock(), whole), **(line.on_page(site, store, who, ob) if whole else {})}
+        shown = about(store, ob, who, site.clock(), whole)
+        shown["cause_opens"] = shown["cause"] is not None and site.opens(who, shown["cause"])  # else named, not linked
+        return {**shown, **(line.on_page(site, store, who, ob) if whole else {})}
 
     async def acting(request: Request, oid: str, act: Callable[[Viewer, Obligation, dict[str, str]], Response],
                      audited: bool = False) -> Response:  # fmt: skip
@@ -112,7 +114,8 @@ def install(app: FastAPI, site: Site) -> None:
         created = sorted(res.created, key=lambda o: (KIND_ORDER.get(o.kind, 9), o.due)) if res else ()
         return page("recorded.html", viewer=who, ob=now_, act=act, title=RESULT_TITLES[act], created=created,
                     queued=res.queued if res else (), shortfalls=res.shortfalls if res else (),
-                    name=lambda pid: name_of(org, pid), counts=_counts(created))  # fmt: skip
+                    name=lambda pid: name_of(org, pid), counts=_counts(created),
+                    opens=lambda o: site.opens(who, o))  # a link only to a page that opens for ``who``  # fmt: skip
 
     def to_its_page(oid: str) -> Response:
         """A form's address opened with GET (a restored tab, a bookmark): the page the form is on, which checks who asks."""

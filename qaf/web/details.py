@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable
+from typing import Callable, Iterable
 
 from qaf.engine.model import Obligation
 from qaf.engine.query import Filters
@@ -23,10 +23,11 @@ class Detail:
     looks_back: tuple[date, date] | None  # the months of practice an audit reads
     cause: Obligation | None  # the audit (or other work) that set this off
     why: str | None  # why this case or this follow-up (the sampling or the trigger's reason)
+    cause_opens: bool = True  # whether the cause's page opens for the viewer (else it is named without a link)
 
 
-def details(store, obligations: Iterable[Obligation]) -> dict[str, Detail]:
-    """Each obligation's :class:`Detail`, by id."""
+def details(store, obligations: Iterable[Obligation], opens: Callable[[Obligation], bool] | None = None) -> dict[str, Detail]:
+    """Each obligation's :class:`Detail`, by id; ``opens``: whether the viewer may open a cause's page (each cause asked once)."""
     obs = list(obligations)
     frameworks, rows = {}, {}
     for fid in {o.framework for o in obs}:
@@ -36,6 +37,7 @@ def details(store, obligations: Iterable[Obligation]) -> dict[str, Detail]:
             continue
     causes = {o.cause for o in obs if o.cause and len(o.cause) == 16}
     by_id = {c.id: c for c in store.obligations(Filters(ids=frozenset(causes), statuses=None))} if causes else {}
+    opened = {c.id: opens(c) for c in by_id.values()} if opens else {}
     out = {}
     for o in obs:
         fw = frameworks.get(o.framework)
@@ -48,5 +50,5 @@ def details(store, obligations: Iterable[Obligation]) -> dict[str, Detail]:
         row = rows[key]
         span = practice_to_read(fw.lookback_months, o) if fw else None
         out[o.id] = Detail(row.task.strip() if row else "", row.purpose.strip() if row else "", span, by_id.get(o.cause or ""),
-                           o.sample_reason or None)  # fmt: skip
+                           o.sample_reason or None, opened.get(o.cause or "", True))  # fmt: skip
     return out

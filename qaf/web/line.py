@@ -237,7 +237,7 @@ def line_of(site: Site, who: Viewer, errors: dict | None = None, entered: dict |
     waiting = extensions.waiting_for(store, who.person, today)
     return {
         "viewer": who, "today": today, "people": rows, "overdue": overdue, "coming": coming, "waiting": waiting,
-        "detail": details(store, [*overdue[:LISTED], *coming[:LISTED]]), "name": lambda pid: name_of(org, pid), "status": status,
+        "detail": details(store, [*overdue[:LISTED], *coming[:LISTED]], lambda o: site.opens(who, o)), "name": lambda pid: name_of(org, pid), "status": status,
         "errors": errors or {}, "entered": entered or {}, "soon": SOON.days, "soon_days": SOON, "listed": LISTED,
     }  # fmt: skip
 
@@ -312,4 +312,4 @@ def search_page(site: Site, who: Viewer, request: Request, fmt: str) -> Response
         name = f"qaf-due-{today.isoformat()}.{fmt}"
         return Response(body, media_type=kind, headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
     status = lambda o: queries.shown_status(o, today, q.person)  # noqa: E731
-    return page("search.html", **context, found=found[:SHOWN], total=len(found), status=status, detail=details(store, found[:SHOWN]))
+    return page("search.html", **context, found=found[:SHOWN], total=len(found), status=status, detail=details(store, found[:SHOWN], lambda o: site.opens(who, o)))

@@ -142,7 +142,7 @@ def install(app: FastAPI, store, clock: Callable[[], date], now: Callable[[], da
             if not request.url.query:  # the page as first opened: the memo checks the session, and renders only if needed
                 def fresh(who) -> Response:
                     asked = filters.parse(request.query_params, store.org(), Vocabulary(()))  # no filters: no errors
-                    return page("my_work.html", viewer=who, asked=asked, **work_of(store, who.person, clock(), asked))
+                    return page("my_work.html", viewer=who, asked=asked, **work_of(store, who.person, clock(), asked, lambda o: site.opens(who, o)))
 
                 return memo.answer(request, fresh)
             who = viewer(request)
@@ -152,7 +152,7 @@ def install(app: FastAPI, store, clock: Callable[[], date], now: Callable[[], da
             asked = filters.parse(request.query_params, store.org(), Vocabulary(()), frameworks=loaded)  # My work offers no role filter
             if asked.errors:
                 return page("my_work.html", 422, viewer=who, asked=asked, today=clock(), overdue=[], months={}, done=[], attending=[])
-            return page("my_work.html", viewer=who, asked=asked, **work_of(store, who.person, clock(), asked))  # filtered: afresh
+            return page("my_work.html", viewer=who, asked=asked, **work_of(store, who.person, clock(), asked, lambda o: site.opens(who, o)))  # filtered: afresh
 
     app.add_exception_handler(FormError, _form_error)
     from qaf.web import acting, line
@@ -167,9 +167,11 @@ async def _form_error(_: Request, exc: Exception) -> Response:
     return page("message.html", exc.status, title="That could not be sent", message=exc.message)
 
 
-def work_of(store, person: str, today: date, asked: filters.Asked | None = None) -> dict[str, Any]:
+def work_of(store, person: str, today: date, asked: filters.Asked | None = None,
+            opens: Callable[[Obligation], bool] | None = None) -> dict[str, Any]:  # fmt: skip
     """"My work": what is overdue, due by month, done lately and attended, through ``qaf due``'s query,
-    narrowed by the filters ``asked`` (kind, row, framework, case, dates, statuses)."""
+    narrowed by the filters ``asked`` (kind, row, framework, case, dates, statuses); ``opens``: whether the
+    person may open an obligation's page (a cause they may not open is named without a link)."""
     q = replace(asked.query, person=person) if asked else queries.DueQuery(person=person)
     shown = set(asked.statuses) if asked and asked.statuses else None
     live_shown = tuple(s for s in shown if s != DONE) if shown is not None else queries.LIVE_SHOWN
@@ -189,6 +191,6 @@ def work_of(store, person: str, today: date, asked: filters.Asked | None = None)
         "months": months, "done": sorted((o for o in done if o.role_of(person) == "owner"), key=lambda o: o.due, reverse=True),
         "attending": sorted((o for o in live if o.role_of(person) != "owner"), key=lambda o: o.due),
         "name": lambda pid: name_of(org, pid), "status": lambda o: queries.shown_status(o, today, person),
-        "detail": details(store, [*live, *done]),
+        "detail": details(store, [*live, *done], opens),
         "graded": queries.graded_work(store, person, today), "graded_shown": GRADED_SHOWN,
     }  # fmt: skip

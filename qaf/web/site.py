@@ -98,6 +98,12 @@ class Site:
         its grade is about, the audit's grade, and the contest form."""
         return queries.may_see(self.store, who.visible, ob)
 
+    def opens(self, who: Viewer, ob: Obligation) -> bool:
+        """Whether ``ob``'s page opens for ``who`` (:meth:`one` with ``audited``: not 403), so a page links to it
+        only then, and names it without a link otherwise (an action's owner outside the line reads of the audit
+        that raised it only its title; the worker who contested a grade, of the moderation only who and when)."""
+        return self.whole_page(who, ob) or access.audited(self.store.org(), who.person, ob, self.clock())
+
     def posted_by(self, request: Request, fields: dict[str, str]) -> Viewer | Response:
         """The signed-in person who posted ``fields`` with their CSRF token, or the 403 page to answer with."""
         who = self.viewer(request)
