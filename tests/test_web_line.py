@@ -469,6 +469,24 @@ def test_the_search_has_every_filter_and_downloads_what_qaf_due_writes(site: Sit
     assert eve == []
 
 
+def test_the_search_shows_the_actions_of_the_audits_the_viewer_sees_and_no_others(site: Site):
+    """Pat gave Priya (another line) an action on her audit of Tom's case: she follows it up on its page, and
+    the search left it out. It shows it now, to Pat and to Olive above both lines, as it did to Priya; never to
+    Tom, whose work the audit graded but whose action it is not, nor to Paul, a Practice Manager elsewhere."""
+    from qaf.engine.actions import ActionSpec
+
+    audit = june(site)
+    recording.record(site.store, Recording(audit.id, "requires_improvement", by="PM1", date=date(2024, 6, 7),
+                                           actions=(ActionSpec("Check the plan", "PM2"),)), TODAY)  # fmt: skip
+    (action,) = [o for o in site.store.obligations(Filters(kind="action", statuses=None)) if o.cause == audit.id]
+    for who, shown in ((PAT, True), (OLIVE, True), (PRIYA, True), (TOM, False), ("paul.practice@example-council.gov.uk", False)):
+        client = site.signed_in(who)
+        assert (client.get(f"/obligations/{action.id}").status_code == 200) is shown, who  # the page's rule
+        found = [r["id"] for r in json.loads(client.get("/search?kind=action&status=all&format=json").text)]
+        assert (action.id in found) is shown, who
+        assert (f'href="/obligations/{action.id}"' in client.get("/search?kind=action").text) is shown, who
+
+
 def test_my_calendar_makes_a_feed_link_without_a_terminal(site: Site):
     pat = site.signed_in(PAT)
     page = pat.get("/my-work/calendar")

@@ -25,7 +25,7 @@ from qaf.engine.query import LIVE_SHOWN, STORED, DueQuery, Filters, QueryError, 
 from qaf.rules.roles import Vocabulary
 from qaf.store.protocols import Store
 
-__all__ = ["KEYS", "LIVE_SHOWN", "STORED", "DueQuery", "Filters", "QueryError", "due", "filters", "graded_work", "parse_statuses", "record", "record_key", "record_keys", "records_json", "records_written", "render"]
+__all__ = ["KEYS", "LIVE_SHOWN", "STORED", "DueQuery", "Filters", "QueryError", "due", "filters", "graded_work", "seen_by", "parse_statuses", "record", "record_key", "record_keys", "records_json", "records_written", "render"]
 
 KEYS = (
     "id", "uid", "framework", "row", "cadence", "kind", "title", "assignee", "assignee_email", "subject",
@@ -49,6 +49,16 @@ def may_see(store: Store, visible: frozenset[str] | None, ob: Obligation) -> boo
         return True
     cause = store.obligations(Filters(ids=frozenset({ob.cause}), statuses=None)) if ob.kind == "action" and ob.cause else []
     return bool(cause) and access.may_see(visible, ob, cause[0])
+
+
+def seen_by(store: Store, visible: frozenset[str] | None, obligations: list[Obligation]) -> list[Obligation]:
+    """Those of ``obligations`` (in their order) that someone who sees ``visible`` people's work may see: :func:`may_see`
+    for a list, the audits behind the actions not theirs read at once (the search's rule is the pages' rule)."""
+    if visible is None:
+        return list(obligations)
+    wanted = frozenset(o.cause for o in obligations if o.kind == "action" and o.cause and not access.may_see(visible, o))
+    causes = {c.id: c for c in store.obligations(Filters(ids=wanted, statuses=None))} if wanted else {}
+    return [o for o in obligations if access.may_see(visible, o, causes.get(o.cause or ""))]
 
 
 def graded_work(store: Store, person: str, today: date) -> list[Obligation]:

@@ -301,8 +301,7 @@ def search_page(site: Site, who: Viewer, request: Request, fmt: str) -> Response
     except QueryError as exc:  # the filters were checked: what changed since (a framework retired, a person gone)
         asked.errors[exc.field if exc.field in filters.LABELS else "person"] = str(exc)
         return page("search.html", 422, **context, found=None)
-    if who.visible is not None:
-        found = [o for o in found if who.visible & {o.assignee, *o.attendees, *o.copies}]
+    found = queries.seen_by(store, who.visible, found)  # theirs, their line's, and the actions of the audits they see
     if asked.case:
         found = [o for o in found if (o.case or "").lower() == asked.case.lower()]
     found.sort(key=lambda o: (o.due, o.id))
