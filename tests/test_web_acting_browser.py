@@ -20,6 +20,7 @@ from tests.test_outcomes import find
 from tests.test_web_browser import PAT, _link, shots, site  # noqa: F401  (fixtures)
 
 PLAN = "Update the safety plan with the new school contact"
+LINK = "https://intranet.example-council.gov.uk/doc?id=Q2hyb25vbG9neUNTMDAwMDAxMjAyNDA2MDd2ZXJzaW9uMw"
 
 
 def sign_in(server, browser, inbox, email: str, path: str) -> None:
@@ -53,7 +54,7 @@ def test_a_practice_manager_records_an_audit_with_an_action_and_sees_what_it_set
 
     page.check("#concerns")
     page.fill("#date", "2024-06-07")
-    page.fill("#notes", "Chronology not kept up to date.")
+    page.fill("#notes", f"Chronology not kept up to date: {LINK}")  # a link pasted in: one long word
     page.fill("#action-1-when", "within 10 working days")
     page.check("#action-1-safeguarding")
     browser.submit("Record the outcome")
@@ -70,6 +71,10 @@ def test_a_practice_manager_records_an_audit_with_an_action_and_sees_what_it_set
         page.click(f"ul.made a[href='/obligations/{action.id}']")
     assert PLAN in page.content() and page.locator("h2", has_text="Close this action").is_visible()
     browser.check("acting-action")
+
+    page.goto(f"{server.base}/obligations/{audit.id}")  # the notes, the link in them broken to fit a phone
+    assert LINK in page.locator("dd.notes").inner_text()
+    browser.check("acting-audit-done")
 
     (review,) = find(store, cause=audit.id, kind="review")
     page.goto(f"{server.base}/obligations/{review.id}")
