@@ -487,6 +487,25 @@ def test_the_search_shows_the_actions_of_the_audits_the_viewer_sees_and_no_other
         assert (f'href="/obligations/{action.id}"' in client.get("/search?kind=action").text) is shown, who
 
 
+def test_the_case_filter_takes_every_reference_the_organisation_may_hold_and_says_what_it_takes():
+    """A case reference may hold dots (LCS.2024.0042: qaf.engine.caserefs), and the filter of My work and the search
+    refused it, saying "letters, digits and - . / only". It takes any reference the organisation may hold now,
+    and a refusal says what the field takes, in the field's name."""
+    from qaf.engine.caserefs import why_not
+    from qaf.rules.roles import Vocabulary
+    from qaf.web import filters
+    from tests.council import council
+
+    org, vocab = council(), Vocabulary(())
+    for ref in ("LCS.2024.0042", "CS-000001", "EH_12/3"):
+        assert why_not(ref) is None and filters.parse({"case": ref}, org, vocab).errors == {}, ref
+    for ref, words in (("CS 000001", "letters, digits and - / _ . only"), ("C" * 65 + "1", "at most 64 characters"),
+                       ("-CS1", "the first a letter or a digit")):  # fmt: skip
+        message = filters.parse({"case": ref}, org, vocab).errors["case"]
+        assert message.startswith("Case reference: ") and words in message, message
+    assert "spaces" in filters.parse({"row": "3.16;"}, org, vocab).errors["row"]  # a row may hold spaces: it says so
+
+
 def test_my_calendar_makes_a_feed_link_without_a_terminal(site: Site):
     pat = site.signed_in(PAT)
     page = pat.get("/my-work/calendar")

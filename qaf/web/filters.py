@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Mapping
 
+from qaf.engine.caserefs import SHAPE
 from qaf.engine.model import RESCHEDULED, STATUSES, status_words
 from qaf.engine.org import Org
 from qaf.engine.query import DueQuery, parse_statuses
@@ -29,7 +30,8 @@ LABELS = {
     "from": "Due on or after", "to": "Due on or before", "person": "Person", "role": "Role", "team": "Team", "service": "Service",
 }  # fmt: skip
 _TEXT = re.compile(r"[A-Za-z0-9 ._'’&()/-]{1,100}")
-_CASE = re.compile(r"[A-Za-z0-9/_-]{1,64}")
+_CASE = SHAPE  # any reference the organisation may hold (qaf.engine.caserefs: the council's own pattern only narrows it)
+_ALLOWED = {_TEXT: "letters, digits, spaces and - . / _ ' & ( ) only", _CASE: "letters, digits and - / _ . only (at most 64 characters, the first a letter or a digit)"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +84,7 @@ def parse(params: Mapping[str, str], org: Org, vocab: Vocabulary, offered: tuple
         errors["kind"] = f"Kind of work: choose one of {', '.join(KINDS)}"
     for key, pattern in (("row", _TEXT), ("framework", _TEXT), ("role", _TEXT), ("service", _TEXT), ("case", _CASE)):
         if key in entered and key not in errors and not pattern.fullmatch(entered[key]):
-            errors[key] = f"{LABELS[key]}: use letters, digits and - . / only"
+            errors[key] = f"{LABELS[key]}: use {_ALLOWED[pattern]}"
     first = _day(entered["from"], LABELS["from"], errors, "from") if "from" in entered and "from" not in errors else None
     last = _day(entered["to"], LABELS["to"], errors, "to") if "to" in entered and "to" not in errors else None
     if first and last and last < first:
