@@ -419,6 +419,8 @@ def test_a_case_passed_to_another_worker_leaves_the_grade_of_the_first_ones_work
     tom = site.signed_in(TOM)
     page = tom.get(f"/obligations/{audit.id}")
     assert page.status_code == 200 and "Contest the grade" in html.unescape(page.text)
+    for text in (page.text, pat.get(f"/obligations/{audit.id}").text):  # it graded Tom's work: it names him, not Ruth
+        assert "<dt>Worker</dt><dd>Tom Fairley</dd>" in text
     token = csrf(page.text)
     before = snapshot(site.store)
     assert ruth.post(f"/obligations/{audit.id}/contest", data={"csrf": token, "contest-date": ""}).status_code == 403
