@@ -14,24 +14,50 @@ True
 (True, False)
 >>> has_control("Fix the plan\\ud800", lines=True)
 True
+
+One line of text (an id, a name, a setting) holds no invisible character
+either, nor one that turns text around (:data:`INVISIBLE`):
+
+>>> has_control("Chris\\u202e Chief"), invisible("Chris\\u202e Chief"), invisible("Chris Chief")
+(True, 'U+202E RIGHT-TO-LEFT OVERRIDE, an invisible character or one that turns text around', None)
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 from typing import Iterable, Sequence
 
 # a lone surrogate (U+D800-U+DFFF) is not text either: JSON's "\ud800", or a byte a command line took that is not
 # UTF-8, arrives as one, and no database, file or answer can encode it
 HALF_CHARACTER = re.compile(r"[\ud800-\udfff]")  # a lone surrogate, said alone where a command line's byte is named
-ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")  # and Unicode's line and paragraph separators
+# Unicode's format characters (category Cf), but ZWNJ U+200C and ZWJ U+200D, which names in Persian, Arabic and the
+# Indic scripts (and emoji) need: the bidi controls U+202A-U+202E, U+2066-U+2069, U+200E, U+200F and U+061C turn the
+# rest of a line around (U+202E in a name reversed a feed's SUMMARY), and the others show nothing (U+200B, U+2060,
+# U+FEFF, the soft hyphen U+00AD): "P5" and "P5" with one are two people. None is in an id or a name, nor anywhere
+# in a framework, whose words every feed and email shows; the notes people type may hold them (Unicode 15's list;
+# tests/test_loader.py checks it against Python's)
+HIDDEN = (r"\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064"
+          r"\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+          r"\U000e0001\U000e0020-\U000e007f")  # fmt: skip
+INVISIBLE = re.compile(f"[{HIDDEN}]")
+# and Unicode's line and paragraph separators, and the invisible characters
+ONE_LINE = re.compile(rf"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff{HIDDEN}]")
 LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff]")  # tab, line feed, carriage return and NEL kept
 
 
 def has_control(text: str, lines: bool = False) -> bool:
     """Whether ``text`` holds a control character (``lines``: other than tab and the line breaks)."""
     return (LINES if lines else ONE_LINE).search(text) is not None
+
+
+def invisible(text: str) -> str | None:
+    """The first invisible or direction-changing character in ``text`` (:data:`INVISIBLE`), named for a message."""
+    found = INVISIBLE.search(text)
+    if found is None:
+        return None
+    return f"U+{ord(found[0]):04X} {unicodedata.name(found[0], 'FORMAT CHARACTER')}, an invisible character or one that turns text around"
 
 
 # an email address as qaf sends to it (qaf.usecases.mail) and so as people.csv may hold it: one address, a host with

@@ -15,7 +15,7 @@ from typing import Any, Callable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from qaf.rules.patterns import why_slow
-from qaf.rules.plain import has_control
+from qaf.rules.plain import has_control, invisible
 
 MONTHS = (
     "january", "february", "march", "april", "may", "june",
@@ -137,8 +137,8 @@ def _bounded(limit: int) -> Callable[[str], str]:
     def parse(text: str) -> str:
         if len(text) > limit:
             raise ValueError(f"{len(text):,} characters: at most {limit}")
-        if has_control(text):
-            raise ValueError("control characters are not allowed")
+        if has_control(text):  # an invisible character or a bidi control too (rules.plain.INVISIBLE), named
+            raise ValueError(invisible(text) or "control characters are not allowed")
         return text
 
     return parse

@@ -32,7 +32,7 @@ from qaf.rules.model import (
     Framework,
     Row,
 )
-from qaf.rules.plain import has_control
+from qaf.rules.plain import has_control, invisible
 from qaf.rules.problems import Problem, Source
 from qaf.rules.roles import Vocabulary
 
@@ -95,7 +95,9 @@ def validate_row_ids(fw: Framework) -> list[Problem]:
     out: list[Problem] = []
     first: dict[str, int] = {}
     for row in fw.rows:
-        if len(row.id) > LONGEST_ROW_ID or has_control(row.id):
+        if hidden := invisible(row.id):
+            out.append(_p(row.source, "row.id", f"a row id is plain text, as the council numbers its rows (\"3.16\"): {hidden}"))
+        elif len(row.id) > LONGEST_ROW_ID or has_control(row.id):
             out.append(_p(row.source, "row.id", f"a row id is one line of at most {LONGEST_ROW_ID} characters, as the council numbers "
                                                 f"its rows (\"3.16\"): got {len(row.id):,} characters"))  # fmt: skip
         if row.id in first:

@@ -21,7 +21,7 @@ from datetime import date
 from typing import Callable, TypeVar, Union
 
 import yaml
-from qaf.rules.plain import has_control, iso_day
+from qaf.rules.plain import INVISIBLE, has_control, invisible, iso_day
 from qaf.rules.problems import Problem, Source
 
 T = TypeVar("T")
@@ -136,7 +136,7 @@ def compose(text: str, filename: str) -> tuple[Node | None, list[Problem]]:
         return None, [Problem(Source(filename, 1), "yaml", "the file is empty")]
     problems: list[Problem] = []
     marks = default_marks(text, root)
-    out = _convert(root, filename, problems, marks)
+    out = _convert(root, filename, problems, marks, text)
     for line in sorted(set(marks) - set(marks.taken)):
         problems.append(Problem(Source(filename, marks[line][1]), "default", _UNATTACHED))
     return out, problems
@@ -233,16 +233,21 @@ def _scalar_spans(node: yaml.Node):
                 stack.extend((k, v))
 
 
-def _convert(node: yaml.Node, filename: str, problems: list[Problem], marks: _Marks) -> Node:
+def _convert(node: yaml.Node, filename: str, problems: list[Problem], marks: _Marks, text: str) -> Node:
     line = node.start_mark.line + 1
     if isinstance(node, yaml.ScalarNode):
         null = node.style is None and node.value in _NULLS
         if has_control(node.value, lines=True):  # only an escape gets one here ("\0", "\a", "\u0000"): YAML refuses them raw
             problems.append(Problem(Source(filename, line), "yaml", "a control character (such as \\0 or \\u0000) in a value: "
                                                                   "text holds none but tab and line breaks"))  # fmt: skip
+        elif hidden := invisible(node.value):  # a framework's words are in every feed and email: none hides or turns around
+            raw = text[node.start_mark.index : node.end_mark.index]
+            found = INVISIBLE.search(raw)  # the line it is on in a block ("\u202e" escaped: the value's first)
+            at = line + raw.count("\n", 0, found.start()) if found else line
+            problems.append(Problem(Source(filename, at), "yaml", f"{hidden} in a value: type it again as plain text"))
         return Scalar(node.value, line, quoted=node.style in ("'", '"'), null=null)
     if isinstance(node, yaml.SequenceNode):
-        return Seq(tuple(_convert(item, filename, problems, marks) for item in node.value), line)
+        return Seq(tuple(_convert(item, filename, problems, marks, text) for item in node.value), line)
     assert isinstance(node, yaml.MappingNode)
     entries: list[tuple[str, int, Node]] = []
     marked: list[tuple[str, str]] = []
@@ -266,7 +271,7 @@ def _convert(node: yaml.Node, filename: str, problems: list[Problem], marks: _Ma
         if key_line in marks and key_line not in marks.taken:  # the first key on the line: the outer one
             marks.taken[key_line] = None
             marked.append((key, marks[key_line][0]))
-        entries.append((key, key_line, _convert(value_node, filename, problems, marks)))
+        entries.append((key, key_line, _convert(value_node, filename, problems, marks, text)))
     return Map(tuple(entries), line, tuple(marked))
 
 

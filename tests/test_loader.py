@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -340,3 +341,37 @@ def test_a_frameworks_names_have_a_range_a_role_an_alias_a_key_area_and_a_trigge
         (48, "roles.aliases", "a role's name or alias is at most 200 characters (a person's role in people.csv is), got 201"),
         (778, "row 3.16.trigger.id", "a trigger id is one line of at most 50 characters, got 51"),
     ]
+
+
+def test_a_bidi_control_or_an_invisible_character_in_a_frameworks_words_is_refused_at_its_own_line():
+    """A role's alias, a row's title or task holding U+202E (raw, or escaped "\\u202e") turned the words around in
+    every feed and email that shows them, and a U+200B in an alias made a second role no one could name. Each is
+    refused at the line it is on, named; ZWNJ and ZWJ are text."""
+    bundled = (Path(__file__).parents[1] / "rules" / "frameworks" / "east-sussex-2013.yaml").read_text()
+    task = "task: Monitoring via one-to-one meetings with the DCS and quarterly performance reviews"
+    line = bundled[: bundled.index(task)].count("\n") + 1
+    alias = "aliases: [DCS]"
+    alias_line = bundled[: bundled.index(alias)].count("\n") + 1
+    for written, hidden in (("\u202e", "\u202e"), ("\u2066", "\u2066"), ("\u200b", "\u200b"), ("\\u202e", "\u202e")):
+        said = f"U+{ord(hidden):04X} {unicodedata.name(hidden)}, an invisible character or one that turns text around"
+        quoted = f'"Monitoring{written}via meetings"' if "\\" in written else f"Monitoring{written}via meetings"
+        _, problems = load_text(bundled.replace(task, f"task: {quoted}"), "es.yaml")
+        assert messages(errors(problems)) == [f"es.yaml:{line}: yaml: {said} in a value: type it again as plain text"], written
+        _, problems = load_text(bundled.replace(alias, f'aliases: ["D{written}CS"]'), "es.yaml")
+        assert messages(errors(problems)) == [f"es.yaml:{alias_line}: yaml: {said} in a value: type it again as plain text"], written
+    # in a block of several lines, the line the character is on
+    block = bundled.replace(task, "task: |\n      Monitoring via meetings\n      with the DCS\u202e quarterly")
+    assert messages(errors(load_text(block, "es.yaml")[1])) == [
+        f"es.yaml:{line + 2}: yaml: U+202E RIGHT-TO-LEFT OVERRIDE, an invisible character or one that turns text around in a value: "
+        "type it again as plain text"]
+    assert not errors(load_text(bundled.replace(task, "task: Monitoring\u200c via\u200d meetings"), "es.yaml")[1])
+
+
+def test_the_invisible_characters_are_unicodes_format_characters_but_zwnj_and_zwj():
+    """rules.plain lists them (a class built at import would cost every command's start): the list is this Python's."""
+    from qaf.rules.plain import INVISIBLE
+
+    every = "".join(map(chr, range(0x110000)))
+    shown = {ch for ch in every if unicodedata.category(ch) == "Cf"} - {"\u200c", "\u200d"}
+    assert set(INVISIBLE.findall(every)) >= shown
+    assert all(unicodedata.category(ch) in ("Cf", "Cn") for ch in INVISIBLE.findall(every))  # Cn: Unicode 15's newer ones

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 from datetime import date
@@ -335,8 +337,10 @@ def test_an_email_address_that_is_not_ascii_is_refused_at_load(tmp_path, email, 
     stopped with a traceback: 66 emails left claimed, nobody's sent."""
     folder = _small_org_with(tmp_path, "people.csv", 4, "email", email)
     _, problems = load_org(folder, VOCAB)
-    assert [format_problem(p) for p in errors(problems)] == [
-        f"{folder}/people.csv:4: email: not an email address: {email!r} ({odd}: an address qaf sends to is in ASCII)"]
+    said = f"not an email address: {email!r} ({odd}: an address qaf sends to is in ASCII)"
+    if "\u200b" in email:  # refused as any cell holding an invisible character is
+        said = "U+200B ZERO WIDTH SPACE, an invisible character or one that turns text around: one line of plain text only"
+    assert [format_problem(p) for p in errors(problems)] == [f"{folder}/people.csv:4: email: {said}"]
 
 
 def test_two_people_in_post_at_once_with_one_email_address_are_refused(tmp_path):
@@ -371,3 +375,24 @@ def test_a_people_or_teams_file_with_nobody_in_it_is_refused(tmp_path):
         f"{tmp_path}/teams.csv:1: file: lists no team (its header only): an organisation has teams, and loading none would take "
         "every team out of scope",
     ]
+
+
+@pytest.mark.parametrize("hidden", ["\u202e", "\u2067", "\u200f", "\u061c", "\u200b", "\u2060", "\ufeff", "\u00ad"])
+def test_a_bidi_control_or_an_invisible_character_in_an_id_or_a_name_is_refused_at_its_line(tmp_path, hidden):
+    """U+202E in a name turned the rest of a feed's SUMMARY around ("Chris Chief's meeting" read backwards), and
+    U+200B made 'P5' and 'P5' two people; both were kept. Unicode's format characters are refused where people,
+    teams and their names come in, each named; ZWNJ and ZWJ, which names in Persian or Hindi need, are text."""
+    for name in ("teams.csv", "cases.csv"):
+        (tmp_path / name).write_text((DATA / "small-org" / name).read_text())
+    people = (DATA / "small-org" / "people.csv").read_text().replace("Cara Dunn", f"Cara{hidden}Dunn").replace("P5,", f"P5{hidden},", 1)
+    (tmp_path / "people.csv").write_text(people)
+    _, problems = load_org(tmp_path, VOCAB)
+    code = f"U+{ord(hidden):04X}"
+    found = [format_problem(p) for p in errors(problems)]
+    assert [f for f in found if code in f] == [f"{tmp_path}/people.csv:4: name: {code} {unicodedata.name(hidden)}, an invisible character "
+                                               "or one that turns text around: one line of plain text only",
+                                               f"{tmp_path}/people.csv:6: id: {code} {unicodedata.name(hidden)}, an invisible character "
+                                               "or one that turns text around: one line of plain text only"], found  # fmt: skip
+    joined = (DATA / "small-org" / "people.csv").read_text().replace("Cara Dunn", "Cara Dunn\u200c\u200d")
+    (tmp_path / "people.csv").write_text(joined)
+    assert not errors(load_org(tmp_path, VOCAB)[1])

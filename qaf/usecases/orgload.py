@@ -9,7 +9,9 @@ Every text a file may hold has a range (:data:`LONGEST`, the README's "Your
 organisation"): ids at most 100 characters and never holding ``;`` (lists of
 ids are joined by it), names, roles, services and areas at most 200, emails at
 most 254, case references at most 64 (whatever the council's own pattern
-allows); none holds a line break or another control character. A longer text
+allows); none holds a line break or another control character, nor an
+invisible character or one that turns text around (a bidi control such as
+U+202E, a zero-width space: :data:`qaf.rules.plain.INVISIBLE`). A longer text
 is refused here, with its line, on SQLite as on PostgreSQL, never left for
 the database to refuse.
 """
@@ -26,7 +28,7 @@ from typing import Callable, Iterator
 
 from qaf.engine.caserefs import why_not
 from qaf.engine.org import TEAM_KINDS, Body, Case, Org, Person, Team
-from qaf.rules.plain import EMAIL_ADDRESS, SAVE_CSV_AS_UTF8, has_control, iso_day, named_twice, not_utf8
+from qaf.rules.plain import EMAIL_ADDRESS, SAVE_CSV_AS_UTF8, has_control, invisible, iso_day, named_twice, not_utf8
 from qaf.rules.problems import WARNING, Problem, Source
 from qaf.rules.roles import Vocabulary
 
@@ -134,8 +136,8 @@ def _fits(rows: _Rows, line: int, column: str, value: str, kind: str | None = No
     if len(value) > longest:
         rows.problem(line, column, f"at most {longest} characters, got {len(value)}")
         return False
-    if has_control(value):
-        rows.problem(line, column, "a line break or another control character: one line of plain text only")
+    if has_control(value):  # a bidi control or an invisible character too, named
+        rows.problem(line, column, f"{invisible(value) or 'a line break or another control character'}: one line of plain text only")
         return False
     if (kind or column) == "id" and ";" in value:
         rows.problem(line, column, f"an id never holds ';' (lists of ids are joined by it): {value!r}")
