@@ -35,16 +35,25 @@ def load_framework(
     path: str | Path, validations: Iterable[Validation] = BASIC_VALIDATIONS
 ) -> tuple[Framework | None, list[Problem]]:
     """Read and check a framework file."""
+    return read_framework(path, validations)[1:]
+
+
+def read_framework(
+    path: str | Path, validations: Iterable[Validation] = BASIC_VALIDATIONS
+) -> tuple[str | None, Framework | None, list[Problem]]:
+    """Read a framework file once: its text (what a store keeps: the text checked, not the file read again) and
+    the framework checked. A BOM (Notepad's UTF-8) is not the text's: the same framework with or without one is
+    the same text."""
     path = Path(path)
     try:
         data = path.read_bytes()
-        text = data.decode("utf-8")
+        text = data.decode("utf-8").removeprefix("\ufeff")
     except OSError as exc:
-        return None, [Problem(Source(str(path), 0), "file", f"cannot read: {exc}")]
+        return None, None, [Problem(Source(str(path), 0), "file", f"cannot read: {exc}")]
     except UnicodeDecodeError as exc:
         line, message = not_utf8(data, exc, " (save the file as UTF-8)")
-        return None, [Problem(Source(str(path), line), "file", message)]
-    return load_text(text, str(path), validations)
+        return None, None, [Problem(Source(str(path), line), "file", message)]
+    return text, *load_text(text, str(path), validations)
 
 
 def load_text(

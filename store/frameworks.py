@@ -29,7 +29,7 @@ def save(conn: Connection, fw: Framework, text: str, filename: str) -> Framework
     retired = previous.retired_on if previous is not None else None
     if retired is not None:  # loaded again: in use again
         conn.execute(update(FRAMEWORKS).where(FRAMEWORKS.c.id == fw.id).values(retired_on=None))
-    if previous is not None and previous.text == text:
+    if previous is not None and previous.text.removeprefix("\ufeff") == text.removeprefix("\ufeff"):  # an older qaf kept a BOM
         return FrameworkChange(fw.id, "unchanged", previous.version, retired=retired)
     try:
         was = parse(conn, fw.id)[0] if previous is not None else None

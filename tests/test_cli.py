@@ -235,3 +235,33 @@ def test_an_output_naming_the_store_itself_is_refused_and_the_store_kept(capsys,
     code, out, _ = run(capsys, "--db", db, "feed", "--all", "-o", "feed.ics", "--today", "2024-05-01")
     assert code == 0 and (tmp_path / "feed.ics").read_bytes().startswith(b"BEGIN:VCALENDAR")
     opened.close()
+
+
+def test_a_framework_saved_with_a_bom_is_the_same_framework_and_its_file_is_read_once(capsys, tmp_path, monkeypatch):
+    """Notepad saves UTF-8 with a BOM: the same framework loaded again from such a file said 'replaced' (its
+    stored text was compared with the BOM), and 'framework load' read the file twice, checking one text and
+    storing another (an editor saving between the two reads stored what was never checked)."""
+    db = f"sqlite:///{tmp_path}/qaf.db"
+    plain = (DATA / "store-framework.yaml").read_bytes()
+    bom = tmp_path / "bom.yaml"
+    bom.write_bytes(b"\xef\xbb\xbf" + plain)
+    (tmp_path / "plain.yaml").write_bytes(plain)
+    reads: list[str] = []
+    for method in ("read_bytes", "read_text"):
+        real = getattr(Path, method)
+        monkeypatch.setattr(Path, method, lambda self, *a, _real=real, _m=method, **k: (reads.append(_m) if self == bom else None,
+                                                                                        _real(self, *a, **k))[1])  # fmt: skip
+    said = []
+    for path in (bom, bom, tmp_path / "plain.yaml", bom):
+        code, out, err = run(capsys, "--db", db, "framework", "load", str(path))
+        assert code == 0, err
+        said.append(out.split(" ", 1)[0])
+    assert said == ["loaded", "unchanged", "unchanged", "unchanged"]
+    assert reads == ["read_bytes"] * 3  # once a load
+    # a store an older qaf wrote the BOM into: the same file is still the same framework
+    from qaf.rules.loader import load_framework
+
+    older = f"sqlite:///{tmp_path}/older.db"
+    assert run(capsys, "--db", older, "framework", "load", str(tmp_path / "plain.yaml"))[0] == 0
+    SqlStore.open(older).save_framework(load_framework(tmp_path / "plain.yaml")[0], "\ufeff" + plain.decode())
+    assert run(capsys, "--db", older, "framework", "load", str(tmp_path / "plain.yaml"))[1].startswith("unchanged ")

@@ -56,17 +56,17 @@ def cmd_framework_check(args: argparse.Namespace) -> int:
 
 
 def cmd_framework_load(args: argparse.Namespace) -> int:
-    from qaf.rules.loader import load_framework
+    from qaf.rules.loader import read_framework
 
     path = bundled.path(args.file)
-    fw, problems = load_framework(path)
-    if fw is None or errors(problems):
+    text, fw, problems = read_framework(path)  # once: the text checked is the text stored
+    if fw is None or text is None or errors(problems):
         raise InputError(problems, f"{path}: not loaded, the store is unchanged")
     print_problems(problems, sys.stderr)  # warnings only
     from qaf.usecases.frameworkload import load
 
     store = open_store(args)
-    loaded = load(store, fw, path.read_text(encoding="utf-8"), today_of(args, store))
+    loaded = load(store, fw, text, today_of(args, store))
     change = loaded.change
     print_problems(loaded.warnings, sys.stderr)  # what the new version does to the work, said before the schedule does it
     rows, schedulable = len(fw.rows), fw.schedulable_count

@@ -46,7 +46,7 @@ from qaf.engine.report_words import Month
 from qaf.engine.workdays import calendar
 from qaf.render.report import render
 from qaf.rules import bundled
-from qaf.rules.loader import load_framework
+from qaf.rules.loader import read_framework
 from qaf.rules.problems import InputError, QafError, errors
 from qaf.store import meta
 from qaf.store.sql import SqlStore
@@ -96,10 +96,10 @@ def start_afresh(out: Path) -> list[str]:
 
 def _load(store: SqlStore, out: Path, seed: int, size: str):
     fw_path = bundled.path(FRAMEWORK)
-    fw, problems = load_framework(fw_path)
-    if fw is None or errors(problems):
+    text, fw, problems = read_framework(fw_path)
+    if fw is None or text is None or errors(problems):
         raise InputError(problems, f"{fw_path}: the bundled framework does not load")
-    store.save_framework(fw, fw_path.read_text(encoding="utf-8"))
+    store.save_framework(fw, text)
     write_council(make_council(seed=seed, size=size), out / "council")
     org, problems = load_org(out / "council", store.vocabulary())
     if org is None or errors(problems):
