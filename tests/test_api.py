@@ -303,6 +303,22 @@ def test_bad_filters_are_422_with_a_message(shared: Served):
             assert field in {p["field"] for p in r.json()["problems"]}, query
 
 
+def test_a_filter_given_twice_is_422_naming_it_and_statuses_given_twice_are_both_asked_for(shared: Served):
+    """'?from=2024-01-01&from=2024-09-01' answered as if the first were not there (the last of each was taken,
+    silently), as did 'person', 'kind', 'row' and the rest; 'status=open&status=done' answered the done work only."""
+    for query, field in (("from=2024-01-01&from=2024-09-01", "from"), ("to=2024-06-30&to=2024-04-30", "to"), ("person=PM1&person=PM2", "person"),
+                         ("kind=audit&kind=review", "kind"), ("row=3.16&row=1.6", "row"), ("team=T1&team=T1", "team"),
+                         ("framework=x&framework=east-sussex-2013", "framework"), ("role=PM&role=OM", "role"), ("service=a&service=b", "service")):
+        r = shared.client.get(f"/api/obligations?{query}", shared.api["D1"])
+        assert r.status_code == 422, (query, r.status_code)
+        assert r.json()["problems"] == [{"field": field, "message": f"'{field}' is given 2 times: give it once"}], query
+    both = shared.client.get("/api/obligations?status=open&status=done", shared.api["D1"])
+    assert ids(both) == ids(shared.client.get("/api/obligations?status=open,done", shared.api["D1"]))
+    assert ids(both) > ids(shared.client.get("/api/obligations?status=done", shared.api["D1"]))
+    assert shared.client.get("/api/obligations?status=open&status=late", shared.api["D1"]).status_code == 422
+    assert shared.client.get(f"/feeds/{shared.feed['PM1']}.ics?kind=todo&kind=event").status_code == 422
+
+
 def test_dates_are_yyyy_mm_dd_and_from_not_after_to_as_qaf_due_reads_them(shared: Served):
     """'from=0' answered every obligation since 1970, 'from=1796083200' (a Unix timestamp) and
     'from=2026-12-01T00:00' were taken as days (FastAPI's dates read both), and 'from' after 'to' answered [],

@@ -377,6 +377,8 @@ def test_my_work_in_full_shows_each_lines_case_words_window_and_cause(site: Site
     ("from=2024-07-01&to=2024-06-01", "f-to", "before"),
     ("case=CS%3Cscript%3E", "f-case", "letters, digits"),
     ("framework=east-sussex-2031", "f-framework", "no framework &#39;east-sussex-2031&#39; (loaded: east-sussex-2013)"),
+    ("from=2024-01-01&from=2024-09-01", "f-from", "Due on or after: given 2 times, give it once"),  # the last was taken, silently
+    ("kind=audit&kind=review", "f-kind", "Kind of work: given 2 times, give it once"),
 ])  # fmt: skip
 def test_bad_filters_are_a_422_with_the_message_beside_the_field(site: Site, query: str, field: str, message: str):
     pat = site.signed_in(PAT)
@@ -399,6 +401,8 @@ def test_the_filters_say_extended_as_the_pages_do_and_take_it(site: Site):
     extended = olive.get("/search?status=extended")
     assert extended.status_code == 200 and audit.id in extended.text and 'tag-rescheduled">extended' in extended.text
     assert olive.get("/search?status=rescheduled").status_code == 200  # the download's word still read
+    both = olive.get("/search?status=done&status=extended")  # each asked for, as "done,extended" asks (the last alone was)
+    assert both.status_code == 200 and audit.id in both.text and 'value="done,extended"' in both.text
 
 
 def test_my_line_is_a_managers_overdue_first_and_403_for_someone_with_no_line(site: Site):

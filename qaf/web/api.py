@@ -9,6 +9,8 @@
 - ``GET /api/obligations``: what ``qaf due`` answers, with the same filters
   (``person, role, team, service, row, framework, kind, from, to, status``),
   through the same query core (:mod:`qaf.usecases.queries`), as SPEC §4 records.
+  ``status`` given twice asks for both (as ``open,done`` does); any other
+  filter given twice is 422 naming it (the last was taken, silently).
 - ``GET /api/obligations/{id}``: one of them.
 - ``POST /api/obligations/{id}/outcome``: record an audit's outcome (and the
   actions it raises; a review says which were carried out), checked
@@ -70,7 +72,7 @@ from qaf.rules.problems import InputError, Problem, QafError, Source
 from qaf.store.collector import HeapSettler
 from qaf.store.sql import SqlStore
 from qaf.usecases import mail, queries, recording, tokens
-from qaf.web import encoding, guard, oidc, pages
+from qaf.web import encoding, filters, guard, oidc, pages
 from qaf.web.encoding import Encoded
 from qaf.web.forms import static_file
 from qaf.web.kept import Answers, Records
@@ -81,6 +83,7 @@ log = logging.getLogger("qaf.api")
 API = Source("api", 0)
 MAX_BODY = 1_000_000  # bytes a request may send (an outcome: 10,000 characters of notes, 50 actions); more is 413, unread
 THREADS = 8  # worker threads for the sync routes (see create_app's lifespan)
+ONCE = ("person", "role", "team", "service", "row", "framework", "kind", "from", "to")  # the filters read once (status: each asked)
 KINDS = Literal["audit", "follow_up_audit", "review", "moderation", "qa_signoff", "report", "visit", "meeting", "task", "action"]
 
 
@@ -335,6 +338,9 @@ def create_app(
         served = await feeds.get(token, kind, base if base is not None else http.base_url(str(request.base_url)))
         if served is None:
             raise ApiError(404, "not found")
+        if twice := filters.given_twice(request.query_params, ("kind",)):  # after the token: a stranger learns nothing
+            message = f"'kind' is given {twice['kind']} times: give it once"
+            raise ApiError(422, message, [{"field": "kind", "message": message}])
         if http.not_modified(request.headers, served.etag, served.last_modified):
             return Response(status_code=304, headers=served.headers)
         if request.method == "HEAD":  # the headers a GET would send, Content-Length the GET's body's
@@ -362,8 +368,11 @@ def create_app(
         today_ = clock()  # before the transaction: it may read the store itself
         with reading(credentials, today_) as r:  # the token is checked first: a stranger learns nothing from a 422
             who = r.who
+            if twice := filters.given_twice(request.query_params, ONCE):  # the last was taken, the others dropped silently
+                problems = [{"field": k, "message": f"'{k}' is given {n} times: give it once"} for k, n in twice.items()]
+                raise ApiError(422, problems[0]["message"], problems)
             try:
-                statuses = queries.parse_statuses(status)
+                statuses = queries.parse_statuses(filters.statuses_asked(request.query_params) or status)  # each status given
             except ValueError as exc:
                 raise ApiError(422, str(exc), [{"field": "status", "message": str(exc)}]) from None
             if who.visible is not None and person is not None and person not in who.visible:

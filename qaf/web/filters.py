@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Mapping
+from typing import Iterable, Mapping
 
 from qaf.engine.caserefs import SHAPE
 from qaf.engine.model import RESCHEDULED, STATUSES, status_words
@@ -61,11 +61,33 @@ def _day(text: str, label: str, errors: dict[str, str], key: str) -> date | None
         return None
 
 
+def given_twice(params: Mapping[str, str], names: Iterable[str], filled: bool = False) -> dict[str, int]:
+    """Each of ``names`` a query string gives more than once (``filled``: counting values not empty), and how many
+    times: a mapping's ``params[name]`` is the last, and the others were dropped without a word."""
+    getlist = getattr(params, "getlist", None)
+    if getlist is None:
+        return {}
+    counts = {k: len([v for v in getlist(k) if v.strip() or not filled]) for k in names}
+    return {k: n for k, n in counts.items() if n > 1}
+
+
+def statuses_asked(params: Mapping[str, str]) -> str | None:
+    """``status``, given once or more (``?status=open&status=done`` asks for both, as ``open,done`` does)."""
+    getlist = getattr(params, "getlist", None)
+    if getlist is None:
+        return params.get("status")
+    given = getlist("status")
+    return ",".join(given) if given else None
+
+
 def parse(params: Mapping[str, str], org: Org, vocab: Vocabulary, offered: tuple[str, ...] = WORK,
           frameworks: tuple[str, ...] | None = None) -> Asked:  # fmt: skip
     """What the query string asks, checked against the organisation (and ``frameworks``, the ids loaded, if
-    given); unknown parameters are ignored."""
-    entered = {k: params[k].strip() for k in offered if k in params and params[k].strip()}
+    given); unknown parameters are ignored. A filter given twice is an error (``status``: each is asked for)."""
+    given = {k: (statuses_asked(params) or "") if k == "status" else params[k] for k in offered if k in params}
+    entered = {k: v.strip() for k, v in given.items() if v.strip()}
+    if "status" in entered:
+        entered["status"] = ",".join(w.strip() for w in entered["status"].split(",") if w.strip())
     errors: dict[str, str] = {}
     for key, value in entered.items():
         if len(value) > 100 or "\x00" in value:
@@ -107,6 +129,8 @@ def parse(params: Mapping[str, str], org: Org, vocab: Vocabulary, offered: tuple
     role = entered.get("role")
     if role and "role" not in errors and vocab.resolve(role) is None:
         errors["role"] = f"Role: unknown role '{role}'"
+    for key, times in given_twice(params, [k for k in offered if k != "status"], filled=True).items():  # the last was taken, silently
+        errors[key] = f"{LABELS[key]}: given {times} times, give it once"
     query = DueQuery(
         person=person, role=role, team=team, service=service, row=entered.get("row"), framework=entered.get("framework"),
         kind=kind, date_from=first, date_to=last,
