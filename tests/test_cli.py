@@ -265,3 +265,24 @@ def test_a_framework_saved_with_a_bom_is_the_same_framework_and_its_file_is_read
     assert run(capsys, "--db", older, "framework", "load", str(tmp_path / "plain.yaml"))[0] == 0
     SqlStore.open(older).save_framework(load_framework(tmp_path / "plain.yaml")[0], "\ufeff" + plain.decode())
     assert run(capsys, "--db", older, "framework", "load", str(tmp_path / "plain.yaml"))[1].startswith("unchanged ")
+
+
+def test_an_option_given_twice_is_refused_naming_it_never_the_last_taken_silently(capsys, tmp_path):
+    """'qaf record ID --grade good --grade inadequate' recorded 'inadequate', and '--notes A --notes B' kept B alone:
+    argparse takes the last and drops the others without a word. An option given twice is an error (exit 2,
+    nothing done, no value said: it may be a note); --action, meant to repeat, repeats."""
+    db = f"sqlite:///{tmp_path}/qaf.db"
+    for argv, option in ((["record", "0a1b2c", "--grade", "good", "--grade=inadequate"], "--grade"),
+                         (["record", "0a1b2c", "--notes", "private words", "--notes", "other words"], "--notes"),
+                         (["due", "--status", "open", "--status", "done"], "--status"), (["due", "--from", "2024-01-01", "--fro", "2024-02-01"], "--from"),
+                         (["--db", db, "--db", db, "status"], "--db")):
+        try:
+            code = main(["--db", db, *argv] if argv[0] != "--db" else argv)
+        except SystemExit as exc:
+            code = exc.code
+        err = capsys.readouterr().err
+        assert code == 2 and f"argument {option}: given twice: give it once" in err, (argv, err)
+        assert "words" not in err
+    assert not (tmp_path / "qaf.db").exists()
+    code = main(["--db", db, "record", "0a1b2c", "--grade", "good", "--action", "Plan | due: 2024-07-01", "--action", "Visit"])
+    assert code == 1 and "given twice" not in capsys.readouterr().err  # refused for the unknown id, not for --action twice

@@ -330,8 +330,34 @@ class _Version(argparse.Action):
         parser.exit()
 
 
+class _Once(argparse._StoreAction):
+    """An option's value, given once: argparse keeps the last of ``--grade good --grade inadequate`` and drops the
+    others without a word. Its value is not said (it may be a note)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        given = namespace.__dict__.setdefault("_given", set())  # this parse's own: the next parse has a namespace of its own
+        if self.dest in given and option_string:
+            parser.error(f"argument {'/'.join(self.option_strings)}: given twice: give it once")
+        given.add(self.dest)
+        super().__call__(parser, namespace, values, option_string)
+
+
+class _Parser(argparse.ArgumentParser):
+    """qaf's parser, and each command's (argparse makes a command's parser of its parent's class)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.register("action", None, _Once)
+        self.register("action", "store", _Once)
+
+    def parse_args(self, args=None, namespace=None):  # type: ignore[override]
+        parsed = super().parse_args(args, namespace)
+        parsed.__dict__.pop("_given", None)
+        return parsed
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="qaf", description="Turns a children's services Quality Assurance Framework into a living schedule.")
+    parser = _Parser(prog="qaf", description="Turns a children's services Quality Assurance Framework into a living schedule.")
     parser.add_argument("--version", action=_Version, nargs=0, help="show the version and the rules backend, and exit")
     parser.add_argument("--db", metavar="URL", help="database URL (default: $QAF_DB, else sqlite file qaf.db here)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
