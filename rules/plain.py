@@ -113,3 +113,19 @@ def not_utf8(data: bytes, exc: UnicodeDecodeError, advice: str = "") -> tuple[in
     character = len(data[start : exc.start].decode("utf-8", "replace")) + 1
     return line, f"not UTF-8 text: byte 0x{data[exc.start]:02x}, character {character} of line {line}, is not UTF-8{advice}"
 
+
+
+def not_csv(exc: Exception) -> str:
+    """What a strict CSV reader's error means, said for a person with a spreadsheet (a strict reader: the lenient
+    one takes the rest of the file as a cell whose opening quote is never closed, and the lines in it are lost).
+
+    >>> import csv
+    >>> not_csv(csv.Error("unexpected end of data"))
+    'not valid CSV: a cell opened with a double quote on this line is never closed (the rest of the file would be its text)'
+    """
+    said = str(exc)
+    if "unexpected end of data" in said:
+        return "not valid CSV: a cell opened with a double quote on this line is never closed (the rest of the file would be its text)"
+    if "expected after" in said:
+        return 'not valid CSV: text after a quoted cell\'s closing quote (a quote inside a quoted cell is written twice: "")'
+    return f"not valid CSV: {said}"

@@ -396,3 +396,25 @@ def test_a_bidi_control_or_an_invisible_character_in_an_id_or_a_name_is_refused_
     joined = (DATA / "small-org" / "people.csv").read_text().replace("Cara Dunn", "Cara Dunn\u200c\u200d")
     (tmp_path / "people.csv").write_text(joined)
     assert not errors(load_org(tmp_path, VOCAB)[1])
+
+
+def test_a_quote_never_closed_is_refused_where_it_opens_not_read_to_the_end_of_the_file(tmp_path):
+    """'"Cara Dunn' with no closing quote took the rest of people.csv into her name: the people on the lines after
+    were never read, and the message spoke of a line break in a name."""
+    for name in ("teams.csv", "cases.csv"):
+        (tmp_path / name).write_text((DATA / "small-org" / name).read_text())
+    (tmp_path / "people.csv").write_text((DATA / "small-org" / "people.csv").read_text().replace("Cara Dunn", '"Cara Dunn'))
+    _, problems = load_org(tmp_path, VOCAB)
+    assert [format_problem(p) for p in errors(problems) if "people.csv" in p.source.file] == [
+        f"{tmp_path}/people.csv:4: row: not valid CSV: a cell opened with a double quote on this line is never closed "
+        "(the rest of the file would be its text)"]
+
+
+def test_a_header_that_is_not_csv_is_refused_at_line_1_never_a_traceback(tmp_path):
+    """A header cell past the csv module's limit (131,072 characters) ended 'qaf org load' in UnboundLocalError."""
+    for name in ("teams.csv", "cases.csv"):
+        (tmp_path / name).write_text((DATA / "small-org" / name).read_text())
+    (tmp_path / "people.csv").write_text("id,name,email,roles," + "x" * 140_000 + "\nP1,Alice Harper,a@example.org,Social Worker,\n")
+    _, problems = load_org(tmp_path, VOCAB)
+    assert [format_problem(p) for p in errors(problems) if "people.csv" in p.source.file] == [
+        f"{tmp_path}/people.csv:1: row: not valid CSV: field larger than field limit (131072)"]

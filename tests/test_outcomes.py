@@ -504,6 +504,19 @@ def test_a_line_separator_in_the_notes_is_part_of_the_notes_and_later_lines_keep
         (2, "0123456789abcdef", "good", "Plan\u2028updated"), (3, "fedcba9876543210", "excellent", "")]
 
 
+def test_a_quote_never_closed_is_refused_at_its_line_not_read_to_the_end_of_the_file(tmp_path: Path):
+    """'"Plan updated' with no closing quote made the notes of line 2 everything after it: line 3's outcome was
+    kept inside them, never recorded, and 'recorded 1 outcomes' said nothing of it."""
+    sheet, recordings, problems = read_sheet(
+        tmp_path, b'obligation,grade,notes\n0123456789abcdef,good,"Plan updated\nfedcba9876543210,good,\n\n')
+    assert [format_problem(p) for p in problems] == [
+        f"{sheet}:2: row: not valid CSV: a cell opened with a double quote on this line is never closed "
+        "(the rest of the file would be its text)"]
+    assert recordings == []
+    _, recordings, problems = read_sheet(tmp_path, b'obligation,grade,notes\n0123456789abcdef,good,"Plan ""A""\nupdated"\n')
+    assert problems == [] and recordings[0][1].notes == 'Plan "A"\nupdated'
+
+
 def test_a_sheet_saved_in_windows_1252_is_refused_at_its_line(tmp_path: Path):
     """Excel's plain 'CSV': 'café' in the notes of line 3 was refused at line 0, by its byte offset in the file."""
     sheet, recordings, problems = read_sheet(

@@ -28,7 +28,7 @@ from typing import Callable, Iterator
 
 from qaf.engine.caserefs import why_not
 from qaf.engine.org import TEAM_KINDS, Body, Case, Org, Person, Team
-from qaf.rules.plain import EMAIL_ADDRESS, SAVE_CSV_AS_UTF8, has_control, invisible, iso_day, named_twice, not_utf8
+from qaf.rules.plain import EMAIL_ADDRESS, SAVE_CSV_AS_UTF8, has_control, invisible, iso_day, named_twice, not_csv, not_utf8
 from qaf.rules.problems import WARNING, Problem, Source
 from qaf.rules.roles import Vocabulary
 
@@ -85,7 +85,10 @@ def _read(path: Path, problems: list[Problem]) -> _Rows | None:
         line, message = not_utf8(data, exc, SAVE_CSV_AS_UTF8)
         rows.problem(line, "file", message)
         return None
-    reader = csv.reader(io.StringIO(text, newline=""))  # only CR and LF end a record (U+2028, NEL, FF are a cell's characters)
+    # only CR and LF end a record (U+2028, NEL, FF are a cell's characters); strict: a quote never closed is refused
+    # where it opens, not read on to the end of the file, taking the lines after into one cell
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    start, missing = 1, []  # the line the next record starts on; the header's columns missing
     try:
         header = next(reader, None)
         if header is None:
@@ -110,8 +113,8 @@ def _read(path: Path, problems: list[Problem]) -> _Rows | None:
             cells = reversed(list(enumerate(rows.columns)))  # a column named twice reads as its first (and is refused above)
             values = {c: (record[i].strip() if i < len(record) else "") for i, c in cells}
             rows.rows.append((line, values))
-    except csv.Error as exc:
-        rows.problem(reader.line_num, "row", f"not valid CSV: {exc}")
+    except csv.Error as exc:  # at the line the record starts on (the header's, or the one after the last read)
+        rows.problem(start, "row", not_csv(exc))
     if missing:
         rows.rows = []
     return rows

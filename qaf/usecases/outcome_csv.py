@@ -18,7 +18,7 @@ from pathlib import Path
 from qaf.engine.actions import parse_action
 from qaf.engine.outcomes import Recording, parse_areas
 from qaf.rules.model import Framework
-from qaf.rules.plain import SAVE_CSV_AS_UTF8, iso_day, named_twice, not_utf8
+from qaf.rules.plain import SAVE_CSV_AS_UTF8, iso_day, named_twice, not_csv, not_utf8
 from qaf.rules.problems import Problem, Source
 from qaf.rules.yamlsrc import parse_bool
 
@@ -39,11 +39,13 @@ def read_outcomes(path: str | Path, framework_for) -> tuple[list[tuple[Source, R
     except UnicodeDecodeError as exc:
         line, message = not_utf8(data, exc, SAVE_CSV_AS_UTF8)
         return [], [Problem(Source(str(path), line), "file", message)]
-    reader = csv.reader(io.StringIO(text, newline=""))  # only CR and LF end a record (U+2028 in the notes is the notes')
+    # only CR and LF end a record (U+2028 in the notes is the notes'); strict: a quote never closed is an error, where
+    # the lenient reader took the rest of the file as the cell's text (and the outcomes on its lines with it)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = [h.strip().lower() for h in next(reader, [])]
     except csv.Error as exc:
-        return [], [Problem(Source(str(path), 1), "header", f"not valid CSV: {exc}")]
+        return [], [Problem(Source(str(path), 1), "header", not_csv(exc))]
     missing = [c for c in REQUIRED if c not in header]
     if not header or missing:
         return [], [Problem(Source(str(path), 1), "header", f"expected the columns {', '.join(COLUMNS)} (at least obligation)")]
@@ -64,8 +66,8 @@ def read_outcomes(path: str | Path, framework_for) -> tuple[list[tuple[Source, R
             rec = _one(Source(str(path), start), values, framework_for, problems)
             if rec is not None:
                 out.append((Source(str(path), start), rec))
-    except csv.Error as exc:
-        problems.append(Problem(Source(str(path), reader.line_num), "row", f"not valid CSV: {exc}"))
+    except csv.Error as exc:  # said at the line its record starts on (a quote never closed: where it opened)
+        problems.append(Problem(Source(str(path), line + 1), "row", not_csv(exc)))
     if not out and not problems:
         problems.append(Problem(Source(str(path), 1), "file", "no outcomes in the file"))
     return out, problems
