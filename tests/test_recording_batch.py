@@ -32,15 +32,19 @@ def test_a_recording_that_read_the_obligation_before_someone_else_recorded_it_is
     assert snapshot(store) == before
 
 
-def test_a_batch_naming_one_obligation_twice_is_refused_as_it_was(store: SqlStore):
-    """The first line's writes reach the database before the second line reads: it finds the audit done."""
+def test_a_batch_naming_one_obligation_twice_is_refused_naming_both_lines(store: SqlStore):
+    """The first line's writes reach the database before the second line reads: it found the audit done, and said
+    '... is done: nothing to record' of an audit the store still held open (nothing was recorded)."""
+    from qaf.rules.problems import Source, format_problem
+
     scheduled(store, "east-sussex-2013")
     audit = april_audit(store, "3.16", "SW1")
     before = snapshot(store)
     line = Recording(audit.id, "good", concerns=False, date=date(2024, 4, 23))
     with pytest.raises(InputError) as exc:
-        recording.record_many(store, [(CLI, line), (CLI, line)], TODAY)
-    assert f"{audit.id} is done" in str(exc.value)
+        recording.record_many(store, [(Source("april.csv", 2), line), (Source("april.csv", 5), line)], TODAY)
+    assert [format_problem(p) for p in exc.value.problems] == [
+        f"april.csv:5: obligation: {audit.id} is on line 2 too: one outcome an obligation, one line"]
     assert snapshot(store) == before
 
 
