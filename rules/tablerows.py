@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from qaf.rules.plain import INVISIBLE, invisible
 from qaf.rules.problems import WARNING, Problem, Source
 
 MAX_CELL = 10_000  # characters: a cell longer than this is not a framework's
@@ -130,6 +131,9 @@ def assemble(name: str, records: list[Record]) -> tuple[Table | None, list[Probl
 
 def _one(st: _State, rec: Record) -> None:
     cells = tuple(c.replace("\r", "") for c in rec.cells)
+    if hidden := next((said for c in cells if (said := invisible(c))), None):  # Word's optional hyphen, a zero-width space:
+        cells = tuple(INVISIBLE.sub("", c) for c in cells)  # no word of the row's, and a framework holds none (rules.plain)
+        st.problems.append(Problem(rec.source, "cell", f"{hidden}: taken out of the row's cells", WARNING))
     if any(c.startswith("\x00unreadable") for c in cells):
         st.problems.append(Problem(rec.source, "table", cells[0][1:]))
         return

@@ -191,6 +191,20 @@ def test_an_unknown_role_becomes_a_new_vocabulary_entry_flagged(tmp_path: Path):
     assert _loads(imported)
 
 
+def test_a_soft_hyphen_or_zero_width_space_word_left_in_a_cell_is_taken_out_and_said(tmp_path: Path):
+    """Word keeps an optional hyphen (U+00AD) and a zero-width space in a cell's text: 'Practice Man\u00adagers' was
+    imported as a new role no row's by could name, and the file written could not be loaded (a framework holds no
+    invisible character). They are taken out, with a warning at the table's line."""
+    path = tmp_path / "table.tsv"
+    path.write_text("Role\tQA Task\tFrequency\tPurpose\nPractice Man\u00adagers\tAudit\u200b one case file\tMonthly\tWhy\n", encoding="utf-8")
+    imported = imported_from(path)
+    (row,) = imported.framework.rows
+    assert (row.role, row.task, row.by) == ("Practice Managers", "Audit one case file", ("Practice Manager",))
+    assert [format_problem(p) for p in imported.problems] == [
+        f"{path}:2: cell: warning: U+00AD SOFT HYPHEN, an invisible character or one that turns text around: taken out of the row's cells"]
+    assert _loads(imported)
+
+
 def _loads(imported: Imported) -> bool:
     fw, problems = load_text(imported.text, "imported.yaml")
     return fw is not None and not [p for p in problems if p.is_error]
