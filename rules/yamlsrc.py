@@ -130,6 +130,11 @@ def compose(text: str, filename: str) -> tuple[Node | None, list[Problem]]:
         line = mark.line + 1 if mark else 0
         message = " ".join(str(exc.problem or exc).split())
         return None, [Problem(Source(filename, line), "yaml", f"not valid YAML: {message}")]
+    except yaml.reader.ReaderError as exc:  # a raw control character (Word's line break, U+000B): said where it is
+        at = max(0, min(exc.position, len(text)))  # a character's index in the text (the file's, read as text)
+        line, column = text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1
+        return None, [Problem(Source(filename, line), "yaml", f"U+{exc.character:04X} at character {column} of the line is not text: "
+                                                              "a framework holds no control character but tab and line breaks")]  # fmt: skip
     except yaml.YAMLError as exc:  # pragma: no cover - defensive: reader errors without marks
         return None, [Problem(Source(filename, 0), "yaml", f"not valid YAML: {exc}")]
     if root is None:

@@ -375,3 +375,16 @@ def test_the_invisible_characters_are_unicodes_format_characters_but_zwnj_and_zw
     shown = {ch for ch in every if unicodedata.category(ch) == "Cf"} - {"\u200c", "\u200d"}
     assert set(INVISIBLE.findall(every)) >= shown
     assert all(unicodedata.category(ch) in ("Cf", "Cn") for ch in INVISIBLE.findall(every))  # Cn: Unicode 15's newer ones
+
+
+def test_a_raw_control_character_is_refused_at_its_line_and_character():
+    """Word's line break pasted as U+000B (or an ESC from a terminal) was said at line 0, as 'position 1558' in
+    '<unicode string>', over two lines: no line anyone could find."""
+    bundled = (Path(__file__).parents[1] / "rules" / "frameworks" / "east-sussex-2013.yaml").read_text()
+    task = "task: Monitoring via one-to-one meetings with the DCS and quarterly performance reviews"
+    line = bundled[: bundled.index(task)].count("\n") + 1
+    for raw in ("\x0b", "\x1b", "\ufffe"):
+        _, problems = load_text(bundled.replace(task, f"task: Monitoring{raw} via meetings"), "es.yaml")
+        assert messages(errors(problems)) == [f"es.yaml:{line}: yaml: U+{ord(raw):04X} at character {len('    task: Monitoring') + 1} "
+                                              "of the line is not text: a framework holds no control character but tab and line "
+                                              "breaks"], raw  # fmt: skip
