@@ -286,3 +286,14 @@ def test_an_option_given_twice_is_refused_naming_it_never_the_last_taken_silentl
     assert not (tmp_path / "qaf.db").exists()
     code = main(["--db", db, "record", "0a1b2c", "--grade", "good", "--action", "Plan | due: 2024-07-01", "--action", "Visit"])
     assert code == 1 and "given twice" not in capsys.readouterr().err  # refused for the unknown id, not for --action twice
+
+
+def test_a_path_the_system_cannot_take_is_a_message_never_a_traceback(capsys, tmp_path):
+    """A file name past the system's limit ended 'qaf framework check', 'framework load', 'org load' and 'framework
+    import -o' in an OSError traceback (Path.exists raises ENAMETOOLONG, where a missing file is only False)."""
+    long = "x" * 300
+    db = f"sqlite:///{tmp_path}/qaf.db"
+    for argv in (["framework", "check", long], ["framework", "load", long], ["org", "load", long],
+                 ["framework", "import", str(DATA / "import" / "east-sussex-wrapped.txt"), "-o", f"{long}/out.yaml"]):
+        code, _, err = run(capsys, "--db", db, *argv)
+        assert code == 1 and err.startswith(f"qaf: {long}") and err.endswith(": File name too long\n"), (argv[:2], err[-300:])

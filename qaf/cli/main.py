@@ -478,6 +478,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except Exception as exc:  # a database that cannot be reached is the user's to fix, not a traceback
+        if isinstance(exc, OSError) and exc.filename is not None:  # a path the system refuses (a name too long, ...)
+            print(f"qaf: {exc.filename}: {exc.strerror or exc}", file=sys.stderr)
+            return 1
         from qaf.store.db import unreachable
 
         why = unreachable(exc, args.db)
