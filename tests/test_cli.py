@@ -297,3 +297,30 @@ def test_a_path_the_system_cannot_take_is_a_message_never_a_traceback(capsys, tm
                  ["framework", "import", str(DATA / "import" / "east-sussex-wrapped.txt"), "-o", f"{long}/out.yaml"]):
         code, _, err = run(capsys, "--db", db, *argv)
         assert code == 1 and err.startswith(f"qaf: {long}") and err.endswith(": File name too long\n"), (argv[:2], err[-300:])
+
+
+def test_an_output_that_is_a_link_or_a_pipe_is_written_through_never_replaced(tmp_path):
+    """'-o' is written whole by renaming a temporary file over it: a symbolic link (a web server's feed linked to
+    where qaf writes) was replaced by a plain file, and a pipe or a device ('-o /dev/stdout'; as root, /dev/full,
+    which said 'wrote /dev/full' and left a plain file in place of the device) was replaced the same way."""
+    import os
+    import stat
+    import threading
+
+    from qaf.cli.common import write_whole
+
+    target = tmp_path / "feeds" / "council.ics"
+    target.parent.mkdir()
+    target.write_bytes(b"old")
+    link = tmp_path / "council.ics"
+    link.symlink_to(target)
+    write_whole(link, b"BEGIN:VCALENDAR")
+    assert link.is_symlink() and target.read_bytes() == b"BEGIN:VCALENDAR"
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(pipe.read_bytes()), daemon=True)  # opens when the writer does
+    reader.start()
+    write_whole(pipe, b"BEGIN:VCALENDAR")
+    reader.join(timeout=30)
+    assert stat.S_ISFIFO(os.lstat(pipe).st_mode) and got == [b"BEGIN:VCALENDAR"]

@@ -118,14 +118,23 @@ def output_path(args: argparse.Namespace, option: str = "-o") -> Path | None:
 
 
 def write_whole(path: Path, data: bytes, option: str = "-o", example: str = "report.md") -> None:
-    """Write ``path`` whole or not at all (a temporary file beside it, renamed over it); a path that cannot be
-    written (a folder, a missing folder, no permission) is a :class:`QafError` naming the option, never a traceback."""
+    """Write ``path`` whole or not at all (a temporary file beside it, renamed over it; a link's file, the link kept;
+    a pipe or a device, such as ``/dev/stdout``, written to as it is); a path that cannot be written (a folder, a
+    missing folder, no permission, a full disk) is a :class:`QafError` naming the option, never a traceback."""
     import tempfile
 
     from qaf.rules.problems import QafError
 
     if path.is_dir():
         raise QafError(f"{option} {path}: is a folder; give a file name such as {example}")
+    if path.exists() and not path.is_file():  # a pipe or a device (-o /dev/stdout): written to, never renamed over
+        try:
+            with open(path, "wb") as out:
+                out.write(data)
+        except OSError as exc:
+            raise QafError(f"{option} {path}: cannot write: {exc.strerror or exc}") from None
+        return
+    path = Path(os.path.realpath(path)) if path.is_symlink() else path  # a link's file replaced, the link kept
     if not path.parent.is_dir():
         raise QafError(f"{path.parent}: no such folder")
     tmp = None
