@@ -324,3 +324,13 @@ def test_an_output_that_is_a_link_or_a_pipe_is_written_through_never_replaced(tm
     write_whole(pipe, b"BEGIN:VCALENDAR")
     reader.join(timeout=30)
     assert stat.S_ISFIFO(os.lstat(pipe).st_mode) and got == [b"BEGIN:VCALENDAR"]
+
+
+def test_framework_import_o_writes_a_links_file_and_keeps_the_link(capsys, tmp_path):
+    """'qaf framework import -o' had its own copy of the rename: a link was replaced by a plain file."""
+    target = tmp_path / "frameworks" / "council.yaml"
+    target.parent.mkdir()
+    link = tmp_path / "council.yaml"
+    link.symlink_to(target)
+    code, out, _ = run(capsys, "framework", "import", str(DATA / "import" / "east-sussex-wrapped.txt"), "-o", str(link))
+    assert code == 0 and link.is_symlink() and "\nrows:" in target.read_text(), out

@@ -11,13 +11,11 @@ then renamed: never a partial file) and the summary goes to stdout.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from qaf.cli.common import output_path
+from qaf.cli.common import output_path, write_whole
 from qaf.rules import bundled
 from qaf.rules.problems import InputError, Problem, QafError, Source, format_problem
 
@@ -63,7 +61,7 @@ def cmd_framework_import(args: argparse.Namespace) -> int:
         sys.stdout.write(imported.text)
         _summary(imported, table_path, None, sys.stderr)
     else:
-        _write(output, imported.text)
+        write_whole(output, imported.text.encode("utf-8"), example="framework.yaml")  # all or nothing, as feed and report write
         _summary(imported, table_path, output, sys.stdout)
     return 0
 
@@ -87,18 +85,6 @@ def _roles(name: str) -> tuple[Role, ...]:
     if fw is None or errors:
         raise InputError(errors or [Problem(Source(name), "file", "not a framework")], f"--roles {name}: not a usable framework")
     return fw.roles
-
-
-def _write(path: Path, text: str) -> None:
-    """All or nothing: a temporary file in the same folder, renamed over the target."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise QafError(f"-o {path}: cannot write: {exc.strerror or exc}") from None
 
 
 def _summary(imported: Imported, table: Path, output: Path | None, stream: TextIO) -> None:
