@@ -222,6 +222,9 @@ def test_a_huge_or_unreadable_body_is_a_4xx_and_changes_nothing(site: Site):
     assert client.post(url, content=f"csrf={token}&grade=good&notes={'x' * 40_000}", headers=form).status_code == 413
     assert client.post(url, content=f"csrf={token}&grade=good&notes=".encode() + b"\xff\xfe", headers=form).status_code == 400
     assert client.post(url, json={"csrf": token, "grade": "good"}).status_code == 415
+    # a field sent twice: the first was taken, and 'grade=good&grade=inadequate' recorded good without a word
+    twice = client.post(url, content=f"csrf={token}&grade=good&grade=inadequate", headers=form)
+    assert twice.status_code == 400 and "grade" in twice.text and "twice" in twice.text
     assert snapshot(site.store) == before
 
 

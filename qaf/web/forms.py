@@ -5,7 +5,7 @@
   elsewhere, and the Content Security Policy (:data:`CSP`) says so.
 - Form bodies are read here, not by a multipart library: URL-encoded only
   (415 otherwise), at most :data:`MAX_FORM` bytes (413), UTF-8 (400), at most
-  :data:`MAX_FIELDS` fields (400). A refused body changes nothing.
+  :data:`MAX_FIELDS` fields (400), each once (400). A refused body changes nothing.
 - CSRF: a signed-in person's forms carry their session's CSRF token; the two
   forms used before signing in (ask for a link, use it) carry a random token
   that is also in an HttpOnly cookie (double submit). A post whose token
@@ -105,7 +105,7 @@ def secure(request: Request, base: str | None) -> bool:
 
 
 async def form(request: Request) -> dict[str, str]:
-    """The URL-encoded body as {name: first value}, or :class:`FormError`."""
+    """The URL-encoded body as {name: value}, or :class:`FormError` (a field sent twice too)."""
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind != "application/x-www-form-urlencoded":
         raise FormError(415, "This page takes a form: send it from the page.")
@@ -124,7 +124,9 @@ async def form(request: Request) -> dict[str, str]:
         raise FormError(400, "What was sent could not be read (it must be UTF-8 text from the form).") from None
     out: dict[str, str] = {}
     for key, value in pairs:
-        out.setdefault(key, value)
+        if key in out:  # no form of ours sends a field twice: which one was meant? (the first was taken, silently)
+            raise FormError(400, f"The field '{key[:40]}' was sent twice: send the form from the page.")
+        out[key] = value
     return out
 
 
