@@ -369,6 +369,19 @@ def test_recording_concerns_through_the_api_sets_off_two_audits_a_review_and_an_
     assert [(n.recipient, n.reason, n.status) for n in served.store.outbox() if n.cause == audit.id] == [("OM1", "alert", "pending")]
 
 
+def test_a_key_given_twice_in_a_body_is_422_naming_it_and_nothing_is_recorded(served: Served):
+    """'{"grade": "good", "grade": "inadequate"}' recorded 'inadequate': JSON's reader keeps the last of a key given
+    twice and drops the other without a word, as a query string's filters did."""
+    audit = may_audit(served.store, "SW4")
+    before = snapshot(served.store)
+    for body, field in ((b'{"grade": "good", "grade": "inadequate", "date": "2024-06-03"}', "grade"),
+                        (b'{"grade": "good", "areas": {"Plan": "good", "Plan": "inadequate"}}', "areas.Plan")):
+        r = served.client.post(f"/api/obligations/{audit.id}/outcome", served.api["PM1"], content=body,
+                               headers={"content-type": "application/json"})  # fmt: skip
+        assert r.status_code == 422 and r.json()["problems"] == [{"field": field, "message": f"'{field}' is given twice: give it once"}], r.text
+    assert snapshot(served.store) == before
+
+
 def test_a_line_manager_records_as_themselves(served: Served):
     audit = may_audit(served.store, "SW4")
     r = served.client.post(f"/api/obligations/{audit.id}/outcome", served.api["OM1"], json={"grade": "good"})

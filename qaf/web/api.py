@@ -412,7 +412,7 @@ def create_app(
         return queries.page(store, one(oid, who), store.org(), clock())
 
     @app.post("/api/obligations/{oid}/outcome", tags=["obligations"])
-    def record_outcome(oid: str, body: OutcomeIn, who: Caller = Depends(caller)) -> dict[str, Any]:
+    def record_outcome(oid: str, body: OutcomeIn, who: Caller = Depends(caller), _: None = Depends(_once_each)) -> dict[str, Any]:
         """Record an audit's outcome, checked as ``qaf record`` checks it; returns what it set off. 422 on bad input."""
         ob = one(oid, who)
         if ob.kind == "action":  # the engine refuses it too (qaf record); here in the API's words
@@ -430,7 +430,7 @@ def create_app(
         }  # fmt: skip
 
     @app.post("/api/obligations/{oid}/done", tags=["obligations"])
-    def close_action(oid: str, body: ActionDoneIn | None = None, who: Caller = Depends(caller)) -> dict[str, Any]:
+    def close_action(oid: str, body: ActionDoneIn | None = None, who: Caller = Depends(caller), _: None = Depends(_once_each)) -> dict[str, Any]:
         """Close an action, as ``qaf action done`` does: its owner or their line. 422 not an action, 409 already closed, 403 not yours."""
         ob = one(oid, who)
         if ob.kind != "action":
@@ -471,6 +471,34 @@ def _install_docs(app: FastAPI) -> None:
             raise ApiError(404, "not found")
         body = (files("fastapi_offline") / "static" / name).read_bytes()
         return Response(body, media_type=assets[name], headers={"Cache-Control": "public, max-age=86400"})
+
+
+class _Pairs(list):
+    """A JSON object's members as given, a key twice kept twice (a dict keeps the last, silently)."""
+
+
+async def _once_each(request: Request) -> None:
+    """A body whose object gives a key twice is 422 naming it (``areas.Plan``): JSON's reader keeps the last and
+    drops the other without a word. Read after the token (a stranger learns nothing); a body that is not JSON is
+    left for the model's own message."""
+    try:
+        root = json.loads(await request.body() or b"null", object_pairs_hook=_Pairs)
+    except (ValueError, RecursionError):
+        return
+    stack: list[tuple[str, Any]] = [("", root)]
+    while stack:  # not recursive: a body nested thousands deep is only read
+        path, item = stack.pop()
+        if isinstance(item, _Pairs):
+            seen: set[str] = set()
+            for key, value in item:
+                field = f"{path}.{key}" if path else key
+                if key in seen:
+                    message = f"'{field}' is given twice: give it once"
+                    raise ApiError(422, message, [{"field": field, "message": message}])
+                seen.add(key)
+                stack.append((field, value))
+        elif isinstance(item, list):
+            stack.extend((f"{path}.{i}", value) for i, value in enumerate(item))
 
 
 def _days(first: str | None, last: str | None) -> tuple[date | None, date | None]:
