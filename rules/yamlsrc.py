@@ -263,6 +263,9 @@ def _convert(node: yaml.Node, filename: str, problems: list[Problem], marks: _Ma
             problems.append(Problem(Source(filename, key_line), "yaml", "a key must be plain text"))
             continue
         key = key_node.value
+        if hidden := invisible(key):  # said as itself: 'unknown field 'council' (did you mean 'council'?)' helps nobody
+            problems.append(Problem(Source(filename, key_line), "yaml", f"{hidden} in a key: type it again as plain text"))
+            key = INVISIBLE.sub("", key)
         if key in seen:
             problems.append(
                 Problem(

@@ -388,3 +388,13 @@ def test_a_raw_control_character_is_refused_at_its_line_and_character():
         assert messages(errors(problems)) == [f"es.yaml:{line}: yaml: U+{ord(raw):04X} at character {len('    task: Monitoring') + 1} "
                                               "of the line is not text: a framework holds no control character but tab and line "
                                               "breaks"], raw  # fmt: skip
+
+
+def test_an_invisible_character_in_a_key_is_said_as_itself_not_as_an_unknown_field():
+    """'coun\\u200bcil:' was 'unknown field 'council' (did you mean 'council'?)' as a terminal shows it, and a title
+    key holding one added "'title' is required" two lines above it."""
+    bundled = (Path(__file__).parents[1] / "rules" / "frameworks" / "east-sussex-2013.yaml").read_text()
+    line = bundled[: bundled.index("\ntitle: Quality")].count("\n") + 2
+    _, problems = load_text(bundled.replace("\ntitle: Quality", "\nti\u200btle: Quality"), "es.yaml")
+    assert messages(errors(problems)) == [f"es.yaml:{line}: yaml: U+200B ZERO WIDTH SPACE, an invisible character or one that turns "
+                                          "text around in a key: type it again as plain text"]  # fmt: skip
