@@ -418,3 +418,15 @@ def test_a_header_that_is_not_csv_is_refused_at_line_1_never_a_traceback(tmp_pat
     _, problems = load_org(tmp_path, VOCAB)
     assert [format_problem(p) for p in errors(problems) if "people.csv" in p.source.file] == [
         f"{tmp_path}/people.csv:1: row: not valid CSV: field larger than field limit (131072)"]
+
+
+def test_an_invisible_character_in_a_header_is_said_as_itself_not_as_a_missing_column(tmp_path):
+    """A second file pasted below the first brings its BOM into a cell: 'id' with a U+FEFF (or a U+200B) was
+    "missing column 'id'" in a header that shows one."""
+    for name in ("teams.csv", "cases.csv"):
+        (tmp_path / name).write_text((DATA / "small-org" / name).read_text())
+    (tmp_path / "people.csv").write_text("\u200b" + (DATA / "small-org" / "people.csv").read_text())
+    _, problems = load_org(tmp_path, VOCAB)
+    assert [format_problem(p) for p in errors(problems) if "people.csv" in p.source.file] == [
+        f"{tmp_path}/people.csv:1: id: U+200B ZERO WIDTH SPACE, an invisible character or one that turns text around in the "
+        "column's name: type it again as plain text"]

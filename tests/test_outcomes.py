@@ -517,6 +517,14 @@ def test_a_quote_never_closed_is_refused_at_its_line_not_read_to_the_end_of_the_
     assert problems == [] and recordings[0][1].notes == 'Plan "A"\nupdated'
 
 
+def test_an_invisible_character_in_the_header_is_said_as_itself(tmp_path: Path):
+    """'\u200bobligation' was "expected the columns obligation, grade, ..." of a header that shows 'obligation'."""
+    sheet, recordings, problems = read_sheet(tmp_path, "\u200bobligation,grade\n0123456789abcdef,good\n".encode())
+    assert [format_problem(p) for p in problems] == [f"{sheet}:1: obligation: U+200B ZERO WIDTH SPACE, an invisible character or "
+                                                     "one that turns text around in the column's name: type it again as plain text"]
+    assert recordings == []
+
+
 def test_a_sheet_saved_in_windows_1252_is_refused_at_its_line(tmp_path: Path):
     """Excel's plain 'CSV': 'café' in the notes of line 3 was refused at line 0, by its byte offset in the file."""
     sheet, recordings, problems = read_sheet(

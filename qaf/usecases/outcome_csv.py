@@ -18,7 +18,7 @@ from pathlib import Path
 from qaf.engine.actions import parse_action
 from qaf.engine.outcomes import Recording, parse_areas
 from qaf.rules.model import Framework
-from qaf.rules.plain import SAVE_CSV_AS_UTF8, iso_day, named_twice, not_csv, not_utf8
+from qaf.rules.plain import INVISIBLE, SAVE_CSV_AS_UTF8, invisible, iso_day, named_twice, not_csv, not_utf8
 from qaf.rules.problems import Problem, Source
 from qaf.rules.yamlsrc import parse_bool
 
@@ -43,9 +43,14 @@ def read_outcomes(path: str | Path, framework_for) -> tuple[list[tuple[Source, R
     # the lenient reader took the rest of the file as the cell's text (and the outcomes on its lines with it)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
-        header = [h.strip().lower() for h in next(reader, [])]
+        given = next(reader, [])
     except csv.Error as exc:
         return [], [Problem(Source(str(path), 1), "header", not_csv(exc))]
+    header = [INVISIBLE.sub("", h).strip().lower() for h in given]
+    hidden = [Problem(Source(str(path), 1), column, f"{said} in the column's name: type it again as plain text")
+              for h, column in zip(given, header) if (said := invisible(h))]  # fmt: skip
+    if hidden:  # not "expected the columns obligation, ..." of a header that shows them
+        return [], hidden
     missing = [c for c in REQUIRED if c not in header]
     if not header or missing:
         return [], [Problem(Source(str(path), 1), "header", f"expected the columns {', '.join(COLUMNS)} (at least obligation)")]
