@@ -16,7 +16,10 @@ Every message is plain text plus HTML, names case references and staff only,
 and carries a Message-ID derived from its outbox key: SMTP gives no way to
 make "accepted by the server" and "marked sent" one atomic step, so if qaf is
 killed between the two the same message (same Message-ID) is sent again, and
-receiving servers and clients treat it as one. Headers are built from single
+receiving servers and clients treat it as one. A connection that fails
+between the message's end and the server's answer leaves it unknown whether
+the server took it: that message is not sent again, and the outbox says it
+may have been sent (:class:`MayHaveGone`). Headers are built from single
 lines only (control characters and line breaks become spaces), so no field
 can inject a header.
 """
@@ -127,16 +130,38 @@ def compose(settings: MailSettings, key: str, to: str, subject: str, text: str, 
     return msg
 
 
+class MayHaveGone(smtplib.SMTPException):
+    """The server had the whole message (its end was written) and the connection failed, or qaf did, before
+    it answered: it may have been delivered. Sent again it may be received twice, so it is not: the outbox
+    says so (:func:`qaf.usecases.tick.send_outbox`)."""
+
+
+class _Conversation(smtplib.SMTP):
+    """smtplib's client, keeping whether a message's end was written with no reply read since."""
+
+    written = False
+
+    def send(self, s) -> None:  # every command and the message's text go through here
+        super().send(s)
+        if isinstance(s, bytes) and s.endswith(b"\r\n.\r\n"):  # the message with its end (commands are str)
+            self.written = True
+
+    def getreply(self):
+        reply = super().getreply()
+        self.written = False  # answered: the reply says what became of it
+        return reply
+
+
 class Sender:
     """One SMTP connection for a batch of messages (opened lazily, closed by ``close``)."""
 
     def __init__(self, settings: MailSettings) -> None:
         self.settings = settings
-        self._smtp: smtplib.SMTP | None = None
+        self._smtp: _Conversation | None = None
 
-    def _connect(self) -> smtplib.SMTP:
+    def _connect(self) -> _Conversation:
         if self._smtp is None:
-            smtp = smtplib.SMTP(self.settings.host or "localhost", self.settings.port, timeout=20)
+            smtp = _Conversation(self.settings.host or "localhost", self.settings.port, timeout=20)
             if self.settings.starttls:
                 smtp.starttls(context=ssl.create_default_context())
             if self.settings.user:
@@ -146,12 +171,27 @@ class Sender:
 
     def send(self, msg: Message) -> dict[str, tuple[int, bytes]]:
         """Send ``msg``; the recipients the server refused while it took the message for the others
-        (address: (code, reply)), as :meth:`smtplib.SMTP.sendmail` gives them. All refused raises."""
+        (address: (code, reply)), as :meth:`smtplib.SMTP.sendmail` gives them. All refused raises.
+
+        Any failure drops the connection (the next message opens another). One after the message's end
+        was written and before the server answered raises :class:`MayHaveGone`; anything else raised
+        (an SMTP refusal, a connection lost, a fault of qaf's own) means the server did not take it."""
+        smtp = self._connect()
+        smtp.written = False
         try:
-            return self._connect().send_message(msg) or {}
-        except (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, ConnectionError, OSError):
-            self.close()
+            return smtp.send_message(msg) or {}
+        except Exception as exc:
+            written = smtp.written
+            self._drop()
+            if written:
+                raise MayHaveGone(f"{type(exc).__name__}: {exc}") from exc
             raise
+
+    def _drop(self) -> None:
+        """The connection closed without a QUIT: after a failure it may not answer one."""
+        smtp, self._smtp = self._smtp, None
+        if smtp is not None:
+            smtp.close()
 
     def close(self) -> None:
         if self._smtp is not None:

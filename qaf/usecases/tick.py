@@ -33,7 +33,7 @@ from qaf.store.outcomes import log_many
 from qaf.store.protocols import Store
 from qaf.store.settings import whole as settings_whole
 from qaf.usecases import scheduling
-from qaf.usecases.mail import MailSettings, Sender, compose, refused_its_person
+from qaf.usecases.mail import MailSettings, MayHaveGone, Sender, compose, refused_its_person
 
 log = logging.getLogger("qaf.tick")
 
@@ -128,6 +128,8 @@ def digest_text(items, day: date) -> tuple[str, str]:
     return subject, "\n".join(lines)
 
 
+MAY_HAVE_GONE = ("may have been sent: the server had the whole message and the connection failed before it answered ({}). "
+                 "Not sent again, so nobody receives it twice: check with its recipient")
 SMTP_CONNECTIONS = 4  # messages go out over a few connections at once: SMTP is round trips, not work
 
 
@@ -148,7 +150,10 @@ def send_outbox(store: Store, settings: MailSettings, runner: str, now: datetime
     A message not begun within :data:`~qaf.store.outbox.SEND_WITHIN` of its
     claim (a slow server held the batch) is not sent on that claim, whose
     lease may run out mid-send and be taken over by another sender: it is
-    handed back and claimed again, with a lease of its own.
+    handed back and claimed again, with a lease of its own. A fault in one
+    message (a bug, one qaf cannot encode) holds no other: that one is tried
+    again with back-off, its reason kept; one the server may have taken when
+    the connection failed is failed, saying so, not sent twice.
     """
     local = threading.local()
     senders: list[Sender] = []
@@ -171,17 +176,25 @@ def send_outbox(store: Store, settings: MailSettings, runner: str, now: datetime
             with store.write() as conn:
                 ob_store.mark_failed(conn, item, runner, now, str(exc), permanent=True)
             return "failed"
-        copied: tuple[str, ...] = ()
         try:
             answer = sender().send(msg) or {}
-            refused, copied = refused_its_person(msg, answer)
-            if refused is not None:  # its copies went, its own recipient was refused: not sent to its person
-                raise refused
+        except MayHaveGone as exc:  # sent again it may be received twice: not sent again, and the outbox says why
+            log.warning("outbox %s may have been sent (%s): failed, not sent again", item.key, type(exc.__cause__).__name__)
+            with store.write() as conn:
+                return ob_store.mark_failed(conn, item, runner, now, MAY_HAVE_GONE.format(exc), permanent=True)
         except (smtplib.SMTPException, OSError) as exc:
             with store.write() as conn:
-                if copied:  # they have it: the message is tried again for the rest only
-                    ob_store.copies_sent(conn, item, runner, copied)
                 return ob_store.mark_failed(conn, item, runner, now, f"{type(exc).__name__}: {exc}", permanent=refused_for_good(exc))
+        accepted.add(item.id)
+        try:
+            refused, copied = refused_its_person(msg, answer)
+        except Exception as exc:  # noqa: BLE001 - the server took it: marked sent, whatever went wrong here
+            log.error("outbox %s: sent, its refused recipients not read: %s", item.key, type(exc).__name__)
+            refused, answer = None, {}
+        if refused is not None:  # its copies went, its own recipient was refused: not sent to its person
+            with store.write() as conn:
+                ob_store.copies_sent(conn, item, runner, copied)  # they have it: tried again for the rest only
+                return ob_store.mark_failed(conn, item, runner, now, f"{type(refused).__name__}: {refused}", permanent=refused_for_good(refused))
         failpoint("after-smtp")
         with store.write() as conn:
             if not ob_store.mark_sent(conn, item, runner, now):
@@ -190,8 +203,26 @@ def send_outbox(store: Store, settings: MailSettings, runner: str, now: datetime
                 ob_store.copies_refused(conn, item, answer, now)
             return "sent"
 
+    def each(item) -> str:
+        """``one``, a fault of qaf's own (a bug, a message it cannot encode, the store away) kept to its
+        message: the rest of the batch goes on. Not taken by the server, it is tried again with back-off;
+        taken, it is marked sent."""
+        try:
+            return one(item)
+        except Exception as exc:  # noqa: BLE001
+            log.error("outbox %s: %s", item.key, type(exc).__name__)  # its words may quote the message: not logged
+            try:
+                with store.write() as conn:
+                    if item.id in accepted:
+                        return "sent" if ob_store.mark_sent(conn, item, runner, now) else "lost claim"
+                    return ob_store.mark_failed(conn, item, runner, now, f"not sent: {type(exc).__name__}: {exc}")
+            except Exception as again:  # noqa: BLE001 - the store away: the row stays claimed, claimed again as its lease ends
+                log.error("outbox %s: not marked: %s", item.key, type(again).__name__)
+                return "pending"
+
     counts = {"sent": 0, "failed": 0, "pending": 0}
     late: list = []
+    accepted: set[int] = set()  # rows the server took
     try:
         with ThreadPoolExecutor(max_workers=SMTP_CONNECTIONS, thread_name_prefix="qaf-smtp") as pool:
             while True:
@@ -200,7 +231,7 @@ def send_outbox(store: Store, settings: MailSettings, runner: str, now: datetime
                 if not batch:
                     break
                 failpoint("after-claim-mail")
-                for outcome in pool.map(one, batch):
+                for outcome in pool.map(each, batch):
                     counts[outcome] = counts.get(outcome, 0) + 1
                 if late:  # handed back, and claimed again at once by the loop, with a fresh lease
                     with store.write() as conn:
