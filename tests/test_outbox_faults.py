@@ -87,3 +87,30 @@ def test_a_message_the_server_had_whole_when_the_connection_failed_is_not_sent_a
     assert Counter(inbox.keys()) == {f"alert/{n}": 1 for n in range(4)}
     row = next(r for r in outbox_rows_of(store) if r.key == "alert/1")
     assert row.status == "failed" and row.last_error.startswith("may have been sent:"), row.last_error
+
+
+class Closing(Inbox):
+    """Answers one message's MAIL FROM with 421, closing the channel (a server going down for a restart)."""
+
+    def __init__(self, at: int) -> None:
+        super().__init__()
+        self.at, self.mails = at, 0
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        self.mails += 1
+        if self.mails == self.at:
+            return "421 4.3.2 Service shutting down, closing channel"
+        envelope.mail_from = address
+        return "250 OK"
+
+
+def test_a_421_closing_the_channel_is_met_with_a_new_connection_and_the_batch_goes_on(store: SqlStore, monkeypatch):
+    """The server said 421 to one message and closed the connection: that message waited for the next send,
+    an attempt used. Now it is sent again on a new connection, once, and so is everything after it."""
+    monkeypatch.setattr(tick, "SMTP_CONNECTIONS", 1)
+    queue(store, *(alert(n) for n in range(5)))
+    inbox, port = Closing(at=3), free_port()
+    with smtp_server(inbox, port):
+        assert send(store, port) == (5, 0, 0)
+    assert Counter(inbox.keys()) == {f"alert/{n}": 1 for n in range(5)}
+    assert set(states(store).values()) == {("sent", 1)}

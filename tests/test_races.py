@@ -38,10 +38,10 @@ def test_a_sender_whose_lease_ran_out_mid_batch_sends_no_more_of_it(store: SqlSt
     clock = {"wall": WALL}
 
     class SlowServer:  # the first message takes longer than the lease; meanwhile B sends what is due
-        def __init__(self, settings) -> None:
+        def __init__(self, settings, *_) -> None:
             pass
 
-        def send(self, msg) -> None:
+        def send(self, msg, **_) -> None:
             delivered[msg["X-Qaf-Key"]] += 1
             if clock["wall"] == WALL:
                 clock["wall"] = WALL + ob_store.LEASE + timedelta(minutes=1)
@@ -65,10 +65,10 @@ def test_a_batch_not_begun_in_time_is_handed_back_and_sent_on_a_claim_of_its_own
     clock = {"wall": WALL, "claims": 0}
 
     class SlowServer:
-        def __init__(self, settings) -> None:
+        def __init__(self, settings, *_) -> None:
             pass
 
-        def send(self, msg) -> None:
+        def send(self, msg, **_) -> None:
             delivered[msg["X-Qaf-Key"]] += 1
             clock["wall"] += ob_store.SEND_WITHIN  # each message takes all the time a claim gives
 

@@ -39,7 +39,7 @@ from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.utils import format_datetime
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
 
 from qaf.engine.notices import one_line
 from qaf.rules.plain import EMAIL_ADDRESS
@@ -152,11 +152,25 @@ class _Conversation(smtplib.SMTP):
         return reply
 
 
-class Sender:
-    """One SMTP connection for a batch of messages (opened lazily, closed by ``close``)."""
+def closed_on_us(exc: Exception) -> bool:
+    """Whether the server closed the connection with the message not taken: it said 421 ("closing
+    channel"), or it was gone as a command was sent (a connection it dropped while idle)."""
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return True
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return any(code == 421 for code, _ in exc.recipients.values())
+    return getattr(exc, "smtp_code", None) == 421
 
-    def __init__(self, settings: MailSettings) -> None:
+
+class Sender:
+    """One SMTP connection for a batch of messages (opened lazily, closed by ``close``).
+
+    ``clock`` (real time) is what a message's ``begin_by`` is read against.
+    """
+
+    def __init__(self, settings: MailSettings, clock: Callable[[], datetime] | None = None) -> None:
         self.settings = settings
+        self.clock = clock
         self._smtp: _Conversation | None = None
 
     def _connect(self) -> _Conversation:
@@ -169,23 +183,29 @@ class Sender:
             self._smtp = smtp
         return self._smtp
 
-    def send(self, msg: Message) -> dict[str, tuple[int, bytes]]:
+    def send(self, msg: Message, begin_by: datetime | None = None) -> dict[str, tuple[int, bytes]]:
         """Send ``msg``; the recipients the server refused while it took the message for the others
         (address: (code, reply)), as :meth:`smtplib.SMTP.sendmail` gives them. All refused raises.
 
         Any failure drops the connection (the next message opens another). One after the message's end
         was written and before the server answered raises :class:`MayHaveGone`; anything else raised
-        (an SMTP refusal, a connection lost, a fault of qaf's own) means the server did not take it."""
-        smtp = self._connect()
-        smtp.written = False
-        try:
-            return smtp.send_message(msg) or {}
-        except Exception as exc:
-            written = smtp.written
-            self._drop()
-            if written:
-                raise MayHaveGone(f"{type(exc).__name__}: {exc}") from exc
-            raise
+        (an SMTP refusal, a connection lost, a fault of qaf's own) means the server did not take it.
+        The server closing the connection on it (:func:`closed_on_us`) is met once with a new connection
+        and the message sent on it, if that can begin by ``begin_by``."""
+        again = True
+        while True:
+            smtp = self._connect()
+            smtp.written = False
+            try:
+                return smtp.send_message(msg) or {}
+            except Exception as exc:
+                written = smtp.written
+                self._drop()
+                if written:
+                    raise MayHaveGone(f"{type(exc).__name__}: {exc}") from exc
+                if not (again and closed_on_us(exc) and (begin_by is None or self.clock is None or self.clock() < begin_by)):
+                    raise
+                again = False
 
     def _drop(self) -> None:
         """The connection closed without a QUIT: after a failure it may not answer one."""

@@ -161,7 +161,7 @@ def send_outbox(store: Store, settings: MailSettings, runner: str, now: datetime
 
     def sender() -> Sender:
         if not hasattr(local, "sender"):
-            local.sender = Sender(settings)
+            local.sender = Sender(settings, wall)
             with lock:
                 senders.append(local.sender)
         return local.sender
@@ -177,7 +177,7 @@ def send_outbox(store: Store, settings: MailSettings, runner: str, now: datetime
                 ob_store.mark_failed(conn, item, runner, now, str(exc), permanent=True)
             return "failed"
         try:
-            answer = sender().send(msg) or {}
+            answer = sender().send(msg, begin_by=item.send_by) or {}
         except MayHaveGone as exc:  # sent again it may be received twice: not sent again, and the outbox says why
             log.warning("outbox %s may have been sent (%s): failed, not sent again", item.key, type(exc.__cause__).__name__)
             with store.write() as conn:
