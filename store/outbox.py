@@ -42,6 +42,8 @@ LEASE = timedelta(minutes=5)
 # be marked. A row not begun by then (a slow server held the batch) is handed back, never sent by a holder
 # whose lease another sender may already have taken over
 SEND_WITHIN = timedelta(minutes=3)
+# a send begun in time is not waited on past this after its claim: its lease holds while it is marked
+FINISH_WITHIN = LEASE - timedelta(seconds=30)
 MAX_ATTEMPTS = 35  # 5 within the first day, then daily: about a month
 BACKOFF = (timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2), timedelta(hours=6),
            timedelta(hours=12), timedelta(days=1), timedelta(days=1), timedelta(days=1))  # fmt: skip
@@ -100,6 +102,7 @@ class Claimed:
     attempts: int
     cc: tuple[str, ...] = ()
     send_by: datetime | None = None  # the claim's wall time plus SEND_WITHIN: not begun by then, it is not sent
+    finish_by: datetime | None = None  # the claim's wall time plus FINISH_WITHIN: not answered by then, it may have gone
 
 
 def claim(conn: Connection, runner: str, now: datetime, wall: datetime, limit: int = 100) -> list[Claimed]:
@@ -130,9 +133,9 @@ def claim(conn: Connection, runner: str, now: datetime, wall: datetime, limit: i
         return []
     ids = [r.id for r in rows]
     conn.execute(update(OUTBOX).where(c.id.in_(ids)).values(status="sending", claimed_by=runner, claimed_until=wall + LEASE))
-    send_by = wall + SEND_WITHIN
+    send_by, finish_by = wall + SEND_WITHIN, wall + FINISH_WITHIN
     return [Claimed(r.id, r.key, r.recipient, r.recipient_email, r.subject, r.body_text, r.body_html, r.reason, r.cause,
-                    r.attempts, tuple(r.cc.split(",")) if r.cc else (), send_by) for r in rows]  # fmt: skip
+                    r.attempts, tuple(r.cc.split(",")) if r.cc else (), send_by, finish_by) for r in rows]  # fmt: skip
 
 
 def in_time(item: Claimed, wall: datetime) -> bool:

@@ -4,11 +4,15 @@ lost, none is sent twice."""
 from __future__ import annotations
 
 import smtplib
+import socket
+import threading
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
+from qaf.store import outbox as ob_store
+from qaf.store import ticks
 from qaf.store.sql import SqlStore
-from qaf.usecases import tick
+from qaf.usecases import mail, tick
 from qaf.usecases.mail import MailSettings
 from tests.smtp import Inbox, free_port, smtp_server
 from tests.test_hardening import NOW, outbox_rows_of, queue
@@ -114,3 +118,88 @@ def test_a_421_closing_the_channel_is_met_with_a_new_connection_and_the_batch_go
         assert send(store, port) == (5, 0, 0)
     assert Counter(inbox.keys()) == {f"alert/{n}": 1 for n in range(5)}
     assert set(states(store).values()) == {("sent", 1)}
+
+
+class Clock:
+    """Real time as the sender reads it, moved on by hand (under a lock: the sender's threads share it)."""
+
+    def __init__(self) -> None:
+        self.at, self.lock = WALL, threading.Lock()
+
+    def __call__(self) -> datetime:
+        with self.lock:
+            return self.at
+
+    def wait(self, span: timedelta) -> None:
+        with self.lock:
+            self.at += span
+
+
+def test_an_unreachable_mail_server_is_waited_on_once_not_once_a_message(store: SqlStore, monkeypatch):
+    """Packets to the mail server dropped: each message waited out its connection's timeout, so 400 due
+    emails held the send 33 minutes, past the tick's 30-minute lease (another runner could take the day
+    over). Now the server is given up on at the first timeout, and every message due counts that try."""
+    clock, tried = Clock(), []
+
+    def dropped(address, timeout=None, source_address=None, **_):
+        tried.append(timeout)
+        clock.wait(timedelta(seconds=timeout or 60))
+        raise TimeoutError("timed out")
+
+    monkeypatch.setattr(socket, "create_connection", dropped)
+    queue(store, *(alert(n) for n in range(400)))
+    assert send(store, free_port(), clock) == (0, 0, 400)
+    assert len(tried) <= tick.SMTP_CONNECTIONS and all(t <= mail.CONNECT_TIMEOUT for t in tried)
+    assert clock() - WALL < ticks.TICK_LEASE - ob_store.LEASE
+    assert set(states(store).values()) == {("pending", 1)}, "each tried once, as each would have been"
+
+
+def test_a_tick_stops_sending_within_its_lease_and_leaves_the_rest_for_the_next_sender(store: SqlStore, monkeypatch):
+    """A slow server (a minute a message): the tick sent on past its 30-minute lease, claiming batch after
+    batch. Now it begins nothing after its lease less a message's; the rest are left pending, unclaimed, and
+    the next sender sends them: each email once."""
+    clock = Clock()
+    rcpt = smtplib.SMTP.rcpt
+
+    def slow(self, recip, options=()):
+        clock.wait(timedelta(minutes=1))
+        return rcpt(self, recip, options)
+
+    monkeypatch.setattr(smtplib.SMTP, "rcpt", slow)
+    monkeypatch.setattr(tick, "SMTP_CONNECTIONS", 1)
+    queue(store, *(alert(n) for n in range(40)))
+    inbox, port = Inbox(), free_port()
+    settings = MailSettings(host="127.0.0.1", port=port)
+    with smtp_server(inbox, port):
+        result = tick.run_tick(store, NOW.date(), settings, "here.example:1", now=NOW, wall=clock)
+        assert clock() <= WALL + ticks.TICK_LEASE
+        assert 0 < result.sent < 40 and result.sent == len(inbox.keys())
+        assert {(s, n) for s, n in states(store).values()} == {("sent", 1), ("pending", 0)}
+        assert all(r.claimed_until is None for r in outbox_rows_of(store))
+        tick.send_outbox(store, settings, "there.example:2", NOW, clock)
+    assert Counter(inbox.keys()) == {f"alert/{n}": 1 for n in range(40)}
+
+
+def test_a_message_whose_claim_runs_out_as_it_is_sent_is_not_sent_by_two_senders(store: SqlStore, monkeypatch):
+    """A server slow to take one message's recipient (5 minutes): its claim's lease ran out, another sender
+    claimed it and sent it, and the first then sent it too. Now a message's conversation is not carried on
+    past its claim's lease (less the time to mark it): the first stops before the message's text, and the
+    email reaches its person once."""
+    clock = Clock()
+    rcpt = smtplib.SMTP.rcpt
+    inbox, port = Inbox(), free_port()
+    settings = MailSettings(host="127.0.0.1", port=port)
+
+    def slow(self, recip, options=()):
+        if clock() == WALL:  # the first sender's: meanwhile the lease runs out and another sender comes
+            clock.wait(ob_store.LEASE + timedelta(seconds=1))
+            tick.send_outbox(store, settings, "there.example:2", NOW, clock)
+        return rcpt(self, recip, options)
+
+    monkeypatch.setattr(smtplib.SMTP, "rcpt", slow)
+    monkeypatch.setattr(tick, "SMTP_CONNECTIONS", 1)
+    queue(store, alert(0))
+    with smtp_server(inbox, port):
+        tick.send_outbox(store, settings, "here.example:1", NOW, clock)
+    assert inbox.keys() == ["alert/0"]
+    assert [(r.status, r.claimed_by) for r in outbox_rows_of(store)] == [("sent", "there.example:2")]

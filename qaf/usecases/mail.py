@@ -30,6 +30,7 @@ import hashlib
 import html
 import os
 import smtplib
+import socket
 import ssl
 from dataclasses import dataclass
 from datetime import datetime
@@ -49,6 +50,8 @@ from qaf.store.settings import whole
 KEYS = ("QAF_SMTP_HOST", "QAF_SMTP_PORT", "QAF_SMTP_STARTTLS", "QAF_SMTP_USER", "QAF_SMTP_PASSWORD", "QAF_MAIL_FROM", "QAF_BASE_URL")
 ADDRESS = EMAIL_ADDRESS  # people.csv is held to the same (qaf.usecases.orgload)
 MAX_BODY = 50_000
+CONNECT_TIMEOUT = 10.0  # seconds to reach the server: one unreachable is given up on in this time
+COMMAND_TIMEOUT = 20.0  # seconds for any one reply (a message's end included)
 SWITCH = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
 
 
@@ -136,17 +139,46 @@ class MayHaveGone(smtplib.SMTPException):
     says so (:func:`qaf.usecases.tick.send_outbox`)."""
 
 
+class Unreachable(smtplib.SMTPException):
+    """The server could not be reached in time, or would not talk to qaf (its greeting, STARTTLS, the
+    login): no message was sent, and none would be on another try now."""
+
+
+class TimeUp(TimeoutError):
+    """A message's claim leaves no more time to send it in."""
+
+
 class _Conversation(smtplib.SMTP):
-    """smtplib's client, keeping whether a message's end was written with no reply read since."""
+    """smtplib's client, keeping whether a message's end was written with no reply read since, and
+    bounded: reaching the server waits :data:`CONNECT_TIMEOUT` at most, a reply :data:`COMMAND_TIMEOUT`,
+    neither past ``left()`` seconds (the time a message's claim leaves it), and nothing is begun after."""
 
     written = False
+    left: Callable[[], float] | None = None
+
+    def _bound(self, wait: float) -> float:
+        if self.left is None:
+            return wait
+        left = self.left()
+        if left <= 0:
+            raise TimeUp("its claim's time to send is up")
+        return min(wait, left)
+
+    def _get_socket(self, host, port, timeout):
+        sock = socket.create_connection((host, port), self._bound(CONNECT_TIMEOUT), self.source_address)
+        sock.settimeout(timeout)
+        return sock
 
     def send(self, s) -> None:  # every command and the message's text go through here
+        if self.sock is not None:
+            self.sock.settimeout(self._bound(self.timeout))
         super().send(s)
         if isinstance(s, bytes) and s.endswith(b"\r\n.\r\n"):  # the message with its end (commands are str)
             self.written = True
 
     def getreply(self):
+        if self.sock is not None:
+            self.sock.settimeout(self._bound(self.timeout))
         reply = super().getreply()
         self.written = False  # answered: the reply says what became of it
         return reply
@@ -173,28 +205,47 @@ class Sender:
         self.clock = clock
         self._smtp: _Conversation | None = None
 
-    def _connect(self) -> _Conversation:
+    def _connect(self, left: Callable[[], float] | None) -> _Conversation:
         if self._smtp is None:
-            smtp = _Conversation(self.settings.host or "localhost", self.settings.port, timeout=20)
-            if self.settings.starttls:
-                smtp.starttls(context=ssl.create_default_context())
-            if self.settings.user:
-                smtp.login(self.settings.user, self.settings.password or "")
+            smtp = _Conversation(timeout=COMMAND_TIMEOUT)
+            smtp.left = left
+            try:
+                smtp.connect(self.settings.host or "localhost", self.settings.port)
+                if self.settings.starttls:
+                    smtp.starttls(context=ssl.create_default_context())
+                if self.settings.user:
+                    smtp.login(self.settings.user, self.settings.password or "")
+            except TimeUp:
+                smtp.close()
+                raise
+            except Exception as exc:
+                smtp.close()
+                raise Unreachable(f"{type(exc).__name__}: {exc}") from exc
             self._smtp = smtp
+        self._smtp.left = left
         return self._smtp
 
-    def send(self, msg: Message, begin_by: datetime | None = None) -> dict[str, tuple[int, bytes]]:
+    def send(self, msg: Message, begin_by: datetime | None = None, finish_by: datetime | None = None) -> dict[str, tuple[int, bytes]]:
         """Send ``msg``; the recipients the server refused while it took the message for the others
         (address: (code, reply)), as :meth:`smtplib.SMTP.sendmail` gives them. All refused raises.
 
         Any failure drops the connection (the next message opens another). One after the message's end
-        was written and before the server answered raises :class:`MayHaveGone`; anything else raised
-        (an SMTP refusal, a connection lost, a fault of qaf's own) means the server did not take it.
-        The server closing the connection on it (:func:`closed_on_us`) is met once with a new connection
-        and the message sent on it, if that can begin by ``begin_by``."""
+        was written and before the server answered raises :class:`MayHaveGone`; one opening the
+        connection :class:`Unreachable`; anything else raised (an SMTP refusal, a connection lost, a
+        fault of qaf's own) means the server did not take it. The server closing the connection on it
+        (:func:`closed_on_us`) is met once with a new connection and the message sent on it, if that can
+        begin by ``begin_by``. Nothing waits past ``finish_by`` (read on ``clock``): a message not
+        answered by then may have gone."""
+        left = None
+        if finish_by is not None and self.clock is not None:
+            clock = self.clock
+
+            def left() -> float:
+                return (finish_by - clock()).total_seconds()
+
         again = True
         while True:
-            smtp = self._connect()
+            smtp = self._connect(left)
             smtp.written = False
             try:
                 return smtp.send_message(msg) or {}

@@ -33,7 +33,7 @@ from qaf.store.outcomes import log_many
 from qaf.store.protocols import Store
 from qaf.store.settings import whole as settings_whole
 from qaf.usecases import scheduling
-from qaf.usecases.mail import MailSettings, MayHaveGone, Sender, compose, refused_its_person
+from qaf.usecases.mail import MailSettings, MayHaveGone, Sender, Unreachable, compose, refused_its_person
 
 log = logging.getLogger("qaf.tick")
 
@@ -142,7 +142,9 @@ def refused_for_good(exc: Exception) -> bool:
     return isinstance(exc, smtplib.SMTPDataError) and exc.smtp_code >= 500
 
 
-def send_outbox(store: Store, settings: MailSettings, runner: str, now: datetime, wall: Callable[[], datetime]) -> tuple[int, int, int]:
+def send_outbox(
+    store: Store, settings: MailSettings, runner: str, now: datetime, wall: Callable[[], datetime], until: datetime | None = None
+) -> tuple[int, int, int]:
     """Send what is due: (sent, failed for good, to retry). Each row is sent at most once per claim.
 
     Each message is marked sent in its own transaction straight after the
@@ -154,6 +156,13 @@ def send_outbox(store: Store, settings: MailSettings, runner: str, now: datetime
     message (a bug, one qaf cannot encode) holds no other: that one is tried
     again with back-off, its reason kept; one the server may have taken when
     the connection failed is failed, saying so, not sent twice.
+
+    Bounded in time: a server that cannot be reached is given up on once
+    (:data:`~qaf.usecases.mail.CONNECT_TIMEOUT`), and every message due is
+    counted as tried then, not waited on one by one; a message is not waited
+    on past its claim's lease (less the time to mark it); nothing is begun at
+    or after ``until`` (the tick's own lease, less a message's): the rest is
+    left pending for the next sender.
     """
     local = threading.local()
     senders: list[Sender] = []
@@ -167,7 +176,8 @@ def send_outbox(store: Store, settings: MailSettings, runner: str, now: datetime
         return local.sender
 
     def one(item) -> str:
-        if not ob_store.in_time(item, wall()):
+        at = wall()
+        if not ob_store.in_time(item, at) or (until is not None and at >= until):
             late.append(item)
             return "late"
         try:
@@ -176,8 +186,15 @@ def send_outbox(store: Store, settings: MailSettings, runner: str, now: datetime
             with store.write() as conn:
                 ob_store.mark_failed(conn, item, runner, now, str(exc), permanent=True)
             return "failed"
+        if down:  # the server could not be reached in this send: not waited on again for each message
+            with store.write() as conn:
+                return ob_store.mark_failed(conn, item, runner, now, f"not tried: the server was not reached in this send: {down[0]}")
         try:
-            answer = sender().send(msg, begin_by=item.send_by) or {}
+            answer = sender().send(msg, begin_by=item.send_by, finish_by=item.finish_by) or {}
+        except Unreachable as exc:
+            down.append(str(exc))
+            with store.write() as conn:
+                return ob_store.mark_failed(conn, item, runner, now, str(exc))
         except MayHaveGone as exc:  # sent again it may be received twice: not sent again, and the outbox says why
             log.warning("outbox %s may have been sent (%s): failed, not sent again", item.key, type(exc.__cause__).__name__)
             with store.write() as conn:
@@ -223,9 +240,10 @@ def send_outbox(store: Store, settings: MailSettings, runner: str, now: datetime
     counts = {"sent": 0, "failed": 0, "pending": 0}
     late: list = []
     accepted: set[int] = set()  # rows the server took
+    down: list[str] = []  # why the server could not be reached, once it could not
     try:
         with ThreadPoolExecutor(max_workers=SMTP_CONNECTIONS, thread_name_prefix="qaf-smtp") as pool:
-            while True:
+            while until is None or wall() < until:
                 with store.write() as conn:
                     batch = ob_store.claim(conn, runner, now, wall())
                 if not batch:
@@ -304,8 +322,9 @@ def run_tick(
     (a catch-up's days before today)."""
     keep_days = retention_days()  # a bad setting stops the tick before it does anything
     now = now or business_now(today, store.timezone())
+    claimed_at = wall()
     with store.write() as conn:
-        status = ticks.claim_tick(conn, today, runner, wall(), takeover)
+        status = ticks.claim_tick(conn, today, runner, claimed_at, takeover)
     result = TickResult(today, {"run": "ran", "done": "done before", "busy": "busy"}[status], mail=settings.configured,
                         later=settings.configured and not send)  # fmt: skip
     if status != "run":
@@ -330,8 +349,9 @@ def run_tick(
     with store.write() as conn:
         result.digests = ob_store.gather_digests(conn, today, now, digest_text)
     failpoint("after-digests")
-    if settings.configured and send:
-        result.sent, result.failed, result.retrying = send_outbox(store, settings, runner, now, wall)
+    if settings.configured and send:  # done within the day's claim: a message begun by then ends within it
+        until = claimed_at + ticks.TICK_LEASE - ob_store.LEASE
+        result.sent, result.failed, result.retrying = send_outbox(store, settings, runner, now, wall, until)
     result.purged = purge_outbox(store, now, keep_days)
     failpoint("after-purge")
     with store.write() as conn:
