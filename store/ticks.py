@@ -37,7 +37,9 @@ def claim_tick(conn: Connection, day: date, runner: str, wall: datetime, takeove
     process on this host that no longer exists, or with ``takeover`` (the
     service's leader: only the leader ticks, so another claim is a dead one).
     """
-    row = conn.execute(select(TICKS).where(TICKS.c.business_date == day)).first()
+    # held as read (PostgreSQL): two runners taking over one expired claim at once each read it expired and
+    # each ran the day; the second waits for the first's claim and reads it, live (SQLite: the write lock)
+    row = conn.execute(select(TICKS).where(TICKS.c.business_date == day).with_for_update()).first()
     if row is None:
         mine = {"business_date": day, "started_at": wall, "runner": runner, "claimed_until": wall + TICK_LEASE, "summary": {}}
         if insert_new(conn, TICKS, [mine], ["business_date"]):

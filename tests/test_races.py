@@ -273,6 +273,36 @@ def test_two_ticks_of_one_day_starting_together_one_runs_the_other_is_told_busy(
     store.close()
 
 
+def test_two_runners_taking_over_one_days_expired_claim_at_once_one_runs_the_other_is_told_busy(db_url: str):
+    """The day's runner died on another host and its lease ran out; two runners came for the day at once
+    and on PostgreSQL each read the claim expired and took it: both ran the day's tick. Now the second waits
+    for the first's claim, reads it live and is told busy."""
+    from sqlalchemy import event
+
+    from qaf.store import ticks
+
+    store = SqlStore.open(db_url)
+    day, answers, others = date(2026, 5, 11), [], []
+    with store.write() as conn:
+        assert ticks.claim_tick(conn, day, "far.example:9:0.dead", WALL - ticks.TICK_LEASE - timedelta(minutes=1)) == "run"
+
+    def claim(s: SqlStore, runner: str) -> None:
+        with s.write() as conn:
+            answers.append((runner, ticks.claim_tick(conn, day, runner, WALL)))
+
+    def after(conn, cursor, statement, *args) -> None:  # the first runner has read the expired claim: the second comes now
+        if not others and statement.lstrip().upper().startswith("SELECT") and "tick_runs" in statement:
+            others.append(meanwhile(db_url, lambda s: claim(s, "elsewhere.example:2")))
+
+    event.listen(store.engine, "after_cursor_execute", after)
+    claim(store, "elsewhere.example:1")
+    thread, failures = others[0]
+    thread.join()
+    assert [str(f) for f in failures] == []
+    assert sorted(status for _, status in answers) == ["busy", "run"]
+    store.close()
+
+
 def test_an_outcome_recorded_as_the_tick_reads_late_work_gets_no_overdue_email(db_url: str, monkeypatch):
     """The tick read an overdue audit as live, an outcome was recorded for it (another store) before the tick
     wrote its rungs, and on PostgreSQL the tick escalated it anyway: the line manager and the Assistant
