@@ -203,3 +203,23 @@ def test_a_message_whose_claim_runs_out_as_it_is_sent_is_not_sent_by_two_senders
         tick.send_outbox(store, settings, "here.example:1", NOW, clock)
     assert inbox.keys() == ["alert/0"]
     assert [(r.status, r.claimed_by) for r in outbox_rows_of(store)] == [("sent", "there.example:2")]
+
+
+def test_an_accented_address_stored_before_addresses_were_ascii_fails_at_once_saying_why(store: SqlStore):
+    """An address from before qaf held them to ASCII ('zoë@...') needs a server's SMTPUTF8: as a recipient it
+    was failed as 'not a single email address', not saying why; as a copy it was left out and the outbox
+    said nothing, so nobody knew the Head of Safeguarding was never copied. Both now say it, at once."""
+    from qaf.engine.notices import Notice
+
+    accented = "zo\u00eb@example-council.gov.uk"
+    queue(store, Notice("alert/1", "P1", accented, "Alert 1", "Zoe\nAn alert.", "alert", "ob1"),
+          Notice("alert/2", "P2", "pat@example-council.gov.uk", "Alert 2", "Pat\nAn alert.", "alert", "ob2", cc=(accented,)))  # fmt: skip
+    inbox, port = Inbox(), free_port()
+    with smtp_server(inbox, port):
+        assert send(store, port) == (1, 1, 0)
+    assert inbox.keys() == ["alert/2"] and inbox.messages[0]["Cc"] is None
+    rows = {r.key: r for r in outbox_rows_of(store)}
+    assert (rows["alert/1"].status, rows["alert/1"].attempts) == ("failed", 1)
+    assert rows["alert/2"].status == "sent"
+    for row in rows.values():
+        assert f"{accented}" in row.last_error and "U+00EB" in row.last_error and "ASCII" in row.last_error, row.last_error

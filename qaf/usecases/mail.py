@@ -102,6 +102,20 @@ def message_id(key: str) -> str:
     return f"<{hashlib.sha256(key.encode('utf-8')).hexdigest()[:32]}@qaf>"
 
 
+def not_ascii(address: str) -> str:
+    """Why an address with a letter beyond ASCII is not sent to ('' for any other): it needs a server's
+    SMTPUTF8, and an address stored before qaf held addresses to ASCII is failed at once, not retried."""
+    odd = next((ch for ch in address if ord(ch) > 0x7E), None)
+    return f" (U+{ord(odd):04X} {odd!r}: an address qaf sends to is in ASCII; it will not be tried again)" if odd else ""
+
+
+def left_out(to: str, cc: tuple[str, ...]) -> dict[str, tuple[int, bytes]]:
+    """The copies :func:`compose` leaves out, not being one address each (the recipient's own is not
+    one): each with why, as a server's refusal for good (553, "mailbox name not allowed") reads."""
+    return {a.strip(): (553, f"left out by qaf, not an email address it sends to{not_ascii(a)}".encode())
+            for a in cc if a.strip() and not ADDRESS.fullmatch(a.strip())}  # fmt: skip
+
+
 def compose(settings: MailSettings, key: str, to: str, subject: str, text: str, cause: str | None, at: datetime,
             cc: tuple[str, ...] = ()) -> Message:  # fmt: skip
     """A plain-text and HTML message; raises ValueError for an address that is not one address.
@@ -111,7 +125,7 @@ def compose(settings: MailSettings, key: str, to: str, subject: str, text: str, 
     """
     to = to.strip()
     if not ADDRESS.fullmatch(to):
-        raise ValueError(f"not a single email address: {one_line(to, 80)!r}")
+        raise ValueError(f"not a single email address: {one_line(to, 80)!r}{not_ascii(to)}")
     text = text if len(text) <= MAX_BODY else text[:MAX_BODY] + "\n[cut: too long]"
     if cause and settings.base_url:
         text += f"\n\nOpen it: {settings.base_url}/obligations/{cause}"

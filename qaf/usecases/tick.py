@@ -33,7 +33,7 @@ from qaf.store.outcomes import log_many
 from qaf.store.protocols import Store
 from qaf.store.settings import whole as settings_whole
 from qaf.usecases import scheduling
-from qaf.usecases.mail import MailSettings, MayHaveGone, Sender, Unreachable, compose, refused_its_person
+from qaf.usecases.mail import MailSettings, MayHaveGone, Sender, Unreachable, compose, left_out, refused_its_person
 
 log = logging.getLogger("qaf.tick")
 
@@ -212,11 +212,12 @@ def send_outbox(
             with store.write() as conn:
                 ob_store.copies_sent(conn, item, runner, copied)  # they have it: tried again for the rest only
                 return ob_store.mark_failed(conn, item, runner, now, f"{type(refused).__name__}: {refused}", permanent=refused_for_good(refused))
+        answer = {**left_out(item.recipient_email, item.cc), **answer}  # copies never tried are named with those refused
         failpoint("after-smtp")
         with store.write() as conn:
             if not ob_store.mark_sent(conn, item, runner, now):
                 return "lost claim"
-            if answer:  # copies refused while its own recipient took it
+            if answer:  # copies refused (or left out) while its own recipient took it
                 ob_store.copies_refused(conn, item, answer, now)
             return "sent"
 
