@@ -180,12 +180,14 @@ def _ready() -> int:
 
 def _tick_job(today: date, first: date | None) -> str | None:
     """The days not yet ticked up to ``today`` (each tick logs what it did); the last day ticked."""
-    results = catch_up(_here["store"], today, _here["settings"], _here["runner"], first=first, limit=366, takeover=True, wall=utc_now)
+    store = _here["store"]  # leases on the database's clock: every runner's the same, whichever host's is off
+    results = catch_up(store, today, _here["settings"], _here["runner"], first=first, limit=366, takeover=True, wall=store.wall(utc_now))
     return results[-1].day.isoformat() if results else None
 
 
 def _send_job() -> tuple[int, int, int]:
-    return send_outbox(_here["store"], _here["settings"], _here["runner"], utc_now(), utc_now)
+    store = _here["store"]
+    return send_outbox(store, _here["settings"], _here["runner"], utc_now(), store.wall(utc_now))
 
 
 def build(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Protocol
+from typing import Callable, Protocol
 
 from sqlalchemy import Connection
 
@@ -115,6 +115,8 @@ class Store(Protocol):
     def numbered_in(self, conn: Connection, framework: Framework) -> Framework: ...
 
     def timezone(self, default: str = "Europe/London") -> str: ...
+
+    def wall(self, local: Callable[[], datetime]) -> Callable[[], datetime]: ...
 
     def vocabulary(self) -> Vocabulary: ...
 

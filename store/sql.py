@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import threading
 from contextlib import contextmanager
-from datetime import datetime, timezone
-from typing import Any, Iterator
+from datetime import datetime, timedelta, timezone
+from typing import Any, Callable, Iterator
 
 from sqlalchemy import Connection, Engine, insert, or_, select
 from sqlalchemy.pool import QueuePool
@@ -231,6 +231,27 @@ class SqlStore:
     def framework(self, framework_id: str) -> Framework:
         with self.read() as conn:
             return fw_store.parse(conn, framework_id)[0]
+
+    def wall(self, local: Callable[[], datetime]) -> Callable[[], datetime]:
+        """The clock leases are kept on: the database's, as ``local`` (this host's real clock) reads it
+        moved by how far the database's is from it, measured now (one query).
+
+        Every runner writes and reads the outbox's and the tick's leases against
+        one clock, whichever host it runs on: on its own, a runner whose clock
+        was minutes ahead read another's live claim as run out and took it, and
+        both sent its emails. SQLite's clock is this machine's, read by SQLite.
+        """
+        query = "SELECT clock_timestamp()" if self.dialect == "postgresql" else "SELECT strftime('%Y-%m-%d %H:%M:%f', 'now')"
+        with self.read() as conn:
+            before = local()
+            theirs = conn.exec_driver_sql(query).scalar()
+            after = local()
+        if isinstance(theirs, str):  # SQLite: UTC, as text
+            theirs = datetime.fromisoformat(theirs).replace(tzinfo=timezone.utc)
+        off = theirs - (before + (after - before) / 2)
+        if abs(off) < timedelta(seconds=1):  # within the time it took to ask
+            return local
+        return lambda: local() + off
 
     def timezone(self, default: str = "Europe/London") -> str:
         """The council's timezone: its frameworks' ``timezone`` setting (the first framework's, by id).

@@ -427,7 +427,6 @@ def test_a_framework_amended_as_the_tick_begins_is_scheduled_as_amended(db_url: 
     store.close()
 
 
-
 def test_an_amendment_loaded_while_the_tick_schedules_waits_for_it(db_url: str, monkeypatch, tmp_path):
     """The same amendment loaded (another process) while the tick's schedule was planning: on PostgreSQL it
     renamed the row's work as it stood and committed, and the schedule then wrote the work it had planned
@@ -592,3 +591,36 @@ def test_a_month_of_outcomes_from_a_csv_and_the_tick_lock_the_work_in_one_order_
     assert failures == []
     assert {o.id: o.status for o in store.obligations(Filters()) if o.id in (first, second)} == {first: "done", second: "done"}
     store.close()
+
+
+def test_two_senders_whose_clocks_differ_by_minutes_do_not_both_send_one_email(store: SqlStore, monkeypatch):
+    """Leases were written and read on each runner's own clock: a sender on a host whose clock ran six
+    minutes ahead read the leader's live claim as run out, took it, and both sent the email. The service and
+    'qaf tick' now keep leases on the database's clock (SqlStore.wall): one clock for every runner."""
+    from qaf import service
+
+    queue(store, alert(0))
+    delivered: Counter = Counter()
+    right = service.utc_now
+    here = {"store": store, "settings": MailSettings(host="127.0.0.1"), "runner": "leader.example:1:0.a"}
+
+    class SlowServer:  # while the leader sends, a runner on a host whose clock is ahead sends what is due
+        def __init__(self, *_) -> None:
+            pass
+
+        def send(self, msg, **_) -> None:
+            delivered[msg["X-Qaf-Key"]] += 1
+            if sum(delivered.values()) == 1:
+                with monkeypatch.context() as m:
+                    m.setattr(service, "utc_now", lambda: right() + timedelta(minutes=6))
+                    m.setitem(here, "runner", "ahead.example:2:0.b")
+                    service._send_job()
+
+        def close(self) -> None:
+            pass
+
+    monkeypatch.setattr(service, "_here", here)
+    monkeypatch.setattr(tick, "Sender", SlowServer)
+    service._send_job()
+    assert delivered == {"alert/0": 1}
+    assert [r.status for r in outbox_rows_of(store)] == ["sent"]

@@ -236,7 +236,7 @@ def cmd_tick(args: argparse.Namespace) -> int:
     now = business_now(today, store.timezone()) if args.today else None
     if not args.today:  # today by the clock: a tick recorded for a later day ran while the clock was ahead (warned on stderr)
         reopen_ahead(store, today)
-    result = run_tick(store, today, read_settings(), runner_name(), now=now, wall=utc_now)
+    result = run_tick(store, today, read_settings(), runner_name(), now=now, wall=store.wall(utc_now))  # leases on the database's clock
     for line in result.lines():
         print(line)
     return 0
