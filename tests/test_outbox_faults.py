@@ -223,3 +223,30 @@ def test_an_accented_address_stored_before_addresses_were_ascii_fails_at_once_sa
     assert rows["alert/2"].status == "sent"
     for row in rows.values():
         assert f"{accented}" in row.last_error and "U+00EB" in row.last_error and "ASCII" in row.last_error, row.last_error
+
+
+def test_the_answer_to_a_messages_end_is_waited_for_longer_than_a_command_but_not_past_its_claim(monkeypatch):
+    """A server scans a message before it answers its end (RFC 5321 asks a client to wait 10 minutes there):
+    waited 20 s like any command, a scan of 30 s made every message 'may have been sent'. It is now waited
+    END_TIMEOUT, never past the time its claim leaves."""
+    waits: list[float] = []
+    settimeout, me = socket.socket.settimeout, threading.get_ident()
+
+    def record(self, wait):
+        if threading.get_ident() == me:
+            waits.append(wait)
+        return settimeout(self, wait)
+
+    monkeypatch.setattr(socket.socket, "settimeout", record)
+    inbox, port = Inbox(), free_port()
+    settings = MailSettings(host="127.0.0.1", port=port)
+    clock = Clock()
+    with smtp_server(inbox, port):
+        for finish_by in (WALL + timedelta(minutes=4), WALL + timedelta(seconds=45)):
+            waits.clear()
+            sender = mail.Sender(settings, clock)
+            sender.send(tick.compose(settings, "k", "pat@example.org", "s", "b", None, NOW), finish_by=finish_by)
+            sender._drop()
+            assert max(waits) == min(mail.END_TIMEOUT, (finish_by - WALL).total_seconds())
+            assert sorted(waits)[-2] <= mail.COMMAND_TIMEOUT
+    assert len(inbox.keys()) == 2

@@ -51,7 +51,8 @@ KEYS = ("QAF_SMTP_HOST", "QAF_SMTP_PORT", "QAF_SMTP_STARTTLS", "QAF_SMTP_USER", 
 ADDRESS = EMAIL_ADDRESS  # people.csv is held to the same (qaf.usecases.orgload)
 MAX_BODY = 50_000
 CONNECT_TIMEOUT = 10.0  # seconds to reach the server: one unreachable is given up on in this time
-COMMAND_TIMEOUT = 20.0  # seconds for any one reply (a message's end included)
+COMMAND_TIMEOUT = 20.0  # seconds for any one reply
+END_TIMEOUT = 120.0  # seconds for the answer to a message's end (unanswered, it may have gone, and is not sent again)
 SWITCH = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
 
 
@@ -164,8 +165,9 @@ class TimeUp(TimeoutError):
 
 class _Conversation(smtplib.SMTP):
     """smtplib's client, keeping whether a message's end was written with no reply read since, and
-    bounded: reaching the server waits :data:`CONNECT_TIMEOUT` at most, a reply :data:`COMMAND_TIMEOUT`,
-    neither past ``left()`` seconds (the time a message's claim leaves it), and nothing is begun after."""
+    bounded: reaching the server waits :data:`CONNECT_TIMEOUT` at most, a reply :data:`COMMAND_TIMEOUT`
+    (the answer to a message's end :data:`END_TIMEOUT`), none past ``left()`` seconds (the time a
+    message's claim leaves it), and nothing is begun after."""
 
     written = False
     left: Callable[[], float] | None = None
@@ -191,8 +193,8 @@ class _Conversation(smtplib.SMTP):
             self.written = True
 
     def getreply(self):
-        if self.sock is not None:
-            self.sock.settimeout(self._bound(self.timeout))
+        if self.sock is not None:  # the answer to a message's end may take a server's scan of it: longer
+            self.sock.settimeout(self._bound(END_TIMEOUT if self.written else self.timeout))
         reply = super().getreply()
         self.written = False  # answered: the reply says what became of it
         return reply
@@ -284,7 +286,8 @@ class Sender:
                 self._smtp.quit()
             except (smtplib.SMTPException, OSError):
                 pass
-            self._smtp = None
+            finally:  # a QUIT not answered left the socket open
+                self._drop()
 
 
 def refused_its_person(msg: Message, refused: dict[str, tuple[int, bytes]]) -> tuple[smtplib.SMTPRecipientsRefused | None, tuple[str, ...]]:
