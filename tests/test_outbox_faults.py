@@ -250,3 +250,26 @@ def test_the_answer_to_a_messages_end_is_waited_for_longer_than_a_command_but_no
             assert max(waits) == min(mail.END_TIMEOUT, (finish_by - WALL).total_seconds())
             assert sorted(waits)[-2] <= mail.COMMAND_TIMEOUT
     assert len(inbox.keys()) == 2
+
+
+def test_a_server_taking_fewer_connections_than_qaf_opens_is_sent_to_over_those_it_takes(store: SqlStore, monkeypatch):
+    """A relay that takes two connections at a time from one client refuses a third at once: each message
+    that fell to the third and fourth of qaf's connections was failed and deferred (34 of 40). Now a sender
+    refused while another is open is given up and its message goes over one the server took."""
+    port, opened, lock = free_port(), [], threading.Lock()
+    real = socket.create_connection
+
+    def two_at_a_time(address, *args, **kwargs):
+        if address[1] == port:
+            with lock:
+                opened.append(address)
+                if len(opened) > 2:
+                    raise ConnectionRefusedError(111, "Connection refused")
+        return real(address, *args, **kwargs)
+
+    queue(store, *(alert(n) for n in range(40)))
+    inbox = Inbox()
+    with smtp_server(inbox, port):
+        monkeypatch.setattr(socket, "create_connection", two_at_a_time)
+        assert send(store, port) == (40, 0, 0)
+    assert Counter(inbox.keys()) == {f"alert/{n}": 1 for n in range(40)}

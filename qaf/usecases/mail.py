@@ -155,8 +155,23 @@ class MayHaveGone(smtplib.SMTPException):
 
 
 class Unreachable(smtplib.SMTPException):
-    """The server could not be reached in time, or would not talk to qaf (its greeting, STARTTLS, the
-    login): no message was sent, and none would be on another try now."""
+    """The server could not be reached, or would not talk to qaf (its greeting, STARTTLS, the login): the
+    message was not sent. ``timed_out``: it did not answer in time (packets dropped, a host gone), and
+    asking again for the next message would wait as long again."""
+
+    def __init__(self, message: str, timed_out: bool = False) -> None:
+        super().__init__(message)
+        self.timed_out = timed_out
+
+
+def timed_out(exc: BaseException | None) -> bool:
+    """Whether ``exc`` is, or came of, a timeout (smtplib says a greeting not read in time was a disconnection)."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, TimeoutError):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
 
 
 class TimeUp(TimeoutError):
@@ -236,7 +251,7 @@ class Sender:
                 raise
             except Exception as exc:
                 smtp.close()
-                raise Unreachable(f"{type(exc).__name__}: {exc}") from exc
+                raise Unreachable(f"{type(exc).__name__}: {exc}", timed_out(exc)) from exc
             self._smtp = smtp
         self._smtp.left = left
         return self._smtp

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+import queue
 import signal
 import smtplib
 import threading
@@ -157,23 +158,42 @@ def send_outbox(
     again with back-off, its reason kept; one the server may have taken when
     the connection failed is failed, saying so, not sent twice.
 
-    Bounded in time: a server that cannot be reached is given up on once
-    (:data:`~qaf.usecases.mail.CONNECT_TIMEOUT`), and every message due is
-    counted as tried then, not waited on one by one; a message is not waited
-    on past its claim's lease (less the time to mark it); nothing is begun at
-    or after ``until`` (the tick's own lease, less a message's): the rest is
-    left pending for the next sender.
+    Bounded in time: a server that does not answer in time is given up on
+    once (:data:`~qaf.usecases.mail.CONNECT_TIMEOUT`), and every message due
+    is counted as tried then, not waited on one by one; a message is not
+    waited on past its claim's lease (less the time to mark it); nothing is
+    begun at or after ``until`` (the tick's own lease, less a message's): the
+    rest is left pending for the next sender. A server that takes fewer
+    connections from qaf than :data:`SMTP_CONNECTIONS` (refusing one at once)
+    is sent to over those it takes.
     """
-    local = threading.local()
-    senders: list[Sender] = []
-    lock = threading.Lock()
+    senders = [Sender(settings, wall) for _ in range(SMTP_CONNECTIONS)]  # each opens its connection when first used
+    idle: queue.SimpleQueue[Sender] = queue.SimpleQueue()
+    for s in senders:
+        idle.put(s)
+    lock, kept = threading.Lock(), [len(senders)]
 
-    def sender() -> Sender:
-        if not hasattr(local, "sender"):
-            local.sender = Sender(settings, wall)
-            with lock:
-                senders.append(local.sender)
-        return local.sender
+    def send(item, msg) -> dict | None:
+        """``msg`` sent on a sender of the pool; None if it was not begun in time. One whose connection the
+        server refused at once (it takes only so many from one client) is given up, and the message sent
+        on another, down to the last."""
+        while True:
+            sender = idle.get()
+            keep = True
+            try:
+                if not ob_store.in_time(item, wall()):  # waited for a sender past its claim's time to begin
+                    return None
+                return sender.send(msg, begin_by=item.send_by, finish_by=item.finish_by) or {}
+            except Unreachable as exc:
+                with lock:  # refused at once: the next sender tries (the last one kept fails its message)
+                    if exc.timed_out or kept[0] == 1:
+                        raise
+                    kept[0] -= 1
+                    keep = False
+                log.info("the mail server refused another connection (%s): %d kept", type(exc.__cause__).__name__, kept[0])
+            finally:
+                if keep:
+                    idle.put(sender)
 
     def one(item) -> str:
         at = wall()
@@ -190,9 +210,13 @@ def send_outbox(
             with store.write() as conn:
                 return ob_store.mark_failed(conn, item, runner, now, f"not tried: the server was not reached in this send: {down[0]}")
         try:
-            answer = sender().send(msg, begin_by=item.send_by, finish_by=item.finish_by) or {}
+            answer = send(item, msg)
+            if answer is None:
+                late.append(item)
+                return "late"
         except Unreachable as exc:
-            down.append(str(exc))
+            if exc.timed_out:  # waited out: every message would wait as long (one refused at once is its own)
+                down.append(str(exc))
             with store.write() as conn:
                 return ob_store.mark_failed(conn, item, runner, now, str(exc))
         except MayHaveGone as exc:  # sent again it may be received twice: not sent again, and the outbox says why
