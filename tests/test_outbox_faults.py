@@ -273,3 +273,25 @@ def test_a_server_taking_fewer_connections_than_qaf_opens_is_sent_to_over_those_
         monkeypatch.setattr(socket, "create_connection", two_at_a_time)
         assert send(store, port) == (40, 0, 0)
     assert Counter(inbox.keys()) == {f"alert/{n}": 1 for n in range(40)}
+
+
+def test_a_mail_host_whose_name_is_not_resolved_in_time_is_waited_on_once(store: SqlStore, monkeypatch):
+    """The mail host's name could not be resolved (its DNS server unreachable): each connection waited the
+    resolver's 10 s and failed with gaierror, not a timeout, so it was asked again for every message (200
+    emails held the send 34 minutes). A connection that fails after that long is given up on like a timeout."""
+    clock, tried, lock = Clock(), [], threading.Lock()
+    seconds = [1000.0]
+
+    def unresolved(address, *args, **kwargs):
+        with lock:
+            tried.append(address)
+            seconds[0] += 10
+        clock.wait(timedelta(seconds=10))
+        raise socket.gaierror(-3, "Temporary failure in name resolution")
+
+    monkeypatch.setattr(socket, "create_connection", unresolved)
+    monkeypatch.setattr(mail, "monotonic", lambda: seconds[0])
+    queue(store, *(alert(n) for n in range(200)))
+    assert send(store, free_port(), clock) == (0, 0, 200)
+    assert len(tried) <= tick.SMTP_CONNECTIONS
+    assert set(states(store).values()) == {("pending", 1)}

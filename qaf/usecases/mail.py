@@ -40,6 +40,7 @@ from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.utils import format_datetime
 from pathlib import Path
+from time import monotonic
 from typing import Callable, Mapping
 
 from qaf.engine.notices import one_line
@@ -52,6 +53,7 @@ ADDRESS = EMAIL_ADDRESS  # people.csv is held to the same (qaf.usecases.orgload)
 MAX_BODY = 50_000
 CONNECT_TIMEOUT = 10.0  # seconds to reach the server: one unreachable is given up on in this time
 COMMAND_TIMEOUT = 20.0  # seconds for any one reply
+SLOW_FAILURE = 3.0  # seconds: a connection failing after this long failed waiting, whatever it says
 END_TIMEOUT = 120.0  # seconds for the answer to a message's end (unanswered, it may have gone, and is not sent again)
 SWITCH = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
 
@@ -156,8 +158,8 @@ class MayHaveGone(smtplib.SMTPException):
 
 class Unreachable(smtplib.SMTPException):
     """The server could not be reached, or would not talk to qaf (its greeting, STARTTLS, the login): the
-    message was not sent. ``timed_out``: it did not answer in time (packets dropped, a host gone), and
-    asking again for the next message would wait as long again."""
+    message was not sent. ``timed_out``: it did not answer in time (packets dropped, a host gone, its name
+    not resolved), and asking again for the next message would wait as long again."""
 
     def __init__(self, message: str, timed_out: bool = False) -> None:
         super().__init__(message)
@@ -240,6 +242,7 @@ class Sender:
         if self._smtp is None:
             smtp = _Conversation(timeout=COMMAND_TIMEOUT)
             smtp.left = left
+            began = monotonic()
             try:
                 smtp.connect(self.settings.host or "localhost", self.settings.port)
                 if self.settings.starttls:
@@ -251,7 +254,8 @@ class Sender:
                 raise
             except Exception as exc:
                 smtp.close()
-                raise Unreachable(f"{type(exc).__name__}: {exc}", timed_out(exc)) from exc
+                slow = monotonic() - began >= SLOW_FAILURE  # a name not resolved in time fails as gaierror, waited out
+                raise Unreachable(f"{type(exc).__name__}: {exc}", timed_out(exc) or slow) from exc
             self._smtp = smtp
         self._smtp.left = left
         return self._smtp
