@@ -295,3 +295,30 @@ def test_a_mail_host_whose_name_is_not_resolved_in_time_is_waited_on_once(store:
     assert send(store, free_port(), clock) == (0, 0, 200)
     assert len(tried) <= tick.SMTP_CONNECTIONS
     assert set(states(store).values()) == {("pending", 1)}
+
+
+def test_a_refused_login_is_not_tried_again_for_every_message(store: SqlStore):
+    """A wrong SMTP password: qaf logged in again for every message due (30 emails, 33 connections: a
+    server's guard against guessing then locks the council's mail account, and it stays locked once the
+    password is put right). A login refused is now given up on for the send; each email counts the try."""
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult
+
+    sessions: set[int] = set()
+
+    def refuse(server, session, envelope, mechanism, auth_data):
+        sessions.add(id(session))
+        return AuthResult(success=False, handled=False)
+
+    queue(store, *(alert(n) for n in range(30)))
+    port = free_port()
+    server = Controller(Inbox(), hostname="127.0.0.1", port=port, authenticator=refuse, auth_require_tls=False)
+    server.start()
+    try:
+        settings = MailSettings(host="127.0.0.1", port=port, user="qaf", password="wrong")
+        assert tick.send_outbox(store, settings, "here.example:1", NOW, lambda: WALL) == (0, 0, 30)
+    finally:
+        server.stop()
+    assert 0 < len(sessions) <= tick.SMTP_CONNECTIONS
+    assert set(states(store).values()) == {("pending", 1)}
+    assert all("SMTPAuthenticationError" in r.last_error for r in outbox_rows_of(store))

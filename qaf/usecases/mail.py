@@ -159,11 +159,17 @@ class MayHaveGone(smtplib.SMTPException):
 class Unreachable(smtplib.SMTPException):
     """The server could not be reached, or would not talk to qaf (its greeting, STARTTLS, the login): the
     message was not sent. ``timed_out``: it did not answer in time (packets dropped, a host gone, its name
-    not resolved), and asking again for the next message would wait as long again."""
+    not resolved), or refused what only someone's change puts right (:data:`REFUSED_EVERY_TIME`): asking
+    again for the next message would wait as long, or be refused alike."""
 
     def __init__(self, message: str, timed_out: bool = False) -> None:
         super().__init__(message)
         self.timed_out = timed_out
+
+
+# what the server says to every connection alike until someone puts it right: the login refused, STARTTLS
+# not offered, its certificate not trusted
+REFUSED_EVERY_TIME = (smtplib.SMTPAuthenticationError, smtplib.SMTPNotSupportedError, ssl.SSLError)
 
 
 def timed_out(exc: BaseException | None) -> bool:
@@ -255,7 +261,8 @@ class Sender:
             except Exception as exc:
                 smtp.close()
                 slow = monotonic() - began >= SLOW_FAILURE  # a name not resolved in time fails as gaierror, waited out
-                raise Unreachable(f"{type(exc).__name__}: {exc}", timed_out(exc) or slow) from exc
+                refused = isinstance(exc, REFUSED_EVERY_TIME)  # asked again, the same answer (a login refused again and again locks the account)
+                raise Unreachable(f"{type(exc).__name__}: {exc}", timed_out(exc) or slow or refused) from exc
             self._smtp = smtp
         self._smtp.left = left
         return self._smtp

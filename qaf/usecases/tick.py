@@ -208,14 +208,14 @@ def send_outbox(
             return "failed"
         if down:  # the server could not be reached in this send: not waited on again for each message
             with store.write() as conn:
-                return ob_store.mark_failed(conn, item, runner, now, f"not tried: the server was not reached in this send: {down[0]}")
+                return ob_store.mark_failed(conn, item, runner, now, f"not tried: the server could not be used in this send: {down[0]}")
         try:
             answer = send(item, msg)
             if answer is None:
                 late.append(item)
                 return "late"
         except Unreachable as exc:
-            if exc.timed_out:  # waited out: every message would wait as long (one refused at once is its own)
+            if exc.timed_out:  # every message would wait as long, or be refused alike (one refused at once is its own)
                 down.append(str(exc))
             with store.write() as conn:
                 return ob_store.mark_failed(conn, item, runner, now, str(exc))
