@@ -75,6 +75,27 @@ def test_settings_from_the_environment_or_a_file(tmp_path):
     assert not read_settings({}).configured
 
 
+def test_a_settings_file_saved_with_a_bom_not_in_utf_8_or_giving_a_key_twice_is_read_or_refused_at_its_line(tmp_path):
+    """Notepad's UTF-8 begins with a BOM: the first line's key ('\ufeffQAF_SMTP_HOST') was no setting and was
+    dropped, and no email was ever sent, without a word. A file in Windows-1252 was a UnicodeDecodeError
+    traceback; a key given twice took the last silently; a QAF_SETTINGS naming no file was ignored."""
+    import pytest
+
+    from qaf.rules.problems import QafError
+
+    file = tmp_path / "qaf.env"
+    file.write_bytes(b"\xef\xbb\xbfQAF_SMTP_HOST=smtp.example-council.gov.uk\r\nQAF_SMTP_PORT=587\r\n")
+    assert (read_settings({"QAF_SETTINGS": str(file)}).host, read_settings({"QAF_SETTINGS": str(file)}).port) == ("smtp.example-council.gov.uk", 587)
+    for data, said in ((b"QAF_SMTP_HOST=smtp\nQAF_MAIL_FROM=caf\xe9@example.org\n", f"{file}:2: not UTF-8 text: byte 0xe9"),
+                       (b"QAF_SMTP_HOST=smtp\n# x\nQAF_SMTP_HOST=localhost\n", f"{file}:3: QAF_SMTP_HOST is given twice (first on line 1): give it once")):
+        file.write_bytes(data)
+        with pytest.raises(QafError) as exc:
+            read_settings({"QAF_SETTINGS": str(file)})
+        assert str(exc.value).startswith(f"QAF_SETTINGS: {said}"), str(exc.value)
+    with pytest.raises(QafError, match="QAF_SETTINGS=.*: no such file"):
+        read_settings({"QAF_SETTINGS": str(tmp_path / "qaf.nv")})
+
+
 def test_a_mail_setting_out_of_its_range_is_refused_by_name_before_any_message_is_tried():
     """A misspelt setting failed every email later, one by one; QAF_SMTP_PORT=abc was a traceback."""
     import pytest

@@ -1,7 +1,8 @@
 """Email: settings, composing a message from an outbox row, and sending through SMTP.
 
 Settings come from the environment, or from a settings file of ``KEY=VALUE``
-lines named by ``QAF_SETTINGS`` (the environment wins):
+lines named by ``QAF_SETTINGS`` (the environment wins; the file is UTF-8, a
+BOM allowed, each key once, and one it names that is not there is an error):
 
 ==================== ===============================================
 ``QAF_SMTP_HOST``    the SMTP server; unset: notices stay pending
@@ -44,7 +45,7 @@ from time import monotonic
 from typing import Callable, Mapping
 
 from qaf.engine.notices import one_line
-from qaf.rules.plain import EMAIL_ADDRESS
+from qaf.rules.plain import EMAIL_ADDRESS, not_utf8
 from qaf.rules.problems import QafError
 from qaf.store.settings import whole
 
@@ -77,12 +78,8 @@ def read_settings(env: Mapping[str, str] | None = None) -> MailSettings:
     env = dict(os.environ if env is None else env)
     values: dict[str, str] = {}
     settings_file = env.get("QAF_SETTINGS")
-    if settings_file and Path(settings_file).is_file():
-        for line in Path(settings_file).read_text(encoding="utf-8").splitlines():
-            if "=" in line and not line.lstrip().startswith("#"):
-                key, value = line.split("=", 1)
-                if key.strip() in KEYS:
-                    values[key.strip()] = value.strip()
+    if settings_file:
+        values = _settings_file(Path(settings_file))
     values.update({k: env[k] for k in KEYS if env.get(k)})
     starttls = values.get("QAF_SMTP_STARTTLS", "0").strip().lower() or "0"
     if starttls not in SWITCH:  # a misspelt setting would fail every email, later, one by one
@@ -99,6 +96,31 @@ def read_settings(env: Mapping[str, str] | None = None) -> MailSettings:
         sender=sender,
         base_url=(values.get("QAF_BASE_URL") or "").rstrip("/"),
     )
+
+
+def _settings_file(path: Path) -> dict[str, str]:
+    """The settings a ``QAF_SETTINGS`` file gives, read once: UTF-8 (a BOM, as Notepad saves it, is not the first
+    key's: '\ufeffQAF_SMTP_HOST' was no setting, and no email went), each key once; else a :class:`QafError`
+    at its line (a file that is not there is one too: a mistyped name left email off without a word)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise QafError(f"QAF_SETTINGS={str(path)!r}: {'no such file' if isinstance(exc, FileNotFoundError) else exc.strerror or exc}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line, message = not_utf8(data, exc, " (save the file as UTF-8)")
+        raise QafError(f"QAF_SETTINGS: {path}:{line}: {message}") from None
+    values: dict[str, str] = {}
+    first: dict[str, int] = {}
+    for n, line in enumerate(text.splitlines(), start=1):
+        if "=" in line and not line.lstrip().startswith("#"):
+            key, value = (part.strip() for part in line.split("=", 1))
+            if key in KEYS:
+                if key in first:  # the last was taken, silently
+                    raise QafError(f"QAF_SETTINGS: {path}:{n}: {key} is given twice (first on line {first[key]}): give it once")
+                first[key], values[key] = n, value
+    return values
 
 
 def message_id(key: str) -> str:
