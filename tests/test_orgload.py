@@ -430,3 +430,18 @@ def test_an_invisible_character_in_a_header_is_said_as_itself_not_as_a_missing_c
     assert [format_problem(p) for p in errors(problems) if "people.csv" in p.source.file] == [
         f"{tmp_path}/people.csv:1: id: U+200B ZERO WIDTH SPACE, an invisible character or one that turns text around in the "
         "column's name: type it again as plain text"]
+
+
+@pytest.mark.parametrize("separator", [";", "\t"])
+def test_a_file_separated_by_semicolons_or_tabs_is_said_so_once_not_as_every_column_missing(tmp_path, separator):
+    """Excel in much of Europe saves 'CSV' with ';', and 'Text' with tabs: people.csv so saved was four "missing
+    column" problems, then an 'unknown person' for every case's worker and every body's chair (512 lines for
+    the example council), the cause buried at the end."""
+    for name in ("teams.csv", "cases.csv"):
+        (tmp_path / name).write_text((DATA / "small-org" / name).read_text())
+    (tmp_path / "people.csv").write_text((DATA / "small-org" / "people.csv").read_text().replace(",", separator))
+    _, problems = load_org(tmp_path, VOCAB)
+    said = "';'" if separator == ";" else "tabs"
+    assert [format_problem(p) for p in errors(problems)] == [
+        f"{tmp_path}/people.csv:1: header: the columns are separated by {said}, not commas: save the file as 'CSV UTF-8 "
+        "(Comma delimited)'"]

@@ -63,6 +63,7 @@ class _Rows:
     problems: list[Problem]
     columns: tuple[str, ...] = ()
     rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    unread: bool = False  # its header wants columns: none of its rows were read, so nothing is checked against it
 
     def problem(self, line: int, column: str, message: str, severity: str = "error") -> None:
         self.problems.append(Problem(Source(str(self.path), line), column, message, severity))
@@ -99,7 +100,11 @@ def _read(path: Path, problems: list[Problem]) -> _Rows | None:
             if hidden := invisible(h):  # a BOM pasted in with a second file: not "missing column 'id'" in a header showing one
                 rows.problem(1, column, f"{hidden} in the column's name: type it again as plain text")
         missing = [c for c in REQUIRED_COLUMNS[path.name] if c not in rows.columns]
-        for column in missing:
+        separator = next((s for s in (";", "\t") if len(rows.columns) == 1 and all(c in rows.columns[0].split(s) for c in missing)), None)
+        if missing and separator:  # Excel's 'CSV' where lists use ';' (much of Europe), or its tab-separated 'Text'
+            said = "';'" if separator == ";" else "tabs"
+            rows.problem(1, "header", f"the columns are separated by {said}, not commas: save the file as 'CSV UTF-8 (Comma delimited)'")
+        for column in missing if not separator else ():
             rows.problem(1, column, f"missing column '{column}' (expected {', '.join(COLUMNS[path.name])})")
         for column, said in named_twice(rows.columns, READ_COLUMNS[path.name]):
             rows.problem(1, column, said)
@@ -119,7 +124,7 @@ def _read(path: Path, problems: list[Problem]) -> _Rows | None:
     except csv.Error as exc:  # at the line the record starts on (the header's, or the one after the last read)
         rows.problem(start, "row", not_csv(exc))
     if missing:
-        rows.rows = []
+        rows.rows, rows.unread = [], True
     return rows
 
 
@@ -313,9 +318,10 @@ def load_org(directory: str | Path, vocab: Vocabulary | None = None, case_patter
     read: Callable[[str], _Rows | None] = lambda name: _read(folder / name, problems)  # noqa: E731
     team_rows, people_rows, case_rows, body_rows = read("teams.csv"), read("people.csv"), read("cases.csv"), read("bodies.csv")
     teams = _teams(team_rows) if team_rows else []
-    team_ids = {t.id for t in teams} if team_rows else None  # None: teams.csv unread, so what names a team is not checked
+    # None: teams.csv unread (or its header wanting columns: its problem said), so what names a team is not checked
+    team_ids = {t.id for t in teams} if team_rows and not team_rows.unread else None
     people = _people(people_rows, team_ids, vocab) if people_rows else []
-    person_ids = {p.id for p in people} if people_rows else None  # None: people.csv unread (its problem said), nor a person
+    person_ids = {p.id for p in people} if people_rows and not people_rows.unread else None  # nor a person
     cases = _cases(case_rows, person_ids, team_ids, case_pattern) if case_rows else []
     bodies = _bodies(body_rows, person_ids)
     for rows, nobody, kind in ((people_rows, "nobody", "people"), (team_rows, "no team", "teams")):
