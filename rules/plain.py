@@ -98,6 +98,20 @@ def named_twice(header: Sequence[str], columns: Iterable[str]) -> list[tuple[str
                 "which one holds it?") for c in columns if header.count(c) > 1]  # fmt: skip
 
 
+def not_commas(header: Sequence[str], wanted: Iterable[str]) -> str | None:
+    """What to say of a header read as one cell holding the ``wanted`` columns separated by ';' (Excel's 'CSV' where
+    lists use it) or tabs (its 'Text'); None if it is not one.
+
+    >>> not_commas(["id;name;email"], ["id", "email"])
+    "the columns are separated by ';', not commas: save the file as 'CSV UTF-8 (Comma delimited)'"
+    """
+    wanted = list(wanted)
+    for separator, said in ((";", "';'"), ("\t", "tabs")):
+        if len(header) == 1 and wanted and all(c in [h.strip() for h in header[0].split(separator)] for c in wanted):
+            return f"the columns are separated by {said}, not commas: save the file as 'CSV UTF-8 (Comma delimited)'"
+    return None
+
+
 SAVE_CSV_AS_UTF8 = " (save the file as UTF-8: in Excel, 'CSV UTF-8')"  # what a council's spreadsheet needs
 
 

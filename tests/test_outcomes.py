@@ -525,6 +525,13 @@ def test_an_invisible_character_in_the_header_is_said_as_itself(tmp_path: Path):
     assert recordings == []
 
 
+def test_a_sheet_separated_by_semicolons_is_said_so(tmp_path: Path):
+    """Excel's 'CSV' where lists use ';': 'expected the columns obligation, grade, ...' of a header holding them."""
+    sheet, recordings, problems = read_sheet(tmp_path, b"obligation;grade;notes\n0123456789abcdef;good;\n")
+    assert [format_problem(p) for p in problems] == [
+        f"{sheet}:1: header: the columns are separated by ';', not commas: save the file as 'CSV UTF-8 (Comma delimited)'"]
+
+
 def test_a_sheet_saved_in_windows_1252_is_refused_at_its_line(tmp_path: Path):
     """Excel's plain 'CSV': 'café' in the notes of line 3 was refused at line 0, by its byte offset in the file."""
     sheet, recordings, problems = read_sheet(

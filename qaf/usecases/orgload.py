@@ -28,7 +28,7 @@ from typing import Callable, Iterator
 
 from qaf.engine.caserefs import why_not
 from qaf.engine.org import TEAM_KINDS, Body, Case, Org, Person, Team
-from qaf.rules.plain import EMAIL_ADDRESS, INVISIBLE, SAVE_CSV_AS_UTF8, has_control, invisible, iso_day, named_twice, not_csv, not_utf8
+from qaf.rules.plain import EMAIL_ADDRESS, INVISIBLE, SAVE_CSV_AS_UTF8, has_control, invisible, iso_day, named_twice, not_commas, not_csv, not_utf8
 from qaf.rules.problems import WARNING, Problem, Source
 from qaf.rules.roles import Vocabulary
 
@@ -100,10 +100,9 @@ def _read(path: Path, problems: list[Problem]) -> _Rows | None:
             if hidden := invisible(h):  # a BOM pasted in with a second file: not "missing column 'id'" in a header showing one
                 rows.problem(1, column, f"{hidden} in the column's name: type it again as plain text")
         missing = [c for c in REQUIRED_COLUMNS[path.name] if c not in rows.columns]
-        separator = next((s for s in (";", "\t") if len(rows.columns) == 1 and all(c in rows.columns[0].split(s) for c in missing)), None)
-        if missing and separator:  # Excel's 'CSV' where lists use ';' (much of Europe), or its tab-separated 'Text'
-            said = "';'" if separator == ";" else "tabs"
-            rows.problem(1, "header", f"the columns are separated by {said}, not commas: save the file as 'CSV UTF-8 (Comma delimited)'")
+        separator = not_commas(rows.columns, missing)  # Excel's 'CSV' where lists use ';' (much of Europe), or its 'Text'
+        if separator:
+            rows.problem(1, "header", separator)
         for column in missing if not separator else ():
             rows.problem(1, column, f"missing column '{column}' (expected {', '.join(COLUMNS[path.name])})")
         for column, said in named_twice(rows.columns, READ_COLUMNS[path.name]):

@@ -18,7 +18,7 @@ from pathlib import Path
 from qaf.engine.actions import parse_action
 from qaf.engine.outcomes import Recording, parse_areas
 from qaf.rules.model import Framework
-from qaf.rules.plain import INVISIBLE, SAVE_CSV_AS_UTF8, invisible, iso_day, named_twice, not_csv, not_utf8
+from qaf.rules.plain import INVISIBLE, SAVE_CSV_AS_UTF8, invisible, iso_day, named_twice, not_commas, not_csv, not_utf8
 from qaf.rules.problems import Problem, Source
 from qaf.rules.yamlsrc import parse_bool
 
@@ -52,6 +52,8 @@ def read_outcomes(path: str | Path, framework_for) -> tuple[list[tuple[Source, R
     if hidden:  # not "expected the columns obligation, ..." of a header that shows them
         return [], hidden
     missing = [c for c in REQUIRED if c not in header]
+    if separator := not_commas(header, missing):
+        return [], [Problem(Source(str(path), 1), "header", separator)]
     if not header or missing:
         return [], [Problem(Source(str(path), 1), "header", f"expected the columns {', '.join(COLUMNS)} (at least obligation)")]
     twice = named_twice(header, COLUMNS)
