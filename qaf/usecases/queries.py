@@ -18,7 +18,7 @@ from typing import Any, Iterable, MutableMapping
 
 from qaf.calendars import access
 from qaf.engine import spreadsheet
-from qaf.engine.model import OPEN, OVERDUE, Obligation
+from qaf.engine.model import DONE, OPEN, OVERDUE, Obligation
 from qaf.engine.org import Org
 from qaf.engine.outcomes import GRADED
 from qaf.engine.query import LIVE_SHOWN, STORED, DueQuery, Filters, QueryError, filters, parse_statuses
@@ -69,8 +69,9 @@ def graded_work(store: Store, person: str, today: date) -> list[Obligation]:
     if not access.active(org, person, today):
         return []
     cases = frozenset(c.ref for c in org.caseload(person))
-    asked = [Filters(kinds=frozenset(GRADED), statuses=None, subjects=frozenset({person}))]
-    asked += [Filters(kinds=frozenset(GRADED), statuses=None, cases=cases)] if cases else []
+    done = frozenset({DONE})  # a grade is recorded with the work done, and done work is never reopened
+    asked = [Filters(kinds=frozenset(GRADED), statuses=done, subjects=frozenset({person}))]
+    asked += [Filters(kinds=frozenset(GRADED), statuses=done, cases=cases)] if cases else []
     with store.read() as conn:
         found = {o.id: o for f in asked for o in store.obligations_in(conn, f)}
     mine = [o for o in found.values() if access.audited(org, person, o, today)]
