@@ -17,7 +17,8 @@ it up on its page (her own line's actions she sees already).
 The worker whose work a graded audit, follow-up audit or review graded
 (:func:`audited`) reads that audit's page, to contest the grade: its grade
 and areas, not the auditor's notes (the page's :mod:`qaf.web.acting` keeps
-them out). Feeds, lists and the API are unchanged: it is not his work to do.
+them out), listed on his My work (:func:`qaf.usecases.queries.graded_work`). Feeds, the search and the API
+are unchanged: it is not his work to do.
 
 A token's scope can only narrow this: ``person`` (own obligations only),
 ``team`` (own and the line below), ``all`` (everything, for an overseer;
