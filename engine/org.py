@@ -18,6 +18,7 @@ from qaf.rules.problems import NO_SOURCE, Source
 from qaf.rules.roles import Vocabulary
 
 TEAM_KINDS = ("social_care", "early_help")
+OPEN_REFS_KEPT = 4096  # (owner, day) answers one snapshot keeps of open_caseload / open_team_cases; then it starts over
 
 
 def _active(start: date | None, end: date | None, day: date) -> bool:
@@ -64,6 +65,11 @@ class Case:
         return _active(self.opened, self.closed, day)
 
 
+def open_refs(cases: tuple[Case, ...] | list[Case], day: date) -> tuple[str, ...]:
+    """The references of ``cases`` open on ``day``, sorted (a planner keeps them for every pick of the day)."""
+    return tuple(sorted(c.ref for c in cases if c.opened <= day and (c.closed is None or c.closed >= day)))
+
+
 @dataclass(frozen=True, slots=True)
 class Body:
     id: str
@@ -88,6 +94,7 @@ class Org:
     _team_cases: dict[str, tuple[Case, ...]] = field(init=False, repr=False, compare=False)
     _members: dict[str, tuple[Person, ...]] = field(init=False, repr=False, compare=False)
     _cases: dict[str, Case] = field(init=False, repr=False, compare=False)
+    _open: dict[tuple[str, str, date], tuple[str, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         reports: dict[str, list[Person]] = {}
@@ -112,6 +119,7 @@ class Org:
                 members.setdefault(p.team, []).append(p)
         setattr_(self, "_members", {k: tuple(v) for k, v in members.items()})
         setattr_(self, "_cases", {c.ref: c for c in self.cases})
+        setattr_(self, "_open", {})
 
     def person(self, person_id: str) -> Person | None:
         return self._people.get(person_id)
@@ -131,6 +139,25 @@ class Org:
 
     def team_cases(self, team_id: str) -> tuple[Case, ...]:
         return self._team_cases.get(team_id, ())
+
+    def open_caseload(self, person_id: str, day: date) -> tuple[str, ...]:
+        """:func:`open_refs` of the person's caseload on ``day``, kept with this snapshot (a recording that
+        finds concerns reads them twice: the history to fetch, then the cases to pick from)."""
+        return self._open_refs("worker", person_id, day)
+
+    def open_team_cases(self, team_id: str, day: date) -> tuple[str, ...]:
+        """:func:`open_refs` of the team's cases on ``day``, kept with this snapshot."""
+        return self._open_refs("team", team_id, day)
+
+    def _open_refs(self, of: str, owner: str, day: date) -> tuple[str, ...]:
+        key = (of, owner, day)
+        found = self._open.get(key)
+        if found is None:
+            if len(self._open) >= OPEN_REFS_KEPT:  # a long-lived snapshot read for many days: bounded
+                self._open.clear()
+            cases = self._caseload.get(owner, ()) if of == "worker" else self._team_cases.get(owner, ())
+            found = self._open[key] = open_refs(cases, day)
+        return found
 
     def members(self, team_id: str) -> tuple[Person, ...]:
         """The people whose team is ``team_id``."""

@@ -21,7 +21,7 @@ from qaf.engine.notices import Notice, copy_notices, notice_for
 from qaf.engine.org import Org, Person
 from qaf.engine.periods import after
 from qaf.engine.rules_ref import Event, Fired
-from qaf.engine.sampling import CaseHistory, open_refs, pick_among
+from qaf.engine.sampling import CaseHistory, pick_among
 from qaf.engine.scope import People, people_of, share_out
 from qaf.engine.titles import follow_up_title
 from qaf.engine.workdays import calendar
@@ -332,14 +332,13 @@ def _other_cases(ctx: _Context, action: Action) -> tuple[list[str | None], list[
     """``count`` other open cases of the same worker (or team), fewest recent audits first."""
     ob = ctx.ob
     worker = ctx.worker()
-    if action.cases == "same_worker" and worker is not None:
-        pool, owner = ctx.org.caseload(worker.id), f"worker {worker.name}"
+    if action.cases == "same_worker" and worker is not None:  # open on the day: kept with the snapshot, once for every pick
+        refs, owner = ctx.org.open_caseload(worker.id, ctx.day), f"worker {worker.name}"
     else:
         team = ctx.org.team(ob.team or "")
-        pool, owner = ctx.org.team_cases(ob.team or ""), f"team {team.name if team else ob.team}"
+        refs, owner = ctx.org.open_team_cases(ob.team or "", ctx.day), f"team {team.name if team else ob.team}"
     taken = {ob.case} if ob.case else set()
     picked: list[str | None] = []
-    refs = open_refs(pool, ctx.day)  # once for every pick: a team's cases are a few hundred to sort
     for n in range(action.count):
         pick = pick_among(f"{ob.id}/{action.do}/{n}", refs, ctx.day, ctx.history, ctx.fw.recent_audit_months, owner, taken)
         if pick.case is None:

@@ -21,7 +21,7 @@ from itertools import filterfalse
 from dateutil.relativedelta import relativedelta
 
 from qaf.engine.model import CaseHistory
-from qaf.engine.org import Case
+from qaf.engine.org import Case, open_refs
 
 __all__ = ["CaseHistory", "Pick", "open_refs", "pick_among", "pick_case"]
 
@@ -48,11 +48,6 @@ def pick_case(
 ) -> Pick:
     """Choose one case of ``owner`` ("worker Tom Fairley") open on ``day``."""
     return pick_among(seed, open_refs(cases, day), day, history, recent_months, owner, taken, waive_if_all_recent)
-
-
-def open_refs(cases: tuple[Case, ...] | list[Case], day: date) -> tuple[str, ...]:
-    """The references of ``cases`` open on ``day``, sorted (a planner keeps them for every pick of the day)."""
-    return tuple(sorted(c.ref for c in cases if c.opened <= day and (c.closed is None or c.closed >= day)))
 
 
 @lru_cache(maxsize=4096)

@@ -180,6 +180,37 @@ def test_the_follow_ups_case_history_is_read_only_for_the_cases_they_may_be_chos
     assert sorted(o.case for o in result.created if o.kind == "follow_up_audit") == open_then
 
 
+def test_the_open_cases_kept_with_an_organisation_are_never_another_organisations(store: SqlStore, monkeypatch):
+    """The open cases a recording picks follow-ups from are kept with the organisation snapshot, per worker and
+    day: a case closed by the next organisation loaded is not picked on the same day from the one kept before."""
+    from qaf.engine import org as org_module
+    from qaf.engine.sampling import open_refs
+
+    org = council()
+    day = date(2024, 5, 23)
+    for worker in ("SW1", "T2"):
+        cases = org.caseload(worker) if worker == "SW1" else org.team_cases(worker)
+        kept = org.open_caseload(worker, day) if worker == "SW1" else org.open_team_cases(worker, day)
+        assert kept == open_refs(cases, day) and kept is (org.open_caseload(worker, day) if worker == "SW1" else org.open_team_cases(worker, day))
+    for d in (date(2020, 1, 1), date(2024, 4, 1), date(2030, 1, 1)):
+        assert org.open_caseload("SW1", d) == open_refs(org.caseload("SW1"), d)
+    monkeypatch.setattr(org_module, "OPEN_REFS_KEPT", 2)  # bounded: the third day starts it over
+    for d in (date(2024, 4, 1), date(2024, 4, 2), date(2024, 4, 3)):
+        org.open_caseload("SW2", d)
+    assert len(org._open) <= 2
+    scheduled(store, "east-sussex-2013", org)
+    april, may = (next(o for o in find(store, row="3.16", subject="SW1", kind="audit") if o.period_start == start)
+                  for start in (date(2024, 4, 1), date(2024, 5, 1)))  # fmt: skip
+    first = recording.record(store, Recording(april.id, "requires_improvement", concerns=True, date=day), date(2024, 6, 10))
+    picked = {o.case for o in first.created if o.kind == "follow_up_audit"}
+    assert len(picked) == 2
+    closed = sorted(picked - {may.case})[0]
+    store.save_org(council(cases=tuple(dataclasses.replace(c, closed=date(2024, 5, 1)) if c.ref == closed else c for c in org.cases)))
+    second = recording.record(store, Recording(may.id, "requires_improvement", concerns=True, date=day), date(2024, 6, 10))
+    assert closed not in {o.case for o in second.created}
+    assert second.shortfalls or {o.case for o in second.created if o.kind == "follow_up_audit"}
+
+
 # --- Rotherham: Senior Manager re-audits ------------------------------------------------------
 
 

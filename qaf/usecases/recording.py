@@ -19,7 +19,7 @@ from qaf.engine.notices import Notice
 from qaf.engine.outcomes import ACTION_DONE, CLI, EXTEND, MODERATE, Consequences, Recording, check_recording, consequences, contest_refusals, may_act, moderating_roles, signoff_refusals
 from qaf.engine.periods import after
 from qaf.engine.rules_ref import Event
-from qaf.engine.sampling import CaseHistory, open_refs
+from qaf.engine.sampling import CaseHistory
 from qaf.engine.scope import people_of
 from qaf.engine.triggers import rules_for
 from qaf.engine.workdays import calendar
@@ -49,18 +49,18 @@ def _refuse(problems: list[Problem], oid: str, done: str = "recorded") -> None:
 
 def _case_refs(org, ob: Obligation, fired, day: date) -> list[str]:
     """The cases follow-ups may be chosen from, and so the only ones whose history the choice reads: the
-    worker's, or the team's, as the actions ask, open on ``day`` (:func:`~qaf.engine.sampling.open_refs`, as
+    worker's, or the team's, as the actions ask, open on ``day`` (:meth:`~qaf.engine.org.Org.open_caseload`, as
     the choice takes them), but for the audit's own case, which is never chosen again. A team's cases
     include every one it ever held: reading the history of only those the choice can take is about a
     tenth fewer cases, and none of the audit's own."""
     wanted = {a.cases for f in fired for a in f.trigger.then if a.do == "follow_up_audits"}
     case = org.case(ob.case) if ob.case else None
-    pool: list = []
+    refs: list[str] = []  # the history reads each once, in any order
     if "same_team" in wanted or (case is None or not case.worker):
-        pool += org.team_cases(ob.team or "")
+        refs += org.open_team_cases(ob.team or "", day)
     if "same_worker" in wanted and case and case.worker:
-        pool += org.caseload(case.worker)
-    return [ref for ref in open_refs(pool, day) if ref != ob.case]
+        refs += org.open_caseload(case.worker, day)
+    return [ref for ref in refs if ref != ob.case]
 
 
 def _fire(conn, store, fw: Framework, org, ob: Obligation, event: Event, day: date, prefer: str,
