@@ -60,6 +60,9 @@ class Consequences:
     events: tuple[tuple[str, str, dict], ...] = ()  # (kind, ref, payload) for the event log
 
 
+_NOTHING = Consequences()
+
+
 def parse_areas(text: str, fw: Framework) -> tuple[tuple[tuple[str, str], ...], list[str]]:
     """``'Chronology=inadequate,Plan=good'`` -> ((area, grade), ...), and what is wrong with it."""
     out: list[tuple[str, str]] = []
@@ -253,6 +256,9 @@ def consequences(
     ``day``: a moderation from the pool goes to the least loaded moderator who
     is not the audit's ``author`` (nor its assignee).
     """
+    graded = event.on in ("outcome", "moderation") and event.grade in fw.escalate_grades and bool(fw.notify_on_grade)
+    if not fired and not graded and not (event.on == "outcome" and ob.copies):  # most outcomes: nothing to work out
+        return _NOTHING
     ctx = _Context(fw, org, ob, event, day, history, dict(load or {}), author)
     obligations: list[Obligation] = []
     notices: list[Notice] = []
@@ -272,7 +278,7 @@ def consequences(
                 else:
                     notices.append(notice_for(fw, org, ob, event, found, "alert", f"alert/{event.on}/{ob.id}/{f.index}/{a}", role=action.role))
         events.append(("trigger.fired", ob.id, {"row": f.row, "trigger": f.trigger.id or f.index, "on": event.on}))
-    if event.on in ("outcome", "moderation") and event.grade in fw.escalate_grades:
+    if graded:
         for role in fw.notify_on_grade:
             found = ctx.find(role, "assignee")
             if found is not None:

@@ -299,9 +299,10 @@ def persist(
 
     With ``events`` given, log lines are added to it for the caller to write at once.
     """
-    at = now()
-    insert_new(conn, OBLIGATIONS, [to_row(o, at) for o in obligations], ["id"])
-    insert_new(conn, OUTBOX, outbox_rows(notices, at), ["key"])
+    if obligations or notices:  # most outcomes set off nothing: no clock read, no rows built
+        at = now()
+        insert_new(conn, OBLIGATIONS, [to_row(o, at) for o in obligations], ["id"])
+        insert_new(conn, OUTBOX, outbox_rows(notices, at), ["key"])
     if events is None:
         log_many(conn, list(logged))
     else:

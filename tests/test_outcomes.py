@@ -96,6 +96,20 @@ def _concerns_on_3_16(store: SqlStore, fw_name: str = "east-sussex-2013", fw=Non
     return recording.record(store, Recording(audit.id, "requires_improvement", concerns=True, date=date(2024, 4, 23)), date(2024, 6, 10))
 
 
+def test_a_grade_the_framework_escalates_is_told_though_no_trigger_fires(store: SqlStore):
+    """``notify_on_grade``: an inadequate grade without concerns fires no trigger, and the role is told all the
+    same (an outcome that sets off nothing skips the rest of the working out: not this one)."""
+    fw = dataclasses.replace(FRAMEWORKS["east-sussex-2013"], notify_on_grade=("Head of Safeguarding",))
+    store.save_framework(fw, print_framework(fw))
+    store.save_org(council())
+    scheduling.schedule(store, fw, council(), *YEAR, date(2024, 6, 10))
+    inadequate, good = (april_audit(store, "3.16", worker) for worker in ("SW1", "SW2"))
+    told = recording.record(store, Recording(inadequate.id, "inadequate", date=date(2024, 4, 23)), date(2024, 6, 10))
+    assert [(n.recipient, n.reason) for n in told.queued] == [("HS1", "grade")] and told.created == ()
+    quiet = recording.record(store, Recording(good.id, "good", date=date(2024, 4, 23)), date(2024, 6, 10))
+    assert (quiet.created, quiet.queued, quiet.shortfalls) == ((), (), ())
+
+
 def test_3_16_a_follow_up_audit_recorded_with_concerns_sets_off_nothing_more(store: SqlStore):
     """"If audit reveals significant concerns then a further two files from the same worker should be
     reviewed": the further files are for the monthly audit, not for themselves."""
