@@ -334,3 +334,22 @@ def test_framework_import_o_writes_a_links_file_and_keeps_the_link(capsys, tmp_p
     link.symlink_to(target)
     code, out, _ = run(capsys, "framework", "import", str(DATA / "import" / "east-sussex-wrapped.txt"), "-o", str(link))
     assert code == 0 and link.is_symlink() and "\nrows:" in target.read_text(), out
+
+
+def test_an_output_that_is_stdout_gets_no_wrote_line_inside_it(capsys, tmp_path, monkeypatch):
+    """'qaf feed -o /dev/stdout' printed "wrote /dev/stdout: ..." after END:VCALENDAR, into the feed (a report and
+    an imported framework, with its summary, alike); '-o -' wrote a file named '-'. Now '-o -' is stdout, and
+    what is said of an output that is stdout's own file goes to stderr."""
+    monkeypatch.chdir(tmp_path)
+    db = f"sqlite:///{tmp_path / 'qaf.db'}"
+    assert run(capsys, "--db", db, "framework", "load", str(DATA / "store-framework.yaml"))[0] == 0
+    assert run(capsys, "--db", db, "org", "load", str(DATA / "small-org"))[0] == 0
+    for argv, last in ((["feed", "--all", "--today", "2024-05-01"], "END:VCALENDAR"),
+                       (["report", "--month", "2024-05", "--today", "2024-06-01"], "|"),
+                       (["framework", "import", str(DATA / "import" / "east-sussex-wrapped.txt")], "")):
+        code, out, err = run(capsys, "--db", db, *argv, "-o", "-")
+        assert code == 0 and "wrote" not in out + err and out.rstrip().splitlines()[-1].startswith(last), (argv, out[-200:])
+        done = subprocess.run([sys.executable, "-m", "qaf", "--db", db, *argv, "-o", "/dev/stdout"], capture_output=True, text=True)
+        assert done.returncode == 0 and "wrote" not in done.stdout and "not schedulable" not in done.stdout, (argv, done.stdout[-200:])
+        assert done.stdout.rstrip().splitlines()[-1].startswith(last) and "wrote /dev/stdout" in done.stderr, (argv, done.stderr)
+    assert not (tmp_path / "-").exists()

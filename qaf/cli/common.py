@@ -7,7 +7,7 @@ import os
 import sys
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Sequence, TextIO
 
 from qaf.rules.plain import iso_day
 from qaf.rules.problems import Problem, format_problem
@@ -95,7 +95,7 @@ STORE_FILES = ("", "-wal", "-shm", "-journal")  # a SQLite store is its file and
 
 
 def output_path(args: argparse.Namespace, option: str = "-o") -> Path | None:
-    """Where ``-o`` asks a command to write (None: stdout), refused when it names the store itself.
+    """Where ``-o`` asks a command to write (None: stdout, as ``-o -`` asks too), refused when it names the store itself.
 
     ``qaf feed --all -o qaf.db`` replaced the council's store with a calendar,
     and said "wrote qaf.db": the output is written whole over its target, so
@@ -106,7 +106,7 @@ def output_path(args: argparse.Namespace, option: str = "-o") -> Path | None:
     from qaf.store.db import sqlite_file
 
     given = getattr(args, "output", None)
-    if not given:
+    if not given or given == "-":  # '-o -' wrote a file named '-' and said "wrote -"
         return None
     path = Path(given)
     if (store := sqlite_file(getattr(args, "db", None))) is not None:
@@ -115,6 +115,16 @@ def output_path(args: argparse.Namespace, option: str = "-o") -> Path | None:
             raise QafError(f"{option} {given}: is the store qaf is reading ({store}); writing there would replace it. "
                            "Give another file name")  # fmt: skip
     return path
+
+
+def said_to(output: Path) -> TextIO:
+    """Where to say "wrote OUTPUT": stdout, unless OUTPUT is stdout's own file (``-o /dev/stdout``, or the file
+    stdout is sent to), where the line would end up inside what was written: then stderr."""
+    try:
+        written, out = os.stat(output), os.fstat(1)
+    except OSError:
+        return sys.stdout
+    return sys.stderr if (written.st_dev, written.st_ino) == (out.st_dev, out.st_ino) else sys.stdout
 
 
 def write_whole(path: Path, data: bytes, option: str = "-o", example: str = "report.md") -> None:

@@ -21,7 +21,7 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
-from qaf.cli.common import day_arg, open_store, output_path, today_of, whole_arg, write_whole
+from qaf.cli.common import day_arg, open_store, output_path, said_to, today_of, whole_arg, write_whole
 from qaf.clock import utc_now
 from qaf.rules.problems import QafError
 
@@ -69,7 +69,7 @@ def cmd_feed(args: argparse.Namespace) -> int:
     if output is not None:
         write_whole(output, built.body, example="feed.ics")
         print(f"wrote {output}: {built.body.count(b'BEGIN:V' + (b'TODO' if args.todo else b'EVENT'))} "
-              f"{'to-dos' if args.todo else 'events'} ({len(built.body):,} bytes)")  # fmt: skip
+              f"{'to-dos' if args.todo else 'events'} ({len(built.body):,} bytes)", file=said_to(output))  # fmt: skip
     else:
         sys.stdout.flush()
         sys.stdout.buffer.write(built.body)

@@ -23,7 +23,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from qaf.cli.common import day_arg, open_store, output_path, today_of, whole_arg, window, write_whole
+from qaf.cli.common import day_arg, open_store, output_path, said_to, today_of, whole_arg, window, write_whole
 from qaf.rules.problems import QafError
 
 if TYPE_CHECKING:
@@ -56,9 +56,9 @@ def cmd_report(args: argparse.Namespace) -> int:
         month = Month.parse(args.month)
     except ValueError as exc:
         raise QafError(f"--month: {exc}") from None
-    if args.format == "pdf" and not args.output:
-        raise QafError("--format pdf: say where to write the PDF with --out FILE (a PDF is not written to the terminal)")
     output = output_path(args)
+    if args.format == "pdf" and output is None:
+        raise QafError("--format pdf: say where to write the PDF with --out FILE (a PDF is not written to the terminal)")
     store = open_store(args)
     [fw] = _frameworks(store, args.framework, one=True)
     if not store.org().people:
@@ -69,12 +69,13 @@ def cmd_report(args: argparse.Namespace) -> int:
 
         browser()  # no Chromium: say so before the work
         size = print_pdf(render(figures, "html"), output)
-        print(f"wrote {output}: the {month.label} report for {fw.id} (pdf, {size:,} bytes)")
+        print(f"wrote {output}: the {month.label} report for {fw.id} (pdf, {size:,} bytes)", file=said_to(output))
         return 0
     text = render(figures, args.format)
     if output is not None:
         write_whole(output, text.encode("utf-8"))
-        print(f"wrote {output}: the {month.label} report for {fw.id} ({args.format}, {len(text.encode()):,} bytes)")
+        print(f"wrote {output}: the {month.label} report for {fw.id} ({args.format}, {len(text.encode()):,} bytes)",
+              file=said_to(output))
     else:
         sys.stdout.write(text)
     return 0

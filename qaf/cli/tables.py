@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from qaf.cli.common import output_path, write_whole
+from qaf.cli.common import output_path, said_to, write_whole
 from qaf.rules import bundled
 from qaf.rules.problems import InputError, Problem, QafError, Source, format_problem
 
@@ -62,7 +62,7 @@ def cmd_framework_import(args: argparse.Namespace) -> int:
         _summary(imported, table_path, None, sys.stderr)
     else:
         write_whole(output, imported.text.encode("utf-8"), example="framework.yaml")  # all or nothing, as feed and report write
-        _summary(imported, table_path, output, sys.stdout)
+        _summary(imported, table_path, output, said_to(output))  # -o /dev/stdout: the summary kept out of the framework
     return 0
 
 
