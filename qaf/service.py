@@ -209,10 +209,12 @@ def build(
     from apscheduler.triggers.cron import CronTrigger
     from apscheduler.triggers.interval import IntervalTrigger
 
+    from qaf.web import oidc
     from qaf.web.api import create_app
 
     url = database_url(db_url)
     retention_days()  # a bad QAF_OUTBOX_RETENTION_DAYS stops the start, not the first tick
+    oidc.read_settings()  # so does a QAF_OIDC_* setting without the others it needs
     nice = whole("QAF_BACKGROUND_NICE")
     tick_at = tick_time(store_name(url), whole("QAF_TICK_SPREAD_MINUTES"))
     # one engine (one bounded pool) for the server process: the app and the leader's lock

@@ -272,7 +272,38 @@ def test_the_flow_cookie_is_sealed() -> None:
 
 def test_settings_come_from_the_environment() -> None:
     assert oidc.read_settings({}) is None
-    assert oidc.read_settings({"QAF_OIDC_ISSUER": "https://id.example/", "QAF_OIDC_CLIENT_ID": "qaf"}) is None
     s = oidc.read_settings({"QAF_OIDC_ISSUER": "https://id.example/", "QAF_OIDC_CLIENT_ID": "qaf", "QAF_OIDC_CLIENT_SECRET": "x",
                             "QAF_OIDC_NAME": "Sign in with Microsoft"})  # fmt: skip
     assert s == oidc.OidcSettings("https://id.example", "qaf", "x", "Sign in with Microsoft")
+
+
+def test_some_oidc_settings_without_the_others_stop_qaf_serve_naming_what_is_missing(monkeypatch, capsys, tmp_path) -> None:
+    """An issuer and client id set without the client secret (or only the button's words) left sign-in with
+    the council's identity provider off without a word: 'qaf serve' started and the button never showed. Now
+    it stops, exit 1, naming what is set and what is missing, as other settings errors do; so does an issuer
+    that is not an address."""
+    import qaf.service
+    from qaf.cli.main import main
+    from qaf.rules.problems import QafError
+
+    started: list[bool] = []
+
+    def serve_app(app, scheduler, leadership, store, host, port) -> None:  # never serves in a test
+        started.append(True)
+        leadership.release()
+        store.close()
+
+    monkeypatch.setattr(qaf.service, "serve_app", serve_app)
+    for key in ("QAF_OIDC_ISSUER", "QAF_OIDC_CLIENT_ID", "QAF_OIDC_CLIENT_SECRET", "QAF_OIDC_NAME"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("QAF_OIDC_ISSUER", "https://id.example/")
+    monkeypatch.setenv("QAF_OIDC_CLIENT_ID", "qaf")
+    code = main(["--db", f"sqlite:///{tmp_path / 'qaf.db'}", "serve", "--port", "1"])
+    err = capsys.readouterr().err
+    assert (code, started) == (1, []), err
+    assert err.strip().splitlines()[-1] == ("qaf: QAF_OIDC_ISSUER and QAF_OIDC_CLIENT_ID are set but QAF_OIDC_CLIENT_SECRET is not: "
+                                            "set it for sign-in with the council's identity provider, or unset every QAF_OIDC_ setting")
+    with pytest.raises(QafError, match="QAF_OIDC_NAME is set but QAF_OIDC_ISSUER, QAF_OIDC_CLIENT_ID and QAF_OIDC_CLIENT_SECRET are not"):
+        oidc.read_settings({"QAF_OIDC_NAME": "Sign in with Microsoft"})
+    with pytest.raises(QafError, match="QAF_OIDC_ISSUER='id.example': the issuer's address is needed"):
+        oidc.read_settings({"QAF_OIDC_ISSUER": "id.example", "QAF_OIDC_CLIENT_ID": "qaf", "QAF_OIDC_CLIENT_SECRET": "x"})

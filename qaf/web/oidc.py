@@ -1,6 +1,7 @@
 """Sign in with the council's identity provider: OpenID Connect (Microsoft Entra ID, or any other).
 
-Configured by the environment (nothing configured, nothing shown):
+Configured by the environment (nothing configured, nothing shown; some but not all of the three needed, or
+an issuer that is not an http(s) address, stops ``qaf serve`` naming them):
 ``QAF_OIDC_ISSUER`` (e.g. ``https://login.microsoftonline.com/TENANT/v2.0``),
 ``QAF_OIDC_CLIENT_ID``, ``QAF_OIDC_CLIENT_SECRET`` and ``QAF_OIDC_NAME``
 (the button's words, default "Sign in with your organisation's account").
@@ -49,6 +50,7 @@ from joserfc.jwk import KeySet
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
+from qaf.rules.problems import QafError
 from qaf.usecases import signin
 from qaf.web.forms import local_path, secure
 from qaf.web.site import COOKIE, Site
@@ -83,11 +85,28 @@ class OidcSettings:
         return hmac.new(self.client_secret.encode(), b"qaf oidc flow cookie", hashlib.sha256).digest()
 
 
+def _listed(keys: list[str]) -> str:
+    return keys[0] if len(keys) == 1 else f"{', '.join(keys[:-1])} and {keys[-1]}"
+
+
+NEEDED = ("QAF_OIDC_ISSUER", "QAF_OIDC_CLIENT_ID", "QAF_OIDC_CLIENT_SECRET")
+
+
 def read_settings(env: Mapping[str, str] = os.environ) -> OidcSettings | None:
-    """The settings from ``QAF_OIDC_*``, or None when the issuer, client id or secret is unset."""
-    issuer, client, secret = (env.get(f"QAF_OIDC_{k}", "").strip() for k in ("ISSUER", "CLIENT_ID", "CLIENT_SECRET"))
-    if not (issuer and client and secret):
+    """The settings from ``QAF_OIDC_*``, or None when none is set; a :class:`QafError` naming what is missing when
+    some are (an issuer and client id without the secret left sign-in with the provider off without a word)."""
+    issuer, client, secret = (env.get(key, "").strip() for key in NEEDED)
+    given = [key for key in (*NEEDED, "QAF_OIDC_NAME") if env.get(key, "").strip()]
+    if not given:
         return None
+    missing = [key for key, value in zip(NEEDED, (issuer, client, secret)) if not value]
+    if missing:
+        raise QafError(f"{_listed(given)} {'is' if len(given) == 1 else 'are'} set but {_listed(missing)} "
+                       f"{'is' if len(missing) == 1 else 'are'} not: set {'it' if len(missing) == 1 else 'them'} for sign-in "
+                       "with the council's identity provider, or unset every QAF_OIDC_ setting")  # fmt: skip
+    if not issuer.startswith(("https://", "http://")):
+        raise QafError(f"QAF_OIDC_ISSUER={issuer!r}: the issuer's address is needed, "
+                       "e.g. https://login.microsoftonline.com/TENANT-ID/v2.0")  # fmt: skip
     return OidcSettings(issuer.rstrip("/"), client, secret, env.get("QAF_OIDC_NAME", "").strip() or DEFAULT_NAME)
 
 
