@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import re
 from pathlib import Path
 from typing import Callable, Iterable, TypeVar
 
@@ -68,8 +69,31 @@ def load_text(
     framework = resolve_names(framework)
     for validate in validations:
         problems.extend(validate(framework))
+    problems[:] = _said_once(problems)
     problems.sort(key=lambda p: (p.source.line, p.field))
     return framework, problems
+
+
+_CHARACTER = re.compile(r"U\+([0-9A-F]{4,6})")
+
+
+def _said_once(problems: list[Problem]) -> list[Problem]:
+    """A value holding a control or invisible character, said once: the YAML check names the character at its line
+    (:mod:`qaf.rules.yamlsrc`), and a setting's or a row id's own check said it again on that line (or that the
+    value is not valid, quoting it). The field's problem is kept, in the YAML check's words."""
+    said: dict[tuple[str, int | None], tuple[Problem, str]] = {}
+    for p in problems:
+        if p.field == "yaml" and p.is_error and " in a value: " in p.message and (m := _CHARACTER.search(p.message)):
+            said.setdefault((p.source.file, p.source.line), (p, chr(int(m[1], 16))))
+    merged: set[int] = set()
+    out: list[Problem] = []
+    for p in problems:
+        found = said.get((p.source.file, p.source.line))
+        if found and p.field != "yaml" and p.is_error and (f"U+{ord(found[1]):04X}" in p.message or repr(found[1])[1:-1] in p.message):
+            merged.add(id(found[0]))
+            p = dataclasses.replace(p, message=found[0].message)
+        out.append(p)
+    return [p for p in out if id(p) not in merged]
 
 
 def content_hash(text: str) -> str:

@@ -32,7 +32,7 @@ from qaf.rules.model import (
     Framework,
     Row,
 )
-from qaf.rules.plain import has_control, invisible
+from qaf.rules.plain import ONE_LINE, has_control, invisible
 from qaf.rules.problems import Problem, Source
 from qaf.rules.roles import Vocabulary
 
@@ -91,6 +91,15 @@ LONGEST_ROW_ID = 50  # the store's row columns are this wide (a trigger's id, a 
 LONGEST_ROLE = 200  # a role's name or alias: a person's role in people.csv is at most this (qaf.usecases.orgload)
 
 
+def _got(text: str) -> str:
+    """What is wrong with an id held to one line of :data:`LONGEST_ROW_ID` characters: its length, or the control
+    character in it, named (a row id "1.1\\a" of 4 characters was said to be too long)."""
+    if len(text) > LONGEST_ROW_ID:
+        return f"{len(text):,} characters"
+    found = ONE_LINE.search(text)
+    return f"a control character (U+{ord(found[0]):04X})" if found else f"{len(text):,} characters"
+
+
 def validate_row_ids(fw: Framework) -> list[Problem]:
     out: list[Problem] = []
     first: dict[str, int] = {}
@@ -99,7 +108,7 @@ def validate_row_ids(fw: Framework) -> list[Problem]:
             out.append(_p(row.source, "row.id", f"a row id is plain text, as the council numbers its rows (\"3.16\"): {hidden}"))
         elif len(row.id) > LONGEST_ROW_ID or has_control(row.id):
             out.append(_p(row.source, "row.id", f"a row id is one line of at most {LONGEST_ROW_ID} characters, as the council numbers "
-                                                f"its rows (\"3.16\"): got {len(row.id):,} characters"))  # fmt: skip
+                                                f"its rows (\"3.16\"): got {_got(row.id)}"))  # fmt: skip
         if row.id in first:
             out.append(_p(row.source, "row.id", f"duplicate row id '{row.id}' (first on line {first[row.id]})"))
         first.setdefault(row.id, row.source.line)
@@ -109,7 +118,7 @@ def validate_row_ids(fw: Framework) -> list[Problem]:
             continue
         if len(row.was) > LONGEST_ROW_ID or has_control(row.was):
             out.append(_p(row.source, "row.was", f"the row's number before is one line of at most {LONGEST_ROW_ID} characters, "
-                                                 f"as the council numbered it (\"1.6\"): got {len(row.was):,} characters"))  # fmt: skip
+                                                 f"as the council numbered it (\"1.6\"): got {_got(row.was)}"))  # fmt: skip
         elif row.was == WAS_NEW:
             continue  # new work, whatever row its number held (rules/numbering.py); as many rows as are new
         elif row.was in was:  # its own number too: the same row whatever its words, which no other row can be
@@ -279,7 +288,7 @@ def validate_triggers(fw: Framework) -> list[Problem]:
             where = f"row {row.id}.trigger"
             w = t.when
             if len(t.id) > LONGEST_ROW_ID or has_control(t.id):
-                out.append(_p(t.source, f"{where}.id", f"a trigger id is one line of at most {LONGEST_ROW_ID} characters, got {len(t.id):,}"))
+                out.append(_p(t.source, f"{where}.id", f"a trigger id is one line of at most {LONGEST_ROW_ID} characters, got {_got(t.id)}"))
             if w.on not in TRIGGER_EVENTS:
                 out.append(_p(w.source, f"{where}.when.on", f"unknown event '{w.on}' (one of: {', '.join(TRIGGER_EVENTS)})"))
             for g in sorted(w.grades - grades):

@@ -21,7 +21,7 @@ from datetime import date
 from typing import Callable, TypeVar, Union
 
 import yaml
-from qaf.rules.plain import INVISIBLE, has_control, invisible, iso_day
+from qaf.rules.plain import INVISIBLE, LINES, invisible, iso_day
 from qaf.rules.problems import Problem, Source
 
 T = TypeVar("T")
@@ -242,8 +242,8 @@ def _convert(node: yaml.Node, filename: str, problems: list[Problem], marks: _Ma
     line = node.start_mark.line + 1
     if isinstance(node, yaml.ScalarNode):
         null = node.style is None and node.value in _NULLS
-        if has_control(node.value, lines=True):  # only an escape gets one here ("\0", "\a", "\u0000"): YAML refuses them raw
-            problems.append(Problem(Source(filename, line), "yaml", "a control character (such as \\0 or \\u0000) in a value: "
+        if found := LINES.search(node.value):  # only an escape gets one here ("\0", "\a", "\u0000"): YAML refuses them raw
+            problems.append(Problem(Source(filename, line), "yaml", f"a control character (U+{ord(found[0]):04X}) in a value: "
                                                                   "text holds none but tab and line breaks"))  # fmt: skip
         elif hidden := invisible(node.value):  # a framework's words are in every feed and email: none hides or turns around
             raw = text[node.start_mark.index : node.end_mark.index]

@@ -251,9 +251,9 @@ def test_a_control_character_escaped_into_a_value_is_refused_at_its_line():
     bundled = (Path(__file__).parents[1] / "rules" / "frameworks" / "east-sussex-2013.yaml").read_text()
     task = "task: Monitoring via one-to-one meetings with the DCS and quarterly performance reviews"
     line = bundled[: bundled.index(task)].count("\n") + 1
-    for escaped in ("\\0", "\\u0000", "\\a", "\\x1b"):
+    for escaped, code in (("\\0", "0000"), ("\\u0000", "0000"), ("\\a", "0007"), ("\\x1b", "001B")):
         fw, problems = load_text(bundled.replace(task, f'task: "Monitoring{escaped}via meetings"'), "es.yaml")
-        assert messages(errors(problems)) == [f"es.yaml:{line}: yaml: a control character (such as \\0 or \\u0000) in a value: "
+        assert messages(errors(problems)) == [f"es.yaml:{line}: yaml: a control character (U+{code}) in a value: "
                                               "text holds none but tab and line breaks"], escaped  # fmt: skip
     _, problems = load_text(bundled.replace(task, 'task: "Monitoring\\tvia meetings,\\nmonthly"'), "es.yaml")
     assert not errors(problems)  # a tab and a line break are text
@@ -339,7 +339,7 @@ def test_a_frameworks_names_have_a_range_a_role_an_alias_a_key_area_and_a_trigge
     assert [(p.source.line, p.field, p.message) for p in problems] == [
         (15, "areas", f"not valid: '{'A' * 60}...': 201 characters: at most 200"),
         (48, "roles.aliases", "a role's name or alias is at most 200 characters (a person's role in people.csv is), got 201"),
-        (778, "row 3.16.trigger.id", "a trigger id is one line of at most 50 characters, got 51"),
+        (778, "row 3.16.trigger.id", "a trigger id is one line of at most 50 characters, got 51 characters"),
     ]
 
 
@@ -398,3 +398,27 @@ def test_an_invisible_character_in_a_key_is_said_as_itself_not_as_an_unknown_fie
     _, problems = load_text(bundled.replace("\ntitle: Quality", "\nti\u200btle: Quality"), "es.yaml")
     assert messages(errors(problems)) == [f"es.yaml:{line}: yaml: U+200B ZERO WIDTH SPACE, an invisible character or one that turns "
                                           "text around in a key: type it again as plain text"]  # fmt: skip
+
+
+def test_a_setting_or_row_id_holding_a_hidden_or_control_character_is_one_problem_not_two():
+    """A framework's id, title, council, version or timezone, or a row id, holding U+200B or U+202E (or an escaped
+    "\\a") got two problems on one line: the field's ("not valid: 'east\\u200b-sussex-2013': 1 to 64 lower-case
+    letters...", or a row id of 4 characters "at most 50 characters") and the YAML check's. Now one: the field's,
+    naming the character."""
+    bundled = (Path(__file__).parents[1] / "rules" / "frameworks" / "east-sussex-2013.yaml").read_text()
+    hidden = "U+200B ZERO WIDTH SPACE, an invisible character or one that turns text around in a value: type it again as plain text"
+    turned = "U+202E RIGHT-TO-LEFT OVERRIDE, an invisible character or one that turns text around in a value: type it again as plain text"
+    control = "a control character (U+0007) in a value: text holds none but tab and line breaks"
+    for old, new, field, said in (("id: east-sussex-2013\n", 'id: "east\\u200b-sussex-2013"\n', "id", hidden),
+                                  ("id: east-sussex-2013\n", 'id: "east\\a-sussex-2013"\n', "id", control),
+                                  ("title: Quality", "title: Qua\u202elity", "title", turned),
+                                  ("council: East Sussex", "council: East\u200b Sussex", "council", hidden),
+                                  ('version: "2012/13"', 'version: "2012/13\\a"', "version", control),
+                                  ("qaf: 1\n", "qaf: 1\ntimezone: Europe/Lon\u200bdon\n", "timezone", hidden),
+                                  ('  - id: "1.1"', '  - id: "1.1\u200b"', "row.id", hidden),
+                                  ('  - id: "1.1"', '  - id: "1.1\\a"', "row.id", control)):
+        assert old in bundled
+        text = bundled.replace(old, new, 1)
+        line = text[: text.index(new)].count("\n") + 1 + (new.startswith("qaf: 1"))
+        _, problems = load_text(text, "es.yaml")
+        assert messages(errors(problems)) == [f"es.yaml:{line}: {field}: {said}"], new
