@@ -144,6 +144,18 @@ def test_a_callback_with_another_state_or_no_flow_is_refused(flow: Flow) -> None
     assert flow.browser.get(genuine).status_code == 303  # in the browser that started it, it works
 
 
+def test_a_callback_giving_code_or_state_twice_is_refused_naming_it_never_one_taken(flow: Flow) -> None:
+    """'/oidc/callback?state=S&code=THEIRS&code=MINE': the last code was exchanged, the other dropped without a
+    word (and 'state' twice, the last compared). Now 400 naming the parameter, no session, and the flow is spent."""
+    for extra, name in (("&code=someone-elses-code", "code"), ("&state={state}", "state"), ("&error=access_denied&error=x", "error")):
+        back = flow.at_provider(flow.start(), PAT)
+        state = parse_qs(urlsplit(back).query)["state"][0]
+        answer = flow.browser.get(back + extra.format(state=state))
+        assert answer.status_code == 400 and f"gives &#39;{name}&#39; more than once" in answer.text, (name, answer.text[-600:])
+        assert signed_in_as(flow.browser) is None and flow.browser.cookies.get(oidc.FLOW_COOKIE) is None
+        assert flow.browser.get(back).status_code == 400  # the genuine callback cannot be replayed after it
+
+
 def test_a_tampered_flow_cookie_is_refused(flow: Flow) -> None:
     back = flow.at_provider(flow.start(), PAT)
     sealed = flow.browser.cookies.get(oidc.FLOW_COOKIE)

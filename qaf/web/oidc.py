@@ -12,8 +12,9 @@ The provider must allow the redirect URI ``QAF_BASE_URL/oidc/callback``.
   (:data:`FLOW_LIFE`, HttpOnly, ``SameSite=Lax``, path ``/oidc``) signed with a
   key derived from the client secret, so any instance can finish a flow
   another began and nobody can forge one.
-- ``GET /oidc/callback``: the state must match the cookie's (else 400, and
-  the flow's cookie is dropped); the code is exchanged (Authlib's client,
+- ``GET /oidc/callback``: ``state``, ``code`` or ``error`` given twice is a 400
+  naming it (never one taken); the state must match the cookie's (else 400, and
+  the flow's cookie is dropped, as it is for any refusal); the code is exchanged (Authlib's client,
   with the verifier); the ID token's signature is checked against the
   provider's JWKS (fetched from its discovery document, fetched again once
   for an unknown key id: keys rotate), then ``iss``, ``aud``, ``exp``,
@@ -52,6 +53,7 @@ from starlette.responses import RedirectResponse, Response
 
 from qaf.rules.problems import QafError
 from qaf.usecases import signin
+from qaf.web.filters import given_twice
 from qaf.web.forms import local_path, secure
 from qaf.web.site import COOKIE, Site
 
@@ -285,6 +287,11 @@ def install(app: FastAPI, site: Site, settings: OidcSettings, transport: httpx.B
             response.delete_cookie(FLOW_COOKIE, path="/oidc")  # a flow is used once, whatever happened
             return response
 
+        if twice := given_twice(request.query_params, ("state", "code", "error")):  # one was taken, the last, silently
+            named = " and ".join(f"'{k}'" for k in twice)
+            return answer(refused(400, "This sign-in cannot be finished",
+                                  f"The answer from the sign-in service gives {named} more than once, so it cannot be trusted. "
+                                  "Go to the sign-in page and try again."))  # fmt: skip
         if flow is None or back is None or not state or not hmac.compare_digest(state.encode(), str(flow["s"]).encode()):
             return answer(refused(400, "This sign-in cannot be finished",
                                   "It took too long, or it was started in another browser. Go to the sign-in page and try again."))  # fmt: skip
