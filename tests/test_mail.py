@@ -107,3 +107,22 @@ def test_a_mail_setting_out_of_its_range_is_refused_by_name_before_any_message_i
         with pytest.raises(QafError, match=f"{key}=.*{said}"):
             read_settings({"QAF_SMTP_HOST": "smtp.example-council.gov.uk", key: value})
     assert read_settings({"QAF_SMTP_STARTTLS": "on"}).starttls and not read_settings({"QAF_SMTP_STARTTLS": "no"}).starttls
+
+
+def test_a_base_url_that_is_not_an_address_is_refused_for_email_links_as_qaf_serve_refuses_it(tmp_path):
+    """QAF_BASE_URL=qaf.example-council.gov.uk (no scheme), with a space, or 'javascript:...' was refused by the
+    web app at start but taken for email: every email's "Open it:" link broken, and a settings file's value never
+    checked at all. Now refused by name before any message is tried; a trailing slash or space is dropped."""
+    import re
+
+    import pytest
+
+    from qaf.rules.problems import QafError
+
+    file = tmp_path / "qaf.env"
+    for value in ("qaf.example-council.gov.uk", "https://qaf.example council.gov.uk", "javascript:alert(1)"):
+        file.write_text(f"QAF_SMTP_HOST=smtp.example-council.gov.uk\nQAF_BASE_URL={value}\n")
+        for env in ({"QAF_BASE_URL": value}, {"QAF_SETTINGS": str(file)}):
+            with pytest.raises(QafError, match=re.escape(f"QAF_BASE_URL='{value}': not a usable base URL")):
+                read_settings(env)
+    assert read_settings({"QAF_BASE_URL": "https://qaf.example-council.gov.uk/ \n"}).base_url == "https://qaf.example-council.gov.uk"

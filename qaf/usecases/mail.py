@@ -10,7 +10,7 @@ BOM allowed, each key once, and one it names that is not there is an error):
 ``QAF_SMTP_STARTTLS`` 0/1 (true/false, yes/no, on/off); anything else is refused
 ``QAF_SMTP_USER``    with ``QAF_SMTP_PASSWORD``, log in first
 ``QAF_MAIL_FROM``    the sender address (default ``qaf@localhost``)
-``QAF_BASE_URL``     where qaf serves its API and feeds (for links)
+``QAF_BASE_URL``     where qaf serves its API and feeds (for links; an http(s) address)
 ==================== ===============================================
 
 Every message is plain text plus HTML, names case references and staff only,
@@ -44,6 +44,7 @@ from pathlib import Path
 from time import monotonic
 from typing import Callable, Mapping
 
+from qaf.calendars import http
 from qaf.engine.notices import one_line
 from qaf.rules.plain import EMAIL_ADDRESS, not_utf8
 from qaf.rules.problems import QafError
@@ -87,6 +88,9 @@ def read_settings(env: Mapping[str, str] | None = None) -> MailSettings:
     sender = values.get("QAF_MAIL_FROM") or "qaf@localhost"
     if sender != "qaf@localhost" and not ADDRESS.fullmatch(sender):
         raise QafError(f"QAF_MAIL_FROM={sender!r}: an email address is needed (default qaf@localhost)")
+    base = (values.get("QAF_BASE_URL") or "").strip()
+    if base and not http.base_url(base):  # as qaf serve refuses it: every email's link would be broken
+        raise QafError(f"QAF_BASE_URL={base!r}: not a usable base URL (e.g. https://qaf.example-council.gov.uk)")
     return MailSettings(
         host=values.get("QAF_SMTP_HOST") or None,
         port=whole("QAF_SMTP_PORT", values),
@@ -94,7 +98,7 @@ def read_settings(env: Mapping[str, str] | None = None) -> MailSettings:
         user=values.get("QAF_SMTP_USER") or None,
         password=values.get("QAF_SMTP_PASSWORD") or None,
         sender=sender,
-        base_url=(values.get("QAF_BASE_URL") or "").rstrip("/"),
+        base_url=http.base_url(base) if base else "",
     )
 
 
