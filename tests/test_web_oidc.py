@@ -319,3 +319,13 @@ def test_some_oidc_settings_without_the_others_stop_qaf_serve_naming_what_is_mis
         oidc.read_settings({"QAF_OIDC_NAME": "Sign in with Microsoft"})
     with pytest.raises(QafError, match="QAF_OIDC_ISSUER='id.example': the issuer's address is needed"):
         oidc.read_settings({"QAF_OIDC_ISSUER": "id.example", "QAF_OIDC_CLIENT_ID": "qaf", "QAF_OIDC_CLIENT_SECRET": "x"})
+
+
+def test_an_email_the_provider_says_is_unverified_in_any_spelling_signs_nobody_in() -> None:
+    """'email_verified': "false" (a string, as some providers write it) or 0 was taken as verified: only JSON's
+    false was refused, and an unverified address could sign in as the staff member it names."""
+    email = "pat.practice@example-council.gov.uk"
+    for unverified in (False, "false", "False", 0, "0", "no", None, ""):
+        assert oidc.email_of({"email": email, "email_verified": unverified}) is None, unverified
+    for verified in ({"email_verified": True}, {"email_verified": "true"}, {"email_verified": "TRUE"}, {}):
+        assert oidc.email_of({"email": email, **verified}) == email, verified

@@ -235,9 +235,13 @@ def verify_id_token(id_token: str, keys: Callable[[str | None], KeySet], issuer:
 
 
 def email_of(claims: Mapping[str, Any]) -> str | None:
-    """The ``email`` claim, unless the provider says it is unverified."""
+    """The ``email`` claim, unless the provider says it is unverified: an ``email_verified`` claim given is true
+    (``true``, or the string "true" some providers write), or the email is not taken ("false" as a string, or 0,
+    was taken as verified: only ``false`` itself was refused). Entra ID gives no such claim: its emails are taken."""
     email = claims.get("email")
-    if not isinstance(email, str) or "@" not in email or claims.get("email_verified") is False:
+    if not isinstance(email, str) or "@" not in email:
+        return None
+    if "email_verified" in claims and not (claims["email_verified"] is True or str(claims["email_verified"]).strip().lower() == "true"):
         return None
     return email
 
