@@ -46,9 +46,16 @@ def database_url(url: str | None = None) -> str:
     return url
 
 
+SECRET_PARAMETERS = frozenset({"password", "sslpassword"})  # libpq takes a password in the query too: ?password=...
+
+
 def redact(url: str) -> str:
-    """The URL without its password, for messages and logs."""
-    return make_url(url).render_as_string(hide_password=True)
+    """The URL without its password, for messages and logs: the user's (``user:***@``), and one given as a query
+    parameter (``?password=***``, printed in full before)."""
+    sa_url = make_url(url)
+    hidden = {k: "***" for k in sa_url.query if k.lower() in SECRET_PARAMETERS}
+    shown = (sa_url.update_query_dict(hidden) if hidden else sa_url).render_as_string(hide_password=True)
+    return shown.replace("=%2A%2A%2A", "=***")  # as the user's is shown
 
 
 def unreachable(exc: BaseException, url: str | None) -> str | None:

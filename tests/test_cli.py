@@ -119,6 +119,17 @@ def test_an_unreachable_database_is_a_message_not_a_traceback(capsys):
     assert code == 3 and err.startswith("qaf: cannot use the database postgresql+psycopg://nobody@127.0.0.1:1/none")
 
 
+def test_a_database_password_given_in_the_query_is_never_printed(capsys):
+    """libpq takes the password as a query parameter too ('postgresql://u@host/db?password=...'): 'qaf status',
+    'qaf db status' and every message saying the database cannot be used printed it in full."""
+    for url, shown in (("postgresql://nobody@127.0.0.1:1/none?password=s3cret", "postgresql+psycopg://nobody@127.0.0.1:1/none?password=***"),
+                       ("postgresql://nobody:s3cret@127.0.0.1:1/none?sslmode=require&sslpassword=s3cret",
+                        "postgresql+psycopg://nobody:***@127.0.0.1:1/none?sslmode=require&sslpassword=***")):
+        for argv in (["status"], ["db", "status"]):
+            code, out, err = run(capsys, "--db", url, *argv)
+            assert code == 3 and "s3cret" not in out + err and err.startswith(f"qaf: cannot use the database {shown}: "), (argv, err)
+
+
 def test_bad_arguments_exit_2(capsys):
     import pytest
 
