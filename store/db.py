@@ -43,7 +43,29 @@ def database_url(url: str | None = None) -> str:
         url = f"sqlite:///{Path(url)}"
     if url.startswith("postgresql://") or url.startswith("postgres://"):
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    _usable(url)
     return url
+
+
+SCHEMES = ("sqlite", "postgresql+psycopg")
+WHAT_TO_GIVE = "give postgresql://USER@HOST/DATABASE, or a SQLite file (qaf.db, or sqlite:///qaf.db)"
+
+
+def _usable(url: str) -> None:
+    """A :class:`QafError` for a URL qaf cannot open, said before anything tries: a misspelt scheme
+    ('postgresq://', 'mysql://'), 'sqlite://qaf.db' (two slashes) or a port that is not a number ended in a
+    traceback from SQLAlchemy. Nothing of the URL but its scheme is said (it may hold a password)."""
+    from sqlalchemy.exc import ArgumentError
+
+    scheme = url.split("://", 1)[0]
+    if scheme not in SCHEMES:
+        raise QafError(f"the database URL (--db or QAF_DB) starts {scheme[:40]!r}, a database qaf does not use: {WHAT_TO_GIVE}")
+    if scheme == "sqlite" and url not in ("sqlite://", "sqlite:///:memory:") and not url.startswith("sqlite:///"):
+        raise QafError(f"the database URL (--db or QAF_DB) is not a SQLite file's (sqlite:/// takes three slashes): {WHAT_TO_GIVE}")
+    try:
+        make_url(url).port  # noqa: B018 - read to check it
+    except (ArgumentError, ValueError):
+        raise QafError(f"the database URL (--db or QAF_DB) cannot be read (its host or port?): {WHAT_TO_GIVE}") from None
 
 
 SECRET_PARAMETERS = frozenset({"password", "sslpassword"})  # libpq takes a password in the query too: ?password=...

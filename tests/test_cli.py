@@ -130,6 +130,23 @@ def test_a_database_password_given_in_the_query_is_never_printed(capsys):
             assert code == 3 and "s3cret" not in out + err and err.startswith(f"qaf: cannot use the database {shown}: "), (argv, err)
 
 
+def test_a_database_url_qaf_cannot_use_is_a_message_naming_only_its_scheme(capsys, tmp_path, monkeypatch):
+    """'--db postgresq://...' or 'mysql://...' (a typo, another product's URL), 'sqlite://qaf.db' (two slashes) and a
+    port that is not a number ended in a traceback from SQLAlchemy (the last with the URL's password in it)."""
+    monkeypatch.chdir(tmp_path)
+    for url, said in (("postgresq://127.0.0.1/test", "starts 'postgresq', a database qaf does not use"),
+                      ("mysql://h/db", "starts 'mysql', a database qaf does not use"),
+                      ("sqlite://qaf.db", "is not a SQLite file's (sqlite:/// takes three slashes)"),
+                      ("postgresql://u:s3cret@h:abc/db", "cannot be read (its host or port?)")):
+        code, out, err = run(capsys, "--db", url, "status")
+        assert code == 1 and err.startswith(f"qaf: the database URL (--db or QAF_DB) {said}: give postgresql://"), (url, err)
+        assert "s3cret" not in err
+        monkeypatch.setenv("QAF_DB", url)
+        assert run(capsys, "status")[:1] == (1,)
+        monkeypatch.delenv("QAF_DB")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_bad_arguments_exit_2(capsys):
     import pytest
 
