@@ -40,6 +40,8 @@ def database_url(url: str | None = None) -> str:
     """The URL to use: the argument, else ``QAF_DB``, else ``sqlite:///qaf.db``."""
     url = url or os.environ.get("QAF_DB") or DEFAULT_URL
     if "://" not in url:
+        if _NOT_A_PATH.match(url):  # 'sqlite:qaf.db' and 'host=db dbname=qaf' were SQLite files made of those names
+            raise QafError(f"the database URL (--db or QAF_DB) is not a URL ('://' is missing) nor a SQLite file's name: {WHAT_TO_GIVE}")
         url = f"sqlite:///{Path(url)}"
     if url.startswith("postgresql://") or url.startswith("postgres://"):
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
@@ -48,6 +50,8 @@ def database_url(url: str | None = None) -> str:
 
 
 SCHEMES = ("sqlite", "postgresql+psycopg")
+# a URL with its '//' missing, or libpq's "host=... dbname=..." (which psycopg takes, and qaf does not)
+_NOT_A_PATH = re.compile(r"(?i)(sqlite|postgres(ql)?)(\+[a-z0-9]+)?:|.*\b(host|dbname|user|password)=[^ ]* ")
 WHAT_TO_GIVE = "give postgresql://USER@HOST/DATABASE, or a SQLite file (qaf.db, or sqlite:///qaf.db)"
 
 

@@ -147,6 +147,17 @@ def test_a_database_url_qaf_cannot_use_is_a_message_naming_only_its_scheme(capsy
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_database_url_missing_its_slashes_or_a_libpq_string_makes_no_sqlite_file_of_that_name(capsys, tmp_path, monkeypatch):
+    """'--db sqlite:qaf.db' and '--db "host=db dbname=qaf user=qaf"' were taken as SQLite file names: a new empty
+    store made beside the council's, and every command answered from it ("no framework loaded")."""
+    monkeypatch.chdir(tmp_path)
+    for url in ("sqlite:qaf.db", "postgresql:/qaf@db/qaf", "host=db dbname=qaf user=qaf"):
+        code, _, err = run(capsys, "--db", url, "status")
+        assert code == 1 and err.startswith("qaf: the database URL (--db or QAF_DB) is not a URL ('://' is missing)"), (url, err)
+    assert list(tmp_path.iterdir()) == []
+    assert run(capsys, "--db", "my store.db", "status")[0] == 0 and (tmp_path / "my store.db").exists()  # a name is a file
+
+
 def test_bad_arguments_exit_2(capsys):
     import pytest
 
