@@ -16,7 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from qaf.rules.problems import QafError
-from qaf.store.db import make_engine, pooler
+from qaf.store.db import make_engine, pooler, schema_of
 from qaf.store.sql import SqlStore
 
 # the advisory lock every qaf instance of one council contends for: keyed by the council's schema,
@@ -38,6 +38,12 @@ class Leadership:
                     "QAF_DB_POOLER=transaction: a pooler hands each transaction to any server connection, so the "
                     "leader's lock cannot live there. Set QAF_DB_SESSION_URL to PostgreSQL itself (or a PgBouncer "
                     "in session mode), with the same ?schema=: the leader keeps one connection there"
+                )  # fmt: skip
+            if schema_of(direct) != schema_of(url):  # the lock is the schema's: another schema's lock leads nobody here
+                raise QafError(
+                    f"QAF_DB_SESSION_URL names the schema {schema_of(direct) or 'public'!r} and the store's (--db or QAF_DB) {schema_of(url) or 'public'!r}: "
+                    "the leader's lock is kept in the council's schema, so give QAF_DB_SESSION_URL the same ?schema= (a council "
+                    "on the server without it shares one lock, and one leader, with every other)"
                 )  # fmt: skip
             self._session = make_engine(direct, "qaf leader", session=True)
         self.held = False

@@ -169,3 +169,21 @@ def test_the_leader_needs_a_session_url_behind_a_transaction_pooler(bouncer: str
     assert second.try_acquire()
     second.release()
     store.close()
+
+
+def test_a_session_url_naming_another_schema_is_refused(pg_url: str, monkeypatch: pytest.MonkeyPatch):
+    """The leader's lock is the schema's (current_schema() in its key): a QAF_DB_SESSION_URL without the council's
+    ?schema= locked 'public', so every council on the server behind one pooler shared one lock and one leader, and
+    the others never ticked. Refused at start, naming both schemas."""
+    monkeypatch.setenv("QAF_DB_POOLER", "transaction")
+    store = SqlStore.open(pg_url)
+    schema = make_url(pg_url).query["schema"]
+    try:
+        for other, named in ((PG_URL, "public"), (f"{PG_URL}?schema=another_council", "another_council")):
+            monkeypatch.setenv("QAF_DB_SESSION_URL", other)
+            with pytest.raises(QafError, match=f"QAF_DB_SESSION_URL names the schema '{named}' and the store's .* '{schema}'"):
+                Leadership(store, pg_url)
+        monkeypatch.setenv("QAF_DB_SESSION_URL", f"{PG_URL}?schema={schema}")
+        Leadership(store, pg_url).release()
+    finally:
+        store.close()
