@@ -324,6 +324,34 @@ def test_qaf_report_pdf_writes_the_board_pack_from_the_store(store: SqlStore, db
     assert re.search(r"ACTIONS FROM AUDITS 2 raised this month 0 of them done 1 overdue now", first), first
 
 
+def test_qaf_report_pdf_to_a_link_or_a_pipe_writes_through_it_never_replacing_it(store: SqlStore, db_url: str, tmp_path: Path,
+                                                                                  capsys, monkeypatch):  # fmt: skip
+    """The PDF had a rename of its own: '--format pdf -o board.pdf', a link to where the board's papers are kept, was
+    replaced by a plain file (the papers' copy left as it was), and a pipe (or, as root, a device: /dev/stdout) too."""
+    import os
+    import threading
+
+    _audit_with_two_actions(store)
+    _chromium_on_path(monkeypatch, tmp_path, '#!/bin/sh\nfor a in "$@"; do case "$a" in --print-to-pdf=*) '
+                                             'printf "%%PDF-1.4 printed" > "${a#--print-to-pdf=}";; esac; done\n')  # fmt: skip
+    base = ["--db", db_url, "report", "--month", "2024-04", "--format", "pdf", "--today", "2024-05-10", "-o"]
+    kept = tmp_path / "papers" / "board.pdf"
+    kept.parent.mkdir()
+    kept.write_bytes(b"last month's")
+    link = tmp_path / "board.pdf"
+    link.symlink_to(kept)
+    assert main([*base, str(link)]) == 0, capsys.readouterr().err
+    assert link.is_symlink() and kept.read_bytes() == b"%PDF-1.4 printed"
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(pipe.read_bytes()), daemon=True)
+    reader.start()
+    assert main([*base, str(pipe)]) == 0, capsys.readouterr().err
+    reader.join(timeout=30)
+    assert stat.S_ISFIFO(os.lstat(pipe).st_mode) and got == [b"%PDF-1.4 printed"]
+
+
 def test_without_chromium_qaf_report_pdf_says_so_and_writes_nothing(store: SqlStore, db_url: str, tmp_path: Path, capsys, monkeypatch):
     _audit_with_two_actions(store)
     out = tmp_path / "board.pdf"

@@ -65,11 +65,14 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise QafError("no organisation is loaded: run 'qaf org load DIR' first")
     figures = report(store, fw, month, today_of(args, store))
     if args.format == "pdf":
-        from qaf.render.pdf import browser, print_pdf
+        from qaf.render.pdf import browser, pdf_of
 
         browser()  # no Chromium: say so before the work
-        size = print_pdf(render(figures, "html"), output)
-        print(f"wrote {output}: the {month.label} report for {fw.id} (pdf, {size:,} bytes)", file=said_to(output))
+        if output.is_dir():
+            raise QafError(f"-o {output}: is a folder; give a file name such as report.pdf")
+        data = pdf_of(render(figures, "html"))
+        write_whole(output, data, example="report.pdf")  # a link's file, the link kept; a pipe written to, never replaced
+        print(f"wrote {output}: the {month.label} report for {fw.id} (pdf, {len(data):,} bytes)", file=said_to(output))
         return 0
     text = render(figures, args.format)
     if output is not None:

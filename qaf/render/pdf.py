@@ -46,12 +46,29 @@ def browser() -> str:
 
 
 def print_pdf(html: str, out: Path, timeout: float = TIMEOUT) -> int:
-    """Print ``html`` to the PDF ``out`` (replaced whole, or left as it was); the PDF's size in bytes."""
-    binary = browser()
+    """Print ``html`` to the PDF ``out``, a plain file (replaced whole, or left as it was); the PDF's size in bytes.
+    ``qaf report`` takes :func:`pdf_of` and writes it as its other formats are (:func:`qaf.cli.common.write_whole`:
+    a link's file, the link kept; a pipe or a device written to, never replaced by a file)."""
+    browser()
     if out.is_dir():
         raise PdfError(f"--out {out}: is a folder; give a file name such as report.pdf")
     if not out.parent.is_dir():
         raise PdfError(f"{out.parent}: no such folder")
+    data = pdf_of(html, timeout)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return out.stat().st_size
+
+
+def pdf_of(html: str, timeout: float = TIMEOUT) -> bytes:
+    """``html`` printed by headless Chromium: the PDF's bytes (:class:`PdfError` when there is no Chromium, or it failed)."""
+    binary = browser()
     with tempfile.TemporaryDirectory(prefix="qaf-pdf-") as work:
         page, pdf = Path(work) / "report.html", Path(work) / "report.pdf"
         page.write_text(html, encoding="utf-8")
@@ -65,12 +82,4 @@ def print_pdf(html: str, out: Path, timeout: float = TIMEOUT) -> int:
         if done.returncode != 0 or not pdf.is_file() or pdf.read_bytes()[:5] != b"%PDF-":
             said = (done.stderr or b"").decode("utf-8", "replace").strip().splitlines()[-1:] or ["(nothing on stderr)"]
             raise PdfError(f"{binary} did not print the report (exit {done.returncode}): {said[0][:300]}")
-        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(pdf.read_bytes())
-            os.replace(tmp, out)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    return out.stat().st_size
+        return pdf.read_bytes()
