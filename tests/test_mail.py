@@ -126,3 +126,20 @@ def test_a_base_url_that_is_not_an_address_is_refused_for_email_links_as_qaf_ser
             with pytest.raises(QafError, match=re.escape(f"QAF_BASE_URL='{value}': not a usable base URL")):
                 read_settings(env)
     assert read_settings({"QAF_BASE_URL": "https://qaf.example-council.gov.uk/ \n"}).base_url == "https://qaf.example-council.gov.uk"
+
+
+def test_a_misspelt_key_in_a_settings_file_is_refused_at_its_line_other_programs_keys_left_alone(tmp_path):
+    """'QAF_SMTP_HOTS=smtp...' or 'qaf_smtp_host=...' in the QAF_SETTINGS file was skipped without a word: no host,
+    so every notice stayed pending. Refused at its line with the key meant; a key of another program, or one of
+    qaf's read from the environment (a file shared with the service's environment), is left alone."""
+    import pytest
+
+    from qaf.rules.problems import QafError
+
+    file = tmp_path / "qaf.env"
+    for key, meant in (("QAF_SMTP_HOTS", "QAF_SMTP_HOST"), ("qaf_smtp_host", "QAF_SMTP_HOST"), ("QAF_MAIL_FORM", "QAF_MAIL_FROM")):
+        file.write_text(f"QAF_SMTP_PORT=587\n{key}=x\n")
+        with pytest.raises(QafError, match=f"qaf.env:2: {key} is not a setting: did you mean {meant}\\?"):
+            read_settings({"QAF_SETTINGS": str(file)})
+    file.write_text("QAF_SMTP_HOST=smtp.example-council.gov.uk\nQAF_DB=postgresql://qaf@db/qaf\nQAF_OIDC_CLIENT_SECRET=x\nPATH=/bin\n")
+    assert read_settings({"QAF_SETTINGS": str(file)}).host == "smtp.example-council.gov.uk"

@@ -2,7 +2,8 @@
 
 Settings come from the environment, or from a settings file of ``KEY=VALUE``
 lines named by ``QAF_SETTINGS`` (the environment wins; the file is UTF-8, a
-BOM allowed, each key once, and one it names that is not there is an error):
+BOM allowed, each key once, and one it names that is not there is an error, as
+is a misspelt key, ``QAF_SMTP_HOTS`` or ``qaf_smtp_host``):
 
 ==================== ===============================================
 ``QAF_SMTP_HOST``    the SMTP server; unset: notices stay pending
@@ -120,11 +121,22 @@ def _settings_file(path: Path) -> dict[str, str]:
     for n, line in enumerate(text.splitlines(), start=1):
         if "=" in line and not line.lstrip().startswith("#"):
             key, value = (part.strip() for part in line.split("=", 1))
+            if key not in KEYS and (meant := _meant(key)):  # a misspelt host left email off without a word
+                raise QafError(f"QAF_SETTINGS: {path}:{n}: {key[:60]} is not a setting: did you mean {meant}?")
             if key in KEYS:
                 if key in first:  # the last was taken, silently
                     raise QafError(f"QAF_SETTINGS: {path}:{n}: {key} is given twice (first on line {first[key]}): give it once")
                 first[key], values[key] = n, value
     return values
+
+
+def _meant(key: str) -> str | None:
+    """The email setting a settings file's key misspells ('QAF_SMTP_HOTS', 'qaf_smtp_host'), if any; other keys
+    (another program's, or qaf's own read from the environment, in a file shared with it) are left alone."""
+    import difflib
+
+    meant = difflib.get_close_matches(key.upper(), KEYS, n=1, cutoff=0.8)
+    return meant[0] if meant and key.upper().startswith("QAF") else None
 
 
 def message_id(key: str) -> str:
