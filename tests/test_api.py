@@ -22,7 +22,8 @@ from hypothesis import strategies as st
 from qaf.engine.outcomes import Recording
 from qaf.engine.query import Filters
 from qaf.store.sql import SqlStore
-from qaf.usecases import recording, tokens
+from qaf.calendars import access
+from qaf.usecases import queries, recording, tokens
 from qaf.web.api import create_app
 from tests.conftest import snapshot
 from tests.council import council
@@ -586,3 +587,25 @@ def test_issue14_1_an_outcome_raises_actions_through_the_api_and_their_text_is_o
     assert own["action"]["what"] == "SECRET: ring the school"
     listed = served.client.get("/api/obligations?kind=action&person=SW4", served.api["PM1"]).json()
     assert [o["id"] for o in listed] == [action["id"]] and "SECRET" not in str(listed)
+
+
+def test_the_list_shows_exactly_what_the_single_read_lets_each_caller_see(served: Served):
+    """Pat (PM1) gives an action on her audit of Tom's case to Priya (PM2, another line): she follows it, so her list
+    has it as her single read does; Tom (SW1) sees neither. The Assistant Director (AD1) attends the Principal Social
+    Worker's meetings: her list has them with no ``person`` asked; her line (OM1) sees none of them."""
+    june = may_audit(served.store, "SW1", 6)
+    r = served.client.post(f"/api/obligations/{june.id}/outcome", served.api["PM1"], json={"grade": "good", "actions": ["Plan | who: PM2"]})
+    assert r.status_code == 200, r.text
+    [action] = [o["id"] for o in r.json()["created"] if o["kind"] == "action" and o["assignee"] == "PM2"]
+    listed = lambda who, query="": {o["id"] for o in served.client.get(f"/api/obligations?status=all{query}", served.api[who]).json()}  # noqa: E731
+    for who, seen in (("PM1", True), ("PM2", True), ("OM1", True), ("SW1", False), ("PM1", True)):  # PM1 again: a kept answer
+        assert (served.client.get(f"/api/obligations/{action}", served.api[who]).status_code == 200) is seen, who
+        assert (action in listed(who)) is seen and (action in listed(who, "&kind=action")) is seen, who
+    meetings = {o.id for o in served.store.obligations(Filters(row="4.18", statuses=None)) if "AD1" in o.attendees}
+    assert meetings and meetings <= listed("AD1") and meetings <= listed("AD1", "&row=4.18")
+    assert not meetings & listed("OM1") and served.client.get(f"/api/obligations/{min(meetings)}", served.api["OM1"]).status_code == 403
+    every = served.store.obligations(Filters(statuses=None))  # and no more nor less than the single read's rule, for each
+    org, vocab = served.store.org(), served.store.vocabulary()
+    for who in ("PM1", "OM1", "SW1", "AD1"):
+        seen = access.visible(org, vocab, who, access.widest_scope(org, vocab, who), TODAY)
+        assert listed(who) == {o.id for o in every if queries.may_see(served.store, seen, o)}, who

@@ -83,10 +83,34 @@ def due_in(conn, store: Store, snap, q: DueQuery, today: date, visible: frozense
     if q.framework is not None and q.framework not in (ids := [fw.id for fw in snap.frameworks]):
         raise QueryError(f"no framework '{q.framework}' (loaded: {', '.join(ids) or 'none'})", "framework")
     f = filters(q, snap.org, snap.vocabulary if q.role is not None else _NO_ROLES, today)
-    if visible is not None:  # the caller sees only these people's work: the same filters, intersected
-        f = replace(f, assignees=visible if f.assignees is None else f.assignees & visible,
-                    attending=None if f.attending is None else f.attending & visible)  # fmt: skip
-    return [o for o in store.obligations_in(conn, f) if shown_status(o, today, q.person) in q.statuses]
+    found = store.obligations_in(conn, f) if visible is None else _seen_in(conn, store, f, visible)
+    return [o for o in found if shown_status(o, today, q.person) in q.statuses]
+
+
+def _seen_in(conn, store: Store, f: Filters, visible: frozenset[str]) -> list[Obligation]:
+    """What ``f`` selects that someone who sees ``visible`` people's work may see (:func:`may_see`, the pages' and
+    the single read's rule), in the store's order: no more, no less.
+
+    Read as two questions: the work these people own, attend or are copied into (``f``'s own people kept), and
+    ``f``'s actions owned by others, of which those whose audit they see are kept.
+    """
+    wanted, person = f.assignees, f.attending  # None: anyone's; a person's query: also what they attend
+    if wanted is not None and wanted <= visible and (person is None or person <= visible):
+        return store.obligations_in(conn, f)  # only their people's work is asked for: all of it is seen (one statement)
+    theirs = replace(f, assignees=visible if wanted is None else wanted & visible, attending=visible | (person or frozenset()))
+
+    def asked(o: Obligation) -> bool:  # f's own people: what ``theirs`` widened to the viewer's attendance
+        return wanted is None or o.assignee in wanted or bool(person and person & {*o.attendees, *o.copies})
+
+    found = [o for o in store.obligations_in(conn, theirs) if asked(o) and access.may_see(visible, o)]
+    if f.kind not in (None, "action") or (f.kinds is not None and "action" not in f.kinds):
+        return found
+    others = [o for o in store.obligations_in(conn, replace(f, kind="action")) if o.cause and not access.may_see(visible, o)]
+    if not others:
+        return found
+    causes = {c.id: c for c in store.obligations_in(conn, Filters(ids=frozenset(o.cause for o in others), statuses=None))}
+    followed = [o for o in others if access.may_see(visible, o, causes.get(o.cause or ""))]
+    return sorted([*found, *followed], key=lambda o: (o.due, o.row, o.id)) if followed else found
 
 
 _NO_ROLES = Vocabulary(())

@@ -24,7 +24,10 @@
 The API takes a personal API token (``Authorization: Bearer TOKEN``, from
 ``qaf token create --purpose api``): none, or a bad one, is 401. What a
 caller sees is :mod:`qaf.calendars.access`'s rule: their own obligations and
-their line's; the overseeing roles see everything. Someone else's
+their line's, what they or their line attend or are copied into, and the actions
+raised by audits they see; the overseeing roles see everything. The list and
+``GET /api/obligations/{id}`` (and the pages) hold to the same rule
+(:func:`qaf.usecases.queries.may_see`). Someone else's
 obligation is 403: ids carry nothing about a child, and a manager is better
 told "outside your line" than misled by "not found".
 
@@ -382,7 +385,7 @@ def create_app(
             # what the answer depends on: the question; whom the token lets see (its holder and scope, on the
             # organisation and day below); the day (overdue); the organisation and frameworks (names, emails,
             # roles); and every obligation and outcome (the counter the database moves with each write, read
-            # before the rows). The token itself was checked above, on this request
+            # before the rows: an audit whose actions the caller follows too). The token itself was checked above, on this request
             question = (q, who.person, who.scope, today_, r.snap.key)
             key = (*question, r.counter)
             kept = fresh = answers.get(key)
