@@ -654,3 +654,19 @@ def test_a_moderation_sent_twice_names_who_moderated_and_when_as_the_page_does(s
     assert post(hana, path, {"moderated-grade": "good"}).status_code == 200
     answer = refused_unchanged(site, hana, path, {"moderated-grade": "good"}, None, "already moderated as good by Hana Locality on 10 June 2024")
     assert "H1" not in re.search(r'<div class="error-summary".*?</div>', answer.text, re.S).group(0)
+
+
+def test_audits_of_my_work_are_narrowed_by_my_works_filters_and_say_so(site: Site):
+    """Tom's graded June audit (case CS-..., row 3.16, due in June) is listed under My work's filters that fit it,
+    and not under a case, framework, row, kind, date or status that does not: the section says none match."""
+    june, _ = record_with_an_action(site, site.signed_in(PAT))
+    tom = site.signed_in(TOM)
+    section = lambda query: html.unescape(tom.get(f"/my-work?{query}").text.partition('<h2 id="graded">')[2])  # noqa: E731
+    for query in (f"case={june.case}", f"row={june.row}", f"framework={june.framework}", "kind=audit", "from=2024-06-01&to=2024-06-30", "status=done"):
+        found = section(query)
+        assert june.id in found and "that match the filters" in found, query
+    for query in ("case=CS-999999", "row=9.99", "kind=review", "from=2024-07-01", "to=2024-05-31", "status=overdue"):
+        found = section(query)
+        assert june.id not in found and "that match the filters" in found, query
+    assert re.search(r"None of the \d+ match the filters", section("case=CS-999999"))
+    assert june.id in section("") and "that match the filters" not in section("")

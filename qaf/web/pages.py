@@ -192,5 +192,21 @@ def work_of(store, person: str, today: date, asked: filters.Asked | None = None,
         "attending": sorted((o for o in live if o.role_of(person) != "owner"), key=lambda o: o.due),
         "name": lambda pid: name_of(org, pid), "status": lambda o: queries.shown_status(o, today, person),
         "detail": details(store, [*live, *done], opens),
-        "graded": queries.graded_work(store, person, today), "graded_shown": GRADED_SHOWN,
+        **_graded(queries.graded_work(store, person, today), asked, shown),
     }  # fmt: skip
+
+
+def _graded(graded: list[Obligation], asked: filters.Asked | None, shown: set[str] | None) -> dict[str, Any]:
+    """"Audits of my work", narrowed by My work's filters as the other lists are: kind, row, framework, case,
+    due dates, and status (a graded audit is done); ``graded_all``: how many there are unfiltered."""
+    every = len(graded)
+    if asked and asked.any:
+        q, case = asked.query, (asked.case or "").lower()
+        graded = [
+            o for o in graded
+            if (q.kind is None or o.kind == q.kind) and (q.row is None or o.row == q.row)
+            and (q.framework is None or o.framework == q.framework) and (not case or (o.case or "").lower() == case)
+            and (q.date_from is None or o.due >= q.date_from) and (q.date_to is None or o.due <= q.date_to)
+            and (shown is None or DONE in shown)
+        ]  # fmt: skip
+    return {"graded": graded, "graded_all": every, "graded_shown": GRADED_SHOWN}
