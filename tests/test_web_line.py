@@ -377,6 +377,8 @@ def test_my_work_in_full_shows_each_lines_case_words_window_and_cause(site: Site
     ("from=2024-07-01&to=2024-06-01", "f-to", "before"),
     ("case=CS%3Cscript%3E", "f-case", "letters, digits"),
     ("framework=east-sussex-2031", "f-framework", "no framework &#39;east-sussex-2031&#39; (loaded: east-sussex-2013)"),
+    ("row=99.99", "f-row", "Framework row: no row &#39;99.99&#39; in the frameworks loaded"),  # was "Nothing matches"
+    ("framework=east-sussex-2013&row=99.99", "f-row", "no row &#39;99.99&#39; in framework &#39;east-sussex-2013&#39;"),
     ("from=2024-01-01&from=2024-09-01", "f-from", "Due on or after: given 2 times, give it once"),  # the last was taken, silently
     ("kind=audit&kind=review", "f-kind", "Kind of work: given 2 times, give it once"),
 ])  # fmt: skip

@@ -53,6 +53,16 @@ class Asked:
         return urlencode(self.entered)
 
 
+def rows_of(frameworks) -> dict[str, frozenset[str]]:
+    """Each framework's row ids, by its id: what :func:`parse`'s ``rows`` takes."""
+    return {fw.id: frozenset(r.id for r in fw.rows) for fw in frameworks}
+
+
+def _row_order(row: str) -> tuple:
+    """A row id's order, its numbers as numbers: 1.2 before 1.10."""
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"[.\s]+", row))
+
+
 def _day(text: str, label: str, errors: dict[str, str], key: str) -> date | None:
     try:
         return iso_day(text)
@@ -81,9 +91,10 @@ def statuses_asked(params: Mapping[str, str]) -> str | None:
 
 
 def parse(params: Mapping[str, str], org: Org, vocab: Vocabulary, offered: tuple[str, ...] = WORK,
-          frameworks: tuple[str, ...] | None = None) -> Asked:  # fmt: skip
-    """What the query string asks, checked against the organisation (and ``frameworks``, the ids loaded, if
-    given); unknown parameters are ignored. A filter given twice is an error (``status``: each is asked for)."""
+          frameworks: tuple[str, ...] | None = None, rows: Mapping[str, frozenset[str]] | None = None) -> Asked:  # fmt: skip
+    """What the query string asks, checked against the organisation (and ``frameworks``, the ids loaded, and
+    ``rows``, each one's row ids, if given); unknown parameters are ignored. A filter given twice is an error
+    (``status``: each is asked for)."""
     given = {k: (statuses_asked(params) or "") if k == "status" else params[k] for k in offered if k in params}
     entered = {k: v.strip() for k, v in given.items() if v.strip()}
     if "status" in entered:
@@ -126,6 +137,12 @@ def parse(params: Mapping[str, str], org: Org, vocab: Vocabulary, offered: tuple
     framework = entered.get("framework")
     if framework and "framework" not in errors and frameworks is not None and framework not in frameworks:
         errors["framework"] = f"Framework: no framework '{framework}' (loaded: {', '.join(frameworks) or 'none'})"
+    row = entered.get("row")
+    if row and "row" not in errors and rows is not None and "framework" not in errors:
+        known = rows.get(framework, frozenset()) if framework else frozenset().union(*rows.values())
+        if row not in known:
+            where = f"framework '{framework}'" if framework else "the frameworks loaded"
+            errors["row"] = f"Framework row: no row '{row}' in {where} (for example {min(known, key=_row_order) if known else 'none'})"
     role = entered.get("role")
     if role and "role" not in errors and vocab.resolve(role) is None:
         errors["role"] = f"Role: unknown role '{role}'"

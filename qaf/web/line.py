@@ -281,7 +281,8 @@ def search_page(site: Site, who: Viewer, request: Request, fmt: str) -> Response
     store, today = site.store, site.clock()
     org = store.org()
     vocab = store.vocabulary() if request.query_params.get("role") else Vocabulary(())  # only a role needs the frameworks read
-    asked = filters.parse(request.query_params, org, vocab, filters.EVERY, tuple(fw.id for fw in store.snapshot().frameworks))
+    loaded = store.snapshot().frameworks
+    asked = filters.parse(request.query_params, org, vocab, filters.EVERY, tuple(fw.id for fw in loaded), filters.rows_of(loaded))
     if fmt not in ("html", "csv", "json"):
         asked.errors["format"] = "Format: html, csv or json"
     choices = {"team": [(t.id, t.name) for t in sorted(org.teams, key=lambda t: t.name)], "service": [(s, s) for s in org.services],
