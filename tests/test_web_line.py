@@ -566,3 +566,27 @@ def test_an_obligations_page_names_its_framework_by_title_not_its_file_id(site: 
     page = words(site.signed_in(PAT).get(f"/obligations/{audit.id}").text)
     fw = site.store.framework(audit.framework)
     assert f"{escape(fw.title)}, row 3.16" in page and "east-sussex-2013" not in page
+
+
+def test_a_decision_leaves_no_link_back_to_a_my_line_that_would_refuse_its_decider(site: Site):
+    """Otto (OM2) decides Paul's request after Paul and his only worker have left: nobody in post reports to him and
+    nothing else waits, so My line is a 403 for him. The decided page linked "Back to My line" all the same; a
+    manager with a line still gets the link."""
+    import dataclasses
+
+    from tests.council import PEOPLE, council
+
+    paul = site.signed_in("paul.practice@example-council.gov.uk")
+    assert ask(site, paul, may_audit(site.store, "SW6", 6).id, "2024-07-05").status_code == 303
+    site.store.save_org(council(people=tuple(dataclasses.replace(p, end=date(2024, 6, 9)) if p.id in ("PM3", "SW6") else p for p in PEOPLE)))
+    otto = site.signed_in("otto.ops@example-council.gov.uk")
+    line = otto.get("/my-line")
+    decided = otto.post(f"/extensions/{request_id(line.text)}/approve", data={"csrf": csrf(line.text)})
+    assert decided.status_code == 200 and "Extension approved" in decided.text
+    assert otto.get("/my-line").status_code == 403 and "Back to My line" not in decided.text and 'href="/my-work"' in decided.text
+    pat = site.signed_in(PAT)  # Pat asks; Olive, with a line, decides and may go back to it
+    assert ask(site, pat, june(site).id, "2024-07-03").status_code == 303
+    olive = site.signed_in(OLIVE)
+    line = olive.get("/my-line")
+    decided = olive.post(f"/extensions/{request_id(line.text)}/approve", data={"csrf": csrf(line.text)})
+    assert "Back to My line" in decided.text and olive.get("/my-line").status_code == 200

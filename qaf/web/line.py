@@ -144,7 +144,7 @@ def install(app: FastAPI, site: Site) -> None:
         except InputError as exc:
             errors = {int(rid): " ".join(p.message[:1].upper() + p.message[1:] for p in exc.problems)}
             return page("my_line.html", 422, **line_of(site, who, errors, {int(rid): fields.get("answer", "")}))
-        return page("decided.html", viewer=who, title=title, message=message)
+        return page("decided.html", viewer=who, title=title, message=message, my_line=opens_my_line(site, who))
 
     @app.get("/extensions/{rid}/approve", include_in_schema=False)
     @app.get("/extensions/{rid}/refuse", include_in_schema=False)
@@ -166,7 +166,7 @@ def install(app: FastAPI, site: Site) -> None:
             if who is None:
                 return site.to_sign_in(request)
             shown = line_of(site, who)
-            if not shown["people"] and not shown["waiting"]:
+            if not shown["people"] and not shown["waiting"]:  # opens_my_line's rule
                 return site.refused(403, "My line is for managers", "Nobody reports to you in the organisation's records.", who)
             return page("my_line.html", **shown)
 
@@ -213,6 +213,16 @@ def install(app: FastAPI, site: Site) -> None:
         url = where + tokens.feed_path(token)
         webcal = "webcal://" + url.split("://", 1)[1]
         return page("calendar.html", viewer=who, url=url, webcal=webcal, links=1)
+
+
+def opens_my_line(site: Site, who: Viewer) -> bool:
+    """Whether My line opens for ``who`` (not its 403): someone in post below them, or a request waiting for them.
+    A manager who decided the last request of someone who has left may have neither."""
+    store, today = site.store, site.clock()
+    org = store.org()
+    if any(access.active(org, p, today) for p in access.line_below(org, who.person)):
+        return True
+    return bool(extensions.waiting_for(store, who.person, today))
 
 
 def line_of(site: Site, who: Viewer, errors: dict | None = None, entered: dict | None = None) -> dict[str, Any]:
