@@ -35,7 +35,7 @@ from sqlalchemy import Connection, and_, bindparam, or_, select, update
 
 from qaf.store.outcomes import FIRST_CHANCE
 from qaf.store.tables import OUTBOX
-from qaf.store.upsert import insert_new, update_rows
+from qaf.store.upsert import chunked, insert_new, update_rows
 
 LEASE = timedelta(minutes=5)
 # a claimed row is sent only this soon after its claim: the rest of the lease is for the send to finish and
@@ -211,6 +211,28 @@ def mark_failed(conn: Connection, item: Claimed, runner: str, now: datetime, err
                 next_attempt_at=now + BACKOFF[min(attempts, len(BACKOFF)) - 1])  # fmt: skip
     )
     return status
+
+
+def send_again(conn: Connection, ids: list[int]) -> tuple[list[Any], dict[int, str]]:
+    """Put the failed rows ``ids`` back to be sent, due at once, with a month of tries again, or nothing at
+    all: (the rows put back, as they were; what each id that is not a failed row is: ``missing`` or its status).
+
+    Only a failed row is ever put back (one failed as 'may have been sent' once
+    someone has checked that it did not arrive): a row pending, being sent or
+    sent is never handed to a sender by this. Held as read (PostgreSQL): a
+    change to one of them meanwhile waits, and the guarded update puts back
+    exactly the rows read failed.
+    """
+    c = OUTBOX.c
+    wanted = sorted(set(ids))
+    found = {r.id: r for part in chunked(wanted) for r in conn.execute(select(OUTBOX).where(c.id.in_(part)).order_by(c.id).with_for_update())}
+    wrong = {i: (found[i].status if i in found else "missing") for i in wanted if i not in found or found[i].status != "failed"}
+    if wrong:
+        return [], wrong
+    for part in chunked(wanted):
+        conn.execute(update(OUTBOX).where(c.id.in_(part), c.status == "failed")
+                     .values(status="pending", attempts=0, next_attempt_at=FIRST_CHANCE, claimed_by=None, claimed_until=None))  # fmt: skip
+    return [found[i] for i in wanted], {}
 
 
 def gather_digests(conn: Connection, day: date, now: datetime, compose) -> int:

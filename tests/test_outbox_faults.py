@@ -322,3 +322,35 @@ def test_a_refused_login_is_not_tried_again_for_every_message(store: SqlStore):
     assert 0 < len(sessions) <= tick.SMTP_CONNECTIONS
     assert set(states(store).values()) == {("pending", 1)}
     assert all("SMTPAuthenticationError" in r.last_error for r in outbox_rows_of(store))
+
+
+def test_a_notice_failed_as_may_have_been_sent_can_be_sent_again_once_checked(store: SqlStore, db_url: str, capsys):
+    """A message whose connection failed after its whole text was written is failed as 'may have been
+    sent' and never sent again: once someone had checked with its person that it did not arrive, the
+    council had no way to send it. ``qaf outbox --send-again ID`` now puts failed notices back to be sent:
+    each id must be a failed notice, or nothing is put back and the id is named."""
+    from sqlalchemy import select
+
+    from qaf.cli.main import main
+    from qaf.store.tables import EVENTS
+    from tests.conftest import snapshot
+
+    queue(store, *(alert(n) for n in range(3)))
+    inbox, port = Hanging("alert/1"), free_port()
+    with smtp_server(inbox, port):
+        assert send(store, port)[:2] == (2, 1)
+    ids = {r.key: r.id for r in outbox_rows_of(store)}
+    before = snapshot(store)
+    for wrong, said in (([ids["alert/1"], 999], "999: no such notice"), ([ids["alert/0"]], f"{ids['alert/0']}: is sent, not failed")):
+        assert main(["--db", db_url, "outbox", "--send-again", *map(str, wrong)]) == 1
+        assert said in capsys.readouterr().err
+        assert snapshot(store) == before  # nothing put back, nothing logged
+    assert main(["--db", db_url, "outbox", "--send-again", str(ids["alert/1"])]) == 0
+    assert states(store)["alert/1"] == ("pending", 0)
+    with store.read() as conn:
+        [event] = conn.execute(select(EVENTS).where(EVENTS.c.kind == "outbox.sent_again")).all()
+    assert (event.ref, event.payload) == (str(ids["alert/1"]), {"reason": "alert", "attempts": 1})  # never the server's words
+    inbox, port = Inbox(), free_port()
+    with smtp_server(inbox, port):
+        assert send(store, port) == (1, 0, 0)
+    assert inbox.keys() == ["alert/1"] and states(store)["alert/1"] == ("sent", 1)

@@ -162,6 +162,12 @@ def cmd_extend(args: argparse.Namespace) -> int:
 
 
 def cmd_outbox(args: argparse.Namespace) -> int:
+    if args.send_again:
+        from qaf.usecases.mail import send_again
+
+        for r in send_again(open_store(args), args.send_again):
+            print(f"{r.id:>5}  pending (was failed after {r.attempts} tries)  {r.reason:<10} {r.recipient_email:<40} {r.subject}")
+        return 0
     items = open_store(args).outbox(args.status)
     if args.format == "json":
         print(json.dumps([
@@ -232,4 +238,7 @@ def register(commands) -> None:
     outbox = commands.add_parser("outbox", help="notices queued and sent")
     outbox.add_argument("--status", choices=("pending", "sent", "failed"))
     outbox.add_argument("--format", choices=("table", "json"), default="table")
+    outbox.add_argument("--send-again", nargs="+", type=int, metavar="ID",
+                        help="put these failed notices back to be sent (one failed as 'may have been sent': once you "
+                             "have checked it did not arrive); each must be failed, or nothing is put back")  # fmt: skip
     outbox.set_defaults(handler=cmd_outbox)

@@ -49,6 +49,9 @@ from qaf.calendars import http
 from qaf.engine.notices import one_line
 from qaf.rules.plain import EMAIL_ADDRESS, not_utf8
 from qaf.rules.problems import QafError
+from qaf.store import outbox as ob_store
+from qaf.store.outcomes import log_many
+from qaf.store.protocols import Store
 from qaf.store.settings import whole
 
 KEYS = ("QAF_SMTP_HOST", "QAF_SMTP_PORT", "QAF_SMTP_STARTTLS", "QAF_SMTP_USER", "QAF_SMTP_PASSWORD", "QAF_MAIL_FROM", "QAF_BASE_URL")
@@ -367,3 +370,20 @@ def refused_its_person(msg: Message, refused: dict[str, tuple[int, bytes]]) -> t
     gone = {one(a) for a in refused}
     copies = [a.strip() for a in str(msg["Cc"] or "").split(",") if a.strip()]
     return smtplib.SMTPRecipientsRefused(mine), tuple(a for a in copies if one(a) not in gone)
+
+
+def send_again(store: Store, ids: list[int]) -> list:
+    """Put the failed notices ``ids`` back to be sent (``qaf outbox --send-again``): due at once, with a
+    month of tries again. One failed as 'may have been sent' is never sent again by itself; someone who has
+    checked with its recipient that it did not arrive sends it again with this. All or none: an id that is
+    not a failed notice is refused, named with what it is, and nothing is put back. Each is logged
+    (``outbox.sent_again``: its id, reason and the tries it had; never the server's words). The rows, as
+    they were."""
+    with store.write() as conn:
+        rows, wrong = ob_store.send_again(conn, ids)
+        if wrong:
+            raise QafError("outbox --send-again: " + "; ".join(
+                f"{i}: no such notice" if what == "missing" else f"{i}: is {what}, not failed (only a failed notice is sent again)"
+                for i, what in sorted(wrong.items())) + "; nothing was put back")  # fmt: skip
+        log_many(conn, [("outbox.sent_again", str(r.id), {"reason": r.reason, "attempts": r.attempts}) for r in rows])
+    return rows
