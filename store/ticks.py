@@ -1,7 +1,9 @@
 """The daily tick's bookkeeping: one row per business date, escalations once per rung.
 
-A tick claims its business date with a lease; a finished date is never run
-again, and a date whose runner died (lease expired) is taken over. All the
+A tick claims its business date with a lease, renewed before each of its
+phases and each batch of email (:func:`renew_tick`), so only a runner that
+stopped renewing it loses it; a finished date is never run again, and a date
+whose runner died (lease expired) is taken over. All the
 tick's steps are idempotent, so running one again after a crash only does
 what was left.
 """
@@ -56,10 +58,25 @@ def claim_tick(conn: Connection, day: date, runner: str, wall: datetime, takeove
     return "run"
 
 
-def finish_tick(conn: Connection, day: date, runner: str, wall: datetime, summary: dict[str, Any]) -> None:
-    conn.execute(
-        update(TICKS).where(TICKS.c.business_date == day, TICKS.c.runner == runner).values(finished_at=wall, claimed_until=None, summary=summary)
-    )
+def renew_tick(conn: Connection, day: date, runner: str, wall: datetime) -> bool:
+    """Hold ``runner``'s claim on ``day`` until ``wall`` + :data:`TICK_LEASE`; False if it holds it no more
+    (another runner took the day over, its lease having run out): the caller stops.
+
+    A tick renews its claim as it goes (before each phase, each batch of email),
+    so a tick that runs longer than one lease is not taken over while it runs.
+    """
+    c = TICKS.c
+    result = conn.execute(update(TICKS).where(c.business_date == day, c.runner == runner, c.finished_at.is_(None))
+                          .values(claimed_until=wall + TICK_LEASE))  # fmt: skip
+    return result.rowcount == 1
+
+
+def finish_tick(conn: Connection, day: date, runner: str, wall: datetime, summary: dict[str, Any]) -> bool:
+    """Mark ``day`` finished by ``runner``; False if another runner holds it now (nothing is written)."""
+    c = TICKS.c
+    result = conn.execute(update(TICKS).where(c.business_date == day, c.runner == runner, c.finished_at.is_(None))
+                          .values(finished_at=wall, claimed_until=None, summary=summary))  # fmt: skip
+    return result.rowcount == 1
 
 
 def finished_between(conn: Connection, first: date, last: date) -> set[date]:

@@ -15,6 +15,8 @@ from collections import Counter
 from datetime import date, datetime, timedelta, timezone
 
 
+from sqlalchemy import select
+
 from qaf.engine.notices import Notice
 from qaf.store import outbox as ob_store
 from qaf.store.sql import SqlStore
@@ -624,3 +626,69 @@ def test_two_senders_whose_clocks_differ_by_minutes_do_not_both_send_one_email(s
     service._send_job()
     assert delivered == {"alert/0": 1}
     assert [r.status for r in outbox_rows_of(store)] == ["sent"]
+
+
+def slow_phases(monkeypatch, clock: list, minutes: dict[str, int], then) -> None:
+    """Each named phase of the tick (``schedule``, ``escalate``, ``purge``) takes ``minutes`` of the wall
+    clock ``clock``; ``then()`` runs after each."""
+    from qaf.usecases import scheduling
+
+    for owner, name, phase in ((scheduling, "schedule", "schedule"), (tick, "escalate", "escalate"), (tick, "purge_outbox", "purge")):
+        def slowly(*args, _f=getattr(owner, name), _phase=phase, **kwargs):
+            found = _f(*args, **kwargs)
+            clock[0] += timedelta(minutes=minutes.get(_phase, 0))
+            then()
+            return found
+
+        monkeypatch.setattr(owner, name, slowly)
+
+
+def test_a_tick_longer_than_its_lease_renews_it_and_no_second_runner_takes_the_day(db_url: str, monkeypatch):
+    """The tick's 30-minute lease was never renewed: a tick whose phases took 12 minutes each (a large
+    council's schedule, a slow mail server) let a second runner take the day over at 36 minutes while the
+    first still ran, and both ran the day. The claim is now renewed before each phase: the second is told
+    busy each time it comes, and the first finishes the day."""
+    from qaf.store import ticks
+    from tests.test_tick import set_up
+
+    store, day, clock, seen = SqlStore.open(db_url), date(2026, 5, 11), [WALL], []
+    set_up(store)
+
+    def another() -> None:
+        with store.write() as conn:
+            seen.append(ticks.claim_tick(conn, day, "there.example:2", clock[0]))
+
+    slow_phases(monkeypatch, clock, {"schedule": 12, "escalate": 12, "purge": 12}, another)
+    result = tick.run_tick(store, day, MailSettings(), "here.example:1", now=NOW, wall=lambda: clock[0])
+    assert (seen, result.status) == (["busy"] * 3, "ran")
+    with store.read() as conn:
+        [row] = conn.execute(select(ticks.TICKS)).all()
+    assert (row.runner, row.finished_at) == ("here.example:1", clock[0])
+    store.close()
+
+
+def test_a_tick_whose_day_was_taken_over_stops_and_writes_no_more(db_url: str, monkeypatch):
+    """A phase that ran past the whole lease (40 minutes): another runner took the day over, and the first
+    went on to gather the digests and finish the day as its own beside it. It now finds its claim taken
+    before its next phase and stops: the day is the other's, unfinished, its digests left to it."""
+    from qaf.store import ticks
+    from tests.test_tick import set_up
+
+    store, day, clock, seen = SqlStore.open(db_url), date(2026, 5, 11), [WALL], []
+    set_up(store)
+
+    def another() -> None:
+        if not seen:
+            with store.write() as conn:
+                seen.append(ticks.claim_tick(conn, day, "there.example:2", clock[0]))
+
+    slow_phases(monkeypatch, clock, {"schedule": 40}, another)
+    gathered = []
+    monkeypatch.setattr(ob_store, "gather_digests", lambda *a, **k: gathered.append(1) or 0)
+    result = tick.run_tick(store, day, MailSettings(), "here.example:1", now=NOW, wall=lambda: clock[0])
+    assert (seen, result.status, gathered) == (["run"], "taken over", [])
+    assert "another runner took the day over" in result.lines()[0]
+    with store.read() as conn:
+        [row] = conn.execute(select(ticks.TICKS)).all()
+    assert (row.runner, row.finished_at) == ("there.example:2", None)
+    store.close()

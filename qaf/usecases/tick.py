@@ -56,10 +56,14 @@ def horizon(today: date, months: int) -> tuple[date, date]:
     return first, last
 
 
+class TakenOver(Exception):
+    """Another runner took the day over (this one's lease had run out): this one stops, writing no more."""
+
+
 @dataclass
 class TickResult:
     day: date
-    status: str  # ran | done before | busy
+    status: str  # ran | done before | busy | taken over
     scheduled: dict[str, str] = field(default_factory=dict)
     escalated: int = 0
     digests: int = 0
@@ -79,6 +83,8 @@ class TickResult:
         }  # fmt: skip
 
     def lines(self) -> list[str]:
+        if self.status == "taken over":
+            return [f"tick {self.day}: stopped: another runner took the day over, this one's lease having run out; it finishes the day"]
         if self.status != "ran":
             left = f"; email left claimed by a stopped run: {self.sent} sent, {self.retrying} to retry" if self.sent or self.retrying else ""
             return [f"tick {self.day}: {self.status}: nothing to do{left}"]
@@ -144,7 +150,8 @@ def refused_for_good(exc: Exception) -> bool:
 
 
 def send_outbox(
-    store: Store, settings: MailSettings, runner: str, now: datetime, wall: Callable[[], datetime], until: datetime | None = None
+    store: Store, settings: MailSettings, runner: str, now: datetime, wall: Callable[[], datetime], until: datetime | None = None,
+    renew: Callable[[], datetime] | None = None,
 ) -> tuple[int, int, int]:
     """Send what is due: (sent, failed for good, to retry). Each row is sent at most once per claim.
 
@@ -163,7 +170,9 @@ def send_outbox(
     is counted as tried then, not waited on one by one; a message is not
     waited on past its claim's lease (less the time to mark it); nothing is
     begun at or after ``until`` (the tick's own lease, less a message's): the
-    rest is left pending for the next sender. A server that takes fewer
+    rest is left pending for the next sender. ``renew`` (a tick's: it renews
+    the tick's claim, raising :class:`TakenOver` once another runner holds it)
+    is called before each batch is claimed, and gives the new ``until``. A server that takes fewer
     connections from qaf than :data:`SMTP_CONNECTIONS` (refusing one at once)
     is sent to over those it takes.
     """
@@ -268,7 +277,11 @@ def send_outbox(
     down: list[str] = []  # why the server could not be reached, once it could not
     try:
         with ThreadPoolExecutor(max_workers=SMTP_CONNECTIONS, thread_name_prefix="qaf-smtp") as pool:
-            while until is None or wall() < until:
+            while True:
+                if renew is not None:  # the tick's claim renewed (or found taken: raised) before each batch
+                    until = renew()
+                if until is not None and wall() >= until:
+                    break
                 with store.write() as conn:
                     batch = ob_store.claim(conn, runner, now, wall())
                 if not batch:
@@ -360,29 +373,57 @@ def run_tick(
         log.info("tick %s: %s", today, result.status)
         return result
     failpoint("after-claim-tick")
+
+    def keep() -> datetime:
+        """The day's claim renewed for a lease from now (the time); :class:`TakenOver` if it is held no more."""
+        at = wall()
+        with store.write() as conn:
+            if not ticks.renew_tick(conn, today, runner, at):
+                raise TakenOver(today)
+        return at
+
+    try:
+        return _run(store, today, settings, runner, wall, now, send, keep_days, keep, result)
+    except TakenOver:
+        log.warning("tick %s: another runner took the day over (this one's lease had run out): stopped", today)
+        result.status = "taken over"
+        return result
+
+
+def _run(store: Store, today: date, settings: MailSettings, runner: str, wall: Callable[[], datetime], now: datetime,
+         send: bool, keep_days: int, keep: Callable[[], datetime], result: TickResult) -> TickResult:  # fmt: skip
+    """The tick's phases, its claim renewed before each (``keep``)."""
     org = store.org()
     frameworks = store.frameworks()
     for fw in frameworks:
+        keep()
         first, last = horizon(today, fw.horizon_months)
         r = scheduling.schedule(store, fw, org, first, last, today)
         reopened = f", {r.reopened} reopened" if r.reopened else ""  # work cancelled out of scope, in scope again (a framework brought back)
         result.scheduled[fw.id] = "unchanged" if r.skipped else f"{r.created} created, {r.updated} updated, {r.cancelled} cancelled{reopened}"
     failpoint("after-schedule")
     for fw in frameworks:
+        keep()
         result.escalated += scheduling.again_if_changed(lambda: escalate(store, fw, org, today, now))
     failpoint("after-escalate")
-    with store.write() as conn:
+    with store.write() as conn:  # gathered only on a claim still held
+        if not ticks.renew_tick(conn, today, runner, wall()):
+            raise TakenOver(today)
         result.digests = ob_store.gather_digests(conn, today, now, digest_text)
     failpoint("after-digests")
-    if settings.configured and send:  # done within the day's claim: a message begun by then ends within it
-        until = claimed_at + ticks.TICK_LEASE - ob_store.LEASE
-        result.sent, result.failed, result.retrying = send_outbox(store, settings, runner, now, wall, until)
+    if settings.configured and send:  # done within the day's claim, renewed each batch: a message begun by then ends within it
+        def renew() -> datetime:
+            return keep() + ticks.TICK_LEASE - ob_store.LEASE
+
+        result.sent, result.failed, result.retrying = send_outbox(store, settings, runner, now, wall, renew=renew)
+    keep()
     result.purged = purge_outbox(store, now, keep_days)
     failpoint("after-purge")
     with store.write() as conn:
         result.pending = ob_store.pending(conn)
         failpoint("before-finish")
-        ticks.finish_tick(conn, today, runner, wall(), result.summary())
+        if not ticks.finish_tick(conn, today, runner, wall(), result.summary()):
+            raise TakenOver(today)
     for line in result.lines():
         log.info(line)
     return result
