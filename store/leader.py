@@ -24,6 +24,13 @@ from qaf.store.sql import SqlStore
 LOCK = "SELECT pg_try_advisory_lock(hashtext(current_schema() || '/qaf.leader'))"
 
 
+def lock_file(url: str) -> Path:
+    """The file a SQLite database's leader locks: the database file's own name (its links followed) with
+    ``.leader`` added, ``qaf.db.leader``; one a database, so ``qaf.db`` and ``qaf.sqlite`` in one folder
+    each have their own leader (named ``qaf.leader`` by its stem, they shared one)."""
+    return Path(str(Path(make_url(url).database or "qaf.db").resolve()) + ".leader")
+
+
 class Leadership:
     """Who ticks for a council: one holder of a lock (per council schema) that dies with its process or session."""
 
@@ -63,8 +70,7 @@ class Leadership:
                 conn.close()
             self.held = bool(got)
         else:
-            path = Path(make_url(self.url).database or "qaf.db").with_suffix(".leader")
-            handle = open(path, "a+")
+            handle = open(lock_file(self.url), "a+")
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:

@@ -118,3 +118,20 @@ def test_on_sqlite_a_second_instance_waits_for_the_file_lock(tmp_path):
     first.release()
     assert second.try_acquire()
     second.release()
+
+
+def test_two_sqlite_databases_in_one_folder_each_have_their_own_leader(tmp_path):
+    """``qaf.db`` and ``qaf.sqlite`` side by side shared the lock file ``qaf.leader`` (named by the stem): one
+    council's leader kept the other's from ever ticking. The lock file is now the database's own name with
+    ``.leader`` added; two instances of one database still share it."""
+    from qaf.store.leader import Leadership
+
+    urls = [f"sqlite:///{tmp_path / 'qaf.db'}", f"sqlite:///{tmp_path / 'qaf.sqlite'}", f"sqlite:///{tmp_path / 'qaf.db'}"]
+    stores = [SqlStore.open(u) for u in urls]
+    leads = [Leadership(s, u) for s, u in zip(stores, urls)]
+    try:
+        assert [lead.try_acquire() for lead in leads] == [True, True, False]
+    finally:
+        for lead, s in zip(leads, stores):
+            lead.release()
+            s.close()
