@@ -60,6 +60,10 @@ log = logging.getLogger("qaf.service")
 # a tick that failed (the database away, a statement refused) is tried again after these waits, then
 # hourly, at the leader's checks: the day's escalations and digests go out that day, not the next
 TICK_RETRY = (60.0, 300.0, 900.0, 3600.0)
+# a day another runner holds (a `qaf tick` run from cron, a leader before this one still at it) is tried
+# again this often, at the leader's checks: once that runner finishes it is done; once it dies, its lease
+# runs out (its claim renewed no more) and this leader takes the day
+BUSY_RETRY = 300.0
 
 
 def lower_priority(nice: int) -> None:
@@ -178,11 +182,21 @@ def _ready() -> int:
     return os.getpid()
 
 
-def _tick_job(today: date, first: date | None) -> str | None:
-    """The days not yet ticked up to ``today`` (each tick logs what it did); the last day ticked."""
+def _tick_job(today: date, first: date | None) -> tuple[str | None, str | None]:
+    """The days not yet ticked up to ``today`` (each tick logs what it did): the last day ticked, and the
+    first another runner holds (None: none).
+
+    A day another runner holds, its claim live, is left to it, never taken
+    over: that runner is at it (it renews its claim as it goes), whether a
+    `qaf tick` run from cron on the same store or a leader before this one
+    whose lock went and whose tick goes on. A runner that died stops renewing:
+    its lease runs out and the day is taken then (:data:`BUSY_RETRY`), or at
+    once if it was a process of this host.
+    """
     store = _here["store"]  # leases on the database's clock: every runner's the same, whichever host's is off
-    results = catch_up(store, today, _here["settings"], _here["runner"], first=first, limit=366, takeover=True, wall=store.wall(utc_now))
-    return results[-1].day.isoformat() if results else None
+    results = catch_up(store, today, _here["settings"], _here["runner"], first=first, limit=366, wall=store.wall(utc_now))
+    held = next((r.day.isoformat() for r in results if r.status in ("busy", "taken over")), None)
+    return (results[-1].day.isoformat() if results else None), held
 
 
 def _send_job() -> tuple[int, int, int]:
@@ -237,7 +251,7 @@ def build(
                 log.info("no framework loaded: nothing to tick")
                 return
             try:
-                last = background.run(_tick_job, today(), state.get("from"))
+                last, held = background.run(_tick_job, today(), state.get("from"))
             except Exception as error:  # noqa: BLE001 - whatever stopped it, the day is ticked again later
                 wait = TICK_RETRY[min(state["failed"], len(TICK_RETRY) - 1)]
                 state["failed"] += 1
@@ -248,6 +262,9 @@ def build(
             state.pop("from", None)
             if last:
                 state["last"] = last
+            if held:  # another runner's, live: tried again from that day, once it may have finished (or died)
+                state.update({"from": date.fromisoformat(held), "again_at": time.monotonic() + BUSY_RETRY})
+                log.info("the tick of %s is another runner's, under way: tried again in %d minutes", held, BUSY_RETRY // 60)
 
     def lead() -> None:
         if leadership.still_held():

@@ -35,9 +35,12 @@ TICK_LEASE = timedelta(minutes=30)
 def claim_tick(conn: Connection, day: date, runner: str, wall: datetime, takeover: bool = False) -> str:
     """``run`` (this runner has the date), ``done`` (finished before) or ``busy`` (another runner is at it).
 
-    A claim is taken over when its lease has expired, when its runner is a
-    process on this host that no longer exists, or with ``takeover`` (the
-    service's leader: only the leader ticks, so another claim is a dead one).
+    A claim is taken over when its lease has expired (its runner renews it as
+    it goes: :func:`renew_tick`), when its runner is a process on this host
+    that no longer exists, or with ``takeover``. qaf's own runners never pass
+    ``takeover``: a live claim is a runner at work (a `qaf tick` from cron
+    beside the service, a leader before this one whose tick goes on), and the
+    service's leader tries that day again later (:data:`qaf.service.BUSY_RETRY`).
     """
     # held as read (PostgreSQL): two runners taking over one expired claim at once each read it expired and
     # each ran the day; the second waits for the first's claim and reads it, live (SQLite: the write lock)

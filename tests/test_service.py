@@ -135,3 +135,46 @@ def test_two_sqlite_databases_in_one_folder_each_have_their_own_leader(tmp_path)
         for lead, s in zip(leads, stores):
             lead.release()
             s.close()
+
+
+def test_the_leader_leaves_a_live_qaf_tick_its_day_and_takes_the_day_once_its_lease_runs_out(db_url: str, monkeypatch):
+    """The service's leader ticked with takeover: it took over the live claim of a `qaf tick` run from cron on
+    the same store (a process alive, its claim renewed as it goes) and both ran the day. A live claim is now
+    left to its runner, and the leader tries the day again at its checks: here the cron run hangs and its
+    lease runs out, and the leader then ticks the day, once."""
+    from types import SimpleNamespace
+
+    from qaf import service
+    from qaf.store import ticks
+    from qaf.store.outbox import runner_name
+    from qaf.usecases.mail import MailSettings
+
+    day = date(2026, 5, 11)
+    store = SqlStore.open(db_url)
+    set_up(store)
+    cron = runner_name()  # this process: alive
+    with store.write() as conn:
+        assert ticks.claim_tick(conn, day, cron, store.wall(service.utc_now)()) == "run"
+    app, scheduler, leadership, served = service.build(db_url, "serve.example:1", check_every=3600, today=lambda: day)
+    for key, value in {"store": served, "settings": MailSettings(), "runner": "serve.example:1"}.items():
+        monkeypatch.setitem(service._here, key, value)
+    monkeypatch.setattr(app.state.background, "run", lambda job, *args: job(*args))  # in this process
+
+    def the_day():
+        with store.read() as conn:
+            return conn.execute(select(TICK_RUNS.c.runner, TICK_RUNS.c.finished_at)).one()
+
+    try:
+        lead = scheduler.get_job("lead").func
+        lead()  # leads, and finds the day the cron run's
+        assert leadership.held and the_day() == (cron, None)
+        with store.write() as conn:  # the cron run hung: its claim renewed no more, its lease ran out
+            conn.execute(TICK_RUNS.update().values(claimed_until=store.wall(service.utc_now)() - timedelta(minutes=1)))
+        monkeypatch.setattr(service, "time", SimpleNamespace(monotonic=lambda: 1e12))  # the leader's next check, later
+        lead()
+        runner, finished = the_day()
+        assert runner == "serve.example:1" and finished is not None
+    finally:
+        leadership.release()
+        served.close()
+        store.close()

@@ -373,17 +373,17 @@ def test_c6_a_tick_run_while_the_clock_was_ahead_holds_no_day_back_and_its_day_i
     monkeypatch.setitem(service._here, "settings", MailSettings())
     monkeypatch.setitem(service._here, "runner", "test")
     caplog.set_level(logging.WARNING, logger="qaf.tick")
-    assert service._tick_job(date(2024, 5, 3), date(2024, 4, 1)) == "2024-05-03"
-    assert service._tick_job(date(2024, 5, 23), date(2024, 5, 23)) == "2024-05-23"  # the clock three weeks ahead, once
+    assert service._tick_job(date(2024, 5, 3), date(2024, 4, 1)) == ("2024-05-03", None)
+    assert service._tick_job(date(2024, 5, 23), date(2024, 5, 23)) == ("2024-05-23", None)  # the clock three weeks ahead, once
     audit = next(o for o in store.obligations() if o.row == "3.16" and o.subject == "SW1" and o.due == date(2024, 4, 30))
     assert (date(2024, 5, 23), 1, "OM1", date(2024, 4, 30)) in told_of(store, audit.id), "told ahead of time"
     assert not caplog.records
 
-    assert service._tick_job(date(2024, 5, 4), None) == "2024-05-04", "today is ticked"
+    assert service._tick_job(date(2024, 5, 4), None) == ("2024-05-04", None), "today is ticked"
     assert [r.getMessage() for r in caplog.records][0] == ("a tick was recorded for 2024-05-23, a day still to come (today is "
                                                            "2024-05-04: the clock was ahead when it ran): 2024-05-23 is ticked when it comes")  # fmt: skip
     caplog.clear()
-    assert service._tick_job(date(2024, 5, 4), None) is None, "once"
+    assert service._tick_job(date(2024, 5, 4), None) == (None, None), "once"
     assert run_tick(store, date(2024, 5, 4), MailSettings(), "test", wall=utc_now).status == "done before"
     assert not caplog.records, "warned once"
     with store.read() as conn:
@@ -397,7 +397,7 @@ def test_c6_a_tick_run_while_the_clock_was_ahead_holds_no_day_back_and_its_day_i
 
     ran: list[str] = []
     for day in days(date(2024, 5, 5), date(2024, 6, 14)):
-        ran.append(service._tick_job(day, None))
+        ran.append(service._tick_job(day, None)[0])
         if day == date(2024, 5, 9):
             recording.extend(store, audit.id, date(2024, 5, 16), "H1", "Ofsted week", day)
     assert ran == [d.isoformat() for d in days(date(2024, 5, 5), date(2024, 6, 14))], "each day ticked, 23 May too"
