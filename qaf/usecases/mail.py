@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import io
 import os
 import smtplib
 import socket
@@ -227,14 +228,32 @@ class TimeUp(TimeoutError):
     """A message's claim leaves no more time to send it in."""
 
 
+class _Reply(io.RawIOBase):
+    """A reply's bytes off the socket, the whole reply within its conversation's deadline: each read
+    waits only the time left (a socket's timeout is a read's: a server answering a byte at a time would
+    hold a reply for as long as it liked)."""
+
+    def __init__(self, conversation: _Conversation) -> None:
+        self.conversation, self.sock = conversation, conversation.sock
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        self.sock.settimeout(self.conversation.remaining())
+        return self.sock.recv_into(buffer)
+
+
 class _Conversation(smtplib.SMTP):
     """smtplib's client, keeping whether a message's end was written with no reply read since, and
-    bounded: reaching the server waits :data:`CONNECT_TIMEOUT` at most, a reply :data:`COMMAND_TIMEOUT`
-    (the answer to a message's end :data:`END_TIMEOUT`), none past ``left()`` seconds (the time a
-    message's claim leaves it), and nothing is begun after."""
+    bounded: reaching the server waits :data:`CONNECT_TIMEOUT` at most, a whole reply
+    :data:`COMMAND_TIMEOUT` (the answer to a message's end :data:`END_TIMEOUT`), however it comes, a byte
+    at a time or all at once, none past ``left()`` seconds (the time a message's claim leaves it), and
+    nothing is begun after."""
 
     written = False
     left: Callable[[], float] | None = None
+    _reply_by = 0.0  # on the monotonic clock: when the reply being read must be whole
 
     def _bound(self, wait: float) -> float:
         if self.left is None:
@@ -256,9 +275,19 @@ class _Conversation(smtplib.SMTP):
         if isinstance(s, bytes) and s.endswith(b"\r\n.\r\n"):  # the message with its end (commands are str)
             self.written = True
 
+    def remaining(self) -> float:
+        """The seconds the reply being read may still wait; a timeout once there are none."""
+        wait = self._reply_by - monotonic()
+        if wait <= 0:
+            raise TimeoutError("the reply was not whole in time")
+        return self._bound(wait)
+
     def getreply(self):
-        if self.sock is not None:  # the answer to a message's end may take a server's scan of it: longer
-            self.sock.settimeout(self._bound(END_TIMEOUT if self.written else self.timeout))
+        wait = END_TIMEOUT if self.written else self.timeout  # the answer to a message's end may take a server's scan of it
+        self._bound(wait)  # its claim's time already up: said so (TimeUp), not read
+        self._reply_by = monotonic() + wait
+        if self.file is None and self.sock is not None:  # read through the deadline (smtplib makes one per connection)
+            self.file = io.BufferedReader(_Reply(self))
         reply = super().getreply()
         self.written = False  # answered: the reply says what became of it
         return reply
