@@ -45,8 +45,8 @@ from concurrent.futures.process import BrokenProcessPool
 from datetime import date
 from typing import Any, Callable
 
-from qaf.clock import today_in, utc_now
-from qaf.engine.businesstime import tick_time
+from qaf.clock import utc_now
+from qaf.engine.businesstime import business_date, tick_time
 from qaf.store.collector import HeapSettler
 from qaf.store.db import database_url, store_name
 from qaf.store.leader import Leadership
@@ -240,7 +240,9 @@ def build(
     busy = threading.Lock()  # one tick or send at a time in this process
     state: dict[str, Any] = {"last": None, "failed": 0, "again_at": None}
     zone = store.timezone()
-    today = today or (lambda: today_in(zone))
+    # the business date on the database's clock, as the leases are: a host whose clock is a day out would
+    # tick tomorrow early, or read the leader's today as a day ahead and take back what it raised
+    today = today or (lambda: business_date(store.wall(utc_now)(), zone))
 
     def ticks() -> None:
         with busy:

@@ -178,3 +178,38 @@ def test_the_leader_leaves_a_live_qaf_tick_its_day_and_takes_the_day_once_its_le
         leadership.release()
         served.close()
         store.close()
+
+
+def test_a_host_whose_clock_is_a_day_out_ticks_the_databases_today(pg_url: str, monkeypatch):
+    """Hosts sharing one PostgreSQL: the leader ticked today; a `qaf tick` from cron on a host whose clock was
+    a day behind read today as yesterday, ticked yesterday again and reopened the leader's today as 'ticked
+    ahead' (its emails not sent withdrawn, its rungs taken back); a leader a day ahead ticked tomorrow early.
+    The tick's business date is now read on the database's clock, as its leases are."""
+    import qaf.clock
+    from qaf import service
+    from qaf.store.outbox import runner_name
+    from qaf.usecases.mail import MailSettings
+
+    from qaf.cli.main import main
+
+    store = SqlStore.open(pg_url)
+    set_up(store)
+    real, today = qaf.clock.utc_now, today_in(store.timezone())
+    for where in (qaf.clock, service):  # the leader's host: a day ahead
+        monkeypatch.setattr(where, "utc_now", lambda: real() + timedelta(days=1))
+    app, scheduler, leadership, served = service.build(pg_url, runner_name(), check_every=3600)
+    for key, value in {"store": served, "settings": MailSettings(), "runner": runner_name()}.items():
+        monkeypatch.setitem(service._here, key, value)
+    monkeypatch.setattr(app.state.background, "run", lambda job, *args: job(*args))
+    try:
+        scheduler.get_job("lead").func()
+    finally:
+        leadership.release()
+        served.close()
+    monkeypatch.setattr(qaf.clock, "utc_now", lambda: real() - timedelta(days=1))  # cron's host: a day behind
+    assert main(["--db", pg_url, "tick"]) == 0
+    with store.read() as conn:
+        ticked = [(r.business_date, r.finished_at is not None) for r in conn.execute(select(TICK_RUNS))]
+    assert ticked and all(done for _, done in ticked)
+    assert {day for day, _ in ticked} <= {today, today + timedelta(days=1)}  # today (and the next, if midnight passed)
+    store.close()

@@ -415,6 +415,16 @@ def test_c6_a_tick_run_while_the_clock_was_ahead_holds_no_day_back_and_its_day_i
     store.close()
 
 
+def machine_clock(monkeypatch, clock: dict) -> None:
+    """The machine's clock at noon (UTC) of ``clock["today"]``, and so the database's (SQLite's is the
+    machine's; `qaf tick` reads the business date on the database's clock)."""
+    import qaf.clock
+    from datetime import datetime, timezone
+
+    monkeypatch.setattr(qaf.clock, "utc_now", lambda: datetime.combine(clock["today"], datetime.min.time(), timezone.utc) + timedelta(hours=12))
+    monkeypatch.setattr(SqlStore, "wall", lambda self, local: local)
+
+
 def test_c6_a_clock_a_day_behind_for_one_tick_emails_no_rung_twice(db_url: str, monkeypatch):
     """``qaf tick`` from cron, with a mail server. The morning of 3 June 2024, after a month unticked, tells
     every rung due (the April audits' managers, the Head of Service told once at her higher rung). Later that
@@ -422,7 +432,6 @@ def test_c6_a_clock_a_day_behind_for_one_tick_emails_no_rung_twice(db_url: str, 
     Put right, the clock says 3 June again: the day was ticked again and every rung already emailed went out
     again under its old key (its first email's key set aside), the managers and the Head of Service each told
     twice. The emails sent stand with their rungs: nobody is emailed twice, and the next day goes on as ever."""
-    import qaf.clock
     from qaf.cli.main import main
 
     store = SqlStore.open(db_url)
@@ -431,7 +440,7 @@ def test_c6_a_clock_a_day_behind_for_one_tick_emails_no_rung_twice(db_url: str, 
     for name, value in {"QAF_SMTP_HOST": "127.0.0.1", "QAF_SMTP_PORT": str(port)}.items():
         monkeypatch.setenv(name, value)
     clock = {"today": date(2024, 4, 1)}
-    monkeypatch.setattr(qaf.clock, "today_in", lambda tz: clock["today"])
+    machine_clock(monkeypatch, clock)
     with smtp_server(inbox, port):
         for today in (date(2024, 4, 1), date(2024, 6, 3)):
             clock["today"] = today
@@ -465,13 +474,12 @@ def test_c6_qaf_tick_by_the_clock_ticks_a_day_it_ran_ahead_of_when_that_day_come
     not 'done before' when it comes: it is ticked then. ``--today`` replays a date and reopens nothing."""
     import logging
 
-    import qaf.clock
     from qaf.cli.main import main
 
     store = SqlStore.open(db_url)
     set_up(store)
     clock = {"today": date(2024, 5, 23)}
-    monkeypatch.setattr(qaf.clock, "today_in", lambda tz: clock["today"])
+    machine_clock(monkeypatch, clock)
     caplog.set_level(logging.WARNING, logger="qaf.tick")
     assert main(["--db", db_url, "tick"]) == 0
     assert main(["--db", db_url, "tick", "--today", "2024-05-03"]) == 0  # a date replayed: the 23rd stays done

@@ -225,18 +225,19 @@ def cmd_due(args: argparse.Namespace) -> int:
 
 def cmd_tick(args: argparse.Namespace) -> int:
     from qaf.clock import utc_now
-    from qaf.engine.businesstime import business_now
+    from qaf.engine.businesstime import business_date, business_now
     from qaf.usecases.mail import read_settings
     from qaf.usecases.tick import reopen_ahead, run_tick
 
     store = open_store(args)
     if not store.stored_frameworks():
         raise QafError("no framework is loaded: run 'qaf framework load FILE' first")
-    today = today_of(args, store)
+    wall = store.wall(utc_now)  # leases, and the business date, on the database's clock: every host's tick agrees
+    today = args.today or business_date(wall(), store.timezone())
     now = business_now(today, store.timezone()) if args.today else None
     if not args.today:  # today by the clock: a tick recorded for a later day ran while the clock was ahead (warned on stderr)
         reopen_ahead(store, today)
-    result = run_tick(store, today, read_settings(), runner_name(), now=now, wall=store.wall(utc_now))  # leases on the database's clock
+    result = run_tick(store, today, read_settings(), runner_name(), now=now, wall=wall)
     for line in result.lines():
         print(line)
     return 0
