@@ -248,30 +248,36 @@ def test_an_outcome_recorded_while_a_framework_is_retired_stays_done(db_url: str
     store.close()
 
 
-def test_two_ticks_of_one_day_starting_together_one_runs_the_other_is_told_busy(db_url: str):
-    """Both read no tick for the day and both inserted one: on PostgreSQL the second failed with a
-    duplicate-key error (a traceback from `qaf tick`). Now it waits for the first's claim and is told busy."""
+def two_claims_at_once(db_url: str, store: SqlStore, day: date) -> list[str]:
+    """Two runners claim ``day``'s tick, the second the moment the first has read the day's claim; the answers."""
     from sqlalchemy import event
 
     from qaf.store import ticks
 
-    store = SqlStore.open(db_url)
-    day, answers, others = date(2026, 5, 11), [], []
+    answers, others = [], []
 
     def claim(s: SqlStore, runner: str) -> None:
         with s.write() as conn:
-            answers.append((runner, ticks.claim_tick(conn, day, runner, WALL)))
+            answers.append(ticks.claim_tick(conn, day, runner, WALL))
 
-    def after(conn, cursor, statement, *args) -> None:  # the first runner has read the day's tick: the second claims now
+    def after(conn, cursor, statement, *args) -> None:  # the first runner has read the day's claim: the second claims now
         if not others and statement.lstrip().upper().startswith("SELECT") and "tick_runs" in statement:
             others.append(meanwhile(db_url, lambda s: claim(s, "elsewhere.example:2")))
 
     event.listen(store.engine, "after_cursor_execute", after)
     claim(store, "elsewhere.example:1")
+    event.remove(store.engine, "after_cursor_execute", after)
     thread, failures = others[0]
     thread.join()
     assert [str(f) for f in failures] == []
-    assert sorted(status for _, status in answers) == ["busy", "run"]  # whichever claimed first runs
+    return sorted(answers)
+
+
+def test_two_ticks_of_one_day_starting_together_one_runs_the_other_is_told_busy(db_url: str):
+    """Both read no tick for the day and both inserted one: on PostgreSQL the second failed with a
+    duplicate-key error (a traceback from `qaf tick`). Now it waits for the first's claim and is told busy."""
+    store = SqlStore.open(db_url)
+    assert two_claims_at_once(db_url, store, date(2026, 5, 11)) == ["busy", "run"]  # whichever claimed first runs
     store.close()
 
 
@@ -279,29 +285,13 @@ def test_two_runners_taking_over_one_days_expired_claim_at_once_one_runs_the_oth
     """The day's runner died on another host and its lease ran out; two runners came for the day at once
     and on PostgreSQL each read the claim expired and took it: both ran the day's tick. Now the second waits
     for the first's claim, reads it live and is told busy."""
-    from sqlalchemy import event
-
     from qaf.store import ticks
 
     store = SqlStore.open(db_url)
-    day, answers, others = date(2026, 5, 11), [], []
+    day = date(2026, 5, 11)
     with store.write() as conn:
         assert ticks.claim_tick(conn, day, "far.example:9:0.dead", WALL - ticks.TICK_LEASE - timedelta(minutes=1)) == "run"
-
-    def claim(s: SqlStore, runner: str) -> None:
-        with s.write() as conn:
-            answers.append((runner, ticks.claim_tick(conn, day, runner, WALL)))
-
-    def after(conn, cursor, statement, *args) -> None:  # the first runner has read the expired claim: the second comes now
-        if not others and statement.lstrip().upper().startswith("SELECT") and "tick_runs" in statement:
-            others.append(meanwhile(db_url, lambda s: claim(s, "elsewhere.example:2")))
-
-    event.listen(store.engine, "after_cursor_execute", after)
-    claim(store, "elsewhere.example:1")
-    thread, failures = others[0]
-    thread.join()
-    assert [str(f) for f in failures] == []
-    assert sorted(status for _, status in answers) == ["busy", "run"]
+    assert two_claims_at_once(db_url, store, day) == ["busy", "run"]
     store.close()
 
 
