@@ -88,6 +88,18 @@ def iso_day(text: str) -> date:
     return date.fromisoformat(text)
 
 
+def column_names(header: Sequence[str]) -> tuple[list[str], list[tuple[str, str]]]:
+    """A CSV header's column names as read (stripped, lower case, without an invisible character), and what to say
+    of each name that held one (a BOM pasted in with a second file: not "missing column 'id'" in a header showing one).
+
+    >>> column_names([" Obligation", "\\ufeffGrade"])[0]
+    ['obligation', 'grade']
+    """
+    names = [INVISIBLE.sub("", h).strip().lower() for h in header]
+    return names, [(name, f"{said} in the column's name: type it again as plain text")
+                   for h, name in zip(header, names) if (said := invisible(h))]  # fmt: skip
+
+
 def named_twice(header: Sequence[str], columns: Iterable[str]) -> list[tuple[str, str]]:
     """Each of ``columns`` a file's header names more than once, with what to say of it (which one would be read?).
 

@@ -78,10 +78,9 @@ class Prepared:
         """
         if not rows:
             return 0
-        spec = self._for(conn)
         if len(rows) == 1:  # one row (a recording's one alert): converted as a row, half the time of a column at a time
-            values = self._values(spec, rows[0] if given is None else dict(zip(given, rows[0])))
-            return self._execute(conn, spec, lambda cur: cur.execute(spec[0], values))
+            return self.run(conn, rows[0] if given is None else dict(zip(given, rows[0])))
+        spec = self._for(conn)
         _sql, names, processors, defaults, positional, _converting = spec
         columns = columns_converted(rows, names, processors, defaults, given)
         params = list(zip(*columns)) if positional else [dict(zip(names, values)) for values in zip(*columns)]

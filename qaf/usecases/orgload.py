@@ -28,7 +28,7 @@ from typing import Callable, Iterator
 
 from qaf.engine.caserefs import why_not
 from qaf.engine.org import TEAM_KINDS, Body, Case, Org, Person, Team
-from qaf.rules.plain import EMAIL_ADDRESS, INVISIBLE, SAVE_CSV_AS_UTF8, has_control, invisible, iso_day, named_twice, not_commas, not_csv, not_utf8
+from qaf.rules.plain import EMAIL_ADDRESS, SAVE_CSV_AS_UTF8, column_names, has_control, invisible, iso_day, named_twice, not_commas, not_csv, not_utf8
 from qaf.rules.problems import WARNING, Problem, Source
 from qaf.rules.roles import Vocabulary
 
@@ -95,10 +95,10 @@ def _read(path: Path, problems: list[Problem]) -> _Rows | None:
         if header is None:
             rows.problem(1, "header", f"the file is empty; expected the columns {', '.join(COLUMNS[path.name])}")
             return rows
-        rows.columns = tuple(INVISIBLE.sub("", h).strip().lower() for h in header)  # said below, then read without it
-        for h, column in zip(header, rows.columns):
-            if hidden := invisible(h):  # a BOM pasted in with a second file: not "missing column 'id'" in a header showing one
-                rows.problem(1, column, f"{hidden} in the column's name: type it again as plain text")
+        columns, hidden = column_names(header)  # an invisible character said, then read without it
+        rows.columns = tuple(columns)
+        for column, said in hidden:
+            rows.problem(1, column, said)
         missing = [c for c in REQUIRED_COLUMNS[path.name] if c not in rows.columns]
         separator = not_commas(rows.columns, missing)  # Excel's 'CSV' where lists use ';' (much of Europe), or its 'Text'
         if separator:

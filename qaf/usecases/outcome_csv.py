@@ -18,7 +18,7 @@ from pathlib import Path
 from qaf.engine.actions import parse_action
 from qaf.engine.outcomes import Recording, parse_areas
 from qaf.rules.model import Framework
-from qaf.rules.plain import INVISIBLE, SAVE_CSV_AS_UTF8, invisible, iso_day, named_twice, not_commas, not_csv, not_utf8
+from qaf.rules.plain import SAVE_CSV_AS_UTF8, column_names, iso_day, named_twice, not_commas, not_csv, not_utf8
 from qaf.rules.problems import Problem, Source
 from qaf.rules.yamlsrc import parse_bool
 
@@ -46,11 +46,9 @@ def read_outcomes(path: str | Path, framework_for) -> tuple[list[tuple[Source, R
         given = next(reader, [])
     except csv.Error as exc:
         return [], [Problem(Source(str(path), 1), "header", not_csv(exc))]
-    header = [INVISIBLE.sub("", h).strip().lower() for h in given]
-    hidden = [Problem(Source(str(path), 1), column, f"{said} in the column's name: type it again as plain text")
-              for h, column in zip(given, header) if (said := invisible(h))]  # fmt: skip
+    header, hidden = column_names(given)
     if hidden:  # not "expected the columns obligation, ..." of a header that shows them
-        return [], hidden
+        return [], [Problem(Source(str(path), 1), column, said) for column, said in hidden]
     missing = [c for c in REQUIRED if c not in header]
     if separator := not_commas(header, missing):
         return [], [Problem(Source(str(path), 1), "header", separator)]

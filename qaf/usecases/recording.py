@@ -110,15 +110,16 @@ def record_many(store: Store, recordings: list, today: date, prefer: str = "auto
             oc.lock_in_order(conn, [oid for oid in named if isinstance(oid, str)])
         first: dict[str, Source] = {}  # each obligation's first line: the second would find it done by the first
         for (source, rec), oid in zip(recordings, named):
-            oc.flush(conn, batch)  # before the next read (a CSV may name one obligation twice)
+            oc.flush(conn, batch)  # before the next read (Batch: held writes go before anything else reads)
+            if isinstance(oid, oc.NoSuchObligation):
+                problems.append(Problem(source, "obligation", str(oid)))
+                continue
+            if oid in first:
+                where = f"on line {first[oid].line}" if first[oid].line else "given"
+                problems.append(Problem(source, "obligation", f"{oid} is {where} too: one outcome an obligation, one line"))
+                continue
+            first[oid] = source
             try:
-                if isinstance(oid, oc.NoSuchObligation):
-                    raise oid
-                if oid in first:
-                    where = f"on line {first[oid].line}" if first[oid].line else "given"
-                    problems.append(Problem(source, "obligation", f"{oid} is {where} too: one outcome an obligation, one line"))
-                    continue
-                first[oid] = source
                 ob, org_version, fw_hash = oc.load_versioned(conn, oid, lock=True)
             except oc.NoSuchObligation as exc:
                 problems.append(Problem(source, "obligation", str(exc)))
