@@ -25,21 +25,22 @@ from qaf.engine.query import LIVE_SHOWN, STORED, DueQuery, Filters, QueryError, 
 from qaf.rules.roles import Vocabulary
 from qaf.store.protocols import Store
 
-__all__ = ["KEYS", "LIVE_SHOWN", "STORED", "DueQuery", "Filters", "QueryError", "due", "filters", "graded_work", "seen_by", "parse_statuses", "record", "record_key", "record_keys", "records_json", "records_written", "render"]
+__all__ = ["KEYS", "LIVE_SHOWN", "STORED", "DueQuery", "Filters", "QueryError", "due", "filters", "graded_work", "parse_statuses", "record", "record_key", "record_keys", "records_json", "records_written", "render"]
 
 KEYS = (
     "id", "uid", "framework", "row", "cadence", "kind", "title", "assignee", "assignee_email", "subject",
     "case", "team", "period_start", "period_end", "due", "status", "cause", "outcome",
 )  # fmt: skip
 
-def due(store: Store, q: DueQuery, today: date) -> list[Obligation]:
-    """The obligations a query asks for, with their shown status as of ``today``.
+def due(store: Store, q: DueQuery, today: date, visible: frozenset[str] | None = None) -> list[Obligation]:
+    """The obligations a query asks for, with their shown status as of ``today``; given ``visible``, only those
+    someone who sees these people's work may see (:func:`may_see`, read in the query: :func:`due_in`).
 
     A person's query includes what they attend or are copied into; that work
     is never overdue for them (it is the owner's to do).
     """
     with store.read() as conn:  # one transaction: the versions, then the rows (the organisation re-read only if it changed)
-        return due_in(conn, store, store.snapshot_in(conn), q, today)
+        return due_in(conn, store, store.snapshot_in(conn), q, today, visible)
 
 
 def may_see(store: Store, visible: frozenset[str] | None, ob: Obligation) -> bool:
@@ -49,16 +50,6 @@ def may_see(store: Store, visible: frozenset[str] | None, ob: Obligation) -> boo
         return True
     cause = store.obligations(Filters(ids=frozenset({ob.cause}), statuses=None)) if ob.kind == "action" and ob.cause else []
     return bool(cause) and access.may_see(visible, ob, cause[0])
-
-
-def seen_by(store: Store, visible: frozenset[str] | None, obligations: list[Obligation]) -> list[Obligation]:
-    """Those of ``obligations`` (in their order) that someone who sees ``visible`` people's work may see: :func:`may_see`
-    for a list, the audits behind the actions not theirs read at once (the search's rule is the pages' rule)."""
-    if visible is None:
-        return list(obligations)
-    wanted = frozenset(o.cause for o in obligations if o.kind == "action" and o.cause and not access.may_see(visible, o))
-    causes = {c.id: c for c in store.obligations(Filters(ids=wanted, statuses=None))} if wanted else {}
-    return [o for o in obligations if access.may_see(visible, o, causes.get(o.cause or ""))]
 
 
 def graded_work(store: Store, person: str, today: date) -> list[Obligation]:

@@ -19,7 +19,7 @@ from qaf.engine.caserefs import SHAPE
 from qaf.engine.model import RESCHEDULED, STATUSES, status_words
 from qaf.engine.org import Org
 from qaf.engine.query import DueQuery, parse_statuses
-from qaf.rules.model import KINDS
+from qaf.rules.model import KINDS, Framework
 from qaf.rules.plain import iso_day
 from qaf.rules.roles import Vocabulary
 
@@ -51,11 +51,6 @@ class Asked:
         from urllib.parse import urlencode
 
         return urlencode(self.entered)
-
-
-def rows_of(frameworks) -> dict[str, frozenset[str]]:
-    """Each framework's row ids, by its id: what :func:`parse`'s ``rows`` takes."""
-    return {fw.id: frozenset(r.id for r in fw.rows) for fw in frameworks}
 
 
 def _row_order(row: str) -> tuple:
@@ -91,9 +86,9 @@ def statuses_asked(params: Mapping[str, str]) -> str | None:
 
 
 def parse(params: Mapping[str, str], org: Org, vocab: Vocabulary, offered: tuple[str, ...] = WORK,
-          frameworks: tuple[str, ...] | None = None, rows: Mapping[str, frozenset[str]] | None = None) -> Asked:  # fmt: skip
-    """What the query string asks, checked against the organisation (and ``frameworks``, the ids loaded, and
-    ``rows``, each one's row ids, if given); unknown parameters are ignored. A filter given twice is an error
+          frameworks: Iterable[Framework] | None = None) -> Asked:  # fmt: skip
+    """What the query string asks, checked against the organisation (and ``frameworks``, those loaded, for the
+    framework and row asked, if given); unknown parameters are ignored. A filter given twice is an error
     (``status``: each is asked for)."""
     given = {k: (statuses_asked(params) or "") if k == "status" else params[k] for k in offered if k in params}
     entered = {k: v.strip() for k, v in given.items() if v.strip()}
@@ -135,11 +130,12 @@ def parse(params: Mapping[str, str], org: Org, vocab: Vocabulary, offered: tuple
     if service and "service" not in errors and service.lower() not in {s.lower() for s in org.services}:
         errors["service"] = f"Service: no service '{service}' (one of: {', '.join(org.services)})"
     framework = entered.get("framework")
-    if framework and "framework" not in errors and frameworks is not None and framework not in frameworks:
-        errors["framework"] = f"Framework: no framework '{framework}' (loaded: {', '.join(frameworks) or 'none'})"
+    loaded = {fw.id: fw for fw in frameworks} if frameworks is not None else None
+    if framework and "framework" not in errors and loaded is not None and framework not in loaded:
+        errors["framework"] = f"Framework: no framework '{framework}' (loaded: {', '.join(loaded) or 'none'})"
     row = entered.get("row")
-    if row and "row" not in errors and rows is not None and "framework" not in errors:
-        known = rows.get(framework, frozenset()) if framework else frozenset().union(*rows.values())
+    if row and "row" not in errors and loaded is not None and "framework" not in errors:  # each row id read only when one is asked
+        known = frozenset(r.id for fw in loaded.values() if not framework or fw.id == framework for r in fw.rows)
         if row not in known:
             where = f"framework '{framework}'" if framework else "the frameworks loaded"
             errors["row"] = f"Framework row: no row '{row}' in {where} (for example {min(known, key=_row_order) if known else 'none'})"

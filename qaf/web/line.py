@@ -291,8 +291,7 @@ def search_page(site: Site, who: Viewer, request: Request, fmt: str) -> Response
     store, today = site.store, site.clock()
     org = store.org()
     vocab = store.vocabulary() if request.query_params.get("role") else Vocabulary(())  # only a role needs the frameworks read
-    loaded = store.snapshot().frameworks
-    asked = filters.parse(request.query_params, org, vocab, filters.EVERY, tuple(fw.id for fw in loaded), filters.rows_of(loaded))
+    asked = filters.parse(request.query_params, org, vocab, filters.EVERY, store.snapshot().frameworks)
     if fmt not in ("html", "csv", "json"):
         asked.errors["format"] = "Format: html, csv or json"
     choices = {"team": [(t.id, t.name) for t in sorted(org.teams, key=lambda t: t.name)], "service": [(s, s) for s in org.services],
@@ -308,11 +307,10 @@ def search_page(site: Site, who: Viewer, request: Request, fmt: str) -> Response
 
         q = replace(q, statuses=asked.statuses)
     try:
-        found = queries.due(store, q, today)
+        found = queries.due(store, q, today, who.visible)  # theirs, their line's, and the actions of the audits they see
     except QueryError as exc:  # the filters were checked: what changed since (a framework retired, a person gone)
         asked.errors[exc.field if exc.field in filters.LABELS else "person"] = str(exc)
         return page("search.html", 422, **context, found=None)
-    found = queries.seen_by(store, who.visible, found)  # theirs, their line's, and the actions of the audits they see
     if asked.case:
         found = [o for o in found if (o.case or "").lower() == asked.case.lower()]
     found.sort(key=lambda o: (o.due, o.id))

@@ -148,8 +148,7 @@ def install(app: FastAPI, store, clock: Callable[[], date], now: Callable[[], da
             who = viewer(request)
             if who is None:
                 return to_sign_in(request)
-            fws = store.snapshot().frameworks
-            asked = filters.parse(request.query_params, store.org(), Vocabulary(()), frameworks=tuple(fw.id for fw in fws), rows=filters.rows_of(fws))  # My work offers no role filter
+            asked = filters.parse(request.query_params, store.org(), Vocabulary(()), frameworks=store.snapshot().frameworks)  # My work offers no role filter
             if asked.errors:
                 return page("my_work.html", 422, viewer=who, asked=asked, today=clock(), overdue=[], months={}, done=[], attending=[])
             return page("my_work.html", viewer=who, asked=asked, **work_of(store, who.person, clock(), asked, lambda o: site.opens(who, o)))  # filtered: afresh
