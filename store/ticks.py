@@ -32,15 +32,15 @@ TICKS = TICK_RUNS
 TICK_LEASE = timedelta(minutes=30)
 
 
-def claim_tick(conn: Connection, day: date, runner: str, wall: datetime, takeover: bool = False) -> str:
+def claim_tick(conn: Connection, day: date, runner: str, wall: datetime) -> str:
     """``run`` (this runner has the date), ``done`` (finished before) or ``busy`` (another runner is at it).
 
     A claim is taken over when its lease has expired (its runner renews it as
-    it goes: :func:`renew_tick`), when its runner is a process on this host
-    that no longer exists, or with ``takeover``. qaf's own runners never pass
-    ``takeover``: a live claim is a runner at work (a `qaf tick` from cron
-    beside the service, a leader before this one whose tick goes on), and the
-    service's leader tries that day again later (:data:`qaf.service.BUSY_RETRY`).
+    it goes: :func:`renew_tick`) or when its runner is a process on this host
+    that no longer exists; never while it is live: a live claim is a runner at
+    work (a `qaf tick` from cron beside the service, a leader before this one
+    whose tick goes on), and the service's leader tries that day again later
+    (:data:`qaf.service.BUSY_RETRY`).
     """
     # held as read (PostgreSQL): two runners taking over one expired claim at once each read it expired and
     # each ran the day; the second waits for the first's claim and reads it, live (SQLite: the write lock)
@@ -55,7 +55,7 @@ def claim_tick(conn: Connection, day: date, runner: str, wall: datetime, takeove
     if row.finished_at is not None:
         return "done"
     held = row.claimed_until is not None and row.claimed_until > wall and row.runner != runner
-    if held and not takeover and alive(row.runner):
+    if held and alive(row.runner):
         return "busy"
     conn.execute(update(TICKS).where(TICKS.c.business_date == day).values(runner=runner, claimed_until=wall + TICK_LEASE, started_at=wall))
     return "run"
@@ -68,18 +68,18 @@ def renew_tick(conn: Connection, day: date, runner: str, wall: datetime) -> bool
     A tick renews its claim as it goes (before each phase, each batch of email),
     so a tick that runs longer than one lease is not taken over while it runs.
     """
-    c = TICKS.c
-    result = conn.execute(update(TICKS).where(c.business_date == day, c.runner == runner, c.finished_at.is_(None))
-                          .values(claimed_until=wall + TICK_LEASE))  # fmt: skip
-    return result.rowcount == 1
+    return conn.execute(_held(day, runner).values(claimed_until=wall + TICK_LEASE)).rowcount == 1
 
 
 def finish_tick(conn: Connection, day: date, runner: str, wall: datetime, summary: dict[str, Any]) -> bool:
     """Mark ``day`` finished by ``runner``; False if another runner holds it now (nothing is written)."""
+    return conn.execute(_held(day, runner).values(finished_at=wall, claimed_until=None, summary=summary)).rowcount == 1
+
+
+def _held(day: date, runner: str):
+    """An update of ``day``'s tick row only while ``runner`` holds it unfinished (no row: another runner took it)."""
     c = TICKS.c
-    result = conn.execute(update(TICKS).where(c.business_date == day, c.runner == runner, c.finished_at.is_(None))
-                          .values(finished_at=wall, claimed_until=None, summary=summary))  # fmt: skip
-    return result.rowcount == 1
+    return update(TICKS).where(c.business_date == day, c.runner == runner, c.finished_at.is_(None))
 
 
 def finished_between(conn: Connection, first: date, last: date) -> set[date]:

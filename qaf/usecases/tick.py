@@ -150,7 +150,7 @@ def refused_for_good(exc: Exception) -> bool:
 
 
 def send_outbox(
-    store: Store, settings: MailSettings, runner: str, now: datetime, wall: Callable[[], datetime], until: datetime | None = None,
+    store: Store, settings: MailSettings, runner: str, now: datetime, wall: Callable[[], datetime],
     renew: Callable[[], datetime] | None = None,
 ) -> tuple[int, int, int]:
     """Send what is due: (sent, failed for good, to retry). Each row is sent at most once per claim.
@@ -168,11 +168,11 @@ def send_outbox(
     Bounded in time: a server that does not answer in time is given up on
     once (:data:`~qaf.usecases.mail.CONNECT_TIMEOUT`), and every message due
     is counted as tried then, not waited on one by one; a message is not
-    waited on past its claim's lease (less the time to mark it); nothing is
-    begun at or after ``until`` (the tick's own lease, less a message's): the
-    rest is left pending for the next sender. ``renew`` (a tick's: it renews
-    the tick's claim, raising :class:`TakenOver` once another runner holds it)
-    is called before each batch is claimed, and gives the new ``until``. A server that takes fewer
+    waited on past its claim's lease (less the time to mark it). ``renew`` (a
+    tick's: it renews the tick's claim, raising :class:`TakenOver` once another
+    runner holds it) is called before each batch is claimed, and gives the time
+    (the tick's own lease, less a message's) at or after which nothing is
+    begun: the rest is left pending for the next sender. A server that takes fewer
     connections from qaf than :data:`SMTP_CONNECTIONS` (refusing one at once)
     is sent to over those it takes.
     """
@@ -275,6 +275,7 @@ def send_outbox(
     late: list = []
     accepted: set[int] = set()  # rows the server took
     down: list[str] = []  # why the server could not be reached, once it could not
+    until: datetime | None = None  # nothing begun at or after it (``renew``'s answer)
     try:
         with ThreadPoolExecutor(max_workers=SMTP_CONNECTIONS, thread_name_prefix="qaf-smtp") as pool:
             while True:
@@ -351,7 +352,6 @@ def run_tick(
     *,
     wall: Callable[[], datetime],
     now: datetime | None = None,
-    takeover: bool = False,
     send: bool = True,
 ) -> TickResult:
     """The day's tick. ``wall`` is the real clock, for leases (the interfaces pass
@@ -360,9 +360,8 @@ def run_tick(
     (a catch-up's days before today)."""
     keep_days = retention_days()  # a bad setting stops the tick before it does anything
     now = now or business_now(today, store.timezone())
-    claimed_at = wall()
     with store.write() as conn:
-        status = ticks.claim_tick(conn, today, runner, claimed_at, takeover)
+        status = ticks.claim_tick(conn, today, runner, wall())
     result = TickResult(today, {"run": "ran", "done": "done before", "busy": "busy"}[status], mail=settings.configured,
                         later=settings.configured and not send)  # fmt: skip
     if status != "run":
