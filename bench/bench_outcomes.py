@@ -17,10 +17,13 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import re
+import sqlite3
 import resource
 import statistics
 import sys
 import time
+from contextlib import closing
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -28,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import PG_DEFAULT, on_each_store  # noqa: E402
-from sqlalchemy import insert, update  # noqa: E402
+from sqlalchemy import Engine, event, insert, update  # noqa: E402
 
 from qaf.demo.synthetic import make_council  # noqa: E402
 from qaf.engine.outcomes import Recording  # noqa: E402
@@ -45,6 +48,7 @@ from qaf.usecases import (
 FIRST, LAST = date(2026, 4, 1), date(2027, 3, 31)
 TODAY = date(2027, 4, 1)
 BASELINE_N, BATCH_N = 2_000, 5_000
+REPLAY_N = 1_000  # outcomes whose own statements are captured and replayed on the driver alone (SQLite)
 ROUNDS = 5
 
 
@@ -55,7 +59,7 @@ def prepare(url: str, fw, org, n: int) -> tuple[SqlStore, list]:
     scheduling.schedule(store, fw, org, FIRST, LAST, TODAY)
     audits = [o for o in store.obligations(Filters(kind="audit", statuses=frozenset({"open"}))) if o.case and o.assignee]
     random.Random(7).shuffle(audits)
-    if len(audits) < n + BASELINE_N + BATCH_N:
+    if len(audits) < n + BASELINE_N + BATCH_N + REPLAY_N:
         raise SystemExit(f"only {len(audits)} open audits with cases; ask for fewer outcomes")
     return store, audits
 
@@ -100,6 +104,71 @@ def raw_floor(store: SqlStore, audits, cpu: list[float] | None = None) -> float:
         raw.close()
 
 
+_LITERAL = re.compile(r"'(?:[^']|'')*'|(?<![\w.])-?\d+(?:\.\d+)?(?![\w.])|\bNULL\b")
+
+
+def _parameters(sql: str) -> tuple[str, tuple]:
+    """A traced statement (literals written in) back into a statement with ``?`` and its values, so that
+    each statement's shape is compiled once, as qaf's are."""
+    values: list = []
+
+    def taken(found: re.Match) -> str:
+        word = found.group(0)
+        if word == "NULL":
+            values.append(None)
+        elif word.startswith("'"):
+            values.append(word[1:-1].replace("''", "'"))
+        else:
+            values.append(float(word) if "." in word else int(word))
+        return "?"
+
+    return (sql, ()) if sql.startswith(("BEGIN", "COMMIT")) else (_LITERAL.sub(taken, sql), tuple(values))
+
+
+def own_sql_floor(url: str, audits, grades, rng: random.Random) -> dict[bool, float]:
+    """SQLite: the least the driver alone takes for the statements qaf's recording itself runs, per outcome
+    without concerns (False) and with (True): ``REPLAY_N`` outcomes recorded with SQLite's statement trace on,
+    then each one's statements replayed on a copy of the store as it was before them, one transaction each,
+    with the same triggers and indexes. The issue's floor writes two rows; an outcome with concerns also reads
+    the cases' history and writes the follow-ups, the alert and their event lines: this floor does that work."""
+    path = url.removeprefix("sqlite:///")
+    copy = f"{path}.replay"
+    with closing(sqlite3.connect(path)) as source, closing(sqlite3.connect(copy)) as target:
+        source.backup(target)
+    traced: list[str] = []
+
+    def trace(dbapi_connection, _record) -> None:
+        dbapi_connection.set_trace_callback(traced.append)
+
+    event.listen(Engine, "connect", trace)
+    store = SqlStore.open(url)
+    event.remove(Engine, "connect", trace)
+    done: list[tuple[bool, list[str]]] = []
+    try:
+        for i, ob in enumerate(audits):
+            concerns = rng.random() < 0.2
+            traced.clear()
+            recording.record(store, Recording(ob.id, rng.choice(grades), concerns, date=ob.period_start), TODAY)
+            if i >= 20:  # not the first few: this store's first reads (the frameworks, the organisation) are not an outcome's
+                # a trigger's statement is traced again with its parent's text: once each
+                done.append((concerns, [s for j, s in enumerate(traced) if j == 0 or s != traced[j - 1]]))
+    finally:
+        store.close()
+    spent: dict[bool, list[float]] = {False: [], True: []}
+    with closing(sqlite3.connect(copy, isolation_level=None, cached_statements=512)) as raw:
+        for pragma in ("journal_mode=WAL", "foreign_keys=ON", "synchronous=NORMAL", "cache_size=-65536"):
+            raw.execute(f"PRAGMA {pragma}")
+        cur = raw.cursor()
+        for concerns, statements in done:
+            replay = [_parameters(sql) for sql in statements if not sql.startswith("PRAGMA")]
+            start = time.thread_time()
+            for sql, values in replay:
+                cur.execute(sql, values).fetchall()
+            spent[concerns].append(time.thread_time() - start)
+    os.remove(copy)
+    return {concerns: statistics.fmean(times) for concerns, times in spent.items() if times}
+
+
 def run(name: str, url: str, fw, org, n: int) -> None:
     store, audits = prepare(url, fw, org, n)
     try:
@@ -112,6 +181,8 @@ def run(name: str, url: str, fw, org, n: int) -> None:
         rounds, real_s, raw_s = [], 0.0, 0.0
         cpu: list[tuple[float, float]] = []  # each round's CPU time an outcome: qaf's, the floor's
         took: list[float] = []  # each outcome's own time: what the person recording it waits for
+        plain: list[float] = []  # each outcome's CPU time, without concerns and with them
+        with_concerns: list[float] = []
         for i in range(ROUNDS):  # the floor and qaf alternately, so both see the same load on a busy machine
             floor_part = floor_obs[i * len(floor_obs) // ROUNDS : (i + 1) * len(floor_obs) // ROUNDS]
             part = audits[i * n // ROUNDS : (i + 1) * n // ROUNDS]
@@ -120,9 +191,10 @@ def run(name: str, url: str, fw, org, n: int) -> None:
             start, start_cpu = time.perf_counter(), time.thread_time()
             for ob in part:
                 concerns = rng.random() < 0.2
-                began = time.perf_counter()
+                began, began_cpu = time.perf_counter(), time.thread_time()
                 result = recording.record(store, Recording(ob.id, rng.choice(grades), concerns, date=ob.period_start), TODAY)
                 took.append(time.perf_counter() - began)
+                (with_concerns if concerns else plain).append(time.thread_time() - began_cpu)
                 created += len(result.created)
                 queued += len(result.queued)
                 shortfalls += len(result.shortfalls)
@@ -144,6 +216,17 @@ def run(name: str, url: str, fw, org, n: int) -> None:
         print(f"    CPU time an outcome (this thread's, least disturbed by a busy machine): median {statistics.median(q for q, _ in cpu) * 1e3:.3f} ms, "
               f"the floor's {statistics.median(f for _, f in cpu) * 1e3:.3f} ms; ratio median {statistics.median(cpu_ratios):4.1f}x "
               f"(range {cpu_ratios[0]:.1f}-{cpu_ratios[-1]:.1f}x)")  # fmt: skip
+        floor_cpu_s = statistics.median(f for _, f in cpu)
+        replayed = own_sql_floor(url, audits[n + base_n + BATCH_N : n + base_n + BATCH_N + REPLAY_N], grades, rng) if store.dialect == "sqlite" else {}
+        for concerns, label, times in ((False, "without concerns (the outcome, its status, one event line)", plain),
+                                       (True, "with concerns (the history read, follow-ups, alerts, their event lines)", with_concerns)):
+            mean = statistics.fmean(times)
+            own = f"; its own statements on the driver alone {replayed[concerns] * 1e3:.3f} ms, {mean / replayed[concerns]:4.1f}x them" if concerns in replayed else ""
+            print(f"      {label}: mean {mean * 1e3:.3f} ms, {mean / floor_cpu_s:4.1f}x the floor's{own}")
+        if replayed:
+            mix = 0.8 * replayed[False] + 0.2 * replayed[True]
+            print(f"      the driver alone running qaf's own statements for this mix: {mix * 1e3:.3f} ms an outcome, "
+                  f"already {mix / floor_cpu_s:4.1f}x the floor's (no Python, no rules)")  # fmt: skip
         print(f"    set off {created} obligations, queued {queued} notices, {shortfalls} shortfalls")
         took.sort()
         print(f"    one outcome: p50 {took[len(took) // 2] * 1000:.2f} ms, p99 {took[len(took) * 99 // 100] * 1000:.2f} ms, "
@@ -162,7 +245,7 @@ def run(name: str, url: str, fw, org, n: int) -> None:
             import io
             import pstats
 
-            extra = audits[n + base_n + BATCH_N : n + base_n + BATCH_N + 300]
+            extra = audits[n + base_n + BATCH_N + REPLAY_N : n + base_n + BATCH_N + REPLAY_N + 300]
             profile = cProfile.Profile()
             profile.enable()
             for ob in extra:
