@@ -246,6 +246,12 @@ class _Context:
         return holders[0] if len(holders) == 1 else None
 
 
+def holder_for(fw: Framework, org: Org, ob: Obligation, role: str, of: str, day: date) -> Person | None:
+    """Whom an alert (or a grade's notice) to ``role`` for the ``of`` of ``ob`` goes to on ``day``, as
+    :func:`consequences` finds them (the worker's Operations Manager): to address again one still waiting."""
+    return _Context(fw, org, ob, Event("", "outcome", ob.row, ob.kind, None), day, CaseHistory()).find(role, of)
+
+
 def consequences(
     fw: Framework, org: Org, ob: Obligation, event: Event, fired: list[Fired], day: date, history: CaseHistory,
     load: Mapping[str, int] | None = None, author: str | None = None,

@@ -275,6 +275,47 @@ def gather_digests(conn: Connection, day: date, now: datetime, compose) -> int:
     return made
 
 
+def waiting_for(conn: Connection) -> set[str]:
+    """The people notices not yet sent are addressed to: pending emails, digest items not yet gathered, digests."""
+    c = OUTBOX.c
+    return set(conn.execute(select(c.recipient).where(c.status == "pending", c.recipient.is_not(None)).distinct()).scalars())
+
+
+def waiting_to(conn: Connection, people: set[str]) -> list[Any]:
+    """The pending rows addressed to ``people``, in id order, held as read (PostgreSQL: a sender's claim skips them)."""
+    c = OUTBOX.c
+    return [r for part in chunked(sorted(people)) for r in conn.execute(
+        select(OUTBOX).where(c.status == "pending", c.recipient.in_(part)).order_by(c.id).with_for_update())]  # fmt: skip
+
+
+def ungather(conn: Connection, digests: list[Any]) -> list[Any]:
+    """Withdraw the pending ``digests`` (their keys given up, ``KEY/left/ID``) and put the items each lists back
+    as pending, to be gathered again; those items, as they now are."""
+    c = OUTBOX.c
+    keys = [d.key for d in digests]
+    ids = [i for part in chunked(keys) for i in conn.execute(
+        select(c.id).where(c.digest_key.in_(part), c.status == "digested").order_by(c.id).with_for_update()).scalars()]  # fmt: skip
+    for part in chunked(ids):
+        conn.execute(update(OUTBOX).where(c.id.in_(part)).values(status="pending", digest_key=None))
+    update_rows(conn, OUTBOX, "id", [{"id": d.id, "key": f"{d.key}/left/{d.id}", "status": "withdrawn"} for d in digests])
+    return [r for part in chunked(ids) for r in conn.execute(select(OUTBOX).where(c.id.in_(part)).order_by(c.id))]
+
+
+def readdress(conn: Connection, rid: int, person: str, email: str, body: str) -> bool:
+    """Pending row ``rid`` to ``person`` at ``email`` instead, ``body`` its text (its greeting theirs)."""
+    c = OUTBOX.c
+    done = conn.execute(update(OUTBOX).where(c.id == rid, c.status == "pending")
+                        .values(recipient=person, recipient_email=email, body_text=body))  # fmt: skip
+    return done.rowcount == 1
+
+
+def not_sent(conn: Connection, rid: int, why: str) -> bool:
+    """Pending row ``rid`` failed without being tried, saying ``why`` (``qaf outbox --status failed`` lists it)."""
+    c = OUTBOX.c
+    done = conn.execute(update(OUTBOX).where(c.id == rid, c.status == "pending").values(status="failed", last_error=why[:2000]))
+    return done.rowcount == 1
+
+
 def pending(conn: Connection) -> int:
     from sqlalchemy import func
 

@@ -269,3 +269,16 @@ def record_escalations(conn: Connection, escalations: Iterable[Escalation], now:
     update_rows(conn, OBLIGATIONS, "id", [{"id": oid, "escalated": level} for oid, level in highest.items()],
                 guard=lambda target, given: target.escalated < given["escalated"])  # a rung is never taken back  # fmt: skip
     return made
+
+
+def told_instead(conn: Connection, obligation: str, level: int, due: date | None, was: str, now_: str) -> int:
+    """The rung ``level`` of ``obligation`` (raised against ``due``; None: its first ladder, the earliest)
+    that named ``was`` names ``now_``, to whom its email went instead (``was`` left before it was sent)."""
+    e = ESCALATIONS.c
+    where = [e.obligation == obligation, e.level == level, e.to_person == was]
+    if due is None:
+        first = conn.execute(select(e.due).where(*where).order_by(e.due).limit(1)).scalar()
+        if first is None:
+            return 0
+        due = first
+    return conn.execute(update(ESCALATIONS).where(*where, e.due == due).values(to_person=now_)).rowcount

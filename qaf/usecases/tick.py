@@ -34,6 +34,7 @@ from qaf.store.outcomes import log_many
 from qaf.store.protocols import Store
 from qaf.store.settings import whole as settings_whole
 from qaf.usecases import scheduling
+from qaf.usecases.readdress import readdress
 from qaf.usecases.mail import MailSettings, MayHaveGone, Sender, Unreachable, compose, left_out, refused_its_person
 
 log = logging.getLogger("qaf.tick")
@@ -405,6 +406,10 @@ def _run(store: Store, today: date, settings: MailSettings, runner: str, wall: C
         keep()
         result.escalated += scheduling.again_if_changed(lambda: escalate(store, fw, org, today, now))
     failpoint("after-escalate")
+    keep()
+    moved, unsent = readdress(store, today)  # what waits for someone who has left goes to who takes their place
+    if moved or unsent:
+        log.info("tick %s: %d notices waiting for people who have left sent to who answers now, %d to nobody (failed)", today, moved, unsent)
     with store.write() as conn:  # gathered only on a claim still held
         if not ticks.renew_tick(conn, today, runner, wall()):
             raise TakenOver(today)

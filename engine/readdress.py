@@ -1,0 +1,86 @@
+"""Who a notice still waiting in the outbox names today, when the person it was addressed to has left. Pure.
+
+A notice is addressed when it is raised: an alert to the worker's Operations
+Manager as the audit is recorded, an overdue rung to the line manager on its
+day. Email may wait days to go (the mail server down, ``QAF_SMTP_HOST`` not
+yet set), and the organisation moves on meanwhile: the Operations Manager
+leaves, a successor takes her post. Sent as addressed, the alert would reach
+a leaver's mailbox, which nobody reads, and the manager now answering for the
+work would never hear of it. So before the tick sends, each notice waiting
+for someone no longer in post is worked out again as its key says it was
+made (:func:`named_today`), and goes to whoever that names today; nobody
+(no holder of the role, nobody above in the line) and it is not sent, saying
+why.
+
+Keys this reads (the others, a copy of finished work, a digest, are left as
+they are): ``alert/ON/ID/TRIGGER/ACTION`` (:func:`qaf.engine.outcomes.consequences`),
+``grade/ON/ID/ROLE`` and ``esc/ID/LEVEL[/DUE]`` (:func:`qaf.engine.escalation.notice_key`).
+
+>>> greeted("Dear Kelly Ward,\\n\\nAn audit ...", "Owen Newcomb")
+'Dear Owen Newcomb,\\n\\nAn audit ...'
+>>> greeted("Dear Pat Practice,\\nAssigned to: Pat Practice", "Nina New", "Nina New")
+'Dear Nina New,\\nAssigned to: Nina New'
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from qaf.engine.escalation import REMINDER, recipient
+from qaf.engine.model import Obligation
+from qaf.engine.org import Org, Person
+from qaf.engine.outcomes import holder_for
+from qaf.engine.rules_ref import numbered
+from qaf.rules.model import Framework
+
+NOT_WORKED_OUT = object()  # a key this module does not read: the notice is left as it is
+
+
+def in_post(org: Org, person: str | None, day: date) -> bool:
+    """Whether ``person`` is in the organisation and in post on ``day`` (a notice with no person: yes)."""
+    if person is None:
+        return True
+    found = org.person(person)
+    return found is not None and found.active_on(day)
+
+
+def named_today(fw: Framework, org: Org, ob: Obligation, key: str, day: date):
+    """The person ``key``'s notice about ``ob`` names on ``day`` (None: nobody), or :data:`NOT_WORKED_OUT`."""
+    parts = key.split("/")
+    try:
+        if parts[0] == "alert" and len(parts) == 5 and parts[2] == ob.id:
+            index, at = int(parts[3]), int(parts[4])
+            trigger = next((t for n, row, t in numbered(fw) if n == index and row == ob.row), None)
+            if trigger is None or at >= len(trigger.then) or trigger.then[at].do != "alert":
+                return NOT_WORKED_OUT  # the framework amended since: its triggers are not those that raised it
+            action = trigger.then[at]
+            return holder_for(fw, org, ob, action.role or "", action.of, day)
+        if parts[0] == "grade" and len(parts) >= 4 and parts[2] == ob.id:
+            return holder_for(fw, org, ob, "/".join(parts[3:]), "assignee", day)
+        if parts[0] == "esc" and len(parts) in (3, 4) and parts[1] == ob.id:
+            level = int(parts[2])
+            if level == REMINDER:
+                return recipient(fw, org, ob, "assignee", day)
+            step = dict(fw.rungs()).get(level)
+            return NOT_WORKED_OUT if step is None else recipient(fw, org, ob, step.to, day)
+    except ValueError:
+        return NOT_WORKED_OUT
+    return NOT_WORKED_OUT
+
+
+def greeted(body: str, name: str, assignee: str | None = None) -> str:
+    """``body`` with its opening "Dear NAME," addressed to ``name``, and its "Assigned to:" line naming
+    ``assignee`` (where given: the work passed to a successor); the rest as it was written."""
+    lines = body.split("\n")
+    for i, line in enumerate(lines):
+        if i == 0 and line.startswith("Dear "):
+            lines[i] = f"Dear {name},"
+        elif assignee and line.startswith("Assigned to: "):
+            lines[i] = f"Assigned to: {assignee}"
+    return "\n".join(lines)
+
+
+def nobody(left: Person | None, person: str) -> str:
+    """Why a notice to ``person``, who has left, is not sent (nobody in post takes their place for it)."""
+    who = f"{left.name} left on {left.end}" if left is not None and left.end else f"{left.name if left else person} is not in post"
+    return f"not sent: {who}, and nobody in post now answers for this work in their place"

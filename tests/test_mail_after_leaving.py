@@ -1,0 +1,97 @@
+"""Email waiting when its person leaves goes to whoever takes their place (qaf/usecases/readdress.py).
+
+The small council of tests/council.py under East Sussex. The mail server is
+down for a few days (the tick leaves everything pending); meanwhile HR's
+file says a manager has left and a successor has her post. When mail works
+again the notices waiting for the leaver go to the successor, greeted by
+name; her mailbox, which nobody reads now, gets nothing. Both databases.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from qaf.clock import utc_now
+from qaf.engine.businesstime import business_now
+from qaf.engine.outcomes import Recording
+from qaf.store.sql import SqlStore
+from qaf.store.tables import ESCALATIONS, OUTBOX
+from qaf.usecases import recording
+from qaf.usecases.mail import MailSettings
+from qaf.usecases.tick import run_tick
+from tests.council import PEOPLE, council, person
+from tests.smtp import Inbox, free_port, smtp_server
+from tests.test_outcomes import april_audit, scheduled
+from tests.test_tick import check_told_is_queued
+
+DOWN = MailSettings()  # no mail server: everything waits in the outbox
+OLIVE, OSCAR = "olive.ops@example-council.gov.uk", "oscar.new@example-council.gov.uk"
+PAT, NINA = "pat.practice@example-council.gov.uk", "nina.new@example-council.gov.uk"
+
+
+def tick(store: SqlStore, day: date, settings: MailSettings = DOWN) -> None:
+    run_tick(store, day, settings, "test", now=business_now(day), wall=utc_now)
+
+
+def succeeded(leaver: str, left: date, successor, store: SqlStore) -> None:
+    """HR's file: ``leaver`` left on ``left``; ``successor`` has the post from the next day, and everyone who
+    reported to the leaver reports to them."""
+    people = []
+    for p in PEOPLE:
+        if p.id == leaver:
+            p = person(p.id, p.name, ";".join(p.roles), p.team, p.manager, p.start, left)
+        elif p.manager == leaver:
+            p = person(p.id, p.name, ";".join(p.roles), p.team, successor.id, p.start, p.end)
+        people.append(p)
+    store.save_org(council(people=(*people, successor)))
+
+
+def delivered(store: SqlStore, day: date) -> Inbox:
+    inbox, port = Inbox(), free_port()
+    with smtp_server(inbox, port):
+        tick(store, day, MailSettings(host="127.0.0.1", port=port, sender="qaf@example-council.gov.uk"))
+    return inbox
+
+
+def test_an_alert_waiting_when_the_operations_manager_leaves_goes_to_her_successor(store: SqlStore):
+    """3.16: "Alert Operations Manager at this point". Concerns found on 23 April alert Olive Ops; the mail
+    server is down; Olive leaves on the 24th and Oscar New is the Operations Manager from the 25th. On the
+    26th the alert reaches Oscar, who answers for Tom's work now, not Olive's old mailbox."""
+    scheduled(store, "east-sussex-2013", today=date(2024, 4, 22))
+    audit = april_audit(store, "3.16", "SW1")
+    recording.record(store, Recording(audit.id, "requires_improvement", concerns=True, date=date(2024, 4, 23)), date(2024, 4, 23))
+    tick(store, date(2024, 4, 23))
+    succeeded("OM1", date(2024, 4, 24), person("OM9", "Oscar New", "Operations Manager", "T1", "H1", date(2024, 4, 25)), store)
+    inbox = delivered(store, date(2024, 4, 26))
+    alerts = [m for m in inbox.messages if m["Subject"].startswith("Alert")]
+    assert [m["To"] for m in alerts] == [OSCAR]
+    assert alerts[0].get_body(("plain",)).get_content().startswith("Dear Oscar New,")
+    assert OLIVE not in [m["To"] for m in inbox.messages]
+
+
+def test_an_overdue_rung_waiting_when_the_line_manager_leaves_tells_her_successor(store: SqlStore):
+    """Pat Practice's May audits are late; the ladder tells her line manager, Olive Ops, while mail is down.
+    Olive leaves; Oscar New takes her post. When mail works, Oscar is told (and recorded as told), not Olive."""
+    scheduled(store, "east-sussex-2013", today=date(2024, 5, 1))
+    tick(store, date(2024, 5, 1))
+    tick(store, date(2024, 6, 12))
+    o = OUTBOX.c
+    with store.read() as conn:  # rungs raised for Olive, not yet sent (one at once, or in her digest)
+        waiting = conn.execute(select(o.key).where(o.recipient == "OM1", o.status.in_(("pending", "digested")), o.key.like("esc/%"),
+                                                   o.sent_at.is_(None))).scalars().all()  # fmt: skip
+    assert waiting
+    succeeded("OM1", date(2024, 6, 12), person("OM9", "Oscar New", "Operations Manager", "T1", "H1", date(2024, 6, 13)), store)
+    inbox = delivered(store, date(2024, 6, 13))
+    to = [m["To"] for m in inbox.messages]
+    assert OLIVE not in to and OSCAR in to
+    with store.read() as conn:
+        rows = conn.execute(select(o.key, o.recipient, o.reason, o.status, o.last_error).where(o.key.in_(waiting))).all()
+        ladder = {(e.obligation, e.level): e.to_person for e in conn.execute(select(ESCALATIONS))}
+    above = [r for r in rows if r.reason == "escalation"]  # her Practice Managers' late work
+    assert above and {r.recipient for r in above} == {"OM9"}
+    own = [r for r in rows if r.reason != "escalation"]  # Olive's own late work, if any: nobody takes it up
+    assert all(r.status == "failed" and "Olive Ops left on 2024-06-12" in r.last_error for r in own)
+    assert {ladder[r.key.split("/")[1], int(r.key.split("/")[2])] for r in above} == {"OM9"}  # the ladder says who was told
+    check_told_is_queued(store)
