@@ -53,6 +53,7 @@ from qaf.store.leader import Leadership
 from qaf.store.settings import whole
 from qaf.store.sql import SqlStore
 from qaf.usecases.mail import read_settings
+from qaf.usecases.readdress import readdress
 from qaf.usecases.tick import catch_up, retention_days, send_outbox
 
 log = logging.getLogger("qaf.service")
@@ -199,8 +200,9 @@ def _tick_job(today: date, first: date | None) -> tuple[str | None, str | None]:
     return (results[-1].day.isoformat() if results else None), held
 
 
-def _send_job() -> tuple[int, int, int]:
+def _send_job(today: date) -> tuple[int, int, int]:
     store = _here["store"]
+    readdress(store, today)  # an organisation loaded since the tick: what waits for a leaver goes to who answers now
     return send_outbox(store, _here["settings"], _here["runner"], utc_now(), store.wall(utc_now))
 
 
@@ -286,7 +288,7 @@ def build(
     def send() -> None:
         if settings.configured and leadership.still_held():
             with busy:
-                sent, failed, retrying = background.run(_send_job)
+                sent, failed, retrying = background.run(_send_job, today())
                 if sent or failed or retrying:
                     log.info("email: %d sent, %d to retry, %d failed for good", sent, retrying, failed)
 

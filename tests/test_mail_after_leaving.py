@@ -95,3 +95,16 @@ def test_an_overdue_rung_waiting_when_the_line_manager_leaves_tells_her_successo
     assert all(r.status == "failed" and "Olive Ops left on 2024-06-12" in r.last_error for r in own)
     assert {ladder[r.key.split("/")[1], int(r.key.split("/")[2])] for r in above} == {"OM9"}  # the ladder says who was told
     check_told_is_queued(store)
+
+
+def test_hr_news_of_a_leaver_after_the_days_tick_still_keeps_her_alert_from_her_old_mailbox(store: SqlStore):
+    """The day's tick has run (mail down); HR's file arrives later that day: Olive left yesterday, Oscar has
+    her post. The sender that runs between ticks (``qaf serve``'s, or ``qaf tick`` again) sends the alert
+    to Oscar, not to Olive."""
+    scheduled(store, "east-sussex-2013", today=date(2024, 4, 22))
+    audit = april_audit(store, "3.16", "SW1")
+    recording.record(store, Recording(audit.id, "requires_improvement", concerns=True, date=date(2024, 4, 23)), date(2024, 4, 23))
+    tick(store, date(2024, 4, 23))
+    succeeded("OM1", date(2024, 4, 22), person("OM9", "Oscar New", "Operations Manager", "T1", "H1", date(2024, 4, 23)), store)
+    inbox = delivered(store, date(2024, 4, 23))  # the day done before: only its email is sent
+    assert [m["To"] for m in inbox.messages if m["Subject"].startswith("Alert")] == [OSCAR]

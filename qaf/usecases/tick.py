@@ -369,6 +369,7 @@ def run_tick(
         # the date's work is done (or another runner is doing it), but email a dead sender left
         # claimed is sent now that its lease has expired, not at the next date's tick
         if settings.configured and send:
+            readdress(store, today)  # an organisation loaded since the day's tick
             result.sent, result.failed, result.retrying = send_outbox(store, settings, runner, now, wall)
         log.info("tick %s: %s", today, result.status)
         return result
