@@ -28,12 +28,14 @@ from qaf.store.protocols import Store
 
 def readdress(store: Store, today: date) -> tuple[int, int]:
     """Address again what waits for people who have left by ``today``: (readdressed, failed as nobody's)."""
+    with store.read() as conn:  # most minutes nobody has left: a read, no write lock taken
+        org = store.org_in(conn)
+        if all(in_post(org, p, today) for p in outbox_store.waiting_for(conn)):
+            return 0, 0
     with store.write() as conn:
         org = store.org_in(conn)
         gone = {p for p in outbox_store.waiting_for(conn) if not in_post(org, p, today)}
-        if not gone:
-            return 0, 0
-        rows = outbox_store.waiting_to(conn, gone)
+        rows = outbox_store.waiting_to(conn, gone) if gone else []
         items = [r for r in rows if r.reason != "digest"] + outbox_store.ungather(conn, [r for r in rows if r.reason == "digest"])
         items = [r for r in items if r.recipient in gone and r.cause]
         found = {o.id: o for o in ob_store.find(conn, Filters(ids=frozenset(r.cause for r in items), statuses=None))} if items else {}
