@@ -50,8 +50,11 @@ def database_url(url: str | None = None) -> str:
 
 
 SCHEMES = ("sqlite", "postgresql+psycopg")
-# a URL with its '//' missing, or libpq's "host=... dbname=..." (which psycopg takes, and qaf does not)
-_NOT_A_PATH = re.compile(r"(?i)(sqlite|postgres(ql)?)(\+[a-z0-9]+)?:|.*\b(host|dbname|user|password)=[^ ]* ")
+# a URL with its '//' missing, or libpq's "keyword=value ..." (which psycopg takes, and qaf does not): one
+# keyword alone ('dbname=qaf') too, and spaces about its '=' as libpq allows ('dbname = qaf')
+LIBPQ_KEYWORDS = ("host", "hostaddr", "port", "dbname", "user", "password", "passfile", "service", "sslmode",
+                  "connect_timeout", "options", "application_name", "target_session_attrs")  # fmt: skip
+_NOT_A_PATH = re.compile(r"(?i)(sqlite|postgres(ql)?)(\+[a-z0-9]+)?:|\s*(" + "|".join(LIBPQ_KEYWORDS) + r")\s*=|.*\s(" + "|".join(LIBPQ_KEYWORDS) + r")\s*=")
 WHAT_TO_GIVE = "give postgresql://USER@HOST/DATABASE, or a SQLite file (qaf.db, or sqlite:///qaf.db)"
 
 

@@ -158,6 +158,16 @@ def test_a_database_url_missing_its_slashes_or_a_libpq_string_makes_no_sqlite_fi
     assert run(capsys, "--db", "my store.db", "status")[0] == 0 and (tmp_path / "my store.db").exists()  # a name is a file
 
 
+def test_a_libpq_string_of_one_keyword_makes_no_sqlite_file_of_that_name(capsys, tmp_path, monkeypatch):
+    """'--db dbname=qaf' (libpq's string, one keyword, as psycopg takes it) made a new empty SQLite store named
+    'dbname=qaf' beside the council's: refused as the longer libpq strings are, naming the option."""
+    monkeypatch.chdir(tmp_path)
+    for url in ("dbname=qaf", "host=db", "service = qaf"):
+        code, _, err = run(capsys, "--db", url, "status")
+        assert code == 1 and err.startswith("qaf: the database URL (--db or QAF_DB) is not a URL ('://' is missing)"), (url, err)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_bad_arguments_exit_2(capsys):
     import pytest
 
