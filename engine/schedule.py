@@ -108,6 +108,7 @@ class _Planner:
     unanswered: dict[tuple[str, str], dict[str, None]] = field(default_factory=dict)
     pending: list["_Pending"] = field(default_factory=list)
     sink: Callable[[list[Obligation]], None] | None = None  # handed each finished obligation as it is made
+    pulse: Callable[[], None] = lambda: None  # called at each cadence: the caller keeps a lease (a tick's claim on its day)
     inherit: bool = False  # periods gone by: a worker's new line manager answers for them, however late he came
 
     def __post_init__(self) -> None:
@@ -133,6 +134,7 @@ class _Planner:
             for index, cadence in row.numbered():
                 if part_of(cadence) not in self.parts:
                     continue
+                self.pulse()
                 made = len(self.out)
                 if cadence.event_driven:
                     self.events(row, index, cadence)
@@ -142,7 +144,9 @@ class _Planner:
                     self.cadence(row, index, cadence)
                 if self.sink is not None:  # all but those waiting for their case (a placeholder) are final
                     self.sink([o for o in self.out[made:] if o is not None])
+        self.pulse()
         self.choose_cases()
+        self.pulse()
         if self.sink is not None:
             self.sink([self.out[p.at] for p in self.pending])
         self.out.sort(key=_DUE_ROW_ID)
@@ -669,6 +673,10 @@ class _Planner:
         return []
 
 
+def _nothing() -> None:
+    pass
+
+
 def plan(
     fw: Framework,
     org: Org,
@@ -681,6 +689,7 @@ def plan(
     parts: tuple[str, ...] = (CALENDAR, SAMPLES),
     sink: Callable[[list[Obligation]], None] | None = None,
     inherit: bool = False,
+    pulse: Callable[[], None] | None = None,
 ) -> Plan:
     """Every obligation the framework asks of the organisation for periods overlapping first..last.
 
@@ -688,10 +697,12 @@ def plan(
     batch at a time, each exactly once (the plan holds them all too, sorted):
     a store can be writing them while the rest are planned. ``inherit``: the
     periods are gone by (their work overdue), and a worker's audits go to her
-    line manager now, even one who started after their due date.
+    line manager now, even one who started after their due date. ``pulse()``, if
+    given, is called as each cadence is planned (and around the choice of
+    cases): a caller holding a lease (a tick's claim on its day) renews it there.
     """
     planner = _Planner(fw, org, first, last, today, existing or {}, history or CaseHistory(), tuple(completed), parts, sink=sink,
-                       inherit=inherit)  # fmt: skip
+                       inherit=inherit, pulse=pulse or _nothing)  # fmt: skip
     return planner.run()
 
 

@@ -682,3 +682,79 @@ def test_a_tick_whose_day_was_taken_over_stops_and_writes_no_more(db_url: str, m
         [row] = conn.execute(select(ticks.TICKS)).all()
     assert (row.runner, row.finished_at) == ("there.example:2", None)
     store.close()
+
+
+def a_minute_a_cadence(monkeypatch, clock: list, at: timedelta, then) -> list:
+    """The planner takes a minute of the wall clock ``clock`` for each cadence (East Sussex has 78: a large
+    council's schedule); ``then()`` once, when ``at`` has passed since :data:`WALL`. What it returned, once called."""
+    from qaf.engine import schedule as engine_schedule
+
+    cadence, done = engine_schedule._Planner.cadence, []
+
+    def slowly(self, *args, **kwargs):
+        clock[0] += timedelta(minutes=1)
+        if clock[0] - WALL >= at and not done:
+            done.append(then())
+        return cadence(self, *args, **kwargs)
+
+    monkeypatch.setattr(engine_schedule._Planner, "cadence", slowly)
+    return done
+
+
+def test_a_schedule_longer_than_the_ticks_lease_keeps_the_day_and_no_second_runner_takes_it(db_url: str, monkeypatch):
+    """The claim was renewed only between phases: a schedule of 78 minutes (a minute a cadence) ran past the
+    30-minute lease, a second runner coming 40 minutes in took the day and ran it beside the first, which
+    was stopped as taken over once its schedule was done. The planner now renews the claim as it goes, every
+    minute of the database's clock: the second runner is told busy, and the first finishes the day."""
+    from qaf.store import ticks
+    from tests.test_tick import set_up
+
+    store, day, clock, seen = SqlStore.open(db_url), date(2026, 5, 11), [WALL], []
+    set_up(store)
+
+    def claim(s: SqlStore) -> None:
+        with s.write() as conn:
+            seen.append(ticks.claim_tick(conn, day, "there.example:2", clock[0]))
+
+    other = a_minute_a_cadence(monkeypatch, clock, timedelta(minutes=40), lambda: meanwhile(db_url, claim))
+    result = tick.run_tick(store, day, MailSettings(), "here.example:1", now=NOW, wall=lambda: clock[0])
+    [(thread, failures)] = other
+    thread.join()
+    assert failures == []
+    assert clock[0] - WALL > ticks.TICK_LEASE * 2
+    assert result.status == "ran"
+    with store.read() as conn:
+        [row] = conn.execute(select(ticks.TICKS)).all()
+    assert (row.runner, row.finished_at) == ("here.example:1", clock[0])
+    assert seen in (["busy"], ["done"])  # SQLite: it waited for a write of the first, perhaps the finish
+    store.close()
+
+
+def test_the_days_claim_is_renewed_by_time_gone_by_not_by_steps(store: SqlStore):
+    """A pulse renews the claim once a minute of the database's clock has passed since the last renewal,
+    whether one step or a thousand came between; a pulse finding the day another's stops the runner."""
+    from qaf.store import ticks
+    from qaf.usecases.dayclaim import RENEW_EVERY, DayClaim, TakenOver
+
+    day, clock = date(2026, 5, 11), [WALL]
+    with store.write() as conn:
+        ticks.claim_tick(conn, day, "here.example:1", WALL)
+    claim = DayClaim(store, day, "here.example:1", lambda: clock[0])
+
+    def lease() -> datetime:
+        with store.read() as conn:
+            return conn.execute(select(ticks.TICKS.c.claimed_until)).scalar_one().replace(tzinfo=timezone.utc)
+
+    for _ in range(1000):
+        claim.pulse()
+    assert lease() == WALL + ticks.TICK_LEASE
+    clock[0] += RENEW_EVERY
+    claim.pulse()
+    assert lease() == WALL + RENEW_EVERY + ticks.TICK_LEASE
+    clock[0] += ticks.TICK_LEASE * 2  # hung: its lease ran out, and another runner took the day
+    with store.write() as conn:
+        assert ticks.claim_tick(conn, day, "there.example:2", clock[0]) == "run"
+    import pytest
+
+    with pytest.raises(TakenOver):
+        claim.pulse()

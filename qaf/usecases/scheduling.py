@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from datetime import date, timedelta
+from typing import TYPE_CHECKING, Callable
 
 from qaf.engine.fingerprint import fingerprint, framework_digest
 from qaf.engine.model import CANCELLED, LIVE, WAIVED
@@ -32,6 +33,9 @@ from qaf.store import runs
 from qaf.store.collector import collector_paused
 from qaf.store.protocols import Store
 
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
 
 FOLLOW_UPS = "follow_ups"  # its own run row: trigger-made work has no window, so one row a framework
 FOLLOW_UPS_KEY = date(1970, 1, 1)  # the window of a part that has none
@@ -45,8 +49,13 @@ def _digest(*parts: str) -> str:
 ATTEMPTS = 5  # a schedule that met work written meanwhile is worked out again, from what then stands
 
 
-def schedule(store: Store, fw: Framework, org: Org, first: date, last: date, today: date, force: bool = False) -> ScheduleResult:
+def schedule(store: Store, fw: Framework, org: Org, first: date, last: date, today: date, force: bool = False,
+             pulse: Callable[[Connection], None] | None = None) -> ScheduleResult:  # fmt: skip
     """Plan the window and reconcile the store with it, in one transaction.
+
+    ``pulse(conn)`` (a tick's: :meth:`qaf.usecases.dayclaim.DayClaim.pulse`) is
+    called as it goes, the planner's cadences included: a large council's
+    schedule keeps the tick's claim on its day.
 
     Work recorded (or moved on) while the plan was worked out is never
     overwritten with what the plan read before (on PostgreSQL a recording
@@ -54,7 +63,7 @@ def schedule(store: Store, fw: Framework, org: Org, first: date, last: date, tod
     (:class:`qaf.store.obligations.Changed`), and the whole schedule is rolled
     back and worked out again, up to :data:`ATTEMPTS` times.
     """
-    return again_if_changed(lambda: _schedule(store, fw, org, first, last, today, force))
+    return again_if_changed(lambda: _schedule(store, fw, org, first, last, today, force, pulse))
 
 
 def again_if_changed(work):
@@ -70,9 +79,12 @@ def again_if_changed(work):
             attempt += 1
 
 
-def _schedule(store: Store, fw: Framework, org: Org, first: date, last: date, today: date, force: bool) -> ScheduleResult:
+def _schedule(store: Store, fw: Framework, org: Org, first: date, last: date, today: date, force: bool,
+              pulse: Callable[[Connection], None] | None) -> ScheduleResult:  # fmt: skip
     with collector_paused(), store.write() as conn:
         store.lock(conn, f"schedule.{fw.id}")
+        beat = (lambda: pulse(conn)) if pulse is not None else _still
+        beat()  # the lock may have been waited for
         retired = fw_store.retired_on(conn, fw.id)
         if retired is not None:  # retired since the caller read it in use (`qaf framework retire` as the tick began)
             return ScheduleResult(fw.id, 0, notes=(f"{fw.id} was retired on {retired.isoformat()}: it is scheduled no more",), skipped=True)
@@ -82,10 +94,16 @@ def _schedule(store: Store, fw: Framework, org: Org, first: date, last: date, to
         sampled = sorted({c.sample.row for r in fw.rows for c in r.cadences if c.sample is not None})
         if sampled:
             parts.append(SAMPLES)
-        results = [_part(conn, store, fw, org, first, last, today, part, sampled, force) for part in parts]
+        results = [_part(conn, store, fw, org, first, last, today, part, sampled, force, beat) for part in parts]
+        beat()
         results.append(_follow_ups(conn, store, fw, org, today))
-        results.append(_earlier(conn, store, fw, org, first, today))
+        beat()
+        results.append(_earlier(conn, store, fw, org, first, today, beat))
     return _combine(fw.id, results)
+
+
+def _still() -> None:
+    """No pulse: scheduling outside a tick."""
 
 
 def _as_stored(conn, store: Store, fw: Framework) -> Framework:
@@ -116,7 +134,7 @@ def _follow_ups(conn, store, fw: Framework, org: Org, today: date) -> ScheduleRe
     return _windowless(conn, store, fw, FOLLOW_UPS, _digest(framework_digest(fw), org.fingerprint, active), updates)
 
 
-def _earlier(conn, store, fw: Framework, org: Org, first: date, today: date) -> ScheduleResult:
+def _earlier(conn, store, fw: Framework, org: Org, first: date, today: date, beat=_still) -> ScheduleResult:
     """Live work of periods that ended before the window follows the organisation too.
 
     HR's news often comes late: a worker who left on the 2nd, loaded on the
@@ -147,7 +165,7 @@ def _earlier(conn, store, fw: Framework, org: Org, first: date, today: date) -> 
             return ()
         since, until = min(o.period_start for o in live.values()), first - timedelta(days=1)
         history = ob_store.case_history(conn, since, until, fw.recent_audit_months)
-        planned = plan(fw, org, since, until, today, live, history, parts=(CALENDAR,), inherit=True)
+        planned = plan(fw, org, since, until, today, live, history, parts=(CALENDAR,), inherit=True, pulse=beat)
         done = _done_within(conn, fw.id, planned.obligations)
         return reconcile(planned, fw, org, live, done).updates  # its new work is for periods gone by: none is made
 
@@ -185,7 +203,8 @@ def _struck_out(fw: Framework):
     return lambda o: o.cadence >= 0 and (o.row, o.cadence) not in kept
 
 
-def _part(conn, store, fw: Framework, org: Org, first: date, last: date, today: date, part: str, sampled: list[str], force: bool):
+def _part(conn, store, fw: Framework, org: Org, first: date, last: date, today: date, part: str, sampled: list[str], force: bool,
+          beat=_still):  # fmt: skip
     inputs = fingerprint(fw, org, first, last, today, part)
     if part == SAMPLES:
         inputs = _digest(inputs, runs.done_state(conn, fw.id, sampled))
@@ -205,7 +224,7 @@ def _part(conn, store, fw: Framework, org: Org, first: date, last: date, today: 
     # new, so each is written as it is planned, the server inserting while the planner goes on
     streamed = ob_store.Streamed(conn) if part == CALENDAR and not held and conn.dialect.name == "postgresql" else None
     try:
-        planned = plan(fw, org, first, last, today, existing, history, completed, parts=(part,), sink=streamed)
+        planned = plan(fw, org, first, last, today, existing, history, completed, parts=(part,), sink=streamed, pulse=beat)
     except BaseException:
         if streamed is not None:
             streamed.abort()  # the connection out of its COPY, so the transaction can be rolled back
@@ -214,9 +233,11 @@ def _part(conn, store, fw: Framework, org: Org, first: date, last: date, today: 
     begun = _begun_before(planned, existing, first) if part == CALENDAR else {}
     done = _done_within(conn, fw.id, [o for o in planned.obligations if o.period_start < first], first - timedelta(days=1)) if part == CALENDAR else []
     wanted = reconcile(planned, fw, org, {k: o for k, o in existing.items() if k not in begun}, done)
+    beat()
     if begun:
-        wanted = _with(wanted, _over_their_own_periods(conn, fw, org, first, today, begun))
+        wanted = _with(wanted, _over_their_own_periods(conn, fw, org, first, today, begun, beat))
     result = wanted.result(fw.id, ob_store.apply(conn, wanted.new, wanted.updates, streamed))
+    beat()
     retitled = sorted(old.id for old, fields in wanted.updates if fields.get("title", old.title) != old.title)
     if retitled:  # a follow-up's events name what set it off: "Set off by: <its title>"
         ob_store.touch_set_off_by(conn, retitled)
@@ -240,7 +261,7 @@ def _begun_before(planned, existing: dict, first: date) -> dict:
         o.status in (*LIVE, WAIVED) or (o.status == CANCELLED and (o.status_reason or "").startswith(ANSWERED)))}  # fmt: skip
 
 
-def _over_their_own_periods(conn, fw: Framework, org: Org, first: date, today: date, begun: dict):
+def _over_their_own_periods(conn, fw: Framework, org: Org, first: date, today: date, begun: dict, beat=_still):
     """Work begun before the window, planned again over its own start, as :func:`_earlier` plans the work of
     periods gone by: what the plan keeps follows it, the rest is cancelled with the reason; nothing is made.
 
@@ -251,7 +272,7 @@ def _over_their_own_periods(conn, fw: Framework, org: Org, first: date, today: d
     """
     since, until = min(o.period_start for o in begun.values()), first - timedelta(days=1)
     history = ob_store.case_history(conn, since, until, fw.recent_audit_months)
-    planned = plan(fw, org, since, until, today, begun, history, parts=(CALENDAR,), inherit=True)
+    planned = plan(fw, org, since, until, today, begun, history, parts=(CALENDAR,), inherit=True, pulse=beat)
     return reconcile(planned, fw, org, begun, _done_within(conn, fw.id, planned.obligations))
 
 

@@ -19,7 +19,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from dateutil.relativedelta import relativedelta
 
@@ -34,8 +34,12 @@ from qaf.store.outcomes import log_many
 from qaf.store.protocols import Store
 from qaf.store.settings import whole as settings_whole
 from qaf.usecases import scheduling
+from qaf.usecases.dayclaim import DayClaim, TakenOver
 from qaf.usecases.readdress import readdress
 from qaf.usecases.mail import MailSettings, MayHaveGone, Sender, Unreachable, compose, left_out, refused_its_person
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 log = logging.getLogger("qaf.tick")
 
@@ -55,10 +59,6 @@ def horizon(today: date, months: int) -> tuple[date, date]:
     first = today.replace(day=1)
     last = first + relativedelta(months=months + 1) - timedelta(days=1)
     return first, last
-
-
-class TakenOver(Exception):
-    """Another runner took the day over (this one's lease had run out): this one stops, writing no more."""
 
 
 @dataclass
@@ -317,10 +317,14 @@ def retention_days() -> int:
     return settings_whole("QAF_OUTBOX_RETENTION_DAYS")
 
 
-def purge_outbox(store: Store, now: datetime, days: int, batch: int = ob_store.PURGE_BATCH) -> int:
-    """Delete what was sent more than ``days`` before ``now`` (business time), one short transaction a batch."""
+def purge_outbox(store: Store, now: datetime, days: int, batch: int = ob_store.PURGE_BATCH,
+                 pulse: Callable[[], None] | None = None) -> int:  # fmt: skip
+    """Delete what was sent more than ``days`` before ``now`` (business time), one short transaction a batch;
+    ``pulse()`` (a tick's: :meth:`DayClaim.pulse`) before each."""
     before, purged = now - timedelta(days=days), 0
     for _ in range(PURGE_BATCHES):
+        if pulse is not None:
+            pulse()
         with store.write() as conn:
             gone = ob_store.purge_batch(conn, before, batch)
         purged += gone
@@ -329,17 +333,22 @@ def purge_outbox(store: Store, now: datetime, days: int, batch: int = ob_store.P
     return purged
 
 
-def escalate(store: Store, fw: Framework, org: Org, today: date, now: datetime) -> int:
+def escalate(store: Store, fw: Framework, org: Org, today: date, now: datetime,
+             pulse: Callable[[Connection], None] | None = None) -> int:  # fmt: skip
     """The day's rungs and reminders for ``fw``'s late work, in one transaction; how many were raised.
 
     Only work still as it was read is escalated (:func:`qaf.store.ticks.hold`):
     work done (or given more time) in the instant it was read is read again,
     not told overdue (:class:`qaf.store.obligations.Changed`: the caller works it out again).
+    ``pulse(conn)`` (a tick's: :meth:`DayClaim.pulse`) between its steps.
     """
+    pulse = pulse or (lambda conn: None)
     with store.write() as conn:
         reminders_to = calendar(fw.working_days).add(today, fw.reminder_days)
         live, done, restarted = ticks.candidates(conn, fw.id, today, reminders_to, cutoffs(fw, today))
+        pulse(conn)
         rungs = due_escalations(fw, org, live, done, today, restarted)
+        pulse(conn)
         raised = {e.obligation for e in rungs}
         ticks.hold(conn, [o for o in live if o.id in raised])
         return ticks.record_escalations(conn, rungs, now)
@@ -375,16 +384,8 @@ def run_tick(
         return result
     failpoint("after-claim-tick")
 
-    def keep() -> datetime:
-        """The day's claim renewed for a lease from now (the time); :class:`TakenOver` if it is held no more."""
-        at = wall()
-        with store.write() as conn:
-            if not ticks.renew_tick(conn, today, runner, at):
-                raise TakenOver(today)
-        return at
-
     try:
-        return _run(store, today, settings, runner, wall, now, send, keep_days, keep, result)
+        return _run(store, today, settings, runner, wall, now, send, keep_days, DayClaim(store, today, runner, wall), result)
     except TakenOver:
         log.warning("tick %s: another runner took the day over (this one's lease had run out): stopped", today)
         result.status = "taken over"
@@ -392,20 +393,22 @@ def run_tick(
 
 
 def _run(store: Store, today: date, settings: MailSettings, runner: str, wall: Callable[[], datetime], now: datetime,
-         send: bool, keep_days: int, keep: Callable[[], datetime], result: TickResult) -> TickResult:  # fmt: skip
-    """The tick's phases, its claim renewed before each (``keep``)."""
+         send: bool, keep_days: int, claim: DayClaim, result: TickResult) -> TickResult:  # fmt: skip
+    """The tick's phases, its claim renewed before each and, as they go, every minute of the database's clock
+    (``claim``: :meth:`DayClaim.pulse`)."""
+    keep = claim.renew
     org = store.org()
     frameworks = store.frameworks()
     for fw in frameworks:
         keep()
         first, last = horizon(today, fw.horizon_months)
-        r = scheduling.schedule(store, fw, org, first, last, today)
+        r = scheduling.schedule(store, fw, org, first, last, today, pulse=claim.pulse)
         reopened = f", {r.reopened} reopened" if r.reopened else ""  # work cancelled out of scope, in scope again (a framework brought back)
         result.scheduled[fw.id] = "unchanged" if r.skipped else f"{r.created} created, {r.updated} updated, {r.cancelled} cancelled{reopened}"
     failpoint("after-schedule")
     for fw in frameworks:
         keep()
-        result.escalated += scheduling.again_if_changed(lambda: escalate(store, fw, org, today, now))
+        result.escalated += scheduling.again_if_changed(lambda: escalate(store, fw, org, today, now, claim.pulse))
     failpoint("after-escalate")
     keep()
     moved, unsent = readdress(store, today)  # what waits for someone who has left goes to who takes their place
@@ -422,7 +425,7 @@ def _run(store: Store, today: date, settings: MailSettings, runner: str, wall: C
 
         result.sent, result.failed, result.retrying = send_outbox(store, settings, runner, now, wall, renew=renew)
     keep()
-    result.purged = purge_outbox(store, now, keep_days)
+    result.purged = purge_outbox(store, now, keep_days, pulse=claim.pulse)
     failpoint("after-purge")
     with store.write() as conn:
         result.pending = ob_store.pending(conn)
