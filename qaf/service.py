@@ -63,8 +63,9 @@ log = logging.getLogger("qaf.service")
 TICK_RETRY = (60.0, 300.0, 900.0, 3600.0)
 # a day another runner holds (a `qaf tick` run from cron, a leader before this one still at it) is tried
 # again this often, at the leader's checks: once that runner finishes it is done; once it dies, its lease
-# runs out (its claim renewed no more) and this leader takes the day
-BUSY_RETRY = 300.0
+# runs out (its claim renewed no more: store.ticks.TICK_LEASE, 10 minutes) and this leader takes the day.
+# A minute, so a failover waits the lease and not much more: a try is a few queries
+BUSY_RETRY = 60.0
 
 
 def lower_priority(nice: int) -> None:
@@ -268,7 +269,7 @@ def build(
                 state["last"] = last
             if held:  # another runner's, live: tried again from that day, once it may have finished (or died)
                 state.update({"from": date.fromisoformat(held), "again_at": time.monotonic() + BUSY_RETRY})
-                log.info("the tick of %s is another runner's, under way: tried again in %d minutes", held, BUSY_RETRY // 60)
+                log.info("the tick of %s is another runner's, under way: tried again in %d seconds", held, BUSY_RETRY)
 
     def lead() -> None:
         if leadership.still_held():

@@ -1,7 +1,8 @@
 """The daily tick's bookkeeping: one row per business date, escalations once per rung.
 
-A tick claims its business date with a lease, renewed before each of its
-phases and each batch of email (:func:`renew_tick`), so only a runner that
+A tick claims its business date with a lease (:data:`TICK_LEASE`, 10
+minutes), renewed before each of its phases and each batch of email, and
+every minute inside its phases (:func:`renew_tick`), so only a runner that
 stopped renewing it loses it; a finished date is never run again, and a date
 whose runner died (lease expired) is taken over. All the
 tick's steps are idempotent, so running one again after a crash only does
@@ -29,7 +30,10 @@ if TYPE_CHECKING:  # the records it writes; the store never works out an escalat
 
 log = logging.getLogger("qaf.store")
 TICKS = TICK_RUNS
-TICK_LEASE = timedelta(minutes=30)
+# short, so that a runner that died mid-tick (a leader on another host) holds its day only minutes: its
+# claim is renewed every minute as it goes (qaf.usecases.dayclaim.RENEW_EVERY), and a batch of email, the
+# longest step between two renewals, ends within the outbox's lease (5 minutes) of its renewal
+TICK_LEASE = timedelta(minutes=10)
 
 
 def claim_tick(conn: Connection, day: date, runner: str, wall: datetime) -> str:

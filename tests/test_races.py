@@ -637,7 +637,8 @@ def test_a_tick_longer_than_its_lease_renews_it_and_no_second_runner_takes_the_d
     """The tick's 30-minute lease was never renewed: a tick whose phases took 12 minutes each (a large
     council's schedule, a slow mail server) let a second runner take the day over at 36 minutes while the
     first still ran, and both ran the day. The claim is now renewed before each phase: the second is told
-    busy each time it comes, and the first finishes the day."""
+    busy each time it comes, and the first finishes the day. (Each phase here is one step of 8 minutes: the
+    lease is 10 minutes since the claim is also renewed inside the phases, every minute.)"""
     from qaf.store import ticks
     from tests.test_tick import set_up
 
@@ -648,7 +649,7 @@ def test_a_tick_longer_than_its_lease_renews_it_and_no_second_runner_takes_the_d
         with store.write() as conn:
             seen.append(ticks.claim_tick(conn, day, "there.example:2", clock[0]))
 
-    slow_phases(monkeypatch, clock, {"schedule": 12, "escalate": 12, "purge": 12}, another)
+    slow_phases(monkeypatch, clock, {"schedule": 8, "escalate": 8, "purge": 8}, another)
     result = tick.run_tick(store, day, MailSettings(), "here.example:1", now=NOW, wall=lambda: clock[0])
     assert (seen, result.status) == (["busy"] * 3, "ran")
     with store.read() as conn:

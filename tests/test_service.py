@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import func, select
 
@@ -213,3 +213,47 @@ def test_a_host_whose_clock_is_a_day_out_ticks_the_databases_today(pg_url: str, 
     assert ticked and all(done for _, done in ticked)
     assert {day for day, _ in ticked} <= {today, today + timedelta(days=1)}  # today (and the next, if midnight passed)
     store.close()
+
+
+def test_a_leader_that_died_mid_tick_on_another_host_has_its_day_ticked_by_the_next_leader_within_minutes(db_url: str, monkeypatch):
+    """The leader on another host died mid-tick (its session, and so its lock, went with it): the next
+    instance took the lead at once, found the day's claim live and waited for its 30-minute lease to run out,
+    trying again every 5 minutes: the day's escalations and digests went out 35 minutes late. The claim is
+    now renewed every minute as the tick goes (qaf.usecases.dayclaim), so its lease can be short (10
+    minutes), and a day held is tried again every minute. Time here is the database's clock, injected."""
+    from types import SimpleNamespace
+
+    from qaf import service
+    from qaf.store import ticks
+    from qaf.usecases.mail import MailSettings
+
+    day, start = date(2026, 5, 11), datetime(2026, 5, 11, 6, 20, tzinfo=timezone.utc)
+    clock, checks = [start], [0.0]  # the database's clock; the new leader's monotonic clock
+    store = SqlStore.open(db_url)
+    set_up(store)
+    with store.write() as conn:  # the old leader, on another host, claimed the day and died
+        assert ticks.claim_tick(conn, day, "old-leader.example:7:0a1b2c3d.e", start) == "run"
+    monkeypatch.setattr(SqlStore, "wall", lambda self, local: lambda: clock[0])
+    monkeypatch.setattr(service, "time", SimpleNamespace(monotonic=lambda: checks[0]))
+    app, scheduler, leadership, served = service.build(db_url, "new-leader.example:1", check_every=15, today=lambda: day)
+    for key, value in {"store": served, "settings": MailSettings(), "runner": "new-leader.example:1"}.items():
+        monkeypatch.setitem(service._here, key, value)
+    monkeypatch.setattr(app.state.background, "run", lambda job, *args: job(*args))  # in this process
+
+    def ticked_by() -> str | None:
+        with store.read() as conn:
+            runner, finished = conn.execute(select(TICK_RUNS.c.runner, TICK_RUNS.c.finished_at)).one()
+        return runner if finished is not None else None
+
+    try:
+        lead = scheduler.get_job("lead").func
+        while ticked_by() is None and clock[0] - start < timedelta(hours=1):
+            lead()  # the leader's check, every 15 seconds
+            clock[0] += timedelta(seconds=15)
+            checks[0] += 15
+        assert ticked_by() == "new-leader.example:1"
+        assert clock[0] - start <= timedelta(minutes=12)
+    finally:
+        leadership.release()
+        served.close()
+        store.close()
