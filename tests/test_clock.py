@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import ast
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -66,7 +66,7 @@ def test_qaf_reads_today_in_the_frameworks_timezone(db_url, monkeypatch, zone, e
     try:
         store.save_framework(fw, text)
         assert store.timezone() == zone
-        monkeypatch.setattr(clock, "utc_now", lambda: datetime(2026, 6, 30, 13, 0, tzinfo=timezone.utc))
+        monkeypatch.setattr(SqlStore, "wall", lambda self, local: lambda: datetime(2026, 6, 30, 13, 0, tzinfo=timezone.utc))  # the database's
         assert today_of(argparse.Namespace(today=None), store) == expected
         assert today_of(argparse.Namespace(today=date(2025, 1, 6)), store) == date(2025, 1, 6)  # --today wins
     finally:
@@ -75,3 +75,21 @@ def test_qaf_reads_today_in_the_frameworks_timezone(db_url, monkeypatch, zone, e
 
 def test_a_store_with_no_framework_yet_reads_today_in_london(store):
     assert store.timezone() == "Europe/London"
+
+
+def test_a_host_whose_clock_is_a_day_out_answers_for_the_databases_today(db_url, monkeypatch):
+    """Only the tick read today on the database's clock; pages and commands read the host's. A web host (or a
+    `qaf due`) whose clock was a day ahead showed tomorrow's work as due today, and today's as late, on a day
+    the tick had not escalated it. Both now read the database's day, the web app measuring how far its clock
+    is from the host's once a minute, not per request."""
+    from qaf.web import api
+
+    store = SqlStore.open(db_url)
+    try:
+        expected = business_date(clock.utc_now(), store.timezone())  # the database's clock: this machine's here
+        for where in (clock, api):
+            monkeypatch.setattr(where, "utc_now", lambda: datetime.now(timezone.utc) + timedelta(days=1))
+        assert today_of(argparse.Namespace(today=None), store) == expected
+        assert api._business_date(store)() == expected
+    finally:
+        store.close()

@@ -74,10 +74,12 @@ def window(first: date, through: date) -> None:
 
 
 def today_of(args: argparse.Namespace, store: SqlStore) -> date:
-    """The business date: --today when given, else today in the framework's timezone (qaf.clock)."""
-    from qaf.clock import today_in
+    """The business date: --today when given, else today in the framework's timezone on the database's clock,
+    as `qaf tick` and the service read it (a host whose clock is out answers for the tick's day: one query)."""
+    from qaf.clock import utc_now
+    from qaf.engine.businesstime import business_date
 
-    return getattr(args, "today", None) or today_in(store.timezone())
+    return getattr(args, "today", None) or business_date(store.wall(utc_now)(), store.timezone())
 
 
 def open_store(args: argparse.Namespace) -> SqlStore:

@@ -65,8 +65,9 @@ from starlette.exceptions import HTTPException
 
 from qaf.calendars import access, http
 from qaf.calendars.feed import DONE_DAYS
-from qaf.clock import today_in, utc_now
+from qaf.clock import utc_now
 from qaf.engine.actions import parse_action
+from qaf.engine.businesstime import business_date
 from qaf.engine.model import LIVE, Obligation, a_kind, is_obligation_id
 from qaf.engine.outcomes import Recording, check_recording, may_act, parse_areas
 from qaf.engine.query import Filters
@@ -202,13 +203,19 @@ def _install_errors(app: FastAPI) -> None:
 
 
 def _business_date(store: SqlStore, every: float = 60.0) -> Callable[[], date]:
-    """Today in the framework's timezone, the zone read from the store at most once a minute, not per request."""
-    zone: list = [None, float("-inf")]
+    """Today in the framework's timezone on the database's clock, as the tick reads it (``SqlStore.wall``).
+
+    A web host whose clock is out (a day, after a bad restore; minutes, about
+    midnight) showed work due or late by its own day, not by the day the tick
+    escalated for. The zone and how far the database's clock is from this
+    host's are measured at most once a minute (two queries), not per request.
+    """
+    kept: list = [None, None, float("-inf")]  # zone, clock, when measured
 
     def today() -> date:
-        if time.monotonic() - zone[1] > every:
-            zone[:] = [store.timezone(), time.monotonic()]
-        return today_in(zone[0])
+        if time.monotonic() - kept[2] > every:
+            kept[:] = [store.timezone(), store.wall(utc_now), time.monotonic()]
+        return business_date(kept[1](), kept[0])
 
     return today
 
