@@ -606,14 +606,14 @@ def test_two_senders_whose_clocks_differ_by_minutes_do_not_both_send_one_email(s
                 with monkeypatch.context() as m:
                     m.setattr(service, "utc_now", lambda: right() + timedelta(minutes=6))
                     m.setitem(here, "runner", "ahead.example:2:0.b")
-                    service._send_job()
+                    service._send_job(date(2026, 5, 1))
 
         def close(self) -> None:
             pass
 
     monkeypatch.setattr(service, "_here", here)
     monkeypatch.setattr(tick, "Sender", SlowServer)
-    service._send_job()
+    service._send_job(date(2026, 5, 1))
     assert delivered == {"alert/0": 1}
     assert [r.status for r in outbox_rows_of(store)] == ["sent"]
 
