@@ -38,7 +38,7 @@ from datetime import date
 
 from qaf.engine.actions import graded_worker
 from qaf.engine.model import Obligation
-from qaf.engine.outcomes import GRADED
+from qaf.engine.outcomes import was_graded
 from qaf.engine.org import Org
 from qaf.rules.roles import Vocabulary
 
@@ -118,7 +118,7 @@ def audited(org: Org, person_id: str, ob: Obligation, today: date) -> bool:
     """Whether ``person_id``, in post, is the worker whose work ``ob`` graded: a graded audit, follow-up
     audit or review of their case (the worker :func:`qaf.engine.outcomes.contest_refusals` lets contest it).
     Before its grade is recorded it is the auditor's work, not theirs to read."""
-    if ob.kind not in GRADED or ob.outcome is None or not ob.outcome.grade or not active(org, person_id, today):
+    if not was_graded(ob) or not active(org, person_id, today):
         return False
     worker = graded_worker(org, ob)
     return worker is not None and worker.id == person_id

@@ -37,6 +37,18 @@ EXTEND = Source("qaf extend", 0)
 ACTION_DONE = Source("qaf action done", 0)
 
 
+def was_graded(ob: Obligation) -> bool:
+    """Whether ``ob`` is graded work (:data:`GRADED`) whose grade is recorded: what the report's grades count,
+    what a worker may contest, and what makes it the graded worker's to read (:func:`graded_worker` says whose).
+
+    >>> audit = Obligation("a1", "fw", "3.16", 0, "audit", "Audit", "PM1", "person", "SW1", date(2024, 6, 1),
+    ...                    date(2024, 6, 30), date(2024, 6, 28))
+    >>> was_graded(audit)  # not yet: it is the auditor's work
+    False
+    """
+    return ob.kind in GRADED and ob.outcome is not None and bool(ob.outcome.grade)
+
+
 @dataclass(frozen=True, slots=True)
 class Recording:
     """What a user asks to record against one obligation."""

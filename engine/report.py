@@ -63,7 +63,7 @@ from typing import Callable, Iterable, Mapping, Sequence
 
 from qaf.engine.model import CANCELLED, DONE, OPEN, OVERDUE, RESCHEDULED, WAIVED, Obligation
 from qaf.engine.org import Org
-from qaf.engine.outcomes import GRADED  # audits, follow-up audits and reviews: the graded work
+from qaf.engine.outcomes import GRADED, was_graded  # audits, follow-up audits and reviews: the graded work
 from qaf.engine.report_model import (  # noqa: F401  (the records are part of this module's interface)
     Actions,
     AreaRow,
@@ -209,7 +209,7 @@ def _kind_order(kind: str) -> tuple[int, str]:
 
 def graded_in(obligations: Iterable[Obligation], month: Month) -> list[Obligation]:
     """Audits whose primary grade is dated in ``month``."""
-    return [o for o in obligations if o.kind in GRADED and o.outcome is not None and o.outcome.grade and o.outcome.date in month]
+    return [o for o in obligations if was_graded(o) and o.outcome.date in month]
 
 
 def _moderated(o: Obligation) -> bool:
@@ -314,7 +314,7 @@ def targets(fw: Framework, graded: Sequence[Obligation]) -> tuple[TargetResult, 
 
 def history(scale: tuple[str, ...], obligations: Sequence[Obligation], month: Month, months: int = HISTORY_MONTHS) -> tuple[MonthGrades, ...]:
     out = []
-    ever = [o for o in obligations if o.kind in GRADED and o.outcome is not None and o.outcome.grade]  # one pass, not one a month
+    ever = [o for o in obligations if was_graded(o)]  # one pass, not one a month
     for back in range(months - 1, -1, -1):
         m = month.plus(-back)
         graded = graded_in(ever, m)

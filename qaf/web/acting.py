@@ -45,7 +45,7 @@ from starlette.responses import RedirectResponse, Response
 
 from qaf.engine.actions import graded_worker, parse_action, worker_of
 from qaf.engine.model import DONE, LIVE, Obligation, is_obligation_id, kind_words
-from qaf.engine.outcomes import GRADED, Recording, check_recording, contest_refusals, may_act, parse_areas, signoff_refusals
+from qaf.engine.outcomes import GRADED, Recording, check_recording, contest_refusals, may_act, parse_areas, signoff_refusals, was_graded
 from qaf.engine.query import Filters
 from qaf.rules.plain import iso_day
 from qaf.rules.problems import InputError, Problem, Source
@@ -431,14 +431,11 @@ def about(store, ob: Obligation, who: Viewer, today: date, whole: bool = True) -
     mine = may_act(org, who.person, ob.assignee)
     live = ob.status in LIVE
     moderatable = (ob.kind == "moderation" and live) or (ob.kind in ("audit", "follow_up_audit") and ob.status == DONE)
-    outcome = ob.outcome
-    contestable = (ob.kind in GRADED and outcome is not None and bool(outcome.grade) and not outcome.contested
-                   and outcome.moderated_grade is None)  # fmt: skip
+    contestable = was_graded(ob) and not ob.outcome.contested and ob.outcome.moderated_grade is None
     # once graded, the worker is the one whose work it graded (a case passed on since stays his), as on a moderation
     # or QA sign-off of it; before, the case's worker, who an action goes to by default
     judged = cause if ob.kind in ("moderation", "qa_signoff") and cause is not None else ob
-    graded = judged.kind in GRADED and judged.outcome is not None and bool(judged.outcome.grade)
-    worker = graded_worker(org, judged) if graded else worker_of(org, ob)
+    worker = graded_worker(org, judged) if was_graded(judged) else worker_of(org, ob)
     acts = {
         "outcome": whole and live and mine and ob.kind not in ("moderation", "action")
                    and not (ob.kind == "qa_signoff" and cause is not None and signoff_refusals(org, cause, who.person)),
