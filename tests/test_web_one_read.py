@@ -59,3 +59,21 @@ def test_a_page_seen_twice_reads_the_store_as_it_now_is(site):
     recording.record(site.store, Recording(audit.id, "good", False, date=date(2024, 6, 7)), TODAY)
     again = client.get(f"/obligations/{audit.id}").text
     assert "Record the outcome" not in again
+
+
+def test_an_actions_page_reads_the_audit_that_raised_it_once(site, monkeypatch):
+    """Pat gave an action to Priya, outside her line: the page Pat follows it up on asks for the audit that
+    raised it once (whether she may see the action, what the page shows, whom it names), not once per question."""
+    from qaf.store import sql
+    from tests.test_outcomes import find
+    from tests.test_web_acting import PRIYA, record_with_an_action
+
+    pat = site.signed_in(PAT)
+    audit, _ = record_with_an_action(site, pat, **{"action-1-who": "Priya Practice"})
+    (action,) = find(site.store, cause=audit.id, kind="action")
+    real, asked = sql.ob_store.find, []
+    monkeypatch.setattr(sql.ob_store, "find", lambda conn, f: asked.append(f.ids) or real(conn, f))
+    for client in (pat, site.signed_in(PRIYA)):  # who raised it (through the audit) and who owns it
+        asked.clear()
+        assert client.get(f"/obligations/{action.id}").status_code == 200
+        assert [ids for ids in asked if ids and audit.id in ids] == [frozenset({audit.id})]

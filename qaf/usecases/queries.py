@@ -18,10 +18,11 @@ from typing import Any, Iterable, MutableMapping
 
 from qaf.calendars import access
 from qaf.engine import spreadsheet
-from qaf.engine.model import DONE, OPEN, OVERDUE, Obligation
+from qaf.engine.model import DONE, OPEN, OVERDUE, Obligation, is_obligation_id
 from qaf.engine.org import Org
 from qaf.engine.outcomes import GRADED
 from qaf.engine.query import LIVE_SHOWN, STORED, DueQuery, Filters, QueryError, filters, parse_statuses
+from qaf.rules.model import Framework
 from qaf.rules.roles import Vocabulary
 from qaf.store.protocols import Store
 
@@ -48,8 +49,17 @@ def may_see(store: Store, visible: frozenset[str] | None, ob: Obligation) -> boo
     the audit that raised an action read only when its line could decide it: one rule for the pages and the API."""
     if access.may_see(visible, ob):
         return True
-    cause = store.obligations(Filters(ids=frozenset({ob.cause}), statuses=None)) if ob.kind == "action" and ob.cause else []
-    return bool(cause) and access.may_see(visible, ob, cause[0])
+    cause = cause_of(store, ob) if ob.kind == "action" else None
+    return cause is not None and access.may_see(visible, ob, cause)
+
+
+def cause_of(store: Store, ob: Obligation) -> Obligation | None:
+    """The obligation that set ``ob`` off (the audit that raised an action, that a moderation moderates), or None
+    (work a schedule set, or a cause no longer stored). One read: a page reads it once and passes it down."""
+    if not ob.cause or not is_obligation_id(ob.cause):
+        return None
+    found = store.obligations(Filters(ids=frozenset({ob.cause}), statuses=None))
+    return found[0] if found else None
 
 
 def graded_work(store: Store, person: str, today: date) -> list[Obligation]:
@@ -318,15 +328,16 @@ def _table(records: list[dict[str, Any]], flagged: bool = False) -> str:
     return "\n".join([line(heads), *(line(r) for r in rows), f"{len(records)} obligations: {summary}"]) + "\n"
 
 
-def page(store: Store, o: Obligation, org: Org, today: date, viewer: str | None = None) -> dict[str, Any]:
+def page(store: Store, o: Obligation, org: Org, today: date, viewer: str | None = None, fw: Framework | None = None) -> dict[str, Any]:
     """One obligation's own record: :func:`record`, and for an action what must be done (the manager's
-    words, kept off feeds and emails), for an audit or review the actions it raised or checks."""
+    words, kept off feeds and emails), for an audit or review the actions it raised or checks. ``fw``: its
+    framework, if the caller has read it already."""
     from qaf.store import actions as action_store
 
     out = record(o, org, today, viewer)
     from qaf.engine.titles import practice_to_read
 
-    months = store.framework(o.framework).lookback_months
+    months = (fw or store.framework(o.framework)).lookback_months
     span = practice_to_read(months, o)
     if span is not None:
         out["practice_to_read"] = {"from": span[0].isoformat(), "to": span[1].isoformat(), "months": months}

@@ -78,13 +78,13 @@ def install(app: FastAPI, site: Site) -> None:
             who = viewer(request)
             if who is None:
                 return site.to_sign_in(request)
-            ob = one(oid, who, audited=True)  # the worker whose work it graded reads a graded audit, without its notes
-            return ob if isinstance(ob, Response) else page("obligation.html", **shown_to(ob, who))
+            seen = site.seen(oid, who)  # the worker whose work it graded reads a graded audit, without its notes
+            return seen if isinstance(seen, Response) else page("obligation.html", **shown_to(who, *seen))
 
-    def shown_to(ob: Obligation, who: Viewer) -> dict[str, Any]:
-        """The page's context for ``who``: all of it, or the audited worker's part (:func:`about`'s ``whole``)."""
-        whole = site.whole_page(who, ob)
-        shown = about(store, ob, who, site.clock(), whole)
+    def shown_to(who: Viewer, ob: Obligation, cause: Obligation | None, whole: bool) -> dict[str, Any]:
+        """The page's context for ``who``: all of it, or the audited worker's part (:func:`about`'s ``whole``);
+        ``cause`` the work that set ``ob`` off, read once (:meth:`Site.as_seen`)."""
+        shown = about(store, ob, who, site.clock(), whole, cause)
         shown["cause_opens"] = shown["cause"] is not None and site.opens(who, shown["cause"])  # else named, not linked
         return {**shown, **(line.on_page(site, store, who, ob) if whole else {})}
 
@@ -105,7 +105,7 @@ def install(app: FastAPI, site: Site) -> None:
         return await run_in_threadpool(checked)
 
     def refused(ob: Obligation, who: Viewer, act: str, fields: dict[str, str], errors: dict[str, str], general: list[str]) -> Response:
-        return page("obligation.html", 422, **{**shown_to(ob, who), "errors": errors, "general": general, "entered": fields})
+        return page("obligation.html", 422, **{**shown_to(who, ob, *site.as_seen(who, ob)), "errors": errors, "general": general, "entered": fields})
 
     def result(ob: Obligation, who: Viewer, act: str, res: recording.RecordResult | None = None) -> Response:
         shown = res.obligation if res else ob.id  # a moderation's result is the audit's moderated grade
@@ -321,11 +321,12 @@ def _moderation(store, ob: Obligation, fields: dict[str, str], by: str, today: d
 
 
 def _audit_of(store, ob: Obligation) -> Obligation:
-    if ob.kind in ("moderation", "qa_signoff") and ob.cause and len(ob.cause) == 16:
-        found = store.obligations(Filters(ids=frozenset({ob.cause}), statuses=None))
-        if found:
-            return found[0]
-    return ob
+    """The audit a moderation or QA sign-off is of; else (or if it is gone) ``ob`` itself."""
+    cause = queries.cause_of(store, ob) if ob.kind in _OF_AN_AUDIT else None
+    return ob if cause is None else cause
+
+
+_OF_AN_AUDIT = ("moderation", "qa_signoff")
 
 
 # --- problems, as the page shows them -----------------------------------------------------------
@@ -406,13 +407,14 @@ _NOT_IN_POST = re.compile(r"(is not in the organisation on )(\d{4}-\d{2}-\d{2})"
 # --- what the page shows ---------------------------------------------------------------------
 
 
-def about(store, ob: Obligation, who: Viewer, today: date, whole: bool = True) -> dict[str, Any]:
+def about(store, ob: Obligation, who: Viewer, today: date, whole: bool, cause: Obligation | None) -> dict[str, Any]:
     """What an obligation's page shows, and which forms it offers ``who`` (those the use cases would accept).
 
     Not ``whole``: ``who`` is the worker whose work this graded audit graded (:func:`qaf.calendars.access.audited`),
     not its owner's line. He reads what it found (grade, concerns, areas, moderation) and may contest it; the
     auditor's notes, why the case was chosen, the actions given to others, the requests for more time and every
-    other form are the line's."""
+    other form are the line's. ``cause``: the work that set ``ob`` off (:func:`qaf.usecases.queries.cause_of`),
+    read by the caller; a moderation or sign-off whose audit is gone stands for itself, as :func:`_audit_of` says."""
     if not whole:
         ob = replace(ob, sample_reason=None, outcome=replace(ob.outcome, notes="") if ob.outcome else None)
     org = store.org()
@@ -421,11 +423,9 @@ def about(store, ob: Obligation, who: Viewer, today: date, whole: bool = True) -
         row = fw.row(ob.row)
     except (KeyError, LookupError):
         row = None
-    cause = _audit_of(store, ob) if ob.kind in ("moderation", "qa_signoff") else None
-    if cause is None and ob.cause and len(ob.cause) == 16:
-        found = store.obligations(Filters(ids=frozenset({ob.cause}), statuses=None))
-        cause = found[0] if found else None
-    record = queries.page(store, ob, org, today, who.person)
+    if cause is None and ob.kind in _OF_AN_AUDIT:
+        cause = ob
+    record = queries.page(store, ob, org, today, who.person, fw)
     if not whole and "actions" in record:  # only his own: he sees those on his My work already
         record = {**record, "actions": [a for a in record["actions"] if a["assignee"] == who.person]}
     mine = may_act(org, who.person, ob.assignee)

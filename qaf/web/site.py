@@ -84,14 +84,36 @@ class Site:
         """The obligation ``oid`` if ``who`` may see it; otherwise the 404 or 403 page to answer with.
         ``audited``: also a graded audit of ``who``'s own work (:func:`qaf.calendars.access.audited`), for its
         page and the contest form only (its page shows it without what is not theirs: :meth:`whole_page`)."""
+        ob = self._found(oid, who)
+        if isinstance(ob, Response) or self.whole_page(who, ob) or (audited and self._audited(who, ob)):
+            return ob
+        return self._forbidden(who)
+
+    def seen(self, oid: str, who: Viewer) -> tuple[Obligation, Obligation | None, bool] | Response:
+        """:meth:`one` with ``audited``, for the obligation's page, which shows the work that set it off:
+        (the obligation, that work or None, whether ``who`` sees all of it: :meth:`whole_page`). The cause is
+        read here once, and passed down."""
+        ob = self._found(oid, who)
+        if isinstance(ob, Response):
+            return ob
+        cause, whole = self.as_seen(who, ob)
+        return (ob, cause, whole) if whole or self._audited(who, ob) else self._forbidden(who)
+
+    def as_seen(self, who: Viewer, ob: Obligation) -> tuple[Obligation | None, bool]:
+        """(the obligation that set ``ob`` off, read once; whether ``who`` sees all of ``ob``: :meth:`whole_page`)."""
+        cause = queries.cause_of(self.store, ob)
+        return cause, access.may_see(who.visible, ob, cause)
+
+    def _found(self, oid: str, who: Viewer) -> Obligation | Response:
         oid = oid.lower()
         found = self.store.obligations(Filters(ids=frozenset({oid}), statuses=None)) if is_obligation_id(oid) else []
-        if not found:
-            return self.refused(404, "Page not found", "There is no such item. Check the link, or go to My work.", who)
-        ob = found[0]
-        if not self.whole_page(who, ob) and not (audited and access.audited(self.store.org(), who.person, ob, self.clock())):
-            return self.refused(403, "You do not have access to this page", "This item is not yours or your line's.", who)
-        return ob
+        return found[0] if found else self.refused(404, "Page not found", "There is no such item. Check the link, or go to My work.", who)
+
+    def _forbidden(self, who: Viewer) -> Response:
+        return self.refused(403, "You do not have access to this page", "This item is not yours or your line's.", who)
+
+    def _audited(self, who: Viewer, ob: Obligation) -> bool:
+        return access.audited(self.store.org(), who.person, ob, self.clock())
 
     def whole_page(self, who: Viewer, ob: Obligation) -> bool:
         """Whether ``who`` sees all of ``ob`` (its owner, their line, an overseer): else at most, as the worker
@@ -102,7 +124,7 @@ class Site:
         """Whether ``ob``'s page opens for ``who`` (:meth:`one` with ``audited``: not 403), so a page links to it
         only then, and names it without a link otherwise (an action's owner outside the line reads of the audit
         that raised it only its title; the worker who contested a grade, of the moderation only who and when)."""
-        return self.whole_page(who, ob) or access.audited(self.store.org(), who.person, ob, self.clock())
+        return self.whole_page(who, ob) or self._audited(who, ob)
 
     def posted_by(self, request: Request, fields: dict[str, str]) -> Viewer | Response:
         """The signed-in person who posted ``fields`` with their CSRF token, or the 403 page to answer with."""
