@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import re
 from pathlib import Path
 from typing import Callable, Iterable, TypeVar
 
 from qaf.rules.model import Action, Cadence, Framework, Row, Step, Trigger
-from qaf.rules.plain import not_utf8
-from qaf.rules.problems import Problem, Source
+from qaf.rules.plain import named_character, not_utf8
+from qaf.rules.problems import Problem, Source, about_character
 from qaf.rules.reader import read_role, read_row, read_step, read_target
 from qaf.rules.roles import Vocabulary
 from qaf.rules.settings import SETTING_NAMES, SETTINGS, STRUCTURED
@@ -74,24 +73,22 @@ def load_text(
     return framework, problems
 
 
-_CHARACTER = re.compile(r"U\+([0-9A-F]{4,6})")
-
-
 def _said_once(problems: list[Problem]) -> list[Problem]:
     """A value holding a control or invisible character, said once: the YAML check names the character at its line
     (:mod:`qaf.rules.yamlsrc`), and a setting's or a row id's own check said it again on that line (or that the
-    value is not valid, quoting it). The field's problem is kept, in the YAML check's words."""
-    said: dict[tuple[str, int | None], tuple[Problem, str]] = {}
+    value is not valid, quoting it). The field's problem is kept, in the YAML check's words. Told apart by what
+    each is about (:attr:`Problem.kind`: the character, :func:`about_character`), not by reading their words."""
+    said: dict[tuple[Source, str], Problem] = {}
     for p in problems:
-        if p.field == "yaml" and p.is_error and " in a value: " in p.message and (m := _CHARACTER.search(p.message)):
-            said.setdefault((p.source.file, p.source.line), (p, chr(int(m[1], 16))))
+        if p.field == "yaml" and p.is_error and p.kind:
+            said.setdefault((p.source, p.kind), p)
     merged: set[int] = set()
     out: list[Problem] = []
     for p in problems:
-        found = said.get((p.source.file, p.source.line))
-        if found and p.field != "yaml" and p.is_error and (f"U+{ord(found[1]):04X}" in p.message or repr(found[1])[1:-1] in p.message):
-            merged.add(id(found[0]))
-            p = dataclasses.replace(p, message=found[0].message)
+        found = said.get((p.source, p.kind)) if p.field != "yaml" and p.is_error and p.kind else None
+        if found is not None:
+            merged.add(id(found))
+            p = dataclasses.replace(p, message=found.message)
         out.append(p)
     return [p for p in out if id(p) not in merged]
 
@@ -137,6 +134,12 @@ def _why(exc: ValueError, text: str, opt) -> str:
     return f": {said}" if said and said.strip("'\"") != text and said not in opt.help else ""
 
 
+def _odd(text: str) -> str:
+    """A setting's problem is about the character the YAML check names in its value, if it holds one."""
+    ch = named_character(text)
+    return about_character(ch) if ch else ""
+
+
 def _setting(f: Fields, opt) -> object:
     if opt.many:
         out = []
@@ -144,7 +147,7 @@ def _setting(f: Fields, opt) -> object:
             try:
                 out.append(opt.parse(text))
             except ValueError as exc:
-                f.problem(opt.name, f"not valid: {_shown(text)}{_why(exc, text, opt)}")
+                f.problem(opt.name, f"not valid: {_shown(text)}{_why(exc, text, opt)}", kind=_odd(text))
         return tuple(out) if f.has(opt.name) else opt.default
     text = f.text(opt.name, required=opt.required)
     if text is None:
@@ -152,7 +155,7 @@ def _setting(f: Fields, opt) -> object:
     try:
         return opt.parse(text)
     except ValueError as exc:
-        f.problem(opt.name, f"not valid: {_shown(text)}{_why(exc, text, opt)} ({opt.help})")
+        f.problem(opt.name, f"not valid: {_shown(text)}{_why(exc, text, opt)} ({opt.help})", kind=_odd(text))
         return opt.default
 
 

@@ -52,6 +52,17 @@ def has_control(text: str, lines: bool = False) -> bool:
     return (LINES if lines else ONE_LINE).search(text) is not None
 
 
+def named_character(text: str) -> str | None:
+    """The character a value's check names (:mod:`qaf.rules.yamlsrc`): its first control character other than tab
+    and the line breaks, else its first invisible one; None if it holds neither.
+
+    >>> named_character("Qua\\u202elity\\a"), named_character("Quality")
+    ('\\x07', None)
+    """
+    found = LINES.search(text) or INVISIBLE.search(text)
+    return found[0] if found else None
+
+
 def invisible(text: str) -> str | None:
     """The first invisible or direction-changing character in ``text`` (:data:`INVISIBLE`), named for a message."""
     found = INVISIBLE.search(text)

@@ -15,6 +15,7 @@ message`` (see :func:`format_problem`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field as _field
 from typing import Iterable
 
 ERROR = "error"
@@ -37,12 +38,14 @@ NO_SOURCE = Source("<unknown>", 0)
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One thing wrong with an input, located by its source and field."""
+    """One thing wrong with an input, located by its source and field. ``kind``: what it is about, for a loader to
+    tell two reports of one thing apart without reading their words (:func:`about_character`); not shown."""
 
     source: Source
     field: str
     message: str
     severity: str = ERROR
+    kind: str = _field(default="", compare=False)
 
     @property
     def is_error(self) -> bool:
@@ -56,6 +59,16 @@ class Problem:
             "message": self.message,
             "severity": self.severity,
         }
+
+
+def about_character(ch: str) -> str:
+    """The :attr:`Problem.kind` of a problem about the character ``ch`` in a value (a control or invisible one):
+    the YAML check and a field's own check each say it, and the loader says it once.
+
+    >>> about_character("\\u200b")
+    'character U+200B'
+    """
+    return f"character U+{ord(ch):04X}"
 
 
 def format_problem(problem: Problem) -> str:

@@ -32,8 +32,8 @@ from qaf.rules.model import (
     Framework,
     Row,
 )
-from qaf.rules.plain import ONE_LINE, has_control, invisible
-from qaf.rules.problems import Problem, Source
+from qaf.rules.plain import INVISIBLE, ONE_LINE, has_control, invisible
+from qaf.rules.problems import Problem, Source, about_character
 from qaf.rules.roles import Vocabulary
 
 Validation = Callable[[Framework], list[Problem]]
@@ -44,8 +44,8 @@ CASE_SUBJECTS = frozenset({"assignee", "worker", "team", "service", "area", "cas
 MAX_HOURS = 1_000  # the time one task takes (a cadence's hours): a report of several weeks' work is a few hundred
 
 
-def _p(source: Source, field: str, message: str) -> Problem:
-    return Problem(source, field, message)
+def _p(source: Source, field: str, message: str, kind: str = "") -> Problem:
+    return Problem(source, field, message, kind=kind)
 
 
 def validate_settings(fw: Framework) -> list[Problem]:
@@ -100,15 +100,22 @@ def _got(text: str) -> str:
     return f"a control character (U+{ord(found[0]):04X})" if found else f"{len(text):,} characters"
 
 
+def _named(text: str) -> str:
+    """What an id's problem is about (:attr:`Problem.kind`): the character :func:`_got` names, if it names one."""
+    found = ONE_LINE.search(text) if len(text) <= LONGEST_ROW_ID else None
+    return about_character(found[0]) if found else ""
+
+
 def validate_row_ids(fw: Framework) -> list[Problem]:
     out: list[Problem] = []
     first: dict[str, int] = {}
     for row in fw.rows:
         if hidden := invisible(row.id):
-            out.append(_p(row.source, "row.id", f"a row id is plain text, as the council numbers its rows (\"3.16\"): {hidden}"))
+            out.append(_p(row.source, "row.id", f"a row id is plain text, as the council numbers its rows (\"3.16\"): {hidden}",
+                          about_character(INVISIBLE.search(row.id)[0])))
         elif len(row.id) > LONGEST_ROW_ID or has_control(row.id):
             out.append(_p(row.source, "row.id", f"a row id is one line of at most {LONGEST_ROW_ID} characters, as the council numbers "
-                                                f"its rows (\"3.16\"): got {_got(row.id)}"))  # fmt: skip
+                                                f"its rows (\"3.16\"): got {_got(row.id)}", _named(row.id)))  # fmt: skip
         if row.id in first:
             out.append(_p(row.source, "row.id", f"duplicate row id '{row.id}' (first on line {first[row.id]})"))
         first.setdefault(row.id, row.source.line)
@@ -118,7 +125,7 @@ def validate_row_ids(fw: Framework) -> list[Problem]:
             continue
         if len(row.was) > LONGEST_ROW_ID or has_control(row.was):
             out.append(_p(row.source, "row.was", f"the row's number before is one line of at most {LONGEST_ROW_ID} characters, "
-                                                 f"as the council numbered it (\"1.6\"): got {_got(row.was)}"))  # fmt: skip
+                                                 f"as the council numbered it (\"1.6\"): got {_got(row.was)}", _named(row.was)))  # fmt: skip
         elif row.was == WAS_NEW:
             continue  # new work, whatever row its number held (rules/numbering.py); as many rows as are new
         elif row.was in was:  # its own number too: the same row whatever its words, which no other row can be
@@ -288,7 +295,7 @@ def validate_triggers(fw: Framework) -> list[Problem]:
             where = f"row {row.id}.trigger"
             w = t.when
             if len(t.id) > LONGEST_ROW_ID or has_control(t.id):
-                out.append(_p(t.source, f"{where}.id", f"a trigger id is one line of at most {LONGEST_ROW_ID} characters, got {_got(t.id)}"))
+                out.append(_p(t.source, f"{where}.id", f"a trigger id is one line of at most {LONGEST_ROW_ID} characters, got {_got(t.id)}", _named(t.id)))
             if w.on not in TRIGGER_EVENTS:
                 out.append(_p(w.source, f"{where}.when.on", f"unknown event '{w.on}' (one of: {', '.join(TRIGGER_EVENTS)})"))
             for g in sorted(w.grades - grades):

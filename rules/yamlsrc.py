@@ -22,7 +22,7 @@ from typing import Callable, TypeVar, Union
 
 import yaml
 from qaf.rules.plain import INVISIBLE, LINES, invisible, iso_day
-from qaf.rules.problems import Problem, Source
+from qaf.rules.problems import Problem, Source, about_character
 
 T = TypeVar("T")
 
@@ -244,12 +244,13 @@ def _convert(node: yaml.Node, filename: str, problems: list[Problem], marks: _Ma
         null = node.style is None and node.value in _NULLS
         if found := LINES.search(node.value):  # only an escape gets one here ("\0", "\a", "\u0000"): YAML refuses them raw
             problems.append(Problem(Source(filename, line), "yaml", f"a control character (U+{ord(found[0]):04X}) in a value: "
-                                                                  "text holds none but tab and line breaks"))  # fmt: skip
+                                                                  "text holds none but tab and line breaks", kind=about_character(found[0])))  # fmt: skip
+            # kind: a field's own check that names the character too is said once, in these words (rules/loader.py)
         elif hidden := invisible(node.value):  # a framework's words are in every feed and email: none hides or turns around
             raw = text[node.start_mark.index : node.end_mark.index]
             found = INVISIBLE.search(raw)  # the line it is on in a block ("\u202e" escaped: the value's first)
             at = line + raw.count("\n", 0, found.start()) if found else line
-            problems.append(Problem(Source(filename, at), "yaml", f"{hidden} in a value: type it again as plain text"))
+            problems.append(Problem(Source(filename, at), "yaml", f"{hidden} in a value: type it again as plain text", kind=about_character(INVISIBLE.search(node.value)[0])))
         return Scalar(node.value, line, quoted=node.style in ("'", '"'), null=null)
     if isinstance(node, yaml.SequenceNode):
         return Seq(tuple(_convert(item, filename, problems, marks, text) for item in node.value), line)
@@ -307,9 +308,9 @@ class Fields:
     def name(self, key: str) -> str:
         return f"{self.prefix}.{key}" if self.prefix else key
 
-    def problem(self, key: str | None, message: str, line: int | None = None) -> None:
+    def problem(self, key: str | None, message: str, line: int | None = None, kind: str = "") -> None:
         where = Source(self.filename, line) if line else self.source(key)
-        self.problems.append(Problem(where, self.name(key) if key else self.prefix, message))
+        self.problems.append(Problem(where, self.name(key) if key else self.prefix, message, kind=kind))
 
     def has(self, key: str) -> bool:
         return self.node.get(key) is not None

@@ -400,6 +400,18 @@ def test_an_invisible_character_in_a_key_is_said_as_itself_not_as_an_unknown_fie
                                           "text around in a key: type it again as plain text"]  # fmt: skip
 
 
+def test_an_id_holding_a_hidden_character_past_the_quoted_sixty_is_one_problem_not_two():
+    """The field's problem quotes its value cut to 60 characters: a framework id of 62 holding U+200B at the end was
+    said twice (the two problems were matched by finding the character in the field's words, cut off). Now they
+    are matched by what each is about: one problem, the field's, naming the character."""
+    bundled = (Path(__file__).parents[1] / "rules" / "frameworks" / "east-sussex-2013.yaml").read_text()
+    text = bundled.replace("id: east-sussex-2013\n", 'id: "' + "e" * 61 + '\\u200b"\n', 1)
+    line = text[: text.index('id: "eee')].count("\n") + 1
+    _, problems = load_text(text, "es.yaml")
+    assert messages(errors(problems)) == [f"es.yaml:{line}: id: U+200B ZERO WIDTH SPACE, an invisible character or one that "
+                                          "turns text around in a value: type it again as plain text"]  # fmt: skip
+
+
 def test_a_setting_or_row_id_holding_a_hidden_or_control_character_is_one_problem_not_two():
     """A framework's id, title, council, version or timezone, or a row id, holding U+200B or U+202E (or an escaped
     "\\a") got two problems on one line: the field's ("not valid: 'east\\u200b-sussex-2013': 1 to 64 lower-case
