@@ -26,15 +26,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import PG_DEFAULT, on_each_store  # noqa: E402
+from common import PG_DEFAULT, on_each_store, scheduled  # noqa: E402
 
 from qaf.demo.synthetic import make_council  # noqa: E402
 from qaf.engine.outcomes import Recording  # noqa: E402
 from qaf.engine.query import Filters  # noqa: E402
 from qaf.rules import bundled  # noqa: E402
 from qaf.rules.loader import load_framework  # noqa: E402
-from qaf.store.sql import SqlStore  # noqa: E402
-from qaf.usecases import recording, scheduling, signin  # noqa: E402
+from qaf.usecases import recording, signin  # noqa: E402
 
 FIRST, LAST = date(2026, 4, 1), date(2027, 3, 31)
 TODAY = date(2026, 6, 10)
@@ -56,10 +55,7 @@ def run(name: str, url: str, n: int) -> None:
 
     fw = load_framework(bundled.path("east-sussex-2013"))[0]
     org = make_council(1, "large")
-    store = SqlStore.open(url)
-    store.save_framework(fw, bundled.path(fw.id).read_text())
-    store.save_org(org)
-    scheduling.schedule(store, fw, org, FIRST, LAST, TODAY)
+    store = scheduled(url, fw, org, FIRST, LAST, TODAY)
     audits = [o for o in store.obligations(Filters(kind="audit", statuses=frozenset({"open"})))
               if o.case and o.assignee and o.period_start <= TODAY and o.row == "3.16"]  # fmt: skip
     by_manager: dict[str, list] = {}

@@ -55,7 +55,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import httpx  # noqa: E402
-from common import PG_DEFAULT, moved_on, on_each_store  # noqa: E402
+from common import PG_DEFAULT, load_average, moved_on, on_each_store  # noqa: E402
 from fastapi import Request  # noqa: E402
 from fastapi.responses import Response  # noqa: E402
 from sqlalchemy import text  # noqa: E402
@@ -259,9 +259,9 @@ def main() -> int:
     org = make_council(seed=1, size="large")
     fw, _ = load_framework(bundled.path("east-sussex-2013"))
     print(f"council: {len(org.people)} people, {len(org.teams)} teams; {fw.id} for a year; "
-          f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")  # fmt: skip
+          f"load average {load_average()}")  # fmt: skip
     on_each_store(args.only, args.pg, lambda name, url: run(name, url, fw, org, args.n))
-    print(f"load average at the end {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"load average at the end {load_average()}")
     return 0
 
 

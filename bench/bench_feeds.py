@@ -59,7 +59,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import PG_DEFAULT, moved_on, on_each_store  # noqa: E402
+from common import PG_DEFAULT, moved_on, on_each_store, scheduled, wait_for  # noqa: E402
 
 from qaf.usecases import tokens  # noqa: E402
 from qaf.calendars.http import etag  # noqa: E402
@@ -69,7 +69,6 @@ from qaf.engine.query import Filters  # noqa: E402
 from qaf.rules import bundled  # noqa: E402
 from qaf.rules.loader import load_framework  # noqa: E402
 from qaf.store.sql import SqlStore  # noqa: E402
-from qaf.usecases import scheduling  # noqa: E402
 from qaf.usecases.feeds import build  # noqa: E402
 from qaf.web.encoding import gzip_of  # noqa: E402
 from qaf.web.kept import Events  # noqa: E402
@@ -93,11 +92,7 @@ def timed(fn, repeat: int) -> tuple[float, float]:
 def prepare(url: str, size: str) -> SqlStore:
     fw = load_framework(bundled.path("east-sussex-2013"))[0]
     org = make_council(seed=1, size=size)
-    store = SqlStore.open(url)
-    store.save_framework(fw, bundled.path("east-sussex-2013").read_text())
-    store.save_org(org)
-    scheduling.schedule(store, fw, org, FIRST, LAST, TODAY)
-    return store
+    return scheduled(url, fw, org, FIRST, LAST, TODAY)
 
 
 def renders(store: SqlStore) -> None:
@@ -250,18 +245,6 @@ async def _warm(port: int, feed_tokens: list[str]) -> list[tuple[str, str]]:
         return list(await asyncio.gather(*(get(t) for t in feed_tokens)))
 
 
-def _wait_for(port: int) -> None:
-    import socket
-
-    for _ in range(300):
-        try:
-            socket.create_connection((HOST, port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit(f"the server did not start on port {port}")
-
-
 def http(store: SqlStore, url: str, subscribers: int, seconds: float, freeze: bool) -> None:
     org, vocab = store.org(), store.vocabulary()
     own = Counter(o.assignee for o in store.obligations(Filters()) if o.assignee)
@@ -271,7 +254,7 @@ def http(store: SqlStore, url: str, subscribers: int, seconds: float, freeze: bo
     port = 18000 + os.getpid() % 1000
     server = subprocess.Popen([sys.executable, __file__, "--serve", url, "--port", str(port), *(["--no-freeze"] if not freeze else [])])
     try:
-        _wait_for(port)
+        wait_for(HOST, port, 300)
         start = time.perf_counter()
         paths = asyncio.run(_warm(port, feed_tokens))
         print(f"{len(paths)} subscribers' first fetch (each feed rendered once): {time.perf_counter() - start:.1f} s")

@@ -24,14 +24,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import PG_DEFAULT, on_each_store  # noqa: E402
+from bench.common import PG_DEFAULT, on_each_store, scheduled  # noqa: E402
 from qaf.calendars.access import line_below  # noqa: E402
 from qaf.demo.synthetic import make_council  # noqa: E402
 from qaf.engine.query import Filters  # noqa: E402
 from qaf.rules import bundled  # noqa: E402
 from qaf.rules.loader import load_framework  # noqa: E402
-from qaf.store.sql import SqlStore  # noqa: E402
-from qaf.usecases import scheduling, signin  # noqa: E402
+from qaf.usecases import signin  # noqa: E402
 
 FIRST, LAST = date(2026, 4, 1), date(2027, 9, 30)
 TODAY = date(2026, 10, 1)
@@ -56,10 +55,7 @@ def run(name: str, url: str, size: str, repeat: int) -> None:
 
     fw = load_framework(bundled.path("east-sussex-2013"))[0]
     org = make_council(seed=1, size=size)
-    store = SqlStore.open(url)
-    store.save_framework(fw, bundled.path("east-sussex-2013").read_text())
-    store.save_org(org)
-    scheduling.schedule(store, fw, org, FIRST, LAST, TODAY)
+    store = scheduled(url, fw, org, FIRST, LAST, TODAY)
     vocab = store.vocabulary()
     every = store.obligations(Filters(statuses=None))
     owners = Counter(o.assignee for o in every if o.assignee)

@@ -30,7 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import PG_DEFAULT, on_each_store  # noqa: E402
+from common import PG_DEFAULT, load_average, on_each_store, scheduled  # noqa: E402
 from sqlalchemy import Engine, event, insert, update  # noqa: E402
 
 from qaf.demo.synthetic import make_council  # noqa: E402
@@ -40,10 +40,7 @@ from qaf.rules import bundled  # noqa: E402
 from qaf.rules.loader import load_framework  # noqa: E402
 from qaf.store.obligations import OBLIGATIONS, OUTCOMES  # noqa: E402
 from qaf.store.sql import SqlStore  # noqa: E402
-from qaf.usecases import (
-    recording,  # noqa: E402
-    scheduling,  # noqa: E402
-)
+from qaf.usecases import recording  # noqa: E402
 
 FIRST, LAST = date(2026, 4, 1), date(2027, 3, 31)
 TODAY = date(2027, 4, 1)
@@ -53,10 +50,7 @@ ROUNDS = 5
 
 
 def prepare(url: str, fw, org, n: int) -> tuple[SqlStore, list]:
-    store = SqlStore.open(url)
-    store.save_framework(fw, bundled.path(fw.id).read_text())
-    store.save_org(org)
-    scheduling.schedule(store, fw, org, FIRST, LAST, TODAY)
+    store = scheduled(url, fw, org, FIRST, LAST, TODAY)
     audits = [o for o in store.obligations(Filters(kind="audit", statuses=frozenset({"open"}))) if o.case and o.assignee]
     random.Random(7).shuffle(audits)
     if len(audits) < n + BASELINE_N + BATCH_N + REPLAY_N:
@@ -268,9 +262,9 @@ def main() -> int:
     org = make_council(seed=1, size="large")
     fw, _ = load_framework(bundled.path("east-sussex-2013"))
     print(f"council: {len(org.people)} people, {len(org.teams)} teams; {fw.id}; {args.n} outcomes, 20% with concerns; "
-          f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")  # fmt: skip
+          f"load average {load_average()}")  # fmt: skip
     on_each_store(args.only, args.pg, lambda name, url: run(name, url, fw, org, args.n))
-    print(f"load average at the end {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"load average at the end {load_average()}")
     return 0
 
 

@@ -44,7 +44,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import PG_DEFAULT, on_each_store, temporary_schema  # noqa: E402
+from common import PG_DEFAULT, load_average, on_each_store, temporary_schema  # noqa: E402
 
 from qaf.demo.synthetic import make_council  # noqa: E402
 from qaf.rules import bundled  # noqa: E402
@@ -194,7 +194,7 @@ def main() -> int:
     figures: dict[str, list[tuple[float, float]]] = {}
     for i in range(args.rounds):  # SQLite and PostgreSQL alternately, a fresh store each round
         on_each_store(args.only, args.pg, lambda name, url: run(name, url, fw, org, figures, i == args.rounds - 1, args.pg))
-    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"load average {load_average()}")
     for name, rounds in figures.items():
         ratios = sorted(y / f for y, f in rounds)
         print(f"{name}: qaf {statistics.median(y for y, _ in rounds):.3f} s, floor {statistics.median(f for _, f in rounds):.3f} s "

@@ -47,13 +47,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import server_time  # noqa: E402
+from common import scheduled, server_time, wait_for  # noqa: E402
 from qaf.demo.synthetic import make_council  # noqa: E402
 from qaf.engine.query import Filters  # noqa: E402
 from qaf.rules import bundled  # noqa: E402
 from qaf.rules.loader import load_framework  # noqa: E402
 from qaf.store.sql import SqlStore  # noqa: E402
-from qaf.usecases import scheduling, signin  # noqa: E402
+from qaf.usecases import signin  # noqa: E402
 
 FIRST, LAST = date(2026, 4, 1), date(2027, 9, 30)
 TODAY = date(2026, 10, 1)
@@ -68,12 +68,7 @@ def load() -> str:
 
 def prepare(url: str, size: str) -> SqlStore:
     fw = load_framework(bundled.path("east-sussex-2013"))[0]
-    store = SqlStore.open(url)
-    store.save_framework(fw, bundled.path("east-sussex-2013").read_text())
-    org = make_council(seed=1, size=size)
-    store.save_org(org)
-    scheduling.schedule(store, fw, org, FIRST, LAST, TODAY)
-    return store
+    return scheduled(url, fw, make_council(seed=1, size=size), FIRST, LAST, TODAY)
 
 
 def people(store: SqlStore, n: int) -> tuple[str, list[str]]:
@@ -241,23 +236,11 @@ def _links(html: str) -> list[str]:
     return re.findall(r'href="(/obligations/[0-9a-f]{16})"', html)
 
 
-def _wait_for(port: int) -> None:
-    import socket
-
-    for _ in range(600):
-        try:
-            socket.create_connection((HOST, port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit(f"the server did not start on port {port}")
-
-
 def over_http(url: str, tokens: list[str], seconds: float, clients: int = 1, every: float | None = None) -> None:
     port = 19000 + os.getpid() % 1000
     server = subprocess.Popen([sys.executable, __file__, "--serve", url, "--port", str(port)])
     try:
-        _wait_for(port)
+        wait_for(HOST, port, 600)
         asyncio.run(browse(port, tokens[:5], 2, False))  # warm: the organisation and frameworks read
         print(f"{len(tokens)} people browsing for {seconds:.0f} s from {clients} client process(es): {load()}")
         lat, codes, took, _ = browsing(port, tokens, seconds, False, clients=clients)

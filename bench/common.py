@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import socket
 import sys
 import tempfile
+import time
 from pathlib import Path
+from datetime import date
 from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -15,6 +19,36 @@ from qaf.store import versioning  # noqa: E402
 from qaf.store.db import temporary_schema  # noqa: E402
 
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def scheduled(url: str, fw, org, first: date, last: date, today: date):
+    """A store at ``url`` holding ``fw`` (as its bundled text) and ``org``, scheduled from ``first`` to ``last``
+    as on ``today``: what a benchmark of a council's year starts from."""
+    from qaf.rules import bundled
+    from qaf.store.sql import SqlStore
+    from qaf.usecases import scheduling
+
+    store = SqlStore.open(url)
+    store.save_framework(fw, bundled.path(fw.id).read_text())
+    store.save_org(org)
+    scheduling.schedule(store, fw, org, first, last, today)
+    return store
+
+
+def load_average() -> str:
+    """The machine's load averages (1, 5 and 15 minutes), for a benchmark to print beside its times."""
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def wait_for(host: str, port: int, tries: int) -> None:
+    """Until a server answers on ``host:port``, trying every 0.1 s ``tries`` times; else the benchmark stops."""
+    for _ in range(tries):
+        try:
+            socket.create_connection((host, port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit(f"the server did not start on port {port}")
 
 
 def on_each_store(only: str | None, pg: str, run: Callable[[str, str], None]) -> None:

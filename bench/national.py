@@ -90,7 +90,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import PG_DEFAULT, server_time  # noqa: E402
+from common import PG_DEFAULT, load_average, server_time  # noqa: E402
 from qaf.service import BACKGROUND  # noqa: E402
 from qaf.store.settings import SETTINGS  # noqa: E402
 
@@ -477,7 +477,7 @@ def main() -> int:
     when = f"each ticks at 06:00 plus its own offset under {args.spread} minutes" if args.spread else "all tick at 06:00:00 at once"
     print(f"{args.councils} councils of size {args.size}, one schema each ({APP}_{run}_*), one database; {when}, "
           f"a simulated day of {args.day_gap:g} s; "
-          f"{os.cpu_count()} cores, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")  # fmt: skip
+          f"{os.cpu_count()} cores, load average {load_average()}")  # fmt: skip
     try:
         began = time.perf_counter()
         for n, schema in enumerate(schemas):
@@ -543,7 +543,7 @@ def main() -> int:
 
         # --- figures
         print(f"\nthe month: {args.days} simulated days for {len(councils)} councils at once in {month_s:.1f} s; "
-              f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")  # fmt: skip
+              f"load average {load_average()}")  # fmt: skip
         base_tick = statistics.median(alone_ticks) if alone_ticks else float("nan")
         base_cpu = statistics.median(alone_cpu) if alone_cpu else float("nan")
         print(f"{'council':<11} {'ticked':>7} {'tick med':>8} {'max':>6} {'ratio':>6} {'cpu med':>7} {'ratio':>6}   "
@@ -642,7 +642,7 @@ def main() -> int:
         for label, s in (("alone", sampler), ("first ticks", sampler2), ("the month", sampler3)):
             what = ", ".join(f"{k} {v}" for k, v in sorted(s.waits.items())) or "none"
             print(f"lock waits, {label}: {s.waiting_samples} of {s.samples} samples had a backend waiting on a lock ({what})")
-        print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        print(f"load average at the end: {load_average()}")
         return 0 if not missed else 1
     finally:
         for c in councils:
