@@ -50,6 +50,15 @@ def test_html_is_escaped_and_links_go_to_the_api():
     assert "https://qaf.example-council.gov.uk/obligations/abc123" in msg.get_body(("plain",)).get_content()
 
 
+def test_a_copy_that_is_not_one_address_is_left_out_and_named_with_why_the_rest_copied_once():
+    """The Head of Safeguarding's address from before addresses were ASCII is left out of the Cc, and the message
+    says so, as a server's refusal for good would, for the outbox to record; the recipient's own is not copied."""
+    olive, head, bad = "olive.ops@example-council.gov.uk", "head.sg@example-council.gov.uk", "zo\u00eb@example-council.gov.uk"
+    msg = compose(SETTINGS, "k", olive, "s", "t", None, AT, cc=(f" {head} ", bad, olive, ""))
+    assert received(msg)["Cc"] == head
+    assert list(msg.left_out) == [bad] and msg.left_out[bad][0] == 553 and "U+00EB" in msg.left_out[bad][1].decode()
+
+
 def test_the_message_id_comes_from_the_outbox_key():
     a = compose(SETTINGS, "alert/outcome/x/2/1", "olive.ops@example-council.gov.uk", "s", "t", None, AT)
     b = compose(SETTINGS, "alert/outcome/x/2/1", "olive.ops@example-council.gov.uk", "s", "t", None, AT)

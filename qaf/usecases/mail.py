@@ -154,15 +154,29 @@ def not_ascii(address: str) -> str:
     return f" (U+{ord(odd):04X} {odd!r}: an address qaf sends to is in ASCII; it will not be tried again)" if odd else ""
 
 
-def left_out(to: str, cc: tuple[str, ...]) -> dict[str, tuple[int, bytes]]:
-    """The copies :func:`compose` leaves out, not being one address each (the recipient's own is not
-    one): each with why, as a server's refusal for good (553, "mailbox name not allowed") reads."""
-    return {a.strip(): (553, f"left out by qaf, not an email address it sends to{not_ascii(a)}".encode())
-            for a in cc if a.strip() and not ADDRESS.fullmatch(a.strip())}  # fmt: skip
+class Composed(MIMEMultipart):
+    """A message as :func:`compose` made it. ``left_out``: the copies it left out, not being one address each
+    (the recipient's own, copied again, is not one: it is not sent twice), each with why, as a server's refusal
+    for good (553, "mailbox name not allowed") reads, for the outbox to name with those a server refused."""
+
+    left_out: dict[str, tuple[int, bytes]]
+
+
+def _copies(to: str, cc: tuple[str, ...]) -> tuple[list[str], dict[str, tuple[int, bytes]]]:
+    """(the copies a message to ``to`` goes to, those left out with why): one reading of ``cc``."""
+    copied: list[str] = []
+    left: dict[str, tuple[int, bytes]] = {}
+    for a in (a.strip() for a in cc):
+        if ADDRESS.fullmatch(a):
+            if a != to:
+                copied.append(a)
+        elif a:
+            left[a] = (553, f"left out by qaf, not an email address it sends to{not_ascii(a)}".encode())
+    return copied, left
 
 
 def compose(settings: MailSettings, key: str, to: str, subject: str, text: str, cause: str | None, at: datetime,
-            cc: tuple[str, ...] = ()) -> Message:  # fmt: skip
+            cc: tuple[str, ...] = ()) -> Composed:  # fmt: skip
     """A plain-text and HTML message; raises ValueError for an address that is not one address.
 
     Built with the classic MIME classes (four times faster than EmailMessage
@@ -176,10 +190,10 @@ def compose(settings: MailSettings, key: str, to: str, subject: str, text: str, 
         text += f"\n\nOpen it: {settings.base_url}/obligations/{cause}"
     elif key.startswith("digest/") and settings.base_url:  # a digest names many items: all of them are on "My work"
         text += f"\n\nSee all your work: {settings.base_url}/my-work"
-    msg = MIMEMultipart("alternative")
+    msg = Composed("alternative")
     msg["From"] = one_line(settings.sender, 200)
     msg["To"] = to
-    copied = [a.strip() for a in cc if ADDRESS.fullmatch(a.strip()) and a.strip() != to]  # a bad copy address is left out
+    copied, msg.left_out = _copies(to, cc)  # a bad copy address is left out
     if copied:
         msg["Cc"] = ", ".join(copied)
     msg["Subject"] = Header(one_line(subject, 200), "utf-8")

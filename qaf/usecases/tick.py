@@ -35,8 +35,8 @@ from qaf.store.protocols import Store
 from qaf.store.settings import whole as settings_whole
 from qaf.usecases import scheduling
 from qaf.usecases.dayclaim import DayClaim, TakenOver
+from qaf.usecases.mail import MailSettings, MayHaveGone, Sender, Unreachable, compose, refused_its_person
 from qaf.usecases.readdress import readdress
-from qaf.usecases.mail import MailSettings, MayHaveGone, Sender, Unreachable, compose, left_out, refused_its_person
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -246,7 +246,7 @@ def send_outbox(
             with store.write() as conn:
                 ob_store.copies_sent(conn, item, runner, copied)  # they have it: tried again for the rest only
                 return ob_store.mark_failed(conn, item, runner, now, f"{type(refused).__name__}: {refused}", permanent=refused_for_good(refused))
-        answer = {**left_out(item.recipient_email, item.cc), **answer}  # copies never tried are named with those refused
+        answer = {**msg.left_out, **answer}  # copies never tried are named with those refused
         failpoint("after-smtp")
         with store.write() as conn:
             if not ob_store.mark_sent(conn, item, runner, now):
