@@ -70,16 +70,15 @@ RESULT_TITLES = {
 
 def install(app: FastAPI, site: Site) -> None:
     """Add the obligation's page and its forms to ``app``."""
-    store, viewer, one = site.store, site.viewer, site.one
+    store, one = site.store, site.one
 
     @app.get("/obligations/{oid}", include_in_schema=False)
     def obligation(request: Request, oid: str) -> Response:
-        with store.one_read():  # the whole page from one read transaction
-            who = viewer(request)
-            if who is None:
-                return site.to_sign_in(request)
-            seen = site.seen(oid, who)  # the worker whose work it graded reads a graded audit, without its notes
-            return seen if isinstance(seen, Response) else page("obligation.html", **shown_to(who, *seen))
+        return site.signed_in(request, lambda who: obligation_page(who, oid))
+
+    def obligation_page(who: Viewer, oid: str) -> Response:
+        seen = site.seen(oid, who)  # the worker whose work it graded reads a graded audit, without its notes
+        return seen if isinstance(seen, Response) else page("obligation.html", **shown_to(who, *seen))
 
     def shown_to(who: Viewer, ob: Obligation, cause: Obligation | None, whole: bool) -> dict[str, Any]:
         """The page's context for ``who``: all of it, or the audited worker's part (:func:`about`'s ``whole``);

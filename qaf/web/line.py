@@ -82,14 +82,11 @@ def install(app: FastAPI, site: Site) -> None:
 
     @app.get("/obligations/{oid}/extension", include_in_schema=False)
     def extension_page(request: Request, oid: str) -> Response:
-        with site.store.one_read():  # the whole page from one read transaction
-            who = site.viewer(request)
-            if who is None:
-                return site.to_sign_in(request)
+        def shown(who: Viewer) -> Response:
             ob = site.one(oid, who)
-            if isinstance(ob, Response):
-                return ob
-            return page("extension.html", viewer=who, ob=ob, **on_page(site, store, who, ob))
+            return ob if isinstance(ob, Response) else page("extension.html", viewer=who, ob=ob, **on_page(site, store, who, ob))
+
+        return site.signed_in(request, shown)
 
     @app.post("/obligations/{oid}/extension", include_in_schema=False)
     async def ask_for_time(request: Request, oid: str) -> Response:
@@ -161,41 +158,31 @@ def install(app: FastAPI, site: Site) -> None:
 
     @app.get("/my-line", include_in_schema=False)
     def my_line(request: Request) -> Response:
-        with site.store.one_read():  # the whole page from one read transaction
-            who = site.viewer(request)
-            if who is None:
-                return site.to_sign_in(request)
-            shown = line_of(site, who)
-            if not shown["people"] and not shown["waiting"]:  # opens_my_line's rule
+        def shown(who: Viewer) -> Response:
+            found = line_of(site, who)
+            if not found["people"] and not found["waiting"]:  # opens_my_line's rule
                 return site.refused(403, "My line is for managers", "Nobody reports to you in the organisation's records.", who)
-            return page("my_line.html", **shown)
+            return page("my_line.html", **found)
+
+        return site.signed_in(request, shown)
 
     @app.get("/director", include_in_schema=False)
     def director(request: Request, month: str | None = None, framework: str | None = None) -> Response:
-        with site.store.one_read():  # the whole page from one read transaction
-            who = site.viewer(request)
-            if who is None:
-                return site.to_sign_in(request)
+        def shown(who: Viewer) -> Response:
             if who.visible is not None:
                 return site.refused(403, "This page is for the Director and the overseeing roles",
                                     "It shows the whole council's figures.", who)  # fmt: skip
             return director_page(site, who, month, framework, figures)
 
+        return site.signed_in(request, shown)
+
     @app.get("/search", include_in_schema=False)
     def search(request: Request, format: str = "html") -> Response:
-        with site.store.one_read():  # the whole page from one read transaction
-            who = site.viewer(request)
-            if who is None:
-                return site.to_sign_in(request)
-            return search_page(site, who, request, format)
+        return site.signed_in(request, lambda who: search_page(site, who, request, format))
 
     @app.get("/my-work/calendar", include_in_schema=False)
     def calendar_page(request: Request) -> Response:
-        with site.store.one_read():  # the whole page from one read transaction
-            who = site.viewer(request)
-            if who is None:
-                return site.to_sign_in(request)
-            return page("calendar.html", viewer=who, url=None, links=len(tokens.feeds_of(store, who.person)))
+        return site.signed_in(request, lambda who: page("calendar.html", viewer=who, url=None, links=len(tokens.feeds_of(store, who.person))))
 
     @app.post("/my-work/calendar", include_in_schema=False)
     async def make_calendar_link(request: Request) -> Response:

@@ -70,6 +70,12 @@ class Site:
         person = org.person(found.person)
         return Viewer(found.person, person.name if person else found.person, found.csrf, seen)
 
+    def signed_in(self, request: Request, render: Callable[[Viewer], Response]) -> Response:
+        """``render(viewer)`` for the signed-in person, the whole page from one read transaction; else to sign in."""
+        with self.store.one_read():
+            who = self.viewer(request)
+            return self.to_sign_in(request) if who is None else render(who)
+
     @staticmethod
     def to_sign_in(request: Request) -> Response:
         # the page asked for, query and all (the Director's /line?month=2024-05), as one parameter
