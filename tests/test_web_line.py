@@ -590,3 +590,32 @@ def test_a_decision_leaves_no_link_back_to_a_my_line_that_would_refuse_its_decid
     line = olive.get("/my-line")
     decided = olive.post(f"/extensions/{request_id(line.text)}/approve", data={"csrf": csrf(line.text)})
     assert "Back to My line" in decided.text and olive.get("/my-line").status_code == 200
+
+
+def test_the_my_line_link_shows_exactly_when_my_line_opens(site: Site):
+    """The menu offered "My line" to anyone who saw more than their own work: the Head of QA, who oversees
+    everyone and has nobody below, and Otto, whose whole line had left, followed it to a 403. It follows My line's
+    own rule now: someone in post below, or a request for more time waiting for them."""
+    import dataclasses
+
+    from tests.council import PEOPLE, council
+
+    def menu_and_page(email: str) -> tuple[bool, int]:
+        client = site.signed_in(email)
+        return 'href="/my-line"' in client.get("/my-work").text, client.get("/my-line").status_code
+
+    assert menu_and_page(OLIVE) == (True, 200)  # a manager with people in post
+    assert menu_and_page(PAT) == (True, 200)
+    assert menu_and_page(DANA) == (True, 200)  # the Director has a line below her
+    assert menu_and_page("quinn.quality@example-council.gov.uk") == (False, 403)  # an overseer with nobody below
+    assert menu_and_page(TOM) == (False, 403)
+    otto = "otto.ops@example-council.gov.uk"
+    paul = site.signed_in("paul.practice@example-council.gov.uk")
+    assert ask(site, paul, may_audit(site.store, "SW6", 6).id, "2024-07-05").status_code == 303
+    site.store.save_org(council(people=tuple(dataclasses.replace(p, end=date(2024, 6, 9)) if p.id in ("PM3", "SW6") else p for p in PEOPLE)))
+    assert menu_and_page(otto) == (True, 200)  # his line has left, and Paul's request still waits for him
+    line = site.signed_in(otto)
+    page = line.get("/my-line").text
+    decided = line.post(f"/extensions/{request_id(page)}/approve", data={"csrf": csrf(page)})
+    assert decided.status_code == 200 and 'href="/my-line"' not in decided.text  # nor in the menu of the page that says so
+    assert menu_and_page(otto) == (False, 403)  # nobody in post below him and nothing waiting

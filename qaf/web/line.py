@@ -24,6 +24,7 @@ Bad filters answer 422 with the message beside the field; nothing is queried.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -141,7 +142,8 @@ def install(app: FastAPI, site: Site) -> None:
         except InputError as exc:
             errors = {int(rid): " ".join(p.message[:1].upper() + p.message[1:] for p in exc.problems)}
             return page("my_line.html", 422, **line_of(site, who, errors, {int(rid): fields.get("answer", "")}))
-        return page("decided.html", viewer=who, title=title, message=message, my_line=opens_my_line(site, who))
+        who = replace(who, my_line=site.opens_my_line(who.person))  # the decision may have emptied it
+        return page("decided.html", viewer=who, title=title, message=message)
 
     @app.get("/extensions/{rid}/approve", include_in_schema=False)
     @app.get("/extensions/{rid}/refuse", include_in_schema=False)
@@ -159,10 +161,9 @@ def install(app: FastAPI, site: Site) -> None:
     @app.get("/my-line", include_in_schema=False)
     def my_line(request: Request) -> Response:
         def shown(who: Viewer) -> Response:
-            found = line_of(site, who)
-            if not found["people"] and not found["waiting"]:  # opens_my_line's rule
+            if not who.my_line:  # the menu's rule (Site.opens_my_line), so its link is never a 403
                 return site.refused(403, "My line is for managers", "Nobody reports to you in the organisation's records.", who)
-            return page("my_line.html", **found)
+            return page("my_line.html", **line_of(site, who))
 
         return site.signed_in(request, shown)
 
@@ -200,16 +201,6 @@ def install(app: FastAPI, site: Site) -> None:
         url = where + tokens.feed_path(token)
         webcal = "webcal://" + url.split("://", 1)[1]
         return page("calendar.html", viewer=who, url=url, webcal=webcal, links=1)
-
-
-def opens_my_line(site: Site, who: Viewer) -> bool:
-    """Whether My line opens for ``who`` (not its 403): someone in post below them, or a request waiting for them.
-    A manager who decided the last request of someone who has left may have neither."""
-    store, today = site.store, site.clock()
-    org = store.org()
-    if any(access.active(org, p, today) for p in access.line_below(org, who.person)):
-        return True
-    return bool(extensions.waiting_for(store, who.person, today))
 
 
 def line_of(site: Site, who: Viewer, errors: dict | None = None, entered: dict | None = None) -> dict[str, Any]:
@@ -290,8 +281,6 @@ def search_page(site: Site, who: Viewer, request: Request, fmt: str) -> Response
         return page("search.html", **context, found=None)
     q = asked.query
     if asked.statuses is not None:
-        from dataclasses import replace
-
         q = replace(q, statuses=asked.statuses)
     try:
         found = queries.due(store, q, today, who.visible)  # theirs, their line's, and the actions of the audits they see

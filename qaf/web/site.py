@@ -27,7 +27,7 @@ from starlette.responses import RedirectResponse, Response
 from qaf.calendars import access
 from qaf.engine.model import Obligation, is_obligation_id
 from qaf.engine.query import Filters
-from qaf.usecases import mail, queries, signin
+from qaf.usecases import extensions, mail, queries, signin
 from qaf.web.forms import page, same
 
 COOKIE = "qaf_session"
@@ -45,6 +45,7 @@ class Viewer:
     name: str
     csrf: str
     visible: frozenset[str] | None  # None: everyone's
+    my_line: bool = False  # whether My line opens for them (:meth:`Site.opens_my_line`): the menu links to it only then
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +69,22 @@ class Site:
         scope = access.widest_scope(org, vocab, found.person, self.overseers)
         seen = access.visible(org, vocab, found.person, scope, self.clock(), self.overseers)
         person = org.person(found.person)
-        return Viewer(found.person, person.name if person else found.person, found.csrf, seen)
+        name = person.name if person else found.person
+        return Viewer(found.person, name, found.csrf, seen, self.opens_my_line(found.person))
+
+    def opens_my_line(self, person: str) -> bool:
+        """Whether My line opens for ``person`` (not its 403): someone in post below them, or a request for more
+        time waiting for them. A manager whose whole line has left may have neither; an overseer with nobody below
+        (the Head of QA) sees everyone's work and has no line. Requests wait only for managers above the work's
+        owner (:func:`qaf.usecases.extensions.approvers`), so someone with nobody below costs no query."""
+        store, today = self.store, self.clock()
+        org = store.snapshot().org
+        below = access.line_below(org, person)
+        if not below:
+            return False
+        if any(access.active(org, p, today) for p in below):
+            return True
+        return bool(extensions.waiting_for(store, person, today))
 
     def signed_in(self, request: Request, render: Callable[[Viewer], Response]) -> Response:
         """``render(viewer)`` for the signed-in person, the whole page from one read transaction; else to sign in."""
