@@ -9,11 +9,14 @@ which the store applies. Unknown people, roles, teams and services are a
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Iterable
 
 from qaf.engine.model import CANCELLED, DONE, OPEN, OVERDUE, RESCHEDULED, STATUSES, WAIVED
 from qaf.engine.org import Org
+from qaf.rules.model import Framework
 from qaf.rules.problems import QafError
 from qaf.rules.roles import Vocabulary
 
@@ -48,6 +51,29 @@ class QueryError(QafError, LookupError):
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
+
+
+def row_order(row: str) -> tuple:
+    """A row id's order, its numbers as numbers: 1.2 before 1.10."""
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"[.\s]+", row))
+
+
+def unknown_row(row: str, frameworks: Iterable[Framework], framework: str | None = None) -> str | None:
+    """Why no work can match the framework row ``row`` (no loaded framework, or not ``framework``, has it), said
+    as the search page, the API and ``qaf due --row`` say it; None when one has it.
+
+    >>> from types import SimpleNamespace as ns
+    >>> fw = ns(id="es", rows=(ns(id="1.10"), ns(id="1.2")))
+    >>> unknown_row("1.2", [fw]) is None, unknown_row("9.99", [fw]), unknown_row("1.2", [fw], "es") is None
+    (True, "no row '9.99' in the frameworks loaded (for example 1.2)", True)
+    >>> unknown_row("9.99", [fw], "es"), unknown_row("1.1", [])
+    ("no row '9.99' in framework 'es' (for example 1.2)", "no row '1.1' in the frameworks loaded (for example none)")
+    """
+    known = frozenset(r.id for fw in frameworks if not framework or fw.id == framework for r in fw.rows)
+    if row in known:
+        return None
+    where = f"framework '{framework}'" if framework else "the frameworks loaded"
+    return f"no row '{row}' in {where} (for example {min(known, key=row_order) if known else 'none'})"
 
 
 @dataclass(frozen=True, slots=True)

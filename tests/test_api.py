@@ -304,6 +304,24 @@ def test_bad_filters_are_422_with_a_message(shared: Served):
             assert field in {p["field"] for p in r.json()["problems"]}, query
 
 
+def test_a_row_no_framework_has_is_refused_naming_it_by_the_api_and_qaf_due_in_the_search_pages_words(shared: Served, capsys):
+    """'?row=9.99' (and 'qaf due --row 9.99') answered an empty list, exit 0: nothing due, as far as the auditor
+    could tell, where the search page says the row is not there. Each says so now, naming the parameter or option."""
+    from qaf.web import filters
+
+    for query, words in (("row=9.99", "no row '9.99' in the frameworks loaded (for example 1.1)"),
+                         ("framework=east-sussex-2013&row=3.17", "no row '3.17' in framework 'east-sussex-2013' (for example 1.1)")):  # fmt: skip
+        r = shared.client.get(f"/api/obligations?{query}", shared.api["D1"])
+        assert r.status_code == 422 and r.json()["problems"] == [{"field": "row", "message": words}], query
+        argv = [a for k, v in (p.split("=") for p in query.split("&")) for a in (f"--{k}", v)]
+        assert qaf(["--db", shared.url, "due", *argv, "--today", TODAY.isoformat()]) == 2
+        assert capsys.readouterr() == ("", f"qaf: --row: {words}\n"), query
+        params = dict(p.split("=") for p in query.split("&"))
+        page = filters.parse(params, shared.store.org(), shared.store.vocabulary(), filters.EVERY, shared.store.frameworks())
+        assert page.errors == {"row": f"Framework row: {words}"}  # one check, one wording
+    assert shared.client.get("/api/obligations?row=3.16", shared.api["D1"]).json()  # a row there is: its work
+
+
 def test_a_filter_given_twice_is_422_naming_it_and_statuses_given_twice_are_both_asked_for(shared: Served):
     """'?from=2024-01-01&from=2024-09-01' answered as if the first were not there (the last of each was taken,
     silently), as did 'person', 'kind', 'row' and the rest; 'status=open&status=done' answered the done work only."""

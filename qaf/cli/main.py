@@ -215,9 +215,20 @@ def cmd_due(args: argparse.Namespace) -> int:
         framework=args.framework, kind=args.kind, date_from=args.date_from, date_to=args.date_to,
         statuses=args.status or queries.LIVE_SHOWN,
     )  # fmt: skip
-    found = queries.due(store, query, today)
+    try:
+        found = queries.due(store, query, today)
+    except queries.QueryError as exc:
+        if exc.field != "row":
+            raise
+        raise OptionError(f"--row: {exc}") from None  # the search page's and the API's words
     sys.stdout.write(queries.render(found, store.org(), today, args.format, args.person))
     return 0
+
+
+class OptionError(QafError):
+    """An option's value that nothing can match (``qaf due --row 9.99``): a usage error, exit 2 as argparse's."""
+
+    exit_code = 2
 
 
 # --- qaf tick -----------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from qaf.engine import spreadsheet
 from qaf.engine.model import DONE, OPEN, OVERDUE, Obligation, is_obligation_id
 from qaf.engine.org import Org
 from qaf.engine.outcomes import GRADED
-from qaf.engine.query import LIVE_SHOWN, STORED, DueQuery, Filters, QueryError, filters, parse_statuses
+from qaf.engine.query import LIVE_SHOWN, STORED, DueQuery, Filters, QueryError, filters, parse_statuses, unknown_row
 from qaf.rules.model import Framework
 from qaf.rules.roles import Vocabulary
 from qaf.store.protocols import Store
@@ -83,6 +83,8 @@ def due_in(conn, store: Store, snap, q: DueQuery, today: date, visible: frozense
     """:func:`due` on the caller's transaction, with its snapshot; narrowed to ``visible`` people if given."""
     if q.framework is not None and q.framework not in (ids := [fw.id for fw in snap.frameworks]):
         raise QueryError(f"no framework '{q.framework}' (loaded: {', '.join(ids) or 'none'})", "framework")
+    if q.row is not None and (why := unknown_row(q.row, snap.frameworks, q.framework)):  # not an empty list: a mistake
+        raise QueryError(why, "row")
     f = filters(q, snap.org, snap.vocabulary if q.role is not None else _NO_ROLES, today)
     found = store.obligations_in(conn, f) if visible is None else _seen_in(conn, store, f, visible)
     return [o for o in found if shown_status(o, today, q.person) in q.statuses]

@@ -18,7 +18,7 @@ from typing import Iterable, Mapping
 from qaf.engine.caserefs import SHAPE
 from qaf.engine.model import RESCHEDULED, STATUSES, status_words
 from qaf.engine.org import Org
-from qaf.engine.query import DueQuery, parse_statuses
+from qaf.engine.query import DueQuery, parse_statuses, unknown_row
 from qaf.rules.model import KINDS, Framework
 from qaf.rules.plain import iso_day
 from qaf.rules.roles import Vocabulary
@@ -51,11 +51,6 @@ class Asked:
         from urllib.parse import urlencode
 
         return urlencode(self.entered)
-
-
-def _row_order(row: str) -> tuple:
-    """A row id's order, its numbers as numbers: 1.2 before 1.10."""
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"[.\s]+", row))
 
 
 def _day(text: str, label: str, errors: dict[str, str], key: str) -> date | None:
@@ -135,10 +130,8 @@ def parse(params: Mapping[str, str], org: Org, vocab: Vocabulary, offered: tuple
         errors["framework"] = f"Framework: no framework '{framework}' (loaded: {', '.join(loaded) or 'none'})"
     row = entered.get("row")
     if row and "row" not in errors and loaded is not None and "framework" not in errors:  # each row id read only when one is asked
-        known = frozenset(r.id for fw in loaded.values() if not framework or fw.id == framework for r in fw.rows)
-        if row not in known:
-            where = f"framework '{framework}'" if framework else "the frameworks loaded"
-            errors["row"] = f"Framework row: no row '{row}' in {where} (for example {min(known, key=_row_order) if known else 'none'})"
+        if why := unknown_row(row, loaded.values(), framework):
+            errors["row"] = f"{LABELS['row']}: {why}"
     role = entered.get("role")
     if role and "role" not in errors and vocab.resolve(role) is None:
         errors["role"] = f"Role: unknown role '{role}'"
