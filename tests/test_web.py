@@ -286,6 +286,21 @@ def test_after_sign_in_a_link_from_an_email_or_calendar_opens_its_page(site: Sit
     assert site.use(client, site.last_link()).headers["location"] == search
 
 
+def test_a_sign_in_address_giving_next_twice_is_refused_never_the_last_taken(site: Site):
+    """'/sign-in?next=/my-line&next=/director' (and an emailed link with two) went to the last, the first dropped
+    without a word, where every other parameter given twice is refused. 400 now, and no link is sent or used."""
+    audit = may_audit(site.store, "SW1", 6)
+    client = site.browser()
+    twice = f"next=/obligations/{audit.id}&next=/director"
+    answer = client.get(f"/sign-in?{twice}")
+    assert answer.status_code == 400 and "more than once" in answer.text and "/director" not in answer.text
+    site.ask_link(client, PAT, next=f"/obligations/{audit.id}")
+    link = site.last_link()
+    opened = client.get(f"{link}&next=/director")
+    assert opened.status_code == 400 and "more than once" in opened.text and 'action="/sign-in/' not in opened.text
+    assert site.use(client, link).headers["location"] == f"/obligations/{audit.id}"  # the link itself still works, once
+
+
 def test_the_api_docs_and_every_page_load_nothing_from_elsewhere(site: Site):
     client = site.signed_in(PAT)
     docs = client.get("/docs")

@@ -156,6 +156,14 @@ def test_a_callback_giving_code_or_state_twice_is_refused_naming_it_never_one_ta
         assert flow.browser.get(back).status_code == 400  # the genuine callback cannot be replayed after it
 
 
+def test_starting_a_sign_in_giving_next_twice_is_refused_never_the_last_taken(flow: Flow) -> None:
+    """'/oidc/sign-in?next=/my-work&next=/director' began a flow to the last page; 400 now, and no flow begun."""
+    answer = flow.browser.get("/oidc/sign-in?next=/my-work&next=/director")
+    assert answer.status_code == 400 and "more than once" in answer.text
+    assert flow.browser.cookies.get(oidc.FLOW_COOKIE) is None and "location" not in answer.headers
+    assert flow.start(next="/director").startswith(flow.issuer)  # once is taken
+
+
 def test_a_tampered_flow_cookie_is_refused(flow: Flow) -> None:
     back = flow.at_provider(flow.start(), PAT)
     sealed = flow.browser.cookies.get(oidc.FLOW_COOKIE)

@@ -267,6 +267,8 @@ def install(app: FastAPI, site: Site, settings: OidcSettings, transport: httpx.B
 
     @app.get("/oidc/sign-in", include_in_schema=False)
     async def oidc_sign_in(request: Request, next: str | None = None) -> Response:
+        if twice := site.next_twice(request):
+            return twice
         back = redirect_uri(request)
         if back is None:
             return refused(503, "Sign-in is not set up", "This qaf does not know its address (QAF_BASE_URL): ask whoever runs it.")

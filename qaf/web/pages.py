@@ -63,6 +63,8 @@ def install(app: FastAPI, store, clock: Callable[[], date], now: Callable[[], da
 
     @app.get("/sign-in", include_in_schema=False)
     def sign_in_form(request: Request, next: str | None = None) -> Response:
+        if twice := site.next_twice(request):
+            return twice
         token = anon_token(request)
         shown = page("sign_in.html", csrf=token, next=local_path(next), errors={}, email="", oidc_name=oidc_name)
         return set_anon(shown, token, secure(request, base))
@@ -101,6 +103,8 @@ def install(app: FastAPI, store, clock: Callable[[], date], now: Callable[[], da
 
     @app.get("/sign-in/{link}", include_in_schema=False)
     def open_link(request: Request, link: str, next: str | None = None) -> Response:
+        if twice := site.next_twice(request):
+            return twice
         token = anon_token(request)
         return set_anon(page("use_link.html", csrf=token, link=link, next=local_path(next)), token, secure(request, base))
 

@@ -28,6 +28,7 @@ from qaf.calendars import access
 from qaf.engine.model import Obligation, is_obligation_id
 from qaf.engine.query import Filters
 from qaf.usecases import extensions, mail, queries, signin
+from qaf.web.filters import given_twice
 from qaf.web.forms import page, same
 
 COOKIE = "qaf_session"
@@ -101,6 +102,15 @@ class Site:
     @staticmethod
     def refused(status: int, title: str, message: str, who: Viewer | None = None) -> Response:
         return page("message.html", status, title=title, message=message, viewer=who)
+
+    @staticmethod
+    def next_twice(request: Request) -> Response | None:
+        """The 400 page when a sign-in address gives ``next`` (the page to go to after) more than once, else None:
+        one was taken, the last, silently; refused as the OIDC callback refuses its own parameters given twice."""
+        if not given_twice(request.query_params, ("next",)):
+            return None
+        return page("message.html", 400, title="This sign-in address cannot be used",
+                    message="It names the page to go to after signing in more than once. Go to the sign-in page and try again.")  # fmt: skip
 
     def one(self, oid: str, who: Viewer, audited: bool = False) -> Obligation | Response:
         """The obligation ``oid`` if ``who`` may see it; otherwise the 404 or 403 page to answer with.
