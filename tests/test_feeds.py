@@ -487,6 +487,21 @@ def test_qaf_feed_writes_the_same_file_the_url_serves(shared_year: tuple[SqlStor
     check_ical(capsys.readouterr().out.encode("utf-8"))
 
 
+def test_qaf_feed_takes_the_base_url_from_the_settings_file_as_qaf_serve_and_email_do(shared_year: tuple[SqlStore, str], tmp_path: Path,
+                                                                                         capsys, monkeypatch):  # fmt: skip
+    """QAF_BASE_URL in the QAF_SETTINGS file made the emails' links; 'qaf feed' read only the environment's."""
+    council_year, db_url = shared_year
+    settings = tmp_path / "qaf.env"
+    settings.write_text(f"QAF_BASE_URL={BASE}/\n")
+    monkeypatch.delenv("QAF_BASE_URL", raising=False)
+    monkeypatch.setenv("QAF_SETTINGS", str(settings))
+    out = tmp_path / "pm1.ics"
+    assert qaf(["--db", db_url, "feed", "--person", "PM1", "-o", str(out), "--today", "2024-06-10"]) == 0
+    assert out.read_bytes() == feed(council_year, Selection("person", "PM1"))  # BASE's links, as --base-url gives
+    assert qaf(["--db", db_url, "feed", "--person", "PM1", "--base-url", "qaf.example-council.gov.uk"]) == 1
+    assert "--base-url 'qaf.example-council.gov.uk': not a usable base URL" in capsys.readouterr().err
+
+
 def test_qaf_feed_refuses_an_unknown_team_and_writes_nothing(shared_year: tuple[SqlStore, str], tmp_path: Path, capsys):
     council_year, db_url = shared_year
     out = tmp_path / "t9.ics"

@@ -324,3 +324,33 @@ def test_every_template_is_rendered_or_imported_somewhere():
     for source in [*root.rglob("*.py"), *templates.glob("*.html")]:
         named |= set(re.findall(r"""["']([\w-]+\.html)["']""", source.read_text(encoding="utf-8")))
     assert sorted(p.name for p in templates.glob("*.html") if p.name not in named | {"base.html"}) == []
+
+
+def test_the_base_url_in_the_settings_file_is_the_web_apps_as_it_is_emails(store: SqlStore, db_url: str, tmp_path, monkeypatch):
+    """QAF_BASE_URL written in the QAF_SETTINGS file (not the environment) made the emails' links, but the web app
+    never read it: behind the council's proxy it refused to send sign-in links ("does not know its address"),
+    gave its cookies no Secure flag, and made feed URLs from whatever Host the request named. One reading now."""
+    year(store)
+    inbox, port = Inbox(), free_port()
+    settings = tmp_path / "qaf.env"
+    settings.write_text(f"QAF_SMTP_HOST=127.0.0.1\nQAF_SMTP_PORT={port}\nQAF_BASE_URL=https://qaf.example-council.gov.uk/\n")
+    monkeypatch.delenv("QAF_BASE_URL", raising=False)
+    monkeypatch.setenv("QAF_SETTINGS", str(settings))
+    app = create_app(db_url, lambda: TODAY, now=lambda: NOW)
+    try:
+        plain = TestClient(app, base_url="http://qaf-app.internal:8000", follow_redirects=False)  # TLS ended at the proxy
+        assert "Secure" in plain.get("/sign-in").headers["set-cookie"]
+        client = TestClient(app, base_url="https://qaf-app.internal:8000", follow_redirects=False)  # the Host it names
+        with smtp_server(inbox, port):
+            page = client.get("/sign-in")
+            asked = client.post("/sign-in", data={"csrf": csrf(page.text), "email": PAT, "next": ""})
+            assert asked.status_code == 200 and "Check your email" in asked.text
+        body = inbox.messages[-1].get_body(("plain",)).get_content()
+        assert LINK.search(body) and "qaf-app.internal" not in body
+        link = client.get(LINK.search(body).group(1))
+        action = re.search(r'action="(/sign-in/[^"]+)"', link.text).group(1)
+        assert client.post(action, data={"csrf": csrf(link.text), "next": ""}).status_code == 303
+        made = client.post("/my-work/calendar", data={"csrf": csrf(client.get("/my-work/calendar").text)})
+        assert "webcal://qaf.example-council.gov.uk/feeds/" in made.text and "qaf-app.internal" not in made.text
+    finally:
+        app.state.store.close()

@@ -17,7 +17,6 @@ the wall clock (``--today`` defaults to it; a token's creation time is it).
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from typing import TYPE_CHECKING
 
@@ -55,16 +54,19 @@ def cmd_feed(args: argparse.Namespace) -> int:
     from qaf.calendars import http
     from qaf.calendars.feed import EVENT, TODO
     from qaf.usecases.feeds import build
+    from qaf.usecases.mail import read_base_url
 
     output = output_path(args)
     store = open_store(args)
     today = today_of(args, store)
     if not store.stored_frameworks():
         raise QafError("no framework is loaded: run 'qaf framework load FILE' first")
-    base = args.base_url if args.base_url is not None else os.environ.get("QAF_BASE_URL", "")
-    if base and not http.base_url(base):
-        raise QafError(f"not a usable base URL: {base!r} (e.g. https://qaf.example-council.gov.uk)")
-    base = http.base_url(base)
+    if args.base_url is None:
+        base = read_base_url()  # the environment's or the QAF_SETTINGS file's, as qaf serve and email read it
+    elif args.base_url.strip() and not http.base_url(args.base_url.strip()):
+        raise QafError(f"--base-url {args.base_url!r}: not a usable base URL (e.g. https://qaf.example-council.gov.uk)")
+    else:
+        base = http.base_url(args.base_url.strip())
     built = build(store, _selection(args), today, TODO if args.todo else EVENT, base, args.done_days)
     if output is not None:
         write_whole(output, built.body, example="feed.ics")
@@ -133,7 +135,7 @@ def register(commands) -> None:
     feed.add_argument("--todo", action="store_true", help="VTODOs instead of all-day events")
     feed.add_argument("--today", type=_day, metavar="DATE", help="the business date (default: today): done work shows for --done-days after")
     feed.add_argument("--done-days", type=_whole, default=DONE_DAYS, metavar="N", help=f"days finished work stays in the feed (0 to 366; default {DONE_DAYS})")
-    feed.add_argument("--base-url", metavar="URL", help="where qaf serve answers, for each event's link (default: $QAF_BASE_URL)")
+    feed.add_argument("--base-url", metavar="URL", help="where qaf serve answers, for each event's link (default: QAF_BASE_URL, from the environment or the QAF_SETTINGS file)")
     feed.set_defaults(handler=cmd_feed)
 
     token = commands.add_parser("token", help="secret tokens for feed URLs and the API").add_subparsers(dest="action", required=True, metavar="ACTION")

@@ -11,7 +11,7 @@ is a misspelt key, ``QAF_SMTP_HOTS`` or ``qaf_smtp_host``):
 ``QAF_SMTP_STARTTLS`` 0/1 (true/false, yes/no, on/off); anything else is refused
 ``QAF_SMTP_USER``    with ``QAF_SMTP_PASSWORD``, log in first
 ``QAF_MAIL_FROM``    the sender address (default ``qaf@localhost``)
-``QAF_BASE_URL``     where qaf serves its API and feeds (for links; an http(s) address)
+``QAF_BASE_URL``     where qaf serves its pages, API and feeds (links, cookies; an http(s) address)
 ==================== ===============================================
 
 Every message is plain text plus HTML, names case references and staff only,
@@ -81,21 +81,13 @@ class MailSettings:
 
 
 def read_settings(env: Mapping[str, str] | None = None) -> MailSettings:
-    env = dict(os.environ if env is None else env)
-    values: dict[str, str] = {}
-    settings_file = env.get("QAF_SETTINGS")
-    if settings_file:
-        values = _settings_file(Path(settings_file))
-    values.update({k: env[k] for k in KEYS if env.get(k)})
+    values = _values(env)
     starttls = values.get("QAF_SMTP_STARTTLS", "0").strip().lower() or "0"
     if starttls not in SWITCH:  # a misspelt setting would fail every email, later, one by one
         raise QafError(f"QAF_SMTP_STARTTLS={values['QAF_SMTP_STARTTLS']!r}: 1 or 0 (true/false, yes/no, on/off) is needed (default 0)")
     sender = values.get("QAF_MAIL_FROM") or "qaf@localhost"
     if sender != "qaf@localhost" and not ADDRESS.fullmatch(sender):
         raise QafError(f"QAF_MAIL_FROM={sender!r}: an email address is needed (default qaf@localhost)")
-    base = (values.get("QAF_BASE_URL") or "").strip()
-    if base and not http.base_url(base):  # as qaf serve refuses it: every email's link would be broken
-        raise QafError(f"QAF_BASE_URL={base!r}: not a usable base URL (e.g. https://qaf.example-council.gov.uk)")
     return MailSettings(
         host=values.get("QAF_SMTP_HOST") or None,
         port=whole("QAF_SMTP_PORT", values),
@@ -103,8 +95,34 @@ def read_settings(env: Mapping[str, str] | None = None) -> MailSettings:
         user=values.get("QAF_SMTP_USER") or None,
         password=values.get("QAF_SMTP_PASSWORD") or None,
         sender=sender,
-        base_url=http.base_url(base) if base else "",
+        base_url=checked_base_url(values.get("QAF_BASE_URL")),
     )
+
+
+def read_base_url(env: Mapping[str, str] | None = None) -> str:
+    """``QAF_BASE_URL`` from the environment or the ``QAF_SETTINGS`` file, checked ('' if unset): the one reading
+    of it, for the web app (its links, sign-in links, the OIDC callback, cookies' ``Secure``) as for email."""
+    return checked_base_url(_values(env).get("QAF_BASE_URL"))
+
+
+def checked_base_url(given: str | None) -> str:
+    """``given`` as a base URL (no trailing slash), '' if empty; a :class:`QafError` naming it if it is no
+    http(s) address: every link made from it would be broken."""
+    base = (given or "").strip()
+    if base and not http.base_url(base):
+        raise QafError(f"QAF_BASE_URL={base!r}: not a usable base URL (e.g. https://qaf.example-council.gov.uk)")
+    return http.base_url(base) if base else ""
+
+
+def _values(env: Mapping[str, str] | None) -> dict[str, str]:
+    """The settings of :data:`KEYS`: the ``QAF_SETTINGS`` file's, then the environment's over them."""
+    env = dict(os.environ if env is None else env)
+    values: dict[str, str] = {}
+    settings_file = env.get("QAF_SETTINGS")
+    if settings_file:
+        values = _settings_file(Path(settings_file))
+    values.update({k: env[k] for k in KEYS if env.get(k)})
+    return values
 
 
 def _settings_file(path: Path) -> dict[str, str]:

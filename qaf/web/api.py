@@ -46,7 +46,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import time
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
@@ -246,10 +245,8 @@ def create_app(
     ``store``: the store to serve (``qaf serve`` passes its own, so a process
     has one engine and one pool); default: opened from ``db_url``.
     """
-    base = base_url if base_url is not None else os.environ.get("QAF_BASE_URL")  # None: from each request
-    if base and not http.base_url(base):
-        raise QafError(f"QAF_BASE_URL is not a usable base URL: {base!r} (e.g. https://qaf.example-council.gov.uk)")
-    base = http.base_url(base) if base else base
+    # the environment's or the QAF_SETTINGS file's, as email reads it; None: from each request
+    base = mail.checked_base_url(base_url) if base_url is not None else (mail.read_base_url() or None)
     store = store if store is not None else SqlStore.open(db_url)
     clock = today or _business_date(store)
     feeds = FeedServer(store, clock, ttl=feed_ttl, done_days=done_days, overseers=overseers)
