@@ -103,6 +103,14 @@ def test_the_directors_page_with_two_frameworks_fits_a_phone(site):  # noqa: F81
     sign_in_as(server, browser, inbox, DANA, "/director")
     assert browser.page.locator("#d-framework").is_visible()
     browser.check("line-director-two-frameworks")
+    # "The year so far" at 390 px: each month's every figure in sight, not Overdue and Graded scrolled out of it
+    browser.page.set_viewport_size({"width": 390, "height": 900})
+    out_of_sight = browser.page.evaluate("""(() => { const box = document.querySelector('table.year').parentElement.getBoundingClientRect();
+        return [...document.querySelectorAll('table.year tbody td')].filter(td => td.getBoundingClientRect().right > box.right + 1)
+               .map(td => td.dataset.label || td.cellIndex); })()""")  # fmt: skip
+    named = browser.page.evaluate("getComputedStyle(document.querySelector('table.year td[data-label=Overdue]'), '::before').content")
+    assert out_of_sight == [] and named == '"Overdue: "'  # each figure says what it counts
+    browser.page.set_viewport_size({"width": 1280, "height": 900})
     browser.page.goto(f"{server.base}/director?framework=nope")
     assert browser.page.locator("#d-framework-error").is_visible()
     browser.check("line-director-bad-framework")
