@@ -372,7 +372,7 @@ def test_my_work_in_full_shows_each_lines_case_words_window_and_cause(site: Site
 
 @pytest.mark.parametrize("query, field, message", [
     ("from=June", "f-from", "YYYY-MM-DD"),
-    ("kind=lunch", "f-kind", "Kind of work"),
+    ("kind=lunch", "f-kind", "Kind of work: choose one of audit, follow-up audit, review, moderation, QA sign-off, report"),  # not follow_up_audit
     ("status=late", "f-status", "unknown status"),
     ("from=2024-07-01&to=2024-06-01", "f-to", "before"),
     ("case=CS%3Cscript%3E", "f-case", "letters, digits"),

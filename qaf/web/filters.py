@@ -16,7 +16,7 @@ from datetime import date
 from typing import Iterable, Mapping
 
 from qaf.engine.caserefs import SHAPE
-from qaf.engine.model import RESCHEDULED, STATUSES, status_words
+from qaf.engine.model import RESCHEDULED, STATUSES, kind_words, status_words
 from qaf.engine.org import Org
 from qaf.engine.query import DueQuery, parse_statuses, unknown_row
 from qaf.rules.model import KINDS, Framework
@@ -104,7 +104,7 @@ def parse(params: Mapping[str, str], org: Org, vocab: Vocabulary, offered: tuple
             errors["status"] = f"Status: unknown status {', '.join(repr(w) for w in unknown)} (one of: {listed}, live, all)"
     kind = entered.get("kind")
     if kind is not None and kind not in KINDS:
-        errors["kind"] = f"Kind of work: choose one of {', '.join(KINDS)}"
+        errors["kind"] = f"Kind of work: choose one of {', '.join(kind_words(k) for k in KINDS)}"  # as the list says them
     for key, pattern in (("row", _TEXT), ("framework", _TEXT), ("role", _TEXT), ("service", _TEXT), ("case", _CASE)):
         if key in entered and key not in errors and not pattern.fullmatch(entered[key]):
             errors[key] = f"{LABELS[key]}: use {_ALLOWED[pattern]}"
