@@ -619,3 +619,18 @@ def test_the_my_line_link_shows_exactly_when_my_line_opens(site: Site):
     decided = line.post(f"/extensions/{request_id(page)}/approve", data={"csrf": csrf(page)})
     assert decided.status_code == 200 and 'href="/my-line"' not in decided.text  # nor in the menu of the page that says so
     assert menu_and_page(otto) == (False, 403)  # nobody in post below him and nothing waiting
+
+
+def test_the_framework_filter_offers_each_framework_by_its_title_not_its_file_id(site: Site):
+    """The search's and My work's Framework filter was a text box taking only the file's id ('east-sussex-2013'),
+    which no page shows: every page names a framework by its title. It is a list of the titles now."""
+    fw = site.store.frameworks()[0]
+    pat = site.signed_in(PAT)
+    for path in ("/search", "/my-work?kind=audit", "/my-work?kind=party"):  # the last: the page with an error on it
+        page = pat.get(path).text
+        field = re.search(r'<select id="f-framework" name="framework"[^>]*>(.*?)</select>', page, re.S)
+        assert field and f'<option value="{fw.id}">{escape(fw.title)}</option>' in field.group(1), path
+    chosen = pat.get(f"/search?framework={fw.id}&kind=audit")
+    assert chosen.status_code == 200 and f'<option value="{fw.id}" selected>' in chosen.text
+    wrong = pat.get("/search?framework=east-sussex")  # a link made by hand: what was typed comes back, beside why
+    assert wrong.status_code == 422 and 'value="east-sussex"' in wrong.text and "no framework" in beside(wrong.text, "f-framework")

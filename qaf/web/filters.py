@@ -61,6 +61,12 @@ def _day(text: str, label: str, errors: dict[str, str], key: str) -> date | None
         return None
 
 
+def framework_choices(frameworks: Iterable[Framework]) -> list[tuple[str, str]]:
+    """The Framework filter's list: each framework loaded by its title (the words every page names it by), its id
+    the value sent. A text box took only the file's id ('east-sussex-2013'), which no page shows."""
+    return sorted(((fw.id, fw.title or fw.id) for fw in frameworks), key=lambda c: (c[1].lower(), c[0]))
+
+
 def given_twice(params: Mapping[str, str], names: Iterable[str], filled: bool = False) -> dict[str, int]:
     """Each of ``names`` a query string gives more than once (``filled``: counting values not empty), and how many
     times: a mapping's ``params[name]`` is the last, and the others were dropped without a word."""

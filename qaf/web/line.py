@@ -274,6 +274,8 @@ def search_page(site: Site, who: Viewer, request: Request, fmt: str) -> Response
         asked.errors["format"] = "Format: html, csv or json"
     choices = {"team": [(t.id, t.name) for t in sorted(org.teams, key=lambda t: t.name)], "service": [(s, s) for s in org.services],
                "status": [("", "Live (open, overdue, extended)"), ("all", "All"), *((s, status_words(s)) for s in ("open", "overdue", "rescheduled", "done", "cancelled", "waived"))]}  # fmt: skip
+    if offered := filters.framework_choices(store.snapshot().frameworks):
+        choices["framework"] = offered
     context = {"viewer": who, "asked": asked, "today": today, "name": lambda pid: name_of(org, pid), "choices": choices}
     if asked.errors:
         return page("search.html", 422, **context, found=None)

@@ -154,7 +154,8 @@ def install(app: FastAPI, store, clock: Callable[[], date], now: Callable[[], da
                 return to_sign_in(request)
             asked = filters.parse(request.query_params, store.org(), Vocabulary(()), frameworks=store.snapshot().frameworks)  # My work offers no role filter
             if asked.errors:
-                return page("my_work.html", 422, viewer=who, asked=asked, today=clock(), overdue=[], months={}, done=[], attending=[])
+                return page("my_work.html", 422, viewer=who, asked=asked, today=clock(), overdue=[], months={}, done=[], attending=[],
+                            framework_choices=filters.framework_choices(store.snapshot().frameworks))  # fmt: skip
             return page("my_work.html", viewer=who, asked=asked, **work_of(store, who.person, clock(), asked, lambda o: site.opens(who, o)))  # filtered: afresh
 
     app.add_exception_handler(FormError, _form_error)
@@ -194,7 +195,7 @@ def work_of(store, person: str, today: date, asked: filters.Asked | None = None,
         "months": months, "done": sorted((o for o in done if o.role_of(person) == "owner"), key=lambda o: o.due, reverse=True),
         "attending": sorted((o for o in live if o.role_of(person) != "owner"), key=lambda o: o.due),
         "name": lambda pid: name_of(org, pid), "status": lambda o: queries.shown_status(o, today, person),
-        "detail": details(store, [*live, *done], opens),
+        "detail": details(store, [*live, *done], opens), "framework_choices": filters.framework_choices(store.snapshot().frameworks),
         **_graded(queries.graded_work(store, person, today), asked, shown),
     }  # fmt: skip
 
