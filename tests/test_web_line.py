@@ -442,7 +442,8 @@ def test_the_director_sees_the_months_report_figures_and_others_get_403(site: Si
     assert dana.get("/director?month=2030-01").status_code == 422
     assert dana.get("/director?month=0001-01").status_code == 422  # outside the months qaf works with: said, not a crash
     assert dana.get("/director?month=9999-12").status_code == 422
-    assert dana.get("/director?framework=nope").status_code == 422
+    wrong = dana.get("/director?framework=nope")  # the list beside it names each framework by title: no file ids
+    assert wrong.status_code == 422 and "no framework &#39;nope&#39;: choose one from the list" in wrong.text and "east-sussex-2013)" not in wrong.text
     for who in (OLIVE, PAT):
         refused = site.signed_in(who).get("/director")
         assert refused.status_code == 403 and "completed" not in refused.text

@@ -244,7 +244,7 @@ def director_page(site: Site, who: Viewer, month_text: str | None, framework_id:
             errors["month"] = "Month: choose this month or an earlier one"
     fw = next((f for f in fws if f.id == framework_id), None) if framework_id else (fws[0] if fws else None)
     if framework_id and fw is None:
-        errors["framework"] = f"Framework: no framework '{framework_id[:60]}' (one of: {', '.join(f.id for f in fws)})"
+        errors["framework"] = f"Framework: no framework '{framework_id[:60]}': choose one from the list"  # titled there, not by file id
     context = {"viewer": who, "today": today, "month": month, "frameworks": fws, "fw": fw, "errors": errors,
                "entered": {"month": (month_text or "")[:20], "framework": (framework_id or "")[:60]}}  # fmt: skip
     if errors or fw is None:
