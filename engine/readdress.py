@@ -12,9 +12,12 @@ made (:func:`named_today`), and goes to whoever that names today; nobody
 (no holder of the role, nobody above in the line) and it is not sent, saying
 why.
 
-Keys this reads (the others, a copy of finished work, a digest, are left as
-they are): ``alert/ON/ID/TRIGGER/ACTION`` (:func:`qaf.engine.outcomes.consequences`),
-``grade/ON/ID/ROLE`` and ``esc/ID/LEVEL[/DUE]`` (:func:`qaf.engine.escalation.notice_key`).
+Keys this reads (the others, a digest, are left as they are):
+``alert/ON/ID/TRIGGER/ACTION`` (:func:`qaf.engine.outcomes.consequences`),
+``grade/ON/ID/ROLE``, ``esc/ID/LEVEL[/DUE]`` (:func:`qaf.engine.escalation.notice_key`) and
+``copy/ID/PERSON``, a copy of finished work (:func:`qaf.engine.notices.copy_notices`): it goes to the
+first the work is copied to today who was not copied when it was done (the leaver's successor).
+The addresses a notice is copied to (an alert's ``cc``) are worked out again too (:func:`copied_today`).
 
 >>> greeted("Dear Kelly Ward,\\n\\nAn audit ...", "Owen Newcomb")
 'Dear Owen Newcomb,\\n\\nAn audit ...'
@@ -31,6 +34,7 @@ from qaf.engine.model import Obligation
 from qaf.engine.org import Org, Person
 from qaf.engine.outcomes import holder_for
 from qaf.engine.rules_ref import numbered
+from qaf.engine.schedule import copied_on
 from qaf.rules.model import Framework
 
 NOT_WORKED_OUT = object()  # a key this module does not read: the notice is left as it is
@@ -57,6 +61,9 @@ def named_today(fw: Framework, org: Org, ob: Obligation, key: str, day: date):
             return holder_for(fw, org, ob, action.role or "", action.of, day)
         if parts[0] == "grade" and len(parts) >= 4 and parts[2] == ob.id:
             return holder_for(fw, org, ob, "/".join(parts[3:]), "assignee", day)
+        if parts[0] == "copy" and len(parts) == 3 and parts[1] == ob.id:
+            instead = [pid for pid in copied_on(fw, org, ob, day) if pid not in ob.copies]
+            return org.person(instead[0]) if instead else None
         if parts[0] == "esc" and len(parts) in (3, 4) and parts[1] == ob.id:
             level = int(parts[2])
             if level == REMINDER:
@@ -66,6 +73,32 @@ def named_today(fw: Framework, org: Org, ob: Obligation, key: str, day: date):
     except ValueError:
         return NOT_WORKED_OUT
     return NOT_WORKED_OUT
+
+
+def left_of(org: Org, addresses: tuple[str, ...], day: date) -> list[str]:
+    """Those of ``addresses`` that are people's who are no longer in post on ``day`` (an address the
+    organisation does not list, or one someone in post still has, is nobody's who has left)."""
+    known: dict[str, bool] = {}
+    for p in org.people:
+        if p.email:
+            key = p.email.strip().lower()
+            known[key] = known.get(key, False) or p.active_on(day)
+    return [a for a in addresses if known.get(a.strip().lower()) is False]
+
+
+def copied_today(fw: Framework, org: Org, ob: Obligation, cc: tuple[str, ...], to: str, day: date) -> tuple[str, ...]:
+    """``cc``, the addresses a notice about ``ob`` still waiting to go is copied to, on ``day``: the address
+    of each person no longer in post given up for whoever the work is copied to now, as the schedule names
+    them (the Head of Service's successor); the rest kept as they were, and never ``to``, its own recipient."""
+    gone = left_of(org, cc, day)
+    if not gone:
+        return cc
+    now = (org.person(pid) for pid in copied_on(fw, org, ob, day))
+    kept = [a for a in cc if a not in gone] + [p.email for p in now if p is not None and p.email]
+    out: dict[str, str] = {to.strip().lower(): ""}  # each address once, whatever its case; never the recipient's
+    for a in kept:
+        out.setdefault(a.strip().lower(), a)
+    return tuple(a for a in out.values() if a)
 
 
 def greeted(body: str, name: str, assignee: str | None = None) -> str:

@@ -706,6 +706,16 @@ def plan(
     return planner.run()
 
 
+def copied_on(fw: Framework, org: Org, ob: Obligation, day: date) -> tuple[str, ...]:
+    """Who ``ob``'s work is copied to on ``day``, as a plan made that day names them (its cadence's ``copy``,
+    :meth:`_Planner.copies`): person ids. To copy in a leaver's place a notice still waiting to be sent."""
+    row = next((r for r in fw.rows if r.id == ob.row), None)
+    cadence = row.cadence_of(ob.cadence) if row is not None else None
+    if cadence is None:
+        return ()  # a trigger's work (cadence -1), or a cadence the framework no longer has: the row copies nobody
+    return _Planner(fw, org, day, day, day, {}, CaseHistory(), (), ()).copies(cadence, ob.assignee, ob.attendees, Period(day, day), day)
+
+
 def _cut(o: Obligation) -> bool:
     """Whether ``o`` is a moderation a sample cut cancelled (the framework asked for fewer)."""
     return o.status == CANCELLED and (o.status_reason or "").endswith(SAMPLE_CUT)

@@ -281,6 +281,19 @@ def waiting_for(conn: Connection) -> set[str]:
     return set(conn.execute(select(c.recipient).where(c.status == "pending", c.recipient.is_not(None)).distinct()).scalars())
 
 
+def waiting_copied(conn: Connection, lock: bool = False) -> list[Any]:
+    """The pending rows copied to someone (an alert's ``cc``), in id order; ``lock``: held as read."""
+    c = OUTBOX.c
+    query = select(c.id, c.key, c.cause, c.recipient_email, c.cc).where(c.status == "pending", c.cc.is_not(None)).order_by(c.id)
+    return list(conn.execute(query.with_for_update() if lock else query))
+
+
+def recopied(conn: Connection, rid: int, cc: tuple[str, ...]) -> bool:
+    """Pending row ``rid`` copied to ``cc`` instead."""
+    c = OUTBOX.c
+    return conn.execute(update(OUTBOX).where(c.id == rid, c.status == "pending").values(cc=",".join(cc) or None)).rowcount == 1
+
+
 def waiting_to(conn: Connection, people: set[str]) -> list[Any]:
     """The pending rows addressed to ``people``, in id order, held as read (PostgreSQL: a sender's claim skips them)."""
     c = OUTBOX.c

@@ -23,12 +23,13 @@ from qaf.usecases.mail import MailSettings
 from qaf.usecases.tick import run_tick
 from tests.council import PEOPLE, council, person
 from tests.smtp import Inbox, free_port, smtp_server
-from tests.test_outcomes import april_audit, scheduled
+from tests.test_outcomes import april_audit, find, scheduled
 from tests.test_tick import check_told_is_queued
 
 DOWN = MailSettings()  # no mail server: everything waits in the outbox
 OLIVE, OSCAR = "olive.ops@example-council.gov.uk", "oscar.new@example-council.gov.uk"
 PAT, NINA = "pat.practice@example-council.gov.uk", "nina.new@example-council.gov.uk"
+HAL, HANA, HOPE = "hal.safeguard@example-council.gov.uk", "hana.locality@example-council.gov.uk", "hope.next@example-council.gov.uk"
 
 
 def tick(store: SqlStore, day: date, settings: MailSettings = DOWN) -> None:
@@ -108,3 +109,20 @@ def test_hr_news_of_a_leaver_after_the_days_tick_still_keeps_her_alert_from_her_
     succeeded("OM1", date(2024, 4, 22), person("OM9", "Oscar New", "Operations Manager", "T1", "H1", date(2024, 4, 23)), store)
     inbox = delivered(store, date(2024, 4, 23))  # the day done before: only its email is sent
     assert [m["To"] for m in inbox.messages if m["Subject"].startswith("Alert")] == [OSCAR]
+
+
+def test_an_alert_copied_to_a_head_of_service_who_leaves_is_copied_to_her_successor(store: SqlStore):
+    """3.3: the Operations Manager's audit of Pat's supervision is "forwarded to Head of Service" (Hana
+    Locality) and concerns alert the Head of Safeguarding. The alert waits (mail down); Hana leaves and Hope
+    Next is Head of Service. The Head of Safeguarding's alert is copied to Hope, and the copy of the finished
+    audit goes to Hope: Hana's old mailbox gets nothing."""
+    scheduled(store, "east-sussex-2013", today=date(2024, 4, 22))
+    audit = next(o for o in find(store, row="3.3", subject="PM1", kind="audit"))
+    recording.record(store, Recording(audit.id, "requires_improvement", concerns=True, date=date(2024, 4, 23)), date(2024, 4, 23))
+    tick(store, date(2024, 4, 23))
+    succeeded("H1", date(2024, 4, 24), person("H9", "Hope Next", "Head of Service", "T1", "AD1", date(2024, 4, 25)), store)
+    inbox = delivered(store, date(2024, 4, 26))
+    [alert] = [m for m in inbox.messages if m["Subject"].startswith("Alert")]
+    assert (alert["To"], alert["Cc"]) == (HAL, HOPE)
+    assert [m["To"] for m in inbox.messages if m["Subject"].startswith("Copy: 3.3")] == [HOPE]
+    assert HANA not in str([(m["To"], m["Cc"]) for m in inbox.messages])

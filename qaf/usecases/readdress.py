@@ -18,7 +18,7 @@ from __future__ import annotations
 from datetime import date
 
 from qaf.engine.query import Filters
-from qaf.engine.readdress import NOT_WORKED_OUT, greeted, in_post, named_today, nobody
+from qaf.engine.readdress import NOT_WORKED_OUT, copied_today, greeted, in_post, left_of, named_today, nobody
 from qaf.store import obligations as ob_store
 from qaf.store import outbox as outbox_store
 from qaf.store import ticks
@@ -27,40 +27,76 @@ from qaf.store.protocols import Store
 
 
 def readdress(store: Store, today: date) -> tuple[int, int]:
-    """Address again what waits for people who have left by ``today``: (readdressed, failed as nobody's)."""
+    """Address again what waits for people who have left by ``today``: (readdressed or copied anew, failed as nobody's)."""
     with store.read() as conn:  # most minutes nobody has left: a read, no write lock taken
         org = store.org_in(conn)
-        if all(in_post(org, p, today) for p in outbox_store.waiting_for(conn)):
+        if all(in_post(org, p, today) for p in outbox_store.waiting_for(conn)) and \
+                not any(left_of(org, _cc(r), today) for r in outbox_store.waiting_copied(conn)):  # fmt: skip
             return 0, 0
     with store.write() as conn:
         org = store.org_in(conn)
-        gone = {p for p in outbox_store.waiting_for(conn) if not in_post(org, p, today)}
-        rows = outbox_store.waiting_to(conn, gone) if gone else []
-        items = [r for r in rows if r.reason != "digest"] + outbox_store.ungather(conn, [r for r in rows if r.reason == "digest"])
-        items = [r for r in items if r.recipient in gone and r.cause]
-        found = {o.id: o for o in ob_store.find(conn, Filters(ids=frozenset(r.cause for r in items), statuses=None))} if items else {}
         frameworks: dict = {}
-        moved = failed = 0
-        events = []
-        for r in items:
-            ob = found.get(r.cause)
-            if ob is None:
-                continue
-            if ob.framework not in frameworks:
-                frameworks[ob.framework] = store.framework_in(conn, ob.framework)
-            who = named_today(frameworks[ob.framework], org, ob, r.key, today)
-            if who is NOT_WORKED_OUT:
-                continue
-            if who is None or who.id == r.recipient:
-                failed += outbox_store.not_sent(conn, r.id, nobody(org.person(r.recipient), r.recipient))
-                events.append(("notice.not_sent", ob.id, {"key": r.key, "recipient": r.recipient, "why": "left"}))
-                continue
-            owner = org.person(ob.assignee or "") if r.key.startswith("esc/") else None  # the work may have passed on too
-            moved += outbox_store.readdress(conn, r.id, who.id, who.email, greeted(r.body_text, who.name, owner.name if owner else None))
-            if r.key.startswith("esc/"):
-                parts = r.key.split("/")
-                due = date.fromisoformat(parts[3]) if len(parts) == 4 else None
-                ticks.told_instead(conn, ob.id, int(parts[2]), due, r.recipient, who.id)
-            events.append(("notice.readdressed", ob.id, {"key": r.key, "was": r.recipient, "to": who.id}))
+
+        def framework(name: str):
+            if name not in frameworks:
+                frameworks[name] = store.framework_in(conn, name)
+            return frameworks[name]
+
+        events: list = []
+        moved, failed = _addressed_again(conn, org, today, framework, events)
+        moved += _copied_again(conn, org, today, framework, events)
         log_many(conn, events)
     return moved, failed
+
+
+def _addressed_again(conn, org, today: date, framework, events: list) -> tuple[int, int]:
+    """Each notice waiting for someone not in post to whoever its key names today, or failed as nobody's."""
+    gone = {p for p in outbox_store.waiting_for(conn) if not in_post(org, p, today)}
+    rows = outbox_store.waiting_to(conn, gone) if gone else []
+    items = [r for r in rows if r.reason != "digest"] + outbox_store.ungather(conn, [r for r in rows if r.reason == "digest"])
+    items = [r for r in items if r.recipient in gone and r.cause]
+    found = _obligations(conn, {r.cause for r in items})
+    moved = failed = 0
+    for r in items:
+        ob = found.get(r.cause)
+        if ob is None:
+            continue
+        who = named_today(framework(ob.framework), org, ob, r.key, today)
+        if who is NOT_WORKED_OUT:
+            continue
+        if who is None or who.id == r.recipient:
+            failed += outbox_store.not_sent(conn, r.id, nobody(org.person(r.recipient), r.recipient))
+            events.append(("notice.not_sent", ob.id, {"key": r.key, "recipient": r.recipient, "why": "left"}))
+            continue
+        owner = org.person(ob.assignee or "") if r.key.startswith("esc/") else None  # the work may have passed on too
+        moved += outbox_store.readdress(conn, r.id, who.id, who.email, greeted(r.body_text, who.name, owner.name if owner else None))
+        if r.key.startswith("esc/"):
+            parts = r.key.split("/")
+            due = date.fromisoformat(parts[3]) if len(parts) == 4 else None
+            ticks.told_instead(conn, ob.id, int(parts[2]), due, r.recipient, who.id)
+        events.append(("notice.readdressed", ob.id, {"key": r.key, "was": r.recipient, "to": who.id}))
+    return moved, failed
+
+
+def _copied_again(conn, org, today: date, framework, events: list) -> int:
+    """Each notice waiting to go whose copies name someone not in post copied to who is copied in their place."""
+    rows = [r for r in outbox_store.waiting_copied(conn, lock=True) if r.cause and left_of(org, _cc(r), today)]
+    found = _obligations(conn, {r.cause for r in rows})
+    changed = 0
+    for r in rows:
+        ob = found.get(r.cause)
+        if ob is None:
+            continue
+        cc = copied_today(framework(ob.framework), org, ob, _cc(r), r.recipient_email, today)
+        if cc != _cc(r) and outbox_store.recopied(conn, r.id, cc):
+            changed += 1
+            events.append(("notice.recopied", ob.id, {"key": r.key, "left": len(left_of(org, _cc(r), today)), "copies": len(cc)}))
+    return changed
+
+
+def _cc(row) -> tuple[str, ...]:
+    return tuple(a for a in (row.cc or "").split(",") if a.strip())
+
+
+def _obligations(conn, ids: set[str]) -> dict:
+    return {o.id: o for o in ob_store.find(conn, Filters(ids=frozenset(ids), statuses=None))} if ids else {}
