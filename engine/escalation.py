@@ -183,6 +183,13 @@ def notice_key(ob: Obligation, level: int, restarted: bool) -> str:
 
 
 def _notice(fw: Framework, org: Org, ob: Obligation, to: Person, level: int, reason: str, digest: bool, restarted: bool) -> Notice:
+    subject, body, kind = rung_text(fw, org, ob, to, level, reason)
+    return Notice(notice_key(ob, level, restarted), to.id, to.email, subject, body, kind, ob.id, digest)
+
+
+def rung_text(fw: Framework, org: Org, ob: Obligation, to: Person, level: int, reason: str) -> tuple[str, str, str]:
+    """Rung ``level``'s email to ``to`` about ``ob`` as it stands (its owner now), raised for ``reason``:
+    its subject, its text and its kind (``reminder``, ``overdue`` to the owner, ``escalation`` above them)."""
     assignee = org.person(ob.assignee or "")
     whose = "" if to.id == ob.assignee else f" ({assignee.name if assignee else 'unassigned'})"
     if level == REMINDER:
@@ -204,4 +211,4 @@ def _notice(fw: Framework, org: Org, ob: Obligation, to: Person, level: int, rea
         "",
         "qaf — quality assurance schedule",
     ])  # fmt: skip
-    return Notice(notice_key(ob, level, restarted), to.id, to.email, one_line(subject), body, kind, ob.id, digest)
+    return one_line(subject), body, kind

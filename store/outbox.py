@@ -314,11 +314,13 @@ def ungather(conn: Connection, digests: list[Any]) -> list[Any]:
     return [r for part in chunked(ids) for r in conn.execute(select(OUTBOX).where(c.id.in_(part)).order_by(c.id))]
 
 
-def readdress(conn: Connection, rid: int, person: str, email: str, body: str) -> bool:
-    """Pending row ``rid`` to ``person`` at ``email`` instead, ``body`` its text (its greeting theirs)."""
+def readdress(conn: Connection, rid: int, person: str, email: str, body: str, subject: str | None = None, reason: str | None = None) -> bool:
+    """Pending row ``rid`` to ``person`` at ``email`` instead, ``body`` its text (its greeting theirs), and
+    where given ``subject`` its subject and ``reason`` its kind (an overdue rung written again for them)."""
     c = OUTBOX.c
+    more = {k: v for k, v in (("subject", subject), ("reason", reason)) if v is not None}
     done = conn.execute(update(OUTBOX).where(c.id == rid, c.status == "pending")
-                        .values(recipient=person, recipient_email=email, body_text=body))  # fmt: skip
+                        .values(recipient=person, recipient_email=email, body_text=body, **more))  # fmt: skip
     return done.rowcount == 1
 
 

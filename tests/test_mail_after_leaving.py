@@ -39,14 +39,19 @@ def tick(store: SqlStore, day: date, settings: MailSettings = DOWN) -> None:
 def succeeded(leaver: str, left: date, successor, store: SqlStore) -> None:
     """HR's file: ``leaver`` left on ``left``; ``successor`` has the post from the next day, and everyone who
     reported to the leaver reports to them."""
+    reorganised(store, left, {leaver: successor})
+
+
+def reorganised(store: SqlStore, left: date, successors: dict) -> None:
+    """HR's file: each leaver in ``successors`` left on ``left``, and their successor has their post (their reports)."""
     people = []
     for p in PEOPLE:
-        if p.id == leaver:
+        if p.id in successors:
             p = person(p.id, p.name, ";".join(p.roles), p.team, p.manager, p.start, left)
-        elif p.manager == leaver:
-            p = person(p.id, p.name, ";".join(p.roles), p.team, successor.id, p.start, p.end)
+        elif p.manager in successors:
+            p = person(p.id, p.name, ";".join(p.roles), p.team, successors[p.manager].id, p.start, p.end)
         people.append(p)
-    store.save_org(council(people=(*people, successor)))
+    store.save_org(council(people=(*people, *successors.values())))
 
 
 def delivered(store: SqlStore, day: date) -> Inbox:
@@ -126,3 +131,19 @@ def test_an_alert_copied_to_a_head_of_service_who_leaves_is_copied_to_her_succes
     assert (alert["To"], alert["Cc"]) == (HAL, HOPE)
     assert [m["To"] for m in inbox.messages if m["Subject"].startswith("Copy: 3.3")] == [HOPE]
     assert HANA not in str([(m["To"], m["Cc"]) for m in inbox.messages])
+
+
+def test_a_rung_waiting_when_the_owner_and_her_manager_both_leave_names_the_new_owner(store: SqlStore):
+    """Pat Practice's May audits are late, and the ladder tells Olive Ops while mail is down. Both leave;
+    Nina New has Pat's post (and her audits), Oscar New has Olive's. Oscar is told the work is Nina's, in
+    the subject as in the text: "Overdue (Nina New)", never the leaver's name."""
+    scheduled(store, "east-sussex-2013", today=date(2024, 5, 1))
+    tick(store, date(2024, 5, 1))
+    tick(store, date(2024, 6, 12))
+    oscar = person("OM9", "Oscar New", "Operations Manager", "T1", "H1", date(2024, 6, 13))
+    reorganised(store, date(2024, 6, 12), {"OM1": oscar, "PM1": person("PM9", "Nina New", "Practice Manager;Team Manager", "T1", "OM9",
+                                                                        date(2024, 6, 13))})  # fmt: skip
+    inbox = delivered(store, date(2024, 6, 13))
+    told = [m for m in inbox.messages if m["To"] == OSCAR and "Assigned to: Nina New" in m.get_body(("plain",)).get_content()]
+    assert told and all(m["Subject"].startswith("Overdue (Nina New): ") for m in told)
+    assert not [m["Subject"] for m in inbox.messages if "Pat Practice" in m["Subject"] and m["To"] in (OSCAR, NINA)]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from qaf.engine.escalation import rung_text
 from qaf.engine.query import Filters
 from qaf.engine.readdress import NOT_WORKED_OUT, copied_today, greeted, in_post, left_of, named_today, nobody
 from qaf.store import obligations as ob_store
@@ -68,14 +69,28 @@ def _addressed_again(conn, org, today: date, framework, events: list) -> tuple[i
             failed += outbox_store.not_sent(conn, r.id, nobody(org.person(r.recipient), r.recipient))
             events.append(("notice.not_sent", ob.id, {"key": r.key, "recipient": r.recipient, "why": "left"}))
             continue
-        owner = org.person(ob.assignee or "") if r.key.startswith("esc/") else None  # the work may have passed on too
-        moved += outbox_store.readdress(conn, r.id, who.id, who.email, greeted(r.body_text, who.name, owner.name if owner else None))
         if r.key.startswith("esc/"):
-            parts = r.key.split("/")
-            due = date.fromisoformat(parts[3]) if len(parts) == 4 else None
-            ticks.told_instead(conn, ob.id, int(parts[2]), due, r.recipient, who.id)
+            moved += _rung_again(conn, framework(ob.framework), org, ob, r, who)
+        else:
+            moved += outbox_store.readdress(conn, r.id, who.id, who.email, greeted(r.body_text, who.name))
         events.append(("notice.readdressed", ob.id, {"key": r.key, "was": r.recipient, "to": who.id}))
     return moved, failed
+
+
+def _rung_again(conn, fw, org, ob, r, who) -> int:
+    """Overdue rung ``r`` (or a reminder) to ``who`` instead, written for them about the work as it stands
+    (passed on with its owner's post: "Overdue (Nina New)", not the leaver's name), and recorded as told."""
+    parts = r.key.split("/")
+    level, due = int(parts[2]), (date.fromisoformat(parts[3]) if len(parts) == 4 else None)
+    reason = ticks.rung_reason(conn, ob.id, level, due, r.recipient)
+    if reason is None:  # its rung not found (nothing says why it was raised): its own text, greeted and reassigned
+        owner = org.person(ob.assignee or "")
+        moved = outbox_store.readdress(conn, r.id, who.id, who.email, greeted(r.body_text, who.name, owner.name if owner else None))
+    else:
+        subject, body, kind = rung_text(fw, org, ob, who, level, reason)
+        moved = outbox_store.readdress(conn, r.id, who.id, who.email, body, subject, kind)
+    ticks.told_instead(conn, ob.id, level, due, r.recipient, who.id)
+    return int(moved)
 
 
 def _copied_again(conn, org, today: date, framework, events: list) -> int:
