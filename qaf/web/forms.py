@@ -155,6 +155,26 @@ def local_path(text: str | None, default: str = "/my-work") -> str:
     return text
 
 
+# the pages a sign-in link may name (their path only): what an address of them holds is qaf's own ids, never
+# words someone typed; anything else (a query, a path nobody serves) waits in the browser (:func:`kept_path`)
+PAGES = re.compile(r"/(my-work(/calendar)?|my-line|director|search|obligations/[0-9a-f]{16}(/extension)?|extensions/[0-9]{1,18}/(approve|refuse))")
+NEXT_COOKIE = "qaf_next"  # the page asked for, query and all, kept in the browser that asked for a link
+
+
+def emailed_path(back: str) -> str | None:
+    """What of ``back`` (a :func:`local_path`) a sign-in email may carry: its page's path where it is one of
+    :data:`PAGES`, never its query (a search's filters, a case reference typed); None: nothing."""
+    path = back.split("?", 1)[0]
+    return path if PAGES.fullmatch(path) else None
+
+
+def kept_path(kept: str | None, emailed: str) -> str:
+    """Where using a link lands: the page the browser that asked for it kept (``kept``, query and all), when
+    it is the page the link names (``emailed``); else that page."""
+    wanted = local_path(kept, "")
+    return wanted if wanted and (emailed_path(wanted) or "/my-work") == emailed else emailed
+
+
 def static_file(app, name: str, kind: str) -> None:
     """Serve ``web/static/NAME`` at ``/static/NAME``, read once at start-up, cacheable for an hour."""
     body = (Path(__file__).parent / "static" / name).read_bytes()

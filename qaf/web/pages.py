@@ -3,7 +3,11 @@
 Routes (server-rendered HTML, no JavaScript needed):
 
 - ``GET /``: to "My work", or to sign in.
-- ``GET, POST /sign-in``: ask for a sign-in link by email (:mod:`qaf.usecases.signin`).
+- ``GET, POST /sign-in``: ask for a sign-in link by email (:mod:`qaf.usecases.signin`). The link
+  names the page to go back to by its path alone, and only one of the site's pages
+  (:func:`qaf.web.forms.emailed_path`): its query (a search's filters, a case reference typed)
+  never goes into an email; the browser that asked keeps it (a cookie for the link's life) and
+  lands on it, query and all. Opened elsewhere, the link lands on the page unfiltered.
 - ``GET /sign-in/{token}``: a page with one button that spends the link
   (``POST``). Opening the link spends nothing, so a mail scanner (Outlook's
   Safe Links) fetching it first does not use it up.
@@ -41,7 +45,7 @@ from qaf.rules.roles import Vocabulary
 from qaf.usecases import mail, queries, signin
 from qaf.web import filters
 from qaf.web.details import details
-from qaf.web.forms import FormError, anon_token, form, local_path, page, same, secure, set_anon
+from qaf.web.forms import NEXT_COOKIE, FormError, anon_token, emailed_path, form, kept_path, local_path, page, same, secure, set_anon
 from qaf.web.memo import PageMemo
 from qaf.web.site import COOKIE, Site, name_of
 
@@ -93,13 +97,18 @@ def install(app: FastAPI, store, clock: Callable[[], date], now: Callable[[], da
             return refused(403, "We could not sign you in",
                            "That email address is not one of this organisation's staff. Check it, or ask your manager to add you.")  # fmt: skip
         person, link = made
-        url = f"{where}/sign-in/{link}" + (f"?next={quote(back, safe='/')}" if back != "/my-work" else "")
+        emailed = emailed_path(back)  # the page's path alone: what was typed into its query stays in this browser
+        url = f"{where}/sign-in/{link}" + (f"?next={quote(emailed, safe='/')}" if emailed and emailed != "/my-work" else "")
         try:
             await run_in_threadpool(signin.send, settings, signin.link_email(settings, person, url, now()))
         except (OSError, ValueError):
             return refused(502, "The email could not be sent", "Please try again in a few minutes.")
-        return page("message.html", title="Check your email",
+        sent = page("message.html", title="Check your email",
                     message=f"We have sent a sign-in link to {person.email}. It works once, for 15 minutes.")  # fmt: skip
+        if back != (emailed or "/my-work"):
+            sent.set_cookie(NEXT_COOKIE, back, max_age=int(signin.LINK_LIFE.total_seconds()), httponly=True, samesite="lax",
+                            secure=secure(request, base), path="/sign-in")  # fmt: skip
+        return sent
 
     @app.get("/sign-in/{link}", include_in_schema=False)
     def open_link(request: Request, link: str, next: str | None = None) -> Response:
@@ -117,8 +126,9 @@ def install(app: FastAPI, store, clock: Callable[[], date], now: Callable[[], da
         if session is None:
             return refused(400, "This sign-in link cannot be used",
                            "It has expired or has already been used. Ask for a new one from the sign-in page.")  # fmt: skip
-        response = RedirectResponse(local_path(fields.get("next")), status_code=303)
+        response = RedirectResponse(kept_path(request.cookies.get(NEXT_COOKIE), local_path(fields.get("next"))), status_code=303)
         response.set_cookie(COOKIE, session.token, httponly=True, samesite="lax", secure=secure(request, base), path="/")
+        response.delete_cookie(NEXT_COOKIE, path="/sign-in")
         return response
 
     @app.get("/sign-out", include_in_schema=False)
