@@ -222,7 +222,8 @@ def reconcile_follow_ups(
     whoever does the causing row's work for the subject (the worker's Practice
     Manager for 3.16), so a new line manager inherits them; moderation and
     sign-off stay with their holder while they are in the organisation, and
-    pass to another holder of the trigger's role when they leave; an action
+    pass to another holder of the trigger's role when they leave (a contested
+    grade's moderation, made by no trigger: of ``contest_moderator``); an action
     whose owner leaves passes to whoever holds its case now, else up the
     leaver's line. When nobody answers any more, the work is cancelled and
     the reason says so (never an action: it stays with its owner then).
@@ -324,8 +325,10 @@ def _holder_of_action(fw: Framework, org: Org, people, ob: Obligation, root: Obl
     if current is not None and current.active_on(today):
         return _KEEP
     roles = {a.role for r in fw.rows if r.id == ob.row for t in r.triggers for a in t.then if a.do == ob.kind and a.role}
+    if not roles and ob.kind == "moderation":  # no trigger's: a contested grade's, settled by the framework's contest_moderator
+        roles = {fw.contest_moderator}
     if not roles:  # an action a manager raised, its owner gone: the case's worker now, else the nearest manager
-        return _action_inheritor(org, ob, today)
+        return _action_inheritor(org, ob, today) if ob.kind == "action" else _KEEP
     holders = [h for h in people.holders(tuple(sorted(roles)), today, today) if h.id not in root.authors]
     above = people.nearest_up_line(root.assignee or "", holders)
     if above is not None:

@@ -734,6 +734,27 @@ def test_tameside_up_the_line_moderation_passes_over_the_moderator_who_did_the_a
     assert any("no Moderator found to do the moderation" in s for s in result.shortfalls), result.shortfalls
 
 
+def test_a_contested_grades_moderation_passes_to_the_next_head_of_service_never_to_the_worker_whose_practice_it_grades(store: SqlStore):
+    """Tom Fairley's case audit is graded inadequate and the grade contested: Hana Locality, the Head of
+    Service, settles it by moderation. Hana leaves; Hope Next is Head of Service. The moderation is Hope's:
+    never Tom's (whose practice the grade is about, and who would then grade it himself)."""
+    from tests.council import PEOPLE, person
+
+    fw = scheduled(store, "east-sussex-2013")
+    audit = april_audit(store, "3.16", "SW1")
+    recording.record(store, Recording(audit.id, "inadequate", date=date(2024, 4, 23)), date(2024, 6, 10))
+    [settle] = recording.contest(store, audit.id, "OM1", date(2024, 5, 1), date(2024, 6, 10)).created
+    assert settle.assignee == "H1"
+    people = tuple(dataclasses.replace(p, end=date(2024, 6, 11)) if p.id == "H1" else dataclasses.replace(p, manager="H9")
+                   if p.manager == "H1" else p for p in PEOPLE) + (person("H9", "Hope Next", "Head of Service", "T1", "AD1"),)  # fmt: skip
+    store.save_org(council(people=people))
+    scheduling.schedule(store, fw, council(people=people), *YEAR, date(2024, 6, 12))
+    assert {o.id: o for o in find(store)}[settle.id].assignee == "H9"
+    with pytest.raises(InputError, match="not the moderator"):
+        recording.moderate(store, audit.id, "good", "SW1", date(2024, 6, 12), date(2024, 6, 12))
+    recording.moderate(store, audit.id, "requires_improvement", "H9", date(2024, 6, 12), date(2024, 6, 12))
+
+
 def test_tameside_a_moderation_passed_on_when_its_moderator_leaves_never_goes_to_who_did_the_audit(store: SqlStore):
     """Mo Second, Pat Practice's manager and a moderator herself, did Pat's audit; Moira moderates it and
     leaves. The moderation passes to another moderator in the pool, never back up Pat's line to Mo."""
