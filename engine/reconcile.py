@@ -226,11 +226,16 @@ def reconcile_follow_ups(
     grade's moderation, made by no trigger: of ``contest_moderator``); an action
     whose owner leaves passes to whoever holds its case now, else up the
     leaver's line. When nobody answers any more, the work is cancelled and
-    the reason says so (never an action: it stays with its owner then).
+    the reason says so (never an action: it stays with its owner then); work
+    so cancelled (``live`` may hold it) is open again for whoever answers for
+    it once someone does (the Head of QA's successor takes up the sign-offs).
     """
     people = _Holders(people_of(org, vocabulary_of(fw)))
     out: list[tuple[Obligation, dict[str, Any]]] = []
     for was in sorted(live.values(), key=lambda o: o.id):
+        if was.status == CANCELLED:
+            out += _taken_up(fw, org, people, was, causes, today)
+            continue
         moved = _rehomed(org, was)
         ob = replace(was, **moved) if moved else was
         found = _answerer(fw, org, people, ob, causes, today)
@@ -243,6 +248,28 @@ def reconcile_follow_ups(
         else:
             out.append((was, {**moved, "assignee": found}))
     return tuple(out)
+
+
+def _taken_up(fw: Framework, org: Org, people, ob: Obligation, causes: dict[str, Obligation], today: date) -> list:
+    """Work cancelled because nobody answered for it (:func:`_nobody`: the Head of QA left, the post empty),
+    open again for whoever answers for it now (her successor): [] while nobody does, or it was cancelled
+    for another reason."""
+    if not for_want_of_anyone(ob.status_reason):
+        return []
+    found = _answerer(fw, org, people, ob, causes, today)
+    if found is _KEEP and _root(ob, causes) is not None:  # its holder in post again (a leaving date taken back)
+        holder = org.person(ob.assignee or "")
+        found = holder.id if holder is not None and holder.active_on(today) else None
+    if found is None or found is _KEEP:
+        return []
+    return [(ob, {"status": RESCHEDULED if ob.due > ob.period_end else OPEN, "status_reason": None, "assignee": found})]
+
+
+def for_want_of_anyone(reason: str | None) -> bool:
+    """Whether trigger-made work was cancelled because nobody answered for it any more (:func:`_nobody`'s words)."""
+    said = (reason or "").removeprefix(OUT_OF_SCOPE)
+    return said != (reason or "") and (" left and nobody else can do this " in said or
+                                       (said.startswith("nobody holding ") and said.endswith(" any more")))  # fmt: skip
 
 
 def _rehomed(org: Org, ob: Obligation) -> dict[str, Any]:

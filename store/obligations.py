@@ -133,11 +133,13 @@ def done_within(conn: Connection, framework: str, since: date, until: date, rows
     return [from_row(r) for r in conn.execute(query) if (r.row, r.cadence) in rows]
 
 
-def trigger_made(conn: Connection, framework: str) -> tuple[dict[str, Obligation], dict[str, Obligation]]:
+def trigger_made(conn: Connection, framework: str, cancelled: str | None = None) -> tuple[dict[str, Obligation], dict[str, Obligation]]:
     """The framework's live obligations a trigger created (cadence < 0), and every obligation up their chains of
-    causes, the done ones with their outcomes (who did an audit never moderates it)."""
+    causes, the done ones with their outcomes (who did an audit never moderates it). ``cancelled``: with them
+    the cancelled ones whose reason begins so (work that may be taken up again)."""
     c = OBLIGATIONS.c
-    live = {r.id: from_row(r) for r in conn.execute(select(OBLIGATIONS).where(c.framework == framework, c.cadence < 0, c.status.in_(LIVE)))}
+    which = c.status.in_(LIVE) if cancelled is None else or_(c.status.in_(LIVE), and_(c.status == CANCELLED, c.status_reason.startswith(cancelled, autoescape=True)))
+    live = {r.id: from_row(r) for r in conn.execute(select(OBLIGATIONS).where(c.framework == framework, c.cadence < 0, which))}
     known = dict(live)
     asked: set[str] = set(live)
     wanted = {o.cause for o in live.values() if o.cause} - asked

@@ -777,6 +777,28 @@ def test_tameside_a_moderation_passed_on_when_its_moderator_leaves_never_goes_to
     assert (passed.status, passed.assignee) == ("open", "MOD3")
 
 
+def test_tameside_a_sign_off_cancelled_while_the_head_of_qa_post_was_empty_is_taken_up_by_her_successor(store: SqlStore):
+    """The triple lock: every moderated audit is signed off by the Head of QA. Quinn Quality leaves on 12
+    June and nobody holds the post: her sign-off is cancelled, saying why. Quentin Next starts on 1 July:
+    the sign-off is his to do (the moderated audit is not left for ever without its third lock)."""
+    from tests.council import PEOPLE, person
+
+    fw = scheduled(store, "tameside-2023")
+    audit = april_audit(store, "T1", "SW1")
+    [moderation] = recording.record(store, Recording(audit.id, "requires_improvement", date=date(2024, 4, 22)), date(2024, 6, 10)).created
+    [signoff] = recording.moderate(store, moderation.id, "inadequate", None, date(2024, 5, 2), date(2024, 6, 10)).created
+    gone = tuple(dataclasses.replace(p, end=date(2024, 6, 12)) if p.id == "HQA" else p for p in PEOPLE)
+    store.save_org(council(people=gone))
+    scheduling.schedule(store, fw, council(people=gone), *YEAR, date(2024, 6, 14))
+    held = {o.id: o for o in find(store)}[signoff.id]
+    assert (held.status, held.status_reason) == ("cancelled", "out of scope: Quinn Quality left and nobody else can do this qa signoff")
+    later = (*gone, person("HQ2", "Quentin Next", "Head of QA", None, "AD1", date(2024, 7, 1)))
+    store.save_org(council(people=later))
+    scheduling.schedule(store, fw, council(people=later), *YEAR, date(2024, 7, 2))
+    held = {o.id: o for o in find(store)}[signoff.id]
+    assert (held.status, held.status_reason, held.assignee) == ("open", None, "HQ2")
+
+
 def test_someone_who_has_left_neither_extends_a_deadline_nor_contests_a_grade(store: SqlStore):
     """Olive Ops left on 7 June. On 10 June 'qaf extend --by OM1' moved Pat's audit and 'qaf record --contest
     --by OM1' contested Tom's grade, in her name, though a moderation by someone who has left is refused;

@@ -128,7 +128,7 @@ def _follow_ups(conn, store, fw: Framework, org: Org, today: date) -> ScheduleRe
     active = ",".join(p.id for p in org.people if p.active_on(today))
 
     def updates():
-        live, causes = ob_store.trigger_made(conn, fw.id)
+        live, causes = ob_store.trigger_made(conn, fw.id, OUT_OF_SCOPE)  # with what nobody answered for: someone may now
         return reconcile_follow_ups(fw, org, live, causes, today)
 
     return _windowless(conn, store, fw, FOLLOW_UPS, _digest(framework_digest(fw), org.fingerprint, active), updates)
