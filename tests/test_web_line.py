@@ -218,6 +218,23 @@ def test_a_request_for_more_time_waits_for_a_manager_in_post_never_one_who_has_l
     assert request_id(site.signed_in(HANA).get("/my-line").text)
 
 
+def test_a_request_for_more_time_that_nobody_in_post_may_decide_says_so(site: Site):
+    """The Director asks for three more days for her visit; only the Chief Executive, her line manager, could
+    give them, and he leaves. The request waits for nobody: the page says so, and what would change that."""
+    from tests.council import council
+    from tests.test_feeds import people_with
+
+    visit = next(o for o in site.store.obligations(Filters()) if o.assignee == "D1" and o.due == date(2024, 6, 28))
+    dana = site.signed_in("dana.director@example-council.gov.uk")
+    assert ask(site, dana, visit.id, "2024-07-03").status_code == 303
+    assert "Waiting for Chris Chief to decide" in dana.get(f"/obligations/{visit.id}").text
+    site.store.save_org(council(people=people_with(SW4={"end": date(2024, 6, 30)}, CE1={"end": date(2024, 6, 7)})))
+    shown = words(dana.get(f"/obligations/{visit.id}").text)
+    assert "Waiting for" not in shown
+    assert ("Nobody in post can decide it now: no one in Dana Director's line who is in post may move the date that far. "
+            "Once the organisation's file names who manages Dana Director now, it waits for them.") in shown
+
+
 def test_a_request_for_more_time_for_work_since_done_waits_for_nobody(site: Site):
     """Pat asks for more time, then gets the audit done after all: Olive's My line no longer asks her to decide,
     Pat's page shows the request withdrawn, and a decision sent from a page opened before is refused, unwritten."""
