@@ -551,8 +551,9 @@ class _Planner:
         load = Counter(o.assignee for o in held if o.assignee and o.status in LIVE)
         for o in held:  # as drawn before, with the reason brought up to date; one a cut cancelled, open again
             status, why = (OPEN, None) if _cut(o) else (o.status, o.status_reason)
+            who = self.moderator_now(c, c.by or row.by, o, done, load) if status in LIVE else o.assignee
             self.out.append(Obligation(
-                o.id, o.framework, o.row, o.cadence, o.kind, o.title, o.assignee, o.subject_kind, o.subject,
+                o.id, o.framework, o.row, o.cadence, o.kind, o.title, who, o.subject_kind, o.subject,
                 o.period_start, o.period_end, o.due, o.case, o.team, status, why, o.cause, o.seq,
                 reason if status in LIVE else o.sample_reason,
             ))  # fmt: skip
@@ -566,6 +567,18 @@ class _Planner:
                 subject=s.id, period_start=period.start, period_end=period.end, due=due, case=audit.case,
                 team=audit.team, cause=audit.id, sample_reason=reason,
             ))  # fmt: skip
+
+    def moderator_now(self, c: Cadence, roles: tuple[str, ...], held: Obligation, done: list[Completed], load: Counter) -> str | None:
+        """Who moderates ``held``, drawn before, now: its moderator while in post; once they have left,
+        whoever :meth:`moderator` finds among those in post today (the Head of Service's successor up the
+        auditor's line, another of the pool), else still theirs."""
+        current = self.org.person(held.assignee or "")
+        if current is None or current.active_on(self.today):
+            return held.assignee
+        audit = next((a for a in done if a.id == held.subject), None)
+        in_post = self.people.holders(roles, self.today, self.today)
+        found = self.moderator(c.sample.moderator, audit, in_post, load) if audit is not None and c.sample is not None else None
+        return found.id if found is not None else held.assignee
 
     def moderator(self, how: str, audit: Completed, holders: list[Person], load: Counter) -> Person | None:
         """Who moderates ``audit``: the pool's least loaded holder, or the nearest above the auditor; never one

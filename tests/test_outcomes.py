@@ -777,6 +777,27 @@ def test_tameside_a_moderation_passed_on_when_its_moderator_leaves_never_goes_to
     assert (passed.status, passed.assignee) == ("open", "MOD3")
 
 
+def test_3_14_a_moderation_sample_drawn_for_a_head_of_service_who_leaves_passes_to_her_successor(store: SqlStore):
+    """3.14: "Head of Service should randomly scrutinise a sample of these cases". Olive Ops' audits of
+    April and May are done; the quarter's sample is drawn for Hana Locality, who leaves on 2 July; Hope Next
+    is Head of Service from the 3rd. Hana's scrutiny still to do is Hope's, not left with a leaver."""
+    from tests.council import PEOPLE, person
+
+    fw = scheduled(store, "east-sussex-2013", today=date(2024, 5, 1))
+    for audit in find(store, row="3.14", kind="audit", assignee="OM1"):
+        if audit.period_start < date(2024, 6, 1):
+            recording.record(store, Recording(audit.id, "good", date=audit.due), date(2024, 6, 28))
+    scheduling.schedule(store, fw, store.org(), *YEAR, date(2024, 7, 1))
+    sample = [o for o in find(store, row="3.14", kind="moderation", status="open") if o.assignee == "H1"]
+    assert sample
+    people = tuple(dataclasses.replace(p, end=date(2024, 7, 2)) if p.id == "H1" else dataclasses.replace(p, manager="H9")
+                   if p.manager == "H1" else p for p in PEOPLE) + (person("H9", "Hope Next", "Head of Service", "T1", "AD1", date(2024, 7, 3)),)  # fmt: skip
+    store.save_org(council(people=people))
+    scheduling.schedule(store, fw, council(people=people), *YEAR, date(2024, 7, 4))
+    now = {o.id: o for o in find(store)}
+    assert {(now[o.id].status, now[o.id].assignee) for o in sample} == {("open", "H9")}
+
+
 def test_tameside_a_sign_off_cancelled_while_the_head_of_qa_post_was_empty_is_taken_up_by_her_successor(store: SqlStore):
     """The triple lock: every moderated audit is signed off by the Head of QA. Quinn Quality leaves on 12
     June and nobody holds the post: her sign-off is cancelled, saying why. Quentin Next starts on 1 July:
