@@ -505,8 +505,8 @@ def test_qaf_feed_takes_the_base_url_from_the_settings_file_as_qaf_serve_and_ema
 def test_qaf_feed_refuses_an_unknown_team_and_writes_nothing(shared_year: tuple[SqlStore, str], tmp_path: Path, capsys):
     council_year, db_url = shared_year
     out = tmp_path / "t9.ics"
-    assert qaf(["--db", db_url, "feed", "--team", "T9", "-o", str(out)]) == 1
-    assert "no team 'T9'" in capsys.readouterr().err and not out.exists()
+    assert qaf(["--db", db_url, "feed", "--team", "T9", "-o", str(out)]) == 2  # a mistyped argument, as qaf due's (it was 1)
+    assert "qaf: --team: no team 'T9'" in capsys.readouterr().err and not out.exists()
 
 
 @pytest.mark.parametrize("kind", ["event", "todo"])

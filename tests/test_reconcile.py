@@ -379,17 +379,36 @@ def test_due_csv_and_table(loaded, capsys):
 
 
 def test_due_names_an_unknown_person_or_role(loaded, capsys):
+    """A person or role nobody has is a mistyped argument: exit 2, as argparse's, naming the option (it was 1)."""
     code, _, err = due(capsys, loaded, "--person", "NOBODY")
-    assert code == 1 and err.strip() == "qaf: no person 'NOBODY' in the organisation"
+    assert code == 2 and err.strip() == "qaf: --person: no person 'NOBODY' in the organisation"
     code, _, err = due(capsys, loaded, "--role", "Wizard")
-    assert code == 1 and "unknown role 'Wizard'" in err
+    assert code == 2 and "qaf: --role: unknown role 'Wizard'" in err
+
+
+def test_a_filter_naming_what_is_not_there_is_refused_alike_by_every_command(loaded, capsys):
+    """'qaf due --row 9.99' exited 2 naming --row, but '--person NOBODY', '--team T99' or '--framework nope' exited 1
+    without naming the option, and 'qaf feed', 'qaf report', 'qaf forecast' and 'qaf schedule' did as they pleased.
+    A filter naming what is not there is a bad command argument: exit 2, the message led by the option, nothing done."""
+    window = ["--from", "2024-04-01", "--through", "2024-06-30"]
+    for command, option, value in [
+        (["due"], "--row", "9.99"), (["due"], "--person", "NOBODY"), (["due"], "--role", "Wizard"), (["due"], "--team", "T99"),
+        (["due"], "--service", "Nowhere"), (["due"], "--framework", "nope"),
+        (["feed"], "--person", "NOBODY"), (["feed"], "--role", "Wizard"), (["feed"], "--team", "T99"), (["feed"], "--service", "Nowhere"),
+        (["report", "--month", "2024-04"], "--framework", "nope"),
+        (["forecast", *window], "--role", "Wizard"), (["forecast", *window], "--framework", "nope"),
+        (["schedule", *window], "--framework", "nope"),
+    ]:  # fmt: skip
+        code = main(["--db", loaded, *command, option, value])
+        out, err = capsys.readouterr()
+        assert (code, out) == (2, "") and err.startswith(f"qaf: {option}: ") and f"'{value}'" in err, (command, option, err)
 
 
 def test_due_names_an_unknown_framework_and_a_window_that_ends_before_it_begins(loaded, capsys):
     """'--framework east-sussex' (the year left off) and '--from' after '--to' said "nothing matches", exit 0:
     nothing due, as far as the auditor could tell. An unknown person was refused; so are these now."""
-    code, out, err = due(capsys, loaded, "--framework", "east-sussex")
-    assert (code, out) == (1, "") and err.strip() == "qaf: no framework 'east-sussex' (loaded: east-sussex-2013)"
+    code, out, err = due(capsys, loaded, "--framework", "east-sussex")  # a mistyped argument: exit 2 (it was 1)
+    assert (code, out) == (2, "") and err.strip() == "qaf: --framework: no framework 'east-sussex' (loaded: east-sussex-2013)"
     code, out, err = due(capsys, loaded, "--from", "2024-06-30", "--to", "2024-06-01")
     assert (code, out) == (1, "") and err.strip() == "qaf: --from 2024-06-30 is after --to 2024-06-01"
     code, out, _ = due(capsys, loaded, "--framework", "east-sussex-2013", "--person", "PM2", "--row", "3.16", "--to", "2024-06-30")

@@ -343,8 +343,8 @@ def test_the_report_reads_outcomes_extensions_and_escalations_from_the_store(sto
     assert data["completion"]["audits"]["completed"] == 2 and data["sentence"] == r.completion.sentence
     assert main(["--db", db_url, "report", "--month", "2024-13"]) == 1
     assert "--month: not a month: '2024-13' (expected YYYY-MM, e.g. 2026-02)" in capsys.readouterr().err
-    assert main(["--db", db_url, "report", "--month", "2024-04", "--framework", "nope"]) == 1
-    assert "no framework 'nope' is loaded (loaded: east-sussex-2013)" in capsys.readouterr().err
+    assert main(["--db", db_url, "report", "--month", "2024-04", "--framework", "nope"]) == 2  # a mistyped argument, as qaf due's
+    assert "qaf: --framework: no framework 'nope' is loaded (loaded: east-sussex-2013)" in capsys.readouterr().err
 
 
 def test_report_writes_a_file_with_o(store: SqlStore, db_url: str, tmp_path, capsys):

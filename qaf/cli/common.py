@@ -10,10 +10,27 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Sequence, TextIO
 
 from qaf.rules.plain import iso_day
-from qaf.rules.problems import Problem, format_problem
+from qaf.rules.problems import Problem, QafError, format_problem
 
 if TYPE_CHECKING:
     from qaf.store.sql import SqlStore
+
+
+class OptionError(QafError):
+    """An option's value that nothing can match (``qaf due --person NOBODY``, ``--row 9.99``, ``report --framework
+    nope``): a usage error, exit 2 as argparse's, the message led by the option (``--person: no person ...``)."""
+
+    exit_code = 2
+
+    def __init__(self, option: str, message: object) -> None:
+        super().__init__(f"{option}: {message}")
+
+
+def named_option(exc: Exception) -> Exception:
+    """A query's refusal of a filter (:class:`qaf.engine.query.QueryError` naming its field: person, role, team,
+    service, row, framework) as the command's option of that name; any other error as it was."""
+    field = getattr(exc, "field", None)
+    return OptionError(f"--{field}", exc) if isinstance(field, str) and isinstance(exc, LookupError) else exc
 
 
 def day_arg(text: str) -> date:

@@ -20,7 +20,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from qaf.cli.common import day_arg, open_store, output_path, said_to, today_of, whole_arg, write_whole
+from qaf.cli.common import day_arg, named_option, open_store, output_path, said_to, today_of, whole_arg, write_whole
 from qaf.clock import utc_now
 from qaf.rules.problems import QafError
 
@@ -67,7 +67,10 @@ def cmd_feed(args: argparse.Namespace) -> int:
         raise QafError(f"--base-url {args.base_url!r}: not a usable base URL (e.g. https://qaf.example-council.gov.uk)")
     else:
         base = http.base_url(args.base_url.strip())
-    built = build(store, _selection(args), today, TODO if args.todo else EVENT, base, args.done_days)
+    try:
+        built = build(store, _selection(args), today, TODO if args.todo else EVENT, base, args.done_days)
+    except LookupError as exc:  # --person, --role, --team or --service naming what is not there: qaf due's words
+        raise named_option(exc) from None
     if output is not None:
         write_whole(output, built.body, example="feed.ics")
         print(f"wrote {output}: {built.body.count(b'BEGIN:V' + (b'TODO' if args.todo else b'EVENT'))} "

@@ -20,7 +20,7 @@ from qaf import __version__ as VERSION
 from qaf.cli import feeds as cli_feeds
 from qaf.cli import outcomes as cli_outcomes
 from qaf.cli import report as cli_report
-from qaf.cli.common import day_arg, open_store, print_problems, runner_name, seconds_arg, today_of, whole_arg, window
+from qaf.cli.common import OptionError, day_arg, named_option, open_store, print_problems, runner_name, seconds_arg, today_of, whole_arg, window
 from qaf.rules import bundled
 from qaf.rules.numbering import parked_from
 from qaf.rules.problems import InputError, QafError, errors
@@ -167,7 +167,10 @@ def _frameworks(store: SqlStore, only: str | None):
         retired = {f.id: f.retired_on for f in store.stored_frameworks() if f.retired_on}
         if only in retired:
             raise QafError(f"framework '{only}' was retired on {retired[only]}: it is scheduled no more; load it again to bring it back")
-        return [store.framework(only)]
+        try:
+            return [store.framework(only)]
+        except LookupError as exc:  # not a framework loaded: the option's mistake
+            raise OptionError("--framework", exc) from None
     found = store.frameworks()
     if not found and store.stored_frameworks():
         raise QafError("every framework loaded is retired: load one again to bring it back ('qaf framework list')")
@@ -208,7 +211,7 @@ def cmd_due(args: argparse.Namespace) -> int:
         raise QafError(f"--from {args.date_from} is after --to {args.date_to}")
     store = open_store(args)
     if args.framework is not None and args.framework not in (ids := [f.id for f in store.stored_frameworks()]):
-        raise QafError(f"no framework '{args.framework}' (loaded: {', '.join(ids) or 'none'})")
+        raise OptionError("--framework", f"no framework '{args.framework}' (loaded: {', '.join(ids) or 'none'})")
     today = today_of(args, store)
     query = queries.DueQuery(
         person=args.person, role=args.role, team=args.team, service=args.service, row=args.row,
@@ -217,18 +220,10 @@ def cmd_due(args: argparse.Namespace) -> int:
     )  # fmt: skip
     try:
         found = queries.due(store, query, today)
-    except queries.QueryError as exc:
-        if exc.field != "row":
-            raise
-        raise OptionError(f"--row: {exc}") from None  # the search page's and the API's words
+    except queries.QueryError as exc:  # the search page's and the API's words, led by the option's name
+        raise named_option(exc) from None
     sys.stdout.write(queries.render(found, store.org(), today, args.format, args.person))
     return 0
-
-
-class OptionError(QafError):
-    """An option's value that nothing can match (``qaf due --row 9.99``): a usage error, exit 2 as argparse's."""
-
-    exit_code = 2
 
 
 # --- qaf tick -----------------------------------------------------------------------------

@@ -23,7 +23,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from qaf.cli.common import day_arg, open_store, output_path, said_to, today_of, whole_arg, window, write_whole
+from qaf.cli.common import OptionError, day_arg, open_store, output_path, said_to, today_of, whole_arg, window, write_whole
 from qaf.rules.problems import QafError
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ def _frameworks(store: SqlStore, only: str | None, one: bool):
     if only is not None:
         found = [fw for fw in loaded if fw.id == only]
         if not found:
-            raise QafError(f"no framework '{only}' is loaded (loaded: {', '.join(fw.id for fw in loaded)})")
+            raise OptionError("--framework", f"no framework '{only}' is loaded (loaded: {', '.join(fw.id for fw in loaded)})")
         return found
     if one and len(loaded) > 1:
         raise QafError(f"several frameworks are loaded ({', '.join(fw.id for fw in loaded)}): choose one with --framework ID")
@@ -101,7 +101,7 @@ def cmd_forecast(args: argparse.Namespace) -> int:
     if args.role is not None:
         role = vocab.resolve(args.role)
         if role is None:
-            raise QafError(f"unknown role '{args.role}' (not in any loaded framework's vocabulary)")
+            raise OptionError("--role", f"unknown role '{args.role}' (not in any loaded framework's vocabulary)")
     sys.stdout.write(render(forecast(frameworks, org, first, args.through, role, vocab), args.format))
     return 0
 
