@@ -58,9 +58,10 @@ def row_order(row: str) -> tuple:
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"[.\s]+", row))
 
 
-def unknown_row(row: str, frameworks: Iterable[Framework], framework: str | None = None) -> str | None:
+def unknown_row(row: str, frameworks: Iterable[Framework], framework: str | None = None, titled: bool = False) -> str | None:
     """Why no work can match the framework row ``row`` (no loaded framework, or not ``framework``, has it), said
-    as the search page, the API and ``qaf due --row`` say it; None when one has it.
+    as the search page, the API and ``qaf due --row`` say it; None when one has it. ``titled``: ``framework``
+    named by its title, as the pages name it (the API and the command line name it by the id their users type).
 
     >>> from types import SimpleNamespace as ns
     >>> fw = ns(id="es", rows=(ns(id="1.10"), ns(id="1.2")))
@@ -68,11 +69,15 @@ def unknown_row(row: str, frameworks: Iterable[Framework], framework: str | None
     (True, "no row '9.99' in the frameworks loaded (for example 1.2)", True)
     >>> unknown_row("9.99", [fw], "es"), unknown_row("1.1", [])
     ("no row '9.99' in framework 'es' (for example 1.2)", "no row '1.1' in the frameworks loaded (for example none)")
+    >>> unknown_row("9.99", [ns(id="es", title="East Sussex QA", rows=fw.rows)], "es", titled=True)
+    "no row '9.99' in 'East Sussex QA' (for example 1.2)"
     """
+    frameworks = tuple(frameworks)
     known = frozenset(r.id for fw in frameworks if not framework or fw.id == framework for r in fw.rows)
     if row in known:
         return None
-    where = f"framework '{framework}'" if framework else "the frameworks loaded"
+    title = next((fw.title for fw in frameworks if fw.id == framework and fw.title), None) if titled else None
+    where = f"'{title}'" if title else f"framework '{framework}'" if framework else "the frameworks loaded"
     return f"no row '{row}' in {where} (for example {min(known, key=row_order) if known else 'none'})"
 
 

@@ -318,7 +318,8 @@ def test_a_row_no_framework_has_is_refused_naming_it_by_the_api_and_qaf_due_in_t
         assert capsys.readouterr() == ("", f"qaf: --row: {words}\n"), query
         params = dict(p.split("=") for p in query.split("&"))
         page = filters.parse(params, shared.store.org(), shared.store.vocabulary(), filters.EVERY, shared.store.frameworks())
-        assert page.errors == {"row": f"Framework row: {words}"}  # one check, one wording
+        titled = words.replace("framework 'east-sussex-2013'", "'Quality Assurance in Children's Social Care and Early Help Services'")
+        assert page.errors == {"row": f"Framework row: {titled}"}  # one check, one wording: the page names a framework by its title
     assert shared.client.get("/api/obligations?row=3.16", shared.api["D1"]).json()  # a row there is: its work
 
 

@@ -29,6 +29,9 @@ LABELS = {
     "status": "Status", "kind": "Kind of work", "framework": "Framework", "row": "Framework row", "case": "Case reference",
     "from": "Due on or after", "to": "Due on or before", "person": "Person", "role": "Role", "team": "Team", "service": "Service",
 }  # fmt: skip
+# a framework asked for that is not loaded, as the pages say it: the list beside the field names each one by
+# its title, the words every page uses; the file ids (east-sussex-2013) are the API's and the command line's
+NO_FRAMEWORK = "Framework: no framework '{}': choose one from the list"
 _TEXT = re.compile(r"[A-Za-z0-9 ._'’&()/-]{1,100}")
 _CASE = SHAPE  # any reference the organisation may hold (qaf.engine.caserefs: the council's own pattern only narrows it)
 _ALLOWED = {_TEXT: "letters, digits, spaces and - . / _ ' & ( ) only", _CASE: "letters, digits and - / _ . only (at most 64 characters, the first a letter or a digit)"}
@@ -133,10 +136,10 @@ def parse(params: Mapping[str, str], org: Org, vocab: Vocabulary, offered: tuple
     framework = entered.get("framework")
     loaded = {fw.id: fw for fw in frameworks} if frameworks is not None else None
     if framework and "framework" not in errors and loaded is not None and framework not in loaded:
-        errors["framework"] = f"Framework: no framework '{framework}' (loaded: {', '.join(loaded) or 'none'})"
+        errors["framework"] = NO_FRAMEWORK.format(framework)
     row = entered.get("row")
     if row and "row" not in errors and loaded is not None and "framework" not in errors:  # each row id read only when one is asked
-        if why := unknown_row(row, loaded.values(), framework):
+        if why := unknown_row(row, loaded.values(), framework, titled=True):
             errors["row"] = f"{LABELS['row']}: {why}"
     role = entered.get("role")
     if role and "role" not in errors and vocab.resolve(role) is None:

@@ -244,7 +244,7 @@ def director_page(site: Site, who: Viewer, month_text: str | None, framework_id:
             errors["month"] = "Month: choose this month or an earlier one"
     fw = next((f for f in fws if f.id == framework_id), None) if framework_id else (fws[0] if fws else None)
     if framework_id and fw is None:
-        errors["framework"] = f"Framework: no framework '{framework_id[:60]}': choose one from the list"  # titled there, not by file id
+        errors["framework"] = filters.NO_FRAMEWORK.format(framework_id[:60])  # titled there, not by file id
     context = {"viewer": who, "today": today, "month": month, "frameworks": fws, "fw": fw, "errors": errors,
                "entered": {"month": (month_text or "")[:20], "framework": (framework_id or "")[:60]}}  # fmt: skip
     if errors or fw is None:
@@ -287,7 +287,8 @@ def search_page(site: Site, who: Viewer, request: Request, fmt: str) -> Response
     try:
         found = queries.due(store, q, today, who.visible)  # theirs, their line's, and the actions of the audits they see
     except QueryError as exc:  # the filters were checked: what changed since (a framework retired, a person gone)
-        asked.errors[exc.field if exc.field in filters.LABELS else "person"] = str(exc)
+        field = exc.field if exc.field in filters.LABELS else "person"
+        asked.errors[field] = filters.NO_FRAMEWORK.format(q.framework) if field == "framework" else str(exc)
         return page("search.html", 422, **context, found=None)
     if asked.case:
         found = [o for o in found if (o.case or "").lower() == asked.case.lower()]
