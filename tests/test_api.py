@@ -302,6 +302,7 @@ def test_bad_filters_are_422_with_a_message(shared: Served):
         assert r.status_code == 422 and r.json()["message"], query
         if field:
             assert field in {p["field"] for p in r.json()["problems"]}, query
+            assert field in r.json()["message"], (query, r.json()["message"])  # a client showing only the message says which
 
 
 def test_a_row_no_framework_has_is_refused_naming_it_by_the_api_and_qaf_due_in_the_search_pages_words(shared: Served, capsys):
@@ -313,6 +314,7 @@ def test_a_row_no_framework_has_is_refused_naming_it_by_the_api_and_qaf_due_in_t
                          ("framework=east-sussex-2013&row=3.17", "no row '3.17' in framework 'east-sussex-2013' (for example 1.1)")):  # fmt: skip
         r = shared.client.get(f"/api/obligations?{query}", shared.api["D1"])
         assert r.status_code == 422 and r.json()["problems"] == [{"field": "row", "message": words}], query
+        assert r.json()["message"] == f"row: {words}", query  # the parameter named in the message too, as qaf due's '--row: '
         argv = [a for k, v in (p.split("=") for p in query.split("&")) for a in (f"--{k}", v)]
         assert qaf(["--db", shared.url, "due", *argv, "--today", TODAY.isoformat()]) == 2
         assert capsys.readouterr() == ("", f"qaf: --row: {words}\n"), query

@@ -179,7 +179,8 @@ def _install_errors(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         problems = [_problem(e) for e in exc.errors()]
-        return _json(422, "the request is not valid: nothing was changed", problems)
+        named = ", ".join(dict.fromkeys(p["field"] for p in problems))  # the message names the fields too, not only problems[]
+        return _json(422, f"the request is not valid ({named}): nothing was changed", problems)
 
     @app.exception_handler(HTTPException)
     async def http_error(_: Request, exc: HTTPException) -> JSONResponse:
@@ -192,8 +193,8 @@ def _install_errors(app: FastAPI) -> None:
     @app.exception_handler(QafError)
     async def domain_error(_: Request, exc: QafError) -> JSONResponse:
         status = 422 if isinstance(exc, (queries.QueryError, LookupError, ValueError)) else 409
-        field = getattr(exc, "field", None)  # a query's filter that names what is not there
-        return _json(status, str(exc), [{"field": field, "message": str(exc)}] if field else None)
+        field = getattr(exc, "field", None)  # a query's filter that names what is not there: the message names it too
+        return _json(status, f"{field}: {exc}" if field else str(exc), [{"field": field, "message": str(exc)}] if field else None)
 
     @app.exception_handler(Exception)
     async def crash(_: Request, exc: Exception) -> JSONResponse:  # a bug, not the caller's input
@@ -381,7 +382,7 @@ def create_app(
             try:
                 statuses = queries.parse_statuses(filters.statuses_asked(request.query_params) or status)  # each status given
             except ValueError as exc:
-                raise ApiError(422, str(exc), [{"field": "status", "message": str(exc)}]) from None
+                raise ApiError(422, f"status: {exc}", [{"field": "status", "message": str(exc)}]) from None
             if who.visible is not None and person is not None and person not in who.visible:
                 raise ApiError(403, f"'{person}' is not you or in your line")
             first, last = _days(date_from, date_to)
@@ -517,7 +518,7 @@ def _days(first: str | None, last: str | None) -> tuple[date | None, date | None
             days.append(iso_day(text) if text is not None else None)
         except ValueError:
             message = f"not a date: {text!r} (expected YYYY-MM-DD)"
-            raise ApiError(422, message, [{"field": field, "message": message}]) from None
+            raise ApiError(422, f"{field}: {message}", [{"field": field, "message": message}]) from None
     if days[0] and days[1] and days[0] > days[1]:
         message = f"from {days[0]} is after to {days[1]}"
         raise ApiError(422, message, [{"field": "from", "message": message}])
