@@ -60,9 +60,19 @@ def of_obligation(conn: Connection, obligation: str) -> list[ExtensionRequest]:
     return [_request(r) for r in rows]
 
 
-def pending(conn: Connection) -> list[ExtensionRequest]:
-    """Every request still waiting for a decision, oldest first (a council has a handful at a time)."""
-    return [_request(r) for r in conn.execute(select(EXTENSION_REQUESTS).where(R.status == PENDING).order_by(R.id))]
+ASKERS_AT_ONCE = 500  # people named in one statement's IN list: a Director's whole line is read in a few
+
+
+def pending(conn: Connection, asked_by: frozenset[str] | None = None) -> list[ExtensionRequest]:
+    """The requests still waiting for a decision, oldest first: every one, or (``asked_by``) only those these
+    people asked (a manager's line: the requests that may wait for them), read ``ASKERS_AT_ONCE`` at a time."""
+    query = select(EXTENSION_REQUESTS).where(R.status == PENDING)
+    if asked_by is None:
+        return [_request(r) for r in conn.execute(query.order_by(R.id))]
+    people = sorted(asked_by)
+    found = [_request(r) for i in range(0, len(people), ASKERS_AT_ONCE)
+             for r in conn.execute(query.where(R.asked_by.in_(people[i:i + ASKERS_AT_ONCE])))]  # fmt: skip
+    return sorted(found, key=lambda r: r.id)
 
 
 def decide(conn: Connection, rid: int, status: str, by: str, at: datetime, answer: str | None) -> bool:

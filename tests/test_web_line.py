@@ -640,6 +640,36 @@ def test_the_my_line_link_shows_exactly_when_my_line_opens(site: Site):
     assert menu_and_page(otto) == (False, 403)  # nobody in post below him and nothing waiting
 
 
+def test_a_manager_whose_line_has_left_reads_only_his_lines_requests_to_decide_the_menu(site: Site, monkeypatch):
+    """Otto's whole line has left, so every page he opened asked whether a request waits for him, and read every
+    pending request of the council (and each one's obligation) to answer. It reads his line's only now."""
+    import dataclasses
+
+    from qaf.store import extensions as stored
+    from qaf.usecases import extensions
+    from tests.council import PEOPLE, council
+
+    assert ask(site, site.signed_in(PAT), june(site).id, "2024-07-03").status_code == 303  # Olive's line: not Otto's
+    paul = site.signed_in("paul.practice@example-council.gov.uk")
+    assert ask(site, paul, may_audit(site.store, "SW6", 6).id, "2024-07-05").status_code == 303  # Otto's line
+    site.store.save_org(council(people=tuple(dataclasses.replace(p, end=date(2024, 6, 9)) if p.id in ("PM3", "SW6") else p for p in PEOPLE)))
+    read: list[str] = []  # who asked each request read
+    every = stored.pending
+
+    def pending(conn, *asked):
+        found = every(conn, *asked)
+        read.extend(r.asked_by for r in found)
+        return found
+
+    monkeypatch.setattr(stored, "pending", pending)
+    otto = site.signed_in("otto.ops@example-council.gov.uk")
+    read.clear()
+    assert 'href="/my-line"' in otto.get("/my-work").text  # Paul's request waits for him: the menu offers My line
+    assert read == ["PM3"], read  # Paul's request, not Pat's
+    read.clear()
+    assert [w.request.asked_by for w in extensions.waiting_for(site.store, "OM1", TODAY)] == ["PM1"] and read == ["PM1"]
+
+
 def test_the_framework_filter_offers_each_framework_by_its_title_not_its_file_id(site: Site):
     """The search's and My work's Framework filter was a text box taking only the file's id ('east-sussex-2013'),
     which no page shows: every page names a framework by its title. It is a list of the titles now."""

@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
+from qaf.calendars import access
 from qaf.engine import typed
 from qaf.engine.model import LIVE, Obligation
 from qaf.rules.problems import InputError, Problem, QafError, Source
@@ -172,10 +173,13 @@ def of_obligation(store: Store, ob: Obligation, today: date) -> tuple[list[Exten
 
 
 def waiting_for(store: Store, person: str, today: date) -> list[Waiting]:
-    """The pending requests ``person`` may decide on ``today``, oldest first."""
-    out = []
+    """The pending requests ``person`` may decide on ``today``, oldest first. Only those asked by someone in
+    their line are read: a request waits only for managers above the work's owner (:func:`approvers`), and one
+    asked by anyone else than the owner is withdrawn; someone with nobody below reads none."""
+    out: list[Waiting] = []
     with store.read() as conn:
-        for r in requests.pending(conn):
+        below = access.line_below(store.org_in(conn), person)
+        for r in requests.pending(conn, below) if below else ():
             ob = oc.load(conn, r.obligation)
             if withdrawn(r, ob):
                 continue
