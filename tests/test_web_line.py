@@ -483,6 +483,10 @@ def test_the_search_has_every_filter_and_downloads_what_qaf_due_writes(site: Sit
     as_json = dana.get("/search?kind=audit&row=3.16&team=T1&format=json")
     assert [r["id"] for r in json.loads(as_json.text)] == [o.id for o in expected]
     assert dana.get("/search?kind=audit&format=xml").status_code == 422
+    # in a Practice Manager's words: not "Download: CSV · JSON", nor "An id, a name or an email"
+    assert ">Download this list as a spreadsheet (CSV)</a>" in page.text and "the same list as JSON data</a>, as the API gives it" in page.text
+    assert "Download:" not in page.text and ">CSV<" not in page.text and "Their name or email address" in page.text and "An id" not in page.text
+    assert "(give their name or email address)" in dana.get("/search?person=nobody").text
     assert dana.get("/search?person=nobody").status_code == 422
     oms = json.loads(dana.get("/search?role=OM&status=all&format=json").text)  # a role by its alias, as `qaf due --role`
     assert oms and {r["assignee"] for r in oms} <= {"OM1", "OM2"}

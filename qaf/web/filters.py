@@ -127,7 +127,7 @@ def parse(params: Mapping[str, str], org: Org, vocab: Vocabulary, offered: tuple
         if len(match) == 1:
             person = match[0]
         else:
-            errors["person"] = f"Person: nobody called '{person}' in the organisation (give their id, name or email)"
+            errors["person"] = f"Person: nobody called '{person}' in the organisation (give their name or email address)"
     if team and "team" not in errors and org.team(team) is None:
         errors["team"] = f"Team: no team '{team}' in the organisation"
     service = entered.get("service")
