@@ -288,6 +288,18 @@ def test_the_worker_closes_an_action_with_a_note_that_stays_on_its_page(site: Si
     assert "Safety plan updated" not in repr(snapshot(site.store)["outbox"])
 
 
+def test_close_this_action_is_a_button_after_the_summary_not_in_the_middle_of_it(site: Site):
+    """On an action's page "Close this action" sat between what must be done and when it is due, a plain link in
+    the middle of the summary. It comes after the summary now, styled as a button, as GOV.UK pages put the thing to do."""
+    audit, _ = record_with_an_action(site, site.signed_in(PAT))
+    (action,) = find(site.store, cause=audit.id, kind="action")
+    page = site.signed_in(TOM).get(f"/obligations/{action.id}").text
+    summaries = [m.end() for m in re.finditer(r"</dl>", page)]
+    button = page.index('<a class="button" href="#act">Close this action</a>')
+    assert len(summaries) >= 2 and summaries[1] < button < page.index('<div id="act"'), "after both summaries, before the form"
+    assert page.count('href="#act"') == 1
+
+
 def test_only_the_owner_or_their_line_may_close_an_action(site: Site):
     pat = site.signed_in(PAT)
     audit, _ = record_with_an_action(site, pat, **{"action-1-who": "Ruth Steady"})
