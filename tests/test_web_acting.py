@@ -116,7 +116,11 @@ def test_an_outcome_with_an_action_sets_off_follow_ups_a_review_an_alert_and_the
     audit, answer = record_with_an_action(site, client)
     assert "Outcome recorded" in answer.text
     assert "2 follow-up audits, 1 review, 1 action." in answer.text
-    assert "<strong>Olive Ops</strong>: Alert: significant concerns" in answer.text
+    told = re.search(r'<ul class="list told">(.*?)</ul>', answer.text, re.S).group(1)  # one way, the page's dates
+    assert re.findall(r"<li>(.*?)</li>", told) == [
+        "<strong>Olive Ops</strong> (alert): Significant concerns in the 3.16 audit of case CS-000001 (Tom Fairley)",
+        "<strong>Olive Ops</strong> (alert): Safeguarding action from the 3.16 audit of case CS-000001 due 21 Jun 2024",
+    ], told  # were "Olive Ops: Alert: significant concerns ..." and "Olive Ops (alert): ... due 2024-06-21"
     made = [o for o in find(site.store, cause=audit.id)]
     assert sorted(o.kind for o in made) == ["action", "follow_up_audit", "follow_up_audit", "review"]
     for o in made:

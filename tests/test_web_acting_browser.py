@@ -63,7 +63,8 @@ def test_a_practice_manager_records_an_audit_with_an_action_and_sees_what_it_set
     assert made.count("follow-up audit ·") == 2 and made.count("review ·") == 1 and made.count("action ·") == 1, made
     assert "2 follow-up audits, 1 review, 1 action." in page.content()
     told = page.locator("ul.told").inner_text()
-    assert "Olive Ops: Alert: significant concerns" in told and "Olive Ops (alert): Safeguarding action" in told and PLAN not in told
+    assert "Olive Ops (alert): Significant concerns" in told and "Olive Ops (alert): Safeguarding action" in told and PLAN not in told
+    assert "due 21 Jun 2024" in told and "2024-06-21" not in told  # the page's dates, one way for every notice
     browser.check("acting-recorded")
 
     (action,) = find(store, cause=audit.id, kind="action")

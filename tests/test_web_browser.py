@@ -188,7 +188,7 @@ def test_a_practice_manager_signs_in_from_her_feed_and_records_an_audit_in_chrom
     made = page.locator("ul.made").inner_text()  # the two further files, the review and the action
     assert made.count("follow-up audit ·") == 2 and made.count("review ·") == 1 and made.count("action ·") == 1, made
     told = page.locator("ul.told").inner_text()  # the alert to her Operations Manager, without the action's words
-    assert "Alert: significant concerns" in told and plan not in told, told
+    assert "(alert): Significant concerns" in told and plan not in told, told
     browser.check("recorded")
 
     page.goto(f"{server.base}/my-work")

@@ -64,7 +64,23 @@ def in_words(text: str | None) -> str:
     return _DAY.sub(_day_in_words, text)
 
 
+_TOLD_AS = {"alert": "Alert: ", "copy": "Copy: "}  # the word an email's subject starts with, which the list puts in brackets
+
+
+def told(notice) -> tuple[str, str]:
+    """What a notice tells, as the "recorded" page lists it under its recipient: why, in one word (alert, grade,
+    copy), and what, from its email's subject without that word again, its days as the page writes them.
+    One way for every notice: ``("alert", "Safeguarding action from the 3.16 audit of case CS-000001 due 21 Jun 2024")``."""
+    text = notice.subject
+    prefix = _TOLD_AS.get(notice.reason, "")
+    if prefix and text.lower().startswith(prefix.lower()):
+        text = text[len(prefix):]
+    text = in_words(text)
+    return notice.reason.replace("_", " "), text[:1].upper() + text[1:]
+
+
 TEMPLATES.filters["what"] = _what
+TEMPLATES.filters["told"] = told
 TEMPLATES.filters["kind"] = kind_words  # "follow-up audit", "QA sign-off"
 TEMPLATES.filters["status"] = status_words  # "extended", not the store's "rescheduled"
 TEMPLATES.filters["in_words"] = in_words
