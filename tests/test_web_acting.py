@@ -292,15 +292,17 @@ def test_the_worker_closes_an_action_with_a_note_that_stays_on_its_page(site: Si
     assert "Safety plan updated" not in repr(snapshot(site.store)["outbox"])
 
 
-def test_close_this_action_is_a_button_after_the_summary_not_in_the_middle_of_it(site: Site):
+def test_close_this_action_is_a_button_under_the_title_not_in_the_middle_of_the_summary(site: Site):
     """On an action's page "Close this action" sat between what must be done and when it is due, a plain link in
-    the middle of the summary. It comes after the summary now, styled as a button, as GOV.UK pages put the thing to do."""
+    the middle of the summary, which was two lists (an empty row between them on a phone). The summary is one list
+    now, and the thing to do a button under the title, in sight on a phone before the summary's screenful."""
     audit, _ = record_with_an_action(site, site.signed_in(PAT))
     (action,) = find(site.store, cause=audit.id, kind="action")
     page = site.signed_in(TOM).get(f"/obligations/{action.id}").text
-    summaries = [m.end() for m in re.finditer(r"</dl>", page)]
-    button = page.index('<a class="button" href="#act">Close this action</a>')
-    assert len(summaries) >= 2 and summaries[1] < button < page.index('<div id="act"'), "after both summaries, before the form"
+    main = page[page.index("<h1>") : page.index('<div id="act"')]
+    assert main.count('<dl class="summary">') == 1, "one summary: what must be done, then when and whose"
+    button = main.index('<a class="button" href="#act">Close this action</a>')
+    assert button < main.index('<dl class="summary">') < main.index("What must be done") < main.index("<dt>Due</dt>")
     assert page.count('href="#act"') == 1
 
 
