@@ -11,6 +11,13 @@ from qaf.rules.loader import load_framework, load_text
 from qaf.rules.problems import errors, format_problem
 
 DATA = Path(__file__).parent / "data"
+EAST_SUSSEX = (Path(__file__).parents[1] / "rules" / "frameworks" / "east-sussex-2013.yaml").read_text()  # the bundled text
+DCS_TASK = "task: Monitoring via one-to-one meetings with the DCS and quarterly performance reviews"  # a row's task in it
+
+
+def line_of(text: str, found: str) -> int:
+    """The line of ``text`` that ``found`` starts on."""
+    return text[: text.index(found)].count("\n") + 1
 
 
 def messages(problems):
@@ -217,15 +224,14 @@ def test_copy_of_names_whose_line_a_copy_goes_up_and_needs_the_roles_copied():
 
 
 def test_an_action_given_a_length_or_role_it_cannot_read_is_told_so_once_not_also_that_it_is_missing():
-    bundled = (Path(__file__).parents[1] / "rules" / "frameworks" / "east-sussex-2013.yaml").read_text()
     given = "          - review: {within: 3 months}\n"
-    line = bundled[: bundled.index(given)].count("\n") + 1
+    line = line_of(EAST_SUSSEX, given)
     for wrong, expected in (
         ("{within: three-ish months}", "row 3.16.trigger.review.within: a length: expected a length such as"),
         ("{within: [3 months]}", "row 3.16.trigger.review.within: expected text"),
         ("{}", "row 3.16.trigger.review: 'within' is required"),
     ):
-        text = bundled.replace(given, f"          - review: {wrong}\n")
+        text = EAST_SUSSEX.replace(given, f"          - review: {wrong}\n")
         found = messages(errors(load_text(text, "es.yaml")[1]))
         assert len(found) == 1 and found[0].startswith(f"es.yaml:{line}: {expected}"), (wrong, found)
 
@@ -248,14 +254,12 @@ def test_a_row_id_and_a_grade_have_the_width_the_store_gives_them():
 def test_a_control_character_escaped_into_a_value_is_refused_at_its_line():
     """YAML refuses a raw NUL but writes one as "\\0" or "\\u0000": taken, it crashed PostgreSQL (which stores no NUL)
     and would have reached calendar feeds, which hold no control character."""
-    bundled = (Path(__file__).parents[1] / "rules" / "frameworks" / "east-sussex-2013.yaml").read_text()
-    task = "task: Monitoring via one-to-one meetings with the DCS and quarterly performance reviews"
-    line = bundled[: bundled.index(task)].count("\n") + 1
+    line = line_of(EAST_SUSSEX, DCS_TASK)
     for escaped, code in (("\\0", "0000"), ("\\u0000", "0000"), ("\\a", "0007"), ("\\x1b", "001B")):
-        fw, problems = load_text(bundled.replace(task, f'task: "Monitoring{escaped}via meetings"'), "es.yaml")
+        fw, problems = load_text(EAST_SUSSEX.replace(DCS_TASK, f'task: "Monitoring{escaped}via meetings"'), "es.yaml")
         assert messages(errors(problems)) == [f"es.yaml:{line}: yaml: a control character (U+{code}) in a value: "
                                               "text holds none but tab and line breaks"], escaped  # fmt: skip
-    _, problems = load_text(bundled.replace(task, 'task: "Monitoring\\tvia meetings,\\nmonthly"'), "es.yaml")
+    _, problems = load_text(EAST_SUSSEX.replace(DCS_TASK, 'task: "Monitoring\\tvia meetings,\\nmonthly"'), "es.yaml")
     assert not errors(problems)  # a tab and a line break are text
 
 
@@ -347,24 +351,22 @@ def test_a_bidi_control_or_an_invisible_character_in_a_frameworks_words_is_refus
     """A role's alias, a row's title or task holding U+202E (raw, or escaped "\\u202e") turned the words around in
     every feed and email that shows them, and a U+200B in an alias made a second role no one could name. Each is
     refused at the line it is on, named; ZWNJ and ZWJ are text."""
-    bundled = (Path(__file__).parents[1] / "rules" / "frameworks" / "east-sussex-2013.yaml").read_text()
-    task = "task: Monitoring via one-to-one meetings with the DCS and quarterly performance reviews"
-    line = bundled[: bundled.index(task)].count("\n") + 1
+    line = line_of(EAST_SUSSEX, DCS_TASK)
     alias = "aliases: [DCS]"
-    alias_line = bundled[: bundled.index(alias)].count("\n") + 1
+    alias_line = line_of(EAST_SUSSEX, alias)
     for written, hidden in (("\u202e", "\u202e"), ("\u2066", "\u2066"), ("\u200b", "\u200b"), ("\\u202e", "\u202e")):
         said = f"U+{ord(hidden):04X} {unicodedata.name(hidden)}, an invisible character or one that turns text around"
         quoted = f'"Monitoring{written}via meetings"' if "\\" in written else f"Monitoring{written}via meetings"
-        _, problems = load_text(bundled.replace(task, f"task: {quoted}"), "es.yaml")
+        _, problems = load_text(EAST_SUSSEX.replace(DCS_TASK, f"task: {quoted}"), "es.yaml")
         assert messages(errors(problems)) == [f"es.yaml:{line}: yaml: {said} in a value: type it again as plain text"], written
-        _, problems = load_text(bundled.replace(alias, f'aliases: ["D{written}CS"]'), "es.yaml")
+        _, problems = load_text(EAST_SUSSEX.replace(alias, f'aliases: ["D{written}CS"]'), "es.yaml")
         assert messages(errors(problems)) == [f"es.yaml:{alias_line}: yaml: {said} in a value: type it again as plain text"], written
     # in a block of several lines, the line the character is on
-    block = bundled.replace(task, "task: |\n      Monitoring via meetings\n      with the DCS\u202e quarterly")
+    block = EAST_SUSSEX.replace(DCS_TASK, "task: |\n      Monitoring via meetings\n      with the DCS\u202e quarterly")
     assert messages(errors(load_text(block, "es.yaml")[1])) == [
         f"es.yaml:{line + 2}: yaml: U+202E RIGHT-TO-LEFT OVERRIDE, an invisible character or one that turns text around in a value: "
         "type it again as plain text"]
-    assert not errors(load_text(bundled.replace(task, "task: Monitoring\u200c via\u200d meetings"), "es.yaml")[1])
+    assert not errors(load_text(EAST_SUSSEX.replace(DCS_TASK, "task: Monitoring\u200c via\u200d meetings"), "es.yaml")[1])
 
 
 def test_the_invisible_characters_are_unicodes_format_characters_but_zwnj_and_zwj():
@@ -380,11 +382,9 @@ def test_the_invisible_characters_are_unicodes_format_characters_but_zwnj_and_zw
 def test_a_raw_control_character_is_refused_at_its_line_and_character():
     """Word's line break pasted as U+000B (or an ESC from a terminal) was said at line 0, as 'position 1558' in
     '<unicode string>', over two lines: no line anyone could find."""
-    bundled = (Path(__file__).parents[1] / "rules" / "frameworks" / "east-sussex-2013.yaml").read_text()
-    task = "task: Monitoring via one-to-one meetings with the DCS and quarterly performance reviews"
-    line = bundled[: bundled.index(task)].count("\n") + 1
+    line = line_of(EAST_SUSSEX, DCS_TASK)
     for raw in ("\x0b", "\x1b", "\ufffe"):
-        _, problems = load_text(bundled.replace(task, f"task: Monitoring{raw} via meetings"), "es.yaml")
+        _, problems = load_text(EAST_SUSSEX.replace(DCS_TASK, f"task: Monitoring{raw} via meetings"), "es.yaml")
         assert messages(errors(problems)) == [f"es.yaml:{line}: yaml: U+{ord(raw):04X} at character {len('    task: Monitoring') + 1} "
                                               "of the line is not text: a framework holds no control character but tab and line "
                                               "breaks"], raw  # fmt: skip
@@ -393,9 +393,8 @@ def test_a_raw_control_character_is_refused_at_its_line_and_character():
 def test_an_invisible_character_in_a_key_is_said_as_itself_not_as_an_unknown_field():
     """'coun\\u200bcil:' was 'unknown field 'council' (did you mean 'council'?)' as a terminal shows it, and a title
     key holding one added "'title' is required" two lines above it."""
-    bundled = (Path(__file__).parents[1] / "rules" / "frameworks" / "east-sussex-2013.yaml").read_text()
-    line = bundled[: bundled.index("\ntitle: Quality")].count("\n") + 2
-    _, problems = load_text(bundled.replace("\ntitle: Quality", "\nti\u200btle: Quality"), "es.yaml")
+    line = line_of(EAST_SUSSEX, "\ntitle: Quality") + 1
+    _, problems = load_text(EAST_SUSSEX.replace("\ntitle: Quality", "\nti\u200btle: Quality"), "es.yaml")
     assert messages(errors(problems)) == [f"es.yaml:{line}: yaml: U+200B ZERO WIDTH SPACE, an invisible character or one that turns "
                                           "text around in a key: type it again as plain text"]  # fmt: skip
 
@@ -404,9 +403,8 @@ def test_an_id_holding_a_hidden_character_past_the_quoted_sixty_is_one_problem_n
     """The field's problem quotes its value cut to 60 characters: a framework id of 62 holding U+200B at the end was
     said twice (the two problems were matched by finding the character in the field's words, cut off). Now they
     are matched by what each is about: one problem, the field's, naming the character."""
-    bundled = (Path(__file__).parents[1] / "rules" / "frameworks" / "east-sussex-2013.yaml").read_text()
-    text = bundled.replace("id: east-sussex-2013\n", 'id: "' + "e" * 61 + '\\u200b"\n', 1)
-    line = text[: text.index('id: "eee')].count("\n") + 1
+    text = EAST_SUSSEX.replace("id: east-sussex-2013\n", 'id: "' + "e" * 61 + '\\u200b"\n', 1)
+    line = line_of(text, 'id: "eee')
     _, problems = load_text(text, "es.yaml")
     assert messages(errors(problems)) == [f"es.yaml:{line}: id: U+200B ZERO WIDTH SPACE, an invisible character or one that "
                                           "turns text around in a value: type it again as plain text"]  # fmt: skip
@@ -417,7 +415,6 @@ def test_a_setting_or_row_id_holding_a_hidden_or_control_character_is_one_proble
     "\\a") got two problems on one line: the field's ("not valid: 'east\\u200b-sussex-2013': 1 to 64 lower-case
     letters...", or a row id of 4 characters "at most 50 characters") and the YAML check's. Now one: the field's,
     naming the character."""
-    bundled = (Path(__file__).parents[1] / "rules" / "frameworks" / "east-sussex-2013.yaml").read_text()
     hidden = "U+200B ZERO WIDTH SPACE, an invisible character or one that turns text around in a value: type it again as plain text"
     turned = "U+202E RIGHT-TO-LEFT OVERRIDE, an invisible character or one that turns text around in a value: type it again as plain text"
     control = "a control character (U+0007) in a value: text holds none but tab and line breaks"
@@ -429,8 +426,8 @@ def test_a_setting_or_row_id_holding_a_hidden_or_control_character_is_one_proble
                                   ("qaf: 1\n", "qaf: 1\ntimezone: Europe/Lon\u200bdon\n", "timezone", hidden),
                                   ('  - id: "1.1"', '  - id: "1.1\u200b"', "row.id", hidden),
                                   ('  - id: "1.1"', '  - id: "1.1\\a"', "row.id", control)):
-        assert old in bundled
-        text = bundled.replace(old, new, 1)
-        line = text[: text.index(new)].count("\n") + 1 + (new.startswith("qaf: 1"))
+        assert old in EAST_SUSSEX
+        text = EAST_SUSSEX.replace(old, new, 1)
+        line = line_of(text, new) + (new.startswith("qaf: 1"))
         _, problems = load_text(text, "es.yaml")
         assert messages(errors(problems)) == [f"es.yaml:{line}: {field}: {said}"], new
