@@ -24,6 +24,12 @@ VOCAB = Vocabulary([
 ])  # fmt: skip
 
 
+def copy_small_org(folder: Path, *names: str) -> None:
+    """The small organisation's files ``names`` copied into ``folder`` (a test writes the others its own way)."""
+    for name in names:
+        (folder / name).write_text((DATA / "small-org" / name).read_text())
+
+
 def test_broken_organisation_reports_every_mistake():
     org, problems = load_org(DATA / "broken-org", VOCAB)
     d = DATA / "broken-org"
@@ -41,8 +47,7 @@ def test_broken_organisation_reports_every_mistake():
 @pytest.mark.parametrize("written", ["20250110", "2025-W02-5", "2025W02", "2025-01-10T00:00", " 2025-01-10x"])
 def test_a_date_is_written_yyyy_mm_dd_and_nothing_else(tmp_path, written: str):
     """Python reads 20250110 and the week date 2025-W02-5 as days: a file holding one meant something else."""
-    for name in ("teams.csv", "people.csv"):
-        (tmp_path / name).write_text((DATA / "small-org" / name).read_text())
+    copy_small_org(tmp_path, "teams.csv", "people.csv")
     (tmp_path / "cases.csv").write_text(f"ref,worker,team,opened,closed\nCS-000123,P4,T1,{written},\n")
     org, problems = load_org(tmp_path, VOCAB)
     assert [format_problem(p) for p in errors(problems)] == [
@@ -68,8 +73,7 @@ def test_a_leaver_is_active_until_their_end_date_and_a_closed_case_until_it_clos
 
 
 def test_unknown_role_is_a_warning_not_an_error(tmp_path):
-    for name in ("teams.csv", "cases.csv"):
-        (tmp_path / name).write_text((DATA / "small-org" / name).read_text())
+    copy_small_org(tmp_path, "teams.csv", "cases.csv")
     people = (DATA / "small-org" / "people.csv").read_text().replace("Practice Manager", "Practice Manager;Young Inspector")
     (tmp_path / "people.csv").write_text(people)
     org, problems = load_org(tmp_path, VOCAB)
@@ -81,8 +85,7 @@ def test_unknown_role_is_a_warning_not_an_error(tmp_path):
 
 
 def test_a_childs_name_is_refused_as_a_case_reference(tmp_path):
-    for name in ("teams.csv", "people.csv"):
-        (tmp_path / name).write_text((DATA / "small-org" / name).read_text())
+    copy_small_org(tmp_path, "teams.csv", "people.csv")
     (tmp_path / "cases.csv").write_text("ref,worker,team,opened,closed,child_name\nJohn Smith,P4,T1,2025-01-10,,John Smith\n")
     _, problems = load_org(tmp_path, VOCAB)
     found = [format_problem(p) for p in problems]
@@ -113,8 +116,7 @@ def test_duplicate_ids_and_line_manager_circles(tmp_path):
 
 
 def test_a_bodys_members_are_person_ids_joined_by_semicolons_and_an_unknown_one_is_located(tmp_path):
-    for name in ("teams.csv", "people.csv", "cases.csv"):
-        (tmp_path / name).write_text((DATA / "small-org" / name).read_text())
+    copy_small_org(tmp_path, "teams.csv", "people.csv", "cases.csv")
     (tmp_path / "bodies.csv").write_text("id,name,chair,members\nFAP,Fostering and Adoption Panels,P1,P2; P3;P2\nCPP,Corporate Parenting Panel,,\n")
     org, problems = load_org(tmp_path, VOCAB)
     assert not errors(problems), [format_problem(p) for p in problems]
@@ -127,8 +129,7 @@ def test_a_bodys_members_are_person_ids_joined_by_semicolons_and_an_unknown_one_
 
 
 def test_a_cases_transferred_date_is_optional_and_must_lie_between_opened_and_closed(tmp_path):
-    for name in ("teams.csv", "people.csv"):
-        (tmp_path / name).write_text((DATA / "small-org" / name).read_text())
+    copy_small_org(tmp_path, "teams.csv", "people.csv")
     (tmp_path / "cases.csv").write_text(
         "ref,worker,team,opened,closed,transferred\nCS-1,P4,T1,2025-01-10,,2025-03-03\nCS-2,P4,T1,2025-01-10,2025-02-01,2025-03-03\n"
     )
@@ -142,8 +143,7 @@ def _small_org_with(tmp_path, name: str, line: int, column: str, value: str) -> 
     """The small organisation with one cell changed (``line`` counts the header as 1)."""
     import csv
 
-    for other in ("teams.csv", "people.csv", "cases.csv", "bodies.csv"):
-        (tmp_path / other).write_text((DATA / "small-org" / other).read_text())
+    copy_small_org(tmp_path, "teams.csv", "people.csv", "cases.csv", "bodies.csv")
     with open(tmp_path / name, newline="") as f:
         rows = list(csv.reader(f))
     rows[line - 1][rows[0].index(column)] = value
@@ -242,8 +242,7 @@ def test_a_line_separator_pasted_into_a_name_is_refused_at_its_own_line_and_the_
     """Word and Excel paste U+2028 (and NEL, form feed) where a cell wrapped. Read as line breaks, they split
     line 4 into two records: 'not an email address' on line 4, a manager '2019-04-01' on line 5, and every
     later line's number one out. Only CR and LF end a CSV record; the rest are control characters in a cell."""
-    for name in ("teams.csv", "cases.csv"):
-        (tmp_path / name).write_text((DATA / "small-org" / name).read_text())
+    copy_small_org(tmp_path, "teams.csv", "cases.csv")
     people = (DATA / "small-org" / "people.csv").read_text().replace("Cara Dunn", f"Cara{separator}Dunn")
     people = people.replace("P5,Ella Ford,ella.ford@example-council.gov.uk", "P5,Ella Ford,not-an-address")
     (tmp_path / "people.csv").write_text(people, newline="")
@@ -256,8 +255,7 @@ def test_a_line_separator_pasted_into_a_name_is_refused_at_its_own_line_and_the_
 
 def test_a_line_separator_inside_a_quoted_name_is_refused_too(tmp_path):
     """Quoted, the cell reads whole, and U+2028 would be kept: a line break in a name, which no cell holds."""
-    for name in ("teams.csv", "cases.csv"):
-        (tmp_path / name).write_text((DATA / "small-org" / name).read_text())
+    copy_small_org(tmp_path, "teams.csv", "cases.csv")
     people = (DATA / "small-org" / "people.csv").read_text().replace("Cara Dunn", '"Cara\u2028Dunn"')
     (tmp_path / "people.csv").write_text(people, newline="")
     _, problems = load_org(tmp_path, VOCAB)
@@ -268,8 +266,7 @@ def test_a_line_separator_inside_a_quoted_name_is_refused_too(tmp_path):
 def test_a_column_named_twice_is_refused_at_the_header_naming_both_places(tmp_path):
     """A 'team' column added again at the end (empty) was read in place of the first: every person lost their team,
     and the load said '68 changed'."""
-    for name in ("teams.csv", "cases.csv"):
-        (tmp_path / name).write_text((DATA / "small-org" / name).read_text())
+    copy_small_org(tmp_path, "teams.csv", "cases.csv")
     lines = (DATA / "small-org" / "people.csv").read_text().splitlines()
     (tmp_path / "people.csv").write_text("\n".join([lines[0] + ",Team", *(line + "," for line in lines[1:])]) + "\n")
     org, problems = load_org(tmp_path, VOCAB)
@@ -278,8 +275,7 @@ def test_a_column_named_twice_is_refused_at_the_header_naming_both_places(tmp_pa
 
 
 def test_an_ignored_column_named_twice_is_still_ignored(tmp_path):
-    for name in ("teams.csv", "cases.csv"):
-        (tmp_path / name).write_text((DATA / "small-org" / name).read_text())
+    copy_small_org(tmp_path, "teams.csv", "cases.csv")
     lines = (DATA / "small-org" / "people.csv").read_text().splitlines()
     (tmp_path / "people.csv").write_text("\n".join([lines[0] + ",payroll_number", *(line + ",9" for line in lines[1:])]) + "\n")
     org, problems = load_org(tmp_path, VOCAB)
@@ -292,8 +288,7 @@ def test_a_councils_own_case_reference_pattern_never_lets_a_name_or_a_sentence_i
     """A council's pattern replaced qaf's rule whole: '.+' let 'Emily Smith 2016' and 'Emily Smith' in as cases, to
     reach feeds, email subjects and reports. The pattern now narrows qaf's shape (letters, digits and - / _ .,
     with a digit), never widens it."""
-    for name in ("teams.csv", "people.csv"):
-        (tmp_path / name).write_text((DATA / "small-org" / name).read_text())
+    copy_small_org(tmp_path, "teams.csv", "people.csv")
     (tmp_path / "cases.csv").write_text("ref,worker,team,opened,closed\nEmily Smith 2016,P4,T1,2025-01-10,\n"
                                         "Emily Smith,P4,T1,2025-01-10,\nESCC0000123,P4,T1,2025-01-10,\n")
     _, problems = load_org(tmp_path, VOCAB, case_pattern=pattern)
@@ -305,8 +300,7 @@ def test_a_file_saved_in_windows_1252_is_refused_at_its_line_alone(tmp_path):
     """Excel's plain 'CSV' is Windows-1252: 'Zoë' on line 4 was refused as "'utf-8' codec can't decode byte 0xeb in
     position 153", with no line, and every case and body naming a person followed, each its own error ('unknown
     worker'): 509 lines for the example council. Now one line, at the line, saying what to do."""
-    for name in ("teams.csv", "cases.csv", "bodies.csv"):
-        (tmp_path / name).write_text((DATA / "small-org" / name).read_text())
+    copy_small_org(tmp_path, "teams.csv", "cases.csv", "bodies.csv")
     people = (DATA / "small-org" / "people.csv").read_text().replace("Cara Dunn", "Cara Zoë Dunn")
     (tmp_path / "people.csv").write_bytes(people.encode("cp1252"))
     _, problems = load_org(tmp_path, VOCAB)
@@ -382,8 +376,7 @@ def test_a_bidi_control_or_an_invisible_character_in_an_id_or_a_name_is_refused_
     """U+202E in a name turned the rest of a feed's SUMMARY around ("Chris Chief's meeting" read backwards), and
     U+200B made 'P5' and 'P5' two people; both were kept. Unicode's format characters are refused where people,
     teams and their names come in, each named; ZWNJ and ZWJ, which names in Persian or Hindi need, are text."""
-    for name in ("teams.csv", "cases.csv"):
-        (tmp_path / name).write_text((DATA / "small-org" / name).read_text())
+    copy_small_org(tmp_path, "teams.csv", "cases.csv")
     people = (DATA / "small-org" / "people.csv").read_text().replace("Cara Dunn", f"Cara{hidden}Dunn").replace("P5,", f"P5{hidden},", 1)
     (tmp_path / "people.csv").write_text(people)
     _, problems = load_org(tmp_path, VOCAB)
@@ -401,8 +394,7 @@ def test_a_bidi_control_or_an_invisible_character_in_an_id_or_a_name_is_refused_
 def test_a_quote_never_closed_is_refused_where_it_opens_not_read_to_the_end_of_the_file(tmp_path):
     """'"Cara Dunn' with no closing quote took the rest of people.csv into her name: the people on the lines after
     were never read, and the message spoke of a line break in a name."""
-    for name in ("teams.csv", "cases.csv"):
-        (tmp_path / name).write_text((DATA / "small-org" / name).read_text())
+    copy_small_org(tmp_path, "teams.csv", "cases.csv")
     (tmp_path / "people.csv").write_text((DATA / "small-org" / "people.csv").read_text().replace("Cara Dunn", '"Cara Dunn'))
     _, problems = load_org(tmp_path, VOCAB)
     assert [format_problem(p) for p in errors(problems) if "people.csv" in p.source.file] == [
@@ -412,8 +404,7 @@ def test_a_quote_never_closed_is_refused_where_it_opens_not_read_to_the_end_of_t
 
 def test_a_header_that_is_not_csv_is_refused_at_line_1_never_a_traceback(tmp_path):
     """A header cell past the csv module's limit (131,072 characters) ended 'qaf org load' in UnboundLocalError."""
-    for name in ("teams.csv", "cases.csv"):
-        (tmp_path / name).write_text((DATA / "small-org" / name).read_text())
+    copy_small_org(tmp_path, "teams.csv", "cases.csv")
     (tmp_path / "people.csv").write_text("id,name,email,roles," + "x" * 140_000 + "\nP1,Alice Harper,a@example.org,Social Worker,\n")
     _, problems = load_org(tmp_path, VOCAB)
     assert [format_problem(p) for p in errors(problems) if "people.csv" in p.source.file] == [
@@ -423,8 +414,7 @@ def test_a_header_that_is_not_csv_is_refused_at_line_1_never_a_traceback(tmp_pat
 def test_an_invisible_character_in_a_header_is_said_as_itself_not_as_a_missing_column(tmp_path):
     """A second file pasted below the first brings its BOM into a cell: 'id' with a U+FEFF (or a U+200B) was
     "missing column 'id'" in a header that shows one."""
-    for name in ("teams.csv", "cases.csv"):
-        (tmp_path / name).write_text((DATA / "small-org" / name).read_text())
+    copy_small_org(tmp_path, "teams.csv", "cases.csv")
     (tmp_path / "people.csv").write_text("\u200b" + (DATA / "small-org" / "people.csv").read_text())
     _, problems = load_org(tmp_path, VOCAB)
     assert [format_problem(p) for p in errors(problems) if "people.csv" in p.source.file] == [
@@ -437,8 +427,7 @@ def test_a_file_separated_by_semicolons_or_tabs_is_said_so_once_not_as_every_col
     """Excel in much of Europe saves 'CSV' with ';', and 'Text' with tabs: people.csv so saved was four "missing
     column" problems, then an 'unknown person' for every case's worker and every body's chair (512 lines for
     the example council), the cause buried at the end."""
-    for name in ("teams.csv", "cases.csv"):
-        (tmp_path / name).write_text((DATA / "small-org" / name).read_text())
+    copy_small_org(tmp_path, "teams.csv", "cases.csv")
     (tmp_path / "people.csv").write_text((DATA / "small-org" / "people.csv").read_text().replace(",", separator))
     _, problems = load_org(tmp_path, VOCAB)
     said = "';'" if separator == ";" else "tabs"
