@@ -8,6 +8,7 @@ October 2024. Every social worker holds three open cases.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from qaf.engine.org import Body, Case, Org, Person, Team
@@ -69,6 +70,13 @@ def cases() -> tuple[Case, ...]:
             out.append(Case(f"CS-{n:06d}", team or "", date(2023, 1, 1), worker))
     out.append(Case("EH-000001", "T4", date(2023, 6, 1), None))
     return tuple(out)
+
+
+def handed_over(left: date, successors: dict[str, Person], people: tuple[Person, ...] = PEOPLE) -> tuple[Person, ...]:
+    """HR's file: each leaver named in ``successors`` left on ``left`` and their successor has their post: everyone
+    who reported to the leaver reports to the successor, who is one of the people."""
+    return tuple(replace(p, end=left) if p.id in successors else replace(p, manager=successors[p.manager].id)
+                 if p.manager in successors else p for p in people) + tuple(successors.values())  # fmt: skip
 
 
 def council(**changes) -> Org:

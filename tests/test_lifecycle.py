@@ -84,7 +84,7 @@ from qaf.usecases import extensions, feeds, queries, recording
 from qaf.usecases.mail import MailSettings
 from qaf.usecases.tick import run_tick
 from tests.conftest import PG_URL, _postgres_or_skip, snapshot
-from tests.council import council, person
+from tests.council import council, handed_over, person
 from tests.smtp import Inbox, free_port, smtp_server
 
 FRAMEWORK = os.environ.get("QAF_LIFECYCLE_FRAMEWORK", "east-sussex-2013")  # the invariants of 3.16 hold for East Sussex
@@ -861,8 +861,7 @@ def test_a_practice_managers_successor_inherits_her_workers_overdue_audits_of_mo
     for day in (date(2024, 6, 3), date(2024, 7, 1)):
         _tick(store, day)
     nia = person("PM9", "Nia New", "Practice Manager;Team Manager", "T1", "OM1", start=date(2024, 7, 11))
-    people = tuple(replace(p, end=date(2024, 7, 10)) if p.id == "PM1" else replace(p, manager="PM9") if p.manager == "PM1" else p
-                   for p in council().people) + (nia,)  # fmt: skip
+    people = handed_over(date(2024, 7, 10), {"PM1": nia})
     store.save_org(replace(council(), people=people))
     _tick(store, date(2024, 7, 11))
     june = [o for o in store.obligations() if o.row == "3.16" and o.period_start == date(2024, 6, 1) and o.subject in ("SW1", "SW2")]

@@ -21,7 +21,7 @@ from qaf.store.tables import ESCALATIONS, OUTBOX
 from qaf.usecases import recording
 from qaf.usecases.mail import MailSettings
 from qaf.usecases.tick import run_tick
-from tests.council import PEOPLE, council, person
+from tests.council import council, handed_over, person
 from tests.smtp import Inbox, free_port, smtp_server
 from tests.test_outcomes import april_audit, find, scheduled
 from tests.test_tick import check_told_is_queued
@@ -36,22 +36,22 @@ def tick(store: SqlStore, day: date, settings: MailSettings = DOWN) -> None:
     run_tick(store, day, settings, "test", now=business_now(day), wall=utc_now)
 
 
-def succeeded(leaver: str, left: date, successor, store: SqlStore) -> None:
-    """HR's file: ``leaver`` left on ``left``; ``successor`` has the post from the next day, and everyone who
-    reported to the leaver reports to them."""
-    reorganised(store, left, {leaver: successor})
-
-
 def reorganised(store: SqlStore, left: date, successors: dict) -> None:
     """HR's file: each leaver in ``successors`` left on ``left``, and their successor has their post (their reports)."""
-    people = []
-    for p in PEOPLE:
-        if p.id in successors:
-            p = person(p.id, p.name, ";".join(p.roles), p.team, p.manager, p.start, left)
-        elif p.manager in successors:
-            p = person(p.id, p.name, ";".join(p.roles), p.team, successors[p.manager].id, p.start, p.end)
-        people.append(p)
-    store.save_org(council(people=(*people, *successors.values())))
+    store.save_org(council(people=handed_over(left, successors)))
+
+
+def concerns_found_while_mail_is_down(store: SqlStore, audit) -> None:
+    """Concerns found in ``audit`` on 23 April 2024; that day's tick runs with the mail server down."""
+    recording.record(store, Recording(audit.id, "requires_improvement", concerns=True, date=date(2024, 4, 23)), date(2024, 4, 23))
+    tick(store, date(2024, 4, 23))
+
+
+def late_work_told_while_mail_is_down(store: SqlStore) -> None:
+    """The year from 1 May 2024 ticked on 1 May and 12 June, the mail server down: May's late work on the ladder."""
+    scheduled(store, "east-sussex-2013", today=date(2024, 5, 1))
+    tick(store, date(2024, 5, 1))
+    tick(store, date(2024, 6, 12))
 
 
 def delivered(store: SqlStore, day: date) -> Inbox:
@@ -67,9 +67,8 @@ def test_an_alert_waiting_when_the_operations_manager_leaves_goes_to_her_success
     26th the alert reaches Oscar, who answers for Tom's work now, not Olive's old mailbox."""
     scheduled(store, "east-sussex-2013", today=date(2024, 4, 22))
     audit = april_audit(store, "3.16", "SW1")
-    recording.record(store, Recording(audit.id, "requires_improvement", concerns=True, date=date(2024, 4, 23)), date(2024, 4, 23))
-    tick(store, date(2024, 4, 23))
-    succeeded("OM1", date(2024, 4, 24), person("OM9", "Oscar New", "Operations Manager", "T1", "H1", date(2024, 4, 25)), store)
+    concerns_found_while_mail_is_down(store, audit)
+    reorganised(store, date(2024, 4, 24), {"OM1": person("OM9", "Oscar New", "Operations Manager", "T1", "H1", date(2024, 4, 25))})
     inbox = delivered(store, date(2024, 4, 26))
     alerts = [m for m in inbox.messages if m["Subject"].startswith("Alert")]
     assert [m["To"] for m in alerts] == [OSCAR]
@@ -80,15 +79,13 @@ def test_an_alert_waiting_when_the_operations_manager_leaves_goes_to_her_success
 def test_an_overdue_rung_waiting_when_the_line_manager_leaves_tells_her_successor(store: SqlStore):
     """Pat Practice's May audits are late; the ladder tells her line manager, Olive Ops, while mail is down.
     Olive leaves; Oscar New takes her post. When mail works, Oscar is told (and recorded as told), not Olive."""
-    scheduled(store, "east-sussex-2013", today=date(2024, 5, 1))
-    tick(store, date(2024, 5, 1))
-    tick(store, date(2024, 6, 12))
+    late_work_told_while_mail_is_down(store)
     o = OUTBOX.c
     with store.read() as conn:  # rungs raised for Olive, not yet sent (one at once, or in her digest)
         waiting = conn.execute(select(o.key).where(o.recipient == "OM1", o.status.in_(("pending", "digested")), o.key.like("esc/%"),
                                                    o.sent_at.is_(None))).scalars().all()  # fmt: skip
     assert waiting
-    succeeded("OM1", date(2024, 6, 12), person("OM9", "Oscar New", "Operations Manager", "T1", "H1", date(2024, 6, 13)), store)
+    reorganised(store, date(2024, 6, 12), {"OM1": person("OM9", "Oscar New", "Operations Manager", "T1", "H1", date(2024, 6, 13))})
     inbox = delivered(store, date(2024, 6, 13))
     to = [m["To"] for m in inbox.messages]
     assert OLIVE not in to and OSCAR in to
@@ -109,9 +106,8 @@ def test_hr_news_of_a_leaver_after_the_days_tick_still_keeps_her_alert_from_her_
     to Oscar, not to Olive."""
     scheduled(store, "east-sussex-2013", today=date(2024, 4, 22))
     audit = april_audit(store, "3.16", "SW1")
-    recording.record(store, Recording(audit.id, "requires_improvement", concerns=True, date=date(2024, 4, 23)), date(2024, 4, 23))
-    tick(store, date(2024, 4, 23))
-    succeeded("OM1", date(2024, 4, 22), person("OM9", "Oscar New", "Operations Manager", "T1", "H1", date(2024, 4, 23)), store)
+    concerns_found_while_mail_is_down(store, audit)
+    reorganised(store, date(2024, 4, 22), {"OM1": person("OM9", "Oscar New", "Operations Manager", "T1", "H1", date(2024, 4, 23))})
     inbox = delivered(store, date(2024, 4, 23))  # the day done before: only its email is sent
     assert [m["To"] for m in inbox.messages if m["Subject"].startswith("Alert")] == [OSCAR]
 
@@ -123,9 +119,8 @@ def test_an_alert_copied_to_a_head_of_service_who_leaves_is_copied_to_her_succes
     audit goes to Hope: Hana's old mailbox gets nothing."""
     scheduled(store, "east-sussex-2013", today=date(2024, 4, 22))
     audit = next(o for o in find(store, row="3.3", subject="PM1", kind="audit"))
-    recording.record(store, Recording(audit.id, "requires_improvement", concerns=True, date=date(2024, 4, 23)), date(2024, 4, 23))
-    tick(store, date(2024, 4, 23))
-    succeeded("H1", date(2024, 4, 24), person("H9", "Hope Next", "Head of Service", "T1", "AD1", date(2024, 4, 25)), store)
+    concerns_found_while_mail_is_down(store, audit)
+    reorganised(store, date(2024, 4, 24), {"H1": person("H9", "Hope Next", "Head of Service", "T1", "AD1", date(2024, 4, 25))})
     inbox = delivered(store, date(2024, 4, 26))
     [alert] = [m for m in inbox.messages if m["Subject"].startswith("Alert")]
     assert (alert["To"], alert["Cc"]) == (HAL, HOPE)
@@ -137,9 +132,7 @@ def test_a_rung_waiting_when_the_owner_and_her_manager_both_leave_names_the_new_
     """Pat Practice's May audits are late, and the ladder tells Olive Ops while mail is down. Both leave;
     Nina New has Pat's post (and her audits), Oscar New has Olive's. Oscar is told the work is Nina's, in
     the subject as in the text: "Overdue (Nina New)", never the leaver's name."""
-    scheduled(store, "east-sussex-2013", today=date(2024, 5, 1))
-    tick(store, date(2024, 5, 1))
-    tick(store, date(2024, 6, 12))
+    late_work_told_while_mail_is_down(store)
     oscar = person("OM9", "Oscar New", "Operations Manager", "T1", "H1", date(2024, 6, 13))
     reorganised(store, date(2024, 6, 12), {"OM1": oscar, "PM1": person("PM9", "Nina New", "Practice Manager;Team Manager", "T1", "OM9",
                                                                         date(2024, 6, 13))})  # fmt: skip

@@ -39,6 +39,13 @@ def scheduled(store: SqlStore, name: str, org=None, today=date(2024, 6, 10)):
     return fw
 
 
+def reorganised(store: SqlStore, fw, people, today: date) -> None:
+    """HR's file: the council with ``people`` loaded, and the year scheduled again on ``today``."""
+    org = council(people=people)
+    store.save_org(org)
+    scheduling.schedule(store, fw, org, *YEAR, today)
+
+
 def find(store: SqlStore, **where):
     return [o for o in store.obligations(Filters(statuses=None)) if all(getattr(o, k) == v for k, v in where.items())]
 
@@ -738,17 +745,15 @@ def test_a_contested_grades_moderation_passes_to_the_next_head_of_service_never_
     """Tom Fairley's case audit is graded inadequate and the grade contested: Hana Locality, the Head of
     Service, settles it by moderation. Hana leaves; Hope Next is Head of Service. The moderation is Hope's:
     never Tom's (whose practice the grade is about, and who would then grade it himself)."""
-    from tests.council import PEOPLE, person
+    from tests.council import handed_over, person
 
     fw = scheduled(store, "east-sussex-2013")
     audit = april_audit(store, "3.16", "SW1")
     recording.record(store, Recording(audit.id, "inadequate", date=date(2024, 4, 23)), date(2024, 6, 10))
     [settle] = recording.contest(store, audit.id, "OM1", date(2024, 5, 1), date(2024, 6, 10)).created
     assert settle.assignee == "H1"
-    people = tuple(dataclasses.replace(p, end=date(2024, 6, 11)) if p.id == "H1" else dataclasses.replace(p, manager="H9")
-                   if p.manager == "H1" else p for p in PEOPLE) + (person("H9", "Hope Next", "Head of Service", "T1", "AD1"),)  # fmt: skip
-    store.save_org(council(people=people))
-    scheduling.schedule(store, fw, council(people=people), *YEAR, date(2024, 6, 12))
+    people = handed_over(date(2024, 6, 11), {"H1": person("H9", "Hope Next", "Head of Service", "T1", "AD1")})
+    reorganised(store, fw, people, date(2024, 6, 12))
     assert {o.id: o for o in find(store)}[settle.id].assignee == "H9"
     with pytest.raises(InputError, match="not the moderator"):
         recording.moderate(store, audit.id, "good", "SW1", date(2024, 6, 12), date(2024, 6, 12))
@@ -765,14 +770,12 @@ def test_tameside_a_moderation_passed_on_when_its_moderator_leaves_never_goes_to
     newcomer = person("MOD3", "Mina Third", "Moderator", "T3", "H2", start=date(2024, 6, 1))
     people = tuple(dataclasses.replace(p, manager="MOD2") if p.id == "PM1" else p for p in PEOPLE) + (mo, newcomer)
     store.save_framework(fw, bundled.path("tameside-2023").read_text())
-    store.save_org(council(people=people))
-    scheduling.schedule(store, fw, council(people=people), *YEAR, date(2024, 6, 10))
+    reorganised(store, fw, people, date(2024, 6, 10))
     audit = april_audit(store, "T1", "SW1")
     [moderation] = recording.record(store, Recording(audit.id, "good", by="MOD2", date=date(2024, 4, 22)), date(2024, 6, 10)).created
     assert moderation.assignee == "MOD1"  # the pool, Pat and Mo aside (Mina has not started)
     gone = tuple(dataclasses.replace(p, end=date(2024, 6, 5)) if p.id == "MOD1" else p for p in people)
-    store.save_org(council(people=gone))
-    scheduling.schedule(store, fw, council(people=gone), *YEAR, date(2024, 6, 10))
+    reorganised(store, fw, gone, date(2024, 6, 10))
     passed = {o.id: o for o in find(store)}[moderation.id]
     assert (passed.status, passed.assignee) == ("open", "MOD3")
 
@@ -781,7 +784,7 @@ def test_3_14_a_moderation_sample_drawn_for_a_head_of_service_who_leaves_passes_
     """3.14: "Head of Service should randomly scrutinise a sample of these cases". Olive Ops' audits of
     April and May are done; the quarter's sample is drawn for Hana Locality, who leaves on 2 July; Hope Next
     is Head of Service from the 3rd. Hana's scrutiny still to do is Hope's, not left with a leaver."""
-    from tests.council import PEOPLE, person
+    from tests.council import handed_over, person
 
     fw = scheduled(store, "east-sussex-2013", today=date(2024, 5, 1))
     for audit in find(store, row="3.14", kind="audit", assignee="OM1"):
@@ -790,10 +793,8 @@ def test_3_14_a_moderation_sample_drawn_for_a_head_of_service_who_leaves_passes_
     scheduling.schedule(store, fw, store.org(), *YEAR, date(2024, 7, 1))
     sample = [o for o in find(store, row="3.14", kind="moderation", status="open") if o.assignee == "H1"]
     assert sample
-    people = tuple(dataclasses.replace(p, end=date(2024, 7, 2)) if p.id == "H1" else dataclasses.replace(p, manager="H9")
-                   if p.manager == "H1" else p for p in PEOPLE) + (person("H9", "Hope Next", "Head of Service", "T1", "AD1", date(2024, 7, 3)),)  # fmt: skip
-    store.save_org(council(people=people))
-    scheduling.schedule(store, fw, council(people=people), *YEAR, date(2024, 7, 4))
+    people = handed_over(date(2024, 7, 2), {"H1": person("H9", "Hope Next", "Head of Service", "T1", "AD1", date(2024, 7, 3))})
+    reorganised(store, fw, people, date(2024, 7, 4))
     now = {o.id: o for o in find(store)}
     assert {(now[o.id].status, now[o.id].assignee) for o in sample} == {("open", "H9")}
 
@@ -809,13 +810,11 @@ def test_tameside_a_sign_off_cancelled_while_the_head_of_qa_post_was_empty_is_ta
     [moderation] = recording.record(store, Recording(audit.id, "requires_improvement", date=date(2024, 4, 22)), date(2024, 6, 10)).created
     [signoff] = recording.moderate(store, moderation.id, "inadequate", None, date(2024, 5, 2), date(2024, 6, 10)).created
     gone = tuple(dataclasses.replace(p, end=date(2024, 6, 12)) if p.id == "HQA" else p for p in PEOPLE)
-    store.save_org(council(people=gone))
-    scheduling.schedule(store, fw, council(people=gone), *YEAR, date(2024, 6, 14))
+    reorganised(store, fw, gone, date(2024, 6, 14))
     held = {o.id: o for o in find(store)}[signoff.id]
     assert (held.status, held.status_reason) == ("cancelled", "out of scope: Quinn Quality left and nobody else can do this qa signoff")
     later = (*gone, person("HQ2", "Quentin Next", "Head of QA", None, "AD1", date(2024, 7, 1)))
-    store.save_org(council(people=later))
-    scheduling.schedule(store, fw, council(people=later), *YEAR, date(2024, 7, 2))
+    reorganised(store, fw, later, date(2024, 7, 2))
     held = {o.id: o for o in find(store)}[signoff.id]
     assert (held.status, held.status_reason, held.assignee) == ("open", None, "HQ2")
 
