@@ -591,17 +591,22 @@ def test_an_obligations_page_names_its_framework_by_title_not_its_file_id(site: 
     assert f"{escape(fw.title)}, row 3.16" in page and "east-sussex-2013" not in page
 
 
+def ottos_line_leaves_with_pauls_request_waiting(site: Site) -> None:
+    """Paul Practice asks for more time for Lou Looked's June audit; then Paul and Lou, the whole of Otto Ops' line
+    in post, leave on 9 June: the request waits for Otto."""
+    from tests.council import council
+    from tests.test_feeds import people_with
+
+    paul = site.signed_in("paul.practice@example-council.gov.uk")
+    assert ask(site, paul, may_audit(site.store, "SW6", 6).id, "2024-07-05").status_code == 303
+    site.store.save_org(council(people=people_with(PM3={"end": date(2024, 6, 9)}, SW6={"end": date(2024, 6, 9)})))
+
+
 def test_a_decision_leaves_no_link_back_to_a_my_line_that_would_refuse_its_decider(site: Site):
     """Otto (OM2) decides Paul's request after Paul and his only worker have left: nobody in post reports to him and
     nothing else waits, so My line is a 403 for him. The decided page linked "Back to My line" all the same; a
     manager with a line still gets the link."""
-    import dataclasses
-
-    from tests.council import PEOPLE, council
-
-    paul = site.signed_in("paul.practice@example-council.gov.uk")
-    assert ask(site, paul, may_audit(site.store, "SW6", 6).id, "2024-07-05").status_code == 303
-    site.store.save_org(council(people=tuple(dataclasses.replace(p, end=date(2024, 6, 9)) if p.id in ("PM3", "SW6") else p for p in PEOPLE)))
+    ottos_line_leaves_with_pauls_request_waiting(site)
     otto = site.signed_in("otto.ops@example-council.gov.uk")
     line = otto.get("/my-line")
     decided = otto.post(f"/extensions/{request_id(line.text)}/approve", data={"csrf": csrf(line.text)})
@@ -619,10 +624,6 @@ def test_the_my_line_link_shows_exactly_when_my_line_opens(site: Site):
     """The menu offered "My line" to anyone who saw more than their own work: the Head of QA, who oversees
     everyone and has nobody below, and Otto, whose whole line had left, followed it to a 403. It follows My line's
     own rule now: someone in post below, or a request for more time waiting for them."""
-    import dataclasses
-
-    from tests.council import PEOPLE, council
-
     def menu_and_page(email: str) -> tuple[bool, int]:
         client = site.signed_in(email)
         return 'href="/my-line"' in client.get("/my-work").text, client.get("/my-line").status_code
@@ -633,9 +634,7 @@ def test_the_my_line_link_shows_exactly_when_my_line_opens(site: Site):
     assert menu_and_page("quinn.quality@example-council.gov.uk") == (False, 403)  # an overseer with nobody below
     assert menu_and_page(TOM) == (False, 403)
     otto = "otto.ops@example-council.gov.uk"
-    paul = site.signed_in("paul.practice@example-council.gov.uk")
-    assert ask(site, paul, may_audit(site.store, "SW6", 6).id, "2024-07-05").status_code == 303
-    site.store.save_org(council(people=tuple(dataclasses.replace(p, end=date(2024, 6, 9)) if p.id in ("PM3", "SW6") else p for p in PEOPLE)))
+    ottos_line_leaves_with_pauls_request_waiting(site)
     assert menu_and_page(otto) == (True, 200)  # his line has left, and Paul's request still waits for him
     line = site.signed_in(otto)
     page = line.get("/my-line").text
@@ -647,16 +646,11 @@ def test_the_my_line_link_shows_exactly_when_my_line_opens(site: Site):
 def test_a_manager_whose_line_has_left_reads_only_his_lines_requests_to_decide_the_menu(site: Site, monkeypatch):
     """Otto's whole line has left, so every page he opened asked whether a request waits for him, and read every
     pending request of the council (and each one's obligation) to answer. It reads his line's only now."""
-    import dataclasses
-
     from qaf.store import extensions as stored
     from qaf.usecases import extensions
-    from tests.council import PEOPLE, council
 
     assert ask(site, site.signed_in(PAT), june(site).id, "2024-07-03").status_code == 303  # Olive's line: not Otto's
-    paul = site.signed_in("paul.practice@example-council.gov.uk")
-    assert ask(site, paul, may_audit(site.store, "SW6", 6).id, "2024-07-05").status_code == 303  # Otto's line
-    site.store.save_org(council(people=tuple(dataclasses.replace(p, end=date(2024, 6, 9)) if p.id in ("PM3", "SW6") else p for p in PEOPLE)))
+    ottos_line_leaves_with_pauls_request_waiting(site)
     read: list[str] = []  # who asked each request read
     every = stored.pending
 
