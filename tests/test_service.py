@@ -58,6 +58,19 @@ def finished_ticks(store: SqlStore) -> int:
         return conn.execute(select(func.count()).select_from(TICK_RUNS).where(TICK_RUNS.c.finished_at.is_not(None))).scalar()
 
 
+def served_here(monkeypatch, url: str, runner: str, **build):
+    """``qaf serve``'s service on ``url`` as ``runner``, mail down, its background jobs run in this process as they
+    are called: its scheduler, its leadership (to release) and its store (to close)."""
+    from qaf import service
+    from qaf.usecases.mail import MailSettings
+
+    app, scheduler, leadership, served = service.build(url, runner, **build)
+    for key, value in {"store": served, "settings": MailSettings(), "runner": runner}.items():
+        monkeypatch.setitem(service._here, key, value)
+    monkeypatch.setattr(app.state.background, "run", lambda job, *args: job(*args))
+    return scheduler, leadership, served
+
+
 def test_two_instances_one_leader_nothing_twice_and_a_takeover(pg_url: str, tmp_path):
     store = SqlStore.open(pg_url)
     set_up(store)
@@ -147,7 +160,6 @@ def test_the_leader_leaves_a_live_qaf_tick_its_day_and_takes_the_day_once_its_le
     from qaf import service
     from qaf.store import ticks
     from qaf.store.outbox import runner_name
-    from qaf.usecases.mail import MailSettings
 
     day = date(2026, 5, 11)
     store = SqlStore.open(db_url)
@@ -155,10 +167,7 @@ def test_the_leader_leaves_a_live_qaf_tick_its_day_and_takes_the_day_once_its_le
     cron = runner_name()  # this process: alive
     with store.write() as conn:
         assert ticks.claim_tick(conn, day, cron, store.wall(service.utc_now)()) == "run"
-    app, scheduler, leadership, served = service.build(db_url, "serve.example:1", check_every=3600, today=lambda: day)
-    for key, value in {"store": served, "settings": MailSettings(), "runner": "serve.example:1"}.items():
-        monkeypatch.setitem(service._here, key, value)
-    monkeypatch.setattr(app.state.background, "run", lambda job, *args: job(*args))  # in this process
+    scheduler, leadership, served = served_here(monkeypatch, db_url, "serve.example:1", check_every=3600, today=lambda: day)
 
     def the_day():
         with store.read() as conn:
@@ -188,7 +197,6 @@ def test_a_host_whose_clock_is_a_day_out_ticks_the_databases_today(pg_url: str, 
     import qaf.clock
     from qaf import service
     from qaf.store.outbox import runner_name
-    from qaf.usecases.mail import MailSettings
 
     from qaf.cli.main import main
 
@@ -197,10 +205,7 @@ def test_a_host_whose_clock_is_a_day_out_ticks_the_databases_today(pg_url: str, 
     real, today = qaf.clock.utc_now, today_in(store.timezone())
     for where in (qaf.clock, service):  # the leader's host: a day ahead
         monkeypatch.setattr(where, "utc_now", lambda: real() + timedelta(days=1))
-    app, scheduler, leadership, served = service.build(pg_url, runner_name(), check_every=3600)
-    for key, value in {"store": served, "settings": MailSettings(), "runner": runner_name()}.items():
-        monkeypatch.setitem(service._here, key, value)
-    monkeypatch.setattr(app.state.background, "run", lambda job, *args: job(*args))
+    scheduler, leadership, served = served_here(monkeypatch, pg_url, runner_name(), check_every=3600)
     try:
         scheduler.get_job("lead").func()
     finally:
@@ -225,7 +230,6 @@ def test_a_leader_that_died_mid_tick_on_another_host_has_its_day_ticked_by_the_n
 
     from qaf import service
     from qaf.store import ticks
-    from qaf.usecases.mail import MailSettings
 
     day, start = date(2026, 5, 11), datetime(2026, 5, 11, 6, 20, tzinfo=timezone.utc)
     clock, checks = [start], [0.0]  # the database's clock; the new leader's monotonic clock
@@ -235,10 +239,7 @@ def test_a_leader_that_died_mid_tick_on_another_host_has_its_day_ticked_by_the_n
         assert ticks.claim_tick(conn, day, "old-leader.example:7:0a1b2c3d.e", start) == "run"
     monkeypatch.setattr(SqlStore, "wall", lambda self, local: lambda: clock[0])
     monkeypatch.setattr(service, "time", SimpleNamespace(monotonic=lambda: checks[0]))
-    app, scheduler, leadership, served = service.build(db_url, "new-leader.example:1", check_every=15, today=lambda: day)
-    for key, value in {"store": served, "settings": MailSettings(), "runner": "new-leader.example:1"}.items():
-        monkeypatch.setitem(service._here, key, value)
-    monkeypatch.setattr(app.state.background, "run", lambda job, *args: job(*args))  # in this process
+    scheduler, leadership, served = served_here(monkeypatch, db_url, "new-leader.example:1", check_every=15, today=lambda: day)
 
     def ticked_by() -> str | None:
         with store.read() as conn:
