@@ -21,8 +21,8 @@ from tests.test_races import alert
 WALL = datetime(2026, 5, 11, 6, 0, tzinfo=timezone.utc)
 
 
-def send(store: SqlStore, port: int, wall=lambda: WALL) -> tuple[int, int, int]:
-    return tick.send_outbox(store, MailSettings(host="127.0.0.1", port=port), "here.example:1", NOW, wall)
+def send(store: SqlStore, port: int, wall=lambda: WALL, now: datetime = NOW) -> tuple[int, int, int]:
+    return tick.send_outbox(store, MailSettings(host="127.0.0.1", port=port), "here.example:1", now, wall)
 
 
 def states(store: SqlStore) -> dict[str, tuple[str, int]]:
@@ -58,7 +58,7 @@ def test_a_fault_of_qafs_own_in_one_message_holds_no_other_and_that_one_is_sent_
         assert (row.status, row.attempts, row.claimed_until, row.last_error) == ("pending", 1, None, "not sent: RuntimeError: a bug")
         broken.clear()
         later = NOW + tick.ob_store.BACKOFF[0]
-        assert tick.send_outbox(store, MailSettings(host="127.0.0.1", port=port), "here.example:1", later, lambda: WALL)[0] == 1
+        assert send(store, port, now=later)[0] == 1
     assert Counter(inbox.keys()) == {f"alert/{n}": 1 for n in range(6)}
     assert set(states(store).values()) == {("sent", 1), ("sent", 2)}
 
@@ -86,7 +86,7 @@ def test_a_message_the_server_had_whole_when_the_connection_failed_is_not_sent_a
     with smtp_server(inbox, port):
         sent, failed, _ = send(store, port)
         later = NOW + tick.ob_store.BACKOFF[-1]
-        tick.send_outbox(store, MailSettings(host="127.0.0.1", port=port), "here.example:1", later, lambda: WALL)
+        send(store, port, now=later)
     assert (sent, failed) == (3, 1)
     assert Counter(inbox.keys()) == {f"alert/{n}": 1 for n in range(4)}
     row = next(r for r in outbox_rows_of(store) if r.key == "alert/1")

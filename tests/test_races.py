@@ -618,6 +618,29 @@ def test_two_senders_whose_clocks_differ_by_minutes_do_not_both_send_one_email(s
     assert [r.status for r in outbox_rows_of(store)] == ["sent"]
 
 
+def set_up_to_tick(db_url: str) -> SqlStore:
+    """A store at ``db_url`` holding test_tick's framework and council, nothing ticked yet."""
+    from tests.test_tick import set_up
+
+    store = SqlStore.open(db_url)
+    set_up(store)
+    return store
+
+
+def tick_here(store: SqlStore, day: date, clock: list) -> tick.TickResult:
+    """``here.example:1`` ticks ``day``, mail down, on the wall clock ``clock``."""
+    return tick.run_tick(store, day, MailSettings(), "here.example:1", now=NOW, wall=lambda: clock[0])
+
+
+def the_days_tick(store: SqlStore) -> tuple[str, datetime | None]:
+    """Who holds the one day's tick, and when it finished (None: not yet)."""
+    from qaf.store import ticks
+
+    with store.read() as conn:
+        [row] = conn.execute(select(ticks.TICKS)).all()
+    return row.runner, row.finished_at
+
+
 def slow_phases(monkeypatch, clock: list, minutes: dict[str, int], then) -> None:
     """Each named phase of the tick (``schedule``, ``escalate``, ``purge``) takes ``minutes`` of the wall
     clock ``clock``; ``then()`` runs after each."""
@@ -640,21 +663,16 @@ def test_a_tick_longer_than_its_lease_renews_it_and_no_second_runner_takes_the_d
     busy each time it comes, and the first finishes the day. (Each phase here is one step of 8 minutes: the
     lease is 10 minutes since the claim is also renewed inside the phases, every minute.)"""
     from qaf.store import ticks
-    from tests.test_tick import set_up
-
-    store, day, clock, seen = SqlStore.open(db_url), date(2026, 5, 11), [WALL], []
-    set_up(store)
+    store, day, clock, seen = set_up_to_tick(db_url), date(2026, 5, 11), [WALL], []
 
     def another() -> None:
         with store.write() as conn:
             seen.append(ticks.claim_tick(conn, day, "there.example:2", clock[0]))
 
     slow_phases(monkeypatch, clock, {"schedule": 8, "escalate": 8, "purge": 8}, another)
-    result = tick.run_tick(store, day, MailSettings(), "here.example:1", now=NOW, wall=lambda: clock[0])
+    result = tick_here(store, day, clock)
     assert (seen, result.status) == (["busy"] * 3, "ran")
-    with store.read() as conn:
-        [row] = conn.execute(select(ticks.TICKS)).all()
-    assert (row.runner, row.finished_at) == ("here.example:1", clock[0])
+    assert the_days_tick(store) == ("here.example:1", clock[0])
     store.close()
 
 
@@ -663,10 +681,7 @@ def test_a_tick_whose_day_was_taken_over_stops_and_writes_no_more(db_url: str, m
     went on to gather the digests and finish the day as its own beside it. It now finds its claim taken
     before its next phase and stops: the day is the other's, unfinished, its digests left to it."""
     from qaf.store import ticks
-    from tests.test_tick import set_up
-
-    store, day, clock, seen = SqlStore.open(db_url), date(2026, 5, 11), [WALL], []
-    set_up(store)
+    store, day, clock, seen = set_up_to_tick(db_url), date(2026, 5, 11), [WALL], []
 
     def another() -> None:
         if not seen:
@@ -676,12 +691,10 @@ def test_a_tick_whose_day_was_taken_over_stops_and_writes_no_more(db_url: str, m
     slow_phases(monkeypatch, clock, {"schedule": 40}, another)
     gathered = []
     monkeypatch.setattr(ob_store, "gather_digests", lambda *a, **k: gathered.append(1) or 0)
-    result = tick.run_tick(store, day, MailSettings(), "here.example:1", now=NOW, wall=lambda: clock[0])
+    result = tick_here(store, day, clock)
     assert (seen, result.status, gathered) == (["run"], "taken over", [])
     assert "another runner took the day over" in result.lines()[0]
-    with store.read() as conn:
-        [row] = conn.execute(select(ticks.TICKS)).all()
-    assert (row.runner, row.finished_at) == ("there.example:2", None)
+    assert the_days_tick(store) == ("there.example:2", None)
     store.close()
 
 
@@ -708,25 +721,20 @@ def test_a_schedule_longer_than_the_ticks_lease_keeps_the_day_and_no_second_runn
     was stopped as taken over once its schedule was done. The planner now renews the claim as it goes, every
     minute of the database's clock: the second runner is told busy, and the first finishes the day."""
     from qaf.store import ticks
-    from tests.test_tick import set_up
-
-    store, day, clock, seen = SqlStore.open(db_url), date(2026, 5, 11), [WALL], []
-    set_up(store)
+    store, day, clock, seen = set_up_to_tick(db_url), date(2026, 5, 11), [WALL], []
 
     def claim(s: SqlStore) -> None:
         with s.write() as conn:
             seen.append(ticks.claim_tick(conn, day, "there.example:2", clock[0]))
 
     other = a_minute_a_cadence(monkeypatch, clock, timedelta(minutes=40), lambda: meanwhile(db_url, claim))
-    result = tick.run_tick(store, day, MailSettings(), "here.example:1", now=NOW, wall=lambda: clock[0])
+    result = tick_here(store, day, clock)
     [(thread, failures)] = other
     thread.join()
     assert failures == []
     assert clock[0] - WALL > ticks.TICK_LEASE * 2
     assert result.status == "ran"
-    with store.read() as conn:
-        [row] = conn.execute(select(ticks.TICKS)).all()
-    assert (row.runner, row.finished_at) == ("here.example:1", clock[0])
+    assert the_days_tick(store) == ("here.example:1", clock[0])
     assert seen in (["busy"], ["done"])  # SQLite: it waited for a write of the first, perhaps the finish
     store.close()
 
