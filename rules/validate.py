@@ -32,7 +32,7 @@ from qaf.rules.model import (
     Framework,
     Row,
 )
-from qaf.rules.plain import INVISIBLE, ONE_LINE, has_control, invisible
+from qaf.rules.plain import INVISIBLE, ONE_LINE, invisible
 from qaf.rules.problems import Problem, Source, about_character
 from qaf.rules.roles import Vocabulary
 
@@ -91,19 +91,14 @@ LONGEST_ROW_ID = 50  # the store's row columns are this wide (a trigger's id, a 
 LONGEST_ROLE = 200  # a role's name or alias: a person's role in people.csv is at most this (qaf.usecases.orgload)
 
 
-def _got(text: str) -> str:
-    """What is wrong with an id held to one line of :data:`LONGEST_ROW_ID` characters: its length, or the control
-    character in it, named (a row id "1.1\\a" of 4 characters was said to be too long)."""
+def _not_one_line(source: Source, field: str, text: str, said: str) -> Problem | None:
+    """The problem of an id held to one line of :data:`LONGEST_ROW_ID` characters, if it is not one: ``said``, then
+    what it got, its length or the control character in it, named (a row id "1.1\\a" of 4 characters was said to be
+    too long), and about that character (:attr:`Problem.kind`)."""
     if len(text) > LONGEST_ROW_ID:
-        return f"{len(text):,} characters"
+        return _p(source, field, f"{said}got {len(text):,} characters")
     found = ONE_LINE.search(text)
-    return f"a control character (U+{ord(found[0]):04X})" if found else f"{len(text):,} characters"
-
-
-def _named(text: str) -> str:
-    """What an id's problem is about (:attr:`Problem.kind`): the character :func:`_got` names, if it names one."""
-    found = ONE_LINE.search(text) if len(text) <= LONGEST_ROW_ID else None
-    return about_character(found[0]) if found else ""
+    return _p(source, field, f"{said}got a control character (U+{ord(found[0]):04X})", about_character(found[0])) if found else None
 
 
 def validate_row_ids(fw: Framework) -> list[Problem]:
@@ -113,9 +108,9 @@ def validate_row_ids(fw: Framework) -> list[Problem]:
         if hidden := invisible(row.id):
             out.append(_p(row.source, "row.id", f"a row id is plain text, as the council numbers its rows (\"3.16\"): {hidden}",
                           about_character(INVISIBLE.search(row.id)[0])))
-        elif len(row.id) > LONGEST_ROW_ID or has_control(row.id):
-            out.append(_p(row.source, "row.id", f"a row id is one line of at most {LONGEST_ROW_ID} characters, as the council numbers "
-                                                f"its rows (\"3.16\"): got {_got(row.id)}", _named(row.id)))  # fmt: skip
+        elif problem := _not_one_line(row.source, "row.id", row.id, f"a row id is one line of at most {LONGEST_ROW_ID} characters, "
+                                                                  "as the council numbers its rows (\"3.16\"): "):  # fmt: skip
+            out.append(problem)
         if row.id in first:
             out.append(_p(row.source, "row.id", f"duplicate row id '{row.id}' (first on line {first[row.id]})"))
         first.setdefault(row.id, row.source.line)
@@ -123,9 +118,9 @@ def validate_row_ids(fw: Framework) -> list[Problem]:
     for row in fw.rows:
         if not row.was:
             continue
-        if len(row.was) > LONGEST_ROW_ID or has_control(row.was):
-            out.append(_p(row.source, "row.was", f"the row's number before is one line of at most {LONGEST_ROW_ID} characters, "
-                                                 f"as the council numbered it (\"1.6\"): got {_got(row.was)}", _named(row.was)))  # fmt: skip
+        if problem := _not_one_line(row.source, "row.was", row.was, f"the row's number before is one line of at most "
+                                                                   f"{LONGEST_ROW_ID} characters, as the council numbered it (\"1.6\"): "):  # fmt: skip
+            out.append(problem)
         elif row.was == WAS_NEW:
             continue  # new work, whatever row its number held (rules/numbering.py); as many rows as are new
         elif row.was in was:  # its own number too: the same row whatever its words, which no other row can be
@@ -294,8 +289,8 @@ def validate_triggers(fw: Framework) -> list[Problem]:
         for t in row.triggers:
             where = f"row {row.id}.trigger"
             w = t.when
-            if len(t.id) > LONGEST_ROW_ID or has_control(t.id):
-                out.append(_p(t.source, f"{where}.id", f"a trigger id is one line of at most {LONGEST_ROW_ID} characters, got {_got(t.id)}", _named(t.id)))
+            if problem := _not_one_line(t.source, f"{where}.id", t.id, f"a trigger id is one line of at most {LONGEST_ROW_ID} characters, "):
+                out.append(problem)
             if w.on not in TRIGGER_EVENTS:
                 out.append(_p(w.source, f"{where}.when.on", f"unknown event '{w.on}' (one of: {', '.join(TRIGGER_EVENTS)})"))
             for g in sorted(w.grades - grades):
