@@ -103,13 +103,16 @@ def meanwhile(url: str, job) -> tuple[threading.Thread, list]:
             other.close()
 
     thread = threading.Thread(target=run)
-    thread.start()
     if not url.startswith("postgresql"):
+        thread.start()
         thread.join(0.2)
         return thread, failures
     from sqlalchemy import text
 
+    # opened before the job starts: opening a store takes the schema's advisory lock for a moment, and the job's
+    # own opening, waiting for the watcher's, read as the job waiting for the caller (this returned too early)
     watcher = SqlStore.open(url)
+    thread.start()
     with watcher.engine.connect() as conn:
         while thread.is_alive():
             waiting = conn.execute(text("SELECT count(*) FROM pg_stat_activity WHERE application_name = :n AND wait_event_type = 'Lock'"),
