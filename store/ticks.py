@@ -275,23 +275,16 @@ def record_escalations(conn: Connection, escalations: Iterable[Escalation], now:
     return made
 
 
-def told_instead(conn: Connection, obligation: str, level: int, due: date | None, was: str, now_: str) -> int:
-    """The rung ``level`` of ``obligation`` (raised against ``due``; None: its first ladder, the earliest)
-    that named ``was`` names ``now_``, to whom its email went instead (``was`` left before it was sent)."""
-    e = ESCALATIONS.c
-    found = _rung(conn, obligation, level, due, was)
-    if found is None:
-        return 0
-    return conn.execute(update(ESCALATIONS).where(e.id == found.id).values(to_person=now_)).rowcount
-
-
-def rung_reason(conn: Connection, obligation: str, level: int, due: date | None, was: str) -> str | None:
-    """Why the rung :func:`told_instead` finds was raised ("overdue by 5 working days (due ...)"), or None."""
-    found = _rung(conn, obligation, level, due, was)
-    return found.reason if found is not None else None
-
-
-def _rung(conn: Connection, obligation: str, level: int, due: date | None, was: str):
+def rung_told(conn: Connection, obligation: str, level: int, due: date | None, was: str):
+    """The rung ``level`` of ``obligation`` (raised against ``due``; None: its first ladder, the earliest) that
+    names ``was`` (``id`` and ``reason``: why it was raised, "overdue by 5 working days (due ...)"), or None."""
     e = ESCALATIONS.c
     where = [e.obligation == obligation, e.level == level, e.to_person == was] + ([e.due == due] if due is not None else [])
     return conn.execute(select(e.id, e.reason).where(*where).order_by(e.due).limit(1)).first()
+
+
+def told_instead(conn: Connection, rung: int, now_: str) -> int:
+    """Rung ``rung`` (:func:`rung_told`'s id) names ``now_``, to whom its email went instead (its person left
+    before it was sent)."""
+    e = ESCALATIONS.c
+    return conn.execute(update(ESCALATIONS).where(e.id == rung).values(to_person=now_)).rowcount

@@ -82,14 +82,14 @@ def _rung_again(conn, fw, org, ob, r, who) -> int:
     (passed on with its owner's post: "Overdue (Nina New)", not the leaver's name), and recorded as told."""
     parts = r.key.split("/")
     level, due = int(parts[2]), (date.fromisoformat(parts[3]) if len(parts) == 4 else None)
-    reason = ticks.rung_reason(conn, ob.id, level, due, r.recipient)
-    if reason is None:  # its rung not found (nothing says why it was raised): its own text, greeted and reassigned
+    rung = ticks.rung_told(conn, ob.id, level, due, r.recipient)  # read once: its reason, and the row to name who was told
+    if rung is None:  # its rung not found (nothing says why it was raised): its own text, greeted and reassigned
         owner = org.person(ob.assignee or "")
         moved = outbox_store.readdress(conn, r.id, who.id, who.email, greeted(r.body_text, who.name, owner.name if owner else None))
     else:
-        subject, body, kind = rung_text(fw, org, ob, who, level, reason)
+        subject, body, kind = rung_text(fw, org, ob, who, level, rung.reason)
         moved = outbox_store.readdress(conn, r.id, who.id, who.email, body, subject, kind)
-    ticks.told_instead(conn, ob.id, level, due, r.recipient, who.id)
+        ticks.told_instead(conn, rung.id, who.id)
     return int(moved)
 
 
