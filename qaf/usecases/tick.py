@@ -205,6 +205,12 @@ def send_outbox(
                 if keep:
                     idle.put(sender)
 
+    def failed(item, why: str, permanent: bool = False) -> str:
+        """``item`` failed for ``why``, in a transaction of its own: tried again with back-off, or (``permanent``,
+        or its tries used up) for good; its status now."""
+        with store.write() as conn:
+            return ob_store.mark_failed(conn, item, runner, now, why, permanent=permanent)
+
     def one(item) -> str:
         at = wall()
         if not ob_store.in_time(item, at) or (until is not None and at >= until):
@@ -213,12 +219,9 @@ def send_outbox(
         try:
             msg = compose(settings, item.key, item.recipient_email, item.subject, item.body_text, item.cause, now, item.cc)
         except ValueError as exc:  # a malformed address will not get better
-            with store.write() as conn:
-                ob_store.mark_failed(conn, item, runner, now, str(exc), permanent=True)
-            return "failed"
+            return failed(item, str(exc), permanent=True)
         if down:  # the server could not be reached in this send: not waited on again for each message
-            with store.write() as conn:
-                return ob_store.mark_failed(conn, item, runner, now, f"not tried: the server could not be used in this send: {down[0]}")
+            return failed(item, f"not tried: the server could not be used in this send: {down[0]}")
         try:
             answer = send(item, msg)
             if answer is None:
@@ -227,15 +230,12 @@ def send_outbox(
         except Unreachable as exc:
             if exc.timed_out:  # every message would wait as long, or be refused alike (one refused at once is its own)
                 down.append(str(exc))
-            with store.write() as conn:
-                return ob_store.mark_failed(conn, item, runner, now, str(exc))
+            return failed(item, str(exc))
         except MayHaveGone as exc:  # sent again it may be received twice: not sent again, and the outbox says why
             log.warning("outbox %s may have been sent (%s): failed, not sent again", item.key, type(exc.__cause__).__name__)
-            with store.write() as conn:
-                return ob_store.mark_failed(conn, item, runner, now, MAY_HAVE_GONE.format(exc), permanent=True)
+            return failed(item, MAY_HAVE_GONE.format(exc), permanent=True)
         except (smtplib.SMTPException, OSError) as exc:
-            with store.write() as conn:
-                return ob_store.mark_failed(conn, item, runner, now, f"{type(exc).__name__}: {exc}", permanent=refused_for_good(exc))
+            return failed(item, f"{type(exc).__name__}: {exc}", permanent=refused_for_good(exc))
         accepted.add(item.id)
         try:
             refused, copied = refused_its_person(msg, answer)
