@@ -75,22 +75,31 @@ def named_today(fw: Framework, org: Org, ob: Obligation, key: str, day: date):
     return NOT_WORKED_OUT
 
 
-def left_of(org: Org, addresses: tuple[str, ...], day: date) -> list[str]:
-    """Those of ``addresses`` that are people's who are no longer in post on ``day`` (an address the
-    organisation does not list, or one someone in post still has, is nobody's who has left)."""
+def leavers_addresses(org: Org, day: date) -> frozenset[str]:
+    """The addresses (lower case) of people no longer in post on ``day`` that nobody in post has: read once
+    for all the notices a pass looks at, not once a notice (a council is thousands of people)."""
     known: dict[str, bool] = {}
     for p in org.people:
         if p.email:
             key = p.email.strip().lower()
             known[key] = known.get(key, False) or p.active_on(day)
-    return [a for a in addresses if known.get(a.strip().lower()) is False]
+    return frozenset(a for a, in_post in known.items() if not in_post)
 
 
-def copied_today(fw: Framework, org: Org, ob: Obligation, cc: tuple[str, ...], to: str, day: date) -> tuple[str, ...]:
+def left_of(org: Org, addresses: tuple[str, ...], day: date, leavers: frozenset[str] | None = None) -> list[str]:
+    """Those of ``addresses`` that are people's who are no longer in post on ``day`` (an address the
+    organisation does not list, or one someone in post still has, is nobody's who has left); ``leavers``:
+    :func:`leavers_addresses` for ``org`` and ``day``, if the caller has it."""
+    leavers = leavers_addresses(org, day) if leavers is None else leavers
+    return [a for a in addresses if a.strip().lower() in leavers]
+
+
+def copied_today(fw: Framework, org: Org, ob: Obligation, cc: tuple[str, ...], to: str, day: date,
+                 leavers: frozenset[str] | None = None) -> tuple[str, ...]:  # fmt: skip
     """``cc``, the addresses a notice about ``ob`` still waiting to go is copied to, on ``day``: the address
     of each person no longer in post given up for whoever the work is copied to now, as the schedule names
     them (the Head of Service's successor); the rest kept as they were, and never ``to``, its own recipient."""
-    gone = left_of(org, cc, day)
+    gone = left_of(org, cc, day, leavers)
     if not gone:
         return cc
     now = (org.person(pid) for pid in copied_on(fw, org, ob, day))

@@ -19,7 +19,7 @@ from datetime import date
 
 from qaf.engine.escalation import rung_text
 from qaf.engine.query import Filters
-from qaf.engine.readdress import NOT_WORKED_OUT, copied_today, greeted, in_post, left_of, named_today, nobody
+from qaf.engine.readdress import NOT_WORKED_OUT, copied_today, greeted, in_post, leavers_addresses, left_of, named_today, nobody
 from qaf.store import obligations as ob_store
 from qaf.store import outbox as outbox_store
 from qaf.store import ticks
@@ -31,8 +31,9 @@ def readdress(store: Store, today: date) -> tuple[int, int]:
     """Address again what waits for people who have left by ``today``: (readdressed or copied anew, failed as nobody's)."""
     with store.read() as conn:  # most minutes nobody has left: a read, no write lock taken
         org = store.org_in(conn)
+        leavers = leavers_addresses(org, today)
         if all(in_post(org, p, today) for p in outbox_store.waiting_for(conn)) and \
-                not any(left_of(org, _cc(r), today) for r in outbox_store.waiting_copied(conn)):  # fmt: skip
+                not any(left_of(org, _cc(r), today, leavers) for r in outbox_store.waiting_copied(conn)):  # fmt: skip
             return 0, 0
     with store.write() as conn:
         org = store.org_in(conn)
@@ -95,17 +96,18 @@ def _rung_again(conn, fw, org, ob, r, who) -> int:
 
 def _copied_again(conn, org, today: date, framework, events: list) -> int:
     """Each notice waiting to go whose copies name someone not in post copied to who is copied in their place."""
-    rows = [r for r in outbox_store.waiting_copied(conn, lock=True) if r.cause and left_of(org, _cc(r), today)]
+    leavers = leavers_addresses(org, today)
+    rows = [r for r in outbox_store.waiting_copied(conn, lock=True) if r.cause and left_of(org, _cc(r), today, leavers)]
     found = _obligations(conn, {r.cause for r in rows})
     changed = 0
     for r in rows:
         ob = found.get(r.cause)
         if ob is None:
             continue
-        cc = copied_today(framework(ob.framework), org, ob, _cc(r), r.recipient_email, today)
+        cc = copied_today(framework(ob.framework), org, ob, _cc(r), r.recipient_email, today, leavers)
         if cc != _cc(r) and outbox_store.recopied(conn, r.id, cc):
             changed += 1
-            events.append(("notice.recopied", ob.id, {"key": r.key, "left": len(left_of(org, _cc(r), today)), "copies": len(cc)}))
+            events.append(("notice.recopied", ob.id, {"key": r.key, "left": len(left_of(org, _cc(r), today, leavers)), "copies": len(cc)}))
     return changed
 
 
