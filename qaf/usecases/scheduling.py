@@ -134,7 +134,7 @@ def _follow_ups(conn, store, fw: Framework, org: Org, today: date) -> ScheduleRe
     return _windowless(conn, store, fw, FOLLOW_UPS, _digest(framework_digest(fw), org.fingerprint, active), updates)
 
 
-def _earlier(conn, store, fw: Framework, org: Org, first: date, today: date, beat=_still) -> ScheduleResult:
+def _earlier(conn, store, fw: Framework, org: Org, first: date, today: date, beat: Callable[[], None]) -> ScheduleResult:
     """Live work of periods that ended before the window follows the organisation too.
 
     HR's news often comes late: a worker who left on the 2nd, loaded on the
@@ -204,7 +204,7 @@ def _struck_out(fw: Framework):
 
 
 def _part(conn, store, fw: Framework, org: Org, first: date, last: date, today: date, part: str, sampled: list[str], force: bool,
-          beat=_still):  # fmt: skip
+          beat: Callable[[], None]):  # fmt: skip
     inputs = fingerprint(fw, org, first, last, today, part)
     if part == SAMPLES:
         inputs = _digest(inputs, runs.done_state(conn, fw.id, sampled))
@@ -261,7 +261,7 @@ def _begun_before(planned, existing: dict, first: date) -> dict:
         o.status in (*LIVE, WAIVED) or (o.status == CANCELLED and (o.status_reason or "").startswith(ANSWERED)))}  # fmt: skip
 
 
-def _over_their_own_periods(conn, fw: Framework, org: Org, first: date, today: date, begun: dict, beat=_still):
+def _over_their_own_periods(conn, fw: Framework, org: Org, first: date, today: date, begun: dict, beat: Callable[[], None]):
     """Work begun before the window, planned again over its own start, as :func:`_earlier` plans the work of
     periods gone by: what the plan keeps follows it, the rest is cancelled with the reason; nothing is made.
 
