@@ -15,6 +15,7 @@ from datetime import date, datetime
 from sqlalchemy import Connection, insert, select, update
 
 from qaf.store.tables import EXTENSION_REQUESTS
+from qaf.store.upsert import chunked
 
 R = EXTENSION_REQUESTS.c
 PENDING, APPROVED, REFUSED = "pending", "approved", "refused"
@@ -60,18 +61,14 @@ def of_obligation(conn: Connection, obligation: str) -> list[ExtensionRequest]:
     return [_request(r) for r in rows]
 
 
-ASKERS_AT_ONCE = 500  # people named in one statement's IN list: a Director's whole line is read in a few
-
-
 def pending(conn: Connection, asked_by: frozenset[str] | None = None) -> list[ExtensionRequest]:
     """The requests still waiting for a decision, oldest first: every one, or (``asked_by``) only those these
-    people asked (a manager's line: the requests that may wait for them), read ``ASKERS_AT_ONCE`` at a time."""
+    people asked (a manager's line: the requests that may wait for them), read an IN list's worth at a time
+    (:func:`qaf.store.upsert.chunked`: a Director's whole line is read in a few)."""
     query = select(EXTENSION_REQUESTS).where(R.status == PENDING)
     if asked_by is None:
         return [_request(r) for r in conn.execute(query.order_by(R.id))]
-    people = sorted(asked_by)
-    found = [_request(r) for i in range(0, len(people), ASKERS_AT_ONCE)
-             for r in conn.execute(query.where(R.asked_by.in_(people[i:i + ASKERS_AT_ONCE])))]  # fmt: skip
+    found = [_request(r) for part in chunked(sorted(asked_by)) for r in conn.execute(query.where(R.asked_by.in_(part)))]
     return sorted(found, key=lambda r: r.id)
 
 
