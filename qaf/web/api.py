@@ -346,9 +346,7 @@ def create_app(
         served = await feeds.get(token, kind, base if base is not None else http.base_url(str(request.base_url)))
         if served is None:
             raise ApiError(404, "not found")
-        if twice := filters.given_twice(request.query_params, ("kind",)):  # after the token: a stranger learns nothing
-            message = f"'kind' is given {twice['kind']} times: give it once"
-            raise ApiError(422, message, [{"field": "kind", "message": message}])
+        _once(request, ("kind",))  # after the token: a stranger learns nothing
         if http.not_modified(request.headers, served.etag, served.last_modified):
             return Response(status_code=304, headers=served.headers)
         if request.method == "HEAD":  # the headers a GET would send, Content-Length the GET's body's
@@ -376,9 +374,7 @@ def create_app(
         today_ = clock()  # before the transaction: it may read the store itself
         with reading(credentials, today_) as r:  # the token is checked first: a stranger learns nothing from a 422
             who = r.who
-            if twice := filters.given_twice(request.query_params, ONCE):  # the last was taken, the others dropped silently
-                problems = [{"field": k, "message": f"'{k}' is given {n} times: give it once"} for k, n in twice.items()]
-                raise ApiError(422, problems[0]["message"], problems)
+            _once(request, ONCE)
             try:
                 statuses = queries.parse_statuses(filters.statuses_asked(request.query_params) or status)  # each status given
             except ValueError as exc:
@@ -479,6 +475,14 @@ def _install_docs(app: FastAPI) -> None:
             raise ApiError(404, "not found")
         body = (files("fastapi_offline") / "static" / name).read_bytes()
         return Response(body, media_type=assets[name], headers={"Cache-Control": "public, max-age=86400"})
+
+
+def _once(request: Request, names: tuple[str, ...]) -> None:
+    """422 naming each of ``names`` the query string gives more than once: the last was taken, the others
+    dropped without a word."""
+    if twice := filters.given_twice(request.query_params, names):
+        problems = [{"field": k, "message": f"'{k}' is given {n} times: give it once"} for k, n in twice.items()]
+        raise ApiError(422, problems[0]["message"], problems)
 
 
 class _Pairs(list):
