@@ -51,22 +51,17 @@ def _selection(args: argparse.Namespace) -> Selection:
 
 
 def cmd_feed(args: argparse.Namespace) -> int:
-    from qaf.calendars import http
     from qaf.calendars.feed import EVENT, TODO
     from qaf.usecases.feeds import build
-    from qaf.usecases.mail import read_base_url
+    from qaf.usecases.mail import checked_base_url, read_base_url
 
     output = output_path(args)
     store = open_store(args)
     today = today_of(args, store)
     if not store.stored_frameworks():
         raise QafError("no framework is loaded: run 'qaf framework load FILE' first")
-    if args.base_url is None:
-        base = read_base_url()  # the environment's or the QAF_SETTINGS file's, as qaf serve and email read it
-    elif args.base_url.strip() and not http.base_url(args.base_url.strip()):
-        raise QafError(f"--base-url {args.base_url!r}: not a usable base URL (e.g. https://qaf.example-council.gov.uk)")
-    else:
-        base = http.base_url(args.base_url.strip())
+    # the environment's or the QAF_SETTINGS file's, as qaf serve and email read it, unless --base-url gives one
+    base = read_base_url() if args.base_url is None else checked_base_url(args.base_url, "--base-url ")
     try:
         built = build(store, _selection(args), today, TODO if args.todo else EVENT, base, args.done_days)
     except LookupError as exc:  # --person, --role, --team or --service naming what is not there: qaf due's words

@@ -105,12 +105,12 @@ def read_base_url(env: Mapping[str, str] | None = None) -> str:
     return checked_base_url(_values(env).get("QAF_BASE_URL"))
 
 
-def checked_base_url(given: str | None) -> str:
-    """``given`` as a base URL (no trailing slash), '' if empty; a :class:`QafError` naming it if it is no
-    http(s) address: every link made from it would be broken."""
+def checked_base_url(given: str | None, named: str = "QAF_BASE_URL=") -> str:
+    """``given`` as a base URL (no trailing slash), '' if empty; a :class:`QafError` naming it (``named``: where
+    it was given, ``qaf feed --base-url`` too) if it is no http(s) address: every link made from it would be broken."""
     base = (given or "").strip()
     if base and not http.base_url(base):
-        raise QafError(f"QAF_BASE_URL={base!r}: not a usable base URL (e.g. https://qaf.example-council.gov.uk)")
+        raise QafError(f"{named}{base!r}: not a usable base URL (e.g. https://qaf.example-council.gov.uk)")
     return http.base_url(base) if base else ""
 
 
