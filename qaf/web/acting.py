@@ -340,7 +340,7 @@ FIELD_OF = {  # (form, the engine's or the form reader's field) -> the element i
 def _named(store, ob: Obligation) -> dict[str, str]:
     """How the page names the work a problem's message names by id: "this audit", and a moderation's "the audit"."""
     names = {ob.id: f"this {kind_words(ob.kind)}"}
-    if ob.cause and is_obligation_id(ob.cause) and ob.kind in ("moderation", "qa_signoff"):
+    if ob.cause and is_obligation_id(ob.cause) and ob.kind in _OF_AN_AUDIT:
         names[ob.cause] = f"the {kind_words(_audit_of(store, ob).kind)}"
     return names
 
@@ -433,7 +433,7 @@ def about(store, ob: Obligation, who: Viewer, today: date, whole: bool, cause: O
     contestable = was_graded(ob) and not ob.outcome.contested and ob.outcome.moderated_grade is None
     # once graded, the worker is the one whose work it graded (a case passed on since stays his), as on a moderation
     # or QA sign-off of it; before, the case's worker, who an action goes to by default
-    judged = cause if ob.kind in ("moderation", "qa_signoff") and cause is not None else ob
+    judged = cause if ob.kind in _OF_AN_AUDIT else ob  # never None for these: their audit, or (gone) themselves
     worker = graded_worker(org, judged) if was_graded(judged) else worker_of(org, ob)
     acts = {
         "outcome": whole and live and mine and ob.kind not in ("moderation", "action")
