@@ -152,8 +152,6 @@ def write_whole(path: Path, data: bytes, option: str = "-o", example: str = "rep
     missing folder, no permission, a full disk) is a :class:`QafError` naming the option, never a traceback."""
     import tempfile
 
-    from qaf.rules.problems import QafError
-
     if path.is_dir():
         raise QafError(f"{option} {path}: is a folder; give a file name such as {example}")
     if path.exists() and not path.is_file():  # a pipe or a device (-o /dev/stdout): written to, never renamed over
