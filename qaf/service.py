@@ -136,6 +136,7 @@ _here: dict[str, Any] = {}  # in the background process: its store, mail setting
 
 def _background_start(url: str, runner: str, nice: int, level: int) -> None:
     _die_with_parent()
+    _left_to_the_server()
     lower_priority(nice)
     logging.basicConfig(level=level, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
@@ -162,6 +163,21 @@ def _die_with_parent() -> None:
         log.warning("the background process cannot follow its server's death: %s", error)
     if os.getppid() == 1:  # the server died before the signal was set
         os._exit(1)
+
+
+def _left_to_the_server() -> None:
+    """Ctrl-C and a service manager's SIGTERM reach the whole process group: the background process leaves
+    them to its server, which lets the job under way (a tick, a send) finish before it stops the process."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+class _Terminated(Exception):
+    """SIGTERM, raised where uvicorn hands the signal back once its requests are answered."""
+
+
+def _on_sigterm(signum: int, _frame) -> None:
+    raise _Terminated
 
 
 class BackgroundError(Exception):
@@ -335,13 +351,28 @@ def serve_app(app, scheduler, leadership, store, host: str, port: int) -> None:
 
     app.state.background.start()
     scheduler.start()
+    # uvicorn stops on SIGTERM (a service manager's stop, a deploy) as on Ctrl-C, then raises the signal again
+    # under the handler it found: under the default one the process died there, before the release below (the
+    # background process killed in mid-tick, the day's claim held until its lease ran out, the lock left to
+    # the database to notice). This one turns it into an exception, so the release runs, then the process
+    # ends by the signal as it would have
+    main = threading.current_thread() is threading.main_thread()  # signals are only handled there
+    previous = signal.signal(signal.SIGTERM, _on_sigterm) if main else None
+    terminated = False
     try:
         server = uvicorn.Server(server_config(app, host, port))
         server.run()
         if not server.started:  # as uvicorn.run exits when the app's start-up failed (a port taken exits in uvicorn)
             raise SystemExit(3)
+    except _Terminated:
+        terminated = True
     finally:
         scheduler.shutdown(wait=False)
-        app.state.background.close()
+        app.state.background.close()  # the job under way finishes first
         leadership.release()
         store.close()
+        if main:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
+        log.info("stopped%s: the background process, the leadership and the connections released", " on SIGTERM" if terminated else "")
+    if terminated:
+        signal.raise_signal(signal.SIGTERM)

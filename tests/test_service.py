@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.request
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -258,3 +259,51 @@ def test_a_leader_that_died_mid_tick_on_another_host_has_its_day_ticked_by_the_n
         leadership.release()
         served.close()
         store.close()
+
+
+def test_a_service_manager_stopping_qaf_serve_in_mid_catch_up_lets_the_catch_up_finish_and_releases_everything(tmp_path):
+    """systemd's stop, a deploy, Ctrl-C: the signal goes to the server and its background process. The
+    server used to die where uvicorn hands SIGTERM back, before its release ran, and the background process
+    died at once, in whatever tick or send it was doing: a month's catch-up stopped part way, and the log
+    said nothing. Now the background process leaves the signal to its server, which lets the job under way
+    finish, releases it, the leadership and the store, says so, and ends by the signal as before. No warning
+    is printed on the way up or down."""
+    url = f"sqlite:///{tmp_path / 'qaf.db'}"
+    store = SqlStore.open(url)
+    set_up(store)
+    first = today_in(store.timezone()) - timedelta(days=MONTH - 1)
+    port = free_port()
+    env = {**os.environ, "QAF_DB": url}
+    for name in ("QAF_CRASH_AT", "QAF_SMTP_HOST"):
+        env.pop(name, None)
+    err = tmp_path / "serve.log"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "qaf.cli.main", "serve", "--port", str(port), "--leader-check", "1", "--catch-up-from", first.isoformat()],
+        env=env, stdout=subprocess.DEVNULL, stderr=open(err, "w"), start_new_session=True,
+    )  # fmt: skip
+    try:
+        wait_for(lambda: finished_ticks(store) >= 1, timeout=60, every=0.05)
+        children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+        os.killpg(proc.pid, signal.SIGTERM)  # as a service manager does: the whole group
+        stopped_at = finished_ticks(store)
+        assert proc.wait(timeout=120) == -signal.SIGTERM
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert stopped_at < MONTH, "the catch-up was still under way when the signal came"
+    with store.read() as conn:
+        ticked = one_run_each_day(list(conn.execute(select(TICK_RUNS))), first, store.timezone())
+    assert len(ticked) in (MONTH, MONTH + 1)  # every day of the month, once (and a day more if midnight passed)
+    store.close()
+    log = err.read_text()
+    assert "stopped on SIGTERM: the background process, the leadership and the connections released" in log
+    assert "Warning" not in log and "Traceback" not in log and "ERROR" not in log, log
+    wait_for(lambda: not [pid for pid in children if _alive(pid)], timeout=10)  # the background process too
+
+
+def _alive(pid: str) -> bool:
+    """A process that has not ended (a zombie has: it waits only to be reaped)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False

@@ -37,12 +37,18 @@ import os
 import secrets
 import threading
 import time
+import warnings
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Callable, Mapping
 
 import httpx
-from authlib.integrations.httpx_client import OAuth2Client
+from authlib.deprecate import AuthlibDeprecationWarning
+
+with warnings.catch_warnings():  # Authlib 1.9 would have httpx2; qaf talks to the provider with httpx, whose
+    # transport the tests replace: without this, `qaf serve` printed Authlib's warning at every start
+    warnings.filterwarnings("ignore", "The httpx module is deprecated", AuthlibDeprecationWarning)
+    from authlib.integrations.httpx_client import OAuth2Client
 from authlib.oauth2 import OAuth2Error
 from fastapi import FastAPI, Request
 from joserfc import jwt
