@@ -63,7 +63,7 @@ def gzip_of(raw: bytes) -> bytes:
     """``raw`` gzipped: one stream, as the middleware writes one, by zlib-ng at :data:`KEPT_LEVEL`.
 
     Measured on a person's 95 KB API answer, a Head of Service's 406 KB feed
-    and a council's 22 MB feed (DEVELOPERS.md): zlib at 6 took 0.46 ms,
+    and a council's 22 MB feed (HISTORY.md): zlib at 6 took 0.46 ms,
     2.4 ms and 192 ms for 4,824, 21,160 and 1,626,233 bytes; zlib-ng at 7
     0.24 ms, 1.1 ms and 89 ms for 4,793, 21,060 and 1,610,198 bytes.
     """
