@@ -17,6 +17,9 @@ Keys this reads (the others, a digest, are left as they are):
 ``grade/ON/ID/ROLE``, ``esc/ID/LEVEL[/DUE]`` (:func:`qaf.engine.escalation.notice_key`) and
 ``copy/ID/PERSON``, a copy of finished work (:func:`qaf.engine.notices.copy_notices`): it goes to the
 first the work is copied to today who was not copied when it was done (the leaver's successor).
+A copy of an alert its server turned away for now (``KEY/cc/ADDRESS``, an email of its own) waiting
+for a leaver goes to everyone the work is copied to today who does not have it (:func:`copied_instead`:
+each holder of the role now, as the schedule copies them).
 The addresses a notice is copied to (an alert's ``cc``) are worked out again too (:func:`copied_today`).
 
 >>> greeted("Dear Kelly Ward,\\n\\nAn audit ...", "Owen Newcomb")
@@ -75,6 +78,16 @@ def named_today(fw: Framework, org: Org, ob: Obligation, key: str, day: date):
     return NOT_WORKED_OUT
 
 
+def copied_instead(fw: Framework, org: Org, ob: Obligation, had: frozenset[str], day: date) -> tuple[Person, ...]:
+    """Those ``ob``'s work is copied to on ``day``, as the schedule names them (:func:`copied_on`: every holder
+    of each role it is copied to, a body's members, the nearest up the owner's line where the row says so),
+    who do not have the copy a leaver was to have: none of ``had``, the addresses (lower case) it went to or
+    waits for already. Whom a copy waiting for people who have left goes to in their place, each once."""
+    found = (org.person(pid) for pid in copied_on(fw, org, ob, day))
+    out = {p.email.strip().lower(): p for p in found if p is not None and p.email and p.email.strip().lower() not in had}
+    return tuple(out.values())
+
+
 def leavers_addresses(org: Org, day: date) -> frozenset[str]:
     """The addresses (lower case) of people no longer in post on ``day`` that nobody in post has: read once
     for all the notices a pass looks at, not once a notice (a council is thousands of people)."""
@@ -108,6 +121,12 @@ def copied_today(fw: Framework, org: Org, ob: Obligation, cc: tuple[str, ...], t
     for a in kept:
         out.setdefault(a.strip().lower(), a)
     return tuple(a for a in out.values() if a)
+
+
+def whose(org: Org, address: str, day: date) -> Person | None:
+    """The person who has left by ``day`` whose address ``address`` was (None: nobody the organisation lists)."""
+    found = [p for p in org.people if p.email and p.email.strip().lower() == address.strip().lower()]
+    return next((p for p in found if not p.active_on(day)), found[0] if found else None)
 
 
 def greeted(body: str, name: str, assignee: str | None = None) -> str:

@@ -294,6 +294,32 @@ def recopied(conn: Connection, rid: int, cc: tuple[str, ...]) -> bool:
     return conn.execute(update(OUTBOX).where(c.id == rid, c.status == "pending").values(cc=",".join(cc) or None)).rowcount == 1
 
 
+def copies_alone(conn: Connection, lock: bool = False) -> list[Any]:
+    """The pending copies of a notice tried again as emails of their own (``KEY/cc/ADDRESS``,
+    :func:`copies_refused`: to an address, for no person), in id order; ``lock``: held as read."""
+    c = OUTBOX.c
+    query = select(OUTBOX).where(c.status == "pending", c.recipient.is_(None), c.key.contains("/cc/", autoescape=True)).order_by(c.id)
+    return list(conn.execute(query.with_for_update() if lock else query))
+
+
+def copied_with(conn: Connection, key: str) -> frozenset[str]:
+    """The addresses (lower case) notice ``key`` went to or waits to go to: its recipient's, those it is
+    copied to, and those of its copies tried again as emails of their own, wherever they now go."""
+    c = OUTBOX.c
+    rows = conn.execute(select(c.recipient_email, c.cc).where(or_(c.key == key, c.key.startswith(f"{key}/cc/", autoescape=True))))
+    return frozenset(a.strip().lower() for r in rows for a in (r.recipient_email, *(r.cc or "").split(",")) if a and a.strip())
+
+
+def copy_again(conn: Connection, row: Any, key: str, person: str | None, email: str, body: str) -> bool:
+    """A pending email ``key`` to ``person`` at ``email``, a copy of outbox row ``row`` (its subject, kind,
+    cause and time to try) with ``body`` its text; False if ``key`` is queued already."""
+    return insert_new(conn, OUTBOX, [{
+        "key": key, "recipient": person, "recipient_email": email, "cc": None, "subject": row.subject, "body_text": body,
+        "body_html": row.body_html, "reason": row.reason, "cause": row.cause, "digest": False, "status": "pending",
+        "attempts": 0, "next_attempt_at": row.next_attempt_at, "created_at": row.created_at,
+    }], ["key"]) == 1  # fmt: skip
+
+
 def waiting_to(conn: Connection, people: set[str]) -> list[Any]:
     """The pending rows addressed to ``people``, in id order, held as read (PostgreSQL: a sender's claim skips them)."""
     c = OUTBOX.c
@@ -314,9 +340,11 @@ def ungather(conn: Connection, digests: list[Any]) -> list[Any]:
     return [r for part in chunked(ids) for r in conn.execute(select(OUTBOX).where(c.id.in_(part)).order_by(c.id))]
 
 
-def readdress(conn: Connection, rid: int, person: str, email: str, body: str, subject: str | None = None, reason: str | None = None) -> bool:
-    """Pending row ``rid`` to ``person`` at ``email`` instead, ``body`` its text (its greeting theirs), and
-    where given ``subject`` its subject and ``reason`` its kind (an overdue rung written again for them)."""
+def readdress(conn: Connection, rid: int, person: str | None, email: str, body: str, subject: str | None = None,
+              reason: str | None = None) -> bool:  # fmt: skip
+    """Pending row ``rid`` to ``person`` (None: an address alone, a copy) at ``email`` instead, ``body`` its text
+    (its greeting theirs), and where given ``subject`` its subject and ``reason`` its kind (an overdue rung
+    written again for them)."""
     c = OUTBOX.c
     more = {k: v for k, v in (("subject", subject), ("reason", reason)) if v is not None}
     done = conn.execute(update(OUTBOX).where(c.id == rid, c.status == "pending")

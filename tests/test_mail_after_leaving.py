@@ -9,6 +9,7 @@ name; her mailbox, which nobody reads now, gets nothing. Both databases.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from sqlalchemy import select
@@ -21,7 +22,7 @@ from qaf.store.tables import ESCALATIONS, OUTBOX
 from qaf.usecases import recording
 from qaf.usecases.mail import MailSettings
 from qaf.usecases.tick import run_tick
-from tests.council import council, handed_over, person
+from tests.council import PEOPLE, council, handed_over, person
 from tests.smtp import Inbox, free_port, smtp_server
 from tests.test_outcomes import april_audit, find, scheduled
 from tests.test_tick import check_told_is_queued
@@ -30,6 +31,7 @@ DOWN = MailSettings()  # no mail server: everything waits in the outbox
 OLIVE, OSCAR = "olive.ops@example-council.gov.uk", "oscar.new@example-council.gov.uk"
 PAT, NINA = "pat.practice@example-council.gov.uk", "nina.new@example-council.gov.uk"
 HAL, HANA, HOPE = "hal.safeguard@example-council.gov.uk", "hana.locality@example-council.gov.uk", "hope.next@example-council.gov.uk"
+HUGO, HETTY = "hugo.looked@example-council.gov.uk", "hetty.head@example-council.gov.uk"
 
 
 def tick(store: SqlStore, day: date, settings: MailSettings = DOWN) -> None:
@@ -140,3 +142,52 @@ def test_a_rung_waiting_when_the_owner_and_her_manager_both_leave_names_the_new_
     told = [m for m in inbox.messages if m["To"] == OSCAR and "Assigned to: Nina New" in m.get_body(("plain",)).get_content()]
     assert told and all(m["Subject"].startswith("Overdue (Nina New): ") for m in told)
     assert not [m["Subject"] for m in inbox.messages if "Pat Practice" in m["Subject"] and m["To"] in (OSCAR, NINA)]
+
+
+def a_copy_to_hana_turned_away_for_now(store: SqlStore) -> None:
+    """3.3's concerns alert the Head of Safeguarding, copied to Hana Locality (Head of Service, "forwarded to
+    Head of Service"). On 24 April the alert goes to Hal but Hana's mailbox is busy (450): her copy waits as
+    an email of its own."""
+    from tests.test_tick import Refusing
+
+    scheduled(store, "east-sussex-2013", today=date(2024, 4, 22))
+    audit = next(o for o in find(store, row="3.3", subject="PM1", kind="audit"))
+    concerns_found_while_mail_is_down(store, audit)
+    inbox, port = Refusing(set(), {HANA}), free_port()
+    with smtp_server(inbox, port):
+        tick(store, date(2024, 4, 24), MailSettings(host="127.0.0.1", port=port, sender="qaf@example-council.gov.uk"))
+    assert [m["To"] for m in inbox.messages if m["Subject"].startswith("Alert")] == [HAL]
+
+
+def test_a_copy_refused_for_now_and_waiting_when_its_head_of_service_leaves_goes_to_her_successor(store: SqlStore):
+    """Hana's copy of the alert waits; she leaves on the 24th and Hope Next has her post. On the 26th the copy
+    goes to Hope, not Hana's old mailbox."""
+    a_copy_to_hana_turned_away_for_now(store)
+    reorganised(store, date(2024, 4, 24), {"H1": person("H9", "Hope Next", "Head of Service", "T1", "AD1", date(2024, 4, 25))})
+    inbox = delivered(store, date(2024, 4, 26))
+    assert [m["To"] for m in inbox.messages if m["Subject"].startswith("Alert")] == [HOPE]
+    assert HANA not in str([(m["To"], m["Cc"]) for m in inbox.messages])
+
+
+def test_a_copy_refused_for_now_whose_head_of_service_leaves_with_nobody_in_her_line_goes_to_each_head_of_service(store: SqlStore):
+    """Hana leaves and nobody has her post: no Head of Service is up Olive's line, so the work is copied to
+    every Head of Service, as the schedule copies it (Hugo Looked, and Hetty Head, new): each has the copy once."""
+    a_copy_to_hana_turned_away_for_now(store)
+    hetty = person("H8", "Hetty Head", "Head of Service", "T2", "AD1", date(2024, 4, 25))
+    store.save_org(council(people=tuple(replace(p, end=date(2024, 4, 24)) if p.id == "H1" else p for p in PEOPLE) + (hetty,)))
+    inbox = delivered(store, date(2024, 4, 26))
+    assert sorted(m["To"] for m in inbox.messages if m["Subject"].startswith("Alert")) == [HETTY, HUGO]
+    assert HANA not in str([(m["To"], m["Cc"]) for m in inbox.messages])
+
+
+def test_a_copy_refused_for_now_whose_head_of_service_leaves_with_nobody_in_her_post_is_failed_saying_why(store: SqlStore):
+    """Hana and Hugo leave and nobody is Head of Service: Hana's copy of the alert is not sent to her old
+    mailbox; it is failed, saying she left and nobody in post answers for the work."""
+    a_copy_to_hana_turned_away_for_now(store)
+    store.save_org(council(people=tuple(replace(p, end=date(2024, 4, 24)) if p.id in ("H1", "H2") else p for p in PEOPLE)))
+    inbox = delivered(store, date(2024, 4, 26))
+    assert not [m for m in inbox.messages if m["Subject"].startswith("Alert")]
+    o = OUTBOX.c
+    with store.read() as conn:
+        [(status, why)] = conn.execute(select(o.status, o.last_error).where(o.key.like("alert/%/cc/%"))).all()
+    assert status == "failed" and why.startswith("not sent: Hana Locality left on 2024-04-24, and nobody in post")

@@ -9,8 +9,11 @@ today, greeted by name, and an overdue rung records them as told; where it
 names nobody it is failed without being tried, saying why, so it is seen
 (``qaf outbox --status failed``) rather than sent to a mailbox nobody reads.
 A digest gathered for a leaver and not sent is withdrawn and its items
-gathered again. Notices this does not work out (a copy of finished work)
-are left as they were.
+gathered again. A copy the mail server turned away for now, waiting as an
+email of its own for a leaver's address, goes to everyone the work is
+copied to today who does not have it, or is failed, saying why. Notices
+this does not work out (a key the framework no longer explains) are left
+as they were.
 """
 
 from __future__ import annotations
@@ -19,7 +22,8 @@ from datetime import date
 
 from qaf.engine.escalation import rung_text
 from qaf.engine.query import Filters
-from qaf.engine.readdress import NOT_WORKED_OUT, copied_today, greeted, in_post, leavers_addresses, left_of, named_today, nobody
+from qaf.engine.readdress import (NOT_WORKED_OUT, copied_instead, copied_today, greeted, in_post, leavers_addresses, left_of, named_today,
+                                  nobody, whose)
 from qaf.store import obligations as ob_store
 from qaf.store import outbox as outbox_store
 from qaf.store import ticks
@@ -33,7 +37,8 @@ def readdress(store: Store, today: date) -> tuple[int, int]:
         org = store.org_in(conn)
         leavers = leavers_addresses(org, today)
         if all(in_post(org, p, today) for p in outbox_store.waiting_for(conn)) and \
-                not any(left_of(org, _cc(r), today, leavers) for r in outbox_store.waiting_copied(conn)):  # fmt: skip
+                not any(left_of(org, _cc(r), today, leavers) for r in outbox_store.waiting_copied(conn)) and \
+                not any(left_of(org, (r.recipient_email,), today, leavers) for r in outbox_store.copies_alone(conn)):  # fmt: skip
             return 0, 0
     with store.write() as conn:
         org = store.org_in(conn)
@@ -47,8 +52,9 @@ def readdress(store: Store, today: date) -> tuple[int, int]:
         events: list = []
         moved, failed = _addressed_again(conn, org, today, framework, events)
         moved += _copied_again(conn, org, today, framework, events)
+        alone, nobodys = _copies_alone_again(conn, org, today, framework, events)
         log_many(conn, events)
-    return moved, failed
+    return moved + alone, failed + nobodys
 
 
 def _addressed_again(conn, org, today: date, framework, events: list) -> tuple[int, int]:
@@ -109,6 +115,54 @@ def _copied_again(conn, org, today: date, framework, events: list) -> int:
             changed += 1
             events.append(("notice.recopied", ob.id, {"key": r.key, "left": len(left_of(org, _cc(r), today, leavers)), "copies": len(cc)}))
     return changed
+
+
+def _copies_alone_again(conn, org, today: date, framework, events: list) -> tuple[int, int]:
+    """Each copy of a notice tried again as an email of its own (``KEY/cc/ADDRESS``: the server turned it away
+    for now) waiting for someone not in post to everyone the work is copied to today who does not have it."""
+    leavers = leavers_addresses(org, today)
+    rows = [r for r in outbox_store.copies_alone(conn, lock=True) if r.cause and left_of(org, (r.recipient_email,), today, leavers)]
+    found = _obligations(conn, {r.cause for r in rows})
+    notices: dict[str, list] = {}  # each notice's copies, by its key
+    for r in rows:
+        if r.cause in found:
+            notices.setdefault(r.key.partition("/cc/")[0], []).append(r)
+    moved = failed = 0
+    for key, copies in notices.items():
+        ob = found[copies[0].cause]
+        instead = copied_instead(framework(ob.framework), org, ob, outbox_store.copied_with(conn, key), today)
+        m, f = _in_their_place(conn, org, today, ob, copies, instead, lambda r, p, key=key: (f"{key}/cc/{p.email}", None, r.body_text), events)
+        moved, failed = moved + m, failed + f
+    return moved, failed
+
+
+def _in_their_place(conn, org, today: date, ob, rows: list, instead: tuple, copy, events: list) -> tuple[int, int]:
+    """``rows``, copies of one notice about ``ob`` waiting for people who have left, to ``instead`` in their
+    place: each row to one of them, and a copy of its own for each more (``copy(row, person)``: its key,
+    recipient and text); a row nobody is left for (more left than took their place, or nobody did) is
+    failed, saying why. (readdressed or copied anew, failed)."""
+    moved = failed = 0
+    for r, p in zip(rows, instead):
+        _, person, body = copy(r, p)
+        moved += outbox_store.readdress(conn, r.id, person, p.email, body)
+        events.append(("notice.readdressed", ob.id, {"key": r.key, "was": _left(org, r, today), "to": p.id}))
+    for r in rows[len(instead):]:
+        left = whose(org, r.recipient_email, today)
+        why = nobody(left, r.recipient or r.recipient_email) if not instead else \
+            f"not sent: {left.name if left else r.recipient_email} has left; it goes to {', '.join(p.name for p in instead)} in their place"  # fmt: skip
+        failed += outbox_store.not_sent(conn, r.id, why)
+        events.append(("notice.not_sent", ob.id, {"key": r.key, "recipient": _left(org, r, today), "why": "left"}))
+    for p in instead[len(rows):]:
+        key, person, body = copy(rows[0], p)
+        if outbox_store.copy_again(conn, rows[0], key, person, p.email, body):
+            moved += 1
+            events.append(("notice.copied", ob.id, {"key": key, "was": _left(org, rows[0], today), "to": p.id}))
+    return moved, failed
+
+
+def _left(org, row, today: date) -> str | None:
+    """The id of the person who has left that outbox ``row`` waited for."""
+    return row.recipient or getattr(whose(org, row.recipient_email, today), "id", None)
 
 
 def _cc(row) -> tuple[str, ...]:
