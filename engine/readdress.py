@@ -14,12 +14,12 @@ why.
 
 Keys this reads (the others, a digest, are left as they are):
 ``alert/ON/ID/TRIGGER/ACTION`` (:func:`qaf.engine.outcomes.consequences`),
-``grade/ON/ID/ROLE``, ``esc/ID/LEVEL[/DUE]`` (:func:`qaf.engine.escalation.notice_key`) and
-``copy/ID/PERSON``, a copy of finished work (:func:`qaf.engine.notices.copy_notices`): it goes to the
-first the work is copied to today who was not copied when it was done (the leaver's successor).
-A copy of an alert its server turned away for now (``KEY/cc/ADDRESS``, an email of its own) waiting
-for a leaver goes to everyone the work is copied to today who does not have it (:func:`copied_instead`:
-each holder of the role now, as the schedule copies them).
+``grade/ON/ID/ROLE`` and ``esc/ID/LEVEL[/DUE]`` (:func:`qaf.engine.escalation.notice_key`).
+A copy waiting for a leaver, of finished work (``copy/ID/PERSON``,
+:func:`qaf.engine.notices.copy_notices`) or of an alert its server turned away for now
+(``KEY/cc/ADDRESS``, an email of its own), goes to everyone the work is copied to today who does
+not have it (:func:`copied_instead`: each holder of the role now, as the schedule copies them: two
+sharing a Head of Safeguarding's post each have one).
 The addresses a notice is copied to (an alert's ``cc``) are worked out again too (:func:`copied_today`).
 
 >>> greeted("Dear Kelly Ward,\\n\\nAn audit ...", "Owen Newcomb")
@@ -64,9 +64,6 @@ def named_today(fw: Framework, org: Org, ob: Obligation, key: str, day: date):
             return holder_for(fw, org, ob, action.role or "", action.of, day)
         if parts[0] == "grade" and len(parts) >= 4 and parts[2] == ob.id:
             return holder_for(fw, org, ob, "/".join(parts[3:]), "assignee", day)
-        if parts[0] == "copy" and len(parts) == 3 and parts[1] == ob.id:
-            instead = [pid for pid in copied_on(fw, org, ob, day) if pid not in ob.copies]
-            return org.person(instead[0]) if instead else None
         if parts[0] == "esc" and len(parts) in (3, 4) and parts[1] == ob.id:
             level = int(parts[2])
             if level == REMINDER:

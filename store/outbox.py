@@ -302,11 +302,12 @@ def copies_alone(conn: Connection, lock: bool = False) -> list[Any]:
     return list(conn.execute(query.with_for_update() if lock else query))
 
 
-def copied_with(conn: Connection, key: str) -> frozenset[str]:
-    """The addresses (lower case) notice ``key`` went to or waits to go to: its recipient's, those it is
-    copied to, and those of its copies tried again as emails of their own, wherever they now go."""
+def addressed(conn: Connection, key: str | None, starting: str) -> frozenset[str]:
+    """The addresses (lower case) the notices keyed ``key`` or starting ``starting`` went to or wait to go to:
+    their recipients' and those they are copied to, wherever they now go."""
     c = OUTBOX.c
-    rows = conn.execute(select(c.recipient_email, c.cc).where(or_(c.key == key, c.key.startswith(f"{key}/cc/", autoescape=True))))
+    which = c.key.startswith(starting, autoescape=True)
+    rows = conn.execute(select(c.recipient_email, c.cc).where(which if key is None else or_(c.key == key, which)))
     return frozenset(a.strip().lower() for r in rows for a in (r.recipient_email, *(r.cc or "").split(",")) if a and a.strip())
 
 

@@ -191,3 +191,43 @@ def test_a_copy_refused_for_now_whose_head_of_service_leaves_with_nobody_in_her_
     with store.read() as conn:
         [(status, why)] = conn.execute(select(o.status, o.last_error).where(o.key.like("alert/%/cc/%"))).all()
     assert status == "failed" and why.startswith("not sent: Hana Locality left on 2024-04-24, and nobody in post")
+
+
+def test_a_copy_waiting_when_the_head_of_safeguarding_leaves_goes_to_each_head_of_safeguarding_now(store: SqlStore):
+    """3.14: the Operations Manager's quarterly report is "to be copied to Head of Safeguarding". Olive's
+    report for April to June is done on 28 June while mail is down: Hal Safeguard's copy waits. Hal leaves on
+    1 July and two Heads of Safeguarding share his post from the 2nd: the schedule copies the work to every
+    holder of the role, so each of them has the copy once, and Hal's old mailbox nothing."""
+    scheduled(store, "east-sussex-2013", today=date(2024, 6, 10))
+    report = next(o for o in find(store, row="3.14", kind="report", assignee="OM1") if o.period_start == date(2024, 4, 1))
+    assert "HS1" in report.copies
+    recording.record(store, Recording(report.id, None, date=date(2024, 6, 28)), date(2024, 6, 28))
+    tick(store, date(2024, 6, 28))
+    sharing = (person("HS8", "Hari Safe", "Head of Safeguarding", None, "AD1", date(2024, 7, 2)),
+               person("HS9", "Holly Safe", "Head of Safeguarding", None, "AD1", date(2024, 7, 2)))  # fmt: skip
+    store.save_org(council(people=handed_over(date(2024, 7, 1), {"HS1": sharing[0]}) + sharing[1:]))
+    inbox = delivered(store, date(2024, 7, 3))
+    copies = sorted(m["To"] for m in inbox.messages if m["Subject"].startswith("Copy: 3.14 report done"))
+    assert copies == ["hari.safe@example-council.gov.uk", "holly.safe@example-council.gov.uk"]
+    assert HAL not in str([(m["To"], m["Cc"]) for m in inbox.messages])
+
+
+def test_two_copies_waiting_when_both_heads_of_safeguarding_leave_and_one_comes_are_one_copy_for_her(store: SqlStore):
+    """Two Heads of Safeguarding, Hal and Hayley, each have a copy of Olive's 3.14 report waiting (mail down).
+    Both leave on 1 July and Hari Safe alone has the post from the 2nd: he has one copy, not one for each
+    leaver; the other is failed, saying who has it in her place."""
+    hayley = person("HS2", "Hayley Safe", "Head of Safeguarding", None, "AD1")
+    scheduled(store, "east-sussex-2013", org=council(people=PEOPLE + (hayley,)), today=date(2024, 6, 10))
+    report = next(o for o in find(store, row="3.14", kind="report", assignee="OM1") if o.period_start == date(2024, 4, 1))
+    assert {"HS1", "HS2"} <= set(report.copies)
+    recording.record(store, Recording(report.id, None, date=date(2024, 6, 28)), date(2024, 6, 28))
+    tick(store, date(2024, 6, 28))
+    hari = person("HS8", "Hari Safe", "Head of Safeguarding", None, "AD1", date(2024, 7, 2))
+    store.save_org(council(people=tuple(replace(p, end=date(2024, 7, 1)) if p.id == "HS1" else p for p in PEOPLE)
+                           + (replace(hayley, end=date(2024, 7, 1)), hari)))  # fmt: skip
+    inbox = delivered(store, date(2024, 7, 3))
+    assert [m["To"] for m in inbox.messages if m["Subject"].startswith("Copy: 3.14 report done")] == ["hari.safe@example-council.gov.uk"]
+    o = OUTBOX.c
+    with store.read() as conn:
+        failed = conn.execute(select(o.last_error).where(o.key.like(f"copy/{report.id}/%"), o.status == "failed")).scalars().all()
+    assert [why.endswith("has left; it goes to Hari Safe in their place") for why in failed] == [True]

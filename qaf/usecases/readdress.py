@@ -64,8 +64,10 @@ def _addressed_again(conn, org, today: date, framework, events: list) -> tuple[i
     items = [r for r in rows if r.reason != "digest"] + outbox_store.ungather(conn, [r for r in rows if r.reason == "digest"])
     items = [r for r in items if r.recipient in gone and r.cause]
     found = _obligations(conn, {r.cause for r in items})
-    moved = failed = 0
+    moved, failed = _copies_in_their_place(conn, org, today, framework, [r for r in items if r.key.startswith("copy/")], found, events)
     for r in items:
+        if r.key.startswith("copy/"):
+            continue
         ob = found.get(r.cause)
         if ob is None:
             continue
@@ -81,6 +83,24 @@ def _addressed_again(conn, org, today: date, framework, events: list) -> tuple[i
         else:
             moved += outbox_store.readdress(conn, r.id, who.id, who.email, greeted(r.body_text, who.name))
         events.append(("notice.readdressed", ob.id, {"key": r.key, "was": r.recipient, "to": who.id}))
+    return moved, failed
+
+
+def _copies_in_their_place(conn, org, today: date, framework, rows: list, found: dict, events: list) -> tuple[int, int]:
+    """Each copy of finished work (``copy/ID/PERSON``) waiting for someone not in post to everyone the work is
+    copied to today who does not have a copy, greeted by name (one successor each, or several sharing the role)."""
+    copies: dict[str, list] = {}  # each obligation's, by its id
+    for r in rows:
+        if r.cause in found:
+            copies.setdefault(r.cause, []).append(r)
+    moved = failed = 0
+    for oid, waiting in copies.items():
+        ob = found[oid]
+        had = outbox_store.addressed(conn, None, f"copy/{oid}/") | {p.email.strip().lower() for p in map(org.person, ob.copies) if p and p.email}
+        instead = copied_instead(framework(ob.framework), org, ob, had, today)
+        m, f = _in_their_place(conn, org, today, ob, waiting, instead,
+                               lambda r, p, oid=oid: (f"copy/{oid}/{p.id}", p.id, greeted(r.body_text, p.name)), events)  # fmt: skip
+        moved, failed = moved + m, failed + f
     return moved, failed
 
 
@@ -130,7 +150,7 @@ def _copies_alone_again(conn, org, today: date, framework, events: list) -> tupl
     moved = failed = 0
     for key, copies in notices.items():
         ob = found[copies[0].cause]
-        instead = copied_instead(framework(ob.framework), org, ob, outbox_store.copied_with(conn, key), today)
+        instead = copied_instead(framework(ob.framework), org, ob, outbox_store.addressed(conn, key, f"{key}/cc/"), today)
         m, f = _in_their_place(conn, org, today, ob, copies, instead, lambda r, p, key=key: (f"{key}/cc/{p.email}", None, r.body_text), events)
         moved, failed = moved + m, failed + f
     return moved, failed
@@ -148,8 +168,9 @@ def _in_their_place(conn, org, today: date, ob, rows: list, instead: tuple, copy
         events.append(("notice.readdressed", ob.id, {"key": r.key, "was": _left(org, r, today), "to": p.id}))
     for r in rows[len(instead):]:
         left = whose(org, r.recipient_email, today)
-        why = nobody(left, r.recipient or r.recipient_email) if not instead else \
-            f"not sent: {left.name if left else r.recipient_email} has left; it goes to {', '.join(p.name for p in instead)} in their place"  # fmt: skip
+        names = ", ".join(p.name for p in instead)
+        why = f"not sent: {left.name if left else r.recipient_email} has left; it goes to {names} in their place" if instead else \
+            nobody(left, r.recipient or r.recipient_email)  # fmt: skip
         failed += outbox_store.not_sent(conn, r.id, why)
         events.append(("notice.not_sent", ob.id, {"key": r.key, "recipient": _left(org, r, today), "why": "left"}))
     for p in instead[len(rows):]:
