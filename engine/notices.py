@@ -37,16 +37,21 @@ def one_line(text: str, limit: int = 200) -> str:
     return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
 
 
-def _what(org: Org, ob: Obligation) -> str:
+def _what(org: Org, ob: Obligation, worker: Person | None = None) -> str:
+    """``case CS-000123 (Tom Fairley)``: the case and ``worker``, else the worker who holds the case."""
     case = f"case {ob.case}" if ob.case else ob.subject
-    found = org.case(ob.case) if ob.case else None
-    worker = org.person(found.worker) if found and found.worker else None
+    if worker is None:
+        found = org.case(ob.case) if ob.case else None
+        worker = org.person(found.worker) if found and found.worker else None
     return f"{case} ({worker.name})" if worker else case
 
 
-def notice_for(fw: Framework, org: Org, ob: Obligation, event: Event, to: Person, reason: str, key: str, role: str | None = None) -> Notice:
+def notice_for(fw: Framework, org: Org, ob: Obligation, event: Event, to: Person, reason: str, key: str, role: str | None = None,
+               worker: Person | None = None) -> Notice:  # fmt: skip
+    """An alert or a grade's notice about ``ob`` to ``to``; ``worker``: the worker whose work it graded (the
+    subject names him, though the case has passed to another worker since)."""
     auditor = org.person(ob.assignee or "")
-    what = _what(org, ob)
+    what = _what(org, ob, worker)
     grade = (event.grade or "").replace("_", " ")
     if reason == "alert":
         finding = "significant concerns" if event.concerns else f"a grade of {grade}"

@@ -222,12 +222,9 @@ class _Context:
         self.workdays = calendar(self.fw.working_days)
 
     def worker(self) -> Person | None:
-        case = self.org.case(self.ob.case) if self.ob.case else None
-        if case and case.worker:
-            return self.org.person(case.worker)
-        if self.ob.subject_kind in ("worker", "case_holder"):
-            return self.org.person(self.ob.subject)
-        return None
+        """The worker whose work was audited (:func:`graded_worker`): 3.16's "further two files from the same
+        worker" and the Operations Manager alerted are his, though the case has passed to another worker since."""
+        return graded_worker(self.org, self.ob)
 
     def start_of(self, of: str) -> Person | None:
         if of == "worker":
@@ -294,13 +291,14 @@ def consequences(
                 if found is None:
                     shortfalls.append(f"no {action.role} found for the {action.of} of {ob.id}: alert not queued")
                 else:
-                    notices.append(notice_for(fw, org, ob, event, found, "alert", f"alert/{event.on}/{ob.id}/{f.index}/{a}", role=action.role))
+                    notices.append(notice_for(fw, org, ob, event, found, "alert", f"alert/{event.on}/{ob.id}/{f.index}/{a}", role=action.role,
+                                              worker=ctx.worker()))  # fmt: skip
         events.append(("trigger.fired", ob.id, {"row": f.row, "trigger": f.trigger.id or f.index, "on": event.on}))
     if graded:
         for role in fw.notify_on_grade:
             found = ctx.find(role, "assignee")
             if found is not None:
-                notices.append(notice_for(fw, org, ob, event, found, "grade", f"grade/{event.on}/{ob.id}/{role}", role=role))
+                notices.append(notice_for(fw, org, ob, event, found, "grade", f"grade/{event.on}/{ob.id}/{role}", role=role, worker=ctx.worker()))
     if event.on == "outcome" and ob.copies:  # "copied to the Head of Safeguarding": the finished work, as a copy
         notices += copy_notices(fw, org, ob, day, ob.assignee)
     for o in obligations:

@@ -168,6 +168,23 @@ def test_a_worker_with_one_open_case_gets_a_shortfall_but_still_the_review_and_t
     assert "shortfall" in events
 
 
+def test_3_16_the_further_files_and_the_alert_follow_the_audited_worker_when_the_case_has_passed_to_another(store: SqlStore):
+    """"One case per month for each worker. If audit reveals significant concerns then a further two files
+    from the same worker should be reviewed. Alert Operations Manager at this point." Tom Fairley's April case
+    passes to Lou Looked (another service: Practice Manager PM3, Operations Manager OM2) before Pat Practice
+    records the audit: the further files are still Tom's, and Tom's Operations Manager is alerted, naming Tom."""
+    scheduled(store, "east-sussex-2013")
+    audit = april_audit(store, "3.16", "SW1")
+    moved = tuple(dataclasses.replace(c, worker="SW6", team="T3") if c.ref == audit.case else c for c in council().cases)
+    store.save_org(council(cases=moved))
+    result = recording.record(store, Recording(audit.id, "inadequate", concerns=True, date=date(2024, 4, 25)), date(2024, 6, 10))
+    toms = {c.ref for c in council().cases if c.worker == "SW1"} - {audit.case}
+    assert {o.case for o in result.created if o.kind == "follow_up_audit"} == toms
+    [alert] = result.queued
+    assert alert.recipient == "OM1"  # Tom's Operations Manager, not Lou's (OM2)
+    assert alert.subject == f"Alert: significant concerns in the 3.16 audit of case {audit.case} (Tom Fairley)"
+
+
 def test_no_concerns_set_off_nothing(store: SqlStore):
     scheduled(store, "east-sussex-2013")
     audit = april_audit(store, "3.16", "SW2")
