@@ -292,6 +292,18 @@ def test_auditing_managers_and_moderators_meet_monthly_to_learn(tameside: Framew
     assert set(session.with_) == {"Team Manager", "Practice Manager", "Moderator"}
 
 
+def test_who_the_auditing_managers_are_and_who_reports_to_the_forums_are_marked_as_qafs_reading(tameside: Framework) -> None:
+    """ "Training ... has been delivered to all auditing managers and moderators and monthly sessions continue to
+    take place" ... "Audit data is reported to both forums." The report names no post for its 'auditing managers'
+    and says nobody who reports the data: the Team and Practice Managers (who audit in T1 and are invited in T5)
+    and the Head of QA (who reports in T4) are qaf's reading, so the file marks each '# default', as Rotherham's
+    R3 marks who publishes its monthly report."""
+    assert "by" in dict(tameside.row("T1").defaults)
+    assert "by" in dict(tameside.row("T4").defaults)
+    (session,) = tameside.row("T5").cadences
+    assert "with" in dict(session.defaults)
+
+
 def test_tameside_counts(tameside: Framework) -> None:
     assert len(tameside.rows) == 5
     assert tameside.schedulable_count == 3
