@@ -145,6 +145,13 @@ def test_the_joint_safeguarding_visit_every_two_months_rotates_over_front_line_t
     assert set(visit.by) | set(visit.with_) == four
 
 
+def test_reading_the_front_line_team_as_a_social_care_team_is_marked_as_qafs(rotherham: Framework) -> None:
+    """ "... undertake a joint visit to an operational front-line staff team": the minutes do not say social care
+    rather than early help (whose team managers audit monthly too, R1), so the file marks team_kind '# default'."""
+    (visit,) = rotherham.row("R4").cadences
+    assert visit.team_kind == "social_care" and "team_kind" in dict(visit.defaults)
+
+
 def test_the_visited_team_does_not_see_the_visit_in_its_feed(store, rotherham: Framework) -> None:
     """Dates of audits and reviews "are not usually announced to staff beforehand": the team's own feed
     (``qaf feed --team``, which its staff may read) and its service's leave the visit out; the Director,
