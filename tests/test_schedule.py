@@ -195,6 +195,24 @@ def test_3_14_says_which_teams_no_operations_manager_answers_for(east_sussex):
     assert not [n for n in plan(east_sussex, council(), *YEAR, TODAY).notes if n.startswith("3.14")]
 
 
+# --- 3.8: one casefile a month from the CPA's or IRO's workload ---------------------------
+
+
+def test_3_8_the_casefile_is_selected_from_the_iros_own_workload_though_she_supervises_another(east_sussex):
+    """"Deep-dive audit of one casefile to be selected from CPA or IRO's workload": an IRO who supervises a
+    newly qualified IRO audits a file of her own each month, never one of his."""
+    from tests.council import PEOPLE, cases, person
+    from qaf.engine.org import Case
+
+    iros = (person("IRO1", "Ivy Reviewing", "Independent Reviewing Officer", "T3", "H2"),
+            person("IRO2", "Ian Newly", "Independent Reviewing Officer", "T3", "IRO1"))  # fmt: skip
+    held = tuple(Case(f"CS-80000{n}", "T3", date(2023, 1, 1), "IRO1" if n < 2 else "IRO2") for n in range(6))
+    obligations = plan(east_sussex, council(people=PEOPLE + iros, cases=cases() + held), *YEAR, TODAY).obligations
+    ivy = of(obligations, "3.8", assignee="IRO1")
+    assert len(ivy) == 12
+    assert {o.case for o in ivy} == {"CS-800000", "CS-800001"}  # her own two, in turn
+
+
 # --- peers, meetings, visits ------------------------------------------------------------
 
 
