@@ -85,6 +85,44 @@ def test_the_seeds_ways_of_writing_a_role_resolve_onto_one_vocabulary(name: str)
     assert not vocab.is_body("Head of Service")
 
 
+# (framework, row, cadence, the paper's words, obligations a year for each owner, or each worker it names)
+TIMES_A_YEAR = [
+    ("rotherham-2016", "R1", 0, "Monthly audits are undertaken by all team managers", 12),
+    ("rotherham-2016", "R3", 0, "a monthly Quality Assurance report", 12),
+    ("rotherham-2016", "R4", 0, "Every two months ... a joint visit to an operational front-line staff team", 6),
+    ("rotherham-2016", "R9", 0, "Is supervision timely/monthly?", 12),
+    ("tameside-2023", "T1", 0, "Monthly (the report's month-by-month tables)", 12),
+    ("tameside-2023", "T4", 0, "Audit data is reported to both forums: the Children's Improvement Board", 12),
+    ("tameside-2023", "T4", 1, "... and Children's Services Scrutiny Panel", 12),
+    ("tameside-2023", "T5", 0, "monthly sessions continue to take place", 12),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("name, row, cadence, words, times", TIMES_A_YEAR, ids=[f"{r}/{c}" for _, r, c, _, _ in TIMES_A_YEAR])
+def test_each_frequency_gives_that_many_a_year_on_a_council_that_holds_every_post(name, row, cadence, words, times) -> None:
+    """examples/council, 2026/27: so many a year for each person who holds the row's role all year (each worker
+    in post all year, for a row about workers), each due on the last working day of its period."""
+    from collections import Counter
+    from datetime import date
+
+    from qaf.engine.periods import Period, due_date
+    from qaf.engine.schedule import plan
+    from qaf.engine.workdays import calendar
+    from qaf.usecases.orgload import load_org
+
+    fw = load(name)
+    org, _ = load_org(FRAMEWORKS.parent.parent / "examples" / "council", Vocabulary(fw.roles))
+    assert org is not None
+    mine = [o for o in plan(fw, org, date(2026, 4, 1), date(2027, 3, 31), date(2027, 6, 1)).obligations
+            if o.row == row and o.cadence == cadence]  # fmt: skip
+    each = Counter(o.subject if o.subject_kind == "worker" else o.assignee for o in mine)
+    people = {p.id: p for p in org.people}
+    in_post = {who: n for who, n in each.items() if people[who].start <= date(2026, 4, 1) and (people[who].end or date.max) >= date(2027, 3, 31)}
+    assert in_post and set(in_post.values()) == {times}, (words, each)
+    workdays = calendar(fw.working_days)
+    assert all(o.due == due_date(Period(o.period_start, o.period_end), workdays) for o in mine)
+
+
 # --- Rotherham 2016 -----------------------------------------------------------
 
 

@@ -264,6 +264,112 @@ def test_unschedulable_rows_give_nothing(year):
     assert not [o for o in year if o.row in {"1.1", "1.2", "1.3", "1.4"}]
 
 
+# --- every frequency the table gives, on a council that holds every post ------------------------
+
+# (row, cadence, the table's words, obligations a year for each owner, or each subject when the row names one)
+TIMES_A_YEAR = [
+    ("1.5", 0, "Quarterly", 4),
+    ("1.7", 0, "Twice a year", 2),
+    ("1.8", 0, "Annual", 1),
+    ("1.9", 0, "Quarterly to cabinet and CPP", 4),
+    ("1.9", 1, "Annually to Scrutiny Committee", 1),
+    ("1.10", 0, "Monthly Panel meetings", 12),
+    ("1.13", 0, "Twice a year", 2),
+    ("2.1", 0, "Quarterly monitoring to SMT", 4),
+    ("2.2", 0, "Monthly for operational managers", 12),
+    ("2.2", 1, "Quarterly to CPP", 4),
+    ("2.2", 2, "Bi-annually for SMT", 2),
+    ("2.2", 3, "At least annually to LM", 1),
+    ("2.3", 0, "Bi-annual monitoring at minimum", 2),
+    ("2.3", 1, "Annual report to CPP", 1),
+    ("3.1", 0, "Annually", 1),
+    ("3.2", 0, "Annually", 1),
+    ("3.3", 0, "Annually", 1),
+    ("3.4", 0, "Annually to CSCMT", 1),
+    ("3.5", 0, "Bi-annually to CSCMT", 2),
+    ("3.5", 1, "Annually to LM and DCS", 1),
+    ("3.6", 0, "Biannually to CSCMT", 2),
+    ("3.6", 1, "Annually to Lead Member and DCS", 1),
+    ("3.7", 0, "Quarterly to CSCMT and LSCB", 4),
+    ("3.8", 0, "One file per month", 12),
+    ("3.9", 0, "Deep-dive audit of one case for each IRO and CPA ... Quarterly", 4),
+    ("3.9", 1, "Quarterly to Head of Service", 4),
+    ("3.10", 0, "Annually", 1),
+    ("3.11", 0, "Annually to CSCMT", 1),
+    ("3.11", 1, "Three times a year to agency decision maker", 3),
+    ("3.12", 0, "Quarterly to CSCMT", 4),
+    ("3.12", 1, "Annually to DCS", 1),
+    ("3.13", 0, "One case file quarterly for each team in a different service", 4),
+    ("3.14", 0, "One case file for each team per month within their service", 12),
+    ("3.14", 1, "Report quarterly to the Head of Service", 4),
+    ("3.15", 0, "One case file quarterly for each team in a different service", 4),
+    ("4.1", 0, "Monthly to team/unit managers and CSCMT", 12),
+    ("4.1", 1, "Bi-annually to Joint Divisional Meeting, SMT and LM", 2),
+    ("4.1", 2, "Biannually to Chair of LSCB", 2),
+    ("4.2", 0, "Monthly by team and unit managers", 12),
+    ("4.3", 0, "Quarterly to CSCMT after audit", 4),
+    ("4.3", 1, "Annually to SMT and LM via Scrutiny Committee", 1),
+    ("4.4", 0, "Quarterly to CPP and LM", 4),
+    ("4.4", 1, "Monthly reports sent to Ofsted", 12),
+    ("4.5", 0, "Quarterly", 4),
+    ("4.6", 0, "Quarterly", 4),
+    ("4.7", 0, "Quarterly up to CSCMT level and to Joint Divisional Meeting", 4),
+    ("4.7", 1, "Annually to SMT, LM and the Scrutiny Committee", 1),
+    ("4.8", 0, "Monthly to CSCMT", 12),
+    ("4.8", 1, "Summary Report annually to SMT and lead member", 1),
+    ("4.9", 0, "Quarterly to CSCMT", 4),
+    ("4.9", 1, "Annually to SMT and LM", 1),
+    ("4.10", 0, "Annually to CSCMT and Joint Divisional Meetings", 1),
+    ("4.10", 1, "Annual report to CPP", 1),
+    ("4.11", 0, "Quarterly multi-agency audits of five files", 20),
+    ("4.11", 1, "Quarterly audit of one child with a child protection plan", 4),
+    ("4.11", 2, "Quarterly to the LSCB Quality Assurance Sub-Group", 4),
+    ("4.11", 3, "Annually to SMT and LM", 1),
+    ("4.12", 0, "Annually to SMT and the LSCB", 1),
+    ("4.13", 0, "One review per area per annum", 1),
+    ("4.14", 0, "Annual", 1),
+    ("4.15", 0, "Twice a year", 2),
+    ("4.16", 0, "Quarterly", 4),
+    ("4.17", 0, "Two focus groups per annum", 2),
+    ("4.18", 0, "6 times a year with AD", 6),
+    ("4.18", 1, "Twice a year with DCS", 2),
+    ("5.1", 0, "Annually to CSCMT, Joint Divisional Meeting, SMT and LM via Scrutiny Committee", 1),
+    ("5.1", 1, "Annual meeting with key service leads", 1),
+    ("5.2", 0, "Annual review to Joint Divisional Meeting and SMT", 1),
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def example_year(east_sussex):
+    """examples/council, which holds every post the table names, 2026/27, every case chosen."""
+    from qaf.rules.roles import Vocabulary
+    from qaf.usecases.orgload import load_org
+
+    org, _ = load_org(ROOT / "examples" / "council", Vocabulary(east_sussex.roles))
+    assert org is not None
+    return org, plan(east_sussex, org, date(2026, 4, 1), date(2027, 3, 31), date(2027, 6, 1)).obligations
+
+
+@pytest.mark.parametrize("row, cadence, words, times", TIMES_A_YEAR, ids=[f"{r}/{c}" for r, c, _, _ in TIMES_A_YEAR])
+def test_each_frequency_gives_that_many_a_year_each_due_on_the_last_working_day_of_its_period(
+    east_sussex, example_year, row, cadence, words, times
+):
+    """The table's frequency, for each person who holds the row's role (or each worker, team, case holder or
+    area it names, once a year for every one of them a whole year in post): so many a year, each due on the
+    last working day of its period."""
+    org, obligations = example_year
+    mine = [o for o in obligations if o.row == row and o.cadence == cadence]
+    assert mine, f"{row}: '{words}' gives nothing on a council that holds every post"
+    named = mine[0].subject_kind in ("worker", "case_holder", "team", "area", "body")
+    each = Counter(o.subject if named else o.assignee for o in mine)
+    people = {p.id: p for p in org.people}
+    in_post = {who: n for who, n in each.items()  # a team, an area or a body; a person in post all year
+               if who not in people or people[who].start <= date(2026, 4, 1) and (people[who].end or date.max) >= date(2027, 3, 31)}
+    assert in_post and set(in_post.values()) == {times}, (words, each)
+    workdays = calendar(east_sussex.working_days)
+    assert all(o.due == due_date(Period(o.period_start, o.period_end), workdays) for o in mine)
+
+
 # --- cases are chosen once a period starts ----------------------------------------------------
 
 
