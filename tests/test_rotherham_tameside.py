@@ -264,6 +264,7 @@ def test_tameside_settings(tameside: Framework) -> None:
     assert tameside.version == "2023-10"
     assert tameside.council == "Tameside Metropolitan Borough Council"
     assert tameside.grades == OFSTED_GRADES  # tables use three; Outstanding stays on the scale
+    assert "grades" in dict(tameside.defaults)  # ... which is qaf's choice: the report's tables grade no audit outstanding
     # issue 13, item 12: the report sets no target and names no one to be told of a grade
     assert tameside.escalate_grades == ("inadequate",) and tameside.notify_on_grade == ()
     assert tameside.targets == ()
