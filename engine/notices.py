@@ -38,12 +38,14 @@ def one_line(text: str, limit: int = 200) -> str:
 
 
 def _what(org: Org, ob: Obligation, worker: Person | None = None) -> str:
-    """``case CS-000123 (Tom Fairley)``: the case and ``worker``, else the worker who holds the case."""
-    case = f"case {ob.case}" if ob.case else ob.subject
+    """``case CS-000123 (Tom Fairley)``: the case and ``worker``, else the worker who holds the case; work
+    about a worker with no case (3.3's supervision records) names the worker: ``Paul Practice``."""
     if worker is None:
         found = org.case(ob.case) if ob.case else None
         worker = org.person(found.worker) if found and found.worker else None
-    return f"{case} ({worker.name})" if worker else case
+    if not ob.case:
+        return worker.name if worker is not None else ob.subject
+    return f"case {ob.case} ({worker.name})" if worker else f"case {ob.case}"
 
 
 def notice_for(fw: Framework, org: Org, ob: Obligation, event: Event, to: Person, reason: str, key: str, role: str | None = None,

@@ -63,6 +63,8 @@ def about(org: Org, c: Cadence, s: Subject, case: str | None) -> str:
         return f"of {s.label}" if c.kind in ("meeting", "visit") else f"to {s.label}"
     if s.kind in ("team", "service", "area"):
         return s.label
+    if s.kind in ("worker", "case_holder"):  # "for each worker": a manager's several tell apart by whom
+        return f"{'with' if c.kind in ('meeting', 'visit') else 'of'} {s.label}"
     if c.kind in ("report",) and c.to:
         return "to " + ", ".join(c.to)
     if c.kind in ("meeting", "visit") and c.with_:

@@ -185,6 +185,19 @@ def test_3_16_the_further_files_and_the_alert_follow_the_audited_worker_when_the
     assert alert.subject == f"Alert: significant concerns in the 3.16 audit of case {audit.case} (Tom Fairley)"
 
 
+def test_3_3_concerns_about_a_practice_managers_supervision_are_told_to_the_head_of_safeguarding_naming_her(store: SqlStore):
+    """"Audit of Practice Manager supervision records ... If concerns are identified then this to be copied to the
+    Head of Safeguarding": the alert names the Practice Manager whose records were audited, and the summary
+    forwarded to the Head of Service says whose it is."""
+    scheduled(store, "east-sussex-2013", today=date(2025, 3, 3))
+    [audit] = find(store, row="3.3", subject="PM3")
+    result = recording.record(store, Recording(audit.id, "requires_improvement", concerns=True, date=date(2025, 3, 3)), date(2025, 3, 3))
+    assert {(n.recipient, n.reason, n.subject) for n in result.queued} == {
+        ("HS1", "alert", "Alert: significant concerns in the 3.3 audit of Paul Practice"),
+        ("H2", "copy", "Copy: 3.3 audit done: Audit of Paul Practice"),
+    }
+
+
 def test_no_concerns_set_off_nothing(store: SqlStore):
     scheduled(store, "east-sussex-2013")
     audit = april_audit(store, "3.16", "SW2")

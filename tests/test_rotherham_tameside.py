@@ -250,6 +250,20 @@ def test_who_supervises_and_one_session_a_worker_are_marked_as_qafs_reading(roth
     assert "by" in dict(row.defaults) and "per" in dict(supervision.defaults)
 
 
+def test_each_workers_supervision_says_with_whom(rotherham: Framework) -> None:
+    """ "Is supervision timely/monthly?": one session a month with each worker, and a Team Manager's five a month
+    each name the worker, not five alike."""
+    from datetime import date
+
+    from qaf.engine.schedule import plan
+    from tests.council import council
+
+    april = [o for o in plan(rotherham, council(), date(2024, 4, 1), date(2024, 4, 30), date(2024, 4, 1)).obligations
+             if o.row == "R9" and o.assignee == "PM1"]  # fmt: skip
+    assert sorted(o.title.split(" — ")[0] for o in april) == [
+        "Meeting with Lee Leaver", "Meeting with Ruth Steady", "Meeting with Tom Fairley"]  # Sam Starter joins in July
+
+
 def test_rotherham_counts(rotherham: Framework) -> None:
     assert len(rotherham.rows) == 10  # R1-R11 without R8
     assert rotherham.schedulable_count == 5

@@ -213,6 +213,16 @@ def test_3_8_the_casefile_is_selected_from_the_iros_own_workload_though_she_supe
     assert {o.case for o in ivy} == {"CS-800000", "CS-800001"}  # her own two, in turn
 
 
+# --- 3.1-3.3: the supervision records of each manager one line down -------------------------
+
+
+def test_3_3_each_audit_of_practice_manager_supervision_records_names_whose_records(year):
+    """"Audit of Practice Manager supervision records ... Annually", for each Practice Manager the Operations
+    Manager manages: Olive Ops has two, and her calendar tells them apart."""
+    olives = of(year, "3.3", assignee="OM1")
+    assert sorted(o.title.split(" — ")[0] for o in olives) == ["Audit of Pat Practice", "Audit of Priya Practice"]
+
+
 # --- peers, meetings, visits ------------------------------------------------------------
 
 
