@@ -86,6 +86,8 @@ def follow_up_title(org: Org, row: Row, kind: str, case: str | None, cause: Obli
         found = org.case(case)
         holder = org.person(found.worker) if found and found.worker else None
         what = f"case {case} ({holder.name})" if holder else f"case {case}"
+    elif cause.subject_kind in ("worker", "case_holder") and (person := org.person(cause.subject)) is not None:
+        what = f"the {cause.kind.replace('_', ' ')} of {person.name}"  # 3.3's supervision records: whose
     else:
         what = f"{cause.subject_kind} {cause.subject}"
     return f"{verb} {what} — {row.id} {short_task(row)}"

@@ -367,6 +367,16 @@ def test_a_contested_grade_is_settled_by_moderation(store: SqlStore):
     assert {o.id: o for o in find(store)}[settle.id].status == "done"
 
 
+def test_a_contested_grade_of_a_practice_managers_supervision_records_is_moderated_naming_her(store: SqlStore):
+    """3.3's "Audit of Practice Manager supervision records" has no case: the moderation that settles Paul
+    Practice's contested grade says whose records, as the audit's own title does, not her id."""
+    scheduled(store, "east-sussex-2013", today=date(2025, 3, 3))
+    [audit] = find(store, row="3.3", subject="PM3")
+    recording.record(store, Recording(audit.id, "inadequate", date=date(2025, 3, 3)), date(2025, 3, 3))
+    [settle] = recording.contest(store, audit.id, "PM3", date(2025, 3, 4), date(2025, 3, 4)).created
+    assert settle.title.startswith("Moderate the audit of Paul Practice — 3.3 ") and settle.title.endswith("(contested grade)")
+
+
 def test_a_grade_is_contested_and_moderated_on_the_day_of_the_audit_or_later_never_before(store: SqlStore):
     """A contest dated years back put its settling moderation with a Head of Service of another line (whoever
     held the role then), and escalated it at once; a moderation dated before the audit stood as if it had."""
