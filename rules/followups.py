@@ -71,11 +71,14 @@ def read_triggers(text: str, names: Names, per: str = "assignee", hints: dict[st
     if not low.strip():
         return Found((), (), ())
     conditions: list[tuple[str, Condition]] = []
+    # "If the audit identifies ...": the audit's finding, never the row's report or meeting recorded with concerns
+    clause = _CONDITION.search(low)
+    kinds = frozenset({"audit"}) if clause and re.search(r"\baudit\b", clause.group()) else frozenset()
     if _CONCERNS.search(low):
-        conditions.append(("concerns", Condition(concerns=True)))
+        conditions.append(("concerns", Condition(concerns=True, kinds=kinds)))
     for grade, pattern in _GRADES:  # "concerns or inadequate": a condition is all of its parts, so one trigger each
         if pattern.search(low):
-            conditions.append((grade.replace("_", "-"), Condition(grades=frozenset({grade}))))
+            conditions.append((grade.replace("_", "-"), Condition(grades=frozenset({grade}), kinds=kinds)))
     warnings: list[str] = []
     actions, fresh = _actions(text, low, names, per, warnings, hints or {})
     if not conditions or not actions:

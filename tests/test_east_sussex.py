@@ -156,7 +156,7 @@ def test_3_16_practice_managers_one_case_a_month_for_each_worker(fw: Framework) 
         Cadence(kind="audit", every=Every(months=1), per="worker", case=True)
     ]
     (trigger,) = row.triggers
-    assert trigger.when == Condition(concerns=True)
+    assert trigger.when == Condition(concerns=True, kinds=frozenset({"audit"}))  # "If audit reveals"
     assert [dataclasses.replace(a, note="") for a in trigger.then] == [
         Action("follow_up_audits", count=2, cases="same_worker", within=Span(1, "months")),
         Action("alert", role="Operations Manager", of="worker"),
@@ -176,7 +176,7 @@ def test_3_14_operations_managers_one_case_a_month_for_each_team_in_their_servic
         kind="audit", every=Every(months=1), per="team", within="own_service", case=True, teams="managed"
     )
     (trigger,) = row.triggers
-    assert trigger.when == Condition(concerns=True)
+    assert trigger.when == Condition(concerns=True, kinds=frozenset({"audit"}))  # "If the audit identifies", not the report
     assert [dataclasses.replace(a, note="") for a in trigger.then] == [
         Action("follow_up_audits", count=2, cases="same_team", within=Span(1, "months")),
     ]

@@ -215,6 +215,16 @@ def test_3_14_significant_concerns_give_two_more_files_from_that_team(store: Sql
     assert {o.assignee for o in result.created} == {"OM1"} and {o.due for o in result.created} == {date(2024, 5, 29)}
 
 
+def test_3_14_only_the_audit_s_concerns_ask_for_further_files_not_the_quarterly_report_s(store: SqlStore):
+    """"If the audit identifies significant concerns then a further two files to be audited from that particular
+    team": the Operations Manager's quarterly report to the Head of Service, recorded with concerns about the
+    themes it reports, is no audit of a team's file and sets off no further files."""
+    scheduled(store, "east-sussex-2013", today=date(2024, 7, 10))
+    [report] = [o for o in find(store, row="3.14", kind="report", assignee="OM2") if o.period_start == date(2024, 4, 1)]
+    result = recording.record(store, Recording(report.id, None, concerns=True, date=date(2024, 6, 25)), date(2024, 7, 10))
+    assert [o for o in result.created if o.kind == "follow_up_audit"] == [] and result.shortfalls == ()
+
+
 def test_the_follow_ups_case_history_is_read_only_for_the_cases_they_may_be_chosen_from(store: SqlStore, monkeypatch):
     """A worker's caseload holds cases closed before the audit and opened after it: the follow-up files are
     chosen only from those open on the day, never the audit's own, so only their history is read."""

@@ -76,9 +76,11 @@ def test_twenty_thousand_unmatched_events_do_not_exhaust_the_engine():
 
 
 def test_a_trigger_without_kinds_fires_on_its_row_s_scheduled_work_only():
-    """East Sussex 3.16's concerns trigger: the monthly audit sets it off; a follow-up audit or the review does not."""
+    """East Sussex 3.3's concerns trigger ("If concerns are identified"), which names no kinds: the yearly audit
+    sets it off; a follow-up audit, a review or an audit a trigger made does not."""
     fw, _ = load_framework(bundled.path("east-sussex-2013"))
+    assert fw.row("3.3").triggers[0].when.kinds == frozenset()
     for rules in {rules_for(fw), ReferenceRules(fw)}:
-        fired = [len(rules.fired(Event(f"{rules.name}/{kind}/{scheduled}", "outcome", "3.16", kind, "inadequate", True, (), scheduled)))
+        fired = [len(rules.fired(Event(f"{rules.name}/{kind}/{scheduled}", "outcome", "3.3", kind, "inadequate", True, (), scheduled)))
                  for kind, scheduled in (("audit", True), ("follow_up_audit", False), ("review", False), ("audit", False))]  # fmt: skip
         assert fired == [1, 0, 0, 0], rules.name
