@@ -194,8 +194,8 @@ def check_recording(fw: Framework, org: Org, ob: Obligation, rec: Recording, tod
         bad("notes", f"the notes hold {why}")
     if rec.actions and ob.kind not in GRADED:
         bad("action", f"{ob.id} is {a_kind(ob.kind)}: only an audit or a review raises actions")
-    elif rec.actions:
-        for n, message in raise_actions(fw, org, ob, rec.actions, day)[1]:
+    elif rec.actions:  # counted from a day to come (refused above) as from today: from 9998 on, past the calendar's end
+        for n, message in raise_actions(fw, org, ob, rec.actions, min(day, today))[1]:
             bad(f"action {n}", message)
     if rec.carried_out is not None and ob.kind != "review":
         bad("carried_out", f"{ob.id} is {a_kind(ob.kind)}: only a review says which actions were carried out")

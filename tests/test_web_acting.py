@@ -180,6 +180,9 @@ def test_an_action_given_outside_her_line_is_followed_up_on_its_page_by_the_mana
     ({}, "grade", "Choose a grade"),
     ({"grade": "excellent"}, "grade", "not on the framework"),
     ({"grade": "good", "date": "2024-07-01"}, "date", "in the future"),
+    # the last days the calendar holds, with an action: its due date is counted from the audit's day, past the year 9999
+    ({"grade": "good", "date": "9999-12-31", "action-1-what": "Plan"}, "date", "in the future"),
+    ({"grade": "good", "date": "9998-06-01", "action-1-what": "Plan"}, "date", "in the future"),
     ({"grade": "good", "date": "June"}, "date", "YYYY-MM-DD"),
     ({"grade": "good", "date": "2024-05-01"}, "date", "before the obligation's period begins"),
     ({"grade": "good", "notes": "x" * 10_001}, "notes", "10,000"),
