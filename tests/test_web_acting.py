@@ -253,6 +253,19 @@ def test_a_review_may_find_none_carried_out(site: Site):
     assert "Not carried out" in client.get(f"/obligations/{action.id}").text
 
 
+def test_an_action_typed_right_to_left_turns_around_nothing_its_line_says_after_it(site: Site):
+    """What an action asks may hold a bidi control (rules.plain): one left open (U+202E) turned the rest of its line
+    around, who does it and by when, on the audit's list and the review's boxes. Its words are isolated (<bdi>)."""
+    client = site.signed_in(PAT)
+    what = "\u202e" + PLAN
+    audit, _ = record_with_an_action(site, client, **{"action-1-what": what})
+    (review,) = find(site.store, cause=audit.id, kind="review")
+    listed = client.get(f"/obligations/{audit.id}").text
+    assert re.search(rf'<a href="/obligations/[0-9a-f]{{16}}"><bdi>{re.escape(str(markupsafe.escape(what)))}</bdi></a> <strong>\(safeguarding\)', listed)
+    boxes = client.get(f"/obligations/{review.id}").text
+    assert re.search(rf'<label for="carried-[0-9a-f]{{16}}"><bdi>{re.escape(str(markupsafe.escape(what)))}</bdi> <span class="meta">\(Tom Fairley,', boxes)
+
+
 def test_a_review_of_an_audit_that_raised_forty_actions_is_recorded_from_its_page_with_every_box_ticked(site: Site):
     """The form reader refused more than 30 fields, and a review's form has a box for each of its audit's actions:
     a review of an audit with 18 actions (the API takes 50) could not be recorded from its page."""

@@ -321,6 +321,22 @@ def test_why_more_time_was_asked_and_refused_is_shown_to_the_owner_and_her_line_
     assert escape(REASON) not in quinn.get(f"/obligations/{audit.id}/extension").text
 
 
+def test_a_reason_typed_right_to_left_turns_around_nothing_the_page_says_after_it(site: Site):
+    """A reason may hold the bidi controls Arabic and Hebrew need (rules.plain): one the owner left open (U+202E)
+    turned the rest of its line around, "Refused by Olive Ops: No: finish it on time" read backwards. Each
+    person's words are isolated (<bdi>): they turn around only themselves."""
+    audit = june(site)
+    pat = site.signed_in(PAT)
+    reason = "\u202eThe case file is with the court"
+    assert ask(site, pat, audit.id, "2024-07-03", reason).status_code == 303
+    olive = site.signed_in(OLIVE)
+    line = olive.get("/my-line").text
+    answer = "No: finish it on time"
+    assert olive.post(f"/extensions/{request_id(line)}/refuse", data={"csrf": csrf(line), "answer": answer}).status_code == 200
+    shown = pat.get(f"/obligations/{audit.id}/extension").text
+    assert f'<bdi class="notes">{escape(reason)}</bdi>. Refused by Olive Ops: <bdi class="notes">{escape(answer)}</bdi>' in shown
+
+
 @pytest.mark.parametrize("to, reason, field, message", [
     ("July", REASON, "ext-to", "YYYY-MM-DD"),
     ("2024-06-20", REASON, "ext-to", "must be after the current one"),
