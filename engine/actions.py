@@ -73,7 +73,7 @@ def parse_action(text: str) -> tuple[ActionSpec | None, list[str]]:
     due: date | None = None
     within: Span | None = None
     safeguarding = False
-    if not what:
+    if typed.blank(what):
         wrong.append("say what must be done before the first |")
     elif len(what) > WHAT_CHARS:
         wrong.append(f"what must be done is {len(what)} characters: keep it under {WHAT_CHARS}")

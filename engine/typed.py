@@ -26,7 +26,7 @@ hold" (or "the note holds": ``them`` says which):
 
 from __future__ import annotations
 
-from qaf.rules.plain import has_control
+from qaf.rules.plain import INVISIBLE, has_control
 
 
 LONGEST = 10_000  # notes, a closing note: the API's limit, and every other path's
@@ -40,3 +40,14 @@ def why_not(text: str, longest: int = LONGEST, them: str = "them") -> str | None
     if has_control(text, lines=True):
         return "a character that is not text (a control character such as NUL): type or paste plain text"
     return None
+
+
+def blank(text: str) -> bool:
+    """Whether ``text`` says nothing to whoever reads it: only spaces, line breaks and invisible characters
+    (:data:`qaf.rules.plain.INVISIBLE`: a zero-width space, the BOM a paste brings). Where words are required
+    (why more time is needed, why it is refused, what an action asks), these are none.
+
+    >>> blank(" \\u200b\\ufeff\\n"), blank("\\u200bCourt")
+    (True, False)
+    """
+    return not INVISIBLE.sub("", text).strip()

@@ -187,6 +187,7 @@ def test_an_action_given_outside_her_line_is_followed_up_on_its_page_by_the_mana
     ({"grade": "good", "date": "2024-05-01"}, "date", "before the obligation's period begins"),
     ({"grade": "good", "notes": "x" * 10_001}, "notes", "10,000"),
     ({"grade": "good", "action-1-who": "SW2"}, "action-1-what", "Say what must be done"),
+    ({"grade": "good", "action-1-what": "\u200b\ufeff", "action-1-when": "within 10 working days"}, "action-1-what", "Say what must be done"),
     ({"grade": "good", "action-1-what": "Plan", "action-1-when": "soon"}, "action-1-when", "Action 1: Enter a date like"),
     ({"grade": "good", "action-1-what": "Plan", "action-1-when": "2024-06-01"}, "action-1-when", "is not after the audit"),
     ({"grade": "good", "action-1-what": "Plan", "action-1-when": "9999-12-31"}, "action-1-when", "more than two years after the audit"),

@@ -286,6 +286,8 @@ def test_refusing_needs_a_reason_which_stays_on_the_page_and_out_of_emails(site:
     before = snapshot(site.store)["extension_requests"]
     empty = olive.post(f"/extensions/{rid}/refuse", data={"csrf": csrf(line), "answer": "  "})
     assert empty.status_code == 422 and "Say why" in beside(empty.text, f"answer-{rid}")
+    unseen = olive.post(f"/extensions/{rid}/refuse", data={"csrf": csrf(line), "answer": "\u200b\ufeff"})  # nothing to read
+    assert unseen.status_code == 422 and "Say why" in beside(unseen.text, f"answer-{rid}")
     nul = olive.post(f"/extensions/{rid}/refuse", data={"csrf": csrf(line), "answer": "no\x00"})  # PostgreSQL stores no NUL
     assert nul.status_code == 422 and "control character" in beside(nul.text, f"answer-{rid}")
     assert snapshot(site.store)["extension_requests"] == before
@@ -342,6 +344,7 @@ def test_a_reason_typed_right_to_left_turns_around_nothing_the_page_says_after_i
     ("2024-06-20", REASON, "ext-to", "must be after the current one"),
     ("2025-12-01", REASON, "ext-to", "within a year"),
     ("2024-07-03", "", "ext-reason", "Say why"),
+    ("2024-07-03", "\u200b\ufeff \u2060", "ext-reason", "Say why"),  # nothing to read: zero-width spaces, a pasted BOM
     ("2024-07-03", "x" * 2_001, "ext-reason", "2,000"),
     ("2024-07-03", "a\x00b", "ext-reason", "control character"),  # PostgreSQL refuses NUL in text
 ])  # fmt: skip

@@ -99,7 +99,7 @@ def ask(store: Store, oid: str, by: str, to: date | None, reason: str, now: date
             problems.append(_bad("to", "The new due date must be within a year of the original one"))
         elif not approvers(conn, store, ob, to, today)[0]:
             problems.append(_bad("to", "Nobody in your line may give that much more time: choose an earlier date"))
-        if not reason:
+        if typed.blank(reason):
             problems.append(_bad("reason", "Say why more time is needed"))
         elif len(reason) > MAX_REASON:
             problems.append(_bad("reason", f"The reason must be {MAX_REASON:,} characters or fewer"))
@@ -149,7 +149,7 @@ def refuse(store: Store, rid: int, by: str, answer: str, now: datetime, today: d
     with store.write() as conn:
         found, _ = _deciding(conn, store, rid, by, today)
         answer = answer.strip()
-        wrong = ("Say why the request is refused" if not answer else
+        wrong = ("Say why the request is refused" if typed.blank(answer) else
                  f"The reason must be {MAX_REASON:,} characters or fewer" if len(answer) > MAX_REASON else
                  (why := typed.why_not(answer)) and f"The reason holds {why}")  # fmt: skip
         if wrong:
