@@ -662,6 +662,19 @@ def test_the_my_line_link_shows_exactly_when_my_line_opens(site: Site):
     assert menu_and_page(otto) == (False, 403)  # nobody in post below him and nothing waiting
 
 
+def test_my_work_kept_for_the_session_drops_the_my_line_link_once_a_refusal_leaves_nothing_waiting(site: Site):
+    """My work is kept per session and store version (qaf.web.memo), and a refusal changes no obligation: Otto,
+    whose whole line has left, refused the one request waiting for him, and his My work, as kept, still offered
+    My line, a 403. Whether it opens is part of what the page is kept by."""
+    ottos_line_leaves_with_pauls_request_waiting(site)
+    otto = site.signed_in("otto.ops@example-council.gov.uk")
+    assert 'href="/my-line"' in otto.get("/my-work").text
+    page = otto.get("/my-line").text
+    refused = otto.post(f"/extensions/{request_id(page)}/refuse", data={"csrf": csrf(page), "answer": "Lou's audit can be done by Otto"})
+    assert refused.status_code == 200 and "Request refused" in refused.text
+    assert 'href="/my-line"' not in otto.get("/my-work").text and otto.get("/my-line").status_code == 403
+
+
 def test_a_manager_whose_line_has_left_reads_only_his_lines_requests_to_decide_the_menu(site: Site, monkeypatch):
     """Otto's whole line has left, so every page he opened asked whether a request waits for him, and read every
     pending request of the council (and each one's obligation) to answer. It reads his line's only now."""

@@ -13,7 +13,9 @@ session's rendered page keyed by:
   an obligation, recording an outcome, an extension or a tick included; the
   organisation's version; the frameworks; the tokens), read on every request
   (one small query), so a write shows on the very next request;
-- the business date.
+- the business date;
+- whether My line opens for the person (:meth:`qaf.web.site.Site.opens_my_line`, the menu's link): a
+  request for more time waiting for them may open it, and its refusal close it, with no obligation changed.
 
 The session itself is checked on every request, hit or not
 (:func:`qaf.usecases.signin.current`: signed out, idle for a working day, or
@@ -45,7 +47,7 @@ HTML = "text/html; charset=utf-8"
 class PageMemo:
     def __init__(self, site: Site, size: int = 2048) -> None:
         self.site, self.size = site, size
-        self._pages: OrderedDict[tuple[str, str, str, str | None], Encoded] = OrderedDict()
+        self._pages: OrderedDict[tuple[str, str, str, str | None, bool], Encoded] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = self.misses = 0
 
@@ -59,7 +61,9 @@ class PageMemo:
         found = signin.current(site.store, request.cookies.get(COOKIE), site.now(), site.clock())
         if found is None:
             return site.to_sign_in(request)
-        key = (tokens.digest(found.token), self._version(), site.clock().isoformat(), BANNER.get())
+        # whether the menu offers My line: a request for more time decided (refused: no obligation changes) may close it
+        my_line = site.opens_my_line(found.person)
+        key = (tokens.digest(found.token), self._version(), site.clock().isoformat(), BANNER.get(), my_line)
         with self._lock:
             body = self._pages.get(key)
             if body is not None:
@@ -72,7 +76,7 @@ class PageMemo:
                     if key in self._pages:
                         self._pages[key] = sent
             return encoding.answer(request.headers, sent, HTML, HEADERS)
-        who = site.viewer_of(found)  # the session just checked, not read again
+        who = site.viewer_of(found, my_line)  # the session just checked, not read again
         if who is None:
             return site.to_sign_in(request)
         response = render(who)

@@ -61,8 +61,9 @@ class Site:
     def viewer(self, request: Request) -> Viewer | None:
         return self.viewer_of(signin.current(self.store, request.cookies.get(COOKIE), self.now(), self.clock()))
 
-    def viewer_of(self, found: signin.Session | None) -> Viewer | None:
-        """The viewer for a session already checked (:func:`qaf.usecases.signin.current`), or None."""
+    def viewer_of(self, found: signin.Session | None, my_line: bool | None = None) -> Viewer | None:
+        """The viewer for a session already checked (:func:`qaf.usecases.signin.current`), or None; ``my_line``:
+        :meth:`opens_my_line` for them, if the caller has it already."""
         if found is None:
             return None
         snap = self.store.snapshot()  # one read, and nothing re-read or rebuilt while the store is unchanged
@@ -71,7 +72,7 @@ class Site:
         seen = access.visible(org, vocab, found.person, scope, self.clock(), self.overseers)
         person = org.person(found.person)
         name = person.name if person else found.person
-        return Viewer(found.person, name, found.csrf, seen, self.opens_my_line(found.person))
+        return Viewer(found.person, name, found.csrf, seen, self.opens_my_line(found.person) if my_line is None else my_line)
 
     def opens_my_line(self, person: str) -> bool:
         """Whether My line opens for ``person`` (not its 403): someone in post below them, or a request for more
@@ -80,6 +81,8 @@ class Site:
         owner (:func:`qaf.usecases.extensions.approvers`), so someone with nobody below costs no query."""
         store, today = self.store, self.clock()
         org = store.snapshot().org
+        if any(p.active_on(today) for p in org.reports(person)):  # someone in post reporting to them: no walk down the line
+            return True
         below = access.line_below(org, person)
         if not below:
             return False
