@@ -220,7 +220,7 @@ def test_a_huge_or_unreadable_body_is_a_4xx_and_changes_nothing(site: Site):
     url = f"/obligations/{audit.id}/outcome"
     before = snapshot(site.store)
     form = {"content-type": "application/x-www-form-urlencoded"}
-    assert client.post(url, content=f"csrf={token}&grade=good&notes={'x' * 40_000}", headers=form).status_code == 413
+    assert client.post(url, content=f"csrf={token}&grade=good&notes={'x' * 300_000}", headers=form).status_code == 413
     assert client.post(url, content=f"csrf={token}&grade=good&notes=".encode() + b"\xff\xfe", headers=form).status_code == 400
     assert client.post(url, json={"csrf": token, "grade": "good"}).status_code == 415
     # a field sent twice: the first was taken, and 'grade=good&grade=inadequate' recorded good without a word

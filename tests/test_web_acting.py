@@ -254,6 +254,21 @@ def test_a_review_may_find_none_carried_out(site: Site):
     assert "Not carried out" in client.get(f"/obligations/{action.id}").text
 
 
+def test_notes_and_actions_in_any_script_are_taken_up_to_the_characters_the_page_allows(site: Site):
+    """The page allows notes of 10,000 characters and an action's words of 2,000; a form's body was refused (413,
+    all typed lost) past 32,000 bytes, and a character outside ASCII is sent as up to 12 ('%D8%B2'): Welsh or
+    Arabic notes of 6,000 characters never reached the checks."""
+    client = site.signed_in(PAT)
+    audit = may_audit(site.store, "SW1", 6)
+    notes = ("Ymweliad â’r teulu — زيارة العائلة في المنزل 😊 " * 300)[:10_000]
+    what = ("Diweddaru’r cynllun — تحديث خطة السلامة " * 60)[:2_000]
+    answer = post(client, f"/obligations/{audit.id}/outcome", {"grade": "good", "notes": notes, "action-1-what": what,
+                                                               "action-2-what": what, "action-3-what": what})
+    assert answer.status_code == 200, answer.text[:500]
+    assert one(site.store, audit.id).outcome.notes == notes
+    assert [html.unescape(w) for w in re.findall(r'<dd class="notes">(.*?)</dd>', client.get(f"/obligations/{audit.id}").text, re.S)] == [notes]
+
+
 def test_an_action_typed_right_to_left_turns_around_nothing_its_line_says_after_it(site: Site):
     """What an action asks may hold a bidi control (rules.plain): one left open (U+202E) turned the rest of its line
     around, who does it and by when, on the audit's list and the review's boxes. Its words are isolated (<bdi>)."""
@@ -605,7 +620,7 @@ def test_a_huge_or_unreadable_body_is_refused_for_every_form(site: Site, act: st
     token = csrf(client.get(f"/obligations/{mine.id}").text)
     before = snapshot(site.store)
     form = {"content-type": "application/x-www-form-urlencoded"}
-    huge = client.post(f"/obligations/{mine.id}/{act}", content=f"csrf={token}&grade=good&notes=".encode() + b"x" * 40_000, headers=form)
+    huge = client.post(f"/obligations/{mine.id}/{act}", content=f"csrf={token}&grade=good&notes=".encode() + b"x" * 300_000, headers=form)
     assert huge.status_code == 413
     latin = client.post(f"/obligations/{mine.id}/{act}", content=f"csrf={token}&grade=good&notes=caf".encode() + b"\xe9", headers=form)
     assert latin.status_code == 400 and "UTF-8" in latin.text

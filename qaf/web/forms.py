@@ -91,7 +91,10 @@ HEADERS = {
     "Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "DENY", "Cache-Control": "no-store",
 }  # fmt: skip
-MAX_FORM = 32_000
+# The largest form a page sends: notes of 10,000 characters and three actions of 2,000 (engine.typed), each
+# character up to 12 bytes as a browser sends it (4 of UTF-8, each '%F0'), and a review's boxes. 32,000 refused
+# Welsh or Arabic notes of 6,000 characters, which the page allows, and lost all that was typed
+MAX_FORM = 256_000
 # A review's form has a box for every action its audit raised (a CSV or the API may raise dozens), beside the
 # framework's key areas and the three new action slots: 30 refused Tameside's review of an audit with ten
 # actions. MAX_FORM bounds the work of reading a body; this only refuses a body that is no form of ours.
