@@ -69,9 +69,10 @@ def print_framework(fw: Framework, comments: dict[str, list[str]] | None = None)
     """
     marks = _Defaults()
     head: dict[str, Any] = {"qaf": 1}
+    marked = dict(fw.defaults)
     for opt in SETTINGS:
         value = getattr(fw, opt.name)
-        if opt.required or value != opt.default:
+        if opt.required or value != opt.default or opt.name in marked:  # a marked setting is shown with its mark
             head[opt.name] = [opt.show(v) for v in value] if opt.many else opt.show(value)
     if fw.roles:
         head["roles"] = [_role(r) for r in fw.roles]
