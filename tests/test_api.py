@@ -569,10 +569,21 @@ def test_qaf_token_create_list_and_revoke(served: Served, capsys):
 
 
 def test_qaf_token_create_refuses_what_it_must(served: Served, capsys):
-    assert qaf(["--db", served.url, "token", "create", "--person", "PM1", "--scope", "all"]) == 1
-    assert "does not hold an overseeing role" in capsys.readouterr().err
-    assert qaf(["--db", served.url, "token", "create", "--person", "NOBODY"]) == 1
-    assert "no person 'NOBODY'" in capsys.readouterr().err
+    """'--person NOBODY' exited 1 as if the store had refused it, where 'qaf due --person NOBODY' exits 2: a person
+    nobody is, a leaver, or a scope the person may not have is a bad argument, exit 2 naming the option, no token."""
+    before = snapshot(served.store)
+    assert qaf(["--db", served.url, "token", "create", "--person", "PM1", "--scope", "all"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("qaf: --scope: ") and "does not hold an overseeing role" in err
+    assert qaf(["--db", served.url, "token", "create", "--person", "NOBODY"]) == 2
+    assert capsys.readouterr().err.strip() == "qaf: --person: no person 'NOBODY' in the organisation"
+    assert snapshot(served.store) == before
+    served.store.save_org(council(people=people_with(SW4={"end": date(2024, 6, 7)})))
+    before = snapshot(served.store)
+    assert qaf(["--db", served.url, "token", "create", "--person", "SW4"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("qaf: --person: ") and "left on 2024-06-07: no token" in err
+    assert snapshot(served.store) == before
     assert qaf(["--db", served.url, "token", "create", "--person", "D1", "--purpose", "api"]) == 0
     token = capsys.readouterr().out.split()[0]
     assert len(served.client.get("/api/obligations?status=all", token).json()) == len(served.store.obligations(Filters(statuses=None)))

@@ -27,10 +27,11 @@ class OptionError(QafError):
 
 
 def named_option(exc: Exception) -> Exception:
-    """A query's refusal of a filter (:class:`qaf.engine.query.QueryError` naming its field: person, role, team,
-    service, row, framework) as the command's option of that name; any other error as it was."""
+    """A use case's refusal of what an option asked, naming its field (a :class:`qaf.engine.query.QueryError`'s
+    person, role, team, service, row, framework; a :class:`qaf.usecases.tokens.TokenError`'s person, scope,
+    purpose) as the command's option of that name; any other error as it was."""
     field = getattr(exc, "field", None)
-    return OptionError(f"--{field}", exc) if isinstance(field, str) and isinstance(exc, LookupError) else exc
+    return OptionError(f"--{field}", exc) if isinstance(field, str) and isinstance(exc, (LookupError, ValueError)) else exc
 
 
 def day_arg(text: str) -> date:

@@ -84,7 +84,10 @@ def cmd_token_create(args: argparse.Namespace) -> int:
     org = store.org()
     if not org.people:
         raise QafError("no organisation is loaded: run 'qaf org load DIR' first")
-    token, stored = tokens.issue(store, org, store.vocabulary(), args.person, args.scope, args.purpose, utc_now())
+    try:
+        token, stored = tokens.issue(store, org, store.vocabulary(), args.person, args.scope, args.purpose, utc_now())
+    except tokens.TokenError as exc:  # a person nobody is, a leaver, a scope not theirs: the option's mistake, exit 2
+        raise named_option(exc) from None
     person = org.person(args.person)
     print(token)
     if stored.purpose == "feed":

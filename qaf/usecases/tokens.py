@@ -44,7 +44,11 @@ _SHAPE = re.compile(r"[A-Za-z0-9_-]{22,128}")
 
 
 class TokenError(QafError, ValueError):
-    pass
+    """A token refused; ``field`` is what was asked that cannot be (``person``, ``scope``, ``purpose``), if any."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def new_token() -> str:
@@ -75,19 +79,19 @@ def issue(
     refused for anyone who does not hold an overseeing role.
     """
     if purpose not in PURPOSES:
-        raise TokenError(f"unknown purpose '{purpose}' (one of: {', '.join(PURPOSES)})")
+        raise TokenError(f"unknown purpose '{purpose}' (one of: {', '.join(PURPOSES)})", "purpose")
     found = org.person(person)
     if found is None:
-        raise TokenError(f"no person '{person}' in the organisation")
+        raise TokenError(f"no person '{person}' in the organisation", "person")
     if found.end is not None and found.end < business_date(now, store.timezone()):  # the council's day, not UTC's
-        raise TokenError(f"{found.name} ({person}) left on {found.end}: no token")
+        raise TokenError(f"{found.name} ({person}) left on {found.end}: no token", "person")
     if scope is None:
         scope = "person" if purpose == "feed" else widest_scope(org, vocab, person, overseers)
     if scope not in SCOPES:
-        raise TokenError(f"unknown scope '{scope}' (one of: {', '.join(SCOPES)})")
+        raise TokenError(f"unknown scope '{scope}' (one of: {', '.join(SCOPES)})", "scope")
     if scope == "all" and not oversees(org, vocab, person, overseers):
         raise TokenError(f"{found.name} ({person}) does not hold an overseeing role ({', '.join(overseers)}): "
-                         "scope 'all' is refused; use 'team' for their line")  # fmt: skip
+                         "scope 'all' is refused; use 'team' for their line", "scope")  # fmt: skip
     token = new_token()
     stored = StoredToken(digest(token), person, scope, purpose, now)
     token_store.save(store, stored)
