@@ -192,7 +192,7 @@ def test_a_date_outside_the_century_qaf_works_with_is_refused_where_it_is_typed(
     code, _, err = run(capsys, "--db", db, "report", "--month", "0001-01")
     assert code == 1 and "0001-01 is outside the months qaf works with (2000-01 to 2099-12)" in err
     code, _, err = run(capsys, "--db", db, "schedule", "--from", "2024-04-01", "--through", "2099-12-31")
-    assert code == 1 and "is more than 5 years: plan at most 5 years at a time" in err
+    assert code == 2 and "is more than 5 years: plan at most 5 years at a time" in err
     code, out, _ = run(capsys, "--db", db, "schedule", "--from", "2024-04-01", "--through", "2025-03-31", "--today", "2024-04-01")
     assert code == 0 and "created" in out
 
@@ -402,3 +402,26 @@ def test_an_output_that_is_stdout_gets_no_wrote_line_inside_it(capsys, tmp_path,
         assert done.returncode == 0 and "wrote" not in done.stdout and "not schedulable" not in done.stdout, (argv, done.stdout[-200:])
         assert done.stdout.rstrip().splitlines()[-1].startswith(last) and "wrote /dev/stdout" in done.stderr, (argv, done.stderr)
     assert not (tmp_path / "-").exists()
+
+
+def test_a_date_range_the_wrong_way_round_is_a_bad_argument_alike_in_every_command(capsys, tmp_path):
+    """'--through' before '--from' exited 1 in schedule and forecast, and qaf due's '--to' before '--from' said it
+    in other words, exit 1: as if the store had refused, where any other mistyped option exits 2. Each command that
+    takes a range refuses it the same way, by one check: exit 2, led by the option, nothing written."""
+    db = tmp_path / "qaf.db"
+    assert run(capsys, "--db", f"sqlite:///{db}", "framework", "load", str(DATA / "store-framework.yaml"))[0] == 0
+    assert run(capsys, "--db", f"sqlite:///{db}", "org", "load", str(DATA / "small-org"))[0] == 0
+    store = SqlStore.open(f"sqlite:///{db}")
+    before = snapshot(store)
+    for argv, said in [
+        (["schedule", "--from", "2024-06-01", "--through", "2024-05-31"], "qaf: --through: 2024-05-31 is before --from 2024-06-01"),
+        (["forecast", "--from", "2024-06-01", "--through", "2024-05-31"], "qaf: --through: 2024-05-31 is before --from 2024-06-01"),
+        (["due", "--from", "2024-06-01", "--to", "2024-05-31"], "qaf: --to: 2024-05-31 is before --from 2024-06-01"),
+        (["schedule", "--through", "2024-05-31", "--today", "2024-06-01"], "qaf: --through: 2024-05-31 is before today, 2024-06-01 (the default for --from)"),
+        (["forecast", "--through", "2024-05-31", "--today", "2024-06-01"], "qaf: --through: 2024-05-31 is before today, 2024-06-01 (the default for --from)"),
+    ]:  # fmt: skip
+        code, out, err = run(capsys, "--db", f"sqlite:///{db}", *argv)
+        assert (code, out, err.strip()) == (2, "", said), argv
+    code, out, err = run(capsys, "--db", f"sqlite:///{db}", "schedule", "--from", "2024-04-01", "--through", "2099-12-31")
+    assert (code, out) == (2, "") and err.startswith("qaf: --through: ") and "is more than 5 years" in err
+    assert snapshot(store) == before

@@ -410,7 +410,7 @@ def test_due_names_an_unknown_framework_and_a_window_that_ends_before_it_begins(
     code, out, err = due(capsys, loaded, "--framework", "east-sussex")  # a mistyped argument: exit 2 (it was 1)
     assert (code, out) == (2, "") and err.strip() == "qaf: --framework: no framework 'east-sussex' (loaded: east-sussex-2013)"
     code, out, err = due(capsys, loaded, "--from", "2024-06-30", "--to", "2024-06-01")
-    assert (code, out) == (1, "") and err.strip() == "qaf: --from 2024-06-30 is after --to 2024-06-01"
+    assert (code, out) == (2, "") and err.strip() == "qaf: --to: 2024-06-01 is before --from 2024-06-30"
     code, out, _ = due(capsys, loaded, "--framework", "east-sussex-2013", "--person", "PM2", "--row", "3.16", "--to", "2024-06-30")
     assert code == 0 and out.splitlines()[-1] == "3 obligations: 1 open, 2 overdue"
 

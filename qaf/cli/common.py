@@ -77,18 +77,30 @@ def seconds_arg(low: float, high: float):
 LONGEST_WINDOW_YEARS = 5  # a schedule or forecast window: a council plans a year or two, five at most
 
 
-def window(first: date, through: date) -> None:
-    """A schedule's or forecast's window, from ``first`` through ``through``: forwards, and at most five years
-    (a century asked by mistake would plan millions of obligations)."""
+def in_order(first: date, last: date, last_option: str, first_said: str | None = None) -> None:
+    """A date range typed the wrong way round (``--through``/``--to`` before ``--from``) is a bad argument, refused
+    alike by every command that takes a range: an :class:`OptionError` led by the later option. ``first_said`` says
+    where ``first`` came from when it was not typed (today, the default for ``--from``)."""
+    if last < first:
+        raise OptionError(last_option, f"{last} is before {first_said or f'--from {first}'}")
+
+
+def window(first: date, through: date, first_said: str | None = None) -> None:
+    """A schedule's or forecast's window, from ``first`` through ``through``: forwards (:func:`in_order`), and at
+    most five years (a century asked by mistake would plan millions of obligations); else an :class:`OptionError`."""
     from dateutil.relativedelta import relativedelta
 
-    from qaf.rules.problems import QafError
-
-    if through < first:
-        raise QafError(f"--through {through} is before --from {first}")
+    in_order(first, through, "--through", first_said)
     if through >= first + relativedelta(years=LONGEST_WINDOW_YEARS):
-        raise QafError(f"--from {first} --through {through} is more than {LONGEST_WINDOW_YEARS} years: plan at most "
-                       f"{LONGEST_WINDOW_YEARS} years at a time (a council's year or two is usual)")  # fmt: skip
+        raise OptionError("--through", f"--from {first} --through {through} is more than {LONGEST_WINDOW_YEARS} years: plan at "
+                          f"most {LONGEST_WINDOW_YEARS} years at a time (a council's year or two is usual)")  # fmt: skip
+
+
+def from_today(args: argparse.Namespace, today: date) -> tuple[date, str | None]:
+    """A window's first day: ``--from`` when given, else today, said as such should the window be refused."""
+    if args.first:
+        return args.first, None
+    return today, f"today, {today} (the default for --from)"
 
 
 def today_of(args: argparse.Namespace, store: SqlStore) -> date:

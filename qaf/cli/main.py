@@ -20,7 +20,7 @@ from qaf import __version__ as VERSION
 from qaf.cli import feeds as cli_feeds
 from qaf.cli import outcomes as cli_outcomes
 from qaf.cli import report as cli_report
-from qaf.cli.common import OptionError, day_arg, named_option, open_store, print_problems, runner_name, seconds_arg, today_of, whole_arg, window
+from qaf.cli.common import OptionError, day_arg, from_today, in_order, named_option, open_store, print_problems, runner_name, seconds_arg, today_of, whole_arg, window
 from qaf.rules import bundled
 from qaf.rules.numbering import parked_from
 from qaf.rules.problems import InputError, QafError, errors
@@ -186,8 +186,8 @@ def cmd_schedule(args: argparse.Namespace) -> int:
         window(args.first, args.through)
     store = open_store(args)
     today = today_of(args, store)
-    first = args.first or today
-    window(first, args.through)
+    first, first_said = from_today(args, today)
+    window(first, args.through, first_said)
     org = store.org()
     if not org.people:
         raise QafError("no organisation is loaded: run 'qaf org load DIR' first")
@@ -207,8 +207,8 @@ def cmd_schedule(args: argparse.Namespace) -> int:
 def cmd_due(args: argparse.Namespace) -> int:
     from qaf.usecases import queries
 
-    if args.date_from and args.date_to and args.date_from > args.date_to:
-        raise QafError(f"--from {args.date_from} is after --to {args.date_to}")
+    if args.date_from and args.date_to:
+        in_order(args.date_from, args.date_to, "--to")
     store = open_store(args)
     if args.framework is not None and args.framework not in (ids := [f.id for f in store.stored_frameworks()]):
         raise OptionError("--framework", f"no framework '{args.framework}' (loaded: {', '.join(ids) or 'none'})")

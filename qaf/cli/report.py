@@ -23,7 +23,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from qaf.cli.common import OptionError, day_arg, open_store, output_path, said_to, today_of, whole_arg, window, write_whole
+from qaf.cli.common import OptionError, day_arg, from_today, open_store, output_path, said_to, today_of, whole_arg, window, write_whole
 from qaf.rules.problems import QafError
 
 if TYPE_CHECKING:
@@ -90,8 +90,8 @@ def cmd_forecast(args: argparse.Namespace) -> int:
     if args.first:  # before the store is opened
         window(args.first, args.through)
     store = open_store(args)
-    first = args.first or today_of(args, store)
-    window(first, args.through)
+    first, first_said = from_today(args, today_of(args, store))
+    window(first, args.through, first_said)
     frameworks = _frameworks(store, args.framework, one=False)
     org = store.org()
     if not org.people:
