@@ -189,8 +189,6 @@ def test_a_date_outside_the_century_qaf_works_with_is_refused_where_it_is_typed(
             code = exc.code
         err = capsys.readouterr().err
         assert code == 2 and "is outside the dates qaf works with (2000-01-01 to 2099-12-31)" in err and "Traceback" not in err, (argv, err)
-    code, _, err = run(capsys, "--db", db, "report", "--month", "0001-01")
-    assert code == 1 and "0001-01 is outside the months qaf works with (2000-01 to 2099-12)" in err
     code, _, err = run(capsys, "--db", db, "schedule", "--from", "2024-04-01", "--through", "2099-12-31")
     assert code == 2 and "is more than 5 years: plan at most 5 years at a time" in err
     code, out, _ = run(capsys, "--db", db, "schedule", "--from", "2024-04-01", "--through", "2025-03-31", "--today", "2024-04-01")
@@ -424,4 +422,23 @@ def test_a_date_range_the_wrong_way_round_is_a_bad_argument_alike_in_every_comma
         assert (code, out, err.strip()) == (2, "", said), argv
     code, out, err = run(capsys, "--db", f"sqlite:///{db}", "schedule", "--from", "2024-04-01", "--through", "2099-12-31")
     assert (code, out) == (2, "") and err.startswith("qaf: --through: ") and "is more than 5 years" in err
+    assert snapshot(store) == before
+
+
+def test_an_impossible_month_is_a_bad_argument(capsys, tmp_path):
+    """'qaf report --month 2024-13' exited 1, as if the store had refused, where '--today 2024-13-01' exits 2: a
+    month that is no month, or one outside the century qaf works with, is refused where it is typed, naming --month."""
+    db = f"sqlite:///{tmp_path / 'qaf.db'}"
+    assert run(capsys, "--db", db, "framework", "load", str(DATA / "store-framework.yaml"))[0] == 0
+    store = SqlStore.open(db)
+    before = snapshot(store)
+    for month, said in [("2024-13", "not a month: '2024-13' (expected YYYY-MM, e.g. 2026-02)"), ("2024-00", "not a month"),
+                        ("2024-1", "not a month"), ("2024-02-01", "not a month"), ("", "not a month"),
+                        ("0001-01", "0001-01 is outside the months qaf works with (2000-01 to 2099-12)")]:  # fmt: skip
+        try:
+            code = main(["--db", db, "report", "--month", month])
+        except SystemExit as exc:
+            code = exc.code
+        out, err = capsys.readouterr()
+        assert (code, out) == (2, "") and f"argument --month: {said}" in err and "Traceback" not in err, (month, err)
     assert snapshot(store) == before

@@ -341,8 +341,9 @@ def test_the_report_reads_outcomes_extensions_and_escalations_from_the_store(sto
     assert main(["--db", db_url, "report", "--month", "2024-04", "--format", "json", "--today", "2024-05-03"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["completion"]["audits"]["completed"] == 2 and data["sentence"] == r.completion.sentence
-    assert main(["--db", db_url, "report", "--month", "2024-13"]) == 1
-    assert "--month: not a month: '2024-13' (expected YYYY-MM, e.g. 2026-02)" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as refused:  # a bad argument, refused where it is typed (it was exit 1)
+        main(["--db", db_url, "report", "--month", "2024-13"])
+    assert refused.value.code == 2 and "--month: not a month: '2024-13' (expected YYYY-MM, e.g. 2026-02)" in capsys.readouterr().err
     assert main(["--db", db_url, "report", "--month", "2024-04", "--framework", "nope"]) == 2  # a mistyped argument, as qaf due's
     assert "qaf: --framework: no framework 'nope' is loaded (loaded: east-sussex-2013)" in capsys.readouterr().err
 

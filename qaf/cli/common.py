@@ -48,6 +48,16 @@ def day_arg(text: str) -> date:
     return day
 
 
+def month_arg(text: str):
+    """An argparse type: a month as ``YYYY-MM``, in the century qaf works with (:meth:`qaf.engine.report_words.Month.parse`)."""
+    from qaf.engine.report_words import Month
+
+    try:
+        return Month.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def whole_arg(low: int, high: int, what: str = "a whole number"):
     """An argparse type: a whole number from ``low`` to ``high`` (every number a command takes has a range)."""
 

@@ -23,7 +23,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from qaf.cli.common import OptionError, day_arg, from_today, open_store, output_path, said_to, today_of, whole_arg, window, write_whole
+from qaf.cli.common import OptionError, day_arg, from_today, month_arg, open_store, output_path, said_to, today_of, whole_arg, window, write_whole
 from qaf.rules.problems import QafError
 
 if TYPE_CHECKING:
@@ -50,12 +50,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from qaf.render.report import render
     from qaf.usecases.reporting import report
 
-    try:
-        from qaf.engine.report_words import Month
-
-        month = Month.parse(args.month)
-    except ValueError as exc:
-        raise QafError(f"--month: {exc}") from None
+    month = args.month
     output = output_path(args)
     if args.format == "pdf" and output is None:
         raise QafError("--format pdf: say where to write the PDF with --out FILE (a PDF is not written to the terminal)")
@@ -133,7 +128,7 @@ FORMATS = ("md", "html", "json", "csv", "pdf")  # as qaf.render.report.FORMATS (
 def register(commands) -> None:
     """Add ``report``, ``forecast`` and ``demo`` to the top-level ``qaf`` commands."""
     report = commands.add_parser("report", help="the monthly QA report: completion, grades primary against moderated, follow-ups, escalations, targets")
-    report.add_argument("--month", required=True, metavar="YYYY-MM", help="the month to report on, e.g. 2026-02")
+    report.add_argument("--month", required=True, type=month_arg, metavar="YYYY-MM", help="the month to report on, e.g. 2026-02")
     report.add_argument("--format", choices=FORMATS, default="md",
                         help="md (for papers, default), html (with charts), json or csv (for BI), pdf (for the Board pack: headless Chromium prints the HTML; needs --out)")
     report.add_argument("-o", "--output", "--out", dest="output", metavar="FILE", help="write the report here (default: stdout)")
