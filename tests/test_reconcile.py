@@ -389,7 +389,9 @@ def test_due_names_an_unknown_person_or_role(loaded, capsys):
 def test_a_filter_naming_what_is_not_there_is_refused_alike_by_every_command(loaded, capsys):
     """'qaf due --row 9.99' exited 2 naming --row, but '--person NOBODY', '--team T99' or '--framework nope' exited 1
     without naming the option, and 'qaf feed', 'qaf report', 'qaf forecast' and 'qaf schedule' did as they pleased.
-    A filter naming what is not there is a bad command argument: exit 2, the message led by the option, nothing done."""
+    A filter naming what is not there is a bad command argument: exit 2, the message led by the option, nothing done.
+    'qaf schedule --framework ""' (a variable left empty in a script) scheduled every framework loaded."""
+    before = snapshot(SqlStore.open(loaded))
     window = ["--from", "2024-04-01", "--through", "2024-06-30"]
     for command, option, value in [
         (["due"], "--row", "9.99"), (["due"], "--person", "NOBODY"), (["due"], "--role", "Wizard"), (["due"], "--team", "T99"),
@@ -398,10 +400,13 @@ def test_a_filter_naming_what_is_not_there_is_refused_alike_by_every_command(loa
         (["report", "--month", "2024-04"], "--framework", "nope"),
         (["forecast", *window], "--role", "Wizard"), (["forecast", *window], "--framework", "nope"),
         (["schedule", *window], "--framework", "nope"),
+        (["schedule", *window], "--framework", ""), (["forecast", *window], "--framework", ""), (["due"], "--framework", ""),
+        (["report", "--month", "2024-04"], "--framework", ""),
     ]:  # fmt: skip
         code = main(["--db", loaded, *command, option, value])
         out, err = capsys.readouterr()
         assert (code, out) == (2, "") and err.startswith(f"qaf: {option}: ") and f"'{value}'" in err, (command, option, err)
+    assert snapshot(SqlStore.open(loaded)) == before
 
 
 def test_due_names_an_unknown_framework_and_a_window_that_ends_before_it_begins(loaded, capsys):

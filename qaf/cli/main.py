@@ -163,7 +163,7 @@ def _statuses(text: str) -> tuple[str, ...]:
 
 
 def _frameworks(store: SqlStore, only: str | None):
-    if only:
+    if only is not None:  # '--framework ""' names no framework: refused, never read as every framework
         retired = {f.id: f.retired_on for f in store.stored_frameworks() if f.retired_on}
         if only in retired:
             raise QafError(f"framework '{only}' was retired on {retired[only]}: it is scheduled no more; load it again to bring it back")
