@@ -207,6 +207,9 @@ def test_every_number_a_command_takes_has_a_range_and_says_it(capsys, tmp_path):
         (["serve", "--leader-check", "nan"], "seconds from 0.1 to 3600"),
         (["serve", "--leader-check", "inf"], "seconds from 0.1 to 3600"),
         (["demo", "--out", str(tmp_path / "d"), "--days", "99999999"], "a number of days from 1 to 730"),
+        (["outbox", "--send-again", "99999999999999999999999"], "a notice's id from 1 to 2147483647"),  # SQLite: OverflowError
+        (["outbox", "--send-again", "2147483648"], "a notice's id from 1 to 2147483647"),  # PostgreSQL: integer out of range
+        (["outbox", "--send-again", "0"], "a notice's id from 1 to 2147483647"),
     ):
         try:
             code = main(["--db", db, *argv])

@@ -13,7 +13,7 @@ import sys
 from datetime import date
 from typing import TYPE_CHECKING
 
-from qaf.cli.common import day_arg, open_store, today_of
+from qaf.cli.common import day_arg, open_store, today_of, whole_arg
 from qaf.rules.problems import InputError, Problem, QafError, Source
 
 if TYPE_CHECKING:
@@ -186,6 +186,9 @@ def cmd_outbox(args: argparse.Namespace) -> int:
     return 0
 
 
+LARGEST_ID = 2**31 - 1  # the outbox's ids are the store's INTEGER (32 bits on PostgreSQL): a larger one is no notice's
+
+
 def register(commands) -> None:
     record = commands.add_parser("record", help="record an audit's outcome; prints the ids of what it sets off")
     record.add_argument("obligation", nargs="?", help="an obligation id (or a unique start of one)")
@@ -238,7 +241,7 @@ def register(commands) -> None:
     outbox = commands.add_parser("outbox", help="notices queued and sent")
     outbox.add_argument("--status", choices=("pending", "sent", "failed"))
     outbox.add_argument("--format", choices=("table", "json"), default="table")
-    outbox.add_argument("--send-again", nargs="+", type=int, metavar="ID",
+    outbox.add_argument("--send-again", nargs="+", type=whole_arg(1, LARGEST_ID, "a notice's id"), metavar="ID",
                         help="put these failed notices back to be sent (one failed as 'may have been sent': once you "
                              "have checked it did not arrive); each must be failed, or nothing is put back")  # fmt: skip
     outbox.set_defaults(handler=cmd_outbox)
