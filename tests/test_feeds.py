@@ -498,8 +498,11 @@ def test_qaf_feed_takes_the_base_url_from_the_settings_file_as_qaf_serve_and_ema
     out = tmp_path / "pm1.ics"
     assert qaf(["--db", db_url, "feed", "--person", "PM1", "-o", str(out), "--today", "2024-06-10"]) == 0
     assert out.read_bytes() == feed(council_year, Selection("person", "PM1"))  # BASE's links, as --base-url gives
-    assert qaf(["--db", db_url, "feed", "--person", "PM1", "--base-url", "qaf.example-council.gov.uk"]) == 1
-    assert "--base-url 'qaf.example-council.gov.uk': not a usable base URL" in capsys.readouterr().err
+    capsys.readouterr()
+    for wrong in ("qaf.example-council.gov.uk", "ftp://qaf.example-council.gov.uk", "https://qaf.example-council.gov.uk/?page=1"):
+        # a bad argument: exit 2, as every other option's (it was 1), the message led by the option
+        assert qaf(["--db", db_url, "feed", "--person", "PM1", "--base-url", wrong]) == 2
+        assert capsys.readouterr().err.startswith(f"qaf: --base-url: '{wrong}': not a usable base URL")
 
 
 def test_qaf_feed_refuses_an_unknown_team_and_writes_nothing(shared_year: tuple[SqlStore, str], tmp_path: Path, capsys):

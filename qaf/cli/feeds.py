@@ -20,7 +20,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from qaf.cli.common import day_arg, named_option, open_store, output_path, said_to, today_of, whole_arg, write_whole
+from qaf.cli.common import OptionError, day_arg, named_option, open_store, output_path, said_to, today_of, whole_arg, write_whole
 from qaf.clock import utc_now
 from qaf.rules.problems import QafError
 
@@ -61,7 +61,13 @@ def cmd_feed(args: argparse.Namespace) -> int:
     if not store.stored_frameworks():
         raise QafError("no framework is loaded: run 'qaf framework load FILE' first")
     # the environment's or the QAF_SETTINGS file's, as qaf serve and email read it, unless --base-url gives one
-    base = read_base_url() if args.base_url is None else checked_base_url(args.base_url, "--base-url ")
+    if args.base_url is None:
+        base = read_base_url()
+    else:
+        try:
+            base = checked_base_url(args.base_url, "")
+        except QafError as exc:  # the option's value: a bad argument, exit 2 (a bad QAF_BASE_URL is the settings', 1)
+            raise OptionError("--base-url", exc) from None
     try:
         built = build(store, _selection(args), today, TODO if args.todo else EVENT, base, args.done_days)
     except LookupError as exc:  # --person, --role, --team or --service naming what is not there: qaf due's words
