@@ -265,7 +265,7 @@ def test_an_argument_that_is_not_utf8_is_refused_by_name_never_a_traceback(capsy
 def test_an_output_naming_the_store_itself_is_refused_and_the_store_kept(capsys, tmp_path, monkeypatch):
     """'qaf feed --all -o qaf.db' replaced the council's store with a calendar and said "wrote qaf.db" (the
     next command: "file is not a database"); a report written to it or to its -wal, or a table imported
-    to it, did the same."""
+    to it, did the same. It is a bad argument, refused as any other: exit 2, led by the option (it was 1)."""
     monkeypatch.chdir(tmp_path)
     store = tmp_path / "qaf.db"
     db = f"sqlite:///{store}"
@@ -279,7 +279,7 @@ def test_an_output_naming_the_store_itself_is_refused_and_the_store_kept(capsys,
                  ["framework", "import", "table.tsv", "-o", "qaf.db"]):
         (tmp_path / "sub").mkdir(exist_ok=True)
         code, out, err = run(capsys, "--db", db, *argv)
-        assert code == 1 and "is the store qaf is reading" in err and "wrote" not in out, (argv, out, err)
+        assert code == 2 and err.startswith("qaf: -o: ") and "is the store qaf is reading" in err and "wrote" not in out, (argv, out, err)
         assert store.read_bytes().startswith(b"SQLite format 3"), argv
         assert snapshot(opened) == kept, argv
     code, out, _ = run(capsys, "--db", db, "feed", "--all", "-o", "feed.ics", "--today", "2024-05-01")

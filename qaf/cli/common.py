@@ -142,9 +142,8 @@ def output_path(args: argparse.Namespace, option: str = "-o") -> Path | None:
     ``qaf feed --all -o qaf.db`` replaced the council's store with a calendar,
     and said "wrote qaf.db": the output is written whole over its target, so
     a path naming the SQLite file (or its ``-wal``, ``-shm``, ``-journal``) is
-    a :class:`QafError`, said before any work.
+    a bad argument (:class:`OptionError`, exit 2), said before any work.
     """
-    from qaf.rules.problems import QafError
     from qaf.store.db import sqlite_file
 
     given = getattr(args, "output", None)
@@ -154,8 +153,8 @@ def output_path(args: argparse.Namespace, option: str = "-o") -> Path | None:
     if (store := sqlite_file(getattr(args, "db", None))) is not None:
         target = str(path.resolve())
         if any(target == store + end for end in STORE_FILES):
-            raise QafError(f"{option} {given}: is the store qaf is reading ({store}); writing there would replace it. "
-                           "Give another file name")  # fmt: skip
+            raise OptionError(option, f"{given}: is the store qaf is reading ({store}); writing there would replace it. "
+                              "Give another file name")  # fmt: skip
     return path
 
 
