@@ -445,3 +445,13 @@ def test_an_impossible_month_is_a_bad_argument(capsys, tmp_path):
         out, err = capsys.readouterr()
         assert (code, out) == (2, "") and f"argument --month: {said}" in err and "Traceback" not in err, (month, err)
     assert snapshot(store) == before
+
+
+def test_a_pdf_report_with_nowhere_to_write_it_is_a_bad_argument(capsys, tmp_path):
+    """'qaf report --format pdf' without --out (or with '-o -', the terminal) exited 1, as if the store had refused;
+    it is a bad argument, said before anything is read or printed: exit 2, led by the option."""
+    db = f"sqlite:///{tmp_path / 'qaf.db'}"
+    for argv in (["report", "--month", "2024-05", "--format", "pdf"], ["report", "--month", "2024-05", "--format", "pdf", "-o", "-"]):
+        code, out, err = run(capsys, "--db", db, *argv)
+        assert (code, out) == (2, "") and err.startswith("qaf: --format: pdf is written to a file: give --out FILE"), (argv, err)
+    assert not (tmp_path / "qaf.db").exists()

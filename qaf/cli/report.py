@@ -53,7 +53,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     month = args.month
     output = output_path(args)
     if args.format == "pdf" and output is None:
-        raise QafError("--format pdf: say where to write the PDF with --out FILE (a PDF is not written to the terminal)")
+        raise OptionError("--format", "pdf is written to a file: give --out FILE (a PDF is not written to the terminal)")
     store = open_store(args)
     [fw] = _frameworks(store, args.framework, one=True)
     if not store.org().people:
