@@ -231,6 +231,8 @@ def _sample(parent: Fields) -> Sample | None:
     sample = Sample(row or "", f.integer("count", minimum=1), f.number("percent"), moderator, each, f.source())
     if sample.count is None and sample.percent is None:
         f.problem(None, "give a 'count' or a 'percent' of audits to sample")
+    elif sample.count is not None and sample.percent is not None:  # the count would win, the percent dropped unsaid
+        f.problem(None, f"give a 'count' or a 'percent' of audits to sample, not both ({sample.count} audits or {sample.percent:g}% of them?)")
     if each and moderator != "up_the_line":
         f.problem("each", "'each: true' draws a sample for each moderator up the auditors' lines: give 'moderator: up_the_line'")
     f.finish({"row", "count", "percent", "moderator", "each"})

@@ -431,3 +431,21 @@ def test_a_setting_or_row_id_holding_a_hidden_or_control_character_is_one_proble
         line = line_of(text, new) + (new.startswith("qaf: 1"))
         _, problems = load_text(text, "es.yaml")
         assert messages(errors(problems)) == [f"es.yaml:{line}: {field}: {said}"], new
+
+
+def test_a_sample_is_a_count_or_a_percent_never_both():
+    """'sample: {row: R1, count: 2, percent: 10}' loaded, and the 10% was dropped without a word (the count wins):
+    the council's 'a sample' is one size or the other, so both given is refused at the sample's line."""
+    text = (
+        head("Team Manager, Senior Manager") +
+        row("R1", "Team Manager") +
+        "    cadences:\n      - kind: audit\n        every: month\n" +
+        row("R2", "Senior Manager") +
+        "    cadences:\n      - kind: moderation\n        every: month\n        sample: {row: 'R1', count: 2, percent: 10}\n"
+    )
+    _, problems = load_text(text, "both.yaml")
+    assert messages(problems) == [
+        "both.yaml:24: row R2.cadence.sample: give a 'count' or a 'percent' of audits to sample, not both (2 audits or 10% of them?)"]
+    for one in ("count: 2", "percent: 10"):
+        fw, problems = load_text(text.replace("count: 2, percent: 10", one), "both.yaml")
+        assert not problems and fw is not None

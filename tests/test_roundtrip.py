@@ -73,11 +73,16 @@ def cadences(draw) -> Cadence:
         copy=draw(roles),
         except_months=tuple(sorted(draw(st.sets(st.integers(1, 12), max_size=3)))) if every_.months else (),
         variations=(Variation("early_help", draw(every), draw(st.integers(1, 3))),) if per == "team" and draw(st.booleans()) else (),
-        sample=Sample("1", draw(st.none() | st.integers(1, 5)), 10.0, draw(st.sampled_from(MODERATORS))) if kind == "moderation" else None,
+        sample=sample(draw(st.none() | st.integers(1, 5)), draw(st.sampled_from(MODERATORS))) if kind == "moderation" else None,
         on=None,
         note=draw(text),
         hours=draw(st.none() | st.floats(0.25, 40, allow_nan=False, allow_infinity=False)),
     )
+
+
+def sample(count: int | None, moderator: str) -> Sample:
+    """Row 1's audits: ``count`` of them, or 10% where no count is drawn (a sample is one size or the other)."""
+    return Sample("1", count, None if count is not None else 10.0, moderator)
 
 
 @st.composite
