@@ -119,6 +119,7 @@ def _build(root: Map, filename: str, problems: list[Problem]) -> Framework:
         targets=_each(f.seq("targets"), filename, problems, read_target),
         defaults=defaults,
         source=Source(filename, root.line),
+        lines=tuple((key, line) for key, line, _ in root.entries if key in SETTING_NAMES),
         **{k: v for k, v in values.items() if v is not None},
     )
 

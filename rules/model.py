@@ -414,6 +414,12 @@ class Framework:
     targets: tuple[Target, ...] = ()
     defaults: tuple[tuple[str, str], ...] = field(default=(), compare=False)  # keys marked '# default' (qaf's choice), with why
     source: Source = field(default=NO_SOURCE, compare=False)
+    lines: tuple[tuple[str, int], ...] = field(default=(), compare=False)  # each setting written, with its line
+
+    def setting_source(self, name: str) -> Source:
+        """Where the setting ``name`` is written (the framework's own line when it is not: its default)."""
+        line = dict(self.lines).get(name)
+        return self.source if line is None else Source(self.source.file, line)
 
     def row(self, row_id: str) -> Row:
         for row in self.rows:

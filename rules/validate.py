@@ -50,14 +50,18 @@ def _p(source: Source, field: str, message: str, kind: str = "") -> Problem:
 
 def validate_settings(fw: Framework) -> list[Problem]:
     out: list[Problem] = []
+    scale = fw.setting_source("grades")
     if not fw.grades:
-        out.append(_p(fw.source, "grades", "the grade scale is empty"))
+        out.append(_p(scale, "grades", "the grade scale is empty"))
     for grade, n in Counter(fw.grades).items():
         if n > 1:
-            out.append(_p(fw.source, "grades", f"grade '{grade}' is listed {n} times"))
+            out.append(_p(scale, "grades", f"grade '{grade}' is listed {n} times"))
+    written = "escalate_grades" in dict(fw.lines)  # else its default, which the scale written leaves out: said at the scale
     for grade in fw.escalate_grades:
         if grade not in fw.grades:
-            out.append(_p(fw.source, "escalate_grades", f"unknown grade '{grade}' (scale: {', '.join(fw.grades)})"))
+            unwritten = "" if written else ": escalate_grades is not written, and its default names it: write escalate_grades with grades of this scale"
+            out.append(_p(fw.setting_source("escalate_grades") if written else scale, "escalate_grades",
+                          f"unknown grade '{grade}' (scale: {', '.join(fw.grades)}){unwritten}"))  # fmt: skip
     for target in fw.targets:
         if target.grade not in fw.grades:
             out.append(_p(target.source, "targets.grade", f"unknown grade '{target.grade}' (scale: {', '.join(fw.grades)})"))
@@ -183,15 +187,15 @@ def _names(fw: Framework) -> Iterator[tuple[Source, str, str]]:
         if step.to not in LINE_WORDS:
             yield step.source, "escalation.to", step.to
     for name in fw.notify_on_grade:
-        yield fw.source, "notify_on_grade", name
+        yield fw.setting_source("notify_on_grade"), "notify_on_grade", name
     for name in fw.digest_roles:
-        yield fw.source, "digest_roles", name
+        yield fw.setting_source("digest_roles"), "digest_roles", name
     defaults = Framework.__dataclass_fields__
     if fw.extension_roles != defaults["extension_roles"].default:
         for name in fw.extension_roles:
-            yield fw.source, "extension_roles", name
+            yield fw.setting_source("extension_roles"), "extension_roles", name
     if fw.contest_moderator != defaults["contest_moderator"].default:
-        yield fw.source, "contest_moderator", fw.contest_moderator
+        yield fw.setting_source("contest_moderator"), "contest_moderator", fw.contest_moderator
 
 
 def validate_roles(fw: Framework) -> list[Problem]:

@@ -449,3 +449,27 @@ def test_a_sample_is_a_count_or_a_percent_never_both():
     for one in ("count: 2", "percent: 10"):
         fw, problems = load_text(text.replace("count: 2, percent: 10", one), "both.yaml")
         assert not problems and fw is not None
+
+
+def test_a_settings_problem_is_said_at_the_settings_own_line():
+    """'grades: [good, Good]', 'escalate_grades: [terrible]' or 'notify_on_grade: [Wizard]' written halfway down the
+    file were reported at line 1, the file's first line, where nothing of them is written. Each is said at the line
+    its setting is on; a default that the file's own scale leaves without its grade says that it is the default."""
+    text = ("qaf: 1\nid: x\ntitle: T\nroles: [Auditor]\n"
+            "grades: [good, Good, poor]\n"          # line 5
+            "notify_on_grade: [Wizard]\n"           # line 6
+            "digest_roles: [Auditor]\n"
+            "extension_roles: [Wizard]\n"           # line 8
+            "contest_moderator: Auditor\n"
+            "rows:\n" + row("1", "Auditor") + "    cadences:\n      - kind: audit\n        every: month\n")  # fmt: skip
+    _, problems = load_text(text, "settings.yaml")
+    assert [(p.source.line, p.field, p.message) for p in problems] == [
+        (5, "escalate_grades", "unknown grade 'inadequate' (scale: good, good, poor): escalate_grades is not written, and its "
+                               "default names it: write escalate_grades with grades of this scale"),
+        (5, "grades", "grade 'good' is listed 2 times"),
+        (6, "notify_on_grade", "unknown role 'Wizard' (not in the framework's role vocabulary)"),
+        (8, "extension_roles", "unknown role 'Wizard' (not in the framework's role vocabulary)"),
+    ]
+    _, problems = load_text(text.replace("contest_moderator: Auditor\n", "contest_moderator: Auditor\nescalate_grades: [terrible]\n"),
+                            "settings.yaml")  # fmt: skip
+    assert (10, "escalate_grades", "unknown grade 'terrible' (scale: good, good, poor)") in [(p.source.line, p.field, p.message) for p in problems]
