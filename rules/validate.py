@@ -56,6 +56,9 @@ def validate_settings(fw: Framework) -> list[Problem]:
     for grade, n in Counter(fw.grades).items():
         if n > 1:
             out.append(_p(scale, "grades", f"grade '{grade}' is listed {n} times"))
+    for area, n in Counter(a.lower() for a in fw.areas).items():  # typed without regard to case ('qaf record --areas')
+        if n > 1:
+            out.append(_p(fw.setting_source("areas"), "areas", f"key area '{area}' is listed {n} times"))
     written = "escalate_grades" in dict(fw.lines)  # else its default, which the scale written leaves out: said at the scale
     for grade in fw.escalate_grades:
         if grade not in fw.grades:

@@ -473,3 +473,15 @@ def test_a_settings_problem_is_said_at_the_settings_own_line():
     _, problems = load_text(text.replace("contest_moderator: Auditor\n", "contest_moderator: Auditor\nescalate_grades: [terrible]\n"),
                             "settings.yaml")  # fmt: skip
     assert (10, "escalate_grades", "unknown grade 'terrible' (scale: good, good, poor)") in [(p.source.line, p.field, p.message) for p in problems]
+
+
+def test_a_key_area_listed_twice_is_refused_at_its_line():
+    """'areas: [Chronology, chronology]' loaded: 'qaf record --areas Chronology=inadequate' (read without regard to
+    case) was kept as the second, so a trigger on 'Chronology' never fired, and the report showed two Chronology
+    rows. A key area is named once, whatever its case, as a grade is."""
+    text = "qaf: 1\nid: x\ntitle: T\nroles: [Auditor]\nareas: [Chronology, Plan, chronology]\nrows:\n" + row("1", "Auditor") + (
+        "    cadences:\n      - kind: audit\n        every: month\n")
+    _, problems = load_text(text, "areas.yaml")
+    assert messages(problems) == ["areas.yaml:5: areas: key area 'chronology' is listed 2 times"]
+    fw, problems = load_text(text.replace(", chronology]", "]"), "areas.yaml")
+    assert not problems and fw.areas == ("Chronology", "Plan")
