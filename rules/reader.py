@@ -25,7 +25,7 @@ from qaf.rules.model import (
     Trigger,
     Variation,
 )
-from qaf.rules.problems import Problem, Source
+from qaf.rules.problems import ADDED_SINCE, Problem, Source
 from qaf.rules.settings import grade_key, month_number
 from qaf.rules.yamlsrc import NOT_MARKABLE, Fields, Map, Node, Scalar
 
@@ -232,7 +232,8 @@ def _sample(parent: Fields) -> Sample | None:
     if sample.count is None and sample.percent is None:
         f.problem(None, "give a 'count' or a 'percent' of audits to sample")
     elif sample.count is not None and sample.percent is not None:  # the count would win, the percent dropped unsaid
-        f.problem(None, f"give a 'count' or a 'percent' of audits to sample, not both ({sample.count} audits or {sample.percent:g}% of them?)")
+        f.problem(None, f"give a 'count' or a 'percent' of audits to sample, not both ({sample.count} audits or {sample.percent:g}% of them?)",
+                  kind=ADDED_SINCE)  # fmt: skip
     if each and moderator != "up_the_line":
         f.problem("each", "'each: true' draws a sample for each moderator up the auditors' lines: give 'moderator: up_the_line'")
     f.finish({"row", "count", "percent", "moderator", "each"})

@@ -33,7 +33,7 @@ from qaf.rules.model import (
     Row,
 )
 from qaf.rules.plain import INVISIBLE, ONE_LINE, invisible
-from qaf.rules.problems import Problem, Source, about_character
+from qaf.rules.problems import ADDED_SINCE, Problem, Source, about_character
 from qaf.rules.roles import Vocabulary
 
 Validation = Callable[[Framework], list[Problem]]
@@ -58,7 +58,7 @@ def validate_settings(fw: Framework) -> list[Problem]:
             out.append(_p(scale, "grades", f"grade '{grade}' is listed {n} times"))
     for area, n in Counter(a.lower() for a in fw.areas).items():  # typed without regard to case ('qaf record --areas')
         if n > 1:
-            out.append(_p(fw.setting_source("areas"), "areas", f"key area '{area}' is listed {n} times"))
+            out.append(_p(fw.setting_source("areas"), "areas", f"key area '{area}' is listed {n} times", kind=ADDED_SINCE))
     written = "escalate_grades" in dict(fw.lines)  # else its default, which the scale written leaves out: said at the scale
     for grade in fw.escalate_grades:
         if grade not in fw.grades:

@@ -9,7 +9,7 @@ from sqlalchemy import Connection, bindparam, case, delete, func, insert, select
 
 from qaf.rules.model import Framework
 from qaf.rules.numbering import Known, number, number_moves, positional, row_order, struck, unknown_was
-from qaf.rules.problems import InputError, QafError, errors
+from qaf.rules.problems import ADDED_SINCE, InputError, QafError, errors
 from qaf.store.protocols import FrameworkChange, StoredFramework
 from qaf.store.tables import FRAMEWORKS, META, OBLIGATIONS, RULES
 from qaf.store.upsert import upsert
@@ -187,9 +187,9 @@ def parse(conn: Connection, framework_id: str | None = None, in_use: bool = Fals
 
             fw, problems = load_text(stored.text, stored.filename)
             # stored text was checked on load, so an error now is corruption; but for a case_reference pattern
-            # refused since (rules/patterns.py) the framework reads on with qaf's own rule, or the council could
-            # not load the framework that fixes it
-            if fw is None or [p for p in errors(problems) if p.field != "case_reference"]:
+            # refused since (rules/patterns.py) the framework reads on with qaf's own rule, and for what another
+            # check added since refuses (ADDED_SINCE) as it did, or the council could not load the framework that fixes it
+            if fw is None or [p for p in errors(problems) if p.field != "case_reference" and p.kind != ADDED_SINCE]:
                 raise InputError(problems, f"stored framework '{r.id}' no longer loads")
             # the content hash is of the text and its numbers (save): a version is parsed, and numbered, once
             _PARSED[key] = number(fw, _known(stored.cadences))[0]

@@ -862,3 +862,27 @@ def test_a_framework_stored_with_a_pattern_refused_since_reads_on_and_its_fix_lo
     assert not [p for p in problems if p.is_error]
     frameworkload.load(store, mended, fixed, date(2026, 12, 6))
     assert [f.case_reference for f in store.frameworks()] == ["[0-9]+-[0-9]+"]
+
+
+@pytest.mark.parametrize("old, refused_since", [
+    ("        sample: {row: \"3.14\", count: 3, moderator: up_the_line, each: true}",
+     "        sample: {row: \"3.14\", count: 3, percent: 10, moderator: up_the_line, each: true}"),  # a count and a percent
+    ("council: East Sussex County Council\n", "council: East Sussex County Council\nareas: [Chronology, chronology]\n"),  # twice
+])  # fmt: skip
+def test_a_framework_stored_before_a_check_was_added_reads_on_and_its_fix_loads(store: SqlStore, old: str, refused_since: str):
+    """A check added since a framework was stored (a sample of a count and a percent, a key area named twice) must
+    not strand the council: every command said 'stored framework no longer loads', 'framework load' of the fixed
+    file included. The stored framework reads on as it did; the check refuses it only when it is loaded again."""
+    from qaf.rules import bundled
+    from qaf.rules.loader import load_text
+    from qaf.usecases import frameworkload
+
+    good = bundled.path("east-sussex-2013").read_text()
+    assert good.count(old) == 1
+    fw, _ = load_text(good, "es.yaml")
+    stale = good.replace(old, refused_since)
+    assert [p for p in load_text(stale, "es.yaml")[1] if p.is_error]  # refused if loaded now
+    store.save_framework(fw, stale)
+    assert [f.id for f in store.frameworks()] == ["east-sussex-2013"]  # read on meanwhile
+    frameworkload.load(store, fw, good.replace('version: "2012/13"', 'version: "2012/13 mended"'), date(2026, 12, 6))
+    assert [f.version for f in store.frameworks()] == ["2012/13 mended"]
