@@ -17,7 +17,7 @@ from typing import Callable, Iterable, TypeVar
 
 from qaf.rules.model import Action, Cadence, Framework, Row, Step, Trigger
 from qaf.rules.plain import named_character, not_utf8
-from qaf.rules.problems import Problem, Source, about_character
+from qaf.rules.problems import ADDED_SINCE, Problem, Source, about_character
 from qaf.rules.reader import read_role, read_row, read_step, read_target
 from qaf.rules.roles import Vocabulary
 from qaf.rules.settings import SETTING_NAMES, SETTINGS, STRUCTURED
@@ -104,6 +104,9 @@ def _build(root: Map, filename: str, problems: list[Problem]) -> Framework:
     if fmt != FORMAT_VERSION:
         f.problem("qaf", f"this qaf reads framework format {FORMAT_VERSION}, not {fmt}")
     values = {opt.name: _setting(f, opt) for opt in SETTINGS}
+    if values["title"] is not None and not values["title"].strip():  # read, and nothing: not "'title' is required" again
+        f.problem("title", "a title is needed: the framework's name as the council publishes it (every calendar subscribed "
+                  "to is named by it)", kind=ADDED_SINCE)  # fmt: skip
     for opt in SETTINGS:  # a required setting that is missing is a problem already: carry on to find the others
         if opt.required and values[opt.name] is None:
             values[opt.name] = ""

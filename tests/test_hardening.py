@@ -868,9 +868,10 @@ def test_a_framework_stored_with_a_pattern_refused_since_reads_on_and_its_fix_lo
     ("        sample: {row: \"3.14\", count: 3, moderator: up_the_line, each: true}",
      "        sample: {row: \"3.14\", count: 3, percent: 10, moderator: up_the_line, each: true}"),  # a count and a percent
     ("council: East Sussex County Council\n", "council: East Sussex County Council\nareas: [Chronology, chronology]\n"),  # twice
+    ("title: Quality Assurance in Children's Social Care and Early Help Services\n", "title: ''\n"),  # a title of nothing
 ])  # fmt: skip
 def test_a_framework_stored_before_a_check_was_added_reads_on_and_its_fix_loads(store: SqlStore, old: str, refused_since: str):
-    """A check added since a framework was stored (a sample of a count and a percent, a key area named twice) must
+    """A check added since a framework was stored (a sample of a count and a percent, a key area named twice, a title of nothing) must
     not strand the council: every command said 'stored framework no longer loads', 'framework load' of the fixed
     file included. The stored framework reads on as it did; the check refuses it only when it is loaded again."""
     from qaf.rules import bundled

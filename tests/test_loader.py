@@ -485,3 +485,11 @@ def test_a_key_area_listed_twice_is_refused_at_its_line():
     assert messages(problems) == ["areas.yaml:5: areas: key area 'chronology' is listed 2 times"]
     fw, problems = load_text(text.replace(", chronology]", "]"), "areas.yaml")
     assert not problems and fw.areas == ("Chronology", "Plan")
+
+
+@pytest.mark.parametrize("title", ["''", "'   '"])
+def test_a_framework_needs_a_title_not_an_empty_one(title):
+    """'title' is required, but "title: ''" loaded: every calendar subscribed to was named nothing, and the report
+    and the web pages headed by nothing. A title of nothing, or of spaces, is refused at its line."""
+    _, problems = load_text(f"qaf: 1\nid: x\ntitle: {title}\nrows: []\n", "x.yaml")
+    assert [(p.source.line, p.field) for p in problems] == [(3, "title")] and "a title is needed" in problems[0].message
