@@ -493,3 +493,72 @@ def test_a_framework_needs_a_title_not_an_empty_one(title):
     and the web pages headed by nothing. A title of nothing, or of spaces, is refused at its line."""
     _, problems = load_text(f"qaf: 1\nid: x\ntitle: {title}\nrows: []\n", "x.yaml")
     assert [(p.source.line, p.field) for p in problems] == [(3, "title")] and "a title is needed" in problems[0].message
+
+
+RANGED = """qaf: 1
+id: x
+title: T
+roles: [Auditor, Moderator]
+escalation:
+  - {after: AFTER, to: line_manager}
+targets:
+  - {grade: inadequate, max_percent: PERCENT}
+rows:
+  - id: '1'
+    role: Auditor
+    task: t
+    frequency: Monthly
+    purpose: p
+    by: [Auditor]
+    cadences:
+      - {kind: audit, every: EVERY, per: team, count: COUNT, share: SHARE, variations: [{team_kind: early_help, every: year, count: VARIED}]}
+    triggers:
+      - id: TRIGGER
+        when: {concerns: true}
+        then:
+          - follow_up_audits: {count: FURTHER, cases: same_team, within: WITHIN}
+  - id: '2'
+    role: Moderator
+    task: t
+    frequency: Monthly
+    purpose: p
+    by: [Moderator]
+    cadences:
+      - {kind: moderation, every: month, sample: {row: '1', count: SAMPLED}}
+"""
+FITTING = {"AFTER": "5", "PERCENT": "10", "EVERY": "month", "COUNT": "1", "SHARE": "10", "VARIED": "1", "TRIGGER": "concerns",
+           "FURTHER": "2", "WITHIN": "1 month", "SAMPLED": "2"}
+
+
+@pytest.mark.parametrize("marker, field, said, fits, refused", [
+    ("COUNT", "row 1.cadence.count", "obligations per period per subject, 1 to 1,000", ("1", "1000"), ("0", "1001")),
+    ("VARIED", "row 1.cadence.variation.count", "(and `count`, 1 to 1,000)", ("1", "1000"), ("0", "1001")),
+    ("SHARE", "row 1.cadence.share", "above 0 and at most 100", ("0.5", "100"), ("0", "100.5")),
+    ("EVERY", "row 1.cadence.every", "N from 1 to 52", ("1 weeks", "52 weeks"), ("0 weeks", "53 weeks")),
+    ("SAMPLED", "row 2.cadence.sample.count", "a `count`, 1 to 1,000", ("1", "1000"), ("0", "1001")),
+    ("FURTHER", "row 1.trigger.follow_up_audits.count", "`count` (1 to 1,000)", ("1", "1000"), ("0", "1001")),
+    ("WITHIN", "row 1.trigger.follow_up_audits.within", "1 to 730 days, 1 to 520 working days, 1 to 104 weeks, 1 to 24 months",
+     ("1 days", "730 days", "520 working days", "104 weeks", "24 months"), ("0 days", "731 days", "521 working days", "105 weeks", "25 months")),
+    ("AFTER", "escalation.after", "`after` (0 to 520 working\n  days)", ("0", "520"), ("-1", "521")),
+    ("PERCENT", "targets.max_percent", "`max_percent` 0 to 100", ("0", "100"), ("-1", "100.5")),
+    ("TRIGGER", "row 1.trigger.id", "one line of at most 50 characters", ("c" * 50,), ("c" * 51,)),
+])  # fmt: skip
+def test_every_number_a_framework_holds_has_the_range_its_docs_say(marker, field, said, fits, refused):
+    """A framework's numbers each had a range the loader kept (a count up to 1,000, 'after' up to 520 working days,
+    a length up to two years), but rules/docs.md said none of them: a council could not tell what it may write
+    until the loader refused it. The docs say each range, and the loader keeps the range they say."""
+    docs = " ".join((Path(__file__).parents[1] / "rules" / "docs.md").read_text().split())
+    assert " ".join(said.split()) in docs
+
+    def text(value: str) -> str:
+        out = RANGED
+        for key, fitting in FITTING.items():
+            out = out.replace(key, value if key == marker else fitting)
+        return out
+
+    for value in fits:
+        _, problems = load_text(text(value), "ranged.yaml")
+        assert not [p for p in problems if p.is_error], (value, messages(problems))
+    for value in refused:
+        _, problems = load_text(text(value), "ranged.yaml")
+        assert field in [p.field for p in problems if p.is_error], (value, messages(problems))
