@@ -87,11 +87,17 @@ def redact(url: str) -> str:
     return shown.replace("=%2A%2A%2A", "=***")  # as the user's is shown
 
 
+# SQLite's word for a file that is no database (people.csv given as --db), or one whose pages are not a database's
+NOT_A_STORE = frozenset({"SQLITE_NOTADB", "SQLITE_CORRUPT"})
+
+
 def unreachable(exc: BaseException, url: str | None) -> str | None:
     """What to tell the user when ``exc`` says the database cannot be used (None: it says something else)."""
-    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.exc import DatabaseError, OperationalError
 
-    if isinstance(exc, OperationalError):
+    if isinstance(exc, OperationalError) or (
+        isinstance(exc, DatabaseError) and getattr(exc.orig, "sqlite_errorname", None) in NOT_A_STORE
+    ):
         return f"cannot use the database {redact(database_url(url))}: {exc.orig}"
     return None
 

@@ -455,3 +455,16 @@ def test_a_pdf_report_with_nowhere_to_write_it_is_a_bad_argument(capsys, tmp_pat
         code, out, err = run(capsys, "--db", db, *argv)
         assert (code, out) == (2, "") and err.startswith("qaf: --format: pdf is written to a file: give --out FILE"), (argv, err)
     assert not (tmp_path / "qaf.db").exists()
+
+
+def test_a_database_file_that_is_no_store_is_a_message_not_a_traceback(capsys, tmp_path):
+    """'--db people.csv' or QAF_DB naming the framework file (any file that is not SQLite's) ended in a
+    DatabaseError traceback, 'file is not a database', exit 1. It is a store that cannot be used: exit 3, and the
+    file is left as it was."""
+    for name, data in (("people.csv", b"id,name,email,roles\nP1,Alice,a@example-council.gov.uk,DCS\n"), ("noise.db", bytes(range(256)) * 8)):
+        path = tmp_path / name
+        path.write_bytes(data)
+        for argv in (["status"], ["due"], ["db", "status"]):
+            code, out, err = run(capsys, "--db", f"sqlite:///{path}", *argv)
+            assert (code, out) == (3, "") and err == f"qaf: cannot use the database sqlite:///{path}: file is not a database\n", (argv, err)
+        assert path.read_bytes() == data
