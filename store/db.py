@@ -87,6 +87,7 @@ def redact(url: str) -> str:
     return shown.replace("=%2A%2A%2A", "=***")  # as the user's is shown
 
 
+INVALID_SCHEMA_NAME = "3F000"  # PostgreSQL's SQLSTATE for a schema that is not there ('no schema has been selected to create in')
 # SQLite's word for a file that is no database (people.csv given as --db), or one whose pages are not a database's
 NOT_A_STORE = frozenset({"SQLITE_NOTADB", "SQLITE_CORRUPT"})
 
@@ -99,6 +100,10 @@ def unreachable(exc: BaseException, url: str | None) -> str | None:
         isinstance(exc, DatabaseError) and getattr(exc.orig, "sqlite_errorname", None) in NOT_A_STORE
     ):
         return f"cannot use the database {redact(database_url(url))}: {exc.orig}"
+    if isinstance(exc, DatabaseError) and getattr(exc.orig, "sqlstate", None) == INVALID_SCHEMA_NAME:  # a search_path to nothing
+        said = str(exc.orig).splitlines()[0]
+        return (f"cannot use the database {redact(database_url(url))}: {said} (its search_path names no schema that "
+                "exists: make the schema, or name it with ?schema=NAME, which qaf makes)")  # fmt: skip
     return None
 
 

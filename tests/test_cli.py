@@ -468,3 +468,17 @@ def test_a_database_file_that_is_no_store_is_a_message_not_a_traceback(capsys, t
             code, out, err = run(capsys, "--db", f"sqlite:///{path}", *argv)
             assert (code, out) == (3, "") and err == f"qaf: cannot use the database sqlite:///{path}: file is not a database\n", (argv, err)
         assert path.read_bytes() == data
+
+
+def test_a_search_path_naming_no_schema_is_a_message_not_a_traceback(capsys):
+    """'--db postgresql://.../test?options=-csearch_path%3Dqaf_council' (libpq's own way to name a schema) with the
+    schema not yet made ended in a ProgrammingError traceback, 'no schema has been selected to create in', exit 1.
+    It is a database that cannot be used as given: exit 3, saying how to name the schema."""
+    from tests.conftest import PG_URL, _postgres_or_skip
+
+    _postgres_or_skip()
+    url = f"{PG_URL}?options=-csearch_path%3Dqaf_no_such_schema"
+    for argv in (["status"], ["due"], ["framework", "load", "east-sussex-2013"]):
+        code, out, err = run(capsys, "--db", url, *argv)
+        assert (code, out) == (3, "") and err.startswith("qaf: cannot use the database postgresql+psycopg://") and (
+            "no schema has been selected to create in" in err and "?schema=NAME" in err and "Traceback" not in err), (argv, err)
