@@ -11,7 +11,8 @@ which replaces rules 3 and 4 but never 1 and 2: a pattern as loose as
 
 1. 1 to 64 characters: letters, digits and ``- / _ .``, starting with a
    letter or a digit;
-2. at least one digit;
+2. at least one digit, and not a whole calendar date (``2016-01-01``,
+   ``04/03/2015``: a date of birth is a child's personal detail);
 3. every run of letters is at most four long and in one case (``CS``,
    ``LCS``, ``CIN``, ``eh``): a name is longer, or written Name-case;
 4. no run of letters is one of the common short given names or surnames
@@ -75,8 +76,26 @@ def runs(ref: str) -> list[str]:
     return [part for run in LETTERS.findall(ref) for part in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])", run) or [run]]
 
 
+# a whole calendar date, day first or year first, one separator throughout: a date of birth typed as the reference
+_DATES = (re.compile(r"(?P<y>(?:19|20)\d\d)(?P<s>[-/.])(?P<m>\d\d?)(?P=s)(?P<d>\d\d?)"),
+          re.compile(r"(?P<d>\d\d?)(?P<s>[-/.])(?P<m>\d\d?)(?P=s)(?P<y>(?:19|20)\d\d)"))  # fmt: skip
+
+
+def is_date(ref: str) -> bool:
+    """Whether ``ref`` is, whole, a real calendar date (``2016-01-01``, ``04/03/2015``; not ``2016-13-01``)."""
+    import calendar
+
+    for shape in _DATES:
+        if m := shape.fullmatch(ref):
+            year, month, day = int(m["y"]), int(m["m"]), int(m["d"])
+            return 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]
+    return False
+
+
 def why_not(ref: str, pattern: str = "") -> str | None:
     """Why ``ref`` is not a case reference (None: it is one), by the council's ``pattern`` or qaf's rule."""
+    if is_date(ref):  # whatever the council's pattern, as its shape and digit are
+        return "a date is not a case reference (a date of birth is a child's personal detail)"
     if pattern:  # the council's own narrows qaf's shape, never widens it
         if not SHAPE.fullmatch(ref) or not any(ch.isdigit() for ch in ref):
             return "a case reference is letters, digits and - / _ . only, with a digit, whatever the council's pattern (never a child's name)"

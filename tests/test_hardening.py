@@ -572,6 +572,20 @@ def test_short_chinese_vietnamese_korean_welsh_irish_arabic_and_south_asian_name
         assert why_not(ref) is None, (ref, why_not(ref))
 
 
+def test_a_date_typed_where_the_case_reference_goes_is_refused_whatever_the_councils_pattern():
+    """'2016-01-01' or '04/03/2015' loaded as a case reference: a date of birth, a child's personal detail, in every
+    feed, email subject and report that names the case (a column of birth dates headed 'ref' by mistake). A
+    reference that is a whole calendar date is refused, as a name is, even under a council's own pattern."""
+    from qaf.engine.caserefs import why_not
+
+    for ref in ("2016-01-01", "04/03/2015", "04-03-2015", "04.03.2015", "2015/03/04", "2015.03.04", "4/3/2015", "29-02-2016"):
+        assert why_not(ref) == "a date is not a case reference (a date of birth is a child's personal detail)", ref
+        assert why_not(ref, ".+") is not None, ref
+    for ref in ("CS-000123", "12345678", "20160101", "LCS/2024/0042", "2024/0042", "CIN.2024.17", "CP-2024-7", "30-02-2016",
+                "2016-13-01", "1234-56-78"):  # a reference, or no date at all
+        assert why_not(ref) is None, (ref, why_not(ref))
+
+
 def test_issue12_6_a_council_may_set_its_own_case_reference_pattern(tmp_path):
     from qaf.rules import bundled
     from qaf.rules.loader import load_text
