@@ -152,3 +152,14 @@ def test_a_misspelt_key_in_a_settings_file_is_refused_at_its_line_other_programs
             read_settings({"QAF_SETTINGS": str(file)})
     file.write_text("QAF_SMTP_HOST=smtp.example-council.gov.uk\nQAF_DB=postgresql://qaf@db/qaf\nQAF_OIDC_CLIENT_SECRET=x\nPATH=/bin\n")
     assert read_settings({"QAF_SETTINGS": str(file)}).host == "smtp.example-council.gov.uk"
+
+
+def test_a_settings_file_written_as_a_shell_would_source_it_is_read_not_dropped(tmp_path):
+    """'export QAF_SMTP_HOST=...' (a file a shell sources as well) was no setting to qaf and was dropped without a
+    word, so no email was ever sent; 'QAF_SMTP_PORT="587"' (quoted, as systemd and .env files allow) was refused as
+    no number. Each is read as the shell would read it."""
+    file = tmp_path / "qaf.env"
+    file.write_text("export QAF_SMTP_HOST=smtp.example-council.gov.uk\nexport QAF_SMTP_PORT=\"587\"\n"
+                    "QAF_MAIL_FROM='qa@example-council.gov.uk'\nQAF_SMTP_USER=\"qa\n")
+    s = read_settings({"QAF_SETTINGS": str(file)})
+    assert (s.host, s.port, s.sender, s.user) == ("smtp.example-council.gov.uk", 587, "qa@example-council.gov.uk", '"qa')

@@ -143,6 +143,7 @@ def _settings_file(path: Path) -> dict[str, str]:
     for n, line in enumerate(text.splitlines(), start=1):
         if "=" in line and not line.lstrip().startswith("#"):
             key, value = (part.strip() for part in line.split("=", 1))
+            key, value = key.removeprefix("export ").strip(), _unquoted(value)  # a file a shell sources too: as it reads it
             if key not in KEYS and (meant := _meant(key)):  # a misspelt host left email off without a word
                 raise QafError(f"QAF_SETTINGS: {path}:{n}: {key[:60]} is not a setting: did you mean {meant}?")
             if key in KEYS:
@@ -150,6 +151,11 @@ def _settings_file(path: Path) -> dict[str, str]:
                     raise QafError(f"QAF_SETTINGS: {path}:{n}: {key} is given twice (first on line {first[key]}): give it once")
                 first[key], values[key] = n, value
     return values
+
+
+def _unquoted(value: str) -> str:
+    """A value in one pair of matching quotes ('"587"', as systemd's and .env files allow), without them."""
+    return value[1:-1] if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'" else value
 
 
 def _meant(key: str) -> str | None:
