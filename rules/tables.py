@@ -147,7 +147,25 @@ def _csv_records(name: str, text: str, delimiter: str) -> list[Record]:
             line = reader.line_num + 1
     except csv.Error as exc:
         out.append(Record((f"\x00unreadable CSV: {exc}",), Source(name, line)))
+    if out and _never_closed(text, delimiter):  # the lenient reader took the rest of the file as the last record's cell
+        out[-1] = Record(("\x00unreadable CSV: a cell opened with a double quote on this line is never closed (the rest of "
+                          "the file would be its text, and its rows lost)",), out[-1].source)  # fmt: skip
     return out
+
+
+def _never_closed(text: str, delimiter: str) -> bool:
+    """Whether a quote opened in ``text`` is never closed: what only the strict reader says ('unexpected end of
+    data'); its other complaints (a quotation inside a cell, '"Working Together" audit') the lenient reading keeps."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    for _ in range(text.count("\n") + 2):  # a record a call, the last at the end: bounded however the reader fares
+        try:
+            next(reader)
+        except StopIteration:
+            return False
+        except csv.Error as exc:
+            if "unexpected end of data" in str(exc):
+                return True
+    return False
 
 
 def _office(name: str, data: bytes) -> tuple[Table | None, list[Problem]]:

@@ -515,3 +515,24 @@ def test_issue_13_a_manager_s_case_audits_sample_their_line_and_peers_audit_anot
     assert all(team_of[o.case] != person_team[o.assignee] for o in peer)  # always another team's case
     assert {o.team for o in peer} == {"T1", "T2", "T3"}  # social care teams only: no practice manager in early help
     assert len({o.assignee for o in peer if o.team == "T1"}) > 1  # in rotation
+
+
+@pytest.mark.parametrize("name, text", [
+    ("appendix.csv", 'Role,QA Task,Frequency,Purpose\n1.1 Team Manager,Audit,"Monthly,Quality\n1.2 Practice Manager,Audit,Quarterly,Q\n'
+                     "1.3 OMs,Audit,Annually,Q\n"),
+    ("appendix.txt", 'Role\tQA Task\tFrequency\tPurpose\n1.1 Team Manager\tAudit\t"Monthly\tQuality\n1.2 Practice Manager\tAudit\tQuarterly\tQ\n'
+                     "1.3 OMs\tAudit\tAnnually\tQ\n"),
+])  # fmt: skip
+def test_a_quote_never_closed_is_refused_where_it_opens_not_read_to_the_end_of_the_table(tmp_path: Path, name: str, text: str):
+    """'"Monthly' with its quote never closed took the rest of the table into row 1.1's frequency: '1 rows read',
+    rows 1.2 and 1.3 lost but for a warning, and a framework written without them. The people's and outcomes'
+    files refuse it where it opens (strict reading); so does a council's table now. A quotation inside a cell
+    ('"Working Together" audit') is read as before."""
+    path = tmp_path / name
+    path.write_text(text)
+    table, problems = read_table(path)
+    assert table is None and [(p.source.line, p.field) for p in problems if p.is_error] == [(2, "table")]
+    assert "a cell opened with a double quote on this line is never closed" in problems[0].message
+    path.write_text(text.replace('"Monthly', "Monthly").replace("1.2 Practice Manager,Audit", '1.2 Practice Manager,"Working Together" audit'))
+    table, problems = read_table(path)
+    assert table is not None and [r.id for r in table.rows] == ["1.1", "1.2", "1.3"]
