@@ -22,7 +22,7 @@ from qaf.rules.reader import read_role, read_row, read_step, read_target
 from qaf.rules.roles import Vocabulary
 from qaf.rules.settings import SETTING_NAMES, SETTINGS, STRUCTURED
 from qaf.rules.validate import BASIC_VALIDATIONS, Validation
-from qaf.rules.yamlsrc import Fields, Map, Node, compose
+from qaf.rules.yamlsrc import MAX_BYTES, Fields, Map, Node, compose
 
 T = TypeVar("T")
 
@@ -46,6 +46,8 @@ def read_framework(
     the same text."""
     path = Path(path)
     try:
+        if too_large := _too_large(path):  # a dump of gigabytes, or a device without end, is never read whole
+            return None, None, [Problem(Source(str(path), 1), "file", too_large)]
         data = path.read_bytes()
         text = data.decode("utf-8").removeprefix("\ufeff")
     except OSError as exc:
@@ -54,6 +56,20 @@ def read_framework(
         line, message = not_utf8(data, exc, " (save the file as UTF-8)")
         return None, None, [Problem(Source(str(path), line), "file", message)]
     return text, *load_text(text, str(path), validations)
+
+
+def _too_large(path: Path) -> str:
+    """Why the file at ``path`` is past :data:`MAX_BYTES` ('' if it is not): its size, as the YAML check says it;
+    or for a device or a pipe (``/dev/zero``), read no further than the limit, that it goes on past it."""
+    if path.is_file():
+        size = path.stat().st_size
+        return f"{size:,} bytes is more than a framework file may hold ({MAX_BYTES:,})" if size > MAX_BYTES else ""
+    if not path.exists():
+        return ""  # said by the read that follows
+    with open(path, "rb") as stream:
+        if len(stream.read(MAX_BYTES + 1)) > MAX_BYTES:
+            return f"it goes on past {MAX_BYTES:,} bytes, more than a framework file may hold ({MAX_BYTES:,})"
+    return ""
 
 
 def load_text(

@@ -901,3 +901,22 @@ def test_a_framework_stored_before_a_check_was_added_reads_on_and_its_fix_loads(
     assert [f.id for f in store.frameworks()] == ["east-sussex-2013"]  # read on meanwhile
     frameworkload.load(store, fw, good.replace('version: "2012/13"', 'version: "2012/13 mended"'), date(2026, 12, 6))
     assert [f.version for f in store.frameworks()] == ["2012/13 mended"]
+
+
+def test_a_framework_file_without_end_is_refused_at_the_limit_not_read_to_its_end():
+    """'qaf framework check /dev/zero' (or a dump of gigabytes named by mistake) read the whole file before its size
+    was checked: memory ran out and the command was killed, or it never ended. A framework file is read no further
+    than its limit, and refused there with the same words as any file past it."""
+    import resource
+    import subprocess
+    import sys
+
+    def limited() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (1_500_000_000, 1_500_000_000))
+
+    for argv in (["framework", "check", "/dev/zero"], ["framework", "load", "/dev/zero"]):
+        done = subprocess.run([sys.executable, "-m", "qaf", "--db", "sqlite:///:memory:", *argv], capture_output=True, text=True,
+                              timeout=120, preexec_fn=limited)  # fmt: skip
+        said = done.stdout + done.stderr
+        assert done.returncode == 1 and "Traceback" not in said, (argv, done.returncode, said[-500:])
+        assert "/dev/zero:1: file: it goes on past 1,000,000 bytes, more than a framework file may hold (1,000,000)" in said, said[-500:]
