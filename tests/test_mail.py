@@ -163,3 +163,20 @@ def test_a_settings_file_written_as_a_shell_would_source_it_is_read_not_dropped(
                     "QAF_MAIL_FROM='qa@example-council.gov.uk'\nQAF_SMTP_USER=\"qa\n")
     s = read_settings({"QAF_SETTINGS": str(file)})
     assert (s.host, s.port, s.sender, s.user) == ("smtp.example-council.gov.uk", 587, "qa@example-council.gov.uk", '"qa')
+
+
+def test_a_mail_host_that_is_no_host_name_is_refused_by_name_before_any_message_is_tried():
+    """QAF_SMTP_HOST=smtp.example-council.gov.uk:587 (the port written into it), smtp://... (a URL) or a name with a
+    space was taken: every email then failed to connect, and was tried again daily for a month before anyone
+    heard. A host is a name or an address; anything else stops the command by the setting's name."""
+    import pytest
+
+    from qaf.rules.problems import QafError
+
+    for host, said in (("smtp.example-council.gov.uk:587", "give the port as QAF_SMTP_PORT"), ("smtp://smtp.example-council.gov.uk", "a host's name"),
+                       ("smtp example-council.gov.uk", "a host's name"), ("smtp.example\x07", "a host's name")):  # fmt: skip
+        with pytest.raises(QafError) as exc:
+            read_settings({"QAF_SMTP_HOST": host})
+        assert str(exc.value).startswith(f"QAF_SMTP_HOST={host!r}: ") and said in str(exc.value), str(exc.value)
+    for host in ("smtp.example-council.gov.uk", "localhost", "127.0.0.1", "::1", "mail-relay.internal"):
+        assert read_settings({"QAF_SMTP_HOST": host}).host == host

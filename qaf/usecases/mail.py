@@ -32,6 +32,7 @@ import hashlib
 import html
 import io
 import os
+import re
 import smtplib
 import socket
 import ssl
@@ -89,7 +90,7 @@ def read_settings(env: Mapping[str, str] | None = None) -> MailSettings:
     if sender != "qaf@localhost" and not ADDRESS.fullmatch(sender):
         raise QafError(f"QAF_MAIL_FROM={sender!r}: an email address is needed (default qaf@localhost)")
     return MailSettings(
-        host=values.get("QAF_SMTP_HOST") or None,
+        host=_host(values.get("QAF_SMTP_HOST") or None),
         port=whole("QAF_SMTP_PORT", values),
         starttls=SWITCH[starttls],
         user=values.get("QAF_SMTP_USER") or None,
@@ -97,6 +98,25 @@ def read_settings(env: Mapping[str, str] | None = None) -> MailSettings:
         sender=sender,
         base_url=checked_base_url(values.get("QAF_BASE_URL")),
     )
+
+
+_HOST_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,252}[A-Za-z0-9])?")  # a name (_ too: some internal names hold it)
+
+
+def _host(host: str | None) -> str | None:
+    """``QAF_SMTP_HOST`` checked: a host's name or an address (a misspelt one would fail every email, later, one by one)."""
+    import ipaddress
+
+    if host is None or _HOST_NAME.fullmatch(host):
+        return host
+    try:
+        ipaddress.ip_address(host)  # IPv6, such as ::1
+        return host
+    except ValueError:
+        pass
+    if re.fullmatch(r"[A-Za-z0-9.-]+:[0-9]+", host):
+        raise QafError(f"QAF_SMTP_HOST={host!r}: the host alone: give the port as QAF_SMTP_PORT")
+    raise QafError(f"QAF_SMTP_HOST={host!r}: a host's name (smtp.example-council.gov.uk) or address is needed, not a URL or text")
 
 
 def read_base_url(env: Mapping[str, str] | None = None) -> str:
