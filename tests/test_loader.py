@@ -192,14 +192,19 @@ def test_issue_13_caseload_own_is_for_an_assignee_s_own_case_audits():
     assert "own.yaml:14: row 1.cadence.caseload: unknown caseload 'mine' (one of: line, own)" in found
 
 
-def test_a_sample_for_each_moderator_needs_moderators_up_the_auditors_lines():
-    text = (
-        head("Auditor, Moderator") +
-        row("1", "Auditor") +
+def _audits_and_their_moderation(audits: tuple[str, str], moderation: tuple[str, str], sample: str) -> str:
+    """A framework of two rows, (id, role) each: monthly audits, and their monthly moderation drawing ``sample``."""
+    return (
+        head(f"{audits[1]}, {moderation[1]}") +
+        row(audits[0], audits[1]) +
         "    cadences:\n      - kind: audit\n        every: month\n" +
-        row("2", "Moderator") +
-        "    cadences:\n      - kind: moderation\n        every: month\n        sample: {row: '1', count: 2, each: true}\n"
+        row(*moderation) +
+        f"    cadences:\n      - kind: moderation\n        every: month\n        sample: {sample}\n"
     )
+
+
+def test_a_sample_for_each_moderator_needs_moderators_up_the_auditors_lines():
+    text = _audits_and_their_moderation(("1", "Auditor"), ("2", "Moderator"), "{row: '1', count: 2, each: true}")
     _, problems = load_text(text, "each.yaml")
     assert messages(problems) == [
         "each.yaml:24: row 2.cadence.sample.each: 'each: true' draws a sample for each moderator up the auditors' lines: "
@@ -436,13 +441,7 @@ def test_a_setting_or_row_id_holding_a_hidden_or_control_character_is_one_proble
 def test_a_sample_is_a_count_or_a_percent_never_both():
     """'sample: {row: R1, count: 2, percent: 10}' loaded, and the 10% was dropped without a word (the count wins):
     the council's 'a sample' is one size or the other, so both given is refused at the sample's line."""
-    text = (
-        head("Team Manager, Senior Manager") +
-        row("R1", "Team Manager") +
-        "    cadences:\n      - kind: audit\n        every: month\n" +
-        row("R2", "Senior Manager") +
-        "    cadences:\n      - kind: moderation\n        every: month\n        sample: {row: 'R1', count: 2, percent: 10}\n"
-    )
+    text = _audits_and_their_moderation(("R1", "Team Manager"), ("R2", "Senior Manager"), "{row: 'R1', count: 2, percent: 10}")
     _, problems = load_text(text, "both.yaml")
     assert messages(problems) == [
         "both.yaml:24: row R2.cadence.sample: give a 'count' or a 'percent' of audits to sample, not both (2 audits or 10% of them?)"]
