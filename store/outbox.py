@@ -29,7 +29,7 @@ import secrets
 import socket
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Iterable
 
 from sqlalchemy import Connection, and_, bindparam, or_, select, update
 
@@ -302,12 +302,14 @@ def copies_alone(conn: Connection, lock: bool = False) -> list[Any]:
     return list(conn.execute(query.with_for_update() if lock else query))
 
 
-def addressed(conn: Connection, key: str | None, starting: str) -> frozenset[str]:
+def addressed(conn: Connection, key: str | None, starting: str, but: Iterable[int] = ()) -> frozenset[str]:
     """The addresses (lower case) the notices keyed ``key`` or starting ``starting`` went to or wait to go to:
-    their recipients' and those they are copied to, wherever they now go."""
+    their recipients' and those they are copied to, wherever they now go; ``but``: the ids of rows left out."""
     c = OUTBOX.c
     which = c.key.startswith(starting, autoescape=True)
-    rows = conn.execute(select(c.recipient_email, c.cc).where(which if key is None else or_(c.key == key, which)))
+    which = which if key is None else or_(c.key == key, which)
+    left_out = sorted(set(but))
+    rows = conn.execute(select(c.recipient_email, c.cc).where(which, *([c.id.not_in(left_out)] if left_out else [])))
     return frozenset(a.strip().lower() for r in rows for a in (r.recipient_email, *(r.cc or "").split(",")) if a and a.strip())
 
 

@@ -231,3 +231,18 @@ def test_two_copies_waiting_when_both_heads_of_safeguarding_leave_and_one_comes_
     with store.read() as conn:
         failed = conn.execute(select(o.last_error).where(o.key.like(f"copy/{report.id}/%"), o.status == "failed")).scalars().all()
     assert [why.endswith("has left; it goes to Hari Safe in their place") for why in failed] == [True]
+
+
+def test_a_copy_waiting_for_a_head_of_safeguarding_who_leaves_reaches_the_role_mailbox_his_successor_reads(store: SqlStore):
+    """Hal Safeguard's copy of Olive's 3.14 report waits (mail down). Hal leaves on 1 July and Hari Safe has his
+    post from the 2nd, reading the role's own mailbox, Hal's address. The copy is Hari's, greeted by name: it was
+    failed as if nobody in post answered for the work, since the address it waited for counted as one that had it."""
+    scheduled(store, "east-sussex-2013", today=date(2024, 6, 10))
+    report = next(o for o in find(store, row="3.14", kind="report", assignee="OM1") if o.period_start == date(2024, 4, 1))
+    recording.record(store, Recording(report.id, None, date=date(2024, 6, 28)), date(2024, 6, 28))
+    tick(store, date(2024, 6, 28))
+    hari = replace(person("HS8", "Hari Safe", "Head of Safeguarding", None, "AD1", date(2024, 7, 2)), email=HAL)
+    store.save_org(council(people=handed_over(date(2024, 7, 1), {"HS1": hari})))
+    inbox = delivered(store, date(2024, 7, 3))
+    [copy] = [m for m in inbox.messages if m["Subject"].startswith("Copy: 3.14 report done")]
+    assert copy["To"] == HAL and copy.get_body(("plain",)).get_content().startswith("Dear Hari Safe,")

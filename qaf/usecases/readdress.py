@@ -96,7 +96,10 @@ def _copies_in_their_place(conn, org, today: date, framework, rows: list, found:
     moved = failed = 0
     for oid, waiting in copies.items():
         ob = found[oid]
-        had = outbox_store.addressed(conn, None, f"copy/{oid}/") | {p.email.strip().lower() for p in map(org.person, ob.copies) if p and p.email}
+        # the addresses the copies waiting for leavers would go to are not had: a successor may read the same (a role's mailbox)
+        left = {r.recipient for r in waiting}
+        had = outbox_store.addressed(conn, None, f"copy/{oid}/", but=[r.id for r in waiting]) | \
+            {p.email.strip().lower() for p in map(org.person, ob.copies) if p and p.email and p.id not in left}  # fmt: skip
         instead = copied_instead(framework(ob.framework), org, ob, had, today)
         m, f = _in_their_place(conn, org, today, ob, waiting, instead,
                                lambda r, p, oid=oid: (f"copy/{oid}/{p.id}", p.id, greeted(r.body_text, p.name)), events)  # fmt: skip
