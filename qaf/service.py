@@ -99,6 +99,7 @@ class Background:
         self._args = (url, runner, nice, logging.getLogger().getEffectiveLevel())
         self._pool: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
+        self._closed = False  # the server is stopping: no process is started again
         self.last_cpu = 0.0  # the CPU seconds the last job took in the background process
 
     def start(self) -> None:
@@ -109,6 +110,8 @@ class Background:
     def run(self, job: Callable[..., Any], *args: Any) -> Any:
         """``job(*args)`` in the background process (a module-level function: it is sent by name); its result."""
         with self._lock:
+            if self._closed:  # a scheduled job that came a moment after the stop: a process started now dies with the server, mid-job
+                raise Stopping(f"{job.__name__}: not run, the server is stopping")
             if self._pool is None:
                 self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
                                                  initializer=_background_start, initargs=self._args)  # fmt: skip
@@ -125,8 +128,9 @@ class Background:
         return result
 
     def close(self) -> None:
+        """Let the job under way finish, and end the process; a job asked for after this is not run (:class:`Stopping`)."""
         with self._lock:
-            pool, self._pool = self._pool, None
+            pool, self._pool, self._closed = self._pool, None, True
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
 
@@ -182,6 +186,10 @@ def _on_sigterm(signum: int, _frame) -> None:
 
 class BackgroundError(Exception):
     """A job failed in the background process (its traceback is in the log, written there)."""
+
+
+class Stopping(Exception):
+    """A job asked of the background process after the server closed it (:meth:`Background.close`): not run."""
 
 
 def _timed(job: Callable[..., Any], *args: Any) -> tuple[Any, float]:
@@ -273,6 +281,9 @@ def build(
                 return
             try:
                 last, held = background.run(_tick_job, today(), state.get("from"))
+            except Stopping:
+                log.info("%s is stopping: the tick is left to the next leader", runner)
+                return
             except Exception as error:  # noqa: BLE001 - whatever stopped it, the day is ticked again later
                 wait = TICK_RETRY[min(state["failed"], len(TICK_RETRY) - 1)]
                 state["failed"] += 1
@@ -305,7 +316,10 @@ def build(
     def send() -> None:
         if settings.configured and leadership.still_held():
             with busy:
-                sent, failed, retrying = background.run(_send_job, today())
+                try:
+                    sent, failed, retrying = background.run(_send_job, today())
+                except Stopping:  # what waits is sent by the next leader
+                    return
                 if sent or failed or retrying:
                     log.info("email: %d sent, %d to retry, %d failed for good", sent, retrying, failed)
 

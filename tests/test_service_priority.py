@@ -257,3 +257,14 @@ def test_a_tick_that_fails_is_tried_again_that_day_and_finishes_it(tmp_path, mon
         scheduler.get_job("lead").func()  # nothing left to try again
         with setup.read() as conn:
             assert len(list(conn.execute(select(TICK_RUNS)))) == 1
+
+
+def test_a_job_that_comes_to_the_background_process_after_the_server_closed_it_starts_no_new_one(tmp_path, monkeypatch):
+    """On a stop (a service manager's SIGTERM, Ctrl-C) the server closes its background process, letting the job
+    under way finish, then releases the leadership and ends. A scheduled job that came to it a moment later (the
+    leader's check still reading the database) started a fresh process from its scheduler thread, which the
+    server's end then killed in mid-tick, the leadership gone already. Once closed, it starts none."""
+    app, scheduler, leadership, store = built(tmp_path, monkeypatch)
+    stopped(app, leadership, store)
+    with pytest.raises(service.Stopping):
+        app.state.background.run(os.getpid)
