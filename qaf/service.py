@@ -381,6 +381,8 @@ def serve_app(app, scheduler, leadership, store, host: str, port: int) -> None:
     except _Terminated:
         terminated = True
     finally:
+        if main:  # a second SIGTERM while the job under way finishes would skip the release (SIGKILL still stops it)
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
         scheduler.shutdown(wait=False)
         app.state.background.close()  # the job under way finishes first
         leadership.release()

@@ -277,15 +277,18 @@ def test_a_service_manager_stopping_qaf_serve_in_mid_catch_up_lets_the_catch_up_
     for name in ("QAF_CRASH_AT", "QAF_SMTP_HOST"):
         env.pop(name, None)
     err = tmp_path / "serve.log"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "qaf.cli.main", "serve", "--port", str(port), "--leader-check", "1", "--catch-up-from", first.isoformat()],
-        env=env, stdout=subprocess.DEVNULL, stderr=open(err, "w"), start_new_session=True,
-    )  # fmt: skip
+    with open(err, "w") as log_file:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "qaf.cli.main", "serve", "--port", str(port), "--leader-check", "1", "--catch-up-from", first.isoformat()],
+            env=env, stdout=subprocess.DEVNULL, stderr=log_file, start_new_session=True,
+        )  # fmt: skip
     try:
         wait_for(lambda: finished_ticks(store) >= 1, timeout=60, every=0.05)
         children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
         os.killpg(proc.pid, signal.SIGTERM)  # as a service manager does: the whole group
         stopped_at = finished_ticks(store)
+        time.sleep(0.2)
+        os.killpg(proc.pid, signal.SIGTERM)  # an impatient operator: the second changes nothing
         assert proc.wait(timeout=120) == -signal.SIGTERM
     finally:
         if proc.poll() is None:

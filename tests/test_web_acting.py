@@ -256,7 +256,7 @@ def test_a_review_may_find_none_carried_out(site: Site):
 
 def test_notes_and_actions_in_any_script_are_taken_up_to_the_characters_the_page_allows(site: Site):
     """The page allows notes of 10,000 characters and an action's words of 2,000; a form's body was refused (413,
-    all typed lost) past 32,000 bytes, and a character outside ASCII is sent as up to 12 ('%D8%B2'): Welsh or
+    all typed lost) past 32,000 bytes, and a character outside ASCII is sent as up to 12 bytes (an Arabic letter as 6, '%D8%B2'; an emoji as 12): Welsh or
     Arabic notes of 6,000 characters never reached the checks."""
     client = site.signed_in(PAT)
     audit = may_audit(site.store, "SW1", 6)
