@@ -121,7 +121,8 @@ def copied_today(fw: Framework, org: Org, ob: Obligation, cc: tuple[str, ...], t
 
 
 def whose(org: Org, address: str, day: date) -> Person | None:
-    """The person who has left by ``day`` whose address ``address`` was (None: nobody the organisation lists)."""
+    """Whose address ``address`` is: the person who has left by ``day`` (a shared mailbox: the leaver among
+    its holders), else the one who holds it in post; None when nobody the organisation lists holds it."""
     found = [p for p in org.people if p.email and p.email.strip().lower() == address.strip().lower()]
     return next((p for p in found if not p.active_on(day)), found[0] if found else None)
 
