@@ -46,9 +46,9 @@ def read_framework(
     the same text."""
     path = Path(path)
     try:
-        if too_large := _too_large(path):  # a dump of gigabytes, or a device without end, is never read whole
+        data, too_large = _read_bounded(path)  # a dump of gigabytes, or a device without end, is never read whole
+        if too_large:
             return None, None, [Problem(Source(str(path), 1), "file", too_large)]
-        data = path.read_bytes()
         text = data.decode("utf-8").removeprefix("\ufeff")
     except OSError as exc:
         return None, None, [Problem(Source(str(path), 0), "file", f"cannot read: {exc}")]
@@ -58,18 +58,17 @@ def read_framework(
     return text, *load_text(text, str(path), validations)
 
 
-def _too_large(path: Path) -> str:
-    """Why the file at ``path`` is past :data:`MAX_BYTES` ('' if it is not): its size, as the YAML check says it;
-    or for a device or a pipe (``/dev/zero``), read no further than the limit, that it goes on past it."""
-    if path.is_file():
-        size = path.stat().st_size
-        return f"{size:,} bytes is more than a framework file may hold ({MAX_BYTES:,})" if size > MAX_BYTES else ""
-    if not path.exists():
-        return ""  # said by the read that follows
+def _read_bounded(path: Path) -> tuple[bytes, str]:
+    """The file at ``path``, read once and no further than :data:`MAX_BYTES`, with why it is past the limit ('' if
+    it is not): its size, as the YAML check says it; or for a device or a pipe (``/dev/zero``), that it goes on past
+    it. Once: a pipe (``/dev/stdin``, a shell's ``<(...)``) read to check its length has nothing left to read."""
     with open(path, "rb") as stream:
-        if len(stream.read(MAX_BYTES + 1)) > MAX_BYTES:
-            return f"it goes on past {MAX_BYTES:,} bytes, more than a framework file may hold ({MAX_BYTES:,})"
-    return ""
+        data = stream.read(MAX_BYTES + 1)
+    if len(data) <= MAX_BYTES:
+        return data, ""
+    if path.is_file():
+        return data, f"{path.stat().st_size:,} bytes is more than a framework file may hold ({MAX_BYTES:,})"
+    return data, f"it goes on past {MAX_BYTES:,} bytes, more than a framework file may hold ({MAX_BYTES:,})"
 
 
 def load_text(

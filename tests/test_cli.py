@@ -301,13 +301,17 @@ def test_a_framework_saved_with_a_bom_is_the_same_framework_and_its_file_is_read
         real = getattr(Path, method)
         monkeypatch.setattr(Path, method, lambda self, *a, _real=real, _m=method, **k: (reads.append(_m) if self == bom else None,
                                                                                         _real(self, *a, **k))[1])  # fmt: skip
+    import builtins
+
+    opened = builtins.open  # the framework read as a stream, no further than its limit
+    monkeypatch.setattr(builtins, "open", lambda file, *a, **k: (reads.append("open") if file == bom else None, opened(file, *a, **k))[1])
     said = []
     for path in (bom, bom, tmp_path / "plain.yaml", bom):
         code, out, err = run(capsys, "--db", db, "framework", "load", str(path))
         assert code == 0, err
         said.append(out.split(" ", 1)[0])
     assert said == ["loaded", "unchanged", "unchanged", "unchanged"]
-    assert reads == ["read_bytes"] * 3  # once a load
+    assert len(reads) == 3  # once a load
     # a store an older qaf wrote the BOM into: the same file is still the same framework
     from qaf.rules.loader import load_framework
 

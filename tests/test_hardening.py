@@ -920,3 +920,18 @@ def test_a_framework_file_without_end_is_refused_at_the_limit_not_read_to_its_en
         said = done.stdout + done.stderr
         assert done.returncode == 1 and "Traceback" not in said, (argv, done.returncode, said[-500:])
         assert "/dev/zero:1: file: it goes on past 1,000,000 bytes, more than a framework file may hold (1,000,000)" in said, said[-500:]
+
+
+def test_a_framework_piped_to_qaf_is_read_once_whole():
+    """'qaf framework check /dev/stdin' (or a shell's '<(...)') said "the file is empty": the limit's check read the
+    pipe to see whether it ended before the limit, and the reading that followed found nothing left in it. A
+    framework is read once, no further than its limit, from a pipe as from a file."""
+    import subprocess
+    import sys
+
+    from qaf.rules import bundled
+
+    text = bundled.path("east-sussex-2013").read_text()
+    done = subprocess.run([sys.executable, "-m", "qaf", "--db", "sqlite:///:memory:", "framework", "check", "/dev/stdin"],
+                          input=text, capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 0 and "/dev/stdin: 54 rows, 50 schedulable, 4 not schedulable" in done.stdout, done.stdout + done.stderr
