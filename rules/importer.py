@@ -21,7 +21,7 @@ import yaml
 
 from qaf.rules.frequency import Context, default_names, describe, parse
 from qaf.rules.loader import resolve_names
-from qaf.rules.model import Cadence, Framework, Role, Row
+from qaf.rules.model import Cadence, Framework, Role, Row, Trigger
 from qaf.rules.names import BODY_HEADS, Names
 from qaf.rules.printer import print_framework
 from qaf.rules.problems import WARNING, Problem, QafError, Source
@@ -83,6 +83,12 @@ def import_table(table: Table, framework_id: str, title: str, roles: tuple[Role,
     return Imported(fw, text, tuple(problems), unschedulable)
 
 
+def _on_own_work(trigger: Trigger) -> Trigger:
+    """``trigger`` firing on its row's own scheduled work, its kinds dropped (:func:`qaf.rules.followups.read_triggers`
+    reads a condition that names the audit as ``kinds: [audit]``, which a row with no audit never has)."""
+    return dataclasses.replace(trigger, when=dataclasses.replace(trigger.when, kinds=frozenset()))
+
+
 def read_row(tr: TableRow, row_id: str, names: Names) -> _RowResult:
     """One table row -> a framework row, the comments above it and its warnings."""
     cell = read_role_cell(tr.role, names) if tr.role != NO_ROLE else RoleCell(())
@@ -111,12 +117,15 @@ def read_row(tr: TableRow, row_id: str, names: Names) -> _RowResult:
     triggers, trigger_warnings, trigger_new = task_triggers(task, cadences, names, hints)
     warnings += trigger_warnings
     new += trigger_new
+    triggers = reading.triggers + triggers
+    if not any(c.kind == "audit" for c in cadences):  # "If the audit identifies" in a row of no audit (a moderation's):
+        triggers = tuple(_on_own_work(t) for t in triggers)  # the finding is the row's own work's, as without the words
     if cadences and not cell.by:  # nobody to do it: keep what the frequency says, for a person to finish
         notes += [f"the frequency reads as: {describe(c)}" for c in cadences]
         cadences, reading = [], dataclasses.replace(reading, unschedulable="no role given: who does this row?")
     row = Row(
         id=row_id, role=tr.role, task=task, frequency=tr.frequency, purpose=purpose, by=cell.by,
-        cadences=tuple(cadences), triggers=reading.triggers + triggers, section=tr.section,
+        cadences=tuple(cadences), triggers=triggers, section=tr.section,
         unschedulable=None if cadences else (reading.unschedulable or "no frequency qaf can read"),
         notes=tuple(dict.fromkeys(notes)), source=tr.source,
     )  # fmt: skip

@@ -536,3 +536,21 @@ def test_a_quote_never_closed_is_refused_where_it_opens_not_read_to_the_end_of_t
     path.write_text(text.replace('"Monthly', "Monthly").replace("1.2 Practice Manager,Audit", '1.2 Practice Manager,"Working Together" audit'))
     table, problems = read_table(path)
     assert table is not None and [r.id for r in table.rows] == ["1.1", "1.2", "1.3"]
+
+
+def test_a_condition_naming_the_audit_in_a_row_of_no_audit_fires_on_the_rows_own_work(loaded: Framework):
+    """'Moderation of a sample of audits. If the audit identifies inadequate practice, alert the Operations Manager':
+    the importer read 'the audit' as 'kinds: [audit]', and a row whose only work is the moderation has no audit, so
+    the alert could never be sent, and neither 'framework import' nor 'framework check' said so. Where the row does
+    audit, beside a report and a moderation (3.14), only the audit's finding sets the trigger off; in a row of no audit, the
+    finding is the row's own work's."""
+    from qaf.engine.rules_ref import fires_on
+
+    fw = imported_rows(("Head of Service", "Moderation of a sample of audits. If the audit identifies inadequate practice, "
+                        "alert the Operations Manager", "Monthly", "Quality"))  # fmt: skip
+    moderations = fw.row("1")
+    assert [c.kind for c in moderations.cadences] == ["moderation"]
+    assert [fires_on(moderations, t.when)[0] for t in moderations.triggers] == [frozenset({"moderation"})]
+    audits = loaded.row("3.14")
+    assert {c.kind for c in audits.cadences} == {"audit", "moderation", "report"}
+    assert [fires_on(audits, t.when)[0] for t in audits.triggers] == [frozenset({"audit"})]
