@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Callable, Iterable, TypeVar
 
 from qaf.rules.model import Action, Cadence, Framework, Row, Step, Trigger
-from qaf.rules.plain import named_character, not_utf8
+from qaf.rules.plain import named_character, not_utf8, read_at_most
 from qaf.rules.problems import ADDED_SINCE, Problem, Source, about_character
 from qaf.rules.reader import read_role, read_row, read_step, read_target
 from qaf.rules.roles import Vocabulary
@@ -46,9 +46,9 @@ def read_framework(
     the same text."""
     path = Path(path)
     try:
-        data, too_large = _read_bounded(path)  # a dump of gigabytes, or a device without end, is never read whole
-        if too_large:
-            return None, None, [Problem(Source(str(path), 1), "file", too_large)]
+        data = read_at_most(path, MAX_BYTES)
+        if len(data) > MAX_BYTES:
+            return None, None, [Problem(Source(str(path), 1), "file", _too_large(path))]
         text = data.decode("utf-8").removeprefix("\ufeff")
     except OSError as exc:
         return None, None, [Problem(Source(str(path), 0), "file", f"cannot read: {exc}")]
@@ -58,17 +58,12 @@ def read_framework(
     return text, *load_text(text, str(path), validations)
 
 
-def _read_bounded(path: Path) -> tuple[bytes, str]:
-    """The file at ``path``, read once and no further than :data:`MAX_BYTES`, with why it is past the limit ('' if
-    it is not): its size, as the YAML check says it; or for a device or a pipe (``/dev/zero``), that it goes on past
-    it. Once: a pipe (``/dev/stdin``, a shell's ``<(...)``) read to check its length has nothing left to read."""
-    with open(path, "rb") as stream:
-        data = stream.read(MAX_BYTES + 1)
-    if len(data) <= MAX_BYTES:
-        return data, ""
+def _too_large(path: Path) -> str:
+    """Why the file at ``path``, read past :data:`MAX_BYTES`, is refused: its size, as the YAML check says it; or for
+    a device or a pipe (``/dev/zero``), read no further than the limit, that it goes on past it."""
     if path.is_file():
-        return data, f"{path.stat().st_size:,} bytes is more than a framework file may hold ({MAX_BYTES:,})"
-    return data, f"it goes on past {MAX_BYTES:,} bytes, more than a framework file may hold ({MAX_BYTES:,})"
+        return f"{path.stat().st_size:,} bytes is more than a framework file may hold ({MAX_BYTES:,})"
+    return f"it goes on past {MAX_BYTES:,} bytes, more than a framework file may hold ({MAX_BYTES:,})"
 
 
 def load_text(

@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from pathlib import Path
 from typing import Iterable, Sequence
 
 # a lone surrogate (U+D800-U+DFFF) is not text either: JSON's "\ud800", or a byte a command line took that is not
@@ -150,6 +151,14 @@ def not_utf8(data: bytes, exc: UnicodeDecodeError, advice: str = "") -> tuple[in
     character = len(data[start : exc.start].decode("utf-8", "replace")) + 1
     return line, f"not UTF-8 text: byte 0x{data[exc.start]:02x}, character {character} of line {line}, is not UTF-8{advice}"
 
+
+
+def read_at_most(path: str | Path, limit: int) -> bytes:
+    """The file at ``path``, read once and no further than a byte past ``limit`` (more than ``limit`` bytes back: it
+    is larger): a dump of gigabytes, or a device without end (``/dev/zero``, whose size is nothing to stat), is never
+    read whole, and a pipe (``/dev/stdin``) is read only this once. An :class:`OSError` as :func:`open` raises it."""
+    with open(path, "rb") as stream:
+        return stream.read(limit + 1)
 
 
 def not_csv(exc: Exception) -> str:

@@ -24,6 +24,7 @@ import re
 import zipfile
 from pathlib import Path
 
+from qaf.rules.plain import read_at_most
 from qaf.rules.problems import WARNING, Problem, Source
 from qaf.rules.tablerows import MAX_CELL, Record, Table, assemble
 
@@ -58,9 +59,11 @@ def read_table(path: str | Path) -> tuple[Table | None, list[Problem]]:
         size = path.stat().st_size
         if size > MAX_BYTES:
             return None, [Problem(Source(name), "file", f"{size:,} bytes is too large for a framework table (limit {MAX_BYTES:,})")]
-        data = path.read_bytes()
+        data = read_at_most(path, MAX_BYTES)
     except OSError as exc:
         return None, [Problem(Source(name), "file", f"cannot read: {exc.strerror or exc}")]
+    if len(data) > MAX_BYTES:  # a device or a pipe (/dev/zero): its size is no file's, and it may have no end
+        return None, [Problem(Source(name), "file", f"it goes on past {MAX_BYTES:,} bytes: too large for a framework table (limit {MAX_BYTES:,})")]
     if not data.strip():
         return None, [Problem(Source(name), "file", "the file is empty: no table to import")]
     if data.startswith(_OLE2):

@@ -554,3 +554,12 @@ def test_a_condition_naming_the_audit_in_a_row_of_no_audit_fires_on_the_rows_own
     audits = loaded.row("3.14")
     assert {c.kind for c in audits.cadences} == {"audit", "moderation", "report"}
     assert [fires_on(audits, t.when)[0] for t in audits.triggers] == [frozenset({"audit"})]
+
+
+def test_a_table_without_end_is_refused_at_the_limit_not_read_to_its_end():
+    """'qaf framework import /dev/zero' (a device, whose size is nothing to stat) read it to the end of memory and
+    ended in a MemoryError traceback, as 'framework check' did before a framework file was read no further than
+    its limit. A table is read no further than its 20,000,000 bytes either."""
+    table, problems = read_table(Path("/dev/zero"))
+    assert table is None and [format_problem(p) for p in problems] == [
+        "/dev/zero: file: it goes on past 20,000,000 bytes: too large for a framework table (limit 20,000,000)"]
