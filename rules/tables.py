@@ -160,7 +160,9 @@ def _never_closed(text: str, delimiter: str) -> bool:
     """Whether a quote opened in ``text`` is never closed: what only the strict reader says ('unexpected end of
     data'); its other complaints (a quotation inside a cell, '"Working Together" audit') the lenient reading keeps."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    for _ in range(text.count("\n") + 2):  # a record a call, the last at the end: bounded however the reader fares
+    # a record a call, the last at the end: bounded however the reader fares, by the lines (each ends in LF, CRLF or,
+    # in Excel for Mac's 'CSV (Macintosh)', CR alone: counted by LF only, a quote opened on its third line went unsaid)
+    for _ in range(text.count("\n") + text.count("\r") + 2):
         try:
             next(reader)
         except StopIteration:
