@@ -178,5 +178,6 @@ def test_a_mail_host_that_is_no_host_name_is_refused_by_name_before_any_message_
         with pytest.raises(QafError) as exc:
             read_settings({"QAF_SMTP_HOST": host})
         assert str(exc.value).startswith(f"QAF_SMTP_HOST={host!r}: ") and said in str(exc.value), str(exc.value)
-    for host in ("smtp.example-council.gov.uk", "localhost", "127.0.0.1", "::1", "mail-relay.internal"):
+    for host in ("smtp.example-council.gov.uk", "localhost", "127.0.0.1", "::1", "mail-relay.internal",
+                 "smtp.example-council.gov.uk."):  # a name written whole, to its root's dot, as DNS writes it
         assert read_settings({"QAF_SMTP_HOST": host}).host == host

@@ -100,7 +100,8 @@ def read_settings(env: Mapping[str, str] | None = None) -> MailSettings:
     )
 
 
-_HOST_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,252}[A-Za-z0-9])?")  # a name (_ too: some internal names hold it)
+# a name (_ too: some internal names hold it), with its root's dot or without ('smtp.example-council.gov.uk.')
+_HOST_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,252}[A-Za-z0-9])?\.?")
 
 
 def _host(host: str | None) -> str | None:
