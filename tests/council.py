@@ -10,8 +10,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qaf.engine.org import Body, Case, Org, Person, Team
+
+if TYPE_CHECKING:
+    from qaf.engine.model import Obligation
+    from qaf.rules.model import Framework
 
 DCS = "Director of Children's Services"
 
@@ -84,3 +90,43 @@ def council(**changes) -> Org:
     parts = {"people": PEOPLE, "teams": TEAMS, "cases": cases(), "bodies": (Body("CSCMT", "CSCMT", "D1"),)}
     parts.update(changes)
     return Org(**parts)
+
+
+# --- examples/council: a council that holds every post the three papers name ----------------------------------------
+
+EXAMPLE_COUNCIL = Path(__file__).resolve().parents[1] / "examples" / "council"
+EXAMPLE_YEAR = (date(2026, 4, 1), date(2027, 3, 31))
+SUBJECTS_NAMED = ("worker", "case_holder", "team", "area", "body")  # a cadence for each of these names its subject
+
+
+def example_year(fw: Framework) -> tuple[Org, tuple[Obligation, ...]]:
+    """examples/council and ``fw``'s obligations on it over 2026/27, every case chosen."""
+    from qaf.engine.schedule import plan
+    from qaf.rules.roles import Vocabulary
+    from qaf.usecases.orgload import load_org
+
+    org, _ = load_org(EXAMPLE_COUNCIL, Vocabulary(fw.roles))
+    assert org is not None
+    return org, plan(fw, org, *EXAMPLE_YEAR, date(2027, 6, 1)).obligations
+
+
+def times_a_year(fw: Framework, org: Org, obligations: tuple[Obligation, ...], row: str, cadence: int) -> set[int]:
+    """How many of ``row``'s ``cadence`` each owner has over :data:`EXAMPLE_YEAR` (each worker, case holder, team,
+    area or body, when the cadence is for each one of them; a rotation's owner), of those a whole year in post;
+    each obligation due on the last working day of its period."""
+    from collections import Counter
+
+    from qaf.engine.periods import Period, due_date
+    from qaf.engine.workdays import calendar
+
+    mine = [o for o in obligations if o.row == row and o.cadence == cadence]
+    named = bool(mine) and not fw.row(row).cadences[cadence].rotate and mine[0].subject_kind in SUBJECTS_NAMED
+    each = Counter(o.subject if named else o.assignee for o in mine)
+    people = {p.id: p for p in org.people}
+    first, last = EXAMPLE_YEAR
+    in_post = {who: n for who, n in each.items()  # a team, an area or a body; a person in post all year
+               if who not in people or people[who].start <= first and (people[who].end or date.max) >= last}  # fmt: skip
+    workdays = calendar(fw.working_days)
+    assert all(o.due == due_date(Period(o.period_start, o.period_end), workdays) for o in mine), (row, cadence)
+    return set(in_post.values())
+

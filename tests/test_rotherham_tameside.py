@@ -102,25 +102,10 @@ TIMES_A_YEAR = [
 def test_each_frequency_gives_that_many_a_year_on_a_council_that_holds_every_post(name, row, cadence, words, times) -> None:
     """examples/council, 2026/27: so many a year for each person who holds the row's role all year (each worker
     in post all year, for a row about workers), each due on the last working day of its period."""
-    from collections import Counter
-    from datetime import date
-
-    from qaf.engine.periods import Period, due_date
-    from qaf.engine.schedule import plan
-    from qaf.engine.workdays import calendar
-    from qaf.usecases.orgload import load_org
+    from tests.council import example_year, times_a_year
 
     fw = load(name)
-    org, _ = load_org(FRAMEWORKS.parent.parent / "examples" / "council", Vocabulary(fw.roles))
-    assert org is not None
-    mine = [o for o in plan(fw, org, date(2026, 4, 1), date(2027, 3, 31), date(2027, 6, 1)).obligations
-            if o.row == row and o.cadence == cadence]  # fmt: skip
-    each = Counter(o.subject if o.subject_kind == "worker" else o.assignee for o in mine)
-    people = {p.id: p for p in org.people}
-    in_post = {who: n for who, n in each.items() if people[who].start <= date(2026, 4, 1) and (people[who].end or date.max) >= date(2027, 3, 31)}
-    assert in_post and set(in_post.values()) == {times}, (words, each)
-    workdays = calendar(fw.working_days)
-    assert all(o.due == due_date(Period(o.period_start, o.period_end), workdays) for o in mine)
+    assert times_a_year(fw, *example_year(fw), row, cadence) == {times}, words
 
 
 # --- Rotherham 2016 -----------------------------------------------------------

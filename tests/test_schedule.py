@@ -17,7 +17,7 @@ from qaf.engine.schedule import plan
 from qaf.engine.workdays import WorkingDays, calendar
 from qaf.rules.loader import load_framework
 from qaf.rules.model import Every
-from tests.council import DCS, council
+from tests.council import DCS, council, example_year, times_a_year
 
 ROOT = Path(__file__).resolve().parents[1]
 YEAR = (date(2024, 4, 1), date(2025, 3, 31))
@@ -350,34 +350,19 @@ TIMES_A_YEAR = [
 
 
 @pytest.fixture(scope="module")
-def example_year(east_sussex):
+def example_obligations(east_sussex):
     """examples/council, which holds every post the table names, 2026/27, every case chosen."""
-    from qaf.rules.roles import Vocabulary
-    from qaf.usecases.orgload import load_org
-
-    org, _ = load_org(ROOT / "examples" / "council", Vocabulary(east_sussex.roles))
-    assert org is not None
-    return org, plan(east_sussex, org, date(2026, 4, 1), date(2027, 3, 31), date(2027, 6, 1)).obligations
+    return example_year(east_sussex)
 
 
 @pytest.mark.parametrize("row, cadence, words, times", TIMES_A_YEAR, ids=[f"{r}/{c}" for r, c, _, _ in TIMES_A_YEAR])
 def test_each_frequency_gives_that_many_a_year_each_due_on_the_last_working_day_of_its_period(
-    east_sussex, example_year, row, cadence, words, times
+    east_sussex, example_obligations, row, cadence, words, times
 ):
     """The table's frequency, for each person who holds the row's role (or each worker, team, case holder or
     area it names, once a year for every one of them a whole year in post): so many a year, each due on the
     last working day of its period."""
-    org, obligations = example_year
-    mine = [o for o in obligations if o.row == row and o.cadence == cadence]
-    assert mine, f"{row}: '{words}' gives nothing on a council that holds every post"
-    named = mine[0].subject_kind in ("worker", "case_holder", "team", "area", "body")
-    each = Counter(o.subject if named else o.assignee for o in mine)
-    people = {p.id: p for p in org.people}
-    in_post = {who: n for who, n in each.items()  # a team, an area or a body; a person in post all year
-               if who not in people or people[who].start <= date(2026, 4, 1) and (people[who].end or date.max) >= date(2027, 3, 31)}
-    assert in_post and set(in_post.values()) == {times}, (words, each)
-    workdays = calendar(east_sussex.working_days)
-    assert all(o.due == due_date(Period(o.period_start, o.period_end), workdays) for o in mine)
+    assert times_a_year(east_sussex, *example_obligations, row, cadence) == {times}, words
 
 
 # --- cases are chosen once a period starts ----------------------------------------------------
