@@ -188,7 +188,7 @@ SETTINGS: tuple[Opt, ...] = (
     Opt("extension_roles", ("Head of Service", "Director of Children's Services"), _text, "Roles that may extend a deadline by more than extension_days (for work of their line).", many=True),
     Opt("contest_moderator", "Head of Service", _text, "The role that moderates a contested grade, found up the auditor's line."),
     Opt("extension_days", 5, _whole(0, 260), "Working days a line manager may extend a deadline by; longer needs a senior manager or the DCS (0 to 260)."),
-    Opt("case_reference", "", parse_pattern, "The council's own pattern for case references (a regular expression, at most 200 characters, that cannot take long to refuse a reference: rules/patterns.py), within qaf's shape: letters, digits and - / _ ., with a digit; empty: qaf's rule (engine/caserefs.py)."),
+    Opt("case_reference", "", parse_pattern, "The council's own pattern for case references (a regular expression, at most 200 characters, that cannot take long to refuse a reference: rules/patterns.py), within qaf's shape: letters, digits and - / _ ., with a digit, never a whole calendar date; empty: qaf's rule (engine/caserefs.py)."),
 )
 
 SETTING_NAMES = frozenset(opt.name for opt in SETTINGS)
