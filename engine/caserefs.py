@@ -76,19 +76,26 @@ def runs(ref: str) -> list[str]:
     return [part for run in LETTERS.findall(ref) for part in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])", run) or [run]]
 
 
-# a whole calendar date, day first or year first, one separator throughout: a date of birth typed as the reference
+# a whole calendar date, year first, or day or month first (as Excel writes one where its locale is American), one
+# separator throughout: a date of birth typed as the reference
 _DATES = (re.compile(r"(?P<y>(?:19|20)\d\d)(?P<s>[-/.])(?P<m>\d\d?)(?P=s)(?P<d>\d\d?)"),
           re.compile(r"(?P<d>\d\d?)(?P<s>[-/.])(?P<m>\d\d?)(?P=s)(?P<y>(?:19|20)\d\d)"))  # fmt: skip
 
 
 def is_date(ref: str) -> bool:
-    """Whether ``ref`` is, whole, a real calendar date (``2016-01-01``, ``04/03/2015``; not ``2016-13-01``)."""
+    """Whether ``ref`` is, whole, a real calendar date (``2016-01-01``, ``04/03/2015``, ``12/31/2015``; not
+    ``2016-13-01`` nor ``30-02-2016``)."""
     import calendar
 
-    for shape in _DATES:
-        if m := shape.fullmatch(ref):
-            year, month, day = int(m["y"]), int(m["m"]), int(m["d"])
-            return 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]
+    def real(year: int, month: int, day: int) -> bool:
+        return 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]
+
+    year_first, day_first = (shape.fullmatch(ref) for shape in _DATES)
+    if year_first:
+        return real(int(year_first["y"]), int(year_first["m"]), int(year_first["d"]))
+    if day_first:
+        year, first, second = int(day_first["y"]), int(day_first["d"]), int(day_first["m"])
+        return real(year, second, first) or real(year, first, second)
     return False
 
 
