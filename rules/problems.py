@@ -72,8 +72,9 @@ def about_character(ch: str) -> str:
 
 
 # the :attr:`Problem.kind` of what a check added since frameworks were first stored refuses (a sample of a count and
-# a percent, a key area named twice): a framework stored before reads on as it did (store/frameworks.py), so the
-# council is never stranded with one it loaded then; loading it again is refused until it is mended
+# a percent, a key area named twice, a title of nothing): a framework stored before reads on as it did
+# (store/frameworks.py), so the council is never stranded with one it loaded then; loading it again is refused until
+# it is mended
 ADDED_SINCE = "a check added since"
 
 
