@@ -15,7 +15,11 @@ DATA = Path(__file__).parent / "data"
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
+    """``qaf ARGV``: its exit code (argparse's refusal, exit 2, too), and what it printed."""
+    try:
+        code = main(list(argv))
+    except SystemExit as exc:  # an argument argparse refuses
+        code = exc.code
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -183,11 +187,7 @@ def test_a_date_outside_the_century_qaf_works_with_is_refused_where_it_is_typed(
     assert run(capsys, "--db", db, "org", "load", str(DATA / "small-org"))[0] == 0
     for argv in (["tick", "--today", "9999-12-31"], ["tick", "--today", "0001-01-01"], ["schedule", "--through", "9999-12-31"],
                  ["due", "--today", "1999-12-31"], ["forecast", "--from", "2100-01-01", "--through", "2100-12-31"]):  # fmt: skip
-        try:
-            code = main(["--db", db, *argv])
-        except SystemExit as exc:
-            code = exc.code
-        err = capsys.readouterr().err
+        code, _, err = run(capsys, "--db", db, *argv)
         assert code == 2 and "is outside the dates qaf works with (2000-01-01 to 2099-12-31)" in err and "Traceback" not in err, (argv, err)
     code, _, err = run(capsys, "--db", db, "schedule", "--from", "2024-04-01", "--through", "2099-12-31")
     assert code == 2 and "is more than 5 years: plan at most 5 years at a time" in err
@@ -211,11 +211,7 @@ def test_every_number_a_command_takes_has_a_range_and_says_it(capsys, tmp_path):
         (["outbox", "--send-again", "2147483648"], "a notice's id from 1 to 2147483647"),  # PostgreSQL: integer out of range
         (["outbox", "--send-again", "0"], "a notice's id from 1 to 2147483647"),
     ):
-        try:
-            code = main(["--db", db, *argv])
-        except SystemExit as exc:
-            code = exc.code
-        err = capsys.readouterr().err
+        code, _, err = run(capsys, "--db", db, *argv)
         assert code == 2 and said in err and "Traceback" not in err, (argv, err)
     assert not (tmp_path / "qaf.db").exists() and not (tmp_path / "d").exists()
 
@@ -330,11 +326,7 @@ def test_an_option_given_twice_is_refused_naming_it_never_the_last_taken_silentl
                          (["record", "0a1b2c", "--notes", "private words", "--notes", "other words"], "--notes"),
                          (["due", "--status", "open", "--status", "done"], "--status"), (["due", "--from", "2024-01-01", "--fro", "2024-02-01"], "--from"),
                          (["--db", db, "--db", db, "status"], "--db")):
-        try:
-            code = main(["--db", db, *argv] if argv[0] != "--db" else argv)
-        except SystemExit as exc:
-            code = exc.code
-        err = capsys.readouterr().err
+        code, _, err = run(capsys, *(["--db", db, *argv] if argv[0] != "--db" else argv))
         assert code == 2 and f"argument {option}: given twice: give it once" in err, (argv, err)
         assert "words" not in err
     assert not (tmp_path / "qaf.db").exists()
@@ -442,11 +434,7 @@ def test_an_impossible_month_is_a_bad_argument(capsys, tmp_path):
     for month, said in [("2024-13", "not a month: '2024-13' (expected YYYY-MM, e.g. 2026-02)"), ("2024-00", "not a month"),
                         ("2024-1", "not a month"), ("2024-02-01", "not a month"), ("", "not a month"),
                         ("0001-01", "0001-01 is outside the months qaf works with (2000-01 to 2099-12)")]:  # fmt: skip
-        try:
-            code = main(["--db", db, "report", "--month", month])
-        except SystemExit as exc:
-            code = exc.code
-        out, err = capsys.readouterr()
+        code, out, err = run(capsys, "--db", db, "report", "--month", month)
         assert (code, out) == (2, "") and f"argument --month: {said}" in err and "Traceback" not in err, (month, err)
     assert snapshot(store) == before
 
