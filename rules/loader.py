@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Callable, Iterable, TypeVar
 
 from qaf.rules.model import Action, Cadence, Framework, Row, Step, Trigger
-from qaf.rules.plain import named_character, not_utf8, read_at_most
+from qaf.rules.plain import named_character, not_utf8, read_at_most, too_large
 from qaf.rules.problems import ADDED_SINCE, Problem, Source, about_character
 from qaf.rules.reader import read_role, read_row, read_step, read_target
 from qaf.rules.roles import Vocabulary
@@ -48,7 +48,7 @@ def read_framework(
     try:
         data = read_at_most(path, MAX_BYTES)
         if len(data) > MAX_BYTES:
-            return None, None, [Problem(Source(str(path), 1), "file", _too_large(path))]
+            return None, None, [Problem(Source(str(path), 1), "file", too_large(path, MAX_BYTES, "a framework file"))]
         text = data.decode("utf-8").removeprefix("\ufeff")
     except OSError as exc:
         return None, None, [Problem(Source(str(path), 0), "file", f"cannot read: {exc}")]
@@ -56,14 +56,6 @@ def read_framework(
         line, message = not_utf8(data, exc, " (save the file as UTF-8)")
         return None, None, [Problem(Source(str(path), line), "file", message)]
     return text, *load_text(text, str(path), validations)
-
-
-def _too_large(path: Path) -> str:
-    """Why the file at ``path``, read past :data:`MAX_BYTES`, is refused: its size, as the YAML check says it; or for
-    a device or a pipe (``/dev/zero``), read no further than the limit, that it goes on past it."""
-    if path.is_file():
-        return f"{path.stat().st_size:,} bytes is more than a framework file may hold ({MAX_BYTES:,})"
-    return f"it goes on past {MAX_BYTES:,} bytes, more than a framework file may hold ({MAX_BYTES:,})"
 
 
 def load_text(

@@ -161,6 +161,16 @@ def read_at_most(path: str | Path, limit: int) -> bytes:
         return stream.read(limit + 1)
 
 
+def too_large(path: str | Path, limit: int, what: str) -> str:
+    """Why the file at ``path``, read past ``limit`` bytes by :func:`read_at_most`, is refused: its size; or for a
+    device or a pipe (``/dev/zero``), read no further than the limit, that it goes on past it. ``what``: 'a
+    framework file', 'an organisation's CSV file', ..."""
+    path = Path(path)
+    if path.is_file():
+        return f"{path.stat().st_size:,} bytes is more than {what} may hold ({limit:,})"
+    return f"it goes on past {limit:,} bytes, more than {what} may hold ({limit:,})"
+
+
 def not_csv(exc: Exception) -> str:
     """What a strict CSV reader's error means, said for a person with a spreadsheet (a strict reader: the lenient
     one takes the rest of the file as a cell whose opening quote is never closed, and the lines in it are lost).

@@ -923,6 +923,41 @@ def test_a_framework_file_without_end_is_refused_at_the_limit_not_read_to_its_en
         assert "/dev/zero:1: file: it goes on past 1,000,000 bytes, more than a framework file may hold (1,000,000)" in said, said[-500:]
 
 
+def test_an_organisation_or_outcomes_csv_without_end_is_refused_at_the_limit_and_the_store_kept(tmp_path):
+    """'qaf record --csv /dev/zero', or a cases.csv that is a dump of gigabytes, was read whole: a MemoryError's
+    traceback, or the command killed. Each CSV is read no further than its limit (50,000,000 bytes: a large
+    council's cases are a few megabytes), refused there, and the store is as it was."""
+    import hashlib
+    import resource
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    def limited() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (1_500_000_000, 1_500_000_000))
+
+    def qaf(*argv: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "qaf", "--db", f"sqlite:///{tmp_path / 'qaf.db'}", *argv], capture_output=True,
+                              text=True, timeout=120, preexec_fn=limited)  # fmt: skip
+
+    council = Path(__file__).resolve().parents[1] / "examples" / "council"
+    assert qaf("framework", "load", "east-sussex-2013", "--today", "2026-12-06").returncode == 0
+    assert qaf("org", "load", str(council), "--today", "2026-12-06").returncode == 0
+    before = hashlib.sha256((tmp_path / "qaf.db").read_bytes()).hexdigest()
+    endless = shutil.copytree(council, tmp_path / "endless")
+    (endless / "cases.csv").unlink()
+    (endless / "cases.csv").symlink_to("/dev/zero")
+    for argv, said in (
+        (["org", "load", str(endless)], "cases.csv: file: it goes on past 50,000,000 bytes, more than an organisation's CSV file may hold"),
+        (["record", "--csv", "/dev/zero"], "/dev/zero: file: it goes on past 50,000,000 bytes, more than an outcomes CSV file may hold"),
+    ):
+        done = qaf(*argv, "--today", "2026-12-06")
+        out = done.stdout + done.stderr
+        assert done.returncode == 1 and "Traceback" not in out and said in out, (argv, done.returncode, out[-500:])
+    assert hashlib.sha256((tmp_path / "qaf.db").read_bytes()).hexdigest() == before
+
+
 def test_a_framework_piped_to_qaf_is_read_once_whole():
     """'qaf framework check /dev/stdin' (or a shell's '<(...)') said "the file is empty": the limit's check read the
     pipe to see whether it ended before the limit, and the reading that followed found nothing left in it. A

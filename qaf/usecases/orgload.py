@@ -28,7 +28,7 @@ from typing import Callable, Iterator
 
 from qaf.engine.caserefs import why_not
 from qaf.engine.org import TEAM_KINDS, Body, Case, Org, Person, Team
-from qaf.rules.plain import EMAIL_ADDRESS, SAVE_CSV_AS_UTF8, column_names, has_control, invisible, iso_day, named_twice, not_commas, not_csv, not_utf8
+from qaf.rules.plain import EMAIL_ADDRESS, SAVE_CSV_AS_UTF8, column_names, has_control, invisible, iso_day, named_twice, not_commas, not_csv, not_utf8, read_at_most, too_large
 from qaf.rules.problems import WARNING, Problem, Source
 from qaf.rules.roles import Vocabulary
 
@@ -45,6 +45,9 @@ REQUIRED_COLUMNS = {
     "bodies.csv": ("id", "name"),
 }
 OPTIONAL_FILES = frozenset({"bodies.csv"})
+# the largest council's cases.csv is a few megabytes; a file past this is no organisation (a dump, /dev/zero),
+# refused before it fills the memory
+MAX_BYTES = 50_000_000
 # every column qaf reads from each file (the others are ignored): each may be named once only
 READ_COLUMNS = {**COLUMNS, "cases.csv": (*COLUMNS["cases.csv"], "transferred"), "bodies.csv": (*COLUMNS["bodies.csv"], "members")}
 
@@ -72,7 +75,10 @@ class _Rows:
 def _read(path: Path, problems: list[Problem]) -> _Rows | None:
     rows = _Rows(path, problems)
     try:
-        data = path.read_bytes()
+        data = read_at_most(path, MAX_BYTES)
+        if len(data) > MAX_BYTES:
+            rows.problem(0, "file", too_large(path, MAX_BYTES, "an organisation's CSV file"))
+            return None
         text = data.decode("utf-8-sig")
     except FileNotFoundError:
         if path.name in OPTIONAL_FILES:

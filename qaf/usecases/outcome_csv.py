@@ -18,12 +18,15 @@ from pathlib import Path
 from qaf.engine.actions import parse_action
 from qaf.engine.outcomes import Recording, parse_areas
 from qaf.rules.model import Framework
-from qaf.rules.plain import SAVE_CSV_AS_UTF8, column_names, iso_day, named_twice, not_commas, not_csv, not_utf8
+from qaf.rules.plain import SAVE_CSV_AS_UTF8, column_names, iso_day, named_twice, not_commas, not_csv, not_utf8, read_at_most, too_large
 from qaf.rules.problems import Problem, Source
 from qaf.rules.yamlsrc import parse_bool
 
 COLUMNS = ("obligation", "grade", "concerns", "areas", "by", "date", "notes", "actions", "carried_out")
 REQUIRED = ("obligation",)
+# a month's outcomes of a large council are a few megabytes, notes and all; a file past this is no such month (a
+# database dump, /dev/zero), refused before it fills the memory
+MAX_BYTES = 50_000_000
 
 
 def read_outcomes(path: str | Path, framework_for) -> tuple[list[tuple[Source, Recording]], list[Problem]]:
@@ -32,7 +35,9 @@ def read_outcomes(path: str | Path, framework_for) -> tuple[list[tuple[Source, R
     problems: list[Problem] = []
     out: list[tuple[Source, Recording]] = []
     try:
-        data = path.read_bytes()
+        data = read_at_most(path, MAX_BYTES)
+        if len(data) > MAX_BYTES:
+            return [], [Problem(Source(str(path), 0), "file", too_large(path, MAX_BYTES, "an outcomes CSV file"))]
         text = data.decode("utf-8-sig")
     except OSError as exc:
         return [], [Problem(Source(str(path), 0), "file", f"cannot read as UTF-8 text: {exc}")]
