@@ -139,6 +139,39 @@ def test_a_cases_transferred_date_is_optional_and_must_lie_between_opened_and_cl
     ]
 
 
+@pytest.mark.parametrize("written, said", [
+    ("0202-01-10", "0202-01-10 is outside the dates an organisation's file may hold (1900-01-01 to 2099-12-31)"),
+    ("1899-12-31", "1899-12-31 is outside the dates an organisation's file may hold (1900-01-01 to 2099-12-31)"),
+    ("2100-01-01", "2100-01-01 is outside the dates an organisation's file may hold (1900-01-01 to 2099-12-31)"),
+])
+def test_a_date_a_slip_of_the_keyboard_put_centuries_out_is_refused_at_its_cell(tmp_path, written: str, said: str):
+    """'0202-01-10' for 2020 loaded: a case opened in the third century, a person in post since then. An
+    organisation's dates run from 1900 (long-serving staff, long-open cases) to qaf's last day, 2099-12-31."""
+    copy_small_org(tmp_path, "teams.csv", "people.csv")
+    (tmp_path / "cases.csv").write_text(f"ref,worker,team,opened,closed\nCS-000123,P4,T1,{written},\n")
+    _, problems = load_org(tmp_path, VOCAB)
+    assert [format_problem(p) for p in errors(problems)] == [f"{tmp_path}/cases.csv:2: opened: {said}"]
+    for edge in ("1900-01-01", "2099-12-31"):
+        (tmp_path / "cases.csv").write_text(f"ref,worker,team,opened,closed\nCS-000123,P4,T1,{edge},\n")
+        assert not errors(load_org(tmp_path, VOCAB)[1]), edge
+
+
+def test_rows_an_export_cut_short_are_read_with_one_warning_naming_the_columns_read_as_empty(tmp_path):
+    """A people.csv row with fewer cells than the header was read with the missing cells empty, without a
+    word: a leaver's 'end' cut off kept her in post. The rows still load (an export may leave off empty cells
+    at a row's end), and one warning, at the first such row, says which columns were read as empty and where
+    else it happened."""
+    copy_small_org(tmp_path, "teams.csv", "cases.csv", "people.csv")
+    people = (tmp_path / "people.csv").read_text().splitlines()
+    cells = {2: 6, 3: 6, 4: 6, 5: 8}  # line 5 lacks only the payroll number, a column qaf never reads: no word of it
+    cut = [",".join(line.split(",")[:cells[n]]) if n in cells else line for n, line in enumerate(people, start=1)]
+    (tmp_path / "people.csv").write_text("\n".join(cut) + "\n")
+    org, problems = load_org(tmp_path, VOCAB)
+    assert org is not None and not errors(problems)
+    assert [format_problem(p) for p in problems if p.field == "row"] == [
+        f"{tmp_path}/people.csv:2: row: warning: 6 cells but the header has 9 columns: start, end read as empty (so do 2 more rows, lines 3, 4)"]
+
+
 def _small_org_with(tmp_path, name: str, line: int, column: str, value: str) -> Path:
     """The small organisation with one cell changed (``line`` counts the header as 1)."""
     import csv

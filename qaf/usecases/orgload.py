@@ -28,6 +28,7 @@ from typing import Callable, Iterator
 
 from qaf.engine.caserefs import why_not
 from qaf.engine.org import TEAM_KINDS, Body, Case, Org, Person, Team
+from qaf.engine.periods import LAST_DAY
 from qaf.rules.plain import EMAIL_ADDRESS, SAVE_CSV_AS_UTF8, column_names, has_control, invisible, iso_day, named_twice, not_commas, not_csv, not_utf8, read_at_most, too_large
 from qaf.rules.problems import WARNING, Problem, Source
 from qaf.rules.roles import Vocabulary
@@ -96,6 +97,7 @@ def _read(path: Path, problems: list[Problem]) -> _Rows | None:
     # where it opens, not read on to the end of the file, taking the lines after into one cell
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     start, missing = 1, []  # the line the next record starts on; the header's columns missing
+    short: list[tuple[int, int]] = []  # (line, cells) of each record with fewer cells than the header
     try:
         header = next(reader, None)
         if header is None:
@@ -123,14 +125,35 @@ def _read(path: Path, problems: list[Problem]) -> _Rows | None:
                 continue
             if len(record) > len(rows.columns):
                 rows.problem(line, "row", f"{len(record)} cells but the header has {len(rows.columns)} columns")
+            elif len(record) < len(rows.columns):
+                short.append((line, len(record)))
             cells = reversed(list(enumerate(rows.columns)))  # a column named twice reads as its first (and is refused above)
             values = {c: (record[i].strip() if i < len(record) else "") for i, c in cells}
             rows.rows.append((line, values))
     except csv.Error as exc:  # at the line the record starts on (the header's, or the one after the last read)
         rows.problem(start, "row", not_csv(exc))
+    _cut_short(rows, short, READ_COLUMNS[path.name])
     if missing:
         rows.rows, rows.unread = [], True
     return rows
+
+
+def _cut_short(rows: _Rows, short: list[tuple[int, int]], read: tuple[str, ...]) -> None:
+    """One warning for the rows with fewer cells than the header, where a column qaf reads is among those left
+    out (an export cut short: a person's ``end`` read as empty keeps a leaver in post), at the first of them."""
+    cut = [(line, cells) for line, cells in short if any(c in read for c in rows.columns[cells:])]
+    if not cut:
+        return
+    line, cells = cut[0]
+    empty = ", ".join(c for c in rows.columns[cells:] if c in read)
+    lines = ", ".join(str(n) for n, _ in cut[1:6]) + (", ..." if len(cut) > 6 else "")
+    more = "" if len(cut) == 1 else f" (so does 1 more row, line {lines})" if len(cut) == 2 else f" (so do {len(cut) - 1} more rows, lines {lines})"
+    rows.problem(line, "row", f"{cells} cells but the header has {len(rows.columns)} columns: {empty} read as empty{more}", WARNING)
+
+
+# an organisation's dates: a case opened or a person in post before qaf's century is history qaf keeps; before
+# 1900 or after qaf's last day is a slip of the keyboard (0202 for 2020), refused at its cell
+EARLIEST = date(1900, 1, 1)
 
 
 def _date(rows: _Rows, line: int, values: dict[str, str], column: str, required: bool = False) -> date | None:
@@ -140,10 +163,14 @@ def _date(rows: _Rows, line: int, values: dict[str, str], column: str, required:
             rows.problem(line, column, "a date is required (YYYY-MM-DD)")
         return None
     try:
-        return iso_day(text)
+        day = iso_day(text)
     except ValueError:
         rows.problem(line, column, f"malformed date {text!r} (expected YYYY-MM-DD)")
         return None
+    if not EARLIEST <= day <= LAST_DAY:
+        rows.problem(line, column, f"{text} is outside the dates an organisation's file may hold ({EARLIEST.isoformat()} to {LAST_DAY.isoformat()})")
+        return None
+    return day
 
 
 def _fits(rows: _Rows, line: int, column: str, value: str, kind: str | None = None) -> bool:
