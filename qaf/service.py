@@ -227,8 +227,9 @@ def _tick_job(today: date, first: date | None) -> tuple[str | None, str | None]:
 
 def _send_job(today: date) -> tuple[int, int, int]:
     store = _here["store"]
-    readdress(store, today)  # an organisation loaded since the tick: what waits for a leaver goes to who answers now
-    return send_outbox(store, _here["settings"], _here["runner"], utc_now(), store.wall(utc_now))
+    wall = store.wall(utc_now)
+    readdress(store, today, _here["runner"], wall())  # an organisation loaded since the tick: what waits for a leaver goes to who answers now
+    return send_outbox(store, _here["settings"], _here["runner"], utc_now(), wall)
 
 
 def build(

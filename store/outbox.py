@@ -114,11 +114,7 @@ def claim(conn: Connection, runner: str, now: datetime, wall: datetime, limit: i
     never taken.
     """
     c = OUTBOX.c
-    free = [c.claimed_until.is_(None), c.claimed_until < wall]
-    holders = conn.execute(select(c.claimed_by).where(c.status == "sending", c.claimed_until >= wall).distinct()).scalars()
-    dead = sorted(h for h in holders if h and h != runner and not alive(h))
-    if dead:
-        free.append(c.claimed_by.in_(dead))
+    free = [c.claimed_until.is_(None), *_let_go(conn, runner, wall)]
     due = and_(
         c.digest.is_(False),
         c.status.in_(("pending", "sending")),
@@ -136,6 +132,34 @@ def claim(conn: Connection, runner: str, now: datetime, wall: datetime, limit: i
     send_by, finish_by = wall + SEND_WITHIN, wall + FINISH_WITHIN
     return [Claimed(r.id, r.key, r.recipient, r.recipient_email, r.subject, r.body_text, r.body_html, r.reason, r.cause,
                     r.attempts, tuple(r.cc.split(",")) if r.cc else (), send_by, finish_by) for r in rows]  # fmt: skip
+
+
+def _let_go(conn: Connection, runner: str, wall: datetime) -> list:
+    """The conditions of a claim its holder can no longer be sending under: its lease expired at ``wall``, or
+    its holder a process of this host that is gone (never ``runner``'s own)."""
+    c = OUTBOX.c
+    gone = [c.claimed_until < wall]
+    holders = conn.execute(select(c.claimed_by).where(c.status == "sending", c.claimed_until >= wall).distinct()).scalars()
+    dead = sorted(h for h in holders if h and h != runner and not alive(h))
+    if dead:
+        gone.append(c.claimed_by.in_(dead))
+    return gone
+
+
+def stale_claims(conn: Connection, runner: str, wall: datetime) -> bool:
+    """Whether a sender that died (or whose lease ran out) left rows claimed, as :func:`release_stale` frees them."""
+    c = OUTBOX.c
+    return conn.execute(select(c.id).where(c.status == "sending", or_(*_let_go(conn, runner, wall))).limit(1)).first() is not None
+
+
+def release_stale(conn: Connection, runner: str, wall: datetime) -> int:
+    """Rows a sender that died (or whose lease ran out) left claimed, waiting again (``pending``, as they were
+    before the claim): readdressing sees them before a sender claims them again, so they never go to someone
+    who left meanwhile. A claim taken so sends the same (:func:`claim` takes such rows as free)."""
+    c = OUTBOX.c
+    done = conn.execute(update(OUTBOX).where(c.status == "sending", or_(*_let_go(conn, runner, wall)))
+                        .values(status="pending", claimed_by=None, claimed_until=None))  # fmt: skip
+    return done.rowcount
 
 
 def in_time(item: Claimed, wall: datetime) -> bool:

@@ -247,3 +247,25 @@ def test_a_copy_waiting_for_a_head_of_safeguarding_who_leaves_reaches_the_role_m
     inbox = delivered(store, date(2024, 7, 3))
     [copy] = [m for m in inbox.messages if m["Subject"].startswith("Copy: 3.14 report done")]
     assert copy["To"] == HAL and copy.get_body(("plain",)).get_content().startswith("Dear Hari Safe,")
+
+
+def test_an_alert_a_dead_sender_left_claimed_when_the_operations_manager_leaves_goes_to_her_successor(store: SqlStore):
+    """3.16's alert to Olive Ops was claimed by a sender that then died (its lease run out), and Olive left
+    before the next sender came. A claimed row is not waiting, so readdressing passed it by, and the next
+    sender took it back and sent it to Olive's old mailbox. What a dead sender left claimed now waits again
+    first, and the alert reaches Oscar New, her successor."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    scheduled(store, "east-sussex-2013", today=date(2024, 4, 22))
+    audit = april_audit(store, "3.16", "SW1")
+    concerns_found_while_mail_is_down(store, audit)
+    with store.write() as conn:  # a sender on another host claimed it, and died: its lease ran out an hour ago
+        claimed = conn.execute(update(OUTBOX).where(OUTBOX.c.recipient_email == OLIVE, OUTBOX.c.status == "pending").values(
+            status="sending", claimed_by="elsewhere:4242:dead.beef", claimed_until=utc_now() - timedelta(hours=1))).rowcount  # fmt: skip
+    assert claimed >= 1
+    reorganised(store, date(2024, 4, 24), {"OM1": person("OM9", "Oscar New", "Operations Manager", "T1", "H1", date(2024, 4, 25))})
+    inbox = delivered(store, date(2024, 4, 26))
+    assert [m["To"] for m in inbox.messages if m["Subject"].startswith("Alert")] == [OSCAR]
+    assert OLIVE not in [m["To"] for m in inbox.messages]

@@ -18,7 +18,7 @@ as they were.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from qaf.engine.escalation import rung_text
 from qaf.engine.query import Filters
@@ -31,16 +31,22 @@ from qaf.store.outcomes import log_many
 from qaf.store.protocols import Store
 
 
-def readdress(store: Store, today: date) -> tuple[int, int]:
-    """Address again what waits for people who have left by ``today``: (readdressed or copied anew, failed as nobody's)."""
+def readdress(store: Store, today: date, runner: str, wall: datetime) -> tuple[int, int]:
+    """Address again what waits for people who have left by ``today``: (readdressed or copied anew, failed as
+    nobody's). First, what a sender that died left claimed (its lease run out by ``wall``, the database's
+    time; or a process of this host that is gone, never ``runner``) waits again, so it is readdressed too before
+    a sender claims it."""
     with store.read() as conn:  # most minutes nobody has left: a read, no write lock taken
         org = store.org_in(conn)
         leavers = leavers_addresses(org, today)
-        if all(in_post(org, p, today) for p in outbox_store.waiting_for(conn)) and \
+        stale = outbox_store.stale_claims(conn, runner, wall)
+        if not stale and all(in_post(org, p, today) for p in outbox_store.waiting_for(conn)) and \
                 not any(left_of(org, _cc(r), today, leavers) for r in outbox_store.waiting_copied(conn)) and \
                 not any(left_of(org, (r.recipient_email,), today, leavers) for r in outbox_store.copies_alone(conn)):  # fmt: skip
             return 0, 0
     with store.write() as conn:
+        if stale:
+            outbox_store.release_stale(conn, runner, wall)
         org = store.org_in(conn)
         frameworks: dict = {}
 

@@ -378,7 +378,7 @@ def run_tick(
         # the date's work is done (or another runner is doing it), but email a dead sender left
         # claimed is sent now that its lease has expired, not at the next date's tick
         if settings.configured and send:
-            readdress(store, today)  # an organisation loaded since the day's tick
+            readdress(store, today, runner, wall())  # an organisation loaded since the day's tick
             result.sent, result.failed, result.retrying = send_outbox(store, settings, runner, now, wall)
         log.info("tick %s: %s", today, result.status)
         return result
@@ -411,7 +411,7 @@ def _run(store: Store, today: date, settings: MailSettings, runner: str, wall: C
         result.escalated += scheduling.again_if_changed(lambda: escalate(store, fw, org, today, now, claim.pulse))
     failpoint("after-escalate")
     keep()
-    moved, unsent = readdress(store, today)  # what waits for someone who has left goes to who takes their place
+    moved, unsent = readdress(store, today, runner, wall())  # what waits for someone who has left goes to who takes their place
     if moved or unsent:
         log.info("tick %s: %d notices waiting for people who have left sent to who answers now, %d to nobody (failed)", today, moved, unsent)
     with store.write() as conn:  # gathered only on a claim still held
