@@ -56,9 +56,10 @@ def readdress(store: Store, today: date, runner: str, wall: datetime) -> tuple[i
             return frameworks[name]
 
         events: list = []
+        leavers = leavers_addresses(org, today)  # once a pass, for both kinds of copy
         moved, failed = _addressed_again(conn, org, today, framework, events)
-        moved += _copied_again(conn, org, today, framework, events)
-        alone, nobodys = _copies_alone_again(conn, org, today, framework, events)
+        moved += _copied_again(conn, org, today, framework, leavers, events)
+        alone, nobodys = _copies_alone_again(conn, org, today, framework, leavers, events)
         log_many(conn, events)
     return moved + alone, failed + nobodys
 
@@ -129,9 +130,9 @@ def _rung_again(conn, fw, org, ob, r, who) -> int:
     return int(moved)
 
 
-def _copied_again(conn, org, today: date, framework, events: list) -> int:
-    """Each notice waiting to go whose copies name someone not in post copied to who is copied in their place."""
-    leavers = leavers_addresses(org, today)
+def _copied_again(conn, org, today: date, framework, leavers: frozenset[str], events: list) -> int:
+    """Each notice waiting to go whose copies name someone not in post copied to who is copied in their place
+    (``leavers``: :func:`~qaf.engine.readdress.leavers_addresses` for ``org`` and ``today``)."""
     rows = [r for r in outbox_store.waiting_copied(conn, lock=True) if r.cause and left_of(org, _cc(r), today, leavers)]
     found = _obligations(conn, {r.cause for r in rows})
     changed = 0
@@ -146,10 +147,9 @@ def _copied_again(conn, org, today: date, framework, events: list) -> int:
     return changed
 
 
-def _copies_alone_again(conn, org, today: date, framework, events: list) -> tuple[int, int]:
+def _copies_alone_again(conn, org, today: date, framework, leavers: frozenset[str], events: list) -> tuple[int, int]:
     """Each copy of a notice tried again as an email of its own (``KEY/cc/ADDRESS``: the server turned it away
     for now) waiting for someone not in post to everyone the work is copied to today who does not have it."""
-    leavers = leavers_addresses(org, today)
     rows = [r for r in outbox_store.copies_alone(conn, lock=True) if r.cause and left_of(org, (r.recipient_email,), today, leavers)]
     found = _obligations(conn, {r.cause for r in rows})
     notices: dict[str, list] = {}  # each notice's copies, by its key
@@ -181,7 +181,7 @@ def _in_their_place(conn, org, today: date, ob, rows: list, instead: tuple, copy
         why = f"not sent: {left.name if left else r.recipient_email} has left; it goes to {names} in their place" if instead else \
             nobody(left, r.recipient or r.recipient_email)  # fmt: skip
         failed += outbox_store.not_sent(conn, r.id, why)
-        events.append(("notice.not_sent", ob.id, {"key": r.key, "recipient": _left(org, r, today), "why": "left"}))
+        events.append(("notice.not_sent", ob.id, {"key": r.key, "recipient": r.recipient or getattr(left, "id", None), "why": "left"}))
     for p in instead[len(rows):]:
         key, person, body = copy(rows[0], p)
         if outbox_store.copy_again(conn, rows[0], key, person, p.email, body):
