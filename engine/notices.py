@@ -8,7 +8,7 @@ child's name to name. Subjects are single lines (no header injection).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from qaf.engine.model import Obligation
 from qaf.engine.org import Org, Person
@@ -27,6 +27,14 @@ class Notice:
     cause: str | None
     digest: bool = False  # goes in the recipient's daily digest rather than at once
     cc: tuple[str, ...] = ()  # addresses copied ("copied to the Head of Safeguarding"): sent at once, never digested
+    held: str | None = None  # why it cannot go yet (nobody holds the post it is for): kept failed, saying so, until someone does
+
+
+# The mark of a notice failed because nobody in post answers for its work (the Operations Manager's post
+# empty, or its holder gone with nobody in her place): the outbox keeps it, and it goes to whoever holds the
+# post within HELD_DAYS of being raised (qaf.usecases.readdress). Every such reason says it in these words.
+NOBODY_ANSWERS = "nobody in post now answers for this work"
+HELD_DAYS = 92  # qaf's default (no paper says): the three months the frameworks give the work an alert sets off
 
 
 def one_line(text: str, limit: int = 200) -> str:
@@ -75,6 +83,15 @@ def notice_for(fw: Framework, org: Org, ob: Obligation, event: Event, to: Person
     digest = reason != "alert" and any(r in fw.digest_roles for r in _roles(fw, org, to))
     cc = copied(org, ob, to) if reason == "alert" else ()
     return Notice(key, to.id, to.email, one_line(subject), "\n".join(lines), reason, ob.id, digest and not cc, cc)
+
+
+def held_for_nobody(fw: Framework, org: Org, ob: Obligation, event: Event, role: str, of: str, key: str,
+                    worker: Person | None = None) -> Notice:  # fmt: skip
+    """An alert to ``role`` for the ``of`` of ``ob`` that nobody holds on the day (the Operations Manager's post
+    empty): written as it would be, to nobody ("Dear Operations Manager,"), and held, failed and saying why,
+    so the outbox shows it and it goes to whoever holds the post when someone does."""
+    written = notice_for(fw, org, ob, event, Person("", role, ""), "alert", key, role=role, worker=worker)
+    return replace(written, recipient=None, email="", digest=False, held=f"not sent: no {role} found for the {of}: {NOBODY_ANSWERS}")
 
 
 def copied(org: Org, ob: Obligation, to: Person | None = None) -> tuple[str, ...]:

@@ -17,7 +17,7 @@ from typing import Collection, Mapping
 from qaf.engine import typed
 from qaf.engine.actions import ActionSpec, graded_worker, raise_actions
 from qaf.engine.model import LIVE, Obligation, ObligationKey, a_kind
-from qaf.engine.notices import Notice, copy_notices, notice_for
+from qaf.engine.notices import HELD_DAYS, Notice, copy_notices, held_for_nobody, notice_for
 from qaf.engine.org import Org, Person
 from qaf.engine.periods import after
 from qaf.engine.rules_ref import Event, Fired
@@ -288,8 +288,11 @@ def consequences(
                 shortfalls += short
             elif action.do == "alert":
                 found = ctx.find(action.role or "", action.of)
-                if found is None:
-                    shortfalls.append(f"no {action.role} found for the {action.of} of {ob.id}: alert not queued")
+                if found is None:  # held until someone holds the post (qaf.usecases.readdress revives it)
+                    shortfalls.append(f"no {action.role} found for the {action.of} of {ob.id}: the alert is held, failed, "
+                                      f"and goes to whoever holds the post within {HELD_DAYS} days")  # fmt: skip
+                    notices.append(held_for_nobody(fw, org, ob, event, action.role or "", action.of, f"alert/{event.on}/{ob.id}/{f.index}/{a}",
+                                                   worker=ctx.worker()))  # fmt: skip
                 else:
                     notices.append(notice_for(fw, org, ob, event, found, "alert", f"alert/{event.on}/{ob.id}/{f.index}/{a}", role=action.role,
                                               worker=ctx.worker()))  # fmt: skip

@@ -34,6 +34,7 @@ from datetime import date
 
 from qaf.engine.escalation import REMINDER, recipient
 from qaf.engine.model import Obligation
+from qaf.engine.notices import NOBODY_ANSWERS
 from qaf.engine.org import Org, Person
 from qaf.engine.outcomes import holder_for
 from qaf.engine.rules_ref import numbered
@@ -142,4 +143,4 @@ def greeted(body: str, name: str, assignee: str | None = None) -> str:
 def nobody(left: Person | None, person: str) -> str:
     """Why a notice to ``person``, who has left, is not sent (nobody in post takes their place for it)."""
     who = f"{left.name} left on {left.end}" if left is not None and left.end else f"{left.name if left else person} is not in post"
-    return f"not sent: {who}, and nobody in post now answers for this work in their place"
+    return f"not sent: {who}, and {NOBODY_ANSWERS} in their place"

@@ -33,6 +33,7 @@ from typing import Any, Iterable
 
 from sqlalchemy import Connection, and_, bindparam, or_, select, update
 
+from qaf.engine.notices import NOBODY_ANSWERS
 from qaf.store.outcomes import FIRST_CHANCE
 from qaf.store.tables import OUTBOX
 from qaf.store.upsert import chunked, insert_new, update_rows
@@ -376,6 +377,25 @@ def readdress(conn: Connection, rid: int, person: str | None, email: str, body: 
     more = {k: v for k, v in (("subject", subject), ("reason", reason)) if v is not None}
     done = conn.execute(update(OUTBOX).where(c.id == rid, c.status == "pending")
                         .values(recipient=person, recipient_email=email, body_text=body, **more))  # fmt: skip
+    return done.rowcount == 1
+
+
+def held(conn: Connection, since: datetime, lock: bool = False) -> list[Any]:
+    """The rows failed because nobody in post answered for their work (their reason says
+    :data:`~qaf.engine.notices.NOBODY_ANSWERS`), raised since ``since``, in id order; ``lock``: held as read."""
+    c = OUTBOX.c
+    query = (select(c.id, c.key, c.cause, c.recipient, c.body_text)
+             .where(c.status == "failed", c.created_at >= since, c.last_error.contains(NOBODY_ANSWERS, autoescape=True)).order_by(c.id))  # fmt: skip
+    return list(conn.execute(query.with_for_update() if lock else query))
+
+
+def revive(conn: Connection, rid: int, person: str, email: str, body: str) -> bool:
+    """Failed row ``rid``, held for nobody, to ``person`` at ``email`` with ``body``, due at once with a month of
+    tries (its reason kept: what it waited for)."""
+    c = OUTBOX.c
+    done = conn.execute(update(OUTBOX).where(c.id == rid, c.status == "failed")
+                        .values(status="pending", attempts=0, next_attempt_at=FIRST_CHANCE, claimed_by=None, claimed_until=None,
+                                recipient=person, recipient_email=email, body_text=body))  # fmt: skip
     return done.rowcount == 1
 
 

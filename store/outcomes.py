@@ -264,7 +264,7 @@ def outbox_rows(notices: Iterable[Notice], at: datetime) -> list[dict[str, Any]]
         {
             "key": n.key, "recipient": n.recipient, "recipient_email": n.email, "cc": ",".join(n.cc) or None, "subject": n.subject,
             "body_text": n.body, "body_html": "", "reason": n.reason, "cause": n.cause, "digest": n.digest,
-            "status": "pending", "attempts": 0, "next_attempt_at": FIRST_CHANCE, "created_at": at,
+            "status": "failed" if n.held else "pending", "last_error": n.held, "attempts": 0, "next_attempt_at": FIRST_CHANCE, "created_at": at,
         }  # fmt: skip
         for n in notices
     ]
@@ -307,7 +307,7 @@ def persist(
         log_many(conn, list(logged))
     else:
         events.extend(logged)
-    return Persisted(obligations, notices)
+    return Persisted(obligations, tuple(n for n in notices if n.held is None))  # a held one is a shortfall, not queued
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from qaf.cli.common import day_arg, open_store, today_of, whole_arg
+from qaf.engine.notices import one_line
 from qaf.rules.problems import InputError, Problem, QafError, Source
 
 if TYPE_CHECKING:
@@ -182,7 +183,9 @@ def cmd_outbox(args: argparse.Namespace) -> int:
         print("the outbox is empty" + (f" (status {args.status})" if args.status else ""))
     for i in items:
         sent = f" sent {i.sent_at:%Y-%m-%d %H:%M}" if i.sent_at else ""
-        print(f"{i.id:>5}  {i.status:<8}{sent}  {i.reason:<10} {i.recipient_email:<40} {i.subject}")
+        print(f"{i.id:>5}  {i.status:<8}{sent}  {i.reason:<10} {i.recipient_email or '(nobody)':<40} {i.subject}")
+        if i.status == "failed" and i.last_error:  # why: the server's words, or that nobody in post answers for it
+            print(f"{'':>7}{one_line(i.last_error, 300)}")
     return 0
 
 

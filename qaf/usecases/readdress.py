@@ -14,13 +14,23 @@ email of its own for a leaver's address, goes to everyone the work is
 copied to today who does not have it, or is failed, saying why. Notices
 this does not work out (a key the framework no longer explains) are left
 as they were.
+
+A notice failed because nobody in post answered for its work (an alert
+raised while the Operations Manager's post was empty, or one whose reader
+left with nobody in her place) is held: when someone holds the post, within
+:data:`~qaf.engine.notices.HELD_DAYS` of its being raised, it goes to them
+(:func:`_revived`), greeted by name, and the event log says so. An overdue
+rung is held only while its work is still open at the due date it was
+raised against; a copy is not held (the others copied have theirs).
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from qaf.engine.escalation import rung_text
+from qaf.engine.model import LIVE
+from qaf.engine.notices import HELD_DAYS
 from qaf.engine.query import Filters
 from qaf.engine.readdress import (NOT_WORKED_OUT, copied_instead, copied_today, greeted, in_post, leavers_addresses, left_of, named_today,
                                   nobody, whose)
@@ -40,7 +50,8 @@ def readdress(store: Store, today: date, runner: str, wall: datetime) -> tuple[i
         org = store.org_in(conn)
         leavers = leavers_addresses(org, today)
         stale = outbox_store.stale_claims(conn, runner, wall)
-        if not stale and all(in_post(org, p, today) for p in outbox_store.waiting_for(conn)) and \
+        held = _revivable(conn, org, today, _frameworks(store, conn), outbox_store.held(conn, _held_since(wall)))
+        if not stale and not held and all(in_post(org, p, today) for p in outbox_store.waiting_for(conn)) and \
                 not any(left_of(org, _cc(r), today, leavers) for r in outbox_store.waiting_copied(conn)) and \
                 not any(left_of(org, (r.recipient_email,), today, leavers) for r in outbox_store.copies_alone(conn)):  # fmt: skip
             return 0, 0
@@ -48,20 +59,68 @@ def readdress(store: Store, today: date, runner: str, wall: datetime) -> tuple[i
         if stale:
             outbox_store.release_stale(conn, runner, wall)
         org = store.org_in(conn)
-        frameworks: dict = {}
-
-        def framework(name: str):
-            if name not in frameworks:
-                frameworks[name] = store.framework_in(conn, name)
-            return frameworks[name]
-
+        framework = _frameworks(store, conn)
         events: list = []
+        revived = _revived(conn, org, today, wall, framework, events) if held else 0
         leavers = leavers_addresses(org, today)  # once a pass, for both kinds of copy
         moved, failed = _addressed_again(conn, org, today, framework, events)
+        moved += revived
         moved += _copied_again(conn, org, today, framework, leavers, events)
         alone, nobodys = _copies_alone_again(conn, org, today, framework, leavers, events)
         log_many(conn, events)
     return moved + alone, failed + nobodys
+
+
+def _frameworks(store: Store, conn):
+    """``framework(name)``: each framework read once a pass, in ``conn``."""
+    found: dict = {}
+
+    def framework(name: str):
+        if name not in found:
+            found[name] = store.framework_in(conn, name)
+        return found[name]
+
+    return framework
+
+
+def _held_since(wall: datetime) -> datetime:
+    """The first moment a notice held for nobody may have been raised (``created_at``, on the clock ``wall`` is)
+    and still go to whoever holds the post now."""
+    return wall - timedelta(days=HELD_DAYS)
+
+
+def _revivable(conn, org, today: date, framework, rows: list) -> list[tuple]:
+    """``rows``, notices held for nobody, each that someone in post on ``today`` now answers for, with its work
+    and them: ``(row, obligation, person)``. An overdue rung only while its work is open at the due date it was
+    raised against (a reminder: while it is open); an alert or a grade's notice whatever became of the work."""
+    found = _obligations(conn, {r.cause for r in rows if r.cause})
+    out = []
+    for r in rows:
+        ob = found.get(r.cause)
+        if ob is None:
+            continue
+        parts = r.key.split("/")
+        if parts[0] == "esc" and (ob.status not in LIVE or (len(parts) == 4 and parts[3] != ob.due.isoformat())):
+            continue  # the ladder has moved on: its next rung is raised on its own day
+        who = named_today(framework(ob.framework), org, ob, r.key, today)
+        if who is NOT_WORKED_OUT or who is None or who.id == r.recipient or not in_post(org, who.id, today):
+            continue
+        out.append((r, ob, who))
+    return out
+
+
+def _revived(conn, org, today: date, wall: datetime, framework, events: list) -> int:
+    """Each notice held for nobody that someone in post now answers for, to them (worked out again in the write
+    transaction, its rows held as read)."""
+    revived = 0
+    for r, ob, who in _revivable(conn, org, today, framework, outbox_store.held(conn, _held_since(wall), lock=True)):
+        if not outbox_store.revive(conn, r.id, who.id, who.email, greeted(r.body_text, who.name)):
+            continue
+        if r.key.startswith("esc/"):  # written again for its new reader, and recorded as told
+            _rung_again(conn, framework(ob.framework), org, ob, r, who)
+        revived += 1
+        events.append(("notice.revived", ob.id, {"key": r.key, "was": r.recipient, "to": who.id}))
+    return revived
 
 
 def _addressed_again(conn, org, today: date, framework, events: list) -> tuple[int, int]:

@@ -1,0 +1,130 @@
+"""An alert nobody in post answers for is held, and goes to whoever holds the post (qaf/usecases/readdress.py).
+
+East Sussex 3.16: "If audit reveals significant concerns ... Alert Operations
+Manager at this point." The small council of tests/council.py: Pat Practice
+audits Tom Fairley's case and reports to Olive Ops. When both Operations
+Managers have gone and nobody is in their post, the alert cannot go to
+anyone: it is kept, failed and saying why (``qaf outbox --status failed``),
+and when HR's file names a new Operations Manager it goes to her, greeted
+by name, within 92 days of being raised (qaf's default). Both databases.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+from sqlalchemy import func, select, update
+
+from qaf.clock import utc_now
+from qaf.engine.notices import HELD_DAYS
+from qaf.engine.outcomes import Recording
+from qaf.store.sql import SqlStore
+from qaf.store.tables import EVENTS, OUTBOX
+from qaf.usecases import recording
+from tests.council import PEOPLE, council, handed_over, person
+from tests.test_mail_after_leaving import OLIVE, OSCAR, concerns_found_while_mail_is_down, delivered, tick
+from tests.test_outcomes import april_audit, scheduled
+
+OPERATIONS_MANAGERS = ("OM1", "OM2")
+
+
+def operations_managers_gone(store: SqlStore, left: date) -> None:
+    """HR's file: Olive Ops and Otto Ops left on ``left``; nobody is an Operations Manager."""
+    store.save_org(council(people=tuple(replace(p, end=left) if p.id in OPERATIONS_MANAGERS else p for p in PEOPLE)))
+
+
+def oscar_starts(store: SqlStore, left: date, start: date) -> None:
+    """HR's file again: Oscar New has Olive's post (her Practice Managers report to him) from ``start``."""
+    gone = tuple(replace(p, end=left) if p.id == "OM2" else p for p in PEOPLE)
+    store.save_org(council(people=handed_over(left, {"OM1": person("OM9", "Oscar New", "Operations Manager", "T1", "H1", start)}, gone)))
+
+
+def the_alert(store: SqlStore):
+    o = OUTBOX.c
+    with store.read() as conn:
+        [row] = conn.execute(select(o.recipient, o.recipient_email, o.status, o.last_error).where(o.key.like("alert/%"), ~o.key.contains("/cc/"))).all()
+    return row
+
+
+def revived(store: SqlStore) -> int:
+    with store.read() as conn:
+        return conn.execute(select(func.count()).select_from(EVENTS).where(EVENTS.c.kind == "notice.revived")).scalar_one()
+
+
+def alerts(inbox) -> list[str]:
+    return [m["To"] for m in inbox.messages if m["Subject"].startswith("Alert")]
+
+
+def concerns_found_with_nobody_in_post(store: SqlStore):
+    """Olive and Otto left on 20 April; Pat records significant concerns in Tom's April audit on the 23rd."""
+    scheduled(store, "east-sussex-2013", today=date(2024, 4, 19))
+    audit = april_audit(store, "3.16", "SW1")
+    operations_managers_gone(store, date(2024, 4, 20))
+    return recording.record(store, Recording(audit.id, "requires_improvement", concerns=True, date=date(2024, 4, 23)), date(2024, 4, 23))
+
+
+def test_an_alert_raised_while_the_operations_managers_post_is_empty_is_held_saying_why(store: SqlStore):
+    """Nobody is an Operations Manager on 23 April: the recording says the alert is held (a shortfall, not a notice
+    queued), and the outbox keeps it, failed, to nobody, saying why: no mailbox of a leaver gets it."""
+    result = concerns_found_with_nobody_in_post(store)
+    assert not [n for n in result.queued if n.reason == "alert"]
+    assert [s for s in result.shortfalls if "no Operations Manager found for the worker" in s and "held" in s]
+    recipient, email, status, why = the_alert(store)
+    assert (recipient, email, status) == (None, "", "failed")
+    assert why == "not sent: no Operations Manager found for the worker: nobody in post now answers for this work"
+    inbox = delivered(store, date(2024, 4, 24))
+    assert alerts(inbox) == [] and OLIVE not in [m["To"] for m in inbox.messages]
+
+
+def test_a_held_alert_goes_to_the_new_operations_manager_on_his_first_day(store: SqlStore):
+    """Oscar New is named Operations Manager from 1 May (HR's file comes on the 28th). The tick of 30 April sends
+    nothing (he is not in post yet); that of 1 May sends him the alert, greeted by name, and the log says so."""
+    concerns_found_with_nobody_in_post(store)
+    tick(store, date(2024, 4, 24))
+    oscar_starts(store, date(2024, 4, 20), date(2024, 5, 1))
+    assert alerts(delivered(store, date(2024, 4, 30))) == []
+    inbox = delivered(store, date(2024, 5, 1))
+    assert alerts(inbox) == [OSCAR]
+    [alert] = [m for m in inbox.messages if m["Subject"].startswith("Alert")]
+    assert alert.get_body(("plain",)).get_content().startswith("Dear Oscar New,")
+    assert the_alert(store)[:3] == ("OM9", OSCAR, "sent") and revived(store) == 1
+    assert alerts(delivered(store, date(2024, 5, 2))) == []  # once
+
+
+def test_an_alert_whose_operations_manager_left_with_nobody_in_her_post_goes_to_her_successor_when_one_comes(store: SqlStore):
+    """The alert waits for Olive (mail down); Olive and Otto leave on the 24th and nobody has their post: it is failed,
+    saying so. Oscar takes Olive's post on 1 May: it goes to him then."""
+    scheduled(store, "east-sussex-2013", today=date(2024, 4, 22))
+    concerns_found_while_mail_is_down(store, april_audit(store, "3.16", "SW1"))
+    operations_managers_gone(store, date(2024, 4, 24))
+    assert alerts(delivered(store, date(2024, 4, 26))) == []
+    recipient, _, status, why = the_alert(store)
+    assert (recipient, status) == ("OM1", "failed") and why.startswith("not sent: Olive Ops left on 2024-04-24, and nobody in post")
+    oscar_starts(store, date(2024, 4, 24), date(2024, 5, 1))
+    assert alerts(delivered(store, date(2024, 5, 1))) == [OSCAR]
+    assert revived(store) == 1
+
+
+def test_while_the_post_stays_empty_the_held_alert_stays_as_it_is_and_the_log_quiet(store: SqlStore):
+    """A week of ticks with nobody in post: the alert stays failed, and no tick writes a line about it."""
+    concerns_found_with_nobody_in_post(store)
+    before = the_alert(store)
+    with store.read() as conn:
+        lines = conn.execute(select(func.count()).select_from(EVENTS).where(EVENTS.c.ref.like("%"), EVENTS.c.kind.like("notice.%"))).scalar_one()
+    for day in range(24, 31):
+        assert alerts(delivered(store, date(2024, 4, day))) == []
+    assert the_alert(store) == before and revived(store) == 0
+    with store.read() as conn:
+        assert conn.execute(select(func.count()).select_from(EVENTS).where(EVENTS.c.kind.like("notice.%"))).scalar_one() == lines
+
+
+def test_an_alert_held_longer_than_qafs_default_is_not_sent_when_someone_comes_at_last(store: SqlStore):
+    """Raised 93 days ago (qaf holds an alert 92 days, its default) and Oscar comes at last: nothing is sent, and
+    it stays failed for someone to send again by hand (``qaf outbox --send-again``)."""
+    concerns_found_with_nobody_in_post(store)
+    with store.write() as conn:  # the alert raised HELD_DAYS + 1 days before now
+        conn.execute(update(OUTBOX).where(OUTBOX.c.key.like("alert/%")).values(created_at=utc_now() - timedelta(days=HELD_DAYS + 1)))
+    oscar_starts(store, date(2024, 4, 20), date(2024, 4, 25))
+    assert alerts(delivered(store, date(2024, 4, 25))) == []
+    assert the_alert(store)[2] == "failed" and revived(store) == 0
