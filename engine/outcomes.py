@@ -291,8 +291,8 @@ def consequences(
                 if found is None:  # held until someone holds the post (qaf.usecases.readdress revives it)
                     shortfalls.append(f"no {action.role} found for the {action.of} of {ob.id}: the alert is held, failed, "
                                       f"and goes to whoever holds the post within {HELD_DAYS} days")  # fmt: skip
-                    notices.append(held_for_nobody(fw, org, ob, event, action.role or "", action.of, f"alert/{event.on}/{ob.id}/{f.index}/{a}",
-                                                   worker=ctx.worker()))  # fmt: skip
+                    notices += held_for_nobody(fw, org, ob, event, action.role or "", action.of, f"alert/{event.on}/{ob.id}/{f.index}/{a}",
+                                                   worker=ctx.worker())  # fmt: skip
                 else:
                     notices.append(notice_for(fw, org, ob, event, found, "alert", f"alert/{event.on}/{ob.id}/{f.index}/{a}", role=action.role,
                                               worker=ctx.worker()))  # fmt: skip

@@ -23,8 +23,8 @@ from qaf.store.sql import SqlStore
 from qaf.store.tables import EVENTS, OUTBOX
 from qaf.usecases import recording
 from tests.council import PEOPLE, council, handed_over, person
-from tests.test_mail_after_leaving import OLIVE, OSCAR, concerns_found_while_mail_is_down, delivered, tick
-from tests.test_outcomes import april_audit, scheduled
+from tests.test_mail_after_leaving import HANA, OLIVE, OSCAR, concerns_found_while_mail_is_down, delivered, tick
+from tests.test_outcomes import april_audit, find, scheduled
 
 OPERATIONS_MANAGERS = ("OM1", "OM2")
 
@@ -128,3 +128,24 @@ def test_an_alert_held_longer_than_qafs_default_is_not_sent_when_someone_comes_a
     oscar_starts(store, date(2024, 4, 20), date(2024, 4, 25))
     assert alerts(delivered(store, date(2024, 4, 25))) == []
     assert the_alert(store)[2] == "failed" and revived(store) == 0
+
+
+def test_those_an_alert_is_copied_to_have_their_copy_now_while_the_alert_waits_for_someone_in_post(store: SqlStore):
+    """3.3: concerns in the Operations Manager's audit of Pat's supervision alert the Head of Safeguarding, and
+    the work is "forwarded to Head of Service" (Hana Locality). Hal Safeguard left on 20 April and nobody has
+    his post: Hana has her copy of the alert on the 24th, saying nobody holds the post; the alert waits. Holly
+    Guard is Head of Safeguarding from 1 May: the alert goes to her then, and Hana is not copied twice."""
+    scheduled(store, "east-sussex-2013", today=date(2024, 4, 19))
+    audit = next(o for o in find(store, row="3.3", subject="PM1", kind="audit"))
+    store.save_org(council(people=tuple(replace(p, end=date(2024, 4, 20)) if p.id == "HS1" else p for p in PEOPLE)))
+    recording.record(store, Recording(audit.id, "requires_improvement", concerns=True, date=date(2024, 4, 23)), date(2024, 4, 23))
+    inbox = delivered(store, date(2024, 4, 24))
+    [copy] = [m for m in inbox.messages if m["Subject"].startswith("Alert")]
+    assert (copy["To"], copy["Cc"]) == (HANA, None)
+    assert copy.get_body(("plain",)).get_content().startswith("No Head of Safeguarding is in post for this work: this copy comes to you now")
+    holly = person("HS9", "Holly Guard", "Head of Safeguarding", None, "AD1", date(2024, 5, 1))
+    store.save_org(council(people=handed_over(date(2024, 4, 20), {"HS1": holly})))
+    inbox = delivered(store, date(2024, 5, 1))
+    [alert] = [m for m in inbox.messages if m["Subject"].startswith("Alert")]
+    assert (alert["To"], alert["Cc"]) == ("holly.guard@example-council.gov.uk", None)
+    assert alert.get_body(("plain",)).get_content().startswith("Dear Holly Guard,")
