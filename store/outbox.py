@@ -242,7 +242,7 @@ def send_again(conn: Connection, ids: list[int]) -> tuple[list[Any], dict[int, s
     """Put the failed rows ``ids`` back to be sent, due at once, with a month of tries again, or nothing at
     all: (the rows put back, as they were; what each id that is not a failed row is: ``missing`` or its status).
 
-    Only a failed row is ever put back (one failed as 'may have been sent' once
+    Only a failed row with an address is ever put back (one failed as 'may have been sent' once
     someone has checked that it did not arrive): a row pending, being sent or
     sent is never handed to a sender by this. Held as read (PostgreSQL): a
     change to one of them meanwhile waits, and the guarded update puts back
@@ -252,6 +252,7 @@ def send_again(conn: Connection, ids: list[int]) -> tuple[list[Any], dict[int, s
     wanted = sorted(set(ids))
     found = {r.id: r for part in chunked(wanted) for r in conn.execute(select(OUTBOX).where(c.id.in_(part)).order_by(c.id).with_for_update())}
     wrong = {i: (found[i].status if i in found else "missing") for i in wanted if i not in found or found[i].status != "failed"}
+    wrong |= {i: "nobody's" for i in wanted if i in found and found[i].status == "failed" and not found[i].recipient_email}  # held: no address
     if wrong:
         return [], wrong
     for part in chunked(wanted):

@@ -149,3 +149,18 @@ def test_those_an_alert_is_copied_to_have_their_copy_now_while_the_alert_waits_f
     [alert] = [m for m in inbox.messages if m["Subject"].startswith("Alert")]
     assert (alert["To"], alert["Cc"]) == ("holly.guard@example-council.gov.uk", None)
     assert alert.get_body(("plain",)).get_content().startswith("Dear Holly Guard,")
+
+
+def test_a_held_alert_is_not_sent_again_by_hand_to_nobody(store: SqlStore, db_url: str, capsys):
+    """``qaf outbox --send-again`` puts a failed notice back to be sent; a held alert has nobody to go to, so it
+    is refused, saying it goes to whoever holds the post, and the store is as it was."""
+    from qaf.cli.main import main
+    from tests.conftest import snapshot
+
+    concerns_found_with_nobody_in_post(store)
+    with store.read() as conn:
+        [rid] = conn.execute(select(OUTBOX.c.id).where(OUTBOX.c.key.like("alert/%"))).scalars().all()
+    before = snapshot(store)
+    assert main(["--db", db_url, "outbox", "--send-again", str(rid)]) == 1
+    assert f"{rid}: is held for nobody in post: it goes to whoever holds the post when someone does" in capsys.readouterr().err
+    assert snapshot(store) == before

@@ -471,7 +471,8 @@ def send_again(store: Store, ids: list[int]) -> list:
         rows, wrong = ob_store.send_again(conn, ids)
         if wrong:
             raise QafError("outbox --send-again: " + "; ".join(
-                f"{i}: no such notice" if what == "missing" else f"{i}: is {what}, not failed (only a failed notice is sent again)"
+                f"{i}: no such notice" if what == "missing" else f"{i}: is held for nobody in post: it goes to whoever holds the "
+                "post when someone does" if what == "nobody's" else f"{i}: is {what}, not failed (only a failed notice is sent again)"
                 for i, what in sorted(wrong.items())) + "; nothing was put back")  # fmt: skip
         log_many(conn, [("outbox.sent_again", str(r.id), {"reason": r.reason, "attempts": r.attempts}) for r in rows])
     return rows
