@@ -385,7 +385,7 @@ def held(conn: Connection, since: datetime, lock: bool = False) -> list[Any]:
     """The rows failed because nobody in post answered for their work (their reason says
     :data:`~qaf.engine.notices.NOBODY_ANSWERS`), raised since ``since``, in id order; ``lock``: held as read."""
     c = OUTBOX.c
-    query = (select(c.id, c.key, c.cause, c.recipient, c.body_text)
+    query = (select(c.id, c.key, c.cause, c.recipient, c.body_text, c.subject, c.created_at, c.last_error)
              .where(c.status == "failed", c.created_at >= since, c.last_error.contains(NOBODY_ANSWERS, autoescape=True)).order_by(c.id))  # fmt: skip
     return list(conn.execute(query.with_for_update() if lock else query))
 

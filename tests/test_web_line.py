@@ -713,3 +713,31 @@ def test_the_framework_filter_offers_each_framework_by_its_title_not_its_file_id
     assert chosen.status_code == 200 and f'<option value="{fw.id}" selected>' in chosen.text
     wrong = pat.get("/search?framework=east-sussex")  # a link made by hand: what was typed comes back, beside why
     assert wrong.status_code == 422 and 'value="east-sussex"' in wrong.text and "no framework" in beside(wrong.text, "f-framework")
+
+
+def test_the_director_sees_an_alert_waiting_for_someone_in_post_until_it_goes(site: Site):
+    """Olive Ops and Otto Ops left on 7 June and nobody is an Operations Manager: concerns in Tom Fairley's June
+    audit alert nobody. The Director's page lists the alert, why it waits, and links its audit; once HR names
+    Oscar New in Olive's post and the alert goes to him, the list is empty."""
+    from dataclasses import replace as changed
+
+    from qaf.store.outbox import held
+    from qaf.usecases.readdress import readdress
+    from tests.council import PEOPLE, council, handed_over, person
+
+    gone = tuple(changed(p, end=date(2024, 6, 7)) if p.id in ("OM1", "OM2") else p for p in PEOPLE)
+    site.store.save_org(council(people=gone))
+    audit = june(site)
+    recording.record(site.store, Recording(audit.id, "requires_improvement", concerns=True, date=date(2024, 6, 10)), TODAY)
+    page = site.signed_in(DANA).get("/director").text
+    listed = re.search(r'<h3 id="held">.*?</table>', page, re.S).group(0)
+    assert '<span class="count">1</span>' in listed and f'href="/obligations/{audit.id}"' in listed
+    assert "Alert: significant concerns in the 3.16 audit of case" in listed and "No Operations Manager found for the worker</td>" in listed
+    oscar = person("OM9", "Oscar New", "Operations Manager", "T1", "H1", date(2024, 6, 10))
+    site.store.save_org(council(people=handed_over(date(2024, 6, 7), {"OM1": oscar}, gone)))
+    readdress(site.store, TODAY, "test", NOW)
+    with site.store.read() as conn:
+        assert held(conn, NOW.replace(year=2000)) == []
+    page = site.signed_in(DANA).get("/director").text
+    assert '<h3 id="held">Waiting for someone in post <span class="count">0</span></h3>' in page
+    assert "Every notice has someone in post to go to." in page

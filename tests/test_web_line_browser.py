@@ -114,3 +114,27 @@ def test_the_directors_page_with_two_frameworks_fits_a_phone(site):  # noqa: F81
     browser.page.goto(f"{server.base}/director?framework=nope")
     assert browser.page.locator("#d-framework-error").is_visible()
     browser.check("line-director-bad-framework")
+
+
+def test_the_director_sees_an_alert_waiting_for_someone_in_post_on_a_phone(site):  # noqa: F811
+    """Nobody is an Operations Manager when concerns are found in Tom Fairley's June audit: the Director's page lists
+    the alert that waits, why, and a link to its audit, readable at phone width (axe-core on it too)."""
+    from dataclasses import replace
+
+    from qaf.engine.outcomes import Recording
+    from qaf.usecases import recording
+    from tests.council import PEOPLE, council
+
+    server, browser, inbox, store = site
+    store.save_org(council(people=tuple(replace(p, end=date(2024, 6, 7)) if p.id in ("OM1", "OM2") else p for p in PEOPLE)))
+    audit = may_audit(store, "SW1", 6)
+    recording.record(store, Recording(audit.id, "requires_improvement", concerns=True, date=date(2024, 6, 10)), TODAY)
+    sign_in_as(server, browser, inbox, DANA, "/director")
+    held = browser.page.locator("#held + p + table")
+    assert held.locator(f'a[href="/obligations/{audit.id}"]').is_visible()
+    assert "No Operations Manager found for the worker" in held.inner_text()
+    browser.check("line-director-held")
+    browser.page.set_viewport_size({"width": 390, "height": 900})
+    wide = browser.page.evaluate("document.documentElement.scrollWidth")
+    assert wide <= 390 and held.locator(f'a[href="/obligations/{audit.id}"]').is_visible()
+    browser.page.set_viewport_size({"width": 1280, "height": 900})

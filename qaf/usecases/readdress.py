@@ -26,11 +26,12 @@ raised against; a copy is not held (the others copied have theirs).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from qaf.engine.escalation import rung_text
 from qaf.engine.model import LIVE
-from qaf.engine.notices import HELD_DAYS
+from qaf.engine.notices import HELD_DAYS, NOBODY_ANSWERS
 from qaf.engine.query import Filters
 from qaf.engine.readdress import (NOT_WORKED_OUT, copied_instead, copied_today, greeted, in_post, leavers_addresses, left_of, named_today,
                                   nobody, whose)
@@ -69,6 +70,32 @@ def readdress(store: Store, today: date, runner: str, wall: datetime) -> tuple[i
         alone, nobodys = _copies_alone_again(conn, org, today, framework, leavers, events)
         log_many(conn, events)
     return moved + alone, failed + nobodys
+
+
+@dataclass(frozen=True)
+class Held:
+    """A notice held because nobody in post answers for its work, as the Director's page lists it."""
+
+    raised: datetime
+    subject: str  # staff names and a case reference: never a child's details, never what anyone typed
+    obligation: str | None
+    why: str  # "no Operations Manager found for the worker", "Olive Ops left on 2024-04-24"
+
+
+def held_notices(store: Store, wall: datetime) -> list[Held]:
+    """The notices held for nobody that still go to whoever holds the post (raised within
+    :data:`~qaf.engine.notices.HELD_DAYS` of ``wall``), the latest first."""
+    with store.read() as conn:
+        rows = outbox_store.held(conn, _held_since(wall))
+    return [Held(r.created_at, r.subject, r.cause, _why(r.last_error or "")) for r in reversed(rows)]
+
+
+def _why(reason: str) -> str:
+    """A held notice's reason, as a person reads it: who is missing, without the words every one of them shares."""
+    why = reason.removeprefix("not sent: ")
+    for tail in (f", and {NOBODY_ANSWERS} in their place", f": {NOBODY_ANSWERS}"):
+        why = why.removesuffix(tail)
+    return why[:1].upper() + why[1:]
 
 
 def _frameworks(store: Store, conn):

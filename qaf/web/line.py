@@ -34,6 +34,7 @@ from starlette.responses import RedirectResponse, Response
 
 from qaf.calendars import access
 from qaf.engine.model import DONE, OPEN, OVERDUE, RESCHEDULED, Obligation, status_words
+from qaf.engine.notices import HELD_DAYS
 from qaf.engine.query import STORED, Filters, QueryError
 from qaf.engine.report_words import Month
 from qaf.rules.model import KINDS
@@ -41,7 +42,7 @@ from qaf.rules.plain import iso_day
 from qaf.rules.problems import InputError
 from qaf.rules.roles import Vocabulary
 from qaf.store.outcomes import NoSuchObligation
-from qaf.usecases import extensions, queries, reporting, tokens
+from qaf.usecases import extensions, queries, readdress, reporting, tokens
 from qaf.usecases.feeds import vocabulary
 from qaf.web import filters
 from qaf.web.details import details
@@ -261,7 +262,9 @@ def director_page(site: Site, who: Viewer, month_text: str | None, framework_id:
     reached = reporting.reached(store, who.person, start, today)
     org = store.org()
     obs = {o.id: o for o in store.obligations(Filters(ids=frozenset(r.obligation for r in reached), statuses=None))} if reached else {}
+    held = readdress.held_notices(store, site.now())  # the outbox, not the obligations: read each time, one query
     return page("director.html", **context, report=report, year=year, reached=reached[:50], reached_total=len(reached),
+                held=held[:50], held_total=len(held), held_days=HELD_DAYS,
                 obs=obs, name=lambda pid: name_of(org, pid), prev=month.plus(-1), next=month.plus(1) if month.plus(1).first <= today else None)  # fmt: skip
 
 
