@@ -86,13 +86,13 @@ def notice_for(fw: Framework, org: Org, ob: Obligation, event: Event, to: Person
 
 
 def held_for_nobody(fw: Framework, org: Org, ob: Obligation, event: Event, role: str, of: str, key: str,
-                    worker: Person | None = None) -> list[Notice]:  # fmt: skip
-    """An alert to ``role`` for the ``of`` of ``ob`` that nobody holds on the day (the Operations Manager's post
-    empty): written as it would be, to nobody ("Dear Operations Manager,"), and held, failed and saying why,
-    so the outbox shows it and it goes to whoever holds the post when someone does. Those the work is copied to
-    (the Head of Service) are not kept waiting with it: each has the copy now, an email of its own
-    (``KEY/cc/ADDRESS``), saying nobody holds the post."""
-    written = notice_for(fw, org, ob, event, Person("", role, ""), "alert", key, role=role, worker=worker)
+                    worker: Person | None = None, reason: str = "alert") -> list[Notice]:  # fmt: skip
+    """An alert (or a grade's notice: ``reason``) to ``role`` for the ``of`` of ``ob`` that nobody holds on the
+    day (the Operations Manager's post empty): written as it would be, to nobody ("Dear Operations Manager,"),
+    and held, failed and saying why, so the outbox shows it and it goes to whoever holds the post when someone
+    does. Those an alert's work is copied to (the Head of Service) are not kept waiting with it: each has the
+    copy now, an email of its own (``KEY/cc/ADDRESS``), saying nobody holds the post."""
+    written = notice_for(fw, org, ob, event, Person("", role, ""), reason, key, role=role, worker=worker)
     held = replace(written, recipient=None, email="", digest=False, cc=(), held=f"not sent: no {role} found for the {of}: {NOBODY_ANSWERS}")
     body = f"No {role} is in post for this work: this copy comes to you now, and the alert goes to whoever holds the post.\n\n{written.body}"
     return [held] + [replace(written, key=f"{key}/cc/{a}", recipient=None, email=a, body=body, digest=False, cc=()) for a in written.cc]

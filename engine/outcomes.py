@@ -302,6 +302,10 @@ def consequences(
             found = ctx.find(role, "assignee")
             if found is not None:
                 notices.append(notice_for(fw, org, ob, event, found, "grade", f"grade/{event.on}/{ob.id}/{role}", role=role, worker=ctx.worker()))
+            else:  # held until someone holds the post, as an alert is
+                shortfalls.append(f"no {role} found for the assignee of {ob.id}: the grade's notice is held, failed, "
+                                  f"and goes to whoever holds the post within {HELD_DAYS} days")  # fmt: skip
+                notices += held_for_nobody(fw, org, ob, event, role, "assignee", f"grade/{event.on}/{ob.id}/{role}", ctx.worker(), "grade")
     if event.on == "outcome" and ob.copies:  # "copied to the Head of Safeguarding": the finished work, as a copy
         notices += copy_notices(fw, org, ob, day, ob.assignee)
     for o in obligations:

@@ -164,3 +164,31 @@ def test_a_held_alert_is_not_sent_again_by_hand_to_nobody(store: SqlStore, db_ur
     assert main(["--db", db_url, "outbox", "--send-again", str(rid)]) == 1
     assert f"{rid}: is held for nobody in post: it goes to whoever holds the post when someone does" in capsys.readouterr().err
     assert snapshot(store) == before
+
+
+def test_a_grades_notice_to_an_empty_post_is_held_and_goes_to_whoever_holds_it(store: SqlStore):
+    """A council's framework tells its Head of Safeguarding of every inadequate grade (``notify_on_grade``). Hal
+    Safeguard left on 20 April and nobody has his post when Tom's audit is graded inadequate on the 23rd: the
+    notice is held, saying why; Holly Guard holds the post from 1 May and is told then."""
+    import dataclasses
+
+    from qaf.rules.printer import print_framework
+    from qaf.usecases import scheduling
+    from tests.test_outcomes import FRAMEWORKS, YEAR
+
+    fw = dataclasses.replace(FRAMEWORKS["east-sussex-2013"], notify_on_grade=("Head of Safeguarding",))
+    store.save_framework(fw, print_framework(fw))
+    hal_gone = tuple(replace(p, end=date(2024, 4, 20)) if p.id == "HS1" else p for p in PEOPLE)
+    store.save_org(council(people=hal_gone))
+    scheduling.schedule(store, fw, council(people=hal_gone), *YEAR, date(2024, 4, 19))
+    told = recording.record(store, Recording(april_audit(store, "3.16", "SW1").id, "inadequate", date=date(2024, 4, 23)), date(2024, 4, 23))
+    assert told.queued == () and [s for s in told.shortfalls if "no Head of Safeguarding found for the assignee" in s and "held" in s]
+    o = OUTBOX.c
+    with store.read() as conn:
+        [(status, why)] = conn.execute(select(o.status, o.last_error).where(o.key.like("grade/%"))).all()
+    assert status == "failed" and why == "not sent: no Head of Safeguarding found for the assignee: nobody in post now answers for this work"
+    holly = person("HS9", "Holly Guard", "Head of Safeguarding", None, "AD1", date(2024, 5, 1))
+    store.save_org(council(people=handed_over(date(2024, 4, 20), {"HS1": holly})))
+    inbox = delivered(store, date(2024, 5, 1))
+    [notice] = [m for m in inbox.messages if m["To"] == "holly.guard@example-council.gov.uk"]
+    assert "grade" in notice["Subject"] and notice.get_body(("plain",)).get_content().startswith("Dear Holly Guard,")
