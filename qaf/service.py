@@ -229,7 +229,7 @@ def _send_job(today: date) -> tuple[int, int, int]:
     store = _here["store"]
     wall = store.wall(utc_now)
     readdress(store, today, _here["runner"], wall())  # an organisation loaded since the tick: what waits for a leaver goes to who answers now
-    return send_outbox(store, _here["settings"], _here["runner"], utc_now(), wall)
+    return send_outbox(store, _here["settings"], _here["runner"], wall(), wall)  # stamped on the database's clock, as its leases
 
 
 def build(

@@ -621,6 +621,32 @@ def test_two_senders_whose_clocks_differ_by_minutes_do_not_both_send_one_email(s
     assert [r.status for r in outbox_rows_of(store)] == ["sent"]
 
 
+def test_the_leaders_minute_send_stamps_what_it_sent_on_the_databases_clock(store: SqlStore, monkeypatch):
+    """A leader on a host whose clock runs three hours ahead sends an alert: the outbox records it sent at the
+    database's time, as every lease is kept (the retention purge and the Date header read it), not the host's."""
+    from qaf import service
+
+    queue(store, alert(0))
+    right = service.utc_now
+
+    class Server:
+        def __init__(self, *_) -> None:
+            pass
+
+        def send(self, msg, **_) -> None:
+            return None
+
+        def close(self) -> None:
+            pass
+
+    monkeypatch.setattr(service, "_here", {"store": store, "settings": MailSettings(host="127.0.0.1"), "runner": "ahead.example:1:0.a"})
+    monkeypatch.setattr(service, "utc_now", lambda: right() + timedelta(hours=3))
+    monkeypatch.setattr(tick, "Sender", Server)
+    service._send_job(date(2026, 5, 1))
+    [row] = outbox_rows_of(store)
+    assert row.status == "sent" and abs(row.sent_at - right()) < timedelta(minutes=5)
+
+
 def set_up_to_tick(db_url: str) -> SqlStore:
     """A store at ``db_url`` holding test_tick's framework and council, nothing ticked yet."""
     from tests.test_tick import set_up
