@@ -93,3 +93,4 @@ def test_a_host_whose_clock_is_a_day_out_answers_for_the_databases_today(db_url,
         assert api._business_date(store)() == expected
     finally:
         store.close()
+

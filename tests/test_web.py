@@ -372,3 +372,27 @@ def test_the_base_url_in_the_settings_file_is_the_web_apps_as_it_is_emails(store
         assert "webcal://qaf.example-council.gov.uk/feeds/" in made.text and "qaf-app.internal" not in made.text
     finally:
         app.state.store.close()
+
+
+def test_a_web_host_whose_clock_is_out_times_sign_in_links_by_the_databases_clock(store: SqlStore, db_url: str, monkeypatch):
+    """Sign-in links and sessions expire by the web app's clock. A host three hours ahead stamped its links with its
+    own time, and another host on time took them as good for three hours more than the fifteen minutes. The app
+    keeps them on the database's clock, measured as its business date is."""
+    from qaf.web import api
+
+    year(store)
+    monkeypatch.setattr(api, "utc_now", lambda: datetime.now(timezone.utc) + timedelta(hours=3))
+    inbox, port = Inbox(), free_port()
+    with smtp_server(inbox, port):
+        settings = MailSettings(host="127.0.0.1", port=port, sender="qaf@example-council.gov.uk", base_url=BASE)
+        client = TestClient(create_app(db_url, lambda: TODAY, base_url=BASE, mail_settings=settings), base_url=BASE, follow_redirects=False)
+        page = client.get("/sign-in")
+        assert client.post("/sign-in", data={"csrf": csrf(page.text), "email": PAT, "next": ""}).status_code == 200
+    from sqlalchemy import select
+
+    from qaf.store.tables import SIGNIN_LINKS
+
+    with store.read() as conn:
+        [(person, created, expires)] = conn.execute(select(SIGNIN_LINKS.c.person, SIGNIN_LINKS.c.created_at, SIGNIN_LINKS.c.expires_at)).all()
+    assert person == "PM1" and abs(created - datetime.now(timezone.utc)) < timedelta(minutes=5)
+    assert expires - created == timedelta(minutes=15)

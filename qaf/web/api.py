@@ -202,28 +202,43 @@ def _install_errors(app: FastAPI) -> None:
         return _json(500, "internal error: the request was not completed")
 
 
-def _business_date(store: SqlStore, every: float = 60.0) -> Callable[[], date]:
-    """Today in the framework's timezone on the database's clock, as the tick reads it (``SqlStore.wall``).
+def _database_clock(store: SqlStore, every: float = 60.0) -> tuple[Callable[[], date], Callable[[], datetime]]:
+    """Today in the framework's timezone, and the time, on the database's clock, as the tick reads them
+    (``SqlStore.wall``).
 
     A web host whose clock is out (a day, after a bad restore; minutes, about
     midnight) showed work due or late by its own day, not by the day the tick
-    escalated for. The zone and how far the database's clock is from this
-    host's are measured at most once a minute (two queries), not per request.
+    escalated for, and timed the sign-in links and sessions it issued by its
+    own clock, which another host read by a different one. The zone and how
+    far the database's clock is from this host's are measured at most once a
+    minute (two queries), not per request.
     """
     kept: list = [None, None, float("-inf")]  # zone, clock, when measured
 
-    def today() -> date:
+    def measured() -> None:
         if time.monotonic() - kept[2] > every:
             kept[:] = [store.timezone(), store.wall(utc_now), time.monotonic()]
+
+    def today() -> date:
+        measured()
         return business_date(kept[1](), kept[0])
 
-    return today
+    def now() -> datetime:
+        measured()
+        return kept[1]()
+
+    return today, now
+
+
+def _business_date(store: SqlStore, every: float = 60.0) -> Callable[[], date]:
+    """Today on the database's clock (:func:`_database_clock`)."""
+    return _database_clock(store, every)[0]
 
 
 def create_app(
     db_url: str | None = None, today: Callable[[], date] | None = None, *, base_url: str | None = None,
     feed_ttl: float = 1.0, done_days: int = DONE_DAYS, overseers: tuple[str, ...] = access.OVERSEERS,
-    freeze_heap: bool = False, now: Callable[[], datetime] = utc_now, mail_settings: mail.MailSettings | None = None,
+    freeze_heap: bool = False, now: Callable[[], datetime] | None = None, mail_settings: mail.MailSettings | None = None,
     store: SqlStore | None = None,
     oidc_settings: oidc.OidcSettings | None = None, oidc_transport=None, threads: int = THREADS,
 ) -> FastAPI:  # fmt: skip
@@ -237,7 +252,7 @@ def create_app(
 
     The web pages (:mod:`qaf.web.pages`) share the store and the business
     date; ``now`` is the wall clock their sign-in links and sessions expire
-    by, and ``mail_settings`` (default: read from the environment on each
+    by (default: the database's, as the business date), and ``mail_settings`` (default: read from the environment on each
     request for a link) how their emails are sent. ``oidc_settings`` (default:
     ``QAF_OIDC_*``, :mod:`qaf.web.oidc`) adds sign-in with the council's identity provider.
 
@@ -249,7 +264,8 @@ def create_app(
     # the environment's or the QAF_SETTINGS file's, as email reads it; None: from each request
     base = mail.checked_base_url(base_url) if base_url is not None else (mail.read_base_url() or None)
     store = store if store is not None else SqlStore.open(db_url)
-    clock = today or _business_date(store)
+    database_today, database_now = _database_clock(store)
+    clock, now = today or database_today, now or database_now
     feeds = FeedServer(store, clock, ttl=feed_ttl, done_days=done_days, overseers=overseers)
     answers = Answers()  # GET /api/obligations, kept while nothing it shows changed (qaf.web.kept)
     records = Records()  # and each obligation's record in them, kept while the day and organisation hold
