@@ -231,6 +231,12 @@ def _case(audit: Obligation) -> str:
     return f"case {audit.case}" if audit.case else audit.subject
 
 
+def alerted_for(fw: Framework, org: Org, action: Obligation, day: date) -> Person | None:
+    """Whom safeguarding ``action``'s alert goes to on ``day``, as :func:`safeguarding_alert` finds them (an
+    action carries its audit's row, case and subject, all that reads): to address again one still waiting."""
+    return _alerted(fw, org, action, action, day)
+
+
 def _alerted(fw: Framework, org: Org, audit: Obligation, action: Obligation, day: date) -> Person | None:
     people = people_of(org, vocabulary_of(fw))
     start = worker_of(org, audit) or org.person(action.assignee or "")

@@ -14,7 +14,8 @@ why.
 
 Keys this reads (the others, a digest, are left as they are):
 ``alert/ON/ID/TRIGGER/ACTION`` (:func:`qaf.engine.outcomes.consequences`),
-``grade/ON/ID/ROLE`` and ``esc/ID/LEVEL[/DUE]`` (:func:`qaf.engine.escalation.notice_key`).
+``grade/ON/ID/ROLE``, ``esc/ID/LEVEL[/DUE]`` (:func:`qaf.engine.escalation.notice_key`) and
+``action/ID/safeguarding`` (:func:`qaf.engine.actions.safeguarding_alert`).
 A copy waiting for a leaver, of finished work (``copy/ID/PERSON``,
 :func:`qaf.engine.notices.copy_notices`) or of an alert its server turned away for now
 (``KEY/cc/ADDRESS``, an email of its own), goes to everyone the work is copied to today who does
@@ -32,6 +33,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from qaf.engine.actions import alerted_for
 from qaf.engine.escalation import REMINDER, recipient
 from qaf.engine.model import Obligation
 from qaf.engine.notices import NOBODY_ANSWERS
@@ -65,6 +67,8 @@ def named_today(fw: Framework, org: Org, ob: Obligation, key: str, day: date):
             return holder_for(fw, org, ob, action.role or "", action.of, day)
         if parts[0] == "grade" and len(parts) >= 4 and parts[2] == ob.id:
             return holder_for(fw, org, ob, "/".join(parts[3:]), "assignee", day)
+        if parts[0] == "action" and len(parts) == 3 and parts[1] == ob.id and parts[2] == "safeguarding":
+            return alerted_for(fw, org, ob, day)
         if parts[0] == "esc" and len(parts) in (3, 4) and parts[1] == ob.id:
             level = int(parts[2])
             if level == REMINDER:

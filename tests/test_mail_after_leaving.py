@@ -269,3 +269,22 @@ def test_an_alert_a_dead_sender_left_claimed_when_the_operations_manager_leaves_
     inbox = delivered(store, date(2024, 4, 26))
     assert [m["To"] for m in inbox.messages if m["Subject"].startswith("Alert")] == [OSCAR]
     assert OLIVE not in [m["To"] for m in inbox.messages]
+
+
+def test_a_safeguarding_actions_alert_waiting_when_the_operations_manager_leaves_goes_to_her_successor(store: SqlStore):
+    """3.16 audit with concerns and an action marked safeguarding: it alerts Olive Ops at once, but the mail server
+    is down. Olive leaves on the 24th and Oscar New is the Operations Manager from the 25th: the alert reaches
+    Oscar, greeted by name, not Olive's old mailbox (it was left as it was: its key was not one readdressing read)."""
+    from qaf.engine.actions import parse_action
+
+    scheduled(store, "east-sussex-2013", today=date(2024, 4, 22))
+    audit = april_audit(store, "3.16", "SW1")
+    visit = parse_action("Visit the child at school with the new worker | due: 2024-05-31 | safeguarding")[0]
+    recording.record(store, Recording(audit.id, "requires_improvement", concerns=True, date=date(2024, 4, 23), actions=(visit,)),
+                     date(2024, 4, 23))  # fmt: skip
+    tick(store, date(2024, 4, 23))
+    reorganised(store, date(2024, 4, 24), {"OM1": person("OM9", "Oscar New", "Operations Manager", "T1", "H1", date(2024, 4, 25))})
+    inbox = delivered(store, date(2024, 4, 26))
+    [alert] = [m for m in inbox.messages if m["Subject"].startswith("Safeguarding action")]
+    assert alert["To"] == OSCAR and alert.get_body(("plain",)).get_content().startswith("Dear Oscar New,")
+    assert OLIVE not in [m["To"] for m in inbox.messages]
