@@ -721,3 +721,21 @@ def test_audits_of_my_work_are_narrowed_by_my_works_filters_and_say_so(site: Sit
         assert june.id not in found and "that match the filters" in found, query
     assert re.search(r"None of the \d+ match the filters", section("case=CS-999999"))
     assert june.id in section("") and "that match the filters" not in section("")
+
+
+def test_with_nobody_in_the_post_an_alert_is_for_the_recorded_page_held_and_its_copy_names_its_reader(site: Site):
+    """3.3: concerns in Olive Ops' audit of Pat's supervision alert the Head of Safeguarding, and the work is
+    "forwarded to Head of Service". Hal Safeguard left on 5 June and nobody has his post: the page Olive sees
+    after recording names Hana Locality as told (her copy, sent to her address), never "nobody", and says the
+    alert is held for whoever holds the post."""
+    from dataclasses import replace as changed
+
+    from tests.council import PEOPLE, council
+
+    site.store.save_org(council(people=tuple(changed(p, end=date(2024, 6, 5)) if p.id == "HS1" else p for p in PEOPLE)))
+    audit = next(o for o in find(site.store, row="3.3", subject="PM1", kind="audit") if o.status == "open")
+    answer = post(site.signed_in(OLIVE), f"/obligations/{audit.id}/outcome", {"grade": "requires_improvement", "concerns": "yes", "date": "2024-06-07"})
+    assert answer.status_code == 200, answer.text
+    told = re.findall(r"<li>(.*?)</li>", re.search(r'<ul class="list told">(.*?)</ul>', answer.text, re.S).group(1))
+    assert [t.split(": ")[0] for t in told] == ["<strong>Hana Locality</strong> (alert)", "<strong>Hana Locality</strong> (copy)"], told
+    assert "no Head of Safeguarding found for the assignee" in answer.text and "held" in answer.text

@@ -50,7 +50,7 @@ from qaf.engine.query import Filters
 from qaf.rules.plain import iso_day
 from qaf.rules.problems import InputError, Problem, Source
 from qaf.rules.settings import grade_key
-from qaf.usecases import queries, recording
+from qaf.usecases import queries, recording, signin
 from qaf.web import line
 from qaf.web.forms import form, page
 from qaf.web.site import Site, Viewer, name_of
@@ -113,7 +113,7 @@ def install(app: FastAPI, site: Site) -> None:
         created = sorted(res.created, key=lambda o: (KIND_ORDER.get(o.kind, 9), o.due)) if res else ()
         return page("recorded.html", viewer=who, ob=now_, act=act, title=RESULT_TITLES[act], created=created,
                     queued=res.queued if res else (), shortfalls=res.shortfalls if res else (),
-                    name=lambda pid: name_of(org, pid), counts=_counts(created),
+                    name=lambda pid: name_of(org, pid), counts=_counts(created), told_to=lambda n: _told_to(org, n, site.clock()),
                     opens=lambda o: site.opens(who, o))  # a link only to a page that opens for ``who``  # fmt: skip
 
     def to_its_page(oid: str) -> Response:
@@ -472,3 +472,12 @@ def _who_options(org, fw, ob: Obligation, worker, today: date) -> list[str]:
         if p.active_on(today) and p.name not in names and org.manager_on(p.id, today) is not None:
             names.append(p.name)
     return names + sorted(r.name for r in fw.roles if not r.body)
+
+
+def _told_to(org, notice, today) -> str:
+    """Whom a notice reaches, as the "recorded" page names them: its person, or for a copy sent to an address
+    alone (a held alert's copy to the Head of Service) whoever in post has that address, else the address."""
+    if notice.recipient:
+        return name_of(org, notice.recipient)
+    found = signin.person_by_email(org, notice.email, today)
+    return found.name if found else notice.email
