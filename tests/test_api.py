@@ -234,6 +234,31 @@ def test_the_api_needs_a_valid_api_token(shared: Served):
         assert r.headers["www-authenticate"] == "Bearer" and r.json()["message"], why
 
 
+BAD_BODIES = {
+    "not JSON": {"content": b"{not json", "headers": {"Content-Type": "application/json"}},
+    "not UTF-8": {"content": b'{"grade": "\xff"}', "headers": {"Content-Type": "application/json"}},
+    "a form": {"content": b"grade=good", "headers": {"Content-Type": "application/x-www-form-urlencoded"}},
+    "the wrong shape": {"json": {"grade": 3, "inspector": "me"}},
+    "a list": {"json": ["good"]},
+}
+
+
+def test_a_post_without_a_good_token_is_401_whatever_its_body(shared: Served):
+    """Who asks is decided before the body is read: a stranger's POST that was not JSON was told 422 and where
+    its JSON broke, where the API's every other answer to a stranger is 401. Each route that takes a body."""
+    audit = may_audit(shared.store, "SW4")
+    for route in ("outcome", "done"):
+        url = f"/api/obligations/{audit.id}/{route}"
+        for who, token in (("none", None), ("unknown", tokens.new_token()), ("a feed token", shared.feed["PM1"])):
+            for what, kw in BAD_BODIES.items():
+                r = shared.client.post(url, token, **kw)
+                assert r.status_code == 401, (route, who, what, r.status_code, r.text)
+                assert r.headers["www-authenticate"] == "Bearer", (route, who, what)
+                assert set(r.json()) == {"message"} and "body" not in r.text and "JSON" not in r.text, (route, who, what, r.text)
+        r = shared.client.post(url, shared.api["PM1"], **BAD_BODIES["not JSON"])  # with a good token: the body's own problem
+        assert r.status_code == 422 and r.json()["problems"][0]["field"] == "body", (route, r.text)
+
+
 def test_a_manager_sees_their_own_and_their_lines_obligations_and_no_one_elses(shared: Served):
     everything = {o.id: o for o in shared.store.obligations(Filters(statuses=None))}
     line = {"OM1", "PM1", "PM2", "SW1", "SW2", "SW3", "SW4", "SW5"}

@@ -22,7 +22,8 @@
   done (or closed): 409; someone else's: 403, as for the other writes.
 
 The API takes a personal API token (``Authorization: Bearer TOKEN``, from
-``qaf token create --purpose api``): none, or a bad one, is 401. What a
+``qaf token create --purpose api``): none, or a bad one, is 401, decided before
+a POST's body is read (whatever the body, a stranger hears only 401). What a
 caller sees is :mod:`qaf.calendars.access`'s rule: their own obligations and
 their line's, what they or their line attend or are copied into, and the actions
 raised by audits they see; the overseeing roles see everything. The list and
@@ -44,9 +45,11 @@ link, "My work", an obligation's page), their stylesheet at ``/static``.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import time
+import typing
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -58,7 +61,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import ConfigDict
+from pydantic import ConfigDict, TypeAdapter, ValidationError
 from sqlmodel import Field, SQLModel
 from starlette.exceptions import HTTPException
 
@@ -431,8 +434,18 @@ def create_app(
         """One obligation, as a SPEC §4 record."""
         return queries.page(store, one(oid, who), store.org(), clock())
 
-    @app.post("/api/obligations/{oid}/outcome", tags=["obligations"])
-    def record_outcome(oid: str, body: OutcomeIn, who: Caller = Depends(caller), _: None = Depends(_once_each)) -> dict[str, Any]:
+    def body_of(model: Any) -> Callable[..., Any]:
+        """The request's body as ``model``, read only once the token is known good: FastAPI reads and parses a
+        declared body before any dependency runs, so a stranger's POST that was not JSON was told 422 (and what
+        was wrong with the body) where it should hear only 401."""
+
+        async def read(request: Request, who: Caller = Depends(caller)) -> Any:
+            return _read_body(await request.body(), request.headers.get("content-type"), model)
+
+        return read
+
+    @app.post("/api/obligations/{oid}/outcome", tags=["obligations"], openapi_extra=_body_schema(OutcomeIn, required=True))
+    def record_outcome(oid: str, who: Caller = Depends(caller), body: OutcomeIn = Depends(body_of(OutcomeIn))) -> dict[str, Any]:
         """Record an audit's outcome, checked as ``qaf record`` checks it; returns what it set off. 422 on bad input."""
         ob = one(oid, who)
         if ob.kind == "action":  # the engine refuses it too (qaf record); here in the API's words
@@ -449,8 +462,8 @@ def create_app(
             "shortfalls": list(result.shortfalls), "rules": result.rules,
         }  # fmt: skip
 
-    @app.post("/api/obligations/{oid}/done", tags=["obligations"])
-    def close_action(oid: str, body: ActionDoneIn | None = None, who: Caller = Depends(caller), _: None = Depends(_once_each)) -> dict[str, Any]:
+    @app.post("/api/obligations/{oid}/done", tags=["obligations"], openapi_extra=_body_schema(ActionDoneIn, required=False))
+    def close_action(oid: str, who: Caller = Depends(caller), body: ActionDoneIn | None = Depends(body_of(ActionDoneIn | None))) -> dict[str, Any]:
         """Close an action, as ``qaf action done`` does: its owner or their line. 422 not an action, 409 already closed, 403 not yours."""
         ob = one(oid, who)
         if ob.kind != "action":
@@ -505,12 +518,58 @@ class _Pairs(list):
     """A JSON object's members as given, a key twice kept twice (a dict keeps the last, silently)."""
 
 
-async def _once_each(request: Request) -> None:
+def _body_schema(model: Any, required: bool) -> dict[str, Any]:
+    """The OpenAPI ``requestBody`` of a route whose body :func:`_read_body` reads (FastAPI sees no body to describe)."""
+    return {"requestBody": {"required": required, "content": {"application/json": {"schema": model.model_json_schema()}}}}
+
+
+def _invalid(errors: list[dict[str, Any]], body: Any = None) -> RequestValidationError:
+    return RequestValidationError(errors, body=body)
+
+
+def _read_body(raw: bytes, content_type: str | None, model: Any) -> Any:
+    """``raw`` as ``model`` (a model, or a model or None), as FastAPI reads a declared JSON body; every error a
+    :class:`RequestValidationError` the boundary answers 422 with, located at ``body``. A key given twice is
+    refused naming it (:func:`_once_each`). Called only after the caller's token was checked."""
+    value: Any = None
+    if raw:
+        kind = (content_type or "application/json").split(";", 1)[0].strip().lower()
+        if not (kind == "application/json" or (kind.startswith("application/") and kind.endswith("+json"))):
+            value = raw  # not said to be JSON: the model refuses it, as FastAPI's own reading did
+        else:
+            try:
+                value = json.loads(raw)
+            except json.JSONDecodeError as exc:
+                raise _invalid([{"type": "json_invalid", "loc": ("body", exc.pos), "msg": "JSON decode error",
+                                 "input": {}, "ctx": {"error": exc.msg}}], exc.doc) from None  # fmt: skip
+            except (ValueError, RecursionError) as exc:  # not UTF-8, or nested past Python's stack
+                why = "nested too deeply" if isinstance(exc, RecursionError) else "not UTF-8"
+                raise _invalid([{"type": "json_invalid", "loc": ("body",), "msg": "JSON decode error", "input": {},
+                                 "ctx": {"error": why}}]) from None  # fmt: skip
+            _once_each(raw)
+    elif not _accepts_none(model):
+        raise _invalid([{"type": "missing", "loc": ("body",), "msg": "Field required", "input": None}])
+    try:
+        return _adapter(model).validate_python(value)
+    except ValidationError as exc:
+        raise _invalid([{**e, "loc": ("body", *e.get("loc", ()))} for e in exc.errors(include_url=False)], value) from None
+
+
+@functools.cache
+def _adapter(model: Any) -> TypeAdapter:
+    return TypeAdapter(model)
+
+
+def _accepts_none(model: Any) -> bool:
+    return type(None) in typing.get_args(model)
+
+
+def _once_each(raw: bytes) -> None:
     """A body whose object gives a key twice is 422 naming it (``areas.Plan``): JSON's reader keeps the last and
     drops the other without a word. Read after the token (a stranger learns nothing); a body that is not JSON is
     left for the model's own message."""
     try:
-        root = json.loads(await request.body() or b"null", object_pairs_hook=_Pairs)
+        root = json.loads(raw or b"null", object_pairs_hook=_Pairs)
     except (ValueError, RecursionError):
         return
     stack: list[tuple[str, Any]] = [("", root)]
