@@ -293,11 +293,16 @@ def validate_triggers(fw: Framework) -> list[Problem]:
     out: list[Problem] = []
     grades = set(fw.grades)
     for row in fw.rows:
+        first: dict[str, int] = {}  # a trigger's id names it in the row's log ('trigger.fired': row and id): one a row
         for t in row.triggers:
             where = f"row {row.id}.trigger"
             w = t.when
             if problem := _not_one_line(t.source, f"{where}.id", t.id, f"a trigger id is one line of at most {LONGEST_ROW_ID} characters, "):
                 out.append(problem)
+            elif t.id and t.id in first:  # another row's trigger may share it (East Sussex's rows each have 'concerns')
+                out.append(_p(t.source, f"{where}.id", f"trigger id '{t.id}' is given twice in row {row.id} (first on line "
+                              f"{first[t.id]}): give each trigger of a row its own id", kind=ADDED_SINCE))  # fmt: skip
+            first.setdefault(t.id, t.source.line)
             if w.on not in TRIGGER_EVENTS:
                 out.append(_p(w.source, f"{where}.when.on", f"unknown event '{w.on}' (one of: {', '.join(TRIGGER_EVENTS)})"))
             for g in sorted(w.grades - grades):

@@ -884,6 +884,9 @@ def test_a_framework_stored_with_a_pattern_refused_since_reads_on_and_its_fix_lo
      "        sample: {row: \"3.14\", count: 3, percent: 10, moderator: up_the_line, each: true}"),  # a count and a percent
     ("council: East Sussex County Council\n", "council: East Sussex County Council\nareas: [Chronology, chronology]\n"),  # twice
     ("title: Quality Assurance in Children's Social Care and Early Help Services\n", "title: ''\n"),  # a title of nothing
+    ("          - alert: {role: Head of Safeguarding, of: assignee}\n\n  - id: \"3.4\"",  # row 3.3's trigger given twice
+     "          - alert: {role: Head of Safeguarding, of: assignee}\n      - id: concerns\n        when: {grades: [inadequate]}\n"
+     "        then:\n          - alert: {role: Head of Safeguarding, of: assignee}\n\n  - id: \"3.4\""),
 ])  # fmt: skip
 def test_a_framework_stored_before_a_check_was_added_reads_on_and_its_fix_loads(store: SqlStore, old: str, refused_since: str):
     """A check added since a framework was stored (a sample of a count and a percent, a key area named twice, a title of nothing) must

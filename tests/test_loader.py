@@ -486,6 +486,25 @@ def test_a_key_area_listed_twice_is_refused_at_its_line():
     assert not problems and fw.areas == ("Chronology", "Plan")
 
 
+ES_ALERT = ("      - id: concerns\n        when: {concerns: true}\n        then:\n"
+            "          - alert: {role: Head of Safeguarding, of: assignee}\n")  # row 3.3's one trigger
+
+
+def test_two_triggers_of_a_row_with_one_id_are_refused_at_the_second():
+    """Row 3.3 given a second trigger 'concerns' (an alert on an inadequate grade) loaded, and both fired under one
+    name: the log's 'trigger.fired' (row 3.3, concerns) could not say which. A trigger's id is its row's own; other
+    rows may use it (East Sussex's rows each have a trigger 'concerns')."""
+    second = "      - id: concerns\n        when: {grades: [inadequate]}\n        then:\n          - alert: {role: Head of Safeguarding, of: assignee}\n"
+    assert EAST_SUSSEX.count(ES_ALERT) == 1 and EAST_SUSSEX.count("- id: concerns") > 1
+    text = EAST_SUSSEX.replace(ES_ALERT, ES_ALERT + second)
+    _, problems = load_text(text, "es.yaml")
+    first, twice = line_of(text, ES_ALERT), line_of(text, ES_ALERT + second) + ES_ALERT.count("\n")
+    assert messages(errors(problems)) == [f"es.yaml:{twice}: row 3.3.trigger.id: trigger id 'concerns' is given twice in row 3.3 "
+                                          f"(first on line {first}): give each trigger of a row its own id"]  # fmt: skip
+    fw, problems = load_text(text.replace(second, second.replace("id: concerns", "id: inadequate")), "es.yaml")
+    assert fw is not None and not errors(problems)
+
+
 @pytest.mark.parametrize("title", ["''", "'   '"])
 def test_a_framework_needs_a_title_not_an_empty_one(title):
     """'title' is required, but "title: ''" loaded: every calendar subscribed to was named nothing, and the report

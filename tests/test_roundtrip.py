@@ -125,7 +125,7 @@ def rows(draw, row_id: str) -> Row:
         purpose=draw(text),
         by=(draw(st.sampled_from(ROLES)),),
         cadences=() if unschedulable else tuple(draw(st.lists(cadences() | event_cadences(), min_size=1, max_size=3))),
-        triggers=() if unschedulable else tuple(draw(st.lists(triggers(), max_size=2))),
+        triggers=() if unschedulable else tuple(draw(st.lists(triggers(), max_size=2, unique_by=lambda t: t.id or id(t)))),  # a row's ids its own
         unschedulable=draw(text.filter(lambda s: s.strip())) if unschedulable else None,
         section=draw(text),
         notes=tuple(draw(st.lists(text, max_size=2))),
