@@ -12,7 +12,7 @@ which replaces rules 3 and 4 but never 1 and 2: a pattern as loose as
 1. 1 to 64 characters: letters, digits and ``- / _ .``, starting with a
    letter or a digit;
 2. at least one digit, and not a whole calendar date (``2016-01-01``,
-   ``04/03/2015``: a date of birth is a child's personal detail);
+   ``04/03/2015``, ``01/02/13``: a date of birth is a child's personal detail);
 3. every run of letters is at most four long and in one case (``CS``,
    ``LCS``, ``CIN``, ``eh``): a name is longer, or written Name-case;
 4. no run of letters is one of the common short given names or surnames
@@ -77,14 +77,15 @@ def runs(ref: str) -> list[str]:
 
 
 # a whole calendar date, year first, or day or month first (as Excel writes one where its locale is American), one
-# separator throughout: a date of birth typed as the reference
+# separator throughout: a date of birth typed as the reference. Day or month first, the year may be two digits
+# (01/02/13, 1-2-13, 01.02.13: how a date of birth is often written), of either century
 _DATES = (re.compile(r"(?P<y>(?:19|20)\d\d)(?P<s>[-/.])(?P<m>\d\d?)(?P=s)(?P<d>\d\d?)"),
-          re.compile(r"(?P<d>\d\d?)(?P<s>[-/.])(?P<m>\d\d?)(?P=s)(?P<y>(?:19|20)\d\d)"))  # fmt: skip
+          re.compile(r"(?P<d>\d\d?)(?P<s>[-/.])(?P<m>\d\d?)(?P=s)(?P<y>(?:19|20)?\d\d)"))  # fmt: skip
 
 
 def is_date(ref: str) -> bool:
-    """Whether ``ref`` is, whole, a real calendar date (``2016-01-01``, ``04/03/2015``, ``12/31/2015``; not
-    ``2016-13-01`` nor ``30-02-2016``)."""
+    """Whether ``ref`` is, whole, a real calendar date (``2016-01-01``, ``04/03/2015``, ``12/31/2015``, ``01/02/13``,
+    ``1-2-13``; not ``2016-13-01``, ``30-02-2016``, ``13/13/13`` nor ``29/02/13``)."""
     import calendar
 
     def real(year: int, month: int, day: int) -> bool:
@@ -94,8 +95,10 @@ def is_date(ref: str) -> bool:
     if year_first:
         return real(int(year_first["y"]), int(year_first["m"]), int(year_first["d"]))
     if day_first:
-        year, first, second = int(day_first["y"]), int(day_first["d"]), int(day_first["m"])
-        return real(year, second, first) or real(year, first, second)
+        first, second = int(day_first["d"]), int(day_first["m"])
+        written = int(day_first["y"])
+        years = (written,) if len(day_first["y"]) == 4 else (2000 + written, 1900 + written)  # '00: 2000 a leap year, 1900 not
+        return any(real(year, second, first) or real(year, first, second) for year in years)
     return False
 
 

@@ -587,6 +587,29 @@ def test_a_date_typed_where_the_case_reference_goes_is_refused_whatever_the_coun
         assert why_not(ref) is None, (ref, why_not(ref))
 
 
+def test_a_date_of_birth_with_a_two_digit_year_is_not_a_case_reference(tmp_path):
+    """'01/02/13', '1-2-13' or '01.02.13' loaded as a case reference, where '01/02/2013' was refused: a child's date
+    of birth as it is often written, in every feed, email subject and report that names the case. Day or month first
+    with a year of two digits is refused as the other dates are (a real date in either century, whatever the
+    council's pattern); what no calendar holds, and references of other shapes, load."""
+    from qaf.engine.caserefs import why_not
+    from qaf.usecases.orgload import load_org
+    from tests.test_orgload import DATA
+
+    said = "a date is not a case reference (a date of birth is a child's personal detail)"
+    for ref in ("01/02/13", "1-2-13", "01.02.13", "1/2/13", "31/12/15", "12/31/15", "2/29/16", "29.02.00", "07-11-98"):
+        assert why_not(ref) == said and why_not(ref, ".+") == said, ref
+    for ref in ("29/02/13", "13/13/13", "32/01/13", "00/00/00", "12/345/67", "123/45/67", "1/2/345", "010213", "2024/0042",
+                "LCS/2024/0042", "CS-01-02-13", "CIN.2024.17", "CP-2024-7", "3.16", "12/13"):  # no date, or another shape
+        assert why_not(ref) is None, (ref, why_not(ref))
+    for name in ("teams.csv", "people.csv"):
+        (tmp_path / name).write_text((DATA / "small-org" / name).read_text())
+    (tmp_path / "cases.csv").write_text("ref,worker,team,opened,closed\nCS-000123,P4,T1,2025-01-10,\n01/02/13,P4,T1,2025-01-10,\n")
+    _, problems = load_org(tmp_path)
+    assert [(p.source.file.rsplit("/", 1)[-1], p.source.line, p.field, p.message) for p in problems if p.is_error] == [
+        ("cases.csv", 3, "ref", said)]
+
+
 def test_issue12_6_a_council_may_set_its_own_case_reference_pattern(tmp_path):
     from qaf.rules import bundled
     from qaf.rules.loader import load_text
