@@ -72,9 +72,11 @@ def about_character(ch: str) -> str:
 
 
 # the :attr:`Problem.kind` of what a check added since frameworks were first stored refuses (a sample of a count and
-# a percent, a key area named twice, a title of nothing): a framework stored before reads on as it did
-# (store/frameworks.py), so the council is never stranded with one it loaded then; loading it again is refused until
-# it is mended
+# a percent, a key area named twice, a title of nothing, a row's trigger id given twice, a '# default' mark where none
+# is kept, a role's name, a row or trigger id or the council's words past their range): a framework stored before reads
+# on as it did, with a warning in the log (store/frameworks.py), so the council is never stranded with one it loaded
+# then; loading it again is refused until it is mended. An invisible character's problem (its kind names the character)
+# reads on too (store/frameworks.py); a control character's does not, nor a setting's range (it would read as its default)
 ADDED_SINCE = "a check added since"
 
 

@@ -312,7 +312,7 @@ def _action(node: Node, parent: Fields) -> Action | None:
     do, line, params = m.entries[0]
     source = Source(parent.filename, line)
     for key, _ in m.marks:  # the action as a whole: mark its parameter instead
-        parent.problems.append(Problem(source, parent.name(key), f"{NOT_MARKABLE} (mark the parameter, e.g. 'within')"))
+        parent.problems.append(Problem(source, parent.name(key), f"{NOT_MARKABLE} (mark the parameter, e.g. 'within')", kind=ADDED_SINCE))
     if isinstance(params, Scalar) and params.null:
         return Action(do, source=source)
     pm = as_map(params, parent.filename, parent.problems, parent.name(do))

@@ -87,7 +87,7 @@ def validate_vocabulary(fw: Framework) -> list[Problem]:
         longest = max((role.name, *role.aliases), key=len)
         if len(longest) > LONGEST_ROLE:
             out.append(_p(role.source, "roles.aliases" if longest != role.name else "roles.name", f"a role's name or alias is at most "
-                          f"{LONGEST_ROLE} characters (a person's role in people.csv is), got {len(longest):,}"))  # fmt: skip
+                          f"{LONGEST_ROLE} characters (a person's role in people.csv is), got {len(longest):,}", ADDED_SINCE))  # fmt: skip
     for written, first, second in Vocabulary(fw.roles).clashes():
         src = next(r.source for r in fw.roles if r.name == second)
         out.append(_p(src, "roles.aliases", f"'{written}' names both '{first}' and '{second}'"))
@@ -103,7 +103,7 @@ def _not_one_line(source: Source, field: str, text: str, said: str) -> Problem |
     what it got, its length or the control character in it, named (a row id "1.1\\a" of 4 characters was said to be
     too long), and about that character (:attr:`Problem.kind`)."""
     if len(text) > LONGEST_ROW_ID:
-        return _p(source, field, f"{said}got {len(text):,} characters")
+        return _p(source, field, f"{said}got {len(text):,} characters", ADDED_SINCE)
     found = ONE_LINE.search(text)
     return _p(source, field, f"{said}got a control character (U+{ord(found[0]):04X})", about_character(found[0])) if found else None
 
@@ -164,11 +164,11 @@ def validate_row_texts(fw: Framework) -> list[Problem]:
         for name, longest in LONGEST_WORDS.items():
             if len(getattr(row, name)) > longest:
                 out.append(_p(row.source, f"{where}.{name}", f"the council's words hold at most {longest:,} characters here, "
-                                                             f"got {len(getattr(row, name)):,}"))  # fmt: skip
+                                                             f"got {len(getattr(row, name)):,}", ADDED_SINCE))  # fmt: skip
         notes = [(row.source, "notes", n) for n in row.notes] + [(row.source, "unschedulable", row.unschedulable or "")]
         notes += [(c.source, "cadence.note", c.note) for c in row.cadences]
         notes += [(a.source, f"trigger.{a.do}.note", a.note) for t in row.triggers for a in t.then]
-        out += [_p(source, f"{where}.{field}", f"a note holds at most {LONGEST_NOTE:,} characters, got {len(text):,}")
+        out += [_p(source, f"{where}.{field}", f"a note holds at most {LONGEST_NOTE:,} characters, got {len(text):,}", ADDED_SINCE)
                 for source, field, text in notes if len(text) > LONGEST_NOTE]  # fmt: skip
     return out
 

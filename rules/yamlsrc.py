@@ -22,7 +22,7 @@ from typing import Callable, TypeVar, Union
 
 import yaml
 from qaf.rules.plain import INVISIBLE, LINES, invisible, iso_day
-from qaf.rules.problems import Problem, Source, about_character
+from qaf.rules.problems import ADDED_SINCE, Problem, Source, about_character
 
 T = TypeVar("T")
 
@@ -411,7 +411,7 @@ class Fields:
         """Report keys this record does not know (a typo must not pass silently), and marks it cannot keep."""
         if not self.defaults_read:
             for key, _ in self.node.marks:
-                self.problem(key, NOT_MARKABLE)
+                self.problem(key, NOT_MARKABLE, kind=ADDED_SINCE)  # a comment read as nothing before marks were read
         for key, line, _ in self.node.entries:
             if key not in known:
                 hint = _closest(key, known)

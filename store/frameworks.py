@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import json
+import logging
 from datetime import datetime, timezone
 
 from sqlalchemy import Connection, bindparam, case, delete, func, insert, select, update
 
 from qaf.rules.model import Framework
 from qaf.rules.numbering import Known, number, number_moves, positional, row_order, struck, unknown_was
-from qaf.rules.problems import ADDED_SINCE, InputError, QafError, errors
+from qaf.rules.plain import INVISIBLE
+from qaf.rules.problems import ADDED_SINCE, InputError, Problem, QafError, errors, format_problem
 from qaf.store.protocols import FrameworkChange, StoredFramework
 from qaf.store.tables import FRAMEWORKS, META, OBLIGATIONS, RULES
 from qaf.store.upsert import upsert
+
+log = logging.getLogger("qaf.store")
 
 
 class UnknownFrameworkError(QafError, LookupError):
@@ -188,9 +192,11 @@ def parse(conn: Connection, framework_id: str | None = None, in_use: bool = Fals
             fw, problems = load_text(stored.text, stored.filename)
             # stored text was checked on load, so an error now is corruption; but for a case_reference pattern
             # refused since (rules/patterns.py) the framework reads on with qaf's own rule, and for what another
-            # check added since refuses (ADDED_SINCE) as it did, or the council could not load the framework that fixes it
-            if fw is None or [p for p in errors(problems) if p.field != "case_reference" and p.kind != ADDED_SINCE]:
+            # check added since refuses (_reads_on) as it did, or the council could not load the framework that fixes it
+            if fw is None or [p for p in errors(problems) if not _reads_on(p)]:
                 raise InputError(problems, f"stored framework '{r.id}' no longer loads")
+            for p in errors(problems):  # said once a version a process, as the framework's words, never a case's
+                log.warning("stored framework '%s' reads on, but loading it again is refused until it is mended: %s", r.id, format_problem(p))
             # the content hash is of the text and its numbers (save): a version is parsed, and numbered, once
             _PARSED[key] = number(fw, _known(stored.cadences))[0]
         out.append(_PARSED[key])
@@ -198,6 +204,18 @@ def parse(conn: Connection, framework_id: str | None = None, in_use: bool = Fals
         known = list(conn.execute(_IDS).scalars())
         raise UnknownFrameworkError(framework_id, known)
     return out
+
+
+def _reads_on(problem: Problem) -> bool:
+    """Whether a stored framework reads on despite ``problem``: a check added since qaf first stored frameworks
+    refuses it (:data:`ADDED_SINCE`; a council's own case reference pattern refused since; an invisible or
+    direction-changing character, refused since in every value, often pasted from Word with the council's words, whose
+    problem's kind names the character). A control character (a NUL, an escape) is not read on: a feed or an
+    email holding one is not valid."""
+    if problem.field == "case_reference" or problem.kind == ADDED_SINCE:
+        return True
+    code = problem.kind.removeprefix("character U+")
+    return code != problem.kind and INVISIBLE.fullmatch(chr(int(code, 16))) is not None
 
 
 def _known(column: str | None) -> Known | None:

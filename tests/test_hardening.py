@@ -910,13 +910,29 @@ def test_a_framework_stored_with_a_pattern_refused_since_reads_on_and_its_fix_lo
     ("          - alert: {role: Head of Safeguarding, of: assignee}\n\n  - id: \"3.4\"",  # row 3.3's trigger given twice
      "          - alert: {role: Head of Safeguarding, of: assignee}\n      - id: concerns\n        when: {grades: [inadequate]}\n"
      "        then:\n          - alert: {role: Head of Safeguarding, of: assignee}\n\n  - id: \"3.4\""),
+    # a '# default' mark where none is kept (before marks were read, a comment like any other): a trigger's id, an action
+    ("      - id: concerns\n        when: {concerns: true}\n        then:\n          - alert: {role: Head of Safeguarding, of: assignee}\n\n", "      - id: concerns  # default: our name for it\n        when: {concerns: true}\n        then:\n          - alert: {role: Head of Safeguarding, of: assignee}\n\n"),
+    ("          - alert: {role: Head of Safeguarding, of: assignee}\n\n  - id: \"3.4\"",
+     "          - alert: {role: Head of Safeguarding, of: assignee}  # default: who is told\n\n  - id: \"3.4\""),
+    ("\nroles:\n", "\nroles:\n  - name: Panel\n    aliases: [" + "P" * 201 + "]\n"),  # an alias no one in people.csv can hold
+    ("  - id: \"3.3\"\n", "  - id: \"3.3 " + "x" * 50 + "\"\n"),  # a row id past 50 characters (SQLite kept it)
+    ("      - id: concerns\n        when: {concerns: true}\n        then:\n          - alert: {role: Head of Safeguarding, of: assignee}\n\n", "      - id: " + "c" * 51 + "\n        when: {concerns: true}\n        then:\n          - alert: {role: Head of Safeguarding, of: assignee}\n\n"),  # a trigger id past 50
+    ("task: Monitoring via one-to-one meetings with the DCS and quarterly performance reviews\n", "task: Monitoring via one-to-one meetings with the DCS and quarterly performance reviews" + " and more" * 600 + "\n"),  # a row's task past 5,000 characters
+    ("task: Monitoring via one-to-one meetings with the DCS and quarterly performance reviews\n", "task: Monitoring via one-to-one meetings with the DCS and quarterly performance reviews\u200b\n"),  # a zero-width space (refused since in every value), pasted from Word with the words
+    ("  - id: \"3.3\"\n", "  - id: \"3.3\u202e\"\n"),  # a character that turns text around, in a row id
+    ('        note: "Supervision audit tool; summary forwarded to the Head of Safeguarding."',
+     '        note: "' + "Long. " * 400 + 'Supervision audit tool; summary forwarded to the Head of Safeguarding."'),  # a note past 2,000
 ])  # fmt: skip
-def test_a_framework_stored_before_a_check_was_added_reads_on_and_its_fix_loads(store: SqlStore, old: str, refused_since: str):
-    """A check added since a framework was stored (a sample of a count and a percent, a key area named twice, a title of nothing) must
-    not strand the council: every command said 'stored framework no longer loads', 'framework load' of the fixed
-    file included. The stored framework reads on as it did; the check refuses it only when it is loaded again."""
+def test_a_framework_stored_before_a_check_was_added_reads_on_and_its_fix_loads(store: SqlStore, db_url: str, old: str, refused_since: str,
+                                                                                monkeypatch, caplog):  # fmt: skip
+    """A check added since a framework was stored (a sample of a count and a percent, a key area named twice, a title of nothing,
+    a row's trigger id given twice, a '# default' mark where none is kept, a name, an id or the council's words past their
+    range) must not strand the council: every command said 'stored framework no longer loads', 'framework load' of the
+    fixed file included. The stored framework, written as an older qaf wrote it, reads on as it did when the store is
+    opened again, with a warning; the check refuses it only when it is loaded again."""
     from qaf.rules import bundled
     from qaf.rules.loader import load_text
+    from qaf.store import frameworks as stored
     from qaf.usecases import frameworkload
 
     good = bundled.path("east-sussex-2013").read_text()
@@ -925,7 +941,14 @@ def test_a_framework_stored_before_a_check_was_added_reads_on_and_its_fix_loads(
     stale = good.replace(old, refused_since)
     assert [p for p in load_text(stale, "es.yaml")[1] if p.is_error]  # refused if loaded now
     store.save_framework(fw, stale)
-    assert [f.id for f in store.frameworks()] == ["east-sussex-2013"]  # read on meanwhile
+    monkeypatch.setattr(stored, "_PARSED", {})  # what this process read before: as a fresh one
+    again = SqlStore.open(db_url)
+    try:
+        with caplog.at_level("WARNING", logger="qaf.store"):
+            assert [f.id for f in again.frameworks()] == ["east-sussex-2013"]  # read on meanwhile
+    finally:
+        again.close()
+    assert any("stored framework 'east-sussex-2013' reads on" in r.getMessage() for r in caplog.records), caplog.text
     frameworkload.load(store, fw, good.replace('version: "2012/13"', 'version: "2012/13 mended"'), date(2026, 12, 6))
     assert [f.version for f in store.frameworks()] == ["2012/13 mended"]
 
