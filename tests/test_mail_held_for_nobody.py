@@ -192,3 +192,15 @@ def test_a_grades_notice_to_an_empty_post_is_held_and_goes_to_whoever_holds_it(s
     inbox = delivered(store, date(2024, 5, 1))
     [notice] = [m for m in inbox.messages if m["To"] == "holly.guard@example-council.gov.uk"]
     assert "grade" in notice["Subject"] and notice.get_body(("plain",)).get_content().startswith("Dear Holly Guard,")
+
+
+def test_an_alert_held_when_olives_leaving_was_entered_in_error_goes_to_her_once_hr_puts_it_right(store: SqlStore):
+    """HR's file says Olive and Otto left on 24 April, and the alert waiting for Olive is held. It was a mistake:
+    the file is put right (nobody left) and Olive answers for Tom's work again: the alert goes to her."""
+    scheduled(store, "east-sussex-2013", today=date(2024, 4, 22))
+    concerns_found_while_mail_is_down(store, april_audit(store, "3.16", "SW1"))
+    operations_managers_gone(store, date(2024, 4, 24))
+    assert alerts(delivered(store, date(2024, 4, 26))) == [] and the_alert(store)[2] == "failed"
+    store.save_org(council())
+    assert alerts(delivered(store, date(2024, 4, 29))) == [OLIVE]
+    assert the_alert(store)[:3] == ("OM1", OLIVE, "sent") and revived(store) == 1

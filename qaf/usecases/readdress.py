@@ -130,7 +130,8 @@ def _revivable(conn, org, today: date, framework, rows: list) -> list[tuple]:
         if parts[0] == "esc" and (ob.status not in LIVE or (len(parts) == 4 and parts[3] != ob.due.isoformat())):
             continue  # the ladder has moved on: its next rung is raised on its own day
         who = named_today(framework(ob.framework), org, ob, r.key, today)
-        if who is NOT_WORKED_OUT or who is None or who.id == r.recipient or not in_post(org, who.id, today):
+        # its own reader too, back in post (a leaving date HR entered in error, put right)
+        if who is NOT_WORKED_OUT or who is None or not in_post(org, who.id, today):
             continue
         out.append((r, ob, who))
     return out
