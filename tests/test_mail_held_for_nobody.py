@@ -204,3 +204,25 @@ def test_an_alert_held_when_olives_leaving_was_entered_in_error_goes_to_her_once
     store.save_org(council())
     assert alerts(delivered(store, date(2024, 4, 29))) == [OLIVE]
     assert the_alert(store)[:3] == ("OM1", OLIVE, "sent") and revived(store) == 1
+
+
+def test_the_directors_list_of_notices_waiting_for_someone_in_post_leaves_out_a_copy_which_never_waits(store: SqlStore):
+    """Hana's copy of the 3.3 alert waits (her mailbox busy); Hana and Hugo leave and nobody is Head of Service:
+    the copy is failed, saying nobody in post answers for the work. A copy is not held (the others copied have
+    theirs): it never goes to a Head of Service who comes later, so the Director's list of the notices waiting
+    for someone in post does not show it, and it is empty when Hope Next comes and nothing is sent."""
+    from qaf.usecases.readdress import held_notices
+    from tests.test_mail_after_leaving import a_copy_to_hana_turned_away_for_now
+
+    a_copy_to_hana_turned_away_for_now(store)
+    both_gone = tuple(replace(p, end=date(2024, 4, 24)) if p.id in ("H1", "H2") else p for p in PEOPLE)
+    store.save_org(council(people=both_gone))
+    delivered(store, date(2024, 4, 26))
+    with store.read() as conn:
+        failed = conn.execute(select(OUTBOX.c.key).where(OUTBOX.c.status == "failed", OUTBOX.c.last_error.contains("nobody in post"))).scalars().all()
+    assert failed and all(k.startswith("copy/") or "/cc/" in k for k in failed)
+    assert held_notices(store, date(2024, 4, 26), utc_now()) == []
+    hope = person("H9", "Hope Next", "Head of Service", "T1", "AD1", date(2024, 4, 27))
+    store.save_org(council(people=handed_over(date(2024, 4, 24), {"H1": hope}, both_gone)))
+    assert delivered(store, date(2024, 4, 28)).messages == []
+    assert held_notices(store, date(2024, 4, 28), utc_now()) == []

@@ -82,11 +82,13 @@ class Held:
     why: str  # "no Operations Manager found for the worker", "Olive Ops left on 2024-04-24"
 
 
-def held_notices(store: Store, wall: datetime) -> list[Held]:
+def held_notices(store: Store, today: date, wall: datetime) -> list[Held]:
     """The notices held for nobody that still go to whoever holds the post (raised within
-    :data:`~qaf.engine.notices.HELD_DAYS` of ``wall``), the latest first."""
+    :data:`~qaf.engine.notices.HELD_DAYS` of ``wall``), the latest first: not a copy, nor one whose work or
+    key is gone or has moved on (a rung whose work is done), which readdressing never sends."""
     with store.read() as conn:
-        rows = outbox_store.held(conn, _held_since(wall))
+        org = store.org_in(conn)
+        rows = [r for r, _, _ in _worked_out(conn, org, today, _frameworks(store, conn), outbox_store.held(conn, _held_since(wall)))]
     return [Held(r.created_at, r.subject, r.cause, _why(r.last_error or "")) for r in reversed(rows)]
 
 
@@ -116,10 +118,12 @@ def _held_since(wall: datetime) -> datetime:
     return wall - timedelta(days=HELD_DAYS)
 
 
-def _revivable(conn, org, today: date, framework, rows: list) -> list[tuple]:
-    """``rows``, notices held for nobody, each that someone in post on ``today`` now answers for, with its work
-    and them: ``(row, obligation, person)``. An overdue rung only while its work is open at the due date it was
-    raised against (a reminder: while it is open); an alert or a grade's notice whatever became of the work."""
+def _worked_out(conn, org, today: date, framework, rows: list) -> list[tuple]:
+    """``rows``, notices held for nobody, each readdressing can still send, with its work and whom its key
+    names on ``today`` (None: nobody yet): ``(row, obligation, person)``. An overdue rung only while its work
+    is open at the due date it was raised against (a reminder: while it is open); an alert or a grade's
+    notice whatever became of the work; never a copy (the others copied have theirs) nor a key the
+    framework no longer explains."""
     found = _obligations(conn, {r.cause for r in rows if r.cause})
     out = []
     for r in rows:
@@ -130,11 +134,16 @@ def _revivable(conn, org, today: date, framework, rows: list) -> list[tuple]:
         if parts[0] == "esc" and (ob.status not in LIVE or (len(parts) == 4 and parts[3] != ob.due.isoformat())):
             continue  # the ladder has moved on: its next rung is raised on its own day
         who = named_today(framework(ob.framework), org, ob, r.key, today)
-        # its own reader too, back in post (a leaving date HR entered in error, put right)
-        if who is NOT_WORKED_OUT or who is None or not in_post(org, who.id, today):
-            continue
-        out.append((r, ob, who))
+        if who is not NOT_WORKED_OUT:
+            out.append((r, ob, who))
     return out
+
+
+def _revivable(conn, org, today: date, framework, rows: list) -> list[tuple]:
+    """``rows``, notices held for nobody, each that someone in post on ``today`` now answers for, with its work
+    and them: ``(row, obligation, person)`` (:func:`_worked_out`)."""
+    # its own reader too, back in post (a leaving date HR entered in error, put right)
+    return [(r, ob, who) for r, ob, who in _worked_out(conn, org, today, framework, rows) if who is not None and in_post(org, who.id, today)]
 
 
 def _revived(conn, org, today: date, wall: datetime, framework, events: list) -> int:

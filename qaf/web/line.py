@@ -262,7 +262,7 @@ def director_page(site: Site, who: Viewer, month_text: str | None, framework_id:
     reached = reporting.reached(store, who.person, start, today)
     org = store.org()
     obs = {o.id: o for o in store.obligations(Filters(ids=frozenset(r.obligation for r in reached), statuses=None))} if reached else {}
-    held = readdress.held_notices(store, site.now())  # the outbox, not the obligations: read each time, one query
+    held = readdress.held_notices(store, today, site.now())  # the outbox, not the obligations: read each time
     return page("director.html", **context, report=report, year=year, reached=reached[:50], reached_total=len(reached),
                 held=held[:50], held_total=len(held), held_days=HELD_DAYS,
                 obs=obs, name=lambda pid: name_of(org, pid), prev=month.plus(-1), next=month.plus(1) if month.plus(1).first <= today else None)  # fmt: skip
