@@ -94,8 +94,14 @@ def held_for_nobody(fw: Framework, org: Org, ob: Obligation, event: Event, role:
     copy now, an email of its own (``KEY/cc/ADDRESS``), saying nobody holds the post."""
     written = notice_for(fw, org, ob, event, Person("", role, ""), reason, key, role=role, worker=worker)
     held = replace(written, recipient=None, email="", digest=False, cc=(), held=f"not sent: no {role} found for the {of}: {NOBODY_ANSWERS}")
-    body = f"No {role} is in post for this work: this copy comes to you now, and the alert goes to whoever holds the post.\n\n{written.body}"
+    body = held_copy(f"No {role} is in post for this work", written.body)
     return [held] + [replace(written, key=f"{key}/cc/{a}", recipient=None, email=a, body=body, digest=False, cc=()) for a in written.cc]
+
+
+def held_copy(why: str, body: str) -> str:
+    """The text of the copy of a held alert (nobody in post answers for its work: ``why``), sent now."""
+    why = why.removeprefix("not sent: ")
+    return f"{why[:1].upper()}{why[1:]}: this copy comes to you now, and the alert goes to whoever holds the post.\n\n{body}"
 
 
 def copied(org: Org, ob: Obligation, to: Person | None = None) -> tuple[str, ...]:

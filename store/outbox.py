@@ -400,6 +400,20 @@ def revive(conn: Connection, rid: int, person: str, email: str, body: str) -> bo
     return done.rowcount == 1
 
 
+def copies_now(conn: Connection, row: Any, cc: tuple[str, ...], body: str) -> int:
+    """Failed row ``row`` (held for nobody) copied to ``cc`` now: an email of its own to each (``KEY/cc/ADDRESS``,
+    due at once; one queued already is left as it is) with ``body`` its text, and ``row`` copied to nobody (its
+    copies are had: it goes alone to whoever holds the post). How many were queued."""
+    c = OUTBOX.c
+    made = insert_new(conn, OUTBOX, [{
+        "key": f"{row.key}/cc/{a}", "recipient": None, "recipient_email": a, "cc": None, "subject": row.subject, "body_text": body,
+        "body_html": row.body_html, "reason": row.reason, "cause": row.cause, "digest": False, "status": "pending",
+        "attempts": 0, "next_attempt_at": FIRST_CHANCE, "created_at": row.created_at,
+    } for a in cc], ["key"])  # fmt: skip
+    conn.execute(update(OUTBOX).where(c.id == row.id, c.status == "failed").values(cc=None))
+    return made
+
+
 def not_sent(conn: Connection, rid: int, why: str) -> bool:
     """Pending row ``rid`` failed without being tried, saying ``why`` (``qaf outbox --status failed`` lists it)."""
     c = OUTBOX.c

@@ -226,3 +226,23 @@ def test_the_directors_list_of_notices_waiting_for_someone_in_post_leaves_out_a_
     store.save_org(council(people=handed_over(date(2024, 4, 24), {"H1": hope}, both_gone)))
     assert delivered(store, date(2024, 4, 28)).messages == []
     assert held_notices(store, date(2024, 4, 28), utc_now()) == []
+
+
+def test_an_alert_held_when_its_head_of_safeguarding_leaves_is_copied_to_the_head_of_service_at_once(store: SqlStore):
+    """3.3's concerns alert Hal Safeguard, copied to Hana Locality ("forwarded to Head of Service"); the alert
+    waits (mail down). Hal leaves on the 24th and nobody has his post: the alert is held, and Hana has her copy
+    on the 26th, saying so, as she would had Hal gone before the alert was raised. Holly Guard is Head of
+    Safeguarding from 1 May: the alert goes to her alone, and Hana is not copied twice."""
+    scheduled(store, "east-sussex-2013", today=date(2024, 4, 22))
+    concerns_found_while_mail_is_down(store, next(o for o in find(store, row="3.3", subject="PM1", kind="audit")))
+    store.save_org(council(people=tuple(replace(p, end=date(2024, 4, 24)) if p.id == "HS1" else p for p in PEOPLE)))
+    inbox = delivered(store, date(2024, 4, 26))
+    [copy] = [m for m in inbox.messages if m["Subject"].startswith("Alert")]
+    assert (copy["To"], copy["Cc"]) == (HANA, None)
+    assert copy.get_body(("plain",)).get_content().startswith("Hal Safeguard left on 2024-04-24, and nobody in post now answers for this work")
+    holly = person("HS9", "Holly Guard", "Head of Safeguarding", None, "AD1", date(2024, 5, 1))
+    store.save_org(council(people=handed_over(date(2024, 4, 24), {"HS1": holly})))
+    assert alerts(delivered(store, date(2024, 4, 30))) == []
+    inbox = delivered(store, date(2024, 5, 1))
+    [alert] = [m for m in inbox.messages if m["Subject"].startswith("Alert")]
+    assert (alert["To"], alert["Cc"]) == ("holly.guard@example-council.gov.uk", None)

@@ -31,7 +31,7 @@ from datetime import date, datetime, timedelta
 
 from qaf.engine.escalation import rung_text
 from qaf.engine.model import LIVE
-from qaf.engine.notices import HELD_DAYS, NOBODY_ANSWERS
+from qaf.engine.notices import HELD_DAYS, NOBODY_ANSWERS, held_copy
 from qaf.engine.query import Filters
 from qaf.engine.readdress import (NOT_WORKED_OUT, copied_instead, copied_today, greeted, in_post, leavers_addresses, left_of, named_today,
                                   nobody, whose)
@@ -64,7 +64,7 @@ def readdress(store: Store, today: date, runner: str, wall: datetime) -> tuple[i
         events: list = []
         revived = _revived(conn, org, today, wall, framework, events) if held else 0
         leavers = leavers_addresses(org, today)  # once a pass, for both kinds of copy
-        moved, failed = _addressed_again(conn, org, today, framework, events)
+        moved, failed = _addressed_again(conn, org, today, framework, leavers, events)
         moved += revived
         moved += _copied_again(conn, org, today, framework, leavers, events)
         alone, nobodys = _copies_alone_again(conn, org, today, framework, leavers, events)
@@ -160,8 +160,9 @@ def _revived(conn, org, today: date, wall: datetime, framework, events: list) ->
     return revived
 
 
-def _addressed_again(conn, org, today: date, framework, events: list) -> tuple[int, int]:
-    """Each notice waiting for someone not in post to whoever its key names today, or failed as nobody's."""
+def _addressed_again(conn, org, today: date, framework, leavers: frozenset[str], events: list) -> tuple[int, int]:
+    """Each notice waiting for someone not in post to whoever its key names today, or failed as nobody's (held:
+    those it is copied to have their copies now, as for one raised while nobody held the post)."""
     gone = {p for p in outbox_store.waiting_for(conn) if not in_post(org, p, today)}
     rows = outbox_store.waiting_to(conn, gone) if gone else []
     items = [r for r in rows if r.reason != "digest"] + outbox_store.ungather(conn, [r for r in rows if r.reason == "digest"])
@@ -178,8 +179,13 @@ def _addressed_again(conn, org, today: date, framework, events: list) -> tuple[i
         if who is NOT_WORKED_OUT:
             continue
         if who is None or who.id == r.recipient:
-            failed += outbox_store.not_sent(conn, r.id, nobody(org.person(r.recipient), r.recipient))
+            why = nobody(org.person(r.recipient), r.recipient)
+            held = outbox_store.not_sent(conn, r.id, why)
+            failed += held
             events.append(("notice.not_sent", ob.id, {"key": r.key, "recipient": r.recipient, "why": "left"}))
+            cc = copied_today(framework(ob.framework), org, ob, _cc(r), r.recipient_email, today, leavers) if held and r.cc else ()
+            if cc:  # the Head of Service is not kept waiting for the empty post
+                outbox_store.copies_now(conn, r, cc, held_copy(why, r.body_text))
             continue
         if r.key.startswith("esc/"):
             moved += _rung_again(conn, framework(ob.framework), org, ob, r, who)
