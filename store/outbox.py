@@ -390,6 +390,24 @@ def held(conn: Connection, since: datetime, lock: bool = False) -> list[Any]:
     return list(conn.execute(query.with_for_update() if lock else query))
 
 
+def held_unaddressed(conn: Connection, ids: list[int]) -> list[Any]:
+    """Those of the rows ``ids`` held for nobody with no address (raised while nobody held the post), however
+    long ago, in id order, held as read: as :func:`held` reads them."""
+    c = OUTBOX.c
+    return [r for part in chunked(sorted(set(ids))) for r in conn.execute(
+        select(c.id, c.key, c.cause, c.recipient, c.body_text, c.subject, c.created_at, c.last_error)
+        .where(c.id.in_(part), c.status == "failed", or_(c.recipient_email.is_(None), c.recipient_email == ""),
+               c.last_error.contains(NOBODY_ANSWERS, autoescape=True)).order_by(c.id).with_for_update())]  # fmt: skip
+
+
+def addressed_to(conn: Connection, rid: int, person: str, email: str, body: str) -> bool:
+    """Failed row ``rid``, held for nobody, to ``person`` at ``email`` with ``body``; still failed, to be put back
+    (:func:`send_again`)."""
+    c = OUTBOX.c
+    done = conn.execute(update(OUTBOX).where(c.id == rid, c.status == "failed").values(recipient=person, recipient_email=email, body_text=body))
+    return done.rowcount == 1
+
+
 def revive(conn: Connection, rid: int, person: str, email: str, body: str) -> bool:
     """Failed row ``rid``, held for nobody, to ``person`` at ``email`` with ``body``, due at once with a month of
     tries (its reason kept: what it waited for)."""

@@ -246,3 +246,23 @@ def test_an_alert_held_when_its_head_of_safeguarding_leaves_is_copied_to_the_hea
     inbox = delivered(store, date(2024, 5, 1))
     [alert] = [m for m in inbox.messages if m["Subject"].startswith("Alert")]
     assert (alert["To"], alert["Cc"]) == ("holly.guard@example-council.gov.uk", None)
+
+
+def test_an_alert_held_longer_than_qafs_default_is_sent_by_hand_to_whoever_holds_the_post_now(store: SqlStore, db_url: str, capsys):
+    """Raised 93 days ago, the alert is not sent by itself when Oscar comes at last; someone sends it again by
+    hand (``qaf outbox --send-again``): it goes to Oscar, greeted by name, and the log says so."""
+    from qaf.cli.main import main
+
+    concerns_found_with_nobody_in_post(store)
+    with store.write() as conn:
+        conn.execute(update(OUTBOX).where(OUTBOX.c.key.like("alert/%")).values(created_at=utc_now() - timedelta(days=HELD_DAYS + 1)))
+    oscar_starts(store, date(2024, 4, 20), date(2024, 4, 25))
+    assert alerts(delivered(store, date(2024, 4, 25))) == []
+    with store.read() as conn:
+        [rid] = conn.execute(select(OUTBOX.c.id).where(OUTBOX.c.key.like("alert/%"), ~OUTBOX.c.key.contains("/cc/"))).scalars().all()
+    assert main(["--db", db_url, "outbox", "--send-again", str(rid)]) == 0
+    assert OSCAR in capsys.readouterr().out
+    inbox = delivered(store, date(2024, 4, 26))
+    assert alerts(inbox) == [OSCAR]
+    assert inbox.messages[0].get_body(("plain",)).get_content().startswith("Dear Oscar New,")
+    assert the_alert(store)[:3] == ("OM9", OSCAR, "sent") and revived(store) == 1

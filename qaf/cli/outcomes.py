@@ -166,7 +166,8 @@ def cmd_outbox(args: argparse.Namespace) -> int:
     if args.send_again:
         from qaf.usecases.mail import send_again
 
-        for r in send_again(open_store(args), args.send_again):
+        store = open_store(args)
+        for r in send_again(store, args.send_again, today_of(args, store)):
             print(f"{r.id:>5}  pending (was failed after {r.attempts} tries)  {r.reason:<10} {r.recipient_email:<40} {r.subject}")
         return 0
     items = open_store(args).outbox(args.status)

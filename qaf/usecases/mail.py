@@ -37,7 +37,7 @@ import smtplib
 import socket
 import ssl
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from email.header import Header
 from email.message import Message
 from email.mime.multipart import MIMEMultipart
@@ -460,19 +460,25 @@ def refused_its_person(msg: Message, refused: dict[str, tuple[int, bytes]]) -> t
     return smtplib.SMTPRecipientsRefused(mine), tuple(a for a in copies if one(a) not in gone)
 
 
-def send_again(store: Store, ids: list[int]) -> list:
+def send_again(store: Store, ids: list[int], today: date | None = None) -> list:
     """Put the failed notices ``ids`` back to be sent (``qaf outbox --send-again``): due at once, with a
     month of tries again. One failed as 'may have been sent' is never sent again by itself; someone who has
     checked with its recipient that it did not arrive sends it again with this. All or none: an id that is
     not a failed notice is refused, named with what it is, and nothing is put back. Each is logged
     (``outbox.sent_again``: its id, reason and the tries it had; never the server's words). The rows, as
-    they were."""
+    they were. One held for nobody in post (raised while nobody held the post) goes to whoever holds it on
+    ``today``, however long it waited; nobody yet, it is refused."""
     with store.write() as conn:
+        events: list = []
+        if today is not None:
+            from qaf.usecases.readdress import held_by_hand
+
+            held_by_hand(store, conn, today, ids, events)
         rows, wrong = ob_store.send_again(conn, ids)
         if wrong:
             raise QafError("outbox --send-again: " + "; ".join(
                 f"{i}: no such notice" if what == "missing" else f"{i}: is held for nobody in post: it goes to whoever holds the "
                 "post when someone does" if what == "nobody's" else f"{i}: is {what}, not failed (only a failed notice is sent again)"
                 for i, what in sorted(wrong.items())) + "; nothing was put back")  # fmt: skip
-        log_many(conn, [("outbox.sent_again", str(r.id), {"reason": r.reason, "attempts": r.attempts}) for r in rows])
+        log_many(conn, events + [("outbox.sent_again", str(r.id), {"reason": r.reason, "attempts": r.attempts}) for r in rows])
     return rows

@@ -160,6 +160,20 @@ def _revived(conn, org, today: date, wall: datetime, framework, events: list) ->
     return revived
 
 
+def held_by_hand(store: Store, conn, today: date, ids: list[int], events: list) -> None:
+    """Those of the notices ``ids`` held for nobody with no address (raised while nobody held the post), each
+    addressed to whoever in post answers for it on ``today``, however long it has waited, greeted by name, and
+    still failed: ``qaf outbox --send-again`` puts it back (past :data:`~qaf.engine.notices.HELD_DAYS`, only
+    someone sending it by hand does). One nobody in post answers for yet is left as it is."""
+    rows = outbox_store.held_unaddressed(conn, ids)
+    if not rows:
+        return
+    org = store.org_in(conn)
+    for r, ob, who in _revivable(conn, org, today, _frameworks(store, conn), rows):
+        if outbox_store.addressed_to(conn, r.id, who.id, who.email, greeted(r.body_text, who.name)):
+            events.append(("notice.revived", ob.id, {"key": r.key, "was": r.recipient, "to": who.id, "by": "hand"}))
+
+
 def _addressed_again(conn, org, today: date, framework, leavers: frozenset[str], events: list) -> tuple[int, int]:
     """Each notice waiting for someone not in post to whoever its key names today, or failed as nobody's (held:
     those it is copied to have their copies now, as for one raised while nobody held the post)."""
