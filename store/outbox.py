@@ -390,6 +390,12 @@ def held(conn: Connection, since: datetime, lock: bool = False) -> list[Any]:
     return list(conn.execute(query.with_for_update() if lock else query))
 
 
+def rows(conn: Connection, ids: list[int]) -> list[Any]:
+    """The outbox rows ``ids`` as they are, in id order."""
+    c = OUTBOX.c
+    return [r for part in chunked(sorted(set(ids))) for r in conn.execute(select(OUTBOX).where(c.id.in_(part)).order_by(c.id))]
+
+
 def held_unaddressed(conn: Connection, ids: list[int]) -> list[Any]:
     """Those of the rows ``ids`` held for nobody with no address (raised while nobody held the post), however
     long ago, in id order, held as read: as :func:`held` reads them."""

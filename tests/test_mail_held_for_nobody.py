@@ -266,3 +266,45 @@ def test_an_alert_held_longer_than_qafs_default_is_sent_by_hand_to_whoever_holds
     assert alerts(inbox) == [OSCAR]
     assert inbox.messages[0].get_body(("plain",)).get_content().startswith("Dear Oscar New,")
     assert the_alert(store)[:3] == ("OM9", OSCAR, "sent") and revived(store) == 1
+
+
+def olives_alert_failed_then_she_leaves(store: SqlStore, successor: bool) -> int:
+    """The alert to Olive failed as "may have been sent" (mail was down when it was raised on 23 April); she left
+    on the 24th, and Oscar New has her post from the 25th (``successor``) or nobody does. Its id."""
+    scheduled(store, "east-sussex-2013", today=date(2024, 4, 22))
+    concerns_found_while_mail_is_down(store, april_audit(store, "3.16", "SW1"))
+    o = OUTBOX.c
+    with store.write() as conn:
+        conn.execute(update(OUTBOX).where(o.key.like("alert/%")).values(status="failed", last_error="not sent: may have been sent"))
+        [rid] = conn.execute(select(o.id).where(o.key.like("alert/%"))).scalars().all()
+    if successor:
+        oscar_starts(store, date(2024, 4, 24), date(2024, 4, 25))
+    else:
+        operations_managers_gone(store, date(2024, 4, 24))
+    return rid
+
+
+def test_an_alert_sent_again_by_hand_after_its_reader_left_is_addressed_to_her_successor_as_it_is_put_back(store: SqlStore, db_url: str):
+    """Put back by hand after Olive left, the alert waited for her old mailbox until the next pass readdressed it:
+    a sender in between would have mailed it there. It is addressed to Oscar in the same transaction."""
+    from qaf.cli.main import main
+
+    rid = olives_alert_failed_then_she_leaves(store, successor=True)
+    assert main(["--db", db_url, "outbox", "--send-again", str(rid)]) == 0
+    o = OUTBOX.c
+    with store.read() as conn:
+        row = conn.execute(select(o.status, o.recipient, o.recipient_email, o.body_text).where(o.id == rid)).one()
+    assert row[:3] == ("pending", "OM9", OSCAR) and row.body_text.startswith("Dear Oscar New,")
+
+
+def test_an_alert_sent_again_by_hand_after_its_reader_left_with_nobody_in_her_post_is_refused(store: SqlStore, db_url: str, capsys):
+    """Nobody has Olive's post: putting her alert back would only mail a leaver's mailbox. Refused, saying so;
+    the store is as it was."""
+    from qaf.cli.main import main
+    from tests.conftest import snapshot
+
+    rid = olives_alert_failed_then_she_leaves(store, successor=False)
+    before = snapshot(store)
+    assert main(["--db", db_url, "outbox", "--send-again", str(rid)]) == 1
+    assert f"{rid}: is for Olive Ops, who has left, and nobody in post answers for it now" in capsys.readouterr().err
+    assert snapshot(store) == before

@@ -475,10 +475,15 @@ def send_again(store: Store, ids: list[int], today: date | None = None) -> list:
 
             held_by_hand(store, conn, today, ids, events)
         rows, wrong = ob_store.send_again(conn, ids)
+        if not wrong and today is not None:  # one put back for a leaver goes to her successor now, or is refused
+            from qaf.usecases.readdress import put_back_for_leavers
+
+            wrong = put_back_for_leavers(store, conn, today, [r.id for r in rows], events)
         if wrong:
             raise QafError("outbox --send-again: " + "; ".join(
                 f"{i}: no such notice" if what == "missing" else f"{i}: is held for nobody in post: it goes to whoever holds the "
-                "post when someone does" if what == "nobody's" else f"{i}: is {what}, not failed (only a failed notice is sent again)"
+                "post when someone does" if what == "nobody's" else f"{i}: {what}" if what.startswith("is for ") else
+                f"{i}: is {what}, not failed (only a failed notice is sent again)"
                 for i, what in sorted(wrong.items())) + "; nothing was put back")  # fmt: skip
         log_many(conn, events + [("outbox.sent_again", str(r.id), {"reason": r.reason, "attempts": r.attempts}) for r in rows])
     return rows

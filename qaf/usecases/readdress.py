@@ -174,6 +174,28 @@ def held_by_hand(store: Store, conn, today: date, ids: list[int], events: list) 
             events.append(("notice.revived", ob.id, {"key": r.key, "was": r.recipient, "to": who.id, "by": "hand"}))
 
 
+def put_back_for_leavers(store: Store, conn, today: date, ids: list[int], events: list) -> dict[int, str]:
+    """The notices ``ids``, just put back by hand (``qaf outbox --send-again``), worked out again in the same
+    transaction as a pass does for what waits for people who have left: one for a leaver goes to whoever answers
+    for it now, never waiting for a sender to mail her old mailbox before the next pass. Each that nobody in post
+    answers for now, with why (the caller refuses them all)."""
+    org = store.org_in(conn)
+    leavers = leavers_addresses(org, today)
+    rows = outbox_store.rows(conn, ids)
+    if all(in_post(org, r.recipient, today) and not left_of(org, (r.recipient_email, *_cc(r)), today, leavers) for r in rows):
+        return {}
+    framework = _frameworks(store, conn)
+    _addressed_again(conn, org, today, framework, leavers, events)
+    _copied_again(conn, org, today, framework, leavers, events)
+    _copies_alone_again(conn, org, today, framework, leavers, events)
+    return {r.id: _left_for(org, r, today) for r in outbox_store.rows(conn, ids) if r.status == "failed"}
+
+
+def _left_for(org, row, today: date) -> str:
+    left = org.person(row.recipient) if row.recipient else whose(org, row.recipient_email, today)
+    return f"is for {left.name if left else row.recipient or row.recipient_email}, who has left, and nobody in post answers for it now"
+
+
 def _addressed_again(conn, org, today: date, framework, leavers: frozenset[str], events: list) -> tuple[int, int]:
     """Each notice waiting for someone not in post to whoever its key names today, or failed as nobody's (held:
     those it is copied to have their copies now, as for one raised while nobody held the post)."""
