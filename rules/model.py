@@ -299,6 +299,8 @@ class Trigger:
     when: Condition
     then: tuple[Action, ...]
     id: str = ""
+    # keys marked '# default' (qaf's choice), with why: 'when' where the paper does not say which outcomes set it off
+    defaults: tuple[tuple[str, str], ...] = field(default=(), compare=False)
     source: Source = field(default=NO_SOURCE, compare=False)
 
 

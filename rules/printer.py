@@ -240,4 +240,4 @@ def _trigger(t: Trigger, marks: _Defaults) -> dict[str, Any]:
     if when:
         out["when"] = when
     out["then"] = [_action(a, marks) for a in t.then]
-    return out
+    return marks.mark(out, t.defaults)

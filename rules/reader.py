@@ -270,7 +270,7 @@ def read_trigger(node: Node, filename: str, problems: list[Problem], prefix: str
             actions.append(action)
     if not f.has("then"):
         f.problem(None, "'then' (the actions) is required")
-    trigger = Trigger(when, tuple(actions), f.text("id", "") or "", f.source())
+    trigger = Trigger(when, tuple(actions), f.text("id", "") or "", f.defaults(), f.source())
     f.finish({"id", "when", "then"})
     return trigger
 

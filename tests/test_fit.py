@@ -224,7 +224,7 @@ def test_rotherham_february_2016_schedules_27_audits_for_27_workers_as_the_minut
 DEFAULTS = {
     "east-sussex-2013": {("", "escalation"), ("", "digest_roles"), ("3.14", "sample"), ("3.14", "within"), ("3.16", "within")},
     "rotherham-2016": {("", "escalation"), ("", "digest_roles"), ("R1", "per"), ("R2", "sample"), ("R9", "by"), ("R9", "per")},
-    "tameside-2023": {("", "areas"), ("", "escalation"), ("", "digest_roles"), ("T1", "every"), ("T1", "within"), ("T4", "every")},
+    "tameside-2023": {("", "areas"), ("", "escalation"), ("", "digest_roles"), ("T1", "every"), ("T1", "within"), ("T1", "when"), ("T4", "every")},
 }
 
 
@@ -233,6 +233,7 @@ def _marks(fw: Framework) -> list[tuple[str, str, str]]:
     for row in fw.rows:
         out += [(row.id, key, why) for key, why in row.defaults]
         out += [(row.id, key, why) for c in row.cadences for key, why in c.defaults]
+        out += [(row.id, key, why) for t in row.triggers for key, why in t.defaults]
         out += [(row.id, key, why) for t in row.triggers for a in t.then for key, why in a.defaults]
     return out
 
@@ -306,6 +307,6 @@ rows:
 """
     _, problems = load_text(text, "t.yaml")
     assert [format_problem(p) for p in problems] == [
-        "t.yaml:5: roles.name: only a setting, a row's or cadence's field or a trigger action's parameter can be marked '# default'",
+        "t.yaml:5: roles.name: only a setting, a row's, cadence's or trigger's field or a trigger action's parameter can be marked '# default'",
         "t.yaml:16: default: a '# default' comment marks the key on its own line, or on the line below a comment block it starts; there is none",
     ]

@@ -298,6 +298,21 @@ def test_every_completed_primary_audit_is_moderated(tameside: Framework) -> None
     assert (moderation.do, moderation.role, moderation.within) == ("moderation", "Moderator", Span(1, "months"))
 
 
+def test_moderating_every_primary_audit_rather_than_a_sample_is_marked_as_qafs_reading(tameside: Framework) -> None:
+    """ "A triple lock quality assurance of audits is now in place. This means that all completed moderated audits
+    are quality assured by the Head of QA" ... "The moderated audits continue to provide a more reliable measure of
+    quality of practice": the report says every moderated audit is signed off, not that every primary audit is
+    moderated. qaf moderates each one (T1's trigger, whatever the grade), and the file marks that '# default' on
+    the trigger's ``when``, the printed framework too; the triple lock's "all" is the report's, unmarked."""
+    moderate = _trigger(tameside, "T1", "moderate-every-primary-audit")
+    assert "every primary audit" in dict(moderate.defaults)["when"]
+    assert "when" not in dict(_trigger(tameside, "T1", "triple-lock").defaults)
+    assert "reading" in tameside.row("T2").frequency  # the row does not put the reading in the report's mouth
+    again, problems = load_text(print_framework(tameside), "tameside-printed.yaml")
+    assert not problems and again is not None
+    assert dict(_trigger(again, "T1", "moderate-every-primary-audit").defaults) == dict(moderate.defaults)
+
+
 def test_the_triple_lock_head_of_qa_signs_off_every_moderated_audit(tameside: Framework) -> None:
     """ "All completed moderated audits are quality assured by the Head of QA." """
     trigger = _trigger(tameside, "T1", "triple-lock")
