@@ -223,6 +223,29 @@ def test_4_18_six_times_a_year_with_the_ad_twice_a_year_with_the_dcs(fw: Framewo
     assert sum(12 // c.every.months for c in row.cadences) == 8
 
 
+def test_1_7_twice_a_year_and_every_12_months_with_the_ads_for_early_help_too(fw: Framework) -> None:
+    """ "Six-monthly meeting with the DCS and senior manager for children's social care to focus on service
+    outcomes, pressures, quality issues; every 12 months, this meeting will also include Assistant Directors (ADs)
+    for early help services and will review data in relation to early help as well as social care." Twice a year:
+    examples/council's Chief Executive meets the DCS and the senior managers each half-year, and the AD Early Help
+    comes to one of the two, the second half's (which one is qaf's choice, marked '# default')."""
+    from tests.council import example_year
+
+    row = fw.row("1.7")
+    assert row.frequency == "Twice a year"
+    first, second = row.cadences
+    assert (first.every, second.every) == (Every(months=6), Every(months=6))
+    assert "AD Early Help" not in first.with_ and second.with_ == (DCS, "Senior Manager", "AD Early Help")
+    assert "except" in dict(second.defaults) and not first.defaults
+    org, obligations = example_year(fw)
+    meetings = sorted((o for o in obligations if o.row == "1.7"), key=lambda o: o.due)
+    chief = next(p.id for p in org.people if "Chief Executive" in p.roles)
+    ad_early_help = {p.id for p in org.people if "AD Early Help" in p.roles}
+    assert [(o.assignee, o.due.isoformat()) for o in meetings] == [(chief, "2026-09-30"), (chief, "2027-03-31")]
+    assert ad_early_help and not ad_early_help & set(meetings[0].attendees)
+    assert ad_early_help <= set(meetings[1].attendees)
+
+
 def test_3_12_quarterly_to_cscmt_annually_to_the_dcs_for_information_to_smt_and_lm(fw: Framework) -> None:
     row = fw.row("3.12")
     assert [(c.kind, c.every, c.to, c.copy) for c in row.cadences] == [
@@ -279,7 +302,7 @@ def describe(c: Cadence) -> str:
 MEANING = {
     "1.5": ["visit every quarter"],
     "1.6": [f"meeting every month with {DCS}", f"meeting every quarter with {DCS}"],
-    "1.7": [f"meeting every half-year with {DCS}, Senior Manager"],
+    "1.7": [f"meeting every half-year with {DCS}, Senior Manager", f"meeting every half-year with {DCS}, Senior Manager, AD Early Help"],
     "1.8": ["meeting every year"],
     "1.9": ["meeting every quarter per body to Cabinet, CPP", "meeting every year to Scrutiny Committee"],
     "1.10": ["meeting every month to Fostering and Adoption Panels"],

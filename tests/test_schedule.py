@@ -279,7 +279,8 @@ def test_unschedulable_rows_give_nothing(year):
 # (row, cadence, the table's words, obligations a year for each owner, or each subject when the row names one)
 TIMES_A_YEAR = [
     ("1.5", 0, "Quarterly", 4),
-    ("1.7", 0, "Twice a year", 2),
+    ("1.7", 0, "Six-monthly meeting with the DCS and senior manager for children's social care", 1),
+    ("1.7", 1, "every 12 months, this meeting will also include Assistant Directors (ADs) for early help services", 1),
     ("1.8", 0, "Annual", 1),
     ("1.9", 0, "Quarterly to cabinet and CPP", 4),
     ("1.9", 1, "Annually to Scrutiny Committee", 1),
