@@ -235,6 +235,28 @@ def test_who_supervises_and_one_session_a_worker_are_marked_as_qafs_reading(roth
     assert "by" in dict(row.defaults) and "per" in dict(supervision.defaults)
 
 
+SEEDS = Path(__file__).resolve().parent / "data" / "seeds"
+PAPERS = {
+    "rotherham-2016": ("rotherham-2016-council-seminar-qa-framework.txt", "rotherham-2014-improving-lives-ofsted-readiness.txt"),
+    "tameside-2023": ("tameside-2023-quality-assurance-and-audit.txt",),
+}
+
+
+@pytest.mark.parametrize("name", list(PAPERS))
+def test_each_role_cell_is_the_papers_own_words_or_not_stated(name: str) -> None:
+    """Each file says its rows keep the papers' own words in the role cell; where a paper names nobody (Rotherham
+    R9, "Is supervision timely/monthly?"), the cell says "Not stated" and the row's ``by`` is marked '# default'."""
+    import re
+
+    def words(text: str) -> str:
+        return " ".join(re.sub(r"[^\w,' ]", " ", text.lower().replace("\u2019", "'")).split())
+
+    said = words(" ".join((SEEDS / paper).read_text() for paper in PAPERS[name]))
+    fw = load(name)
+    assert [r.id for r in fw.rows if r.role != "Not stated" and words(r.role) not in said] == []
+    assert all("by" in dict(r.defaults) for r in fw.rows if r.role == "Not stated" and r.by)
+
+
 def test_each_workers_supervision_says_with_whom(rotherham: Framework) -> None:
     """ "Is supervision timely/monthly?": one session a month with each worker, and a Team Manager's five a month
     each name the worker, not five alike."""
