@@ -204,8 +204,46 @@ def test_the_visited_team_does_not_see_the_visit_in_its_feed(store, rotherham: F
         assert v.id in feed("person", v.assignee or "")
     lead_member = next(p.id for p in org.people if "Lead Member" in p.roles)
     assert all(v.id in feed("person", lead_member) for v in visits)
-    audits = [o for o in store.obligations(Filters(row="R1")) if o.team]  # the team's own audits are still in its feed
-    assert audits and audits[0].id in feed("team", audits[0].team or "")
+    sessions = [o for o in store.obligations(Filters(row="R9")) if o.team]  # the team's supervision is still in its feed
+    assert sessions and sessions[0].id in feed("team", sessions[0].team or "")
+
+
+def test_the_team_managers_audits_and_the_re_audits_are_not_announced_in_the_audited_teams_feed(store, rotherham: Framework) -> None:
+    """ "Audits and reviews of the Services take place on a frequent and regular basis, although the specific
+    arrangements and dates are not usually announced to staff beforehand" (members' discussion (b)): the monthly
+    Team Manager audits (R1), each naming its case and worker, and the Senior Manager re-audits (R2) are kept out
+    of the feeds about the team or service audited (``qaf feed --team``, ``--service``, which its staff may
+    read); the team manager who audits has hers in her own feed."""
+    from datetime import date
+
+    from qaf.calendars.selection import Selection
+    from qaf.engine.query import Filters
+    from qaf.usecases import recording, scheduling
+    from qaf.usecases.feeds import build
+    from qaf.usecases.recording import Recording
+    from tests.test_amended_in_flight import example_council
+
+    assert all(c.unannounced for row in ("R1", "R2") for c in rotherham.row(row).cadences)
+    org = example_council(rotherham)
+    store.save_framework(rotherham, (FRAMEWORKS / "rotherham-2016.yaml").read_text())
+    store.save_org(org)
+    scheduling.schedule(store, rotherham, org, date(2026, 4, 1), date(2026, 6, 30), date(2026, 4, 1))
+    april = [o for o in store.obligations(Filters(row="R1")) if o.period_start == date(2026, 4, 1) and o.status == "open"]
+    for audit in april:
+        recording.record(store, Recording(audit.id, "good", date=date(2026, 4, 20)), date(2026, 4, 21))
+    scheduling.schedule(store, rotherham, org, date(2026, 4, 1), date(2026, 6, 30), date(2026, 5, 1))
+    audits = [o for o in store.obligations(Filters(row="R1")) if o.status == "open" and o.team]
+    reaudits = [o for o in store.obligations(Filters(row="R2")) if o.team]
+    assert audits and reaudits
+
+    def feed(by: str, value: str) -> str:
+        return build(store, Selection(by, value), date(2026, 5, 1), "event", "https://qaf.example").body.decode().replace("\r\n ", "")
+
+    for o in audits[:5] + reaudits[:2]:
+        team = org.team(o.team)
+        assert team is not None
+        assert o.id not in feed("team", team.id) and o.id not in feed("service", team.service), o
+        assert o.id in feed("person", o.assignee or "")
 
 
 def test_elements_without_a_frequency_are_kept_with_the_reason(rotherham: Framework) -> None:
