@@ -246,6 +246,21 @@ def test_1_7_twice_a_year_and_every_12_months_with_the_ads_for_early_help_too(fw
     assert ad_early_help <= set(meetings[1].attendees)
 
 
+def test_2_2_the_monthly_report_for_operational_managers_names_them_as_qafs_reading(fw: Framework) -> None:
+    """ "Managers at all levels up to CSCMT SMT CPP LM" ... "Monthly for operational managers Quarterly to CPP
+    Bi-annually for SMT At least annually to LM": the paper names the audiences of the quarterly, half-yearly and
+    yearly reports (CPP, SMT, the Lead Member), but 'operational managers' is no post and nobody is named to report.
+    The Operations Managers as the monthly audience, and CSCMT as the owner, are qaf's reading, marked '# default'."""
+    row = fw.row("2.2")
+    assert [(c.every, c.to) for c in row.cadences] == [
+        (Every(months=1), ("Operations Manager",)), (Every(months=3), ("CPP",)),
+        (Every(months=6), ("SMT",)), (Every(months=12), ("Lead Member",)),
+    ]  # fmt: skip
+    assert "by" in dict(row.defaults) and row.by == ("CSCMT",)
+    assert "to" in dict(row.cadences[0].defaults)
+    assert not any("to" in dict(c.defaults) for c in row.cadences[1:])  # the paper's own audiences
+
+
 def test_3_12_quarterly_to_cscmt_annually_to_the_dcs_for_information_to_smt_and_lm(fw: Framework) -> None:
     row = fw.row("3.12")
     assert [(c.kind, c.every, c.to, c.copy) for c in row.cadences] == [
