@@ -32,7 +32,9 @@ _PER = (
     (_re(r"(?:for|to|in|across|of)?\s*(?:each|every|per)\s+services?\b"), "service"),
     (_re(r"(?:for|to|in|across|of)?\s*(?:each|every|per)\s+(?:areas?|localit(?:y|ies))\b"), "area"),
     (_re(r"(?:per|for\s+each|for\s+every|by\s+each)\s+(?:auditor|auditing\s+manager|manager|reviewer)\b"), "assignee"),
-    (_re(r"(?:with|for|to|in|from|of)\s+(?:their|his\s+or\s+her|her|his|the\s+auditor's|the\s+assignee's)\s+own\s+(?:caseload|cases|workload|case\s*load)|(?:from|of)\s+(?:their|his\s+or\s+her)\s+(?:caseload|workload)"), "own"),
+    (_re(r"(?:with|for|to|in|from|of)\s+(?:their|his\s+or\s+her|her|his|the\s+auditor's|the\s+assignee's)\s+own\s+(?:caseload|cases|workload|case\s*load)|(?:from|of)\s+(?:their|his\s+or\s+her)\s+(?:caseload|workload)"
+         # "one casefile to be selected from CPA or IRO's workload" (East Sussex 3.8): the auditor's own, named by post
+         r"|(?:to\s+be\s+)?(?:selected\s+)?(?:from|of)\s+(?:the\s+)?(?!(?:team|service|area|unit|locality|council|authority|department)'s)(?:[a-z]+\s+or\s+)?[a-z]+'s\s+(?:own\s+)?(?:caseload|workload)"), "own"),
 )
 _TEAM_KIND = {"early help": "early_help", "social care": "social_care", "social work": "social_care"}
 

@@ -154,6 +154,25 @@ def test_the_follow_ups_of_3_14_and_3_16_are_the_hand_written_ones(loaded: Frame
         assert loaded.row(row_id).triggers == hand.row(row_id).triggers, row_id
 
 
+def test_3_8_the_file_comes_from_the_cpa_or_iro_s_own_workload_as_the_hand_written_one(loaded: Framework):
+    """ "Deep-dive audit of one casefile to be selected from CPA or IRO's workload": each adviser's or reviewing
+    officer's own cases (``caseload: own``), not those of the people they line-manage; a team's is not one's own."""
+    hand, _ = load_framework(BUNDLED)
+    assert hand is not None
+    assert [dataclasses.replace(c, note="") for c in loaded.row("3.8").cadences] == [dataclasses.replace(c, note="") for c in hand.row("3.8").cadences]
+    (audit,) = loaded.row("3.8").cadences
+    assert (audit.per, audit.case, audit.caseload) == ("assignee", True, "own")
+    team = import_table(read_table(_table(b"Role\tQA task\tFrequency\tPurpose\n3.8 Practice Managers\tAudit of one casefile "
+                                          b"from the team's workload\tOne file per month\tQuality\n"))[0], "t", "T")
+    assert [c.caseload for c in team.framework.row("3.8").cadences] == ["line"]
+
+
+def _table(data: bytes) -> Path:
+    path = Path(tempfile.mkdtemp()) / "table.tsv"
+    path.write_bytes(data)
+    return path
+
+
 def test_the_purpose_adds_the_quarterly_report_and_the_head_of_service_s_sample(loaded: Framework):
     kinds = [(c.kind, c.every.text if c.every else None, c.to, c.by) for c in loaded.row("3.14").cadences]
     assert kinds == [
