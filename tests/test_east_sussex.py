@@ -261,6 +261,15 @@ def test_2_2_the_monthly_report_for_operational_managers_names_them_as_qafs_read
     assert not any("to" in dict(c.defaults) for c in row.cadences[1:])  # the paper's own audiences
 
 
+def test_3_10_one_private_fostering_report_a_year_to_the_dcs_the_lscb_chair_and_cscmt(fw: Framework) -> None:
+    """ "Private Fostering Report" ... "Annually for consideration by the DCS. Annually to the Chair of the LSCB and
+    CSCMT": one report a year, to all three; that the two clauses are one report, not two (as the importer reads
+    them), is qaf's reading, marked '# default'."""
+    (report,) = fw.row("3.10").cadences
+    assert (report.kind, report.every, report.to) == ("report", Every(months=12), (DCS, "LSCB Chair", "CSCMT"))
+    assert "to" in dict(report.defaults)
+
+
 def test_3_12_quarterly_to_cscmt_annually_to_the_dcs_for_information_to_smt_and_lm(fw: Framework) -> None:
     row = fw.row("3.12")
     assert [(c.kind, c.every, c.to, c.copy) for c in row.cadences] == [

@@ -222,7 +222,7 @@ def test_rotherham_february_2016_schedules_27_audits_for_27_workers_as_the_minut
 
 
 DEFAULTS = {
-    "east-sussex-2013": {("", "escalation"), ("", "digest_roles"), ("1.7", "except"), ("2.2", "by"), ("2.2", "to"), ("3.14", "sample"), ("3.14", "within"), ("3.16", "within")},
+    "east-sussex-2013": {("", "escalation"), ("", "digest_roles"), ("1.7", "except"), ("2.2", "by"), ("2.2", "to"), ("3.10", "to"), ("3.14", "sample"), ("3.14", "within"), ("3.16", "within")},
     "rotherham-2016": {("", "escalation"), ("", "digest_roles"), ("R1", "per"), ("R2", "sample"), ("R9", "by"), ("R9", "per")},
     "tameside-2023": {("", "areas"), ("", "escalation"), ("", "digest_roles"), ("T1", "every"), ("T1", "within"), ("T1", "when"), ("T4", "every")},
 }

@@ -305,10 +305,10 @@ def test_a_rows_own_words_have_a_range_and_longer_is_refused_at_the_row():
                      .replace(task, "      " + "T" * 5_001 + "\n").replace(note, '        note: "' + "N" * 2_001)) + after
     _, problems = load_text(long, "es.yaml")
     assert [format_problem(p) for p in problems] == [
-        "es.yaml:761: row 3.16.role: the council's words hold at most 500 characters here, got 501",
-        "es.yaml:761: row 3.16.section: the council's words hold at most 500 characters here, got 501",
-        "es.yaml:761: row 3.16.task: the council's words hold at most 5,000 characters here, got 5,001",
-        "es.yaml:780: row 3.16.cadence.note: a note holds at most 2,000 characters, got 2,073",
+        "es.yaml:763: row 3.16.role: the council's words hold at most 500 characters here, got 501",
+        "es.yaml:763: row 3.16.section: the council's words hold at most 500 characters here, got 501",
+        "es.yaml:763: row 3.16.task: the council's words hold at most 5,000 characters here, got 5,001",
+        "es.yaml:782: row 3.16.cadence.note: a note holds at most 2,000 characters, got 2,073",
     ]
     edge = before + row316.replace(role, "    role: " + "R" * 500 + "\n").replace(task, "      " + "T" * 5_000 + "\n") + after
     fw, problems = load_text(edge, "es.yaml")
@@ -348,7 +348,7 @@ def test_a_frameworks_names_have_a_range_a_role_an_alias_a_key_area_and_a_trigge
     assert [(p.source.line, p.field, p.message) for p in problems] == [
         (15, "areas", f"not valid: '{'A' * 60}...': 201 characters: at most 200"),
         (48, "roles.aliases", "a role's name or alias is at most 200 characters (a person's role in people.csv is), got 201"),
-        (787, "row 3.16.trigger.id", "a trigger id is one line of at most 50 characters, got 51 characters"),
+        (789, "row 3.16.trigger.id", "a trigger id is one line of at most 50 characters, got 51 characters"),
     ]
 
 
