@@ -270,7 +270,11 @@ def read_trigger(node: Node, filename: str, problems: list[Problem], prefix: str
             actions.append(action)
     if not f.has("then"):
         f.problem(None, "'then' (the actions) is required")
-    trigger = Trigger(when, tuple(actions), f.text("id", "") or "", f.defaults(), f.source())
+    marks = f.defaults()
+    for key, _ in marks:  # a trigger's 'when' may be qaf's reading; its id and its list of actions are not
+        if key != "when":
+            f.problem(key, NOT_MARKABLE, kind=ADDED_SINCE)
+    trigger = Trigger(when, tuple(actions), f.text("id", "") or "", tuple(m for m in marks if m[0] == "when"), f.source())
     f.finish({"id", "when", "then"})
     return trigger
 

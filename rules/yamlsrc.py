@@ -419,7 +419,7 @@ class Fields:
                 self.problem(key, f"unknown field '{key}'{extra}", line=line)
 
 
-NOT_MARKABLE = "only a setting, a row's, cadence's or trigger's field or a trigger action's parameter can be marked '# default'"
+NOT_MARKABLE = "only a setting, a row's or cadence's field, a trigger's 'when' or a trigger action's parameter can be marked '# default'"
 
 
 def parse_bool(text: str) -> bool:

@@ -307,6 +307,6 @@ rows:
 """
     _, problems = load_text(text, "t.yaml")
     assert [format_problem(p) for p in problems] == [
-        "t.yaml:5: roles.name: only a setting, a row's, cadence's or trigger's field or a trigger action's parameter can be marked '# default'",
+        "t.yaml:5: roles.name: only a setting, a row's or cadence's field, a trigger's 'when' or a trigger action's parameter can be marked '# default'",
         "t.yaml:16: default: a '# default' comment marks the key on its own line, or on the line below a comment block it starts; there is none",
     ]
