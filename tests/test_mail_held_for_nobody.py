@@ -56,6 +56,23 @@ def alerts(inbox) -> list[str]:
     return [m["To"] for m in inbox.messages if m["Subject"].startswith("Alert")]
 
 
+def hal_leaves(store: SqlStore, left: date) -> None:
+    """HR's file: Hal Safeguard, the Head of Safeguarding, left on ``left``, and nobody has his post."""
+    store.save_org(council(people=tuple(replace(p, end=left) if p.id == "HS1" else p for p in PEOPLE)))
+
+
+def holly_comes(store: SqlStore, left: date) -> None:
+    """HR's file again: Holly Guard has Hal's post (he left on ``left``) from 1 May."""
+    store.save_org(council(people=handed_over(left, {"HS1": person("HS9", "Holly Guard", "Head of Safeguarding", None, "AD1", date(2024, 5, 1))})))
+
+
+def hanas_copy(inbox):
+    """The one alert in ``inbox``: Hana Locality's copy, an email of its own."""
+    [copy] = [m for m in inbox.messages if m["Subject"].startswith("Alert")]
+    assert (copy["To"], copy["Cc"]) == (HANA, None)
+    return copy
+
+
 def concerns_found_with_nobody_in_post(store: SqlStore):
     """Olive and Otto left on 20 April; Pat records significant concerns in Tom's April audit on the 23rd."""
     scheduled(store, "east-sussex-2013", today=date(2024, 4, 19))
@@ -137,14 +154,11 @@ def test_those_an_alert_is_copied_to_have_their_copy_now_while_the_alert_waits_f
     Guard is Head of Safeguarding from 1 May: the alert goes to her then, and Hana is not copied twice."""
     scheduled(store, "east-sussex-2013", today=date(2024, 4, 19))
     audit = next(o for o in find(store, row="3.3", subject="PM1", kind="audit"))
-    store.save_org(council(people=tuple(replace(p, end=date(2024, 4, 20)) if p.id == "HS1" else p for p in PEOPLE)))
+    hal_leaves(store, date(2024, 4, 20))
     recording.record(store, Recording(audit.id, "requires_improvement", concerns=True, date=date(2024, 4, 23)), date(2024, 4, 23))
-    inbox = delivered(store, date(2024, 4, 24))
-    [copy] = [m for m in inbox.messages if m["Subject"].startswith("Alert")]
-    assert (copy["To"], copy["Cc"]) == (HANA, None)
+    copy = hanas_copy(delivered(store, date(2024, 4, 24)))
     assert copy.get_body(("plain",)).get_content().startswith("No Head of Safeguarding is in post for this work: this copy comes to you now")
-    holly = person("HS9", "Holly Guard", "Head of Safeguarding", None, "AD1", date(2024, 5, 1))
-    store.save_org(council(people=handed_over(date(2024, 4, 20), {"HS1": holly})))
+    holly_comes(store, date(2024, 4, 20))
     inbox = delivered(store, date(2024, 5, 1))
     [alert] = [m for m in inbox.messages if m["Subject"].startswith("Alert")]
     assert (alert["To"], alert["Cc"]) == ("holly.guard@example-council.gov.uk", None)
@@ -187,8 +201,7 @@ def test_a_grades_notice_to_an_empty_post_is_held_and_goes_to_whoever_holds_it(s
     with store.read() as conn:
         [(status, why)] = conn.execute(select(o.status, o.last_error).where(o.key.like("grade/%"))).all()
     assert status == "failed" and why == "not sent: no Head of Safeguarding found for the assignee: nobody in post now answers for this work"
-    holly = person("HS9", "Holly Guard", "Head of Safeguarding", None, "AD1", date(2024, 5, 1))
-    store.save_org(council(people=handed_over(date(2024, 4, 20), {"HS1": holly})))
+    holly_comes(store, date(2024, 4, 20))
     inbox = delivered(store, date(2024, 5, 1))
     [notice] = [m for m in inbox.messages if m["To"] == "holly.guard@example-council.gov.uk"]
     assert "grade" in notice["Subject"] and notice.get_body(("plain",)).get_content().startswith("Dear Holly Guard,")
@@ -235,13 +248,10 @@ def test_an_alert_held_when_its_head_of_safeguarding_leaves_is_copied_to_the_hea
     Safeguarding from 1 May: the alert goes to her alone, and Hana is not copied twice."""
     scheduled(store, "east-sussex-2013", today=date(2024, 4, 22))
     concerns_found_while_mail_is_down(store, next(o for o in find(store, row="3.3", subject="PM1", kind="audit")))
-    store.save_org(council(people=tuple(replace(p, end=date(2024, 4, 24)) if p.id == "HS1" else p for p in PEOPLE)))
-    inbox = delivered(store, date(2024, 4, 26))
-    [copy] = [m for m in inbox.messages if m["Subject"].startswith("Alert")]
-    assert (copy["To"], copy["Cc"]) == (HANA, None)
+    hal_leaves(store, date(2024, 4, 24))
+    copy = hanas_copy(delivered(store, date(2024, 4, 26)))
     assert copy.get_body(("plain",)).get_content().startswith("Hal Safeguard left on 2024-04-24, and nobody in post now answers for this work")
-    holly = person("HS9", "Holly Guard", "Head of Safeguarding", None, "AD1", date(2024, 5, 1))
-    store.save_org(council(people=handed_over(date(2024, 4, 24), {"HS1": holly})))
+    holly_comes(store, date(2024, 4, 24))
     assert alerts(delivered(store, date(2024, 4, 30))) == []
     inbox = delivered(store, date(2024, 5, 1))
     [alert] = [m for m in inbox.messages if m["Subject"].startswith("Alert")]
