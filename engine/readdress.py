@@ -62,7 +62,14 @@ def named_today(fw: Framework, org: Org, ob: Obligation, key: str, day: date):
             index, at = int(parts[3]), int(parts[4])
             trigger = next((t for n, row, t in numbered(fw) if n == index and row == ob.row), None)
             if trigger is None or at >= len(trigger.then) or trigger.then[at].do != "alert":
-                return NOT_WORKED_OUT  # the framework amended since: its triggers are not those that raised it
+                # the framework amended since (rows added or moved: every trigger's number shifts): the row's
+                # one post its alerts go to, if it has one; else it is not worked out
+                row = next((r for r in fw.rows if r.id == ob.row), None)
+                posts = {(a.role or "", a.of) for t in (row.triggers if row else ()) for a in t.then if a.do == "alert"}
+                if len(posts) != 1:
+                    return NOT_WORKED_OUT
+                [(role, of)] = posts
+                return holder_for(fw, org, ob, role, of, day)
             action = trigger.then[at]
             return holder_for(fw, org, ob, action.role or "", action.of, day)
         if parts[0] == "grade" and len(parts) >= 4 and parts[2] == ob.id:

@@ -19,6 +19,7 @@ from sqlalchemy import func, select, update
 from qaf.clock import utc_now
 from qaf.engine.notices import HELD_DAYS
 from qaf.engine.outcomes import Recording
+from qaf.engine.query import Filters
 from qaf.store.sql import SqlStore
 from qaf.store.tables import EVENTS, OUTBOX
 from qaf.usecases import recording
@@ -318,3 +319,24 @@ def test_an_alert_sent_again_by_hand_after_its_reader_left_with_nobody_in_her_po
     assert main(["--db", db_url, "outbox", "--send-again", str(rid)]) == 1
     assert f"{rid}: is for Olive Ops, who has left, and nobody in post answers for it now" in capsys.readouterr().err
     assert snapshot(store) == before
+
+
+def test_an_alert_raised_before_the_framework_was_amended_is_still_worked_out_for_its_row(store: SqlStore):
+    """An alert's key numbers its trigger across the whole framework as it stood: the council then moves row 3.3
+    after 3.16 (every trigger's number shifts). The alert to Olive, waiting when she leaves, still goes to Oscar
+    New in her post: 3.16 alerts one post, the worker's Operations Manager, whatever its trigger's number now."""
+    import dataclasses
+
+    from qaf.engine.readdress import named_today
+    from tests.test_outcomes import FRAMEWORKS
+
+    published = FRAMEWORKS["east-sussex-2013"]
+    amended = dataclasses.replace(published, rows=tuple(r for r in published.rows if r.id != "3.3") + (published.row("3.3"),))
+    scheduled(store, "east-sussex-2013", today=date(2024, 4, 22))
+    concerns_found_while_mail_is_down(store, april_audit(store, "3.16", "SW1"))
+    with store.read() as conn:
+        [(key, cause)] = conn.execute(select(OUTBOX.c.key, OUTBOX.c.cause).where(OUTBOX.c.key.like("alert/%"))).all()
+    oscar_starts(store, date(2024, 4, 24), date(2024, 4, 25))
+    org, [audit] = store.org(), [o for o in store.obligations(Filters(ids=frozenset({cause}), statuses=None))]
+    assert named_today(published, org, audit, key, date(2024, 4, 26)).id == "OM9"
+    assert named_today(amended, org, audit, key, date(2024, 4, 26)).id == "OM9"
