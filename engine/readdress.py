@@ -75,6 +75,8 @@ def named_today(fw: Framework, org: Org, ob: Obligation, key: str, day: date):
         if parts[0] == "grade" and len(parts) >= 4 and parts[2] == ob.id:
             return holder_for(fw, org, ob, "/".join(parts[3:]), "assignee", day)
         if parts[0] == "action" and len(parts) == 3 and parts[1] == ob.id and parts[2] == "safeguarding":
+            if not any(r.id == ob.row for r in fw.rows):  # its row struck since: nothing says whom its alerts go to
+                return NOT_WORKED_OUT
             return alerted_for(fw, org, ob, day)
         if parts[0] == "esc" and len(parts) in (3, 4) and parts[1] == ob.id:
             level = int(parts[2])

@@ -288,3 +288,31 @@ def test_a_safeguarding_actions_alert_waiting_when_the_operations_manager_leaves
     [alert] = [m for m in inbox.messages if m["Subject"].startswith("Safeguarding action")]
     assert alert["To"] == OSCAR and alert.get_body(("plain",)).get_content().startswith("Dear Oscar New,")
     assert OLIVE not in [m["To"] for m in inbox.messages]
+
+
+def test_a_safeguarding_actions_alert_whose_row_the_council_struck_since_is_left_as_it_is_and_mail_still_goes(store: SqlStore, tmp_path):
+    """3.16's safeguarding action alerts Olive Ops while mail is down. The council then strikes row 3.16 from its
+    framework, and Olive leaves with Oscar New in her post: nothing now says whom 3.16's alerts go to, so the alert
+    is left as it was (as any key the framework no longer explains); readdressing never stops on it, and the
+    minute's send still sends what waits."""
+    from qaf.engine.actions import parse_action
+    from qaf.usecases.readdress import readdress
+    from tests.test_reconcile import amended
+
+    def without_3_16(text: str) -> str:
+        start = text.index('  - id: "3.16"')
+        return text[:start] + text[text.index('  - id: "4.1"', start):]
+
+    scheduled(store, "east-sussex-2013", today=date(2024, 4, 22))
+    audit = april_audit(store, "3.16", "SW1")
+    visit = parse_action("Visit the child at school with the new worker | due: 2024-05-31 | safeguarding")[0]
+    recording.record(store, Recording(audit.id, "requires_improvement", concerns=True, date=date(2024, 4, 23), actions=(visit,)),
+                     date(2024, 4, 23))  # fmt: skip
+    tick(store, date(2024, 4, 23))
+    store.save_framework(*amended(tmp_path, "struck", without_3_16))
+    reorganised(store, date(2024, 4, 24), {"OM1": person("OM9", "Oscar New", "Operations Manager", "T1", "H1", date(2024, 4, 25))})
+    readdress(store, date(2024, 4, 26), "test", utc_now())
+    o = OUTBOX.c
+    with store.read() as conn:
+        [(to, status)] = conn.execute(select(o.recipient, o.status).where(o.key.like("action/%/safeguarding"))).all()
+    assert (to, status) == ("OM1", "pending")
