@@ -308,6 +308,18 @@ def test_an_alert_sent_again_by_hand_after_its_reader_left_is_addressed_to_her_s
     assert row[:3] == ("pending", "OM9", OSCAR) and row.body_text.startswith("Dear Oscar New,")
 
 
+def test_sending_again_by_hand_after_its_reader_left_says_it_goes_to_her_successor(store: SqlStore, db_url: str, capsys):
+    """What ``qaf outbox --send-again`` prints for Olive's alert, put back after she left, is where it goes now:
+    Oscar's address, not Olive's old mailbox (whoever sent it again would think it went there)."""
+    from qaf.cli.main import main
+
+    rid = olives_alert_failed_then_she_leaves(store, successor=True)
+    assert main(["--db", db_url, "outbox", "--send-again", str(rid)]) == 0
+    said = capsys.readouterr().out
+    assert OSCAR in said and OLIVE not in said
+    assert "was failed after 0 tries" in said
+
+
 def test_an_alert_sent_again_by_hand_after_its_reader_left_with_nobody_in_her_post_is_refused(store: SqlStore, db_url: str, capsys):
     """Nobody has Olive's post: putting her alert back would only mail a leaver's mailbox. Refused, saying so;
     the store is as it was."""

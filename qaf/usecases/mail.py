@@ -44,6 +44,7 @@ from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.utils import format_datetime
 from pathlib import Path
+from types import SimpleNamespace
 from time import monotonic
 from typing import Callable, Mapping
 
@@ -466,7 +467,7 @@ def send_again(store: Store, ids: list[int], today: date | None = None) -> list:
     checked with its recipient that it did not arrive sends it again with this. All or none: an id that is
     not a failed notice is refused, named with what it is, and nothing is put back. Each is logged
     (``outbox.sent_again``: its id, reason and the tries it had; never the server's words). The rows, as
-    they were. One held for nobody in post (raised while nobody held the post) goes to whoever holds it on
+    they were but for whom each goes to now (with ``today``: a leaver's goes to her successor). One held for nobody in post (raised while nobody held the post) goes to whoever holds it on
     ``today``, however long it waited; nobody yet, it is refused."""
     with store.write() as conn:
         events: list = []
@@ -486,4 +487,8 @@ def send_again(store: Store, ids: list[int], today: date | None = None) -> list:
                 f"{i}: is {what}, not failed (only a failed notice is sent again)"
                 for i, what in sorted(wrong.items())) + "; nothing was put back")  # fmt: skip
         log_many(conn, events + [("outbox.sent_again", str(r.id), {"reason": r.reason, "attempts": r.attempts}) for r in rows])
+        if today is not None:  # each to whom it goes now (a leaver's successor), as readdressing left it
+            now = {r.id: r for r in ob_store.rows(conn, [r.id for r in rows])}
+            rows = [SimpleNamespace(**{**r._asdict(), **{k: getattr(now[r.id], k) for k in ("recipient", "recipient_email", "subject")}})
+                    for r in rows]  # fmt: skip
     return rows
