@@ -153,6 +153,17 @@ def greeted(body: str, name: str, assignee: str | None = None) -> str:
     return "\n".join(lines)
 
 
+WAITED = "This waited while nobody in post answered for this work; it comes to you now that you do."
+
+
+def held_greeted(body: str, name: str) -> str:
+    """A held notice's ``body`` for ``name``, who now holds the post: greeted by name, and saying it waited (an
+    alert weeks old must not read as news of today's)."""
+    lines = greeted(body, name).split("\n")
+    at = 2 if len(lines) > 1 and lines[0].startswith("Dear ") and lines[1] == "" else 0
+    return "\n".join(lines[:at] + [WAITED, ""] + lines[at:])
+
+
 def nobody(left: Person | None, person: str) -> str:
     """Why a notice to ``person``, who has left, is not sent (nobody in post takes their place for it)."""
     who = f"{left.name} left on {left.end}" if left is not None and left.end else f"{left.name if left else person} is not in post"

@@ -105,7 +105,9 @@ def test_a_held_alert_goes_to_the_new_operations_manager_on_his_first_day(store:
     inbox = delivered(store, date(2024, 5, 1))
     assert alerts(inbox) == [OSCAR]
     [alert] = [m for m in inbox.messages if m["Subject"].startswith("Alert")]
-    assert alert.get_body(("plain",)).get_content().startswith("Dear Oscar New,")
+    text = alert.get_body(("plain",)).get_content()
+    assert text.startswith("Dear Oscar New,\n\nThis waited while nobody in post answered for this work; it comes to you now that you do.\n")
+    assert "found significant concerns" in text  # the alert itself, as it was written
     assert the_alert(store)[:3] == ("OM9", OSCAR, "sent") and revived(store) == 1
     assert alerts(delivered(store, date(2024, 5, 2))) == []  # once
 

@@ -33,7 +33,7 @@ from qaf.engine.escalation import rung_text
 from qaf.engine.model import LIVE
 from qaf.engine.notices import HELD_DAYS, NOBODY_ANSWERS, held_copy
 from qaf.engine.query import Filters
-from qaf.engine.readdress import (NOT_WORKED_OUT, copied_instead, copied_today, greeted, in_post, leavers_addresses, left_of, named_today,
+from qaf.engine.readdress import (NOT_WORKED_OUT, copied_instead, copied_today, greeted, held_greeted, in_post, leavers_addresses, left_of, named_today,
                                   nobody, whose)
 from qaf.store import obligations as ob_store
 from qaf.store import outbox as outbox_store
@@ -151,7 +151,7 @@ def _revived(conn, org, today: date, wall: datetime, framework, events: list) ->
     transaction, its rows held as read)."""
     revived = 0
     for r, ob, who in _revivable(conn, org, today, framework, outbox_store.held(conn, _held_since(wall), lock=True)):
-        if not outbox_store.revive(conn, r.id, who.id, who.email, greeted(r.body_text, who.name)):
+        if not outbox_store.revive(conn, r.id, who.id, who.email, held_greeted(r.body_text, who.name)):
             continue
         if r.key.startswith("esc/"):  # written again for its new reader, and recorded as told
             _rung_again(conn, framework(ob.framework), org, ob, r, who)
@@ -170,7 +170,7 @@ def held_by_hand(store: Store, conn, today: date, ids: list[int], events: list) 
         return
     org = store.org_in(conn)
     for r, ob, who in _revivable(conn, org, today, _frameworks(store, conn), rows):
-        if outbox_store.addressed_to(conn, r.id, who.id, who.email, greeted(r.body_text, who.name)):
+        if outbox_store.addressed_to(conn, r.id, who.id, who.email, held_greeted(r.body_text, who.name)):
             events.append(("notice.revived", ob.id, {"key": r.key, "was": r.recipient, "to": who.id, "by": "hand"}))
 
 
