@@ -196,6 +196,13 @@ def mark_sent(conn: Connection, item: Claimed, runner: str, at: datetime) -> boo
     return result.rowcount == 1
 
 
+def _copy_of(row: Any, key: str, person: str | None, email: str, body: str, **when: Any) -> dict[str, Any]:
+    """A pending email ``key`` to ``person`` (None: an address alone) at ``email``, a copy of outbox row ``row``
+    (its subject, kind and cause) with ``body`` its text; ``when``: its tries, time to try, when it was made."""
+    return {"key": key, "recipient": person, "recipient_email": email, "cc": None, "subject": row.subject, "body_text": body,
+            "body_html": row.body_html, "reason": row.reason, "cause": row.cause, "digest": False, "status": "pending", **when}  # fmt: skip
+
+
 def copies_refused(conn: Connection, item: Claimed, refused: dict[str, tuple[int, Any]], now: datetime) -> list[str]:
     """``item`` went to its own recipient, and the server refused some of its copies: each refused for now
     (4xx) is an email of its own (``KEY/cc/ADDRESS``), tried again with back-off; each refused for good is
@@ -204,11 +211,8 @@ def copies_refused(conn: Connection, item: Claimed, refused: dict[str, tuple[int
     words = "; ".join(f"copy to {a} refused: {code} {reply.decode(errors='replace') if isinstance(reply, bytes) else reply}"
                       for a, (code, reply) in sorted(refused.items()))  # fmt: skip
     conn.execute(update(OUTBOX).where(c.id == item.id).values(last_error=words[:2000]))
-    again = [{
-        "key": f"{item.key}/cc/{a}", "recipient": None, "recipient_email": a, "cc": None, "subject": item.subject,
-        "body_text": item.body_text, "body_html": item.body_html, "reason": item.reason, "cause": item.cause, "digest": False,
-        "status": "pending", "attempts": 1, "next_attempt_at": now + BACKOFF[0], "created_at": now, "last_error": words[:2000],
-    } for a, (code, _) in sorted(refused.items()) if code < 500]  # fmt: skip
+    again = [_copy_of(item, f"{item.key}/cc/{a}", None, a, item.body_text, attempts=1, next_attempt_at=now + BACKOFF[0], created_at=now,
+                      last_error=words[:2000]) for a, (code, _) in sorted(refused.items()) if code < 500]  # fmt: skip
     insert_new(conn, OUTBOX, again, ["key"])
     return [r["key"] for r in again]
 
@@ -342,11 +346,8 @@ def addressed(conn: Connection, key: str | None, starting: str, but: Iterable[in
 def copy_again(conn: Connection, row: Any, key: str, person: str | None, email: str, body: str) -> bool:
     """A pending email ``key`` to ``person`` at ``email``, a copy of outbox row ``row`` (its subject, kind,
     cause and time to try) with ``body`` its text; False if ``key`` is queued already."""
-    return insert_new(conn, OUTBOX, [{
-        "key": key, "recipient": person, "recipient_email": email, "cc": None, "subject": row.subject, "body_text": body,
-        "body_html": row.body_html, "reason": row.reason, "cause": row.cause, "digest": False, "status": "pending",
-        "attempts": 0, "next_attempt_at": row.next_attempt_at, "created_at": row.created_at,
-    }], ["key"]) == 1  # fmt: skip
+    return insert_new(conn, OUTBOX, [_copy_of(row, key, person, email, body, attempts=0, next_attempt_at=row.next_attempt_at,
+                                              created_at=row.created_at)], ["key"]) == 1  # fmt: skip
 
 
 def waiting_to(conn: Connection, people: set[str]) -> list[Any]:
@@ -384,10 +385,15 @@ def readdress(conn: Connection, rid: int, person: str | None, email: str, body: 
 def held(conn: Connection, since: datetime, lock: bool = False) -> list[Any]:
     """The rows failed because nobody in post answered for their work (their reason says
     :data:`~qaf.engine.notices.NOBODY_ANSWERS`), raised since ``since``, in id order; ``lock``: held as read."""
-    c = OUTBOX.c
-    query = (select(c.id, c.key, c.cause, c.recipient, c.body_text, c.subject, c.created_at, c.last_error)
-             .where(c.status == "failed", c.created_at >= since, c.last_error.contains(NOBODY_ANSWERS, autoescape=True)).order_by(c.id))  # fmt: skip
+    query = _held(OUTBOX.c.created_at >= since)
     return list(conn.execute(query.with_for_update() if lock else query))
+
+
+def _held(*where: Any):
+    """The rows failed because nobody in post answered for their work, and ``where``, in id order."""
+    c = OUTBOX.c
+    return (select(c.id, c.key, c.cause, c.recipient, c.body_text, c.subject, c.created_at, c.last_error)
+            .where(c.status == "failed", c.last_error.contains(NOBODY_ANSWERS, autoescape=True), *where).order_by(c.id))  # fmt: skip
 
 
 def rows(conn: Connection, ids: list[int]) -> list[Any]:
@@ -400,27 +406,16 @@ def held_unaddressed(conn: Connection, ids: list[int]) -> list[Any]:
     """Those of the rows ``ids`` held for nobody with no address (raised while nobody held the post), however
     long ago, in id order, held as read: as :func:`held` reads them."""
     c = OUTBOX.c
-    return [r for part in chunked(sorted(set(ids))) for r in conn.execute(
-        select(c.id, c.key, c.cause, c.recipient, c.body_text, c.subject, c.created_at, c.last_error)
-        .where(c.id.in_(part), c.status == "failed", or_(c.recipient_email.is_(None), c.recipient_email == ""),
-               c.last_error.contains(NOBODY_ANSWERS, autoescape=True)).order_by(c.id).with_for_update())]  # fmt: skip
+    return [r for part in chunked(sorted(set(ids)))
+            for r in conn.execute(_held(c.id.in_(part), or_(c.recipient_email.is_(None), c.recipient_email == "")).with_for_update())]
 
 
-def addressed_to(conn: Connection, rid: int, person: str, email: str, body: str) -> bool:
-    """Failed row ``rid``, held for nobody, to ``person`` at ``email`` with ``body``; still failed, to be put back
-    (:func:`send_again`)."""
+def addressed_to(conn: Connection, rid: int, person: str, email: str, body: str, put_back: bool = False) -> bool:
+    """Failed row ``rid``, held for nobody, to ``person`` at ``email`` with ``body`` (its reason kept: what it
+    waited for); ``put_back``: due at once with a month of tries, else still failed, for :func:`send_again`."""
     c = OUTBOX.c
-    done = conn.execute(update(OUTBOX).where(c.id == rid, c.status == "failed").values(recipient=person, recipient_email=email, body_text=body))
-    return done.rowcount == 1
-
-
-def revive(conn: Connection, rid: int, person: str, email: str, body: str) -> bool:
-    """Failed row ``rid``, held for nobody, to ``person`` at ``email`` with ``body``, due at once with a month of
-    tries (its reason kept: what it waited for)."""
-    c = OUTBOX.c
-    done = conn.execute(update(OUTBOX).where(c.id == rid, c.status == "failed")
-                        .values(status="pending", attempts=0, next_attempt_at=FIRST_CHANCE, claimed_by=None, claimed_until=None,
-                                recipient=person, recipient_email=email, body_text=body))  # fmt: skip
+    again = {"status": "pending", "attempts": 0, "next_attempt_at": FIRST_CHANCE, "claimed_by": None, "claimed_until": None} if put_back else {}
+    done = conn.execute(update(OUTBOX).where(c.id == rid, c.status == "failed").values(recipient=person, recipient_email=email, body_text=body, **again))
     return done.rowcount == 1
 
 
@@ -429,11 +424,8 @@ def copies_now(conn: Connection, row: Any, cc: tuple[str, ...], body: str) -> in
     due at once; one queued already is left as it is) with ``body`` its text, and ``row`` copied to nobody (its
     copies are had: it goes alone to whoever holds the post). How many were queued."""
     c = OUTBOX.c
-    made = insert_new(conn, OUTBOX, [{
-        "key": f"{row.key}/cc/{a}", "recipient": None, "recipient_email": a, "cc": None, "subject": row.subject, "body_text": body,
-        "body_html": row.body_html, "reason": row.reason, "cause": row.cause, "digest": False, "status": "pending",
-        "attempts": 0, "next_attempt_at": FIRST_CHANCE, "created_at": row.created_at,
-    } for a in cc], ["key"])  # fmt: skip
+    made = insert_new(conn, OUTBOX, [_copy_of(row, f"{row.key}/cc/{a}", None, a, body, attempts=0, next_attempt_at=FIRST_CHANCE,
+                                              created_at=row.created_at) for a in cc], ["key"])  # fmt: skip
     conn.execute(update(OUTBOX).where(c.id == row.id, c.status == "failed").values(cc=None))
     return made
 

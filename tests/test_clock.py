@@ -90,7 +90,7 @@ def test_a_host_whose_clock_is_a_day_out_answers_for_the_databases_today(db_url,
         for where in (clock, api):
             monkeypatch.setattr(where, "utc_now", lambda: datetime.now(timezone.utc) + timedelta(days=1))
         assert today_of(argparse.Namespace(today=None), store) == expected
-        assert api._business_date(store)() == expected
+        assert api._database_clock(store)[0]() == expected
     finally:
         store.close()
 

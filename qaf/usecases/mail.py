@@ -461,6 +461,15 @@ def refused_its_person(msg: Message, refused: dict[str, tuple[int, bytes]]) -> t
     return smtplib.SMTPRecipientsRefused(mine), tuple(a for a in copies if one(a) not in gone)
 
 
+def _not_again(what: str) -> str:
+    """Why a notice is not put back, from what :func:`send_again`'s checks found it to be."""
+    if what == "missing":
+        return "no such notice"
+    if what == "nobody's":
+        return "is held for nobody in post: it goes to whoever holds the post when someone does"
+    return what if what.startswith("is for ") else f"is {what}, not failed (only a failed notice is sent again)"
+
+
 def send_again(store: Store, ids: list[int], today: date | None = None) -> list:
     """Put the failed notices ``ids`` back to be sent (``qaf outbox --send-again``): due at once, with a
     month of tries again. One failed as 'may have been sent' is never sent again by itself; someone who has
@@ -481,11 +490,7 @@ def send_again(store: Store, ids: list[int], today: date | None = None) -> list:
 
             wrong = put_back_for_leavers(store, conn, today, [r.id for r in rows], events)
         if wrong:
-            raise QafError("outbox --send-again: " + "; ".join(
-                f"{i}: no such notice" if what == "missing" else f"{i}: is held for nobody in post: it goes to whoever holds the "
-                "post when someone does" if what == "nobody's" else f"{i}: {what}" if what.startswith("is for ") else
-                f"{i}: is {what}, not failed (only a failed notice is sent again)"
-                for i, what in sorted(wrong.items())) + "; nothing was put back")  # fmt: skip
+            raise QafError("outbox --send-again: " + "; ".join(f"{i}: {_not_again(what)}" for i, what in sorted(wrong.items())) + "; nothing was put back")
         log_many(conn, events + [("outbox.sent_again", str(r.id), {"reason": r.reason, "attempts": r.attempts}) for r in rows])
         if today is not None:  # each to whom it goes now (a leaver's successor), as readdressing left it
             now = {r.id: r for r in ob_store.rows(conn, [r.id for r in rows])}

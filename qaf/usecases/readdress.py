@@ -65,8 +65,7 @@ def readdress(store: Store, today: date, runner: str, wall: datetime) -> tuple[i
         revived = _revived(conn, org, today, wall, framework, events) if held else 0
         leavers = leavers_addresses(org, today)  # once a pass, for both kinds of copy
         moved, failed = _addressed_again(conn, org, today, framework, leavers, events)
-        moved += revived
-        moved += _copied_again(conn, org, today, framework, leavers, events)
+        moved += revived + _copied_again(conn, org, today, framework, leavers, events)
         alone, nobodys = _copies_alone_again(conn, org, today, framework, leavers, events)
         log_many(conn, events)
     return moved + alone, failed + nobodys
@@ -149,15 +148,7 @@ def _revivable(conn, org, today: date, framework, rows: list) -> list[tuple]:
 def _revived(conn, org, today: date, wall: datetime, framework, events: list) -> int:
     """Each notice held for nobody that someone in post now answers for, to them (worked out again in the write
     transaction, its rows held as read)."""
-    revived = 0
-    for r, ob, who in _revivable(conn, org, today, framework, outbox_store.held(conn, _held_since(wall), lock=True)):
-        if not outbox_store.revive(conn, r.id, who.id, who.email, held_greeted(r.body_text, who.name)):
-            continue
-        if r.key.startswith("esc/"):  # written again for its new reader, and recorded as told
-            _rung_again(conn, framework(ob.framework), org, ob, r, who)
-        revived += 1
-        events.append(("notice.revived", ob.id, {"key": r.key, "was": r.recipient, "to": who.id}))
-    return revived
+    return _to_holders(conn, org, today, framework, outbox_store.held(conn, _held_since(wall), lock=True), events, put_back=True)
 
 
 def held_by_hand(store: Store, conn, today: date, ids: list[int], events: list) -> None:
@@ -166,12 +157,22 @@ def held_by_hand(store: Store, conn, today: date, ids: list[int], events: list) 
     still failed: ``qaf outbox --send-again`` puts it back (past :data:`~qaf.engine.notices.HELD_DAYS`, only
     someone sending it by hand does). One nobody in post answers for yet is left as it is."""
     rows = outbox_store.held_unaddressed(conn, ids)
-    if not rows:
-        return
-    org = store.org_in(conn)
-    for r, ob, who in _revivable(conn, org, today, _frameworks(store, conn), rows):
-        if outbox_store.addressed_to(conn, r.id, who.id, who.email, held_greeted(r.body_text, who.name)):
-            events.append(("notice.revived", ob.id, {"key": r.key, "was": r.recipient, "to": who.id, "by": "hand"}))
+    if rows:
+        _to_holders(conn, store.org_in(conn), today, _frameworks(store, conn), rows, events, put_back=False)
+
+
+def _to_holders(conn, org, today: date, framework, rows: list, events: list, put_back: bool) -> int:
+    """``rows``, held for nobody, each that someone in post now answers for addressed to them (``put_back``: and
+    due at once; else by hand, still failed, for ``send_again`` to put back); how many."""
+    done = 0
+    for r, ob, who in _revivable(conn, org, today, framework, rows):
+        if not outbox_store.addressed_to(conn, r.id, who.id, who.email, held_greeted(r.body_text, who.name), put_back):
+            continue
+        if put_back and r.key.startswith("esc/"):  # written again for its new reader, and recorded as told
+            _rung_again(conn, framework(ob.framework), org, ob, r, who)
+        done += 1
+        events.append(("notice.revived", ob.id, {"key": r.key, "was": r.recipient, "to": who.id, **({} if put_back else {"by": "hand"})}))
+    return done
 
 
 def put_back_for_leavers(store: Store, conn, today: date, ids: list[int], events: list) -> dict[int, str]:

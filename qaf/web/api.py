@@ -233,11 +233,6 @@ def _database_clock(store: SqlStore, every: float = 60.0) -> tuple[Callable[[], 
     return today, now
 
 
-def _business_date(store: SqlStore, every: float = 60.0) -> Callable[[], date]:
-    """Today on the database's clock (:func:`_database_clock`)."""
-    return _database_clock(store, every)[0]
-
-
 def create_app(
     db_url: str | None = None, today: Callable[[], date] | None = None, *, base_url: str | None = None,
     feed_ttl: float = 1.0, done_days: int = DONE_DAYS, overseers: tuple[str, ...] = access.OVERSEERS,
