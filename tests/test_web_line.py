@@ -732,6 +732,7 @@ def test_the_director_sees_an_alert_waiting_for_someone_in_post_until_it_goes(si
     page = site.signed_in(DANA).get("/director").text
     listed = re.search(r'<h3 id="held">.*?</table>', page, re.S).group(0)
     assert '<span class="count">1</span>' in listed and f'href="/obligations/{audit.id}"' in listed
+    assert '<a href="#held">1 notice waiting for someone in post</a>' in page  # said under the headline: the list is far down a phone
     assert "Alert: significant concerns in the 3.16 audit of case" in listed and "No Operations Manager found for the worker</td>" in listed
     oscar = person("OM9", "Oscar New", "Operations Manager", "T1", "H1", date(2024, 6, 10))
     site.store.save_org(council(people=handed_over(date(2024, 6, 7), {"OM1": oscar}, gone)))
