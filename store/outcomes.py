@@ -19,7 +19,7 @@ from qaf.engine.periods import months_after
 from qaf.rules.problems import QafError
 from qaf.store.obligations import OBLIGATIONS, OUTCOMES, _outcome, _OutcomeView, from_row, to_row
 from qaf.store.prepared import Prepared, Query, run_together
-from qaf.store.tables import EVENTS, FRAMEWORKS, META, NOT_ESCALATED, OUTBOX
+from qaf.store.tables import EVENTS, EXTENDED, FRAMEWORKS, META, NOT_ESCALATED, OUTBOX
 from qaf.store.upsert import chunked, insert_new
 
 
@@ -214,7 +214,7 @@ def flush(conn: Connection, batch: Batch | None, events: list[tuple[str, str, di
 def original_due(conn: Connection, ob: Obligation) -> date:
     """The due date before any extension: the first extension's "from", or the due date as it stands."""
     first = conn.execute(
-        select(EVENTS.c.payload).where(EVENTS.c.kind == "obligation.extended", EVENTS.c.ref == ob.id).order_by(EVENTS.c.id).limit(1)
+        select(EVENTS.c.payload).where(EXTENDED, EVENTS.c.ref == ob.id).order_by(EVENTS.c.id).limit(1)
     ).scalar()
     return date.fromisoformat(first["from"]) if first else ob.due
 

@@ -295,3 +295,94 @@ def test_frameworks_upgraded_are_in_use_and_can_be_retired(db_url):
         assert store.stored_frameworks()[0].retired_on == date(2024, 5, 14)
     finally:
         store.close()
+
+
+def _event_indexes(store: SqlStore) -> dict[str, str]:
+    """The event log's indexes, each with the SQL that defines it, as the database keeps it."""
+    with store.read() as conn:
+        if store.dialect == "sqlite":
+            found = conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' AND sql IS NOT NULL")
+        else:
+            found = conn.exec_driver_sql("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'events' AND schemaname = current_schema() "
+                                         "AND indexname <> 'events_pkey'")  # fmt: skip
+        return {name: sql for name, sql in found}
+
+
+def _plan(store: SqlStore, query) -> str:
+    """How the database would run ``query`` (PostgreSQL told to scan a table only if no index will do, as a
+    table of a few rows would be scanned anyway)."""
+    with store.read() as conn:
+        compiled = str(query.compile(conn, compile_kwargs={"literal_binds": True}))
+        if store.dialect == "sqlite":
+            return " ".join(str(r[-1]) for r in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}"))
+        conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        return " ".join(r[0] for r in conn.exec_driver_sql(f"EXPLAIN {compiled}"))
+
+
+def test_the_event_log_indexes_only_more_time_given_and_both_its_readers_use_that_index(db_url):
+    """Revision 0014: an outcome's event line wrote an entry in an index of every line's kind, read only for
+    extensions. A new store and an upgraded one index the ``obligation.extended`` lines alone, and the two
+    reads of them (an extension's first "from", the report's list) use it."""
+    from sqlalchemy import select as select_
+
+    from qaf.store.tables import EVENTS, EXTENDED
+    from qaf.usecases import recording
+    from tests.test_outcomes import find, scheduled
+
+    make_landed_store(db_url)
+    upgraded = SqlStore.open(db_url)
+    try:
+        assert upgraded.upgraded == ("0001", migrations.HEAD)
+        as_upgraded = _event_indexes(upgraded)
+    finally:
+        upgraded.close()
+    with migrations_fresh(db_url) as fresh:
+        as_new = _event_indexes(fresh)
+        for indexes in (as_upgraded, as_new):
+            assert list(indexes) == ["ix_events_extended"], indexes
+            assert "obligation.extended" in indexes["ix_events_extended"] and "ref" in indexes["ix_events_extended"]
+        scheduled(fresh, "east-sussex-2013")
+        may = next(o for o in find(fresh, row="3.16", subject="SW1") if o.period_start == date(2024, 5, 1))
+        recording.extend(fresh, may.id, date(2024, 6, 7), "OM1", "worker on leave", date(2024, 5, 20))
+        recording.extend(fresh, may.id, date(2024, 6, 14), "H1", "", date(2024, 5, 21))
+        with fresh.read() as conn:
+            from qaf.store import reports
+            from qaf.store.outcomes import original_due
+
+            [moved] = fresh.obligations(Filters(ids=frozenset({may.id}), statuses=None))
+            assert original_due(conn, moved) == date(2024, 5, 31)  # the first extension's "from", not the second's
+            assert [(e.obligation, e.first, e.to) for e in reports.extensions(conn)] == [
+                (may.id, date(2024, 5, 31), date(2024, 6, 7)), (may.id, date(2024, 6, 7), date(2024, 6, 14))]
+        first_from = select_(EVENTS.c.payload).where(EXTENDED, EVENTS.c.ref == may.id).order_by(EVENTS.c.id).limit(1)
+        every = select_(EVENTS.c.ref, EVENTS.c.payload).where(EXTENDED).order_by(EVENTS.c.id)
+        for query in (first_from, every):
+            assert "ix_events_extended" in _plan(fresh, query), query
+
+
+class migrations_fresh:
+    """A new store beside ``db_url`` (another file, another schema), as ``SqlStore.open`` makes one."""
+
+    def __init__(self, db_url: str) -> None:
+        self.db_url = db_url
+
+    def __enter__(self) -> SqlStore:
+        import tempfile
+
+        from qaf.store.db import temporary_schema
+        from tests.conftest import PG_URL
+
+        if self.db_url.startswith("sqlite"):
+            self._dir = tempfile.TemporaryDirectory()
+            url = f"sqlite:///{self._dir.name}/fresh.db"
+        else:
+            self._schema = temporary_schema(PG_URL, "qaf_test")
+            url = self._schema.__enter__()
+        self.store = SqlStore.open(url)
+        return self.store
+
+    def __exit__(self, *exc) -> None:
+        self.store.close()
+        if self.db_url.startswith("sqlite"):
+            self._dir.cleanup()
+        else:
+            self._schema.__exit__(*exc)

@@ -27,7 +27,7 @@ from pathlib import Path
 from sqlalchemy import Connection, inspect, text
 
 FOLDER = Path(__file__).parent
-REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011", "0012", "0013")  # oldest first; each is versions/<revision>_*.py
+REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011", "0012", "0013", "0014")  # oldest first; each is versions/<revision>_*.py
 HEAD = REVISIONS[-1]
 VERSION_TABLE = "alembic_version"
 LEGACY_TABLE = "schema_version"  # before migrations: one row, version 1 (= revision 0001)
