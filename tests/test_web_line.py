@@ -742,3 +742,18 @@ def test_the_director_sees_an_alert_waiting_for_someone_in_post_until_it_goes(si
     page = site.signed_in(DANA).get("/director").text
     assert '<h3 id="held">Waiting for someone in post <span class="count">0</span></h3>' in page
     assert "Every notice has someone in post to go to." in page
+
+
+def test_the_directors_month_or_framework_or_the_searchs_format_given_twice_is_refused_never_the_last_taken(site: Site):
+    """The search and My work refuse a filter given twice (which was meant?); so do the Director's page, its
+    month or framework given twice (April's figures were shown for ?month=2024-05&month=2024-04, without a
+    word), and the search's format (?format=csv&format=html answered the page, not the download)."""
+    dana = site.signed_in(DANA)
+    for query, field, label in (("month=2024-05&month=2024-04", "month", "Month"),
+                                ("framework=east-sussex-2013&framework=east-sussex-2013", "framework", "Framework")):
+        page = dana.get(f"/director?{query}")
+        assert page.status_code == 422, (query, page.status_code)
+        assert re.search(rf'id="d-{field}-error"><span class="hidden">Error:</span> {label}: given 2 times, give it once</p>', page.text), page.text
+    twice = dana.get("/search?person=SW1&format=csv&format=html")
+    assert twice.status_code == 422 and "Format: given 2 times, give it once" in twice.text
+    assert dana.get("/director?month=2024-05").status_code == 200  # once: as before

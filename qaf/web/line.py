@@ -174,7 +174,7 @@ def install(app: FastAPI, site: Site) -> None:
             if who.visible is not None:
                 return site.refused(403, "This page is for the Director and the overseeing roles",
                                     "It shows the whole council's figures.", who)  # fmt: skip
-            return director_page(site, who, month, framework, figures)
+            return director_page(site, who, month, framework, figures, filters.given_twice(request.query_params, ("month", "framework")))
 
         return site.signed_in(request, shown)
 
@@ -231,20 +231,23 @@ def line_of(site: Site, who: Viewer, errors: dict | None = None, entered: dict |
     }  # fmt: skip
 
 
-def director_page(site: Site, who: Viewer, month_text: str | None, framework_id: str | None, cache: dict) -> Response:
+def director_page(site: Site, who: Viewer, month_text: str | None, framework_id: str | None, cache: dict,
+                  twice: dict[str, int] | None = None) -> Response:  # fmt: skip
+    """``twice``: the parameters the address gives more than once (:func:`qaf.web.filters.given_twice`), each
+    refused beside its field, as the search refuses a filter given twice: one was taken, the last, silently."""
     store, today = site.store, site.clock()
     fws = store.frameworks()
-    errors = {}
+    errors = {key: f"{key.capitalize()}: given {times} times, give it once" for key, times in (twice or {}).items()}
     month = Month.of(today).plus(-1)  # the last whole month: what the monthly report covers; this month is a click away
-    if month_text:
+    if month_text and "month" not in errors:
         try:
             month = Month.parse(month_text)
         except ValueError:
             errors["month"] = "Month: enter it as YYYY-MM, for example 2024-05"
-        if not errors and (month.year, month.month) > (today.year, today.month):
+        if "month" not in errors and (month.year, month.month) > (today.year, today.month):
             errors["month"] = "Month: choose this month or an earlier one"
     fw = next((f for f in fws if f.id == framework_id), None) if framework_id else (fws[0] if fws else None)
-    if framework_id and fw is None:
+    if framework_id and fw is None and "framework" not in errors:
         errors["framework"] = filters.NO_FRAMEWORK.format(framework_id[:60])  # titled there, not by file id
     context = {"viewer": who, "today": today, "month": month, "frameworks": fws, "fw": fw, "errors": errors,
                "entered": {"month": (month_text or "")[:20], "framework": (framework_id or "")[:60]}}  # fmt: skip
@@ -275,6 +278,8 @@ def search_page(site: Site, who: Viewer, request: Request, fmt: str) -> Response
     asked = filters.parse(request.query_params, org, vocab, filters.EVERY, store.snapshot().frameworks)
     if fmt not in ("html", "csv", "json"):
         asked.errors["format"] = "Format: html, csv or json"
+    for key, times in filters.given_twice(request.query_params, ("format",)).items():  # the last was taken, silently
+        asked.errors[key] = f"Format: given {times} times, give it once"
     choices = {"team": [(t.id, t.name) for t in sorted(org.teams, key=lambda t: t.name)], "service": [(s, s) for s in org.services],
                "status": [("", "Live (open, overdue, extended)"), ("all", "All"), *((s, status_words(s)) for s in ("open", "overdue", "rescheduled", "done", "cancelled", "waived"))]}  # fmt: skip
     if offered := filters.framework_choices(store.snapshot().frameworks):
