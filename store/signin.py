@@ -32,6 +32,12 @@ def save_link(store, link_hash: str, person: str, now: datetime, expires: dateti
         conn.execute(insert(SIGNIN_LINKS), {"link_hash": link_hash, "person": person, "created_at": now, "expires_at": expires})
 
 
+def drop_link(store, link_hash: str) -> None:
+    """Forget an unused link (its email could not be sent): nobody holds it, and it counts against nobody."""
+    with store.write() as conn:
+        conn.execute(delete(SIGNIN_LINKS).where(L.link_hash == link_hash, L.used_at.is_(None)))
+
+
 def links_since(store, person: str, since: datetime) -> int:
     """How many links were made for ``person`` since ``since`` (to limit how many one can ask for)."""
     with store.read() as conn:

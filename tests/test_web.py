@@ -396,3 +396,25 @@ def test_a_web_host_whose_clock_is_out_times_sign_in_links_by_the_databases_cloc
         [(person, created, expires)] = conn.execute(select(SIGNIN_LINKS.c.person, SIGNIN_LINKS.c.created_at, SIGNIN_LINKS.c.expires_at)).all()
     assert person == "PM1" and abs(created - datetime.now(timezone.utc)) < timedelta(minutes=5)
     assert expires - created == timedelta(minutes=15)
+
+
+def test_a_link_whose_email_could_not_be_sent_is_not_kept_and_counts_against_nobody(store: SqlStore, db_url: str):
+    """The mail server is down: "The email could not be sent. Please try again in a few minutes", and the store
+    is as it was (no link nobody received). Pat tried six times while it was down; once it is back, her next
+    try sends a link, not "Too many sign-in links" for links she never had."""
+    year(store)
+    inbox, port = Inbox(), free_port()
+    site = Site(store, db_url, inbox, port)  # nothing listens on the port yet
+    try:
+        client = site.browser()
+        before = snapshot(store)
+        for _ in range(signin.MAX_LINKS + 1):
+            answer = site.ask_link(client, PAT)
+            assert answer.status_code == 502 and "The email could not be sent" in answer.text
+        assert snapshot(store) == before
+        with smtp_server(inbox, port):
+            answer = site.ask_link(client, PAT)
+            assert answer.status_code == 200 and "Check your email" in answer.text, answer.text
+        assert site.use(client, site.last_link()).status_code == 303
+    finally:
+        site.close()

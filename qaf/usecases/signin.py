@@ -72,6 +72,12 @@ def request_link(store: Store, email: str, now: datetime, today: date) -> tuple[
     return person, token
 
 
+def withdraw_link(store: Store, token: str) -> None:
+    """Forget the link :func:`request_link` made whose email could not be sent: the store as it was before."""
+    if tokens.plausible(token):
+        signin_store.drop_link(store, tokens.digest(token))
+
+
 def link_email(settings: mail.MailSettings, person: Person, url: str, now: datetime) -> Message:
     """The email that carries the link: names the person only, says how long it lasts."""
     text = (f"Dear {person.name},\n\nSign in to qaf with this link. It works once, "

@@ -101,7 +101,8 @@ def install(app: FastAPI, store, clock: Callable[[], date], now: Callable[[], da
         url = f"{where}/sign-in/{link}" + (f"?next={quote(emailed, safe='/')}" if emailed and emailed != "/my-work" else "")
         try:
             await run_in_threadpool(signin.send, settings, signin.link_email(settings, person, url, now()))
-        except (OSError, ValueError):
+        except (OSError, ValueError):  # no link nobody received kept, nor counted against the next try (MAX_LINKS)
+            await run_in_threadpool(signin.withdraw_link, store, link)
             return refused(502, "The email could not be sent", "Please try again in a few minutes.")
         sent = page("message.html", title="Check your email",
                     message=f"We have sent a sign-in link to {person.email}. It works once, for 15 minutes.")  # fmt: skip
