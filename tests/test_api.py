@@ -563,6 +563,38 @@ def test_a_body_larger_than_any_request_needs_is_413_and_never_read_whoever_send
     assert sent[0] <= MAX_BODY + 2 * 65_536  # read no further than the limit
     assert snapshot(served.store) == before
 
+def test_a_content_length_in_digits_other_than_0_to_9_is_refused_not_a_500():
+    """"²" and "٣" are digits to ``str.isdigit`` and not to ``int``: a Content-Length of either raised inside the
+    body limit and the form reader (a 500 wherever a server passes such a header on). Both refuse it."""
+    import asyncio
+
+    from starlette.requests import Request
+
+    from qaf.web.forms import FormError, form
+    from qaf.web.guard import BodyLimit
+
+    async def app(scope, receive, send):  # what the limit guards: never reached
+        raise AssertionError("the app was called")
+
+    def scope(length: bytes) -> dict:
+        return {"type": "http", "method": "POST", "path": "/api/x", "headers": [(b"content-length", length),
+                (b"content-type", b"application/x-www-form-urlencoded")], "query_string": b""}  # fmt: skip
+
+    async def nothing():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    for length in ("²".encode("latin-1"), "٣".encode(), b"12a"):
+        sent: list[dict] = []
+
+        async def send(message, sent=sent):
+            sent.append(message)
+
+        asyncio.run(BodyLimit(app, 1000)(scope(length), nothing, send))
+        assert sent[0]["status"] == 400 and b"not a number" in sent[1]["body"], (length, sent)
+        with pytest.raises(FormError):
+            asyncio.run(form(Request(scope(length), nothing)))
+
+
 # --- qaf token -------------------------------------------------------------------------------------
 
 

@@ -29,6 +29,7 @@ from starlette.responses import HTMLResponse, Response
 
 from qaf.engine.model import kind_words, status_words
 from qaf.engine.titles import cut
+from qaf.web.guard import number
 
 HERE = Path(__file__).parent
 # auto_reload off: the templates ship with the package, and checking each one's mtime on every render
@@ -129,7 +130,7 @@ async def form(request: Request) -> dict[str, str]:
     if kind != "application/x-www-form-urlencoded":
         raise FormError(415, "This page takes a form: send it from the page.")
     length = request.headers.get("content-length")
-    if length is not None and (not length.isdigit() or int(length) > MAX_FORM):
+    if length is not None and (not number(length) or int(length) > MAX_FORM):
         raise FormError(413, "What was sent is too long.")
     body = b""
     async for chunk in request.stream():

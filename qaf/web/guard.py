@@ -45,6 +45,12 @@ class Middleware:
         await self.app(scope, receive, send)
 
 
+def number(length: str) -> bool:
+    """Whether a Content-Length is a number: digits 0-9 only ("²" and "٣" are digits to ``isdigit``, not to ``int``)."""
+    digits = length.strip()
+    return digits.isascii() and digits.isdigit()
+
+
 class BodyLimit(Middleware):
     def __init__(self, app, limit: int) -> None:
         super().__init__(app)
@@ -52,9 +58,9 @@ class BodyLimit(Middleware):
 
     async def http(self, scope, receive, send) -> None:
         length = Headers(scope=scope).get("content-length")
-        if length is not None and (not length.strip().isdigit() or int(length) > self.limit):
-            body = json.dumps({"message": TOO_LARGE if length.strip().isdigit() else "the Content-Length is not a number"}).encode()
-            await send({"type": "http.response.start", "status": 413 if length.strip().isdigit() else 400,
+        if length is not None and (not number(length) or int(length) > self.limit):
+            body = json.dumps({"message": TOO_LARGE if number(length) else "the Content-Length is not a number"}).encode()
+            await send({"type": "http.response.start", "status": 413 if number(length) else 400,
                         "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
                                     (b"cache-control", b"no-store"), (b"connection", b"close")]})  # fmt: skip
             await send({"type": "http.response.body", "body": body})
