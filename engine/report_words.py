@@ -53,7 +53,7 @@ class Month:
 
     @classmethod
     def parse(cls, text: str) -> "Month":
-        m = re.fullmatch(r"(\d{4})-(\d{2})", text.strip())
+        m = re.fullmatch(r"([0-9]{4})-([0-9]{2})", text.strip())  # not \d: "２０２４" is digits to it
         if not m or not 1 <= int(m.group(2)) <= 12:
             raise ValueError(f"not a month: {text!r} (expected YYYY-MM, e.g. 2026-02)")
         if not FIRST_DAY.year <= int(m.group(1)) <= LAST_DAY.year:

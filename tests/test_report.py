@@ -357,7 +357,7 @@ def test_report_writes_a_file_with_o(store: SqlStore, db_url: str, tmp_path, cap
     assert main(["--db", db_url, "report", "--month", "2024-04", "-o", str(tmp_path / "no" / "such.md")]) == 1
 
 
-@pytest.mark.parametrize("text", ["2024-4", "24-04", "April 2024", "2024-00", ""])
+@pytest.mark.parametrize("text", ["2024-4", "24-04", "April 2024", "2024-00", "", "２０２４-０５", "٢٠٢٤-٠٥"])  # digits 0-9 only, as dates are
 def test_a_month_is_yyyy_mm(text):
     with pytest.raises(ValueError, match="expected YYYY-MM"):
         Month.parse(text)
