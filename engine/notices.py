@@ -37,6 +37,27 @@ NOBODY_ANSWERS = "nobody in post now answers for this work"
 HELD_DAYS = 92  # qaf's default (no paper says): the three months the frameworks give the work an alert sets off
 
 
+_TOLD_AS, _FOR_THIS = "You are told as the ", " for this work."
+
+
+def told_as(role: str) -> str:
+    """The line of a notice saying which post it is for: what :func:`post_of` reads back."""
+    return f"{_TOLD_AS}{role}{_FOR_THIS}"
+
+
+def post_of(body: str) -> str | None:
+    """The post a notice's ``body`` says it is for (:func:`told_as`), as the framework named it when the notice was
+    written (its key numbers a trigger, which an amendment moves: the text it was written with stays), or None.
+
+    >>> post_of("Dear Oscar New,\\n\\nAudit: ...\\nYou are told as the Head of Safeguarding for this work.\\n")
+    'Head of Safeguarding'
+    """
+    for line in body.split("\n"):
+        if line.startswith(_TOLD_AS) and line.endswith(_FOR_THIS):
+            return line[len(_TOLD_AS) : -len(_FOR_THIS)]
+    return None
+
+
 def one_line(text: str, limit: int = 200) -> str:
     """A header-safe single line: control characters and line breaks become spaces."""
     # most text is printable already: one scan in C, and the character-by-character pass only when it is not
@@ -78,7 +99,7 @@ def notice_for(fw: Framework, org: Org, ob: Obligation, event: Event, to: Person
         f"Obligation: {ob.id}",
     ]
     if role:
-        lines.append(f"You are told as the {role} for this work.")
+        lines.append(told_as(role))
     lines += ["", "qaf — quality assurance schedule"]
     digest = reason != "alert" and any(r in fw.digest_roles for r in _roles(fw, org, to))
     cc = copied(org, ob, to) if reason == "alert" else ()

@@ -13,7 +13,9 @@ made (:func:`named_today`), and goes to whoever that names today; nobody
 why.
 
 Keys this reads (the others, a digest, are left as they are):
-``alert/ON/ID/TRIGGER/ACTION`` (:func:`qaf.engine.outcomes.consequences`),
+``alert/ON/ID/TRIGGER/ACTION`` (:func:`qaf.engine.outcomes.consequences`: its trigger numbered across the
+framework as it stood, which an amendment moves; the post its text says it is for tells which of the row's
+alerts it was),
 ``grade/ON/ID/ROLE``, ``esc/ID/LEVEL[/DUE]`` (:func:`qaf.engine.escalation.notice_key`) and
 ``action/ID/safeguarding`` (:func:`qaf.engine.actions.safeguarding_alert`).
 A copy waiting for a leaver, of finished work (``copy/ID/PERSON``,
@@ -36,12 +38,13 @@ from datetime import date
 from qaf.engine.actions import alerted_for
 from qaf.engine.escalation import REMINDER, recipient
 from qaf.engine.model import Obligation
-from qaf.engine.notices import NOBODY_ANSWERS
+from qaf.engine.notices import NOBODY_ANSWERS, post_of
 from qaf.engine.org import Org, Person
 from qaf.engine.outcomes import holder_for
 from qaf.engine.rules_ref import numbered
 from qaf.engine.schedule import copied_on
 from qaf.rules.model import Framework
+from qaf.rules.roles import vocabulary_of
 
 NOT_WORKED_OUT = object()  # a key this module does not read: the notice is left as it is
 
@@ -54,23 +57,27 @@ def in_post(org: Org, person: str | None, day: date) -> bool:
     return found is not None and found.active_on(day)
 
 
-def named_today(fw: Framework, org: Org, ob: Obligation, key: str, day: date):
-    """The person ``key``'s notice about ``ob`` names on ``day`` (None: nobody), or :data:`NOT_WORKED_OUT`."""
+def named_today(fw: Framework, org: Org, ob: Obligation, key: str, day: date, body: str = ""):
+    """The person ``key``'s notice about ``ob`` names on ``day`` (None: nobody), or :data:`NOT_WORKED_OUT`;
+    ``body``: its text, which says the post an alert is for (:func:`~qaf.engine.notices.post_of`)."""
     parts = key.split("/")
     try:
         if parts[0] == "alert" and len(parts) == 5 and parts[2] == ob.id:
             index, at = int(parts[3]), int(parts[4])
             trigger = next((t for n, row, t in numbered(fw) if n == index and row == ob.row), None)
-            if trigger is None or at >= len(trigger.then) or trigger.then[at].do != "alert":
-                # the framework amended since (rows added or moved: every trigger's number shifts): the row's
-                # one post its alerts go to, if it has one; else it is not worked out
+            action = trigger.then[at] if trigger is not None and at < len(trigger.then) else None
+            said = post_of(body)
+            if action is None or action.do != "alert" or (said is not None and not _same_post(fw, action.role or "", said)):
+                # the framework amended since (rows or triggers added or moved: every trigger's number from there on
+                # shifts, and may name another alert of the row): the row's one post its alerts go to that the text
+                # says it is for (written as the Operations Manager); else it is not worked out
                 row = next((r for r in fw.rows if r.id == ob.row), None)
-                posts = {(a.role or "", a.of) for t in (row.triggers if row else ()) for a in t.then if a.do == "alert"}
+                posts = {(a.role or "", a.of) for t in (row.triggers if row else ()) for a in t.then
+                         if a.do == "alert" and (said is None or _same_post(fw, a.role or "", said))}  # fmt: skip
                 if len(posts) != 1:
                     return NOT_WORKED_OUT
                 [(role, of)] = posts
                 return holder_for(fw, org, ob, role, of, day)
-            action = trigger.then[at]
             return holder_for(fw, org, ob, action.role or "", action.of, day)
         if parts[0] == "grade" and len(parts) >= 4 and parts[2] == ob.id:
             return holder_for(fw, org, ob, "/".join(parts[3:]), "assignee", day)
@@ -87,6 +94,13 @@ def named_today(fw: Framework, org: Org, ob: Obligation, key: str, day: date):
     except ValueError:
         return NOT_WORKED_OUT
     return NOT_WORKED_OUT
+
+
+def _same_post(fw: Framework, role: str, written: str) -> bool:
+    """Whether ``role``, as the framework names it now, is the post ``written`` (as a notice named it), its
+    aliases and spelling aside."""
+    vocab = vocabulary_of(fw)
+    return (vocab.resolve(role) or role).casefold() == (vocab.resolve(written) or written).casefold()
 
 
 def copied_instead(fw: Framework, org: Org, ob: Obligation, had: frozenset[str], day: date) -> tuple[Person, ...]:

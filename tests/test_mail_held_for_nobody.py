@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import func, select, update
 
 from qaf.clock import utc_now
@@ -354,3 +355,92 @@ def test_an_alert_raised_before_the_framework_was_amended_is_still_worked_out_fo
     org, [audit] = store.org(), [o for o in store.obligations(Filters(ids=frozenset({cause}), statuses=None))]
     assert named_today(published, org, audit, key, date(2024, 4, 26)).id == "OM9"
     assert named_today(amended, org, audit, key, date(2024, 4, 26)).id == "OM9"
+
+
+# --- a row alerting two posts, amended so its triggers move ------------------------------------------------------
+
+HOLLY = "holly.guard@example-council.gov.uk"
+
+
+def two_posts_alerted(inserted: str):
+    """East Sussex as a council might amend it: 3.16's concerns alert the worker's Operations Manager, and a second
+    trigger of the row alerts the Head of Safeguarding of an inadequate grade (two posts, each its own trigger);
+    and the same framework amended later: a trigger inserted before both (``inserted="first"``: the council tells
+    the Head of Service of outstanding work first) or between them (``"between"``). Every trigger's number from
+    there on shifts: an alert's key names its trigger by that number as the framework stood."""
+    import dataclasses
+
+    from qaf.rules.model import Action, Condition, Trigger
+    from tests.test_outcomes import FRAMEWORKS
+
+    published = FRAMEWORKS["east-sussex-2013"]
+    row = published.row("3.16")
+    hos = Trigger(Condition(grades=frozenset({"inadequate"})), (Action("alert", role="Head of Safeguarding", of="assignee"),), "inadequate")
+    told = Trigger(Condition(grades=frozenset({"outstanding"})), (Action("alert", role="Head of Service", of="worker"),), "outstanding")
+    triggers = {"first": (told, *row.triggers, hos), "between": (*row.triggers, told, hos)}[inserted]
+
+    def with_triggers(*ts):
+        return dataclasses.replace(published, rows=tuple(dataclasses.replace(r, triggers=ts) if r.id == "3.16" else r for r in published.rows))
+
+    return with_triggers(*row.triggers, hos), with_triggers(*triggers)
+
+
+def inadequate_with_concerns(store: SqlStore, fw, org) -> None:
+    """Pat records Tom's April audit on 23 April: inadequate, with significant concerns (both triggers fire)."""
+    from qaf.rules.printer import print_framework
+    from qaf.usecases import scheduling
+    from tests.test_outcomes import YEAR
+
+    store.save_framework(fw, print_framework(fw))
+    store.save_org(org)
+    scheduling.schedule(store, fw, org, *YEAR, date(2024, 4, 19))
+    recording.record(store, Recording(april_audit(store, "3.16", "SW1").id, "inadequate", concerns=True, date=date(2024, 4, 23)), date(2024, 4, 23))
+
+
+def amended(store: SqlStore, fw) -> None:
+    from qaf.rules.printer import print_framework
+
+    store.save_framework(fw, print_framework(fw))
+
+
+OSCAR_AND_HOLLY = {"OM1": person("OM9", "Oscar New", "Operations Manager", "T1", "H1", date(2024, 4, 25)),
+                   "HS1": person("HS9", "Holly Guard", "Head of Safeguarding", None, "AD1", date(2024, 4, 25))}  # fmt: skip
+
+
+def told(inbox) -> dict[str, str]:
+    """Each alert's reader, by the post the alert says it is for."""
+    out = {}
+    for m in inbox.messages:
+        if m["Subject"].startswith("Alert"):
+            [post] = [ln for ln in m.get_body(("plain",)).get_content().splitlines() if ln.startswith("You are told as the ")]
+            out[post.removeprefix("You are told as the ").removesuffix(" for this work.")] = m["To"]
+    return out
+
+
+@pytest.mark.parametrize("inserted", ["first", "between"])
+def test_a_rows_two_alerts_waiting_for_leavers_go_to_their_successors_after_the_rows_triggers_moved(store: SqlStore, inserted: str):
+    """Tom's audit is inadequate with concerns: one alert to Olive Ops (Operations Manager), one to Hal Safeguard
+    (Head of Safeguarding), both waiting (mail down). The council amends 3.16: a trigger put before them, or
+    between them, moves their numbers. Olive and Hal leave; Oscar New and Holly Guard have their posts. Each alert
+    goes to the successor in its own post: not to a leaver's mailbox, nor to the Head of Service whose trigger now
+    has the number the Head of Safeguarding's had."""
+    before, after = two_posts_alerted(inserted)
+    inadequate_with_concerns(store, before, council())
+    tick(store, date(2024, 4, 23))
+    amended(store, after)
+    store.save_org(council(people=handed_over(date(2024, 4, 24), OSCAR_AND_HOLLY)))
+    assert told(delivered(store, date(2024, 4, 26))) == {"Operations Manager": OSCAR, "Head of Safeguarding": HOLLY}
+
+
+def test_a_rows_two_alerts_held_for_nobody_go_to_whoever_holds_each_post_after_the_rows_triggers_moved(store: SqlStore):
+    """Nobody is an Operations Manager or Head of Safeguarding when Tom's audit is found inadequate with concerns:
+    both alerts are held. The council puts a trigger before them in 3.16; Oscar New and Holly Guard come on 25
+    April: each held alert goes to the one now in its post."""
+    before, after = two_posts_alerted("first")
+    gone = tuple(replace(p, end=date(2024, 4, 20)) if p.id in ("OM1", "OM2", "HS1") else p for p in PEOPLE)
+    inadequate_with_concerns(store, before, council(people=gone))
+    assert told(delivered(store, date(2024, 4, 24))) == {}
+    amended(store, after)
+    store.save_org(council(people=handed_over(date(2024, 4, 20), OSCAR_AND_HOLLY, gone)))
+    assert told(delivered(store, date(2024, 4, 26))) == {"Operations Manager": OSCAR, "Head of Safeguarding": HOLLY}
+    assert revived(store) == 2

@@ -132,7 +132,7 @@ def _worked_out(conn, org, today: date, framework, rows: list) -> list[tuple]:
         parts = r.key.split("/")
         if parts[0] == "esc" and (ob.status not in LIVE or (len(parts) == 4 and parts[3] != ob.due.isoformat())):
             continue  # the ladder has moved on: its next rung is raised on its own day
-        who = named_today(framework(ob.framework), org, ob, r.key, today)
+        who = named_today(framework(ob.framework), org, ob, r.key, today, r.body_text or "")
         if who is not NOT_WORKED_OUT:
             out.append((r, ob, who))
     return out
@@ -212,7 +212,7 @@ def _addressed_again(conn, org, today: date, framework, leavers: frozenset[str],
         ob = found.get(r.cause)
         if ob is None:
             continue
-        who = named_today(framework(ob.framework), org, ob, r.key, today)
+        who = named_today(framework(ob.framework), org, ob, r.key, today, r.body_text or "")
         if who is NOT_WORKED_OUT:
             continue
         if who is None or who.id == r.recipient:
