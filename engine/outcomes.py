@@ -242,8 +242,8 @@ class _Context:
             if above is not None:
                 return above
         holders = [h for h in self.people.holders((role,), self.day, self.day) if h.id not in exclude]
+        service = self.people.service(start) if start is not None else None
         if start is not None:
-            service = self.people.service(start)
             same = [h for h in holders if self.people.service(h) == service]
             if same:
                 return same[0]
@@ -252,7 +252,14 @@ class _Context:
             found = self.people.responsible_for_team(team, holders, "own_service") if team else None
             if found:
                 return found
-        return holders[0] if len(holders) == 1 else None
+        if len(holders) != 1:
+            return None
+        # the council's only holder: hers when her post answers for the whole council (the Head of Safeguarding, in
+        # no service or the only one the council has had one in), never another service's (an Operations Manager
+        # for Looked After Children is not Locality's, whose post is empty: held until someone holds it)
+        [only] = holders
+        theirs = self.people.service(only)
+        return only if service is None or theirs is None or self.people.services_holding(role) <= {theirs} else None
 
 
 def holder_for(fw: Framework, org: Org, ob: Obligation, role: str, of: str, day: date) -> Person | None:

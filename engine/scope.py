@@ -123,6 +123,11 @@ class People:
     def service(self, person: Person) -> str | None:
         return self.org.service_of(person)
 
+    def services_holding(self, role: str) -> frozenset[str]:
+        """The services of everyone the organisation lists as holding ``role``, whenever in post (leavers and those
+        to come too; those in no team aside): more than one, and the role is a post each service has its own of."""
+        return frozenset(s for s in (self.service(p) for p in self._holders.get(role, ())) if s is not None)
+
     def area(self, person: Person) -> str | None:
         team = self.org.team(person.team) if person.team else None
         return team.area if team else None

@@ -444,3 +444,65 @@ def test_a_rows_two_alerts_held_for_nobody_go_to_whoever_holds_each_post_after_t
     store.save_org(council(people=handed_over(date(2024, 4, 20), OSCAR_AND_HOLLY, gone)))
     assert told(delivered(store, date(2024, 4, 26))) == {"Operations Manager": OSCAR, "Head of Safeguarding": HOLLY}
     assert revived(store) == 2
+
+
+# --- whose Operations Manager: never another service's ----------------------------------------------------------
+
+def olive_gone(left: date, *more: str) -> tuple:
+    """HR's file: Olive Ops (Locality Social Work's Operations Manager) left on ``left``, and ``more`` with her."""
+    return tuple(replace(p, end=left) if p.id in ("OM1", *more) else p for p in PEOPLE)
+
+
+def test_an_alert_for_a_service_whose_operations_manager_left_is_held_not_sent_to_another_services(store: SqlStore):
+    """3.16: "alert the Operations Manager", the worker's. Olive Ops, Locality Social Work's, left on 20 April and
+    nobody has her post; Otto Ops, the Looked After Children service's, is the council's only Operations Manager.
+    Concerns in Tom's audit (Locality) on the 23rd do not go to Otto, who answers for none of Tom's work: the alert
+    is held, saying why, and goes to Oscar New when he takes Olive's post."""
+    scheduled(store, "east-sussex-2013", today=date(2024, 4, 19))
+    audit = april_audit(store, "3.16", "SW1")
+    store.save_org(council(people=olive_gone(date(2024, 4, 20))))
+    result = recording.record(store, Recording(audit.id, "requires_improvement", concerns=True, date=date(2024, 4, 23)), date(2024, 4, 23))
+    assert [s for s in result.shortfalls if "no Operations Manager found for the worker" in s]
+    assert the_alert(store)[:3] == (None, "", "failed")
+    assert alerts(delivered(store, date(2024, 4, 24))) == []  # not to Otto
+    oscar_starts(store, date(2024, 4, 20), date(2024, 5, 1))
+    assert alerts(delivered(store, date(2024, 5, 1))) == [OSCAR]
+
+
+def test_an_alert_waiting_for_an_operations_manager_who_left_is_held_not_readdressed_to_another_services(store: SqlStore):
+    """The alert waits for Olive (mail down); she leaves on the 24th and nobody has her post. Otto, the other
+    service's Operations Manager, is not told in her place: the alert is held, saying Olive left."""
+    scheduled(store, "east-sussex-2013", today=date(2024, 4, 22))
+    concerns_found_while_mail_is_down(store, april_audit(store, "3.16", "SW1"))
+    store.save_org(council(people=olive_gone(date(2024, 4, 24))))
+    assert alerts(delivered(store, date(2024, 4, 26))) == []
+    recipient, _, status, why = the_alert(store)
+    assert (recipient, status) == ("OM1", "failed") and why.startswith("not sent: Olive Ops left on 2024-04-24, and nobody in post")
+
+
+def test_a_held_alert_does_not_go_to_a_new_operations_manager_in_another_service(store: SqlStore):
+    """Both Operations Managers left on 20 April; the alert about Tom's work is held. Ola Other takes Otto's post (the
+    Looked After Children service) on the 25th: the alert is not hers. Oscar New takes Olive's on 1 May: it is his."""
+    concerns_found_with_nobody_in_post(store)
+    ola = person("OM8", "Ola Other", "Operations Manager", "T3", "H2", date(2024, 4, 25))
+    both_gone = olive_gone(date(2024, 4, 20), "OM2")
+    store.save_org(council(people=handed_over(date(2024, 4, 20), {"OM2": ola}, both_gone)))
+    assert alerts(delivered(store, date(2024, 4, 26))) == [] and revived(store) == 0
+    oscar = person("OM9", "Oscar New", "Operations Manager", "T1", "H1", date(2024, 5, 1))
+    store.save_org(council(people=handed_over(date(2024, 4, 20), {"OM1": oscar, "OM2": ola}, both_gone)))
+    assert alerts(delivered(store, date(2024, 5, 1))) == [OSCAR]
+
+
+def test_the_councils_one_head_of_safeguarding_is_told_though_his_unit_is_a_service_of_its_own(store: SqlStore):
+    """3.3's concerns alert "the Head of Safeguarding": the council has one, Hal Safeguard, in the Safeguarding
+    Unit (a service of its own, as in many councils), not up Olive's line. The council has had no Head of
+    Safeguarding in any other service: his post answers for the whole council, and the alert goes to him."""
+    from qaf.engine.org import Team
+    from tests.council import TEAMS
+
+    unit = Team("T5", "Safeguarding Unit", "Safeguarding Unit", "social_care", "East")
+    people = tuple(replace(p, team="T5") if p.id == "HS1" else p for p in PEOPLE)
+    scheduled(store, "east-sussex-2013", org=council(people=people, teams=TEAMS + (unit,)), today=date(2024, 4, 19))
+    audit = next(o for o in find(store, row="3.3", subject="PM1", kind="audit"))
+    recording.record(store, Recording(audit.id, "requires_improvement", concerns=True, date=date(2024, 4, 23)), date(2024, 4, 23))
+    assert alerts(delivered(store, date(2024, 4, 24))) == ["hal.safeguard@example-council.gov.uk"]
