@@ -101,7 +101,7 @@ def notice_for(fw: Framework, org: Org, ob: Obligation, event: Event, to: Person
     if role:
         lines.append(told_as(role))
     lines += ["", "qaf — quality assurance schedule"]
-    digest = reason != "alert" and any(r in fw.digest_roles for r in _roles(fw, org, to))
+    digest = reason != "alert" and reads_digest(fw, org, to)
     cc = copied(org, ob, to) if reason == "alert" else ()
     return Notice(key, to.id, to.email, one_line(subject), "\n".join(lines), reason, ob.id, digest and not cc, cc)
 
@@ -152,6 +152,11 @@ def copy_notices(fw: Framework, org: Org, ob: Obligation, done_on, by: str | Non
         ]
         out.append(Notice(f"copy/{ob.id}/{pid}", to.id, to.email, one_line(subject), "\n".join(lines), "copy", ob.id))
     return out
+
+
+def reads_digest(fw: Framework, org: Org, person: Person) -> bool:
+    """Whether ``person`` holds a role whose notices (all but alerts) go in the daily digest (``digest_roles``)."""
+    return any(r in fw.digest_roles for r in _roles(fw, org, person))
 
 
 def _roles(fw: Framework, org: Org, person: Person) -> frozenset[str]:

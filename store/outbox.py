@@ -410,11 +410,13 @@ def held_unaddressed(conn: Connection, ids: list[int]) -> list[Any]:
             for r in conn.execute(_held(c.id.in_(part), or_(c.recipient_email.is_(None), c.recipient_email == "")).with_for_update())]
 
 
-def addressed_to(conn: Connection, rid: int, person: str, email: str, body: str, put_back: bool = False) -> bool:
+def addressed_to(conn: Connection, rid: int, person: str, email: str, body: str, put_back: bool = False, digest: bool = False) -> bool:
     """Failed row ``rid``, held for nobody, to ``person`` at ``email`` with ``body`` (its reason kept: what it
-    waited for); ``put_back``: due at once with a month of tries, else still failed, for :func:`send_again`."""
+    waited for); ``put_back``: due at once with a month of tries (``digest``: in their next daily digest), else
+    still failed, for :func:`send_again`."""
     c = OUTBOX.c
-    again = {"status": "pending", "attempts": 0, "next_attempt_at": FIRST_CHANCE, "claimed_by": None, "claimed_until": None} if put_back else {}
+    again = {"status": "pending", "attempts": 0, "next_attempt_at": FIRST_CHANCE, "claimed_by": None, "claimed_until": None,
+             "digest": digest} if put_back else {}  # fmt: skip
     done = conn.execute(update(OUTBOX).where(c.id == rid, c.status == "failed").values(recipient=person, recipient_email=email, body_text=body, **again))
     return done.rowcount == 1
 

@@ -506,3 +506,38 @@ def test_the_councils_one_head_of_safeguarding_is_told_though_his_unit_is_a_serv
     audit = next(o for o in find(store, row="3.3", subject="PM1", kind="audit"))
     recording.record(store, Recording(audit.id, "requires_improvement", concerns=True, date=date(2024, 4, 23)), date(2024, 4, 23))
     assert alerts(delivered(store, date(2024, 4, 24))) == ["hal.safeguard@example-council.gov.uk"]
+
+
+# --- a grade's notice held for a post whose holder reads the daily digest -----------------------------------------
+
+
+def test_a_held_grades_notice_revived_for_a_head_of_service_joins_her_daily_digest(store: SqlStore):
+    """A council's framework tells the Head of Service of every inadequate grade, and Heads of Service read their
+    notices in the daily digest (East Sussex's ``digest_roles``). Hana Locality left on 20 April with nobody in
+    her post when Tom's audit is graded inadequate on the 23rd: the notice is held. Hope Next has Hana's post from
+    the 25th: the notice comes to her in her digest of the 26th, as it would had Hana read it, not an email of
+    its own."""
+    import dataclasses
+
+    from qaf.rules.printer import print_framework
+    from qaf.usecases import scheduling
+    from tests.test_mail_after_leaving import HOPE
+    from tests.test_outcomes import FRAMEWORKS, YEAR
+
+    fw = dataclasses.replace(FRAMEWORKS["east-sussex-2013"], notify_on_grade=("Head of Service",))
+    assert "Head of Service" in fw.digest_roles
+    store.save_framework(fw, print_framework(fw))
+    hana_gone = tuple(replace(p, end=date(2024, 4, 20)) if p.id == "H1" else p for p in PEOPLE)
+    store.save_org(council(people=hana_gone))
+    scheduling.schedule(store, fw, council(people=hana_gone), *YEAR, date(2024, 4, 19))
+    told = recording.record(store, Recording(april_audit(store, "3.16", "SW1").id, "inadequate", date=date(2024, 4, 23)), date(2024, 4, 23))
+    assert [s for s in told.shortfalls if "no Head of Service found for the assignee" in s and "held" in s]
+    hope = person("H9", "Hope Next", "Head of Service", "T1", "AD1", date(2024, 4, 25))
+    store.save_org(council(people=handed_over(date(2024, 4, 20), {"H1": hope}, hana_gone)))
+    to_hope = [m for m in delivered(store, date(2024, 4, 26)).messages if m["To"] == HOPE]
+    assert [m["Subject"] for m in to_hope if "grade" in m["Subject"].lower()] == []  # no email of its own
+    [digest] = [m for m in to_hope if m["Subject"].startswith("qaf daily digest for 2024-04-26")]
+    assert "- Inadequate grade: 3.16 audit of case" in digest.get_body(("plain",)).get_content()
+    o = OUTBOX.c
+    with store.read() as conn:
+        assert conn.execute(select(o.recipient, o.digest, o.status).where(o.key.like("grade/%"))).one() == ("H9", True, "digested")

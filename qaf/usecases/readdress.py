@@ -19,7 +19,8 @@ A notice failed because nobody in post answered for its work (an alert
 raised while the Operations Manager's post was empty, or one whose reader
 left with nobody in her place) is held: when someone holds the post, within
 :data:`~qaf.engine.notices.HELD_DAYS` of its being raised, it goes to them
-(:func:`_revived`), greeted by name, and the event log says so. An overdue
+(:func:`_revived`), greeted by name (a grade's notice in their daily digest, where
+their role reads one), and the event log says so. An overdue
 rung is held only while its work is still open at the due date it was
 raised against; a copy is not held (the others copied have theirs).
 """
@@ -31,7 +32,7 @@ from datetime import date, datetime, timedelta
 
 from qaf.engine.escalation import rung_text
 from qaf.engine.model import LIVE
-from qaf.engine.notices import HELD_DAYS, NOBODY_ANSWERS, held_copy
+from qaf.engine.notices import HELD_DAYS, NOBODY_ANSWERS, held_copy, reads_digest
 from qaf.engine.query import Filters
 from qaf.engine.readdress import (NOT_WORKED_OUT, copied_instead, copied_today, greeted, held_greeted, in_post, leavers_addresses, left_of, named_today,
                                   nobody, whose)
@@ -166,7 +167,9 @@ def _to_holders(conn, org, today: date, framework, rows: list, events: list, put
     due at once; else by hand, still failed, for ``send_again`` to put back); how many."""
     done = 0
     for r, ob, who in _revivable(conn, org, today, framework, rows):
-        if not outbox_store.addressed_to(conn, r.id, who.id, who.email, held_greeted(r.body_text, who.name), put_back):
+        # a grade's notice to one whose notices go in the daily digest (a Head of Service) joins it, as it would have
+        digest = put_back and r.key.startswith("grade/") and reads_digest(framework(ob.framework), org, who)
+        if not outbox_store.addressed_to(conn, r.id, who.id, who.email, held_greeted(r.body_text, who.name), put_back, digest):
             continue
         if put_back and r.key.startswith("esc/"):  # written again for its new reader, and recorded as told
             _rung_again(conn, framework(ob.framework), org, ob, r, who)
