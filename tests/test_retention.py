@@ -106,3 +106,18 @@ def test_the_retention_defaults_to_400_days_and_takes_the_ends_of_its_range(monk
     assert retention_days() == 400
     assert whole("QAF_OUTBOX_RETENTION_DAYS", {"QAF_OUTBOX_RETENTION_DAYS": "30"}) == 30
     assert whole("QAF_OUTBOX_RETENTION_DAYS", {"QAF_OUTBOX_RETENTION_DAYS": "3650"}) == 3650
+
+
+def test_a_tick_for_a_day_a_year_ahead_purges_nothing_still_within_its_retention_by_the_databases_clock(db_url: str):
+    """``qaf tick --today`` a year and more ahead (a slip of the year) ran, and its purge counted the retention
+    back from that day: every email sent in the last two months, the outbox's record of who was told what, was
+    deleted for good (the tick itself is reopened when the clock comes back; a purge is not). The retention
+    counts back from the earlier of the business time and the database's clock."""
+    store = SqlStore.open(db_url)
+    set_up(store)
+    fill(store)  # sent rows from 401 to 450 days before NOW, and 30 within the 400 days
+    ahead = (NOW + timedelta(days=450)).date()
+    result = run_tick(store, ahead, MailSettings(), "test", now=business_now(ahead), wall=lambda: NOW)
+    assert result.purged == 2500 + 20 + 7  # only what was past the retention at NOW, as a tick on NOW's day purges
+    assert statuses(store)["sent"] == 30
+    store.close()

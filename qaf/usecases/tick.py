@@ -318,10 +318,16 @@ def retention_days() -> int:
 
 
 def purge_outbox(store: Store, now: datetime, days: int, batch: int = ob_store.PURGE_BATCH,
-                 pulse: Callable[[], None] | None = None) -> int:  # fmt: skip
+                 pulse: Callable[[], None] | None = None, wall: datetime | None = None) -> int:  # fmt: skip
     """Delete what was sent more than ``days`` before ``now`` (business time), one short transaction a batch;
-    ``pulse()`` (a tick's: :meth:`DayClaim.pulse`) before each."""
-    before, purged = now - timedelta(days=days), 0
+    ``pulse()`` (a tick's: :meth:`DayClaim.pulse`) before each.
+
+    ``wall`` (the database's clock, a tick's): the retention counts back from it when ``now`` is later. A tick
+    for a day ahead (``--today`` a year out by a slip) is reopened once the clock comes back, but what a purge
+    deletes is gone: counted from that day it deleted the record of every email sent in the months before.
+    A replayed year (business time behind the clock) purges by its own days, as before."""
+    start = now if wall is None else min(now, wall)
+    before, purged = start - timedelta(days=days), 0
     for _ in range(PURGE_BATCHES):
         if pulse is not None:
             pulse()
@@ -425,7 +431,7 @@ def _run(store: Store, today: date, settings: MailSettings, runner: str, wall: C
 
         result.sent, result.failed, result.retrying = send_outbox(store, settings, runner, now, wall, renew=renew)
     keep()
-    result.purged = purge_outbox(store, now, keep_days, pulse=claim.pulse)
+    result.purged = purge_outbox(store, now, keep_days, pulse=claim.pulse, wall=wall())
     failpoint("after-purge")
     with store.write() as conn:
         result.pending = ob_store.pending(conn)
