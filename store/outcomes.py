@@ -67,7 +67,17 @@ _VERSIONS = (
     .label("v_fw"),
 )
 _LOAD_VERSIONED = _LOAD.add_columns(*_VERSIONS)
-_LOAD_VERSIONED_LOCKED = _LOAD_VERSIONED.with_for_update(of=OBLIGATIONS)
+# ... and, locked (PostgreSQL), the two versions held shared until the recording commits: an organisation or a
+# framework loaded meanwhile waits for it (or it for them, and it reads theirs). Unheld, a recording that read
+# Moira Moderator in post made her a moderation after HR's file said she had left and the schedule had passed
+# her work on: it stayed hers, every later schedule skipped as planned on that organisation. Taken before the
+# obligation's own lock (a sub-select's rows are locked as the row is made), as :func:`hold_versions` does
+_HELD_VERSIONS = (
+    select(META.c.value).where(META.c.key == "org_version").with_for_update(read=True).scalar_subquery().label("v_org"),
+    select(FRAMEWORKS.c.content_hash).where(FRAMEWORKS.c.id == OBLIGATIONS.c.framework).with_for_update(read=True)
+    .scalar_subquery().label("v_fw"),
+)  # fmt: skip
+_LOAD_VERSIONED_LOCKED = _LOAD.add_columns(*_HELD_VERSIONS).with_for_update(of=OBLIGATIONS)
 # ... run on the driver's cursor (store.prepared.Query): the recording path's one read
 _READ_VERSIONED = {False: Query(_LOAD_VERSIONED, ("oid",)), True: Query(_LOAD_VERSIONED_LOCKED, ("oid",))}
 _MOVE = (
@@ -124,6 +134,18 @@ def load_versioned(conn: Connection, oid: str, lock: bool = False) -> tuple[Obli
     if row is None:
         raise NoSuchObligation(f"no obligation '{oid}'")
     return from_row(row, _outcome(_OutcomeView(row))), int(row.v_org or 0), row.v_fw
+
+
+def hold_versions(conn: Connection) -> None:
+    """Hold the organisation's version and every framework's as read (PostgreSQL), shared, until the
+    transaction ends: a recording's triggers are worked out on them, and an organisation or framework loaded
+    meanwhile (and the schedule after it) waits for what the recording makes. Taken before any obligation's
+    lock, in the order the locked read takes them (an organisation load renaming someone takes the version,
+    then touches their work)."""
+    if conn.dialect.name != "postgresql":
+        return  # SQLite's write transaction holds the whole file already
+    conn.execute(select(META.c.value).where(META.c.key == "org_version").with_for_update(read=True)).all()
+    conn.execute(select(FRAMEWORKS.c.id).order_by(FRAMEWORKS.c.id).with_for_update(read=True)).all()
 
 
 def lock_in_order(conn: Connection, oids: Iterable[str]) -> None:

@@ -796,3 +796,95 @@ def test_the_days_claim_is_renewed_by_time_gone_by_not_by_steps(store: SqlStore)
 
     with pytest.raises(TakenOver):
         claim.pulse()
+
+
+def tameside_leaving_meanwhile(db_url: str, monkeypatch, leaver: str, successor, act) -> tuple[SqlStore, str]:
+    """Tameside scheduled, ``successor`` (a person) in post from 1 June; ``act(store, audit)`` (a recording, a
+    moderation: its id) run with HR's file saying ``leaver`` left on 5 June, and the year scheduled again on it,
+    coming in by another store the moment ``act`` has read the work and the organisation. The store, and the
+    id of what ``act`` made for the leaver's post, once a schedule after both (the next tick's) has run."""
+    import dataclasses
+
+    from qaf.rules import bundled
+    from qaf.usecases import recording, scheduling
+    from tests.council import PEOPLE, council
+    from tests.test_outcomes import FRAMEWORKS, YEAR, april_audit
+
+    fw = FRAMEWORKS["tameside-2023"]
+    people = (*PEOPLE, successor)
+    store = SqlStore.open(db_url)
+    store.save_framework(fw, bundled.path("tameside-2023").read_text())
+    store.save_org(council(people=people))
+    scheduling.schedule(store, fw, store.org(), *YEAR, date(2024, 6, 10))
+    audit = april_audit(store, "T1", "SW1")
+    gone = council(people=tuple(dataclasses.replace(p, end=date(2024, 6, 5)) if p.id == leaver else p for p in people))
+
+    def hr_file(s: SqlStore) -> None:
+        s.save_org(gone)
+        scheduling.schedule(s, fw, s.org(), *YEAR, date(2024, 6, 10))
+
+    others: list = []
+
+    def hooked(checked):
+        def checking(*args, **kwargs):  # the work and the organisation are read: HR's file comes now
+            if not others:
+                others.append(meanwhile(db_url, hr_file))
+            return checked(*args, **kwargs)
+        return checking
+
+    for name in ("check_recording", "_check_moderation"):
+        monkeypatch.setattr(recording, name, hooked(getattr(recording, name)))
+    made = act(store, audit, others)
+    thread, failures = others[0]
+    thread.join()
+    assert failures == []
+    scheduling.schedule(store, fw, store.org(), *YEAR, date(2024, 6, 10))  # the next tick's schedule
+    return store, made
+
+
+def test_a_moderation_made_as_its_moderator_leaves_passes_on_at_the_next_schedule(db_url: str, monkeypatch):
+    """Tameside: every primary audit is moderated, by a moderator of the pool. Pat's audit was being recorded
+    (Moira Moderator read as in post) as HR's file saying Moira left was loaded and the year scheduled again. On
+    PostgreSQL the recording did not wait for either: its moderation was Moira's, made after the schedule
+    had passed her work on, and every later schedule (skipped: the organisation as it last planned) left it
+    with her, open and climbing her old line, until HR's next file. It passes to Mina, as any of Moira's
+    moderations does."""
+    from qaf.engine.outcomes import Recording
+    from qaf.engine.query import Filters
+    from qaf.usecases import recording
+    from tests.council import person
+
+    def record(store, audit, _):
+        made = recording.record(store, Recording(audit.id, "good", date=date(2024, 4, 22)), date(2024, 6, 10)).created
+        return next(o.id for o in made if o.kind == "moderation")
+
+    mina = person("MOD3", "Mina Third", "Moderator", "T3", "H2", start=date(2024, 6, 1))
+    store, made = tameside_leaving_meanwhile(db_url, monkeypatch, "MOD1", mina, record)
+    now = {o.id: o for o in store.obligations(Filters(statuses=None))}[made]
+    assert (now.status, now.assignee) == ("open", "MOD3")
+    store.close()
+
+
+def test_a_sign_off_made_as_the_head_of_qa_leaves_passes_to_her_successor_at_the_next_schedule(db_url: str, monkeypatch):
+    """The triple lock: a moderated audit is signed off by the Head of QA. Moira moderated Pat's audit as HR's
+    file saying Quinn Quality left (Quentin Next in post) was loaded and the year scheduled again: on PostgreSQL
+    the sign-off was Quinn's, and stayed hers. It is Quentin's."""
+    from qaf.engine.outcomes import Recording
+    from qaf.engine.query import Filters
+    from qaf.usecases import recording
+    from tests.council import person
+
+    def moderate(store, audit, others):
+        others.append(None)  # the recording is not the race: the moderation is
+        [moderation] = [o for o in recording.record(store, Recording(audit.id, "good", date=date(2024, 4, 22)), date(2024, 6, 10)).created
+                        if o.kind == "moderation"]  # fmt: skip
+        others.clear()
+        made = recording.moderate(store, moderation.id, "good", None, date(2024, 5, 2), date(2024, 6, 10)).created
+        return next(o.id for o in made if o.kind == "qa_signoff")
+
+    quentin = person("HQ2", "Quentin Next", "Head of QA", None, "AD1", date(2024, 6, 1))
+    store, made = tameside_leaving_meanwhile(db_url, monkeypatch, "HQA", quentin, moderate)
+    now = {o.id: o for o in store.obligations(Filters(statuses=None))}[made]
+    assert (now.status, now.assignee) == ("open", "HQ2")
+    store.close()
+

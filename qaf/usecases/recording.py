@@ -107,6 +107,7 @@ def record_many(store: Store, recordings: list, today: date, prefer: str = "auto
         batch = oc.Batch()  # the outcome and the status, held back to go with the event lines
         named = [_resolved(conn, rec.obligation) for _, rec in recordings]
         if len(recordings) > 1:
+            oc.hold_versions(conn)  # before the obligations, as one recording's read takes them
             oc.lock_in_order(conn, [oid for oid in named if isinstance(oid, str)])
         first: dict[str, Source] = {}  # each obligation's first line: the second would find it done by the first
         for (source, rec), oid in zip(recordings, named):
@@ -266,6 +267,7 @@ def moderate(store: Store, target: str, grade: str, by: str | None, day: date | 
              areas: tuple[tuple[str, str], ...] = ()) -> RecordResult:  # fmt: skip
     """Store a moderated grade beside the primary one; close the moderation; fire the triple lock."""
     with store.write() as conn:
+        oc.hold_versions(conn)  # the organisation and framework its sign-off is worked out on, held to its end
         org = store.org_in(conn)
         oid = oc.resolve(conn, target)
         ob = oc.load(conn, oid, lock=True)
@@ -379,6 +381,7 @@ def _holds(fw: Framework, org, person_id: str, roles: Iterable[str]) -> bool:
 def contest(store: Store, target: str, by: str | None, day: date | None, today: date, prefer: str = "auto") -> RecordResult:
     """A service contests a grade: marked contested, and settled by moderation."""
     with store.write() as conn:
+        oc.hold_versions(conn)  # the organisation and framework its moderation is worked out on, held to its end
         org = store.org_in(conn)
         oid = oc.resolve(conn, target)
         audit = oc.load(conn, oid, lock=True)
