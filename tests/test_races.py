@@ -888,3 +888,35 @@ def test_a_sign_off_made_as_the_head_of_qa_leaves_passes_to_her_successor_at_the
     assert (now.status, now.assignee) == ("open", "HQ2")
     store.close()
 
+
+def test_an_outcome_recorded_as_a_retirement_cancels_the_work_waits_for_it_and_neither_deadlocks(db_url: str, monkeypatch):
+    """A recording holds its framework's version (shared) before the work it records; retiring the framework
+    cancelled the work, then marked the framework: with the recording between the two, each waited for the
+    other and PostgreSQL ended one. The framework is marked first; the recording waits, and is refused."""
+    from qaf.engine.outcomes import Recording
+    from qaf.engine.query import Filters
+    from qaf.store import obligations
+    from qaf.usecases import frameworkload, recording, scheduling
+    from tests.test_tick import FW, set_up
+
+    day = date(2024, 5, 1)
+    store = SqlStore.open(db_url)
+    set_up(store)
+    scheduling.schedule(store, FW, store.org(), *tick.horizon(day, FW.horizon_months), day)
+    audit = open_audit_begun_by(store, day)([{"id": o.id} for o in store.obligations(Filters())])
+    applied, seen = obligations.apply, []
+
+    def apply(conn, *args, **kwargs):  # the work cancelled, in the retirement's transaction: the audit is recorded now
+        done = applied(conn, *args, **kwargs)
+        if not seen:
+            seen.append(meanwhile(db_url, lambda s: recording.record(s, Recording(audit, "good", date=day), day)))
+        return done
+
+    monkeypatch.setattr(frameworkload.ob_store, "apply", apply)
+    retired = frameworkload.retire(store, FW.id, day)
+    thread, failures = seen[0]
+    thread.join()
+    assert sum(retired.cancelled.values()) > 0
+    assert [str(f) for f in failures if "retired" not in str(f) and "no longer open" not in str(f)] == []
+    assert {o.id: o.status for o in store.obligations(Filters(framework=FW.id))}[audit] == ("cancelled" if failures else "done")
+    store.close()

@@ -162,8 +162,8 @@ def _retire(store: Store, framework_id: str, today: date) -> Retired:
             return Retired(fw.id, fw.version, already, already=True)
         live = ob_store.find(conn, Filters(framework=fw.id, statuses=frozenset(LIVE)))
         why = f"{OUT_OF_SCOPE}framework {fw.id} (version {fw.version}) was retired on {today.isoformat()}"
+        fw_store.retire(conn, fw.id, today)  # its row first: a recording holds it (shared) before the work it records
         ob_store.apply(conn, (), [(o, {"status": CANCELLED, "status_reason": why}) for o in live])
-        fw_store.retire(conn, fw.id, today)
         cancelled = Counter(o.kind for o in live)
         store.log_in(conn, "framework.retired", fw.id, {"version": fw.version, "date": today.isoformat(), "cancelled": len(live)})
     return Retired(fw.id, fw.version, today, cancelled)
