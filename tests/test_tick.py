@@ -516,3 +516,28 @@ def test_a_catch_up_with_the_mail_server_unreachable_tries_each_email_once(db_ur
     assert rows and {(r.status, r.attempts) for r in rows} == {("pending", 1)}
     assert ticked[-1].retrying == len(rows) and all(r.retrying == 0 for r in ticked[:-1])
     store.close()
+
+
+def test_a_tick_for_a_day_more_than_a_month_before_the_last_tick_is_refused_and_changes_nothing(db_url: str, capsys, monkeypatch):
+    """`qaf tick --today 2023-05-02` on a store ticked to 2 May 2024 (a slip of the year) planned a year-old
+    month for everyone (155 audits of periods before the council used qaf) and the next day's tick raised
+    593 rungs and queued 407 emails up every line to the Director, for work nobody was ever asked to do. A
+    day more than a month (the catch-up's reach) before the last tick is refused, naming it; a missed day
+    within it is still ticked."""
+    from tests.conftest import snapshot
+    from qaf.cli.main import main
+
+    monkeypatch.delenv("QAF_SMTP_HOST", raising=False)
+    store = SqlStore.open(db_url)
+    set_up(store)
+    for day in ("2024-05-01", "2024-05-02"):
+        assert main(["--db", db_url, "tick", "--today", day]) == 0
+    before = snapshot(store)
+    capsys.readouterr()
+    assert main(["--db", db_url, "tick", "--today", "2023-05-02"]) == 2
+    err = capsys.readouterr().err
+    assert "--today: 2023-05-02 is 366 days before the last tick (2024-05-02)" in err and "nothing was ticked" in err
+    assert snapshot(store) == before
+    assert main(["--db", db_url, "tick", "--today", "2024-04-01"]) == 0  # 31 days back: a day missed, ticked late
+    assert "tick 2024-04-01:" in capsys.readouterr().out
+    store.close()

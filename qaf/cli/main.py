@@ -233,11 +233,15 @@ def cmd_tick(args: argparse.Namespace) -> int:
     from qaf.clock import utc_now
     from qaf.engine.businesstime import business_date, business_now
     from qaf.usecases.mail import read_settings
-    from qaf.usecases.tick import reopen_ahead, run_tick
+    from qaf.usecases.tick import REACH, last_tick_after, reopen_ahead, run_tick
 
     store = open_store(args)
     if not store.stored_frameworks():
         raise QafError("no framework is loaded: run 'qaf framework load FILE' first")
+    if args.today and (last := last_tick_after(store, args.today)) is not None:
+        raise OptionError("--today", f"{args.today} is {(last - args.today).days} days before the last tick ({last}): a day missed is "
+                                     f"ticked up to {REACH} days late; one older would plan that month for everyone in post and "
+                                     "the next tick would escalate all of it. Is the year right? nothing was ticked")  # fmt: skip
     wall = store.wall(utc_now)  # leases, and the business date, on the database's clock: every host's tick agrees
     today = args.today or business_date(wall(), store.timezone())
     now = business_now(today, store.timezone()) if args.today else None

@@ -472,8 +472,22 @@ def reopen_ahead(store: Store, today: date) -> list[date]:
     return [day for day, _ in found.days]
 
 
+REACH = 31  # days: how far back a catch-up ticks, and a day given to ``qaf tick`` may lie before the last tick
+
+
+def last_tick_after(store: Store, day: date) -> date | None:
+    """The last finished tick, if ``day`` lies more than :data:`REACH` days before it (else None).
+
+    Such a day is not a missed day ticked late but a slip (a year typed wrong): its tick plans that month,
+    long past, for everyone in post today, and the next tick escalates all of it up every line.
+    """
+    with store.read() as conn:
+        last = ticks.last_finished(conn)
+    return last if last is not None and (last - day).days > REACH else None
+
+
 def catch_up(
-    store: Store, today: date, settings: MailSettings, runner: str, first: date | None = None, limit: int = 31, **kwargs
+    store: Store, today: date, settings: MailSettings, runner: str, first: date | None = None, limit: int = REACH, **kwargs
 ) -> list[TickResult]:
     """Every business date not yet ticked, from ``first`` (default: after the last tick finished on or
     before ``today``, at most ``limit`` days back) up to ``today``.
