@@ -435,6 +435,17 @@ def test_a_quote_never_closed_is_refused_where_it_opens_not_read_to_the_end_of_t
         "(the rest of the file would be its text)"]
 
 
+def test_a_people_file_cut_short_by_a_stray_quote_is_the_one_problem_not_every_case_of_the_people_after_it(tmp_path):
+    """A QA officer's people.csv with '"Cara Dunn' on line 4: the people after it were never read, so every case of
+    Dev Patel (P4) and Eve (P5) was refused as 'unknown worker', hundreds of lines in a real council, the cause last."""
+    copy_small_org(tmp_path, "teams.csv", "cases.csv", "bodies.csv")
+    (tmp_path / "people.csv").write_text((DATA / "small-org" / "people.csv").read_text().replace("Cara Dunn", '"Cara Dunn'))
+    _, problems = load_org(tmp_path, VOCAB)
+    assert [format_problem(p) for p in errors(problems)] == [
+        f"{tmp_path}/people.csv:4: row: not valid CSV: a cell opened with a double quote on this line is never closed "
+        "(the rest of the file would be its text)"]
+
+
 def test_a_header_that_is_not_csv_is_refused_at_line_1_never_a_traceback(tmp_path):
     """A header cell past the csv module's limit (131,072 characters) ended 'qaf org load' in UnboundLocalError."""
     copy_small_org(tmp_path, "teams.csv", "cases.csv")

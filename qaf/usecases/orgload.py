@@ -67,7 +67,9 @@ class _Rows:
     problems: list[Problem]
     columns: tuple[str, ...] = ()
     rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
-    unread: bool = False  # its header wants columns: none of its rows were read, so nothing is checked against it
+    # its header wants columns, or a record that is not CSV cut it short: not all its rows were read, so nothing
+    # is checked against it (its problem said; the rest would be a case refused for every person never read)
+    unread: bool = False
 
     def problem(self, line: int, column: str, message: str, severity: str = "error") -> None:
         self.problems.append(Problem(Source(str(self.path), line), column, message, severity))
@@ -132,6 +134,7 @@ def _read(path: Path, problems: list[Problem]) -> _Rows | None:
             rows.rows.append((line, values))
     except csv.Error as exc:  # at the line the record starts on (the header's, or the one after the last read)
         rows.problem(start, "row", not_csv(exc))
+        rows.unread = True
     _cut_short(rows, short, READ_COLUMNS[path.name])
     if missing:
         rows.rows, rows.unread = [], True
@@ -251,7 +254,7 @@ def _people(rows: _Rows, teams: set[str] | None, vocab: Vocabulary | None) -> li
     _one_address_each(rows, out)
     ids = {p.id for p in out}
     for p in out:
-        if p.manager and p.manager not in ids:
+        if p.manager and p.manager not in ids and not rows.unread:
             rows.problem(p.source.line, "manager", f"unknown manager id '{p.manager}' (not in people.csv)")
         elif p.manager == p.id:
             rows.problem(p.source.line, "manager", "a person cannot be their own line manager")
@@ -357,7 +360,7 @@ def load_org(directory: str | Path, vocab: Vocabulary | None = None, case_patter
     cases = _cases(case_rows, person_ids, team_ids, case_pattern) if case_rows else []
     bodies = _bodies(body_rows, person_ids)
     for rows, nobody, kind in ((people_rows, "nobody", "people"), (team_rows, "no team", "teams")):
-        if rows is not None and not rows.rows and all(c in rows.columns for c in REQUIRED_COLUMNS[rows.path.name]):  # came out empty
+        if rows is not None and not rows.rows and not rows.unread and all(c in rows.columns for c in REQUIRED_COLUMNS[rows.path.name]):  # came out empty
             rows.problem(1, "file", f"lists {nobody} (its header only): an organisation has {kind}, and loading none would take "
                                     f"{'everyone' if kind == 'people' else 'every team'} out of scope")
     problems.sort(key=lambda p: (p.source.file, p.source.line, p.field))
