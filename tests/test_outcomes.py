@@ -606,6 +606,18 @@ def test_a_line_separator_in_the_notes_is_part_of_the_notes_and_later_lines_keep
         (2, "0123456789abcdef", "good", "Plan\u2028updated"), (3, "fedcba9876543210", "excellent", "")]
 
 
+def test_a_sheet_that_is_not_there_is_said_so_not_called_unreadable_utf8(tmp_path: Path):
+    """'qaf record --csv september.csv' with the file saved elsewhere said "cannot read as UTF-8 text: [Errno 2] No such
+    file or directory": a QA officer went looking for an encoding problem."""
+    from qaf.usecases.outcome_csv import read_outcomes
+
+    missing = tmp_path / "september.csv"
+    assert [format_problem(p) for p in read_outcomes(missing, lambda _: None)[1]] == [
+        f"{missing}: file: not found: no such file (give the path to the month's outcomes CSV)"]
+    assert [format_problem(p) for p in read_outcomes(tmp_path, lambda _: None)[1]] == [
+        f"{tmp_path}: file: a folder, not a file (give the path to the month's outcomes CSV)"]
+
+
 def test_a_quote_never_closed_is_refused_at_its_line_not_read_to_the_end_of_the_file(tmp_path: Path):
     """'"Plan updated' with no closing quote made the notes of line 2 everything after it: line 3's outcome was
     kept inside them, never recorded, and 'recorded 1 outcomes' said nothing of it."""

@@ -29,6 +29,9 @@ REQUIRED = ("obligation",)
 MAX_BYTES = 50_000_000
 
 
+_GIVE = "(give the path to the month's outcomes CSV)"
+
+
 def read_outcomes(path: str | Path, framework_for) -> tuple[list[tuple[Source, Recording]], list[Problem]]:
     """``framework_for(obligation text)`` gives the framework whose areas and scale apply (or None)."""
     path = Path(path)
@@ -39,6 +42,10 @@ def read_outcomes(path: str | Path, framework_for) -> tuple[list[tuple[Source, R
         if len(data) > MAX_BYTES:
             return [], [Problem(Source(str(path), 0), "file", too_large(path, MAX_BYTES, "an outcomes CSV file"))]
         text = data.decode("utf-8-sig")
+    except FileNotFoundError:
+        return [], [Problem(Source(str(path), 0), "file", f"not found: no such file {_GIVE}")]
+    except IsADirectoryError:
+        return [], [Problem(Source(str(path), 0), "file", f"a folder, not a file {_GIVE}")]
     except OSError as exc:
         return [], [Problem(Source(str(path), 0), "file", f"cannot read as UTF-8 text: {exc}")]
     except UnicodeDecodeError as exc:
