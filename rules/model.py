@@ -119,7 +119,8 @@ class Every:
             return cls(weeks=2)
         m = re.fullmatch(r"(\d+) (months?|weeks?)", t)
         if not m:
-            raise ValueError(f"unknown period {text!r}")
+            raise ValueError(f"unknown period {text!r} (one of: week, fortnight, month, two months, quarter, four months, "
+                             "half-year, year; or N weeks, N months)")
         n = int(m.group(1))
         if m.group(2).startswith("week"):
             if not 1 <= n <= 52:
