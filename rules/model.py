@@ -332,6 +332,7 @@ class Row:
     was: str = ""
     defaults: tuple[tuple[str, str], ...] = field(default=(), compare=False)  # keys marked '# default' (qaf's choice), with why
     source: Source = field(default=NO_SOURCE, compare=False)
+    by_source: Source = field(default=NO_SOURCE, compare=False)  # the 'by:' line, where a role it names is said wrong
 
     @property
     def schedulable(self) -> bool:

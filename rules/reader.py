@@ -137,6 +137,7 @@ def read_row(node: Node, filename: str, problems: list[Problem]) -> Row | None:
         was=f.text("was", "") or "",
         defaults=f.defaults(),
         source=f.source(),
+        by_source=f.source("by") if f.raw("by") is not None else f.source(),
     )
     f.finish(ROW_KEYS)
     return row if row_id else None

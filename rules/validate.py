@@ -33,7 +33,7 @@ from qaf.rules.model import (
     Row,
 )
 from qaf.rules.plain import INVISIBLE, ONE_LINE, invisible
-from qaf.rules.problems import ADDED_SINCE, Problem, Source, about_character
+from qaf.rules.problems import ADDED_SINCE, NO_SOURCE, Problem, Source, about_character
 from qaf.rules.roles import Vocabulary
 
 Validation = Callable[[Framework], list[Problem]]
@@ -177,7 +177,7 @@ def _names(fw: Framework) -> Iterator[tuple[Source, str, str]]:
     """Every role name the framework uses: (where, field, name)."""
     for row in fw.rows:
         for name in row.by:
-            yield row.source, f"row {row.id}.by", name
+            yield (row.source if row.by_source == NO_SOURCE else row.by_source), f"row {row.id}.by", name
         for c in row.cadences:
             for key, names in (("roles", c.roles), ("by", c.by), ("to", c.to), ("with", c.with_), ("copy", c.copy)):
                 for name in names:

@@ -42,7 +42,7 @@ def test_broken_framework_reports_every_mistake_with_its_line():
         f"{f}:22: row 3.16.trigger.when.grades: unknown grade 'terrible' (scale: outstanding, good, requires_improvement, inadequate)",
         f"{f}:25: row 3.16.trigger.summon_the_inspector: unknown action 'summon_the_inspector' (one of: follow_up_audits, review, alert, moderation, qa_signoff)",
         f"{f}:26: row.id: duplicate row id '3.16' (first on line 10)",
-        f"{f}:26: row 3.16.by: unknown role 'Wizard of Audit' (not in the framework's role vocabulary)",
+        f"{f}:31: row 3.16.by: unknown role 'Wizard of Audit' (not in the framework's role vocabulary)",  # at 'by:', not the row's id
         f"{f}:34: row 3.16.cadence.every: a period: unknown period 'fortnightly-ish' (one of: week, fortnight, month, "
         "two months, quarter, four months, half-year, year; or N weeks, N months)",
     ]
