@@ -15,6 +15,7 @@ import hashlib
 from pathlib import Path
 from typing import Callable, Iterable, TypeVar
 
+from qaf.rules import bundled
 from qaf.rules.model import Action, Cadence, Framework, Row, Step, Trigger
 from qaf.rules.plain import named_character, not_utf8, read_at_most, too_large
 from qaf.rules.problems import ADDED_SINCE, Problem, Source, about_character
@@ -50,6 +51,10 @@ def read_framework(
         if len(data) > MAX_BYTES:
             return None, None, [Problem(Source(str(path), 1), "file", too_large(path, MAX_BYTES, "a framework file"))]
         text = data.decode("utf-8").removeprefix("\ufeff")
+    except FileNotFoundError:
+        shipped = "" if path.suffix or path.parent != Path(".") else (
+            f", nor a framework qaf ships of that name ({', '.join(bundled.names())})")  # a name, mistyped
+        return None, None, [Problem(Source(str(path), 0), "file", f"not found: no such file{shipped}")]
     except OSError as exc:
         return None, None, [Problem(Source(str(path), 0), "file", f"cannot read: {exc}")]
     except UnicodeDecodeError as exc:

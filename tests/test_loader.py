@@ -162,7 +162,18 @@ def test_a_timezone_that_is_a_region_or_the_machines_own_is_a_problem_at_its_lin
 
 def test_missing_file_is_a_problem_not_a_crash(tmp_path):
     fw, problems = load_framework(tmp_path / "nope.yaml")
-    assert fw is None and "cannot read" in problems[0].message
+    assert fw is None and messages(problems) == [f"{tmp_path}/nope.yaml: file: not found: no such file"]
+
+
+def test_a_bundled_name_mistyped_is_said_with_the_names_qaf_ships():
+    """'qaf framework load east-sussex-2031' said "cannot read: [Errno 2] No such file or directory": a QA officer
+    could not tell a mistyped name from a file that had gone."""
+    from qaf.rules.bundled import path
+
+    fw, problems = load_framework(path("east-sussex-2031"))
+    assert fw is None and messages(problems) == [
+        "east-sussex-2031: file: not found: no such file, nor a framework qaf ships of that name "
+        "(east-sussex-2013, rotherham-2016, tameside-2023)"]
 
 
 def test_issue_13_an_unknown_moderator_is_reported_at_its_line():
