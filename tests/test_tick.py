@@ -147,6 +147,17 @@ def test_without_an_smtp_host_notices_stay_pending_and_the_tick_says_so(tmp_path
     assert run_tick(store, day, MailSettings(), "test", wall=utc_now).status == "done before"
 
 
+def test_one_notice_waiting_for_a_mail_server_is_said_in_the_singular():
+    """The QA officer's first tick after recording one concern said "so 1 notices stay pending in the outbox"."""
+    from qaf.usecases.tick import TickResult
+
+    one, none = TickResult(date(2026, 12, 7), "ran", pending=1), TickResult(date(2026, 12, 7), "ran")
+    assert one.lines()[-1] == "  email: QAF_SMTP_HOST is not set, so 1 notice stays pending in the outbox"
+    assert none.lines()[-1] == "  email: QAF_SMTP_HOST is not set, so 0 notices stay pending in the outbox"
+    later = TickResult(date(2026, 12, 7), "ran", pending=1, later=True)
+    assert later.lines()[-1] == "  email: 1 notice pending, sent by today's tick of the catch-up"
+
+
 def test_a_tick_escalates_from_current_state_so_a_missed_day_catches_up(tmp_path: Path):
     store = SqlStore.open(f"sqlite:///{tmp_path / 'qaf.db'}")
     set_up(store)
