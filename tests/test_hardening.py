@@ -331,6 +331,31 @@ def test_issue12_11_a_table_of_two_hundred_thousand_rows_is_refused_at_once_with
     assert table is None and f"more than {MAX_ROWS:,}" in problems[0].message
 
 
+def test_a_moderation_refused_says_which_role_moderates_not_what_looks_like_the_refused_persons_own(store: SqlStore):
+    """'Kate Gibson holds no moderating role of east-sussex-2013 (Head of Service)' read as if Kate, an Operations
+    Manager, were a Head of Service; with no --by, the message did not say whom to name."""
+    import pytest
+
+    from qaf.engine.outcomes import Recording
+    from qaf.rules.problems import InputError
+    from qaf.usecases import recording
+    from tests.test_outcomes import april_audit, scheduled
+
+    scheduled(store, "east-sussex-2013")
+    audit = april_audit(store, "3.16", "SW1")
+    recording.record(store, Recording(audit.id, "requires_improvement", date=date(2024, 4, 23)), date(2024, 6, 10))
+    said = {}
+    for who in ("SW5", None):
+        with pytest.raises(InputError) as refused:
+            recording.moderate(store, audit.id, "good", who, date(2024, 5, 1), date(2024, 6, 10))
+        said[who] = refused.value.problems[0].message
+    name = next(p.name for p in store.org().people if p.id == "SW5")
+    assert said == {
+        "SW5": f"{name} holds no moderating role of east-sussex-2013 (its moderators: Head of Service), "
+               f"and no moderation of {audit.id} is assigned to them",
+        None: "no moderation is assigned for this audit: say who moderated it with --by (a Head of Service)"}
+
+
 def test_issue12_13_only_a_moderating_role_may_moderate_an_audit_with_no_moderation_assigned(store: SqlStore):
     """East Sussex gives moderation to the Head of Service (3.14's scrutiny, and contested grades):
     a social worker in another line, a leaver and an elected member may not moderate; the Head of Service may."""

@@ -359,7 +359,8 @@ def _moderator_refusals(fw, org, audit: Obligation, mods: list[Obligation], by: 
     person = org.person(who) if who else None
     roles = moderating_roles(fw)
     if who is None:
-        bad("by", "no moderation is assigned for this audit: say who moderated it with --by")
+        whom = f" (a {' or '.join(sorted(roles))})" if roles else ""
+        bad("by", f"no moderation is assigned for this audit: say who moderated it with --by{whom}")
     elif person is None:
         bad("by", f"no person '{who}' in the organisation")
     elif not person.active_on(day):
@@ -369,7 +370,7 @@ def _moderator_refusals(fw, org, audit: Obligation, mods: list[Obligation], by: 
     elif mods and not any(may_act(org, who, m.assignee) for m in mods):
         bad("by", f"{person.name} is not the moderator of {audit.id}, nor above the moderator in the line")
     elif not mods and not _holds(fw, org, who, roles):
-        bad("by", f"{person.name} holds no moderating role of {fw.id} ({' or '.join(sorted(roles))}), and no moderation of {audit.id} is assigned to them")
+        bad("by", f"{person.name} holds no moderating role of {fw.id} (its moderators: {' or '.join(sorted(roles))}), and no moderation of {audit.id} is assigned to them")
     return problems
 
 
