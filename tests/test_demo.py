@@ -95,6 +95,24 @@ def test_the_default_demo_runs_a_year_and_its_summary_is_the_stores(tmp_path: Pa
     assert '<svg class="chart" id="grades-chart"' in march and "scheduled for audit in March 2027" in march
 
 
+def test_the_summarys_grade_counts_are_written_as_its_other_figures_are():
+    """SUMMARY.md said 'audits graded: 2,171 (Outstanding 144, Good 1042, ...)': every figure but the grades had
+    its thousands separated."""
+    from datetime import date
+
+    from qaf.demo.summary import Summary, markdown
+
+    fields = {f: 0 for f in Summary.__dataclass_fields__}
+    fields.update(first=date(2026, 4, 1), last=date(2027, 3, 31), council={"people": 262, "teams": 30, "cases": 2814,
+                  "open_cases": 2424}, framework="east-sussex-2013", by_status={}, by_kind={}, follow_ups={},
+                  escalations={}, outbox={}, feeds=(), reports=(), seconds=0.0, graded=2171,
+                  audits={k: 0 for k in ("scheduled", "completed", "completed_late", "rescheduled", "overdue", "open",
+                                         "waived", "cancelled")},
+                  grade_counts={"outstanding": 144, "good": 1042, "requires_improvement": 716, "inadequate": 269})
+    assert "audits graded: 2,171 (Outstanding 144, Good 1,042, Requires Improvement 716, Inadequate 269)" in markdown(
+        Summary(**fields))
+
+
 def test_a_second_run_starts_afresh_and_the_same_seed_gives_the_same_year(tmp_path: Path, capsys):
     out = tmp_path / "demo"
     (out).mkdir()

@@ -121,7 +121,7 @@ def as_data(s: Summary) -> dict:
 def markdown(s: Summary, out: Path | str = "OUT") -> str:
     a = s.audits
     c = s.council
-    grades_text = ", ".join(f"{grade_label(k)} {n}" for k, n in s.grade_counts.items())
+    grades_text = ", ".join(f"{grade_label(k)} {n:,}" for k, n in s.grade_counts.items())
     rungs = "; ".join(f"{label}: {n}" for label, n in s.escalations.items()) or "none"
     follow = ", ".join(f"{n} {kind_label(k, n)}" for k, n in s.follow_ups.items()) or "none"
     lines = [
