@@ -236,6 +236,20 @@ def test_an_output_that_is_a_folder_or_cannot_be_written_is_a_message_not_a_trac
     assert (code, err.strip().splitlines()[-1]) == (1, f"qaf: --out {a_file / 'demo'}: cannot make the folder: Not a directory")
 
 
+def test_retiring_a_framework_that_is_not_loaded_is_a_bad_argument_as_due_framework_is(capsys, tmp_path):
+    """'qaf framework retire east-sussex-2031' (a typo) exited 1, a refusal of bad input, where 'qaf due --framework'
+    exits 2, as the README says of a framework that is not there; the message did not name the argument."""
+    db = f"sqlite:///{tmp_path / 'qaf.db'}"
+    assert run(capsys, "--db", db, "framework", "load", str(DATA / "store-framework.yaml"))[0] == 0
+    opened = SqlStore.open(db)
+    kept = snapshot(opened)
+    loaded = [f.id for f in opened.stored_frameworks()]
+    code, out, err = run(capsys, "--db", db, "framework", "retire", "east-sussex-2031")
+    assert (code, out, err.strip()) == (2, "", f"qaf: ID: no framework 'east-sussex-2031' (loaded: {', '.join(loaded)})")
+    assert snapshot(opened) == kept
+    opened.close()
+
+
 def test_an_argument_that_is_not_utf8_is_refused_by_name_never_a_traceback(capsys, tmp_path):
     """A terminal not set to UTF-8 (or a script) sent the byte 0xff: Python reads it as half a character, and
     'qaf due --row', 'qaf framework retire' and 'qaf schedule --framework' ended in a UnicodeEncodeError from

@@ -1243,6 +1243,6 @@ def test_qaf_framework_retire_says_what_it_cancelled_and_list_and_schedule_say_i
     code, out, _ = run("schedule", "--through", "2027-01-31", "--today", "2026-11-03")
     assert code == 0 and [line.split(" ")[0] for line in out.splitlines() if not line.startswith(" ")] == ["east-sussex-2026"]
     code, _, err = run("framework", "retire", "east-sussex-2099")
-    assert code == 1 and "no framework 'east-sussex-2099' (loaded: east-sussex-2013, east-sussex-2026)" in err
+    assert code == 2 and "no framework 'east-sussex-2099' (loaded: east-sussex-2013, east-sussex-2026)" in err  # README: a bad argument
     code, out, _ = run("framework", "load", "east-sussex-2013")
     assert code == 0 and "brought back: east-sussex-2013 was retired on 2026-11-03" in out

@@ -102,6 +102,8 @@ def cmd_framework_retire(args: argparse.Namespace) -> int:
     from qaf.usecases.frameworkload import retire
 
     store = open_store(args)
+    if args.id not in (ids := [f.id for f in store.stored_frameworks()]):  # a typo is a bad argument, as --framework's
+        raise OptionError("ID", f"no framework '{args.id}' (loaded: {', '.join(ids) or 'none'})")
     done = retire(store, args.id, today_of(args, store))
     if done.already:
         print(f"{done.framework} was retired already, on {done.on}: nothing changed")
