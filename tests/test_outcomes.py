@@ -535,6 +535,18 @@ def test_a_line_manager_may_record_for_their_report_but_nobody_sideways(store: S
 # --- a month's outcomes from a spreadsheet -----------------------------------------------------
 
 
+def test_a_grade_typed_in_capitals_is_said_back_as_the_scale_keeps_it(store: SqlStore, db_url: str, capsys):
+    """'qaf record ID --grade "Requires Improvement"' said "recorded Requires Improvement" and kept
+    requires_improvement: the words back should be what the report and 'qaf due' show. A sheet of one outcome
+    said "recorded 1 outcomes ... 0 obligations set off"."""
+    scheduled(store, "east-sussex-2013")
+    audit = april_audit(store, "3.16", "SW1")
+    argv = ["--db", db_url, "record", audit.id, "--grade", "Requires Improvement", "--date", "2024-04-23", "--today", "2024-06-10"]
+    assert main(argv) == 0
+    assert f"recorded requires_improvement for {audit.id} " in capsys.readouterr().err
+    assert next(o for o in find(store) if o.id == audit.id).outcome.grade == "requires_improvement"
+
+
 def test_outcomes_from_a_csv_are_recorded_whole(store: SqlStore, db_url: str, tmp_path: Path, capsys):
     scheduled(store, "east-sussex-2013")
     a, b = april_audit(store, "3.16", "SW1"), april_audit(store, "3.16", "SW2")

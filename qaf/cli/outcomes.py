@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from qaf.cli.common import day_arg, open_store, today_of, whole_arg
 from qaf.engine.notices import one_line
 from qaf.rules.problems import InputError, Problem, QafError, Source
+from qaf.rules.settings import grade_key
 
 if TYPE_CHECKING:
     from qaf.store.sql import SqlStore
@@ -58,7 +59,7 @@ def cmd_record(args: argparse.Namespace) -> int:
     carried = None if args.carried_out is None else carried_out(args.carried_out)
     rec = Recording(args.obligation, args.grade, args.concerns, areas, args.by, args.date, args.notes or "", actions, carried)
     result = recording.record(store, rec, today)
-    grade = f" {args.grade}" if args.grade else ""
+    grade = f" {grade_key(args.grade)}" if args.grade else ""  # as the scale keeps it, however typed
     print(f"recorded{grade}{' with significant concerns' if args.concerns else ''} for {result.obligation} "
           f"(rules: {result.rules})", file=sys.stderr)  # fmt: skip
     _report_result(store, result)
