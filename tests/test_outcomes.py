@@ -557,6 +557,10 @@ def test_outcomes_from_a_csv_are_recorded_whole(store: SqlStore, db_url: str, tm
     assert len(out.split()) == 3 and "recorded 2 outcomes" in err
     done = {o.id: o for o in find(store)}
     assert (done[a.id].outcome.grade, done[b.id].outcome.grade, done[b.id].outcome.by) == ("good", "inadequate", "OM1")
+    may = next(o for o in find(store, row="3.16", subject="SW1") if o.period_start == date(2024, 5, 1))
+    sheet.write_text(f"obligation,grade,concerns,areas,by,date,notes\n{may.id},good,no,,,2024-05-23,\n")
+    assert main(["--db", db_url, "record", "--csv", str(sheet), "--today", "2024-06-10"]) == 0
+    assert "recorded 1 outcome from" in capsys.readouterr().err  # one outcome, no obligation set off: said so
 
 
 def test_one_bad_line_in_a_csv_records_nothing_and_names_every_problem(store: SqlStore, db_url: str, tmp_path: Path, capsys):

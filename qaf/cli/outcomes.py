@@ -108,7 +108,8 @@ def _record_csv(store: SqlStore, args: argparse.Namespace, today: date) -> int:
     for result in results:
         _report_result(store, result)
     created = sum(len(r.created) for r in results)
-    print(f"recorded {len(results)} outcomes from {args.csv}; {created} obligations set off", file=sys.stderr)
+    outcomes, set_off = len(results), "obligation" if created == 1 else "obligations"
+    print(f"recorded {outcomes} outcome{'' if outcomes == 1 else 's'} from {args.csv}; {created} {set_off} set off", file=sys.stderr)
     return 0
 
 
