@@ -87,6 +87,18 @@ def test_a_change_to_the_organisation_is_seen_at_once_and_nothing_else_is_reread
     assert after.frameworks == before.frameworks  # the frameworks were not parsed again
 
 
+def test_a_days_work_is_listed_in_the_frameworks_row_order_3_3_before_3_12(served: SqlStore):
+    """The Head of Service's work due at the year's end, as ``qaf due``, the API and her pages list it: by row as
+    the framework numbers them (the report's order), not as text ("3.12" before "3.3")."""
+    from qaf.engine.query import row_order
+
+    year_end = [o for o in queries.due(served, DueQuery(person="H1", date_to=date(2025, 3, 31), statuses=queries.parse_statuses("all")), TODAY)
+                if o.due == date(2025, 3, 31)]  # fmt: skip
+    rows = [o.row for o in year_end]
+    assert "3.3" in rows and "3.12" in rows and rows.index("3.3") < rows.index("3.12"), rows
+    assert [(o.row, o.id) for o in year_end] == sorted(((o.row, o.id) for o in year_end), key=lambda r: (row_order(r[0]), r[1]))
+
+
 def test_a_persons_work_is_their_own_and_what_they_attend_each_once(served: SqlStore):
     person = attender(served)
     every = served.obligations(Filters(statuses=None))

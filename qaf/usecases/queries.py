@@ -13,6 +13,7 @@ import json
 from json.encoder import encode_basestring as _escape  # what json.dumps escapes strings with (ensure_ascii=False)
 from dataclasses import replace
 from datetime import date
+from functools import lru_cache
 from itertools import accumulate
 from typing import Any, Iterable, MutableMapping
 
@@ -21,7 +22,7 @@ from qaf.engine import spreadsheet
 from qaf.engine.model import DONE, OPEN, OVERDUE, Obligation, is_obligation_id
 from qaf.engine.org import Org
 from qaf.engine.outcomes import GRADED
-from qaf.engine.query import LIVE_SHOWN, STORED, DueQuery, Filters, QueryError, filters, parse_statuses, unknown_row
+from qaf.engine.query import LIVE_SHOWN, STORED, DueQuery, Filters, QueryError, filters, parse_statuses, row_order, unknown_row
 from qaf.rules.model import Framework
 from qaf.rules.roles import Vocabulary
 from qaf.store.protocols import Store
@@ -87,12 +88,23 @@ def due_in(conn, store: Store, snap, q: DueQuery, today: date, visible: frozense
         raise QueryError(why, "row")
     f = filters(q, snap.org, snap.vocabulary if q.role is not None else _NO_ROLES, today)
     found = store.obligations_in(conn, f) if visible is None else _seen_in(conn, store, f, visible)
-    return [o for o in found if shown_status(o, today, q.person) in q.statuses]
+    return sorted((o for o in found if shown_status(o, today, q.person) in q.statuses), key=in_order)
+
+
+def in_order(o: Obligation) -> tuple:
+    """The order work is listed in: by due date, then by row as the framework numbers them (3.2 before 3.10, as
+    the report lists rows; the database compares them as text), then by id."""
+    return o.due, _row_order(o.row), o.id
+
+
+@lru_cache(maxsize=1024)
+def _row_order(row: str) -> tuple:
+    return row_order(row)  # a framework has a few dozen rows: each id's order worked out once
 
 
 def _seen_in(conn, store: Store, f: Filters, visible: frozenset[str]) -> list[Obligation]:
     """What ``f`` selects that someone who sees ``visible`` people's work may see (:func:`may_see`, the pages' and
-    the single read's rule), in the store's order: no more, no less.
+    the single read's rule), no more, no less (put in order by :func:`due_in`).
 
     Read as two questions: the work these people own, attend or are copied into (``f``'s own people kept), and
     ``f``'s actions owned by others, of which those whose audit they see are kept.
@@ -113,7 +125,7 @@ def _seen_in(conn, store: Store, f: Filters, visible: frozenset[str]) -> list[Ob
         return found
     causes = {c.id: c for c in store.obligations_in(conn, Filters(ids=frozenset(o.cause for o in others), statuses=None))}
     followed = [o for o in others if access.may_see(visible, o, causes.get(o.cause or ""))]
-    return sorted([*found, *followed], key=lambda o: (o.due, o.row, o.id)) if followed else found
+    return [*found, *followed] if followed else found  # put in order by the caller (:func:`in_order`)
 
 
 _NO_ROLES = Vocabulary(())
