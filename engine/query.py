@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Iterable
 
 from qaf.engine.model import CANCELLED, DONE, OPEN, OVERDUE, RESCHEDULED, STATUSES, WAIVED
@@ -53,6 +54,7 @@ class QueryError(QafError, LookupError):
         self.field = field
 
 
+@lru_cache(maxsize=1024)  # a framework has a few dozen rows: each id's order worked out once, however many lists sort by it
 def row_order(row: str) -> tuple:
     """A row id's order, its numbers as numbers: 1.2 before 1.10."""
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"[.\s]+", row))

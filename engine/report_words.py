@@ -124,7 +124,8 @@ def number(n: int, start: bool = False) -> str:
     return text[0].upper() + text[1:] if start else text
 
 
-def _plural(n: int, one: str, many: str) -> str:
+def plural(n: int, one: str, many: str) -> str:
+    """``one`` for a count of one, else ``many``: "1 notice", "2 notices" (reports, the tick's and the command line's lines)."""
     return one if n == 1 else many
 
 
@@ -132,15 +133,15 @@ def completion_sentence(month: Month, scheduled: int, completed: int, remaining:
     """The Rotherham sentence: "27 cases were scheduled for audit in February 2016 and 24 audits were completed; ..."."""
     if scheduled == 0:
         return f"No cases were scheduled for audit in {month.label}."
-    head = (f"{number(scheduled, start=True)} {_plural(scheduled, 'case was', 'cases were')} scheduled for audit "
-            f"in {month.label} and {number(completed)} {_plural(completed, 'audit was', 'audits were')} completed")  # fmt: skip
+    head = (f"{number(scheduled, start=True)} {plural(scheduled, 'case was', 'cases were')} scheduled for audit "
+            f"in {month.label} and {number(completed)} {plural(completed, 'audit was', 'audits were')} completed")  # fmt: skip
     parts = [(k, remaining.get(k, 0)) for k in REMAINING if remaining.get(k, 0)]
     if not parts:
         return head + "."
     left = sum(n for _, n in parts)
     if len(parts) == 1:
         kind, n = parts[0]
-        cases = _plural(n, "the one remaining case", f"the {number(n)} remaining cases")
+        cases = plural(n, "the one remaining case", f"the {number(n)} remaining cases")
         return f"{head}; {cases} {_PHRASES[kind][n == 1]}."
     said = [f"{number(n)} {_PHRASES[kind][n == 1]}" for kind, n in parts]
     listed = ", ".join(said[:-1]) + " and " + said[-1]

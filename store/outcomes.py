@@ -59,25 +59,23 @@ _LOAD = (
 )
 _LOAD_LOCKED = _LOAD.with_for_update(of=OBLIGATIONS)
 # ... and, in the same round trip, the versions of the organisation and of the obligation's framework
-_VERSIONS = (
-    select(META.c.value).where(META.c.key == "org_version").scalar_subquery().label("v_org"),
-    select(FRAMEWORKS.c.content_hash)
-    .where(FRAMEWORKS.c.id == OBLIGATIONS.c.framework)
-    .scalar_subquery()
-    .label("v_fw"),
-)
-_LOAD_VERSIONED = _LOAD.add_columns(*_VERSIONS)
-# ... and, locked (PostgreSQL), the two versions held shared until the recording commits: an organisation or a
-# framework loaded meanwhile waits for it (or it for them, and it reads theirs). Unheld, a recording that read
-# Moira Moderator in post made her a moderation after HR's file said she had left and the schedule had passed
-# her work on: it stayed hers, every later schedule skipped as planned on that organisation. Taken before the
-# obligation's own lock (a sub-select's rows are locked as the row is made), as :func:`hold_versions` does
-_HELD_VERSIONS = (
-    select(META.c.value).where(META.c.key == "org_version").with_for_update(read=True).scalar_subquery().label("v_org"),
-    select(FRAMEWORKS.c.content_hash).where(FRAMEWORKS.c.id == OBLIGATIONS.c.framework).with_for_update(read=True)
-    .scalar_subquery().label("v_fw"),
-)  # fmt: skip
-_LOAD_VERSIONED_LOCKED = _LOAD.add_columns(*_HELD_VERSIONS).with_for_update(of=OBLIGATIONS)
+_ORG_VERSION = select(META.c.value).where(META.c.key == "org_version")
+_FW_VERSION = select(FRAMEWORKS.c.content_hash).where(FRAMEWORKS.c.id == OBLIGATIONS.c.framework)
+
+
+def _versions(held: bool) -> tuple:
+    """The two versions as columns of the obligation's read; ``held``: locked shared (PostgreSQL) until the
+    recording commits, so an organisation or a framework loaded meanwhile waits for it (or it for them, and it
+    reads theirs). Unheld, a recording that read Moira Moderator in post made her a moderation after HR's file
+    said she had left and the schedule had passed her work on: it stayed hers, every later schedule skipped as
+    planned on that organisation. Taken before the obligation's own lock (a sub-select's rows are locked as the
+    row is made), as :func:`hold_versions` does."""
+    org, fw = (_ORG_VERSION.with_for_update(read=True), _FW_VERSION.with_for_update(read=True)) if held else (_ORG_VERSION, _FW_VERSION)
+    return org.scalar_subquery().label("v_org"), fw.scalar_subquery().label("v_fw")
+
+
+_LOAD_VERSIONED = _LOAD.add_columns(*_versions(held=False))
+_LOAD_VERSIONED_LOCKED = _LOAD.add_columns(*_versions(held=True)).with_for_update(of=OBLIGATIONS)
 # ... run on the driver's cursor (store.prepared.Query): the recording path's one read
 _READ_VERSIONED = {False: Query(_LOAD_VERSIONED, ("oid",)), True: Query(_LOAD_VERSIONED_LOCKED, ("oid",))}
 _MOVE = (
@@ -144,7 +142,7 @@ def hold_versions(conn: Connection) -> None:
     then touches their work)."""
     if conn.dialect.name != "postgresql":
         return  # SQLite's write transaction holds the whole file already
-    conn.execute(select(META.c.value).where(META.c.key == "org_version").with_for_update(read=True)).all()
+    conn.execute(_ORG_VERSION.with_for_update(read=True)).all()
     conn.execute(select(FRAMEWORKS.c.id).order_by(FRAMEWORKS.c.id).with_for_update(read=True)).all()
 
 

@@ -193,19 +193,14 @@ def run_together(conn: Connection, statements: Sequence[tuple["Prepared", Any]])
     counts: list = []  # each statement's row count; in a pipeline, its cursor (kept open until the results are in)
 
     def call(prepared: "Prepared", spec: tuple, params: Any):
-        many = isinstance(params, list) and len(params) > 1  # one row (a plain recording's event line): as run_many's
-        if many:
-            columns = columns_converted(params, spec[1], spec[2], spec[3])
-            rows = list(zip(*columns)) if spec[4] else [dict(zip(spec[1], values)) for values in zip(*columns)]
-        else:
-            values = prepared._values(spec, params[0] if isinstance(params, list) else params)
+        values, many = _bound(prepared, spec, params)
 
         def run(cursor) -> None:
             if piped:
                 cursor = conn.connection.cursor()
                 counts.append(cursor)
             if many:
-                cursor.executemany(spec[0], rows)
+                cursor.executemany(spec[0], values)
             else:
                 cursor.execute(spec[0], values)
             if not piped:
@@ -229,6 +224,16 @@ def run_together(conn: Connection, statements: Sequence[tuple["Prepared", Any]])
                 c.close()
 
 
+def _bound(prepared: "Prepared", spec: tuple, params: Any) -> tuple[Any, bool]:
+    """A batch statement's values as the driver takes them, and whether for its executemany: a list of rows
+    converted a column at a time, as :meth:`Prepared.run_many` does; one row (a plain recording's event line)
+    as :meth:`Prepared.run` converts it."""
+    if isinstance(params, list) and len(params) > 1:
+        columns = columns_converted(params, spec[1], spec[2], spec[3])
+        return (list(zip(*columns)) if spec[4] else [dict(zip(spec[1], values)) for values in zip(*columns)]), True
+    return prepared._values(spec, params[0] if isinstance(params, list) else params), False
+
+
 class _Turn(NamedTuple):
     """One statement of a batch, run in turn on the batch's cursor (:func:`_run_in_turn`)."""
 
@@ -250,13 +255,8 @@ def _run_in_turn(conn: Connection, statements: Sequence[tuple["Prepared", Any]])
     try:
         for prepared, params in statements:
             spec = prepared._for(conn)
-            if isinstance(params, list) and len(params) > 1:  # one row (a plain recording's event line): as run_many's
-                columns = columns_converted(params, spec[1], spec[2], spec[3])
-                rows = list(zip(*columns)) if spec[4] else [dict(zip(spec[1], values)) for values in zip(*columns)]
-                turn = _turn((cursor, spec[0], rows, True))
-            else:
-                turn = _turn((cursor, spec[0], prepared._values(spec, params[0] if isinstance(params, list) else params), False))
-            counts.append(Prepared._execute(conn, spec, turn))
+            values, many = _bound(prepared, spec, params)
+            counts.append(Prepared._execute(conn, spec, _turn((cursor, spec[0], values, many))))
         return counts
     finally:
         cursor.close()

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from qaf.cli.common import day_arg, open_store, today_of, whole_arg
 from qaf.engine.notices import one_line
+from qaf.engine.report_words import plural
 from qaf.rules.problems import InputError, Problem, QafError, Source
 from qaf.rules.settings import grade_key
 
@@ -108,8 +109,8 @@ def _record_csv(store: SqlStore, args: argparse.Namespace, today: date) -> int:
     for result in results:
         _report_result(store, result)
     created = sum(len(r.created) for r in results)
-    outcomes, set_off = len(results), "obligation" if created == 1 else "obligations"
-    print(f"recorded {outcomes} outcome{'' if outcomes == 1 else 's'} from {args.csv}; {created} {set_off} set off", file=sys.stderr)
+    print(f"recorded {len(results)} {plural(len(results), 'outcome', 'outcomes')} from {args.csv}; "
+          f"{created} {plural(created, 'obligation', 'obligations')} set off", file=sys.stderr)  # fmt: skip
     return 0
 
 

@@ -13,7 +13,6 @@ import json
 from json.encoder import encode_basestring as _escape  # what json.dumps escapes strings with (ensure_ascii=False)
 from dataclasses import replace
 from datetime import date
-from functools import lru_cache
 from itertools import accumulate
 from typing import Any, Iterable, MutableMapping
 
@@ -94,12 +93,7 @@ def due_in(conn, store: Store, snap, q: DueQuery, today: date, visible: frozense
 def in_order(o: Obligation) -> tuple:
     """The order work is listed in: by due date, then by row as the framework numbers them (3.2 before 3.10, as
     the report lists rows; the database compares them as text), then by id."""
-    return o.due, _row_order(o.row), o.id
-
-
-@lru_cache(maxsize=1024)
-def _row_order(row: str) -> tuple:
-    return row_order(row)  # a framework has a few dozen rows: each id's order worked out once
+    return o.due, row_order(o.row), o.id
 
 
 def _seen_in(conn, store: Store, f: Filters, visible: frozenset[str]) -> list[Obligation]:

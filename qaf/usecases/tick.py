@@ -26,6 +26,7 @@ from dateutil.relativedelta import relativedelta
 from qaf.engine.businesstime import business_now, zone
 from qaf.engine.escalation import cutoffs, due_escalations
 from qaf.engine.org import Org
+from qaf.engine.report_words import plural
 from qaf.engine.workdays import calendar
 from qaf.rules.model import Framework
 from qaf.store import outbox as ob_store
@@ -93,19 +94,15 @@ class TickResult:
         out += [f"  schedule {fw}: {what}" for fw, what in self.scheduled.items()]
         out.append(f"  escalations and reminders queued: {self.escalated}; digests gathered: {self.digests}")
         if self.later:
-            out.append(f"  email: {self.pending} {_notices(self.pending)} pending, sent by today's tick of the catch-up")
+            out.append(f"  email: {self.pending} {plural(self.pending, 'notice', 'notices')} pending, sent by today's tick of the catch-up")
         elif self.mail:
             out.append(f"  email: {self.sent} sent, {self.retrying} to retry, {self.failed} failed for good")
         else:
-            stay = "notice stays" if self.pending == 1 else "notices stay"
+            stay = plural(self.pending, "notice stays", "notices stay")
             out.append(f"  email: QAF_SMTP_HOST is not set, so {self.pending} {stay} pending in the outbox")
         if self.purged:
             out.append(f"  outbox: {self.purged} sent notices past their retention deleted")
         return out
-
-
-def _notices(n: int) -> str:
-    return "notice" if n == 1 else "notices"
 
 
 DIGEST_LISTED = 100  # lines in a digest; the rest are counted and pointed to

@@ -80,6 +80,12 @@ def given_twice(params: Mapping[str, str], names: Iterable[str], filled: bool = 
     return {k: n for k, n in counts.items() if n > 1}
 
 
+def refused_twice(params: Mapping[str, str], names: Iterable[str], filled: bool = False) -> dict[str, str]:
+    """Each of ``names`` the query string gives more than once (:func:`given_twice`), refused beside its field (a
+    filter by its label, another field, the Director's month or the search's format, by its own name)."""
+    return {k: f"{LABELS.get(k, k.capitalize())}: given {n} times, give it once" for k, n in given_twice(params, names, filled).items()}
+
+
 def statuses_asked(params: Mapping[str, str]) -> str | None:
     """``status``, given once or more (``?status=open&status=done`` asks for both, as ``open,done`` does)."""
     getlist = getattr(params, "getlist", None)
@@ -144,8 +150,7 @@ def parse(params: Mapping[str, str], org: Org, vocab: Vocabulary, offered: tuple
     role = entered.get("role")
     if role and "role" not in errors and vocab.resolve(role) is None:
         errors["role"] = f"Role: unknown role '{role}'"
-    for key, times in given_twice(params, [k for k in offered if k != "status"], filled=True).items():  # the last was taken, silently
-        errors[key] = f"{LABELS[key]}: given {times} times, give it once"
+    errors.update(refused_twice(params, [k for k in offered if k != "status"], filled=True))  # the last was taken, silently
     query = DueQuery(
         person=person, role=role, team=team, service=service, row=entered.get("row"), framework=entered.get("framework"),
         kind=kind, date_from=first, date_to=last,

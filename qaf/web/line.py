@@ -174,7 +174,7 @@ def install(app: FastAPI, site: Site) -> None:
             if who.visible is not None:
                 return site.refused(403, "This page is for the Director and the overseeing roles",
                                     "It shows the whole council's figures.", who)  # fmt: skip
-            return director_page(site, who, month, framework, figures, filters.given_twice(request.query_params, ("month", "framework")))
+            return director_page(site, who, month, framework, figures, filters.refused_twice(request.query_params, ("month", "framework")))
 
         return site.signed_in(request, shown)
 
@@ -232,12 +232,12 @@ def line_of(site: Site, who: Viewer, errors: dict | None = None, entered: dict |
 
 
 def director_page(site: Site, who: Viewer, month_text: str | None, framework_id: str | None, cache: dict,
-                  twice: dict[str, int] | None = None) -> Response:  # fmt: skip
-    """``twice``: the parameters the address gives more than once (:func:`qaf.web.filters.given_twice`), each
-    refused beside its field, as the search refuses a filter given twice: one was taken, the last, silently."""
+                  twice: dict[str, str] | None = None) -> Response:  # fmt: skip
+    """``twice``: the parameters the address gives more than once, each refused beside its field
+    (:func:`qaf.web.filters.refused_twice`), as the search refuses a filter given twice: one was taken, the last, silently."""
     store, today = site.store, site.clock()
     fws = store.frameworks()
-    errors = {key: f"{key.capitalize()}: given {times} times, give it once" for key, times in (twice or {}).items()}
+    errors = dict(twice or {})
     month = Month.of(today).plus(-1)  # the last whole month: what the monthly report covers; this month is a click away
     if month_text and "month" not in errors:
         try:
@@ -278,8 +278,7 @@ def search_page(site: Site, who: Viewer, request: Request, fmt: str) -> Response
     asked = filters.parse(request.query_params, org, vocab, filters.EVERY, store.snapshot().frameworks)
     if fmt not in ("html", "csv", "json"):
         asked.errors["format"] = "Format: html, csv or json"
-    for key, times in filters.given_twice(request.query_params, ("format",)).items():  # the last was taken, silently
-        asked.errors[key] = f"Format: given {times} times, give it once"
+    asked.errors.update(filters.refused_twice(request.query_params, ("format",)))  # the last was taken, silently
     choices = {"team": [(t.id, t.name) for t in sorted(org.teams, key=lambda t: t.name)], "service": [(s, s) for s in org.services],
                "status": [("", "Live (open, overdue, extended)"), ("all", "All"), *((s, status_words(s)) for s in ("open", "overdue", "rescheduled", "done", "cancelled", "waived"))]}  # fmt: skip
     if offered := filters.framework_choices(store.snapshot().frameworks):
