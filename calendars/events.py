@@ -95,7 +95,7 @@ def summary(ob: Obligation, org: Org | None = None) -> str:
     The title's task ("— 3.16 Practice Managers will complete ...") is in the
     DESCRIPTION: a summary a phone's agenda cuts after 40 characters should
     say what to do to which case before that. Shared work says whose it is:
-    "Chris Chief's meeting with Director of Children's Services · row 1.6".
+    "Chris Chief's monthly meeting with Director of Children's Services · row 1.6".
     """
     head = _head(ob.title)
     if ob.attendees and org is not None and ob.assignee:

@@ -76,7 +76,74 @@ def title(org: Org, row: Row, c: Cadence, s: Subject, case: str | None) -> str:
     verb = VERB.get(c.kind, c.kind.capitalize())
     what = about(org, c, s, case)
     head = f"{verb} {what}".strip()
+    if sum(1 for other in row.cadences if other.kind == c.kind) > 1 and (told := apart(row, c)) is not None:
+        often, after = told
+        if often:  # "Monthly meeting with ...", "Quarterly audit of case ...": what a feed's summary keeps
+            noun = NOUN.get(c.kind, verb.lower())
+            head = f"{often} {noun if not what or what.startswith(('of ', 'to ', 'with ')) else CONNECTED.get(c.kind, noun)} {what}".strip()
+        head += after
     return f"{head} — {row.id} {short_task(row)}"
+
+
+# the kind as a noun after a frequency ("Quarterly moderation of case ..."), and before a case, team or person
+NOUN = {"moderation": "moderation", "qa_signoff": "QA sign-off", "follow_up_audit": "follow-up audit", "action": "action"}
+CONNECTED = {"audit": "audit of", "review": "review of", "moderation": "moderation of", "qa_signoff": "QA sign-off of",
+             "follow_up_audit": "follow-up audit of", "visit": "visit to", "action": "action from"}  # fmt: skip
+NOTE_CHARS = 50
+
+
+def _heads_alike(c: Cadence) -> tuple:
+    """What :func:`about` reads of a cadence: two cadences of a row alike in it are titled alike for one subject."""
+    return (c.kind, c.case, c.per, c.roles, c.rotate, c.to, c.with_)
+
+
+def often_word(c: Cadence) -> str:
+    """"Monthly", "Quarterly", "Fortnightly": how often, before the kind of work; "" for work an event sets off."""
+    every = c.every
+    if every is None:
+        return ""
+    if every.weeks:
+        return {1: "Weekly", 2: "Fortnightly"}.get(every.weeks, f"{every.weeks}-weekly")
+    return {1: "Monthly", 2: "Two-monthly", 3: "Quarterly", 4: "Four-monthly", 6: "Six-monthly", 12: "Annual"}.get(
+        every.months, f"{every.months}-monthly")
+
+
+def apart(row: Row, c: Cadence) -> tuple[str, str] | None:
+    """How ``c``'s title is told from its row's other cadences titled alike: (how often, put first; words after
+    the head), or None when no other cadence of the row is titled alike.
+
+    1.6 "Monitoring via one-to-one meetings with the DCS and quarterly performance reviews" ("Monthly
+    monitoring Quarterly review") asks for two meetings with the DCS: each says how often it is ("Monthly
+    meeting with ...", "Quarterly meeting with ..."), first, where a calendar's summary keeps it. Cadences
+    as often as each other are told apart by their notes, the framework's words for each (4.11's "Audit:
+    multi-agency audits of five files ..." and "Audit: audit of one child with a child protection plan ..."),
+    else numbered ("(2 of 2)"). An obligation's identity never holds its title: a title told apart is the same work.
+    """
+    alike = [other for other in row.cadences if _heads_alike(other) == _heads_alike(c)]
+    if len(alike) < 2:
+        return None
+    often = often_word(c) if len({often_word(other) for other in alike}) > 1 else ""
+    same = [other for other in alike if often_word(other) == often_word(c)]
+    if len(same) < 2:
+        return often, ""
+    notes = [_note_words(other.note) for other in same]
+    if all(notes) and len(set(notes)) == len(notes):
+        return often, f": {notes[_place(same, c)]}"
+    return often, f" ({_place(same, c) + 1} of {len(same)})"
+
+
+def _note_words(note: str) -> str:
+    """A cadence's note after the head: on one line, never the " — " before the row, without its full stop."""
+    words = cut(" ".join(note.split()).replace(" — ", ", ").rstrip("."), NOTE_CHARS)
+    return words[:1].lower() + words[1:] if words[1:2].islower() else words  # "multi-agency audits", "DCS ..."
+
+
+def _place(cadences: list[Cadence], c: Cadence) -> int:
+    """``c``'s place among ``cadences`` (itself, else the first equal to it)."""
+    for i, other in enumerate(cadences):
+        if other is c:
+            return i
+    return cadences.index(c)
 
 
 def follow_up_title(org: Org, row: Row, kind: str, case: str | None, cause: Obligation) -> str:

@@ -83,6 +83,26 @@ def test_a_window_is_planned_again_at_once_when_qafs_own_planning_rules_change(s
     assert not scheduling.schedule(store, east_sussex, council(), *YEAR, TODAY).skipped
 
 
+def test_a_store_planned_before_1_6s_meetings_were_told_apart_retitles_them_as_the_same_work(store: SqlStore, east_sussex, monkeypatch):
+    """1.6's monthly one-to-one and quarterly review, planned by the qaf that titled both "Meeting with Director
+    of Children's Services — 1.6 Monitoring via ...", are the same obligations (ids, feeds' UIDs) under this qaf,
+    retitled at the next tick without waiting for the framework or the organisation to change."""
+    from qaf.engine import fingerprint, titles
+
+    with monkeypatch.context() as before:
+        before.setattr(fingerprint, "PLANNING_RULES", 3)  # the planning rules of the qaf before
+        before.setattr(titles, "apart", lambda row, c: None)
+        scheduling.schedule(store, east_sussex, council(), *YEAR, TODAY)
+    old = {o.id: o for o in store.obligations(Filters(row="1.6"))}
+    assert len({o.title for o in old.values()}) == 1
+    result = scheduling.schedule(store, east_sussex, council(), *YEAR, TODAY)
+    assert not result.skipped and result.created == 0 and result.updated == len(old) == 16
+    now = {o.id: o for o in store.obligations(Filters(row="1.6"))}
+    assert set(now) == set(old) and {o.sequence for o in now.values()} == {o.sequence + 1 for o in old.values()}
+    assert {o.cadence: o.title.split(" — ")[0] for o in now.values()} == {
+        0: "Monthly meeting with Director of Children's Services", 1: "Quarterly meeting with Director of Children's Services"}
+
+
 def staying():
     """The council before Lee Leaver gave notice."""
     return council(people=people_with(SW4={"end": None}))

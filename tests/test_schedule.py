@@ -12,6 +12,7 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from qaf.calendars.events import summary
 from qaf.engine.periods import Period, due_date, periods, year_start_of
 from qaf.engine.schedule import plan
 from qaf.engine.workdays import WorkingDays, calendar
@@ -248,6 +249,43 @@ def test_1_6_gives_twelve_monitoring_meetings_and_four_reviews(year):
     assert Counter(o.cadence for o in mine) == {0: 12, 1: 4}
     assert len(of(year, "1.6")) == 16, "one obligation a meeting: the Chief Executive's"
     assert all(o.attendees == ("D1",) for o in mine)  # the DCS is at each of them
+
+
+def test_1_6_the_monthly_one_to_one_and_the_quarterly_review_are_told_apart_in_the_quarters_third_month(year):
+    """1.6 "Monitoring via one-to-one meetings with the DCS and quarterly performance reviews", "Monthly monitoring
+    Quarterly review": in June the Chief Executive has two meetings with the DCS, and her calendar says which is which."""
+    june = of(year, "1.6", assignee="CE1", period_end=date(2024, 6, 30))
+    task = "1.6 Monitoring via one-to-one meetings with the DCS and quarterly…"
+    assert sorted(o.title for o in june) == [f"Monthly meeting with {DCS} — {task}", f"Quarterly meeting with {DCS} — {task}"]
+    assert sorted(summary(o, council()) for o in june) == [
+        f"Chris Chief's monthly meeting with {DCS} · row 1.6", f"Chris Chief's quarterly meeting with {DCS} · row 1.6"]
+
+
+@pytest.mark.parametrize("name", ["east-sussex-2013", "rotherham-2016", "tameside-2023"])
+def test_a_row_asking_for_one_kind_of_work_more_than_one_way_titles_each_way_apart(name):
+    """A title, and the summary a calendar shows of it, names one of its row's cadences: 4.11's five multi-agency
+    files a quarter and its one child with a child protection plan are two audits, as 1.6's one-to-one and
+    performance review are two meetings."""
+    fw, problems = load_framework(ROOT / "rules" / "frameworks" / f"{name}.yaml")
+    assert not problems
+    org, obligations = example_year(fw)
+    several = {r.id for r in fw.rows if max(Counter(c.kind for c in r.cadences).values(), default=0) > 1}
+    cadences_shown: dict[tuple[str, str], set[int]] = {}
+    for o in obligations:
+        if o.row in several and o.cadence >= 0:
+            cadences_shown.setdefault((o.row, o.title), set()).add(o.cadence)
+            cadences_shown.setdefault((o.row, summary(o, org)), set()).add(o.cadence)
+    assert {row for row, _ in cadences_shown} == several, "each such row has work in the example council's year"
+    assert not {shown: cadences for (_, shown), cadences in cadences_shown.items() if len(cadences) > 1}
+
+
+def test_4_11_two_quarterly_audits_are_told_apart_by_their_notes(east_sussex):
+    """4.11 "Quarterly multi-agency audits of five files ..." and "Quarterly audit of one child with a child
+    protection plan": as often as each other, each says which it is in the framework's words for it."""
+    _, obligations = example_year(east_sussex)
+    heads = {o.cadence: o.title.split(" — ")[0] for o in obligations if o.row == "4.11" and o.kind == "audit"}
+    assert heads == {0: "Audit: multi-agency audits of five files focusing on the…",
+                     1: "Audit: audit of one child with a child protection plan…"}
 
 
 def test_1_12_visits_social_work_teams_quarterly_and_early_help_teams_twice_a_year(year):

@@ -232,3 +232,18 @@ def test_an_audit_moderated_already_is_never_drawn_again():
     assert {o.cause for o in got} == {f"{n:016x}" for n in (4, 5, 6)}  # four asked for, three left to draw
     assert {o.sample_reason for o in got} == {"3 of 6 audits of row 1 completed 2024-04-01..2024-04-30"}
     assert len(_sampled(moderated=range(1, 7))) == 0
+
+
+def test_two_meetings_with_the_dcs_and_no_note_for_either_say_how_often_each_is():
+    """"Monthly monitoring Quarterly review" with no note for either: June's two meetings say how often each is;
+    two alike in that too are numbered."""
+    text = row(f"{{kind: meeting, every: month, with: [{DCS}]}}\n      - {{kind: meeting, every: quarter, with: [{DCS}]}}",
+               by="Head of Service")
+    june = {o.title for o in plan(framework(text), council(), *YEAR, TODAY).obligations
+            if o.assignee == "H1" and o.period_end == date(2024, 6, 30)}
+    assert june == {f"Monthly meeting with {DCS} — 1 t", f"Quarterly meeting with {DCS} — 1 t"}
+    twice = row(f"{{kind: meeting, every: month, with: [{DCS}]}}\n      - {{kind: meeting, every: month, with: [{DCS}]}}",
+                by="Head of Service")
+    june = {o.title for o in plan(framework(twice), council(), *YEAR, TODAY).obligations
+            if o.assignee == "H1" and o.period_end == date(2024, 6, 30)}
+    assert june == {f"Meeting with {DCS} (1 of 2) — 1 t", f"Meeting with {DCS} (2 of 2) — 1 t"}

@@ -173,7 +173,7 @@ def test_the_attendees_feed_has_the_meeting_with_its_organiser_and_attendee(shar
     body = build(shared, Selection("person", "D1"), date(2024, 4, 1), "event", "https://qaf.example", 30).body
     april = april_one_to_one(shared)
     [event] = [e for e in icalendar.Calendar.from_ical(body).walk("VEVENT") if str(e["UID"]) == april.uid]
-    assert str(event["SUMMARY"]) == "Chris Chief's meeting with Director of Children's Services · row 1.6"
+    assert str(event["SUMMARY"]) == "Chris Chief's monthly meeting with Director of Children's Services · row 1.6"
     assert str(event["ORGANIZER"]) == "mailto:chris.chief@example-council.gov.uk"
     assert str(event["ORGANIZER"].params["CN"]) == "Chris Chief"
     assert str(event["ATTENDEE"]) == "mailto:dana.director@example-council.gov.uk"
