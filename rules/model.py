@@ -247,10 +247,20 @@ class Cadence:
     teams: str = "all"  # which teams are subjects: all, or only those the role manages ("managed")
     defaults: tuple[tuple[str, str], ...] = field(default=(), compare=False)  # keys marked '# default' (qaf's choice), with why
     source: Source = field(default=NO_SOURCE, compare=False)
+    # the line of each field written ('with'), of each text of a list ('with[1]'), of each field of its sample
+    # ('sample.percent') and of its variations ('variations[0].team_kind'): a field's problem is said at its own line
+    lines: tuple[tuple[str, int], ...] = field(default=(), compare=False, repr=False)
 
     @property
     def event_driven(self) -> bool:
         return self.on is not None or self.anniversary is not None
+
+    def field_source(self, *keys: str) -> Source:
+        """Where the file writes the first of ``keys`` it writes ('with', 'with[1]', 'sample.percent'); the cadence's
+        own line when it writes none of them (a field left to its default)."""
+        lines = dict(self.lines)
+        line = next((lines[k] for k in keys if k in lines), None)
+        return self.source if line is None else Source(self.source.file, line)
 
 
 @dataclass(frozen=True, slots=True)

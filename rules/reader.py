@@ -27,7 +27,7 @@ from qaf.rules.model import (
 )
 from qaf.rules.problems import ADDED_SINCE, Problem, Source
 from qaf.rules.settings import grade_key, month_number
-from qaf.rules.yamlsrc import NOT_MARKABLE, Fields, Map, Node, Scalar
+from qaf.rules.yamlsrc import NOT_MARKABLE, Fields, Map, Node, Scalar, Seq
 
 T = TypeVar("T")
 
@@ -150,6 +150,7 @@ def read_cadence(node: Node, filename: str, problems: list[Problem], prefix: str
     f = Fields(m, filename, problems, f"{prefix}.cadence")
     kind = f.text("kind", required=True)
     count = f.integer("count", 1, minimum=1) or 1
+    variations = [(n, v) for n in f.seq("variations") if (v := _variation(n, f))]
     cadence = Cadence(
         kind=kind or "",
         every=_every(f),
@@ -173,7 +174,7 @@ def read_cadence(node: Node, filename: str, problems: list[Problem], prefix: str
         copy_of=f.text("copy_of"),
         unannounced=bool(f.boolean("unannounced", False)),
         except_months=_months(f),
-        variations=tuple(v for v in (_variation(n, f) for n in f.seq("variations")) if v),
+        variations=tuple(v for _, v in variations),
         sample=_sample(f),
         on=f.text("on"),
         due_within=_parsed(f, "due_within", Span.parse, "a length"),
@@ -183,9 +184,27 @@ def read_cadence(node: Node, filename: str, problems: list[Problem], prefix: str
         teams=f.text("teams", "all") or "all",
         defaults=f.defaults(),
         source=f.source(),
+        lines=_field_lines(m, [n for n, _ in variations]),
     )
     f.finish(CADENCE_KEYS)
     return cadence if kind else None
+
+
+def _field_lines(m: Map, variations: list[Node]) -> tuple[tuple[str, int], ...]:
+    """Each field's line ('with'), each text of a list's as :meth:`Fields.texts` keeps them ('with[1]'), the sample's
+    fields ('sample.percent') and each variation's kept ('variations[0].team_kind'): :attr:`Cadence.lines`."""
+    out: list[tuple[str, int]] = []
+    for key, line, value in m.entries:
+        out.append((key, line))
+        if isinstance(value, Seq) and key != "variations":
+            kept = [item for item in value.items if isinstance(item, Scalar) and not item.null]
+            out += [(f"{key}[{i}]", item.line) for i, item in enumerate(kept)]
+        elif isinstance(value, Map):
+            out += [(f"{key}.{inner}", at) for inner, at, _ in value.entries]
+    for i, node in enumerate(variations):
+        if isinstance(node, Map):
+            out += [(f"variations[{i}].{inner}", at) for inner, at, _ in node.entries]
+    return tuple(out)
 
 
 def _every(f: Fields) -> Every | None:
@@ -197,11 +216,13 @@ def _every(f: Fields) -> Every | None:
 
 def _months(f: Fields) -> tuple[int, ...]:
     out: list[int] = []
-    for text in f.texts("except"):
+    node = f.node.get("except")
+    lines = [item.line for item in node.items if isinstance(item, Scalar) and not item.null] if isinstance(node, Seq) else []
+    for i, text in enumerate(f.texts("except")):
         try:
             out.append(month_number(text))
         except ValueError:
-            f.problem("except", f"not a month: {text!r}")
+            f.problem("except", f"not a month: {text!r}", line=lines[i] if i < len(lines) else None)  # the month's own line
     return tuple(sorted(set(out)))
 
 

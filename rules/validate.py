@@ -166,7 +166,7 @@ def validate_row_texts(fw: Framework) -> list[Problem]:
                 out.append(_p(row.source, f"{where}.{name}", f"the council's words hold at most {longest:,} characters here, "
                                                              f"got {len(getattr(row, name)):,}", ADDED_SINCE))  # fmt: skip
         notes = [(row.source, "notes", n) for n in row.notes] + [(row.source, "unschedulable", row.unschedulable or "")]
-        notes += [(c.source, "cadence.note", c.note) for c in row.cadences]
+        notes += [(c.field_source("note"), "cadence.note", c.note) for c in row.cadences]
         notes += [(a.source, f"trigger.{a.do}.note", a.note) for t in row.triggers for a in t.then]
         out += [_p(source, f"{where}.{field}", f"a note holds at most {LONGEST_NOTE:,} characters, got {len(text):,}", ADDED_SINCE)
                 for source, field, text in notes if len(text) > LONGEST_NOTE]  # fmt: skip
@@ -180,8 +180,8 @@ def _names(fw: Framework) -> Iterator[tuple[Source, str, str]]:
             yield (row.source if row.by_source == NO_SOURCE else row.by_source), f"row {row.id}.by", name
         for c in row.cadences:
             for key, names in (("roles", c.roles), ("by", c.by), ("to", c.to), ("with", c.with_), ("copy", c.copy)):
-                for name in names:
-                    yield c.source, f"row {row.id}.cadence.{key}", name
+                for i, name in enumerate(names):
+                    yield c.field_source(f"{key}[{i}]", key), f"row {row.id}.cadence.{key}", name  # the name's own line
         for t in row.triggers:
             for a in t.then:
                 if a.role is not None:
@@ -213,14 +213,14 @@ def validate_roles(fw: Framework) -> list[Problem]:
 def _choice(c: Cadence, field: str, value: str | None, allowed: tuple[str, ...], where: str) -> list[Problem]:
     if value is None or value in allowed:
         return []
-    return [_p(c.source, f"{where}.{field}", f"unknown {field} '{value}' (one of: {', '.join(allowed)})")]
+    return [_p(c.field_source(field), f"{where}.{field}", f"unknown {field} '{value}' (one of: {', '.join(allowed)})")]
 
 
 def _check_cadence(fw: Framework, row: Row, c: Cadence) -> list[Problem]:
     where = f"row {row.id}.cadence"
     out = _choice(c, "kind", c.kind, KINDS, where)
     if c.kind == "action":
-        out.append(_p(c.source, f"{where}.kind", "actions are raised by an audit's outcome, never scheduled by a row"))
+        out.append(_p(c.field_source("kind"), f"{where}.kind", "actions are raised by an audit's outcome, never scheduled by a row"))
     out += _choice(c, "per", c.per, PER, where)
     out += _choice(c, "within", c.within, WITHIN, where)
     out += _choice(c, "peer", c.peer, PEER, where)
@@ -231,8 +231,8 @@ def _check_cadence(fw: Framework, row: Row, c: Cadence) -> list[Problem]:
     out += _choice(c, "copy_of", c.copy_of, COPY_OF, where)
     out += _choice(c, "teams", c.teams, TEAMS, where)
 
-    def bad(field: str, message: str) -> None:
-        out.append(_p(c.source, f"{where}.{field}", message))
+    def bad(field: str, message: str, *written: str) -> None:  # at the field's line, else at the first of ``written`` given
+        out.append(_p(c.field_source(field, *written), f"{where}.{field}", message))
 
     if c.every is None and not c.event_driven:
         bad("every", "how often? give 'every' (month, quarter, ...) or an event ('on' / 'anniversary')")
@@ -243,7 +243,7 @@ def _check_cadence(fw: Framework, row: Row, c: Cadence) -> list[Problem]:
     if c.share is not None and not 0 < c.share <= 100:
         bad("share", f"a share of cases is a percent above 0 and at most 100, got {c.share:g}")
     if (c.case or c.share is not None) and c.per not in CASE_SUBJECTS:
-        bad("case", f"cases cannot be sampled for per '{c.per}'")
+        bad("case", f"cases cannot be sampled for per '{c.per}'", "share")
     if c.caseload != "line" and (c.per != "assignee" or not (c.case or c.share is not None)):
         bad("caseload", "'caseload: own' is for an assignee's own case audits (per assignee, case or share)")
     if c.copy_of is not None and not c.copy:
@@ -266,9 +266,9 @@ def _check_cadence(fw: Framework, row: Row, c: Cadence) -> list[Problem]:
         bad("except", "every month is left out")
     if c.every is not None and c.every.weeks and c.except_months:
         bad("except", "months can be left out of monthly-based cadences only")
-    for v in c.variations:
+    for i, v in enumerate(c.variations):
         if v.team_kind not in TEAM_KINDS:
-            out.append(_p(v.source, f"{where}.variation.team_kind", f"unknown team_kind '{v.team_kind}' (one of: {', '.join(TEAM_KINDS)})"))
+            out.append(_p(c.field_source(f"variations[{i}].team_kind", f"variations[{i}]") if c.lines else v.source, f"{where}.variation.team_kind", f"unknown team_kind '{v.team_kind}' (one of: {', '.join(TEAM_KINDS)})"))
     if c.teams != "all" and c.per != "team":
         bad("teams", "'teams' narrows the teams a per-team cadence is about; per must be 'team'")
     if c.variations and c.per != "team":
@@ -277,11 +277,11 @@ def _check_cadence(fw: Framework, row: Row, c: Cadence) -> list[Problem]:
         bad("sample", "a moderation cadence re-audits a 'sample' of another row's audits")
     if c.sample is not None:
         if c.sample.row not in {r.id for r in fw.rows}:
-            out.append(_p(c.sample.source, f"{where}.sample.row", f"unknown row '{c.sample.row}'"))
+            out.append(_p(c.field_source("sample.row", "sample"), f"{where}.sample.row", f"unknown row '{c.sample.row}'"))
         if c.sample.percent is not None and not 0 < c.sample.percent <= 100:
-            out.append(_p(c.sample.source, f"{where}.sample.percent", f"must be above 0 and at most 100, got {c.sample.percent:g}"))
+            out.append(_p(c.field_source("sample.percent", "sample"), f"{where}.sample.percent", f"must be above 0 and at most 100, got {c.sample.percent:g}"))
         if c.sample.moderator not in MODERATORS:
-            out.append(_p(c.sample.source, f"{where}.sample.moderator", f"unknown moderator '{c.sample.moderator}' (one of: {', '.join(MODERATORS)})"))
+            out.append(_p(c.field_source("sample.moderator", "sample"), f"{where}.sample.moderator", f"unknown moderator '{c.sample.moderator}' (one of: {', '.join(MODERATORS)})"))
     return out
 
 

@@ -175,8 +175,8 @@ rows:
 """
     _, problems = load_text(text, "t.yaml")
     assert [format_problem(p) for p in problems] == [
-        "t.yaml:13: row 1.cadence.teams: unknown teams 'line' (one of: all, managed)",
-        "t.yaml:17: row 1.cadence.teams: 'teams' narrows the teams a per-team cadence is about; per must be 'team'",
+        "t.yaml:16: row 1.cadence.teams: unknown teams 'line' (one of: all, managed)",  # at 'teams: line', not 'kind: audit'
+        "t.yaml:19: row 1.cadence.teams: 'teams' narrows the teams a per-team cadence is about; per must be 'team'",
     ]
 
 

@@ -320,7 +320,7 @@ def test_a_rows_own_words_have_a_range_and_longer_is_refused_at_the_row():
         "es.yaml:763: row 3.16.role: the council's words hold at most 500 characters here, got 501",
         "es.yaml:763: row 3.16.section: the council's words hold at most 500 characters here, got 501",
         "es.yaml:763: row 3.16.task: the council's words hold at most 5,000 characters here, got 5,001",
-        "es.yaml:782: row 3.16.cadence.note: a note holds at most 2,000 characters, got 2,073",
+        f"es.yaml:{line_of(long, 'N' * 2_001)}: row 3.16.cadence.note: a note holds at most 2,000 characters, got 2,073",  # at the note
     ]
     edge = before + row316.replace(role, "    role: " + "R" * 500 + "\n").replace(task, "      " + "T" * 5_000 + "\n") + after
     fw, problems = load_text(edge, "es.yaml")
@@ -592,3 +592,65 @@ def test_every_number_a_framework_holds_has_the_range_its_docs_say(marker, field
     for value in refused:
         _, problems = load_text(text(value), "ranged.yaml")
         assert field in [p.field for p in problems if p.is_error], (value, messages(problems))
+
+
+# --- a cadence's field, at its own line ------------------------------------------------------------------------
+
+WRITTEN_OVER_LINES = """      - kind: meeting
+        every: fortnight
+        except:
+          - August
+          - Augst
+        with:
+          - Head of Service
+          - Head of Servise
+        per: nobody
+        note: "{note}"
+        hours: 0
+        due_within: 5 days
+        copy_of: assignee
+        sample:
+          row: "9"
+          percent: 150
+          moderator: nobody
+        variations:
+          - every: month
+            team_kind: nowhere
+      - every: month
+        share: 200
+        per: team
+        kind: wander
+        teams: some
+"""
+
+
+def test_each_field_of_a_cadence_written_over_many_lines_is_reported_at_its_own_line():
+    """A cadence of the council's written a field a line: a mistake in its 'with', 'except', 'note', 'kind' or
+    its sample's 'percent' is said at that field's line (a bad name in a list at the name's), not at the cadence's
+    first line, fifteen lines up, where a person looking for it would read 'kind: meeting'."""
+    cadences = WRITTEN_OVER_LINES.format(note="n" * 2_001)
+    text = head("Practice Manager, Head of Service") + row("1", "Practice Manager") + "    cadences:\n" + cadences
+    _, problems = load_text(text, "lines.yaml")
+    at = {(p.field.removeprefix("row 1.cadence."), p.message.split(" (")[0].split(":")[0]): p.source.line for p in problems}
+
+    def line(written: str) -> int:
+        return line_of(text, written)
+
+    assert at == {
+        ("except", "not a month"): line("          - Augst"),
+        ("except", "months can be left out of monthly-based cadences only"): line("        except:"),
+        ("with", "unknown role 'Head of Servise'"): line("          - Head of Servise"),
+        ("per", "unknown per 'nobody'"): line("        per: nobody"),
+        ("note", "a note holds at most 2,000 characters, got 2,001"): line("        note:"),
+        ("hours", "the time a task takes is a number of hours above 0 and at most 1,000, got 0"): line("        hours: 0"),
+        ("due_within", "due_within is for event-driven cadences"): line("        due_within:"),
+        ("copy_of", "'copy_of' says whose line a copy goes up"): line("        copy_of:"),
+        ("sample.row", "unknown row '9'"): line('          row: "9"'),
+        ("sample.percent", "must be above 0 and at most 100, got 150"): line("          percent: 150"),
+        ("sample.moderator", "unknown moderator 'nobody'"): line("          moderator: nobody"),
+        ("variation.team_kind", "unknown team_kind 'nowhere'"): line("            team_kind: nowhere"),
+        ("variations", "variations by team kind need per 'team'"): line("        variations:"),
+        ("kind", "unknown kind 'wander'"): line("        kind: wander"),
+        ("share", "a share of cases is a percent above 0 and at most 100, got 200"): line("        share: 200"),
+        ("teams", "unknown teams 'some'"): line("        teams: some"),
+    }
