@@ -22,8 +22,12 @@ What counts, precisely (the tests follow these rules):
   and the sentence then says how many were completed since. The tables by
   kind, row, team, service and assignee count every kind of obligation, as
   they stand on the report date.
-- **Grades**: audits (the graded kinds) whose primary outcome is dated in M.
-  The Tameside table compares, over those of them moderated by now, the
+- **Grades**: audits and follow-up audits whose primary outcome is dated in M,
+  each audit once: Tameside's table counts audits ("Primary Audits" against
+  "Moderated Audits"). A moderation (a re-audit) is the audit's moderated
+  grade, never an audit of its own; a review (3.16's file of concern read
+  again within three months, 4.13's peer review of an area) is graded work
+  counted apart (``Grades.reviews``), never among the audits. The Tameside table compares, over those of them moderated by now, the
   primary grade with the moderated grade, worst grade first, leaving out
   grades with no audit in either column. Upscaled: the moderator graded
   better; downscaled: worse; the agreement rate is agreed / moderated.
@@ -207,9 +211,17 @@ def _kind_order(kind: str) -> tuple[int, str]:
 # --- grades --------------------------------------------------------------------------
 
 
+AUDITS = ("audit", "follow_up_audit")  # the work the grades count: each file audited, once
+
+
 def graded_in(obligations: Iterable[Obligation], month: Month) -> list[Obligation]:
-    """Audits whose primary grade is dated in ``month``."""
-    return [o for o in obligations if was_graded(o) and o.outcome.date in month]
+    """Audits (and follow-up audits) whose primary grade is dated in ``month``: never a review of a file audited before."""
+    return [o for o in obligations if o.kind in AUDITS and was_graded(o) and o.outcome.date in month]
+
+
+def reviews_graded_in(obligations: Iterable[Obligation], month: Month) -> int:
+    """Reviews whose grade is dated in ``month``: graded work, counted apart from the audits."""
+    return sum(1 for o in obligations if o.kind == "review" and was_graded(o) and o.outcome.date in month)
 
 
 def _moderated(o: Obligation) -> bool:
@@ -461,7 +473,7 @@ def figures(
     return Report(
         framework=fw.id, title=fw.title, council=fw.council, month=month, as_of=as_of, grades_scale=scale,
         grades_off_scale=scale[len(fw.grades):], completion=completion(fw, org, month, scheduled, as_of, due, done_on or {}),
-        grades=grades(scale, graded, fw.areas, signs_off(fw), fw.grades),
+        grades=replace(grades(scale, graded, fw.areas, signs_off(fw), fw.grades), reviews=reviews_graded_in(mine, month)),
         follow_ups=follow_ups(mine, month, as_of), reviews_due=reviews_due(org, mine, month),
         reminders=reminders, escalations=rungs, extensions=extended, targets=targets(fw, graded),
         history=history(scale, mine, month), actions=actions(mine, month, as_of),

@@ -97,7 +97,7 @@ class Share:
 
 @dataclass(frozen=True, slots=True)
 class Grades:
-    graded: int  # audits with a primary grade dated in the month
+    graded: int  # audits and follow-up audits with a primary grade dated in the month, each once (never a review)
     shares: tuple[Share, ...]  # of all of them, best grade first
     concerns: int
     moderated: int  # of them, moderated by now
@@ -112,6 +112,7 @@ class Grades:
     areas: tuple[AreaRow, ...] = ()  # each key area, then the overall grade: primary against moderated
     area_grades: tuple[str, ...] = ()  # the columns of ``areas``: grades given in either column, worst first
     across: int = 0  # of the moderated, graded on a scale the framework no longer has: neither up, down nor agreed
+    reviews: int = 0  # reviews graded in the month (3.16's file of concern read again, 4.13's peer review): counted apart
 
 
 @dataclass(frozen=True, slots=True)

@@ -393,7 +393,34 @@ def test_issue14_2_the_sentence_counts_case_file_audits_and_other_graded_work_ha
     assert [d.case for d in r.reviews_due] == [case_review.case]
     text = render(r, "md")
     assert "Other graded work, not counted in the sentence above:" in text
-    assert "The grades count every audit, follow-up and review graded in February 2025, whenever it was due (5)" in text
+    assert "The grades count every audit and follow-up audit graded in February 2025, whenever it was due (4)" in text
+    assert "Four audits were graded in February 2025; one review was graded as well, counted apart." in text
+
+
+def test_3_16s_review_of_the_file_of_concern_is_not_counted_again_among_the_audits_graded():
+    """3.16: "If audit reveals significant concerns ... the file of concern must be reviewed within three months".
+    February: two supervision case file audits, one inadequate with concerns, and its file reviewed the same month;
+    the moderation the contest of it asked for re-audits it. Tameside's table counts audits, "Primary Audits" against
+    "Moderated Audits": two audits were graded, each once; the review is counted apart, never a third audit."""
+    due = date(2025, 2, 28)
+    concern = ob(1, due, status="done", grade="inadequate", concerns=True, on=date(2025, 2, 5), moderated="requires_improvement")
+    good = ob(2, due, status="done", grade="good", on=date(2025, 2, 6))
+    review = dataclasses.replace(ob(3, due, kind="review", cadence=-1, status="done", grade="requires_improvement", on=date(2025, 2, 26)),
+                                 case=concern.case, cause=concern.id)  # fmt: skip
+    moderation = dataclasses.replace(ob(4, due, kind="moderation", cadence=-1, status="done", grade="requires_improvement",
+                                        on=date(2025, 2, 20), assignee="H1"), case=concern.case, cause=concern.id)  # fmt: skip
+    r = figures(EAST_SUSSEX, council(), [concern, good, review, moderation], [], [], Month(2025, 2), date(2025, 3, 3))
+    g = r.grades
+    assert (g.graded, g.concerns, g.moderated, g.reviews) == (2, 1, 1, 1)
+    assert [(s.grade, s.count, s.percent) for s in g.shares] == [
+        ("outstanding", 0, 0), ("good", 1, 50), ("requires_improvement", 0, 0), ("inadequate", 1, 50)]  # fmt: skip
+    assert [(m.month, dict(m.primary)["inadequate"]) for m in r.history][-1] == (Month(2025, 2), 1)
+    text = render(r, "md")
+    assert ("Two audits were graded in February 2025 (1 with significant concerns); one review was graded as well, "
+            "counted apart") in text
+    assert "counted apart" in render(r, "html") and ("grades", "reviews", "", "reviews graded, counted apart", "count", "1") in [
+        tuple(line[2:]) for line in csv.reader(io.StringIO(render(r, "csv")))]
+    assert json.loads(render(r, "json"))["grades"]["reviews"] == 1
 
 
 def test_issue14_3_tameside_november_2023_overall_and_the_areas_table_and_the_triple_lock():

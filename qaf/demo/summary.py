@@ -16,7 +16,7 @@ from pathlib import Path
 from qaf.engine.model import STATUSES
 from qaf.engine.outcomes import was_graded
 from qaf.engine.query import Filters
-from qaf.engine.report import GRADED, count, escalations, first_due, grades
+from qaf.engine.report import AUDITS, GRADED, count, escalations, first_due, grades
 from qaf.engine.report_words import Month, grade_label, kind_label, number
 from qaf.store import outbox as outbox_store
 from qaf.store import reports as report_store
@@ -75,7 +75,7 @@ def read_summary(store, fw, first: date, last: date, email_files: int, feeds=(),
         by_kind[o.kind] = by_kind.get(o.kind, 0) + 1
     due = first_due(obligations, extensions)
     year_audits = [o for o in obligations if o.kind in GRADED and first <= due[o.id] <= last]
-    graded = [o for o in obligations if was_graded(o) and o.outcome.date and first <= o.outcome.date <= last]
+    graded = [o for o in obligations if o.kind in AUDITS and was_graded(o) and o.outcome.date and first <= o.outcome.date <= last]  # each audit once, as the report
     g = grades(fw.grades, graded)
     ids = {o.id for o in obligations}
     reminders, rungs = 0, ()

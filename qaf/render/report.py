@@ -227,7 +227,7 @@ def base_line(r: Report) -> str:
     done, graded = r.completion.audits.completed, r.grades.graded
     if done == graded or not graded:
         return ""
-    return (f"The grades count every audit, follow-up and review graded in {r.month.label}, whenever it was due "
+    return (f"The grades count every audit and follow-up audit graded in {r.month.label}, whenever it was due "
             f"({graded}); the sentence above counts the case-file audits first due in {r.month.label} and completed "
             f"by its end ({done}).")  # fmt: skip
 
@@ -235,7 +235,13 @@ def base_line(r: Report) -> str:
 def graded_line(r: Report) -> str:
     g = r.grades
     head = f"{number(g.graded, start=True)} {'audit was' if g.graded == 1 else 'audits were'} graded in {r.month.label}"
-    return head + (f" ({g.concerns} with significant concerns)" if g.concerns else "")
+    head += f" ({g.concerns} with significant concerns)" if g.concerns else ""
+    return head + (f"; {reviews_words(g.reviews)}" if g.reviews else "")
+
+
+def reviews_words(n: int) -> str:
+    """"one review was graded as well, counted apart": a review reads again a file (or a service) audited before."""
+    return f"{number(n)} {'review was' if n == 1 else 'reviews were'} graded as well, counted apart"
 
 
 def target_line(t) -> str:
@@ -312,6 +318,7 @@ def _figures(r: Report) -> Iterator[tuple[str, str, str, str, str, object]]:
         yield "grades", "moderated_audits", row.grade, row.label, "moderated_percent", row.moderated_percent
         yield "grades", "moderated_audits", row.grade, row.label, "primary_count", row.primary
         yield "grades", "moderated_audits", row.grade, row.label, "moderated_count", row.moderated
+    yield "grades", "reviews", "", "reviews graded, counted apart", "count", g.reviews
     for measure in ("graded", "concerns", "moderated", "upscaled", "downscaled", "agreed", "across", "agreement_percent", "contested",
                     "contested_settled"):  # fmt: skip
         yield "moderation", "all", "", "", measure, getattr(g, measure)
