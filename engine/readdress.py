@@ -15,7 +15,7 @@ why.
 Keys this reads (the others, a digest, are left as they are):
 ``alert/ON/ID/TRIGGER/ACTION`` (:func:`qaf.engine.outcomes.consequences`: its trigger numbered across the
 framework as it stood, which an amendment moves; the post its text says it is for tells which of the row's
-alerts it was),
+alerts it was, or, one post alerted for two people's work, whoever holds it for both today),
 ``grade/ON/ID/ROLE``, ``esc/ID/LEVEL[/DUE]`` (:func:`qaf.engine.escalation.notice_key`) and
 ``action/ID/safeguarding`` (:func:`qaf.engine.actions.safeguarding_alert`).
 A copy waiting for a leaver, of finished work (``copy/ID/PERSON``,
@@ -69,15 +69,15 @@ def named_today(fw: Framework, org: Org, ob: Obligation, key: str, day: date, bo
             said = post_of(body)
             if action is None or action.do != "alert" or (said is not None and not _same_post(fw, action.role or "", said)):
                 # the framework amended since (rows or triggers added or moved: every trigger's number from there on
-                # shifts, and may name another alert of the row): the row's one post its alerts go to that the text
-                # says it is for (written as the Operations Manager); else it is not worked out
+                # shifts, and may name another alert of the row): the posts the row's alerts go to that the text says
+                # it is for (written as the Operations Manager); one post alerted for two people's work (the worker's
+                # Operations Manager and the assignee's) is worked out when both name the same person today (one
+                # Operations Manager answers for both); else, or with no such post now, it is not worked out
                 row = next((r for r in fw.rows if r.id == ob.row), None)
                 posts = {(a.role or "", a.of) for t in (row.triggers if row else ()) for a in t.then
                          if a.do == "alert" and (said is None or _same_post(fw, a.role or "", said))}  # fmt: skip
-                if len(posts) != 1:
-                    return NOT_WORKED_OUT
-                [(role, of)] = posts
-                return holder_for(fw, org, ob, role, of, day)
+                named = {getattr(p, "id", None): p for p in (holder_for(fw, org, ob, role, of, day) for role, of in sorted(posts))}
+                return next(iter(named.values())) if len(named) == 1 else NOT_WORKED_OUT
             return holder_for(fw, org, ob, action.role or "", action.of, day)
         if parts[0] == "grade" and len(parts) >= 4 and parts[2] == ob.id:
             return holder_for(fw, org, ob, "/".join(parts[3:]), "assignee", day)

@@ -446,6 +446,42 @@ def test_a_rows_two_alerts_held_for_nobody_go_to_whoever_holds_each_post_after_t
     assert revived(store) == 2
 
 
+def one_post_alerted_for_two(inserted: str):
+    """East Sussex as a council might amend it: 3.16's concerns alert the worker's Operations Manager, and a second
+    trigger of the row alerts the assignee's Operations Manager (the auditor's) of an inadequate grade: one post,
+    alerted for two people's work, each alert saying "You are told as the Operations Manager"; then amended, a
+    trigger put before both or between them (:func:`two_posts_alerted`)."""
+    import dataclasses
+
+    from qaf.rules.model import Action, Condition, Trigger
+    from tests.test_outcomes import FRAMEWORKS
+
+    published = FRAMEWORKS["east-sussex-2013"]
+    row = published.row("3.16")
+    auditors = Trigger(Condition(grades=frozenset({"inadequate"})), (Action("alert", role="Operations Manager", of="assignee"),), "inadequate")
+    told = Trigger(Condition(grades=frozenset({"outstanding"})), (Action("alert", role="Head of Service", of="worker"),), "outstanding")
+    triggers = {"first": (told, *row.triggers, auditors), "between": (*row.triggers, told, auditors)}[inserted]
+
+    def with_triggers(*ts):
+        return dataclasses.replace(published, rows=tuple(dataclasses.replace(r, triggers=ts) if r.id == "3.16" else r for r in published.rows))
+
+    return with_triggers(*row.triggers, auditors), with_triggers(*triggers)
+
+
+@pytest.mark.parametrize("inserted", ["first", "between"])
+def test_a_rows_two_alerts_to_one_post_waiting_for_a_leaver_go_to_her_successor_after_the_rows_triggers_moved(store: SqlStore, inserted: str):
+    """Tom's audit is inadequate with concerns: Olive Ops is both Tom's Operations Manager and Pat Practice's, the
+    auditor's, and has both alerts, waiting (mail down). The council amends 3.16 (a trigger put before them, or
+    between them); Olive leaves and Oscar New has her post. Both alerts go to Oscar, not to Olive's mailbox: whichever
+    of the two posts each was for, the same person holds it now."""
+    before, after = one_post_alerted_for_two(inserted)
+    inadequate_with_concerns(store, before, council())
+    tick(store, date(2024, 4, 23))
+    amended(store, after)
+    store.save_org(council(people=handed_over(date(2024, 4, 24), {"OM1": OSCAR_AND_HOLLY["OM1"]})))
+    assert alerts(delivered(store, date(2024, 4, 26))) == [OSCAR, OSCAR]
+
+
 # --- whose Operations Manager: never another service's ----------------------------------------------------------
 
 def olive_gone(left: date, *more: str) -> tuple:
