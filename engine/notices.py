@@ -38,11 +38,24 @@ HELD_DAYS = 92  # qaf's default (no paper says): the three months the frameworks
 
 
 _TOLD_AS, _FOR_THIS = "You are told as the ", " for this work."
+_WHOSE = {"worker": "worker's ", "assignee": "assignee's ", "team": "team's "}  # an alert's 'of': whose post it is
 
 
-def told_as(role: str) -> str:
-    """The line of a notice saying which post it is for: what :func:`post_of` reads back."""
-    return f"{_TOLD_AS}{role}{_FOR_THIS}"
+def told_as(role: str, of: str | None = None) -> str:
+    """The line of a notice saying which post it is for, and whose (an alert's ``of``: "the worker's Operations
+    Manager", where a row may alert the assignee's too): what :func:`post_of` and :func:`whose_of` read back."""
+    return f"{_TOLD_AS}{_WHOSE.get(of or '', '')}{role}{_FOR_THIS}"
+
+
+def whose_of(body: str) -> str | None:
+    """Whose post a notice's ``body`` says it is for (an alert's ``of``: worker, assignee, team), or None (a grade's
+    notice, or an alert written before notices said it).
+
+    >>> whose_of("You are told as the worker's Operations Manager for this work."), whose_of(told_as("Head of Safeguarding"))
+    ('worker', None)
+    """
+    said = _told_line(body)
+    return next((of for of, words in _WHOSE.items() if said and said.startswith(words)), None)
 
 
 def post_of(body: str) -> str | None:
@@ -52,6 +65,13 @@ def post_of(body: str) -> str | None:
     >>> post_of("Dear Oscar New,\\n\\nAudit: ...\\nYou are told as the Head of Safeguarding for this work.\\n")
     'Head of Safeguarding'
     """
+    said = _told_line(body)
+    whose = next((words for words in _WHOSE.values() if said and said.startswith(words)), "")
+    return said[len(whose):] if said is not None else None
+
+
+def _told_line(body: str) -> str | None:
+    """What the body's line of :func:`told_as` says between "You are told as the " and " for this work."."""
     for line in body.split("\n"):
         if line.startswith(_TOLD_AS) and line.endswith(_FOR_THIS):
             return line[len(_TOLD_AS) : -len(_FOR_THIS)]
@@ -78,7 +98,7 @@ def _what(org: Org, ob: Obligation, worker: Person | None = None) -> str:
 
 
 def notice_for(fw: Framework, org: Org, ob: Obligation, event: Event, to: Person, reason: str, key: str, role: str | None = None,
-               worker: Person | None = None) -> Notice:  # fmt: skip
+               worker: Person | None = None, of: str | None = None) -> Notice:  # fmt: skip
     """An alert or a grade's notice about ``ob`` to ``to``; ``worker``: the worker whose work it graded (the
     subject names him, though the case has passed to another worker since)."""
     auditor = org.person(ob.assignee or "")
@@ -99,7 +119,7 @@ def notice_for(fw: Framework, org: Org, ob: Obligation, event: Event, to: Person
         f"Obligation: {ob.id}",
     ]
     if role:
-        lines.append(told_as(role))
+        lines.append(told_as(role, of))
     lines += ["", "qaf — quality assurance schedule"]
     digest = reason != "alert" and reads_digest(fw, org, to)
     cc = copied(org, ob, to) if reason == "alert" else ()
@@ -113,7 +133,8 @@ def held_for_nobody(fw: Framework, org: Org, ob: Obligation, event: Event, role:
     and held, failed and saying why, so the outbox shows it and it goes to whoever holds the post when someone
     does. Those an alert's work is copied to (the Head of Service) are not kept waiting with it: each has the
     copy now, an email of its own (``KEY/cc/ADDRESS``), saying nobody holds the post."""
-    written = notice_for(fw, org, ob, event, Person("", role, ""), reason, key, role=role, worker=worker)
+    written = notice_for(fw, org, ob, event, Person("", role, ""), reason, key, role=role, worker=worker,
+                         of=of if reason == "alert" else None)  # fmt: skip
     held = replace(written, recipient=None, email="", digest=False, cc=(), held=f"not sent: no {role} found for the {of}: {NOBODY_ANSWERS}")
     body = held_copy(f"No {role} is in post for this work", written.body)
     return [held] + [replace(written, key=f"{key}/cc/{a}", recipient=None, email=a, body=body, digest=False, cc=()) for a in written.cc]

@@ -302,7 +302,7 @@ def consequences(
                                                    worker=ctx.worker())  # fmt: skip
                 else:
                     notices.append(notice_for(fw, org, ob, event, found, "alert", f"alert/{event.on}/{ob.id}/{f.index}/{a}", role=action.role,
-                                              worker=ctx.worker()))  # fmt: skip
+                                              worker=ctx.worker(), of=action.of))  # fmt: skip
         events.append(("trigger.fired", ob.id, {"row": f.row, "trigger": f.trigger.id or f.index, "on": event.on}))
     if graded:
         for role in fw.notify_on_grade:

@@ -38,7 +38,7 @@ from datetime import date
 from qaf.engine.actions import alerted_for
 from qaf.engine.escalation import REMINDER, recipient
 from qaf.engine.model import Obligation
-from qaf.engine.notices import NOBODY_ANSWERS, post_of
+from qaf.engine.notices import NOBODY_ANSWERS, post_of, whose_of
 from qaf.engine.org import Org, Person
 from qaf.engine.outcomes import holder_for
 from qaf.engine.rules_ref import numbered
@@ -66,16 +66,18 @@ def named_today(fw: Framework, org: Org, ob: Obligation, key: str, day: date, bo
             index, at = int(parts[3]), int(parts[4])
             trigger = next((t for n, row, t in numbered(fw) if n == index and row == ob.row), None)
             action = trigger.then[at] if trigger is not None and at < len(trigger.then) else None
-            said = post_of(body)
-            if action is None or action.do != "alert" or (said is not None and not _same_post(fw, action.role or "", said)):
+            said, whose = post_of(body), whose_of(body)
+            if (action is None or action.do != "alert" or (said is not None and not _same_post(fw, action.role or "", said))
+                    or (whose is not None and action.of != whose)):
                 # the framework amended since (rows or triggers added or moved: every trigger's number from there on
                 # shifts, and may name another alert of the row): the posts the row's alerts go to that the text says
                 # it is for (written as the Operations Manager); one post alerted for two people's work (the worker's
-                # Operations Manager and the assignee's) is worked out when both name the same person today (one
-                # Operations Manager answers for both); else, or with no such post now, it is not worked out
+                # Operations Manager and the assignee's) by whose the text says it is for (written since notices say
+                # it), else when both name the same person today (one Operations Manager answers for both); else, or
+                # with no such post now (renamed with no alias for its old name, or struck), it is not worked out
                 row = next((r for r in fw.rows if r.id == ob.row), None)
                 posts = {(a.role or "", a.of) for t in (row.triggers if row else ()) for a in t.then
-                         if a.do == "alert" and (said is None or _same_post(fw, a.role or "", said))}  # fmt: skip
+                         if a.do == "alert" and (said is None or _same_post(fw, a.role or "", said)) and whose in (None, a.of)}  # fmt: skip
                 named = {getattr(p, "id", None): p for p in (holder_for(fw, org, ob, role, of, day) for role, of in sorted(posts))}
                 return next(iter(named.values())) if len(named) == 1 else NOT_WORKED_OUT
             return holder_for(fw, org, ob, action.role or "", action.of, day)

@@ -409,12 +409,9 @@ OSCAR_AND_HOLLY = {"OM1": person("OM9", "Oscar New", "Operations Manager", "T1",
 
 def told(inbox) -> dict[str, str]:
     """Each alert's reader, by the post the alert says it is for."""
-    out = {}
-    for m in inbox.messages:
-        if m["Subject"].startswith("Alert"):
-            [post] = [ln for ln in m.get_body(("plain",)).get_content().splitlines() if ln.startswith("You are told as the ")]
-            out[post.removeprefix("You are told as the ").removesuffix(" for this work.")] = m["To"]
-    return out
+    from qaf.engine.notices import post_of
+
+    return {post_of(m.get_body(("plain",)).get_content()): m["To"] for m in inbox.messages if m["Subject"].startswith("Alert")}
 
 
 @pytest.mark.parametrize("inserted", ["first", "between"])
@@ -479,7 +476,37 @@ def test_a_rows_two_alerts_to_one_post_waiting_for_a_leaver_go_to_her_successor_
     tick(store, date(2024, 4, 23))
     amended(store, after)
     store.save_org(council(people=handed_over(date(2024, 4, 24), {"OM1": OSCAR_AND_HOLLY["OM1"]})))
-    assert alerts(delivered(store, date(2024, 4, 26))) == [OSCAR, OSCAR]
+    inbox = delivered(store, date(2024, 4, 26))
+    assert alerts(inbox) == [OSCAR, OSCAR]
+    assert sorted(ln for m in inbox.messages for ln in m.get_body(("plain",)).get_content().splitlines() if ln.startswith("You are told")) == [
+        "You are told as the assignee's Operations Manager for this work.", "You are told as the worker's Operations Manager for this work."]
+
+
+def test_a_rows_alerts_to_the_workers_and_the_auditors_operations_managers_each_say_whose_and_go_to_theirs():
+    """The two alerts of :func:`one_post_alerted_for_two` when the worker's Operations Manager and the auditor's are
+    two people: Paul Practice (Otto Ops's line) audits Tom Fairley's case (Olive Ops's line). Each alert says whose
+    Operations Manager it is for ("You are told as the worker's Operations Manager for this work."); the council
+    amends 3.16, a trigger put before both, and Olive leaves, Oscar New in her post: the worker's alert waiting for
+    her goes to Oscar, never to Otto, whose alert is the auditor's."""
+    from qaf.engine.model import Obligation
+    from qaf.engine.notices import post_of, told_as
+    from qaf.engine.readdress import named_today
+    from qaf.engine.rules_ref import numbered
+
+    before, after = one_post_alerted_for_two("first")
+    audit = Obligation("AUD1", before.id, "3.16", 0, "audit", "Audit case CS-000001 (Tom Fairley) — 3.16", "PM3", "worker", "SW1",
+                       date(2024, 4, 1), date(2024, 4, 30), date(2024, 4, 30), "CS-000001", "T1", "done")  # fmt: skip
+    keys = {a.of: f"alert/outcome/AUD1/{n}/{i}" for n, row, t in numbered(before) if row == "3.16"
+            for i, a in enumerate(t.then) if a.do == "alert"}  # fmt: skip
+    worker, auditor = told_as("Operations Manager", "worker"), told_as("Operations Manager", "assignee")
+    assert (worker, auditor) == ("You are told as the worker's Operations Manager for this work.",
+                                 "You are told as the assignee's Operations Manager for this work.")
+    assert post_of(f"Dear Olive Ops,\n\n{worker}\n") == post_of(f"Dear Otto Ops,\n\n{auditor}\n") == "Operations Manager"
+    now = council(people=handed_over(date(2024, 4, 24), {"OM1": OSCAR_AND_HOLLY["OM1"]}))
+    for fw in (before, after):
+        named = {of: named_today(fw, now, audit, keys[of], date(2024, 4, 26), f"Dear X,\n\n{told_as('Operations Manager', of)}\n")
+                 for of in ("worker", "assignee")}  # fmt: skip
+        assert {of: p.id for of, p in named.items()} == {"worker": "OM9", "assignee": "OM2"}, fw is after
 
 
 # --- whose Operations Manager: never another service's ----------------------------------------------------------
