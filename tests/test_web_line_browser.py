@@ -158,3 +158,28 @@ def test_the_months_overdue_figure_is_readable_on_the_directors_highlighted_mont
             return [el.closest('tr') ? el.closest('tr').className || 'row' : el.className, Math.round((Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05) * 100) / 100]; });
     })()""")  # fmt: skip
     assert ratios and all(r >= 4.5 for _, r in ratios), ratios
+
+
+TAP = """(() => [...document.querySelectorAll('header nav a, header nav button, main button, main a.button, main summary, main .choice label')]
+    .filter(el => el.getBoundingClientRect().width > 0)
+    .map(el => [el.tagName + ' ' + el.textContent.trim().replace(/\\s+/g, ' ').slice(0, 30), Math.round(el.getBoundingClientRect().height)])
+    .filter(([, h]) => h < 44))()"""
+
+
+def test_a_practice_manager_can_tap_every_link_button_and_choice_on_a_375px_phone(site):  # noqa: F811
+    """On a 375 px phone each menu link (My work, My line, Search, Sign out), each button (Record the outcome,
+    Ask for more time, Show), each "Filter my work" or "Add action 2" and each grade's radio row is at least
+    44 px tall (WCAG 2.5.5): a thumb, not a stylus. A link inside a sentence is exempt and not counted."""
+    server, browser, inbox, store = site
+    audit = may_audit(store, "SW1", 6)
+    sign_in_as(server, browser, inbox, PAT)
+    page = browser.page
+    page.set_viewport_size({"width": 375, "height": 800})
+    small = {}
+    for path in ("/my-work", f"/obligations/{audit.id}", "/search", "/my-work/calendar"):
+        page.goto(f"{server.base}{path}")
+        small[path] = page.evaluate(TAP)
+    assert all(not s for s in small.values()), "; ".join(f"{p}: {s}" for p, s in small.items())
+    sign_in_as(server, browser, inbox, DANA, "/director")
+    page.set_viewport_size({"width": 375, "height": 800})
+    assert page.evaluate(TAP) == []
