@@ -183,3 +183,34 @@ def test_a_practice_manager_can_tap_every_link_button_and_choice_on_a_375px_phon
     sign_in_as(server, browser, inbox, DANA, "/director")
     page.set_viewport_size({"width": 375, "height": 800})
     assert page.evaluate(TAP) == []
+
+
+def test_the_director_sees_at_a_glance_what_is_overdue_today_and_who_is_on_it(site):  # noqa: F811
+    """The Director's first question: what is late and who is on it. Under the month's figures the page lists,
+    as of today, the people holding overdue work (the most first) with their team, their manager, how many and
+    the oldest due date; each name opens the search of that person's overdue work, the same count. On a phone
+    each line is a card whose every figure is named."""
+    from collections import Counter
+
+    from qaf.engine.model import OVERDUE
+
+    server, browser, inbox, store = site
+    overdue = [o for o in store.obligations(Filters(statuses=None)) if o.shown_status(TODAY) == OVERDUE]
+    held = Counter(o.assignee for o in overdue)
+    (most, n), *_ = sorted(held.items(), key=lambda kv: (-kv[1], min(o.due for o in overdue if o.assignee == kv[0])))
+    org = store.org()
+    sign_in_as(server, browser, inbox, DANA, "/director")
+    page = browser.page
+    late = page.locator("#late + p + table.late-now")
+    assert f"{len(overdue)} pieces of work are overdue, held by {len(held)} people" in page.locator("#late + p").inner_text()
+    first = late.locator("tbody tr").first
+    assert first.locator("th").inner_text() == org.person(most).name
+    assert first.locator("td[data-label=Overdue]").inner_text() == str(n)
+    assert first.locator("td[data-label='Their manager']").inner_text() == org.manager_on(most, TODAY).name
+    browser.check("line-director-late-now")
+    page.set_viewport_size({"width": 375, "height": 900})
+    assert page.evaluate("getComputedStyle(document.querySelector('table.late-now td[data-label=Overdue]'), '::before').content") == '"Overdue: "'
+    page.set_viewport_size({"width": 1280, "height": 900})
+    with page.expect_navigation():
+        first.locator("th a").click()
+    assert page.locator("#results").inner_text() == f"{n} result{'' if n == 1 else 's'}"

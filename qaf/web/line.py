@@ -52,6 +52,7 @@ from qaf.web.site import Site, Viewer, name_of
 SOON = timedelta(days=28)  # "My line" lists each person's work due in the next four weeks
 SHOWN = 500  # the search shows this many lines; the downloads have them all
 LISTED = 100  # My line lists this many overdue and coming items; the search has the rest
+LATE_PEOPLE = 10  # the Director's page names the people holding the most overdue work; the search has the rest
 TEMPLATES.globals.update(filter_labels=filters.LABELS, filter_kinds=KINDS)
 
 
@@ -266,9 +267,31 @@ def director_page(site: Site, who: Viewer, month_text: str | None, framework_id:
     org = store.org()
     obs = {o.id: o for o in store.obligations(Filters(ids=frozenset(r.obligation for r in reached), statuses=None))} if reached else {}
     held = readdress.held_notices(store, today, site.now())  # the outbox, not the obligations: read each time
+    late, late_total = late_now(store, org, fw.id, today)
     return page("director.html", **context, report=report, year=year, reached=reached[:50], reached_total=len(reached),
+                late=late[:LATE_PEOPLE], late_people=len(late), late_total=late_total,
                 held=held[:50], held_total=len(held), held_days=HELD_DAYS,
                 obs=obs, name=lambda pid: name_of(org, pid), prev=month.plus(-1), next=month.plus(1) if month.plus(1).first <= today else None)  # fmt: skip
+
+
+def late_now(store, org, framework: str, today) -> tuple[list[dict[str, Any]], int]:
+    """What is overdue today under ``framework`` and who is on it: each person holding overdue work (the most
+    first, then the longest late) with their team, their manager today and their oldest due date; and how much
+    work is overdue in all. The Director's page answers "what is late and who is on it" with the first lines."""
+    work = store.obligations(Filters(framework=framework, statuses=frozenset(STORED[OVERDUE]), due_to=today - timedelta(days=1)))
+    dues: dict[str | None, list] = {}
+    for o in work:
+        if o.shown_status(today) == OVERDUE:
+            dues.setdefault(o.assignee, []).append(o.due)
+    rows = []
+    for pid, days in dues.items():
+        person = org.person(pid) if pid else None
+        team = org.team(person.team) if person and person.team else None
+        manager = org.manager_on(pid, today) if person else None
+        rows.append({"person": pid if person else None, "name": name_of(org, pid) if pid else "Nobody in post", "team": team.name if team else "",
+                     "manager": manager.name if manager else "", "count": len(days), "oldest": min(days)})  # fmt: skip
+    rows.sort(key=lambda r: (-r["count"], r["oldest"], r["name"]))
+    return rows, sum(r["count"] for r in rows)
 
 
 def search_page(site: Site, who: Viewer, request: Request, fmt: str) -> Response:
