@@ -418,3 +418,18 @@ def test_a_link_whose_email_could_not_be_sent_is_not_kept_and_counts_against_nob
         assert site.use(client, site.last_link()).status_code == 303
     finally:
         site.close()
+
+
+def test_my_works_empty_lists_say_what_they_would_hold_and_whether_the_filters_emptied_them(site: Site):
+    """An empty list says what would be in it ("Nothing." said nothing), and a list the filters emptied says so,
+    as the due list already did: she must not read "Nothing is overdue" when only her filter hid it."""
+    client = site.signed_in(PAT)
+
+    def after(text: str, heading: str) -> str:
+        return re.sub(r"<[^>]+>", "", re.search(rf'<h2 id="{heading}">.*?</h2>\s*(<p>.*?</p>)', text, re.S).group(1))
+
+    work = client.get("/my-work").text
+    assert after(work, "attending") == "No meeting or other work names you as attending or copied in, in the next three months."
+    filtered = client.get("/my-work?kind=review").text
+    assert after(filtered, "overdue") == "Nothing overdue matches the filters."
+    assert after(filtered, "attending") == "Nothing you attend or are copied into matches the filters."
