@@ -215,3 +215,30 @@ def test_the_director_sees_at_a_glance_what_is_overdue_today_and_who_is_on_it(si
     with page.expect_navigation():
         first.locator("th a").click()
     assert page.locator("#results").inner_text() == f"{n} result{'' if n == 1 else 's'}"
+
+
+WHOLE = r"""(() => { const broken = [], walk = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
+    for (let node; (node = walk.nextNode());) for (const m of node.data.matchAll(/\b[A-Z]{2,}-\d+\b/g)) {
+        const range = document.createRange(); range.setStart(node, m.index); range.setEnd(node, m.index + m[0].length);
+        if (new Set([...range.getClientRects()].map(r => Math.round(r.top))).size > 1) broken.push(m[0]); }
+    return broken; })()"""
+
+
+def test_a_case_reference_is_never_split_over_two_lines_on_a_phone(site):  # noqa: F811
+    """"CS-" at the end of one line and "000001" at the start of the next reads as two things: on the page of
+    what an audit set off, at 375 and 390 px, every case reference stays on one line."""
+    server, browser, inbox, store = site
+    audit = may_audit(store, "SW1", 6)
+    sign_in_as(server, browser, inbox, PAT, f"/obligations/{audit.id}")
+    page = browser.page
+    page.check("#grade-requires_improvement")
+    page.check("#concerns")
+    page.fill("#action-1-what", "Bring the chronology up to date.")
+    page.check("#action-1-safeguarding")
+    browser.submit("Record the outcome")
+    assert page.locator("h1").inner_text() == "Outcome recorded"
+    broken = {}
+    for width in (375, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        broken[width] = page.evaluate(WHOLE)
+    assert broken == {375: [], 390: []}
