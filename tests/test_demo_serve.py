@@ -201,6 +201,11 @@ def test_in_a_browser_the_demo_and_the_providers_button_pass_axe(demo: Path, tmp
             browser.base = server.base
             browser.page.goto(f"{server.base}/demo/sign-in")
             browser.check("demo-sign-in")
+            browser.page.set_viewport_size({"width": 375, "height": 900})  # each person a thumb's target (44 px) on a phone
+            small = browser.page.evaluate("""[...document.querySelectorAll('main .people button')].map(b => b.getBoundingClientRect())
+                .filter(r => r.width > 0 && r.height < 44).length""")  # fmt: skip
+            assert small == 0, f"{small} people's buttons under 44 px tall at 375 px"
+            browser.page.set_viewport_size({"width": 1280, "height": 900})
             with browser.page.expect_navigation():
                 browser.page.locator("main h2:has-text('Practice Manager') + ul button").first.click()
             assert browser.page.url.endswith("/my-work")
