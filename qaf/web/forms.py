@@ -48,8 +48,8 @@ def _what(ob) -> str:
     return head
 
 
-# a case reference or a day ("CS-000001", "LA/2024/117", "2024-06-21"): a word with a digit, cut by "-" or "/"
-_WHOLE = re.compile(r"(?<![\w/-])(?=[\w/-]*\d)[A-Za-z0-9]+(?:[-/][A-Za-z0-9]+)+(?![\w/-])")
+# a case reference or a day ("CS-000001", "LA/2024/117", "2024-06-21"): letters or digits, then digits after "-" or "/"
+_WHOLE = re.compile(r"(?<![\w/-])(?:[A-Za-z]{1,6}|\d+)(?:[-/]\d+)+(?![\w/-])")
 
 
 def whole(text: str | None) -> Markup:
