@@ -10,11 +10,12 @@ first so CI runs both halves.
 from __future__ import annotations
 
 import os
+import weakref
 from pathlib import Path
 from typing import Iterator
 
 import pytest
-from sqlalchemy import MetaData, create_engine, select, text
+from sqlalchemy import Engine, MetaData, create_engine, event, inspect, select, text
 
 from qaf.store.db import temporary_schema
 from qaf.store.sql import SqlStore
@@ -24,6 +25,24 @@ DATA = Path(__file__).resolve().parent / "data"
 PG_URL = os.environ.get("QAF_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 _pg_reason: list[str] = []
+
+# What the tests check is what each commit leaves, never whether it reached the disk before the next
+# (durability is the databases' own; bench/ measures with it): the suite's stores do not wait for the
+# disk's syncs, 3 ms each on this machine and far more while it is busy. SQLite files go in memory
+# (tmpfs, where a sync costs nothing) unless the runner names another place; PostgreSQL commits
+# without waiting for its log's sync (``synchronous_commit`` off for the tests' own connections only:
+# what a commit shows every other connection is unchanged).
+if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK):
+    os.environ.setdefault("PYTEST_DEBUG_TEMPROOT", "/dev/shm")
+
+
+@event.listens_for(Engine, "connect")
+def _commit_without_waiting_for_the_disk(dbapi_connection, _record) -> None:
+    if type(dbapi_connection).__module__.startswith("psycopg"):
+        autocommit = dbapi_connection.autocommit
+        dbapi_connection.autocommit = True
+        dbapi_connection.execute("SET synchronous_commit TO off")
+        dbapi_connection.autocommit = autocommit
 
 
 def _postgres_reachable() -> str | None:
@@ -76,12 +95,26 @@ def store(db_url: str) -> Iterator[SqlStore]:
         s.close()
 
 
+_REFLECTED: "weakref.WeakKeyDictionary[Engine, tuple[tuple[str, ...], MetaData]]" = weakref.WeakKeyDictionary()
+
+
+def _every_table(engine: Engine, conn) -> MetaData:
+    """Every table the store has, reflected once per engine while their names stay the same: a test's
+    snapshots before and after read the same tables (reflecting them is most of a snapshot's time)."""
+    names = tuple(sorted(inspect(conn).get_table_names()))
+    held = _REFLECTED.get(engine)
+    if held is None or held[0] != names:
+        meta = MetaData()
+        meta.reflect(conn)
+        held = _REFLECTED[engine] = (names, meta)
+    return held[1]
+
+
 def snapshot(store: SqlStore) -> dict[str, list[tuple]]:
     """Every row of every table, for 'the store is exactly as it was' checks."""
-    meta = MetaData()
-    meta.reflect(store.engine)
     out: dict[str, list[tuple]] = {}
     with store.engine.connect() as conn:
+        meta = _every_table(store.engine, conn)
         for name, table in sorted(meta.tables.items()):
             out[name] = sorted((tuple(map(repr, row)) for row in conn.execute(select(table))))
     return out
