@@ -195,6 +195,10 @@ def test_an_action_given_outside_her_line_is_followed_up_on_its_page_by_the_mana
      "neither a person id nor a role"),
     ({"grade": "good", "action-3-what": "Plan | who: SW2"}, "action-3-what", "other than |"),
     ({"grade": "good", "action-1-what": "x" * 2001}, "action-1-what", "keep it under 2000"),
+    # made by hand: a fourth action the page does not offer is refused, not dropped with what was typed in it
+    ({"grade": "good", "action-1-what": "Plan", "action-4-what": "Visit the family"}, None, "at most 3 actions"),
+    ({"grade": "good", "action-0000000000001-what": "Visit the family"}, None, "at most 3 actions"),
+    ({"grade": "good", "concerns": "no"}, "concerns", "Tick the box if the audit found significant concerns"),
 ])  # fmt: skip
 def test_bad_outcome_input_is_shown_beside_its_field_and_nothing_is_written(site: Site, data: dict, field: str, message: str):
     client = site.signed_in(PAT)

@@ -254,7 +254,14 @@ def _actions(org, ob: Obligation, fields: dict[str, str], problems: list[Problem
         if spec is not None:
             specs.append(spec)
             at[f"action {len(specs)}"] = f"slot {n}"
+    offered = {str(n) for n in range(1, ACTION_SLOTS + 1)}
+    if any((m := _SLOT.fullmatch(key)) and m[1] not in offered and value.strip() for key, value in fields.items()):
+        # a hand-made request: what was typed in an action the page does not offer is never dropped without a word
+        problems.append(Problem(WEB, "actions", f"This page takes at most {ACTION_SLOTS} actions: record more with qaf record --action"))
     return tuple(specs), at
+
+
+_SLOT = re.compile(r"action-([0-9]+)-(?:what|who|when|safeguarding)")
 
 
 def _person_named(org, typed: str) -> str:
@@ -280,6 +287,8 @@ def _recording(store, ob: Obligation, fields: dict[str, str], by: str, today: da
     specs, at = _actions(org, ob, fields, problems) if graded else ((), {})
     carried = _carried_out(store, ob, fields, problems)
     grade = (fields.get("grade") or None) if graded else None
+    if graded and fields.get("concerns", "yes") != "yes":  # the box sends "yes" or nothing: anything else was made by hand
+        problems.append(Problem(WEB, "concerns", "Tick the box if the audit found significant concerns, or leave it clear"))
     rec = Recording(ob.id, grade, graded and fields.get("concerns") == "yes", areas, by, day, notes, specs, carried)
     if problems:
         problems += check_recording(fw, org, ob, rec, today)
@@ -332,7 +341,7 @@ _OF_AN_AUDIT = ("moderation", "qa_signoff")
 
 FIELD_OF = {  # (form, the engine's or the form reader's field) -> the element it is shown beside
     ("outcome", "grade"): "grade", ("outcome", "date"): "date", ("outcome", "notes"): "notes",
-    ("outcome", "carried_out"): "carried-out", ("moderate", "grade"): "moderated-grade",
+    ("outcome", "carried_out"): "carried-out", ("outcome", "concerns"): "concerns", ("moderate", "grade"): "moderated-grade",
     ("moderate", "date"): "moderated-date", ("contest", "date"): "contest-date", ("close", "note"): "note",
 }  # fmt: skip
 
