@@ -665,7 +665,7 @@ def test_why_this_case_writes_its_days_as_the_page_does(site: Site):
     assert "2024-07-01" in later.sample_reason
     page = site.signed_in(PAT).get(f"/obligations/{later.id}").text
     why = re.search(r"<dt>Why this case</dt><dd>(.*?)</dd>", page, re.S).group(1)
-    assert why == "a case is chosen when the period starts on 1 Jul 2024", why
+    assert why == "A case is chosen when the period starts on 1 Jul 2024", why  # a sentence of its own: a capital first
 
 
 def test_the_actions_an_audit_raised_are_listed_with_their_days_as_the_page_writes_days(site: Site):
