@@ -303,6 +303,13 @@ class Action:
     source: Source = field(default=NO_SOURCE, compare=False)
     # keys the file gives a value it could not read (reported where read): wrong, not missing
     unreadable: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    # the line of each parameter written ('role', 'of'): a parameter's problem is said at its own line
+    lines: tuple[tuple[str, int], ...] = field(default=(), compare=False, repr=False)
+
+    def field_source(self, key: str) -> Source:
+        """Where the file writes the parameter ``key``; the action's own line when it is not written."""
+        line = dict(self.lines).get(key)
+        return self.source if line is None else Source(self.source.file, line)
 
 
 @dataclass(frozen=True, slots=True)

@@ -358,6 +358,7 @@ def _action(node: Node, parent: Fields) -> Action | None:
         defaults=f.defaults(),
         source=source,
         unreadable=tuple(k for k, v in read.items() if v is None and f.given(k)),
+        lines=tuple((key, at) for key, at, _ in pm.entries),
     )
     f.finish(ACTION_KEYS)
     return action

@@ -167,7 +167,7 @@ def validate_row_texts(fw: Framework) -> list[Problem]:
                                                              f"got {len(getattr(row, name)):,}", ADDED_SINCE))  # fmt: skip
         notes = [(row.source, "notes", n) for n in row.notes] + [(row.source, "unschedulable", row.unschedulable or "")]
         notes += [(c.field_source("note"), "cadence.note", c.note) for c in row.cadences]
-        notes += [(a.source, f"trigger.{a.do}.note", a.note) for t in row.triggers for a in t.then]
+        notes += [(a.field_source("note"), f"trigger.{a.do}.note", a.note) for t in row.triggers for a in t.then]
         out += [_p(source, f"{where}.{field}", f"a note holds at most {LONGEST_NOTE:,} characters, got {len(text):,}", ADDED_SINCE)
                 for source, field, text in notes if len(text) > LONGEST_NOTE]  # fmt: skip
     return out
@@ -185,7 +185,7 @@ def _names(fw: Framework) -> Iterator[tuple[Source, str, str]]:
         for t in row.triggers:
             for a in t.then:
                 if a.role is not None:
-                    yield a.source, f"row {row.id}.trigger.{a.do}.role", a.role
+                    yield a.field_source("role"), f"row {row.id}.trigger.{a.do}.role", a.role
     for step in fw.escalation:
         if step.to not in LINE_WORDS:
             yield step.source, "escalation.to", step.to
@@ -336,13 +336,13 @@ def _check_action(a, where: str) -> list[Problem]:
         return [_p(a.source, field, f"unknown action '{a.do}' (one of: {', '.join(ACTIONS)})")]
     out = [_p(a.source, field, f"'{need}' is required") for need in _NEEDS[a.do] if getattr(a, need) is None and need not in a.unreadable]
     if a.cases is not None and a.cases not in CASES_FROM:
-        out.append(_p(a.source, f"{field}.cases", f"unknown cases '{a.cases}' (one of: {', '.join(CASES_FROM)})"))
+        out.append(_p(a.field_source("cases"), f"{field}.cases", f"unknown cases '{a.cases}' (one of: {', '.join(CASES_FROM)})"))
     if a.of not in RELATIVE_TO:
-        out.append(_p(a.source, f"{field}.of", f"unknown 'of' '{a.of}' (one of: {', '.join(RELATIVE_TO)})"))
+        out.append(_p(a.field_source("of"), f"{field}.of", f"unknown 'of' '{a.of}' (one of: {', '.join(RELATIVE_TO)})"))
     if a.moderator not in MODERATORS:
-        out.append(_p(a.source, f"{field}.moderator", f"unknown moderator '{a.moderator}' (one of: {', '.join(MODERATORS)})"))
+        out.append(_p(a.field_source("moderator"), f"{field}.moderator", f"unknown moderator '{a.moderator}' (one of: {', '.join(MODERATORS)})"))
     elif a.moderator != "pool" and a.do != "moderation":
-        out.append(_p(a.source, f"{field}.moderator", "'moderator' is for a moderation action"))
+        out.append(_p(a.field_source("moderator"), f"{field}.moderator", "'moderator' is for a moderation action"))
     return out
 
 

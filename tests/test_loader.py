@@ -654,3 +654,45 @@ def test_each_field_of_a_cadence_written_over_many_lines_is_reported_at_its_own_
         ("share", "a share of cases is a percent above 0 and at most 100, got 200"): line("        share: 200"),
         ("teams", "unknown teams 'some'"): line("        teams: some"),
     }
+
+
+TRIGGER_WRITTEN_OVER_LINES = """    cadences:
+      - kind: audit
+        every: month
+        per: worker
+        case: true
+    triggers:
+      - when: {{concerns: true, kinds: [audit]}}
+        then:
+          - follow_up_audits:
+              count: 2
+              cases: same_wrker
+              within: 1 month
+          - alert:
+              role: Operations Managr
+              of: nobody
+          - moderation:
+              role: Operations Manager
+              within: 1 month
+              moderator: nobody
+          - review:
+              within: 3 months
+              note: "{note}"
+"""
+
+
+def test_each_parameter_of_a_trigger_action_written_over_many_lines_is_reported_at_its_own_line():
+    """3.16's "Alert Operations Manager at this point", its further two files and its review, each action's
+    parameters written a line each: a mistyped post ('Operations Managr'), whose it is ('of'), which files or
+    which moderator, a note too long, is said at that parameter's line, not at the '- alert:' above it."""
+    text = (head("Practice Manager, Operations Manager") + row("3.16", "Practice Manager")
+            + TRIGGER_WRITTEN_OVER_LINES.format(note="n" * 2_001))
+    _, problems = load_text(text, "triggers.yaml")
+    at = {(p.field.removeprefix("row 3.16.trigger."), p.message.split(" (")[0]): p.source.line for p in problems}
+    assert at == {
+        ("follow_up_audits.cases", "unknown cases 'same_wrker'"): line_of(text, "              cases: same_wrker"),
+        ("alert.role", "unknown role 'Operations Managr'"): line_of(text, "              role: Operations Managr"),
+        ("alert.of", "unknown 'of' 'nobody'"): line_of(text, "              of: nobody"),
+        ("moderation.moderator", "unknown moderator 'nobody'"): line_of(text, "              moderator: nobody"),
+        ("review.note", "a note holds at most 2,000 characters, got 2,001"): line_of(text, "              note:"),
+    }
