@@ -118,6 +118,16 @@ def tenths(n: int, of: int) -> float | None:
     return ((2000 * n + of) // (2 * of)) / 10
 
 
+def reviews_words(n: int, audits: int) -> str:
+    """"one review was graded as well, counted apart" (after ``audits`` graded; "graded, counted apart" after none):
+    a review reads again a file (or a service) audited before, never an audit of its own.
+
+    >>> reviews_words(1, 0), reviews_words(2, 3)
+    ('one review was graded, counted apart', 'two reviews were graded as well, counted apart')
+    """
+    return f"{number(n)} {'review was' if n == 1 else 'reviews were'} graded{' as well' if audits else ''}, counted apart"
+
+
 def number(n: int, start: bool = False) -> str:
     """Words under ten, digits from ten: "three", "27"; capitalised at the start of a sentence."""
     text = WORDS[n] if 0 <= n < len(WORDS) else f"{n:,}"

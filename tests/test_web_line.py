@@ -24,6 +24,7 @@ from qaf.engine.report_words import Month
 from qaf.engine.outcomes import Recording
 from qaf.usecases import queries, recording, reporting, tokens
 from qaf.usecases.mail import MailSettings, compose
+from qaf.render.report import render
 from tests.conftest import snapshot
 from tests.test_feeds import BASE, TODAY, may_audit
 from tests.test_web import NOW, Site, csrf
@@ -757,3 +758,20 @@ def test_the_directors_month_or_framework_or_the_searchs_format_given_twice_is_r
     twice = dana.get("/search?person=SW1&format=csv&format=html")
     assert twice.status_code == 422 and "Format: given 2 times, give it once" in twice.text
     assert dana.get("/director?month=2024-05").status_code == 200  # once: as before
+
+
+def test_the_directors_page_says_the_reviews_graded_in_a_month_as_the_monthly_report_does(site: Site):
+    """3.16: "the file of concern must be reviewed within three months". Tom's second worker's May audit found
+    significant concerns; the review of that file is graded in June, and no audit is. The monthly report says
+    "No audits were graded in June 2024; one review was graded, counted apart": the Director's page, "the same
+    figures as the monthly QA report", says it too, never that nothing was graded."""
+    concern = may_audit(site.store, "SW2")
+    review = next(o for o in site.store.obligations(Filters(row="3.16", statuses=None)) if o.kind == "review" and o.cause == concern.id)
+    recording.record(site.store, Recording(review.id, "requires_improvement", by=review.assignee, date=date(2024, 6, 10)), TODAY)
+    fw = site.store.frameworks()[0]
+    expected = reporting.report(site.store, fw, Month(2024, 6), TODAY)
+    assert (expected.grades.graded, expected.grades.reviews) == (0, 1)
+    assert "No audits were graded in June 2024; one review was graded, counted apart." in render(expected, "md")
+    page = " ".join(words(site.signed_in(DANA).get("/director?month=2024-06").text).split())
+    assert "0 graded, 0 with significant concerns 1 review graded, counted apart from the audits" in page
+    assert "No audit was graded in June 2024; one review was graded, counted apart." in page

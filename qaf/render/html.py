@@ -17,10 +17,10 @@ from __future__ import annotations
 from html import escape
 
 from qaf.engine.report_model import Counts, Group, Rate, Report
-from qaf.engine.report_words import kind_label
+from qaf.engine.report_words import kind_label, reviews_words
 from qaf.render.charts import completion_chart, grades_chart, label_lines, month_grades_chart, teams_chart
 from qaf.render.report import (
-    COLUMNS, _table as _md_table, actions_line, area_table, base_line, best_first, day_text, graded_line, history_table, off_scale_line, reviews_words,
+    COLUMNS, _table as _md_table, actions_line, area_table, base_line, best_first, day_text, graded_line, history_table, off_scale_line,
     moderation_line, nobody_line, pct, signed_line, target_line,
 )  # fmt: skip
 
@@ -184,7 +184,7 @@ def tiles(r: Report) -> str:
                  f" (agreement {pct(g.agreement_percent)})" if g.moderated else "none moderated yet")  # fmt: skip
     grades = _tile("Grades", (
         f'<p class="big">{g.graded:,}</p><p>audits graded in {escape(m)} (primary grades)'
-        + (f"; {escape(reviews_words(g.reviews))}" if g.reviews else "") + "</p>"
+        + (f"; {escape(reviews_words(g.reviews, g.graded))}" if g.reviews else "") + "</p>"
         f"<p>{escape(moderated[0].upper() + moderated[1:])}.</p><p>{g.concerns} with significant concerns"
         + (f"; moderated audits QA-signed: {g.signed} of {g.moderated}" if g.signed is not None and g.moderated else "") + ".</p>"))  # fmt: skip
     act = r.actions

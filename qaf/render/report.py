@@ -15,7 +15,7 @@ from typing import Any, Iterator
 
 from qaf.engine import spreadsheet
 from qaf.engine.report_model import Counts, Group, Rate, Report
-from qaf.engine.report_words import Month, grade_label, kind_label, number
+from qaf.engine.report_words import Month, grade_label, kind_label, number, reviews_words
 
 FORMATS = ("md", "html", "json", "csv", "pdf")  # pdf: the html, printed by qaf.render.pdf
 COLUMNS = (
@@ -236,12 +236,7 @@ def graded_line(r: Report) -> str:
     g = r.grades
     head = f"{number(g.graded, start=True)} {'audit was' if g.graded == 1 else 'audits were'} graded in {r.month.label}"
     head += f" ({g.concerns} with significant concerns)" if g.concerns else ""
-    return head + (f"; {reviews_words(g.reviews)}" if g.reviews else "")
-
-
-def reviews_words(n: int) -> str:
-    """"one review was graded as well, counted apart": a review reads again a file (or a service) audited before."""
-    return f"{number(n)} {'review was' if n == 1 else 'reviews were'} graded as well, counted apart"
+    return head + (f"; {reviews_words(g.reviews, g.graded)}" if g.reviews else "")
 
 
 def target_line(t) -> str:
