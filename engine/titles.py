@@ -93,8 +93,22 @@ NOTE_CHARS = 50
 
 
 def _heads_alike(c: Cadence) -> tuple:
-    """What :func:`about` reads of a cadence: two cadences of a row alike in it are titled alike for one subject."""
-    return (c.kind, c.case, c.per, c.roles, c.rotate, c.to, c.with_)
+    """What :func:`about` says of a cadence's subjects: two cadences of a row alike in it are titled alike for one
+    subject. Only what it reads counts: a team's report names the team, never its ``to``; an audit done ``with`` the
+    Head of Service is titled as the audit done alone, and the two are told apart."""
+    kind = _subject_kind(c)
+    said = about(None, c, Subject(kind, "", None, None, "\x00"), None)  # type: ignore[arg-type]  # no case: no org read
+    return (c.kind, c.case, kind, said, c.to if kind == "body" else ())  # a body is named by its 'to'
+
+
+def _subject_kind(c: Cadence) -> str:
+    """The kind of subject the planner gives ``c``'s work (qaf.engine.schedule's ``subjects``), as :func:`about` tells
+    them apart: a body's meeting, a rotation's team (service, area), else whose it is ('per')."""
+    if c.per == "body" or (c.per == "assignee" and c.kind == "meeting" and c.to and not c.with_ and not c.rota):
+        return "body"
+    if c.per == "assignee":
+        return c.rotate or "assignee"  # a rota's or a joint piece's holder is titled as the assignee's own
+    return c.per
 
 
 def often_word(c: Cadence) -> str:

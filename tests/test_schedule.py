@@ -279,6 +279,36 @@ def test_a_row_asking_for_one_kind_of_work_more_than_one_way_titles_each_way_apa
     assert not {shown: cadences for (_, shown), cadences in cadences_shown.items() if len(cadences) > 1}
 
 
+TWO_OF_A_KIND = {
+    "an audit alone and one with the Head of Service": """      - {kind: audit, every: month}
+      - {kind: audit, every: month, with: [Head of Service]}
+""",
+    "each team's report to the Head of Service and to its Practice Manager": """      - {kind: report, every: month, per: team, to: [Head of Service]}
+      - {kind: report, every: month, per: team, to: [Practice Manager]}
+""",
+    "a task of the Practice Managers' and one of the row's": """      - {kind: task, every: month, roles: [Practice Manager]}
+      - {kind: task, every: month}
+""",
+}
+
+
+@pytest.mark.parametrize("cadences", TWO_OF_A_KIND.values(), ids=list(TWO_OF_A_KIND))
+def test_two_cadences_of_a_kind_titled_alike_for_one_person_are_told_apart(cadences):
+    """A council's row asking a Practice Manager for two audits a month, one of them with the Head of Service (or a
+    team's two monthly reports, to two posts): her calendar shows each month's two as two pieces of work, never one
+    title twice. What makes them different ('with', 'to', 'roles') is not what their title says of them."""
+    from qaf.rules.loader import load_text
+
+    text = ("qaf: 1\nid: x\ntitle: T\nroles: [Practice Manager, Head of Service]\nrows:\n  - id: '1'\n"
+            "    role: Practice Manager\n    task: Audits and reports\n    frequency: Monthly\n    purpose: p\n"
+            "    by: [Practice Manager]\n    cadences:\n" + cadences)  # fmt: skip
+    fw, problems = load_text(text, "two.yaml")
+    assert fw is not None and not [p for p in problems if p.is_error]
+    obligations = plan(fw, council(), date(2024, 4, 1), date(2024, 6, 30), date(2024, 4, 1)).obligations
+    cadences_of = Counter((o.assignee, o.period_start, o.title) for o in obligations)
+    assert cadences_of and max(cadences_of.values()) == 1, [k for k, n in cadences_of.items() if n > 1][:2]
+
+
 def test_4_11_two_quarterly_audits_are_told_apart_by_their_notes(east_sussex):
     """4.11 "Quarterly multi-agency audits of five files ..." and "Quarterly audit of one child with a child
     protection plan": as often as each other, each says which it is in the framework's words for it."""
