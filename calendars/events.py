@@ -33,7 +33,7 @@ from qaf.calendars import ics
 from qaf.engine.model import CANCELLED, DONE, LIVE, WAIVED, Obligation
 from qaf.engine.org import Org
 from qaf.engine.titles import practice_line
-from qaf.engine.titles import cut
+from qaf.engine.titles import cut, told_apart_words
 from qaf.engine.workdays import WorkingDays
 from qaf.engine.workdays import calendar as workdays_calendar
 from qaf.rules.model import Framework, Row
@@ -107,7 +107,13 @@ def summary(ob: Obligation, org: Org | None = None) -> str:
 
 @lru_cache(maxsize=4096)
 def _head(title: str) -> str:
-    return cut(title.split(" — ", 1)[0].strip(), SUMMARY_CHARS)
+    """The title's head, cut to :data:`SUMMARY_CHARS`, keeping the words that tell it from its row's other cadence
+    titled alike ("Meeting with Director of Children's…: performance"): cut, two events would say the same."""
+    head = title.split(" — ", 1)[0].strip()
+    tail = told_apart_words(head) if len(head) > SUMMARY_CHARS else ""
+    if not tail:
+        return cut(head, SUMMARY_CHARS)
+    return cut(head[: -len(tail)], max(SUMMARY_CHARS - len(tail), SUMMARY_CHARS // 2)) + tail
 
 
 @lru_cache(maxsize=1024)

@@ -7,6 +7,7 @@ is never named (the store holds no child's name to name).
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from functools import lru_cache
 
@@ -147,9 +148,25 @@ def apart(row: Row, c: Cadence) -> tuple[str, str] | None:
 
 
 def _note_words(note: str) -> str:
-    """A cadence's note after the head: on one line, never the " — " before the row, without its full stop."""
-    words = cut(" ".join(note.split()).replace(" — ", ", ").rstrip("."), NOTE_CHARS)
+    """A cadence's note after the head: on one line, never the " — " before the row nor a ":" (the head's last
+    ": " starts the words that tell it apart, :func:`told_apart_words`), without its full stop."""
+    words = cut(" ".join(note.split()).replace(" — ", ", ").replace(":", ",").rstrip("."), NOTE_CHARS)
     return words[:1].lower() + words[1:] if words[1:2].islower() else words  # "multi-agency audits", "DCS ..."
+
+
+_TOLD_APART = re.compile(r"(?: \(\d+ of \d+\)|: [^:]+)$")
+
+
+def told_apart_words(head: str) -> str:
+    """The words ending a title's head that tell it from its row's other cadence titled alike, as :func:`apart`
+    writes them ("(2 of 2)", ": audit of one child with a child protection plan…"), or "": what a calendar's
+    summary, cut short, keeps.
+
+    >>> told_apart_words("Meeting with Head of Service (2 of 2)"), told_apart_words("Audit: multi-agency audits"), told_apart_words("Audit")
+    (' (2 of 2)', ': multi-agency audits', '')
+    """
+    found = _TOLD_APART.search(head)
+    return found.group(0) if found else ""
 
 
 def _place(cadences: list[Cadence], c: Cadence) -> int:

@@ -309,6 +309,27 @@ def test_two_cadences_of_a_kind_titled_alike_for_one_person_are_told_apart(caden
     assert cadences_of and max(cadences_of.values()) == 1, [k for k, n in cadences_of.items() if n > 1][:2]
 
 
+def test_two_monthly_meetings_with_the_dcs_and_head_of_service_told_apart_by_their_notes_are_two_events_in_a_calendar():
+    """A row asking each Practice Manager for a monthly performance meeting and a monthly practice meeting, both
+    with the Director of Children's Services and the Head of Service: their titles end with their notes, and the
+    summary a calendar shows, cut to what a phone keeps, still ends with them, never the same event twice."""
+    from qaf.rules.loader import load_text
+
+    with_both = "with: [Director of Children's Services, Head of Service]"
+    text = ("qaf: 1\nid: x\ntitle: T\nroles: [Practice Manager, Head of Service, Director of Children's Services]\n"
+            "rows:\n  - id: '1'\n    role: Practice Manager\n    task: Meetings\n    frequency: Monthly\n    purpose: p\n"
+            f"    by: [Practice Manager]\n    cadences:\n      - {{kind: meeting, every: month, {with_both}, note: Performance}}\n"
+            f"      - {{kind: meeting, every: month, {with_both}, note: Practice}}\n")  # fmt: skip
+    fw, problems = load_text(text, "meetings.yaml")
+    assert fw is not None and not [p for p in problems if p.is_error]
+    org = council()
+    june = [o for o in plan(fw, org, date(2024, 6, 1), date(2024, 6, 30), date(2024, 6, 1)).obligations if o.assignee == "PM1"]
+    assert sorted(summary(o, org) for o in june) == [
+        "Pat Practice's meeting with Director of Children's Services…: performance · row 1",
+        "Pat Practice's meeting with Director of Children's Services…: practice · row 1",
+    ]
+
+
 def test_4_11_two_quarterly_audits_are_told_apart_by_their_notes(east_sussex):
     """4.11 "Quarterly multi-agency audits of five files ..." and "Quarterly audit of one child with a child
     protection plan": as often as each other, each says which it is in the framework's words for it."""
