@@ -219,9 +219,11 @@ def graded_in(obligations: Iterable[Obligation], month: Month) -> list[Obligatio
     return [o for o in obligations if o.kind in AUDITS and was_graded(o) and o.outcome.date in month]
 
 
-def reviews_graded_in(obligations: Iterable[Obligation], month: Month) -> int:
-    """Reviews whose grade is dated in ``month``: graded work, counted apart from the audits."""
-    return sum(1 for o in obligations if o.kind == "review" and was_graded(o) and o.outcome.date in month)
+def reviews_graded_in(obligations: Iterable[Obligation], month: Month) -> tuple[int, int]:
+    """Reviews whose grade is dated in ``month``, and how many of them found significant concerns (3.16's file of
+    concern read again and its concerns still there): graded work, counted apart from the audits."""
+    reviews = [o for o in obligations if o.kind == "review" and was_graded(o) and o.outcome.date in month]
+    return len(reviews), sum(1 for o in reviews if o.outcome.concerns)
 
 
 def _moderated(o: Obligation) -> bool:
@@ -470,10 +472,11 @@ def figures(
         for e in sorted((e for e in extensions if e.obligation in ids and due[e.obligation] in month), key=lambda e: (e.first, e.obligation))
     )  # fmt: skip
     scale = report_scale(fw.grades, mine)
+    reviews, review_concerns = reviews_graded_in(mine, month)
     return Report(
         framework=fw.id, title=fw.title, council=fw.council, month=month, as_of=as_of, grades_scale=scale,
         grades_off_scale=scale[len(fw.grades):], completion=completion(fw, org, month, scheduled, as_of, due, done_on or {}),
-        grades=replace(grades(scale, graded, fw.areas, signs_off(fw), fw.grades), reviews=reviews_graded_in(mine, month)),
+        grades=replace(grades(scale, graded, fw.areas, signs_off(fw), fw.grades), reviews=reviews, review_concerns=review_concerns),
         follow_ups=follow_ups(mine, month, as_of), reviews_due=reviews_due(org, mine, month),
         reminders=reminders, escalations=rungs, extensions=extended, targets=targets(fw, graded),
         history=history(scale, mine, month), actions=actions(mine, month, as_of),

@@ -113,6 +113,7 @@ class Grades:
     area_grades: tuple[str, ...] = ()  # the columns of ``areas``: grades given in either column, worst first
     across: int = 0  # of the moderated, graded on a scale the framework no longer has: neither up, down nor agreed
     reviews: int = 0  # reviews graded in the month (3.16's file of concern read again, 4.13's peer review): counted apart
+    review_concerns: int = 0  # of them, with significant concerns: the file of concern still of concern
 
 
 @dataclass(frozen=True, slots=True)

@@ -118,14 +118,16 @@ def tenths(n: int, of: int) -> float | None:
     return ((2000 * n + of) // (2 * of)) / 10
 
 
-def reviews_words(n: int, audits: int) -> str:
-    """"one review was graded as well, counted apart" (after ``audits`` graded; "graded, counted apart" after none):
-    a review reads again a file (or a service) audited before, never an audit of its own.
+def reviews_words(n: int, audits: int, concerns: int = 0) -> str:
+    """"one review was graded as well, counted apart" (after ``audits`` graded; "graded, counted apart" after none),
+    saying how many found significant concerns: a review reads again a file (or a service) audited before, never an
+    audit of its own, and a file of concern still of concern is the Board's to know.
 
-    >>> reviews_words(1, 0), reviews_words(2, 3)
-    ('one review was graded, counted apart', 'two reviews were graded as well, counted apart')
+    >>> reviews_words(1, 0, 1), reviews_words(2, 3)
+    ('one review was graded (1 with significant concerns), counted apart', 'two reviews were graded as well, counted apart')
     """
-    return f"{number(n)} {'review was' if n == 1 else 'reviews were'} graded{' as well' if audits else ''}, counted apart"
+    said = f" ({concerns} with significant concerns)" if concerns else ""
+    return f"{number(n)} {'review was' if n == 1 else 'reviews were'} graded{' as well' if audits else ''}{said}, counted apart"
 
 
 def number(n: int, start: bool = False) -> str:

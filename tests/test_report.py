@@ -449,3 +449,20 @@ def test_issue14_3_tameside_november_2023_overall_and_the_areas_table_and_the_tr
     assert "| Chronology | 50% / 25% | 37% / 62% | 13% / 13% |" in md
     assert "| Overall grade | 50% / 25% | 37% / 62% | 13% / 13% |" in md
     assert "areas of practice" in render(r, "html")
+
+
+def test_3_16s_review_finding_the_file_of_concern_still_of_concern_is_said_to_the_board():
+    """3.16: "the file of concern must be reviewed within three months ensuring that the recommendations regarding
+    safe care planning have been actioned". January's audit found significant concerns; February's review of the
+    file finds them still there, and no audit is graded in February. The review is counted apart from the audits,
+    but its significant concerns are the Board's to know, in the words, the CSV and the JSON alike."""
+    concern = ob(1, date(2025, 1, 31), status="done", grade="inadequate", concerns=True, on=date(2025, 1, 5))
+    review = dataclasses.replace(ob(2, date(2025, 2, 28), kind="review", cadence=-1, status="done", grade="inadequate", concerns=True,
+                                    on=date(2025, 2, 26)), case=concern.case, cause=concern.id)  # fmt: skip
+    r = figures(EAST_SUSSEX, council(), [concern, review], [], [], Month(2025, 2), date(2025, 3, 3))
+    assert (r.grades.graded, r.grades.concerns, r.grades.reviews, r.grades.review_concerns) == (0, 0, 1, 1)
+    said = "No audits were graded in February 2025; one review was graded (1 with significant concerns), counted apart."
+    assert said in render(r, "md") and said in render(r, "html")
+    rows = [tuple(line[2:]) for line in csv.reader(io.StringIO(render(r, "csv")))]
+    assert ("grades", "reviews", "", "reviews graded, counted apart", "concerns", "1") in rows
+    assert json.loads(render(r, "json"))["grades"]["review_concerns"] == 1

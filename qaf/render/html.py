@@ -184,7 +184,7 @@ def tiles(r: Report) -> str:
                  f" (agreement {pct(g.agreement_percent)})" if g.moderated else "none moderated yet")  # fmt: skip
     grades = _tile("Grades", (
         f'<p class="big">{g.graded:,}</p><p>audits graded in {escape(m)} (primary grades)'
-        + (f"; {escape(reviews_words(g.reviews, g.graded))}" if g.reviews else "") + "</p>"
+        + (f"; {escape(reviews_words(g.reviews, g.graded, g.review_concerns))}" if g.reviews else "") + "</p>"
         f"<p>{escape(moderated[0].upper() + moderated[1:])}.</p><p>{g.concerns} with significant concerns"
         + (f"; moderated audits QA-signed: {g.signed} of {g.moderated}" if g.signed is not None and g.moderated else "") + ".</p>"))  # fmt: skip
     act = r.actions

@@ -236,7 +236,7 @@ def graded_line(r: Report) -> str:
     g = r.grades
     head = f"{number(g.graded, start=True)} {'audit was' if g.graded == 1 else 'audits were'} graded in {r.month.label}"
     head += f" ({g.concerns} with significant concerns)" if g.concerns else ""
-    return head + (f"; {reviews_words(g.reviews, g.graded)}" if g.reviews else "")
+    return head + (f"; {reviews_words(g.reviews, g.graded, g.review_concerns)}" if g.reviews else "")
 
 
 def target_line(t) -> str:
@@ -314,6 +314,7 @@ def _figures(r: Report) -> Iterator[tuple[str, str, str, str, str, object]]:
         yield "grades", "moderated_audits", row.grade, row.label, "primary_count", row.primary
         yield "grades", "moderated_audits", row.grade, row.label, "moderated_count", row.moderated
     yield "grades", "reviews", "", "reviews graded, counted apart", "count", g.reviews
+    yield "grades", "reviews", "", "reviews graded, counted apart", "concerns", g.review_concerns
     for measure in ("graded", "concerns", "moderated", "upscaled", "downscaled", "agreed", "across", "agreement_percent", "contested",
                     "contested_settled"):  # fmt: skip
         yield "moderation", "all", "", "", measure, getattr(g, measure)
