@@ -276,6 +276,15 @@ class Condition:
     areas: tuple[tuple[str, frozenset[str]], ...] = ()  # key area -> grades that match
     kinds: frozenset[str] = frozenset()
     source: Source = field(default=NO_SOURCE, compare=False)
+    # the line of each field written ('grades'), of each grade and kind named ('grades=terrible', 'kinds=audit')
+    # and of each key area ('areas.Planning'): a problem is said at its own line
+    lines: tuple[tuple[str, int], ...] = field(default=(), compare=False, repr=False)
+
+    def field_source(self, *keys: str) -> Source:
+        """Where the file writes the first of ``keys`` it writes; the condition's own line when none."""
+        lines = dict(self.lines)
+        line = next((lines[k] for k in keys if k in lines), None)
+        return self.source if line is None else Source(self.source.file, line)
 
 
 @dataclass(frozen=True, slots=True)

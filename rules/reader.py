@@ -317,11 +317,25 @@ def _condition(m: Map, parent: Fields) -> Condition:
         areas=tuple(sorted(areas)),
         kinds=frozenset(f.texts("kinds")),
         source=f.source(),
+        lines=_condition_lines(m),
     )
     f.finish(CONDITION_KEYS)
     return condition
 
 
+def _condition_lines(m: Map) -> tuple[tuple[str, int], ...]:
+    """Each field's line of a trigger's 'when', each grade's and kind's ('grades=inadequate', as the condition keeps
+    it) and each key area's ('areas.Planning'): :attr:`Condition.lines`. The first line a value is named on wins."""
+    out: list[tuple[str, int]] = []
+    for key, line, value in m.entries:
+        out.append((key, line))
+        if key in ("grades", "kinds") and isinstance(value, Seq):
+            for item in value.items:
+                if isinstance(item, Scalar) and not item.null:
+                    out.append((f"{key}={grade_key(item.text) if key == 'grades' else item.text}", item.line))
+        elif key == "areas" and isinstance(value, Map):
+            out += [(f"areas.{area}", at) for area, at, _ in value.entries]
+    return tuple(reversed(out))  # dict() keeps the last: reversed, the first written
 def _action(node: Node, parent: Fields) -> Action | None:
     m = as_map(node, parent.filename, parent.problems, parent.name("then"))
     if m is None:

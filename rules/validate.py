@@ -304,16 +304,16 @@ def validate_triggers(fw: Framework) -> list[Problem]:
                               f"{first[t.id]}): give each trigger of a row its own id", kind=ADDED_SINCE))  # fmt: skip
             first.setdefault(t.id, t.source.line)
             if w.on not in TRIGGER_EVENTS:
-                out.append(_p(w.source, f"{where}.when.on", f"unknown event '{w.on}' (one of: {', '.join(TRIGGER_EVENTS)})"))
+                out.append(_p(w.field_source("on"), f"{where}.when.on", f"unknown event '{w.on}' (one of: {', '.join(TRIGGER_EVENTS)})"))
             for g in sorted(w.grades - grades):
-                out.append(_p(w.source, f"{where}.when.grades", f"unknown grade '{g}' (scale: {', '.join(fw.grades)})"))
+                out.append(_p(w.field_source(f"grades={g}", "grades"), f"{where}.when.grades", f"unknown grade '{g}' (scale: {', '.join(fw.grades)})"))
             for area, area_grades in w.areas:
                 if area not in fw.areas:
-                    out.append(_p(w.source, f"{where}.when.areas", f"unknown key area '{area}'"))
+                    out.append(_p(w.field_source(f"areas.{area}", "areas"), f"{where}.when.areas", f"unknown key area '{area}'"))
                 for g in sorted(area_grades - grades):
-                    out.append(_p(w.source, f"{where}.when.areas", f"unknown grade '{g}' for area '{area}'"))
+                    out.append(_p(w.field_source(f"areas.{area}", "areas"), f"{where}.when.areas", f"unknown grade '{g}' for area '{area}'"))
             for k in sorted(w.kinds - set(KINDS)):
-                out.append(_p(w.source, f"{where}.when.kinds", f"unknown kind '{k}'"))
+                out.append(_p(w.field_source(f"kinds={k}", "kinds"), f"{where}.when.kinds", f"unknown kind '{k}'"))
             if not t.then:
                 out.append(_p(t.source, f"{where}.then", "a trigger needs at least one action"))
             for a in t.then:

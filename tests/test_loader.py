@@ -696,3 +696,28 @@ def test_each_parameter_of_a_trigger_action_written_over_many_lines_is_reported_
         ("moderation.moderator", "unknown moderator 'nobody'"): line_of(text, "              moderator: nobody"),
         ("review.note", "a note holds at most 2,000 characters, got 2,001"): line_of(text, "              note:"),
     }
+
+
+def test_a_triggers_when_written_over_many_lines_says_each_unknown_grade_kind_and_event_at_its_own_line():
+    """3.16's "If audit reveals significant concerns", its 'when' written a line a value: an event, a kind of work
+    and a grade mistyped are each said at the line that mistypes it, not at the 'when's first line."""
+    text = head("Practice Manager, Operations Manager") + row("3.16", "Practice Manager") + """    cadences:
+      - {kind: audit, every: month, per: worker, case: true}
+    triggers:
+      - when:
+          on: outcom
+          kinds:
+            - audit
+            - audt
+          grades:
+            - inadequate
+            - terible
+        then:
+          - review: {within: 3 months}
+"""
+    _, problems = load_text(text, "when.yaml")
+    assert {(p.field, p.message.split(" (")[0]): p.source.line for p in problems} == {
+        ("row 3.16.trigger.when.on", "unknown event 'outcom'"): line_of(text, "          on: outcom"),
+        ("row 3.16.trigger.when.kinds", "unknown kind 'audt'"): line_of(text, "            - audt"),
+        ("row 3.16.trigger.when.grades", "unknown grade 'terible'"): line_of(text, "            - terible"),
+    }
