@@ -116,7 +116,9 @@ def _said_once(problems: list[Problem]) -> list[Problem]:
             merged.add(id(found))
             p = dataclasses.replace(p, message=found.message)
         out.append(p)
-    return [p for p in out if id(p) not in merged]
+    # a cadence (or any part) written once under an anchor and used again by its alias ('- *monthly') has its
+    # problem at the anchor's line, where one edit mends both: said once, as the same line twice reads as two mistakes
+    return list(dict.fromkeys(p for p in out if id(p) not in merged))
 
 
 def content_hash(text: str) -> str:

@@ -201,6 +201,8 @@ def _field_lines(m: Map, variations: list[Node]) -> tuple[tuple[str, int], ...]:
             out += [(f"{key}[{i}]", item.line) for i, item in enumerate(kept)]
         elif isinstance(value, Map):
             out += [(f"{key}.{inner}", at) for inner, at, _ in value.entries]
+        elif isinstance(value, Scalar) and not value.null and value.line != line:  # 'with:' and its one name below it
+            out.append((f"{key}[0]", value.line))
     for i, node in enumerate(variations):
         if isinstance(node, Map):
             out += [(f"variations[{i}].{inner}", at) for inner, at, _ in node.entries]

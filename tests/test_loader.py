@@ -721,3 +721,31 @@ def test_a_triggers_when_written_over_many_lines_says_each_unknown_grade_kind_an
         ("row 3.16.trigger.when.kinds", "unknown kind 'audt'"): line_of(text, "            - audt"),
         ("row 3.16.trigger.when.grades", "unknown grade 'terible'"): line_of(text, "            - terible"),
     }
+
+
+def test_a_cadences_one_name_written_on_the_line_below_its_field_is_said_at_the_names_line():
+    """'with:' and the one post it names on the next line (a list of one, as YAML lets it be written): a name not in
+    the vocabulary is said at the line it is mistyped on."""
+    text = head("Practice Manager, Head of Service") + row("1", "Practice Manager") + """    cadences:
+      - kind: meeting
+        every: month
+        with:
+          Head of Servise
+"""
+    _, problems = load_text(text, "one.yaml")
+    assert [(p.field, p.source.line) for p in problems] == [("row 1.cadence.with", line_of(text, "          Head of Servise"))]
+
+
+def test_a_cadence_written_once_under_an_anchor_and_used_again_by_its_alias_has_its_mistake_said_once():
+    """A row of two meetings a month written as one meeting ('&monthly') and its alias ('- *monthly'): its mistyped
+    'per' is one mistake, mended by one edit at the anchor, and said once there, not twice at one line."""
+    text = head("Practice Manager") + row("1", "Practice Manager") + """    cadences:
+      - &monthly
+        kind: meeting
+        every: month
+        per: nobody
+      - *monthly
+"""
+    _, problems = load_text(text, "alias.yaml")
+    assert [(p.source.line, p.message.split(" (")[0]) for p in problems if p.field.endswith(".per")] == [
+        (line_of(text, "        per: nobody"), "unknown per 'nobody'")]
