@@ -30,7 +30,7 @@ FLAGS = (
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--disable-extensions", "--mute-audio", "--hide-scrollbars",
 )  # fmt: skip
-CHARTS = """JSON.stringify(Array.from(document.querySelectorAll('svg.chart')).map(s => {
+CHARTS = """JSON.stringify(Array.from(document.querySelectorAll('svg.chart')).filter(s => s.getBoundingClientRect().width > 0).map(s => {
   const r = s.getBoundingClientRect();
   const shapes = Array.from(s.querySelectorAll('rect, path')).filter(e => { const b = e.getBBox(); return b.width > 0 && b.height > 0; });
   return {id: s.id, shapes: shapes.length, x: r.left + window.scrollX, y: r.top + window.scrollY, width: r.width, height: r.height};

@@ -193,7 +193,7 @@ def test_a_council_with_nothing_recorded_gets_a_short_page_not_empty_charts():
 OVERFLOW = """() => Array.from(document.querySelectorAll('main.board .tile, main.board .tile *'))
   .filter(e => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).display !== 'inline')
   .map(e => e.tagName + '.' + e.className + ': ' + e.textContent.slice(0, 60))"""
-CHARTS = """() => Array.from(document.querySelectorAll('main.board svg.chart')).map(s => ({
+CHARTS = """() => Array.from(document.querySelectorAll('main.board svg.chart')).filter(s => s.getBoundingClientRect().width > 0).map(s => ({
   id: s.id, width: s.getBoundingClientRect().width, height: s.getBoundingClientRect().height,
   bars: Array.from(s.querySelectorAll('rect.bar')).filter(e => { const b = e.getBBox(); return b.width > 0.5 && b.height > 0.5; }).length}))"""
 
@@ -223,10 +223,13 @@ def test_the_board_page_in_chromium_draws_every_chart_and_nothing_overflows_its_
                 page.goto(path.as_uri())
                 assert said == [], said
                 charts = page.evaluate(CHARTS)
-                assert [c["id"] for c in charts] == ["completion-chart", "grades-month-chart", "teams-page-chart"]
-                least = {"completion-chart": 2, "grades-month-chart": 5, "teams-page-chart": 3}  # August and September; 3 + 2 grades; a team each
+                ids = ["completion-chart", "grades-month-chart", "teams-page-chart"]
+                if width <= 800:  # a phone is shown the charts drawn for its width, in place of the desktop's
+                    ids = [i.replace("-chart", "-phone-chart") for i in ids]
+                assert [c["id"] for c in charts] == ids, name
+                least = {"completion": 2, "grades-month": 5, "teams-page": 3}  # August and September; 3 + 2 grades; a team each
                 for c in charts:
-                    assert c["bars"] >= least[c["id"]] and c["width"] > 250 and c["height"] > 100, (name, c)
+                    assert c["bars"] >= least[c["id"].removesuffix("-chart").removesuffix("-phone")] and c["width"] > 250 and c["height"] > 100, (name, c)
                 assert page.evaluate(OVERFLOW) == [], name
                 assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{name}: the page scrolls sideways"
                 tiles = page.locator("main.board .tile").all_inner_texts()
@@ -379,3 +382,96 @@ def test_print_pdf_raises_a_clear_error_without_chromium(tmp_path: Path, monkeyp
     with pytest.raises(PdfError, match="none was found"):
         print_pdf("<p>x</p>", tmp_path / "x.pdf")
     assert not (tmp_path / "x.pdf").exists()
+
+
+# --- on a phone: every chart's words readable without zooming --------------------------------
+
+PHONE = 375  # an iPhone's width in CSS px: a Director reading the Board's papers on her phone
+CHART_WORDS = """() => {
+  const vw = document.documentElement.clientWidth, out = [];
+  for (const svg of document.querySelectorAll('svg.chart')) {
+    const chart = svg.getBoundingClientRect();
+    if (chart.width === 0) continue;  // a chart not shown at this width (the desktop's, on a phone)
+    const tile = (svg.closest('figure') || svg).getBoundingClientRect();
+    for (const t of svg.querySelectorAll('text')) {
+      const spans = t.querySelectorAll('tspan');
+      for (const e of (spans.length ? spans : [t])) {
+        const b = e.getBoundingClientRect();
+        const em = parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a;  // the font's size as drawn, in CSS px
+        out.push({chart: svg.id, text: e.textContent, em: em, left: b.left, right: b.right, top: b.top, bottom: b.bottom,
+                  height: b.height, inside: b.left >= tile.left - 0.5 && b.right <= tile.right + 0.5 && b.left >= -0.5
+                  && b.right <= vw + 0.5 && b.top >= tile.top - 0.5 && b.bottom <= tile.bottom + 0.5});
+      }
+    }
+  }
+  return out;
+}"""
+
+
+def _overlaps(words: list[dict]) -> list[tuple[str, str, str]]:
+    """Pairs of words in one chart whose boxes cross (by more than half a pixel each way)."""
+    out = []
+    for i, a in enumerate(words):
+        for b in words[i + 1 :]:
+            if a["chart"] == b["chart"] and min(a["right"], b["right"]) - max(a["left"], b["left"]) > 0.5 \
+                    and min(a["bottom"], b["bottom"]) - max(a["top"], b["top"]) > 0.5:  # fmt: skip
+                out.append((a["chart"], a["text"], b["text"]))
+    return out
+
+
+@pytest.mark.parametrize("month", [september, crowded])
+def test_on_a_phone_every_word_in_every_chart_is_at_least_11px_and_none_overlaps_another_or_leaves_its_tile(tmp_path: Path,
+                                                                                                          shots: Path, month):  # fmt: skip
+    """At 375 px the charts' month names, legends and figures must read without zooming: drawn at 11 px or more (the
+    desktop's charts, scaled down to the phone, drew them at 4-9 px), no two words on top of each other, none outside
+    its chart's tile or the screen. The Board's page and the appendix, so every chart of the report."""
+    _need_chromium()
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import sync_playwright
+
+    path = tmp_path / "report.html"
+    path.write_text(html(month()), encoding="utf-8")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_page(viewport={"width": PHONE, "height": 800})
+            page.goto(path.as_uri())
+            words = page.evaluate(CHART_WORDS)
+            shown = sorted({w["chart"] for w in words})
+            assert len(shown) == 5, shown  # the Board's three charts and the appendix's two
+            assert len(words) > 60, len(words)
+            small = [(w["chart"], w["text"], round(w["em"], 1), round(w["height"], 1)) for w in words if w["em"] < 11 or w["height"] < 11]
+            assert small == [], f"{len(small)} of {len(words)} words drawn smaller than 11 px: {small[:12]}"
+            assert _overlaps(words) == []
+            assert [(w["chart"], w["text"]) for w in words if not w["inside"]] == []
+            assert page.evaluate("document.documentElement.scrollWidth") <= PHONE, "the page scrolls sideways"
+            bad = [(v["id"], v["impact"]) for v in Axe().run(page).response["violations"] if v["impact"] in ("serious", "critical")]
+            assert bad == [], bad
+            page.screenshot(path=str(shots / f"report-phone-{month.__name__}.png"), full_page=True)
+            page.close()
+        finally:
+            browser.close()
+
+
+def test_the_phone_check_catches_small_overlapping_and_stray_words(tmp_path: Path):
+    """The check above is not vacuous: a 9 px word, two words on one spot and a word past its tile's edge are caught."""
+    _need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    path = tmp_path / "bad.html"
+    path.write_text('<!doctype html><html><body style="margin:0"><figure style="margin:0;width:300px">'
+                    '<svg class="chart" id="bad" width="300" height="60" viewBox="0 0 300 60">'
+                    '<text x="10" y="20" font-size="9">Small</text><text x="100" y="40" font-size="14">Sep</text>'
+                    '<text x="104" y="42" font-size="14">Oct</text><text x="280" y="40" font-size="14">Inadequate</text>'
+                    "</svg></figure></body></html>")  # fmt: skip
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_page(viewport={"width": PHONE, "height": 800})
+            page.goto(path.as_uri())
+            words = page.evaluate(CHART_WORDS)
+            assert [w["text"] for w in words if w["em"] < 11] == ["Small"]
+            assert _overlaps(words) == [("bad", "Sep", "Oct")]
+            assert [w["text"] for w in words if not w["inside"]] == ["Inadequate"]
+        finally:
+            browser.close()

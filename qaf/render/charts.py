@@ -7,6 +7,9 @@ in the report's tables. Team names wrap onto further lines, never cut off.
 Plain SVG elements (``rect``, ``line``, ``text``) with a ``title`` on every
 bar for its figures: no script, no web font, nothing fetched, so the chart
 draws in any browser and prints.
+
+Each chart comes twice: as drawn for a desktop and the A4 page, and (``*_phone``) drawn for a phone's width with
+13 px words, a month or a bar a row; the report's CSS shows the one that fits the screen (see ``PHONE_WIDTH``).
 """
 
 from __future__ import annotations
@@ -27,6 +30,13 @@ STATE_COLOURS = (
 )  # fmt: skip
 assert all(k in COUNT_FIELDS for k, _, _ in STATE_COLOURS)
 FONT = 'font-family="sans-serif"'
+# A phone's chart (the ``*_phone`` functions) is drawn for the width a phone shows it at, 340 px (a 375 px screen less
+# the page's margins), its words at 13 px, so that none is drawn smaller than 11 px down to a 320 px screen; the page's
+# CSS shows it in place of the desktop's chart below 640 px. A desktop chart scaled down to a phone drew its words at
+# 4-9 px (a 760 px chart at 45%), and larger words in the desktop's layout would run into each other.
+PHONE_WIDTH, PHONE_TEXT = 340, 13
+PHONE_CHAR = 0.62  # a character's width in ems, a little over DejaVu Sans's (Debian's sans-serif) for a line of text
+PHONE_CHARS = int(PHONE_WIDTH / (PHONE_CHAR * PHONE_TEXT))  # characters in a line across a phone's chart
 
 
 def colour(grade: str, scale: tuple[str, ...]) -> str:
@@ -47,23 +57,23 @@ def _text(x: float, y: float, text: str, size: int = 11, anchor: str = "middle",
     return f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" fill="{fill}" {FONT}>{escape(text)}</text>'
 
 
-def _legend_places(items: list[tuple[str, str]], x: float, y: float, right: float) -> list[tuple[float, float]]:
-    """Where each key goes: side by side from ``x``, on a further line (14 px lower) when the next would pass ``right``."""
+def _legend_places(items: list[tuple[str, str]], x: float, y: float, right: float, size: int = 11) -> list[tuple[float, float]]:
+    """Where each key goes: side by side from ``x``, on a further line (14 px lower at 11 px) when the next would pass ``right``."""
     out, start = [], x
     for label, _ in items:
-        width = 22 + 6.2 * len(label)
+        width = 22 + 6.2 * len(label) if size == 11 else 2 * size + PHONE_CHAR * size * len(label)
         if x > start and x + width > right:
-            x, y = start, y + 14
+            x, y = start, y + (14 if size == 11 else size + 7)
         out.append((x, y))
         x += width
     return out
 
 
-def _legend(items: list[tuple[str, str]], x: float, y: float, right: float = 10_000) -> list[str]:
-    out = []
-    for (label, fill), (x, y) in zip(items, _legend_places(items, x, y, right)):
-        out.append(f'<rect class="key" x="{x:.1f}" y="{y - 9:.1f}" width="10" height="10" fill="{fill}"/>')
-        out.append(_text(x + 14, y, label, 11, "start"))
+def _legend(items: list[tuple[str, str]], x: float, y: float, right: float = 10_000, size: int = 11) -> list[str]:
+    out, key = [], size - 1
+    for (label, fill), (x, y) in zip(items, _legend_places(items, x, y, right, size)):
+        out.append(f'<rect class="key" x="{x:.1f}" y="{y - key + 1:.1f}" width="{key}" height="{key}" fill="{fill}"/>')
+        out.append(_text(x + key + 4, y, label, size, "start"))
     return out
 
 
@@ -90,9 +100,9 @@ def wrap(text: str, chars: int, lines: int = 8) -> list[str]:
     return out or [""]
 
 
-def _lines(x: float, y: float, lines: list[str], size: int = 11, anchor: str = "end") -> str:
+def _lines(x: float, y: float, lines: list[str], size: int = 11, anchor: str = "end", fill: str = "#333") -> str:
     spans = "".join(f'<tspan x="{x:.1f}" dy="{0 if i == 0 else size + 2}">{escape(t)}</tspan>' for i, t in enumerate(lines))
-    return f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" fill="#333" {FONT}>{spans}</text>'
+    return f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" fill="{fill}" {FONT}>{spans}</text>'
 
 def _stack(x: float, width: float, bottom: float, height: float, counts: dict[str, int], order: list[str],
            scale: tuple[str, ...], what: str) -> list[str]:  # fmt: skip
@@ -257,3 +267,151 @@ def month_grades_chart(g: Grades, scale: tuple[str, ...], chart_id: str = "grade
     parts += _legend(keys, 10, legend_y, w - 10)
     parts.append("</svg>")
     return "".join(parts)
+
+
+# --- a phone's charts: the same figures, drawn across 340 px with 13 px words ----------------------------------------
+# Rows, not columns: twelve months' columns with a figure over each cannot carry 13 px words side by side in 340 px,
+# so a month is a row (its name, its bar, its figure), and a bar's name goes above its bar, across the chart.
+
+
+def _svg_phone(chart_id: str, h: float, label: str) -> str:
+    w = PHONE_WIDTH
+    return (f'<svg class="chart phone" id="{chart_id}" xmlns="http://www.w3.org/2000/svg" width="{w}" height="{int(h)}" '
+            f'viewBox="0 0 {w} {int(h)}" role="img" aria-label="{escape(label)}">')  # fmt: skip
+
+
+def _note_phone(y: float, text: str) -> tuple[str, float]:
+    """A note across the chart, wrapped; and the y below its last line."""
+    lines = wrap(text, PHONE_CHARS)
+    return _lines(0, y, lines, PHONE_TEXT, "start", "#555"), y + (PHONE_TEXT + 2) * (len(lines) - 1) + 6
+
+
+def _legend_phone(keys: list[tuple[str, str]], y: float) -> tuple[list[str], float]:
+    bottom = max(yy for _, yy in _legend_places(keys, 0, y, PHONE_WIDTH, PHONE_TEXT))
+    return _legend(keys, 0, y, PHONE_WIDTH, PHONE_TEXT), bottom + 6
+
+
+def completion_chart_phone(trend: tuple[Rate, ...], chart_id: str = "completion-phone-chart") -> str:
+    """:func:`completion_chart` for a phone: a row a month, its name, its bar and its share completed."""
+    s, row, name_w, figure_w = PHONE_TEXT, PHONE_TEXT + 9, 40, 46
+    plot = PHONE_WIDTH - name_w - figure_w
+    parts = []
+    y = 2.0
+    for i, r in enumerate(trend):
+        share = percent(r.completed, r.scheduled)
+        parts.append(_text(name_w - 6, y + s, r.label.split()[0][:3], s, "end"))
+        if share is None:
+            parts.append(_text(name_w + 4, y + s, "nothing scheduled", s, "start", "#555"))  # the words, not a line through them
+        else:
+            fill = "#1f77b4" if i == len(trend) - 1 else "#9ecae1"
+            width = plot * share / 100
+            parts.append(_rect(name_w, y + 3, width, row - 6, fill, f"{r.label}: {share}% ({r.completed} of {r.scheduled})"))
+            parts.append(_text(name_w + width + 4, y + s, f"{share}%", s, "start", "#444"))
+        y += row
+    first, last = (trend[0].label, trend[-1].label) if trend else ("", "")
+    note, h = _note_phone(y + s + 4, f"{first} to {last}: per cent of the month's case-file audits completed by its end (dark: this month)")
+    head = _svg_phone(chart_id, h, "Case-file audits completed, month by month")
+    return head + "".join(parts) + note + "</svg>"
+
+
+def month_grades_chart_phone(g: Grades, scale: tuple[str, ...], chart_id: str = "grades-month-phone-chart") -> str:
+    """:func:`month_grades_chart` for a phone: each bar's name above it, the bar across the chart."""
+    s, bar = PHONE_TEXT, 24
+    primary = {x.grade: x.count for x in g.shares}
+    bars = [(f"All graded ({g.graded})", primary, "primary grade, all audits graded")]
+    if g.moderated:
+        bars += [(f"Before moderation ({g.moderated})", {r.grade: r.primary for r in g.table}, "primary grade of the moderated audits"),
+                 (f"After moderation ({g.moderated})", {r.grade: r.moderated for r in g.table}, "moderated grade")]  # fmt: skip
+    parts, y = [], 2.0
+    for label, counts, what in bars:
+        parts.append(_text(0, y + s, label, s, "start"))
+        y += s + 5
+        total = sum(counts.values())
+        if not total:
+            parts.append(_rect(0, y + bar / 2, PHONE_WIDTH, 1, "#999", "no audit graded", "empty"))
+            parts.append(_text(PHONE_WIDTH / 2, y + bar / 2 - 4, "no audit graded", s, fill="#555"))
+        else:
+            split = dict(zip(scale, shares([counts.get(x, 0) for x in scale])))
+            x = 0.0
+            for grade in scale:
+                n = counts.get(grade, 0)
+                if not n:
+                    continue
+                width = PHONE_WIDTH * n / total
+                fill = colour(grade, scale)
+                parts.append(_rect(x, y, width, bar, fill, f"{what}: {grade_label(grade)} {split[grade]}% ({n} of {total})"))
+                figure = f"{split[grade]}%"
+                if width >= PHONE_CHAR * s * len(figure) + 6:  # a figure only where it fits inside its part of the bar
+                    parts.append(_text(x + width / 2, y + bar / 2 + s * 0.36, figure, s, fill="#fff" if fill in DARK else "#222"))
+                x += width
+        y += bar + 10
+    legend, h = _legend_phone([(grade_label(x), colour(x, scale)) for x in scale], y + s)
+    return _svg_phone(chart_id, h, "Grades this month, primary against moderated") + "".join(parts + legend) + "</svg>"
+
+
+def teams_chart_phone(groups: tuple[Group, ...], chart_id: str = "teams-phone-chart", note: str = "") -> str:
+    """:func:`teams_chart` for a phone: each team's name (wrapped, whole) above its bar, the bar across the chart."""
+    s, bar, figure_w = PHONE_TEXT, 16, 64
+    plot = PHONE_WIDTH - figure_w
+    most = max((g.counts.scheduled for g in groups), default=0) or 1
+    parts, y = [], 2.0
+    if not groups:
+        parts.append(_text(PHONE_WIDTH / 2, y + s, "Nothing was scheduled this month", s))
+        y += s + 8
+    for g in groups:
+        lines = wrap(g.label, PHONE_CHARS)
+        parts.append(_lines(0, y + s, lines, s, "start"))
+        y += (s + 2) * len(lines) + 3
+        x = 0.0
+        for key, label, fill in STATE_COLOURS:
+            n = getattr(g.counts, key)
+            if n:
+                width = plot * n / most
+                parts.append(_rect(x, y, width, bar, fill, f"{g.label}: {label.lower()} {n} of {g.counts.scheduled}"))
+                x += width
+        parts.append(_text(x + 6, y + bar / 2 + s * 0.36, f"{g.counts.completed}/{g.counts.scheduled}", s, "start", "#555"))
+        y += bar + 10
+    legend, h = _legend_phone([(label, fill) for _, label, fill in STATE_COLOURS], y + s)
+    if note:
+        text, h = _note_phone(h + s, note)
+        legend.append(text)
+    return _svg_phone(chart_id, h, "Completion by team") + "".join(parts + legend) + "</svg>"
+
+
+def grades_chart_phone(history: tuple[MonthGrades, ...], scale: tuple[str, ...], chart_id: str = "grades-phone-chart") -> str:
+    """:func:`grades_chart` for a phone: a row a month, primary grades in a thick bar, moderated in a thin one under it."""
+    s, name_w, figure_w, thick, thin = PHONE_TEXT, 58, 56, 14, 6  # "Oct 22" at 13 px
+    plot = PHONE_WIDTH - name_w - figure_w
+    order = list(scale)  # best first, left to right, as the key reads
+    row = max(s + 9, thick + thin + 10)
+    parts, y = [], 2.0
+    for m in history:
+        primary, moderated = dict(m.primary), dict(m.moderated)
+        parts.append(_text(name_w - 6, y + s, m.month.short, s, "end"))
+        n = sum(primary.values())
+        if n:
+            parts += _bar(name_w, y + 2, plot, thick, primary, order, scale, f"{m.month.label}, primary audits")
+            parts.append(_text(name_w + plot + 6, y + s, f"n={n}", s, "start", "#555"))
+        else:
+            parts.append(_text(name_w + 4, y + s, "no audit graded", s, "start", "#555"))
+        if sum(moderated.values()):
+            parts += _bar(name_w, y + 3 + thick, plot, thin, moderated, order, scale, f"{m.month.label}, moderated")
+        y += row
+    legend, h = _legend_phone([(grade_label(g), colour(g, scale)) for g in scale], y + s + 4)
+    note, h = _note_phone(h + s, "thick bar: primary audits; thin bar under it: moderated")
+    return _svg_phone(chart_id, h, "Grades over the last 12 months") + "".join(parts + legend) + note + "</svg>"
+
+
+def _bar(x: float, y: float, width: float, height: float, counts: dict[str, int], order: list[str],
+         scale: tuple[str, ...], what: str) -> list[str]:  # fmt: skip
+    """A 100% bar lying down, its parts in ``order`` from the left (what :func:`_stack` stands up)."""
+    total = sum(counts.values())
+    split = dict(zip(order, shares([counts.get(g, 0) for g in order])))
+    out = []
+    for grade in order:
+        n = counts.get(grade, 0)
+        if n:
+            w = width * n / total
+            out.append(_rect(x, y, w, height, colour(grade, scale), f"{what}: {grade_label(grade)} {split[grade]}% ({n} of {total})"))
+            x += w
+    return out

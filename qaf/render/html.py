@@ -18,7 +18,10 @@ from html import escape
 
 from qaf.engine.report_model import Counts, Group, Rate, Report
 from qaf.engine.report_words import kind_label, reviews_words
-from qaf.render.charts import completion_chart, grades_chart, label_lines, month_grades_chart, teams_chart
+from qaf.render.charts import (
+    completion_chart, completion_chart_phone, grades_chart, grades_chart_phone, label_lines, month_grades_chart,
+    month_grades_chart_phone, teams_chart, teams_chart_phone,
+)  # fmt: skip
 from qaf.render.report import (
     COLUMNS, _table as _md_table, actions_line, area_table, base_line, best_first, day_text, graded_line, history_table, off_scale_line,
     moderation_line, nobody_line, pct, signed_line, target_line,
@@ -52,6 +55,10 @@ details summary { cursor: pointer; margin: .5rem 0; }
 .charts figcaption { font-weight: 600; font-size: .9rem; }
 .charts svg.chart { width: 100%; max-width: 470px; } .charts figure.wide svg.chart { max-width: 580px; }
 .appendix h2:first-child { margin-top: 1rem; }
+svg.chart.phone { display: none; width: 100%; max-width: 480px; }
+@media screen and (max-width: 800px) {  /* below 800 px a desktop chart would be scaled below its own size: its words under 9 px */
+  svg.chart:not(.phone) { display: none; } svg.chart.phone { display: block; }
+}
 @media (max-width: 640px) {
   body { margin: .8rem auto; } h1 { font-size: 1.3rem; } p.lead { font-size: 1rem; }
   .tiles { grid-template-columns: minmax(0, 1fr); } .charts { grid-template-columns: minmax(0, 1fr); }
@@ -251,11 +258,12 @@ def board(r: Report) -> str:
         f'<p class="lead">{escape(c.sentence)}</p>',
         tiles(r),
         '<div class="charts">',
-        f"<figure><figcaption>Completion, last 12 months</figcaption>{completion_chart(r.trend)}</figure>",
+        f"<figure><figcaption>Completion, last 12 months</figcaption>{completion_chart(r.trend)}{completion_chart_phone(r.trend)}</figure>",
         f"<figure><figcaption>Grades in {escape(r.month.label)}, primary against moderated</figcaption>"
-        f"{month_grades_chart(r.grades, r.grades_scale)}</figure>",
+        f"{month_grades_chart(r.grades, r.grades_scale)}{month_grades_chart_phone(r.grades, r.grades_scale)}</figure>",
         f'<figure class="wide"><figcaption>Work first due in {escape(r.month.label)}, by team</figcaption>'
-        f'{teams_chart(shown, "teams-page-chart", width=PAGE_CHART, note=note)}</figure>',
+        f'{teams_chart(shown, "teams-page-chart", width=PAGE_CHART, note=note)}'
+        f'{teams_chart_phone(shown, "teams-page-phone-chart", note=note)}</figure>',
         "</div></main>",
     ])  # fmt: skip
 
@@ -289,11 +297,13 @@ def appendix(r: Report) -> str:
         '<p class="muted">Scheduled means first due in the month (an extended obligation stays in the month it was first due); '
         "the other columns are each obligation's state as at the report date.</p>",
         "<h3>Completion by team</h3>", teams_chart(tuple(t for t in c.by_team if t.key)),
+        teams_chart_phone(tuple(t for t in c.by_team if t.key)),
         "<h3>By kind of work</h3>", _counts("Kind", c.by_kind, c.total),
         "<h3>By row</h3>", _counts("Row", c.by_row), "<h3>By service</h3>", _counts("Service", c.by_service),
         "<h3>By team</h3>", _counts("Team", c.by_team),
         f"<details><summary>By assignee ({len(c.by_assignee)} people)</summary>{_counts('Assignee', c.by_assignee)}</details>",
         "<h2>Grades</h2>", _grades(r), "<h3>Grades over the last 12 months</h3>", grades_chart(r.history, r.grades_scale),
+        grades_chart_phone(r.history, r.grades_scale),
         _from_markdown_table(history_table(r)), "<h2>Targets</h2>", _targets(r), _rest(r),
         "</section>",
     ])  # fmt: skip
