@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from qaf.engine.model import Obligation
+from qaf.engine.model import Obligation, a_kind, kind_words
 from qaf.engine.org import Org, Person
 from qaf.engine.rules_ref import Event
 from qaf.rules.model import Framework
@@ -38,7 +38,8 @@ HELD_DAYS = 92  # qaf's default (no paper says): the three months the frameworks
 
 
 _TOLD_AS, _FOR_THIS = "You are told as the ", " for this work."
-_WHOSE = {"worker": "worker's ", "assignee": "assignee's ", "team": "team's "}  # an alert's 'of': whose post it is
+_WHOSE = {"worker": "worker's ", "assignee": "auditor's ", "team": "team's "}  # an alert's 'of': whose post it is (the
+# assignee of the audit, follow-up or review whose outcome told them: the auditor, in the councils' words)
 
 
 def told_as(role: str, of: str | None = None) -> str:
@@ -104,17 +105,18 @@ def notice_for(fw: Framework, org: Org, ob: Obligation, event: Event, to: Person
     auditor = org.person(ob.assignee or "")
     what = _what(org, ob, worker)
     grade = (event.grade or "").replace("_", " ")
+    work = kind_words(ob.kind)  # an audit, a follow-up audit, a review (3.16's of the file of concern)
     if reason == "alert":
         finding = "significant concerns" if event.concerns else f"a grade of {grade}"
-        subject = f"Alert: {finding} in the {ob.row} audit of {what}"
+        subject = f"Alert: {finding} in the {ob.row} {work} of {what}"
     else:
-        subject = f"{grade.capitalize()} {'moderated ' if event.on == 'moderation' else ''}grade: {ob.row} audit of {what}"
+        subject = f"{grade.capitalize()} {'moderated ' if event.on == 'moderation' else ''}grade: {ob.row} {work} of {what}"
     lines = [
         f"Dear {to.name},",
         "",
-        f"{'The moderation' if event.on == 'moderation' else 'An audit'} under row {ob.row} of {fw.title} found "
+        f"{'The moderation' if event.on == 'moderation' else a_kind(ob.kind).capitalize()} under row {ob.row} of {fw.title} found "
         f"{'significant concerns' if event.concerns else 'no significant concerns'}; the grade is {grade or 'not given'}.",
-        f"Audit: {ob.title}",
+        f"{work.capitalize()}: {ob.title}",
         f"Auditor: {auditor.name if auditor else ob.assignee or 'unassigned'}",
         f"Obligation: {ob.id}",
     ]

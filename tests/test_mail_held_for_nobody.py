@@ -479,7 +479,7 @@ def test_a_rows_two_alerts_to_one_post_waiting_for_a_leaver_go_to_her_successor_
     inbox = delivered(store, date(2024, 4, 26))
     assert alerts(inbox) == [OSCAR, OSCAR]
     assert sorted(ln for m in inbox.messages for ln in m.get_body(("plain",)).get_content().splitlines() if ln.startswith("You are told")) == [
-        "You are told as the assignee's Operations Manager for this work.", "You are told as the worker's Operations Manager for this work."]
+        "You are told as the auditor's Operations Manager for this work.", "You are told as the worker's Operations Manager for this work."]
 
 
 def test_a_rows_alerts_to_the_workers_and_the_auditors_operations_managers_each_say_whose_and_go_to_theirs():
@@ -500,7 +500,7 @@ def test_a_rows_alerts_to_the_workers_and_the_auditors_operations_managers_each_
             for i, a in enumerate(t.then) if a.do == "alert"}  # fmt: skip
     worker, auditor = told_as("Operations Manager", "worker"), told_as("Operations Manager", "assignee")
     assert (worker, auditor) == ("You are told as the worker's Operations Manager for this work.",
-                                 "You are told as the assignee's Operations Manager for this work.")
+                                 "You are told as the auditor's Operations Manager for this work.")
     assert post_of(f"Dear Olive Ops,\n\n{worker}\n") == post_of(f"Dear Otto Ops,\n\n{auditor}\n") == "Operations Manager"
     now = council(people=handed_over(date(2024, 4, 24), {"OM1": OSCAR_AND_HOLLY["OM1"]}))
     for fw in (before, after):

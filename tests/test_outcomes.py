@@ -79,6 +79,25 @@ def test_3_16_significant_concerns_set_off_two_further_files_a_review_and_an_ale
     assert stored[audit.id].status == "done" and stored[audit.id].outcome.grade == "requires_improvement"
 
 
+def test_an_alert_on_a_reviews_findings_says_it_was_the_review_and_whose_post_it_is_for():
+    """3.16: "the file of concern must be reviewed within three months". Where a framework alerts on what a review
+    (or a follow-up audit) finds, the email says which work found it, not "the audit"; and the post it is for is
+    the auditor's Operations Manager, in the councils' words (the framework's ``of: assignee``)."""
+    from qaf.engine.notices import notice_for, whose_of
+    from qaf.engine.rules_ref import Event
+    from qaf.engine.schedule import plan
+
+    fw, org = load_framework(bundled.path("east-sussex-2013"))[0], council()
+    audit = next(o for o in plan(fw, org, date(2024, 4, 1), date(2024, 4, 30), date(2024, 4, 1)).obligations if o.row == "3.16" and o.case)
+    for kind, words in (("review", "review"), ("follow_up_audit", "follow-up audit")):
+        work = dataclasses.replace(audit, kind=kind, cadence=-1, cause=audit.id)
+        alert = notice_for(fw, org, work, Event("e", "outcome", "3.16", kind, "inadequate", True), org.person("OM1"), "alert", "k",
+                           role="Operations Manager", of="assignee")  # fmt: skip
+        assert alert.subject.startswith(f"Alert: significant concerns in the 3.16 {words} of case {audit.case}"), alert.subject
+        assert f"\nA {words} under row 3.16 of " in alert.body and f"\n{words.capitalize()}: {work.title}\n" in alert.body
+        assert "You are told as the auditor's Operations Manager for this work." in alert.body and whose_of(alert.body) == "assignee"
+
+
 def test_the_alert_is_in_the_outbox_that_day(store: SqlStore, db_url: str, capsys):
     scheduled(store, "east-sussex-2013")
     audit = april_audit(store, "3.16", "SW1")
