@@ -38,7 +38,7 @@ from tests.test_actions import _audit_with_two_actions
 from tests.test_report import TAMESIDE, WITH_TARGET, ob, tameside_september
 
 CHROMIUM = "/usr/bin/chromium"
-WIDTHS = {"desktop": 1280, "phone": 390}
+WIDTHS = {"desktop": 1280, "tablet": 700, "phone": 390}  # a tablet held upright, or a narrow window
 SEPT = Month(2023, 9)
 AS_OF = date(2023, 10, 2)
 LONG_TEAM = "Children with Disabilities and Short Breaks Service, North and West Localities"

@@ -58,6 +58,7 @@ details summary { cursor: pointer; margin: .5rem 0; }
 svg.chart.phone { display: none; width: 100%; max-width: 480px; }
 @media screen and (max-width: 800px) {  /* below 800 px a desktop chart would be scaled below its own size: its words under 9 px */
   svg.chart:not(.phone) { display: none; } svg.chart.phone { display: block; }
+  table { display: block; overflow-x: auto; }  /* the appendix's widest table is 770 px: it scrolls in its place, not the page */
 }
 @media (max-width: 640px) {
   body { margin: .8rem auto; } h1 { font-size: 1.3rem; } p.lead { font-size: 1rem; }
