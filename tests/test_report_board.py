@@ -15,6 +15,7 @@ reason; with ``QAF_REQUIRE_CHROMIUM=1`` they fail instead.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import os
@@ -58,6 +59,20 @@ def _need_chromium() -> None:
         pytest.fail(f"{reason} (QAF_REQUIRE_CHROMIUM=1: CI runs the browser tests)")
     if reason:
         pytest.skip(reason)
+
+
+@contextlib.contextmanager
+def _chromium():
+    """Debian's Chromium, headless (the tests' own check that it is here first), closed after."""
+    _need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 def _org() -> Org:
@@ -206,61 +221,48 @@ def shots(tmp_path: Path) -> Path:
 
 
 def test_the_board_page_in_chromium_draws_every_chart_and_nothing_overflows_its_tile(tmp_path: Path, shots: Path):
-    _need_chromium()
     from axe_playwright_python.sync_playwright import Axe
-    from playwright.sync_api import sync_playwright
 
     path = tmp_path / "2023-09.html"
     path.write_text(html(september()), encoding="utf-8")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        try:
-            for name, width in WIDTHS.items():
-                page = browser.new_page(viewport={"width": width, "height": 900})
-                said: list[str] = []
-                page.on("console", lambda m: said.append(f"{m.type}: {m.text}") if m.type in ("error", "assert") else None)
-                page.on("pageerror", lambda e: said.append(f"exception: {e}"))
-                page.goto(path.as_uri())
-                assert said == [], said
-                charts = page.evaluate(CHARTS)
-                ids = ["completion-chart", "grades-month-chart", "teams-page-chart"]
-                if width <= 800:  # a phone is shown the charts drawn for its width, in place of the desktop's
-                    ids = [i.replace("-chart", "-phone-chart") for i in ids]
-                assert [c["id"] for c in charts] == ids, name
-                least = {"completion": 2, "grades-month": 5, "teams-page": 3}  # August and September; 3 + 2 grades; a team each
-                for c in charts:
-                    assert c["bars"] >= least[c["id"].removesuffix("-chart").removesuffix("-phone")] and c["width"] > 250 and c["height"] > 100, (name, c)
-                assert page.evaluate(OVERFLOW) == [], name
-                assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{name}: the page scrolls sideways"
-                tiles = page.locator("main.board .tile").all_inner_texts()
-                assert len(tiles) == 6 and all(re.search(r"\d", t) for t in tiles[:4]), tiles
-                bad = [(v["id"], v["impact"]) for v in Axe().run(page).response["violations"] if v["impact"] in ("serious", "critical")]
-                assert bad == [], (name, bad)
-                page.locator("main.board").screenshot(path=str(shots / f"report-board-{name}.png"))
-                page.screenshot(path=str(shots / f"report-board-{name}-top.png"))
-                page.close()
-        finally:
-            browser.close()
+    with _chromium() as browser:
+        for name, width in WIDTHS.items():
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            said: list[str] = []
+            page.on("console", lambda m: said.append(f"{m.type}: {m.text}") if m.type in ("error", "assert") else None)
+            page.on("pageerror", lambda e: said.append(f"exception: {e}"))
+            page.goto(path.as_uri())
+            assert said == [], said
+            charts = page.evaluate(CHARTS)
+            ids = ["completion-chart", "grades-month-chart", "teams-page-chart"]
+            if width <= 800:  # a phone is shown the charts drawn for its width, in place of the desktop's
+                ids = [i.replace("-chart", "-phone-chart") for i in ids]
+            assert [c["id"] for c in charts] == ids, name
+            least = {"completion": 2, "grades-month": 5, "teams-page": 3}  # August and September; 3 + 2 grades; a team each
+            for c in charts:
+                assert c["bars"] >= least[c["id"].removesuffix("-chart").removesuffix("-phone")] and c["width"] > 250 and c["height"] > 100, (name, c)
+            assert page.evaluate(OVERFLOW) == [], name
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{name}: the page scrolls sideways"
+            tiles = page.locator("main.board .tile").all_inner_texts()
+            assert len(tiles) == 6 and all(re.search(r"\d", t) for t in tiles[:4]), tiles
+            bad = [(v["id"], v["impact"]) for v in Axe().run(page).response["violations"] if v["impact"] in ("serious", "critical")]
+            assert bad == [], (name, bad)
+            page.locator("main.board").screenshot(path=str(shots / f"report-board-{name}.png"))
+            page.screenshot(path=str(shots / f"report-board-{name}-top.png"))
+            page.close()
 
 
 def test_the_overflow_check_is_not_vacuous(tmp_path: Path):
     """A word too long for its tile is caught by the check above."""
-    _need_chromium()
-    from playwright.sync_api import sync_playwright
-
     r = september()
     page_html = html(r).replace("reached the DCS", "reached" + "X" * 60)  # one word, longer than the tile is wide
     assert "X" * 60 in page_html
     path = tmp_path / "bad.html"
     path.write_text(page_html, encoding="utf-8")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.goto(path.as_uri())
-            assert page.evaluate(OVERFLOW) != []
-        finally:
-            browser.close()
+    with _chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(path.as_uri())
+        assert page.evaluate(OVERFLOW) != []
 
 
 # --- the PDF ----------------------------------------------------------------------------------
@@ -425,38 +427,31 @@ def test_on_a_phone_every_word_in_every_chart_is_at_least_11px_and_none_overlaps
     """At 375 px the charts' month names, legends and figures must read without zooming: drawn at 11 px or more (the
     desktop's charts, scaled down to the phone, drew them at 4-9 px), no two words on top of each other, none outside
     its chart's tile or the screen. The Board's page and the appendix, so every chart of the report."""
-    _need_chromium()
     from axe_playwright_python.sync_playwright import Axe
-    from playwright.sync_api import sync_playwright
 
     path = tmp_path / "report.html"
     path.write_text(html(month()), encoding="utf-8")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        try:
-            page = browser.new_page(viewport={"width": PHONE, "height": 800})
-            page.goto(path.as_uri())
-            words = page.evaluate(CHART_WORDS)
-            shown = sorted({w["chart"] for w in words})
-            assert len(shown) == 5, shown  # the Board's three charts and the appendix's two
-            assert len(words) > 60, len(words)
-            small = [(w["chart"], w["text"], round(w["em"], 1), round(w["height"], 1)) for w in words if w["em"] < 11 or w["height"] < 11]
-            assert small == [], f"{len(small)} of {len(words)} words drawn smaller than 11 px: {small[:12]}"
-            assert _overlaps(words) == []
-            assert [(w["chart"], w["text"]) for w in words if not w["inside"]] == []
-            assert page.evaluate("document.documentElement.scrollWidth") <= PHONE, "the page scrolls sideways"
-            bad = [(v["id"], v["impact"]) for v in Axe().run(page).response["violations"] if v["impact"] in ("serious", "critical")]
-            assert bad == [], bad
-            page.screenshot(path=str(shots / f"report-phone-{month.__name__}.png"), full_page=True)
-            page.close()
-        finally:
-            browser.close()
+    with _chromium() as browser:
+        page = browser.new_page(viewport={"width": PHONE, "height": 800})
+        page.goto(path.as_uri())
+        words = page.evaluate(CHART_WORDS)
+        shown = sorted({w["chart"] for w in words})
+        assert len(shown) == 5, shown  # the Board's three charts and the appendix's two
+        assert len(words) > 60, len(words)
+        small = [(w["chart"], w["text"], round(w["em"], 1), round(w["height"], 1)) for w in words if w["em"] < 11 or w["height"] < 11]
+        assert small == [], f"{len(small)} of {len(words)} words drawn smaller than 11 px: {small[:12]}"
+        assert _overlaps(words) == []
+        assert [(w["chart"], w["text"]) for w in words if not w["inside"]] == []
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE, "the page scrolls sideways"
+        bad = [(v["id"], v["impact"]) for v in Axe().run(page).response["violations"] if v["impact"] in ("serious", "critical")]
+        assert bad == [], bad
+        page.screenshot(path=str(shots / f"report-phone-{month.__name__}.png"), full_page=True)
+        page.close()
 
 
 def test_the_phone_check_catches_small_overlapping_and_stray_words(tmp_path: Path):
     """The check above is not vacuous: a 9 px word, two words on one spot and a word past its tile's edge are caught."""
     _need_chromium()
-    from playwright.sync_api import sync_playwright
 
     path = tmp_path / "bad.html"
     path.write_text('<!doctype html><html><body style="margin:0"><figure style="margin:0;width:300px">'
@@ -464,14 +459,10 @@ def test_the_phone_check_catches_small_overlapping_and_stray_words(tmp_path: Pat
                     '<text x="10" y="20" font-size="9">Small</text><text x="100" y="40" font-size="14">Sep</text>'
                     '<text x="104" y="42" font-size="14">Oct</text><text x="280" y="40" font-size="14">Inadequate</text>'
                     "</svg></figure></body></html>")  # fmt: skip
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        try:
-            page = browser.new_page(viewport={"width": PHONE, "height": 800})
-            page.goto(path.as_uri())
-            words = page.evaluate(CHART_WORDS)
-            assert [w["text"] for w in words if w["em"] < 11] == ["Small"]
-            assert _overlaps(words) == [("bad", "Sep", "Oct")]
-            assert [w["text"] for w in words if not w["inside"]] == ["Inadequate"]
-        finally:
-            browser.close()
+    with _chromium() as browser:
+        page = browser.new_page(viewport={"width": PHONE, "height": 800})
+        page.goto(path.as_uri())
+        words = page.evaluate(CHART_WORDS)
+        assert [w["text"] for w in words if w["em"] < 11] == ["Small"]
+        assert _overlaps(words) == [("bad", "Sep", "Oct")]
+        assert [w["text"] for w in words if not w["inside"]] == ["Inadequate"]

@@ -15,6 +15,7 @@ Each chart comes twice: as drawn for a desktop and the A4 page, and (``*_phone``
 from __future__ import annotations
 
 from html import escape
+from typing import Callable
 
 from qaf.engine.report_model import COUNT_FIELDS, Grades, Group, MonthGrades, Rate
 from qaf.engine.report_words import grade_label, percent, shares
@@ -227,16 +228,41 @@ def completion_chart(trend: tuple[Rate, ...], chart_id: str = "completion-chart"
     return "".join(parts)
 
 
+def _grade_bars(g: Grades) -> list[tuple[str, dict[str, int], str]]:
+    """The month's grade bars (label, counts by grade, what a part's title says): all primary grades, then the
+    moderated audits' primary grades against their moderated ones."""
+    bars = [(f"All graded ({g.graded})", {x.grade: x.count for x in g.shares}, "primary grade, all audits graded")]
+    if g.moderated:
+        bars += [(f"Before moderation ({g.moderated})", {r.grade: r.primary for r in g.table}, "primary grade of the moderated audits"),
+                 (f"After moderation ({g.moderated})", {r.grade: r.moderated for r in g.table}, "moderated grade")]  # fmt: skip
+    return bars
+
+
+def _stacked(counts: dict[str, int], scale: tuple[str, ...], what: str, left: float, y: float, plot: float, bar: float,
+             size: float, baseline: float, fits: Callable[[float, str], bool]) -> list[str]:  # fmt: skip
+    """One bar of grades, best first, left to right as the legend reads: each part titled with its share and count,
+    its share written inside it where ``fits(width, figure)``."""
+    total = sum(counts.values())
+    split = dict(zip(scale, shares([counts.get(x, 0) for x in scale])))
+    parts, x = [], left
+    for grade in scale:
+        n = counts.get(grade, 0)
+        if not n:
+            continue
+        width = plot * n / total
+        fill = colour(grade, scale)
+        parts.append(_rect(x, y, width, bar, fill, f"{what}: {grade_label(grade)} {split[grade]}% ({n} of {total})"))
+        figure = f"{split[grade]}%"
+        if fits(width, figure):
+            parts.append(_text(x + width / 2, y + bar / 2 + baseline, figure, size, fill="#fff" if fill in DARK else "#222"))
+        x += width
+    return parts
+
+
 def month_grades_chart(g: Grades, scale: tuple[str, ...], chart_id: str = "grades-month-chart") -> str:
     """The month's grades, best first: all primary grades, then the moderated audits' primary against moderated."""
     w, left, bar, gap = 380, 138, 24, 14
-    primary = {s.grade: s.count for s in g.shares}
-    before = {r.grade: r.primary for r in g.table}
-    after = {r.grade: r.moderated for r in g.table}
-    bars = [(f"All graded ({g.graded})", primary, "primary grade, all audits graded")]
-    if g.moderated:
-        bars += [(f"Before moderation ({g.moderated})", before, "primary grade of the moderated audits"),
-                 (f"After moderation ({g.moderated})", after, "moderated grade")]  # fmt: skip
+    bars = _grade_bars(g)
     keys = [(grade_label(x), colour(x, scale)) for x in scale]
     legend_y = 14 + len(bars) * (bar + gap) + 20
     h = int(max(y for _, y in _legend_places(keys, 10, legend_y, w - 10))) + 10  # a long scale's key on further lines
@@ -251,19 +277,7 @@ def month_grades_chart(g: Grades, scale: tuple[str, ...], chart_id: str = "grade
             parts.append(_rect(left, y + bar / 2, plot, 1, "#999", "no audit graded", "empty"))
             parts.append(_text(left + plot / 2, y + bar / 2 - 4, "no audit graded", 10))
             continue
-        split = dict(zip(scale, shares([counts.get(x, 0) for x in scale])))
-        x = float(left)
-        for grade in scale:  # best first, left to right, as the legend reads
-            n = counts.get(grade, 0)
-            if not n:
-                continue
-            width = plot * n / total
-            fill = colour(grade, scale)
-            parts.append(_rect(x, y, width, bar, fill, f"{what}: {grade_label(grade)} {split[grade]}% ({n} of {total})"))
-            if width >= 26:
-                ink = "#fff" if fill in DARK else "#222"
-                parts.append(_text(x + width / 2, y + bar / 2 + 4, f"{split[grade]}%", 10, fill=ink))
-            x += width
+        parts += _stacked(counts, scale, what, float(left), y, plot, bar, 10, 4, lambda width, figure: width >= 26)
     parts += _legend(keys, 10, legend_y, w - 10)
     parts.append("</svg>")
     return "".join(parts)
@@ -317,33 +331,17 @@ def completion_chart_phone(trend: tuple[Rate, ...], chart_id: str = "completion-
 def month_grades_chart_phone(g: Grades, scale: tuple[str, ...], chart_id: str = "grades-month-phone-chart") -> str:
     """:func:`month_grades_chart` for a phone: each bar's name above it, the bar across the chart."""
     s, bar = PHONE_TEXT, 24
-    primary = {x.grade: x.count for x in g.shares}
-    bars = [(f"All graded ({g.graded})", primary, "primary grade, all audits graded")]
-    if g.moderated:
-        bars += [(f"Before moderation ({g.moderated})", {r.grade: r.primary for r in g.table}, "primary grade of the moderated audits"),
-                 (f"After moderation ({g.moderated})", {r.grade: r.moderated for r in g.table}, "moderated grade")]  # fmt: skip
     parts, y = [], 2.0
-    for label, counts, what in bars:
+    for label, counts, what in _grade_bars(g):
         parts.append(_text(0, y + s, label, s, "start"))
         y += s + 5
         total = sum(counts.values())
         if not total:
             parts.append(_rect(0, y + bar / 2, PHONE_WIDTH, 1, "#999", "no audit graded", "empty"))
             parts.append(_text(PHONE_WIDTH / 2, y + bar / 2 - 4, "no audit graded", s, fill="#555"))
-        else:
-            split = dict(zip(scale, shares([counts.get(x, 0) for x in scale])))
-            x = 0.0
-            for grade in scale:
-                n = counts.get(grade, 0)
-                if not n:
-                    continue
-                width = PHONE_WIDTH * n / total
-                fill = colour(grade, scale)
-                parts.append(_rect(x, y, width, bar, fill, f"{what}: {grade_label(grade)} {split[grade]}% ({n} of {total})"))
-                figure = f"{split[grade]}%"
-                if width >= PHONE_CHAR * s * len(figure) + 6:  # a figure only where it fits inside its part of the bar
-                    parts.append(_text(x + width / 2, y + bar / 2 + s * 0.36, figure, s, fill="#fff" if fill in DARK else "#222"))
-                x += width
+        else:  # a figure only where it fits inside its part of the bar
+            parts += _stacked(counts, scale, what, 0.0, y, PHONE_WIDTH, bar, s, s * 0.36,
+                              lambda width, figure: width >= PHONE_CHAR * s * len(figure) + 6)  # fmt: skip
         y += bar + 10
     legend, h = _legend_phone([(grade_label(x), colour(x, scale)) for x in scale], y + s)
     return _svg_phone(chart_id, h, "Grades this month, primary against moderated") + "".join(parts + legend) + "</svg>"
