@@ -19,7 +19,8 @@ _DIGESTS: dict[int, tuple[Framework, str]] = {}
 # The edition of qaf's own planning rules. Raise it when the same framework and organisation plan differently
 # (2: anniversaries repeat, week blocks have no stub at the year's end, work due "within N days" is never due
 # before its event; 3: a moderation sample cut keeps the done work first and cancels the rest; 4: a row's cadences
-# of one kind titled alike are titled apart, 1.6's monthly one-to-one and quarterly review), so that a store plans its
+# of one kind titled alike are titled apart, 1.6's monthly one-to-one and quarterly review, and a team's meeting is
+# 'with' it, its report 'on' it), so that a store plans its
 # windows again at once, not when the framework or the organisation next changes (or, for a window's event rows alone, never).
 PLANNING_RULES = 4
 

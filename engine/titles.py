@@ -29,6 +29,9 @@ VERB = {
     "action": "Action from",
 }
 SHORT = 70
+# the word before a team (service, area) the work is for, where the kind's verb cannot take it: 3.13's "Report
+# quarterly to the Head of Service on key themes", 1.12's Elected Members "meet ... with front-line staff"
+TEAM_WORD = {"meeting": "with", "report": "on", "task": "for"}
 
 
 def short_task(row: Row) -> str:
@@ -62,8 +65,8 @@ def about(org: Org, c: Cadence, s: Subject, case: str | None) -> str:
         return f"a case of {s.label}"
     if s.kind == "body":  # "Meeting of Cabinet", "Report to Cabinet"
         return f"of {s.label}" if c.kind in ("meeting", "visit") else f"to {s.label}"
-    if s.kind in ("team", "service", "area"):
-        return s.label
+    if s.kind in ("team", "service", "area"):  # "Visit team X"; a team's meeting is with it, its report on it
+        return f"{TEAM_WORD[c.kind]} {s.label}" if c.kind in TEAM_WORD else s.label
     if s.kind in ("worker", "case_holder"):  # "for each worker": a manager's several tell apart by whom
         return f"{'with' if c.kind in ('meeting', 'visit') else 'of'} {s.label}"
     if c.kind in ("report",) and c.to:
@@ -81,7 +84,7 @@ def title(org: Org, row: Row, c: Cadence, s: Subject, case: str | None) -> str:
         often, after = told
         if often:  # "Monthly meeting with ...", "Quarterly audit of case ...": what a feed's summary keeps
             noun = NOUN.get(c.kind, verb.lower())
-            head = f"{often} {noun if not what or what.startswith(('of ', 'to ', 'with ')) else CONNECTED.get(c.kind, noun)} {what}".strip()
+            head = f"{often} {noun if not what or what.startswith(('of ', 'to ', 'with ', 'on ', 'for ')) else CONNECTED.get(c.kind, noun)} {what}".strip()
         head += after
     return f"{head} — {row.id} {short_task(row)}"
 

@@ -478,3 +478,27 @@ def test_the_same_inputs_give_the_same_plan(east_sussex):
     a = plan(east_sussex, council(), *YEAR, TODAY)
     b = plan(east_sussex, council(), *YEAR, TODAY)
     assert a == b
+
+
+def test_a_teams_meetings_and_reports_are_titled_as_a_council_writes_them():
+    """East Sussex 3.13 asks each Operations Manager to "Report quarterly to the Head of Service on key themes" of her
+    teams' audits, 1.12's Elected Members "meet ... with front-line staff": a team's meeting is a meeting with the
+    team, its report a report on the team, and a monthly one told from a quarterly one still says so, never
+    "Monthly meeting team ..." or "Report team ..."."""
+    from qaf.rules.loader import load_text
+
+    text = ("qaf: 1\nid: x\ntitle: T\nroles: [Practice Manager, Head of Service]\nrows:\n  - id: '1'\n"
+            "    role: Practice Manager\n    task: Team meetings and reports\n    frequency: Monthly\n    purpose: p\n"
+            "    by: [Practice Manager]\n    cadences:\n"
+            "      - {kind: meeting, every: month, per: team}\n      - {kind: meeting, every: quarter, per: team}\n"
+            "      - {kind: report, every: month, per: team, to: [Head of Service]}\n"
+            "      - {kind: task, every: month, per: team}\n")  # fmt: skip
+    fw, problems = load_text(text, "teams.yaml")
+    assert fw is not None and not [p for p in problems if p.is_error]
+    org = council()
+    june = plan(fw, org, date(2024, 6, 1), date(2024, 6, 30), date(2024, 6, 1)).obligations
+    team = next(o for o in june if o.subject_kind == "team")
+    label = org.team(team.subject).name
+    heads = {o.title.split(" — ")[0] for o in june if o.subject == team.subject}
+    assert heads == {f"Monthly meeting with team {label}", f"Quarterly meeting with team {label}",
+                     f"Report on team {label}", f"Task for team {label}"}
