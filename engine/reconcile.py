@@ -110,6 +110,15 @@ def changes(old: Obligation, new: Obligation) -> dict[str, Any]:
     return {k: v for k, v in want.items() if current[k] != v}
 
 
+def retitled(old: Obligation, new: Obligation) -> str | None:
+    """The title cancelled work takes from the plan, when only its title differs, or None.
+
+    Cancelled work stays cancelled: its status, reason, dates and people are as they were; only its title follows
+    the plan (1.6's monthly one-to-one and quarterly review, both called off, say which each was in a feed, not
+    "CANCELLED: Meeting with ..." twice). Never when the plan names another case than the one it was for."""
+    return new.title if new.title != old.title and new.case == old.case else None
+
+
 def reconcile(plan: Plan, fw: Framework, org: Org, existing: dict[str, Obligation], done: Iterable[Obligation] = ()) -> Changes:
     """What the store must do so that the window holds what ``plan`` says (``existing``: what it holds;
     ``done``: done work besides, whose periods may lie within the plan's, see :func:`done_counts`)."""
@@ -142,6 +151,8 @@ def reconcile(plan: Plan, fw: Framework, org: Org, existing: dict[str, Obligatio
                           "period_end": new.period_end, "due": due}  # fmt: skip
                 updates.append((old, fields))
                 reopened += 1
+            elif (title := retitled(old, new)) is not None:
+                updates.append((old, {"title": title}))
             continue
         fields = changes(old, new)
         if not fields:

@@ -8,7 +8,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from qaf.cli.main import main
 from qaf.engine.query import Filters
@@ -101,6 +101,39 @@ def test_a_store_planned_before_1_6s_meetings_were_told_apart_retitles_them_as_t
     assert set(now) == set(old) and {o.sequence for o in now.values()} == {o.sequence + 1 for o in old.values()}
     assert {o.cadence: o.title.split(" — ")[0] for o in now.values()} == {
         0: "Monthly meeting with Director of Children's Services", 1: "Quarterly meeting with Director of Children's Services"}
+
+
+def test_1_6s_two_june_meetings_cancelled_before_they_were_told_apart_are_retitled_and_stay_cancelled(store: SqlStore, east_sussex, monkeypatch):
+    """1.6's monthly one-to-one and quarterly review with the DCS in June, both called off by the Chief Executive
+    under the qaf that titled both "Meeting with Director of Children's Services": her feed showed
+    "CANCELLED: Meeting with ..." twice. At the next tick each says which meeting it was, and stays cancelled for
+    the reason given, its reminders and escalations as they were: a title told apart never revives work."""
+    from qaf.calendars.events import summary
+    from qaf.engine import fingerprint, titles
+
+    with monkeypatch.context() as before:
+        before.setattr(fingerprint, "PLANNING_RULES", 3)  # the planning rules of the qaf before
+        before.setattr(titles, "apart", lambda row, c: None)
+        scheduling.schedule(store, east_sussex, council(), *YEAR, TODAY)
+    june = [o for o in store.obligations(Filters(row="1.6")) if o.period_end == date(2024, 6, 30)]
+    assert len(june) == 2 and len({o.title for o in june}) == 1
+    with store.write() as conn:
+        conn.execute(update(OBLIGATIONS).where(OBLIGATIONS.c.id.in_([o.id for o in june])).values(
+            status="cancelled", status_reason="called off by the Chief Executive", escalated=0, updated_at=datetime.now(timezone.utc)))
+    held = {o.id: o for o in store.obligations(Filters(row="1.6")) if o.id in {j.id for j in june}}
+    rest = [c for c in OBLIGATIONS.c if c.name not in ("title", "sequence", "updated_at")]
+    with store.engine.connect() as conn:
+        as_they_were = sorted(conn.execute(select(*rest).where(OBLIGATIONS.c.id.in_(held))).all())
+    scheduling.schedule(store, east_sussex, council(), *YEAR, TODAY)
+    now = {o.id: o for o in store.obligations(Filters(row="1.6")) if o.id in held}
+    assert sorted(o.title.split(" — ")[0] for o in now.values()) == [
+        "Monthly meeting with Director of Children's Services", "Quarterly meeting with Director of Children's Services"]
+    assert {(o.status, o.status_reason, o.assignee) for o in now.values()} == {("cancelled", "called off by the Chief Executive", "CE1")}
+    with store.engine.connect() as conn:
+        assert sorted(conn.execute(select(*rest).where(OBLIGATIONS.c.id.in_(held))).all()) == as_they_were, "all else as it was"
+    assert {o.sequence for o in now.values()} == {o.sequence + 1 for o in held.values()}, "its events say they changed"
+    assert len({summary(o, council()) for o in now.values()}) == 2
+    assert scheduling.schedule(store, east_sussex, council(), *YEAR, TODAY, force=True).updated == 0
 
 
 def staying():
