@@ -27,7 +27,8 @@ What counts, precisely (the tests follow these rules):
   "Moderated Audits"). A moderation (a re-audit) is the audit's moderated
   grade, never an audit of its own; a review (3.16's file of concern read
   again within three months, 4.13's peer review of an area) is graded work
-  counted apart (``Grades.reviews``), never among the audits. The Tameside table compares, over those of them moderated by now, the
+  counted apart (``Grades.reviews``), never among the audits, and so are its
+  moderation and its contest (``Grades.reviews_moderated``, ``reviews_contested``). The Tameside table compares, over those of them moderated by now, the
   primary grade with the moderated grade, worst grade first, leaving out
   grades with no audit in either column. Upscaled: the moderator graded
   better; downscaled: worse; the agreement rate is agreed / moderated.
@@ -219,11 +220,19 @@ def graded_in(obligations: Iterable[Obligation], month: Month) -> list[Obligatio
     return [o for o in obligations if o.kind in AUDITS and was_graded(o) and o.outcome.date in month]
 
 
-def reviews_graded_in(obligations: Iterable[Obligation], month: Month) -> tuple[int, int]:
-    """Reviews whose grade is dated in ``month``, and how many of them found significant concerns (3.16's file of
-    concern read again and its concerns still there): graded work, counted apart from the audits."""
-    reviews = [o for o in obligations if o.kind == "review" and was_graded(o) and o.outcome.date in month]
-    return len(reviews), sum(1 for o in reviews if o.outcome.concerns)
+def reviews_graded_in(obligations: Iterable[Obligation], month: Month) -> dict[str, int]:
+    """Reviews whose grade is dated in ``month``, how many of them found significant concerns (3.16's file of
+    concern read again and its concerns still there), were moderated, were contested and of those were settled by
+    moderation: graded work, counted apart from the audits (:class:`Grades`' ``reviews...`` fields)."""
+    return review_counts([o for o in obligations if o.kind == "review" and was_graded(o) and o.outcome.date in month])
+
+
+def review_counts(reviews: Sequence[Obligation]) -> dict[str, int]:
+    """:class:`Grades`' figures of graded ``reviews``, counted apart from the audits'."""
+    contested = [o for o in reviews if o.outcome.contested]
+    return {"reviews": len(reviews), "review_concerns": sum(1 for o in reviews if o.outcome.concerns),
+            "reviews_moderated": sum(1 for o in reviews if _moderated(o)), "reviews_contested": len(contested),
+            "reviews_contested_settled": sum(1 for o in contested if _moderated(o))}  # fmt: skip
 
 
 def _moderated(o: Obligation) -> bool:
@@ -472,11 +481,10 @@ def figures(
         for e in sorted((e for e in extensions if e.obligation in ids and due[e.obligation] in month), key=lambda e: (e.first, e.obligation))
     )  # fmt: skip
     scale = report_scale(fw.grades, mine)
-    reviews, review_concerns = reviews_graded_in(mine, month)
     return Report(
         framework=fw.id, title=fw.title, council=fw.council, month=month, as_of=as_of, grades_scale=scale,
         grades_off_scale=scale[len(fw.grades):], completion=completion(fw, org, month, scheduled, as_of, due, done_on or {}),
-        grades=replace(grades(scale, graded, fw.areas, signs_off(fw), fw.grades), reviews=reviews, review_concerns=review_concerns),
+        grades=replace(grades(scale, graded, fw.areas, signs_off(fw), fw.grades), **reviews_graded_in(mine, month)),
         follow_ups=follow_ups(mine, month, as_of), reviews_due=reviews_due(org, mine, month),
         reminders=reminders, escalations=rungs, extensions=extended, targets=targets(fw, graded),
         history=history(scale, mine, month), actions=actions(mine, month, as_of),

@@ -114,6 +114,9 @@ class Grades:
     across: int = 0  # of the moderated, graded on a scale the framework no longer has: neither up, down nor agreed
     reviews: int = 0  # reviews graded in the month (3.16's file of concern read again, 4.13's peer review): counted apart
     review_concerns: int = 0  # of them, with significant concerns: the file of concern still of concern
+    reviews_moderated: int = 0  # of them, moderated by now: never in ``moderated`` (audits only)
+    reviews_contested: int = 0  # of them, contested: never in ``contested`` (audits only)
+    reviews_contested_settled: int = 0  # of those contested, settled by moderation
 
 
 @dataclass(frozen=True, slots=True)

@@ -118,6 +118,20 @@ def tenths(n: int, of: int) -> float | None:
     return ((2000 * n + of) // (2 * of)) / 10
 
 
+def reviews_moderation_words(g) -> str:
+    """What became of the month's graded reviews, counted apart from the audits' moderations and contests (a
+    :class:`~qaf.engine.report_model.Grades`); "" when no review was graded.
+
+    >>> from qaf.engine.report_model import Grades
+    >>> reviews_moderation_words(Grades(0, (), 0, 0, (), reviews=2, reviews_moderated=1, reviews_contested=1, reviews_contested_settled=1))
+    'Reviews, counted apart: 1 of 2 moderated; contested: 1 (1 settled by moderation)'
+    """
+    if not g.reviews:
+        return ""
+    return (f"Reviews, counted apart: {g.reviews_moderated} of {g.reviews} moderated; contested: {g.reviews_contested} "
+            f"({g.reviews_contested_settled} settled by moderation)")
+
+
 def reviews_words(n: int, audits: int, concerns: int = 0) -> str:
     """"one review was graded as well, counted apart" (after ``audits`` graded; "graded, counted apart" after none),
     saying how many found significant concerns: a review reads again a file (or a service) audited before, never an

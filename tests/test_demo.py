@@ -48,6 +48,14 @@ def check_summary_against_the_store(out: Path) -> dict:
         where b.kind in ('audit', 'follow_up_audit') and o.grade is not null and o.audit_date between :first and :last
     """, first=summary["first"], last=summary["last"])  # fmt: skip
     assert (summary["graded"], summary["concerns"], summary["moderated"], summary["contested"]) == (graded, concerns, moderated, contested)
+    [(reviews, review_concerns, reviews_moderated, reviews_contested)] = sql(db, """
+        select count(*), coalesce(sum(o.concerns), 0), coalesce(sum(o.moderated_grade is not null), 0), coalesce(sum(o.contested), 0)
+        from outcomes o join obligations b on b.id = o.obligation
+        where b.kind = 'review' and o.grade is not null and o.audit_date between :first and :last
+    """, first=summary["first"], last=summary["last"])  # fmt: skip
+    # reviews are graded work counted apart from the audits: their own figures, never in the audits'
+    assert (summary["reviews"]["reviews"], summary["reviews"]["review_concerns"], summary["reviews"]["reviews_moderated"],
+            summary["reviews"]["reviews_contested"]) == (reviews, review_concerns, reviews_moderated, reviews_contested)  # fmt: skip
     assert sum(summary["grade_counts"].values()) == graded
     assert summary["upscaled"] + summary["downscaled"] + summary["agreed"] == moderated
     follow_ups = dict(sql(db, "select kind, count(*) from obligations where cadence = -1 group by kind"))
@@ -111,6 +119,25 @@ def test_the_summarys_grade_counts_are_written_as_its_other_figures_are():
                   grade_counts={"outstanding": 144, "good": 1042, "requires_improvement": 716, "inadequate": 269})
     assert "audits graded: 2,171 (Outstanding 144, Good 1,042, Requires Improvement 716, Inadequate 269)" in markdown(
         Summary(**fields))
+
+
+def test_the_summary_says_the_years_reviews_moderated_and_contested_apart_from_the_audits():
+    """3.16's files of concern "reviewed within three months": a year's reviews are graded work counted apart from
+    the audits, and the summary says how many were moderated and contested beside the audits' own figures."""
+    from qaf.demo.summary import Summary, markdown
+
+    fields = {f: 0 for f in Summary.__dataclass_fields__}
+    fields.update(first=date(2026, 4, 1), last=date(2027, 3, 31), council={"people": 262, "teams": 30, "cases": 2814,
+                  "open_cases": 2424}, framework="east-sussex-2013", by_status={}, by_kind={}, follow_ups={},
+                  escalations={}, outbox={}, feeds=(), reports=(), seconds=0.0, grade_counts={}, moderated=2, agreed=2,
+                  contested=2, contested_settled=2, audits={k: 0 for k in ("scheduled", "completed", "completed_late",
+                  "rescheduled", "overdue", "open", "waived", "cancelled")},
+                  reviews={"reviews": 1204, "review_concerns": 31, "reviews_moderated": 3, "reviews_contested": 2,
+                           "reviews_contested_settled": 1})  # fmt: skip
+    md = markdown(Summary(**fields))
+    assert "- Moderated: 2 audits (0 upscaled, 0 downscaled, 2 agreed); contested: 2 (2 settled by moderation)." in md
+    assert ("- Reviews graded, counted apart from the audits: 1,204 (31 with significant concerns); 3 moderated; "
+            "contested: 2 (1 settled by moderation).") in md
 
 
 def test_a_second_run_starts_afresh_and_the_same_seed_gives_the_same_year(tmp_path: Path, capsys):

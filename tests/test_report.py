@@ -451,6 +451,30 @@ def test_issue14_3_tameside_november_2023_overall_and_the_areas_table_and_the_tr
     assert "areas of practice" in render(r, "html")
 
 
+def test_a_contested_review_settled_by_moderation_is_said_apart_from_the_audits_contested_and_moderated():
+    """3.16: the file of concern "must be reviewed within three months". February's review of it is graded
+    inadequate, contested by the worker and moderated to requires improvement; one audit of the month is contested
+    too, not yet moderated. The Board reads one audit contested, none moderated, and the review moderated and
+    contested apart, in the words, the Board's tile, the CSV and the JSON alike: never a review among the audits."""
+    concern = ob(1, date(2025, 1, 31), status="done", grade="inadequate", concerns=True, on=date(2025, 1, 5))
+    review = dataclasses.replace(ob(2, date(2025, 2, 28), kind="review", cadence=-1, status="done", grade="inadequate", concerns=True,
+                                    contested=True, moderated="requires_improvement", on=date(2025, 2, 26)), case=concern.case, cause=concern.id)  # fmt: skip
+    audit = ob(3, date(2025, 2, 28), status="done", grade="requires_improvement", contested=True, on=date(2025, 2, 20))
+    r = figures(EAST_SUSSEX, council(), [concern, review, audit], [], [], Month(2025, 2), date(2025, 3, 3))
+    g = r.grades
+    assert (g.contested, g.contested_settled, g.moderated) == (1, 0, 0), "the audits' own figures"
+    assert (g.reviews, g.reviews_moderated, g.reviews_contested, g.reviews_contested_settled) == (1, 1, 1, 1)
+    said = "Reviews, counted apart: 1 of 1 moderated; contested: 1 (1 settled by moderation)."
+    md, page = render(r, "md"), render(r, "html")
+    assert "Contested grades: 1 (0 settled by moderation)." in md and said in md
+    assert "Contested grades: 1 (0 settled by moderation)." in page and page.count(said) == 2, "the Grades section and the Board's tile"
+    rows = [tuple(line[2:]) for line in csv.reader(io.StringIO(render(r, "csv")))]
+    assert {("moderation", "reviews", "", "reviews graded, counted apart", m, "1") for m in ("moderated", "contested", "contested_settled")} <= set(rows)
+    assert ("moderation", "all", "", "", "contested", "1") in rows
+    data = json.loads(render(r, "json"))["grades"]
+    assert (data["contested"], data["reviews_contested"], data["reviews_moderated"], data["reviews_contested_settled"]) == (1, 1, 1, 1)
+
+
 def test_3_16s_review_finding_the_file_of_concern_still_of_concern_is_said_to_the_board():
     """3.16: "the file of concern must be reviewed within three months ensuring that the recommendations regarding
     safe care planning have been actioned". January's audit found significant concerns; February's review of the

@@ -775,3 +775,19 @@ def test_the_directors_page_says_the_reviews_graded_in_a_month_as_the_monthly_re
     page = " ".join(words(site.signed_in(DANA).get("/director?month=2024-06").text).split())
     assert "0 graded, 0 with significant concerns 1 review graded, 0 with significant concerns, counted apart from the audits" in page
     assert "No audit was graded in June 2024; one review was graded, counted apart." in page
+
+
+def test_the_directors_page_says_a_contested_review_apart_from_the_audits_as_the_monthly_report_does(site: Site):
+    """3.16's review of a file of concern, graded in June and contested: the monthly report says it apart from the
+    audits' contests and moderations ("Reviews, counted apart: ..."), and the Director's page, "the same figures as
+    the monthly QA report", says it in the same words."""
+    concern = may_audit(site.store, "SW2")
+    review = next(o for o in site.store.obligations(Filters(row="3.16", statuses=None)) if o.kind == "review" and o.cause == concern.id)
+    recording.record(site.store, Recording(review.id, "inadequate", by=review.assignee, date=date(2024, 6, 7)), TODAY)
+    recording.contest(site.store, review.id, None, date(2024, 6, 10), TODAY)
+    fw = site.store.frameworks()[0]
+    expected = reporting.report(site.store, fw, Month(2024, 6), TODAY)
+    said = "Reviews, counted apart: 0 of 1 moderated; contested: 1 (0 settled by moderation)."
+    assert (expected.grades.contested, expected.grades.reviews_contested) == (0, 1) and said in render(expected, "md")
+    page = " ".join(words(site.signed_in(DANA).get("/director?month=2024-06").text).split())
+    assert said in page

@@ -16,7 +16,7 @@ from pathlib import Path
 from qaf.engine.model import STATUSES
 from qaf.engine.outcomes import was_graded
 from qaf.engine.query import Filters
-from qaf.engine.report import AUDITS, GRADED, count, escalations, first_due, grades
+from qaf.engine.report import AUDITS, GRADED, count, escalations, first_due, grades, review_counts
 from qaf.engine.report_words import Month, grade_label, kind_label, number
 from qaf.store import outbox as outbox_store
 from qaf.store import reports as report_store
@@ -56,6 +56,7 @@ class Summary:
     reports: tuple[str, ...] = ()
     seconds: float = 0.0
     nobody: int = 0  # rungs raised with nobody above the assignee to tell: in the store's escalations, never emailed
+    reviews: dict[str, int] | None = None  # reviews graded in the year, counted apart from the audits: Grades' reviews... figures
 
 
 def read_summary(store, fw, first: date, last: date, email_files: int, feeds=(), reports=(), seconds: float = 0.0) -> Summary:
@@ -77,6 +78,7 @@ def read_summary(store, fw, first: date, last: date, email_files: int, feeds=(),
     year_audits = [o for o in obligations if o.kind in GRADED and first <= due[o.id] <= last]
     graded = [o for o in obligations if o.kind in AUDITS and was_graded(o) and o.outcome.date and first <= o.outcome.date <= last]  # each audit once, as the report
     g = grades(fw.grades, graded)
+    reviews = review_counts([o for o in obligations if o.kind == "review" and was_graded(o) and o.outcome.date and first <= o.outcome.date <= last])
     ids = {o.id for o in obligations}
     reminders, rungs = 0, ()
     for m in _months(first, last):
@@ -99,8 +101,14 @@ def read_summary(store, fw, first: date, last: date, email_files: int, feeds=(),
         sum(1 for o in obligations if o.id in done_on), g.graded, g.concerns,
         {s.grade: s.count for s in g.shares}, g.moderated, g.upscaled, g.downscaled, g.agreed, g.contested,
         g.contested_settled, dict(sorted(follow_ups.items())), sum(1 for e in extensions if e.obligation in ids),
-        reminders, by_rung, dict(sorted(outbox.items())), email_files, tuple(feeds), tuple(reports), round(seconds, 1), nobody,
+        reminders, by_rung, dict(sorted(outbox.items())), email_files, tuple(feeds), tuple(reports), round(seconds, 1), nobody, reviews,
     )  # fmt: skip
+
+
+def reviews_line(r: dict[str, int]) -> str:
+    """The year's graded reviews, counted apart from the audits as the monthly report counts them."""
+    return (f"- Reviews graded, counted apart from the audits: {r['reviews']:,} ({r['review_concerns']:,} with significant concerns); "
+            f"{r['reviews_moderated']} moderated; contested: {r['reviews_contested']} ({r['reviews_contested_settled']} settled by moderation).")
 
 
 def _months(first: date, last: date) -> list[Month]:
@@ -139,6 +147,7 @@ def markdown(s: Summary, out: Path | str = "OUT") -> str:
         f"- Follow-ups set off by findings and contests: {follow}.",
         f"- Moderated: {s.moderated} audits ({s.upscaled} upscaled, {s.downscaled} downscaled, {s.agreed} agreed); "
         f"contested: {s.contested} ({s.contested_settled} settled by moderation).",
+        *([reviews_line(s.reviews)] if s.reviews and s.reviews["reviews"] else []),
         f"- Extensions granted: {s.extensions}.",
         f"- Escalations raised: {rungs}; reminders before the due date: {s.reminders:,}"
         + (f"; raised with nobody to tell (nobody above the assignee, or an owner who has left; recorded, not emailed): {s.nobody:,}." if s.nobody else "."),

@@ -17,7 +17,7 @@ from __future__ import annotations
 from html import escape
 
 from qaf.engine.report_model import Counts, Group, Rate, Report
-from qaf.engine.report_words import kind_label, reviews_words
+from qaf.engine.report_words import kind_label, reviews_moderation_words, reviews_words
 from qaf.render.charts import (
     completion_chart, completion_chart_phone, grades_chart, grades_chart_phone, label_lines, month_grades_chart,
     month_grades_chart_phone, teams_chart, teams_chart_phone,
@@ -126,6 +126,8 @@ def _grades(r: Report) -> str:
     else:
         out.append(f"<p>No audit graded in {escape(r.month.label)} has been moderated yet.</p>")
     out.append(f"<p>Contested grades: {g.contested} ({g.contested_settled} settled by moderation).</p>")
+    if g.reviews:
+        out.append(f"<p>{escape(reviews_moderation_words(g))}.</p>")
     return "".join(out)
 
 
@@ -194,7 +196,8 @@ def tiles(r: Report) -> str:
         f'<p class="big">{g.graded:,}</p><p>audits graded in {escape(m)} (primary grades)'
         + (f"; {escape(reviews_words(g.reviews, g.graded, g.review_concerns))}" if g.reviews else "") + "</p>"
         f"<p>{escape(moderated[0].upper() + moderated[1:])}.</p><p>{g.concerns} with significant concerns"
-        + (f"; moderated audits QA-signed: {g.signed} of {g.moderated}" if g.signed is not None and g.moderated else "") + ".</p>"))  # fmt: skip
+        + (f"; moderated audits QA-signed: {g.signed} of {g.moderated}" if g.signed is not None and g.moderated else "") + ".</p>"
+        + (f"<p>{escape(reviews_moderation_words(g))}.</p>" if g.reviews else "")))  # fmt: skip
     act = r.actions
     actions = _tile("Actions from audits", _trio([(act.raised, "raised this month"), (act.done, "of them done"), (act.overdue, "overdue now")])
                     + f"<p>{act.open} still to do, whenever raised.</p>", "alert" if act.overdue else "")  # fmt: skip

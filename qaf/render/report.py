@@ -15,7 +15,7 @@ from typing import Any, Iterator
 
 from qaf.engine import spreadsheet
 from qaf.engine.report_model import Counts, Group, Rate, Report
-from qaf.engine.report_words import Month, grade_label, kind_label, number, reviews_words
+from qaf.engine.report_words import Month, grade_label, kind_label, number, reviews_moderation_words, reviews_words
 
 FORMATS = ("md", "html", "json", "csv", "pdf")  # pdf: the html, printed by qaf.render.pdf
 COLUMNS = (
@@ -182,6 +182,7 @@ def markdown(report: Report) -> str:
         out += _table(["Grade", "Audits", "Share"], [[s.label, s.count, pct(s.percent)] for s in g.shares])
     out += tameside_table(r)
     out += [f"Contested grades: {g.contested} ({g.contested_settled} settled by moderation).", ""]
+    out += [reviews_moderation_words(g) + ".", ""] if g.reviews else []
     out += ["## Targets", ""]
     out += [f"- {target_line(t)}" for t in r.targets] or ["The framework sets no targets."]
     out += ["", "## Follow-ups and actions", ""]
@@ -318,6 +319,8 @@ def _figures(r: Report) -> Iterator[tuple[str, str, str, str, str, object]]:
     for measure in ("graded", "concerns", "moderated", "upscaled", "downscaled", "agreed", "across", "agreement_percent", "contested",
                     "contested_settled"):  # fmt: skip
         yield "moderation", "all", "", "", measure, getattr(g, measure)
+    for measure in ("moderated", "contested", "contested_settled"):  # the month's graded reviews', never in the audits' above
+        yield "moderation", "reviews", "", "reviews graded, counted apart", measure, getattr(g, f"reviews_{measure}")
     for t in r.targets:
         for measure, value in (("max_percent", t.max_percent), ("percent", t.percent), ("count", t.count), ("of", t.of),
                                ("met", "" if t.met is None else int(t.met)), ("off_scale", t.off_scale)):  # fmt: skip

@@ -36,7 +36,7 @@ from qaf.calendars import access
 from qaf.engine.model import DONE, OPEN, OVERDUE, RESCHEDULED, Obligation, status_words
 from qaf.engine.notices import HELD_DAYS
 from qaf.engine.query import STORED, Filters, QueryError
-from qaf.engine.report_words import Month, reviews_words
+from qaf.engine.report_words import Month, reviews_moderation_words, reviews_words
 from qaf.rules.model import KINDS
 from qaf.rules.plain import iso_day
 from qaf.rules.problems import InputError
@@ -270,7 +270,7 @@ def director_page(site: Site, who: Viewer, month_text: str | None, framework_id:
     late, late_total = late_now(store, org, fw.id, today)
     return page("director.html", **context, report=report, year=year, reached=reached[:50], reached_total=len(reached),
                 late=late[:LATE_PEOPLE], late_people=len(late), late_total=late_total,
-                held=held[:50], held_total=len(held), held_days=HELD_DAYS, reviews_words=reviews_words,
+                held=held[:50], held_total=len(held), held_days=HELD_DAYS, reviews_words=reviews_words, reviews_moderation_words=reviews_moderation_words,
                 obs=obs, name=lambda pid: name_of(org, pid), prev=month.plus(-1), next=month.plus(1) if month.plus(1).first <= today else None)  # fmt: skip
 
 
