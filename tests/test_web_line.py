@@ -791,3 +791,34 @@ def test_the_directors_page_says_a_contested_review_apart_from_the_audits_as_the
     assert (expected.grades.contested, expected.grades.reviews_contested) == (0, 1) and said in render(expected, "md")
     page = " ".join(words(site.signed_in(DANA).get("/director?month=2024-06").text).split())
     assert said in page
+
+
+def test_with_two_frameworks_each_overdue_link_of_the_directors_page_opens_that_frameworks_work_the_same_count(site: Site):
+    """East Sussex and Tameside both loaded: the Director's "Overdue today, and who is on it" counts the framework
+    shown, and its links said so in a form no browser reads ('&amp;amp;framework='): each name opened the search of
+    that person's overdue work under every framework (Pat: 5 on the page, 11 found), and "All overdue work" 46,
+    not East Sussex's 30. Each link opens the work it counts, under the framework shown."""
+    import html
+
+    from qaf.rules import bundled
+    from qaf.rules.loader import load_framework
+    from qaf.usecases import scheduling
+    from tests.test_feeds import YEAR
+
+    tameside = load_framework(bundled.path("tameside-2023"))[0]
+    site.store.save_framework(tameside, bundled.path("tameside-2023").read_text())
+    scheduling.schedule(site.store, tameside, site.store.org(), *YEAR, TODAY)
+    dana = site.signed_in(DANA)
+    for fw in site.store.frameworks():
+        page = dana.get(f"/director?framework={fw.id}").text
+        late = re.search(r'<h2 id="late">.*?</table>', page, re.S).group(0)
+        total = int(re.search(r"(\d+) pieces of work are overdue", late).group(1))
+        overdue = [o for o in site.store.obligations(Filters(framework=fw.id, statuses=None)) if o.shown_status(TODAY) == "overdue"]
+        assert total == len(overdue), fw.id
+        everything = html.unescape(re.search(r'<a href="([^"]+)">All overdue work</a>', late).group(1))
+        assert len(json.loads(dana.get(everything + "&format=json").text)) == total, (fw.id, everything)
+        lines = re.findall(r'<a href="(/search\?person=[^"]+)">.*?data-label="Overdue">(\d+)<', late, re.S)
+        assert lines, fw.id
+        for link, count in lines:
+            found = json.loads(dana.get(html.unescape(link) + "&format=json").text)
+            assert len(found) == int(count) and {r["framework"] for r in found} == {fw.id}, (fw.id, link)
