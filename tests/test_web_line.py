@@ -800,14 +800,7 @@ def test_with_two_frameworks_each_overdue_link_of_the_directors_page_opens_that_
     not East Sussex's 30. Each link opens the work it counts, under the framework shown."""
     import html
 
-    from qaf.rules import bundled
-    from qaf.rules.loader import load_framework
-    from qaf.usecases import scheduling
-    from tests.test_feeds import YEAR
-
-    tameside = load_framework(bundled.path("tameside-2023"))[0]
-    site.store.save_framework(tameside, bundled.path("tameside-2023").read_text())
-    scheduling.schedule(site.store, tameside, site.store.org(), *YEAR, TODAY)
+    with_tameside(site)
     dana = site.signed_in(DANA)
     for fw in site.store.frameworks():
         page = dana.get(f"/director?framework={fw.id}").text
@@ -822,3 +815,25 @@ def test_with_two_frameworks_each_overdue_link_of_the_directors_page_opens_that_
         for link, count in lines:
             found = json.loads(dana.get(html.unescape(link) + "&format=json").text)
             assert len(found) == int(count) and {r["framework"] for r in found} == {fw.id}, (fw.id, link)
+
+
+def with_tameside(site: Site) -> None:
+    """Tameside's framework loaded and scheduled beside East Sussex's, for the small council."""
+    from qaf.rules import bundled
+    from qaf.rules.loader import load_framework
+    from qaf.usecases import scheduling
+    from tests.test_feeds import YEAR
+
+    tameside = load_framework(bundled.path("tameside-2023"))[0]
+    site.store.save_framework(tameside, bundled.path("tameside-2023").read_text())
+    scheduling.schedule(site.store, tameside, site.store.org(), *YEAR, TODAY)
+
+
+def test_with_two_frameworks_a_month_of_the_year_so_far_opens_under_the_framework_shown(site: Site):
+    """Reading Tameside's year so far, the Director taps April: the page opened April under East Sussex, the first
+    framework, as the months' links did not say which framework. They say the one shown, as the pager does."""
+    with_tameside(site)
+    page = site.signed_in(DANA).get("/director?framework=tameside-2023&month=2024-05").text
+    year = re.search(r'<h2 id="year">.*?</table>', page, re.S).group(0)
+    months = re.findall(r'<a href="(/director\?month=[^"]+)">', year)
+    assert months and all(m.endswith("&amp;framework=tameside-2023") for m in months), months
