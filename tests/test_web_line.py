@@ -837,3 +837,21 @@ def test_with_two_frameworks_a_month_of_the_year_so_far_opens_under_the_framewor
     year = re.search(r'<h2 id="year">.*?</table>', page, re.S).group(0)
     months = re.findall(r'<a href="(/director\?month=[^"]+)">', year)
     assert months and all(m.endswith("&amp;framework=tameside-2023") for m in months), months
+
+
+def test_the_director_is_told_when_overdue_work_is_held_by_someone_no_longer_in_post(site: Site):
+    """Olive Ops left on 5 June; until the organisation's next run hands her work on, she holds it. "Overdue today,
+    and who is on it" named her as on it, as if in post: nobody is. It says she has left, and when; and work whose
+    holder the organisation's records no longer name at all says that, beside the id it was held by."""
+    from tests.council import PEOPLE, council
+    from dataclasses import replace as changed
+
+    people = tuple(changed(p, end=date(2024, 6, 5)) if p.id == "OM1" else p for p in PEOPLE if p.id != "EM1")
+    site.store.save_org(council(people=people))
+    late = re.search(r'<h2 id="late">.*?</table>', site.signed_in(DANA).get("/director").text, re.S).group(0)
+    olive = re.search(r'<tr><th scope="row">(.*?)</th>', late[late.index("Olive Ops") - 80:], re.S).group(1)
+    assert re.sub(r"<[^>]+>", "", olive) == "Olive Ops (left 5 Jun 2024)", olive
+    gone = re.search(r'<tr><th scope="row">(.*?)</th>', late[late.index("EM1") - 40:], re.S).group(1)
+    assert re.sub(r"<[^>]+>", "", gone) == "EM1 (not in the organisation’s records)", gone
+    pat = re.search(r'<tr><th scope="row">(.*?)</th>', late[late.index("Pat Practice") - 80:], re.S).group(1)
+    assert "(left" not in pat
