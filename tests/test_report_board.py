@@ -466,3 +466,26 @@ def test_the_phone_check_catches_small_overlapping_and_stray_words(tmp_path: Pat
         assert [w["text"] for w in words if w["em"] < 11] == ["Small"]
         assert _overlaps(words) == [("bad", "Sep", "Oct")]
         assert [w["text"] for w in words if not w["inside"]] == ["Inadequate"]
+
+
+def test_a_tied_share_is_the_same_figure_in_the_report_its_desktop_charts_and_its_phone_charts():
+    """Three audits graded in September: Good, Requires Improvement, Inadequate, a third each. The report's table
+    gives the odd per cent to the worse grade (Inadequate 34%); the desktop's 12-month chart said so too, but the
+    phone's said Good 34%, and the month's chart, desktop and phone, Good 34% beside the table's 33%. Every chart
+    carries the table's figures."""
+    from qaf.engine.report import grades
+    from qaf.engine.report_model import MonthGrades
+    from qaf.render.charts import grades_chart, grades_chart_phone, month_grades_chart, month_grades_chart_phone
+
+    scale = ("outstanding", "good", "requires_improvement", "inadequate")
+    graded = [ob(n, date(2023, 9, 20), status="done", grade=g) for n, g in enumerate(scale[1:], 1)]
+    month = grades(scale, graded)
+    table = {s.label: s.percent for s in month.shares if s.count}
+    assert table == {"Good": 33, "Requires Improvement": 33, "Inadequate": 34}
+    history = (MonthGrades(SEPT, tuple((g, 1) for g in scale[1:]), ()),)
+    for chart in (grades_chart(history, scale), grades_chart_phone(history, scale)):
+        drawn = dict(re.findall(r"<title>September 2023, primary audits: ([A-Za-z ]+) (\d+)%", chart))
+        assert {k: int(v) for k, v in drawn.items()} == table, chart
+    for chart in (month_grades_chart(month, scale), month_grades_chart_phone(month, scale)):
+        drawn = dict(re.findall(r"<title>primary grade, all audits graded: ([A-Za-z ]+) (\d+)%", chart))
+        assert {k: int(v) for k, v in drawn.items()} == table, chart

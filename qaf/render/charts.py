@@ -49,6 +49,13 @@ def colour(grade: str, scale: tuple[str, ...]) -> str:
     return OTHER_COLOURS[others.index(grade) % len(OTHER_COLOURS)]
 
 
+def split_of(counts: dict[str, int], scale: tuple[str, ...]) -> dict[str, int | None]:
+    """Each grade's whole per cent of ``counts``, as the report's tables give them (:func:`qaf.engine.report.grades`):
+    a tie's odd per cent to the worse grade, whatever order a chart draws its parts in."""
+    worst_first = list(reversed(scale))
+    return dict(zip(worst_first, shares([counts.get(g, 0) for g in worst_first])))
+
+
 def _rect(x: float, y: float, w: float, h: float, fill: str, title: str, cls: str = "bar") -> str:
     return (f'<rect class="{cls}" x="{x:.1f}" y="{y:.1f}" width="{max(w, 0):.1f}" height="{max(h, 0):.1f}" fill="{fill}">'
             f"<title>{escape(title)}</title></rect>")  # fmt: skip
@@ -108,7 +115,7 @@ def _lines(x: float, y: float, lines: list[str], size: int = 11, anchor: str = "
 def _stack(x: float, width: float, bottom: float, height: float, counts: dict[str, int], order: list[str],
            scale: tuple[str, ...], what: str) -> list[str]:  # fmt: skip
     total = sum(counts.values())
-    split = dict(zip(order, shares([counts.get(g, 0) for g in order])))
+    split = split_of(counts, scale)
     out, y = [], bottom
     for grade in order:
         n = counts.get(grade, 0)
@@ -243,7 +250,7 @@ def _stacked(counts: dict[str, int], scale: tuple[str, ...], what: str, left: fl
     """One bar of grades, best first, left to right as the legend reads: each part titled with its share and count,
     its share written inside it where ``fits(width, figure)``."""
     total = sum(counts.values())
-    split = dict(zip(scale, shares([counts.get(x, 0) for x in scale])))
+    split = split_of(counts, scale)
     parts, x = [], left
     for grade in scale:
         n = counts.get(grade, 0)
@@ -404,7 +411,7 @@ def _bar(x: float, y: float, width: float, height: float, counts: dict[str, int]
          scale: tuple[str, ...], what: str) -> list[str]:  # fmt: skip
     """A 100% bar lying down, its parts in ``order`` from the left (what :func:`_stack` stands up)."""
     total = sum(counts.values())
-    split = dict(zip(order, shares([counts.get(g, 0) for g in order])))
+    split = split_of(counts, scale)
     out = []
     for grade in order:
         n = counts.get(grade, 0)
