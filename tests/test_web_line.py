@@ -855,3 +855,25 @@ def test_the_director_is_told_when_overdue_work_is_held_by_someone_no_longer_in_
     assert re.sub(r"<[^>]+>", "", gone) == "EM1 (not in the organisation’s records)", gone
     pat = re.search(r'<tr><th scope="row">(.*?)</th>', late[late.index("Pat Practice") - 80:], re.S).group(1)
     assert "(left" not in pat
+
+
+def test_a_person_whose_id_holds_a_plus_or_an_ampersand_opens_from_my_line_to_their_own_search(site: Site):
+    """HR's file may give an id like 'SW+7' or 'T&S/1' (only ';' is refused). My line linked each person to the search
+    as '?person=SW+7', which reads 'SW 7': nobody, a 422 for the manager tapping her own worker's name; and My work's
+    "Download these" the same 422 for Sol himself."""
+    import html
+
+    from tests.council import PEOPLE, council, person
+
+    joined = (person("SW+7", "Sol Plus", "Social Worker", "T1", "PM1"), person("T&S/1", "Tess Amp", "Social Worker", "T1", "PM1"))
+    site.store.save_org(council(people=(*PEOPLE, *joined)))
+    pat = site.signed_in(PAT)
+    line = pat.get("/my-line").text
+    for name in ("Sol Plus", "Tess Amp"):
+        link = html.unescape(re.search(rf'<a href="(/search\?person=[^"]+)">{name}</a>', line).group(1))
+        found = pat.get(link)
+        assert found.status_code == 200 and "0 results" in words(found.text), (link, found.status_code)
+    sol = site.signed_in("sol.plus@example-council.gov.uk")
+    mine = sol.get("/my-work?kind=audit").text
+    download = html.unescape(re.search(r'<a href="(/search\?[^"]+)">Download these</a>', mine).group(1))
+    assert sol.get(download).status_code == 200, download
