@@ -161,6 +161,18 @@ def test_extensions_and_actions_are_named_by_what_they_are_never_by_a_hex_id():
         assert e.what in text
 
 
+def test_each_chart_a_screen_reader_meets_has_a_name_of_its_own():
+    """The Board's teams chart (the teams with most work not completed) and the appendix's (every team) were both
+    "Completion by team": a screen reader announced two images by one name. The desktop's and the phone's charts are
+    never shown together: within each, every chart's name is its own."""
+    for month in (september, crowded):
+        page = html(month())
+        for drawn_for in ("desktop", "phone"):
+            names = [label for classes, label in re.findall(r'<svg class="(chart(?: phone)?)"[^>]*aria-label="([^"]*)"', page)
+                     if (classes == "chart phone") == (drawn_for == "phone")]  # fmt: skip
+            assert len(names) >= 5 and len(set(names)) == len(names), (month.__name__, drawn_for, names)
+
+
 def _order(text: str) -> list[str]:
     found = sorted((text.index(g), g) for g in GRADES if g in text)
     return [g for _, g in found]

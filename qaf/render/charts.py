@@ -170,8 +170,10 @@ def label_lines(label: str, width: int = 760) -> list[str]:
     return wrap(label, max(12, int((_label_width(width) - 12) / 6.2)))
 
 
-def teams_chart(groups: tuple[Group, ...], chart_id: str = "teams-chart", width: int = 760, note: str = "") -> str:
-    """A horizontal bar a team: what became of the work first due in the month. Long names wrap, whole."""
+def teams_chart(groups: tuple[Group, ...], chart_id: str = "teams-chart", width: int = 760, note: str = "",
+                name: str = "Completion by team") -> str:  # fmt: skip
+    """A horizontal bar a team: what became of the work first due in the month. Long names wrap, whole. ``name``:
+    what a screen reader names the chart (the Board's and the appendix's are two charts: two names)."""
     w, label_w, line_h = width, _label_width(width), 13
     labels = [label_lines(g.label, width) for g in groups]
     heights = [max(22, line_h * len(lines) + 9) for lines in labels]
@@ -183,7 +185,7 @@ def teams_chart(groups: tuple[Group, ...], chart_id: str = "teams-chart", width:
     most = max((g.counts.scheduled for g in groups), default=0) or 1
     plot = w - label_w - 60
     parts = [f'<svg class="chart" id="{chart_id}" xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" '
-             f'viewBox="0 0 {w} {h}" role="img" aria-label="Completion by team">']  # fmt: skip
+             f'viewBox="0 0 {w} {h}" role="img" aria-label="{escape(name)}">']  # fmt: skip
     if not groups:
         parts.append(_text(w / 2, 24, "Nothing was scheduled this month", 12))
     y = 8.0
@@ -354,7 +356,7 @@ def month_grades_chart_phone(g: Grades, scale: tuple[str, ...], chart_id: str = 
     return _svg_phone(chart_id, h, "Grades this month, primary against moderated") + "".join(parts + legend) + "</svg>"
 
 
-def teams_chart_phone(groups: tuple[Group, ...], chart_id: str = "teams-phone-chart", note: str = "") -> str:
+def teams_chart_phone(groups: tuple[Group, ...], chart_id: str = "teams-phone-chart", note: str = "", name: str = "Completion by team") -> str:
     """:func:`teams_chart` for a phone: each team's name (wrapped, whole) above its bar, the bar across the chart."""
     s, bar, figure_w = PHONE_TEXT, 16, 64
     plot = PHONE_WIDTH - figure_w
@@ -380,7 +382,7 @@ def teams_chart_phone(groups: tuple[Group, ...], chart_id: str = "teams-phone-ch
     if note:
         text, h = _note_phone(h + s, note)
         legend.append(text)
-    return _svg_phone(chart_id, h, "Completion by team") + "".join(parts + legend) + "</svg>"
+    return _svg_phone(chart_id, h, name) + "".join(parts + legend) + "</svg>"
 
 
 def grades_chart_phone(history: tuple[MonthGrades, ...], scale: tuple[str, ...], chart_id: str = "grades-phone-chart") -> str:

@@ -255,6 +255,7 @@ def board(r: Report) -> str:
     teams = tuple(t for t in c.by_team if t.key)
     shown = _worst_teams(c.by_team)
     note = f"{len(shown)} of {len(teams)} teams, those with most work not completed; all in the appendix" if len(shown) < len(teams) else ""
+    on_the_page = f"Work first due in {r.month.label}, by team" + (f": {note}" if note else "")  # the appendix's: "Completion by team"
     return "".join([
         '<main class="board">',
         f"<h1>Quality assurance: {escape(r.month.label)}</h1>",
@@ -266,8 +267,8 @@ def board(r: Report) -> str:
         f"<figure><figcaption>Grades in {escape(r.month.label)}, primary against moderated</figcaption>"
         f"{month_grades_chart(r.grades, r.grades_scale)}{month_grades_chart_phone(r.grades, r.grades_scale)}</figure>",
         f'<figure class="wide"><figcaption>Work first due in {escape(r.month.label)}, by team</figcaption>'
-        f'{teams_chart(shown, "teams-page-chart", width=PAGE_CHART, note=note)}'
-        f'{teams_chart_phone(shown, "teams-page-phone-chart", note=note)}</figure>',
+        f'{teams_chart(shown, "teams-page-chart", width=PAGE_CHART, note=note, name=on_the_page)}'
+        f'{teams_chart_phone(shown, "teams-page-phone-chart", note=note, name=on_the_page)}</figure>',
         "</div></main>",
     ])  # fmt: skip
 
