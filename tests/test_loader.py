@@ -749,3 +749,20 @@ def test_a_cadence_written_once_under_an_anchor_and_used_again_by_its_alias_has_
     _, problems = load_text(text, "alias.yaml")
     assert [(p.source.line, p.message.split(" (")[0]) for p in problems if p.field.endswith(".per")] == [
         (line_of(text, "        per: nobody"), "unknown per 'nobody'")]
+
+
+def test_a_framework_read_again_is_the_same_and_one_readers_list_of_problems_is_its_own():
+    """A text read twice in a process (loaded, then read back from the store to be scheduled) is read once: the
+    same frozen framework, the same problems; each reader gets a list of its own to add to or sort, and what one
+    reader does to it is not what the next is told."""
+    from qaf.rules import bundled
+
+    text = bundled.path("east-sussex-2013").read_text() + "title: Twice\n"  # a setting given twice: one problem to keep
+    first, said = load_text(text, "east-sussex.yaml")
+    assert said and first is not None
+    said.append("a reader's own note")
+    said.clear()
+    again, told = load_text(text, "east-sussex.yaml")
+    assert again is first and told and "a reader's own note" not in told
+    elsewhere = load_text(text, "copy.yaml")[1]  # another file's problems name that file
+    assert {p.source.file for p in elsewhere} == {"copy.yaml"}
