@@ -40,6 +40,8 @@ HELD_DAYS = 92  # qaf's default (no paper says): the three months the frameworks
 _TOLD_AS, _FOR_THIS = "You are told as the ", " for this work."
 _WHOSE = {"worker": "worker's ", "assignee": "auditor's ", "team": "team's "}  # an alert's 'of': whose post it is (the
 # assignee of the audit, follow-up or review whose outcome told them: the auditor, in the councils' words)
+# and as read back: alerts written for a while said "the assignee's" (an outbox may hold them still, waiting)
+_READ_WHOSE = (*_WHOSE.items(), ("assignee", "assignee's "))
 
 
 def told_as(role: str, of: str | None = None) -> str:
@@ -56,7 +58,7 @@ def whose_of(body: str) -> str | None:
     ('worker', None)
     """
     said = _told_line(body)
-    return next((of for of, words in _WHOSE.items() if said and said.startswith(words)), None)
+    return next((of for of, words in _READ_WHOSE if said and said.startswith(words)), None)
 
 
 def post_of(body: str) -> str | None:
@@ -67,7 +69,7 @@ def post_of(body: str) -> str | None:
     'Head of Safeguarding'
     """
     said = _told_line(body)
-    whose = next((words for words in _WHOSE.values() if said and said.startswith(words)), "")
+    whose = next((words for _, words in _READ_WHOSE if said and said.startswith(words)), "")
     return said[len(whose):] if said is not None else None
 
 

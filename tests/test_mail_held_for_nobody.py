@@ -604,3 +604,24 @@ def test_a_held_grades_notice_revived_for_a_head_of_service_joins_her_daily_dige
     o = OUTBOX.c
     with store.read() as conn:
         assert conn.execute(select(o.recipient, o.digest, o.status).where(o.key.like("grade/%"))).one() == ("H9", True, "digested")
+
+
+def test_an_alert_written_while_alerts_said_the_assignees_operations_manager_still_goes_to_her_successor():
+    """For a while alerts said "You are told as the assignee's Operations Manager for this work." (the auditor's,
+    as they say now). One such alert to Olive Ops, Pat Practice's Operations Manager, waits (mail down); Olive
+    leaves and Oscar New has her post: it goes to Oscar, as the framework stood and once amended, never left to
+    Olive's mailbox."""
+    from qaf.engine.model import Obligation
+    from qaf.engine.notices import post_of, whose_of
+    from qaf.engine.readdress import named_today
+    from qaf.engine.rules_ref import numbered
+
+    before, after = one_post_alerted_for_two("first")
+    audit = Obligation("AUD1", before.id, "3.16", 0, "audit", "Audit case CS-000001 (Tom Fairley) — 3.16", "PM1", "worker", "SW1",
+                       date(2024, 4, 1), date(2024, 4, 30), date(2024, 4, 30), "CS-000001", "T1", "done")  # fmt: skip
+    [key] = [f"alert/outcome/AUD1/{n}/{i}" for n, row, t in numbered(before) if row == "3.16"
+             for i, a in enumerate(t.then) if a.do == "alert" and a.of == "assignee"]  # fmt: skip
+    body = "Dear Olive Ops,\n\nYou are told as the assignee's Operations Manager for this work.\n"
+    assert (post_of(body), whose_of(body)) == ("Operations Manager", "assignee")
+    now = council(people=handed_over(date(2024, 4, 24), {"OM1": OSCAR_AND_HOLLY["OM1"]}))
+    assert [named_today(fw, now, audit, key, date(2024, 4, 26), body).id for fw in (before, after)] == ["OM9", "OM9"]
