@@ -77,7 +77,10 @@ def named_today(fw: Framework, org: Org, ob: Obligation, key: str, day: date, bo
                 # with no such post now (renamed with no alias for its old name, or struck), it is not worked out
                 row = next((r for r in fw.rows if r.id == ob.row), None)
                 posts = {(a.role or "", a.of) for t in (row.triggers if row else ()) for a in t.then
-                         if a.do == "alert" and (said is None or _same_post(fw, a.role or "", said)) and whose in (None, a.of)}  # fmt: skip
+                         if a.do == "alert" and (said is None or _same_post(fw, a.role or "", said))}  # fmt: skip
+                # whose the text says it is for, where the row still alerts that post for them; the row alerting the
+                # post now for another's work alone (its 'of' amended), the post the text names, still whose it says
+                posts = {(role, of) for role, of in posts if whose in (None, of)} or {(role, whose) for role, _ in posts if whose}
                 named = {getattr(p, "id", None): p for p in (holder_for(fw, org, ob, role, of, day) for role, of in sorted(posts))}
                 return next(iter(named.values())) if len(named) == 1 else NOT_WORKED_OUT
             return holder_for(fw, org, ob, action.role or "", action.of, day)

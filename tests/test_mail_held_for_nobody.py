@@ -625,3 +625,34 @@ def test_an_alert_written_while_alerts_said_the_assignees_operations_manager_sti
     assert (post_of(body), whose_of(body)) == ("Operations Manager", "assignee")
     now = council(people=handed_over(date(2024, 4, 24), {"OM1": OSCAR_AND_HOLLY["OM1"]}))
     assert [named_today(fw, now, audit, key, date(2024, 4, 26), body).id for fw in (before, after)] == ["OM9", "OM9"]
+
+
+def test_an_alert_to_the_workers_operations_manager_waiting_for_a_leaver_goes_to_her_successor_after_3_16_alerts_the_auditors_instead():
+    """3.16's concerns alert the worker's Operations Manager: Paul Practice (Otto Ops's line) audits Tom Fairley's case
+    (Olive Ops's line), and the alert, "You are told as the worker's Operations Manager for this work.", waits for
+    Olive (mail down). The council then amends 3.16 to alert the auditor's Operations Manager instead, and Olive
+    leaves, Oscar New in her post. The alert goes to Oscar, in the post it says it is for: not left to Olive's
+    mailbox, which nobody reads."""
+    import dataclasses
+
+    from qaf.engine.model import Obligation
+    from qaf.engine.notices import told_as
+    from qaf.engine.readdress import named_today
+    from qaf.engine.rules_ref import numbered
+    from tests.test_outcomes import FRAMEWORKS
+
+    published = FRAMEWORKS["east-sussex-2013"]
+
+    def auditors(t):
+        return dataclasses.replace(t, then=tuple(dataclasses.replace(a, of="assignee") if a.do == "alert" else a for a in t.then))
+
+    amended = dataclasses.replace(published, rows=tuple(
+        dataclasses.replace(r, triggers=tuple(map(auditors, r.triggers))) if r.id == "3.16" else r for r in published.rows))
+    audit = Obligation("AUD1", published.id, "3.16", 0, "audit", "Audit case CS-000001 (Tom Fairley) — 3.16", "PM3", "worker", "SW1",
+                       date(2024, 4, 1), date(2024, 4, 30), date(2024, 4, 30), "CS-000001", "T1", "done")  # fmt: skip
+    [key] = [f"alert/outcome/AUD1/{n}/{i}" for n, row, t in numbered(published) if row == "3.16"
+             for i, a in enumerate(t.then) if a.do == "alert"]  # fmt: skip
+    body = f"Dear Olive Ops,\n\n{told_as('Operations Manager', 'worker')}\n"
+    now = council(people=handed_over(date(2024, 4, 24), {"OM1": OSCAR_AND_HOLLY["OM1"]}))
+    named = [getattr(named_today(fw, now, audit, key, date(2024, 4, 26), body), "id", "left to Olive") for fw in (published, amended)]
+    assert named == ["OM9", "OM9"]
