@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any, Callable, Iterator
 
 from sqlalchemy import Connection, Engine, insert, or_, select
@@ -328,6 +328,11 @@ class SqlStore:
         frameworks = tuple(fw_store.parsed(conn, fid, content_hash) for fid, content_hash in key[1])
         found = self._snapshot = Snapshot(key, org, frameworks, Vocabulary(role for fw in frameworks for role in fw.roles))
         return found, counter
+
+    def overdue_by_holder(self, framework: str, today: date) -> list[tuple[str | None, int, date]]:
+        """Who holds ``framework``'s overdue work on ``today``: (holder, how many, oldest due), counted in the database."""
+        with self.read() as conn:
+            return ob_store.overdue_by_holder(conn, framework, today)
 
     def obligations_in(self, conn: Connection, filters: Filters) -> list[Obligation]:
         """Obligations read on the caller's connection (inside its transaction)."""
