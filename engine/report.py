@@ -444,12 +444,21 @@ def year_start(month: Month, start: tuple[int, int] = (4, 1)) -> Month:
 def rates(fw: Framework, obs: Sequence[Obligation], month: Month, as_of: date, due: dict[str, date],
           done_on: Mapping[str, date]) -> tuple[Rate, Rate, tuple[Rate, ...]]:  # fmt: skip
     """(last month, the financial year so far, the last 12 months), for the Board's page."""
-    trend = tuple(month_rate(fw, obs, month.plus(-back), as_of, due, done_on) for back in range(HISTORY_MONTHS - 1, -1, -1))
+    due_in: dict[tuple[int, int], list[Obligation]] = {}  # what a month's rate counts, its case-file audits by the month
+    for o in obs:                                           # they are due in: sorted once, not read again for each month
+        day = due[o.id]
+        if isinstance(day, date) and case_file_audit(fw, o):
+            due_in.setdefault((day.year, day.month), []).append(o)
+
+    def rate(m: Month) -> Rate:
+        return month_rate(fw, due_in.get((m.year, m.month), ()), m, as_of, due, done_on)
+
+    trend = tuple(rate(month.plus(-back)) for back in range(HISTORY_MONTHS - 1, -1, -1))
     by_label = {r.label: r for r in trend}
     first, months = year_start(month, fw.year_start), []
     m = first
     while m <= month:
-        months.append(by_label.get(m.label) or month_rate(fw, obs, m, as_of, due, done_on))
+        months.append(by_label.get(m.label) or rate(m))
         m = m.plus(1)
     label = first.label if first == month else f"{first.label} to {month.label}"
     year = Rate(label, sum(r.scheduled for r in months), sum(r.completed for r in months))
