@@ -211,6 +211,14 @@ class Anniversary:
     then: Every | None = None
 
 
+def written_at(source: Source, lines: tuple[tuple[str, int], ...], keys: tuple[str, ...]) -> Source:
+    """Where a file writes the first of ``keys`` it writes, by the ``lines`` read with its part (a cadence's, a
+    trigger's condition's, an action's); the part's own ``source`` when it writes none of them."""
+    found = dict(lines)
+    line = next((found[k] for k in keys if k in found), None)
+    return source if line is None else Source(source.file, line)
+
+
 @dataclass(frozen=True, slots=True)
 class Cadence:
     """One schedule within a row: how often, for whom, about what, for whose audience."""
@@ -258,9 +266,7 @@ class Cadence:
     def field_source(self, *keys: str) -> Source:
         """Where the file writes the first of ``keys`` it writes ('with', 'with[1]', 'sample.percent'); the cadence's
         own line when it writes none of them (a field left to its default)."""
-        lines = dict(self.lines)
-        line = next((lines[k] for k in keys if k in lines), None)
-        return self.source if line is None else Source(self.source.file, line)
+        return written_at(self.source, self.lines, keys)
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,9 +288,7 @@ class Condition:
 
     def field_source(self, *keys: str) -> Source:
         """Where the file writes the first of ``keys`` it writes; the condition's own line when none."""
-        lines = dict(self.lines)
-        line = next((lines[k] for k in keys if k in lines), None)
-        return self.source if line is None else Source(self.source.file, line)
+        return written_at(self.source, self.lines, keys)
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,8 +321,7 @@ class Action:
 
     def field_source(self, key: str) -> Source:
         """Where the file writes the parameter ``key``; the action's own line when it is not written."""
-        line = dict(self.lines).get(key)
-        return self.source if line is None else Source(self.source.file, line)
+        return written_at(self.source, self.lines, (key,))
 
 
 @dataclass(frozen=True, slots=True)
@@ -448,8 +451,7 @@ class Framework:
 
     def setting_source(self, name: str) -> Source:
         """Where the setting ``name`` is written (the framework's own line when it is not: its default)."""
-        line = dict(self.lines).get(name)
-        return self.source if line is None else Source(self.source.file, line)
+        return written_at(self.source, self.lines, (name,))
 
     def row(self, row_id: str) -> Row:
         for row in self.rows:
