@@ -53,7 +53,8 @@ SOON = timedelta(days=28)  # "My line" lists each person's work due in the next 
 SHOWN = 500  # the search shows this many lines; the downloads have them all
 LISTED = 100  # My line lists this many overdue and coming items; the search has the rest
 LATE_PEOPLE = 10  # the Director's page names the people holding the most overdue work; the search has the rest
-TEMPLATES.globals.update(filter_labels=filters.LABELS, filter_kinds=KINDS)
+TEMPLATES.globals.update(filter_labels=filters.LABELS, filter_kinds=KINDS, reviews_words=reviews_words,
+                         reviews_moderation_words=reviews_moderation_words)  # the report's words for the reviews, on the Director's page
 
 
 def on_page(site: Site, store, viewer: Viewer, obligation: Obligation, errors: dict | None = None,
@@ -270,7 +271,7 @@ def director_page(site: Site, who: Viewer, month_text: str | None, framework_id:
     late, late_total = late_now(store, org, fw.id, today)
     return page("director.html", **context, report=report, year=year, reached=reached[:50], reached_total=len(reached),
                 late=late[:LATE_PEOPLE], late_people=len(late), late_total=late_total,
-                held=held[:50], held_total=len(held), held_days=HELD_DAYS, reviews_words=reviews_words, reviews_moderation_words=reviews_moderation_words,
+                held=held[:50], held_total=len(held), held_days=HELD_DAYS,
                 obs=obs, name=lambda pid: name_of(org, pid), prev=month.plus(-1), next=month.plus(1) if month.plus(1).first <= today else None)  # fmt: skip
 
 
