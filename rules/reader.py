@@ -197,8 +197,7 @@ def _field_lines(m: Map, variations: list[Node]) -> tuple[tuple[str, int], ...]:
     for key, line, value in m.entries:
         out.append((key, line))
         if isinstance(value, Seq) and key != "variations":
-            kept = [item for item in value.items if isinstance(item, Scalar) and not item.null]
-            out += [(f"{key}[{i}]", item.line) for i, item in enumerate(kept)]
+            out += [(f"{key}[{i}]", at) for i, at in enumerate(_text_lines(value))]
         elif isinstance(value, Map):
             out += [(f"{key}.{inner}", at) for inner, at, _ in value.entries]
         elif isinstance(value, Scalar) and not value.null and value.line != line:  # 'with:' and its one name below it
@@ -207,6 +206,11 @@ def _field_lines(m: Map, variations: list[Node]) -> tuple[tuple[str, int], ...]:
         if isinstance(node, Map):
             out += [(f"variations[{i}].{inner}", at) for inner, at, _ in node.entries]
     return tuple(out)
+
+
+def _text_lines(items: Seq) -> list[int]:
+    """The line of each text of a list, as :meth:`Fields.texts` keeps them (an empty item is not one)."""
+    return [item.line for item in items.items if isinstance(item, Scalar) and not item.null]
 
 
 def _every(f: Fields) -> Every | None:
@@ -219,7 +223,7 @@ def _every(f: Fields) -> Every | None:
 def _months(f: Fields) -> tuple[int, ...]:
     out: list[int] = []
     node = f.node.get("except")
-    lines = [item.line for item in node.items if isinstance(item, Scalar) and not item.null] if isinstance(node, Seq) else []
+    lines = _text_lines(node) if isinstance(node, Seq) else []
     for i, text in enumerate(f.texts("except")):
         try:
             out.append(month_number(text))
@@ -338,6 +342,8 @@ def _condition_lines(m: Map) -> tuple[tuple[str, int], ...]:
         elif key == "areas" and isinstance(value, Map):
             out += [(f"areas.{area}", at) for area, at, _ in value.entries]
     return tuple(reversed(out))  # dict() keeps the last: reversed, the first written
+
+
 def _action(node: Node, parent: Fields) -> Action | None:
     m = as_map(node, parent.filename, parent.problems, parent.name("then"))
     if m is None:
