@@ -75,7 +75,7 @@ def named_today(fw: Framework, org: Org, ob: Obligation, key: str, day: date, bo
                 # Operations Manager and the assignee's) by whose the text says it is for (written since notices say
                 # it), else when both name the same person today (one Operations Manager answers for both); else, or
                 # with no such post now (renamed with no alias for its old name, or struck), it is not worked out
-                row = next((r for r in fw.rows if r.id == ob.row), None)
+                row = fw.by_id.get(ob.row)
                 posts = {(a.role or "", a.of) for t in (row.triggers if row else ()) for a in t.then
                          if a.do == "alert" and (said is None or _same_post(fw, a.role or "", said))}  # fmt: skip
                 # whose the text says it is for, where the row still alerts that post for them; the row alerting the
@@ -87,7 +87,7 @@ def named_today(fw: Framework, org: Org, ob: Obligation, key: str, day: date, bo
         if parts[0] == "grade" and len(parts) >= 4 and parts[2] == ob.id:
             return holder_for(fw, org, ob, "/".join(parts[3:]), "assignee", day)
         if parts[0] == "action" and len(parts) == 3 and parts[1] == ob.id and parts[2] == "safeguarding":
-            if not any(r.id == ob.row for r in fw.rows):  # its row struck since: nothing says whom its alerts go to
+            if ob.row not in fw.by_id:  # its row struck since: nothing says whom its alerts go to
                 return NOT_WORKED_OUT
             return alerted_for(fw, org, ob, day)
         if parts[0] == "esc" and len(parts) in (3, 4) and parts[1] == ob.id:

@@ -722,7 +722,7 @@ def plan(
 def copied_on(fw: Framework, org: Org, ob: Obligation, day: date) -> tuple[str, ...]:
     """Who ``ob``'s work is copied to on ``day``, as a plan made that day names them (its cadence's ``copy``,
     :meth:`_Planner.copies`): person ids. To copy in a leaver's place a notice still waiting to be sent."""
-    row = next((r for r in fw.rows if r.id == ob.row), None)
+    row = fw.by_id.get(ob.row)
     cadence = row.cadence_of(ob.cadence) if row is not None else None
     if cadence is None:
         return ()  # a trigger's work (cadence -1), or a cadence the framework no longer has: the row copies nobody

@@ -448,21 +448,25 @@ class Framework:
     defaults: tuple[tuple[str, str], ...] = field(default=(), compare=False)  # keys marked '# default' (qaf's choice), with why
     source: Source = field(default=NO_SOURCE, compare=False)
     lines: tuple[tuple[str, int], ...] = field(default=(), compare=False)  # each setting written, with its line
+    # each row by its number, the first of that number: a report asks it for each of a year's obligations
+    by_id: dict[str, Row] = field(init=False, repr=False, compare=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for row in self.rows:
+            self.by_id.setdefault(row.id, row)
 
     def setting_source(self, name: str) -> Source:
         """Where the setting ``name`` is written (the framework's own line when it is not: its default)."""
         return written_at(self.source, self.lines, (name,))
 
     def row(self, row_id: str) -> Row:
-        for row in self.rows:
-            if row.id == row_id:
-                return row
-        raise KeyError(row_id)
+        return self.by_id[row_id]
 
     def identity(self, row_id: str) -> str:
         """The identity of the row numbered ``row_id`` (:attr:`Row.identity`); a row no longer in the
         framework is known by its number."""
-        return next((r.identity for r in self.rows if r.id == row_id), row_id)
+        row = self.by_id.get(row_id)
+        return row.identity if row is not None else row_id
 
     @property
     def schedulable_count(self) -> int:
