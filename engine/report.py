@@ -62,7 +62,7 @@ What counts, precisely (the tests follow these rules):
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Callable, Iterable, Mapping, Sequence
 
@@ -215,9 +215,14 @@ def _kind_order(kind: str) -> tuple[int, str]:
 AUDITS = ("audit", "follow_up_audit")  # the work the grades count: each file audited, once
 
 
-def graded_in(obligations: Iterable[Obligation], month: Month) -> list[Obligation]:
-    """Audits (and follow-up audits) whose primary grade is dated in ``month``: never a review of a file audited before."""
-    return [o for o in obligations if o.kind in AUDITS and was_graded(o) and o.outcome.date in month]
+def graded_by_month(obligations: Iterable[Obligation]) -> dict[tuple[int, int], list[Obligation]]:
+    """Audits (and follow-up audits) by the (year, month) their primary grade is dated in: never a review of a
+    file audited before. Every month at once: one pass, not one a month."""
+    out: dict[tuple[int, int], list[Obligation]] = {}
+    for o in obligations:
+        if o.kind in AUDITS and was_graded(o):
+            out.setdefault((o.outcome.date.year, o.outcome.date.month), []).append(o)
+    return out
 
 
 def reviews_graded_in(obligations: Iterable[Obligation], month: Month) -> dict[str, int]:
@@ -335,12 +340,14 @@ def targets(fw: Framework, graded: Sequence[Obligation]) -> tuple[TargetResult, 
     return tuple(out)
 
 
-def history(scale: tuple[str, ...], obligations: Sequence[Obligation], month: Month, months: int = HISTORY_MONTHS) -> tuple[MonthGrades, ...]:
+def history(scale: tuple[str, ...], obligations: Sequence[Obligation], month: Month, months: int = HISTORY_MONTHS,
+            by_month: Mapping[tuple[int, int], Sequence[Obligation]] | None = None) -> tuple[MonthGrades, ...]:  # fmt: skip
+    """The grades of the ``months`` to ``month``; ``by_month``: :func:`graded_by_month`, worked out already."""
     out = []
-    ever = [o for o in obligations if was_graded(o)]  # one pass, not one a month
+    graded_by = by_month if by_month is not None else graded_by_month(obligations)
     for back in range(months - 1, -1, -1):
         m = month.plus(-back)
-        graded = graded_in(ever, m)
+        graded = graded_by.get((m.year, m.month), ())
         primary = _tally(scale, (o.outcome.grade for o in graded))
         moderated = _tally(scale, (o.outcome.moderated_grade for o in graded if _moderated(o)))
         out.append(MonthGrades(m, tuple(primary.items()), tuple(moderated.items())))
@@ -441,17 +448,13 @@ def year_start(month: Month, start: tuple[int, int] = (4, 1)) -> Month:
     return Month(last.year if (last.month, last.day) >= (first_month, first_day) else last.year - 1, first_month)
 
 
-def rates(fw: Framework, obs: Sequence[Obligation], month: Month, as_of: date, due: dict[str, date],
-          done_on: Mapping[str, date]) -> tuple[Rate, Rate, tuple[Rate, ...]]:  # fmt: skip
+def rates(fw: Framework, year: _Year, month: Month, as_of: date, done_on: Mapping[str, date]) -> tuple[Rate, Rate, tuple[Rate, ...]]:
     """(last month, the financial year so far, the last 12 months), for the Board's page."""
-    due_in: dict[tuple[int, int], list[Obligation]] = {}  # what a month's rate counts, its case-file audits by the month
-    for o in obs:                                           # they are due in: sorted once, not read again for each month
-        day = due[o.id]
-        if isinstance(day, date) and case_file_audit(fw, o):
-            due_in.setdefault((day.year, day.month), []).append(o)
 
-    def rate(m: Month) -> Rate:
-        return month_rate(fw, due_in.get((m.year, m.month), ()), m, as_of, due, done_on)
+    def rate(m: Month) -> Rate:  # each month's once, whichever month's report asks
+        if m not in year.rates:
+            year.rates[m] = month_rate(fw, year.case_audits_due.get((m.year, m.month), ()), m, as_of, year.due, done_on)
+        return year.rates[m]
 
     trend = tuple(rate(month.plus(-back)) for back in range(HISTORY_MONTHS - 1, -1, -1))
     by_label = {r.label: r for r in trend}
@@ -468,6 +471,32 @@ def rates(fw: Framework, obs: Sequence[Obligation], month: Month, as_of: date, d
 # --- the report -----------------------------------------------------------------------
 
 
+@dataclass
+class _Year:
+    """What every month's figures of one framework share, worked out once: the Director's page asks for
+    each month of the year so far (:func:`figures_by_month`), each a pass over the framework's obligations."""
+
+    mine: list[Obligation]
+    due: dict[str, date]  # each obligation's first due date (before any extension)
+    due_by_month: dict[tuple[int, int], list[Obligation]] = field(default_factory=dict)
+    case_audits_due: dict[tuple[int, int], list[Obligation]] = field(default_factory=dict)  # what a month's rate counts
+    graded_by_month: dict[tuple[int, int], list[Obligation]] = field(default_factory=dict)
+    rates: dict[Month, Rate] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, fw: Framework, obligations: Sequence[Obligation], extensions: Sequence[Extension]) -> _Year:
+        mine = [o for o in obligations if o.framework == fw.id]
+        year = cls(mine, first_due(mine, extensions))
+        for o in mine:
+            day = year.due[o.id]
+            if isinstance(day, date):
+                year.due_by_month.setdefault((day.year, day.month), []).append(o)
+                if case_file_audit(fw, o):
+                    year.case_audits_due.setdefault((day.year, day.month), []).append(o)
+        year.graded_by_month = graded_by_month(mine)
+        return year
+
+
 def figures(
     fw: Framework, org: Org, obligations: Sequence[Obligation], extensions: Sequence[Extension],
     raised: Sequence[Raised], month: Month, as_of: date, done_on: Mapping[str, date] | None = None,
@@ -478,26 +507,40 @@ def figures(
     grade, whose outcome the obligations do not carry; graded work is dated
     by its outcome.
     """
-    mine = [o for o in obligations if o.framework == fw.id]
-    ids = {o.id for o in mine}
-    due = first_due(mine, extensions)
-    scheduled = [o for o in mine if due[o.id] in month]
-    graded = graded_in(mine, month)
+    return figures_by_month(fw, org, obligations, extensions, raised, (month,), as_of, done_on)[0]
+
+
+def figures_by_month(
+    fw: Framework, org: Org, obligations: Sequence[Obligation], extensions: Sequence[Extension],
+    raised: Sequence[Raised], months: Sequence[Month], as_of: date, done_on: Mapping[str, date] | None = None,
+) -> list[Report]:  # fmt: skip
+    """:func:`figures` of each of ``months``, what they share worked out once (:class:`_Year`)."""
+    year = _Year.of(fw, obligations, extensions)
+    ids = {o.id for o in year.mine}
+    by_id = {o.id: o for o in year.mine}
+    scale = report_scale(fw.grades, year.mine)
+    return [_month_figures(fw, org, year, ids, by_id, scale, extensions, raised, month, as_of, done_on or {}) for month in months]
+
+
+def _month_figures(fw: Framework, org: Org, year: _Year, ids: set[str], by_id: dict[str, Obligation], scale: tuple[str, ...],
+                   extensions: Sequence[Extension], raised: Sequence[Raised], month: Month, as_of: date,
+                   done_on: Mapping[str, date]) -> Report:  # fmt: skip
+    mine, due = year.mine, year.due
+    scheduled = year.due_by_month.get((month.year, month.month), [])
+    graded = year.graded_by_month.get((month.year, month.month), [])
     reminders, rungs = escalations(fw, raised, month, ids)
-    by_id = {o.id: o for o in mine}
     extended = tuple(
         replace(e, by_name=org.person(e.by).name if e.by and org.person(e.by) else (e.by or ""), what=what_label(fw, org, by_id[e.obligation]))
         for e in sorted((e for e in extensions if e.obligation in ids and due[e.obligation] in month), key=lambda e: (e.first, e.obligation))
     )  # fmt: skip
-    scale = report_scale(fw.grades, mine)
     return Report(
         framework=fw.id, title=fw.title, council=fw.council, month=month, as_of=as_of, grades_scale=scale,
-        grades_off_scale=scale[len(fw.grades):], completion=completion(fw, org, month, scheduled, as_of, due, done_on or {}),
+        grades_off_scale=scale[len(fw.grades):], completion=completion(fw, org, month, scheduled, as_of, due, done_on),
         grades=replace(grades(scale, graded, fw.areas, signs_off(fw), fw.grades), **reviews_graded_in(mine, month)),
         follow_ups=follow_ups(mine, month, as_of), reviews_due=reviews_due(org, mine, month),
         reminders=reminders, escalations=rungs, extensions=extended, targets=targets(fw, graded),
-        history=history(scale, mine, month), actions=actions(mine, month, as_of),
-        **dict(zip(("last_month", "year", "trend"), rates(fw, mine, month, as_of, due, done_on or {}))),
+        history=history(scale, mine, month, by_month=year.graded_by_month), actions=actions(mine, month, as_of),
+        **dict(zip(("last_month", "year", "trend"), rates(fw, year, month, as_of, done_on))),
         top_level=fw.rungs()[-1][0], top_who=_the(_who(fw.ladder[-1].to)),
     )  # fmt: skip
 

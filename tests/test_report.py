@@ -21,7 +21,7 @@ from qaf.cli.main import main
 from qaf.engine.model import Obligation, Outcome
 from qaf.engine.outcomes import Recording
 from qaf.engine.query import Filters
-from qaf.engine.report import Extension, Raised, figures
+from qaf.engine.report import Extension, Raised, figures, figures_by_month
 from qaf.engine.report_words import Month, completion_sentence
 from qaf.render.report import CSV_HEADER, render
 from qaf.rules import bundled
@@ -217,6 +217,27 @@ def test_a_target_is_met_on_the_exact_share_and_not_judged_without_audits():
     empty = figures(fw, council(), [], [], [], SEPT, date(2023, 10, 2))
     assert [(t.percent, t.met) for t in empty.targets] == [(None, None), (None, None)]
     assert "no audit was graded, so not judged" in render(empty, "md")
+
+
+def test_the_directors_year_so_far_is_each_month_as_its_own_report_gives_it():
+    """The Director's page shows April to September together, what the months share worked out once: each month's
+    figures (the sentence, the grades, the trend, the year so far) are what that month's report alone says."""
+    months = [Month(2023, m) for m in range(4, 10)]
+    obs, extensions = [], []
+    for n in range(120):  # audits due across the year, some done in the month after, some graded, some extended
+        due = date(2023, 4 + n % 6, 10 + n % 15)
+        done_on = date(due.year, due.month + (n % 4 == 0), 5)
+        o = ob(n, due, fw=TAMESIDE, row="1.1", status="done" if n % 3 else "open", grade=("good", "requires improvement")[n % 2],
+               on=done_on, moderated="good" if n % 5 == 0 else None, contested=n % 7 == 0, team=("T1", "T2")[n % 2])
+        if n % 11 == 0:
+            extensions.append(Extension(o.id, due, date(due.year, due.month + 1, 3), 5, "OM1"))
+            o = dataclasses.replace(o, status="rescheduled" if o.status == "open" else o.status, due=date(due.year, due.month + 1, 3))
+        obs.append(o)
+    obs.append(ob(999, date(2023, 6, 1), fw=TAMESIDE, row="1.1", kind="review", status="done", grade="good", concerns=True))
+    together = figures_by_month(TAMESIDE, council(), obs, extensions, [], months, date(2023, 10, 2))
+    assert [r.completion.audits.scheduled for r in together] == [20] * 6
+    assert len({r.completion.sentence for r in together}) == 6 and together[-1].year.label == "April 2023 to September 2023"
+    assert together == [figures(TAMESIDE, council(), obs, extensions, [], m, date(2023, 10, 2)) for m in months]
 
 
 # --- each renderer ----------------------------------------------------------------------------------------

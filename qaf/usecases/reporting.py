@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from qaf.engine.query import Filters
-from qaf.engine.report import Report, figures, year_start
+from qaf.engine.report import Report, figures, figures_by_month, year_start
 from qaf.engine.report_words import Month
 from qaf.rules.model import Framework
 from qaf.store import reports
@@ -32,11 +32,11 @@ def year_so_far(store: Store, framework: Framework, through: Month, as_of: date)
         found_extensions = reports.extensions(conn)
         found_raised = reports.raised(conn, first.first, last.last)
         done_on = reports.done_dates(conn)
-    out, month = [], first
+    months, month = [], first
     while (month.year, month.month) <= (last.year, last.month):
-        out.append(figures(framework, org, obligations, found_extensions, found_raised, month, as_of, done_on))
+        months.append(month)
         month = month.plus(1)
-    return out
+    return figures_by_month(framework, org, obligations, found_extensions, found_raised, months, as_of, done_on)
 
 
 def reached(store: Store, person: str, first: date, last: date) -> list:
