@@ -180,6 +180,9 @@ def _place(cadences: list[Cadence], c: Cadence) -> int:
     return cadences.index(c)
 
 
+OWN_WORK = ("assignee", "rota", "joint")  # work whose subject is its owner's own (a rota's or a joint piece's turn)
+
+
 def follow_up_title(org: Org, row: Row, kind: str, case: str | None, cause: Obligation) -> str:
     """"Follow-up audit of case CS-000124 (Tom Fairley) — 3.16 ..." for what a trigger created."""
     verb = VERB.get(kind, kind.capitalize())
@@ -189,8 +192,12 @@ def follow_up_title(org: Org, row: Row, kind: str, case: str | None, cause: Obli
         what = f"case {case} ({holder.name})" if holder else f"case {case}"
     elif cause.subject_kind in ("worker", "case_holder") and (person := org.person(cause.subject)) is not None:
         what = f"the {cause.kind.replace('_', ' ')} of {person.name}"  # 3.3's supervision records: whose
-    else:
-        what = f"{cause.subject_kind} {cause.subject}"
+    elif cause.subject_kind in OWN_WORK and cause.assignee and (person := org.person(cause.assignee)) is not None:
+        what = f"the {cause.kind.replace('_', ' ')} by {person.name}"  # their own work, a rota's or a joint piece's
+    elif cause.subject_kind == "team" and (team := org.team(cause.subject)) is not None:
+        what = f"the {cause.kind.replace('_', ' ')} of team {team.name}"  # by its name, as the work it follows was titled
+    else:  # a service, an area, a body: their names are their ids
+        what = f"the {cause.kind.replace('_', ' ')} of {cause.subject_kind} {cause.subject}"
     return f"{verb} {what} — {row.id} {short_task(row)}"
 
 
