@@ -198,7 +198,7 @@ def test_recording_an_outcome_shows_what_it_set_off(site: Site):
     ({}, "grade", "Choose a grade"),
     ({"grade": "excellent"}, "grade", "not on the framework"),
     ({"grade": "good", "date": "2024-07-01"}, "date", "in the future"),
-    ({"grade": "good", "date": "June"}, "date", "YYYY-MM-DD"),
+    ({"grade": "good", "date": "June"}, "date", "Enter the date as a day, month and year"),
     ({"grade": "good", "notes": "x" * 10_001}, "notes", "10,000"),
 ])  # fmt: skip
 def test_bad_input_is_shown_beside_its_field_and_nothing_is_written(site: Site, data: dict, field: str, message: str):

@@ -183,7 +183,7 @@ def test_an_action_given_outside_her_line_is_followed_up_on_its_page_by_the_mana
     # the last days the calendar holds, with an action: its due date is counted from the audit's day, past the year 9999
     ({"grade": "good", "date": "9999-12-31", "action-1-what": "Plan"}, "date", "in the future"),
     ({"grade": "good", "date": "9998-06-01", "action-1-what": "Plan"}, "date", "in the future"),
-    ({"grade": "good", "date": "June"}, "date", "YYYY-MM-DD"),
+    ({"grade": "good", "date": "June"}, "date", "Enter the date as a day, month and year"),
     ({"grade": "good", "date": "2024-05-01"}, "date", "before the obligation's period begins"),
     ({"grade": "good", "notes": "x" * 10_001}, "notes", "10,000"),
     ({"grade": "good", "action-1-who": "SW2"}, "action-1-what", "Say what must be done"),
@@ -221,12 +221,26 @@ def test_an_action_for_a_case_whose_worker_has_left_asks_who_will_do_it(site: Si
     assert "say who will do it" in beside(answer.text, "action-1-who") and "who: PERSON" not in answer.text
 
 
+def test_the_dates_of_an_outcome_are_read_as_a_practice_manager_writes_them(site: Site):
+    """"7/6/2024" is the seventh of June, and an action "by 21 June 2024" is due that day: a phone's keyboard and
+    an English hand write a day first, and the page takes it as written."""
+    client = site.signed_in(PAT)
+    audit = may_audit(site.store, "SW1", 6)
+    answer = post(client, f"/obligations/{audit.id}/outcome", {
+        "grade": "requires_improvement", "date": "7/6/2024", "action-1-what": PLAN, "action-1-when": "21 June 2024"})  # fmt: skip
+    assert answer.status_code == 200, answer.text
+    assert one(site.store, audit.id).outcome.date == date(2024, 6, 7)
+    (action,) = [o for o in find(site.store, cause=audit.id) if o.kind == "action"]
+    assert action.due == date(2024, 6, 21)
+
+
 def test_every_problem_is_shown_at_once_and_what_was_typed_is_kept(site: Site):
     client = site.signed_in(PAT)
     audit = may_audit(site.store, "SW1", 6)
     data = {"grade": "excellent", "date": "2024-13-01", "action-2-what": PLAN, "action-2-when": "soon"}
     answer = refused_unchanged(site, client, f"/obligations/{audit.id}/outcome", data, "grade", "not on the framework")
-    assert "YYYY-MM-DD" in beside(answer.text, "date") and "Action 2: Enter a date like" in beside(answer.text, "action-2-when")
+    assert "Date it was done must be a real date: 2024-13-01 is not one" in re.sub(r"</?span[^>]*>", "", beside(answer.text, "date"))
+    assert "Action 2: Enter a date like" in beside(answer.text, "action-2-when")
     assert PLAN in answer.text and 'value="2024-13-01"' in answer.text
     assert re.search(r"<details class=\"more\" open><summary>Add action 2", answer.text)  # the slot with a problem is open
 
@@ -373,7 +387,8 @@ def test_a_grade_is_contested_once_and_moderation_settles_it(site: Site):
     client = site.signed_in(OLIVE)
     assert "Contest the grade" in client.get(f"/obligations/{may.id}").text
     refused_unchanged(site, client, path, {"contest-date": "2024-06-11"}, "contest-date", "in the future")
-    refused_unchanged(site, client, path, {"contest-date": "11/06/2024"}, "contest-date", "YYYY-MM-DD")
+    refused_unchanged(site, client, path, {"contest-date": "11/06/2024"}, "contest-date", "in the future")  # 11 June, day first
+    refused_unchanged(site, client, path, {"contest-date": "31/5/24"}, "contest-date", "day, month and year")  # which century?
     refused_unchanged(site, client, path, {"contest-date": "2020-01-01"}, "contest-date", "before the audit was done")
     answer = post(client, path, {"contest-date": ""})
     assert answer.status_code == 200 and "Grade contested" in answer.text
@@ -706,8 +721,9 @@ def test_a_moderation_sent_twice_names_who_moderated_and_when_as_the_page_does(s
     hana = site.signed_in("hana.locality@example-council.gov.uk")
     path = f"/obligations/{settle.id}/moderate"
     assert post(hana, path, {"moderated-grade": "good"}).status_code == 200
-    answer = refused_unchanged(site, hana, path, {"moderated-grade": "good"}, None, "already moderated as good by Hana Locality on 10 June 2024")
-    assert "H1" not in re.search(r'<div class="error-summary".*?</div>', answer.text, re.S).group(0)
+    answer = refused_unchanged(site, hana, path, {"moderated-grade": "good"}, None, "already moderated as good by Hana Locality on")
+    summary = re.search(r'<div class="error-summary".*?</div>', answer.text, re.S).group(0)
+    assert "H1" not in summary and 'on <span class="ref">10 June 2024</span>' in summary  # the day kept on one line
 
 
 def test_audits_of_my_work_are_narrowed_by_my_works_filters_and_say_so(site: Site):

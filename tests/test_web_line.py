@@ -97,6 +97,18 @@ def test_an_owner_asks_for_more_time_and_only_her_line_may_approve_it(site: Site
 
 
 
+@pytest.mark.parametrize("typed", ["3/7/2024", "03-07-2024", "3.7.2024", "3 July 2024", "3rd Jul 2024", "2024-07-03"])
+def test_the_new_due_date_is_read_as_people_in_england_write_it_day_first(site: Site, typed: str):
+    """A Practice Manager on her phone types "3/7/2024" or "3 July 2024": the third of July, as she wrote it."""
+    audit = june(site)
+    pat = site.signed_in(PAT)
+    assert ask(site, pat, audit.id, typed).status_code == 303
+    olive = site.signed_in(OLIVE)
+    line = olive.get("/my-line").text
+    assert olive.post(f"/extensions/{request_id(line)}/approve", data={"csrf": csrf(line)}).status_code == 200
+    assert one(site, audit.id).due == date(2024, 7, 3)
+
+
 def words(html: str) -> str:
     """What a page says to the eye: its text without the markup (class names and form values)."""
     return re.sub(r"<[^>]+>", " ", re.sub(r"<head>.*?</head>", "", html, flags=re.S))
@@ -341,7 +353,9 @@ def test_a_reason_typed_right_to_left_turns_around_nothing_the_page_says_after_i
 
 
 @pytest.mark.parametrize("to, reason, field, message", [
-    ("July", REASON, "ext-to", "YYYY-MM-DD"),
+    ("July", REASON, "ext-to", "Enter the date as a day, month and year"),
+    ("31/6/2024", REASON, "ext-to", "The new due date must be a real date: <span class=\"ref\">31/6/2024</span> is not one"),
+    ("20/6/2024", REASON, "ext-to", "must be after the current one"),  # day first: 20 June
     ("2024-06-20", REASON, "ext-to", "must be after the current one"),
     ("2025-12-01", REASON, "ext-to", "within a year"),
     ("2024-07-03", "", "ext-reason", "Say why"),
@@ -408,7 +422,8 @@ def test_my_work_in_full_shows_each_lines_case_words_window_and_cause(site: Site
 
 
 @pytest.mark.parametrize("query, field, message", [
-    ("from=June", "f-from", "YYYY-MM-DD"),
+    ("from=June", "f-from", "Due on or after: enter the date as a day, month and year"),
+    ("from=30/2/2024", "f-from", "Due on or after: the date must be a real date"),
     ("kind=lunch", "f-kind", "Kind of work: choose one of audit, follow-up audit, review, moderation, QA sign-off, report"),  # not follow_up_audit
     ("status=late", "f-status", "unknown status"),
     ("from=2024-07-01&to=2024-06-01", "f-to", "before"),

@@ -218,7 +218,7 @@ def test_the_director_sees_at_a_glance_what_is_overdue_today_and_who_is_on_it(si
 
 
 WHOLE = r"""(() => { const broken = [], walk = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
-    for (let node; (node = walk.nextNode());) for (const m of node.data.matchAll(/\b[A-Z]{2,}-\d+\b|\b\d{4}-\d{2}-\d{2}\b/g)) {
+    for (let node; (node = walk.nextNode());) for (const m of node.data.matchAll(/\b[A-Z]{2,}-\d+\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}\/\d{1,2}\/\d{4}\b/g)) {
         const range = document.createRange(); range.setStart(node, m.index); range.setEnd(node, m.index + m[0].length);
         if (new Set([...range.getClientRects()].map(r => Math.round(r.top))).size > 1) broken.push(m[0]); }
     return broken; })()"""
@@ -245,7 +245,7 @@ def test_a_case_reference_is_never_split_over_two_lines_on_a_phone(site):  # noq
 
 
 def test_a_day_in_an_error_message_is_never_split_over_two_lines_on_a_phone(site):  # noqa: F811
-    """"Enter a date like 2024-" at a line's end and "06-21" on the next is a day misread: the message beside
+    """"Enter a date like 21 June" at a line's end and "2024" on the next is a day misread: the message beside
     an action's "By when", and the same in the summary at the top, keep each day whole at 375 and 390 px."""
     server, browser, inbox, store = site
     audit = may_audit(store, "SW1", 6)
@@ -255,7 +255,8 @@ def test_a_day_in_an_error_message_is_never_split_over_two_lines_on_a_phone(site
     page.fill("#action-1-what", "Update the safety plan with the new school contact")
     page.fill("#action-1-when", "by Friday")
     browser.submit("Record the outcome")
-    assert "2024-06-21" in page.locator("#action-1-when-error").inner_text()
+    assert "21/6/2024 or 21 June 2024" in page.locator("#action-1-when-error").inner_text()
+    assert page.locator("#action-1-when-error .ref").all_inner_texts() == ["21/6/2024", "21 June 2024"]  # each kept whole
     broken = {}
     for width in (375, 390):
         page.set_viewport_size({"width": width, "height": 900})

@@ -90,7 +90,7 @@ def ask(store: Store, oid: str, by: str, to: date | None, reason: str, now: date
         if any(r.status == PENDING and not withdrawn(r, ob) for r in requests.of_obligation(conn, ob.id)):
             problems.append(_bad("obligation", "a request for more time is already waiting for a decision"))
         if to is None:
-            problems.append(_bad("to", "Enter the new due date as YYYY-MM-DD, for example 2024-07-01"))
+            problems.append(_bad("to", "Enter the new due date as a day, month and year, for example 1/7/2024 or 1 July 2024"))
         elif to <= ob.due:
             problems.append(_bad("to", f"The new due date must be after the current one ({ob.due:%d %B %Y})"))
         elif to < today:

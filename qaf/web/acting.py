@@ -47,12 +47,11 @@ from qaf.engine.actions import graded_worker, parse_action, worker_of
 from qaf.engine.model import DONE, LIVE, Obligation, is_obligation_id, kind_words
 from qaf.engine.outcomes import GRADED, Recording, check_recording, contest_refusals, may_act, parse_areas, signoff_refusals, was_graded
 from qaf.engine.query import Filters
-from qaf.rules.plain import iso_day
 from qaf.rules.problems import InputError, Problem, Source
 from qaf.rules.settings import grade_key
 from qaf.usecases import queries, recording, signin
 from qaf.web import line
-from qaf.web.forms import form, page
+from qaf.web.forms import day_problem, form, page, typed_day
 from qaf.web.site import Site, Viewer, name_of
 
 WEB = Source("web", 0)
@@ -205,15 +204,27 @@ def _counts(created) -> str:
 # --- reading the forms into what the command line builds ----------------------------------------
 
 
+def _as_iso(text: str) -> str:
+    """A date typed as people type one, written as the command line reads it; anything else as it was typed."""
+    try:
+        return typed_day(text).isoformat()
+    except ValueError:
+        return text
+
+
+_DAY_LABELS = {"date": "Date it was done", "moderated-date": "Date it was moderated", "contest-date": "Date it was contested"}
+
+
 def _day(fields: dict[str, str], name: str, problems: list[Problem]) -> date | None:
-    """The date typed in ``name`` as YYYY-MM-DD (empty: None, the use case's today); else a problem for "date"."""
+    """The date typed in ``name`` as people type one (:func:`typed_day`; empty: None, the use case's today); else a
+    problem for "date"."""
     text = fields.get(name, "").strip()
     if not text:
         return None
     try:
-        return iso_day(text)
-    except ValueError:
-        problems.append(Problem(WEB, "date", "Enter the date as YYYY-MM-DD, for example 2024-06-03"))
+        return typed_day(text)
+    except ValueError as exc:
+        problems.append(Problem(WEB, "date", day_problem(exc, _DAY_LABELS.get(name, "The date"))))
         return None
 
 
@@ -239,6 +250,7 @@ def _actions(org, ob: Obligation, fields: dict[str, str], problems: list[Problem
     specs, at = [], {}
     for n in range(1, ACTION_SLOTS + 1):
         what, who, when = (fields.get(f"action-{n}-{part}", "").strip() for part in ("what", "who", "when"))
+        when = _as_iso(when)  # "21/6/2024" as the command line's "2024-06-21"; "within 2 weeks" as it is
         safeguarding = fields.get(f"action-{n}-safeguarding") == "yes"
         if not (what or who or when or safeguarding):
             continue
@@ -321,7 +333,7 @@ def _moderation(store, ob: Obligation, fields: dict[str, str], by: str, today: d
     areas = _areas(fw, fields, "moderated-area", problems)
     day = _day(fields, "moderated-date", problems)
     if day is not None and day > today:
-        problems.append(Problem(WEB, "date", f"{day} is in the future (today is {today})"))
+        problems.append(Problem(WEB, "date", f"{day:%-d %B %Y} is in the future (today is {today:%-d %B %Y})"))
     if problems:
         problems += recording.moderation_refusals(store, ob.id, by, today)
         raise InputError(problems, f"{ob.id}: nothing moderated, the store is unchanged")
@@ -394,7 +406,7 @@ def _words(message: str) -> str:
     if "before the first |" in message:
         return "Say what must be done"
     if "is neither a date (YYYY-MM-DD) nor" in message:
-        return "Enter a date like 2024-06-21, or 'within' and a number of working days, weeks or months"
+        return "Enter a date like 21/6/2024 or 21 June 2024, or 'within' and a number of working days, weeks or months"
     if "close it with 'qaf action done'" in message:
         return "An action is closed with 'Close this action', not recorded"
     if "say which were carried out" in message:

@@ -20,8 +20,8 @@ from qaf.engine.model import RESCHEDULED, STATUSES, kind_words, status_words
 from qaf.engine.org import Org
 from qaf.engine.query import DueQuery, parse_statuses, unknown_row
 from qaf.rules.model import KINDS, Framework
-from qaf.rules.plain import iso_day
 from qaf.rules.roles import Vocabulary
+from qaf.web.forms import day_problem, typed_day
 
 WORK = ("status", "kind", "framework", "row", "case", "from", "to")  # My work: the viewer's own
 EVERY = ("person", "role", "team", "service", *WORK)  # the auditors' search: every filter of ``qaf due``
@@ -58,9 +58,10 @@ class Asked:
 
 def _day(text: str, label: str, errors: dict[str, str], key: str) -> date | None:
     try:
-        return iso_day(text)
-    except ValueError:
-        errors[key] = f"{label}: enter a date as YYYY-MM-DD, for example 2024-06-03"
+        return typed_day(text)
+    except ValueError as exc:
+        said = day_problem(exc, "The date")
+        errors[key] = f"{label}: {said[:1].lower()}{said[1:]}"
         return None
 
 

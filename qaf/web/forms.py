@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import calendar
 import hmac
 import re
 import secrets
@@ -48,8 +49,10 @@ def _what(ob) -> str:
     return head
 
 
-# a case reference or a day ("CS-000001", "LA/2024/117", "2024-06-21"): letters or digits, then digits after "-" or "/"
-_WHOLE = re.compile(r"(?<![\w/-])(?:[A-Za-z]{1,6}|\d+)(?:[-/]\d+)+(?![\w/-])")
+# a case reference or a day ("CS-000001", "LA/2024/117", "2024-06-21", "21/6/2024"): letters or digits, then digits
+# after "-" or "/"; or a day in words ("21 June 2024", "21 Jun 2024")
+_WHOLE = re.compile(r"(?<![\w/-])(?:[A-Za-z]{1,6}|\d+)(?:[-/]\d+)+(?![\w/-])"
+                    r"|\b\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* \d{4}\b")
 
 
 def whole(text: str | None) -> Markup:
@@ -124,6 +127,51 @@ class FormError(Exception):
 
 
 BANNER: ContextVar[str | None] = ContextVar("qaf_banner", default=None)  # said on every page (qaf demo --serve sets it)
+
+
+# --- a day as people type one ----------------------------------------------------------------------------
+
+DAY_WORDS = "Enter the date as a day, month and year, for example 3/6/2024 or 3 June 2024"
+_MONTHS = {**{m.lower(): n for n, m in enumerate(calendar.month_name) if m},
+           **{m.lower(): n for n, m in enumerate(calendar.month_abbr) if m}, "sept": 9}  # fmt: skip
+_SEP = r"\s*[/.\- ]\s*"  # 3/6/2024, 3-6-2024, 3.6.2024, 3 6 2024
+_DAY_FIRST = re.compile(rf"([0-9]{{1,2}}){_SEP}([0-9]{{1,2}}){_SEP}([0-9]{{4}})")
+_YEAR_FIRST = re.compile(rf"([0-9]{{4}}){_SEP}([0-9]{{1,2}}){_SEP}([0-9]{{1,2}})")  # 2024-06-03, 2024/6/3
+_IN_WORDS = re.compile(r"([0-9]{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]+)\.?,?\s+([0-9]{4})")  # 3 June 2024, 3rd Jun. 2024
+
+
+def typed_day(text: str) -> date:
+    """A day as someone in England types it into a form: day first (3/6/2024, 03-06-2024, 3.6.2024), in words
+    (3 June 2024, 3rd Sept 2024), or as the pages print it for machines (2024-06-03). A two-figure year is not
+    read (which century?), nor month first. ValueError saying which: not a date at all, or not a real day.
+
+    >>> typed_day("3/6/2024"), typed_day("3 June 2024"), typed_day("2024-06-03")
+    (datetime.date(2024, 6, 3), datetime.date(2024, 6, 3), datetime.date(2024, 6, 3))
+    >>> typed_day("31/2/2024")
+    Traceback (most recent call last):
+    ...
+    ValueError: not a real day: '31/2/2024'
+    """
+    text = text.strip()
+    if m := _DAY_FIRST.fullmatch(text):
+        day, month, year = int(m[1]), int(m[2]), int(m[3])
+    elif m := _YEAR_FIRST.fullmatch(text):
+        year, month, day = int(m[1]), int(m[2]), int(m[3])
+    elif (m := _IN_WORDS.fullmatch(text)) and m[2].lower() in _MONTHS:
+        day, month, year = int(m[1]), _MONTHS[m[2].lower()], int(m[3])
+    else:
+        raise ValueError(f"not a date: {text[:40]!r}")
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise ValueError(f"not a real day: {text[:40]!r}") from None
+
+
+def day_problem(error: ValueError, label: str) -> str:
+    """What a form says beside a date field ``label`` that :func:`typed_day` could not read."""
+    if str(error).startswith("not a real day"):
+        return f"{label} must be a real date: {str(error).split(': ', 1)[1].strip(chr(39))} is not one"
+    return DAY_WORDS
 
 
 def page(template: str, code: int = 200, /, **context: Any) -> HTMLResponse:

@@ -38,7 +38,6 @@ from qaf.engine.notices import HELD_DAYS
 from qaf.engine.query import STORED, Filters, QueryError
 from qaf.engine.report_words import Month, reviews_moderation_words, reviews_words
 from qaf.rules.model import KINDS
-from qaf.rules.plain import iso_day
 from qaf.rules.problems import InputError
 from qaf.rules.roles import Vocabulary
 from qaf.store.outcomes import NoSuchObligation
@@ -46,7 +45,7 @@ from qaf.usecases import extensions, queries, readdress, reporting, tokens
 from qaf.usecases.feeds import vocabulary
 from qaf.web import filters
 from qaf.web.details import details
-from qaf.web.forms import TEMPLATES, _what, form, page, static_file
+from qaf.web.forms import TEMPLATES, _what, day_problem, form, page, static_file, typed_day
 from qaf.web.site import Site, Viewer, name_of
 
 SOON = timedelta(days=28)  # "My line" lists each person's work due in the next four weeks
@@ -104,16 +103,19 @@ def install(app: FastAPI, site: Site) -> None:
         ob = site.one(oid, who)
         if isinstance(ob, Response):
             return ob
+        typed, unread = fields.get("to", "").strip(), None
         try:
-            to = iso_day(fields.get("to", "").strip())
-        except ValueError:
-            to = None  # the use case says what to enter, beside the field, with any other problem
+            to = typed_day(typed)
+        except ValueError as exc:
+            to, unread = None, day_problem(exc, "The new due date") if typed else None  # the use case says what to enter
         try:
             extensions.ask(store, ob.id, who.person, to, fields.get("reason", ""), site.now(), site.clock())
         except extensions.NotAllowed:
             return site.refused(403, "You cannot ask for more time for this", "Only the person whose work it is may ask.", who)
         except InputError as exc:
             errors: dict[str, str] = {}
+            if unread:  # what was typed, read as no date at all: said as the form's words, not as an empty field
+                errors["to"] = unread
             for p in exc.problems:  # the first problem of each field, in the form's order
                 errors.setdefault(p.field, p.message[:1].upper() + p.message[1:])
             errors = {k: errors[k] for k in sorted(errors, key=lambda f: ("obligation", "to", "reason").index(f) if f in ("obligation", "to", "reason") else 9)}
