@@ -19,6 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from qaf.engine.model import obligation_id
 from qaf.engine.outcomes import Recording
 from qaf.engine.query import Filters
 from qaf.store.sql import SqlStore
@@ -272,6 +273,26 @@ def test_a_manager_sees_their_own_and_their_lines_obligations_and_no_one_elses(s
     assert other.status_code == 403 and "not yours or your line's" in other.json()["message"]
     assert shared.client.get("/api/obligations?person=PM1", shared.api["PM2"]).status_code == 403
     assert shared.client.get("/api/obligations/0000000000000000", shared.api["D1"]).status_code == 404
+
+
+def test_work_a_caller_may_not_see_is_answered_as_work_that_does_not_exist(served: Served):
+    """Ids are hashes of what the work is, which a caller can work out: Priya's token asked for the follow-up audit that
+    concerns in Tom Fairley's May audit (Pat's line) would set off, and 403 against 404 said whether the audit found
+    them. Reading, recording and closing now answer an id that names nothing as they answer someone else's work."""
+    toms = may_audit(served.store, "SW1", 6)
+    recording.record(served.store, Recording(toms.id, "inadequate", concerns=True, by="PM1", date=date(2024, 6, 3)), TODAY)
+    follow_up = next(o for o in served.store.obligations(Filters(statuses=None)) if o.cause == toms.id and o.kind == "follow_up_audit")
+    assert follow_up.id == obligation_id(follow_up.framework, "3.16", -1, date(2024, 6, 3), "cause", toms.id, follow_up.kind, follow_up.seq)
+    guessed = obligation_id(follow_up.framework, "3.16", -1, date(2024, 6, 4), "cause", toms.id, follow_up.kind, follow_up.seq)
+    before = snapshot(served.store)
+    for method, path, body in (("GET", "/api/obligations/{}", None), ("POST", "/api/obligations/{}/outcome", {"grade": "good"}),
+                               ("POST", "/api/obligations/{}/done", {})):  # fmt: skip
+        there, not_there = (served.client.request(method, path.format(oid), served.api["PM2"], json=body) for oid in (follow_up.id, guessed))
+        assert (there.status_code, there.json()) == (not_there.status_code, json.loads(not_there.text.replace(guessed, follow_up.id))), path
+        assert there.status_code == 403 and follow_up.case not in there.text, path
+    assert snapshot(served.store) == before
+    assert served.client.get(f"/api/obligations/{follow_up.id}", served.api["OM1"]).status_code == 200  # Pat's manager sees it
+    assert served.client.get(f"/api/obligations/{guessed}", served.api["D1"]).status_code == 404  # who sees all is told what is not there
 
 
 def test_the_dcs_and_the_head_of_qa_see_everything(shared: Served):

@@ -71,7 +71,8 @@ def test_refusals_are_4xx_and_leave_the_store_unchanged(site: Site):
         (site.plan.id, "SW2", {}, 403, "not yours"),  # a colleague in the same team: outside Tom's line
         (site.plan.id, "PM2", {}, 403, "not yours"),  # another team's manager
         (site.plan.id, "HQA", {}, 403, "not yours to close"),  # sees everything, but is not in Tom's line
-        ("0123456789abcdef", "SW1", {}, 404, "no obligation"),
+        ("0123456789abcdef", "SW1", {}, 403, "not yours"),  # an id that names nothing: as someone else's (ids can be worked out)
+        ("0123456789abcdef", "HQA", {}, 404, "no obligation"),  # she sees all there is: told it is not there
         (site.plan.id, "SW1", {"json": {"note": 5}}, 422, "note"),
         (site.plan.id, "SW1", {"json": {"note": "x", "by": "PM1"}}, 422, "by"),
         (site.plan.id, "SW1", {"json": {"note": "x" * 10_001}}, 422, "note"),

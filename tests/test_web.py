@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Iterator
 from urllib.parse import unquote
 
 import pytest
 from starlette.testclient import TestClient
 
+from qaf.engine.model import obligation_id
+from qaf.engine.outcomes import Recording
 from qaf.engine.query import Filters
 from qaf.store.sql import SqlStore
-from qaf.usecases import signin
+from qaf.usecases import recording, signin
 from qaf.usecases.mail import MailSettings
 from qaf.web.api import create_app
 from qaf.web.forms import CSP
@@ -171,10 +173,36 @@ def test_another_lines_obligation_is_403_with_no_detail(site: Site):
     token = csrf(client.get("/my-work").text)
     posted = client.post(f"/obligations/{theirs.id}/outcome", data={"csrf": token, "grade": "good"})
     assert posted.status_code == 403 and snapshot(site.store) == before
-    assert client.get("/obligations/0123456789abcdef").status_code == 404
     assert client.get("/obligations/0123456789abcde%00").status_code == 404  # not an id's shape: never a query (NUL: 500 on PostgreSQL)
     olive = site.signed_in("olive.ops@example-council.gov.uk")  # their Operations Manager sees both lines
     assert olive.get(f"/obligations/{theirs.id}").status_code == 200
+
+
+def test_work_someone_may_not_see_is_answered_as_work_that_does_not_exist(site: Site):
+    """An id is a hash of what the work is (framework, row, period, subject, kind), all of it known or guessed: Pat
+    can work out the id of the follow-up audit that concerns found in Eve East's May audit (Priya Practice's line)
+    would set off. Answered 403 where it exists and 404 where it does not, each guess told her whether the other
+    line's audit found significant concerns. Every page and form now answers the two the same, byte for byte."""
+    eves = may_audit(site.store, "SW5", 5)
+    assert eves.id == obligation_id("east-sussex-2013", "3.16", 0, date(2024, 5, 1), "worker", "SW5", "audit", 0)  # worked out
+    recording.record(site.store, Recording(eves.id, "inadequate", concerns=True, by="PM2", date=date(2024, 6, 3)), TODAY)
+    follow_up = next(o for o in site.store.obligations(Filters(statuses=None)) if o.cause == eves.id and o.kind == "follow_up_audit")
+    assert follow_up.id == obligation_id(follow_up.framework, "3.16", -1, date(2024, 6, 3), "cause", eves.id, follow_up.kind, follow_up.seq)
+    guessed = obligation_id(follow_up.framework, "3.16", -1, date(2024, 6, 4), "cause", eves.id, follow_up.kind, follow_up.seq)
+    pat = site.signed_in(PAT)
+    token = csrf(pat.get("/my-work").text)
+    before = snapshot(site.store)
+    for path, posted in (("/obligations/{}", None), ("/obligations/{}/extension", None),
+                         ("/obligations/{}/extension", {"to": "2024-08-01", "reason": "leave"}),
+                         *((f"/obligations/{{}}/{act}", {"grade": "good", "moderated-grade": "good"}) for act in ("outcome", "moderate", "contest", "close"))):  # fmt: skip
+        there, not_there = (pat.get(path.format(oid)) if posted is None else pat.post(path.format(oid), data={"csrf": token, **posted})
+                            for oid in (follow_up.id, guessed))  # fmt: skip
+        assert (there.status_code, there.text) == (not_there.status_code, not_there.text.replace(guessed, follow_up.id)), path
+        assert there.status_code == 403 and follow_up.case not in there.text and "Eve East" not in there.text, path
+    assert snapshot(site.store) == before
+    assert site.signed_in("olive.ops@example-council.gov.uk").get(f"/obligations/{follow_up.id}").status_code == 200  # Priya's manager
+    dana = site.signed_in("dana.director@example-council.gov.uk")  # she sees all there is: told what is not there
+    assert dana.get(f"/obligations/{follow_up.id}").status_code == 200 and dana.get(f"/obligations/{guessed}").status_code == 404
 
 
 def test_recording_an_outcome_shows_what_it_set_off(site: Site):

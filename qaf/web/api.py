@@ -29,8 +29,11 @@ their line's, what they or their line attend or are copied into, and the actions
 raised by audits they see; the overseeing roles see everything. The list and
 ``GET /api/obligations/{id}`` (and the pages) hold to the same rule
 (:func:`qaf.usecases.queries.may_see`). Someone else's
-obligation is 403: ids carry nothing about a child, and a manager is better
-told "outside your line" than misled by "not found".
+obligation is 403: a manager is better told "outside your line" than misled
+by "not found". An id is a hash of what the work is, which anyone can work
+out, so an id that names nothing is the same 403 to a caller who does not
+see everyone's work (a 404 told them which of their guesses existed: that
+another line's audit found concerns); only an overseer hears 404.
 
 This module is the API's one error boundary, as ``engine/cli.py`` is the
 CLI's: every error is JSON ``{"message": ..., "problems": [...]}``; bad
@@ -347,13 +350,18 @@ def create_app(
             yield Reading(authorise(conn, snap, credentials, today), conn, snap, counter)
 
     def one(oid: str, who: Caller) -> Obligation:
-        found = store.obligations(Filters(ids=frozenset({oid.lower()}), statuses=None)) if is_obligation_id(oid.lower()) else []
-        if not found:
+        """The obligation ``oid`` if ``who`` may see it. An id that names nothing is 404 only to a caller who sees
+        everyone's work; to anyone else it is the 403 of someone else's work, word for word: ids can be worked
+        out (a hash of what the work is), and each guess told whether that work exists."""
+        wanted = oid.lower()
+        if not is_obligation_id(wanted):  # not an id's shape: never a query, and it names nothing anyone could hold
             raise ApiError(404, f"no obligation '{oid}'")
-        ob = found[0]
-        if not queries.may_see(store, who.visible, ob):
-            raise ApiError(403, f"obligation {ob.id} is not yours or your line's to see")
-        return ob
+        found = store.obligations(Filters(ids=frozenset({wanted}), statuses=None))
+        if not found and who.visible is None:
+            raise ApiError(404, f"no obligation '{oid}'")
+        if not found or not queries.may_see(store, who.visible, found[0]):
+            raise ApiError(403, f"obligation {wanted} is not yours or your line's to see")
+        return found[0]
 
     async def feed(token: str, request: Request, kind: Literal["event", "todo"] = "event") -> Response:
         """A private calendar feed: subscribe to this URL in Outlook, Google or Apple Calendar."""

@@ -7,8 +7,10 @@ form post asks the same questions the same way:
 
 - :meth:`Site.viewer`: the signed-in person (from the session cookie) with
   the widest scope :mod:`qaf.calendars.access` allows them, or ``None``;
-- :meth:`Site.one`: an obligation the viewer may see, else a 404 page, or a
-  403 page with no detail for someone else's; the audited worker reads the
+- :meth:`Site.one`: an obligation the viewer may see, else a 403 page with
+  no detail, the same for someone else's and for an id that names nothing
+  (ids can be worked out: a 404 told which existed); an overseer, who sees
+  everything, gets a 404 for what is not there; the audited worker reads the
   graded audit of his own work (its page and contest form only), without
   what is not his (:meth:`Site.whole_page` says which);
 - :meth:`Site.refused` and :meth:`Site.to_sign_in`: the standard answers.
@@ -140,12 +142,23 @@ class Site:
         return cause, access.may_see(who.visible, ob, cause)
 
     def _found(self, oid: str, who: Viewer) -> Obligation | Response:
+        """The obligation ``oid`` names, or the page to answer with. An id is a hash of what the work is (framework,
+        row, period, subject, kind), which anyone can work out: someone who does not see everyone's work is told
+        of an id that names nothing exactly what they are told of someone else's work (:meth:`_forbidden`), or
+        each guess would tell them whether that work exists (a follow-up: that an audit found concerns)."""
         oid = oid.lower()
-        found = self.store.obligations(Filters(ids=frozenset({oid}), statuses=None)) if is_obligation_id(oid) else []
-        return found[0] if found else self.refused(404, "Page not found", "There is no such item. Check the link, or go to My work.", who)
+        if not is_obligation_id(oid):  # not an id's shape: never a query, and it names nothing anyone could hold
+            return self.refused(404, "Page not found", "There is no such item. Check the link, or go to My work.", who)
+        found = self.store.obligations(Filters(ids=frozenset({oid}), statuses=None))
+        if found:
+            return found[0]
+        if who.visible is None:  # an overseer sees all there is: "not there" tells them nothing they could not see
+            return self.refused(404, "Page not found", "There is no such item. Check the link, or go to My work.", who)
+        return self._forbidden(who)
 
     def _forbidden(self, who: Viewer) -> Response:
-        return self.refused(403, "You do not have access to this page", "This item is not yours or your line's.", who)
+        return self.refused(403, "You do not have access to this page",
+                            "This item is not yours or your line's, or there is no such item.", who)  # fmt: skip
 
     def _audited(self, who: Viewer, ob: Obligation) -> bool:
         return access.audited(self.store.org(), who.person, ob, self.clock())
