@@ -239,6 +239,15 @@ def original_due(conn: Connection, ob: Obligation) -> date:
     return date.fromisoformat(first["from"]) if first else ob.due
 
 
+def contested_by(conn: Connection, audit: str) -> str | None:
+    """Who contested ``audit``'s grade, as the event log has it (None: the council's administrator, with no name).
+    Read only for a grade recorded as contested: no index holds these lines, and a grade is contested rarely."""
+    found = conn.execute(
+        select(EVENTS.c.payload).where(EVENTS.c.kind == "outcome.contested", EVENTS.c.ref == audit).order_by(EVENTS.c.id.desc()).limit(1)
+    ).scalar()
+    return found.get("by") if found else None
+
+
 def open_of_kind(conn: Connection, cause: str, kind: str) -> list[Obligation]:
     query = select(OBLIGATIONS).where(OBLIGATIONS.c.cause == cause, OBLIGATIONS.c.kind == kind, OBLIGATIONS.c.status.in_(LIVE))
     return [from_row(r) for r in conn.execute(query)]

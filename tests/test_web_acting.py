@@ -400,6 +400,30 @@ def test_a_grade_is_contested_once_and_moderation_settles_it(site: Site):
     refused_unchanged(site, client, path, {}, None, "already contested")
 
 
+def test_a_contested_grade_is_settled_by_someone_other_than_whoever_contested_it(site: Site):
+    """"Contested, then settled by moderation": Hana Locality, Head of Service over Tom Fairley's team, contested the
+    good Pat Practice gave his May audit, and the moderation that settles it, found up Pat's line, was hers: she
+    contested the grade and settled it herself. Now it is the next Head of Service's. Alex Assistant, above Hana,
+    contests April's, which Hana then settles: Alex, whose word put the grade in question, may not moderate it
+    either (as a manager above the moderator may), and is not offered the form."""
+    may, april = may_audit(site.store, "SW1", 5), may_audit(site.store, "SW1", 4)
+    hana = site.signed_in("hana.locality@example-council.gov.uk")
+    assert post(hana, f"/obligations/{may.id}/contest", {}).status_code == 200
+    (settle,) = find(site.store, cause=may.id, kind="moderation")
+    assert settle.assignee == "H2"  # Hugo Looked, the other Head of Service: nobody above Pat but Hana holds the post
+    assert "Moderate this audit" not in hana.get(f"/obligations/{may.id}").text
+    refused_unchanged(site, hana, f"/obligations/{may.id}/moderate", {"moderated-grade": "outstanding"}, None, "contested this grade")
+    alex = site.signed_in("alex.assistant@example-council.gov.uk")
+    assert post(alex, f"/obligations/{april.id}/contest", {}).status_code == 200
+    (settle,) = find(site.store, cause=april.id, kind="moderation")
+    assert settle.assignee == "H1"
+    assert "Moderate this audit" not in alex.get(f"/obligations/{april.id}").text
+    refused_unchanged(site, alex, f"/obligations/{april.id}/moderate", {"moderated-grade": "outstanding"}, None,
+                      "Alex Assistant contested this grade")  # fmt: skip
+    assert post(hana, f"/obligations/{settle.id}/moderate", {"moderated-grade": "good"}).status_code == 200
+    assert one(site.store, april.id).outcome.moderated_by == "H1"
+
+
 def test_the_worker_whose_work_was_graded_reads_its_audit_without_the_notes_and_contests_it(site: Site):
     """Tom Fairley may contest the grade of his June audit (qaf record --contest --by SW1): on the web he
     opens its page, once graded, and sees what it found and the contest form; not Pat's notes, why the case

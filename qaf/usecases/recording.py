@@ -275,7 +275,7 @@ def moderate(store: Store, target: str, grade: str, by: str | None, day: date | 
         mods = [ob] if ob.kind == "moderation" else oc.open_of_kind(conn, audit.id, "moderation")
         fw = store.framework_in(conn, audit.framework)
         day = day or today
-        problems = _check_moderation(fw, org, audit, mods, grade, by, day, today)
+        problems = _check_moderation(fw, org, audit, mods, grade, by, day, today, _contester(conn, audit))
         _refuse(problems, oid, "moderated")
         who = by or (mods[0].assignee if mods else None)
         g = grade_key(grade)
@@ -291,7 +291,8 @@ def moderate(store: Store, target: str, grade: str, by: str | None, day: date | 
     return RecordResult(audit.id, done.created, done.queued, cons.shortfalls, name)
 
 
-def _check_moderation(fw, org, audit: Obligation, mods: list[Obligation], grade: str, by: str | None, day: date, today: date) -> list[Problem]:
+def _check_moderation(fw, org, audit: Obligation, mods: list[Obligation], grade: str, by: str | None, day: date, today: date,
+                      contester: str | None = None) -> list[Problem]:  # fmt: skip
     problems: list[Problem] = []
 
     def bad(field: str, message: str) -> None:
@@ -303,7 +304,12 @@ def _check_moderation(fw, org, audit: Obligation, mods: list[Obligation], grade:
     if day > today:
         bad("date", f"{day} is in the future (today is {today})")
     problems += _before_audit(audit, day, "moderated", MODERATE)
-    return problems + _moderator_refusals(fw, org, audit, mods, by, day)
+    return problems + _moderator_refusals(fw, org, audit, mods, by, day, contester)
+
+
+def _contester(conn, audit: Obligation) -> str | None:
+    """Who contested ``audit``'s grade, if it is contested (:func:`qaf.store.outcomes.contested_by`)."""
+    return oc.contested_by(conn, audit.id) if audit.outcome is not None and audit.outcome.contested else None
 
 
 def _before_audit(audit: Obligation, day: date, done: str, source: Source = CLI) -> list[Problem]:
@@ -340,7 +346,7 @@ def moderation_refusals(store: Store, target: str, by: str, today: date) -> list
         audit = oc.load(conn, ob.cause) if ob.kind == "moderation" and ob.cause else ob
         mods = [ob] if ob.kind == "moderation" else oc.open_of_kind(conn, audit.id, "moderation")
         fw = store.framework_in(conn, audit.framework)
-        return _moderation_state(audit, org) + _moderator_refusals(fw, org, audit, mods, by, today)
+        return _moderation_state(audit, org) + _moderator_refusals(fw, org, audit, mods, by, today, _contester(conn, audit))
 
 
 def _not_in_post(person, day: date) -> str:
@@ -348,8 +354,10 @@ def _not_in_post(person, day: date) -> str:
     return f"{person.name} is not in the organisation on {day} (start {person.start}, end {person.end})"
 
 
-def _moderator_refusals(fw, org, audit: Obligation, mods: list[Obligation], by: str | None, day: date) -> list[Problem]:
-    """Why ``by`` may not moderate ``audit`` on ``day`` (the moderation's assignee when None): [] when they may."""
+def _moderator_refusals(fw, org, audit: Obligation, mods: list[Obligation], by: str | None, day: date,
+                        contester: str | None = None) -> list[Problem]:  # fmt: skip
+    """Why ``by`` may not moderate ``audit`` on ``day`` (the moderation's assignee when None): [] when they may.
+    Not its authors, nor whoever contested its grade (``contester``): a contested grade is settled by another."""
     problems: list[Problem] = []
 
     def bad(field: str, message: str) -> None:
@@ -367,6 +375,8 @@ def _moderator_refusals(fw, org, audit: Obligation, mods: list[Obligation], by: 
         bad("by", _not_in_post(person, day))
     elif who in audit.authors:  # its owner, or who did it for them
         bad("by", "an auditor cannot moderate their own audit")
+    elif who == contester:
+        bad("by", f"{person.name} contested this grade: its moderation, which settles it, is someone else's")
     elif mods and not any(may_act(org, who, m.assignee) for m in mods):
         bad("by", f"{person.name} is not the moderator of {audit.id}, nor above the moderator in the line")
     elif not mods and not _holds(fw, org, who, roles):
@@ -380,7 +390,7 @@ def _holds(fw: Framework, org, person_id: str, roles: Iterable[str]) -> bool:
 
 
 def contest(store: Store, target: str, by: str | None, day: date | None, today: date, prefer: str = "auto") -> RecordResult:
-    """A service contests a grade: marked contested, and settled by moderation."""
+    """A service contests a grade: marked contested, and settled by moderation (never by whoever contested it)."""
     with store.write() as conn:
         oc.hold_versions(conn)  # the organisation and framework its moderation is worked out on, held to its end
         org = store.org_in(conn)
@@ -410,11 +420,12 @@ def contest(store: Store, target: str, by: str | None, day: date | None, today: 
         oc.log(conn, "outcome.contested", oid, {"by": by, "date": day.isoformat(), "grade": audit.outcome.grade})
         event = Event(f"{oid}/contest", "contest", audit.row, audit.kind, audit.outcome.grade, audit.outcome.concerns,
                       audit.outcome.areas, audit.cadence >= 0)  # fmt: skip
-        done, cons, name = _fire(conn, store, fw, org, audit, event, day, prefer)
+        # whoever contested is never asked to settle it: not by a framework's trigger (the event's author), nor below
+        done, cons, name = _fire(conn, store, fw, org, audit, event, day, prefer, author=by)
         created = list(done.created)
         shortfalls = list(cons.shortfalls)
         if not oc.open_of_kind(conn, oid, "moderation") and not any(o.kind == "moderation" for o in created):
-            settle, short = _settling_moderation(fw, org, audit, day)
+            settle, short = _settling_moderation(fw, org, audit, day, by)
             if settle is not None:
                 ob_store.apply(conn, [settle], [])
                 oc.log(conn, "obligation.created", settle.id, {"kind": "moderation", "cause": oid, "why": "grade contested"})
@@ -423,13 +434,16 @@ def contest(store: Store, target: str, by: str | None, day: date | None, today: 
     return RecordResult(oid, tuple(created), done.queued, tuple(shortfalls), name)
 
 
-def _settling_moderation(fw: Framework, org, audit: Obligation, day: date) -> tuple[Obligation | None, list[str]]:
+def _settling_moderation(fw: Framework, org, audit: Obligation, day: date, contester: str | None = None) -> tuple[Obligation | None, list[str]]:
+    """The moderation that settles ``audit``'s contested grade: the framework's contest moderator up the auditor's
+    line, else the first in the council; never one of its authors, nor ``contester``, who put the grade in question."""
     from qaf.engine.titles import follow_up_title
 
     people = people_of(org, vocabulary_of(fw))
-    who = people.holder_up_line(audit.assignee or "", fw.contest_moderator, day, audit.authors)  # never its own authors
+    passed_over = {*audit.authors, contester}
+    who = people.holder_up_line(audit.assignee or "", fw.contest_moderator, day, passed_over)
     if who is None:  # nobody up the auditor's line: the first holder in the council
-        holders = [h for h in people.holders((fw.contest_moderator,), day, day) if h.id not in audit.authors]
+        holders = [h for h in people.holders((fw.contest_moderator,), day, day) if h.id not in passed_over]
         who = holders[0] if holders else None
     if who is None:
         return None, [f"no {fw.contest_moderator} found to settle the contested grade of {audit.id}"]
