@@ -7,6 +7,7 @@ whole or not at all.
 from __future__ import annotations
 
 import threading
+import time
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Callable, Iterator
@@ -27,6 +28,13 @@ from qaf.store import outcomes as oc_store
 from qaf.store.db import open_engine, pooler
 from qaf.store.protocols import FrameworkChange, OrgChange, Snapshot, StoredFramework
 from qaf.store.tables import EVENTS, FRAMEWORKS, META, OBLIGATIONS, OUTCOMES
+
+
+def _elapsed() -> float:
+    """Seconds on a steady clock, which nobody sets: the host's time since boot (Linux: its sleep included), else
+    Python's monotonic clock. What :meth:`SqlStore.wall` measures time gone by on."""
+    boot = getattr(time, "CLOCK_BOOTTIME", None)
+    return time.clock_gettime(boot) if boot is not None else time.monotonic()
 
 
 # the organisation's version beside each framework's hash: one round trip says whether a snapshot still holds
@@ -234,7 +242,9 @@ class SqlStore:
 
     def wall(self, local: Callable[[], datetime]) -> Callable[[], datetime]:
         """The clock leases are kept on: the database's, as ``local`` (this host's real clock) reads it
-        moved by how far the database's is from it, measured now (one query).
+        moved by how far the database's is from it, measured now (one query), and from then on gone on by
+        the time that passes on this host's steady clock (:func:`_elapsed`): a host clock set while a
+        runner works (put back, or on) moves none of its leases. Measure again for a new job.
 
         Every runner writes and reads the outbox's and the tick's leases against
         one clock, whichever host it runs on: on its own, a runner whose clock
@@ -243,15 +253,18 @@ class SqlStore:
         """
         query = "SELECT clock_timestamp()" if self.dialect == "postgresql" else "SELECT strftime('%Y-%m-%d %H:%M:%f', 'now')"
         with self.read() as conn:
-            before = local()
+            before, started = local(), _elapsed()
             theirs = conn.exec_driver_sql(query).scalar()
-            after = local()
+            after, ended = local(), _elapsed()
         if isinstance(theirs, str):  # SQLite: UTC, as text
             theirs = datetime.fromisoformat(theirs).replace(tzinfo=timezone.utc)
         off = theirs - (before + (after - before) / 2)
-        if abs(off) < timedelta(seconds=1):  # within the time it took to ask
-            return local
-        return lambda: local() + off
+        # read once, then gone on by the time that passes (a steady clock): a host clock put back (or on) while a
+        # runner works moves none of its leases. Read at every call, one put back ten minutes in a slow batch read
+        # its claims as ten minutes younger, and began emails another runner, reading the lease run out, had sent
+        at = before + (after - before) / 2 + (off if abs(off) >= timedelta(seconds=1) else timedelta(0))  # within the time it took to ask: the host's
+        mid = (started + ended) / 2
+        return lambda: at + timedelta(seconds=_elapsed() - mid)
 
     def timezone(self, default: str = "Europe/London") -> str:
         """The council's timezone: its frameworks' ``timezone`` setting (the first framework's, by id).

@@ -920,3 +920,27 @@ def test_an_outcome_recorded_as_a_retirement_cancels_the_work_waits_for_it_and_n
     assert [str(f) for f in failures if "retired" not in str(f) and "no longer open" not in str(f)] == []
     assert {o.id: o.status for o in store.obligations(Filters(framework=FW.id))}[audit] == ("cancelled" if failures else "done")
     store.close()
+
+
+def test_a_sender_whose_hosts_clock_is_put_back_mid_batch_begins_nothing_past_its_claims_time(store: SqlStore, monkeypatch):
+    """The leases are kept on the database's clock as this host reads it (SqlStore.wall): its offset was
+    measured once, and the host's clock read at every call. A host whose clock was put back ten minutes while
+    it sent a slow batch (an NTP step, someone setting the time) read its claims as six minutes younger than
+    they were: six real minutes on, it still began the batch's next email, which another runner, reading the
+    lease run out, had taken and sent. The clock now goes on from the measurement by the time that passes."""
+    import qaf.store.sql as sql
+
+    passed = [0.0]  # seconds gone by on the host's steady clock
+    shift = [timedelta(0)]  # how far the host's wall clock has been moved
+    monkeypatch.setattr(sql, "_elapsed", lambda: passed[0])
+    wall = store.wall(lambda: datetime.now(timezone.utc) + shift[0])
+    queue(store, alert(0), alert(1))
+    with store.write() as conn:
+        first, second = ob_store.claim(conn, "leader.example:1:0.a", wall(), wall())
+    claimed = wall()
+    passed[0] += 6 * 60  # the first email took six minutes to go...
+    shift[0] = -timedelta(minutes=10)  # ...and meanwhile the host's clock was put back ten minutes
+    assert wall() - claimed >= timedelta(minutes=6)
+    assert not ob_store.in_time(second, wall())  # its lease has run out: another runner may be sending it
+    with store.read() as conn:
+        assert ob_store.stale_claims(conn, "other.example:2:0.b", wall())
