@@ -552,3 +552,27 @@ def test_a_tick_for_a_day_more_than_a_month_before_the_last_tick_is_refused_and_
     assert main(["--db", db_url, "tick", "--today", "2024-04-01"]) == 0  # 31 days back: a day missed, ticked late
     assert "tick 2024-04-01:" in capsys.readouterr().out
     store.close()
+
+
+def test_a_schedule_from_a_year_typed_wrong_is_refused_once_ticks_run_and_changes_nothing(db_url: str, capsys, monkeypatch):
+    """`qaf schedule --from 2023-04-01 --through 2023-06-30` on a store ticked to May 2024 (the year typed wrong,
+    or an old line from the shell's history) planned 111 audits of a quarter long past for everyone in post,
+    and the next tick raised 428 rungs and reminders up every line to the Director, for work nobody was ever
+    asked to do, as a tick of such a day did. A window from more than a month (the catch-up's reach) before
+    the last tick is refused, naming --from and the tick; one from within it is planned."""
+    from tests.conftest import snapshot
+    from qaf.cli.main import main
+
+    monkeypatch.delenv("QAF_SMTP_HOST", raising=False)
+    store = SqlStore.open(db_url)
+    set_up(store)
+    for day in ("2024-05-01", "2024-05-02"):
+        assert main(["--db", db_url, "tick", "--today", day]) == 0
+    before = snapshot(store)
+    capsys.readouterr()
+    assert main(["--db", db_url, "schedule", "--today", "2024-05-02", "--from", "2023-04-01", "--through", "2023-06-30"]) == 2
+    err = capsys.readouterr().err
+    assert "--from: 2023-04-01 is 397 days before the last tick (2024-05-02)" in err and "nothing was scheduled" in err
+    assert snapshot(store) == before
+    assert main(["--db", db_url, "schedule", "--today", "2024-05-02", "--from", "2024-04-01", "--through", "2024-06-30"]) == 0
+    store.close()

@@ -186,10 +186,17 @@ def cmd_schedule(args: argparse.Namespace) -> int:
 
     if args.first:  # before the store is opened
         window(args.first, args.through)
+    from qaf.usecases.tick import REACH, last_tick_after
+
     store = open_store(args)
     today = today_of(args, store)
     first, first_said = from_today(args, today)
     window(first, args.through, first_said)
+    if (last := last_tick_after(store, first)) is not None:  # as `qaf tick --today`: the next tick escalates it all
+        raise OptionError("--from", f"{first} is {(last - first).days} days before the last tick ({last}): the tick plans from the first "
+                                    f"of its month and a missed day is ticked up to {REACH} days late; a window from further back plans "
+                                    "periods long past for everyone in post now, and the next tick would escalate all of it up every "
+                                    "line. Is the year right? nothing was scheduled")  # fmt: skip
     org = store.org()
     if not org.people:
         raise QafError("no organisation is loaded: run 'qaf org load DIR' first")
