@@ -576,3 +576,28 @@ def test_a_schedule_from_a_year_typed_wrong_is_refused_once_ticks_run_and_change
     assert snapshot(store) == before
     assert main(["--db", db_url, "schedule", "--today", "2024-05-02", "--from", "2024-04-01", "--through", "2024-06-30"]) == 0
     store.close()
+
+
+def test_a_service_asked_to_catch_up_from_a_year_typed_wrong_is_refused_before_it_starts(db_url: str, capsys, monkeypatch):
+    """`qaf serve --catch-up-from 2023-05-01` on a store ticked to May 2024: on becoming leader it ticked every
+    day of the year before that was never ticked, each planning its month, long past, for everyone in post,
+    and escalating all of it. A day more than a month (the catch-up's reach) before the last tick is refused
+    before the server starts, naming --catch-up-from; a day within it is caught up from."""
+    from qaf import service
+    from qaf.cli.main import main
+
+    monkeypatch.delenv("QAF_SMTP_HOST", raising=False)
+    served: list = []
+    monkeypatch.setattr(service, "serve", lambda *args: served.append(args))
+    store = SqlStore.open(db_url)
+    set_up(store)
+    for day in ("2024-05-01", "2024-05-02"):
+        assert main(["--db", db_url, "tick", "--today", day]) == 0
+    capsys.readouterr()
+    assert main(["--db", db_url, "serve", "--catch-up-from", "2023-05-01"]) == 2
+    err = capsys.readouterr().err
+    assert "--catch-up-from: 2023-05-01 is 367 days before the last tick (2024-05-02)" in err and "nothing was served" in err
+    assert served == []
+    assert main(["--db", db_url, "serve", "--catch-up-from", "2024-04-15"]) == 0
+    assert [args[4] for args in served] == [date(2024, 4, 15)]
+    store.close()

@@ -265,6 +265,17 @@ def cmd_tick(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from qaf.service import serve
 
+    if args.catch_up_from is not None:  # as `qaf tick --today`: each day caught up plans its month and escalates it
+        from qaf.usecases.tick import REACH, last_tick_after
+
+        first, store = args.catch_up_from, open_store(args)
+        last = last_tick_after(store, first)
+        store.close()
+        if last is not None:
+            raise OptionError("--catch-up-from", f"{first} is {(last - first).days} days before the last tick ({last}): a missed day "
+                                                 f"is caught up to {REACH} days late; each day from further back would plan its month, "
+                                                 "long past, for everyone in post now, and escalate all of it up every line. Is the "
+                                                 "year right? nothing was served")  # fmt: skip
     serve(args.db, args.host, args.port, runner_name(), args.catch_up_from, args.leader_check)
     return 0
 
