@@ -601,3 +601,26 @@ def test_a_service_asked_to_catch_up_from_a_year_typed_wrong_is_refused_before_i
     assert main(["--db", db_url, "serve", "--catch-up-from", "2024-04-15"]) == 0
     assert [args[4] for args in served] == [date(2024, 4, 15)]
     store.close()
+
+
+def test_a_tick_for_a_day_more_than_a_month_ahead_of_the_databases_today_is_refused_and_changes_nothing(db_url: str, capsys, monkeypatch):
+    """`qaf tick --today` with the year typed one too many (2025-05-08 for 2024-05-08) planned the year to come
+    and told every piece of work due by then overdue: 630 rungs and reminders up every line to the Director,
+    emailed at once where mail is set, and an email sent stands when the tick is taken back. A day more than
+    a month (the catch-up's reach) after today by the database's clock is refused, naming it."""
+    from tests.conftest import snapshot
+    from qaf.cli.main import main
+    from qaf.clock import today_in
+
+    monkeypatch.delenv("QAF_SMTP_HOST", raising=False)
+    store = SqlStore.open(db_url)
+    set_up(store)
+    today = today_in(store.timezone())
+    before = snapshot(store)
+    capsys.readouterr()
+    ahead = today + timedelta(days=366)
+    assert main(["--db", db_url, "tick", "--today", ahead.isoformat()]) == 2
+    err = capsys.readouterr().err
+    assert f"--today: {ahead} is 366 days after today ({today}, by the database's clock)" in err and "nothing was ticked" in err
+    assert snapshot(store) == before
+    store.close()

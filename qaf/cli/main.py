@@ -252,7 +252,12 @@ def cmd_tick(args: argparse.Namespace) -> int:
                                      f"ticked up to {REACH} days late; one older would plan that month for everyone in post and "
                                      "the next tick would escalate all of it. Is the year right? nothing was ticked")  # fmt: skip
     wall = store.wall(utc_now)  # leases, and the business date, on the database's clock: every host's tick agrees
-    today = args.today or business_date(wall(), store.timezone())
+    clock_today = business_date(wall(), store.timezone())
+    if args.today and (args.today - clock_today).days > REACH:  # its tick tells all the work due by then overdue, and what it sends stands
+        raise OptionError("--today", f"{args.today} is {(args.today - clock_today).days} days after today ({clock_today}, by the database's "
+                                     "clock): a tick of it would tell every piece of work due by then overdue, up every line, and email "
+                                     "it. Is the year right? nothing was ticked")  # fmt: skip
+    today = args.today or clock_today
     now = business_now(today, store.timezone()) if args.today else None
     if not args.today:  # today by the clock: a tick recorded for a later day ran while the clock was ahead (warned on stderr)
         reopen_ahead(store, today)
