@@ -19,7 +19,15 @@ One action, as typed on the command line, in a CSV cell or in the API::
 >>> spec.what, spec.who, spec.within.text, spec.safeguarding, wrong
 ('Update the safety plan', 'SW2', '10 working days', True, [])
 >>> parse_action("| due: tomorrow")[1]
-['say what must be done before the first |', "due: 'tomorrow' is neither a date (YYYY-MM-DD) nor 'within N working days/weeks/months'"]
+['say what must be done before the first |', "due: neither a date (YYYY-MM-DD) nor 'within N working days/weeks/months'"]
+
+A problem says where it is, never what was typed there: a bar in the
+manager's own words ("Speak to mum | Emily's school") makes the rest a part
+of its own, and an error that quoted it put a child's name in the command
+line's errors, a CSV's problems and the API's 422 body:
+
+>>> parse_action("Speak to mum | Emily's school")[1]
+["the words after the 1st | are not 'who: PERSON-OR-ROLE', 'due: DATE', 'within N working days' or 'safeguarding' (what must be done holds no |)"]
 """
 
 from __future__ import annotations
@@ -79,7 +87,7 @@ def parse_action(text: str) -> tuple[ActionSpec | None, list[str]]:
         wrong.append(f"what must be done is {len(what)} characters: keep it under {WHAT_CHARS}")
     elif why := typed.why_not(what):
         wrong.append(f"what must be done holds {why}")
-    for part in parts[1:]:
+    for n, part in enumerate(parts[1:], start=1):
         low = part.lower()
         if low == "safeguarding":
             safeguarding = True
@@ -91,7 +99,8 @@ def parse_action(text: str) -> tuple[ActionSpec | None, list[str]]:
             if problem:
                 wrong.append(problem)
         elif part:
-            wrong.append(f"'{part}' is not 'who: PERSON-OR-ROLE', 'due: DATE', 'within N working days' or 'safeguarding'")
+            wrong.append(f"the words after the {_nth(n)} | are not 'who: PERSON-OR-ROLE', 'due: DATE', 'within N working days' or "
+                         "'safeguarding' (what must be done holds no |)")  # never the words: they are the manager's
     if wrong:
         return None, wrong
     return ActionSpec(what, who, due, within, safeguarding), []
@@ -109,7 +118,11 @@ def _when(text: str) -> tuple[date | None, Span | None, str | None]:
             return iso_day(low), None, None
         except ValueError:
             pass
-    return None, None, f"due: '{text}' is neither a date (YYYY-MM-DD) nor 'within N working days/weeks/months'"
+    return None, None, "due: neither a date (YYYY-MM-DD) nor 'within N working days/weeks/months'"  # not quoted: it may be words
+
+
+def _nth(n: int) -> str:
+    return f"{n}{'st' if n % 10 == 1 and n % 100 != 11 else 'nd' if n % 10 == 2 and n % 100 != 12 else 'rd' if n % 10 == 3 and n % 100 != 13 else 'th'}"
 
 
 def worker_of(org: Org, audit: Obligation) -> Person | None:
@@ -162,7 +175,7 @@ def _owner(fw: Framework, org: Org, audit: Obligation, who: str | None, day: dat
     vocab = vocabulary_of(fw)
     role = vocab.resolve(who)
     if role is None:
-        return None, f"who: '{who}' is neither a person id nor a role of {fw.id}"
+        return None, f"who: no person has that id, and {fw.id} has no role of that name"  # not quoted: it may be words about the child
     people = people_of(org, vocab)
     found = people.holder_up_line(start.id, role, day) if start else None
     if found is None:  # nobody up the line: the council's one holder, if it has only one

@@ -192,7 +192,7 @@ def test_an_action_given_outside_her_line_is_followed_up_on_its_page_by_the_mana
     ({"grade": "good", "action-1-what": "Plan", "action-1-when": "2024-06-01"}, "action-1-when", "is not after the audit"),
     ({"grade": "good", "action-1-what": "Plan", "action-1-when": "9999-12-31"}, "action-1-when", "more than two years after the audit"),
     ({"grade": "good", "action-1-what": "Plan", "action-2-what": "Visit", "action-2-who": "Nobody Known"}, "action-2-who",
-     "neither a person id nor a role"),
+     "No person has that id, and east-sussex-2013 has no role of that name"),
     ({"grade": "good", "action-3-what": "Plan | who: SW2"}, "action-3-what", "other than |"),
     ({"grade": "good", "action-1-what": "x" * 2001}, "action-1-what", "keep it under 2000"),
     # made by hand: a fourth action the page does not offer is refused, not dropped with what was typed in it

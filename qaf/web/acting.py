@@ -405,7 +405,7 @@ def _words(message: str) -> str:
         return "Choose a grade"
     if "before the first |" in message:
         return "Say what must be done"
-    if "is neither a date (YYYY-MM-DD) nor" in message:
+    if "neither a date (YYYY-MM-DD) nor" in message:
         return "Enter a date like 21/6/2024 or 21 June 2024, or 'within' and a number of working days, weeks or months"
     if "close it with 'qaf action done'" in message:
         return "An action is closed with 'Close this action', not recorded"
