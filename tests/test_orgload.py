@@ -478,3 +478,24 @@ def test_a_file_separated_by_semicolons_or_tabs_is_said_so_once_not_as_every_col
     assert [format_problem(p) for p in errors(problems)] == [
         f"{tmp_path}/people.csv:1: header: the columns are separated by {said}, not commas: save the file as 'CSV UTF-8 "
         "(Comma delimited)'"]
+
+
+def test_a_childs_name_in_cases_csv_is_refused_without_being_quoted_back_on_any_line(tmp_path):
+    """A council's export with names where the references go (one child on two lines, a name slipped into a date's
+    column): the first line was refused without the name, but the second said "duplicate ref 'Emily Smith'" and the
+    date columns "malformed date 'Emily Smith'", a child's name in the loader's output (a scheduled load's log). Every
+    problem still names its file, line and column; a reference and a mistyped date are still quoted, being no words."""
+    copy_small_org(tmp_path, "teams.csv", "people.csv")
+    (tmp_path / "cases.csv").write_text(
+        "ref,worker,team,opened,closed,transferred\n"
+        "Emily Smith,P4,T1,2025-01-10,,\nEmily Smith,P4,T1,2025-01-10,,\nCS-3,P4,T1,Emily Smith,,\n"
+        "CS-4,P4,T1,2025-01-10,Emily Smith,\nCS-5,P4,T1,2025-01-10,,Smith 12/3\nCS-6,P4,T1,2025-02-30,,\n"
+        "CS-7,P4,T1,2025-01-10,,\nCS-7,P4,T1,2025-01-10,,\n"
+    )
+    _, problems = load_org(tmp_path, VOCAB)
+    found = [format_problem(p).split(f"{tmp_path}/", 1)[1] for p in problems]
+    assert not [line for line in found if "Emily" in line or "Smith" in line], found
+    assert [line.split(":")[1:3] for line in found] == [
+        ["2", " ref"], ["3", " ref"], ["4", " opened"], ["5", " closed"], ["6", " transferred"], ["7", " opened"], ["9", " ref"]]
+    assert "cases.csv:7: opened: malformed date '2025-02-30' (expected YYYY-MM-DD)" in found
+    assert "cases.csv:9: ref: duplicate ref 'CS-7' (first on line 8)" in found

@@ -159,6 +159,17 @@ def _cut_short(rows: _Rows, short: list[tuple[int, int]], read: tuple[str, ...])
 EARLIEST = date(1900, 1, 1)
 
 
+# what a problem may quote back of a cell: never words, which in cases.csv may be a child's name
+# (one child's two lines, a name slipped into a date's column); the file, line and column say where it is
+_DATELIKE = re.compile(r"(?=.*[0-9])(?:[0-9/.:\-]|(?<![A-Za-z])[A-Za-z](?![A-Za-z])){1,20}")  # '2022-02-30', '2025W02': no word
+_NO_WORDS = re.compile(r"[A-Za-z0-9/_.\-]{1,64}")
+
+
+def _quoted(text: str, shape: re.Pattern[str]) -> str:
+    """`` 'TEXT'`` to follow a problem's first words, if ``text`` is of ``shape`` and no name (:func:`why_not`); else nothing."""
+    return f" {text!r}" if shape.fullmatch(text) and (shape is _DATELIKE or why_not(text) is None) else ""
+
+
 def _date(rows: _Rows, line: int, values: dict[str, str], column: str, required: bool = False) -> date | None:
     text = values.get(column, "")
     if not text:
@@ -168,7 +179,7 @@ def _date(rows: _Rows, line: int, values: dict[str, str], column: str, required:
     try:
         day = iso_day(text)
     except ValueError:
-        rows.problem(line, column, f"malformed date {text!r} (expected YYYY-MM-DD)")
+        rows.problem(line, column, f"malformed date{_quoted(text, _DATELIKE)} (expected YYYY-MM-DD)")
         return None
     if not EARLIEST <= day <= LAST_DAY:
         rows.problem(line, column, f"{text} is outside the dates an organisation's file may hold ({EARLIEST.isoformat()} to {LAST_DAY.isoformat()})")
@@ -202,7 +213,8 @@ def _unique(rows: _Rows, key: str) -> Iterator[tuple[int, dict[str, str]]]:
         if not _fits(rows, line, key, value):
             continue
         if value in first:
-            rows.problem(line, key, f"duplicate {key} '{value}' (first on line {first[value]})")
+            shown = _quoted(value, _NO_WORDS) if key == "ref" else f" '{value}'"  # a reference twice may be a name twice
+            rows.problem(line, key, f"duplicate {key}{shown} (first on line {first[value]})")
             continue
         first[value] = line
         yield line, values
