@@ -79,6 +79,19 @@ def invisible(text: str) -> str | None:
 EMAIL_ADDRESS = re.compile(r"[^@\s,;<>\"()\[\]\\\x00-\x1f\x7f-\U0010ffff]+@[^@\s,;<>\"()\[\]\\\x00-\x1f\x7f-\U0010ffff]+\.[A-Za-z0-9-]+")
 
 ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+ONE_WORD = re.compile(r"[A-Za-z0-9/.:_\-]{1,20}")  # a cell a problem may quote: one short token, no words
+WORDS = " (words: is a cell missing before it?)"
+
+
+def quoted(text: str) -> str:
+    """`` 'TEXT'``, to follow a problem's first words, if ``text`` is one short token (``'2024-04-31'``, ``'perhaps'``,
+    ``'2025W02'``); else :data:`WORDS`. A CSV line with a cell left out moves the next column's words (a note, a
+    child's name) into this one, and a problem that quoted them put them on the terminal and in an import's log.
+
+    >>> quoted("2024-04-31"), quoted("Mother anxious about the move")
+    (" '2024-04-31'", ' (words: is a cell missing before it?)')
+    """
+    return f" {text!r}" if ONE_WORD.fullmatch(text) else WORDS
 
 
 def iso_day(text: str) -> date:

@@ -18,7 +18,7 @@ from pathlib import Path
 from qaf.engine.actions import parse_action
 from qaf.engine.outcomes import Recording, parse_areas
 from qaf.rules.model import Framework
-from qaf.rules.plain import SAVE_CSV_AS_UTF8, column_names, iso_day, named_twice, not_commas, not_csv, not_utf8, read_at_most, too_large
+from qaf.rules.plain import SAVE_CSV_AS_UTF8, WORDS, column_names, iso_day, named_twice, not_commas, not_csv, not_utf8, quoted, read_at_most, too_large
 from qaf.rules.problems import Problem, Source
 from qaf.rules.yamlsrc import parse_bool
 
@@ -97,18 +97,21 @@ def _one(source: Source, v: dict[str, str], framework_for, problems: list[Proble
     before = len(problems)
     if not v.get("obligation"):
         bad("obligation", "empty")
+    elif quoted(v["obligation"]) == WORDS:  # an id is one token: the notes, a cell or more to the left
+        bad("obligation", "words, not an obligation's id (is a cell missing before it?)")
     concerns = False
     if v.get("concerns"):
         try:
             concerns = parse_bool(v["concerns"])
         except ValueError:
-            bad("concerns", f"expected yes or no, got {v['concerns']!r}")
+            shown = quoted(v["concerns"])
+            bad("concerns", "expected yes or no, got " + ("words (is a cell missing before it?)" if shown == WORDS else shown.strip()))
     day: date | None = None
     if v.get("date"):
         try:
             day = iso_day(v["date"])
         except ValueError:
-            bad("date", f"malformed date {v['date']!r} (expected YYYY-MM-DD)")
+            bad("date", f"malformed date{quoted(v['date'])} (expected YYYY-MM-DD)")
     areas: tuple = ()
     if v.get("areas"):
         fw: Framework | None = framework_for(v.get("obligation", ""))
