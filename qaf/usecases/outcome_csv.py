@@ -99,6 +99,10 @@ def _one(source: Source, v: dict[str, str], framework_for, problems: list[Proble
         bad("obligation", "empty")
     elif quoted(v["obligation"]) == WORDS:  # an id is one token: the notes, a cell or more to the left
         bad("obligation", "words, not an obligation's id (is a cell missing before it?)")
+    if len(v.get("grade", "").split()) > 2:  # a grade is a word or two ('requires improvement'): a note, moved left
+        bad("grade", "words, not a grade (is a cell missing before it?)")
+    if v.get("by") and quoted(v["by"]) == WORDS:
+        bad("by", "words, not a person's id (is a cell missing before it?)")
     concerns = False
     if v.get("concerns"):
         try:
