@@ -170,7 +170,31 @@ def make_engine(url: str | None = None, application_name: str = "qaf", *, sessio
     if behind_pooler and schema:
         _search_path_per_transaction(engine, schema)
     _recover_dead_connections(engine)
+    _no_rows_in_errors(engine)
     return engine
+
+
+def _no_rows_in_errors(engine: Engine) -> None:
+    """What PostgreSQL says after an error's first line never reaches a message, a log or a traceback.
+
+    ``hide_parameters`` keeps the statement's values out, but a NOT NULL or
+    CHECK violation comes back with "DETAIL: Failing row contains (...)": the
+    whole row, a note or a reason someone typed in it (a key's value, on a
+    unique violation; HINT and CONTEXT may quote values too). Only a bug
+    breaks a constraint, and its traceback goes to the API's log, the
+    service's and the terminal. The first line names the constraint or the
+    column, which is what whoever mends it needs.
+    """
+
+    @event.listens_for(engine, "handle_error")
+    def first_line_only(context) -> None:
+        for exc in (context.original_exception, context.sqlalchemy_exception):
+            said = exc.args[0] if exc is not None and exc.args and isinstance(exc.args[0], str) else ""
+            if _DETAIL.search(said):
+                exc.args = (_DETAIL.split(said, 1)[0] + "\n(the database's details are not shown: they may quote what was typed)", *exc.args[1:])
+
+
+_DETAIL = re.compile(r"\n(?:DETAIL|HINT|CONTEXT):")  # libpq's lines after the message, each "FIELD:  ..."
 
 
 def pool_limits() -> tuple[int, int]:

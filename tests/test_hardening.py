@@ -1045,3 +1045,25 @@ def test_a_framework_piped_to_qaf_is_read_once_whole():
     done = subprocess.run([sys.executable, "-m", "qaf", "--db", "sqlite:///:memory:", "framework", "check", "/dev/stdin"],
                           input=text, capture_output=True, text=True, timeout=120)  # fmt: skip
     assert done.returncode == 0 and "/dev/stdin: 54 rows, 50 schedulable, 4 not schedulable" in done.stdout, done.stdout + done.stderr
+
+
+def test_a_database_error_never_carries_the_row_it_refused_into_a_message_or_traceback(store: SqlStore):
+    """PostgreSQL answers a NOT NULL or CHECK violation with "DETAIL: Failing row contains (..., Mother anxious
+    about Emily ...)": the row, a note or a reason in it, whatever ``hide_parameters`` hides. A bug that broke a
+    constraint put the words in the API's logged traceback, the service's log and the command line's traceback.
+    The store drops what the database says after its first line; SQLite's messages name the column only."""
+    import traceback
+
+    from sqlalchemy import insert
+    from sqlalchemy.exc import DBAPIError
+
+    from qaf.store.tables import EXTENSION_REQUESTS
+
+    typed = "Mother anxious about Emily Smith\nwho is staying with her aunt"
+    with pytest.raises(DBAPIError) as raised:
+        with store.write() as conn:
+            conn.execute(insert(EXTENSION_REQUESTS).values(obligation="ob1", asked_by="P1", asked_at=NOW, to_date=None,
+                                                           reason=typed, status="pending"))  # fmt: skip
+    told = "".join(traceback.format_exception(raised.value))
+    assert "Emily" not in told and "aunt" not in told, told
+    assert "to_date" in told  # what the database refused is still said: the column
