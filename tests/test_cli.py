@@ -331,6 +331,19 @@ def test_a_framework_saved_with_a_bom_is_the_same_framework_and_its_file_is_read
     assert run(capsys, "--db", older, "framework", "load", str(tmp_path / "plain.yaml"))[1].startswith("unchanged ")
 
 
+def test_a_note_typed_without_its_quotes_is_refused_without_its_words(capsys, tmp_path):
+    """'qaf record ID --notes Mother anxious about Emily' (the quotes forgotten) was refused with "unrecognized
+    arguments: anxious about Emily": the note's words on the terminal, in a scheduled job's log. The words left over
+    are counted, never said; an option the command does not know is named, without what follows its '='."""
+    db = f"sqlite:///{tmp_path}/qaf.db"
+    code, _, err = run(capsys, "--db", db, "record", "0a1b2c", "--notes", "Mother", "anxious", "about", "Emily")
+    assert code == 2 and "Emily" not in err and "anxious" not in err, err
+    assert "3 words the command does not take" in err and "quotes" in err, err
+    code, _, err = run(capsys, "--db", db, "record", "0a1b2c", "--grade", "good", "--nots=Emily is at risk", "--worried")
+    assert code == 2 and "Emily" not in err and "--nots" in err and "--worried" in err, err
+    assert not (tmp_path / "qaf.db").exists()
+
+
 def test_an_option_given_twice_is_refused_naming_it_never_the_last_taken_silently(capsys, tmp_path):
     """'qaf record ID --grade good --grade inadequate' recorded 'inadequate', and '--notes A --notes B' kept B alone:
     argparse takes the last and drops the others without a word. An option given twice is an error (exit 2,

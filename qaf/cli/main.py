@@ -387,9 +387,27 @@ class _Parser(argparse.ArgumentParser):
         self.register("action", "store", _Once)
 
     def parse_args(self, args=None, namespace=None):  # type: ignore[override]
-        parsed = super().parse_args(args, namespace)
+        parsed, extra = self.parse_known_args(args, namespace)
+        if extra:  # argparse says them all ("unrecognized arguments: anxious about Emily"): a note whose quotes were forgotten
+            self.error(_left_over(extra))
         parsed.__dict__.pop("_given", None)
         return parsed
+
+
+def _left_over(extra: list[str]) -> str:
+    """What the command line held that no option took, said without its words (they may be a note's): options by
+    name (never what follows their '='), the other words counted.
+
+    >>> _left_over(["anxious", "about", "Emily", "--nots=Emily is at risk"])
+    "unrecognized option --nots, and 3 words the command does not take (a note or reason of several words goes in quotes: --notes 'like this')"
+    """
+    options = [word.split("=", 1)[0] for word in extra if word.startswith("-") and len(word) > 1]
+    words = len(extra) - len(options)
+    said = [f"unrecognized option{'s' if len(options) > 1 else ''} {', '.join(options)}"] if options else []
+    if words:
+        said.append(f"{words} word{'s' if words > 1 else ''} the command does not take (a note or reason of several words goes in "
+                    "quotes: --notes 'like this')")
+    return ", and ".join(said)
 
 
 def build_parser() -> argparse.ArgumentParser:
