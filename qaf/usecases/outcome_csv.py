@@ -117,7 +117,9 @@ def _one(source: Source, v: dict[str, str], framework_for, problems: list[Proble
         except ValueError:
             bad("date", f"malformed date{quoted(v['date'])} (expected YYYY-MM-DD)")
     areas: tuple = ()
-    if v.get("areas"):
+    if v.get("areas") and "=" not in v["areas"] and quoted(v["areas"]) == WORDS:  # the notes, a cell or two to the left
+        bad("areas", "words, not AREA=GRADE (is a cell missing before it?)")
+    elif v.get("areas"):
         fw: Framework | None = framework_for(v.get("obligation", ""))
         if fw is not None:
             areas, wrong = parse_areas(v["areas"].replace(";", ","), fw)
