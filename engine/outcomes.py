@@ -79,7 +79,7 @@ def parse_areas(text: str, fw: Framework) -> tuple[tuple[tuple[str, str], ...], 
     """``'Chronology=inadequate,Plan=good'`` -> ((area, grade), ...), and what is wrong with it."""
     out: list[tuple[str, str]] = []
     wrong: list[str] = []
-    names = {a.lower(): a for a in fw.areas}
+    names = {a.strip().lower(): a for a in fw.areas}  # typed without regard to case or the spaces around it
     for part in (p.strip() for p in text.split(",") if p.strip()):
         if "=" not in part:
             wrong.append(f"'{part}' is not AREA=GRADE")

@@ -174,8 +174,8 @@ SETTINGS: tuple[Opt, ...] = (
     Opt("timezone", "Europe/London", parse_timezone, "IANA time zone of a place, for all dates and times (e.g. Europe/London; not a region such as Europe, nor the machine's localtime)."),
     Opt("year_start", (4, 1), parse_year_start, "First day of the council's year ('1 April'): quarters, halves and years count from it.", show=year_start_text),
     Opt("working_days", "england-and-wales", parse_calendar, "Bank-holiday calendar for due dates: england-and-wales, scotland, northern-ireland or weekdays."),
-    Opt("grades", ("outstanding", "good", "requires_improvement", "inadequate"), parse_grade, "The grade scale, best first (Ofsted's four grades by default; each at most 40 characters).", many=True),
-    Opt("areas", (), _bounded(200), "Key areas of practice judged beside the overall grade (Tameside's seven); each at most 200 characters.", many=True),
+    Opt("grades", ("outstanding", "good", "requires_improvement", "inadequate"), parse_grade, "The grade scale, best first (Ofsted's four grades by default; each at most 40 characters, none of them , ; =).", many=True),
+    Opt("areas", (), _bounded(200), "Key areas of practice judged beside the overall grade (Tameside's seven); each 1 to 200 characters, none of them , ; = (they part judgements typed as AREA=GRADE).", many=True),
     Opt("lookback_months", 0, _whole(0, 36), "Months of practice an audit looks back over (Tameside's 'previous 6 months'), "
         "said on each audit's feed entry and page (0 to 36; 0: the framework says nothing)."),
     Opt("recent_audit_months", 6, _whole(0, 36), "A case audited this many months ago or less is not sampled again (0 to 36)."),

@@ -48,6 +48,17 @@ def _p(source: Source, field: str, message: str, kind: str = "") -> Problem:
     return Problem(source, field, message, kind=kind)
 
 
+# what parts one key area's judgement from the next where people type them: 'qaf record --areas Plan=good,Voice=poor',
+# the outcomes CSV's 'Plan=good;Voice=poor' (and the page's form and the API, through the same reader)
+AREA_SEPARATORS = (",", ";", "=")
+
+
+def untypable(name: str) -> str:
+    """Why a key area or a grade could never be typed in a judgement (it holds a separator), or ''."""
+    found = next((ch for ch in AREA_SEPARATORS if ch in name), "")
+    return f"holds '{found}': a judgement is typed 'AREA=GRADE', judgements parted by ',' or ';', so a key area or grade holds none of them" if found else ""
+
+
 def validate_settings(fw: Framework) -> list[Problem]:
     out: list[Problem] = []
     scale = fw.setting_source("grades")
@@ -56,9 +67,16 @@ def validate_settings(fw: Framework) -> list[Problem]:
     for grade, n in Counter(fw.grades).items():
         if n > 1:
             out.append(_p(scale, "grades", f"grade '{grade}' is listed {n} times"))
-    for area, n in Counter(a.lower() for a in fw.areas).items():  # typed without regard to case ('qaf record --areas')
+    out += [_p(scale, "grades", f"grade '{g}' {why}", kind=ADDED_SINCE) for g in fw.grades if (why := untypable(g))]
+    places = fw.setting_source("areas")
+    for area in fw.areas:
+        if not area.strip():
+            out.append(_p(places, "areas", f"a key area is named: {area!r} is no name", kind=ADDED_SINCE))
+        elif why := untypable(area):
+            out.append(_p(places, "areas", f"key area '{area}' {why}", kind=ADDED_SINCE))
+    for area, n in Counter(a.strip().lower() for a in fw.areas if a.strip()).items():  # typed without regard to case ('qaf record --areas')
         if n > 1:
-            out.append(_p(fw.setting_source("areas"), "areas", f"key area '{area}' is listed {n} times", kind=ADDED_SINCE))
+            out.append(_p(places, "areas", f"key area '{area}' is listed {n} times", kind=ADDED_SINCE))
     written = "escalate_grades" in dict(fw.lines)  # else its default, which the scale written leaves out: said at the scale
     for grade in fw.escalate_grades:
         if grade not in fw.grades:

@@ -498,6 +498,32 @@ def test_a_key_area_listed_twice_is_refused_at_its_line():
     assert not problems and fw.areas == ("Chronology", "Plan")
 
 
+def test_a_key_area_or_grade_that_cannot_be_typed_is_refused_at_its_line():
+    """'areas: ["Assessment, planning and review", ...]' loaded, and no judgement of it could ever be recorded:
+    'qaf record --areas "Assessment, planning and review=good"' read 'Assessment' and 'planning and review' (a
+    comma parts two judgements there, and in the outcomes CSV a ';' does), the page's form went through the same
+    reader, and the API refuses an area with ',' or '='. A key area's name is some text holding none of ',', ';' or
+    '=', and a grade holds none of them either."""
+    text = "qaf: 1\nid: x\ntitle: T\nroles: [Auditor]\nareas: [Chronology, Plan]\nrows:\n" + row("1", "Auditor") + (
+        "    cadences:\n      - kind: audit\n        every: month\n")
+    for areas, said in (
+        ('"Assessment, planning and review", Plan', "key area 'Assessment, planning and review' holds ','"),
+        ('"Voice=child", Plan', "key area 'Voice=child' holds '='"),
+        ('"Chronology; genogram", Plan', "key area 'Chronology; genogram' holds ';'"),
+        ('Chronology, "  "', "a key area is named: '  ' is no name"),
+        ('Chronology, " chronology "', "key area 'chronology' is listed 2 times"),
+    ):
+        _, problems = load_text(text.replace("[Chronology, Plan]", f"[{areas}]"), "areas.yaml")
+        assert [m.split(": a judgement")[0] for m in messages(problems)] == [f"areas.yaml:5: areas: {said}"], areas
+    assert messages(load_text(text.replace("[Chronology, Plan]", '["Voice=child"]'), "areas.yaml")[1]) == [
+        "areas.yaml:5: areas: key area 'Voice=child' holds '=': a judgement is typed 'AREA=GRADE', judgements parted by "
+        "',' or ';', so a key area or grade holds none of them"]
+    _, problems = load_text(text.replace("areas: [Chronology, Plan]", 'grades: [good, "poor, improving"]'), "grades.yaml")
+    assert "grades.yaml:5: grades: grade 'poor,_improving' holds ','" in [m.split(": a judgement")[0] for m in messages(problems)]
+    fw, problems = load_text(text.replace("[Chronology, Plan]", '["Assessment and planning", "Voice of the child"]'), "areas.yaml")
+    assert not problems and fw.areas == ("Assessment and planning", "Voice of the child")
+
+
 ES_ALERT = ("      - id: concerns\n        when: {concerns: true}\n        then:\n"
             "          - alert: {role: Head of Safeguarding, of: assignee}\n")  # row 3.3's one trigger
 
