@@ -27,7 +27,7 @@ from qaf.rules.model import (
 )
 from qaf.rules.problems import ADDED_SINCE, Problem, Source
 from qaf.rules.settings import grade_key, month_number
-from qaf.rules.yamlsrc import NOT_MARKABLE, Fields, Map, Node, Scalar, Seq
+from qaf.rules.yamlsrc import NOT_MARKABLE, Fields, Map, Node, Scalar, Seq, shown
 
 T = TypeVar("T")
 
@@ -96,12 +96,12 @@ def read_target(node: Node, filename: str, problems: list[Problem]) -> Target | 
         return None
     f = Fields(m, filename, problems, "targets")
     grade = f.text("grade", required=True)
-    limit = f.number("max_percent")
+    limit = f.number("max_percent", percent=True)
     if limit is None:
         if not f.given("max_percent"):
             f.problem(None, "'max_percent' is required")
     elif not 0 <= limit <= 100:
-        f.problem("max_percent", f"must be between 0 and 100, got {limit:g}")
+        f.problem("max_percent", f"must be between 0 and 100, got {shown(limit)}")
     f.finish({"grade", "max_percent"})
     if not grade or limit is None:
         return None
@@ -166,7 +166,7 @@ def read_cadence(node: Node, filename: str, problems: list[Problem], prefix: str
         team_kind=f.text("team_kind"),
         case=bool(f.boolean("case", False)),
         caseload=f.text("caseload", "line") or "line",
-        share=f.number("share"),
+        share=f.number("share", percent=True),
         by=f.texts("by"),
         to=f.texts("to"),
         with_=f.texts("with"),
@@ -256,7 +256,7 @@ def _sample(parent: Fields) -> Sample | None:
     row = f.text("row", required=True)
     moderator = f.text("moderator", "pool") or "pool"
     each = bool(f.boolean("each", False))
-    sample = Sample(row or "", f.integer("count", minimum=1), f.number("percent"), moderator, each, f.source())
+    sample = Sample(row or "", f.integer("count", minimum=1), f.number("percent", percent=True), moderator, each, f.source())
     if sample.count is None and sample.percent is None:
         f.problem(None, "give a 'count' or a 'percent' of audits to sample")
     elif sample.count is not None and sample.percent is not None:  # the count would win, the percent dropped unsaid

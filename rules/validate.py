@@ -35,6 +35,7 @@ from qaf.rules.model import (
 from qaf.rules.plain import INVISIBLE, ONE_LINE, invisible
 from qaf.rules.problems import ADDED_SINCE, NO_SOURCE, Problem, Source, about_character
 from qaf.rules.roles import Vocabulary
+from qaf.rules.yamlsrc import shown
 
 Validation = Callable[[Framework], list[Problem]]
 
@@ -257,9 +258,9 @@ def _check_cadence(fw: Framework, row: Row, c: Cadence) -> list[Problem]:
     if c.count_max is not None and c.count_max < c.count:
         bad("count_max", f"the range {c.count} to {c.count_max} runs backwards")
     if c.hours is not None and not 0 < c.hours <= MAX_HOURS:
-        bad("hours", f"the time a task takes is a number of hours above 0 and at most {MAX_HOURS:,}, got {c.hours:g}")
+        bad("hours", f"the time a task takes is a number of hours above 0 and at most {MAX_HOURS:,}, got {shown(c.hours)}")
     if c.share is not None and not 0 < c.share <= 100:
-        bad("share", f"a share of cases is a percent above 0 and at most 100, got {c.share:g}")
+        bad("share", f"a share of cases is a percent above 0 and at most 100, got {shown(c.share)}")
     if (c.case or c.share is not None) and c.per not in CASE_SUBJECTS:
         bad("case", f"cases cannot be sampled for per '{c.per}'", "share")
     if c.caseload != "line" and (c.per != "assignee" or not (c.case or c.share is not None)):
@@ -297,7 +298,7 @@ def _check_cadence(fw: Framework, row: Row, c: Cadence) -> list[Problem]:
         if c.sample.row not in {r.id for r in fw.rows}:
             out.append(_p(c.field_source("sample.row", "sample"), f"{where}.sample.row", f"unknown row '{c.sample.row}'"))
         if c.sample.percent is not None and not 0 < c.sample.percent <= 100:
-            out.append(_p(c.field_source("sample.percent", "sample"), f"{where}.sample.percent", f"must be above 0 and at most 100, got {c.sample.percent:g}"))
+            out.append(_p(c.field_source("sample.percent", "sample"), f"{where}.sample.percent", f"must be above 0 and at most 100, got {shown(c.sample.percent)}"))
         if c.sample.moderator not in MODERATORS:
             out.append(_p(c.field_source("sample.moderator", "sample"), f"{where}.sample.moderator", f"unknown moderator '{c.sample.moderator}' (one of: {', '.join(MODERATORS)})"))
     return out

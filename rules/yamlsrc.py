@@ -357,8 +357,9 @@ class Fields:
             return default
         return value
 
-    def number(self, key: str, default: float | None = None) -> float | None:
-        return self.convert(key, _number, "a number", default)
+    def number(self, key: str, default: float | None = None, percent: bool = False) -> float | None:
+        """A finite number; ``percent``: a percent, which may be written with its sign ('10%')."""
+        return self.convert(key, _percent if percent else _number, "a number", default)
 
     def boolean(self, key: str, default: bool | None = None) -> bool | None:
         return self.convert(key, parse_bool, "yes/no (true/false)", default)
@@ -437,10 +438,26 @@ def _int(text: str) -> int:
 
 def _number(text: str) -> float:
     """A finite number ("inf", "nan" and "1e400", which Python reads as infinity, are not one)."""
-    value = float(text.strip().rstrip("%"))
+    value = float(text.strip())
     if not math.isfinite(value):
         raise ValueError(text)
     return value
+
+
+def _percent(text: str) -> float:
+    """A percent: a finite number, its sign after it or not ('10%')."""
+    t = text.strip()
+    return _number(t[:-1] if t.endswith("%") else t)
+
+
+def shown(value: float) -> str:
+    """A number as short as it reads, but never rounded onto another (1000.0001 is not '1000', which ``:g`` says).
+
+    >>> shown(1000.0), shown(1000.0001), shown(12.5)
+    ('1000', '1000.0001', '12.5')
+    """
+    short = f"{value:g}"
+    return short if float(short) == value else repr(value)
 
 
 def _closest(key: str, known: frozenset[str] | set[str]) -> str | None:

@@ -792,3 +792,19 @@ def test_a_framework_read_again_is_the_same_and_one_readers_list_of_problems_is_
     assert again is first and told and "a reader's own note" not in told
     elsewhere = load_text(text, "copy.yaml")[1]  # another file's problems name that file
     assert {p.source.file for p in elsewhere} == {"copy.yaml"}
+
+
+def test_a_number_just_past_its_top_is_said_as_written_and_a_percent_sign_only_on_a_percent():
+    """'hours: 1000.0001' was refused as "at most 1,000, got 1000", which reads as the top itself refused; and
+    'hours: 2%' loaded as two hours (the '%' a percent may carry was taken off any number). A number past its range
+    is said as it was written, and '%' is taken only where the field is a percent ('share', 'max_percent', a sample's
+    'percent')."""
+    text = head("Auditor") + row("1", "Auditor") + "    cadences:\n      - {kind: audit, every: month, hours: 2}\n"
+    for written, said in (("1000.0001", "the time a task takes is a number of hours above 0 and at most 1,000, got 1000.0001"),
+                          ("2%", "expected a number, got '2%'")):
+        _, problems = load_text(text.replace("hours: 2", f"hours: {written}"), "h.yaml")
+        assert [(p.field, p.message) for p in problems] == [("row 1.cadence.hours", said)], written
+    _, problems = load_text(text.replace("hours: 2", "hours: 2, case: true, share: 100.00001"), "h.yaml")
+    assert [p.message for p in problems] == ["a share of cases is a percent above 0 and at most 100, got 100.00001"]
+    fw, problems = load_text(text.replace("hours: 2", "hours: 2, case: true, share: 10%"), "h.yaml")
+    assert not problems and fw.rows[0].cadences[0].share == 10
