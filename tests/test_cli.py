@@ -77,6 +77,32 @@ def test_loading_a_broken_organisation_leaves_the_store_unchanged(capsys, db_url
     store.close()
 
 
+def test_a_cases_file_with_no_case_in_it_is_refused_while_the_store_lists_cases(capsys, db_url, tmp_path):
+    """cases.csv exported empty (its header only) loaded: every case 'no longer listed', so from the next month no
+    case could be sampled and every case audit was waived. A council whose store lists cases lists them again; one
+    loading its first organisation, with no case yet (its frameworks sample none), may load a header only."""
+    assert run(capsys, "--db", db_url, "framework", "load", str(DATA / "store-framework.yaml"))[0] == 0
+    folder = tmp_path / "org"
+    shutil.copytree(DATA / "small-org", folder)
+    cases = (folder / "cases.csv").read_text()
+    (folder / "cases.csv").write_text(cases.splitlines(keepends=True)[0])
+    assert run(capsys, "--db", db_url, "org", "load", str(folder))[0] == 0  # the first load: no case yet
+    (folder / "cases.csv").write_text(cases)
+    assert run(capsys, "--db", db_url, "org", "load", str(folder))[0] == 0
+    listed = len(cases.strip().splitlines()) - 1
+    (folder / "cases.csv").write_text(cases.splitlines(keepends=True)[0])
+    store = SqlStore.open(db_url)
+    before = snapshot(store)
+    code, out, err = run(capsys, "--db", db_url, "org", "load", str(folder))
+    assert code == 1 and out == "" and "Traceback" not in err
+    assert [line for line in err.splitlines() if ": warning: " not in line] == [
+        f"{folder}/cases.csv:1: file: lists no case (its header only), where the store lists {listed}: loading it would take "
+        "every case out of scope, and no case could be sampled for an audit",
+        f"qaf: {folder}: not loaded, the store is unchanged"]
+    assert snapshot(store) == before
+    store.close()
+
+
 def test_a_text_too_long_for_the_store_is_refused_at_its_line_on_both_databases(capsys, db_url, tmp_path):
     """PostgreSQL's columns are bounded: the loader refuses what they would, on SQLite too, before any write."""
     assert run(capsys, "--db", db_url, "framework", "load", str(DATA / "store-framework.yaml"))[0] == 0

@@ -130,13 +130,15 @@ def cmd_framework_list(args: argparse.Namespace) -> int:
 
 
 def cmd_org_load(args: argparse.Namespace) -> int:
-    from qaf.usecases.orgload import coverage_lost, load_org
+    from qaf.usecases.orgload import cases_emptied, coverage_lost, load_org
 
     store = open_store(args)
     loaded = store.frameworks() if store.stored_frameworks() else []
     vocab = store.vocabulary() if loaded else None
     pattern = next((fw.case_reference for fw in loaded if fw.case_reference), "")  # the council's own, if it set one
     org, problems = load_org(Path(args.dir), vocab, pattern)
+    if org is not None and not org.cases and not errors(problems):
+        problems += cases_emptied(store.org(), org, args.dir)
     if org is None or errors(problems):
         raise InputError(problems, f"{args.dir}: not loaded, the store is unchanged")
     print_problems(problems, sys.stderr)

@@ -379,6 +379,17 @@ def load_org(directory: str | Path, vocab: Vocabulary | None = None, case_patter
     return Org(tuple(people), tuple(teams), tuple(cases), tuple(bodies)), problems
 
 
+def cases_emptied(before: Org, after: Org, directory: str | Path) -> list[Problem]:
+    """A cases.csv that lists no case where the store lists some: an export that came out empty, refused as people's
+    and teams' are (:func:`load_org`), since loading it would take every case out of scope and leave every case
+    audit of the months after with nothing to sample. A first organisation with no case yet loads."""
+    if after.cases or not before.cases:
+        return []
+    return [Problem(Source(str(Path(directory) / "cases.csv"), 1), "file",
+                    f"lists no case (its header only), where the store lists {len(before.cases)}: loading it would take every "
+                    "case out of scope, and no case could be sampled for an audit")]  # fmt: skip
+
+
 def coverage_lost(frameworks, before: Org, after: Org, today: date) -> list[Problem]:
     """Warnings for workers this load leaves nobody's to audit: covered by a row's work "for each worker"
     under the organisation as it was, active still, and under no holder of the row's role now. A Practice
