@@ -392,10 +392,20 @@ def test_dates_are_yyyy_mm_dd_and_from_not_after_to_as_qaf_due_reads_them(shared
     'from=2026-12-01T00:00' were taken as days (FastAPI's dates read both), and 'from' after 'to' answered [],
     where 'qaf due' refuses each (YYYY-MM-DD only; '--from ... is after --to ...')."""
     for query, field in (("from=0", "from"), ("from=1796083200", "from"), ("to=1796083200", "to"), ("from=2024-06-01T00:00", "from"),
-                         ("from=2024-06-30&to=2024-06-01", "from")):
+                         ("from=2024-06-30&to=2024-06-01", "from"), ("from=0001-01-01", "from"), ("to=9999-12-31", "to"),
+                         ("from=1999-12-31", "from"), ("to=2100-01-01", "to")):
         r = shared.client.get(f"/api/obligations?{query}", shared.api["D1"])
         assert r.status_code == 422 and field in {p["field"] for p in r.json()["problems"]}, (query, r.text)
     assert shared.client.get("/api/obligations?from=2024-06-01&to=2024-06-30", shared.api["D1"]).status_code == 200
+    assert shared.client.get("/api/obligations?from=2000-01-01&to=2099-12-31", shared.api["D1"]).status_code == 200
+
+
+def test_a_date_outside_the_century_qaf_works_with_is_refused_by_the_api_as_by_qaf_due(shared: Served):
+    """'from=0001-01-01' and 'to=9999-12-31' answered 200, where 'qaf due --from 0001-01-01' is refused: every date
+    a command is given lies from 2000-01-01 to 2099-12-31 (README), and the API reads them as qaf due does."""
+    r = shared.client.get("/api/obligations?to=9999-12-31", shared.api["D1"])
+    assert r.status_code == 422 and r.json()["problems"] == [
+        {"field": "to", "message": "9999-12-31 is outside the dates qaf works with (2000-01-01 to 2099-12-31)"}]
 
 
 def test_openapi_describes_the_api_at_docs(shared: Served):

@@ -424,6 +424,8 @@ def test_my_work_in_full_shows_each_lines_case_words_window_and_cause(site: Site
 @pytest.mark.parametrize("query, field, message", [
     ("from=June", "f-from", "Due on or after: enter the date as a day, month and year"),
     ("from=30/2/2024", "f-from", "Due on or after: the date must be a real date"),
+    ("from=0001-01-01", "f-from", "Due on or after: <span class=\"ref\">0001-01-01</span> is outside the dates qaf works with"),  # was 200, where qaf due refuses it
+    ("to=9999-12-31", "f-to", "</span> is outside the dates qaf works with (<span class=\"ref\">2000-01-01</span> to"),
     ("kind=lunch", "f-kind", "Kind of work: choose one of audit, follow-up audit, review, moderation, QA sign-off, report"),  # not follow_up_audit
     ("status=late", "f-status", "unknown status"),
     ("from=2024-07-01&to=2024-06-01", "f-to", "before"),

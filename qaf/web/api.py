@@ -593,14 +593,20 @@ def _once_each(raw: bytes) -> None:
 
 def _days(first: str | None, last: str | None) -> tuple[date | None, date | None]:
     """``from`` and ``to`` as ``qaf due`` reads them: YYYY-MM-DD only (a Unix timestamp or a date-time is not one,
-    though FastAPI's dates take both), and ``from`` not after ``to``; 422 naming the field otherwise."""
+    though FastAPI's dates take both), from 2000-01-01 to 2099-12-31, and ``from`` not after ``to``; 422 naming the
+    field otherwise."""
+    from qaf.engine.periods import outside
+
     days: list[date | None] = []
     for field, text in (("from", first), ("to", last)):
         try:
-            days.append(iso_day(text) if text is not None else None)
+            day = iso_day(text) if text is not None else None
         except ValueError:
             message = f"not a date: {text!r} (expected YYYY-MM-DD)"
             raise ApiError(422, f"{field}: {message}", [{"field": field, "message": message}]) from None
+        if day is not None and (message := outside(day)):  # the century qaf works with, as 'qaf due --from' takes
+            raise ApiError(422, f"{field}: {message}", [{"field": field, "message": message}])
+        days.append(day)
     if days[0] and days[1] and days[0] > days[1]:
         message = f"from {days[0]} is after to {days[1]}"
         raise ApiError(422, message, [{"field": "from", "message": message}])

@@ -57,12 +57,20 @@ class Asked:
 
 
 def _day(text: str, label: str, errors: dict[str, str], key: str) -> date | None:
+    """A filter's date as people type one (:func:`typed_day`), in the century qaf works with (as ``qaf due --from``
+    and the API take it)."""
+    from qaf.engine.periods import outside
+
     try:
-        return typed_day(text)
+        day = typed_day(text)
     except ValueError as exc:
         said = day_problem(exc, "The date")
         errors[key] = f"{label}: {said[:1].lower()}{said[1:]}"
         return None
+    if why := outside(day):
+        errors[key] = f"{label}: {why}"
+        return None
+    return day
 
 
 def framework_choices(frameworks: Iterable[Framework]) -> list[tuple[str, str]]:
