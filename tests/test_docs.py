@@ -50,6 +50,20 @@ def test_every_framework_setting_is_documented_as_declared():
     assert block.group(1).strip() == settings_table(), "regenerate the table: python -m tests.test_docs"
 
 
+def test_every_limit_on_a_file_is_documented():
+    """A framework file past 1,000,000 bytes, a council's table past 20,000,000, or YAML nested past 40 or
+    expanding past 200,000 values was refused with its size, but no document said where the line is."""
+    from qaf.rules import tables, yamlsrc
+    from qaf.usecases import orgload, outcome_csv
+
+    rules_docs, readme = (ROOT / "rules" / "docs.md").read_text(), (ROOT / "README.md").read_text()
+    for limit in (yamlsrc.MAX_BYTES, yamlsrc.MAX_VALUES, tables.MAX_BYTES):
+        assert f"{limit:,}" in rules_docs, limit
+    assert f"nested at most {yamlsrc.MAX_DEPTH} deep" in rules_docs
+    assert f"at most {tables.MAX_BYTES:,} bytes" in readme and f"at most {yamlsrc.MAX_BYTES:,} bytes" in readme
+    assert f"each at most {orgload.MAX_BYTES:,} bytes" in readme and f"at most {outcome_csv.MAX_BYTES:,} bytes" in readme
+
+
 def _commands(parser, prefix=()):
     for action in parser._actions:
         if action.__class__.__name__ == "_SubParsersAction":
