@@ -87,6 +87,12 @@ def parse_action(text: str) -> tuple[ActionSpec | None, list[str]]:
         wrong.append(f"what must be done is {len(what)} characters: keep it under {WHAT_CHARS}")
     elif why := typed.why_not(what):
         wrong.append(f"what must be done holds {why}")
+    whos = [p for p in parts[1:] if p.lower().startswith("who:")]
+    whens = [p for p in parts[1:] if p.lower().startswith(("due:", "within"))]
+    if len(whos) > 1:  # the last one taken, silently, where the manager may have meant the first
+        wrong.append(f"'who:' is given {len(whos)} times: name one owner")
+    if len(whens) > 1:
+        wrong.append(f"a due date is given {len(whens)} times ('due:' or 'within'): give one")
     for n, part in enumerate(parts[1:], start=1):
         low = part.lower()
         if low == "safeguarding":
@@ -96,7 +102,7 @@ def parse_action(text: str) -> tuple[ActionSpec | None, list[str]]:
         elif low.startswith("due:") or low.startswith("within"):
             when = part[4:].strip() if low.startswith("due:") else part
             due, within, problem = _when(when)
-            if problem:
+            if problem and len(whens) == 1:
                 wrong.append(problem)
         elif part:
             wrong.append(f"the words after the {_nth(n)} | are not 'who: PERSON-OR-ROLE', 'due: DATE', 'within N working days' or "
@@ -111,8 +117,9 @@ def _when(text: str) -> tuple[date | None, Span | None, str | None]:
     if low.startswith("within "):
         try:
             return None, Span.parse(low[len("within ") :]), None
-        except ValueError:
-            pass
+        except ValueError as exc:
+            if "a length is" in str(exc):  # a length, out of its range: say the range (1 to 520 working days)
+                return None, None, f"due: {exc}"  # the length as read, never the words around it
     else:
         try:
             return iso_day(low), None, None

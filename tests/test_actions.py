@@ -354,3 +354,17 @@ def test_what_a_manager_typed_after_a_bar_is_never_quoted_back_by_the_command_li
     assert answer.status_code == 422 and [p["field"] for p in answer.json()["problems"]][:3] == [f"actions.{n}" for n in range(3)]
     assert "Emily" not in answer.text, answer.text
     assert snapshot(store) == before
+
+
+@pytest.mark.parametrize("written, said", [
+    ("See the child alone | who: P0041 | who: P0042", "'who:' is given 2 times: name one owner"),
+    ("See the child alone | due: 2026-12-01 | within 10 working days", "a due date is given 2 times ('due:' or 'within'): give one"),
+    ("See the child alone | within 0 working days", "due: 0 working days: a length is 1 to 520 working days"),
+    ("See the child alone | within 25 months", "due: 25 months: a length is 1 to 24 months"),
+])  # fmt: skip
+def test_an_action_says_each_of_its_parts_once_and_a_length_in_its_range(written: str, said: str):
+    """'who: P0041 | who: P0042' raised the action for P0042 alone, and 'due: 2026-12-01 | within 10 working days'
+    took the last, both without a word: which did the manager mean? And 'within 0 working days' was "neither a date
+    nor 'within N working days'", though it is one, out of its range (1 to 520 working days)."""
+    assert parse_action(written) == (None, [said])
+    assert parse_action("See the child alone | who: P0041 | within 520 working days | safeguarding")[1] == []
