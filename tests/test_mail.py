@@ -105,6 +105,27 @@ def test_a_settings_file_saved_with_a_bom_not_in_utf_8_or_giving_a_key_twice_is_
         read_settings({"QAF_SETTINGS": str(tmp_path / "qaf.nv")})
 
 
+def test_a_setting_read_from_the_environment_only_is_refused_in_the_settings_file_unless_the_environment_holds_it(tmp_path):
+    """'QAF_OUTBOX_RETENTION_DAYS=1000' written in the QAF_SETTINGS file was ignored without a word (the file gives
+    email's settings; that one is read from the environment), so the tick deleted the sent email the council meant
+    to keep after 400 days. It is refused at its line, unless the environment holds it too, as when one file is
+    both the service's environment file and QAF_SETTINGS."""
+    import pytest
+
+    from qaf.rules.problems import QafError
+
+    file = tmp_path / "qaf.env"
+    file.write_text("QAF_SMTP_HOST=smtp.example-council.gov.uk\nexport QAF_OUTBOX_RETENTION_DAYS=1000\nOTHER_PROGRAM=1\n")
+    with pytest.raises(QafError) as exc:
+        read_settings({"QAF_SETTINGS": str(file)})
+    assert str(exc.value) == (f"QAF_SETTINGS: {file}:2: QAF_OUTBOX_RETENTION_DAYS is read from the environment only, not from "
+                              "this file (it gives email's settings): set it in the environment of qaf serve and qaf tick")  # fmt: skip
+    shared = {"QAF_SETTINGS": str(file), "QAF_OUTBOX_RETENTION_DAYS": "1000"}  # one file, the environment's too
+    assert read_settings(shared).host == "smtp.example-council.gov.uk"
+    with pytest.raises(QafError, match=":2: QAF_OUTBOX_RETENTION_DAYS is read from the environment only"):
+        read_settings({**shared, "QAF_OUTBOX_RETENTION_DAYS": "400"})
+
+
 def test_a_mail_setting_out_of_its_range_is_refused_by_name_before_any_message_is_tried():
     """A misspelt setting failed every email later, one by one; QAF_SMTP_PORT=abc was a traceback."""
     import pytest

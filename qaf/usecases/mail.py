@@ -55,9 +55,15 @@ from qaf.rules.problems import QafError
 from qaf.store import outbox as ob_store
 from qaf.store.outcomes import log_many
 from qaf.store.protocols import Store
+from qaf.store.settings import SETTINGS as WHOLE_SETTINGS
 from qaf.store.settings import whole
 
 KEYS = ("QAF_SMTP_HOST", "QAF_SMTP_PORT", "QAF_SMTP_STARTTLS", "QAF_SMTP_USER", "QAF_SMTP_PASSWORD", "QAF_MAIL_FROM", "QAF_BASE_URL")
+# qaf's numbers read from the environment alone (store/settings.py: the outbox's retention, pools, caches, the tick's
+# spread): one written in the QAF_SETTINGS file did nothing, without a word, unless the environment holds it too
+# (QAF_OUTBOX_RETENTION_DAYS=1000 there, and sent email deleted after 400). The database's and sign-in's, in a file shared
+# with the service's environment, are left alone
+ENVIRONMENT_ONLY = tuple(k for k in WHOLE_SETTINGS if k not in KEYS)
 ADDRESS = EMAIL_ADDRESS  # people.csv is held to the same (qaf.usecases.orgload)
 MAX_BODY = 50_000
 CONNECT_TIMEOUT = 10.0  # seconds to reach the server: one unreachable is given up on in this time
@@ -142,12 +148,12 @@ def _values(env: Mapping[str, str] | None) -> dict[str, str]:
     values: dict[str, str] = {}
     settings_file = env.get("QAF_SETTINGS")
     if settings_file:
-        values = _settings_file(Path(settings_file))
+        values = _settings_file(Path(settings_file), env)
     values.update({k: env[k] for k in KEYS if env.get(k)})
     return values
 
 
-def _settings_file(path: Path) -> dict[str, str]:
+def _settings_file(path: Path, env: Mapping[str, str]) -> dict[str, str]:
     """The settings a ``QAF_SETTINGS`` file gives, read once: UTF-8 (a BOM, as Notepad saves it, is not the first
     key's: '\ufeffQAF_SMTP_HOST' was no setting, and no email went), each key once; else a :class:`QafError`
     at its line (a file that is not there is one too: a mistyped name left email off without a word)."""
@@ -166,6 +172,9 @@ def _settings_file(path: Path) -> dict[str, str]:
         if "=" in line and not line.lstrip().startswith("#"):
             key, value = (part.strip() for part in line.split("=", 1))
             key, value = key.removeprefix("export ").strip(), _unquoted(value)  # a file a shell sources too: as it reads it
+            if key in ENVIRONMENT_ONLY and env.get(key, "").strip() != value.strip():  # one file, the environment's too: said alike
+                raise QafError(f"QAF_SETTINGS: {path}:{n}: {key} is read from the environment only, not from this file (it gives "
+                               "email's settings): set it in the environment of qaf serve and qaf tick")  # fmt: skip
             if key not in KEYS and (meant := _meant(key)):  # a misspelt host left email off without a word
                 raise QafError(f"QAF_SETTINGS: {path}:{n}: {key[:60]} is not a setting: did you mean {meant}?")
             if key in KEYS:
