@@ -234,5 +234,5 @@ def _check(fw: Framework, text: str, file: str) -> None:
 
 def default_id(path: str) -> str:
     stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", path.replace("\\", "/").rsplit("/", 1)[-1])
-    slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")
+    slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")[:64].rstrip("-")  # a framework id is at most 64 characters
     return slug or "imported-framework"

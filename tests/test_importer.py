@@ -466,7 +466,7 @@ def test_a_missing_file_or_a_bad_output_is_a_clear_message(tmp_path: Path):
     code, _, err = qaf(str(SEED), "-o", str(tmp_path / "missing" / "fw.yaml"))
     assert code == 1 and "does not exist" in err and not (tmp_path / "missing").exists()
     code, _, err = qaf(str(SEED), "--id", "east sussex")
-    assert code == 1 and "a framework id is one word" in err
+    assert code == 2 and "--id 'east sussex': 1 to 64 lower-case letters" in err
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -623,3 +623,21 @@ def test_a_table_without_end_is_refused_at_the_limit_not_read_to_its_end():
     table, problems = read_table(Path("/dev/zero"))
     assert table is None and [format_problem(p) for p in problems] == [
         "/dev/zero: file: it goes on past 20,000,000 bytes: too large for a framework table (limit 20,000,000)"]
+
+
+def test_an_id_or_title_the_framework_could_not_hold_is_refused_before_anything_is_written(tmp_path: Path):
+    """'--id East_Sussex!' or a --title of 201 characters wrote a framework that 'qaf framework check' then refused
+    (an id is 1 to 64 lower-case letters, digits and . _ -; a title at most 200 characters), and a table saved under
+    a long name ('Quality Assurance Framework Appendix 1 ... 2013.txt') gave an id past 64 characters. Each is
+    refused by its option, nothing written; the id from a long name is cut to 64."""
+    target = tmp_path / "fw.yaml"
+    for option, value, said in (("--id", "East_Sussex!", "--id 'East_Sussex!': 1 to 64 lower-case letters"),
+                                ("--id", "a" * 65, "--id 'aaaa"), ("--title", "T" * 201, "--title: 201 characters: at most 200"),
+                                ("--title", "Appendix\u202e1", "--title: U+202E RIGHT-TO-LEFT OVERRIDE")):  # fmt: skip
+        code, _, err = qaf(str(SEED), option, value, "-o", str(target))
+        assert code == 2 and said in err and not target.exists(), (option, value, err)
+    long = tmp_path / ("Quality Assurance Framework Appendix 1 Children's Services East Sussex County Council 2013" + ".txt")
+    long.write_bytes(SEED.read_bytes())
+    code, _, err = qaf(str(long), "-o", str(target))
+    fw, problems = load_text(target.read_text(), "fw.yaml")
+    assert code == 0 and not problems and fw.id == "quality-assurance-framework-appendix-1-children-s-services-east"

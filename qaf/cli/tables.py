@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from qaf.cli.common import output_path, said_to, write_whole
+from qaf.cli.common import OptionError, output_path, said_to, write_whole
 from qaf.rules import bundled
 from qaf.rules.problems import InputError, Problem, QafError, Source, format_problem
 
@@ -42,20 +42,17 @@ def register(framework_subparsers) -> None:
 
 
 def cmd_framework_import(args: argparse.Namespace) -> int:
-    from qaf.rules.importer import default_id, import_table
+    from qaf.rules.importer import import_table
     from qaf.rules.tables import read_table
 
     table_path = Path(args.table)
     output = output_path(args)  # never the store itself
+    framework_id, title = _id_and_title(args, table_path)
     _check_output(table_path, output)
     roles = _roles(args.roles) if args.roles else None
     table, problems = read_table(table_path)
     if table is None:
         raise InputError(problems, f"{table_path}: not imported, nothing written")
-    framework_id = (args.id or default_id(str(table_path))).strip()
-    if not framework_id or any(ch.isspace() for ch in framework_id):
-        raise QafError(f"--id {args.id!r}: a framework id is one word, such as 'east-sussex-2013'")
-    title = (args.title or f"Imported from {table_path.name}").strip() or f"Imported from {table_path.name}"
     imported = import_table(table, framework_id, title, roles)
     if output is None:
         sys.stdout.write(imported.text)
@@ -64,6 +61,26 @@ def cmd_framework_import(args: argparse.Namespace) -> int:
         write_whole(output, imported.text.encode("utf-8"), example="framework.yaml")  # all or nothing, as feed and report write
         _summary(imported, table_path, output, said_to(output))  # -o /dev/stdout: the summary kept out of the framework
     return 0
+
+
+def _id_and_title(args: argparse.Namespace, table: Path) -> tuple[str, str]:
+    """``--id`` and ``--title`` as the framework file holds them (rules/settings.py: an id of 1 to 64 lower-case
+    letters, digits and . _ -; a title of at most 200 characters): either out of range wrote a framework that
+    'qaf framework check' refused. An :class:`OptionError` naming the option, before anything is read or written."""
+    from qaf.rules.importer import default_id
+    from qaf.rules.settings import SETTINGS, parse_id
+
+    framework_id = args.id.strip() if args.id is not None else default_id(str(table))
+    try:
+        parse_id(framework_id)
+    except ValueError as exc:
+        raise OptionError(f"--id {args.id!r}", exc) from None
+    title = (args.title or "").strip() or f"Imported from {table.name}"
+    try:
+        next(opt for opt in SETTINGS if opt.name == "title").parse(title)
+    except ValueError as exc:
+        raise OptionError("--title", exc) from None
+    return framework_id, title
 
 
 def _check_output(table: Path, output: Path | None) -> None:
