@@ -35,7 +35,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Collection, Iterable
 
-from qaf.engine.model import RESCHEDULED, Obligation
+from qaf.engine.model import LIVE, RESCHEDULED, Obligation
 from qaf.engine.notices import Notice, one_line
 from qaf.engine.org import Org, Person
 from qaf.engine.scope import people_of
@@ -180,6 +180,22 @@ def notice_key(ob: Obligation, level: int, restarted: bool) -> str:
     if restarted or ob.status == RESCHEDULED:
         return f"esc/{ob.id}/{level}/{ob.due.isoformat()}"
     return f"esc/{ob.id}/{level}"
+
+
+def rung_stands(key: str, ob: Obligation) -> bool:
+    """Whether the notice keyed ``key`` (an overdue rung's or a reminder's, :func:`notice_key`; or a copy of one,
+    ``KEY/cc/ADDRESS``) still says something true of ``ob``: its work still to do, at the due date the rung was
+    raised against. Done, waived or given more time since, the ladder has moved on and the email would tell
+    someone of late work that is not late. Any other notice (an alert, a grade's) stands whatever became of it.
+    """
+    parts = key.partition("/cc/")[0].split("/")
+    if parts[0] != "esc":
+        return True
+    if ob.status not in LIVE:
+        return False
+    if len(parts) >= 4:  # raised against a later due date: standing while that is still the date
+        return parts[3] == ob.due.isoformat()
+    return ob.status != RESCHEDULED  # the first ladder's: given more time since, its date has moved
 
 
 def _notice(fw: Framework, org: Org, ob: Obligation, to: Person, level: int, reason: str, digest: bool, restarted: bool) -> Notice:

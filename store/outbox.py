@@ -168,6 +168,14 @@ def in_time(item: Claimed, wall: datetime) -> bool:
     return item.send_by is None or wall < item.send_by
 
 
+def withdraw_claimed(conn: Connection, ids: list[int], runner: str, why: str) -> int:
+    """Rows ``ids`` that ``runner`` claimed, withdrawn unsent (only those it still holds), saying ``why``."""
+    c = OUTBOX.c
+    result = conn.execute(update(OUTBOX).where(c.id.in_(ids), c.claimed_by == runner, c.status == "sending")
+                          .values(status="withdrawn", claimed_until=None, last_error=why))  # fmt: skip
+    return result.rowcount
+
+
 def hand_back(conn: Connection, items: list[Claimed], runner: str) -> int:
     """Release ``runner``'s claim on rows it did not send in time (only those it still holds): due again now."""
     c = OUTBOX.c

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from qaf.clock import utc_now
 from qaf.engine.businesstime import business_now
@@ -316,3 +316,35 @@ def test_a_safeguarding_actions_alert_whose_row_the_council_struck_since_is_left
     with store.read() as conn:
         [(to, status)] = conn.execute(select(o.recipient, o.status).where(o.key.like("action/%/safeguarding"))).all()
     assert (to, status) == ("OM1", "pending")
+
+
+def test_late_work_told_while_mail_is_down_is_not_told_as_late_once_done_or_given_more_time(store: SqlStore):
+    """Pat Practice's May audits are late and the ladder tells her, and above her, while the mail server is down.
+    On 12 June she records one, and Hana Locality gives her more time for another. When mail works again on the 13th
+    nobody is told those two are late: their waiting emails are withdrawn, saying why, and recorded so; the rest of
+    her late work is told, once."""
+    from qaf.engine.query import Filters
+    from qaf.usecases.mail import message_id
+    from qaf.usecases.readdress import MOVED_ON
+
+    late_work_told_while_mail_is_down(store)
+    o = OUTBOX.c
+    with store.read() as conn:
+        waiting = conn.execute(select(o.key, o.cause).where(o.status == "pending", o.digest.is_(False), o.key.like("esc/%"))).all()
+    audits = sorted(ob.id for ob in store.obligations(Filters(ids=frozenset(r.cause for r in waiting), statuses=None)) if ob.kind == "audit")
+    assert len(audits) >= 3, waiting
+    done, extended = audits[:2]
+    recording.record(store, Recording(done, "good", date=date(2024, 6, 12)), date(2024, 6, 12))
+    recording.extend(store, extended, date(2024, 6, 14), "H1", "", date(2024, 6, 12))  # the Head of Service: weeks more
+    inbox = delivered(store, date(2024, 6, 13))
+    sent = {m["Message-ID"] for m in inbox.messages}
+    with store.read() as conn:
+        rows = {r.key: r for r in conn.execute(select(o.key, o.cause, o.status, o.last_error).where(o.key.in_([w.key for w in waiting])))}
+        withdrawn = conn.execute(text("select ref from events where kind = 'notice.withdrawn'")).scalars().all()
+    moved = [w.key for w in waiting if w.cause in (done, extended)]
+    assert moved and all(rows[k].status == "withdrawn" and rows[k].last_error == MOVED_ON for k in moved)
+    assert not sent & {message_id(k) for k in moved}
+    assert sorted(withdrawn) == sorted(rows[k].cause for k in moved)
+    still = [w.key for w in waiting if w.cause not in (done, extended)]
+    assert still and all(rows[k].status == "sent" for k in still) and {message_id(k) for k in still} <= sent
+    assert len(inbox.messages) == len(sent)  # each once

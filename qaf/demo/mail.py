@@ -21,6 +21,7 @@ from typing import Callable
 
 from qaf.store import outbox as ob_store
 from qaf.usecases.mail import MailSettings, compose
+from qaf.usecases.readdress import standing
 
 
 class FileSender:
@@ -46,7 +47,7 @@ def deliver(store, settings: MailSettings, sender: FileSender, runner: str, now:
     sent = 0
     while True:
         with store.write() as conn:
-            batch = ob_store.claim(conn, runner, now, wall())
+            batch = standing(conn, ob_store.claim(conn, runner, now, wall()), runner)
         if not batch:
             return sent
         good, bad = [], []

@@ -30,8 +30,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from qaf.engine.escalation import rung_text
-from qaf.engine.model import LIVE
+from qaf.engine.escalation import rung_stands, rung_text
 from qaf.engine.notices import HELD_DAYS, NOBODY_ANSWERS, held_copy, reads_digest
 from qaf.engine.query import Filters
 from qaf.engine.readdress import (NOT_WORKED_OUT, copied_instead, copied_today, greeted, held_greeted, in_post, leavers_addresses, left_of, named_today,
@@ -130,8 +129,7 @@ def _worked_out(conn, org, today: date, framework, rows: list) -> list[tuple]:
         ob = found.get(r.cause)
         if ob is None:
             continue
-        parts = r.key.split("/")
-        if parts[0] == "esc" and (ob.status not in LIVE or (len(parts) == 4 and parts[3] != ob.due.isoformat())):
+        if not rung_stands(r.key, ob):
             continue  # the ladder has moved on: its next rung is raised on its own day
         who = named_today(framework(ob.framework), org, ob, r.key, today, r.body_text or "")
         if who is not NOT_WORKED_OUT:
@@ -339,6 +337,24 @@ def _left(org, row, today: date) -> str | None:
 
 def _cc(row) -> tuple[str, ...]:
     return tuple(a for a in (row.cc or "").split(",") if a.strip())
+
+
+MOVED_ON = "not sent: the work was done, waived or given more time before this could go (the ladder moved on)"
+
+
+def standing(conn, batch: list, runner: str) -> list:
+    """Of ``batch``, the emails just claimed for sending, those that still say something true: an overdue rung
+    or a reminder waiting while the mail server was away (or a leaver's was worked out again) whose work has
+    since been done, waived or given more time is withdrawn, in the claim's transaction, never sent late; its
+    rung stays recorded as raised, as the ladder reached it (:func:`qaf.engine.escalation.rung_stands`)."""
+    found = _obligations(conn, {i.cause for i in batch if i.cause and i.key.startswith("esc/")})
+    gone = [i for i in batch if i.cause in found and not rung_stands(i.key, found[i.cause])]
+    if not gone:
+        return batch
+    outbox_store.withdraw_claimed(conn, [i.id for i in gone], runner, MOVED_ON)
+    log_many(conn, [("notice.withdrawn", i.cause, {"key": i.key, "to": i.recipient, "why": "moved on"}) for i in gone])
+    ids = {i.id for i in gone}
+    return [i for i in batch if i.id not in ids]
 
 
 def _obligations(conn, ids: set[str]) -> dict:

@@ -37,7 +37,7 @@ from qaf.store.settings import whole as settings_whole
 from qaf.usecases import scheduling
 from qaf.usecases.dayclaim import DayClaim, TakenOver
 from qaf.usecases.mail import MailSettings, MayHaveGone, Sender, Unreachable, compose, refused_its_person
-from qaf.usecases.readdress import readdress
+from qaf.usecases.readdress import readdress, standing
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -287,7 +287,7 @@ def send_outbox(
                 if until is not None and wall() >= until:
                     break
                 with store.write() as conn:
-                    batch = ob_store.claim(conn, runner, now, wall())
+                    batch = standing(conn, ob_store.claim(conn, runner, now, wall()), runner)
                 if not batch:
                     break
                 failpoint("after-claim-mail")
