@@ -5,7 +5,7 @@ in, asks for a link, reads it from a real SMTP server (aiosmtpd), signs in,
 lands on the audit, records ``requires_improvement`` with concerns and one
 action, and sees what it set off. Each page is checked by axe-core (no serious or critical
 violation) and saved as a screenshot at desktop (1280) and phone (390)
-widths, in ``QAF_SCREENSHOTS`` if set (``screenshots/`` is ignored by git),
+widths (and tablet, 768), in ``QAF_SCREENSHOTS`` if set (``screenshots/`` is ignored by git),
 else in the test's temporary folder.
 
 Chromium is ``/usr/bin/chromium`` (``.ci/run`` installs it); Playwright's own
@@ -35,7 +35,20 @@ from tests.test_feeds import TODAY, may_audit, year
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]  # fmt: skip
-WIDTHS = {"desktop": 1280, "phone": 390}
+WIDTHS = {"desktop": 1280, "tablet": 768, "phone": 390}  # a tablet held upright
+# GOV.UK's habits for a form sent back with problems, on every page checked: the page's title begins "Error: " (a
+# screen reader says it first); the error summary is the first thing in the page's main part, above its heading,
+# each of its links going to a field on the page; every field marked invalid has the red border the message beside
+# it has (an input's own black border, more specific, hid it)
+FORM_ERRORS = r"""(() => { const bad = [], main = document.querySelector('main'), summary = main.querySelector('.error-summary');
+    const invalid = [...main.querySelectorAll('[aria-invalid=true]')];
+    if ((summary || invalid.length) && !document.title.startsWith('Error: ')) bad.push(`title "${document.title}"`);
+    if (summary && main.firstElementChild !== summary) bad.push('the error summary is not first in main');
+    for (const a of summary ? summary.querySelectorAll('a[href^="#"]') : [])
+        if (!document.getElementById(a.getAttribute('href').slice(1))) bad.push(`${a.getAttribute('href')} goes nowhere`);
+    for (const el of invalid) { const c = getComputedStyle(el).borderTopColor;
+        if (c !== 'rgb(212, 53, 28)') bad.push(`#${el.id}'s border is ${c}, not red`); }
+    return bad; })()"""
 PAT = "pat.practice@example-council.gov.uk"
 
 
@@ -100,6 +113,7 @@ class Browser:
         bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in found.response["violations"]
                if v["impact"] in ("serious", "critical")]  # fmt: skip
         assert bad == [], f"{name}: {bad}"
+        assert (wrong := self.page.evaluate(FORM_ERRORS)) == [], f"{name}: {wrong}"
         for width_name, width in WIDTHS.items():
             self.page.set_viewport_size({"width": width, "height": 900})
             scroll = self.page.evaluate("document.documentElement.scrollWidth")

@@ -372,6 +372,21 @@ def test_asking_checks_each_field_and_writes_nothing_on_error(site: Site, to: st
     assert snapshot(site.store)["extension_requests"] == before
 
 
+def test_a_request_for_more_time_sent_back_says_error_first_and_sums_up_its_problems_above_the_heading(site: Site):
+    """GOV.UK's habit: the page's title begins "Error: " and the summary of what is wrong is the first thing on the
+    page, above its heading, each line a link to its field. It sat under "More time", below the heading and the
+    link back, where a screen reader or a phone user scrolling down from the top met it last."""
+    audit = june(site)
+    answer = ask(site, site.signed_in(PAT), audit.id, "July", "")
+    assert answer.status_code == 422
+    main = answer.text.split('<main id="main" class="width" tabindex="-1">', 1)[1]
+    assert main.lstrip().startswith('<div class="error-summary"'), main[:200]
+    assert '<a href="#ext-to">' in main and '<a href="#ext-reason">' in main
+    assert re.search(r"<title>Error: More time: ", answer.text)
+    assert "Back to the audit" in answer.text  # not "the item", a word no council uses for its work
+    assert "<title>More time: " in site.signed_in(PAT).get(f"/obligations/{audit.id}/extension").text  # no "Error:" before
+
+
 def test_only_the_owner_may_ask_and_every_post_needs_its_csrf_token(site: Site):
     audit, theirs = june(site), may_audit(site.store, "SW5", 6)  # Eve East's audit, Priya's
     pat, olive = site.signed_in(PAT), site.signed_in(OLIVE)
