@@ -110,6 +110,20 @@ def record_with_an_action(site: Site, client, **extra):
 # --- record the outcome ---------------------------------------------------------------------------
 
 
+def test_a_workers_action_in_his_list_is_not_described_by_the_audits_row_words(site: Site):
+    """Tom Fairley's action from Pat's audit read, in his My work, "Practice Managers will complete supervision
+    case file audit using the CareFirst audit record" and the row's purpose under it: the audit's words, not his
+    work. The action's own page leaves them out; so does every list now (what must be done stays on its page)."""
+    pat = site.signed_in(PAT)
+    audit, _ = record_with_an_action(site, pat)
+    (action,) = [o for o in find(site.store, cause=audit.id) if o.kind == "action"]
+    mine = site.signed_in(TOM).get("/my-work").text
+    line = re.search(rf'<tr>\s*<td[^>]*>[^<]*</td>\s*<td data-label="What">\s*<a href="/obligations/{action.id}">.*?</tr>', mine, re.S).group(0)
+    assert "Because of" in line and "Practice Managers will complete" not in line and "Why:" not in line, line
+    audits = pat.get("/my-work").text  # her own audits still carry the row's words
+    assert "Practice Managers will complete" in audits
+
+
 def test_an_outcome_with_an_action_sets_off_follow_ups_a_review_an_alert_and_the_action(site: Site, caplog):
     caplog.set_level(logging.DEBUG)
     client = site.signed_in(PAT)

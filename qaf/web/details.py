@@ -49,6 +49,9 @@ def details(store, obligations: Iterable[Obligation], opens: Callable[[Obligatio
                 rows[key] = None
         row = rows[key]
         span = practice_to_read(fw.lookback_months, o) if fw else None
+        # an action is not the row's task: "Practice Managers will complete ... audit" under a worker's action read as
+        # his work; its page leaves the row's words out, and so does a list (what must be done stays on its page)
+        row = None if o.kind == "action" else row
         out[o.id] = Detail(row.task.strip() if row else "", row.purpose.strip() if row else "", span, by_id.get(o.cause or ""),
                            o.sample_reason or None, opened.get(o.cause or "", True))  # fmt: skip
     return out
