@@ -124,6 +124,23 @@ def test_a_workers_action_in_his_list_is_not_described_by_the_audits_row_words(s
     assert "Practice Managers will complete" in audits
 
 
+def test_a_rows_words_written_as_points_are_shown_as_points_without_their_bullets(site: Site):
+    """East Sussex's row 4.2 gives why in three lines, each begun "• ". The task's page ran them into one
+    paragraph ("... reprioritising • To inform decision-making ..."), and My work began its line "Why: • To
+    ensure": now the page lists the three, and a list's line reads "Why: To ensure ...", the points joined by ";"."""
+    client = site.signed_in(PAT)
+    task = next(o for o in find(site.store, row="4.2", assignee="PM1") if o.due.month == 6)
+    page = client.get(f"/obligations/{task.id}").text
+    why = re.search(r"<dt>Why</dt><dd>(.*?)</dd>", page, re.S).group(1)
+    assert re.findall(r"<li>(.*?)</li>", why) == [
+        "To ensure performance is achieved within budget or that budget realignment can take place to reflect changing demand or reprioritising",
+        "To inform decision-making on resource allocation",
+        "To inform decision-making on income policies, grant applications, contracting and commissioning etc",
+    ] and "•" not in page  # fmt: skip
+    mine = client.get("/my-work").text
+    assert "Why: To ensure performance is achieved" in mine and "•" not in mine
+
+
 def test_an_outcome_with_an_action_sets_off_follow_ups_a_review_an_alert_and_the_action(site: Site, caplog):
     caplog.set_level(logging.DEBUG)
     client = site.signed_in(PAT)

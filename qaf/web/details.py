@@ -14,6 +14,7 @@ from typing import Callable, Iterable
 from qaf.engine.model import Obligation
 from qaf.engine.query import Filters
 from qaf.engine.titles import practice_to_read
+from qaf.web.forms import points
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +53,7 @@ def details(store, obligations: Iterable[Obligation], opens: Callable[[Obligatio
         # an action is not the row's task: "Practice Managers will complete ... audit" under a worker's action read as
         # his work; its page leaves the row's words out, and so does a list (what must be done stays on its page)
         row = None if o.kind == "action" else row
-        out[o.id] = Detail(row.task.strip() if row else "", row.purpose.strip() if row else "", span, by_id.get(o.cause or ""),
+        task, purpose = ("; ".join(points(text)) if row else "" for text in (row.task if row else "", row.purpose if row else ""))
+        out[o.id] = Detail(task, purpose, span, by_id.get(o.cause or ""),
                            o.sample_reason or None, opened.get(o.cause or "", True))  # fmt: skip
     return out

@@ -94,7 +94,21 @@ def told(notice) -> tuple[str, str]:
     return notice.reason.replace("_", " "), text[:1].upper() + text[1:]
 
 
+_BULLET = re.compile(r"^\s*(?:[•▪◦·*-]|[0-9]{1,2}[.)])\s+")
+
+
+def points(text: str | None) -> list[str]:
+    """A framework row's words as the points its council wrote, each without its bullet: East Sussex's 4.2 says
+    why in three lines each begun "• "; run together they read "... reprioritising • To inform ...".
+
+    >>> points("• To ensure performance\\n• To inform decisions"), points("Review the file.")
+    (['To ensure performance', 'To inform decisions'], ['Review the file.'])
+    """
+    return [_BULLET.sub("", line).strip() for line in (text or "").splitlines() if line.strip()]
+
+
 TEMPLATES.filters["what"] = _what
+TEMPLATES.filters["points"] = points
 TEMPLATES.filters["whole"] = whole  # a case reference kept on one line: {{ o|what|whole }}
 TEMPLATES.filters["told"] = told
 TEMPLATES.filters["kind"] = kind_words  # "follow-up audit", "QA sign-off"
