@@ -262,3 +262,20 @@ def test_a_day_in_an_error_message_is_never_split_over_two_lines_on_a_phone(site
         page.set_viewport_size({"width": width, "height": 900})
         broken[width] = page.evaluate(WHOLE)
     assert broken == {375: [], 390: []}
+
+
+def test_a_case_reference_in_a_work_lists_column_is_never_split_at_a_tablets_width(site):  # noqa: F811
+    """At 768 px (a tablet held upright) My work's and the search's "Case and worker" column is narrow, and
+    "CS-000012" broke after its "-", "CS-" over "000012": each reference in every column stays on one line, as
+    it does in a link's words, at the tablet's width and the desktop's."""
+    server, browser, inbox, store = site
+    sign_in_as(server, browser, inbox, PAT)
+    page = browser.page
+    broken = {}
+    for path in ("/my-work", "/search?kind=audit&status=all", "/my-line"):
+        page.goto(f"{server.base}{path}")
+        for width in (768, 1024, 1280):
+            page.set_viewport_size({"width": width, "height": 900})
+            if found := page.evaluate(WHOLE):
+                broken[(path, width)] = sorted(set(found))
+    assert broken == {}
