@@ -198,3 +198,13 @@ def not_csv(exc: Exception) -> str:
     if "expected after" in said:
         return 'not valid CSV: text after a quoted cell\'s closing quote (a quote inside a quoted cell is written twice: "")'
     return f"not valid CSV: {said}"
+
+
+def shown(value: float) -> str:
+    """A number as short as it reads, but never rounded onto another (1000.0001 is not '1000', which ``:g`` says).
+
+    >>> shown(1000.0), shown(1000.0001), shown(12.5)
+    ('1000', '1000.0001', '12.5')
+    """
+    short = f"{value:g}"
+    return short if float(short) == value else repr(value)

@@ -27,7 +27,8 @@ from qaf.rules.model import (
 )
 from qaf.rules.problems import ADDED_SINCE, Problem, Source
 from qaf.rules.settings import grade_key, month_number
-from qaf.rules.yamlsrc import NOT_MARKABLE, Fields, Map, Node, Scalar, Seq, shown
+from qaf.rules.plain import shown
+from qaf.rules.yamlsrc import NOT_MARKABLE, Fields, Map, Node, Scalar, Seq
 
 T = TypeVar("T")
 

@@ -32,10 +32,9 @@ from qaf.rules.model import (
     Framework,
     Row,
 )
-from qaf.rules.plain import INVISIBLE, ONE_LINE, invisible
+from qaf.rules.plain import INVISIBLE, ONE_LINE, invisible, shown
 from qaf.rules.problems import ADDED_SINCE, NO_SOURCE, Problem, Source, about_character
 from qaf.rules.roles import Vocabulary
-from qaf.rules.yamlsrc import shown
 
 Validation = Callable[[Framework], list[Problem]]
 

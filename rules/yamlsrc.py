@@ -450,16 +450,6 @@ def _percent(text: str) -> float:
     return _number(t[:-1] if t.endswith("%") else t)
 
 
-def shown(value: float) -> str:
-    """A number as short as it reads, but never rounded onto another (1000.0001 is not '1000', which ``:g`` says).
-
-    >>> shown(1000.0), shown(1000.0001), shown(12.5)
-    ('1000', '1000.0001', '12.5')
-    """
-    short = f"{value:g}"
-    return short if float(short) == value else repr(value)
-
-
 def _closest(key: str, known: frozenset[str] | set[str]) -> str | None:
     import difflib
 
