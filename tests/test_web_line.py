@@ -424,6 +424,10 @@ def test_my_work_in_full_shows_each_lines_case_words_window_and_cause(site: Site
     assert page.status_code == 200
     audit = june(site)
     assert audit.case in page.text and "Worker: Tom Fairley" in page.text
+    # a line of work with no case (a meeting, a report) says so in its column, and its phone card leaves it out
+    cells = re.findall(r'<td data-label="Case"( class="none")?>(.*?)</td>', page.text, re.S)
+    assert {bool(none) for none, text in cells} == {True, False}
+    assert all(bool(none) == (text == "–") for none, text in cells), cells
     fw = site.store.framework(audit.framework)
     assert fw.row("3.16").task.split()[0] in page.text and "Why:" in page.text
     ruth = may_audit(site.store, "SW2")  # graded requires improvement with concerns: it set off follow-ups

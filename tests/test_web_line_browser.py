@@ -160,7 +160,7 @@ def test_the_months_overdue_figure_is_readable_on_the_directors_highlighted_mont
     assert ratios and all(r >= 4.5 for _, r in ratios), ratios
 
 
-TAP = """(() => [...document.querySelectorAll('header nav a, header nav button, main button, main a.button, main summary, main .choice label, main select, main input[type=text], main input[type=email]')]
+TAP = """(() => [...document.querySelectorAll('header nav a, header nav button, main button, main a.button, main summary, main .choice label, main .jump a, main select, main input[type=text], main input[type=email]')]
     .filter(el => el.getBoundingClientRect().width > 0)
     .map(el => [el.tagName + ' ' + el.textContent.trim().replace(/\\s+/g, ' ').slice(0, 30), Math.round(el.getBoundingClientRect().height)])
     .filter(([, h]) => h < 44))()"""
@@ -168,7 +168,8 @@ TAP = """(() => [...document.querySelectorAll('header nav a, header nav button, 
 
 def test_a_practice_manager_can_tap_every_link_button_and_choice_on_a_375px_phone(site):  # noqa: F811
     """On a 375 px phone each menu link (My work, My line, Search, Sign out), each button (Record the outcome,
-    Ask for more time, Show), each "Filter my work" or "Add action 2" and each grade's radio row is at least
+    Ask for more time, Show), each "Filter my work" or "Add action 2", each of My line's "Waiting for you", "By
+    person", "Overdue" and each grade's radio row is at least
     44 px tall, and so is each field to type in or choose from (WCAG 2.5.5): a thumb, not a stylus. A link
     inside a sentence is exempt and not counted."""
     server, browser, inbox, store = site
@@ -177,7 +178,7 @@ def test_a_practice_manager_can_tap_every_link_button_and_choice_on_a_375px_phon
     page = browser.page
     page.set_viewport_size({"width": 375, "height": 800})
     small = {}
-    for path in ("/my-work", f"/obligations/{audit.id}", "/search", "/my-work/calendar"):
+    for path in ("/my-work", f"/obligations/{audit.id}", "/search", "/my-work/calendar", "/my-line"):
         page.goto(f"{server.base}{path}")
         small[path] = page.evaluate(TAP)
     assert all(not s for s in small.values()), "; ".join(f"{p}: {s}" for p, s in small.items())

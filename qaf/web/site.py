@@ -148,17 +148,17 @@ class Site:
         each guess would tell them whether that work exists (a follow-up: that an audit found concerns)."""
         oid = oid.lower()
         if not is_obligation_id(oid):  # not an id's shape: never a query, and it names nothing anyone could hold
-            return self.refused(404, "Page not found", "There is no such item. Check the link, or go to My work.", who)
+            return self.refused(404, "Page not found", "There is no such work here. Check the link, or go to My work.", who)
         found = self.store.obligations(Filters(ids=frozenset({oid}), statuses=None))
         if found:
             return found[0]
         if who.visible is None:  # an overseer sees all there is: "not there" tells them nothing they could not see
-            return self.refused(404, "Page not found", "There is no such item. Check the link, or go to My work.", who)
+            return self.refused(404, "Page not found", "There is no such work here. Check the link, or go to My work.", who)
         return self._forbidden(who)
 
     def _forbidden(self, who: Viewer) -> Response:
         return self.refused(403, "You do not have access to this page",
-                            "This item is not yours or your line's, or there is no such item.", who)  # fmt: skip
+                            "This work is not yours or your line's, or there is no such work.", who)  # fmt: skip
 
     def _audited(self, who: Viewer, ob: Obligation) -> bool:
         return access.audited(self.store.org(), who.person, ob, self.clock())
