@@ -529,6 +529,18 @@ def test_a_catch_up_with_the_mail_server_unreachable_tries_each_email_once(db_ur
     store.close()
 
 
+def ticked_to_2_may(db_url: str, monkeypatch) -> SqlStore:
+    """A store set up and ticked on 1 and 2 May 2024 by the command line, no mail server."""
+    from qaf.cli.main import main
+
+    monkeypatch.delenv("QAF_SMTP_HOST", raising=False)
+    store = SqlStore.open(db_url)
+    set_up(store)
+    for day in ("2024-05-01", "2024-05-02"):
+        assert main(["--db", db_url, "tick", "--today", day]) == 0
+    return store
+
+
 def test_a_tick_for_a_day_more_than_a_month_before_the_last_tick_is_refused_and_changes_nothing(db_url: str, capsys, monkeypatch):
     """`qaf tick --today 2023-05-02` on a store ticked to 2 May 2024 (a slip of the year) planned a year-old
     month for everyone (155 audits of periods before the council used qaf) and the next day's tick raised
@@ -538,11 +550,7 @@ def test_a_tick_for_a_day_more_than_a_month_before_the_last_tick_is_refused_and_
     from tests.conftest import snapshot
     from qaf.cli.main import main
 
-    monkeypatch.delenv("QAF_SMTP_HOST", raising=False)
-    store = SqlStore.open(db_url)
-    set_up(store)
-    for day in ("2024-05-01", "2024-05-02"):
-        assert main(["--db", db_url, "tick", "--today", day]) == 0
+    store = ticked_to_2_may(db_url, monkeypatch)
     before = snapshot(store)
     capsys.readouterr()
     assert main(["--db", db_url, "tick", "--today", "2023-05-02"]) == 2
@@ -563,11 +571,7 @@ def test_a_schedule_from_a_year_typed_wrong_is_refused_once_ticks_run_and_change
     from tests.conftest import snapshot
     from qaf.cli.main import main
 
-    monkeypatch.delenv("QAF_SMTP_HOST", raising=False)
-    store = SqlStore.open(db_url)
-    set_up(store)
-    for day in ("2024-05-01", "2024-05-02"):
-        assert main(["--db", db_url, "tick", "--today", day]) == 0
+    store = ticked_to_2_may(db_url, monkeypatch)
     before = snapshot(store)
     capsys.readouterr()
     assert main(["--db", db_url, "schedule", "--today", "2024-05-02", "--from", "2023-04-01", "--through", "2023-06-30"]) == 2
