@@ -4,9 +4,9 @@ A Practice Manager opens an audit from her calendar feed, is asked to sign
 in, asks for a link, reads it from a real SMTP server (aiosmtpd), signs in,
 lands on the audit, records ``requires_improvement`` with concerns and one
 action, and sees what it set off. Each page is checked by axe-core (no serious or critical
-violation) and saved as a screenshot at desktop (1280) and phone (390)
-widths (and tablet, 768), in ``QAF_SCREENSHOTS`` if set (``screenshots/`` is ignored by git),
-else in the test's temporary folder.
+violation) and checked at desktop (1280), tablet (768) and phone (390)
+widths (nothing scrolls sideways); with ``QAF_SCREENSHOTS`` set it is saved there as a screenshot at each
+width (``screenshots/`` is ignored by git), to be looked at.
 
 Chromium is ``/usr/bin/chromium`` (``.ci/run`` installs it); Playwright's own
 browser download is never used. Where it is missing these tests skip with
@@ -36,6 +36,9 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]  # fmt: skip
 WIDTHS = {"desktop": 1280, "tablet": 768, "phone": 390}  # a tablet held upright
+# screenshots only when asked for (QAF_SCREENSHOTS): two full pages at each of three widths on every page checked
+# were a large part of the browser tests' time, for pictures nobody looks at in a CI run
+KEEP_SHOTS = bool(os.environ.get("QAF_SCREENSHOTS"))
 # GOV.UK's habits for a form sent back with problems, on every page checked: the page's title begins "Error: " (a
 # screen reader says it first); the error summary is the first thing in the page's main part, above its heading,
 # each of its links going to a field on the page; every field marked invalid has the red border the message beside
@@ -118,8 +121,9 @@ class Browser:
             self.page.set_viewport_size({"width": width, "height": 900})
             scroll = self.page.evaluate("document.documentElement.scrollWidth")
             assert scroll <= width, f"{name} at {width}px scrolls sideways ({scroll}px wide)"
-            self.page.screenshot(path=str(self.shots / f"{name}-{width_name}.png"), full_page=True)
-            self.page.screenshot(path=str(self.shots / f"{name}-{width_name}-top.png"))  # what shows first
+            if KEEP_SHOTS:  # the checks above run at every width; the pictures are taken when someone will look
+                self.page.screenshot(path=str(self.shots / f"{name}-{width_name}.png"), full_page=True)
+                self.page.screenshot(path=str(self.shots / f"{name}-{width_name}-top.png"))  # what shows first
         self.page.set_viewport_size({"width": WIDTHS["desktop"], "height": 900})
 
     def close(self) -> None:
