@@ -23,6 +23,11 @@ left with nobody in her place) is held: when someone holds the post, within
 their role reads one), and the event log says so. An overdue
 rung is held only while its work is still open at the due date it was
 raised against; a copy is not held (the others copied have theirs).
+
+The same holds for one merely waiting: as the sender claims an overdue
+rung or a reminder whose work has since been done, waived or given more
+time, it is withdrawn in the claim's transaction, never sent late
+(:func:`standing`).
 """
 
 from __future__ import annotations
