@@ -64,7 +64,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from typing import Callable, Iterable, Mapping, Sequence
+from typing import Callable, Collection, Iterable, Mapping, Sequence
 
 from qaf.engine.model import CANCELLED, DONE, OPEN, OVERDUE, RESCHEDULED, WAIVED, Obligation
 from qaf.engine.org import Org
@@ -390,7 +390,7 @@ def rung_label(fw: Framework, level: int) -> str:
     return f"a rung since struck out of the ladder ({level})"
 
 
-def escalations(fw: Framework, raised: Iterable[Raised], month: Month, ids: set[str]) -> tuple[int, tuple[Rung, ...]]:
+def escalations(fw: Framework, raised: Iterable[Raised], month: Month, ids: Collection[str]) -> tuple[int, tuple[Rung, ...]]:
     """(reminders sent in the month, rungs raised in the month by level), for this framework's obligations.
 
     A rung raised with nobody to tell (nobody above the assignee, or an owner who has left) is counted apart, so the report says so.
@@ -457,15 +457,14 @@ def rates(fw: Framework, year: _Year, month: Month, as_of: date, done_on: Mappin
         return year.rates[m]
 
     trend = tuple(rate(month.plus(-back)) for back in range(HISTORY_MONTHS - 1, -1, -1))
-    by_label = {r.label: r for r in trend}
     first, months = year_start(month, fw.year_start), []
     m = first
     while m <= month:
-        months.append(by_label.get(m.label) or rate(m))
+        months.append(rate(m))
         m = m.plus(1)
     label = first.label if first == month else f"{first.label} to {month.label}"
-    year = Rate(label, sum(r.scheduled for r in months), sum(r.completed for r in months))
-    return trend[-2], year, trend
+    so_far = Rate(label, sum(r.scheduled for r in months), sum(r.completed for r in months))
+    return trend[-2], so_far, trend
 
 
 # --- the report -----------------------------------------------------------------------
@@ -478,6 +477,7 @@ class _Year:
 
     mine: list[Obligation]
     due: dict[str, date]  # each obligation's first due date (before any extension)
+    by_id: dict[str, Obligation] = field(default_factory=dict)  # ``mine`` by id
     due_by_month: dict[tuple[int, int], list[Obligation]] = field(default_factory=dict)
     case_audits_due: dict[tuple[int, int], list[Obligation]] = field(default_factory=dict)  # what a month's rate counts
     graded_by_month: dict[tuple[int, int], list[Obligation]] = field(default_factory=dict)
@@ -486,7 +486,7 @@ class _Year:
     @classmethod
     def of(cls, fw: Framework, obligations: Sequence[Obligation], extensions: Sequence[Extension]) -> _Year:
         mine = [o for o in obligations if o.framework == fw.id]
-        year = cls(mine, first_due(mine, extensions))
+        year = cls(mine, first_due(mine, extensions), {o.id: o for o in mine})
         for o in mine:
             day = year.due[o.id]
             if isinstance(day, date):
@@ -516,22 +516,19 @@ def figures_by_month(
 ) -> list[Report]:  # fmt: skip
     """:func:`figures` of each of ``months``, what they share worked out once (:class:`_Year`)."""
     year = _Year.of(fw, obligations, extensions)
-    ids = {o.id for o in year.mine}
-    by_id = {o.id: o for o in year.mine}
     scale = report_scale(fw.grades, year.mine)
-    return [_month_figures(fw, org, year, ids, by_id, scale, extensions, raised, month, as_of, done_on or {}) for month in months]
+    return [_month_figures(fw, org, year, scale, extensions, raised, month, as_of, done_on or {}) for month in months]
 
 
-def _month_figures(fw: Framework, org: Org, year: _Year, ids: set[str], by_id: dict[str, Obligation], scale: tuple[str, ...],
-                   extensions: Sequence[Extension], raised: Sequence[Raised], month: Month, as_of: date,
-                   done_on: Mapping[str, date]) -> Report:  # fmt: skip
-    mine, due = year.mine, year.due
+def _month_figures(fw: Framework, org: Org, year: _Year, scale: tuple[str, ...], extensions: Sequence[Extension],
+                   raised: Sequence[Raised], month: Month, as_of: date, done_on: Mapping[str, date]) -> Report:  # fmt: skip
+    mine, due, by_id = year.mine, year.due, year.by_id
     scheduled = year.due_by_month.get((month.year, month.month), [])
     graded = year.graded_by_month.get((month.year, month.month), [])
-    reminders, rungs = escalations(fw, raised, month, ids)
+    reminders, rungs = escalations(fw, raised, month, by_id.keys())
     extended = tuple(
         replace(e, by_name=org.person(e.by).name if e.by and org.person(e.by) else (e.by or ""), what=what_label(fw, org, by_id[e.obligation]))
-        for e in sorted((e for e in extensions if e.obligation in ids and due[e.obligation] in month), key=lambda e: (e.first, e.obligation))
+        for e in sorted((e for e in extensions if e.obligation in by_id and due[e.obligation] in month), key=lambda e: (e.first, e.obligation))
     )  # fmt: skip
     return Report(
         framework=fw.id, title=fw.title, council=fw.council, month=month, as_of=as_of, grades_scale=scale,

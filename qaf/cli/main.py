@@ -188,17 +188,11 @@ def cmd_schedule(args: argparse.Namespace) -> int:
 
     if args.first:  # before the store is opened
         window(args.first, args.through)
-    from qaf.usecases.tick import REACH, last_tick_after
-
     store = open_store(args)
     today = today_of(args, store)
     first, first_said = from_today(args, today)
     window(first, args.through, first_said)
-    if (last := last_tick_after(store, first)) is not None:  # as `qaf tick --today`: the next tick escalates it all
-        raise OptionError("--from", f"{first} is {(last - first).days} days before the last tick ({last}): the tick plans from the first "
-                                    f"of its month and a missed day is ticked up to {REACH} days late; a window from further back plans "
-                                    "periods long past for everyone in post now, and the next tick would escalate all of it up every "
-                                    "line. Is the year right? nothing was scheduled")  # fmt: skip
+    not_long_before_last_tick(store, first, "--from", "nothing was scheduled")
     org = store.org()
     if not org.people:
         raise QafError("no organisation is loaded: run 'qaf org load DIR' first")
@@ -244,15 +238,13 @@ def cmd_tick(args: argparse.Namespace) -> int:
     from qaf.clock import utc_now
     from qaf.engine.businesstime import business_date, business_now
     from qaf.usecases.mail import read_settings
-    from qaf.usecases.tick import REACH, last_tick_after, reopen_ahead, run_tick
+    from qaf.usecases.tick import REACH, reopen_ahead, run_tick
 
     store = open_store(args)
     if not store.stored_frameworks():
         raise QafError("no framework is loaded: run 'qaf framework load FILE' first")
-    if args.today and (last := last_tick_after(store, args.today)) is not None:
-        raise OptionError("--today", f"{args.today} is {(last - args.today).days} days before the last tick ({last}): a day missed is "
-                                     f"ticked up to {REACH} days late; one older would plan that month for everyone in post and "
-                                     "the next tick would escalate all of it. Is the year right? nothing was ticked")  # fmt: skip
+    if args.today:
+        not_long_before_last_tick(store, args.today, "--today", "nothing was ticked")
     wall = store.wall(utc_now)  # leases, and the business date, on the database's clock: every host's tick agrees
     clock_today = business_date(wall(), store.timezone())
     if args.today and (args.today - clock_today).days > REACH:  # its tick tells all the work due by then overdue, and what it sends stands
@@ -269,20 +261,26 @@ def cmd_tick(args: argparse.Namespace) -> int:
     return 0
 
 
+def not_long_before_last_tick(store, day, option: str, so: str) -> None:
+    """An :class:`OptionError` naming ``option`` if ``day`` (a tick's, a catch-up's first, a schedule's first) lies
+    more than the catch-up's reach before the last tick: a year typed wrong, not a missed day ticked late."""
+    from qaf.usecases.tick import REACH, last_tick_after
+
+    if (last := last_tick_after(store, day)) is not None:
+        raise OptionError(option, f"{day} is {(last - day).days} days before the last tick ({last}): a missed day is ticked up to "
+                                  f"{REACH} days late; from further back, each month would be planned, long past, for everyone in "
+                                  f"post now, and the next tick would escalate all of it up every line. Is the year right? {so}")  # fmt: skip
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from qaf.service import serve
 
-    if args.catch_up_from is not None:  # as `qaf tick --today`: each day caught up plans its month and escalates it
-        from qaf.usecases.tick import REACH, last_tick_after
-
-        first, store = args.catch_up_from, open_store(args)
-        last = last_tick_after(store, first)
-        store.close()
-        if last is not None:
-            raise OptionError("--catch-up-from", f"{first} is {(last - first).days} days before the last tick ({last}): a missed day "
-                                                 f"is caught up to {REACH} days late; each day from further back would plan its month, "
-                                                 "long past, for everyone in post now, and escalate all of it up every line. Is the "
-                                                 "year right? nothing was served")  # fmt: skip
+    if args.catch_up_from is not None:  # each day caught up plans its month and escalates it
+        store = open_store(args)
+        try:
+            not_long_before_last_tick(store, args.catch_up_from, "--catch-up-from", "nothing was served")
+        finally:
+            store.close()
     serve(args.db, args.host, args.port, runner_name(), args.catch_up_from, args.leader_check)
     return 0
 

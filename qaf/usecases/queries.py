@@ -56,9 +56,16 @@ def may_see(store: Store, visible: frozenset[str] | None, ob: Obligation) -> boo
 def cause_of(store: Store, ob: Obligation) -> Obligation | None:
     """The obligation that set ``ob`` off (the audit that raised an action, that a moderation moderates), or None
     (work a schedule set, or a cause no longer stored). One read: a page reads it once and passes it down."""
-    if not ob.cause or not is_obligation_id(ob.cause):
+    return obligation(store, ob.cause) if ob.cause else None
+
+
+def obligation(store: Store, oid: str) -> Obligation | None:
+    """The obligation ``oid`` names, whatever its status (an id in any case), or None: also for text not of an
+    id's shape, which is never a query."""
+    oid = oid.lower()
+    if not is_obligation_id(oid):
         return None
-    found = store.obligations(Filters(ids=frozenset({ob.cause}), statuses=None))
+    found = store.obligations(Filters(ids=frozenset({oid}), statuses=None))
     return found[0] if found else None
 
 

@@ -46,12 +46,11 @@ from starlette.responses import RedirectResponse, Response
 from qaf.engine.actions import graded_worker, parse_action, worker_of
 from qaf.engine.model import DONE, LIVE, Obligation, is_obligation_id, kind_words
 from qaf.engine.outcomes import GRADED, Recording, check_recording, contest_refusals, may_act, parse_areas, signoff_refusals, was_graded
-from qaf.engine.query import Filters
 from qaf.rules.problems import InputError, Problem, Source
 from qaf.rules.settings import grade_key
 from qaf.usecases import queries, recording, signin
 from qaf.web import line
-from qaf.web.forms import day_problem, form, page, typed_day
+from qaf.web.forms import DAY_LABELS, day_problem, form, page, typed_day
 from qaf.web.site import Site, Viewer, name_of
 
 WEB = Source("web", 0)
@@ -107,7 +106,7 @@ def install(app: FastAPI, site: Site) -> None:
 
     def result(ob: Obligation, who: Viewer, act: str, res: recording.RecordResult | None = None) -> Response:
         shown = res.obligation if res else ob.id  # a moderation's result is the audit's moderated grade
-        (now_,) = store.obligations(Filters(ids=frozenset({shown}), statuses=None))
+        now_ = queries.obligation(store, shown)
         org = store.org()
         created = sorted(res.created, key=lambda o: (KIND_ORDER.get(o.kind, 9), o.due)) if res else ()
         return page("recorded.html", viewer=who, ob=now_, act=act, title=RESULT_TITLES[act], created=created,
@@ -212,9 +211,6 @@ def _as_iso(text: str) -> str:
         return text
 
 
-_DAY_LABELS = {"date": "Date it was done", "moderated-date": "Date it was moderated", "contest-date": "Date it was contested"}
-
-
 def _day(fields: dict[str, str], name: str, problems: list[Problem]) -> date | None:
     """The date typed in ``name`` as people type one (:func:`typed_day`; empty: None, the use case's today); else a
     problem for "date"."""
@@ -224,7 +220,7 @@ def _day(fields: dict[str, str], name: str, problems: list[Problem]) -> date | N
     try:
         return typed_day(text)
     except ValueError as exc:
-        problems.append(Problem(WEB, "date", day_problem(exc, _DAY_LABELS.get(name, "The date"))))
+        problems.append(Problem(WEB, "date", day_problem(exc, DAY_LABELS.get(name, "The date"))))
         return None
 
 

@@ -75,7 +75,6 @@ from qaf.engine.actions import parse_action
 from qaf.engine.businesstime import business_date
 from qaf.engine.model import LIVE, Obligation, a_kind, is_obligation_id
 from qaf.engine.outcomes import Recording, check_recording, may_act, parse_areas
-from qaf.engine.query import Filters
 from qaf.rules.plain import iso_day
 from qaf.rules.problems import InputError, Problem, QafError, Source
 from qaf.store.collector import HeapSettler
@@ -353,15 +352,12 @@ def create_app(
         """The obligation ``oid`` if ``who`` may see it. An id that names nothing is 404 only to a caller who sees
         everyone's work; to anyone else it is the 403 of someone else's work, word for word: ids can be worked
         out (a hash of what the work is), and each guess told whether that work exists."""
-        wanted = oid.lower()
-        if not is_obligation_id(wanted):  # not an id's shape: never a query, and it names nothing anyone could hold
+        found = queries.obligation(store, oid)
+        if found is None and (who.visible is None or not is_obligation_id(oid.lower())):  # not an id's shape: it names nothing
             raise ApiError(404, f"no obligation '{oid}'")
-        found = store.obligations(Filters(ids=frozenset({wanted}), statuses=None))
-        if not found and who.visible is None:
-            raise ApiError(404, f"no obligation '{oid}'")
-        if not found or not queries.may_see(store, who.visible, found[0]):
-            raise ApiError(403, f"obligation {wanted} is not yours or your line's to see")
-        return found[0]
+        if found is None or not queries.may_see(store, who.visible, found):
+            raise ApiError(403, f"obligation {oid.lower()} is not yours or your line's to see")
+        return found
 
     async def feed(token: str, request: Request, kind: Literal["event", "todo"] = "event") -> Response:
         """A private calendar feed: subscribe to this URL in Outlook, Google or Apple Calendar."""

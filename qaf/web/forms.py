@@ -146,6 +146,9 @@ BANNER: ContextVar[str | None] = ContextVar("qaf_banner", default=None)  # said 
 # --- a day as people type one ----------------------------------------------------------------------------
 
 DAY_WORDS = "Enter the date as a day, month and year, for example 3/6/2024 or 3 June 2024"
+# the obligation page's date fields: each one's label, beside it (obligation.html's date_field) and in what is said of it
+DAY_LABELS = {"date": "Date it was done", "moderated-date": "Date it was moderated", "contest-date": "Date it was contested"}
+TEMPLATES.globals["day_labels"] = DAY_LABELS
 _MONTHS = {**{m.lower(): n for n, m in enumerate(calendar.month_name) if m},
            **{m.lower(): n for n, m in enumerate(calendar.month_abbr) if m}, "sept": 9}  # fmt: skip
 _SEP = r"\s*[/.\- ]\s*"  # 3/6/2024, 3-6-2024, 3.6.2024, 3 6 2024

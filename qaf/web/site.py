@@ -28,7 +28,6 @@ from starlette.responses import RedirectResponse, Response
 
 from qaf.calendars import access
 from qaf.engine.model import Obligation, is_obligation_id
-from qaf.engine.query import Filters
 from qaf.usecases import extensions, mail, queries, signin
 from qaf.web.filters import given_twice
 from qaf.web.forms import page, same
@@ -146,13 +145,11 @@ class Site:
         row, period, subject, kind), which anyone can work out: someone who does not see everyone's work is told
         of an id that names nothing exactly what they are told of someone else's work (:meth:`_forbidden`), or
         each guess would tell them whether that work exists (a follow-up: that an audit found concerns)."""
-        oid = oid.lower()
-        if not is_obligation_id(oid):  # not an id's shape: never a query, and it names nothing anyone could hold
-            return self.refused(404, "Page not found", "There is no such work here. Check the link, or go to My work.", who)
-        found = self.store.obligations(Filters(ids=frozenset({oid}), statuses=None))
-        if found:
-            return found[0]
-        if who.visible is None:  # an overseer sees all there is: "not there" tells them nothing they could not see
+        found = queries.obligation(self.store, oid)
+        if found is not None:
+            return found
+        # not an id's shape (it names nothing anyone could hold), or to an overseer, who sees all there is: not there
+        if who.visible is None or not is_obligation_id(oid.lower()):
             return self.refused(404, "Page not found", "There is no such work here. Check the link, or go to My work.", who)
         return self._forbidden(who)
 
