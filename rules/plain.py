@@ -80,18 +80,21 @@ EMAIL_ADDRESS = re.compile(r"[^@\s,;<>\"()\[\]\\\x00-\x1f\x7f-\U0010ffff]+@[^@\s
 
 ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 ONE_WORD = re.compile(r"[A-Za-z0-9/.:_\-]{1,20}")  # a cell a problem may quote: one short token, no words
+# a date's cell a problem may quote: a figure in it, and no two letters together ('2022-02-30', '2025W02'), never a
+# word (a first name, slipped into the date's column from the next)
+DATELIKE = re.compile(r"(?=.*[0-9])(?:[0-9/.:\-]|(?<![A-Za-z])[A-Za-z](?![A-Za-z])){1,20}")
 WORDS = " (words: is a cell missing before it?)"
 
 
-def quoted(text: str) -> str:
-    """`` 'TEXT'``, to follow a problem's first words, if ``text`` is one short token (``'2024-04-31'``, ``'perhaps'``,
-    ``'2025W02'``); else :data:`WORDS`. A CSV line with a cell left out moves the next column's words (a note, a
-    child's name) into this one, and a problem that quoted them put them on the terminal and in an import's log.
+def quoted(text: str, shape: re.Pattern[str] = ONE_WORD) -> str:
+    """`` 'TEXT'``, to follow a problem's first words, if ``text`` is one short token of ``shape`` (``'2024-04-31'``,
+    ``'perhaps'``, ``'2025W02'``); else :data:`WORDS`. A CSV line with a cell left out moves the next column's words
+    (a note, a child's name) into this one, and a problem that quoted them put them on the terminal and in an import's log.
 
-    >>> quoted("2024-04-31"), quoted("Mother anxious about the move")
-    (" '2024-04-31'", ' (words: is a cell missing before it?)')
+    >>> quoted("2024-04-31"), quoted("Mother anxious about the move"), quoted("Emily", DATELIKE)
+    (" '2024-04-31'", ' (words: is a cell missing before it?)', ' (words: is a cell missing before it?)')
     """
-    return f" {text!r}" if ONE_WORD.fullmatch(text) else WORDS
+    return f" {text!r}" if shape.fullmatch(text) else WORDS
 
 
 def iso_day(text: str) -> date:

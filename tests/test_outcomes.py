@@ -586,14 +586,14 @@ def test_a_cell_left_out_of_a_csv_line_puts_no_notes_in_its_problems(store: SqlS
     """A line typed with its areas' cell left out moves the notes into the date's column ("Mother anxious about Emily
     Smith"), one with the areas and more left out into concerns', the grade's, the areas', who did it's or the obligation's: each problem quoted the cell,
     the notes and a child's name in it, on the terminal and in a scheduled import's log. A cell of words is said to
-    be words, and where; a value of one word is quoted still."""
+    be words, and where; a value of one word is quoted still, but never a word where a date goes (a first name)."""
     scheduled(store, "east-sussex-2013")
     a = april_audit(store, "3.16", "SW1")
     notes = "Mother anxious about Emily Smith"
     sheet = tmp_path / "april.csv"
     sheet.write_text(f"obligation,grade,concerns,areas,by,date,notes\n{a.id},good,yes,PM1,2024-04-23,{notes}\n"
                      f"{a.id},good,{notes}\n{notes},good\n{a.id},{notes}\n{a.id},good,no,,{notes}\n"
-                     f"{a.id},good,no,{notes}\n")
+                     f"{a.id},good,no,{notes}\n{a.id},good,no,,PM1,Emily\n")
     before = snapshot(store)
     assert main(["--db", db_url, "record", "--csv", str(sheet), "--today", "2024-06-10"]) == 1
     said = capsys.readouterr()
@@ -604,6 +604,7 @@ def test_a_cell_left_out_of_a_csv_line_puts_no_notes_in_its_problems(store: SqlS
     assert f"{sheet}:5: grade: words, not a grade (is a cell missing before it?)" in said.err
     assert f"{sheet}:6: by: words, not a person's id (is a cell missing before it?)" in said.err
     assert f"{sheet}:7: areas: words, not AREA=GRADE (is a cell missing before it?)" in said.err
+    assert f"{sheet}:8: date: malformed date (words: is a cell missing before it?) (expected YYYY-MM-DD)" in said.err  # one name
     assert snapshot(store) == before
 
 

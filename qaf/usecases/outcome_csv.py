@@ -18,7 +18,7 @@ from pathlib import Path
 from qaf.engine.actions import parse_action
 from qaf.engine.outcomes import Recording, parse_areas
 from qaf.rules.model import Framework
-from qaf.rules.plain import SAVE_CSV_AS_UTF8, WORDS, column_names, iso_day, named_twice, not_commas, not_csv, not_utf8, quoted, read_at_most, too_large
+from qaf.rules.plain import DATELIKE, SAVE_CSV_AS_UTF8, WORDS, column_names, iso_day, named_twice, not_commas, not_csv, not_utf8, quoted, read_at_most, too_large
 from qaf.rules.problems import Problem, Source
 from qaf.rules.yamlsrc import parse_bool
 
@@ -115,7 +115,7 @@ def _one(source: Source, v: dict[str, str], framework_for, problems: list[Proble
         try:
             day = iso_day(v["date"])
         except ValueError:
-            bad("date", f"malformed date{quoted(v['date'])} (expected YYYY-MM-DD)")
+            bad("date", f"malformed date{quoted(v['date'], DATELIKE)} (expected YYYY-MM-DD)")
     areas: tuple = ()
     if v.get("areas") and "=" not in v["areas"] and quoted(v["areas"]) == WORDS:  # the notes, a cell or two to the left
         bad("areas", "words, not AREA=GRADE (is a cell missing before it?)")
