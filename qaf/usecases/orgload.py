@@ -29,7 +29,7 @@ from typing import Callable, Iterator
 from qaf.engine.caserefs import why_not
 from qaf.engine.org import TEAM_KINDS, Body, Case, Org, Person, Team
 from qaf.engine.periods import LAST_DAY
-from qaf.rules.plain import DATELIKE, EMAIL_ADDRESS, SAVE_CSV_AS_UTF8, column_names, has_control, invisible, iso_day, named_twice, not_commas, not_csv, not_utf8, read_at_most, too_large
+from qaf.rules.plain import DATELIKE, EMAIL_ADDRESS, SAVE_CSV_AS_UTF8, column_names, has_control, invisible, iso_day, named_twice, not_commas, not_csv, not_utf8, quoted, read_at_most, too_large
 from qaf.rules.problems import WARNING, Problem, Source
 from qaf.rules.roles import Vocabulary
 
@@ -159,14 +159,14 @@ def _cut_short(rows: _Rows, short: list[tuple[int, int]], read: tuple[str, ...])
 EARLIEST = date(1900, 1, 1)
 
 
-# what a problem may quote back of a cell: never words, which in cases.csv may be a child's name
-# (one child's two lines, a name slipped into a date's column: rules.plain.DATELIKE); the file, line and column say where it is
+# what a problem may quote back of a cell: never words, which in cases.csv may be a child's name (one child's two
+# lines; a name slipped into a date's column: rules.plain.quoted); the file, line and column say where it is
 _NO_WORDS = re.compile(r"[A-Za-z0-9/_.\-]{1,64}")
 
 
-def _quoted(text: str, shape: re.Pattern[str]) -> str:
-    """`` 'TEXT'`` to follow a problem's first words, if ``text`` is of ``shape`` and no name (:func:`why_not`); else nothing."""
-    return f" {text!r}" if shape.fullmatch(text) and (shape is DATELIKE or why_not(text) is None) else ""
+def _quoted_ref(text: str) -> str:
+    """`` 'TEXT'`` to follow a problem's first words, if ``text`` is a token and no name (:func:`why_not`); else nothing."""
+    return f" {text!r}" if _NO_WORDS.fullmatch(text) and why_not(text) is None else ""
 
 
 def _date(rows: _Rows, line: int, values: dict[str, str], column: str, required: bool = False) -> date | None:
@@ -178,7 +178,7 @@ def _date(rows: _Rows, line: int, values: dict[str, str], column: str, required:
     try:
         day = iso_day(text)
     except ValueError:
-        rows.problem(line, column, f"malformed date{_quoted(text, DATELIKE)} (expected YYYY-MM-DD)")
+        rows.problem(line, column, f"malformed date{quoted(text, DATELIKE)} (expected YYYY-MM-DD)")
         return None
     if not EARLIEST <= day <= LAST_DAY:
         rows.problem(line, column, f"{text} is outside the dates an organisation's file may hold ({EARLIEST.isoformat()} to {LAST_DAY.isoformat()})")
@@ -212,7 +212,7 @@ def _unique(rows: _Rows, key: str) -> Iterator[tuple[int, dict[str, str]]]:
         if not _fits(rows, line, key, value):
             continue
         if value in first:
-            shown = _quoted(value, _NO_WORDS) if key == "ref" else f" '{value}'"  # a reference twice may be a name twice
+            shown = _quoted_ref(value) if key == "ref" else f" '{value}'"  # a reference twice may be a name twice
             rows.problem(line, key, f"duplicate {key}{shown} (first on line {first[value]})")
             continue
         first[value] = line
