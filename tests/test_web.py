@@ -38,10 +38,10 @@ LINK = re.compile(r"https://qaf\.example-council\.gov\.uk(/sign-in/[A-Za-z0-9_-]
 class Site:
     """The app, a clock for its sign-in links and sessions, and the inbox its emails reach."""
 
-    def __init__(self, store: SqlStore, url: str, inbox: Inbox, port: int) -> None:
+    def __init__(self, store: SqlStore, url: str, inbox: Inbox, port: int, today: date = TODAY) -> None:
         self.store, self.inbox, self.now = store, inbox, NOW
         settings = MailSettings(host="127.0.0.1", port=port, sender="qaf@example-council.gov.uk", base_url=BASE)
-        self.app = create_app(url, lambda: TODAY, base_url=BASE, now=lambda: self.now, mail_settings=settings)
+        self.app = create_app(url, lambda: today, base_url=BASE, now=lambda: self.now, mail_settings=settings)
 
     def browser(self) -> TestClient:
         return TestClient(self.app, base_url=BASE, follow_redirects=False)

@@ -441,6 +441,52 @@ def test_my_work_in_full_shows_each_lines_case_words_window_and_cause(site: Site
     assert 'tag-open">open' not in overdue.split('id="attending"')[0]
 
 
+def this_week(html: str) -> str | None:
+    """My work's summary at the top ("This week"), or None."""
+    found = re.search(r'<section class="this-week".*?</section>', html, re.S)
+    return found.group(0) if found else None
+
+
+def listed(html: str, section: str) -> int:
+    """How many lines My work lists under ``section`` (overdue, due, attending, done)."""
+    part = re.search(rf'<h2 id="{section}">.*?(?=<h2 id=|$)', html, re.S).group(0)
+    return part.count('data-label="Due"')
+
+
+def test_my_work_opens_with_how_much_is_overdue_and_due_this_week_each_a_link_to_its_list(store, db_url: str):
+    """A Practice Manager opening My work on her phone reads first how much of her own work is overdue and how
+    much falls due this week, Monday to Sunday of the site's today, each a link to that list filtered: the
+    figure is the length of the list it opens. Work overdue already is counted once, as overdue; what she
+    attends is not hers to do."""
+    from tests.smtp import Inbox, free_port, smtp_server
+    from tests.test_feeds import year
+
+    year(store)
+    inbox, port = Inbox(), free_port()
+    with smtp_server(inbox, port):
+        for today, overdue, due, monday, sunday in (
+            (date(2024, 6, 10), 5, 0, "2024-06-10", "2024-06-16"),  # a Monday: nothing of hers falls due before the 21st
+            (date(2024, 6, 20), 5, 2, "2024-06-17", "2024-06-23"),  # a Thursday: the two follow-ups due Friday 21st, not the 28th's audits
+            (date(2024, 6, 26), 7, 4, "2024-06-24", "2024-06-30"),  # a Wednesday: the follow-ups overdue now; four due Friday 28th
+        ):
+            on = Site(store, db_url, inbox, port, today)
+            try:
+                pat = on.signed_in(PAT)
+                page = pat.get("/my-work").text
+                box = this_week(page)
+                assert box is not None and page.index(box) < page.index('id="overdue"'), today  # above the lists
+                links = dict((what, (href, int(n))) for href, n, what in re.findall(r'<a href="([^"]+)"><span class="n">(\d+)</span> (overdue|due this week)</a>', box))
+                week = f"/my-work?from={monday}&amp;to={sunday}"
+                assert links == {"overdue": ("/my-work?status=overdue", overdue), "due this week": (week, due)}, (today, links)
+                assert listed(page, "overdue") == overdue  # from the list the page shows
+                assert listed(pat.get("/my-work?status=overdue").text, "overdue") == overdue
+                opened = pat.get(week.replace("&amp;", "&"))
+                assert opened.status_code == 200 and listed(opened.text, "due") == due, today
+                assert this_week(opened.text) is None  # a filtered list: the figures are the whole week's, not said over it
+            finally:
+                on.close()
+
+
 @pytest.mark.parametrize("query, field, message", [
     ("from=June", "f-from", "Due on or after: enter the date as a day, month and year"),
     ("from=30/2/2024", "f-from", "Due on or after: the date must be a real date"),

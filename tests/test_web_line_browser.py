@@ -16,7 +16,7 @@ from qaf.engine.query import Filters
 from qaf.engine.report_words import Month
 from qaf.usecases import reporting
 from tests.test_feeds import TODAY, may_audit
-from tests.test_web_browser import _link, shots, site  # noqa: F401  (the fixtures)
+from tests.test_web_browser import KEEP_SHOTS, _link, shots, site  # noqa: F401  (the fixtures)
 
 PAT, OLIVE, DANA = "pat.practice@example-council.gov.uk", "olive.ops@example-council.gov.uk", "dana.director@example-council.gov.uk"
 REASON = "Tom is on leave until 1 July; the case needs his account."
@@ -280,3 +280,25 @@ def test_a_case_reference_in_a_work_lists_column_is_never_split_at_a_tablets_wid
             if found := page.evaluate(WHOLE):
                 broken[(path, width)] = sorted(set(found))
     assert broken == {}
+
+
+def test_a_practice_manager_reads_how_much_is_overdue_and_due_this_week_above_her_work_on_a_375px_phone(site):  # noqa: F811
+    """On a 375 px phone My work opens with its two figures, overdue and due this week, in sight before she
+    scrolls and above the lists they count; the overdue one opens her overdue work, as many as it said."""
+    server, browser, inbox, store = site
+    sign_in_as(server, browser, inbox, PAT)
+    page = browser.page
+    page.set_viewport_size({"width": 375, "height": 667})
+    summary = page.locator("section.this-week")
+    assert summary.is_visible()
+    box, first_list = summary.bounding_box(), page.locator("#overdue").bounding_box()
+    assert box["y"] + box["height"] <= min(first_list["y"], 667), (box, first_list)
+    assert [" ".join(t.split()) for t in summary.locator(".figures li").all_inner_texts()] == ["5 overdue", "0 due this week"]
+    if KEEP_SHOTS:
+        page.screenshot(path=str(browser.shots / "line-my-work-this-week-375-top.png"))
+    with page.expect_navigation():
+        summary.locator("text=overdue").first.click()
+    assert page.url.endswith("/my-work?status=overdue") and page.locator("#overdue .count").inner_text() == "5"
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{server.base}/my-work")
+    browser.check("line-my-work-this-week")

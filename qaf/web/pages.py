@@ -201,14 +201,25 @@ def work_of(store, person: str, today: date, asked: filters.Asked | None = None,
     months: dict[str, list[Obligation]] = {}
     for o in sorted((o for o in mine if queries.shown_status(o, today, person) != "overdue"), key=lambda o: (o.due, o.title)):
         months.setdefault(o.due.strftime("%B %Y"), []).append(o)
+    overdue = sorted((o for o in mine if queries.shown_status(o, today, person) == "overdue"), key=lambda o: o.due)
     return {
-        "today": today, "overdue": sorted((o for o in mine if queries.shown_status(o, today, person) == "overdue"), key=lambda o: o.due),
-        "months": months, "done": sorted((o for o in done if o.role_of(person) == "owner"), key=lambda o: o.due, reverse=True),
+        "today": today, "overdue": overdue, "months": months, "week": this_week(today, overdue, months), "done": sorted((o for o in done if o.role_of(person) == "owner"), key=lambda o: o.due, reverse=True),
         "attending": sorted((o for o in live if o.role_of(person) != "owner"), key=lambda o: o.due),
         "name": lambda pid: name_of(org, pid), "status": lambda o: queries.shown_status(o, today, person),
         "detail": details(store, [*live, *done], opens), "framework_choices": filters.framework_choices(store.snapshot().frameworks),
         **_graded(queries.graded_work(store, person, today), asked, shown),
     }  # fmt: skip
+
+
+def this_week(today: date, overdue: list[Obligation], months: dict[str, list[Obligation]]) -> dict[str, Any]:
+    """What a Practice Manager reads first, on her phone: how much of her own work is overdue, and how much falls
+    due this week (Monday to Sunday of ``today``) and is not overdue already (counted once, as overdue). Counted
+    from the lists the page shows below, not asked of the store again, so each figure is the length of the list
+    its link opens (My work filtered to overdue, or to the week's days)."""
+    monday = today - timedelta(days=today.weekday())
+    sunday = monday + timedelta(days=6)
+    due = sum(1 for items in months.values() for o in items if monday <= o.due <= sunday)
+    return {"overdue": len(overdue), "due": due, "monday": monday, "sunday": sunday}
 
 
 def _graded(graded: list[Obligation], asked: filters.Asked | None, shown: set[str] | None) -> dict[str, Any]:
