@@ -570,6 +570,38 @@ def test_the_director_sees_the_months_report_figures_and_others_get_403(site: Si
         assert refused.status_code == 403 and "completed" not in refused.text
 
 
+MONTH_WORDS = "Enter the month as a month and year, for example June 2024"
+
+
+def test_the_directors_month_is_read_as_people_type_it_and_anything_else_refused_beside_the_box(site: Site):
+    """The Director types the month as she says it: "June 2024", "Jun 2024", "6/2024", "06/2024", or the page's
+    own "2024-06". Anything else is refused (422) with GOV.UK's message for the box, beside it and in the summary
+    at the top, and never quoting what was typed; the box says how with an example in words."""
+    dana = site.signed_in(DANA)
+    first = dana.get("/director").text
+    assert re.search(r'<p class="hint" id="d-month-hint">For example, June 2024</p>', first)
+    assert re.search(r'<input [^>]*id="d-month"[^>]*aria-describedby="d-month-hint"[^>]*value="May 2024"', first), first  # in words
+    for typed in ("June 2024", "Jun 2024", "june 2024", " JUNE  2024 ", "Sept 2023", "6/2024", "06/2024", "6-2024", "2024-06", "2024/6"):
+        page = dana.get("/director", params={"month": typed})
+        expected = "September 2023" if typed.startswith("Sept") else "June 2024"
+        assert page.status_code == 200 and f"<h1>{expected}: the month" in page.text, typed
+        assert f'value="{expected}"' in page.text, typed  # the box says the month it read, in words
+    for typed in ("Juin 2024", "Smith 2024", "June", "2024", "June 24", "6/24", "13/2024", "0/2024", "2024-13", "1 June 2024", "June 2024 Fairley",
+                  "２０２４-06", "<b>June</b> 2024"):  # fmt: skip
+        page = dana.get("/director", params={"month": typed})
+        assert page.status_code == 422, typed
+        said, summary = beside(page.text, "d-month"), re.search(r'<div class="error-summary".*?</div>', page.text, re.S).group(0)
+        assert said == f'<span class="hidden">Error:</span> {MONTH_WORDS}' and f'<a href="#d-month">{MONTH_WORDS}</a>' in summary, typed
+        assert re.search(r'<input [^>]*aria-invalid="true" aria-describedby="d-month-hint d-month-error"', page.text), typed
+        assert "<b>" not in page.text and 'class="headline"' not in page.text  # nothing of it unescaped; no figures
+    for typed in ("June 1999", "12/2100", "0001-01"):  # a month, but not one qaf works with: said so, naming none typed
+        page = dana.get("/director", params={"month": typed})
+        said = beside(page.text, "d-month")
+        assert page.status_code == 422 and "The month must be between January 2000 and December 2099" in said and typed not in said, typed
+    future = dana.get("/director", params={"month": "July 2024"})  # today is 10 June 2024
+    assert future.status_code == 422 and "Month: choose this month or an earlier one" in beside(future.text, "d-month")
+
+
 def test_the_search_has_every_filter_and_downloads_what_qaf_due_writes(site: Site):
     dana = site.signed_in(DANA)
     assert dana.get("/search").status_code == 200

@@ -30,6 +30,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from qaf.engine.model import kind_words, status_words
+from qaf.engine.periods import FIRST_DAY, LAST_DAY
+from qaf.engine.report_words import Month
 from qaf.engine.titles import cut
 from qaf.web.guard import number
 
@@ -182,6 +184,46 @@ def typed_day(text: str) -> date:
         return date(year, month, day)
     except ValueError:
         raise ValueError(f"not a real day: {text[:40]!r}") from None
+
+
+MONTH_WORDS = "Enter the month as a month and year, for example June 2024"
+_MONTH_IN_WORDS = re.compile(r"([A-Za-z]+)\.?,?\s+([0-9]{4})")  # June 2024, Jun 2024, Sept. 2024
+_MONTH_FIRST = re.compile(rf"([0-9]{{1,2}}){_SEP}([0-9]{{4}})")  # 6/2024, 06/2024, 6-2024
+_MONTH_YEAR_FIRST = re.compile(rf"([0-9]{{4}}){_SEP}([0-9]{{1,2}})")  # 2024-06, as the pages' links write it
+
+
+def typed_month(text: str) -> Month:
+    """A month as someone types it into a form: in words (June 2024, Jun 2024, Sept 2024), month first in
+    figures (6/2024, 06/2024), or as the pages' own links write it (2024-06). A two-figure year is not read
+    (which century?). ValueError: not a month at all, or one outside the months qaf works with.
+
+    >>> typed_month("Jun 2024") == typed_month("6/2024") == typed_month("2024-06") == Month(2024, 6)
+    True
+    >>> typed_month("13/2024")
+    Traceback (most recent call last):
+    ...
+    ValueError: not a month
+    """
+    text = text.strip()
+    if m := _MONTH_FIRST.fullmatch(text):
+        month, year = int(m[1]), int(m[2])
+    elif m := _MONTH_YEAR_FIRST.fullmatch(text):
+        year, month = int(m[1]), int(m[2])
+    elif (m := _MONTH_IN_WORDS.fullmatch(text)) and m[1].lower() in _MONTHS:
+        month, year = _MONTHS[m[1].lower()], int(m[2])
+    else:
+        raise ValueError("not a month")  # never what was typed: it may be a name
+    if not 1 <= month <= 12:
+        raise ValueError("not a month")
+    return Month.parse(f"{year:04d}-{month:02d}")  # ValueError outside the months qaf works with
+
+
+def month_problem(error: ValueError) -> str:
+    """What a form says beside a month box that :func:`typed_month` could not read: how to write one, or which
+    months qaf works with; never what was typed."""
+    if str(error) == "not a month":
+        return MONTH_WORDS
+    return f"The month must be between {Month.of(FIRST_DAY).label} and {Month.of(LAST_DAY).label}"
 
 
 def day_problem(error: ValueError, label: str) -> str:

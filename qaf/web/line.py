@@ -45,7 +45,7 @@ from qaf.usecases import extensions, queries, readdress, reporting, tokens
 from qaf.usecases.feeds import vocabulary
 from qaf.web import filters
 from qaf.web.details import details
-from qaf.web.forms import TEMPLATES, _what, day_problem, form, page, static_file, typed_day
+from qaf.web.forms import TEMPLATES, _what, day_problem, form, month_problem, page, static_file, typed_day, typed_month
 from qaf.web.site import Site, Viewer, name_of
 
 SOON = timedelta(days=28)  # "My line" lists each person's work due in the next four weeks
@@ -245,9 +245,9 @@ def director_page(site: Site, who: Viewer, month_text: str | None, framework_id:
     month = Month.of(today).plus(-1)  # the last whole month: what the monthly report covers; this month is a click away
     if month_text and "month" not in errors:
         try:
-            month = Month.parse(month_text)
-        except ValueError:
-            errors["month"] = "Month: enter it as YYYY-MM, for example 2024-05"
+            month = typed_month(month_text)  # as people type it: June 2024, Jun 2024, 6/2024, 2024-06
+        except ValueError as exc:
+            errors["month"] = month_problem(exc)
         if "month" not in errors and (month.year, month.month) > (today.year, today.month):
             errors["month"] = "Month: choose this month or an earlier one"
     fw = next((f for f in fws if f.id == framework_id), None) if framework_id else (fws[0] if fws else None)
