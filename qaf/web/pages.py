@@ -13,7 +13,8 @@ Routes (server-rendered HTML, no JavaScript needed):
   Safe Links) fetching it first does not use it up.
 - ``POST /sign-out`` (with the session's CSRF token; a session that has
   ended already is answered "You have signed out", its cookie dropped).
-- ``GET /my-work``: overdue, due (the next three months, by month), done
+- ``GET /my-work``: first how much is overdue and due this week (:func:`this_week`,
+  each a link to that list), then overdue, due (the next three months, by month), done
   lately, and what I attend, through the query core ``qaf due`` uses; then
   the graded audits of my own work, newest first, each to read and contest
   (:func:`qaf.usecases.queries.graded_work`; never the auditor's notes);
