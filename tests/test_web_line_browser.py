@@ -114,6 +114,10 @@ def test_the_directors_page_with_two_frameworks_fits_a_phone(site):  # noqa: F81
     browser.page.goto(f"{server.base}/director?framework=nope")
     assert browser.page.locator("#d-framework-error").is_visible()
     browser.check("line-director-bad-framework")
+    browser.page.goto(f"{server.base}/director?month=Juin+2024")  # a month she typed that is none: GOV.UK's error, beside the box
+    assert " ".join(browser.page.locator("#d-month-error").inner_text().split()) == "Error: Enter the month as a month and year, for example June 2024"
+    assert browser.page.input_value("#d-month") == "Juin 2024"  # left in its box to mend
+    browser.check("line-director-bad-month")
 
 
 def test_the_director_sees_an_alert_waiting_for_someone_in_post_on_a_phone(site):  # noqa: F811
