@@ -466,6 +466,7 @@ def test_my_work_opens_with_how_much_is_overdue_and_due_this_week_each_a_link_to
     with smtp_server(inbox, port):
         for today, overdue, due, monday, sunday in (
             (date(2024, 6, 10), 5, 0, "2024-06-10", "2024-06-16"),  # a Monday: nothing of hers falls due before the 21st
+            (date(2024, 6, 15), 5, 0, "2024-06-10", "2024-06-16"),  # a Saturday: the week ends tomorrow, before the 21st (not six days on)
             (date(2024, 6, 20), 5, 2, "2024-06-17", "2024-06-23"),  # a Thursday: the two follow-ups due Friday 21st, not the 28th's audits
             (date(2024, 6, 26), 7, 4, "2024-06-24", "2024-06-30"),  # a Wednesday: the follow-ups overdue now; four due Friday 28th
         ):
