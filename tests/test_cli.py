@@ -527,3 +527,76 @@ def test_a_search_path_naming_no_schema_is_a_message_not_a_traceback(capsys):
         code, out, err = run(capsys, "--db", url, *argv)
         assert (code, out) == (3, "") and err.startswith("qaf: cannot use the database postgresql+psycopg://") and (
             "no schema has been selected to create in" in err and "?schema=NAME" in err and "Traceback" not in err), (argv, err)
+
+
+def _stdin(monkeypatch, data: bytes) -> None:
+    """Standard input holding ``data``, as a pipe or a file redirected gives it."""
+    import io
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+
+
+def _kept(store: SqlStore, text: str) -> bool:
+    """Whether some row of the store holds ``text`` (as a value, or in the event log's JSON)."""
+    return any(repr(text) in row or any(repr(text) in cell for cell in row) for rows in snapshot(store).values() for row in rows)
+
+
+def test_notes_actions_a_closing_note_and_a_reason_are_read_from_standard_input_out_of_the_process_list(store, db_url, capsys, monkeypatch):
+    """'qaf record ID --notes "Mother anxious about Emily"' put the note in argv, where ps, /proc/PID/cmdline and the
+    shell's history show it to anyone on the host. '-' reads the text from standard input instead: UTF-8, a BOM
+    and the line breaks that end it dropped, the lines within kept; '--action -' reads one action a line."""
+    from tests.test_outcomes import april_audit, scheduled
+
+    scheduled(store, "east-sussex-2013")
+    audit = april_audit(store, "3.16", "SW1")
+    _stdin(monkeypatch, "\ufeffMother anxious about Emily\nplan updated\r\n".encode())
+    code, out, err = run(capsys, "--db", db_url, "record", audit.id, "--grade", "good", "--today", "2024-06-10", "--notes", "-")
+    assert code == 0 and "Emily" not in err + out, err
+    assert _kept(store, "Mother anxious about Emily\nplan updated")
+    other = april_audit(store, "3.16", "SW2")
+    _stdin(monkeypatch, b"Update the safety plan | within 10 working days\n\nSee the child alone | safeguarding\n")
+    code, out, err = run(capsys, "--db", db_url, "record", other.id, "--grade", "inadequate", "--today", "2024-06-10",
+                         "--action", "Visit the school", "--action", "-")  # fmt: skip
+    assert code == 0, err
+    raised = [o for o in store.obligations(None) if o.kind == "action"]
+    assert len(raised) == 3 and len(out.split()) >= 3 and all(_kept(store, what) for what in
+                                                              ("Visit the school", "Update the safety plan", "See the child alone"))  # fmt: skip
+    _stdin(monkeypatch, "School asked to share the plan with Emily’s aunt\n".encode())
+    code, out, err = run(capsys, "--db", db_url, "action", "done", raised[0].id, "--note", "-", "--today", "2024-06-11")
+    assert code == 0 and "aunt" not in err, err
+    assert _kept(store, "School asked to share the plan with Emily’s aunt")
+    may = next(o for o in store.obligations(None) if (o.row, o.subject, o.kind, str(o.period_start)) == ("3.16", "SW1", "audit", "2024-05-01"))
+    _stdin(monkeypatch, b"Worker on leave until the 5th\n")
+    code, out, err = run(capsys, "--db", db_url, "extend", may.id, "--to", "2024-06-07", "--by", "OM1", "--reason", "-", "--today", "2024-05-20")
+    assert code == 0 and "leave" not in err, err
+    assert _kept(store, "Worker on leave until the 5th")
+
+
+def test_text_from_standard_input_that_is_empty_too_long_not_utf8_or_asked_twice_is_refused_naming_the_option(store, db_url, capsys, monkeypatch):
+    """'--notes -' with nothing piped in, more than the option's limit, bytes that are not UTF-8, or '-' given to two
+    options of one command (standard input is read once): a usage error naming the option, never the text, and
+    nothing recorded."""
+    from tests.test_outcomes import april_audit, scheduled
+
+    scheduled(store, "east-sussex-2013")
+    audit = april_audit(store, "3.16", "SW1")
+    kept = snapshot(store)
+    record = ["--db", db_url, "record", audit.id, "--grade", "good", "--today", "2024-06-10"]
+    for data, argv, said in (
+        (b"", [*record, "--notes", "-"], "qaf: --notes: standard input is empty: pipe the text in, e.g. --notes - < file.txt"),
+        (b" \n\r\n", [*record, "--action", "-"], "qaf: --action: standard input is empty: pipe the text in, e.g. --action - < file.txt"),
+        (b"Emily " * 1667, [*record, "--notes", "-"], "qaf: --notes: standard input holds more than 10,000 characters: keep it to 10,000"),
+        ("Emily’s ".encode() * 5000, [*record, "--notes", "-"], "qaf: --notes: standard input holds more than 10,000 characters: keep it to 10,000"),
+        (b"Emily\xff", [*record, "--notes", "-"], "qaf: --notes: standard input is not UTF-8 text (byte 6, 0xff): save it as UTF-8"),
+        (b"Emily", [*record, "--notes", "-", "--action", "-"], "qaf: --action: standard input is read once: give '-' to one of --notes and --action, once"),
+        (b"Emily", [*record, "--action", "-", "--action", "-"], "qaf: --action: standard input is read once: give '-' to one of --action, once"),
+        (b"Emily " * 400, ["--db", db_url, "extend", audit.id, "--to", "2024-06-07", "--by", "OM1", "--reason", "-"],
+         "qaf: --reason: standard input holds more than 2,000 characters: keep it to 2,000"),
+        (b"", ["--db", db_url, "action", "done", audit.id, "--note", "-"], "qaf: --note: standard input is empty: pipe the text in, e.g. --note - < file.txt"),
+    ):  # fmt: skip
+        _stdin(monkeypatch, data)
+        code, out, err = run(capsys, *argv)
+        assert (code, out, err.strip()) == (2, "", said), (argv, err)
+    assert snapshot(store) == kept
+    _stdin(monkeypatch, "Emily’s ".encode() * 1250)  # 10,000 characters, 12,500 bytes: within the limit
+    assert run(capsys, *record, "--notes", "-")[0] == 0

@@ -210,3 +210,67 @@ def runner_name() -> str:
     from qaf.store.outbox import runner_name as made
 
     return made()
+
+
+# --- words people type, read from standard input -----------------------------------------------------------------
+
+STDIN = "-"  # '--notes -': the text from standard input, as many tools take '-'
+
+
+def typed_from_stdin(args: argparse.Namespace, **longest: int) -> None:
+    """Each free-text option given as ``-`` (``--notes -``, ``--reason -``) replaced by standard input's text, at
+    most ``longest[dest]`` characters; ``--action -``, a list, by one action a line.
+
+    Words typed on the command line sit in argv, where ``ps``, ``/proc/PID/cmdline`` and the shell's history show
+    them to anyone on the host: a note about a child read by whoever lists the processes. From standard input
+    (a pipe, a file, or the terminal ended by Ctrl-D) they are in no process list. Standard input is read once,
+    so one option a command may take it; its refusals are :class:`OptionError`, never quoting the text.
+    """
+    asked = [dest for dest in longest if _asks_stdin(getattr(args, dest, None))]
+    if len(asked) > 1 or any(_asks_stdin(getattr(args, dest)) > 1 for dest in asked):
+        options = " and ".join(dict.fromkeys(_option(dest) for dest in asked))
+        raise OptionError(_option(asked[-1]), f"standard input is read once: give '-' to one of {options}, once")
+    for dest in asked:
+        value = getattr(args, dest)
+        text = read_typed(_option(dest), longest[dest])
+        if isinstance(value, list):  # '--action -': one action a line, where the '-' stood
+            lines = [line for line in text.splitlines() if line.strip()]
+            at = value.index(STDIN)
+            setattr(args, dest, value[:at] + lines + value[at + 1 :])
+        else:
+            setattr(args, dest, text)
+
+
+def _asks_stdin(value: object) -> int:
+    """How many times an option's value (one, or a repeated option's list) asks for standard input."""
+    return value.count(STDIN) if isinstance(value, list) else int(value == STDIN)
+
+
+def _option(dest: str) -> str:
+    return f"--{dest.replace('_', '-')}"
+
+
+def read_typed(option: str, longest: int) -> str:
+    """Standard input's text for ``option -``: UTF-8 (a byte-order mark dropped), the line breaks that end it
+    dropped, at most ``longest`` characters (read no further than that could need); empty or longer, refused."""
+    if sys.stdin.isatty():
+        print(f"qaf: {option} -: type the text, then Ctrl-D on a line of its own", file=sys.stderr)
+    too_long = OptionError(option, f"standard input holds more than {longest:,} characters: keep it to {longest:,}")
+    most = 4 * longest + 5  # a character is at most 4 bytes in UTF-8; a BOM and a CR LF besides
+    raw = getattr(sys.stdin, "buffer", None)
+    if raw is None:  # a text stream put in its place
+        text = sys.stdin.read(longest + 4)
+    elif len(data := raw.read(most + 1)) > most:
+        raise too_long
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise OptionError(option, f"standard input is not UTF-8 text (byte {exc.start + 1}, 0x{data[exc.start]:02x}): "
+                              "save it as UTF-8") from None  # fmt: skip
+    text = text.removeprefix("\ufeff").rstrip("\r\n")
+    if not text.strip():
+        raise OptionError(option, f"standard input is empty: pipe the text in, e.g. {option} - < file.txt")
+    if len(text) > longest:
+        raise too_long
+    return text

@@ -13,8 +13,9 @@ import sys
 from datetime import date
 from typing import TYPE_CHECKING
 
-from qaf.cli.common import day_arg, open_store, today_of, whole_arg
+from qaf.cli.common import day_arg, open_store, today_of, typed_from_stdin, whole_arg
 from qaf.engine.notices import one_line
+from qaf.engine.typed import LONGEST, REASON
 from qaf.engine.report_words import plural
 from qaf.rules.problems import InputError, Problem, QafError, Source
 from qaf.rules.settings import grade_key
@@ -39,6 +40,7 @@ def cmd_record(args: argparse.Namespace) -> int:
     from qaf.engine.outcomes import Recording, parse_areas
     from qaf.usecases import recording
 
+    typed_from_stdin(args, notes=LONGEST, action=LONGEST)
     store = open_store(args)
     today = today_of(args, store)
     if args.csv:
@@ -142,6 +144,8 @@ def cmd_moderate(args: argparse.Namespace) -> int:
 def cmd_action(args: argparse.Namespace) -> int:
     from qaf.usecases import queries, recording
 
+    if args.action == "done":
+        typed_from_stdin(args, note=LONGEST)
     store = open_store(args)
     today = today_of(args, store)
     if args.action == "done":
@@ -159,6 +163,7 @@ def cmd_action(args: argparse.Namespace) -> int:
 def cmd_extend(args: argparse.Namespace) -> int:
     from qaf.usecases import recording
 
+    typed_from_stdin(args, reason=REASON)
     store = open_store(args)
     ob = recording.extend(store, args.obligation, args.to, args.by, args.reason or "", today_of(args, store))
     print(f"{ob.id} now due {ob.due}: {ob.status_reason}")
@@ -196,6 +201,9 @@ def cmd_outbox(args: argparse.Namespace) -> int:
 LARGEST_ID = 2**31 - 1  # the outbox's ids are the store's INTEGER (32 bits on PostgreSQL): a larger one is no notice's
 
 
+_ONCE = " (standard input is read once: '-' for --notes or --action, not both)"
+
+
 def register(commands) -> None:
     record = commands.add_parser("record", help="record an audit's outcome; prints the ids of what it sets off")
     record.add_argument("obligation", nargs="?", help="an obligation id (or a unique start of one)")
@@ -204,11 +212,12 @@ def register(commands) -> None:
     record.add_argument("--areas", metavar="AREA=GRADE,...", help="key area judgements, e.g. 'Chronology=inadequate,Plan and permanence=good'")
     record.add_argument("--by", metavar="PERSON", help="who did it (default: the assignee)")
     record.add_argument("--date", type=day_arg, metavar="DATE", help="when it was done (default: today)")
-    record.add_argument("--notes", metavar="TEXT")
+    record.add_argument("--notes", metavar="TEXT", help=f"what the audit found (at most {LONGEST:,} characters); "
+                        f"'-' reads them from standard input, out of sight of ps and the shell's history{_ONCE}")
     record.add_argument("--action", action="append", metavar="'WHAT | who: P | due: DATE | safeguarding'",
                         help="an action the audit raises (repeat for more): what must be done, and optionally who "
                              "(a person or role; default the case's worker), when (a date or 'within N working days') "
-                             "and 'safeguarding' (alerts at once)")  # fmt: skip
+                             f"and 'safeguarding' (alerts at once); '-' reads them from standard input, one a line{_ONCE}")  # fmt: skip
     record.add_argument("--carried-out", metavar="ID,...|none", help="a review: which of the audit's actions were carried out")
     record.add_argument("--contest", action="store_true", help="contest the recorded grade; moderation will settle it")
     record.add_argument("--csv", metavar="FILE", help="record every outcome in FILE (obligation,grade,concerns,areas,by,date,notes), all or none")
@@ -228,7 +237,8 @@ def register(commands) -> None:
     verbs = action.add_subparsers(dest="action", required=True, metavar="ACTION")
     done = verbs.add_parser("done", help="close an action an audit raised (its owner, or their line)")
     done.add_argument("id", metavar="ACTION", help="the action's id (or a unique start of one)")
-    done.add_argument("--note", metavar="TEXT", help="what was done (kept on the action's record, never in a feed or email)")
+    done.add_argument("--note", metavar="TEXT", help="what was done (kept on the action's record, never in a feed or email; "
+                      f"at most {LONGEST:,} characters); '-' reads it from standard input, out of sight of ps and the shell's history")
     done.add_argument("--by", metavar="PERSON", help="who closes it (default: its owner)")
     done.add_argument("--today", type=day_arg, metavar="DATE")
     done.set_defaults(handler=cmd_action)
@@ -241,7 +251,8 @@ def register(commands) -> None:
     extend.add_argument("obligation")
     extend.add_argument("--to", type=day_arg, required=True, metavar="DATE")
     extend.add_argument("--by", required=True, metavar="PERSON")
-    extend.add_argument("--reason", metavar="TEXT")
+    extend.add_argument("--reason", metavar="TEXT", help=f"why more time is needed (at most {REASON:,} characters); '-' reads "
+                        "it from standard input, out of sight of ps and the shell's history")
     extend.add_argument("--today", type=day_arg, metavar="DATE")
     extend.set_defaults(handler=cmd_extend)
 
