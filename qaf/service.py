@@ -254,6 +254,7 @@ def build(
     from qaf.web import oidc
     from qaf.web.api import create_app
 
+    settings = read_settings()  # before the store is opened: a database written in the QAF_SETTINGS file is refused there
     url = database_url(db_url)
     retention_days()  # a bad QAF_OUTBOX_RETENTION_DAYS stops the start, not the first tick
     oidc.read_settings()  # so does a QAF_OIDC_* setting without the others it needs
@@ -264,7 +265,6 @@ def build(
     background = Background(url, runner, nice)
     app = create_app(url, freeze_heap=True, store=store)  # no full-collection pauses over a large council's objects
     leadership = Leadership(store, url)
-    settings = read_settings()
     busy = threading.Lock()  # one tick or send at a time in this process
     state: dict[str, Any] = {"last": None, "failed": 0, "again_at": None}
     zone = store.timezone()

@@ -600,3 +600,24 @@ def test_text_from_standard_input_that_is_empty_too_long_not_utf8_or_asked_twice
     assert snapshot(store) == kept
     _stdin(monkeypatch, "Emily’s ".encode() * 1250)  # 10,000 characters, 12,500 bytes: within the limit
     assert run(capsys, *record, "--notes", "-")[0] == 0
+
+
+def test_a_database_written_in_the_settings_file_stops_a_command_before_it_opens_another_store(capsys, tmp_path, monkeypatch):
+    """QAF_DB written in the QAF_SETTINGS file (beside email's settings) was not read: 'qaf tick' and 'qaf schedule'
+    from a scheduled job made the SQLite file qaf.db in their folder and worked there, the council's own database
+    untouched. Refused by name and line, before any store is opened; the environment holding the same, it runs."""
+    monkeypatch.chdir(tmp_path)
+    db = f"sqlite:///{tmp_path / 'council.db'}"
+    (tmp_path / "qaf.env").write_text(f"QAF_SMTP_HOST=smtp.example-council.gov.uk\nQAF_DB={db}\n")
+    monkeypatch.setenv("QAF_SETTINGS", str(tmp_path / "qaf.env"))
+    monkeypatch.delenv("QAF_DB", raising=False)
+    served = []
+    monkeypatch.setattr("qaf.service.serve_app", lambda app, scheduler, leadership, store, *_: served.append(store.close()))
+    for argv in (["status"], ["tick", "--today", "2024-06-10"], ["schedule", "--through", "2024-12-31"], ["framework", "load", "east-sussex-2013"],
+                 ["serve"]):
+        code, out, err = run(capsys, *argv)
+        assert code == 1 and "qaf.env:2: QAF_DB is read from the environment only" in err, (argv, err)
+        assert list(tmp_path.iterdir()) == [tmp_path / "qaf.env"] and not served, argv  # no qaf.db made, no council.db either
+    monkeypatch.setenv("QAF_DB", db)
+    code, out, err = run(capsys, "framework", "load", "east-sussex-2013")
+    assert code == 0 and (tmp_path / "council.db").exists() and not (tmp_path / "qaf.db").exists(), err

@@ -126,6 +126,26 @@ def test_a_setting_read_from_the_environment_only_is_refused_in_the_settings_fil
         read_settings({**shared, "QAF_OUTBOX_RETENTION_DAYS": "400"})
 
 
+def test_the_database_written_in_the_settings_file_is_refused_unless_the_environment_holds_the_same(tmp_path):
+    """'QAF_DB=postgresql://...' written in the QAF_SETTINGS file beside email's settings was ignored without a word:
+    the tick opened the SQLite file qaf.db in its folder (or the environment's QAF_DB), and the council's work was
+    scheduled, escalated and emailed from the wrong database. The database's settings are read from the environment
+    (or --db) only, and one written in the file is refused at its line, as qaf's numbers are, unless the
+    environment holds the same (one file that is the service's environment file too)."""
+    from qaf.rules.problems import QafError
+
+    file = tmp_path / "qaf.env"
+    url = "postgresql://qaf@db.example-council.gov.uk/qaf"
+    for key, value, hint in (("QAF_DB", url, ", or give --db"), ("QAF_DB_SESSION_URL", url, ""), ("QAF_DB_POOLER", "transaction", "")):
+        file.write_text(f"QAF_SMTP_HOST=smtp.example-council.gov.uk\n{key}='{value}'\n")
+        for env in ({}, {key: "sqlite:///elsewhere.db"}):
+            with pytest.raises(QafError) as exc:
+                read_settings({"QAF_SETTINGS": str(file), **env})
+            assert str(exc.value) == (f"QAF_SETTINGS: {file}:2: {key} is read from the environment only, not from this file (it "
+                                      f"gives email's settings): set it in the environment of qaf serve and qaf tick{hint}")  # fmt: skip
+        assert read_settings({"QAF_SETTINGS": str(file), key: f" {value}"}).host == "smtp.example-council.gov.uk"
+
+
 def test_a_mail_setting_out_of_its_range_is_refused_by_name_before_any_message_is_tried():
     """A misspelt setting failed every email later, one by one; QAF_SMTP_PORT=abc was a traceback."""
     import pytest
@@ -161,7 +181,8 @@ def test_a_base_url_that_is_not_an_address_is_refused_for_email_links_as_qaf_ser
 def test_a_misspelt_key_in_a_settings_file_is_refused_at_its_line_other_programs_keys_left_alone(tmp_path):
     """'QAF_SMTP_HOTS=smtp...' or 'qaf_smtp_host=...' in the QAF_SETTINGS file was skipped without a word: no host,
     so every notice stayed pending. Refused at its line with the key meant; a key of another program, or one of
-    qaf's read from the environment (a file shared with the service's environment), is left alone."""
+    qaf's read from the environment in a file shared with the service's environment (the environment holding the
+    same), is left alone."""
     import pytest
 
     from qaf.rules.problems import QafError
@@ -172,7 +193,8 @@ def test_a_misspelt_key_in_a_settings_file_is_refused_at_its_line_other_programs
         with pytest.raises(QafError, match=f"qaf.env:2: {key} is not a setting: did you mean {meant}\\?"):
             read_settings({"QAF_SETTINGS": str(file)})
     file.write_text("QAF_SMTP_HOST=smtp.example-council.gov.uk\nQAF_DB=postgresql://qaf@db/qaf\nQAF_OIDC_CLIENT_SECRET=x\nPATH=/bin\n")
-    assert read_settings({"QAF_SETTINGS": str(file)}).host == "smtp.example-council.gov.uk"
+    shared = {"QAF_SETTINGS": str(file), "QAF_DB": "postgresql://qaf@db/qaf"}  # the service's environment file: its QAF_DB is the environment's
+    assert read_settings(shared).host == "smtp.example-council.gov.uk"
 
 
 def test_a_settings_file_written_as_a_shell_would_source_it_is_read_not_dropped(tmp_path):

@@ -123,8 +123,12 @@ def today_of(args: argparse.Namespace, store: SqlStore) -> date:
 
 
 def open_store(args: argparse.Namespace) -> SqlStore:
-    """The store ``--db`` names; if opening it upgraded its schema, say so (once: it happens once)."""
+    """The store ``--db`` names; if opening it upgraded its schema, say so (once: it happens once). A database
+    written in the ``QAF_SETTINGS`` file, which qaf reads from the environment only, is refused first."""
     from qaf.store.sql import SqlStore
+    from qaf.usecases.mail import check_settings_file
+
+    check_settings_file()
 
     store = SqlStore.open(args.db)
     if store.upgraded:

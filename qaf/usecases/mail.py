@@ -59,11 +59,14 @@ from qaf.store.settings import SETTINGS as WHOLE_SETTINGS
 from qaf.store.settings import whole
 
 KEYS = ("QAF_SMTP_HOST", "QAF_SMTP_PORT", "QAF_SMTP_STARTTLS", "QAF_SMTP_USER", "QAF_SMTP_PASSWORD", "QAF_MAIL_FROM", "QAF_BASE_URL")
-# qaf's numbers read from the environment alone (store/settings.py: the outbox's retention, pools, caches, the tick's
-# spread): one written in the QAF_SETTINGS file did nothing, without a word, unless the environment holds it too
-# (QAF_OUTBOX_RETENTION_DAYS=1000 there, and sent email deleted after 400). The database's and sign-in's, in a file shared
-# with the service's environment, are left alone
-ENVIRONMENT_ONLY = tuple(k for k in WHOLE_SETTINGS if k not in KEYS)
+# settings read from the environment alone: the database's (--db, QAF_DB; a pooler's QAF_DB_POOLER and QAF_DB_SESSION_URL)
+# and qaf's numbers (store/settings.py: the outbox's retention, pools, caches, the tick's spread). One written in the
+# QAF_SETTINGS file did nothing, without a word, unless the environment holds it too: QAF_OUTBOX_RETENTION_DAYS=1000
+# there, and sent email deleted after 400 days; QAF_DB there, and the tick worked in the SQLite file qaf.db in its
+# folder, the council's database untouched. Sign-in's (QAF_OIDC_*), in a file shared with the service's
+# environment, are left alone
+DATABASE = ("QAF_DB", "QAF_DB_SESSION_URL", "QAF_DB_POOLER")
+ENVIRONMENT_ONLY = DATABASE + tuple(k for k in WHOLE_SETTINGS if k not in KEYS)
 ADDRESS = EMAIL_ADDRESS  # people.csv is held to the same (qaf.usecases.orgload)
 MAX_BODY = 50_000
 CONNECT_TIMEOUT = 10.0  # seconds to reach the server: one unreachable is given up on in this time
@@ -142,6 +145,13 @@ def checked_base_url(given: str | None, named: str = "QAF_BASE_URL=") -> str:
     return http.base_url(base) if base else ""
 
 
+def check_settings_file(env: Mapping[str, str] | None = None) -> None:
+    """The ``QAF_SETTINGS`` file, if one is named, read and checked, before a command opens the store: a database
+    written there (:data:`DATABASE`) and not in the environment is refused at its line, not left for the command
+    to work in another store (the SQLite file qaf.db in its folder) without a word."""
+    _values(env)
+
+
 def _values(env: Mapping[str, str] | None) -> dict[str, str]:
     """The settings of :data:`KEYS`: the ``QAF_SETTINGS`` file's, then the environment's over them."""
     env = dict(os.environ if env is None else env)
@@ -174,7 +184,7 @@ def _settings_file(path: Path, env: Mapping[str, str]) -> dict[str, str]:
             key, value = key.removeprefix("export ").strip(), _unquoted(value)  # a file a shell sources too: as it reads it
             if key in ENVIRONMENT_ONLY and env.get(key, "").strip() != value.strip():  # one file, the environment's too: said alike
                 raise QafError(f"QAF_SETTINGS: {path}:{n}: {key} is read from the environment only, not from this file (it gives "
-                               "email's settings): set it in the environment of qaf serve and qaf tick")  # fmt: skip
+                               f"email's settings): set it in the environment of qaf serve and qaf tick{', or give --db' * (key == 'QAF_DB')}")  # fmt: skip
             if key not in KEYS and (meant := _meant(key)):  # a misspelt host left email off without a word
                 raise QafError(f"QAF_SETTINGS: {path}:{n}: {key[:60]} is not a setting: did you mean {meant}?")
             if key in KEYS:
