@@ -18,7 +18,7 @@ from typing import Callable, Iterable, TypeVar
 
 from qaf.rules import bundled
 from qaf.rules.model import Action, Cadence, Framework, Row, Step, Trigger
-from qaf.rules.plain import named_character, not_utf8, read_at_most, too_large
+from qaf.rules.plain import Refused, named_character, not_utf8, read_at_most, too_large
 from qaf.rules.problems import ADDED_SINCE, Problem, Source, about_character
 from qaf.rules.reader import read_role, read_row, read_step, read_target
 from qaf.rules.roles import Vocabulary
@@ -186,9 +186,11 @@ def _setting(f: Fields, opt) -> object:
         return opt.default
     try:
         return opt.parse(text)
+    except Refused as exc:  # said whole: its range and what was written
+        f.problem(opt.name, str(exc))
     except ValueError as exc:
         f.problem(opt.name, f"not valid: {_shown(text)}{_why(exc, text, opt)} ({opt.help})", kind=_odd(text))
-        return opt.default
+    return opt.default
 
 
 def _each(

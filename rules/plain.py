@@ -211,3 +211,34 @@ def shown(value: float) -> str:
     """
     short = f"{value:g}"
     return short if float(short) == value else repr(value)
+
+
+class Refused(ValueError):
+    """A value refused with the whole of what to say about it (beside the field's name): said as it stands, with no
+    parser's words or help text after it."""
+
+
+def whole_in(text: str, low: int | None, high: int) -> int:
+    """``text`` as a whole number from ``low`` (None: any) to ``high``, else :class:`Refused`, saying the range and
+    what was written: every whole number a framework holds, a setting's or a cadence's, is refused in these words.
+
+    >>> whole_in(" 3 ", 1, 24)
+    3
+    >>> whole_in("3.0", 1, 24)
+    Traceback (most recent call last):
+    ...
+    qaf.rules.plain.Refused: a whole number from 1 to 24, got 3.0
+    >>> whole_in("2000", None, 1000)
+    Traceback (most recent call last):
+    ...
+    qaf.rules.plain.Refused: a whole number up to 1,000, got 2000
+    """
+    try:
+        value: int | None = int(text.strip())
+    except ValueError:
+        value = None
+    if value is None or (low is not None and value < low) or value > high:
+        wanted = f"from {low:,} to {high:,}" if low is not None else f"up to {high:,}"
+        written = text if len(text) <= 60 else text[:60] + "..."
+        raise Refused(f"a whole number {wanted}, got {written if written.isprintable() else repr(written)}")
+    return value

@@ -15,7 +15,7 @@ from typing import Any, Callable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from qaf.rules.patterns import why_slow
-from qaf.rules.plain import has_control, invisible
+from qaf.rules.plain import has_control, invisible, whole_in
 
 MONTHS = (
     "january", "february", "march", "april", "may", "june",
@@ -119,13 +119,9 @@ class Opt:
 
 
 def _whole(minimum: int, maximum: int) -> Callable[[str], int]:
-    def parse(text: str) -> int:
-        value = int(text.strip())
-        if not minimum <= value <= maximum:
-            raise ValueError(f"must be {minimum} to {maximum}")
-        return value
-
-    return parse
+    """A whole number from ``minimum`` to ``maximum``, refused as every whole number a framework holds is
+    (:func:`qaf.rules.plain.whole_in`: "a whole number from 1 to 24, got 3.0", never Python's words)."""
+    return lambda text: whole_in(text, minimum, maximum)
 
 
 def _text(text: str) -> str:

@@ -21,7 +21,7 @@ from datetime import date
 from typing import Callable, TypeVar, Union
 
 import yaml
-from qaf.rules.plain import INVISIBLE, LINES, invisible, iso_day
+from qaf.rules.plain import INVISIBLE, LINES, Refused, invisible, iso_day, whole_in
 from qaf.rules.problems import ADDED_SINCE, Problem, Source, about_character
 
 T = TypeVar("T")
@@ -77,12 +77,15 @@ MAX_DEPTH = 40  # collections inside collections: a framework needs six or so
 MAX_VALUES = 200_000  # scalars, counting every alias where it is used: an "alias bomb" expands past it
 
 
-def screen(text: str, filename: str) -> Problem | None:
+def screen(text: str, filename: str, tagged: list[Problem] | None = None) -> Problem | None:
     """Refuse, before building anything, a file too large, nested too deep, or whose aliases expand without end.
 
     Reads the parser's event stream (no recursion, nothing built): a
     billion-laughs file, a self-referencing alias or 20,000 nested brackets
     is a located problem in milliseconds, not minutes or a RecursionError.
+    Each tag (``!!str 3``, ``!custom x``) is a problem added to ``tagged``
+    at its line: qaf reads every value its own way, so a tag was ignored
+    without a word (the file goes on being checked).
     """
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > MAX_BYTES:
@@ -93,6 +96,8 @@ def screen(text: str, filename: str) -> Problem | None:
     try:
         for event in yaml.parse(text, Loader=_LOADER):
             line = event.start_mark.line + 1
+            if tagged is not None and getattr(event, "tag", None) is not None:
+                tagged.append(Problem(Source(filename, line), "yaml", f"{_tag(event.tag)}: {TAGS_NOT_READ}"))
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 anchors.append(event.anchor)
                 counts.append(0)
@@ -118,9 +123,21 @@ def screen(text: str, filename: str) -> Problem | None:
     return None
 
 
+TAGS_NOT_READ = "tags such as !!str are not read: write the value without it"
+_STANDARD_TAG = "tag:yaml.org,2002:"
+
+
+def _tag(tag: str) -> str:
+    """A tag as it is written (``!!str``, not ``tag:yaml.org,2002:str``), cut short if long."""
+    written = "!!" + tag.removeprefix(_STANDARD_TAG) if tag.startswith(_STANDARD_TAG) else tag
+    written = written if len(written) <= 40 else written[:40] + "..."
+    return written if written.isprintable() else repr(written)
+
+
 def compose(text: str, filename: str) -> tuple[Node | None, list[Problem]]:
-    """Parse YAML text into located nodes; a syntax error is a problem, not a raise."""
-    refused = screen(text, filename)
+    """Parse YAML text into located nodes; a syntax error is a problem, not a raise; a tag is one too."""
+    tagged: list[Problem] = []
+    refused = screen(text, filename, tagged)
     if refused is not None:
         return None, [refused]
     try:
@@ -139,7 +156,7 @@ def compose(text: str, filename: str) -> tuple[Node | None, list[Problem]]:
         return None, [Problem(Source(filename, 0), "yaml", f"not valid YAML: {exc}")]
     if root is None:
         return None, [Problem(Source(filename, 1), "yaml", "the file is empty")]
-    problems: list[Problem] = []
+    problems: list[Problem] = tagged
     marks = default_marks(text, root)
     out = _convert(root, filename, problems, marks, text)
     for line in sorted(set(marks) - set(marks.taken)):
@@ -347,15 +364,16 @@ class Fields:
             return default
 
     def integer(self, key: str, default: int | None = None, minimum: int | None = None, maximum: int = MAX_WHOLE) -> int | None:
-        """A whole number from ``minimum`` to ``maximum`` (every number a file may hold has a range)."""
-        value = self.convert(key, _int, "a whole number", default)
-        if value is not None and minimum is not None and value < minimum and value != default:
-            self.problem(key, f"must be at least {minimum}, got {value}")
+        """A whole number from ``minimum`` to ``maximum`` (every number a file may hold has a range), refused in the
+        words every whole number is (:func:`qaf.rules.plain.whole_in`)."""
+        text = self.text(key)
+        if text is None:
             return default
-        if value is not None and value > maximum:
-            self.problem(key, f"must be at most {maximum:,}, got {value if value < 10**12 else f'{str(value)[:12]}...'}")
+        try:
+            return whole_in(text, minimum, maximum)
+        except Refused as exc:
+            self.problem(key, str(exc))
             return default
-        return value
 
     def number(self, key: str, default: float | None = None, percent: bool = False) -> float | None:
         """A finite number; ``percent``: a percent, which may be written with its sign ('10%')."""
@@ -430,10 +448,6 @@ def parse_bool(text: str) -> bool:
     if lowered in {"false", "no", "n", "off", "0"}:
         return False
     raise ValueError(text)
-
-
-def _int(text: str) -> int:
-    return int(text.strip())
 
 
 def _number(text: str) -> float:

@@ -135,8 +135,8 @@ def test_a_step_or_target_given_a_bad_number_is_told_what_is_wrong_with_it_not_t
     assert sorted(messages(problems)) == [  # each once
         "x.yaml:11: targets.max_percent: expected a number, got 'lots'",
         "x.yaml:12: targets: 'max_percent' is required",
-        "x.yaml:6: escalation.after: must be at least 0, got -5",
-        "x.yaml:7: escalation.after: expected a whole number, got 'soon'",
+        "x.yaml:6: escalation.after: a whole number from 0 to 520, got -5",
+        "x.yaml:7: escalation.after: a whole number from 0 to 520, got soon",
         "x.yaml:8: escalation.after: expected text",
         "x.yaml:9: escalation: 'after' (working days overdue) is required",
     ]
@@ -148,7 +148,7 @@ def test_settings_are_checked():
     found = " | ".join(messages(problems))
     assert "x.yaml:4: timezone: not valid: 'Mars/Olympus'" in found
     assert "x.yaml:5: year_start: not valid: '31 February'" in found
-    assert "x.yaml:6: horizon_months: not valid: 'none'" in found
+    assert "x.yaml:6: horizon_months: a whole number from 1 to 24, got none" in found
 
 
 @pytest.mark.parametrize("zone", ["Europe", "America", "localtime"])
@@ -808,3 +808,51 @@ def test_a_number_just_past_its_top_is_said_as_written_and_a_percent_sign_only_o
     assert [p.message for p in problems] == ["a share of cases is a percent above 0 and at most 100, got 100.00001"]
     fw, problems = load_text(text.replace("hours: 2", "hours: 2, case: true, share: 10%"), "h.yaml")
     assert not problems and fw.rows[0].cadences[0].share == 10
+
+
+def test_a_whole_number_written_as_a_fraction_or_out_of_its_range_says_the_range_at_its_line():
+    """'horizon_months: 3.0' was refused as "not valid: '3.0': invalid literal for int() with base 10: '3.0'" (Python's
+    words, the setting's help after them), and a cadence's 'count: 2.0' as "expected a whole number, got '2.0'" (no
+    range), '0' as "must be at least 1". Every whole-number field says one thing: its range and what was written."""
+    text = ("qaf: 1\nid: x\ntitle: T\nroles: [Auditor]\n"
+            "horizon_months: 3.0\n"              # line 5
+            "reminder_days: 99\n"                # line 6
+            "recent_audit_months: 2.5\n"         # line 7
+            "extension_days: ten\n"              # line 8
+            "lookback_months: 6\n"
+            "escalation:\n  - {after: 5.5, to: Auditor}\n"     # line 11
+            "rows:\n" + row("1", "Auditor") + "    cadences:\n"
+            "      - {kind: audit, every: month, count: 2.0}\n"  # line 20
+            "      - {kind: audit, every: month, count: 0, count_max: 100000000000000000000}\n")  # fmt: skip
+    _, problems = load_text(text, "x.yaml")
+    assert sorted(messages(problems)) == [
+        "x.yaml:11: escalation.after: a whole number from 0 to 520, got 5.5",
+        "x.yaml:20: row 1.cadence.count: a whole number from 1 to 1,000, got 2.0",
+        "x.yaml:21: row 1.cadence.count: a whole number from 1 to 1,000, got 0",
+        "x.yaml:21: row 1.cadence.count_max: a whole number from 1 to 1,000, got 100000000000000000000",
+        "x.yaml:5: horizon_months: a whole number from 1 to 24, got 3.0",
+        "x.yaml:6: reminder_days: a whole number from 0 to 60, got 99",
+        "x.yaml:7: recent_audit_months: a whole number from 0 to 36, got 2.5",
+        "x.yaml:8: extension_days: a whole number from 0 to 260, got ten",
+    ], messages(problems)
+    fw, problems = load_text(text.replace("3.0", "3").replace(": 99", ": 9").replace("2.5", "2").replace(": ten", ": 10").replace("5.5", "5")
+                             .replace("2.0", "2").replace("count: 0, count_max: 100000000000000000000", "count: 1"), "x.yaml")  # fmt: skip
+    assert not problems and (fw.horizon_months, fw.reminder_days, fw.recent_audit_months, fw.extension_days) == (3, 9, 2, 10)
+
+
+def test_a_yaml_tag_is_refused_at_its_line_never_read_without_a_word():
+    """'title: !custom T' loaded as if the tag were not there, and 'id: !!str 3' too: a tag says how a value is to be
+    read, and qaf reads every value its own way, so the tag was ignored without a word. Each is refused at its line
+    (on a list or a map as on a value), and the rest of the file is still checked."""
+    text = ("qaf: 1\nid: !!str x\ntitle: !custom T\nroles: !!seq [Auditor]\nhorizon_months: 3.0\n"
+            "rows:\n" + row("1", "Auditor") + "    cadences:\n      - ! {kind: audit, every: month}\n")  # fmt: skip
+    _, problems = load_text(text, "t.yaml")
+    assert messages(problems) == [
+        "t.yaml:2: yaml: !!str: tags such as !!str are not read: write the value without it",
+        "t.yaml:3: yaml: !custom: tags such as !!str are not read: write the value without it",
+        "t.yaml:4: yaml: !!seq: tags such as !!str are not read: write the value without it",
+        "t.yaml:5: horizon_months: a whole number from 1 to 24, got 3.0",
+        "t.yaml:14: yaml: !: tags such as !!str are not read: write the value without it",
+    ], messages(problems)
+    assert not load_text(text.replace("!!str ", "").replace("!custom ", "").replace("!!seq ", "").replace("! {", "{")
+                         .replace("3.0", "3"), "t.yaml")[1]  # fmt: skip
