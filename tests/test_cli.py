@@ -621,3 +621,35 @@ def test_a_database_written_in_the_settings_file_stops_a_command_before_it_opens
     monkeypatch.setenv("QAF_DB", db)
     code, out, err = run(capsys, "framework", "load", "east-sussex-2013")
     assert code == 0 and (tmp_path / "council.db").exists() and not (tmp_path / "qaf.db").exists(), err
+
+
+def test_words_given_on_the_command_line_by_a_script_are_warned_of_once_never_quoted(store, db_url, capsys, monkeypatch):
+    """A script or a scheduled job running 'qaf record ID --notes "$NOTES"' puts the notes in its argv for anyone on
+    the host to read, every time, with nobody at a terminal to learn of '--notes -'. Its stderr (the job's log) says
+    so, once a command, naming the options and never their words; a person at a terminal, or '-', is not told."""
+    import io
+
+    from tests.test_outcomes import april_audit, scheduled
+
+    scheduled(store, "east-sussex-2013")
+    record = ["--db", db_url, "record", "--grade", "good", "--today", "2024-06-10"]
+    _stdin(monkeypatch, b"")  # a job's standard input: not a terminal
+    code, _, err = run(capsys, *record, april_audit(store, "3.16", "SW1").id, "--notes", "Mother anxious about Emily", "--action", "Visit the school")
+    warned = [line for line in err.splitlines() if "warning" in line]
+    assert code == 0 and "Emily" not in err and "school" not in err, err
+    assert warned == ["qaf: warning: --notes and --action were given on the command line, where ps and /proc show them to anyone on "
+                      "this host: give '-' and the text on standard input (--notes - < file.txt)"], err  # fmt: skip
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(sys, "stdin", Terminal(""))
+    code, _, err = run(capsys, *record, april_audit(store, "3.16", "SW2").id, "--notes", "Mother anxious about Emily")
+    assert code == 0 and "warning" not in err, err
+    _stdin(monkeypatch, b"Mother anxious about Emily\n")
+    code, _, err = run(capsys, *record, april_audit(store, "3.16", "SW4").id, "--notes", "-")
+    assert code == 0 and "warning" not in err, err
+    monkeypatch.setattr(sys, "stdin", None)  # 'qaf ... <&-': none at all
+    code, _, err = run(capsys, *record, april_audit(store, "3.16", "SW5").id, "--notes", "-")
+    assert (code, err.strip()) == (2, "qaf: --notes: standard input is closed: pipe the text in, e.g. --notes - < file.txt")

@@ -230,6 +230,7 @@ def typed_from_stdin(args: argparse.Namespace, **longest: int) -> None:
     (a pipe, a file, or the terminal ended by Ctrl-D) they are in no process list. Standard input is read once,
     so one option a command may take it; its refusals are :class:`OptionError`, never quoting the text.
     """
+    _warn_of_words_in_argv(args, longest)
     asked = [dest for dest in longest if _asks_stdin(getattr(args, dest, None))]
     if len(asked) > 1 or any(_asks_stdin(getattr(args, dest)) > 1 for dest in asked):
         options = " and ".join(dict.fromkeys(_option(dest) for dest in asked))
@@ -245,6 +246,26 @@ def typed_from_stdin(args: argparse.Namespace, **longest: int) -> None:
             setattr(args, dest, text)
 
 
+def _warn_of_words_in_argv(args: argparse.Namespace, options) -> None:
+    """One line on stderr, naming the options and never their words, when a script or a job (standard input not a
+    terminal) gave words in argv: it does so every run, with nobody at a terminal to learn of '-'."""
+    given = [_option(dest) for dest in options if any(v != STDIN for v in _values_of(getattr(args, dest, None)))]
+    if given and not _at_a_terminal():
+        were = f"{given[0]} was" if len(given) == 1 else f"{', '.join(given[:-1])} and {given[-1]} were"
+        print(f"qaf: warning: {were} given on the command line, where ps and /proc show {'it' if len(given) == 1 else 'them'} "
+              f"to anyone on this host: give '-' and the text on standard input ({given[0]} - < file.txt)", file=sys.stderr)  # fmt: skip
+
+
+def _at_a_terminal() -> bool:
+    """Whether standard input is a terminal (a person typing), not a pipe, a file, /dev/null or none."""
+    return sys.stdin is not None and sys.stdin.isatty()
+
+
+def _values_of(value: object) -> list:
+    """An option's values: a repeated option's list, one value, or none."""
+    return value if isinstance(value, list) else [] if value is None else [value]
+
+
 def _asks_stdin(value: object) -> int:
     """How many times an option's value (one, or a repeated option's list) asks for standard input."""
     return value.count(STDIN) if isinstance(value, list) else int(value == STDIN)
@@ -257,7 +278,9 @@ def _option(dest: str) -> str:
 def read_typed(option: str, longest: int) -> str:
     """Standard input's text for ``option -``: UTF-8 (a byte-order mark dropped), the line breaks that end it
     dropped, at most ``longest`` characters (read no further than that could need); empty or longer, refused."""
-    if sys.stdin.isatty():
+    if sys.stdin is None:  # 'qaf ... <&-': no standard input at all
+        raise OptionError(option, f"standard input is closed: pipe the text in, e.g. {option} - < file.txt")
+    if _at_a_terminal():
         print(f"qaf: {option} -: type the text, then Ctrl-D on a line of its own", file=sys.stderr)
     too_long = OptionError(option, f"standard input holds more than {longest:,} characters: keep it to {longest:,}")
     most = 4 * longest + 5  # a character is at most 4 bytes in UTF-8; a BOM and a CR LF besides
