@@ -614,7 +614,7 @@ def test_a_database_written_in_the_settings_file_stops_a_command_before_it_opens
     served = []
     monkeypatch.setattr("qaf.service.serve_app", lambda app, scheduler, leadership, store, *_: served.append(store.close()))
     for argv in (["status"], ["tick", "--today", "2024-06-10"], ["schedule", "--through", "2024-12-31"], ["framework", "load", "east-sussex-2013"],
-                 ["serve"]):
+                 ["serve"], ["db", "upgrade"], ["db", "status"]):
         code, out, err = run(capsys, *argv)
         assert code == 1 and "qaf.env:2: QAF_DB is read from the environment only" in err, (argv, err)
         assert list(tmp_path.iterdir()) == [tmp_path / "qaf.env"] and not served, argv  # no qaf.db made, no council.db either

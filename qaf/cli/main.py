@@ -321,7 +321,9 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     from qaf.store.db import database_url, redact
     from qaf.store.migrations import HEAD
     from qaf.store.sql import SqlStore
+    from qaf.usecases.mail import check_settings_file
 
+    check_settings_file()  # a QAF_DB written in the QAF_SETTINGS file, not the environment: refused before another store is upgraded
     store = SqlStore.open(args.db)
     if store.upgraded:
         print(f"{redact(database_url(args.db))}: upgraded from revision {store.upgraded[0]} to {store.upgraded[1]}; every row kept")
@@ -333,7 +335,9 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 def cmd_db_status(args: argparse.Namespace) -> int:
     from qaf.store import migrations
     from qaf.store.db import database_url, make_engine, redact
+    from qaf.usecases.mail import check_settings_file
 
+    check_settings_file()  # as every command that opens the store
     engine = make_engine(args.db)
     try:
         with engine.connect() as conn:
