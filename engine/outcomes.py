@@ -26,6 +26,7 @@ from qaf.engine.scope import People, people_of, share_out
 from qaf.engine.titles import follow_up_title
 from qaf.engine.workdays import calendar
 from qaf.rules.model import Action, Framework
+from qaf.rules.plain import WORDS, quoted
 from qaf.rules.problems import Problem, Source
 from qaf.rules.roles import vocabulary_of
 from qaf.rules.settings import grade_key
@@ -76,21 +77,37 @@ _NOTHING = Consequences()
 
 
 def parse_areas(text: str, fw: Framework) -> tuple[tuple[tuple[str, str], ...], list[str]]:
-    """``'Chronology=inadequate,Plan=good'`` -> ((area, grade), ...), and what is wrong with it."""
+    """``'Chronology=inadequate,Plan=good'`` -> ((area, grade), ...), and what is wrong with it.
+
+    What is wrong quotes a short token only (:func:`~qaf.rules.plain.quoted`): ``qaf record --areas``, a CSV's
+    cell, the API's body and a form's field may each hold a note or a child's name put in the wrong place, and
+    no error holds what people type. Words are said to be words.
+
+    >>> from types import SimpleNamespace as ns
+    >>> fw = ns(areas=("Chronology", "Plan"), grades=("good", "inadequate"))
+    >>> parse_areas("Chronology=good,Plan=splendid,Chronolgy=good,Voice", fw)[1]
+    ["grade 'splendid' for Plan is not on the scale (good, inadequate)", "unknown key area 'Chronolgy' (areas: Chronology, Plan)", "'Voice' is not AREA=GRADE"]
+    >>> parse_areas("Plan=Emily Smith,Emily Smith=good,Emily Smith", fw)[1]
+    ['words, not a grade on the scale, for Plan (good, inadequate)', 'words, not a key area (areas: Chronology, Plan)', 'words, not AREA=GRADE']
+    """
     out: list[tuple[str, str]] = []
     wrong: list[str] = []
     names = {a.strip().lower(): a for a in fw.areas}  # typed without regard to case or the spaces around it
+    areas = ", ".join(fw.areas) or "none in this framework"
     for part in (p.strip() for p in text.split(",") if p.strip()):
         if "=" not in part:
-            wrong.append(f"'{part}' is not AREA=GRADE")
+            shown = quoted(part)
+            wrong.append("words, not AREA=GRADE" if shown == WORDS else f"{shown.strip()} is not AREA=GRADE")
             continue
         name, grade = (x.strip() for x in part.split("=", 1))
         area = names.get(name.lower())
         if area is None:
-            wrong.append(f"unknown key area '{name}' (areas: {', '.join(fw.areas) or 'none in this framework'})")
+            shown = quoted(name)
+            wrong.append(f"words, not a key area (areas: {areas})" if shown == WORDS else f"unknown key area{shown} (areas: {areas})")
             continue
         if grade_key(grade) not in fw.grades:
-            wrong.append(f"grade '{grade}' for {area} is not on the scale ({', '.join(fw.grades)})")
+            shown, scale = quoted(grade), ", ".join(fw.grades)
+            wrong.append(f"words, not a grade on the scale, for {area} ({scale})" if shown == WORDS else f"grade{shown} for {area} is not on the scale ({scale})")
             continue
         out.append((area, grade_key(grade)))
     return tuple(out), wrong
@@ -174,7 +191,8 @@ def check_recording(fw: Framework, org: Org, ob: Obligation, rec: Recording, tod
     if ob.kind == "action":  # closing keeps its note and takes its reminders out of the digest; an outcome would not
         bad("obligation", f"{ob.id} is an action: close it with 'qaf action done', not 'qaf record'")
     if rec.grade is not None and grade_key(rec.grade) not in fw.grades:
-        bad("grade", f"'{rec.grade}' is not on the framework's scale ({', '.join(fw.grades)})")
+        shown, scale = quoted(rec.grade), ", ".join(fw.grades)  # a note or a child's name in the wrong field: never quoted
+        bad("grade", f"words, not a grade on the framework's scale ({scale})" if shown == WORDS else f"{shown.strip()} is not on the framework's scale ({scale})")
     day = rec.date or today
     if day > today:
         bad("date", f"{day} is in the future (today is {today})")

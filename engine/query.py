@@ -18,6 +18,7 @@ from typing import Iterable
 from qaf.engine.model import CANCELLED, DONE, OPEN, OVERDUE, RESCHEDULED, STATUSES, WAIVED
 from qaf.engine.org import Org
 from qaf.rules.model import Framework
+from qaf.rules.plain import WORDS, quoted
 from qaf.rules.problems import QafError
 from qaf.rules.roles import Vocabulary
 
@@ -98,15 +99,31 @@ class DueQuery:
 
 
 def parse_statuses(text: str) -> tuple[str, ...]:
-    """``'open,overdue'`` -> ('open', 'overdue'); ``'all'`` -> every status."""
+    """``'open,overdue'`` -> ('open', 'overdue'); ``'all'`` -> every status. Refused, a status not known is quoted
+    if it is a short token, and words (a note or a child's name, given in the wrong field) are said to be words.
+
+    >>> parse_statuses("open,finished")
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown status 'finished' (one of: open, overdue, done, rescheduled, cancelled, waived, live, all)
+    >>> parse_statuses("Emily Smith")
+    Traceback (most recent call last):
+    ...
+    ValueError: words, not a status (one of: open, overdue, done, rescheduled, cancelled, waived, live, all)
+    """
     wanted = tuple(s.strip().lower() for s in text.split(",") if s.strip())
     if wanted == ("all",):
         return STATUSES
     if wanted == ("live",):
         return LIVE_SHOWN
-    unknown = [s for s in wanted if s not in STATUSES]
-    if unknown or not wanted:
-        raise ValueError(f"unknown status {', '.join(unknown) or text!r} (one of: {', '.join(STATUSES)}, live, all)")
+    unknown = [quoted(s) for s in wanted if s not in STATUSES]
+    listed = f"(one of: {', '.join(STATUSES)}, live, all)"
+    if not wanted:
+        raise ValueError(f"no status given {listed}")
+    if WORDS in unknown:
+        raise ValueError(f"words, not a status {listed}")
+    if unknown:
+        raise ValueError(f"unknown status{','.join(unknown)} {listed}")
     return wanted
 
 

@@ -109,11 +109,23 @@ def iso_day(text: str) -> date:
     >>> iso_day("2026W49")
     Traceback (most recent call last):
     ...
-    ValueError: not a date YYYY-MM-DD: '2026W49'
+    ValueError: not a date: '2026W49' (expected YYYY-MM-DD)
+
+    Its message, which the API and the command line give as it is, quotes a date's shape only (:data:`DATELIKE`):
+    a field filled in the wrong order may hold a note or a child's name.
+
+    >>> iso_day("Emily Smith")
+    Traceback (most recent call last):
+    ...
+    ValueError: words, not a date (expected YYYY-MM-DD)
     """
-    if not ISO_DAY.fullmatch(text):
-        raise ValueError(f"not a date YYYY-MM-DD: {text!r}")
-    return date.fromisoformat(text)
+    if ISO_DAY.fullmatch(text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:  # '2024-04-31'
+            pass
+    shown = quoted(text, DATELIKE)
+    raise ValueError("words, not a date (expected YYYY-MM-DD)" if shown == WORDS else f"not a date:{shown} (expected YYYY-MM-DD)")
 
 
 def column_names(header: Sequence[str]) -> tuple[list[str], list[tuple[str, str]]]:

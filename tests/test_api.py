@@ -504,6 +504,39 @@ def test_malformed_outcomes_are_422_with_every_problem_and_change_nothing(served
     assert snapshot(served.store) == before
 
 
+CHILD = "Emily Smith"  # a child's name, in a field a client filled in the wrong order
+
+
+def test_a_422_never_quotes_words_a_caller_typed_but_still_quotes_a_short_bad_token(served: Served):
+    """A bad date, grade, area or status was quoted back in the 422 ('not a date: 'Emily Smith''): a field may
+    hold a note or a child's name (a client that put its fields in the wrong order), and no error holds what
+    people type. A short token ('2024-04-31', 'splendid') is still quoted; words are said to be words."""
+    audit = may_audit(served.store, "SW4")
+    url = f"/api/obligations/{audit.id}/outcome"
+    before = snapshot(served.store)
+    for body, field, said in (({"grade": "good", "date": CHILD}, "date", "words, not a date (expected YYYY-MM-DD)"),
+                              ({"grade": CHILD}, "grade", "words, not a grade on the framework's scale"),
+                              ({"grade": "good", "areas": {CHILD: "good"}}, "areas", "words, not a key area"),
+                              ({"grade": "good", "areas": {f"{CHILD}, 2016": "good"}}, "areas", "cannot contain ','")):  # fmt: skip
+        r = served.client.post(url, served.api["PM1"], json=body)
+        assert r.status_code == 422 and any(p["field"] == field and said in p["message"] for p in r.json()["problems"]), (body, r.text)
+        assert "Emily" not in r.text, (body, r.text)  # an area's grade in words: tests/test_outcomes.py (a framework with key areas)
+    for query, field in ((f"from={CHILD}", "from"), (f"to=2024-06-01%20{CHILD}", "to"), (f"status={CHILD}", "status"),
+                         (f"status=open,{CHILD}", "status")):  # fmt: skip
+        r = served.client.get(f"/api/obligations?{query}", served.api["D1"])
+        assert r.status_code == 422 and [p["field"] for p in r.json()["problems"]] == [field], (query, r.text)
+        assert "Emily" not in r.text and "words" in r.text, (query, r.text)
+    for body, said in (({"grade": "good", "date": "2024-04-31"}, "not a date: '2024-04-31' (expected YYYY-MM-DD)"),
+                       ({"grade": "splendid"}, "'splendid' is not on the framework's scale")):  # fmt: skip
+        r = served.client.post(url, served.api["PM1"], json=body)
+        assert r.status_code == 422 and any(said in p["message"] for p in r.json()["problems"]), (body, r.text)
+    r = served.client.get("/api/obligations?from=2024-04-31", served.api["D1"])
+    assert r.json()["problems"] == [{"field": "from", "message": "not a date: '2024-04-31' (expected YYYY-MM-DD)"}]
+    r = served.client.get("/api/obligations?status=finished", served.api["D1"])
+    assert "'finished'" in r.json()["message"], r.text
+    assert snapshot(served.store) == before
+
+
 def test_a_lone_surrogate_in_a_body_is_422_naming_its_field_never_a_500(served: Served):
     """JSON may write "\\ud800", half of a character; Python decodes it and nothing can encode it. An action
     holding one reached the database and failed there (500); an area holding one was refused, and the

@@ -460,6 +460,31 @@ def test_bad_input_is_refused_with_a_clear_message_and_nothing_written(store: Sq
     assert snapshot(store) == before
 
 
+def test_qaf_record_never_quotes_words_given_for_a_grade_an_area_or_a_date_but_quotes_a_short_bad_token(store: SqlStore, db_url: str, capsys):
+    """'--areas "Chronology=Emily Smith"' was refused with "grade 'Emily Smith' for Chronology is not on the scale",
+    on the terminal and in any log of it: an option given in the wrong place may hold a child's name, and no error
+    holds what people type. Words are said to be words; a short bad token ('splendid', '2024-04-31') is still quoted."""
+    scheduled(store, "tameside-2023")
+    audit = april_audit(store, "T1", "SW1")
+    before = snapshot(store)
+    for args, said in ((["--grade", "good", "--areas", "Chronology=Emily Smith"], "areas: words, not a grade on the scale, for Chronology ("),
+                       (["--grade", "good", "--areas", "Emily Smith=good"], "areas: words, not a key area (areas: Demographic information, Summary, "),
+                       (["--grade", "good", "--areas", "Chronology=good,Emily Smith"], "areas: words, not AREA=GRADE"),
+                       (["--grade", "Emily Smith"], "grade: words, not a grade on the framework's scale ("),
+                       (["--grade", "good", "--areas", "Chronology=splendid"], "areas: grade 'splendid' for Chronology is not on the scale ("),
+                       (["--grade", "good", "--areas", "Chronolgy=good"], "areas: unknown key area 'Chronolgy' (areas: Demographic information, "),
+                       (["--grade", "splendid"], "grade: 'splendid' is not on the framework's scale (")):  # fmt: skip
+        assert main(["--db", db_url, "record", audit.id, *args, "--today", "2024-06-10"]) == 1, args
+        err = capsys.readouterr().err
+        assert f"qaf record: {said}" in err and "Emily" not in err, (args, err)
+    for date_, said in (("Emily Smith", "words, not a date (expected YYYY-MM-DD)"), ("2024-04-31", "not a date: '2024-04-31' (expected YYYY-MM-DD)")):
+        with pytest.raises(SystemExit) as exc:
+            main(["--db", db_url, "record", audit.id, "--grade", "good", "--date", date_, "--today", "2024-06-10"])
+        err = capsys.readouterr().err
+        assert exc.value.code == 2 and f"--date: {said}" in err and "Emily" not in err, err
+    assert snapshot(store) == before
+
+
 def test_recording_a_done_obligation_through_the_cli_is_refused(store: SqlStore, db_url: str, capsys):
     scheduled(store, "east-sussex-2013")
     audit = april_audit(store, "3.16", "SW1")

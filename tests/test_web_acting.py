@@ -581,6 +581,9 @@ def test_the_triple_lock_primary_with_areas_then_moderation_then_qa_sign_off(tam
     assert page.count('<select id="area-') == 7 and "Direct work and voice of the child" in page
     assert "Practice to read" in page and "January 2024 to June 2024 (the previous 6 months)" in page
     refused_unchanged(site, pat, f"/obligations/{audit.id}/outcome", {"grade": "good", "area-3": "brilliant"}, "area-3", "not on the scale")
+    said = refused_unchanged(site, pat, f"/obligations/{audit.id}/outcome", {"grade": "good", "area-3": "Emily Smith"}, "area-3",
+                             "Words, not a grade on the scale, for Chronology")  # what was typed is never quoted back
+    assert "Emily" not in said.text
     answer = post(pat, f"/obligations/{audit.id}/outcome", {"grade": "requires_improvement", "area-3": "inadequate", "area-2": "good", "date": "2024-06-05"})
     assert answer.status_code == 200 and "1 moderation." in answer.text
     links_open(pat, answer.text)  # Moira's moderation is named there, not linked: its page is 403 to Pat

@@ -40,8 +40,8 @@ def day_arg(text: str) -> date:
 
     try:
         day = iso_day(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date: {text!r} (expected YYYY-MM-DD)") from None
+    except ValueError as exc:  # its message quotes a date's shape only, never words
+        raise argparse.ArgumentTypeError(str(exc)) from None
     why = outside(day)
     if why:
         raise argparse.ArgumentTypeError(why)

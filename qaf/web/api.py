@@ -597,8 +597,8 @@ def _days(first: str | None, last: str | None) -> tuple[date | None, date | None
     for field, text in (("from", first), ("to", last)):
         try:
             day = iso_day(text) if text is not None else None
-        except ValueError:
-            message = f"not a date: {text!r} (expected YYYY-MM-DD)"
+        except ValueError as exc:  # its message quotes a date's shape only, never words
+            message = str(exc)
             raise ApiError(422, f"{field}: {message}", [{"field": field, "message": message}]) from None
         if day is not None and (message := outside(day)):  # the century qaf works with, as 'qaf due --from' takes
             raise ApiError(422, f"{field}: {message}", [{"field": field, "message": message}])
@@ -616,14 +616,15 @@ def _recording(store: SqlStore, ob: Obligation, body: OutcomeIn, by: str, today:
     if body.date is not None:
         try:
             day = iso_day(body.date)
-        except ValueError:
-            problems.append(Problem(API, "date", f"not a date: {body.date!r} (expected YYYY-MM-DD)"))
+        except ValueError as exc:
+            problems.append(Problem(API, "date", str(exc)))
     areas: list[tuple[str, str]] = []
     if body.areas:
         fw = store.framework(ob.framework)
         for name, grade in body.areas.items():
-            if "," in name or "=" in name or "," in grade or "=" in grade:
-                problems.append(Problem(API, "areas", f"'{name}': an area or grade cannot contain ',' or '='"))
+            if "," in name or "=" in name or "," in grade or "=" in grade:  # what was typed is not quoted back: it may be words
+                named = f"{name}: " if name in fw.areas else ""  # the framework's own words
+                problems.append(Problem(API, "areas", f"{named}an area or grade cannot contain ',' or '='"))
                 continue
             parsed, wrong = parse_areas(f"{name}={grade}", fw)
             areas += parsed
