@@ -31,6 +31,10 @@ which replaces rules 3 and 4 but never 1 and 2: a pattern as loose as
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, Iterable
+
+if TYPE_CHECKING:
+    from qaf.rules.model import Framework
 
 SHAPE = re.compile(r"[A-Za-z0-9][A-Za-z0-9/_.\-]{0,63}")
 LETTERS = re.compile(r"[A-Za-z]+")
@@ -118,3 +122,28 @@ def why_not(ref: str, pattern: str = "") -> str | None:
         if len(run) > MAX_RUN or not (run.isupper() or run.islower()) or run.lower() in SHORT_NAMES:
             return f"'{run}' reads as a name: a case reference's letters are a short code such as CS or LCS"
     return None
+
+
+def council_pattern(frameworks: Iterable[Framework]) -> str:
+    """The council's own pattern for case references (the first framework loaded that sets ``case_reference``);
+    empty: qaf's rule."""
+    return next((fw.case_reference for fw in frameworks if fw.case_reference), "")
+
+
+def why_not_asked(text: str, pattern: str = "") -> str | None:
+    """Why ``text``, asked for as a case (``qaf due --case``, the API's ``case``, the pages' Case reference filter),
+    is refused; None: it may be asked for. A case is asked for by its reference, held to the rule the
+    organisation's references are (:func:`why_not`, the council's ``pattern`` if it set one), in any letter case,
+    as the pages match it. A name typed there was searched for; the refusal never quotes it (nor a run of its
+    letters, as :func:`why_not` does), and says what the field takes.
+
+    >>> why_not_asked("CS-000123"), why_not_asked("cs-000123", "CS-[0-9]{6}")
+    (None, None)
+    >>> why_not_asked("Emily_Smith")
+    "give the case's reference (letters, digits and - / _ . only, at most 64 characters, the first a letter or a digit, with a digit), never a child's name or date of birth"
+    """
+    if why_not(text, pattern) is None or why_not(text.upper(), pattern) is None:
+        return None
+    council = f", as the council's pattern {pattern!r} says" if pattern else ""
+    return ("give the case's reference (letters, digits and - / _ . only, at most 64 characters, the first a letter or a "
+            f"digit, with a digit{council}), never a child's name or date of birth")

@@ -1,7 +1,7 @@
 """Who asks for what: a query for due work, resolved against the organisation into store filters.
 
 :class:`DueQuery` is what ``qaf due``, the API and the feeds ask (person,
-role, team, service, row, dates, shown statuses); :func:`filters` resolves
+role, team, service, row, dates, shown statuses, case); :func:`filters` resolves
 it against the organisation and the role vocabulary into :class:`Filters`,
 which the store applies. Unknown people, roles, teams and services are a
 :class:`QueryError`, the same everywhere. Pure: no store, no clock.
@@ -96,6 +96,7 @@ class DueQuery:
     date_from: date | None = None
     date_to: date | None = None
     statuses: tuple[str, ...] = LIVE_SHOWN  # shown statuses; ("all",) for every one
+    case: str | None = None  # a case's reference, in any letter case (checked by the use case: qaf.engine.caserefs.why_not_asked)
 
 
 def parse_statuses(text: str) -> tuple[str, ...]:
@@ -149,6 +150,7 @@ def filters(q: DueQuery, org: Org, vocab: Vocabulary, today: date) -> Filters:
             raise QueryError(f"no service '{q.service}' in the organisation (services: {', '.join(org.services)})", "service")
     stored = set().union(*(STORED[s] for s in q.statuses))
     return Filters(
+        cases=frozenset({c.ref for c in org.cases if c.ref.lower() == q.case.lower()} or {q.case}) if q.case is not None else None,
         framework=q.framework, assignees=frozenset(assignees) if assignees is not None else None,
         team=q.team, teams=teams, row=q.row, kind=q.kind, due_from=q.date_from, due_to=q.date_to,
         statuses=frozenset(stored), attending=frozenset({q.person}) if q.person is not None else None,

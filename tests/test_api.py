@@ -371,6 +371,32 @@ def test_a_row_no_framework_has_is_refused_naming_it_by_the_api_and_qaf_due_in_t
     assert shared.client.get("/api/obligations?row=3.16", shared.api["D1"]).json()  # a row there is: its work
 
 
+def test_a_case_is_asked_for_by_its_reference_never_by_a_name_by_the_api_qaf_due_and_the_search_page(shared: Served, capsys):
+    """A case filter took a child's name ('Emily Smith', 'Emily_Smith') and searched for it; the API had no case
+    filter, qaf due no --case. Each now asks for a case by its reference (qaf.engine.caserefs, the rule the
+    organisation's references are held to) and refuses anything else naming the field, never quoting it."""
+    from qaf.web import filters
+
+    ref = next(o.case for o in shared.store.obligations(Filters(statuses=None)) if o.case)
+    theirs = {o.id for o in shared.store.obligations(Filters(statuses=None)) if o.case == ref}
+    for asked in (ref, ref.lower()):  # a reference in any letter case, as the pages take it
+        found = shared.client.get(f"/api/obligations?case={asked}&status=all", shared.api["D1"])
+        assert ids(found) == theirs and {r["case"] for r in found.json()} == {ref}, asked
+        assert qaf(["--db", shared.url, "due", "--case", asked, "--status", "all", "--format", "json", "--today", TODAY.isoformat()]) == 0
+        assert {r["id"] for r in json.loads(capsys.readouterr().out)} == theirs, asked
+    org, vocab, frameworks = shared.store.org(), shared.store.vocabulary(), shared.store.frameworks()
+    for name in ("Emily Smith", "Emily_Smith", "Smith.Emily.2016", "emily2016", "2016-01-01"):
+        r = shared.client.get("/api/obligations", shared.api["D1"], params={"case": name})
+        assert r.status_code == 422 and [p["field"] for p in r.json()["problems"]] == ["case"], (name, r.text)
+        assert r.json()["message"].startswith("case: give the case's reference (") and "Emily" not in r.text, (name, r.text)
+        assert qaf(["--db", shared.url, "due", "--case", name, "--today", TODAY.isoformat()]) == 2  # an option that cannot mean anything
+        said = capsys.readouterr()
+        assert said.out == "" and said.err.startswith("qaf: --case: give the case's reference ("), (name, said)
+        assert "Emily" not in said.err and "2016" not in said.err, (name, said.err)
+        page = filters.parse({"case": name}, org, vocab, filters.EVERY, frameworks)
+        assert page.errors["case"].startswith("Case reference: give the case's reference (") and "Emily" not in page.errors["case"], name
+
+
 def test_a_filter_given_twice_is_422_naming_it_and_statuses_given_twice_are_both_asked_for(shared: Served):
     """'?from=2024-01-01&from=2024-09-01' answered as if the first were not there (the last of each was taken,
     silently), as did 'person', 'kind', 'row' and the rest; 'status=open&status=done' answered the done work only."""

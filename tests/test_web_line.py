@@ -497,6 +497,8 @@ def test_my_work_opens_with_how_much_is_overdue_and_due_this_week_each_a_link_to
     ("status=late", "f-status", "unknown status"),
     ("from=2024-07-01&to=2024-06-01", "f-to", "before"),
     ("case=CS%3Cscript%3E", "f-case", "letters, digits"),
+    ("case=Emily_Smith", "f-case", "Case reference: give the case&#39;s reference (letters, digits"),  # a name, of a reference's shape: was searched for
+    ("case=Emily%20Smith", "f-case", "never a child&#39;s name or date of birth"),
     ("framework=east-sussex-2031", "f-framework", "Framework: no framework &#39;east-sussex-2031&#39;: choose one from the list"),  # not "(loaded: east-sussex-2013)"
     ("row=99.99", "f-row", "Framework row: no row &#39;99.99&#39; in the frameworks loaded"),  # was "Nothing matches"
     ("framework=east-sussex-2013&row=99.99", "f-row", "no row &#39;99.99&#39; in &#39;Quality Assurance in Children&#39;s Social Care"),  # by its title, not its file id

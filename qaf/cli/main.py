@@ -130,12 +130,13 @@ def cmd_framework_list(args: argparse.Namespace) -> int:
 
 
 def cmd_org_load(args: argparse.Namespace) -> int:
+    from qaf.engine.caserefs import council_pattern
     from qaf.usecases.orgload import cases_emptied, coverage_lost, load_org
 
     store = open_store(args)
     loaded = store.frameworks() if store.stored_frameworks() else []
     vocab = store.vocabulary() if loaded else None
-    pattern = next((fw.case_reference for fw in loaded if fw.case_reference), "")  # the council's own, if it set one
+    pattern = council_pattern(loaded)
     org, problems = load_org(Path(args.dir), vocab, pattern)
     if org is not None and not org.cases and not errors(problems):
         problems += cases_emptied(store.org(), org, args.dir)
@@ -221,7 +222,7 @@ def cmd_due(args: argparse.Namespace) -> int:
     query = queries.DueQuery(
         person=args.person, role=args.role, team=args.team, service=args.service, row=args.row,
         framework=args.framework, kind=args.kind, date_from=args.date_from, date_to=args.date_to,
-        statuses=args.status or queries.LIVE_SHOWN,
+        statuses=args.status or queries.LIVE_SHOWN, case=args.case,
     )  # fmt: skip
     try:
         found = queries.due(store, query, today)
@@ -458,6 +459,7 @@ def build_parser() -> argparse.ArgumentParser:
     due.add_argument("--service", metavar="NAME")
     due.add_argument("--row", metavar="ROW", help="a framework row id, e.g. 3.16")
     due.add_argument("--framework", metavar="ID")
+    due.add_argument("--case", metavar="REF", help="a case's reference, e.g. CS-000123 (never a name)")
     due.add_argument("--kind", choices=("audit", "follow_up_audit", "review", "moderation", "qa_signoff", "report", "visit", "meeting", "task", "action"))
     due.add_argument("--from", dest="date_from", type=day_arg, metavar="DATE", help="due on or after")
     due.add_argument("--to", dest="date_to", type=day_arg, metavar="DATE", help="due on or before")

@@ -18,6 +18,7 @@ from typing import Any, Iterable, MutableMapping
 
 from qaf.calendars import access
 from qaf.engine import spreadsheet
+from qaf.engine.caserefs import council_pattern, why_not_asked
 from qaf.engine.model import DONE, OPEN, OVERDUE, Obligation, is_obligation_id
 from qaf.engine.org import Org
 from qaf.engine.outcomes import GRADED
@@ -92,6 +93,8 @@ def due_in(conn, store: Store, snap, q: DueQuery, today: date, visible: frozense
         raise QueryError(f"no framework '{q.framework}' (loaded: {', '.join(ids) or 'none'})", "framework")
     if q.row is not None and (why := unknown_row(q.row, snap.frameworks, q.framework)):  # not an empty list: a mistake
         raise QueryError(why, "row")
+    if q.case is not None and (why := why_not_asked(q.case, council_pattern(snap.frameworks))):  # a name: never searched for
+        raise QueryError(why, "case")
     f = filters(q, snap.org, snap.vocabulary if q.role is not None else _NO_ROLES, today)
     found = store.obligations_in(conn, f) if visible is None else _seen_in(conn, store, f, visible)
     return sorted((o for o in found if shown_status(o, today, q.person) in q.statuses), key=in_order)

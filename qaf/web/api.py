@@ -7,7 +7,7 @@
   (:mod:`qaf.web.serving`). An unknown, revoked or malformed token is a
   plain 404.
 - ``GET /api/obligations``: what ``qaf due`` answers, with the same filters
-  (``person, role, team, service, row, framework, kind, from, to, status``),
+  (``person, role, team, service, row, framework, kind, from, to, status, case``),
   through the same query core (:mod:`qaf.usecases.queries`), as SPEC §4 records.
   ``status`` given twice asks for both (as ``open,done`` does); any other
   filter given twice is 422 naming it (the last was taken, silently).
@@ -91,7 +91,7 @@ log = logging.getLogger("qaf.api")
 API = Source("api", 0)
 MAX_BODY = 1_000_000  # bytes a request may send (an outcome: 10,000 characters of notes, 50 actions); more is 413, unread
 THREADS = 8  # worker threads for the sync routes (see create_app's lifespan)
-ONCE = ("person", "role", "team", "service", "row", "framework", "kind", "from", "to")  # the filters read once (status: each asked)
+ONCE = ("person", "role", "team", "service", "row", "framework", "kind", "from", "to", "case")  # the filters read once (status: each asked)
 KINDS = Literal["audit", "follow_up_audit", "review", "moderation", "qa_signoff", "report", "visit", "meeting", "task", "action"]
 
 
@@ -387,6 +387,7 @@ def create_app(
         date_from: str | None = Query(None, alias="from", max_length=40, description="YYYY-MM-DD"),
         date_to: str | None = Query(None, alias="to", max_length=40, description="YYYY-MM-DD"),
         status: str = Query("live", description="open, overdue, done, rescheduled, cancelled, waived; comma-separated; live or all"),
+        case: str | None = Query(None, description="a case's reference, e.g. CS-000123 (never a name: 422)"),
     ) -> Response:  # fmt: skip
         """What is due, for whom, by when: ``qaf due --format json`` over HTTP."""
         today_ = clock()  # before the transaction: it may read the store itself
@@ -400,7 +401,7 @@ def create_app(
             if who.visible is not None and person is not None and person not in who.visible:
                 raise ApiError(403, f"'{person}' is not you or in your line")
             first, last = _days(date_from, date_to)
-            q = queries.DueQuery(person, role, team, service, row, framework, kind, first, last, statuses)
+            q = queries.DueQuery(person, role, team, service, row, framework, kind, first, last, statuses, case)
             # what the answer depends on: the question; whom the token lets see (its holder and scope, on the
             # organisation and day below); the day (overdue); the organisation and frameworks (names, emails,
             # roles); and every obligation and outcome (the counter the database moves with each write, read

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Iterable, Mapping
 
-from qaf.engine.caserefs import SHAPE
+from qaf.engine.caserefs import council_pattern, why_not_asked
 from qaf.engine.model import RESCHEDULED, STATUSES, kind_words, status_words
 from qaf.engine.org import Org
 from qaf.engine.query import DueQuery, parse_statuses, unknown_row
@@ -33,8 +33,7 @@ LABELS = {
 # its title, the words every page uses; the file ids (east-sussex-2013) are the API's and the command line's
 NO_FRAMEWORK = "Framework: no framework '{}': choose one from the list"
 _TEXT = re.compile(r"[A-Za-z0-9 ._'’&()/-]{1,100}")
-_CASE = SHAPE  # any reference the organisation may hold (qaf.engine.caserefs: the council's own pattern only narrows it)
-_ALLOWED = {_TEXT: "letters, digits, spaces and - . / _ ' & ( ) only", _CASE: "letters, digits and - / _ . only (at most 64 characters, the first a letter or a digit)"}
+_ALLOWED = "letters, digits, spaces and - . / _ ' & ( ) only"
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,9 +128,11 @@ def parse(params: Mapping[str, str], org: Org, vocab: Vocabulary, offered: tuple
     kind = entered.get("kind")
     if kind is not None and kind not in KINDS:
         errors["kind"] = f"Kind of work: choose one of {', '.join(kind_words(k) for k in KINDS)}"  # as the list says them
-    for key, pattern in (("row", _TEXT), ("framework", _TEXT), ("role", _TEXT), ("service", _TEXT), ("case", _CASE)):
-        if key in entered and key not in errors and not pattern.fullmatch(entered[key]):
-            errors[key] = f"{LABELS[key]}: use {_ALLOWED[pattern]}"
+    for key in ("row", "framework", "role", "service"):
+        if key in entered and key not in errors and not _TEXT.fullmatch(entered[key]):
+            errors[key] = f"{LABELS[key]}: use {_ALLOWED}"
+    if "case" in entered and "case" not in errors and (why := why_not_asked(entered["case"], council_pattern(frameworks or ()))):
+        errors["case"] = f"{LABELS['case']}: {why}"  # a name is never searched for, nor said back
     first = _day(entered["from"], LABELS["from"], errors, "from") if "from" in entered and "from" not in errors else None
     last = _day(entered["to"], LABELS["to"], errors, "to") if "to" in entered and "to" not in errors else None
     if first and last and last < first:
