@@ -494,7 +494,8 @@ def test_my_work_opens_with_how_much_is_overdue_and_due_this_week_each_a_link_to
     ("from=0001-01-01", "f-from", "Due on or after: <span class=\"ref\">0001-01-01</span> is outside the dates qaf works with"),  # was 200, where qaf due refuses it
     ("to=9999-12-31", "f-to", "</span> is outside the dates qaf works with (<span class=\"ref\">2000-01-01</span> to"),
     ("kind=lunch", "f-kind", "Kind of work: choose one of audit, follow-up audit, review, moderation, QA sign-off, report"),  # not follow_up_audit
-    ("status=late", "f-status", "unknown status"),
+    ("status=late", "f-status", "unknown status &#39;late&#39;"),
+    ("status=open,Emily%20Smith", "f-status", "Status: words, not a status (one of: open,"),  # a name is never said back
     ("from=2024-07-01&to=2024-06-01", "f-to", "before"),
     ("case=CS%3Cscript%3E", "f-case", "letters, digits"),
     ("case=Emily_Smith", "f-case", "Case reference: give the case&#39;s reference (letters, digits"),  # a name, of a reference's shape: was searched for

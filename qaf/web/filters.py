@@ -20,6 +20,7 @@ from qaf.engine.model import RESCHEDULED, STATUSES, kind_words, status_words
 from qaf.engine.org import Org
 from qaf.engine.query import DueQuery, parse_statuses, unknown_row
 from qaf.rules.model import KINDS, Framework
+from qaf.rules.plain import WORDS, quoted
 from qaf.rules.roles import Vocabulary
 from qaf.web.forms import day_problem, typed_day
 
@@ -122,9 +123,10 @@ def parse(params: Mapping[str, str], org: Org, vocab: Vocabulary, offered: tuple
         try:
             statuses = parse_statuses(",".join(RESCHEDULED if w == status_words(RESCHEDULED) else w for w in words))
         except ValueError:
-            unknown = [w for w in words if w and w not in (*STATUSES, status_words(RESCHEDULED), "live", "all")] or [entered["status"]]
+            unknown = [quoted(w) for w in words if w and w not in (*STATUSES, status_words(RESCHEDULED), "live", "all")] or [quoted(entered["status"])]
             listed = ", ".join(status_words(s) for s in STATUSES)
-            errors["status"] = f"Status: unknown status {', '.join(repr(w) for w in unknown)} (one of: {listed}, live, all)"
+            said = "words, not a status" if WORDS in unknown else f"unknown status{','.join(unknown)}"  # a name typed there never said back
+            errors["status"] = f"Status: {said} (one of: {listed}, live, all)"
     kind = entered.get("kind")
     if kind is not None and kind not in KINDS:
         errors["kind"] = f"Kind of work: choose one of {', '.join(kind_words(k) for k in KINDS)}"  # as the list says them
