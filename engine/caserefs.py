@@ -23,7 +23,7 @@ which replaces rules 3 and 4 but never 1 and 2: a pattern as loose as
 >>> why_not("Emily_Smith")
 'a case reference needs a digit (it must never be a name)'
 >>> why_not("Smith.Emily.2016")
-"'Smith' reads as a name: a case reference's letters are a short code such as CS or LCS"
+"a run of 5 letters reads as a name: a case reference's letters are a short code such as CS or LCS"
 >>> why_not("ESCC0000123", "ESCC[0-9]{7}") is None, why_not("Emily Smith 2016", ".+")
 (True, "a case reference is letters, digits and - / _ . only, with a digit, whatever the council's pattern (never a child's name)")
 """
@@ -120,7 +120,8 @@ def why_not(ref: str, pattern: str = "") -> str | None:
         return "a case reference needs a digit (it must never be a name)"
     for run in runs(ref):
         if len(run) > MAX_RUN or not (run.isupper() or run.islower()) or run.lower() in SHORT_NAMES:
-            return f"'{run}' reads as a name: a case reference's letters are a short code such as CS or LCS"
+            # never the letters themselves: they are likely a child's name, said back on a loader's output
+            return f"a run of {len(run)} letters reads as a name: a case reference's letters are a short code such as CS or LCS"
     return None
 
 

@@ -499,3 +499,14 @@ def test_a_childs_name_in_cases_csv_is_refused_without_being_quoted_back_on_any_
         ["2", " ref"], ["3", " ref"], ["4", " opened"], ["5", " closed"], ["6", " transferred"], ["7", " opened"], ["9", " ref"]]
     assert "cases.csv:7: opened: malformed date '2025-02-30' (expected YYYY-MM-DD)" in found
     assert "cases.csv:9: ref: duplicate ref 'CS-7' (first on line 8)" in found
+
+
+def test_a_reference_made_of_a_childs_name_is_refused_without_saying_the_name_back(tmp_path):
+    """"Smith.Emily.2016" has the shape of a reference (letters, dots, a digit) but its letters are a name: the
+    problem said "'Smith' reads as a name", the child's surname on the loader's output. It says why, and where."""
+    copy_small_org(tmp_path, "teams.csv", "people.csv")
+    (tmp_path / "cases.csv").write_text("ref,worker,team,opened,closed,transferred\nSmith.Emily.2016,P4,T1,2025-01-10,,\n")
+    _, problems = load_org(tmp_path, VOCAB)
+    found = [format_problem(p).split(f"{tmp_path}/", 1)[1] for p in problems]
+    assert not [line for line in found if "Emily" in line or "Smith" in line], found
+    assert [line for line in found if line.startswith("cases.csv:2: ref: ") and "reads as a name" in line], found
